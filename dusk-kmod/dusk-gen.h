@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between the dusk-kmod core (hand-written, dusk-kmod/core/)
+ * and the per-extension part that dusk-rewrite generates (kmod/dusk_<mod>.c).
+ *
+ * The generated file defines exactly one `const struct dusk_gen dusk_gen`
+ * and the functions its tables point at; the core defines everything else
+ * (module_init/exit, the genetlink family, sessions, upcalls).  The core
+ * never calls a kernel function on the program's behalf except through
+ * dusk_gen.stubs: the whitelist is the module's own source.
+ */
+#ifndef DUSK_GEN_H
+#define DUSK_GEN_H
+
+#include <linux/types.h>
+#include <linux/netfilter.h>
+
+/*
+ * A typed call stub: unpacks u64 arguments into the kernel function's real
+ * parameter types, calls it, widens the result to u64.  Runs in process
+ * context (the program's own, or the blocked caller's during a blocking
+ * callback).
+ */
+typedef u64 (*dusk_stub_fn)(const u64 *args);
+
+#define DUSK_STUB_PRINTK	(1u << 0)	/* formats into dusk_text_buf(); core echoes DUSK_A_TEXT */
+#define DUSK_STUB_INDIRECT	(1u << 1)	/* args[0] is the function pointer to call */
+#define DUSK_STUB_ALLOC		(1u << 2)	/* returns memory the session owns (kmalloc...) */
+#define DUSK_STUB_FREE		(1u << 3)	/* args[0] is memory the session gives back (kfree...) */
+#define DUSK_STUB_RET_PTR	(1u << 4)	/* result is a pointer (ERR_PTR/NULL = failure) */
+
+struct dusk_stub_desc {
+	const char *name;	/* kernel function, or "printk#2" for the 2nd printk signature */
+	dusk_stub_fn fn;
+	u8 nargs;
+	u8 flags;		/* DUSK_STUB_* */
+};
+
+/* A kernel variable the module reads; resolved by the module loader. */
+struct dusk_sym_desc {
+	const char *name;
+	const void *addr;
+};
+
+enum dusk_proxy_kind {
+	DUSK_PROXY_NF_HOOK,	/* nf_hookfn: steal, upcall, reinject on verdict */
+	DUSK_PROXY_BLOCKING,	/* process context: wait for the reply */
+	DUSK_PROXY_ASYNC,	/* atomic context, void result: upcall and return */
+};
+
+/* A module function whose address reaches the kernel; `addr` is the proxy
+ * the kernel calls in its place (exact kernel signature, generated). */
+struct dusk_proxy_desc {
+	const char *name;
+	const void *addr;
+	u8 kind;		/* enum dusk_proxy_kind */
+	u8 nargs;
+};
+
+/*
+ * Register/unregister pairs the core undoes when a session ends without
+ * undoing them itself (exit, crash, kill -9).  When stub `reg` succeeds the
+ * core records the arguments `unreg` needs (args[from[i]], or the result
+ * when from[i] == DUSK_UNDO_RET); a later successful call of `unreg` with
+ * the same arguments forgets the record.  Undone in reverse order.
+ */
+#define DUSK_UNDO_RET 0xff
+struct dusk_undo_desc {
+	u16 reg;
+	u16 unreg;
+	u8 nargs;		/* arguments of unreg */
+	u8 from[6];
+};
+
+struct dusk_gen {
+	const char *modname;	/* "lwfw"; the family is DUSK_GENL_PREFIX "lwfw" */
+	u64 layout_hash;
+	u64 stub_hash;
+	const struct dusk_stub_desc *stubs;
+	u32 nstubs;
+	const struct dusk_sym_desc *syms;
+	u32 nsyms;
+	const struct dusk_proxy_desc *proxies;
+	u32 nproxies;
+	const struct dusk_undo_desc *undo;
+	u32 nundo;
+};
+
+extern const struct dusk_gen dusk_gen;
+
+/* Core services the generated proxies and stubs call. */
+unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state);
+u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
+void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
+/* Buffer of DUSK_MAX_TEXT bytes for the running printk-family stub. */
+char *dusk_text_buf(void);
+
+#endif /* DUSK_GEN_H */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * DUSK wire protocol: the contract between libduskrt (user) and dusk-kmod
+ * (kernel).  This one header is compiled by both sides, so the two cannot
+ * drift; docs/protocol.md explains every message.  Keep it free of anything
+ * but <linux/types.h>: it is included by kernel code and by user code.
+ *
+ * Transport: one generic netlink family per loaded extension module, named
+ * DUSK_GENL_PREFIX + the module's name (truncated to GENL_NAMSIZ - 1).
+ * All integers are in host byte order (both ends run on the same machine).
+ */
+#ifndef DUSK_PROTOCOL_H
+#define DUSK_PROTOCOL_H
+
+#include <linux/types.h>
+
+#define DUSK_GENL_PREFIX	"dusk_"
+#define DUSK_GENL_VERSION	1	/* genlmsghdr.version */
+#define DUSK_PROTO_VERSION	1	/* DUSK_A_VERSION in HELLO */
+
+/* Upper bounds both ends enforce; a message beyond them is refused. */
+#define DUSK_MAX_ARGS		12	/* u64 arguments of one stub call or upcall */
+#define DUSK_MAX_READ		(64 * 1024)	/* bytes of one READ request, all ranges */
+#define DUSK_MAX_CHUNK		(64 * 1024)	/* bytes of one WRITE chunk */
+#define DUSK_MAX_TEXT		1024	/* bytes of formatted printk text */
+
+/*
+ * Commands.  "u->k" requests are sent by the program and answered by the
+ * kernel with a message of the same command (or an NLMSG_ERROR carrying a
+ * negative errno and, where useful, an extack string).  "k->u" messages are
+ * upcalls: unsolicited unicasts to the bound session's port.
+ */
+enum dusk_cmd {
+	DUSK_CMD_UNSPEC,
+	DUSK_CMD_HELLO,		/* u->k bind the session; answer: symbol and proxy addresses */
+	DUSK_CMD_BYE,		/* u->k orderly end of the session (socket release does the same) */
+	DUSK_CMD_READ,		/* u->k RANGE...; answer: DATA... in request order */
+	DUSK_CMD_WRITE,		/* u->k CHUNK...; only into mirrors, owned or lent memory */
+	DUSK_CMD_MIRROR_ALLOC,	/* u->k LEN [CHUNK = initial contents]; answer: ADDR */
+	DUSK_CMD_MIRROR_FREE,	/* u->k ADDR */
+	DUSK_CMD_CALL,		/* u->k [CHUNK... written first] STUB ARGS [CTX]; answer: RET [TEXT] */
+	DUSK_CMD_UPCALL,	/* k->u CTX PROXY ARGS CURRENT CPU FLAGS [LENT...] [CHUNK... prefetched] */
+	DUSK_CMD_REPLY,		/* u->k CTX RET [CHUNK... dirty bytes]: ends the callback */
+	DUSK_CMD_STATS,		/* u->k answer: STAT_* counters */
+	__DUSK_CMD_MAX,
+};
+#define DUSK_CMD_MAX (__DUSK_CMD_MAX - 1)
+
+enum dusk_attr {
+	DUSK_A_UNSPEC,
+	DUSK_A_PAD,		/* alignment padding for u64 attributes */
+	DUSK_A_VERSION,		/* u32: DUSK_PROTO_VERSION */
+	DUSK_A_LAYOUT_HASH,	/* u64: hash of the type-layout table (typeinfo) */
+	DUSK_A_STUB_HASH,	/* u64: hash of the stub, symbol and proxy tables */
+	DUSK_A_MODNAME,		/* string: the extension module's name */
+	DUSK_A_SYMS,		/* binary: u64[] kernel addresses, generated symbol-table order */
+	DUSK_A_PROXIES,		/* binary: u64[] kernel addresses of the generated proxies */
+	DUSK_A_KBASE,		/* u64: lowest kernel address; below it is user memory */
+	DUSK_A_RANGE,		/* nested { ADDR, LEN }: one range to read */
+	DUSK_A_CHUNK,		/* nested { ADDR, DATA }: bytes at a kernel address */
+	DUSK_A_ADDR,		/* u64: kernel address */
+	DUSK_A_LEN,		/* u32: byte count */
+	DUSK_A_DATA,		/* binary: bytes */
+	DUSK_A_STUB,		/* u32: index into the generated stub table */
+	DUSK_A_ARGS,		/* binary: u64[nargs] */
+	DUSK_A_RET,		/* u64: return value (stub or callback) */
+	DUSK_A_TEXT,		/* string: what a printk-family stub printed, level prefix kept */
+	DUSK_A_CTX,		/* u64: id of the upcall a request or reply belongs to */
+	DUSK_A_PROXY,		/* u32: index into the generated proxy table */
+	DUSK_A_CURRENT,		/* u64: the kernel's `current` for the callback */
+	DUSK_A_CPU,		/* u32: CPU the callback was raised on */
+	DUSK_A_FLAGS,		/* u32: DUSK_UPCALL_* */
+	DUSK_A_LENT,		/* nested { ADDR, LEN }: range the callback may write */
+	DUSK_A_STAT,		/* nested { STAT_ID u32, STAT_VAL u64 } */
+	DUSK_A_STAT_ID,		/* u32: DUSK_STAT_* */
+	DUSK_A_STAT_VAL,	/* u64 */
+	__DUSK_A_MAX,
+};
+#define DUSK_A_MAX (__DUSK_A_MAX - 1)
+
+/* DUSK_A_FLAGS of an UPCALL. */
+#define DUSK_UPCALL_BLOCKING	(1u << 0)	/* caller sleeps; nested CALLs run in its context */
+
+/* Counters the kmod keeps per extension (STATS, and sysfs/debugfs). */
+enum dusk_stat {
+	DUSK_STAT_UPCALLS,
+	DUSK_STAT_REPLIES,
+	DUSK_STAT_REQUESTS,		/* every u->k request */
+	DUSK_STAT_BYTES_READ,
+	DUSK_STAT_BYTES_WRITTEN,
+	DUSK_STAT_CALLS,
+	DUSK_STAT_POLICY_ACCEPT,	/* packets accepted by the failure policy */
+	DUSK_STAT_POLICY_DROP,		/* packets dropped by the failure policy */
+	DUSK_STAT_QUEUE_FULL,
+	DUSK_STAT_TIMEOUTS,
+	DUSK_STAT_REFUSED,		/* malformed or forbidden requests */
+	__DUSK_STAT_MAX,
+};
+
+#endif /* DUSK_PROTOCOL_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libduskrt's interface to the code dusk-rewrite generates.
+ *
+ * mymod.dusk.c includes this header and nothing else from outside its own
+ * generated declarations: the user build has no kernel headers.  Every load
+ * or store the module makes through a pointer goes through dusk_check();
+ * every kernel function it calls goes through dusk_call(); every own object
+ * it hands to the kernel goes through dusk_commit().  The program's main()
+ * is generated too and hands a struct dusk_module to dusk_main().
+ *
+ * Error convention: functions returning int return 0 or a negative errno.
+ * A fault the program cannot survive (unmapped kernel address, forbidden
+ * write) never returns: the runtime reports the kernel address and the
+ * module's source line, then raises SIGSEGV so gdb stops / a core is dumped.
+ */
+#ifndef DUSK_RUNTIME_H
+#define DUSK_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <dusk/typeinfo.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Lowest kernel address, learnt in the handshake (DUSK_A_KBASE).  Until the
+ * handshake it is UINTPTR_MAX, so every address counts as the program's own. */
+extern uintptr_t dusk_kbase;
+
+/* Slow path of dusk_check(): kernel memory.  Returns the shadow of
+ * [addr, addr+len), contiguous, valid until the current epoch ends. */
+void *dusk_check_kernel(uintptr_t addr, size_t len);
+
+/**
+ * dusk_check() - make [p, p+len) accessible to the program.
+ * Own memory is returned as is; kernel memory is returned as its shadow.
+ * Reads and writes both go through the returned pointer; writes are sent
+ * back at the end of the epoch (only the bytes that changed).
+ */
+static inline void *dusk_check(const volatile void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (__builtin_expect(a < dusk_kbase, 1))
+		return (void *)a;
+	return dusk_check_kernel(a, len);
+}
+
+/* The instrumented form of *(p): p keeps its kernel value, the access goes to
+ * the shadow.  Used by generated code as DUSK_DEREF(p)->field, *DUSK_DEREF(p). */
+#define DUSK_DEREF(p) ((__typeof__(p))dusk_check((p), sizeof(*(p))))
+
+/**
+ * dusk_commit() - the kernel address to pass for pointer @p in a kernel call.
+ * @type: type id of *p in the module's type table, or DUSK_TYPE_NONE /
+ *        DUSK_TYPE_CSTRING.
+ * @len:  size in bytes of the object @p points into when the rewriter knows
+ *        it (an array, a local), else 0 (the runtime uses the type's size or
+ *        the enclosing global object).
+ * Kernel pointers and NULL come back unchanged.  An own object gets a kernel
+ * mirror (kept while the kernel may hold it), with its pointer fields
+ * translated recursively and function pointers turned into proxy addresses.
+ */
+uint64_t dusk_commit(const void *p, int32_t type, size_t len);
+
+/**
+ * dusk_call() - call generated stub @stub in the kernel with @nargs u64
+ * arguments.  Commits dirty shadows first, ends the epoch, and after the
+ * call reads mirrors back into own objects.  Returns the stub's u64 result.
+ */
+uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int nargs);
+
+/* Kernel address of entry @sym of the generated symbol table (kernel
+ * variables such as init_net, jiffies). */
+uintptr_t dusk_ksym(uint32_t sym);
+
+/* The kernel's `current` for the running callback (task_struct address). */
+void *dusk_current(void);
+
+/* Function prolog/epilog: nesting depth of module code on this thread.
+ * Generated code writes DUSK_FRAME; as the first statement of every module
+ * function; the frame closes itself on every return path. */
+int dusk_enter(const char *fn);
+void dusk_leave(int *frame);
+#define DUSK_FRAME \
+	int __dusk_frame __attribute__((cleanup(dusk_leave), unused)) = dusk_enter(__func__)
+
+/* One module_param. */
+struct dusk_param {
+	const char *name;
+	const char *type;	/* the kernel's param_ops name without "param_ops_": "int", "charp", ... */
+	void *addr;		/* the module's variable */
+	uint32_t elem_size;	/* array params: element size; else size of the variable */
+	uint32_t max_elems;	/* array params: capacity; else 0 */
+	unsigned int *nump;	/* array params: where the element count goes, may be NULL */
+	uint32_t perm;
+	const char *desc;	/* MODULE_PARM_DESC, may be NULL */
+};
+
+/* One module function whose address reaches the kernel. */
+struct dusk_proxy {
+	const char *name;
+	const void *fn;		/* the module's own function (its user address) */
+	uint64_t (*tramp)(const uint64_t *args);	/* calls fn with typed args */
+	uint8_t nargs;
+	uint8_t blocking;	/* runs in process context; nested calls run there */
+};
+
+/* One module global object: lets commit() mirror a whole array or struct
+ * when handed a pointer into it. */
+struct dusk_object {
+	const char *name;
+	const void *addr;
+	uint32_t size;
+	int32_t type;		/* type id, or DUSK_TYPE_NONE */
+};
+
+/* Everything the runtime needs to run one module; generated. */
+struct dusk_module {
+	const char *name;		/* "lwfw": the kmod is dusk_lwfw */
+	int (*init)(void);		/* module_init, may be NULL */
+	void (*exit)(void);		/* module_exit, may be NULL */
+	const struct dusk_param *params;
+	unsigned int nparams;
+	const struct dusk_proxy *proxies;	/* same order as the kmod's proxy table */
+	unsigned int nproxies;
+	const char *const *syms;	/* symbol names, same order as the kmod's */
+	unsigned int nsyms;
+	const char *const *stubs;	/* stub names, same order as the kmod's */
+	unsigned int nstubs;
+	const struct dusk_object *objects;
+	unsigned int nobjects;
+	const struct dusk_typetab *types;
+	uint64_t stub_hash;		/* must equal the kmod's */
+	const char *const *modinfo;	/* "license=GPL", "description=...", NULL-terminated */
+};
+
+/**
+ * dusk_main() - run @m as a program: parse module parameters from argv
+ * (name=value, as insmod takes them), connect to the kmod dusk_<name> and
+ * check the handshake, run init, serve callbacks until SIGINT/SIGTERM, run
+ * exit, disconnect.  Returns the process exit status.
+ */
+int dusk_main(const struct dusk_module *m, int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DUSK_RUNTIME_H */
