@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kflags: the compile flags Kbuild really uses for a module, as clang
+ * arguments.  Runs a throwaway Kbuild of the module in a temporary folder
+ * against KDIR, reads the .<mod>.o.cmd it writes, and drops the gcc-only
+ * flags clang rejects.  Shared by the rewriter and typeinfo's tests.
+ */
+#ifndef DUSK_KFLAGS_H
+#define DUSK_KFLAGS_H
+
+#include <stddef.h>
+
+struct kf_args {
+	char **argv;	/* clang arguments (no compiler, no -c/-o, no source file) */
+	int argc;
+};
+
+/**
+ * kf_kbuild_flags() - obtain the kernel compile flags for @src.
+ * @kdir: kernel build tree (e.g. /lib/modules/<kabi>/build)
+ * @src:  the module source (its folder becomes an -I, as Kbuild does)
+ * @out:  filled on success; release with kf_args_free()
+ * @err:  on failure, a one-line human-readable reason (e.g. "no Makefile in KDIR")
+ * Return: 0, or a negative errno (-ENOENT for a missing KDIR, -EIO when
+ * Kbuild failed).  Results may be cached per (kdir, src dir).
+ */
+int kf_kbuild_flags(const char *kdir, const char *src, struct kf_args *out,
+		    char *err, size_t errlen);
+void kf_args_free(struct kf_args *a);
+
+#endif /* DUSK_KFLAGS_H */
