@@ -1,0 +1,59 @@
+# Helpers for DUSK guest scripts (copied to /dusk/lib.sh in the VM).
+# Source it:  . /dusk/lib.sh
+#
+# Topology helper: dusk_netns_pair builds
+#     netns a (10.0.1.2) --veth a0/ra-- [root ns: router] --veth rb/b0-- netns b (10.0.2.2)
+# with the root namespace forwarding between 10.0.1.1 (ra) and 10.0.2.1 (rb),
+# so traffic from a to b crosses init_net's PRE_ROUTING, FORWARD and
+# POST_ROUTING hooks — where modules registered on &init_net act.
+# Run a command in a namespace with:  dusk_in a CMD...
+
+# Busybox's shell prefers its own applets; its `ip` lacks netns support.
+ip() { /usr/sbin/ip "$@"; }
+
+dusk_fail() { echo "FAIL: $*"; exit 1; }
+dusk_pass() { echo "ok: $*"; }
+
+dusk_in() { ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+dusk_netns_pair() {
+	ip netns add a
+	ip netns add b
+	ip link add ra type veth peer name a0 netns a
+	ip link add rb type veth peer name b0 netns b
+	ip addr add 10.0.1.1/24 dev ra
+	ip addr add 10.0.2.1/24 dev rb
+	ip link set ra up
+	ip link set rb up
+	dusk_in a ip addr add 10.0.1.2/24 dev a0
+	dusk_in b ip addr add 10.0.2.2/24 dev b0
+	dusk_in a ip link set lo up
+	dusk_in b ip link set lo up
+	dusk_in a ip link set a0 up
+	dusk_in b ip link set b0 up
+	dusk_in a ip route add default via 10.0.1.1
+	dusk_in b ip route add default via 10.0.2.1
+	echo 1 >/proc/sys/net/ipv4/ip_forward
+	# Let the first ping's ARP settle so timing-sensitive checks are fair.
+	dusk_in a ping -c 1 -W 2 10.0.2.2 >/dev/null 2>&1 || true
+}
+
+# dusk_dmesg_clean [LABEL]: fail if the kernel reported an oops, a WARN, a
+# BUG or a soft lockup since boot.
+dusk_dmesg_clean() {
+	if dmesg | grep -E 'Oops|WARNING:|BUG:|Call Trace|soft lockup|general protection' >/dev/null; then
+		echo "FAIL: kernel trouble in dmesg${1:+ ($1)}:"
+		dmesg | tail -n 60
+		exit 1
+	fi
+}
+
+# dusk_tcp_ok NS HOST PORT: a TCP connection from NS to HOST:PORT succeeds
+# and carries a line (a listener must be running: dusk_tcp_listen).
+dusk_tcp_listen() { # NS PORT OUTFILE  (background; one connection)
+	ip netns exec "$1" nc -l -p "$2" >"$3" 2>/dev/null &
+	sleep 0.3
+}
+dusk_tcp_send() { # NS HOST PORT TEXT  -> 0 when delivered
+	echo "$4" | ip netns exec "$1" nc -w 2 "$2" "$3" >/dev/null 2>&1
+}
