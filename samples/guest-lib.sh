@@ -1,0 +1,103 @@
+# Helpers shared by the sample tests' guest scripts (samples/*/test.sh).
+# vm-run copies this file to /dusk/files/guest-lib.sh; a script sources it
+# after /dusk/lib.sh (whose dusk_netns_pair topology the tests use:
+# a 10.0.1.2 --ra-- root router --rb-- b 10.0.2.2).
+#
+# Traffic comes from netprobe (samples/tools/netprobe.c); receivers are
+# netprobe sinks whose lines are collected in /tmp/sink.NS.PROTO.PORT.
+
+samples_sinks=''
+
+# samples_sink NS PROTO PORT: start a sink in NS and wait until it listens.
+samples_sink() {
+	f=/tmp/sink.$1.$2.$3
+	: >"$f"
+	dusk_in "$1" netprobe sink "$2" "$3" >"$f" 2>&1 &
+	samples_sinks="$samples_sinks $!"
+	i=0
+	until grep -q '^ready' "$f"; do
+		i=$((i + 1))
+		[ $i -le 50 ] || dusk_fail "sink $2/$3 in $1 did not start: $(cat "$f")"
+		sleep 0.1
+	done
+}
+
+samples_stop_sinks() {
+	# shellcheck disable=SC2086
+	[ -z "$samples_sinks" ] || kill $samples_sinks 2>/dev/null
+	samples_sinks=''
+}
+
+# samples_received NS PROTO PORT: messages the sink has received so far.
+samples_received() {
+	grep -c "^$2 " "/tmp/sink.$1.$2.$3"
+}
+
+# samples_wait_received NS PROTO PORT WANT: wait until the sink has
+# received WANT messages (at most ~3 s; a little longer when WANT is 0, so
+# that late arrivals are seen), then print how many it has.
+samples_wait_received() {
+	i=0
+	while [ "$(samples_received "$1" "$2" "$3")" -lt "$4" ] && [ $i -lt 30 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	[ "$4" -gt 0 ] || sleep 1
+	sleep 0.2
+	samples_received "$1" "$2" "$3"
+}
+
+# samples_udp FROM_NS TO_NS TO_ADDR PORT COUNT WANT [PAYLOAD]: send COUNT
+# datagrams from FROM_NS to a sink in TO_NS, check that WANT arrive.
+samples_udp() {
+	before=$(samples_received "$2" udp "$4")
+	dusk_in "$1" netprobe udp "$3" "$4" "$5" "${7:-ping}" ||
+		dusk_fail "udp $1 -> $3:$4: could not send"
+	after=$(samples_wait_received "$2" udp "$4" $((before + $6)))
+	[ $((after - before)) -eq "$6" ] ||
+		dusk_fail "udp $1 -> $3:$4: $((after - before)) of $5 datagrams arrived, want $6"
+	dusk_pass "udp $1 -> $3:$4: $6 of $5 datagrams arrived"
+}
+
+# samples_tcp_ok FROM_NS TO_NS TO_ADDR PORT PAYLOAD...: the connection to a
+# sink in TO_NS succeeds and the sink receives the payload.
+samples_tcp_ok() {
+	from=$1 to=$2 addr=$3 port=$4
+	shift 4
+	before=$(samples_received "$to" tcp "$port")
+	dusk_in "$from" netprobe tcp "$addr" "$port" "$@" ||
+		dusk_fail "tcp $from -> $addr:$port: connection failed"
+	after=$(samples_wait_received "$to" tcp "$port" $((before + 1)))
+	[ $((after - before)) -eq 1 ] ||
+		dusk_fail "tcp $from -> $addr:$port: the sink saw $((after - before)) connections"
+	dusk_pass "tcp $from -> $addr:$port: connected and delivered"
+}
+
+# samples_tcp_blocked FROM_NS ADDR PORT: the connection attempt fails
+# (netprobe sends exactly two SYNs before it gives up).
+samples_tcp_blocked() {
+	if dusk_in "$1" netprobe tcp "$2" "$3" blocked 2>/dev/null; then
+		dusk_fail "tcp $1 -> $2:$3: connected, want blocked"
+	fi
+	dusk_pass "tcp $1 -> $2:$3: blocked"
+}
+
+# samples_unload MODULE: rmmod it, check the kernel log is clean, and keep
+# what the module logged in $samples_log (the log is cleared for the next
+# phase, after dusk_dmesg_clean has seen it).
+samples_unload() {
+	rmmod "$1" || dusk_fail "rmmod $1"
+	dusk_dmesg_clean "$1"
+	samples_log=$(dmesg | sed 's/^\[[^]]*\] //' | grep "^$1: ")
+	dmesg -c >/dev/null
+}
+
+# samples_logged LINE: the module logged exactly LINE ("lwfw: ...").
+samples_logged() {
+	if ! printf '%s\n' "$samples_log" | grep -qxF "$1"; then
+		echo "module log was:"
+		printf '%s\n' "$samples_log"
+		dusk_fail "expected kernel log line '$1'"
+	fi
+	dusk_pass "logged '$1'"
+}
