@@ -33,16 +33,15 @@ samples_received() {
 	grep -c "^$2 " "/tmp/sink.$1.$2.$3"
 }
 
-# samples_wait_received NS PROTO PORT WANT: wait until the sink has
-# received WANT messages (at most ~3 s; a little longer when WANT is 0, so
-# that late arrivals are seen), then print how many it has.
+# samples_wait_received NS PROTO PORT TOTAL: wait until the sink has
+# received TOTAL messages in all (at most ~5 s), give extras a moment to
+# show up, then print how many it has.
 samples_wait_received() {
 	i=0
-	while [ "$(samples_received "$1" "$2" "$3")" -lt "$4" ] && [ $i -lt 30 ]; do
+	while [ "$(samples_received "$1" "$2" "$3")" -lt "$4" ] && [ $i -lt 50 ]; do
 		i=$((i + 1))
 		sleep 0.1
 	done
-	[ "$4" -gt 0 ] || sleep 1
 	sleep 0.2
 	samples_received "$1" "$2" "$3"
 }
@@ -53,6 +52,8 @@ samples_udp() {
 	before=$(samples_received "$2" udp "$4")
 	dusk_in "$1" netprobe udp "$3" "$4" "$5" "${7:-ping}" ||
 		dusk_fail "udp $1 -> $3:$4: could not send"
+	# When none may arrive, give a wrongly passed datagram time to show up.
+	[ "$6" -gt 0 ] || sleep 1
 	after=$(samples_wait_received "$2" udp "$4" $((before + $6)))
 	[ $((after - before)) -eq "$6" ] ||
 		dusk_fail "udp $1 -> $3:$4: $((after - before)) of $5 datagrams arrived, want $6"

@@ -95,7 +95,7 @@ static u16 lwfw_dest_port(const struct sk_buff *skb, const struct iphdr *iph)
 
 	if (iph->protocol != IPPROTO_TCP && iph->protocol != IPPROTO_UDP)
 		return 0;
-	if (ip_is_fragment(iph) && (ntohs(iph->frag_off) & IP_OFFSET))
+	if (ntohs(iph->frag_off) & IP_OFFSET)
 		return 0;
 
 	ports = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_ports), _ports);
@@ -133,12 +133,8 @@ static enum lwfw_rule lwfw_classify(const struct sk_buff *skb,
 static unsigned int lwfw_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	enum lwfw_rule rule;
+	enum lwfw_rule rule = lwfw_classify(skb, state->in);
 
-	if (!skb)
-		return NF_ACCEPT;
-
-	rule = lwfw_classify(skb, state->in);
 	if (rule == LWFW_NR_RULES)
 		return NF_ACCEPT;
 

