@@ -8,11 +8,29 @@
 
 samples_sinks=''
 
+# samples_in NS CMD...: run CMD in namespace NS; NS "root" is init_net itself
+# (traffic sent there is locally generated, not forwarded).
+samples_in() {
+	if [ "$1" = root ]; then
+		shift
+		"$@"
+	else
+		dusk_in "$@"
+	fi
+}
+
+# samples_load NAME [PARAM...]: load the module under test with PARAMs.
+samples_load() {
+	mod=$1
+	shift
+	insmod "/dusk/mod/$mod.ko" "$@"
+}
+
 # samples_sink NS PROTO PORT: start a sink in NS and wait until it listens.
 samples_sink() {
 	f=/tmp/sink.$1.$2.$3
 	: >"$f"
-	dusk_in "$1" netprobe sink "$2" "$3" >"$f" 2>&1 &
+	samples_in "$1" netprobe sink "$2" "$3" >"$f" 2>&1 &
 	samples_sinks="$samples_sinks $!"
 	i=0
 	until grep -q '^ready' "$f"; do
@@ -50,7 +68,7 @@ samples_wait_received() {
 # datagrams from FROM_NS to a sink in TO_NS, check that WANT arrive.
 samples_udp() {
 	before=$(samples_received "$2" udp "$4")
-	dusk_in "$1" netprobe udp "$3" "$4" "$5" "${7:-ping}" ||
+	samples_in "$1" netprobe udp "$3" "$4" "$5" "${7:-ping}" ||
 		dusk_fail "udp $1 -> $3:$4: could not send"
 	# When none may arrive, give a wrongly passed datagram time to show up.
 	[ "$6" -gt 0 ] || sleep 1
@@ -66,7 +84,7 @@ samples_tcp_ok() {
 	from=$1 to=$2 addr=$3 port=$4
 	shift 4
 	before=$(samples_received "$to" tcp "$port")
-	dusk_in "$from" netprobe tcp "$addr" "$port" "$@" ||
+	samples_in "$from" netprobe tcp "$addr" "$port" "$@" ||
 		dusk_fail "tcp $from -> $addr:$port: connection failed"
 	after=$(samples_wait_received "$to" tcp "$port" $((before + 1)))
 	[ $((after - before)) -eq 1 ] ||
@@ -77,13 +95,13 @@ samples_tcp_ok() {
 # samples_tcp_blocked FROM_NS ADDR PORT: the connection attempt fails
 # (netprobe sends exactly two SYNs before it gives up).
 samples_tcp_blocked() {
-	if dusk_in "$1" netprobe tcp "$2" "$3" blocked 2>/dev/null; then
+	if samples_in "$1" netprobe tcp "$2" "$3" blocked 2>/dev/null; then
 		dusk_fail "tcp $1 -> $2:$3: connected, want blocked"
 	fi
 	dusk_pass "tcp $1 -> $2:$3: blocked"
 }
 
-# samples_unload MODULE: rmmod it, check the kernel log is clean, and keep
+# samples_unload MODULE: unload it, check the kernel log is clean, and keep
 # what the module logged in $samples_log (the log is cleared for the next
 # phase, after dusk_dmesg_clean has seen it).
 samples_unload() {

@@ -30,19 +30,20 @@ expect_proc() {
 tcp() { samples_tcp_ok a b 10.0.2.2 6881 "$@"; }
 udp() { samples_udp a b 10.0.2.2 6881 "$1" "$1" "$2"; }
 
-# shellcheck disable=SC2068
-insmod /dusk/mod/ipp2p.ko $@ || dusk_fail "insmod ipp2p"
+samples_load ipp2p "$@" || dusk_fail "insmod ipp2p"
 expect_proc "bittorrent 0
 edonkey 0
 gnutella 0
 directconnect 0"
 
 echo "== peer-to-peer traffic"
-# BitTorrent: 2 handshakes, 1 tracker announce, 3 DHT queries.
+# BitTorrent: 2 handshakes, 1 tracker announce, 3 DHT queries ...
 tcp '\x13BitTorrent protocol\0\0\0\0\0\0\0\0infohash-infohash-12peer-id-peer-id-1234'
 tcp '\x13BitTorrent protocol\0\0\0\0\0\x10\0\x05infohash-infohash-34peer-id-peer-id-5678'
 tcp 'GET /announce?info_hash=%12%34&peer_id=x HTTP/1.0\r\n\r\n'
 udp 3 'd1:ad2:id20:abcdefghij0123456789e1:q4:ping1:t2:aa1:y1:qe'
+# ... and 1 handshake sent by the router itself (local output).
+samples_tcp_ok root b 10.0.2.2 6881 '\x13BitTorrent protocol\0\0\0\0\0\0\0\0local'
 # eDonkey: 2 TCP hellos (length field = 6 = payload - 5), 2 UDP server pings.
 tcp '\xe3\x06\x00\x00\x00\x01hello'
 tcp '\xc5\x06\x00\x00\x00\x01howdy'
@@ -60,14 +61,14 @@ tcp '$MyNick alice'
 udp 3 'hello, world'
 udp 1 '\xe3\x01\x02'
 
-expect_proc "bittorrent 6
+expect_proc "bittorrent 7
 edonkey 4
 gnutella 2
 directconnect 1"
 
 samples_unload ipp2p
 [ ! -e /proc/ipp2p ] || dusk_fail "/proc/ipp2p outlived the module"
-samples_logged "ipp2p: bittorrent packets: 6"
+samples_logged "ipp2p: bittorrent packets: 7"
 samples_logged "ipp2p: edonkey packets: 4"
 samples_logged "ipp2p: gnutella packets: 2"
 samples_logged "ipp2p: directconnect packets: 1"

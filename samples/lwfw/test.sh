@@ -13,7 +13,6 @@
 . /dusk/files/guest-lib.sh
 set -u
 extra="$*"
-mod=/dusk/mod/lwfw.ko
 
 dusk_netns_pair
 samples_sink b tcp 5001
@@ -24,7 +23,7 @@ samples_sink a udp 7000
 
 echo "== a malformed deny_ip is refused"
 # shellcheck disable=SC2086
-if insmod $mod deny_ip=10.0.300.1 $extra 2>/dev/null; then
+if samples_load lwfw deny_ip=10.0.300.1 $extra 2>/dev/null; then
 	rmmod lwfw
 	dusk_fail "insmod accepted deny_ip=10.0.300.1"
 fi
@@ -33,7 +32,7 @@ dmesg -c >/dev/null
 
 echo "== deny_port=5001"
 # shellcheck disable=SC2086
-insmod $mod deny_port=5001 $extra || dusk_fail "insmod deny_port"
+samples_load lwfw deny_port=5001 $extra || dusk_fail "insmod deny_port"
 samples_tcp_blocked a 10.0.2.2 5001
 samples_tcp_ok a b 10.0.2.2 5002 'hello\n'
 samples_udp a b 10.0.2.2 5001 3 0
@@ -45,7 +44,7 @@ samples_logged "lwfw: dropped by ip rule: 0"
 
 echo "== deny_if=ra"
 # shellcheck disable=SC2086
-insmod $mod deny_if=ra $extra || dusk_fail "insmod deny_if"
+samples_load lwfw deny_if=ra $extra || dusk_fail "insmod deny_if"
 samples_udp a b 10.0.2.2 5002 3 0
 samples_udp b a 10.0.1.2 7000 2 2
 samples_unload lwfw
@@ -55,7 +54,7 @@ samples_logged "lwfw: dropped by ip rule: 0"
 
 echo "== deny_ip=10.0.1.2"
 # shellcheck disable=SC2086
-insmod $mod deny_ip=10.0.1.2 $extra || dusk_fail "insmod deny_ip"
+samples_load lwfw deny_ip=10.0.1.2 $extra || dusk_fail "insmod deny_ip"
 samples_udp a b 10.0.2.2 5002 4 0
 samples_tcp_blocked a 10.0.2.2 5002
 samples_udp b a 10.0.1.2 7000 2 2

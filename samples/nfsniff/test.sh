@@ -24,8 +24,7 @@ expect_magic() {
 	dusk_pass "magic echo answered '$1'"
 }
 
-# shellcheck disable=SC2068
-insmod /dusk/mod/nfsniff.ko $@ || dusk_fail "insmod nfsniff"
+samples_load nfsniff "$@" || dusk_fail "insmod nfsniff"
 
 echo "== nothing captured yet: an ordinary echo"
 expect_magic "(empty)"
@@ -47,6 +46,10 @@ echo "== a PASS without its USER does not complete a pair"
 samples_tcp_ok a b 10.0.2.2 21 'PASS orphan\r\n'
 expect_magic "10.0.2.2 bob hunter2"
 expect_magic "(empty)"
+
+echo "== a login from the router itself (local output, process context)"
+samples_tcp_ok root b 10.0.2.2 21 'USER root\r\nPASS toor\r\n'
+expect_magic "10.0.2.2 root toor"
 
 rmmod nfsniff || dusk_fail "rmmod nfsniff"
 echo "== unloaded: the magic request is an ordinary echo again"
