@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include <linux/netfilter.h>
+#include <dusk/protocol.h>	/* DUSK_MAX_TEXT, DUSK_MAX_ARGS */
 
 /*
  * A typed call stub: unpacks u64 arguments into the kernel function's real
@@ -49,12 +50,19 @@ enum dusk_proxy_kind {
 };
 
 /* A module function whose address reaches the kernel; `addr` is the proxy
- * the kernel calls in its place (exact kernel signature, generated). */
+ * the kernel calls in its place (exact kernel signature, generated).
+ * `lent` (may be NULL) has nargs entries: lent[i] is the size of what
+ * argument i points to when the callback may write it (loff_t *ppos: 8,
+ * struct file *: sizeof(struct file)), 0 for non-pointers and __user
+ * pointers.  Blocking upcalls lend those ranges to the program
+ * for the duration of the callback (async upcalls lend nothing);
+ * Netfilter proxies lend the sk_buff and its data. */
 struct dusk_proxy_desc {
 	const char *name;
 	const void *addr;
 	u8 kind;		/* enum dusk_proxy_kind */
 	u8 nargs;
+	const u32 *lent;
 };
 
 /*

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interface between the files of the dusk-kmod core.  Nothing here
+ * is seen by the generated part (that is dusk-gen.h) or by user space (that
+ * is <dusk/protocol.h>).
+ *
+ * One extension module has at most one session: the program that completed
+ * HELLO.  Its state lives in the single `dusk_sess` object.  Two locks guard
+ * it:
+ *
+ *  - dusk_sess.lock (mutex, process context): binding and teardown, the
+ *    region tree (mirrors and owned allocations) and the undo records.
+ *  - dusk_sess.qlock (spinlock, BH-safe): `alive`, the port, the context
+ *    counter and the lists of raised upcalls (stolen packets, async
+ *    upcalls, blocked callers).  Netfilter hooks run in softirq and take
+ *    only this one.
+ *
+ * Lock order: lock before qlock.  Stubs never run under either lock.
+ *
+ * Every request from the bound program (except BYE) holds dusk_sess.use for
+ * reading while it runs; teardown takes it for writing, so memory a request
+ * is using is never freed under it.
+ */
+#ifndef DUSK_CORE_H
+#define DUSK_CORE_H
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rbtree.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+#include <dusk/protocol.h>
+#include "dusk-gen.h"
+
+#define DUSK_MAX_MIRROR		(16u << 20)	/* largest MIRROR_ALLOC (docs/protocol.md) */
+#define DUSK_PREFETCH_DATA	128		/* packet bytes prefetched from the network header */
+#define DUSK_PREFETCH_LENT	256		/* lent ranges up to this size are prefetched */
+
+/* ---- module parameters (main.c) ---- */
+extern unsigned int dusk_nf_timeout_ms;
+extern unsigned int dusk_block_timeout_ms;
+extern unsigned int dusk_queue_max;
+extern bool dusk_fail_closed;
+
+/* ---- counters (main.c) ---- */
+extern atomic64_t dusk_stats[__DUSK_STAT_MAX];
+extern const char *const dusk_stat_names[__DUSK_STAT_MAX];
+
+static inline void dusk_count(enum dusk_stat s, u64 n)
+{
+	atomic64_add(n, &dusk_stats[s]);
+}
+
+/* ---- the session ---- */
+
+/* A nested CALL handed from the program's request to a blocked caller. */
+struct dusk_call {
+	u32 stub;
+	u32 nargs;
+	u64 args[DUSK_MAX_ARGS];
+	u64 ret;		/* out */
+	char *text;		/* out, DUSK_MAX_TEXT bytes, PRINTK stubs only */
+	struct completion done;	/* completed by the blocked caller */
+};
+
+/* A caller sleeping in dusk_upcall_blocking(); lives on its stack. */
+struct dusk_waiter {
+	struct list_head node;	/* dusk_sess.waiters, under qlock */
+	u64 ctx;
+	u32 proxy;
+	const u64 *args;
+	u32 nargs;
+	struct dusk_call *call;	/* posted nested call, under qlock */
+	bool replied;		/* REPLY arrived; ret is valid */
+	u64 ret;
+	wait_queue_head_t wq;
+};
+
+enum dusk_pending_kind {
+	DUSK_PENDING_NF,	/* a stolen packet */
+	DUSK_PENDING_ASYNC,	/* a void callback raised from atomic context */
+};
+
+/* An upcall raised from atomic context that waits for its REPLY. */
+struct dusk_pending {
+	struct list_head node;	/* dusk_sess.pending, FIFO, under qlock */
+	u64 ctx;
+	u8 kind;		/* enum dusk_pending_kind */
+	u32 proxy;
+	unsigned long deadline;	/* jiffies */
+	struct nf_queue_entry *entry;	/* DUSK_PENDING_NF */
+	nf_hookfn *hookfn;	/* the proxy the packet was stolen by */
+	void *priv;		/* and its priv: together they find the hook again */
+};
+
+struct dusk_session {
+	struct mutex lock;
+	spinlock_t qlock;
+	struct rw_semaphore use;
+	bool bound;		/* HELLO done; changed under lock + qlock */
+	bool alive;		/* upcalls may be raised; under qlock */
+	u32 portid;
+	struct net *net;
+	u64 next_ctx;
+	struct list_head pending;	/* struct dusk_pending */
+	unsigned int npending;
+	struct list_head waiters;	/* struct dusk_waiter */
+	wait_queue_head_t waiters_gone;
+	struct rb_root regions;		/* struct dusk_region, by address */
+	struct list_head undo;		/* struct dusk_undo_rec, oldest first */
+	struct delayed_work expire;	/* applies the policy to overdue upcalls */
+	struct work_struct release;	/* teardown after the socket went away */
+};
+
+extern struct dusk_session dusk_sess;
+extern struct genl_family dusk_family;
+
+/* session.c */
+int dusk_session_init(void);
+void dusk_session_exit(void);
+int dusk_session_bind(u32 portid, struct net *net);
+void dusk_session_end(void);
+u64 dusk_kbase(void);
+
+/* family.c */
+int dusk_family_register(void);
+void dusk_family_unregister(void);
+int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
+		     u32 *len, struct netlink_ext_ack *extack);
+
+/* mem.c */
+enum dusk_region_kind { DUSK_REGION_MIRROR, DUSK_REGION_ALLOC };
+int dusk_nl_read(struct sk_buff *skb, struct genl_info *info);
+int dusk_nl_write(struct sk_buff *skb, struct genl_info *info);
+int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info);
+int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info);
+int dusk_write_chunks(struct genl_info *info);
+int dusk_chunks_apply_locked(struct genl_info *info);
+size_t dusk_alloc_size(const void *p);
+bool dusk_undo_refers(unsigned long start, size_t len);
+int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
+void dusk_region_forget(const void *addr);
+void dusk_regions_free_all(void);
+
+/* call.c */
+int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
+void dusk_call_exec(struct dusk_call *c);
+void dusk_undo_all(void);
+
+/* upcall.c */
+int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info);
+struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
+				u32 flags, gfp_t gfp, void **hdr);
+int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
+			  bool data);
+int dusk_upcall_send(struct sk_buff *msg, void *hdr, u32 portid, struct net *net);
+bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
+void dusk_waiters_wake_all(void);
+int dusk_waiter_post(u64 ctx, struct dusk_call *c);
+void dusk_pending_free(struct dusk_pending *p);
+
+/* nfq.c */
+void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict);
+bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len);
+unsigned int dusk_policy_verdict(void);
+void dusk_pending_flush(void);
+void dusk_pending_expire(struct work_struct *work);
+
+#endif /* DUSK_CORE_H */

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family of one extension module, and the gate every
+ * request passes: attribute validation, permission, session binding.
+ *
+ * The family is named DUSK_GENL_PREFIX + dusk_gen.modname.  Every command
+ * needs CAP_SYS_ADMIN (GENL_ADMIN_PERM, checked by genetlink before we see
+ * the message).  The family leaves attribute parsing to dusk_nl_dispatch()
+ * (maxattr 0), which validates the whole message strictly against
+ * dusk_policy -- every attribute, repeated ones included, nested ones
+ * against their own policy -- so that a refusal is counted in
+ * DUSK_STAT_REFUSED.  Then:
+ *
+ *   - HELLO from anyone when no session is bound binds it; from another
+ *     port while one is bound: -EBUSY;
+ *   - any other request with no session bound: -ENOTCONN; from a port that
+ *     is not the session's: -EPERM.
+ *
+ * The family is parallel_ops: requests are not serialised by genl_mutex
+ * (a nested CALL waits for a blocked caller, which must not block all of
+ * genetlink); dusk-core.h states the locking that replaces it.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include "dusk-core.h"
+
+static const struct nla_policy dusk_range_policy[DUSK_A_MAX + 1] = {
+	[DUSK_A_ADDR] = { .type = NLA_U64 },
+	[DUSK_A_LEN] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy dusk_chunk_policy[DUSK_A_MAX + 1] = {
+	[DUSK_A_ADDR] = { .type = NLA_U64 },
+	/* nla_len is 16 bits, so DATA stays below DUSK_MAX_CHUNK (64 KiB)
+	 * by construction; the policy's .len is a u16 and cannot say 64 KiB. */
+	[DUSK_A_DATA] = { .type = NLA_BINARY, .len = U16_MAX },
+};
+
+/* Attributes a request may carry; the k->u ones are rejected (unspec). */
+static const struct nla_policy dusk_policy[DUSK_A_MAX + 1] = {
+	[DUSK_A_PAD] = { .type = NLA_REJECT },
+	[DUSK_A_VERSION] = { .type = NLA_U32 },
+	[DUSK_A_LAYOUT_HASH] = { .type = NLA_U64 },
+	[DUSK_A_STUB_HASH] = { .type = NLA_U64 },
+	[DUSK_A_MODNAME] = { .type = NLA_NUL_STRING, .len = GENL_NAMSIZ },
+	[DUSK_A_RANGE] = NLA_POLICY_NESTED(dusk_range_policy),
+	[DUSK_A_CHUNK] = NLA_POLICY_NESTED(dusk_chunk_policy),
+	[DUSK_A_ADDR] = { .type = NLA_U64 },
+	[DUSK_A_LEN] = { .type = NLA_U32 },
+	[DUSK_A_STUB] = { .type = NLA_U32 },
+	[DUSK_A_ARGS] = { .type = NLA_BINARY, .len = DUSK_MAX_ARGS * sizeof(u64) },
+	[DUSK_A_RET] = { .type = NLA_U64 },
+	[DUSK_A_CTX] = { .type = NLA_U64 },
+};
+
+/**
+ * dusk_parse_chunk() - unpack one validated CHUNK { ADDR, DATA }.
+ *
+ * Return: 0, or -EINVAL (with extack) when a member is missing.
+ */
+int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
+		     u32 *len, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[DUSK_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, DUSK_A_MAX, nla, dusk_chunk_policy, extack);
+	if (err)
+		return err;
+	if (!tb[DUSK_A_ADDR] || !tb[DUSK_A_DATA]) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "CHUNK needs ADDR and DATA");
+		return -EINVAL;
+	}
+	*addr = nla_get_u64(tb[DUSK_A_ADDR]);
+	*data = nla_data(tb[DUSK_A_DATA]);
+	*len = nla_len(tb[DUSK_A_DATA]);
+	return 0;
+}
+
+static int dusk_put_hello(struct sk_buff *msg, bool bound)
+{
+	u64 *addrs;
+	u32 i, n;
+	int err;
+
+	if (nla_put_u32(msg, DUSK_A_VERSION, DUSK_PROTO_VERSION) ||
+	    nla_put_u64_64bit(msg, DUSK_A_LAYOUT_HASH, dusk_gen.layout_hash, DUSK_A_PAD) ||
+	    nla_put_u64_64bit(msg, DUSK_A_STUB_HASH, dusk_gen.stub_hash, DUSK_A_PAD) ||
+	    nla_put_string(msg, DUSK_A_MODNAME, dusk_gen.modname))
+		return -EMSGSIZE;
+	if (!bound)
+		return 0;
+	if (nla_put_u64_64bit(msg, DUSK_A_KBASE, dusk_kbase(), DUSK_A_PAD))
+		return -EMSGSIZE;
+
+	n = max(dusk_gen.nsyms, dusk_gen.nproxies);
+	addrs = kcalloc(max(n, 1u), sizeof(u64), GFP_KERNEL);
+	if (!addrs)
+		return -ENOMEM;
+	for (i = 0; i < dusk_gen.nsyms; i++)
+		addrs[i] = (u64)(uintptr_t)dusk_gen.syms[i].addr;
+	err = nla_put(msg, DUSK_A_SYMS, dusk_gen.nsyms * sizeof(u64), addrs);
+	for (i = 0; !err && i < dusk_gen.nproxies; i++)
+		addrs[i] = (u64)(uintptr_t)dusk_gen.proxies[i].addr;
+	if (!err)
+		err = nla_put(msg, DUSK_A_PROXIES, dusk_gen.nproxies * sizeof(u64), addrs);
+	kfree(addrs);
+	return err ? -EMSGSIZE : 0;
+}
+
+/*
+ * HELLO: bind when version and both hashes match; answer with our own
+ * identity always, and the addresses only when bound (docs/protocol.md).
+ */
+static int dusk_nl_hello(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct sk_buff *msg;
+	bool match;
+	void *hdr;
+	int err;
+
+	if (!tb[DUSK_A_VERSION] || !tb[DUSK_A_LAYOUT_HASH] || !tb[DUSK_A_STUB_HASH]) {
+		NL_SET_ERR_MSG(info->extack, "HELLO needs VERSION, LAYOUT_HASH and STUB_HASH");
+		return -EINVAL;
+	}
+	match = nla_get_u32(tb[DUSK_A_VERSION]) == DUSK_PROTO_VERSION &&
+		nla_get_u64(tb[DUSK_A_LAYOUT_HASH]) == dusk_gen.layout_hash &&
+		nla_get_u64(tb[DUSK_A_STUB_HASH]) == dusk_gen.stub_hash;
+	if (match) {
+		err = dusk_session_bind(info->snd_portid, genl_info_net(info));
+		if (err) {
+			NL_SET_ERR_MSG(info->extack, "another program is bound to this module");
+			return err;
+		}
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE + (dusk_gen.nsyms + dusk_gen.nproxies) * sizeof(u64),
+			  GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto err_unbind;
+	}
+	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_HELLO);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = dusk_put_hello(msg, match);
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+err_unbind:
+	if (match)
+		dusk_session_end();
+	return err;
+}
+
+static int dusk_nl_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+	int i;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_STATS);
+	if (!hdr)
+		goto err;
+	for (i = 0; i < __DUSK_STAT_MAX; i++) {
+		nest = nla_nest_start(msg, DUSK_A_STAT);
+		if (!nest ||
+		    nla_put_u32(msg, DUSK_A_STAT_ID, i) ||
+		    nla_put_u64_64bit(msg, DUSK_A_STAT_VAL, atomic64_read(&dusk_stats[i]),
+				      DUSK_A_PAD))
+			goto err;
+		nla_nest_end(msg, nest);
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+typedef int (*dusk_doit_fn)(struct sk_buff *skb, struct genl_info *info);
+
+static const dusk_doit_fn dusk_handlers[__DUSK_CMD_MAX] = {
+	[DUSK_CMD_READ] = dusk_nl_read,
+	[DUSK_CMD_WRITE] = dusk_nl_write,
+	[DUSK_CMD_MIRROR_ALLOC] = dusk_nl_mirror_alloc,
+	[DUSK_CMD_MIRROR_FREE] = dusk_nl_mirror_free,
+	[DUSK_CMD_CALL] = dusk_nl_call,
+	[DUSK_CMD_REPLY] = dusk_nl_reply,
+	[DUSK_CMD_STATS] = dusk_nl_stats,
+};
+
+/* Requests of the bound program: hold `use` so teardown waits for them. */
+static int dusk_nl_session_request(dusk_doit_fn fn, struct sk_buff *skb,
+				   struct genl_info *info)
+{
+	int err;
+
+	down_read(&dusk_sess.use);
+	if (!READ_ONCE(dusk_sess.bound)) {
+		NL_SET_ERR_MSG(info->extack, "no session: send HELLO first");
+		err = -ENOTCONN;
+	} else if (dusk_sess.portid != info->snd_portid ||
+		   !net_eq(dusk_sess.net, genl_info_net(info))) {
+		NL_SET_ERR_MSG(info->extack, "another program is bound to this module");
+		err = -EPERM;
+	} else {
+		err = fn(skb, info);
+	}
+	up_read(&dusk_sess.use);
+	return err;
+}
+
+/*
+ * The one doit of the family: validate, gate, dispatch, count.
+ * Context: process (the program's sendmsg); no lock held.
+ */
+static int dusk_nl_dispatch(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[DUSK_A_MAX + 1];
+	u8 cmd = info->genlhdr->cmd;
+	int err;
+
+	dusk_count(DUSK_STAT_REQUESTS, 1);
+	if (info->genlhdr->version != DUSK_GENL_VERSION) {
+		NL_SET_ERR_MSG(info->extack, "genetlink version is not DUSK_GENL_VERSION");
+		err = -EPROTO;
+		goto out;
+	}
+	err = nla_parse(tb, DUSK_A_MAX, genlmsg_data(info->genlhdr),
+			genlmsg_len(info->genlhdr), dusk_policy, info->extack);
+	if (err)
+		goto out;
+	info->attrs = tb;
+
+	if (cmd == DUSK_CMD_HELLO) {
+		err = dusk_nl_hello(skb, info);
+	} else if (cmd == DUSK_CMD_BYE) {
+		if (!READ_ONCE(dusk_sess.bound)) {
+			err = -ENOTCONN;
+		} else if (dusk_sess.portid != info->snd_portid) {
+			err = -EPERM;
+		} else {
+			dusk_session_end();
+			err = 0;
+		}
+	} else if (cmd < __DUSK_CMD_MAX && dusk_handlers[cmd]) {
+		err = dusk_nl_session_request(dusk_handlers[cmd], skb, info);
+	} else {
+		NL_SET_ERR_MSG(info->extack, "not a request");
+		err = -EOPNOTSUPP;
+	}
+	info->attrs = NULL;
+out:
+	if (err < 0)
+		dusk_count(DUSK_STAT_REFUSED, 1);
+	return err;
+}
+
+#define DUSK_OP(c) { .cmd = (c), .doit = dusk_nl_dispatch, .flags = GENL_ADMIN_PERM }
+
+static const struct genl_small_ops dusk_ops[] = {
+	DUSK_OP(DUSK_CMD_HELLO),
+	DUSK_OP(DUSK_CMD_BYE),
+	DUSK_OP(DUSK_CMD_READ),
+	DUSK_OP(DUSK_CMD_WRITE),
+	DUSK_OP(DUSK_CMD_MIRROR_ALLOC),
+	DUSK_OP(DUSK_CMD_MIRROR_FREE),
+	DUSK_OP(DUSK_CMD_CALL),
+	DUSK_OP(DUSK_CMD_REPLY),
+	DUSK_OP(DUSK_CMD_STATS),
+};
+
+struct genl_family dusk_family = {
+	.hdrsize = 0,
+	.version = DUSK_GENL_VERSION,
+	.maxattr = 0,		/* dusk_nl_dispatch() parses */
+	.netnsok = false,
+	.parallel_ops = true,
+	.resv_start_op = DUSK_CMD_HELLO,
+	.small_ops = dusk_ops,
+	.n_small_ops = ARRAY_SIZE(dusk_ops),
+	.module = THIS_MODULE,
+};
+
+/**
+ * dusk_family_register() - name and register the family; module init.
+ */
+int dusk_family_register(void)
+{
+	snprintf(dusk_family.name, GENL_NAMSIZ, "%s%s", DUSK_GENL_PREFIX, dusk_gen.modname);
+	return genl_register_family(&dusk_family);
+}
+
+void dusk_family_unregister(void)
+{
+	genl_unregister_family(&dusk_family);
+}

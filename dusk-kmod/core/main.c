@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module entry points of a generated DUSK extension module, its tunables
+ * and its counters.
+ *
+ * Tunables are module parameters (/sys/module/dusk_<mod>/parameters/):
+ *   nf_timeout_ms     how long a stolen packet waits for its verdict
+ *   block_timeout_ms  how long a blocked caller waits between messages
+ *   queue_max         bound of the queue of upcalls raised in atomic context
+ *   fail_closed       failure policy for packets: 0 accept (default), 1 drop
+ * The counters (enum dusk_stat) are answered by STATS and shown in
+ * /sys/kernel/debug/dusk_<mod>/stats, one "name value" line each.
+ */
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include "dusk-core.h"
+
+unsigned int dusk_nf_timeout_ms = 2000;
+module_param_named(nf_timeout_ms, dusk_nf_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(nf_timeout_ms, "ms a stolen packet waits for the program's verdict (default 2000)");
+
+unsigned int dusk_block_timeout_ms = 10000;
+module_param_named(block_timeout_ms, dusk_block_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(block_timeout_ms, "ms a blocked caller waits for the program's next message (default 10000)");
+
+unsigned int dusk_queue_max = 1024;
+module_param_named(queue_max, dusk_queue_max, uint, 0644);
+MODULE_PARM_DESC(queue_max, "upcalls from atomic context that may wait at once (default 1024)");
+
+bool dusk_fail_closed;
+module_param_named(fail_closed, dusk_fail_closed, bool, 0644);
+MODULE_PARM_DESC(fail_closed, "failure policy for packets: N accept (default), Y drop");
+
+atomic64_t dusk_stats[__DUSK_STAT_MAX];
+
+const char *const dusk_stat_names[__DUSK_STAT_MAX] = {
+	[DUSK_STAT_UPCALLS] = "upcalls",
+	[DUSK_STAT_REPLIES] = "replies",
+	[DUSK_STAT_REQUESTS] = "requests",
+	[DUSK_STAT_BYTES_READ] = "bytes_read",
+	[DUSK_STAT_BYTES_WRITTEN] = "bytes_written",
+	[DUSK_STAT_CALLS] = "calls",
+	[DUSK_STAT_POLICY_ACCEPT] = "policy_accept",
+	[DUSK_STAT_POLICY_DROP] = "policy_drop",
+	[DUSK_STAT_QUEUE_FULL] = "queue_full",
+	[DUSK_STAT_TIMEOUTS] = "timeouts",
+	[DUSK_STAT_REFUSED] = "refused",
+};
+
+static struct dentry *dusk_debugfs;
+
+static int dusk_stats_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	for (i = 0; i < __DUSK_STAT_MAX; i++)
+		seq_printf(m, "%s %lld\n", dusk_stat_names[i],
+			   (long long)atomic64_read(&dusk_stats[i]));
+	seq_printf(m, "session %s\n", READ_ONCE(dusk_sess.bound) ? "bound" : "none");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dusk_stats);
+
+static int __init dusk_init(void)
+{
+	char dir[GENL_NAMSIZ + 8];
+	int err;
+
+	err = dusk_session_init();
+	if (err)
+		return err;
+	err = dusk_family_register();
+	if (err)
+		goto err_session;
+	snprintf(dir, sizeof(dir), "%s%s", DUSK_GENL_PREFIX, dusk_gen.modname);
+	/* debugfs is a convenience: its failure does not fail the module. */
+	dusk_debugfs = debugfs_create_dir(dir, NULL);
+	debugfs_create_file("stats", 0444, dusk_debugfs, NULL, &dusk_stats_fops);
+	return 0;
+
+err_session:
+	dusk_session_exit();
+	return err;
+}
+
+/*
+ * Unload while a program is bound is allowed.  The family goes first, so no
+ * request can bind a new session; then the session is torn down (hooks
+ * unregistered, packets released, blocked callers woken).
+ */
+static void __exit dusk_exit(void)
+{
+	debugfs_remove_recursive(dusk_debugfs);
+	dusk_family_unregister();
+	dusk_session_end();
+	dusk_session_exit();
+}
+
+module_init(dusk_init);
+module_exit(dusk_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("DUSK extension module: runs a kernel module's code in a user program");

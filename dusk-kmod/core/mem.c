@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel memory as the program sees it: READ, WRITE, MIRROR_ALLOC and
+ * MIRROR_FREE, and the rule that decides where the program may write.
+ *
+ * Reads go anywhere the kernel can read without faulting
+ * (copy_from_kernel_nofault: an unmapped address is -EFAULT, never an oops).
+ * Writes are allowed only into
+ *   - mirrors (MIRROR_ALLOC) of this session,
+ *   - memory the session owns: results of DUSK_STUB_ALLOC stubs not yet
+ *     given back (size from ksize(), or the mapped pages of a vmalloc area),
+ *   - ranges lent to a running callback: the stolen sk_buff and its data
+ *     area, the pointees of a blocked callback's pointer arguments.
+ * Anything else is -EACCES; the extack (6.1 has no formatted extack
+ * messages) points at the offending CHUNK, which holds the address.
+ *
+ * Mirrors and owned allocations are kept in one rbtree of regions keyed by
+ * start address, under dusk_sess.lock.
+ */
+#include <linux/mm.h>
+#include <linux/rbtree.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include "dusk-core.h"
+
+struct dusk_region {
+	struct rb_node node;
+	unsigned long start;
+	size_t len;
+	u8 kind;		/* enum dusk_region_kind */
+};
+
+/* The region containing [addr, addr + len), or NULL.  Caller holds lock. */
+static struct dusk_region *dusk_region_find(u64 addr, u64 len)
+{
+	struct rb_node *n = dusk_sess.regions.rb_node;
+	struct dusk_region *r;
+
+	while (n) {
+		r = rb_entry(n, struct dusk_region, node);
+		if (addr < r->start) {
+			n = n->rb_left;
+		} else if (addr >= r->start + r->len) {
+			n = n->rb_right;
+		} else {
+			return len <= r->start + r->len - addr ? r : NULL;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * dusk_region_add() - record [addr, addr + len) as writable for the session.
+ * Context: caller holds dusk_sess.lock.
+ * Return: 0, -ENOMEM, or -EEXIST when it overlaps a region already known.
+ */
+int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
+{
+	struct rb_node **link = &dusk_sess.regions.rb_node, *parent = NULL;
+	unsigned long start = (unsigned long)addr;
+	struct dusk_region *r, *cur;
+
+	lockdep_assert_held(&dusk_sess.lock);
+	while (*link) {
+		parent = *link;
+		cur = rb_entry(parent, struct dusk_region, node);
+		if (start + len <= cur->start)
+			link = &parent->rb_left;
+		else if (start >= cur->start + cur->len)
+			link = &parent->rb_right;
+		else
+			return -EEXIST;
+	}
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->start = start;
+	r->len = len;
+	r->kind = kind;
+	rb_link_node(&r->node, parent, link);
+	rb_insert_color(&r->node, &dusk_sess.regions);
+	return 0;
+}
+
+/**
+ * dusk_region_forget() - stop tracking the region starting at @addr (memory
+ * the program gives back through a DUSK_STUB_FREE stub; not freed here).
+ * Context: caller holds dusk_sess.lock.
+ */
+void dusk_region_forget(const void *addr)
+{
+	struct dusk_region *r = dusk_region_find((unsigned long)addr, 1);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (r && r->start == (unsigned long)addr) {
+		rb_erase(&r->node, &dusk_sess.regions);
+		kfree(r);
+	}
+}
+
+/**
+ * dusk_regions_free_all() - free every mirror and owned allocation.
+ * Context: teardown, caller holds dusk_sess.lock, nothing uses them any more.
+ */
+void dusk_regions_free_all(void)
+{
+	struct rb_node *n;
+	struct dusk_region *r;
+
+	while ((n = rb_first(&dusk_sess.regions))) {
+		r = rb_entry(n, struct dusk_region, node);
+		rb_erase(n, &dusk_sess.regions);
+		kvfree((void *)r->start);
+		kfree(r);
+	}
+}
+
+/* Lent to a running callback?  Caller holds qlock. */
+static bool dusk_lent(u64 addr, u64 len)
+{
+	struct dusk_waiter *w;
+	struct dusk_pending *p;
+
+	list_for_each_entry(w, &dusk_sess.waiters, node)
+		if (dusk_waiter_lent(w, addr, len))
+			return true;
+	list_for_each_entry(p, &dusk_sess.pending, node)
+		if (dusk_nf_lent(p, addr, len))
+			return true;
+	return false;
+}
+
+static bool dusk_may_write(u64 addr, u64 len)
+{
+	if (!len || addr + len < addr)
+		return false;
+	return dusk_region_find(addr, len) || dusk_lent(addr, len);
+}
+
+/**
+ * dusk_chunks_apply_locked() - apply the CHUNKs of a WRITE, CALL or REPLY.
+ *
+ * All chunks are checked before any is written, so a refused request
+ * changes nothing.  Both locks are held so that no region is freed and no
+ * lent range is given back between the check and the copy.
+ * Context: caller holds dusk_sess.lock and dusk_sess.qlock (BH off).
+ * Return: 0, -EACCES (a chunk outside writable memory), -EINVAL.
+ */
+int dusk_chunks_apply_locked(struct genl_info *info)
+{
+	const struct nlattr *nla;
+	const void *data;
+	u64 addr, total = 0;
+	int rem, err;
+	u32 len;
+
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(nla) != DUSK_A_CHUNK)
+			continue;
+		err = dusk_parse_chunk(nla, &addr, &data, &len, info->extack);
+		if (err)
+			return err;
+		if (!dusk_may_write(addr, len)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "write outside mirrors, owned and lent memory");
+			return -EACCES;
+		}
+	}
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(nla) != DUSK_A_CHUNK)
+			continue;
+		dusk_parse_chunk(nla, &addr, &data, &len, NULL);
+		/* Checked above: live memory of a known object (and
+		 * copy_to_kernel_nofault is not exported to modules). */
+		memcpy((void *)(uintptr_t)addr, data, len);
+		total += len;
+	}
+	dusk_count(DUSK_STAT_BYTES_WRITTEN, total);
+	return 0;
+}
+
+/**
+ * dusk_write_chunks() - dusk_chunks_apply_locked() taking the locks.
+ * Context: process, holds dusk_sess.use, no other dusk lock.
+ */
+int dusk_write_chunks(struct genl_info *info)
+{
+	int err;
+
+	mutex_lock(&dusk_sess.lock);
+	spin_lock_bh(&dusk_sess.qlock);
+	err = dusk_chunks_apply_locked(info);
+	spin_unlock_bh(&dusk_sess.qlock);
+	mutex_unlock(&dusk_sess.lock);
+	return err;
+}
+
+int dusk_nl_write(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!info->attrs[DUSK_A_CHUNK]) {
+		NL_SET_ERR_MSG(info->extack, "WRITE needs a CHUNK");
+		return -EINVAL;
+	}
+	return dusk_write_chunks(info);
+}
+
+/*
+ * READ: RANGE...; answer DATA... in request order, all or nothing.
+ */
+int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[DUSK_A_MAX + 1];
+	const struct nlattr *nla;
+	struct sk_buff *msg;
+	struct nlattr *data;
+	u64 addr, total = 0;
+	int rem, err;
+	void *hdr;
+	u32 len;
+
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(nla) != DUSK_A_RANGE)
+			continue;
+		err = nla_parse_nested(tb, DUSK_A_MAX, nla, NULL, NULL);
+		if (err || !tb[DUSK_A_ADDR] || !tb[DUSK_A_LEN])
+			goto bad_range;
+		len = nla_get_u32(tb[DUSK_A_LEN]);
+		/* nla_len is 16 bits: one DATA holds less than 64 KiB. */
+		if (!len || len > U16_MAX - NLA_HDRLEN)
+			goto bad_range;
+		total += len;
+	}
+	if (!total || total > DUSK_MAX_READ) {
+		NL_SET_ERR_MSG(info->extack, "READ needs RANGEs of 1 to DUSK_MAX_READ bytes in all");
+		return -EINVAL;
+	}
+
+	msg = genlmsg_new(total + 256 * NLA_HDRLEN + 64, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_READ);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(nla) != DUSK_A_RANGE)
+			continue;
+		nla_parse_nested(tb, DUSK_A_MAX, nla, NULL, NULL);
+		addr = nla_get_u64(tb[DUSK_A_ADDR]);
+		len = nla_get_u32(tb[DUSK_A_LEN]);
+		data = nla_reserve(msg, DUSK_A_DATA, len);
+		if (!data) {
+			err = -EMSGSIZE;
+			goto err_free;
+		}
+		if (copy_from_kernel_nofault(nla_data(data), (void *)(uintptr_t)addr, len)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla, "read of an unmapped address");
+			err = -EFAULT;
+			goto err_free;
+		}
+	}
+	genlmsg_end(msg, hdr);
+	dusk_count(DUSK_STAT_BYTES_READ, total);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+bad_range:
+	NL_SET_ERR_MSG_ATTR(info->extack, nla, "RANGE needs ADDR and LEN (1..65531)");
+	return -EINVAL;
+}
+
+/*
+ * MIRROR_ALLOC: LEN [CHUNK{offset, bytes}...]; answer ADDR.
+ */
+int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct nlattr *nla;
+	struct sk_buff *msg;
+	const void *data;
+	u64 off;
+	void *hdr, *m;
+	u32 len, n;
+	int rem, err;
+
+	if (!info->attrs[DUSK_A_LEN]) {
+		NL_SET_ERR_MSG(info->extack, "MIRROR_ALLOC needs LEN");
+		return -EINVAL;
+	}
+	len = nla_get_u32(info->attrs[DUSK_A_LEN]);
+	if (!len || len > DUSK_MAX_MIRROR) {
+		NL_SET_ERR_MSG(info->extack, "mirror LEN must be 1..16 MiB");
+		return -EINVAL;
+	}
+	/* Validate the initial contents before allocating anything. */
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(nla) != DUSK_A_CHUNK)
+			continue;
+		err = dusk_parse_chunk(nla, &off, &data, &n, info->extack);
+		if (err)
+			return err;
+		if (off > len || n > len - off) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla, "initial CHUNK beyond the mirror");
+			return -EINVAL;
+		}
+	}
+
+	m = kvzalloc(len, GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
+		if (nla_type(nla) != DUSK_A_CHUNK)
+			continue;
+		dusk_parse_chunk(nla, &off, &data, &n, NULL);
+		memcpy(m + off, data, n);
+		dusk_count(DUSK_STAT_BYTES_WRITTEN, n);
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_MIRROR_ALLOC);
+	if (!hdr || nla_put_u64_64bit(msg, DUSK_A_ADDR, (u64)(uintptr_t)m, DUSK_A_PAD)) {
+		err = -EMSGSIZE;
+		goto err_msg;
+	}
+	genlmsg_end(msg, hdr);
+
+	mutex_lock(&dusk_sess.lock);
+	err = dusk_region_add(m, len, DUSK_REGION_MIRROR);
+	mutex_unlock(&dusk_sess.lock);
+	if (err)
+		goto err_msg;
+	return genlmsg_reply(msg, info);
+
+err_msg:
+	nlmsg_free(msg);
+err_free:
+	kvfree(m);
+	return err;
+}
+
+/*
+ * MIRROR_FREE: ADDR of a mirror.  A mirror an undo record still refers to
+ * (say, the nf_hook_ops of a registered hook) is not freed: -EBUSY, since
+ * the kernel still holds it.
+ */
+int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
+{
+	struct dusk_region *r;
+	u64 addr;
+	int err = 0;
+
+	if (!info->attrs[DUSK_A_ADDR]) {
+		NL_SET_ERR_MSG(info->extack, "MIRROR_FREE needs ADDR");
+		return -EINVAL;
+	}
+	addr = nla_get_u64(info->attrs[DUSK_A_ADDR]);
+	mutex_lock(&dusk_sess.lock);
+	r = dusk_region_find(addr, 1);
+	if (!r || r->start != addr || r->kind != DUSK_REGION_MIRROR) {
+		NL_SET_ERR_MSG(info->extack, "ADDR is not a mirror of this session");
+		err = -ENOENT;
+	} else if (dusk_undo_refers(r->start, r->len)) {
+		NL_SET_ERR_MSG(info->extack, "mirror is still registered with the kernel");
+		err = -EBUSY;
+	} else {
+		rb_erase(&r->node, &dusk_sess.regions);
+		kvfree((void *)r->start);
+		kfree(r);
+	}
+	mutex_unlock(&dusk_sess.lock);
+	return err;
+}
+
+/**
+ * dusk_alloc_size() - bytes the session may write at @p, a result of a
+ * DUSK_STUB_ALLOC stub: ksize() for slab and page allocations, the mapped
+ * pages for vmalloc memory.
+ */
+size_t dusk_alloc_size(const void *p)
+{
+	size_t n = 0;
+
+	if (!is_vmalloc_addr(p))
+		return ksize(p);
+	while (n < DUSK_MAX_MIRROR && vmalloc_to_page(p + n))
+		n += PAGE_SIZE;
+	return n;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * What the test client (kclient) and the ktest fixture extension agree on:
+ * table indices, hashes, the known value and the kernel struct offsets the
+ * client fills in by hand (the fixture checks them with BUILD_BUG_ON, so a
+ * kernel with another layout fails to build instead of misbehaving).
+ * Compiled by kernel and user code: plain integer constants only.
+ */
+#ifndef KTEST_ABI_H
+#define KTEST_ABI_H
+
+#define KTEST_MODNAME		"ktest"
+#define KTEST_LAYOUT_HASH	0x6b746573744c4159ULL
+#define KTEST_STUB_HASH		0x6b74657374535442ULL
+#define KTEST_MAGIC		0x6475736b6d616763ULL	/* value of sym ktest_magic */
+
+/* dusk_gen.syms */
+enum { KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_NSYMS };
+
+/* dusk_gen.stubs */
+enum {
+	KTEST_STUB_MIX,		/* ktest_mix(a, b) = 3 * a + b */
+	KTEST_STUB_KMALLOC,	/* __kmalloc(size, flags): ALLOC */
+	KTEST_STUB_KFREE,	/* kfree(p): FREE */
+	KTEST_STUB_PRINTK,	/* _printk(KERN_INFO "ktest: %s %d\n", str, n): PRINTK */
+	KTEST_STUB_NF_REG,	/* nf_register_net_hook(net, ops) */
+	KTEST_STUB_NF_UNREG,	/* nf_unregister_net_hook(net, ops) */
+	KTEST_STUB_PROC_CREATE,	/* proc_create(name, mode, parent, proc_ops): RET_PTR */
+	KTEST_STUB_PROC_REMOVE,	/* proc_remove(pde) */
+	KTEST_STUB_COPY_TO_USER,	/* _copy_to_user(to, from, n) */
+	KTEST_NSTUBS
+};
+
+/* dusk_gen.proxies */
+enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_NPROXIES };
+
+/* struct nf_hook_ops (Debian 6.1: an rcu_head comes first) */
+#define KTEST_OPS_SIZE		56
+#define KTEST_OPS_HOOK		16
+#define KTEST_OPS_PRIV		32
+#define KTEST_OPS_PF		40
+#define KTEST_OPS_HOOKNUM	44
+#define KTEST_OPS_PRIORITY	48
+
+/* struct proc_ops */
+#define KTEST_PROC_OPS_SIZE	0x60
+#define KTEST_PROC_OPS_READ	16
+
+#endif /* KTEST_ABI_H */

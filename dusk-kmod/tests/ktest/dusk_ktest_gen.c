@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TEST FIXTURE, written by hand: the generated part of a made-up extension
+ * "ktest", shaped exactly like the dusk_<mod>_gen.c that dusk-rewrite
+ * writes (typed stubs, symbol table, proxies, undo pairs, one
+ * `const struct dusk_gen dusk_gen`), so the dusk-kmod core can be tested
+ * in the VM before and independently of the rewriter.  The test client
+ * (../kclient*.c) plays the part of the user program; ../ktest-abi.h holds
+ * what both sides agree on.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/netfilter.h>
+#include <linux/proc_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <net/net_namespace.h>
+#include "dusk-gen.h"
+#include "ktest-abi.h"
+
+/* A kernel object with a known value for READ tests. */
+static const u64 ktest_magic = KTEST_MAGIC;
+
+/* A "kernel function" with a known result for CALL tests. */
+static noinline u64 ktest_mix(u64 a, u64 b)
+{
+	return 3 * a + b;
+}
+
+/* ---- typed stubs ---- */
+
+static u64 dusk_stub_ktest_mix(const u64 *a)
+{
+	return ktest_mix(a[0], a[1]);
+}
+
+static u64 dusk_stub___kmalloc(const u64 *a)
+{
+	return (u64)(uintptr_t)__kmalloc((size_t)a[0], (gfp_t)a[1]);
+}
+
+static u64 dusk_stub_kfree(const u64 *a)
+{
+	kfree((const void *)(uintptr_t)a[0]);
+	return 0;
+}
+
+static u64 dusk_stub__printk_1(const u64 *a)
+{
+	char *buf = dusk_text_buf();
+	int n;
+
+	n = scnprintf(buf, DUSK_MAX_TEXT, KERN_INFO "ktest: %s %d\n",
+		      (const char *)(uintptr_t)a[0], (int)a[1]);
+	_printk("%s", buf);
+	return (u64)(s64)n;
+}
+
+static u64 dusk_stub_nf_register_net_hook(const u64 *a)
+{
+	return (u64)(s64)nf_register_net_hook((struct net *)(uintptr_t)a[0],
+					      (const struct nf_hook_ops *)(uintptr_t)a[1]);
+}
+
+static u64 dusk_stub_nf_unregister_net_hook(const u64 *a)
+{
+	nf_unregister_net_hook((struct net *)(uintptr_t)a[0],
+			       (const struct nf_hook_ops *)(uintptr_t)a[1]);
+	return 0;
+}
+
+static u64 dusk_stub_proc_create(const u64 *a)
+{
+	return (u64)(uintptr_t)proc_create((const char *)(uintptr_t)a[0], (umode_t)a[1],
+					   (struct proc_dir_entry *)(uintptr_t)a[2],
+					   (const struct proc_ops *)(uintptr_t)a[3]);
+}
+
+static u64 dusk_stub_proc_remove(const u64 *a)
+{
+	proc_remove((struct proc_dir_entry *)(uintptr_t)a[0]);
+	return 0;
+}
+
+static u64 dusk_stub__copy_to_user(const u64 *a)
+{
+	return _copy_to_user((void __user *)(uintptr_t)a[0],
+			     (const void *)(uintptr_t)a[1], (unsigned long)a[2]);
+}
+
+/* ---- proxies: stand where the module's functions would be ---- */
+
+static unsigned int dusk_proxy_ktest_hook(void *priv, struct sk_buff *skb,
+					  const struct nf_hook_state *state)
+{
+	return dusk_upcall_nf_hook(KTEST_PROXY_HOOK, priv, skb, state);
+}
+
+static ssize_t dusk_proxy_ktest_proc_read(struct file *file, char __user *buf,
+					  size_t count, loff_t *ppos)
+{
+	u64 args[4] = {
+		(u64)(uintptr_t)file, (u64)(uintptr_t)buf, count, (u64)(uintptr_t)ppos,
+	};
+
+	return (ssize_t)dusk_upcall_blocking(KTEST_PROXY_PROC_READ, args, 4);
+}
+
+static const u32 dusk_lent_ktest_proc_read[4] = { 0, 0, 0, sizeof(loff_t) };
+
+/* ---- tables ---- */
+
+static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
+	[KTEST_STUB_MIX] = { "ktest_mix", dusk_stub_ktest_mix, 2, 0 },
+	[KTEST_STUB_KMALLOC] = { "__kmalloc", dusk_stub___kmalloc, 2,
+				 DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	[KTEST_STUB_KFREE] = { "kfree", dusk_stub_kfree, 1, DUSK_STUB_FREE },
+	[KTEST_STUB_PRINTK] = { "_printk#1", dusk_stub__printk_1, 2, DUSK_STUB_PRINTK },
+	[KTEST_STUB_NF_REG] = { "nf_register_net_hook", dusk_stub_nf_register_net_hook, 2, 0 },
+	[KTEST_STUB_NF_UNREG] = { "nf_unregister_net_hook",
+				  dusk_stub_nf_unregister_net_hook, 2, 0 },
+	[KTEST_STUB_PROC_CREATE] = { "proc_create", dusk_stub_proc_create, 4,
+				     DUSK_STUB_RET_PTR },
+	[KTEST_STUB_PROC_REMOVE] = { "proc_remove", dusk_stub_proc_remove, 1, 0 },
+	[KTEST_STUB_COPY_TO_USER] = { "_copy_to_user", dusk_stub__copy_to_user, 3, 0 },
+};
+
+static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
+	[KTEST_SYM_INIT_NET] = { "init_net", &init_net },
+	[KTEST_SYM_JIFFIES] = { "jiffies", (const void *)&jiffies },
+	[KTEST_SYM_MAGIC] = { "ktest_magic", &ktest_magic },
+};
+
+static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
+	[KTEST_PROXY_HOOK] = { "ktest_hook", dusk_proxy_ktest_hook, DUSK_PROXY_NF_HOOK, 3 },
+	[KTEST_PROXY_PROC_READ] = { "ktest_proc_read", dusk_proxy_ktest_proc_read,
+				    DUSK_PROXY_BLOCKING, 4, dusk_lent_ktest_proc_read },
+};
+
+static const struct dusk_undo_desc dusk_undo[] = {
+	{ KTEST_STUB_NF_REG, KTEST_STUB_NF_UNREG, 2, { 0, 1 } },
+	{ KTEST_STUB_PROC_CREATE, KTEST_STUB_PROC_REMOVE, 1, { DUSK_UNDO_RET } },
+};
+
+const struct dusk_gen dusk_gen = {
+	.modname = KTEST_MODNAME,
+	.layout_hash = KTEST_LAYOUT_HASH,
+	.stub_hash = KTEST_STUB_HASH,
+	.stubs = dusk_stubs,
+	.nstubs = KTEST_NSTUBS,
+	.syms = dusk_syms,
+	.nsyms = KTEST_NSYMS,
+	.proxies = dusk_proxies,
+	.nproxies = KTEST_NPROXIES,
+	.undo = dusk_undo,
+	.nundo = ARRAY_SIZE(dusk_undo),
+};
+
+/* The layouts the test client writes by hand (see ktest-abi.h). */
+static void __maybe_unused ktest_layout_checks(void)
+{
+	BUILD_BUG_ON(sizeof(struct nf_hook_ops) != KTEST_OPS_SIZE);
+	BUILD_BUG_ON(offsetof(struct nf_hook_ops, hook) != KTEST_OPS_HOOK);
+	BUILD_BUG_ON(offsetof(struct nf_hook_ops, priv) != KTEST_OPS_PRIV);
+	BUILD_BUG_ON(offsetof(struct nf_hook_ops, pf) != KTEST_OPS_PF);
+	BUILD_BUG_ON(offsetof(struct nf_hook_ops, hooknum) != KTEST_OPS_HOOKNUM);
+	BUILD_BUG_ON(offsetof(struct nf_hook_ops, priority) != KTEST_OPS_PRIORITY);
+	BUILD_BUG_ON(sizeof(struct proc_ops) != KTEST_PROC_OPS_SIZE);
+	BUILD_BUG_ON(offsetof(struct proc_ops, proc_read) != KTEST_PROC_OPS_READ);
+}
