@@ -145,6 +145,25 @@ struct dusk_module {
  */
 int dusk_main(const struct dusk_module *m, int argc, char **argv);
 
+/*
+ * Logging.  The runtime never writes to a terminal itself: every message
+ * (errors with their context, printk text the kernel echoed, DUSK_TRACE
+ * lines) goes through one callback, by default a line on stderr.
+ * DUSK_LOG_KERNEL messages are module printk output, already marked with
+ * their kernel log level ("<6> lwfw: ...").
+ */
+enum dusk_log_level {
+	DUSK_LOG_ERROR,
+	DUSK_LOG_WARN,
+	DUSK_LOG_INFO,
+	DUSK_LOG_KERNEL,
+	DUSK_LOG_TRACE,
+};
+typedef void (*dusk_log_fn)(int level, const char *msg, void *arg);
+
+/* Replace the log callback (NULL restores the default); returns the old one. */
+dusk_log_fn dusk_set_log(dusk_log_fn fn, void *arg);
+
 #ifdef __cplusplus
 }
 #endif

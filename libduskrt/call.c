@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel calls from module code: dusk_call() and dusk_ksym().
+ *
+ * A call ends the thread's epoch: its dirty shadow bytes and the mirrors
+ * committed for the call travel as CHUNKs in the CALL message itself, so a
+ * call costs one round trip (plus one READ when own objects were committed,
+ * to copy back what the kernel changed in them).  printk-family stubs
+ * answer with the text they printed, which goes to the log callback.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rt-internal.h"
+
+/* Room kept in a CALL for STUB, ARGS and CTX after the chunks. */
+#define CALL_TAIL (3 * MNL_ATTR_HDRLEN + 16 + DUSK_MAX_ARGS * 8)
+
+static const char *stub_name(uint32_t stub)
+{
+	const struct dusk_module *m = dusk_sess->m;
+
+	return m->stubs && stub < m->nstubs ? m->stubs[stub] : "?";
+}
+
+static void trace_call(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
+		       uint64_t ctx)
+{
+	char buf[512];
+	size_t n = 0;
+	unsigned int i;
+
+	if (!dusk_trace_on)
+		return;
+	for (i = 0; i < nargs && n < sizeof(buf) - 24; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s0x%llx", i ? ", " : "",
+			      (unsigned long long)args[i]);
+	buf[n] = '\0';
+	if (ctx)
+		dusk_log(DUSK_LOG_TRACE, "[dusk] call %s(%s) = 0x%llx [upcall %llu]", stub_name(stub),
+			 buf, (unsigned long long)ret, (unsigned long long)ctx);
+	else
+		dusk_log(DUSK_LOG_TRACE, "[dusk] call %s(%s) = 0x%llx", stub_name(stub), buf,
+			 (unsigned long long)ret);
+}
+
+DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int nargs)
+{
+	struct dusk_thread *t = dusk_thread();
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	struct dusk_attrs a;
+	uint64_t ret = 0;
+	int err;
+
+	dusk_entry_pc = __builtin_return_address(0);
+	if (!dusk_sess)
+		dusk_fatal("dusk: kernel call %u before the session started", stub);
+	if (nargs > DUSK_MAX_ARGS)
+		dusk_fatal("dusk: kernel call %s with %u arguments (at most %d)", stub_name(stub),
+			   nargs, DUSK_MAX_ARGS);
+	err = dusk_msg_new(&m, DUSK_CMD_CALL);
+	if (!err)
+		err = dusk_epoch_end(&m, CALL_TAIL);
+	if (!err)
+		err = dusk_msg_put_u32(&m, DUSK_A_STUB, stub);
+	if (!err)
+		err = dusk_msg_put_bin(&m, DUSK_A_ARGS, args, nargs * sizeof(uint64_t));
+	if (!err && t->ctx)
+		err = dusk_msg_put_u64(&m, DUSK_A_CTX, t->ctx);
+	if (!err)
+		err = dusk_request(&m, &ans);
+	if (m.buf)
+		dusk_msg_fini(&m);
+	if (err == -EACCES || err == -EFAULT)
+		dusk_fault("write refused by the kernel before a call", 0, 0, dusk_entry_pc,
+			   ans.extack);
+	if (err)
+		dusk_fatal("dusk: kernel call %s failed: %s%s%s", stub_name(stub), strerror(-err),
+			   ans.extack[0] ? ": " : "", ans.extack);
+	if (!ans.nlh || dusk_msg_parse(ans.nlh, ans.len, &a) || !a.tb[DUSK_A_RET])
+		dusk_fatal("dusk: kernel call %s: malformed answer", stub_name(stub));
+	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);
+	trace_call(stub, args, nargs, ret, t->ctx);
+	if (a.tb[DUSK_A_TEXT])
+		dusk_log_kernel_text(mnl_attr_get_str(a.tb[DUSK_A_TEXT]));
+	dusk_answer_free(&ans);
+	err = dusk_commit_after_call();
+	if (err)
+		dusk_fatal("dusk: after kernel call %s: reading back own objects failed: %s",
+			   stub_name(stub), strerror(-err));
+	return ret;
+}
+
+DUSK_API uintptr_t dusk_ksym(uint32_t sym)
+{
+	if (!dusk_sess || sym >= dusk_sess->m->nsyms)
+		dusk_fatal("dusk: kernel symbol %u does not exist (%u in the table)", sym,
+			   dusk_sess ? dusk_sess->m->nsyms : 0);
+	return (uintptr_t)dusk_sess->syms[sym];
+}
+
+DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
+{
+	struct dusk_thread *t = dusk_thread();
+	void *p;
+	int err;
+
+	p = dusk_shadow_get(t->shadow, addr, len, &err);
+	if (__builtin_expect(p != NULL, 1))
+		return p;
+	dusk_entry_pc = __builtin_return_address(0);
+	if (err == -EFAULT)
+		dusk_fault("read of unmapped kernel memory", addr, len, dusk_entry_pc, NULL);
+	if (err == -E2BIG)
+		dusk_fault("access crossing a 1 GiB shadow window", addr, len, dusk_entry_pc, NULL);
+	dusk_fault("kernel memory unavailable", addr, len, dusk_entry_pc, strerror(-err));
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Callbacks: the upcall worker pool.
+ *
+ * The receiver thread hands every UPCALL to dusk_pool_submit(); a small
+ * pool of workers serves them, so upcalls raised on several CPUs run in
+ * parallel, like the module's callbacks would in the kernel.  Each worker
+ * has its own thread state (shadows, epoch, upcall context); the module's
+ * globals are shared, as in the kernel, and guarded by the module's own
+ * locks (made user-level by kprim).
+ *
+ * Serving one upcall: a new epoch begins, the prefetched CHUNKs fill the
+ * shadow cache, the proxy's trampoline calls the module function, and the
+ * REPLY carries the result and the dirty bytes (the epoch's end).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt-internal.h"
+
+struct job {
+	struct job *next;
+	void *msg;
+	size_t len;
+};
+
+struct dusk_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *head, **tail;
+	int stopping;
+	unsigned int nworkers;
+	pthread_t *workers;
+};
+
+/* Room kept in a REPLY for CTX and RET. */
+#define REPLY_TAIL (2 * (MNL_ATTR_HDRLEN + 8))
+
+static void reply(const struct dusk_upcall *up, uint64_t ret)
+{
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	int err;
+
+	err = dusk_msg_new(&m, DUSK_CMD_REPLY);
+	if (!err)
+		err = dusk_epoch_end(&m, REPLY_TAIL);
+	if (!err)
+		err = dusk_msg_put_u64(&m, DUSK_A_CTX, up->ctx);
+	if (!err)
+		err = dusk_msg_put_u64(&m, DUSK_A_RET, ret);
+	if (!err)
+		err = dusk_request(&m, &ans);
+	if (m.buf)
+		dusk_msg_fini(&m);
+	if (err == -ESRCH) {
+		dusk_trace("[dusk] reply #%llu too late: the kernel applied its policy",
+			   (unsigned long long)up->ctx);
+		return;
+	}
+	if (err == -EACCES || err == -EFAULT)
+		dusk_fault("write refused by the kernel at the end of a callback", 0, 0,
+			   dusk_entry_pc, ans.extack);
+	if (err)
+		dusk_log(DUSK_LOG_ERROR, "dusk: REPLY to upcall %llu failed: %s%s%s",
+			 (unsigned long long)up->ctx, strerror(-err), ans.extack[0] ? ": " : "",
+			 ans.extack);
+}
+
+void dusk_serve_upcall(const void *msg, size_t len)
+{
+	const struct dusk_module *mod = dusk_sess->m;
+	struct dusk_thread *t = dusk_thread();
+	const struct dusk_proxy *p;
+	const struct nlattr *a;
+	struct dusk_upcall up;
+	uint64_t ret;
+	int err;
+
+	err = dusk_upcall_parse(msg, len, &up);
+	if (err) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: malformed upcall refused (%s)", strerror(-err));
+		return;
+	}
+	if (up.proxy >= mod->nproxies || up.nargs != mod->proxies[up.proxy].nargs) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: upcall %llu names proxy %u with %u arguments: "
+			 "not in this program's table (%u proxies); is dusk_%s.ko stale?",
+			 (unsigned long long)up.ctx, up.proxy, up.nargs, mod->nproxies, mod->name);
+		return;
+	}
+	p = &mod->proxies[up.proxy];
+	t->ctx = up.ctx;
+	t->current = up.current;
+	t->cpu = up.cpu;
+	dusk_shadow_invalidate(t->shadow);
+	mnl_attr_for_each(a, up.nlh, GENL_HDRLEN) {
+		uint64_t addr = 0;
+		const void *data = NULL;
+		uint32_t n = 0;
+
+		if (mnl_attr_get_type(a) != DUSK_A_CHUNK)
+			continue;
+		dusk_attr_chunk(a, &addr, &data, &n);
+		if (addr >= dusk_sess->kbase && addr + n >= addr)
+			dusk_shadow_install(t->shadow, addr, data, n);
+	}
+	if (dusk_trace_on)
+		dusk_log(DUSK_LOG_TRACE, "[dusk] upcall #%llu %s(%u args) cpu=%u current=0x%llx "
+			 "lent=%u prefetched=%u%s", (unsigned long long)up.ctx, p->name, up.nargs,
+			 up.cpu, (unsigned long long)up.current, up.nlent, up.nchunks,
+			 up.flags & DUSK_UPCALL_BLOCKING ? " blocking" : "");
+	ret = p->tramp(up.args);
+	dusk_trace("[dusk] reply #%llu = 0x%llx", (unsigned long long)up.ctx,
+		   (unsigned long long)ret);
+	reply(&up, ret);
+	t->ctx = 0;
+	t->current = 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct dusk_pool *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct job *j;
+
+		while (!p->head && !p->stopping)
+			pthread_cond_wait(&p->cond, &p->lock);
+		j = p->head;
+		if (!j)
+			break;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = &p->head;
+		pthread_mutex_unlock(&p->lock);
+		dusk_serve_upcall(j->msg, j->len);
+		free(j->msg);
+		free(j);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+void dusk_pool_submit(void *pool, void *msg, size_t len)
+{
+	struct dusk_pool *p = pool;
+	struct job *j = malloc(sizeof(*j));
+
+	if (!j) {
+		free(msg);
+		dusk_log(DUSK_LOG_ERROR, "dusk: upcall dropped: out of memory");
+		return;
+	}
+	j->next = NULL;
+	j->msg = msg;
+	j->len = len;
+	pthread_mutex_lock(&p->lock);
+	if (p->stopping) {
+		pthread_mutex_unlock(&p->lock);
+		free(msg);
+		free(j);
+		return;
+	}
+	*p->tail = j;
+	p->tail = &j->next;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out)
+{
+	struct dusk_pool *p = calloc(1, sizeof(*p));
+	unsigned int i;
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	if (nworkers == 0)
+		nworkers = 1;
+	p->workers = calloc(nworkers, sizeof(*p->workers));
+	if (!p->workers) {
+		free(p);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->tail = &p->head;
+	for (i = 0; i < nworkers; i++) {
+		err = -pthread_create(&p->workers[i], NULL, worker_main, p);
+		if (err)
+			break;
+		p->nworkers++;
+	}
+	if (err) {
+		dusk_pool_stop(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+void dusk_pool_stop(struct dusk_pool *p)
+{
+	unsigned int i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stopping = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nworkers; i++)
+		pthread_join(p->workers[i], NULL);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	free(p->workers);
+	free(p);
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Faults: the program stops loudly, never silently.  A read of unmapped
+ * kernel memory, a write the kernel refuses, or a SIGSEGV in module code (a
+ * NULL dereference) is reported through the log callback with the kernel
+ * address and the module's source line (the return address or faulting PC,
+ * resolved by addr2line against the object that holds it; #line directives
+ * in the generated code make that mymod.c), then SIGSEGV is raised with its
+ * default action so gdb stops and a core is dumped.
+ */
+#include <errno.h>
+#include <link.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "rt-internal.h"
+
+DUSK_TLS const void *dusk_entry_pc;
+
+struct find_obj {
+	uintptr_t pc;
+	const char *name;
+	uintptr_t bias;
+	int found;
+};
+
+static int find_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct find_obj *f = arg;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && f->pc >= lo && f->pc < lo + ph->p_memsz) {
+			f->name = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name
+								       : "/proc/self/exe";
+			f->bias = info->dlpi_addr;
+			f->found = 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Run addr2line; fills @out with its stdout.  0 or -errno. */
+static int run_addr2line(const char *obj, uintptr_t rel, char *out, size_t cap)
+{
+	char hex[32];
+	int fd[2], status;
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+
+	snprintf(hex, sizeof(hex), "0x%lx", (unsigned long)rel);
+	if (pipe(fd))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		dup2(fd[1], STDOUT_FILENO);
+		close(fd[0]);
+		close(fd[1]);
+		execlp("addr2line", "addr2line", "-f", "-C", "-e", obj, hex, (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	while (n < cap - 1 && (r = read(fd[0], out + n, cap - 1 - n)) > 0)
+		n += r;
+	out[n] = '\0';
+	close(fd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ENOENT;
+}
+
+void dusk_symbolize(const void *pc, char *buf, size_t cap)
+{
+	struct find_obj f = { (uintptr_t)pc, NULL, 0, 0 };
+	char out[1024], *fn, *loc, *nl;
+
+	buf[0] = '\0';
+	if (!pc)
+		return;
+	dl_iterate_phdr(find_cb, &f);
+	if (!f.found || run_addr2line(f.name, f.pc - f.bias, out, sizeof(out)))
+		return;
+	fn = out;
+	nl = strchr(fn, '\n');
+	if (!nl)
+		return;
+	*nl = '\0';
+	loc = nl + 1;
+	nl = strchr(loc, '\n');
+	if (nl)
+		*nl = '\0';
+	if (loc[0] == '?' || loc[0] == '\0')
+		snprintf(buf, cap, "%s (no line information in %s)", fn[0] == '?' ? "??" : fn, f.name);
+	else
+		snprintf(buf, cap, "%s (in %s)", loc, fn);
+}
+
+static void die_segv(void) __attribute__((noreturn));
+static void die_segv(void)
+{
+	sigset_t set;
+
+	signal(SIGSEGV, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGSEGV);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGSEGV);
+	abort();
+}
+
+void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc, const char *detail)
+{
+	char loc[768], range[64] = "";
+	const char *fn = dusk_thread_fn();
+
+	/* A return address points after the call: look up the call itself. */
+	dusk_symbolize(pc ? (const char *)pc - 1 : NULL, loc, sizeof(loc));
+	if (len)
+		snprintf(range, sizeof(range), " (%zu bytes)", len);
+	dusk_log(DUSK_LOG_ERROR, "dusk: fault: %s at kernel address 0x%llx%s%s%s%s%s%s%s",
+		 what, (unsigned long long)addr, range,
+		 loc[0] ? " at " : "", loc,
+		 fn && !loc[0] ? " in " : "", fn && !loc[0] ? fn : "",
+		 detail && detail[0] ? ": " : "", detail ? detail : "");
+	die_segv();
+}
+
+void dusk_fatal(const char *fmt, ...)
+{
+	char msg[1024], loc[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dusk_symbolize(dusk_entry_pc ? (const char *)dusk_entry_pc - 1 : NULL, loc, sizeof(loc));
+	dusk_log(DUSK_LOG_ERROR, "%s%s%s", msg, loc[0] ? " at " : "", loc);
+	abort();
+}
+
+static void on_segv(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	const void *pc = (const void *)(uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+	uintptr_t a = (uintptr_t)si->si_addr;
+	char loc[768];
+	const char *fn = dusk_thread_fn();
+
+	dusk_symbolize(pc, loc, sizeof(loc));
+	dusk_log(DUSK_LOG_ERROR, "dusk: fault: %s at address 0x%lx%s%s%s%s (signal %s)",
+		 a < 4096 ? "NULL pointer dereference" : "invalid memory access",
+		 (unsigned long)a, loc[0] ? " at " : "", loc,
+		 fn && !loc[0] ? " in " : "", fn && !loc[0] ? fn : "", strsignal(sig));
+	/* Return with the default action restored: the access repeats and
+	 * the kernel kills the process with a core, gdb sees the real PC. */
+	signal(sig, SIG_DFL);
+}
+
+void dusk_fault_install(void)
+{
+	static char altstack[64 * 1024];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa;
+
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building and parsing DUSK netlink messages (include/dusk/protocol.h) with
+ * libmnl.  Shared by the runtime and by the simulated kernel, so both ends of
+ * every unit test speak the same bytes as the real kmod.
+ *
+ * Parsing never trusts its input: every attribute is length-checked against
+ * the protocol's policy (see dusk_msg_parse()) before anyone reads it, and
+ * repeated attributes (RANGE, CHUNK, LENT, DATA, STAT) are validated too.
+ */
+#ifndef DUSK_MSG_H
+#define DUSK_MSG_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <dusk/protocol.h>
+#include "transport.h"
+
+/* A message under construction in a DUSK_MSG_CAP buffer it owns. */
+struct dusk_msg {
+	char *buf;
+	struct nlmsghdr *nlh;
+};
+
+/* Start a message: netlink header (type @family, @flags | NLM_F_REQUEST
+ * when @request) and genetlink header (@cmd, DUSK_GENL_VERSION).  The
+ * sequence number is set when the message is sent.  0 or -ENOMEM. */
+int dusk_msg_init(struct dusk_msg *m, uint16_t family, uint8_t cmd, uint16_t flags);
+void dusk_msg_fini(struct dusk_msg *m);
+/* Bytes still free for attributes. */
+size_t dusk_msg_room(const struct dusk_msg *m);
+
+/* Attribute writers: 0, or -EMSGSIZE when the message is full (it is then
+ * left as it was before the call). */
+int dusk_msg_put_u32(struct dusk_msg *m, uint16_t type, uint32_t v);
+int dusk_msg_put_u64(struct dusk_msg *m, uint16_t type, uint64_t v);
+int dusk_msg_put_str(struct dusk_msg *m, uint16_t type, const char *s);
+int dusk_msg_put_bin(struct dusk_msg *m, uint16_t type, const void *p, size_t len);
+/* CHUNK { ADDR, DATA } */
+int dusk_msg_put_chunk(struct dusk_msg *m, uint64_t addr, const void *data, uint32_t len);
+/* RANGE or LENT { ADDR, LEN } */
+int dusk_msg_put_range(struct dusk_msg *m, uint16_t type, uint64_t addr, uint32_t len);
+/* Space a CHUNK of @len data bytes takes. */
+size_t dusk_msg_chunk_size(uint32_t len);
+
+/* The attributes of one parsed message: the last of each type (for the
+ * single-valued ones) and how many of each appeared. */
+struct dusk_attrs {
+	const struct nlattr *tb[DUSK_A_MAX + 1];
+	unsigned int count[DUSK_A_MAX + 1];
+};
+
+/**
+ * dusk_msg_parse() - validate a DUSK message and index its attributes.
+ * @nlh: one netlink message of @len bytes (len may exceed nlmsg_len only if
+ *       more messages follow; they are not looked at).
+ * Checks the genetlink header and every attribute's type and length
+ * (nested ones too).  Unknown attribute types are refused.  0 or -EINVAL.
+ */
+int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *a);
+
+/* Contents of a validated CHUNK / RANGE / LENT / STAT nest. */
+void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr, const void **data, uint32_t *len);
+void dusk_attr_range(const struct nlattr *nest, uint64_t *addr, uint32_t *len);
+
+/* The genl command of @nlh (assumes a validated message). */
+uint8_t dusk_msg_cmd(const struct nlmsghdr *nlh);
+
+/**
+ * dusk_msg_error() - decode an NLMSG_ERROR message.
+ * Returns the (zero or negative) errno it carries, or -EBADMSG if it is
+ * truncated; copies the extack text, if any, into @extack (always
+ * NUL-terminated; "" if none).
+ */
+int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap);
+
+/* One decoded UPCALL.  lent/chunk attributes stay in the message: walk them
+ * with mnl_attr_for_each over @nlh, which must outlive this struct. */
+struct dusk_upcall {
+	uint64_t ctx;
+	uint64_t current;
+	uint32_t proxy;
+	uint32_t cpu;
+	uint32_t flags;
+	unsigned int nargs;
+	uint64_t args[DUSK_MAX_ARGS];
+	unsigned int nlent;
+	unsigned int nchunks;
+	const struct nlmsghdr *nlh;
+};
+
+/**
+ * dusk_upcall_parse() - decode an UPCALL from untrusted bytes.
+ * @buf/@len: one netlink message as received.
+ * All of CTX (non-zero), PROXY, ARGS, CURRENT, CPU, FLAGS are required;
+ * ARGS must be a whole number of u64 and at most DUSK_MAX_ARGS.
+ * 0, or -EINVAL (malformed) / -EPROTO (not an UPCALL).
+ */
+int dusk_upcall_parse(const void *buf, size_t len, struct dusk_upcall *up);
+
+#endif /* DUSK_MSG_H */

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libduskrt internals shared between its source files: the session, the
+ * per-thread state, the connection (request/answer demultiplexer), the
+ * shadow cache, commit's mirror table, logging and fault reporting.
+ * Nothing here is exported from the shared library; unit tests link the
+ * static variant and may use it.
+ *
+ * Threads.  The program's main thread runs module init and exit; a receiver
+ * thread owns the transport's receive side; a pool of workers serves
+ * upcalls.  Every thread that runs module code has its own struct
+ * dusk_thread (shadows, epoch, upcall context).  Shared state (mirror table,
+ * session tables) is behind the locks named at each structure.
+ */
+#ifndef DUSK_RT_INTERNAL_H
+#define DUSK_RT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <pthread.h>
+#include <dusk/runtime.h>
+#include "msg.h"
+#include "transport.h"
+
+#define DUSK_API __attribute__((visibility("default")))
+#define DUSK_TLS __thread __attribute__((tls_model("initial-exec")))
+
+#define DUSK_PAGE_SHIFT 12
+#define DUSK_PAGE_SIZE (1ul << DUSK_PAGE_SHIFT)
+
+/* ---- log.c ---- */
+extern int dusk_trace_on;	/* DUSK_TRACE=1 at load time, or set by tests */
+void dusk_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define dusk_trace(...) \
+	do { if (dusk_trace_on) dusk_log(DUSK_LOG_TRACE, __VA_ARGS__); } while (0)
+/* Log what a printk-family stub printed, each line marked "<L> ". */
+void dusk_log_kernel_text(const char *text);
+
+/* ---- conn.c: one netlink conversation with the kmod ---- */
+struct dusk_conn;
+
+/* Called on the receiver thread with each UPCALL; takes ownership of the
+ * malloc'd message @msg of @len bytes. */
+typedef void (*dusk_upcall_sink)(void *arg, void *msg, size_t len);
+
+/* The answer to a request: a data message (malloc'd, NULL for acks). */
+struct dusk_answer {
+	struct nlmsghdr *nlh;
+	size_t len;
+	char extack[256];
+};
+
+int dusk_conn_open(struct dusk_transport *t, dusk_upcall_sink sink, void *arg,
+		   struct dusk_conn **out);
+/* Stops the receiver, fails every waiting request with -ESHUTDOWN, frees. */
+void dusk_conn_close(struct dusk_conn *c);
+uint16_t dusk_conn_family(const struct dusk_conn *c);
+/* 0 once the receiver has stopped (transport closed or failed). */
+int dusk_conn_alive(struct dusk_conn *c);
+/**
+ * dusk_conn_request() - send @m and wait for its one answer.
+ * Sets nlmsg_seq (and NLM_F_ACK for commands answered by an ack).
+ * Returns 0 with ans->nlh set to the answer (data commands) or NULL (acks);
+ * or the negative errno the kernel answered (ans->extack holds its text);
+ * or -ESHUTDOWN / transport errors.  Caller frees with dusk_answer_free().
+ */
+int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answer *ans);
+void dusk_answer_free(struct dusk_answer *ans);
+
+/* ---- epoch.c: pending kernel writes ---- */
+struct dusk_write {
+	uint64_t addr;
+	const void *data;
+	uint32_t len;
+};
+struct dusk_wlist {
+	struct dusk_write *v;
+	size_t n, cap;
+};
+int dusk_wlist_add(struct dusk_wlist *w, uint64_t addr, const void *data, uint32_t len);
+void dusk_wlist_free(struct dusk_wlist *w);
+
+/**
+ * dusk_epoch_end() - end this thread's epoch into message @final (a CALL or
+ * REPLY being built): its dirty shadow bytes and pending mirror refreshes
+ * become CHUNKs of @final, overflow goes first in WRITE requests.  @reserve
+ * bytes of room are kept in @final for the attributes still to come.
+ * Invalidates the thread's shadows.  0 or -errno (a refused overflow WRITE
+ * is reported as a fault before returning).
+ */
+int dusk_epoch_end(struct dusk_msg *final, size_t reserve);
+
+/* ---- shadow.c: per-thread shadows of kernel memory ---- */
+struct dusk_shadow;
+struct dusk_shadow *dusk_shadow_new(void);
+void dusk_shadow_free(struct dusk_shadow *s);
+/* Invalidate every shadow of @s (one counter bump). */
+void dusk_shadow_invalidate(struct dusk_shadow *s);
+/* Append the bytes changed this epoch (vs. the pristine copies) to @w;
+ * data points into the shadow, valid until the next invalidate. */
+int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *w);
+/* Pre-fill: bytes the kernel sent along (UPCALL CHUNKs), valid this epoch. */
+int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len);
+/* Shadow of [addr, addr+len) in @s, filling it; NULL and *err on failure. */
+void *dusk_shadow_get(struct dusk_shadow *s, uint64_t addr, size_t len, int *err);
+
+/* ---- commit.c: own objects in the kernel ---- */
+struct dusk_commit_state;
+/**
+ * dusk_commit_obj() - what dusk_commit() does, reporting errors instead of
+ * dying: 0 with the kernel address in *out, or -errno after logging why
+ * (-EINVAL ambiguous union / unknown size, -ENOENT function without proxy,
+ * -ELOOP graph too deep, kernel errors from MIRROR_ALLOC).
+ */
+int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out);
+/* Before a kernel call ends the epoch: refresh chunks of the mirrors
+ * committed since the last call are in @w (owned by the thread state). */
+int dusk_commit_pending(struct dusk_wlist *w);
+/* After the call: read mirrors back into own objects, free call mirrors. */
+int dusk_commit_after_call(void);
+/* Session end: free every mirror (kernel and user side). */
+void dusk_commit_release_all(void);
+void dusk_commit_thread_free(struct dusk_commit_state *cs);
+
+/* ---- per-thread state ---- */
+#define DUSK_FN_STACK 32
+struct dusk_thread {
+	uint64_t ctx;		/* upcall being served, 0 if none */
+	uint64_t current;	/* kernel `current` of that upcall */
+	uint32_t cpu;
+	int depth;		/* module function nesting (DUSK_FRAME) */
+	const char *fn[DUSK_FN_STACK];	/* innermost module functions, for reports */
+	struct dusk_shadow *shadow;
+	struct dusk_commit_state *commit;
+	uintptr_t stack_lo, stack_hi;	/* this thread's stack: own objects there live one call */
+};
+/* This thread's state, created on first use (never NULL: aborts on ENOMEM). */
+struct dusk_thread *dusk_thread(void);
+/* Innermost module function running on this thread, or NULL. */
+const char *dusk_thread_fn(void);
+
+/* ---- session.c ---- */
+struct dusk_pool;
+struct dusk_session {
+	const struct dusk_module *m;
+	struct dusk_transport *t;
+	struct dusk_conn *conn;
+	uint64_t kbase;
+	uint64_t *syms;		/* HELLO's SYMS, m->nsyms entries */
+	uint64_t *proxies;	/* HELLO's PROXIES, m->nproxies entries */
+	struct dusk_pool *pool;
+};
+extern struct dusk_session *dusk_sess;
+
+/**
+ * dusk_session_open() - HELLO over @t for @m and start serving upcalls
+ * with @nworkers threads.  Takes ownership of @t (destroyed on failure
+ * too).  Logs a clear message and returns -errno on failure: -EPROTO for a
+ * handshake mismatch, -ENOENT/-EBUSY/-EPERM as the kernel said.
+ */
+int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
+		      unsigned int nworkers);
+/* Free all mirrors, BYE, stop workers and receiver, destroy the transport. */
+void dusk_session_close(void);
+/**
+ * dusk_session_run() - the program's life on an open session: init, wait
+ * for SIGINT/SIGTERM (blocked by the caller before threads started), exit.
+ * Returns the exit status (0, or 1 when init failed).
+ */
+int dusk_session_run(void);
+/* Send a request on the session; see dusk_conn_request(). */
+int dusk_request(struct dusk_msg *m, struct dusk_answer *ans);
+/* Start a message to the session's family. */
+int dusk_msg_new(struct dusk_msg *m, uint8_t cmd);
+
+/* ---- dispatch.c: the upcall worker pool ---- */
+int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out);
+/* Receiver-side entry (a dusk_upcall_sink). */
+void dusk_pool_submit(void *pool, void *msg, size_t len);
+/* Stop accepting, finish queued upcalls, join workers, free. */
+void dusk_pool_stop(struct dusk_pool *p);
+/* Serve one upcall message on the calling thread (the workers' body). */
+void dusk_serve_upcall(const void *msg, size_t len);
+
+/* ---- params.c ---- */
+/**
+ * dusk_params_parse() - set module parameters from argv[1..] (name=value,
+ * as insmod takes them).  Sets *help when --help/-h is given.  Returns 0
+ * or -errno after logging the offending argument.
+ */
+int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *help);
+/* Write --help text (usage, modinfo, parameters) for @m into a malloc'd
+ * string. */
+char *dusk_params_help(const struct dusk_module *m, const char *argv0);
+
+/* ---- fault.c ---- */
+/**
+ * dusk_fault() - report a fault the program cannot survive and die with
+ * SIGSEGV.  @what says what happened ("read of unmapped kernel memory"),
+ * @addr/@len the kernel range, @pc a return address inside module code
+ * (resolved to file:line), @detail an optional extra (kernel extack).
+ */
+void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc,
+		const char *detail) __attribute__((noreturn));
+/* Fatal error (not a memory fault): log and abort(). */
+void dusk_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Resolve @pc to "file:line (function)" in @buf; "" if unknown. */
+void dusk_symbolize(const void *pc, char *buf, size_t cap);
+/* Install the SIGSEGV/SIGBUS reporter (module NULL dereferences). */
+void dusk_fault_install(void);
+/* Return address of the module code that entered the runtime on this
+ * thread (set at each public entry point), for reports. */
+extern DUSK_TLS const void *dusk_entry_pc;
+
+#endif /* DUSK_RT_INTERNAL_H */

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shadows: the program's view of kernel memory.
+ *
+ * Kernel addresses are mapped to user addresses through *windows*: for each
+ * 1 GiB-aligned kernel region the thread touches, a 2 GiB reservation
+ * (mmap PROT_NONE, MAP_NORESERVE) holds the region's shadow in its first
+ * half and the pristine copy (what the kernel said) in its second half, at
+ * the same offsets.  So [addr, addr+len) always has one contiguous shadow,
+ * found with a shift, a compare against the last window used (or a small
+ * hash of windows), and a page-metadata test: O(1) on a hit.  Pages are
+ * made accessible (mprotect) when first filled, so a stray access beyond
+ * what was checked faults instead of reading zeroes silently.
+ *
+ * Validity: every page has an epoch stamp and a valid byte range [lo, hi)
+ * (whole pages after a READ; prefetched UPCALL chunks can be partial).  A
+ * page is valid iff its stamp equals the shadow's epoch, so one increment
+ * invalidates everything (dusk_shadow_invalidate()).
+ *
+ * Write-back: the pages filled this epoch are remembered; at the epoch's
+ * end each is compared with its pristine copy and only the bytes that
+ * differ are sent, coalesced into runs (adjacent pages merge).  A byte the
+ * program did not change is never written, so a field the kernel changed
+ * meanwhile survives.
+ *
+ * Shadows are per thread (see dusk_thread()): each thread serving an
+ * upcall sees kernel memory as read at its epoch's start plus its own
+ * writes, like a CPU working on its own cache lines; concurrent updates by
+ * other threads are merged byte-wise at write-back.  Data the module shares
+ * between threads lives in its own globals, which are not shadowed.
+ *
+ * Limits: a range may not cross a 1 GiB boundary (no real kernel object
+ * does in practice); it is reported as a fault.  Filled pages keep their
+ * memory (2 pages of RSS per kernel page ever touched by a thread).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "rt-internal.h"
+
+#define WIN_SHIFT 30
+#define WIN_SIZE (1ul << WIN_SHIFT)
+#define WIN_PAGES (WIN_SIZE >> DUSK_PAGE_SHIFT)
+#define NSLOTS 256	/* windows per thread: 256 GiB of distinct kernel regions */
+
+struct pmeta {
+	uint32_t epoch;
+	uint16_t lo, hi;	/* valid bytes of the page when epoch matches */
+};
+
+struct win {
+	uint64_t idx;		/* kernel address >> WIN_SHIFT */
+	char *mem;		/* shadow; pristine at mem + WIN_SIZE */
+	struct pmeta *meta;	/* WIN_PAGES entries */
+	uint64_t *mapped;	/* bitmap: page made accessible */
+};
+
+struct dusk_shadow {
+	uint32_t epoch;
+	struct win *last;
+	struct win *slots[NSLOTS];
+	uint64_t *filled;	/* kernel page addresses valid this epoch */
+	size_t nfilled, cap;
+};
+
+struct dusk_shadow *dusk_shadow_new(void)
+{
+	struct dusk_shadow *s = calloc(1, sizeof(*s));
+
+	if (s)
+		s->epoch = 1;
+	return s;
+}
+
+static void win_free(struct win *w)
+{
+	munmap(w->mem, 2 * WIN_SIZE);
+	munmap(w->meta, WIN_PAGES * sizeof(struct pmeta));
+	free(w->mapped);
+	free(w);
+}
+
+void dusk_shadow_free(struct dusk_shadow *s)
+{
+	unsigned int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < NSLOTS; i++)
+		if (s->slots[i])
+			win_free(s->slots[i]);
+	free(s->filled);
+	free(s);
+}
+
+static struct win *win_new(uint64_t idx)
+{
+	struct win *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->idx = idx;
+	w->mem = mmap(NULL, 2 * WIN_SIZE, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	w->meta = mmap(NULL, WIN_PAGES * sizeof(struct pmeta), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	w->mapped = calloc(WIN_PAGES / 64, sizeof(uint64_t));
+	if (w->mem == MAP_FAILED || w->meta == MAP_FAILED || !w->mapped) {
+		if (w->mem != MAP_FAILED)
+			munmap(w->mem, 2 * WIN_SIZE);
+		if (w->meta != MAP_FAILED)
+			munmap(w->meta, WIN_PAGES * sizeof(struct pmeta));
+		free(w->mapped);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* The window for kernel region @idx, created on first use. */
+static struct win *find_win(struct dusk_shadow *s, uint64_t idx, int create)
+{
+	unsigned int h = (unsigned int)(idx * 0x9E3779B1u) % NSLOTS, i;
+
+	for (i = 0; i < NSLOTS; i++) {
+		struct win **slot = &s->slots[(h + i) % NSLOTS];
+
+		if (*slot && (*slot)->idx == idx)
+			return s->last = *slot;
+		if (!*slot) {
+			if (!create)
+				return NULL;
+			*slot = win_new(idx);
+			return s->last = *slot;
+		}
+	}
+	return NULL;
+}
+
+static int page_map(struct win *w, size_t pi)
+{
+	if (w->mapped[pi / 64] & (1ull << (pi % 64)))
+		return 0;
+	if (mprotect(w->mem + (pi << DUSK_PAGE_SHIFT), DUSK_PAGE_SIZE, PROT_READ | PROT_WRITE) ||
+	    mprotect(w->mem + WIN_SIZE + (pi << DUSK_PAGE_SHIFT), DUSK_PAGE_SIZE,
+		     PROT_READ | PROT_WRITE))
+		return -errno;
+	w->mapped[pi / 64] |= 1ull << (pi % 64);
+	return 0;
+}
+
+static int note_filled(struct dusk_shadow *s, uint64_t kpage)
+{
+	if (s->nfilled == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		uint64_t *v = realloc(s->filled, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->filled = v;
+		s->cap = cap;
+	}
+	s->filled[s->nfilled++] = kpage;
+	return 0;
+}
+
+void dusk_shadow_invalidate(struct dusk_shadow *s)
+{
+	unsigned int i;
+
+	s->nfilled = 0;
+	if (++s->epoch != 0)
+		return;
+	/* Wrapped after 2^32 epochs: forget every stamp, start again at 1. */
+	for (i = 0; i < NSLOTS; i++)
+		if (s->slots[i])
+			madvise(s->slots[i]->meta, WIN_PAGES * sizeof(struct pmeta), MADV_DONTNEED);
+	s->epoch = 1;
+}
+
+/*
+ * Merge @len bytes at page offset @off of page @pi from @data into shadow
+ * and pristine, keeping the bytes already valid this epoch (the program may
+ * have written them), and extend the page's valid range.  The result must
+ * be one contiguous range: @whole says [off, off+len) covers the page.
+ */
+static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t off,
+		      const char *data, size_t len)
+{
+	struct pmeta *m = &w->meta[pi];
+	char *sh = w->mem + (pi << DUSK_PAGE_SHIFT);
+	char *pr = sh + WIN_SIZE;
+	size_t end = off + len;
+	int err;
+
+	err = page_map(w, pi);
+	if (err)
+		return err;
+	if (m->epoch != s->epoch) {
+		memcpy(sh + off, data, len);
+		memcpy(pr + off, data, len);
+		m->lo = off;
+		m->hi = end;
+		m->epoch = s->epoch;
+		return note_filled(s, (w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT));
+	}
+	if (end < m->lo || off > m->hi)
+		return 0;	/* disjoint from what is valid: leave it to a READ */
+	if (off < m->lo) {
+		memcpy(sh + off, data, m->lo - off);
+		memcpy(pr + off, data, m->lo - off);
+		m->lo = off;
+	}
+	if (end > m->hi) {
+		memcpy(sh + m->hi, data + (m->hi - off), end - m->hi);
+		memcpy(pr + m->hi, data + (m->hi - off), end - m->hi);
+		m->hi = end;
+	}
+	return 0;
+}
+
+int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len)
+{
+	const char *d = data;
+
+	while (len) {
+		struct win *w = find_win(s, addr >> WIN_SHIFT, 1);
+		size_t woff = addr & (WIN_SIZE - 1);
+		size_t poff = woff & (DUSK_PAGE_SIZE - 1);
+		size_t n = DUSK_PAGE_SIZE - poff;
+		int err;
+
+		if (!w)
+			return -ENOMEM;
+		if (n > len)
+			n = len;
+		err = page_merge(s, w, woff >> DUSK_PAGE_SHIFT, poff, d, n);
+		if (err)
+			return err;
+		addr += n;
+		d += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* A run of whole pages to READ. */
+struct run {
+	struct win *w;
+	size_t first, n;
+};
+
+/* Read @nruns runs of pages with one READ request and merge them. */
+static int fill_runs(struct dusk_shadow *s, const struct run *runs, unsigned int nruns)
+{
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	const struct nlattr *a;
+	unsigned int i = 0;
+	int err;
+
+	err = dusk_msg_new(&m, DUSK_CMD_READ);
+	if (err)
+		return err;
+	for (i = 0; i < nruns; i++) {
+		uint64_t k = (runs[i].w->idx << WIN_SHIFT) + (runs[i].first << DUSK_PAGE_SHIFT);
+
+		dusk_trace("[dusk] read 0x%llx +%zu", (unsigned long long)k,
+			   runs[i].n << DUSK_PAGE_SHIFT);
+		err = dusk_msg_put_range(&m, DUSK_A_RANGE, k, runs[i].n << DUSK_PAGE_SHIFT);
+		if (err)
+			goto out;
+	}
+	err = dusk_request(&m, &ans);
+	if (err)
+		goto out;
+	err = -EBADMSG;
+	i = 0;
+	if (!ans.nlh)
+		goto out_ans;
+	mnl_attr_for_each(a, ans.nlh, GENL_HDRLEN) {
+		const struct run *r = &runs[i];
+		size_t j;
+
+		if (mnl_attr_get_type(a) != DUSK_A_DATA)
+			continue;
+		if (i == nruns || mnl_attr_get_payload_len(a) != r->n << DUSK_PAGE_SHIFT)
+			goto out_ans;
+		for (j = 0; j < r->n; j++) {
+			err = page_merge(s, r->w, r->first + j, 0,
+					 (const char *)mnl_attr_get_payload(a) + (j << DUSK_PAGE_SHIFT),
+					 DUSK_PAGE_SIZE);
+			if (err)
+				goto out_ans;
+		}
+		i++;
+	}
+	err = i == nruns ? 0 : -EBADMSG;
+out_ans:
+	dusk_answer_free(&ans);
+out:
+	dusk_msg_fini(&m);
+	return err;
+}
+
+#define MAX_RUNS 16
+/* Pages per RANGE: a DATA attribute's length is 16 bits, so one range
+ * stays well below 64 KiB even though a READ may carry DUSK_MAX_READ. */
+#define RUN_MAX_PAGES 8
+
+static int page_valid_for(const struct dusk_shadow *s, const struct win *w, size_t pi,
+			  size_t lo, size_t hi)
+{
+	const struct pmeta *m = &w->meta[pi];
+
+	return m->epoch == s->epoch && m->lo <= lo && hi <= m->hi;
+}
+
+/* Slow path: make pages [p0, p1] of @w valid over the bytes [off, end). */
+static int fill(struct dusk_shadow *s, struct win *w, size_t off, size_t end)
+{
+	size_t p0 = off >> DUSK_PAGE_SHIFT, p1 = (end - 1) >> DUSK_PAGE_SHIFT, pi;
+	struct run runs[MAX_RUNS];
+	unsigned int nruns = 0;
+	size_t bytes = 0;
+	int err;
+
+	for (pi = p0; pi <= p1; pi++) {
+		size_t lo = pi == p0 ? off & (DUSK_PAGE_SIZE - 1) : 0;
+		size_t hi = pi == p1 ? ((end - 1) & (DUSK_PAGE_SIZE - 1)) + 1 : DUSK_PAGE_SIZE;
+
+		if (page_valid_for(s, w, pi, lo, hi))
+			continue;
+		if (bytes + DUSK_PAGE_SIZE > DUSK_MAX_READ || nruns == MAX_RUNS) {
+			err = fill_runs(s, runs, nruns);
+			if (err)
+				return err;
+			nruns = 0;
+			bytes = 0;
+		}
+		if (nruns && runs[nruns - 1].first + runs[nruns - 1].n == pi &&
+		    runs[nruns - 1].n < RUN_MAX_PAGES)
+			runs[nruns - 1].n++;
+		else
+			runs[nruns++] = (struct run){ w, pi, 1 };
+		bytes += DUSK_PAGE_SIZE;
+	}
+	return nruns ? fill_runs(s, runs, nruns) : 0;
+}
+
+void *dusk_shadow_get(struct dusk_shadow *s, uint64_t addr, size_t len, int *err)
+{
+	struct win *w = s->last;
+	uint64_t idx = addr >> WIN_SHIFT;
+	size_t off = addr & (WIN_SIZE - 1), end;
+
+	if (len == 0)
+		len = 1;
+	if (__builtin_expect(!w || w->idx != idx, 0)) {
+		w = find_win(s, idx, 1);
+		if (!w) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+	}
+	end = off + len;
+	if (__builtin_expect(end <= WIN_SIZE && ((off ^ (end - 1)) >> DUSK_PAGE_SHIFT) == 0, 1)) {
+		/* The common case: within one page. */
+		const struct pmeta *m = &w->meta[off >> DUSK_PAGE_SHIFT];
+		size_t po = off & (DUSK_PAGE_SIZE - 1);
+
+		if (__builtin_expect(m->epoch == s->epoch && m->lo <= po && po + len <= m->hi, 1))
+			return w->mem + off;
+	}
+	if (end > WIN_SIZE || len > WIN_SIZE) {
+		*err = -E2BIG;
+		return NULL;
+	}
+	*err = fill(s, w, off, end);
+	return *err ? NULL : w->mem + off;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *wl)
+{
+	uint64_t run_addr = 0;
+	const char *run_data = NULL;
+	size_t run_len = 0, i;
+	int err;
+
+	qsort(s->filled, s->nfilled, sizeof(*s->filled), cmp_u64);
+	for (i = 0; i < s->nfilled; i++) {
+		uint64_t kp = s->filled[i];
+		struct win *w = find_win(s, kp >> WIN_SHIFT, 0);
+		size_t pi = (kp & (WIN_SIZE - 1)) >> DUSK_PAGE_SHIFT;
+		const struct pmeta *m = &w->meta[pi];
+		const char *sh = w->mem + (pi << DUSK_PAGE_SHIFT), *pr = sh + WIN_SIZE;
+		size_t b = m->lo;
+
+		if (!memcmp(sh + m->lo, pr + m->lo, m->hi - m->lo))
+			continue;
+		while (b < m->hi) {
+			size_t e;
+
+			if (sh[b] == pr[b]) {
+				b++;
+				continue;
+			}
+			for (e = b + 1; e < m->hi && sh[e] != pr[e]; e++)
+				;
+			if (run_len && run_addr + run_len == kp + b && run_data + run_len == sh + b) {
+				run_len += e - b;
+			} else {
+				if (run_len) {
+					err = dusk_wlist_add(wl, run_addr, run_data, run_len);
+					if (err)
+						return err;
+				}
+				run_addr = kp + b;
+				run_data = sh + b;
+				run_len = e - b;
+			}
+			b = e;
+		}
+	}
+	return run_len ? dusk_wlist_add(wl, run_addr, run_data, run_len) : 0;
+}

@@ -1,0 +1,795 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated kernel (see sim-kernel.h).  One recursive lock guards all of
+ * it: requests are handled synchronously inside the program's send(), as
+ * genetlink runs doit in the sender's context; answers and upcalls go to a
+ * FIFO that the program's receiver drains with recv().
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/netlink.h>
+
+#include "../msg.h"
+#include "sim-kernel.h"
+
+#define SIM_FAMILY 0x42
+#define MAX_STUBS 64
+#define MAX_WLOG 256
+
+struct region {
+	uint64_t addr;
+	size_t len;
+	unsigned char *mem;
+	int writable;
+	int mirror;
+};
+
+struct pending {
+	uint64_t ctx;
+	int done;
+	uint64_t ret;
+	struct dusk_sim_range *lent;
+	unsigned int nlent;
+};
+
+struct qmsg {
+	struct qmsg *next;
+	size_t len;
+	char data[];
+};
+
+struct dusk_sim {
+	struct dusk_transport tr;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* queue not empty, or a reply came */
+	struct qmsg *head, **tail;
+	int shut;
+
+	uint32_t version;
+	uint64_t layout_hash, stub_hash;
+	char modname[64];
+	uint64_t *syms, *proxies;
+	unsigned int nsyms, nproxies;
+	struct { dusk_sim_stub_fn fn; void *arg; } stubs[MAX_STUBS];
+
+	struct region *regions;
+	size_t nregions;
+	uint64_t next_mirror;
+
+	struct pending *ups;
+	size_t nups;
+	uint64_t next_ctx;
+
+	struct dusk_sim_stats st;
+	struct dusk_sim_write wlog[MAX_WLOG];
+	size_t nwlog;
+};
+
+/* ---- transport side ---- */
+
+static int push(struct dusk_sim *s, const void *buf, size_t len)
+{
+	struct qmsg *q = malloc(sizeof(*q) + len);
+
+	if (!q)
+		return -ENOMEM;
+	q->next = NULL;
+	q->len = len;
+	memcpy(q->data, buf, len);
+	*s->tail = q;
+	s->tail = &q->next;
+	pthread_cond_broadcast(&s->cond);
+	return 0;
+}
+
+static int sim_send(struct dusk_transport *t, const void *buf, size_t len);
+
+static ssize_t sim_recv(struct dusk_transport *t, void *buf, size_t cap)
+{
+	struct dusk_sim *s = (struct dusk_sim *)t;
+	struct qmsg *q;
+	ssize_t n;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->head && !s->shut)
+		pthread_cond_wait(&s->cond, &s->lock);
+	if (s->shut) {
+		pthread_mutex_unlock(&s->lock);
+		return -ESHUTDOWN;
+	}
+	q = s->head;
+	s->head = q->next;
+	if (!s->head)
+		s->tail = &s->head;
+	pthread_mutex_unlock(&s->lock);
+	n = q->len > cap ? -EMSGSIZE : (ssize_t)q->len;
+	if (n > 0)
+		memcpy(buf, q->data, q->len);
+	free(q);
+	return n;
+}
+
+static void sim_shutdown(struct dusk_transport *t)
+{
+	struct dusk_sim *s = (struct dusk_sim *)t;
+
+	pthread_mutex_lock(&s->lock);
+	s->shut = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void sim_destroy(struct dusk_transport *t)
+{
+	sim_shutdown(t);
+}
+
+static const struct dusk_transport_ops sim_ops = {
+	.send = sim_send,
+	.recv = sim_recv,
+	.shutdown = sim_shutdown,
+	.destroy = sim_destroy,
+};
+
+/* ---- memory ---- */
+
+static struct region *region_at(struct dusk_sim *s, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < s->nregions; i++)
+		if (addr >= s->regions[i].addr && addr - s->regions[i].addr < s->regions[i].len)
+			return &s->regions[i];
+	return NULL;
+}
+
+/* Copy [addr, addr+len) out of (to=0) or into (to=1) the fake memory; the
+ * range may span adjacent regions.  -EFAULT if any byte is unmapped. */
+static int mem_copy(struct dusk_sim *s, uint64_t addr, void *buf, size_t len, int to)
+{
+	unsigned char *b = buf;
+
+	while (len) {
+		struct region *r = region_at(s, addr);
+		size_t off, n;
+
+		if (!r)
+			return -EFAULT;
+		off = addr - r->addr;
+		n = r->len - off < len ? r->len - off : len;
+		if (to)
+			memcpy(r->mem + off, b, n);
+		else
+			memcpy(b, r->mem + off, n);
+		addr += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* May the session write [addr, addr+len)? */
+static int writable(struct dusk_sim *s, uint64_t addr, size_t len)
+{
+	struct region *r = region_at(s, addr);
+	size_t i, j;
+
+	if (r && (r->writable || r->mirror) && addr + len <= r->addr + r->len)
+		return 1;
+	for (i = 0; i < s->nups; i++) {
+		if (s->ups[i].done)
+			continue;
+		for (j = 0; j < s->ups[i].nlent; j++) {
+			const struct dusk_sim_range *l = &s->ups[i].lent[j];
+
+			if (addr >= l->addr && addr + len <= l->addr + l->len && region_at(s, addr))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int add_region(struct dusk_sim *s, uint64_t addr, size_t len, int wr, int mirror)
+{
+	struct region *v = realloc(s->regions, (s->nregions + 1) * sizeof(*v));
+	unsigned char *mem = calloc(1, len ? len : 1);
+
+	if (!v || !mem) {
+		free(mem);
+		if (v)
+			s->regions = v;
+		return -ENOMEM;
+	}
+	s->regions = v;
+	s->regions[s->nregions++] = (struct region){ addr, len, mem, wr, mirror };
+	return 0;
+}
+
+static void del_region(struct dusk_sim *s, struct region *r)
+{
+	free(r->mem);
+	*r = s->regions[--s->nregions];
+}
+
+/* ---- answers ---- */
+
+static struct nlmsghdr *answer_start(char *buf, const struct nlmsghdr *req, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = SIM_FAMILY;
+	nlh->nlmsg_seq = req ? req->nlmsg_seq : 0;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = DUSK_GENL_VERSION;
+	return nlh;
+}
+
+/* NLMSG_ERROR for @req: @err (0 = ack) and an extack text. */
+static void answer_error(struct dusk_sim *s, const struct nlmsghdr *req, int err, const char *fmt,
+			 ...)
+{
+	char buf[2048];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsgerr *e;
+
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_seq = req->nlmsg_seq;
+	nlh->nlmsg_flags = NLM_F_CAPPED;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = err;
+	e->msg = *req;
+	if (fmt) {
+		char text[512];
+		va_list ap;
+
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof(text), fmt, ap);
+		va_end(ap);
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+	}
+	if (err)
+		s->st.refused++;
+	push(s, buf, nlh->nlmsg_len);
+}
+
+static void ack(struct dusk_sim *s, const struct nlmsghdr *req)
+{
+	if (req->nlmsg_flags & NLM_F_ACK)
+		answer_error(s, req, 0, NULL);
+}
+
+/* ---- requests ---- */
+
+static struct pending *pending_of(struct dusk_sim *s, uint64_t ctx)
+{
+	size_t i;
+
+	for (i = 0; i < s->nups; i++)
+		if (s->ups[i].ctx == ctx && !s->ups[i].done)
+			return &s->ups[i];
+	return NULL;
+}
+
+/* Validate, then apply, every CHUNK of @nlh.  0 or -EACCES (nothing applied). */
+static int apply_chunks(struct dusk_sim *s, const struct nlmsghdr *nlh, char *why, size_t cap)
+{
+	const struct nlattr *a;
+	uint64_t addr;
+	const void *data;
+	uint32_t len;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != DUSK_A_CHUNK)
+			continue;
+		dusk_attr_chunk(a, &addr, &data, &len);
+		if (!writable(s, addr, len)) {
+			snprintf(why, cap, "write to 0x%llx outside mirrors and lent ranges",
+				 (unsigned long long)addr);
+			return -EACCES;
+		}
+	}
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != DUSK_A_CHUNK)
+			continue;
+		dusk_attr_chunk(a, &addr, &data, &len);
+		mem_copy(s, addr, (void *)data, len, 1);
+		s->st.chunks++;
+		s->st.chunk_bytes += len;
+		if (s->nwlog < MAX_WLOG)
+			s->wlog[s->nwlog++] = (struct dusk_sim_write){ addr, len };
+	}
+	return 0;
+}
+
+static void do_hello(struct dusk_sim *s, const struct nlmsghdr *req, const struct dusk_attrs *a)
+{
+	char *buf = malloc(DUSK_MSG_CAP);
+	struct nlmsghdr *nlh;
+
+	s->st.hellos++;
+	if (s->st.bound) {
+		answer_error(s, req, -EBUSY, "another session is bound");
+		free(buf);
+		return;
+	}
+	nlh = answer_start(buf, req, DUSK_CMD_HELLO);
+	mnl_attr_put_u32(nlh, DUSK_A_VERSION, s->version);
+	mnl_attr_put_u64(nlh, DUSK_A_LAYOUT_HASH, s->layout_hash);
+	mnl_attr_put_u64(nlh, DUSK_A_STUB_HASH, s->stub_hash);
+	mnl_attr_put_strz(nlh, DUSK_A_MODNAME, s->modname);
+	if (a->tb[DUSK_A_VERSION] && mnl_attr_get_u32(a->tb[DUSK_A_VERSION]) == s->version &&
+	    a->tb[DUSK_A_LAYOUT_HASH] && mnl_attr_get_u64(a->tb[DUSK_A_LAYOUT_HASH]) == s->layout_hash &&
+	    a->tb[DUSK_A_STUB_HASH] && mnl_attr_get_u64(a->tb[DUSK_A_STUB_HASH]) == s->stub_hash) {
+		s->st.bound = 1;
+		mnl_attr_put_u64(nlh, DUSK_A_KBASE, DUSK_SIM_KBASE);
+		mnl_attr_put(nlh, DUSK_A_SYMS, s->nsyms * sizeof(uint64_t), s->syms);
+		mnl_attr_put(nlh, DUSK_A_PROXIES, s->nproxies * sizeof(uint64_t), s->proxies);
+	}
+	push(s, buf, nlh->nlmsg_len);
+	free(buf);
+}
+
+static void do_read(struct dusk_sim *s, const struct nlmsghdr *req)
+{
+	char *buf = malloc(DUSK_MSG_CAP);
+	struct nlmsghdr *nlh = answer_start(buf, req, DUSK_CMD_READ);
+	const struct nlattr *a;
+	size_t total = 0;
+
+	s->st.reads++;
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
+		uint64_t addr = 0;
+		uint32_t len = 0;
+		struct nlattr *d;
+
+		if (mnl_attr_get_type(a) != DUSK_A_RANGE)
+			continue;
+		dusk_attr_range(a, &addr, &len);
+		total += len;
+		if (total > DUSK_MAX_READ) {
+			answer_error(s, req, -EINVAL, "READ of more than DUSK_MAX_READ bytes");
+			goto out;
+		}
+		d = mnl_attr_nest_start(nlh, DUSK_A_DATA);	/* reserve header */
+		d->nla_type = DUSK_A_DATA;
+		if (mem_copy(s, addr, mnl_attr_get_payload(d), len, 0)) {
+			answer_error(s, req, -EFAULT, "read of unmapped kernel address 0x%llx",
+				     (unsigned long long)addr);
+			goto out;
+		}
+		nlh->nlmsg_len += MNL_ALIGN(len);
+		d->nla_len = MNL_ATTR_HDRLEN + len;
+		s->st.read_ranges++;
+		s->st.read_bytes += len;
+	}
+	push(s, buf, nlh->nlmsg_len);
+out:
+	free(buf);
+}
+
+static void do_mirror_alloc(struct dusk_sim *s, const struct nlmsghdr *req,
+			    const struct dusk_attrs *a)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+	uint32_t len = a->tb[DUSK_A_LEN] ? mnl_attr_get_u32(a->tb[DUSK_A_LEN]) : 0;
+	uint64_t addr = s->next_mirror;
+	const struct nlattr *c;
+
+	if (len == 0 || len > (16u << 20)) {
+		answer_error(s, req, -EINVAL, "mirror length %u", len);
+		return;
+	}
+	if (add_region(s, addr, len, 0, 1)) {
+		answer_error(s, req, -ENOMEM, NULL);
+		return;
+	}
+	s->next_mirror += (len + 4095) & ~4095ull;
+	s->next_mirror += 4096;		/* a hole between mirrors */
+	mnl_attr_for_each(c, req, GENL_HDRLEN) {
+		uint64_t off = 0;
+		const void *data = NULL;
+		uint32_t n = 0;
+
+		if (mnl_attr_get_type(c) != DUSK_A_CHUNK)
+			continue;
+		dusk_attr_chunk(c, &off, &data, &n);
+		if (off + n <= len)
+			mem_copy(s, addr + off, (void *)data, n, 1);
+	}
+	s->st.mirror_allocs++;
+	s->st.mirrors_live++;
+	nlh = answer_start(buf, req, DUSK_CMD_MIRROR_ALLOC);
+	mnl_attr_put_u64(nlh, DUSK_A_ADDR, addr);
+	push(s, buf, nlh->nlmsg_len);
+}
+
+static void do_mirror_free(struct dusk_sim *s, const struct nlmsghdr *req,
+			   const struct dusk_attrs *a)
+{
+	uint64_t addr = a->tb[DUSK_A_ADDR] ? mnl_attr_get_u64(a->tb[DUSK_A_ADDR]) : 0;
+	struct region *r = region_at(s, addr);
+
+	if (!r || !r->mirror || r->addr != addr) {
+		answer_error(s, req, -ENOENT, "0x%llx is not a mirror", (unsigned long long)addr);
+		return;
+	}
+	del_region(s, r);
+	s->st.mirror_frees++;
+	s->st.mirrors_live--;
+	ack(s, req);
+}
+
+static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct dusk_attrs *a)
+{
+	char buf[DUSK_MAX_TEXT + 512], why[256], text[DUSK_MAX_TEXT + 1] = "";
+	struct nlmsghdr *nlh;
+	uint64_t args[DUSK_MAX_ARGS], ret;
+	uint32_t stub;
+	unsigned int nargs;
+	int err;
+
+	s->st.calls++;
+	if (!a->tb[DUSK_A_STUB] || !a->tb[DUSK_A_ARGS] ||
+	    mnl_attr_get_payload_len(a->tb[DUSK_A_ARGS]) > sizeof(args)) {
+		answer_error(s, req, -EINVAL, "CALL without STUB or ARGS");
+		return;
+	}
+	stub = mnl_attr_get_u32(a->tb[DUSK_A_STUB]);
+	if (stub >= MAX_STUBS || !s->stubs[stub].fn) {
+		answer_error(s, req, -EINVAL, "no stub %u", stub);
+		return;
+	}
+	if (a->tb[DUSK_A_CTX] && !pending_of(s, mnl_attr_get_u64(a->tb[DUSK_A_CTX]))) {
+		answer_error(s, req, -ESRCH, "no waiting upcall");
+		return;
+	}
+	err = apply_chunks(s, req, why, sizeof(why));
+	if (err) {
+		answer_error(s, req, err, "%s", why);
+		return;
+	}
+	nargs = mnl_attr_get_payload_len(a->tb[DUSK_A_ARGS]) / 8;
+	memcpy(args, mnl_attr_get_payload(a->tb[DUSK_A_ARGS]), nargs * 8);
+	ret = s->stubs[stub].fn(s, args, nargs, text, s->stubs[stub].arg);
+	nlh = answer_start(buf, req, DUSK_CMD_CALL);
+	mnl_attr_put_u64(nlh, DUSK_A_RET, ret);
+	if (text[0])
+		mnl_attr_put_strz(nlh, DUSK_A_TEXT, text);
+	push(s, buf, nlh->nlmsg_len);
+}
+
+static void do_write(struct dusk_sim *s, const struct nlmsghdr *req)
+{
+	char why[256];
+	int err;
+
+	s->st.writes++;
+	err = apply_chunks(s, req, why, sizeof(why));
+	if (err)
+		answer_error(s, req, err, "%s", why);
+	else
+		ack(s, req);
+}
+
+static void do_reply(struct dusk_sim *s, const struct nlmsghdr *req, const struct dusk_attrs *a)
+{
+	struct pending *p;
+	char why[256];
+	int err;
+
+	s->st.replies++;
+	p = a->tb[DUSK_A_CTX] ? pending_of(s, mnl_attr_get_u64(a->tb[DUSK_A_CTX])) : NULL;
+	if (!p || !a->tb[DUSK_A_RET]) {
+		answer_error(s, req, -ESRCH, "unknown upcall");
+		return;
+	}
+	err = apply_chunks(s, req, why, sizeof(why));
+	if (err) {
+		answer_error(s, req, err, "%s", why);
+		return;
+	}
+	p->ret = mnl_attr_get_u64(a->tb[DUSK_A_RET]);
+	p->done = 1;
+	pthread_cond_broadcast(&s->cond);
+	ack(s, req);
+}
+
+static void do_bye(struct dusk_sim *s, const struct nlmsghdr *req)
+{
+	size_t i = 0;
+
+	s->st.byes++;
+	while (i < s->nregions) {
+		if (s->regions[i].mirror) {
+			del_region(s, &s->regions[i]);
+			s->st.mirrors_live--;
+		} else {
+			i++;
+		}
+	}
+	s->st.bound = 0;
+	ack(s, req);
+}
+
+static void handle(struct dusk_sim *s, const struct nlmsghdr *req, size_t len)
+{
+	struct dusk_attrs a;
+	uint8_t cmd;
+
+	s->st.requests++;
+	if (dusk_msg_parse(req, len, &a)) {
+		answer_error(s, req, -EINVAL, "malformed message");
+		return;
+	}
+	cmd = dusk_msg_cmd(req);
+	if (cmd != DUSK_CMD_HELLO && !s->st.bound) {
+		answer_error(s, req, -ENOTCONN, "no session");
+		return;
+	}
+	switch (cmd) {
+	case DUSK_CMD_HELLO: do_hello(s, req, &a); break;
+	case DUSK_CMD_READ: do_read(s, req); break;
+	case DUSK_CMD_WRITE: do_write(s, req); break;
+	case DUSK_CMD_MIRROR_ALLOC: do_mirror_alloc(s, req, &a); break;
+	case DUSK_CMD_MIRROR_FREE: do_mirror_free(s, req, &a); break;
+	case DUSK_CMD_CALL: do_call(s, req, &a); break;
+	case DUSK_CMD_REPLY: do_reply(s, req, &a); break;
+	case DUSK_CMD_BYE: do_bye(s, req); break;
+	default: answer_error(s, req, -EOPNOTSUPP, "command %u", cmd); break;
+	}
+}
+
+static int sim_send(struct dusk_transport *t, const void *buf, size_t len)
+{
+	struct dusk_sim *s = (struct dusk_sim *)t;
+	const struct nlmsghdr *nlh;
+	int n = (int)len;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->shut) {
+		pthread_mutex_unlock(&s->lock);
+		return -ECONNREFUSED;
+	}
+	for (nlh = buf; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n))
+		handle(s, nlh, nlh->nlmsg_len);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* ---- test API ---- */
+
+struct dusk_sim *dusk_sim_new(void)
+{
+	struct dusk_sim *s = calloc(1, sizeof(*s));
+	pthread_mutexattr_t ma;
+
+	if (!s)
+		return NULL;
+	s->tr.ops = &sim_ops;
+	s->tr.family = SIM_FAMILY;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&s->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+	pthread_cond_init(&s->cond, NULL);
+	s->tail = &s->head;
+	s->version = DUSK_PROTO_VERSION;
+	strcpy(s->modname, "sim");
+	s->next_mirror = DUSK_SIM_MIRRORS;
+	s->next_ctx = 1;
+	return s;
+}
+
+void dusk_sim_free(struct dusk_sim *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	while (s->head) {
+		struct qmsg *q = s->head;
+
+		s->head = q->next;
+		free(q);
+	}
+	for (i = 0; i < s->nregions; i++)
+		free(s->regions[i].mem);
+	for (i = 0; i < s->nups; i++)
+		free(s->ups[i].lent);
+	free(s->regions);
+	free(s->ups);
+	free(s->syms);
+	free(s->proxies);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
+}
+
+struct dusk_transport *dusk_sim_transport(struct dusk_sim *s)
+{
+	return &s->tr;
+}
+
+void dusk_sim_set_hello(struct dusk_sim *s, uint32_t version, uint64_t layout_hash,
+			uint64_t stub_hash, const char *modname)
+{
+	s->version = version;
+	s->layout_hash = layout_hash;
+	s->stub_hash = stub_hash;
+	snprintf(s->modname, sizeof(s->modname), "%s", modname);
+}
+
+static uint64_t *dup_u64(const uint64_t *v, unsigned int n)
+{
+	uint64_t *c = calloc(n + 1, sizeof(*c));
+
+	if (c && n)
+		memcpy(c, v, n * sizeof(*c));
+	return c;
+}
+
+void dusk_sim_set_syms(struct dusk_sim *s, const uint64_t *syms, unsigned int n)
+{
+	free(s->syms);
+	s->syms = dup_u64(syms, n);
+	s->nsyms = n;
+}
+
+void dusk_sim_set_proxies(struct dusk_sim *s, const uint64_t *proxies, unsigned int n)
+{
+	free(s->proxies);
+	s->proxies = dup_u64(proxies, n);
+	s->nproxies = n;
+}
+
+int dusk_sim_map(struct dusk_sim *s, uint64_t addr, size_t len, int wr)
+{
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = add_region(s, addr, len, wr, 0);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+void *dusk_sim_ptr(struct dusk_sim *s, uint64_t addr)
+{
+	struct region *r;
+	void *p;
+
+	pthread_mutex_lock(&s->lock);
+	r = region_at(s, addr);
+	p = r ? r->mem + (addr - r->addr) : NULL;
+	pthread_mutex_unlock(&s->lock);
+	return p;
+}
+
+void dusk_sim_set_stub(struct dusk_sim *s, unsigned int idx, dusk_sim_stub_fn fn, void *arg)
+{
+	if (idx < MAX_STUBS) {
+		s->stubs[idx].fn = fn;
+		s->stubs[idx].arg = arg;
+	}
+}
+
+uint64_t dusk_sim_upcall(struct dusk_sim *s, const struct dusk_sim_upcall *u)
+{
+	char *buf = malloc(DUSK_MSG_CAP);
+	struct nlmsghdr *nlh;
+	struct pending *v, *p;
+	uint64_t ctx;
+	unsigned int i;
+
+	pthread_mutex_lock(&s->lock);
+	ctx = s->next_ctx++;
+	nlh = answer_start(buf, NULL, DUSK_CMD_UPCALL);
+	mnl_attr_put_u64(nlh, DUSK_A_CTX, ctx);
+	mnl_attr_put_u32(nlh, DUSK_A_PROXY, u->proxy);
+	mnl_attr_put(nlh, DUSK_A_ARGS, u->nargs * sizeof(uint64_t), u->args);
+	mnl_attr_put_u64(nlh, DUSK_A_CURRENT, u->current);
+	mnl_attr_put_u32(nlh, DUSK_A_CPU, u->cpu);
+	mnl_attr_put_u32(nlh, DUSK_A_FLAGS, u->flags);
+	for (i = 0; i < u->nlent; i++) {
+		struct nlattr *n = mnl_attr_nest_start(nlh, DUSK_A_LENT);
+
+		mnl_attr_put_u64(nlh, DUSK_A_ADDR, u->lent[i].addr);
+		mnl_attr_put_u32(nlh, DUSK_A_LEN, u->lent[i].len);
+		mnl_attr_nest_end(nlh, n);
+	}
+	for (i = 0; i < u->nprefetch; i++) {
+		struct nlattr *n = mnl_attr_nest_start(nlh, DUSK_A_CHUNK);
+		struct nlattr *d;
+
+		mnl_attr_put_u64(nlh, DUSK_A_ADDR, u->prefetch[i].addr);
+		d = mnl_attr_nest_start(nlh, DUSK_A_DATA);
+		d->nla_type = DUSK_A_DATA;
+		mem_copy(s, u->prefetch[i].addr, mnl_attr_get_payload(d), u->prefetch[i].len, 0);
+		nlh->nlmsg_len += MNL_ALIGN(u->prefetch[i].len);
+		d->nla_len = MNL_ATTR_HDRLEN + u->prefetch[i].len;
+		mnl_attr_nest_end(nlh, n);
+	}
+	v = realloc(s->ups, (s->nups + 1) * sizeof(*v));
+	if (v) {
+		s->ups = v;
+		p = &s->ups[s->nups++];
+		memset(p, 0, sizeof(*p));
+		p->ctx = ctx;
+		p->lent = calloc(u->nlent + 1, sizeof(*p->lent));
+		if (p->lent && u->nlent)
+			memcpy(p->lent, u->lent, u->nlent * sizeof(*p->lent));
+		p->nlent = u->nlent;
+	}
+	push(s, buf, nlh->nlmsg_len);
+	pthread_mutex_unlock(&s->lock);
+	free(buf);
+	return ctx;
+}
+
+int dusk_sim_wait_reply(struct dusk_sim *s, uint64_t ctx, uint64_t *ret, int ms)
+{
+	struct timespec dl;
+	size_t i;
+	int err = 0;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		for (i = 0; i < s->nups; i++)
+			if (s->ups[i].ctx == ctx && s->ups[i].done)
+				break;
+		if (i < s->nups) {
+			*ret = s->ups[i].ret;
+			break;
+		}
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &dl) == ETIMEDOUT) {
+			err = -ETIMEDOUT;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+int dusk_sim_inject(struct dusk_sim *s, const void *buf, size_t len)
+{
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	err = push(s, buf, len);
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+void dusk_sim_stats(struct dusk_sim *s, struct dusk_sim_stats *out)
+{
+	pthread_mutex_lock(&s->lock);
+	*out = s->st;
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t dusk_sim_take_writes(struct dusk_sim *s, struct dusk_sim_write *out, size_t max)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->nwlog < max ? s->nwlog : max;
+	memcpy(out, s->wlog, n * sizeof(*out));
+	s->nwlog = 0;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}

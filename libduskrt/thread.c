@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-thread runtime state (struct dusk_thread): the upcall being served,
+ * the module-function nesting (DUSK_FRAME), the thread's shadows and
+ * pending commits.  Created on a thread's first use of the runtime, freed
+ * when the thread exits.  Also the small public accessors that read it:
+ * dusk_enter(), dusk_leave(), dusk_current().
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "rt-internal.h"
+
+static DUSK_TLS struct dusk_thread *tls_thread;
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+static void thread_free(void *p)
+{
+	struct dusk_thread *t = p;
+
+	dusk_shadow_free(t->shadow);
+	dusk_commit_thread_free(t->commit);
+	free(t);
+	tls_thread = NULL;
+}
+
+static void key_init(void)
+{
+	pthread_key_create(&thread_key, thread_free);
+}
+
+static struct dusk_thread *thread_new(void)
+{
+	struct dusk_thread *t = calloc(1, sizeof(*t));
+	pthread_attr_t attr;
+
+	pthread_once(&thread_once, key_init);
+	if (!t || !(t->shadow = dusk_shadow_new()))
+		dusk_fatal("dusk: out of memory creating thread state");
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		void *lo;
+		size_t size;
+
+		if (pthread_attr_getstack(&attr, &lo, &size) == 0) {
+			t->stack_lo = (uintptr_t)lo;
+			t->stack_hi = (uintptr_t)lo + size;
+		}
+		pthread_attr_destroy(&attr);
+	}
+	pthread_setspecific(thread_key, t);
+	return tls_thread = t;
+}
+
+struct dusk_thread *dusk_thread(void)
+{
+	struct dusk_thread *t = tls_thread;
+
+	return __builtin_expect(t != NULL, 1) ? t : thread_new();
+}
+
+const char *dusk_thread_fn(void)
+{
+	struct dusk_thread *t = tls_thread;
+
+	if (!t || t->depth <= 0)
+		return NULL;
+	return t->fn[(t->depth > DUSK_FN_STACK ? DUSK_FN_STACK : t->depth) - 1];
+}
+
+DUSK_API int dusk_enter(const char *fn)
+{
+	struct dusk_thread *t = dusk_thread();
+
+	if (t->depth < DUSK_FN_STACK)
+		t->fn[t->depth] = fn;
+	return ++t->depth;
+}
+
+DUSK_API void dusk_leave(int *frame)
+{
+	dusk_thread()->depth = *frame - 1;
+}
+
+DUSK_API void *dusk_current(void)
+{
+	return (void *)(uintptr_t)dusk_thread()->current;
+}

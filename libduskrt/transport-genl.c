@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The real transport: a NETLINK_GENERIC socket (libmnl) talking to the
+ * dusk_<mod> family of a loaded kmod.  Opening resolves the family id with
+ * the genetlink controller; recv() waits on the socket and on a pipe that
+ * shutdown() writes to, so the receiver thread can be stopped cleanly.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+
+#include "rt-internal.h"
+
+struct genl_transport {
+	struct dusk_transport base;
+	struct mnl_socket *nl;
+	int wake[2];
+};
+
+static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+
+	return mnl_socket_sendto(g->nl, buf, len) < 0 ? -errno : 0;
+}
+
+static ssize_t genl_recv(struct dusk_transport *t, void *buf, size_t cap)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+	struct pollfd p[2] = {
+		{ .fd = mnl_socket_get_fd(g->nl), .events = POLLIN },
+		{ .fd = g->wake[0], .events = POLLIN },
+	};
+	ssize_t n;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[1].revents)
+			return -ESHUTDOWN;
+		n = mnl_socket_recvfrom(g->nl, buf, cap);
+		if (n >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN)
+			return -errno;
+	}
+}
+
+static void genl_shutdown(struct dusk_transport *t)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+	char c = 0;
+
+	if (write(g->wake[1], &c, 1) < 0)
+		return;
+}
+
+static void genl_destroy(struct dusk_transport *t)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+
+	mnl_socket_close(g->nl);
+	close(g->wake[0]);
+	close(g->wake[1]);
+	free(g);
+}
+
+static const struct dusk_transport_ops genl_ops = {
+	.send = genl_send,
+	.recv = genl_recv,
+	.shutdown = genl_shutdown,
+	.destroy = genl_destroy,
+};
+
+static int family_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
+		*(int *)data = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static int resolve_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, GENL_HDRLEN, family_cb, data) < 0 ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* Family id of @name, or -ENOENT. */
+static int resolve_family(struct mnl_socket *nl, const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+	int id = -ENOENT;
+	unsigned int seq = 1, port = mnl_socket_get_portid(nl);
+	ssize_t n;
+
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = CTRL_CMD_GETFAMILY;
+	g->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0)
+		return -errno;
+	if (mnl_cb_run(buf, n, seq, port, resolve_cb, &id) < 0)
+		return errno == ENOENT || errno == 0 ? -ENOENT : -errno;
+	return id;
+}
+
+int dusk_genl_open(const char *modname, struct dusk_transport **out)
+{
+	struct genl_transport *g = calloc(1, sizeof(*g));
+	char family[GENL_NAMSIZ];
+	int one = 1, rcvbuf = 4 << 20, id, err;
+
+	if (!g)
+		return -ENOMEM;
+	g->wake[0] = g->wake[1] = -1;
+	snprintf(family, sizeof(family), "%s%s", DUSK_GENL_PREFIX, modname);
+	g->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!g->nl || mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0 || pipe(g->wake)) {
+		err = -errno;
+		goto fail;
+	}
+	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)))
+		setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	id = resolve_family(g->nl, family);
+	if (id < 0) {
+		err = id;
+		goto fail;
+	}
+	g->base.ops = &genl_ops;
+	g->base.family = (uint16_t)id;
+	*out = &g->base;
+	return 0;
+fail:
+	if (g->nl)
+		mnl_socket_close(g->nl);
+	if (g->wake[0] >= 0) {
+		close(g->wake[0]);
+		close(g->wake[1]);
+	}
+	free(g);
+	return err;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The transport interface: how libduskrt moves netlink messages to and from
+ * "the kernel".  The runtime builds and parses real generic netlink messages
+ * (libmnl) and hands whole datagrams to a transport; the transport only moves
+ * bytes.  Two implementations exist:
+ *   - transport-genl.c: a NETLINK_GENERIC socket bound to the dusk_<mod>
+ *     family of a loaded kmod (the real thing);
+ *   - sim/sim-kernel.c: an in-process simulated kernel that speaks the same
+ *     protocol, used by the unit tests and the benchmark.
+ *
+ * Threading: send() may be called from several threads at once; recv() is
+ * called by exactly one thread (the session's receiver).  shutdown() may be
+ * called from any thread and makes a blocked or later recv() return
+ * -ESHUTDOWN.
+ */
+#ifndef DUSK_TRANSPORT_H
+#define DUSK_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct dusk_transport;
+
+struct dusk_transport_ops {
+	/* Send one datagram holding one or more netlink messages. 0 or -errno. */
+	int (*send)(struct dusk_transport *t, const void *buf, size_t len);
+	/* Block until a datagram arrives; its length, or -errno
+	 * (-ESHUTDOWN once shut down). */
+	ssize_t (*recv)(struct dusk_transport *t, void *buf, size_t cap);
+	void (*shutdown)(struct dusk_transport *t);
+	void (*destroy)(struct dusk_transport *t);
+};
+
+struct dusk_transport {
+	const struct dusk_transport_ops *ops;
+	uint16_t family;	/* generic netlink family id: nlmsg_type of every message */
+};
+
+/* Largest datagram either end sends (a READ answer of DUSK_MAX_READ bytes
+ * plus headers fits with room to spare). */
+#define DUSK_MSG_CAP (160 * 1024)
+
+/**
+ * dusk_genl_open() - connect to the generic netlink family "dusk_<modname>".
+ * On success *out is a transport the caller destroys.  -ENOENT when the
+ * family does not exist (the kmod is not loaded); other -errno from socket
+ * setup.
+ */
+int dusk_genl_open(const char *modname, struct dusk_transport **out);
+
+#endif /* DUSK_TRANSPORT_H */
