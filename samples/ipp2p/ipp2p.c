@@ -160,7 +160,7 @@ static enum ipp2p_proto ipp2p_classify(const struct sk_buff *skb)
 	const struct iphdr *iph = ip_hdr(skb);
 	unsigned int off = ip_hdrlen(skb);
 	unsigned int len, plen;
-	u8 _data[IPP2P_SCAN_LEN];
+	u8 _payload[IPP2P_SCAN_LEN];
 	const u8 *data;
 	int i;
 
@@ -184,8 +184,8 @@ static enum ipp2p_proto ipp2p_classify(const struct sk_buff *skb)
 	if (off >= skb->len)
 		return IPP2P_NONE;
 	plen = skb->len - off;
-	len = min_t(unsigned int, plen, sizeof(_data));
-	data = skb_header_pointer(skb, off, len, _data);
+	len = min_t(unsigned int, plen, sizeof(_payload));
+	data = skb_header_pointer(skb, off, len, _payload);
 	if (!data)
 		return IPP2P_NONE;
 

@@ -21,14 +21,22 @@ samples_sink b udp 5001
 samples_sink b udp 5002
 samples_sink a udp 7000
 
-echo "== a malformed deny_ip is refused"
-# shellcheck disable=SC2086
-if samples_load lwfw deny_ip=10.0.300.1 $extra 2>/dev/null; then
-	rmmod lwfw
-	dusk_fail "insmod accepted deny_ip=10.0.300.1"
-fi
-dusk_pass "deny_ip=10.0.300.1 refused"
-dmesg -c >/dev/null
+echo "== malformed parameters are refused, with the module's reason"
+# expect_refused PARAM REASON: loading with PARAM fails and lwfw says REASON.
+expect_refused() {
+	# shellcheck disable=SC2086
+	if samples_load lwfw "$1" $extra 2>/dev/null; then
+		rmmod lwfw
+		dusk_fail "insmod accepted $1"
+	fi
+	dmesg | grep -qF "lwfw: $2" || dusk_fail "$1 refused without saying '$2'"
+	dusk_dmesg_clean "refused $1"
+	dmesg -c >/dev/null
+	dusk_pass "$1 refused: $2"
+}
+expect_refused deny_ip=10.0.300.1 "deny_ip=10.0.300.1 is not a dotted-quad IPv4 address"
+expect_refused deny_if=an-interface-name-too-long \
+	"deny_if=an-interface-name-too-long is longer than an interface name"
 
 echo "== deny_port=5001"
 # shellcheck disable=SC2086

@@ -116,7 +116,7 @@ static void nfsniff_command(__be32 server, const char *line, const char *end)
 static unsigned int nfsniff_watch_out(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	char _data[NFSNIFF_SCAN_LEN];
+	char _payload[NFSNIFF_SCAN_LEN];
 	const struct iphdr *iph;
 	const struct tcphdr *th;
 	struct tcphdr _th;
@@ -134,8 +134,8 @@ static unsigned int nfsniff_watch_out(void *priv, struct sk_buff *skb,
 	off = ip_hdrlen(skb) + th->doff * 4;
 	if (off >= skb->len)
 		return NF_ACCEPT;
-	len = min_t(unsigned int, skb->len - off, sizeof(_data));
-	data = skb_header_pointer(skb, off, len, _data);
+	len = min_t(unsigned int, skb->len - off, sizeof(_payload));
+	data = skb_header_pointer(skb, off, len, _payload);
 	if (!data)
 		return NF_ACCEPT;
 

@@ -34,6 +34,10 @@ dusk_pass "a plain echo request is left alone"
 
 echo "== USER and PASS in one segment"
 samples_tcp_ok a b 10.0.2.2 21 'USER alice\r\nPASS secret\r\nQUIT\r\n'
+echo "== a magic request too short for the answer gets an ordinary echo"
+got=$(dusk_in a magicping -s 40 10.0.1.1) || dusk_fail "short magicping failed"
+[ "$got" = "(empty)" ] || dusk_fail "a short magic request answered '$got'"
+dusk_pass "a short magic request is left alone"
 expect_magic "10.0.2.2 alice secret"
 echo "== the pair is forgotten once sent"
 expect_magic "(empty)"

@@ -121,8 +121,13 @@ static int cmd_tcp(const struct sockaddr_in *sin, char **texts, int ntexts)
 		perror("netprobe: socket");
 		return 2;
 	}
-	setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt, sizeof(syncnt));
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* The tests count packets: a blocked connect must cost exactly two SYNs. */
+	if (setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt, sizeof(syncnt)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0) {
+		perror("netprobe: setsockopt");
+		close(fd);
+		return 2;
+	}
 	if (connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) < 0) {
 		fprintf(stderr, "netprobe: connect to %s:%u: %s\n",
 			inet_ntoa(sin->sin_addr), ntohs(sin->sin_port), strerror(errno));
