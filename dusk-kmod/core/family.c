@@ -4,8 +4,8 @@
  * request passes: attribute validation, permission, session binding.
  *
  * The family is named DUSK_GENL_PREFIX + dusk_gen.modname.  Every command
- * needs CAP_SYS_ADMIN (GENL_ADMIN_PERM, checked by genetlink before we see
- * the message).  The family leaves attribute parsing to dusk_nl_dispatch()
+ * needs CAP_NET_ADMIN (GENL_ADMIN_PERM, checked by genetlink before we see
+ * the message) and CAP_SYS_ADMIN (checked by dusk_nl_dispatch()).  The family leaves attribute parsing to dusk_nl_dispatch()
  * (maxattr 0), which validates the whole message strictly against
  * dusk_policy -- every attribute, repeated ones included, nested ones
  * against their own policy -- so that a refusal is counted in
@@ -233,6 +233,17 @@ static int dusk_nl_dispatch(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	dusk_count(DUSK_STAT_REQUESTS, 1);
+	/* GENL_ADMIN_PERM means CAP_NET_ADMIN; DUSK asks for more. */
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "DUSK needs CAP_SYS_ADMIN");
+		err = -EPERM;
+		goto out;
+	}
+	if (info->genlhdr->reserved) {
+		NL_SET_ERR_MSG(info->extack, "genlmsghdr.reserved field is not 0");
+		err = -EINVAL;
+		goto out;
+	}
 	if (info->genlhdr->version != DUSK_GENL_VERSION) {
 		NL_SET_ERR_MSG(info->extack, "genetlink version is not DUSK_GENL_VERSION");
 		err = -EPROTO;
@@ -288,7 +299,9 @@ struct genl_family dusk_family = {
 	.maxattr = 0,		/* dusk_nl_dispatch() parses */
 	.netnsok = false,
 	.parallel_ops = true,
-	.resv_start_op = DUSK_CMD_HELLO,
+	/* No command is past resv_start_op: genetlink would otherwise install
+	 * a reject-all policy (we have none: we parse ourselves) */
+	.resv_start_op = __DUSK_CMD_MAX,
 	.small_ops = dusk_ops,
 	.n_small_ops = ARRAY_SIZE(dusk_ops),
 	.module = THIS_MODULE,

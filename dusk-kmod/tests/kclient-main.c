@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dusk-kclient: plays the user program against the ktest fixture module
+ * (dusk_ktest.ko) inside the test VM.  Each subcommand is one scenario and
+ * prints "ok: ..." per check or "FAIL: ..." and exits 1:
+ *
+ *   basic            handshake, READ, CALL, printk TEXT, mirrors, owned
+ *                    memory, hostile input, a second program, no privilege
+ *   hook VERDICT [S] register a LOCAL_IN hook; answer ICMP packets with
+ *                    VERDICT (drop|accept), others accept; run S seconds or
+ *                    until SIGTERM, then unregister and BYE.  Prints
+ *                    "handled N" at the end.
+ *   proc [stall]     create /proc/dusk_ktest whose read is served here
+ *                    (nested copy_to_user in the reader's context, *ppos
+ *                    written through the lent range); "stall" never answers.
+ *                    Runs until SIGTERM.
+ * Files: the scenario writes /tmp/kclient.ready once it is serving.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <linux/genetlink.h>
+#include "kclient.h"
+#include "ktest-abi.h"
+
+#define NF_DROP		0
+#define NF_ACCEPT	1
+#define NFPROTO_IPV4	2
+#define NF_INET_LOCAL_IN 1
+#define GFP_KERNEL_VAL	0xcc0u	/* __GFP_RECLAIM | __GFP_IO | __GFP_FS on 6.1 */
+
+static int failures;
+static volatile sig_atomic_t stop;
+
+#define CHECK(cond, ...) do {						\
+	if (cond) {							\
+		printf("ok: ");						\
+	} else {							\
+		printf("FAIL: ");					\
+		failures++;						\
+	}								\
+	printf(__VA_ARGS__);						\
+	printf("\n");							\
+	fflush(stdout);							\
+} while (0)
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static struct kc *connect_bound(struct kc_hello *h)
+{
+	struct kc *kc;
+	int err;
+
+	kc = kc_open(KTEST_MODNAME, &err);
+	if (!kc) {
+		printf("FAIL: open family: %s\n", strerror(-err));
+		exit(1);
+	}
+	err = kc_hello(kc, KTEST_LAYOUT_HASH, KTEST_STUB_HASH, h);
+	if (err || !h->bound) {
+		printf("FAIL: HELLO: %s bound=%d\n", strerror(-err), h->bound);
+		exit(1);
+	}
+	return kc;
+}
+
+static void mark_ready(void)
+{
+	FILE *f = fopen("/tmp/kclient.ready", "w");
+
+	if (f)
+		fclose(f);
+}
+
+/* A child process opens its own socket: second program and no privilege. */
+static int child_hello(int drop_privilege)
+{
+	struct kc_hello h;
+	struct kc *kc;
+	int err;
+	uint64_t v;
+
+	if (drop_privilege && (setgid(65534) || setuid(65534)))
+		return 100;
+	kc = kc_open(KTEST_MODNAME, &err);
+	if (!kc)
+		return 101;
+	err = kc_hello(kc, KTEST_LAYOUT_HASH, KTEST_STUB_HASH, &h);
+	if (!drop_privilege && err == -EBUSY)
+		err = kc_read(kc, 0, &v, 8) == -EPERM ? -EBUSY : -EIO;
+	kc_close(kc);
+	return -err;
+}
+
+static int run_child(int drop_privilege)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(child_hello(drop_privilege));
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+}
+
+static void basic_hostile(struct kc *kc, const struct kc_hello *h)
+{
+	struct nlmsghdr *nlh;
+	unsigned char raw[64];
+	uint64_t args[2] = { 1, 2 }, v;
+	int err;
+
+	err = kc_call(kc, 99, args, 2, 0, NULL, NULL, 0);
+	CHECK(err == -EINVAL, "out-of-range stub refused (%d)", err);
+	err = kc_call(kc, KTEST_STUB_MIX, args, 1, 0, NULL, NULL, 0);
+	CHECK(err == -EINVAL, "wrong argument count refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_CALL);
+	mnl_attr_put_u32(nlh, DUSK_A_STUB, KTEST_STUB_MIX);
+	mnl_attr_put(nlh, DUSK_A_ARGS, 5, "abcde");
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL, "ARGS of 5 bytes refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_READ);
+	mnl_attr_put_u16(nlh, DUSK_A_LEN, 8);	/* a u32 attribute of 2 bytes */
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL || err == -ERANGE, "truncated attribute refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_CALL);
+	mnl_attr_put_strz(nlh, DUSK_A_TEXT, "k->u only");
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL, "kernel-to-user attribute in a request refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_READ);
+	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 40000);
+	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 40000);
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL, "oversized READ refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_MIRROR_ALLOC);
+	mnl_attr_put_u32(nlh, DUSK_A_LEN, 32u << 20);
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL, "oversized mirror refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_STATS);
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 77;
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EPROTO, "wrong genetlink version refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_UPCALL);
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EOPNOTSUPP, "UPCALL sent by the program refused (%d)", err);
+
+	/* nlmsg_len larger than what was sent: netlink drops it unanswered,
+	 * and the socket stays usable. */
+	nlh = kc_req(kc, DUSK_CMD_STATS);
+	memcpy(raw, nlh, nlh->nlmsg_len);
+	((struct nlmsghdr *)raw)->nlmsg_len = 60;
+	err = kc_raw(kc, raw, nlh->nlmsg_len);
+	CHECK(err == -ETIME || err < 0, "truncated message not answered as success (%d)", err);
+	err = kc_read(kc, h->syms[KTEST_SYM_MAGIC], &v, 8);
+	CHECK(!err && v == KTEST_MAGIC, "session still serves after hostile input");
+
+	err = kc_reply(kc, 123456789, 0, 0, NULL, 0);
+	CHECK(err == -ESRCH, "REPLY for an unknown CTX refused (%d)", err);
+	err = kc_call(kc, KTEST_STUB_MIX, args, 2, 987654321, NULL, NULL, 0);
+	CHECK(err == -ESRCH, "CALL with an unknown CTX refused (%d)", err);
+	err = kc_write(kc, h->syms[KTEST_SYM_MAGIC], "x", 1);
+	CHECK(err == -EACCES, "WRITE to a kernel object refused (%d)", err);
+	err = kc_write(kc, h->syms[KTEST_SYM_INIT_NET], "x", 1);
+	CHECK(err == -EACCES, "WRITE to init_net refused (%d)", err);
+}
+
+static int cmd_basic(void)
+{
+	uint64_t args[4], v, m, p, ret, stats[__DUSK_STAT_MAX];
+	char text[DUSK_MAX_TEXT], buf[64];
+	struct kc_hello h;
+	struct kc *kc;
+	int err;
+
+	kc = kc_open(KTEST_MODNAME, &err);
+	if (!kc) {
+		printf("FAIL: open family: %s\n", strerror(-err));
+		return 1;
+	}
+	err = kc_read(kc, 0xffffffff81000000ull, &v, 8);
+	CHECK(err == -ENOTCONN, "READ before HELLO refused (%d)", err);
+	err = kc_hello(kc, KTEST_LAYOUT_HASH, KTEST_STUB_HASH ^ 1, &h);
+	CHECK(!err && !h.bound && h.stub_hash == KTEST_STUB_HASH,
+	      "HELLO with a stale stub hash answered, not bound");
+	err = kc_read(kc, 0xffffffff81000000ull, &v, 8);
+	CHECK(err == -ENOTCONN, "no session after the mismatch (%d)", err);
+	err = kc_hello(kc, KTEST_LAYOUT_HASH ^ 1, KTEST_STUB_HASH, &h);
+	CHECK(!err && !h.bound, "HELLO with a stale layout hash not bound");
+
+	err = kc_hello(kc, KTEST_LAYOUT_HASH, KTEST_STUB_HASH, &h);
+	CHECK(!err && h.bound && h.nsyms == KTEST_NSYMS && h.nproxies == KTEST_NPROXIES,
+	      "HELLO bound: kbase 0x%llx, %u syms, %u proxies",
+	      (unsigned long long)h.kbase, h.nsyms, h.nproxies);
+	if (!h.bound)
+		return 1;
+	CHECK(h.syms[KTEST_SYM_INIT_NET] >= h.kbase && h.proxies[0] >= h.kbase,
+	      "symbol and proxy addresses are kernel addresses");
+
+	err = kc_read(kc, h.syms[KTEST_SYM_MAGIC], &v, 8);
+	CHECK(!err && v == KTEST_MAGIC, "READ of ktest_magic = 0x%llx", (unsigned long long)v);
+	err = kc_read(kc, h.kbase, &v, 8);
+	CHECK(err == -EFAULT, "READ of an unmapped address refused (%d)", err);
+
+	args[0] = 5;
+	args[1] = 7;
+	err = kc_call(kc, KTEST_STUB_MIX, args, 2, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 22, "CALL ktest_mix(5, 7) = %llu", (unsigned long long)ret);
+
+	err = kc_mirror_alloc(kc, "dusk-mirror\0padpadpadpadpad", 28, &m);
+	CHECK(!err && m >= h.kbase, "MIRROR_ALLOC at 0x%llx", (unsigned long long)m);
+	err = kc_read(kc, m, buf, 12);
+	CHECK(!err && !strcmp(buf, "dusk-mirror"), "mirror holds its initial contents");
+	args[0] = m;
+	args[1] = 7;
+	err = kc_call(kc, KTEST_STUB_PRINTK, args, 2, 0, &ret, text, sizeof(text));
+	CHECK(!err && !strcmp(text, "\0016ktest: dusk-mirror 7\n"), "printk TEXT '%s'", text + 2);
+	err = kc_write(kc, m + 5, "MIRROR", 6);
+	CHECK(!err, "WRITE into the mirror (%d)", err);
+	err = kc_read(kc, m, buf, 12);
+	CHECK(!err && !strcmp(buf, "dusk-MIRROR"), "mirror changed by WRITE");
+	err = kc_write(kc, m + 24, "12345678", 8);
+	CHECK(err == -EACCES, "WRITE across the mirror's end refused (%d)", err);
+
+	args[0] = 100;
+	args[1] = GFP_KERNEL_VAL;
+	err = kc_call(kc, KTEST_STUB_KMALLOC, args, 2, 0, &p, NULL, 0);
+	CHECK(!err && p >= h.kbase, "ALLOC stub __kmalloc(100) = 0x%llx", (unsigned long long)p);
+	err = kc_write(kc, p + 90, "owned", 5);
+	CHECK(!err, "WRITE into owned memory (%d)", err);
+	args[0] = p;
+	err = kc_call(kc, KTEST_STUB_KFREE, args, 1, 0, NULL, NULL, 0);
+	CHECK(!err, "FREE stub kfree (%d)", err);
+	err = kc_write(kc, p, "x", 1);
+	CHECK(err == -EACCES, "WRITE into given-back memory refused (%d)", err);
+
+	basic_hostile(kc, &h);
+
+	err = run_child(0);
+	CHECK(err == EBUSY, "a second program's HELLO gets EBUSY and its READ EPERM (%d)", err);
+	err = run_child(1);
+	CHECK(err == EPERM, "HELLO without CAP_SYS_ADMIN refused (%d)", err);
+
+	err = kc_mirror_free(kc, m);
+	CHECK(!err, "MIRROR_FREE (%d)", err);
+	err = kc_mirror_free(kc, m);
+	CHECK(err == -ENOENT, "MIRROR_FREE twice refused (%d)", err);
+	err = kc_write(kc, m, "x", 1);
+	CHECK(err == -EACCES, "WRITE into a freed mirror refused (%d)", err);
+
+	err = kc_stats(kc, stats);
+	CHECK(!err && stats[DUSK_STAT_REFUSED] >= 20 && stats[DUSK_STAT_CALLS] >= 4 &&
+	      stats[DUSK_STAT_BYTES_READ] >= 8,
+	      "STATS: %llu requests, %llu refused, %llu calls",
+	      (unsigned long long)stats[DUSK_STAT_REQUESTS],
+	      (unsigned long long)stats[DUSK_STAT_REFUSED],
+	      (unsigned long long)stats[DUSK_STAT_CALLS]);
+	err = kc_bye(kc);
+	CHECK(!err, "BYE (%d)", err);
+	err = kc_read(kc, h.syms[KTEST_SYM_MAGIC], &v, 8);
+	CHECK(err == -ENOTCONN, "no session after BYE (%d)", err);
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
+/* The packet-data CHUNK (third, see docs/kmod.md): IPv4 header first. */
+static int is_icmp(const struct kc_upcall *up)
+{
+	const unsigned char *ip;
+
+	if (up->nchunks < 3 || up->chunks[2].len < 20)
+		return 0;
+	ip = up->chunks[2].data;
+	return (ip[0] >> 4) == 4 && ip[9] == 1;
+}
+
+static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up)
+{
+	const struct kc_range *data = &up->lent[1];
+	const unsigned char *ip = up->chunks[2].data;
+	int err;
+
+	err = kc_write(kc, up->chunks[2].addr + 1, ip + 1, 1);	/* TOS, unchanged */
+	CHECK(!err, "WRITE into the lent packet data (%d)", err);
+	err = kc_write(kc, data->addr + data->len, "x", 1);
+	CHECK(err == -EACCES, "WRITE past the lent data area refused (%d)", err);
+	err = kc_write(kc, up->args[2], "x", 1);
+	CHECK(err == -EACCES, "WRITE into the hook state refused (%d)", err);
+}
+
+static int cmd_hook(const char *verdict, int seconds)
+{
+	unsigned char ops[KTEST_OPS_SIZE] = { 0 };
+	uint64_t args[2], ret, m, handled = 0, late = 0;
+	unsigned int v = strcmp(verdict, "drop") ? NF_ACCEPT : NF_DROP;
+	struct kc_upcall *up = malloc(sizeof(*up));
+	struct kc_hello h;
+	time_t end = time(NULL) + seconds;
+	struct kc *kc = connect_bound(&h);
+	int err, lent_done = 0;
+
+	memcpy(ops + KTEST_OPS_HOOK, &h.proxies[KTEST_PROXY_HOOK], 8);
+	ops[KTEST_OPS_PF] = NFPROTO_IPV4;
+	*(uint32_t *)(ops + KTEST_OPS_HOOKNUM) = NF_INET_LOCAL_IN;
+	err = kc_mirror_alloc(kc, ops, sizeof(ops), &m);
+	CHECK(!err, "nf_hook_ops mirror (%d)", err);
+	args[0] = h.syms[KTEST_SYM_INIT_NET];
+	args[1] = m;
+	err = kc_call(kc, KTEST_STUB_NF_REG, args, 2, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 0, "nf_register_net_hook (%d, %lld)", err, (long long)ret);
+	err = kc_mirror_free(kc, m);
+	CHECK(err == -EBUSY, "MIRROR_FREE of registered ops refused (%d)", err);
+	mark_ready();
+
+	while (!stop && (!seconds || time(NULL) < end)) {
+		err = kc_upcall_next(kc, up, 200);
+		if (err <= 0)
+			continue;
+		if (up->proxy != KTEST_PROXY_HOOK || up->nargs != 3 || up->nlent < 2) {
+			CHECK(0, "malformed hook upcall");
+			break;
+		}
+		if (!lent_done && is_icmp(up)) {
+			hook_lent_checks(kc, up);
+			lent_done = 1;
+		}
+		err = kc_reply(kc, up->ctx, is_icmp(up) ? v : NF_ACCEPT, 0, NULL, 0);
+		if (err == -ESRCH)
+			late++;		/* expired while we were stopped */
+		else if (err)
+			CHECK(0, "REPLY (%d)", err);
+		else
+			handled++;
+	}
+	err = kc_call(kc, KTEST_STUB_NF_UNREG, args, 2, 0, NULL, NULL, 0);
+	CHECK(!err, "nf_unregister_net_hook (%d)", err);
+	err = kc_mirror_free(kc, m);
+	CHECK(!err, "MIRROR_FREE of unregistered ops (%d)", err);
+	err = kc_bye(kc);
+	CHECK(!err, "BYE (%d)", err);
+	printf("handled %llu late %llu\n", (unsigned long long)handled, (unsigned long long)late);
+	kc_close(kc);
+	free(up);
+	return failures ? 1 : 0;
+}
+
+static void proc_serve(struct kc *kc, const struct kc_upcall *up, uint64_t text,
+		       uint64_t textlen)
+{
+	uint64_t file = up->args[0], ubuf = up->args[1], count = up->args[2];
+	uint64_t ppos = up->args[3], pos = ~0ull, n, ret, cargs[3];
+	unsigned int i;
+	int err;
+
+	(void)file;
+	for (i = 0; i < up->nchunks; i++)
+		if (up->chunks[i].addr == ppos && up->chunks[i].len == 8)
+			memcpy(&pos, up->chunks[i].data, 8);
+	if (pos == ~0ull && kc_read(kc, ppos, &pos, 8))
+		pos = 0;
+	if (pos >= textlen) {
+		kc_reply(kc, up->ctx, 0, 0, NULL, 0);
+		return;
+	}
+	n = textlen - pos < count ? textlen - pos : count;
+	cargs[0] = ubuf;
+	cargs[1] = text + pos;
+	cargs[2] = n;
+	err = kc_call(kc, KTEST_STUB_COPY_TO_USER, cargs, 3, up->ctx, &ret, NULL, 0);
+	if (err || ret) {
+		CHECK(0, "nested copy_to_user (%d, %llu)", err, (unsigned long long)ret);
+		kc_reply(kc, up->ctx, (uint64_t)-14, 0, NULL, 0);
+		return;
+	}
+	pos += n;
+	/* *ppos += n: through the REPLY's chunk, into the lent range. */
+	err = kc_reply(kc, up->ctx, n, ppos, &pos, 8);
+	if (err)
+		CHECK(0, "REPLY with *ppos (%d)", err);
+}
+
+static int cmd_proc(int stall)
+{
+	static const char msg[] = "hello from dusk\n";
+	unsigned char ops[KTEST_PROC_OPS_SIZE] = { 0 };
+	uint64_t args[4], name, mops, text, pde;
+	struct kc_upcall *up = malloc(sizeof(*up));
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err;
+
+	memcpy(ops + KTEST_PROC_OPS_READ, &h.proxies[KTEST_PROXY_PROC_READ], 8);
+	err = kc_mirror_alloc(kc, "dusk_ktest", 11, &name) ||
+	      kc_mirror_alloc(kc, ops, sizeof(ops), &mops) ||
+	      kc_mirror_alloc(kc, msg, sizeof(msg) - 1, &text);
+	CHECK(!err, "mirrors for name, proc_ops and text");
+	args[0] = name;
+	args[1] = 0444;
+	args[2] = 0;
+	args[3] = mops;
+	err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &pde, NULL, 0);
+	CHECK(!err && pde >= h.kbase, "proc_create /proc/dusk_ktest (%d)", err);
+	mark_ready();
+
+	while (!stop) {
+		err = kc_upcall_next(kc, up, 200);
+		if (err <= 0 || stall)
+			continue;
+		if (up->proxy != KTEST_PROXY_PROC_READ || !(up->flags & DUSK_UPCALL_BLOCKING) ||
+		    up->nargs != 4 || up->nlent != 1 || up->lent[0].addr != up->args[3]) {
+			CHECK(0, "malformed proc upcall");
+			continue;
+		}
+		proc_serve(kc, up, text, sizeof(msg) - 1);
+	}
+	kc_bye(kc);
+	kc_close(kc);
+	free(up);
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 2 && !strcmp(argv[1], "basic"))
+		return cmd_basic();
+	if (argc >= 3 && !strcmp(argv[1], "hook"))
+		return cmd_hook(argv[2], argc >= 4 ? atoi(argv[3]) : 0);
+	if (argc >= 2 && !strcmp(argv[1], "proc"))
+		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
+	fprintf(stderr, "usage: dusk-kclient basic | hook drop|accept [SECONDS] | proc [stall]\n");
+	return 2;
+}

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Guest script: load dusk_ktest.ko, run the protocol scenario "basic"
+# (handshake, READ, CALL, printk, mirrors, owned memory, hostile input,
+# second program, no privilege), check what it printed reached dmesg,
+# unload, dmesg clean.
+. /dusk/lib.sh
+insmod /dusk/mod/dusk_ktest.ko || dusk_fail "insmod"
+dusk-kclient basic || dusk_fail "basic scenario"
+dmesg | grep -q 'ktest: dusk-mirror 7' || dusk_fail "printk stub did not reach dmesg"
+dusk_pass "printk stub text in dmesg"
+grep -q '^refused [1-9]' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "refusals not counted"
+grep -q '^session none' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "session left bound"
+dusk_pass "debugfs stats"
+rmmod dusk_ktest || dusk_fail "rmmod"
+dusk_pass "rmmod"
+dusk_dmesg_clean basic

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Guest script: the program misbehaves while packets flow.
+#  - SIGSTOP for 4 s under a ping flood: packets time out and pass by the
+#    fail-open policy, no soft lockup, after SIGCONT it serves again;
+#    with fail_closed=Y a stopped program makes packets drop.
+#  - SIGKILL under a flood: hooks disappear, traffic continues, every
+#    upcall is accounted for, rmmod works.
+. /dusk/lib.sh
+P=/sys/module/dusk_ktest/parameters
+S=/sys/kernel/debug/dusk_ktest/stats
+stat() { awk -v k="$1" '$1 == k { print $2 }' $S; }
+insmod /dusk/mod/dusk_ktest.ko nf_timeout_ms=300 || dusk_fail "insmod"
+
+start_client() {
+	rm -f /tmp/kclient.ready
+	dusk-kclient hook accept >/tmp/client.out 2>&1 &
+	client=$!
+	i=0
+	while [ ! -e /tmp/kclient.ready ]; do
+		i=$((i + 1)); [ $i -lt 100 ] || { cat /tmp/client.out; dusk_fail "client not ready"; }
+		sleep 0.1
+	done
+}
+
+# --- stopped program ---
+start_client
+ping -A -q -w 8 127.0.0.1 >/tmp/ping.out 2>&1 &
+pinger=$!
+sleep 1
+kill -STOP $client
+sleep 4
+t=$(stat timeouts); a=$(stat policy_accept)
+[ "$t" -gt 0 ] && [ "$a" -gt 0 ] || dusk_fail "stopped program: timeouts=$t policy_accept=$a"
+dusk_pass "stopped program: $t packets timed out, accepted by policy"
+kill -CONT $client
+sleep 2
+r0=$(stat replies); sleep 1; r1=$(stat replies)
+[ "$r1" -gt "$r0" ] || dusk_fail "program does not serve after SIGCONT"
+dusk_pass "SIGCONT: serving again"
+wait $pinger
+grep -q ' 0 packets received' /tmp/ping.out && dusk_fail "no ping got through"
+
+echo Y >$P/fail_closed
+kill -STOP $client
+ping -c 3 -W 1 127.0.0.1 >/dev/null 2>&1 && dusk_fail "fail_closed: ping passed a stopped program"
+dusk_pass "fail_closed: stopped program drops packets"
+echo N >$P/fail_closed
+kill -CONT $client
+kill -TERM $client
+wait $client || { cat /tmp/client.out; dusk_fail "client failed after STOP/CONT"; }
+
+# --- killed program ---
+start_client
+ping -A -q -w 6 127.0.0.1 >/tmp/ping.out 2>&1 &
+pinger=$!
+sleep 2
+kill -9 $client; wait $client 2>/dev/null
+sleep 0.5
+grep -q '^session none' $S || dusk_fail "session survived SIGKILL"
+dusk_pass "SIGKILL: session torn down"
+ping -c 3 -W 1 127.0.0.1 >/dev/null || dusk_fail "traffic blocked after the program died"
+wait $pinger
+cat /tmp/ping.out
+dusk_pass "traffic continues without the program"
+cat $S
+u=$(stat upcalls); r=$(stat replies); a=$(stat policy_accept); d=$(stat policy_drop)
+[ "$u" -gt 0 ] && [ "$u" -le $((r + a + d)) ] || dusk_fail "upcalls $u > replies $r + policy $a + $d"
+dusk_pass "every upcall answered or resolved by policy"
+rmmod dusk_ktest || dusk_fail "rmmod after SIGKILL"
+dusk_pass "rmmod"
+dusk_dmesg_clean crash

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Guest script: a LOCAL_IN hook run by the program.  Real ICMP packets to
+# 127.0.0.1 are stolen, sent up, and resumed with the program's verdict:
+# "drop" makes ping fail, "accept" makes it work.  BYE undoes the hook.
+. /dusk/lib.sh
+insmod /dusk/mod/dusk_ktest.ko || dusk_fail "insmod"
+
+start_client() { # VERDICT
+	rm -f /tmp/kclient.ready
+	dusk-kclient hook "$1" >/tmp/client.out 2>&1 &
+	client=$!
+	i=0
+	while [ ! -e /tmp/kclient.ready ]; do
+		i=$((i + 1)); [ $i -lt 100 ] || { cat /tmp/client.out; dusk_fail "client not ready"; }
+		sleep 0.1
+	done
+}
+stop_client() {
+	kill -TERM $client
+	wait $client || { cat /tmp/client.out; dusk_fail "client failed"; }
+	cat /tmp/client.out
+}
+
+start_client drop
+if ping -c 3 -W 1 127.0.0.1 >/dev/null 2>&1; then
+	stop_client; dusk_fail "ping passed a hook that drops ICMP"
+fi
+dusk_pass "program verdict DROP: ping fails"
+stop_client
+grep -q '^handled [3-9]' /tmp/client.out || grep -q '^handled [1-9][0-9]' /tmp/client.out ||
+	dusk_fail "client did not see the 3 pings"
+grep -q 'ok: WRITE into the lent packet data' /tmp/client.out || dusk_fail "lent write"
+ping -c 2 -W 1 127.0.0.1 >/dev/null || dusk_fail "ping fails after the hook's BYE"
+dusk_pass "hook gone after BYE"
+
+start_client accept
+ping -c 3 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "ping blocked by an accepting hook"; }
+dusk_pass "program verdict ACCEPT: ping works"
+stop_client
+cat /sys/kernel/debug/dusk_ktest/stats
+grep -q '^replies [1-9]' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "replies not counted"
+rmmod dusk_ktest || dusk_fail "rmmod"
+dusk_dmesg_clean hook
