@@ -41,7 +41,7 @@ static int find_cb(struct dl_phdr_info *info, size_t size, void *arg)
 
 		if (ph->p_type == PT_LOAD && f->pc >= lo && f->pc < lo + ph->p_memsz) {
 			f->name = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name
-								       : "/proc/self/exe";
+								       : NULL;
 			f->bias = info->dlpi_addr;
 			f->found = 1;
 			return 1;
@@ -72,7 +72,7 @@ static int run_addr2line(const char *obj, uintptr_t rel, char *out, size_t cap)
 		dup2(fd[1], STDOUT_FILENO);
 		close(fd[0]);
 		close(fd[1]);
-		execlp("addr2line", "addr2line", "-f", "-C", "-e", obj, hex, (char *)NULL);
+		execlp("addr2line", "addr2line", "-f", "-i", "-C", "-e", obj, hex, (char *)NULL);
 		_exit(127);
 	}
 	close(fd[1]);
@@ -87,23 +87,45 @@ static int run_addr2line(const char *obj, uintptr_t rel, char *out, size_t cap)
 void dusk_symbolize(const void *pc, char *buf, size_t cap)
 {
 	struct find_obj f = { (uintptr_t)pc, NULL, 0, 0 };
-	char out[1024], *fn, *loc, *nl;
+	char out[1024], exe[512], *fn, *loc;
+	ssize_t n;
 
 	buf[0] = '\0';
 	if (!pc)
 		return;
 	dl_iterate_phdr(find_cb, &f);
+	if (f.found && !f.name) {
+		/* The main program: name it for addr2line, whose own
+		 * /proc/self/exe would be addr2line. */
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n <= 0)
+			return;
+		exe[n] = '\0';
+		f.name = exe;
+	}
 	if (!f.found || run_addr2line(f.name, f.pc - f.bias, out, sizeof(out)))
 		return;
+	/* With -i, inlined frames come first (dusk_check() from runtime.h,
+	 * kprim.h helpers): the last function/location pair is the function
+	 * the code was inlined into, i.e. the module's own line. */
 	fn = out;
-	nl = strchr(fn, '\n');
-	if (!nl)
+	loc = NULL;
+	for (;;) {
+		char *l = strchr(fn, '\n'), *next;
+
+		if (!l)
+			break;
+		*l = '\0';
+		next = strchr(l + 1, '\n');
+		if (next)
+			*next = '\0';
+		loc = l + 1;
+		if (!next || !next[1])
+			break;
+		fn = next + 1;
+	}
+	if (!loc)
 		return;
-	*nl = '\0';
-	loc = nl + 1;
-	nl = strchr(loc, '\n');
-	if (nl)
-		*nl = '\0';
 	if (loc[0] == '?' || loc[0] == '\0')
 		snprintf(buf, cap, "%s (no line information in %s)", fn[0] == '?' ? "??" : fn, f.name);
 	else

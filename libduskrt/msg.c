@@ -141,6 +141,7 @@ static int check_scalar(const struct nlattr *a, int k)
 			return -EINVAL;
 		return ((const char *)mnl_attr_get_payload(a))[len - 1] == '\0' ? 0 : -EINVAL;
 	case P_BIN:	/* nla_len is 16 bits: never above DUSK_MAX_CHUNK */
+		return 0;
 	case P_BIN64:
 		return len % 8 == 0 ? 0 : -EINVAL;
 	case P_ANY:

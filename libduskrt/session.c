@@ -194,6 +194,9 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 		return err;
 	}
 	dusk_kbase = s->kbase;
+	/* Shadows of an earlier session on this thread describe another
+	 * kernel's memory as far as we know: start a new epoch. */
+	dusk_shadow_invalidate(dusk_thread()->shadow);
 	return 0;
 }
 

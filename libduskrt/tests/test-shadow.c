@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check() and the shadow cache against the simulated kernel: own memory
+ * passes through, kernel memory is filled in whole pages and then hit
+ * without requests, an epoch end invalidates everything, write-back sends
+ * only the bytes the program changed, prefetched upcall bytes need no READ,
+ * and a read of unmapped kernel memory is a loud fault.
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+#include "testmod.h"
+
+#define K 0xffff888000010000ull	/* two writable pages of fake kernel memory */
+
+static struct dusk_sim *sim;
+
+static uint64_t stub_noop(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	return 7;
+}
+
+static int setup(void **state)
+{
+	unsigned char *mem;
+	int i;
+
+	(void)state;
+	harness_log_capture();
+	sim = harness_sim(&tm_module);
+	assert_int_equal(dusk_sim_map(sim, K, 2 * 4096, 1), 0);
+	mem = dusk_sim_ptr(sim, K);
+	for (i = 0; i < 2 * 4096; i++)
+		mem[i] = (unsigned char)(i * 7);
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_noop, NULL);
+	harness_open(sim, &tm_module, 2);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	harness_close(sim);
+	return 0;
+}
+
+static unsigned int reads(void)
+{
+	struct dusk_sim_stats st;
+
+	dusk_sim_stats(sim, &st);
+	return st.reads;
+}
+
+static void own_memory_is_itself(void **state)
+{
+	int local = 5;
+	static char global[16];
+
+	(void)state;
+	assert_ptr_equal(dusk_check(&local, sizeof(local)), &local);
+	assert_ptr_equal(dusk_check(global + 3, 4), global + 3);
+	assert_int_equal(reads(), 0);
+}
+
+static void kernel_page_filled_once_then_hit(void **state)
+{
+	unsigned char *p, *q, *r;
+
+	(void)state;
+	p = dusk_check((void *)(uintptr_t)(K + 100), 8);
+	assert_true((uintptr_t)p < DUSK_SIM_KBASE);
+	assert_memory_equal(p, (unsigned char *)dusk_sim_ptr(sim, K + 100), 8);
+	assert_int_equal(reads(), 1);
+	/* Same page: no request, same contiguous mapping. */
+	q = dusk_check((void *)(uintptr_t)(K + 200), 16);
+	assert_ptr_equal(q, p + 100);
+	assert_int_equal(reads(), 1);
+	/* Crossing into the second page: one more READ, still contiguous. */
+	r = dusk_check((void *)(uintptr_t)(K + 4090), 16);
+	assert_ptr_equal(r, p + 3990);
+	assert_memory_equal(r, (unsigned char *)dusk_sim_ptr(sim, K + 4090), 16);
+	assert_int_equal(reads(), 2);
+}
+
+static void multi_page_range_is_one_read(void **state)
+{
+	unsigned char *p;
+
+	(void)state;
+	p = dusk_check((void *)(uintptr_t)K, 2 * 4096);
+	assert_memory_equal(p, dusk_sim_ptr(sim, K), 2 * 4096);
+	assert_int_equal(reads(), 1);
+}
+
+static void epoch_end_invalidates(void **state)
+{
+	unsigned char *p;
+
+	(void)state;
+	p = dusk_check((void *)(uintptr_t)(K + 8), 1);
+	assert_int_equal(*p, (unsigned char)(8 * 7));
+	((unsigned char *)dusk_sim_ptr(sim, K + 8))[0] = 0xEE;	/* the kernel changes it */
+	assert_int_equal(*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 8), 1),
+			 (unsigned char)(8 * 7));	/* same epoch: the shadow */
+	assert_int_equal(reads(), 1);
+	assert_int_equal(dusk_call(STUB_NOOP, NULL, 0), 7);	/* ends the epoch */
+	assert_int_equal(*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 8), 1), 0xEE);
+	assert_int_equal(reads(), 2);
+}
+
+static void writeback_only_changed_bytes(void **state)
+{
+	struct dusk_sim_write w[16];
+	unsigned char *p, *mem = dusk_sim_ptr(sim, K);
+	size_t n;
+
+	(void)state;
+	p = dusk_check((void *)(uintptr_t)K, 4096);
+	dusk_sim_take_writes(sim, w, 16);
+	p[10] = 0xA1;
+	p[11] = 0xA2;
+	p[500] = 0xB0;
+	p[600] = p[600];		/* written, unchanged: not sent */
+	mem[20] = 0xCC;			/* the kernel changes a byte meanwhile */
+	p[4095] = 0xD0;			/* these two are adjacent across the */
+	*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 4096), 1) = 0xD1;	/* page boundary */
+	dusk_call(STUB_NOOP, NULL, 0);
+	n = dusk_sim_take_writes(sim, w, 16);
+	assert_int_equal(n, 3);
+	assert_int_equal(w[0].addr, K + 10);
+	assert_int_equal(w[0].len, 2);
+	assert_int_equal(w[1].addr, K + 500);
+	assert_int_equal(w[1].len, 1);
+	assert_int_equal(w[2].addr, K + 4095);	/* coalesced across pages */
+	assert_int_equal(w[2].len, 2);
+	assert_int_equal(mem[10], 0xA1);
+	assert_int_equal(mem[11], 0xA2);
+	assert_int_equal(mem[500], 0xB0);
+	assert_int_equal(mem[20], 0xCC);	/* not clobbered */
+	assert_int_equal(mem[4096], 0xD1);
+}
+
+static uint64_t hook_reads_prefetched(uint64_t a, uint64_t b)
+{
+	uint32_t *p = DUSK_DEREF((uint32_t *)(uintptr_t)a);
+
+	*DUSK_DEREF((uint8_t *)(uintptr_t)(a + 4)) = 0x5A;	/* lent: may write */
+	return *p + b;
+}
+
+static void upcall_prefetch_needs_no_read(void **state)
+{
+	const struct dusk_sim_range pre[] = { { K + 64, 32 } };
+	const struct dusk_sim_range lent[] = { { K + 64, 32 } };
+	uint64_t args[2] = { K + 64, 1 }, ret = 0, ctx;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2,
+				     .lent = lent, .nlent = 1, .prefetch = pre, .nprefetch = 1 };
+	uint32_t v;
+
+	(void)state;
+	memcpy(&v, dusk_sim_ptr(sim, K + 64), 4);
+	tm_hook_body = hook_reads_prefetched;
+	ctx = dusk_sim_upcall(sim, &u);
+	assert_int_equal(dusk_sim_wait_reply(sim, ctx, &ret, 5000), 0);
+	assert_int_equal(ret, (uint64_t)v + 1);
+	assert_int_equal(reads(), 0);
+	assert_int_equal(*(uint8_t *)dusk_sim_ptr(sim, K + 68), 0x5A);
+	tm_hook_body = NULL;
+}
+
+static void read_unmapped(void *arg)
+{
+	struct dusk_sim *s = harness_sim(&tm_module);
+
+	(void)arg;
+	if (dusk_session_open(&tm_module, dusk_sim_transport(s), 1))
+		_exit(3);
+	(void)*(volatile char *)dusk_check((void *)(uintptr_t)0xffff8880deadb123ull, 4);
+	_exit(4);	/* not reached: the fault kills the process */
+}
+
+static void unmapped_read_is_fault(void **state)
+{
+	char log[8192];
+	int status;
+
+	(void)state;
+	status = harness_fork(read_unmapped, NULL, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	assert_non_null(strstr(log, "unmapped kernel memory"));
+	assert_non_null(strstr(log, "0xffff8880deadb123"));
+	if (!strstr(log, "test-shadow.c:"))	/* the source line of the access */
+		fail_msg("no source line in: %s", log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(own_memory_is_itself, setup, teardown),
+		cmocka_unit_test_setup_teardown(kernel_page_filled_once_then_hit, setup, teardown),
+		cmocka_unit_test_setup_teardown(multi_page_range_is_one_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(epoch_end_invalidates, setup, teardown),
+		cmocka_unit_test_setup_teardown(writeback_only_changed_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(upcall_prefetch_needs_no_read, setup, teardown),
+		cmocka_unit_test(unmapped_read_is_fault),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* The unit tests' module: tables as dusk-rewrite would emit them. */
+#include <stddef.h>
+
+#include "testmod.h"
+
+struct leaf g_leaf;
+struct mid g_mid;
+struct top g_top;
+
+uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);
+uint64_t (*tm_tick_body)(void);
+int (*tm_init_body)(void);
+void (*tm_exit_body)(void);
+
+uint64_t tm_hook(uint64_t a, uint64_t b)
+{
+	DUSK_FRAME;
+	return tm_hook_body ? tm_hook_body(a, b) : 0;
+}
+
+uint64_t tm_tick(uint64_t a, uint64_t b)
+{
+	DUSK_FRAME;
+	(void)a;
+	(void)b;
+	return tm_tick_body ? tm_tick_body() : 0;
+}
+
+static uint64_t tramp_hook(const uint64_t *args)
+{
+	return tm_hook(args[0], args[1]);
+}
+
+static uint64_t tramp_tick(const uint64_t *args)
+{
+	(void)args;
+	return tm_tick(0, 0);
+}
+
+static int tm_init(void)
+{
+	return tm_init_body ? tm_init_body() : 0;
+}
+
+static void tm_exit(void)
+{
+	if (tm_exit_body)
+		tm_exit_body();
+}
+
+#define FLD(st, f, kind, flags, type, count) \
+	{ #f, offsetof(struct st, f), sizeof(((struct st *)0)->f), kind, flags, type, count }
+
+static const struct dusk_field leaf_fields[] = {
+	FLD(leaf, v, DUSK_FK_DATA, 0, T_INT, 1),
+	FLD(leaf, pad, DUSK_FK_DATA, 0, T_INT, 1),
+	FLD(leaf, fn, DUSK_FK_FNPTR, 0, 0, 1),
+};
+static const struct dusk_field mid_fields[] = {
+	FLD(mid, leaf, DUSK_FK_PTR, 0, T_LEAF, 1),
+	FLD(mid, arr, DUSK_FK_ARRAY, 0, T_LEAF, 2),
+	FLD(mid, self, DUSK_FK_PTR, 0, T_MID, 1),
+};
+static const struct dusk_field either_fields[] = {
+	{ "p", 0, 8, DUSK_FK_PTR, DUSK_FF_AMBIGUOUS, DUSK_TYPE_NONE, 1 },
+	{ "l", 0, 8, DUSK_FK_DATA, 0, DUSK_TYPE_NONE, 1 },
+};
+static const struct dusk_field top_fields[] = {
+	FLD(top, mid, DUSK_FK_PTR, 0, T_MID, 1),
+	FLD(top, name, DUSK_FK_PTR, 0, DUSK_TYPE_CSTRING, 1),
+	FLD(top, next, DUSK_FK_PTR, 0, T_TOP, 1),
+	FLD(top, u, DUSK_FK_RECORD, 0, T_EITHER, 1),
+};
+
+static const struct dusk_type types[] = {
+	[T_LEAF] = { "struct leaf", sizeof(struct leaf), 8, DUSK_TK_STRUCT, 3, leaf_fields,
+		     DUSK_TYPE_NONE, 0 },
+	[T_MID] = { "struct mid", sizeof(struct mid), 8, DUSK_TK_STRUCT, 3, mid_fields,
+		    DUSK_TYPE_NONE, 0 },
+	[T_TOP] = { "struct top", sizeof(struct top), 8, DUSK_TK_STRUCT, 4, top_fields,
+		    DUSK_TYPE_NONE, 0 },
+	[T_EITHER] = { "union either", sizeof(union either), 8, DUSK_TK_UNION, 2, either_fields,
+		       DUSK_TYPE_NONE, 0 },
+	[T_INT] = { "int", 4, 4, DUSK_TK_SCALAR, 0, NULL, DUSK_TYPE_NONE, 0 },
+};
+
+const struct dusk_typetab tm_types = {
+	DUSK_TYPEINFO_VERSION, sizeof(types) / sizeof(types[0]), types, 0x1a2b3c4d5e6f7788ull,
+};
+
+static const struct dusk_proxy proxies[] = {
+	[PROXY_HOOK] = { "tm_hook", (const void *)tm_hook, tramp_hook, 2, 0 },
+	[PROXY_TICK] = { "tm_tick", (const void *)tm_tick, tramp_tick, 0, 1 },
+};
+
+static const char *const stubs[] = { "noop", "printk#1", "touch" };
+static const char *const syms[] = { "init_net", "jiffies" };
+
+static const struct dusk_object objects[] = {
+	{ "g_leaf", &g_leaf, sizeof(g_leaf), T_LEAF },
+	{ "g_mid", &g_mid, sizeof(g_mid), T_MID },
+	{ "g_top", &g_top, sizeof(g_top), T_TOP },
+};
+
+static const char *const modinfo[] = { "license=GPL", "description=unit test module", NULL };
+
+struct dusk_module tm_module = {
+	.name = "tm",
+	.init = tm_init,
+	.exit = tm_exit,
+	.proxies = proxies,
+	.nproxies = NPROXIES,
+	.syms = syms,
+	.nsyms = 2,
+	.stubs = stubs,
+	.nstubs = NSTUBS,
+	.objects = objects,
+	.nobjects = 3,
+	.types = &tm_types,
+	.stub_hash = 0x99aa99aa12345678ull,
+	.modinfo = modinfo,
+};

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The module the unit tests run: what dusk-rewrite would generate for a
+ * small module with a three-level struct graph (top -> mid -> leaf, with
+ * cycles, an array of records, function pointers and a union), two
+ * callbacks and a few kernel functions.  Tests set the callbacks' bodies.
+ */
+#ifndef DUSK_TESTMOD_H
+#define DUSK_TESTMOD_H
+
+#include <dusk/runtime.h>
+
+struct leaf {
+	int v;
+	int pad;
+	uint64_t (*fn)(uint64_t, uint64_t);
+};
+
+struct mid {
+	struct leaf *leaf;
+	struct leaf arr[2];
+	struct mid *self;
+};
+
+union either {
+	void *p;
+	long l;
+};
+
+struct top {
+	struct mid *mid;
+	const char *name;
+	struct top *next;
+	union either u;
+};
+
+enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT };
+enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, NSTUBS };
+enum { PROXY_HOOK, PROXY_TICK, NPROXIES };
+
+extern struct leaf g_leaf;
+extern struct mid g_mid;
+extern struct top g_top;
+
+/* Bodies of the two callbacks (module functions); tests assign them. */
+extern uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);
+extern uint64_t (*tm_tick_body)(void);
+uint64_t tm_hook(uint64_t a, uint64_t b);	/* proxy 0 */
+uint64_t tm_tick(uint64_t a, uint64_t b);	/* proxy 1 (args ignored) */
+
+extern int (*tm_init_body)(void);
+extern void (*tm_exit_body)(void);
+
+extern const struct dusk_typetab tm_types;
+extern struct dusk_module tm_module;	/* not const: tests vary hashes */
+
+#endif /* DUSK_TESTMOD_H */
