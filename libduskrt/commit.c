@@ -731,6 +731,14 @@ int dusk_commit_after_call(void)
 
 void dusk_commit_release_all(void)
 {
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+
+	/* Workers are gone (their state with them); the calling thread's
+	 * lists must not outlive the mirrors they point at. */
+	if (cs) {
+		dusk_commit_thread_free(cs);
+		dusk_thread()->commit = NULL;
+	}
 	pthread_mutex_lock(&mt_lock);
 	while (nmirrors) {
 		struct mirror *m = mirrors[--nmirrors];
@@ -760,8 +768,6 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 	free(cs);
 }
 
-/* Number of live mirrors (tests). */
-size_t dusk_commit_nmirrors(void);
 size_t dusk_commit_nmirrors(void)
 {
 	size_t n;

@@ -122,6 +122,8 @@ int dusk_commit_after_call(void);
 /* Session end: free every mirror (kernel and user side). */
 void dusk_commit_release_all(void);
 void dusk_commit_thread_free(struct dusk_commit_state *cs);
+/* Number of live mirrors (tests). */
+size_t dusk_commit_nmirrors(void);
 
 /* ---- per-thread state ---- */
 #define DUSK_FN_STACK 32

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * commit() against the simulated kernel: a three-level graph of own objects
+ * (top -> mid -> leaf) is mirrored with its pointers translated (own ->
+ * mirror, NULL and kernel unchanged, cycles closed, arrays of records walked,
+ * function pointers -> proxy addresses), what the kernel changes in a mirror
+ * comes back into the own object, ambiguous union members and functions
+ * without a proxy are refused, and mirrors live as long as they should.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "harness.h"
+#include "testmod.h"
+
+#define PROXY0 0xffffffffc0000000ull	/* harness_sim()'s proxy addresses */
+#define KOBJ 0xffff888000020000ull	/* a kernel object */
+
+static struct dusk_sim *sim;
+static uint64_t last_args[4];
+
+static uint64_t stub_noop(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	(void)s; (void)t; (void)arg;
+	memcpy(last_args, a, n * sizeof(*a));
+	return 0;
+}
+
+/* The kernel changes the mirrors it was given: leaf.v and top.next. */
+static uint64_t stub_touch(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	struct top *top = dusk_sim_ptr(s, a[0]);
+	struct mid *mid = dusk_sim_ptr(s, (uint64_t)(uintptr_t)top->mid);
+	struct leaf *leaf = dusk_sim_ptr(s, (uint64_t)(uintptr_t)mid->leaf);
+
+	(void)n; (void)t; (void)arg;
+	leaf->v = 42;
+	top->next = (struct top *)top->mid;	/* a pointer to the mid mirror */
+	return 1;
+}
+
+static uint64_t other_fn(uint64_t a, uint64_t b)
+{
+	return a + b;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	harness_log_capture();
+	memset(&g_leaf, 0, sizeof(g_leaf));
+	memset(&g_mid, 0, sizeof(g_mid));
+	memset(&g_top, 0, sizeof(g_top));
+	g_leaf.v = 7;
+	g_leaf.fn = tm_hook;
+	g_mid.leaf = &g_leaf;
+	g_mid.arr[1].fn = tm_tick;
+	g_mid.arr[0].v = 3;
+	g_mid.self = &g_mid;
+	g_top.mid = &g_mid;
+	g_top.name = "top name";
+	g_top.next = &g_top;
+	g_top.u.l = 12345;
+	sim = harness_sim(&tm_module);
+	assert_int_equal(dusk_sim_map(sim, KOBJ, 4096, 1), 0);
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_noop, NULL);
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_touch, NULL);
+	harness_open(sim, &tm_module, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	harness_close(sim);
+	return 0;
+}
+
+static struct dusk_sim_stats stats(void)
+{
+	struct dusk_sim_stats st;
+
+	dusk_sim_stats(sim, &st);
+	return st;
+}
+
+static void graph_is_mirrored_and_translated(void **state)
+{
+	const struct top *kt;
+	const struct mid *km;
+	const struct leaf *kl;
+	uint64_t k, args[1];
+
+	(void)state;
+	assert_int_equal(dusk_commit_obj(&g_top, T_TOP, 0, &k), 0);
+	assert_true(k >= DUSK_SIM_MIRRORS);
+	args[0] = k;
+	dusk_call(STUB_NOOP, args, 1);
+	assert_int_equal(last_args[0], k);
+
+	kt = dusk_sim_ptr(sim, k);
+	assert_non_null(kt);
+	assert_ptr_equal(kt->next, (void *)(uintptr_t)k);		/* cycle closed */
+	assert_int_equal(kt->u.l, 12345);				/* data in a union */
+	assert_true((uintptr_t)kt->name >= DUSK_SIM_MIRRORS);	/* string mirrored */
+	assert_string_equal((const char *)dusk_sim_ptr(sim, (uintptr_t)kt->name), "top name");
+
+	km = dusk_sim_ptr(sim, (uintptr_t)kt->mid);
+	assert_non_null(km);
+	assert_ptr_equal(km->self, kt->mid);				/* self cycle */
+	assert_int_equal(km->arr[0].v, 3);
+	assert_ptr_equal(km->arr[0].fn, NULL);				/* NULL stays */
+	assert_int_equal((uintptr_t)km->arr[1].fn, PROXY0 + 16 * PROXY_TICK);	/* array walked */
+
+	kl = dusk_sim_ptr(sim, (uintptr_t)km->leaf);
+	assert_non_null(kl);
+	assert_int_equal(kl->v, 7);
+	assert_int_equal((uintptr_t)kl->fn, PROXY0 + 16 * PROXY_HOOK);	/* fn -> proxy */
+
+	/* Own objects are untouched by the translation. */
+	assert_ptr_equal(g_top.mid, &g_mid);
+	assert_ptr_equal(g_leaf.fn, tm_hook);
+	assert_int_equal(stats().mirror_allocs, 4);	/* top, mid, leaf, string */
+}
+
+static void kernel_pointers_pass_unchanged(void **state)
+{
+	uint64_t k;
+
+	(void)state;
+	g_top.mid = (struct mid *)(uintptr_t)KOBJ;
+	g_top.name = NULL;
+	g_top.next = NULL;
+	assert_int_equal(dusk_commit_obj(&g_top, T_TOP, 0, &k), 0);
+	dusk_call(STUB_NOOP, &k, 1);
+	assert_int_equal((uintptr_t)((struct top *)dusk_sim_ptr(sim, k))->mid, KOBJ);
+	assert_int_equal(stats().mirror_allocs, 1);
+	assert_int_equal(dusk_commit_obj((void *)(uintptr_t)KOBJ, T_MID, 0, &k), 0);
+	assert_int_equal(k, KOBJ);
+	assert_int_equal(dusk_commit_obj(NULL, T_MID, 0, &k), 0);
+	assert_int_equal(k, 0);
+}
+
+static void kernel_changes_come_back(void **state)
+{
+	uint64_t k;
+
+	(void)state;
+	assert_int_equal(dusk_commit_obj(&g_top, T_TOP, 0, &k), 0);
+	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), 1);
+	assert_int_equal(g_leaf.v, 42);				/* data copied back */
+	assert_ptr_equal(g_top.next, (struct top *)&g_mid);	/* pointer translated back */
+	assert_ptr_equal(g_top.mid, &g_mid);			/* unchanged stays */
+}
+
+static void refresh_sends_only_changes(void **state)
+{
+	struct dusk_sim_write w[32];
+	uint64_t k;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(dusk_commit_obj(&g_leaf, T_LEAF, 0, &k), 0);
+	dusk_call(STUB_NOOP, &k, 1);
+	dusk_sim_take_writes(sim, w, 32);
+	g_leaf.v = 8;
+	assert_int_equal(dusk_commit_obj(&g_leaf, T_LEAF, 0, &k), 0);
+	dusk_call(STUB_NOOP, &k, 1);
+	n = dusk_sim_take_writes(sim, w, 32);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].addr, k);
+	assert_int_equal(w[0].len, 1);		/* 7 -> 8: one byte */
+	assert_int_equal(stats().mirror_allocs, 1);	/* same mirror */
+}
+
+static void ambiguous_union_refused(void **state)
+{
+	uint64_t k;
+
+	(void)state;
+	g_top.u.p = &g_leaf;
+	assert_int_equal(dusk_commit_obj(&g_top, T_TOP, 0, &k), -EINVAL);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "union either field 'p'"));
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "union member holds own address"));
+	g_top.u.p = (void *)(uintptr_t)KOBJ;		/* a kernel pointer is fine */
+	assert_int_equal(dusk_commit_obj(&g_top, T_TOP, 0, &k), 0);
+}
+
+static void function_without_proxy_refused(void **state)
+{
+	uint64_t k;
+
+	(void)state;
+	g_leaf.fn = other_fn;
+	assert_int_equal(dusk_commit_obj(&g_leaf, T_LEAF, 0, &k), -ENOENT);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "struct leaf field 'fn'"));
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "no generated proxy"));
+}
+
+static void stack_mirror_freed_global_kept(void **state)
+{
+	struct leaf local = { .v = 9, .fn = tm_hook };
+	uint64_t args[2];
+
+	(void)state;
+	args[0] = dusk_commit(&local, T_LEAF, 0);
+	args[1] = dusk_commit(&g_leaf, T_LEAF, 0);
+	assert_int_not_equal(args[0], (uintptr_t)&local);
+	assert_int_equal(stats().mirrors_live, 2);
+	dusk_call(STUB_NOOP, args, 2);
+	assert_int_equal(stats().mirrors_live, 1);	/* the stack object's is gone */
+	assert_int_equal(stats().mirror_frees, 1);
+	assert_int_equal(dusk_commit_nmirrors(), 1);
+	/* The global keeps its mirror across calls. */
+	assert_int_equal(dusk_commit(&g_leaf, T_LEAF, 0), args[1]);
+	dusk_call(STUB_NOOP, args + 1, 1);
+	assert_int_equal(stats().mirror_allocs, 2);
+	/* Session end frees everything. */
+	dusk_session_close();
+	assert_int_equal(stats().mirrors_live, 0);
+	assert_int_equal(stats().mirror_frees, 2);
+	assert_int_equal(dusk_commit_nmirrors(), 0);
+}
+
+static void array_of_globals_by_element(void **state)
+{
+	static struct leaf arr[3];
+	uint64_t k;
+
+	(void)state;
+	/* A pointer into an own array of known size (len) mirrors the array. */
+	arr[2].fn = tm_hook;
+	assert_int_equal(dusk_commit_obj(arr, T_LEAF, sizeof(arr), &k), 0);
+	dusk_call(STUB_NOOP, &k, 1);
+	assert_int_equal((uintptr_t)((struct leaf *)dusk_sim_ptr(sim, k))[2].fn,
+			 PROXY0 + 16 * PROXY_HOOK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(graph_is_mirrored_and_translated, setup, teardown),
+		cmocka_unit_test_setup_teardown(kernel_pointers_pass_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(kernel_changes_come_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(refresh_sends_only_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(ambiguous_union_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(function_without_proxy_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
