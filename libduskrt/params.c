@@ -199,8 +199,13 @@ char *dusk_params_help(const struct dusk_module *m, const char *argv0)
 	for (i = 0; m->modinfo && m->modinfo[i]; i++) {
 		const char *eq = strchr(m->modinfo[i], '=');
 
-		if (eq)
-			fprintf(f, "%-16.*s%s\n", (int)(eq - m->modinfo[i] + 1), m->modinfo[i], eq + 1);
+		char key[64];
+
+		if (!eq)
+			continue;
+		/* modinfo's layout: "license:        GPL" */
+		snprintf(key, sizeof(key), "%.*s:", (int)(eq - m->modinfo[i]), m->modinfo[i]);
+		fprintf(f, "%-16s%s\n", key, eq + 1);
 	}
 	if (m->nparams)
 		fprintf(f, "\nparameters:\n");

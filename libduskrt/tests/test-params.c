@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Module parameters as insmod takes them: every param_ops type, arrays,
+ * bool without a value, '-' for '_', values the kernel refuses (range,
+ * junk, too many elements, unknown names), and --help listing them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static int p_int = 1;
+static unsigned int p_uint;
+static long p_long;
+static unsigned long p_ulong;
+static short p_short;
+static unsigned short p_ushort;
+static _Bool p_bool;
+static _Bool p_invbool;
+static char *p_charp = "default";
+static unsigned char p_byte;
+static unsigned int p_hex;
+static int p_arr[4];
+static unsigned int p_arr_n;
+
+static const struct dusk_param params[] = {
+	{ "port", "int", &p_int, sizeof(p_int), 0, NULL, 0644, "port to watch" },
+	{ "limit", "uint", &p_uint, sizeof(p_uint), 0, NULL, 0, NULL },
+	{ "offset", "long", &p_long, sizeof(p_long), 0, NULL, 0, NULL },
+	{ "size", "ulong", &p_ulong, sizeof(p_ulong), 0, NULL, 0, NULL },
+	{ "delta", "short", &p_short, sizeof(p_short), 0, NULL, 0, NULL },
+	{ "mtu", "ushort", &p_ushort, sizeof(p_ushort), 0, NULL, 0, NULL },
+	{ "verbose", "bool", &p_bool, sizeof(p_bool), 0, NULL, 0, "log every packet" },
+	{ "quiet", "invbool", &p_invbool, sizeof(p_invbool), 0, NULL, 0, NULL },
+	{ "iface", "charp", &p_charp, sizeof(p_charp), 0, NULL, 0, "interface name" },
+	{ "tos", "byte", &p_byte, sizeof(p_byte), 0, NULL, 0, NULL },
+	{ "mask", "hexint", &p_hex, sizeof(p_hex), 0, NULL, 0, NULL },
+	{ "ports_list", "int", p_arr, sizeof(int), 4, &p_arr_n, 0, "ports" },
+};
+
+static const char *const modinfo[] = { "license=GPL", "description=param test", NULL };
+
+static const struct dusk_module mod = {
+	.name = "pm", .params = params, .nparams = sizeof(params) / sizeof(params[0]),
+	.modinfo = modinfo,
+};
+
+static int parse(int argc, const char **argv)
+{
+	int help;
+
+	return dusk_params_parse(&mod, argc, (char **)argv, &help);
+}
+
+static void every_type_parses(void **state)
+{
+	const char *argv[] = { "pm", "port=-80", "limit=4000000000", "offset=-5", "size=0x10",
+			       "delta=-32768", "mtu=65535", "verbose", "quiet=n", "iface=eth0",
+			       "tos=0377", "mask=0xff00", "ports-list=22,80,443" };
+
+	(void)state;
+	harness_log_capture();
+	assert_int_equal(parse(13, argv), 0);
+	assert_int_equal(p_int, -80);
+	assert_int_equal(p_uint, 4000000000u);
+	assert_int_equal(p_long, -5);
+	assert_int_equal(p_ulong, 16);
+	assert_int_equal(p_short, -32768);
+	assert_int_equal(p_ushort, 65535);
+	assert_true(p_bool);
+	assert_true(p_invbool);			/* invbool: n means true */
+	assert_string_equal(p_charp, "eth0");
+	assert_int_equal(p_byte, 255);		/* octal, base 0 like kstrtou8 */
+	assert_int_equal(p_hex, 0xff00);
+	assert_int_equal(p_arr_n, 3);
+	assert_int_equal(p_arr[0], 22);
+	assert_int_equal(p_arr[2], 443);
+	free(p_charp);
+	p_charp = NULL;
+}
+
+static void refused_like_the_kernel(void **state)
+{
+	const char *range[] = { "pm", "delta=40000" };
+	const char *junk[] = { "pm", "port=12abc" };
+	const char *neg[] = { "pm", "limit=-1" };
+	const char *many[] = { "pm", "ports_list=1,2,3,4,5" };
+	const char *boolj[] = { "pm", "verbose=maybe" };
+	const char *novalue[] = { "pm", "port" };
+	const char *unknown[] = { "pm", "nosuch=1" };
+
+	(void)state;
+	harness_log_capture();
+	assert_int_equal(parse(2, range), -EINVAL);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "`40000' invalid for parameter `delta'"));
+	assert_int_equal(parse(2, junk), -EINVAL);
+	assert_int_equal(parse(2, neg), -EINVAL);
+	assert_int_equal(parse(2, many), -EINVAL);
+	assert_int_equal(parse(2, boolj), -EINVAL);
+	assert_int_equal(parse(2, novalue), -EINVAL);
+	assert_int_equal(parse(2, unknown), -ENOENT);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "pm: Unknown parameter `nosuch'"));
+}
+
+static void help_lists_params_and_modinfo(void **state)
+{
+	const char *argv[] = { "pm", "--help" };
+	char *text;
+	int help = 0;
+
+	(void)state;
+	assert_int_equal(dusk_params_parse(&mod, 2, (char **)argv, &help), 0);
+	assert_true(help);
+	text = dusk_params_help(&mod, "./pm");
+	assert_non_null(text);
+	assert_non_null(strstr(text, "usage: ./pm [param=value]..."));
+	assert_non_null(strstr(text, "license:        GPL"));
+	assert_non_null(strstr(text, "description:    param test"));
+	assert_non_null(strstr(text, "  port:port to watch (int)"));
+	assert_non_null(strstr(text, "  ports_list:ports (array of int)"));
+	assert_non_null(strstr(text, "dusk_pm.ko"));
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_type_parses),
+		cmocka_unit_test(refused_like_the_kernel),
+		cmocka_unit_test(help_lists_params_and_modinfo),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The session against the simulated kernel: handshake mismatches are named
+ * precisely, printk text reaches the log callback with its level, upcalls
+ * from two CPUs are served in parallel over shared globals, nested calls
+ * carry the upcall's CTX, init failure is reported like insmod, SIGTERM
+ * runs module exit, a NULL dereference in module code is reported with its
+ * source line, DUSK_TRACE lines name each interaction.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+#include "testmod.h"
+
+static uint64_t stub_printk(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			    void *arg)
+{
+	(void)s; (void)arg; (void)n;
+	snprintf(t, DUSK_MAX_TEXT, "\001" "6tm: hello %llu\n", (unsigned long long)a[0]);
+	return strlen(t);
+}
+
+static uint64_t stub_noop(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	return 0;
+}
+
+/* ---- handshake ---- */
+
+static void handshake_case(uint32_t version, uint64_t layout, uint64_t stubs, const char *expect)
+{
+	struct dusk_sim *sim = dusk_sim_new();
+	struct dusk_sim_stats st;
+	int err;
+
+	harness_log_capture();
+	dusk_sim_set_hello(sim, version, layout, stubs, "tm");
+	err = dusk_session_open(&tm_module, dusk_sim_transport(sim), 1);
+	assert_int_equal(err, -EPROTO);
+	if (!harness_log_has(DUSK_LOG_ERROR, expect) || !harness_log_has(DUSK_LOG_ERROR, "dusk_tm.ko"))
+		fail_msg("expected '%s' naming dusk_tm.ko, got: %s", expect, harness_log_text());
+	assert_null(dusk_sess);
+	assert_int_equal(dusk_kbase, UINTPTR_MAX);
+	dusk_sim_stats(sim, &st);
+	assert_false(st.bound);
+	dusk_sim_free(sim);
+}
+
+static void handshake_mismatches_named(void **state)
+{
+	(void)state;
+	handshake_case(DUSK_PROTO_VERSION + 1, tm_types.hash, tm_module.stub_hash,
+		       "protocol version mismatch");
+	handshake_case(DUSK_PROTO_VERSION, tm_types.hash ^ 1, tm_module.stub_hash,
+		       "type layout hash mismatch");
+	handshake_case(DUSK_PROTO_VERSION, tm_types.hash, tm_module.stub_hash ^ 1,
+		       "stub table hash mismatch");
+	/* The matching case binds, and learns symbols. */
+	{
+		struct dusk_sim *sim = harness_sim(&tm_module);
+
+		harness_open(sim, &tm_module, 1);
+		assert_int_equal(dusk_ksym(1), 0xffffffff81000008ull);
+		harness_close(sim);
+	}
+}
+
+/* ---- printk ---- */
+
+static void printk_text_logged_with_level(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t arg = 42;
+
+	(void)state;
+	harness_log_capture();
+	dusk_sim_set_stub(sim, STUB_PRINTK, stub_printk, NULL);
+	harness_open(sim, &tm_module, 1);
+	assert_int_equal(dusk_call(STUB_PRINTK, &arg, 1), strlen("\0016tm: hello 42\n"));
+	if (!harness_log_has(DUSK_LOG_KERNEL, "<6> tm: hello 42"))
+		fail_msg("no kernel line in: %s", harness_log_text());
+	harness_close(sim);
+}
+
+/* ---- concurrent upcalls ---- */
+
+static int in_flight, peak;
+
+static uint64_t hook_waits_for_partner(uint64_t a, uint64_t b)
+{
+	struct timespec ts = { 0, 1000000 };
+	int i, now = __atomic_add_fetch(&in_flight, 1, __ATOMIC_SEQ_CST);
+	uint64_t arg = a;
+
+	(void)b;
+	if (now > peak)
+		peak = now;
+	/* Both upcalls must be running at once: wait (bounded) for the other. */
+	for (i = 0; i < 3000 && __atomic_load_n(&in_flight, __ATOMIC_SEQ_CST) < 2; i++)
+		nanosleep(&ts, NULL);
+	dusk_call(STUB_NOOP, &arg, 1);	/* a nested call while both are in flight */
+	g_leaf.v += (int)a;		/* module globals are shared */
+	return (uint64_t)__atomic_load_n(&in_flight, __ATOMIC_SEQ_CST);
+}
+
+static void upcalls_served_in_parallel(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t a1[2] = { 1, 0 }, a2[2] = { 2, 0 }, c1, c2, r1 = 0, r2 = 0;
+	struct dusk_sim_upcall u1 = { .proxy = PROXY_HOOK, .args = a1, .nargs = 2, .cpu = 0 };
+	struct dusk_sim_upcall u2 = { .proxy = PROXY_HOOK, .args = a2, .nargs = 2, .cpu = 1 };
+	struct dusk_sim_stats st;
+
+	(void)state;
+	harness_log_capture();
+	in_flight = peak = 0;
+	g_leaf.v = 0;
+	tm_hook_body = hook_waits_for_partner;
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_noop, NULL);
+	harness_open(sim, &tm_module, 2);
+	c1 = dusk_sim_upcall(sim, &u1);
+	c2 = dusk_sim_upcall(sim, &u2);
+	assert_int_equal(dusk_sim_wait_reply(sim, c1, &r1, 5000), 0);
+	assert_int_equal(dusk_sim_wait_reply(sim, c2, &r2, 5000), 0);
+	assert_int_equal(peak, 2);
+	assert_int_equal(r1, 2);
+	assert_int_equal(r2, 2);
+	assert_int_equal(g_leaf.v, 3);
+	dusk_sim_stats(sim, &st);
+	assert_int_equal(st.calls, 2);
+	assert_int_equal(st.refused, 0);	/* nested calls named live CTXs */
+	tm_hook_body = NULL;
+	harness_close(sim);
+}
+
+static uint64_t tick_reports_current(void)
+{
+	return (uint64_t)(uintptr_t)dusk_current();
+}
+
+static void upcall_context_current(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	struct dusk_sim_upcall u = { .proxy = PROXY_TICK, .current = 0xffff888003f0b300ull,
+				     .flags = DUSK_UPCALL_BLOCKING };
+	uint64_t ret = 0;
+
+	(void)state;
+	harness_log_capture();
+	tm_tick_body = tick_reports_current;
+	harness_open(sim, &tm_module, 1);
+	assert_int_equal(dusk_sim_wait_reply(sim, dusk_sim_upcall(sim, &u), &ret, 5000), 0);
+	assert_int_equal(ret, 0xffff888003f0b300ull);
+	tm_tick_body = NULL;
+	harness_close(sim);
+}
+
+static void bad_proxy_is_not_run(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	struct dusk_sim_upcall u = { .proxy = 7 };
+	uint64_t ret;
+
+	(void)state;
+	harness_log_capture();
+	harness_open(sim, &tm_module, 1);
+	assert_int_equal(dusk_sim_wait_reply(sim, dusk_sim_upcall(sim, &u), &ret, 300), -ETIMEDOUT);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "names proxy 7"));
+	harness_close(sim);
+}
+
+/* ---- lifecycle ---- */
+
+static int init_fails(void)
+{
+	return -ENODEV;
+}
+
+static void init_failure_like_insmod(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+
+	(void)state;
+	harness_log_capture();
+	tm_init_body = init_fails;
+	harness_open(sim, &tm_module, 1);
+	assert_int_equal(dusk_session_run(), 1);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "could not insert module tm: No such device"));
+	tm_init_body = NULL;
+	harness_close(sim);
+}
+
+static volatile int *shared;	/* [0] init ran, [1] exit ran */
+
+static int init_marks(void)
+{
+	shared[0] = 1;
+	return 0;
+}
+
+static void exit_marks(void)
+{
+	shared[1] = 1;
+}
+
+static void run_until_signal(void *arg)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	int rc;
+
+	(void)arg;
+	tm_init_body = init_marks;
+	tm_exit_body = exit_marks;
+	if (dusk_session_open(&tm_module, dusk_sim_transport(sim), 1))
+		_exit(3);
+	rc = dusk_session_run();
+	dusk_session_close();
+	_exit(rc);
+}
+
+static void sigterm_runs_module_exit(void **state)
+{
+	int fd[2], status, i;
+	pid_t pid;
+
+	(void)state;
+	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(shared != MAP_FAILED);
+	assert_int_equal(pipe(fd), 0);
+	pid = fork();
+	if (pid == 0)
+		run_until_signal(NULL);
+	for (i = 0; i < 500 && !shared[0]; i++)
+		usleep(10000);
+	assert_int_equal(shared[0], 1);
+	assert_int_equal(shared[1], 0);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(shared[1], 1);
+	munmap((void *)shared, 4096);
+}
+
+/* ---- faults ---- */
+
+static uint64_t hook_derefs_null(uint64_t a, uint64_t b)
+{
+	(void)b;
+	return *(volatile uint64_t *)(uintptr_t)a;
+}
+
+static void null_deref_in_callback(void *arg)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t args[2] = { 0, 0 }, ret;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2 };
+
+	(void)arg;
+	tm_hook_body = hook_derefs_null;
+	dusk_fault_install();
+	if (dusk_session_open(&tm_module, dusk_sim_transport(sim), 1))
+		_exit(3);
+	dusk_sim_wait_reply(sim, dusk_sim_upcall(sim, &u), &ret, 5000);
+	_exit(4);
+}
+
+static void null_deref_reported_with_line(void **state)
+{
+	char log[8192];
+	int status;
+
+	(void)state;
+	status = harness_fork(null_deref_in_callback, NULL, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	if (!strstr(log, "NULL pointer dereference at address 0x0") ||
+	    !strstr(log, "test-session.c:") || !strstr(log, "hook_derefs_null"))
+		fail_msg("unexpected report: %s", log);
+}
+
+/* ---- trace ---- */
+
+static void trace_names_interactions(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t arg = 5, k;
+
+	(void)state;
+	harness_log_capture();
+	dusk_trace_on = 1;
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_noop, NULL);
+	dusk_sim_map(sim, 0xffff888000030000ull, 4096, 1);
+	harness_open(sim, &tm_module, 1);
+	*(char *)dusk_check((void *)(uintptr_t)0xffff888000030010ull, 1) = 1;
+	k = dusk_commit(&g_leaf, T_LEAF, 0);
+	dusk_call(STUB_NOOP, &arg, 1);
+	dusk_trace_on = 0;
+	assert_true(k >= DUSK_SIM_MIRRORS);
+	if (!harness_log_has(DUSK_LOG_TRACE, "[dusk] hello tm") ||
+	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] read 0xffff888000030000 +4096") ||
+	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] mirror ") ||
+	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] write 0xffff888000030010 +1") ||
+	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] call noop(0x5) = 0x0"))
+		fail_msg("trace incomplete: %s", harness_log_text());
+	harness_close(sim);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(handshake_mismatches_named),
+		cmocka_unit_test(printk_text_logged_with_level),
+		cmocka_unit_test(upcalls_served_in_parallel),
+		cmocka_unit_test(upcall_context_current),
+		cmocka_unit_test(bad_proxy_is_not_run),
+		cmocka_unit_test(init_failure_like_insmod),
+		cmocka_unit_test(sigterm_runs_module_exit),
+		cmocka_unit_test(null_deref_reported_with_line),
+		cmocka_unit_test(trace_names_interactions),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
