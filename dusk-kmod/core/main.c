@@ -9,7 +9,10 @@
  *   queue_max         bound of the queue of upcalls raised in atomic context
  *   fail_closed       failure policy for packets: 0 accept (default), 1 drop
  * The counters (enum dusk_stat) are answered by STATS and shown in
- * /sys/kernel/debug/dusk_<mod>/stats, one "name value" line each.
+ * /sys/kernel/debug/dusk_<mod>/stats, one "name value" line each, followed
+ * by "pending N" (upcalls from atomic context waiting now) and
+ * "session bound|none".  Counters live as long as the module, across
+ * sessions.
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
@@ -57,6 +60,7 @@ static int dusk_stats_show(struct seq_file *m, void *v)
 	for (i = 0; i < __DUSK_STAT_MAX; i++)
 		seq_printf(m, "%s %lld\n", dusk_stat_names[i],
 			   (long long)atomic64_read(&dusk_stats[i]));
+	seq_printf(m, "pending %u\n", READ_ONCE(dusk_sess.npending));
 	seq_printf(m, "session %s\n", READ_ONCE(dusk_sess.bound) ? "bound" : "none");
 	return 0;
 }

@@ -10,6 +10,9 @@
  *                    VERDICT (drop|accept), others accept; run S seconds or
  *                    until SIGTERM, then unregister and BYE.  Prints
  *                    "handled N" at the end.
+ *   fuzz N           N random requests (random attributes, nesting, lengths)
+ *                    without a session, then N more that cannot call stubs
+ *                    with one: all must be answered, the session survive.
  *   proc [stall]     create /proc/dusk_ktest whose read is served here
  *                    (nested copy_to_user in the reader's context, *ppos
  *                    written through the lent range); "stall" never answers.
@@ -359,6 +362,101 @@ static int cmd_hook(const char *verdict, int seconds)
 	return failures ? 1 : 0;
 }
 
+/* Random attributes, sometimes nested, sometimes with a lying nla_len. */
+static void fuzz_attrs(struct nlmsghdr *nlh, int depth)
+{
+	int i, k = rand() % 6;
+	unsigned char junk[48];
+	struct nlattr *nest, *a;
+
+	for (i = 0; i < k; i++) {
+		uint16_t type = rand() % (DUSK_A_MAX + 4);
+		unsigned int j, len = rand() % sizeof(junk);
+
+		for (j = 0; j < len; j++)
+			junk[j] = rand();
+		switch (rand() % 5) {
+		case 0:
+			mnl_attr_put_u32(nlh, type, rand());
+			break;
+		case 1:
+			mnl_attr_put_u64(nlh, type, ((uint64_t)rand() << 33) ^ rand());
+			break;
+		case 2:
+			if (depth < 2) {
+				nest = mnl_attr_nest_start(nlh, type);
+				fuzz_attrs(nlh, depth + 1);
+				mnl_attr_nest_end(nlh, nest);
+				break;
+			}
+			/* fall through */
+		case 3:
+			mnl_attr_put(nlh, type, len, junk);
+			break;
+		default:	/* nla_len says more than the attribute holds */
+			a = mnl_nlmsg_get_payload_tail(nlh);
+			mnl_attr_put(nlh, type, 4, junk);
+			a->nla_len += 8 + rand() % 64;
+			break;
+		}
+	}
+}
+
+static int fuzz_round(struct kc *kc, int n, const uint8_t *cmds, int ncmds, int bound)
+{
+	struct nlmsghdr *nlh;
+	int i, err, answered = 0;
+
+	for (i = 0; i < n; i++) {
+		nlh = kc_req(kc, cmds[rand() % ncmds]);
+		fuzz_attrs(nlh, 0);
+		err = kc_xact(kc, nlh, NULL, NULL);
+		if (err == -ETIME)
+			continue;
+		answered++;
+		if (!bound && !err)
+			CHECK(0, "random request %d accepted without a session", i);
+	}
+	return answered;
+}
+
+static int cmd_fuzz(int n)
+{
+	static const uint8_t any[] = {
+		0, DUSK_CMD_HELLO, DUSK_CMD_BYE, DUSK_CMD_READ, DUSK_CMD_WRITE,
+		DUSK_CMD_MIRROR_ALLOC, DUSK_CMD_MIRROR_FREE, DUSK_CMD_CALL,
+		DUSK_CMD_UPCALL, DUSK_CMD_REPLY, DUSK_CMD_STATS, 42,
+	};
+	/* With a session: no CALL (random arguments to kfree would be the
+	 * program's own bug, not a protocol one), no BYE. */
+	static const uint8_t safe[] = {
+		DUSK_CMD_READ, DUSK_CMD_WRITE, DUSK_CMD_MIRROR_ALLOC,
+		DUSK_CMD_MIRROR_FREE, DUSK_CMD_REPLY, DUSK_CMD_STATS,
+	};
+	struct kc_hello h;
+	struct kc *kc;
+	uint64_t v;
+	int err, got;
+
+	srand(20261122);
+	kc = kc_open(KTEST_MODNAME, &err);
+	if (!kc)
+		return 1;
+	got = fuzz_round(kc, n, any, sizeof(any), 0);
+	CHECK(got == n, "%d random requests without a session: %d answered, none accepted", n, got);
+	kc_close(kc);
+
+	kc = connect_bound(&h);
+	got = fuzz_round(kc, n, safe, sizeof(safe), 1);
+	CHECK(got == n, "%d random requests in a session: %d answered", n, got);
+	err = kc_read(kc, h.syms[KTEST_SYM_MAGIC], &v, 8);
+	CHECK(!err && v == KTEST_MAGIC, "session still serves after the fuzzing");
+	err = kc_bye(kc);
+	CHECK(!err, "BYE (%d)", err);
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
 static void proc_serve(struct kc *kc, const struct kc_upcall *up, uint64_t text,
 		       uint64_t textlen)
 {
@@ -445,8 +543,10 @@ int main(int argc, char **argv)
 		return cmd_basic();
 	if (argc >= 3 && !strcmp(argv[1], "hook"))
 		return cmd_hook(argv[2], argc >= 4 ? atoi(argv[3]) : 0);
+	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
+		return cmd_fuzz(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
 		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
-	fprintf(stderr, "usage: dusk-kclient basic | hook drop|accept [SECONDS] | proc [stall]\n");
+	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | hook drop|accept [SECONDS] | proc [stall]\n");
 	return 2;
 }

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Guest script: load dusk_ktest.ko, run the protocol scenario "basic"
 # (handshake, READ, CALL, printk, mirrors, owned memory, hostile input,
-# second program, no privilege), check what it printed reached dmesg,
+# second program, no privilege) and random requests, check what it printed reached dmesg,
 # unload, dmesg clean.
 . /dusk/lib.sh
 insmod /dusk/mod/dusk_ktest.ko || dusk_fail "insmod"
 dusk-kclient basic || dusk_fail "basic scenario"
+dusk-kclient fuzz 3000 || dusk_fail "fuzz"
 dmesg | grep -q 'ktest: dusk-mirror 7' || dusk_fail "printk stub did not reach dmesg"
 dusk_pass "printk stub text in dmesg"
 grep -q '^refused [1-9]' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "refusals not counted"

@@ -57,11 +57,15 @@ sleep 2
 kill -9 $client; wait $client 2>/dev/null
 sleep 0.5
 grep -q '^session none' $S || dusk_fail "session survived SIGKILL"
+grep -q '^pending 0' $S || dusk_fail "stolen packets left pending"
 dusk_pass "SIGKILL: session torn down"
 ping -c 3 -W 1 127.0.0.1 >/dev/null || dusk_fail "traffic blocked after the program died"
 wait $pinger
 cat /tmp/ping.out
-dusk_pass "traffic continues without the program"
+# Fail-open: a packet the program never answered is still delivered.
+awk '/packets transmitted/ { if ($4 < 1000 || $4 * 100 < $1 * 99) exit 1 }' /tmp/ping.out ||
+	dusk_fail "packets lost around the program's death"
+dusk_pass "traffic continues without the program, nothing lost"
 cat $S
 u=$(stat upcalls); r=$(stat replies); a=$(stat policy_accept); d=$(stat policy_drop)
 [ "$u" -gt 0 ] && [ "$u" -le $((r + a + d)) ] || dusk_fail "upcalls $u > replies $r + policy $a + $d"
