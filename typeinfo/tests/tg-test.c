@@ -221,6 +221,7 @@ size_t tgt_pos(const char *hay, const char *needle)
 	const char *p = strstr(hay, needle);
 
 	if (!p)
-		fail_msg("\"%s\" not found in:\n%s", needle, hay);
+		fail_msg("\"%s\" not found in:\n%.2000s%s", needle, hay,
+			 strlen(hay) > 2000 ? "\n[...]" : "");
 	return (size_t)(p - hay);
 }
