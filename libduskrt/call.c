@@ -100,20 +100,3 @@ DUSK_API uintptr_t dusk_ksym(uint32_t sym)
 			   dusk_sess ? dusk_sess->m->nsyms : 0);
 	return (uintptr_t)dusk_sess->syms[sym];
 }
-
-DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
-{
-	struct dusk_thread *t = dusk_thread();
-	void *p;
-	int err;
-
-	p = dusk_shadow_get(t->shadow, addr, len, &err);
-	if (__builtin_expect(p != NULL, 1))
-		return p;
-	dusk_entry_pc = __builtin_return_address(0);
-	if (err == -EFAULT)
-		dusk_fault("read of unmapped kernel memory", addr, len, dusk_entry_pc, NULL);
-	if (err == -E2BIG)
-		dusk_fault("access crossing a 1 GiB shadow window", addr, len, dusk_entry_pc, NULL);
-	dusk_fault("kernel memory unavailable", addr, len, dusk_entry_pc, strerror(-err));
-}

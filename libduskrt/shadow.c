@@ -65,6 +65,15 @@ struct dusk_shadow {
 	size_t nfilled, cap;
 };
 
+/*
+ * The last page this thread found valid, as a kernel range and the offset
+ * to its shadow (runtime.h): dusk_check()'s inline fast path for kernel
+ * memory is two compares and an add.  Shadows are per thread and only their
+ * own thread invalidates them, so resetting it in dusk_shadow_invalidate()
+ * keeps it exact.
+ */
+DUSK_API __thread struct dusk_hit dusk_hit __attribute__((tls_model("initial-exec")));
+
 struct dusk_shadow *dusk_shadow_new(void)
 {
 	struct dusk_shadow *s = calloc(1, sizeof(*s));
@@ -171,6 +180,7 @@ void dusk_shadow_invalidate(struct dusk_shadow *s)
 	unsigned int i;
 
 	s->nfilled = 0;
+	dusk_hit.lo = dusk_hit.hi = 0;
 	if (++s->epoch != 0)
 		return;
 	/* Wrapped after 2^32 epochs: forget every stamp, start again at 1. */
@@ -372,14 +382,43 @@ void *dusk_shadow_get(struct dusk_shadow *s, uint64_t addr, size_t len, int *err
 		size_t po = off & (DUSK_PAGE_SIZE - 1);
 
 		if (__builtin_expect(m->epoch == s->epoch && m->lo <= po && po + len <= m->hi, 1))
-			return w->mem + off;
+			goto hit;
 	}
 	if (end > WIN_SIZE || len > WIN_SIZE) {
 		*err = -E2BIG;
 		return NULL;
 	}
 	*err = fill(s, w, off, end);
-	return *err ? NULL : w->mem + off;
+	if (*err)
+		return NULL;
+hit:
+	{
+		const struct pmeta *m = &w->meta[(end - 1) >> DUSK_PAGE_SHIFT];
+		uintptr_t page = (uintptr_t)addr + len - 1 - ((end - 1) & (DUSK_PAGE_SIZE - 1));
+
+		dusk_hit.lo = page + m->lo;
+		dusk_hit.hi = page + m->hi;
+		dusk_hit.delta = (intptr_t)(w->mem + off) - (intptr_t)addr;
+	}
+	return w->mem + off;
+}
+
+DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
+{
+	void *p;
+	int err;
+
+	if (addr >= dusk_hit.lo && addr + len <= dusk_hit.hi)
+		return (void *)(addr + dusk_hit.delta);
+	p = dusk_shadow_get(dusk_thread()->shadow, addr, len, &err);
+	if (__builtin_expect(p != NULL, 1))
+		return p;
+	dusk_entry_pc = __builtin_return_address(0);
+	if (err == -EFAULT)
+		dusk_fault("read of unmapped kernel memory", addr, len, dusk_entry_pc, NULL);
+	if (err == -E2BIG)
+		dusk_fault("access crossing a 1 GiB shadow window", addr, len, dusk_entry_pc, NULL);
+	dusk_fault("kernel memory unavailable", addr, len, dusk_entry_pc, strerror(-err));
 }
 
 static int cmp_u64(const void *a, const void *b)

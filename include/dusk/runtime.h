@@ -33,6 +33,15 @@ extern uintptr_t dusk_kbase;
  * [addr, addr+len), contiguous, valid until the current epoch ends. */
 void *dusk_check_kernel(uintptr_t addr, size_t len);
 
+/* The kernel range [lo, hi) this thread last found valid in its shadows and
+ * the offset from it to the shadow.  Owned by the runtime (reset at every
+ * epoch end); read only by dusk_check()'s inline fast path. */
+struct dusk_hit {
+	uintptr_t lo, hi;
+	intptr_t delta;
+};
+extern __thread struct dusk_hit dusk_hit __attribute__((tls_model("initial-exec")));
+
 /**
  * dusk_check() - make [p, p+len) accessible to the program.
  * Own memory is returned as is; kernel memory is returned as its shadow.
@@ -45,6 +54,8 @@ static inline void *dusk_check(const volatile void *p, size_t len)
 
 	if (__builtin_expect(a < dusk_kbase, 1))
 		return (void *)a;
+	if (__builtin_expect(a >= dusk_hit.lo && a + len <= dusk_hit.hi, 1))
+		return (void *)(a + dusk_hit.delta);
 	return dusk_check_kernel(a, len);
 }
 
