@@ -119,7 +119,8 @@ static int emit(struct tg_set *set, int idx, struct tg_buf *b)
 	}
 	for (i = 0; i < d.n; i++) {
 		dep = &set->items[d.v[i].item];
-		if (dep->kind == TG_ITEM_RECORD && !dep->declared &&
+		/* A record's pointer to itself needs no forward declaration. */
+		if (dep->kind == TG_ITEM_RECORD && !dep->declared && dep != it &&
 		    !tg_in_main_file(dep->decl))
 			forward_decl(b, dep);
 	}

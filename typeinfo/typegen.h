@@ -14,6 +14,10 @@
  *
  * Only this library and rewriter/ include clang-c/Index.h.
  * Error convention: int functions return 0 or a negative errno.
+ * A set keeps libclang types and cursors: their translation unit must
+ * outlive it.  Types declared in the main file (the module's own) get table
+ * entries but are neither emitted in the header nor asserted.
+ * docs/typetable.md describes the table, its hash and the assertions.
  */
 #ifndef DUSK_TYPEGEN_H
 #define DUSK_TYPEGEN_H
@@ -38,7 +42,11 @@ int tg_need_decl(struct tg_set *set, CXType t);
 /* Type id of @t in the layout table (adds @t and, recursively, the records
  * and pointees reachable from its fields).  Returns a non-negative id,
  * DUSK_TYPE_CSTRING for char arrays/strings when @as_string, or a negative
- * errno.  Implies tg_need_complete() for records. */
+ * errno.  Implies tg_need_complete() for records.
+ * Also DUSK_TYPE_NONE (-1) for types with no layout: void, functions,
+ * records never defined.  Ids are stable once returned.  A pointer field's
+ * target record gets an id only if the set needs it complete when the
+ * table is emitted; otherwise the field says DUSK_TYPE_NONE (opaque). */
 int32_t tg_type_id(struct tg_set *set, CXType t, int as_string);
 
 /* Write the declarations header body: every needed typedef, record, enum,

@@ -31,7 +31,7 @@ static void test_order_and_forward(void **state)
 	(void)state;
 	tu = tgt_parse(
 		"struct a;\n"
-		"struct c { int x; struct a *back; };\n"
+		"struct c { int x; struct a *back; struct c *self; };\n"
 		"typedef struct c c_t;\n"
 		"struct unused { int never; };\n"
 		"struct a { struct b *pb; c_t inner; int arr[3]; enum e { E1, E2 = 7 } kind; };\n"
@@ -43,6 +43,7 @@ static void test_order_and_forward(void **state)
 	tgt_pos(h, "struct b;");
 	assert_null(strstr(h, "struct b {"));
 	assert_null(strstr(h, "unused"));
+	assert_null(strstr(h, "struct c;"));	/* a pointer to itself needs none */
 	/* c before its typedef before a; a forward-declared before c uses it. */
 	assert_true(tgt_pos(h, "struct a;") < tgt_pos(h, "struct c {"));
 	assert_true(tgt_pos(h, "struct c {") < tgt_pos(h, "typedef struct c c_t;"));
