@@ -183,6 +183,42 @@ static void basic_hostile(struct kc *kc, const struct kc_hello *h)
 	CHECK(err == -EACCES, "WRITE to init_net refused (%d)", err);
 }
 
+/* An async upcall raised by a kernel timer (softirq). */
+static void basic_async(struct kc *kc)
+{
+	struct kc_upcall *up = malloc(sizeof(*up));
+	uint64_t args[2] = { 20, 0 }, ret, stats[__DUSK_STAT_MAX], t0;
+	int err;
+
+	err = kc_call(kc, KTEST_STUB_ARM_TIMER, args, 1, 0, &ret, NULL, 0);
+	CHECK(!err && !ret, "timer armed (%d)", err);
+	err = kc_upcall_next(kc, up, 3000);
+	CHECK(err == 1 && up->proxy == KTEST_PROXY_TIMER && !(up->flags & DUSK_UPCALL_BLOCKING) &&
+	      up->nargs == 1 && up->ctx, "async upcall from the timer");
+	args[0] = 1;
+	args[1] = 2;
+	err = kc_call(kc, KTEST_STUB_MIX, args, 2, up->ctx, &ret, NULL, 0);
+	CHECK(!err && ret == 5, "nested CALL with the async CTX runs (%d)", err);
+	err = kc_reply(kc, up->ctx, 0, 0, NULL, 0);
+	CHECK(!err, "REPLY ends the async upcall (%d)", err);
+	err = kc_reply(kc, up->ctx, 0, 0, NULL, 0);
+	CHECK(err == -ESRCH, "second REPLY refused (%d)", err);
+
+	kc_stats(kc, stats);
+	t0 = stats[DUSK_STAT_TIMEOUTS];
+	args[0] = 10;
+	kc_call(kc, KTEST_STUB_ARM_TIMER, args, 1, 0, &ret, NULL, 0);
+	err = kc_upcall_next(kc, up, 3000);
+	usleep(2500 * 1000);	/* nf_timeout_ms=2000: let it expire */
+	kc_stats(kc, stats);
+	CHECK(err == 1 && stats[DUSK_STAT_TIMEOUTS] == t0 + 1, "unanswered async upcall expires");
+	err = kc_reply(kc, up->ctx, 0, 0, NULL, 0);
+	CHECK(err == -ESRCH, "REPLY after expiry refused (%d)", err);
+	err = kc_call(kc, KTEST_STUB_DISARM_TIMER, args, 0, 0, NULL, NULL, 0);
+	CHECK(!err, "timer disarmed (%d)", err);
+	free(up);
+}
+
 static int cmd_basic(void)
 {
 	uint64_t args[4], v, m, p, ret, stats[__DUSK_STAT_MAX];
@@ -253,6 +289,7 @@ static int cmd_basic(void)
 	CHECK(err == -EACCES, "WRITE into given-back memory refused (%d)", err);
 
 	basic_hostile(kc, &h);
+	basic_async(kc);
 
 	err = run_child(0);
 	CHECK(err == EBUSY, "a second program's HELLO gets EBUSY and its READ EPERM (%d)", err);

@@ -28,11 +28,13 @@ enum {
 	KTEST_STUB_PROC_CREATE,	/* proc_create(name, mode, parent, proc_ops): RET_PTR */
 	KTEST_STUB_PROC_REMOVE,	/* proc_remove(pde) */
 	KTEST_STUB_COPY_TO_USER,	/* _copy_to_user(to, from, n) */
+	KTEST_STUB_ARM_TIMER,	/* ktest_arm_timer(ms): the fixture's timer fires the async proxy */
+	KTEST_STUB_DISARM_TIMER,	/* ktest_disarm_timer(): undo of ARM_TIMER */
 	KTEST_NSTUBS
 };
 
 /* dusk_gen.proxies */
-enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_NPROXIES };
+enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_NPROXIES };
 
 /* struct nf_hook_ops (Debian 6.1: an rcu_head comes first) */
 #define KTEST_OPS_SIZE		56

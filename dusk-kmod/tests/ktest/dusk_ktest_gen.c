@@ -13,6 +13,7 @@
 #include <linux/netfilter.h>
 #include <linux/proc_fs.h>
 #include <linux/slab.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <net/net_namespace.h>
 #include "dusk-gen.h"
@@ -25,6 +26,26 @@ static const u64 ktest_magic = KTEST_MAGIC;
 static noinline u64 ktest_mix(u64 a, u64 b)
 {
 	return 3 * a + b;
+}
+
+/*
+ * A timer standing in for one the module would own: its callback is the
+ * async proxy of a module function `void ktest_tick(struct timer_list *)`.
+ * The arm/disarm "kernel functions" let the client start it (mod_timer)
+ * and the undo table stop it (del_timer_sync) when the client dies.
+ */
+static void dusk_proxy_ktest_tick(struct timer_list *t);
+static DEFINE_TIMER(ktest_timer, dusk_proxy_ktest_tick);
+
+static noinline int ktest_arm_timer(unsigned long ms)
+{
+	mod_timer(&ktest_timer, jiffies + msecs_to_jiffies(ms));
+	return 0;
+}
+
+static noinline void ktest_disarm_timer(void)
+{
+	del_timer_sync(&ktest_timer);
 }
 
 /* ---- typed stubs ---- */
@@ -88,7 +109,25 @@ static u64 dusk_stub__copy_to_user(const u64 *a)
 			     (const void *)(uintptr_t)a[1], (unsigned long)a[2]);
 }
 
+static u64 dusk_stub_ktest_arm_timer(const u64 *a)
+{
+	return (u64)(s64)ktest_arm_timer((unsigned long)a[0]);
+}
+
+static u64 dusk_stub_ktest_disarm_timer(const u64 *a)
+{
+	ktest_disarm_timer();
+	return 0;
+}
+
 /* ---- proxies: stand where the module's functions would be ---- */
+
+static void dusk_proxy_ktest_tick(struct timer_list *t)
+{
+	u64 args[1] = { (u64)(uintptr_t)t };
+
+	dusk_upcall_async(KTEST_PROXY_TIMER, args, 1);
+}
 
 static unsigned int dusk_proxy_ktest_hook(void *priv, struct sk_buff *skb,
 					  const struct nf_hook_state *state)
@@ -123,6 +162,8 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 				     DUSK_STUB_RET_PTR },
 	[KTEST_STUB_PROC_REMOVE] = { "proc_remove", dusk_stub_proc_remove, 1, 0 },
 	[KTEST_STUB_COPY_TO_USER] = { "_copy_to_user", dusk_stub__copy_to_user, 3, 0 },
+	[KTEST_STUB_ARM_TIMER] = { "ktest_arm_timer", dusk_stub_ktest_arm_timer, 1, 0 },
+	[KTEST_STUB_DISARM_TIMER] = { "ktest_disarm_timer", dusk_stub_ktest_disarm_timer, 0, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
@@ -135,11 +176,13 @@ static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
 	[KTEST_PROXY_HOOK] = { "ktest_hook", dusk_proxy_ktest_hook, DUSK_PROXY_NF_HOOK, 3 },
 	[KTEST_PROXY_PROC_READ] = { "ktest_proc_read", dusk_proxy_ktest_proc_read,
 				    DUSK_PROXY_BLOCKING, 4, dusk_lent_ktest_proc_read },
+	[KTEST_PROXY_TIMER] = { "ktest_tick", dusk_proxy_ktest_tick, DUSK_PROXY_ASYNC, 1 },
 };
 
 static const struct dusk_undo_desc dusk_undo[] = {
 	{ KTEST_STUB_NF_REG, KTEST_STUB_NF_UNREG, 2, { 0, 1 } },
 	{ KTEST_STUB_PROC_CREATE, KTEST_STUB_PROC_REMOVE, 1, { DUSK_UNDO_RET } },
+	{ KTEST_STUB_ARM_TIMER, KTEST_STUB_DISARM_TIMER, 0, { 0 } },
 };
 
 const struct dusk_gen dusk_gen = {
