@@ -342,26 +342,26 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 
 	/* Reserve a CTX, build the message, then publish the packet: once it
 	 * is on the pending list expiry or teardown may resume it at once. */
-	spin_lock(&dusk_sess.qlock);
+	spin_lock_bh(&dusk_sess.qlock);
 	p->ctx = dusk_sess.next_ctx++;
 	portid = dusk_sess.portid;
 	net = dusk_sess.net;
-	spin_unlock(&dusk_sess.qlock);
+	spin_unlock_bh(&dusk_sess.qlock);
 	msg = dusk_nf_msg(p, priv, &hdr);
 	if (!msg)
 		goto err_entry;
 
-	spin_lock(&dusk_sess.qlock);
+	spin_lock_bh(&dusk_sess.qlock);
 	if (!dusk_sess.alive || dusk_sess.npending >= READ_ONCE(dusk_queue_max)) {
 		if (dusk_sess.alive)
 			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-		spin_unlock(&dusk_sess.qlock);
+		spin_unlock_bh(&dusk_sess.qlock);
 		nlmsg_free(msg);
 		goto err_entry;
 	}
 	list_add_tail(&p->node, &dusk_sess.pending);
 	dusk_sess.npending++;
-	spin_unlock(&dusk_sess.qlock);
+	spin_unlock_bh(&dusk_sess.qlock);
 	schedule_delayed_work(&dusk_sess.expire,
 			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 

@@ -7,9 +7,10 @@
  *   basic            handshake, READ, CALL, printk TEXT, mirrors, owned
  *                    memory, hostile input, a second program, no privilege
  *   hook VERDICT [S] register a LOCAL_IN hook; answer ICMP packets with
- *                    VERDICT (drop|accept), others accept; run S seconds or
- *                    until SIGTERM, then unregister and BYE.  Prints
- *                    "handled N" at the end.
+ *                    VERDICT (drop|accept|repeat: NF_REPEAT the first time
+ *                    a packet is seen, then accept), others accept; run S
+ *                    seconds or until SIGTERM, then unregister and BYE.
+ *                    Prints "handled N late N repeated N" at the end.
  *   fuzz N           N random requests (random attributes, nesting, lengths)
  *                    without a session, then N more that cannot call stubs
  *                    with one: all must be answered, the session survive.
@@ -33,6 +34,7 @@
 
 #define NF_DROP		0
 #define NF_ACCEPT	1
+#define NF_REPEAT	4
 #define NFPROTO_IPV4	2
 #define NF_INET_LOCAL_IN 1
 #define GFP_KERNEL_VAL	0xcc0u	/* __GFP_RECLAIM | __GFP_IO | __GFP_FS on 6.1 */
@@ -346,8 +348,9 @@ static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up)
 static int cmd_hook(const char *verdict, int seconds)
 {
 	unsigned char ops[KTEST_OPS_SIZE] = { 0 };
-	uint64_t args[2], ret, m, handled = 0, late = 0;
-	unsigned int v = strcmp(verdict, "drop") ? NF_ACCEPT : NF_DROP;
+	uint64_t args[2], ret, m, handled = 0, late = 0, repeated = 0, last_skb = 0;
+	int repeat = !strcmp(verdict, "repeat");
+	unsigned int v = strcmp(verdict, "drop") ? NF_ACCEPT : NF_DROP, answer;
 	struct kc_upcall *up = malloc(sizeof(*up));
 	struct kc_hello h;
 	time_t end = time(NULL) + seconds;
@@ -379,7 +382,16 @@ static int cmd_hook(const char *verdict, int seconds)
 			hook_lent_checks(kc, up);
 			lent_done = 1;
 		}
-		err = kc_reply(kc, up->ctx, is_icmp(up) ? v : NF_ACCEPT, 0, NULL, 0);
+		answer = is_icmp(up) ? v : NF_ACCEPT;
+		if (repeat && is_icmp(up)) {
+			/* The hook runs again on the same sk_buff after REPEAT. */
+			if (up->args[1] == last_skb)
+				repeated++;
+			else
+				answer = NF_REPEAT;
+			last_skb = up->args[1];
+		}
+		err = kc_reply(kc, up->ctx, answer, 0, NULL, 0);
 		if (err == -ESRCH)
 			late++;		/* expired while we were stopped */
 		else if (err)
@@ -393,7 +405,8 @@ static int cmd_hook(const char *verdict, int seconds)
 	CHECK(!err, "MIRROR_FREE of unregistered ops (%d)", err);
 	err = kc_bye(kc);
 	CHECK(!err, "BYE (%d)", err);
-	printf("handled %llu late %llu\n", (unsigned long long)handled, (unsigned long long)late);
+	printf("handled %llu late %llu repeated %llu\n", (unsigned long long)handled,
+	       (unsigned long long)late, (unsigned long long)repeated);
 	kc_close(kc);
 	free(up);
 	return failures ? 1 : 0;

@@ -2,7 +2,8 @@
 # Guest script: the program misbehaves while packets flow.
 #  - SIGSTOP for 4 s under a ping flood: packets time out and pass by the
 #    fail-open policy, no soft lockup, after SIGCONT it serves again;
-#    with fail_closed=Y a stopped program makes packets drop.
+#    with fail_closed=Y a stopped program makes packets drop; with
+#    queue_max=1 packets beyond the first find the queue full.
 #  - SIGKILL under a flood: hooks disappear, traffic continues, every
 #    upcall is accounted for, rmmod works.
 . /dusk/lib.sh
@@ -45,6 +46,13 @@ kill -STOP $client
 ping -c 3 -W 1 127.0.0.1 >/dev/null 2>&1 && dusk_fail "fail_closed: ping passed a stopped program"
 dusk_pass "fail_closed: stopped program drops packets"
 echo N >$P/fail_closed
+echo 1 >$P/queue_max
+for i in 1 2 3 4; do ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1 & done
+sleep 3
+q=$(stat queue_full)
+[ "$q" -gt 0 ] || dusk_fail "queue_max=1 with a stopped program: queue_full=$q"
+dusk_pass "bounded queue: $q packets found it full (policy applied)"
+echo 1024 >$P/queue_max
 kill -CONT $client
 kill -TERM $client
 wait $client || { cat /tmp/client.out; dusk_fail "client failed after STOP/CONT"; }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest script: a LOCAL_IN hook run by the program.  Real ICMP packets to
 # 127.0.0.1 are stolen, sent up, and resumed with the program's verdict:
-# "drop" makes ping fail, "accept" makes it work.  BYE undoes the hook.
+# "drop" makes ping fail, "accept" makes it work, "repeat" re-runs the
+# hook on the same packet.  BYE undoes the hook.
 . /dusk/lib.sh
 insmod /dusk/mod/dusk_ktest.ko || dusk_fail "insmod"
 
@@ -37,6 +38,11 @@ start_client accept
 ping -c 3 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "ping blocked by an accepting hook"; }
 dusk_pass "program verdict ACCEPT: ping works"
 stop_client
+start_client repeat
+ping -c 3 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "ping after REPEAT verdicts"; }
+stop_client
+grep -Eq 'repeated ([3-9]|[1-9][0-9])' /tmp/client.out || dusk_fail "REPEAT did not re-run the hook"
+dusk_pass "program verdict REPEAT: the hook runs again on the same packet, then ACCEPT"
 cat /sys/kernel/debug/dusk_ktest/stats
 grep -q '^replies [1-9]' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "replies not counted"
 rmmod dusk_ktest || dusk_fail "rmmod"
