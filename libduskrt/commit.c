@@ -281,8 +281,10 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 	int err;
 
 	memcpy(&v, m->img + off, sizeof(v));
-	if (!v || v >= dusk_sess->kbase || !own_mapped((uintptr_t)v))
-		return 0;	/* NULL, kernel, or foreign user address: unchanged */
+	if (!v || v >= dusk_sess->kbase)
+		return 0;	/* NULL or kernel: unchanged */
+	if (!mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v) && !own_mapped((uintptr_t)v))
+		return 0;	/* a foreign user address: unchanged */
 	err = commit_rec(w, (uintptr_t)v, pointee, 0, &k, depth + 1);
 	if (err) {
 		if (err != -ELOOP || depth == 0)
@@ -719,7 +721,12 @@ int dusk_commit_after_call(void)
 		if (!m->call_scoped)
 			continue;
 		e = mirror_free_kernel(m->kaddr);
-		err = err ? err : e;
+		if (e == -EBUSY)	/* the kernel still holds it: leave it to BYE */
+			dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the "
+				 "kernel after the call; its mirror lives until the session ends",
+				 (void *)m->own, type_name(m->type));
+		else
+			err = err ? err : e;
 		mirror_unlink(m);
 		mirror_destroy(m);
 	}
