@@ -130,6 +130,8 @@ u64 dusk_kbase(void);
 /* family.c */
 int dusk_family_register(void);
 void dusk_family_unregister(void);
+int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,
+		     struct netlink_ext_ack *extack);
 int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
 		     u32 *len, struct netlink_ext_ack *extack);
 

@@ -77,6 +77,29 @@ int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
 	return 0;
 }
 
+/**
+ * dusk_parse_range() - unpack one validated RANGE { ADDR, LEN }.
+ *
+ * Return: 0, or -EINVAL (with extack) when a member is missing.
+ */
+int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[DUSK_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, DUSK_A_MAX, nla, dusk_range_policy, extack);
+	if (err)
+		return err;
+	if (!tb[DUSK_A_ADDR] || !tb[DUSK_A_LEN]) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "RANGE needs ADDR and LEN");
+		return -EINVAL;
+	}
+	*addr = nla_get_u64(tb[DUSK_A_ADDR]);
+	*len = nla_get_u32(tb[DUSK_A_LEN]);
+	return 0;
+}
+
 static int dusk_put_hello(struct sk_buff *msg, bool bound)
 {
 	u64 *addrs;

@@ -210,11 +210,11 @@ int dusk_nl_write(struct sk_buff *skb, struct genl_info *info)
  */
 int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[DUSK_A_MAX + 1];
 	const struct nlattr *nla;
 	struct sk_buff *msg;
 	struct nlattr *data;
 	u64 addr, total = 0;
+	size_t size = 0;
 	int rem, err;
 	void *hdr;
 	u32 len;
@@ -222,21 +222,23 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(nla) != DUSK_A_RANGE)
 			continue;
-		err = nla_parse_nested(tb, DUSK_A_MAX, nla, NULL, NULL);
-		if (err || !tb[DUSK_A_ADDR] || !tb[DUSK_A_LEN])
-			goto bad_range;
-		len = nla_get_u32(tb[DUSK_A_LEN]);
+		err = dusk_parse_range(nla, &addr, &len, info->extack);
+		if (err)
+			return err;
 		/* nla_len is 16 bits: one DATA holds less than 64 KiB. */
-		if (!len || len > U16_MAX - NLA_HDRLEN)
-			goto bad_range;
+		if (!len || len > U16_MAX - NLA_HDRLEN) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla, "RANGE LEN must be 1..65531");
+			return -EINVAL;
+		}
 		total += len;
+		size += nla_total_size(len);
 	}
 	if (!total || total > DUSK_MAX_READ) {
 		NL_SET_ERR_MSG(info->extack, "READ needs RANGEs of 1 to DUSK_MAX_READ bytes in all");
 		return -EINVAL;
 	}
 
-	msg = genlmsg_new(total + 256 * NLA_HDRLEN + 64, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_READ);
@@ -247,9 +249,7 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(nla) != DUSK_A_RANGE)
 			continue;
-		nla_parse_nested(tb, DUSK_A_MAX, nla, NULL, NULL);
-		addr = nla_get_u64(tb[DUSK_A_ADDR]);
-		len = nla_get_u32(tb[DUSK_A_LEN]);
+		dusk_parse_range(nla, &addr, &len, NULL);
 		data = nla_reserve(msg, DUSK_A_DATA, len);
 		if (!data) {
 			err = -EMSGSIZE;
@@ -268,9 +268,6 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 err_free:
 	nlmsg_free(msg);
 	return err;
-bad_range:
-	NL_SET_ERR_MSG_ATTR(info->extack, nla, "RANGE needs ADDR and LEN (1..65531)");
-	return -EINVAL;
 }
 
 /*

@@ -221,6 +221,39 @@ static void basic_async(struct kc *kc)
 	free(up);
 }
 
+struct datas {
+	int n;
+	uint64_t v[4];
+};
+
+static void datas_cb(const struct nlattr *a, void *data)
+{
+	struct datas *d = data;
+
+	if (mnl_attr_get_type(a) == DUSK_A_DATA && d->n < 4 && mnl_attr_get_payload_len(a) == 8)
+		memcpy(&d->v[d->n++], mnl_attr_get_payload(a), 8);
+}
+
+/* One READ, several ranges: one DATA each, in request order. */
+static void basic_batch_read(struct kc *kc, const struct kc_hello *h, uint64_t mirror)
+{
+	struct nlmsghdr *nlh = kc_req(kc, DUSK_CMD_READ);
+	struct datas d = { 0 };
+	int err;
+
+	kc_put_range(nlh, mirror, 8);
+	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 8);
+	kc_put_range(nlh, mirror, 8);
+	err = kc_xact(kc, nlh, datas_cb, &d);
+	CHECK(!err && d.n == 3 && d.v[1] == KTEST_MAGIC && d.v[0] == d.v[2] && !memcmp(&d.v[0], "dusk-mir", 8),
+	      "READ of 3 ranges answers 3 DATA in order");
+	nlh = kc_req(kc, DUSK_CMD_READ);
+	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 8);
+	kc_put_range(nlh, h->kbase, 8);
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EFAULT, "READ with one unmapped range fails whole (%d)", err);
+}
+
 static int cmd_basic(void)
 {
 	uint64_t args[4], v, m, p, ret, stats[__DUSK_STAT_MAX];
@@ -267,6 +300,7 @@ static int cmd_basic(void)
 	CHECK(!err && m >= h.kbase, "MIRROR_ALLOC at 0x%llx", (unsigned long long)m);
 	err = kc_read(kc, m, buf, 12);
 	CHECK(!err && !strcmp(buf, "dusk-mirror"), "mirror holds its initial contents");
+	basic_batch_read(kc, &h, m);
 	args[0] = m;
 	args[1] = 7;
 	err = kc_call(kc, KTEST_STUB_PRINTK, args, 2, 0, &ret, text, sizeof(text));
