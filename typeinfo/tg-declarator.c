@@ -84,6 +84,10 @@ static void print_base(struct tg_buf *b, CXType t, int indent)
 		tgb_printf(b, " __attribute__((vector_size(%" PRIu64 ")))",
 			   tg_sizeof(t));
 		return;
+	case CXType_Invalid:
+		tgb_puts(b, "int");	/* clang already reported the error */
+		b->oom = 1;
+		return;
 	default:
 		tgb_cx(b, clang_getTypeSpelling(clang_getUnqualifiedType(t)));
 		return;

@@ -66,28 +66,16 @@ static void print_typedef(struct tg_buf *b, CXCursor decl)
 	CXString name = clang_getCursorSpelling(decl);
 	uint64_t a = tg_alignof(clang_getCursorType(decl));
 
-	unsigned q = 0;
-	CXType base = tg_desugar(under, &q);
-
 	tgb_puts(b, "typedef ");
-	if ((base.kind == CXType_Record || base.kind == CXType_Enum) &&
-	    tg_has_typedef_name(tg_decl_of(base))) {
-		/* typedef struct { ... } name; the body has no other home. */
-		if (q & TG_CONST)
-			tgb_puts(b, "const ");
-		if (q & TG_VOLATILE)
-			tgb_puts(b, "volatile ");
-		tg_print_definition(b, tg_decl_of(base), 0);
-		tgb_printf(b, " %s", clang_getCString(name));
-	} else {
-		tg_print_decl(b, under, clang_getCString(name), 0);
-	}
+	tg_print_decl(b, under, clang_getCString(name), 0);
 	clang_disposeString(name);
 	/* typedef u64 aligned_u64 __aligned(8): the alignment lives on the name. */
 	if (a != tg_alignof(under))
 		tgb_printf(b, " __attribute__((aligned(%llu)))", (unsigned long long)a);
 	tgb_puts(b, ";\n");
 }
+
+static void print_item(struct tg_buf *b, struct tg_item *it);
 
 static int emit(struct tg_set *set, int idx, struct tg_buf *b)
 {
@@ -98,8 +86,9 @@ static int emit(struct tg_set *set, int idx, struct tg_buf *b)
 	if (it->state)
 		return 0;
 	it->state = 1;
-	if (tg_in_main_file(it->decl)) {
+	if (tg_in_main_file(it->decl) || tg_is_builtin(it->decl)) {
 		it->state = 2;
+		it->declared = 1;
 		return 0;
 	}
 	tg_walk_decl(it->decl, it->level, collect, &d);
@@ -121,11 +110,28 @@ static int emit(struct tg_set *set, int idx, struct tg_buf *b)
 		dep = &set->items[d.v[i].item];
 		/* A record's pointer to itself needs no forward declaration. */
 		if (dep->kind == TG_ITEM_RECORD && !dep->declared && dep != it &&
-		    !tg_in_main_file(dep->decl))
+		    !tg_in_main_file(dep->decl) && !tg_is_builtin(dep->decl))
 			forward_decl(b, dep);
 	}
 	free(d.v);
 
+	print_item(b, it);
+	it->declared = 1;
+	it->state = 2;
+	return b->oom ? -ENOMEM : 0;
+}
+
+static void print_item(struct tg_buf *b, struct tg_item *it)
+{
+	if (it->kind != TG_ITEM_TYPEDEF && tg_has_typedef_name(it->decl)) {
+		/* typedef struct { ... } name; the body has no other home. */
+		tgb_puts(b, "typedef ");
+		tg_print_definition(b, it->decl, 0);
+		tgb_puts(b, " ");
+		tgb_cx(b, clang_getCursorSpelling(it->decl));
+		tgb_puts(b, ";\n\n");
+		return;
+	}
 	switch (it->kind) {
 	case TG_ITEM_TYPEDEF:
 		print_typedef(b, it->decl);
@@ -147,9 +153,6 @@ static int emit(struct tg_set *set, int idx, struct tg_buf *b)
 		}
 		break;
 	}
-	it->declared = 1;
-	it->state = 2;
-	return b->oom ? -ENOMEM : 0;
 }
 
 int tg_emit_decls(struct tg_set *set, FILE *out)

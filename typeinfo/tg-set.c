@@ -63,6 +63,36 @@ static void walk_fields(CXType rec, tg_dep_fn fn, void *ctx)
 	clang_Type_visitFields(rec, walk_field, &fw);
 }
 
+/*
+ * The item a declaration stands for.  `typedef struct { ... } name;` is one
+ * item, the record (its only name is the typedef's), always complete: there
+ * is no way to declare it without its body.  Both its typedef and its
+ * record lead here.
+ */
+static CXCursor item_decl(CXCursor decl)
+{
+	CXCursor rec;
+	CXString a, b;
+	unsigned q = 0;
+	CXType u;
+	int same;
+
+	if (clang_getCursorKind(decl) != CXCursor_TypedefDecl)
+		return decl;
+	u = tg_desugar(clang_getTypedefDeclUnderlyingType(decl), &q);
+	if (u.kind != CXType_Record && u.kind != CXType_Enum)
+		return decl;
+	rec = tg_decl_of(u);
+	if (!tg_has_typedef_name(rec))
+		return decl;
+	a = clang_getCursorSpelling(decl);
+	b = clang_getCursorSpelling(rec);
+	same = !strcmp(clang_getCString(a), clang_getCString(b));
+	clang_disposeString(a);
+	clang_disposeString(b);
+	return same ? rec : decl;
+}
+
 void tg_walk_type(CXType t, enum tg_level level, tg_dep_fn fn, void *ctx)
 {
 	unsigned q = 0;
@@ -96,18 +126,22 @@ void tg_walk_type(CXType t, enum tg_level level, tg_dep_fn fn, void *ctx)
 		tg_walk_type(clang_getElementType(t), TG_COMPLETE, fn, ctx);
 		return;
 	case CXType_Typedef:
-		fn(ctx, tg_decl_of(t), level);
+		decl = item_decl(tg_decl_of(t));
+		fn(ctx, decl, clang_getCursorKind(decl) == CXCursor_TypedefDecl ?
+			      level : TG_COMPLETE);
 		return;
 	case CXType_Record:
 		decl = tg_decl_of(t);
-		if (tg_is_anonymous(decl))
+		if (tg_has_typedef_name(decl))
+			fn(ctx, decl, TG_COMPLETE);
+		else if (tg_is_anonymous(decl))
 			walk_fields(t, fn, ctx);	/* body printed in place */
 		else
 			fn(ctx, decl, level);
 		return;
 	case CXType_Enum:
 		decl = tg_decl_of(t);
-		if (!tg_is_anonymous(decl))
+		if (!tg_is_anonymous(decl) || tg_has_typedef_name(decl))
 			fn(ctx, decl, TG_COMPLETE);
 		return;
 	default:

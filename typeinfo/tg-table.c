@@ -132,7 +132,8 @@ static int entry_init(struct tg_entry *e, CXType c, const char *alias)
 				return -ENOMEM;
 		} else {
 			e->name = spell(c);
-			e->cname = e->name ? strdup(e->name) : NULL;
+			if (!tg_is_builtin(decl))
+				e->cname = e->name ? strdup(e->name) : NULL;
 		}
 		break;
 	case CXType_Pointer:
@@ -148,7 +149,8 @@ static int entry_init(struct tg_entry *e, CXType c, const char *alias)
 		e->name = tg_declarator(c, "");
 		p = tg_desugar(clang_getArrayElementType(c), &q);
 		if (e->name && !(p.kind == CXType_Record &&
-				 tg_is_anonymous(tg_decl_of(p))) && e->count)
+				 (tg_is_anonymous(tg_decl_of(p)) ||
+				  tg_is_builtin(tg_decl_of(p)))) && e->count)
 			e->cname = strdup(e->name);
 		break;
 	default:
@@ -174,10 +176,11 @@ static int32_t entry_get(struct tg_set *set, CXType t)
 	CXType c;
 	int i, ret;
 
-	c = clang_getUnqualifiedType(clang_getCanonicalType(tg_desugar(t, &q)));
+	c = clang_getCanonicalType(tg_desugar(t, &q));
 	if (c.kind == CXType_Void || tg_is_function(c.kind) ||
 	    c.kind == CXType_Invalid)
 		return DUSK_TYPE_NONE;
+	c = clang_getUnqualifiedType(c);
 	if (c.kind == CXType_Record &&
 	    clang_Cursor_isNull(clang_getCursorDefinition(tg_decl_of(c))))
 		return DUSK_TYPE_NONE;		/* never defined: opaque */

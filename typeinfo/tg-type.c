@@ -94,12 +94,16 @@ const char *tg_tag_keyword(CXCursor decl)
 
 int tg_has_typedef_name(CXCursor decl)
 {
-	char *usr = tg_usr(decl);
-	int r;
+	char *usr = tg_usr(decl), *last;
+	int r = 0;
 
 	/* clang's USR for `typedef struct { } name;` is c:@SA@name (UA, EA for
-	 * unions and enums): the record's only name is the typedef's. */
-	r = usr && (strstr(usr, "@SA@") || strstr(usr, "@UA@") || strstr(usr, "@EA@"));
+	 * unions and enums): the record's only name is the typedef's.  Only the
+	 * last component counts: c:@SA@sockptr_t@Ua is a union inside one. */
+	last = usr ? strrchr(usr, '@') : NULL;
+	if (last && last - usr >= 3 && last[-3] == '@' && last[-1] == 'A' &&
+	    strchr("SUE", last[-2]))
+		r = 1;
 	free(usr);
 	return r;
 }
@@ -127,6 +131,15 @@ uint64_t tg_alignof(CXType t)
 	if (tg_is_array(t.kind))	/* flexible array: its element's */
 		return tg_alignof(clang_getArrayElementType(t));
 	return 1;
+}
+
+int tg_is_builtin(CXCursor decl)
+{
+	CXFile file = NULL;
+
+	clang_getExpansionLocation(clang_getCursorLocation(decl), &file, NULL,
+				  NULL, NULL);
+	return file == NULL;
 }
 
 int tg_in_main_file(CXCursor c)

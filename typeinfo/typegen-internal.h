@@ -75,6 +75,9 @@ int tg_has_typedef_name(CXCursor decl);
 /* Size/alignment in bytes; 0 when unknown (incomplete, flexible array). */
 uint64_t tg_sizeof(CXType t);
 uint64_t tg_alignof(CXType t);
+/* Provided by the compiler (__builtin_va_list's struct __va_list_tag):
+ * never declared, never named in an assertion. */
+int tg_is_builtin(CXCursor decl);
 /* Declared in the main file (the module itself), not in a kernel header. */
 int tg_in_main_file(CXCursor c);
 /* The cursor's USR (stable identity across the TU), heap string. */

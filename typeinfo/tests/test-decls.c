@@ -226,6 +226,41 @@ static void test_asserts_bite(void **state)
 	}
 }
 
+/* Names the usual paths miss: a typedef'd anonymous struct reached through
+ * its canonical type, names pasted by a macro, the compiler's own va_list. */
+static void test_odd_names(void **state)
+{
+	struct tg_set *set = tg_set_new();
+	CXTranslationUnit tu;
+	char *h, *t;
+
+	(void)state;
+	tu = tgt_parse(
+		"#define DEFINE_SEQ(n) typedef struct seq_##n { int s; } seq_##n##_t;\n"
+		"DEFINE_SEQ(spin)\n"
+		"typedef struct { long p; } pfn_t;\n"
+		"typedef __builtin_va_list va_list;\n"
+		"struct va_format { const char *fmt; va_list *va; va_list copy; };\n"
+		"struct user { seq_spin_t a; struct va_format v; };\n"
+		"pfn_t pfn;\n");
+	assert_true(tg_type_id(set, tgt_type(tu, "struct user"), 0) >= 0);
+	assert_true(tg_type_id(set, clang_getCanonicalType(tgt_type(tu, "pfn")), 0) >= 0);
+	h = tgt_decls(set);
+	t = tgt_table(set, "odd.h", NULL);
+	tgt_pos(h, "typedef struct seq_spin seq_spin_t;");
+	tgt_pos(h, "typedef struct {\n\tlong p;\n} pfn_t;");
+	tgt_pos(h, "typedef __builtin_va_list va_list;");
+	assert_null(strstr(h, "__va_list_tag"));
+	assert_null(strstr(t, "sizeof(struct __va_list_tag"));
+	tgt_pos(t, "sizeof(pfn_t) == 8");
+	tgt_write(tgt_tmpdir(), "odd.h", h);
+	tgt_write(tgt_tmpdir(), "odd.c", t);
+	assert_int_equal(compile_table("odd.c"), 0);
+	free(h);
+	free(t);
+	tg_set_free(set);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -241,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_libc_names),
 		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_asserts_bite),
+		cmocka_unit_test(test_odd_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, teardown);
