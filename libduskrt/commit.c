@@ -29,6 +29,7 @@
  * dropped.  The table is a plain array, searched linearly: modules hand the
  * kernel tens of objects, not thousands.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,8 +470,12 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 	if (t && t->size)
 		*nelem = *size / t->size;
 	if (!*size) {
-		dusk_log(DUSK_LOG_ERROR, "dusk: own object at %p (%s) has unknown size",
-			 (void *)p, type_name(type));
+		Dl_info di;
+		int named = dladdr((void *)p, &di) && di.dli_sname;
+
+		dusk_log(DUSK_LOG_ERROR, "dusk: own object at %p%s%s%s (%s) has unknown size%s",
+			 (void *)p, named ? " (" : "", named ? di.dli_sname : "", named ? ")" : "",
+			 type_name(type), named ? "; a function without a generated proxy?" : "");
 		return -EINVAL;
 	}
 	(void)w;
@@ -541,10 +546,20 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 {
 	struct dusk_thread *t = dusk_thread();
 	struct walk w;
+	unsigned int i;
 	int err;
 
 	*out = (uintptr_t)p;
-	if (!p || !dusk_sess || (uintptr_t)p >= dusk_sess->kbase || !own_mapped((uintptr_t)p))
+	if (!p || !dusk_sess || (uintptr_t)p >= dusk_sess->kbase)
+		return 0;
+	/* A module function handed to the kernel directly: its proxy. */
+	for (i = 0; i < dusk_sess->m->nproxies; i++) {
+		if (dusk_sess->m->proxies[i].fn == p) {
+			*out = dusk_sess->proxies[i];
+			return 0;
+		}
+	}
+	if (!own_mapped((uintptr_t)p))
 		return 0;
 	pthread_mutex_lock(&mt_lock);
 	w.gen = ++walk_gen;

@@ -222,6 +222,19 @@ static void stack_mirror_freed_global_kept(void **state)
 	assert_int_equal(dusk_commit_nmirrors(), 0);
 }
 
+static void function_argument_becomes_proxy(void **state)
+{
+	uint64_t k;
+
+	(void)state;
+	/* How dusk-rewrite passes a function pointer argument. */
+	assert_int_equal(dusk_commit((const void *)(uintptr_t)tm_tick, DUSK_TYPE_NONE, 0),
+			 PROXY0 + 16 * PROXY_TICK);
+	assert_int_equal(dusk_commit_obj((const void *)(uintptr_t)other_fn, DUSK_TYPE_NONE, 0, &k),
+			 -EINVAL);	/* no proxy: refused, not passed as a user address */
+	assert_int_equal(stats().mirror_allocs, 0);
+}
+
 static void array_of_globals_by_element(void **state)
 {
 	static struct leaf arr[3];
@@ -246,6 +259,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ambiguous_union_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_without_proxy_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 	};
 
