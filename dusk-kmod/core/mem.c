@@ -50,10 +50,34 @@ static struct dusk_region *dusk_region_find(u64 addr, u64 len)
 	return NULL;
 }
 
+/* Forget every region overlapping [start, start + len).  Caller holds lock. */
+static void dusk_region_evict(unsigned long start, size_t len)
+{
+	struct rb_node *n = dusk_sess.regions.rb_node;
+	struct dusk_region *r;
+
+	while (n) {
+		r = rb_entry(n, struct dusk_region, node);
+		if (start + len <= r->start) {
+			n = n->rb_left;
+		} else if (start >= r->start + r->len) {
+			n = n->rb_right;
+		} else {
+			rb_erase(&r->node, &dusk_sess.regions);
+			kfree(r);
+			n = dusk_sess.regions.rb_node;	/* restart: the tree changed */
+		}
+	}
+}
+
 /**
  * dusk_region_add() - record [addr, addr + len) as writable for the session.
+ *
+ * The allocator just returned this memory, so a region we still track there
+ * was freed behind our back (the kernel took ownership and released it): it
+ * is forgotten, not freed, so teardown never frees it twice.
  * Context: caller holds dusk_sess.lock.
- * Return: 0, -ENOMEM, or -EEXIST when it overlaps a region already known.
+ * Return: 0 or -ENOMEM.
  */
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 {
@@ -62,19 +86,16 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	struct dusk_region *r, *cur;
 
 	lockdep_assert_held(&dusk_sess.lock);
-	while (*link) {
-		parent = *link;
-		cur = rb_entry(parent, struct dusk_region, node);
-		if (start + len <= cur->start)
-			link = &parent->rb_left;
-		else if (start >= cur->start + cur->len)
-			link = &parent->rb_right;
-		else
-			return -EEXIST;
-	}
 	r = kmalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
+	dusk_region_evict(start, len);
+	link = &dusk_sess.regions.rb_node;
+	while (*link) {
+		parent = *link;
+		cur = rb_entry(parent, struct dusk_region, node);
+		link = start < cur->start ? &parent->rb_left : &parent->rb_right;
+	}
 	r->start = start;
 	r->len = len;
 	r->kind = kind;
