@@ -55,6 +55,9 @@ static const char *const cases[] = {
 	"const atomic_t *volatile v26",
 	"int v27[2][3]",
 	"long double v28",
+	"_Atomic(int) v29",
+	"int *v30",			/* written typeof(int *) */
+	"const int *v31",		/* written __typeof__(const int) * */
 };
 
 /* Source form of case @i when it differs from the printed form. */
@@ -65,6 +68,10 @@ static const char *source_form(int i)
 		return "uint64_t v12";
 	case 13:
 		return "bool v13";
+	case 30:
+		return "typeof(int *) v30";
+	case 31:
+		return "__typeof__(const int) *v31";
 	default:
 		return NULL;
 	}
