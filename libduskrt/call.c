@@ -74,8 +74,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (m.buf)
 		dusk_msg_fini(&m);
 	if (err == -EACCES || err == -EFAULT)
-		dusk_fault("write refused by the kernel before a call", 0, 0, dusk_entry_pc,
-			   ans.extack);
+		dusk_write_refused("with a kernel call", ans.extack);
 	if (err)
 		dusk_fatal("dusk: kernel call %s failed: %s%s%s", stub_name(stub), strerror(-err),
 			   ans.extack[0] ? ": " : "", ans.extack);

@@ -60,8 +60,7 @@ static void reply(const struct dusk_upcall *up, uint64_t ret)
 		return;
 	}
 	if (err == -EACCES || err == -EFAULT)
-		dusk_fault("write refused by the kernel at the end of a callback", 0, 0,
-			   dusk_entry_pc, ans.extack);
+		dusk_write_refused("at the end of a callback", ans.extack);
 	if (err)
 		dusk_log(DUSK_LOG_ERROR, "dusk: REPLY to upcall %llu failed: %s%s%s",
 			 (unsigned long long)up->ctx, strerror(-err), ans.extack[0] ? ": " : "",
@@ -111,6 +110,9 @@ void dusk_serve_upcall(const void *msg, size_t len)
 			 up.cpu, (unsigned long long)up.current, up.nlent, up.nchunks,
 			 up.flags & DUSK_UPCALL_BLOCKING ? " blocking" : "");
 	ret = p->tramp(up.args);
+	/* A fault reported for the REPLY names the callback (dusk_fault()
+	 * looks up the byte before a return address). */
+	dusk_entry_pc = (const char *)p->fn + 1;
 	dusk_trace("[dusk] reply #%llu = 0x%llx", (unsigned long long)up.ctx,
 		   (unsigned long long)ret);
 	reply(&up, ret);

@@ -34,8 +34,26 @@ void dusk_wlist_free(struct dusk_wlist *w)
 	w->n = w->cap = 0;
 }
 
+void dusk_write_refused(const char *when, const char *extack)
+{
+	struct dusk_thread *t = dusk_thread();
+	char detail[512];
+	size_t n = 0;
+	unsigned int i;
+
+	n += snprintf(detail + n, sizeof(detail) - n, "%s; the kernel said: %s; chunks sent:",
+		      when, extack && extack[0] ? extack : "(no reason given)");
+	for (i = 0; i < t->nwr && i < 4 && n < sizeof(detail) - 40; i++)
+		n += snprintf(detail + n, sizeof(detail) - n, " 0x%llx +%u",
+			      (unsigned long long)t->wr[i].addr, t->wr[i].len);
+	if (t->nwr > 4 && n < sizeof(detail) - 24)
+		snprintf(detail + n, sizeof(detail) - n, " (%u in all)", t->nwr);
+	dusk_fault("write refused by the kernel", t->nwr ? t->wr[0].addr : 0,
+		   t->nwr ? t->wr[0].len : 0, dusk_entry_pc, detail);
+}
+
 /* Send a full overflow WRITE; a refusal is a fault of the module. */
-static int send_overflow(struct dusk_msg *ov, uint64_t first)
+static int send_overflow(struct dusk_msg *ov)
 {
 	struct dusk_answer ans;
 	int err = dusk_request(ov, &ans);
@@ -43,7 +61,7 @@ static int send_overflow(struct dusk_msg *ov, uint64_t first)
 	dusk_answer_free(&ans);
 	dusk_msg_fini(ov);
 	if (err == -EACCES || err == -EFAULT)
-		dusk_fault("write refused by the kernel", first, 0, dusk_entry_pc, ans.extack);
+		dusk_write_refused("in a WRITE ending an epoch", ans.extack);
 	return err;
 }
 
@@ -52,17 +70,20 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 	struct dusk_thread *t = dusk_thread();
 	struct dusk_wlist wl = { 0 };
 	struct dusk_msg ov = { 0 };
-	uint64_t ov_first = 0;
 	size_t i;
 	int err;
 
 	err = dusk_commit_pending(&wl);
 	if (!err)
 		err = dusk_shadow_collect(t->shadow, &wl);
+	t->nwr = 0;
 	for (i = 0; !err && i < wl.n; i++) {
 		const struct dusk_write *w = &wl.v[i];
 		uint32_t done = 0;
 
+		if (t->nwr < 4)
+			t->wr[t->nwr] = (struct dusk_write){ w->addr, NULL, w->len };
+		t->nwr++;
 		while (!err && done < w->len) {
 			uint32_t n = w->len - done;
 			const char *d = (const char *)w->data + done;
@@ -76,12 +97,11 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 				continue;
 			}
 			if (ov.buf && dusk_msg_room(&ov) < dusk_msg_chunk_size(n)) {
-				err = send_overflow(&ov, ov_first);
+				err = send_overflow(&ov);
 				continue;
 			}
 			if (!ov.buf) {
 				err = dusk_msg_new(&ov, DUSK_CMD_WRITE);
-				ov_first = w->addr + done;
 				continue;
 			}
 			err = dusk_msg_put_chunk(&ov, w->addr + done, d, n);
@@ -89,7 +109,7 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 		}
 	}
 	if (!err && ov.buf)
-		err = send_overflow(&ov, ov_first);
+		err = send_overflow(&ov);
 	if (ov.buf)
 		dusk_msg_fini(&ov);
 	dusk_wlist_free(&wl);

@@ -90,6 +90,9 @@ void dusk_wlist_free(struct dusk_wlist *w);
  * is reported as a fault before returning).
  */
 int dusk_epoch_end(struct dusk_msg *final, size_t reserve);
+/* The kernel refused the writes of this thread's last epoch end: report
+ * them (addresses of the chunks sent, the kernel's @extack) and die. */
+void dusk_write_refused(const char *when, const char *extack) __attribute__((noreturn));
 
 /* ---- shadow.c: per-thread shadows of kernel memory ---- */
 struct dusk_shadow;
@@ -136,6 +139,8 @@ struct dusk_thread {
 	struct dusk_shadow *shadow;
 	struct dusk_commit_state *commit;
 	uintptr_t stack_lo, stack_hi;	/* this thread's stack: own objects there live one call */
+	struct dusk_write wr[4];	/* first chunks the last epoch end sent (data not kept) */
+	unsigned int nwr;		/* how many chunks it sent in all */
 };
 /* This thread's state, created on first use (never NULL: aborts on ENOMEM). */
 struct dusk_thread *dusk_thread(void);

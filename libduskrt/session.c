@@ -236,7 +236,7 @@ static int flush(void)
 	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN) {
 		err = dusk_request(&m, &ans);
 		if (err == -EACCES || err == -EFAULT)
-			dusk_fault("write refused by the kernel", 0, 0, dusk_entry_pc, ans.extack);
+			dusk_write_refused("at the end of module init/exit", ans.extack);
 		dusk_answer_free(&ans);
 	}
 	dusk_msg_fini(&m);

@@ -198,6 +198,40 @@ static void unmapped_read_is_fault(void **state)
 		fail_msg("no source line in: %s", log);
 }
 
+static uint64_t stub_zero(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	return 0;
+}
+
+static void write_readonly(void *arg)
+{
+	struct dusk_sim *s = harness_sim(&tm_module);
+
+	(void)arg;
+	dusk_sim_map(s, 0xffff888000050000ull, 4096, 0);	/* kernel memory, not lent */
+	dusk_sim_set_stub(s, STUB_NOOP, stub_zero, NULL);
+	if (dusk_session_open(&tm_module, dusk_sim_transport(s), 1))
+		_exit(3);
+	*(volatile char *)dusk_check((void *)(uintptr_t)0xffff888000050040ull, 1) = 1;
+	dusk_call(STUB_NOOP, NULL, 0);	/* carries the write: refused */
+	_exit(4);
+}
+
+static void refused_write_is_fault(void **state)
+{
+	char log[8192];
+	int status;
+
+	(void)state;
+	status = harness_fork(write_readonly, NULL, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	if (!strstr(log, "write refused by the kernel at kernel address 0xffff888000050040") ||
+	    !strstr(log, "chunks sent: 0xffff888000050040 +1"))
+		fail_msg("unexpected report: %s", log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +242,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(writeback_only_changed_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(upcall_prefetch_needs_no_read, setup, teardown),
 		cmocka_unit_test(unmapped_read_is_fault),
+		cmocka_unit_test(refused_write_is_fault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
