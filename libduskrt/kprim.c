@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * User-level locks for the kernel locks of a rewritten module
+ * (include/dusk/kprim.h).  A kernel lock is identified by its address -
+ * kernel address or the program's own - and maps to a pthread mutex in a
+ * small open-addressing table, created on first use and never freed (a
+ * module has few locks).  Only the program's threads take these locks: the
+ * kernel side of a lock is never touched.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <dusk/kprim.h>
+
+#define KP_SLOTS 1024	/* power of two; a module with more locks aborts */
+
+struct kp_lock {
+	const volatile void *key;
+	pthread_mutex_t mu;
+};
+
+static struct kp_lock kp_locks[KP_SLOTS];
+static pthread_mutex_t kp_table_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static pthread_mutex_t *kp_mutex(const volatile void *key)
+{
+	uintptr_t h = ((uintptr_t)key >> 3) * 0x9e3779b97f4a7c15ull;
+	unsigned int i, n;
+	pthread_mutex_t *m = NULL;
+
+	pthread_mutex_lock(&kp_table_mu);
+	for (n = 0, i = h & (KP_SLOTS - 1); n < KP_SLOTS; n++, i = (i + 1) & (KP_SLOTS - 1)) {
+		if (kp_locks[i].key == key) {
+			m = &kp_locks[i].mu;
+			break;
+		}
+		if (!kp_locks[i].key) {
+			kp_locks[i].key = key;
+			pthread_mutex_init(&kp_locks[i].mu, NULL);
+			m = &kp_locks[i].mu;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&kp_table_mu);
+	if (!m)
+		abort();	/* more distinct locks than slots: a module bug */
+	return m;
+}
+
+void dusk_kp_lock(const volatile void *lock)
+{
+	pthread_mutex_lock(kp_mutex(lock));
+}
+
+void dusk_kp_unlock(const volatile void *lock)
+{
+	pthread_mutex_unlock(kp_mutex(lock));
+}
+
+int dusk_kp_trylock(const volatile void *lock)
+{
+	return pthread_mutex_trylock(kp_mutex(lock)) == 0;
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compile arguments of the module, as clang arguments: from a
+ * compile_commands.json (-p DIR, like every clang tool) or from a throwaway
+ * Kbuild run against KDIR (typeinfo's kflags).  Either way the flags are the
+ * kernel's own, never guessed.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <clang-c/CXCompilationDatabase.h>
+#include "rewriter.h"
+#include "cflags.h"
+#include "kflags.h"
+
+static void push(struct rw_args *a, const char *s)
+{
+	a->argv = xrealloc(a->argv, (a->argc + 2) * sizeof(*a->argv));
+	a->argv[a->argc++] = xstrdup(s);
+	a->argv[a->argc] = NULL;
+}
+
+/* Arguments of the compile command for @abs_src, minus the compiler, the
+ * output and the source itself.  Relative -I paths are made absolute
+ * against the command's directory (Kbuild runs from KDIR). */
+static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
+		   struct rw_args *out)
+{
+	CXCompilationDatabase_Error err;
+	CXCompilationDatabase db;
+	CXCompileCommands cmds;
+	CXCompileCommand cmd;
+	char *dir;
+	unsigned i, n;
+
+	db = clang_CompilationDatabase_fromDirectory(dbdir, &err);
+	if (err != CXCompilationDatabase_NoError) {
+		rw_diag_plain(rw, RW_ERROR, "%s: cannot load compile_commands.json", dbdir);
+		return -ENOENT;
+	}
+	cmds = clang_CompilationDatabase_getCompileCommands(db, abs_src);
+	if (!cmds || clang_CompileCommands_getSize(cmds) == 0) {
+		rw_diag_plain(rw, RW_ERROR, "%s/compile_commands.json has no entry for %s",
+			      dbdir, abs_src);
+		if (cmds)
+			clang_CompileCommands_dispose(cmds);
+		clang_CompilationDatabase_dispose(db);
+		return -ENOENT;
+	}
+	cmd = clang_CompileCommands_getCommand(cmds, 0);
+	dir = cxs_take(clang_CompileCommand_getDirectory(cmd));
+	n = clang_CompileCommand_getNumArgs(cmd);
+	for (i = 1; i < n; i++) {
+		char *a = cxs_take(clang_CompileCommand_getArg(cmd, i));
+
+		if (!strcmp(a, "-c") || !strcmp(a, abs_src) ||
+		    !strncmp(a, "-Wp,", 4)) {
+			/* dropped */
+		} else if (!strcmp(a, "-o")) {
+			i++;
+		} else if (!strncmp(a, "-I", 2) && a[2] && a[2] != '/') {
+			char *abs = xasprintf("-I%s/%s", dir, a + 2);
+
+			push(out, abs);
+			free(abs);
+		} else {
+			push(out, a);
+		}
+		free(a);
+	}
+	free(dir);
+	clang_CompileCommands_dispose(cmds);
+	clang_CompilationDatabase_dispose(db);
+	return 0;
+}
+
+int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
+	      struct rw_args *out)
+{
+	char abs_src[PATH_MAX], err[256] = "";
+	struct kf_args kf = { 0 };
+	int i, r;
+
+	if (!realpath(rw->src, abs_src)) {
+		rw_diag_plain(rw, RW_ERROR, "%s: %s", rw->src, strerror(errno));
+		return -errno;
+	}
+	if (dbdir)
+		return from_db(rw, dbdir, abs_src, out);
+	if (access(kdir, F_OK) != 0) {
+		rw_diag_plain(rw, RW_ERROR, "kernel build tree %s: %s (use --kdir DIR or KDIR=)",
+			      kdir, strerror(errno));
+		return -ENOENT;
+	}
+	r = kf_kbuild_flags(kdir, abs_src, &kf, err, sizeof(err));
+	if (r < 0) {
+		rw_diag_plain(rw, RW_ERROR, "kernel flags for %s from %s: %s",
+			      rw->src, kdir, err[0] ? err : strerror(-r));
+		return r;
+	}
+	for (i = 0; i < kf.argc; i++)
+		push(out, kf.argv[i]);
+	kf_args_free(&kf);
+	return 0;
+}
+
+void rw_args_free(struct rw_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->argc; i++)
+		free(a->argv[i]);
+	free(a->argv);
+	a->argv = NULL;
+	a->argc = 0;
+}

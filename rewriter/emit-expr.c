@@ -1,0 +1,930 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The expression printer and its instrumentation rules.
+ *
+ * Pointers keep kernel values, so address arithmetic prints as written; only
+ * an actual load or store through a pointer is instrumented.  Every lvalue
+ * has a "plain" form (the C lvalue at its kernel address, never accessed
+ * directly) and, when its storage is reached through a pointer (`*p`,
+ * `p->f`, `p[i]`, a kernel variable), an access form:
+ *
+ *     (*DUSK_DEREF(&PLAIN))
+ *
+ * which checks exactly the bytes accessed.  `p->q->r` therefore checks
+ * twice.  Bit-fields check their containing object.  Array-typed lvalues
+ * are never accessed as a whole (they decay to their address).  The
+ * module's own locals and globals are its own memory: printed as they are.
+ *
+ * Macro-expanded code is printed expanded (we walk the AST); literals come
+ * from evaluation, sizeof/offsetof/alignof print as their constant value.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+#include "typegen.h"
+#include <dusk/typeinfo.h>
+
+static void emit_plain(struct emitter *e, CXCursor c);
+
+static void put(struct emitter *e, const char *s)
+{
+	sb_puts(e->out, s);
+}
+
+static enum CXCursorKind kind(CXCursor c)
+{
+	return clang_getCursorKind(c);
+}
+
+static CXType canon_type(CXCursor c)
+{
+	return clang_getCanonicalType(clang_getCursorType(c));
+}
+
+static void unsupported(struct emitter *e, CXCursor c, const char *what)
+{
+	rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+		"%s cannot run at user level (not in dusk-rewrite's table of kernel primitives)",
+		what);
+	rw_diag_macro_note(e->rw, clang_getCursorLocation(c));
+	put(e, "0");
+}
+
+char *emit_decl_of(struct emitter *e, CXType t, const char *name, int complete)
+{
+	if (complete)
+		tg_need_complete(e->rw->tg, t);
+	else
+		tg_need_decl(e->rw->tg, t);
+	return tg_declarator(t, name);
+}
+
+/* Types that code dereferences must be complete in the declarations. */
+static void need_pointee(struct emitter *e, CXType ptr)
+{
+	CXType t = clang_getCanonicalType(ptr);
+
+	if (t.kind == CXType_Pointer)
+		tg_need_complete(e->rw->tg, clang_getPointeeType(ptr));
+}
+
+static void put_type(struct emitter *e, CXType t, const char *name)
+{
+	char *d = emit_decl_of(e, t, name, 0);
+
+	put(e, d);
+	free(d);
+}
+
+/* ---- literals --------------------------------------------------------- */
+
+static const char *int_suffix(CXType t)
+{
+	switch (clang_getCanonicalType(t).kind) {
+	case CXType_UInt:	return "U";
+	case CXType_Long:	return "L";
+	case CXType_ULong:	return "UL";
+	case CXType_LongLong:	return "LL";
+	case CXType_ULongLong:	return "ULL";
+	default:		return "";
+	}
+}
+
+/* An integer constant expression of @c's type; 0 when it is not one. */
+static int put_int_value(struct emitter *e, CXCursor c, CXType t)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+
+	if (!r)
+		return 0;
+	if (clang_EvalResult_getKind(r) != CXEval_Int) {
+		clang_EvalResult_dispose(r);
+		return 0;
+	}
+	if (clang_EvalResult_isUnsignedInt(r))
+		sb_printf(e->out, "%lluU%s", clang_EvalResult_getAsUnsigned(r),
+			  strchr(int_suffix(t), 'L') ? (strstr(int_suffix(t), "LL") ? "LL" : "L") : "");
+	else if (clang_EvalResult_getAsLongLong(r) < 0)
+		sb_printf(e->out, "(%lld%s)", clang_EvalResult_getAsLongLong(r), int_suffix(t));
+	else
+		sb_printf(e->out, "%lld%s", clang_EvalResult_getAsLongLong(r), int_suffix(t));
+	clang_EvalResult_dispose(r);
+	return 1;
+}
+
+static void emit_char_literal(struct emitter *e, CXCursor c)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+	long long v = r ? clang_EvalResult_getAsLongLong(r) : 0;
+
+	if (r)
+		clang_EvalResult_dispose(r);
+	if (v >= 0x20 && v < 0x7f && v != '\'' && v != '\\')
+		sb_printf(e->out, "'%c'", (char)v);
+	else
+		sb_printf(e->out, "%lld", v);
+}
+
+static void emit_float_literal(struct emitter *e, CXCursor c)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+
+	sb_printf(e->out, "%a", r ? clang_EvalResult_getAsDouble(r) : 0.0);
+	if (r)
+		clang_EvalResult_dispose(r);
+}
+
+static void emit_string_literal(struct emitter *e, CXCursor c)
+{
+	/* libclang spells a StringLiteral as its escaped, concatenated text. */
+	char *s = cxs_take(clang_getCursorSpelling(c));
+
+	put(e, s);
+	free(s);
+}
+
+/* ---- lvalues ---------------------------------------------------------- */
+
+static int is_own_var(CXCursor decl)
+{
+	enum CXCursorKind k = kind(decl);
+
+	return k == CXCursor_ParmDecl ||
+	       (k == CXCursor_VarDecl && !clang_Cursor_hasVarDeclExternalStorage(decl));
+}
+
+/* Is the kernel variable @decl one of our symbols?  Returns its id or -1. */
+static int kernel_var(struct emitter *e, CXCursor decl)
+{
+	char *name;
+	int id;
+
+	if (kind(decl) != CXCursor_VarDecl || is_own_var(decl))
+		return -1;
+	name = cxs_take(clang_getCursorSpelling(decl));
+	id = rw_sym_find(e->rw, name);
+	free(name);
+	return id;
+}
+
+static int is_arrow(CXCursor member, CXCursor *base)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(member, &n);
+	int arrow = 0;
+
+	*base = clang_getNullCursor();
+	if (n) {
+		*base = kids[n - 1];
+		arrow = canon_type(*base).kind == CXType_Pointer;
+	}
+	free(kids);
+	return arrow;
+}
+
+static int is_anon_member(CXCursor member)
+{
+	CXCursor f = clang_getCursorReferenced(member);
+	char *name = cxs_take(clang_getCursorSpelling(f));
+	int anon = kind(f) == CXCursor_FieldDecl &&
+		   (clang_Cursor_isAnonymousRecordDecl(clang_getTypeDeclaration(clang_getCursorType(f))) ||
+		    !name[0]);
+
+	free(name);
+	return anon;
+}
+
+/* Member access with anonymous struct/union members folded away, as C
+ * spells it: returns the base to print and whether the access is `->`. */
+static int member_base(CXCursor member, CXCursor *base)
+{
+	int arrow = is_arrow(member, base);
+
+	for (;;) {
+		CXCursor b = rw_strip(*base), bb;
+		int inner_arrow;
+
+		if (kind(b) != CXCursor_MemberRefExpr || !is_anon_member(b))
+			return arrow;
+		inner_arrow = is_arrow(b, &bb);
+		*base = bb;
+		arrow = inner_arrow;
+	}
+}
+
+static int is_array_typed(CXCursor c)
+{
+	enum CXTypeKind k = canon_type(c).kind;
+
+	return k == CXType_ConstantArray || k == CXType_IncompleteArray;
+}
+
+/* Could the storage of lvalue @c be outside the program (kernel memory)? */
+static int through_ptr(struct emitter *e, CXCursor c)
+{
+	CXCursor base;
+	unsigned n;
+	CXCursor *kids;
+	int r = 0;
+
+	switch (kind(c)) {
+	case CXCursor_ParenExpr:
+		kids = rw_children(c, &n);
+		r = n ? through_ptr(e, kids[0]) : 0;
+		free(kids);
+		return r;
+	case CXCursor_DeclRefExpr:
+		return kernel_var(e, clang_getCursorReferenced(c)) >= 0;
+	case CXCursor_MemberRefExpr:
+		if (member_base(c, &base))
+			return 1;
+		return through_ptr(e, rw_strip(base));
+	case CXCursor_ArraySubscriptExpr:
+		/* p[i] (and i[p]) load through a pointer; a[i] is where a is */
+		kids = rw_children(c, &n);
+		r = is_array_typed(rw_strip(kids[0])) ? through_ptr(e, rw_strip(kids[0])) : 1;
+		free(kids);
+		return r;
+	case CXCursor_UnaryOperator:
+		return clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_Deref;
+	default:
+		return 0;
+	}
+}
+
+/* Print @c wrapped in parentheses unless it is a primary/postfix form. */
+static void emit_operand(struct emitter *e, CXCursor c)
+{
+	switch (kind(rw_strip(c))) {
+	case CXCursor_DeclRefExpr:
+	case CXCursor_ParenExpr:
+	case CXCursor_MemberRefExpr:
+	case CXCursor_ArraySubscriptExpr:
+	case CXCursor_CallExpr:
+	case CXCursor_IntegerLiteral:
+	case CXCursor_StringLiteral:
+		emit_expr(e, c);
+		break;
+	default:
+		put(e, "(");
+		emit_expr(e, c);
+		put(e, ")");
+	}
+}
+
+/* The kernel variable @id as a pointer: ((T (*))dusk_ksym(ID)). */
+static void put_ksym_ptr(struct emitter *e, CXType t, int id)
+{
+	put(e, "((");
+	put_type(e, t, "(*)");
+	sb_printf(e->out, ")dusk_ksym(%d))", id);
+}
+
+/* A static initializer cannot hold a kernel address: print a null
+ * pointer and have the generated init assign the real one first. */
+static void put_reloc(struct emitter *e, CXType t, int sym)
+{
+	struct rw_reloc *r = VEC_PUSH(e->rw->relocs, e->rw->nrelocs, e->rw->caprelocs);
+
+	r->lvalue = xstrdup(sb_str(&e->path));
+	r->cast = emit_decl_of(e, t, "", 0);
+	r->sym = sym;
+	put(e, "0 /* kernel address: set before init */");
+}
+
+/* The plain lvalue: no access made here, only address arithmetic. */
+static void emit_plain(struct emitter *e, CXCursor c)
+{
+	CXCursor base, *kids;
+	unsigned n;
+	int id;
+
+	switch (kind(c)) {
+	case CXCursor_ParenExpr:
+		kids = rw_children(c, &n);
+		emit_plain(e, kids[0]);
+		free(kids);
+		return;
+	case CXCursor_DeclRefExpr:
+		id = kernel_var(e, clang_getCursorReferenced(c));
+		if (id >= 0) {
+			put(e, "(*");
+			put_ksym_ptr(e, clang_getCursorType(clang_getCursorReferenced(c)), id);
+			put(e, ")");
+			return;
+		}
+		emit_expr(e, c);
+		return;
+	case CXCursor_MemberRefExpr: {
+		char *f = cxs_take(clang_getCursorSpelling(clang_getCursorReferenced(c)));
+		int arrow = member_base(c, &base);
+
+		if (arrow) {
+			need_pointee(e, clang_getCursorType(base));
+			emit_operand(e, base);
+			sb_printf(e->out, "->%s", f);
+		} else {
+			tg_need_complete(e->rw->tg, clang_getCursorType(base));
+			if (through_ptr(e, rw_strip(base)))
+				emit_plain(e, rw_strip(base));
+			else
+				emit_operand(e, base);
+			sb_printf(e->out, ".%s", f);
+		}
+		free(f);
+		return;
+	}
+	case CXCursor_ArraySubscriptExpr: {
+		CXCursor b;
+
+		kids = rw_children(c, &n);
+		b = rw_strip(kids[0]);
+		if (is_array_typed(b) && through_ptr(e, b)) {
+			emit_plain(e, b);
+		} else {
+			need_pointee(e, clang_getCursorType(kids[0]));
+			emit_operand(e, kids[0]);
+		}
+		put(e, "[");
+		emit_expr(e, kids[1]);
+		put(e, "]");
+		free(kids);
+		return;
+	}
+	case CXCursor_UnaryOperator:
+		kids = rw_children(c, &n);
+		need_pointee(e, clang_getCursorType(kids[0]));
+		put(e, "(*");
+		emit_operand(e, kids[0]);
+		put(e, ")");
+		free(kids);
+		return;
+	default:
+		emit_expr(e, c);
+	}
+}
+
+static int is_bitfield_member(CXCursor c)
+{
+	CXCursor f = clang_getCursorReferenced(c);
+
+	return kind(c) == CXCursor_MemberRefExpr && kind(f) == CXCursor_FieldDecl &&
+	       clang_Cursor_isBitField(f);
+}
+
+static int is_array_or_fn(CXCursor c)
+{
+	enum CXTypeKind k = canon_type(c).kind;
+
+	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
+	       k == CXType_FunctionProto || k == CXType_FunctionNoProto;
+}
+
+/* An access to lvalue @c that is reached through a pointer. */
+static void emit_access(struct emitter *e, CXCursor c)
+{
+	if (e->static_init) {
+		rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+			"static initializer reads kernel memory");
+		return;
+	}
+	if (is_array_or_fn(c)) {
+		emit_plain(e, c);
+		return;
+	}
+	if (is_bitfield_member(c)) {
+		/* check the containing object */
+		CXCursor base;
+		char *f = cxs_take(clang_getCursorSpelling(clang_getCursorReferenced(c)));
+
+		if (member_base(c, &base)) {
+			need_pointee(e, clang_getCursorType(base));
+			put(e, "DUSK_DEREF(");
+			emit_expr(e, base);
+			sb_printf(e->out, ")->%s", f);
+		} else {
+			put(e, "DUSK_DEREF(&");
+			emit_plain(e, rw_strip(base));
+			sb_printf(e->out, ")->%s", f);
+		}
+		free(f);
+		return;
+	}
+	tg_need_complete(e->rw->tg, clang_getCursorType(c));
+	if (kind(c) == CXCursor_DeclRefExpr) {
+		/* a kernel variable */
+		CXCursor ref = clang_getCursorReferenced(c);
+
+		put(e, "(*DUSK_DEREF(");
+		put_ksym_ptr(e, clang_getCursorType(ref), kernel_var(e, ref));
+		put(e, "))");
+		return;
+	}
+	if (kind(c) == CXCursor_UnaryOperator) {
+		/* *p */
+		unsigned n;
+		CXCursor *kids = rw_children(c, &n);
+
+		need_pointee(e, clang_getCursorType(kids[0]));
+		put(e, "(*DUSK_DEREF(");
+		emit_expr(e, kids[0]);
+		put(e, "))");
+		free(kids);
+		return;
+	}
+	put(e, "(*DUSK_DEREF(&");
+	emit_plain(e, c);
+	put(e, "))");
+}
+
+/* &lvalue, with plain address arithmetic. */
+static void emit_addr(struct emitter *e, CXCursor c)
+{
+	CXCursor s = c, *kids;
+	unsigned n;
+
+	while (kind(s) == CXCursor_ParenExpr) {
+		kids = rw_children(s, &n);
+		s = kids[0];
+		free(kids);
+	}
+	if (kind(s) == CXCursor_DeclRefExpr) {
+		CXCursor ref = clang_getCursorReferenced(s);
+		int id = kernel_var(e, ref);
+
+		if (id >= 0) {
+			if (e->static_init)
+				put_reloc(e, clang_getCursorType(c), id), (void)0;
+			else
+				put_ksym_ptr(e, clang_getCursorType(ref), id);
+			return;
+		}
+	}
+	if (kind(s) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref) {
+		kids = rw_children(s, &n);
+		emit_expr(e, kids[0]);	/* &*p == p */
+		free(kids);
+		return;
+	}
+	put(e, "&");
+	if (through_ptr(e, s))
+		emit_plain(e, s);
+	else
+		emit_operand(e, c);
+}
+
+/* ---- references ------------------------------------------------------- */
+
+static void emit_declref(struct emitter *e, CXCursor c)
+{
+	CXCursor ref = clang_getCursorReferenced(c);
+	char *name = cxs_take(clang_getCursorSpelling(ref));
+	int id;
+
+	switch (kind(ref)) {
+	case CXCursor_EnumConstantDecl: {
+		long long v = clang_getEnumConstantDeclValue(ref);
+
+		if (v == -2147483648LL)
+			sb_printf(e->out, "(-2147483647 - 1) /* %s */", name);
+		else
+			sb_printf(e->out, v < 0 ? "(%lld) /* %s */" : "%lld /* %s */", v, name);
+		break;
+	}
+	case CXCursor_FunctionDecl:
+		if (rw_fn_find(e->rw, name) >= 0 || !strncmp(name, "__builtin_", 10)) {
+			put(e, name);
+		} else if ((id = rw_sym_find(e->rw, name)) >= 0) {
+			if (e->static_init) {
+				CXType pt = clang_getCursorType(c);
+
+				put_reloc(e, pt, id);
+			} else {
+				put_ksym_ptr(e, clang_getCursorType(ref), id);
+			}
+		} else {
+			unsupported(e, c, name);
+		}
+		break;
+	case CXCursor_VarDecl:
+		if (kernel_var(e, ref) >= 0)
+			emit_access(e, c);
+		else
+			put(e, name);
+		break;
+	default:
+		put(e, name);
+	}
+	free(name);
+}
+
+static void emit_member(struct emitter *e, CXCursor c)
+{
+	CXCursor base;
+	char *f;
+
+	if (through_ptr(e, c)) {
+		emit_access(e, c);
+		return;
+	}
+	member_base(c, &base);
+	tg_need_complete(e->rw->tg, clang_getCursorType(base));
+	f = cxs_take(clang_getCursorSpelling(clang_getCursorReferenced(c)));
+	emit_operand(e, base);
+	sb_printf(e->out, ".%s", f);
+	free(f);
+}
+
+static void emit_subscript(struct emitter *e, CXCursor c)
+{
+	CXCursor *kids;
+	unsigned n;
+
+	if (through_ptr(e, c)) {
+		emit_access(e, c);
+		return;
+	}
+	kids = rw_children(c, &n);
+	emit_operand(e, kids[0]);
+	put(e, "[");
+	emit_expr(e, kids[1]);
+	put(e, "]");
+	free(kids);
+}
+
+/* ---- operators -------------------------------------------------------- */
+
+static void emit_unary(struct emitter *e, CXCursor c)
+{
+	enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+	char *sp;
+
+	switch (op) {
+	case CXUnaryOperator_AddrOf:
+		emit_addr(e, kids[0]);
+		break;
+	case CXUnaryOperator_Deref:
+		if (e->static_init || is_array_or_fn(c)) {
+			put(e, "*");
+			emit_operand(e, kids[0]);
+		} else {
+			emit_access(e, c);
+		}
+		break;
+	case CXUnaryOperator_PostInc:
+	case CXUnaryOperator_PostDec:
+		need_pointee(e, clang_getCursorType(kids[0]));
+		emit_operand(e, kids[0]);
+		put(e, op == CXUnaryOperator_PostInc ? "++" : "--");
+		break;
+	case CXUnaryOperator_Extension:
+		put(e, "__extension__ ");
+		emit_expr(e, kids[0]);
+		break;
+	default:
+		if (op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PreDec)
+			need_pointee(e, clang_getCursorType(kids[0]));
+		sp = cxs_take(clang_getUnaryOperatorKindSpelling(op));
+		put(e, sp);
+		free(sp);
+		emit_expr(e, kids[0]);
+	}
+	free(kids);
+}
+
+static void emit_binary(struct emitter *e, CXCursor c)
+{
+	enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+	char *sp = cxs_take(clang_getBinaryOperatorKindSpelling(op));
+
+	if (op == CXBinaryOperator_Add || op == CXBinaryOperator_Sub ||
+	    op == CXBinaryOperator_AddAssign || op == CXBinaryOperator_SubAssign) {
+		need_pointee(e, clang_getCursorType(kids[0]));
+		need_pointee(e, clang_getCursorType(kids[1]));
+	}
+	emit_expr(e, kids[0]);
+	sb_printf(e->out, op == CXBinaryOperator_Comma ? "%s " : " %s ", sp);
+	emit_expr(e, kids[1]);
+	free(sp);
+	free(kids);
+}
+
+/* ---- calls ------------------------------------------------------------ */
+
+/* Size of the object an argument points into, when the rewriter can see
+ * it: `&local`, `&global`, or a named array of ours.  "0" otherwise. */
+static void put_arg_len(struct emitter *e, CXCursor arg)
+{
+	CXCursor s = rw_strip(arg), *kids;
+	unsigned n;
+
+	if (kind(s) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
+		kids = rw_children(s, &n);
+		s = rw_strip(kids[0]);
+		free(kids);
+	} else if (!is_array_or_fn(s)) {
+		put(e, "0");
+		return;
+	}
+	if (kind(s) == CXCursor_DeclRefExpr &&
+	    kind(clang_getCursorReferenced(s)) == CXCursor_VarDecl &&
+	    kernel_var(e, clang_getCursorReferenced(s)) < 0 ) {
+		char *name = cxs_take(clang_getCursorSpelling(s));
+
+		sb_printf(e->out, "sizeof(%s)", name);
+		free(name);
+		return;
+	}
+	put(e, "0");
+}
+
+static void emit_args(struct emitter *e, CXCursor call, int with_len,
+		      const struct rw_stub *st, int first)
+{
+	int i, n = clang_Cursor_getNumArguments(call);
+
+	for (i = 0; i < n; i++) {
+		CXCursor a = clang_Cursor_getArgument(call, i);
+
+		if (i || first)
+			put(e, ", ");
+		emit_expr(e, a);
+		if (with_len && st && i < st->nargs &&
+		    clang_getCanonicalType(st->args[i]).kind == CXType_Pointer) {
+			put(e, ", ");
+			put_arg_len(e, a);
+		}
+	}
+}
+
+static void emit_call(struct emitter *e, CXCursor c)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+	CXCursor callee = rw_strip(kids[0]);
+	CXCursor ref = clang_getCursorReferenced(callee);
+	int s;
+
+	if (e->static_init) {
+		unsupported(e, c, "a function call in a static initializer");
+		free(kids);
+		return;
+	}
+	if (kind(callee) == CXCursor_DeclRefExpr && kind(ref) == CXCursor_FunctionDecl) {
+		char *name = cxs_take(clang_getCursorSpelling(ref));
+		const struct kprim *kp = kprim_find(name);
+		unsigned flags;
+
+		if (kapi_drop_call(name)) {
+			put(e, "((void)0)");
+		} else if (kp) {
+			sb_printf(e->out, "%s(", kp->user);
+			emit_args(e, c, 0, NULL, 0);
+			put(e, ")");
+		} else if (!kapi_force_stub(name, &flags) &&
+			   (rw_fn_find(e->rw, name) >= 0 || !strncmp(name, "__builtin_", 10))) {
+			sb_printf(e->out, "%s(", name);
+			emit_args(e, c, 0, NULL, 0);
+			put(e, ")");
+		} else {
+			s = rw_stub_for_call(e->rw, c);
+			sb_printf(e->out, "%s(", e->rw->stubs[s].wrapper);
+			emit_args(e, c, 1, &e->rw->stubs[s], 0);
+			put(e, ")");
+		}
+		free(name);
+	} else {
+		s = rw_stub_for_call(e->rw, c);
+		sb_printf(e->out, "%s(", e->rw->stubs[s].wrapper);
+		emit_expr(e, kids[0]);
+		emit_args(e, c, 1, &e->rw->stubs[s], 1);
+		put(e, ")");
+	}
+	free(kids);
+}
+
+/* ---- aggregates ------------------------------------------------------- */
+
+struct field_list {
+	char **names;
+	size_t n, cap;
+};
+
+static enum CXVisitorResult field_visit(CXCursor f, CXClientData d)
+{
+	struct field_list *fl = d;
+
+	*VEC_PUSH(fl->names, fl->n, fl->cap) = cxs_take(clang_getCursorSpelling(f));
+	return CXVisit_Continue;
+}
+
+/* Print `{ ... }` keeping designators; in a static initializer, track the
+ * lvalue path of each element so kernel addresses can be relocated. */
+static void emit_init_list(struct emitter *e, CXCursor c)
+{
+	unsigned n, i, m;
+	CXCursor *kids = rw_children(c, &n);
+	CXType t = canon_type(c);
+	struct field_list fl = { 0 };
+	size_t pos = 0, save = e->path.len;
+	int is_record = t.kind == CXType_Record;
+
+	if (is_record)
+		clang_Type_visitFields(t, field_visit, &fl);
+	put(e, "{ ");
+	for (i = 0; i < n; i++) {
+		CXCursor v = kids[i], *dk;
+
+		if (i)
+			put(e, ", ");
+		e->path.len = save;
+		if (e->path.s)
+			e->path.s[save] = 0;
+		/* A designated initializer: designators, then the value. */
+		if (kind(v) == CXCursor_UnexposedExpr) {
+			dk = rw_children(v, &m);
+			if (m >= 2 && kind(dk[0]) == CXCursor_MemberRef) {
+				unsigned j;
+
+				for (j = 0; j + 1 < m && kind(dk[j]) == CXCursor_MemberRef; j++) {
+					char *f = cxs_take(clang_getCursorSpelling(dk[j]));
+					size_t k;
+
+					sb_printf(e->out, ".%s", f);
+					sb_printf(&e->path, ".%s", f);
+					for (k = 0; j == 0 && k < fl.n; k++)
+						if (!strcmp(fl.names[k], f))
+							pos = k;
+					free(f);
+				}
+				put(e, " = ");
+				v = dk[m - 1];
+				pos++;
+				free(dk);
+				goto value;
+			}
+			free(dk);
+		}
+		if (is_record && pos < fl.n)
+			sb_printf(&e->path, ".%s", fl.names[pos]);
+		else if (!is_record)
+			sb_printf(&e->path, "[%zu]", pos);
+		pos++;
+value:
+		if (kind(v) == CXCursor_InitListExpr)
+			emit_init_list(e, v);
+		else
+			emit_expr(e, v);
+	}
+	put(e, " }");
+	e->path.len = save;
+	if (e->path.s)
+		e->path.s[save] = 0;
+	for (i = 0; i < fl.n; i++)
+		free(fl.names[i]);
+	free(fl.names);
+	free(kids);
+}
+
+/* ---- the dispatcher --------------------------------------------------- */
+
+static void emit_unexposed(struct emitter *e, CXCursor c)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+
+	if (n == 1 && clang_isExpression(kind(kids[0]))) {
+		/* an implicit conversion: C performs it again */
+		emit_expr(e, kids[0]);
+	} else if (n == 3 && clang_isExpression(kind(kids[0]))) {
+		/* __builtin_choose_expr(const, a, b) */
+		CXEvalResult r = clang_Cursor_Evaluate(kids[0]);
+
+		if (r && clang_EvalResult_getKind(r) == CXEval_Int)
+			emit_expr(e, clang_EvalResult_getAsLongLong(r) ? kids[1] : kids[2]);
+		else
+			unsupported(e, c, "this expression");
+		if (r)
+			clang_EvalResult_dispose(r);
+	} else if (n == 0 && put_int_value(e, c, clang_getCursorType(c))) {
+		/* a constant the AST does not expose */
+	} else if (n == 0) {
+		put(e, "{ 0 }");	/* implicit value initialization */
+	} else {
+		unsupported(e, c, "this expression");
+	}
+	free(kids);
+}
+
+void emit_expr(struct emitter *e, CXCursor c)
+{
+	unsigned n;
+	CXCursor *kids;
+
+	switch (kind(c)) {
+	case CXCursor_UnexposedExpr:
+		emit_unexposed(e, c);
+		return;
+	case CXCursor_DeclRefExpr:
+		emit_declref(e, c);
+		return;
+	case CXCursor_MemberRefExpr:
+		emit_member(e, c);
+		return;
+	case CXCursor_ArraySubscriptExpr:
+		emit_subscript(e, c);
+		return;
+	case CXCursor_IntegerLiteral:
+		if (!put_int_value(e, c, clang_getCursorType(c)))
+			unsupported(e, c, "this literal");
+		return;
+	case CXCursor_CharacterLiteral:
+		emit_char_literal(e, c);
+		return;
+	case CXCursor_FloatingLiteral:
+		emit_float_literal(e, c);
+		return;
+	case CXCursor_StringLiteral:
+		emit_string_literal(e, c);
+		return;
+	case CXCursor_UnaryExpr:	/* sizeof, alignof, offsetof */
+		if (!put_int_value(e, c, clang_getCursorType(c)))
+			unsupported(e, c, "a sizeof of variable size");
+		return;
+	case CXCursor_ParenExpr:
+		kids = rw_children(c, &n);
+		put(e, "(");
+		emit_expr(e, kids[0]);
+		put(e, ")");
+		free(kids);
+		return;
+	case CXCursor_UnaryOperator:
+		emit_unary(e, c);
+		return;
+	case CXCursor_BinaryOperator:
+	case CXCursor_CompoundAssignOperator:
+		emit_binary(e, c);
+		return;
+	case CXCursor_ConditionalOperator:
+		kids = rw_children(c, &n);
+		emit_expr(e, kids[0]);
+		put(e, " ? ");
+		emit_expr(e, kids[1]);
+		put(e, " : ");
+		emit_expr(e, kids[2]);
+		free(kids);
+		return;
+	case CXCursor_CallExpr:
+		emit_call(e, c);
+		return;
+	case CXCursor_CStyleCastExpr:
+		kids = rw_children(c, &n);
+		put(e, "(");
+		put_type(e, clang_getCursorType(c), "");
+		put(e, ")");
+		emit_operand(e, kids[n - 1]);
+		free(kids);
+		return;
+	case CXCursor_CompoundLiteralExpr:
+		kids = rw_children(c, &n);
+		put(e, "(");
+		put_type(e, clang_getCursorType(c), "");
+		put(e, ")");
+		emit_init_list(e, kids[n - 1]);
+		free(kids);
+		return;
+	case CXCursor_InitListExpr:
+		emit_init_list(e, c);
+		return;
+	case CXCursor_StmtExpr:
+		kids = rw_children(c, &n);
+		put(e, "(");
+		emit_stmt(e, kids[0]);
+		if (e->out->len && e->out->s[e->out->len - 1] == '\n')
+			e->out->s[--e->out->len] = 0;
+		put(e, ")");
+		free(kids);
+		return;
+	case CXCursor_AddrLabelExpr:
+		unsupported(e, c, "the address of a label");
+		return;
+	case CXCursor_GenericSelectionExpr:
+		if (!put_int_value(e, c, clang_getCursorType(c)))
+			unsupported(e, c, "_Generic");
+		return;
+	default: {
+		char *k = cxs_take(clang_getCursorKindSpelling(kind(c)));
+		char *what = xasprintf("expression kind %s", k);
+
+		unsupported(e, c, what);
+		free(what);
+		free(k);
+	}
+	}
+}

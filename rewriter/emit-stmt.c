@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The statement printer: kept functions and module globals, with `#line`
+ * directives so that gdb's `break mymod.c:LINE` and every diagnostic of the
+ * user build point into the module's own source.  Code that comes from a
+ * macro is attributed to the line where the macro was used.
+ *
+ * libclang omits absent children (a `for (;;)` has only its body), so the
+ * few statements with optional parts are told apart by position here.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+#include "typegen.h"
+
+static void put(struct emitter *e, const char *s)
+{
+	sb_puts(e->out, s);
+}
+
+static void indent(struct emitter *e)
+{
+	int i;
+
+	for (i = 0; i < e->indent; i++)
+		sb_putc(e->out, '\t');
+}
+
+static enum CXCursorKind kind(CXCursor c)
+{
+	return clang_getCursorKind(c);
+}
+
+void emit_line(struct emitter *e, CXCursor c)
+{
+	CXFile f;
+	unsigned line;
+	char *name;
+
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, NULL, NULL);
+	if (!f || (e->last_file && clang_File_isEqual(f, e->last_file) && line == e->last_line))
+		return;
+	if (e->out->len && e->out->s[e->out->len - 1] != '\n')
+		sb_putc(e->out, '\n');
+	name = clang_File_isEqual(f, e->rw->mainfile) ? xstrdup(e->rw->src) :
+		cxs_take(clang_getFileName(f));
+	sb_printf(e->out, "#line %u \"%s\"\n", line, name);
+	free(name);
+	e->last_file = f;
+	e->last_line = line;
+}
+
+/* Inline assembly that is safe and meaningful in a user program. */
+static int asm_is_harmless(struct rw *rw, CXCursor c)
+{
+	static const char *const ok[] = {
+		"\"\"",			/* barrier(): a compiler barrier */
+		"\"rep; nop\"",		/* cpu_relax() */
+		"\"mfence\"", "\"lfence\"", "\"sfence\"",
+	};
+	CXToken *toks;
+	unsigned n, i, j;
+	int harmless = 0;
+
+	clang_tokenize(rw->tu, clang_getCursorExtent(c), &toks, &n);
+	for (i = 0; i < n && !harmless; i++) {
+		char *t = cxs_take(clang_getTokenSpelling(rw->tu, toks[i]));
+
+		if (i == 0 && !strcmp(t, "barrier"))
+			harmless = 1;
+		for (j = 0; j < sizeof(ok) / sizeof(ok[0]); j++)
+			if (clang_getTokenKind(toks[i]) == CXToken_Literal && !strcmp(t, ok[j]))
+				harmless = 1;
+		free(t);
+	}
+	clang_disposeTokens(rw->tu, toks, n);
+	return harmless;
+}
+
+static void emit_var(struct emitter *e, CXCursor v)
+{
+	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
+	char *name = cxs_take(clang_getCursorSpelling(v));
+	char *decl = emit_decl_of(e, clang_getCursorType(v), name, 1);
+	int was_static = e->static_init;
+
+	indent(e);
+	if (clang_getCursorLinkage(v) == CXLinkage_Internal ||
+	    (clang_Cursor_hasVarDeclGlobalStorage(v) &&
+	     clang_Cursor_getStorageClass(v) == CX_SC_Static))
+		put(e, "static ");
+	put(e, decl);
+	if (!clang_Cursor_isNull(init)) {
+		put(e, " = ");
+		if (clang_Cursor_hasVarDeclGlobalStorage(v)) {
+			e->static_init = 1;
+			sb_free(&e->path);
+			sb_puts(&e->path, name);
+		}
+		emit_expr(e, init);
+		e->static_init = was_static;
+	}
+	put(e, ";\n");
+	free(decl);
+	free(name);
+}
+
+static void emit_decl_stmt(struct emitter *e, CXCursor c)
+{
+	unsigned n, i;
+	CXCursor *kids = rw_children(c, &n);
+
+	for (i = 0; i < n; i++) {
+		if (kind(kids[i]) == CXCursor_VarDecl) {
+			emit_var(e, kids[i]);
+		} else if (kind(kids[i]) == CXCursor_FunctionDecl) {
+			/* block-scope prototypes: all prototypes are global */
+		} else if (kind(kids[i]) == CXCursor_StructDecl ||
+			   kind(kids[i]) == CXCursor_UnionDecl ||
+			   kind(kids[i]) == CXCursor_EnumDecl ||
+			   kind(kids[i]) == CXCursor_TypedefDecl) {
+			tg_need_complete(e->rw->tg, clang_getCursorType(kids[i]));
+		} else {
+			rw_diag(e->rw, clang_getCursorLocation(kids[i]), RW_ERROR,
+				"unsupported declaration in a function");
+		}
+	}
+	free(kids);
+}
+
+/* A statement as the body of if/for/while: on its own lines. */
+static void emit_body(struct emitter *e, CXCursor s)
+{
+	if (kind(s) == CXCursor_CompoundStmt) {
+		put(e, " ");
+		emit_stmt(e, s);
+	} else {
+		put(e, "\n");
+		e->indent++;
+		emit_stmt(e, s);
+		e->indent--;
+	}
+}
+
+/* `for (init; cond; inc)`: which of the parts are present.  libclang visits
+ * only present children; a DeclStmt can only be the init; otherwise tell
+ * them apart by the `;` tokens of the header when the loop is written out
+ * in the module, or require all three (loop macros have all three). */
+static void emit_for(struct emitter *e, CXCursor c)
+{
+	unsigned n, i;
+	CXCursor *kids = rw_children(c, &n);
+	CXCursor part[3] = { clang_getNullCursor(), clang_getNullCursor(), clang_getNullCursor() };
+	unsigned np = n - 1;
+
+	if (np == 3) {
+		part[0] = kids[0], part[1] = kids[1], part[2] = kids[2];
+	} else if (np > 0) {
+		/* find the two semicolons of the header */
+		CXToken *toks;
+		unsigned nt, depth = 0, semi = 0, k;
+		unsigned off[2] = { 0, 0 };
+
+		clang_tokenize(e->rw->tu, clang_getCursorExtent(c), &toks, &nt);
+		for (k = 0; k < nt && semi < 2; k++) {
+			char *t = cxs_take(clang_getTokenSpelling(e->rw->tu, toks[k]));
+
+			if (!strcmp(t, "("))
+				depth++;
+			else if (!strcmp(t, ")"))
+				depth--;
+			else if (!strcmp(t, ";") && depth == 1)
+				clang_getExpansionLocation(clang_getTokenLocation(e->rw->tu, toks[k]),
+							   NULL, NULL, NULL, &off[semi++]);
+			free(t);
+		}
+		clang_disposeTokens(e->rw->tu, toks, nt);
+		if (semi < 2 || clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
+			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+				"cannot tell the parts of this for loop apart");
+		} else {
+			for (i = 0; i < np; i++) {
+				unsigned o;
+
+				clang_getExpansionLocation(clang_getCursorLocation(kids[i]),
+							   NULL, NULL, NULL, &o);
+				part[o < off[0] ? 0 : o < off[1] ? 1 : 2] = kids[i];
+			}
+		}
+	}
+	put(e, "for (");
+	if (!clang_Cursor_isNull(part[0])) {
+		if (kind(part[0]) == CXCursor_DeclStmt) {
+			struct sb *out = e->out, tmp = { 0 };
+			int ind = e->indent;
+
+			/* a declaration prints with its own `;` and newline */
+			e->out = &tmp;
+			e->indent = 0;
+			emit_decl_stmt(e, part[0]);
+			e->out = out;
+			e->indent = ind;
+			if (tmp.len && tmp.s[tmp.len - 1] == '\n')
+				tmp.s[--tmp.len] = 0;
+			put(e, sb_str(&tmp));
+			sb_free(&tmp);
+			put(e, " ");
+		} else {
+			emit_expr(e, part[0]);
+			put(e, "; ");
+		}
+	} else {
+		put(e, "; ");
+	}
+	if (!clang_Cursor_isNull(part[1]))
+		emit_expr(e, part[1]);
+	put(e, "; ");
+	if (!clang_Cursor_isNull(part[2]))
+		emit_expr(e, part[2]);
+	put(e, ")");
+	emit_body(e, kids[n - 1]);
+	free(kids);
+}
+
+void emit_stmt(struct emitter *e, CXCursor c)
+{
+	unsigned n, i;
+	CXCursor *kids;
+	char *s;
+
+	kids = rw_children(c, &n);
+	switch (kind(c)) {
+	case CXCursor_CompoundStmt:
+		put(e, "{\n");
+		e->indent++;
+		for (i = 0; i < n; i++) {
+			emit_line(e, kids[i]);
+			emit_stmt(e, kids[i]);
+		}
+		e->indent--;
+		indent(e);
+		put(e, "}\n");
+		break;
+	case CXCursor_DeclStmt:
+		emit_decl_stmt(e, c);
+		break;
+	case CXCursor_IfStmt:
+		indent(e);
+		put(e, "if (");
+		emit_expr(e, kids[0]);
+		put(e, ")");
+		emit_body(e, kids[1]);
+		if (n > 2) {
+			indent(e);
+			put(e, "else");
+			if (kind(kids[2]) == CXCursor_IfStmt) {
+				put(e, " ");
+				e->indent++;
+				emit_body(e, kids[2]);
+				e->indent--;
+			} else {
+				emit_body(e, kids[2]);
+			}
+		}
+		break;
+	case CXCursor_WhileStmt:
+		indent(e);
+		put(e, "while (");
+		emit_expr(e, kids[0]);
+		put(e, ")");
+		emit_body(e, kids[1]);
+		break;
+	case CXCursor_DoStmt:
+		indent(e);
+		put(e, "do");
+		emit_body(e, kids[0]);
+		indent(e);
+		put(e, "while (");
+		emit_expr(e, kids[1]);
+		put(e, ");\n");
+		break;
+	case CXCursor_ForStmt:
+		indent(e);
+		emit_for(e, c);
+		break;
+	case CXCursor_SwitchStmt:
+		indent(e);
+		put(e, "switch (");
+		emit_expr(e, kids[0]);
+		put(e, ")");
+		emit_body(e, kids[1]);
+		break;
+	case CXCursor_CaseStmt:
+		indent(e);
+		put(e, "case ");
+		emit_expr(e, kids[0]);
+		if (n == 3) {
+			put(e, " ... ");
+			emit_expr(e, kids[1]);
+		}
+		put(e, ":\n");
+		emit_stmt(e, kids[n - 1]);
+		break;
+	case CXCursor_DefaultStmt:
+		indent(e);
+		put(e, "default:\n");
+		emit_stmt(e, kids[0]);
+		break;
+	case CXCursor_BreakStmt:
+		indent(e);
+		put(e, "break;\n");
+		break;
+	case CXCursor_ContinueStmt:
+		indent(e);
+		put(e, "continue;\n");
+		break;
+	case CXCursor_NullStmt:
+		indent(e);
+		put(e, ";\n");
+		break;
+	case CXCursor_ReturnStmt:
+		indent(e);
+		put(e, "return");
+		if (n) {
+			put(e, " ");
+			emit_expr(e, kids[0]);
+		}
+		put(e, ";\n");
+		break;
+	case CXCursor_GotoStmt:
+		s = cxs_take(clang_getCursorSpelling(kids[0]));
+		indent(e);
+		sb_printf(e->out, "goto %s;\n", s);
+		free(s);
+		break;
+	case CXCursor_LabelStmt:
+		s = cxs_take(clang_getCursorSpelling(c));
+		sb_printf(e->out, "%s:\n", s);
+		free(s);
+		emit_stmt(e, kids[n - 1]);
+		break;
+	case CXCursor_GCCAsmStmt:
+		if (asm_is_harmless(e->rw, c)) {
+			indent(e);
+			put(e, "__asm__ __volatile__(\"\" ::: \"memory\");\n");
+		} else {
+			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+				"inline assembly cannot run at user level (not in dusk-rewrite's table of kernel primitives)");
+			rw_diag_macro_note(e->rw, clang_getCursorLocation(c));
+		}
+		break;
+	default:
+		if (clang_isExpression(kind(c))) {
+			indent(e);
+			emit_expr(e, c);
+			put(e, ";\n");
+		} else {
+			char *k = cxs_take(clang_getCursorKindSpelling(kind(c)));
+
+			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+				"unsupported statement (%s)", k);
+			free(k);
+		}
+	}
+	free(kids);
+}
+
+char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name)
+{
+	struct emitter e = { .rw = rw };
+	CXType t = clang_getCursorType(fn);
+	struct sb b = { 0 };
+	int i, n = clang_Cursor_getNumArguments(fn);
+	char *ret;
+
+	e.out = &b;
+	/* parameter names as the module spells them */
+	for (i = 0; i < n; i++) {
+		CXCursor p = clang_Cursor_getArgument(fn, i);
+		char *pn = cxs_take(clang_getCursorSpelling(p));
+		char *d = emit_decl_of(&e, clang_getCursorType(p), pn[0] ? pn : "", 0);
+
+		sb_printf(&b, "%s%s", i ? ", " : "", d);
+		free(d);
+		free(pn);
+	}
+	if (clang_isFunctionTypeVariadic(t))
+		sb_puts(&b, n ? ", ..." : "...");
+	else if (!n)
+		sb_puts(&b, "void");
+	{
+		char *head = xasprintf("%s(%s)", name, sb_str(&b));
+
+		ret = emit_decl_of(&e, clang_getResultType(t), head, 0);
+		free(head);
+	}
+	sb_free(&b);
+	return ret;
+}
+
+void emit_function(struct emitter *e, const struct rw_fn *fn)
+{
+	unsigned n, i;
+	CXCursor *kids = rw_children(fn->cur, &n);
+	char *proto = emit_fn_prototype(e->rw, fn->cur, fn->name);
+
+	e->fn_name = fn->name;
+	e->last_file = NULL;
+	emit_line(e, fn->cur);
+	sb_printf(e->out, "static %s\n", proto);
+	free(proto);
+	for (i = 0; i < n; i++) {
+		if (kind(kids[i]) != CXCursor_CompoundStmt)
+			continue;
+		/* the body, with the frame first */
+		put(e, "{\n");
+		put(e, "\tDUSK_FRAME;\n");
+		e->indent = 1;
+		{
+			unsigned m, j;
+			CXCursor *st = rw_children(kids[i], &m);
+
+			for (j = 0; j < m; j++) {
+				emit_line(e, st[j]);
+				emit_stmt(e, st[j]);
+			}
+			free(st);
+		}
+		e->indent = 0;
+		put(e, "}\n\n");
+	}
+	free(kids);
+	e->fn_name = NULL;
+}
+
+void emit_global(struct emitter *e, const struct rw_global *g)
+{
+	e->last_file = NULL;
+	emit_line(e, g->cur);
+	e->indent = 0;
+	emit_var(e, g->cur);
+}

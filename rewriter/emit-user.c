@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The user build: mymod.dusk.c (kept code, kernel-call wrappers, proxy
+ * trampolines, the struct dusk_module descriptor and main()), mymod.decls.h
+ * (the kernel declarations that code needs, from typegen) and mymod.types.c
+ * (the layout table, from typegen).
+ *
+ * Order matters: printing the code tells typegen which types are needed, so
+ * the declarations and the table are written last.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+#include "typegen.h"
+#include <dusk/typeinfo.h>
+
+#define PROXY_BLOCKING 1	/* enum dusk_proxy_kind */
+
+static int is_pointer(CXType t)
+{
+	return clang_getCanonicalType(t).kind == CXType_Pointer;
+}
+
+static int is_fn_pointer(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+
+	if (c.kind != CXType_Pointer)
+		return 0;
+	c = clang_getCanonicalType(clang_getPointeeType(c));
+	return c.kind == CXType_FunctionProto || c.kind == CXType_FunctionNoProto;
+}
+
+static int is_void(CXType t)
+{
+	return clang_getCanonicalType(t).kind == CXType_Void;
+}
+
+static int is_record(CXType t)
+{
+	return clang_getCanonicalType(t).kind == CXType_Record;
+}
+
+/* The module's own types (declared in its file) never go into the layout
+ * table: the kmod, compiled without the module's source, cannot assert
+ * them, and only module code interprets them. */
+static int32_t type_id(struct rw *rw, CXType t, int as_string)
+{
+	CXType c = clang_getCanonicalType(t);
+	CXCursor d = clang_getTypeDeclaration(c);
+	int32_t id;
+
+	if (c.kind == CXType_Void || c.kind == CXType_FunctionProto ||
+	    c.kind == CXType_FunctionNoProto)
+		return DUSK_TYPE_NONE;
+	if (!clang_Cursor_isNull(d) && clang_getCursorKind(d) != CXCursor_NoDeclFound &&
+	    rw_in_main_file(rw, d))
+		return DUSK_TYPE_NONE;
+	if (as_string && (c.kind == CXType_Char_S || c.kind == CXType_Char_U ||
+			  c.kind == CXType_SChar || c.kind == CXType_UChar))
+		return DUSK_TYPE_CSTRING;
+	id = tg_type_id(rw->tg, t, 0);
+	return id < 0 ? DUSK_TYPE_NONE : id;
+}
+
+static char *decl(struct rw *rw, CXType t, const char *name)
+{
+	tg_need_decl(rw->tg, t);
+	return tg_declarator(t, name);
+}
+
+/* How a u64 becomes a value of type @t: "(T)(uintptr_t)" or "(T)". */
+static void put_from_u64(struct rw *rw, struct sb *b, CXType t, const char *expr)
+{
+	char *d = decl(rw, t, "");
+
+	if (is_pointer(t))
+		sb_printf(b, "(%s)(uintptr_t)%s", d, expr);
+	else
+		sb_printf(b, "(%s)%s", d, expr);
+	free(d);
+}
+
+static void emit_wrapper(struct rw *rw, struct sb *b, int id)
+{
+	const struct rw_stub *st = &rw->stubs[id];
+	int indirect = !st->callee[0];
+	struct sb params = { 0 }, args = { 0 }, direct = { 0 };
+	char *ret = decl(rw, st->ret, "");
+	int i;
+
+	for (i = 0; i < st->nargs; i++) {
+		char *an = xasprintf("a%d", i);
+		char *d = decl(rw, st->args[i], an);
+
+		if (is_record(st->args[i])) {
+			rw_diag_plain(rw, RW_ERROR, "%s: passing a struct by value to the kernel is not supported",
+				      st->name);
+		}
+		sb_printf(&params, "%s%s", params.len ? ", " : "", d);
+		sb_printf(&direct, "%sa%d", i ? ", " : "", i);
+		if (is_pointer(st->args[i]) && !is_fn_pointer(st->args[i])) {
+			CXType pt = clang_getPointeeType(st->args[i]);
+
+			sb_printf(&params, ", size_t l%d", i);
+			int32_t tid = type_id(rw, pt, 1);
+
+			if (tid == DUSK_TYPE_NONE)
+				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, l%d),\n", i, i);
+			else if (tid == DUSK_TYPE_CSTRING)
+				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_CSTRING, l%d),\n", i, i);
+			else
+				sb_printf(&args, "\t\tdusk_commit(a%d, %d, l%d),\n", i, tid, i);
+		} else if (is_fn_pointer(st->args[i])) {
+			sb_printf(&args, "\t\tdusk_commit((const void *)(uintptr_t)a%d, DUSK_TYPE_NONE, 0),\n", i);
+		} else {
+			sb_printf(&args, "\t\t(uint64_t)a%d,\n", i);
+		}
+		free(d);
+		free(an);
+	}
+	sb_printf(b, "/* %s */\nstatic inline %s %s(", st->sig, ret, st->wrapper);
+	if (indirect) {
+		/* fp's type: a pointer to the called function type, rebuilt as
+		 * "ret (*fp)(args)" from the pieces we have */
+		sb_printf(b, "%s (*fp)(", ret);
+		for (i = 0; i < st->nargs; i++) {
+			char *d = decl(rw, st->args[i], "");
+
+			sb_printf(b, "%s%s", i ? ", " : "", d);
+			free(d);
+		}
+		sb_printf(b, "%s)%s", st->nargs ? "" : "void", st->nargs ? ", " : "");
+	}
+	sb_printf(b, "%s)\n{\n", params.len || indirect ? sb_str(&params) : "void");
+	if (indirect) {
+		sb_printf(b, "\tif ((uintptr_t)fp < dusk_kbase)\t/* our own function */\n"
+			  "\t\treturn fp(%s);\n", sb_str(&direct));
+	}
+	if (st->nargs + indirect) {
+		sb_printf(b, "\tuint64_t a[%d] = {\n", st->nargs + indirect);
+		if (indirect)
+			sb_puts(b, "\t\t(uint64_t)(uintptr_t)fp,\n");
+		sb_printf(b, "%s\t};\n", sb_str(&args));
+	}
+	if (is_void(st->ret)) {
+		sb_printf(b, "\tdusk_call(%d, %s, %d);\n", id, st->nargs + indirect ? "a" : "NULL",
+			  st->nargs + indirect);
+	} else {
+		char *call = xasprintf("dusk_call(%d, %s, %d)", id,
+				       st->nargs + indirect ? "a" : "NULL", st->nargs + indirect);
+
+		sb_puts(b, "\treturn ");
+		put_from_u64(rw, b, st->ret, call);
+		sb_puts(b, ";\n");
+		free(call);
+	}
+	sb_puts(b, "}\n\n");
+	free(ret);
+	sb_free(&params);
+	sb_free(&args);
+	sb_free(&direct);
+}
+
+static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *p)
+{
+	CXType t = clang_getCursorType(p->fn);
+	int i, n = clang_getNumArgTypes(t);
+	struct sb call = { 0 };
+
+	sb_printf(&call, "%s(", p->name);
+	for (i = 0; i < n; i++) {
+		char *ai = xasprintf("a[%d]", i);
+
+		if (i)
+			sb_puts(&call, ", ");
+		put_from_u64(rw, &call, clang_getArgType(t, i), ai);
+		free(ai);
+	}
+	sb_puts(&call, ")");
+	sb_printf(b, "static uint64_t dusk_tramp_%s(const uint64_t *a)\n{\n", p->name);
+	if (!n)
+		sb_puts(b, "\t(void)a;\n");
+	if (is_void(clang_getResultType(t)))
+		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", sb_str(&call));
+	else if (is_pointer(clang_getResultType(t)))
+		sb_printf(b, "\treturn (uint64_t)(uintptr_t)%s;\n}\n\n", sb_str(&call));
+	else
+		sb_printf(b, "\treturn (uint64_t)%s;\n}\n\n", sb_str(&call));
+	sb_free(&call);
+}
+
+static void put_cstr(struct sb *b, const char *s)
+{
+	if (!s) {
+		sb_puts(b, "NULL");
+		return;
+	}
+	sb_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_printf(b, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			sb_printf(b, "\\%03o", (unsigned char)*s);
+		else
+			sb_putc(b, *s);
+	}
+	sb_putc(b, '"');
+}
+
+static void emit_descriptor(struct rw *rw, struct sb *b)
+{
+	size_t i;
+	const char *m = rw->modname;
+
+	/* relocations, then the module's own init */
+	sb_printf(b, "static int dusk_init_%s(void)\n{\n", m);
+	for (i = 0; i < rw->nrelocs; i++)
+		sb_printf(b, "\t%s = (%s)dusk_ksym(%d);\n", rw->relocs[i].lvalue,
+			  rw->relocs[i].cast, rw->relocs[i].sym);
+	if (rw->init_fn)
+		sb_printf(b, "\treturn %s();\n}\n\n", rw->init_fn);
+	else
+		sb_puts(b, "\treturn 0;\n}\n\n");
+
+	if (rw->nparams) {
+		sb_printf(b, "static const struct dusk_param dusk_params_%s[] = {\n", m);
+		for (i = 0; i < rw->nparams; i++) {
+			const struct rw_param *p = &rw->params[i];
+
+			sb_puts(b, "\t{ ");
+			put_cstr(b, p->name);
+			sb_puts(b, ", ");
+			put_cstr(b, p->type);
+			if (p->is_array)
+				sb_printf(b, ", %s, sizeof(%s[0]), sizeof(%s) / sizeof(%s[0]), %s%s, 0%o, ",
+					  p->var, p->var, p->var, p->var, p->nump ? "&" : "",
+					  p->nump ? p->nump : "NULL", p->perm);
+			else
+				sb_printf(b, ", &%s, sizeof(%s), 0, NULL, 0%o, ", p->var, p->var, p->perm);
+			put_cstr(b, p->desc);
+			sb_puts(b, " },\n");
+		}
+		sb_puts(b, "};\n\n");
+	}
+	if (rw->nproxies) {
+		sb_printf(b, "static const struct dusk_proxy dusk_proxies_%s[] = {\n", m);
+		for (i = 0; i < rw->nproxies; i++) {
+			const struct rw_proxy *p = &rw->proxies[i];
+
+			sb_printf(b, "\t{ \"%s\", (const void *)%s, dusk_tramp_%s, %d, %d },\n",
+				  p->name, p->name, p->name,
+				  clang_getNumArgTypes(clang_getCursorType(p->fn)),
+				  p->kind == PROXY_BLOCKING);
+		}
+		sb_puts(b, "};\n\n");
+	}
+	if (rw->nsyms) {
+		sb_printf(b, "static const char *const dusk_syms_%s[] = {\n", m);
+		for (i = 0; i < rw->nsyms; i++)
+			sb_printf(b, "\t\"%s\",\n", rw->syms[i].name);
+		sb_puts(b, "};\n\n");
+	}
+	if (rw->nstubs) {
+		sb_printf(b, "static const char *const dusk_stubs_%s[] = {\n", m);
+		for (i = 0; i < rw->nstubs; i++)
+			sb_printf(b, "\t\"%s\",\n", rw->stubs[i].name);
+		sb_puts(b, "};\n\n");
+	}
+	if (rw->nglobals) {
+		sb_printf(b, "static const struct dusk_object dusk_objects_%s[] = {\n", m);
+		for (i = 0; i < rw->nglobals; i++) {
+			const struct rw_global *g = &rw->globals[i];
+
+			sb_printf(b, "\t{ \"%s\", &%s, sizeof(%s), %d },\n", g->name, g->name,
+				  g->name, type_id(rw, clang_getCursorType(g->cur), 0));
+		}
+		sb_puts(b, "};\n\n");
+	}
+	sb_printf(b, "static const char *const dusk_modinfo_%s[] = {\n", m);
+	for (i = 0; i < rw->nmodinfo; i++) {
+		sb_puts(b, "\t");
+		put_cstr(b, rw->modinfo[i]);
+		sb_puts(b, ",\n");
+	}
+	sb_puts(b, "\tNULL,\n};\n\n");
+
+#define TABLE(name, n) (n) ? xasprintf("dusk_" name "_%s", m) : xstrdup("NULL"), (unsigned)(n)
+	{
+		char *params, *proxies, *syms, *stubs, *objects;
+		unsigned np, npx, ns, nst, no;
+
+		params = TABLE("params", rw->nparams), np = (unsigned)rw->nparams;
+		proxies = TABLE("proxies", rw->nproxies), npx = (unsigned)rw->nproxies;
+		syms = TABLE("syms", rw->nsyms), ns = (unsigned)rw->nsyms;
+		stubs = TABLE("stubs", rw->nstubs), nst = (unsigned)rw->nstubs;
+		objects = TABLE("objects", rw->nglobals), no = (unsigned)rw->nglobals;
+		sb_printf(b,
+			  "extern const struct dusk_typetab dusk_types_%s;\n\n"
+			  "static const struct dusk_module dusk_module_%s = {\n"
+			  "\t.name = \"%s\",\n"
+			  "\t.init = dusk_init_%s,\n"
+			  "\t.exit = %s,\n"
+			  "\t.params = %s,\n\t.nparams = %u,\n"
+			  "\t.proxies = %s,\n\t.nproxies = %u,\n"
+			  "\t.syms = %s,\n\t.nsyms = %u,\n"
+			  "\t.stubs = %s,\n\t.nstubs = %u,\n"
+			  "\t.objects = %s,\n\t.nobjects = %u,\n"
+			  "\t.types = &dusk_types_%s,\n"
+			  "\t.stub_hash = 0x%016llxULL,\n"
+			  "\t.modinfo = dusk_modinfo_%s,\n"
+			  "};\n\n"
+			  "int main(int argc, char **argv)\n{\n"
+			  "\treturn dusk_main(&dusk_module_%s, argc, argv);\n}\n",
+			  m, m, m, m, rw->exit_fn ? rw->exit_fn : "NULL",
+			  params, np, proxies, npx, syms, ns, stubs, nst, objects, no,
+			  m, (unsigned long long)rw->stub_hash, m, m);
+		free(params);
+		free(proxies);
+		free(syms);
+		free(stubs);
+		free(objects);
+	}
+#undef TABLE
+}
+
+/* stub_hash: FNV-1a over stub names and signatures, symbol names, proxy
+ * names and signatures, in table order.  emit_kmod() prints the same. */
+static uint64_t stub_hash(const struct rw *rw)
+{
+	uint64_t h = FNV1A_INIT;
+	size_t i;
+
+	for (i = 0; i < rw->nstubs; i++) {
+		h = fnv1a(h, rw->stubs[i].name);
+		h = fnv1a(h, rw->stubs[i].sig);
+	}
+	for (i = 0; i < rw->nsyms; i++)
+		h = fnv1a(h, rw->syms[i].name);
+	for (i = 0; i < rw->nproxies; i++) {
+		h = fnv1a(h, rw->proxies[i].name);
+		h = fnv1a(h, rw->proxies[i].sig);
+	}
+	return h;
+}
+
+static int write_file(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	int r = 0;
+
+	if (!f || fputs(text, f) == EOF)
+		r = -errno;
+	if (f && fclose(f) != 0 && !r)
+		r = -errno;
+	free(path);
+	return r;
+}
+
+int emit_user(struct rw *rw, const char *dir)
+{
+	struct sb code = { 0 }, protos = { 0 }, wrappers = { 0 }, tail = { 0 };
+	struct sb file = { 0 };
+	struct emitter e = { .rw = rw, .out = &code };
+	char *decls_name = xasprintf("%s.decls.h", rw->modname);
+	char *types_name = xasprintf("%s.types.c", rw->modname);
+	char *dusk_name = xasprintf("%s.dusk.c", rw->modname);
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *mem;
+	int r;
+
+	for (i = 0; i < rw->nglobals; i++)
+		emit_global(&e, &rw->globals[i]);
+	sb_puts(&code, "\n");
+	for (i = 0; i < rw->nfns; i++)
+		emit_function(&e, &rw->fns[i]);
+	for (i = 0; i < rw->nfns; i++) {
+		char *p = emit_fn_prototype(rw, rw->fns[i].cur, rw->fns[i].name);
+
+		sb_printf(&protos, "static %s;\n", p);
+		free(p);
+	}
+	for (i = 0; i < rw->nstubs; i++)
+		emit_wrapper(rw, &wrappers, (int)i);
+	for (i = 0; i < rw->nproxies; i++)
+		emit_trampoline(rw, &tail, &rw->proxies[i]);
+	rw->stub_hash = stub_hash(rw);
+	emit_descriptor(rw, &tail);
+	if (rw->nerrors) {
+		r = -EINVAL;
+		goto out;
+	}
+
+	/* mymod.decls.h */
+	mem = open_memstream(&buf, &len);
+	fprintf(mem, "/* Generated by dusk-rewrite from %s: do not edit.\n"
+		" * The kernel declarations %s.dusk.c needs, without kernel headers. */\n"
+		"#ifndef DUSK_DECLS_%s_H\n#define DUSK_DECLS_%s_H\n\n",
+		rw->src, rw->modname, rw->modname, rw->modname);
+	r = tg_emit_decls(rw->tg, mem);
+	fprintf(mem, "\n#endif\n");
+	fclose(mem);
+	if (r < 0) {
+		rw_diag_plain(rw, RW_ERROR, "declarations header: %s", strerror(-r));
+		goto out;
+	}
+	r = write_file(dir, decls_name, buf);
+	free(buf);
+	buf = NULL;
+	if (r < 0)
+		goto out;
+
+	/* mymod.types.c */
+	mem = open_memstream(&buf, &len);
+	fprintf(mem, "/* Generated by dusk-rewrite from %s: do not edit. */\n", rw->src);
+	{
+		char *sym = xasprintf("dusk_types_%s", rw->modname);
+
+		r = tg_emit_table(rw->tg, mem, sym, decls_name, &rw->layout_hash);
+		free(sym);
+	}
+	fclose(mem);
+	if (r < 0) {
+		rw_diag_plain(rw, RW_ERROR, "layout table: %s", strerror(-r));
+		goto out;
+	}
+	r = write_file(dir, types_name, buf);
+	free(buf);
+	buf = NULL;
+	if (r < 0)
+		goto out;
+
+	/* mymod.dusk.c */
+	sb_printf(&file,
+		  "/* Generated by dusk-rewrite from %s: do not edit.\n"
+		  " * The module's code as a user program: every access through a\n"
+		  " * pointer is checked (DUSK_DEREF), kernel calls go through the\n"
+		  " * dusk_k_* wrappers, #line maps everything back to %s. */\n"
+		  "#include <dusk/runtime.h>\n#include <dusk/kprim.h>\n#include \"%s\"\n\n"
+		  "/* the module's functions and the kernel inline functions it uses */\n%s\n"
+		  "/* kernel calls */\n%s",
+		  rw->src, rw->src, decls_name, sb_str(&protos), sb_str(&wrappers));
+	sb_printf(&file, "%s\n", sb_str(&code));
+	{
+		/* back to the generated file itself for the rest */
+		unsigned line = 2;
+		const char *p;
+
+		for (p = sb_str(&file); *p; p++)
+			line += *p == '\n';
+		sb_printf(&file, "#line %u \"%s\"\n", line, dusk_name);
+	}
+	sb_printf(&file, "/* callbacks from the kernel and the module descriptor */\n%s",
+		  sb_str(&tail));
+	r = write_file(dir, dusk_name, sb_str(&file));
+out:
+	if (r < 0 && !rw->nerrors)
+		rw_diag_plain(rw, RW_ERROR, "%s: %s", dir, strerror(-r));
+	sb_free(&code);
+	sb_free(&protos);
+	sb_free(&wrappers);
+	sb_free(&tail);
+	sb_free(&file);
+	free(decls_name);
+	free(types_name);
+	free(dusk_name);
+	return r;
+}

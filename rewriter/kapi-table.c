@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What dusk-rewrite knows about particular kernel APIs (docs/kapi.md):
+ *  - register/unregister pairs the kmod core undoes when the program dies
+ *    without undoing them (the undo table of the generated kmod);
+ *  - inline kernel functions that must run in the kernel, so are called
+ *    as stubs rather than kept (allocation, user copies);
+ *  - calls that exist only for the compiler (compile-time assertions);
+ *  - which proxy kind a module callback gets, from its signature.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+
+#define RET 0xff	/* DUSK_UNDO_RET */
+#define PROXY_NF_HOOK	0	/* enum dusk_proxy_kind */
+#define PROXY_BLOCKING	1
+#define PROXY_ASYNC	2
+#define STUB_ALLOC	(1u << 2)
+#define STUB_FREE	(1u << 3)
+#define STUB_RET_PTR	(1u << 4)
+
+static const struct kapi_undo undos[] = {
+	{ "nf_register_net_hook",	"nf_unregister_net_hook",	2, { 0, 1 } },
+	{ "nf_register_net_hooks",	"nf_unregister_net_hooks",	3, { 0, 1, 2 } },
+	{ "proc_create",		"proc_remove",			1, { RET } },
+	{ "proc_create_data",		"proc_remove",			1, { RET } },
+	{ "proc_create_seq_private",	"proc_remove",			1, { RET } },
+	{ "proc_create_single_data",	"proc_remove",			1, { RET } },
+	{ "proc_mkdir",			"proc_remove",			1, { RET } },
+	{ "register_chrdev",		"unregister_chrdev",		2, { RET, 2 } },
+	{ "__register_chrdev",		"__unregister_chrdev",		4, { RET, 1, 2, 3 } },
+	{ "misc_register",		"misc_deregister",		1, { 0 } },
+	{ "register_netdevice_notifier", "unregister_netdevice_notifier", 1, { 0 } },
+	{ "nf_register_sockopt",	"nf_unregister_sockopt",	1, { 0 } },
+	{ "debugfs_create_dir",		"debugfs_remove",		1, { RET } },
+	{ "debugfs_create_file",	"debugfs_remove",		1, { RET } },
+	{ "add_timer",			"del_timer_sync",		1, { 0 } },
+	{ "mod_timer",			"del_timer_sync",		1, { 0 } },
+};
+
+const struct kapi_undo *kapi_undo_table(size_t *n)
+{
+	*n = sizeof(undos) / sizeof(undos[0]);
+	return undos;
+}
+
+static const struct {
+	const char *name;
+	unsigned flags;
+} forced[] = {
+	{ "kmalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "kzalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "kcalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "kmalloc_array",	STUB_ALLOC | STUB_RET_PTR },
+	{ "kfree",		STUB_FREE },
+	{ "kvfree",		STUB_FREE },
+	{ "kmem_cache_alloc",	STUB_ALLOC | STUB_RET_PTR },
+	{ "kmem_cache_zalloc",	STUB_ALLOC | STUB_RET_PTR },
+	{ "kmem_cache_free",	0 },
+	{ "vmalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "vzalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "copy_to_user",	0 },
+	{ "copy_from_user",	0 },
+	{ "simple_read_from_buffer", 0 },
+	{ "kstrtoint",		0 },
+	{ "kstrtouint",		0 },
+	{ "kstrtoul",		0 },
+	{ "kstrtol",		0 },
+	{ "strscpy",		0 },
+	{ "timer_setup",	0 },
+	{ "del_timer",		0 },
+	{ "init_timer_key",	0 },
+	{ "jiffies_to_msecs",	0 },
+	{ "msecs_to_jiffies",	0 },
+	{ "usecs_to_jiffies",	0 },
+	{ "kfree_skb",		0 },
+	{ "consume_skb",	0 },
+	{ "dev_put",		0 },
+	{ "dev_hold",		0 },
+	{ "seq_open",		0 },
+};
+
+int kapi_force_stub(const char *name, unsigned *flags)
+{
+	size_t i;
+
+	*flags = 0;
+	for (i = 0; i < sizeof(forced) / sizeof(forced[0]); i++) {
+		if (!strcmp(name, forced[i].name)) {
+			*flags = forced[i].flags;
+			return 1;
+		}
+	}
+	/* Any kernel allocator that returns a pointer is recorded as ALLOC
+	 * only when listed; other stubs are plain. */
+	return 0;
+}
+
+int kapi_drop_call(const char *name)
+{
+	return !strncmp(name, "__compiletime_assert", 20) ||
+	       !strcmp(name, "__bad_size_call_parameter") ||
+	       !strncmp(name, "__kasan_check", 13) || !strncmp(name, "kasan_check", 11) ||
+	       !strncmp(name, "kcsan_check", 11) || !strncmp(name, "__kcsan_check", 13) ||
+	       !strcmp(name, "might_fault") || !strcmp(name, "__might_sleep") ||
+	       !strcmp(name, "__might_fault");
+}
+
+static int pointee_is(CXType t, const char *spelling)
+{
+	CXType p = clang_getCanonicalType(t);
+	int r;
+
+	if (p.kind != CXType_Pointer)
+		return 0;
+	p = clang_getPointeeType(p);
+	{
+		char *s = cxs_take(clang_getTypeSpelling(clang_getCanonicalType(p)));
+		const char *u = s;
+
+		if (!strncmp(u, "const ", 6))
+			u += 6;
+		r = !strcmp(u, spelling);
+		free(s);
+	}
+	return r;
+}
+
+int kapi_proxy_kind(CXType fn)
+{
+	int n = clang_getNumArgTypes(fn);
+	CXType ret = clang_getCanonicalType(clang_getResultType(fn));
+
+	/* nf_hookfn: unsigned int (void *, struct sk_buff *, const struct nf_hook_state *) */
+	if (n == 3 && ret.kind == CXType_UInt &&
+	    pointee_is(clang_getArgType(fn, 1), "struct sk_buff") &&
+	    pointee_is(clang_getArgType(fn, 2), "struct nf_hook_state"))
+		return PROXY_NF_HOOK;
+	/* timer callbacks run in softirq context and return nothing */
+	if (n == 1 && ret.kind == CXType_Void &&
+	    pointee_is(clang_getArgType(fn, 0), "struct timer_list"))
+		return PROXY_ASYNC;
+	return PROXY_BLOCKING;
+}

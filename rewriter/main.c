@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dusk-rewrite: turn an unmodified kernel module source into a user program
+ * that acts on the live kernel, plus the small kernel module it talks to.
+ * docs/rewriter.md is the manual.
+ *
+ *   dusk-rewrite [--kdir DIR] [-p DIR] [-o DIR] [--core DIR] mymod.c
+ *
+ * Everything is written into a temporary folder beside the output folder
+ * and renamed into place at the end: on any error nothing is left behind
+ * and an earlier output stays as it was.  Exit status 0 only when every
+ * output was written.
+ */
+#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <ftw.h>
+#include "rewriter.h"
+#include "cflags.h"
+#include "typegen.h"
+
+#ifndef DUSK_VERSION
+#define DUSK_VERSION "0"
+#endif
+#ifndef DUSK_DEFAULT_KDIR
+#define DUSK_DEFAULT_KDIR ""
+#endif
+#ifndef DUSK_CORE_DIR
+#define DUSK_CORE_DIR ""
+#endif
+#ifndef DUSK_INC_DIR
+#define DUSK_INC_DIR ""
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dusk-rewrite [options] mymod.c\n"
+		"Rewrite a kernel module into a user program (mymod.dusk.c, mymod.decls.h,\n"
+		"mymod.types.c) and its generated kernel module (kmod/).\n\n"
+		"  -o DIR        output folder (default: mymod.dusk/)\n"
+		"  --kdir DIR    kernel build tree (default: $KDIR, else %s)\n"
+		"  -p DIR        read compile flags from DIR/compile_commands.json\n"
+		"  --core DIR    dusk-kmod sources (default: %s)\n"
+		"  --include DIR DUSK's include/ folder (default: %s)\n"
+		"  --help        this text\n"
+		"  --version     print the version\n",
+		DUSK_DEFAULT_KDIR, DUSK_CORE_DIR, DUSK_INC_DIR);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* "path/to/mymod.c" -> "mymod" */
+static char *module_name(const char *src)
+{
+	const char *base = strrchr(src, '/');
+	char *name = xstrdup(base ? base + 1 : src), *dot = strrchr(name, '.');
+
+	if (dot)
+		*dot = 0;
+	for (dot = name; *dot; dot++)
+		if (!((*dot >= 'a' && *dot <= 'z') || (*dot >= 'A' && *dot <= 'Z') ||
+		      (*dot >= '0' && *dot <= '9')))
+			*dot = '_';
+	return name;
+}
+
+/* Move @tmp to @out; an existing @out is replaced only once @tmp is
+ * complete. */
+static int commit_output(const char *tmp, const char *out)
+{
+	char *old = xasprintf("%s.old.%d", out, (int)getpid());
+	int had_old = rename(out, old) == 0;
+	int r = 0;
+
+	if (rename(tmp, out) != 0) {
+		r = -errno;
+		if (had_old)
+			rename(old, out);
+	} else if (had_old) {
+		rm_tree(old);
+	}
+	free(old);
+	return r;
+}
+
+static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *outdir)
+{
+	struct rw_args args = { 0 };
+	char *tmp = NULL, *parent, *slash;
+	int r;
+
+	r = rw_cflags(rw, kdir, dbdir, &args);
+	if (r < 0)
+		return r;
+	r = rw_parse(rw, args.argv, args.argc);
+	rw_args_free(&args);
+	if (r < 0)
+		return r;
+	r = rw_modinfo(rw);
+	if (r < 0)
+		return r;
+	r = rw_analyze(rw);
+	if (r < 0)
+		return r;
+
+	/* beside the output folder, so rename() stays on one filesystem */
+	parent = xstrdup(outdir);
+	while ((slash = strrchr(parent, '/')) && slash[1] == 0 && slash != parent)
+		*slash = 0;
+	tmp = xasprintf("%s.tmp.XXXXXX", parent);
+	free(parent);
+	if (!mkdtemp(tmp)) {
+		r = -errno;
+		rw_diag_plain(rw, RW_ERROR, "cannot create %s: %s", tmp, strerror(errno));
+		free(tmp);
+		return r;
+	}
+	r = emit_user(rw, tmp);
+	if (r == 0)
+		r = emit_kmod(rw, tmp);
+	if (r == 0 && rw->nerrors)
+		r = -EINVAL;
+	if (r == 0) {
+		r = commit_output(tmp, outdir);
+		if (r < 0)
+			rw_diag_plain(rw, RW_ERROR, "cannot move output to %s: %s", outdir,
+				      strerror(-r));
+	}
+	if (r < 0)
+		rm_tree(tmp);
+	free(tmp);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kdir", required_argument, NULL, 'k' },
+		{ "core", required_argument, NULL, 'c' },
+		{ "include", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rw rw = { .core_dir = DUSK_CORE_DIR, .inc_dir = DUSK_INC_DIR };
+	const char *kdir = getenv("KDIR"), *dbdir = NULL;
+	char *outdir = NULL;
+	int c, r;
+
+	if (!kdir || !*kdir)
+		kdir = DUSK_DEFAULT_KDIR;
+	while ((c = getopt_long(argc, argv, "o:p:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': free(outdir); outdir = xstrdup(optarg); break;
+		case 'p': dbdir = optarg; break;
+		case 'k': kdir = optarg; break;
+		case 'c': rw.core_dir = optarg; break;
+		case 'i': rw.inc_dir = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("dusk-rewrite %s\n", DUSK_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	rw.src = argv[optind];
+	if (access(rw.src, R_OK) != 0) {
+		fprintf(stderr, "dusk-rewrite: error: %s: %s\n", rw.src, strerror(errno));
+		return 1;
+	}
+	rw.modname = module_name(rw.src);
+	if (!outdir)
+		outdir = xasprintf("%s.dusk", rw.modname);
+	rw.tg = tg_set_new();
+	r = run(&rw, kdir, dbdir, outdir);
+	if (rw.nerrors)
+		fprintf(stderr, "%d error%s generated.\n", rw.nerrors, rw.nerrors == 1 ? "" : "s");
+	/* The process ends here; the OS reclaims the model. */
+	free(outdir);
+	return r < 0 || rw.nerrors ? 1 : 0;
+}

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reach analysis: which code and data of the translation unit the module
+ * really uses, and what it needs from the kernel.
+ *
+ * Start from every function defined in the module's own file; follow direct
+ * calls into static inline header functions (kept and instrumented like the
+ * module's own code) unless the callee is a kernel-only primitive
+ * (kprim-table.c) or must run in the kernel (kapi-table.c).  Everything the
+ * kept code calls but the unit does not define is a kernel function: one
+ * stub each (one per call-site signature for variadic functions, one per
+ * signature for indirect calls).  Kernel variables and kernel functions used
+ * as values become symbols; module functions used as values become proxies.
+ * Module globals are kept with their initializers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+#include <dusk/typeinfo.h>
+
+#define STUB_PRINTK	(1u << 0)	/* dusk-gen.h DUSK_STUB_* values */
+#define STUB_INDIRECT	(1u << 1)
+
+int rw_in_main_file(const struct rw *rw, CXCursor c)
+{
+	CXFile f;
+
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+	return f && rw->mainfile && clang_File_isEqual(f, rw->mainfile);
+}
+
+struct kids {
+	CXCursor *v;
+	size_t n, cap;
+};
+
+static enum CXChildVisitResult kid(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct kids *k = d;
+
+	(void)p;
+	*VEC_PUSH(k->v, k->n, k->cap) = c;
+	return CXChildVisit_Continue;
+}
+
+CXCursor *rw_children(CXCursor c, unsigned *n)
+{
+	struct kids k = { 0 };
+
+	clang_visitChildren(c, kid, &k);
+	*n = k.n;
+	return k.v;
+}
+
+CXCursor rw_strip(CXCursor c)
+{
+	for (;;) {
+		enum CXCursorKind k = clang_getCursorKind(c);
+		unsigned n;
+		CXCursor *kids;
+
+		if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr)
+			return c;
+		kids = rw_children(c, &n);
+		if (n != 1 || !clang_isExpression(clang_getCursorKind(kids[0]))) {
+			free(kids);
+			return c;
+		}
+		c = kids[0];
+		free(kids);
+	}
+}
+
+static int find_name(const void *arr, size_t n, size_t elem, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *const *p = (const void *)((const char *)arr + i * elem);
+
+		if (!strcmp(*p, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+int rw_fn_find(const struct rw *rw, const char *name)
+{
+	return find_name(rw->fns, rw->nfns, sizeof(*rw->fns), name);
+}
+
+int rw_global_find(const struct rw *rw, const char *name)
+{
+	return find_name(rw->globals, rw->nglobals, sizeof(*rw->globals), name);
+}
+
+int rw_sym_find(const struct rw *rw, const char *name)
+{
+	return find_name(rw->syms, rw->nsyms, sizeof(*rw->syms), name);
+}
+
+int rw_proxy_find(const struct rw *rw, const char *name)
+{
+	return find_name(rw->proxies, rw->nproxies, sizeof(*rw->proxies), name);
+}
+
+static int is_printk_family(const char *name)
+{
+	return !strcmp(name, "_printk") || !strcmp(name, "printk") ||
+	       !strcmp(name, "_printk_deferred");
+}
+
+/* Canonical spelling of @t, for signatures (typedefs resolved). */
+static char *canon(CXType t)
+{
+	return cxs_take(clang_getTypeSpelling(clang_getCanonicalType(t)));
+}
+
+/* Argument types of @call as the callee sees them: declared parameter
+ * types, then the (promoted) types of the variadic arguments. */
+static void call_arg_types(CXCursor call, CXType fnty, struct rw_stub *st)
+{
+	int i, n = clang_Cursor_getNumArguments(call);
+	int nfixed = clang_getNumArgTypes(fnty);
+
+	st->nfixed = nfixed < 0 ? 0 : nfixed;
+	st->variadic = clang_isFunctionTypeVariadic(fnty);
+	st->nargs = st->variadic ? n : st->nfixed;
+	st->args = xrealloc(NULL, (st->nargs + 1) * sizeof(CXType));
+	for (i = 0; i < st->nargs; i++)
+		st->args[i] = i < st->nfixed ? clang_getArgType(fnty, i) :
+			clang_getCursorType(clang_Cursor_getArgument(call, i));
+	st->ret = clang_getResultType(fnty);
+}
+
+static char *stub_sig(const struct rw_stub *st, const char *name)
+{
+	struct sb b = { 0 };
+	char *r = canon(st->ret);
+	int i;
+
+	sb_printf(&b, "%s %s(", r, name);
+	free(r);
+	for (i = 0; i < st->nargs; i++) {
+		char *a = canon(st->args[i]);
+
+		sb_printf(&b, "%s%s", i ? ", " : "", a);
+		free(a);
+	}
+	sb_puts(&b, ")");
+	return b.s;
+}
+
+/* The stub for a call of kernel function @name (or, with @name NULL, an
+ * indirect call through a pointer of type @fnty).  Created on first use. */
+static int stub_get(struct rw *rw, CXCursor call, const char *name, CXType fnty,
+		    unsigned flags)
+{
+	struct rw_stub tmp = { 0 }, *st;
+	size_t i;
+	int same = 0;
+
+	call_arg_types(call, fnty, &tmp);
+	tmp.sig = stub_sig(&tmp, name ? name : "(*)");
+	for (i = 0; i < rw->nstubs; i++) {
+		if (!strcmp(rw->stubs[i].sig, tmp.sig)) {
+			free(tmp.sig);
+			free(tmp.args);
+			return (int)i;
+		}
+		if (name && !strcmp(rw->stubs[i].callee, name))
+			same++;
+		if (!name && !rw->stubs[i].callee[0])
+			same++;
+	}
+	st = VEC_PUSH(rw->stubs, rw->nstubs, rw->capstubs);
+	*st = tmp;
+	st->flags = flags;
+	if (!name) {
+		st->flags |= STUB_INDIRECT;
+		st->callee = xstrdup("");
+		st->name = xasprintf("indirect#%d", same + 1);
+		st->wrapper = xasprintf("dusk_k_indirect_%d", same + 1);
+	} else if (st->variadic) {
+		if (is_printk_family(name))
+			st->flags |= STUB_PRINTK;
+		st->callee = xstrdup(name);
+		st->name = xasprintf("%s#%d", name, same + 1);
+		st->wrapper = xasprintf("dusk_k_%s_%d", name, same + 1);
+	} else {
+		st->callee = xstrdup(name);
+		st->name = xstrdup(name);
+		st->wrapper = xasprintf("dusk_k_%s", name);
+	}
+	return (int)(st - rw->stubs);
+}
+
+int rw_stub_for_call(struct rw *rw, CXCursor call)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(call, &n);
+	CXCursor callee = rw_strip(kids[0]);
+	CXCursor ref = clang_getCursorReferenced(callee);
+	CXType fnty;
+	int r;
+
+	if (clang_getCursorKind(callee) == CXCursor_DeclRefExpr &&
+	    clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+		char *name = cxs_take(clang_getCursorSpelling(ref));
+		unsigned flags = 0;
+
+		kapi_force_stub(name, &flags);
+		r = stub_get(rw, call, name, clang_getCursorType(ref), flags);
+		free(name);
+	} else {
+		fnty = clang_getPointeeType(clang_getCursorType(kids[0]));
+		r = stub_get(rw, call, NULL, fnty, 0);
+	}
+	free(kids);
+	return r;
+}
+
+static void add_fn(struct rw *rw, CXCursor def, enum rw_fn_kind kind)
+{
+	struct rw_fn *f;
+	char *name = cxs_take(clang_getCursorSpelling(def));
+
+	if (rw_fn_find(rw, name) >= 0) {
+		free(name);
+		return;
+	}
+	f = VEC_PUSH(rw->fns, rw->nfns, rw->capfns);
+	f->name = name;
+	f->cur = def;
+	f->kind = kind;
+	f->proxy = -1;
+}
+
+static void add_sym(struct rw *rw, CXCursor decl, int is_fn)
+{
+	char *name = cxs_take(clang_getCursorSpelling(decl));
+	struct rw_sym *s;
+
+	if (rw_sym_find(rw, name) >= 0) {
+		free(name);
+		return;
+	}
+	s = VEC_PUSH(rw->syms, rw->nsyms, rw->capsyms);
+	s->name = name;
+	s->is_fn = is_fn;
+	s->type = clang_getCursorType(decl);
+}
+
+static void add_proxy(struct rw *rw, CXCursor fn)
+{
+	char *name = cxs_take(clang_getCursorSpelling(fn));
+	struct rw_proxy *p;
+	int i = rw_fn_find(rw, name);
+
+	if (rw_proxy_find(rw, name) >= 0) {
+		free(name);
+		return;
+	}
+	p = VEC_PUSH(rw->proxies, rw->nproxies, rw->capproxies);
+	p->name = name;
+	p->fn = clang_getCursorDefinition(fn);
+	p->kind = kapi_proxy_kind(clang_getCursorType(fn));
+	p->sig = canon(clang_getCursorType(fn));
+	if (i >= 0)
+		rw->fns[i].proxy = (int)(p - rw->proxies);
+}
+
+static int is_module_fn(struct rw *rw, CXCursor decl)
+{
+	CXCursor def = clang_getCursorDefinition(decl);
+
+	return !clang_Cursor_isNull(def) && rw_in_main_file(rw, def);
+}
+
+/* A variable of the module itself: defined in its file, including C's
+ * tentative definitions (`static int x;`), which are not "definitions"
+ * for libclang. */
+static int is_module_var(struct rw *rw, CXCursor decl)
+{
+	CXCursor def = clang_getCursorDefinition(decl);
+
+	if (!clang_Cursor_isNull(def))
+		return rw_in_main_file(rw, def);
+	return !clang_Cursor_hasVarDeclExternalStorage(decl) && rw_in_main_file(rw, decl);
+}
+
+static int is_local_static(CXCursor var)
+{
+	enum CXCursorKind pk = clang_getCursorKind(clang_getCursorSemanticParent(var));
+
+	return pk == CXCursor_FunctionDecl;
+}
+
+/* A direct call of function @decl from kept code. */
+static void reach_call(struct rw *rw, CXCursor call, CXCursor decl)
+{
+	char *name = cxs_take(clang_getCursorSpelling(decl));
+	CXCursor def = clang_getCursorDefinition(decl);
+	unsigned flags;
+
+	if (kapi_drop_call(name) || kprim_find(name) ||
+	    !strncmp(name, "__builtin_", 10) || is_module_fn(rw, decl)) {
+		/* nothing to reach */
+	} else if (kapi_force_stub(name, &flags) || clang_Cursor_isNull(def)) {
+		rw_stub_for_call(rw, call);
+	} else {
+		add_fn(rw, def, RW_FN_INLINE);
+	}
+	free(name);
+}
+
+static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
+					   CXClientData data);
+
+static void reach_children(struct rw *rw, CXCursor c)
+{
+	clang_visitChildren(c, reach_visit, rw);
+}
+
+static void reach_one(struct rw *rw, CXCursor c)
+{
+	if (reach_visit(c, clang_getNullCursor(), rw) == CXChildVisit_Recurse)
+		reach_children(rw, c);
+}
+
+static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
+					   CXClientData data)
+{
+	struct rw *rw = data;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	CXCursor ref;
+
+	(void)parent;
+	if (k == CXCursor_CallExpr) {
+		unsigned n, i;
+		CXCursor *kids = rw_children(c, &n);
+		CXCursor callee = n ? rw_strip(kids[0]) : c;
+
+		ref = clang_getCursorReferenced(callee);
+		if (n && clang_getCursorKind(callee) == CXCursor_DeclRefExpr &&
+		    clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+			reach_call(rw, c, ref);
+			i = 1;
+		} else if (n) {
+			/* Indirect: a stub unless the pointer is our own. */
+			rw_stub_for_call(rw, c);
+			i = 0;
+		} else {
+			i = 0;
+		}
+		for (; i < n; i++)
+			reach_one(rw, kids[i]);
+		free(kids);
+		return CXChildVisit_Continue;
+	}
+	if (k == CXCursor_DeclRefExpr) {
+		ref = clang_getCursorReferenced(c);
+		switch (clang_getCursorKind(ref)) {
+		case CXCursor_FunctionDecl: {
+			char *name = cxs_take(clang_getCursorSpelling(ref));
+
+			if (is_module_fn(rw, ref))
+				add_proxy(rw, ref);
+			else if (strncmp(name, "__compiletime_assert", 20))
+				add_sym(rw, ref, 1);
+			free(name);
+			break;
+		}
+		case CXCursor_VarDecl:
+			if (!clang_Cursor_hasVarDeclGlobalStorage(ref) || is_local_static(ref))
+				break;
+			if (!is_module_var(rw, ref))
+				add_sym(rw, ref, 0);
+			break;
+		default:
+			break;
+		}
+		return CXChildVisit_Continue;
+	}
+	return CXChildVisit_Recurse;
+}
+
+/* Module variables that are the kernel's bookkeeping, not module data. */
+static int is_bookkeeping(const char *name)
+{
+	static const char *const prefixes[] = {
+		"__UNIQUE_ID_", "__param_", "__mod_", "__initcall", "__exitcall",
+		"__kstrtab", "__ksymtab", "__this_module",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return 1;
+	return 0;
+}
+
+static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
+					 CXClientData data)
+{
+	struct rw *rw = data;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	char *name;
+
+	(void)parent;
+	if (!rw_in_main_file(rw, c))
+		return CXChildVisit_Continue;
+	if (!clang_isCursorDefinition(c) &&
+	    (k != CXCursor_VarDecl || clang_Cursor_hasVarDeclExternalStorage(c)))
+		return CXChildVisit_Continue;
+	name = cxs_take(clang_getCursorSpelling(c));
+	if (k == CXCursor_FunctionDecl && strcmp(name, "__inittest") &&
+	    strcmp(name, "__exittest") && strncmp(name, "__check_", 8)) {
+		add_fn(rw, c, RW_FN_MODULE);
+	} else if (k == CXCursor_VarDecl && !is_bookkeeping(name) &&
+		   rw_global_find(rw, name) < 0) {
+		struct rw_global *g = VEC_PUSH(rw->globals, rw->nglobals, rw->capglobals);
+
+		g->name = xstrdup(name);
+		g->cur = c;
+	}
+	free(name);
+	return CXChildVisit_Continue;
+}
+
+int rw_analyze(struct rw *rw)
+{
+	size_t i;
+
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top_visit, rw);
+	/* rw->fns grows while we walk it: inline callees are appended. */
+	for (i = 0; i < rw->nfns; i++)
+		reach_children(rw, rw->fns[i].cur);
+	for (i = 0; i < rw->nglobals; i++)
+		reach_children(rw, rw->globals[i].cur);
+	/* Functions whose address was taken before they were listed. */
+	for (i = 0; i < rw->nproxies; i++) {
+		int f = rw_fn_find(rw, rw->proxies[i].name);
+
+		if (f >= 0)
+			rw->fns[f].proxy = (int)i;
+	}
+	return rw->nerrors ? -EINVAL : 0;
+}

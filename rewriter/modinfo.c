@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's entry points and metadata, recognised from what the kernel's
+ * macros expand to:
+ *   module_init(f)  -> `__inittest` returning f (or a function init_module)
+ *   module_exit(f)  -> `__exittest` returning f (or cleanup_module)
+ *   MODULE_*("x")   -> `__UNIQUE_ID_*` char arrays "key=value" (.modinfo)
+ *   module_param*() -> `__param_<name>` struct kernel_param objects naming
+ *                      the variable and `param_ops_<type>`; arrays point at
+ *                      `__param_arr_<name>` (struct kparam_array)
+ * A file with none of these is not a kernel module.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+
+static char *eval_string(CXCursor c)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+	char *s = NULL;
+
+	if (r && clang_EvalResult_getKind(r) == CXEval_StrLiteral)
+		s = xstrdup(clang_EvalResult_getAsStr(r));
+	if (r)
+		clang_EvalResult_dispose(r);
+	return s;
+}
+
+static long long eval_int(CXCursor c, long long dflt)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+	long long v = dflt;
+
+	if (r && clang_EvalResult_getKind(r) == CXEval_Int)
+		v = clang_EvalResult_getAsLongLong(r);
+	if (r)
+		clang_EvalResult_dispose(r);
+	return v;
+}
+
+/* The name of the function `f` in `return f;` of __inittest/__exittest. */
+static enum CXChildVisitResult find_ref(CXCursor c, CXCursor p, CXClientData d)
+{
+	char **out = d;
+
+	(void)p;
+	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+		*out = cxs_take(clang_getCursorSpelling(clang_getCursorReferenced(c)));
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Recurse;
+}
+
+struct param_refs {
+	char *ops, *var, *str, *arr;
+};
+
+static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct param_refs *r = d;
+	char *name;
+
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
+		return CXChildVisit_Recurse;
+	name = cxs_take(clang_getCursorSpelling(clang_getCursorReferenced(c)));
+	if (!strncmp(name, "param_ops_", 10) || !strcmp(name, "param_array_ops")) {
+		free(r->ops);
+		r->ops = name;
+	} else if (!strncmp(name, "__param_str_", 12)) {
+		free(r->str);
+		r->str = name;
+	} else if (!strncmp(name, "__param_arr_", 12)) {
+		free(r->arr);
+		r->arr = name;
+	} else if (strcmp(name, "__this_module") && !r->var) {
+		r->var = name;
+	} else {
+		free(name);
+	}
+	return CXChildVisit_Continue;
+}
+
+static CXCursor find_var(struct rw *rw, const char *name);
+
+struct var_find {
+	const char *name;
+	CXCursor found;
+};
+
+static enum CXChildVisitResult var_find_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct var_find *f = d;
+	char *n;
+
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_VarDecl)
+		return CXChildVisit_Continue;
+	n = cxs_take(clang_getCursorSpelling(c));
+	if (!strcmp(n, f->name) && clang_isCursorDefinition(c))
+		f->found = c;
+	free(n);
+	return CXChildVisit_Continue;
+}
+
+static CXCursor find_var(struct rw *rw, const char *name)
+{
+	struct var_find f = { name, clang_getNullCursor() };
+
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), var_find_visit, &f);
+	return f.found;
+}
+
+static void add_param(struct rw *rw, CXCursor kp, const char *pname)
+{
+	CXCursor init = clang_Cursor_getVarDeclInitializer(kp);
+	struct param_refs refs = { 0 };
+	struct rw_param *p;
+	unsigned n;
+	CXCursor *kids;
+
+	clang_visitChildren(init, param_ref, &refs);
+	p = VEC_PUSH(rw->params, rw->nparams, rw->capparams);
+	p->name = xstrdup(pname);
+	if (refs.str) {
+		CXCursor s = find_var(rw, refs.str);
+
+		if (!clang_Cursor_isNull(s)) {
+			char *v = eval_string(clang_Cursor_getVarDeclInitializer(s));
+
+			if (v) {
+				free(p->name);
+				p->name = v;
+			}
+		}
+	}
+	kids = rw_children(init, &n);
+	p->perm = n > 3 ? (unsigned)eval_int(kids[3], 0) : 0;
+	free(kids);
+	if (refs.arr) {
+		CXCursor a = find_var(rw, refs.arr);
+		struct param_refs ar = { 0 };
+
+		p->is_array = 1;
+		if (!clang_Cursor_isNull(a))
+			clang_visitChildren(clang_Cursor_getVarDeclInitializer(a), param_ref, &ar);
+		/* in kparam_array: .num = nump (may be NULL), .elem = array */
+		p->var = ar.var ? xstrdup(ar.var) : xstrdup("");
+		p->type = xstrdup(ar.ops ? ar.ops + 10 : "int");
+		free(ar.ops);
+		free(ar.var);
+		free(ar.str);
+		free(ar.arr);
+		p->nump = NULL;
+	} else {
+		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
+		p->type = xstrdup(refs.ops ? refs.ops + 10 : "int");
+	}
+	free(refs.ops);
+	free(refs.var);
+	free(refs.str);
+	free(refs.arr);
+}
+
+/* kparam_array.num: the count variable of an array parameter, if any. */
+static enum CXChildVisitResult arr_num(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct rw_param *prm = d;
+
+	(void)p;
+	if (clang_getCursorKind(c) == CXCursor_UnexposedExpr) {
+		unsigned n;
+		CXCursor *k = rw_children(c, &n);
+
+		if (n == 2 && clang_getCursorKind(k[0]) == CXCursor_MemberRef) {
+			char *f = cxs_take(clang_getCursorSpelling(k[0]));
+			CXCursor v = rw_strip(k[1]);
+
+			if (!strcmp(f, "num") && clang_getCursorKind(v) == CXCursor_UnaryOperator) {
+				unsigned m;
+				CXCursor *vk = rw_children(v, &m);
+
+				if (m == 1 && clang_getCursorKind(vk[0]) == CXCursor_DeclRefExpr)
+					prm->nump = cxs_take(clang_getCursorSpelling(vk[0]));
+				free(vk);
+			}
+			free(f);
+		}
+		free(k);
+	}
+	return CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult top(CXCursor c, CXCursor parent, CXClientData d)
+{
+	struct rw *rw = d;
+	char *name;
+
+	(void)parent;
+	if (!rw_in_main_file(rw, c))
+		return CXChildVisit_Continue;
+	name = cxs_take(clang_getCursorSpelling(c));
+	if (clang_getCursorKind(c) == CXCursor_FunctionDecl && clang_isCursorDefinition(c)) {
+		if (!strcmp(name, "__inittest") && !rw->init_fn)
+			clang_visitChildren(c, find_ref, &rw->init_fn);
+		else if (!strcmp(name, "__exittest") && !rw->exit_fn)
+			clang_visitChildren(c, find_ref, &rw->exit_fn);
+		else if (!strcmp(name, "init_module") && !rw->init_fn)
+			rw->init_fn = xstrdup(name);
+		else if (!strcmp(name, "cleanup_module") && !rw->exit_fn)
+			rw->exit_fn = xstrdup(name);
+	} else if (clang_getCursorKind(c) == CXCursor_VarDecl && clang_isCursorDefinition(c)) {
+		if (!strncmp(name, "__UNIQUE_ID_", 12)) {
+			char *s = eval_string(clang_Cursor_getVarDeclInitializer(c));
+
+			if (s && strchr(s, '='))
+				*VEC_PUSH(rw->modinfo, rw->nmodinfo, rw->capmodinfo) = s;
+			else
+				free(s);
+		} else if (!strncmp(name, "__param_", 8) && strncmp(name, "__param_str_", 12) &&
+			   strncmp(name, "__param_arr_", 12)) {
+			add_param(rw, c, name + 8);
+		}
+	}
+	free(name);
+	return CXChildVisit_Continue;
+}
+
+int rw_modinfo(struct rw *rw)
+{
+	size_t i, j;
+
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top, rw);
+	for (i = 0; i < rw->nparams; i++) {
+		struct rw_param *p = &rw->params[i];
+		size_t plen = strlen(p->name);
+
+		for (j = 0; j < rw->nmodinfo; j++) {
+			const char *m = rw->modinfo[j];
+
+			if (!strncmp(m, "parm=", 5) && !strncmp(m + 5, p->name, plen) &&
+			    m[5 + plen] == ':')
+				p->desc = xstrdup(m + 6 + plen);
+		}
+		if (p->is_array) {
+			char *arr = xasprintf("__param_arr_%s", p->name);
+			CXCursor a = find_var(rw, arr);
+
+			if (!clang_Cursor_isNull(a))
+				clang_visitChildren(a, arr_num, p);
+			free(arr);
+		}
+	}
+	rw->have_module = rw->init_fn || rw->exit_fn || rw->nmodinfo;
+	if (!rw->have_module) {
+		rw_diag(rw, clang_getLocation(rw->tu, rw->mainfile, 1, 1), RW_ERROR,
+			"not a kernel module: no module_init(), module_exit() or MODULE_*() in %s",
+			rw->src);
+		return -EINVAL;
+	}
+	return 0;
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parse the module's translation unit with libclang and report libclang's
+ * own errors in the tool's diagnostic shape.  Parse options are set here
+ * and nowhere else.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+
+/* One place that turns libclang's error codes into words. */
+static const char *cx_error_str(enum CXErrorCode e)
+{
+	switch (e) {
+	case CXError_Success:		return "success";
+	case CXError_Failure:		return "libclang failed";
+	case CXError_Crashed:		return "libclang crashed";
+	case CXError_InvalidArguments:	return "invalid arguments";
+	case CXError_ASTReadError:	return "AST read error";
+	}
+	return "unknown libclang error";
+}
+
+/* Report every error-or-worse diagnostic of the unit; returns their number.
+ * Warnings are the kernel build's business, not ours. */
+static int report_clang_diags(struct rw *rw)
+{
+	unsigned i, n = clang_getNumDiagnostics(rw->tu);
+	int errors = 0;
+
+	for (i = 0; i < n; i++) {
+		CXDiagnostic d = clang_getDiagnostic(rw->tu, i);
+		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+
+		if (sev >= CXDiagnostic_Error) {
+			char *msg = cxs_take(clang_getDiagnosticSpelling(d));
+
+			rw_diag(rw, clang_getDiagnosticLocation(d), RW_ERROR, "%s", msg);
+			free(msg);
+			errors++;
+		}
+		clang_disposeDiagnostic(d);
+	}
+	return errors;
+}
+
+/* Record the headers the module itself includes: the generated kmod
+ * includes the same ones to see the same declarations. */
+static enum CXChildVisitResult collect_include(CXCursor c, CXCursor parent,
+					       CXClientData data)
+{
+	struct rw *rw = data;
+	CXToken *toks = NULL;
+	unsigned ntoks = 0, i;
+	struct sb line = { 0 };
+
+	(void)parent;
+	if (clang_getCursorKind(c) != CXCursor_InclusionDirective ||
+	    !rw_in_main_file(rw, c))
+		return CXChildVisit_Continue;
+	/* Keep the spelling: tokens after `# include`. */
+	clang_tokenize(rw->tu, clang_getCursorExtent(c), &toks, &ntoks);
+	for (i = 2; i < ntoks; i++) {
+		char *t = cxs_take(clang_getTokenSpelling(rw->tu, toks[i]));
+
+		sb_puts(&line, t);
+		free(t);
+	}
+	clang_disposeTokens(rw->tu, toks, ntoks);
+	if (line.s)
+		*VEC_PUSH(rw->includes, rw->nincludes, rw->capincludes) = line.s;
+	return CXChildVisit_Continue;
+}
+
+int rw_parse(struct rw *rw, char **argv, int argc)
+{
+	enum CXErrorCode e;
+
+	rw->index = clang_createIndex(0, 0);
+	e = clang_parseTranslationUnit2(rw->index, rw->src,
+					(const char *const *)argv, argc, NULL, 0,
+					CXTranslationUnit_DetailedPreprocessingRecord,
+					&rw->tu);
+	if (e != CXError_Success) {
+		rw_diag_plain(rw, RW_ERROR, "%s: cannot parse: %s", rw->src, cx_error_str(e));
+		return -EINVAL;
+	}
+	rw->mainfile = clang_getFile(rw->tu, rw->src);
+	if (report_clang_diags(rw))
+		return -EINVAL;
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), collect_include, rw);
+	return 0;
+}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dusk-rewrite's internal interfaces: the module model the analysis builds
+ * from one translation unit, and the pieces that print it (user program,
+ * declarations, layout table, generated kmod).  Not a library: only the
+ * files of rewriter/ include this header.
+ *
+ * Data flow: cflags.c (compile arguments) -> parse.c (CXTranslationUnit,
+ * libclang's own diagnostics) -> model.c + modinfo.c (what the module
+ * reaches: kept functions, globals, stubs, symbols, proxies, params) ->
+ * emit-*.c (text) -> outdir.c (temp dir renamed into place).
+ *
+ * Error convention: int functions return 0 or a negative errno; a problem in
+ * the module source is reported through diag.c (clang's shape) and counted
+ * in rw->nerrors, and the caller stops before writing anything.
+ */
+#ifndef DUSK_REWRITER_H
+#define DUSK_REWRITER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <clang-c/Index.h>
+
+struct tg_set;
+struct rw;
+
+/* ---- strbuf.c: growable strings -------------------------------------- */
+
+struct sb {
+	char *s;	/* always NUL-terminated once anything was added */
+	size_t len, cap;
+};
+
+void sb_puts(struct sb *b, const char *s);
+void sb_putc(struct sb *b, char c);
+void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct sb *b, const char *fmt, va_list ap);
+const char *sb_str(const struct sb *b);	/* "" when empty */
+void sb_free(struct sb *b);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xrealloc(void *p, size_t n);	/* aborts on OOM: the tool cannot go on */
+/* Take the text of a CXString and dispose of it. */
+char *cxs_take(CXString s);
+
+/* Grow-by-doubling array helper: VEC_PUSH(arr, n, cap) returns a pointer to
+ * the new zeroed slot. */
+void *vec_grow(void *arr, size_t elem, size_t n, size_t *cap);
+#define VEC_PUSH(arr, n, cap) \
+	((arr) = vec_grow((arr), sizeof(*(arr)), (n), &(cap)), &(arr)[(n)++])
+
+/* ---- diag.c: clang-shaped diagnostics --------------------------------- */
+
+enum rw_sev { RW_NOTE, RW_WARNING, RW_ERROR };
+
+/* Print `file:line:col: error: msg`, the source line and a caret at @loc
+ * (expansion location, i.e. where the module's own text is) to stderr. */
+void rw_diag(struct rw *rw, CXSourceLocation loc, enum rw_sev sev,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A diagnostic with no source position: `dusk-rewrite: error: msg`. */
+void rw_diag_plain(struct rw *rw, enum rw_sev sev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Notes after an error: the place a macro was expanded from. */
+void rw_diag_macro_note(struct rw *rw, CXSourceLocation loc);
+
+/* ---- the module model -------------------------------------------------- */
+
+enum rw_fn_kind {
+	RW_FN_MODULE,	/* defined in the module's own file */
+	RW_FN_INLINE,	/* static inline from a header, reached from module code */
+};
+
+struct rw_fn {
+	char *name;
+	CXCursor cur;		/* the definition */
+	enum rw_fn_kind kind;
+	int proxy;		/* index in rw->proxies, or -1 */
+};
+
+struct rw_global {
+	char *name;
+	CXCursor cur;		/* the definition in the module file */
+};
+
+/* One kernel function the module calls (or one variadic call signature,
+ * or one indirect-call signature). */
+struct rw_stub {
+	char *name;		/* kernel function; "printk#2" style for variadic sites */
+	char *wrapper;		/* user-side wrapper: dusk_k_<name>[_<n>] */
+	char *callee;		/* C name called in the kmod ("" for indirect) */
+	CXType ret;
+	CXType *args;		/* argument types at the call site (fixed + variadic) */
+	int nargs;
+	int nfixed;		/* number of declared parameters */
+	int variadic;
+	unsigned flags;		/* DUSK_STUB_* */
+	char *sig;		/* canonical signature text: the key, and the hash input */
+};
+
+/* A kernel object the module uses by address: a variable, or a kernel
+ * function used as a value (e.g. `.llseek = seq_lseek`). */
+struct rw_sym {
+	char *name;
+	int is_fn;
+	CXType type;		/* the variable's type */
+};
+
+struct rw_proxy {
+	char *name;		/* the module function */
+	CXCursor fn;
+	int kind;		/* enum dusk_proxy_kind (dusk-gen.h values) */
+	char *sig;
+};
+
+struct rw_param {
+	char *name;		/* as given to insmod */
+	char *var;		/* the module variable */
+	char *type;		/* "int", "charp", "array" -> element type in ... */
+	char *elem_type;	/* array params: element param type */
+	unsigned perm;
+	char *nump;		/* array params: count variable or NULL */
+	char *desc;
+	int is_array;
+};
+
+/* A field of a module global that must hold a kernel address, which a
+ * static initializer cannot know: assigned before module init runs. */
+struct rw_reloc {
+	char *lvalue;		/* e.g. "fops.owner" */
+	char *cast;		/* e.g. "struct module *" */
+	int sym;
+};
+
+struct rw {
+	/* inputs */
+	const char *src;	/* module source path as given */
+	char *modname;		/* "mini" */
+	const char *core_dir;	/* dusk-kmod sources */
+	const char *inc_dir;	/* include/ with dusk/protocol.h */
+	CXIndex index;
+	CXTranslationUnit tu;
+	CXFile mainfile;
+	struct tg_set *tg;
+	int nerrors;
+
+	/* the model (model.c, modinfo.c) */
+	struct rw_fn *fns;		size_t nfns, capfns;
+	struct rw_global *globals;	size_t nglobals, capglobals;
+	struct rw_stub *stubs;		size_t nstubs, capstubs;
+	struct rw_sym *syms;		size_t nsyms, capsyms;
+	struct rw_proxy *proxies;	size_t nproxies, capproxies;
+	struct rw_param *params;	size_t nparams, capparams;
+	char **modinfo;			size_t nmodinfo, capmodinfo;
+	char **includes;		size_t nincludes, capincludes;
+	struct rw_reloc *relocs;	size_t nrelocs, caprelocs;
+	char *init_fn, *exit_fn;	/* module_init / module_exit targets */
+	int have_module;		/* saw init_module/cleanup_module/MODULE_* */
+
+	/* results */
+	uint64_t stub_hash;
+	uint64_t layout_hash;
+};
+
+/* parse.c */
+int rw_parse(struct rw *rw, char **argv, int argc);
+
+/* model.c: reach analysis over the parsed unit. */
+int rw_analyze(struct rw *rw);
+int rw_fn_find(const struct rw *rw, const char *name);
+int rw_global_find(const struct rw *rw, const char *name);
+int rw_sym_find(const struct rw *rw, const char *name);
+int rw_proxy_find(const struct rw *rw, const char *name);
+/* The stub for the call @call (direct, variadic or indirect), or -1. */
+int rw_stub_for_call(struct rw *rw, CXCursor call);
+int rw_in_main_file(const struct rw *rw, CXCursor c);
+/* Strip parens and implicit casts (UnexposedExpr with one expression child). */
+CXCursor rw_strip(CXCursor c);
+/* Children of @c in order (caller frees). */
+CXCursor *rw_children(CXCursor c, unsigned *n);
+
+/* modinfo.c: module_init/exit, module_param, MODULE_* */
+int rw_modinfo(struct rw *rw);
+
+/* kprim-table.c: kernel-only primitives with a user-level meaning. */
+struct kprim {
+	const char *name;	/* kernel function (often static inline) */
+	const char *user;	/* kprim.h macro/function called in its place */
+};
+const struct kprim *kprim_find(const char *name);
+
+/* kapi-table.c */
+struct kapi_undo {
+	const char *reg, *unreg;
+	unsigned char nargs;
+	unsigned char from[6];	/* DUSK_UNDO_RET = reg's result */
+};
+const struct kapi_undo *kapi_undo_table(size_t *n);
+/* Inline kernel functions that must run in the kernel: called as stubs
+ * instead of being kept (kmalloc: the allocation must be the kernel's). */
+int kapi_force_stub(const char *name, unsigned *flags);
+/* Functions whose call is compiled away (compile-time assertions). */
+int kapi_drop_call(const char *name);
+/* Proxy kind for a module function given its type. */
+int kapi_proxy_kind(CXType fntype);
+
+/* emit-expr.c / emit-stmt.c */
+struct emitter {
+	struct rw *rw;
+	struct sb *out;
+	int indent;
+	unsigned last_line;	/* last #line emitted */
+	CXFile last_file;
+	const char *fn_name;	/* function being printed, or NULL for globals */
+	int static_init;	/* printing a static initializer: no code allowed */
+	struct sb path;		/* static_init: lvalue path of the element printed */
+};
+void emit_expr(struct emitter *e, CXCursor c);
+void emit_stmt(struct emitter *e, CXCursor c);
+void emit_function(struct emitter *e, const struct rw_fn *fn);
+void emit_global(struct emitter *e, const struct rw_global *g);
+void emit_line(struct emitter *e, CXCursor c);
+/* "T name" for a declaration, registering the type with typegen. */
+char *emit_decl_of(struct emitter *e, CXType t, const char *name, int complete);
+char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name);
+
+/* emit-user.c, emit-kmod.c: whole output files. */
+int emit_user(struct rw *rw, const char *dir);
+int emit_kmod(struct rw *rw, const char *dir);
+
+/* strbuf.c: FNV-1a 64, chained (h = FNV1A_INIT first). */
+uint64_t fnv1a(uint64_t h, const char *s);
+#define FNV1A_INIT 0xcbf29ce484222325ull
+
+#endif /* DUSK_REWRITER_H */
