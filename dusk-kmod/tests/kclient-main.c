@@ -6,7 +6,9 @@
  *
  *   basic            handshake, READ, CALL, printk TEXT, mirrors, owned
  *                    memory, hostile input, a second program, no privilege
- *   hook VERDICT [S] register a LOCAL_IN hook; answer ICMP packets with
+ *   hook VERDICT [S [WHERE]]
+ *                    register a hook (WHERE: in4 (default), in6, out4, out6:
+ *                    LOCAL_IN or LOCAL_OUT, IPv4 or IPv6); answer ICMP packets with
  *                    VERDICT (drop|accept|repeat: NF_REPEAT the first time
  *                    a packet is seen, then accept), others accept; run S
  *                    seconds or until SIGTERM, then unregister and BYE.
@@ -36,7 +38,9 @@
 #define NF_ACCEPT	1
 #define NF_REPEAT	4
 #define NFPROTO_IPV4	2
+#define NFPROTO_IPV6	10
 #define NF_INET_LOCAL_IN 1
+#define NF_INET_LOCAL_OUT 3
 #define GFP_KERNEL_VAL	0xcc0u	/* __GFP_RECLAIM | __GFP_IO | __GFP_FS on 6.1 */
 
 static int failures;
@@ -354,15 +358,16 @@ static int cmd_basic(void)
 	return failures ? 1 : 0;
 }
 
-/* The packet-data CHUNK (third, see docs/kmod.md): IPv4 header first. */
+/* The packet-data CHUNK (third, see docs/kmod.md) starts with the IP
+ * header: ICMP over IPv4, or ICMPv6 right after the IPv6 header. */
 static int is_icmp(const struct kc_upcall *up)
 {
 	const unsigned char *ip;
 
-	if (up->nchunks < 3 || up->chunks[2].len < 20)
+	if (up->nchunks < 3 || up->chunks[2].len < 40)
 		return 0;
 	ip = up->chunks[2].data;
-	return (ip[0] >> 4) == 4 && ip[9] == 1;
+	return ((ip[0] >> 4) == 4 && ip[9] == 1) || ((ip[0] >> 4) == 6 && ip[6] == 58);
 }
 
 static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up)
@@ -379,8 +384,9 @@ static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up)
 	CHECK(err == -EACCES, "WRITE into the hook state refused (%d)", err);
 }
 
-static int cmd_hook(const char *verdict, int seconds)
+static int cmd_hook(const char *verdict, int seconds, const char *where)
 {
+	int out = strchr(where, 'o') != NULL, v6 = strchr(where, '6') != NULL;
 	unsigned char ops[KTEST_OPS_SIZE] = { 0 };
 	uint64_t args[2], ret, m, handled = 0, late = 0, repeated = 0, last_skb = 0;
 	int repeat = !strcmp(verdict, "repeat");
@@ -392,8 +398,8 @@ static int cmd_hook(const char *verdict, int seconds)
 	int err, lent_done = 0;
 
 	memcpy(ops + KTEST_OPS_HOOK, &h.proxies[KTEST_PROXY_HOOK], 8);
-	ops[KTEST_OPS_PF] = NFPROTO_IPV4;
-	*(uint32_t *)(ops + KTEST_OPS_HOOKNUM) = NF_INET_LOCAL_IN;
+	ops[KTEST_OPS_PF] = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	*(uint32_t *)(ops + KTEST_OPS_HOOKNUM) = out ? NF_INET_LOCAL_OUT : NF_INET_LOCAL_IN;
 	err = kc_mirror_alloc(kc, ops, sizeof(ops), &m);
 	CHECK(!err, "nf_hook_ops mirror (%d)", err);
 	args[0] = h.syms[KTEST_SYM_INIT_NET];
@@ -626,11 +632,11 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "basic"))
 		return cmd_basic();
 	if (argc >= 3 && !strcmp(argv[1], "hook"))
-		return cmd_hook(argv[2], argc >= 4 ? atoi(argv[3]) : 0);
+		return cmd_hook(argv[2], argc >= 4 ? atoi(argv[3]) : 0, argc >= 5 ? argv[4] : "in4");
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
 		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
-	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | hook drop|accept [SECONDS] | proc [stall]\n");
+	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | hook drop|accept|repeat [SECONDS [in4|in6|out4|out6]] | proc [stall]\n");
 	return 2;
 }

@@ -6,9 +6,9 @@
 . /dusk/lib.sh
 insmod /dusk/mod/dusk_ktest.ko || dusk_fail "insmod"
 
-start_client() { # VERDICT
+start_client() { # VERDICT [WHERE]
 	rm -f /tmp/kclient.ready
-	dusk-kclient hook "$1" >/tmp/client.out 2>&1 &
+	dusk-kclient hook "$1" 0 "${2:-in4}" >/tmp/client.out 2>&1 &
 	client=$!
 	i=0
 	while [ ! -e /tmp/kclient.ready ]; do
@@ -43,6 +43,29 @@ ping -c 3 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "ping after REPE
 stop_client
 grep -Eq 'repeated ([3-9]|[1-9][0-9])' /tmp/client.out || dusk_fail "REPEAT did not re-run the hook"
 dusk_pass "program verdict REPEAT: the hook runs again on the same packet, then ACCEPT"
+# LOCAL_OUT: the route key is saved and nf_reroute runs on ACCEPT.
+start_client drop out4
+ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1 && { stop_client; dusk_fail "LOCAL_OUT drop let ping pass"; }
+stop_client
+start_client accept out4
+ping -c 2 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "LOCAL_OUT accept blocked ping"; }
+stop_client
+dusk_pass "LOCAL_OUT hook: DROP and ACCEPT (reroute) work"
+
+# IPv6: hooks_ipv6, the IPv6 route key.
+if ping -6 -c 1 -W 1 ::1 >/dev/null 2>&1; then
+	for where in in6 out6; do
+		start_client drop $where
+		ping -6 -c 2 -W 1 ::1 >/dev/null 2>&1 && { stop_client; dusk_fail "$where drop let ping6 pass"; }
+		stop_client
+		start_client accept $where
+		ping -6 -c 2 -W 1 ::1 >/dev/null || { stop_client; dusk_fail "$where accept blocked ping6"; }
+		stop_client
+	done
+	dusk_pass "IPv6 LOCAL_IN and LOCAL_OUT hooks: DROP and ACCEPT work"
+else
+	dusk_fail "no IPv6 on lo in the guest"
+fi
 cat /sys/kernel/debug/dusk_ktest/stats
 grep -q '^replies [1-9]' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "replies not counted"
 rmmod dusk_ktest || dusk_fail "rmmod"
