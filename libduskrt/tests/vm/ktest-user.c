@@ -6,7 +6,8 @@
  * fixture extension of dusk-kmod (dusk-kmod/tests/ktest, ktest-abi.h).  It
  * runs libduskrt, linked as the shared library, against the real kernel in
  * the VM (vm-ktest.sh): printk, kernel reads, a kernel call, write-back
- * into kmalloc'd memory, a Netfilter hook counting packets, a /proc file
+ * into kmalloc'd memory, a Netfilter hook reading the prefetched hook state
+ * and counting packets, a /proc file
  * read through a blocking callback, orderly exit on SIGTERM.
  *
  * With KTEST_FAULT=1 in the environment, init reads an unmapped kernel
@@ -48,14 +49,26 @@ enum { T_HOOK_OPS, T_PROC_OPS };
 
 /* ---- the module ---- */
 
-static unsigned long packets;
+/* The head of struct nf_hook_state (6.1): what the hook reads. */
+struct nf_hook_state_head {
+	uint8_t hook;
+	uint8_t pf;
+};
+
+static unsigned long packets, mismatched;
 static uint64_t pde;
 
 static unsigned int ktest_hook(void *priv, void *skb, const void *state)
 {
 	DUSK_FRAME;
-	(void)priv; (void)skb; (void)state;
-	__atomic_add_fetch(&packets, 1, __ATOMIC_RELAXED);
+	const struct nf_hook_state_head *st = state;
+
+	(void)priv; (void)skb;
+	/* Kernel memory the upcall prefetched: no READ needed. */
+	if (DUSK_DEREF(st)->hook == 1 && DUSK_DEREF(st)->pf == 2)
+		__atomic_add_fetch(&packets, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_add_fetch(&mismatched, 1, __ATOMIC_RELAXED);
 	return 1;	/* NF_ACCEPT */
 }
 
@@ -64,8 +77,9 @@ static ssize_t ktest_proc_read(void *file, char *ubuf, size_t count, long long *
 	DUSK_FRAME;
 	char text[64];
 	long long pos = *DUSK_DEREF(ppos);
-	int n = snprintf(text, sizeof(text), "packets %lu\n",
-			 __atomic_load_n(&packets, __ATOMIC_RELAXED));
+	int n = snprintf(text, sizeof(text), "packets %lu mismatched %lu\n",
+			 __atomic_load_n(&packets, __ATOMIC_RELAXED),
+			 __atomic_load_n(&mismatched, __ATOMIC_RELAXED));
 	uint64_t args[3];
 
 	(void)file;
@@ -198,6 +212,7 @@ static const struct dusk_object objects[] = {
 	{ "hook_ops", &hook_ops, sizeof(hook_ops), T_HOOK_OPS },
 	{ "proc_ops", &proc_ops, sizeof(proc_ops), T_PROC_OPS },
 	{ "packets", &packets, sizeof(packets), DUSK_TYPE_NONE },
+	{ "mismatched", &mismatched, sizeof(mismatched), DUSK_TYPE_NONE },
 };
 static const char *const modinfo[] = { "license=GPL", "description=libduskrt VM test", NULL };
 
@@ -212,7 +227,7 @@ static const struct dusk_module ktest_module = {
 	.stubs = stubs,
 	.nstubs = KTEST_NSTUBS,
 	.objects = objects,
-	.nobjects = 3,
+	.nobjects = 4,
 	.types = &typetab,
 	.stub_hash = KTEST_STUB_HASH,
 	.modinfo = modinfo,

@@ -26,9 +26,17 @@ dusk_pass "printk in dmesg and on the program's stderr"
 
 ping -c 3 -W 1 127.0.0.1 >/dev/null || dusk_fail "ping through the hook"
 out=$(cat /proc/dusk_ktest)
-n=${out#packets }
-[ "$n" -ge 6 ] 2>/dev/null || { cat /tmp/user.out | tail -20; dusk_fail "proc says '$out'"; }
-dusk_pass "hook counted $n packets; /proc read served by the program"
+set -- $out
+[ "$1 $3 $4" = "packets mismatched 0" ] && [ "$2" -ge 6 ] 2>/dev/null ||
+	{ tail -20 /tmp/user.out; dusk_fail "proc says '$out'"; }
+dusk_pass "hook read the hook state of $2 packets; /proc read served by the program"
+# Between a hook upcall and its reply there must be no READ.
+hookreads=$(awk '/^\[dusk\] upcall #[0-9]* ktest_hook/ { in_hook = 1 }
+	in_hook && /^\[dusk\] read / { n++ }
+	/^\[dusk\] reply #/ { in_hook = 0 }
+	END { print n + 0 }' /tmp/user.out)
+[ "$hookreads" -eq 0 ] || dusk_fail "$hookreads READs inside hook upcalls: prefetch unused"
+dusk_pass "hook state came prefetched (no READ inside the hook)"
 [ "$(dd if=/proc/dusk_ktest bs=3 2>/dev/null | head -c 8)" = "packets " ] || dusk_fail "small reads"
 dusk_pass "3-byte reads: *ppos advanced through the lent range"
 grep -q '^\[dusk\] upcall #[0-9]* ktest_hook' /tmp/user.out || dusk_fail "no upcall trace"
