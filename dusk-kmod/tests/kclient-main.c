@@ -16,6 +16,8 @@
  *   fuzz N           N random requests (random attributes, nesting, lengths)
  *                    without a session, then N more that cannot call stubs
  *                    with one: all must be answered, the session survive.
+ *   bench N          time N CALLs, N 8-byte READs, N/10 64 KiB READs and
+ *                    N WRITEs; prints "bench NAME OPS/s US/op" lines.
  *   proc [stall]     create /proc/dusk_ktest whose read is served here
  *                    (nested copy_to_user in the reader's context, *ppos
  *                    written through the lent range); "stall" never answers.
@@ -547,6 +549,51 @@ static int cmd_fuzz(int n)
 	return failures ? 1 : 0;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void bench_report(const char *name, int n, double t)
+{
+	printf("bench %-12s %9.0f ops/s %8.2f us/op\n", name, n / t, t * 1e6 / n);
+}
+
+static int cmd_bench(int n)
+{
+	static unsigned char big[60000];
+	uint64_t args[2] = { 1, 2 }, m, v;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	double t;
+	int i, err = 0;
+
+	err |= kc_mirror_alloc(kc, big, sizeof(big), &m);
+	t = now_s();
+	for (i = 0; i < n && !err; i++)
+		err = kc_call(kc, KTEST_STUB_MIX, args, 2, 0, NULL, NULL, 0);
+	bench_report("call", n, now_s() - t);
+	t = now_s();
+	for (i = 0; i < n && !err; i++)
+		err = kc_read(kc, h.syms[KTEST_SYM_MAGIC], &v, 8);
+	bench_report("read-8", n, now_s() - t);
+	t = now_s();
+	for (i = 0; i < n / 10 && !err; i++)
+		err = kc_read(kc, m, big, sizeof(big));
+	bench_report("read-60k", n / 10, now_s() - t);
+	t = now_s();
+	for (i = 0; i < n && !err; i++)
+		err = kc_write(kc, m + 64, &v, 8);
+	bench_report("write-8", n, now_s() - t);
+	CHECK(!err, "benchmark requests all succeeded (%d)", err);
+	kc_bye(kc);
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
 static void proc_serve(struct kc *kc, const struct kc_upcall *up, uint64_t text,
 		       uint64_t textlen)
 {
@@ -633,10 +680,12 @@ int main(int argc, char **argv)
 		return cmd_basic();
 	if (argc >= 3 && !strcmp(argv[1], "hook"))
 		return cmd_hook(argv[2], argc >= 4 ? atoi(argv[3]) : 0, argc >= 5 ? argv[4] : "in4");
+	if (argc >= 3 && !strcmp(argv[1], "bench"))
+		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
 		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
-	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | hook drop|accept|repeat [SECONDS [in4|in6|out4|out6]] | proc [stall]\n");
+	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | hook drop|accept|repeat [SECONDS [in4|in6|out4|out6]] | proc [stall]\n");
 	return 2;
 }
