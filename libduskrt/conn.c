@@ -100,7 +100,8 @@ static void *rx_main(void *arg)
 		if (n < 0)
 			break;
 		len = (int)n;
-		for (nlh = (const void *)buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (nlh = (const void *)buf; dusk_nlmsg_ok(nlh, (size_t)len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_DONE)
 				continue;
 			if (nlh->nlmsg_type == c->t->family &&

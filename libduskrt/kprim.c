@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
+ * The out-of-line half of include/dusk/kprim.h: user-level locks and the
+ * meaning of BUG()/WARN().
+ *
  * User-level locks for the kernel locks of a rewritten module
  * (include/dusk/kprim.h).  A kernel lock is identified by its address -
  * kernel address or the program's own - and maps to a pthread mutex in a
@@ -9,6 +12,7 @@
  */
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <dusk/kprim.h>
 
@@ -60,4 +64,30 @@ void dusk_kp_unlock(const volatile void *lock)
 int dusk_kp_trylock(const volatile void *lock)
 {
 	return pthread_mutex_trylock(kp_mutex(lock)) == 0;
+}
+
+static void kp_default_warn(const char *file, int line)
+{
+	/* The one message of this file: the user-level counterpart of the
+	 * kernel's "WARNING: at file:line" (a handler can take it over). */
+	fprintf(stderr, "dusk: WARNING at %s:%d\n", file, line);
+}
+
+static void (*kp_warn_handler)(const char *file, int line) = kp_default_warn;
+
+void dusk_kp_set_warn_handler(void (*fn)(const char *file, int line))
+{
+	kp_warn_handler = fn ? fn : kp_default_warn;
+}
+
+void dusk_kp_warn(const char *file, int line, unsigned int flags)
+{
+	(void)flags;	/* BUGFLAG_ONCE etc.: the module's WARN_ONCE keeps its own flag */
+	kp_warn_handler(file, line);
+}
+
+void dusk_kp_bug(const char *file, int line)
+{
+	kp_warn_handler(file, line);
+	abort();
 }

@@ -184,6 +184,13 @@ static int check_nest(const struct nlattr *nest, int k)
 	return n1 == 1 && n2 == 1 ? 0 : -EINVAL;
 }
 
+/* mnl_nlmsg_ok() compares nlmsg_len as an int: a length above 2 GiB
+ * passes it.  This check is unsigned throughout. */
+int dusk_nlmsg_ok(const struct nlmsghdr *nlh, size_t len)
+{
+	return len >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= len;
+}
+
 int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *out)
 {
 	const struct genlmsghdr *g;
@@ -191,9 +198,10 @@ int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *ou
 	size_t seen = 0, attrlen;
 
 	memset(out, 0, sizeof(*out));
-	if (len < sizeof(*nlh) || !mnl_nlmsg_ok(nlh, (int)len))
-		return -EINVAL;
-	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + GENL_HDRLEN)
+	/* An aligned length (both kernels and libmnl produce one) keeps
+	 * mnl_attr_for_each(), which walks to the aligned tail, inside it. */
+	if (!dusk_nlmsg_ok(nlh, len) || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + GENL_HDRLEN ||
+	    nlh->nlmsg_len != MNL_ALIGN(nlh->nlmsg_len))
 		return -EINVAL;
 	g = mnl_nlmsg_get_payload(nlh);
 	if (g->cmd == DUSK_CMD_UNSPEC || g->cmd > DUSK_CMD_MAX || g->version != DUSK_GENL_VERSION)

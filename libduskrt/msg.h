@@ -65,6 +65,10 @@ int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *a)
 void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr, const void **data, uint32_t *len);
 void dusk_attr_range(const struct nlattr *nest, uint64_t *addr, uint32_t *len);
 
+/* Does @len bytes at @nlh hold a whole netlink message (nlmsg_len
+ * checked unsigned, unlike mnl_nlmsg_ok())? */
+int dusk_nlmsg_ok(const struct nlmsghdr *nlh, size_t len);
+
 /* The genl command of @nlh (assumes a validated message). */
 uint8_t dusk_msg_cmd(const struct nlmsghdr *nlh);
 

@@ -559,7 +559,7 @@ static int sim_send(struct dusk_transport *t, const void *buf, size_t len)
 		pthread_mutex_unlock(&s->lock);
 		return -ECONNREFUSED;
 	}
-	for (nlh = buf; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n))
+	for (nlh = buf; n > 0 && dusk_nlmsg_ok(nlh, (size_t)n); nlh = mnl_nlmsg_next(nlh, &n))
 		handle(s, nlh, nlh->nlmsg_len);
 	pthread_mutex_unlock(&s->lock);
 	return 0;

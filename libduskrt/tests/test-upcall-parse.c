@@ -106,6 +106,12 @@ static void malformed_refused(void **state)
 	len = build(buf, &good);			/* claims more than it has */
 	nlh->nlmsg_len += 8;
 	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
+	len = build(buf, &good);			/* a length above 2 GiB (libfuzzer) */
+	nlh->nlmsg_len = 0xbbb8b80a;
+	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
+	len = build(buf, &good);			/* an unaligned length (libfuzzer) */
+	nlh->nlmsg_len -= 3;
+	assert_int_equal(dusk_upcall_parse(buf, len - 3, &up), -EINVAL);
 	len = build(buf, &good);			/* truncated inside an attribute */
 	nlh->nlmsg_len -= 6;
 	assert_int_equal(dusk_upcall_parse(buf, len - 6, &up), -EINVAL);
