@@ -20,10 +20,51 @@ samples_in() {
 }
 
 # samples_load NAME [PARAM...]: load the module under test with PARAMs.
+# With DUSK_MODE=user the module is its DUSK user build instead: dusk-run
+# loads dusk_NAME.ko and runs /dusk/bin/NAME with the same parameters; the
+# load counts as done when the program reports its module_init has returned
+# (and as failed, like insmod, when the program exits first).
 samples_load() {
 	mod=$1
 	shift
-	insmod "/dusk/mod/$mod.ko" "$@"
+	if [ "${DUSK_MODE:-kernel}" = user ]; then
+		samples_user_start "$mod" "$@"
+	else
+		insmod "/dusk/mod/$mod.ko" "$@"
+	fi
+}
+
+samples_user_start() {
+	mod=$1
+	shift
+	log=/tmp/$mod.user.log
+	: >"$log"
+	dusk-run --kmod "/dusk/mod/dusk_$mod.ko" "/dusk/bin/$mod" "$@" >>"$log" 2>&1 &
+	samples_user_pid=$!
+	i=0
+	until grep -q "^dusk: $mod: running" "$log"; do
+		if ! kill -0 "$samples_user_pid" 2>/dev/null; then
+			wait "$samples_user_pid"
+			rc=$?
+			echo "$mod user build exited with $rc:" >&2
+			cat "$log" >&2
+			return 1
+		fi
+		i=$((i + 1))
+		[ $i -le 300 ] || dusk_fail "$mod user build did not start: $(cat "$log")"
+		sleep 0.1
+	done
+}
+
+# samples_user_stop NAME: SIGINT the user build (module_exit runs), wait for
+# it and for dusk-run to unload dusk_NAME.
+samples_user_stop() {
+	kill -INT "$samples_user_pid" 2>/dev/null
+	wait "$samples_user_pid"
+	rc=$?
+	cat "/tmp/$1.user.log" >>/tmp/user-builds.log
+	[ $rc -eq 0 ] || { cat "/tmp/$1.user.log"; dusk_fail "$1 user build exited with $rc"; }
+	[ ! -d "/sys/module/dusk_$1" ] || dusk_fail "dusk_$1 still loaded after the program ended"
 }
 
 # samples_sink NS PROTO PORT: start a sink in NS and wait until it listens.
@@ -105,10 +146,16 @@ samples_tcp_blocked() {
 # what the module logged in $samples_log (the log is cleared for the next
 # phase, after dusk_dmesg_clean has seen it).
 samples_unload() {
-	rmmod "$1" || dusk_fail "rmmod $1"
+	if [ "${DUSK_MODE:-kernel}" = user ]; then
+		samples_user_stop "$1"
+	else
+		rmmod "$1" || dusk_fail "rmmod $1"
+	fi
 	dusk_dmesg_clean "$1"
 	samples_log=$(dmesg | sed 's/^\[[^]]*\] //' | grep "^$1: ")
 	dmesg -c >/dev/null
+	# Part of the output, so a differential run compares the printk lines too.
+	printf '%s\n' "$samples_log" | sed 's/^/printk: /'
 }
 
 # samples_logged LINE: the module logged exactly LINE ("lwfw: ...").

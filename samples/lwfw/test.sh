@@ -26,7 +26,7 @@ echo "== malformed parameters are refused, with the module's reason"
 expect_refused() {
 	# shellcheck disable=SC2086
 	if samples_load lwfw "$1" $extra 2>/dev/null; then
-		rmmod lwfw
+		samples_unload lwfw
 		dusk_fail "insmod accepted $1"
 	fi
 	dmesg | grep -qF "lwfw: $2" || dusk_fail "$1 refused without saying '$2'"

@@ -55,7 +55,7 @@ echo "== a login from the router itself (local output, process context)"
 samples_tcp_ok root b 10.0.2.2 21 'USER root\r\nPASS toor\r\n'
 expect_magic "10.0.2.2 root toor"
 
-rmmod nfsniff || dusk_fail "rmmod nfsniff"
+samples_unload nfsniff
 echo "== unloaded: the magic request is an ordinary echo again"
 samples_tcp_ok a b 10.0.2.2 21 'USER carol\r\nPASS late\r\n'
 expect_magic "(empty)"
