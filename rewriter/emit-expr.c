@@ -286,8 +286,11 @@ static void put_reloc(struct emitter *e, CXType t, int sym)
 {
 	struct rw_reloc *r = VEC_PUSH(e->rw->relocs, e->rw->nrelocs, e->rw->caprelocs);
 
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
 	r->lvalue = xstrdup(sb_str(&e->path));
-	r->cast = emit_decl_of(e, t, "", 0);
+	r->cast = emit_decl_of(e, t, k == CXType_FunctionProto || k == CXType_FunctionNoProto ?
+			       "(*)" : "", 0);
 	r->sym = sym;
 	put(e, "0 /* kernel address: set before init */");
 }
@@ -644,6 +647,16 @@ static void put_arg_len(struct emitter *e, CXCursor arg)
 	put(e, "0");
 }
 
+static int is_data_pointer(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+
+	if (c.kind != CXType_Pointer)
+		return 0;
+	c = clang_getCanonicalType(clang_getPointeeType(c));
+	return c.kind != CXType_FunctionProto && c.kind != CXType_FunctionNoProto;
+}
+
 static void emit_args(struct emitter *e, CXCursor call, int with_len,
 		      const struct rw_stub *st, int first)
 {
@@ -655,8 +668,7 @@ static void emit_args(struct emitter *e, CXCursor call, int with_len,
 		if (i || first)
 			put(e, ", ");
 		emit_expr(e, a);
-		if (with_len && st && i < st->nargs &&
-		    clang_getCanonicalType(st->args[i]).kind == CXType_Pointer) {
+		if (with_len && st && i < st->nargs && is_data_pointer(st->args[i])) {
 			put(e, ", ");
 			put_arg_len(e, a);
 		}
@@ -682,7 +694,9 @@ static void emit_call(struct emitter *e, CXCursor c)
 		unsigned flags;
 
 		if (kapi_drop_call(name)) {
-			put(e, "((void)0)");
+			/* a call the kernel's compiler proved dead */
+			put(e, clang_getCanonicalType(clang_getCursorType(c)).kind == CXType_Void ?
+			       "((void)0)" : "0");
 		} else if (kp) {
 			sb_printf(e->out, "%s(", kp->user);
 			emit_args(e, c, 0, NULL, 0);
@@ -746,22 +760,35 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 		e->path.len = save;
 		if (e->path.s)
 			e->path.s[save] = 0;
-		/* A designated initializer: designators, then the value. */
+		/* A designated initializer: designators, then the value.
+		 * `.f` designators are MemberRefs, `[i]` ones expressions. */
 		if (kind(v) == CXCursor_UnexposedExpr) {
 			dk = rw_children(v, &m);
-			if (m >= 2 && kind(dk[0]) == CXCursor_MemberRef) {
+			if (m >= 2 && (kind(dk[0]) == CXCursor_MemberRef || m == 2)) {
 				unsigned j;
 
-				for (j = 0; j + 1 < m && kind(dk[j]) == CXCursor_MemberRef; j++) {
-					char *f = cxs_take(clang_getCursorSpelling(dk[j]));
-					size_t k;
+				for (j = 0; j + 1 < m; j++) {
+					if (kind(dk[j]) == CXCursor_MemberRef) {
+						char *f = cxs_take(clang_getCursorSpelling(dk[j]));
+						size_t k;
 
-					sb_printf(e->out, ".%s", f);
-					sb_printf(&e->path, ".%s", f);
-					for (k = 0; j == 0 && k < fl.n; k++)
-						if (!strcmp(fl.names[k], f))
-							pos = k;
-					free(f);
+						sb_printf(e->out, ".%s", f);
+						sb_printf(&e->path, ".%s", f);
+						for (k = 0; j == 0 && k < fl.n; k++)
+							if (!strcmp(fl.names[k], f))
+								pos = k;
+						free(f);
+					} else {
+						CXEvalResult r = clang_Cursor_Evaluate(dk[j]);
+						long long idx = r ? clang_EvalResult_getAsLongLong(r) : 0;
+
+						if (r)
+							clang_EvalResult_dispose(r);
+						sb_printf(e->out, "[%lld]", idx);
+						sb_printf(&e->path, "[%lld]", idx);
+						if (j == 0)
+							pos = (size_t)idx;
+					}
 				}
 				put(e, " = ");
 				v = dk[m - 1];
@@ -792,6 +819,18 @@ value:
 	free(kids);
 }
 
+static int points_to_anonymous(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+	CXCursor d;
+
+	if (c.kind != CXType_Pointer)
+		return 0;
+	d = clang_getTypeDeclaration(clang_getCanonicalType(clang_getPointeeType(c)));
+	return !clang_Cursor_isNull(d) && kind(d) != CXCursor_NoDeclFound &&
+	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
+}
+
 /* ---- the dispatcher --------------------------------------------------- */
 
 static void emit_unexposed(struct emitter *e, CXCursor c)
@@ -802,6 +841,8 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	if (n == 1 && clang_isExpression(kind(kids[0]))) {
 		/* an implicit conversion: C performs it again */
 		emit_expr(e, kids[0]);
+	} else if (n != 3 && put_int_value(e, c, clang_getCursorType(c))) {
+		/* a constant, e.g. __builtin_types_compatible_p() */
 	} else if (n == 3 && clang_isExpression(kind(kids[0]))) {
 		/* __builtin_choose_expr(const, a, b) */
 		CXEvalResult r = clang_Cursor_Evaluate(kids[0]);
@@ -886,7 +927,10 @@ void emit_expr(struct emitter *e, CXCursor c)
 	case CXCursor_CStyleCastExpr:
 		kids = rw_children(c, &n);
 		put(e, "(");
-		put_type(e, clang_getCursorType(c), "");
+		if (points_to_anonymous(clang_getCursorType(c)))
+			put(e, "void *");	/* a second anonymous struct would be another type */
+		else
+			put_type(e, clang_getCursorType(c), "");
 		put(e, ")");
 		emit_operand(e, kids[n - 1]);
 		free(kids);

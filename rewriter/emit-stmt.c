@@ -22,6 +22,10 @@ static void indent(struct emitter *e)
 {
 	int i;
 
+	if (e->no_indent) {	/* `else if`: the if follows on the same line */
+		e->no_indent = 0;
+		return;
+	}
 	for (i = 0; i < e->indent; i++)
 		sb_putc(e->out, '\t');
 }
@@ -77,21 +81,48 @@ static int asm_is_harmless(struct rw *rw, CXCursor c)
 	return harmless;
 }
 
+/* x86's _BUG_FLAGS() (BUG(), WARN()): an asm with a bug_entry whose last
+ * operand is sizeof(struct bug_entry) and whose flags operand is
+ * BUGFLAG_WARNING (1) for warnings.  Returns 1 for WARN, 2 for BUG, 0 for
+ * any other asm. */
+static int asm_bug_kind(struct rw *rw, CXCursor c)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+	int r = 0;
+
+	(void)rw;
+	if ((n == 2 || n == 4) && clang_getCursorKind(kids[n - 1]) == CXCursor_UnaryExpr) {
+		CXCursor flags = rw_strip(kids[n - 2]);
+		CXEvalResult ev;
+
+		if (clang_getCursorKind(flags) == CXCursor_DeclRefExpr) {
+			char *name = cxs_take(clang_getCursorSpelling(flags));
+
+			r = !strcmp(name, "__flags") ? 1 : 0;	/* __WARN_FLAGS */
+			free(name);
+		} else if ((ev = clang_Cursor_Evaluate(flags))) {
+			r = clang_EvalResult_getAsLongLong(ev) & 1 ? 1 : 2;
+			clang_EvalResult_dispose(ev);
+		}
+	}
+	free(kids);
+	return r;
+}
+
 static void emit_var(struct emitter *e, CXCursor v)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
 	char *name = cxs_take(clang_getCursorSpelling(v));
 	char *decl = emit_decl_of(e, clang_getCursorType(v), name, 1);
 	int was_static = e->static_init;
+	size_t nrelocs = e->rw->nrelocs;
+	struct sb *out = e->out, val = { 0 };
 
-	indent(e);
-	if (clang_getCursorLinkage(v) == CXLinkage_Internal ||
-	    (clang_Cursor_hasVarDeclGlobalStorage(v) &&
-	     clang_Cursor_getStorageClass(v) == CX_SC_Static))
-		put(e, "static ");
-	put(e, decl);
 	if (!clang_Cursor_isNull(init)) {
-		put(e, " = ");
+		/* the initializer first: it tells whether the object must be
+		 * written before init (kernel addresses), so cannot be const */
+		e->out = &val;
 		if (clang_Cursor_hasVarDeclGlobalStorage(v)) {
 			e->static_init = 1;
 			sb_free(&e->path);
@@ -99,8 +130,23 @@ static void emit_var(struct emitter *e, CXCursor v)
 		}
 		emit_expr(e, init);
 		e->static_init = was_static;
+		e->out = out;
+	}
+	indent(e);
+	if (clang_getCursorLinkage(v) == CXLinkage_Internal ||
+	    (clang_Cursor_hasVarDeclGlobalStorage(v) &&
+	     clang_Cursor_getStorageClass(v) == CX_SC_Static))
+		put(e, "static ");
+	if (e->rw->nrelocs > nrelocs && !strncmp(decl, "const ", 6))
+		put(e, decl + 6);	/* relocated before init: writable */
+	else
+		put(e, decl);
+	if (!clang_Cursor_isNull(init)) {
+		put(e, " = ");
+		put(e, sb_str(&val));
 	}
 	put(e, ";\n");
+	sb_free(&val);
 	free(decl);
 	free(name);
 }
@@ -255,9 +301,8 @@ void emit_stmt(struct emitter *e, CXCursor c)
 			put(e, "else");
 			if (kind(kids[2]) == CXCursor_IfStmt) {
 				put(e, " ");
-				e->indent++;
-				emit_body(e, kids[2]);
-				e->indent--;
+				e->no_indent = 1;
+				emit_stmt(e, kids[2]);
 			} else {
 				emit_body(e, kids[2]);
 			}
@@ -340,7 +385,19 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		emit_stmt(e, kids[n - 1]);
 		break;
 	case CXCursor_GCCAsmStmt:
-		if (asm_is_harmless(e->rw, c)) {
+		if (asm_bug_kind(e->rw, c) == 1) {
+			unsigned m;
+			CXCursor *ops = rw_children(c, &m);
+
+			indent(e);
+			put(e, "dusk_kp_warn(__FILE__, __LINE__, ");
+			emit_expr(e, ops[m - 2]);
+			put(e, ");\n");
+			free(ops);
+		} else if (asm_bug_kind(e->rw, c) == 2) {
+			indent(e);
+			put(e, "dusk_kp_bug(__FILE__, __LINE__);\n");
+		} else if (asm_is_harmless(e->rw, c)) {
 			indent(e);
 			put(e, "__asm__ __volatile__(\"\" ::: \"memory\");\n");
 		} else {
@@ -407,7 +464,7 @@ void emit_function(struct emitter *e, const struct rw_fn *fn)
 	e->fn_name = fn->name;
 	e->last_file = NULL;
 	emit_line(e, fn->cur);
-	sb_printf(e->out, "static %s\n", proto);
+	sb_printf(e->out, "static %s%s\n", fn->kind == RW_FN_INLINE ? "inline " : "", proto);
 	free(proto);
 	for (i = 0; i < n; i++) {
 		if (kind(kids[i]) != CXCursor_CompoundStmt)

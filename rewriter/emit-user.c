@@ -361,7 +361,7 @@ static int write_file(const char *dir, const char *name, const char *text)
 
 int emit_user(struct rw *rw, const char *dir)
 {
-	struct sb code = { 0 }, protos = { 0 }, wrappers = { 0 }, tail = { 0 };
+	struct sb code = { 0 }, protos = { 0 }, wrappers = { 0 }, tail = { 0 }, types = { 0 };
 	struct sb file = { 0 };
 	struct emitter e = { .rw = rw, .out = &code };
 	char *decls_name = xasprintf("%s.decls.h", rw->modname);
@@ -372,6 +372,7 @@ int emit_user(struct rw *rw, const char *dir)
 	FILE *mem;
 	int r;
 
+	emit_module_types(rw, &types);
 	for (i = 0; i < rw->nglobals; i++)
 		emit_global(&e, &rw->globals[i]);
 	sb_puts(&code, "\n");
@@ -380,7 +381,7 @@ int emit_user(struct rw *rw, const char *dir)
 	for (i = 0; i < rw->nfns; i++) {
 		char *p = emit_fn_prototype(rw, rw->fns[i].cur, rw->fns[i].name);
 
-		sb_printf(&protos, "static %s;\n", p);
+		sb_printf(&protos, "static %s%s;\n", rw->fns[i].kind == RW_FN_INLINE ? "inline " : "", p);
 		free(p);
 	}
 	for (i = 0; i < rw->nstubs; i++)
@@ -440,9 +441,10 @@ int emit_user(struct rw *rw, const char *dir)
 		  " * pointer is checked (DUSK_DEREF), kernel calls go through the\n"
 		  " * dusk_k_* wrappers, #line maps everything back to %s. */\n"
 		  "#include <dusk/runtime.h>\n#include <dusk/kprim.h>\n#include \"%s\"\n\n"
+		  "/* the module's own types */\n%s"
 		  "/* the module's functions and the kernel inline functions it uses */\n%s\n"
 		  "/* kernel calls */\n%s",
-		  rw->src, rw->src, decls_name, sb_str(&protos), sb_str(&wrappers));
+		  rw->src, rw->src, decls_name, sb_str(&types), sb_str(&protos), sb_str(&wrappers));
 	sb_printf(&file, "%s\n", sb_str(&code));
 	{
 		/* back to the generated file itself for the rest */
@@ -463,6 +465,7 @@ out:
 	sb_free(&protos);
 	sb_free(&wrappers);
 	sb_free(&tail);
+	sb_free(&types);
 	sb_free(&file);
 	free(decls_name);
 	free(types_name);

@@ -104,7 +104,11 @@ int kapi_drop_call(const char *name)
 	       !strncmp(name, "__kasan_check", 13) || !strncmp(name, "kasan_check", 11) ||
 	       !strncmp(name, "kcsan_check", 11) || !strncmp(name, "__kcsan_check", 13) ||
 	       !strcmp(name, "might_fault") || !strcmp(name, "__might_sleep") ||
-	       !strcmp(name, "__might_fault");
+	       !strcmp(name, "__might_fault") ||
+	       /* compile-time errors of fortify-string.h and jump_label.h:
+		* calls the kernel's compiler proved unreachable */
+	       !strncmp(name, "__read_overflow", 15) || !strncmp(name, "__write_overflow", 16) ||
+	       !strcmp(name, "____wrong_branch_error");
 }
 
 static int pointee_is(CXType t, const char *spelling)

@@ -210,6 +210,7 @@ struct emitter {
 	struct rw *rw;
 	struct sb *out;
 	int indent;
+	int no_indent;		/* the next statement continues the line */
 	unsigned last_line;	/* last #line emitted */
 	CXFile last_file;
 	const char *fn_name;	/* function being printed, or NULL for globals */
@@ -224,6 +225,9 @@ void emit_line(struct emitter *e, CXCursor c);
 /* "T name" for a declaration, registering the type with typegen. */
 char *emit_decl_of(struct emitter *e, CXType t, const char *name, int complete);
 char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name);
+
+/* emit-types.c: the module's own type definitions, in source order. */
+void emit_module_types(struct rw *rw, struct sb *out);
 
 /* emit-user.c, emit-kmod.c: whole output files. */
 int emit_user(struct rw *rw, const char *dir);

@@ -127,6 +127,37 @@ static inline unsigned long dusk_kp_fls0(unsigned long w)
 	return (unsigned long)(DUSK_KP_BITS_PER_LONG - 1 - __builtin_clzl(w));
 }
 
+/* ---- static keys: every key is in its default state (jump label not
+ * patched), which is what arch_static_branch*() == false means ---- */
+#define dusk_kp_static_branch(key, branch)	((void)(key), (void)(branch), 0)
+
+/* ---- BUG() / WARN(): kprim.c.  WARN reports through the warn handler
+ * and continues, as the kernel does; BUG aborts the program (the kernel
+ * would kill the task), so gdb stops right there. ---- */
+void dusk_kp_warn(const char *file, int line, unsigned int flags);
+__attribute__((noreturn)) void dusk_kp_bug(const char *file, int line);
+/* Replace how warnings are reported (default: one line on stderr). */
+void dusk_kp_set_warn_handler(void (*fn)(const char *file, int line));
+
+/* fortify_memcpy_chk(): the kernel build already checked these copies */
+static inline _Bool dusk_kp_fortify_ok(unsigned long size, unsigned long p_size,
+				      unsigned long q_size, unsigned long p_size_field,
+				      unsigned long q_size_field, const char *func)
+{
+	(void)size, (void)p_size, (void)q_size, (void)p_size_field, (void)q_size_field;
+	(void)func;
+	return 0;
+}
+
+static inline void dusk_kp_fortify_memset_ok(unsigned long size, unsigned long p_size,
+					     unsigned long p_size_field)
+{
+	(void)size, (void)p_size, (void)p_size_field;
+}
+
+/* fortify_panic(): a fortified string function overflowed at run time */
+#define dusk_kp_fortify_panic(name)	dusk_kp_bug(name, 0)
+
 /* ---- memory and strings: pointers keep kernel values ---- */
 static inline void *dusk_kp_memcpy(void *d, const void *s, size_t n)
 {
@@ -152,6 +183,17 @@ static inline void *dusk_kp_memset(void *d, int c, size_t n)
 static inline int dusk_kp_memcmp(const void *a, const void *b, size_t n)
 {
 	return n ? __builtin_memcmp(dusk_check(a, n), dusk_check(b, n), n) : 0;
+}
+
+static inline void *dusk_kp_memchr(const void *p, int c, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (*(const unsigned char *)dusk_check(s + i, 1) == (unsigned char)c)
+			return (void *)(s + i);
+	return NULL;
 }
 
 static inline size_t dusk_kp_strlen(const char *s)

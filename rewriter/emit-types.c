@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's own types: structs, unions, enums and typedefs defined in
+ * the module's file, printed from the AST (macros in array sizes and enum
+ * values already evaluated) in source order.  typegen leaves these out of
+ * the declarations header: they belong to the module, and they may use any
+ * kernel type, which the header declares first.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "rewriter.h"
+#include "typegen.h"
+
+struct types_ctx {
+	struct rw *rw;
+	struct sb *out;
+};
+
+static enum CXChildVisitResult has_attr(CXCursor c, CXCursor p, CXClientData d)
+{
+	unsigned *flags = d;
+
+	(void)p;
+	if (clang_getCursorKind(c) == CXCursor_PackedAttr)
+		*flags |= 1;
+	if (clang_getCursorKind(c) == CXCursor_AlignedAttr)
+		*flags |= 2;
+	return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult print_field(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct types_ctx *tc = d;
+	char *name, *decl;
+
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_FieldDecl)
+		return CXChildVisit_Continue;
+	name = cxs_take(clang_getCursorSpelling(c));
+	tg_need_complete(tc->rw->tg, clang_getCursorType(c));
+	decl = tg_declarator(clang_getCursorType(c), name);
+	sb_printf(tc->out, "\t%s", decl);
+	if (clang_Cursor_isBitField(c))
+		sb_printf(tc->out, " : %d", clang_getFieldDeclBitWidth(c));
+	{
+		unsigned flags = 0;
+
+		clang_visitChildren(c, has_attr, &flags);
+		if (flags & 2)
+			sb_printf(tc->out, " __attribute__((aligned(%lld)))",
+				  clang_Type_getAlignOf(clang_getCursorType(c)));
+	}
+	sb_puts(tc->out, ";\n");
+	free(decl);
+	free(name);
+	return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult print_enumerator(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct types_ctx *tc = d;
+	char *name;
+
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_EnumConstantDecl)
+		return CXChildVisit_Continue;
+	name = cxs_take(clang_getCursorSpelling(c));
+	sb_printf(tc->out, "\t%s = %lld,\n", name, clang_getEnumConstantDeclValue(c));
+	free(name);
+	return CXChildVisit_Continue;
+}
+
+static void print_record(struct types_ctx *tc, CXCursor c)
+{
+	char *name = cxs_take(clang_getCursorSpelling(c));
+	const char *kw = clang_getCursorKind(c) == CXCursor_UnionDecl ? "union" : "struct";
+	unsigned flags = 0;
+
+	if (!clang_isCursorDefinition(c)) {
+		sb_printf(tc->out, "%s %s;\n", kw, name);
+		free(name);
+		return;
+	}
+	clang_visitChildren(c, has_attr, &flags);
+	sb_printf(tc->out, "%s %s {\n", kw, name);
+	clang_visitChildren(c, print_field, tc);
+	sb_puts(tc->out, "}");
+	if (flags & 1)
+		sb_puts(tc->out, " __attribute__((packed))");
+	if (flags & 2)
+		sb_printf(tc->out, " __attribute__((aligned(%lld)))",
+			  clang_Type_getAlignOf(clang_getCursorType(c)));
+	sb_puts(tc->out, ";\n\n");
+	free(name);
+}
+
+static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct types_ctx *tc = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	char *name;
+
+	(void)p;
+	if (!rw_in_main_file(tc->rw, c))
+		return CXChildVisit_Continue;
+	if (k == CXCursor_VarDecl || k == CXCursor_FunctionDecl)
+		return CXChildVisit_Recurse;	/* struct x { } var; */
+	if (k != CXCursor_StructDecl && k != CXCursor_UnionDecl &&
+	    k != CXCursor_EnumDecl && k != CXCursor_TypedefDecl)
+		return CXChildVisit_Continue;
+	if (clang_Cursor_isAnonymous(c) || clang_Cursor_isAnonymousRecordDecl(c))
+		return CXChildVisit_Continue;	/* printed in place */
+	if (clang_getCursorKind(clang_getCursorSemanticParent(c)) != CXCursor_TranslationUnit)
+		return CXChildVisit_Continue;
+	clang_getCursorSemanticParent(c);
+	name = cxs_take(clang_getCursorSpelling(c));
+	if (!name[0]) {
+		free(name);
+		return CXChildVisit_Continue;
+	}
+	if (k == CXCursor_EnumDecl) {
+		if (clang_isCursorDefinition(c)) {
+			sb_printf(tc->out, "enum %s {\n", name);
+			clang_visitChildren(c, print_enumerator, tc);
+			sb_puts(tc->out, "};\n\n");
+		}
+	} else if (k == CXCursor_TypedefDecl) {
+		CXType u = clang_getTypedefDeclUnderlyingType(c);
+		char *decl;
+
+		tg_need_complete(tc->rw->tg, u);
+		decl = tg_declarator(u, name);
+		sb_printf(tc->out, "typedef %s;\n\n", decl);
+		free(decl);
+	} else {
+		print_record(tc, c);
+	}
+	free(name);
+	return CXChildVisit_Continue;
+}
+
+void emit_module_types(struct rw *rw, struct sb *out)
+{
+	struct types_ctx tc = { rw, out };
+
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top, &tc);
+}
