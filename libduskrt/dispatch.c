@@ -206,14 +206,26 @@ int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out)
 
 void dusk_pool_stop(struct dusk_pool *p)
 {
-	unsigned int i;
+	unsigned int i, dropped = 0;
+	struct job *j;
 
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->lock);
 	p->stopping = 1;
+	/* Module exit has run: upcalls not yet started are not served (the
+	 * kmod applies its policy to them when the session ends). */
+	while ((j = p->head)) {
+		p->head = j->next;
+		free(j->msg);
+		free(j);
+		dropped++;
+	}
+	p->tail = &p->head;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+	if (dropped)
+		dusk_trace("[dusk] %u queued upcalls not served: the module has exited", dropped);
 	for (i = 0; i < p->nworkers; i++)
 		pthread_join(p->workers[i], NULL);
 	pthread_mutex_destroy(&p->lock);

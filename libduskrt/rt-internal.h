@@ -185,7 +185,7 @@ int dusk_msg_new(struct dusk_msg *m, uint8_t cmd);
 int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out);
 /* Receiver-side entry (a dusk_upcall_sink). */
 void dusk_pool_submit(void *pool, void *msg, size_t len);
-/* Stop accepting, finish queued upcalls, join workers, free. */
+/* Stop accepting, drop queued upcalls, let running ones finish, join, free. */
 void dusk_pool_stop(struct dusk_pool *p);
 /* Serve one upcall message on the calling thread (the workers' body). */
 void dusk_serve_upcall(const void *msg, size_t len);

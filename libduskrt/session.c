@@ -208,7 +208,7 @@ void dusk_session_close(void)
 
 	if (!s)
 		return;
-	/* Let queued upcalls finish while the connection still works. */
+	/* Let running upcalls finish while the connection still works. */
 	dusk_pool_stop(s->pool);
 	s->pool = NULL;
 	dusk_commit_release_all();
