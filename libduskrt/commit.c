@@ -23,11 +23,10 @@
  * (DUSK_FF_AMBIGUOUS) that holds the address of an own object, an own
  * object of unknown size, a function without a generated proxy.
  *
- * Locking: the mirror table and every mirror are protected by mt_lock, held
- * for a whole walk (including its MIRROR_ALLOC round trips).  Refresh data
- * is copied into the committing thread's own buffers before the lock is
- * dropped.  The table is a plain array, searched linearly: modules hand the
- * kernel tens of objects, not thousands.
+ * Locking: dusk_mirror_lock is held for a whole walk (including its
+ * MIRROR_ALLOC round trips).  Refresh data is copied into the committing
+ * thread's own buffers before the lock is dropped.  The mirror table and
+ * read-back are in mirror.c.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -36,43 +35,16 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-#include "rt-internal.h"
+#include "commit-internal.h"
 
 #define MAX_DEPTH 64
 
-struct slot {
-	uint32_t off;
-	uint8_t fn;		/* function pointer (else data pointer) */
-};
-
-struct mirror {
-	uintptr_t own;
-	size_t size;
-	uint64_t kaddr;
-	int32_t type;		/* element type id, DUSK_TYPE_NONE or DUSK_TYPE_CSTRING */
-	uint32_t nelem;		/* the object is nelem elements of type */
-	int call_scoped;	/* on a stack: freed after the call */
-	uint64_t gen;		/* walk that last translated it */
-	uint64_t touch;		/* call serial that last listed it */
-	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
-	unsigned char *img;	/* scratch: the translated image */
-	struct slot *slots;
-	size_t nslots, slotcap;
-};
-
-struct dusk_commit_state {
-	uint64_t serial;		/* this thread's current call serial */
-	struct mirror **touched;	/* committed since the last call */
-	size_t ntouched, touchcap;
-	struct dusk_wlist pending;	/* refresh chunks, data malloc'd */
-	void **bufs;			/* data of chunks handed to the last epoch */
-	size_t nbufs, bufcap;
-};
-
-static pthread_mutex_t mt_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct mirror **mirrors;
-static size_t nmirrors, mirrorcap;
 static uint64_t walk_gen, call_serial;
+
+uint64_t dusk_commit_next_serial(void)
+{
+	return __atomic_add_fetch(&call_serial, 1, __ATOMIC_RELAXED);
+}
 
 /* One walk: the generation stamp and the committing thread. */
 struct walk {
@@ -87,7 +59,7 @@ static struct dusk_commit_state *cstate(struct dusk_thread *t)
 		t->commit = calloc(1, sizeof(*t->commit));
 		if (!t->commit)
 			dusk_fatal("dusk: out of memory");
-		t->commit->serial = __atomic_add_fetch(&call_serial, 1, __ATOMIC_RELAXED);
+		t->commit->serial = dusk_commit_next_serial();
 	}
 	return t->commit;
 }
@@ -101,35 +73,13 @@ static const struct dusk_type *type_of(int32_t id)
 	return &tt->types[id];
 }
 
-static const char *type_name(int32_t id)
+const char *dusk_type_name(int32_t id)
 {
 	const struct dusk_type *t = type_of(id);
 
 	if (id == DUSK_TYPE_CSTRING)
 		return "char[]";
 	return t ? t->name : "(untyped)";
-}
-
-/* Caller holds mt_lock. */
-static struct mirror *mirror_by_own(uintptr_t p)
-{
-	size_t i;
-
-	for (i = 0; i < nmirrors; i++)
-		if (p >= mirrors[i]->own && p < mirrors[i]->own + mirrors[i]->size)
-			return mirrors[i];
-	return NULL;
-}
-
-/* Caller holds mt_lock. */
-static struct mirror *mirror_by_kaddr(uint64_t k)
-{
-	size_t i;
-
-	for (i = 0; i < nmirrors; i++)
-		if (k >= mirrors[i]->kaddr && k < mirrors[i]->kaddr + mirrors[i]->size)
-			return mirrors[i];
-	return NULL;
 }
 
 static const struct dusk_object *global_of(uintptr_t p)
@@ -163,88 +113,7 @@ static int on_stack(const struct dusk_thread *t, uintptr_t p)
 static int points_to_own(const struct walk *w, uintptr_t p)
 {
 	return p && p < dusk_sess->kbase &&
-	       (mirror_by_own(p) || global_of(p) || on_stack(w->t, p));
-}
-
-static int mirror_alloc(size_t size, uint64_t *kaddr)
-{
-	struct dusk_msg m;
-	struct dusk_answer ans;
-	struct dusk_attrs a;
-	int err;
-
-	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_ALLOC);
-	if (err)
-		return err;
-	err = dusk_msg_put_u32(&m, DUSK_A_LEN, (uint32_t)size);
-	if (!err)
-		err = dusk_request(&m, &ans);
-	dusk_msg_fini(&m);
-	if (err) {
-		dusk_log(DUSK_LOG_ERROR, "dusk: MIRROR_ALLOC of %zu bytes failed: %s%s%s", size,
-			 strerror(-err), ans.extack[0] ? ": " : "", ans.extack);
-		return err;
-	}
-	if (!ans.nlh || dusk_msg_parse(ans.nlh, ans.len, &a) || !a.tb[DUSK_A_ADDR])
-		err = -EBADMSG;
-	else
-		*kaddr = mnl_attr_get_u64(a.tb[DUSK_A_ADDR]);
-	dusk_answer_free(&ans);
-	return err;
-}
-
-static int mirror_free_kernel(uint64_t kaddr)
-{
-	struct dusk_msg m;
-	struct dusk_answer ans;
-	int err;
-
-	dusk_trace("[dusk] mirror free 0x%llx", (unsigned long long)kaddr);
-	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_FREE);
-	if (err)
-		return err;
-	err = dusk_msg_put_u64(&m, DUSK_A_ADDR, kaddr);
-	if (!err)
-		err = dusk_request(&m, &ans);
-	dusk_answer_free(&ans);
-	dusk_msg_fini(&m);
-	return err;
-}
-
-static void mirror_destroy(struct mirror *m)
-{
-	free(m->sent);
-	free(m->img);
-	free(m->slots);
-	free(m);
-}
-
-/* Caller holds mt_lock. */
-static void mirror_unlink(struct mirror *m)
-{
-	size_t i;
-
-	for (i = 0; i < nmirrors; i++) {
-		if (mirrors[i] == m) {
-			mirrors[i] = mirrors[--nmirrors];
-			return;
-		}
-	}
-}
-
-static int add_slot(struct mirror *m, uint32_t off, int fn)
-{
-	if (m->nslots == m->slotcap) {
-		size_t cap = m->slotcap ? 2 * m->slotcap : 8;
-		struct slot *v = realloc(m->slots, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		m->slots = v;
-		m->slotcap = cap;
-	}
-	m->slots[m->nslots++] = (struct slot){ off, (uint8_t)fn };
-	return 0;
+	       (dusk_mirror_by_own(p) || global_of(p) || on_stack(w->t, p));
 }
 
 static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
@@ -265,7 +134,7 @@ static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *wh
 		if ((uintptr_t)mod->proxies[i].fn == v) {
 			v = dusk_sess->proxies[i];
 			memcpy(m->img + off, &v, sizeof(v));
-			return add_slot(m, off, 1);
+			return dusk_mirror_add_slot(m, off, 1);
 		}
 	}
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
@@ -284,7 +153,7 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 	memcpy(&v, m->img + off, sizeof(v));
 	if (!v || v >= dusk_sess->kbase)
 		return 0;	/* NULL or kernel: unchanged */
-	if (!mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v) && !own_mapped((uintptr_t)v))
+	if (!dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v) && !own_mapped((uintptr_t)v))
 		return 0;	/* a foreign user address: unchanged */
 	err = commit_rec(w, (uintptr_t)v, pointee, 0, &k, depth + 1);
 	if (err) {
@@ -293,7 +162,7 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 		return err;
 	}
 	memcpy(m->img + off, &k, sizeof(k));
-	return add_slot(m, off, 0);
+	return dusk_mirror_add_slot(m, off, 0);
 }
 
 static int xlate_type(struct walk *w, struct mirror *m, size_t off, int32_t id, int depth);
@@ -475,7 +344,7 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 
 		dusk_log(DUSK_LOG_ERROR, "dusk: own object at %p%s%s%s (%s) has unknown size%s",
 			 (void *)p, named ? " (" : "", named ? di.dli_sname : "", named ? ")" : "",
-			 type_name(type), named ? "; a function without a generated proxy?" : "");
+			 dusk_type_name(type), named ? "; a function without a generated proxy?" : "");
 		return -EINVAL;
 	}
 	(void)w;
@@ -485,7 +354,7 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
 		      int depth)
 {
-	struct mirror *m = mirror_by_own(p);
+	struct mirror *m = dusk_mirror_by_own(p);
 	uintptr_t own;
 	size_t size;
 	int32_t etype;
@@ -494,7 +363,7 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 
 	if (depth > MAX_DEPTH) {
 		dusk_log(DUSK_LOG_ERROR, "dusk: object graph deeper than %d levels at %p (%s)",
-			 MAX_DEPTH, (void *)p, type_name(type));
+			 MAX_DEPTH, (void *)p, dusk_type_name(type));
 		return -ELOOP;
 	}
 	if (m) {
@@ -504,40 +373,9 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	err = object_of(w, p, type, len, &own, &size, &etype, &nelem);
 	if (err)
 		return err;
-	m = calloc(1, sizeof(*m));
-	if (!m)
-		return -ENOMEM;
-	m->own = own;
-	m->size = size;
-	m->type = etype;
-	m->nelem = nelem;
-	m->call_scoped = on_stack(w->t, own);
-	m->sent = calloc(1, size);	/* MIRROR_ALLOC zero-fills */
-	m->img = malloc(size);
-	if (!m->sent || !m->img) {
-		mirror_destroy(m);
-		return -ENOMEM;
-	}
-	err = mirror_alloc(size, &m->kaddr);
-	if (err) {
-		mirror_destroy(m);
+	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own), &m);
+	if (err)
 		return err;
-	}
-	dusk_trace("[dusk] mirror %p +%zu (%s) -> 0x%llx%s", (void *)own, size, type_name(etype),
-		   (unsigned long long)m->kaddr, m->call_scoped ? " [call]" : "");
-	if (nmirrors == mirrorcap) {
-		size_t cap = mirrorcap ? 2 * mirrorcap : 16;
-		struct mirror **v = realloc(mirrors, cap * sizeof(*v));
-
-		if (!v) {
-			mirror_free_kernel(m->kaddr);
-			mirror_destroy(m);
-			return -ENOMEM;
-		}
-		mirrors = v;
-		mirrorcap = cap;
-	}
-	mirrors[nmirrors++] = m;
 	*out = m->kaddr + (p - own);
 	return translate(w, m, depth);
 }
@@ -561,16 +399,16 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 	}
 	if (!own_mapped((uintptr_t)p))
 		return 0;
-	pthread_mutex_lock(&mt_lock);
+	pthread_mutex_lock(&dusk_mirror_lock);
 	w.gen = ++walk_gen;
 	w.t = t;
 	w.cs = cstate(t);
 	err = commit_rec(&w, (uintptr_t)p, type, len, out, 0);
-	pthread_mutex_unlock(&mt_lock);
+	pthread_mutex_unlock(&dusk_mirror_lock);
 	if (err)
 		*out = 0;
 	else
-		dusk_trace("[dusk] commit %p (%s) = 0x%llx", p, type_name(type),
+		dusk_trace("[dusk] commit %p (%s) = 0x%llx", p, dusk_type_name(type),
 			   (unsigned long long)*out);
 	return err;
 }
@@ -586,7 +424,7 @@ DUSK_API uint64_t dusk_commit(const void *p, int32_t type, size_t len)
 	err = dusk_commit_obj(p, type, len, &out);
 	if (err)
 		dusk_fatal("dusk: cannot hand own object %p (%s) to the kernel: %s", p,
-			   type_name(type), strerror(-err));
+			   dusk_type_name(type), strerror(-err));
 	return out;
 }
 
@@ -620,160 +458,6 @@ int dusk_commit_pending(struct dusk_wlist *w)
 	return err;
 }
 
-/* Pointer value the kernel left in a mirror, as the program sees it. */
-static uint64_t untranslate(uint64_t v, int fn)
-{
-	const struct dusk_module *mod = dusk_sess->m;
-	struct mirror *m;
-	unsigned int i;
-
-	if (v < dusk_sess->kbase)
-		return v;
-	if (fn) {
-		for (i = 0; i < mod->nproxies; i++)
-			if (dusk_sess->proxies[i] == v)
-				return (uintptr_t)mod->proxies[i].fn;
-		return v;
-	}
-	m = mirror_by_kaddr(v);
-	return m ? m->own + (v - m->kaddr) : v;
-}
-
-/* Copy what the kernel changed in @m (now @data) into the own object. */
-static void apply_readback(struct mirror *m, const unsigned char *data)
-{
-	unsigned char *own = (unsigned char *)m->own;
-	size_t b, s = 0;
-
-	if (!memcmp(data, m->sent, m->size))
-		return;
-	for (s = 0; s < m->nslots; s++) {
-		uint32_t off = m->slots[s].off;
-		uint64_t v;
-
-		if (!memcmp(data + off, m->sent + off, sizeof(v)))
-			continue;
-		memcpy(&v, data + off, sizeof(v));
-		v = untranslate(v, m->slots[s].fn);
-		memcpy(own + off, &v, sizeof(v));
-	}
-	for (b = 0; b < m->size; b++) {
-		if (data[b] == m->sent[b])
-			continue;
-		for (s = 0; s < m->nslots; s++)
-			if (b >= m->slots[s].off && b < m->slots[s].off + 8)
-				break;
-		if (s == m->nslots)
-			own[b] = data[b];
-	}
-	memcpy(m->sent, data, m->size);
-}
-
-/* Read back @n mirrors (none larger than DUSK_MAX_READ) with one READ. */
-static int readback(struct mirror **v, size_t n)
-{
-	struct dusk_msg msg;
-	struct dusk_answer ans;
-	const struct nlattr *a;
-	size_t i = 0;
-	int err;
-
-	err = dusk_msg_new(&msg, DUSK_CMD_READ);
-	for (i = 0; !err && i < n; i++)
-		err = dusk_msg_put_range(&msg, DUSK_A_RANGE, v[i]->kaddr, (uint32_t)v[i]->size);
-	if (!err)
-		err = dusk_request(&msg, &ans);
-	if (msg.buf)
-		dusk_msg_fini(&msg);
-	if (err)
-		return err;
-	i = 0;
-	if (ans.nlh) {
-		mnl_attr_for_each(a, ans.nlh, GENL_HDRLEN) {
-			if (mnl_attr_get_type(a) != DUSK_A_DATA || i == n ||
-			    mnl_attr_get_payload_len(a) != v[i]->size)
-				continue;
-			apply_readback(v[i], mnl_attr_get_payload(a));
-			i++;
-		}
-	}
-	dusk_answer_free(&ans);
-	return i == n ? 0 : -EBADMSG;
-}
-
-int dusk_commit_after_call(void)
-{
-	struct dusk_commit_state *cs = dusk_thread()->commit;
-	struct mirror *batch[64];
-	size_t i, nb = 0, bytes = 0;
-	int err = 0, e;
-
-	if (!cs || !cs->ntouched)
-		return 0;
-	pthread_mutex_lock(&mt_lock);
-	for (i = 0; i < cs->ntouched; i++) {
-		struct mirror *m = cs->touched[i];
-
-		/* Strings are not changed by the kernel.  Objects above 32 KiB
-		 * (one DATA attribute's practical limit) are not read back. */
-		if (m->type == DUSK_TYPE_CSTRING || m->size > 32 * 1024)
-			continue;
-		if (nb == 64 || bytes + m->size > DUSK_MAX_READ) {
-			e = readback(batch, nb);
-			err = err ? err : e;
-			nb = bytes = 0;
-		}
-		batch[nb++] = m;
-		bytes += m->size;
-	}
-	if (nb) {
-		e = readback(batch, nb);
-		err = err ? err : e;
-	}
-	for (i = 0; i < cs->ntouched; i++) {
-		struct mirror *m = cs->touched[i];
-
-		if (!m->call_scoped)
-			continue;
-		e = mirror_free_kernel(m->kaddr);
-		if (e == -EBUSY)	/* the kernel still holds it: leave it to BYE */
-			dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the "
-				 "kernel after the call; its mirror lives until the session ends",
-				 (void *)m->own, type_name(m->type));
-		else
-			err = err ? err : e;
-		mirror_unlink(m);
-		mirror_destroy(m);
-	}
-	pthread_mutex_unlock(&mt_lock);
-	cs->ntouched = 0;
-	cs->serial = __atomic_add_fetch(&call_serial, 1, __ATOMIC_RELAXED);
-	return err;
-}
-
-void dusk_commit_release_all(void)
-{
-	struct dusk_commit_state *cs = dusk_thread()->commit;
-
-	/* Workers are gone (their state with them); the calling thread's
-	 * lists must not outlive the mirrors they point at. */
-	if (cs) {
-		dusk_commit_thread_free(cs);
-		dusk_thread()->commit = NULL;
-	}
-	pthread_mutex_lock(&mt_lock);
-	while (nmirrors) {
-		struct mirror *m = mirrors[--nmirrors];
-
-		mirror_free_kernel(m->kaddr);
-		mirror_destroy(m);
-	}
-	free(mirrors);
-	mirrors = NULL;
-	mirrorcap = 0;
-	pthread_mutex_unlock(&mt_lock);
-}
-
 void dusk_commit_thread_free(struct dusk_commit_state *cs)
 {
 	size_t i;
@@ -790,12 +474,3 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 	free(cs);
 }
 
-size_t dusk_commit_nmirrors(void)
-{
-	size_t n;
-
-	pthread_mutex_lock(&mt_lock);
-	n = nmirrors;
-	pthread_mutex_unlock(&mt_lock);
-	return n;
-}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What commit.c (walking own objects, translating pointers) and mirror.c
+ * (the mirror table, kernel allocations, read-back after calls) share.
+ *
+ * Locking: dusk_mirror_lock protects the mirror table and every struct
+ * mirror; a commit walk holds it from start to end, read-back after a call
+ * holds it too.  struct dusk_commit_state is the owning thread's alone.
+ */
+#ifndef DUSK_COMMIT_INTERNAL_H
+#define DUSK_COMMIT_INTERNAL_H
+
+#include "rt-internal.h"
+
+struct slot {
+	uint32_t off;
+	uint8_t fn;		/* function pointer (else data pointer) */
+};
+
+struct mirror {
+	uintptr_t own;
+	size_t size;
+	uint64_t kaddr;
+	int32_t type;		/* element type id, DUSK_TYPE_NONE or DUSK_TYPE_CSTRING */
+	uint32_t nelem;		/* the object is nelem elements of type */
+	int call_scoped;	/* on a stack: freed after the call */
+	uint64_t gen;		/* walk that last translated it */
+	uint64_t touch;		/* call serial that last listed it */
+	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
+	unsigned char *img;	/* scratch: the translated image */
+	struct slot *slots;
+	size_t nslots, slotcap;
+};
+
+struct dusk_commit_state {
+	uint64_t serial;		/* this thread's current call serial */
+	struct mirror **touched;	/* committed since the last call */
+	size_t ntouched, touchcap;
+	struct dusk_wlist pending;	/* refresh chunks, data malloc'd */
+	void **bufs;			/* data of chunks handed to the last epoch */
+	size_t nbufs, bufcap;
+};
+
+extern pthread_mutex_t dusk_mirror_lock;
+
+/* The mirror holding own address @p / kernel address @k, or NULL.
+ * Caller holds dusk_mirror_lock. */
+struct mirror *dusk_mirror_by_own(uintptr_t p);
+struct mirror *dusk_mirror_by_kaddr(uint64_t k);
+/**
+ * dusk_mirror_create() - allocate a kernel mirror (MIRROR_ALLOC) for the
+ * own object [own, own+size) of @nelem elements of @type and enter it in
+ * the table.  Caller holds dusk_mirror_lock.  0 or -errno (logged).
+ */
+int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
+		       int call_scoped, struct mirror **out);
+/* Record a translated pointer slot of @m (for read-back).  0 or -ENOMEM. */
+int dusk_mirror_add_slot(struct mirror *m, uint32_t off, int fn);
+
+/* C spelling of type @id for messages. */
+const char *dusk_type_name(int32_t id);
+/* A fresh call serial (marks which mirrors a thread listed for a call). */
+uint64_t dusk_commit_next_serial(void);
+
+#endif /* DUSK_COMMIT_INTERNAL_H */

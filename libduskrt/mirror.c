@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Mirrors: the kernel copies of the program's own objects (see commit.c
+ * for how they are filled).  This file keeps the table of them, allocates
+ * and frees them in the kernel (MIRROR_ALLOC / MIRROR_FREE), and after a
+ * kernel call reads back the mirrors committed for it, copying what the
+ * kernel changed into the own objects with pointers translated back
+ * (mirror -> own object, proxy -> module function).  Stack objects' mirrors
+ * are freed after the call; the others at the end of the session.
+ *
+ * The table is a plain array searched linearly: modules hand the kernel
+ * tens of objects, not thousands.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commit-internal.h"
+
+pthread_mutex_t dusk_mirror_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mirror **mirrors;
+static size_t nmirrors, mirrorcap;
+
+struct mirror *dusk_mirror_by_own(uintptr_t p)
+{
+	size_t i;
+
+	for (i = 0; i < nmirrors; i++)
+		if (p >= mirrors[i]->own && p < mirrors[i]->own + mirrors[i]->size)
+			return mirrors[i];
+	return NULL;
+}
+
+struct mirror *dusk_mirror_by_kaddr(uint64_t k)
+{
+	size_t i;
+
+	for (i = 0; i < nmirrors; i++)
+		if (k >= mirrors[i]->kaddr && k < mirrors[i]->kaddr + mirrors[i]->size)
+			return mirrors[i];
+	return NULL;
+}
+
+static int mirror_alloc(size_t size, uint64_t *kaddr)
+{
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	struct dusk_attrs a;
+	int err;
+
+	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_ALLOC);
+	if (err)
+		return err;
+	err = dusk_msg_put_u32(&m, DUSK_A_LEN, (uint32_t)size);
+	if (!err)
+		err = dusk_request(&m, &ans);
+	dusk_msg_fini(&m);
+	if (err) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: MIRROR_ALLOC of %zu bytes failed: %s%s%s", size,
+			 strerror(-err), ans.extack[0] ? ": " : "", ans.extack);
+		return err;
+	}
+	if (!ans.nlh || dusk_msg_parse(ans.nlh, ans.len, &a) || !a.tb[DUSK_A_ADDR])
+		err = -EBADMSG;
+	else
+		*kaddr = mnl_attr_get_u64(a.tb[DUSK_A_ADDR]);
+	dusk_answer_free(&ans);
+	return err;
+}
+
+static int mirror_free_kernel(uint64_t kaddr)
+{
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	int err;
+
+	dusk_trace("[dusk] mirror free 0x%llx", (unsigned long long)kaddr);
+	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_FREE);
+	if (err)
+		return err;
+	err = dusk_msg_put_u64(&m, DUSK_A_ADDR, kaddr);
+	if (!err)
+		err = dusk_request(&m, &ans);
+	dusk_answer_free(&ans);
+	dusk_msg_fini(&m);
+	return err;
+}
+
+static void mirror_destroy(struct mirror *m)
+{
+	free(m->sent);
+	free(m->img);
+	free(m->slots);
+	free(m);
+}
+
+/* Caller holds dusk_mirror_lock. */
+static void mirror_unlink(struct mirror *m)
+{
+	size_t i;
+
+	for (i = 0; i < nmirrors; i++) {
+		if (mirrors[i] == m) {
+			mirrors[i] = mirrors[--nmirrors];
+			return;
+		}
+	}
+}
+
+int dusk_mirror_add_slot(struct mirror *m, uint32_t off, int fn)
+{
+	if (m->nslots == m->slotcap) {
+		size_t cap = m->slotcap ? 2 * m->slotcap : 8;
+		struct slot *v = realloc(m->slots, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		m->slots = v;
+		m->slotcap = cap;
+	}
+	m->slots[m->nslots++] = (struct slot){ off, (uint8_t)fn };
+	return 0;
+}
+
+int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
+		       int call_scoped, struct mirror **out)
+{
+	struct mirror *m;
+	int err;
+
+	if (nmirrors == mirrorcap) {
+		size_t cap = mirrorcap ? 2 * mirrorcap : 16;
+		struct mirror **v = realloc(mirrors, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		mirrors = v;
+		mirrorcap = cap;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->own = own;
+	m->size = size;
+	m->type = type;
+	m->nelem = nelem;
+	m->call_scoped = call_scoped;
+	m->sent = calloc(1, size);	/* MIRROR_ALLOC zero-fills */
+	m->img = malloc(size);
+	if (!m->sent || !m->img) {
+		mirror_destroy(m);
+		return -ENOMEM;
+	}
+	err = mirror_alloc(size, &m->kaddr);
+	if (err) {
+		mirror_destroy(m);
+		return err;
+	}
+	dusk_trace("[dusk] mirror %p +%zu (%s) -> 0x%llx%s", (void *)own, size,
+		   dusk_type_name(type), (unsigned long long)m->kaddr, call_scoped ? " [call]" : "");
+	mirrors[nmirrors++] = m;
+	*out = m;
+	return 0;
+}
+
+/* Pointer value the kernel left in a mirror, as the program sees it. */
+static uint64_t untranslate(uint64_t v, int fn)
+{
+	const struct dusk_module *mod = dusk_sess->m;
+	struct mirror *m;
+	unsigned int i;
+
+	if (v < dusk_sess->kbase)
+		return v;
+	if (fn) {
+		for (i = 0; i < mod->nproxies; i++)
+			if (dusk_sess->proxies[i] == v)
+				return (uintptr_t)mod->proxies[i].fn;
+		return v;
+	}
+	m = dusk_mirror_by_kaddr(v);
+	return m ? m->own + (v - m->kaddr) : v;
+}
+
+/* Copy what the kernel changed in @m (now @data) into the own object. */
+static void apply_readback(struct mirror *m, const unsigned char *data)
+{
+	unsigned char *own = (unsigned char *)m->own;
+	size_t b, s = 0;
+
+	if (!memcmp(data, m->sent, m->size))
+		return;
+	for (s = 0; s < m->nslots; s++) {
+		uint32_t off = m->slots[s].off;
+		uint64_t v;
+
+		if (!memcmp(data + off, m->sent + off, sizeof(v)))
+			continue;
+		memcpy(&v, data + off, sizeof(v));
+		v = untranslate(v, m->slots[s].fn);
+		memcpy(own + off, &v, sizeof(v));
+	}
+	for (b = 0; b < m->size; b++) {
+		if (data[b] == m->sent[b])
+			continue;
+		for (s = 0; s < m->nslots; s++)
+			if (b >= m->slots[s].off && b < m->slots[s].off + 8)
+				break;
+		if (s == m->nslots)
+			own[b] = data[b];
+	}
+	memcpy(m->sent, data, m->size);
+}
+
+/* Read back @n mirrors (none larger than DUSK_MAX_READ) with one READ. */
+static int readback(struct mirror **v, size_t n)
+{
+	struct dusk_msg msg;
+	struct dusk_answer ans;
+	const struct nlattr *a;
+	size_t i = 0;
+	int err;
+
+	err = dusk_msg_new(&msg, DUSK_CMD_READ);
+	for (i = 0; !err && i < n; i++)
+		err = dusk_msg_put_range(&msg, DUSK_A_RANGE, v[i]->kaddr, (uint32_t)v[i]->size);
+	if (!err)
+		err = dusk_request(&msg, &ans);
+	if (msg.buf)
+		dusk_msg_fini(&msg);
+	if (err)
+		return err;
+	i = 0;
+	if (ans.nlh) {
+		mnl_attr_for_each(a, ans.nlh, GENL_HDRLEN) {
+			if (mnl_attr_get_type(a) != DUSK_A_DATA || i == n ||
+			    mnl_attr_get_payload_len(a) != v[i]->size)
+				continue;
+			apply_readback(v[i], mnl_attr_get_payload(a));
+			i++;
+		}
+	}
+	dusk_answer_free(&ans);
+	return i == n ? 0 : -EBADMSG;
+}
+
+int dusk_commit_after_call(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+	struct mirror *batch[64];
+	size_t i, nb = 0, bytes = 0;
+	int err = 0, e;
+
+	if (!cs || !cs->ntouched)
+		return 0;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	for (i = 0; i < cs->ntouched; i++) {
+		struct mirror *m = cs->touched[i];
+
+		/* Strings are not changed by the kernel.  Objects above 32 KiB
+		 * (one DATA attribute's practical limit) are not read back. */
+		if (m->type == DUSK_TYPE_CSTRING || m->size > 32 * 1024)
+			continue;
+		if (nb == 64 || bytes + m->size > DUSK_MAX_READ) {
+			e = readback(batch, nb);
+			err = err ? err : e;
+			nb = bytes = 0;
+		}
+		batch[nb++] = m;
+		bytes += m->size;
+	}
+	if (nb) {
+		e = readback(batch, nb);
+		err = err ? err : e;
+	}
+	for (i = 0; i < cs->ntouched; i++) {
+		struct mirror *m = cs->touched[i];
+
+		if (!m->call_scoped)
+			continue;
+		e = mirror_free_kernel(m->kaddr);
+		if (e == -EBUSY)	/* the kernel still holds it: leave it to BYE */
+			dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the "
+				 "kernel after the call; its mirror lives until the session ends",
+				 (void *)m->own, dusk_type_name(m->type));
+		else
+			err = err ? err : e;
+		mirror_unlink(m);
+		mirror_destroy(m);
+	}
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	cs->ntouched = 0;
+	cs->serial = dusk_commit_next_serial();
+	return err;
+}
+
+void dusk_commit_release_all(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+
+	/* Workers are gone (their state with them); the calling thread's
+	 * lists must not outlive the mirrors they point at. */
+	if (cs) {
+		dusk_commit_thread_free(cs);
+		dusk_thread()->commit = NULL;
+	}
+	pthread_mutex_lock(&dusk_mirror_lock);
+	while (nmirrors) {
+		struct mirror *m = mirrors[--nmirrors];
+
+		mirror_free_kernel(m->kaddr);
+		mirror_destroy(m);
+	}
+	free(mirrors);
+	mirrors = NULL;
+	mirrorcap = 0;
+	pthread_mutex_unlock(&dusk_mirror_lock);
+}
+
+size_t dusk_commit_nmirrors(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&dusk_mirror_lock);
+	n = nmirrors;
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return n;
+}
