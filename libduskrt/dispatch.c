@@ -9,6 +9,12 @@
  * globals are shared, as in the kernel, and guarded by the module's own
  * locks (made user-level by kprim).
  *
+ * The pool starts with the requested number of workers and grows (up to
+ * POOL_MAX) when an upcall arrives and every worker is busy: a module
+ * function can make a kernel call that raises another upcall and waits for
+ * it (a notifier replaying events at registration, say), and that upcall
+ * must not wait for a worker forever.
+ *
  * Serving one upcall: a new epoch begins, the prefetched CHUNKs fill the
  * shadow cache, the proxy's trampoline calls the module function, and the
  * REPLY carries the result and the dirty bytes (the epoch's end).
@@ -25,13 +31,17 @@ struct job {
 	size_t len;
 };
 
+#define POOL_MAX 64
+
 struct dusk_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct job *head, **tail;
 	int stopping;
-	unsigned int nworkers;
-	pthread_t *workers;
+	unsigned int nworkers;	/* started */
+	unsigned int idle;	/* waiting for a job */
+	unsigned int queued;	/* jobs in the list */
+	pthread_t workers[POOL_MAX];
 };
 
 /* Room kept in a REPLY for CTX and RET. */
@@ -128,14 +138,17 @@ static void *worker_main(void *arg)
 	for (;;) {
 		struct job *j;
 
+		p->idle++;
 		while (!p->head && !p->stopping)
 			pthread_cond_wait(&p->cond, &p->lock);
+		p->idle--;
 		j = p->head;
 		if (!j)
 			break;
 		p->head = j->next;
 		if (!p->head)
 			p->tail = &p->head;
+		p->queued--;
 		pthread_mutex_unlock(&p->lock);
 		dusk_serve_upcall(j->msg, j->len);
 		free(j->msg);
@@ -146,11 +159,23 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* Start one more worker.  Caller holds p->lock.  0 or -errno. */
+static int pool_grow(struct dusk_pool *p)
+{
+	int err;
+
+	if (p->nworkers == POOL_MAX)
+		return -EAGAIN;
+	err = -pthread_create(&p->workers[p->nworkers], NULL, worker_main, p);
+	if (!err)
+		p->nworkers++;
+	return err;
+}
+
 void dusk_pool_submit(void *pool, void *msg, size_t len)
 {
 	struct dusk_pool *p = pool;
 	struct job *j = malloc(sizeof(*j));
-
 	if (!j) {
 		free(msg);
 		dusk_log(DUSK_LOG_ERROR, "dusk: upcall dropped: out of memory");
@@ -168,6 +193,9 @@ void dusk_pool_submit(void *pool, void *msg, size_t len)
 	}
 	*p->tail = j;
 	p->tail = &j->next;
+	p->queued++;
+	if (p->queued > p->idle && pool_grow(p) == 0)
+		dusk_trace("[dusk] all %u workers busy: started another", p->nworkers - 1);
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -182,20 +210,15 @@ int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out)
 		return -ENOMEM;
 	if (nworkers == 0)
 		nworkers = 1;
-	p->workers = calloc(nworkers, sizeof(*p->workers));
-	if (!p->workers) {
-		free(p);
-		return -ENOMEM;
-	}
+	if (nworkers > POOL_MAX)
+		nworkers = POOL_MAX;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	p->tail = &p->head;
-	for (i = 0; i < nworkers; i++) {
-		err = -pthread_create(&p->workers[i], NULL, worker_main, p);
-		if (err)
-			break;
-		p->nworkers++;
-	}
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; !err && i < nworkers; i++)
+		err = pool_grow(p);
+	pthread_mutex_unlock(&p->lock);
 	if (err) {
 		dusk_pool_stop(p);
 		return err;
@@ -222,6 +245,7 @@ void dusk_pool_stop(struct dusk_pool *p)
 		dropped++;
 	}
 	p->tail = &p->head;
+	p->queued = 0;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	if (dropped)
@@ -230,6 +254,5 @@ void dusk_pool_stop(struct dusk_pool *p)
 		pthread_join(p->workers[i], NULL);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
-	free(p->workers);
 	free(p);
 }

@@ -459,7 +459,11 @@ static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct
 	}
 	nargs = mnl_attr_get_payload_len(a->tb[DUSK_A_ARGS]) / 8;
 	memcpy(args, mnl_attr_get_payload(a->tb[DUSK_A_ARGS]), nargs * 8);
+	/* Like a kernel function, a stub may raise an upcall and wait for its
+	 * REPLY: run it with the sim unlocked (sim_send() took it once). */
+	pthread_mutex_unlock(&s->lock);
 	ret = s->stubs[stub].fn(s, args, nargs, text, s->stubs[stub].arg);
+	pthread_mutex_lock(&s->lock);
 	nlh = answer_start(buf, req, DUSK_CMD_CALL);
 	mnl_attr_put_u64(nlh, DUSK_A_RET, ret);
 	if (text[0])

@@ -40,8 +40,9 @@ int dusk_sim_map(struct dusk_sim *sim, uint64_t addr, size_t len, int writable);
 /* Host pointer to the sim's bytes at kernel address @addr, or NULL. */
 void *dusk_sim_ptr(struct dusk_sim *sim, uint64_t addr);
 
-/* A stub: runs inside the sim (lock held) with the call's arguments.  A
- * printk-like stub writes its text (level prefix kept) into @text. */
+/* A stub: runs with the call's arguments, the sim unlocked (it may raise
+ * an upcall and wait for its reply).  A printk-like stub writes its text
+ * (level prefix kept) into @text. */
 typedef uint64_t (*dusk_sim_stub_fn)(struct dusk_sim *sim, const uint64_t *args,
 				     unsigned int nargs, char *text, void *arg);
 void dusk_sim_set_stub(struct dusk_sim *sim, unsigned int idx, dusk_sim_stub_fn fn, void *arg);

@@ -140,6 +140,48 @@ static void upcalls_served_in_parallel(void **state)
 	harness_close(sim);
 }
 
+/* A kernel function that calls back into the module and waits (a notifier
+ * replaying events when it is registered). */
+static uint64_t stub_calls_back(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+				void *arg)
+{
+	struct dusk_sim_upcall u = { .proxy = PROXY_TICK, .flags = DUSK_UPCALL_BLOCKING };
+	uint64_t ret = 0;
+
+	(void)a; (void)n; (void)t; (void)arg;
+	if (dusk_sim_wait_reply(s, dusk_sim_upcall(s, &u), &ret, 3000))
+		return 0;
+	return ret;
+}
+
+static uint64_t hook_calls_kernel(uint64_t a, uint64_t b)
+{
+	(void)a; (void)b;
+	return dusk_call(STUB_TOUCH, NULL, 0);
+}
+
+static uint64_t tick_returns_7(void)
+{
+	return 7;
+}
+
+static void nested_upcall_gets_a_worker(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t args[2] = { 0, 0 }, ret = 0;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2 };
+
+	(void)state;
+	harness_log_capture();
+	tm_hook_body = hook_calls_kernel;
+	tm_tick_body = tick_returns_7;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_calls_back, NULL);
+	harness_open(sim, &tm_module, 1);	/* one worker, busy with the hook */
+	assert_int_equal(dusk_sim_wait_reply(sim, dusk_sim_upcall(sim, &u), &ret, 5000), 0);
+	assert_int_equal(ret, 7);		/* the nested upcall was served */
+	harness_close(sim);
+}
+
 static uint64_t tick_reports_current(void)
 {
 	return (uint64_t)(uintptr_t)dusk_current();
@@ -335,6 +377,7 @@ int main(void)
 		cmocka_unit_test_teardown(printk_text_logged_with_level, cleanup),
 		cmocka_unit_test_teardown(upcalls_served_in_parallel, cleanup),
 		cmocka_unit_test_teardown(upcall_context_current, cleanup),
+		cmocka_unit_test_teardown(nested_upcall_gets_a_worker, cleanup),
 		cmocka_unit_test_teardown(bad_proxy_is_not_run, cleanup),
 		cmocka_unit_test_teardown(init_failure_like_insmod, cleanup),
 		cmocka_unit_test_teardown(sigterm_runs_module_exit, cleanup),
