@@ -161,10 +161,12 @@ struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr, u32 portid, struct net *net);
+void dusk_pending_free(struct dusk_pending *p);
+
+/* blocking.c */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
 void dusk_waiters_wake_all(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
-void dusk_pending_free(struct dusk_pending *p);
 
 /* nfq.c */
 void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict);

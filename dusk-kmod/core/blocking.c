@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Blocking callbacks: the kernel calls a module function in process context
+ * (a procfs read, an ioctl, a work item) and the caller sleeps in
+ * dusk_upcall_blocking() until the program's REPLY.  Meanwhile it runs the
+ * nested CALLs the program posts for this upcall (dusk_waiter_post()), in
+ * its own context, so current and copy_to_user mean what they mean in a
+ * module.  The wait ends, with an error as the callback's result, when the
+ * program is silent for block_timeout_ms (-ETIMEDOUT), when the session
+ * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).
+ *
+ * A waiter lives on the caller's stack and is on dusk_sess.waiters (under
+ * qlock) while it waits; other contexts touch it only under qlock and only
+ * while it is on the list.
+ */
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include "dusk-core.h"
+
+/* Ranges the blocked callback may write: its pointer arguments' pointees. */
+static u32 dusk_lent_len(u32 proxy, u32 i)
+{
+	const struct dusk_proxy_desc *d = &dusk_gen.proxies[proxy];
+
+	return d->lent && i < d->nargs ? d->lent[i] : 0;
+}
+
+/**
+ * dusk_waiter_lent() - is [addr, addr+len) lent to blocked callback @w?
+ * Context: caller holds qlock.
+ */
+bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
+{
+	u32 i, n;
+
+	for (i = 0; i < w->nargs; i++) {
+		n = dusk_lent_len(w->proxy, i);
+		if (n && w->args[i] >= dusk_kbase() && addr >= w->args[i] &&
+		    len <= n && addr - w->args[i] <= n - len)
+			return true;
+	}
+	return false;
+}
+
+/* Register @w as waiting: it gets its CTX.  False when no session is alive. */
+static bool dusk_waiter_add(struct dusk_waiter *w, u32 *portid, struct net **net)
+{
+	bool alive;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	alive = dusk_sess.alive;
+	if (alive) {
+		w->ctx = dusk_sess.next_ctx++;
+		*portid = dusk_sess.portid;
+		*net = dusk_sess.net;
+		list_add_tail(&w->node, &dusk_sess.waiters);
+	}
+	spin_unlock_bh(&dusk_sess.qlock);
+	return alive;
+}
+
+static void dusk_waiter_del(struct dusk_waiter *w)
+{
+	spin_lock_bh(&dusk_sess.qlock);
+	list_del(&w->node);
+	if (list_empty(&dusk_sess.waiters))
+		wake_up_all(&dusk_sess.waiters_gone);
+	spin_unlock_bh(&dusk_sess.qlock);
+}
+
+/**
+ * dusk_waiters_wake_all() - wake every blocked caller (the session died).
+ * Context: any.
+ */
+void dusk_waiters_wake_all(void)
+{
+	struct dusk_waiter *w;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dusk_sess.qlock, flags);
+	list_for_each_entry(w, &dusk_sess.waiters, node)
+		wake_up(&w->wq);
+	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
+}
+
+/**
+ * dusk_waiter_post() - hand nested call @c to the upcall @ctx.
+ *
+ * Context: process, the program's request.
+ * Return: 0 when a blocked caller took it (wait for c->done), 1 when @ctx
+ * is a live upcall from atomic context (run @c in place), -ESRCH when no
+ * live upcall has that CTX, -EBUSY when the caller already runs one.
+ */
+int dusk_waiter_post(u64 ctx, struct dusk_call *c)
+{
+	struct dusk_waiter *w;
+	struct dusk_pending *p;
+	int err = -ESRCH;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	if (!dusk_sess.alive)
+		goto out;
+	list_for_each_entry(w, &dusk_sess.waiters, node) {
+		if (w->ctx != ctx)
+			continue;
+		if (w->call || w->replied) {
+			err = w->replied ? -ESRCH : -EBUSY;
+			goto out;
+		}
+		w->call = c;
+		wake_up(&w->wq);
+		err = 0;
+		goto out;
+	}
+	list_for_each_entry(p, &dusk_sess.pending, node) {
+		if (p->ctx == ctx) {
+			err = 1;
+			break;
+		}
+	}
+out:
+	spin_unlock_bh(&dusk_sess.qlock);
+	return err;
+}
+
+/* Condition of the blocked caller's sleep; takes qlock. */
+static bool dusk_waiter_event(struct dusk_waiter *w)
+{
+	bool ev;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	ev = w->call || w->replied || !dusk_sess.alive;
+	spin_unlock_bh(&dusk_sess.qlock);
+	return ev;
+}
+
+static int dusk_upcall_blocking_send(struct dusk_waiter *w, u32 portid, struct net *net)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	u32 i, n;
+
+	msg = dusk_upcall_new(w->ctx, w->proxy, w->args, w->nargs,
+			      DUSK_UPCALL_BLOCKING, GFP_KERNEL, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	for (i = 0; i < w->nargs; i++) {
+		n = dusk_lent_len(w->proxy, i);
+		if (!n || w->args[i] < dusk_kbase())
+			continue;
+		if (dusk_upcall_put_range(msg, DUSK_A_LENT, w->args[i], n, false))
+			goto full;
+		if (n <= DUSK_PREFETCH_LENT &&
+		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, w->args[i], n, true))
+			goto full;
+	}
+	return dusk_upcall_send(msg, hdr, portid, net);
+full:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/**
+ * dusk_upcall_blocking() - call module function @proxy in the program and
+ * wait for its result.
+ * @proxy: index into dusk_gen.proxies (a DUSK_PROXY_BLOCKING one).
+ * @args:  the proxy's arguments widened to u64; must stay valid until we
+ *         return (they live in the proxy's frame).
+ *
+ * Context: process, may sleep; called by generated proxies.  While waiting
+ * it runs the nested calls the program posts for this upcall.
+ * Return: the REPLY's RET, or a negative errno cast to u64: -ENOTCONN (no
+ * session, or it ended), -ETIMEDOUT, -EINTR (fatal signal), -ENOMEM.
+ */
+u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
+{
+	struct dusk_waiter w = {
+		.proxy = proxy, .args = args, .nargs = nargs,
+	};
+	struct dusk_call *c;
+	bool replied, alive;
+	struct net *net;
+	long left, tmo;
+	u32 portid;
+	int err;
+
+	might_sleep();
+	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
+		return (u64)-EINVAL;
+	init_waitqueue_head(&w.wq);
+	if (!dusk_waiter_add(&w, &portid, &net))
+		return (u64)-ENOTCONN;
+	err = dusk_upcall_blocking_send(&w, portid, net);
+	if (err)
+		goto out;
+
+	for (;;) {
+		tmo = msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms));
+		left = wait_event_killable_timeout(w.wq, dusk_waiter_event(&w), tmo);
+
+		spin_lock_bh(&dusk_sess.qlock);
+		c = w.call;
+		replied = w.replied;
+		alive = dusk_sess.alive;
+		spin_unlock_bh(&dusk_sess.qlock);
+		if (c) {	/* a posted call is always run, even when leaving */
+			dusk_call_exec(c);
+			spin_lock_bh(&dusk_sess.qlock);
+			w.call = NULL;
+			spin_unlock_bh(&dusk_sess.qlock);
+			complete(&c->done);
+			continue;
+		}
+		if (replied) {
+			err = 0;
+			break;
+		}
+		if (!alive) {
+			err = -ENOTCONN;
+			break;
+		}
+		if (left == 0) {
+			dusk_count(DUSK_STAT_TIMEOUTS, 1);
+			err = -ETIMEDOUT;
+			break;
+		}
+		if (left < 0) {
+			err = -EINTR;
+			break;
+		}
+	}
+out:
+	dusk_waiter_del(&w);
+	/* A call posted between the last look and the removal is run too. */
+	if (w.call) {
+		dusk_call_exec(w.call);
+		complete(&w.call->done);
+	}
+	return err ? (u64)(s64)err : w.ret;
+}
+EXPORT_SYMBOL_GPL(dusk_upcall_blocking);
+
