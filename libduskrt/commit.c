@@ -428,6 +428,27 @@ DUSK_API uint64_t dusk_commit(const void *p, int32_t type, size_t len)
 	return out;
 }
 
+int dusk_commit_word(uint64_t v, uint64_t *out)
+{
+	const struct dusk_module *mod;
+	unsigned int i;
+	int err;
+
+	if (!dusk_sess || !v || v >= dusk_sess->kbase)
+		return 0;
+	mod = dusk_sess->m;
+	for (i = 0; i < mod->nproxies; i++) {
+		if ((uintptr_t)mod->proxies[i].fn == v) {
+			*out = dusk_sess->proxies[i];
+			return 1;
+		}
+	}
+	if (!global_of((uintptr_t)v))
+		return 0;
+	err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);
+	return err ? err : 1;
+}
+
 int dusk_commit_pending(struct dusk_wlist *w)
 {
 	struct dusk_commit_state *cs = dusk_thread()->commit;

@@ -6,9 +6,18 @@
  * They ride as CHUNKs in the CALL or REPLY that ends the epoch; what does
  * not fit goes ahead in WRITE requests.  Then the thread's shadows are
  * invalidated.
+ *
+ * A pointer the program stored into kernel memory must reach the kernel in
+ * the kernel's terms: an aligned 8-byte word of a dirty run whose new value
+ * is a module function (with a proxy) or an address inside a module global
+ * is sent as the proxy's address / the global's mirror.  Without this the
+ * kernel would one day call or read a user address.  The test is by value:
+ * a data word equal to such an address would be translated too, which no
+ * real module data does.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rt-internal.h"
 
@@ -65,17 +74,69 @@ static int send_overflow(struct dusk_msg *ov)
 	return err;
 }
 
+/* Rewrite the pointer words of shadow run @w (see above) into a copy kept
+ * in @bufs.  0 or -errno. */
+static int fix_pointers(struct dusk_thread *t, struct dusk_write *w, struct dusk_wlist *bufs)
+{
+	uint64_t first = w->addr & ~7ull, last = (w->addr + w->len - 1) & ~7ull, a;
+	uint64_t lo = w->addr, hi = w->addr + w->len;
+	uint64_t fixed[16], fixval[16];
+	unsigned int n = 0, i;
+	unsigned char *copy;
+	const unsigned char *src;
+
+	for (a = first; a <= last && n < 16; a += 8) {
+		const uint64_t *sp = dusk_shadow_peek(t->shadow, a, 8);
+		uint64_t k;
+		int r;
+
+		if (!sp)
+			continue;
+		r = dusk_commit_word(*sp, &k);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			continue;
+		dusk_trace("[dusk] pointer 0x%llx stored at 0x%llx sent as 0x%llx",
+			   (unsigned long long)*sp, (unsigned long long)a, (unsigned long long)k);
+		fixed[n] = a;
+		fixval[n++] = k;
+		if (a < lo)
+			lo = a;
+		if (a + 8 > hi)
+			hi = a + 8;
+	}
+	if (!n)
+		return 0;
+	src = dusk_shadow_peek(t->shadow, lo, hi - lo);
+	copy = src ? malloc(hi - lo) : NULL;
+	if (!copy || dusk_wlist_add(bufs, 0, copy, 0)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	memcpy(copy, src, hi - lo);
+	for (i = 0; i < n; i++)
+		memcpy(copy + (fixed[i] - lo), &fixval[i], 8);
+	*w = (struct dusk_write){ lo, copy, (uint32_t)(hi - lo) };
+	return 0;
+}
+
 int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 {
 	struct dusk_thread *t = dusk_thread();
-	struct dusk_wlist wl = { 0 };
+	struct dusk_wlist wl = { 0 }, bufs = { 0 };
 	struct dusk_msg ov = { 0 };
-	size_t i;
+	size_t i, nshadow;
 	int err;
 
-	err = dusk_commit_pending(&wl);
+	/* Shadow runs first: translating their pointers may commit globals,
+	 * whose refreshes dusk_commit_pending() then adds. */
+	err = dusk_shadow_collect(t->shadow, &wl);
+	nshadow = wl.n;
+	for (i = 0; !err && i < nshadow; i++)
+		err = fix_pointers(t, &wl.v[i], &bufs);
 	if (!err)
-		err = dusk_shadow_collect(t->shadow, &wl);
+		err = dusk_commit_pending(&wl);
 	t->nwr = 0;
 	for (i = 0; !err && i < wl.n; i++) {
 		const struct dusk_write *w = &wl.v[i];
@@ -112,6 +173,9 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 		err = send_overflow(&ov);
 	if (ov.buf)
 		dusk_msg_fini(&ov);
+	for (i = 0; i < bufs.n; i++)
+		free((void *)bufs.v[i].data);
+	dusk_wlist_free(&bufs);
 	dusk_wlist_free(&wl);
 	dusk_shadow_invalidate(t->shadow);
 	return err;

@@ -105,6 +105,9 @@ void dusk_shadow_invalidate(struct dusk_shadow *s);
 int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *w);
 /* Pre-fill: bytes the kernel sent along (UPCALL CHUNKs), valid this epoch. */
 int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len);
+/* Shadow of [addr, addr+len) if it is valid this epoch, else NULL; never
+ * reads from the kernel. */
+void *dusk_shadow_peek(struct dusk_shadow *s, uint64_t addr, size_t len);
 /* Shadow of [addr, addr+len) in @s, filling it; NULL and *err on failure. */
 void *dusk_shadow_get(struct dusk_shadow *s, uint64_t addr, size_t len, int *err);
 
@@ -122,6 +125,14 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out);
 int dusk_commit_pending(struct dusk_wlist *w);
 /* After the call: read mirrors back into own objects, free call mirrors. */
 int dusk_commit_after_call(void);
+/**
+ * dusk_commit_word() - the kernel's form of a pointer-sized value @v the
+ * program stored into kernel memory: a module function with a proxy ->
+ * the proxy's address, an address inside a module global -> inside its
+ * mirror (committed now).  Returns 1 with *out set, 0 when @v is not such
+ * an address (left alone), or -errno.
+ */
+int dusk_commit_word(uint64_t v, uint64_t *out);
 /* Session end: free every mirror (kernel and user side). */
 void dusk_commit_release_all(void);
 void dusk_commit_thread_free(struct dusk_commit_state *cs);

@@ -421,6 +421,24 @@ DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
 	dusk_fault("kernel memory unavailable", addr, len, dusk_entry_pc, strerror(-err));
 }
 
+void *dusk_shadow_peek(struct dusk_shadow *s, uint64_t addr, size_t len)
+{
+	struct win *w = find_win(s, addr >> WIN_SHIFT, 0);
+	size_t off = addr & (WIN_SIZE - 1), end = off + len, pi;
+
+	if (!w || !len || end > WIN_SIZE)
+		return NULL;
+	for (pi = off >> DUSK_PAGE_SHIFT; pi <= (end - 1) >> DUSK_PAGE_SHIFT; pi++) {
+		size_t lo = pi == off >> DUSK_PAGE_SHIFT ? off & (DUSK_PAGE_SIZE - 1) : 0;
+		size_t hi = pi == (end - 1) >> DUSK_PAGE_SHIFT ?
+			    ((end - 1) & (DUSK_PAGE_SIZE - 1)) + 1 : DUSK_PAGE_SIZE;
+
+		if (!page_valid_for(s, w, pi, lo, hi))
+			return NULL;
+	}
+	return w->mem + off;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

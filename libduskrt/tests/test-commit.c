@@ -235,6 +235,30 @@ static void function_argument_becomes_proxy(void **state)
 	assert_int_equal(stats().mirror_allocs, 0);
 }
 
+static void pointers_stored_in_kernel_memory(void **state)
+{
+	struct {
+		uint64_t a;
+		uint64_t (*fn)(uint64_t, uint64_t);
+		struct leaf *leaf;
+		uint64_t plain;
+	} *k = dusk_check((void *)(uintptr_t)KOBJ, 32), *km = dusk_sim_ptr(sim, KOBJ);
+	const struct leaf *kl;
+
+	(void)state;
+	k->fn = tm_hook;		/* a module function */
+	k->leaf = &g_leaf;		/* a module global */
+	k->plain = 0x1234;		/* data */
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal((uintptr_t)km->fn, PROXY0 + 16 * PROXY_HOOK);
+	assert_true((uintptr_t)km->leaf >= DUSK_SIM_MIRRORS);
+	kl = dusk_sim_ptr(sim, (uintptr_t)km->leaf);
+	assert_non_null(kl);
+	assert_int_equal(kl->v, 7);		/* the global's mirror, filled */
+	assert_int_equal(km->plain, 0x1234);
+	assert_int_equal(km->a, 0);
+}
+
 static void array_of_globals_by_element(void **state)
 {
 	static struct leaf arr[3];
@@ -260,6 +284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(function_without_proxy_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),
+		cmocka_unit_test_setup_teardown(pointers_stored_in_kernel_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 	};
 
