@@ -5,7 +5,8 @@
  * registered when the program goes away.
  *
  * Only stubs of dusk_gen.stubs can be called: the whitelist is the module's
- * own source.  A CALL without CTX, or with the CTX of an upcall raised in
+ * own source.  A DUSK_STUB_INDIRECT stub calls the function pointer in its
+ * first argument, which must be the start of a kernel symbol.  A CALL without CTX, or with the CTX of an upcall raised in
  * atomic context, runs here, in the program's own process context.  With
  * the CTX of a blocked caller it is handed to that caller, which runs it in
  * its own context (copy_to_user reaches the caller's buffer) while this
@@ -19,6 +20,7 @@
  * int result is >= 0 (RET_PTR stubs: not NULL and not an ERR_PTR).
  */
 #include <linux/err.h>
+#include <linux/kallsyms.h>
 #include <linux/slab.h>
 #include "dusk-core.h"
 
@@ -171,6 +173,22 @@ void dusk_call_exec(struct dusk_call *c)
 	mutex_unlock(&dusk_sess.lock);
 }
 
+/*
+ * The target of a DUSK_STUB_INDIRECT call must be where a kernel symbol
+ * starts (kallsyms): a garbage or misaligned function pointer from a buggy
+ * program is refused instead of being jumped to.  (No text-address test is
+ * exported to modules; sprint_symbol() is.)
+ */
+static bool dusk_indirect_ok(u64 fn)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	if (fn < dusk_kbase())
+		return false;
+	sprint_symbol(sym, (unsigned long)fn);
+	return strstr(sym, "+0x0/") != NULL;
+}
+
 static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 {
 	struct nlattr **tb = info->attrs;
@@ -193,6 +211,12 @@ static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 	}
 	c->nargs = len / sizeof(u64);
 	memcpy(c->args, nla_data(tb[DUSK_A_ARGS]), len);
+	if ((dusk_gen.stubs[c->stub].flags & DUSK_STUB_INDIRECT) &&
+	    (!c->nargs || !dusk_indirect_ok(c->args[0]))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[DUSK_A_ARGS],
+				    "indirect call target is not the start of a kernel function");
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -301,6 +301,17 @@ static int cmd_basic(void)
 	args[1] = 7;
 	err = kc_call(kc, KTEST_STUB_MIX, args, 2, 0, &ret, NULL, 0);
 	CHECK(!err && ret == 22, "CALL ktest_mix(5, 7) = %llu", (unsigned long long)ret);
+	args[0] = h.syms[KTEST_SYM_MIX_FN];
+	args[1] = 2;
+	args[2] = 1;
+	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 7, "indirect CALL through &ktest_mix = %llu", (unsigned long long)ret);
+	args[0] = h.syms[KTEST_SYM_MIX_FN] + 1;
+	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EINVAL, "indirect CALL into the middle of a function refused (%d)", err);
+	args[0] = h.kbase + 0x1234;
+	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EINVAL, "indirect CALL to a garbage pointer refused (%d)", err);
 
 	err = kc_mirror_alloc(kc, "dusk-mirror\0padpadpadpadpad", 28, &m);
 	CHECK(!err && m >= h.kbase, "MIRROR_ALLOC at 0x%llx", (unsigned long long)m);

@@ -15,7 +15,7 @@
 #define KTEST_MAGIC		0x6475736b6d616763ULL	/* value of sym ktest_magic */
 
 /* dusk_gen.syms */
-enum { KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_NSYMS };
+enum { KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_SYM_MIX_FN, KTEST_NSYMS };
 
 /* dusk_gen.stubs */
 enum {
@@ -30,6 +30,7 @@ enum {
 	KTEST_STUB_COPY_TO_USER,	/* _copy_to_user(to, from, n) */
 	KTEST_STUB_ARM_TIMER,	/* ktest_arm_timer(ms): the fixture's timer fires the async proxy */
 	KTEST_STUB_DISARM_TIMER,	/* ktest_disarm_timer(): undo of ARM_TIMER */
+	KTEST_STUB_INDIRECT,	/* (*fn)(a, b) with fn = args[0]: INDIRECT */
 	KTEST_NSTUBS
 };
 

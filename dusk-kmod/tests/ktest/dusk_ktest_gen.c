@@ -120,6 +120,12 @@ static u64 dusk_stub_ktest_disarm_timer(const u64 *a)
 	return 0;
 }
 
+/* u64 (*)(u64, u64): a call through a function pointer the module holds. */
+static u64 dusk_stub_indirect_1(const u64 *a)
+{
+	return ((u64 (*)(u64, u64))(uintptr_t)a[0])(a[1], a[2]);
+}
+
 /* ---- proxies: stand where the module's functions would be ---- */
 
 static void dusk_proxy_ktest_tick(struct timer_list *t)
@@ -164,12 +170,14 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_COPY_TO_USER] = { "_copy_to_user", dusk_stub__copy_to_user, 3, 0 },
 	[KTEST_STUB_ARM_TIMER] = { "ktest_arm_timer", dusk_stub_ktest_arm_timer, 1, 0 },
 	[KTEST_STUB_DISARM_TIMER] = { "ktest_disarm_timer", dusk_stub_ktest_disarm_timer, 0, 0 },
+	[KTEST_STUB_INDIRECT] = { "(*)(u64, u64)#1", dusk_stub_indirect_1, 3, DUSK_STUB_INDIRECT },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
 	[KTEST_SYM_INIT_NET] = { "init_net", &init_net },
 	[KTEST_SYM_JIFFIES] = { "jiffies", (const void *)&jiffies },
 	[KTEST_SYM_MAGIC] = { "ktest_magic", &ktest_magic },
+	[KTEST_SYM_MIX_FN] = { "ktest_mix", ktest_mix },
 };
 
 static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
