@@ -76,6 +76,57 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 	return 0;
 }
 
+/* The flags of a module do not depend on its text, only on its name and
+ * folder.  When Kbuild cannot compile the module itself (a syntax error, a
+ * missing header), take the flags of a placeholder of the same name and put
+ * the real folder in place of the placeholder's: libclang then reports the
+ * real error, in the tool's own shape. */
+static int placeholder_flags(const char *kdir, const char *abs_src,
+			     struct kf_args *kf, char *err, size_t errlen)
+{
+	char tmpl[] = "/tmp/dusk-rewrite-XXXXXX";
+	const char *base = strrchr(abs_src, '/') + 1;
+	char *dir = mkdtemp(tmpl), *file, *srcdir;
+	size_t dlen, slen;
+	FILE *f;
+	int i, r;
+
+	if (!dir)
+		return -errno;
+	file = xasprintf("%s/%s", dir, base);
+	f = fopen(file, "w");
+	if (!f) {
+		r = -errno;
+		goto out;
+	}
+	fputs("#include <linux/module.h>\nMODULE_LICENSE(\"GPL\");\n", f);
+	fclose(f);
+	r = kf_kbuild_flags(kdir, file, kf, err, errlen);
+	srcdir = xstrdup(abs_src);
+	*strrchr(srcdir, '/') = 0;
+	dlen = strlen(dir);
+	slen = strlen(srcdir);
+	for (i = 0; r == 0 && i < kf->argc; i++) {
+		char *p = strstr(kf->argv[i], dir);
+
+		if (p) {
+			char *n = xrealloc(NULL, strlen(kf->argv[i]) - dlen + slen + 1);
+
+			memcpy(n, kf->argv[i], p - kf->argv[i]);
+			strcpy(n + (p - kf->argv[i]), srcdir);
+			strcat(n, p + dlen);
+			free(kf->argv[i]);
+			kf->argv[i] = n;
+		}
+	}
+	free(srcdir);
+	unlink(file);
+out:
+	rmdir(dir);
+	free(file);
+	return r;
+}
+
 int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
 	      struct rw_args *out)
 {
@@ -95,6 +146,11 @@ int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
 		return -ENOENT;
 	}
 	r = kf_kbuild_flags(kdir, abs_src, &kf, err, sizeof(err));
+	if (r == -EIO) {
+		kf_args_free(&kf);
+		memset(&kf, 0, sizeof(kf));
+		r = placeholder_flags(kdir, abs_src, &kf, err, sizeof(err));
+	}
 	if (r < 0) {
 		rw_diag_plain(rw, RW_ERROR, "kernel flags for %s from %s: %s",
 			      rw->src, kdir, err[0] ? err : strerror(-r));

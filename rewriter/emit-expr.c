@@ -282,15 +282,16 @@ static void put_ksym_ptr(struct emitter *e, CXType t, int id)
 
 /* A static initializer cannot hold a kernel address: print a null
  * pointer and have the generated init assign the real one first. */
-static void put_reloc(struct emitter *e, CXType t, int sym)
+static void put_reloc(struct emitter *e, CXType t, int sym, int address_of)
 {
 	struct rw_reloc *r = VEC_PUSH(e->rw->relocs, e->rw->nrelocs, e->rw->caprelocs);
 
 	enum CXTypeKind k = clang_getCanonicalType(t).kind;
 
 	r->lvalue = xstrdup(sb_str(&e->path));
-	r->cast = emit_decl_of(e, t, k == CXType_FunctionProto || k == CXType_FunctionNoProto ?
-			       "(*)" : "", 0);
+	/* the address of an object of type @t: a pointer to it */
+	(void)k;
+	r->cast = emit_decl_of(e, t, address_of ? "(*)" : "", 0);
 	r->sym = sym;
 	put(e, "0 /* kernel address: set before init */");
 }
@@ -457,7 +458,7 @@ static void emit_addr(struct emitter *e, CXCursor c)
 
 		if (id >= 0) {
 			if (e->static_init)
-				put_reloc(e, clang_getCursorType(c), id), (void)0;
+				put_reloc(e, clang_getCursorType(c), id, 1);
 			else
 				put_ksym_ptr(e, clang_getCursorType(ref), id);
 			return;
@@ -502,7 +503,7 @@ static void emit_declref(struct emitter *e, CXCursor c)
 			if (e->static_init) {
 				CXType pt = clang_getCursorType(c);
 
-				put_reloc(e, pt, id);
+				put_reloc(e, pt, id, 1);
 			} else {
 				put_ksym_ptr(e, clang_getCursorType(ref), id);
 			}
@@ -698,9 +699,19 @@ static void emit_call(struct emitter *e, CXCursor c)
 			put(e, clang_getCanonicalType(clang_getCursorType(c)).kind == CXType_Void ?
 			       "((void)0)" : "0");
 		} else if (kp) {
+			CXType rt = clang_getCursorType(c);
+
+			/* the user-level form may return a plainer type (void *) */
+			if (clang_getCanonicalType(rt).kind == CXType_Pointer) {
+				put(e, "((");
+				put_type(e, rt, "");
+				put(e, ")");
+			}
 			sb_printf(e->out, "%s(", kp->user);
 			emit_args(e, c, 0, NULL, 0);
 			put(e, ")");
+			if (clang_getCanonicalType(rt).kind == CXType_Pointer)
+				put(e, ")");
 		} else if (!kapi_force_stub(name, &flags) &&
 			   (rw_fn_find(e->rw, name) >= 0 || !strncmp(name, "__builtin_", 10))) {
 			sb_printf(e->out, "%s(", name);
@@ -833,16 +844,33 @@ static int points_to_anonymous(CXType t)
 
 /* ---- the dispatcher --------------------------------------------------- */
 
+static int is_integer(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return (k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum;
+}
+
 static void emit_unexposed(struct emitter *e, CXCursor c)
 {
 	unsigned n;
 	CXCursor *kids = rw_children(c, &n);
 
-	if (n == 1 && clang_isExpression(kind(kids[0]))) {
+	if (getenv("DUSK_REWRITE_DEBUG")) {
+		unsigned i;
+
+		fprintf(stderr, "unexposed: %u kids:", n);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %s", clang_getCString(clang_getCursorKindSpelling(kind(kids[i]))));
+		fprintf(stderr, " type %s\n", clang_getCString(clang_getTypeSpelling(clang_getCursorType(c))));
+	}
+
+	if (is_integer(clang_getCursorType(c)) &&
+	    put_int_value(e, c, clang_getCursorType(c))) {
+		/* a constant: __builtin_types_compatible_p(), offsetof(a[i])... */
+	} else if (n == 1 && clang_isExpression(kind(kids[0]))) {
 		/* an implicit conversion: C performs it again */
 		emit_expr(e, kids[0]);
-	} else if (n != 3 && put_int_value(e, c, clang_getCursorType(c))) {
-		/* a constant, e.g. __builtin_types_compatible_p() */
 	} else if (n == 3 && clang_isExpression(kind(kids[0]))) {
 		/* __builtin_choose_expr(const, a, b) */
 		CXEvalResult r = clang_Cursor_Evaluate(kids[0]);

@@ -54,30 +54,72 @@ void emit_line(struct emitter *e, CXCursor c)
 	e->last_line = line;
 }
 
-/* Inline assembly that is safe and meaningful in a user program. */
+/* The template string of an asm statement, read from where it is spelled
+ * (the macro definition for barrier() and friends): the text after
+ * `asm volatile (` up to the closing quote.  NULL when it cannot be read
+ * (e.g. a template pasted from several strings). */
+static char *asm_template(struct rw *rw, CXCursor c)
+{
+	CXFile f;
+	unsigned off;
+	size_t size;
+	const char *buf, *p, *end, *q;
+
+	clang_getSpellingLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
+	if (!f || !(buf = clang_getFileContents(rw->tu, f, &size)) || off >= size)
+		return NULL;
+	p = buf + off;
+	end = buf + size;
+	/* asm / __asm__, then qualifiers */
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\\' || *p == '\n'))
+			p++;
+		if (p < end && (*p == '_' || (*p >= 'a' && *p <= 'z'))) {
+			while (p < end && (*p == '_' || (*p >= 'a' && *p <= 'z')))
+				p++;
+			continue;
+		}
+		break;
+	}
+	if (p >= end || *p != '(')
+		return NULL;
+	p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p >= end || *p != '"')
+		return NULL;
+	for (q = ++p; q < end && *q != '"' && *q != '\n'; q++)
+		if (*q == '\\')
+			q++;
+	if (q >= end || *q != '"')
+		return NULL;
+	/* a template made of one string only */
+	for (end = q + 1; end < buf + size && (*end == ' ' || *end == '\t'); end++)
+		;
+	if (*end != ':' && *end != ')')
+		return NULL;
+	{
+		char *t = xrealloc(NULL, q - p + 1);
+
+		memcpy(t, p, q - p);
+		t[q - p] = 0;
+		return t;
+	}
+}
+
+/* Inline assembly that is safe and meaningful in a user program:
+ * barrier()'s empty template, cpu_relax()'s pause, fences. */
 static int asm_is_harmless(struct rw *rw, CXCursor c)
 {
-	static const char *const ok[] = {
-		"\"\"",			/* barrier(): a compiler barrier */
-		"\"rep; nop\"",		/* cpu_relax() */
-		"\"mfence\"", "\"lfence\"", "\"sfence\"",
-	};
-	CXToken *toks;
-	unsigned n, i, j;
+	static const char *const ok[] = { "", "rep; nop", "pause", "mfence", "lfence", "sfence" };
+	char *t = asm_template(rw, c);
+	size_t i;
 	int harmless = 0;
 
-	clang_tokenize(rw->tu, clang_getCursorExtent(c), &toks, &n);
-	for (i = 0; i < n && !harmless; i++) {
-		char *t = cxs_take(clang_getTokenSpelling(rw->tu, toks[i]));
-
-		if (i == 0 && !strcmp(t, "barrier"))
+	for (i = 0; t && i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(t, ok[i]))
 			harmless = 1;
-		for (j = 0; j < sizeof(ok) / sizeof(ok[0]); j++)
-			if (clang_getTokenKind(toks[i]) == CXToken_Literal && !strcmp(t, ok[j]))
-				harmless = 1;
-		free(t);
-	}
-	clang_disposeTokens(rw->tu, toks, n);
+	free(t);
 	return harmless;
 }
 
@@ -159,8 +201,10 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 	for (i = 0; i < n; i++) {
 		if (kind(kids[i]) == CXCursor_VarDecl) {
 			emit_var(e, kids[i]);
-		} else if (kind(kids[i]) == CXCursor_FunctionDecl) {
-			/* block-scope prototypes: all prototypes are global */
+		} else if (kind(kids[i]) == CXCursor_FunctionDecl ||
+			   kind(kids[i]) == CXCursor_StaticAssert) {
+			/* block-scope prototypes: all prototypes are global;
+			 * static assertions: the kernel build checked them */
 		} else if (kind(kids[i]) == CXCursor_StructDecl ||
 			   kind(kids[i]) == CXCursor_UnionDecl ||
 			   kind(kids[i]) == CXCursor_EnumDecl ||
@@ -172,6 +216,23 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 		}
 	}
 	free(kids);
+}
+
+static int is_dropped_call(CXCursor c)
+{
+	CXCursor s = rw_strip(c), ref;
+	char *name;
+	int r;
+
+	if (kind(s) != CXCursor_CallExpr)
+		return 0;
+	ref = clang_getCursorReferenced(s);
+	if (kind(ref) != CXCursor_FunctionDecl)
+		return 0;
+	name = cxs_take(clang_getCursorSpelling(ref));
+	r = kapi_drop_call(name);
+	free(name);
+	return r;
 }
 
 /* A statement as the body of if/for/while: on its own lines. */
@@ -407,7 +468,10 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		}
 		break;
 	default:
-		if (clang_isExpression(kind(c))) {
+		if (clang_isExpression(kind(c)) && is_dropped_call(c)) {
+			indent(e);
+			put(e, "((void)0);\n");	/* compiled away by the kernel build too */
+		} else if (clang_isExpression(kind(c))) {
 			indent(e);
 			emit_expr(e, c);
 			put(e, ";\n");
