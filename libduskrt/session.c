@@ -280,6 +280,8 @@ int dusk_session_run(void)
 			return 1;
 		}
 	}
+	/* Tools wait for this line to know the module is "loaded". */
+	dusk_log(DUSK_LOG_INFO, "dusk: %s: running; SIGINT or SIGTERM runs module_exit", m->name);
 	sig = wait_for_stop();
 	dusk_trace("[dusk] stop (%s)", sig ? strsignal(sig) : "connection closed");
 	if (m->exit) {

@@ -239,7 +239,7 @@ static void init_failure_like_insmod(void **state)
 	harness_close(sim);
 }
 
-static volatile int *shared;	/* [0] init ran, [1] exit ran */
+static volatile int *shared;	/* [0] init ran, [1] exit ran, [2] "running" logged */
 
 static int init_marks(void)
 {
@@ -258,11 +258,13 @@ static void run_until_signal(void *arg)
 	int rc;
 
 	(void)arg;
+	harness_log_capture();
 	tm_init_body = init_marks;
 	tm_exit_body = exit_marks;
 	if (dusk_session_open(&tm_module, dusk_sim_transport(sim), 1))
 		_exit(3);
 	rc = dusk_session_run();
+	shared[2] = harness_log_has(DUSK_LOG_INFO, "dusk: tm: running");
 	dusk_session_close();
 	_exit(rc);
 }
@@ -281,6 +283,7 @@ static void sigterm_runs_module_exit(void **state)
 		run_until_signal(NULL);
 	for (i = 0; i < 500 && !shared[0]; i++)
 		usleep(10000);
+	usleep(50000);	/* let it reach the wait */
 	assert_int_equal(shared[0], 1);
 	assert_int_equal(shared[1], 0);
 	kill(pid, SIGTERM);
@@ -288,6 +291,7 @@ static void sigterm_runs_module_exit(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_int_equal(shared[1], 1);
+	assert_int_equal(shared[2], 1);	/* "dusk: tm: running" was logged */
 	munmap((void *)shared, 4096);
 }
 
