@@ -865,8 +865,8 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 		fprintf(stderr, " type %s\n", clang_getCString(clang_getTypeSpelling(clang_getCursorType(c))));
 	}
 
-	if (is_integer(clang_getCursorType(c)) &&
-	    put_int_value(e, c, clang_getCursorType(c))) {
+	if (!(n == 1 && clang_isExpression(kind(kids[0]))) &&
+	    is_integer(clang_getCursorType(c)) && put_int_value(e, c, clang_getCursorType(c))) {
 		/* a constant: __builtin_types_compatible_p(), offsetof(a[i])... */
 	} else if (n == 1 && clang_isExpression(kind(kids[0]))) {
 		/* an implicit conversion: C performs it again */

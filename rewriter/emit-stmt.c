@@ -35,6 +35,24 @@ static enum CXCursorKind kind(CXCursor c)
 	return clang_getCursorKind(c);
 }
 
+/* Is the output, as the compiler counts lines after the last #line, at
+ * line @line of @f already? */
+static int at_line(struct emitter *e, CXFile f, unsigned line)
+{
+	unsigned eff = e->last_line;
+	size_t i;
+
+	if (!e->last_file || !clang_File_isEqual(f, e->last_file) ||
+	    e->mark_buf != e->out || e->mark_pos > e->out->len)
+		return 0;
+	for (i = e->mark_pos; i < e->out->len; i++)
+		eff += e->out->s[i] == '\n';
+	/* the statement starts on the next line */
+	if (e->out->len && e->out->s[e->out->len - 1] != '\n')
+		eff++;
+	return eff == line;
+}
+
 void emit_line(struct emitter *e, CXCursor c)
 {
 	CXFile f;
@@ -42,7 +60,7 @@ void emit_line(struct emitter *e, CXCursor c)
 	char *name;
 
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, NULL, NULL);
-	if (!f || (e->last_file && clang_File_isEqual(f, e->last_file) && line == e->last_line))
+	if (!f || at_line(e, f, line))
 		return;
 	if (e->out->len && e->out->s[e->out->len - 1] != '\n')
 		sb_putc(e->out, '\n');
@@ -52,6 +70,8 @@ void emit_line(struct emitter *e, CXCursor c)
 	free(name);
 	e->last_file = f;
 	e->last_line = line;
+	e->mark_buf = e->out;
+	e->mark_pos = e->out->len;
 }
 
 /* The template string of an asm statement, read from where it is spelled
@@ -173,6 +193,7 @@ static void emit_var(struct emitter *e, CXCursor v)
 		emit_expr(e, init);
 		e->static_init = was_static;
 		e->out = out;
+		e->mark_buf = NULL;	/* its #lines count in another buffer */
 	}
 	indent(e);
 	if (clang_getCursorLinkage(v) == CXLinkage_Internal ||
@@ -307,6 +328,7 @@ static void emit_for(struct emitter *e, CXCursor c)
 			emit_decl_stmt(e, part[0]);
 			e->out = out;
 			e->indent = ind;
+			e->mark_buf = NULL;
 			if (tmp.len && tmp.s[tmp.len - 1] == '\n')
 				tmp.s[--tmp.len] = 0;
 			put(e, sb_str(&tmp));
@@ -335,6 +357,9 @@ void emit_stmt(struct emitter *e, CXCursor c)
 	CXCursor *kids;
 	char *s;
 
+	/* every statement maps to its line; `else if` stays on one line */
+	if (kind(c) != CXCursor_CompoundStmt && !e->no_indent)
+		emit_line(e, c);
 	kids = rw_children(c, &n);
 	switch (kind(c)) {
 	case CXCursor_CompoundStmt:

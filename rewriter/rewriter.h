@@ -213,6 +213,8 @@ struct emitter {
 	int no_indent;		/* the next statement continues the line */
 	unsigned last_line;	/* last #line emitted */
 	CXFile last_file;
+	struct sb *mark_buf;	/* the buffer and offset just after that #line */
+	size_t mark_pos;
 	const char *fn_name;	/* function being printed, or NULL for globals */
 	int static_init;	/* printing a static initializer: no code allowed */
 	struct sb path;		/* static_init: lvalue path of the element printed */

@@ -42,29 +42,20 @@ static long deref(struct outer *p, int *ip, struct inner *dst, int i)
 	struct inner *next = dst + 1;
 #line 19 "input.c"
 	v += (*DUSK_DEREF(&(*DUSK_DEREF(&p->q))->r));
-#line 20 "input.c"
-	(*DUSK_DEREF(&p->n)) += 3L;
-#line 21 "input.c"
+	(*DUSK_DEREF(&p->n)) += 3;
 	(*DUSK_DEREF(&p->n))++;
-#line 22 "input.c"
 	--(*DUSK_DEREF(&p->arr[i]));
-#line 23 "input.c"
 	(*DUSK_DEREF(&ip[i])) = 7;
-#line 24 "input.c"
 	(*DUSK_DEREF(dst)) = (*DUSK_DEREF(&p->in));
-#line 25 "input.c"
-	DUSK_DEREF(&p->in)->flag = 1U;
-#line 26 "input.c"
+	DUSK_DEREF(&p->in)->flag = 1;
 	v += DUSK_DEREF(&p->in)->mode;
-#line 27 "input.c"
 	own.n = v;
-#line 28 "input.c"
 	own_arr[i] = (int)v;
-#line 29 "input.c"
 	v += 40UL + 16UL + 32UL;
-#line 30 "input.c"
 	v += (*DUSK_DEREF(&(({
+#line 30 "input.c"
 		void *__mptr = (void *)(addr);
+#line 30 "input.c"
 		((struct outer *)((__mptr - 24UL)));
 	}))->n));
 #line 31 "input.c"
@@ -76,11 +67,11 @@ static int deref_init(void)
 {
 	DUSK_FRAME;
 #line 36 "input.c"
-	return deref(&own, own_arr, &own.in, 1) > 0L ? 0 : -22;
+	return deref(&own, own_arr, &own.in, 1) > 0 ? 0 : -22;
 }
 
 
-#line 84 "input.dusk.c"
+#line 75 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -36,48 +36,38 @@ static int ex_run(struct point *p, int n)
 	struct point q = (struct point){ .x = n, .y = -n };
 #line 24 "input.c"
 	int m = ({
+#line 24 "input.c"
 		int t = n * 2;
+#line 24 "input.c"
 		t + 1;
 	});
 #line 25 "input.c"
 	int i = 0;
 	int total = 0;
 #line 26 "input.c"
-	char c = 97;
+	char c = 'a';
 #line 28 "input.c"
 	switch (n) {
-#line 29 "input.c"
 		case 0 ... 3:
 		total = 1;
-#line 31 "input.c"
 		break;
-#line 32 "input.c"
 		case 0 /* RED */ - 1:
 		goto out;
-#line 34 "input.c"
 		default:
 		total = (int)((long)p);
 	}
-#line 37 "input.c"
 	for (i = 0; i < n; i++)
 		total += q.x;
-#line 39 "input.c"
 	for (; ; )
 		break;
-#line 41 "input.c"
 	while (total > 1000)
 		total /= 2;
-#line 43 "input.c"
 	do
 		total++;
 	while (0);
-#line 46 "input.c"
-	total += __builtin_expect(m > 0, 1L) ? (*DUSK_DEREF(&p->x)) : origin.y;
-#line 47 "input.c"
+	total += __builtin_expect(m > 0, 1) ? (*DUSK_DEREF(&p->x)) : origin.y;
 	total += (int)(8UL) + (int)(4UL);
-#line 48 "input.c"
-	total += c + 103;
-#line 49 "input.c"
+	total += c + (*DUSK_DEREF(&names[5 /* GREEN */][0]));
 out:
 	return total;
 }
@@ -91,7 +81,7 @@ static int ex_init(void)
 }
 
 
-#line 95 "input.dusk.c"
+#line 85 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

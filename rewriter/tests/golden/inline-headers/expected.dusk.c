@@ -41,14 +41,11 @@ static int ih_ports(struct sk_buff *skb)
 	struct iphdr *iph = ip_hdr(skb);
 #line 13 "input.c"
 	struct tcphdr _th;
-#line 14 "input.c"
 	const struct tcphdr *th;
 #line 16 "input.c"
 	if ((*DUSK_DEREF(&iph->protocol)) != 6 /* IPPROTO_TCP */)
 		return DUSK_DEREF(tcp_hdr(skb))->doff;
-#line 18 "input.c"
-	th = skb_header_pointer(skb, DUSK_DEREF(iph)->ihl * 4, 20, &_th);
-#line 19 "input.c"
+	th = skb_header_pointer(skb, DUSK_DEREF(iph)->ihl * 4, 20UL, &_th);
 	return th ? (__u16)__builtin_bswap16((__u16)(((__u16)((__be16)((*DUSK_DEREF(&th->dest))))))) : -1;
 }
 
@@ -98,7 +95,6 @@ static inline unsigned char *skb_transport_header(const struct sk_buff *skb)
 	DUSK_FRAME;
 #line 2884 "skbuff.h"
 	((void)((8UL)));
-#line 2885 "skbuff.h"
 	return (*DUSK_DEREF(&skb->head)) + (*DUSK_DEREF(&skb->transport_header));
 }
 
@@ -106,11 +102,10 @@ static inline unsigned char *skb_transport_header(const struct sk_buff *skb)
 static inline void *__skb_header_pointer(const struct sk_buff *skb, int offset, int len, const void *data, int hlen, void *buffer)
 {
 	DUSK_FRAME;
-#line 4118 "skbuff.h"
-	if (__builtin_expect(!!(hlen - offset >= len), 1L))
+	if (__builtin_expect(!!(hlen - offset >= len), 1))
 		return (void *)data + offset;
 #line 4121 "skbuff.h"
-	if (!skb || __builtin_expect(!!(dusk_k_skb_copy_bits(skb, 0, offset, buffer, 0, len) < 0), 0L))
+	if (!skb || __builtin_expect(!!(dusk_k_skb_copy_bits(skb, 0, offset, buffer, 0, len) < 0), 0))
 		return ((void *)0);
 #line 4124 "skbuff.h"
 	return buffer;
@@ -129,11 +124,11 @@ static inline _Bool skb_transport_header_was_set(const struct sk_buff *skb)
 {
 	DUSK_FRAME;
 #line 2879 "skbuff.h"
-	return (*DUSK_DEREF(&skb->transport_header)) != 65535;
+	return (*DUSK_DEREF(&skb->transport_header)) != (__u16)(~0U);
 }
 
 
-#line 137 "input.dusk.c"
+#line 132 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -115,37 +115,33 @@ static int kc_run(struct net_device *dev)
 	DUSK_FRAME;
 #line 16 "input.c"
 	char buf[32];
-#line 17 "input.c"
 	int n;
 	int *p;
-#line 19 "input.c"
 	n = dusk_k_snprintf_1(buf, sizeof(buf), 32UL, "%s", 0, dev->name, 0);
-#line 20 "input.c"
 	p = dusk_k_kmalloc(4UL, (((gfp_t)((1024U | 2048U))) | ((gfp_t)64U) | ((gfp_t)128U)));
-#line 21 "input.c"
 	if (!p)
 		return -12;
-#line 23 "input.c"
 	(*DUSK_DEREF(p)) = n;
-#line 24 "input.c"
 	({
+#line 24 "input.c"
 		do {
 		}
 		while (0);
+#line 24 "input.c"
 		dusk_k__printk_1("\0016kc: %s %d\n", 0, buf, sizeof(buf), (*DUSK_DEREF(p)));
 	});
 #line 25 "input.c"
 	({
+#line 25 "input.c"
 		do {
 		}
 		while (0);
+#line 25 "input.c"
 		dusk_k__printk_2("\0016kc: %lu\n", 0, (unsigned long)n);
 	});
 #line 26 "input.c"
 	dusk_k_kfree(p, 0);
-#line 27 "input.c"
 	dusk_k_strscpy(name, sizeof(name), buf, sizeof(buf), 16UL);
-#line 28 "input.c"
 	return dusk_k_indirect_1((*DUSK_DEREF(&(*DUSK_DEREF(&dev->netdev_ops))->ndo_open)), dev, 0);
 }
 
@@ -160,16 +156,13 @@ static int kc_init(void)
 #line 36 "input.c"
 	if (!dev)
 		return -19;
-#line 38 "input.c"
 	r = kc_run(dev);
-#line 39 "input.c"
 	dusk_k_dev_put(dev, 0);
-#line 40 "input.c"
 	return r;
 }
 
 
-#line 173 "input.dusk.c"
+#line 166 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

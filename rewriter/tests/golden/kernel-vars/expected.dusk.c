@@ -33,12 +33,11 @@ static int kv_init(void)
 	struct net *net = ((struct net (*))dusk_ksym(ID));
 #line 28 "input.c"
 	seen = (*DUSK_DEREF(((volatile unsigned long (*))dusk_ksym(ID))));
-#line 29 "input.c"
 	return (*DUSK_DEREF(&net->ifindex)) + (kv_fops.open != ((void *)0));
 }
 
 
-#line 42 "input.dusk.c"
+#line 41 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_kv_open(const uint64_t *a)
 {

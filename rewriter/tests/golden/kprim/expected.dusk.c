@@ -22,7 +22,7 @@ static inline void instrument_atomic_read(const volatile void *v, unsigned long 
 #line 12 "input.c"
 static spinlock_t lock = (spinlock_t){ { .rlock = { .raw_lock = { { .val = { (0) } } } } } };
 #line 13 "input.c"
-static struct mutex mtx = { .owner = { 0LL }, .wait_lock = (raw_spinlock_t){ .raw_lock = { { .val = { (0) } } } }, .wait_list = { &(mtx.wait_list), &(mtx.wait_list) } };
+static struct mutex mtx = { .owner = { (0) }, .wait_lock = (raw_spinlock_t){ .raw_lock = { { .val = { (0) } } } }, .wait_list = { &(mtx.wait_list), &(mtx.wait_list) } };
 #line 14 "input.c"
 static atomic_t hits = { (0) };
 #line 15 "input.c"
@@ -34,42 +34,39 @@ static int kp_run(void)
 	DUSK_FRAME;
 #line 19 "input.c"
 	unsigned long flags;
-#line 20 "input.c"
 	int pid;
 #line 22 "input.c"
 	do {
+#line 22 "input.c"
 		do {
+#line 22 "input.c"
 			({
+#line 22 "input.c"
 				unsigned long __dummy;
+#line 22 "input.c"
 				unsigned long __dummy2;
+#line 22 "input.c"
 				(void)((&__dummy == &__dummy2));
+#line 22 "input.c"
 				1;
 			});
+#line 22 "input.c"
 			flags = dusk_kp_lock_irqsave(spinlock_check(&lock));
 		}
 		while (0);
 	}
 	while (0);
 #line 23 "input.c"
-	dusk_kp_set_bit(3L, bits);
-#line 24 "input.c"
+	dusk_kp_set_bit(3, bits);
 	dusk_kp_unlock_irqrestore(&lock, flags);
-#line 25 "input.c"
 	dusk_kp_lock(&mtx);
-#line 26 "input.c"
 	atomic_inc(&hits);
-#line 27 "input.c"
 	dusk_kp_unlock(&mtx);
-#line 28 "input.c"
 	dusk_kp_nop0();
-#line 29 "input.c"
 	pid = (*DUSK_DEREF(&((struct task_struct *)dusk_current())->pid));
-#line 30 "input.c"
 	dusk_kp_nop0();
-#line 31 "input.c"
 	__asm__ __volatile__("" ::: "memory");
-#line 32 "input.c"
-	return pid + ((__builtin_constant_p(3) && __builtin_constant_p((unsigned long)(bits) != (unsigned long)(((void *)0))) && (unsigned long)(bits) != (unsigned long)(((void *)0)) && __builtin_constant_p((*DUSK_DEREF((const unsigned long *)(bits))))) ? const_test_bit(3UL, bits) : _test_bit(3UL, bits)) + atomic_read(&hits);
+	return pid + ((__builtin_constant_p(3) && __builtin_constant_p((unsigned long)(bits) != (unsigned long)(((void *)0))) && (unsigned long)(bits) != (unsigned long)(((void *)0)) && __builtin_constant_p((*DUSK_DEREF((const unsigned long *)(bits))))) ? const_test_bit(3, bits) : _test_bit(3, bits)) + atomic_read(&hits);
 }
 
 #line 35 "input.c"
@@ -94,7 +91,6 @@ static inline void atomic_inc(atomic_t *v)
 	DUSK_FRAME;
 #line 190 "atomic-instrumented.h"
 	instrument_atomic_read_write(v, 4UL);
-#line 191 "atomic-instrumented.h"
 	dusk_kp_atomic_inc(v);
 }
 
@@ -103,9 +99,9 @@ static inline _Bool const_test_bit(unsigned long nr, const volatile unsigned lon
 {
 	DUSK_FRAME;
 #line 168 "generic-non-atomic.h"
-	const unsigned long *p = (const unsigned long *)addr + ((nr) / 64UL);
+	const unsigned long *p = (const unsigned long *)addr + ((nr) / 64);
 #line 169 "generic-non-atomic.h"
-	unsigned long mask = ((((1UL))) << ((nr) % 64UL));
+	unsigned long mask = ((((1UL))) << ((nr) % 64));
 #line 170 "generic-non-atomic.h"
 	unsigned long val = (*DUSK_DEREF(p));
 #line 172 "generic-non-atomic.h"
@@ -117,8 +113,7 @@ static inline _Bool _test_bit(unsigned long nr, const volatile unsigned long *ad
 {
 	DUSK_FRAME;
 #line 141 "instrumented-non-atomic.h"
-	instrument_atomic_read(addr + ((nr) / 64UL), 8UL);
-#line 142 "instrumented-non-atomic.h"
+	instrument_atomic_read(addr + ((nr) / 64), 8UL);
 	return dusk_kp_test_bit(nr, addr);
 }
 
@@ -128,7 +123,6 @@ static inline int atomic_read(const atomic_t *v)
 	DUSK_FRAME;
 #line 27 "atomic-instrumented.h"
 	instrument_atomic_read(v, 4UL);
-#line 28 "atomic-instrumented.h"
 	return dusk_kp_atomic_read(v);
 }
 
@@ -138,7 +132,6 @@ static inline void instrument_atomic_read_write(const volatile void *v, unsigned
 	DUSK_FRAME;
 #line 102 "instrumented.h"
 	((void)0);
-#line 103 "instrumented.h"
 	((void)0);
 }
 
@@ -148,12 +141,11 @@ static inline void instrument_atomic_read(const volatile void *v, unsigned long 
 	DUSK_FRAME;
 #line 72 "instrumented.h"
 	((void)0);
-#line 73 "instrumented.h"
 	((void)0);
 }
 
 
-#line 157 "input.dusk.c"
+#line 149 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -27,18 +27,21 @@ static int sum_items(struct list_head *head)
 	DUSK_FRAME;
 #line 18 "input.c"
 	struct item *it;
-#line 19 "input.c"
 	int sum = 0;
 #line 21 "input.c"
 	for (it = ({
+#line 21 "input.c"
 		void *__mptr = (void *)((*DUSK_DEREF(&(head)->next)));
+#line 21 "input.c"
 		((struct item *)((__mptr - 0UL)));
 	}); !(&it->node == (head)); it = ({
+#line 21 "input.c"
 		void *__mptr = (void *)((*DUSK_DEREF(&(it)->node.next)));
+#line 21 "input.c"
 		((struct item *)((__mptr - 0UL)));
 	}))
+#line 22 "input.c"
 		sum += (*DUSK_DEREF(&it->value));
-#line 23 "input.c"
 	return sum;
 }
 
@@ -48,19 +51,23 @@ static unsigned int queue_bytes(struct sk_buff_head *q)
 	DUSK_FRAME;
 #line 28 "input.c"
 	struct sk_buff *skb;
-#line 29 "input.c"
-	unsigned int n = 0U;
+	unsigned int n = 0;
 #line 31 "input.c"
 	for (skb = (*DUSK_DEREF(&(q)->next)); skb != (struct sk_buff *)(q); skb = (*DUSK_DEREF(&skb->next)))
 		n += ({
 #line 32 "input.c"
 			unsigned int __UNIQUE_ID_x_325 = ((*DUSK_DEREF(&skb->len)));
+#line 32 "input.c"
 			unsigned int __UNIQUE_ID_y_326 = (1500U);
+#line 32 "input.c"
 			do {
-				if (!(!(!(((((unsigned int)((-1))) < (unsigned int)1) ? (2 + (__builtin_constant_p((long long)(__UNIQUE_ID_x_325) >= 0LL) && ((long long)(__UNIQUE_ID_x_325) >= 0LL))) : (1 + 2 * (4UL < 4UL))) & ((((unsigned int)((-1))) < (unsigned int)1) ? (2 + (__builtin_constant_p((long long)(__UNIQUE_ID_y_326) >= 0LL) && ((long long)(__UNIQUE_ID_y_326) >= 0LL))) : (1 + 2 * (4UL < 4UL)))))))
+#line 32 "input.c"
+				if (!(!(!(((((unsigned int)((-1))) < (unsigned int)1) ? (2 + (__builtin_constant_p((long long)(__UNIQUE_ID_x_325) >= 0) && ((long long)(__UNIQUE_ID_x_325) >= 0))) : (1 + 2 * (4UL < 4))) & ((((unsigned int)((-1))) < (unsigned int)1) ? (2 + (__builtin_constant_p((long long)(__UNIQUE_ID_y_326) >= 0) && ((long long)(__UNIQUE_ID_y_326) >= 0))) : (1 + 2 * (4UL < 4)))))))
+#line 32 "input.c"
 					((void)0);
 			}
 			while (0);
+#line 32 "input.c"
 			((__UNIQUE_ID_x_325) < (__UNIQUE_ID_y_326) ? (__UNIQUE_ID_x_325) : (__UNIQUE_ID_y_326));
 		});
 #line 33 "input.c"
@@ -76,7 +83,7 @@ static int mc_init(void)
 }
 
 
-#line 80 "input.dusk.c"
+#line 87 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -32,7 +32,7 @@ static char *who = "world";
 #line 15 "input.c"
 static int ports[4] = { 80, 443 };
 #line 16 "input.c"
-static unsigned int nports = 2U;
+static unsigned int nports = 2;
 #line 20 "input.c"
 static _Bool enable;
 
@@ -42,9 +42,11 @@ static int pm_init(void)
 	DUSK_FRAME;
 #line 25 "input.c"
 	({
+#line 25 "input.c"
 		do {
 		}
 		while (0);
+#line 25 "input.c"
 		dusk_k__printk_1("\0016%s %d %u %d\n", 0, who, 0, level, nports, enable);
 	});
 #line 26 "input.c"
@@ -58,7 +60,7 @@ static void pm_exit(void)
 }
 
 
-#line 62 "input.dusk.c"
+#line 64 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

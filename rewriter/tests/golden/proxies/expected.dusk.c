@@ -108,14 +108,13 @@ static struct file_operations px_fops = { .owner = (0 /* kernel address: set bef
 #line 38 "input.c"
 static struct miscdevice px_dev = { .minor = 255, .name = "px", .fops = &px_fops };
 #line 44 "input.c"
-static struct nf_hook_ops px_ops = { .hook = px_hook, .pf = 2U, .hooknum = 1U, .priority = (-2147483647 - 1) /* NF_IP_PRI_FIRST */ };
+static struct nf_hook_ops px_ops = { .hook = px_hook, .pf = 2 /* NFPROTO_IPV4 */, .hooknum = 1 /* NF_INET_LOCAL_IN */, .priority = (-2147483647 - 1) /* NF_IP_PRI_FIRST */ };
 
 #line 16 "input.c"
 static unsigned int px_hook(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
 {
 	DUSK_FRAME;
-#line 19 "input.c"
-	return 1U;
+	return 1;
 }
 
 #line 22 "input.c"
@@ -124,8 +123,7 @@ static void px_tick(struct timer_list *t)
 	DUSK_FRAME;
 #line 24 "input.c"
 	ticks++;
-#line 25 "input.c"
-	dusk_k_mod_timer(t, 0, (*DUSK_DEREF(((volatile unsigned long (*))dusk_ksym(ID)))) + 250UL);
+	dusk_k_mod_timer(t, 0, (*DUSK_DEREF(((volatile unsigned long (*))dusk_ksym(ID)))) + 250);
 }
 
 #line 28 "input.c"
@@ -133,7 +131,7 @@ static long px_read(struct file *f, char *buf, unsigned long len, loff_t *off)
 {
 	DUSK_FRAME;
 #line 30 "input.c"
-	return dusk_k_simple_read_from_buffer(buf, 0, len, off, 0, "tick\n", 0, 5UL);
+	return dusk_k_simple_read_from_buffer(buf, 0, len, off, 0, "tick\n", 0, 5);
 }
 
 #line 51 "input.c"
@@ -145,11 +143,8 @@ static int px_init(void)
 #line 55 "input.c"
 	if (err)
 		return err;
-#line 57 "input.c"
-	dusk_k_init_timer_key(((&tick)), sizeof(tick), ((px_tick)), 0U, ((void *)0), 0, ((void *)0), 0);
-#line 58 "input.c"
-	dusk_k_mod_timer(&tick, sizeof(tick), (*DUSK_DEREF(((volatile unsigned long (*))dusk_ksym(ID)))) + 250UL);
-#line 59 "input.c"
+	dusk_k_init_timer_key(((&tick)), sizeof(tick), ((px_tick)), ((0)), ((void *)0), 0, ((void *)0), 0);
+	dusk_k_mod_timer(&tick, sizeof(tick), (*DUSK_DEREF(((volatile unsigned long (*))dusk_ksym(ID)))) + 250);
 	return dusk_k_nf_register_net_hook(((struct net (*))dusk_ksym(ID)), 0, &px_ops, sizeof(px_ops));
 }
 
@@ -159,9 +154,7 @@ static void px_exit(void)
 	DUSK_FRAME;
 #line 64 "input.c"
 	dusk_k_nf_unregister_net_hook(((struct net (*))dusk_ksym(ID)), 0, &px_ops, sizeof(px_ops));
-#line 65 "input.c"
 	del_timer_sync(&tick);
-#line 66 "input.c"
 	dusk_k_misc_deregister(&px_dev, sizeof(px_dev));
 }
 
@@ -174,7 +167,7 @@ static inline int del_timer_sync(struct timer_list *timer)
 }
 
 
-#line 178 "input.dusk.c"
+#line 171 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_px_tick(const uint64_t *a)
 {
