@@ -169,6 +169,8 @@ void dusk_waiters_wake_all(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
 
 /* nfq.c */
+int dusk_nf_init(void);
+void dusk_nf_exit(void);
 void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict);
 bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len);
 unsigned int dusk_policy_verdict(void);

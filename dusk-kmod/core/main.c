@@ -74,15 +74,20 @@ static int __init dusk_init(void)
 	err = dusk_session_init();
 	if (err)
 		return err;
-	err = dusk_family_register();
+	err = dusk_nf_init();
 	if (err)
 		goto err_session;
+	err = dusk_family_register();
+	if (err)
+		goto err_nf;
 	snprintf(dir, sizeof(dir), "%s%s", DUSK_GENL_PREFIX, dusk_gen.modname);
 	/* debugfs is a convenience: its failure does not fail the module. */
 	dusk_debugfs = debugfs_create_dir(dir, NULL);
 	debugfs_create_file("stats", 0444, dusk_debugfs, NULL, &dusk_stats_fops);
 	return 0;
 
+err_nf:
+	dusk_nf_exit();
 err_session:
 	dusk_session_exit();
 	return err;
@@ -98,6 +103,7 @@ static void __exit dusk_exit(void)
 	debugfs_remove_recursive(dusk_debugfs);
 	dusk_family_unregister();
 	dusk_session_end();
+	dusk_nf_exit();
 	dusk_session_exit();
 }
 

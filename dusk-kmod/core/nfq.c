@@ -21,7 +21,8 @@
  * the program, counted in POLICY_ACCEPT/POLICY_DROP, when no session is
  * alive, when queue_max packets already wait (also QUEUE_FULL), when the
  * upcall cannot be sent, when no verdict arrives within nf_timeout_ms (also
- * TIMEOUTS), when the REPLY is refused, and at teardown.  Every stolen
+ * TIMEOUTS), when the REPLY is refused, and at teardown.  A device going
+ * down drops the packets that hold it (as NFQUEUE does).  Every stolen
  * packet leaves through dusk_nf_finish() exactly once: none is leaked.
  *
  * Hook index: nf_reinject() resumes at entry->hook_index, which is only
@@ -35,6 +36,7 @@
  * of other families (ARP, netdev ingress) get the policy verdict.  Bridge
  * physical devices (br_netfilter) are not pinned while a packet is out.
  */
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -436,3 +438,55 @@ void dusk_pending_expire(struct work_struct *work)
 	if (next)
 		schedule_delayed_work(&dusk_sess.expire, next - jiffies + 1);
 }
+
+static bool dusk_entry_uses(const struct nf_queue_entry *entry, const struct net_device *dev)
+{
+	return entry->skb_dev == dev || entry->state.in == dev || entry->state.out == dev;
+}
+
+/*
+ * A device going down: drop the packets waiting with a reference on it, as
+ * NFQUEUE does (nfqnl_rcv_dev_event), so that its unregistration does not
+ * wait for the program.  Process context, under RTNL.
+ */
+static int dusk_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct dusk_pending *p, *tmp;
+	LIST_HEAD(list);
+
+	if (event != NETDEV_DOWN)
+		return NOTIFY_DONE;
+	spin_lock_bh(&dusk_sess.qlock);
+	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node) {
+		if (p->kind == DUSK_PENDING_NF && dusk_entry_uses(p->entry, dev)) {
+			list_move_tail(&p->node, &list);
+			dusk_sess.npending--;
+		}
+	}
+	spin_unlock_bh(&dusk_sess.qlock);
+	list_for_each_entry_safe(p, tmp, &list, node) {
+		list_del(&p->node);
+		dusk_count(DUSK_STAT_POLICY_DROP, 1);
+		dusk_nf_finish(p, NF_DROP);
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dusk_netdev_nb = {
+	.notifier_call = dusk_netdev_event,
+};
+
+/**
+ * dusk_nf_init() - watch devices going down; module init.
+ */
+int dusk_nf_init(void)
+{
+	return register_netdevice_notifier(&dusk_netdev_nb);
+}
+
+void dusk_nf_exit(void)
+{
+	unregister_netdevice_notifier(&dusk_netdev_nb);
+}
+

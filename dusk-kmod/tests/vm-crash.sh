@@ -4,6 +4,7 @@
 #    fail-open policy, no soft lockup, after SIGCONT it serves again;
 #    with fail_closed=Y a stopped program makes packets drop; with
 #    queue_max=1 packets beyond the first find the queue full.
+#  - a device deleted while its packets wait: dropped at once (no wait);
 #  - SIGKILL under a flood: hooks disappear, traffic continues, every
 #    upcall is accounted for, rmmod works.
 . /dusk/lib.sh
@@ -56,6 +57,25 @@ echo 1024 >$P/queue_max
 kill -CONT $client
 kill -TERM $client
 wait $client || { cat /tmp/client.out; dusk_fail "client failed after STOP/CONT"; }
+
+# --- a device goes down while its packets wait for a stopped program ---
+dusk_netns_pair
+echo 20000 >$P/nf_timeout_ms
+start_client
+kill -STOP $client
+dusk_in a ping -c 3 -W 1 10.0.1.1 >/dev/null 2>&1
+n=$(stat pending)
+[ "$n" -gt 0 ] || dusk_fail "no packet from netns a waits for the stopped program"
+t0=$(date +%s)
+ip link del ra
+t1=$(date +%s)
+[ $((t1 - t0)) -le 3 ] || dusk_fail "deleting ra waited $((t1 - t0)) s for the program"
+[ "$(stat pending)" -eq 0 ] || dusk_fail "packets of a deleted device still pending"
+dusk_pass "device deleted at once: its $n waiting packets dropped"
+echo 300 >$P/nf_timeout_ms
+kill -CONT $client
+kill -TERM $client
+wait $client || { cat /tmp/client.out; dusk_fail "client failed after the device went"; }
 
 # --- killed program ---
 start_client
