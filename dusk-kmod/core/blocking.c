@@ -137,11 +137,20 @@ static bool dusk_waiter_event(struct dusk_waiter *w)
 static int dusk_upcall_blocking_send(struct dusk_waiter *w, u32 portid, struct net *net)
 {
 	struct sk_buff *msg;
+	size_t size = 0;
 	void *hdr;
 	u32 i, n;
 
+	for (i = 0; i < w->nargs; i++) {
+		n = dusk_lent_len(w->proxy, i);
+		if (!n || w->args[i] < dusk_kbase())
+			continue;
+		size += dusk_upcall_range_size(n, false);
+		if (n <= DUSK_PREFETCH_LENT)
+			size += dusk_upcall_range_size(n, true);
+	}
 	msg = dusk_upcall_new(w->ctx, w->proxy, w->args, w->nargs,
-			      DUSK_UPCALL_BLOCKING, GFP_KERNEL, &hdr);
+			      DUSK_UPCALL_BLOCKING, size, GFP_KERNEL, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	for (i = 0; i < w->nargs; i++) {

@@ -156,8 +156,9 @@ void dusk_undo_all(void);
 
 /* upcall.c */
 int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info);
+size_t dusk_upcall_range_size(u32 len, bool data);
 struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
-				u32 flags, gfp_t gfp, void **hdr);
+				u32 flags, size_t ranges, gfp_t gfp, void **hdr);
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr, u32 portid, struct net *net);

@@ -268,11 +268,16 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 	struct sk_buff *msg;
 	u32 n = 0;
 
-	msg = dusk_upcall_new(p->ctx, p->proxy, args, 3, 0, GFP_ATOMIC, hdr);
-	if (!msg)
-		return NULL;
 	if (nh >= skb->head && nh < skb_tail_pointer(skb))
 		n = min_t(u32, DUSK_PREFETCH_DATA, skb_tail_pointer(skb) - nh);
+	msg = dusk_upcall_new(p->ctx, p->proxy, args, 3, 0,
+			      2 * dusk_upcall_range_size(0, false) +
+			      dusk_upcall_range_size(sizeof(*skb), true) +
+			      dusk_upcall_range_size(sizeof(entry->state), true) +
+			      (n ? dusk_upcall_range_size(n, true) : 0),
+			      GFP_ATOMIC, hdr);
+	if (!msg)
+		return NULL;
 	/* Order documented in docs/kmod.md: skb, state, packet data. */
 	if (dusk_upcall_put_range(msg, DUSK_A_LENT, args[1], sizeof(*skb), false) ||
 	    dusk_upcall_put_range(msg, DUSK_A_LENT, (uintptr_t)skb->head,

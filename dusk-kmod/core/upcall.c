@@ -19,17 +19,34 @@
 #include "dusk-core.h"
 
 /**
+ * dusk_upcall_range_size() - message bytes dusk_upcall_put_range() needs
+ * for a range of @len bytes (@data: a CHUNK carrying them, else a LENT).
+ */
+size_t dusk_upcall_range_size(u32 len, bool data)
+{
+	return nla_total_size(nla_total_size_64bit(sizeof(u64)) +
+			      (data ? nla_total_size(len) : nla_total_size(sizeof(u32))));
+}
+
+/**
  * dusk_upcall_new() - start an UPCALL message.
+ * @ranges: message bytes the caller will add (dusk_upcall_range_size()).
  * @hdr: out, the genetlink header to pass to dusk_upcall_send().
  *
+ * The message is sized exactly: its truesize counts against the program's
+ * receive buffer, which then holds as many upcalls as it can.
  * Return: the message, or NULL when out of memory.
  */
 struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
-				u32 flags, gfp_t gfp, void **hdr)
+				u32 flags, size_t ranges, gfp_t gfp, void **hdr)
 {
 	struct sk_buff *msg;
+	size_t size;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	size = 2 * nla_total_size_64bit(sizeof(u64)) +	/* CTX, CURRENT */
+	       3 * nla_total_size(sizeof(u32)) +	/* PROXY, CPU, FLAGS */
+	       nla_total_size(nargs * sizeof(u64)) + ranges;
+	msg = genlmsg_new(size, gfp);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &dusk_family, 0, DUSK_CMD_UPCALL);
@@ -140,7 +157,7 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 	mod_delayed_work(system_wq, &dusk_sess.expire,
 			 msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)));
 
-	msg = dusk_upcall_new(p->ctx, proxy, args, nargs, 0, GFP_ATOMIC, &hdr);
+	msg = dusk_upcall_new(p->ctx, proxy, args, nargs, 0, 0, GFP_ATOMIC, &hdr);
 	if (msg && !dusk_upcall_send(msg, hdr, portid, net))
 		return;
 	/* Not sent: the expiry work forgets it. */
