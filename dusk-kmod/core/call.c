@@ -6,8 +6,9 @@
  *
  * Only stubs of dusk_gen.stubs can be called: the whitelist is the module's
  * own source.  A DUSK_STUB_INDIRECT stub calls the function pointer in its
- * first argument, which must be the start of a kernel symbol.  A CALL without CTX, or with the CTX of an upcall raised in
- * atomic context, runs here, in the program's own process context.  With
+ * first argument, which must be the start of a kernel symbol.  A CALL
+ * without CTX, or with the CTX of an upcall raised in atomic context, runs
+ * here, in the program's own process context.  With
  * the CTX of a blocked caller it is handed to that caller, which runs it in
  * its own context (copy_to_user reaches the caller's buffer) while this
  * request waits for it.
@@ -17,7 +18,9 @@
  * DUSK_STUB_FREE arguments stop being owned, DUSK_STUB_PRINTK stubs return
  * the text they printed.  Calls matching a dusk_gen.undo pair add or
  * forget an undo record; a register call counts as successful when its
- * int result is >= 0 (RET_PTR stubs: not NULL and not an ERR_PTR).
+ * int result is >= 0 (RET_PTR stubs: not NULL and not an ERR_PTR).  The
+ * record is allocated before the register call runs, so that nothing is
+ * ever registered that the core could not undo.
  */
 #include <linux/err.h>
 #include <linux/kallsyms.h>
@@ -50,16 +53,24 @@ static bool dusk_reg_ok(const struct dusk_stub_desc *s, u64 ret)
 	return (s32)ret >= 0;
 }
 
-/* Record what unreg will need, after reg succeeded.  Caller holds lock. */
-static void dusk_undo_record(u32 d, const u64 *args, u64 ret)
+/* The undo pair whose reg is @stub, or -1. */
+static int dusk_undo_of_reg(u32 stub)
+{
+	u32 i;
+
+	for (i = 0; i < dusk_gen.nundo; i++)
+		if (dusk_gen.undo[i].reg == stub)
+			return i;
+	return -1;
+}
+
+/* Fill @rec with what unreg will need, after reg succeeded; keep it. */
+static void dusk_undo_record(struct dusk_undo_rec *rec, u32 d, const u64 *args, u64 ret)
 {
 	const struct dusk_undo_desc *u = &dusk_gen.undo[d];
-	struct dusk_undo_rec *rec;
 	int i;
 
-	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
-	if (WARN_ON_ONCE(!rec))	/* cannot undo it later: say so loudly */
-		return;
+	lockdep_assert_held(&dusk_sess.lock);
 	rec->desc = d;
 	for (i = 0; i < u->nargs && i < ARRAY_SIZE(u->from); i++)
 		rec->args[i] = u->from[i] == DUSK_UNDO_RET ? ret : args[u->from[i]];
@@ -127,7 +138,7 @@ void dusk_undo_all(void)
 /**
  * dusk_call_exec() - run one validated stub call and do its bookkeeping.
  * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
- *     for PRINTK stubs) are filled in.
+ *     for PRINTK stubs) are filled in, or err when the stub did not run.
  *
  * Context: process (the program's, or a blocked caller's); no dusk lock
  * held.  Stubs may sleep.
@@ -135,9 +146,17 @@ void dusk_undo_all(void)
 void dusk_call_exec(struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	struct dusk_undo_rec *rec = NULL;
 	void *p = (void *)(uintptr_t)c->args[0];
-	u32 i;
+	int undo = dusk_undo_of_reg(c->stub);
 
+	if (undo >= 0) {
+		rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+		if (!rec) {
+			c->err = -ENOMEM;
+			return;
+		}
+	}
 	if (dusk_is_unreg(c->stub)) {
 		/* Stolen packets resume while the hook is still there. */
 		dusk_pending_flush();
@@ -162,15 +181,17 @@ void dusk_call_exec(struct dusk_call *c)
 	mutex_lock(&dusk_sess.lock);
 	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret)) {
 		p = (void *)(uintptr_t)c->ret;
+		/* Untracked on -ENOMEM: not writable, not freed at teardown. */
 		dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC);
 	}
-	for (i = 0; i < dusk_gen.nundo; i++) {
-		if (dusk_gen.undo[i].reg == c->stub && dusk_reg_ok(s, c->ret))
-			dusk_undo_record(i, c->args, c->ret);
+	if (rec && dusk_reg_ok(s, c->ret)) {
+		dusk_undo_record(rec, undo, c->args, c->ret);
+		rec = NULL;
 	}
 	if (dusk_is_unreg(c->stub))
 		dusk_undo_forget(c->stub, c->args);
 	mutex_unlock(&dusk_sess.lock);
+	kfree(rec);
 }
 
 /*
@@ -277,6 +298,8 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		dusk_call_exec(c);
 	}
+	if (!err)
+		err = c->err;
 	if (!err)
 		err = dusk_call_reply(info, c);
 out:

@@ -64,7 +64,8 @@ struct dusk_call {
 	u32 nargs;
 	u64 args[DUSK_MAX_ARGS];
 	u64 ret;		/* out */
-	char *text;		/* out, DUSK_MAX_TEXT bytes, PRINTK stubs only */
+	int err;		/* out: -ENOMEM when the stub could not be run */
+	char *text;		/* in: DUSK_MAX_TEXT bytes for PRINTK stubs, else NULL */
 	struct completion done;	/* completed by the blocked caller */
 };
 
