@@ -59,6 +59,7 @@ static bool dusk_waiter_add(struct dusk_waiter *w, u32 *portid, struct net **net
 	return alive;
 }
 
+/* Take @w off the list; the last one out wakes a waiting teardown. */
 static void dusk_waiter_del(struct dusk_waiter *w)
 {
 	spin_lock_bh(&dusk_sess.qlock);
@@ -134,6 +135,7 @@ static bool dusk_waiter_event(struct dusk_waiter *w)
 	return ev;
 }
 
+/* Send the UPCALL of @w: args, lent pointees, small ones prefetched. */
 static int dusk_upcall_blocking_send(struct dusk_waiter *w, u32 portid, struct net *net)
 {
 	struct sk_buff *msg;

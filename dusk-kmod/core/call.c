@@ -46,6 +46,7 @@ char *dusk_text_buf(void)
 }
 EXPORT_SYMBOL_GPL(dusk_text_buf);
 
+/* Did a register stub succeed?  (See the file comment.) */
 static bool dusk_reg_ok(const struct dusk_stub_desc *s, u64 ret)
 {
 	if (s->flags & DUSK_STUB_RET_PTR)
@@ -94,6 +95,7 @@ static void dusk_undo_forget(u32 stub, const u64 *args)
 	}
 }
 
+/* Is @stub the unreg of some undo pair? */
 static bool dusk_is_unreg(u32 stub)
 {
 	u32 i;
@@ -210,6 +212,7 @@ static bool dusk_indirect_ok(u64 fn)
 	return strstr(sym, "+0x0/") != NULL;
 }
 
+/* Validate STUB and ARGS of a CALL into @c.  Return: 0 or -EINVAL. */
 static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 {
 	struct nlattr **tb = info->attrs;
@@ -241,6 +244,7 @@ static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 	return 0;
 }
 
+/* Answer a CALL: RET, and TEXT for a PRINTK stub. */
 static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
 {
 	struct sk_buff *msg;

@@ -5,11 +5,11 @@
  *
  * The family is named DUSK_GENL_PREFIX + dusk_gen.modname.  Every command
  * needs CAP_NET_ADMIN (GENL_ADMIN_PERM, checked by genetlink before we see
- * the message) and CAP_SYS_ADMIN (checked by dusk_nl_dispatch()).  The family leaves attribute parsing to dusk_nl_dispatch()
- * (maxattr 0), which validates the whole message strictly against
- * dusk_policy -- every attribute, repeated ones included, nested ones
- * against their own policy -- so that a refusal is counted in
- * DUSK_STAT_REFUSED.  Then:
+ * the message) and CAP_SYS_ADMIN (checked by dusk_nl_dispatch()).  The
+ * family leaves attribute parsing to dusk_nl_dispatch() (maxattr 0), which
+ * validates the whole message strictly against dusk_policy -- every
+ * attribute, repeated ones included, nested ones against their own policy --
+ * so that a refusal is counted in DUSK_STAT_REFUSED.  Then:
  *
  *   - HELLO from anyone when no session is bound binds it; from another
  *     port while one is bound: -EBUSY;
@@ -100,6 +100,7 @@ int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,
 	return 0;
 }
 
+/* HELLO answer: our identity; with @bound also KBASE, SYMS, PROXIES. */
 static int dusk_put_hello(struct sk_buff *msg, bool bound)
 {
 	u64 *addrs;
@@ -185,6 +186,7 @@ err_unbind:
 	return err;
 }
 
+/* STATS: one STAT { STAT_ID, STAT_VAL } per enum dusk_stat. */
 static int dusk_nl_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -341,6 +343,7 @@ int dusk_family_register(void)
 	return genl_register_family(&dusk_family);
 }
 
+/* Module exit: waits for requests still running (genetlink's cb_lock). */
 void dusk_family_unregister(void)
 {
 	genl_unregister_family(&dusk_family);

@@ -21,11 +21,13 @@
 
 unsigned int dusk_nf_timeout_ms = 2000;
 module_param_named(nf_timeout_ms, dusk_nf_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(nf_timeout_ms, "ms a stolen packet waits for the program's verdict (default 2000)");
+MODULE_PARM_DESC(nf_timeout_ms,
+		 "ms a stolen packet waits for the program's verdict (default 2000)");
 
 unsigned int dusk_block_timeout_ms = 10000;
 module_param_named(block_timeout_ms, dusk_block_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(block_timeout_ms, "ms a blocked caller waits for the program's next message (default 10000)");
+MODULE_PARM_DESC(block_timeout_ms,
+		 "ms a blocked caller waits for the program's next message (default 10000)");
 
 unsigned int dusk_queue_max = 1024;
 module_param_named(queue_max, dusk_queue_max, uint, 0644);
@@ -53,6 +55,7 @@ const char *const dusk_stat_names[__DUSK_STAT_MAX] = {
 
 static struct dentry *dusk_debugfs;
 
+/* debugfs stats: "name value" per counter, then pending and session. */
 static int dusk_stats_show(struct seq_file *m, void *v)
 {
 	int i;

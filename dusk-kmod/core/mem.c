@@ -152,6 +152,7 @@ static bool dusk_lent(u64 addr, u64 len)
 	return false;
 }
 
+/* Writable: inside one region, or lent.  Caller holds lock and qlock. */
 static bool dusk_may_write(u64 addr, u64 len)
 {
 	if (!len || addr + len < addr)
@@ -217,6 +218,7 @@ int dusk_write_chunks(struct genl_info *info)
 	return err;
 }
 
+/* WRITE: CHUNK...; ack. */
 int dusk_nl_write(struct sk_buff *skb, struct genl_info *info)
 {
 	if (!info->attrs[DUSK_A_CHUNK]) {

@@ -77,6 +77,7 @@ static bool dusk_ct_drop_unconfirmed(const struct nf_queue_entry *entry, bool *u
 #endif
 }
 
+/* The hook array the entry's packet traverses (nf_hook_entries_head()).  Under RCU. */
 static struct nf_hook_entries *dusk_hooks_head(const struct nf_queue_entry *entry)
 {
 	const struct net *net = entry->state.net;
@@ -96,6 +97,7 @@ static struct nf_hook_entries *dusk_hooks_head(const struct nf_queue_entry *entr
 	}
 }
 
+/* Families nf_reinject() can resume (see the file comment). */
 static bool dusk_pf_resumable(u8 pf)
 {
 	return pf == NFPROTO_IPV4 || pf == NFPROTO_IPV6 ||
@@ -114,6 +116,7 @@ static int dusk_hook_index(const struct nf_queue_entry *entry, nf_hookfn *fn, vo
 	return -1;
 }
 
+/* A verdict nf_reinject() knows. */
 static bool dusk_verdict_valid(unsigned int verdict)
 {
 	switch (verdict & NF_VERDICT_MASK) {
@@ -444,6 +447,7 @@ void dusk_pending_expire(struct work_struct *work)
 		schedule_delayed_work(&dusk_sess.expire, next - jiffies + 1);
 }
 
+/* Does the waiting packet hold a reference on @dev? */
 static bool dusk_entry_uses(const struct nf_queue_entry *entry, const struct net_device *dev)
 {
 	return entry->skb_dev == dev || entry->state.in == dev || entry->state.out == dev;
@@ -490,6 +494,7 @@ int dusk_nf_init(void)
 	return register_netdevice_notifier(&dusk_netdev_nb);
 }
 
+/* Module exit. */
 void dusk_nf_exit(void)
 {
 	unregister_netdevice_notifier(&dusk_netdev_nb);

@@ -251,7 +251,8 @@ static void basic_batch_read(struct kc *kc, const struct kc_hello *h, uint64_t m
 	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 8);
 	kc_put_range(nlh, mirror, 8);
 	err = kc_xact(kc, nlh, datas_cb, &d);
-	CHECK(!err && d.n == 3 && d.v[1] == KTEST_MAGIC && d.v[0] == d.v[2] && !memcmp(&d.v[0], "dusk-mir", 8),
+	CHECK(!err && d.n == 3 && d.v[1] == KTEST_MAGIC && d.v[0] == d.v[2] &&
+	      !memcmp(&d.v[0], "dusk-mir", 8),
 	      "READ of 3 ranges answers 3 DATA in order");
 	nlh = kc_req(kc, DUSK_CMD_READ);
 	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 8);
@@ -697,6 +698,7 @@ int main(int argc, char **argv)
 		return cmd_fuzz(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
 		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
-	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | hook drop|accept|repeat [SECONDS [in4|in6|out4|out6]] | proc [stall]\n");
+	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | proc [stall] |\n"
+		"       hook drop|accept|repeat [SECONDS [in4|in6|out4|out6]]\n");
 	return 2;
 }
