@@ -49,8 +49,16 @@ ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1 && { stop_client; dusk_fail "LOCAL_OUT 
 stop_client
 start_client accept out4
 ping -c 2 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "LOCAL_OUT accept blocked ping"; }
+# TCP: stolen segments carry their socket (state->sk, referenced).
+nc -l -p 5000 >/tmp/tcp.out 2>/dev/null &
+listener=$!
+sleep 0.3
+echo "through the program" | nc -w 2 127.0.0.1 5000 >/dev/null 2>&1
+wait $listener
 stop_client
-dusk_pass "LOCAL_OUT hook: DROP and ACCEPT (reroute) work"
+[ "$(cat /tmp/tcp.out)" = "through the program" ] || dusk_fail "TCP through a LOCAL_OUT hook: '$(cat /tmp/tcp.out)'"
+grep -Eq '^handled ([1-9][0-9])' /tmp/client.out || dusk_fail "TCP segments did not go through the program"
+dusk_pass "LOCAL_OUT hook: DROP and ACCEPT (reroute) work, TCP flows through it"
 
 # IPv6: hooks_ipv6, the IPv6 route key.
 if ping -6 -c 1 -W 1 ::1 >/dev/null 2>&1; then
