@@ -154,6 +154,11 @@ static void session_free(struct dusk_session *s)
 	free(s);
 }
 
+static void on_stop_signal(int sig)
+{
+	(void)sig;	/* blocked in every thread: taken by sigtimedwait() */
+}
+
 int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 		      unsigned int nworkers)
 {
@@ -173,7 +178,12 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 	s->m = m;
 	s->t = t;
 	/* SIGINT/SIGTERM are taken by dusk_session_run()'s sigtimedwait():
-	 * block them here, before any thread is created, so all inherit it. */
+	 * block them here, before any thread is created, so all inherit it.
+	 * A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal is discarded even while blocked: give both a handler (never
+	 * run while they are blocked) so they stay pending. */
+	signal(SIGINT, on_stop_signal);
+	signal(SIGTERM, on_stop_signal);
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
