@@ -161,6 +161,8 @@ int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *h
 		unsigned int j;
 		int err;
 
+		if (!*arg)
+			continue;	/* insmod joins its arguments: "" adds nothing */
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 			*help = 1;
 			continue;

@@ -57,11 +57,11 @@ static void every_type_parses(void **state)
 {
 	const char *argv[] = { "pm", "port=-80", "limit=4000000000", "offset=-5", "size=0x10",
 			       "delta=-32768", "mtu=65535", "verbose", "quiet=n", "iface=eth0",
-			       "tos=0377", "mask=0xff00", "ports-list=22,80,443" };
+			       "tos=0377", "", "mask=0xff00", "ports-list=22,80,443" };
 
 	(void)state;
 	harness_log_capture();
-	assert_int_equal(parse(13, argv), 0);
+	assert_int_equal(parse(14, argv), 0);	/* "" is nothing, as for insmod */
 	assert_int_equal(p_int, -80);
 	assert_int_equal(p_uint, 4000000000u);
 	assert_int_equal(p_long, -5);
