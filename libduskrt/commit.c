@@ -21,7 +21,8 @@
  *
  * Refused, with a message naming the type and field: a union pointer member
  * (DUSK_FF_AMBIGUOUS) that holds the address of an own object, an own
- * object of unknown size, a function without a generated proxy.
+ * object of unknown size that is not on a stack, a function without a
+ * generated proxy.
  *
  * Locking: dusk_mirror_lock is held for a whole walk (including its
  * MIRROR_ALLOC round trips).  Refresh data is copied into the committing
@@ -38,6 +39,9 @@
 #include "commit-internal.h"
 
 #define MAX_DEPTH 64
+/* Bytes mirrored for a stack object of unknown size (see object_of()); at
+ * most what one READ range can carry back. */
+#define UNSIZED_STACK (32 * 1024)
 
 static uint64_t walk_gen, call_serial;
 
@@ -338,6 +342,18 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		*size = len;
 	if (t && t->size)
 		*nelem = *size / t->size;
+	if (!*size && on_stack(w->t, p)) {
+		/* A stack buffer behind a void pointer (skb_header_pointer()'s
+		 * `buffer`, handed on to skb_copy_bits()): the object ends
+		 * somewhere in the frames above.  Mirror up to UNSIZED_STACK
+		 * bytes of them; read-back copies only what the kernel wrote. */
+		*size = w->t->stack_hi - p;
+		if (*size > UNSIZED_STACK)
+			*size = UNSIZED_STACK;
+		dusk_trace("[dusk] size of stack object %p unknown: mirroring %zu bytes",
+			   (void *)p, *size);
+		return 0;
+	}
 	if (!*size) {
 		Dl_info di;
 		int named = dladdr((void *)p, &di) && di.dli_sname;
@@ -347,7 +363,6 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 			 dusk_type_name(type), named ? "; a function without a generated proxy?" : "");
 		return -EINVAL;
 	}
-	(void)w;
 	return 0;
 }
 

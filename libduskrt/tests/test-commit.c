@@ -259,6 +259,33 @@ static void pointers_stored_in_kernel_memory(void **state)
 	assert_int_equal(km->a, 0);
 }
 
+/* skb_copy_bits(skb, off, to, len): the kernel fills a buffer. */
+static uint64_t stub_fill(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	(void)n; (void)t; (void)arg;
+	memset(dusk_sim_ptr(s, a[0]), 0xAB, a[1]);
+	return 0;
+}
+
+static void stack_buffer_of_unknown_size(void **state)
+{
+	char before[8] = "before", buf[100], after[8] = "after";
+	uint64_t args[2];
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_fill, NULL);
+	args[0] = dusk_commit(buf, DUSK_TYPE_NONE, 0);	/* a void * of unknown size */
+	args[1] = 60;
+	dusk_call(STUB_TOUCH, args, 2);
+	assert_int_equal((unsigned char)buf[0], 0xAB);
+	assert_int_equal((unsigned char)buf[59], 0xAB);
+	assert_int_equal(buf[60], 0);			/* what the kernel did not write */
+	assert_string_equal(before, "before");		/* neighbours untouched */
+	assert_string_equal(after, "after");
+	assert_int_equal(stats().mirrors_live, 0);	/* freed after the call */
+}
+
 static void array_of_globals_by_element(void **state)
 {
 	static struct leaf arr[3];
@@ -285,6 +312,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),
 		cmocka_unit_test_setup_teardown(pointers_stored_in_kernel_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 	};
 
