@@ -21,7 +21,8 @@
  * end each is compared with its pristine copy and only the bytes that
  * differ are sent, coalesced into runs (adjacent pages merge).  A byte the
  * program did not change is never written, so a field the kernel changed
- * meanwhile survives.
+ * meanwhile survives.  Stores that land just after their epoch ended are
+ * caught too (see "Late writes" below).
  *
  * Shadows are per thread (see dusk_thread()): each thread serving an
  * upcall sees kernel memory as read at its epoch's start plus its own
@@ -63,6 +64,8 @@ struct dusk_shadow {
 	struct win *slots[NSLOTS];
 	uint64_t *filled;	/* kernel page addresses valid this epoch */
 	size_t nfilled, cap;
+	uint64_t *prev;		/* ... and those of the epoch before (late writes) */
+	size_t nprev, prevcap;
 };
 
 /*
@@ -101,6 +104,7 @@ void dusk_shadow_free(struct dusk_shadow *s)
 		if (s->slots[i])
 			win_free(s->slots[i]);
 	free(s->filled);
+	free(s->prev);
 	free(s);
 }
 
@@ -178,11 +182,20 @@ static int note_filled(struct dusk_shadow *s, uint64_t kpage)
 void dusk_shadow_invalidate(struct dusk_shadow *s)
 {
 	unsigned int i;
+	uint64_t *v = s->prev;
+	size_t cap = s->prevcap;
 
+	/* This epoch's pages become the previous epoch's (see late writes). */
+	s->prev = s->filled;
+	s->prevcap = s->cap;
+	s->nprev = s->nfilled;
+	s->filled = v;
+	s->cap = cap;
 	s->nfilled = 0;
 	dusk_hit.lo = dusk_hit.hi = 0;
 	if (++s->epoch != 0)
 		return;
+	s->nprev = 0;
 	/* Wrapped after 2^32 epochs: forget every stamp, start again at 1. */
 	for (i = 0; i < NSLOTS; i++)
 		if (s->slots[i])
@@ -209,8 +222,20 @@ static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t of
 	if (err)
 		return err;
 	if (m->epoch != s->epoch) {
-		memcpy(sh + off, data, len);
-		memcpy(pr + off, data, len);
+		size_t b, lo = m->lo > off ? m->lo : off, hi = m->hi < end ? m->hi : end;
+
+		if (m->epoch && m->epoch == s->epoch - 1 && lo < hi &&
+		    memcmp(sh + lo, pr + lo, hi - lo)) {
+			/* Late writes (see above): keep them over the new data. */
+			for (b = off; b < end; b++) {
+				if (b < lo || b >= hi || sh[b] == pr[b])
+					sh[b] = data[b - off];
+				pr[b] = data[b - off];
+			}
+		} else {
+			memcpy(sh + off, data, len);
+			memcpy(pr + off, data, len);
+		}
 		m->lo = off;
 		m->hi = end;
 		m->epoch = s->epoch;
@@ -446,47 +471,88 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *wl)
+/* Runs of bytes that differ between shadow and pristine, page by page. */
+struct runs {
+	struct dusk_wlist *wl;
+	uint64_t addr;
+	const char *data;
+	size_t len;
+};
+
+static int run_flush(struct runs *r)
 {
-	uint64_t run_addr = 0;
-	const char *run_data = NULL;
-	size_t run_len = 0, i;
+	int err = r->len ? dusk_wlist_add(r->wl, r->addr, r->data, (uint32_t)r->len) : 0;
+
+	r->len = 0;
+	return err;
+}
+
+static int diff_page(struct runs *r, uint64_t kp, const char *sh, const char *pr, size_t lo,
+		     size_t hi)
+{
+	size_t b = lo, e;
 	int err;
 
+	if (!memcmp(sh + lo, pr + lo, hi - lo))
+		return 0;
+	while (b < hi) {
+		if (sh[b] == pr[b]) {
+			b++;
+			continue;
+		}
+		for (e = b + 1; e < hi && sh[e] != pr[e]; e++)
+			;
+		if (r->len && r->addr + r->len == kp + b && r->data + r->len == sh + b) {
+			r->len += e - b;
+		} else {
+			err = run_flush(r);
+			if (err)
+				return err;
+			r->addr = kp + b;
+			r->data = sh + b;
+			r->len = e - b;
+		}
+		b = e;
+	}
+	return 0;
+}
+
+/*
+ * Late writes.  Generated code may compute a shadow address before a
+ * kernel call and store through it after (`p->x = f()` evaluates `p->x`'s
+ * address first, and C leaves the order open), so a store can land in a
+ * page of the epoch that just ended.  Every epoch end therefore leaves
+ * pristine == shadow on the pages it collected; a byte that differs later
+ * was written late.  At the next epoch end the previous epoch's pages that
+ * were not read again are diffed too, and page_merge() keeps late bytes
+ * over the kernel's when such a page is read again.  One epoch of lateness
+ * is covered, which is what a single expression can produce.
+ */
+int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *wl)
+{
+	struct runs r = { wl, 0, NULL, 0 };
+	size_t i, first = wl->n;
+	int err = 0;
+
 	qsort(s->filled, s->nfilled, sizeof(*s->filled), cmp_u64);
-	for (i = 0; i < s->nfilled; i++) {
-		uint64_t kp = s->filled[i];
+	for (i = 0; !err && i < s->nfilled + s->nprev; i++) {
+		uint64_t kp = i < s->nfilled ? s->filled[i] : s->prev[i - s->nfilled];
 		struct win *w = find_win(s, kp >> WIN_SHIFT, 0);
 		size_t pi = (kp & (WIN_SIZE - 1)) >> DUSK_PAGE_SHIFT;
 		const struct pmeta *m = &w->meta[pi];
-		const char *sh = w->mem + (pi << DUSK_PAGE_SHIFT), *pr = sh + WIN_SIZE;
-		size_t b = m->lo;
+		const char *sh = w->mem + (pi << DUSK_PAGE_SHIFT);
 
-		if (!memcmp(sh + m->lo, pr + m->lo, m->hi - m->lo))
-			continue;
-		while (b < m->hi) {
-			size_t e;
-
-			if (sh[b] == pr[b]) {
-				b++;
-				continue;
-			}
-			for (e = b + 1; e < m->hi && sh[e] != pr[e]; e++)
-				;
-			if (run_len && run_addr + run_len == kp + b && run_data + run_len == sh + b) {
-				run_len += e - b;
-			} else {
-				if (run_len) {
-					err = dusk_wlist_add(wl, run_addr, run_data, run_len);
-					if (err)
-						return err;
-				}
-				run_addr = kp + b;
-				run_data = sh + b;
-				run_len = e - b;
-			}
-			b = e;
-		}
+		if (i == s->nfilled)
+			err = run_flush(&r);	/* late runs are not merged with these */
+		if (i >= s->nfilled && (m->epoch == s->epoch || m->epoch != s->epoch - 1))
+			continue;	/* read again this epoch: done above */
+		if (!err)
+			err = diff_page(&r, kp, sh, sh + WIN_SIZE, m->lo, m->hi);
 	}
-	return run_len ? dusk_wlist_add(wl, run_addr, run_data, run_len) : 0;
+	if (!err)
+		err = run_flush(&r);
+	/* What is sent is what the kernel will hold: pristine = shadow. */
+	for (i = first; !err && i < wl->n; i++)
+		memcpy((char *)wl->v[i].data + WIN_SIZE, wl->v[i].data, wl->v[i].len);
+	return err;
 }

@@ -144,6 +144,41 @@ static void writeback_only_changed_bytes(void **state)
 	assert_int_equal(mem[4096], 0xD1);
 }
 
+/* The kernel changes K+31 during the call. */
+static uint64_t stub_change31(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			      void *arg)
+{
+	(void)a; (void)n; (void)t; (void)arg;
+	((unsigned char *)dusk_sim_ptr(s, K))[31] = 0x31;
+	return 0;
+}
+
+static void late_write_reaches_kernel(void **state)
+{
+	unsigned char *mem = dusk_sim_ptr(sim, K), *q;
+
+	(void)state;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_change31, NULL);
+	/* `*q = f()` with q computed first: the store lands after the call. */
+	q = dusk_check((void *)(uintptr_t)(K + 30), 1);
+	dusk_call(STUB_NOOP, NULL, 0);
+	*q = 0x77;
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(mem[30], 0x77);
+
+	/* Again, but the page is read again before the next epoch ends, and
+	 * the kernel changed a neighbour meanwhile. */
+	q = dusk_check((void *)(uintptr_t)(K + 30), 1);
+	dusk_call(STUB_TOUCH, NULL, 0);
+	*q = 0x78;
+	assert_int_equal(*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 31), 1), 0x31);
+	assert_int_equal(*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 30), 1), 0x78);
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(mem[30], 0x78);
+	assert_int_equal(mem[31], 0x31);
+	assert_int_equal(mem[32], (unsigned char)(32 * 7));
+}
+
 static uint64_t hook_reads_prefetched(uint64_t a, uint64_t b)
 {
 	uint32_t *p = DUSK_DEREF((uint32_t *)(uintptr_t)a);
@@ -240,6 +275,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(multi_page_range_is_one_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(epoch_end_invalidates, setup, teardown),
 		cmocka_unit_test_setup_teardown(writeback_only_changed_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(late_write_reaches_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(upcall_prefetch_needs_no_read, setup, teardown),
 		cmocka_unit_test(unmapped_read_is_fault),
 		cmocka_unit_test(refused_write_is_fault),
