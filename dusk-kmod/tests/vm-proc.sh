@@ -24,6 +24,17 @@ start_client
 dusk_pass "read served by the program (copy_to_user in the reader)"
 [ "$(dd if=/proc/dusk_ktest bs=4 2>/dev/null)" = "hello from dusk" ] || dusk_fail "4-byte reads"
 dusk_pass "4-byte reads advance *ppos through the lent range"
+# Readers in parallel: each nested copy_to_user goes to its own caller.
+readers=
+for i in 1 2 3 4 5 6; do
+	dd if=/proc/dusk_ktest bs=5 of=/tmp/par.$i 2>/dev/null &
+	readers="$readers $!"
+done
+wait $readers
+for i in 1 2 3 4 5 6; do
+	[ "$(cat /tmp/par.$i)" = "hello from dusk" ] || dusk_fail "parallel reader $i: '$(cat /tmp/par.$i)'"
+done
+dusk_pass "6 parallel readers each served in their own context"
 kill -9 $client; wait $client 2>/dev/null
 sleep 0.5
 [ ! -e /proc/dusk_ktest ] || dusk_fail "proc entry survived the program"
