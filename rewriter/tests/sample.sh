@@ -1,0 +1,32 @@
+#!/bin/sh
+# sample.sh DUSK_REWRITE MODULE_C INCLUDE_DIR LIBDUSKRT KBUILD KDIR WORK_DIR
+#
+# One real module through the whole user build: dusk-rewrite writes its
+# outputs; the user program compiles warning-free (-Wall -Werror) against
+# DUSK's include/ alone and links with libduskrt; the generated kmod builds
+# with Kbuild against KDIR (warnings are errors there too); and gdb maps a
+# line of the module's own source to an address of the program, so
+# `break mymod.c:LINE` works.
+set -eu
+rw=$1 src=$2 inc=$3 rt=$4 kbuild=$5 kdir=$6 work=$7
+name=$(basename "$src" .c)
+rm -rf "$work"
+mkdir -p "$work"
+
+"$rw" --kdir "$kdir" -o "$work/$name.dusk" "$src"
+gen=$work/$name.dusk
+for f in "$name.dusk.c" "$name.decls.h" "$name.types.c" kmod/Kbuild "kmod/dusk_${name}_gen.c"; do
+	[ -s "$gen/$f" ] || { echo "FAIL: $f missing"; exit 1; }
+done
+cc -g -O0 -Wall -Werror -I"$inc" -I"$gen" -o "$work/$name" \
+	"$gen/$name.dusk.c" "$gen/$name.types.c" \
+	-L"$(dirname "$rt")" -Wl,-rpath,"$(dirname "$rt")" -lduskrt
+"$kbuild" "$gen/kmod" "$work/kmod-build" "$kdir"
+[ -f "$work/kmod-build/dusk_$name.ko" ] || { echo "FAIL: no dusk_$name.ko"; exit 1; }
+
+# a line of the module's own code: its first `return`
+line=$(grep -n 'return' "$src" | head -1 | cut -d: -f1)
+out=$(gdb -nx -batch -ex "info line $name.c:$line" "$work/$name" 2>&1)
+echo "$out"
+echo "$out" | grep -q "Line $line of \".*$name.c\" starts at address" ||
+	{ echo "FAIL: gdb cannot map $name.c:$line"; exit 1; }
