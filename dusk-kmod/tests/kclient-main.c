@@ -9,8 +9,9 @@
  *   hook VERDICT [S [WHERE]]
  *                    register a hook (WHERE: in4 (default), in6, out4, out6:
  *                    LOCAL_IN or LOCAL_OUT, IPv4 or IPv6); answer ICMP packets with
- *                    VERDICT (drop|accept|repeat: NF_REPEAT the first time
- *                    a packet is seen, then accept), others accept; run S
+ *                    VERDICT (drop|accept|stolen (then kfree_skb)|queue|
+ *                    queue-bypass|repeat: NF_REPEAT the first time a
+ *                    packet is seen, then accept), others accept; run S
  *                    seconds or until SIGTERM, then unregister and BYE.
  *                    Prints "handled N late N repeated N" at the end.
  *   fuzz N           N random requests (random attributes, nesting, lengths)
@@ -38,7 +39,10 @@
 
 #define NF_DROP		0
 #define NF_ACCEPT	1
+#define NF_STOLEN	2
+#define NF_QUEUE	3
 #define NF_REPEAT	4
+#define NF_VERDICT_FLAG_QUEUE_BYPASS 0x00008000
 #define NFPROTO_IPV4	2
 #define NFPROTO_IPV6	10
 #define NF_INET_LOCAL_IN 1
@@ -398,13 +402,27 @@ static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up)
 	CHECK(err == -EACCES, "WRITE into the hook state refused (%d)", err);
 }
 
+/* drop, accept, stolen (then kfree_skb), queue, queue-bypass; repeat: see below. */
+static unsigned int verdict_value(const char *name)
+{
+	if (!strcmp(name, "drop"))
+		return NF_DROP;
+	if (!strcmp(name, "stolen"))
+		return NF_STOLEN;
+	if (!strcmp(name, "queue"))
+		return NF_QUEUE;
+	if (!strcmp(name, "queue-bypass"))
+		return NF_QUEUE | NF_VERDICT_FLAG_QUEUE_BYPASS;
+	return NF_ACCEPT;
+}
+
 static int cmd_hook(const char *verdict, int seconds, const char *where)
 {
 	int out = strchr(where, 'o') != NULL, v6 = strchr(where, '6') != NULL;
 	unsigned char ops[KTEST_OPS_SIZE] = { 0 };
 	uint64_t args[2], ret, m, handled = 0, late = 0, repeated = 0, last_skb = 0;
 	int repeat = !strcmp(verdict, "repeat");
-	unsigned int v = strcmp(verdict, "drop") ? NF_ACCEPT : NF_DROP, answer;
+	unsigned int v = verdict_value(verdict), answer;
 	struct kc_upcall *up = malloc(sizeof(*up));
 	struct kc_hello h;
 	time_t end = time(NULL) + seconds;
@@ -446,6 +464,12 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 			last_skb = up->args[1];
 		}
 		err = kc_reply(kc, up->ctx, answer, 0, NULL, 0);
+		if (!err && answer == NF_STOLEN) {
+			/* The module owns the packet now: it frees it. */
+			err = kc_call(kc, KTEST_STUB_KFREE_SKB, &up->args[1], 1, 0, NULL, NULL, 0);
+			if (err)
+				CHECK(0, "kfree_skb of a stolen packet (%d)", err);
+		}
 		if (err == -ESRCH)
 			late++;		/* expired while we were stopped */
 		else if (err)
@@ -699,6 +723,6 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
 		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
 	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | proc [stall] |\n"
-		"       hook drop|accept|repeat [SECONDS [in4|in6|out4|out6]]\n");
+		"       hook drop|accept|stolen|queue|queue-bypass|repeat [SECONDS [in4|in6|out4|out6]]\n");
 	return 2;
 }

@@ -31,6 +31,7 @@ enum {
 	KTEST_STUB_ARM_TIMER,	/* ktest_arm_timer(ms): the fixture's timer fires the async proxy */
 	KTEST_STUB_DISARM_TIMER,	/* ktest_disarm_timer(): undo of ARM_TIMER */
 	KTEST_STUB_INDIRECT,	/* (*fn)(a, b) with fn = args[0]: INDIRECT */
+	KTEST_STUB_KFREE_SKB,	/* kfree_skb(skb): a packet the module stole */
 	KTEST_NSTUBS
 };
 

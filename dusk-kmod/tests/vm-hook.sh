@@ -43,6 +43,18 @@ ping -c 3 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "ping after REPE
 stop_client
 grep -Eq 'repeated ([3-9]|[1-9][0-9])' /tmp/client.out || dusk_fail "REPEAT did not re-run the hook"
 dusk_pass "program verdict REPEAT: the hook runs again on the same packet, then ACCEPT"
+# STOLEN: the module keeps the packet (and frees it); QUEUE with no
+# NFQUEUE listener drops, unless the bypass flag lets traversal go on.
+for verdict in stolen queue; do
+	start_client $verdict
+	ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1 && { stop_client; dusk_fail "$verdict let ping pass"; }
+	stop_client
+done
+start_client queue-bypass
+ping -c 2 -W 1 127.0.0.1 >/dev/null || { stop_client; dusk_fail "QUEUE with bypass blocked ping"; }
+stop_client
+dusk_pass "verdicts STOLEN, QUEUE (no listener) and QUEUE|BYPASS resumed as nf_reinject does"
+
 # LOCAL_OUT: the route key is saved and nf_reroute runs on ACCEPT.
 start_client drop out4
 ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1 && { stop_client; dusk_fail "LOCAL_OUT drop let ping pass"; }

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/proc_fs.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
@@ -120,6 +121,12 @@ static u64 dusk_stub_ktest_disarm_timer(const u64 *a)
 	return 0;
 }
 
+static u64 dusk_stub_kfree_skb(const u64 *a)
+{
+	kfree_skb((struct sk_buff *)(uintptr_t)a[0]);
+	return 0;
+}
+
 /* u64 (*)(u64, u64): a call through a function pointer the module holds. */
 static u64 dusk_stub_indirect_1(const u64 *a)
 {
@@ -171,6 +178,7 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_ARM_TIMER] = { "ktest_arm_timer", dusk_stub_ktest_arm_timer, 1, 0 },
 	[KTEST_STUB_DISARM_TIMER] = { "ktest_disarm_timer", dusk_stub_ktest_disarm_timer, 0, 0 },
 	[KTEST_STUB_INDIRECT] = { "(*)(u64, u64)#1", dusk_stub_indirect_1, 3, DUSK_STUB_INDIRECT },
+	[KTEST_STUB_KFREE_SKB] = { "kfree_skb", dusk_stub_kfree_skb, 1, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
