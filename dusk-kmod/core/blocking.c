@@ -181,7 +181,8 @@ full:
  * Context: process, may sleep; called by generated proxies.  While waiting
  * it runs the nested calls the program posts for this upcall.
  * Return: the REPLY's RET, or a negative errno cast to u64: -ENOTCONN (no
- * session, or it ended), -ETIMEDOUT, -EINTR (fatal signal), -ENOMEM.
+ * session, or it ended), -ETIMEDOUT, -EINTR (fatal signal), -ENOMEM,
+ * -EWOULDBLOCK (called in atomic context, where it cannot wait).
  */
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 {
@@ -195,9 +196,15 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 	u32 portid;
 	int err;
 
-	might_sleep();
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
 		return (u64)-EINVAL;
+	if (in_atomic() || irqs_disabled()) {
+		/* A callback the rewriter took for a blocking one runs in
+		 * atomic context: sleeping here would be a kernel bug. */
+		pr_warn_once("%s: blocking proxy %s called in atomic context: -EWOULDBLOCK\n",
+			     dusk_family.name, dusk_gen.proxies[proxy].name);
+		return (u64)-EWOULDBLOCK;
+	}
 	init_waitqueue_head(&w.wq);
 	if (!dusk_waiter_add(&w, &portid, &net))
 		return (u64)-ENOTCONN;

@@ -228,6 +228,9 @@ static void basic_async(struct kc *kc)
 	CHECK(err == -ESRCH, "REPLY after expiry refused (%d)", err);
 	err = kc_call(kc, KTEST_STUB_DISARM_TIMER, args, 0, 0, NULL, NULL, 0);
 	CHECK(!err, "timer disarmed (%d)", err);
+	err = kc_call(kc, KTEST_STUB_READ_ATOMIC, args, 0, 0, &ret, NULL, 0);
+	CHECK(!err && (int64_t)ret == -EWOULDBLOCK,
+	      "blocking proxy in atomic context refused, not slept in (%lld)", (long long)ret);
 	free(up);
 }
 

@@ -32,6 +32,7 @@ enum {
 	KTEST_STUB_DISARM_TIMER,	/* ktest_disarm_timer(): undo of ARM_TIMER */
 	KTEST_STUB_INDIRECT,	/* (*fn)(a, b) with fn = args[0]: INDIRECT */
 	KTEST_STUB_KFREE_SKB,	/* kfree_skb(skb): a packet the module stole */
+	KTEST_STUB_READ_ATOMIC,	/* ktest_read_atomic(): the proc read proxy under local_bh_disable */
 	KTEST_NSTUBS
 };
 

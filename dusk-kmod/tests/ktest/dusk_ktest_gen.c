@@ -160,6 +160,23 @@ static ssize_t dusk_proxy_ktest_proc_read(struct file *file, char __user *buf,
 
 static const u32 dusk_lent_ktest_proc_read[4] = { 0, 0, 0, sizeof(loff_t) };
 
+/* A kernel path that (wrongly) calls a blocking callback in atomic context. */
+static noinline long ktest_read_atomic(void)
+{
+	loff_t pos = 0;
+	long ret;
+
+	local_bh_disable();
+	ret = dusk_proxy_ktest_proc_read(NULL, NULL, 0, &pos);
+	local_bh_enable();
+	return ret;
+}
+
+static u64 dusk_stub_ktest_read_atomic(const u64 *a)
+{
+	return (u64)ktest_read_atomic();
+}
+
 /* ---- tables ---- */
 
 static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
@@ -179,6 +196,7 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_DISARM_TIMER] = { "ktest_disarm_timer", dusk_stub_ktest_disarm_timer, 0, 0 },
 	[KTEST_STUB_INDIRECT] = { "(*)(u64, u64)#1", dusk_stub_indirect_1, 3, DUSK_STUB_INDIRECT },
 	[KTEST_STUB_KFREE_SKB] = { "kfree_skb", dusk_stub_kfree_skb, 1, 0 },
+	[KTEST_STUB_READ_ATOMIC] = { "ktest_read_atomic", dusk_stub_ktest_read_atomic, 0, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
