@@ -39,6 +39,9 @@ samples_user_start() {
 	shift
 	log=/tmp/$mod.user.log
 	: >"$log"
+	# When a check fails, show what the program said (its printk echo,
+	# DUSK fault reports): the transcript alone does not tell why.
+	trap 'rc=$?; [ $rc = 0 ] || { echo "--- $log"; cat "$log"; }' EXIT
 	dusk-run --kmod "/dusk/mod/dusk_$mod.ko" "/dusk/bin/$mod" "$@" >>"$log" 2>&1 &
 	samples_user_pid=$!
 	i=0
@@ -56,10 +59,11 @@ samples_user_start() {
 	done
 }
 
-# samples_user_stop NAME: SIGINT the user build (module_exit runs), wait for
-# it and for dusk-run to unload dusk_NAME.
+# samples_user_stop NAME: SIGTERM the user build (module_exit runs), wait
+# for it and for dusk-run to unload dusk_NAME.  (Not SIGINT: a shell without
+# job control starts background commands with SIGINT ignored.)
 samples_user_stop() {
-	kill -INT "$samples_user_pid" 2>/dev/null
+	kill -TERM "$samples_user_pid" 2>/dev/null
 	wait "$samples_user_pid"
 	rc=$?
 	cat "/tmp/$1.user.log" >>/tmp/user-builds.log
