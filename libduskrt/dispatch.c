@@ -15,6 +15,16 @@
  * it (a notifier replaying events at registration, say), and that upcall
  * must not wait for a worker forever.
  *
+ * Upcalls raised in atomic context (a packet through a Netfilter hook, a
+ * timer) on one CPU are served one after the other, in the order they were
+ * raised, as that CPU runs them in the kernel: each CPU is a *lane*, and a
+ * worker takes an upcall only while no other worker serves its lane.  Were
+ * they served in parallel, their REPLYs could come back in any order, and a
+ * packet would overtake the one before it (a TCP receiver that sees a hole
+ * makes the sender retransmit, and the module sees that segment twice).
+ * Upcalls of different CPUs, and blocking upcalls (process context: the
+ * kernel lets them sleep and interleave), run in parallel.
+ *
  * Serving one upcall: a new epoch begins, the prefetched CHUNKs fill the
  * shadow cache, the proxy's trampoline calls the module function, and the
  * REPLY carries the result and the dirty bytes (the epoch's end).
@@ -29,9 +39,12 @@ struct job {
 	struct job *next;
 	void *msg;
 	size_t len;
+	int lane;		/* LANE_NONE, or the CPU modulo NLANES */
 };
 
 #define POOL_MAX 64
+#define NLANES 1024		/* lanes, as bits; CPUs beyond share them */
+#define LANE_NONE (-1)
 
 struct dusk_pool {
 	pthread_mutex_t lock;
@@ -41,8 +54,74 @@ struct dusk_pool {
 	unsigned int nworkers;	/* started */
 	unsigned int idle;	/* waiting for a job */
 	unsigned int queued;	/* jobs in the list */
+	uint64_t busy[NLANES / 64];	/* lanes a worker is serving */
 	pthread_t workers[POOL_MAX];
 };
+
+static int lane_busy(const uint64_t *lanes, int lane)
+{
+	return lane != LANE_NONE && (lanes[lane / 64] >> (lane % 64)) & 1;
+}
+
+static void lane_set(uint64_t *lanes, int lane, int on)
+{
+	if (lane == LANE_NONE)
+		return;
+	if (on)
+		lanes[lane / 64] |= 1ull << (lane % 64);
+	else
+		lanes[lane / 64] &= ~(1ull << (lane % 64));
+}
+
+/* The lane of the UPCALL in @msg: its CPU, unless it may sleep. */
+static int job_lane(const void *msg, size_t len)
+{
+	struct dusk_upcall up;
+
+	if (dusk_upcall_parse(msg, len, &up) || (up.flags & DUSK_UPCALL_BLOCKING))
+		return LANE_NONE;	/* a malformed one is refused when served */
+	return (int)(up.cpu % NLANES);
+}
+
+/*
+ * The first queued job whose lane is free, unlinked from the list, its lane
+ * marked busy; NULL if there is none.  A job behind another of its lane is
+ * never taken first: that one was skipped only because the lane is busy.
+ * Caller holds p->lock.
+ */
+static struct job *pool_take(struct dusk_pool *p)
+{
+	struct job **pp, *j;
+
+	for (pp = &p->head; (j = *pp); pp = &j->next) {
+		if (lane_busy(p->busy, j->lane))
+			continue;
+		*pp = j->next;
+		if (p->tail == &j->next)
+			p->tail = pp;
+		p->queued--;
+		lane_set(p->busy, j->lane, 1);
+		return j;
+	}
+	return NULL;
+}
+
+/* How many queued jobs idle workers could start now.  Caller holds p->lock. */
+static unsigned int pool_runnable(const struct dusk_pool *p)
+{
+	uint64_t seen[NLANES / 64];
+	const struct job *j;
+	unsigned int n = 0;
+
+	memcpy(seen, p->busy, sizeof(seen));
+	for (j = p->head; j; j = j->next) {
+		if (lane_busy(seen, j->lane))
+			continue;
+		lane_set(seen, j->lane, 1);
+		n++;
+	}
+	return n;
+}
 
 /* Room kept in a REPLY for CTX and RET. */
 #define REPLY_TAIL (2 * (MNL_ATTR_HDRLEN + 8))
@@ -139,21 +218,21 @@ static void *worker_main(void *arg)
 		struct job *j;
 
 		p->idle++;
-		while (!p->head && !p->stopping)
+		while (!(j = pool_take(p)) && !p->stopping)
 			pthread_cond_wait(&p->cond, &p->lock);
 		p->idle--;
-		j = p->head;
 		if (!j)
 			break;
-		p->head = j->next;
-		if (!p->head)
-			p->tail = &p->head;
-		p->queued--;
 		pthread_mutex_unlock(&p->lock);
 		dusk_serve_upcall(j->msg, j->len);
 		free(j->msg);
-		free(j);
 		pthread_mutex_lock(&p->lock);
+		/* The REPLY is sent: the lane's next upcall may start (this
+		 * worker takes it, or another one if it has found other work). */
+		lane_set(p->busy, j->lane, 0);
+		if (p->head)
+			pthread_cond_signal(&p->cond);
+		free(j);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -184,6 +263,7 @@ void dusk_pool_submit(void *pool, void *msg, size_t len)
 	j->next = NULL;
 	j->msg = msg;
 	j->len = len;
+	j->lane = job_lane(msg, len);
 	pthread_mutex_lock(&p->lock);
 	if (p->stopping) {
 		pthread_mutex_unlock(&p->lock);
@@ -194,7 +274,7 @@ void dusk_pool_submit(void *pool, void *msg, size_t len)
 	*p->tail = j;
 	p->tail = &j->next;
 	p->queued++;
-	if (p->queued > p->idle && pool_grow(p) == 0)
+	if (pool_runnable(p) > p->idle && pool_grow(p) == 0)
 		dusk_trace("[dusk] all %u workers busy: started another", p->nworkers - 1);
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);

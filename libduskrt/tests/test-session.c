@@ -2,7 +2,8 @@
 /*
  * The session against the simulated kernel: handshake mismatches are named
  * precisely, printk text reaches the log callback with its level, upcalls
- * from two CPUs are served in parallel over shared globals, nested calls
+ * from two CPUs are served in parallel over shared globals, those of one
+ * CPU in the order they were raised, nested calls
  * carry the upcall's CTX, init failure is reported like insmod, SIGINT (even when ignored, as in a shell's background job)
  * runs module exit, a NULL dereference in module code is reported with its
  * source line, DUSK_TRACE lines name each interaction.
@@ -136,6 +137,62 @@ static void upcalls_served_in_parallel(void **state)
 	dusk_sim_stats(sim, &st);
 	assert_int_equal(st.calls, 2);
 	assert_int_equal(st.refused, 0);	/* nested calls named live CTXs */
+	tm_hook_body = NULL;
+	harness_close(sim);
+}
+
+/*
+ * Upcalls raised on one CPU from atomic context (packets through a hook)
+ * run one after the other in the kernel, and a hook that steals packets
+ * must not let them overtake each other: a TCP segment overtaken by the
+ * next one is retransmitted, and the module sees it twice.  The second
+ * packet's hook runs only once the first one's REPLY is in.
+ */
+static struct dusk_sim *order_sim;
+static uint64_t order_first_ctx;
+static int order_seen[4], order_n, order_first_replied;
+
+static uint64_t hook_records_order(uint64_t a, uint64_t b)
+{
+	struct timespec ts = { 0, 100000000 };
+	int now = __atomic_add_fetch(&in_flight, 1, __ATOMIC_SEQ_CST);
+	uint64_t ret;
+
+	(void)b;
+	if (now > peak)
+		peak = now;
+	if (a == 1)
+		nanosleep(&ts, NULL);	/* the first packet takes long */
+	else
+		order_first_replied = !dusk_sim_wait_reply(order_sim, order_first_ctx, &ret, 0);
+	order_seen[__atomic_fetch_add(&order_n, 1, __ATOMIC_SEQ_CST) % 4] = (int)a;
+	__atomic_sub_fetch(&in_flight, 1, __ATOMIC_SEQ_CST);
+	return a;
+}
+
+static void upcalls_of_one_cpu_served_in_order(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t a1[2] = { 1, 0 }, a2[2] = { 2, 0 }, c2, r1 = 0, r2 = 0;
+	struct dusk_sim_upcall u1 = { .proxy = PROXY_HOOK, .args = a1, .nargs = 2, .cpu = 1 };
+	struct dusk_sim_upcall u2 = { .proxy = PROXY_HOOK, .args = a2, .nargs = 2, .cpu = 1 };
+
+	(void)state;
+	in_flight = peak = order_n = order_first_replied = 0;
+	order_sim = sim;
+	tm_hook_body = hook_records_order;
+	harness_open(sim, &tm_module, 2);	/* a worker free for each */
+	order_first_ctx = dusk_sim_upcall(sim, &u1);
+	c2 = dusk_sim_upcall(sim, &u2);
+	assert_int_equal(dusk_sim_wait_reply(sim, order_first_ctx, &r1, 5000), 0);
+	assert_int_equal(dusk_sim_wait_reply(sim, c2, &r2, 5000), 0);
+	assert_int_equal(r1, 1);
+	assert_int_equal(r2, 2);
+	assert_int_equal(order_n, 2);
+	assert_int_equal(order_seen[0], 1);
+	assert_int_equal(order_seen[1], 2);
+	assert_int_equal(peak, 1);
+	assert_true(order_first_replied);
 	tm_hook_body = NULL;
 	harness_close(sim);
 }
@@ -383,6 +440,7 @@ int main(void)
 		cmocka_unit_test_teardown(handshake_mismatches_named, cleanup),
 		cmocka_unit_test_teardown(printk_text_logged_with_level, cleanup),
 		cmocka_unit_test_teardown(upcalls_served_in_parallel, cleanup),
+		cmocka_unit_test_teardown(upcalls_of_one_cpu_served_in_order, cleanup),
 		cmocka_unit_test_teardown(upcall_context_current, cleanup),
 		cmocka_unit_test_teardown(nested_upcall_gets_a_worker, cleanup),
 		cmocka_unit_test_teardown(bad_proxy_is_not_run, cleanup),
