@@ -16,14 +16,16 @@
  * must not wait for a worker forever.
  *
  * Upcalls raised in atomic context (a packet through a Netfilter hook, a
- * timer) on one CPU are served one after the other, in the order they were
- * raised, as that CPU runs them in the kernel: each CPU is a *lane*, and a
- * worker takes an upcall only while no other worker serves its lane.  Were
- * they served in parallel, their REPLYs could come back in any order, and a
- * packet would overtake the one before it (a TCP receiver that sees a hole
- * makes the sender retransmit, and the module sees that segment twice).
- * Upcalls of different CPUs, and blocking upcalls (process context: the
- * kernel lets them sleep and interleave), run in parallel.
+ * timer) are *ordered*: served one after the other, in the order the kernel
+ * raised them, so their REPLYs come back in that order.  In the kernel such
+ * a callback runs to its end before the packet moves on; a stolen packet
+ * whose verdict overtook the one of the packet before it would reach its
+ * destination first (a TCP receiver that sees a hole makes the sender
+ * retransmit, and the module sees that segment twice).  Packets of one flow
+ * may be raised on different CPUs (the sender migrates), so the order kept
+ * is the kernel's, not a CPU's.  Blocking upcalls (process context: the
+ * kernel lets them sleep and interleave) run in parallel with each other and
+ * with the ordered ones.
  *
  * Serving one upcall: a new epoch begins, the prefetched CHUNKs fill the
  * shadow cache, the proxy's trampoline calls the module function, and the
@@ -39,12 +41,10 @@ struct job {
 	struct job *next;
 	void *msg;
 	size_t len;
-	int lane;		/* LANE_NONE, or the CPU modulo NLANES */
+	int ordered;		/* raised in atomic context: served in order */
 };
 
 #define POOL_MAX 64
-#define NLANES 1024		/* lanes, as bits; CPUs beyond share them */
-#define LANE_NONE (-1)
 
 struct dusk_pool {
 	pthread_mutex_t lock;
@@ -54,39 +54,24 @@ struct dusk_pool {
 	unsigned int nworkers;	/* started */
 	unsigned int idle;	/* waiting for a job */
 	unsigned int queued;	/* jobs in the list */
-	uint64_t busy[NLANES / 64];	/* lanes a worker is serving */
+	int ordered_busy;	/* a worker serves an ordered job */
 	pthread_t workers[POOL_MAX];
 };
 
-static int lane_busy(const uint64_t *lanes, int lane)
-{
-	return lane != LANE_NONE && (lanes[lane / 64] >> (lane % 64)) & 1;
-}
-
-static void lane_set(uint64_t *lanes, int lane, int on)
-{
-	if (lane == LANE_NONE)
-		return;
-	if (on)
-		lanes[lane / 64] |= 1ull << (lane % 64);
-	else
-		lanes[lane / 64] &= ~(1ull << (lane % 64));
-}
-
-/* The lane of the UPCALL in @msg: its CPU, unless it may sleep. */
-static int job_lane(const void *msg, size_t len)
+/* Is the UPCALL in @msg ordered (not one that may sleep)? */
+static int job_ordered(const void *msg, size_t len)
 {
 	struct dusk_upcall up;
 
-	if (dusk_upcall_parse(msg, len, &up) || (up.flags & DUSK_UPCALL_BLOCKING))
-		return LANE_NONE;	/* a malformed one is refused when served */
-	return (int)(up.cpu % NLANES);
+	if (dusk_upcall_parse(msg, len, &up))
+		return 0;	/* malformed: refused when served */
+	return !(up.flags & DUSK_UPCALL_BLOCKING);
 }
 
 /*
- * The first queued job whose lane is free, unlinked from the list, its lane
- * marked busy; NULL if there is none.  A job behind another of its lane is
- * never taken first: that one was skipped only because the lane is busy.
+ * The first queued job a worker may start, unlinked from the list: any
+ * blocking one, an ordered one only while no other is being served (the
+ * first ordered job in the list is the oldest).  NULL if there is none.
  * Caller holds p->lock.
  */
 static struct job *pool_take(struct dusk_pool *p)
@@ -94,13 +79,13 @@ static struct job *pool_take(struct dusk_pool *p)
 	struct job **pp, *j;
 
 	for (pp = &p->head; (j = *pp); pp = &j->next) {
-		if (lane_busy(p->busy, j->lane))
+		if (j->ordered && p->ordered_busy)
 			continue;
 		*pp = j->next;
 		if (p->tail == &j->next)
 			p->tail = pp;
 		p->queued--;
-		lane_set(p->busy, j->lane, 1);
+		p->ordered_busy |= j->ordered;
 		return j;
 	}
 	return NULL;
@@ -109,15 +94,14 @@ static struct job *pool_take(struct dusk_pool *p)
 /* How many queued jobs idle workers could start now.  Caller holds p->lock. */
 static unsigned int pool_runnable(const struct dusk_pool *p)
 {
-	uint64_t seen[NLANES / 64];
 	const struct job *j;
 	unsigned int n = 0;
+	int ordered = p->ordered_busy;
 
-	memcpy(seen, p->busy, sizeof(seen));
 	for (j = p->head; j; j = j->next) {
-		if (lane_busy(seen, j->lane))
+		if (j->ordered && ordered)
 			continue;
-		lane_set(seen, j->lane, 1);
+		ordered |= j->ordered;
 		n++;
 	}
 	return n;
@@ -227,9 +211,10 @@ static void *worker_main(void *arg)
 		dusk_serve_upcall(j->msg, j->len);
 		free(j->msg);
 		pthread_mutex_lock(&p->lock);
-		/* The REPLY is sent: the lane's next upcall may start (this
-		 * worker takes it, or another one if it has found other work). */
-		lane_set(p->busy, j->lane, 0);
+		/* The REPLY is sent: the next ordered upcall may start (this
+		 * worker takes it, or another one if it finds other work first). */
+		if (j->ordered)
+			p->ordered_busy = 0;
 		if (p->head)
 			pthread_cond_signal(&p->cond);
 		free(j);
@@ -263,7 +248,7 @@ void dusk_pool_submit(void *pool, void *msg, size_t len)
 	j->next = NULL;
 	j->msg = msg;
 	j->len = len;
-	j->lane = job_lane(msg, len);
+	j->ordered = job_ordered(msg, len);
 	pthread_mutex_lock(&p->lock);
 	if (p->stopping) {
 		pthread_mutex_unlock(&p->lock);

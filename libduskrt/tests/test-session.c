@@ -2,8 +2,8 @@
 /*
  * The session against the simulated kernel: handshake mismatches are named
  * precisely, printk text reaches the log callback with its level, upcalls
- * from two CPUs are served in parallel over shared globals, those of one
- * CPU in the order they were raised, nested calls
+ * that may sleep are served in parallel over shared globals, those from
+ * atomic context (packets) in the order they were raised, nested calls
  * carry the upcall's CTX, init failure is reported like insmod, SIGINT (even when ignored, as in a shell's background job)
  * runs module exit, a NULL dereference in module code is reported with its
  * source line, DUSK_TRACE lines name each interaction.
@@ -115,8 +115,11 @@ static void upcalls_served_in_parallel(void **state)
 {
 	struct dusk_sim *sim = harness_sim(&tm_module);
 	uint64_t a1[2] = { 1, 0 }, a2[2] = { 2, 0 }, c1, c2, r1 = 0, r2 = 0;
-	struct dusk_sim_upcall u1 = { .proxy = PROXY_HOOK, .args = a1, .nargs = 2, .cpu = 0 };
-	struct dusk_sim_upcall u2 = { .proxy = PROXY_HOOK, .args = a2, .nargs = 2, .cpu = 1 };
+	/* Blocking (process-context) callbacks, say two readers of a proc file. */
+	struct dusk_sim_upcall u1 = { .proxy = PROXY_HOOK, .args = a1, .nargs = 2, .cpu = 0,
+				      .flags = DUSK_UPCALL_BLOCKING };
+	struct dusk_sim_upcall u2 = { .proxy = PROXY_HOOK, .args = a2, .nargs = 2, .cpu = 1,
+				      .flags = DUSK_UPCALL_BLOCKING };
 	struct dusk_sim_stats st;
 
 	(void)state;
@@ -142,11 +145,11 @@ static void upcalls_served_in_parallel(void **state)
 }
 
 /*
- * Upcalls raised on one CPU from atomic context (packets through a hook)
- * run one after the other in the kernel, and a hook that steals packets
- * must not let them overtake each other: a TCP segment overtaken by the
- * next one is retransmitted, and the module sees it twice.  The second
- * packet's hook runs only once the first one's REPLY is in.
+ * Upcalls from atomic context (packets through a hook) are served in the
+ * order they were raised, whatever their CPU: a stolen packet must not
+ * overtake the one before it (a TCP segment overtaken by the next one is
+ * retransmitted, and the module sees it twice).  The second packet's hook
+ * runs only once the first one's REPLY is in, though a worker is free.
  */
 static struct dusk_sim *order_sim;
 static uint64_t order_first_ctx;
@@ -170,11 +173,11 @@ static uint64_t hook_records_order(uint64_t a, uint64_t b)
 	return a;
 }
 
-static void upcalls_of_one_cpu_served_in_order(void **state)
+static void atomic_upcalls_served_in_order(void **state)
 {
 	struct dusk_sim *sim = harness_sim(&tm_module);
 	uint64_t a1[2] = { 1, 0 }, a2[2] = { 2, 0 }, c2, r1 = 0, r2 = 0;
-	struct dusk_sim_upcall u1 = { .proxy = PROXY_HOOK, .args = a1, .nargs = 2, .cpu = 1 };
+	struct dusk_sim_upcall u1 = { .proxy = PROXY_HOOK, .args = a1, .nargs = 2, .cpu = 0 };
 	struct dusk_sim_upcall u2 = { .proxy = PROXY_HOOK, .args = a2, .nargs = 2, .cpu = 1 };
 
 	(void)state;
@@ -440,7 +443,7 @@ int main(void)
 		cmocka_unit_test_teardown(handshake_mismatches_named, cleanup),
 		cmocka_unit_test_teardown(printk_text_logged_with_level, cleanup),
 		cmocka_unit_test_teardown(upcalls_served_in_parallel, cleanup),
-		cmocka_unit_test_teardown(upcalls_of_one_cpu_served_in_order, cleanup),
+		cmocka_unit_test_teardown(atomic_upcalls_served_in_order, cleanup),
 		cmocka_unit_test_teardown(upcall_context_current, cleanup),
 		cmocka_unit_test_teardown(nested_upcall_gets_a_worker, cleanup),
 		cmocka_unit_test_teardown(bad_proxy_is_not_run, cleanup),
