@@ -856,14 +856,6 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	unsigned n;
 	CXCursor *kids = rw_children(c, &n);
 
-	if (getenv("DUSK_REWRITE_DEBUG")) {
-		unsigned i;
-
-		fprintf(stderr, "unexposed: %u kids:", n);
-		for (i = 0; i < n; i++)
-			fprintf(stderr, " %s", clang_getCString(clang_getCursorKindSpelling(kind(kids[i]))));
-		fprintf(stderr, " type %s\n", clang_getCString(clang_getTypeSpelling(clang_getCursorType(c))));
-	}
 
 	if (!(n == 1 && clang_isExpression(kind(kids[0]))) &&
 	    is_integer(clang_getCursorType(c)) && put_int_value(e, c, clang_getCursorType(c))) {

@@ -92,8 +92,6 @@ int kapi_force_stub(const char *name, unsigned *flags)
 			return 1;
 		}
 	}
-	/* Any kernel allocator that returns a pointer is recorded as ALLOC
-	 * only when listed; other stubs are plain. */
 	return 0;
 }
 

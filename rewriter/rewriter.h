@@ -189,6 +189,8 @@ struct kprim {
 	const char *user;	/* kprim.h macro/function called in its place */
 };
 const struct kprim *kprim_find(const char *name);
+/* The whole table, sorted by name (for its unit test). */
+const struct kprim *kprim_table(size_t *n);
 
 /* kapi-table.c */
 struct kapi_undo {
@@ -219,10 +221,17 @@ struct emitter {
 	int static_init;	/* printing a static initializer: no code allowed */
 	struct sb path;		/* static_init: lvalue path of the element printed */
 };
+/* Print expression @c, instrumented (emit-expr.c explains the rules).
+ * Problems are reported through diag.c and counted; the text printed in
+ * their place is never used (nothing is written when rw->nerrors > 0). */
 void emit_expr(struct emitter *e, CXCursor c);
+/* Print statement @c at the current indentation, with #line directives. */
 void emit_stmt(struct emitter *e, CXCursor c);
+/* A kept function: definition with DUSK_FRAME first. */
 void emit_function(struct emitter *e, const struct rw_fn *fn);
+/* A module global with its initializer (kernel addresses relocated). */
 void emit_global(struct emitter *e, const struct rw_global *g);
+/* `#line N "file"` for @c, unless the output is at that line already. */
 void emit_line(struct emitter *e, CXCursor c);
 /* "T name" for a declaration, registering the type with typegen. */
 char *emit_decl_of(struct emitter *e, CXType t, const char *name, int complete);

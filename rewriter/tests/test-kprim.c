@@ -15,8 +15,6 @@
 #include <dusk/kprim.h>
 #include "rewriter.h"
 
-const struct kprim *kprim_table(size_t *n);
-
 static void table_sorted_and_found(void **state)
 {
 	size_t n, i;
