@@ -22,6 +22,71 @@ static void push(struct rw_args *a, const char *s)
 	a->argv[a->argc] = NULL;
 }
 
+/* The quoted option in a driver diagnostic such as
+ * "unknown argument: '-mfoo'" or "unsupported option '-mbar' for target". */
+static char *quoted_option(const char *msg)
+{
+	const char *q = strchr(msg, '\''), *e;
+
+	if (!q || !(e = strchr(q + 1, '\'')))
+		return NULL;
+	{
+		char *o = xrealloc(NULL, e - q);
+
+		memcpy(o, q + 1, e - q - 1);
+		o[e - q - 1] = 0;
+		return o;
+	}
+}
+
+/* A compile database written by gcc's build (Kbuild's commands) carries
+ * options clang rejects (-mindirect-branch=..., -fconserve-stack...): parse
+ * an empty file with the arguments and drop every option libclang's driver
+ * names as unknown or unsupported, until none is left. */
+static void drop_unknown(struct rw_args *a)
+{
+	static const char empty[] = "";
+	struct CXUnsavedFile f = { "/dusk-rewrite-probe.c", empty, 0 };
+	CXIndex idx = clang_createIndex(0, 0);
+	int round, dropped = 1;
+
+	for (round = 0; round < 32 && dropped; round++) {
+		CXTranslationUnit tu = NULL;
+		unsigned i, n;
+
+		dropped = 0;
+		clang_parseTranslationUnit2(idx, f.Filename, (const char *const *)a->argv,
+					    a->argc, &f, 1, CXTranslationUnit_Incomplete, &tu);
+		if (!tu)
+			break;
+		n = clang_getNumDiagnostics(tu);
+		for (i = 0; i < n; i++) {
+			CXDiagnostic d = clang_getDiagnostic(tu, i);
+			char *msg = cxs_take(clang_getDiagnosticSpelling(d));
+			char *opt = NULL;
+			int j;
+
+			if (strstr(msg, "unknown argument") || strstr(msg, "unsupported option"))
+				opt = quoted_option(msg);
+			for (j = 0; opt && j < a->argc; j++) {
+				if (!strcmp(a->argv[j], opt)) {
+					free(a->argv[j]);
+					memmove(&a->argv[j], &a->argv[j + 1],
+						(a->argc - j) * sizeof(*a->argv));
+					a->argc--;
+					dropped = 1;
+					break;
+				}
+			}
+			free(opt);
+			free(msg);
+			clang_disposeDiagnostic(d);
+		}
+		clang_disposeTranslationUnit(tu);
+	}
+	clang_disposeIndex(idx);
+}
+
 /* Arguments of the compile command for @abs_src, minus the compiler, the
  * output and the source itself.  Relative -I paths are made absolute
  * against the command's directory (Kbuild runs from KDIR). */
@@ -55,9 +120,10 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 	for (i = 1; i < n; i++) {
 		char *a = cxs_take(clang_CompileCommand_getArg(cmd, i));
 
-		if (!strcmp(a, "-c") || !strcmp(a, abs_src) ||
-		    !strncmp(a, "-Wp,", 4)) {
-			/* dropped */
+		if (!strcmp(a, "-c") || !strcmp(a, abs_src) || !strncmp(a, "-W", 2) ||
+		    !strcmp(a, "-pg")) {
+			/* dropped: warnings are the kernel build's business
+			 * (and gcc's -W options are noise to clang) */
 		} else if (!strcmp(a, "-o")) {
 			i++;
 		} else if (!strncmp(a, "-I", 2) && a[2] && a[2] != '/') {
@@ -73,6 +139,7 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 	free(dir);
 	clang_CompileCommands_dispose(cmds);
 	clang_CompilationDatabase_dispose(db);
+	drop_unknown(out);
 	return 0;
 }
 
