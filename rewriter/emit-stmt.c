@@ -172,6 +172,38 @@ static int asm_bug_kind(struct rw *rw, CXCursor c)
 	return r;
 }
 
+/* get_user()/put_user()'s asm: the same copy through a kernel stub, in the
+ * caller's context like every uaccess call (-EFAULT = -14 on failure).
+ * get_user: kids = __ret_gu, __val_gu, sp, ptr, size;
+ * put_user: kids = __ret_pu, sp, __ptr_pu, __val_pu, size. */
+static void emit_uaccess(struct emitter *e, CXCursor c, CXCursor *kids)
+{
+	int get = rw_uaccess_asm(c) == RW_UACCESS_GET;
+	int s = rw_stub_for_function(e->rw, get ? "copy_from_user" : "copy_to_user");
+
+	indent(e);
+	if (s < 0) {
+		rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+			"%s needs copy_%s_user, which the unit does not declare",
+			get ? "get_user" : "put_user", get ? "from" : "to");
+		return;
+	}
+	if (get) {
+		put(e, "__val_gu = 0;\n");
+		indent(e);
+		sb_printf(e->out, "__ret_gu = %s(&__val_gu, sizeof(__val_gu), ", e->rw->stubs[s].wrapper);
+		emit_expr(e, kids[3]);
+		put(e, ", 0, ");
+		emit_expr(e, kids[4]);
+		put(e, ") ? -14 : 0;\n");
+	} else {
+		sb_printf(e->out, "__ret_pu = %s(__ptr_pu, 0, &__val_pu, sizeof(__val_pu), ",
+			  e->rw->stubs[s].wrapper);
+		emit_expr(e, kids[4]);
+		put(e, ") ? -14 : 0;\n");
+	}
+}
+
 static void emit_var(struct emitter *e, CXCursor v)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
@@ -471,7 +503,9 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		emit_stmt(e, kids[n - 1]);
 		break;
 	case CXCursor_GCCAsmStmt:
-		if (asm_bug_kind(e->rw, c) == 1) {
+		if (rw_uaccess_asm(c)) {
+			emit_uaccess(e, c, kids);
+		} else if (asm_bug_kind(e->rw, c) == 1) {
 			unsigned m;
 			CXCursor *ops = rw_children(c, &m);
 

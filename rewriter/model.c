@@ -121,7 +121,7 @@ static char *canon(CXType t)
  * types, then the (promoted) types of the variadic arguments. */
 static void call_arg_types(CXCursor call, CXType fnty, struct rw_stub *st)
 {
-	int i, n = clang_Cursor_getNumArguments(call);
+	int i, n = clang_Cursor_isNull(call) ? 0 : clang_Cursor_getNumArguments(call);
 	int nfixed = clang_getNumArgTypes(fnty);
 
 	st->nfixed = nfixed < 0 ? 0 : nfixed;
@@ -194,6 +194,64 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXType fnty,
 		st->wrapper = xasprintf("dusk_k_%s", name);
 	}
 	return (int)(st - rw->stubs);
+}
+
+struct fn_find {
+	const char *name;
+	CXCursor found;
+};
+
+static enum CXChildVisitResult fn_find_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct fn_find *f = d;
+	char *n;
+
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_FunctionDecl)
+		return CXChildVisit_Continue;
+	n = cxs_take(clang_getCursorSpelling(c));
+	if (!strcmp(n, f->name)) {
+		f->found = c;
+		free(n);
+		return CXChildVisit_Break;
+	}
+	free(n);
+	return CXChildVisit_Continue;
+}
+
+int rw_stub_for_function(struct rw *rw, const char *name)
+{
+	struct fn_find f = { name, clang_getNullCursor() };
+	unsigned flags;
+	size_t i;
+
+	for (i = 0; i < rw->nstubs; i++)
+		if (!rw->stubs[i].variadic && !strcmp(rw->stubs[i].callee, name))
+			return (int)i;
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), fn_find_visit, &f);
+	if (clang_Cursor_isNull(f.found))
+		return -1;
+	kapi_force_stub(name, &flags);
+	return stub_get(rw, clang_getNullCursor(), name, clang_getCursorType(f.found), flags);
+}
+
+int rw_uaccess_asm(CXCursor c)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+	int r = 0;
+
+	if (n >= 4 && clang_getCursorKind(kids[0]) == CXCursor_DeclRefExpr) {
+		char *name = cxs_take(clang_getCursorSpelling(kids[0]));
+
+		if (!strcmp(name, "__ret_gu") && n == 5)
+			r = RW_UACCESS_GET;
+		else if (!strcmp(name, "__ret_pu") && n == 5)
+			r = RW_UACCESS_PUT;
+		free(name);
+	}
+	free(kids);
+	return r;
 }
 
 int rw_stub_for_call(struct rw *rw, CXCursor call)
@@ -356,6 +414,23 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 		}
 		for (; i < n; i++)
 			reach_one(rw, kids[i]);
+		free(kids);
+		return CXChildVisit_Continue;
+	}
+	if (k == CXCursor_GCCAsmStmt) {
+		int u = rw_uaccess_asm(c);
+
+		unsigned n;
+		CXCursor *kids;
+
+		if (!u)
+			return CXChildVisit_Recurse;
+		/* the operands are the macro's locals and the stack pointer
+		 * register; only get_user's pointer is an expression of ours */
+		rw_stub_for_function(rw, u == RW_UACCESS_GET ? "copy_from_user" : "copy_to_user");
+		kids = rw_children(c, &n);
+		if (u == RW_UACCESS_GET)
+			reach_one(rw, kids[3]);
 		free(kids);
 		return CXChildVisit_Continue;
 	}

@@ -172,6 +172,15 @@ int rw_fn_find(const struct rw *rw, const char *name);
 int rw_global_find(const struct rw *rw, const char *name);
 int rw_sym_find(const struct rw *rw, const char *name);
 int rw_proxy_find(const struct rw *rw, const char *name);
+/* The stub of kernel function @name, made from its declaration in the unit
+ * when no call created it; -1 when the unit does not declare it. */
+int rw_stub_for_function(struct rw *rw, const char *name);
+/* x86 get_user()/put_user(): an asm `call __get_user_N` whose operands are
+ * the macro's __ret_gu/__val_gu (or __ret_pu/__ptr_pu/__val_pu) and the size.
+ * Their user-level meaning is a copy_from_user/copy_to_user stub. */
+#define RW_UACCESS_GET 1
+#define RW_UACCESS_PUT 2
+int rw_uaccess_asm(CXCursor asm_stmt);
 /* The stub for the call @call (direct, variadic or indirect), or -1. */
 int rw_stub_for_call(struct rw *rw, CXCursor call);
 int rw_in_main_file(const struct rw *rw, CXCursor c);
