@@ -21,6 +21,7 @@
 
 #define STUB_PRINTK	(1u << 0)	/* dusk-gen.h DUSK_STUB_* values */
 #define STUB_INDIRECT	(1u << 1)
+#define STUB_RET_PTR	(1u << 4)
 
 int rw_in_main_file(const struct rw *rw, CXCursor c)
 {
@@ -177,6 +178,11 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXType fnty,
 	st = VEC_PUSH(rw->stubs, rw->nstubs, rw->capstubs);
 	*st = tmp;
 	st->flags = flags;
+	/* The kmod judges a pointer result by NULL/ERR_PTR, an int by its
+	 * sign: a register call returning a handle (proc_create) must not be
+	 * taken for a failure because its address looks negative as an int. */
+	if (clang_getCanonicalType(st->ret).kind == CXType_Pointer)
+		st->flags |= STUB_RET_PTR;
 	if (!name) {
 		st->flags |= STUB_INDIRECT;
 		st->callee = xstrdup("");
