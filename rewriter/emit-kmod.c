@@ -20,10 +20,6 @@
 #include "rewriter.h"
 #include "typegen.h"
 
-#define PROXY_NF_HOOK	0
-#define PROXY_BLOCKING	1
-#define PROXY_ASYNC	2
-#define STUB_PRINTK	(1u << 0)
 
 static int is_pointer(CXType t)
 {

@@ -15,7 +15,6 @@
 #include "typegen.h"
 #include <dusk/typeinfo.h>
 
-#define PROXY_BLOCKING 1	/* enum dusk_proxy_kind */
 
 static int is_pointer(CXType t)
 {

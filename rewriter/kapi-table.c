@@ -13,12 +13,6 @@
 #include "rewriter.h"
 
 #define RET 0xff	/* DUSK_UNDO_RET */
-#define PROXY_NF_HOOK	0	/* enum dusk_proxy_kind */
-#define PROXY_BLOCKING	1
-#define PROXY_ASYNC	2
-#define STUB_ALLOC	(1u << 2)
-#define STUB_FREE	(1u << 3)
-#define STUB_RET_PTR	(1u << 4)
 
 static const struct kapi_undo undos[] = {
 	{ "nf_register_net_hook",	"nf_unregister_net_hook",	2, { 0, 1 } },

@@ -19,9 +19,6 @@
 #include "rewriter.h"
 #include <dusk/typeinfo.h>
 
-#define STUB_PRINTK	(1u << 0)	/* dusk-gen.h DUSK_STUB_* values */
-#define STUB_INDIRECT	(1u << 1)
-#define STUB_RET_PTR	(1u << 4)
 
 int rw_in_main_file(const struct rw *rw, CXCursor c)
 {

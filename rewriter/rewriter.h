@@ -99,6 +99,17 @@ struct rw_stub {
 	char *sig;		/* canonical signature text: the key, and the hash input */
 };
 
+/* Values of dusk-kmod/dusk-gen.h (DUSK_STUB_*, enum dusk_proxy_kind), which
+ * the rewriter cannot include: it is a kernel header. */
+#define STUB_PRINTK	(1u << 0)
+#define STUB_INDIRECT	(1u << 1)
+#define STUB_ALLOC	(1u << 2)
+#define STUB_FREE	(1u << 3)
+#define STUB_RET_PTR	(1u << 4)
+#define PROXY_NF_HOOK	0
+#define PROXY_BLOCKING	1
+#define PROXY_ASYNC	2
+
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */
 struct rw_sym {
