@@ -59,6 +59,17 @@ samples_user_start() {
 	done
 }
 
+# samples_wait_log PATTERN FILE SECONDS WHAT: wait until FILE has a line
+# matching PATTERN; after SECONDS, fail with WHAT, showing FILE.
+samples_wait_log() {
+	i=0
+	until grep -q "$1" "$2"; do
+		i=$((i + 1))
+		[ $i -le $(($3 * 10)) ] || { cat "$2"; dusk_fail "$4"; }
+		sleep 0.1
+	done
+}
+
 # samples_user_stop NAME: SIGTERM the user build (module_exit runs), wait
 # for it and for dusk-run to unload dusk_NAME.  (Not SIGINT: a shell without
 # job control starts background commands with SIGINT ignored.)

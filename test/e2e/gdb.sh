@@ -37,21 +37,11 @@ continue
 GDB
 gdb -batch -x /tmp/cmds /dusk/bin/lwfw >/tmp/gdb.log 2>&1 &
 gdb_pid=$!
-i=0
-until grep -q '^dusk: lwfw: running' /tmp/gdb.log; do
-	i=$((i + 1))
-	[ $i -le 600 ] || { cat /tmp/gdb.log; dusk_fail "lwfw did not start under gdb"; }
-	sleep 0.1
-done
+samples_wait_log '^dusk: lwfw: running' /tmp/gdb.log 60 "lwfw did not start under gdb"
 
 # One datagram of 4 bytes to the denied port: it hits the breakpoint.
 samples_in a netprobe udp 10.0.2.2 5001 1 ping || dusk_fail "send"
-i=0
-until grep -q '^\$3 = ' /tmp/gdb.log; do
-	i=$((i + 1))
-	[ $i -le 600 ] || { cat /tmp/gdb.log; dusk_fail "gdb did not stop at lwfw.c:$line"; }
-	sleep 0.1
-done
+samples_wait_log '^\$3 = ' /tmp/gdb.log 60 "gdb did not stop at lwfw.c:$line"
 grep -q "Breakpoint 1, lwfw_classify (skb=0x.*) at .*lwfw.c:$line\$" /tmp/gdb.log ||
 	{ cat /tmp/gdb.log; dusk_fail "gdb stopped elsewhere"; }
 dusk_pass "gdb stopped at lwfw.c:$line in lwfw_classify"

@@ -5,17 +5,13 @@
 # table removes the entry, the reader gets an error instead of hanging, the
 # kmod unloads, and nothing in the kernel points at it any more.
 . /dusk/lib.sh
+. /dusk/files/guest-lib.sh
 set -u
 
 start() {
 	/dusk/bin/ipp2p >/tmp/p.log 2>&1 &
 	pid=$!
-	i=0
-	until grep -q '^dusk: ipp2p: running' /tmp/p.log; do
-		i=$((i + 1))
-		[ $i -le 300 ] || { cat /tmp/p.log; dusk_fail "ipp2p did not start"; }
-		sleep 0.1
-	done
+	samples_wait_log '^dusk: ipp2p: running' /tmp/p.log 30 "ipp2p did not start"
 }
 gone() {
 	i=0

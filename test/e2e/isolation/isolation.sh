@@ -17,12 +17,7 @@ samples_sink b udp 5002
 insmod /dusk/mod/dusk_lwfw.ko || dusk_fail "insmod dusk_lwfw"
 /dusk/bin/lwfw deny_port=5001 >/tmp/prog.log 2>&1 &
 pid=$!
-i=0
-until grep -q '^dusk: lwfw: running' /tmp/prog.log; do
-	i=$((i + 1))
-	[ $i -le 300 ] || { cat /tmp/prog.log; dusk_fail "lwfw did not start"; }
-	sleep 0.1
-done
+samples_wait_log '^dusk: lwfw: running' /tmp/prog.log 30 "lwfw did not start"
 samples_udp a b 10.0.2.2 5002 2 2
 
 echo "== a packet for the port rule reaches the NULL dereference"
