@@ -12,11 +12,6 @@
 
 #include "rt-internal.h"
 
-struct slot {
-	uint32_t off;
-	uint8_t fn;		/* function pointer (else data pointer) */
-};
-
 struct mirror {
 	uintptr_t own;
 	size_t size;
@@ -28,7 +23,7 @@ struct mirror {
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
 	unsigned char *img;	/* scratch: the translated image */
-	struct slot *slots;
+	uint32_t *slots;	/* offsets of translated pointers (for read-back) */
 	size_t nslots, slotcap;
 };
 
@@ -55,7 +50,7 @@ struct mirror *dusk_mirror_by_kaddr(uint64_t k);
 int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 		       int call_scoped, struct mirror **out);
 /* Record a translated pointer slot of @m (for read-back).  0 or -ENOMEM. */
-int dusk_mirror_add_slot(struct mirror *m, uint32_t off, int fn);
+int dusk_mirror_add_slot(struct mirror *m, uint32_t off);
 
 /* C spelling of type @id for messages. */
 const char *dusk_type_name(int32_t id);

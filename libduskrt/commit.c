@@ -138,7 +138,7 @@ static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *wh
 		if ((uintptr_t)mod->proxies[i].fn == v) {
 			v = dusk_sess->proxies[i];
 			memcpy(m->img + off, &v, sizeof(v));
-			return dusk_mirror_add_slot(m, off, 1);
+			return dusk_mirror_add_slot(m, off);
 		}
 	}
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
@@ -166,7 +166,7 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 		return err;
 	}
 	memcpy(m->img + off, &k, sizeof(k));
-	return dusk_mirror_add_slot(m, off, 0);
+	return dusk_mirror_add_slot(m, off);
 }
 
 static int xlate_type(struct walk *w, struct mirror *m, size_t off, int32_t id, int depth);

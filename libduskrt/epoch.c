@@ -13,7 +13,9 @@
  * is sent as the proxy's address / the global's mirror.  Without this the
  * kernel would one day call or read a user address.  The test is by value:
  * a data word equal to such an address would be translated too, which no
- * real module data does.
+ * real module data does.  The way back is rmap.c's: shadows show kernel
+ * words in the program's names, so a word that held such a name before
+ * the program changed it also goes whole (the kernel's bytes differ).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -74,51 +76,91 @@ static int send_overflow(struct dusk_msg *ov)
 	return err;
 }
 
-/* Rewrite the pointer words of shadow run @w (see above) into a copy kept
- * in @bufs.  0 or -errno. */
-static int fix_pointers(struct dusk_thread *t, struct dusk_write *w, struct dusk_wlist *bufs)
+struct fix {
+	uint64_t addr;		/* an aligned word of the run */
+	uint64_t val;		/* sent whole, as this */
+};
+
+/*
+ * Which words of shadow run @w go to the kernel whole, and as what: a new
+ * value the kernel knows by another name (dusk_commit_word()), or a word
+ * whose old value was the program's name of a kernel value (rmap.c: the
+ * kernel's bytes differ from the pristine ones, so sending only the bytes
+ * that changed would mix the two).  Words not wholly inside the shadow's
+ * valid range are left as they are.  Sets *fixes (malloc'd) and *n.
+ */
+static int find_fixes(struct dusk_thread *t, const struct dusk_write *w, struct fix **fixes,
+		      size_t *n)
 {
 	uint64_t first = w->addr & ~7ull, last = (w->addr + w->len - 1) & ~7ull, a;
-	uint64_t lo = w->addr, hi = w->addr + w->len;
-	uint64_t fixed[16], fixval[16];
-	unsigned int n = 0, i;
-	unsigned char *copy;
-	const unsigned char *src;
+	size_t cap = 0;
 
-	for (a = first; a <= last && n < 16; a += 8) {
+	*fixes = NULL;
+	*n = 0;
+	for (a = first; a <= last; a += 8) {
 		const uint64_t *sp = dusk_shadow_peek(t->shadow, a, 8);
-		uint64_t k;
+		uint64_t now, was, k;
 		int r;
 
 		if (!sp)
 			continue;
-		r = dusk_commit_word(*sp, &k);
+		memcpy(&now, sp, 8);
+		memcpy(&was, dusk_shadow_pristine(sp), 8);
+		r = dusk_commit_word(now, &k);
 		if (r < 0)
 			return r;
-		if (r == 0)
+		if (r == 0 && !dusk_rmap_is_program_name(was))
 			continue;
-		dusk_trace("[dusk] pointer 0x%llx stored at 0x%llx sent as 0x%llx",
-			   (unsigned long long)*sp, (unsigned long long)a, (unsigned long long)k);
-		fixed[n] = a;
-		fixval[n++] = k;
-		if (a < lo)
-			lo = a;
-		if (a + 8 > hi)
-			hi = a + 8;
+		if (r == 0)
+			k = now;
+		else
+			dusk_trace("[dusk] pointer 0x%llx stored at 0x%llx sent as 0x%llx",
+				   (unsigned long long)now, (unsigned long long)a,
+				   (unsigned long long)k);
+		if (*n == cap) {
+			struct fix *v = realloc(*fixes, (cap = cap ? 2 * cap : 8) * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			*fixes = v;
+		}
+		(*fixes)[(*n)++] = (struct fix){ a, k };
 	}
-	if (!n)
-		return 0;
+	return 0;
+}
+
+/* Rewrite shadow run @w into a copy (kept in @bufs) where the words of
+ * find_fixes() are whole and in the kernel's terms.  0 or -errno. */
+static int fix_pointers(struct dusk_thread *t, struct dusk_write *w, struct dusk_wlist *bufs)
+{
+	uint64_t lo = w->addr, hi = w->addr + w->len;
+	struct fix *fixes;
+	unsigned char *copy = NULL;
+	const unsigned char *src;
+	size_t n, i;
+	int err;
+
+	err = find_fixes(t, w, &fixes, &n);
+	if (err || !n)
+		goto out;
+	/* Only the first and last word can reach outside the run. */
+	lo = fixes[0].addr < lo ? fixes[0].addr : lo;
+	hi = fixes[n - 1].addr + 8 > hi ? fixes[n - 1].addr + 8 : hi;
 	src = dusk_shadow_peek(t->shadow, lo, hi - lo);
 	copy = src ? malloc(hi - lo) : NULL;
+	err = -ENOMEM;
 	if (!copy || dusk_wlist_add(bufs, 0, copy, 0)) {
 		free(copy);
-		return -ENOMEM;
+		goto out;
 	}
 	memcpy(copy, src, hi - lo);
 	for (i = 0; i < n; i++)
-		memcpy(copy + (fixed[i] - lo), &fixval[i], 8);
+		memcpy(copy + (fixes[i].addr - lo), &fixes[i].val, 8);
 	*w = (struct dusk_write){ lo, copy, (uint32_t)(hi - lo) };
-	return 0;
+	err = 0;
+out:
+	free(fixes);
+	return err;
 }
 
 int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
@@ -133,8 +175,12 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 	 * whose refreshes dusk_commit_pending() then adds. */
 	err = dusk_shadow_collect(t->shadow, &wl);
 	nshadow = wl.n;
-	for (i = 0; !err && i < nshadow; i++)
+	for (i = 0; !err && i < nshadow; i++) {
+		struct dusk_write run = wl.v[i];
+
 		err = fix_pointers(t, &wl.v[i], &bufs);
+		dusk_shadow_settle(&run);
+	}
 	if (!err)
 		err = dusk_commit_pending(&wl);
 	t->nwr = 0;

@@ -88,6 +88,8 @@ static int mirror_free_kernel(uint64_t kaddr)
 
 static void mirror_destroy(struct mirror *m)
 {
+	if (m->kaddr)
+		dusk_rmap_del(m->kaddr);
 	free(m->sent);
 	free(m->img);
 	free(m->slots);
@@ -107,18 +109,18 @@ static void mirror_unlink(struct mirror *m)
 	}
 }
 
-int dusk_mirror_add_slot(struct mirror *m, uint32_t off, int fn)
+int dusk_mirror_add_slot(struct mirror *m, uint32_t off)
 {
 	if (m->nslots == m->slotcap) {
 		size_t cap = m->slotcap ? 2 * m->slotcap : 8;
-		struct slot *v = realloc(m->slots, cap * sizeof(*v));
+		uint32_t *v = realloc(m->slots, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
 		m->slots = v;
 		m->slotcap = cap;
 	}
-	m->slots[m->nslots++] = (struct slot){ off, (uint8_t)fn };
+	m->slots[m->nslots++] = off;
 	return 0;
 }
 
@@ -156,6 +158,12 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 		mirror_destroy(m);
 		return err;
 	}
+	err = dusk_rmap_add(m->kaddr, size, own);
+	if (err) {
+		mirror_free_kernel(m->kaddr);
+		mirror_destroy(m);
+		return err;
+	}
 	dusk_trace("[dusk] mirror %p +%zu (%s) -> 0x%llx%s", (void *)own, size,
 		   dusk_type_name(type), (unsigned long long)m->kaddr, call_scoped ? " [call]" : "");
 	mirrors[nmirrors++] = m;
@@ -163,51 +171,47 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 	return 0;
 }
 
-/* Pointer value the kernel left in a mirror, as the program sees it. */
-static uint64_t untranslate(uint64_t v, int fn)
+static int is_slot(const struct mirror *m, size_t off)
 {
-	const struct dusk_module *mod = dusk_sess->m;
-	struct mirror *m;
-	unsigned int i;
+	size_t s;
 
-	if (v < dusk_sess->kbase)
-		return v;
-	if (fn) {
-		for (i = 0; i < mod->nproxies; i++)
-			if (dusk_sess->proxies[i] == v)
-				return (uintptr_t)mod->proxies[i].fn;
-		return v;
-	}
-	m = dusk_mirror_by_kaddr(v);
-	return m ? m->own + (v - m->kaddr) : v;
+	for (s = 0; s < m->nslots; s++)
+		if (m->slots[s] == off)
+			return 1;
+	return 0;
 }
 
-/* Copy what the kernel changed in @m (now @data) into the own object. */
+/*
+ * Copy what the kernel changed in @m (now @data) into the own object.  A
+ * changed pointer word comes back whole, as the program names it (see
+ * rmap.c): a slot the program had translated, or any word that now holds a
+ * mirror or proxy address.  Other changes come back byte by byte, so the
+ * own object's other bytes stay as the program left them.
+ */
 static void apply_readback(struct mirror *m, const unsigned char *data)
 {
 	unsigned char *own = (unsigned char *)m->own;
-	size_t b, s = 0;
+	const unsigned char *view;
+	size_t b = 0, e;
 
 	if (!memcmp(data, m->sent, m->size))
 		return;
-	for (s = 0; s < m->nslots; s++) {
-		uint32_t off = m->slots[s].off;
-		uint64_t v;
-
-		if (!memcmp(data + off, m->sent + off, sizeof(v)))
+	/* m->img is the walk's scratch; the caller holds dusk_mirror_lock. */
+	view = dusk_rmap_view(m->kaddr, data, m->size, m->img);
+	while (b < m->size) {
+		e = b + 8 <= m->size ? b + 8 : m->size;
+		if (!memcmp(data + b, m->sent + b, e - b)) {
+			b = e;
 			continue;
-		memcpy(&v, data + off, sizeof(v));
-		v = untranslate(v, m->slots[s].fn);
-		memcpy(own + off, &v, sizeof(v));
-	}
-	for (b = 0; b < m->size; b++) {
-		if (data[b] == m->sent[b])
-			continue;
-		for (s = 0; s < m->nslots; s++)
-			if (b >= m->slots[s].off && b < m->slots[s].off + 8)
-				break;
-		if (s == m->nslots)
-			own[b] = data[b];
+		}
+		if (e - b == 8 && (is_slot(m, b) || memcmp(view + b, data + b, 8))) {
+			memcpy(own + b, view + b, 8);
+		} else {
+			for (; b < e; b++)
+				if (data[b] != m->sent[b])
+					own[b] = data[b];
+		}
+		b = e;
 	}
 	memcpy(m->sent, data, m->size);
 }

@@ -103,6 +103,12 @@ void dusk_shadow_invalidate(struct dusk_shadow *s);
 /* Append the bytes changed this epoch (vs. the pristine copies) to @w;
  * data points into the shadow, valid until the next invalidate. */
 int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *w);
+/* The pristine copy (what the kernel held, in the program's names) of the
+ * shadow bytes at @shadow, a pointer dusk_shadow_peek/get returned. */
+const void *dusk_shadow_pristine(const void *shadow);
+/* Run @run of dusk_shadow_collect() is on its way to the kernel: its
+ * pristine copy becomes what the shadow says. */
+void dusk_shadow_settle(const struct dusk_write *run);
 /* Pre-fill: bytes the kernel sent along (UPCALL CHUNKs), valid this epoch. */
 int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len);
 /* Shadow of [addr, addr+len) if it is valid this epoch, else NULL; never
@@ -138,6 +144,30 @@ void dusk_commit_release_all(void);
 void dusk_commit_thread_free(struct dusk_commit_state *cs);
 /* Number of live mirrors (tests). */
 size_t dusk_commit_nmirrors(void);
+
+/* ---- rmap.c: kernel names of the program's things, back to the program's ---- */
+/* Mirror [kaddr, kaddr+size) holds own object @own.  0 or -ENOMEM. */
+int dusk_rmap_add(uint64_t kaddr, size_t size, uintptr_t own);
+void dusk_rmap_del(uint64_t kaddr);
+/* The session's proxies: kaddrs[i] is the kernel's name of proxies[i].fn. */
+int dusk_rmap_set_proxies(const uint64_t *kaddrs, const struct dusk_proxy *proxies,
+			  unsigned int n);
+/* Session end: forget everything. */
+void dusk_rmap_clear(void);
+/* The program's name for kernel value @v (own address, module function),
+ * or @v itself. */
+uint64_t dusk_rmap_word(uint64_t v);
+/**
+ * dusk_rmap_view() - @len bytes read from kernel address @kaddr, as the
+ * program must see them: @data itself if no aligned 8-byte word in it is a
+ * kernel name of the program's, else @tmp (@len bytes) holding a copy with
+ * those words translated.
+ */
+const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *tmp);
+/* Is @v the program's name of something the kernel knows by another name
+ * (so a shadow word holding it may differ from the kernel's bytes)?  A
+ * linear scan: for the few dirty words of an epoch's end. */
+int dusk_rmap_is_program_name(uint64_t v);
 
 /* ---- per-thread state ---- */
 #define DUSK_FN_STACK 32

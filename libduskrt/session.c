@@ -198,7 +198,10 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 	}
 	dusk_sess = s;
 	err = hello(s);
+	if (!err)
+		err = dusk_rmap_set_proxies(s->proxies, m->proxies, m->nproxies);
 	if (err) {
+		dusk_rmap_clear();
 		dusk_sess = NULL;
 		session_free(s);
 		return err;
@@ -222,6 +225,7 @@ void dusk_session_close(void)
 	dusk_pool_stop(s->pool);
 	s->pool = NULL;
 	dusk_commit_release_all();
+	dusk_rmap_clear();
 	if (dusk_msg_new(&m, DUSK_CMD_BYE) == 0) {
 		dusk_trace("[dusk] bye");
 		dusk_request(&m, &ans);

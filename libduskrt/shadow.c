@@ -216,8 +216,13 @@ static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t of
 	char *sh = w->mem + (pi << DUSK_PAGE_SHIFT);
 	char *pr = sh + WIN_SIZE;
 	size_t end = off + len;
+	char view[DUSK_PAGE_SIZE] __attribute__((aligned(8)));
 	int err;
 
+	/* Shadow and pristine hold the program's names of kernel values
+	 * (rmap.c), so an untouched translated word is not written back. */
+	data = dusk_rmap_view((w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT) + off, data, len,
+			      view);
 	err = page_map(w, pi);
 	if (err)
 		return err;
@@ -531,7 +536,7 @@ static int diff_page(struct runs *r, uint64_t kp, const char *sh, const char *pr
 int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *wl)
 {
 	struct runs r = { wl, 0, NULL, 0 };
-	size_t i, first = wl->n;
+	size_t i;
 	int err = 0;
 
 	qsort(s->filled, s->nfilled, sizeof(*s->filled), cmp_u64);
@@ -549,10 +554,15 @@ int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *wl)
 		if (!err)
 			err = diff_page(&r, kp, sh, sh + WIN_SIZE, m->lo, m->hi);
 	}
-	if (!err)
-		err = run_flush(&r);
-	/* What is sent is what the kernel will hold: pristine = shadow. */
-	for (i = first; !err && i < wl->n; i++)
-		memcpy((char *)wl->v[i].data + WIN_SIZE, wl->v[i].data, wl->v[i].len);
-	return err;
+	return err ? err : run_flush(&r);
+}
+
+const void *dusk_shadow_pristine(const void *shadow)
+{
+	return (const char *)shadow + WIN_SIZE;
+}
+
+void dusk_shadow_settle(const struct dusk_write *run)
+{
+	memcpy((char *)run->data + WIN_SIZE, run->data, run->len);
 }

@@ -7,6 +7,7 @@
 struct leaf g_leaf;
 struct mid g_mid;
 struct top g_top;
+struct tm_list g_head;
 
 uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);
 uint64_t (*tm_tick_body)(void);
@@ -73,6 +74,11 @@ static const struct dusk_field top_fields[] = {
 	FLD(top, u, DUSK_FK_RECORD, 0, T_EITHER, 1),
 };
 
+static const struct dusk_field list_fields[] = {
+	FLD(tm_list, next, DUSK_FK_PTR, 0, T_LIST, 1),
+	FLD(tm_list, prev, DUSK_FK_PTR, 0, T_LIST, 1),
+};
+
 static const struct dusk_type types[] = {
 	[T_LEAF] = { "struct leaf", sizeof(struct leaf), 8, DUSK_TK_STRUCT, 3, leaf_fields,
 		     DUSK_TYPE_NONE, 0 },
@@ -83,6 +89,8 @@ static const struct dusk_type types[] = {
 	[T_EITHER] = { "union either", sizeof(union either), 8, DUSK_TK_UNION, 2, either_fields,
 		       DUSK_TYPE_NONE, 0 },
 	[T_INT] = { "int", 4, 4, DUSK_TK_SCALAR, 0, NULL, DUSK_TYPE_NONE, 0 },
+	[T_LIST] = { "struct tm_list", sizeof(struct tm_list), 8, DUSK_TK_STRUCT, 2, list_fields,
+		     DUSK_TYPE_NONE, 0 },
 };
 
 const struct dusk_typetab tm_types = {
@@ -101,6 +109,7 @@ static const struct dusk_object objects[] = {
 	{ "g_leaf", &g_leaf, sizeof(g_leaf), T_LEAF },
 	{ "g_mid", &g_mid, sizeof(g_mid), T_MID },
 	{ "g_top", &g_top, sizeof(g_top), T_TOP },
+	{ "g_head", &g_head, sizeof(g_head), T_LIST },
 };
 
 static const char *const modinfo[] = { "license=GPL", "description=unit test module", NULL };
@@ -116,7 +125,7 @@ struct dusk_module tm_module = {
 	.stubs = stubs,
 	.nstubs = NSTUBS,
 	.objects = objects,
-	.nobjects = 3,
+	.nobjects = sizeof(objects) / sizeof(objects[0]),
 	.types = &tm_types,
 	.stub_hash = 0x99aa99aa12345678ull,
 	.modinfo = modinfo,

@@ -34,13 +34,19 @@ struct top {
 	union either u;
 };
 
-enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT };
+/* A list head, as <linux/list.h> has it. */
+struct tm_list {
+	struct tm_list *next, *prev;
+};
+
+enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, NSTUBS };
 enum { PROXY_HOOK, PROXY_TICK, NPROXIES };
 
 extern struct leaf g_leaf;
 extern struct mid g_mid;
 extern struct top g_top;
+extern struct tm_list g_head;
 
 /* Bodies of the two callbacks (module functions); tests assign them. */
 extern uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);

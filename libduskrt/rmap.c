@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reverse map: kernel values that are the kernel's names for things of
+ * the program's.  An address inside a mirror is the kernel's name for the
+ * same place in the own object; a proxy's address is the kernel's name for
+ * the module function behind it.
+ *
+ * epoch.c and commit.c translate the program's names into the kernel's
+ * whenever the program stores them into kernel memory.  This file does the
+ * opposite for what the program reads: every aligned word of kernel memory
+ * filled into a shadow that holds such a kernel name is shown to the
+ * program as its own name.  So a pointer reads back as what was stored: a
+ * list of kernel-allocated entries hung on a list head in the module's
+ * globals ends where list_for_each_entry() expects, at &head, not at the
+ * head's mirror; a function pointer the module put into a kernel object
+ * compares equal to the function and can be called.
+ *
+ * The test is by value, like the forward one: a data word equal to the
+ * address of a mirror byte would be translated too.  Mirrors are a few
+ * kernel allocations of the module's objects, so no real data does.
+ *
+ * Readers are every thread filling shadows; writers are mirror creation
+ * and release (under dusk_mirror_lock, which is taken before this lock)
+ * and session start and end.  A reader that finds no word inside the hull
+ * of the ranges costs one read lock and a pass over the data.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt-internal.h"
+
+struct name {
+	uint64_t k;		/* the kernel's name: start of the range */
+	uint64_t size;		/* bytes (1 for a function) */
+	uint64_t own;		/* the program's name of k */
+};
+
+struct names {
+	struct name *v;		/* sorted by k, ranges disjoint */
+	size_t n, cap;
+};
+
+static pthread_rwlock_t rmap_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct names mirrors;	/* mirror ranges -> own objects */
+static struct names fns;	/* proxy addresses -> module functions */
+
+/* Index of the first entry of @ns whose range ends after @k. */
+static size_t lower(const struct names *ns, uint64_t k)
+{
+	size_t lo = 0, hi = ns->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ns->v[mid].k + ns->v[mid].size <= k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const struct name *find(const struct names *ns, uint64_t k)
+{
+	size_t i;
+
+	if (!ns->n || k < ns->v[0].k || k >= ns->v[ns->n - 1].k + ns->v[ns->n - 1].size)
+		return NULL;
+	i = lower(ns, k);
+	return i < ns->n && k >= ns->v[i].k ? &ns->v[i] : NULL;
+}
+
+static int insert(struct names *ns, struct name e)
+{
+	size_t i;
+
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? 2 * ns->cap : 32;
+		struct name *v = realloc(ns->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ns->v = v;
+		ns->cap = cap;
+	}
+	i = lower(ns, e.k);
+	memmove(&ns->v[i + 1], &ns->v[i], (ns->n - i) * sizeof(*ns->v));
+	ns->v[i] = e;
+	ns->n++;
+	return 0;
+}
+
+static void names_free(struct names *ns)
+{
+	free(ns->v);
+	*ns = (struct names){ 0 };
+}
+
+int dusk_rmap_add(uint64_t kaddr, size_t size, uintptr_t own)
+{
+	int err;
+
+	if (!size)
+		return 0;
+	pthread_rwlock_wrlock(&rmap_lock);
+	err = insert(&mirrors, (struct name){ kaddr, size, own });
+	pthread_rwlock_unlock(&rmap_lock);
+	return err;
+}
+
+void dusk_rmap_del(uint64_t kaddr)
+{
+	size_t i;
+
+	pthread_rwlock_wrlock(&rmap_lock);
+	i = lower(&mirrors, kaddr);
+	if (i < mirrors.n && mirrors.v[i].k == kaddr) {
+		memmove(&mirrors.v[i], &mirrors.v[i + 1], (mirrors.n - i - 1) * sizeof(*mirrors.v));
+		mirrors.n--;
+	}
+	pthread_rwlock_unlock(&rmap_lock);
+}
+
+int dusk_rmap_set_proxies(const uint64_t *kaddrs, const struct dusk_proxy *proxies,
+			  unsigned int n)
+{
+	unsigned int i;
+	int err = 0;
+
+	pthread_rwlock_wrlock(&rmap_lock);
+	fns.n = 0;
+	for (i = 0; !err && i < n; i++) {
+		/* Two proxies never share an address; one the kmod did not
+		 * export (0) names nothing. */
+		if (kaddrs[i] && !find(&fns, kaddrs[i]))
+			err = insert(&fns, (struct name){ kaddrs[i], 1, (uintptr_t)proxies[i].fn });
+	}
+	pthread_rwlock_unlock(&rmap_lock);
+	return err;
+}
+
+void dusk_rmap_clear(void)
+{
+	pthread_rwlock_wrlock(&rmap_lock);
+	names_free(&mirrors);
+	names_free(&fns);
+	pthread_rwlock_unlock(&rmap_lock);
+}
+
+/* The program's name for kernel value @v, or @v.  Caller holds the lock. */
+static uint64_t to_program(uint64_t v)
+{
+	const struct name *e = find(&fns, v);
+
+	if (e)
+		return e->own;
+	e = find(&mirrors, v);
+	return e ? e->own + (v - e->k) : v;
+}
+
+uint64_t dusk_rmap_word(uint64_t v)
+{
+	pthread_rwlock_rdlock(&rmap_lock);
+	v = to_program(v);
+	pthread_rwlock_unlock(&rmap_lock);
+	return v;
+}
+
+/* Is @v inside the hull of @ns? */
+static int in_hull(const struct names *ns, uint64_t v)
+{
+	return ns->n && v >= ns->v[0].k && v < ns->v[ns->n - 1].k + ns->v[ns->n - 1].size;
+}
+
+const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *tmp)
+{
+	size_t skip = (size_t)(-kaddr & 7), off;
+	unsigned char *out = NULL;
+
+	if (len < skip + 8)
+		return data;
+	pthread_rwlock_rdlock(&rmap_lock);
+	for (off = skip; off + 8 <= len; off += 8) {
+		uint64_t v, p;
+
+		memcpy(&v, (const unsigned char *)data + off, 8);
+		if (!in_hull(&mirrors, v) && !in_hull(&fns, v))
+			continue;
+		p = to_program(v);
+		if (p == v)
+			continue;
+		if (!out) {
+			out = tmp;
+			memcpy(out, data, len);
+		}
+		memcpy(out + off, &p, 8);
+	}
+	pthread_rwlock_unlock(&rmap_lock);
+	return out ? (const void *)out : data;
+}
+
+int dusk_rmap_is_program_name(uint64_t v)
+{
+	size_t i;
+	int hit = 0;
+
+	pthread_rwlock_rdlock(&rmap_lock);
+	for (i = 0; !hit && i < fns.n; i++)
+		hit = fns.v[i].own == v;
+	for (i = 0; !hit && i < mirrors.n; i++)
+		hit = v >= mirrors.v[i].own && v - mirrors.v[i].own < mirrors.v[i].size;
+	pthread_rwlock_unlock(&rmap_lock);
+	return hit;
+}

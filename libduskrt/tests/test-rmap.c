@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Kernel words that are the kernel's names for the program's things read
+ * back as the program's names (rmap.c): a list of kernel-allocated entries
+ * on a list head in the module's globals ends at &head, function pointers
+ * stored in kernel objects are the module's functions again, prefetched
+ * upcall data and mirror read-back are translated too, and writing back
+ * never mixes the two names: an untouched translated word is not written,
+ * a changed one is written whole.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "harness.h"
+#include "testmod.h"
+
+#define PROXY0 0xffffffffc0000000ull	/* harness_sim()'s proxy addresses */
+#define KOBJ 0xffff888000020000ull	/* kernel memory the program may write */
+
+/* A kernel-allocated list entry (kzalloc'd in the module's terms). */
+struct kentry {
+	struct tm_list list;
+	uint64_t id;
+};
+
+#define KE(i) ((struct kentry *)(uintptr_t)(KOBJ + 64 * (i)))
+#define D(p) DUSK_DEREF(p)
+
+static struct dusk_sim *sim;
+
+static uint64_t stub_noop(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	harness_log_capture();
+	g_head.next = g_head.prev = &g_head;	/* LIST_HEAD(g_head) */
+	memset(&g_top, 0, sizeof(g_top));
+	memset(&g_mid, 0, sizeof(g_mid));
+	memset(&g_leaf, 0, sizeof(g_leaf));
+	sim = harness_sim(&tm_module);
+	assert_int_equal(dusk_sim_map(sim, KOBJ, 4096, 1), 0);
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_noop, NULL);
+	harness_open(sim, &tm_module, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	harness_close(sim);
+	return 0;
+}
+
+/* <linux/list.h>'s list_add_tail(), as dusk-rewrite instruments it. */
+static void list_add_tail(struct tm_list *new, struct tm_list *head)
+{
+	struct tm_list *prev = D(head)->prev;
+
+	D(head)->prev = new;
+	D(new)->next = head;
+	D(new)->prev = prev;
+	D(prev)->next = new;
+}
+
+/* list_for_each(): how many entries until the walk meets @head again
+ * (gives up after 100). */
+static int list_count(struct tm_list *head)
+{
+	struct tm_list *p;
+	int n = 0;
+
+	for (p = D(head)->next; p != head && n < 100; p = D(p)->next)
+		n++;
+	return n;
+}
+
+static uint64_t kword(uint64_t kaddr)
+{
+	uint64_t v;
+
+	memcpy(&v, dusk_sim_ptr(sim, kaddr), 8);
+	return v;
+}
+
+static void own_list_head_with_kernel_entries_ends(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		D(KE(i))->id = 10 + i;
+		list_add_tail(&KE(i)->list, &g_head);
+		dusk_call(STUB_NOOP, NULL, 0);	/* each add in its own epoch */
+	}
+	/* The kernel holds the head's mirror, never the program's address. */
+	assert_true(kword((uintptr_t)&KE(2)->list.next) >= DUSK_SIM_MIRRORS);
+	assert_true(kword((uintptr_t)&KE(0)->list.prev) >= DUSK_SIM_MIRRORS);
+	/* The program reads what it stored. */
+	assert_ptr_equal(D(KE(2))->list.next, &g_head);
+	assert_ptr_equal(D(KE(0))->list.prev, &g_head);
+	assert_int_equal(list_count(&g_head), 3);
+	assert_ptr_equal(g_head.prev, &KE(2)->list);
+}
+
+static void untouched_translated_word_is_not_written(void **state)
+{
+	struct dusk_sim_write w[8];
+	uint64_t mirror;
+	size_t n;
+
+	(void)state;
+	list_add_tail(&KE(0)->list, &g_head);
+	dusk_call(STUB_NOOP, NULL, 0);
+	mirror = kword((uintptr_t)&KE(0)->list.next);
+	dusk_sim_take_writes(sim, w, 8);
+	/* Read the entry (its next is shown as &g_head), change only its id. */
+	assert_ptr_equal(D(KE(0))->list.next, &g_head);
+	D(KE(0))->id = 99;
+	dusk_call(STUB_NOOP, NULL, 0);
+	n = dusk_sim_take_writes(sim, w, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(w[0].addr, (uintptr_t)&KE(0)->id);
+	assert_int_equal(kword((uintptr_t)&KE(0)->list.next), mirror);
+}
+
+static void changed_translated_word_is_written_whole(void **state)
+{
+	(void)state;
+	list_add_tail(&KE(0)->list, &g_head);
+	dusk_call(STUB_NOOP, NULL, 0);
+	/* list_del(): the entry's pointers become poison / NULL.  Bytes the
+	 * own address and the mirror address happen to share must not keep
+	 * the kernel's. */
+	assert_ptr_equal(D(KE(0))->list.next, &g_head);
+	D(KE(0))->list.next = (struct tm_list *)(uintptr_t)0xdead000000000100ull;
+	D(KE(0))->list.prev = NULL;
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(kword((uintptr_t)&KE(0)->list.next), 0xdead000000000100ull);
+	assert_int_equal(kword((uintptr_t)&KE(0)->list.prev), 0);
+}
+
+static void function_pointer_in_kernel_object_reads_back(void **state)
+{
+	uint64_t (**slot)(uint64_t, uint64_t) = (void *)(uintptr_t)KOBJ;
+	uint64_t proxy = PROXY0 + 16 * PROXY_HOOK;
+
+	(void)state;
+	memcpy(dusk_sim_ptr(sim, KOBJ), &proxy, 8);	/* the kernel holds the proxy */
+	assert_ptr_equal(*D(slot), tm_hook);
+	assert_int_equal(D(slot)[0](2, 3), 0);		/* callable: tm_hook_body is NULL */
+}
+
+/* A long run of pointers stored at once: every word is translated (the
+ * epoch end used to stop after 16). */
+static void every_pointer_of_a_long_run_is_translated(void **state)
+{
+	struct leaf **v = (void *)(uintptr_t)KOBJ;
+	uint64_t first;
+	int i;
+
+	(void)state;
+	/* Every byte of every word changes: one dirty run of 40 words. */
+	memset(dusk_sim_ptr(sim, KOBJ), 0xff, 40 * 8);
+	for (i = 0; i < 40; i++)
+		D(v)[i] = &g_leaf;
+	dusk_call(STUB_NOOP, NULL, 0);
+	first = kword(KOBJ);
+	assert_true(first >= DUSK_SIM_MIRRORS);
+	for (i = 0; i < 40; i++)
+		assert_int_equal(kword(KOBJ + 8 * i), first);
+}
+
+/* The kernel's hook gets a packet whose prefetched bytes hold the head's
+ * mirror: the module sees &g_head without reading the kernel. */
+static struct tm_list *seen;
+
+static uint64_t hook_reads_entry(uint64_t a, uint64_t b)
+{
+	(void)b;
+	seen = D((struct kentry *)(uintptr_t)a)->list.next;
+	return 1;
+}
+
+static void prefetched_upcall_data_is_translated(void **state)
+{
+	struct dusk_sim_range pf = { KOBJ, 64 };
+	uint64_t args[2] = { KOBJ, 0 }, ret = 0;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2,
+				     .prefetch = &pf, .nprefetch = 1 };
+	struct dusk_sim_stats before, after;
+
+	(void)state;
+	list_add_tail(&KE(0)->list, &g_head);
+	dusk_call(STUB_NOOP, NULL, 0);
+	tm_hook_body = hook_reads_entry;
+	dusk_sim_stats(sim, &before);
+	assert_int_equal(dusk_sim_wait_reply(sim, dusk_sim_upcall(sim, &u), &ret, 5000), 0);
+	dusk_sim_stats(sim, &after);
+	tm_hook_body = NULL;
+	assert_int_equal(ret, 1);
+	assert_ptr_equal(seen, &g_head);
+	assert_int_equal(after.reads, before.reads);
+}
+
+/* The kernel links a committed object to another mirror through a field
+ * the program had left NULL: read back, it names the own object. */
+static uint64_t stub_link(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
+{
+	struct top *top = dusk_sim_ptr(s, a[0]);
+
+	(void)n; (void)t; (void)arg;
+	top->next = (struct top *)top->mid;	/* the mid mirror, in a non-pointer-slot */
+	return 0;
+}
+
+static void mirror_read_back_names_own_objects(void **state)
+{
+	uint64_t k;
+
+	(void)state;
+	g_top.mid = &g_mid;
+	g_top.next = NULL;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_link, NULL);
+	k = dusk_commit(&g_top, T_TOP, 0);
+	dusk_call(STUB_TOUCH, &k, 1);
+	assert_ptr_equal(g_top.next, (struct top *)&g_mid);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(own_list_head_with_kernel_entries_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(untouched_translated_word_is_not_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(changed_translated_word_is_written_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(function_pointer_in_kernel_object_reads_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(every_pointer_of_a_long_run_is_translated, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(prefetched_upcall_data_is_translated, setup, teardown),
+		cmocka_unit_test_setup_teardown(mirror_read_back_names_own_objects, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
