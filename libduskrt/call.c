@@ -82,6 +82,9 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 		dusk_fatal("dusk: kernel call %s: malformed answer", stub_name(stub));
 	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);
 	trace_call(stub, args, nargs, ret, t->ctx);
+	/* A pointer returned into a mirror (seq_list_start_head(&own_head)
+	 * returns the head) is the own object to the module. */
+	ret = dusk_rmap_word(ret);
 	if (a.tb[DUSK_A_TEXT])
 		dusk_log_kernel_text(mnl_attr_get_str(a.tb[DUSK_A_TEXT]));
 	dusk_answer_free(&ans);

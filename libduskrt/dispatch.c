@@ -148,6 +148,7 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	const struct nlattr *a;
 	struct dusk_upcall up;
 	uint64_t ret;
+	unsigned int i;
 	int err;
 
 	err = dusk_upcall_parse(msg, len, &up);
@@ -182,6 +183,11 @@ void dusk_serve_upcall(const void *msg, size_t len)
 			 "lent=%u prefetched=%u%s", (unsigned long long)up.ctx, p->name, up.nargs,
 			 up.cpu, (unsigned long long)up.current, up.nlent, up.nchunks,
 			 up.flags & DUSK_UPCALL_BLOCKING ? " blocking" : "");
+	/* An argument naming a mirror (the kernel passing back an own object
+	 * it was given: a timer embedded in a module global) is the own
+	 * object to the module, as a pointer read from kernel memory is. */
+	for (i = 0; i < up.nargs; i++)
+		up.args[i] = dusk_rmap_word(up.args[i]);
 	ret = p->tramp(up.args);
 	/* A fault reported for the REPLY names the callback (dusk_fault()
 	 * looks up the byte before a return address). */

@@ -231,6 +231,43 @@ static void mirror_read_back_names_own_objects(void **state)
 	assert_ptr_equal(g_top.next, (struct top *)&g_mid);
 }
 
+/* The kernel hands an own object back: a callback's argument or a kernel
+ * function's result that points into a mirror names the own object. */
+static uint64_t got;
+
+static uint64_t hook_keeps_arg(uint64_t a, uint64_t b)
+{
+	(void)b;
+	got = a;
+	return 0;
+}
+
+static uint64_t stub_identity(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			      void *arg)
+{
+	(void)s; (void)n; (void)t; (void)arg;
+	return a[0];
+}
+
+static void mirror_addresses_in_arguments_and_results(void **state)
+{
+	uint64_t k = dusk_commit(&g_leaf, T_LEAF, 0), args[2] = { k + 4, 0 }, ret;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2 };
+
+	(void)state;
+	assert_true(k >= DUSK_SIM_MIRRORS);
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_identity, NULL);
+	/* container_of(timer, struct x, timer) in a timer callback */
+	tm_hook_body = hook_keeps_arg;
+	assert_int_equal(dusk_sim_wait_reply(sim, dusk_sim_upcall(sim, &u), &ret, 5000), 0);
+	tm_hook_body = NULL;
+	assert_int_equal(got, (uintptr_t)&g_leaf + 4);
+	/* seq_list_start_head(&head, 0) returns the head */
+	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), (uintptr_t)&g_leaf);
+	args[0] = 0x1234;
+	assert_int_equal(dusk_call(STUB_TOUCH, args, 1), 0x1234);	/* data stays data */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +280,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(prefetched_upcall_data_is_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(mirror_read_back_names_own_objects, setup, teardown),
+		cmocka_unit_test_setup_teardown(mirror_addresses_in_arguments_and_results, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
