@@ -6,7 +6,11 @@
  *     <= 1.5x, cached kernel <= 5x);
  *   - dusk_commit() of a three-level struct graph before a kernel call:
  *     a global graph (mirrors exist: refresh only) and a stack graph
- *     (mirrors allocated and freed every call), each net of the bare call.
+ *     (mirrors allocated and freed every call), each net of the bare call;
+ *   - the reverse map's share of filling a shadow page: dusk_rmap_view()
+ *     over a page of kernel pointers (one in eight naming a mirror, 64
+ *     mirrors live), as a ratio to copying the page, which a fill does
+ *     anyway; and a whole page fill (one READ round trip) for scale.
  * Prints "key value" lines (bench/run-rt turns them into a report).
  *
  * Fairness: every loop passes its pointer through an empty asm so the
@@ -172,13 +176,54 @@ static double per_call_us(int mode)
 	return t0;
 }
 
+#define VIEWS 200000
+
+/* Mean time of one pass over a 4 KiB page: dusk_rmap_view() (@translate)
+ * or the memcpy a fill does anyway. */
+static double page_pass_ns(int translate)
+{
+	static uint64_t page[512], out[512];
+	double t0;
+	long i;
+	int j;
+
+	for (j = 0; j < 512; j++)	/* slab-looking pointers around the mirrors */
+		page[j] = 0xffff888110000000ull + (uint64_t)j * 4096 + (j % 8 ? 0 : 0x40);
+	t0 = now_ns();
+	for (i = 0; i < VIEWS; i++) {
+		const void *v = out;
+
+		OPAQUE(v);
+		if (translate)
+			v = dusk_rmap_view(0xffff888000080000ull, page, sizeof(page), out);
+		else
+			memcpy(out, page, sizeof(page));
+		OPAQUE(v);
+	}
+	return (now_ns() - t0) / VIEWS;
+}
+
+/* Mean time of filling one page: a check() that misses, one READ. */
+static double page_fill_us(int *kp)
+{
+	double t0 = now_ns();
+	int i;
+
+	for (i = 0; i < CALLS; i++) {
+		dusk_shadow_invalidate(dusk_thread()->shadow);
+		(void)*(volatile int *)dusk_check(kp, sizeof(int));
+	}
+	return (now_ns() - t0) / CALLS / 1000.0;
+}
+
 int main(void)
 {
 	static int own = 42;
 	int *kp = (int *)(uintptr_t)(KPAGE + 128);
 	double plain, own_ns, kern_ns, call_us, glob_us, stack_us;
 	uint64_t proxy = 0xffffffffc0000000ull;
-	double glob_reqs, stack_reqs;
+	double glob_reqs, stack_reqs, view_ns, copy_ns, fill_us;
+	int j;
 
 	sim = dusk_sim_new();
 
@@ -203,6 +248,15 @@ int main(void)
 	stack_us = per_call_us(2);
 	stack_reqs = reqs_per_call;
 
+	/* 64 mirrors of 256 bytes, one every 32 KiB: every eighth word of
+	 * page_pass_ns()'s page lands inside one. */
+	for (j = 0; j < 64; j++)
+		dusk_rmap_add(0xffff888110000000ull + (uint64_t)j * 32768, 256,
+			      (uintptr_t)&g_leaf);
+	copy_ns = page_pass_ns(0);
+	view_ns = page_pass_ns(1);
+	fill_us = page_fill_us(kp);
+
 	printf("plain_load_ns %.3f\n", plain);
 	printf("check_own_ns %.3f\n", own_ns);
 	printf("check_kernel_cached_ns %.3f\n", kern_ns);
@@ -213,6 +267,10 @@ int main(void)
 	printf("commit_stack_graph_us %.2f\n", stack_us - call_us);
 	printf("commit_global_graph_requests %.1f\n", glob_reqs);
 	printf("commit_stack_graph_requests %.1f\n", stack_reqs);
+	printf("page_copy_ns %.1f\n", copy_ns);
+	printf("rmap_view_page_ns %.1f\n", view_ns);
+	printf("rmap_view_ratio %.2f\n", view_ns / copy_ns);
+	printf("page_fill_us %.2f\n", fill_us);
 	dusk_session_close();
 	dusk_sim_free(sim);
 	return 0;

@@ -21,8 +21,10 @@
  *
  * Readers are every thread filling shadows; writers are mirror creation
  * and release (under dusk_mirror_lock, which is taken before this lock)
- * and session start and end.  A reader that finds no word inside the hull
- * of the ranges costs one read lock and a pass over the data.
+ * and session start and end.  Kernel pages are full of pointers to other
+ * slab objects near the mirrors, so a word is first tested against a
+ * bitmap of the pages the mirrors occupy (hashed): most words cost a load
+ * and a test, and only the few in a mirror's page are looked up.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,6 +46,42 @@ struct names {
 static pthread_rwlock_t rmap_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct names mirrors;	/* mirror ranges -> own objects */
 static struct names fns;	/* proxy addresses -> module functions */
+
+#define PAGEBITS 4096
+static uint64_t pages[PAGEBITS / 64];	/* hashed pages holding a mirror byte */
+
+static unsigned int page_hash(uint64_t v)
+{
+	return (unsigned int)(((v >> 12) * 0x9E3779B97F4A7C15ull) >> 52);
+}
+
+static int page_maybe(uint64_t v)
+{
+	unsigned int h = page_hash(v);
+
+	return (pages[h / 64] >> (h % 64)) & 1;
+}
+
+/* Recompute the page bitmap from the mirror ranges. */
+static void pages_rebuild(void)
+{
+	size_t i;
+
+	memset(pages, 0, sizeof(pages));
+	for (i = 0; i < mirrors.n; i++) {
+		uint64_t p = mirrors.v[i].k >> 12, last = (mirrors.v[i].k + mirrors.v[i].size - 1) >> 12;
+
+		if (last - p >= PAGEBITS) {
+			memset(pages, 0xff, sizeof(pages));
+			return;
+		}
+		for (; p <= last; p++) {
+			unsigned int h = page_hash(p << 12);
+
+			pages[h / 64] |= 1ull << (h % 64);
+		}
+	}
+}
 
 /* Index of the first entry of @ns whose range ends after @k. */
 static size_t lower(const struct names *ns, uint64_t k)
@@ -105,6 +143,7 @@ int dusk_rmap_add(uint64_t kaddr, size_t size, uintptr_t own)
 		return 0;
 	pthread_rwlock_wrlock(&rmap_lock);
 	err = insert(&mirrors, (struct name){ kaddr, size, own });
+	pages_rebuild();
 	pthread_rwlock_unlock(&rmap_lock);
 	return err;
 }
@@ -118,6 +157,7 @@ void dusk_rmap_del(uint64_t kaddr)
 	if (i < mirrors.n && mirrors.v[i].k == kaddr) {
 		memmove(&mirrors.v[i], &mirrors.v[i + 1], (mirrors.n - i - 1) * sizeof(*mirrors.v));
 		mirrors.n--;
+		pages_rebuild();
 	}
 	pthread_rwlock_unlock(&rmap_lock);
 }
@@ -145,6 +185,7 @@ void dusk_rmap_clear(void)
 	pthread_rwlock_wrlock(&rmap_lock);
 	names_free(&mirrors);
 	names_free(&fns);
+	pages_rebuild();
 	pthread_rwlock_unlock(&rmap_lock);
 }
 
@@ -167,25 +208,30 @@ uint64_t dusk_rmap_word(uint64_t v)
 	return v;
 }
 
-/* Is @v inside the hull of @ns? */
-static int in_hull(const struct names *ns, uint64_t v)
+/* The hull of @ns: v is inside iff v - *lo < *hi - *lo (never when empty). */
+static void hull(const struct names *ns, uint64_t *lo, uint64_t *hi)
 {
-	return ns->n && v >= ns->v[0].k && v < ns->v[ns->n - 1].k + ns->v[ns->n - 1].size;
+	*lo = ns->n ? ns->v[0].k : 0;
+	*hi = ns->n ? ns->v[ns->n - 1].k + ns->v[ns->n - 1].size : 0;
 }
 
 const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *tmp)
 {
 	size_t skip = (size_t)(-kaddr & 7), off;
+	const unsigned char *in = data;
 	unsigned char *out = NULL;
+	uint64_t mlo, mhi, flo, fhi;
 
 	if (len < skip + 8)
 		return data;
 	pthread_rwlock_rdlock(&rmap_lock);
+	hull(&mirrors, &mlo, &mhi);
+	hull(&fns, &flo, &fhi);
 	for (off = skip; off + 8 <= len; off += 8) {
 		uint64_t v, p;
 
-		memcpy(&v, (const unsigned char *)data + off, 8);
-		if (!in_hull(&mirrors, v) && !in_hull(&fns, v))
+		memcpy(&v, in + off, 8);
+		if (!(v - mlo < mhi - mlo && page_maybe(v)) && !(v - flo < fhi - flo))
 			continue;
 		p = to_program(v);
 		if (p == v)

@@ -268,6 +268,34 @@ static void mirror_addresses_in_arguments_and_results(void **state)
 	assert_int_equal(dusk_call(STUB_TOUCH, args, 1), 0x1234);	/* data stays data */
 }
 
+/* dusk_rmap_view() itself: aligned words only, data untouched when
+ * nothing is translated, neighbours of a mirror left alone. */
+static void view_translates_aligned_words_only(void **state)
+{
+	uint64_t k = dusk_commit(&g_leaf, T_LEAF, 0);
+	unsigned char in[40], tmp[40];
+	uint64_t w[4] = { k, k - 1, k + sizeof(g_leaf), k + 8 }, v;
+	const unsigned char *out;
+
+	(void)state;
+	memcpy(in, w, 32);
+	memset(in + 32, 0, 8);
+	out = dusk_rmap_view(0xffff888000000000ull, in, sizeof(in), tmp);
+	assert_ptr_equal(out, tmp);
+	memcpy(&v, out, 8);
+	assert_int_equal(v, (uintptr_t)&g_leaf);
+	memcpy(&v, out + 8, 8);
+	assert_int_equal(v, k - 1);			/* just before the mirror */
+	memcpy(&v, out + 16, 8);
+	assert_int_equal(v, k + sizeof(g_leaf));	/* just after it */
+	memcpy(&v, out + 24, 8);
+	assert_int_equal(v, (uintptr_t)&g_leaf + 8);
+	/* Seen from an address 4 bytes off: no aligned word holds k. */
+	assert_ptr_equal(dusk_rmap_view(0xffff888000000004ull, in, 12, tmp), in);
+	/* Nothing to translate: the data itself, no copy. */
+	assert_ptr_equal(dusk_rmap_view(0xffff888000000000ull, in + 8, 16, tmp), in + 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +310,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mirror_read_back_names_own_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(mirror_addresses_in_arguments_and_results, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(view_translates_aligned_words_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
