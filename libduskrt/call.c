@@ -45,10 +45,67 @@ static void trace_call(uint32_t stub, const uint64_t *args, unsigned int nargs, 
 			 (unsigned long long)ret);
 }
 
+/* Send CALL @stub(@args) ending this thread's epoch, with @ctx unless 0;
+ * the answer in @ans.  0 or -errno as dusk_request(). */
+static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ctx,
+			struct dusk_answer *ans)
+{
+	struct dusk_msg m;
+	int err;
+
+	err = dusk_msg_new(&m, DUSK_CMD_CALL);
+	if (!err)
+		err = dusk_epoch_end(&m, CALL_TAIL);
+	if (!err)
+		err = dusk_msg_put_u32(&m, DUSK_A_STUB, stub);
+	if (!err)
+		err = dusk_msg_put_bin(&m, DUSK_A_ARGS, args, nargs * sizeof(uint64_t));
+	if (!err && ctx)
+		err = dusk_msg_put_u64(&m, DUSK_A_CTX, ctx);
+	if (!err)
+		err = dusk_request(&m, ans);
+	else
+		memset(ans, 0, sizeof(*ans));
+	if (m.buf)
+		dusk_msg_fini(&m);
+	return err;
+}
+
+/*
+ * The kernel stopped waiting for the callback this thread serves (its
+ * timeout passed: a debugger stop, a slow callback) and answered the call
+ * -ESRCH; its chunks were written (protocol.md).  A callback from atomic
+ * context had its nested calls run in the program's own context anyway, so
+ * this one and the rest run without CTX: the callback goes on.  A blocked
+ * caller has returned: what needed its context (its buffer, its `current`)
+ * is gone, so the call fails as an access to gone memory would, -EFAULT.
+ */
+static int ctx_gone(struct dusk_thread *t, uint32_t stub)
+{
+	const char *fn = dusk_thread_fn();
+
+	if (!t->ctx_gone)
+		dusk_log(DUSK_LOG_WARN, "dusk: %s: the kernel stopped waiting for this callback "
+			 "(the kmod's %s; a debugger stop?) and applied its policy; %s",
+			 fn ? fn : "callback", t->blocking ? "block_timeout_ms" : "nf_timeout_ms",
+			 t->blocking ? "kernel calls that needed its caller fail with -EFAULT"
+				     : "it runs on, its result will be dropped");
+	t->ctx_gone = 1;
+	dusk_trace("[dusk] call %s: upcall %llu expired", stub_name(stub),
+		   (unsigned long long)t->ctx);
+	return t->blocking ? -EFAULT : 0;
+}
+
+/* What a call that needed a caller who has gone returns. */
+static uint64_t gone_result(void)
+{
+	dusk_commit_after_call();	/* let go of the call's stack mirrors */
+	return (uint64_t)(int64_t)-EFAULT;
+}
+
 DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int nargs)
 {
 	struct dusk_thread *t = dusk_thread();
-	struct dusk_msg m;
 	struct dusk_answer ans;
 	struct dusk_attrs a;
 	uint64_t ret = 0;
@@ -60,19 +117,15 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (nargs > DUSK_MAX_ARGS)
 		dusk_fatal("dusk: kernel call %s with %u arguments (at most %d)", stub_name(stub),
 			   nargs, DUSK_MAX_ARGS);
-	err = dusk_msg_new(&m, DUSK_CMD_CALL);
-	if (!err)
-		err = dusk_epoch_end(&m, CALL_TAIL);
-	if (!err)
-		err = dusk_msg_put_u32(&m, DUSK_A_STUB, stub);
-	if (!err)
-		err = dusk_msg_put_bin(&m, DUSK_A_ARGS, args, nargs * sizeof(uint64_t));
-	if (!err && t->ctx)
-		err = dusk_msg_put_u64(&m, DUSK_A_CTX, t->ctx);
-	if (!err)
-		err = dusk_request(&m, &ans);
-	if (m.buf)
-		dusk_msg_fini(&m);
+	if (t->ctx_gone && t->blocking)
+		return gone_result();
+	err = call_request(stub, args, nargs, t->ctx_gone ? 0 : t->ctx, &ans);
+	if (err == -ESRCH && t->ctx && !t->ctx_gone) {
+		dusk_answer_free(&ans);
+		if (ctx_gone(t, stub))
+			return gone_result();
+		err = call_request(stub, args, nargs, 0, &ans);
+	}
 	if (err == -EACCES || err == -EFAULT)
 		dusk_write_refused("with a kernel call", ans.extack);
 	if (err)
@@ -81,7 +134,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (!ans.nlh || dusk_msg_parse(ans.nlh, ans.len, &a) || !a.tb[DUSK_A_RET])
 		dusk_fatal("dusk: kernel call %s: malformed answer", stub_name(stub));
 	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);
-	trace_call(stub, args, nargs, ret, t->ctx);
+	trace_call(stub, args, nargs, ret, t->ctx_gone ? 0 : t->ctx);
 	/* A pointer returned into a mirror (seq_list_start_head(&own_head)
 	 * returns the head) is the own object to the module. */
 	ret = dusk_rmap_word(ret);

@@ -110,7 +110,7 @@ static unsigned int pool_runnable(const struct dusk_pool *p)
 /* Room kept in a REPLY for CTX and RET. */
 #define REPLY_TAIL (2 * (MNL_ATTR_HDRLEN + 8))
 
-static void reply(const struct dusk_upcall *up, uint64_t ret)
+static void reply(const struct dusk_upcall *up, const char *fn, uint64_t ret)
 {
 	struct dusk_msg m;
 	struct dusk_answer ans;
@@ -128,8 +128,11 @@ static void reply(const struct dusk_upcall *up, uint64_t ret)
 	if (m.buf)
 		dusk_msg_fini(&m);
 	if (err == -ESRCH) {
-		dusk_trace("[dusk] reply #%llu too late: the kernel applied its policy",
-			   (unsigned long long)up->ctx);
+		/* Said once per callback: dusk_call() may have said it first. */
+		if (!dusk_thread()->ctx_gone)
+			dusk_log(DUSK_LOG_WARN, "dusk: %s returned after the kernel stopped waiting "
+				 "for it (the kmod's nf_timeout_ms/block_timeout_ms; a debugger "
+				 "stop?): its result was dropped, the kernel applied its policy", fn);
 		return;
 	}
 	if (err == -EACCES || err == -EFAULT)
@@ -166,6 +169,8 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	t->ctx = up.ctx;
 	t->current = up.current;
 	t->cpu = up.cpu;
+	t->blocking = !!(up.flags & DUSK_UPCALL_BLOCKING);
+	t->ctx_gone = 0;
 	dusk_shadow_invalidate(t->shadow);
 	mnl_attr_for_each(a, up.nlh, GENL_HDRLEN) {
 		uint64_t addr = 0;
@@ -194,7 +199,7 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	dusk_entry_pc = (const char *)p->fn + 1;
 	dusk_trace("[dusk] reply #%llu = 0x%llx", (unsigned long long)up.ctx,
 		   (unsigned long long)ret);
-	reply(&up, ret);
+	reply(&up, p->name, ret);
 	t->ctx = 0;
 	t->current = 0;
 }

@@ -175,6 +175,8 @@ struct dusk_thread {
 	uint64_t ctx;		/* upcall being served, 0 if none */
 	uint64_t current;	/* kernel `current` of that upcall */
 	uint32_t cpu;
+	uint8_t blocking;	/* that upcall may sleep: its caller waits */
+	uint8_t ctx_gone;	/* the kernel stopped waiting for it (timeout) */
 	int depth;		/* module function nesting (DUSK_FRAME) */
 	const char *fn[DUSK_FN_STACK];	/* innermost module functions, for reports */
 	struct dusk_shadow *shadow;

@@ -448,13 +448,15 @@ static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct
 		answer_error(s, req, -EINVAL, "no stub %u", stub);
 		return;
 	}
-	if (a->tb[DUSK_A_CTX] && !pending_of(s, mnl_attr_get_u64(a->tb[DUSK_A_CTX]))) {
-		answer_error(s, req, -ESRCH, "no waiting upcall");
-		return;
-	}
+	/* Chunks first, as protocol.md says: a CALL refused for its CTX has
+	 * written them. */
 	err = apply_chunks(s, req, why, sizeof(why));
 	if (err) {
 		answer_error(s, req, err, "%s", why);
+		return;
+	}
+	if (a->tb[DUSK_A_CTX] && !pending_of(s, mnl_attr_get_u64(a->tb[DUSK_A_CTX]))) {
+		answer_error(s, req, -ESRCH, "no waiting upcall");
 		return;
 	}
 	nargs = mnl_attr_get_payload_len(a->tb[DUSK_A_ARGS]) / 8;
@@ -767,6 +769,21 @@ int dusk_sim_wait_reply(struct dusk_sim *s, uint64_t ctx, uint64_t *ret, int ms)
 	}
 	pthread_mutex_unlock(&s->lock);
 	return err;
+}
+
+int dusk_sim_expire(struct dusk_sim *s, uint64_t ctx, uint64_t ret)
+{
+	struct pending *p;
+
+	pthread_mutex_lock(&s->lock);
+	p = pending_of(s, ctx);
+	if (p) {
+		p->ret = ret;
+		p->done = 1;
+		pthread_cond_broadcast(&s->cond);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return p ? 0 : -ESRCH;
 }
 
 int dusk_sim_inject(struct dusk_sim *s, const void *buf, size_t len)

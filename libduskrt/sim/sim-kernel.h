@@ -69,6 +69,10 @@ struct dusk_sim_upcall {
 uint64_t dusk_sim_upcall(struct dusk_sim *sim, const struct dusk_sim_upcall *u);
 /* Wait up to @ms for the REPLY of @ctx: 0 with *ret, or -ETIMEDOUT. */
 int dusk_sim_wait_reply(struct dusk_sim *sim, uint64_t ctx, uint64_t *ret, int ms);
+/* The kernel's timeout for upcall @ctx: stop waiting for it (its REPLY
+ * and nested CALLs now fail with -ESRCH); its result becomes @ret, the
+ * failure policy.  0, or -ESRCH when @ctx is not waiting. */
+int dusk_sim_expire(struct dusk_sim *sim, uint64_t ctx, uint64_t ret);
 /* Queue a raw datagram to the program, as if the kernel had sent it. */
 int dusk_sim_inject(struct dusk_sim *sim, const void *buf, size_t len);
 

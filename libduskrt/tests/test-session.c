@@ -6,7 +6,8 @@
  * atomic context (packets) in the order they were raised, nested calls
  * carry the upcall's CTX, init failure is reported like insmod, SIGINT (even when ignored, as in a shell's background job)
  * runs module exit, a NULL dereference in module code is reported with its
- * source line, DUSK_TRACE lines name each interaction.
+ * source line, DUSK_TRACE lines name each interaction, a callback the
+ * kernel stopped waiting for (a debugger stop) runs on.
  */
 #include <errno.h>
 #include <signal.h>
@@ -437,6 +438,78 @@ static int cleanup(void **state)
 	return 0;
 }
 
+/* ---- the kernel stops waiting (a debugger held the callback) ---- */
+
+static volatile int expire_stage;	/* 1: first call made; 2: expired; 3: done */
+static uint64_t expire_second;
+
+static uint64_t hook_outlives_timeout(uint64_t a, uint64_t b)
+{
+	struct timespec ts = { 0, 1000000 };
+	uint64_t arg = 7;
+	int i;
+
+	(void)a; (void)b;
+	dusk_call(STUB_NOOP, &arg, 1);
+	expire_stage = 1;
+	for (i = 0; i < 5000 && expire_stage != 2; i++)	/* "stopped in gdb" */
+		nanosleep(&ts, NULL);
+	expire_second = dusk_call(STUB_PRINTK, &arg, 1);
+	dusk_call(STUB_NOOP, &arg, 1);
+	expire_stage = 3;
+	return 1;
+}
+
+static void expired_case(uint32_t flags, uint64_t want_second, const char *want_log)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t args[2] = { 0, 0 }, ret = 0, ctx;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2,
+				     .flags = flags };
+	struct timespec ts = { 0, 1000000 };
+	int i;
+
+	harness_log_capture();
+	expire_stage = 0;
+	tm_hook_body = hook_outlives_timeout;
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_noop, NULL);
+	dusk_sim_set_stub(sim, STUB_PRINTK, stub_printk, NULL);
+	harness_open(sim, &tm_module, 1);
+	ctx = dusk_sim_upcall(sim, &u);
+	for (i = 0; i < 5000 && expire_stage != 1; i++)
+		nanosleep(&ts, NULL);
+	assert_int_equal(dusk_sim_expire(sim, ctx, 0xacce97), 0);	/* the policy */
+	expire_stage = 2;
+	for (i = 0; i < 5000 && expire_stage != 3; i++)
+		nanosleep(&ts, NULL);
+	assert_int_equal(expire_stage, 3);		/* the callback ran to its end */
+	assert_int_equal(dusk_sim_wait_reply(sim, ctx, &ret, 5000), 0);
+	assert_int_equal(ret, 0xacce97);		/* the late result was dropped */
+	assert_int_equal(expire_second, want_second);
+	if (!harness_log_has(DUSK_LOG_WARN, "stopped waiting for this callback") ||
+	    !harness_log_has(DUSK_LOG_WARN, want_log))
+		fail_msg("expected a warning naming %s, got: %s", want_log, harness_log_text());
+	tm_hook_body = NULL;
+	harness_close(sim);
+}
+
+static void callback_outlives_nf_timeout(void **state)
+{
+	(void)state;
+	/* The packet got the policy; the hook's printk still runs (in the
+	 * program's context, as a nested call from atomic context did). */
+	expired_case(0, strlen("\0016tm: hello 7\n"), "nf_timeout_ms");
+	if (!harness_log_has(DUSK_LOG_KERNEL, "<6> tm: hello 7"))
+		fail_msg("the printk after the timeout was lost: %s", harness_log_text());
+}
+
+static void callback_outlives_its_blocked_caller(void **state)
+{
+	(void)state;
+	/* read() has returned: what needed the caller fails with -EFAULT. */
+	expired_case(DUSK_UPCALL_BLOCKING, (uint64_t)(int64_t)-EFAULT, "block_timeout_ms");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +524,8 @@ int main(void)
 		cmocka_unit_test_teardown(sigint_runs_module_exit, cleanup),
 		cmocka_unit_test_teardown(null_deref_reported_with_line, cleanup),
 		cmocka_unit_test_teardown(trace_names_interactions, cleanup),
+		cmocka_unit_test_teardown(callback_outlives_nf_timeout, cleanup),
+		cmocka_unit_test_teardown(callback_outlives_its_blocked_caller, cleanup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
