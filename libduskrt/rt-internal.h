@@ -111,8 +111,9 @@ const void *dusk_shadow_pristine(const void *shadow);
 void dusk_shadow_settle(const struct dusk_write *run);
 /* Pre-fill: bytes the kernel sent along (UPCALL CHUNKs), valid this epoch. */
 int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len);
-/* Shadow of [addr, addr+len) if it is valid this epoch, else NULL; never
- * reads from the kernel. */
+/* Shadow of [addr, addr+len) if it is valid this epoch or was in the one
+ * before (where late writes land: what dusk_shadow_collect() returns),
+ * else NULL; never reads from the kernel. */
 void *dusk_shadow_peek(struct dusk_shadow *s, uint64_t addr, size_t len);
 /* Shadow of [addr, addr+len) in @s, filling it; NULL and *err on failure. */
 void *dusk_shadow_get(struct dusk_shadow *s, uint64_t addr, size_t len, int *err);

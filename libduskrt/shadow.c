@@ -463,7 +463,11 @@ void *dusk_shadow_peek(struct dusk_shadow *s, uint64_t addr, size_t len)
 		size_t hi = pi == (end - 1) >> DUSK_PAGE_SHIFT ?
 			    ((end - 1) & (DUSK_PAGE_SIZE - 1)) + 1 : DUSK_PAGE_SIZE;
 
-		if (!page_valid_for(s, w, pi, lo, hi))
+		const struct pmeta *m = &w->meta[pi];
+
+		/* Late writes land in pages of the epoch before (see below). */
+		if (!(m->epoch == s->epoch || (m->epoch && m->epoch == s->epoch - 1)) ||
+		    lo < m->lo || hi > m->hi)
 			return NULL;
 	}
 	return w->mem + off;

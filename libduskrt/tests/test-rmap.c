@@ -175,6 +175,19 @@ static void every_pointer_of_a_long_run_is_translated(void **state)
 		assert_int_equal(kword(KOBJ + 8 * i), first);
 }
 
+/* A store that lands after its epoch ended (`p->x = f()`: the address is
+ * computed before the call) is translated too. */
+static void late_pointer_store_is_translated(void **state)
+{
+	struct kentry *e = D(KE(0));	/* the shadow address, kept across a call */
+
+	(void)state;
+	dusk_call(STUB_NOOP, NULL, 0);
+	e->list.next = &g_head;		/* late: in a page of the epoch before */
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_true(kword((uintptr_t)&KE(0)->list.next) >= DUSK_SIM_MIRRORS);
+}
+
 /* The kernel's hook gets a packet whose prefetched bytes hold the head's
  * mirror: the module sees &g_head without reading the kernel. */
 static struct tm_list *seen;
@@ -306,6 +319,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(every_pointer_of_a_long_run_is_translated, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(late_pointer_store_is_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(prefetched_upcall_data_is_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(mirror_read_back_names_own_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(mirror_addresses_in_arguments_and_results, setup,
