@@ -307,6 +307,50 @@ static void copy_own(unsigned char *dst, const volatile unsigned char *src, size
 		dst[i] = src[i];
 }
 
+static int is_proxied(uint64_t v)
+{
+	unsigned int i;
+
+	for (i = 0; i < dusk_sess->m->nproxies; i++)
+		if ((uintptr_t)dusk_sess->m->proxies[i].fn == v)
+			return 1;
+	return 0;
+}
+
+/*
+ * Words of a session mirror that the type table does not call pointers (an
+ * object of a type it lacks, a data or union field) but whose value names
+ * a module function or a place in an own object: translated by value, as
+ * the shadow write-back translates (epoch.c).  Read-back shows the program
+ * the kernel's words in its own names (rmap.c): a proxy the kernel stored
+ * into a `struct timer_list` of a global comes back as the function, and
+ * must go out again as the proxy, never as a user address the kernel would
+ * call.  Call mirrors live for one call and are not refreshed; a stack
+ * object of unknown size spans frames full of such values, so they are
+ * left to the type table.
+ */
+static int xlate_words(struct walk *w, struct mirror *m, int depth)
+{
+	const char *where = dusk_type_name(m->type);
+	size_t off;
+	int err = 0;
+
+	if (m->call_scoped || m->type == DUSK_TYPE_CSTRING)
+		return 0;
+	for (off = 0; !err && off + 8 <= m->size; off += 8) {
+		uint64_t v;
+
+		memcpy(&v, m->img + off, sizeof(v));
+		if (!v || v >= dusk_sess->kbase)
+			continue;	/* NULL, kernel, or translated by the walk */
+		if (is_proxied(v))
+			err = xlate_fn(w, m, off, where);
+		else if (dusk_mirror_by_own((uintptr_t)v) || global_of((uintptr_t)v))
+			err = xlate_ptr(w, m, off, DUSK_TYPE_NONE, where, depth);
+	}
+	return err;
+}
+
 /* (Re)build the kernel image of @m and queue what changed. */
 static int translate(struct walk *w, struct mirror *m, int depth)
 {
@@ -323,6 +367,8 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 		for (i = 0; t && !err && i < m->nelem; i++)
 			err = xlate_type(w, m, (size_t)i * t->size, m->type, depth);
 	}
+	if (!err)
+		err = xlate_words(w, m, depth);
 	return err ? err : queue_refresh(w->cs, m);
 }
 

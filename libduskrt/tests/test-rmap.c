@@ -281,6 +281,42 @@ static void mirror_addresses_in_arguments_and_results(void **state)
 	assert_int_equal(dusk_call(STUB_TOUCH, args, 1), 0x1234);	/* data stays data */
 }
 
+/* timer_setup(&g.timer, fn, 0) on a global of a type the table lacks: the
+ * kernel stores the proxy into the mirror, read-back shows the function,
+ * and every later refresh (mod_timer(&g.timer, ...)) must send the proxy
+ * again, never the function's user address (the kernel would call it). */
+static uint64_t stub_timer_setup(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+				 void *arg)
+{
+	uint64_t *timer = dusk_sim_ptr(s, a[0]);
+
+	(void)n; (void)t; (void)arg;
+	timer[1] = a[1];	/* ->function */
+	return 0;
+}
+
+static void untyped_global_keeps_kernel_names_on_refresh(void **state)
+{
+	uint64_t args[2], k;
+
+	(void)state;
+	memset(g_raw, 0, sizeof(g_raw));
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_timer_setup, NULL);
+	args[0] = k = dusk_commit(g_raw, DUSK_TYPE_NONE, 0);
+	args[1] = dusk_commit((const void *)tm_hook, DUSK_TYPE_NONE, 0);
+	assert_int_equal(args[1], PROXY0 + 16 * PROXY_HOOK);
+	dusk_call(STUB_TOUCH, args, 2);
+	assert_int_equal(g_raw[1], (uintptr_t)tm_hook);	/* read back as the function */
+	g_raw[0] = 1234;				/* ->expires */
+	g_raw[2] = (uintptr_t)&g_leaf;			/* and a pointer to a global */
+	args[0] = dusk_commit(g_raw, DUSK_TYPE_NONE, 0);	/* mod_timer() */
+	dusk_call(STUB_NOOP, args, 1);
+	assert_int_equal(kword(k + 8), PROXY0 + 16 * PROXY_HOOK);
+	assert_int_equal(kword(k), 1234);
+	assert_true(kword(k + 16) >= DUSK_SIM_MIRRORS);
+	assert_int_equal(g_raw[2], (uintptr_t)&g_leaf);
+}
+
 /* dusk_rmap_view() itself: aligned words only, data untouched when
  * nothing is translated, neighbours of a mirror left alone. */
 static void view_translates_aligned_words_only(void **state)
@@ -325,6 +361,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mirror_addresses_in_arguments_and_results, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(view_translates_aligned_words_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(untyped_global_keeps_kernel_names_on_refresh, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@ struct leaf g_leaf;
 struct mid g_mid;
 struct top g_top;
 struct tm_list g_head;
+uint64_t g_raw[4];
 
 uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);
 uint64_t (*tm_tick_body)(void);
@@ -110,6 +111,7 @@ static const struct dusk_object objects[] = {
 	{ "g_mid", &g_mid, sizeof(g_mid), T_MID },
 	{ "g_top", &g_top, sizeof(g_top), T_TOP },
 	{ "g_head", &g_head, sizeof(g_head), T_LIST },
+	{ "g_raw", g_raw, sizeof(g_raw), DUSK_TYPE_NONE },
 };
 
 static const char *const modinfo[] = { "license=GPL", "description=unit test module", NULL };

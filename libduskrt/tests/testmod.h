@@ -47,6 +47,7 @@ extern struct leaf g_leaf;
 extern struct mid g_mid;
 extern struct top g_top;
 extern struct tm_list g_head;
+extern uint64_t g_raw[4];	/* a global of a type the table lacks */
 
 /* Bodies of the two callbacks (module functions); tests assign them. */
 extern uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);
