@@ -31,6 +31,12 @@ static const struct kapi_undo undos[] = {
 	{ "debugfs_create_file",	"debugfs_remove",		1, { RET } },
 	{ "add_timer",			"del_timer_sync",		1, { 0 } },
 	{ "mod_timer",			"del_timer_sync",		1, { 0 } },
+	/* Since the timer_shutdown backport (6.1.0-56's headers) del_timer_sync
+	 * is an inline wrapper: the stub the module calls is one of these. */
+	{ "add_timer",			"timer_delete_sync",		1, { 0 } },
+	{ "mod_timer",			"timer_delete_sync",		1, { 0 } },
+	{ "add_timer",			"timer_shutdown_sync",		1, { 0 } },
+	{ "mod_timer",			"timer_shutdown_sync",		1, { 0 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)

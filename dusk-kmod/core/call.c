@@ -65,17 +65,30 @@ static int dusk_undo_of_reg(u32 stub)
 	return -1;
 }
 
-/* Fill @rec with what unreg will need, after reg succeeded; keep it. */
-static void dusk_undo_record(struct dusk_undo_rec *rec, u32 d, const u64 *args, u64 ret)
+/*
+ * Fill @rec with what unreg will need, after reg succeeded, and keep it;
+ * false when a record with the same unreg call exists already (the caller
+ * frees @rec): re-arming a timer with mod_timer() registers nothing new,
+ * and one del_timer_sync() undoes every arming, so a periodic timer must
+ * not grow the list by one record per tick.
+ */
+static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 d, const u64 *args, u64 ret)
 {
 	const struct dusk_undo_desc *u = &dusk_gen.undo[d];
+	struct dusk_undo_rec *old;
 	int i;
 
 	lockdep_assert_held(&dusk_sess.lock);
 	rec->desc = d;
 	for (i = 0; i < u->nargs && i < ARRAY_SIZE(u->from); i++)
 		rec->args[i] = u->from[i] == DUSK_UNDO_RET ? ret : args[u->from[i]];
+	list_for_each_entry(old, &dusk_sess.undo, node) {
+		if (dusk_gen.undo[old->desc].unreg == u->unreg &&
+		    !memcmp(old->args, rec->args, u->nargs * sizeof(u64)))
+			return false;
+	}
 	list_add_tail(&rec->node, &dusk_sess.undo);
+	return true;
 }
 
 /* unreg was called with @args: forget the newest matching record. */
@@ -93,6 +106,18 @@ static void dusk_undo_forget(u32 stub, const u64 *args)
 			return;
 		}
 	}
+}
+
+unsigned int dusk_undo_count(void)
+{
+	struct dusk_undo_rec *rec;
+	unsigned int n = 0;
+
+	mutex_lock(&dusk_sess.lock);
+	list_for_each_entry(rec, &dusk_sess.undo, node)
+		n++;
+	mutex_unlock(&dusk_sess.lock);
+	return n;
 }
 
 /* Is @stub the unreg of some undo pair? */
@@ -186,10 +211,8 @@ void dusk_call_exec(struct dusk_call *c)
 		/* Untracked on -ENOMEM: not writable, not freed at teardown. */
 		dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC);
 	}
-	if (rec && dusk_reg_ok(s, c->ret)) {
-		dusk_undo_record(rec, undo, c->args, c->ret);
+	if (rec && dusk_reg_ok(s, c->ret) && dusk_undo_record(rec, undo, c->args, c->ret))
 		rec = NULL;
-	}
 	if (dusk_is_unreg(c->stub))
 		dusk_undo_forget(c->stub, c->args);
 	mutex_unlock(&dusk_sess.lock);

@@ -154,6 +154,8 @@ void dusk_regions_free_all(void);
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
 void dusk_call_exec(struct dusk_call *c);
 void dusk_undo_all(void);
+/* Number of live undo records (debugfs). */
+unsigned int dusk_undo_count(void);
 
 /* upcall.c */
 int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info);

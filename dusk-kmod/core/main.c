@@ -55,7 +55,8 @@ const char *const dusk_stat_names[__DUSK_STAT_MAX] = {
 
 static struct dentry *dusk_debugfs;
 
-/* debugfs stats: "name value" per counter, then pending and session. */
+/* debugfs stats: "name value" per counter, then pending, undo records
+ * (what teardown would take back) and session. */
 static int dusk_stats_show(struct seq_file *m, void *v)
 {
 	int i;
@@ -64,6 +65,7 @@ static int dusk_stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s %lld\n", dusk_stat_names[i],
 			   (long long)atomic64_read(&dusk_stats[i]));
 	seq_printf(m, "pending %u\n", READ_ONCE(dusk_sess.npending));
+	seq_printf(m, "undo %u\n", dusk_undo_count());
 	seq_printf(m, "session %s\n", READ_ONCE(dusk_sess.bound) ? "bound" : "none");
 	return 0;
 }
