@@ -204,6 +204,42 @@ static void emit_uaccess(struct emitter *e, CXCursor c, CXCursor *kids)
 	}
 }
 
+static enum CXChildVisitResult find_unexposed_attr(CXCursor c, CXCursor p, CXClientData d)
+{
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_UnexposedAttr)
+		return CXChildVisit_Continue;
+	*(int *)d = 1;
+	return CXChildVisit_Break;
+}
+
+/*
+ * The variable is marked unused in the source (__maybe_unused, as in
+ * INIT_WORK's `static __maybe_unused struct lock_class_key __key;`, whose
+ * one use is lockdep's and compiled out): libclang shows that attribute
+ * only in the printed declaration.
+ */
+static int has_unused_attr(CXCursor v)
+{
+	CXPrintingPolicy pol;
+	const char *s;
+	CXString str;
+	int found = 0;
+
+	clang_visitChildren(v, find_unexposed_attr, &found);
+	if (!found)
+		return 0;
+	pol = clang_getCursorPrintingPolicy(v);
+	clang_PrintingPolicy_setProperty(pol, CXPrintingPolicy_SuppressInitializers, 1);
+	str = clang_getCursorPrettyPrinted(v, pol);
+	s = clang_getCString(str);
+	found = s && (strstr(s, "__attribute__((unused))") ||
+		      strstr(s, "[[maybe_unused]]") || strstr(s, "[[gnu::unused]]"));
+	clang_disposeString(str);
+	clang_PrintingPolicy_dispose(pol);
+	return found;
+}
+
 static void emit_var(struct emitter *e, CXCursor v)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
@@ -236,6 +272,8 @@ static void emit_var(struct emitter *e, CXCursor v)
 		put(e, decl + 6);	/* relocated before init: writable */
 	else
 		put(e, decl);
+	if (has_unused_attr(v))
+		put(e, " __attribute__((unused))");
 	if (!clang_Cursor_isNull(init)) {
 		put(e, " = ");
 		put(e, sb_str(&val));

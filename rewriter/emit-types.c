@@ -14,7 +14,31 @@
 struct types_ctx {
 	struct rw *rw;
 	struct sb *out;
+	CXCursor *done;		/* the declarations printed so far */
+	size_t ndone, cap;
 };
+
+/*
+ * `static struct x { ... } v;` shows the record twice: as a child of the
+ * translation unit and again inside the VarDecl.  Each declaration is
+ * printed once: 1 when c was printed already, else remember it.  The
+ * cursor itself is compared, not the canonical one, so that a forward
+ * `struct x;` does not hide the definition after it.
+ */
+static int printed_before(struct types_ctx *tc, CXCursor c)
+{
+	size_t i;
+
+	for (i = 0; i < tc->ndone; i++)
+		if (clang_equalCursors(tc->done[i], c))
+			return 1;
+	if (tc->ndone == tc->cap) {
+		tc->cap = tc->cap ? 2 * tc->cap : 32;
+		tc->done = xrealloc(tc->done, tc->cap * sizeof(*tc->done));
+	}
+	tc->done[tc->ndone++] = c;
+	return 0;
+}
 
 static enum CXChildVisitResult has_attr(CXCursor c, CXCursor p, CXClientData d)
 {
@@ -112,7 +136,8 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
 		return CXChildVisit_Continue;	/* printed in place */
 	if (clang_getCursorKind(clang_getCursorSemanticParent(c)) != CXCursor_TranslationUnit)
 		return CXChildVisit_Continue;
-	clang_getCursorSemanticParent(c);
+	if (printed_before(tc, c))
+		return CXChildVisit_Continue;
 	name = cxs_take(clang_getCursorSpelling(c));
 	if (!name[0]) {
 		free(name);
@@ -141,7 +166,8 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
 
 void emit_module_types(struct rw *rw, struct sb *out)
 {
-	struct types_ctx tc = { rw, out };
+	struct types_ctx tc = { rw, out, NULL, 0, 0 };
 
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top, &tc);
+	free(tc.done);
 }
