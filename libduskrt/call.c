@@ -74,29 +74,29 @@ static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs,
 /*
  * The kernel stopped waiting for the callback this thread serves (its
  * timeout passed: a debugger stop, a slow callback) and answered the call
- * -ESRCH; its chunks were written (protocol.md).  A callback from atomic
- * context had its nested calls run in the program's own context anyway, so
- * this one and the rest run without CTX: the callback goes on.  A blocked
- * caller has returned: what needed its context (its buffer, its `current`)
- * is gone, so the call fails as an access to gone memory would, -EFAULT.
+ * -ESRCH.  The kernel has applied its policy and may have freed what the
+ * upcall lent (a packet is reinjected and freed): a kernel call that named
+ * it, or a READ of it, would see reused memory.  So the callback runs on
+ * against what it has already seen (the epoch the call ended is reopened:
+ * the chunks it carried were written, protocol.md) and its kernel calls
+ * are not made; they fail as an access to memory that is gone, -EFAULT.
+ * Its result will be dropped by the kernel anyway.
  */
-static int ctx_gone(struct dusk_thread *t, uint32_t stub)
+static void ctx_gone(struct dusk_thread *t, uint32_t stub)
 {
 	const char *fn = dusk_thread_fn();
 
-	if (!t->ctx_gone)
-		dusk_log(DUSK_LOG_WARN, "dusk: %s: the kernel stopped waiting for this callback "
-			 "(the kmod's %s; a debugger stop?) and applied its policy; %s",
-			 fn ? fn : "callback", t->blocking ? "block_timeout_ms" : "nf_timeout_ms",
-			 t->blocking ? "kernel calls that needed its caller fail with -EFAULT"
-				     : "it runs on, its result will be dropped");
+	dusk_log(DUSK_LOG_WARN, "dusk: %s: the kernel stopped waiting for this callback (the "
+		 "kmod's %s; a debugger stop?) and applied its policy; it runs on, but its "
+		 "kernel calls are not made (-EFAULT) and its result will be dropped",
+		 fn ? fn : "callback", t->blocking ? "block_timeout_ms" : "nf_timeout_ms");
 	t->ctx_gone = 1;
+	dusk_shadow_reopen(t->shadow);
 	dusk_trace("[dusk] call %s: upcall %llu expired", stub_name(stub),
 		   (unsigned long long)t->ctx);
-	return t->blocking ? -EFAULT : 0;
 }
 
-/* What a call that needed a caller who has gone returns. */
+/* What a call the kernel will not make returns. */
 static uint64_t gone_result(void)
 {
 	dusk_commit_after_call();	/* let go of the call's stack mirrors */
@@ -117,14 +117,13 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (nargs > DUSK_MAX_ARGS)
 		dusk_fatal("dusk: kernel call %s with %u arguments (at most %d)", stub_name(stub),
 			   nargs, DUSK_MAX_ARGS);
-	if (t->ctx_gone && t->blocking)
+	if (t->ctx_gone)
 		return gone_result();
-	err = call_request(stub, args, nargs, t->ctx_gone ? 0 : t->ctx, &ans);
-	if (err == -ESRCH && t->ctx && !t->ctx_gone) {
+	err = call_request(stub, args, nargs, t->ctx, &ans);
+	if (err == -ESRCH && t->ctx) {
 		dusk_answer_free(&ans);
-		if (ctx_gone(t, stub))
-			return gone_result();
-		err = call_request(stub, args, nargs, 0, &ans);
+		ctx_gone(t, stub);
+		return gone_result();
 	}
 	if (err == -EACCES || err == -EFAULT)
 		dusk_write_refused("with a kernel call", ans.extack);
@@ -134,7 +133,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (!ans.nlh || dusk_msg_parse(ans.nlh, ans.len, &a) || !a.tb[DUSK_A_RET])
 		dusk_fatal("dusk: kernel call %s: malformed answer", stub_name(stub));
 	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);
-	trace_call(stub, args, nargs, ret, t->ctx_gone ? 0 : t->ctx);
+	trace_call(stub, args, nargs, ret, t->ctx);
 	/* A pointer returned into a mirror (seq_list_start_head(&own_head)
 	 * returns the head) is the own object to the module. */
 	ret = dusk_rmap_word(ret);

@@ -100,6 +100,9 @@ struct dusk_shadow *dusk_shadow_new(void);
 void dusk_shadow_free(struct dusk_shadow *s);
 /* Invalidate every shadow of @s (one counter bump). */
 void dusk_shadow_invalidate(struct dusk_shadow *s);
+/* Undo the last invalidate (no page read since): what was valid before is
+ * valid again, for a callback whose kernel memory may be gone. */
+void dusk_shadow_reopen(struct dusk_shadow *s);
 /* Append the bytes changed this epoch (vs. the pristine copies) to @w;
  * data points into the shadow, valid until the next invalidate. */
 int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *w);

@@ -203,6 +203,25 @@ void dusk_shadow_invalidate(struct dusk_shadow *s)
 	s->epoch = 1;
 }
 
+void dusk_shadow_reopen(struct dusk_shadow *s)
+{
+	uint64_t *v = s->filled;
+	size_t cap = s->cap;
+
+	if (s->epoch <= 1 || s->nfilled)
+		return;	/* wrapped, or read again since: nothing to go back to */
+	s->epoch--;
+	s->filled = s->prev;
+	s->cap = s->prevcap;
+	s->nfilled = s->nprev;
+	/* The late writes of the epoch before that were diffed by the epoch
+	 * end being undone. */
+	s->prev = v;
+	s->prevcap = cap;
+	s->nprev = 0;
+	dusk_hit.lo = dusk_hit.hi = 0;
+}
+
 /*
  * Merge @len bytes at page offset @off of page @pi from @data into shadow
  * and pristine, keeping the bytes already valid this epoch (the program may
