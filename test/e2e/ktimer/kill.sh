@@ -97,6 +97,10 @@ echo "== 1. kmod loaded by us"
 dmesg -c >/dev/null
 insmod /dusk/mod/dusk_ktimer.ko || dusk_fail "insmod dusk_ktimer"
 start "1"
+# What teardown will take back: /proc/ktimer and the timer, once each
+# however often mod_timer re-armed it (a record per tick used to pile up).
+[ "$(kstat undo)" = 2 ] || { cat "$STATS"; dusk_fail "1: $(kstat undo) undo records after $(ticks) ticks, want 2"; }
+dusk_pass "1: 2 undo records (the /proc file, the timer)"
 kill_prog "1"
 [ -d /sys/module/dusk_ktimer ] || dusk_fail "dusk-run unloaded a kmod it did not load"
 i=0
