@@ -391,18 +391,24 @@ static int is_icmp(const struct kc_upcall *up)
 	return ((ip[0] >> 4) == 4 && ip[9] == 1) || ((ip[0] >> 4) == 6 && ip[6] == 58);
 }
 
-static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up)
+/* Writes into and around what a hook upcall lent; the results are judged
+ * by hook_lent_report() once the REPLY tells whether the upcall was still
+ * live (one handled after it expired had its lent ranges taken back). */
+static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up, int err[3])
 {
 	const struct kc_range *data = &up->lent[1];
 	const unsigned char *ip = up->chunks[2].data;
-	int err;
 
-	err = kc_write(kc, up->chunks[2].addr + 1, ip + 1, 1);	/* TOS, unchanged */
-	CHECK(!err, "WRITE into the lent packet data (%d)", err);
-	err = kc_write(kc, data->addr + data->len, "x", 1);
-	CHECK(err == -EACCES, "WRITE past the lent data area refused (%d)", err);
-	err = kc_write(kc, up->args[2], "x", 1);
-	CHECK(err == -EACCES, "WRITE into the hook state refused (%d)", err);
+	err[0] = kc_write(kc, up->chunks[2].addr + 1, ip + 1, 1);	/* TOS, unchanged */
+	err[1] = kc_write(kc, data->addr + data->len, "x", 1);
+	err[2] = kc_write(kc, up->args[2], "x", 1);
+}
+
+static void hook_lent_report(const int err[3])
+{
+	CHECK(!err[0], "WRITE into the lent packet data (%d)", err[0]);
+	CHECK(err[1] == -EACCES, "WRITE past the lent data area refused (%d)", err[1]);
+	CHECK(err[2] == -EACCES, "WRITE into the hook state refused (%d)", err[2]);
 }
 
 /* drop, accept, stolen (then kfree_skb), queue, queue-bypass; repeat: see below. */
@@ -430,7 +436,7 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 	struct kc_hello h;
 	time_t end = time(NULL) + seconds;
 	struct kc *kc = connect_bound(&h);
-	int err, lent_done = 0;
+	int err, lent_done = 0, lent_now, lent_err[3] = { 0, 0, 0 };
 
 	memcpy(ops + KTEST_OPS_HOOK, &h.proxies[KTEST_PROXY_HOOK], 8);
 	ops[KTEST_OPS_PF] = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -453,10 +459,9 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 			CHECK(0, "malformed hook upcall");
 			break;
 		}
-		if (!lent_done && is_icmp(up)) {
-			hook_lent_checks(kc, up);
-			lent_done = 1;
-		}
+		lent_now = !lent_done && is_icmp(up);
+		if (lent_now)
+			hook_lent_checks(kc, up, lent_err);
 		answer = is_icmp(up) ? v : NF_ACCEPT;
 		if (repeat && is_icmp(up)) {
 			/* The hook runs again on the same sk_buff after REPEAT. */
@@ -472,6 +477,10 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 			err = kc_call(kc, KTEST_STUB_KFREE_SKB, &up->args[1], 1, 0, NULL, NULL, 0);
 			if (err)
 				CHECK(0, "kfree_skb of a stolen packet (%d)", err);
+		}
+		if (lent_now && err != -ESRCH) {
+			hook_lent_report(lent_err);
+			lent_done = 1;
 		}
 		if (err == -ESRCH)
 			late++;		/* expired while we were stopped */
