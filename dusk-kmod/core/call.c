@@ -120,6 +120,14 @@ unsigned int dusk_undo_count(void)
 	return n;
 }
 
+/* Does @stub unregister Netfilter hooks? */
+static bool dusk_is_nf_unreg(u32 stub)
+{
+	const char *name = dusk_gen.stubs[stub].name;
+
+	return !strcmp(name, "nf_unregister_net_hook") || !strcmp(name, "nf_unregister_net_hooks");
+}
+
 /* Is @stub the unreg of some undo pair? */
 static bool dusk_is_unreg(u32 stub)
 {
@@ -184,8 +192,10 @@ void dusk_call_exec(struct dusk_call *c)
 			return;
 		}
 	}
-	if (dusk_is_unreg(c->stub)) {
-		/* Stolen packets resume while the hook is still there. */
+	if (dusk_is_nf_unreg(c->stub)) {
+		/* Stolen packets resume while the hook is still there.  Only
+		 * then: a del_timer_sync() must not release the packets the
+		 * module's hooks are deciding. */
 		dusk_pending_flush();
 	}
 	if ((s->flags & DUSK_STUB_FREE) && s->nargs) {
