@@ -38,10 +38,9 @@ struct dusk_commit_state {
 
 extern pthread_mutex_t dusk_mirror_lock;
 
-/* The mirror holding own address @p / kernel address @k, or NULL.
+/* The mirror holding own address @p, or NULL (kernel addresses: rmap.c).
  * Caller holds dusk_mirror_lock. */
 struct mirror *dusk_mirror_by_own(uintptr_t p);
-struct mirror *dusk_mirror_by_kaddr(uint64_t k);
 /**
  * dusk_mirror_create() - allocate a kernel mirror (MIRROR_ALLOC) for the
  * own object [own, own+size) of @nelem elements of @type and enter it in

@@ -123,23 +123,34 @@ static int points_to_own(const struct walk *w, uintptr_t p)
 static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
 		      int depth);
 
+/* The kernel address of the proxy of module function @fn in *@k: 1, or 0
+ * when @fn is not a module function with a generated proxy. */
+static int proxy_of(uint64_t fn, uint64_t *k)
+{
+	const struct dusk_module *mod = dusk_sess->m;
+	unsigned int i;
+
+	for (i = 0; i < mod->nproxies; i++) {
+		if ((uintptr_t)mod->proxies[i].fn == fn) {
+			*k = dusk_sess->proxies[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Translate the function pointer at img offset @off of @m. */
 static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *where)
 {
-	const struct dusk_module *mod = dusk_sess->m;
-	uint64_t v;
-	unsigned int i;
+	uint64_t v, k;
 
 	memcpy(&v, m->img + off, sizeof(v));
 	if (!v || v >= dusk_sess->kbase)
 		return 0;
 	(void)w;
-	for (i = 0; i < mod->nproxies; i++) {
-		if ((uintptr_t)mod->proxies[i].fn == v) {
-			v = dusk_sess->proxies[i];
-			memcpy(m->img + off, &v, sizeof(v));
-			return dusk_mirror_add_slot(m, off);
-		}
+	if (proxy_of(v, &k)) {
+		memcpy(m->img + off, &k, sizeof(k));
+		return dusk_mirror_add_slot(m, off);
 	}
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
 		 "(its address reaches the kernel but dusk-rewrite did not see it taken)",
@@ -307,16 +318,6 @@ static void copy_own(unsigned char *dst, const volatile unsigned char *src, size
 		dst[i] = src[i];
 }
 
-static int is_proxied(uint64_t v)
-{
-	unsigned int i;
-
-	for (i = 0; i < dusk_sess->m->nproxies; i++)
-		if ((uintptr_t)dusk_sess->m->proxies[i].fn == v)
-			return 1;
-	return 0;
-}
-
 /*
  * Words of a session mirror that the type table does not call pointers (an
  * object of a type it lacks, a data or union field) but whose value names
@@ -338,12 +339,12 @@ static int xlate_words(struct walk *w, struct mirror *m, int depth)
 	if (m->call_scoped || m->type == DUSK_TYPE_CSTRING)
 		return 0;
 	for (off = 0; !err && off + 8 <= m->size; off += 8) {
-		uint64_t v;
+		uint64_t v, k;
 
 		memcpy(&v, m->img + off, sizeof(v));
 		if (!v || v >= dusk_sess->kbase)
 			continue;	/* NULL, kernel, or translated by the walk */
-		if (is_proxied(v))
+		if (proxy_of(v, &k))
 			err = xlate_fn(w, m, off, where);
 		else if (dusk_mirror_by_own((uintptr_t)v) || global_of((uintptr_t)v))
 			err = xlate_ptr(w, m, off, DUSK_TYPE_NONE, where, depth);
@@ -459,19 +460,14 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 {
 	struct dusk_thread *t = dusk_thread();
 	struct walk w;
-	unsigned int i;
 	int err;
 
 	*out = (uintptr_t)p;
 	if (!p || !dusk_sess || (uintptr_t)p >= dusk_sess->kbase)
 		return 0;
 	/* A module function handed to the kernel directly: its proxy. */
-	for (i = 0; i < dusk_sess->m->nproxies; i++) {
-		if (dusk_sess->m->proxies[i].fn == p) {
-			*out = dusk_sess->proxies[i];
-			return 0;
-		}
-	}
+	if (proxy_of((uintptr_t)p, out))
+		return 0;
 	if (!own_mapped((uintptr_t)p))
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
@@ -505,19 +501,12 @@ DUSK_API uint64_t dusk_commit(const void *p, int32_t type, size_t len)
 
 int dusk_commit_word(uint64_t v, uint64_t *out)
 {
-	const struct dusk_module *mod;
-	unsigned int i;
 	int err;
 
 	if (!dusk_sess || !v || v >= dusk_sess->kbase)
 		return 0;
-	mod = dusk_sess->m;
-	for (i = 0; i < mod->nproxies; i++) {
-		if ((uintptr_t)mod->proxies[i].fn == v) {
-			*out = dusk_sess->proxies[i];
-			return 1;
-		}
-	}
+	if (proxy_of(v, out))
+		return 1;
 	if (!global_of((uintptr_t)v))
 		return 0;
 	err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);

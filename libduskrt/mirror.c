@@ -31,16 +31,6 @@ struct mirror *dusk_mirror_by_own(uintptr_t p)
 	return NULL;
 }
 
-struct mirror *dusk_mirror_by_kaddr(uint64_t k)
-{
-	size_t i;
-
-	for (i = 0; i < nmirrors; i++)
-		if (k >= mirrors[i]->kaddr && k < mirrors[i]->kaddr + mirrors[i]->size)
-			return mirrors[i];
-	return NULL;
-}
-
 static int mirror_alloc(size_t size, uint64_t *kaddr)
 {
 	struct dusk_msg m;

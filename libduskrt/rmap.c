@@ -99,11 +99,20 @@ static size_t lower(const struct names *ns, uint64_t k)
 	return lo;
 }
 
+/* The hull of @ns: v is inside iff v - *lo < *hi - *lo (never when empty). */
+static void hull(const struct names *ns, uint64_t *lo, uint64_t *hi)
+{
+	*lo = ns->n ? ns->v[0].k : 0;
+	*hi = ns->n ? ns->v[ns->n - 1].k + ns->v[ns->n - 1].size : 0;
+}
+
 static const struct name *find(const struct names *ns, uint64_t k)
 {
+	uint64_t lo, hi;
 	size_t i;
 
-	if (!ns->n || k < ns->v[0].k || k >= ns->v[ns->n - 1].k + ns->v[ns->n - 1].size)
+	hull(ns, &lo, &hi);
+	if (k - lo >= hi - lo)
 		return NULL;
 	i = lower(ns, k);
 	return i < ns->n && k >= ns->v[i].k ? &ns->v[i] : NULL;
@@ -206,13 +215,6 @@ uint64_t dusk_rmap_word(uint64_t v)
 	v = to_program(v);
 	pthread_rwlock_unlock(&rmap_lock);
 	return v;
-}
-
-/* The hull of @ns: v is inside iff v - *lo < *hi - *lo (never when empty). */
-static void hull(const struct names *ns, uint64_t *lo, uint64_t *hi)
-{
-	*lo = ns->n ? ns->v[0].k : 0;
-	*hi = ns->n ? ns->v[ns->n - 1].k + ns->v[ns->n - 1].size : 0;
 }
 
 const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *tmp)

@@ -65,6 +65,14 @@ static int dusk_undo_of_reg(u32 stub)
 	return -1;
 }
 
+/* Does @rec stand for a call of stub @unreg with @args? */
+static bool dusk_undo_is(const struct dusk_undo_rec *rec, u32 unreg, const u64 *args)
+{
+	const struct dusk_undo_desc *u = &dusk_gen.undo[rec->desc];
+
+	return u->unreg == unreg && !memcmp(rec->args, args, u->nargs * sizeof(u64));
+}
+
 /*
  * Fill @rec with what unreg will need, after reg succeeded, and keep it;
  * false when a record with the same unreg call exists already (the caller
@@ -82,11 +90,9 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 d, const u64 *args, 
 	rec->desc = d;
 	for (i = 0; i < u->nargs && i < ARRAY_SIZE(u->from); i++)
 		rec->args[i] = u->from[i] == DUSK_UNDO_RET ? ret : args[u->from[i]];
-	list_for_each_entry(old, &dusk_sess.undo, node) {
-		if (dusk_gen.undo[old->desc].unreg == u->unreg &&
-		    !memcmp(old->args, rec->args, u->nargs * sizeof(u64)))
+	list_for_each_entry(old, &dusk_sess.undo, node)
+		if (dusk_undo_is(old, u->unreg, rec->args))
 			return false;
-	}
 	list_add_tail(&rec->node, &dusk_sess.undo);
 	return true;
 }
@@ -95,12 +101,9 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 d, const u64 *args, 
 static void dusk_undo_forget(u32 stub, const u64 *args)
 {
 	struct dusk_undo_rec *rec;
-	u8 n;
 
 	list_for_each_entry_reverse(rec, &dusk_sess.undo, node) {
-		n = dusk_gen.undo[rec->desc].nargs;
-		if (dusk_gen.undo[rec->desc].unreg == stub &&
-		    !memcmp(rec->args, args, n * sizeof(u64))) {
+		if (dusk_undo_is(rec, stub, args)) {
 			list_del(&rec->node);
 			kfree(rec);
 			return;
