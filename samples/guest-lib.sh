@@ -70,6 +70,50 @@ samples_wait_log() {
 	done
 }
 
+# samples_pids COMM: the pids of the processes named COMM (the user build's
+# program, dusk-run's child, is named after the module).
+samples_pids() {
+	for d in /proc/[0-9]*; do
+		[ "$(cat "$d/comm" 2>/dev/null)" != "$1" ] || echo "${d#/proc/}"
+	done
+}
+
+# samples_user_state NAME: in the user build, say whether the program is
+# still running (a runaway loop shows as state R with a growing utime).
+samples_user_state() {
+	[ "${DUSK_MODE:-kernel}" = user ] || return 0
+	for p in $(samples_pids "$1"); do
+		echo "program $p still running: threads in state" \
+			"$(sed 's/.*) //; s/ .*//' /proc/"$p"/task/*/stat | tr '\n' ' ')" \
+			"(R = on CPU), $(cut -d' ' -f14 "/proc/$p/stat") ticks of user CPU"
+	done
+}
+
+# samples_unload_within NAME SECONDS [HINT]: samples_unload NAME, except that
+# in the user build a module_exit that has not finished after SECONDS is
+# reported (with HINT, what that may mean) and the program killed:
+# samples_unload waits for the program without a limit.
+samples_unload_within() {
+	watchdog=''
+	if [ "${DUSK_MODE:-kernel}" = user ]; then
+		(
+			sleep "$2"
+			samples_user_state "$1"
+			echo "FAIL: $1's module_exit did not finish within ${2}s (killed)${3:+: $3}"
+			# shellcheck disable=SC2046
+			kill -KILL $(samples_pids "$1")
+		) &
+		watchdog=$!
+	fi
+	samples_unload "$1"
+	[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null
+}
+
+# samples_kstat MOD NAME: counter NAME of dusk_MOD.ko's debugfs statistics.
+samples_kstat() {
+	sed -n "s/^$2 //p" "/sys/kernel/debug/dusk_$1/stats"
+}
+
 # samples_user_stop NAME: SIGTERM the user build (module_exit runs), wait
 # for it and for dusk-run to unload dusk_NAME.  (Not SIGINT: a shell without
 # job control starts background commands with SIGINT ignored.)

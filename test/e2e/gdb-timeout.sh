@@ -25,12 +25,10 @@ line=$(grep -n 'enum lwfw_rule rule = lwfw_classify(skb, state->in);' "$src" | c
 stats=/sys/kernel/debug/dusk_lwfw/stats
 log=/tmp/gdb.log
 
-# kstat NAME: a counter of the kmod's debugfs stats.
-kstat() { sed -n "s/^$1 //p" "$stats"; }
 # expect_stat NAME WANT WHAT: the counter went up by WANT since $base_NAME.
 expect_stat() {
 	eval "b=\$base_$1"
-	now=$(kstat "$1")
+	now=$(samples_kstat lwfw "$1")
 	[ "$((now - b))" -eq "$2" ] || { cat "$stats"; dusk_fail "$3: $1 went from $b to $now, want +$2"; }
 }
 # Anything that means the program died or gave up: a fatal DUSK report
@@ -70,7 +68,7 @@ gdb -batch -x /tmp/cmds /dusk/bin/lwfw >$log 2>&1 &
 gdb_pid=$!
 samples_wait_log '^dusk: lwfw: running' $log 60 "lwfw did not start under gdb"
 for s in upcalls replies timeouts policy_accept policy_drop refused calls; do
-	eval "base_$s=\$(kstat $s)"
+	eval "base_$s=\$(samples_kstat lwfw $s)"
 done
 
 # One datagram to the denied port: the hook stops at its first line.

@@ -24,18 +24,6 @@ PERIOD=1000	# ms: a tick left armed fires after dusk-run's rmmod
 LIMIT=20	# seconds for one /proc access or one wait
 STATS=/sys/kernel/debug/dusk_ktimer/stats
 
-# prog_pid: the program's pid (dusk-run's child, comm "ktimer"), or nothing.
-prog_pid() {
-	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/comm" 2>/dev/null)" != ktimer ] || echo "${d#/proc/}"
-	done
-}
-
-# kstat NAME: a counter of the kmod's debugfs statistics.
-kstat() {
-	sed -n "s/^$1 //p" "$STATS"
-}
-
 # ticks: the tick count /proc/ktimer shows, or nothing when it cannot be
 # read (bounded: a read served by a dead program must not hang).
 ticks() {
@@ -63,7 +51,7 @@ start() {
 		[ $i -le $((LIMIT * 20)) ] || { cat "$log"; dusk_fail "timer did not tick twice in ${LIMIT}s (ticks '${n}')"; }
 		sleep 0.05
 	done
-	pid=$(prog_pid)
+	pid=$(samples_pids ktimer)
 	[ -n "$pid" ] || dusk_fail "no ktimer program running"
 	dusk_pass "$1: the program ticks (ticks >= 2)"
 }
@@ -99,7 +87,7 @@ insmod /dusk/mod/dusk_ktimer.ko || dusk_fail "insmod dusk_ktimer"
 start "1"
 # What teardown will take back: /proc/ktimer and the timer, once each
 # however often mod_timer re-armed it (a record per tick used to pile up).
-[ "$(kstat undo)" = 2 ] || { cat "$STATS"; dusk_fail "1: $(kstat undo) undo records after $(ticks) ticks, want 2"; }
+[ "$(samples_kstat ktimer undo)" = 2 ] || { cat "$STATS"; dusk_fail "1: $(samples_kstat ktimer undo) undo records after $(ticks) ticks, want 2"; }
 dusk_pass "1: 2 undo records (the /proc file, the timer)"
 kill_prog "1"
 [ -d /sys/module/dusk_ktimer ] || dusk_fail "dusk-run unloaded a kmod it did not load"
@@ -111,9 +99,9 @@ until grep -q '^session none' "$STATS"; do
 done
 dusk_pass "1: session torn down"
 proc_gone "1"
-before=$(kstat queue_full)
+before=$(samples_kstat ktimer queue_full)
 sleep 3		# three would-be ticks
-after=$(kstat queue_full)
+after=$(samples_kstat ktimer queue_full)
 cat "$STATS"
 [ "$after" = "$before" ] ||
 	dusk_fail "1: the timer fired $((after - before)) time(s) after the program died (queue_full $before -> $after): its registration was not undone"

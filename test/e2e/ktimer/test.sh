@@ -17,13 +17,6 @@ set -u
 LIMIT=20	# seconds for one /proc access (DUSK's block_timeout_ms is 10 s)
 ROUND=60	# seconds for one round of 10 ticks (1 s on real hardware)
 
-# user_pids: the user build's program (dusk-run's child), if running.
-user_pids() {
-	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/comm" 2>/dev/null)" != ktimer ] || echo "${d#/proc/}"
-	done
-}
-
 # read_proc: /proc/ktimer's contents in $got, on one line ("ticks N works M").
 read_proc() {
 	timeout -s KILL "$LIMIT" cat /proc/ktimer >/tmp/got 2>/tmp/err
@@ -111,20 +104,8 @@ samples_logged "ktimer: done after 10 ticks"
 samples_logged "ktimer: work 5"
 
 echo "== unload"
-# samples_unload waits for the user build's module_exit without a limit:
-# bound it (the timer and the work item are stopped in module_exit).
-watchdog=''
-if [ "${DUSK_MODE:-kernel}" = user ]; then
-	(
-		sleep "$LIMIT"
-		echo "FAIL: ktimer's module_exit did not finish within ${LIMIT}s (killed)"
-		# shellcheck disable=SC2046
-		kill -KILL $(user_pids)
-	) &
-	watchdog=$!
-fi
-samples_unload ktimer
-[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null
+# Bound the wait for module_exit (it stops the timer and the work item).
+samples_unload_within ktimer "$LIMIT"
 samples_logged "ktimer: exit ticks=10 works=5"
 [ ! -e /proc/ktimer ] || dusk_fail "/proc/ktimer outlived the module"
 dusk_pass "/proc/ktimer gone"

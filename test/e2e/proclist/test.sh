@@ -16,24 +16,6 @@ set -u
 
 LIMIT=20
 
-# user_pids: the user build's program (dusk-run's child), if running.
-user_pids() {
-	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/comm" 2>/dev/null)" != proclist ] || echo "${d#/proc/}"
-	done
-}
-
-# user_state: in the user build, say whether the program is still running
-# (a runaway loop shows as state R with a growing utime).
-user_state() {
-	[ "${DUSK_MODE:-kernel}" = user ] || return 0
-	for p in $(user_pids); do
-		echo "program $p still running: threads in state" \
-			"$(sed 's/.*) //; s/ .*//' /proc/"$p"/task/*/stat | tr '\n' ' ')" \
-			"(R = on CPU), $(cut -d' ' -f14 "/proc/$p/stat") ticks of user CPU"
-	done
-}
-
 # why_failed ERR: a hint for a failed /proc access.
 why_failed() {
 	case $1 in
@@ -45,7 +27,7 @@ why_failed() {
 
 # hung WHAT: WHAT did not finish within LIMIT seconds.
 hung() {
-	user_state
+	samples_user_state proclist
 	dusk_fail "$1 did not finish within ${LIMIT}s (killed): a list walk that never ends?"
 }
 
@@ -55,7 +37,7 @@ read_proc() {
 	rc=$?
 	[ $rc -ne 137 ] || hung "reading $1"
 	if [ $rc -ne 0 ]; then
-		user_state
+		samples_user_state proclist
 		dusk_fail "reading $1 failed (status $rc): $(cat /tmp/err)" \
 			"$(why_failed "$(cat /tmp/err)")"
 	fi
@@ -103,7 +85,7 @@ write_cmd() {
 cmd_ok() {
 	write_cmd "$1"
 	if [ $rc -ne 0 ]; then
-		user_state
+		samples_user_state proclist
 		dusk_fail "'$1' refused (status $rc): $err $(why_failed "$err")"
 	fi
 	dusk_pass "'$1' accepted"
@@ -154,21 +136,8 @@ cmd_ok "add foxtrot"
 expect_list "5 echo" "6 foxtrot"
 expect_stats 2 11 no
 
-# module_exit walks the list too: in the user build, bound the wait for it
-# (samples_unload waits for the program without a limit).
-watchdog=''
-if [ "${DUSK_MODE:-kernel}" = user ]; then
-	(
-		sleep "$LIMIT"
-		user_state
-		echo "FAIL: proclist's module_exit did not finish within ${LIMIT}s (killed): a list walk that never ends?"
-		# shellcheck disable=SC2046
-		kill -KILL $(user_pids)
-	) &
-	watchdog=$!
-fi
-samples_unload proclist
-[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null
+# module_exit walks the list too: bound the wait for it.
+samples_unload_within proclist "$LIMIT" "a list walk that never ends?"
 samples_logged "proclist: loaded"
 samples_logged "proclist: freed 2 entries"
 [ ! -e /proc/proclist ] || dusk_fail "/proc/proclist outlived the module"
