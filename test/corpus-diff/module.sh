@@ -1,9 +1,10 @@
 #!/bin/sh
-# Guest script of scripts/corpus-difftest: load one self-testing module
-# (lib/test_*.c: it tests on load and prints its verdict) once as NAME.ko
+# Guest script of scripts/corpus-difftest: load one module once as NAME.ko
 # and once as its user build, in one boot, and print both transcripts:
-# whether the load succeeded, then the lines the kernel log gained.
-#   selftest.sh NAME
+# whether the load succeeded, what each new /proc and /dev entry it made
+# reads as (bounded), then the lines the kernel log gained.  Self-testing
+# modules (lib/test_*.c) test on load and print their verdict.
+#   module.sh NAME
 . /dusk/lib.sh
 set -u
 name=$1
@@ -20,9 +21,27 @@ log_lines() {
 	dmesg -c >/dev/null
 }
 
+# What a module adds under /proc (not per-process) and /dev.
+entries() {
+	{ ls -d /proc/[!0-9]* /proc/net/* /proc/sys/net/*/* 2>/dev/null; ls -d /dev/* 2>/dev/null; } |
+		grep -v -e '^/proc/self' -e '^/proc/thread-self' -e '^/proc/sys' | sort
+}
+
+# read_new BEFORE: read every entry not in BEFORE, a bounded page each.
+read_new() {
+	entries >/tmp/after
+	grep -vxF -f "$1" /tmp/after | while read -r e; do
+		if [ -d "$e" ]; then echo "new dir $e"; continue; fi
+		echo "new $e:"
+		timeout 5 head -c 4096 "$e" 2>&1 | sed 's/^/  /'
+	done
+}
+
+entries >/tmp/before
 dmesg -c >/dev/null
 echo "== kernel"
 if timeout "$LIMIT" insmod "/dusk/mod/$name.ko"; then echo "load: ok"; else echo "load: failed"; fi
+read_new /tmp/before
 [ -d "/sys/module/$name" ] && { rmmod "$name" || echo "rmmod: failed"; }
 log_lines
 
@@ -40,6 +59,7 @@ while [ -z "$state" ]; do
 	sleep 0.1
 done
 echo "load: $state"
+[ "$state" = ok ] && read_new /tmp/before
 kill -TERM $pid 2>/dev/null
 wait $pid
 log_lines
