@@ -64,6 +64,18 @@ int dusk_kp_trylock(const volatile void *lock);		/* 1 when taken, as the kernel'
 	__atomic_compare_exchange_n(DUSK_KP_CTR(v), &__o, (n), 0,		\
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);	\
 	__o; })
+#define dusk_kp_atomic_add_negative(i, v) (dusk_kp_atomic_add_return(i, v) < 0)
+#define dusk_kp_atomic_and(i, v)	((void)__atomic_fetch_and(DUSK_KP_CTR(v), (i), __ATOMIC_SEQ_CST))
+#define dusk_kp_atomic_or(i, v)		((void)__atomic_fetch_or(DUSK_KP_CTR(v), (i), __ATOMIC_SEQ_CST))
+#define dusk_kp_atomic_xor(i, v)	((void)__atomic_fetch_xor(DUSK_KP_CTR(v), (i), __ATOMIC_SEQ_CST))
+#define dusk_kp_atomic_fetch_and(i, v)	__atomic_fetch_and(DUSK_KP_CTR(v), (i), __ATOMIC_SEQ_CST)
+#define dusk_kp_atomic_fetch_or(i, v)	__atomic_fetch_or(DUSK_KP_CTR(v), (i), __ATOMIC_SEQ_CST)
+#define dusk_kp_atomic_fetch_xor(i, v)	__atomic_fetch_xor(DUSK_KP_CTR(v), (i), __ATOMIC_SEQ_CST)
+/* try_cmpxchg: on failure *old gets the value found, as the kernel's */
+#define dusk_kp_atomic_try_cmpxchg(v, old, n)					\
+	__atomic_compare_exchange_n(DUSK_KP_CTR(v), DUSK_DEREF(old), (n), 0,	\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+/* atomic64_t has the same shape (a `counter` field): the same builtins */
 #define dusk_kp_atomic64_read		dusk_kp_atomic_read
 #define dusk_kp_atomic64_set		dusk_kp_atomic_set
 #define dusk_kp_atomic64_add		dusk_kp_atomic_add
@@ -71,6 +83,36 @@ int dusk_kp_trylock(const volatile void *lock);		/* 1 when taken, as the kernel'
 #define dusk_kp_atomic64_inc		dusk_kp_atomic_inc
 #define dusk_kp_atomic64_dec		dusk_kp_atomic_dec
 #define dusk_kp_atomic64_add_return	dusk_kp_atomic_add_return
+#define dusk_kp_atomic64_sub_return	dusk_kp_atomic_sub_return
+#define dusk_kp_atomic64_fetch_add	dusk_kp_atomic_fetch_add
+#define dusk_kp_atomic64_fetch_sub	dusk_kp_atomic_fetch_sub
+#define dusk_kp_atomic64_dec_and_test	dusk_kp_atomic_dec_and_test
+#define dusk_kp_atomic64_inc_and_test	dusk_kp_atomic_inc_and_test
+#define dusk_kp_atomic64_sub_and_test	dusk_kp_atomic_sub_and_test
+#define dusk_kp_atomic64_add_negative	dusk_kp_atomic_add_negative
+#define dusk_kp_atomic64_xchg		dusk_kp_atomic_xchg
+#define dusk_kp_atomic64_cmpxchg	dusk_kp_atomic_cmpxchg
+#define dusk_kp_atomic64_try_cmpxchg	dusk_kp_atomic_try_cmpxchg
+#define dusk_kp_atomic64_and		dusk_kp_atomic_and
+#define dusk_kp_atomic64_or		dusk_kp_atomic_or
+#define dusk_kp_atomic64_xor		dusk_kp_atomic_xor
+#define dusk_kp_atomic64_fetch_and	dusk_kp_atomic_fetch_and
+#define dusk_kp_atomic64_fetch_or	dusk_kp_atomic_fetch_or
+#define dusk_kp_atomic64_fetch_xor	dusk_kp_atomic_fetch_xor
+
+/* ---- local_t (x86: { atomic_long_t a; }): the atomics on its `a` ---- */
+#define dusk_kp_local_add(i, l)		dusk_kp_atomic_add(i, &(l)->a)
+#define dusk_kp_local_sub(i, l)		dusk_kp_atomic_sub(i, &(l)->a)
+#define dusk_kp_local_inc(l)		dusk_kp_atomic_inc(&(l)->a)
+#define dusk_kp_local_dec(l)		dusk_kp_atomic_dec(&(l)->a)
+#define dusk_kp_local_add_return(i, l)	dusk_kp_atomic_add_return(i, &(l)->a)
+#define dusk_kp_local_sub_return(i, l)	dusk_kp_atomic_sub_return(i, &(l)->a)
+#define dusk_kp_local_sub_and_test(i, l) dusk_kp_atomic_sub_and_test(i, &(l)->a)
+#define dusk_kp_local_dec_and_test(l)	dusk_kp_atomic_dec_and_test(&(l)->a)
+#define dusk_kp_local_inc_and_test(l)	dusk_kp_atomic_inc_and_test(&(l)->a)
+#define dusk_kp_local_add_negative(i, l) dusk_kp_atomic_add_negative(i, &(l)->a)
+#define dusk_kp_local_xchg(l, n)	dusk_kp_atomic_xchg(&(l)->a, n)
+#define dusk_kp_local_cmpxchg(l, o, n)	dusk_kp_atomic_cmpxchg(&(l)->a, o, n)
 
 /* ---- bitops on unsigned long arrays ---- */
 #define DUSK_KP_BITS_PER_LONG (8 * (long)sizeof(long))
@@ -112,6 +154,28 @@ static inline _Bool dusk_kp_test_and_clear_bit(long nr, volatile unsigned long *
 	return (__atomic_fetch_and(dusk_kp_word(nr, addr), ~m, __ATOMIC_SEQ_CST) & m) != 0;
 }
 
+static inline void dusk_kp_change_bit(long nr, volatile unsigned long *addr)
+{
+	__atomic_fetch_xor(dusk_kp_word(nr, addr), 1UL << (nr % DUSK_KP_BITS_PER_LONG),
+			   __ATOMIC_SEQ_CST);
+}
+
+static inline _Bool dusk_kp_test_and_change_bit(long nr, volatile unsigned long *addr)
+{
+	unsigned long m = 1UL << (nr % DUSK_KP_BITS_PER_LONG);
+
+	return (__atomic_fetch_xor(dusk_kp_word(nr, addr), m, __ATOMIC_SEQ_CST) & m) != 0;
+}
+
+/* clear_bit_unlock_is_negative_byte: clear, then whether bit 7 of the
+ * word's first byte is set (PG_waiters for page flags) */
+static inline _Bool dusk_kp_clear_bit_unlock_is_negative_byte(long nr, volatile unsigned long *addr)
+{
+	unsigned long m = 1UL << (nr % DUSK_KP_BITS_PER_LONG);
+
+	return (__atomic_and_fetch(dusk_kp_word(nr, addr), ~m, __ATOMIC_SEQ_CST) & 0x80) != 0;
+}
+
 static inline int dusk_kp_fls(unsigned int x)
 {
 	return x ? 32 - __builtin_clz(x) : 0;
@@ -126,6 +190,20 @@ static inline unsigned long dusk_kp_fls0(unsigned long w)
 {
 	return (unsigned long)(DUSK_KP_BITS_PER_LONG - 1 - __builtin_clzl(w));
 }
+
+/* ffz: the first zero bit (undefined when there is none, as the kernel's) */
+static inline unsigned long dusk_kp_ffz(unsigned long w)
+{
+	return (unsigned long)__builtin_ctzl(~w);
+}
+
+static inline int dusk_kp_fls64(unsigned long long x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* x86 hweight: popcnt through an alternative; the builtin is the same count */
+#define dusk_kp_hweight(w)		((unsigned int)__builtin_popcountll(w))
 
 /* ---- static keys: every key is in its default state (jump label not
  * patched), which is what arch_static_branch*() == false means ---- */
