@@ -120,7 +120,12 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 	for (i = 1; i < n; i++) {
 		char *a = cxs_take(clang_CompileCommand_getArg(cmd, i));
 
-		if (!strcmp(a, "-c") || !strcmp(a, abs_src) || !strncmp(a, "-W", 2) ||
+		if (!strncmp(a, "-Wno-", 5) && !strchr(a, '=')) {
+			/* kept: what the kernel build silences, the program's
+			 * compiler is told too (main.c); unknown to clang is
+			 * no warning (-Wno-unknown-warning-option below) */
+			push(out, a);
+		} else if (!strcmp(a, "-c") || !strcmp(a, abs_src) || !strncmp(a, "-W", 2) ||
 		    !strcmp(a, "-pg")) {
 			/* dropped: warnings are the kernel build's business
 			 * (and gcc's -W options are noise to clang) */
@@ -135,6 +140,13 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 			push(out, a);
 		}
 		free(a);
+	}
+	{
+		size_t k, nx;
+		const char *const *x = kf_clang_extra(&nx);
+
+		for (k = 0; k < nx; k++)
+			push(out, x[k]);
 	}
 	free(dir);
 	clang_CompileCommands_dispose(cmds);

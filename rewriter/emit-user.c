@@ -344,6 +344,25 @@ static uint64_t stub_hash(const struct rw *rw)
 	return h;
 }
 
+/* The kernel build's -Wno-X options as pragmas, atop mymod.decls.h (so
+ * before any of the module's code): the module's code is as clean for the
+ * program's compiler as for Kbuild's, and a warning Kbuild keeps (-Wall's
+ * others) still shows.  An option this compiler does not know is itself
+ * no warning (-Wpragmas, clang's -Wunknown-warning-option). */
+static void emit_warnings_off(const struct rw *rw, FILE *f)
+{
+	size_t i;
+
+	if (!rw->nwarn_off)
+		return;
+	fputs("/* warnings the kernel build of this module turns off */\n"
+	      "#pragma GCC diagnostic ignored \"-Wpragmas\"\n"
+	      "#pragma GCC diagnostic ignored \"-Wunknown-warning-option\"\n", f);
+	for (i = 0; i < rw->nwarn_off; i++)
+		fprintf(f, "#pragma GCC diagnostic ignored \"%s\"\n", rw->warn_off[i]);
+	fputs("\n", f);
+}
+
 static int write_file(const char *dir, const char *name, const char *text)
 {
 	char *path = xasprintf("%s/%s", dir, name);
@@ -400,6 +419,7 @@ int emit_user(struct rw *rw, const char *dir)
 		" * The kernel declarations %s.dusk.c needs, without kernel headers. */\n"
 		"#ifndef DUSK_DECLS_%s_H\n#define DUSK_DECLS_%s_H\n\n",
 		rw->src, rw->modname, rw->modname, rw->modname);
+	emit_warnings_off(rw, mem);
 	r = tg_emit_decls(rw->tg, mem);
 	fprintf(mem, "\n#endif\n");
 	fclose(mem);

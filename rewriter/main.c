@@ -100,6 +100,34 @@ static int commit_output(const char *tmp, const char *out)
 	return r;
 }
 
+/* The warnings Kbuild turns off for the module (-Wno-pointer-sign,
+ * -Wno-unused-but-set-variable...): its compiler is the judge of what is
+ * clean, so the program says the same to its own compiler. */
+static void note_warnings_off(struct rw *rw, const struct rw_args *args)
+{
+	int i;
+
+	for (i = 0; i < args->argc; i++) {
+		const char *a = args->argv[i];
+
+		char *w;
+		size_t j;
+
+		if (strncmp(a, "-Wno-", 5) || strchr(a, '=') ||
+		    !strcmp(a, "-Wno-unknown-warning-option") ||
+		    !strcmp(a, "-Wno-unused-command-line-argument") ||
+		    !strcmp(a, "-Wno-ignored-optimization-argument"))
+			continue;
+		w = xasprintf("-W%s", a + 5);
+		for (j = 0; j < rw->nwarn_off && strcmp(rw->warn_off[j], w); j++)
+			;
+		if (j < rw->nwarn_off)
+			free(w);
+		else
+			*VEC_PUSH(rw->warn_off, rw->nwarn_off, rw->capwarn_off) = w;
+	}
+}
+
 static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *outdir)
 {
 	struct rw_args args = { 0 };
@@ -109,6 +137,7 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 	r = rw_cflags(rw, kdir, dbdir, &args);
 	if (r < 0)
 		return r;
+	note_warnings_off(rw, &args);
 	r = rw_parse(rw, args.argv, args.argc);
 	rw_args_free(&args);
 	if (r < 0)

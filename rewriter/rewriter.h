@@ -165,6 +165,8 @@ struct rw {
 	struct rw_param *params;	size_t nparams, capparams;
 	char **modinfo;			size_t nmodinfo, capmodinfo;
 	char **includes;		size_t nincludes, capincludes;
+	/* the kernel build's -Wno-X options: the program keeps them quiet too */
+	char **warn_off;		size_t nwarn_off, capwarn_off;
 	struct rw_reloc *relocs;	size_t nrelocs, caprelocs;
 	char *init_fn, *exit_fn;	/* module_init / module_exit targets */
 	int have_module;		/* saw init_module/cleanup_module/MODULE_* */

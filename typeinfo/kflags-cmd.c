@@ -59,6 +59,12 @@ static const char *const clang_extra[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+const char *const *kf_clang_extra(size_t *n)
+{
+	*n = ARRAY_SIZE(clang_extra);
+	return clang_extra;
+}
+
 int kf_is_gcc_only(const char *arg)
 {
 	size_t i;

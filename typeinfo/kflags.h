@@ -28,4 +28,13 @@ int kf_kbuild_flags(const char *kdir, const char *src, struct kf_args *out,
 		    char *err, size_t errlen);
 void kf_args_free(struct kf_args *a);
 
+/**
+ * kf_clang_extra() - the options every clang parse of kernel code appends
+ * (warnings clang alone gives on kernel headers, options it ignores).
+ * @n: set to the number of options
+ * Return: a static array; kf_kbuild_flags() appends these, and a caller
+ * with flags from elsewhere (a compile database) appends them too.
+ */
+const char *const *kf_clang_extra(size_t *n);
+
 #endif /* DUSK_KFLAGS_H */
