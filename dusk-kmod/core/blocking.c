@@ -43,7 +43,7 @@ bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 }
 
 /* Register @w as waiting: it gets its CTX.  False when no session is alive. */
-static bool dusk_waiter_add(struct dusk_waiter *w, u32 *portid, struct net **net)
+static bool dusk_waiter_add(struct dusk_waiter *w)
 {
 	bool alive;
 
@@ -51,8 +51,6 @@ static bool dusk_waiter_add(struct dusk_waiter *w, u32 *portid, struct net **net
 	alive = dusk_sess.alive;
 	if (alive) {
 		w->ctx = dusk_sess.next_ctx++;
-		*portid = dusk_sess.portid;
-		*net = dusk_sess.net;
 		list_add_tail(&w->node, &dusk_sess.waiters);
 	}
 	spin_unlock_bh(&dusk_sess.qlock);
@@ -136,7 +134,7 @@ static bool dusk_waiter_event(struct dusk_waiter *w)
 }
 
 /* Send the UPCALL of @w: args, lent pointees, small ones prefetched. */
-static int dusk_upcall_blocking_send(struct dusk_waiter *w, u32 portid, struct net *net)
+static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 {
 	struct sk_buff *msg;
 	size_t size = 0;
@@ -165,7 +163,7 @@ static int dusk_upcall_blocking_send(struct dusk_waiter *w, u32 portid, struct n
 		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, w->args[i], n, true))
 			goto full;
 	}
-	return dusk_upcall_send(msg, hdr, portid, net);
+	return dusk_upcall_send(msg, hdr);
 full:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
@@ -191,9 +189,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 	};
 	struct dusk_call *c;
 	bool replied, alive;
-	struct net *net;
 	long left, tmo;
-	u32 portid;
 	int err;
 
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
@@ -206,9 +202,9 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		return (u64)-EWOULDBLOCK;
 	}
 	init_waitqueue_head(&w.wq);
-	if (!dusk_waiter_add(&w, &portid, &net))
+	if (!dusk_waiter_add(&w))
 		return (u64)-ENOTCONN;
-	err = dusk_upcall_blocking_send(&w, portid, net);
+	err = dusk_upcall_blocking_send(&w);
 	if (err)
 		goto out;
 
@@ -256,5 +252,4 @@ out:
 	}
 	return err ? (u64)(s64)err : w.ret;
 }
-EXPORT_SYMBOL_GPL(dusk_upcall_blocking);
 

@@ -6,7 +6,8 @@
  *
  * Only stubs of dusk_gen.stubs can be called: the whitelist is the module's
  * own source.  A DUSK_STUB_INDIRECT stub calls the function pointer in its
- * first argument, which must be the start of a kernel symbol.  A CALL
+ * first argument, which must be a function entry (a kernel symbol's start
+ * in executable memory).  A CALL
  * without CTX, or with the CTX of an upcall raised in atomic context, runs
  * here, in the program's own process context.  With
  * the CTX of a blocked caller it is handed to that caller, which runs it in
@@ -25,6 +26,7 @@
 #include <linux/err.h>
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
+#include <asm/pgtable.h>
 #include "dusk-core.h"
 
 struct dusk_undo_rec {
@@ -44,7 +46,6 @@ char *dusk_text_buf(void)
 {
 	return dusk_text;
 }
-EXPORT_SYMBOL_GPL(dusk_text_buf);
 
 /* Did a register stub succeed?  (See the file comment.) */
 static bool dusk_reg_ok(const struct dusk_stub_desc *s, u64 ret)
@@ -233,16 +234,25 @@ void dusk_call_exec(struct dusk_call *c)
 }
 
 /*
- * The target of a DUSK_STUB_INDIRECT call must be where a kernel symbol
- * starts (kallsyms): a garbage or misaligned function pointer from a buggy
- * program is refused instead of being jumped to.  (No text-address test is
- * exported to modules; sprint_symbol() is.)
+ * The target of a DUSK_STUB_INDIRECT call must be a function entry: where
+ * a kernel symbol starts (kallsyms: sprint_symbol() says "+0x0/") in
+ * executable memory (the page is mapped without NX).  KALLSYMS_ALL lists
+ * data symbols too, so the symbol test alone would let a program "call"
+ * a variable; the page test alone would accept the middle of a function.
+ * A garbage, misaligned or data pointer from a buggy program is refused
+ * instead of being jumped to.  (No text-address test is exported to
+ * modules; sprint_symbol() and lookup_address() are.)
  */
 static bool dusk_indirect_ok(u64 fn)
 {
 	char sym[KSYM_SYMBOL_LEN];
+	unsigned int level;
+	pte_t *pte;
 
 	if (fn < dusk_kbase())
+		return false;
+	pte = lookup_address((unsigned long)fn, &level);
+	if (!pte || !pte_present(*pte) || (pte_flags(*pte) & _PAGE_NX))
 		return false;
 	sprint_symbol(sym, (unsigned long)fn);
 	return strstr(sym, "+0x0/") != NULL;

@@ -10,7 +10,7 @@
  *
  *  - dusk_sess.lock (mutex, process context): binding and teardown, the
  *    region tree (mirrors and owned allocations) and the undo records.
- *  - dusk_sess.qlock (spinlock, BH-safe): `alive`, the port, the context
+ *  - dusk_sess.qlock (spinlock, BH-safe): `alive`, the socket, the context
  *    counter and the lists of raised upcalls (stolen packets, async
  *    upcalls, blocked callers).  Netfilter hooks run in softirq and take
  *    only this one.
@@ -107,6 +107,7 @@ struct dusk_session {
 	bool alive;		/* upcalls may be raised; under qlock */
 	u32 portid;
 	struct net *net;
+	struct sock *sk;	/* the program's socket, held: upcalls go only there */
 	u64 next_ctx;
 	struct list_head pending;	/* struct dusk_pending */
 	unsigned int npending;
@@ -124,7 +125,7 @@ extern struct genl_family dusk_family;
 /* session.c */
 int dusk_session_init(void);
 void dusk_session_exit(void);
-int dusk_session_bind(u32 portid, struct net *net);
+int dusk_session_bind(struct sock *sk, u32 portid, struct net *net);
 void dusk_session_end(void);
 u64 dusk_kbase(void);
 
@@ -164,7 +165,7 @@ struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 				u32 flags, size_t ranges, gfp_t gfp, void **hdr);
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
-int dusk_upcall_send(struct sk_buff *msg, void *hdr, u32 portid, struct net *net);
+int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_pending_free(struct dusk_pending *p);
 
 /* blocking.c */

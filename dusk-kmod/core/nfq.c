@@ -330,8 +330,6 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	struct nf_queue_entry *entry;
 	struct dusk_pending *p;
 	struct sk_buff *msg;
-	struct net *net;
-	u32 portid;
 	void *hdr;
 
 	if (!READ_ONCE(dusk_sess.alive) || proxy >= dusk_gen.nproxies ||
@@ -354,8 +352,6 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	 * is on the pending list expiry or teardown may resume it at once. */
 	spin_lock_bh(&dusk_sess.qlock);
 	p->ctx = dusk_sess.next_ctx++;
-	portid = dusk_sess.portid;
-	net = dusk_sess.net;
 	spin_unlock_bh(&dusk_sess.qlock);
 	msg = dusk_nf_msg(p, priv, &hdr);
 	if (!msg)
@@ -375,7 +371,7 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	schedule_delayed_work(&dusk_sess.expire,
 			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
-	if (!dusk_upcall_send(msg, hdr, portid, net))
+	if (!dusk_upcall_send(msg, hdr))
 		return NF_STOLEN;
 	if (!dusk_pending_unlink(p))
 		return NF_STOLEN;	/* already resumed by teardown or expiry */
@@ -387,7 +383,6 @@ err_p:
 policy:
 	return dusk_policy_verdict();
 }
-EXPORT_SYMBOL_GPL(dusk_upcall_nf_hook);
 
 /* Resume or forget every pending upcall in @list by the failure policy. */
 static void dusk_pending_fail(struct list_head *list)

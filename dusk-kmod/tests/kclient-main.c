@@ -32,7 +32,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <linux/netlink.h>
 #include <linux/genetlink.h>
 #include "kclient.h"
 #include "ktest-abi.h"
@@ -50,6 +53,11 @@
 #define GFP_KERNEL_VAL	0xcc0u	/* __GFP_RECLAIM | __GFP_IO | __GFP_FS on 6.1 */
 
 static int failures;
+/* The extension to talk to: KTEST_NAME in the environment (a second
+ * fixture built as dusk_ktest2.ko), else the fixture's own name. */
+static const char *modname = KTEST_MODNAME;
+/* Port of the bound program's socket, written into the ready file. */
+static uint32_t bound_portid;
 static volatile sig_atomic_t stop;
 
 #define CHECK(cond, ...) do {						\
@@ -75,7 +83,7 @@ static struct kc *connect_bound(struct kc_hello *h)
 	struct kc *kc;
 	int err;
 
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc) {
 		printf("FAIL: open family: %s\n", strerror(-err));
 		exit(1);
@@ -85,15 +93,25 @@ static struct kc *connect_bound(struct kc_hello *h)
 		printf("FAIL: HELLO: %s bound=%d\n", strerror(-err), h->bound);
 		exit(1);
 	}
+	bound_portid = kc_portid(kc);
 	return kc;
 }
 
 static void mark_ready(void)
 {
-	FILE *f = fopen("/tmp/kclient.ready", "w");
+	char path[96];
+	FILE *f;
 
-	if (f)
+	/* /tmp/kclient.ready, or /tmp/kclient.NAME.ready for another fixture */
+	if (strcmp(modname, KTEST_MODNAME))
+		snprintf(path, sizeof(path), "/tmp/kclient.%s.ready", modname);
+	else
+		snprintf(path, sizeof(path), "/tmp/kclient.ready");
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%u\n", bound_portid);	/* kmod-port-takeover reads it */
 		fclose(f);
+	}
 }
 
 /* A child process opens its own socket: second program and no privilege. */
@@ -106,7 +124,7 @@ static int child_hello(int drop_privilege)
 
 	if (drop_privilege && (setgid(65534) || setuid(65534)))
 		return 100;
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc)
 		return 101;
 	err = kc_hello(kc, KTEST_LAYOUT_HASH, KTEST_STUB_HASH, &h);
@@ -276,7 +294,7 @@ static int cmd_basic(void)
 	struct kc *kc;
 	int err;
 
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc) {
 		printf("FAIL: open family: %s\n", strerror(-err));
 		return 1;
@@ -320,6 +338,13 @@ static int cmd_basic(void)
 	args[0] = h.kbase + 0x1234;
 	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
 	CHECK(err == -EINVAL, "indirect CALL to a garbage pointer refused (%d)", err);
+	/* KALLSYMS_ALL lists variables too: a symbol's start is not enough. */
+	args[0] = h.syms[KTEST_SYM_MAGIC];
+	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EINVAL, "indirect CALL to a read-only variable refused (%d)", err);
+	args[0] = h.syms[KTEST_SYM_INIT_NET];
+	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EINVAL, "indirect CALL to a writable variable (init_net) refused (%d)", err);
 
 	err = kc_mirror_alloc(kc, "dusk-mirror\0padpadpadpadpad", 28, &m);
 	CHECK(!err && m >= h.kbase, "MIRROR_ALLOC at 0x%llx", (unsigned long long)m);
@@ -579,7 +604,7 @@ static int cmd_fuzz(int n)
 	int err, got;
 
 	srand(20261122);
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc)
 		return 1;
 	got = fuzz_round(kc, n, any, sizeof(any), 0);
@@ -685,10 +710,12 @@ static int cmd_proc(int stall)
 	struct kc_upcall *up = malloc(sizeof(*up));
 	struct kc_hello h;
 	struct kc *kc = connect_bound(&h);
+	char pname[64];
 	int err;
 
+	snprintf(pname, sizeof(pname), "dusk_%s", modname);
 	memcpy(ops + KTEST_PROC_OPS_READ, &h.proxies[KTEST_PROXY_PROC_READ], 8);
-	err = kc_mirror_alloc(kc, "dusk_ktest", 11, &name) ||
+	err = kc_mirror_alloc(kc, pname, strlen(pname) + 1, &name) ||
 	      kc_mirror_alloc(kc, ops, sizeof(ops), &mops) ||
 	      kc_mirror_alloc(kc, msg, sizeof(msg) - 1, &text);
 	CHECK(!err, "mirrors for name, proc_ops and text");
@@ -697,7 +724,7 @@ static int cmd_proc(int stall)
 	args[2] = 0;
 	args[3] = mops;
 	err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &pde, NULL, 0);
-	CHECK(!err && pde >= h.kbase, "proc_create /proc/dusk_ktest (%d)", err);
+	CHECK(!err && pde >= h.kbase, "proc_create /proc/%s (%d)", pname, err);
 	mark_ready();
 
 	while (!stop) {
@@ -717,6 +744,40 @@ static int cmd_proc(int stall)
 	return failures ? 1 : 0;
 }
 
+/*
+ * snoop PORT SECONDS: an unprivileged user (uid 65534) takes the netlink
+ * port of a program that dies and listens there.  Binds as soon as the
+ * port is free, then counts what arrives until SECONDS have passed.
+ * Prints "bound 0|1" and "snooped N"; DUSK must deliver nothing.
+ */
+static int cmd_snoop(uint32_t port, int seconds)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_pid = port };
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+	double end = now_s() + seconds;
+	char buf[8192];
+	int fd, bound = 0;
+	long n = 0;
+
+	if (setgid(65534) || setuid(65534))
+		return 100;
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	if (fd < 0)
+		return 101;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (now_s() < end) {
+		if (!bound) {
+			bound = !bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+			continue;
+		}
+		if (recv(fd, buf, sizeof(buf), 0) > 0)
+			n++;
+	}
+	printf("bound %d\nsnooped %ld\n", bound, n);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_term };
@@ -724,6 +785,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("KTEST_NAME"))
+		modname = getenv("KTEST_NAME");
 	if (argc >= 2 && !strcmp(argv[1], "basic"))
 		return cmd_basic();
 	if (argc >= 3 && !strcmp(argv[1], "hook"))
@@ -732,6 +795,8 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 4 && !strcmp(argv[1], "snoop"))
+		return cmd_snoop(strtoul(argv[2], NULL, 0), atoi(argv[3]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
 		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
 	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | proc [stall] |\n"

@@ -9,7 +9,9 @@
 #ifndef KTEST_ABI_H
 #define KTEST_ABI_H
 
+#ifndef KTEST_MODNAME		/* build-ktest NAME gives another extension */
 #define KTEST_MODNAME		"ktest"
+#endif
 #define KTEST_LAYOUT_HASH	0x6b746573744c4159ULL
 #define KTEST_STUB_HASH		0x6b74657374535442ULL
 #define KTEST_MAGIC		0x6475736b6d616763ULL	/* value of sym ktest_magic */
