@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CALL: the program calls a kernel function through a generated stub, and
- * the undo records that let the core take back what those calls
- * registered when the program goes away.
+ * CALL: the program calls a kernel function through a generated stub (the
+ * undo records of what those calls register are in undo.c).
  *
  * Only stubs of dusk_gen.stubs can be called: the whitelist is the module's
  * own source.  A DUSK_STUB_INDIRECT stub calls the function pointer in its
@@ -15,25 +14,16 @@
  * request waits for it.
  *
  * Stub results are interpreted by the stub's flags: DUSK_STUB_ALLOC results
- * become owned memory (writable by WRITE, freed at teardown),
- * DUSK_STUB_FREE arguments stop being owned, DUSK_STUB_PRINTK stubs return
+ * become owned memory (writable by WRITE, freed at teardown), the memory
+ * DUSK_STUB_FREE* stubs give back stops being owned (dusk_freed_arg()), DUSK_STUB_PRINTK stubs return
  * the text they printed.  Calls matching a dusk_gen.undo pair add or
- * forget an undo record; a register call counts as successful when its
- * int result is >= 0 (RET_PTR stubs: not NULL and not an ERR_PTR).  The
- * record is allocated before the register call runs, so that nothing is
- * ever registered that the core could not undo.
+ * forget an undo record (undo.c).
  */
 #include <linux/err.h>
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
 #include <asm/pgtable.h>
 #include "dusk-core.h"
-
-struct dusk_undo_rec {
-	struct list_head node;	/* dusk_sess.undo, oldest first */
-	u32 desc;		/* index into dusk_gen.undo */
-	u64 args[DUSK_MAX_ARGS];
-};
 
 static DEFINE_MUTEX(dusk_text_lock);
 static char dusk_text[DUSK_MAX_TEXT];
@@ -47,83 +37,6 @@ char *dusk_text_buf(void)
 	return dusk_text;
 }
 
-/* Did a register stub succeed?  (See the file comment.) */
-static bool dusk_reg_ok(const struct dusk_stub_desc *s, u64 ret)
-{
-	if (s->flags & DUSK_STUB_RET_PTR)
-		return !IS_ERR_OR_NULL((void *)(uintptr_t)ret);
-	return (s32)ret >= 0;
-}
-
-/* The undo pair whose reg is @stub, or -1. */
-static int dusk_undo_of_reg(u32 stub)
-{
-	u32 i;
-
-	for (i = 0; i < dusk_gen.nundo; i++)
-		if (dusk_gen.undo[i].reg == stub)
-			return i;
-	return -1;
-}
-
-/* Does @rec stand for a call of stub @unreg with @args? */
-static bool dusk_undo_is(const struct dusk_undo_rec *rec, u32 unreg, const u64 *args)
-{
-	const struct dusk_undo_desc *u = &dusk_gen.undo[rec->desc];
-
-	return u->unreg == unreg && !memcmp(rec->args, args, u->nargs * sizeof(u64));
-}
-
-/*
- * Fill @rec with what unreg will need, after reg succeeded, and keep it;
- * false when a record with the same unreg call exists already (the caller
- * frees @rec): re-arming a timer with mod_timer() registers nothing new,
- * and one del_timer_sync() undoes every arming, so a periodic timer must
- * not grow the list by one record per tick.
- */
-static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 d, const u64 *args, u64 ret)
-{
-	const struct dusk_undo_desc *u = &dusk_gen.undo[d];
-	struct dusk_undo_rec *old;
-	int i;
-
-	lockdep_assert_held(&dusk_sess.lock);
-	rec->desc = d;
-	for (i = 0; i < u->nargs && i < ARRAY_SIZE(u->from); i++)
-		rec->args[i] = u->from[i] == DUSK_UNDO_RET ? ret : args[u->from[i]];
-	list_for_each_entry(old, &dusk_sess.undo, node)
-		if (dusk_undo_is(old, u->unreg, rec->args))
-			return false;
-	list_add_tail(&rec->node, &dusk_sess.undo);
-	return true;
-}
-
-/* unreg was called with @args: forget the newest matching record. */
-static void dusk_undo_forget(u32 stub, const u64 *args)
-{
-	struct dusk_undo_rec *rec;
-
-	list_for_each_entry_reverse(rec, &dusk_sess.undo, node) {
-		if (dusk_undo_is(rec, stub, args)) {
-			list_del(&rec->node);
-			kfree(rec);
-			return;
-		}
-	}
-}
-
-unsigned int dusk_undo_count(void)
-{
-	struct dusk_undo_rec *rec;
-	unsigned int n = 0;
-
-	mutex_lock(&dusk_sess.lock);
-	list_for_each_entry(rec, &dusk_sess.undo, node)
-		n++;
-	mutex_unlock(&dusk_sess.lock);
-	return n;
-}
-
 /* Does @stub unregister Netfilter hooks? */
 static bool dusk_is_nf_unreg(u32 stub)
 {
@@ -132,46 +45,22 @@ static bool dusk_is_nf_unreg(u32 stub)
 	return !strcmp(name, "nf_unregister_net_hook") || !strcmp(name, "nf_unregister_net_hooks");
 }
 
-/* Is @stub the unreg of some undo pair? */
-static bool dusk_is_unreg(u32 stub)
-{
-	u32 i;
-
-	for (i = 0; i < dusk_gen.nundo; i++)
-		if (dusk_gen.undo[i].unreg == stub)
-			return true;
-	return false;
-}
-
-/**
- * dusk_undo_refers() - does a live undo record point into [start, start+len)?
- * Context: caller holds dusk_sess.lock.
+/*
+ * The memory a DUSK_STUB_FREE* stub gives back, or NULL: args[0] (kfree,
+ * vfree, krealloc), args[1] (kmem_cache_free), or the object of a
+ * kvfree_call_rcu() (kfree_rcu: head - offset, or the pointer itself when
+ * head is NULL).  It stops being the session's before the call (it is no
+ * longer writable, and teardown does not free it again).
  */
-bool dusk_undo_refers(unsigned long start, size_t len)
+static void *dusk_freed_arg(const struct dusk_stub_desc *s, const u64 *args)
 {
-	struct dusk_undo_rec *rec;
-	int i;
-
-	list_for_each_entry(rec, &dusk_sess.undo, node)
-		for (i = 0; i < dusk_gen.undo[rec->desc].nargs; i++)
-			if (rec->args[i] >= start && rec->args[i] - start < len)
-				return true;
-	return false;
-}
-
-/**
- * dusk_undo_all() - call every recorded unreg, newest first.
- * Context: teardown, caller holds dusk_sess.lock.
- */
-void dusk_undo_all(void)
-{
-	struct dusk_undo_rec *rec, *tmp;
-
-	list_for_each_entry_safe_reverse(rec, tmp, &dusk_sess.undo, node) {
-		dusk_gen.stubs[dusk_gen.undo[rec->desc].unreg].fn(rec->args);
-		list_del(&rec->node);
-		kfree(rec);
-	}
+	if (s->flags & DUSK_STUB_FREE_RCU && s->nargs >= 2)
+		return (void *)(uintptr_t)(args[0] ? args[0] - args[1] : args[1]);
+	if (s->flags & DUSK_STUB_FREE_ARG1 && s->nargs >= 2)
+		return (void *)(uintptr_t)args[1];
+	if (s->flags & DUSK_STUB_FREE && s->nargs >= 1)
+		return (void *)(uintptr_t)args[0];
+	return NULL;
 }
 
 /**
@@ -185,26 +74,22 @@ void dusk_undo_all(void)
 void dusk_call_exec(struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
-	struct dusk_undo_rec *rec = NULL;
-	void *p = (void *)(uintptr_t)c->args[0];
-	int undo = dusk_undo_of_reg(c->stub);
+	struct dusk_undo_rec *rec;
+	void *p, *freed;
 
-	if (undo >= 0) {
-		rec = kzalloc(sizeof(*rec), GFP_KERNEL);
-		if (!rec) {
-			c->err = -ENOMEM;
-			return;
-		}
-	}
+	c->err = dusk_undo_prepare(c->stub, &rec);
+	if (c->err)
+		return;
 	if (dusk_is_nf_unreg(c->stub)) {
 		/* Stolen packets resume while the hook is still there.  Only
 		 * then: a del_timer_sync() must not release the packets the
 		 * module's hooks are deciding. */
 		dusk_pending_flush();
 	}
-	if ((s->flags & DUSK_STUB_FREE) && s->nargs) {
+	freed = dusk_freed_arg(s, c->args);
+	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
-		dusk_region_forget(p);
+		dusk_region_forget(freed);
 		mutex_unlock(&dusk_sess.lock);
 	}
 
@@ -220,17 +105,17 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_count(DUSK_STAT_CALLS, 1);
 
 	mutex_lock(&dusk_sess.lock);
-	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret)) {
+	/* krealloc: the old block is given back only when a new one came. */
+	if (freed && (s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
+		dusk_region_forget(freed);
+	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret) &&
+	    !ZERO_OR_NULL_PTR((void *)(uintptr_t)c->ret)) {
 		p = (void *)(uintptr_t)c->ret;
 		/* Untracked on -ENOMEM: not writable, not freed at teardown. */
 		dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC);
 	}
-	if (rec && dusk_reg_ok(s, c->ret) && dusk_undo_record(rec, undo, c->args, c->ret))
-		rec = NULL;
-	if (dusk_is_unreg(c->stub))
-		dusk_undo_forget(c->stub, c->args);
+	dusk_undo_after(c->stub, c->args, c->ret, rec);
 	mutex_unlock(&dusk_sess.lock);
-	kfree(rec);
 }
 
 /*

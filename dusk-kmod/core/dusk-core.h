@@ -154,8 +154,12 @@ void dusk_regions_free_all(void);
 /* call.c */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
 void dusk_call_exec(struct dusk_call *c);
+
+/* undo.c */
+struct dusk_undo_rec;
+int dusk_undo_prepare(u32 stub, struct dusk_undo_rec **rec);
+void dusk_undo_after(u32 stub, const u64 *args, u64 ret, struct dusk_undo_rec *rec);
 void dusk_undo_all(void);
-/* Number of live undo records (debugfs). */
 unsigned int dusk_undo_count(void);
 
 /* upcall.c */

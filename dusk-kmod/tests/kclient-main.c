@@ -286,6 +286,126 @@ static void basic_batch_read(struct kc *kc, const struct kc_hello *h, uint64_t m
 	CHECK(err == -EFAULT, "READ with one unmapped range fails whole (%d)", err);
 }
 
+/* Every way of giving memory back makes it unwritable (and teardown does
+ * not free it again: slub_debug would report the double free). */
+static void basic_frees(struct kc *kc, const struct kc_hello *h)
+{
+	uint64_t args[3], cache, o, v, p, q;
+	int err;
+
+	err = kc_read(kc, h->syms[KTEST_SYM_CACHE64], &cache, 8);
+	CHECK(!err && cache >= h->kbase, "a slab cache (%d)", err);
+	args[0] = cache;
+	args[1] = GFP_KERNEL_VAL;
+	err = kc_call(kc, KTEST_STUB_CACHE_ALLOC, args, 2, 0, &o, NULL, 0);
+	CHECK(!err && o >= h->kbase, "kmem_cache_alloc (%d)", err);
+	CHECK(!kc_write(kc, o, "obj", 3), "WRITE into a cache object");
+	args[1] = o;
+	err = kc_call(kc, KTEST_STUB_CACHE_FREE, args, 2, 0, NULL, NULL, 0);
+	err = err ? err : kc_write(kc, o, "x", 1);
+	CHECK(err == -EACCES, "WRITE after kmem_cache_free(cache, obj) refused (%d)", err);
+
+	args[0] = 3 * 4096;
+	err = kc_call(kc, KTEST_STUB_VMALLOC, args, 1, 0, &v, NULL, 0);
+	CHECK(!err && v >= h->kbase && !kc_write(kc, v + 3 * 4096 - 4, "vmem", 4),
+	      "vmalloc'd memory writable (%d)", err);
+	args[0] = v;
+	err = kc_call(kc, KTEST_STUB_VFREE, args, 1, 0, NULL, NULL, 0);
+	err = err ? err : kc_write(kc, v, "x", 1);
+	CHECK(err == -EACCES, "WRITE after vfree refused (%d)", err);
+
+	args[0] = 32;
+	args[1] = GFP_KERNEL_VAL;
+	err = kc_call(kc, KTEST_STUB_KMALLOC, args, 2, 0, &p, NULL, 0);
+	args[0] = p;
+	args[1] = 8192;
+	args[2] = GFP_KERNEL_VAL;
+	err = err ? err : kc_call(kc, KTEST_STUB_KREALLOC, args, 3, 0, &q, NULL, 0);
+	CHECK(!err && q >= h->kbase && q != p && !kc_write(kc, q + 8000, "grown", 5),
+	      "krealloc'd memory writable (%d)", err);
+	err = kc_write(kc, p, "x", 1);
+	CHECK(err == -EACCES, "WRITE into the block krealloc gave back refused (%d)", err);
+
+	/* kfree_rcu(q, rcu) with the rcu_head at offset 16 */
+	args[0] = q + 16;
+	args[1] = 16;
+	err = kc_call(kc, KTEST_STUB_KVFREE_RCU, args, 2, 0, NULL, NULL, 0);
+	err = err ? err : kc_write(kc, q, "x", 1);
+	CHECK(err == -EACCES, "WRITE after kfree_rcu refused (%d)", err);
+}
+
+/*
+ * undo: registrations whose records must be forgotten in ways that do not
+ * repeat the record's arguments, then wait to be killed (vm-undo.sh):
+ *  - /proc/dusk_dir (name in kmalloc'd memory, freed at once; undone by
+ *    remove_proc_entry) with e1 and e2; e1 removed by name;
+ *  - /proc/dusk_dir2 with e3, removed as a whole by proc_remove;
+ *  - a char device with a fixed major (__register_chrdev returns 0).
+ */
+static int cmd_undo(void)
+{
+	unsigned char ops[KTEST_PROC_OPS_SIZE] = { 0 }, fops[512] = { 0 };
+	uint64_t args[5], mops, mfops, name, d, d2, e, ret;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err;
+
+	memcpy(ops + KTEST_PROC_OPS_READ, &h.proxies[KTEST_PROXY_PROC_READ], 8);
+	err = kc_mirror_alloc(kc, ops, sizeof(ops), &mops) ||
+	      kc_mirror_alloc(kc, fops, sizeof(fops), &mfops);
+	CHECK(!err, "mirrors for proc_ops and file_operations");
+#define STR(s) ({ uint64_t m_ = 0; kc_mirror_alloc(kc, s, sizeof(s), &m_); m_; })
+	args[0] = 64;
+	args[1] = GFP_KERNEL_VAL;
+	err = kc_call(kc, KTEST_STUB_KMALLOC, args, 2, 0, &name, NULL, 0);
+	err = err ? err : kc_write(kc, name, "dusk_dir", 9);
+	args[0] = name;
+	args[1] = 0;
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_MKDIR, args, 2, 0, &d, NULL, 0);
+	CHECK(!err && d >= h.kbase, "proc_mkdir dusk_dir (%d)", err);
+	args[0] = name;
+	err = kc_call(kc, KTEST_STUB_KFREE, args, 1, 0, NULL, NULL, 0);
+	CHECK(!err, "the directory's name freed (%d)", err);
+	args[1] = 0444;
+	args[2] = d;
+	args[3] = mops;
+	args[0] = STR("e1");
+	err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &e, NULL, 0);
+	args[0] = STR("e2");
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &e, NULL, 0);
+	CHECK(!err && e >= h.kbase, "proc_create dusk_dir/e1, dusk_dir/e2 (%d)", err);
+	args[0] = STR("e1");	/* another copy of the name: matched by content */
+	args[1] = d;
+	err = kc_call(kc, KTEST_STUB_REMOVE_PROC_ENTRY, args, 2, 0, NULL, NULL, 0);
+	CHECK(!err, "remove_proc_entry(\"e1\", dusk_dir) (%d)", err);
+
+	args[0] = STR("dusk_dir2");
+	args[1] = 0;
+	err = kc_call(kc, KTEST_STUB_PROC_MKDIR, args, 2, 0, &d2, NULL, 0);
+	args[0] = STR("e3");
+	args[1] = 0444;
+	args[2] = d2;
+	args[3] = mops;
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &e, NULL, 0);
+	args[0] = d2;
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_REMOVE, args, 1, 0, NULL, NULL, 0);
+	CHECK(!err, "dusk_dir2 with e3 created, then proc_remove(dusk_dir2) (%d)", err);
+
+	args[0] = 240;	/* LOCAL/EXPERIMENTAL USE */
+	args[1] = 0;
+	args[2] = 256;
+	args[3] = STR("dusk_chr");
+	args[4] = mfops;
+	err = kc_call(kc, KTEST_STUB_REG_CHRDEV, args, 5, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 0, "__register_chrdev(240, ...) = %lld (%d)", (long long)ret, err);
+#undef STR
+	mark_ready();
+	while (!stop)
+		pause();
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
 static int cmd_basic(void)
 {
 	uint64_t args[4], v, m, p, ret, stats[__DUSK_STAT_MAX];
@@ -373,6 +493,7 @@ static int cmd_basic(void)
 	CHECK(!err, "FREE stub kfree (%d)", err);
 	err = kc_write(kc, p, "x", 1);
 	CHECK(err == -EACCES, "WRITE into given-back memory refused (%d)", err);
+	basic_frees(kc, &h);
 
 	basic_hostile(kc, &h);
 	basic_async(kc);
@@ -795,6 +916,8 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "undo"))
+		return cmd_undo();
 	if (argc >= 4 && !strcmp(argv[1], "snoop"))
 		return cmd_snoop(strtoul(argv[2], NULL, 0), atoi(argv[3]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))

@@ -17,7 +17,11 @@
 #define KTEST_MAGIC		0x6475736b6d616763ULL	/* value of sym ktest_magic */
 
 /* dusk_gen.syms */
-enum { KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_SYM_MIX_FN, KTEST_NSYMS };
+enum {
+	KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_SYM_MIX_FN,
+	KTEST_SYM_CACHE64,	/* &kmalloc_caches[KMALLOC_NORMAL][64 bytes]: a slab cache */
+	KTEST_NSYMS
+};
 
 /* dusk_gen.stubs */
 enum {
@@ -35,6 +39,16 @@ enum {
 	KTEST_STUB_INDIRECT,	/* (*fn)(a, b) with fn = args[0]: INDIRECT */
 	KTEST_STUB_KFREE_SKB,	/* kfree_skb(skb): a packet the module stole */
 	KTEST_STUB_READ_ATOMIC,	/* ktest_read_atomic(): the proc read proxy under local_bh_disable */
+	KTEST_STUB_CACHE_ALLOC,	/* kmem_cache_alloc(cache, gfp): ALLOC */
+	KTEST_STUB_CACHE_FREE,	/* kmem_cache_free(cache, obj): FREE_ARG1 */
+	KTEST_STUB_VMALLOC,	/* vmalloc(size): ALLOC */
+	KTEST_STUB_VFREE,	/* vfree(p): FREE */
+	KTEST_STUB_KREALLOC,	/* krealloc(p, size, gfp): ALLOC | FREE */
+	KTEST_STUB_KVFREE_RCU,	/* kvfree_call_rcu(head, offset): FREE_RCU (kfree_rcu) */
+	KTEST_STUB_PROC_MKDIR,	/* proc_mkdir(name, parent): RET_PTR */
+	KTEST_STUB_REMOVE_PROC_ENTRY,	/* remove_proc_entry(name, parent) */
+	KTEST_STUB_REG_CHRDEV,	/* __register_chrdev(major, baseminor, count, name, fops) */
+	KTEST_STUB_UNREG_CHRDEV,	/* __unregister_chrdev(major, baseminor, count, name) */
 	KTEST_NSTUBS
 };
 

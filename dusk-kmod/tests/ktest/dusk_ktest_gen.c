@@ -16,6 +16,9 @@
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+#include <linux/fs.h>
+#include <linux/rcupdate.h>
+#include <linux/vmalloc.h>
 #include <net/net_namespace.h>
 #include "dusk-gen.h"
 #include "ktest-abi.h"
@@ -177,6 +180,65 @@ static u64 dusk_stub_ktest_read_atomic(const u64 *a)
 	return (u64)ktest_read_atomic();
 }
 
+static u64 dusk_stub_kmem_cache_alloc(const u64 *a)
+{
+	return (u64)(uintptr_t)kmem_cache_alloc((struct kmem_cache *)(uintptr_t)a[0], (gfp_t)a[1]);
+}
+
+static u64 dusk_stub_kmem_cache_free(const u64 *a)
+{
+	kmem_cache_free((struct kmem_cache *)(uintptr_t)a[0], (void *)(uintptr_t)a[1]);
+	return 0;
+}
+
+static u64 dusk_stub_vmalloc(const u64 *a)
+{
+	return (u64)(uintptr_t)vmalloc((unsigned long)a[0]);
+}
+
+static u64 dusk_stub_vfree(const u64 *a)
+{
+	vfree((const void *)(uintptr_t)a[0]);
+	return 0;
+}
+
+static u64 dusk_stub_krealloc(const u64 *a)
+{
+	return (u64)(uintptr_t)krealloc((const void *)(uintptr_t)a[0], (size_t)a[1], (gfp_t)a[2]);
+}
+
+static u64 dusk_stub_kvfree_call_rcu(const u64 *a)
+{
+	kvfree_call_rcu((struct rcu_head *)(uintptr_t)a[0], (rcu_callback_t)(uintptr_t)a[1]);
+	return 0;
+}
+
+static u64 dusk_stub_proc_mkdir(const u64 *a)
+{
+	return (u64)(uintptr_t)proc_mkdir((const char *)(uintptr_t)a[0],
+					  (struct proc_dir_entry *)(uintptr_t)a[1]);
+}
+
+static u64 dusk_stub_remove_proc_entry(const u64 *a)
+{
+	remove_proc_entry((const char *)(uintptr_t)a[0], (struct proc_dir_entry *)(uintptr_t)a[1]);
+	return 0;
+}
+
+static u64 dusk_stub___register_chrdev(const u64 *a)
+{
+	return (u64)(s64)__register_chrdev((unsigned int)a[0], (unsigned int)a[1],
+					   (unsigned int)a[2], (const char *)(uintptr_t)a[3],
+					   (const struct file_operations *)(uintptr_t)a[4]);
+}
+
+static u64 dusk_stub___unregister_chrdev(const u64 *a)
+{
+	__unregister_chrdev((unsigned int)a[0], (unsigned int)a[1], (unsigned int)a[2],
+			    (const char *)(uintptr_t)a[3]);
+	return 0;
+}
+
 /* ---- tables ---- */
 
 static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
@@ -197,6 +259,21 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_INDIRECT] = { "(*)(u64, u64)#1", dusk_stub_indirect_1, 3, DUSK_STUB_INDIRECT },
 	[KTEST_STUB_KFREE_SKB] = { "kfree_skb", dusk_stub_kfree_skb, 1, 0 },
 	[KTEST_STUB_READ_ATOMIC] = { "ktest_read_atomic", dusk_stub_ktest_read_atomic, 0, 0 },
+	[KTEST_STUB_CACHE_ALLOC] = { "kmem_cache_alloc", dusk_stub_kmem_cache_alloc, 2,
+				     DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	[KTEST_STUB_CACHE_FREE] = { "kmem_cache_free", dusk_stub_kmem_cache_free, 2,
+				    DUSK_STUB_FREE_ARG1 },
+	[KTEST_STUB_VMALLOC] = { "vmalloc", dusk_stub_vmalloc, 1,
+				 DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	[KTEST_STUB_VFREE] = { "vfree", dusk_stub_vfree, 1, DUSK_STUB_FREE },
+	[KTEST_STUB_KREALLOC] = { "krealloc", dusk_stub_krealloc, 3,
+				  DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_RET_PTR },
+	[KTEST_STUB_KVFREE_RCU] = { "kvfree_call_rcu", dusk_stub_kvfree_call_rcu, 2,
+				    DUSK_STUB_FREE_RCU },
+	[KTEST_STUB_PROC_MKDIR] = { "proc_mkdir", dusk_stub_proc_mkdir, 2, DUSK_STUB_RET_PTR },
+	[KTEST_STUB_REMOVE_PROC_ENTRY] = { "remove_proc_entry", dusk_stub_remove_proc_entry, 2, 0 },
+	[KTEST_STUB_REG_CHRDEV] = { "__register_chrdev", dusk_stub___register_chrdev, 5, 0 },
+	[KTEST_STUB_UNREG_CHRDEV] = { "__unregister_chrdev", dusk_stub___unregister_chrdev, 4, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
@@ -204,6 +281,8 @@ static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
 	[KTEST_SYM_JIFFIES] = { "jiffies", (const void *)&jiffies },
 	[KTEST_SYM_MAGIC] = { "ktest_magic", &ktest_magic },
 	[KTEST_SYM_MIX_FN] = { "ktest_mix", ktest_mix },
+	[KTEST_SYM_CACHE64] = { "kmalloc_caches",
+				&kmalloc_caches[KMALLOC_NORMAL][KMALLOC_SHIFT_LOW > 6 ? KMALLOC_SHIFT_LOW : 6] },
 };
 
 static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
@@ -217,6 +296,9 @@ static const struct dusk_undo_desc dusk_undo[] = {
 	{ KTEST_STUB_NF_REG, KTEST_STUB_NF_UNREG, 2, { 0, 1 } },
 	{ KTEST_STUB_PROC_CREATE, KTEST_STUB_PROC_REMOVE, 1, { DUSK_UNDO_RET } },
 	{ KTEST_STUB_ARM_TIMER, KTEST_STUB_DISARM_TIMER, 0, { 0 } },
+	/* as rewriter/kapi-table.c pairs them */
+	{ KTEST_STUB_PROC_MKDIR, KTEST_STUB_REMOVE_PROC_ENTRY, 2, { 0, 1 } },
+	{ KTEST_STUB_REG_CHRDEV, KTEST_STUB_UNREG_CHRDEV, 4, { DUSK_UNDO_ARG_OR_RET(0), 1, 2, 3 } },
 };
 
 const struct dusk_gen dusk_gen = {
