@@ -80,6 +80,7 @@ void dusk_call_exec(struct dusk_call *c)
 	c->err = dusk_undo_prepare(c->stub, &rec);
 	if (c->err)
 		return;
+	dusk_fops_pin(c->stub, c->args);
 	if (dusk_is_nf_unreg(c->stub)) {
 		/* Stolen packets resume while the hook is still there.  Only
 		 * then: a del_timer_sync() must not release the packets the

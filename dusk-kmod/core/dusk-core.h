@@ -150,6 +150,11 @@ bool dusk_undo_refers(unsigned long start, size_t len);
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
 void dusk_region_forget(const void *addr);
 void dusk_regions_free_all(void);
+bool dusk_region_retain(u64 addr, u64 len);
+void dusk_kept_free(void);
+
+/* fops.c */
+void dusk_fops_pin(u32 stub, const u64 *args);
 
 /* call.c */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);

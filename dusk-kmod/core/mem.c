@@ -29,7 +29,16 @@ struct dusk_region {
 	unsigned long start;
 	size_t len;
 	u8 kind;		/* enum dusk_region_kind */
+	bool retained;		/* open files may use it after teardown (fops.c) */
 };
+
+/* Memory of ended sessions that open files may still use: freed at module
+ * exit, which cannot come before their last release (fops.c). */
+struct dusk_kept {
+	struct list_head node;
+	void *p;
+};
+static LIST_HEAD(dusk_kept_list);
 
 /* The region containing [addr, addr + len), or NULL.  Caller holds lock. */
 static struct dusk_region *dusk_region_find(u64 addr, u64 len)
@@ -129,12 +138,51 @@ void dusk_regions_free_all(void)
 	struct rb_node *n;
 	struct dusk_region *r;
 
+	struct dusk_kept *k;
+
 	while ((n = rb_first(&dusk_sess.regions))) {
 		r = rb_entry(n, struct dusk_region, node);
 		rb_erase(n, &dusk_sess.regions);
-		kvfree((void *)r->start);
+		k = r->retained ? kmalloc(sizeof(*k), GFP_KERNEL) : NULL;
+		if (k) {
+			k->p = (void *)r->start;
+			list_add(&k->node, &dusk_kept_list);
+		} else if (!r->retained) {
+			kvfree((void *)r->start);
+		}	/* else: leaked rather than freed under an open file */
 		kfree(r);
 	}
+}
+
+/**
+ * dusk_region_retain() - mark the region holding [addr, addr + len) as one
+ * the kernel may use beyond the session (an open file's file_operations).
+ * Context: caller holds dusk_sess.lock.
+ * Return: true when such a region exists (the memory is the session's).
+ */
+bool dusk_region_retain(u64 addr, u64 len)
+{
+	struct dusk_region *r = dusk_region_find(addr, len);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (r)
+		r->retained = true;
+	return r != NULL;
+}
+
+/**
+ * dusk_kept_free() - free what ended sessions kept for open files.
+ * Context: module exit (so every such file has been released).
+ */
+void dusk_kept_free(void)
+{
+	struct dusk_kept *k, *tmp;
+
+	list_for_each_entry_safe(k, tmp, &dusk_kept_list, node) {
+		kvfree(k->p);
+		kfree(k);
+	}
+	INIT_LIST_HEAD(&dusk_kept_list);
 }
 
 /* Lent to a running callback?  Caller holds qlock. */
@@ -367,8 +415,9 @@ err_free:
 
 /*
  * MIRROR_FREE: ADDR of a mirror.  A mirror an undo record still refers to
- * (say, the nf_hook_ops of a registered hook) is not freed: -EBUSY, since
- * the kernel still holds it.
+ * (say, the nf_hook_ops of a registered hook), or one that open files may
+ * use (file_operations, see fops.c), is not freed: -EBUSY, since the
+ * kernel still holds it.
  */
 int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
 {
@@ -386,7 +435,7 @@ int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
 	if (!r || r->start != addr || r->kind != DUSK_REGION_MIRROR) {
 		NL_SET_ERR_MSG(info->extack, "ADDR is not a mirror of this session");
 		err = -ENOENT;
-	} else if (dusk_undo_refers(r->start, r->len)) {
+	} else if (dusk_undo_refers(r->start, r->len) || r->retained) {
 		NL_SET_ERR_MSG(info->extack, "mirror is still registered with the kernel");
 		err = -EBUSY;
 	} else {

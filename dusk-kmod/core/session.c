@@ -190,4 +190,5 @@ void dusk_session_exit(void)
 	netlink_unregister_notifier(&dusk_netlink_nb);
 	cancel_work_sync(&dusk_sess.release);
 	cancel_delayed_work_sync(&dusk_sess.expire);
+	dusk_kept_free();
 }

@@ -823,11 +823,13 @@ static void proc_serve(struct kc *kc, const struct kc_upcall *up, uint64_t text,
 		CHECK(0, "REPLY with *ppos (%d)", err);
 }
 
-static int cmd_proc(int stall)
+/* proc [stall]: serve /proc/dusk_NAME; chrdev: the same read as char
+ * device 240 (__register_chrdev with a file_operations mirror). */
+static int cmd_proc(int stall, int chrdev)
 {
 	static const char msg[] = "hello from dusk\n";
-	unsigned char ops[KTEST_PROC_OPS_SIZE] = { 0 };
-	uint64_t args[4], name, mops, text, pde;
+	unsigned char ops[KTEST_PROC_OPS_SIZE] = { 0 }, fops[KTEST_FOPS_MAX] = { 0 };
+	uint64_t args[5], name, mops, text, pde;
 	struct kc_upcall *up = malloc(sizeof(*up));
 	struct kc_hello h;
 	struct kc *kc = connect_bound(&h);
@@ -840,12 +842,24 @@ static int cmd_proc(int stall)
 	      kc_mirror_alloc(kc, ops, sizeof(ops), &mops) ||
 	      kc_mirror_alloc(kc, msg, sizeof(msg) - 1, &text);
 	CHECK(!err, "mirrors for name, proc_ops and text");
-	args[0] = name;
-	args[1] = 0444;
-	args[2] = 0;
-	args[3] = mops;
-	err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &pde, NULL, 0);
-	CHECK(!err && pde >= h.kbase, "proc_create /proc/%s (%d)", pname, err);
+	if (chrdev) {
+		memcpy(fops + KTEST_FOPS_READ, &h.proxies[KTEST_PROXY_PROC_READ], 8);
+		err = kc_mirror_alloc(kc, fops, sizeof(fops), &mops);
+		args[0] = 240;
+		args[1] = 0;
+		args[2] = 256;
+		args[3] = name;
+		args[4] = mops;
+		err = err ? err : kc_call(kc, KTEST_STUB_REG_CHRDEV, args, 5, 0, &pde, NULL, 0);
+		CHECK(!err && pde == 0, "__register_chrdev(240, %s) (%d)", pname, err);
+	} else {
+		args[0] = name;
+		args[1] = 0444;
+		args[2] = 0;
+		args[3] = mops;
+		err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &pde, NULL, 0);
+		CHECK(!err && pde >= h.kbase, "proc_create /proc/%s (%d)", pname, err);
+	}
 	mark_ready();
 
 	while (!stop) {
@@ -921,7 +935,9 @@ int main(int argc, char **argv)
 	if (argc >= 4 && !strcmp(argv[1], "snoop"))
 		return cmd_snoop(strtoul(argv[2], NULL, 0), atoi(argv[3]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
-		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
+		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"), 0);
+	if (argc >= 2 && !strcmp(argv[1], "chrdev"))
+		return cmd_proc(0, 1);
 	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | proc [stall] |\n"
 		"       hook drop|accept|stolen|queue|queue-bypass|repeat [SECONDS [in4|in6|out4|out6]]\n");
 	return 2;

@@ -63,6 +63,10 @@ enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_NPROXIE
 #define KTEST_OPS_HOOKNUM	44
 #define KTEST_OPS_PRIORITY	48
 
+/* struct file_operations: read has the proc read proxy's signature */
+#define KTEST_FOPS_MAX		512	/* the client's mirror; sizeof is less */
+#define KTEST_FOPS_READ		16
+
 /* struct proc_ops */
 #define KTEST_PROC_OPS_SIZE	0x60
 #define KTEST_PROC_OPS_READ	16
