@@ -165,6 +165,7 @@ struct dusk_undo_rec;
 int dusk_undo_prepare(u32 stub, struct dusk_undo_rec **rec);
 void dusk_undo_after(u32 stub, const u64 *args, u64 ret, struct dusk_undo_rec *rec);
 void dusk_undo_all(void);
+void dusk_undo_forget_range(unsigned long start, size_t len);
 unsigned int dusk_undo_count(void);
 
 /* upcall.c */

@@ -16,6 +16,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include "dusk-core.h"
 
@@ -110,6 +111,9 @@ static void __exit dusk_exit(void)
 	dusk_session_end();
 	dusk_nf_exit();
 	dusk_session_exit();
+	/* Callbacks the kernel queued with the module's proxies (call_rcu,
+	 * kfree_rcu-style frees) finish before its text goes away. */
+	rcu_barrier();
 }
 
 module_init(dusk_init);

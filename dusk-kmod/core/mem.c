@@ -115,7 +115,9 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 
 /**
  * dusk_region_forget() - stop tracking the region starting at @addr (memory
- * the program gives back through a DUSK_STUB_FREE stub; not freed here).
+ * the program gives back through a DUSK_STUB_FREE stub; not freed here),
+ * and the undo records of objects inside it (the module freed a timer or
+ * work item with the memory holding it: nothing is left to undo).
  * Context: caller holds dusk_sess.lock.
  */
 void dusk_region_forget(const void *addr)
@@ -124,6 +126,8 @@ void dusk_region_forget(const void *addr)
 
 	lockdep_assert_held(&dusk_sess.lock);
 	if (r && r->start == (unsigned long)addr) {
+		/* what was registered inside it is gone with it */
+		dusk_undo_forget_range(r->start, r->len);
 		rb_erase(&r->node, &dusk_sess.regions);
 		kfree(r);
 	}

@@ -406,6 +406,32 @@ static int cmd_undo(void)
 	return failures ? 1 : 0;
 }
 
+/*
+ * dwork SECONDS: queue the module's delayed work to run in SECONDS, then
+ * wait to be killed (vm-work.sh): the program never cancels it, as a
+ * module that relies on its exit would not have yet.
+ */
+static int cmd_dwork(int seconds)
+{
+	uint64_t args[4], wq, ret;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err;
+
+	err = kc_read(kc, h.syms[KTEST_SYM_SYSTEM_WQ], &wq, 8);
+	args[0] = 8192;	/* WORK_CPU_UNBOUND = NR_CPUS (Debian: 8192) */
+	args[1] = wq;
+	args[2] = h.syms[KTEST_SYM_DWORK];
+	args[3] = (uint64_t)seconds * 250;	/* jiffies at HZ=250 (Debian) */
+	err = err ? err : kc_call(kc, KTEST_STUB_QUEUE_DWORK, args, 4, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 1, "queue_delayed_work_on(%d s) (%d)", seconds, err);
+	mark_ready();
+	while (!stop)
+		pause();
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
 static int cmd_basic(void)
 {
 	uint64_t args[4], v, m, p, ret, stats[__DUSK_STAT_MAX];
@@ -930,6 +956,8 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "dwork"))
+		return cmd_dwork(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "undo"))
 		return cmd_undo();
 	if (argc >= 4 && !strcmp(argv[1], "snoop"))

@@ -20,6 +20,8 @@
 enum {
 	KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_SYM_MIX_FN,
 	KTEST_SYM_CACHE64,	/* &kmalloc_caches[KMALLOC_NORMAL][64 bytes]: a slab cache */
+	KTEST_SYM_SYSTEM_WQ,	/* &system_wq */
+	KTEST_SYM_DWORK,	/* ktest_dwork: a delayed work item whose function is a proxy */
 	KTEST_NSYMS
 };
 
@@ -49,11 +51,13 @@ enum {
 	KTEST_STUB_REMOVE_PROC_ENTRY,	/* remove_proc_entry(name, parent) */
 	KTEST_STUB_REG_CHRDEV,	/* __register_chrdev(major, baseminor, count, name, fops) */
 	KTEST_STUB_UNREG_CHRDEV,	/* __unregister_chrdev(major, baseminor, count, name) */
+	KTEST_STUB_QUEUE_DWORK,	/* queue_delayed_work_on(cpu, wq, dwork, delay) */
 	KTEST_NSTUBS
 };
 
 /* dusk_gen.proxies */
-enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_NPROXIES };
+enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_PROXY_WORK,
+       KTEST_NPROXIES };
 
 /* struct nf_hook_ops (Debian 6.1: an rcu_head comes first) */
 #define KTEST_OPS_SIZE		56

@@ -19,6 +19,7 @@
 #include <linux/fs.h>
 #include <linux/rcupdate.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include "dusk-gen.h"
 #include "ktest-abi.h"
@@ -239,6 +240,24 @@ static u64 dusk_stub___unregister_chrdev(const u64 *a)
 	return 0;
 }
 
+static u64 dusk_stub_queue_delayed_work_on(const u64 *a)
+{
+	return (u64)queue_delayed_work_on((int)a[0], (struct workqueue_struct *)(uintptr_t)a[1],
+					  (struct delayed_work *)(uintptr_t)a[2],
+					  (unsigned long)a[3]);
+}
+
+/* A work function of the module: void ktest_work(struct work_struct *). */
+static void dusk_proxy_ktest_work(struct work_struct *w)
+{
+	u64 args[1] = { (u64)(uintptr_t)w };
+
+	dusk_upcall_blocking(KTEST_PROXY_WORK, args, 1);
+}
+
+/* A delayed work item of the module's, queued by the program. */
+static DECLARE_DELAYED_WORK(ktest_dwork, dusk_proxy_ktest_work);
+
 /* ---- tables ---- */
 
 static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
@@ -274,6 +293,7 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_REMOVE_PROC_ENTRY] = { "remove_proc_entry", dusk_stub_remove_proc_entry, 2, 0 },
 	[KTEST_STUB_REG_CHRDEV] = { "__register_chrdev", dusk_stub___register_chrdev, 5, 0 },
 	[KTEST_STUB_UNREG_CHRDEV] = { "__unregister_chrdev", dusk_stub___unregister_chrdev, 4, 0 },
+	[KTEST_STUB_QUEUE_DWORK] = { "queue_delayed_work_on", dusk_stub_queue_delayed_work_on, 4, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
@@ -283,6 +303,8 @@ static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
 	[KTEST_SYM_MIX_FN] = { "ktest_mix", ktest_mix },
 	[KTEST_SYM_CACHE64] = { "kmalloc_caches",
 				&kmalloc_caches[KMALLOC_NORMAL][KMALLOC_SHIFT_LOW > 6 ? KMALLOC_SHIFT_LOW : 6] },
+	[KTEST_SYM_SYSTEM_WQ] = { "system_wq", &system_wq },
+	[KTEST_SYM_DWORK] = { "ktest_dwork", &ktest_dwork },
 };
 
 static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
@@ -290,6 +312,7 @@ static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
 	[KTEST_PROXY_PROC_READ] = { "ktest_proc_read", dusk_proxy_ktest_proc_read,
 				    DUSK_PROXY_BLOCKING, 4, dusk_lent_ktest_proc_read },
 	[KTEST_PROXY_TIMER] = { "ktest_tick", dusk_proxy_ktest_tick, DUSK_PROXY_ASYNC, 1 },
+	[KTEST_PROXY_WORK] = { "ktest_work", dusk_proxy_ktest_work, DUSK_PROXY_BLOCKING, 1 },
 };
 
 static const struct dusk_undo_desc dusk_undo[] = {
