@@ -7,7 +7,9 @@
  * its own context, so current and copy_to_user mean what they mean in a
  * module.  The wait ends, with an error as the callback's result, when the
  * program is silent for block_timeout_ms (-ETIMEDOUT), when the session
- * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).
+ * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).  The
+ * program's request that posted a call waits for it at most
+ * block_timeout_ms and killably (dusk_waiter_wait()).
  *
  * A waiter lives on the caller's stack and is on dusk_sess.waiters (under
  * qlock) while it waits; other contexts touch it only under qlock and only
@@ -57,10 +59,13 @@ static bool dusk_waiter_add(struct dusk_waiter *w)
 	return alive;
 }
 
-/* Take @w off the list; the last one out wakes a waiting teardown. */
+/* Take @w off the list; the last one out wakes a waiting teardown.  A call
+ * posted meanwhile is the caller's to run now. */
 static void dusk_waiter_del(struct dusk_waiter *w)
 {
 	spin_lock_bh(&dusk_sess.qlock);
+	if (w->call)
+		w->call->taken = true;
 	list_del(&w->node);
 	if (list_empty(&dusk_sess.waiters))
 		wake_up_all(&dusk_sess.waiters_gone);
@@ -120,6 +125,72 @@ int dusk_waiter_post(u64 ctx, struct dusk_call *c)
 out:
 	spin_unlock_bh(&dusk_sess.qlock);
 	return err;
+}
+
+/*
+ * The blocked caller ran posted call @c: hand the result to the request,
+ * or free @c when the request gave up waiting for it.
+ */
+static void dusk_call_finish(struct dusk_waiter *w, struct dusk_call *c)
+{
+	bool abandoned;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	if (w->call == c)
+		w->call = NULL;
+	abandoned = c->abandoned;
+	if (!abandoned)	/* under qlock: dusk_waiter_wait() decides under it too */
+		complete(&c->done);
+	spin_unlock_bh(&dusk_sess.qlock);
+	if (abandoned)
+		dusk_call_free(c);
+}
+
+/**
+ * dusk_waiter_wait() - the program's request waits for the blocked caller
+ * to run posted call @c.
+ *
+ * The caller may never get to it, or never come back from it (a
+ * copy_to_user() into a page that never arrives: userfaultfd, FUSE), and
+ * the program must stay killable: the wait ends after block_timeout_ms or
+ * on a fatal signal.  A call nobody took yet is withdrawn; one that runs
+ * is abandoned to the caller, which frees it when done.
+ * Context: process, the program's request.
+ * Return: 0 when @c ran (the request frees it), -ETIMEDOUT or -EINTR when
+ * the request gave @c up (it must not touch @c any more).
+ */
+int dusk_waiter_wait(struct dusk_call *c)
+{
+	unsigned long tmo = msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms));
+	struct dusk_waiter *w;
+	long left;
+	bool own = false;
+
+	left = wait_for_completion_killable_timeout(&c->done, tmo);
+	if (left > 0)
+		return 0;
+	spin_lock_bh(&dusk_sess.qlock);
+	if (completion_done(&c->done)) {
+		spin_unlock_bh(&dusk_sess.qlock);
+		return 0;
+	}
+	if (!c->taken) {
+		list_for_each_entry(w, &dusk_sess.waiters, node) {
+			if (w->call == c) {
+				w->call = NULL;
+				own = true;
+				break;
+			}
+		}
+	}
+	if (!own)
+		c->abandoned = true;
+	spin_unlock_bh(&dusk_sess.qlock);
+	if (own)
+		dusk_call_free(c);
+	if (!left)
+		dusk_count(DUSK_STAT_TIMEOUTS, 1);
+	return left ? -EINTR : -ETIMEDOUT;
 }
 
 /* Condition of the blocked caller's sleep; takes qlock. */
@@ -214,15 +285,14 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 
 		spin_lock_bh(&dusk_sess.qlock);
 		c = w.call;
+		if (c)
+			c->taken = true;
 		replied = w.replied;
 		alive = dusk_sess.alive;
 		spin_unlock_bh(&dusk_sess.qlock);
 		if (c) {	/* a posted call is always run, even when leaving */
 			dusk_call_exec(c);
-			spin_lock_bh(&dusk_sess.qlock);
-			w.call = NULL;
-			spin_unlock_bh(&dusk_sess.qlock);
-			complete(&c->done);
+			dusk_call_finish(&w, c);
 			continue;
 		}
 		if (replied) {
@@ -245,10 +315,13 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 	}
 out:
 	dusk_waiter_del(&w);
-	/* A call posted between the last look and the removal is run too. */
-	if (w.call) {
-		dusk_call_exec(w.call);
-		complete(&w.call->done);
+	/* A call posted between the last look and the removal is run too
+	 * (dusk_waiter_del() marked it taken: only we touch w.call now). */
+	c = w.call;
+	if (c) {
+		dusk_call_exec(c);
+		w.call = NULL;
+		dusk_call_finish(&w, c);
 	}
 	return err ? (u64)(s64)err : w.ret;
 }

@@ -229,7 +229,12 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 			dusk_call_exec(c);
 			err = 0;
 		} else if (!err) {
-			wait_for_completion(&c->done);
+			err = dusk_waiter_wait(c);
+			if (err) {	/* the blocked caller owns (and frees) c now */
+				NL_SET_ERR_MSG(info->extack,
+					       "the blocked caller did not finish the call in time");
+				return err;
+			}
 		}
 	} else {
 		dusk_call_exec(c);
@@ -239,7 +244,13 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = dusk_call_reply(info, c);
 out:
+	dusk_call_free(c);
+	return err;
+}
+
+/** dusk_call_free() - free a nested or direct call and its text. */
+void dusk_call_free(struct dusk_call *c)
+{
 	kfree(c->text);
 	kfree(c);
-	return err;
 }

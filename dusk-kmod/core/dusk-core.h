@@ -67,6 +67,8 @@ struct dusk_call {
 	int err;		/* out: -ENOMEM when the stub could not be run */
 	char *text;		/* in: DUSK_MAX_TEXT bytes for PRINTK stubs, else NULL */
 	struct completion done;	/* completed by the blocked caller */
+	bool taken;		/* the blocked caller runs it; under qlock */
+	bool abandoned;		/* the request gave up waiting: the caller frees it */
 };
 
 /* A caller sleeping in dusk_upcall_blocking(); lives on its stack. */
@@ -182,6 +184,8 @@ void dusk_pending_free(struct dusk_pending *p);
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
 void dusk_waiters_wake_all(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
+int dusk_waiter_wait(struct dusk_call *c);
+void dusk_call_free(struct dusk_call *c);
 
 /* nfq.c */
 int dusk_nf_init(void);

@@ -171,10 +171,17 @@ void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict)
 	kfree(p);
 }
 
+/* Do [a, a + alen) and [b, b + blen) overlap? */
+static bool dusk_overlaps(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
 /**
  * dusk_nf_lent() - is [addr, addr+len) lent to the callback of packet @p:
- * inside its sk_buff or its data area (head..end, read now: a nested
- * call may have reallocated it)?
+ * inside its sk_buff but not its head or end (they bound the data area:
+ * writing them would widen what is lent), or inside its data area
+ * (head..end, read now: a nested call may have reallocated it)?
  * Context: caller holds qlock, so the packet is not reinjected meanwhile.
  */
 bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
@@ -187,7 +194,10 @@ bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
 	skb = p->entry->skb;
 	base = (u64)(uintptr_t)skb;
 	if (addr >= base && len <= sizeof(*skb) && addr - base <= sizeof(*skb) - len)
-		return true;
+		return !dusk_overlaps(addr - base, len, offsetof(struct sk_buff, head),
+				      sizeof(skb->head)) &&
+		       !dusk_overlaps(addr - base, len, offsetof(struct sk_buff, end),
+				      sizeof(skb->end));
 	base = (u64)(uintptr_t)skb->head;
 	return addr >= base && len <= skb_end_offset(skb) &&
 	       addr - base <= skb_end_offset(skb) - len;

@@ -32,7 +32,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/netlink.h>
@@ -566,18 +571,25 @@ static int is_icmp(const struct kc_upcall *up)
 /* Writes into and around what a hook upcall lent; the results are judged
  * by hook_lent_report() once the REPLY tells whether the upcall was still
  * live (one handled after it expired had its lent ranges taken back). */
-static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up, int err[3])
+static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up, int err[5])
 {
 	const struct kc_range *data = &up->lent[1];
 	const unsigned char *ip = up->chunks[2].data;
+	const unsigned char *skb = up->chunks[0].data;	/* the sk_buff, prefetched */
 
 	err[0] = kc_write(kc, up->chunks[2].addr + 1, ip + 1, 1);	/* TOS, unchanged */
 	err[1] = kc_write(kc, data->addr + data->len, "x", 1);
 	err[2] = kc_write(kc, up->args[2], "x", 1);
+	/* head and end bound the lent data area: writing them (even with
+	 * their own value) would let the program widen what it may write */
+	err[3] = kc_write(kc, up->args[1] + KTEST_SKB_END, skb + KTEST_SKB_END, 4);
+	err[4] = kc_write(kc, up->args[1] + KTEST_SKB_HEAD, skb + KTEST_SKB_HEAD, 8);
 }
 
-static void hook_lent_report(const int err[3])
+static void hook_lent_report(const int err[5])
 {
+	CHECK(err[3] == -EACCES, "WRITE of the lent sk_buff's end refused (%d)", err[3]);
+	CHECK(err[4] == -EACCES, "WRITE of the lent sk_buff's head refused (%d)", err[4]);
 	CHECK(!err[0], "WRITE into the lent packet data (%d)", err[0]);
 	CHECK(err[1] == -EACCES, "WRITE past the lent data area refused (%d)", err[1]);
 	CHECK(err[2] == -EACCES, "WRITE into the hook state refused (%d)", err[2]);
@@ -608,7 +620,7 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 	struct kc_hello h;
 	time_t end = time(NULL) + seconds;
 	struct kc *kc = connect_bound(&h);
-	int err, lent_done = 0, lent_now, lent_err[3] = { 0, 0, 0 };
+	int err, lent_done = 0, lent_now, lent_err[5] = { 0, 0, 0, 0, 0 };
 
 	memcpy(ops + KTEST_OPS_HOOK, &h.proxies[KTEST_PROXY_HOOK], 8);
 	ops[KTEST_OPS_PF] = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -939,6 +951,41 @@ static int cmd_snoop(uint32_t port, int seconds)
 	return 0;
 }
 
+/*
+ * uffdread PATH: read PATH into a page registered with userfaultfd whose
+ * faults are never served: the kernel's copy_to_user into it never ends
+ * (a reader that wedges whoever serves its read).  Killed by the test.
+ */
+static int cmd_uffdread(const char *path)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	long page = sysconf(_SC_PAGESIZE);
+	int uffd, fd;
+	char *buf;
+	ssize_t n;
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		printf("FAIL: userfaultfd: %s\n", strerror(errno));
+		return 1;
+	}
+	buf = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (unsigned long)buf;
+	reg.range.len = page;
+	if (buf == MAP_FAILED || ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		printf("FAIL: UFFDIO_REGISTER: %s\n", strerror(errno));
+		return 1;
+	}
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 1;
+	printf("reading\n");
+	n = read(fd, buf, 64);
+	printf("read returned %zd (%s)\n", n, n < 0 ? strerror(errno) : "");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_term };
@@ -956,6 +1003,8 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "uffdread"))
+		return cmd_uffdread(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "dwork"))
 		return cmd_dwork(atoi(argv[2]));
 	if (argc >= 2 && !strcmp(argv[1], "undo"))

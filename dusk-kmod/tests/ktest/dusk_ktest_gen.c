@@ -349,6 +349,8 @@ static void __maybe_unused ktest_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct nf_hook_ops, priority) != KTEST_OPS_PRIORITY);
 	BUILD_BUG_ON(sizeof(struct proc_ops) != KTEST_PROC_OPS_SIZE);
 	BUILD_BUG_ON(sizeof(struct file_operations) > KTEST_FOPS_MAX);
+	BUILD_BUG_ON(offsetof(struct sk_buff, head) != KTEST_SKB_HEAD);
+	BUILD_BUG_ON(offsetof(struct sk_buff, end) != KTEST_SKB_END);
 	BUILD_BUG_ON(offsetof(struct file_operations, read) != KTEST_FOPS_READ);
 	BUILD_BUG_ON(offsetof(struct proc_ops, proc_read) != KTEST_PROC_OPS_READ);
 }
