@@ -4,7 +4,8 @@
  * MIRROR_FREE, and the rule that decides where the program may write.
  *
  * Reads go anywhere the kernel can read without faulting
- * (copy_from_kernel_nofault: an unmapped address is -EFAULT, never an oops).
+ * (copy_from_kernel_nofault: an unmapped address is -EFAULT, never an oops),
+ * unless kernel lockdown forbids reading kernel memory (LOCKDOWN_KCORE).
  * Writes are allowed only into
  *   - mirrors (MIRROR_ALLOC) of this session,
  *   - memory the session owns: results of DUSK_STUB_ALLOC stubs not yet
@@ -19,6 +20,7 @@
  */
 #include <linux/mm.h>
 #include <linux/rbtree.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -294,6 +296,13 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	u32 len;
 
+	/* Reading any kernel address is what /proc/kcore does: the same
+	 * lockdown reason (confidentiality) forbids it. */
+	err = security_locked_down(LOCKDOWN_KCORE);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "kernel lockdown forbids reading kernel memory");
+		return err;
+	}
 	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(nla) != DUSK_A_RANGE)
 			continue;

@@ -986,6 +986,21 @@ static int cmd_uffdread(const char *path)
 	return 0;
 }
 
+/* readmagic: HELLO and READ ktest_magic; prints the READ's result. */
+static int cmd_readmagic(void)
+{
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	uint64_t v = 0;
+	int err;
+
+	err = kc_read(kc, h.syms[KTEST_SYM_MAGIC], &v, 8);
+	printf("read %d %s\n", err, err ? strerror(-err) : (v == KTEST_MAGIC ? "magic" : "wrong"));
+	kc_bye(kc);
+	kc_close(kc);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_term };
@@ -1003,6 +1018,8 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "readmagic"))
+		return cmd_readmagic();
 	if (argc >= 3 && !strcmp(argv[1], "uffdread"))
 		return cmd_uffdread(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "dwork"))
