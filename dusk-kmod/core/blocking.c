@@ -15,6 +15,7 @@
  * qlock) while it waits; other contexts touch it only under qlock and only
  * while it is on the list.
  */
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "dusk-core.h"
@@ -265,9 +266,11 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
 		return (u64)-EINVAL;
-	if (in_atomic() || irqs_disabled()) {
+	if (in_atomic() || irqs_disabled() || rcu_preempt_depth()) {
 		/* A callback the rewriter took for a blocking one runs in
-		 * atomic context: sleeping here would be a kernel bug. */
+		 * atomic context, or in an RCU read section (preemptible
+		 * with PREEMPT_RCU, so in_atomic() misses it): sleeping
+		 * here would be a kernel bug. */
 		pr_warn_once("%s: blocking proxy %s called in atomic context: -EWOULDBLOCK\n",
 			     dusk_family.name, dusk_gen.proxies[proxy].name);
 		return (u64)-EWOULDBLOCK;

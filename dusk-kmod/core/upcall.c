@@ -196,8 +196,10 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 	list_add_tail(&p->node, &dusk_sess.pending);
 	dusk_sess.npending++;
 	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
-	mod_delayed_work(system_wq, &dusk_sess.expire,
-			 msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)));
+	/* schedule, not mod: an earlier expiry (a packet's) must not be
+	 * pushed back; the expiry work re-arms for the oldest left. */
+	schedule_delayed_work(&dusk_sess.expire,
+			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	msg = dusk_upcall_new(p->ctx, proxy, args, nargs, 0, 0, GFP_ATOMIC, &hdr);
 	if (msg && !dusk_upcall_send(msg, hdr))

@@ -254,6 +254,9 @@ static void basic_async(struct kc *kc)
 	err = kc_call(kc, KTEST_STUB_READ_ATOMIC, args, 0, 0, &ret, NULL, 0);
 	CHECK(!err && (int64_t)ret == -EWOULDBLOCK,
 	      "blocking proxy in atomic context refused, not slept in (%lld)", (long long)ret);
+	err = kc_call(kc, KTEST_STUB_READ_RCU, args, 0, 0, &ret, NULL, 0);
+	CHECK(!err && (int64_t)ret == -EWOULDBLOCK,
+	      "blocking proxy in an RCU read section refused, not slept in (%lld)", (long long)ret);
 	free(up);
 }
 

@@ -181,6 +181,24 @@ static u64 dusk_stub_ktest_read_atomic(const u64 *a)
 	return (u64)ktest_read_atomic();
 }
 
+/* The same inside an RCU read section: preemptible with PREEMPT_RCU, so
+ * in_atomic() does not see it, yet sleeping there is a bug. */
+static noinline long ktest_read_rcu(void)
+{
+	loff_t pos = 0;
+	long ret;
+
+	rcu_read_lock();
+	ret = dusk_proxy_ktest_proc_read(NULL, NULL, 0, &pos);
+	rcu_read_unlock();
+	return ret;
+}
+
+static u64 dusk_stub_ktest_read_rcu(const u64 *a)
+{
+	return (u64)ktest_read_rcu();
+}
+
 static u64 dusk_stub_kmem_cache_alloc(const u64 *a)
 {
 	return (u64)(uintptr_t)kmem_cache_alloc((struct kmem_cache *)(uintptr_t)a[0], (gfp_t)a[1]);
@@ -294,6 +312,7 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_REG_CHRDEV] = { "__register_chrdev", dusk_stub___register_chrdev, 5, 0 },
 	[KTEST_STUB_UNREG_CHRDEV] = { "__unregister_chrdev", dusk_stub___unregister_chrdev, 4, 0 },
 	[KTEST_STUB_QUEUE_DWORK] = { "queue_delayed_work_on", dusk_stub_queue_delayed_work_on, 4, 0 },
+	[KTEST_STUB_READ_RCU] = { "ktest_read_rcu", dusk_stub_ktest_read_rcu, 0, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
