@@ -45,19 +45,24 @@ bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 	return false;
 }
 
-/* Register @w as waiting: it gets its CTX.  False when no session is alive. */
-static bool dusk_waiter_add(struct dusk_waiter *w)
+/* Register @w as waiting: it gets its CTX.  -ENOTCONN when no session is
+ * alive, -EBUSY when queue_max callers wait already. */
+static int dusk_waiter_add(struct dusk_waiter *w)
 {
-	bool alive;
+	int err = 0;
 
 	spin_lock_bh(&dusk_sess.qlock);
-	alive = dusk_sess.alive;
-	if (alive) {
+	if (!dusk_sess.alive)
+		err = -ENOTCONN;
+	else if (dusk_sess.nwaiters >= READ_ONCE(dusk_queue_max))
+		err = -EBUSY;	/* as many callers as upcalls may wait */
+	if (!err) {
 		w->ctx = dusk_sess.next_ctx++;
 		list_add_tail(&w->node, &dusk_sess.waiters);
+		dusk_sess.nwaiters++;
 	}
 	spin_unlock_bh(&dusk_sess.qlock);
-	return alive;
+	return err;
 }
 
 /* Take @w off the list; the last one out wakes a waiting teardown.  A call
@@ -68,6 +73,7 @@ static void dusk_waiter_del(struct dusk_waiter *w)
 	if (w->call)
 		w->call->taken = true;
 	list_del(&w->node);
+	dusk_sess.nwaiters--;
 	if (list_empty(&dusk_sess.waiters))
 		wake_up_all(&dusk_sess.waiters_gone);
 	spin_unlock_bh(&dusk_sess.qlock);
@@ -276,8 +282,9 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		return (u64)-EWOULDBLOCK;
 	}
 	init_waitqueue_head(&w.wq);
-	if (!dusk_waiter_add(&w))
-		return (u64)-ENOTCONN;
+	err = dusk_waiter_add(&w);
+	if (err)
+		return (u64)(s64)err;
 	err = dusk_upcall_blocking_send(&w);
 	if (err)
 		goto out;

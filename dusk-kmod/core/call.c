@@ -112,8 +112,13 @@ void dusk_call_exec(struct dusk_call *c)
 	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret) &&
 	    !ZERO_OR_NULL_PTR((void *)(uintptr_t)c->ret)) {
 		p = (void *)(uintptr_t)c->ret;
-		/* Untracked on -ENOMEM: not writable, not freed at teardown. */
-		dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC);
+		/* Beyond mem_max_mb, or no memory to track it: given back at
+		 * once, the program sees an allocation failure. */
+		if (!dusk_region_room(dusk_alloc_size(p)) ||
+		    dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC)) {
+			kvfree(p);
+			c->ret = 0;
+		}
 	}
 	dusk_undo_after(c->stub, c->args, c->ret, rec);
 	mutex_unlock(&dusk_sess.lock);

@@ -45,6 +45,7 @@
 extern unsigned int dusk_nf_timeout_ms;
 extern unsigned int dusk_block_timeout_ms;
 extern unsigned int dusk_queue_max;
+extern unsigned int dusk_mem_max_mb;
 extern bool dusk_fail_closed;
 
 /* ---- counters (main.c) ---- */
@@ -116,6 +117,8 @@ struct dusk_session {
 	struct list_head waiters;	/* struct dusk_waiter */
 	wait_queue_head_t waiters_gone;
 	struct rb_root regions;		/* struct dusk_region, by address */
+	u64 region_bytes;		/* their total size: at most mem_max_mb */
+	unsigned int nwaiters;		/* on `waiters`: at most queue_max */
 	struct list_head undo;		/* struct dusk_undo_rec, oldest first */
 	struct delayed_work expire;	/* applies the policy to overdue upcalls */
 	struct work_struct release;	/* teardown after the socket went away */
@@ -150,6 +153,7 @@ int dusk_chunks_apply_locked(struct genl_info *info);
 size_t dusk_alloc_size(const void *p);
 bool dusk_undo_refers(unsigned long start, size_t len);
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
+bool dusk_region_room(size_t len);
 void dusk_region_forget(const void *addr);
 void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);

@@ -74,6 +74,7 @@ static void dusk_region_evict(unsigned long start, size_t len)
 		} else if (start >= r->start + r->len) {
 			n = n->rb_right;
 		} else {
+			dusk_sess.region_bytes -= r->len;
 			rb_erase(&r->node, &dusk_sess.regions);
 			kfree(r);
 			n = dusk_sess.regions.rb_node;	/* restart: the tree changed */
@@ -110,9 +111,21 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	r->start = start;
 	r->len = len;
 	r->kind = kind;
+	r->retained = false;
 	rb_link_node(&r->node, parent, link);
 	rb_insert_color(&r->node, &dusk_sess.regions);
+	dusk_sess.region_bytes += len;
 	return 0;
+}
+
+/**
+ * dusk_region_room() - may the session hold @len bytes more (mem_max_mb)?
+ * Context: caller holds dusk_sess.lock.
+ */
+bool dusk_region_room(size_t len)
+{
+	lockdep_assert_held(&dusk_sess.lock);
+	return dusk_sess.region_bytes + len <= (u64)READ_ONCE(dusk_mem_max_mb) << 20;
 }
 
 /**
@@ -130,6 +143,7 @@ void dusk_region_forget(const void *addr)
 	if (r && r->start == (unsigned long)addr) {
 		/* what was registered inside it is gone with it */
 		dusk_undo_forget_range(r->start, r->len);
+		dusk_sess.region_bytes -= r->len;
 		rb_erase(&r->node, &dusk_sess.regions);
 		kfree(r);
 	}
@@ -149,6 +163,7 @@ void dusk_regions_free_all(void)
 	while ((n = rb_first(&dusk_sess.regions))) {
 		r = rb_entry(n, struct dusk_region, node);
 		rb_erase(n, &dusk_sess.regions);
+		dusk_sess.region_bytes -= r->len;
 		k = r->retained ? kmalloc(sizeof(*k), GFP_KERNEL) : NULL;
 		if (k) {
 			k->p = (void *)r->start;
@@ -389,6 +404,13 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
+	mutex_lock(&dusk_sess.lock);
+	err = dusk_region_room(len) ? 0 : -ENOSPC;
+	mutex_unlock(&dusk_sess.lock);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "the program holds mem_max_mb of kernel memory already");
+		return err;
+	}
 	m = kvzalloc(len, GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
@@ -452,6 +474,7 @@ int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "mirror is still registered with the kernel");
 		err = -EBUSY;
 	} else {
+		dusk_sess.region_bytes -= r->len;
 		rb_erase(&r->node, &dusk_sess.regions);
 		kvfree((void *)r->start);
 		kfree(r);

@@ -294,6 +294,21 @@ static void basic_batch_read(struct kc *kc, const struct kc_hello *h, uint64_t m
 	CHECK(err == -EFAULT, "READ with one unmapped range fails whole (%d)", err);
 }
 
+/* A session's memory is bounded (vm-basic.sh loads with mem_max_mb=8):
+ * 3 MiB mirrors until -ENOSPC, which must come by the third. */
+static void basic_limits(struct kc *kc)
+{
+	uint64_t m[4] = { 0, 0, 0, 0 };
+	int err = 0, i;
+
+	for (i = 0; i < 4 && !err; i++)
+		err = kc_mirror_alloc(kc, NULL, 3 << 20, &m[i]);
+	CHECK(err == -ENOSPC && i == 3, "mirrors beyond mem_max_mb refused (%d after %d)", err, i - 1);
+	for (i = 0; i < 4; i++)
+		if (m[i])
+			kc_mirror_free(kc, m[i]);
+}
+
 /* Every way of giving memory back makes it unwritable (and teardown does
  * not free it again: slub_debug would report the double free). */
 static void basic_frees(struct kc *kc, const struct kc_hello *h)
@@ -528,6 +543,7 @@ static int cmd_basic(void)
 	err = kc_write(kc, p, "x", 1);
 	CHECK(err == -EACCES, "WRITE into given-back memory refused (%d)", err);
 	basic_frees(kc, &h);
+	basic_limits(kc);
 
 	basic_hostile(kc, &h);
 	basic_async(kc);
