@@ -37,6 +37,62 @@ char *dusk_text_buf(void)
 	return dusk_text;
 }
 
+/*
+ * Stubs that write through a pointer the program passes: the destination
+ * argument and its size (an argument index, or a fixed size).  Kernel
+ * memory there must pass the WRITE rule, or the CALL is -EACCES and the
+ * stub does not run: a stale or wrong pointer must not make the kernel
+ * write where WRITE would not.  (Pointers below KBASE are the program's
+ * own memory and are left to the stub.)
+ */
+static const struct {
+	const char *fn;
+	u8 dst;
+	s8 len_arg;	/* -1: fixed size */
+	u8 size;
+} dusk_writing_stubs[] = {
+	{ "_copy_from_user", 0, 2, 0 },
+	{ "copy_from_user", 0, 2, 0 },
+	{ "strncpy_from_user", 0, 2, 0 },
+	{ "strscpy", 0, 2, 0 },
+	{ "simple_write_to_buffer", 0, 1, 0 },
+	{ "kstrtoint", 2, -1, 4 },
+	{ "kstrtouint", 2, -1, 4 },
+	{ "kstrtol", 2, -1, 8 },
+	{ "kstrtoul", 2, -1, 8 },
+	{ "kstrtoll", 2, -1, 8 },
+	{ "kstrtoull", 2, -1, 8 },
+	{ "kstrtou8", 2, -1, 1 },
+	{ "kstrtos8", 2, -1, 1 },
+	{ "kstrtou16", 2, -1, 2 },
+	{ "kstrtos16", 2, -1, 2 },
+	{ "kstrtobool", 1, -1, 1 },
+	{ "kstrtoint_from_user", 3, -1, 4 },
+	{ "kstrtouint_from_user", 3, -1, 4 },
+	{ "kstrtol_from_user", 3, -1, 8 },
+	{ "kstrtoul_from_user", 3, -1, 8 },
+};
+
+/* Does a call of @s with @args write only where the program may?  */
+static bool dusk_stub_dst_ok(const struct dusk_stub_desc *s, const u64 *args)
+{
+	u64 dst, len;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_writing_stubs); i++)
+		if (!strcmp(s->name, dusk_writing_stubs[i].fn))
+			break;
+	if (i == ARRAY_SIZE(dusk_writing_stubs) || dusk_writing_stubs[i].dst >= s->nargs ||
+	    dusk_writing_stubs[i].len_arg >= (s8)s->nargs)
+		return true;
+	dst = args[dusk_writing_stubs[i].dst];
+	len = dusk_writing_stubs[i].len_arg < 0 ? dusk_writing_stubs[i].size :
+	      args[dusk_writing_stubs[i].len_arg];
+	if (dst < dusk_kbase() || !len)
+		return true;
+	return dusk_may_write_now(dst, len);
+}
+
 /* Does @stub unregister Netfilter hooks? */
 static bool dusk_is_nf_unreg(u32 stub)
 {
@@ -77,6 +133,10 @@ void dusk_call_exec(struct dusk_call *c)
 	struct dusk_undo_rec *rec;
 	void *p, *freed;
 
+	if (!dusk_stub_dst_ok(s, c->args)) {
+		c->err = -EACCES;
+		return;
+	}
 	c->err = dusk_undo_prepare(c->stub, &rec);
 	if (c->err)
 		return;

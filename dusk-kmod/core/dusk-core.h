@@ -154,6 +154,7 @@ size_t dusk_alloc_size(const void *p);
 bool dusk_undo_refers(unsigned long start, size_t len);
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
 bool dusk_region_room(size_t len);
+bool dusk_may_write_now(u64 addr, u64 len);
 void dusk_region_forget(const void *addr);
 void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);

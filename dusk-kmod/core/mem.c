@@ -230,6 +230,22 @@ static bool dusk_may_write(u64 addr, u64 len)
 }
 
 /**
+ * dusk_may_write_now() - may the program write [addr, addr + len) now (the
+ * WRITE rule: mirrors, owned memory, lent ranges)?  Takes both locks.
+ */
+bool dusk_may_write_now(u64 addr, u64 len)
+{
+	bool ok;
+
+	mutex_lock(&dusk_sess.lock);
+	spin_lock_bh(&dusk_sess.qlock);
+	ok = dusk_may_write(addr, len);
+	spin_unlock_bh(&dusk_sess.qlock);
+	mutex_unlock(&dusk_sess.lock);
+	return ok;
+}
+
+/**
  * dusk_chunks_apply_locked() - apply the CHUNKs of a WRITE, CALL or REPLY.
  *
  * All chunks are checked before any is written, so a refused request

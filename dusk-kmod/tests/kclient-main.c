@@ -544,6 +544,19 @@ static int cmd_basic(void)
 	CHECK(err == -EACCES, "WRITE into given-back memory refused (%d)", err);
 	basic_frees(kc, &h);
 	basic_limits(kc);
+	/* a stub's destination pointer obeys the WRITE rule */
+	args[0] = m + 2;
+	args[1] = m;
+	args[2] = 8;
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(!err, "strscpy into a mirror (%d)", err);
+	args[0] = h.syms[KTEST_SYM_MAGIC];
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EACCES, "strscpy into read-only kernel data refused (%d)", err);
+	args[0] = m + 20;
+	args[2] = 16;	/* past the 28-byte mirror's end */
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EACCES, "strscpy across a mirror's end refused (%d)", err);
 
 	basic_hostile(kc, &h);
 	basic_async(kc);

@@ -53,6 +53,7 @@ enum {
 	KTEST_STUB_UNREG_CHRDEV,	/* __unregister_chrdev(major, baseminor, count, name) */
 	KTEST_STUB_QUEUE_DWORK,	/* queue_delayed_work_on(cpu, wq, dwork, delay) */
 	KTEST_STUB_READ_RCU,	/* ktest_read_rcu(): the proc read proxy under rcu_read_lock */
+	KTEST_STUB_STRSCPY,	/* strscpy(dest, src, count): writes through dest */
 	KTEST_NSTUBS
 };
 

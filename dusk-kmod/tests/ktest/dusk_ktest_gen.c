@@ -199,6 +199,12 @@ static u64 dusk_stub_ktest_read_rcu(const u64 *a)
 	return (u64)ktest_read_rcu();
 }
 
+static u64 dusk_stub_strscpy(const u64 *a)
+{
+	return (u64)(s64)strscpy((char *)(uintptr_t)a[0], (const char *)(uintptr_t)a[1],
+				 (size_t)a[2]);
+}
+
 static u64 dusk_stub_kmem_cache_alloc(const u64 *a)
 {
 	return (u64)(uintptr_t)kmem_cache_alloc((struct kmem_cache *)(uintptr_t)a[0], (gfp_t)a[1]);
@@ -313,6 +319,7 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_UNREG_CHRDEV] = { "__unregister_chrdev", dusk_stub___unregister_chrdev, 4, 0 },
 	[KTEST_STUB_QUEUE_DWORK] = { "queue_delayed_work_on", dusk_stub_queue_delayed_work_on, 4, 0 },
 	[KTEST_STUB_READ_RCU] = { "ktest_read_rcu", dusk_stub_ktest_read_rcu, 0, 0 },
+	[KTEST_STUB_STRSCPY] = { "strscpy", dusk_stub_strscpy, 3, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
