@@ -40,6 +40,8 @@ static const struct kapi_undo undos[] = {
 	{ "misc_register",		"misc_deregister",		1, { 0 } },
 	{ "register_netdevice_notifier", "unregister_netdevice_notifier", 1, { 0 } },
 	{ "nf_register_sockopt",	"nf_unregister_sockopt",	1, { 0 } },
+	{ "register_pernet_subsys",	"unregister_pernet_subsys",	1, { 0 } },
+	{ "register_pernet_device",	"unregister_pernet_device",	1, { 0 } },
 	{ "debugfs_create_dir",		"debugfs_remove",		1, { RET } },
 	{ "debugfs_create_file",	"debugfs_remove",		1, { RET } },
 	{ "add_timer",			"del_timer_sync",		1, { 0 } },
