@@ -29,6 +29,11 @@ typedef u64 (*dusk_stub_fn)(const u64 *args);
 #define DUSK_STUB_ALLOC		(1u << 2)	/* returns memory the session owns (kmalloc...) */
 #define DUSK_STUB_FREE		(1u << 3)	/* args[0] is memory the session gives back (kfree...) */
 #define DUSK_STUB_RET_PTR	(1u << 4)	/* result is a pointer (ERR_PTR/NULL = failure) */
+#define DUSK_STUB_FREE_ARG1	(1u << 5)	/* args[1] is memory given back (kmem_cache_free) */
+#define DUSK_STUB_FREE_RCU	(1u << 6)	/* kvfree_call_rcu(head, func): frees head - func, or
+						 * func itself when head is NULL (kfree_rcu) */
+/* DUSK_STUB_ALLOC | DUSK_STUB_FREE (krealloc): args[0] is given back only
+ * when the call returns memory; on failure it stays the session's. */
 
 struct dusk_stub_desc {
 	const char *name;	/* kernel function, or "printk#2" for the 2nd printk signature */
@@ -68,11 +73,17 @@ struct dusk_proxy_desc {
 /*
  * Register/unregister pairs the core undoes when a session ends without
  * undoing them itself (exit, crash, kill -9).  When stub `reg` succeeds the
- * core records the arguments `unreg` needs (args[from[i]], or the result
- * when from[i] == DUSK_UNDO_RET); a later successful call of `unreg` with
- * the same arguments forgets the record.  Undone in reverse order.
+ * core records the arguments `unreg` needs (args[from[i]], the result when
+ * from[i] == DUSK_UNDO_RET, see also DUSK_UNDO_ARG_OR_RET); a later call of
+ * `unreg` with the same arguments forgets the record.  Undone in reverse
+ * order.  Named kernel objects (proc and debugfs entries) are also
+ * forgotten when the module removes them by name (remove_proc_entry) or
+ * removes a directory above them (core/undo.c).
  */
 #define DUSK_UNDO_RET 0xff
+/* args[i] when it is not 0, else the result: __register_chrdev(major, ...)
+ * returns the major it allocated when asked for 0, and 0 otherwise. */
+#define DUSK_UNDO_ARG_OR_RET(i) (0x80 | (i))
 struct dusk_undo_desc {
 	u16 reg;
 	u16 unreg;

@@ -13,6 +13,7 @@
 #include "rewriter.h"
 
 #define RET 0xff	/* DUSK_UNDO_RET */
+#define ARG_OR_RET(i) (0x80 | (i))	/* DUSK_UNDO_ARG_OR_RET(i) */
 
 static const struct kapi_undo undos[] = {
 	{ "nf_register_net_hook",	"nf_unregister_net_hook",	2, { 0, 1 } },
@@ -22,11 +23,25 @@ static const struct kapi_undo undos[] = {
 	{ "proc_create_seq_private",	"proc_remove",			1, { RET } },
 	{ "proc_create_single_data",	"proc_remove",			1, { RET } },
 	{ "proc_mkdir",			"proc_remove",			1, { RET } },
-	{ "register_chrdev",		"unregister_chrdev",		2, { RET, 2 } },
-	{ "__register_chrdev",		"__unregister_chrdev",		4, { RET, 1, 2, 3 } },
+	/* A module that removes its entries by name (remove_proc_entry) has
+	 * its own unregister stub to undo with; the core keeps a copy of the
+	 * name and also forgets entries below a removed directory. */
+	{ "proc_create",		"remove_proc_entry",		2, { 0, 2 } },
+	{ "proc_create_data",		"remove_proc_entry",		2, { 0, 2 } },
+	{ "proc_create_seq_private",	"remove_proc_entry",		2, { 0, 2 } },
+	{ "proc_create_single_data",	"remove_proc_entry",		2, { 0, 2 } },
+	{ "proc_mkdir",			"remove_proc_entry",		2, { 0, 1 } },
+	{ "proc_create",		"remove_proc_subtree",		2, { 0, 2 } },
+	{ "proc_mkdir",			"remove_proc_subtree",		2, { 0, 1 } },
+	/* register_chrdev(major, name, fops) returns the major it allocated
+	 * when major is 0, and 0 for a fixed major: ARG_OR_RET(0). */
+	{ "register_chrdev",		"unregister_chrdev",		2, { ARG_OR_RET(0), 1 } },
+	{ "__register_chrdev",		"__unregister_chrdev",		4, { ARG_OR_RET(0), 1, 2, 3 } },
 	{ "misc_register",		"misc_deregister",		1, { 0 } },
 	{ "register_netdevice_notifier", "unregister_netdevice_notifier", 1, { 0 } },
 	{ "nf_register_sockopt",	"nf_unregister_sockopt",	1, { 0 } },
+	{ "register_pernet_subsys",	"unregister_pernet_subsys",	1, { 0 } },
+	{ "register_pernet_device",	"unregister_pernet_device",	1, { 0 } },
 	{ "debugfs_create_dir",		"debugfs_remove",		1, { RET } },
 	{ "debugfs_create_file",	"debugfs_remove",		1, { RET } },
 	{ "add_timer",			"del_timer_sync",		1, { 0 } },
@@ -55,11 +70,20 @@ static const struct {
 	{ "kmalloc_array",	STUB_ALLOC | STUB_RET_PTR },
 	{ "kfree",		STUB_FREE },
 	{ "kvfree",		STUB_FREE },
+	{ "kfree_sensitive",	STUB_FREE },
+	{ "kvfree_sensitive",	STUB_FREE },
+	{ "vfree",		STUB_FREE },
+	{ "krealloc",		STUB_ALLOC | STUB_FREE | STUB_RET_PTR },
 	{ "kmem_cache_alloc",	STUB_ALLOC | STUB_RET_PTR },
 	{ "kmem_cache_zalloc",	STUB_ALLOC | STUB_RET_PTR },
-	{ "kmem_cache_free",	0 },
+	{ "kmem_cache_free",	STUB_FREE_ARG1 },
+	/* kfree_rcu(p, field) and kfree_rcu(p) expand to this call */
+	{ "kvfree_call_rcu",	STUB_FREE_RCU },
 	{ "vmalloc",		STUB_ALLOC | STUB_RET_PTR },
 	{ "vzalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "kvmalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "kvzalloc",		STUB_ALLOC | STUB_RET_PTR },
+	{ "kvmalloc_node",	STUB_ALLOC | STUB_RET_PTR },
 	{ "copy_to_user",	0 },
 	{ "copy_from_user",	0 },
 	{ "simple_read_from_buffer", 0 },

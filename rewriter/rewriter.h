@@ -106,6 +106,8 @@ struct rw_stub {
 #define STUB_ALLOC	(1u << 2)
 #define STUB_FREE	(1u << 3)
 #define STUB_RET_PTR	(1u << 4)
+#define STUB_FREE_ARG1	(1u << 5)
+#define STUB_FREE_RCU	(1u << 6)
 #define PROXY_NF_HOOK	0
 #define PROXY_BLOCKING	1
 #define PROXY_ASYNC	2

@@ -7,12 +7,15 @@
  * its own context, so current and copy_to_user mean what they mean in a
  * module.  The wait ends, with an error as the callback's result, when the
  * program is silent for block_timeout_ms (-ETIMEDOUT), when the session
- * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).
+ * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).  The
+ * program's request that posted a call waits for it at most
+ * block_timeout_ms and killably (dusk_waiter_wait()).
  *
  * A waiter lives on the caller's stack and is on dusk_sess.waiters (under
  * qlock) while it waits; other contexts touch it only under qlock and only
  * while it is on the list.
  */
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "dusk-core.h"
@@ -42,28 +45,35 @@ bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 	return false;
 }
 
-/* Register @w as waiting: it gets its CTX.  False when no session is alive. */
-static bool dusk_waiter_add(struct dusk_waiter *w, u32 *portid, struct net **net)
+/* Register @w as waiting: it gets its CTX.  -ENOTCONN when no session is
+ * alive, -EBUSY when queue_max callers wait already. */
+static int dusk_waiter_add(struct dusk_waiter *w)
 {
-	bool alive;
+	int err = 0;
 
 	spin_lock_bh(&dusk_sess.qlock);
-	alive = dusk_sess.alive;
-	if (alive) {
+	if (!dusk_sess.alive)
+		err = -ENOTCONN;
+	else if (dusk_sess.nwaiters >= READ_ONCE(dusk_queue_max))
+		err = -EBUSY;	/* as many callers as upcalls may wait */
+	if (!err) {
 		w->ctx = dusk_sess.next_ctx++;
-		*portid = dusk_sess.portid;
-		*net = dusk_sess.net;
 		list_add_tail(&w->node, &dusk_sess.waiters);
+		dusk_sess.nwaiters++;
 	}
 	spin_unlock_bh(&dusk_sess.qlock);
-	return alive;
+	return err;
 }
 
-/* Take @w off the list; the last one out wakes a waiting teardown. */
+/* Take @w off the list; the last one out wakes a waiting teardown.  A call
+ * posted meanwhile is the caller's to run now. */
 static void dusk_waiter_del(struct dusk_waiter *w)
 {
 	spin_lock_bh(&dusk_sess.qlock);
+	if (w->call)
+		w->call->taken = true;
 	list_del(&w->node);
+	dusk_sess.nwaiters--;
 	if (list_empty(&dusk_sess.waiters))
 		wake_up_all(&dusk_sess.waiters_gone);
 	spin_unlock_bh(&dusk_sess.qlock);
@@ -124,6 +134,72 @@ out:
 	return err;
 }
 
+/*
+ * The blocked caller ran posted call @c: hand the result to the request,
+ * or free @c when the request gave up waiting for it.
+ */
+static void dusk_call_finish(struct dusk_waiter *w, struct dusk_call *c)
+{
+	bool abandoned;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	if (w->call == c)
+		w->call = NULL;
+	abandoned = c->abandoned;
+	if (!abandoned)	/* under qlock: dusk_waiter_wait() decides under it too */
+		complete(&c->done);
+	spin_unlock_bh(&dusk_sess.qlock);
+	if (abandoned)
+		dusk_call_free(c);
+}
+
+/**
+ * dusk_waiter_wait() - the program's request waits for the blocked caller
+ * to run posted call @c.
+ *
+ * The caller may never get to it, or never come back from it (a
+ * copy_to_user() into a page that never arrives: userfaultfd, FUSE), and
+ * the program must stay killable: the wait ends after block_timeout_ms or
+ * on a fatal signal.  A call nobody took yet is withdrawn; one that runs
+ * is abandoned to the caller, which frees it when done.
+ * Context: process, the program's request.
+ * Return: 0 when @c ran (the request frees it), -ETIMEDOUT or -EINTR when
+ * the request gave @c up (it must not touch @c any more).
+ */
+int dusk_waiter_wait(struct dusk_call *c)
+{
+	unsigned long tmo = msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms));
+	struct dusk_waiter *w;
+	long left;
+	bool own = false;
+
+	left = wait_for_completion_killable_timeout(&c->done, tmo);
+	if (left > 0)
+		return 0;
+	spin_lock_bh(&dusk_sess.qlock);
+	if (completion_done(&c->done)) {
+		spin_unlock_bh(&dusk_sess.qlock);
+		return 0;
+	}
+	if (!c->taken) {
+		list_for_each_entry(w, &dusk_sess.waiters, node) {
+			if (w->call == c) {
+				w->call = NULL;
+				own = true;
+				break;
+			}
+		}
+	}
+	if (!own)
+		c->abandoned = true;
+	spin_unlock_bh(&dusk_sess.qlock);
+	if (own)
+		dusk_call_free(c);
+	if (!left)
+		dusk_count(DUSK_STAT_TIMEOUTS, 1);
+	return left ? -EINTR : -ETIMEDOUT;
+}
+
 /* Condition of the blocked caller's sleep; takes qlock. */
 static bool dusk_waiter_event(struct dusk_waiter *w)
 {
@@ -136,7 +212,7 @@ static bool dusk_waiter_event(struct dusk_waiter *w)
 }
 
 /* Send the UPCALL of @w: args, lent pointees, small ones prefetched. */
-static int dusk_upcall_blocking_send(struct dusk_waiter *w, u32 portid, struct net *net)
+static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 {
 	struct sk_buff *msg;
 	size_t size = 0;
@@ -165,7 +241,7 @@ static int dusk_upcall_blocking_send(struct dusk_waiter *w, u32 portid, struct n
 		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, w->args[i], n, true))
 			goto full;
 	}
-	return dusk_upcall_send(msg, hdr, portid, net);
+	return dusk_upcall_send(msg, hdr);
 full:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
@@ -191,24 +267,25 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 	};
 	struct dusk_call *c;
 	bool replied, alive;
-	struct net *net;
 	long left, tmo;
-	u32 portid;
 	int err;
 
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
 		return (u64)-EINVAL;
-	if (in_atomic() || irqs_disabled()) {
+	if (in_atomic() || irqs_disabled() || rcu_preempt_depth()) {
 		/* A callback the rewriter took for a blocking one runs in
-		 * atomic context: sleeping here would be a kernel bug. */
+		 * atomic context, or in an RCU read section (preemptible
+		 * with PREEMPT_RCU, so in_atomic() misses it): sleeping
+		 * here would be a kernel bug. */
 		pr_warn_once("%s: blocking proxy %s called in atomic context: -EWOULDBLOCK\n",
 			     dusk_family.name, dusk_gen.proxies[proxy].name);
 		return (u64)-EWOULDBLOCK;
 	}
 	init_waitqueue_head(&w.wq);
-	if (!dusk_waiter_add(&w, &portid, &net))
-		return (u64)-ENOTCONN;
-	err = dusk_upcall_blocking_send(&w, portid, net);
+	err = dusk_waiter_add(&w);
+	if (err)
+		return (u64)(s64)err;
+	err = dusk_upcall_blocking_send(&w);
 	if (err)
 		goto out;
 
@@ -218,15 +295,14 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 
 		spin_lock_bh(&dusk_sess.qlock);
 		c = w.call;
+		if (c)
+			c->taken = true;
 		replied = w.replied;
 		alive = dusk_sess.alive;
 		spin_unlock_bh(&dusk_sess.qlock);
 		if (c) {	/* a posted call is always run, even when leaving */
 			dusk_call_exec(c);
-			spin_lock_bh(&dusk_sess.qlock);
-			w.call = NULL;
-			spin_unlock_bh(&dusk_sess.qlock);
-			complete(&c->done);
+			dusk_call_finish(&w, c);
 			continue;
 		}
 		if (replied) {
@@ -249,12 +325,14 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 	}
 out:
 	dusk_waiter_del(&w);
-	/* A call posted between the last look and the removal is run too. */
-	if (w.call) {
-		dusk_call_exec(w.call);
-		complete(&w.call->done);
+	/* A call posted between the last look and the removal is run too
+	 * (dusk_waiter_del() marked it taken: only we touch w.call now). */
+	c = w.call;
+	if (c) {
+		dusk_call_exec(c);
+		w.call = NULL;
+		dusk_call_finish(&w, c);
 	}
 	return err ? (u64)(s64)err : w.ret;
 }
-EXPORT_SYMBOL_GPL(dusk_upcall_blocking);
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CALL: the program calls a kernel function through a generated stub, and
- * the undo records that let the core take back what those calls
- * registered when the program goes away.
+ * CALL: the program calls a kernel function through a generated stub (the
+ * undo records of what those calls register are in undo.c).
  *
  * Only stubs of dusk_gen.stubs can be called: the whitelist is the module's
  * own source.  A DUSK_STUB_INDIRECT stub calls the function pointer in its
- * first argument, which must be the start of a kernel symbol.  A CALL
+ * first argument, which must be a function entry (a kernel symbol's start
+ * in executable memory).  A CALL
  * without CTX, or with the CTX of an upcall raised in atomic context, runs
  * here, in the program's own process context.  With
  * the CTX of a blocked caller it is handed to that caller, which runs it in
@@ -14,24 +14,16 @@
  * request waits for it.
  *
  * Stub results are interpreted by the stub's flags: DUSK_STUB_ALLOC results
- * become owned memory (writable by WRITE, freed at teardown),
- * DUSK_STUB_FREE arguments stop being owned, DUSK_STUB_PRINTK stubs return
+ * become owned memory (writable by WRITE, freed at teardown), the memory
+ * DUSK_STUB_FREE* stubs give back stops being owned (dusk_freed_arg()), DUSK_STUB_PRINTK stubs return
  * the text they printed.  Calls matching a dusk_gen.undo pair add or
- * forget an undo record; a register call counts as successful when its
- * int result is >= 0 (RET_PTR stubs: not NULL and not an ERR_PTR).  The
- * record is allocated before the register call runs, so that nothing is
- * ever registered that the core could not undo.
+ * forget an undo record (undo.c).
  */
 #include <linux/err.h>
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
+#include <asm/pgtable.h>
 #include "dusk-core.h"
-
-struct dusk_undo_rec {
-	struct list_head node;	/* dusk_sess.undo, oldest first */
-	u32 desc;		/* index into dusk_gen.undo */
-	u64 args[DUSK_MAX_ARGS];
-};
 
 static DEFINE_MUTEX(dusk_text_lock);
 static char dusk_text[DUSK_MAX_TEXT];
@@ -44,83 +36,61 @@ char *dusk_text_buf(void)
 {
 	return dusk_text;
 }
-EXPORT_SYMBOL_GPL(dusk_text_buf);
-
-/* Did a register stub succeed?  (See the file comment.) */
-static bool dusk_reg_ok(const struct dusk_stub_desc *s, u64 ret)
-{
-	if (s->flags & DUSK_STUB_RET_PTR)
-		return !IS_ERR_OR_NULL((void *)(uintptr_t)ret);
-	return (s32)ret >= 0;
-}
-
-/* The undo pair whose reg is @stub, or -1. */
-static int dusk_undo_of_reg(u32 stub)
-{
-	u32 i;
-
-	for (i = 0; i < dusk_gen.nundo; i++)
-		if (dusk_gen.undo[i].reg == stub)
-			return i;
-	return -1;
-}
-
-/* Does @rec stand for a call of stub @unreg with @args? */
-static bool dusk_undo_is(const struct dusk_undo_rec *rec, u32 unreg, const u64 *args)
-{
-	const struct dusk_undo_desc *u = &dusk_gen.undo[rec->desc];
-
-	return u->unreg == unreg && !memcmp(rec->args, args, u->nargs * sizeof(u64));
-}
 
 /*
- * Fill @rec with what unreg will need, after reg succeeded, and keep it;
- * false when a record with the same unreg call exists already (the caller
- * frees @rec): re-arming a timer with mod_timer() registers nothing new,
- * and one del_timer_sync() undoes every arming, so a periodic timer must
- * not grow the list by one record per tick.
+ * Stubs that write through a pointer the program passes: the destination
+ * argument and its size (an argument index, or a fixed size).  Kernel
+ * memory there must pass the WRITE rule, or the CALL is -EACCES and the
+ * stub does not run: a stale or wrong pointer must not make the kernel
+ * write where WRITE would not.  (Pointers below KBASE are the program's
+ * own memory and are left to the stub.)
  */
-static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 d, const u64 *args, u64 ret)
+static const struct {
+	const char *fn;
+	u8 dst;
+	s8 len_arg;	/* -1: fixed size */
+	u8 size;
+} dusk_writing_stubs[] = {
+	{ "_copy_from_user", 0, 2, 0 },
+	{ "copy_from_user", 0, 2, 0 },
+	{ "strncpy_from_user", 0, 2, 0 },
+	{ "strscpy", 0, 2, 0 },
+	{ "simple_write_to_buffer", 0, 1, 0 },
+	{ "kstrtoint", 2, -1, 4 },
+	{ "kstrtouint", 2, -1, 4 },
+	{ "kstrtol", 2, -1, 8 },
+	{ "kstrtoul", 2, -1, 8 },
+	{ "kstrtoll", 2, -1, 8 },
+	{ "kstrtoull", 2, -1, 8 },
+	{ "kstrtou8", 2, -1, 1 },
+	{ "kstrtos8", 2, -1, 1 },
+	{ "kstrtou16", 2, -1, 2 },
+	{ "kstrtos16", 2, -1, 2 },
+	{ "kstrtobool", 1, -1, 1 },
+	{ "kstrtoint_from_user", 3, -1, 4 },
+	{ "kstrtouint_from_user", 3, -1, 4 },
+	{ "kstrtol_from_user", 3, -1, 8 },
+	{ "kstrtoul_from_user", 3, -1, 8 },
+};
+
+/* Does a call of @s with @args write only where the program may?  */
+static bool dusk_stub_dst_ok(const struct dusk_stub_desc *s, const u64 *args)
 {
-	const struct dusk_undo_desc *u = &dusk_gen.undo[d];
-	struct dusk_undo_rec *old;
+	u64 dst, len;
 	int i;
 
-	lockdep_assert_held(&dusk_sess.lock);
-	rec->desc = d;
-	for (i = 0; i < u->nargs && i < ARRAY_SIZE(u->from); i++)
-		rec->args[i] = u->from[i] == DUSK_UNDO_RET ? ret : args[u->from[i]];
-	list_for_each_entry(old, &dusk_sess.undo, node)
-		if (dusk_undo_is(old, u->unreg, rec->args))
-			return false;
-	list_add_tail(&rec->node, &dusk_sess.undo);
-	return true;
-}
-
-/* unreg was called with @args: forget the newest matching record. */
-static void dusk_undo_forget(u32 stub, const u64 *args)
-{
-	struct dusk_undo_rec *rec;
-
-	list_for_each_entry_reverse(rec, &dusk_sess.undo, node) {
-		if (dusk_undo_is(rec, stub, args)) {
-			list_del(&rec->node);
-			kfree(rec);
-			return;
-		}
-	}
-}
-
-unsigned int dusk_undo_count(void)
-{
-	struct dusk_undo_rec *rec;
-	unsigned int n = 0;
-
-	mutex_lock(&dusk_sess.lock);
-	list_for_each_entry(rec, &dusk_sess.undo, node)
-		n++;
-	mutex_unlock(&dusk_sess.lock);
-	return n;
+	for (i = 0; i < ARRAY_SIZE(dusk_writing_stubs); i++)
+		if (!strcmp(s->name, dusk_writing_stubs[i].fn))
+			break;
+	if (i == ARRAY_SIZE(dusk_writing_stubs) || dusk_writing_stubs[i].dst >= s->nargs ||
+	    dusk_writing_stubs[i].len_arg >= (s8)s->nargs)
+		return true;
+	dst = args[dusk_writing_stubs[i].dst];
+	len = dusk_writing_stubs[i].len_arg < 0 ? dusk_writing_stubs[i].size :
+	      args[dusk_writing_stubs[i].len_arg];
+	if (dst < dusk_kbase() || !len)
+		return true;
+	return dusk_may_write_now(dst, len);
 }
 
 /* Does @stub unregister Netfilter hooks? */
@@ -131,46 +101,22 @@ static bool dusk_is_nf_unreg(u32 stub)
 	return !strcmp(name, "nf_unregister_net_hook") || !strcmp(name, "nf_unregister_net_hooks");
 }
 
-/* Is @stub the unreg of some undo pair? */
-static bool dusk_is_unreg(u32 stub)
-{
-	u32 i;
-
-	for (i = 0; i < dusk_gen.nundo; i++)
-		if (dusk_gen.undo[i].unreg == stub)
-			return true;
-	return false;
-}
-
-/**
- * dusk_undo_refers() - does a live undo record point into [start, start+len)?
- * Context: caller holds dusk_sess.lock.
+/*
+ * The memory a DUSK_STUB_FREE* stub gives back, or NULL: args[0] (kfree,
+ * vfree, krealloc), args[1] (kmem_cache_free), or the object of a
+ * kvfree_call_rcu() (kfree_rcu: head - offset, or the pointer itself when
+ * head is NULL).  It stops being the session's before the call (it is no
+ * longer writable, and teardown does not free it again).
  */
-bool dusk_undo_refers(unsigned long start, size_t len)
+static void *dusk_freed_arg(const struct dusk_stub_desc *s, const u64 *args)
 {
-	struct dusk_undo_rec *rec;
-	int i;
-
-	list_for_each_entry(rec, &dusk_sess.undo, node)
-		for (i = 0; i < dusk_gen.undo[rec->desc].nargs; i++)
-			if (rec->args[i] >= start && rec->args[i] - start < len)
-				return true;
-	return false;
-}
-
-/**
- * dusk_undo_all() - call every recorded unreg, newest first.
- * Context: teardown, caller holds dusk_sess.lock.
- */
-void dusk_undo_all(void)
-{
-	struct dusk_undo_rec *rec, *tmp;
-
-	list_for_each_entry_safe_reverse(rec, tmp, &dusk_sess.undo, node) {
-		dusk_gen.stubs[dusk_gen.undo[rec->desc].unreg].fn(rec->args);
-		list_del(&rec->node);
-		kfree(rec);
-	}
+	if (s->flags & DUSK_STUB_FREE_RCU && s->nargs >= 2)
+		return (void *)(uintptr_t)(args[0] ? args[0] - args[1] : args[1]);
+	if (s->flags & DUSK_STUB_FREE_ARG1 && s->nargs >= 2)
+		return (void *)(uintptr_t)args[1];
+	if (s->flags & DUSK_STUB_FREE && s->nargs >= 1)
+		return (void *)(uintptr_t)args[0];
+	return NULL;
 }
 
 /**
@@ -184,26 +130,27 @@ void dusk_undo_all(void)
 void dusk_call_exec(struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
-	struct dusk_undo_rec *rec = NULL;
-	void *p = (void *)(uintptr_t)c->args[0];
-	int undo = dusk_undo_of_reg(c->stub);
+	struct dusk_undo_rec *rec;
+	void *p, *freed;
 
-	if (undo >= 0) {
-		rec = kzalloc(sizeof(*rec), GFP_KERNEL);
-		if (!rec) {
-			c->err = -ENOMEM;
-			return;
-		}
+	if (!dusk_stub_dst_ok(s, c->args)) {
+		c->err = -EACCES;
+		return;
 	}
+	c->err = dusk_undo_prepare(c->stub, &rec);
+	if (c->err)
+		return;
+	dusk_fops_pin(c->stub, c->args);
 	if (dusk_is_nf_unreg(c->stub)) {
 		/* Stolen packets resume while the hook is still there.  Only
 		 * then: a del_timer_sync() must not release the packets the
 		 * module's hooks are deciding. */
 		dusk_pending_flush();
 	}
-	if ((s->flags & DUSK_STUB_FREE) && s->nargs) {
+	freed = dusk_freed_arg(s, c->args);
+	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
-		dusk_region_forget(p);
+		dusk_region_forget(freed);
 		mutex_unlock(&dusk_sess.lock);
 	}
 
@@ -219,30 +166,44 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_count(DUSK_STAT_CALLS, 1);
 
 	mutex_lock(&dusk_sess.lock);
-	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret)) {
+	/* krealloc: the old block is given back only when a new one came. */
+	if (freed && (s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
+		dusk_region_forget(freed);
+	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret) &&
+	    !ZERO_OR_NULL_PTR((void *)(uintptr_t)c->ret)) {
 		p = (void *)(uintptr_t)c->ret;
-		/* Untracked on -ENOMEM: not writable, not freed at teardown. */
-		dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC);
+		/* Beyond mem_max_mb, or no memory to track it: given back at
+		 * once, the program sees an allocation failure. */
+		if (!dusk_region_room(dusk_alloc_size(p)) ||
+		    dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC)) {
+			kvfree(p);
+			c->ret = 0;
+		}
 	}
-	if (rec && dusk_reg_ok(s, c->ret) && dusk_undo_record(rec, undo, c->args, c->ret))
-		rec = NULL;
-	if (dusk_is_unreg(c->stub))
-		dusk_undo_forget(c->stub, c->args);
+	dusk_undo_after(c->stub, c->args, c->ret, rec);
 	mutex_unlock(&dusk_sess.lock);
-	kfree(rec);
 }
 
 /*
- * The target of a DUSK_STUB_INDIRECT call must be where a kernel symbol
- * starts (kallsyms): a garbage or misaligned function pointer from a buggy
- * program is refused instead of being jumped to.  (No text-address test is
- * exported to modules; sprint_symbol() is.)
+ * The target of a DUSK_STUB_INDIRECT call must be a function entry: where
+ * a kernel symbol starts (kallsyms: sprint_symbol() says "+0x0/") in
+ * executable memory (the page is mapped without NX).  KALLSYMS_ALL lists
+ * data symbols too, so the symbol test alone would let a program "call"
+ * a variable; the page test alone would accept the middle of a function.
+ * A garbage, misaligned or data pointer from a buggy program is refused
+ * instead of being jumped to.  (No text-address test is exported to
+ * modules; sprint_symbol() and lookup_address() are.)
  */
 static bool dusk_indirect_ok(u64 fn)
 {
 	char sym[KSYM_SYMBOL_LEN];
+	unsigned int level;
+	pte_t *pte;
 
 	if (fn < dusk_kbase())
+		return false;
+	pte = lookup_address((unsigned long)fn, &level);
+	if (!pte || !pte_present(*pte) || (pte_flags(*pte) & _PAGE_NX))
 		return false;
 	sprint_symbol(sym, (unsigned long)fn);
 	return strstr(sym, "+0x0/") != NULL;
@@ -333,7 +294,12 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 			dusk_call_exec(c);
 			err = 0;
 		} else if (!err) {
-			wait_for_completion(&c->done);
+			err = dusk_waiter_wait(c);
+			if (err) {	/* the blocked caller owns (and frees) c now */
+				NL_SET_ERR_MSG(info->extack,
+					       "the blocked caller did not finish the call in time");
+				return err;
+			}
 		}
 	} else {
 		dusk_call_exec(c);
@@ -343,7 +309,13 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = dusk_call_reply(info, c);
 out:
+	dusk_call_free(c);
+	return err;
+}
+
+/** dusk_call_free() - free a nested or direct call and its text. */
+void dusk_call_free(struct dusk_call *c)
+{
 	kfree(c->text);
 	kfree(c);
-	return err;
 }

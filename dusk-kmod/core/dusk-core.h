@@ -10,7 +10,7 @@
  *
  *  - dusk_sess.lock (mutex, process context): binding and teardown, the
  *    region tree (mirrors and owned allocations) and the undo records.
- *  - dusk_sess.qlock (spinlock, BH-safe): `alive`, the port, the context
+ *  - dusk_sess.qlock (spinlock, BH-safe): `alive`, the socket, the context
  *    counter and the lists of raised upcalls (stolen packets, async
  *    upcalls, blocked callers).  Netfilter hooks run in softirq and take
  *    only this one.
@@ -45,6 +45,7 @@
 extern unsigned int dusk_nf_timeout_ms;
 extern unsigned int dusk_block_timeout_ms;
 extern unsigned int dusk_queue_max;
+extern unsigned int dusk_mem_max_mb;
 extern bool dusk_fail_closed;
 
 /* ---- counters (main.c) ---- */
@@ -67,6 +68,8 @@ struct dusk_call {
 	int err;		/* out: -ENOMEM when the stub could not be run */
 	char *text;		/* in: DUSK_MAX_TEXT bytes for PRINTK stubs, else NULL */
 	struct completion done;	/* completed by the blocked caller */
+	bool taken;		/* the blocked caller runs it; under qlock */
+	bool abandoned;		/* the request gave up waiting: the caller frees it */
 };
 
 /* A caller sleeping in dusk_upcall_blocking(); lives on its stack. */
@@ -107,12 +110,15 @@ struct dusk_session {
 	bool alive;		/* upcalls may be raised; under qlock */
 	u32 portid;
 	struct net *net;
+	struct sock *sk;	/* the program's socket, held: upcalls go only there */
 	u64 next_ctx;
 	struct list_head pending;	/* struct dusk_pending */
 	unsigned int npending;
 	struct list_head waiters;	/* struct dusk_waiter */
 	wait_queue_head_t waiters_gone;
 	struct rb_root regions;		/* struct dusk_region, by address */
+	u64 region_bytes;		/* their total size: at most mem_max_mb */
+	unsigned int nwaiters;		/* on `waiters`: at most queue_max */
 	struct list_head undo;		/* struct dusk_undo_rec, oldest first */
 	struct delayed_work expire;	/* applies the policy to overdue upcalls */
 	struct work_struct release;	/* teardown after the socket went away */
@@ -124,7 +130,7 @@ extern struct genl_family dusk_family;
 /* session.c */
 int dusk_session_init(void);
 void dusk_session_exit(void);
-int dusk_session_bind(u32 portid, struct net *net);
+int dusk_session_bind(struct sock *sk, u32 portid, struct net *net);
 void dusk_session_end(void);
 u64 dusk_kbase(void);
 
@@ -147,14 +153,26 @@ int dusk_chunks_apply_locked(struct genl_info *info);
 size_t dusk_alloc_size(const void *p);
 bool dusk_undo_refers(unsigned long start, size_t len);
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
+bool dusk_region_room(size_t len);
+bool dusk_may_write_now(u64 addr, u64 len);
 void dusk_region_forget(const void *addr);
 void dusk_regions_free_all(void);
+bool dusk_region_retain(u64 addr, u64 len);
+void dusk_kept_free(void);
+
+/* fops.c */
+void dusk_fops_pin(u32 stub, const u64 *args);
 
 /* call.c */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
 void dusk_call_exec(struct dusk_call *c);
+
+/* undo.c */
+struct dusk_undo_rec;
+int dusk_undo_prepare(u32 stub, struct dusk_undo_rec **rec);
+void dusk_undo_after(u32 stub, const u64 *args, u64 ret, struct dusk_undo_rec *rec);
 void dusk_undo_all(void);
-/* Number of live undo records (debugfs). */
+void dusk_undo_forget_range(unsigned long start, size_t len);
 unsigned int dusk_undo_count(void);
 
 /* upcall.c */
@@ -164,13 +182,15 @@ struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 				u32 flags, size_t ranges, gfp_t gfp, void **hdr);
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
-int dusk_upcall_send(struct sk_buff *msg, void *hdr, u32 portid, struct net *net);
+int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_pending_free(struct dusk_pending *p);
 
 /* blocking.c */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
 void dusk_waiters_wake_all(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
+int dusk_waiter_wait(struct dusk_call *c);
+void dusk_call_free(struct dusk_call *c);
 
 /* nfq.c */
 int dusk_nf_init(void);

@@ -152,7 +152,8 @@ static int dusk_nl_hello(struct sk_buff *skb, struct genl_info *info)
 		nla_get_u64(tb[DUSK_A_LAYOUT_HASH]) == dusk_gen.layout_hash &&
 		nla_get_u64(tb[DUSK_A_STUB_HASH]) == dusk_gen.stub_hash;
 	if (match) {
-		err = dusk_session_bind(info->snd_portid, genl_info_net(info));
+		err = dusk_session_bind(NETLINK_CB(skb).sk, info->snd_portid,
+					genl_info_net(info));
 		if (err && READ_ONCE(dusk_sess.portid) == info->snd_portid)
 			NL_SET_ERR_MSG(info->extack, "this socket is already bound");
 		else if (err)

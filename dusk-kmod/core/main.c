@@ -6,7 +6,9 @@
  * Tunables are module parameters (/sys/module/dusk_<mod>/parameters/):
  *   nf_timeout_ms     how long a stolen packet waits for its verdict
  *   block_timeout_ms  how long a blocked caller waits between messages
- *   queue_max         bound of the queue of upcalls raised in atomic context
+ *   queue_max         bound of the queue of upcalls raised in atomic context,
+ *                     and of the callers blocked at once
+ *   mem_max_mb        bound of the mirrors and owned memory of a session
  *   fail_closed       failure policy for packets: 0 accept (default), 1 drop
  * The counters (enum dusk_stat) are answered by STATS and shown in
  * /sys/kernel/debug/dusk_<mod>/stats, one "name value" line each, followed
@@ -16,6 +18,7 @@
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include "dusk-core.h"
 
@@ -32,6 +35,11 @@ MODULE_PARM_DESC(block_timeout_ms,
 unsigned int dusk_queue_max = 1024;
 module_param_named(queue_max, dusk_queue_max, uint, 0644);
 MODULE_PARM_DESC(queue_max, "upcalls from atomic context that may wait at once (default 1024)");
+
+unsigned int dusk_mem_max_mb = 1024;
+module_param_named(mem_max_mb, dusk_mem_max_mb, uint, 0644);
+MODULE_PARM_DESC(mem_max_mb,
+		 "MiB of mirrors and owned memory one program may hold (default 1024)");
 
 bool dusk_fail_closed;
 module_param_named(fail_closed, dusk_fail_closed, bool, 0644);
@@ -110,6 +118,9 @@ static void __exit dusk_exit(void)
 	dusk_session_end();
 	dusk_nf_exit();
 	dusk_session_exit();
+	/* Callbacks the kernel queued with the module's proxies (call_rcu,
+	 * kfree_rcu-style frees) finish before its text goes away. */
+	rcu_barrier();
 }
 
 module_init(dusk_init);

@@ -4,7 +4,8 @@
  * MIRROR_FREE, and the rule that decides where the program may write.
  *
  * Reads go anywhere the kernel can read without faulting
- * (copy_from_kernel_nofault: an unmapped address is -EFAULT, never an oops).
+ * (copy_from_kernel_nofault: an unmapped address is -EFAULT, never an oops),
+ * unless kernel lockdown forbids reading kernel memory (LOCKDOWN_KCORE).
  * Writes are allowed only into
  *   - mirrors (MIRROR_ALLOC) of this session,
  *   - memory the session owns: results of DUSK_STUB_ALLOC stubs not yet
@@ -19,6 +20,7 @@
  */
 #include <linux/mm.h>
 #include <linux/rbtree.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -29,7 +31,16 @@ struct dusk_region {
 	unsigned long start;
 	size_t len;
 	u8 kind;		/* enum dusk_region_kind */
+	bool retained;		/* open files may use it after teardown (fops.c) */
 };
+
+/* Memory of ended sessions that open files may still use: freed at module
+ * exit, which cannot come before their last release (fops.c). */
+struct dusk_kept {
+	struct list_head node;
+	void *p;
+};
+static LIST_HEAD(dusk_kept_list);
 
 /* The region containing [addr, addr + len), or NULL.  Caller holds lock. */
 static struct dusk_region *dusk_region_find(u64 addr, u64 len)
@@ -63,6 +74,7 @@ static void dusk_region_evict(unsigned long start, size_t len)
 		} else if (start >= r->start + r->len) {
 			n = n->rb_right;
 		} else {
+			dusk_sess.region_bytes -= r->len;
 			rb_erase(&r->node, &dusk_sess.regions);
 			kfree(r);
 			n = dusk_sess.regions.rb_node;	/* restart: the tree changed */
@@ -99,14 +111,28 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	r->start = start;
 	r->len = len;
 	r->kind = kind;
+	r->retained = false;
 	rb_link_node(&r->node, parent, link);
 	rb_insert_color(&r->node, &dusk_sess.regions);
+	dusk_sess.region_bytes += len;
 	return 0;
 }
 
 /**
+ * dusk_region_room() - may the session hold @len bytes more (mem_max_mb)?
+ * Context: caller holds dusk_sess.lock.
+ */
+bool dusk_region_room(size_t len)
+{
+	lockdep_assert_held(&dusk_sess.lock);
+	return dusk_sess.region_bytes + len <= (u64)READ_ONCE(dusk_mem_max_mb) << 20;
+}
+
+/**
  * dusk_region_forget() - stop tracking the region starting at @addr (memory
- * the program gives back through a DUSK_STUB_FREE stub; not freed here).
+ * the program gives back through a DUSK_STUB_FREE stub; not freed here),
+ * and the undo records of objects inside it (the module freed a timer or
+ * work item with the memory holding it: nothing is left to undo).
  * Context: caller holds dusk_sess.lock.
  */
 void dusk_region_forget(const void *addr)
@@ -115,6 +141,9 @@ void dusk_region_forget(const void *addr)
 
 	lockdep_assert_held(&dusk_sess.lock);
 	if (r && r->start == (unsigned long)addr) {
+		/* what was registered inside it is gone with it */
+		dusk_undo_forget_range(r->start, r->len);
+		dusk_sess.region_bytes -= r->len;
 		rb_erase(&r->node, &dusk_sess.regions);
 		kfree(r);
 	}
@@ -129,12 +158,52 @@ void dusk_regions_free_all(void)
 	struct rb_node *n;
 	struct dusk_region *r;
 
+	struct dusk_kept *k;
+
 	while ((n = rb_first(&dusk_sess.regions))) {
 		r = rb_entry(n, struct dusk_region, node);
 		rb_erase(n, &dusk_sess.regions);
-		kvfree((void *)r->start);
+		dusk_sess.region_bytes -= r->len;
+		k = r->retained ? kmalloc(sizeof(*k), GFP_KERNEL) : NULL;
+		if (k) {
+			k->p = (void *)r->start;
+			list_add(&k->node, &dusk_kept_list);
+		} else if (!r->retained) {
+			kvfree((void *)r->start);
+		}	/* else: leaked rather than freed under an open file */
 		kfree(r);
 	}
+}
+
+/**
+ * dusk_region_retain() - mark the region holding [addr, addr + len) as one
+ * the kernel may use beyond the session (an open file's file_operations).
+ * Context: caller holds dusk_sess.lock.
+ * Return: true when such a region exists (the memory is the session's).
+ */
+bool dusk_region_retain(u64 addr, u64 len)
+{
+	struct dusk_region *r = dusk_region_find(addr, len);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (r)
+		r->retained = true;
+	return r != NULL;
+}
+
+/**
+ * dusk_kept_free() - free what ended sessions kept for open files.
+ * Context: module exit (so every such file has been released).
+ */
+void dusk_kept_free(void)
+{
+	struct dusk_kept *k, *tmp;
+
+	list_for_each_entry_safe(k, tmp, &dusk_kept_list, node) {
+		kvfree(k->p);
+		kfree(k);
+	}
+	INIT_LIST_HEAD(&dusk_kept_list);
 }
 
 /* Lent to a running callback?  Caller holds qlock. */
@@ -158,6 +227,22 @@ static bool dusk_may_write(u64 addr, u64 len)
 	if (!len || addr + len < addr)
 		return false;
 	return dusk_region_find(addr, len) || dusk_lent(addr, len);
+}
+
+/**
+ * dusk_may_write_now() - may the program write [addr, addr + len) now (the
+ * WRITE rule: mirrors, owned memory, lent ranges)?  Takes both locks.
+ */
+bool dusk_may_write_now(u64 addr, u64 len)
+{
+	bool ok;
+
+	mutex_lock(&dusk_sess.lock);
+	spin_lock_bh(&dusk_sess.qlock);
+	ok = dusk_may_write(addr, len);
+	spin_unlock_bh(&dusk_sess.qlock);
+	mutex_unlock(&dusk_sess.lock);
+	return ok;
 }
 
 /**
@@ -242,6 +327,13 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	u32 len;
 
+	/* Reading any kernel address is what /proc/kcore does: the same
+	 * lockdown reason (confidentiality) forbids it. */
+	err = security_locked_down(LOCKDOWN_KCORE);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "kernel lockdown forbids reading kernel memory");
+		return err;
+	}
 	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
 		if (nla_type(nla) != DUSK_A_RANGE)
 			continue;
@@ -328,6 +420,13 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
+	mutex_lock(&dusk_sess.lock);
+	err = dusk_region_room(len) ? 0 : -ENOSPC;
+	mutex_unlock(&dusk_sess.lock);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "the program holds mem_max_mb of kernel memory already");
+		return err;
+	}
 	m = kvzalloc(len, GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
@@ -367,8 +466,9 @@ err_free:
 
 /*
  * MIRROR_FREE: ADDR of a mirror.  A mirror an undo record still refers to
- * (say, the nf_hook_ops of a registered hook) is not freed: -EBUSY, since
- * the kernel still holds it.
+ * (say, the nf_hook_ops of a registered hook), or one that open files may
+ * use (file_operations, see fops.c), is not freed: -EBUSY, since the
+ * kernel still holds it.
  */
 int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
 {
@@ -386,10 +486,11 @@ int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
 	if (!r || r->start != addr || r->kind != DUSK_REGION_MIRROR) {
 		NL_SET_ERR_MSG(info->extack, "ADDR is not a mirror of this session");
 		err = -ENOENT;
-	} else if (dusk_undo_refers(r->start, r->len)) {
+	} else if (dusk_undo_refers(r->start, r->len) || r->retained) {
 		NL_SET_ERR_MSG(info->extack, "mirror is still registered with the kernel");
 		err = -EBUSY;
 	} else {
+		dusk_sess.region_bytes -= r->len;
 		rb_erase(&r->node, &dusk_sess.regions);
 		kvfree((void *)r->start);
 		kfree(r);

@@ -171,10 +171,17 @@ void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict)
 	kfree(p);
 }
 
+/* Do [a, a + alen) and [b, b + blen) overlap? */
+static bool dusk_overlaps(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
 /**
  * dusk_nf_lent() - is [addr, addr+len) lent to the callback of packet @p:
- * inside its sk_buff or its data area (head..end, read now: a nested
- * call may have reallocated it)?
+ * inside its sk_buff but not its head or end (they bound the data area:
+ * writing them would widen what is lent), or inside its data area
+ * (head..end, read now: a nested call may have reallocated it)?
  * Context: caller holds qlock, so the packet is not reinjected meanwhile.
  */
 bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
@@ -187,7 +194,10 @@ bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
 	skb = p->entry->skb;
 	base = (u64)(uintptr_t)skb;
 	if (addr >= base && len <= sizeof(*skb) && addr - base <= sizeof(*skb) - len)
-		return true;
+		return !dusk_overlaps(addr - base, len, offsetof(struct sk_buff, head),
+				      sizeof(skb->head)) &&
+		       !dusk_overlaps(addr - base, len, offsetof(struct sk_buff, end),
+				      sizeof(skb->end));
 	base = (u64)(uintptr_t)skb->head;
 	return addr >= base && len <= skb_end_offset(skb) &&
 	       addr - base <= skb_end_offset(skb) - len;
@@ -330,8 +340,6 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	struct nf_queue_entry *entry;
 	struct dusk_pending *p;
 	struct sk_buff *msg;
-	struct net *net;
-	u32 portid;
 	void *hdr;
 
 	if (!READ_ONCE(dusk_sess.alive) || proxy >= dusk_gen.nproxies ||
@@ -354,8 +362,6 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	 * is on the pending list expiry or teardown may resume it at once. */
 	spin_lock_bh(&dusk_sess.qlock);
 	p->ctx = dusk_sess.next_ctx++;
-	portid = dusk_sess.portid;
-	net = dusk_sess.net;
 	spin_unlock_bh(&dusk_sess.qlock);
 	msg = dusk_nf_msg(p, priv, &hdr);
 	if (!msg)
@@ -375,7 +381,7 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	schedule_delayed_work(&dusk_sess.expire,
 			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
-	if (!dusk_upcall_send(msg, hdr, portid, net))
+	if (!dusk_upcall_send(msg, hdr))
 		return NF_STOLEN;
 	if (!dusk_pending_unlink(p))
 		return NF_STOLEN;	/* already resumed by teardown or expiry */
@@ -387,7 +393,6 @@ err_p:
 policy:
 	return dusk_policy_verdict();
 }
-EXPORT_SYMBOL_GPL(dusk_upcall_nf_hook);
 
 /* Resume or forget every pending upcall in @list by the failure policy. */
 static void dusk_pending_fail(struct list_head *list)

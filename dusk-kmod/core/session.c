@@ -24,6 +24,7 @@
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/sched.h>
+#include <net/sock.h>
 #include "dusk-core.h"
 
 struct dusk_session dusk_sess;
@@ -58,12 +59,17 @@ static bool dusk_session_kill(void)
 }
 
 /**
- * dusk_session_bind() - bind the session to @portid in @net.
+ * dusk_session_bind() - bind the session to the program's socket @sk, which
+ * has port @portid in @net.
+ *
+ * The socket itself is held until the session ends: upcalls are queued on
+ * it and on nothing else (dusk_upcall_send()), so that when the program
+ * dies nobody who binds its port number afterwards can receive them.
  *
  * Context: process; takes dusk_sess.lock.
  * Return: 0, or -EBUSY when another session is bound.
  */
-int dusk_session_bind(u32 portid, struct net *net)
+int dusk_session_bind(struct sock *sk, u32 portid, struct net *net)
 {
 	int err = 0;
 
@@ -74,7 +80,9 @@ int dusk_session_bind(u32 portid, struct net *net)
 		err = -EBUSY;
 		goto out;
 	}
+	sock_hold(sk);
 	spin_lock_bh(&dusk_sess.qlock);
+	dusk_sess.sk = sk;
 	dusk_sess.portid = portid;
 	dusk_sess.net = net;
 	dusk_sess.bound = true;
@@ -93,6 +101,8 @@ out:
  */
 void dusk_session_end(void)
 {
+	struct sock *sk = NULL;
+
 	dusk_session_kill();
 	/* Blocked callers leave first: they may hold a posted nested call. */
 	wait_event(dusk_sess.waiters_gone, list_empty_careful(&dusk_sess.waiters));
@@ -110,10 +120,14 @@ void dusk_session_end(void)
 	dusk_sess.bound = false;
 	dusk_sess.portid = 0;
 	dusk_sess.net = NULL;
+	sk = dusk_sess.sk;
+	dusk_sess.sk = NULL;
 	spin_unlock_bh(&dusk_sess.qlock);
 out:
 	mutex_unlock(&dusk_sess.lock);
 	up_write(&dusk_sess.use);
+	if (sk)
+		sock_put(sk);
 }
 
 static void dusk_session_release_work(struct work_struct *work)
@@ -176,4 +190,5 @@ void dusk_session_exit(void)
 	netlink_unregister_notifier(&dusk_netlink_nb);
 	cancel_work_sync(&dusk_sess.release);
 	cancel_delayed_work_sync(&dusk_sess.expire);
+	dusk_kept_free();
 }

@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/slab.h>
+#include <net/sock.h>
 #include "dusk-core.h"
 
 /**
@@ -96,17 +97,62 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/**
- * dusk_upcall_send() - finish and unicast an upcall to the session's port.
- * Context: any (netlink_unicast with MSG_DONTWAIT); consumes @msg.
- * Return: 0, or -EAGAIN and friends when the program's socket is full or gone.
+/*
+ * Queue @skb on the program's socket @sk, as netlink_unicast() would once
+ * it has found the socket by port -- but without looking the port up: when
+ * the program dies, netlink frees its port before NETLINK_URELEASE tells
+ * us, and anyone (any user) may bind that port number meanwhile.  The
+ * socket object is ours until the session ends; once orphaned (SOCK_DEAD,
+ * set under sk_callback_lock by sock_orphan()) nothing is queued on it.
+ * A full receive buffer is -EAGAIN, as netlink_attachskb() says with
+ * MSG_DONTWAIT.  Context: any but hardirq; consumes @skb.
  */
-int dusk_upcall_send(struct sk_buff *msg, void *hdr, u32 portid, struct net *net)
+static int dusk_sock_deliver(struct sock *sk, struct sk_buff *skb)
 {
+	int err = 0;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	if (sock_flag(sk, SOCK_DEAD) || !sk->sk_socket)
+		err = -ECONNREFUSED;
+	else if (atomic_read(&sk->sk_rmem_alloc) > READ_ONCE(sk->sk_rcvbuf))
+		err = -EAGAIN;
+	if (!err) {
+		skb_set_owner_r(skb, sk);
+		skb_queue_tail(&sk->sk_receive_queue, skb);
+		sk->sk_data_ready(sk);
+	}
+	read_unlock_bh(&sk->sk_callback_lock);
+	if (err)
+		kfree_skb(skb);
+	return err;
+}
+
+/**
+ * dusk_upcall_send() - finish an upcall and queue it on the live
+ * session's socket (never on a port number: see dusk_sock_deliver()).
+ * Context: any but hardirq; consumes @msg.
+ * Return: 0; -ENOTCONN when no session is alive; -EAGAIN when the
+ * program's socket is full; -ECONNREFUSED when it is gone.
+ */
+int dusk_upcall_send(struct sk_buff *msg, void *hdr)
+{
+	struct sock *sk = NULL;
+	unsigned long flags;
 	int err;
 
 	genlmsg_end(msg, hdr);
-	err = genlmsg_unicast(net, msg, portid);
+	spin_lock_irqsave(&dusk_sess.qlock, flags);
+	if (dusk_sess.alive && dusk_sess.sk) {
+		sk = dusk_sess.sk;
+		sock_hold(sk);
+	}
+	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
+	if (!sk) {
+		nlmsg_free(msg);
+		return -ENOTCONN;
+	}
+	err = dusk_sock_deliver(sk, msg);
+	sock_put(sk);
 	if (!err)
 		dusk_count(DUSK_STAT_UPCALLS, 1);
 	return err;
@@ -128,8 +174,6 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 	struct dusk_pending *p;
 	struct sk_buff *msg;
 	unsigned long flags;
-	struct net *net;
-	u32 portid;
 	void *hdr;
 
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS ||
@@ -149,23 +193,22 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 		goto full;
 	}
 	p->ctx = dusk_sess.next_ctx++;
-	portid = dusk_sess.portid;
-	net = dusk_sess.net;
 	list_add_tail(&p->node, &dusk_sess.pending);
 	dusk_sess.npending++;
 	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
-	mod_delayed_work(system_wq, &dusk_sess.expire,
-			 msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)));
+	/* schedule, not mod: an earlier expiry (a packet's) must not be
+	 * pushed back; the expiry work re-arms for the oldest left. */
+	schedule_delayed_work(&dusk_sess.expire,
+			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	msg = dusk_upcall_new(p->ctx, proxy, args, nargs, 0, 0, GFP_ATOMIC, &hdr);
-	if (msg && !dusk_upcall_send(msg, hdr, portid, net))
+	if (msg && !dusk_upcall_send(msg, hdr))
 		return;
 	/* Not sent: the expiry work forgets it. */
 	return;
 full:
 	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
 }
-EXPORT_SYMBOL_GPL(dusk_upcall_async);
 
 /**
  * dusk_pending_free() - forget a finished async upcall.

@@ -32,7 +32,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/userfaultfd.h>
+#include <sys/time.h>
 #include <sys/wait.h>
+#include <linux/netlink.h>
 #include <linux/genetlink.h>
 #include "kclient.h"
 #include "ktest-abi.h"
@@ -50,6 +58,11 @@
 #define GFP_KERNEL_VAL	0xcc0u	/* __GFP_RECLAIM | __GFP_IO | __GFP_FS on 6.1 */
 
 static int failures;
+/* The extension to talk to: KTEST_NAME in the environment (a second
+ * fixture built as dusk_ktest2.ko), else the fixture's own name. */
+static const char *modname = KTEST_MODNAME;
+/* Port of the bound program's socket, written into the ready file. */
+static uint32_t bound_portid;
 static volatile sig_atomic_t stop;
 
 #define CHECK(cond, ...) do {						\
@@ -75,7 +88,7 @@ static struct kc *connect_bound(struct kc_hello *h)
 	struct kc *kc;
 	int err;
 
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc) {
 		printf("FAIL: open family: %s\n", strerror(-err));
 		exit(1);
@@ -85,15 +98,25 @@ static struct kc *connect_bound(struct kc_hello *h)
 		printf("FAIL: HELLO: %s bound=%d\n", strerror(-err), h->bound);
 		exit(1);
 	}
+	bound_portid = kc_portid(kc);
 	return kc;
 }
 
 static void mark_ready(void)
 {
-	FILE *f = fopen("/tmp/kclient.ready", "w");
+	char path[96];
+	FILE *f;
 
-	if (f)
+	/* /tmp/kclient.ready, or /tmp/kclient.NAME.ready for another fixture */
+	if (strcmp(modname, KTEST_MODNAME))
+		snprintf(path, sizeof(path), "/tmp/kclient.%s.ready", modname);
+	else
+		snprintf(path, sizeof(path), "/tmp/kclient.ready");
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%u\n", bound_portid);	/* kmod-port-takeover reads it */
 		fclose(f);
+	}
 }
 
 /* A child process opens its own socket: second program and no privilege. */
@@ -106,7 +129,7 @@ static int child_hello(int drop_privilege)
 
 	if (drop_privilege && (setgid(65534) || setuid(65534)))
 		return 100;
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc)
 		return 101;
 	err = kc_hello(kc, KTEST_LAYOUT_HASH, KTEST_STUB_HASH, &h);
@@ -231,6 +254,9 @@ static void basic_async(struct kc *kc)
 	err = kc_call(kc, KTEST_STUB_READ_ATOMIC, args, 0, 0, &ret, NULL, 0);
 	CHECK(!err && (int64_t)ret == -EWOULDBLOCK,
 	      "blocking proxy in atomic context refused, not slept in (%lld)", (long long)ret);
+	err = kc_call(kc, KTEST_STUB_READ_RCU, args, 0, 0, &ret, NULL, 0);
+	CHECK(!err && (int64_t)ret == -EWOULDBLOCK,
+	      "blocking proxy in an RCU read section refused, not slept in (%lld)", (long long)ret);
 	free(up);
 }
 
@@ -268,6 +294,167 @@ static void basic_batch_read(struct kc *kc, const struct kc_hello *h, uint64_t m
 	CHECK(err == -EFAULT, "READ with one unmapped range fails whole (%d)", err);
 }
 
+/* A session's memory is bounded (vm-basic.sh loads with mem_max_mb=8):
+ * 3 MiB mirrors until -ENOSPC, which must come by the third. */
+static void basic_limits(struct kc *kc)
+{
+	uint64_t m[4] = { 0, 0, 0, 0 };
+	int err = 0, i;
+
+	for (i = 0; i < 4 && !err; i++)
+		err = kc_mirror_alloc(kc, NULL, 3 << 20, &m[i]);
+	CHECK(err == -ENOSPC && i == 3, "mirrors beyond mem_max_mb refused (%d after %d)", err, i - 1);
+	for (i = 0; i < 4; i++)
+		if (m[i])
+			kc_mirror_free(kc, m[i]);
+}
+
+/* Every way of giving memory back makes it unwritable (and teardown does
+ * not free it again: slub_debug would report the double free). */
+static void basic_frees(struct kc *kc, const struct kc_hello *h)
+{
+	uint64_t args[3], cache, o, v, p, q;
+	int err;
+
+	err = kc_read(kc, h->syms[KTEST_SYM_CACHE64], &cache, 8);
+	CHECK(!err && cache >= h->kbase, "a slab cache (%d)", err);
+	args[0] = cache;
+	args[1] = GFP_KERNEL_VAL;
+	err = kc_call(kc, KTEST_STUB_CACHE_ALLOC, args, 2, 0, &o, NULL, 0);
+	CHECK(!err && o >= h->kbase, "kmem_cache_alloc (%d)", err);
+	CHECK(!kc_write(kc, o, "obj", 3), "WRITE into a cache object");
+	args[1] = o;
+	err = kc_call(kc, KTEST_STUB_CACHE_FREE, args, 2, 0, NULL, NULL, 0);
+	err = err ? err : kc_write(kc, o, "x", 1);
+	CHECK(err == -EACCES, "WRITE after kmem_cache_free(cache, obj) refused (%d)", err);
+
+	args[0] = 3 * 4096;
+	err = kc_call(kc, KTEST_STUB_VMALLOC, args, 1, 0, &v, NULL, 0);
+	CHECK(!err && v >= h->kbase && !kc_write(kc, v + 3 * 4096 - 4, "vmem", 4),
+	      "vmalloc'd memory writable (%d)", err);
+	args[0] = v;
+	err = kc_call(kc, KTEST_STUB_VFREE, args, 1, 0, NULL, NULL, 0);
+	err = err ? err : kc_write(kc, v, "x", 1);
+	CHECK(err == -EACCES, "WRITE after vfree refused (%d)", err);
+
+	args[0] = 32;
+	args[1] = GFP_KERNEL_VAL;
+	err = kc_call(kc, KTEST_STUB_KMALLOC, args, 2, 0, &p, NULL, 0);
+	args[0] = p;
+	args[1] = 8192;
+	args[2] = GFP_KERNEL_VAL;
+	err = err ? err : kc_call(kc, KTEST_STUB_KREALLOC, args, 3, 0, &q, NULL, 0);
+	CHECK(!err && q >= h->kbase && q != p && !kc_write(kc, q + 8000, "grown", 5),
+	      "krealloc'd memory writable (%d)", err);
+	err = kc_write(kc, p, "x", 1);
+	CHECK(err == -EACCES, "WRITE into the block krealloc gave back refused (%d)", err);
+
+	/* kfree_rcu(q, rcu) with the rcu_head at offset 16 */
+	args[0] = q + 16;
+	args[1] = 16;
+	err = kc_call(kc, KTEST_STUB_KVFREE_RCU, args, 2, 0, NULL, NULL, 0);
+	err = err ? err : kc_write(kc, q, "x", 1);
+	CHECK(err == -EACCES, "WRITE after kfree_rcu refused (%d)", err);
+}
+
+/*
+ * undo: registrations whose records must be forgotten in ways that do not
+ * repeat the record's arguments, then wait to be killed (vm-undo.sh):
+ *  - /proc/dusk_dir (name in kmalloc'd memory, freed at once; undone by
+ *    remove_proc_entry) with e1 and e2; e1 removed by name;
+ *  - /proc/dusk_dir2 with e3, removed as a whole by proc_remove;
+ *  - a char device with a fixed major (__register_chrdev returns 0).
+ */
+static int cmd_undo(void)
+{
+	unsigned char ops[KTEST_PROC_OPS_SIZE] = { 0 }, fops[512] = { 0 };
+	uint64_t args[5], mops, mfops, name, d, d2, e, ret;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err;
+
+	memcpy(ops + KTEST_PROC_OPS_READ, &h.proxies[KTEST_PROXY_PROC_READ], 8);
+	err = kc_mirror_alloc(kc, ops, sizeof(ops), &mops) ||
+	      kc_mirror_alloc(kc, fops, sizeof(fops), &mfops);
+	CHECK(!err, "mirrors for proc_ops and file_operations");
+#define STR(s) ({ uint64_t m_ = 0; kc_mirror_alloc(kc, s, sizeof(s), &m_); m_; })
+	args[0] = 64;
+	args[1] = GFP_KERNEL_VAL;
+	err = kc_call(kc, KTEST_STUB_KMALLOC, args, 2, 0, &name, NULL, 0);
+	err = err ? err : kc_write(kc, name, "dusk_dir", 9);
+	args[0] = name;
+	args[1] = 0;
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_MKDIR, args, 2, 0, &d, NULL, 0);
+	CHECK(!err && d >= h.kbase, "proc_mkdir dusk_dir (%d)", err);
+	args[0] = name;
+	err = kc_call(kc, KTEST_STUB_KFREE, args, 1, 0, NULL, NULL, 0);
+	CHECK(!err, "the directory's name freed (%d)", err);
+	args[1] = 0444;
+	args[2] = d;
+	args[3] = mops;
+	args[0] = STR("e1");
+	err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &e, NULL, 0);
+	args[0] = STR("e2");
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &e, NULL, 0);
+	CHECK(!err && e >= h.kbase, "proc_create dusk_dir/e1, dusk_dir/e2 (%d)", err);
+	args[0] = STR("e1");	/* another copy of the name: matched by content */
+	args[1] = d;
+	err = kc_call(kc, KTEST_STUB_REMOVE_PROC_ENTRY, args, 2, 0, NULL, NULL, 0);
+	CHECK(!err, "remove_proc_entry(\"e1\", dusk_dir) (%d)", err);
+
+	args[0] = STR("dusk_dir2");
+	args[1] = 0;
+	err = kc_call(kc, KTEST_STUB_PROC_MKDIR, args, 2, 0, &d2, NULL, 0);
+	args[0] = STR("e3");
+	args[1] = 0444;
+	args[2] = d2;
+	args[3] = mops;
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &e, NULL, 0);
+	args[0] = d2;
+	err = err ? err : kc_call(kc, KTEST_STUB_PROC_REMOVE, args, 1, 0, NULL, NULL, 0);
+	CHECK(!err, "dusk_dir2 with e3 created, then proc_remove(dusk_dir2) (%d)", err);
+
+	args[0] = 240;	/* LOCAL/EXPERIMENTAL USE */
+	args[1] = 0;
+	args[2] = 256;
+	args[3] = STR("dusk_chr");
+	args[4] = mfops;
+	err = kc_call(kc, KTEST_STUB_REG_CHRDEV, args, 5, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 0, "__register_chrdev(240, ...) = %lld (%d)", (long long)ret, err);
+#undef STR
+	mark_ready();
+	while (!stop)
+		pause();
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
+/*
+ * dwork SECONDS: queue the module's delayed work to run in SECONDS, then
+ * wait to be killed (vm-work.sh): the program never cancels it, as a
+ * module that relies on its exit would not have yet.
+ */
+static int cmd_dwork(int seconds)
+{
+	uint64_t args[4], wq, ret;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err;
+
+	err = kc_read(kc, h.syms[KTEST_SYM_SYSTEM_WQ], &wq, 8);
+	args[0] = 8192;	/* WORK_CPU_UNBOUND = NR_CPUS (Debian: 8192) */
+	args[1] = wq;
+	args[2] = h.syms[KTEST_SYM_DWORK];
+	args[3] = (uint64_t)seconds * 250;	/* jiffies at HZ=250 (Debian) */
+	err = err ? err : kc_call(kc, KTEST_STUB_QUEUE_DWORK, args, 4, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 1, "queue_delayed_work_on(%d s) (%d)", seconds, err);
+	mark_ready();
+	while (!stop)
+		pause();
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
 static int cmd_basic(void)
 {
 	uint64_t args[4], v, m, p, ret, stats[__DUSK_STAT_MAX];
@@ -276,7 +463,7 @@ static int cmd_basic(void)
 	struct kc *kc;
 	int err;
 
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc) {
 		printf("FAIL: open family: %s\n", strerror(-err));
 		return 1;
@@ -320,6 +507,13 @@ static int cmd_basic(void)
 	args[0] = h.kbase + 0x1234;
 	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
 	CHECK(err == -EINVAL, "indirect CALL to a garbage pointer refused (%d)", err);
+	/* KALLSYMS_ALL lists variables too: a symbol's start is not enough. */
+	args[0] = h.syms[KTEST_SYM_MAGIC];
+	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EINVAL, "indirect CALL to a read-only variable refused (%d)", err);
+	args[0] = h.syms[KTEST_SYM_INIT_NET];
+	err = kc_call(kc, KTEST_STUB_INDIRECT, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EINVAL, "indirect CALL to a writable variable (init_net) refused (%d)", err);
 
 	err = kc_mirror_alloc(kc, "dusk-mirror\0padpadpadpadpad", 28, &m);
 	CHECK(!err && m >= h.kbase, "MIRROR_ALLOC at 0x%llx", (unsigned long long)m);
@@ -348,6 +542,21 @@ static int cmd_basic(void)
 	CHECK(!err, "FREE stub kfree (%d)", err);
 	err = kc_write(kc, p, "x", 1);
 	CHECK(err == -EACCES, "WRITE into given-back memory refused (%d)", err);
+	basic_frees(kc, &h);
+	basic_limits(kc);
+	/* a stub's destination pointer obeys the WRITE rule */
+	args[0] = m + 2;
+	args[1] = m;
+	args[2] = 8;
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(!err, "strscpy into a mirror (%d)", err);
+	args[0] = h.syms[KTEST_SYM_MAGIC];
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EACCES, "strscpy into read-only kernel data refused (%d)", err);
+	args[0] = m + 20;
+	args[2] = 16;	/* past the 28-byte mirror's end */
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EACCES, "strscpy across a mirror's end refused (%d)", err);
 
 	basic_hostile(kc, &h);
 	basic_async(kc);
@@ -394,18 +603,25 @@ static int is_icmp(const struct kc_upcall *up)
 /* Writes into and around what a hook upcall lent; the results are judged
  * by hook_lent_report() once the REPLY tells whether the upcall was still
  * live (one handled after it expired had its lent ranges taken back). */
-static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up, int err[3])
+static void hook_lent_checks(struct kc *kc, const struct kc_upcall *up, int err[5])
 {
 	const struct kc_range *data = &up->lent[1];
 	const unsigned char *ip = up->chunks[2].data;
+	const unsigned char *skb = up->chunks[0].data;	/* the sk_buff, prefetched */
 
 	err[0] = kc_write(kc, up->chunks[2].addr + 1, ip + 1, 1);	/* TOS, unchanged */
 	err[1] = kc_write(kc, data->addr + data->len, "x", 1);
 	err[2] = kc_write(kc, up->args[2], "x", 1);
+	/* head and end bound the lent data area: writing them (even with
+	 * their own value) would let the program widen what it may write */
+	err[3] = kc_write(kc, up->args[1] + KTEST_SKB_END, skb + KTEST_SKB_END, 4);
+	err[4] = kc_write(kc, up->args[1] + KTEST_SKB_HEAD, skb + KTEST_SKB_HEAD, 8);
 }
 
-static void hook_lent_report(const int err[3])
+static void hook_lent_report(const int err[5])
 {
+	CHECK(err[3] == -EACCES, "WRITE of the lent sk_buff's end refused (%d)", err[3]);
+	CHECK(err[4] == -EACCES, "WRITE of the lent sk_buff's head refused (%d)", err[4]);
 	CHECK(!err[0], "WRITE into the lent packet data (%d)", err[0]);
 	CHECK(err[1] == -EACCES, "WRITE past the lent data area refused (%d)", err[1]);
 	CHECK(err[2] == -EACCES, "WRITE into the hook state refused (%d)", err[2]);
@@ -436,7 +652,7 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 	struct kc_hello h;
 	time_t end = time(NULL) + seconds;
 	struct kc *kc = connect_bound(&h);
-	int err, lent_done = 0, lent_now, lent_err[3] = { 0, 0, 0 };
+	int err, lent_done = 0, lent_now, lent_err[5] = { 0, 0, 0, 0, 0 };
 
 	memcpy(ops + KTEST_OPS_HOOK, &h.proxies[KTEST_PROXY_HOOK], 8);
 	ops[KTEST_OPS_PF] = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -579,7 +795,7 @@ static int cmd_fuzz(int n)
 	int err, got;
 
 	srand(20261122);
-	kc = kc_open(KTEST_MODNAME, &err);
+	kc = kc_open(modname, &err);
 	if (!kc)
 		return 1;
 	got = fuzz_round(kc, n, any, sizeof(any), 0);
@@ -677,27 +893,43 @@ static void proc_serve(struct kc *kc, const struct kc_upcall *up, uint64_t text,
 		CHECK(0, "REPLY with *ppos (%d)", err);
 }
 
-static int cmd_proc(int stall)
+/* proc [stall]: serve /proc/dusk_NAME; chrdev: the same read as char
+ * device 240 (__register_chrdev with a file_operations mirror). */
+static int cmd_proc(int stall, int chrdev)
 {
 	static const char msg[] = "hello from dusk\n";
-	unsigned char ops[KTEST_PROC_OPS_SIZE] = { 0 };
-	uint64_t args[4], name, mops, text, pde;
+	unsigned char ops[KTEST_PROC_OPS_SIZE] = { 0 }, fops[KTEST_FOPS_MAX] = { 0 };
+	uint64_t args[5], name, mops, text, pde;
 	struct kc_upcall *up = malloc(sizeof(*up));
 	struct kc_hello h;
 	struct kc *kc = connect_bound(&h);
+	char pname[64];
 	int err;
 
+	snprintf(pname, sizeof(pname), "dusk_%s", modname);
 	memcpy(ops + KTEST_PROC_OPS_READ, &h.proxies[KTEST_PROXY_PROC_READ], 8);
-	err = kc_mirror_alloc(kc, "dusk_ktest", 11, &name) ||
+	err = kc_mirror_alloc(kc, pname, strlen(pname) + 1, &name) ||
 	      kc_mirror_alloc(kc, ops, sizeof(ops), &mops) ||
 	      kc_mirror_alloc(kc, msg, sizeof(msg) - 1, &text);
 	CHECK(!err, "mirrors for name, proc_ops and text");
-	args[0] = name;
-	args[1] = 0444;
-	args[2] = 0;
-	args[3] = mops;
-	err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &pde, NULL, 0);
-	CHECK(!err && pde >= h.kbase, "proc_create /proc/dusk_ktest (%d)", err);
+	if (chrdev) {
+		memcpy(fops + KTEST_FOPS_READ, &h.proxies[KTEST_PROXY_PROC_READ], 8);
+		err = kc_mirror_alloc(kc, fops, sizeof(fops), &mops);
+		args[0] = 240;
+		args[1] = 0;
+		args[2] = 256;
+		args[3] = name;
+		args[4] = mops;
+		err = err ? err : kc_call(kc, KTEST_STUB_REG_CHRDEV, args, 5, 0, &pde, NULL, 0);
+		CHECK(!err && pde == 0, "__register_chrdev(240, %s) (%d)", pname, err);
+	} else {
+		args[0] = name;
+		args[1] = 0444;
+		args[2] = 0;
+		args[3] = mops;
+		err = kc_call(kc, KTEST_STUB_PROC_CREATE, args, 4, 0, &pde, NULL, 0);
+		CHECK(!err && pde >= h.kbase, "proc_create /proc/%s (%d)", pname, err);
+	}
 	mark_ready();
 
 	while (!stop) {
@@ -717,6 +949,90 @@ static int cmd_proc(int stall)
 	return failures ? 1 : 0;
 }
 
+/*
+ * snoop PORT SECONDS: an unprivileged user (uid 65534) takes the netlink
+ * port of a program that dies and listens there.  Binds as soon as the
+ * port is free, then counts what arrives until SECONDS have passed.
+ * Prints "bound 0|1" and "snooped N"; DUSK must deliver nothing.
+ */
+static int cmd_snoop(uint32_t port, int seconds)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_pid = port };
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
+	double end = now_s() + seconds;
+	char buf[8192];
+	int fd, bound = 0;
+	long n = 0;
+
+	if (setgid(65534) || setuid(65534))
+		return 100;
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
+	if (fd < 0)
+		return 101;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (now_s() < end) {
+		if (!bound) {
+			bound = !bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+			continue;
+		}
+		if (recv(fd, buf, sizeof(buf), 0) > 0)
+			n++;
+	}
+	printf("bound %d\nsnooped %ld\n", bound, n);
+	close(fd);
+	return 0;
+}
+
+/*
+ * uffdread PATH: read PATH into a page registered with userfaultfd whose
+ * faults are never served: the kernel's copy_to_user into it never ends
+ * (a reader that wedges whoever serves its read).  Killed by the test.
+ */
+static int cmd_uffdread(const char *path)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	long page = sysconf(_SC_PAGESIZE);
+	int uffd, fd;
+	char *buf;
+	ssize_t n;
+
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		printf("FAIL: userfaultfd: %s\n", strerror(errno));
+		return 1;
+	}
+	buf = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (unsigned long)buf;
+	reg.range.len = page;
+	if (buf == MAP_FAILED || ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		printf("FAIL: UFFDIO_REGISTER: %s\n", strerror(errno));
+		return 1;
+	}
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 1;
+	printf("reading\n");
+	n = read(fd, buf, 64);
+	printf("read returned %zd (%s)\n", n, n < 0 ? strerror(errno) : "");
+	return 0;
+}
+
+/* readmagic: HELLO and READ ktest_magic; prints the READ's result. */
+static int cmd_readmagic(void)
+{
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	uint64_t v = 0;
+	int err;
+
+	err = kc_read(kc, h.syms[KTEST_SYM_MAGIC], &v, 8);
+	printf("read %d %s\n", err, err ? strerror(-err) : (v == KTEST_MAGIC ? "magic" : "wrong"));
+	kc_bye(kc);
+	kc_close(kc);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_term };
@@ -724,6 +1040,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (getenv("KTEST_NAME"))
+		modname = getenv("KTEST_NAME");
 	if (argc >= 2 && !strcmp(argv[1], "basic"))
 		return cmd_basic();
 	if (argc >= 3 && !strcmp(argv[1], "hook"))
@@ -732,8 +1050,20 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "readmagic"))
+		return cmd_readmagic();
+	if (argc >= 3 && !strcmp(argv[1], "uffdread"))
+		return cmd_uffdread(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "dwork"))
+		return cmd_dwork(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "undo"))
+		return cmd_undo();
+	if (argc >= 4 && !strcmp(argv[1], "snoop"))
+		return cmd_snoop(strtoul(argv[2], NULL, 0), atoi(argv[3]));
 	if (argc >= 2 && !strcmp(argv[1], "proc"))
-		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"));
+		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"), 0);
+	if (argc >= 2 && !strcmp(argv[1], "chrdev"))
+		return cmd_proc(0, 1);
 	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | proc [stall] |\n"
 		"       hook drop|accept|stolen|queue|queue-bypass|repeat [SECONDS [in4|in6|out4|out6]]\n");
 	return 2;

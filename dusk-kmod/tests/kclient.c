@@ -36,6 +36,11 @@ uint32_t kc_family(const struct kc *kc)
 	return kc->family;
 }
 
+uint32_t kc_portid(const struct kc *kc)
+{
+	return kc->portid;
+}
+
 static int kc_family_cb(const struct nlattr *a, void *data)
 {
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)

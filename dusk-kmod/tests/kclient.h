@@ -85,5 +85,7 @@ int kc_stats(struct kc *kc, uint64_t stats[__DUSK_STAT_MAX]);
  * but -ETIME after one second without an answer. */
 int kc_raw(struct kc *kc, const void *msg, size_t len);
 uint32_t kc_family(const struct kc *kc);
+/* The netlink port of the client's socket. */
+uint32_t kc_portid(const struct kc *kc);
 
 #endif /* KCLIENT_H */

@@ -9,13 +9,21 @@
 #ifndef KTEST_ABI_H
 #define KTEST_ABI_H
 
+#ifndef KTEST_MODNAME		/* build-ktest NAME gives another extension */
 #define KTEST_MODNAME		"ktest"
+#endif
 #define KTEST_LAYOUT_HASH	0x6b746573744c4159ULL
 #define KTEST_STUB_HASH		0x6b74657374535442ULL
 #define KTEST_MAGIC		0x6475736b6d616763ULL	/* value of sym ktest_magic */
 
 /* dusk_gen.syms */
-enum { KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_SYM_MIX_FN, KTEST_NSYMS };
+enum {
+	KTEST_SYM_INIT_NET, KTEST_SYM_JIFFIES, KTEST_SYM_MAGIC, KTEST_SYM_MIX_FN,
+	KTEST_SYM_CACHE64,	/* &kmalloc_caches[KMALLOC_NORMAL][64 bytes]: a slab cache */
+	KTEST_SYM_SYSTEM_WQ,	/* &system_wq */
+	KTEST_SYM_DWORK,	/* ktest_dwork: a delayed work item whose function is a proxy */
+	KTEST_NSYMS
+};
 
 /* dusk_gen.stubs */
 enum {
@@ -33,11 +41,25 @@ enum {
 	KTEST_STUB_INDIRECT,	/* (*fn)(a, b) with fn = args[0]: INDIRECT */
 	KTEST_STUB_KFREE_SKB,	/* kfree_skb(skb): a packet the module stole */
 	KTEST_STUB_READ_ATOMIC,	/* ktest_read_atomic(): the proc read proxy under local_bh_disable */
+	KTEST_STUB_CACHE_ALLOC,	/* kmem_cache_alloc(cache, gfp): ALLOC */
+	KTEST_STUB_CACHE_FREE,	/* kmem_cache_free(cache, obj): FREE_ARG1 */
+	KTEST_STUB_VMALLOC,	/* vmalloc(size): ALLOC */
+	KTEST_STUB_VFREE,	/* vfree(p): FREE */
+	KTEST_STUB_KREALLOC,	/* krealloc(p, size, gfp): ALLOC | FREE */
+	KTEST_STUB_KVFREE_RCU,	/* kvfree_call_rcu(head, offset): FREE_RCU (kfree_rcu) */
+	KTEST_STUB_PROC_MKDIR,	/* proc_mkdir(name, parent): RET_PTR */
+	KTEST_STUB_REMOVE_PROC_ENTRY,	/* remove_proc_entry(name, parent) */
+	KTEST_STUB_REG_CHRDEV,	/* __register_chrdev(major, baseminor, count, name, fops) */
+	KTEST_STUB_UNREG_CHRDEV,	/* __unregister_chrdev(major, baseminor, count, name) */
+	KTEST_STUB_QUEUE_DWORK,	/* queue_delayed_work_on(cpu, wq, dwork, delay) */
+	KTEST_STUB_READ_RCU,	/* ktest_read_rcu(): the proc read proxy under rcu_read_lock */
+	KTEST_STUB_STRSCPY,	/* strscpy(dest, src, count): writes through dest */
 	KTEST_NSTUBS
 };
 
 /* dusk_gen.proxies */
-enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_NPROXIES };
+enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_PROXY_WORK,
+       KTEST_NPROXIES };
 
 /* struct nf_hook_ops (Debian 6.1: an rcu_head comes first) */
 #define KTEST_OPS_SIZE		56
@@ -46,6 +68,14 @@ enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_NPROXIE
 #define KTEST_OPS_PF		40
 #define KTEST_OPS_HOOKNUM	44
 #define KTEST_OPS_PRIORITY	48
+
+/* struct sk_buff: the fields that bound its data area */
+#define KTEST_SKB_HEAD		0xc0
+#define KTEST_SKB_END		0xbc
+
+/* struct file_operations: read has the proc read proxy's signature */
+#define KTEST_FOPS_MAX		512	/* the client's mirror; sizeof is less */
+#define KTEST_FOPS_READ		16
 
 /* struct proc_ops */
 #define KTEST_PROC_OPS_SIZE	0x60

@@ -4,7 +4,7 @@
 # second program, no privilege) and random requests, check what it printed reached dmesg,
 # unload, dmesg clean.
 . /dusk/lib.sh
-insmod /dusk/mod/dusk_ktest.ko || dusk_fail "insmod"
+insmod /dusk/mod/dusk_ktest.ko mem_max_mb=8 || dusk_fail "insmod"
 dusk-kclient basic || dusk_fail "basic scenario"
 dusk-kclient fuzz 3000 || dusk_fail "fuzz"
 dmesg | grep -q 'ktest: dusk-mirror 7' || dusk_fail "printk stub did not reach dmesg"

@@ -47,7 +47,7 @@ dusk_netns_pair() {
 # dusk_dmesg_clean [LABEL]: fail if the kernel reported an oops, a WARN, a
 # BUG or a soft lockup since boot.
 dusk_dmesg_clean() {
-	if dmesg | grep -E 'Oops|WARNING:|BUG:|Call Trace|soft lockup|general protection' >/dev/null; then
+	if dmesg | grep -E 'Oops|WARNING:|BUG:|BUG [-a-z0-9_:]+ \(|Call Trace|soft lockup|general protection' >/dev/null; then
 		echo "FAIL: kernel trouble in dmesg${1:+ ($1)}:"
 		dmesg | tail -n 60
 		exit 1

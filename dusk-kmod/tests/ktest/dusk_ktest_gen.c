@@ -16,6 +16,10 @@
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+#include <linux/fs.h>
+#include <linux/rcupdate.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include "dusk-gen.h"
 #include "ktest-abi.h"
@@ -177,6 +181,107 @@ static u64 dusk_stub_ktest_read_atomic(const u64 *a)
 	return (u64)ktest_read_atomic();
 }
 
+/* The same inside an RCU read section: preemptible with PREEMPT_RCU, so
+ * in_atomic() does not see it, yet sleeping there is a bug. */
+static noinline long ktest_read_rcu(void)
+{
+	loff_t pos = 0;
+	long ret;
+
+	rcu_read_lock();
+	ret = dusk_proxy_ktest_proc_read(NULL, NULL, 0, &pos);
+	rcu_read_unlock();
+	return ret;
+}
+
+static u64 dusk_stub_ktest_read_rcu(const u64 *a)
+{
+	return (u64)ktest_read_rcu();
+}
+
+static u64 dusk_stub_strscpy(const u64 *a)
+{
+	return (u64)(s64)strscpy((char *)(uintptr_t)a[0], (const char *)(uintptr_t)a[1],
+				 (size_t)a[2]);
+}
+
+static u64 dusk_stub_kmem_cache_alloc(const u64 *a)
+{
+	return (u64)(uintptr_t)kmem_cache_alloc((struct kmem_cache *)(uintptr_t)a[0], (gfp_t)a[1]);
+}
+
+static u64 dusk_stub_kmem_cache_free(const u64 *a)
+{
+	kmem_cache_free((struct kmem_cache *)(uintptr_t)a[0], (void *)(uintptr_t)a[1]);
+	return 0;
+}
+
+static u64 dusk_stub_vmalloc(const u64 *a)
+{
+	return (u64)(uintptr_t)vmalloc((unsigned long)a[0]);
+}
+
+static u64 dusk_stub_vfree(const u64 *a)
+{
+	vfree((const void *)(uintptr_t)a[0]);
+	return 0;
+}
+
+static u64 dusk_stub_krealloc(const u64 *a)
+{
+	return (u64)(uintptr_t)krealloc((const void *)(uintptr_t)a[0], (size_t)a[1], (gfp_t)a[2]);
+}
+
+static u64 dusk_stub_kvfree_call_rcu(const u64 *a)
+{
+	kvfree_call_rcu((struct rcu_head *)(uintptr_t)a[0], (rcu_callback_t)(uintptr_t)a[1]);
+	return 0;
+}
+
+static u64 dusk_stub_proc_mkdir(const u64 *a)
+{
+	return (u64)(uintptr_t)proc_mkdir((const char *)(uintptr_t)a[0],
+					  (struct proc_dir_entry *)(uintptr_t)a[1]);
+}
+
+static u64 dusk_stub_remove_proc_entry(const u64 *a)
+{
+	remove_proc_entry((const char *)(uintptr_t)a[0], (struct proc_dir_entry *)(uintptr_t)a[1]);
+	return 0;
+}
+
+static u64 dusk_stub___register_chrdev(const u64 *a)
+{
+	return (u64)(s64)__register_chrdev((unsigned int)a[0], (unsigned int)a[1],
+					   (unsigned int)a[2], (const char *)(uintptr_t)a[3],
+					   (const struct file_operations *)(uintptr_t)a[4]);
+}
+
+static u64 dusk_stub___unregister_chrdev(const u64 *a)
+{
+	__unregister_chrdev((unsigned int)a[0], (unsigned int)a[1], (unsigned int)a[2],
+			    (const char *)(uintptr_t)a[3]);
+	return 0;
+}
+
+static u64 dusk_stub_queue_delayed_work_on(const u64 *a)
+{
+	return (u64)queue_delayed_work_on((int)a[0], (struct workqueue_struct *)(uintptr_t)a[1],
+					  (struct delayed_work *)(uintptr_t)a[2],
+					  (unsigned long)a[3]);
+}
+
+/* A work function of the module: void ktest_work(struct work_struct *). */
+static void dusk_proxy_ktest_work(struct work_struct *w)
+{
+	u64 args[1] = { (u64)(uintptr_t)w };
+
+	dusk_upcall_blocking(KTEST_PROXY_WORK, args, 1);
+}
+
+/* A delayed work item of the module's, queued by the program. */
+static DECLARE_DELAYED_WORK(ktest_dwork, dusk_proxy_ktest_work);
+
 /* ---- tables ---- */
 
 static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
@@ -197,6 +302,24 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_INDIRECT] = { "(*)(u64, u64)#1", dusk_stub_indirect_1, 3, DUSK_STUB_INDIRECT },
 	[KTEST_STUB_KFREE_SKB] = { "kfree_skb", dusk_stub_kfree_skb, 1, 0 },
 	[KTEST_STUB_READ_ATOMIC] = { "ktest_read_atomic", dusk_stub_ktest_read_atomic, 0, 0 },
+	[KTEST_STUB_CACHE_ALLOC] = { "kmem_cache_alloc", dusk_stub_kmem_cache_alloc, 2,
+				     DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	[KTEST_STUB_CACHE_FREE] = { "kmem_cache_free", dusk_stub_kmem_cache_free, 2,
+				    DUSK_STUB_FREE_ARG1 },
+	[KTEST_STUB_VMALLOC] = { "vmalloc", dusk_stub_vmalloc, 1,
+				 DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	[KTEST_STUB_VFREE] = { "vfree", dusk_stub_vfree, 1, DUSK_STUB_FREE },
+	[KTEST_STUB_KREALLOC] = { "krealloc", dusk_stub_krealloc, 3,
+				  DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_RET_PTR },
+	[KTEST_STUB_KVFREE_RCU] = { "kvfree_call_rcu", dusk_stub_kvfree_call_rcu, 2,
+				    DUSK_STUB_FREE_RCU },
+	[KTEST_STUB_PROC_MKDIR] = { "proc_mkdir", dusk_stub_proc_mkdir, 2, DUSK_STUB_RET_PTR },
+	[KTEST_STUB_REMOVE_PROC_ENTRY] = { "remove_proc_entry", dusk_stub_remove_proc_entry, 2, 0 },
+	[KTEST_STUB_REG_CHRDEV] = { "__register_chrdev", dusk_stub___register_chrdev, 5, 0 },
+	[KTEST_STUB_UNREG_CHRDEV] = { "__unregister_chrdev", dusk_stub___unregister_chrdev, 4, 0 },
+	[KTEST_STUB_QUEUE_DWORK] = { "queue_delayed_work_on", dusk_stub_queue_delayed_work_on, 4, 0 },
+	[KTEST_STUB_READ_RCU] = { "ktest_read_rcu", dusk_stub_ktest_read_rcu, 0, 0 },
+	[KTEST_STUB_STRSCPY] = { "strscpy", dusk_stub_strscpy, 3, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
@@ -204,6 +327,10 @@ static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
 	[KTEST_SYM_JIFFIES] = { "jiffies", (const void *)&jiffies },
 	[KTEST_SYM_MAGIC] = { "ktest_magic", &ktest_magic },
 	[KTEST_SYM_MIX_FN] = { "ktest_mix", ktest_mix },
+	[KTEST_SYM_CACHE64] = { "kmalloc_caches",
+				&kmalloc_caches[KMALLOC_NORMAL][KMALLOC_SHIFT_LOW > 6 ? KMALLOC_SHIFT_LOW : 6] },
+	[KTEST_SYM_SYSTEM_WQ] = { "system_wq", &system_wq },
+	[KTEST_SYM_DWORK] = { "ktest_dwork", &ktest_dwork },
 };
 
 static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
@@ -211,12 +338,16 @@ static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
 	[KTEST_PROXY_PROC_READ] = { "ktest_proc_read", dusk_proxy_ktest_proc_read,
 				    DUSK_PROXY_BLOCKING, 4, dusk_lent_ktest_proc_read },
 	[KTEST_PROXY_TIMER] = { "ktest_tick", dusk_proxy_ktest_tick, DUSK_PROXY_ASYNC, 1 },
+	[KTEST_PROXY_WORK] = { "ktest_work", dusk_proxy_ktest_work, DUSK_PROXY_BLOCKING, 1 },
 };
 
 static const struct dusk_undo_desc dusk_undo[] = {
 	{ KTEST_STUB_NF_REG, KTEST_STUB_NF_UNREG, 2, { 0, 1 } },
 	{ KTEST_STUB_PROC_CREATE, KTEST_STUB_PROC_REMOVE, 1, { DUSK_UNDO_RET } },
 	{ KTEST_STUB_ARM_TIMER, KTEST_STUB_DISARM_TIMER, 0, { 0 } },
+	/* as rewriter/kapi-table.c pairs them */
+	{ KTEST_STUB_PROC_MKDIR, KTEST_STUB_REMOVE_PROC_ENTRY, 2, { 0, 1 } },
+	{ KTEST_STUB_REG_CHRDEV, KTEST_STUB_UNREG_CHRDEV, 4, { DUSK_UNDO_ARG_OR_RET(0), 1, 2, 3 } },
 };
 
 const struct dusk_gen dusk_gen = {
@@ -243,5 +374,9 @@ static void __maybe_unused ktest_layout_checks(void)
 	BUILD_BUG_ON(offsetof(struct nf_hook_ops, hooknum) != KTEST_OPS_HOOKNUM);
 	BUILD_BUG_ON(offsetof(struct nf_hook_ops, priority) != KTEST_OPS_PRIORITY);
 	BUILD_BUG_ON(sizeof(struct proc_ops) != KTEST_PROC_OPS_SIZE);
+	BUILD_BUG_ON(sizeof(struct file_operations) > KTEST_FOPS_MAX);
+	BUILD_BUG_ON(offsetof(struct sk_buff, head) != KTEST_SKB_HEAD);
+	BUILD_BUG_ON(offsetof(struct sk_buff, end) != KTEST_SKB_END);
+	BUILD_BUG_ON(offsetof(struct file_operations, read) != KTEST_FOPS_READ);
 	BUILD_BUG_ON(offsetof(struct proc_ops, proc_read) != KTEST_PROC_OPS_READ);
 }
