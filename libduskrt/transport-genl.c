@@ -4,9 +4,12 @@
  * dusk_<mod> family of a loaded kmod.  Opening resolves the family id with
  * the genetlink controller; recv() waits on the socket and on a pipe that
  * shutdown() writes to, so the receiver thread can be stopped cleanly.
+ * recvm() takes a batch with one recvmmsg() when datagrams are waiting
+ * (under load: one system call per batch) and polls only when none is.
  */
 #include <errno.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +21,7 @@ struct genl_transport {
 	struct dusk_transport base;
 	struct mnl_socket *nl;
 	int wake[2];
+	volatile int shut;
 };
 
 static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
@@ -52,11 +56,51 @@ static ssize_t genl_recv(struct dusk_transport *t, void *buf, size_t cap)
 	}
 }
 
+static int genl_recvm(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
+		      unsigned int n)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+	int fd = mnl_socket_get_fd(g->nl);
+	struct mmsghdr mm[n];
+	struct iovec iov[n];
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = g->wake[0], .events = POLLIN },
+	};
+	unsigned int i;
+	int r;
+
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = cap;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	for (;;) {
+		if (g->shut)
+			return -ESHUTDOWN;
+		r = recvmmsg(fd, mm, n, MSG_DONTWAIT, NULL);
+		if (r > 0) {
+			for (i = 0; i < (unsigned int)r; i++)
+				lens[i] = mm[i].msg_len;
+			return r;
+		}
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -errno;
+		if (p[1].revents)
+			return -ESHUTDOWN;
+	}
+}
+
 static void genl_shutdown(struct dusk_transport *t)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
 	char c = 0;
 
+	g->shut = 1;
 	if (write(g->wake[1], &c, 1) < 0)
 		return;
 }
@@ -74,6 +118,7 @@ static void genl_destroy(struct dusk_transport *t)
 static const struct dusk_transport_ops genl_ops = {
 	.send = genl_send,
 	.recv = genl_recv,
+	.recvm = genl_recvm,
 	.shutdown = genl_shutdown,
 	.destroy = genl_destroy,
 };
@@ -135,6 +180,9 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 	}
 	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* An overrun costs the upcalls that did not fit (the kmod's policy
+	 * decides them), not an error on the next receive. */
+	mnl_socket_setsockopt(g->nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
 	if (setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)))
 		setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));

@@ -29,6 +29,11 @@ struct dusk_transport_ops {
 	/* Block until a datagram arrives; its length, or -errno
 	 * (-ESHUTDOWN once shut down). */
 	ssize_t (*recv)(struct dusk_transport *t, void *buf, size_t cap);
+	/* Optional: block until at least one datagram arrives, then take up
+	 * to @n of those already there, each into bufs[i] (@cap bytes) with
+	 * its length in lens[i].  The number taken, or -errno as recv(). */
+	int (*recvm)(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
+		     unsigned int n);
 	void (*shutdown)(struct dusk_transport *t);
 	void (*destroy)(struct dusk_transport *t);
 };
