@@ -22,15 +22,20 @@
  * the packet thread reads its answer itself; upcalls it meets meanwhile
  * queue behind the one it serves.
  *
- * Reading is a role, held by one thread at a time (leader/follower): the
- * packet thread while it has nothing to serve or waits for its own answer,
- * else a *helper* thread when somebody needs the socket read: another thread
- * (module init or exit, a pool worker) waits for an answer, or a request of
- * the packet thread has been in the kernel for more than HELPER_DELAY_NS (a
- * kernel function that raises an upcall and waits for it, say a notifier
- * replaying events: its upcall must be read while the packet thread is
- * still inside send()).  Other threads never read; their answers are handed
- * to them, as before this design.
+ * Reading is a role, held by one thread at a time and only while it takes
+ * what is already waiting (recvmmsg without blocking): any thread that
+ * needs something from the socket takes it.  Since genetlink answers a
+ * request inside the sender's send(), a thread that sent a request usually
+ * finds its answer at once and reads it itself: no thread is woken for it.
+ * Waiting for the socket is another role (the *poller*, in the transport's
+ * wait()); the other threads wait on a condition variable, woken after
+ * each read, and a reader that leaves the poller work (queued upcalls, an
+ * answer) kicks it.
+ *
+ * A thread inside send() cannot read.  A kernel function may raise an
+ * upcall and wait for it (a notifier replaying events at registration):
+ * when a request has been in send() for HELPER_DELAY_NS, a *helper* thread
+ * reads on the socket's behalf until it is out.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +57,7 @@ struct waiter {
 	uint32_t seq;
 	int done;
 	int err;
+	int64_t t0;		/* in send() since (CLOCK_MONOTONIC ns), 0 once out */
 	struct dusk_answer *ans;
 };
 
@@ -81,9 +87,8 @@ struct dusk_conn {
 	struct waiter *waiters;
 	struct upq *qhead, **qtail;
 	int reading;		/* a thread holds the reading role */
-	int others;		/* requests in flight from threads other than the packet thread */
-	int pkt_in_send;	/* the packet thread is sending a request ... */
-	int64_t pkt_send_t0;	/* ... since (CLOCK_MONOTONIC ns) */
+	int polling;		/* a thread holds the polling role ... */
+	pthread_t poller;	/* ... this one */
 	int helper_idle;	/* the helper sleeps without a timeout */
 	int serving;		/* ordered upcalls are served (0 once module exit is done) */
 	int busy;		/* the packet thread is running callbacks */
@@ -149,8 +154,9 @@ static void noack_error(struct dusk_conn *c, const struct noack *r, int err, con
 		 (unsigned long long)r->ctx, strerror(-err), extack[0] ? ": " : "", extack);
 }
 
-/* An answer read from the socket.  Caller holds c->lock. */
-static void deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
+/* An answer read from the socket.  Caller holds c->lock.  Returns the
+ * waiter it completed, or NULL. */
+static struct waiter *deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
 {
 	struct waiter *w;
 	char extack[sizeof(((struct dusk_answer *)0)->extack)];
@@ -167,10 +173,10 @@ static void deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
 			if (err)
 				noack_error(c, r, err, extack);
 			r->fn = NULL;
-			return;
+			return NULL;
 		}
 		dusk_trace("[dusk] drop unexpected answer seq=%u", nlh->nlmsg_seq);
-		return;
+		return NULL;
 	}
 	if (nlh->nlmsg_type != NLMSG_ERROR) {
 		copy = malloc(nlh->nlmsg_len);
@@ -185,10 +191,12 @@ static void deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
 	w->ans->nlh = copy;
 	w->ans->len = copy ? copy->nlmsg_len : 0;
 	w->done = 1;
+	return w;
 }
 
-/* An upcall read from the socket.  Caller holds c->lock. */
-static void route_upcall(struct dusk_conn *c, const struct nlmsghdr *nlh)
+/* An upcall read from the socket.  Caller holds c->lock.  1 if it was
+ * queued for the packet thread. */
+static int route_upcall(struct dusk_conn *c, const struct nlmsghdr *nlh)
 {
 	struct upq *q;
 
@@ -197,24 +205,25 @@ static void route_upcall(struct dusk_conn *c, const struct nlmsghdr *nlh)
 
 		if (!copy) {
 			dusk_log(DUSK_LOG_ERROR, "dusk: upcall dropped: out of memory");
-			return;
+			return 0;
 		}
 		memcpy(copy, nlh, nlh->nlmsg_len);
 		c->ops->submit(c->ops->arg, copy, nlh->nlmsg_len);
-		return;
+		return 0;
 	}
 	if (!c->serving)
-		return;		/* module exit has run: the kmod's policy decides */
+		return 0;	/* module exit has run: the kmod's policy decides */
 	q = malloc(sizeof(*q) + nlh->nlmsg_len);
 	if (!q) {
 		dusk_log(DUSK_LOG_ERROR, "dusk: upcall dropped: out of memory");
-		return;
+		return 0;
 	}
 	q->next = NULL;
 	q->len = nlh->nlmsg_len;
 	memcpy(q->msg, nlh, nlh->nlmsg_len);
 	*c->qtail = q;
 	c->qtail = &q->next;
+	return 1;
 }
 
 /* The transport failed or was shut down: fail every request.  Caller holds c->lock. */
@@ -234,39 +243,27 @@ static void conn_die(struct dusk_conn *c, ssize_t n)
 }
 
 /*
- * Take the reading role for one batch of datagrams and demultiplex them.
- * Caller holds c->lock and c->reading is 0; the lock is dropped while
- * waiting for the socket.
+ * Take the reading role for what is waiting on the socket (one batch) and
+ * demultiplex it.  @mine is the caller's waiter, if any.  Caller holds
+ * c->lock and c->reading is 0 (the lock is dropped meanwhile).  Returns
+ * the number of datagrams read, 0 if none was waiting, or -errno (the
+ * connection is then dead).
  */
-static void read_round(struct dusk_conn *c)
+static int read_ready(struct dusk_conn *c, const struct waiter *mine)
 {
 	void *bufs[RX_BATCH];
-	int i, n;
+	int i, n, news = 0;
 
 	c->reading = 1;
 	pthread_mutex_unlock(&c->lock);
 	for (i = 0; i < RX_BATCH; i++)
 		bufs[i] = c->rxbuf + (size_t)i * RX_CAP;
-	if (c->t->ops->recvm) {
-		n = c->t->ops->recvm(c->t, bufs, RX_CAP, c->rxlen, RX_BATCH);
-	} else {
-		ssize_t len = c->t->ops->recv(c->t, bufs[0], RX_CAP);
-
-		n = len < 0 ? (int)len : 1;
-		c->rxlen[0] = len < 0 ? 0 : (size_t)len;
-	}
+	n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->rxlen, RX_BATCH);
 	pthread_mutex_lock(&c->lock);
 	c->reading = 0;
-	if (n == -ENOBUFS) {
-		/* The socket overflowed: the kmod applied its policy to the
-		 * upcalls it could not queue (QUEUE_FULL); answers are never lost
-		 * this way (they are sent while the sender waits in send()). */
-		dusk_trace("[dusk] receive buffer overrun");
-		n = 0;
-	}
 	if (n < 0) {
 		conn_die(c, n);
-		return;
+		return n;
 	}
 	for (i = 0; i < n; i++) {
 		const struct nlmsghdr *nlh = bufs[i];
@@ -278,14 +275,40 @@ static void read_round(struct dusk_conn *c)
 			if (nlh->nlmsg_type == c->t->family &&
 			    nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + GENL_HDRLEN &&
 			    dusk_msg_cmd(nlh) == DUSK_CMD_UPCALL)
-				route_upcall(c, nlh);
+				news |= route_upcall(c, nlh);
 			else
-				deliver(c, nlh);
+				news |= deliver(c, nlh) != mine;
 		}
 	}
 	pthread_cond_broadcast(&c->cond);
-	if (c->others && !c->helper_idle)
-		pthread_cond_signal(&c->hcond);
+	/* The poller may be the one this round left work to. */
+	if (news && c->polling && !pthread_equal(c->poller, pthread_self()))
+		c->t->ops->kick(c->t);
+	return n;
+}
+
+/*
+ * Wait for something to happen: in the transport's wait() if no other
+ * thread does, else on c->cond (broadcast after every read and wait).
+ * Caller holds c->lock (dropped meanwhile).
+ */
+static void wait_event(struct dusk_conn *c)
+{
+	int err;
+
+	if (c->polling) {
+		pthread_cond_wait(&c->cond, &c->lock);
+		return;
+	}
+	c->polling = 1;
+	c->poller = pthread_self();
+	pthread_mutex_unlock(&c->lock);
+	err = c->t->ops->wait(c->t);
+	pthread_mutex_lock(&c->lock);
+	c->polling = 0;
+	if (err)
+		conn_die(c, err);
+	pthread_cond_broadcast(&c->cond);
 }
 
 /* Send the packet thread's pending REPLYs, with @req (a request, may be NULL) after them. */
@@ -342,20 +365,41 @@ static void *rx_main(void *arg)
 			serve_queue(c);
 			continue;
 		}
-		if (!c->reading)
-			read_round(c);
-		else
+		if (c->reading)
 			pthread_cond_wait(&c->cond, &c->lock);
+		else if (read_ready(c, NULL) == 0)
+			wait_event(c);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return NULL;
 }
 
-/* Does someone need the socket read that the packet thread cannot read now?
- * Caller holds c->lock. */
+/* Has a request been inside send() for HELPER_DELAY_NS?  Caller holds c->lock. */
 static int helper_needed(struct dusk_conn *c)
 {
-	return c->others || (c->pkt_in_send && now_ns() - c->pkt_send_t0 > HELPER_DELAY_NS);
+	const struct waiter *w;
+	int64_t now = 0;
+
+	for (w = c->waiters; w; w = w->next) {
+		if (!w->t0)
+			continue;
+		if (!now)
+			now = now_ns();
+		if (now - w->t0 > HELPER_DELAY_NS)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is a request in send()?  Caller holds c->lock. */
+static int someone_sending(const struct dusk_conn *c)
+{
+	const struct waiter *w;
+
+	for (w = c->waiters; w; w = w->next)
+		if (w->t0)
+			return 1;
+	return 0;
 }
 
 static void *helper_main(void *arg)
@@ -365,12 +409,15 @@ static void *helper_main(void *arg)
 
 	pthread_mutex_lock(&c->lock);
 	while (!c->dead && !c->stopping) {
-		if (!c->reading && helper_needed(c)) {
-			read_round(c);
+		if (helper_needed(c)) {
 			idle = 0;
+			if (c->reading)
+				pthread_cond_wait(&c->cond, &c->lock);
+			else if (read_ready(c, NULL) == 0)
+				wait_event(c);
 			continue;
 		}
-		if (c->others || c->pkt_in_send || idle < HELPER_LINGER) {
+		if (someone_sending(c) || idle < HELPER_LINGER) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_REALTIME, &ts);
@@ -380,7 +427,7 @@ static void *helper_main(void *arg)
 				ts.tv_nsec -= 1000000000;
 			}
 			pthread_cond_timedwait(&c->hcond, &c->lock, &ts);
-			idle = c->others || c->pkt_in_send ? 0 : idle + 1;
+			idle = someone_sending(c) ? 0 : idle + 1;
 		} else {
 			c->helper_idle = 1;
 			pthread_cond_wait(&c->hcond, &c->lock);
@@ -523,12 +570,7 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 	m->nlh->nlmsg_seq = w.seq;
 	w.next = c->waiters;
 	c->waiters = &w;
-	if (pkt) {
-		c->pkt_in_send = 1;
-		c->pkt_send_t0 = now_ns();
-	} else {
-		c->others++;
-	}
+	w.t0 = now_ns();
 	if (c->helper_idle)
 		pthread_cond_signal(&c->hcond);
 	pthread_mutex_unlock(&c->lock);
@@ -536,21 +578,19 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 	err = pkt ? send_out(c, m->nlh) : c->t->ops->send(c->t, m->nlh, m->nlh->nlmsg_len);
 
 	pthread_mutex_lock(&c->lock);
-	if (pkt)
-		c->pkt_in_send = 0;
+	w.t0 = 0;
 	if (err) {
 		take_waiter(c, w.seq);
 	} else {
+		/* The answer is usually waiting already: read it here. */
 		while (!w.done) {
-			if (pkt && !c->reading)
-				read_round(c);
-			else
+			if (c->reading)
 				pthread_cond_wait(&c->cond, &c->lock);
+			else if (read_ready(c, &w) == 0 && !w.done)
+				wait_event(c);
 		}
 		err = w.err;
 	}
-	if (!pkt)
-		c->others--;
 	pthread_mutex_unlock(&c->lock);
 	if (err) {
 		free(ans->nlh);
