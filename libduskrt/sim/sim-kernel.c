@@ -288,8 +288,10 @@ static void answer_error(struct dusk_sim *s, const struct nlmsghdr *req, int err
 
 static void ack(struct dusk_sim *s, const struct nlmsghdr *req)
 {
-	if (req->nlmsg_flags & NLM_F_ACK)
+	if (req->nlmsg_flags & NLM_F_ACK) {
+		s->st.acks++;
 		answer_error(s, req, 0, NULL);
+	}
 }
 
 /* ---- requests ---- */
@@ -591,6 +593,7 @@ static int sim_send(struct dusk_transport *t, const void *buf, size_t len)
 		pthread_mutex_unlock(&s->lock);
 		return -ECONNREFUSED;
 	}
+	s->st.datagrams++;
 	for (nlh = buf; n > 0 && dusk_nlmsg_ok(nlh, (size_t)n); nlh = mnl_nlmsg_next(nlh, &n))
 		handle(s, nlh, nlh->nlmsg_len);
 	pthread_mutex_unlock(&s->lock);
