@@ -21,8 +21,9 @@
 # (cpu: all CPUs' busy time over the flood per delivered packet; prog: the
 # program's own CPU time per packet; rt: datagrams the program sent to the
 # kmod per upcall, from the kmod's counters; "-" where it does not apply).
-# Then the kernel-call benchmark:
-#   kcall call_ns X read_ns Y nlecho_ns Z
+# Then the kernel-call benchmark (call/read: nested in a packet's hook;
+# init_*: from module_init):
+#   kcall ROUND call_ns X read_ns Y init_call_ns X2 init_read_ns Y2 nlecho_ns Z
 . /dusk/lib.sh
 rounds=${1:-3} flood=${2:-3} lat=${3:-2} rate=${4:-100}
 port=9000
@@ -130,21 +131,25 @@ while [ $r -le "$rounds" ]; do
 	r=$((r + 1))
 done
 
-# Kernel calls: the user build of kcall against the bare genetlink echo,
-# alternated too.
+# Kernel calls: the user build of kcall (from module_init, and nested in a
+# packet's hook), against the bare genetlink echo, alternated too.
 r=1
 while [ $r -le "$rounds" ]; do
-	insmod /dusk/mod/dusk_kcall.ko || dusk_fail "insmod dusk_kcall"
+	insmod /dusk/mod/dusk_kcall.ko nf_timeout_ms=60000 || dusk_fail "insmod dusk_kcall"
 	: >/tmp/kcall.log
-	kcall n=2000 >/tmp/kcall.log 2>&1 &
+	kcall n=300 >/tmp/kcall.log 2>&1 &
 	k=$!
-	wait_line "call_ns" /tmp/kcall.log
+	wait_line "running" /tmp/kcall.log
+	dusk_in a pktflood send 10.0.2.2 $port 0.05 20 >/dev/null
+	wait_line "hook call_ns" /tmp/kcall.log
 	kill -INT $k; wait $k
 	rmmod dusk_kcall
-	set -- $(grep -o 'call_ns [0-9]* read_ns [0-9-]*' /tmp/kcall.log)
-	c=$2 rd=$4
-	set -- $(nlecho nlctrl 10000)
-	echo "kcall $r call_ns $c read_ns $rd nlecho_ns $2"
+	set -- $(grep -o 'init call_ns [0-9]* read_ns [0-9-]*' /tmp/kcall.log)
+	ic=$3 ir=$5
+	set -- $(grep -o 'hook call_ns [0-9]* read_ns [0-9-]*' /tmp/kcall.log)
+	hc=$3 hr=$5
+	set -- $(nlecho nlctrl 3000)
+	echo "kcall $r call_ns $hc read_ns $hr init_call_ns $ic init_read_ns $ir nlecho_ns $2"
 	r=$((r + 1))
 done
 dusk_dmesg_clean pkt-bench
