@@ -17,9 +17,9 @@
 # LAT_RATE packets/s: one-way latency without queueing).  One line per
 # measurement:
 #   pkt ROUND VARIANT pps P lat_med_us M lat_p99_us Q cpu_us_pkt C
-#       prog_us_pkt G rt_pkt R
+#       prog_us_pkt G prog_user_us_pkt U rt_pkt R
 # (cpu: all CPUs' busy time over the flood per delivered packet; prog: the
-# program's own CPU time per packet; rt: datagrams the program sent to the
+# program's own CPU time per packet, U its user-mode part; rt: datagrams the program sent to the
 # kmod per upcall, from the kmod's counters; "-" where it does not apply).
 # Then the kernel-call benchmark (call/read: nested in a packet's hook;
 # init_*: from module_init):
@@ -38,6 +38,9 @@ busy() { # all CPUs' busy time, USER_HZ ticks
 }
 ptime() { # utime+stime of PID, USER_HZ ticks
 	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+putime() { # utime of PID (all threads), USER_HZ ticks
+	awk '{ print $14 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 stat_of() { # NAME: a counter of dusk_lwfw
 	awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/dusk_lwfw/stats
@@ -109,10 +112,10 @@ while [ $r -le "$rounds" ]; do
 		up0=0 dg0=0
 		if [ $v = user ]; then up0=$(stat_of upcalls); dg0=$(stat_of datagrams); fi
 		b0=$(busy)
-		p0=0; [ -z "$prog" ] || p0=$(ptime $prog)
+		p0=0 u0=0; [ -z "$prog" ] || { p0=$(ptime $prog); u0=$(putime $prog); }
 		measure "$flood" 0
 		b1=$(busy)
-		p1=0; [ -z "$prog" ] || p1=$(ptime $prog)
+		p1=0 u1=0; [ -z "$prog" ] || { p1=$(ptime $prog); u1=$(putime $prog); }
 		frx=$rx fpps=$pps
 		rt=-
 		if [ $v = user ]; then
@@ -122,10 +125,12 @@ while [ $r -le "$rounds" ]; do
 		fi
 		measure "$lat" "$rate"
 		cpu=$(awk -v b=$((b1 - b0)) -v n=$frx 'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
-		pcpu=-
+		pcpu=- ucpu=-
 		[ -z "$prog" ] || pcpu=$(awk -v b=$((p1 - p0)) -v n=$frx \
 			'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
-		echo "pkt $r $v pps $fpps lat_med_us $lmed lat_p99_us $lp99 cpu_us_pkt $cpu prog_us_pkt $pcpu rt_pkt $rt"
+		[ -z "$prog" ] || ucpu=$(awk -v b=$((u1 - u0)) -v n=$frx \
+			'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
+		echo "pkt $r $v pps $fpps lat_med_us $lmed lat_p99_us $lp99 cpu_us_pkt $cpu prog_us_pkt $pcpu prog_user_us_pkt $ucpu rt_pkt $rt"
 		unload $v
 	done
 	r=$((r + 1))
