@@ -102,6 +102,13 @@ struct b_top {
 
 static uint64_t b_hook(const uint64_t *args)
 {
+	/* Read like a Netfilter hook: fields of the "sk_buff" and headers. */
+	if (args[0] >= 0xffff888000000000ull) {
+		const uint32_t *skb = dusk_check((const void *)(uintptr_t)args[0], 232);
+		const uint8_t *h = dusk_check((const void *)(uintptr_t)(args[0] + 0x2800), 40);
+
+		return skb[3] + h[9] + h[22];
+	}
 	return args[0];
 }
 
@@ -176,6 +183,39 @@ static double per_call_us(int mode)
 	return t0;
 }
 
+#define UPCALLS 20000
+#define UPBATCH 32
+#define KPKT 0xffff888000100000ull
+
+/* Mean wall time of serving one packet-like upcall (three prefetched
+ * chunks: an sk_buff, a hook state, the headers; a hook that reads them),
+ * raised in batches of UPBATCH as a busy hook does; also sets
+ * reqs_per_call to the program's datagrams per upcall. */
+static double per_upcall_us(void)
+{
+	const struct dusk_sim_range pre[3] = {
+		{ KPKT, 232 }, { KPKT + 0x1400, 48 }, { KPKT + 0x2800, 128 },
+	};
+	uint64_t args[1] = { KPKT }, ctx[UPBATCH], ret;
+	struct dusk_sim_upcall u = { .proxy = 0, .args = args, .nargs = 1,
+				     .prefetch = pre, .nprefetch = 3 };
+	struct dusk_sim_stats a, b;
+	double t0 = now_ns();
+	int i, j;
+
+	dusk_sim_stats(sim, &a);
+	for (i = 0; i < UPCALLS; i += UPBATCH) {
+		for (j = 0; j < UPBATCH; j++)
+			ctx[j] = dusk_sim_upcall(sim, &u);
+		for (j = 0; j < UPBATCH; j++)
+			dusk_sim_wait_reply(sim, ctx[j], &ret, 5000);
+	}
+	t0 = (now_ns() - t0) / UPCALLS / 1000.0;
+	dusk_sim_stats(sim, &b);
+	reqs_per_call = (double)(b.requests - a.requests) / UPCALLS;
+	return t0;
+}
+
 #define VIEWS 200000
 
 /* Mean time of one pass over a 4 KiB page: dusk_rmap_view() (@translate)
@@ -222,7 +262,7 @@ int main(void)
 	int *kp = (int *)(uintptr_t)(KPAGE + 128);
 	double plain, own_ns, kern_ns, call_us, glob_us, stack_us;
 	uint64_t proxy = 0xffffffffc0000000ull;
-	double glob_reqs, stack_reqs, view_ns, copy_ns, fill_us;
+	double glob_reqs, stack_reqs, view_ns, copy_ns, fill_us, up_us, up_reqs;
 	int j;
 
 	sim = dusk_sim_new();
@@ -256,6 +296,10 @@ int main(void)
 	copy_ns = page_pass_ns(0);
 	view_ns = page_pass_ns(1);
 	fill_us = page_fill_us(kp);
+	dusk_sim_map(sim, KPKT, 3 * 4096, 1);
+	up_us = per_upcall_us();
+	up_us = per_upcall_us();
+	up_reqs = reqs_per_call;
 
 	printf("plain_load_ns %.3f\n", plain);
 	printf("check_own_ns %.3f\n", own_ns);
@@ -271,6 +315,8 @@ int main(void)
 	printf("rmap_view_page_ns %.1f\n", view_ns);
 	printf("rmap_view_ratio %.2f\n", view_ns / copy_ns);
 	printf("page_fill_us %.2f\n", fill_us);
+	printf("upcall_us %.2f\n", up_us);
+	printf("upcall_requests %.2f\n", up_reqs);
 	dusk_session_close();
 	dusk_sim_free(sim);
 	return 0;

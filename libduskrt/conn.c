@@ -1,41 +1,118 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The connection: one transport shared by every thread of the program.
- * Any thread may send a request; a single receiver thread reads every
- * datagram and demultiplexes it: an UPCALL goes to the upcall sink (the
- * worker pool), anything else wakes the request waiting on its nlmsg_seq.
- * This is what lets a worker serving an upcall make nested kernel calls
- * while other upcalls keep arriving.
+ * The connection: one transport shared by every thread of the program, and
+ * the packet path through it.
+ *
+ * The kmod raises upcalls and answers requests on one socket (the session
+ * is bound to its port).  Whoever reads it demultiplexes: an answer wakes
+ * the request waiting on its nlmsg_seq, an upcall that may sleep
+ * (DUSK_UPCALL_BLOCKING) goes to the worker pool, and an ordered upcall
+ * (a packet through a Netfilter hook, a timer) goes to the FIFO of the
+ * *packet thread*, which serves them one after the other, in the order the
+ * kernel raised them.
+ *
+ * The packet thread is also the usual reader, so a packet costs no thread
+ * hand-off: it reads a batch of datagrams (recvmmsg), serves the upcalls in
+ * it, and sends their REPLYs together in one datagram.  A REPLY that
+ * carries no writes is not acknowledged (genetlink answers only errors), so
+ * no verdict waits for anything; an error that comes back later for one
+ * (-ESRCH: the kernel stopped waiting) is matched to its callback by
+ * sequence number and reported.  A nested request of a packet callback
+ * (CALL, READ) travels in the same datagram as the REPLYs not yet sent, and
+ * the packet thread reads its answer itself; upcalls it meets meanwhile
+ * queue behind the one it serves.
+ *
+ * Reading is a role, held by one thread at a time and only while it takes
+ * what is already waiting (recvmmsg without blocking): any thread that
+ * needs something from the socket takes it.  Since genetlink answers a
+ * request inside the sender's send(), a thread that sent a request usually
+ * finds its answer at once and reads it itself: no thread is woken for it.
+ * Waiting for the socket is another role (the *poller*, in the transport's
+ * wait()); the other threads wait on a condition variable, woken after
+ * each read, and a reader that leaves the poller work (queued upcalls, an
+ * answer) kicks it.
+ *
+ * A thread inside send() cannot read.  A kernel function may raise an
+ * upcall and wait for it (a notifier replaying events at registration):
+ * when a request has been in send() for HELPER_DELAY_NS, a *helper* thread
+ * reads on the socket's behalf until it is out.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/netlink.h>
 
 #include "rt-internal.h"
 
-#define RX_CAP (256 * 1024)
+#define RX_CAP (256 * 1024)	/* one datagram: larger than any answer */
+#define RX_BATCH 16		/* datagrams read at once */
+#define OUT_CAP (48 * 1024)	/* REPLYs kept for one datagram (under the socket's sndbuf) */
+#define RING 1024		/* unacknowledged REPLYs remembered (power of 2) */
+#define HELPER_DELAY_NS 5000000ll
+#define HELPER_LINGER 20	/* idle timed waits before the helper sleeps untimed */
 
 struct waiter {
 	struct waiter *next;
 	uint32_t seq;
 	int done;
 	int err;
+	int64_t t0;		/* in send() since (CLOCK_MONOTONIC ns), 0 once out */
 	struct dusk_answer *ans;
-	pthread_cond_t cond;
+};
+
+/* An ordered upcall waiting for the packet thread. */
+struct upq {
+	struct upq *next;
+	size_t len;
+	char msg[];
+};
+
+/* A REPLY sent without ACK: who to name if an error comes back for it. */
+struct noack {
+	uint32_t seq;
+	uint8_t quiet;		/* the callback already said the kernel stopped waiting */
+	uint64_t ctx;
+	const char *fn;
 };
 
 struct dusk_conn {
 	struct dusk_transport *t;
-	dusk_upcall_sink sink;
-	void *sink_arg;
-	pthread_t rx;
-	pthread_mutex_t lock;	/* protects everything below */
+	const struct dusk_upcall_ops *ops;
+	pthread_t rx, helper;
+	pthread_mutex_t lock;	/* protects everything below but the packet thread's own */
+	pthread_cond_t cond;	/* an answer delivered, the reading role free, upcalls queued */
+	pthread_cond_t hcond;	/* the helper may be needed */
 	uint32_t next_seq;
 	struct waiter *waiters;
-	int dead;		/* receiver gone: new requests fail at once */
+	struct upq *qhead, **qtail;
+	int reading;		/* a thread holds the reading role */
+	int polling;		/* a thread holds the polling role ... */
+	pthread_t poller;	/* ... this one */
+	int helper_idle;	/* the helper sleeps without a timeout */
+	int serving;		/* ordered upcalls are served (0 once module exit is done) */
+	int busy;		/* the packet thread is running callbacks */
+	int stopping;
+	int dead;		/* transport closed or failed: requests fail at once */
 	int dead_err;
+	char *rxbuf;		/* RX_BATCH datagrams, used by the reader only */
+	size_t rxlen[RX_BATCH];
+	struct noack ring[RING];
+	/* The packet thread's own: REPLYs not yet sent. */
+	char *out;
+	size_t outlen;
 };
+
+/* The connection whose packet thread this thread is, or NULL. */
+static DUSK_TLS struct dusk_conn *tls_pkt;
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
 
 /* Caller holds c->lock.  Unlinks and returns the waiter for @seq. */
 static struct waiter *take_waiter(struct dusk_conn *c, uint32_t seq)
@@ -51,29 +128,62 @@ static struct waiter *take_waiter(struct dusk_conn *c, uint32_t seq)
 	return NULL;
 }
 
-static void deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
+/* Caller holds c->lock.  A fresh sequence number (0 is the upcalls'). */
+static uint32_t new_seq(struct dusk_conn *c)
+{
+	uint32_t seq = c->next_seq++;
+
+	if (c->next_seq == 0)
+		c->next_seq = 1;
+	return seq;
+}
+
+/* An error answered to an unacknowledged REPLY.  Caller holds c->lock. */
+static void noack_error(struct dusk_conn *c, const struct noack *r, int err, const char *extack)
+{
+	if (err == -ESRCH) {
+		if (!r->quiet)
+			dusk_log(DUSK_LOG_WARN, "dusk: %s returned after the kernel stopped waiting "
+				 "for it (the kmod's nf_timeout_ms/block_timeout_ms; a debugger "
+				 "stop?): its result was dropped, the kernel applied its policy",
+				 r->fn);
+		return;
+	}
+	(void)c;
+	dusk_log(DUSK_LOG_ERROR, "dusk: REPLY of %s to upcall %llu failed: %s%s%s", r->fn,
+		 (unsigned long long)r->ctx, strerror(-err), extack[0] ? ": " : "", extack);
+}
+
+/* An answer read from the socket.  Caller holds c->lock.  Returns the
+ * waiter it completed, or NULL. */
+static struct waiter *deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
 {
 	struct waiter *w;
 	char extack[sizeof(((struct dusk_answer *)0)->extack)];
+	struct noack *r;
 	int err = 0;
 	struct nlmsghdr *copy = NULL;
 
-	if (nlh->nlmsg_type == NLMSG_ERROR) {
+	if (nlh->nlmsg_type == NLMSG_ERROR)
 		err = dusk_msg_error(nlh, extack, sizeof(extack));
-	} else {
+	w = take_waiter(c, nlh->nlmsg_seq);
+	if (!w) {
+		r = &c->ring[nlh->nlmsg_seq & (RING - 1)];
+		if (nlh->nlmsg_type == NLMSG_ERROR && r->seq == nlh->nlmsg_seq && r->fn) {
+			if (err)
+				noack_error(c, r, err, extack);
+			r->fn = NULL;
+			return NULL;
+		}
+		dusk_trace("[dusk] drop unexpected answer seq=%u", nlh->nlmsg_seq);
+		return NULL;
+	}
+	if (nlh->nlmsg_type != NLMSG_ERROR) {
 		copy = malloc(nlh->nlmsg_len);
 		if (copy)
 			memcpy(copy, nlh, nlh->nlmsg_len);
 		else
 			err = -ENOMEM;
-	}
-	pthread_mutex_lock(&c->lock);
-	w = take_waiter(c, nlh->nlmsg_seq);
-	if (!w) {
-		pthread_mutex_unlock(&c->lock);
-		free(copy);
-		dusk_trace("[dusk] drop unexpected answer seq=%u", nlh->nlmsg_seq);
-		return;
 	}
 	w->err = err;
 	if (nlh->nlmsg_type == NLMSG_ERROR)
@@ -81,60 +191,255 @@ static void deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
 	w->ans->nlh = copy;
 	w->ans->len = copy ? copy->nlmsg_len : 0;
 	w->done = 1;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&c->lock);
+	return w;
 }
 
-static void *rx_main(void *arg)
+/* An upcall read from the socket.  Caller holds c->lock.  1 if it was
+ * queued for the packet thread. */
+static int route_upcall(struct dusk_conn *c, const struct nlmsghdr *nlh)
 {
-	struct dusk_conn *c = arg;
-	char *buf = malloc(RX_CAP);
-	ssize_t n = buf ? 0 : -ENOMEM;
+	struct upq *q;
+
+	if (!c->ops->ordered(nlh, nlh->nlmsg_len)) {
+		void *copy = malloc(nlh->nlmsg_len);
+
+		if (!copy) {
+			dusk_log(DUSK_LOG_ERROR, "dusk: upcall dropped: out of memory");
+			return 0;
+		}
+		memcpy(copy, nlh, nlh->nlmsg_len);
+		c->ops->submit(c->ops->arg, copy, nlh->nlmsg_len);
+		return 0;
+	}
+	if (!c->serving)
+		return 0;	/* module exit has run: the kmod's policy decides */
+	q = malloc(sizeof(*q) + nlh->nlmsg_len);
+	if (!q) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: upcall dropped: out of memory");
+		return 0;
+	}
+	q->next = NULL;
+	q->len = nlh->nlmsg_len;
+	memcpy(q->msg, nlh, nlh->nlmsg_len);
+	*c->qtail = q;
+	c->qtail = &q->next;
+	return 1;
+}
+
+/* The transport failed or was shut down: fail every request.  Caller holds c->lock. */
+static void conn_die(struct dusk_conn *c, ssize_t n)
+{
 	struct waiter *w;
 
-	while (buf) {
-		const struct nlmsghdr *nlh;
-		int len;
-
-		n = c->t->ops->recv(c->t, buf, RX_CAP);
-		if (n < 0)
-			break;
-		len = (int)n;
-		for (nlh = (const void *)buf; dusk_nlmsg_ok(nlh, (size_t)len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_DONE)
-				continue;
-			if (nlh->nlmsg_type == c->t->family &&
-			    nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + GENL_HDRLEN &&
-			    dusk_msg_cmd(nlh) == DUSK_CMD_UPCALL) {
-				void *copy = malloc(nlh->nlmsg_len);
-
-				if (!copy) {
-					dusk_log(DUSK_LOG_ERROR, "dusk: upcall dropped: out of memory");
-					continue;
-				}
-				memcpy(copy, nlh, nlh->nlmsg_len);
-				c->sink(c->sink_arg, copy, nlh->nlmsg_len);
-				continue;
-			}
-			deliver(c, nlh);
-		}
-	}
-	free(buf);
-	pthread_mutex_lock(&c->lock);
 	c->dead = 1;
 	c->dead_err = n == -ESHUTDOWN || n >= 0 ? -ESHUTDOWN : (int)n;
 	while ((w = c->waiters)) {
 		c->waiters = w->next;
 		w->err = c->dead_err;
 		w->done = 1;
-		pthread_cond_signal(&w->cond);
+	}
+	pthread_cond_broadcast(&c->cond);
+	pthread_cond_signal(&c->hcond);
+}
+
+/*
+ * Take the reading role for what is waiting on the socket (one batch) and
+ * demultiplex it.  @mine is the caller's waiter, if any.  Caller holds
+ * c->lock and c->reading is 0 (the lock is dropped meanwhile).  Returns
+ * the number of datagrams read, 0 if none was waiting, or -errno (the
+ * connection is then dead).
+ */
+static int read_ready(struct dusk_conn *c, const struct waiter *mine)
+{
+	void *bufs[RX_BATCH];
+	int i, n, news = 0;
+
+	c->reading = 1;
+	pthread_mutex_unlock(&c->lock);
+	for (i = 0; i < RX_BATCH; i++)
+		bufs[i] = c->rxbuf + (size_t)i * RX_CAP;
+	n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->rxlen, RX_BATCH);
+	pthread_mutex_lock(&c->lock);
+	c->reading = 0;
+	if (n < 0) {
+		conn_die(c, n);
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		const struct nlmsghdr *nlh = bufs[i];
+		int len = (int)c->rxlen[i];
+
+		for (; dusk_nlmsg_ok(nlh, (size_t)len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_DONE)
+				continue;
+			if (nlh->nlmsg_type == c->t->family &&
+			    nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + GENL_HDRLEN &&
+			    dusk_msg_cmd(nlh) == DUSK_CMD_UPCALL)
+				news |= route_upcall(c, nlh);
+			else
+				news |= deliver(c, nlh) != mine;
+		}
+	}
+	pthread_cond_broadcast(&c->cond);
+	/* The poller may be the one this round left work to. */
+	if (news && c->polling && !pthread_equal(c->poller, pthread_self()))
+		c->t->ops->kick(c->t);
+	return n;
+}
+
+/*
+ * Wait for something to happen: in the transport's wait() if no other
+ * thread does, else on c->cond (broadcast after every read and wait).
+ * Caller holds c->lock (dropped meanwhile).
+ */
+static void wait_event(struct dusk_conn *c)
+{
+	int err;
+
+	if (c->polling) {
+		pthread_cond_wait(&c->cond, &c->lock);
+		return;
+	}
+	c->polling = 1;
+	c->poller = pthread_self();
+	pthread_mutex_unlock(&c->lock);
+	err = c->t->ops->wait(c->t);
+	pthread_mutex_lock(&c->lock);
+	c->polling = 0;
+	if (err)
+		conn_die(c, err);
+	pthread_cond_broadcast(&c->cond);
+}
+
+/* Send the packet thread's pending REPLYs, with @req (a request, may be NULL) after them. */
+static int send_out(struct dusk_conn *c, const struct nlmsghdr *req)
+{
+	int err;
+
+	if (req && c->outlen && c->outlen + req->nlmsg_len <= OUT_CAP) {
+		memcpy(c->out + c->outlen, req, req->nlmsg_len);
+		err = c->t->ops->send(c->t, c->out, c->outlen + req->nlmsg_len);
+		c->outlen = 0;
+		return err;
+	}
+	if (c->outlen) {
+		err = c->t->ops->send(c->t, c->out, c->outlen);
+		c->outlen = 0;
+		if (err)
+			dusk_log(DUSK_LOG_ERROR, "dusk: sending REPLYs failed: %s", strerror(-err));
+	}
+	return req ? c->t->ops->send(c->t, req, req->nlmsg_len) : 0;
+}
+
+/* Serve the queued ordered upcalls.  Packet thread, c->lock held (dropped meanwhile). */
+static void serve_queue(struct dusk_conn *c)
+{
+	struct upq *q = c->qhead, *next;
+
+	c->qhead = NULL;
+	c->qtail = &c->qhead;
+	c->busy = 1;
+	pthread_mutex_unlock(&c->lock);
+	for (; q; q = next) {
+		next = q->next;
+		c->ops->serve(q->msg, q->len);
+		free(q);
+	}
+	send_out(c, NULL);
+	pthread_mutex_lock(&c->lock);
+	c->busy = 0;
+	pthread_cond_broadcast(&c->cond);
+}
+
+/* The packet thread: serve what is queued, else read. */
+static void *rx_main(void *arg)
+{
+	struct dusk_conn *c = arg;
+
+	tls_pkt = c;
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		if (c->dead || c->stopping)
+			break;
+		if (c->qhead && c->serving) {
+			serve_queue(c);
+			continue;
+		}
+		if (c->reading)
+			pthread_cond_wait(&c->cond, &c->lock);
+		else if (read_ready(c, NULL) == 0)
+			wait_event(c);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return NULL;
 }
 
-int dusk_conn_open(struct dusk_transport *t, dusk_upcall_sink sink, void *arg,
+/* Has a request been inside send() for HELPER_DELAY_NS?  Caller holds c->lock. */
+static int helper_needed(struct dusk_conn *c)
+{
+	const struct waiter *w;
+	int64_t now = 0;
+
+	for (w = c->waiters; w; w = w->next) {
+		if (!w->t0)
+			continue;
+		if (!now)
+			now = now_ns();
+		if (now - w->t0 > HELPER_DELAY_NS)
+			return 1;
+	}
+	return 0;
+}
+
+/* Is a request in send()?  Caller holds c->lock. */
+static int someone_sending(const struct dusk_conn *c)
+{
+	const struct waiter *w;
+
+	for (w = c->waiters; w; w = w->next)
+		if (w->t0)
+			return 1;
+	return 0;
+}
+
+static void *helper_main(void *arg)
+{
+	struct dusk_conn *c = arg;
+	int idle = 0;
+
+	pthread_mutex_lock(&c->lock);
+	while (!c->dead && !c->stopping) {
+		if (helper_needed(c)) {
+			idle = 0;
+			if (c->reading)
+				pthread_cond_wait(&c->cond, &c->lock);
+			else if (read_ready(c, NULL) == 0)
+				wait_event(c);
+			continue;
+		}
+		if (someone_sending(c) || idle < HELPER_LINGER) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += HELPER_DELAY_NS;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&c->hcond, &c->lock, &ts);
+			idle = someone_sending(c) ? 0 : idle + 1;
+		} else {
+			c->helper_idle = 1;
+			pthread_cond_wait(&c->hcond, &c->lock);
+			c->helper_idle = 0;
+			idle = 0;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		   struct dusk_conn **out)
 {
 	struct dusk_conn *c = calloc(1, sizeof(*c));
@@ -142,14 +447,39 @@ int dusk_conn_open(struct dusk_transport *t, dusk_upcall_sink sink, void *arg,
 
 	if (!c)
 		return -ENOMEM;
+	c->rxbuf = malloc((size_t)RX_BATCH * RX_CAP);
+	c->out = malloc(OUT_CAP);
+	if (!c->rxbuf || !c->out) {
+		free(c->rxbuf);
+		free(c->out);
+		free(c);
+		return -ENOMEM;
+	}
 	c->t = t;
-	c->sink = sink;
-	c->sink_arg = arg;
+	c->ops = ops;
 	c->next_seq = 1;
+	c->serving = 1;
+	c->qtail = &c->qhead;
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->cond, NULL);
+	pthread_cond_init(&c->hcond, NULL);
 	err = -pthread_create(&c->rx, NULL, rx_main, c);
+	if (!err) {
+		err = -pthread_create(&c->helper, NULL, helper_main, c);
+		if (err) {
+			pthread_mutex_lock(&c->lock);
+			c->stopping = 1;
+			pthread_mutex_unlock(&c->lock);
+			t->ops->shutdown(t);
+			pthread_join(c->rx, NULL);
+		}
+	}
 	if (err) {
 		pthread_mutex_destroy(&c->lock);
+		pthread_cond_destroy(&c->cond);
+		pthread_cond_destroy(&c->hcond);
+		free(c->rxbuf);
+		free(c->out);
 		free(c);
 		return err;
 	}
@@ -157,13 +487,45 @@ int dusk_conn_open(struct dusk_transport *t, dusk_upcall_sink sink, void *arg,
 	return 0;
 }
 
+void dusk_conn_stop_serving(struct dusk_conn *c)
+{
+	struct upq *q;
+
+	pthread_mutex_lock(&c->lock);
+	c->serving = 0;
+	while (c->busy)
+		pthread_cond_wait(&c->cond, &c->lock);
+	while ((q = c->qhead)) {
+		c->qhead = q->next;
+		free(q);
+	}
+	c->qtail = &c->qhead;
+	pthread_mutex_unlock(&c->lock);
+}
+
 void dusk_conn_close(struct dusk_conn *c)
 {
+	struct upq *q;
+
 	if (!c)
 		return;
+	pthread_mutex_lock(&c->lock);
+	c->stopping = 1;
+	pthread_cond_broadcast(&c->cond);
+	pthread_cond_signal(&c->hcond);
+	pthread_mutex_unlock(&c->lock);
 	c->t->ops->shutdown(c->t);
 	pthread_join(c->rx, NULL);
+	pthread_join(c->helper, NULL);
+	while ((q = c->qhead)) {
+		c->qhead = q->next;
+		free(q);
+	}
 	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	pthread_cond_destroy(&c->hcond);
+	free(c->rxbuf);
+	free(c->out);
 	free(c);
 }
 
@@ -191,44 +553,73 @@ static int acked_cmd(uint8_t cmd)
 int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answer *ans)
 {
 	struct waiter w = { 0 };
+	int pkt = tls_pkt == c;
 	int err;
 
 	memset(ans, 0, sizeof(*ans));
 	if (acked_cmd(dusk_msg_cmd(m->nlh)))
 		m->nlh->nlmsg_flags |= NLM_F_ACK;
 	w.ans = ans;
-	pthread_cond_init(&w.cond, NULL);
 	pthread_mutex_lock(&c->lock);
 	if (c->dead) {
 		err = c->dead_err;
-		goto out_unlock;
+		pthread_mutex_unlock(&c->lock);
+		return err;
 	}
-	w.seq = c->next_seq++;
-	if (c->next_seq == 0)
-		c->next_seq = 1;	/* 0 is the upcalls' sequence number */
+	w.seq = new_seq(c);
 	m->nlh->nlmsg_seq = w.seq;
 	w.next = c->waiters;
 	c->waiters = &w;
+	w.t0 = now_ns();
+	if (c->helper_idle)
+		pthread_cond_signal(&c->hcond);
 	pthread_mutex_unlock(&c->lock);
 
-	err = c->t->ops->send(c->t, m->nlh, m->nlh->nlmsg_len);
+	err = pkt ? send_out(c, m->nlh) : c->t->ops->send(c->t, m->nlh, m->nlh->nlmsg_len);
 
 	pthread_mutex_lock(&c->lock);
+	w.t0 = 0;
 	if (err) {
 		take_waiter(c, w.seq);
-		goto out_unlock;
+	} else {
+		/* The answer is usually waiting already: read it here. */
+		while (!w.done) {
+			if (c->reading)
+				pthread_cond_wait(&c->cond, &c->lock);
+			else if (read_ready(c, &w) == 0 && !w.done)
+				wait_event(c);
+		}
+		err = w.err;
 	}
-	while (!w.done)
-		pthread_cond_wait(&w.cond, &c->lock);
-	err = w.err;
-out_unlock:
 	pthread_mutex_unlock(&c->lock);
-	pthread_cond_destroy(&w.cond);
 	if (err) {
 		free(ans->nlh);
 		ans->nlh = NULL;
 	}
 	return err;
+}
+
+int dusk_conn_post_reply(struct dusk_conn *c, struct dusk_msg *m, uint64_t ctx, const char *fn,
+			 int quiet)
+{
+	struct noack *r;
+
+	if (tls_pkt != c || m->nlh->nlmsg_len > OUT_CAP)
+		return -EAGAIN;
+	if (c->outlen + m->nlh->nlmsg_len > OUT_CAP)
+		send_out(c, NULL);
+	pthread_mutex_lock(&c->lock);
+	m->nlh->nlmsg_seq = new_seq(c);
+	r = &c->ring[m->nlh->nlmsg_seq & (RING - 1)];
+	r->seq = m->nlh->nlmsg_seq;
+	r->ctx = ctx;
+	r->fn = fn;
+	r->quiet = (uint8_t)quiet;
+	pthread_mutex_unlock(&c->lock);
+	m->nlh->nlmsg_flags &= ~NLM_F_ACK;
+	memcpy(c->out + c->outlen, m->nlh, m->nlh->nlmsg_len);
+	c->outlen += m->nlh->nlmsg_len;
+	return 0;
 }
 
 void dusk_answer_free(struct dusk_answer *ans)

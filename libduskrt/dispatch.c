@@ -1,35 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Callbacks: the upcall worker pool.
- *
- * The receiver thread hands every UPCALL to dusk_pool_submit(); a small
- * pool of workers serves them, so upcalls raised on several CPUs run in
- * parallel, like the module's callbacks would in the kernel.  Each worker
- * has its own thread state (shadows, epoch, upcall context); the module's
- * globals are shared, as in the kernel, and guarded by the module's own
- * locks (made user-level by kprim).
- *
- * The pool starts with the requested number of workers and grows (up to
- * POOL_MAX) when an upcall arrives and every worker is busy: a module
- * function can make a kernel call that raises another upcall and waits for
- * it (a notifier replaying events at registration, say), and that upcall
- * must not wait for a worker forever.
+ * Callbacks: serving one upcall, and the worker pool for those that may
+ * sleep.
  *
  * Upcalls raised in atomic context (a packet through a Netfilter hook, a
- * timer) are *ordered*: served one after the other, in the order the kernel
- * raised them, so their REPLYs come back in that order.  In the kernel such
- * a callback runs to its end before the packet moves on; a stolen packet
- * whose verdict overtook the one of the packet before it would reach its
- * destination first (a TCP receiver that sees a hole makes the sender
- * retransmit, and the module sees that segment twice).  Packets of one flow
- * may be raised on different CPUs (the sender migrates), so the order kept
- * is the kernel's, not a CPU's.  Blocking upcalls (process context: the
- * kernel lets them sleep and interleave) run in parallel with each other and
- * with the ordered ones.
+ * timer) are *ordered*: the packet thread (conn.c) serves them one after
+ * the other, in the order the kernel raised them, on the thread that read
+ * them, and their REPLYs leave in that order.  In the kernel such a callback
+ * runs to its end before the packet moves on; a stolen packet whose verdict
+ * overtook the one of the packet before it would reach its destination
+ * first (a TCP receiver that sees a hole makes the sender retransmit, and
+ * the module sees that segment twice).  Packets of one flow may be raised
+ * on different CPUs (the sender migrates), so the order kept is the
+ * kernel's, not a CPU's.
+ *
+ * Blocking upcalls (process context: the kernel lets them sleep and
+ * interleave) go to a small pool of workers and run in parallel with each
+ * other and with the ordered ones.  Each worker has its own thread state
+ * (shadows, epoch, upcall context); the module's globals are shared, as in
+ * the kernel, and guarded by the module's own locks (made user-level by
+ * kprim).  The pool starts with the requested number of workers and grows
+ * (up to POOL_MAX) when an upcall arrives and every worker is busy: a
+ * module function can make a kernel call that raises another upcall and
+ * waits for it (a notifier replaying events at registration, say), and
+ * that upcall must not wait for a worker forever.
  *
  * Serving one upcall: a new epoch begins, the prefetched CHUNKs fill the
  * shadow cache, the proxy's trampoline calls the module function, and the
- * REPLY carries the result and the dirty bytes (the epoch's end).
+ * REPLY carries the result and the dirty bytes (the epoch's end).  A REPLY
+ * without dirty bytes from the packet thread is not acknowledged and leaves
+ * with the others of its batch (dusk_conn_post_reply()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,7 +41,6 @@ struct job {
 	struct job *next;
 	void *msg;
 	size_t len;
-	int ordered;		/* raised in atomic context: served in order */
 };
 
 #define POOL_MAX 64
@@ -54,57 +53,30 @@ struct dusk_pool {
 	unsigned int nworkers;	/* started */
 	unsigned int idle;	/* waiting for a job */
 	unsigned int queued;	/* jobs in the list */
-	int ordered_busy;	/* a worker serves an ordered job */
 	pthread_t workers[POOL_MAX];
 };
 
-/* Is the UPCALL in @msg ordered (not one that may sleep)? */
-static int job_ordered(const void *msg, size_t len)
+int dusk_upcall_ordered(const void *msg, size_t len)
 {
 	struct dusk_upcall up;
 
 	if (dusk_upcall_parse(msg, len, &up))
-		return 0;	/* malformed: refused when served */
+		return 1;	/* malformed: refused when served */
 	return !(up.flags & DUSK_UPCALL_BLOCKING);
 }
 
-/*
- * The first queued job a worker may start, unlinked from the list: any
- * blocking one, an ordered one only while no other is being served (the
- * first ordered job in the list is the oldest).  NULL if there is none.
- * Caller holds p->lock.
- */
+/* The oldest queued job, unlinked, or NULL.  Caller holds p->lock. */
 static struct job *pool_take(struct dusk_pool *p)
 {
-	struct job **pp, *j;
+	struct job *j = p->head;
 
-	for (pp = &p->head; (j = *pp); pp = &j->next) {
-		if (j->ordered && p->ordered_busy)
-			continue;
-		*pp = j->next;
-		if (p->tail == &j->next)
-			p->tail = pp;
-		p->queued--;
-		p->ordered_busy |= j->ordered;
-		return j;
-	}
-	return NULL;
-}
-
-/* How many queued jobs idle workers could start now.  Caller holds p->lock. */
-static unsigned int pool_runnable(const struct dusk_pool *p)
-{
-	const struct job *j;
-	unsigned int n = 0;
-	int ordered = p->ordered_busy;
-
-	for (j = p->head; j; j = j->next) {
-		if (j->ordered && ordered)
-			continue;
-		ordered |= j->ordered;
-		n++;
-	}
-	return n;
+	if (!j)
+		return NULL;
+	p->head = j->next;
+	if (!p->head)
+		p->tail = &p->head;
+	p->queued--;
+	return j;
 }
 
 /* Room kept in a REPLY for CTX and RET. */
@@ -114,15 +86,25 @@ static void reply(const struct dusk_upcall *up, const char *fn, uint64_t ret)
 {
 	struct dusk_msg m;
 	struct dusk_answer ans;
+	uint32_t bare;
 	int err;
 
+	memset(&ans, 0, sizeof(ans));
 	err = dusk_msg_new(&m, DUSK_CMD_REPLY);
+	bare = m.buf ? m.nlh->nlmsg_len : 0;
 	if (!err)
 		err = dusk_epoch_end(&m, REPLY_TAIL);
+	/* No writes: nothing the kernel could refuse but an expired CTX. */
+	bare = !err && m.nlh->nlmsg_len == bare;
 	if (!err)
 		err = dusk_msg_put_u64(&m, DUSK_A_CTX, up->ctx);
 	if (!err)
 		err = dusk_msg_put_u64(&m, DUSK_A_RET, ret);
+	if (!err && bare &&
+	    dusk_conn_post_reply(dusk_sess->conn, &m, up->ctx, fn, dusk_thread()->ctx_gone) == 0) {
+		dusk_msg_fini(&m);
+		return;
+	}
 	if (!err)
 		err = dusk_request(&m, &ans);
 	if (m.buf)
@@ -221,14 +203,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		dusk_serve_upcall(j->msg, j->len);
 		free(j->msg);
-		pthread_mutex_lock(&p->lock);
-		/* The REPLY is sent: the next ordered upcall may start (this
-		 * worker takes it, or another one if it finds other work first). */
-		if (j->ordered)
-			p->ordered_busy = 0;
-		if (p->head)
-			pthread_cond_signal(&p->cond);
 		free(j);
+		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -259,7 +235,6 @@ void dusk_pool_submit(void *pool, void *msg, size_t len)
 	j->next = NULL;
 	j->msg = msg;
 	j->len = len;
-	j->ordered = job_ordered(msg, len);
 	pthread_mutex_lock(&p->lock);
 	if (p->stopping) {
 		pthread_mutex_unlock(&p->lock);
@@ -270,7 +245,7 @@ void dusk_pool_submit(void *pool, void *msg, size_t len)
 	*p->tail = j;
 	p->tail = &j->next;
 	p->queued++;
-	if (pool_runnable(p) > p->idle && pool_grow(p) == 0)
+	if (p->queued > p->idle && pool_grow(p) == 0)
 		dusk_trace("[dusk] all %u workers busy: started another", p->nworkers - 1);
 	pthread_cond_signal(&p->cond);
 	pthread_mutex_unlock(&p->lock);

@@ -4,8 +4,13 @@
  *
  * The policy table below is the user-side twin of the kmod's nla_policy:
  * one entry per enum dusk_attr saying what its payload must look like.
+ *
+ * A message buffer is DUSK_MSG_CAP bytes, above malloc's mmap threshold:
+ * each thread keeps the last one it finished for its next message, so a
+ * message costs no mmap/munmap pair (and no page faults) on the packet path.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/netlink.h>
@@ -43,11 +48,28 @@ static const uint8_t policy[DUSK_A_MAX + 1] = {
 	[DUSK_A_STAT_VAL] = P_U64,
 };
 
+static __thread char *spare_buf;	/* this thread's finished buffer, or NULL */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_free(void *p)
+{
+	free(p);
+}
+
+static void spare_init(void)
+{
+	pthread_key_create(&spare_key, spare_free);
+}
+
 int dusk_msg_init(struct dusk_msg *m, uint16_t family, uint8_t cmd, uint16_t flags)
 {
 	struct genlmsghdr *g;
 
-	m->buf = malloc(DUSK_MSG_CAP);
+	m->buf = spare_buf;
+	spare_buf = NULL;
+	if (!m->buf)
+		m->buf = malloc(DUSK_MSG_CAP);
 	if (!m->buf)
 		return -ENOMEM;
 	m->nlh = mnl_nlmsg_put_header(m->buf);
@@ -61,7 +83,14 @@ int dusk_msg_init(struct dusk_msg *m, uint16_t family, uint8_t cmd, uint16_t fla
 
 void dusk_msg_fini(struct dusk_msg *m)
 {
-	free(m->buf);
+	if (m->buf && !spare_buf) {
+		/* Freed with the thread (the key's destructor). */
+		pthread_once(&spare_once, spare_init);
+		pthread_setspecific(spare_key, m->buf);
+		spare_buf = m->buf;
+	} else {
+		free(m->buf);
+	}
 	m->buf = NULL;
 	m->nlh = NULL;
 }

@@ -6,9 +6,10 @@
  * Nothing here is exported from the shared library; unit tests link the
  * static variant and may use it.
  *
- * Threads.  The program's main thread runs module init and exit; a receiver
- * thread owns the transport's receive side; a pool of workers serves
- * upcalls.  Every thread that runs module code has its own struct
+ * Threads.  The program's main thread runs module init and exit; the
+ * packet thread reads the transport and serves the ordered upcalls (packets,
+ * timers), a helper reads when it cannot (conn.c); a pool of workers serves
+ * the upcalls that may sleep.  Every thread that runs module code has its own struct
  * dusk_thread (shadows, epoch, upcall context).  Shared state (mirror table,
  * session tables) is behind the locks named at each structure.
  */
@@ -40,9 +41,17 @@ void dusk_log_kernel_text(const char *text);
 /* ---- conn.c: one netlink conversation with the kmod ---- */
 struct dusk_conn;
 
-/* Called on the receiver thread with each UPCALL; takes ownership of the
- * malloc'd message @msg of @len bytes. */
-typedef void (*dusk_upcall_sink)(void *arg, void *msg, size_t len);
+/* What the connection does with the upcalls it reads. */
+struct dusk_upcall_ops {
+	/* Is the UPCALL @msg served in order on the packet thread (raised in
+	 * atomic context), rather than by the pool? */
+	int (*ordered)(const void *msg, size_t len);
+	/* Serve one ordered upcall (on the packet thread). */
+	void (*serve)(const void *msg, size_t len);
+	/* Hand a blocking upcall to the pool; takes the malloc'd @msg. */
+	void (*submit)(void *arg, void *msg, size_t len);
+	void *arg;
+};
 
 /* The answer to a request: a data message (malloc'd, NULL for acks). */
 struct dusk_answer {
@@ -51,9 +60,13 @@ struct dusk_answer {
 	char extack[256];
 };
 
-int dusk_conn_open(struct dusk_transport *t, dusk_upcall_sink sink, void *arg,
+/* Start the packet thread (the usual reader, see conn.c) and its helper. */
+int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		   struct dusk_conn **out);
-/* Stops the receiver, fails every waiting request with -ESHUTDOWN, frees. */
+/* Stop serving ordered upcalls: wait for the running ones, drop the queued
+ * ones and those still to come (the kmod's policy decides them at BYE). */
+void dusk_conn_stop_serving(struct dusk_conn *c);
+/* Stops the reader threads, fails every waiting request with -ESHUTDOWN, frees. */
 void dusk_conn_close(struct dusk_conn *c);
 uint16_t dusk_conn_family(const struct dusk_conn *c);
 /* 0 once the receiver has stopped (transport closed or failed). */
@@ -66,6 +79,15 @@ int dusk_conn_alive(struct dusk_conn *c);
  * or -ESHUTDOWN / transport errors.  Caller frees with dusk_answer_free().
  */
 int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answer *ans);
+/**
+ * dusk_conn_post_reply() - queue REPLY @m (for upcall @ctx of callback @fn)
+ * to go without an ACK, in one datagram with the other REPLYs of the batch
+ * and the packet thread's next request.  An error the kernel answers later
+ * is logged naming @fn (-ESRCH as a warning unless @quiet).  Only on the
+ * packet thread: -EAGAIN elsewhere (send it with dusk_conn_request()).
+ */
+int dusk_conn_post_reply(struct dusk_conn *c, struct dusk_msg *m, uint64_t ctx, const char *fn,
+			 int quiet);
 void dusk_answer_free(struct dusk_answer *ans);
 
 /* ---- epoch.c: pending kernel writes ---- */
@@ -204,6 +226,7 @@ struct dusk_session {
 	uint64_t *syms;		/* HELLO's SYMS, m->nsyms entries */
 	uint64_t *proxies;	/* HELLO's PROXIES, m->nproxies entries */
 	struct dusk_pool *pool;
+	struct dusk_upcall_ops upcall_ops;
 };
 extern struct dusk_session *dusk_sess;
 
@@ -228,13 +251,16 @@ int dusk_request(struct dusk_msg *m, struct dusk_answer *ans);
 /* Start a message to the session's family. */
 int dusk_msg_new(struct dusk_msg *m, uint8_t cmd);
 
-/* ---- dispatch.c: the upcall worker pool ---- */
+/* ---- dispatch.c: serving upcalls, the worker pool ---- */
 int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out);
-/* Receiver-side entry (a dusk_upcall_sink). */
+/* Reader-side entry for a blocking upcall (takes the malloc'd @msg). */
 void dusk_pool_submit(void *pool, void *msg, size_t len);
+/* Is UPCALL @msg ordered (raised in atomic context)? */
+int dusk_upcall_ordered(const void *msg, size_t len);
 /* Stop accepting, drop queued upcalls, let running ones finish, join, free. */
 void dusk_pool_stop(struct dusk_pool *p);
-/* Serve one upcall message on the calling thread (the workers' body). */
+/* Serve one upcall message on the calling thread (the packet thread's and
+ * the workers' body). */
 void dusk_serve_upcall(const void *msg, size_t len);
 
 /* ---- params.c ---- */

@@ -189,8 +189,13 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	err = dusk_pool_start(nworkers, &s->pool);
-	if (!err)
-		err = dusk_conn_open(t, dusk_pool_submit, s->pool, &s->conn);
+	if (!err) {
+		s->upcall_ops.ordered = dusk_upcall_ordered;
+		s->upcall_ops.serve = dusk_serve_upcall;
+		s->upcall_ops.submit = dusk_pool_submit;
+		s->upcall_ops.arg = s->pool;
+		err = dusk_conn_open(t, &s->upcall_ops, &s->conn);
+	}
 	if (err) {
 		dusk_log(DUSK_LOG_ERROR, "dusk: cannot start the session: %s", strerror(-err));
 		session_free(s);
@@ -221,7 +226,9 @@ void dusk_session_close(void)
 
 	if (!s)
 		return;
-	/* Let running upcalls finish while the connection still works. */
+	/* Let running upcalls finish while the connection still works; later
+	 * ones are not served (the kmod's policy decides them at BYE). */
+	dusk_conn_stop_serving(s->conn);
 	dusk_pool_stop(s->pool);
 	s->pool = NULL;
 	dusk_commit_release_all();

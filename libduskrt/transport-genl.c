@@ -2,11 +2,15 @@
 /*
  * The real transport: a NETLINK_GENERIC socket (libmnl) talking to the
  * dusk_<mod> family of a loaded kmod.  Opening resolves the family id with
- * the genetlink controller; recv() waits on the socket and on a pipe that
- * shutdown() writes to, so the receiver thread can be stopped cleanly.
+ * the genetlink controller.  recv_ready() takes a batch with one
+ * recvmmsg() (under load: one system call per batch); wait() polls the
+ * socket, an eventfd that kick() writes and a pipe that shutdown() writes,
+ * so a waiting thread can be told of work or stopped cleanly.
  */
 #include <errno.h>
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +22,8 @@ struct genl_transport {
 	struct dusk_transport base;
 	struct mnl_socket *nl;
 	int wake[2];
+	int kick;		/* eventfd: kick() */
+	volatile int shut;
 };
 
 static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
@@ -27,29 +33,61 @@ static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 	return mnl_socket_sendto(g->nl, buf, len) < 0 ? -errno : 0;
 }
 
-static ssize_t genl_recv(struct dusk_transport *t, void *buf, size_t cap)
+static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t cap,
+			   size_t *lens, unsigned int n)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
-	struct pollfd p[2] = {
+	struct mmsghdr mm[n];
+	struct iovec iov[n];
+	unsigned int i;
+	int r;
+
+	if (g->shut)
+		return -ESHUTDOWN;
+	memset(mm, 0, sizeof(mm));
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = cap;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	do
+		r = recvmmsg(mnl_socket_get_fd(g->nl), mm, n, MSG_DONTWAIT, NULL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	for (i = 0; i < (unsigned int)r; i++)
+		lens[i] = mm[i].msg_len;
+	return r;
+}
+
+static int genl_wait(struct dusk_transport *t)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+	struct pollfd p[3] = {
 		{ .fd = mnl_socket_get_fd(g->nl), .events = POLLIN },
 		{ .fd = g->wake[0], .events = POLLIN },
+		{ .fd = g->kick, .events = POLLIN },
 	};
-	ssize_t n;
+	uint64_t v;
 
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+	while (poll(p, 3, -1) < 0)
+		if (errno != EINTR)
 			return -errno;
-		}
-		if (p[1].revents)
-			return -ESHUTDOWN;
-		n = mnl_socket_recvfrom(g->nl, buf, cap);
-		if (n >= 0)
-			return n;
-		if (errno != EINTR && errno != EAGAIN)
-			return -errno;
-	}
+	if (p[1].revents || g->shut)
+		return -ESHUTDOWN;
+	if (p[2].revents && read(g->kick, &v, sizeof(v)) < 0)
+		return 0;
+	return 0;
+}
+
+static void genl_kick(struct dusk_transport *t)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+	uint64_t one = 1;
+
+	if (write(g->kick, &one, sizeof(one)) < 0)
+		return;
 }
 
 static void genl_shutdown(struct dusk_transport *t)
@@ -57,6 +95,7 @@ static void genl_shutdown(struct dusk_transport *t)
 	struct genl_transport *g = (struct genl_transport *)t;
 	char c = 0;
 
+	g->shut = 1;
 	if (write(g->wake[1], &c, 1) < 0)
 		return;
 }
@@ -68,12 +107,15 @@ static void genl_destroy(struct dusk_transport *t)
 	mnl_socket_close(g->nl);
 	close(g->wake[0]);
 	close(g->wake[1]);
+	close(g->kick);
 	free(g);
 }
 
 static const struct dusk_transport_ops genl_ops = {
 	.send = genl_send,
-	.recv = genl_recv,
+	.recv_ready = genl_recv_ready,
+	.wait = genl_wait,
+	.kick = genl_kick,
 	.shutdown = genl_shutdown,
 	.destroy = genl_destroy,
 };
@@ -127,14 +169,19 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 	if (!g)
 		return -ENOMEM;
 	g->wake[0] = g->wake[1] = -1;
+	g->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	snprintf(family, sizeof(family), "%s%s", DUSK_GENL_PREFIX, modname);
 	g->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!g->nl || mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0 || pipe(g->wake)) {
+	if (g->kick < 0 || !g->nl || mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    pipe(g->wake)) {
 		err = -errno;
 		goto fail;
 	}
 	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* An overrun costs the upcalls that did not fit (the kmod's policy
+	 * decides them), not an error on the next receive. */
+	mnl_socket_setsockopt(g->nl, NETLINK_NO_ENOBUFS, &one, sizeof(one));
 	if (setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)))
 		setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
@@ -154,6 +201,8 @@ fail:
 		close(g->wake[0]);
 		close(g->wake[1]);
 	}
+	if (g->kick >= 0)
+		close(g->kick);
 	free(g);
 	return err;
 }

@@ -9,10 +9,11 @@
  *   - sim/sim-kernel.c: an in-process simulated kernel that speaks the same
  *     protocol, used by the unit tests and the benchmark.
  *
- * Threading: send() may be called from several threads at once; recv() is
- * called by exactly one thread (the session's receiver).  shutdown() may be
- * called from any thread and makes a blocked or later recv() return
- * -ESHUTDOWN.
+ * Threading: send() may be called from several threads at once;
+ * recv_ready() by one thread at a time (the connection's reading role),
+ * wait() likewise (its polling role).  kick() and shutdown() may be called
+ * from any thread; shutdown() makes a blocked or later wait() and every
+ * later recv_ready() return -ESHUTDOWN.
  */
 #ifndef DUSK_TRANSPORT_H
 #define DUSK_TRANSPORT_H
@@ -26,9 +27,16 @@ struct dusk_transport;
 struct dusk_transport_ops {
 	/* Send one datagram holding one or more netlink messages. 0 or -errno. */
 	int (*send)(struct dusk_transport *t, const void *buf, size_t len);
-	/* Block until a datagram arrives; its length, or -errno
-	 * (-ESHUTDOWN once shut down). */
-	ssize_t (*recv)(struct dusk_transport *t, void *buf, size_t cap);
+	/* Take up to @n datagrams already waiting, without blocking: each
+	 * into bufs[i] (@cap bytes), its length in lens[i].  The number
+	 * taken (0: none waiting), or -errno (-ESHUTDOWN once shut down). */
+	int (*recv_ready)(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
+			  unsigned int n);
+	/* Block until a datagram may be waiting or kick() was called since
+	 * the last wait() returned.  0, or -ESHUTDOWN once shut down. */
+	int (*wait)(struct dusk_transport *t);
+	/* Make a wait() in progress (or the next one) return. */
+	void (*kick)(struct dusk_transport *t);
 	void (*shutdown)(struct dusk_transport *t);
 	void (*destroy)(struct dusk_transport *t);
 };

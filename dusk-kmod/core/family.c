@@ -261,6 +261,10 @@ static int dusk_nl_dispatch(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	dusk_count(DUSK_STAT_REQUESTS, 1);
+	/* The first message of a datagram starts at its head (netlink_sendmsg
+	 * copies the datagram there; netlink_rcv_skb pulls each message). */
+	if ((const void *)info->nlhdr == (const void *)skb->head)
+		dusk_count(DUSK_STAT_DATAGRAMS, 1);
 	/* GENL_ADMIN_PERM means CAP_NET_ADMIN; DUSK asks for more. */
 	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
 		NL_SET_ERR_MSG(info->extack, "DUSK needs CAP_SYS_ADMIN");

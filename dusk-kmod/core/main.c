@@ -59,6 +59,7 @@ const char *const dusk_stat_names[__DUSK_STAT_MAX] = {
 	[DUSK_STAT_QUEUE_FULL] = "queue_full",
 	[DUSK_STAT_TIMEOUTS] = "timeouts",
 	[DUSK_STAT_REFUSED] = "refused",
+	[DUSK_STAT_DATAGRAMS] = "datagrams",
 };
 
 static struct dentry *dusk_debugfs;

@@ -94,6 +94,7 @@ enum dusk_stat {
 	DUSK_STAT_QUEUE_FULL,
 	DUSK_STAT_TIMEOUTS,
 	DUSK_STAT_REFUSED,		/* malformed or forbidden requests */
+	DUSK_STAT_DATAGRAMS,		/* u->k datagrams (requests sent together count once) */
 	__DUSK_STAT_MAX,
 };
 

@@ -3,7 +3,7 @@
  * The simulated kernel (see sim-kernel.h).  One recursive lock guards all of
  * it: requests are handled synchronously inside the program's send(), as
  * genetlink runs doit in the sender's context; answers and upcalls go to a
- * FIFO that the program's receiver drains with recv().
+ * FIFO that the program's receiver drains with recv_ready().
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -49,6 +49,7 @@ struct dusk_sim {
 	pthread_cond_t cond;		/* queue not empty, or a reply came */
 	struct qmsg *head, **tail;
 	int shut;
+	int kicked;			/* kick() since the last wait() */
 
 	uint32_t version;
 	uint64_t layout_hash, stub_hash;
@@ -89,29 +90,52 @@ static int push(struct dusk_sim *s, const void *buf, size_t len)
 
 static int sim_send(struct dusk_transport *t, const void *buf, size_t len);
 
-static ssize_t sim_recv(struct dusk_transport *t, void *buf, size_t cap)
+static int sim_recv_ready(struct dusk_transport *t, void *const *bufs, size_t cap,
+			  size_t *lens, unsigned int n)
 {
 	struct dusk_sim *s = (struct dusk_sim *)t;
 	struct qmsg *q;
-	ssize_t n;
+	unsigned int i = 0;
 
 	pthread_mutex_lock(&s->lock);
-	while (!s->head && !s->shut)
-		pthread_cond_wait(&s->cond, &s->lock);
 	if (s->shut) {
 		pthread_mutex_unlock(&s->lock);
 		return -ESHUTDOWN;
 	}
-	q = s->head;
-	s->head = q->next;
-	if (!s->head)
-		s->tail = &s->head;
+	for (; i < n && (q = s->head) && q->len <= cap; i++) {
+		s->head = q->next;
+		if (!s->head)
+			s->tail = &s->head;
+		memcpy(bufs[i], q->data, q->len);
+		lens[i] = q->len;
+		free(q);
+	}
 	pthread_mutex_unlock(&s->lock);
-	n = q->len > cap ? -EMSGSIZE : (ssize_t)q->len;
-	if (n > 0)
-		memcpy(buf, q->data, q->len);
-	free(q);
-	return n;
+	return (int)i;
+}
+
+static int sim_wait(struct dusk_transport *t)
+{
+	struct dusk_sim *s = (struct dusk_sim *)t;
+	int err;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->head && !s->kicked && !s->shut)
+		pthread_cond_wait(&s->cond, &s->lock);
+	s->kicked = 0;
+	err = s->shut ? -ESHUTDOWN : 0;
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+static void sim_kick(struct dusk_transport *t)
+{
+	struct dusk_sim *s = (struct dusk_sim *)t;
+
+	pthread_mutex_lock(&s->lock);
+	s->kicked = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
 }
 
 static void sim_shutdown(struct dusk_transport *t)
@@ -131,7 +155,9 @@ static void sim_destroy(struct dusk_transport *t)
 
 static const struct dusk_transport_ops sim_ops = {
 	.send = sim_send,
-	.recv = sim_recv,
+	.recv_ready = sim_recv_ready,
+	.wait = sim_wait,
+	.kick = sim_kick,
 	.shutdown = sim_shutdown,
 	.destroy = sim_destroy,
 };
@@ -262,8 +288,10 @@ static void answer_error(struct dusk_sim *s, const struct nlmsghdr *req, int err
 
 static void ack(struct dusk_sim *s, const struct nlmsghdr *req)
 {
-	if (req->nlmsg_flags & NLM_F_ACK)
+	if (req->nlmsg_flags & NLM_F_ACK) {
+		s->st.acks++;
 		answer_error(s, req, 0, NULL);
+	}
 }
 
 /* ---- requests ---- */
@@ -565,6 +593,7 @@ static int sim_send(struct dusk_transport *t, const void *buf, size_t len)
 		pthread_mutex_unlock(&s->lock);
 		return -ECONNREFUSED;
 	}
+	s->st.datagrams++;
 	for (nlh = buf; n > 0 && dusk_nlmsg_ok(nlh, (size_t)n); nlh = mnl_nlmsg_next(nlh, &n))
 		handle(s, nlh, nlh->nlmsg_len);
 	pthread_mutex_unlock(&s->lock);

@@ -85,6 +85,8 @@ struct dusk_sim_stats {
 	size_t chunk_bytes;
 	unsigned int mirror_allocs, mirror_frees, mirrors_live;
 	unsigned int refused;		/* requests answered with an error */
+	unsigned int acks;		/* acks sent (NLM_F_ACK requests that succeeded) */
+	unsigned int datagrams;		/* datagrams the program sent */
 	int bound;
 };
 void dusk_sim_stats(struct dusk_sim *sim, struct dusk_sim_stats *out);

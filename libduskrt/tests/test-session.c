@@ -150,25 +150,24 @@ static void upcalls_served_in_parallel(void **state)
  * order they were raised, whatever their CPU: a stolen packet must not
  * overtake the one before it (a TCP segment overtaken by the next one is
  * retransmitted, and the module sees it twice).  The second packet's hook
- * runs only once the first one's REPLY is in, though a worker is free.
+ * runs only once the first one's has returned, though a worker is free; the
+ * REPLYs leave in that order (the first may still wait to go out with the
+ * second's, in one datagram: see packet_replies_batched_without_ack).
  */
 static struct dusk_sim *order_sim;
 static uint64_t order_first_ctx;
-static int order_seen[4], order_n, order_first_replied;
+static int order_seen[4], order_n;
 
 static uint64_t hook_records_order(uint64_t a, uint64_t b)
 {
 	struct timespec ts = { 0, 100000000 };
 	int now = __atomic_add_fetch(&in_flight, 1, __ATOMIC_SEQ_CST);
-	uint64_t ret;
 
 	(void)b;
 	if (now > peak)
 		peak = now;
 	if (a == 1)
 		nanosleep(&ts, NULL);	/* the first packet takes long */
-	else
-		order_first_replied = !dusk_sim_wait_reply(order_sim, order_first_ctx, &ret, 0);
 	order_seen[__atomic_fetch_add(&order_n, 1, __ATOMIC_SEQ_CST) % 4] = (int)a;
 	__atomic_sub_fetch(&in_flight, 1, __ATOMIC_SEQ_CST);
 	return a;
@@ -182,7 +181,7 @@ static void atomic_upcalls_served_in_order(void **state)
 	struct dusk_sim_upcall u2 = { .proxy = PROXY_HOOK, .args = a2, .nargs = 2, .cpu = 1 };
 
 	(void)state;
-	in_flight = peak = order_n = order_first_replied = 0;
+	in_flight = peak = order_n = 0;
 	order_sim = sim;
 	tm_hook_body = hook_records_order;
 	harness_open(sim, &tm_module, 2);	/* a worker free for each */
@@ -196,7 +195,6 @@ static void atomic_upcalls_served_in_order(void **state)
 	assert_int_equal(order_seen[0], 1);
 	assert_int_equal(order_seen[1], 2);
 	assert_int_equal(peak, 1);
-	assert_true(order_first_replied);
 	tm_hook_body = NULL;
 	harness_close(sim);
 }
@@ -438,6 +436,102 @@ static int cleanup(void **state)
 	return 0;
 }
 
+/*
+ * The packet path: a verdict waits for nothing.  REPLYs without writes go
+ * unacknowledged, those of the upcalls that queued up while a callback ran
+ * leave together in one datagram, in order.
+ */
+static int batch_seen[8], batch_n;
+
+static uint64_t hook_first_is_slow(uint64_t a, uint64_t b)
+{
+	struct timespec ts = { 0, 50000000 };
+
+	(void)b;
+	if (a == 0)
+		nanosleep(&ts, NULL);	/* the others queue up meanwhile */
+	batch_seen[__atomic_fetch_add(&batch_n, 1, __ATOMIC_SEQ_CST) % 8] = (int)a;
+	return a;
+}
+
+static void packet_replies_batched_without_ack(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t args[8][2], ctx[8], ret;
+	struct dusk_sim_stats a, b;
+	int i;
+
+	(void)state;
+	batch_n = 0;
+	tm_hook_body = hook_first_is_slow;
+	harness_open(sim, &tm_module, 1);
+	dusk_sim_stats(sim, &a);
+	for (i = 0; i < 8; i++) {
+		struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args[i], .nargs = 2 };
+
+		args[i][0] = (uint64_t)i;
+		args[i][1] = 0;
+		ctx[i] = dusk_sim_upcall(sim, &u);
+	}
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(dusk_sim_wait_reply(sim, ctx[i], &ret, 5000), 0);
+		assert_int_equal(ret, (uint64_t)i);
+		assert_int_equal(batch_seen[i], i);	/* served in order */
+	}
+	dusk_sim_stats(sim, &b);
+	assert_int_equal(b.replies - a.replies, 8);
+	assert_int_equal(b.acks - a.acks, 0);		/* no REPLY was acknowledged */
+	if (b.datagrams - a.datagrams > 3)
+		fail_msg("8 REPLYs took %u datagrams (the 7 queued behind the slow one: one)",
+			 b.datagrams - a.datagrams);
+	tm_hook_body = NULL;
+	harness_close(sim);
+}
+
+/* A verdict that comes too late is refused (-ESRCH) after the program has
+ * moved on: the warning still names the callback. */
+static volatile int late_stage;
+
+static uint64_t hook_late(uint64_t a, uint64_t b)
+{
+	struct timespec ts = { 0, 1000000 };
+	int i;
+
+	(void)a; (void)b;
+	late_stage = 1;
+	for (i = 0; i < 5000 && late_stage != 2; i++)
+		nanosleep(&ts, NULL);
+	return 1;
+}
+
+static void late_unacked_reply_named(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t args[2] = { 0, 0 }, ret = 0, ctx;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2 };
+	struct timespec ts = { 0, 1000000 };
+	int i;
+
+	(void)state;
+	harness_log_capture();
+	late_stage = 0;
+	tm_hook_body = hook_late;
+	harness_open(sim, &tm_module, 1);
+	ctx = dusk_sim_upcall(sim, &u);
+	for (i = 0; i < 5000 && late_stage != 1; i++)
+		nanosleep(&ts, NULL);
+	assert_int_equal(dusk_sim_expire(sim, ctx, 0xacce97), 0);
+	late_stage = 2;
+	for (i = 0; i < 5000 && !harness_log_has(DUSK_LOG_WARN, "returned after"); i++)
+		nanosleep(&ts, NULL);
+	if (!harness_log_has(DUSK_LOG_WARN, "tm_hook returned after the kernel stopped waiting"))
+		fail_msg("no warning naming tm_hook: %s", harness_log_text());
+	assert_int_equal(dusk_sim_wait_reply(sim, ctx, &ret, 100), 0);
+	assert_int_equal(ret, 0xacce97);
+	tm_hook_body = NULL;
+	harness_close(sim);
+}
+
 /* ---- the kernel stops waiting (a debugger held the callback) ---- */
 
 #define KPKT 0xffff888000050000ull	/* "the packet": freed and reused on expiry */
@@ -537,6 +631,8 @@ int main(void)
 		cmocka_unit_test_teardown(trace_names_interactions, cleanup),
 		cmocka_unit_test_teardown(callback_outlives_nf_timeout, cleanup),
 		cmocka_unit_test_teardown(callback_outlives_its_blocked_caller, cleanup),
+		cmocka_unit_test_teardown(packet_replies_batched_without_ack, cleanup),
+		cmocka_unit_test_teardown(late_unacked_reply_named, cleanup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
