@@ -851,6 +851,62 @@ static int is_integer(CXType t)
 	return (k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum;
 }
 
+/* The pointee of pointer @t, or the element of array @t (which decays). */
+static CXType pointee_or_elem(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+
+	if (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray)
+		return clang_getArrayElementType(c);
+	return clang_getPointeeType(c);
+}
+
+static int is_pointerish(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_Pointer || k == CXType_ConstantArray || k == CXType_IncompleteArray;
+}
+
+/*
+ * Does the implicit conversion of a @from value to @to need a cast to
+ * compile warning-free with gcc -Wall?  The kernel's flags accept (or only
+ * warn about) conversions that plain -Wall reports: a qualifier discarded
+ * (`char *p = const_buf`), pointer targets of another signedness or type
+ * (-Wno-pointer-sign in Kbuild), an integer made a pointer or a pointer an
+ * integer without a cast.  The kernel's compiler judged them; the printer
+ * spells them out.
+ */
+static int conversion_needs_cast(CXType to, CXCursor val)
+{
+	CXType tc = clang_getCanonicalType(to), from = clang_getCursorType(val);
+
+	if (tc.kind == CXType_Bool)
+		return 0;
+	if (tc.kind == CXType_Pointer && is_pointerish(from)) {
+		CXType tp = clang_getCanonicalType(clang_getPointeeType(tc));
+		CXType fp = clang_getCanonicalType(pointee_or_elem(from));
+		CXType tu = clang_getUnqualifiedType(tp), fu = clang_getUnqualifiedType(fp);
+
+		if ((clang_isConstQualifiedType(fp) && !clang_isConstQualifiedType(tp)) ||
+		    (clang_isVolatileQualifiedType(fp) && !clang_isVolatileQualifiedType(tp)))
+			return 1;
+		return tu.kind != CXType_Void && fu.kind != CXType_Void &&
+		       !clang_equalTypes(tu, fu);
+	}
+	if (tc.kind == CXType_Pointer && is_integer(from)) {
+		/* a null pointer constant converts silently */
+		CXEvalResult r = clang_Cursor_Evaluate(val);
+		int null = r && clang_EvalResult_getKind(r) == CXEval_Int &&
+			   clang_EvalResult_getAsLongLong(r) == 0;
+
+		if (r)
+			clang_EvalResult_dispose(r);
+		return !null;
+	}
+	return is_integer(to) && clang_getCanonicalType(from).kind == CXType_Pointer;
+}
+
 static void emit_unexposed(struct emitter *e, CXCursor c)
 {
 	unsigned n;
@@ -860,6 +916,17 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	if (!(n == 1 && clang_isExpression(kind(kids[0]))) &&
 	    is_integer(clang_getCursorType(c)) && put_int_value(e, c, clang_getCursorType(c))) {
 		/* a constant: __builtin_types_compatible_p(), offsetof(a[i])... */
+	} else if (n == 1 && clang_isExpression(kind(kids[0])) &&
+		   conversion_needs_cast(clang_getCursorType(c), kids[0])) {
+		/* an implicit conversion plain C warns about: made explicit */
+		put(e, "((");
+		if (points_to_anonymous(clang_getCursorType(c)))
+			put(e, "void *");
+		else
+			put_type(e, clang_getCursorType(c), "");
+		put(e, ")");
+		emit_operand(e, kids[0]);
+		put(e, ")");
 	} else if (n == 1 && clang_isExpression(kind(kids[0]))) {
 		/* an implicit conversion: C performs it again */
 		emit_expr(e, kids[0]);
