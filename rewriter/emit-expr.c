@@ -25,6 +25,7 @@
 #include <dusk/typeinfo.h>
 
 static void emit_plain(struct emitter *e, CXCursor c);
+static void emit_init_list(struct emitter *e, CXCursor c);
 
 static void put(struct emitter *e, const char *s)
 {
@@ -464,6 +465,13 @@ static void emit_addr(struct emitter *e, CXCursor c)
 			return;
 		}
 	}
+	if (kind(s) == CXCursor_DeclRefExpr &&
+	    kind(clang_getCursorReferenced(s)) == CXCursor_FunctionDecl) {
+		/* &fn is fn (static_call_mod(): &__SCT__name), and a kernel
+		 * function prints as its address, not an lvalue */
+		emit_expr(e, s);
+		return;
+	}
 	if (kind(s) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref) {
 		kids = rw_children(s, &n);
@@ -783,8 +791,13 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 						char *f = cxs_take(clang_getCursorSpelling(dk[j]));
 						size_t k;
 
-						sb_printf(e->out, ".%s", f);
-						sb_printf(&e->path, ".%s", f);
+						/* `.cb` in an anonymous union: clang
+						 * adds the unnamed member first; C
+						 * names the inner field directly */
+						if (f[0]) {
+							sb_printf(e->out, ".%s", f);
+							sb_printf(&e->path, ".%s", f);
+						}
 						for (k = 0; j == 0 && k < fl.n; k++)
 							if (!strcmp(fl.names[k], f))
 								pos = k;
@@ -815,10 +828,7 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 			sb_printf(&e->path, "[%zu]", pos);
 		pos++;
 value:
-		if (kind(v) == CXCursor_InitListExpr)
-			emit_init_list(e, v);
-		else
-			emit_expr(e, v);
+		emit_initializer(e, v);
 	}
 	put(e, " }");
 	e->path.len = save;
@@ -828,6 +838,42 @@ value:
 		free(fl.names[i]);
 	free(fl.names);
 	free(kids);
+}
+
+static int is_unnamed_record(CXType t)
+{
+	CXCursor d = clang_getTypeDeclaration(clang_getCanonicalType(t));
+
+	return clang_getCanonicalType(t).kind == CXType_Record &&
+	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
+}
+
+void emit_initializer(struct emitter *e, CXCursor v)
+{
+	CXCursor s = rw_strip(v);
+
+	if (kind(v) == CXCursor_InitListExpr) {
+		emit_init_list(e, v);
+		return;
+	}
+	/* `x = (typeof(x)){ ... }` (DEFINE_KFIFO, IRQ_WORK_INIT): a compound
+	 * literal of the object's own type initializes like its braces, which
+	 * are standard C in a static initializer, and the only spelling for an
+	 * anonymous type (a printed cast would define a second, different type) */
+	if (kind(s) == CXCursor_CompoundLiteralExpr &&
+	    clang_equalTypes(canon_type(s), canon_type(v)) &&
+	    (e->static_init || is_unnamed_record(canon_type(s)))) {
+		unsigned n;
+		CXCursor *kids = rw_children(s, &n);
+
+		if (n && kind(kids[n - 1]) == CXCursor_InitListExpr) {
+			emit_init_list(e, kids[n - 1]);
+			free(kids);
+			return;
+		}
+		free(kids);
+	}
+	emit_expr(e, v);
 }
 
 static int points_to_anonymous(CXType t)
@@ -840,6 +886,26 @@ static int points_to_anonymous(CXType t)
 	d = clang_getTypeDeclaration(clang_getCanonicalType(clang_getPointeeType(c)));
 	return !clang_Cursor_isNull(d) && kind(d) != CXCursor_NoDeclFound &&
 	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
+}
+
+int emit_type_unnameable(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+	char *sp;
+	int r = 0;
+
+	while (c.kind == CXType_Pointer)
+		c = clang_getCanonicalType(clang_getPointeeType(c));
+	if (c.kind == CXType_Record) {
+		CXCursor d = clang_getTypeDeclaration(c);
+
+		if (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d)) {
+			sp = cxs_take(clang_getTypeSpelling(t));
+			r = strstr(sp, "typeof") != NULL;
+			free(sp);
+		}
+	}
+	return r;
 }
 
 /* ---- the dispatcher --------------------------------------------------- */

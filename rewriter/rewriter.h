@@ -245,6 +245,14 @@ struct emitter {
  * Problems are reported through diag.c and counted; the text printed in
  * their place is never used (nothing is written when rw->nerrors > 0). */
 void emit_expr(struct emitter *e, CXCursor c);
+/* Print the initializer @c of an object or of one of its elements: an
+ * init list, a compound literal of the object's own type as its braces,
+ * else an expression. */
+void emit_initializer(struct emitter *e, CXCursor c);
+/* Is @t (through pointers) a struct or union without a name, reached
+ * through typeof(another object)?  Printing it would define a second,
+ * incompatible type: such variables are declared with __auto_type. */
+int emit_type_unnameable(CXType t);
 /* Print statement @c at the current indentation, with #line directives. */
 void emit_stmt(struct emitter *e, CXCursor c);
 /* A kept function: definition with DUSK_FRAME first. */

@@ -20,9 +20,9 @@ static inline void instrument_atomic_read(const volatile void *v, unsigned long 
 
 /* kernel calls */
 #line 12 "input.c"
-static spinlock_t lock = (spinlock_t){ { .rlock = { .raw_lock = { { .val = { (0) } } } } } };
+static spinlock_t lock = { { .rlock = { .raw_lock = { { .val = { (0) } } } } } };
 #line 13 "input.c"
-static struct mutex mtx = { .owner = { (0) }, .wait_lock = (raw_spinlock_t){ .raw_lock = { { .val = { (0) } } } }, .wait_list = { &(mtx.wait_list), &(mtx.wait_list) } };
+static struct mutex mtx = { .owner = { (0) }, .wait_lock = { .raw_lock = { { .val = { (0) } } } }, .wait_list = { &(mtx.wait_list), &(mtx.wait_list) } };
 #line 14 "input.c"
 static atomic_t hits = { (0) };
 #line 15 "input.c"
