@@ -205,6 +205,41 @@ static void emit_uaccess(struct emitter *e, CXCursor c, CXCursor *kids)
 	}
 }
 
+/*
+ * Inline assembly with no user-level meaning: say why it cannot run in the
+ * program, in which kernel inline function it is when the module reached
+ * it through a header, and what the module's author can do.
+ */
+static void report_asm(struct emitter *e, CXCursor c)
+{
+	int f = e->fn_name ? rw_fn_find(e->rw, e->fn_name) : -1, depth;
+
+	rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+		"inline assembly cannot run at user level: its instructions would run in "
+		"the program, without the kernel's privileges, registers or per-CPU state "
+		"(not in dusk-rewrite's table of kernel primitives)");
+	rw_diag_macro_note(e->rw, clang_getCursorLocation(c));
+	/* the way from the module's code to the header function */
+	for (depth = 0; f >= 0 && e->rw->fns[f].kind == RW_FN_INLINE && depth < 8; depth++) {
+		const struct rw_fn *fn = &e->rw->fns[f];
+
+		if (clang_Cursor_isNull(fn->call) || fn->caller < 0) {
+			rw_diag(e->rw, clang_getCursorLocation(fn->cur), RW_NOTE,
+				"in '%s', a kernel inline function the module's code reaches",
+				fn->name);
+			break;
+		}
+		rw_diag(e->rw, clang_getCursorLocation(fn->call), RW_NOTE,
+			"in '%s', a kernel inline function called here from '%s'",
+			fn->name, e->rw->fns[fn->caller].name);
+		f = fn->caller;
+	}
+	rw_diag_plain(e->rw, RW_NOTE,
+		      "to keep it, move the assembly into a kernel function the module calls "
+		      "(one the kernel exports, or one a small helper module exports): the "
+		      "user build runs kernel functions in the kernel");
+}
+
 static enum CXChildVisitResult find_unexposed_attr(CXCursor c, CXCursor p, CXClientData d)
 {
 	(void)p;
@@ -634,9 +669,7 @@ void emit_stmt(struct emitter *e, CXCursor c)
 			indent(e);
 			put(e, "__asm__ __volatile__(\"\" ::: \"memory\");\n");
 		} else {
-			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
-				"inline assembly cannot run at user level (not in dusk-rewrite's table of kernel primitives)");
-			rw_diag_macro_note(e->rw, clang_getCursorLocation(c));
+			report_asm(e, c);
 		}
 		break;
 	default:

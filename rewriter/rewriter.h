@@ -77,6 +77,10 @@ struct rw_fn {
 	CXCursor cur;		/* the definition */
 	enum rw_fn_kind kind;
 	int proxy;		/* index in rw->proxies, or -1 */
+	/* RW_FN_INLINE: the call that first reached it and the kept function
+	 * that call is in (diagnostics show the way from the module) */
+	CXCursor call;
+	int caller;
 };
 
 struct rw_global {
@@ -168,6 +172,7 @@ struct rw {
 	struct rw_reloc *relocs;	size_t nrelocs, caprelocs;
 	char *init_fn, *exit_fn;	/* module_init / module_exit targets */
 	int have_module;		/* saw init_module/cleanup_module/MODULE_* */
+	int reach_fn;			/* model.c: the function being walked, or -1 */
 
 	/* results */
 	uint64_t stub_hash;
