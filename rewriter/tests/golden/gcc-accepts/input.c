@@ -3,7 +3,9 @@
  * the printed C must compile -Wall-clean with plain cc: old-style
  * definitions after a prototype (printed with `(void)`), qualifiers
  * discarded, pointer targets of another signedness, integer <-> pointer
- * conversions without a cast (printed with the cast). */
+ * conversions without a cast (printed with the cast); a variable whose
+ * only use folds to a constant, an exported function the module never
+ * calls (no unused warnings in the user build). */
 #include <linux/module.h>
 #include <linux/init.h>
 #include <linux/string.h>
@@ -28,6 +30,14 @@ int init_module()
 	addr = p;
 	return helper(key) + (ip != 0);
 }
+
+int gcc_accepts_exported(void)
+{
+	long folded;
+
+	return sizeof(folded);
+}
+EXPORT_SYMBOL(gcc_accepts_exported);
 
 void cleanup_module()
 {
