@@ -4,6 +4,11 @@
  * compile_commands.json (-p DIR, like every clang tool) or from a throwaway
  * Kbuild run against KDIR (typeinfo's kflags).  Either way the flags are the
  * kernel's own, never guessed.
+ *
+ * Kbuild's compiler (gcc) is the judge of what is valid C: where clang's
+ * diagnostic of the same name is stricter than gcc's, or is an error by
+ * default where gcc only warns, the clang error is turned back into a
+ * warning (gcc_judge()), so libclang accepts what Kbuild accepts.
  */
 #include <errno.h>
 #include <limits.h>
@@ -155,6 +160,9 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 	return 0;
 }
 
+static int cflags_of(struct rw *rw, const char *kdir, const char *dbdir,
+		     struct rw_args *out);
+
 /* The flags of a module do not depend on its text, only on its name and
  * folder.  When Kbuild cannot compile the module itself (a syntax error, a
  * missing header), take the flags of a placeholder of the same name and put
@@ -206,8 +214,52 @@ out:
 	return r;
 }
 
+/*
+ * Clang diagnostics that are errors under the kernel's flags (or by
+ * default) while gcc 12 under Kbuild accepts the same code with a warning:
+ *
+ *   strict-prototypes   -Werror=strict-prototypes: clang also fires on an
+ *                       old-style definition (`int init_module()`) that a
+ *                       prototype precedes; gcc does not.
+ *   incompatible-pointer-types-discards-qualifiers
+ *                       a subgroup of clang's incompatible-pointer-types
+ *                       (-Werror= in Kbuild); gcc's -Wdiscarded-qualifiers
+ *                       is a separate warning (`char *p = const_buf;`).
+ *   int-conversion      an error by default since clang 15; a warning in
+ *                       gcc 12 (`int *p = some_ulong;`).
+ *   deprecated-non-prototype
+ *                       K&R-style calls and definitions (clang 15+).
+ *
+ * Appended after the kernel's flags, so they win; warnings stay warnings
+ * (the printer adds the casts that keep the user build -Wall-clean).
+ */
+static const char *const gcc_judge[] = {
+	"-Wno-error=strict-prototypes",
+	"-Wno-error=incompatible-pointer-types-discards-qualifiers",
+	"-Wno-error=int-conversion",
+	"-Wno-error=deprecated-non-prototype",
+};
+
+static void push_gcc_judge(struct rw_args *a)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(gcc_judge) / sizeof(gcc_judge[0]); i++)
+		push(a, gcc_judge[i]);
+}
+
 int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
 	      struct rw_args *out)
+{
+	int r = cflags_of(rw, kdir, dbdir, out);
+
+	if (r == 0)
+		push_gcc_judge(out);
+	return r;
+}
+
+static int cflags_of(struct rw *rw, const char *kdir, const char *dbdir,
+		     struct rw_args *out)
 {
 	char abs_src[PATH_MAX], err[256] = "";
 	struct kf_args kf = { 0 };

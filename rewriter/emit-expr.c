@@ -25,6 +25,7 @@
 #include <dusk/typeinfo.h>
 
 static void emit_plain(struct emitter *e, CXCursor c);
+static void emit_init_list(struct emitter *e, CXCursor c);
 
 static void put(struct emitter *e, const char *s)
 {
@@ -464,6 +465,13 @@ static void emit_addr(struct emitter *e, CXCursor c)
 			return;
 		}
 	}
+	if (kind(s) == CXCursor_DeclRefExpr &&
+	    kind(clang_getCursorReferenced(s)) == CXCursor_FunctionDecl) {
+		/* &fn is fn (static_call_mod(): &__SCT__name), and a kernel
+		 * function prints as its address, not an lvalue */
+		emit_expr(e, s);
+		return;
+	}
 	if (kind(s) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref) {
 		kids = rw_children(s, &n);
@@ -783,8 +791,13 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 						char *f = cxs_take(clang_getCursorSpelling(dk[j]));
 						size_t k;
 
-						sb_printf(e->out, ".%s", f);
-						sb_printf(&e->path, ".%s", f);
+						/* `.cb` in an anonymous union: clang
+						 * adds the unnamed member first; C
+						 * names the inner field directly */
+						if (f[0]) {
+							sb_printf(e->out, ".%s", f);
+							sb_printf(&e->path, ".%s", f);
+						}
 						for (k = 0; j == 0 && k < fl.n; k++)
 							if (!strcmp(fl.names[k], f))
 								pos = k;
@@ -815,10 +828,7 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 			sb_printf(&e->path, "[%zu]", pos);
 		pos++;
 value:
-		if (kind(v) == CXCursor_InitListExpr)
-			emit_init_list(e, v);
-		else
-			emit_expr(e, v);
+		emit_initializer(e, v);
 	}
 	put(e, " }");
 	e->path.len = save;
@@ -828,6 +838,42 @@ value:
 		free(fl.names[i]);
 	free(fl.names);
 	free(kids);
+}
+
+static int is_unnamed_record(CXType t)
+{
+	CXCursor d = clang_getTypeDeclaration(clang_getCanonicalType(t));
+
+	return clang_getCanonicalType(t).kind == CXType_Record &&
+	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
+}
+
+void emit_initializer(struct emitter *e, CXCursor v)
+{
+	CXCursor s = rw_strip(v);
+
+	if (kind(v) == CXCursor_InitListExpr) {
+		emit_init_list(e, v);
+		return;
+	}
+	/* `x = (typeof(x)){ ... }` (DEFINE_KFIFO, IRQ_WORK_INIT): a compound
+	 * literal of the object's own type initializes like its braces, which
+	 * are standard C in a static initializer, and the only spelling for an
+	 * anonymous type (a printed cast would define a second, different type) */
+	if (kind(s) == CXCursor_CompoundLiteralExpr &&
+	    clang_equalTypes(canon_type(s), canon_type(v)) &&
+	    (e->static_init || is_unnamed_record(canon_type(s)))) {
+		unsigned n;
+		CXCursor *kids = rw_children(s, &n);
+
+		if (n && kind(kids[n - 1]) == CXCursor_InitListExpr) {
+			emit_init_list(e, kids[n - 1]);
+			free(kids);
+			return;
+		}
+		free(kids);
+	}
+	emit_expr(e, v);
 }
 
 static int points_to_anonymous(CXType t)
@@ -842,6 +888,26 @@ static int points_to_anonymous(CXType t)
 	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
 }
 
+int emit_type_unnameable(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+	char *sp;
+	int r = 0;
+
+	while (c.kind == CXType_Pointer)
+		c = clang_getCanonicalType(clang_getPointeeType(c));
+	if (c.kind == CXType_Record) {
+		CXCursor d = clang_getTypeDeclaration(c);
+
+		if (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d)) {
+			sp = cxs_take(clang_getTypeSpelling(t));
+			r = strstr(sp, "typeof") != NULL;
+			free(sp);
+		}
+	}
+	return r;
+}
+
 /* ---- the dispatcher --------------------------------------------------- */
 
 static int is_integer(CXType t)
@@ -849,6 +915,62 @@ static int is_integer(CXType t)
 	enum CXTypeKind k = clang_getCanonicalType(t).kind;
 
 	return (k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum;
+}
+
+/* The pointee of pointer @t, or the element of array @t (which decays). */
+static CXType pointee_or_elem(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+
+	if (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray)
+		return clang_getArrayElementType(c);
+	return clang_getPointeeType(c);
+}
+
+static int is_pointerish(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_Pointer || k == CXType_ConstantArray || k == CXType_IncompleteArray;
+}
+
+/*
+ * Does the implicit conversion of a @from value to @to need a cast to
+ * compile warning-free with gcc -Wall?  The kernel's flags accept (or only
+ * warn about) conversions that plain -Wall reports: a qualifier discarded
+ * (`char *p = const_buf`), pointer targets of another signedness or type
+ * (-Wno-pointer-sign in Kbuild), an integer made a pointer or a pointer an
+ * integer without a cast.  The kernel's compiler judged them; the printer
+ * spells them out.
+ */
+static int conversion_needs_cast(CXType to, CXCursor val)
+{
+	CXType tc = clang_getCanonicalType(to), from = clang_getCursorType(val);
+
+	if (tc.kind == CXType_Bool)
+		return 0;
+	if (tc.kind == CXType_Pointer && is_pointerish(from)) {
+		CXType tp = clang_getCanonicalType(clang_getPointeeType(tc));
+		CXType fp = clang_getCanonicalType(pointee_or_elem(from));
+		CXType tu = clang_getUnqualifiedType(tp), fu = clang_getUnqualifiedType(fp);
+
+		if ((clang_isConstQualifiedType(fp) && !clang_isConstQualifiedType(tp)) ||
+		    (clang_isVolatileQualifiedType(fp) && !clang_isVolatileQualifiedType(tp)))
+			return 1;
+		return tu.kind != CXType_Void && fu.kind != CXType_Void &&
+		       !clang_equalTypes(tu, fu);
+	}
+	if (tc.kind == CXType_Pointer && is_integer(from)) {
+		/* a null pointer constant converts silently */
+		CXEvalResult r = clang_Cursor_Evaluate(val);
+		int null = r && clang_EvalResult_getKind(r) == CXEval_Int &&
+			   clang_EvalResult_getAsLongLong(r) == 0;
+
+		if (r)
+			clang_EvalResult_dispose(r);
+		return !null;
+	}
+	return is_integer(to) && clang_getCanonicalType(from).kind == CXType_Pointer;
 }
 
 static void emit_unexposed(struct emitter *e, CXCursor c)
@@ -860,6 +982,17 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	if (!(n == 1 && clang_isExpression(kind(kids[0]))) &&
 	    is_integer(clang_getCursorType(c)) && put_int_value(e, c, clang_getCursorType(c))) {
 		/* a constant: __builtin_types_compatible_p(), offsetof(a[i])... */
+	} else if (n == 1 && clang_isExpression(kind(kids[0])) &&
+		   conversion_needs_cast(clang_getCursorType(c), kids[0])) {
+		/* an implicit conversion plain C warns about: made explicit */
+		put(e, "((");
+		if (points_to_anonymous(clang_getCursorType(c)))
+			put(e, "void *");
+		else
+			put_type(e, clang_getCursorType(c), "");
+		put(e, ")");
+		emit_operand(e, kids[0]);
+		put(e, ")");
 	} else if (n == 1 && clang_isExpression(kind(kids[0]))) {
 		/* an implicit conversion: C performs it again */
 		emit_expr(e, kids[0]);

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "rewriter.h"
 #include "typegen.h"
 
@@ -204,6 +205,41 @@ static void emit_uaccess(struct emitter *e, CXCursor c, CXCursor *kids)
 	}
 }
 
+/*
+ * Inline assembly with no user-level meaning: say why it cannot run in the
+ * program, in which kernel inline function it is when the module reached
+ * it through a header, and what the module's author can do.
+ */
+static void report_asm(struct emitter *e, CXCursor c)
+{
+	int f = e->fn_name ? rw_fn_find(e->rw, e->fn_name) : -1, depth;
+
+	rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+		"inline assembly cannot run at user level: its instructions would run in "
+		"the program, without the kernel's privileges, registers or per-CPU state "
+		"(not in dusk-rewrite's table of kernel primitives)");
+	rw_diag_macro_note(e->rw, clang_getCursorLocation(c));
+	/* the way from the module's code to the header function */
+	for (depth = 0; f >= 0 && e->rw->fns[f].kind == RW_FN_INLINE && depth < 8; depth++) {
+		const struct rw_fn *fn = &e->rw->fns[f];
+
+		if (clang_Cursor_isNull(fn->call) || fn->caller < 0) {
+			rw_diag(e->rw, clang_getCursorLocation(fn->cur), RW_NOTE,
+				"in '%s', a kernel inline function the module's code reaches",
+				fn->name);
+			break;
+		}
+		rw_diag(e->rw, clang_getCursorLocation(fn->call), RW_NOTE,
+			"in '%s', a kernel inline function called here from '%s'",
+			fn->name, e->rw->fns[fn->caller].name);
+		f = fn->caller;
+	}
+	rw_diag_plain(e->rw, RW_NOTE,
+		      "to keep it, move the assembly into a kernel function the module calls "
+		      "(one the kernel exports, or one a small helper module exports): the "
+		      "user build runs kernel functions in the kernel");
+}
+
 static enum CXChildVisitResult find_unexposed_attr(CXCursor c, CXCursor p, CXClientData d)
 {
 	(void)p;
@@ -258,7 +294,7 @@ static void emit_var(struct emitter *e, CXCursor v)
 			sb_free(&e->path);
 			sb_puts(&e->path, name);
 		}
-		emit_expr(e, init);
+		emit_initializer(e, init);
 		e->static_init = was_static;
 		e->out = out;
 		e->mark_buf = NULL;	/* its #lines count in another buffer */
@@ -270,6 +306,10 @@ static void emit_var(struct emitter *e, CXCursor v)
 		put(e, "static ");
 	if (e->rw->nrelocs > nrelocs && !strncmp(decl, "const ", 6))
 		put(e, decl + 6);	/* relocated before init: writable */
+	else if (!clang_Cursor_isNull(init) && emit_type_unnameable(clang_getCursorType(v)) &&
+		 clang_equalTypes(clang_getCanonicalType(clang_getCursorType(v)),
+				  clang_getCanonicalType(clang_getCursorType(rw_strip(init)))))
+		sb_printf(e->out, "__auto_type %s", name);	/* typeof(fifo) *__tmpl = &fifo */
 	else
 		put(e, decl);
 	if (has_unused_attr(v))
@@ -292,6 +332,20 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 	for (i = 0; i < n; i++) {
 		if (kind(kids[i]) == CXCursor_VarDecl) {
 			emit_var(e, kids[i]);
+		} else if (kind(kids[i]) == CXCursor_UnexposedDecl) {
+			/* the one declaration C puts in a block that libclang
+			 * does not expose: a GNU local label (`__label__ __out;`
+			 * in ___wait_event()) */
+			char *l = cxs_take(clang_getCursorSpelling(kids[i]));
+
+			if (l[0]) {
+				indent(e);
+				sb_printf(e->out, "__label__ %s;\n", l);
+			} else {
+				rw_diag(e->rw, clang_getCursorLocation(kids[i]), RW_ERROR,
+					"unsupported declaration in a function");
+			}
+			free(l);
 		} else if (kind(kids[i]) == CXCursor_FunctionDecl ||
 			   kind(kids[i]) == CXCursor_StaticAssert) {
 			/* block-scope prototypes: all prototypes are global;
@@ -307,6 +361,59 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 		}
 	}
 	free(kids);
+}
+
+/* Does the text at @loc (its first @len bytes at most, up to a `;`) name
+ * the fallthrough attribute? */
+static int names_fallthrough(struct rw *rw, CXFile f, unsigned off, unsigned len)
+{
+	size_t size = 0;
+	const char *buf = f ? clang_getFileContents(rw->tu, f, &size) : NULL;
+	unsigned i;
+
+	for (i = 0; buf && off + i + 11 <= size && i < len && buf[off + i] != ';'; i++)
+		if (!strncasecmp(buf + off + i, "fallthrough", 11))
+			return 1;
+	return 0;
+}
+
+/* Is @c (an attributed null statement) `fallthrough;`: the kernel's macro
+ * where it is used, or __attribute__((__fallthrough__)) where it is
+ * spelled?  libclang gives no tokens for a range inside a macro, so the
+ * text is read from the file at both places. */
+static int is_fallthrough(struct rw *rw, CXCursor c)
+{
+	CXSourceLocation loc = clang_getRangeStart(clang_getCursorExtent(c));
+	CXFile f;
+	unsigned off;
+
+	clang_getExpansionLocation(loc, &f, NULL, NULL, &off);
+	if (names_fallthrough(rw, f, off, 64))
+		return 1;
+	clang_getSpellingLocation(loc, &f, NULL, NULL, &off);
+	return names_fallthrough(rw, f, off, 64);
+}
+
+/*
+ * An attributed statement, the one statement of C that libclang does not
+ * expose (UnexposedStmt around the statement it qualifies).  The attribute
+ * is not visible either: `fallthrough;` is recognised by its spelling and
+ * printed as gcc's attribute; any other statement attribute is a hint
+ * (likely, musttail...) and the statement is printed without it.
+ */
+static void emit_attributed(struct emitter *e, CXCursor c, CXCursor *kids, unsigned n)
+{
+	if (n != 1 || !clang_isStatement(kind(kids[0]))) {
+		rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+			"unsupported statement (UnexposedStmt)");
+		return;
+	}
+	if (kind(kids[0]) == CXCursor_NullStmt && is_fallthrough(e->rw, c)) {
+		indent(e);
+		put(e, "__attribute__((__fallthrough__));\n");
+		return;
+	}
+	emit_stmt(e, kids[0]);
 }
 
 static int is_dropped_call(CXCursor c)
@@ -540,6 +647,9 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		free(s);
 		emit_stmt(e, kids[n - 1]);
 		break;
+	case CXCursor_UnexposedStmt:
+		emit_attributed(e, c, kids, n);
+		break;
 	case CXCursor_GCCAsmStmt:
 		if (rw_uaccess_asm(c)) {
 			emit_uaccess(e, c, kids);
@@ -559,9 +669,7 @@ void emit_stmt(struct emitter *e, CXCursor c)
 			indent(e);
 			put(e, "__asm__ __volatile__(\"\" ::: \"memory\");\n");
 		} else {
-			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
-				"inline assembly cannot run at user level (not in dusk-rewrite's table of kernel primitives)");
-			rw_diag_macro_note(e->rw, clang_getCursorLocation(c));
+			report_asm(e, c);
 		}
 		break;
 	default:

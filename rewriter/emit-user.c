@@ -460,6 +460,11 @@ int emit_user(struct rw *rw, const char *dir)
 		  " * pointer is checked (DUSK_DEREF), kernel calls go through the\n"
 		  " * dusk_k_* wrappers, #line maps everything back to %s. */\n"
 		  "#include <dusk/runtime.h>\n#include <dusk/kprim.h>\n#include \"%s\"\n\n"
+		  "/* The kernel build reports unused code itself (or turns the warning\n"
+		  " * off): here a use may have been folded to a constant. */\n"
+		  "#pragma GCC diagnostic ignored \"-Wunused-variable\"\n"
+		  "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
+		  "#pragma GCC diagnostic ignored \"-Wunused-function\"\n\n"
 		  "/* the module's own types */\n%s"
 		  "/* the module's functions and the kernel inline functions it uses */\n%s\n"
 		  "/* kernel calls */\n%s",

@@ -296,6 +296,8 @@ static void add_fn(struct rw *rw, CXCursor def, enum rw_fn_kind kind)
 	f->cur = def;
 	f->kind = kind;
 	f->proxy = -1;
+	f->call = clang_getNullCursor();
+	f->caller = -1;
 }
 
 static void add_sym(struct rw *rw, CXCursor decl, int is_fn)
@@ -370,8 +372,10 @@ static void reach_call(struct rw *rw, CXCursor call, CXCursor decl)
 		/* nothing to reach */
 	} else if (kapi_force_stub(name, &flags) || clang_Cursor_isNull(def)) {
 		rw_stub_for_call(rw, call);
-	} else {
+	} else if (rw_fn_find(rw, name) < 0) {
 		add_fn(rw, def, RW_FN_INLINE);
+		rw->fns[rw->nfns - 1].call = call;
+		rw->fns[rw->nfns - 1].caller = rw->reach_fn;
 	}
 	free(name);
 }
@@ -513,8 +517,11 @@ int rw_analyze(struct rw *rw)
 
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top_visit, rw);
 	/* rw->fns grows while we walk it: inline callees are appended. */
-	for (i = 0; i < rw->nfns; i++)
+	for (i = 0; i < rw->nfns; i++) {
+		rw->reach_fn = (int)i;
 		reach_children(rw, rw->fns[i].cur);
+	}
+	rw->reach_fn = -1;
 	for (i = 0; i < rw->nglobals; i++)
 		reach_children(rw, rw->globals[i].cur);
 	/* Functions whose address was taken before they were listed. */

@@ -77,6 +77,10 @@ struct rw_fn {
 	CXCursor cur;		/* the definition */
 	enum rw_fn_kind kind;
 	int proxy;		/* index in rw->proxies, or -1 */
+	/* RW_FN_INLINE: the call that first reached it and the kept function
+	 * that call is in (diagnostics show the way from the module) */
+	CXCursor call;
+	int caller;
 };
 
 struct rw_global {
@@ -172,6 +176,7 @@ struct rw {
 	struct rw_reloc *relocs;	size_t nrelocs, caprelocs;
 	char *init_fn, *exit_fn;	/* module_init / module_exit targets */
 	int have_module;		/* saw init_module/cleanup_module/MODULE_* */
+	int reach_fn;			/* model.c: the function being walked, or -1 */
 
 	/* results */
 	uint64_t stub_hash;
@@ -249,6 +254,14 @@ struct emitter {
  * Problems are reported through diag.c and counted; the text printed in
  * their place is never used (nothing is written when rw->nerrors > 0). */
 void emit_expr(struct emitter *e, CXCursor c);
+/* Print the initializer @c of an object or of one of its elements: an
+ * init list, a compound literal of the object's own type as its braces,
+ * else an expression. */
+void emit_initializer(struct emitter *e, CXCursor c);
+/* Is @t (through pointers) a struct or union without a name, reached
+ * through typeof(another object)?  Printing it would define a second,
+ * incompatible type: such variables are declared with __auto_type. */
+int emit_type_unnameable(CXType t);
 /* Print statement @c at the current indentation, with #line directives. */
 void emit_stmt(struct emitter *e, CXCursor c);
 /* A kept function: definition with DUSK_FRAME first. */
