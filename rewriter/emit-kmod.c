@@ -21,9 +21,19 @@
 #include "typegen.h"
 
 
+/* A parameter declared as an array (`const char namefmt[]`) is a pointer:
+ * C adjusts its type, and so do the stubs. */
+static int is_array(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
+	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
+}
+
 static int is_pointer(CXType t)
 {
-	return clang_getCanonicalType(t).kind == CXType_Pointer;
+	return clang_getCanonicalType(t).kind == CXType_Pointer || is_array(t);
 }
 
 static int is_void(CXType t)
@@ -37,7 +47,7 @@ static char *kscalar(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
 
-	if (c.kind == CXType_Pointer)
+	if (is_pointer(c))
 		return xstrdup("void *");
 	if (c.kind == CXType_Enum)
 		c = clang_getEnumDeclIntegerType(clang_getTypeDeclaration(c));
@@ -336,7 +346,10 @@ int emit_kmod(struct rw *rw, const char *dir)
 		  "-include $(src)/core/Kbuild.inc\n"
 		  "obj-m := dusk_%s.o\n"
 		  "dusk_%s-y := dusk_%s_gen.o $(DUSK_CORE_OBJS)\n"
-		  "ccflags-y += -I$(src) -I$(src)/include\n",
+		  "ccflags-y += -I$(src) -I$(src)/include\n"
+		  "# a kernel function marked __attribute__((warning)) that the module\n"
+		  "# calls (flush_scheduled_work) is the module's business, not the kmod's\n"
+		  "ccflags-y += -Wno-attribute-warning\n",
 		  rw->src, rw->modname, rw->modname, rw->modname, rw->modname);
 	path = xasprintf("%s/Kbuild", kdir);
 	mem = fopen(path, "w");

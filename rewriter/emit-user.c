@@ -16,9 +16,27 @@
 #include <dusk/typeinfo.h>
 
 
+/* A parameter declared as an array (`const char namefmt[]`) is a pointer:
+ * C adjusts its type, and so do the wrappers. */
+static int is_array(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
+	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
+}
+
 static int is_pointer(CXType t)
 {
-	return clang_getCanonicalType(t).kind == CXType_Pointer;
+	return clang_getCanonicalType(t).kind == CXType_Pointer || is_array(t);
+}
+
+/* What pointer or array type @t points to. */
+static CXType pointee(CXType t)
+{
+	if (is_array(t))
+		return clang_getArrayElementType(clang_getCanonicalType(t));
+	return clang_getPointeeType(t);
 }
 
 static int is_fn_pointer(CXType t)
@@ -69,10 +87,19 @@ static char *decl(struct rw *rw, CXType t, const char *name)
 	return tg_declarator(t, name);
 }
 
+/* The type name of @t as a value: an array decays to a pointer to its
+ * first element ("const char (*)"), as a parameter's type does. */
+static char *value_type(struct rw *rw, CXType t)
+{
+	if (is_array(t))
+		return decl(rw, pointee(t), "(*)");
+	return decl(rw, t, "");
+}
+
 /* How a u64 becomes a value of type @t: "(T)(uintptr_t)" or "(T)". */
 static void put_from_u64(struct rw *rw, struct sb *b, CXType t, const char *expr)
 {
-	char *d = decl(rw, t, "");
+	char *d = value_type(rw, t);
 
 	if (is_pointer(t))
 		sb_printf(b, "(%s)(uintptr_t)%s", d, expr);
@@ -100,7 +127,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		sb_printf(&params, "%s%s", params.len ? ", " : "", d);
 		sb_printf(&direct, "%sa%d", i ? ", " : "", i);
 		if (is_pointer(st->args[i]) && !is_fn_pointer(st->args[i])) {
-			CXType pt = clang_getPointeeType(st->args[i]);
+			CXType pt = pointee(st->args[i]);
 
 			sb_printf(&params, ", size_t l%d", i);
 			int32_t tid = type_id(rw, pt, 1);
@@ -125,7 +152,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		 * "ret (*fp)(args)" from the pieces we have */
 		sb_printf(b, "%s (*fp)(", ret);
 		for (i = 0; i < st->nargs; i++) {
-			char *d = decl(rw, st->args[i], "");
+			char *d = value_type(rw, st->args[i]);
 
 			sb_printf(b, "%s%s", i ? ", " : "", d);
 			free(d);
