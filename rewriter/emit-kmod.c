@@ -41,7 +41,27 @@ static int is_void(CXType t)
 	return clang_getCanonicalType(t).kind == CXType_Void;
 }
 
-/* A scalar type spelled so kernel headers accept it: canonical, with
+static int is_record(CXType t)
+{
+	return clang_getCanonicalType(t).kind == CXType_Record;
+}
+
+/* Remove every `const ` and `volatile ` from @s in place. */
+static char *unqualify(char *s)
+{
+	char *p;
+
+	while ((p = strstr(s, "const ")) || (p = strstr(s, "volatile "))) {
+		size_t n = p[0] == 'c' ? 6 : 9;
+
+		memmove(p, p + n, strlen(p + n) + 1);
+	}
+	return s;
+}
+
+/* A type spelled so kernel headers accept it: pointers as void *, structs
+ * passed by value as the headers name them (`kuid_t`, `struct timespec64`:
+ * an anonymous struct has only its typedef's name), scalars canonical with
  * anonymous enums replaced by their integer type. */
 static char *kscalar(CXType t)
 {
@@ -49,21 +69,17 @@ static char *kscalar(CXType t)
 
 	if (is_pointer(c))
 		return xstrdup("void *");
+	if (is_record(c)) {
+		while (t.kind == CXType_Elaborated || t.kind == CXType_Attributed)
+			t = t.kind == CXType_Elaborated ? clang_Type_getNamedType(t) :
+							  clang_Type_getModifiedType(t);
+		return unqualify(cxs_take(clang_getTypeSpelling(t)));
+	}
 	if (c.kind == CXType_Enum)
 		c = clang_getEnumDeclIntegerType(clang_getTypeDeclaration(c));
 	c = clang_getCanonicalType(c);
-	{
-		char *s = cxs_take(clang_getTypeSpelling(c));
-		char *p;
-
-		/* qualifiers do not matter for a value */
-		while ((p = strstr(s, "const ")) || (p = strstr(s, "volatile "))) {
-			size_t n = p[0] == 'c' ? 6 : 9;
-
-			memmove(p, p + n, strlen(p + n) + 1);
-		}
-		return s;
-	}
+	/* qualifiers do not matter for a value */
+	return unqualify(cxs_take(clang_getTypeSpelling(c)));
 }
 
 static void put_arg(struct sb *b, CXType t, int i)
@@ -72,6 +88,8 @@ static void put_arg(struct sb *b, CXType t, int i)
 
 	if (is_pointer(t))
 		sb_printf(b, "(void *)(uintptr_t)a[%d]", i);
+	else if (is_record(t))	/* by value: a[i] is the address of a copy */
+		sb_printf(b, "*(%s *)(uintptr_t)a[%d]", s, i);
 	else
 		sb_printf(b, "(%s)a[%d]", s, i);
 	free(s);
@@ -118,7 +136,10 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 	sb_printf(b, "/* %s */\nstatic u64 dusk_stub_%d(const u64 *a)\n{\n", st->sig, id);
 	if (!st->nargs && !indirect)
 		sb_puts(b, "\t(void)a;\n");
-	if (is_void(st->ret))
+	if (is_record(st->ret))	/* the last argument is where it goes */
+		sb_printf(b, "\t*(%s *)(uintptr_t)a[%d] = %s;\n\treturn 0;\n}\n\n", ret,
+			  st->nargs + base, sb_str(&call));
+	else if (is_void(st->ret))
 		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", sb_str(&call));
 	else if (is_pointer(st->ret))
 		sb_printf(b, "\treturn (u64)(uintptr_t)%s;\n}\n\n", sb_str(&call));
@@ -202,7 +223,8 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	sb_printf(b, "static const struct dusk_stub_desc dusk_stubs[] = {\n");
 	for (i = 0; i < rw->nstubs; i++)
 		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, 0x%x },\n", rw->stubs[i].name, i,
-			  rw->stubs[i].nargs + !rw->stubs[i].callee[0], rw->stubs[i].flags);
+			  rw->stubs[i].nargs + !rw->stubs[i].callee[0] +
+			  is_record(rw->stubs[i].ret), rw->stubs[i].flags);
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	sb_printf(b, "static const struct dusk_sym_desc dusk_syms[] = {\n");
 	for (i = 0; i < rw->nsyms; i++)
