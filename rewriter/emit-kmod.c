@@ -334,8 +334,84 @@ static int copy_tree(const char *from, const char *to)
 	return r;
 }
 
+struct own_headers {
+	struct rw *rw;
+	char *srcdir;		/* realpath of the module source's folder, "/" added */
+	const char *to;		/* kmod/modsrc */
+	int n, err;
+};
+
+/* mkdir -p for the folders of @path (not @path itself). */
+static int make_parents(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int r = 0;
+
+	for (s = strchr(p + 1, '/'); s && !r; s = strchr(s + 1, '/')) {
+		*s = 0;
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			r = -errno;
+		*s = '/';
+	}
+	free(p);
+	return r;
+}
+
+/* One file the unit includes: copied when it is the module's own (inside
+ * the source's folder, outside the kernel tree). */
+static void own_header(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+	struct own_headers *o = d;
+	char *name, *real, *to;
+	size_t n = strlen(o->srcdir);
+
+	(void)stack;
+	if (!depth || o->err)
+		return;		/* the main file */
+	name = cxs_take(clang_getFileName(f));
+	real = realpath(name, NULL);
+	free(name);
+	if (!real || strncmp(real, o->srcdir, n) ||
+	    (o->rw->kdir_real && !strncmp(real, o->rw->kdir_real, strlen(o->rw->kdir_real)))) {
+		free(real);
+		return;
+	}
+	to = xasprintf("%s/%s", o->to, real + n);
+	o->err = make_parents(to);
+	if (!o->err && access(to, F_OK) != 0) {
+		o->err = copy_file(real, to);
+		o->n++;
+	}
+	free(to);
+	free(real);
+}
+
+/* Copy the headers of the module's own folder that the unit includes
+ * (`#include "xt_foo.h"`, and what they include) into @kdir/modsrc/, keeping
+ * their paths: the kmod includes what the module includes.  Sets *@n. */
+static int copy_own_headers(struct rw *rw, const char *kdir, int *n)
+{
+	struct own_headers o = { .rw = rw };
+	char *src = realpath(rw->src, NULL), *slash;
+
+	*n = 0;
+	if (!src)
+		return -errno;
+	slash = strrchr(src, '/');
+	slash[1] = 0;
+	o.srcdir = src;
+	o.to = xasprintf("%s/modsrc", kdir);
+	clang_getInclusions(rw->tu, own_header, &o);
+	*n = o.n;
+	free(src);
+	free((char *)o.to);
+	return o.err;
+}
+
 int emit_kmod(struct rw *rw, const char *dir)
 {
+	int nown = 0;
+
 	struct sb gen = { 0 }, kbuild = { 0 };
 	char *kdir = xasprintf("%s/kmod", dir), *path = NULL, *checks = NULL;
 	size_t clen = 0;
@@ -352,6 +428,9 @@ int emit_kmod(struct rw *rw, const char *dir)
 	if (r < 0)
 		goto out;
 	emit_gen(rw, &gen, checks);
+	r = copy_own_headers(rw, kdir, &nown);
+	if (r < 0)
+		goto out;
 
 	path = xasprintf("%s/dusk_%s_gen.c", kdir, rw->modname);
 	mem = fopen(path, "w");
@@ -373,6 +452,9 @@ int emit_kmod(struct rw *rw, const char *dir)
 		  "# calls (flush_scheduled_work) is the module's business, not the kmod's\n"
 		  "ccflags-y += -Wno-attribute-warning\n",
 		  rw->src, rw->modname, rw->modname, rw->modname, rw->modname);
+	if (nown)
+		sb_puts(&kbuild, "# the module's own headers, copied from its folder\n"
+			"ccflags-y += -I$(src)/modsrc\n");
 	path = xasprintf("%s/Kbuild", kdir);
 	mem = fopen(path, "w");
 	if (!mem || fputs(sb_str(&kbuild), mem) == EOF || fclose(mem) != 0) {

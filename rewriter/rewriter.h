@@ -150,6 +150,7 @@ struct rw {
 	char *modname;		/* "mini" */
 	const char *core_dir;	/* dusk-kmod sources */
 	const char *inc_dir;	/* include/ with dusk/protocol.h */
+	char *kdir_real;	/* realpath of the kernel tree, or NULL */
 	CXIndex index;
 	CXTranslationUnit tu;
 	CXFile mainfile;
