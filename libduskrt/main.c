@@ -45,8 +45,11 @@ DUSK_API int dusk_main(const struct dusk_module *m, int argc, char **argv)
 	dusk_fault_install();
 	err = dusk_genl_open(m->name, &t);
 	if (err == -ENOENT) {
-		dusk_log(DUSK_LOG_ERROR, "dusk: generic netlink family %s%s not found: "
-			 "load dusk_%s.ko first", DUSK_GENL_PREFIX, m->name, m->name);
+		char family[DUSK_GENL_NAMSIZ];
+
+		dusk_genl_family_name(family, m->name);
+		dusk_log(DUSK_LOG_ERROR, "dusk: generic netlink family %s not found: "
+			 "load dusk_%s.ko first", family, m->name);
 		return 1;
 	}
 	if (err) {

@@ -17,14 +17,14 @@
 
 #include "msg.h"
 
-enum pol_kind { P_NONE, P_U32, P_U64, P_STR, P_BIN, P_BIN64, P_NEST_RANGE, P_NEST_CHUNK, P_NEST_STAT, P_ANY };
+enum pol_kind { P_NONE, P_U32, P_U64, P_STR, P_NAME, P_BIN, P_BIN64, P_NEST_RANGE, P_NEST_CHUNK, P_NEST_STAT, P_ANY };
 
 static const uint8_t policy[DUSK_A_MAX + 1] = {
 	[DUSK_A_PAD] = P_ANY,
 	[DUSK_A_VERSION] = P_U32,
 	[DUSK_A_LAYOUT_HASH] = P_U64,
 	[DUSK_A_STUB_HASH] = P_U64,
-	[DUSK_A_MODNAME] = P_STR,
+	[DUSK_A_MODNAME] = P_NAME,
 	[DUSK_A_SYMS] = P_BIN64,
 	[DUSK_A_PROXIES] = P_BIN64,
 	[DUSK_A_KBASE] = P_U64,
@@ -166,7 +166,8 @@ static int check_scalar(const struct nlattr *a, int k)
 	case P_U64:
 		return len == 8 ? 0 : -EINVAL;
 	case P_STR:
-		if (len == 0 || len > DUSK_MAX_TEXT + 1)
+	case P_NAME:	/* a module name: as long as a kernel module's */
+		if (len == 0 || len > (k == P_NAME ? DUSK_MAX_MODNAME : DUSK_MAX_TEXT + 1))
 			return -EINVAL;
 		return ((const char *)mnl_attr_get_payload(a))[len - 1] == '\0' ? 0 : -EINVAL;
 	case P_BIN:	/* nla_len is 16 bits: never above DUSK_MAX_CHUNK */

@@ -73,6 +73,15 @@ static int hello_check(struct dusk_session *s, const struct dusk_attrs *a)
 			 a->tb[DUSK_A_VERSION] ? mnl_attr_get_u32(a->tb[DUSK_A_VERSION]) : 0, n, n);
 		return -EPROTO;
 	}
+	/* a long name's family is a hash of it: the kmod says whose it is */
+	if (a->tb[DUSK_A_MODNAME] && strcmp(mnl_attr_get_str(a->tb[DUSK_A_MODNAME]), n)) {
+		dusk_log(DUSK_LOG_ERROR,
+			 "dusk: the generic netlink family of program %s belongs to dusk_%s.ko "
+			 "(a hash collision of long module names): unload dusk_%s.ko",
+			 n, mnl_attr_get_str(a->tb[DUSK_A_MODNAME]),
+			 mnl_attr_get_str(a->tb[DUSK_A_MODNAME]));
+		return -EPROTO;
+	}
 	v = a->tb[DUSK_A_LAYOUT_HASH] ? mnl_attr_get_u64(a->tb[DUSK_A_LAYOUT_HASH]) : 0;
 	if (v != layout) {
 		dusk_log(DUSK_LOG_ERROR,

@@ -163,14 +163,14 @@ static int resolve_family(struct mnl_socket *nl, const char *name)
 int dusk_genl_open(const char *modname, struct dusk_transport **out)
 {
 	struct genl_transport *g = calloc(1, sizeof(*g));
-	char family[GENL_NAMSIZ];
+	char family[DUSK_GENL_NAMSIZ];
 	int one = 1, rcvbuf = 4 << 20, id, err;
 
 	if (!g)
 		return -ENOMEM;
 	g->wake[0] = g->wake[1] = -1;
 	g->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	snprintf(family, sizeof(family), "%s%s", DUSK_GENL_PREFIX, modname);
+	dusk_genl_family_name(family, modname);
 	g->nl = mnl_socket_open(NETLINK_GENERIC);
 	if (g->kick < 0 || !g->nl || mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
 	    pipe(g->wake)) {

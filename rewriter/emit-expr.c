@@ -656,10 +656,15 @@ static void put_arg_len(struct emitter *e, CXCursor arg)
 	put(e, "0");
 }
 
+/* A stub argument the wrapper takes with a length after it (emit-user.c):
+ * a data pointer, or a parameter declared as an array (`namefmt[]`). */
 static int is_data_pointer(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
 
+	if (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray ||
+	    c.kind == CXType_VariableArray)
+		return 1;
 	if (c.kind != CXType_Pointer)
 		return 0;
 	c = clang_getCanonicalType(clang_getPointeeType(c));
@@ -1066,6 +1071,8 @@ void emit_expr(struct emitter *e, CXCursor c)
 		emit_binary(e, c);
 		return;
 	case CXCursor_ConditionalOperator:
+		if (rw_folded(c) && put_int_value(e, c, clang_getCursorType(c)))
+			return;
 		kids = rw_children(c, &n);
 		emit_expr(e, kids[0]);
 		put(e, " ? ");

@@ -21,9 +21,19 @@
 #include "typegen.h"
 
 
+/* A parameter declared as an array (`const char namefmt[]`) is a pointer:
+ * C adjusts its type, and so do the stubs. */
+static int is_array(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
+	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
+}
+
 static int is_pointer(CXType t)
 {
-	return clang_getCanonicalType(t).kind == CXType_Pointer;
+	return clang_getCanonicalType(t).kind == CXType_Pointer || is_array(t);
 }
 
 static int is_void(CXType t)
@@ -31,29 +41,45 @@ static int is_void(CXType t)
 	return clang_getCanonicalType(t).kind == CXType_Void;
 }
 
-/* A scalar type spelled so kernel headers accept it: canonical, with
+static int is_record(CXType t)
+{
+	return clang_getCanonicalType(t).kind == CXType_Record;
+}
+
+/* Remove every `const ` and `volatile ` from @s in place. */
+static char *unqualify(char *s)
+{
+	char *p;
+
+	while ((p = strstr(s, "const ")) || (p = strstr(s, "volatile "))) {
+		size_t n = p[0] == 'c' ? 6 : 9;
+
+		memmove(p, p + n, strlen(p + n) + 1);
+	}
+	return s;
+}
+
+/* A type spelled so kernel headers accept it: pointers as void *, structs
+ * passed by value as the headers name them (`kuid_t`, `struct timespec64`:
+ * an anonymous struct has only its typedef's name), scalars canonical with
  * anonymous enums replaced by their integer type. */
 static char *kscalar(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
 
-	if (c.kind == CXType_Pointer)
+	if (is_pointer(c))
 		return xstrdup("void *");
+	if (is_record(c)) {
+		while (t.kind == CXType_Elaborated || t.kind == CXType_Attributed)
+			t = t.kind == CXType_Elaborated ? clang_Type_getNamedType(t) :
+							  clang_Type_getModifiedType(t);
+		return unqualify(cxs_take(clang_getTypeSpelling(t)));
+	}
 	if (c.kind == CXType_Enum)
 		c = clang_getEnumDeclIntegerType(clang_getTypeDeclaration(c));
 	c = clang_getCanonicalType(c);
-	{
-		char *s = cxs_take(clang_getTypeSpelling(c));
-		char *p;
-
-		/* qualifiers do not matter for a value */
-		while ((p = strstr(s, "const ")) || (p = strstr(s, "volatile "))) {
-			size_t n = p[0] == 'c' ? 6 : 9;
-
-			memmove(p, p + n, strlen(p + n) + 1);
-		}
-		return s;
-	}
+	/* qualifiers do not matter for a value */
+	return unqualify(cxs_take(clang_getTypeSpelling(c)));
 }
 
 static void put_arg(struct sb *b, CXType t, int i)
@@ -62,6 +88,8 @@ static void put_arg(struct sb *b, CXType t, int i)
 
 	if (is_pointer(t))
 		sb_printf(b, "(void *)(uintptr_t)a[%d]", i);
+	else if (is_record(t))	/* by value: a[i] is the address of a copy */
+		sb_printf(b, "*(%s *)(uintptr_t)a[%d]", s, i);
 	else
 		sb_printf(b, "(%s)a[%d]", s, i);
 	free(s);
@@ -108,7 +136,10 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 	sb_printf(b, "/* %s */\nstatic u64 dusk_stub_%d(const u64 *a)\n{\n", st->sig, id);
 	if (!st->nargs && !indirect)
 		sb_puts(b, "\t(void)a;\n");
-	if (is_void(st->ret))
+	if (is_record(st->ret))	/* the last argument is where it goes */
+		sb_printf(b, "\t*(%s *)(uintptr_t)a[%d] = %s;\n\treturn 0;\n}\n\n", ret,
+			  st->nargs + base, sb_str(&call));
+	else if (is_void(st->ret))
 		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", sb_str(&call));
 	else if (is_pointer(st->ret))
 		sb_printf(b, "\treturn (u64)(uintptr_t)%s;\n}\n\n", sb_str(&call));
@@ -192,7 +223,8 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	sb_printf(b, "static const struct dusk_stub_desc dusk_stubs[] = {\n");
 	for (i = 0; i < rw->nstubs; i++)
 		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, 0x%x },\n", rw->stubs[i].name, i,
-			  rw->stubs[i].nargs + !rw->stubs[i].callee[0], rw->stubs[i].flags);
+			  rw->stubs[i].nargs + !rw->stubs[i].callee[0] +
+			  is_record(rw->stubs[i].ret), rw->stubs[i].flags);
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	sb_printf(b, "static const struct dusk_sym_desc dusk_syms[] = {\n");
 	for (i = 0; i < rw->nsyms; i++)
@@ -302,8 +334,84 @@ static int copy_tree(const char *from, const char *to)
 	return r;
 }
 
+struct own_headers {
+	struct rw *rw;
+	char *srcdir;		/* realpath of the module source's folder, "/" added */
+	const char *to;		/* kmod/modsrc */
+	int n, err;
+};
+
+/* mkdir -p for the folders of @path (not @path itself). */
+static int make_parents(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int r = 0;
+
+	for (s = strchr(p + 1, '/'); s && !r; s = strchr(s + 1, '/')) {
+		*s = 0;
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			r = -errno;
+		*s = '/';
+	}
+	free(p);
+	return r;
+}
+
+/* One file the unit includes: copied when it is the module's own (inside
+ * the source's folder, outside the kernel tree). */
+static void own_header(CXFile f, CXSourceLocation *stack, unsigned depth, CXClientData d)
+{
+	struct own_headers *o = d;
+	char *name, *real, *to;
+	size_t n = strlen(o->srcdir);
+
+	(void)stack;
+	if (!depth || o->err)
+		return;		/* the main file */
+	name = cxs_take(clang_getFileName(f));
+	real = realpath(name, NULL);
+	free(name);
+	if (!real || strncmp(real, o->srcdir, n) ||
+	    (o->rw->kdir_real && !strncmp(real, o->rw->kdir_real, strlen(o->rw->kdir_real)))) {
+		free(real);
+		return;
+	}
+	to = xasprintf("%s/%s", o->to, real + n);
+	o->err = make_parents(to);
+	if (!o->err && access(to, F_OK) != 0) {
+		o->err = copy_file(real, to);
+		o->n++;
+	}
+	free(to);
+	free(real);
+}
+
+/* Copy the headers of the module's own folder that the unit includes
+ * (`#include "xt_foo.h"`, and what they include) into @kdir/modsrc/, keeping
+ * their paths: the kmod includes what the module includes.  Sets *@n. */
+static int copy_own_headers(struct rw *rw, const char *kdir, int *n)
+{
+	struct own_headers o = { .rw = rw };
+	char *src = realpath(rw->src, NULL), *slash;
+
+	*n = 0;
+	if (!src)
+		return -errno;
+	slash = strrchr(src, '/');
+	slash[1] = 0;
+	o.srcdir = src;
+	o.to = xasprintf("%s/modsrc", kdir);
+	clang_getInclusions(rw->tu, own_header, &o);
+	*n = o.n;
+	free(src);
+	free((char *)o.to);
+	return o.err;
+}
+
 int emit_kmod(struct rw *rw, const char *dir)
 {
+	int nown = 0;
+
 	struct sb gen = { 0 }, kbuild = { 0 };
 	char *kdir = xasprintf("%s/kmod", dir), *path = NULL, *checks = NULL;
 	size_t clen = 0;
@@ -320,6 +428,9 @@ int emit_kmod(struct rw *rw, const char *dir)
 	if (r < 0)
 		goto out;
 	emit_gen(rw, &gen, checks);
+	r = copy_own_headers(rw, kdir, &nown);
+	if (r < 0)
+		goto out;
 
 	path = xasprintf("%s/dusk_%s_gen.c", kdir, rw->modname);
 	mem = fopen(path, "w");
@@ -336,8 +447,14 @@ int emit_kmod(struct rw *rw, const char *dir)
 		  "-include $(src)/core/Kbuild.inc\n"
 		  "obj-m := dusk_%s.o\n"
 		  "dusk_%s-y := dusk_%s_gen.o $(DUSK_CORE_OBJS)\n"
-		  "ccflags-y += -I$(src) -I$(src)/include\n",
+		  "ccflags-y += -I$(src) -I$(src)/include\n"
+		  "# a kernel function marked __attribute__((warning)) that the module\n"
+		  "# calls (flush_scheduled_work) is the module's business, not the kmod's\n"
+		  "ccflags-y += -Wno-attribute-warning\n",
 		  rw->src, rw->modname, rw->modname, rw->modname, rw->modname);
+	if (nown)
+		sb_puts(&kbuild, "# the module's own headers, copied from its folder\n"
+			"ccflags-y += -I$(src)/modsrc\n");
 	path = xasprintf("%s/Kbuild", kdir);
 	mem = fopen(path, "w");
 	if (!mem || fputs(sb_str(&kbuild), mem) == EOF || fclose(mem) != 0) {

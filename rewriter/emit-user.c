@@ -16,9 +16,27 @@
 #include <dusk/typeinfo.h>
 
 
+/* A parameter declared as an array (`const char namefmt[]`) is a pointer:
+ * C adjusts its type, and so do the wrappers. */
+static int is_array(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
+	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
+}
+
 static int is_pointer(CXType t)
 {
-	return clang_getCanonicalType(t).kind == CXType_Pointer;
+	return clang_getCanonicalType(t).kind == CXType_Pointer || is_array(t);
+}
+
+/* What pointer or array type @t points to. */
+static CXType pointee(CXType t)
+{
+	if (is_array(t))
+		return clang_getArrayElementType(clang_getCanonicalType(t));
+	return clang_getPointeeType(t);
 }
 
 static int is_fn_pointer(CXType t)
@@ -63,16 +81,36 @@ static int32_t type_id(struct rw *rw, CXType t, int as_string)
 	return id < 0 ? DUSK_TYPE_NONE : id;
 }
 
+/* "dusk_commit(&NAME, TYPE, sizeof(NAME))," for an object passed by value. */
+static void put_commit_value(struct rw *rw, struct sb *b, CXType t, const char *name)
+{
+	int32_t tid = type_id(rw, t, 0);
+
+	if (tid == DUSK_TYPE_NONE)
+		sb_printf(b, "\t\tdusk_commit(&%s, DUSK_TYPE_NONE, sizeof(%s)),\n", name, name);
+	else
+		sb_printf(b, "\t\tdusk_commit(&%s, %d, sizeof(%s)),\n", name, tid, name);
+}
+
 static char *decl(struct rw *rw, CXType t, const char *name)
 {
 	tg_need_decl(rw->tg, t);
 	return tg_declarator(t, name);
 }
 
+/* The type name of @t as a value: an array decays to a pointer to its
+ * first element ("const char (*)"), as a parameter's type does. */
+static char *value_type(struct rw *rw, CXType t)
+{
+	if (is_array(t))
+		return decl(rw, pointee(t), "(*)");
+	return decl(rw, t, "");
+}
+
 /* How a u64 becomes a value of type @t: "(T)(uintptr_t)" or "(T)". */
 static void put_from_u64(struct rw *rw, struct sb *b, CXType t, const char *expr)
 {
-	char *d = decl(rw, t, "");
+	char *d = value_type(rw, t);
 
 	if (is_pointer(t))
 		sb_printf(b, "(%s)(uintptr_t)%s", d, expr);
@@ -87,20 +125,22 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	int indirect = !st->callee[0];
 	struct sb params = { 0 }, args = { 0 }, direct = { 0 };
 	char *ret = decl(rw, st->ret, "");
+	int byval = is_record(st->ret);
+	int nwire = st->nargs + indirect + byval;	/* dusk_stub_nargs() */
+	char *rdecl = byval ? decl(rw, st->ret, "r") : NULL;
 	int i;
 
 	for (i = 0; i < st->nargs; i++) {
 		char *an = xasprintf("a%d", i);
 		char *d = decl(rw, st->args[i], an);
 
-		if (is_record(st->args[i])) {
-			rw_diag_plain(rw, RW_ERROR, "%s: passing a struct by value to the kernel is not supported",
-				      st->name);
-		}
 		sb_printf(&params, "%s%s", params.len ? ", " : "", d);
 		sb_printf(&direct, "%sa%d", i ? ", " : "", i);
-		if (is_pointer(st->args[i]) && !is_fn_pointer(st->args[i])) {
-			CXType pt = clang_getPointeeType(st->args[i]);
+		if (is_record(st->args[i])) {
+			/* by value: the kernel gets a copy and the stub reads it */
+			put_commit_value(rw, &args, st->args[i], an);
+		} else if (is_pointer(st->args[i]) && !is_fn_pointer(st->args[i])) {
+			CXType pt = pointee(st->args[i]);
 
 			sb_printf(&params, ", size_t l%d", i);
 			int32_t tid = type_id(rw, pt, 1);
@@ -125,7 +165,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		 * "ret (*fp)(args)" from the pieces we have */
 		sb_printf(b, "%s (*fp)(", ret);
 		for (i = 0; i < st->nargs; i++) {
-			char *d = decl(rw, st->args[i], "");
+			char *d = value_type(rw, st->args[i]);
 
 			sb_printf(b, "%s%s", i ? ", " : "", d);
 			free(d);
@@ -137,13 +177,21 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		sb_printf(b, "\tif ((uintptr_t)fp < dusk_kbase)\t/* our own function */\n"
 			  "\t\treturn fp(%s);\n", sb_str(&direct));
 	}
-	if (st->nargs + indirect) {
-		sb_printf(b, "\tuint64_t a[%d] = {\n", st->nargs + indirect);
+	if (byval) {
+		/* a struct result: the stub stores it into a copy of r, which
+		 * comes back after the call like any own object */
+		sb_printf(b, "\t%s;\n\n\t__builtin_memset(&r, 0, sizeof(r));\n", rdecl);
+		put_commit_value(rw, &args, st->ret, "r");
+	}
+	if (nwire) {
+		sb_printf(b, "\tuint64_t a[%d] = {\n", nwire);
 		if (indirect)
 			sb_puts(b, "\t\t(uint64_t)(uintptr_t)fp,\n");
 		sb_printf(b, "%s\t};\n", sb_str(&args));
 	}
-	if (is_void(st->ret)) {
+	if (byval) {
+		sb_printf(b, "\tdusk_call(%d, a, %d);\n\treturn r;\n", id, nwire);
+	} else if (is_void(st->ret)) {
 		sb_printf(b, "\tdusk_call(%d, %s, %d);\n", id, st->nargs + indirect ? "a" : "NULL",
 			  st->nargs + indirect);
 	} else {
@@ -157,6 +205,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	}
 	sb_puts(b, "}\n\n");
 	free(ret);
+	free(rdecl);
 	sb_free(&params);
 	sb_free(&args);
 	sb_free(&direct);

@@ -134,6 +134,7 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 	char *tmp = NULL, *parent, *slash;
 	int r;
 
+	rw->kdir_real = realpath(kdir, NULL);
 	r = rw_cflags(rw, kdir, dbdir, &args);
 	if (r < 0)
 		return r;

@@ -238,6 +238,73 @@ int rw_stub_for_function(struct rw *rw, const char *name)
 	return stub_get(rw, clang_getNullCursor(), name, clang_getCursorType(f.found), flags);
 }
 
+/* Does @c read a variable (outside sizeof/_Alignof)?  libclang's
+ * evaluator also folds reads of initialized globals, which the program may
+ * change: only an expression of constants is folded. */
+static enum CXChildVisitResult reads_var_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+	enum CXCursorKind k;
+
+	(void)p;
+	if (clang_getCursorKind(c) == CXCursor_UnaryExpr)
+		return CXChildVisit_Continue;
+	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+		k = clang_getCursorKind(clang_getCursorReferenced(c));
+		if (k == CXCursor_VarDecl || k == CXCursor_ParmDecl) {
+			*(int *)d = 1;
+			return CXChildVisit_Break;
+		}
+	}
+	return CXChildVisit_Recurse;
+}
+
+static int reads_var(CXCursor c)
+{
+	int found = 0;
+
+	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr)
+		reads_var_visit(c, c, &found);
+	else
+		clang_visitChildren(c, reads_var_visit, &found);
+	return found;
+}
+
+int rw_folded(CXCursor c)
+{
+	CXEvalResult r;
+	enum CXTypeKind k;
+	unsigned n;
+	CXCursor *kids;
+	int folded = 0;
+
+	if (clang_getCursorKind(c) != CXCursor_ConditionalOperator)
+		return 0;
+	k = clang_getCanonicalType(clang_getCursorType(c)).kind;
+	if (!((k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum))
+		return 0;
+	kids = rw_children(c, &n);
+	if (n == 3 && !reads_var(kids[0])) {
+		r = clang_Cursor_Evaluate(kids[0]);
+		if (r && clang_EvalResult_getKind(r) == CXEval_Int) {
+			/* the branch that runs must be constant too */
+			CXCursor live = clang_EvalResult_getAsLongLong(r) ||
+					clang_EvalResult_getAsUnsigned(r) ? kids[1] : kids[2];
+
+			folded = !reads_var(live);
+		}
+		if (r)
+			clang_EvalResult_dispose(r);
+	}
+	free(kids);
+	if (folded) {
+		r = clang_Cursor_Evaluate(c);
+		folded = r && clang_EvalResult_getKind(r) == CXEval_Int;
+		if (r)
+			clang_EvalResult_dispose(r);
+	}
+	return folded;
+}
+
 int rw_uaccess_asm(CXCursor c)
 {
 	unsigned n;
@@ -402,6 +469,8 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 	CXCursor ref;
 
 	(void)parent;
+	if (rw_folded(c))
+		return CXChildVisit_Continue;
 	if (k == CXCursor_CallExpr) {
 		unsigned n, i;
 		CXCursor *kids = rw_children(c, &n);

@@ -156,6 +156,7 @@ struct rw {
 	char *modname;		/* "mini" */
 	const char *core_dir;	/* dusk-kmod sources */
 	const char *inc_dir;	/* include/ with dusk/protocol.h */
+	char *kdir_real;	/* realpath of the kernel tree, or NULL */
 	CXIndex index;
 	CXTranslationUnit tu;
 	CXFile mainfile;
@@ -201,6 +202,10 @@ int rw_stub_for_function(struct rw *rw, const char *name);
 #define RW_UACCESS_GET 1
 #define RW_UACCESS_PUT 2
 int rw_uaccess_asm(CXCursor asm_stmt);
+/* An integer conditional expression the compiler folds to a constant
+ * (_IOC's size check: `ok ? sizeof(t) : __invalid_size_argument_for_IOC`):
+ * printed as its value, and nothing it names is reached. */
+int rw_folded(CXCursor c);
 /* The stub for the call @call (direct, variadic or indirect), or -1. */
 int rw_stub_for_call(struct rw *rw, CXCursor call);
 int rw_in_main_file(const struct rw *rw, CXCursor c);

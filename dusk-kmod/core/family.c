@@ -3,7 +3,9 @@
  * The generic netlink family of one extension module, and the gate every
  * request passes: attribute validation, permission, session binding.
  *
- * The family is named DUSK_GENL_PREFIX + dusk_gen.modname.  Every command
+ * The family is named by dusk_genl_family_name() (protocol.h): "dusk_" +
+ * dusk_gen.modname, or a hash of a name too long for GENL_NAMSIZ; HELLO
+ * binds only a program that names this very module.  Every command
  * needs CAP_NET_ADMIN (GENL_ADMIN_PERM, checked by genetlink before we see
  * the message) and CAP_SYS_ADMIN (checked by dusk_nl_dispatch()).  The
  * family leaves attribute parsing to dusk_nl_dispatch() (maxattr 0), which
@@ -42,7 +44,7 @@ static const struct nla_policy dusk_policy[DUSK_A_MAX + 1] = {
 	[DUSK_A_VERSION] = { .type = NLA_U32 },
 	[DUSK_A_LAYOUT_HASH] = { .type = NLA_U64 },
 	[DUSK_A_STUB_HASH] = { .type = NLA_U64 },
-	[DUSK_A_MODNAME] = { .type = NLA_NUL_STRING, .len = GENL_NAMSIZ },
+	[DUSK_A_MODNAME] = { .type = NLA_NUL_STRING, .len = DUSK_MAX_MODNAME - 1 },
 	[DUSK_A_RANGE] = NLA_POLICY_NESTED(dusk_range_policy),
 	[DUSK_A_CHUNK] = NLA_POLICY_NESTED(dusk_chunk_policy),
 	[DUSK_A_ADDR] = { .type = NLA_U64 },
@@ -133,8 +135,9 @@ static int dusk_put_hello(struct sk_buff *msg, bool bound)
 }
 
 /*
- * HELLO: bind when version and both hashes match; answer with our own
- * identity always, and the addresses only when bound (docs/protocol.md).
+ * HELLO: bind when the module name (if given), version and both hashes
+ * match; answer with our own identity always, and the addresses only when
+ * bound (docs/protocol.md).
  */
 static int dusk_nl_hello(struct sk_buff *skb, struct genl_info *info)
 {
@@ -148,7 +151,10 @@ static int dusk_nl_hello(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "HELLO needs VERSION, LAYOUT_HASH and STUB_HASH");
 		return -EINVAL;
 	}
-	match = nla_get_u32(tb[DUSK_A_VERSION]) == DUSK_PROTO_VERSION &&
+	/* a long name's family is a hash: the full name, when given, decides */
+	match = (!tb[DUSK_A_MODNAME] ||
+		 !strcmp(nla_data(tb[DUSK_A_MODNAME]), dusk_gen.modname)) &&
+		nla_get_u32(tb[DUSK_A_VERSION]) == DUSK_PROTO_VERSION &&
 		nla_get_u64(tb[DUSK_A_LAYOUT_HASH]) == dusk_gen.layout_hash &&
 		nla_get_u64(tb[DUSK_A_STUB_HASH]) == dusk_gen.stub_hash;
 	if (match) {
@@ -344,7 +350,8 @@ struct genl_family dusk_family = {
  */
 int dusk_family_register(void)
 {
-	snprintf(dusk_family.name, GENL_NAMSIZ, "%s%s", DUSK_GENL_PREFIX, dusk_gen.modname);
+	BUILD_BUG_ON(DUSK_GENL_NAMSIZ != GENL_NAMSIZ);
+	dusk_genl_family_name(dusk_family.name, dusk_gen.modname);
 	return genl_register_family(&dusk_family);
 }
 

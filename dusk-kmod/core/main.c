@@ -82,7 +82,7 @@ DEFINE_SHOW_ATTRIBUTE(dusk_stats);
 
 static int __init dusk_init(void)
 {
-	char dir[GENL_NAMSIZ + 8];
+	char dir[sizeof(DUSK_GENL_PREFIX) + DUSK_MAX_MODNAME];
 	int err;
 
 	err = dusk_session_init();

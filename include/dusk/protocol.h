@@ -6,7 +6,8 @@
  * but <linux/types.h>: it is included by kernel code and by user code.
  *
  * Transport: one generic netlink family per loaded extension module, named
- * DUSK_GENL_PREFIX + the module's name (truncated to GENL_NAMSIZ - 1).
+ * by dusk_genl_family_name() from the module's name; HELLO carries the full
+ * name and both ends check it.
  * All integers are in host byte order (both ends run on the same machine).
  */
 #ifndef DUSK_PROTOCOL_H
@@ -15,6 +16,11 @@
 #include <linux/types.h>
 
 #define DUSK_GENL_PREFIX	"dusk_"
+#define DUSK_GENL_HASHED	"dusk-"	/* a name too long for GENL_NAMSIZ */
+#define DUSK_GENL_NAMSIZ	16	/* GENL_NAMSIZ: family name with its NUL */
+/* Bytes of a module name with its NUL: dusk_<name>.ko is a kernel module
+ * (MODULE_NAME_LEN 56 with the "dusk_" prefix). */
+#define DUSK_MAX_MODNAME	51
 #define DUSK_GENL_VERSION	1	/* genlmsghdr.version */
 #define DUSK_PROTO_VERSION	1	/* DUSK_A_VERSION in HELLO */
 
@@ -23,6 +29,44 @@
 #define DUSK_MAX_READ		(64 * 1024)	/* bytes of one READ request, all ranges */
 #define DUSK_MAX_CHUNK		(64 * 1024)	/* bytes of one WRITE chunk */
 #define DUSK_MAX_TEXT		1024	/* bytes of formatted printk text */
+
+/*
+ * dusk_genl_family_name() - the generic netlink family of module @modname.
+ * @out: DUSK_GENL_NAMSIZ bytes.
+ *
+ * "dusk_" + the name when that fits in GENL_NAMSIZ; else "dusk-" + 10 hex
+ * digits of the name's FNV-1a 64 hash (a kernel module name never holds a
+ * '-', so the two forms never meet).  Two long names share a family only
+ * on a 40-bit hash collision, and then HELLO's MODNAME check tells them
+ * apart; the second kmod fails to load (-EEXIST) instead of serving the
+ * wrong program.
+ */
+static inline void dusk_genl_family_name(char *out, const char *modname)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *pre = DUSK_GENL_PREFIX;
+	__u64 h = 0xcbf29ce484222325ull;
+	unsigned int n = 0, i;
+
+	while (modname[n])
+		n++;
+	if (sizeof(DUSK_GENL_PREFIX) - 1 + n < DUSK_GENL_NAMSIZ) {
+		for (i = 0; pre[i]; i++)
+			out[i] = pre[i];
+		for (n = 0; modname[n]; n++)
+			out[i + n] = modname[n];
+		out[i + n] = '\0';
+		return;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)modname[i]) * 0x100000001b3ull;
+	pre = DUSK_GENL_HASHED;
+	for (i = 0; pre[i]; i++)
+		out[i] = pre[i];
+	for (n = 0; n < 10; n++)
+		out[i + n] = hex[(h >> (4 * (9 - n))) & 0xf];
+	out[i + n] = '\0';
+}
 
 /*
  * Commands.  "u->k" requests are sent by the program and answered by the

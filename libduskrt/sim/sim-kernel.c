@@ -353,7 +353,9 @@ static void do_hello(struct dusk_sim *s, const struct nlmsghdr *req, const struc
 	mnl_attr_put_u64(nlh, DUSK_A_LAYOUT_HASH, s->layout_hash);
 	mnl_attr_put_u64(nlh, DUSK_A_STUB_HASH, s->stub_hash);
 	mnl_attr_put_strz(nlh, DUSK_A_MODNAME, s->modname);
-	if (a->tb[DUSK_A_VERSION] && mnl_attr_get_u32(a->tb[DUSK_A_VERSION]) == s->version &&
+	/* as dusk-kmod: the module name, when given, must be this module's */
+	if ((!a->tb[DUSK_A_MODNAME] || !strcmp(mnl_attr_get_str(a->tb[DUSK_A_MODNAME]), s->modname)) &&
+	    a->tb[DUSK_A_VERSION] && mnl_attr_get_u32(a->tb[DUSK_A_VERSION]) == s->version &&
 	    a->tb[DUSK_A_LAYOUT_HASH] && mnl_attr_get_u64(a->tb[DUSK_A_LAYOUT_HASH]) == s->layout_hash &&
 	    a->tb[DUSK_A_STUB_HASH] && mnl_attr_get_u64(a->tb[DUSK_A_STUB_HASH]) == s->stub_hash) {
 		s->st.bound = 1;

@@ -3,10 +3,17 @@
 #
 # One golden case of dusk-rewrite: CASE_DIR holds
 #   input.c              the module source
+#   *.h                  the module's own headers, beside it
 #   cmd                  extra dusk-rewrite options (one line, may be empty)
 #   expected.dusk.c      the expected mymod.dusk.c after normalisation, or
 #   expected.stderr      the expected diagnostics (then the exit status must
 #                        be non-zero and nothing may be written)
+#   expected.kmod.c      optional: the expected kmod/dusk_input_gen.c after
+#                        normalisation (the layout assertions are left out;
+#                        --update refreshes it only when the file exists)
+#   kbuild               optional, empty: the generated kmod must also build
+#                        with Kbuild, warning-free (needs DUSK_KBUILD, the
+#                        scripts/kbuild path, and DUSK_KDIR in the environment)
 # Normalisation: #line paths become base names; type ids, kernel symbol
 # ids and the stub hash (owned by typegen / table order) become ID / HASH.
 # A success case must also compile: cc -Wall -Werror -fsyntax-only with
@@ -26,13 +33,22 @@ fi
 
 norm() {
 	sed -E -e 's|^#line ([0-9]+) "([^"]*/)?([^/"]+)"|#line \1 "\3"|' \
-	       -e 's/dusk_commit\((a[0-9]+), [0-9]+, /dusk_commit(\1, ID, /' \
+	       -e 's/dusk_commit\((&?a[0-9]+|&r), [0-9]+, /dusk_commit(\1, ID, /' \
 	       -e 's/dusk_ksym\([0-9]+\)/dusk_ksym(ID)/g' \
 	       -e 's/^(\t\{ "[A-Za-z0-9_]+", &[A-Za-z0-9_]+, sizeof\([A-Za-z0-9_]+\), )-?[0-9]+ \}/\1ID }/' \
 	       -e 's/stub_hash = 0x[0-9a-f]+ULL/stub_hash = HASH/'
 }
 
+# the kmod: its stub table and stubs; layout assertions are typegen's
+norm_kmod() {
+	sed -E -e '/^\tBUILD_BUG_ON\(/d' \
+	       -e 's/\(hash 0x[0-9a-f]+\)/(hash HASH)/' \
+	       -e 's/(stub|layout)_hash = 0x[0-9a-f]+ULL/\1_hash = HASH/'
+}
+
 cp "$case/input.c" "$tmp/input.c"
+# the module's own headers beside it
+for h in "$case"/*.h; do [ ! -e "$h" ] || cp "$h" "$tmp/"; done
 args=$(cat "$case/cmd" 2>/dev/null || true)
 status=0
 (cd "$tmp" && eval "\"$rw\" $args -o out input.c") >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
@@ -56,6 +72,18 @@ if [ "$update" = --update ]; then
 	cp "$tmp/actual.dusk.c" "$case/expected.dusk.c"
 else
 	diff -u "$case/expected.dusk.c" "$tmp/actual.dusk.c"
+fi
+if [ -f "$case/expected.kmod.c" ]; then
+	norm_kmod <"$tmp/out/kmod/dusk_input_gen.c" >"$tmp/actual.kmod.c"
+	if [ "$update" = --update ]; then
+		cp "$tmp/actual.kmod.c" "$case/expected.kmod.c"
+	else
+		diff -u "$case/expected.kmod.c" "$tmp/actual.kmod.c"
+	fi
+fi
+if [ -f "$case/kbuild" ]; then
+	"${DUSK_KBUILD:?kbuild case: DUSK_KBUILD unset}" "$tmp/out/kmod" "$tmp/kmod-build" \
+		"${DUSK_KDIR:?kbuild case: DUSK_KDIR unset}"
 fi
 # the output must compile against DUSK's headers alone
 cc -Wall -Werror -fsyntax-only -I"$inc" -I"$tmp/out" "$tmp/out/input.dusk.c"
