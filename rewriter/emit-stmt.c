@@ -724,20 +724,6 @@ char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name)
 	return ret;
 }
 
-/* How a kept function is declared in the program: every one is static
- * there (its name must not meet libc's), so a module function the kernel
- * build saw with external linkage (an EXPORT_SYMBOL'd helper, one called
- * only from code the user build does not keep) is marked unused: the
- * kernel's compiler would not have warned about it either. */
-const char *emit_fn_storage(const struct rw_fn *fn)
-{
-	if (fn->kind == RW_FN_INLINE)
-		return "static inline ";
-	if (clang_getCursorLinkage(fn->cur) == CXLinkage_External)
-		return "static __attribute__((__unused__)) ";
-	return "static ";
-}
-
 void emit_function(struct emitter *e, const struct rw_fn *fn)
 {
 	unsigned n, i;
@@ -747,7 +733,7 @@ void emit_function(struct emitter *e, const struct rw_fn *fn)
 	e->fn_name = fn->name;
 	e->last_file = NULL;
 	emit_line(e, fn->cur);
-	sb_printf(e->out, "%s%s\n", emit_fn_storage(fn), proto);
+	sb_printf(e->out, "static %s%s\n", fn->kind == RW_FN_INLINE ? "inline " : "", proto);
 	free(proto);
 	for (i = 0; i < n; i++) {
 		if (kind(kids[i]) != CXCursor_CompoundStmt)

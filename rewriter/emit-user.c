@@ -448,7 +448,7 @@ int emit_user(struct rw *rw, const char *dir)
 	for (i = 0; i < rw->nfns; i++) {
 		char *p = emit_fn_prototype(rw, rw->fns[i].cur, rw->fns[i].name);
 
-		sb_printf(&protos, "%s%s;\n", emit_fn_storage(&rw->fns[i]), p);
+		sb_printf(&protos, "static %s%s;\n", rw->fns[i].kind == RW_FN_INLINE ? "inline " : "", p);
 		free(p);
 	}
 	for (i = 0; i < rw->nstubs; i++)

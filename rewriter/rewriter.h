@@ -278,7 +278,6 @@ void emit_line(struct emitter *e, CXCursor c);
 /* "T name" for a declaration, registering the type with typegen. */
 char *emit_decl_of(struct emitter *e, CXType t, const char *name, int complete);
 char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name);
-const char *emit_fn_storage(const struct rw_fn *fn);
 
 /* emit-types.c: the module's own type definitions, in source order. */
 void emit_module_types(struct rw *rw, struct sb *out);

@@ -79,7 +79,7 @@ static struct wait_queue_head wq = { .lock = { { .rlock = { .raw_lock = { { .val
 #line 18 "input.c"
 static int ready;
 #line 19 "input.c"
-static struct { union { struct __kfifo kfifo; int *type; const int *const_type; char (*rectype)[0]; int *ptr; const int *ptr_const; }; int buf[16]; } fifo = { { { .in = 0, .out = 0, .mask = (88UL == 24UL) ? 0 : (64UL / 4UL + ((int)((0UL)))) - 1, .esize = 4UL, .data = (88UL == 24UL) ? ((void *)0) : (fifo).buf } } };
+static struct { union { struct __kfifo kfifo; int *type; const int *const_type; char (*rectype)[0]; int *ptr; const int *ptr_const; }; int buf[16]; } fifo = { { { .in = 0, .out = 0, .mask = 15UL, .esize = 4UL, .data = (88UL == 24UL) ? ((void *)0) : (fifo).buf } } };
 #line 25 "input.c"
 static struct tasklet_struct tl = { .count = { (0) }, .callback = tl_fn, .use_callback = 1 /* true */ };
 #line 31 "input.c"
@@ -160,7 +160,7 @@ static int m_init(void)
 #line 61 "input.c"
 				long __ret = 0;
 #line 61 "input.c"
-				dusk_k_init_wait_entry(&__wq_entry, sizeof(__wq_entry), 0 ? 1 : 0);
+				dusk_k_init_wait_entry(&__wq_entry, sizeof(__wq_entry), 0);
 #line 61 "input.c"
 				for (; ; ) {
 #line 61 "input.c"
