@@ -201,6 +201,9 @@ void dusk_call_exec(struct dusk_call *c)
 		 * module's hooks are deciding. */
 		dusk_pending_flush();
 	}
+	/* xtables matches and hrtimers (xtmatch.c, hrtimer.c) */
+	dusk_xt_before_call(c);
+	dusk_hrtimer_before_call(c);
 	if ((s->flags & DUSK_STUB_FREE) && s->nargs) {
 		mutex_lock(&dusk_sess.lock);
 		dusk_region_forget(p);
@@ -217,6 +220,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret = s->fn(c->args);
 	}
 	dusk_count(DUSK_STAT_CALLS, 1);
+	dusk_xt_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);
 	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret)) {
