@@ -19,10 +19,12 @@
  * start and its REPLY the timer is not queued (hrtimer_active() and
  * hrtimer_is_queued() say so), and the next period starts from the expiry
  * the callback set, so a program slower than the period runs late, not
- * more often.  hrtimer_cancel() and hrtimer_try_to_cancel() do not wait for
- * a callback the program is running; they keep its RESTART from re-arming
- * the timer (a "flight" marked cancelled before the stub runs: a REPLY that
- * came first re-armed under dusk_hrt_lock, so the stub cancels that).  An
+ * more often.  hrtimer_cancel() and hrtimer_try_to_cancel() keep a callback
+ * the program is running from re-arming the timer with its RESTART (its
+ * "flight" is marked cancelled before the stub runs: a REPLY that came
+ * first re-armed under dusk_hrt_lock, so the stub cancels that), and
+ * hrtimer_cancel() waits for that callback's REPLY (bounded by expiry),
+ * as the kernel's waits for a running callback.  An
  * answer that does not come in nf_timeout_ms, or when the session ends,
  * is the policy's: the timer stops (counted in DUSK_STAT_SYNC_POLICY).
  */
@@ -47,6 +49,7 @@ struct dusk_hrt_fire {
 
 static DEFINE_SPINLOCK(dusk_hrt_lock);
 static LIST_HEAD(dusk_hrt_flights);
+static DECLARE_WAIT_QUEUE_HEAD(dusk_hrt_landed);	/* a flight ended */
 static struct workqueue_struct *dusk_hrt_wq;
 
 /* Raise the UPCALL for one expiry.  Process context (dusk_hrt_wq). */
@@ -167,8 +170,24 @@ void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret)
 					 (t->is_soft ? HRTIMER_MODE_SOFT : 0) |
 					 (t->is_hard ? HRTIMER_MODE_HARD : 0));
 	spin_unlock_irqrestore(&dusk_hrt_lock, flags);
+	wake_up_all(&dusk_hrt_landed);
 	kfree(fl);
 	kfree(p);
+}
+
+/* Does the program run a callback of @timer now?  Takes dusk_hrt_lock. */
+static bool dusk_hrt_flying(u64 timer)
+{
+	struct dusk_hrt_flight *fl;
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&dusk_hrt_lock, flags);
+	list_for_each_entry(fl, &dusk_hrt_flights, node)
+		if ((u64)(uintptr_t)fl->timer == timer)
+			found = true;
+	spin_unlock_irqrestore(&dusk_hrt_lock, flags);
+	return found;
 }
 
 /**
@@ -189,6 +208,13 @@ void dusk_hrtimer_before_call(const struct dusk_call *c)
 		if ((u64)(uintptr_t)fl->timer == c->args[0])
 			fl->cancelled = true;
 	spin_unlock_irqrestore(&dusk_hrt_lock, flags);
+	/* hrtimer_cancel() waits for a running callback, as in the kernel:
+	 * for its REPLY, at most until expiry gives the policy's answer (a
+	 * callback of the program that cancels a timer whose callback waits
+	 * behind it in the ordered queue waits that long). */
+	if (!strcmp(name, "hrtimer_cancel"))
+		wait_event_timeout(dusk_hrt_landed, !dusk_hrt_flying(c->args[0]),
+				   msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 2 * HZ);
 }
 
 /**
