@@ -3,9 +3,9 @@
 # by test/e2e/difftest in both builds: xt_length.ko, then its DUSK user
 # build through dusk-run).
 #
-# iptables-legacy and ip6tables-legacy rules on the INPUT chain of lo use
-# `-m length` three ways (DROP a range, ACCEPT a range, count an inverted
-# range); pings of chosen sizes to 127.0.0.1 and ::1 must pass or be
+# iptables and ip6tables rules (legacy, or nft with XT_BACKEND=nft) on the
+# INPUT chain of lo use `-m length` three ways (DROP a range, ACCEPT a
+# range, count an inverted range); pings of chosen sizes to 127.0.0.1 and ::1 must pass or be
 # dropped as the ranges say, and the rules' packet counters must match.
 # A rule is then deleted (its instance goes: destroy) and the pings that it
 # dropped pass.  In the user build every answer must have come from the
@@ -16,8 +16,11 @@
 . /dusk/files/guest-lib.sh
 set -u
 
-ipt() { xtables-legacy-multi iptables -w "$@"; }
-ip6t() { xtables-legacy-multi ip6tables -w "$@"; }
+# XT_BACKEND=legacy (default): ip_tables; XT_BACKEND=nft: iptables-nft, the
+# rules are nf_tables rules whose matches run through nft_compat.
+backend=${XT_BACKEND:-legacy}
+ipt() { "xtables-$backend-multi" iptables -w "$@"; }
+ip6t() { "xtables-$backend-multi" ip6tables -w "$@"; }
 
 # ping_check FAMILY SIZE WANT: one echo request of SIZE payload bytes over
 # lo (FAMILY 4: 127.0.0.1, 6: ::1) passes (WANT passed) or not (dropped).
@@ -42,7 +45,12 @@ counters() {
 		awk -v f="$1" 'NR > 2 { print "IPv" f " rule " $1 ": " $2 " packets" }'
 }
 
-for m in x_tables ip_tables iptable_filter ip6_tables ip6table_filter; do
+if [ "$backend" = nft ]; then
+	mods="crc32c_generic libcrc32c x_tables ip_tables ip6_tables nfnetlink nf_tables nft_compat"
+else
+	mods="x_tables ip_tables iptable_filter ip6_tables ip6table_filter"
+fi
+for m in $mods; do
 	insmod "/dusk/mod/$m.ko" || dusk_fail "insmod $m"
 done
 dmesg -c >/dev/null
