@@ -30,7 +30,9 @@
  *  4. With every slot filled the packet is reinjected (ACCEPT: the next hook
  *     is the table) with the slots published in a per-CPU pointer, BH off;
  *     the match proxy (dusk_sync_xt_match()) returns the slot of (skb, its
- *     proxy, matchinfo), and sets par->hotdrop if the program did.
+ *     proxy, matchinfo), and sets par->hotdrop if the program did.  (nf_tables
+ *     runs a copy of the rule's expressions, so there the slot is found by
+ *     the matchinfo's bytes, snapshotted at the pre-hook.)
  *
  * A match call with no precomputed answer (no session, the queue full, a
  * table of another priority, an answer the program never gave) is decided
@@ -103,9 +105,14 @@ struct dusk_xt_slot {
 	struct xt_action_param par;	/* what the program's match gets; lent */
 	u32 proxy;
 	u32 infosize;			/* matchinfo bytes to prefetch (0: none) */
+	u32 snapsize;			/* bytes in snap (0: none taken) */
+	const void *snap;		/* the matchinfo's bytes at the pre-hook */
 	bool answer;
 	bool hotdrop;
 };
+
+/* Largest matchinfo snapshot kept per slot (see dusk_sync_xt_match()). */
+#define DUSK_XT_SNAP_MAX	4096
 
 /* A packet stolen by a pre-hook until every slot is answered. */
 struct dusk_xt_pkt {
@@ -320,6 +327,8 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	struct dusk_xt_pkt *g;
 	unsigned int thoff;
 	void **hdrs = NULL;
+	size_t snaps;
+	u8 *snap;
 	u32 n = 0, i, portid;
 	struct net *net;
 	u16 fragoff;
@@ -333,7 +342,11 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	if (!n)
 		return NF_ACCEPT;
 
-	g = kzalloc(struct_size(g, slot, n), GFP_ATOMIC);
+	snaps = 0;
+	list_for_each_entry_rcu(in, &dusk_xt_insts, node)
+		if (dusk_xt_applies(in, h, state) && in->match->matchsize <= DUSK_XT_SNAP_MAX)
+			snaps += ALIGN(in->match->matchsize, 8);
+	g = kzalloc(struct_size(g, slot, n) + snaps, GFP_ATOMIC);
 	ps = kcalloc(n, sizeof(*ps), GFP_ATOMIC);
 	msgs = kcalloc(n, sizeof(*msgs), GFP_ATOMIC);
 	hdrs = kcalloc(n, sizeof(*hdrs), GFP_ATOMIC);
@@ -356,6 +369,7 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	g->resume->priv = h;
 	g->skb = skb;
 	dusk_xt_offsets(skb, state->pf, &thoff, &fragoff);
+	snap = (u8 *)&g->slot[n];
 	i = 0;
 	list_for_each_entry_rcu(in, &dusk_xt_insts, node) {
 		struct dusk_xt_slot *s;
@@ -371,6 +385,13 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 		s->proxy = in->proxy;
 		s->infosize = in->match->matchsize <= DUSK_PREFETCH_LENT ?
 			      in->match->matchsize : 0;
+		if (in->match->matchsize <= DUSK_XT_SNAP_MAX && snaps >= in->match->matchsize &&
+		    !copy_from_kernel_nofault(snap, in->matchinfo, in->match->matchsize)) {
+			s->snap = snap;
+			s->snapsize = in->match->matchsize;
+			snap += ALIGN(in->match->matchsize, 8);
+			snaps -= min_t(size_t, snaps, ALIGN(in->match->matchsize, 8));
+		}
 	}
 	while (n > i)	/* the list may have shrunk meanwhile */
 		kfree(ps[--n]);
@@ -454,17 +475,31 @@ bool dusk_sync_xt_match(u32 proxy, const struct sk_buff *skb, void *vpar)
 {
 	struct xt_action_param *par = vpar;
 	struct dusk_xt_pkt *g = this_cpu_read(dusk_xt_cur);
+	const struct dusk_xt_slot *s, *found = NULL;
 	u32 i;
 
-	for (i = 0; g && g->skb == skb && i < g->n; i++) {
-		const struct dusk_xt_slot *s = &g->slot[i];
-
-		if (s->proxy == proxy && s->par.matchinfo == par->matchinfo) {
-			if (s->hotdrop)
-				par->hotdrop = true;
-			return s->answer;
-		}
+	if (!g || g->skb != skb)
+		goto policy;
+	/* The instance checkentry saw: ip_tables evaluates that matchinfo. */
+	for (i = 0; !found && i < g->n; i++) {
+		s = &g->slot[i];
+		if (s->proxy == proxy && s->par.matchinfo == par->matchinfo)
+			found = s;
 	}
+	/* nf_tables evaluates a copy of the rule's expressions (the chain's
+	 * datapath blob): the instance with the same bytes. */
+	for (i = 0; !found && i < g->n; i++) {
+		s = &g->slot[i];
+		if (s->proxy == proxy && s->snapsize &&
+		    !memcmp(s->snap, par->matchinfo, s->snapsize))
+			found = s;
+	}
+	if (found) {
+		if (found->hotdrop)
+			par->hotdrop = true;
+		return found->answer;
+	}
+policy:
 	dusk_count(DUSK_STAT_SYNC_POLICY, 1);
 	if (READ_ONCE(dusk_fail_closed))
 		par->hotdrop = true;
