@@ -52,6 +52,8 @@ enum dusk_proxy_kind {
 	DUSK_PROXY_NF_HOOK,	/* nf_hookfn: steal, upcall, reinject on verdict */
 	DUSK_PROXY_BLOCKING,	/* process context: wait for the reply */
 	DUSK_PROXY_ASYNC,	/* atomic context, void result: upcall and return */
+	DUSK_PROXY_SYNC,	/* atomic context, a result needed now: xtables
+				 * match (asked ahead), hrtimer (answered late) */
 };
 
 /* A module function whose address reaches the kernel; `addr` is the proxy
@@ -112,6 +114,10 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state);
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
 void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
+/* DUSK_PROXY_SYNC bodies: an xt_match .match (bool (const struct sk_buff *,
+ * struct xt_action_param *)) and an hrtimer function. */
+bool dusk_sync_xt_match(u32 proxy, const struct sk_buff *skb, void *par);
+int dusk_sync_hrtimer(u32 proxy, void *timer);
 /* Buffer of DUSK_MAX_TEXT bytes for the running printk-family stub. */
 char *dusk_text_buf(void);
 

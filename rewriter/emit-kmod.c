@@ -170,7 +170,7 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		free(s);
 	}
 	sb_printf(b, "%s)\n{\n", n ? "" : "void");
-	if (n) {
+	if (n && p->kind != PROXY_SYNC_XT_MATCH && p->kind != PROXY_SYNC_HRTIMER) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);
 		for (i = 0; i < n; i++)
 			sb_printf(b, "%s(u64)%sa%d", i ? ", " : "",
@@ -179,6 +179,10 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	}
 	if (p->kind == PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
+	else if (p->kind == PROXY_SYNC_XT_MATCH)
+		sb_printf(b, "\treturn dusk_sync_xt_match(%d, a0, a1);\n}\n\n", id);
+	else if (p->kind == PROXY_SYNC_HRTIMER)
+		sb_printf(b, "\treturn (%s)dusk_sync_hrtimer(%d, a0);\n}\n\n", ret, id);
 	else if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else
@@ -198,7 +202,8 @@ static int stub_by_callee(const struct rw *rw, const char *name)
 	return -1;
 }
 
-static const char *const kinds[] = { "DUSK_PROXY_NF_HOOK", "DUSK_PROXY_BLOCKING", "DUSK_PROXY_ASYNC" };
+static const char *const kinds[] = { "DUSK_PROXY_NF_HOOK", "DUSK_PROXY_BLOCKING", "DUSK_PROXY_ASYNC",
+				     "DUSK_PROXY_SYNC", "DUSK_PROXY_SYNC" };
 
 static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 {

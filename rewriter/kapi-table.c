@@ -52,6 +52,10 @@ static const struct kapi_undo undos[] = {
 	{ "mod_timer",			"timer_delete_sync",		1, { 0 } },
 	{ "add_timer",			"timer_shutdown_sync",		1, { 0 } },
 	{ "mod_timer",			"timer_shutdown_sync",		1, { 0 } },
+	/* hrtimer_start() is inline: the stub the module calls is this one */
+	{ "hrtimer_start_range_ns",	"hrtimer_cancel",		1, { 0 } },
+	{ "xt_register_match",		"xt_unregister_match",		1, { 0 } },
+	{ "xt_register_matches",	"xt_unregister_matches",	2, { 0, 1 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
@@ -167,5 +171,15 @@ int kapi_proxy_kind(CXType fn)
 	if (n == 1 && ret.kind == CXType_Void &&
 	    pointee_is(clang_getArgType(fn, 0), "struct timer_list"))
 		return PROXY_ASYNC;
+	/* atomic context, a result needed now (docs/kapi.md):
+	 * xt_match .match: bool (const struct sk_buff *, struct xt_action_param *) */
+	if (n == 2 && ret.kind == CXType_Bool &&
+	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
+	    pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
+		return PROXY_SYNC_XT_MATCH;
+	/* hrtimer function: enum hrtimer_restart (struct hrtimer *) */
+	if (n == 1 && ret.kind == CXType_Enum &&
+	    pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))
+		return PROXY_SYNC_HRTIMER;
 	return PROXY_BLOCKING;
 }

@@ -115,6 +115,10 @@ struct rw_stub {
 #define PROXY_NF_HOOK	0
 #define PROXY_BLOCKING	1
 #define PROXY_ASYNC	2
+/* DUSK_PROXY_SYNC in the kmod; the rewriter keeps which strategy's core
+ * service the proxy calls (docs/kapi.md, "Synchronous callbacks"). */
+#define PROXY_SYNC_XT_MATCH	3
+#define PROXY_SYNC_HRTIMER	4
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */

@@ -147,6 +147,9 @@ void dusk_call_exec(struct dusk_call *c)
 		 * module's hooks are deciding. */
 		dusk_pending_flush();
 	}
+	/* xtables matches and hrtimers (xtmatch.c, hrtimer.c) */
+	dusk_xt_before_call(c);
+	dusk_hrtimer_before_call(c);
 	freed = dusk_freed_arg(s, c->args);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
@@ -164,6 +167,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret = s->fn(c->args);
 	}
 	dusk_count(DUSK_STAT_CALLS, 1);
+	dusk_xt_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);
 	/* krealloc: the old block is given back only when a new one came. */

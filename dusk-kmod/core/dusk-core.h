@@ -88,6 +88,8 @@ struct dusk_waiter {
 enum dusk_pending_kind {
 	DUSK_PENDING_NF,	/* a stolen packet */
 	DUSK_PENDING_ASYNC,	/* a void callback raised from atomic context */
+	DUSK_PENDING_XT,	/* one xtables match instance asked ahead (xtmatch.c) */
+	DUSK_PENDING_HRTIMER,	/* an hrtimer callback (hrtimer.c) */
 };
 
 /* An upcall raised from atomic context that waits for its REPLY. */
@@ -100,6 +102,8 @@ struct dusk_pending {
 	struct nf_queue_entry *entry;	/* DUSK_PENDING_NF */
 	nf_hookfn *hookfn;	/* the proxy the packet was stolen by */
 	void *priv;		/* and its priv: together they find the hook again */
+	void *sync;		/* DUSK_PENDING_XT: its packet; _HRTIMER: its flight */
+	u32 slot;		/* DUSK_PENDING_XT: the instance's answer slot */
 };
 
 struct dusk_session {
@@ -200,5 +204,30 @@ bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len);
 unsigned int dusk_policy_verdict(void);
 void dusk_pending_flush(void);
 void dusk_pending_expire(struct work_struct *work);
+struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb, const struct nf_hook_state *state);
+
+/* xtmatch.c: xtables matches asked ahead of the table (docs/kapi.md) */
+int dusk_xt_init(void);
+void dusk_xt_exit(void);
+void dusk_xt_resolve(struct dusk_pending *p, int err, u64 ret);
+bool dusk_xt_lent(const struct dusk_pending *p, u64 addr, u64 len);
+void dusk_xt_before_call(struct dusk_call *c);
+void dusk_xt_after_call(struct dusk_call *c);
+
+/* hrtimer.c: hrtimer callbacks answered late (docs/kapi.md) */
+int dusk_hrtimer_init(void);
+void dusk_hrtimer_exit(void);
+void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
+void dusk_hrtimer_before_call(const struct dusk_call *c);
+
+/* Either sync kind: resolve @p (off the pending list) with the program's
+ * answer, or by the policy when @err. */
+static inline void dusk_sync_resolve(struct dusk_pending *p, int err, u64 ret)
+{
+	if (p->kind == DUSK_PENDING_XT)
+		dusk_xt_resolve(p, err, ret);
+	else
+		dusk_hrtimer_resolve(p, err, ret);
+}
 
 #endif /* DUSK_CORE_H */

@@ -58,6 +58,8 @@ const char *const dusk_stat_names[__DUSK_STAT_MAX] = {
 	[DUSK_STAT_POLICY_DROP] = "policy_drop",
 	[DUSK_STAT_QUEUE_FULL] = "queue_full",
 	[DUSK_STAT_TIMEOUTS] = "timeouts",
+	[DUSK_STAT_SYNC_ANSWERS] = "sync_answers",
+	[DUSK_STAT_SYNC_POLICY] = "sync_policy",
 	[DUSK_STAT_REFUSED] = "refused",
 	[DUSK_STAT_DATAGRAMS] = "datagrams",
 };
@@ -91,15 +93,25 @@ static int __init dusk_init(void)
 	err = dusk_nf_init();
 	if (err)
 		goto err_session;
-	err = dusk_family_register();
+	err = dusk_xt_init();
 	if (err)
 		goto err_nf;
+	err = dusk_hrtimer_init();
+	if (err)
+		goto err_xt;
+	err = dusk_family_register();
+	if (err)
+		goto err_hrtimer;
 	snprintf(dir, sizeof(dir), "%s%s", DUSK_GENL_PREFIX, dusk_gen.modname);
 	/* debugfs is a convenience: its failure does not fail the module. */
 	dusk_debugfs = debugfs_create_dir(dir, NULL);
 	debugfs_create_file("stats", 0444, dusk_debugfs, NULL, &dusk_stats_fops);
 	return 0;
 
+err_hrtimer:
+	dusk_hrtimer_exit();
+err_xt:
+	dusk_xt_exit();
 err_nf:
 	dusk_nf_exit();
 err_session:
@@ -117,6 +129,8 @@ static void __exit dusk_exit(void)
 	debugfs_remove_recursive(dusk_debugfs);
 	dusk_family_unregister();
 	dusk_session_end();
+	dusk_hrtimer_exit();
+	dusk_xt_exit();
 	dusk_nf_exit();
 	dusk_session_exit();
 	/* Callbacks the kernel queued with the module's proxies (call_rcu,

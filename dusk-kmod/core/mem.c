@@ -216,7 +216,7 @@ static bool dusk_lent(u64 addr, u64 len)
 		if (dusk_waiter_lent(w, addr, len))
 			return true;
 	list_for_each_entry(p, &dusk_sess.pending, node)
-		if (dusk_nf_lent(p, addr, len))
+		if (dusk_nf_lent(p, addr, len) || dusk_xt_lent(p, addr, len))
 			return true;
 	return false;
 }

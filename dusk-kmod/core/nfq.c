@@ -226,9 +226,10 @@ static void dusk_saveroute(const struct sk_buff *skb, struct nf_queue_entry *ent
 	}
 }
 
-/* Build the entry as __nf_queue() does; NULL when the packet cannot be stolen. */
-static struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb,
-					     const struct nf_hook_state *state)
+/* Build the entry as __nf_queue() does; NULL when the packet cannot be
+ * stolen.  Also the xtables pre-hook's (xtmatch.c). */
+struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb,
+				      const struct nf_hook_state *state)
 {
 	struct nf_queue_entry *entry;
 	unsigned int rk = 0;
@@ -403,6 +404,8 @@ static void dusk_pending_fail(struct list_head *list)
 		list_del(&p->node);
 		if (p->kind == DUSK_PENDING_NF)
 			dusk_nf_finish(p, dusk_policy_verdict());
+		else if (p->kind == DUSK_PENDING_XT || p->kind == DUSK_PENDING_HRTIMER)
+			dusk_sync_resolve(p, -ETIMEDOUT, 0);
 		else
 			dusk_pending_free(p);
 	}

@@ -271,6 +271,8 @@ unlock:
 	if (found) {
 		if (found->kind == DUSK_PENDING_NF)
 			dusk_nf_finish(found, err ? dusk_policy_verdict() : (u32)ret);
+		else if (found->kind == DUSK_PENDING_XT || found->kind == DUSK_PENDING_HRTIMER)
+			dusk_sync_resolve(found, err, ret);
 		else
 			dusk_pending_free(found);
 	}

@@ -139,6 +139,8 @@ enum dusk_stat {
 	DUSK_STAT_TIMEOUTS,
 	DUSK_STAT_REFUSED,		/* malformed or forbidden requests */
 	DUSK_STAT_DATAGRAMS,		/* u->k datagrams (requests sent together count once) */
+	DUSK_STAT_SYNC_ANSWERS,		/* sync callbacks answered by the program */
+	DUSK_STAT_SYNC_POLICY,		/* sync callbacks answered by the failure policy */
 	__DUSK_STAT_MAX,
 };
 
