@@ -61,8 +61,6 @@ static void dusk_hrt_fire_work(struct work_struct *work)
 	struct dusk_pending *p;
 	struct sk_buff *msg;
 	unsigned long flags;
-	struct net *net;
-	u32 portid;
 	void *hdr;
 	u64 ctx;
 
@@ -90,8 +88,6 @@ static void dusk_hrt_fire_work(struct work_struct *work)
 		goto out;
 	}
 	ctx = p->ctx = dusk_sess.next_ctx++;
-	portid = dusk_sess.portid;
-	net = dusk_sess.net;
 	list_add_tail(&p->node, &dusk_sess.pending);
 	dusk_sess.npending++;
 	spin_unlock_bh(&dusk_sess.qlock);
@@ -109,7 +105,7 @@ static void dusk_hrt_fire_work(struct work_struct *work)
 	}
 	/* Not sent: expiry gives the policy's answer (the timer stops). */
 	if (msg)
-		dusk_upcall_send(msg, hdr, portid, net);
+		dusk_upcall_send(msg, hdr);
 	goto out;
 policy:
 	dusk_count(DUSK_STAT_SYNC_POLICY, 1);

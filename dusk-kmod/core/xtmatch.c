@@ -329,8 +329,7 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	void **hdrs = NULL;
 	size_t snaps;
 	u8 *snap;
-	u32 n = 0, i, portid;
-	struct net *net;
+	u32 n = 0, i;
 	u16 fragoff;
 	u64 ctx0;
 
@@ -401,8 +400,6 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	spin_lock_bh(&dusk_sess.qlock);
 	ctx0 = dusk_sess.next_ctx;
 	dusk_sess.next_ctx += n;
-	portid = dusk_sess.portid;
-	net = dusk_sess.net;
 	spin_unlock_bh(&dusk_sess.qlock);
 	for (i = 0; i < n; i++) {
 		msgs[i] = dusk_xt_msg(ctx0 + i, &g->slot[i], skb, &hdrs[i]);
@@ -431,7 +428,7 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	for (i = 0; i < n; i++) {
-		if (!dusk_upcall_send(msgs[i], hdrs[i], portid, net))
+		if (!dusk_upcall_send(msgs[i], hdrs[i]))
 			continue;
 		/* The program's socket is full: the policy answers this one. */
 		if (dusk_xt_unlink(ps[i])) {
