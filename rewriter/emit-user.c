@@ -215,9 +215,13 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 
 	/* relocations, then the module's own init */
 	sb_printf(b, "static int dusk_init_%s(void)\n{\n", m);
-	for (i = 0; i < rw->nrelocs; i++)
-		sb_printf(b, "\t%s = (%s)dusk_ksym(%d);\n", rw->relocs[i].lvalue,
-			  rw->relocs[i].cast, rw->relocs[i].sym);
+	for (i = 0; i < rw->nrelocs; i++) {
+		if (rw->relocs[i].expr)
+			sb_printf(b, "\t%s = %s;\n", rw->relocs[i].lvalue, rw->relocs[i].expr);
+		else
+			sb_printf(b, "\t%s = (%s)dusk_ksym(%d);\n", rw->relocs[i].lvalue,
+				  rw->relocs[i].cast, rw->relocs[i].sym);
+	}
 	if (rw->init_fn)
 		sb_printf(b, "\treturn %s();\n}\n\n", rw->init_fn);
 	else
