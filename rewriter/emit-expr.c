@@ -1090,6 +1090,15 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 			unsupported(e, c, "this expression");
 		if (r)
 			clang_EvalResult_dispose(r);
+	} else if (n == 4 && clang_isExpression(kind(kids[0])) &&
+		   clang_isExpression(kind(kids[3]))) {
+		/* GNU `a ?: b` (BinaryConditionalOperator): the common
+		 * operand, its two opaque uses, the alternative */
+		put(e, "(");
+		emit_expr(e, kids[0]);
+		put(e, ") ?: (");
+		emit_expr(e, kids[3]);
+		put(e, ")");
 	} else if (n == 0 && put_int_value(e, c, clang_getCursorType(c))) {
 		/* a constant the AST does not expose */
 	} else if (n == 0) {
@@ -1097,6 +1106,33 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	} else {
 		unsupported(e, c, "this expression");
 	}
+	free(kids);
+}
+
+/*
+ * _Generic(x, T1: e1, T2: e2, default: e3) whose value is not a constant
+ * (container_of_const(): const and non-const results): libclang does not
+ * say which association was chosen, but the result has the chosen one's
+ * type; print that association when exactly one has it.
+ */
+static void emit_generic(struct emitter *e, CXCursor c)
+{
+	unsigned n, i, hits = 0, pick = 0;
+	CXCursor *kids = rw_children(c, &n);
+	CXType t = canon_type(c);
+
+	for (i = 1; i < n; i++) {
+		if (!clang_isExpression(kind(kids[i])))
+			continue;
+		if (clang_equalTypes(canon_type(kids[i]), t)) {
+			hits++;
+			pick = i;
+		}
+	}
+	if (hits == 1)
+		emit_expr(e, kids[pick]);
+	else
+		unsupported(e, c, "_Generic whose chosen association is not known");
 	free(kids);
 }
 
@@ -1197,7 +1233,7 @@ void emit_expr(struct emitter *e, CXCursor c)
 		return;
 	case CXCursor_GenericSelectionExpr:
 		if (!put_int_value(e, c, clang_getCursorType(c)))
-			unsupported(e, c, "_Generic");
+			emit_generic(e, c);
 		return;
 	default: {
 		char *k = cxs_take(clang_getCursorKindSpelling(kind(c)));
