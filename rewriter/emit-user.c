@@ -172,9 +172,21 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 	for (i = 0; i < n; i++) {
 		char *ai = xasprintf("a[%d]", i);
 
+		CXType at = clang_getArgType(t, i);
+		enum CXTypeKind ak = clang_getCanonicalType(at).kind;
+
 		if (i)
 			sb_puts(&call, ", ");
-		put_from_u64(rw, &call, clang_getArgType(t, i), ai);
+		if (ak == CXType_ConstantArray || ak == CXType_IncompleteArray) {
+			/* a parameter declared as an array (`const struct
+			 * nlattr * const tb[]`) is a pointer to its element */
+			char *d = decl(rw, clang_getArrayElementType(clang_getCanonicalType(at)), "(*)");
+
+			sb_printf(&call, "(%s)(uintptr_t)%s", d, ai);
+			free(d);
+		} else {
+			put_from_u64(rw, &call, at, ai);
+		}
 		free(ai);
 	}
 	sb_puts(&call, ")");
