@@ -25,6 +25,7 @@
 #include <dusk/typeinfo.h>
 
 static void emit_plain(struct emitter *e, CXCursor c);
+static int is_integer(CXType t);
 static void emit_init_list(struct emitter *e, CXCursor c);
 
 static void put(struct emitter *e, const char *s)
@@ -294,6 +295,79 @@ static void put_reloc(struct emitter *e, CXType t, int sym, int address_of)
 	(void)k;
 	r->cast = emit_decl_of(e, t, address_of ? "(*)" : "", 0);
 	r->sym = sym;
+	put(e, "0 /* kernel address: set before init */");
+}
+
+struct ksym_find {
+	struct emitter *e;
+	int found;
+};
+
+static enum CXChildVisitResult ksym_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct ksym_find *k = d;
+	CXCursor ref;
+
+	(void)p;
+	if (kind(c) != CXCursor_DeclRefExpr)
+		return CXChildVisit_Recurse;
+	ref = clang_getCursorReferenced(c);
+	if (kernel_var(k->e, ref) >= 0) {
+		k->found = 1;
+	} else if (kind(ref) == CXCursor_FunctionDecl) {
+		char *name = cxs_take(clang_getCursorSpelling(ref));
+
+		k->found = rw_sym_find(k->e->rw, name) >= 0;
+		free(name);
+	}
+	return k->found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+/*
+ * A static initializer's element that computes an address from a kernel
+ * symbol, other than the symbol's own address (`&sysctl_vals[1]`,
+ * `(void *)&arr[0]`, `sym + 1`): not a constant for the program, whose
+ * kernel addresses are known at run time only.
+ */
+static int needs_reloc_expr(struct emitter *e, CXCursor v)
+{
+	struct ksym_find k = { e, 0 };
+	CXCursor s = rw_strip(v), *kids;
+	unsigned n;
+
+	if (kind(v) == CXCursor_InitListExpr)
+		return 0;
+	if (kind(s) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
+		kids = rw_children(s, &n);
+		s = n ? rw_strip(kids[0]) : s;
+		free(kids);
+	}
+	if (kind(s) == CXCursor_DeclRefExpr)
+		return 0;	/* &sym, fn: put_reloc() */
+	ksym_visit(v, clang_getNullCursor(), &k);
+	if (!k.found)
+		clang_visitChildren(v, ksym_visit, &k);
+	return k.found;
+}
+
+/* The element @v is assigned before init, computed as run-time code. */
+static void put_reloc_expr(struct emitter *e, CXCursor v)
+{
+	struct rw_reloc *r;
+	struct sb val = { 0 }, *out = e->out;
+	char *lvalue = xstrdup(sb_str(&e->path));
+
+	e->out = &val;
+	e->static_init = 0;
+	emit_expr(e, v);
+	e->static_init = 1;
+	e->out = out;
+	r = VEC_PUSH(e->rw->relocs, e->rw->nrelocs, e->rw->caprelocs);
+	r->lvalue = lvalue;
+	r->expr = val.s ? val.s : xstrdup("0");
+	r->cast = xstrdup("");
+	r->sym = -1;
 	put(e, "0 /* kernel address: set before init */");
 }
 
@@ -697,6 +771,12 @@ static void emit_call(struct emitter *e, CXCursor c)
 	CXCursor ref = clang_getCursorReferenced(callee);
 	int s;
 
+	if (e->static_init && is_integer(clang_getCursorType(c)) &&
+	    put_int_value(e, c, clang_getCursorType(c))) {
+		/* a constant call (__builtin_bswap16 in cpu_to_be16()) */
+		free(kids);
+		return;
+	}
 	if (e->static_init) {
 		unsupported(e, c, "a function call in a static initializer");
 		free(kids);
@@ -861,6 +941,10 @@ void emit_initializer(struct emitter *e, CXCursor v)
 		emit_init_list(e, v);
 		return;
 	}
+	if (e->static_init && needs_reloc_expr(e, v)) {
+		put_reloc_expr(e, v);
+		return;
+	}
 	/* `x = (typeof(x)){ ... }` (DEFINE_KFIFO, IRQ_WORK_INIT): a compound
 	 * literal of the object's own type initializes like its braces, which
 	 * are standard C in a static initializer, and the only spelling for an
@@ -1011,6 +1095,15 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 			unsupported(e, c, "this expression");
 		if (r)
 			clang_EvalResult_dispose(r);
+	} else if (n == 4 && clang_isExpression(kind(kids[0])) &&
+		   clang_isExpression(kind(kids[3]))) {
+		/* GNU `a ?: b` (BinaryConditionalOperator): the common
+		 * operand, its two opaque uses, the alternative */
+		put(e, "(");
+		emit_expr(e, kids[0]);
+		put(e, ") ?: (");
+		emit_expr(e, kids[3]);
+		put(e, ")");
 	} else if (n == 0 && put_int_value(e, c, clang_getCursorType(c))) {
 		/* a constant the AST does not expose */
 	} else if (n == 0) {
@@ -1018,6 +1111,33 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	} else {
 		unsupported(e, c, "this expression");
 	}
+	free(kids);
+}
+
+/*
+ * _Generic(x, T1: e1, T2: e2, default: e3) whose value is not a constant
+ * (container_of_const(): const and non-const results): libclang does not
+ * say which association was chosen, but the result has the chosen one's
+ * type; print that association when exactly one has it.
+ */
+static void emit_generic(struct emitter *e, CXCursor c)
+{
+	unsigned n, i, hits = 0, pick = 0;
+	CXCursor *kids = rw_children(c, &n);
+	CXType t = canon_type(c);
+
+	for (i = 1; i < n; i++) {
+		if (!clang_isExpression(kind(kids[i])))
+			continue;
+		if (clang_equalTypes(canon_type(kids[i]), t)) {
+			hits++;
+			pick = i;
+		}
+	}
+	if (hits == 1)
+		emit_expr(e, kids[pick]);
+	else
+		unsupported(e, c, "_Generic whose chosen association is not known");
 	free(kids);
 }
 
@@ -1120,7 +1240,7 @@ void emit_expr(struct emitter *e, CXCursor c)
 		return;
 	case CXCursor_GenericSelectionExpr:
 		if (!put_int_value(e, c, clang_getCursorType(c)))
-			unsupported(e, c, "_Generic");
+			emit_generic(e, c);
 		return;
 	default: {
 		char *k = cxs_take(clang_getCursorKindSpelling(kind(c)));

@@ -276,6 +276,17 @@ static int has_unused_attr(CXCursor v)
 	return found;
 }
 
+/* Is an object of type @t (or each element of an array) const?  (`const
+ * int *p` is not: its pointee is.) */
+static int is_const_object(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+
+	while (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray)
+		c = clang_getCanonicalType(clang_getArrayElementType(c));
+	return c.kind != CXType_Pointer;	/* the declarator starts with const */
+}
+
 static void emit_var(struct emitter *e, CXCursor v)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
@@ -304,7 +315,7 @@ static void emit_var(struct emitter *e, CXCursor v)
 	    (clang_Cursor_hasVarDeclGlobalStorage(v) &&
 	     clang_Cursor_getStorageClass(v) == CX_SC_Static))
 		put(e, "static ");
-	if (e->rw->nrelocs > nrelocs && !strncmp(decl, "const ", 6))
+	if (e->rw->nrelocs > nrelocs && !strncmp(decl, "const ", 6) && is_const_object(clang_getCursorType(v)))
 		put(e, decl + 6);	/* relocated before init: writable */
 	else if (!clang_Cursor_isNull(init) && emit_type_unnameable(clang_getCursorType(v)) &&
 		 clang_equalTypes(clang_getCanonicalType(clang_getCursorType(v)),

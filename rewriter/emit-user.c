@@ -221,9 +221,21 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 	for (i = 0; i < n; i++) {
 		char *ai = xasprintf("a[%d]", i);
 
+		CXType at = clang_getArgType(t, i);
+		enum CXTypeKind ak = clang_getCanonicalType(at).kind;
+
 		if (i)
 			sb_puts(&call, ", ");
-		put_from_u64(rw, &call, clang_getArgType(t, i), ai);
+		if (ak == CXType_ConstantArray || ak == CXType_IncompleteArray) {
+			/* a parameter declared as an array (`const struct
+			 * nlattr * const tb[]`) is a pointer to its element */
+			char *d = decl(rw, clang_getArrayElementType(clang_getCanonicalType(at)), "(*)");
+
+			sb_printf(&call, "(%s)(uintptr_t)%s", d, ai);
+			free(d);
+		} else {
+			put_from_u64(rw, &call, at, ai);
+		}
 		free(ai);
 	}
 	sb_puts(&call, ")");
@@ -264,9 +276,13 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 
 	/* relocations, then the module's own init */
 	sb_printf(b, "static int dusk_init_%s(void)\n{\n", m);
-	for (i = 0; i < rw->nrelocs; i++)
-		sb_printf(b, "\t%s = (%s)dusk_ksym(%d);\n", rw->relocs[i].lvalue,
-			  rw->relocs[i].cast, rw->relocs[i].sym);
+	for (i = 0; i < rw->nrelocs; i++) {
+		if (rw->relocs[i].expr)
+			sb_printf(b, "\t%s = %s;\n", rw->relocs[i].lvalue, rw->relocs[i].expr);
+		else
+			sb_printf(b, "\t%s = (%s)dusk_ksym(%d);\n", rw->relocs[i].lvalue,
+				  rw->relocs[i].cast, rw->relocs[i].sym);
+	}
 	if (rw->init_fn)
 		sb_printf(b, "\treturn %s();\n}\n\n", rw->init_fn);
 	else

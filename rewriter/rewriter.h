@@ -152,6 +152,8 @@ struct rw_reloc {
 	char *lvalue;		/* e.g. "fops.owner" */
 	char *cast;		/* e.g. "struct module *" */
 	int sym;
+	char *expr;		/* or, when set, the value as a whole (an address
+				 * computed from a symbol: &sysctl_vals[1]) */
 };
 
 struct rw {
