@@ -107,6 +107,9 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 	int r;
 
 	rw->kdir_real = realpath(kdir, NULL);
+	r = rw_check_composite(rw);
+	if (r < 0)
+		return r;
 	r = rw_cflags(rw, kdir, dbdir, &args);
 	if (r < 0)
 		return r;
