@@ -198,6 +198,30 @@ static int stub_by_callee(const struct rw *rw, const char *name)
 	return -1;
 }
 
+/* Stub flags by name (dusk-gen.h's DUSK_STUB_*), "0" for none. */
+static void put_stub_flags(struct sb *b, unsigned flags)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ STUB_PRINTK, "DUSK_STUB_PRINTK" }, { STUB_INDIRECT, "DUSK_STUB_INDIRECT" },
+		{ STUB_ALLOC, "DUSK_STUB_ALLOC" }, { STUB_FREE, "DUSK_STUB_FREE" },
+		{ STUB_RET_PTR, "DUSK_STUB_RET_PTR" },
+	};
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].bit) {
+			sb_printf(b, "%s%s", any ? " | " : "", names[i].name);
+			flags &= ~names[i].bit;
+			any = 1;
+		}
+	}
+	if (flags)
+		sb_printf(b, "%s0x%x", any ? " | " : "", flags);
+	else if (!any)
+		sb_puts(b, "0");
+}
+
 static const char *const kinds[] = { "DUSK_PROXY_NF_HOOK", "DUSK_PROXY_BLOCKING", "DUSK_PROXY_ASYNC" };
 
 static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
@@ -221,10 +245,13 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 		emit_proxy(b, &rw->proxies[i], (int)i);
 
 	sb_printf(b, "static const struct dusk_stub_desc dusk_stubs[] = {\n");
-	for (i = 0; i < rw->nstubs; i++)
-		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, 0x%x },\n", rw->stubs[i].name, i,
+	for (i = 0; i < rw->nstubs; i++) {
+		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, ", rw->stubs[i].name, i,
 			  rw->stubs[i].nargs + !rw->stubs[i].callee[0] +
-			  is_record(rw->stubs[i].ret), rw->stubs[i].flags);
+			  is_record(rw->stubs[i].ret));
+		put_stub_flags(b, rw->stubs[i].flags);
+		sb_puts(b, " },\n");
+	}
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	sb_printf(b, "static const struct dusk_sym_desc dusk_syms[] = {\n");
 	for (i = 0; i < rw->nsyms; i++)
