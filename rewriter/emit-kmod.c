@@ -224,6 +224,56 @@ static void put_stub_flags(struct sb *b, unsigned flags)
 
 static const char *const kinds[] = { "DUSK_PROXY_NF_HOOK", "DUSK_PROXY_BLOCKING", "DUSK_PROXY_ASYNC" };
 
+struct own_decls {
+	struct rw *rw;
+	struct sb *b;
+};
+
+/* Is @name a symbol or a stub callee of the kmod? */
+static int kmod_names(const struct rw *rw, const char *name)
+{
+	size_t i;
+
+	if (rw_sym_find(rw, name) >= 0)
+		return 1;
+	for (i = 0; i < rw->nstubs; i++)
+		if (!strcmp(rw->stubs[i].callee, name))
+			return 1;
+	return 0;
+}
+
+/* A kernel variable or function the module declares in its own file
+ * (`extern struct list_head efi_embedded_fw_list;`): the kmod declares it
+ * the same way, from the module's tokens. */
+static enum CXChildVisitResult own_decl(CXCursor c, CXCursor parent, CXClientData d)
+{
+	struct own_decls *o = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	CXToken *toks = NULL;
+	unsigned ntoks = 0, i;
+	char *name;
+
+	(void)parent;
+	if ((k != CXCursor_VarDecl && k != CXCursor_FunctionDecl) ||
+	    clang_isCursorDefinition(c) || !rw_in_main_file(o->rw, c))
+		return CXChildVisit_Continue;
+	name = cxs_take(clang_getCursorSpelling(c));
+	if (kmod_names(o->rw, name)) {
+		clang_tokenize(o->rw->tu, clang_getCursorExtent(c), &toks, &ntoks);
+		sb_puts(o->b, "/* declared by the module itself */\n");
+		for (i = 0; i < ntoks; i++) {
+			char *t = cxs_take(clang_getTokenSpelling(o->rw->tu, toks[i]));
+
+			sb_printf(o->b, "%s%s", i ? " " : "", t);
+			free(t);
+		}
+		sb_puts(o->b, ";\n\n");
+		clang_disposeTokens(o->rw->tu, toks, ntoks);
+	}
+	free(name);
+	return CXChildVisit_Continue;
+}
+
 static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 {
 	size_t i, nundo, nu = 0;
@@ -239,6 +289,11 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 		sb_printf(b, "#include %s\n", rw->includes[i]);
 	sb_puts(b, "#include <linux/build_bug.h>\n#include <linux/kernel.h>\n"
 		"#include <dusk/protocol.h>\n#include \"dusk-gen.h\"\n\n");
+	{
+		struct own_decls o = { rw, b };
+
+		clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), own_decl, &o);
+	}
 	for (i = 0; i < rw->nstubs; i++)
 		emit_stub(rw, b, (int)i);
 	for (i = 0; i < rw->nproxies; i++)
