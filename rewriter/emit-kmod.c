@@ -202,8 +202,82 @@ static int stub_by_callee(const struct rw *rw, const char *name)
 	return -1;
 }
 
+/* Stub flags by name (dusk-gen.h's DUSK_STUB_*), "0" for none. */
+static void put_stub_flags(struct sb *b, unsigned flags)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ STUB_PRINTK, "DUSK_STUB_PRINTK" }, { STUB_INDIRECT, "DUSK_STUB_INDIRECT" },
+		{ STUB_ALLOC, "DUSK_STUB_ALLOC" }, { STUB_FREE, "DUSK_STUB_FREE" },
+		{ STUB_RET_PTR, "DUSK_STUB_RET_PTR" },
+	};
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].bit) {
+			sb_printf(b, "%s%s", any ? " | " : "", names[i].name);
+			flags &= ~names[i].bit;
+			any = 1;
+		}
+	}
+	if (flags)
+		sb_printf(b, "%s0x%x", any ? " | " : "", flags);
+	else if (!any)
+		sb_puts(b, "0");
+}
+
 static const char *const kinds[] = { "DUSK_PROXY_NF_HOOK", "DUSK_PROXY_BLOCKING", "DUSK_PROXY_ASYNC",
 				     "DUSK_PROXY_SYNC", "DUSK_PROXY_SYNC" };
+
+struct own_decls {
+	struct rw *rw;
+	struct sb *b;
+};
+
+/* Is @name a symbol or a stub callee of the kmod? */
+static int kmod_names(const struct rw *rw, const char *name)
+{
+	size_t i;
+
+	if (rw_sym_find(rw, name) >= 0)
+		return 1;
+	for (i = 0; i < rw->nstubs; i++)
+		if (!strcmp(rw->stubs[i].callee, name))
+			return 1;
+	return 0;
+}
+
+/* A kernel variable or function the module declares in its own file
+ * (`extern struct list_head efi_embedded_fw_list;`): the kmod declares it
+ * the same way, from the module's tokens. */
+static enum CXChildVisitResult own_decl(CXCursor c, CXCursor parent, CXClientData d)
+{
+	struct own_decls *o = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	CXToken *toks = NULL;
+	unsigned ntoks = 0, i;
+	char *name;
+
+	(void)parent;
+	if ((k != CXCursor_VarDecl && k != CXCursor_FunctionDecl) ||
+	    clang_isCursorDefinition(c) || !rw_in_main_file(o->rw, c))
+		return CXChildVisit_Continue;
+	name = cxs_take(clang_getCursorSpelling(c));
+	if (kmod_names(o->rw, name)) {
+		clang_tokenize(o->rw->tu, clang_getCursorExtent(c), &toks, &ntoks);
+		sb_puts(o->b, "/* declared by the module itself */\n");
+		for (i = 0; i < ntoks; i++) {
+			char *t = cxs_take(clang_getTokenSpelling(o->rw->tu, toks[i]));
+
+			sb_printf(o->b, "%s%s", i ? " " : "", t);
+			free(t);
+		}
+		sb_puts(o->b, ";\n\n");
+		clang_disposeTokens(o->rw->tu, toks, ntoks);
+	}
+	free(name);
+	return CXChildVisit_Continue;
+}
 
 static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 {
@@ -220,16 +294,24 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 		sb_printf(b, "#include %s\n", rw->includes[i]);
 	sb_puts(b, "#include <linux/build_bug.h>\n#include <linux/kernel.h>\n"
 		"#include <dusk/protocol.h>\n#include \"dusk-gen.h\"\n\n");
+	{
+		struct own_decls o = { rw, b };
+
+		clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), own_decl, &o);
+	}
 	for (i = 0; i < rw->nstubs; i++)
 		emit_stub(rw, b, (int)i);
 	for (i = 0; i < rw->nproxies; i++)
 		emit_proxy(b, &rw->proxies[i], (int)i);
 
 	sb_printf(b, "static const struct dusk_stub_desc dusk_stubs[] = {\n");
-	for (i = 0; i < rw->nstubs; i++)
-		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, 0x%x },\n", rw->stubs[i].name, i,
+	for (i = 0; i < rw->nstubs; i++) {
+		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, ", rw->stubs[i].name, i,
 			  rw->stubs[i].nargs + !rw->stubs[i].callee[0] +
-			  is_record(rw->stubs[i].ret), rw->stubs[i].flags);
+			  is_record(rw->stubs[i].ret));
+		put_stub_flags(b, rw->stubs[i].flags);
+		sb_puts(b, " },\n");
+	}
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	sb_printf(b, "static const struct dusk_sym_desc dusk_syms[] = {\n");
 	for (i = 0; i < rw->nsyms; i++)

@@ -23,6 +23,7 @@
 #include "rewriter.h"
 #include "cflags.h"
 #include "typegen.h"
+#include <dusk/protocol.h>
 
 #ifndef DUSK_VERSION
 #define DUSK_VERSION "0"
@@ -135,6 +136,9 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 	int r;
 
 	rw->kdir_real = realpath(kdir, NULL);
+	r = rw_check_composite(rw);
+	if (r < 0)
+		return r;
 	r = rw_cflags(rw, kdir, dbdir, &args);
 	if (r < 0)
 		return r;
@@ -218,6 +222,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rw.modname = module_name(rw.src);
+	if (strlen(rw.modname) > DUSK_MAX_MODNAME - 1) {
+		/* dusk_<name> must be a kernel module name (MODULE_NAME_LEN) */
+		fprintf(stderr, "dusk-rewrite: error: %s: module name '%s' is longer than %d "
+			"characters\n", rw.src, rw.modname, DUSK_MAX_MODNAME - 1);
+		return 1;
+	}
 	if (!outdir)
 		outdir = xasprintf("%s.dusk", rw.modname);
 	rw.tg = tg_set_new();

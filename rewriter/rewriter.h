@@ -220,6 +220,10 @@ CXCursor rw_strip(CXCursor c);
 /* Children of @c in order (caller frees). */
 CXCursor *rw_children(CXCursor c, unsigned *n);
 
+/* composite.c: refuse a source that its folder's Kbuild/Makefile makes one
+ * of several files of a module (`mymod-y := a.o b.o`); 0 or -EINVAL. */
+int rw_check_composite(struct rw *rw);
+
 /* modinfo.c: module_init/exit, module_param, MODULE_* */
 int rw_modinfo(struct rw *rw);
 

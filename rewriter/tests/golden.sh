@@ -4,6 +4,7 @@
 # One golden case of dusk-rewrite: CASE_DIR holds
 #   input.c              the module source
 #   *.h                  the module's own headers, beside it
+#   Kbuild, Makefile     the module's own build files, beside it
 #   cmd                  extra dusk-rewrite options (one line, may be empty)
 #   expected.dusk.c      the expected mymod.dusk.c after normalisation, or
 #   expected.stderr      the expected diagnostics (then the exit status must
@@ -48,7 +49,7 @@ norm_kmod() {
 
 cp "$case/input.c" "$tmp/input.c"
 # the module's own headers beside it
-for h in "$case"/*.h; do [ ! -e "$h" ] || cp "$h" "$tmp/"; done
+for h in "$case"/*.h "$case"/Kbuild "$case"/Makefile; do [ ! -e "$h" ] || cp "$h" "$tmp/"; done
 args=$(cat "$case/cmd" 2>/dev/null || true)
 status=0
 (cd "$tmp" && eval "\"$rw\" $args -o out input.c") >"$tmp/stdout" 2>"$tmp/stderr" || status=$?

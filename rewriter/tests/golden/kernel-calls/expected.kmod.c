@@ -76,15 +76,15 @@ static u64 dusk_stub_8(const u64 *a)
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {
-	{ "snprintf#1", dusk_stub_0, 4, 0x0 },
-	{ "kmalloc", dusk_stub_1, 2, 0x14 },
-	{ "_printk#1", dusk_stub_2, 3, 0x1 },
-	{ "_printk#2", dusk_stub_3, 2, 0x1 },
-	{ "kfree", dusk_stub_4, 1, 0x8 },
-	{ "strscpy", dusk_stub_5, 3, 0x0 },
-	{ "indirect#1", dusk_stub_6, 2, 0x2 },
-	{ "dev_get_by_name", dusk_stub_7, 2, 0x10 },
-	{ "dev_put", dusk_stub_8, 1, 0x0 },
+	{ "snprintf#1", dusk_stub_0, 4, 0 },
+	{ "kmalloc", dusk_stub_1, 2, DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "_printk#1", dusk_stub_2, 3, DUSK_STUB_PRINTK },
+	{ "_printk#2", dusk_stub_3, 2, DUSK_STUB_PRINTK },
+	{ "kfree", dusk_stub_4, 1, DUSK_STUB_FREE },
+	{ "strscpy", dusk_stub_5, 3, 0 },
+	{ "indirect#1", dusk_stub_6, 2, DUSK_STUB_INDIRECT },
+	{ "dev_get_by_name", dusk_stub_7, 2, DUSK_STUB_RET_PTR },
+	{ "dev_put", dusk_stub_8, 1, 0 },
 	{ NULL },
 };
 

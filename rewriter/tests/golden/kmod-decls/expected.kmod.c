@@ -42,9 +42,9 @@ static int dusk_proxy_kd_thread(void * a0)
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {
-	{ "kthread_create_on_node#1", dusk_stub_0, 5, 0x10 },
-	{ "__warn_flushing_systemwide_wq", dusk_stub_1, 0, 0x0 },
-	{ "__flush_workqueue", dusk_stub_2, 1, 0x0 },
+	{ "kthread_create_on_node#1", dusk_stub_0, 5, DUSK_STUB_RET_PTR },
+	{ "__warn_flushing_systemwide_wq", dusk_stub_1, 0, 0 },
+	{ "__flush_workqueue", dusk_stub_2, 1, 0 },
 	{ NULL },
 };
 

@@ -87,14 +87,14 @@ static unsigned int dusk_proxy_px_hook(void *priv, struct sk_buff *skb,
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {
-	{ "mod_timer", dusk_stub_0, 2, 0x0 },
-	{ "simple_read_from_buffer", dusk_stub_1, 5, 0x0 },
-	{ "misc_register", dusk_stub_2, 1, 0x0 },
-	{ "init_timer_key", dusk_stub_3, 5, 0x0 },
-	{ "nf_register_net_hook", dusk_stub_4, 2, 0x0 },
-	{ "nf_unregister_net_hook", dusk_stub_5, 2, 0x0 },
-	{ "misc_deregister", dusk_stub_6, 1, 0x0 },
-	{ "timer_delete_sync", dusk_stub_7, 1, 0x0 },
+	{ "mod_timer", dusk_stub_0, 2, 0 },
+	{ "simple_read_from_buffer", dusk_stub_1, 5, 0 },
+	{ "misc_register", dusk_stub_2, 1, 0 },
+	{ "init_timer_key", dusk_stub_3, 5, 0 },
+	{ "nf_register_net_hook", dusk_stub_4, 2, 0 },
+	{ "nf_unregister_net_hook", dusk_stub_5, 2, 0 },
+	{ "misc_deregister", dusk_stub_6, 1, 0 },
+	{ "timer_delete_sync", dusk_stub_7, 1, 0 },
 	{ NULL },
 };
 

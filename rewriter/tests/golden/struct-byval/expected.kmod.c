@@ -63,13 +63,13 @@ static u64 dusk_stub_6(const u64 *a)
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {
-	{ "ns_to_timespec64", dusk_stub_0, 2, 0x0 },
-	{ "make_kuid", dusk_stub_1, 3, 0x0 },
-	{ "proc_mkdir", dusk_stub_2, 2, 0x10 },
-	{ "proc_set_user", dusk_stub_3, 3, 0x0 },
-	{ "_printk#1", dusk_stub_4, 4, 0x1 },
-	{ "from_kuid", dusk_stub_5, 2, 0x0 },
-	{ "proc_remove", dusk_stub_6, 1, 0x0 },
+	{ "ns_to_timespec64", dusk_stub_0, 2, 0 },
+	{ "make_kuid", dusk_stub_1, 3, 0 },
+	{ "proc_mkdir", dusk_stub_2, 2, DUSK_STUB_RET_PTR },
+	{ "proc_set_user", dusk_stub_3, 3, 0 },
+	{ "_printk#1", dusk_stub_4, 4, DUSK_STUB_PRINTK },
+	{ "from_kuid", dusk_stub_5, 2, 0 },
+	{ "proc_remove", dusk_stub_6, 1, 0 },
 	{ NULL },
 };
 

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One file of a module built from two (Kbuild: mf-y := input.o helper.o):
+ * mf_helper() lives in helper.c, which dusk-rewrite never sees. */
+#include <linux/module.h>
+
+int mf_helper(int x);
+
+static int __init mf_init(void)
+{
+	return mf_helper(0);
+}
+
+module_init(mf_init);
+MODULE_LICENSE("GPL");
