@@ -131,8 +131,8 @@ bool dusk_region_room(size_t len)
 /**
  * dusk_region_forget() - stop tracking the region starting at @addr (memory
  * the program gives back through a DUSK_STUB_FREE stub; not freed here),
- * and the undo records of objects inside it (the module freed a timer or
- * work item with the memory holding it: nothing is left to undo).
+ * and the deferred-work undo records of objects inside it (the module
+ * freed a timer or work item with the memory holding it).
  * Context: caller holds dusk_sess.lock.
  */
 void dusk_region_forget(const void *addr)
@@ -141,7 +141,7 @@ void dusk_region_forget(const void *addr)
 
 	lockdep_assert_held(&dusk_sess.lock);
 	if (r && r->start == (unsigned long)addr) {
-		/* what was registered inside it is gone with it */
+		/* deferred work inside it is gone with it */
 		dusk_undo_forget_range(r->start, r->len);
 		dusk_sess.region_bytes -= r->len;
 		rb_erase(&r->node, &dusk_sess.regions);

@@ -25,8 +25,8 @@
  * pair in dusk_gen.undo.  So the core knows these calls itself
  * (dusk_implicit_regs): queueing a work item records a cancel_*_sync() of
  * it for teardown (once per object), and teardown ends with rcu_barrier()
- * when the program ever called call_rcu().  A record whose object lies in
- * memory the program gives back is forgotten with it
+ * when the program ever called call_rcu().  Such a record whose object
+ * lies in memory the program gives back is forgotten with it
  * (dusk_undo_forget_range()).
  *
  * So a record of a named registration (dusk_named_regs) also keeps the
@@ -360,23 +360,22 @@ static void dusk_undo_forget_implicit(const struct dusk_stub_desc *s, const u64 
 }
 
 /**
- * dusk_undo_forget_range() - forget the records of objects inside
- * [start, start + len): memory the program gave back.
+ * dusk_undo_forget_range() - forget the deferred-work records of objects
+ * inside [start, start + len): memory the program gave back (a timer or
+ * work item freed with what holds it; cancelling it at teardown would
+ * write into memory that may be someone else's by then).  Records of
+ * undo pairs stay: their arguments may merely point into the memory (a
+ * name), and the object itself is the kernel's.
  * Context: caller holds dusk_sess.lock.
  */
 void dusk_undo_forget_range(unsigned long start, size_t len)
 {
 	struct dusk_undo_rec *rec, *tmp;
-	u32 i;
 
-	list_for_each_entry_safe(rec, tmp, &dusk_sess.undo, node) {
-		for (i = 0; i < dusk_undo_nargs(rec); i++) {
-			if (rec->args[i] >= start && rec->args[i] - start < len) {
-				dusk_undo_drop(rec);
-				break;
-			}
-		}
-	}
+	list_for_each_entry_safe(rec, tmp, &dusk_sess.undo, node)
+		if (rec->desc == DUSK_UNDO_IMPLICIT &&
+		    rec->args[0] >= start && rec->args[0] - start < len)
+			dusk_undo_drop(rec);
 }
 
 /**

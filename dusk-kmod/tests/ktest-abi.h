@@ -70,8 +70,8 @@ enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_PROXY_W
 #define KTEST_OPS_PRIORITY	48
 
 /* struct sk_buff: the fields that bound its data area */
-#define KTEST_SKB_HEAD		0xc0
-#define KTEST_SKB_END		0xbc
+#define KTEST_SKB_HEAD		0xc8
+#define KTEST_SKB_END		0xc0
 
 /* struct file_operations: read has the proc read proxy's signature */
 #define KTEST_FOPS_MAX		512	/* the client's mirror; sizeof is less */

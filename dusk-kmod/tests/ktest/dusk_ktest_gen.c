@@ -364,19 +364,17 @@ const struct dusk_gen dusk_gen = {
 	.nundo = ARRAY_SIZE(dusk_undo),
 };
 
-/* The layouts the test client writes by hand (see ktest-abi.h). */
-static void __maybe_unused ktest_layout_checks(void)
-{
-	BUILD_BUG_ON(sizeof(struct nf_hook_ops) != KTEST_OPS_SIZE);
-	BUILD_BUG_ON(offsetof(struct nf_hook_ops, hook) != KTEST_OPS_HOOK);
-	BUILD_BUG_ON(offsetof(struct nf_hook_ops, priv) != KTEST_OPS_PRIV);
-	BUILD_BUG_ON(offsetof(struct nf_hook_ops, pf) != KTEST_OPS_PF);
-	BUILD_BUG_ON(offsetof(struct nf_hook_ops, hooknum) != KTEST_OPS_HOOKNUM);
-	BUILD_BUG_ON(offsetof(struct nf_hook_ops, priority) != KTEST_OPS_PRIORITY);
-	BUILD_BUG_ON(sizeof(struct proc_ops) != KTEST_PROC_OPS_SIZE);
-	BUILD_BUG_ON(sizeof(struct file_operations) > KTEST_FOPS_MAX);
-	BUILD_BUG_ON(offsetof(struct sk_buff, head) != KTEST_SKB_HEAD);
-	BUILD_BUG_ON(offsetof(struct sk_buff, end) != KTEST_SKB_END);
-	BUILD_BUG_ON(offsetof(struct file_operations, read) != KTEST_FOPS_READ);
-	BUILD_BUG_ON(offsetof(struct proc_ops, proc_read) != KTEST_PROC_OPS_READ);
-}
+/* The layouts the test client writes by hand (see ktest-abi.h).  File-scope
+ * static_asserts: a BUILD_BUG_ON in a function nobody calls checks nothing. */
+static_assert(sizeof(struct nf_hook_ops) == KTEST_OPS_SIZE);
+static_assert(offsetof(struct nf_hook_ops, hook) == KTEST_OPS_HOOK);
+static_assert(offsetof(struct nf_hook_ops, priv) == KTEST_OPS_PRIV);
+static_assert(offsetof(struct nf_hook_ops, pf) == KTEST_OPS_PF);
+static_assert(offsetof(struct nf_hook_ops, hooknum) == KTEST_OPS_HOOKNUM);
+static_assert(offsetof(struct nf_hook_ops, priority) == KTEST_OPS_PRIORITY);
+static_assert(sizeof(struct proc_ops) == KTEST_PROC_OPS_SIZE);
+static_assert(sizeof(struct file_operations) <= KTEST_FOPS_MAX);
+static_assert(offsetof(struct sk_buff, head) == KTEST_SKB_HEAD);
+static_assert(offsetof(struct sk_buff, end) == KTEST_SKB_END);
+static_assert(offsetof(struct file_operations, read) == KTEST_FOPS_READ);
+static_assert(offsetof(struct proc_ops, proc_read) == KTEST_PROC_OPS_READ);
