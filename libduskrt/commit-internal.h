@@ -41,6 +41,9 @@ extern pthread_mutex_t dusk_mirror_lock;
 /* The mirror holding own address @p, or NULL (kernel addresses: rmap.c).
  * Caller holds dusk_mirror_lock. */
 struct mirror *dusk_mirror_by_own(uintptr_t p);
+/* The mirror of the empty object (size 0) at @p, or NULL: such a mirror
+ * covers no own byte, so dusk_mirror_by_own() never finds it. */
+struct mirror *dusk_mirror_empty(uintptr_t p);
 /**
  * dusk_mirror_create() - allocate a kernel mirror (MIRROR_ALLOC) for the
  * own object [own, own+size) of @nelem elements of @type and enter it in
