@@ -123,6 +123,7 @@ struct rw_proxy {
 	CXCursor fn;
 	int kind;		/* enum dusk_proxy_kind (dusk-gen.h values) */
 	char *sig;
+	int lent;		/* the kmod lends some argument's pointee (emit-kmod.c) */
 };
 
 struct rw_param {
@@ -226,6 +227,9 @@ int kapi_force_stub(const char *name, unsigned *flags);
 int kapi_drop_call(const char *name);
 /* Proxy kind for a module function given its type. */
 int kapi_proxy_kind(CXType fntype);
+/* What a blocking callback may write through argument i: a C expression
+ * for the kmod's lent[i] (caller frees), or NULL for nothing. */
+char *kapi_proxy_lent(CXType fntype, int i);
 
 /* emit-expr.c / emit-stmt.c */
 struct emitter {
