@@ -19,6 +19,7 @@ struct mirror {
 	int32_t type;		/* element type id, DUSK_TYPE_NONE or DUSK_TYPE_CSTRING */
 	uint32_t nelem;		/* the object is nelem elements of type */
 	int call_scoped;	/* on a stack: freed after the call */
+	int readonly;		/* own bytes in a read-only mapping: never read back */
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */

@@ -456,8 +456,8 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		/* Constant bytes behind a void pointer, their length given
 		 * elsewhere (kfifo_in(&f, "hello", 5), copy_to_user() from a
 		 * string literal): mirror up to UNSIZED_STACK bytes of the
-		 * read-only mapping, as a string (never read back: nothing
-		 * there changes).  Later pointers into the same range reuse
+		 * read-only mapping (never read back: nothing there
+		 * changes).  Later pointers into the same range reuse
 		 * the mirror. */
 		if (*size > UNSIZED_STACK)
 			*size = UNSIZED_STACK;
@@ -509,6 +509,10 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own), &m);
 	if (err)
 		return err;
+	/* A char buffer the kernel may write (strim(), snprintf() into a
+	 * local) is read back like any object; a string literal is not. */
+	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&
+		      readonly_extent(own) > 0;
 	*out = m->kaddr + (p - own);
 	return translate(w, m, depth);
 }

@@ -262,9 +262,10 @@ int dusk_commit_after_call(void)
 	for (i = 0; i < cs->ntouched; i++) {
 		struct mirror *m = cs->touched[i];
 
-		/* Strings are not changed by the kernel.  Objects above 32 KiB
-		 * (one DATA attribute's practical limit) are not read back. */
-		if (m->type == DUSK_TYPE_CSTRING || !m->size || m->size > 32 * 1024)
+		/* Read-only bytes (string literals) are not changed by the
+		 * kernel.  Objects above 32 KiB (one DATA attribute's
+		 * practical limit) are not read back. */
+		if (m->readonly || !m->size || m->size > 32 * 1024)
 			continue;
 		if (nb == 64 || bytes + m->size > DUSK_MAX_READ) {
 			e = readback(batch, nb);

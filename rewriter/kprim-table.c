@@ -36,23 +36,36 @@ static const struct kprim kprims[] = {
 	{ "__rcu_read_unlock",           "dusk_kp_nop0" },
 	{ "__set_bit",                   "dusk_kp_set_bit" },
 	{ "__spin_lock_init",            "dusk_kp_lock_init4" },
+	{ "_atomic_dec_and_lock",        "dusk_kp_atomic_dec_and_lock" },
+	{ "_atomic_dec_and_lock_irqsave", "dusk_kp_atomic_dec_and_lock_irqsave" },
 	{ "_raw_read_lock",              "dusk_kp_lock" },
 	{ "_raw_read_lock_bh",           "dusk_kp_lock" },
+	{ "_raw_read_lock_irq",          "dusk_kp_lock" },
+	{ "_raw_read_lock_irqsave",      "dusk_kp_lock_irqsave" },
+	{ "_raw_read_trylock",           "dusk_kp_trylock" },
 	{ "_raw_read_unlock",            "dusk_kp_unlock" },
 	{ "_raw_read_unlock_bh",         "dusk_kp_unlock" },
+	{ "_raw_read_unlock_irq",        "dusk_kp_unlock" },
+	{ "_raw_read_unlock_irqrestore", "dusk_kp_unlock_irqrestore" },
 	{ "_raw_spin_lock",              "dusk_kp_lock" },
 	{ "_raw_spin_lock_bh",           "dusk_kp_lock" },
 	{ "_raw_spin_lock_irq",          "dusk_kp_lock" },
 	{ "_raw_spin_lock_irqsave",      "dusk_kp_lock_irqsave" },
 	{ "_raw_spin_trylock",           "dusk_kp_trylock" },
+	{ "_raw_spin_trylock_bh",        "dusk_kp_trylock_bh" },
 	{ "_raw_spin_unlock",            "dusk_kp_unlock" },
 	{ "_raw_spin_unlock_bh",         "dusk_kp_unlock" },
 	{ "_raw_spin_unlock_irq",        "dusk_kp_unlock" },
 	{ "_raw_spin_unlock_irqrestore", "dusk_kp_unlock_irqrestore" },
 	{ "_raw_write_lock",             "dusk_kp_lock" },
 	{ "_raw_write_lock_bh",          "dusk_kp_lock" },
+	{ "_raw_write_lock_irq",         "dusk_kp_lock" },
+	{ "_raw_write_lock_irqsave",     "dusk_kp_lock_irqsave" },
+	{ "_raw_write_trylock",          "dusk_kp_trylock" },
 	{ "_raw_write_unlock",           "dusk_kp_unlock" },
 	{ "_raw_write_unlock_bh",        "dusk_kp_unlock" },
+	{ "_raw_write_unlock_irq",       "dusk_kp_unlock" },
+	{ "_raw_write_unlock_irqrestore", "dusk_kp_unlock_irqrestore" },
 	{ "arch_atomic64_add",           "dusk_kp_atomic64_add" },
 	{ "arch_atomic64_add_return",    "dusk_kp_atomic64_add_return" },
 	{ "arch_atomic64_dec",           "dusk_kp_atomic64_dec" },
@@ -82,6 +95,7 @@ static const struct kprim kprims[] = {
 	{ "arch_test_and_clear_bit",     "dusk_kp_test_and_clear_bit" },
 	{ "arch_test_and_set_bit",       "dusk_kp_test_and_set_bit" },
 	{ "arch_test_bit",               "dusk_kp_test_bit" },
+	{ "atomic_dec_and_mutex_lock",   "dusk_kp_atomic_dec_and_lock" },
 	{ "clear_bit",                   "dusk_kp_clear_bit" },
 	{ "ffs",                         "__builtin_ffs" },
 	{ "fls",                         "dusk_kp_fls" },
@@ -96,19 +110,27 @@ static const struct kprim kprims[] = {
 	{ "memcpy",                      "dusk_kp_memcpy" },
 	{ "memmove",                     "dusk_kp_memmove" },
 	{ "memset",                      "dusk_kp_memset" },
+	{ "mutex_is_locked",             "dusk_kp_is_locked" },
 	{ "mutex_lock",                  "dusk_kp_lock" },
 	{ "mutex_lock_interruptible",    "dusk_kp_lock_interruptible" },
+	{ "mutex_lock_io",               "dusk_kp_lock" },
+	{ "mutex_lock_killable",         "dusk_kp_lock_interruptible" },
+	{ "mutex_lock_nested",           "dusk_kp_lock_nested" },
 	{ "mutex_trylock",               "dusk_kp_trylock" },
 	{ "mutex_unlock",                "dusk_kp_unlock" },
+	{ "queued_spin_is_locked",       "dusk_kp_is_locked" },
 	{ "rcu_read_lock",               "dusk_kp_nop0" },
 	{ "rcu_read_lock_bh",            "dusk_kp_nop0" },
 	{ "rcu_read_unlock",             "dusk_kp_nop0" },
 	{ "rcu_read_unlock_bh",          "dusk_kp_nop0" },
 	{ "set_bit",                     "dusk_kp_set_bit" },
+	{ "spin_is_locked",              "dusk_kp_is_locked" },
 	{ "spin_lock",                   "dusk_kp_lock" },
 	{ "spin_lock_bh",                "dusk_kp_lock" },
 	{ "spin_lock_irq",               "dusk_kp_lock" },
 	{ "spin_trylock",                "dusk_kp_trylock" },
+	{ "spin_trylock_bh",             "dusk_kp_trylock_bh" },
+	{ "spin_trylock_irq",            "dusk_kp_trylock" },
 	{ "spin_unlock",                 "dusk_kp_unlock" },
 	{ "spin_unlock_bh",              "dusk_kp_unlock" },
 	{ "spin_unlock_irq",             "dusk_kp_unlock" },
@@ -137,4 +159,90 @@ const struct kprim *kprim_table(size_t *n)
 {
 	*n = sizeof(kprims) / sizeof(kprims[0]);
 	return kprims;
+}
+
+/*
+ * One owner per object.  A lock the program takes at user level must never
+ * be asked about in the kernel (mutex_is_locked() of the kernel's copy is
+ * never true), and a static key the kernel flips must be read where it
+ * flips it.  Each family lists every kernel API on one kind of object:
+ * with user_owned, every member is a primitive above (none is a stub);
+ * otherwise every member is a kernel call, except the `readers`, primitives
+ * that read the object's memory as the kernel's calls left it.  The
+ * rewriter refuses any other kernel call on a user-owned object
+ * (kprim_owned_param()); rewriter/tests/test-kprim.c checks the families.
+ */
+static const char *const mutex_apis[] = {
+	"__mutex_init", "atomic_dec_and_mutex_lock", "mutex_is_locked", "mutex_lock",
+	"mutex_lock_interruptible", "mutex_lock_io", "mutex_lock_killable",
+	"mutex_lock_nested", "mutex_trylock", "mutex_unlock", NULL,
+};
+static const char *const spinlock_apis[] = {
+	"__raw_spin_lock_init", "__spin_lock_init", "_atomic_dec_and_lock",
+	"_atomic_dec_and_lock_irqsave", "_raw_spin_lock", "_raw_spin_lock_bh",
+	"_raw_spin_lock_irq", "_raw_spin_lock_irqsave", "_raw_spin_trylock",
+	"_raw_spin_trylock_bh", "_raw_spin_unlock", "_raw_spin_unlock_bh",
+	"_raw_spin_unlock_irq", "_raw_spin_unlock_irqrestore", "queued_spin_is_locked",
+	"spin_is_locked", "spin_lock", "spin_lock_bh", "spin_lock_irq", "spin_trylock",
+	"spin_trylock_bh", "spin_trylock_irq", "spin_unlock", "spin_unlock_bh",
+	"spin_unlock_irq", "spin_unlock_irqrestore", NULL,
+};
+static const char *const rwlock_apis[] = {
+	"_raw_read_lock", "_raw_read_lock_bh", "_raw_read_lock_irq", "_raw_read_lock_irqsave",
+	"_raw_read_trylock", "_raw_read_unlock", "_raw_read_unlock_bh", "_raw_read_unlock_irq",
+	"_raw_read_unlock_irqrestore", "_raw_write_lock", "_raw_write_lock_bh",
+	"_raw_write_lock_irq", "_raw_write_lock_irqsave", "_raw_write_trylock",
+	"_raw_write_unlock", "_raw_write_unlock_bh", "_raw_write_unlock_irq",
+	"_raw_write_unlock_irqrestore", NULL,
+};
+static const char *const static_key_apis[] = {
+	"static_key_disable", "static_key_enable", "static_key_slow_dec",
+	"static_key_slow_inc", "static_key_count", NULL,
+};
+static const char *const static_key_readers[] = {
+	"arch_static_branch", "arch_static_branch_jump", NULL,
+};
+static const char *const no_readers[] = { NULL };
+
+static const struct kprim_family families[] = {
+	{ "struct mutex",		1, mutex_apis,		no_readers },
+	{ "struct spinlock",		1, spinlock_apis,	no_readers },
+	{ "struct raw_spinlock",	1, spinlock_apis,	no_readers },
+	{ "struct qspinlock",		1, spinlock_apis,	no_readers },
+	{ "rwlock_t",			1, rwlock_apis,		no_readers },
+	{ "struct static_key",		0, static_key_apis,	static_key_readers },
+};
+
+const struct kprim_family *kprim_families(size_t *n)
+{
+	*n = sizeof(families) / sizeof(families[0]);
+	return families;
+}
+
+const char *kprim_owned_param(CXType fn)
+{
+	int i, n = clang_getNumArgTypes(fn);
+	size_t f;
+
+	for (i = 0; i < n; i++) {
+		CXType t = clang_getCanonicalType(clang_getArgType(fn, (unsigned)i));
+		char *s;
+
+		if (t.kind != CXType_Pointer)
+			continue;
+		s = cxs_take(clang_getTypeSpelling(
+			clang_getCanonicalType(clang_getPointeeType(t))));
+		for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+			const char *u = s;
+
+			if (!strncmp(u, "const ", 6))
+				u += 6;
+			if (families[f].user_owned && !strcmp(u, families[f].object)) {
+				free(s);
+				return families[f].object;
+			}
+		}
+		free(s);
+	}
+	return NULL;
 }

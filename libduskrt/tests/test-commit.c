@@ -317,6 +317,33 @@ static void readonly_bytes_of_unknown_size(void **state)
 	assert_int_equal(dusk_commit(lits[0], DUSK_TYPE_NONE, 0), first);
 }
 
+/* strim(buf): the kernel writes into a char buffer it was handed. */
+static uint64_t stub_strim(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			   void *arg)
+{
+	char *b = dusk_sim_ptr(s, a[0]);
+
+	(void)n; (void)t; (void)arg;
+	b[strlen(b) - 1] = 0;
+	return a[0];
+}
+
+static void char_buffer_written_by_the_kernel(void **state)
+{
+	char cmd[16] = "fast\n";
+	static char gbuf[8] = "slow\n";
+	uint64_t k;
+
+	(void)state;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_strim, NULL);
+	k = dusk_commit(cmd, DUSK_TYPE_CSTRING, sizeof(cmd));
+	dusk_call(STUB_TOUCH, &k, 1);
+	assert_string_equal(cmd, "fast");
+	k = dusk_commit(gbuf, DUSK_TYPE_CSTRING, sizeof(gbuf));
+	dusk_call(STUB_TOUCH, &k, 1);
+	assert_string_equal(gbuf, "slow");
+}
+
 /* class_create() hides a `static struct lock_class_key`: size 0 without
  * lockdep.  The kernel gets an address of its own for it, every time the
  * same, and never the one of the object that follows it. */
@@ -365,6 +392,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_bytes_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_object_gets_an_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(char_buffer_written_by_the_kernel, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
