@@ -60,10 +60,15 @@ enum dusk_proxy_kind {
  * the kernel calls in its place (exact kernel signature, generated).
  * `lent` (may be NULL) has nargs entries: lent[i] is the size of what
  * argument i points to when the callback may write it (loff_t *ppos: 8,
- * struct file *: sizeof(struct file)), 0 for non-pointers and __user
- * pointers.  Blocking upcalls lend those ranges to the program
- * for the duration of the callback (async upcalls lend nothing);
- * Netfilter proxies lend the sk_buff and its data. */
+ * struct file *: sizeof(struct file), a sysfs buffer: PAGE_SIZE), or
+ * DUSK_LENT_ARG(j): as many bytes as argument j says (a buffer and its
+ * length), 0 for nothing.  Blocking upcalls lend those ranges, when they
+ * are kernel addresses, to the program for the duration of the callback
+ * (async upcalls lend nothing); Netfilter proxies lend the sk_buff and its
+ * data. */
+#define DUSK_LENT_ARG(j)	(0x80000000u | (j))
+#define DUSK_LENT_ARG_MAX	(1u << 20)	/* an argument-sized range is capped here */
+
 struct dusk_proxy_desc {
 	const char *name;
 	const void *addr;

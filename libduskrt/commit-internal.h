@@ -19,6 +19,7 @@ struct mirror {
 	int32_t type;		/* element type id, DUSK_TYPE_NONE or DUSK_TYPE_CSTRING */
 	uint32_t nelem;		/* the object is nelem elements of type */
 	int call_scoped;	/* on a stack: freed after the call */
+	int readonly;		/* own bytes in a read-only mapping: never read back */
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
@@ -41,6 +42,9 @@ extern pthread_mutex_t dusk_mirror_lock;
 /* The mirror holding own address @p, or NULL (kernel addresses: rmap.c).
  * Caller holds dusk_mirror_lock. */
 struct mirror *dusk_mirror_by_own(uintptr_t p);
+/* The mirror of the empty object (size 0) at @p, or NULL: such a mirror
+ * covers no own byte, so dusk_mirror_by_own() never finds it. */
+struct mirror *dusk_mirror_empty(uintptr_t p);
 /**
  * dusk_mirror_create() - allocate a kernel mirror (MIRROR_ALLOC) for the
  * own object [own, own+size) of @nelem elements of @type and enter it in

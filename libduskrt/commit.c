@@ -31,6 +31,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -111,6 +112,34 @@ static int own_mapped(uintptr_t p)
 static int on_stack(const struct dusk_thread *t, uintptr_t p)
 {
 	return p >= t->stack_lo && p < t->stack_hi;
+}
+
+/*
+ * Bytes from @p to the end of the read-only mapping it lies in (string
+ * literals, const data of the program's .rodata), or 0 when @p is not in
+ * one.  Read from /proc/self/maps: only for an own object of unknown size.
+ */
+static size_t readonly_extent(uintptr_t p)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	unsigned long lo, hi;
+	char perms[8];
+	size_t n = 0;
+	int c;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%lx-%lx %7s", &lo, &hi, perms) == 3) {
+		if (p >= lo && p < hi) {
+			if (perms[0] == 'r' && perms[1] != 'w' && perms[2] != 'x')
+				n = hi - p;
+			break;
+		}
+		while ((c = getc(f)) != EOF && c != '\n')
+			;
+	}
+	fclose(f);
+	return n;
 }
 
 /* Could @p be the address of an own object?  (For ambiguous members.) */
@@ -377,8 +406,9 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t *own,
 		     size_t *size, int32_t *etype, uint32_t *nelem)
 {
-	const struct dusk_object *g = global_of(p);
 	const struct dusk_type *t = type_of(type);
+	/* an empty object is never the global that shares its address */
+	const struct dusk_object *g = t && type >= 0 && !t->size && !len ? NULL : global_of(p);
 
 	if (g) {
 		*own = (uintptr_t)g->addr;
@@ -403,6 +433,13 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		*size = len;
 	if (t && t->size)
 		*nelem = *size / t->size;
+	if (!*size && t && type >= 0) {
+		/* A type of size zero (an empty struct: lock_class_key without
+		 * lockdep, hidden in class_create()): the kernel reads no byte
+		 * of it but needs an address of its own (see commit_rec()). */
+		*nelem = 0;
+		return 0;
+	}
 	if (!*size && on_stack(w->t, p)) {
 		/* A stack buffer behind a void pointer (skb_header_pointer()'s
 		 * `buffer`, handed on to skb_copy_bits()): the object ends
@@ -412,6 +449,21 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		if (*size > UNSIZED_STACK)
 			*size = UNSIZED_STACK;
 		dusk_trace("[dusk] size of stack object %p unknown: mirroring %zu bytes",
+			   (void *)p, *size);
+		return 0;
+	}
+	if (!*size && (*size = readonly_extent(p))) {
+		/* Constant bytes behind a void pointer, their length given
+		 * elsewhere (kfifo_in(&f, "hello", 5), copy_to_user() from a
+		 * string literal): mirror up to UNSIZED_STACK bytes of the
+		 * read-only mapping (never read back: nothing there
+		 * changes).  Later pointers into the same range reuse
+		 * the mirror. */
+		if (*size > UNSIZED_STACK)
+			*size = UNSIZED_STACK;
+		*etype = DUSK_TYPE_CSTRING;
+		*nelem = 1;
+		dusk_trace("[dusk] size of read-only object %p unknown: mirroring %zu bytes",
 			   (void *)p, *size);
 		return 0;
 	}
@@ -430,7 +482,12 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
 		      int depth)
 {
-	struct mirror *m = dusk_mirror_by_own(p);
+	const struct dusk_type *t = type_of(type);
+	/* An empty object may share its address with the next object: its
+	 * mirror covers no byte of the program and is found by address, and
+	 * only when the object is known to be empty. */
+	int empty = t && type >= 0 && !t->size && !len;
+	struct mirror *m = empty ? dusk_mirror_empty(p) : dusk_mirror_by_own(p);
 	uintptr_t own;
 	size_t size;
 	int32_t etype;
@@ -452,6 +509,10 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own), &m);
 	if (err)
 		return err;
+	/* A char buffer the kernel may write (strim(), snprintf() into a
+	 * local) is read back like any object; a string literal is not. */
+	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&
+		      readonly_extent(own) > 0;
 	*out = m->kaddr + (p - own);
 	return translate(w, m, depth);
 }

@@ -66,6 +66,32 @@ int dusk_kp_trylock(const volatile void *lock)
 	return pthread_mutex_trylock(kp_mutex(lock)) == 0;
 }
 
+int dusk_kp_is_locked(const volatile void *lock)
+{
+	pthread_mutex_t *m = kp_mutex(lock);
+
+	if (pthread_mutex_trylock(m) != 0)
+		return 1;
+	pthread_mutex_unlock(m);
+	return 0;
+}
+
+int dusk_kp_dec_and_lock(int *counter, const volatile void *lock)
+{
+	int c = __atomic_load_n(counter, __ATOMIC_RELAXED);
+
+	/* the kernel's fast path: not the last reference, no lock */
+	while (c != 1)
+		if (__atomic_compare_exchange_n(counter, &c, c - 1, 0, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED))
+			return 0;
+	dusk_kp_lock(lock);
+	if (__atomic_sub_fetch(counter, 1, __ATOMIC_SEQ_CST) == 0)
+		return 1;
+	dusk_kp_unlock(lock);
+	return 0;
+}
+
 static void kp_default_warn(const char *file, int line)
 {
 	/* The one message of this file: the user-level counterpart of the

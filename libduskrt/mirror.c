@@ -31,6 +31,16 @@ struct mirror *dusk_mirror_by_own(uintptr_t p)
 	return NULL;
 }
 
+struct mirror *dusk_mirror_empty(uintptr_t p)
+{
+	size_t i;
+
+	for (i = 0; i < nmirrors; i++)
+		if (!mirrors[i]->size && mirrors[i]->own == p)
+			return mirrors[i];
+	return NULL;
+}
+
 static int mirror_alloc(size_t size, uint64_t *kaddr)
 {
 	struct dusk_msg m;
@@ -137,18 +147,19 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 	m->type = type;
 	m->nelem = nelem;
 	m->call_scoped = call_scoped;
-	m->sent = calloc(1, size);	/* MIRROR_ALLOC zero-fills */
-	m->img = malloc(size);
+	m->sent = calloc(1, size ? size : 1);	/* MIRROR_ALLOC zero-fills */
+	m->img = malloc(size ? size : 1);
 	if (!m->sent || !m->img) {
 		mirror_destroy(m);
 		return -ENOMEM;
 	}
-	err = mirror_alloc(size, &m->kaddr);
+	/* an empty object still gets an address of its own */
+	err = mirror_alloc(size ? size : 1, &m->kaddr);
 	if (err) {
 		mirror_destroy(m);
 		return err;
 	}
-	err = dusk_rmap_add(m->kaddr, size, own);
+	err = dusk_rmap_add(m->kaddr, size ? size : 1, own);
 	if (err) {
 		mirror_free_kernel(m->kaddr);
 		mirror_destroy(m);
@@ -251,9 +262,10 @@ int dusk_commit_after_call(void)
 	for (i = 0; i < cs->ntouched; i++) {
 		struct mirror *m = cs->touched[i];
 
-		/* Strings are not changed by the kernel.  Objects above 32 KiB
-		 * (one DATA attribute's practical limit) are not read back. */
-		if (m->type == DUSK_TYPE_CSTRING || m->size > 32 * 1024)
+		/* Read-only bytes (string literals) are not changed by the
+		 * kernel.  Objects above 32 KiB (one DATA attribute's
+		 * practical limit) are not read back. */
+		if (m->readonly || !m->size || m->size > 32 * 1024)
 			continue;
 		if (nb == 64 || bytes + m->size > DUSK_MAX_READ) {
 			e = readback(batch, nb);

@@ -6,14 +6,57 @@
  * (kstrto* with base 0, kstrtobool, comma-separated arrays, '-' and '_'
  * equal in names), so a value the kernel refuses is refused here too.
  * --help prints what modinfo would: description, license, parameters.
+ *
+ * What the kernel would say while loading goes where it would say it: an
+ * unknown parameter is ignored with a warning in the kernel log, a value
+ * it refuses is an error there and the load fails (EINVAL), reported the
+ * way insmod reports it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rt-internal.h"
+
+void dusk_kmsg(int level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int fd, n;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	dusk_log(level <= 3 ? DUSK_LOG_ERROR : DUSK_LOG_WARN, "%s", line);
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = dprintf(fd, "<%d>%s\n", level, line);
+	(void)n;
+	close(fd);
+}
+
+/* kmod's insmod: mod_strerror() in tools/insmod.c */
+const char *dusk_insmod_strerror(int err)
+{
+	switch (err) {
+	case ENOEXEC:
+		return "Invalid module format";
+	case ENOENT:
+		return "Unknown symbol in module, or unknown parameter (see dmesg)";
+	case ESRCH:
+		return "Unknown symbol in module";
+	case EINVAL:
+		return "Invalid parameters";
+	default:
+		return strerror(err);
+	}
+}
 
 static int name_eq(const char *a, const char *b, size_t blen)
 {
@@ -171,15 +214,21 @@ int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *h
 			if (name_eq(m->params[j].name, arg, nlen))
 				break;
 		if (j == m->nparams) {
-			dusk_log(DUSK_LOG_ERROR, "%s: Unknown parameter `%.*s' (see --help)", m->name,
-				 (int)nlen, arg);
-			return -ENOENT;
+			/* unknown_module_param_cb(): ignored, with a warning */
+			dusk_kmsg(4, "%s: unknown parameter '%.*s' ignored", m->name, (int)nlen, arg);
+			continue;
 		}
 		err = parse_param(&m->params[j], eq ? eq + 1 : NULL);
 		if (err) {
-			dusk_log(DUSK_LOG_ERROR, "%s: `%s' invalid for parameter `%s' (%s%s)", m->name,
-				 eq ? eq + 1 : "", m->params[j].name, m->params[j].type,
-				 m->params[j].max_elems ? " array" : "");
+			/* parse_args(): the load fails */
+			if (err == -ENOSPC)
+				dusk_kmsg(3, "%s: `%s' too large for parameter `%s'", m->name,
+					  eq ? eq + 1 : "", m->params[j].name);
+			else
+				dusk_kmsg(3, "%s: `%s' invalid for parameter `%s'", m->name,
+					  eq ? eq + 1 : "", m->params[j].name);
+			dusk_log(DUSK_LOG_ERROR, "insmod: ERROR: could not insert module %s: %s",
+				 m->name, dusk_insmod_strerror(-err));
 			return err;
 		}
 	}

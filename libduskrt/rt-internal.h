@@ -273,6 +273,16 @@ int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *h
 /* Write --help text (usage, modinfo, parameters) for @m into a malloc'd
  * string. */
 char *dusk_params_help(const struct dusk_module *m, const char *argv0);
+/**
+ * dusk_kmsg() - a line in the kernel log, as the kernel itself would print
+ * it while loading the module ("lwfw: unknown parameter 'x' ignored"):
+ * written to /dev/kmsg at syslog level @level (KERN_ERR = 3, KERN_WARNING
+ * = 4), and logged through dusk_log() as well.  Without /dev/kmsg (not
+ * root) only the latter.
+ */
+void dusk_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The reason insmod (kmod) gives for a load that failed with -@err. */
+const char *dusk_insmod_strerror(int err);
 
 /* ---- fault.c ---- */
 /**

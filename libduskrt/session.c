@@ -304,10 +304,17 @@ int dusk_session_run(void)
 		dusk_trace("[dusk] init %s", m->name);
 		ret = m->init();
 		flush();
-		if (ret) {
+		if (ret < 0) {
+			/* as insmod says it; the kernel itself logs nothing */
 			dusk_log(DUSK_LOG_ERROR, "insmod: ERROR: could not insert module %s: %s",
-				 m->name, ret < 0 ? strerror(-ret) : "Unknown error");
+				 m->name, dusk_insmod_strerror(-ret));
 			return 1;
+		}
+		if (ret > 0) {
+			/* do_init_module(): warned about, loaded anyway */
+			dusk_kmsg(4, "do_init_module: '%s'->init suspiciously returned %d, it should "
+				  "follow 0/-E convention", m->name, ret);
+			dusk_kmsg(4, "do_init_module: loading module anyway...");
 		}
 	}
 	/* Tools wait for this line to know the module is "loaded". */

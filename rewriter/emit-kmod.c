@@ -192,6 +192,33 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	free(ret);
 }
 
+/*
+ * The ranges a blocking callback may write while it runs (dusk-gen.h's
+ * dusk_proxy_desc.lent), one per argument, decided from the signature by
+ * kapi_proxy_lent().  Emitted only when something is lent; sets p->lent.
+ * Netfilter proxies lend the packet by themselves, async ones nothing.
+ */
+static void emit_lent(struct sb *b, struct rw_proxy *p)
+{
+	CXType t = clang_getCursorType(p->fn);
+	int i, n = clang_getNumArgTypes(t);
+	struct sb row = { 0 };
+
+	p->lent = 0;
+	if (p->kind != PROXY_BLOCKING)
+		return;
+	for (i = 0; i < n; i++) {
+		char *e = kapi_proxy_lent(t, i);
+
+		sb_printf(&row, "%s%s", i ? ", " : "", e ? e : "0");
+		p->lent |= e != NULL;
+		free(e);
+	}
+	if (p->lent)
+		sb_printf(b, "static const u32 dusk_lent_%s[] = { %s };\n\n", p->name, sb_str(&row));
+	sb_free(&row);
+}
+
 static int stub_by_callee(const struct rw *rw, const char *name)
 {
 	size_t i;
@@ -318,11 +345,15 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 		sb_printf(b, "\t{ \"%s\", %s%s },\n", rw->syms[i].name,
 			  rw->syms[i].is_fn ? "(const void *)" : "(const void *)&", rw->syms[i].name);
 	sb_puts(b, "\t{ NULL },\n};\n\n");
+	for (i = 0; i < rw->nproxies; i++)
+		emit_lent(b, &rw->proxies[i]);
 	sb_printf(b, "static const struct dusk_proxy_desc dusk_proxies[] = {\n");
 	for (i = 0; i < rw->nproxies; i++)
-		sb_printf(b, "\t{ \"%s\", dusk_proxy_%s, %s, %d },\n", rw->proxies[i].name,
+		sb_printf(b, "\t{ \"%s\", dusk_proxy_%s, %s, %d, %s%s },\n", rw->proxies[i].name,
 			  rw->proxies[i].name, kinds[rw->proxies[i].kind],
-			  clang_getNumArgTypes(clang_getCursorType(rw->proxies[i].fn)));
+			  clang_getNumArgTypes(clang_getCursorType(rw->proxies[i].fn)),
+			  rw->proxies[i].lent ? "dusk_lent_" : "NULL",
+			  rw->proxies[i].lent ? rw->proxies[i].name : "");
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	sb_printf(b, "static const struct dusk_undo_desc dusk_undo[] = {\n");
 	for (i = 0; i < nundo; i++) {

@@ -297,10 +297,15 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			put_cstr(b, p->name);
 			sb_puts(b, ", ");
 			put_cstr(b, p->type);
+			/* the count is unsigned int * in the kernel's kparam_array,
+			 * often an int the kernel build does not warn about */
 			if (p->is_array)
 				sb_printf(b, ", %s, sizeof(%s[0]), sizeof(%s) / sizeof(%s[0]), %s%s, 0%o, ",
-					  p->var, p->var, p->var, p->var, p->nump ? "&" : "",
+					  p->var, p->var, p->var, p->var,
+					  p->nump ? "(unsigned int *)&" : "",
 					  p->nump ? p->nump : "NULL", p->perm);
+			else if (p->maxlen > 0)
+				sb_printf(b, ", %s, %lld, 0, NULL, 0%o, ", p->var, p->maxlen, p->perm);
 			else
 				sb_printf(b, ", &%s, sizeof(%s), 0, NULL, 0%o, ", p->var, p->var, p->perm);
 			put_cstr(b, p->desc);

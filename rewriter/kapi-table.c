@@ -183,3 +183,59 @@ int kapi_proxy_kind(CXType fn)
 		return PROXY_SYNC_HRTIMER;
 	return PROXY_BLOCKING;
 }
+
+/* An integer type (a length argument). */
+static int is_integer(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k >= CXType_Char_U && k <= CXType_Int128 && k != CXType_Char16 &&
+	       k != CXType_Char32 && k != CXType_WChar;
+}
+
+/*
+ * What the callback may write through argument @i of its kernel signature
+ * @fn while it runs (the proxy descriptor's lent[i]), as a C expression for
+ * the generated kmod, or NULL when nothing is lent.  Decided from the type
+ * alone, so that every callback of every kernel API is covered:
+ *
+ *  - not a pointer, or a pointer to const, void or an incomplete or
+ *    function type: nothing (the callback cannot write it, or we cannot
+ *    size it);
+ *  - char * followed by an integer argument (buffer, length): that many
+ *    bytes, read from the argument at the call (DUSK_LENT_ARG);
+ *  - char * alone: PAGE_SIZE, the kernel's convention for text buffers
+ *    handed to callbacks (sysfs show, kernel_param_ops get);
+ *  - any other T *: sizeof(T), as the kernel's compiler sees it (loff_t
+ *    *ppos, struct seq_file *, struct file * for private_data).
+ *
+ * Only kernel addresses are ever lent (the core skips a user pointer such
+ * as read()'s __user buffer), and only the bytes the program changes are
+ * written.
+ */
+char *kapi_proxy_lent(CXType fn, int i)
+{
+	int n = clang_getNumArgTypes(fn);
+	CXType t = clang_getCanonicalType(clang_getArgType(fn, (unsigned)i)), p;
+	long long size;
+
+	if (t.kind != CXType_Pointer)
+		return NULL;
+	p = clang_getPointeeType(t);
+	if (clang_isConstQualifiedType(p))
+		return NULL;
+	p = clang_getCanonicalType(p);
+	if (p.kind == CXType_Void || p.kind == CXType_FunctionProto ||
+	    p.kind == CXType_FunctionNoProto)
+		return NULL;
+	if (p.kind == CXType_Char_S || p.kind == CXType_Char_U || p.kind == CXType_SChar ||
+	    p.kind == CXType_UChar) {
+		if (i + 1 < n && is_integer(clang_getArgType(fn, (unsigned)i + 1)))
+			return xasprintf("DUSK_LENT_ARG(%d)", i + 1);
+		return xstrdup("PAGE_SIZE");
+	}
+	size = clang_Type_getSizeOf(p);
+	if (size <= 0)
+		return NULL;
+	return xasprintf("%lld", size);
+}

@@ -438,6 +438,16 @@ static void reach_call(struct rw *rw, CXCursor call, CXCursor decl)
 	    !strncmp(name, "__builtin_", 10) || is_module_fn(rw, decl)) {
 		/* nothing to reach */
 	} else if (kapi_force_stub(name, &flags) || clang_Cursor_isNull(def)) {
+		const char *owned = kprim_owned_param(clang_getCursorType(decl));
+
+		/* one owner per object: the program owns its locks */
+		if (owned) {
+			rw_diag(rw, clang_getCursorLocation(call), RW_ERROR,
+				"kernel call '%s' on a %s: the user build keeps that object at "
+				"user level (include/dusk/kprim.h), the kernel's copy would "
+				"disagree; not supported", name, owned);
+			rw_diag_macro_note(rw, clang_getCursorLocation(call));
+		}
 		rw_stub_for_call(rw, call);
 	} else if (rw_fn_find(rw, name) < 0) {
 		add_fn(rw, def, RW_FN_INLINE);

@@ -7,7 +7,8 @@
  *   MODULE_*("x")   -> `__UNIQUE_ID_*` char arrays "key=value" (.modinfo)
  *   module_param*() -> `__param_<name>` struct kernel_param objects naming
  *                      the variable and `param_ops_<type>`; arrays point at
- *                      `__param_arr_<name>` (struct kparam_array)
+ *                      `__param_arr_<name>` (struct kparam_array), strings
+ *                      at `__param_string_<name>` (struct kparam_string)
  * A file with none of these is not a kernel module.
  */
 #include <errno.h>
@@ -53,7 +54,7 @@ static enum CXChildVisitResult find_ref(CXCursor c, CXCursor p, CXClientData d)
 }
 
 struct param_refs {
-	char *ops, *var, *str, *arr;
+	char *ops, *var, *str, *arr, *kps;
 };
 
 static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
@@ -74,6 +75,9 @@ static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
 	} else if (!strncmp(name, "__param_arr_", 12)) {
 		free(r->arr);
 		r->arr = name;
+	} else if (!strncmp(name, "__param_string_", 15)) {
+		free(r->kps);
+		r->kps = name;
 	} else if (strcmp(name, "__this_module") && !r->var) {
 		r->var = name;
 	} else {
@@ -153,6 +157,27 @@ static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 		free(ar.str);
 		free(ar.arr);
 		p->nump = NULL;
+	} else if (refs.kps) {
+		/* module_param_string: .str = &__param_string_<name>, a
+		 * struct kparam_string { maxlen, string } naming the buffer */
+		CXCursor k = find_var(rw, refs.kps);
+		struct param_refs kr = { 0 };
+
+		if (!clang_Cursor_isNull(k)) {
+			CXCursor ki = clang_Cursor_getVarDeclInitializer(k);
+
+			clang_visitChildren(ki, param_ref, &kr);
+			kids = rw_children(ki, &n);
+			p->maxlen = n ? eval_int(kids[0], 0) : 0;
+			free(kids);
+		}
+		p->var = kr.var ? xstrdup(kr.var) : xstrdup("");
+		p->type = xstrdup("string");
+		free(kr.ops);
+		free(kr.var);
+		free(kr.str);
+		free(kr.arr);
+		free(kr.kps);
 	} else {
 		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
 		p->type = xstrdup(refs.ops ? refs.ops + 10 : "int");
@@ -161,6 +186,7 @@ static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 	free(refs.var);
 	free(refs.str);
 	free(refs.arr);
+	free(refs.kps);
 }
 
 /* kparam_array.num: the count variable of an array parameter, if any. */
@@ -219,7 +245,8 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor parent, CXClientData d)
 			else
 				free(s);
 		} else if (!strncmp(name, "__param_", 8) && strncmp(name, "__param_str_", 12) &&
-			   strncmp(name, "__param_arr_", 12)) {
+			   strncmp(name, "__param_arr_", 12) &&
+			   strncmp(name, "__param_string_", 15)) {
 			add_param(rw, c, name + 8);
 		}
 	}

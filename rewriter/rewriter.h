@@ -133,6 +133,7 @@ struct rw_proxy {
 	CXCursor fn;
 	int kind;		/* enum dusk_proxy_kind (dusk-gen.h values) */
 	char *sig;
+	int lent;		/* the kmod lends some argument's pointee (emit-kmod.c) */
 };
 
 struct rw_param {
@@ -144,6 +145,7 @@ struct rw_param {
 	char *nump;		/* array params: count variable or NULL */
 	char *desc;
 	int is_array;
+	long long maxlen;	/* module_param_string: the buffer's size (kparam_string) */
 };
 
 /* A field of a module global that must hold a kernel address, which a
@@ -235,6 +237,17 @@ struct kprim {
 const struct kprim *kprim_find(const char *name);
 /* The whole table, sorted by name (for its unit test). */
 const struct kprim *kprim_table(size_t *n);
+/* Families of APIs on one kind of object and who owns the object. */
+struct kprim_family {
+	const char *object;		/* canonical type, "struct mutex" */
+	int user_owned;			/* the program owns it: all members are primitives */
+	const char *const *members;	/* NULL-terminated */
+	const char *const *readers;	/* kernel-owned: primitives reading it */
+};
+const struct kprim_family *kprim_families(size_t *n);
+/* The user-owned object (a lock) a parameter of function type @fn points
+ * to, or NULL: such a function must not run in the kernel. */
+const char *kprim_owned_param(CXType fn);
 
 /* kapi-table.c */
 struct kapi_undo {
@@ -250,6 +263,9 @@ int kapi_force_stub(const char *name, unsigned *flags);
 int kapi_drop_call(const char *name);
 /* Proxy kind for a module function given its type. */
 int kapi_proxy_kind(CXType fntype);
+/* What a blocking callback may write through argument i: a C expression
+ * for the kmod's lent[i] (caller frees), or NULL for nothing. */
+char *kapi_proxy_lent(CXType fntype, int i);
 
 /* emit-expr.c / emit-stmt.c */
 struct emitter {

@@ -20,12 +20,25 @@
 #include <linux/slab.h>
 #include "dusk-core.h"
 
-/* Ranges the blocked callback may write: its pointer arguments' pointees. */
-static u32 dusk_lent_len(u32 proxy, u32 i)
+/*
+ * Bytes of argument @i's pointee lent to blocked callback @w: its pointer
+ * arguments' pointees (dusk_proxy_desc.lent), a DUSK_LENT_ARG size read
+ * from the argument it names.  Kernel addresses only.
+ */
+static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 {
-	const struct dusk_proxy_desc *d = &dusk_gen.proxies[proxy];
+	const struct dusk_proxy_desc *d = &dusk_gen.proxies[w->proxy];
+	u32 n, j;
 
-	return d->lent && i < d->nargs ? d->lent[i] : 0;
+	if (!d->lent || i >= d->nargs || i >= w->nargs || w->args[i] < dusk_kbase())
+		return 0;
+	n = d->lent[i];
+	if (!(n & DUSK_LENT_ARG(0)))
+		return n;
+	j = n & ~DUSK_LENT_ARG(0);
+	if (j >= w->nargs)
+		return 0;
+	return min_t(u64, w->args[j], DUSK_LENT_ARG_MAX);
 }
 
 /**
@@ -34,12 +47,12 @@ static u32 dusk_lent_len(u32 proxy, u32 i)
  */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 {
-	u32 i, n;
+	u64 n;
+	u32 i;
 
 	for (i = 0; i < w->nargs; i++) {
-		n = dusk_lent_len(w->proxy, i);
-		if (n && w->args[i] >= dusk_kbase() && addr >= w->args[i] &&
-		    len <= n && addr - w->args[i] <= n - len)
+		n = dusk_lent_len(w, i);
+		if (n && addr >= w->args[i] && len <= n && addr - w->args[i] <= n - len)
 			return true;
 	}
 	return false;
@@ -217,11 +230,12 @@ static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 	struct sk_buff *msg;
 	size_t size = 0;
 	void *hdr;
-	u32 i, n;
+	u64 n;
+	u32 i;
 
 	for (i = 0; i < w->nargs; i++) {
-		n = dusk_lent_len(w->proxy, i);
-		if (!n || w->args[i] < dusk_kbase())
+		n = dusk_lent_len(w, i);
+		if (!n)
 			continue;
 		size += dusk_upcall_range_size(n, false);
 		if (n <= DUSK_PREFETCH_LENT)
@@ -232,8 +246,8 @@ static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 	if (!msg)
 		return -ENOMEM;
 	for (i = 0; i < w->nargs; i++) {
-		n = dusk_lent_len(w->proxy, i);
-		if (!n || w->args[i] < dusk_kbase())
+		n = dusk_lent_len(w, i);
+		if (!n)
 			continue;
 		if (dusk_upcall_put_range(msg, DUSK_A_LENT, w->args[i], n, false))
 			goto full;

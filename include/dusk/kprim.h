@@ -31,12 +31,21 @@ extern "C" {
 void dusk_kp_lock(const volatile void *lock);
 void dusk_kp_unlock(const volatile void *lock);
 int dusk_kp_trylock(const volatile void *lock);		/* 1 when taken, as the kernel's */
+int dusk_kp_is_locked(const volatile void *lock);	/* held by any thread */
+/* atomic_dec_and_mutex_lock / _atomic_dec_and_lock: 1 with @lock held when
+ * the count dropped to 0, else 0 with the count decremented. */
+int dusk_kp_dec_and_lock(int *counter, const volatile void *lock);
 
 #define dusk_kp_lock_irqsave(l)		(dusk_kp_lock(l), 0UL)
 #define dusk_kp_unlock_irqrestore(l, f)	((void)(f), dusk_kp_unlock(l))
 #define dusk_kp_lock_interruptible(l)	(dusk_kp_lock(l), 0)
 #define dusk_kp_lock_init3(l, n, k)	((void)(l), (void)(n), (void)(k))
 #define dusk_kp_lock_init4(l, n, k, t)	((void)(l), (void)(n), (void)(k), (void)(t))
+#define dusk_kp_lock_nested(l, sub)	((void)(sub), dusk_kp_lock(l))
+#define dusk_kp_trylock_bh		dusk_kp_trylock
+#define dusk_kp_atomic_dec_and_lock(v, l)	dusk_kp_dec_and_lock(DUSK_KP_CTR(v), (l))
+#define dusk_kp_atomic_dec_and_lock_irqsave(v, l, f) \
+	(*(f) = 0, dusk_kp_dec_and_lock(DUSK_KP_CTR(v), (l)))
 
 /* ---- no-ops ---- */
 #define dusk_kp_nop0()			((void)0)
@@ -205,9 +214,13 @@ static inline int dusk_kp_fls64(unsigned long long x)
 /* x86 hweight: popcnt through an alternative; the builtin is the same count */
 #define dusk_kp_hweight(w)		((unsigned int)__builtin_popcountll(w))
 
-/* ---- static keys: every key is in its default state (jump label not
- * patched), which is what arch_static_branch*() == false means ---- */
-#define dusk_kp_static_branch(key, branch)	((void)(key), (void)(branch), 0)
+/* ---- static keys: static_key_enable() & co. are kernel calls on the key
+ * (the module's key is committed to its mirror, the change read back), so
+ * a branch reads the key as they left it.  arch_static_branch[_jump]()
+ * returns true when the jump label is patched to jump, which the kernel
+ * does when the key's state differs from @branch (jump_label_type()). ---- */
+#define dusk_kp_static_branch(key, branch) \
+	((__atomic_load_n(DUSK_KP_CTR(&(key)->enabled), __ATOMIC_RELAXED) > 0) != (branch))
 
 /* ---- BUG() / WARN(): kprim.c.  WARN reports through the warn handler
  * and continues, as the kernel does; BUG aborts the program (the kernel

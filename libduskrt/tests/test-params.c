@@ -88,7 +88,7 @@ static void refused_like_the_kernel(void **state)
 	const char *many[] = { "pm", "ports_list=1,2,3,4,5" };
 	const char *boolj[] = { "pm", "verbose=maybe" };
 	const char *novalue[] = { "pm", "port" };
-	const char *unknown[] = { "pm", "nosuch=1" };
+	const char *unknown[] = { "pm", "nosuch=1", "port=7" };
 
 	(void)state;
 	harness_log_capture();
@@ -99,8 +99,12 @@ static void refused_like_the_kernel(void **state)
 	assert_int_equal(parse(2, many), -EINVAL);
 	assert_int_equal(parse(2, boolj), -EINVAL);
 	assert_int_equal(parse(2, novalue), -EINVAL);
-	assert_int_equal(parse(2, unknown), -ENOENT);
-	assert_true(harness_log_has(DUSK_LOG_ERROR, "pm: Unknown parameter `nosuch'"));
+	assert_true(harness_log_has(DUSK_LOG_ERROR,
+				    "insmod: ERROR: could not insert module pm: Invalid parameters"));
+	/* as the kernel: an unknown parameter is ignored with a warning */
+	assert_int_equal(parse(3, unknown), 0);
+	assert_true(harness_log_has(DUSK_LOG_WARN, "pm: unknown parameter 'nosuch' ignored"));
+	assert_int_equal(p_int, 7);
 }
 
 static void help_lists_params_and_modinfo(void **state)

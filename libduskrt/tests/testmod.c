@@ -92,6 +92,8 @@ static const struct dusk_type types[] = {
 	[T_INT] = { "int", 4, 4, DUSK_TK_SCALAR, 0, NULL, DUSK_TYPE_NONE, 0 },
 	[T_LIST] = { "struct tm_list", sizeof(struct tm_list), 8, DUSK_TK_STRUCT, 2, list_fields,
 		     DUSK_TYPE_NONE, 0 },
+	/* struct lock_class_key without lockdep: an empty struct */
+	[T_EMPTY] = { "struct lock_class_key", 0, 1, DUSK_TK_STRUCT, 0, NULL, DUSK_TYPE_NONE, 0 },
 };
 
 const struct dusk_typetab tm_types = {

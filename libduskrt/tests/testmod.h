@@ -39,7 +39,7 @@ struct tm_list {
 	struct tm_list *next, *prev;
 };
 
-enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST };
+enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, NSTUBS };
 enum { PROXY_HOOK, PROXY_TICK, NPROXIES };
 

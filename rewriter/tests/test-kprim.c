@@ -63,7 +63,93 @@ static void table_users_exist(void **state)
 	free(text);
 }
 
+/* One owner per object: a user-owned object's APIs are all primitives,
+ * a kernel-owned object's are all kernel calls but for its readers. */
+static void one_owner_per_object(void **state)
+{
+	size_t n, i, j;
+	const struct kprim_family *f = kprim_families(&n);
+	unsigned flags;
+
+	(void)state;
+	assert_true(n >= 5);
+	for (i = 0; i < n; i++) {
+		for (j = 0; f[i].members[j]; j++) {
+			const char *m = f[i].members[j];
+
+			if (f[i].user_owned && !kprim_find(m))
+				fail_msg("%s is user-owned but %s is not a primitive", f[i].object, m);
+			if (f[i].user_owned && kapi_force_stub(m, &flags))
+				fail_msg("%s is user-owned but %s is a forced stub", f[i].object, m);
+			if (!f[i].user_owned && kprim_find(m))
+				fail_msg("%s is kernel-owned but %s is a primitive", f[i].object, m);
+		}
+		for (j = 0; f[i].readers[j]; j++)
+			if (!kprim_find(f[i].readers[j]))
+				fail_msg("%s: reader %s is not a primitive", f[i].object,
+					 f[i].readers[j]);
+	}
+	/* every lock primitive belongs to a user-owned family */
+	{
+		size_t nk, k;
+		const struct kprim *t = kprim_table(&nk);
+
+		for (k = 0; k < nk; k++) {
+			int found = 0;
+
+			if (strncmp(t[k].user, "dusk_kp_lock", 12) &&
+			    strncmp(t[k].user, "dusk_kp_unlock", 14) &&
+			    strncmp(t[k].user, "dusk_kp_trylock", 15) &&
+			    strcmp(t[k].user, "dusk_kp_is_locked"))
+				continue;
+			for (i = 0; i < n && !found; i++)
+				for (j = 0; f[i].user_owned && f[i].members[j] && !found; j++)
+					found = !strcmp(f[i].members[j], t[k].name);
+			if (!found)
+				fail_msg("lock primitive %s is in no family", t[k].name);
+		}
+	}
+}
+
 typedef struct { int counter; } atomic_t;
+
+/* struct static_key as the kernel lays it out (enabled first) */
+struct static_key {
+	atomic_t enabled;
+	void *entries;
+};
+
+static void static_branch_reads_the_key(void **state)
+{
+	struct static_key off = { { 0 }, NULL }, on = { { 1 }, NULL };
+
+	(void)state;
+	/* static_branch_unlikely(false key): arch_static_branch(key, false) */
+	assert_false(dusk_kp_static_branch(&off, 0));
+	assert_true(dusk_kp_static_branch(&on, 0));
+	/* static_branch_likely(true key): !arch_static_branch_jump(key, true) */
+	assert_false(!dusk_kp_static_branch(&off, 1));
+	assert_true(!dusk_kp_static_branch(&on, 1));
+}
+
+static void is_locked_and_dec_and_lock(void **state)
+{
+	static int lk;
+	atomic_t cnt = { 2 };
+
+	(void)state;
+	assert_false(dusk_kp_is_locked(&lk));
+	dusk_kp_lock(&lk);
+	assert_true(dusk_kp_is_locked(&lk));
+	dusk_kp_unlock(&lk);
+	assert_false(dusk_kp_is_locked(&lk));
+	assert_false(dusk_kp_atomic_dec_and_lock(&cnt, &lk));	/* 2 -> 1, no lock */
+	assert_false(dusk_kp_is_locked(&lk));
+	assert_true(dusk_kp_atomic_dec_and_lock(&cnt, &lk));	/* 1 -> 0, locked */
+	assert_true(dusk_kp_is_locked(&lk));
+	assert_int_equal(cnt.counter, 0);
+	dusk_kp_unlock(&lk);
+}
 
 static void atomics(void **state)
 {
@@ -174,6 +260,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table_sorted_and_found),
 		cmocka_unit_test(table_users_exist),
+		cmocka_unit_test(one_owner_per_object),
+		cmocka_unit_test(static_branch_reads_the_key),
+		cmocka_unit_test(is_locked_and_dec_and_lock),
 		cmocka_unit_test(atomics),
 		cmocka_unit_test(bitops),
 		cmocka_unit_test(strings),

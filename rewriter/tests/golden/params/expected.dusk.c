@@ -6,67 +6,69 @@
 #include <dusk/kprim.h>
 #include "input.decls.h"
 
-/* The kernel build reports unused code itself (or turns the warning
- * off): here a use may have been folded to a constant. */
-#pragma GCC diagnostic ignored "-Wunused-variable"
-#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
-#pragma GCC diagnostic ignored "-Wunused-function"
-
 /* the module's own types */
 /* the module's functions and the kernel inline functions it uses */
 static int pm_init(void);
 static void pm_exit(void);
 
 /* kernel calls */
-/* int _printk(const char *, char *, int, unsigned int, int) */
-static inline int dusk_k__printk_1(const char *a0, size_t l0, char *a1, size_t l1, int a2, unsigned int a3, int a4)
+/* int _printk(const char *, char *, int, unsigned int, int, int, char *) */
+static inline int dusk_k__printk_1(const char *a0, size_t l0, char *a1, size_t l1, int a2, unsigned int a3, int a4, int a5, char *a6, size_t l6)
 {
-	uint64_t a[5] = {
+	uint64_t a[7] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
 		(uint64_t)a3,
 		(uint64_t)a4,
+		(uint64_t)a5,
+		dusk_commit(a6, DUSK_TYPE_CSTRING, l6),
 	};
-	return (int)dusk_call(0, a, 5);
+	return (int)dusk_call(0, a, 7);
 }
 
-#line 8 "input.c"
+#line 9 "input.c"
 static int level = 3;
-#line 12 "input.c"
+#line 13 "input.c"
 static char *who = "world";
-#line 15 "input.c"
-static int ports[4] = { 80, 443 };
 #line 16 "input.c"
+static int ports[4] = { 80, 443 };
+#line 17 "input.c"
 static unsigned int nports = 2;
-#line 20 "input.c"
+#line 21 "input.c"
 static _Bool enable;
+#line 24 "input.c"
+static int ids[3];
+#line 25 "input.c"
+static int nids;
+#line 28 "input.c"
+static char iface[16] = "eth0";
 
-#line 23 "input.c"
+#line 32 "input.c"
 static int pm_init(void)
 {
 	DUSK_FRAME;
-#line 25 "input.c"
+#line 34 "input.c"
 	({
-#line 25 "input.c"
+#line 34 "input.c"
 		do {
 		}
 		while (0);
-#line 25 "input.c"
-		dusk_k__printk_1("\0016%s %d %u %d\n", 0, who, 0, level, nports, enable);
+#line 34 "input.c"
+		dusk_k__printk_1("\0016%s %d %u %d %d %s\n", 0, who, 0, level, nports, enable, nids, iface, sizeof(iface));
 	});
-#line 26 "input.c"
+#line 35 "input.c"
 	return 0;
 }
 
-#line 29 "input.c"
+#line 38 "input.c"
 static void pm_exit(void)
 {
 	DUSK_FRAME;
 }
 
 
-#line 70 "input.dusk.c"
+#line 72 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -76,8 +78,10 @@ static int dusk_init_input(void)
 static const struct dusk_param dusk_params_input[] = {
 	{ "level", "int", &level, sizeof(level), 0, NULL, 0644, "verbosity" },
 	{ "name", "charp", &who, sizeof(who), 0, NULL, 0444, NULL },
-	{ "ports", "int", ports, sizeof(ports[0]), sizeof(ports) / sizeof(ports[0]), &nports, 0444, "ports to watch" },
+	{ "ports", "int", ports, sizeof(ports[0]), sizeof(ports) / sizeof(ports[0]), (unsigned int *)&nports, 0444, "ports to watch" },
 	{ "enable", "bool", &enable, sizeof(enable), 0, NULL, 00, NULL },
+	{ "ids", "int", ids, sizeof(ids[0]), sizeof(ids) / sizeof(ids[0]), (unsigned int *)&nids, 0444, NULL },
+	{ "iface", "string", iface, 16, 0, NULL, 0644, "interface" },
 };
 
 static const char *const dusk_stubs_input[] = {
@@ -90,6 +94,9 @@ static const struct dusk_object dusk_objects_input[] = {
 	{ "ports", &ports, sizeof(ports), ID },
 	{ "nports", &nports, sizeof(nports), ID },
 	{ "enable", &enable, sizeof(enable), ID },
+	{ "ids", &ids, sizeof(ids), ID },
+	{ "nids", &nids, sizeof(nids), ID },
+	{ "iface", &iface, sizeof(iface), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -99,6 +106,9 @@ static const char *const dusk_modinfo_input[] = {
 	"parmtype=ports:array of int",
 	"parm=ports:ports to watch",
 	"parmtype=enable:bool",
+	"parmtype=ids:array of int",
+	"parmtype=iface:string",
+	"parm=iface:interface",
 	"license=GPL",
 	"author=DUSK developers",
 	"description=parameters",
@@ -112,7 +122,7 @@ static const struct dusk_module dusk_module_input = {
 	.init = dusk_init_input,
 	.exit = pm_exit,
 	.params = dusk_params_input,
-	.nparams = 4,
+	.nparams = 6,
 	.proxies = NULL,
 	.nproxies = 0,
 	.syms = NULL,
@@ -120,7 +130,7 @@ static const struct dusk_module dusk_module_input = {
 	.stubs = dusk_stubs_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
-	.nobjects = 5,
+	.nobjects = 8,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Golden: module_param, module_param_named, module_param_array and
+/* Golden: module_param, module_param_named, module_param_array (its count
+ * an int, as modules often write), module_param_string and
  * MODULE_PARM_DESC become the descriptor's params; MODULE_* become modinfo;
  * module_init/module_exit become init/exit. */
 #include <linux/module.h>
@@ -20,9 +21,17 @@ MODULE_PARM_DESC(ports, "ports to watch");
 static bool enable;
 module_param(enable, bool, 0);
 
+static int ids[3];
+static int nids;
+module_param_array(ids, int, &nids, 0444);
+
+static char iface[16] = "eth0";
+module_param_string(iface, iface, sizeof(iface), 0644);
+MODULE_PARM_DESC(iface, "interface");
+
 static int __init pm_init(void)
 {
-	pr_info("%s %d %u %d\n", who, level, nports, enable);
+	pr_info("%s %d %u %d %d %s\n", who, level, nports, enable, nids, iface);
 	return 0;
 }
 
