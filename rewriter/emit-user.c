@@ -34,8 +34,14 @@ static int is_pointer(CXType t)
 /* What pointer or array type @t points to. */
 static CXType pointee(CXType t)
 {
-	if (is_array(t))
-		return clang_getArrayElementType(clang_getCanonicalType(t));
+	if (is_array(t)) {
+		/* as written first: the canonical type may lose the element's
+		 * own qualifiers (`const struct nlattr *const tb[]`) */
+		CXType e = clang_getArrayElementType(t);
+
+		return e.kind != CXType_Invalid ? e :
+		       clang_getArrayElementType(clang_getCanonicalType(t));
+	}
 	return clang_getPointeeType(t);
 }
 

@@ -19,14 +19,14 @@ static int ap_init(void);
 
 /* kernel calls */
 /* int (*)(int, const struct nlattr *const[]) */
-static inline int dusk_k_indirect_1(int (*fp)(int, const struct nlattr *const []), int a0, const struct nlattr *const a1[])
+static inline int dusk_k_indirect_1(int (*fp)(int, const struct nlattr *const (*)), int a0, const struct nlattr *const a1[], size_t l1)
 {
 	if ((uintptr_t)fp < dusk_kbase)	/* our own function */
 		return fp(a0, a1);
 	uint64_t a[3] = {
 		(uint64_t)(uintptr_t)fp,
 		(uint64_t)a0,
-		(uint64_t)a1,
+		dusk_commit(a1, ID, l1),
 	};
 	return (int)dusk_call(0, a, 3);
 }
@@ -54,7 +54,7 @@ static int ap_init(void)
 #line 21 "input.c"
 	const struct nlattr *tb[2] = { ((void *)0), ((void *)0) };
 #line 23 "input.c"
-	return dusk_k_indirect_1(counter, 2, tb);
+	return dusk_k_indirect_1(counter, 2, tb, sizeof(tb));
 }
 
 

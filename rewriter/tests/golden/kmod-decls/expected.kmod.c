@@ -54,7 +54,7 @@ static const struct dusk_sym_desc dusk_syms[] = {
 };
 
 static const struct dusk_proxy_desc dusk_proxies[] = {
-	{ "kd_thread", dusk_proxy_kd_thread, DUSK_PROXY_BLOCKING, 1 },
+	{ "kd_thread", dusk_proxy_kd_thread, DUSK_PROXY_BLOCKING, 1, NULL },
 	{ NULL },
 };
 

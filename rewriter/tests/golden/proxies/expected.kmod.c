@@ -105,10 +105,12 @@ static const struct dusk_sym_desc dusk_syms[] = {
 	{ NULL },
 };
 
+static const u32 dusk_lent_px_read[] = { 232, DUSK_LENT_ARG(2), 0, 8 };
+
 static const struct dusk_proxy_desc dusk_proxies[] = {
-	{ "px_tick", dusk_proxy_px_tick, DUSK_PROXY_ASYNC, 1 },
-	{ "px_read", dusk_proxy_px_read, DUSK_PROXY_BLOCKING, 4 },
-	{ "px_hook", dusk_proxy_px_hook, DUSK_PROXY_NF_HOOK, 3 },
+	{ "px_tick", dusk_proxy_px_tick, DUSK_PROXY_ASYNC, 1, NULL },
+	{ "px_read", dusk_proxy_px_read, DUSK_PROXY_BLOCKING, 4, dusk_lent_px_read },
+	{ "px_hook", dusk_proxy_px_hook, DUSK_PROXY_NF_HOOK, 3, NULL },
 	{ NULL },
 };
 
