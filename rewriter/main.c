@@ -220,7 +220,8 @@ int main(int argc, char **argv)
 	if (!outdir)
 		outdir = xasprintf("%s.dusk", rw.modname);
 	rw.tg = tg_set_new();
-	r = check_paths(&rw, kdir, kdir_named, &def);
+	/* with -p the flags come from the database, not from a kernel tree */
+	r = check_paths(&rw, kdir, kdir_named || dbdir, &def);
 	if (r == 0)
 		r = run(&rw, kdir, dbdir, outdir);
 	if (rw.nerrors)

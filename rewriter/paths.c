@@ -31,18 +31,17 @@
 #define DUSK_REL_INCDIR "../include"
 #endif
 
-/* A copy of @dir when it holds @probe (a file below it), else NULL. */
+/* @dir (taken), made absolute and without "..", when it holds @probe (a
+ * file below it); else NULL. */
 static char *if_holds(char *dir, const char *probe)
 {
-	char *f = xasprintf("%s/%s", dir, probe);
-	int ok = access(f, R_OK) == 0;
+	char *f = xasprintf("%s/%s", dir, probe), *real = NULL;
 
+	if (access(f, R_OK) == 0)
+		real = realpath(dir, NULL);
 	free(f);
-	if (!ok) {
-		free(dir);
-		return NULL;
-	}
-	return dir;
+	free(dir);
+	return real;
 }
 
 /* The folder of the running executable, or NULL. */
