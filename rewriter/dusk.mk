@@ -1,42 +1,110 @@
-# dusk.mk — the DUSK user build of a kernel module, for Makefiles.
+# dusk.mk — the DUSK user build of kernel modules, for Makefiles.
 #
-#   include /path/to/dusk/rewriter/dusk.mk
-#   $(eval $(call dusk_user_build,mymod))
+# A module folder's whole Makefile can be:
 #
-# gives three targets for mymod.c in the current folder:
+#   obj-m := mymod.o
+#   include $(shell dusk-build --print-mk)     # or /usr/share/dusk/dusk.mk
+#
+# `make` then builds, for each single-source module of obj-m:
+#   mymod.ko         the kernel build (Kbuild, as without DUSK)
+#   mymod            the user build: run it with dusk-run, gdb, valgrind
+#   dusk_mymod.ko    its generated kernel module
 #   mymod.dusk/      dusk-rewrite's outputs (mymod.dusk.c, .decls.h, .types.c, kmod/)
-#   mymod            the user program (run it with scripts/dusk-run, or under gdb)
-#   dusk_mymod.ko    its generated kernel module, built by Kbuild
+# Targets: all (both builds), dusk (the user builds), modules (Kbuild),
+# dusk-clean.  Without obj-m, name modules with
+#   $(eval $(call dusk_user_build,mymod))
+# When Kbuild itself reads the Makefile (KERNELRELEASE set) this file does
+# nothing, so obj-m lines work as always.
+#
 # Settings (override on the command line or before the include):
-#   DUSK_REWRITE   dusk-rewrite to run          (default: dusk-rewrite on PATH)
-#   DUSK_INCLUDE   DUSK's include/ folder       (default: beside this file)
-#   DUSK_LIBDIR    folder holding libduskrt.so  (default: the linker's search path)
-#   KDIR           kernel build tree            (default: the running kernel's)
+#   KDIR           kernel build tree  (default: the running kernel's)
+#   DUSK_REWRITE   dusk-rewrite to run          (default: the installed one)
+#   DUSK_INCLUDE   DUSK's include/ folder       (default: the installed one)
+#   DUSK_LIBDIR    folder holding libduskrt.so  (default: the installed one)
 #   CC, CFLAGS     the user build's compiler    (default CFLAGS: -g -O0 -Wall)
+#
+# An edit of the module's logic alone rebuilds only the program: the kmod's
+# sources are copied to mymod.dusk-kbuild/ only when they changed, so Kbuild
+# is not run and dusk_mymod.ko stays the one already loaded.
+
+ifeq ($(KERNELRELEASE),)
 
 DUSK_MK_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+# Meson fills these in the installed copy (relative to this file's folder).
+dusk_rel_bindir := @DUSK_MK_REL_BINDIR@
+dusk_rel_incdir := @DUSK_MK_REL_INCDIR@
+dusk_rel_libdir := @DUSK_MK_REL_LIBDIR@
+ifeq ($(findstring @,$(dusk_rel_bindir)),)
+DUSK_REWRITE ?= $(abspath $(DUSK_MK_DIR)/$(dusk_rel_bindir))/dusk-rewrite
+DUSK_INCLUDE ?= $(abspath $(DUSK_MK_DIR)/$(dusk_rel_incdir))
+DUSK_LIBDIR ?= $(abspath $(DUSK_MK_DIR)/$(dusk_rel_libdir))
+else
+# the source tree's copy (rewriter/dusk.mk)
 DUSK_REWRITE ?= dusk-rewrite
 DUSK_INCLUDE ?= $(DUSK_MK_DIR)/../include
 DUSK_LIBDIR ?=
+endif
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CFLAGS ?= -g -O0 -Wall
 
-dusk_rt_libs = $(if $(DUSK_LIBDIR),-L$(DUSK_LIBDIR) -Wl$(comma)-rpath$(comma)$(DUSK_LIBDIR)) -lduskrt
 comma := ,
+dusk_sysdirs := /lib /lib64 /usr/lib /usr/lib64 $(wildcard /lib/*-linux-gnu /usr/lib/*-linux-gnu)
+dusk_rt_libs = $(if $(DUSK_LIBDIR),-L$(DUSK_LIBDIR) \
+	$(if $(filter $(DUSK_LIBDIR),$(dusk_sysdirs)),,-Wl$(comma)-rpath$(comma)$(DUSK_LIBDIR))) -lduskrt
 
+# The kernel tree must be there before anything is built against it.
+dusk_check_kdir = @test -f $(KDIR)/Makefile || { \
+	if [ "$(KDIR)" = "/lib/modules/$$(uname -r)/build" ]; then \
+	  echo "dusk.mk: error: no headers for the running kernel $$(uname -r) at $(KDIR):" \
+	       "install linux-headers-$$(uname -r), or name a tree with KDIR=DIR" >&2; \
+	else echo "dusk.mk: error: no kernel build tree at $(KDIR) (KDIR=)" >&2; fi; exit 1; }
+
+dusk_modules :=
+
+# dusk_user_build NAME: the rules for NAME.c (once per name).
 define dusk_user_build
+ifeq ($(filter $(1),$(dusk_modules)),)
+dusk_modules += $(1)
+
 $(1).dusk/$(1).dusk.c: $(1).c
+	$$(dusk_check_kdir)
 	$$(DUSK_REWRITE) --kdir $$(KDIR) -o $(1).dusk $(1).c
 
 $(1): $(1).dusk/$(1).dusk.c
 	$$(CC) $$(CFLAGS) -I$$(DUSK_INCLUDE) -I$(1).dusk -o $$@ \
 		$(1).dusk/$(1).dusk.c $(1).dusk/$(1).types.c $$(dusk_rt_libs)
 
+# Kbuild runs only when a kmod source really changed (see above).
 dusk_$(1).ko: $(1).dusk/$(1).dusk.c
-	$$(MAKE) -C $$(KDIR) M=$$(abspath $(1).dusk/kmod) modules
-	cp $(1).dusk/kmod/dusk_$(1).ko $$@
+	@mkdir -p $(1).dusk-kbuild; changed=0; \
+	for f in $$$$(cd $(1).dusk/kmod && find . -type f); do \
+	  cmp -s $(1).dusk/kmod/$$$$f $(1).dusk-kbuild/$$$$f && continue; \
+	  mkdir -p $(1).dusk-kbuild/$$$$(dirname $$$$f); \
+	  cp $(1).dusk/kmod/$$$$f $(1).dusk-kbuild/$$$$f; changed=1; \
+	done; \
+	if [ $$$$changed = 1 ] || [ ! -f $(1).dusk-kbuild/dusk_$(1).ko ]; then \
+	  echo "  KBUILD  dusk_$(1).ko"; \
+	  $$(MAKE) -s -C $$(KDIR) M=$$(abspath $(1).dusk-kbuild) modules || exit 1; \
+	fi; \
+	cmp -s $(1).dusk-kbuild/dusk_$(1).ko $$@ || cp $(1).dusk-kbuild/dusk_$(1).ko $$@
+
+dusk: $(1) dusk_$(1).ko
 
 .PHONY: $(1)-clean
 $(1)-clean:
-	rm -rf $(1).dusk $(1) dusk_$(1).ko
+	rm -rf $(1).dusk $(1).dusk-kbuild $(1) dusk_$(1).ko
+dusk-clean: $(1)-clean
+endif
 endef
+
+.PHONY: all dusk modules dusk-clean
+all: modules dusk
+dusk:
+dusk-clean:
+modules:
+	$(if $(obj-m),$(dusk_check_kdir))
+	$(if $(obj-m),$(MAKE) -C $(KDIR) M=$(CURDIR) modules)
+
+$(foreach m,$(obj-m:.o=),$(if $(wildcard $(m).c),$(eval $(call dusk_user_build,$(m)))))
+
+endif

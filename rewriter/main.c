@@ -6,6 +6,9 @@
  *
  *   dusk-rewrite [--kdir DIR] [-p DIR] [-o DIR] [--core DIR] mymod.c
  *
+ * Its data (the dusk-kmod core, DUSK's headers) is found relative to the
+ * executable (paths.c); the kernel tree is the running kernel's by default.
+ *
  * Everything is written into a temporary folder beside the output folder
  * and renamed into place at the end: on any error nothing is left behind
  * and an earlier output stays as it was.  Exit status 0 only when every
@@ -24,34 +27,56 @@
 #include "cflags.h"
 #include "typegen.h"
 #include <dusk/protocol.h>
+#include "paths.h"
 
 #ifndef DUSK_VERSION
 #define DUSK_VERSION "0"
 #endif
-#ifndef DUSK_DEFAULT_KDIR
-#define DUSK_DEFAULT_KDIR ""
-#endif
-#ifndef DUSK_CORE_DIR
-#define DUSK_CORE_DIR ""
-#endif
-#ifndef DUSK_INC_DIR
-#define DUSK_INC_DIR ""
-#endif
 
-static void usage(FILE *f)
+static void usage(FILE *f, const struct rw_paths *def)
 {
 	fprintf(f,
 		"usage: dusk-rewrite [options] mymod.c\n"
 		"Rewrite a kernel module into a user program (mymod.dusk.c, mymod.decls.h,\n"
 		"mymod.types.c) and its generated kernel module (kmod/).\n\n"
 		"  -o DIR        output folder (default: mymod.dusk/)\n"
-		"  --kdir DIR    kernel build tree (default: $KDIR, else %s)\n"
+		"  --kdir DIR    kernel build tree (default: $KDIR, else the running\n"
+		"                kernel's, %s)\n"
 		"  -p DIR        read compile flags from DIR/compile_commands.json\n"
 		"  --core DIR    dusk-kmod sources (default: %s)\n"
 		"  --include DIR DUSK's include/ folder (default: %s)\n"
 		"  --help        this text\n"
 		"  --version     print the version\n",
-		DUSK_DEFAULT_KDIR, DUSK_CORE_DIR, DUSK_INC_DIR);
+		def->kdir, def->core_dir ? def->core_dir : "not found, see dusk-rewrite(1)",
+		def->inc_dir ? def->inc_dir : "not found");
+}
+
+/* The data and kernel tree this run needs, said in words when missing:
+ * above all the running kernel's headers, the one thing a new user may not
+ * have installed yet.  0 or -ENOENT (the error is counted in @rw). */
+static int check_paths(struct rw *rw, const char *kdir, int kdir_named,
+		       const struct rw_paths *def)
+{
+	char *mk;
+	int have;
+
+	if (!rw->core_dir)
+		rw_diag_plain(rw, RW_ERROR, "the dusk-kmod core is not installed beside "
+			      "dusk-rewrite (share/dusk/kmod); use --core DIR or DUSK_DATADIR=DIR");
+	if (!rw->inc_dir)
+		rw_diag_plain(rw, RW_ERROR, "DUSK's headers (dusk/protocol.h) are not installed "
+			      "beside dusk-rewrite; use --include DIR or DUSK_DATADIR=DIR");
+	if (!kdir_named) {
+		mk = xasprintf("%s/Makefile", kdir);
+		have = access(mk, R_OK) == 0;
+		free(mk);
+		if (!have)
+			rw_diag_plain(rw, RW_ERROR, "no headers for the running kernel %s at %s: "
+				      "install linux-headers-%s, or name a kernel build tree "
+				      "with --kdir DIR or KDIR=DIR", def->release, kdir,
+				      def->release);
+	}
+	return rw->nerrors ? -ENOENT : 0;
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -193,27 +218,31 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rw rw = { .core_dir = DUSK_CORE_DIR, .inc_dir = DUSK_INC_DIR };
+	struct rw rw = { 0 };
+	struct rw_paths def;
 	const char *kdir = getenv("KDIR"), *dbdir = NULL;
 	char *outdir = NULL;
-	int c, r;
+	int c, r, kdir_named = kdir && *kdir;
 
-	if (!kdir || !*kdir)
-		kdir = DUSK_DEFAULT_KDIR;
+	rw_paths_default(&def);
+	rw.core_dir = def.core_dir;
+	rw.inc_dir = def.inc_dir;
+	if (!kdir_named)
+		kdir = def.kdir;
 	while ((c = getopt_long(argc, argv, "o:p:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': free(outdir); outdir = xstrdup(optarg); break;
 		case 'p': dbdir = optarg; break;
-		case 'k': kdir = optarg; break;
+		case 'k': kdir = optarg; kdir_named = 1; break;
 		case 'c': rw.core_dir = optarg; break;
 		case 'i': rw.inc_dir = optarg; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': usage(stdout, &def); return 0;
 		case 'V': printf("dusk-rewrite %s\n", DUSK_VERSION); return 0;
-		default: usage(stderr); return 2;
+		default: usage(stderr, &def); return 2;
 		}
 	}
 	if (optind != argc - 1) {
-		usage(stderr);
+		usage(stderr, &def);
 		return 2;
 	}
 	rw.src = argv[optind];
@@ -231,7 +260,10 @@ int main(int argc, char **argv)
 	if (!outdir)
 		outdir = xasprintf("%s.dusk", rw.modname);
 	rw.tg = tg_set_new();
-	r = run(&rw, kdir, dbdir, outdir);
+	/* with -p the flags come from the database, not from a kernel tree */
+	r = check_paths(&rw, kdir, kdir_named || dbdir, &def);
+	if (r == 0)
+		r = run(&rw, kdir, dbdir, outdir);
 	if (rw.nerrors)
 		fprintf(stderr, "%d error%s generated.\n", rw.nerrors, rw.nerrors == 1 ? "" : "s");
 	/* The process ends here; the OS reclaims the model. */
