@@ -21,9 +21,13 @@
 #include "typegen.h"
 
 
+/* A pointer, or an array parameter (`const char namefmt[]`), which is one. */
 static int is_pointer(CXType t)
 {
-	return clang_getCanonicalType(t).kind == CXType_Pointer;
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_Pointer || k == CXType_IncompleteArray ||
+	       k == CXType_ConstantArray;
 }
 
 static int is_void(CXType t)
@@ -37,7 +41,7 @@ static char *kscalar(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
 
-	if (c.kind == CXType_Pointer)
+	if (is_pointer(c))
 		return xstrdup("void *");
 	if (c.kind == CXType_Enum)
 		c = clang_getEnumDeclIntegerType(clang_getTypeDeclaration(c));
