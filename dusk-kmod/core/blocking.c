@@ -7,7 +7,9 @@
  * its own context, so current and copy_to_user mean what they mean in a
  * module.  The wait ends, with an error as the callback's result, when the
  * program is silent for block_timeout_ms (-ETIMEDOUT), when the session
- * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).
+ * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).  The
+ * body of a kernel thread (kthread.c) has no timeout: it lives as long as
+ * the thread.
  *
  * A waiter lives on the caller's stack and is on dusk_sess.waiters (under
  * qlock) while it waits; other contexts touch it only under qlock and only
@@ -190,7 +192,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		.proxy = proxy, .args = args, .nargs = nargs,
 	};
 	struct dusk_call *c;
-	bool replied, alive;
+	bool replied, alive, thread;
 	struct net *net;
 	long left, tmo;
 	u32 portid;
@@ -205,6 +207,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 			     dusk_family.name, dusk_gen.proxies[proxy].name);
 		return (u64)-EWOULDBLOCK;
 	}
+	thread = dusk_upcall_is_thread(proxy);
 	init_waitqueue_head(&w.wq);
 	if (!dusk_waiter_add(&w, &portid, &net))
 		return (u64)-ENOTCONN;
@@ -213,7 +216,8 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		goto out;
 
 	for (;;) {
-		tmo = msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms));
+		tmo = thread ? MAX_SCHEDULE_TIMEOUT :
+			msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms));
 		left = wait_event_killable_timeout(w.wq, dusk_waiter_event(&w), tmo);
 
 		spin_lock_bh(&dusk_sess.qlock);
@@ -222,7 +226,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		alive = dusk_sess.alive;
 		spin_unlock_bh(&dusk_sess.qlock);
 		if (c) {	/* a posted call is always run, even when leaving */
-			dusk_call_exec(c);
+			dusk_waiter_exec(&w, c);
 			spin_lock_bh(&dusk_sess.qlock);
 			w.call = NULL;
 			spin_unlock_bh(&dusk_sess.qlock);
@@ -251,9 +255,12 @@ out:
 	dusk_waiter_del(&w);
 	/* A call posted between the last look and the removal is run too. */
 	if (w.call) {
-		dusk_call_exec(w.call);
+		dusk_waiter_exec(&w, w.call);
 		complete(&w.call->done);
 	}
+	/* Left without the module's REPLY: its wait loop will not finish. */
+	if (err)
+		dusk_waiter_unjoin(&w);
 	return err ? (u64)(s64)err : w.ret;
 }
 EXPORT_SYMBOL_GPL(dusk_upcall_blocking);

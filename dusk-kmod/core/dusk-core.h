@@ -69,6 +69,9 @@ struct dusk_call {
 	struct completion done;	/* completed by the blocked caller */
 };
 
+/* Wait queues one blocked caller may have joined at once (sleep.c). */
+#define DUSK_WAIT_JOINED 4
+
 /* A caller sleeping in dusk_upcall_blocking(); lives on its stack. */
 struct dusk_waiter {
 	struct list_head node;	/* dusk_sess.waiters, under qlock */
@@ -80,6 +83,9 @@ struct dusk_waiter {
 	bool replied;		/* REPLY arrived; ret is valid */
 	u64 ret;
 	wait_queue_head_t wq;
+	unsigned int mstate;	/* task state the last nested call left (sleep.c) */
+	u64 joined[DUSK_WAIT_JOINED][2];	/* prepare_to_wait*() (head, entry) */
+	u32 njoined;
 };
 
 enum dusk_pending_kind {
@@ -148,6 +154,7 @@ size_t dusk_alloc_size(const void *p);
 bool dusk_undo_refers(unsigned long start, size_t len);
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
 void dusk_region_forget(const void *addr);
+bool dusk_region_is_mirror(u64 addr, u64 len);
 void dusk_regions_free_all(void);
 
 /* call.c */
@@ -171,6 +178,13 @@ void dusk_pending_free(struct dusk_pending *p);
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
 void dusk_waiters_wake_all(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
+
+/* kthread.c */
+bool dusk_upcall_is_thread(u32 proxy);
+
+/* sleep.c */
+void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c);
+void dusk_waiter_unjoin(struct dusk_waiter *w);
 
 /* nfq.c */
 int dusk_nf_init(void);
