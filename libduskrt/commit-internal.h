@@ -19,6 +19,9 @@ struct mirror {
 	int32_t type;		/* element type id, DUSK_TYPE_NONE or DUSK_TYPE_CSTRING */
 	uint32_t nelem;		/* the object is nelem elements of type */
 	int call_scoped;	/* on a stack: freed after the call */
+	struct dusk_thread *held;	/* on this thread's stack, held by the kernel
+					 * across calls (a wait entry): freed when
+					 * the thread's callback ends */
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
@@ -34,6 +37,8 @@ struct dusk_commit_state {
 	struct dusk_wlist pending;	/* refresh chunks, data malloc'd */
 	void **bufs;			/* data of chunks handed to the last epoch */
 	size_t nbufs, bufcap;
+	struct mirror **held;		/* this thread's held stack mirrors */
+	size_t nheld, heldcap;
 };
 
 extern pthread_mutex_t dusk_mirror_lock;
@@ -48,6 +53,9 @@ struct mirror *dusk_mirror_by_own(uintptr_t p);
  */
 int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 		       int call_scoped, struct mirror **out);
+/* Free the held stack mirror @m (MIRROR_FREE, table, rmap) and forget it
+ * in its thread's list.  Caller holds dusk_mirror_lock.  0 or -errno. */
+int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m);
 /* Record a translated pointer slot of @m (for read-back).  0 or -ENOMEM. */
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off);
 

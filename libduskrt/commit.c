@@ -12,7 +12,12 @@
  * walk).
  *
  * Lifetime: an object on a thread's stack is mirrored for one kernel call
- * (freed after it); any other own object (module globals, string literals)
+ * (freed after it), unless it holds a `struct wait_queue_entry`: the kernel
+ * keeps a wait entry on its wait queue from prepare_to_wait() to
+ * finish_wait() (calls apart, a waker in another context unlinks it), so
+ * its mirror is *held*: reused by the thread's later calls, refreshed like
+ * a global's, and freed when the thread's callback ends (or when another
+ * object of the thread's takes its place on the stack).  Any other own object (module globals, string literals)
  * keeps its mirror for the session, refreshed at every commit: only the
  * bytes that differ from what the mirror was last known to hold are sent,
  * so a field the kernel changed in the mirror is not clobbered.  After the
@@ -373,6 +378,26 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 	return err ? err : queue_refresh(w->cs, m);
 }
 
+/* Does type @id hold a wait queue entry (the kernel links it into a wait
+ * queue across calls)? */
+static int holds_wait_entry(int32_t id, int depth)
+{
+	const struct dusk_type *t = type_of(id);
+	uint16_t i;
+
+	if (!t || depth > 8)
+		return 0;
+	if (!strcmp(t->name, "struct wait_queue_entry"))
+		return 1;
+	if (t->kind == DUSK_TK_ARRAY)
+		return holds_wait_entry(t->elem, depth + 1);
+	for (i = 0; i < t->nfields; i++)
+		if ((t->fields[i].kind == DUSK_FK_RECORD || t->fields[i].kind == DUSK_FK_ARRAY) &&
+		    holds_wait_entry(t->fields[i].type, depth + 1))
+			return 1;
+	return 0;
+}
+
 /* Decide the extent and type of the own object @p points into. */
 static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t *own,
 		     size_t *size, int32_t *etype, uint32_t *nelem)
@@ -435,12 +460,21 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	size_t size;
 	int32_t etype;
 	uint32_t nelem;
-	int err;
+	int err, held;
 
 	if (depth > MAX_DEPTH) {
 		dusk_log(DUSK_LOG_ERROR, "dusk: object graph deeper than %d levels at %p (%s)",
 			 MAX_DEPTH, (void *)p, dusk_type_name(type));
 		return -ELOOP;
+	}
+	if (m && m->held == w->t && m->gen != w->gen && p == m->own && type >= 0 &&
+	    type != m->type) {
+		/* The thread's frame that held it is gone: another object
+		 * starts at its place. */
+		err = dusk_mirror_drop_held(w->cs, m);
+		if (err)
+			return err;
+		m = NULL;
 	}
 	if (m) {
 		*out = m->kaddr + (p - m->own);
@@ -449,9 +483,25 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	err = object_of(w, p, type, len, &own, &size, &etype, &nelem);
 	if (err)
 		return err;
-	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own), &m);
+	held = on_stack(w->t, own) && holds_wait_entry(etype, 0);
+	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own) && !held, &m);
 	if (err)
 		return err;
+	if (held) {
+		struct dusk_commit_state *cs = w->cs;
+
+		if (cs->nheld == cs->heldcap) {
+			size_t cap = cs->heldcap ? 2 * cs->heldcap : 4;
+			struct mirror **v = realloc(cs->held, cap * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			cs->held = v;
+			cs->heldcap = cap;
+		}
+		cs->held[cs->nheld++] = m;
+		m->held = w->t;
+	}
 	*out = m->kaddr + (p - own);
 	return translate(w, m, depth);
 }
@@ -556,6 +606,7 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 	dusk_wlist_free(&cs->pending);
 	free(cs->bufs);
 	free(cs->touched);
+	free(cs->held);
 	free(cs);
 }
 
