@@ -37,6 +37,9 @@ static const struct kapi_undo undos[] = {
 	{ "mod_timer",			"timer_delete_sync",		1, { 0 } },
 	{ "add_timer",			"timer_shutdown_sync",		1, { 0 } },
 	{ "mod_timer",			"timer_shutdown_sync",		1, { 0 } },
+	/* tasklet_schedule() and tasklet_hi_schedule() are inline */
+	{ "__tasklet_schedule",		"tasklet_kill",			1, { 0 } },
+	{ "__tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
@@ -139,9 +142,13 @@ int kapi_proxy_kind(CXType fn)
 	    pointee_is(clang_getArgType(fn, 1), "struct sk_buff") &&
 	    pointee_is(clang_getArgType(fn, 2), "struct nf_hook_state"))
 		return PROXY_NF_HOOK;
-	/* timer callbacks run in softirq context and return nothing */
+	/* timer and tasklet callbacks run in softirq context and return
+	 * nothing: void (struct timer_list *), void (struct tasklet_struct *),
+	 * and the old tasklet_init() type void (unsigned long) */
 	if (n == 1 && ret.kind == CXType_Void &&
-	    pointee_is(clang_getArgType(fn, 0), "struct timer_list"))
+	    (pointee_is(clang_getArgType(fn, 0), "struct timer_list") ||
+	     pointee_is(clang_getArgType(fn, 0), "struct tasklet_struct") ||
+	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
 		return PROXY_ASYNC;
 	return PROXY_BLOCKING;
 }
