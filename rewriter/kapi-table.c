@@ -37,9 +37,8 @@ static const struct kapi_undo undos[] = {
 	{ "mod_timer",			"timer_delete_sync",		1, { 0 } },
 	{ "add_timer",			"timer_shutdown_sync",		1, { 0 } },
 	{ "mod_timer",			"timer_shutdown_sync",		1, { 0 } },
-	/* tasklet_schedule() and tasklet_hi_schedule() are inline */
-	{ "__tasklet_schedule",		"tasklet_kill",			1, { 0 } },
-	{ "__tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
+	{ "tasklet_schedule",		"tasklet_kill",			1, { 0 } },
+	{ "tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
@@ -82,6 +81,13 @@ static const struct {
 	{ "dev_put",		0 },
 	{ "dev_hold",		0 },
 	{ "seq_open",		0 },
+	/* A tasklet's state bits belong to the kernel (softirq clears them
+	 * while the program's copy is stale): test them there. */
+	{ "tasklet_schedule",	0 },
+	{ "tasklet_hi_schedule", 0 },
+	{ "tasklet_disable",	0 },
+	{ "tasklet_disable_nosync", 0 },
+	{ "tasklet_enable",	0 },
 };
 
 int kapi_force_stub(const char *name, unsigned *flags)
