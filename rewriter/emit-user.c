@@ -21,6 +21,14 @@ static int is_pointer(CXType t)
 	return clang_getCanonicalType(t).kind == CXType_Pointer;
 }
 
+/* An array parameter (`const char namefmt[]`): a pointer in C. */
+static int is_array_param(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_IncompleteArray || k == CXType_ConstantArray;
+}
+
 static int is_fn_pointer(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
@@ -113,6 +121,18 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 				sb_printf(&args, "\t\tdusk_commit(a%d, %d, l%d),\n", i, tid, i);
 		} else if (is_fn_pointer(st->args[i])) {
 			sb_printf(&args, "\t\tdusk_commit((const void *)(uintptr_t)a%d, DUSK_TYPE_NONE, 0),\n", i);
+		} else if (is_array_param(st->args[i])) {
+			/* `const char namefmt[]` is a pointer: committed, its
+			 * size from its element type (a string: its length) */
+			CXType et = clang_getArrayElementType(clang_getCanonicalType(st->args[i]));
+			int32_t tid = type_id(rw, et, 1);
+
+			if (tid == DUSK_TYPE_NONE)
+				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, 0),\n", i);
+			else if (tid == DUSK_TYPE_CSTRING)
+				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_CSTRING, 0),\n", i);
+			else
+				sb_printf(&args, "\t\tdusk_commit(a%d, %d, 0),\n", i, tid);
 		} else {
 			sb_printf(&args, "\t\t(uint64_t)a%d,\n", i);
 		}
