@@ -22,6 +22,7 @@ struct mirror {
 	struct dusk_thread *held;	/* on this thread's stack, held by the kernel
 					 * across calls (a wait entry): freed when
 					 * the thread's callback ends */
+	int fresh;		/* being created: may be uninitialised (commit.c) */
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */

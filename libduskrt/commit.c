@@ -145,6 +145,22 @@ static int proxy_of(uint64_t fn, uint64_t *k)
 }
 
 /* Translate the function pointer at img offset @off of @m. */
+/*
+ * A pointer in the first image of a held stack object (a wait entry) that
+ * names nothing the module owns: the object is not initialised yet (the
+ * module is handing it to init_wait_entry(), which writes every field).
+ * The kernel gets NULL there, never a user address.
+ */
+static int fresh_garbage(struct mirror *m, size_t off, const char *where)
+{
+	static const uint64_t zero;
+
+	dusk_trace("[dusk] %s: %p not initialised yet: NULL in the kernel", where,
+		   (void *)m->own);
+	memcpy(m->img + off, &zero, sizeof(zero));
+	return 0;
+}
+
 static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *where)
 {
 	uint64_t v, k;
@@ -157,6 +173,8 @@ static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *wh
 		memcpy(m->img + off, &k, sizeof(k));
 		return dusk_mirror_add_slot(m, off);
 	}
+	if (m->fresh)
+		return fresh_garbage(m, off, where);
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
 		 "(its address reaches the kernel but dusk-rewrite did not see it taken)",
 		 where, (void *)(uintptr_t)v);
@@ -175,6 +193,8 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 		return 0;	/* NULL or kernel: unchanged */
 	if (!dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v) && !own_mapped((uintptr_t)v))
 		return 0;	/* a foreign user address: unchanged */
+	if (m->fresh && !dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v))
+		return fresh_garbage(m, off, where);
 	err = commit_rec(w, (uintptr_t)v, pointee, 0, &k, depth + 1);
 	if (err) {
 		if (err != -ELOOP || depth == 0)
@@ -501,9 +521,12 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		}
 		cs->held[cs->nheld++] = m;
 		m->held = w->t;
+		m->fresh = 1;
 	}
 	*out = m->kaddr + (p - own);
-	return translate(w, m, depth);
+	err = translate(w, m, depth);
+	m->fresh = 0;
+	return err;
 }
 
 int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
