@@ -122,17 +122,21 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		} else if (is_fn_pointer(st->args[i])) {
 			sb_printf(&args, "\t\tdusk_commit((const void *)(uintptr_t)a%d, DUSK_TYPE_NONE, 0),\n", i);
 		} else if (is_array_param(st->args[i])) {
-			/* `const char namefmt[]` is a pointer: committed, its
-			 * size from its element type (a string: its length) */
-			CXType et = clang_getArrayElementType(clang_getCanonicalType(st->args[i]));
+			/* `const char namefmt[]` is a pointer: committed as a
+			 * string, `u8 addr[6]` as its 6 bytes, `T a[]` as a
+			 * buffer of unknown size */
+			CXType at = clang_getCanonicalType(st->args[i]);
+			CXType et = clang_getArrayElementType(at);
 			int32_t tid = type_id(rw, et, 1);
+			long long size = at.kind == CXType_ConstantArray ? clang_Type_getSizeOf(at) : 0;
 
-			if (tid == DUSK_TYPE_NONE)
-				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, 0),\n", i);
-			else if (tid == DUSK_TYPE_CSTRING)
+			if (tid == DUSK_TYPE_CSTRING)
 				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_CSTRING, 0),\n", i);
+			else if (tid == DUSK_TYPE_NONE || size <= 0)
+				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, %lld),\n", i,
+					  size > 0 ? size : 0);
 			else
-				sb_printf(&args, "\t\tdusk_commit(a%d, %d, 0),\n", i, tid);
+				sb_printf(&args, "\t\tdusk_commit(a%d, %d, %lld),\n", i, tid, size);
 		} else {
 			sb_printf(&args, "\t\t(uint64_t)a%d,\n", i);
 		}
