@@ -25,13 +25,12 @@ read_proc() {
 	got=${got% }
 }
 
-# threads: how many tasks are named kthr (the kernel thread; the user
-# build's program is named kthr too, so it is not counted: only kernel
-# threads, which have no memory map).
+# threads: how many kernel threads are named kthr (the user build's
+# program is named kthr too: it has an executable, a kernel thread none).
 threads() {
 	n=0
 	for p in $(samples_pids kthr); do
-		[ -s "/proc/$p/maps" ] || n=$((n + 1))
+		readlink "/proc/$p/exe" >/dev/null 2>&1 || n=$((n + 1))
 	done
 	echo $n
 }
