@@ -448,6 +448,13 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		*size = len;
 	if (t && t->size)
 		*nelem = *size / t->size;
+	if (!*size && t && !t->size && t->kind != DUSK_TK_SCALAR) {
+		/* An empty struct (struct lock_class_key without lockdep:
+		 * init_waitqueue_head()'s and init_completion()'s static
+		 * __key): nothing to copy, but a distinct kernel address. */
+		*size = 1;
+		return 0;
+	}
 	if (!*size && on_stack(w->t, p)) {
 		/* A stack buffer behind a void pointer (skb_header_pointer()'s
 		 * `buffer`, handed on to skb_copy_bits()): the object ends
