@@ -17,9 +17,10 @@ set -u
 
 LIMIT=20	# seconds for one /proc access
 
-# start_reader N: cat /proc/waitq into /tmp/rN in the background ($reader).
+# start_reader N: one read() of /proc/waitq into /tmp/rN in the background
+# ($reader).
 start_reader() {
-	timeout -s KILL "$LIMIT" cat /proc/waitq >"/tmp/r$1" 2>"/tmp/e$1" &
+	timeout -s KILL "$LIMIT" dd if=/proc/waitq bs=32 count=1 of="/tmp/r$1" 2>"/tmp/e$1" &
 	reader=$!
 }
 

@@ -3,8 +3,10 @@
  * waitq — a one-message mailbox on a wait queue, and a completion a timer
  * completes.
  *
- *   cat /proc/waitq            sleeps (wait_event_interruptible) until a
- *                              message is posted, then returns it once
+ *   dd if=/proc/waitq bs=32 count=1
+ *                              sleeps (wait_event_interruptible) until a
+ *                              message is posted, then returns it; every
+ *                              read() takes one message
  *   echo hello > /proc/waitq   posts "hello" and wakes the reader
  *   echo tick > /proc/waitq_timer
  *                              arms a timer and sleeps in
@@ -55,8 +57,6 @@ static ssize_t waitq_read(struct file *file, char __user *ubuf, size_t count,
 	size_t n;
 	int err;
 
-	if (*ppos)
-		return 0;
 	err = wait_event_interruptible(waitq_wq, waitq_full());
 	if (err)
 		return err;
@@ -67,7 +67,6 @@ static ssize_t waitq_read(struct file *file, char __user *ubuf, size_t count,
 	spin_unlock(&waitq_lock);
 	if (copy_to_user(ubuf, buf, n))
 		return -EFAULT;
-	*ppos += n;
 	pr_info("read %zu bytes\n", n);
 	return n;
 }
