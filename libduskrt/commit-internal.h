@@ -20,6 +20,10 @@ struct mirror {
 	uint32_t nelem;		/* the object is nelem elements of type */
 	int call_scoped;	/* on a stack: freed after the call */
 	int readonly;		/* own bytes in a read-only mapping: never read back */
+	struct dusk_thread *held;	/* on this thread's stack, held by the kernel
+					 * across calls (a wait entry): freed when
+					 * the thread's callback ends */
+	int fresh;		/* being created: may be uninitialised (commit.c) */
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
@@ -35,6 +39,8 @@ struct dusk_commit_state {
 	struct dusk_wlist pending;	/* refresh chunks, data malloc'd */
 	void **bufs;			/* data of chunks handed to the last epoch */
 	size_t nbufs, bufcap;
+	struct mirror **held;		/* this thread's held stack mirrors */
+	size_t nheld, heldcap;
 };
 
 extern pthread_mutex_t dusk_mirror_lock;
@@ -52,6 +58,9 @@ struct mirror *dusk_mirror_empty(uintptr_t p);
  */
 int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 		       int call_scoped, struct mirror **out);
+/* Free the held stack mirror @m (MIRROR_FREE, table, rmap) and forget it
+ * in its thread's list.  Caller holds dusk_mirror_lock.  0 or -errno. */
+int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m);
 /* Record a translated pointer slot of @m (for read-back).  0 or -ENOMEM. */
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off);
 

@@ -12,7 +12,12 @@
  * walk).
  *
  * Lifetime: an object on a thread's stack is mirrored for one kernel call
- * (freed after it); any other own object (module globals, string literals)
+ * (freed after it), unless it holds a `struct wait_queue_entry`: the kernel
+ * keeps a wait entry on its wait queue from prepare_to_wait() to
+ * finish_wait() (calls apart, a waker in another context unlinks it), so
+ * its mirror is *held*: reused by the thread's later calls, refreshed like
+ * a global's, and freed when the thread's callback ends (or when another
+ * object of the thread's takes its place on the stack).  Any other own object (module globals, string literals)
  * keeps its mirror for the session, refreshed at every commit: only the
  * bytes that differ from what the mirror was last known to hold are sent,
  * so a field the kernel changed in the mirror is not clobbered.  After the
@@ -169,6 +174,22 @@ static int proxy_of(uint64_t fn, uint64_t *k)
 }
 
 /* Translate the function pointer at img offset @off of @m. */
+/*
+ * A pointer in the first image of a held stack object (a wait entry) that
+ * names nothing the module owns: the object is not initialised yet (the
+ * module is handing it to init_wait_entry(), which writes every field).
+ * The kernel gets NULL there, never a user address.
+ */
+static int fresh_garbage(struct mirror *m, size_t off, const char *where)
+{
+	static const uint64_t zero;
+
+	dusk_trace("[dusk] %s: %p not initialised yet: NULL in the kernel", where,
+		   (void *)m->own);
+	memcpy(m->img + off, &zero, sizeof(zero));
+	return 0;
+}
+
 static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *where)
 {
 	uint64_t v, k;
@@ -181,6 +202,8 @@ static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *wh
 		memcpy(m->img + off, &k, sizeof(k));
 		return dusk_mirror_add_slot(m, off);
 	}
+	if (m->fresh)
+		return fresh_garbage(m, off, where);
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
 		 "(its address reaches the kernel but dusk-rewrite did not see it taken)",
 		 where, (void *)(uintptr_t)v);
@@ -199,6 +222,8 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 		return 0;	/* NULL or kernel: unchanged */
 	if (!dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v) && !own_mapped((uintptr_t)v))
 		return 0;	/* a foreign user address: unchanged */
+	if (m->fresh && !dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v))
+		return fresh_garbage(m, off, where);
 	err = commit_rec(w, (uintptr_t)v, pointee, 0, &k, depth + 1);
 	if (err) {
 		if (err != -ELOOP || depth == 0)
@@ -402,6 +427,26 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 	return err ? err : queue_refresh(w->cs, m);
 }
 
+/* Does type @id hold a wait queue entry (the kernel links it into a wait
+ * queue across calls)? */
+static int holds_wait_entry(int32_t id, int depth)
+{
+	const struct dusk_type *t = type_of(id);
+	uint16_t i;
+
+	if (!t || depth > 8)
+		return 0;
+	if (!strcmp(t->name, "struct wait_queue_entry"))
+		return 1;
+	if (t->kind == DUSK_TK_ARRAY)
+		return holds_wait_entry(t->elem, depth + 1);
+	for (i = 0; i < t->nfields; i++)
+		if ((t->fields[i].kind == DUSK_FK_RECORD || t->fields[i].kind == DUSK_FK_ARRAY) &&
+		    holds_wait_entry(t->fields[i].type, depth + 1))
+			return 1;
+	return 0;
+}
+
 /* Decide the extent and type of the own object @p points into. */
 static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t *own,
 		     size_t *size, int32_t *etype, uint32_t *nelem)
@@ -492,12 +537,21 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	size_t size;
 	int32_t etype;
 	uint32_t nelem;
-	int err;
+	int err, held;
 
 	if (depth > MAX_DEPTH) {
 		dusk_log(DUSK_LOG_ERROR, "dusk: object graph deeper than %d levels at %p (%s)",
 			 MAX_DEPTH, (void *)p, dusk_type_name(type));
 		return -ELOOP;
+	}
+	if (m && m->held == w->t && m->gen != w->gen && p == m->own && type >= 0 &&
+	    type != m->type) {
+		/* The thread's frame that held it is gone: another object
+		 * starts at its place. */
+		err = dusk_mirror_drop_held(w->cs, m);
+		if (err)
+			return err;
+		m = NULL;
 	}
 	if (m) {
 		*out = m->kaddr + (p - m->own);
@@ -506,15 +560,34 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	err = object_of(w, p, type, len, &own, &size, &etype, &nelem);
 	if (err)
 		return err;
-	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own), &m);
+	held = on_stack(w->t, own) && holds_wait_entry(etype, 0);
+	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own) && !held, &m);
 	if (err)
 		return err;
 	/* A char buffer the kernel may write (strim(), snprintf() into a
 	 * local) is read back like any object; a string literal is not. */
 	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&
 		      readonly_extent(own) > 0;
+	if (held) {
+		struct dusk_commit_state *cs = w->cs;
+
+		if (cs->nheld == cs->heldcap) {
+			size_t cap = cs->heldcap ? 2 * cs->heldcap : 4;
+			struct mirror **v = realloc(cs->held, cap * sizeof(*v));
+
+			if (!v)
+				return -ENOMEM;
+			cs->held = v;
+			cs->heldcap = cap;
+		}
+		cs->held[cs->nheld++] = m;
+		m->held = w->t;
+		m->fresh = 1;
+	}
 	*out = m->kaddr + (p - own);
-	return translate(w, m, depth);
+	err = translate(w, m, depth);
+	m->fresh = 0;
+	return err;
 }
 
 int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
@@ -617,6 +690,7 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 	dusk_wlist_free(&cs->pending);
 	free(cs->bufs);
 	free(cs->touched);
+	free(cs->held);
 	free(cs);
 }
 

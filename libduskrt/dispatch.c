@@ -182,6 +182,8 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	dusk_trace("[dusk] reply #%llu = 0x%llx", (unsigned long long)up.ctx,
 		   (unsigned long long)ret);
 	reply(&up, p->name, ret);
+	/* The callback's frames are gone: so are the wait entries on them. */
+	dusk_commit_release_held();
 	t->ctx = 0;
 	t->current = 0;
 }

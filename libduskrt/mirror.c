@@ -6,7 +6,9 @@
  * kernel call reads back the mirrors committed for it, copying what the
  * kernel changed into the own objects with pointers translated back
  * (mirror -> own object, proxy -> module function).  Stack objects' mirrors
- * are freed after the call; the others at the end of the session.
+ * are freed after the call, except those the kernel keeps across calls (a
+ * wait entry: commit.c), freed when their thread's callback ends; the
+ * others at the end of the session.
  *
  * The table is a plain array searched linearly: modules hand the kernel
  * tens of objects, not thousands.
@@ -247,6 +249,44 @@ static int readback(struct mirror **v, size_t n)
 	}
 	dusk_answer_free(&ans);
 	return i == n ? 0 : -EBADMSG;
+}
+
+int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < cs->nheld; i++) {
+		if (cs->held[i] == m) {
+			cs->held[i] = cs->held[--cs->nheld];
+			break;
+		}
+	}
+	for (i = 0; i < cs->ntouched; i++)
+		if (cs->touched[i] == m)
+			cs->touched[i] = cs->touched[--cs->ntouched];
+	err = mirror_free_kernel(m->kaddr);
+	if (err == -EBUSY)
+		dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the kernel "
+			 "after its callback; its mirror lives until the session ends",
+			 (void *)m->own, dusk_type_name(m->type));
+	else if (err)
+		return err;
+	mirror_unlink(m);
+	mirror_destroy(m);
+	return 0;
+}
+
+void dusk_commit_release_held(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+
+	if (!cs || !cs->nheld)
+		return;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	while (cs->nheld)
+		dusk_mirror_drop_held(cs, cs->held[cs->nheld - 1]);
+	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
 int dusk_commit_after_call(void)

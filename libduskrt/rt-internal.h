@@ -157,6 +157,8 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out);
 int dusk_commit_pending(struct dusk_wlist *w);
 /* After the call: read mirrors back into own objects, free call mirrors. */
 int dusk_commit_after_call(void);
+/* Free the calling thread's held stack mirrors (its callback has ended). */
+void dusk_commit_release_held(void);
 /**
  * dusk_commit_word() - the kernel's form of a pointer-sized value @v the
  * program stored into kernel memory: a module function with a proxy ->

@@ -366,6 +366,20 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 			   kind(kids[i]) == CXCursor_EnumDecl ||
 			   kind(kids[i]) == CXCursor_TypedefDecl) {
 			tg_need_complete(e->rw->tg, clang_getCursorType(kids[i]));
+		} else if (kind(kids[i]) == CXCursor_UnexposedDecl &&
+			   clang_getCursorType(kids[i]).kind == CXType_Invalid) {
+			/* GNU `__label__ name;` (a local label: ___wait_event()'s
+			 * __out), the one named declaration without a type */
+			char *l = cxs_take(clang_getCursorSpelling(kids[i]));
+
+			if (*l) {
+				indent(e);
+				sb_printf(e->out, "__label__ %s;\n", l);
+			} else {
+				rw_diag(e->rw, clang_getCursorLocation(kids[i]), RW_ERROR,
+					"unsupported declaration in a function");
+			}
+			free(l);
 		} else {
 			rw_diag(e->rw, clang_getCursorLocation(kids[i]), RW_ERROR,
 				"unsupported declaration in a function");

@@ -45,6 +45,14 @@ static CXType pointee(CXType t)
 	return clang_getPointeeType(t);
 }
 
+/* An array parameter (`const char namefmt[]`): a pointer in C. */
+static int is_array_param(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_IncompleteArray || k == CXType_ConstantArray;
+}
+
 static int is_fn_pointer(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
@@ -159,6 +167,22 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 				sb_printf(&args, "\t\tdusk_commit(a%d, %d, l%d),\n", i, tid, i);
 		} else if (is_fn_pointer(st->args[i])) {
 			sb_printf(&args, "\t\tdusk_commit((const void *)(uintptr_t)a%d, DUSK_TYPE_NONE, 0),\n", i);
+		} else if (is_array_param(st->args[i])) {
+			/* `const char namefmt[]` is a pointer: committed as a
+			 * string, `u8 addr[6]` as its 6 bytes, `T a[]` as a
+			 * buffer of unknown size */
+			CXType at = clang_getCanonicalType(st->args[i]);
+			CXType et = clang_getArrayElementType(at);
+			int32_t tid = type_id(rw, et, 1);
+			long long size = at.kind == CXType_ConstantArray ? clang_Type_getSizeOf(at) : 0;
+
+			if (tid == DUSK_TYPE_CSTRING)
+				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_CSTRING, 0),\n", i);
+			else if (tid == DUSK_TYPE_NONE || size <= 0)
+				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, %lld),\n", i,
+					  size > 0 ? size : 0);
+			else
+				sb_printf(&args, "\t\tdusk_commit(a%d, %d, %lld),\n", i, tid, size);
 		} else {
 			sb_printf(&args, "\t\t(uint64_t)a%d,\n", i);
 		}

@@ -56,6 +56,8 @@ static const struct kapi_undo undos[] = {
 	{ "hrtimer_start_range_ns",	"hrtimer_cancel",		1, { 0 } },
 	{ "xt_register_match",		"xt_unregister_match",		1, { 0 } },
 	{ "xt_register_matches",	"xt_unregister_matches",	2, { 0, 1 } },
+	{ "tasklet_schedule",		"tasklet_kill",			1, { 0 } },
+	{ "tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
@@ -107,6 +109,13 @@ static const struct {
 	{ "dev_put",		0 },
 	{ "dev_hold",		0 },
 	{ "seq_open",		0 },
+	/* A tasklet's state bits belong to the kernel (softirq clears them
+	 * while the program's copy is stale): test them there. */
+	{ "tasklet_schedule",	0 },
+	{ "tasklet_hi_schedule", 0 },
+	{ "tasklet_disable",	0 },
+	{ "tasklet_disable_nosync", 0 },
+	{ "tasklet_enable",	0 },
 };
 
 int kapi_force_stub(const char *name, unsigned *flags)
@@ -167,9 +176,13 @@ int kapi_proxy_kind(CXType fn)
 	    pointee_is(clang_getArgType(fn, 1), "struct sk_buff") &&
 	    pointee_is(clang_getArgType(fn, 2), "struct nf_hook_state"))
 		return PROXY_NF_HOOK;
-	/* timer callbacks run in softirq context and return nothing */
+	/* timer and tasklet callbacks run in softirq context and return
+	 * nothing: void (struct timer_list *), void (struct tasklet_struct *),
+	 * and the old tasklet_init() type void (unsigned long) */
 	if (n == 1 && ret.kind == CXType_Void &&
-	    pointee_is(clang_getArgType(fn, 0), "struct timer_list"))
+	    (pointee_is(clang_getArgType(fn, 0), "struct timer_list") ||
+	     pointee_is(clang_getArgType(fn, 0), "struct tasklet_struct") ||
+	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
 		return PROXY_ASYNC;
 	/* atomic context, a result needed now (docs/kapi.md):
 	 * xt_match .match: bool (const struct sk_buff *, struct xt_action_param *) */

@@ -465,6 +465,16 @@ static void reach_children(struct rw *rw, CXCursor c)
 	clang_visitChildren(c, reach_visit, rw);
 }
 
+/* The kernel's table of per-cpu offsets (per_cpu(), per_cpu_ptr()). */
+static int is_percpu_offset(CXCursor var)
+{
+	char *name = cxs_take(clang_getCursorSpelling(var));
+	int r = !strcmp(name, "__per_cpu_offset");
+
+	free(name);
+	return r;
+}
+
 static void reach_one(struct rw *rw, CXCursor c)
 {
 	if (reach_visit(c, clang_getNullCursor(), rw) == CXChildVisit_Recurse)
@@ -536,6 +546,14 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 		case CXCursor_VarDecl:
 			if (!clang_Cursor_hasVarDeclGlobalStorage(ref) || is_local_static(ref))
 				break;
+			if (is_percpu_offset(ref)) {
+				/* per_cpu(), per_cpu_ptr(): the module's own address
+				 * plus a CPU's kernel offset is no address at all */
+				rw_diag(rw, clang_getCursorLocation(c), RW_ERROR,
+					"per-cpu data (per_cpu(), per_cpu_ptr()) has no user-level meaning yet");
+				rw_diag_macro_note(rw, clang_getCursorLocation(c));
+				break;
+			}
 			if (!is_module_var(rw, ref))
 				add_sym(rw, ref, 0);
 			break;

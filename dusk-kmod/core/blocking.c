@@ -9,7 +9,9 @@
  * program is silent for block_timeout_ms (-ETIMEDOUT), when the session
  * ends (-ENOTCONN) or when the caller gets a fatal signal (-EINTR).  The
  * program's request that posted a call waits for it at most
- * block_timeout_ms and killably (dusk_waiter_wait()).
+ * block_timeout_ms and killably (dusk_waiter_wait()).  The callback that is the
+ * body of a kernel thread (kthread.c) has no timeout: it lives as long as
+ * the thread.
  *
  * A waiter lives on the caller's stack and is on dusk_sess.waiters (under
  * qlock) while it waits; other contexts touch it only under qlock and only
@@ -280,7 +282,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		.proxy = proxy, .args = args, .nargs = nargs,
 	};
 	struct dusk_call *c;
-	bool replied, alive;
+	bool replied, alive, thread;
 	long left, tmo;
 	int err;
 
@@ -295,6 +297,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 			     dusk_family.name, dusk_gen.proxies[proxy].name);
 		return (u64)-EWOULDBLOCK;
 	}
+	thread = dusk_upcall_is_thread(proxy);
 	init_waitqueue_head(&w.wq);
 	err = dusk_waiter_add(&w);
 	if (err)
@@ -304,7 +307,8 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		goto out;
 
 	for (;;) {
-		tmo = msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms));
+		tmo = thread ? MAX_SCHEDULE_TIMEOUT :
+			msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms));
 		left = wait_event_killable_timeout(w.wq, dusk_waiter_event(&w), tmo);
 
 		spin_lock_bh(&dusk_sess.qlock);
@@ -315,7 +319,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		alive = dusk_sess.alive;
 		spin_unlock_bh(&dusk_sess.qlock);
 		if (c) {	/* a posted call is always run, even when leaving */
-			dusk_call_exec(c);
+			dusk_waiter_exec(&w, c);
 			dusk_call_finish(&w, c);
 			continue;
 		}
@@ -343,10 +347,13 @@ out:
 	 * (dusk_waiter_del() marked it taken: only we touch w.call now). */
 	c = w.call;
 	if (c) {
-		dusk_call_exec(c);
+		dusk_waiter_exec(&w, c);
 		w.call = NULL;
 		dusk_call_finish(&w, c);
 	}
+	/* Left without the module's REPLY: its wait loop will not finish. */
+	if (err)
+		dusk_waiter_unjoin(&w);
 	return err ? (u64)(s64)err : w.ret;
 }
 

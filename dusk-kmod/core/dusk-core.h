@@ -72,6 +72,9 @@ struct dusk_call {
 	bool abandoned;		/* the request gave up waiting: the caller frees it */
 };
 
+/* Wait queues one blocked caller may have joined at once (sleep.c). */
+#define DUSK_WAIT_JOINED 4
+
 /* A caller sleeping in dusk_upcall_blocking(); lives on its stack. */
 struct dusk_waiter {
 	struct list_head node;	/* dusk_sess.waiters, under qlock */
@@ -83,6 +86,9 @@ struct dusk_waiter {
 	bool replied;		/* REPLY arrived; ret is valid */
 	u64 ret;
 	wait_queue_head_t wq;
+	unsigned int mstate;	/* task state the last nested call left (sleep.c) */
+	u64 joined[DUSK_WAIT_JOINED][2];	/* prepare_to_wait*() (head, entry) */
+	u32 njoined;
 };
 
 enum dusk_pending_kind {
@@ -160,6 +166,7 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
 bool dusk_region_room(size_t len);
 bool dusk_may_write_now(u64 addr, u64 len);
 void dusk_region_forget(const void *addr);
+bool dusk_region_is_mirror(u64 addr, u64 len);
 void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);
 void dusk_kept_free(void);
@@ -195,6 +202,13 @@ void dusk_waiters_wake_all(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
 int dusk_waiter_wait(struct dusk_call *c);
 void dusk_call_free(struct dusk_call *c);
+
+/* kthread.c */
+bool dusk_upcall_is_thread(u32 proxy);
+
+/* sleep.c */
+void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c);
+void dusk_waiter_unjoin(struct dusk_waiter *w);
 
 /* nfq.c */
 int dusk_nf_init(void);

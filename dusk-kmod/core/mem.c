@@ -61,6 +61,17 @@ static struct dusk_region *dusk_region_find(u64 addr, u64 len)
 	return NULL;
 }
 
+/**
+ * dusk_region_is_mirror() - is [addr, addr + len) inside a live mirror?
+ * Context: caller holds dusk_sess.lock.
+ */
+bool dusk_region_is_mirror(u64 addr, u64 len)
+{
+	struct dusk_region *r = dusk_region_find(addr, len);
+
+	return r && r->kind == DUSK_REGION_MIRROR;
+}
+
 /* Forget every region overlapping [start, start + len).  Caller holds lock. */
 static void dusk_region_evict(unsigned long start, size_t len)
 {

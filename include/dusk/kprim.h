@@ -50,6 +50,9 @@ int dusk_kp_dec_and_lock(int *counter, const volatile void *lock);
 /* ---- no-ops ---- */
 #define dusk_kp_nop0()			((void)0)
 #define dusk_kp_nop1(a)			((void)(a))
+/* cond_resched(): a user program is preempted by its scheduler anyway;
+ * 0 = "did not reschedule". */
+#define dusk_kp_zero0()			0
 #define dusk_kp_nop2(a, b)		((void)(a), (void)(b))
 
 /* ---- atomics: v is atomic_t * / atomic64_t * (field `counter`) ---- */
