@@ -21,7 +21,6 @@ static int classify(int v);
 static int m_init(void);
 static void m_exit(void);
 static inline u32 jhash(const void *key, u32 length, u32 initval);
-static inline void might_resched(void);
 static inline u32 __get_unaligned_cpu32(const void *p);
 static inline __u32 rol32(__u32 word, unsigned int shift);
 
@@ -61,17 +60,6 @@ static inline void dusk_k_finish_wait(struct wait_queue_head *a0, size_t l0, str
 		dusk_commit(a1, ID, l1),
 	};
 	dusk_call(3, a, 2);
-}
-
-/* int (*)() */
-static inline int dusk_k_indirect_1(int (*fp)(void))
-{
-	if ((uintptr_t)fp < dusk_kbase)	/* our own function */
-		return fp();
-	uint64_t a[1] = {
-		(uint64_t)(uintptr_t)fp,
-	};
-	return (int)dusk_call(4, a, 1);
 }
 
 #line 17 "input.c"
@@ -146,7 +134,7 @@ static int m_init(void)
 #line 61 "input.c"
 		do {
 #line 61 "input.c"
-			might_resched();
+			dusk_kp_nop0();
 		}
 		while (0);
 #line 61 "input.c"
@@ -364,14 +352,6 @@ static inline u32 jhash(const void *key, u32 length, u32 initval)
 	return c;
 }
 
-#line 103 "kernel.h"
-static inline void might_resched(void)
-{
-	DUSK_FRAME;
-#line 105 "kernel.h"
-	dusk_k_indirect_1((((int (*)(void))dusk_ksym(ID))));
-}
-
 #line 16 "packed_struct.h"
 static inline u32 __get_unaligned_cpu32(const void *p)
 {
@@ -391,7 +371,7 @@ static inline __u32 rol32(__u32 word, unsigned int shift)
 }
 
 
-#line 395 "input.dusk.c"
+#line 375 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_tl_fn(const uint64_t *a)
 {
@@ -417,13 +397,9 @@ static int dusk_init_input(void)
 }
 
 static const struct dusk_proxy dusk_proxies_input[] = {
-	{ "tl_fn", (const void *)tl_fn, dusk_tramp_tl_fn, 1, 1 },
-	{ "old_fn", (const void *)old_fn, dusk_tramp_old_fn, 1, 1 },
+	{ "tl_fn", (const void *)tl_fn, dusk_tramp_tl_fn, 1, 0 },
+	{ "old_fn", (const void *)old_fn, dusk_tramp_old_fn, 1, 0 },
 	{ "iw_fn", (const void *)iw_fn, dusk_tramp_iw_fn, 1, 1 },
-};
-
-static const char *const dusk_syms_input[] = {
-	"__SCT__might_resched",
 };
 
 static const char *const dusk_stubs_input[] = {
@@ -431,7 +407,6 @@ static const char *const dusk_stubs_input[] = {
 	"prepare_to_wait_event",
 	"schedule",
 	"finish_wait",
-	"indirect#1",
 };
 
 static const struct dusk_object dusk_objects_input[] = {
@@ -458,10 +433,10 @@ static const struct dusk_module dusk_module_input = {
 	.nparams = 0,
 	.proxies = dusk_proxies_input,
 	.nproxies = 3,
-	.syms = dusk_syms_input,
-	.nsyms = 1,
+	.syms = NULL,
+	.nsyms = 0,
 	.stubs = dusk_stubs_input,
-	.nstubs = 5,
+	.nstubs = 4,
 	.objects = dusk_objects_input,
 	.nobjects = 6,
 	.types = &dusk_types_input,
