@@ -217,6 +217,48 @@ static inline int dusk_kp_fls64(unsigned long long x)
 /* x86 hweight: popcnt through an alternative; the builtin is the same count */
 #define dusk_kp_hweight(w)		((unsigned int)__builtin_popcountll(w))
 
+/* ---- x86 checksum helpers (asm/checksum_64.h: addl/adcl chains): the
+ * same one's-complement sums in C ---- */
+static inline unsigned int dusk_kp_add32_with_carry(unsigned int a, unsigned int b)
+{
+	unsigned long long r = (unsigned long long)a + b;
+
+	return (unsigned int)r + (unsigned int)(r >> 32);
+}
+
+static inline unsigned int dusk_kp_fold64(unsigned long long s)
+{
+	s = (s & 0xffffffffULL) + (s >> 32);
+	return (unsigned int)((s & 0xffffffffULL) + (s >> 32));
+}
+
+static inline unsigned short dusk_kp_csum_fold(unsigned int s)
+{
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (unsigned short)~s;
+}
+
+static inline unsigned int dusk_kp_csum_tcpudp_nofold(unsigned int saddr, unsigned int daddr,
+						      unsigned int len, unsigned char proto,
+						      unsigned int sum)
+{
+	return dusk_kp_fold64((unsigned long long)sum + daddr + saddr +
+			      (unsigned int)((len + proto) << 8));
+}
+
+/* ip_fast_csum: the header's ihl 32-bit words, read through check() */
+static inline unsigned short dusk_kp_ip_fast_csum(const void *iph, unsigned int ihl)
+{
+	const unsigned int *w = (const unsigned int *)dusk_check(iph, 4UL * ihl);
+	unsigned long long s = 0;
+	unsigned int i;
+
+	for (i = 0; i < ihl; i++)
+		s += w[i];
+	return dusk_kp_csum_fold(dusk_kp_fold64(s));
+}
+
 /* ---- static keys: static_key_enable() & co. are kernel calls on the key
  * (the module's key is committed to its mirror, the change read back), so
  * a branch reads the key as they left it.  arch_static_branch[_jump]()
