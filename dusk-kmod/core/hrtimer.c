@@ -143,7 +143,6 @@ int dusk_sync_hrtimer(u32 proxy, void *timer)
 	queue_work(dusk_hrt_wq, &f->work);
 	return HRTIMER_NORESTART;
 }
-EXPORT_SYMBOL_GPL(dusk_sync_hrtimer);
 
 /**
  * dusk_hrtimer_resolve() - the callback's answer (@ret, an enum

@@ -502,7 +502,6 @@ policy:
 		par->hotdrop = true;
 	return false;
 }
-EXPORT_SYMBOL_GPL(dusk_sync_xt_match);
 
 /* The pre-hook for (net, pf, hook, prio), registered if new.  Under dusk_xt_lock. */
 static int dusk_xt_hook_get(struct net *net, u8 pf, unsigned int hook, int prio)
