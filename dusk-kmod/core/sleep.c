@@ -83,6 +83,10 @@ void dusk_waiter_unjoin(struct dusk_waiter *w)
 {
 	u32 i;
 
+	/* Nothing joined (most callers): no lock.  Teardown holds
+	 * dusk_sess.lock while it wakes and waits for the blocked callers. */
+	if (!w->njoined)
+		return;
 	mutex_lock(&dusk_sess.lock);
 	for (i = 0; i < w->njoined; i++) {
 		struct wait_queue_entry *e = (void *)(uintptr_t)w->joined[i][1];
