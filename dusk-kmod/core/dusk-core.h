@@ -219,6 +219,7 @@ unsigned int dusk_policy_verdict(void);
 void dusk_pending_flush(void);
 void dusk_pending_expire(struct work_struct *work);
 struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb, const struct nf_hook_state *state);
+bool dusk_pending_unlink(struct dusk_pending *p);
 
 /* xtmatch.c: xtables matches asked ahead of the table (docs/kapi.md) */
 int dusk_xt_init(void);

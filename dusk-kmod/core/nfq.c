@@ -305,8 +305,9 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 	return msg;
 }
 
-/* Take @p off the pending list if it is still there.  True if we did. */
-static bool dusk_pending_unlink(struct dusk_pending *p)
+/* Take @p off the pending list if it is still there.  True if we did.
+ * Context: any; takes dusk_sess.qlock. */
+bool dusk_pending_unlink(struct dusk_pending *p)
 {
 	struct dusk_pending *it;
 	unsigned long flags;

@@ -290,26 +290,6 @@ bool dusk_xt_lent(const struct dusk_pending *p, u64 addr, u64 len)
 	       addr - base <= sizeof(struct xt_action_param) - len;
 }
 
-/* Take @p off the pending list if it is still there.  True if we did. */
-static bool dusk_xt_unlink(struct dusk_pending *p)
-{
-	struct dusk_pending *it;
-	unsigned long flags;
-	bool found = false;
-
-	spin_lock_irqsave(&dusk_sess.qlock, flags);
-	list_for_each_entry(it, &dusk_sess.pending, node) {
-		if (it == p) {
-			list_del(&p->node);
-			dusk_sess.npending--;
-			found = true;
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
-	return found;
-}
-
 /*
  * The pre-hook: steal the packet and ask the program about every instance
  * of this hook and table.  Context: softirq or BH off, under RCU.  Returns
@@ -431,7 +411,7 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 		if (!dusk_upcall_send(msgs[i], hdrs[i]))
 			continue;
 		/* The program's socket is full: the policy answers this one. */
-		if (dusk_xt_unlink(ps[i])) {
+		if (dusk_pending_unlink(ps[i])) {
 			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
 			dusk_xt_resolve(ps[i], -EAGAIN, 0);
 		}
