@@ -14,7 +14,7 @@
 
 #include <linux/types.h>
 #include <linux/netfilter.h>
-#include <dusk/protocol.h>	/* DUSK_MAX_TEXT, DUSK_MAX_ARGS */
+#include <dusk/protocol.h>	/* and dusk/abi.h: DUSK_STUB_*, DUSK_PROXY_*, limits */
 
 /*
  * A typed call stub: unpacks u64 arguments into the kernel function's real
@@ -24,22 +24,11 @@
  */
 typedef u64 (*dusk_stub_fn)(const u64 *args);
 
-#define DUSK_STUB_PRINTK	(1u << 0)	/* formats into dusk_text_buf(); core echoes DUSK_A_TEXT */
-#define DUSK_STUB_INDIRECT	(1u << 1)	/* args[0] is the function pointer to call */
-#define DUSK_STUB_ALLOC		(1u << 2)	/* returns memory the session owns (kmalloc...) */
-#define DUSK_STUB_FREE		(1u << 3)	/* args[0] is memory the session gives back (kfree...) */
-#define DUSK_STUB_RET_PTR	(1u << 4)	/* result is a pointer (ERR_PTR/NULL = failure) */
-#define DUSK_STUB_FREE_ARG1	(1u << 5)	/* args[1] is memory given back (kmem_cache_free) */
-#define DUSK_STUB_FREE_RCU	(1u << 6)	/* kvfree_call_rcu(head, func): frees head - func, or
-						 * func itself when head is NULL (kfree_rcu) */
-/* DUSK_STUB_ALLOC | DUSK_STUB_FREE (krealloc): args[0] is given back only
- * when the call returns memory; on failure it stays the session's. */
-
 struct dusk_stub_desc {
 	const char *name;	/* kernel function, or "printk#2" for the 2nd printk signature */
 	dusk_stub_fn fn;
 	u8 nargs;
-	u8 flags;		/* DUSK_STUB_* */
+	u8 flags;		/* DUSK_STUB_* (dusk/abi.h) */
 };
 
 /* A kernel variable the module reads; resolved by the module loader. */
@@ -48,31 +37,20 @@ struct dusk_sym_desc {
 	const void *addr;
 };
 
-enum dusk_proxy_kind {
-	DUSK_PROXY_NF_HOOK,	/* nf_hookfn: steal, upcall, reinject on verdict */
-	DUSK_PROXY_BLOCKING,	/* process context: wait for the reply */
-	DUSK_PROXY_ASYNC,	/* atomic context, void result: upcall and return */
-	DUSK_PROXY_SYNC,	/* atomic context, a result needed now: xtables
-				 * match (asked ahead), hrtimer (answered late) */
-};
-
 /* A module function whose address reaches the kernel; `addr` is the proxy
  * the kernel calls in its place (exact kernel signature, generated).
  * `lent` (may be NULL) has nargs entries: lent[i] is the size of what
  * argument i points to when the callback may write it (loff_t *ppos: 8,
  * struct file *: sizeof(struct file), a sysfs buffer: PAGE_SIZE), or
  * DUSK_LENT_ARG(j): as many bytes as argument j says (a buffer and its
- * length), 0 for nothing.  Blocking upcalls lend those ranges, when they
- * are kernel addresses, to the program for the duration of the callback
- * (async upcalls lend nothing); Netfilter proxies lend the sk_buff and its
- * data. */
-#define DUSK_LENT_ARG(j)	(0x80000000u | (j))
-#define DUSK_LENT_ARG_MAX	(1u << 20)	/* an argument-sized range is capped here */
-
+ * length, capped at DUSK_LENT_ARG_MAX), 0 for nothing.  Blocking upcalls
+ * lend those ranges, when they are kernel addresses, to the program for the
+ * duration of the callback (async upcalls lend nothing); Netfilter proxies
+ * lend the sk_buff and its data. */
 struct dusk_proxy_desc {
 	const char *name;
 	const void *addr;
-	u8 kind;		/* enum dusk_proxy_kind */
+	u8 kind;		/* DUSK_PROXY_* (dusk/abi.h) */
 	u8 nargs;
 	const u32 *lent;
 };
@@ -81,16 +59,12 @@ struct dusk_proxy_desc {
  * Register/unregister pairs the core undoes when a session ends without
  * undoing them itself (exit, crash, kill -9).  When stub `reg` succeeds the
  * core records the arguments `unreg` needs (args[from[i]], the result when
- * from[i] == DUSK_UNDO_RET, see also DUSK_UNDO_ARG_OR_RET); a later call of
- * `unreg` with the same arguments forgets the record.  Undone in reverse
+ * from[i] == DUSK_UNDO_RET, see also DUSK_UNDO_ARG_OR_RET in dusk/abi.h); a
+ * later call of `unreg` with the same arguments forgets the record.  Undone in reverse
  * order.  Named kernel objects (proc and debugfs entries) are also
  * forgotten when the module removes them by name (remove_proc_entry) or
  * removes a directory above them (core/undo.c).
  */
-#define DUSK_UNDO_RET 0xff
-/* args[i] when it is not 0, else the result: __register_chrdev(major, ...)
- * returns the major it allocated when asked for 0, and 0 otherwise. */
-#define DUSK_UNDO_ARG_OR_RET(i) (0x80 | (i))
 struct dusk_undo_desc {
 	u16 reg;
 	u16 unreg;

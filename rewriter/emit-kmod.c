@@ -3,14 +3,15 @@
  * The generated kernel module kmod/: dusk_<mod>_gen.c, the part that
  * dusk-kmod/dusk-gen.h defines (stub table, symbol table, proxies, undo
  * table, layout assertions), a Kbuild that links it with the dusk-kmod core,
- * and copies of the core, dusk-gen.h and dusk/protocol.h so that kmod/ builds
- * on its own with `make -C $KDIR M=$PWD/kmod`.
+ * and copies of the core, dusk-gen.h and dusk/{protocol,abi}.h so that
+ * kmod/ builds on its own with `make -C $KDIR M=$PWD/kmod`.
  *
  * The file includes the headers the module itself includes, so every kernel
  * function and variable is declared exactly as the module saw it.  Pointer
  * arguments and parameters are passed as void *: the same ABI, and the
  * generated code never needs the module's private types.
  */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -103,7 +104,7 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 	char *ret = kscalar(st->ret);
 
 	(void)rw;
-	if (st->flags & STUB_PRINTK) {
+	if (st->flags & DUSK_STUB_PRINTK) {
 		sb_printf(b, "/* %s */\nstatic u64 dusk_stub_%d(const u64 *a)\n{\n"
 			  "\tchar *buf = dusk_text_buf();\n\n"
 			  "\tsnprintf(buf, DUSK_MAX_TEXT, (const char *)(uintptr_t)a[0]", st->sig, id);
@@ -155,7 +156,7 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	int i, n = clang_getNumArgTypes(t);
 	char *ret = kscalar(clang_getResultType(t));
 
-	if (p->kind == PROXY_NF_HOOK) {
+	if (p->kind == DUSK_PROXY_NF_HOOK) {
 		sb_printf(b, "static unsigned int dusk_proxy_%s(void *priv, struct sk_buff *skb,\n"
 			  "\t\t\t\tconst struct nf_hook_state *state)\n{\n"
 			  "\treturn dusk_upcall_nf_hook(%d, priv, skb, state);\n}\n\n", p->name, id);
@@ -170,18 +171,18 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		free(s);
 	}
 	sb_printf(b, "%s)\n{\n", n ? "" : "void");
-	if (n && p->kind != PROXY_SYNC_XT_MATCH && p->kind != PROXY_SYNC_HRTIMER) {
+	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);
 		for (i = 0; i < n; i++)
 			sb_printf(b, "%s(u64)%sa%d", i ? ", " : "",
 				  is_pointer(clang_getArgType(t, i)) ? "(uintptr_t)" : "", i);
 		sb_puts(b, " };\n\n");
 	}
-	if (p->kind == PROXY_ASYNC)
+	if (p->kind == DUSK_PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
-	else if (p->kind == PROXY_SYNC_XT_MATCH)
+	else if (p->kind == RW_PROXY_SYNC_XT_MATCH)
 		sb_printf(b, "\treturn dusk_sync_xt_match(%d, a0, a1);\n}\n\n", id);
-	else if (p->kind == PROXY_SYNC_HRTIMER)
+	else if (p->kind == RW_PROXY_SYNC_HRTIMER)
 		sb_printf(b, "\treturn (%s)dusk_sync_hrtimer(%d, a0);\n}\n\n", ret, id);
 	else if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
@@ -205,7 +206,7 @@ static void emit_lent(struct sb *b, struct rw_proxy *p)
 	struct sb row = { 0 };
 
 	p->lent = 0;
-	if (p->kind != PROXY_BLOCKING)
+	if (p->kind != DUSK_PROXY_BLOCKING)
 		return;
 	for (i = 0; i < n; i++) {
 		char *e = kapi_proxy_lent(t, i);
@@ -229,14 +230,16 @@ static int stub_by_callee(const struct rw *rw, const char *name)
 	return -1;
 }
 
-/* Stub flags by name (dusk-gen.h's DUSK_STUB_*), "0" for none. */
+/* Stub flags by name (dusk/abi.h's DUSK_STUB_*), "0" for none: the
+ * generated kmod never holds a bare number for a shared constant. */
 static void put_stub_flags(struct sb *b, unsigned flags)
 {
+#define FLAG(f) { DUSK_STUB_##f, "DUSK_STUB_" #f }
 	static const struct { unsigned bit; const char *name; } names[] = {
-		{ STUB_PRINTK, "DUSK_STUB_PRINTK" }, { STUB_INDIRECT, "DUSK_STUB_INDIRECT" },
-		{ STUB_ALLOC, "DUSK_STUB_ALLOC" }, { STUB_FREE, "DUSK_STUB_FREE" },
-		{ STUB_RET_PTR, "DUSK_STUB_RET_PTR" },
+		FLAG(PRINTK), FLAG(INDIRECT), FLAG(ALLOC), FLAG(FREE),
+		FLAG(RET_PTR), FLAG(FREE_ARG1), FLAG(FREE_RCU),
 	};
+#undef FLAG
 	size_t i;
 	int any = 0;
 
@@ -247,14 +250,36 @@ static void put_stub_flags(struct sb *b, unsigned flags)
 			any = 1;
 		}
 	}
-	if (flags)
-		sb_printf(b, "%s0x%x", any ? " | " : "", flags);
-	else if (!any)
+	assert(!flags);		/* a flag dusk/abi.h does not name */
+	if (!any)
 		sb_puts(b, "0");
 }
 
-static const char *const kinds[] = { "DUSK_PROXY_NF_HOOK", "DUSK_PROXY_BLOCKING", "DUSK_PROXY_ASYNC",
-				     "DUSK_PROXY_SYNC", "DUSK_PROXY_SYNC" };
+/* The kmod's DUSK_PROXY_* of a proxy kind (both sync strategies are
+ * DUSK_PROXY_SYNC there). */
+static const char *proxy_kind_name(int kind)
+{
+	switch (kind) {
+	case DUSK_PROXY_NF_HOOK:	return "DUSK_PROXY_NF_HOOK";
+	case DUSK_PROXY_BLOCKING:	return "DUSK_PROXY_BLOCKING";
+	case DUSK_PROXY_ASYNC:		return "DUSK_PROXY_ASYNC";
+	case RW_PROXY_SYNC_XT_MATCH:
+	case RW_PROXY_SYNC_HRTIMER:	return "DUSK_PROXY_SYNC";
+	}
+	assert(0);
+	return "?";
+}
+
+/* One element of dusk_undo_desc.from[] by name. */
+static void put_undo_from(struct sb *b, unsigned from)
+{
+	if (from == DUSK_UNDO_RET)
+		sb_puts(b, "DUSK_UNDO_RET");
+	else if (from & DUSK_UNDO_ARG_OR_RET_BIT)
+		sb_printf(b, "DUSK_UNDO_ARG_OR_RET(%u)", from & ~DUSK_UNDO_ARG_OR_RET_BIT);
+	else
+		sb_printf(b, "%u", from);
+}
 
 struct own_decls {
 	struct rw *rw;
@@ -350,7 +375,7 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	sb_printf(b, "static const struct dusk_proxy_desc dusk_proxies[] = {\n");
 	for (i = 0; i < rw->nproxies; i++)
 		sb_printf(b, "\t{ \"%s\", dusk_proxy_%s, %s, %d, %s%s },\n", rw->proxies[i].name,
-			  rw->proxies[i].name, kinds[rw->proxies[i].kind],
+			  rw->proxies[i].name, proxy_kind_name(rw->proxies[i].kind),
 			  clang_getNumArgTypes(clang_getCursorType(rw->proxies[i].fn)),
 			  rw->proxies[i].lent ? "dusk_lent_" : "NULL",
 			  rw->proxies[i].lent ? rw->proxies[i].name : "");
@@ -367,10 +392,7 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 		sb_printf(b, "\t{ %d, %d, %d, {", reg, unreg, undo[i].nargs);
 		for (j = 0; j < undo[i].nargs; j++) {
 			sb_puts(b, j ? ", " : " ");
-			if (undo[i].from[j] == 0xff)
-				sb_puts(b, "DUSK_UNDO_RET");
-			else
-				sb_printf(b, "%d", undo[i].from[j]);
+			put_undo_from(b, undo[i].from[j]);
 		}
 		sb_puts(b, " } },\n");
 		nu++;
@@ -581,7 +603,7 @@ int emit_kmod(struct rw *rw, const char *dir)
 	}
 	free(path);
 
-	/* self-contained: core, dusk-gen.h, dusk/protocol.h */
+	/* self-contained: core, dusk-gen.h, dusk/protocol.h, dusk/abi.h */
 	path = xasprintf("%s/core", rw->core_dir);
 	if (access(path, F_OK) == 0) {
 		char *to = xasprintf("%s/core", kdir);
@@ -619,12 +641,17 @@ int emit_kmod(struct rw *rw, const char *dir)
 	}
 	free(path);
 	{
-		char *from = xasprintf("%s/dusk/protocol.h", rw->inc_dir);
-		char *to = xasprintf("%s/include/dusk/protocol.h", kdir);
+		static const char *const hdrs[] = { "protocol.h", "abi.h" };
+		size_t h;
 
-		r = copy_file(from, to);
-		free(from);
-		free(to);
+		for (h = 0; r >= 0 && h < sizeof(hdrs) / sizeof(hdrs[0]); h++) {
+			char *from = xasprintf("%s/dusk/%s", rw->inc_dir, hdrs[h]);
+			char *to = xasprintf("%s/include/dusk/%s", kdir, hdrs[h]);
+
+			r = copy_file(from, to);
+			free(from);
+			free(to);
+		}
 	}
 	path = NULL;
 out:

@@ -351,7 +351,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			sb_printf(b, "\t{ \"%s\", (const void *)%s, dusk_tramp_%s, %d, %d },\n",
 				  p->name, p->name, p->name,
 				  clang_getNumArgTypes(clang_getCursorType(p->fn)),
-				  p->kind == PROXY_BLOCKING);
+				  p->kind == DUSK_PROXY_BLOCKING);
 		}
 		sb_puts(b, "};\n\n");
 	}

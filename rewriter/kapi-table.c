@@ -12,8 +12,8 @@
 #include <string.h>
 #include "rewriter.h"
 
-#define RET 0xff	/* DUSK_UNDO_RET */
-#define ARG_OR_RET(i) (0x80 | (i))	/* DUSK_UNDO_ARG_OR_RET(i) */
+#define RET DUSK_UNDO_RET
+#define ARG_OR_RET(i) DUSK_UNDO_ARG_OR_RET(i)
 
 static const struct kapi_undo undos[] = {
 	{ "nf_register_net_hook",	"nf_unregister_net_hook",	2, { 0, 1 } },
@@ -70,26 +70,26 @@ static const struct {
 	const char *name;
 	unsigned flags;
 } forced[] = {
-	{ "kmalloc",		STUB_ALLOC | STUB_RET_PTR },
-	{ "kzalloc",		STUB_ALLOC | STUB_RET_PTR },
-	{ "kcalloc",		STUB_ALLOC | STUB_RET_PTR },
-	{ "kmalloc_array",	STUB_ALLOC | STUB_RET_PTR },
-	{ "kfree",		STUB_FREE },
-	{ "kvfree",		STUB_FREE },
-	{ "kfree_sensitive",	STUB_FREE },
-	{ "kvfree_sensitive",	STUB_FREE },
-	{ "vfree",		STUB_FREE },
-	{ "krealloc",		STUB_ALLOC | STUB_FREE | STUB_RET_PTR },
-	{ "kmem_cache_alloc",	STUB_ALLOC | STUB_RET_PTR },
-	{ "kmem_cache_zalloc",	STUB_ALLOC | STUB_RET_PTR },
-	{ "kmem_cache_free",	STUB_FREE_ARG1 },
+	{ "kmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kzalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kcalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kmalloc_array",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kfree",		DUSK_STUB_FREE },
+	{ "kvfree",		DUSK_STUB_FREE },
+	{ "kfree_sensitive",	DUSK_STUB_FREE },
+	{ "kvfree_sensitive",	DUSK_STUB_FREE },
+	{ "vfree",		DUSK_STUB_FREE },
+	{ "krealloc",		DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_RET_PTR },
+	{ "kmem_cache_alloc",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kmem_cache_zalloc",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kmem_cache_free",	DUSK_STUB_FREE_ARG1 },
 	/* kfree_rcu(p, field) and kfree_rcu(p) expand to this call */
-	{ "kvfree_call_rcu",	STUB_FREE_RCU },
-	{ "vmalloc",		STUB_ALLOC | STUB_RET_PTR },
-	{ "vzalloc",		STUB_ALLOC | STUB_RET_PTR },
-	{ "kvmalloc",		STUB_ALLOC | STUB_RET_PTR },
-	{ "kvzalloc",		STUB_ALLOC | STUB_RET_PTR },
-	{ "kvmalloc_node",	STUB_ALLOC | STUB_RET_PTR },
+	{ "kvfree_call_rcu",	DUSK_STUB_FREE_RCU },
+	{ "vmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "vzalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kvmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kvzalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "kvmalloc_node",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "copy_to_user",	0 },
 	{ "copy_from_user",	0 },
 	{ "simple_read_from_buffer", 0 },
@@ -175,7 +175,7 @@ int kapi_proxy_kind(CXType fn)
 	if (n == 3 && ret.kind == CXType_UInt &&
 	    pointee_is(clang_getArgType(fn, 1), "struct sk_buff") &&
 	    pointee_is(clang_getArgType(fn, 2), "struct nf_hook_state"))
-		return PROXY_NF_HOOK;
+		return DUSK_PROXY_NF_HOOK;
 	/* timer and tasklet callbacks run in softirq context and return
 	 * nothing: void (struct timer_list *), void (struct tasklet_struct *),
 	 * and the old tasklet_init() type void (unsigned long) */
@@ -183,18 +183,18 @@ int kapi_proxy_kind(CXType fn)
 	    (pointee_is(clang_getArgType(fn, 0), "struct timer_list") ||
 	     pointee_is(clang_getArgType(fn, 0), "struct tasklet_struct") ||
 	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
-		return PROXY_ASYNC;
+		return DUSK_PROXY_ASYNC;
 	/* atomic context, a result needed now (docs/kapi.md):
 	 * xt_match .match: bool (const struct sk_buff *, struct xt_action_param *) */
 	if (n == 2 && ret.kind == CXType_Bool &&
 	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
 	    pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
-		return PROXY_SYNC_XT_MATCH;
+		return RW_PROXY_SYNC_XT_MATCH;
 	/* hrtimer function: enum hrtimer_restart (struct hrtimer *) */
 	if (n == 1 && ret.kind == CXType_Enum &&
 	    pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))
-		return PROXY_SYNC_HRTIMER;
-	return PROXY_BLOCKING;
+		return RW_PROXY_SYNC_HRTIMER;
+	return DUSK_PROXY_BLOCKING;
 }
 
 /* An integer type (a length argument). */

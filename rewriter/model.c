@@ -179,15 +179,15 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXType fnty,
 	 * sign: a register call returning a handle (proc_create) must not be
 	 * taken for a failure because its address looks negative as an int. */
 	if (clang_getCanonicalType(st->ret).kind == CXType_Pointer)
-		st->flags |= STUB_RET_PTR;
+		st->flags |= DUSK_STUB_RET_PTR;
 	if (!name) {
-		st->flags |= STUB_INDIRECT;
+		st->flags |= DUSK_STUB_INDIRECT;
 		st->callee = xstrdup("");
 		st->name = xasprintf("indirect#%d", same + 1);
 		st->wrapper = xasprintf("dusk_k_indirect_%d", same + 1);
 	} else if (st->variadic) {
 		if (is_printk_family(name))
-			st->flags |= STUB_PRINTK;
+			st->flags |= DUSK_STUB_PRINTK;
 		st->callee = xstrdup(name);
 		st->name = xasprintf("%s#%d", name, same + 1);
 		st->wrapper = xasprintf("dusk_k_%s_%d", name, same + 1);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <clang-c/Index.h>
+#include <dusk/abi.h>
 
 struct tg_set;
 struct rw;
@@ -99,26 +100,15 @@ struct rw_stub {
 	int nargs;
 	int nfixed;		/* number of declared parameters */
 	int variadic;
-	unsigned flags;		/* DUSK_STUB_* */
+	unsigned flags;		/* DUSK_STUB_* (dusk/abi.h) */
 	char *sig;		/* canonical signature text: the key, and the hash input */
 };
 
-/* Values of dusk-kmod/dusk-gen.h (DUSK_STUB_*, enum dusk_proxy_kind), which
- * the rewriter cannot include: it is a kernel header. */
-#define STUB_PRINTK	(1u << 0)
-#define STUB_INDIRECT	(1u << 1)
-#define STUB_ALLOC	(1u << 2)
-#define STUB_FREE	(1u << 3)
-#define STUB_RET_PTR	(1u << 4)
-#define STUB_FREE_ARG1	(1u << 5)
-#define STUB_FREE_RCU	(1u << 6)
-#define PROXY_NF_HOOK	0
-#define PROXY_BLOCKING	1
-#define PROXY_ASYNC	2
-/* DUSK_PROXY_SYNC in the kmod; the rewriter keeps which strategy's core
- * service the proxy calls (docs/kapi.md, "Synchronous callbacks"). */
-#define PROXY_SYNC_XT_MATCH	3
-#define PROXY_SYNC_HRTIMER	4
+/* rw_proxy.kind: DUSK_PROXY_* (dusk/abi.h), with DUSK_PROXY_SYNC told apart
+ * by which strategy's core service the proxy calls (docs/kapi.md,
+ * "Synchronous callbacks"); the kmod sees DUSK_PROXY_SYNC for both. */
+#define RW_PROXY_SYNC_XT_MATCH	DUSK_PROXY_SYNC
+#define RW_PROXY_SYNC_HRTIMER	(DUSK_PROXY_SYNC + 1)
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */
@@ -131,7 +121,7 @@ struct rw_sym {
 struct rw_proxy {
 	char *name;		/* the module function */
 	CXCursor fn;
-	int kind;		/* enum dusk_proxy_kind (dusk-gen.h values) */
+	int kind;		/* DUSK_PROXY_*, RW_PROXY_SYNC_* */
 	char *sig;
 	int lent;		/* the kmod lends some argument's pointee (emit-kmod.c) */
 };

@@ -37,7 +37,6 @@
 #include <dusk/protocol.h>
 #include "dusk-gen.h"
 
-#define DUSK_MAX_MIRROR		(16u << 20)	/* largest MIRROR_ALLOC (docs/protocol.md) */
 #define DUSK_PREFETCH_DATA	128		/* packet bytes prefetched from the network header */
 #define DUSK_PREFETCH_LENT	256		/* lent ranges up to this size are prefetched */
 

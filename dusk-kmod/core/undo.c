@@ -280,7 +280,7 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 		from = u->from[i];
 		if (from == DUSK_UNDO_RET)
 			rec->args[i] = ret;
-		else if (from & 0x80)	/* DUSK_UNDO_ARG_OR_RET */
+		else if (from & DUSK_UNDO_ARG_OR_RET_BIT)
 			rec->args[i] = args[from & 0x7f] ? args[from & 0x7f] : ret;
 		else
 			rec->args[i] = args[from];

@@ -3,7 +3,8 @@
  * DUSK wire protocol: the contract between libduskrt (user) and dusk-kmod
  * (kernel).  This one header is compiled by both sides, so the two cannot
  * drift; docs/protocol.md explains every message.  Keep it free of anything
- * but <linux/types.h>: it is included by kernel code and by user code.
+ * but <linux/types.h> and <dusk/abi.h> (the numbers: versions, limits): it
+ * is included by kernel code and by user code.
  *
  * Transport: one generic netlink family per loaded extension module, named
  * by dusk_genl_family_name() from the module's name; HELLO carries the full
@@ -14,21 +15,10 @@
 #define DUSK_PROTOCOL_H
 
 #include <linux/types.h>
+#include <dusk/abi.h>	/* versions, limits, flags */
 
 #define DUSK_GENL_PREFIX	"dusk_"
 #define DUSK_GENL_HASHED	"dusk-"	/* a name too long for GENL_NAMSIZ */
-#define DUSK_GENL_NAMSIZ	16	/* GENL_NAMSIZ: family name with its NUL */
-/* Bytes of a module name with its NUL: dusk_<name>.ko is a kernel module
- * (MODULE_NAME_LEN 56 with the "dusk_" prefix). */
-#define DUSK_MAX_MODNAME	51
-#define DUSK_GENL_VERSION	1	/* genlmsghdr.version */
-#define DUSK_PROTO_VERSION	1	/* DUSK_A_VERSION in HELLO */
-
-/* Upper bounds both ends enforce; a message beyond them is refused. */
-#define DUSK_MAX_ARGS		12	/* u64 arguments of one stub call or upcall */
-#define DUSK_MAX_READ		(64 * 1024)	/* bytes of one READ request, all ranges */
-#define DUSK_MAX_CHUNK		(64 * 1024)	/* bytes of one WRITE chunk */
-#define DUSK_MAX_TEXT		1024	/* bytes of formatted printk text */
 
 /*
  * dusk_genl_family_name() - the generic netlink family of module @modname.
@@ -121,9 +111,6 @@ enum dusk_attr {
 	__DUSK_A_MAX,
 };
 #define DUSK_A_MAX (__DUSK_A_MAX - 1)
-
-/* DUSK_A_FLAGS of an UPCALL. */
-#define DUSK_UPCALL_BLOCKING	(1u << 0)	/* caller sleeps; nested CALLs run in its context */
 
 /* Counters the kmod keeps per extension (STATS, and sysfs/debugfs). */
 enum dusk_stat {

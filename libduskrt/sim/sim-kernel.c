@@ -414,7 +414,7 @@ static void do_mirror_alloc(struct dusk_sim *s, const struct nlmsghdr *req,
 	uint64_t addr = s->next_mirror;
 	const struct nlattr *c;
 
-	if (len == 0 || len > (16u << 20)) {
+	if (len == 0 || len > DUSK_MAX_MIRROR) {
 		answer_error(s, req, -EINVAL, "mirror length %u", len);
 		return;
 	}

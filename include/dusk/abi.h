@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * The numbers the kernel side and the user side of DUSK agree on, defined
+ * once: stub flags and proxy kinds of the generated tables, undo and lent
+ * markers, protocol versions and limits.  Included by the dusk-kmod core
+ * and the generated kmod (Kbuild, no libc), by dusk-rewrite (which prints
+ * these names into the generated kmod), by libduskrt and by the simulated
+ * kernel.  Plain integer constants only: no types, no includes, nothing a
+ * kernel or a libc build could disagree about.
+ *
+ * dusk-kmod/dusk-gen.h explains the tables these values describe;
+ * include/dusk/protocol.h the messages; docs/protocol.md and docs/kmod.md
+ * the behaviour behind each limit.
+ */
+#ifndef DUSK_ABI_H
+#define DUSK_ABI_H
+
+/* ---- protocol ---------------------------------------------------------- */
+
+#define DUSK_GENL_VERSION	1	/* genlmsghdr.version */
+#define DUSK_PROTO_VERSION	1	/* DUSK_A_VERSION in HELLO */
+#define DUSK_GENL_NAMSIZ	16	/* GENL_NAMSIZ: family name with its NUL */
+/* Bytes of a module name with its NUL: dusk_<name>.ko is a kernel module
+ * (MODULE_NAME_LEN 56 with the "dusk_" prefix). */
+#define DUSK_MAX_MODNAME	51
+
+/* Upper bounds both ends enforce; a message beyond them is refused. */
+#define DUSK_MAX_ARGS		12		/* u64 arguments of one stub call or upcall */
+#define DUSK_MAX_READ		(64 * 1024)	/* bytes of one READ request, all ranges */
+#define DUSK_MAX_CHUNK		(64 * 1024)	/* bytes of one WRITE chunk */
+#define DUSK_MAX_TEXT		1024		/* bytes of formatted printk text */
+#define DUSK_MAX_MIRROR		(16u << 20)	/* bytes of one MIRROR_ALLOC */
+
+/* DUSK_A_FLAGS of an UPCALL. */
+#define DUSK_UPCALL_BLOCKING	(1u << 0)	/* caller sleeps; nested CALLs run in its context */
+
+/* ---- the generated stub table (struct dusk_stub_desc.flags) ------------ */
+
+#define DUSK_STUB_PRINTK	(1u << 0)	/* formats into dusk_text_buf(); core echoes DUSK_A_TEXT */
+#define DUSK_STUB_INDIRECT	(1u << 1)	/* args[0] is the function pointer to call */
+#define DUSK_STUB_ALLOC		(1u << 2)	/* returns memory the session owns (kmalloc...) */
+#define DUSK_STUB_FREE		(1u << 3)	/* args[0] is memory the session gives back (kfree...) */
+#define DUSK_STUB_RET_PTR	(1u << 4)	/* result is a pointer (ERR_PTR/NULL = failure) */
+#define DUSK_STUB_FREE_ARG1	(1u << 5)	/* args[1] is memory given back (kmem_cache_free) */
+#define DUSK_STUB_FREE_RCU	(1u << 6)	/* kvfree_call_rcu(head, func): frees head - func, or
+						 * func itself when head is NULL (kfree_rcu) */
+/* DUSK_STUB_ALLOC | DUSK_STUB_FREE (krealloc): args[0] is given back only
+ * when the call returns memory; on failure it stays the session's. */
+
+/* ---- the generated proxy table (struct dusk_proxy_desc) ---------------- */
+
+/* .kind */
+#define DUSK_PROXY_NF_HOOK	0	/* nf_hookfn: steal, upcall, reinject on verdict */
+#define DUSK_PROXY_BLOCKING	1	/* process context: wait for the reply */
+#define DUSK_PROXY_ASYNC	2	/* atomic context, void result: upcall and return */
+#define DUSK_PROXY_SYNC		3	/* atomic context, a result needed now: xtables
+					 * match (asked ahead), hrtimer (answered late) */
+
+/* .lent[i]: a size in bytes, or as many bytes as argument j says, capped. */
+#define DUSK_LENT_ARG(j)	(0x80000000u | (j))
+#define DUSK_LENT_ARG_MAX	(1u << 20)
+
+/* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
+
+#define DUSK_UNDO_RET		0xff		/* reg's result */
+/* args[i] when it is not 0, else the result: __register_chrdev(major, ...)
+ * returns the major it allocated when asked for 0, and 0 otherwise. */
+#define DUSK_UNDO_ARG_OR_RET_BIT 0x80
+#define DUSK_UNDO_ARG_OR_RET(i)	(DUSK_UNDO_ARG_OR_RET_BIT | (i))
+
+#endif /* DUSK_ABI_H */
