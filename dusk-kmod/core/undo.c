@@ -280,8 +280,11 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 		from = u->from[i];
 		if (from == DUSK_UNDO_RET)
 			rec->args[i] = ret;
-		else if (from & DUSK_UNDO_ARG_OR_RET_BIT)
-			rec->args[i] = args[from & 0x7f] ? args[from & 0x7f] : ret;
+		else if (from & DUSK_UNDO_ARG_OR_RET_BIT) {
+			u8 arg = from & ~DUSK_UNDO_ARG_OR_RET_BIT;
+
+			rec->args[i] = args[arg] ? args[arg] : ret;
+		}
 		else
 			rec->args[i] = args[from];
 	}
