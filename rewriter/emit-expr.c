@@ -1187,6 +1187,9 @@ void emit_expr(struct emitter *e, CXCursor c)
 		emit_unary(e, c);
 		return;
 	case CXCursor_BinaryOperator:
+		if (rw_emit_percpu_shift(e, c))
+			return;
+		/* fall through */
 	case CXCursor_CompoundAssignOperator:
 		emit_binary(e, c);
 		return;

@@ -564,17 +564,22 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		emit_line(e, c);
 	kids = rw_children(c, &n);
 	switch (kind(c)) {
-	case CXCursor_CompoundStmt:
+	case CXCursor_CompoundStmt: {
+		int pcpu_add = rw_percpu_add_block(c);
+
 		put(e, "{\n");
 		e->indent++;
+		e->pcpu_add += pcpu_add;
 		for (i = 0; i < n; i++) {
 			emit_line(e, kids[i]);
 			emit_stmt(e, kids[i]);
 		}
+		e->pcpu_add -= pcpu_add;
 		e->indent--;
 		indent(e);
 		put(e, "}\n");
 		break;
+	}
 	case CXCursor_DeclStmt:
 		emit_decl_stmt(e, c);
 		break;
@@ -690,6 +695,9 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		} else if (asm_bug_kind(e->rw, c) == 2) {
 			indent(e);
 			put(e, "dusk_kp_bug(__FILE__, __LINE__);\n");
+		} else if (rw_percpu_asm(c)) {
+			indent(e);
+			rw_emit_percpu_asm(e, c);
 		} else if (asm_is_harmless(e->rw, c)) {
 			indent(e);
 			put(e, "__asm__ __volatile__(\"\" ::: \"memory\");\n");

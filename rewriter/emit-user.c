@@ -299,6 +299,27 @@ static void put_cstr(struct sb *b, const char *s)
 	sb_putc(b, '"');
 }
 
+/* The module's own DEFINE_PER_CPU objects get their copies per CPU before
+ * main(), from their static initializers (libduskrt/percpu.c). */
+static void emit_percpu_defines(struct sb *b, const struct rw *rw, const char *m)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < rw->nglobals; i++) {
+		const char *g = rw->globals[i].name;
+
+		if (!rw_is_percpu_var(rw->globals[i].cur))
+			continue;
+		if (!any)
+			sb_printf(b, "__attribute__((constructor)) static void dusk_percpu_%s(void)\n{\n", m);
+		any = 1;
+		sb_printf(b, "\tdusk_percpu_define(&%s, sizeof(%s));\n", g, g);
+	}
+	if (any)
+		sb_puts(b, "}\n\n");
+}
+
 static void emit_descriptor(struct rw *rw, struct sb *b)
 {
 	size_t i;
@@ -367,6 +388,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			sb_printf(b, "\t\"%s\",\n", rw->stubs[i].name);
 		sb_puts(b, "};\n\n");
 	}
+	emit_percpu_defines(b, rw, m);
 	if (rw->nglobals) {
 		sb_printf(b, "static const struct dusk_object dusk_objects_%s[] = {\n", m);
 		for (i = 0; i < rw->nglobals; i++) {

@@ -14,6 +14,8 @@
 
 /* Sorted by name (bsearch). */
 static const struct kprim kprims[] = {
+	{ "__alloc_percpu",                    "dusk_percpu_alloc" },
+	{ "__alloc_percpu_gfp",                "dusk_percpu_alloc_gfp" },
 	{ "__arch_hweight16",                  "dusk_kp_hweight" },
 	{ "__arch_hweight32",                  "dusk_kp_hweight" },
 	{ "__arch_hweight64",                  "dusk_kp_hweight" },
@@ -34,6 +36,7 @@ static const struct kprim kprims[] = {
 	{ "__local_bh_enable_ip",              "dusk_kp_nop2" },
 	{ "__mutex_init",                      "dusk_kp_lock_init3" },
 	{ "__preempt_count_add",               "dusk_kp_nop1" },
+	{ "__preempt_count_dec_and_test",      "dusk_kp_zero0" },
 	{ "__preempt_count_sub",               "dusk_kp_nop1" },
 	{ "__raw_spin_lock_init",              "dusk_kp_lock_init4" },
 	{ "__rcu_read_lock",                   "dusk_kp_nop0" },
@@ -151,6 +154,7 @@ static const struct kprim kprims[] = {
 	{ "fortify_memcpy_chk",                "dusk_kp_fortify_ok" },
 	{ "fortify_memset_chk",                "dusk_kp_fortify_memset_ok" },
 	{ "fortify_panic",                     "dusk_kp_fortify_panic" },
+	{ "free_percpu",                       "dusk_percpu_free" },
 	{ "get_current",                       "dusk_current" },
 	{ "ip_fast_csum",                      "dusk_kp_ip_fast_csum" },
 	{ "local_add",                         "dusk_kp_local_add" },

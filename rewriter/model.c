@@ -465,14 +465,34 @@ static void reach_children(struct rw *rw, CXCursor c)
 	clang_visitChildren(c, reach_visit, rw);
 }
 
-/* The kernel's table of per-cpu offsets (per_cpu(), per_cpu_ptr()). */
-static int is_percpu_offset(CXCursor var)
+static enum CXChildVisitResult find_percpu_offset(CXCursor c, CXCursor p, CXClientData d)
 {
-	char *name = cxs_take(clang_getCursorSpelling(var));
-	int r = !strcmp(name, "__per_cpu_offset");
+	char *name;
 
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_VarDecl)
+		return CXChildVisit_Continue;
+	name = cxs_take(clang_getCursorSpelling(c));
+	if (!strcmp(name, "__per_cpu_offset")) {
+		*(CXCursor *)d = c;
+		free(name);
+		return CXChildVisit_Break;
+	}
 	free(name);
-	return r;
+	return CXChildVisit_Continue;
+}
+
+/* Per-cpu accessors reach the kernel's per-cpu memory through the
+ * kernel's table of per-cpu offsets (libduskrt/percpu.c). */
+static void need_percpu_offset(struct rw *rw)
+{
+	CXCursor v = clang_getNullCursor();
+
+	if (rw_sym_find(rw, "__per_cpu_offset") >= 0)
+		return;
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), find_percpu_offset, &v);
+	if (!clang_Cursor_isNull(v))
+		add_sym(rw, v, 0);
 }
 
 static void reach_one(struct rw *rw, CXCursor c)
@@ -519,6 +539,17 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 		unsigned n;
 		CXCursor *kids;
 
+		if (!u && rw_percpu_asm(c)) {
+			unsigned i;
+
+			need_percpu_offset(rw);
+			kids = rw_children(c, &n);
+			for (i = 0; i < n; i++)
+				if (!rw_percpu_kernel_only(kids[i]))
+					reach_one(rw, kids[i]);
+			free(kids);
+			return CXChildVisit_Continue;
+		}
 		if (!u)
 			return CXChildVisit_Recurse;
 		/* the operands are the macro's locals and the stack pointer
@@ -546,14 +577,6 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 		case CXCursor_VarDecl:
 			if (!clang_Cursor_hasVarDeclGlobalStorage(ref) || is_local_static(ref))
 				break;
-			if (is_percpu_offset(ref)) {
-				/* per_cpu(), per_cpu_ptr(): the module's own address
-				 * plus a CPU's kernel offset is no address at all */
-				rw_diag(rw, clang_getCursorLocation(c), RW_ERROR,
-					"per-cpu data (per_cpu(), per_cpu_ptr()) has no user-level meaning yet");
-				rw_diag_macro_note(rw, clang_getCursorLocation(c));
-				break;
-			}
 			if (!is_module_var(rw, ref))
 				add_sym(rw, ref, 0);
 			break;

@@ -270,6 +270,7 @@ struct emitter {
 	const char *fn_name;	/* function being printed, or NULL for globals */
 	int static_init;	/* printing a static initializer: no code allowed */
 	struct sb path;		/* static_init: lvalue path of the element printed */
+	int pcpu_add;		/* inside percpu_add_op(): its percpu_to_op() adds */
 };
 /* Print expression @c, instrumented (emit-expr.c explains the rules).
  * Problems are reported through diag.c and counted; the text printed in
@@ -283,6 +284,23 @@ void emit_initializer(struct emitter *e, CXCursor c);
  * through typeof(another object)?  Printing it would define a second,
  * incompatible type: such variables are declared with __auto_type. */
 int emit_type_unnameable(CXType t);
+/* percpu.c: per-cpu data (this_cpu_*, per_cpu(), smp_processor_id()). */
+/* Is @asm_stmt one of x86 asm/percpu.h's accessors? */
+int rw_percpu_asm(CXCursor asm_stmt);
+/* Print it as a call into libduskrt's percpu.c; 0 when it is none. */
+int rw_emit_percpu_asm(struct emitter *e, CXCursor asm_stmt);
+/* Is asm operand @c a kernel per-cpu variable that the printed form does
+ * not use (cpu_number, this_cpu_off...)?  The reach analysis skips it. */
+int rw_percpu_kernel_only(CXCursor operand);
+/* Is compound statement @c percpu_add_op()'s block (declares pao_ID__)? */
+int rw_percpu_add_block(CXCursor c);
+/* Is @c `__per_cpu_offset[cpu]`? */
+int rw_percpu_offset_index(CXCursor c);
+/* Print SHIFT_PERCPU_PTR's `ptr + __per_cpu_offset[cpu]` as
+ * dusk_percpu_ptr(); 0 when binary operator @c is not that sum. */
+int rw_emit_percpu_shift(struct emitter *e, CXCursor c);
+/* Is variable @v the module's own DEFINE_PER_CPU (section .data..percpu)? */
+int rw_is_percpu_var(CXCursor v);
 /* Print statement @c at the current indentation, with #line directives. */
 void emit_stmt(struct emitter *e, CXCursor c);
 /* A kept function: definition with DUSK_FRAME first. */

@@ -267,6 +267,38 @@ static inline unsigned short dusk_kp_ip_fast_csum(const void *iph, unsigned int 
 #define dusk_kp_static_branch(key, branch) \
 	((__atomic_load_n(DUSK_KP_CTR(&(key)->enabled), __ATOMIC_RELAXED) > 0) != (branch))
 
+/* ---- per-cpu data: percpu.c.  The module's own per-cpu objects
+ * (DEFINE_PER_CPU, alloc_percpu) get one copy per possible CPU of the live
+ * kernel, in the program; copy 0 is the object itself.  Kernel per-cpu
+ * memory is reached at addr + __per_cpu_offset[cpu] (@koff, the kernel's
+ * table), read and written through dusk_check() like any kernel memory.
+ * "This CPU" is the CPU the program thread runs on (sched_getcpu()), modulo
+ * the number of possible CPUs. ---- */
+#define DUSK_PCPU_READ		0
+#define DUSK_PCPU_SET		1	/* returns the old value (xchg) */
+#define DUSK_PCPU_ADD		2	/* returns the old value (xadd) */
+#define DUSK_PCPU_AND		3
+#define DUSK_PCPU_OR		4
+#define DUSK_PCPU_CMPXCHG	5	/* sets @val when the value is @old */
+unsigned int dusk_smp_processor_id(void);
+unsigned int dusk_nr_cpu_ids(void);	/* the live kernel's possible CPUs */
+/* Register the module's own DEFINE_PER_CPU object [@var, @var + @size):
+ * the generated program does it for each before main(). */
+void dusk_percpu_define(void *var, size_t size);
+/* Apply @op to the per-cpu object at @addr (a per-cpu address, as
+ * this_cpu_*() take it) of @size bytes on this CPU; returns the value
+ * before the operation.  Program threads are serialized around it, as
+ * preemption being off serializes this_cpu_*() on one CPU. */
+unsigned long dusk_percpu_op(void *addr, size_t size, int op, unsigned long val,
+			     unsigned long old, const unsigned long *koff);
+/* per_cpu_ptr(@addr, @cpu) as an address the program can dereference
+ * (own copy, or kernel address for dusk_check()). */
+unsigned long dusk_percpu_ptr(unsigned long addr, unsigned int cpu, const unsigned long *koff);
+/* alloc_percpu()/free_percpu(): program memory, zeroed, one copy per CPU */
+void *dusk_percpu_alloc(size_t size, size_t align);
+#define dusk_percpu_alloc_gfp(size, align, gfp)	((void)(gfp), dusk_percpu_alloc(size, align))
+void dusk_percpu_free(void *p);
+
 /* ---- BUG() / WARN(): kprim.c.  WARN reports through the warn handler
  * and continues, as the kernel does; BUG aborts the program (the kernel
  * would kill the task), so gdb stops right there. ---- */
