@@ -1,0 +1,112 @@
+#!/bin/sh
+# Guest script of scripts/corpus-difftest for an xtables match module: load
+# it once as NAME.ko and once as its user build, in one boot; each time
+# install its rules from /dusk/files/xt-rules (test/corpus-diff/xt-rules),
+# send the same traffic over lo, and print what happened: which rules the
+# kernel accepted, which packets passed, the rules' counters and options as
+# iptables-save reads them back from the kernel, the kernel-log lines.
+#   xt.sh NAME        (XT_DEPS: modules to insmod first, in order)
+. /dusk/lib.sh
+set -u -f
+name=$1
+LIMIT=${SELFTEST_LIMIT:-60}
+rules=/dusk/files/xt-rules
+
+for m in ${XT_DEPS:-}; do
+	insmod "/dusk/mod/$m.ko" || echo "setup: insmod $m failed"
+done
+ip link set lo up
+
+
+# The module's kernel-log lines, with what differs between two runs made equal.
+log_lines() {
+	dmesg | sed 's/^\[[^]]*\] //' |
+		grep -v -e 'taints kernel' -e 'module verification failed' \
+			-e '^dusk' -e 'dusk_' |
+		sed -E -e 's/0x[0-9a-f]+/0x…/g' -e 's/\b[0-9a-f]{16}\b/…/g'
+	dmesg -c >/dev/null
+}
+
+# for_rules FN: FN FAMILY-COMMAND TABLE ARGS... for each of the module's rules.
+for_rules() {
+	grep -v '^#' "$rules" | while read -r n fam table args; do
+		[ "$n" = "$name" ] || continue
+		case $fam in *4*) "$1" iptables "$table" $args ;; esac
+		case $fam in *6*) "$1" ip6tables "$table" $args ;; esac
+	done
+}
+
+add_rule() {
+	cmd=$1 table=$2
+	shift 2
+	if err=$(xtables-legacy-multi "$cmd" -w -t "$table" "$@" 2>&1); then
+		echo "rule: $cmd -t $table $*: ok"
+	else
+		echo "rule: $cmd -t $table $*: refused: $(echo "$err" | head -n 1)"
+	fi
+}
+
+flush_rule() { xtables-legacy-multi "$1" -w -t "$2" -F 2>/dev/null || true; }
+
+# The traffic: pings of three sizes both ways over lo, a TCP exchange, a
+# refused TCP connection.  Each bounded; each prints whether it got through.
+traffic() {
+	for s in 20 100 400; do
+		if timeout -s KILL 20 ping -c 1 -W 3 -s "$s" 127.0.0.1 >/dev/null 2>&1; then r=passed; else r=dropped; fi
+		echo "ping 127.0.0.1 -s $s: $r"
+		if timeout -s KILL 20 ping6 -c 1 -W 3 -s "$s" ::1 >/dev/null 2>&1; then r=passed; else r=dropped; fi
+		echo "ping ::1 -s $s: $r"
+	done
+	: >/tmp/got
+	timeout -s KILL 20 nc -l -p 5000 >/tmp/got 2>/dev/null &
+	l=$!
+	sleep 0.5
+	echo hello-abc | timeout -s KILL 20 nc -w 5 127.0.0.1 5000 >/dev/null 2>&1
+	wait $l
+	echo "tcp 127.0.0.1:5000 got: $(cat /tmp/got)"
+	if timeout -s KILL 20 nc -w 5 127.0.0.1 1 </dev/null >/dev/null 2>&1; then r=connected; else r=failed; fi
+	echo "tcp 127.0.0.1:1: $r"
+}
+
+# The rules as the kernel holds them: counters and options read back.
+saved() {
+	for c in iptables ip6tables; do
+		xtables-legacy-multi "$c-save" -c 2>/dev/null | grep -v -e '^#' -e '^:' -e '^\*' -e '^COMMIT' |
+			sed "s/^/$c: /"
+	done
+}
+
+scenario() {
+	for_rules add_rule
+	traffic
+	saved
+	for_rules flush_rule
+}
+
+dmesg -c >/dev/null
+echo "== kernel"
+if timeout "$LIMIT" insmod "/dusk/mod/$name.ko"; then echo "load: ok"; else echo "load: failed"; fi
+scenario
+[ -d "/sys/module/$name" ] && { rmmod "$name" || echo "rmmod: failed"; }
+log_lines
+
+echo "== user"
+out=/tmp/$name.user.log
+dusk-run --kmod "/dusk/mod/dusk_$name.ko" "/dusk/bin/$name" >"$out" 2>&1 &
+pid=$!
+i=0 state=''
+while [ -z "$state" ]; do
+	if grep -q "^dusk: $name: running" "$out"; then state=ok
+	elif ! kill -0 $pid 2>/dev/null; then state=failed
+	elif [ $i -ge $((LIMIT * 10)) ]; then state=timeout
+	fi
+	i=$((i + 1))
+	sleep 0.1
+done
+echo "load: $state"
+scenario
+kill -TERM $pid 2>/dev/null
+wait $pid
+log_lines
+echo "== program output"
+grep -v '^<[0-7]>' "$out" | head -n 20
