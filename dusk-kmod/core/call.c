@@ -119,6 +119,30 @@ static void *dusk_freed_arg(const struct dusk_stub_desc *s, const u64 *args)
 	return NULL;
 }
 
+/*
+ * Call the stub with the core copies @b made of what it reads
+ * (stubargs.c) in @a, and the other arguments as the bookkeeping left them
+ * in c->args (which keep the program's pointers).
+ */
+static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce *b)
+{
+	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	int i;
+
+	for (i = 0; i < c->nargs; i++)
+		if (!(b->replaced & BIT(i)))
+			a[i] = c->args[i];
+	if (s->flags & DUSK_STUB_PRINTK) {
+		mutex_lock(&dusk_text_lock);
+		dusk_text[0] = '\0';
+		c->ret = s->fn(a);
+		strscpy(c->text, dusk_text, DUSK_MAX_TEXT);
+		mutex_unlock(&dusk_text_lock);
+	} else {
+		c->ret = s->fn(a);
+	}
+}
+
 /**
  * dusk_call_exec() - run one validated stub call and do its bookkeeping.
  * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
@@ -131,15 +155,21 @@ void dusk_call_exec(struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
 	struct dusk_undo_rec *rec;
+	struct dusk_bounce b;
+	u64 a[DUSK_MAX_ARGS];
 	void *p, *freed;
 
 	if (!dusk_stub_dst_ok(s, c->args)) {
 		c->err = -EACCES;
 		return;
 	}
-	c->err = dusk_undo_prepare(c->stub, &rec);
+	/* what it reads is checked and copied before anything else happens */
+	memcpy(a, c->args, sizeof(a));
+	c->err = dusk_stub_args_bounce(s, a, &b);
+	if (!c->err)
+		c->err = dusk_undo_prepare(c->stub, &rec);
 	if (c->err)
-		return;
+		goto out;
 	dusk_fops_pin(c->stub, c->args);
 	if (dusk_is_nf_unreg(c->stub)) {
 		/* Stolen packets resume while the hook is still there.  Only
@@ -157,15 +187,7 @@ void dusk_call_exec(struct dusk_call *c)
 		mutex_unlock(&dusk_sess.lock);
 	}
 
-	if (s->flags & DUSK_STUB_PRINTK) {
-		mutex_lock(&dusk_text_lock);
-		dusk_text[0] = '\0';
-		c->ret = s->fn(c->args);
-		strscpy(c->text, dusk_text, DUSK_MAX_TEXT);
-		mutex_unlock(&dusk_text_lock);
-	} else {
-		c->ret = s->fn(c->args);
-	}
+	dusk_call_run(c, a, &b);
 	dusk_count(DUSK_STAT_CALLS, 1);
 	dusk_xt_after_call(c);
 
@@ -186,6 +208,8 @@ void dusk_call_exec(struct dusk_call *c)
 	}
 	dusk_undo_after(c->stub, c->args, c->ret, rec);
 	mutex_unlock(&dusk_sess.lock);
+out:
+	dusk_stub_args_release(&b);
 }
 
 /*

@@ -177,6 +177,25 @@ void dusk_fops_pin(u32 stub, const u64 *args);
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
 void dusk_call_exec(struct dusk_call *c);
 
+/* Is stub name @name ("fn", or "fn#N" for a variadic signature) kernel
+ * function @fn? */
+static inline bool dusk_stub_named(const char *name, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	return !strncmp(name, fn, n) && (name[n] == '\0' || name[n] == '#');
+}
+
+/* Core copies of what one stub call reads (stubargs.c): a format, its
+ * strings and objects. */
+struct dusk_bounce {
+	void *p[DUSK_MAX_ARGS + 1];
+	unsigned int n;
+	u32 replaced;	/* BIT(i): argument i is a copy */
+};
+int dusk_stub_args_bounce(const struct dusk_stub_desc *s, u64 *args, struct dusk_bounce *b);
+void dusk_stub_args_release(struct dusk_bounce *b);
+
 /* undo.c */
 struct dusk_undo_rec;
 int dusk_undo_prepare(u32 stub, struct dusk_undo_rec **rec);

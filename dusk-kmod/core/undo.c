@@ -27,7 +27,11 @@
  * it for teardown (once per object), and teardown ends with rcu_barrier()
  * when the program ever called call_rcu().  Such a record whose object
  * lies in memory the program gives back is forgotten with it
- * (dusk_undo_forget_range()).
+ * (dusk_undo_forget_range()).  A kernel thread is such an object too: one
+ * created and never woken would wait forever with the module's function
+ * as its body, so teardown kthread_stop()s every thread the program
+ * created and did not stop itself; the record holds a reference on the
+ * task, since a thread whose body returned is gone otherwise.
  *
  * So a record of a named registration (dusk_named_regs) also keeps the
  * object's handle (the result), its parent and a copy of its name; a
@@ -38,6 +42,8 @@
  */
 #include <linux/err.h>
 #include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/timer.h>
@@ -53,6 +59,7 @@ struct dusk_undo_rec {
 	struct list_head node;	/* dusk_sess.undo, oldest first */
 	u32 desc;		/* index into dusk_gen.undo, or DUSK_UNDO_IMPLICIT */
 	void (*undo)(u64 obj);	/* DUSK_UNDO_IMPLICIT: undo of args[0] */
+	void (*release)(u64 obj);	/* DUSK_UNDO_IMPLICIT: when forgotten, or NULL */
 	u64 args[DUSK_MAX_ARGS];
 	bool named;		/* a named object: handle, parent, name are set */
 	u64 handle;		/* the registration's result */
@@ -97,11 +104,35 @@ static void dusk_cancel_hrtimer(u64 t)
 	hrtimer_cancel((struct hrtimer *)(uintptr_t)t);
 }
 
-/* Deferred work the core takes back itself: the object's argument index. */
+/* A kernel thread's record holds its task (see the file comment). */
+static void dusk_hold_task(u64 t)
+{
+	get_task_struct((struct task_struct *)(uintptr_t)t);
+}
+
+static void dusk_put_task(u64 t)
+{
+	put_task_struct((struct task_struct *)(uintptr_t)t);
+}
+
+/* Wakes a thread never woken (it exits without running its body) or
+ * reaps one whose body ended with the session. */
+static void dusk_stop_kthread(u64 t)
+{
+	kthread_stop((struct task_struct *)(uintptr_t)t);
+	dusk_put_task(t);
+}
+
+#define DUSK_IMPLICIT_RESULT	(-1)	/* the object is the call's result */
+
+/* Deferred work the core takes back itself: the object's argument index;
+ * hold/release when the record keeps a reference on it. */
 static const struct {
 	const char *fn;
-	u8 arg;
+	s8 arg;
 	void (*undo)(u64 obj);
+	void (*hold)(u64 obj);
+	void (*release)(u64 obj);
 } dusk_implicit_regs[] = {
 	{ "queue_work_on", 2, dusk_cancel_work },
 	{ "queue_delayed_work_on", 2, dusk_cancel_dwork },
@@ -110,6 +141,10 @@ static const struct {
 	{ "add_timer", 0, dusk_del_timer },
 	{ "mod_timer", 0, dusk_del_timer },
 	{ "add_timer_on", 0, dusk_del_timer },
+	{ "kthread_create_on_node", DUSK_IMPLICIT_RESULT, dusk_stop_kthread,
+	  dusk_hold_task, dusk_put_task },
+	{ "kthread_create_on_cpu", DUSK_IMPLICIT_RESULT, dusk_stop_kthread,
+	  dusk_hold_task, dusk_put_task },
 };
 
 /* Calls after which the object needs no undo: (name, argument index). */
@@ -125,6 +160,7 @@ static const struct {
 	{ "del_timer_sync", 0 },
 	{ "timer_delete_sync", 0 },
 	{ "timer_shutdown_sync", 0 },
+	{ "kthread_stop", 0 },
 };
 
 static bool dusk_rcu_used;	/* the session called call_rcu(): rcu_barrier() at teardown */
@@ -135,7 +171,8 @@ static int dusk_implicit_reg(u32 stub)
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_implicit_regs); i++)
-		if (!strcmp(s->name, dusk_implicit_regs[i].fn) && dusk_implicit_regs[i].arg < s->nargs)
+		if (dusk_stub_named(s->name, dusk_implicit_regs[i].fn) &&
+		    dusk_implicit_regs[i].arg < (s8)s->nargs)
 			return i;
 	return -1;
 }
@@ -217,6 +254,14 @@ static void dusk_undo_drop(struct dusk_undo_rec *rec)
 	kfree(rec);
 }
 
+/* Forget a record without undoing it: drop the reference it held. */
+static void dusk_undo_forget(struct dusk_undo_rec *rec)
+{
+	if (rec->desc == DUSK_UNDO_IMPLICIT && rec->release)
+		rec->release(rec->args[0]);
+	dusk_undo_drop(rec);
+}
+
 /* Read the NUL-terminated kernel string at @addr into @buf; false if unreadable. */
 static bool dusk_read_name(char *buf, u64 addr)
 {
@@ -266,10 +311,14 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 		i = dusk_implicit_reg(stub);
 		rec->desc = DUSK_UNDO_IMPLICIT;
 		rec->undo = dusk_implicit_regs[i].undo;
-		rec->args[0] = args[dusk_implicit_regs[i].arg];
+		rec->release = dusk_implicit_regs[i].release;
+		rec->args[0] = dusk_implicit_regs[i].arg == DUSK_IMPLICIT_RESULT ? ret :
+			       args[dusk_implicit_regs[i].arg];
 		list_for_each_entry(old, &dusk_sess.undo, node)
 			if (old->desc == DUSK_UNDO_IMPLICIT && old->args[0] == rec->args[0])
 				return false;
+		if (dusk_implicit_regs[i].hold)
+			dusk_implicit_regs[i].hold(rec->args[0]);
 		list_add_tail(&rec->node, &dusk_sess.undo);
 		return true;
 	}
@@ -348,7 +397,7 @@ static void dusk_undo_forget_implicit(const struct dusk_stub_desc *s, const u64 
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_implicit_unregs); i++)
-		if (!strcmp(s->name, dusk_implicit_unregs[i].fn) &&
+		if (dusk_stub_named(s->name, dusk_implicit_unregs[i].fn) &&
 		    dusk_implicit_unregs[i].arg < s->nargs)
 			break;
 	if (i == ARRAY_SIZE(dusk_implicit_unregs))
@@ -356,7 +405,7 @@ static void dusk_undo_forget_implicit(const struct dusk_stub_desc *s, const u64 
 	list_for_each_entry(rec, &dusk_sess.undo, node) {
 		if (rec->desc == DUSK_UNDO_IMPLICIT &&
 		    rec->args[0] == args[dusk_implicit_unregs[i].arg]) {
-			dusk_undo_drop(rec);
+			dusk_undo_forget(rec);
 			return;
 		}
 	}
@@ -378,7 +427,7 @@ void dusk_undo_forget_range(unsigned long start, size_t len)
 	list_for_each_entry_safe(rec, tmp, &dusk_sess.undo, node)
 		if (rec->desc == DUSK_UNDO_IMPLICIT &&
 		    rec->args[0] >= start && rec->args[0] - start < len)
-			dusk_undo_drop(rec);
+			dusk_undo_forget(rec);
 }
 
 /**

@@ -6,6 +6,11 @@
  *
  *   basic            handshake, READ, CALL, printk TEXT, mirrors, owned
  *                    memory, hostile input, a second program, no privilege
+ *   kthread          create a kernel thread and stop it, create one never
+ *                    woken; wait to be killed (its record: teardown stops it)
+ *   stubread         pointers stubs only read (a printk format, its %s and
+ *                    %pI4 arguments, a strscpy source) unmapped, stale or
+ *                    the program's own: -EFAULT, the session serves on
  *   hook VERDICT [S [WHERE]]
  *                    register a hook (WHERE: in4 (default), in6, out4, out6:
  *                    LOCAL_IN or LOCAL_OUT, IPv4 or IPv6); answer ICMP packets with
@@ -455,6 +460,129 @@ static int cmd_dwork(int seconds)
 	return failures ? 1 : 0;
 }
 
+/* The format of basic's printk: the program's constant, in a mirror. */
+#define KTEST_PRINTK_FMT "\0016ktest: %s %d\n"
+
+/* printk through the fixture's stub: format, one pointer, one int. */
+static int stub_printk(struct kc *kc, uint64_t fmt, uint64_t ptr, char *text, size_t size)
+{
+	uint64_t args[3] = { fmt, ptr, 7 }, ret;
+
+	text[0] = '\0';
+	return kc_call(kc, KTEST_STUB_PRINTK, args, 3, 0, &ret, text, size);
+}
+
+/*
+ * Pointers a stub only reads pass the READ rule: a printk format, its %s
+ * and %pI4 arguments and a strscpy source that are unmapped, stale or
+ * the program's own addresses make the CALL -EFAULT, never an oops.
+ */
+static int cmd_stubread(void)
+{
+	uint64_t fmt, fmt_ip, fmt_many, str, ip, dst, p, args[3], ret;
+	char text[DUSK_MAX_TEXT];
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	uint64_t bad = h.kbase;	/* unmapped (READ says -EFAULT there) */
+	int err;
+
+	err = kc_mirror_alloc(kc, KTEST_PRINTK_FMT, sizeof(KTEST_PRINTK_FMT), &fmt);
+	err = err ? err : kc_mirror_alloc(kc, "\0016ktest: ip %pI4 %d\n", 21, &fmt_ip);
+	err = err ? err : kc_mirror_alloc(kc, "\0016ktest: %s %d %s\n", 19, &fmt_many);
+	err = err ? err : kc_mirror_alloc(kc, "guarded", 8, &str);
+	err = err ? err : kc_mirror_alloc(kc, "\x0a\x01\x02\x03", 4, &ip);
+	err = err ? err : kc_mirror_alloc(kc, "xxxxxxxxxxxxxxx", 16, &dst);
+	CHECK(!err, "mirrors for formats, strings and a destination (%d)", err);
+
+	err = stub_printk(kc, fmt, str, text, sizeof(text));
+	CHECK(!err && !strcmp(text, "\0016ktest: guarded 7\n"), "printk %%s of a mirror: '%s'",
+	      text + 2);
+	err = stub_printk(kc, fmt, bad, text, sizeof(text));
+	CHECK(err == -EFAULT, "printk %%s of an unmapped address refused (%d)", err);
+	err = stub_printk(kc, fmt, (uint64_t)(uintptr_t)text, text, sizeof(text));
+	CHECK(err == -EFAULT, "printk %%s of the program's own address refused (%d)", err);
+	err = stub_printk(kc, bad, str, text, sizeof(text));
+	CHECK(err == -EFAULT, "printk with an unmapped format refused (%d)", err);
+	err = stub_printk(kc, fmt, 0, text, sizeof(text));
+	CHECK(!err && !strcmp(text, "\0016ktest: (null) 7\n"), "printk %%s of NULL: '%s'",
+	      text + 2);
+	err = stub_printk(kc, fmt_ip, ip, text, sizeof(text));
+	CHECK(!err && !strcmp(text, "\0016ktest: ip 10.1.2.3 7\n"), "printk %%pI4 of a mirror: '%s'",
+	      text + 2);
+	err = stub_printk(kc, fmt_ip, bad, text, sizeof(text));
+	CHECK(err == -EFAULT, "printk %%pI4 of an unmapped address refused (%d)", err);
+	err = stub_printk(kc, fmt_many, str, text, sizeof(text));
+	CHECK(err == -EINVAL, "a format wanting more arguments than passed refused (%d)", err);
+
+	/* memory given back: vfree unmaps it (the TLB may lag: either the
+	 * old bytes or -EFAULT, never an oops) */
+	args[0] = 4096;
+	err = kc_call(kc, KTEST_STUB_VMALLOC, args, 1, 0, &p, NULL, 0);
+	err = err ? err : kc_write(kc, p, "stale", 6);
+	args[0] = p;
+	err = err ? err : kc_call(kc, KTEST_STUB_VFREE, args, 1, 0, NULL, NULL, 0);
+	CHECK(!err, "vmalloc, WRITE, vfree (%d)", err);
+	err = stub_printk(kc, fmt, p, text, sizeof(text));
+	CHECK(err == -EFAULT || !err, "printk %%s of vfree'd memory: no oops (%d)", err);
+
+	args[0] = dst;
+	args[1] = str;
+	args[2] = 16;
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 7, "strscpy from a mirror (%d, %lld)", err, (long long)ret);
+	args[1] = bad;
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EFAULT, "strscpy from an unmapped address refused (%d)", err);
+	args[1] = (uint64_t)(uintptr_t)text;
+	err = kc_call(kc, KTEST_STUB_STRSCPY, args, 3, 0, &ret, NULL, 0);
+	CHECK(err == -EFAULT, "strscpy from the program's own address refused (%d)", err);
+
+	err = stub_printk(kc, fmt, str, text, sizeof(text));
+	CHECK(!err, "the session still serves (%d)", err);
+	err = kc_bye(kc);
+	CHECK(!err, "BYE (%d)", err);
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
+/*
+ * Kernel threads the program creates: one stopped by the program itself
+ * (its record is forgotten), then one created and never woken, left for
+ * teardown (the guest script kills us).  A thread name format asking for
+ * an argument not passed is refused.
+ */
+static int cmd_kthread(void)
+{
+	uint64_t name, bad_name, task, args[4], ret;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err;
+
+	err = kc_mirror_alloc(kc, "ktest-idle", 11, &name);
+	err = err ? err : kc_mirror_alloc(kc, "ktest-%s", 9, &bad_name);
+	CHECK(!err, "mirrors for thread names (%d)", err);
+	args[0] = h.syms[KTEST_SYM_IDLE_FN];
+	args[1] = 0;
+	args[2] = (uint64_t)-1;	/* NUMA_NO_NODE */
+	args[3] = bad_name;
+	err = kc_call(kc, KTEST_STUB_KTHREAD_CREATE, args, 4, 0, &task, NULL, 0);
+	CHECK(err == -EINVAL, "a thread name format wanting an argument not passed refused (%d)",
+	      err);
+	args[3] = name;
+	err = kc_call(kc, KTEST_STUB_KTHREAD_CREATE, args, 4, 0, &task, NULL, 0);
+	CHECK(!err && task >= h.kbase, "kthread_create_on_node (%d)", err);
+	err = kc_call(kc, KTEST_STUB_KTHREAD_STOP, &task, 1, 0, &ret, NULL, 0);
+	CHECK(!err && (int)ret == -EINTR, "kthread_stop of the thread never woken: %d (%d)",
+	      (int)ret, err);
+	err = kc_call(kc, KTEST_STUB_KTHREAD_CREATE, args, 4, 0, &task, NULL, 0);
+	CHECK(!err && task >= h.kbase, "kthread_create_on_node, never woken (%d)", err);
+	mark_ready();
+	while (!stop)
+		pause();
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
 static int cmd_basic(void)
 {
 	uint64_t args[4], v, m, p, ret, stats[__DUSK_STAT_MAX];
@@ -520,9 +648,10 @@ static int cmd_basic(void)
 	err = kc_read(kc, m, buf, 12);
 	CHECK(!err && !strcmp(buf, "dusk-mirror"), "mirror holds its initial contents");
 	basic_batch_read(kc, &h, m);
-	args[0] = m;
-	args[1] = 7;
-	err = kc_call(kc, KTEST_STUB_PRINTK, args, 2, 0, &ret, text, sizeof(text));
+	err = kc_mirror_alloc(kc, KTEST_PRINTK_FMT, sizeof(KTEST_PRINTK_FMT), &args[0]);
+	args[1] = m;
+	args[2] = 7;
+	err = err ? err : kc_call(kc, KTEST_STUB_PRINTK, args, 3, 0, &ret, text, sizeof(text));
 	CHECK(!err && !strcmp(text, "\0016ktest: dusk-mirror 7\n"), "printk TEXT '%s'", text + 2);
 	err = kc_write(kc, m + 5, "MIRROR", 6);
 	CHECK(!err, "WRITE into the mirror (%d)", err);
@@ -1042,6 +1171,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("KTEST_NAME"))
 		modname = getenv("KTEST_NAME");
+	if (argc >= 2 && !strcmp(argv[1], "kthread"))
+		return cmd_kthread();
+	if (argc >= 2 && !strcmp(argv[1], "stubread"))
+		return cmd_stubread();
 	if (argc >= 2 && !strcmp(argv[1], "basic"))
 		return cmd_basic();
 	if (argc >= 3 && !strcmp(argv[1], "hook"))

@@ -22,6 +22,7 @@ enum {
 	KTEST_SYM_CACHE64,	/* &kmalloc_caches[KMALLOC_NORMAL][64 bytes]: a slab cache */
 	KTEST_SYM_SYSTEM_WQ,	/* &system_wq */
 	KTEST_SYM_DWORK,	/* ktest_dwork: a delayed work item whose function is a proxy */
+	KTEST_SYM_IDLE_FN,	/* ktest_idle(): a kernel thread body looping until stopped */
 	KTEST_NSYMS
 };
 
@@ -30,7 +31,7 @@ enum {
 	KTEST_STUB_MIX,		/* ktest_mix(a, b) = 3 * a + b */
 	KTEST_STUB_KMALLOC,	/* __kmalloc(size, flags): ALLOC */
 	KTEST_STUB_KFREE,	/* kfree(p): FREE */
-	KTEST_STUB_PRINTK,	/* _printk(KERN_INFO "ktest: %s %d\n", str, n): PRINTK */
+	KTEST_STUB_PRINTK,	/* _printk(fmt, ptr, n): PRINTK, e.g. fmt KERN_INFO "ktest: %s %d\n" */
 	KTEST_STUB_NF_REG,	/* nf_register_net_hook(net, ops) */
 	KTEST_STUB_NF_UNREG,	/* nf_unregister_net_hook(net, ops) */
 	KTEST_STUB_PROC_CREATE,	/* proc_create(name, mode, parent, proc_ops): RET_PTR */
@@ -54,6 +55,8 @@ enum {
 	KTEST_STUB_QUEUE_DWORK,	/* queue_delayed_work_on(cpu, wq, dwork, delay) */
 	KTEST_STUB_READ_RCU,	/* ktest_read_rcu(): the proc read proxy under rcu_read_lock */
 	KTEST_STUB_STRSCPY,	/* strscpy(dest, src, count): writes through dest */
+	KTEST_STUB_KTHREAD_CREATE,	/* kthread_create_on_node(fn, data, node, namefmt): RET_PTR */
+	KTEST_STUB_KTHREAD_STOP,	/* kthread_stop(task) */
 	KTEST_NSTUBS
 };
 

@@ -17,6 +17,7 @@
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
 #include <linux/rcupdate.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -71,15 +72,14 @@ static u64 dusk_stub_kfree(const u64 *a)
 	return 0;
 }
 
+/* as emit-kmod.c writes a printk-family stub: the format is a[0] */
 static u64 dusk_stub__printk_1(const u64 *a)
 {
 	char *buf = dusk_text_buf();
-	int n;
 
-	n = scnprintf(buf, DUSK_MAX_TEXT, KERN_INFO "ktest: %s %d\n",
-		      (const char *)(uintptr_t)a[0], (int)a[1]);
-	_printk("%s", buf);
-	return (u64)(s64)n;
+	snprintf(buf, DUSK_MAX_TEXT, (const char *)(uintptr_t)a[0],
+		 (const void *)(uintptr_t)a[1], (int)a[2]);
+	return (u64)printk("%s", buf);
 }
 
 static u64 dusk_stub_nf_register_net_hook(const u64 *a)
@@ -282,6 +282,26 @@ static void dusk_proxy_ktest_work(struct work_struct *w)
 /* A delayed work item of the module's, queued by the program. */
 static DECLARE_DELAYED_WORK(ktest_dwork, dusk_proxy_ktest_work);
 
+/* A kernel thread body of the module's: runs until kthread_stop(). */
+static int ktest_idle(void *data)
+{
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(HZ / 10);
+	return 0;
+}
+
+static u64 dusk_stub_kthread_create_on_node_1(const u64 *a)
+{
+	return (u64)(uintptr_t)kthread_create_on_node((void *)(uintptr_t)a[0],
+						      (void *)(uintptr_t)a[1], (int)a[2],
+						      (void *)(uintptr_t)a[3]);
+}
+
+static u64 dusk_stub_kthread_stop(const u64 *a)
+{
+	return (u64)kthread_stop((void *)(uintptr_t)a[0]);
+}
+
 /* ---- tables ---- */
 
 static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
@@ -289,7 +309,7 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_KMALLOC] = { "__kmalloc", dusk_stub___kmalloc, 2,
 				 DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	[KTEST_STUB_KFREE] = { "kfree", dusk_stub_kfree, 1, DUSK_STUB_FREE },
-	[KTEST_STUB_PRINTK] = { "_printk#1", dusk_stub__printk_1, 2, DUSK_STUB_PRINTK },
+	[KTEST_STUB_PRINTK] = { "_printk#1", dusk_stub__printk_1, 3, DUSK_STUB_PRINTK },
 	[KTEST_STUB_NF_REG] = { "nf_register_net_hook", dusk_stub_nf_register_net_hook, 2, 0 },
 	[KTEST_STUB_NF_UNREG] = { "nf_unregister_net_hook",
 				  dusk_stub_nf_unregister_net_hook, 2, 0 },
@@ -320,6 +340,9 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_QUEUE_DWORK] = { "queue_delayed_work_on", dusk_stub_queue_delayed_work_on, 4, 0 },
 	[KTEST_STUB_READ_RCU] = { "ktest_read_rcu", dusk_stub_ktest_read_rcu, 0, 0 },
 	[KTEST_STUB_STRSCPY] = { "strscpy", dusk_stub_strscpy, 3, 0 },
+	[KTEST_STUB_KTHREAD_CREATE] = { "kthread_create_on_node#1",
+					dusk_stub_kthread_create_on_node_1, 4, DUSK_STUB_RET_PTR },
+	[KTEST_STUB_KTHREAD_STOP] = { "kthread_stop", dusk_stub_kthread_stop, 1, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
@@ -331,6 +354,7 @@ static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
 				&kmalloc_caches[KMALLOC_NORMAL][KMALLOC_SHIFT_LOW > 6 ? KMALLOC_SHIFT_LOW : 6] },
 	[KTEST_SYM_SYSTEM_WQ] = { "system_wq", &system_wq },
 	[KTEST_SYM_DWORK] = { "ktest_dwork", &ktest_dwork },
+	[KTEST_SYM_IDLE_FN] = { "ktest_idle", ktest_idle },
 };
 
 static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
