@@ -107,9 +107,10 @@ static int ktest_init(void)
 	uint64_t args[4], ret, kbuf;
 	const uint64_t *magic;
 
-	args[0] = dusk_commit("hello", DUSK_TYPE_CSTRING, 0);
-	args[1] = 42;
-	dusk_call(KTEST_STUB_PRINTK, args, 2);
+	args[0] = dusk_commit("\0016ktest: %s %d\n", DUSK_TYPE_CSTRING, 0);
+	args[1] = dusk_commit("hello", DUSK_TYPE_CSTRING, 0);
+	args[2] = 42;
+	dusk_call(KTEST_STUB_PRINTK, args, 3);
 
 	magic = (const uint64_t *)dusk_ksym(KTEST_SYM_MAGIC);
 	if (getenv("KTEST_FAULT"))
