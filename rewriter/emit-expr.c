@@ -1062,6 +1062,52 @@ static int conversion_needs_cast(CXType to, CXCursor val)
 	return is_integer(to) && clang_getCanonicalType(from).kind == CXType_Pointer;
 }
 
+/*
+ * offsetof() whose designator has a run-time index (container_of(p,
+ * struct s, slot[i]), rb_entry(n, struct c, node[prio])): libclang exposes
+ * it as the type, then one MemberRef per field and one expression per
+ * index.  Printed as __builtin_offsetof again, fields by name (an unnamed
+ * member is reached through its fields, as C looks names up).
+ */
+static int is_offsetof(CXCursor *kids, unsigned n)
+{
+	unsigned i;
+
+	if (n < 2 || kind(kids[0]) != CXCursor_TypeRef)
+		return 0;
+	for (i = 1; i < n; i++)
+		if (kind(kids[i]) != CXCursor_MemberRef && !clang_isExpression(kind(kids[i])))
+			return 0;
+	return 1;
+}
+
+static void emit_offsetof(struct emitter *e, CXCursor *kids, unsigned n)
+{
+	unsigned i;
+	int first = 1;
+
+	tg_need_complete(e->rw->tg, clang_getCursorType(kids[0]));
+	put(e, "__builtin_offsetof(");
+	put_type(e, clang_getCursorType(kids[0]), "");
+	put(e, ", ");
+	for (i = 1; i < n; i++) {
+		if (kind(kids[i]) == CXCursor_MemberRef) {
+			char *f = cxs_take(clang_getCursorSpelling(kids[i]));
+
+			if (f[0]) {
+				sb_printf(e->out, "%s%s", first ? "" : ".", f);
+				first = 0;
+			}
+			free(f);
+		} else {
+			put(e, "[");
+			emit_expr(e, kids[i]);
+			put(e, "]");
+		}
+	}
+	put(e, ")");
+}
+
 static void emit_unexposed(struct emitter *e, CXCursor c)
 {
 	unsigned n;
@@ -1085,6 +1131,8 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	} else if (n == 1 && clang_isExpression(kind(kids[0]))) {
 		/* an implicit conversion: C performs it again */
 		emit_expr(e, kids[0]);
+	} else if (is_offsetof(kids, n)) {
+		emit_offsetof(e, kids, n);
 	} else if (n == 3 && clang_isExpression(kind(kids[0]))) {
 		/* __builtin_choose_expr(const, a, b) */
 		CXEvalResult r = clang_Cursor_Evaluate(kids[0]);

@@ -16,6 +16,7 @@ struct types_ctx {
 	struct sb *out;
 	CXCursor *done;		/* the declarations printed so far */
 	size_t ndone, cap;
+	int depth;		/* of nested anonymous members, for the indent */
 };
 
 /*
@@ -52,18 +53,35 @@ static enum CXChildVisitResult has_attr(CXCursor c, CXCursor p, CXClientData d)
 	return CXChildVisit_Continue;
 }
 
+static void print_anon_member(struct types_ctx *tc, CXCursor c);
+
+static void put_indent(struct types_ctx *tc)
+{
+	int i;
+
+	for (i = 0; i <= tc->depth; i++)
+		sb_puts(tc->out, "\t");
+}
+
 static enum CXChildVisitResult print_field(CXCursor c, CXCursor p, CXClientData d)
 {
 	struct types_ctx *tc = d;
 	char *name, *decl;
 
 	(void)p;
+	if ((clang_getCursorKind(c) == CXCursor_StructDecl ||
+	     clang_getCursorKind(c) == CXCursor_UnionDecl) &&
+	    clang_Cursor_isAnonymousRecordDecl(c)) {
+		print_anon_member(tc, c);
+		return CXChildVisit_Continue;
+	}
 	if (clang_getCursorKind(c) != CXCursor_FieldDecl)
 		return CXChildVisit_Continue;
 	name = cxs_take(clang_getCursorSpelling(c));
 	tg_need_complete(tc->rw->tg, clang_getCursorType(c));
 	decl = tg_declarator(clang_getCursorType(c), name);
-	sb_printf(tc->out, "\t%s", decl);
+	put_indent(tc);
+	sb_printf(tc->out, "%s", decl);
 	if (clang_Cursor_isBitField(c))
 		sb_printf(tc->out, " : %d", clang_getFieldDeclBitWidth(c));
 	{
@@ -92,6 +110,32 @@ static enum CXChildVisitResult print_enumerator(CXCursor c, CXCursor p, CXClient
 	sb_printf(tc->out, "\t%s = %lld,\n", name, clang_getEnumConstantDeclValue(c));
 	free(name);
 	return CXChildVisit_Continue;
+}
+
+/*
+ * An anonymous struct or union member (`union { u32 a; u8 b[4]; };`):
+ * libclang shows its record but not the unnamed field that holds it, so
+ * the record is printed in place, its members reachable by their names.
+ */
+static void print_anon_member(struct types_ctx *tc, CXCursor c)
+{
+	unsigned flags = 0;
+
+	clang_visitChildren(c, has_attr, &flags);
+	put_indent(tc);
+	sb_printf(tc->out, "%s {\n",
+		  clang_getCursorKind(c) == CXCursor_UnionDecl ? "union" : "struct");
+	tc->depth++;
+	clang_visitChildren(c, print_field, tc);
+	tc->depth--;
+	put_indent(tc);
+	sb_puts(tc->out, "}");
+	if (flags & 1)
+		sb_puts(tc->out, " __attribute__((packed))");
+	if (flags & 2)
+		sb_printf(tc->out, " __attribute__((aligned(%lld)))",
+			  clang_Type_getAlignOf(clang_getCursorType(c)));
+	sb_puts(tc->out, ";\n");
 }
 
 static void print_record(struct types_ctx *tc, CXCursor c)
@@ -166,7 +210,7 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
 
 void emit_module_types(struct rw *rw, struct sb *out)
 {
-	struct types_ctx tc = { rw, out, NULL, 0, 0 };
+	struct types_ctx tc = { rw, out, NULL, 0, 0, 0 };
 
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top, &tc);
 	free(tc.done);
