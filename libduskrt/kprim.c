@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <dusk/kprim.h>
+#include "rt-internal.h"
 
 #define KP_SLOTS 1024	/* power of two; a module with more locks aborts */
 
@@ -116,4 +117,10 @@ void dusk_kp_bug(const char *file, int line)
 {
 	kp_warn_handler(file, line);
 	abort();
+}
+
+void dusk_kp_unexported(const char *name)
+{
+	dusk_fatal("dusk: %s is not exported to modules: the kernel's compiler drops "
+		   "this call, the user build reached it", name);
 }

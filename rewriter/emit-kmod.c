@@ -104,6 +104,15 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 	char *ret = kscalar(st->ret);
 
 	(void)rw;
+	if (st->unexported) {
+		/* the kernel's build folds the call away; the program stops
+		 * before calling it (emit-user.c), and modpost never sees it */
+		sb_printf(b, "/* %s: not exported to modules */\n"
+			  "static u64 dusk_stub_%d(const u64 *a)\n{\n\t(void)a;\n"
+			  "\treturn (u64)-ENOSYS;\n}\n\n", st->sig, id);
+		free(ret);
+		return;
+	}
 	if (st->flags & DUSK_STUB_PRINTK) {
 		sb_printf(b, "/* %s */\nstatic u64 dusk_stub_%d(const u64 *a)\n{\n"
 			  "\tchar *buf = dusk_text_buf();\n\n"
@@ -331,6 +340,40 @@ static enum CXChildVisitResult own_decl(CXCursor c, CXCursor parent, CXClientDat
 	return CXChildVisit_Continue;
 }
 
+/* Add @ns to the NULL-terminated list @seen unless it is there; 1 if new. */
+static int first_ns(const char ***seen, size_t *n, const char *ns)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*seen)[i], ns))
+			return 0;
+	*seen = xrealloc(*seen, (*n + 1) * sizeof(**seen));
+	(*seen)[(*n)++] = ns;
+	return 1;
+}
+
+/* The namespaces of the kernel symbols the kmod uses (Module.symvers):
+ * modpost refuses a module that uses one without importing it, as the
+ * module's own MODULE_IMPORT_NS() does for its native build. */
+static void emit_import_ns(struct rw *rw, struct sb *b)
+{
+	const char **seen = NULL, *ns;
+	size_t i, n = 0;
+
+	for (i = 0; i < rw->nstubs; i++)
+		if (rw->stubs[i].callee[0] && !rw->stubs[i].unexported &&
+		    rw_symvers_exported(rw->stubs[i].callee, &ns) && ns[0] &&
+		    first_ns(&seen, &n, ns))
+			sb_printf(b, "MODULE_IMPORT_NS(%s);\n", ns);
+	for (i = 0; i < rw->nsyms; i++)
+		if (rw_symvers_exported(rw->syms[i].name, &ns) && ns[0] && first_ns(&seen, &n, ns))
+			sb_printf(b, "MODULE_IMPORT_NS(%s);\n", ns);
+	if (n)
+		sb_puts(b, "\n");
+	free(seen);
+}
+
 static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 {
 	size_t i, nundo, nu = 0;
@@ -351,6 +394,7 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 
 		clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), own_decl, &o);
 	}
+	emit_import_ns(rw, b);
 	for (i = 0; i < rw->nstubs; i++)
 		emit_stub(rw, b, (int)i);
 	for (i = 0; i < rw->nproxies; i++)

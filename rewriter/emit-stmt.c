@@ -558,6 +558,7 @@ void emit_stmt(struct emitter *e, CXCursor c)
 	unsigned n, i;
 	CXCursor *kids;
 	char *s;
+	int m;
 
 	/* every statement maps to its line; `else if` stays on one line */
 	if (kind(c) != CXCursor_CompoundStmt && !e->no_indent)
@@ -698,6 +699,9 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		} else if (rw_percpu_asm(c)) {
 			indent(e);
 			rw_emit_percpu_asm(e, c);
+		} else if ((m = rw_asm_atomic(e->rw, c))) {
+			indent(e);
+			emit_asm_atomic(e, c, m);
 		} else if (asm_is_harmless(e->rw, c)) {
 			indent(e);
 			put(e, "__asm__ __volatile__(\"\" ::: \"memory\");\n");

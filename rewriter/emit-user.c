@@ -203,6 +203,11 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		sb_printf(b, "%s)%s", st->nargs ? "" : "void", st->nargs ? ", " : "");
 	}
 	sb_printf(b, "%s)\n{\n", params.len || indirect ? sb_str(&params) : "void");
+	if (st->unexported) {
+		/* the kernel's compiler drops this call (symvers.c) */
+		sb_printf(b, "\tdusk_kp_unexported(\"%s\");\n}\n\n", st->callee);
+		goto out;
+	}
 	if (indirect) {
 		sb_printf(b, "\tif ((uintptr_t)fp < dusk_kbase)\t/* our own function */\n"
 			  "\t\treturn fp(%s);\n", sb_str(&direct));
@@ -234,6 +239,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		free(call);
 	}
 	sb_puts(b, "}\n\n");
+out:
 	free(ret);
 	free(rdecl);
 	sb_free(&params);

@@ -205,6 +205,7 @@ static const struct kprim kprims[] = {
 	{ "strcmp",                            "dusk_kp_strcmp" },
 	{ "strlen",                            "dusk_kp_strlen" },
 	{ "strncmp",                           "dusk_kp_strncmp" },
+	{ "task_size_max",                     "dusk_kp_task_size_max" },
 	{ "test_and_clear_bit",                "dusk_kp_test_and_clear_bit" },
 	{ "test_and_set_bit",                  "dusk_kp_test_and_set_bit" },
 	{ "test_bit",                          "dusk_kp_test_bit" },

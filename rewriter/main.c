@@ -178,6 +178,10 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 	r = rw_analyze(rw);
 	if (r < 0)
 		return r;
+	r = rw_symvers_load(rw);
+	if (r < 0)
+		return r;
+	rw_mark_unexported(rw);
 
 	/* beside the output folder, so rename() stays on one filesystem */
 	parent = xstrdup(outdir);

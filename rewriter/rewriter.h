@@ -102,6 +102,7 @@ struct rw_stub {
 	int variadic;
 	unsigned flags;		/* DUSK_STUB_* (dusk/abi.h) */
 	char *sig;		/* canonical signature text: the key, and the hash input */
+	int unexported;		/* the kernel does not export callee (symvers.c) */
 };
 
 /* rw_proxy.kind: DUSK_PROXY_* (dusk/abi.h), with DUSK_PROXY_SYNC told apart
@@ -212,9 +213,28 @@ CXCursor rw_strip(CXCursor c);
 /* Children of @c in order (caller frees). */
 CXCursor *rw_children(CXCursor c, unsigned *n);
 
+/* asm-atomic.c: x86 xchg/xadd/cmpxchg/try_cmpxchg and smp_mb() asm, as
+ * the kernel's macros spell them, printed as __atomic builtins.
+ * rw_asm_atomic() is the RW_ASM_* kind of the asm statement, or 0. */
+#define RW_ASM_XCHG		1
+#define RW_ASM_XADD		2
+#define RW_ASM_CMPXCHG		3
+#define RW_ASM_TRY_CMPXCHG	4
+#define RW_ASM_FENCE		5
+int rw_asm_atomic(struct rw *rw, CXCursor asm_stmt);
+
 /* composite.c: refuse a source that its folder's Kbuild/Makefile makes one
  * of several files of a module (`mymod-y := a.o b.o`); 0 or -EINVAL. */
 int rw_check_composite(struct rw *rw);
+
+/* symvers.c: the kernel tree's Module.symvers.  rw_symvers_exported() is
+ * 1 when @name is exported (its namespace in *ns, "" for none) or when the
+ * tree has no Module.symvers, else 0.  rw_mark_unexported() sets
+ * rw_stub.unexported for kernel functions neither exported nor defined in
+ * the unit. */
+int rw_symvers_load(struct rw *rw);
+int rw_symvers_exported(const char *name, const char **ns);
+void rw_mark_unexported(struct rw *rw);
 
 /* modinfo.c: module_init/exit, module_param, MODULE_* */
 int rw_modinfo(struct rw *rw);
@@ -312,6 +332,9 @@ void emit_line(struct emitter *e, CXCursor c);
 /* "T name" for a declaration, registering the type with typegen. */
 char *emit_decl_of(struct emitter *e, CXType t, const char *name, int complete);
 char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name);
+
+/* asm-atomic.c: print asm statement @c of kind @kind (rw_asm_atomic()). */
+void emit_asm_atomic(struct emitter *e, CXCursor c, int kind);
 
 /* emit-types.c: the module's own type definitions, in source order. */
 void emit_module_types(struct rw *rw, struct sb *out);

@@ -54,6 +54,10 @@ int dusk_kp_dec_and_lock(int *counter, const volatile void *lock);
  * 0 = "did not reschedule". */
 #define dusk_kp_zero0()			0
 #define dusk_kp_nop2(a, b)		((void)(a), (void)(b))
+/* task_size_max(): x86 patches in the 5-level paging limit when the CPU has
+ * LA57; the pinned kernel without it (and its QEMU machine) uses 4 levels:
+ * the top of user space is 2^47 minus one page. */
+#define dusk_kp_task_size_max()		((1UL << 47) - 4096UL)
 
 /* ---- atomics: v is atomic_t * / atomic64_t * (field `counter`) ---- */
 #define DUSK_KP_CTR(v)			DUSK_DEREF(&(v)->counter)
@@ -304,6 +308,10 @@ void dusk_percpu_free(void *p);
  * would kill the task), so gdb stops right there. ---- */
 void dusk_kp_warn(const char *file, int line, unsigned int flags);
 __attribute__((noreturn)) void dusk_kp_bug(const char *file, int line);
+/* A kernel function the kernel does not export to modules, called in code
+ * the kernel's compiler folds away (lockdep_is_held() under
+ * RCU_LOCKDEP_WARN): the user build stops if the call is ever reached. */
+__attribute__((noreturn)) void dusk_kp_unexported(const char *name);
 /* Replace how warnings are reported (default: one line on stderr). */
 void dusk_kp_set_warn_handler(void (*fn)(const char *file, int line));
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Golden: the rest of x86's asm-backed primitives (non-atomic and change
  * bitops, every atomic_t/atomic64_t operation, local_t, hweight, ffz,
- * fls64) get a user-level meaning instead of "inline assembly". */
+ * fls64, task_size_max) get a user-level meaning instead of "inline assembly". */
 #include <linux/module.h>
 #include <linux/atomic.h>
 #include <linux/bitops.h>
@@ -29,6 +29,7 @@ static int kpx_run(unsigned long w)
 	n += atomic64_fetch_and(0xff, &bytes) != 0;
 	local_inc(&events);
 	n += local_read(&events);
+	n += TASK_SIZE_MAX > w;
 	return n + hweight32(w) + hweight64(w) + (int)ffz(w) + fls64(w);
 }
 
