@@ -95,21 +95,38 @@ int rw_symvers_exported(const char *name, const char **ns)
 	return x != NULL;
 }
 
-/* A function the unit defines (a header inline): the kmod compiles it
- * itself, exported or not. */
+/* The name the linker sees for function @c: its asm label when it has one
+ * (fortify's `__real_strnlen(...) __RENAME(strnlen)`), else its name. */
+static char *link_name(CXCursor c)
+{
+	char *m = cxs_take(clang_Cursor_getMangling(c));
+
+	if (m[0] == 1)		/* clang marks an asm label with \1 */
+		memmove(m, m + 1, strlen(m));
+	return m;
+}
+
+/* A function the unit defines (a header inline) or declares with an asm
+ * label naming an export: the kmod can call it. */
 static enum CXChildVisitResult mark_defined(CXCursor c, CXCursor p, CXClientData d)
 {
 	struct rw *rw = d;
-	char *name;
+	char *name, *link = NULL;
 	size_t i;
 
 	(void)p;
-	if (clang_getCursorKind(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
+	if (clang_getCursorKind(c) != CXCursor_FunctionDecl)
 		return CXChildVisit_Continue;
 	name = cxs_take(clang_getCursorSpelling(c));
-	for (i = 0; i < rw->nstubs; i++)
-		if (rw->stubs[i].unexported && !strcmp(rw->stubs[i].callee, name))
+	for (i = 0; i < rw->nstubs; i++) {
+		if (!rw->stubs[i].unexported || strcmp(rw->stubs[i].callee, name))
+			continue;
+		if (!link)
+			link = link_name(c);
+		if (clang_isCursorDefinition(c) || rw_symvers_exported(link, NULL))
 			rw->stubs[i].unexported = 0;
+	}
+	free(link);
 	free(name);
 	return CXChildVisit_Continue;
 }
