@@ -594,7 +594,15 @@ static void emit_declref(struct emitter *e, CXCursor c)
 		}
 		break;
 	case CXCursor_VarDecl:
-		if (kernel_var(e, ref) >= 0)
+		id = kernel_var(e, ref);
+		if (id >= 0 && e->static_init &&
+		    (canon_type(c).kind == CXType_ConstantArray ||
+		     canon_type(c).kind == CXType_IncompleteArray))
+			/* a kernel array in a static initializer decays to
+			 * its address (`.policy = nft_reject_policy`): a
+			 * relocation to its first element, not a read */
+			put_reloc(e, clang_getArrayElementType(canon_type(c)), id, 1);
+		else if (id >= 0)
 			emit_access(e, c);
 		else
 			put(e, name);

@@ -623,14 +623,9 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 	} else if (k == CXCursor_VarDecl && !is_bookkeeping(name) &&
 		   rw_global_find(rw, name) < 0) {
 		struct rw_global *g = VEC_PUSH(rw->globals, rw->nglobals, rw->capglobals);
-		CXCursor def = clang_getCursorDefinition(c);
 
-		/* listed where first declared, but as defined: `static T a[];`
-		 * before the functions that use it and `static T a[] = {...};`
-		 * after them (ip6t_hbh.c) are one object, with the definition's
-		 * size and initializer */
 		g->name = xstrdup(name);
-		g->cur = clang_Cursor_isNull(def) ? c : def;
+		g->cur = c;
 	}
 	free(name);
 	return CXChildVisit_Continue;

@@ -13,54 +13,38 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 
 /* the module's own types */
-struct entry {
-	int key;
-	const char *name;
-};
-
 /* the module's functions and the kernel inline functions it uses */
-static const char *first(void);
-static int count(void);
-static int af_init(void);
+static int ska_init(void);
 
 /* kernel calls */
+#line 9 "input.c"
+static struct nft_expr_type ska_type = { .name = "ska", .policy = 0 /* kernel address: set before init */, .maxattr = (3 /* __NFTA_REJECT_MAX */ - 1), .owner = (0 /* kernel address: set before init */) };
+
 #line 16 "input.c"
-static struct entry table[2] = { { 1, "one" }, { 2, "two" } };
-
-#line 11 "input.c"
-static const char *first(void)
+static int ska_init(void)
 {
 	DUSK_FRAME;
-#line 13 "input.c"
-	return table[0].name;
-}
-
-#line 21 "input.c"
-static int count(void)
-{
-	DUSK_FRAME;
-#line 23 "input.c"
-	return first() ? (32UL / 16UL + ((int)((0UL)))) : 0;
-}
-
-#line 26 "input.c"
-static int af_init(void)
-{
-	DUSK_FRAME;
-#line 28 "input.c"
-	return count() == 2 ? 0 : -22;
+#line 18 "input.c"
+	return ska_type.policy ? 0 : -22;
 }
 
 
-#line 56 "input.dusk.c"
+#line 33 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
-	return af_init();
+	ska_type.policy = (struct nla_policy (*))dusk_ksym(ID);
+	ska_type.owner = (struct module (*))dusk_ksym(ID);
+	return ska_init();
 }
 
+static const char *const dusk_syms_input[] = {
+	"nft_reject_policy",
+	"__this_module",
+};
+
 static const struct dusk_object dusk_objects_input[] = {
-	{ "table", &table, sizeof(table), ID },
+	{ "ska_type", &ska_type, sizeof(ska_type), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -78,8 +62,8 @@ static const struct dusk_module dusk_module_input = {
 	.nparams = 0,
 	.proxies = NULL,
 	.nproxies = 0,
-	.syms = NULL,
-	.nsyms = 0,
+	.syms = dusk_syms_input,
+	.nsyms = 2,
 	.stubs = NULL,
 	.nstubs = 0,
 	.objects = dusk_objects_input,
