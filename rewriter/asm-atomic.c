@@ -186,6 +186,20 @@ static void put_addr(struct emitter *e, CXCursor c)
 	sb_puts(e->out, ")");
 }
 
+/* A strong sequentially consistent compare-and-exchange of *@ptr: @expected
+ * (an lvalue) gets the value found when it differs. */
+static void put_cmpxchg(struct emitter *e, CXCursor ptr, CXCursor expected,
+			CXCursor desired)
+{
+	sb_puts(e->out, "__atomic_compare_exchange_n(");
+	put_addr(e, ptr);
+	sb_puts(e->out, ", ");
+	put_addr(e, expected);
+	sb_puts(e->out, ", ");
+	emit_expr(e, desired);
+	sb_puts(e->out, ", 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\n");
+}
+
 void emit_asm_atomic(struct emitter *e, CXCursor c, int kind)
 {
 	unsigned n;
@@ -208,24 +222,14 @@ void emit_asm_atomic(struct emitter *e, CXCursor c, int kind)
 		emit_expr(e, k[0]);
 		sb_puts(o, " = ");
 		emit_expr(e, k[3]);
-		sb_puts(o, ", (void)__atomic_compare_exchange_n(");
-		put_addr(e, k[1]);
-		sb_puts(o, ", ");
-		put_addr(e, k[0]);
-		sb_puts(o, ", ");
-		emit_expr(e, k[2]);
-		sb_puts(o, ", 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\n");
+		sb_puts(o, ", (void)");
+		put_cmpxchg(e, k[1], k[0], k[2]);
 		break;
 	case RW_ASM_TRY_CMPXCHG:
 		/* success = ZF; __old = the value found on failure */
 		emit_expr(e, k[0]);
-		sb_puts(o, " = __atomic_compare_exchange_n(");
-		put_addr(e, k[1]);
-		sb_puts(o, ", ");
-		put_addr(e, k[2]);
-		sb_puts(o, ", ");
-		emit_expr(e, k[3]);
-		sb_puts(o, ", 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\n");
+		sb_puts(o, " = ");
+		put_cmpxchg(e, k[1], k[2], k[3]);
 		break;
 	case RW_ASM_FENCE:
 		sb_puts(o, "__atomic_thread_fence(__ATOMIC_SEQ_CST);\n");
