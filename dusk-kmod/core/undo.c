@@ -61,6 +61,10 @@ struct dusk_undo_rec {
 	void (*undo)(u64 obj);	/* DUSK_UNDO_IMPLICIT: undo of args[0] */
 	void (*release)(u64 obj);	/* DUSK_UNDO_IMPLICIT: when forgotten, or NULL */
 	u64 args[DUSK_MAX_ARGS];
+	/* an undo pair's registration: the objects it handed the kernel (its
+	 * arguments, a copied name left out), which must outlive the record */
+	u64 held[DUSK_MAX_ARGS];
+	u32 nheld;
 	bool named;		/* a named object: handle, parent, name are set */
 	u64 handle;		/* the registration's result */
 	u64 parent;
@@ -337,6 +341,9 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 		else
 			rec->args[i] = args[from];
 	}
+	for (i = 0; i < (int)dusk_gen.stubs[stub].nargs && i < DUSK_MAX_ARGS; i++)
+		if (n < 0 || i != dusk_named_regs[n].name)	/* proc and debugfs copy the name */
+			rec->held[rec->nheld++] = args[i];
 	if (n >= 0 && dusk_read_name(rec->name, args[dusk_named_regs[n].name])) {
 		rec->named = true;
 		rec->handle = ret;
@@ -480,19 +487,31 @@ unsigned int dusk_undo_count(void)
 	return n;
 }
 
+static bool dusk_in(u64 p, unsigned long start, size_t len)
+{
+	return p >= start && p - start < len;
+}
+
 /**
  * dusk_undo_refers() - does a live undo record point into [start, start+len)?
+ * Its unreg's arguments, and what its registration handed the kernel: a
+ * proc_create()'s proc_ops is called through until proc_remove(), though
+ * only the entry is the undo's argument.
  * Context: caller holds dusk_sess.lock.
  */
 bool dusk_undo_refers(unsigned long start, size_t len)
 {
 	struct dusk_undo_rec *rec;
-	int i;
+	u32 i;
 
-	list_for_each_entry(rec, &dusk_sess.undo, node)
+	list_for_each_entry(rec, &dusk_sess.undo, node) {
 		for (i = 0; i < dusk_undo_nargs(rec); i++)
-			if (rec->args[i] >= start && rec->args[i] - start < len)
+			if (dusk_in(rec->args[i], start, len))
 				return true;
+		for (i = 0; i < rec->nheld; i++)
+			if (dusk_in(rec->held[i], start, len))
+				return true;
+	}
 	return false;
 }
 

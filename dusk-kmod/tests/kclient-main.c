@@ -22,6 +22,16 @@
  *   fuzz N           N random requests (random attributes, nesting, lengths)
  *                    without a session, then N more that cannot call stubs
  *                    with one: all must be answered, the session survive.
+ *   timer-stream S   register a hook whose packets are never answered and
+ *                    keep the timer's async upcalls coming (one every
+ *                    ~100 ms, answered) for S seconds: the packets must
+ *                    still expire on time (vm-expiry.sh).
+ *   fuzz-live N [T [S]]
+ *                    N requests from T threads (default 4, at most S
+ *                    seconds, default 150) raced against live upcalls: a
+ *                    hook, /proc/dusk_ktest, a timer and a work item
+ *                    (kclient-live.c); the guest drives packets and
+ *                    readers once ready.  Then the session must serve.
  *   bench N          time N CALLs, N 8-byte READs, N/10 64 KiB READs and
  *                    N WRITEs; prints "bench NAME OPS/s US/op" lines.
  *   proc [stall]     create /proc/dusk_ktest whose read is served here
@@ -48,6 +58,7 @@
 #include <linux/netlink.h>
 #include <linux/genetlink.h>
 #include "kclient.h"
+#include "kclient-live.h"
 #include "ktest-abi.h"
 
 #define NF_DROP		0
@@ -847,6 +858,63 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 	return failures ? 1 : 0;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * timer-stream: a program busy with its timer that never answers one kind
+ * of upcall, its hook's.  Each timer upcall is raised while packets wait;
+ * none may push their expiry back.
+ */
+static int cmd_timer_stream(int seconds)
+{
+	unsigned char ops[KTEST_OPS_SIZE] = { 0 };
+	uint64_t args[2], ret, m, ticks = 0, ignored = 0;
+	struct kc_upcall *up = malloc(sizeof(*up));
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	double end = now_s() + seconds, next = 0;
+	int err;
+
+	memcpy(ops + KTEST_OPS_HOOK, &h.proxies[KTEST_PROXY_HOOK], 8);
+	ops[KTEST_OPS_PF] = NFPROTO_IPV4;
+	*(uint32_t *)(ops + KTEST_OPS_HOOKNUM) = NF_INET_LOCAL_IN;
+	err = kc_mirror_alloc(kc, ops, sizeof(ops), &m);
+	args[0] = h.syms[KTEST_SYM_INIT_NET];
+	args[1] = m;
+	err = err ? err : kc_call(kc, KTEST_STUB_NF_REG, args, 2, 0, &ret, NULL, 0);
+	CHECK(!err && !ret, "nf_register_net_hook (%d)", err);
+	mark_ready();
+	while (!stop && now_s() < end) {
+		if (now_s() >= next) {
+			args[0] = 20;	/* ms: the timer fires its async upcall */
+			err = kc_call(kc, KTEST_STUB_ARM_TIMER, args, 1, 0, NULL, NULL, 0);
+			if (err)
+				CHECK(0, "arm the timer (%d)", err);
+			next = now_s() + 0.1;
+		}
+		if (kc_upcall_next(kc, up, 20) <= 0)
+			continue;
+		if (up->proxy == KTEST_PROXY_TIMER) {
+			ticks++;
+			kc_reply(kc, up->ctx, 0, 0, NULL, 0);
+		} else {
+			ignored++;	/* a packet: left to expire */
+		}
+	}
+	printf("ticks %llu packets-ignored %llu\n", (unsigned long long)ticks,
+	       (unsigned long long)ignored);
+	kc_bye(kc);
+	kc_close(kc);
+	free(up);
+	return failures ? 1 : 0;
+}
+
 /* Random attributes, sometimes nested, sometimes with a lying nla_len. */
 static void fuzz_attrs(struct nlmsghdr *nlh, int depth)
 {
@@ -942,12 +1010,23 @@ static int cmd_fuzz(int n)
 	return failures ? 1 : 0;
 }
 
-static double now_s(void)
+static int cmd_fuzz_live(long n, int threads, int seconds)
 {
-	struct timespec ts;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	uint64_t v = 0;
+	int err;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	if (kc_fuzz_live(kc, &h, n, threads, seconds, mark_ready))
+		failures++;
+	else
+		CHECK(1, "%ld requests raced against live upcalls", n);
+	err = kc_read(kc, h.syms[KTEST_SYM_MAGIC], &v, 8);
+	CHECK(!err && v == KTEST_MAGIC, "session still serves after the live fuzzing (%d)", err);
+	err = kc_bye(kc);
+	CHECK(!err, "BYE undoes the hook and the proc entry (%d)", err);
+	kc_close(kc);
+	return failures ? 1 : 0;
 }
 
 static void bench_report(const char *name, int n, double t)
@@ -1183,6 +1262,11 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "timer-stream"))
+		return cmd_timer_stream(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(argv[1], "fuzz-live"))
+		return cmd_fuzz_live(atol(argv[2]), argc >= 4 ? atoi(argv[3]) : 4,
+				     argc >= 5 ? atoi(argv[4]) : 150);
 	if (argc >= 2 && !strcmp(argv[1], "readmagic"))
 		return cmd_readmagic();
 	if (argc >= 3 && !strcmp(argv[1], "uffdread"))

@@ -36,6 +36,11 @@ uint32_t kc_family(const struct kc *kc)
 	return kc->family;
 }
 
+int kc_fd(const struct kc *kc)
+{
+	return mnl_socket_get_fd(kc->nl);
+}
+
 uint32_t kc_portid(const struct kc *kc)
 {
 	return kc->portid;
@@ -254,7 +259,7 @@ static void kc_parse_range(const struct nlattr *nest, struct kc_range *r)
 	}
 }
 
-static void kc_parse_upcall(const struct nlmsghdr *nlh, struct kc_upcall *up)
+void kc_upcall_parse(const struct nlmsghdr *nlh, struct kc_upcall *up)
 {
 	const struct nlattr *a;
 	struct nlmsghdr *copy;
@@ -305,7 +310,7 @@ int kc_upcall_next(struct kc *kc, struct kc_upcall *up, int timeout_ms)
 			kc->head = q->next;
 			if (!kc->head)
 				kc->tail = &kc->head;
-			kc_parse_upcall((const void *)q->msg, up);
+			kc_upcall_parse((const void *)q->msg, up);
 			free(q);
 			return 1;
 		}

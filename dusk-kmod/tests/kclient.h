@@ -85,6 +85,11 @@ int kc_stats(struct kc *kc, uint64_t stats[__DUSK_STAT_MAX]);
  * but -ETIME after one second without an answer. */
 int kc_raw(struct kc *kc, const void *msg, size_t len);
 uint32_t kc_family(const struct kc *kc);
+/* The socket's descriptor: for a client that sends from several threads
+ * and reads in one (kclient-live.c); kc_xact() must not run meanwhile. */
+int kc_fd(const struct kc *kc);
+/* Parse the UPCALL message @nlh into @up (ctx 0 when malformed). */
+void kc_upcall_parse(const struct nlmsghdr *nlh, struct kc_upcall *up);
 /* The netlink port of the client's socket. */
 uint32_t kc_portid(const struct kc *kc);
 
