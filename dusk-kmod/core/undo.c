@@ -32,6 +32,11 @@
  * as its body, so teardown kthread_stop()s every thread the program
  * created and did not stop itself; the record holds a reference on the
  * task, since a thread whose body returned is gone otherwise.
+ * Registrations of core kernel objects that a module undoes only in its
+ * exit -- pernet operations, netdevice notifiers, misc devices -- are
+ * known the same way: left registered, their objects (the program's
+ * mirrors, freed at teardown) would be walked at the next netns, device
+ * event or open.
  *
  * So a record of a named registration (dusk_named_regs) also keeps the
  * object's handle (the result), its parent and a copy of its name; a
@@ -43,6 +48,9 @@
 #include <linux/err.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/miscdevice.h>
+#include <linux/netdevice.h>
+#include <net/net_namespace.h>
 #include <linux/sched/task.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -108,6 +116,28 @@ static void dusk_cancel_hrtimer(u64 t)
 	hrtimer_cancel((struct hrtimer *)(uintptr_t)t);
 }
 
+/* Registrations of core kernel objects a module takes back only in its
+ * exit, which a dying program never runs. */
+static void dusk_unreg_pernet_subsys(u64 ops)
+{
+	unregister_pernet_subsys((struct pernet_operations *)(uintptr_t)ops);
+}
+
+static void dusk_unreg_pernet_device(u64 ops)
+{
+	unregister_pernet_device((struct pernet_operations *)(uintptr_t)ops);
+}
+
+static void dusk_unreg_netdev_notifier(u64 nb)
+{
+	unregister_netdevice_notifier((struct notifier_block *)(uintptr_t)nb);
+}
+
+static void dusk_misc_deregister(u64 misc)
+{
+	misc_deregister((struct miscdevice *)(uintptr_t)misc);
+}
+
 /* A kernel thread's record holds its task (see the file comment). */
 static void dusk_hold_task(u64 t)
 {
@@ -129,8 +159,9 @@ static void dusk_stop_kthread(u64 t)
 
 #define DUSK_IMPLICIT_RESULT	(-1)	/* the object is the call's result */
 
-/* Deferred work the core takes back itself: the object's argument index;
- * hold/release when the record keeps a reference on it. */
+/* Deferred work and core registrations the core takes back itself: the
+ * object's argument index; hold/release when the record keeps a reference
+ * on it. */
 static const struct {
 	const char *fn;
 	s8 arg;
@@ -145,6 +176,10 @@ static const struct {
 	{ "add_timer", 0, dusk_del_timer },
 	{ "mod_timer", 0, dusk_del_timer },
 	{ "add_timer_on", 0, dusk_del_timer },
+	{ "register_pernet_subsys", 0, dusk_unreg_pernet_subsys },
+	{ "register_pernet_device", 0, dusk_unreg_pernet_device },
+	{ "register_netdevice_notifier", 0, dusk_unreg_netdev_notifier },
+	{ "misc_register", 0, dusk_misc_deregister },
 	{ "kthread_create_on_node", DUSK_IMPLICIT_RESULT, dusk_stop_kthread,
 	  dusk_hold_task, dusk_put_task },
 	{ "kthread_create_on_cpu", DUSK_IMPLICIT_RESULT, dusk_stop_kthread,
@@ -165,6 +200,10 @@ static const struct {
 	{ "timer_delete_sync", 0 },
 	{ "timer_shutdown_sync", 0 },
 	{ "kthread_stop", 0 },
+	{ "unregister_pernet_subsys", 0 },
+	{ "unregister_pernet_device", 0 },
+	{ "unregister_netdevice_notifier", 0 },
+	{ "misc_deregister", 0 },
 };
 
 static bool dusk_rcu_used;	/* the session called call_rcu(): rcu_barrier() at teardown */

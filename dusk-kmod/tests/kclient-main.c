@@ -22,6 +22,9 @@
  *   fuzz N           N random requests (random attributes, nesting, lengths)
  *                    without a session, then N more that cannot call stubs
  *                    with one: all must be answered, the session survive.
+ *   pernet           register two pernet_operations (subsys, device) and a
+ *                    netdevice notifier that the module never unregisters,
+ *                    then wait to be killed (vm-pernet.sh)
  *   timer-stream S   register a hook whose packets are never answered and
  *                    keep the timer's async upcalls coming (one every
  *                    ~100 ms, answered) for S seconds: the packets must
@@ -587,6 +590,39 @@ static int cmd_kthread(void)
 	      (int)ret, err);
 	err = kc_call(kc, KTEST_STUB_KTHREAD_CREATE, args, 4, 0, &task, NULL, 0);
 	CHECK(!err && task >= h.kbase, "kthread_create_on_node, never woken (%d)", err);
+	mark_ready();
+	while (!stop)
+		pause();
+	kc_close(kc);
+	return failures ? 1 : 0;
+}
+
+/*
+ * pernet: registrations a module makes in init and takes back only by
+ * unloading, whose objects are the program's mirrors: teardown must undo
+ * them, or the kernel walks freed memory at the next netns or device.
+ */
+static int cmd_pernet(void)
+{
+	unsigned char ops[KTEST_PERNET_OPS_MAX] = { 0 }, nb[KTEST_NB_SIZE] = { 0 };
+	uint64_t subsys, device, mnb, ret;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err;
+
+	memcpy(nb + KTEST_NB_CALL, &h.syms[KTEST_SYM_NETDEV_EVENT_FN], 8);
+	err = kc_mirror_alloc(kc, ops, sizeof(ops), &subsys) ||
+	      kc_mirror_alloc(kc, ops, sizeof(ops), &device) ||
+	      kc_mirror_alloc(kc, nb, sizeof(nb), &mnb);
+	CHECK(!err, "mirrors for two pernet_operations and a notifier_block");
+	err = kc_call(kc, KTEST_STUB_REG_PERNET_SUBSYS, &subsys, 1, 0, &ret, NULL, 0);
+	CHECK(!err && !ret, "register_pernet_subsys (%d, %d)", err, (int)ret);
+	err = kc_call(kc, KTEST_STUB_REG_PERNET_DEVICE, &device, 1, 0, &ret, NULL, 0);
+	CHECK(!err && !ret, "register_pernet_device (%d, %d)", err, (int)ret);
+	err = kc_call(kc, KTEST_STUB_REG_NETDEV_NOTIFIER, &mnb, 1, 0, &ret, NULL, 0);
+	CHECK(!err && !ret, "register_netdevice_notifier (%d, %d)", err, (int)ret);
+	err = kc_mirror_free(kc, subsys);
+	CHECK(err == -EBUSY, "MIRROR_FREE of registered pernet_operations refused (%d)", err);
 	mark_ready();
 	while (!stop)
 		pause();
@@ -1262,6 +1298,8 @@ int main(int argc, char **argv)
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(atoi(argv[2]));
+	if (argc >= 2 && !strcmp(argv[1], "pernet"))
+		return cmd_pernet();
 	if (argc >= 3 && !strcmp(argv[1], "timer-stream"))
 		return cmd_timer_stream(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz-live"))

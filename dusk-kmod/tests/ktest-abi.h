@@ -23,6 +23,7 @@ enum {
 	KTEST_SYM_SYSTEM_WQ,	/* &system_wq */
 	KTEST_SYM_DWORK,	/* ktest_dwork: a delayed work item whose function is a proxy */
 	KTEST_SYM_IDLE_FN,	/* ktest_idle(): a kernel thread body looping until stopped */
+	KTEST_SYM_NETDEV_EVENT_FN,	/* ktest_netdev_event(): a notifier_call answering NOTIFY_DONE */
 	KTEST_NSYMS
 };
 
@@ -57,6 +58,10 @@ enum {
 	KTEST_STUB_STRSCPY,	/* strscpy(dest, src, count): writes through dest */
 	KTEST_STUB_KTHREAD_CREATE,	/* kthread_create_on_node(fn, data, node, namefmt): RET_PTR */
 	KTEST_STUB_KTHREAD_STOP,	/* kthread_stop(task) */
+	/* registrations the fixture never undoes itself (no unreg stub) */
+	KTEST_STUB_REG_PERNET_SUBSYS,	/* register_pernet_subsys(ops) */
+	KTEST_STUB_REG_PERNET_DEVICE,	/* register_pernet_device(ops) */
+	KTEST_STUB_REG_NETDEV_NOTIFIER,	/* register_netdevice_notifier(nb) */
 	KTEST_NSTUBS
 };
 
@@ -79,6 +84,11 @@ enum { KTEST_PROXY_HOOK, KTEST_PROXY_PROC_READ, KTEST_PROXY_TIMER, KTEST_PROXY_W
 /* struct file_operations: read has the proc read proxy's signature */
 #define KTEST_FOPS_MAX		512	/* the client's mirror; sizeof is less */
 #define KTEST_FOPS_READ		16
+
+/* struct pernet_operations, struct notifier_block */
+#define KTEST_PERNET_OPS_MAX	256	/* the client's mirror; sizeof is less */
+#define KTEST_NB_SIZE		24
+#define KTEST_NB_CALL		0
 
 /* struct proc_ops */
 #define KTEST_PROC_OPS_SIZE	0x60

@@ -18,6 +18,7 @@
 #include <linux/uaccess.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
+#include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -302,6 +303,27 @@ static u64 dusk_stub_kthread_stop(const u64 *a)
 	return (u64)kthread_stop((void *)(uintptr_t)a[0]);
 }
 
+/* A netdevice notifier of the module's that needs no program. */
+static int ktest_netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	return NOTIFY_DONE;
+}
+
+static u64 dusk_stub_register_pernet_subsys(const u64 *a)
+{
+	return (u64)(s64)register_pernet_subsys((struct pernet_operations *)(uintptr_t)a[0]);
+}
+
+static u64 dusk_stub_register_pernet_device(const u64 *a)
+{
+	return (u64)(s64)register_pernet_device((struct pernet_operations *)(uintptr_t)a[0]);
+}
+
+static u64 dusk_stub_register_netdevice_notifier(const u64 *a)
+{
+	return (u64)(s64)register_netdevice_notifier((struct notifier_block *)(uintptr_t)a[0]);
+}
+
 /* ---- tables ---- */
 
 static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
@@ -343,6 +365,12 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 	[KTEST_STUB_KTHREAD_CREATE] = { "kthread_create_on_node#1",
 					dusk_stub_kthread_create_on_node_1, 4, DUSK_STUB_RET_PTR },
 	[KTEST_STUB_KTHREAD_STOP] = { "kthread_stop", dusk_stub_kthread_stop, 1, 0 },
+	[KTEST_STUB_REG_PERNET_SUBSYS] = { "register_pernet_subsys",
+					   dusk_stub_register_pernet_subsys, 1, 0 },
+	[KTEST_STUB_REG_PERNET_DEVICE] = { "register_pernet_device",
+					   dusk_stub_register_pernet_device, 1, 0 },
+	[KTEST_STUB_REG_NETDEV_NOTIFIER] = { "register_netdevice_notifier",
+					     dusk_stub_register_netdevice_notifier, 1, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
@@ -355,6 +383,7 @@ static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
 	[KTEST_SYM_SYSTEM_WQ] = { "system_wq", &system_wq },
 	[KTEST_SYM_DWORK] = { "ktest_dwork", &ktest_dwork },
 	[KTEST_SYM_IDLE_FN] = { "ktest_idle", ktest_idle },
+	[KTEST_SYM_NETDEV_EVENT_FN] = { "ktest_netdev_event", ktest_netdev_event },
 };
 
 static const struct dusk_proxy_desc dusk_proxies[KTEST_NPROXIES] = {
@@ -397,6 +426,9 @@ static_assert(offsetof(struct nf_hook_ops, pf) == KTEST_OPS_PF);
 static_assert(offsetof(struct nf_hook_ops, hooknum) == KTEST_OPS_HOOKNUM);
 static_assert(offsetof(struct nf_hook_ops, priority) == KTEST_OPS_PRIORITY);
 static_assert(sizeof(struct proc_ops) == KTEST_PROC_OPS_SIZE);
+static_assert(sizeof(struct pernet_operations) <= KTEST_PERNET_OPS_MAX);
+static_assert(sizeof(struct notifier_block) == KTEST_NB_SIZE);
+static_assert(offsetof(struct notifier_block, notifier_call) == KTEST_NB_CALL);
 static_assert(sizeof(struct file_operations) <= KTEST_FOPS_MAX);
 static_assert(offsetof(struct sk_buff, head) == KTEST_SKB_HEAD);
 static_assert(offsetof(struct sk_buff, end) == KTEST_SKB_END);
