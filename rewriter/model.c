@@ -342,7 +342,14 @@ int rw_stub_for_call(struct rw *rw, CXCursor call)
 		r = stub_get(rw, call, name, clang_getCursorType(ref), flags);
 		free(name);
 	} else {
-		fnty = clang_getPointeeType(clang_getCursorType(kids[0]));
+		/* The callee's type may be spelled through a typedef
+		 * (`typedef int (*fn_t)(...)`), which has no pointee of its own:
+		 * then the canonical one (whose array parameters are decayed). */
+		fnty = clang_getCursorType(kids[0]);
+		if (fnty.kind != CXType_Pointer)
+			fnty = clang_getCanonicalType(fnty);
+		if (fnty.kind == CXType_Pointer)
+			fnty = clang_getPointeeType(fnty);
 		r = stub_get(rw, call, NULL, fnty, 0);
 	}
 	free(kids);
