@@ -8,9 +8,14 @@
  * half and the pristine copy (what the kernel said) in its second half, at
  * the same offsets.  So [addr, addr+len) always has one contiguous shadow,
  * found with a shift, a compare against the last window used (or a small
- * hash of windows), and a page-metadata test: O(1) on a hit.  Pages are
- * made accessible (mprotect) when first filled, so a stray access beyond
- * what was checked faults instead of reading zeroes silently.
+ * hash of windows), and a page-metadata test: O(1) on a hit.  A window is
+ * made accessible (mprotect) a 2 MiB chunk at a time, when a page of the
+ * chunk is first filled, so a stray access far from anything checked
+ * faults instead of reading zeroes silently.  Not page by page: packets
+ * land on pages spread over all of the kernel's memory, and a mapping per
+ * page cost two mprotect calls (and two VMA splits) every few packets
+ * under a flood, most of the program's time, and would in time have run
+ * into the kernel's limit on VMAs per process (vm.max_map_count).
  *
  * Validity: every page has an epoch stamp and a valid byte range [lo, hi)
  * (whole pages after a READ; prefetched UPCALL chunks can be partial).  A
@@ -45,6 +50,9 @@
 #define WIN_SIZE (1ul << WIN_SHIFT)
 #define WIN_PAGES (WIN_SIZE >> DUSK_PAGE_SHIFT)
 #define NSLOTS 256	/* windows per thread: 256 GiB of distinct kernel regions */
+#define CHUNK_SHIFT 21	/* made accessible 2 MiB at a time (see above) */
+#define CHUNK_SIZE (1ul << CHUNK_SHIFT)
+#define WIN_CHUNKS (WIN_SIZE >> CHUNK_SHIFT)
 
 struct pmeta {
 	uint32_t epoch;
@@ -55,7 +63,7 @@ struct win {
 	uint64_t idx;		/* kernel address >> WIN_SHIFT */
 	char *mem;		/* shadow; pristine at mem + WIN_SIZE */
 	struct pmeta *meta;	/* WIN_PAGES entries */
-	uint64_t *mapped;	/* bitmap: page made accessible */
+	uint64_t *mapped;	/* bitmap: chunk made accessible */
 };
 
 struct dusk_shadow {
@@ -119,7 +127,7 @@ static struct win *win_new(uint64_t idx)
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	w->meta = mmap(NULL, WIN_PAGES * sizeof(struct pmeta), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	w->mapped = calloc(WIN_PAGES / 64, sizeof(uint64_t));
+	w->mapped = calloc(WIN_CHUNKS / 64, sizeof(uint64_t));
 	if (w->mem == MAP_FAILED || w->meta == MAP_FAILED || !w->mapped) {
 		if (w->mem != MAP_FAILED)
 			munmap(w->mem, 2 * WIN_SIZE);
@@ -154,13 +162,14 @@ static struct win *find_win(struct dusk_shadow *s, uint64_t idx, int create)
 
 static int page_map(struct win *w, size_t pi)
 {
-	if (w->mapped[pi / 64] & (1ull << (pi % 64)))
+	size_t ci = pi >> (CHUNK_SHIFT - DUSK_PAGE_SHIFT);
+
+	if (w->mapped[ci / 64] & (1ull << (ci % 64)))
 		return 0;
-	if (mprotect(w->mem + (pi << DUSK_PAGE_SHIFT), DUSK_PAGE_SIZE, PROT_READ | PROT_WRITE) ||
-	    mprotect(w->mem + WIN_SIZE + (pi << DUSK_PAGE_SHIFT), DUSK_PAGE_SIZE,
-		     PROT_READ | PROT_WRITE))
+	if (mprotect(w->mem + (ci << CHUNK_SHIFT), CHUNK_SIZE, PROT_READ | PROT_WRITE) ||
+	    mprotect(w->mem + WIN_SIZE + (ci << CHUNK_SHIFT), CHUNK_SIZE, PROT_READ | PROT_WRITE))
 		return -errno;
-	w->mapped[pi / 64] |= 1ull << (pi % 64);
+	w->mapped[ci / 64] |= 1ull << (ci % 64);
 	return 0;
 }
 

@@ -4,9 +4,11 @@
  * passes through, kernel memory is filled in whole pages and then hit
  * without requests, an epoch end invalidates everything, write-back sends
  * only the bytes the program changed, prefetched upcall bytes need no READ,
- * and a read of unmapped kernel memory is a loud fault.
+ * a read of unmapped kernel memory is a loud fault, and kernel pages
+ * scattered over memory (packets on slab pages) cost few mappings.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -267,6 +269,42 @@ static void refused_write_is_fault(void **state)
 		fail_msg("unexpected report: %s", log);
 }
 
+/* The process's mappings (VMAs), as /proc/self/maps lists them. */
+static int count_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	int c, n = 0;
+
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/*
+ * Packets land on kernel pages spread over all of memory.  Made accessible
+ * page by page, each such page split the shadow's reservation into new
+ * VMAs: two mprotect calls each, and in time vm.max_map_count (65530)
+ * refused the next one.  2000 pages, none adjacent, must cost a bounded
+ * number of mappings.
+ */
+static void scattered_pages_few_mappings(void **state)
+{
+	struct dusk_shadow *s = dusk_shadow_new();
+	uint64_t word = 42;
+	int before, i;
+
+	(void)state;
+	assert_non_null(s);
+	before = count_maps();
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(dusk_shadow_install(s, 0xffff888040000000ull + (uint64_t)i * 3 * 4096,
+						     &word, sizeof(word)), 0);
+	assert_in_range(count_maps() - before, 0, 64);
+	dusk_shadow_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +317,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(upcall_prefetch_needs_no_read, setup, teardown),
 		cmocka_unit_test(unmapped_read_is_fault),
 		cmocka_unit_test(refused_write_is_fault),
+		cmocka_unit_test(scattered_pages_few_mappings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
