@@ -244,6 +244,7 @@ int dusk_xt_init(void);
 void dusk_xt_exit(void);
 void dusk_xt_resolve(struct dusk_pending *p, int err, u64 ret);
 bool dusk_xt_lent(const struct dusk_pending *p, u64 addr, u64 len);
+bool dusk_xt_loaned(u64 addr, u64 len);
 void dusk_xt_before_call(struct dusk_call *c);
 void dusk_xt_after_call(struct dusk_call *c);
 

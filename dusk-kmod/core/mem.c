@@ -229,7 +229,7 @@ static bool dusk_lent(u64 addr, u64 len)
 	list_for_each_entry(p, &dusk_sess.pending, node)
 		if (dusk_nf_lent(p, addr, len) || dusk_xt_lent(p, addr, len))
 			return true;
-	return false;
+	return dusk_xt_loaned(addr, len);
 }
 
 /* Writable: inside one region, or lent.  Caller holds lock and qlock. */

@@ -41,9 +41,10 @@
  * DUSK_STAT_SYNC_ANSWERS.
  *
  * Differences from the kernel build, documented in docs/kapi.md: every
- * instance of the hook and table is evaluated, also those of rules the
- * packet does not reach (a match with side effects -- limit, quota,
- * statistic, recent -- sees more packets); IPv6 thoff/fragoff are
+ * instance of the hook and table whose rule's own address, interface and
+ * protocol test the packet passes (xtrule.c) is evaluated, also those of
+ * rules an earlier verdict keeps the packet from (a match with side effects
+ * -- limit, quota, statistic, recent -- sees more packets); IPv6 thoff/fragoff are
  * ipv6_find_hdr()'s (as for a rule with -p); only IPv4 and IPv6, only the
  * five standard table names.
  *
@@ -67,6 +68,7 @@
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_queue.h>
 #include "dusk-core.h"
+#include "xtrule.h"
 
 /* One xt_register_match[es]() call: the copy the kernel holds. */
 struct dusk_xt_reg {
@@ -91,6 +93,7 @@ struct dusk_xt_inst {
 	u32 hook_mask;
 	u8 family;
 	u8 table;			/* index in dusk_xt_tables */
+	union dusk_xt_rule rule;	/* the rule's addresses, interfaces, protocol */
 };
 
 /* A pre-hook: one (net, family, hook, priority). */
@@ -139,6 +142,20 @@ static const struct {
 			NF_IP_PRI_SECURITY, NF_IP_PRI_SECURITY } },
 };
 
+/*
+ * The matchinfo of a rule whose checkentry or destroy (the module's own, a
+ * blocking proxy) runs now, lent to the program for that call: checkentry
+ * writes it (xt_quota, xt_statistic, xt_limit keep a pointer to their
+ * shared state there: q->master = kmalloc(...)), yet it is the table's
+ * memory and the call's `const struct xt_mtchk_param *` lends nothing.
+ */
+struct dusk_xt_loan {
+	struct list_head node;		/* dusk_xt_loans, under dusk_sess.qlock */
+	u64 addr;
+	u64 len;
+};
+
+static LIST_HEAD(dusk_xt_loans);
 static DEFINE_MUTEX(dusk_xt_lock);
 static LIST_HEAD(dusk_xt_regs);
 static LIST_HEAD(dusk_xt_insts);
@@ -170,13 +187,14 @@ static struct dusk_xt_reg *dusk_xt_reg_of(const struct xt_match *m, u32 *idx)
 	return NULL;
 }
 
-/* Does @in ask at pre-hook @h for a packet in @state? */
+/* Does @in ask at pre-hook @h for @skb in @state (its rule's own test passed)? */
 static bool dusk_xt_applies(const struct dusk_xt_inst *in, const struct dusk_xt_hook *h,
-			    const struct nf_hook_state *state)
+			    const struct sk_buff *skb, const struct nf_hook_state *state)
 {
 	return in->net == state->net && in->family == state->pf &&
 	       (in->hook_mask & (1u << state->hook)) &&
-	       dusk_xt_tables[in->table].prio[state->hook] - 1 == h->ops.priority;
+	       dusk_xt_tables[in->table].prio[state->hook] - 1 == h->ops.priority &&
+	       dusk_xt_rule_applies(&in->rule, in->family, skb, state);
 }
 
 /* thoff and fragoff as the table computes them (IPv6: as for a rule with -p). */
@@ -316,14 +334,14 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	if (!READ_ONCE(dusk_sess.alive))
 		return NF_ACCEPT;
 	list_for_each_entry_rcu(in, &dusk_xt_insts, node)
-		if (dusk_xt_applies(in, h, state))
+		if (dusk_xt_applies(in, h, skb, state))
 			n++;
 	if (!n)
 		return NF_ACCEPT;
 
 	snaps = 0;
 	list_for_each_entry_rcu(in, &dusk_xt_insts, node)
-		if (dusk_xt_applies(in, h, state) && in->match->matchsize <= DUSK_XT_SNAP_MAX)
+		if (dusk_xt_applies(in, h, skb, state) && in->match->matchsize <= DUSK_XT_SNAP_MAX)
 			snaps += ALIGN(in->match->matchsize, 8);
 	g = kzalloc(struct_size(g, slot, n) + snaps, GFP_ATOMIC);
 	ps = kcalloc(n, sizeof(*ps), GFP_ATOMIC);
@@ -353,7 +371,7 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	list_for_each_entry_rcu(in, &dusk_xt_insts, node) {
 		struct dusk_xt_slot *s;
 
-		if (!dusk_xt_applies(in, h, state) || i == n)
+		if (!dusk_xt_applies(in, h, skb, state) || i == n)
 			continue;
 		s = &g->slot[i++];
 		s->par.match = in->match;
@@ -483,6 +501,58 @@ policy:
 	return false;
 }
 
+static void dusk_xt_lend(struct dusk_xt_loan *l, const struct xt_match *m, const void *info)
+{
+	l->addr = (u64)(uintptr_t)info;
+	l->len = m->matchsize;
+	spin_lock_bh(&dusk_sess.qlock);
+	list_add(&l->node, &dusk_xt_loans);
+	spin_unlock_bh(&dusk_sess.qlock);
+}
+
+static void dusk_xt_unlend(struct dusk_xt_loan *l)
+{
+	spin_lock_bh(&dusk_sess.qlock);
+	list_del(&l->node);
+	spin_unlock_bh(&dusk_sess.qlock);
+}
+
+/**
+ * dusk_xt_loaned() - is [addr, addr+len) the matchinfo of a checkentry or
+ * destroy running now?  Context: caller holds qlock.
+ */
+bool dusk_xt_loaned(u64 addr, u64 len)
+{
+	const struct dusk_xt_loan *l;
+
+	list_for_each_entry(l, &dusk_xt_loans, node)
+		if (addr >= l->addr && len <= l->len && addr - l->addr <= l->len - len)
+			return true;
+	return false;
+}
+
+/* The module's own checkentry of copy @idx of @r, the matchinfo lent. */
+static int dusk_xt_call_check(struct dusk_xt_reg *r, u32 idx, const struct xt_mtchk_param *par)
+{
+	struct dusk_xt_loan l;
+	int err;
+
+	dusk_xt_lend(&l, par->match, par->matchinfo);
+	err = r->checkentry[idx](par);
+	dusk_xt_unlend(&l);
+	return err;
+}
+
+/* The module's own destroy of copy @idx of @r, the matchinfo lent. */
+static void dusk_xt_call_destroy(struct dusk_xt_reg *r, u32 idx, const struct xt_mtdtor_param *par)
+{
+	struct dusk_xt_loan l;
+
+	dusk_xt_lend(&l, par->match, par->matchinfo);
+	r->destroy[idx](par);
+	dusk_xt_unlend(&l);
+}
+
 /* The pre-hook for (net, pf, hook, prio), registered if new.  Under dusk_xt_lock. */
 static int dusk_xt_hook_get(struct net *net, u8 pf, unsigned int hook, int prio)
 {
@@ -546,7 +616,7 @@ static int dusk_xt_checkentry(const struct xt_mtchk_param *par)
 		return -EOPNOTSUPP;
 	}
 	if (r->checkentry[idx]) {
-		err = r->checkentry[idx](par);
+		err = dusk_xt_call_check(r, idx, par);
 		if (err)
 			return err;
 	}
@@ -564,6 +634,7 @@ static int dusk_xt_checkentry(const struct xt_mtchk_param *par)
 	in->hook_mask = par->hook_mask;
 	in->family = par->family;
 	in->table = table;
+	dusk_xt_rule_save(&in->rule, par);
 	mutex_lock(&dusk_xt_lock);
 	for (hook = 0; hook < NF_INET_NUMHOOKS && !err; hook++)
 		if (par->hook_mask & (1u << hook))
@@ -582,7 +653,7 @@ err_destroy:
 			.matchinfo = par->matchinfo, .family = par->family,
 		};
 
-		r->destroy[idx](&d);
+		dusk_xt_call_destroy(r, idx, &d);
 	}
 	return err;
 }
@@ -606,7 +677,7 @@ static void dusk_xt_destroy(const struct xt_mtdtor_param *par)
 	}
 	mutex_unlock(&dusk_xt_lock);
 	if (r && r->destroy[idx])
-		r->destroy[idx](par);
+		dusk_xt_call_destroy(r, idx, par);
 }
 
 /* The registration of the module's array at @mirror, or NULL.  Under dusk_xt_lock. */
