@@ -1,10 +1,12 @@
 #!/bin/sh
 # Guest script of scripts/corpus-difftest: load one module once as NAME.ko
 # and once as its user build, in one boot, and print both transcripts:
-# whether the load succeeded, what each new /proc and /dev entry it made
-# reads as (bounded), then the lines the kernel log gained.  Self-testing
+# whether the load succeeded, what each new /proc, /dev, /sys/kernel and
+# configfs entry it made reads as (bounded), what writing to them does (a
+# number to each file, then each read again; a child made in each new
+# configfs group), then the lines the kernel log gained.  Self-testing
 # modules (lib/test_*.c) test on load and print their verdict.
-#   module.sh NAME
+#   module.sh NAME        (DEPS: modules to insmod first, in order)
 . /dusk/lib.sh
 set -u
 name=$1
@@ -21,37 +23,103 @@ log_lines() {
 	dmesg -c >/dev/null
 }
 
-# What a module adds under /proc (not per-process) and /dev.
+# What a module adds under /proc (not per-process), /dev, /sys/kernel and
+# configfs (mounted below).
 entries() {
-	{ ls -d /proc/[!0-9]* /proc/net/* /proc/sys/net/*/* 2>/dev/null; ls -d /dev/* 2>/dev/null; } |
-		grep -v -e '^/proc/self' -e '^/proc/thread-self' -e '^/proc/sys' | sort
+	{ ls -d /proc/[!0-9]* /proc/net/* /proc/sys/net/*/* /dev/* /sys/kernel/* \
+		/sys/kernel/config/* 2>/dev/null; } |
+		grep -v -e '^/proc/self' -e '^/proc/thread-self' -e '^/proc/sys' \
+			-e '^/proc/kmsg$' -e '^/proc/kcore$' -e '^/dev/kmsg$' | sort
 }
 
-# read_new BEFORE: read every entry not in BEFORE, a bounded page each.
-read_new() {
+# new_files BEFORE: the new entries and, in new folders, what they hold.
+new_files() {
 	entries >/tmp/after
 	grep -vxF -f "$1" /tmp/after | while read -r e; do
-		if [ -d "$e" ]; then echo "new dir $e"; continue; fi
-		echo "new $e:"
-		timeout 5 head -c 4096 "$e" 2>&1 | sed 's/^/  /'
+		if [ -d "$e" ]; then find "$e" | sort; else echo "$e"; fi
 	done
 }
 
+# show ENTRY: a bounded page of it, or that it is a folder.
+show() {
+	if [ -d "$1" ]; then echo "dir $1"; return; fi
+	echo "$1:"
+	timeout 5 head -c 4096 "$1" 2>&1 | sed 's/^/  /'
+}
+
+# read_new BEFORE: read every new entry.
+read_new() {
+	new_files "$1" >/tmp/new
+	while read -r e; do show "$e"; done </tmp/new
+}
+
+# write_one FILE: write a number to it, say whether that took, read it again.
+write_one() {
+	if echo 7 | timeout 5 tee "$1" >/dev/null 2>&1; then
+		echo "write 7 $1: ok"
+	else
+		echo "write 7 $1: failed"
+	fi
+	show "$1"
+}
+
+# write_new BEFORE: write a number to each new file and read it again;
+# make (and read, and remove) a child in each new configfs folder.
+write_new() {
+	new_files "$1" >/tmp/new
+	while read -r e; do
+		case $e in
+		/sys/kernel/config/*)
+			[ -d "$e" ] || { write_one "$e"; continue; }
+			if timeout 5 mkdir "$e/child" 2>/dev/null; then
+				echo "mkdir $e/child: ok"
+				for f in $(ls "$e/child" | sort); do
+					show "$e/child/$f"
+					[ -d "$e/child/$f" ] || write_one "$e/child/$f"
+				done
+				rmdir "$e/child" 2>/dev/null || echo "rmdir $e/child: failed"
+			else
+				echo "mkdir $e/child: failed"
+			fi
+			;;
+		*)
+			[ -f "$e" ] || [ -c "$e" ] || continue
+			write_one "$e"
+			;;
+		esac
+	done </tmp/new
+}
+
+# scenario: what the loaded module made, read, written, read.
+scenario() {
+	read_new /tmp/before
+	write_new /tmp/before
+}
+
+for m in ${DEPS:-}; do
+	insmod "/dusk/mod/$m.ko" || echo "setup: insmod $m failed"
+done
+
+# NAME as the kernel knows the module (dashes are underscores).
+kname=$(echo "$name" | tr - _)
+[ -d /sys/kernel/config ] && ! grep -q ' /sys/kernel/config ' /proc/mounts &&
+	mount -t configfs none /sys/kernel/config 2>/dev/null
 entries >/tmp/before
 dmesg -c >/dev/null
 echo "== kernel"
 if timeout "$LIMIT" insmod "/dusk/mod/$name.ko"; then echo "load: ok"; else echo "load: failed"; fi
-read_new /tmp/before
-[ -d "/sys/module/$name" ] && { rmmod "$name" || echo "rmmod: failed"; }
+scenario
+[ -d "/sys/module/$kname" ] && { rmmod "$kname" || echo "rmmod: failed"; }
 log_lines
 
 echo "== user"
 out=/tmp/$name.user.log
+: >"$out"	# exists before the first grep below, whoever runs first
 dusk-run --kmod "/dusk/mod/dusk_$name.ko" "/dusk/bin/$name" >"$out" 2>&1 &
 pid=$!
 i=0 state=''
 while [ -z "$state" ]; do
-	if grep -q "^dusk: $name: running" "$out"; then state=ok
+	if grep -q -e "^dusk: $name: running" -e "^dusk: $kname: running" "$out"; then state=ok
 	elif ! kill -0 $pid 2>/dev/null; then state=failed
 	elif [ $i -ge $((LIMIT * 10)) ]; then state=timeout
 	fi
@@ -59,7 +127,7 @@ while [ -z "$state" ]; do
 	sleep 0.1
 done
 echo "load: $state"
-[ "$state" = ok ] && read_new /tmp/before
+[ "$state" = ok ] && scenario
 kill -TERM $pid 2>/dev/null
 wait $pid
 log_lines

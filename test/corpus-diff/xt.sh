@@ -5,17 +5,28 @@
 # send the same traffic over lo, and print what happened: which rules the
 # kernel accepted, which packets passed, the rules' counters and options as
 # iptables-save reads them back from the kernel, the kernel-log lines.
-#   xt.sh NAME        (XT_DEPS: modules to insmod first, in order)
+#   xt.sh NAME        (DEPS: modules to insmod first, in order)
 . /dusk/lib.sh
 set -u -f
 name=$1
 LIMIT=${SELFTEST_LIMIT:-60}
 rules=/dusk/files/xt-rules
 
-for m in ${XT_DEPS:-}; do
+for m in ${DEPS:-}; do
 	insmod "/dusk/mod/$m.ko" || echo "setup: insmod $m failed"
 done
 ip link set lo up
+# The user build's answers come late (one round trip to the program per
+# rule and packet), and TCP's segment count depends on timing: a delayed
+# ACK rides on the next segment or goes alone (xt_mark's rule counted two
+# ACKs more), a late answer means a retransmission or a tail loss probe.  On
+# lo, ACKs go at once (quickack), nothing is retransmitted within 5 s (the
+# handshake's own 1 s timer aside) and no loss is probed for (the probe's
+# timer is not bounded by rto_min); "== notes" counts retransmissions.  So
+# the rules' counters do not depend on how fast the answers come.
+ip route change local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 \
+	rto_min 5s quickack 1 2>/dev/null || echo "setup: rto_min on lo refused"
+echo 0 >/proc/sys/net/ipv4/tcp_early_retrans
 
 
 # The module's kernel-log lines, with what differs between two runs made equal.
@@ -58,7 +69,10 @@ traffic() {
 		echo "ping ::1 -s $s: $r"
 	done
 	: >/tmp/got
-	timeout -s KILL 20 nc -l -p 5000 >/tmp/got 2>/dev/null &
+	# The listener's stdin stays open (a background job's is /dev/null, and
+	# its end made the listener send FIN at once, racing the client's data):
+	# it closes when the client did, so the segments come in one order.
+	sleep 8 | timeout -s KILL 20 nc -l -p 5000 >/tmp/got 2>/dev/null &
 	l=$!
 	sleep 0.5
 	echo hello-abc | timeout -s KILL 20 nc -w 5 127.0.0.1 5000 >/dev/null 2>&1
@@ -66,6 +80,12 @@ traffic() {
 	echo "tcp 127.0.0.1:5000 got: $(cat /tmp/got)"
 	if timeout -s KILL 20 nc -w 5 127.0.0.1 1 </dev/null >/dev/null 2>&1; then r=connected; else r=failed; fi
 	echo "tcp 127.0.0.1:1: $r"
+}
+
+# TCP segments the guest retransmitted so far (/proc/net/snmp RetransSegs).
+retrans() {
+	awk '$1 == "Tcp:" && !h { for (i = 2; i <= NF; i++) if ($i == "RetransSegs") c = i; h = 1; next }
+		$1 == "Tcp:" { print $c }' /proc/net/snmp
 }
 
 # The rules as the kernel holds them: counters and options read back.
@@ -77,16 +97,21 @@ saved() {
 }
 
 scenario() {
+	r0=$(retrans)
 	for_rules add_rule
 	traffic
 	saved
 	for_rules flush_rule
+	notes="$notes
+$1: TCP retransmissions $(($(retrans) - r0))"
 }
+notes=''
+
 
 dmesg -c >/dev/null
 echo "== kernel"
 if timeout "$LIMIT" insmod "/dusk/mod/$name.ko"; then echo "load: ok"; else echo "load: failed"; fi
-scenario
+scenario kernel
 [ -d "/sys/module/$name" ] && { rmmod "$name" || echo "rmmod: failed"; }
 log_lines
 
@@ -105,9 +130,11 @@ while [ -z "$state" ]; do
 	sleep 0.1
 done
 echo "load: $state"
-scenario
+scenario user
 kill -TERM $pid 2>/dev/null
 wait $pid
 log_lines
 echo "== program output"
 grep -v '^<[0-7]>' "$out" | head -n 20
+# Not compared (corpus-difftest compares the kernel and user sections only).
+echo "== notes$notes"
