@@ -110,6 +110,35 @@ void dusk_waiters_wake_all(void)
 }
 
 /**
+ * dusk_waiters_kill_stuck() - SIGKILL the blocked callers still inside a
+ * posted call of the dead program's.
+ *
+ * Teardown has waited block_timeout_ms for them to leave.  One that is
+ * still running the call is stuck in it: a copy_to_user() into a page that
+ * never arrives (userfaultfd, FUSE) ends only on a fatal signal -- the
+ * kernel-mode fault is retried on any other -- and until it ends the
+ * session cannot be torn down, nor the module unloaded, nor another
+ * program bound.  Kernel threads are left alone (they ignore signals;
+ * their calls are their own module's doing).
+ * Context: teardown; takes qlock.
+ */
+void dusk_waiters_kill_stuck(void)
+{
+	struct dusk_waiter *w;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	list_for_each_entry(w, &dusk_sess.waiters, node) {
+		if (!w->running || (w->task->flags & PF_KTHREAD) ||
+		    fatal_signal_pending(w->task))
+			continue;
+		pr_warn("%s: %s[%d] stuck in a call of the dead program's: killed\n",
+			dusk_family.name, w->task->comm, task_pid_nr(w->task));
+		send_sig(SIGKILL, w->task, 1);
+	}
+	spin_unlock_bh(&dusk_sess.qlock);
+}
+
+/**
  * dusk_waiter_post() - hand nested call @c to the upcall @ctx.
  *
  * Context: process, the program's request.
@@ -160,6 +189,7 @@ static void dusk_call_finish(struct dusk_waiter *w, struct dusk_call *c)
 	spin_lock_bh(&dusk_sess.qlock);
 	if (w->call == c)
 		w->call = NULL;
+	w->running = false;
 	abandoned = c->abandoned;
 	if (!abandoned)	/* under qlock: dusk_waiter_wait() decides under it too */
 		complete(&c->done);
@@ -279,7 +309,7 @@ full:
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 {
 	struct dusk_waiter w = {
-		.proxy = proxy, .args = args, .nargs = nargs,
+		.proxy = proxy, .args = args, .nargs = nargs, .task = current,
 	};
 	struct dusk_call *c;
 	bool replied, alive, thread;
@@ -313,8 +343,10 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 
 		spin_lock_bh(&dusk_sess.qlock);
 		c = w.call;
-		if (c)
+		if (c) {
 			c->taken = true;
+			w.running = true;	/* dusk_waiters_kill_stuck() may see it */
+		}
 		replied = w.replied;
 		alive = dusk_sess.alive;
 		spin_unlock_bh(&dusk_sess.qlock);

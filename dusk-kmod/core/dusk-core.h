@@ -81,7 +81,9 @@ struct dusk_waiter {
 	u32 proxy;
 	const u64 *args;
 	u32 nargs;
+	struct task_struct *task;	/* the caller */
 	struct dusk_call *call;	/* posted nested call, under qlock */
+	bool running;		/* runs a posted call now; under qlock */
 	bool replied;		/* REPLY arrived; ret is valid */
 	u64 ret;
 	wait_queue_head_t wq;
@@ -217,6 +219,7 @@ void dusk_pending_free(struct dusk_pending *p);
 /* blocking.c */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
 void dusk_waiters_wake_all(void);
+void dusk_waiters_kill_stuck(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
 int dusk_waiter_wait(struct dusk_call *c);
 void dusk_call_free(struct dusk_call *c);

@@ -104,8 +104,12 @@ void dusk_session_end(void)
 	struct sock *sk = NULL;
 
 	dusk_session_kill();
-	/* Blocked callers leave first: they may hold a posted nested call. */
-	wait_event(dusk_sess.waiters_gone, list_empty_careful(&dusk_sess.waiters));
+	/* Blocked callers leave first: they may hold a posted nested call.
+	 * One stuck inside such a call is killed after block_timeout_ms
+	 * (dusk_waiters_kill_stuck()), so teardown ends in bounded time. */
+	while (!wait_event_timeout(dusk_sess.waiters_gone, list_empty_careful(&dusk_sess.waiters),
+				   msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms)) + 1))
+		dusk_waiters_kill_stuck();
 	down_write(&dusk_sess.use);
 	mutex_lock(&dusk_sess.lock);
 	if (!dusk_sess.bound)
