@@ -61,38 +61,42 @@ dusk_check_kdir = @test -f $(KDIR)/Makefile || { \
 
 dusk_modules :=
 
+# dusk_mod NAME: the kernel's module name of NAME.c, as dusk-rewrite names
+# its outputs (my-mod.c is module my_mod, its kmod dusk_my_mod.ko).
+dusk_mod = $(subst -,_,$(1))
+
 # dusk_user_build NAME: the rules for NAME.c (once per name).
 define dusk_user_build
 ifeq ($(filter $(1),$(dusk_modules)),)
 dusk_modules += $(1)
 
-$(1).dusk/$(1).dusk.c: $(1).c
+$(1).dusk/$(call dusk_mod,$(1)).dusk.c: $(1).c
 	$$(dusk_check_kdir)
 	$$(DUSK_REWRITE) --kdir $$(KDIR) -o $(1).dusk $(1).c
 
-$(1): $(1).dusk/$(1).dusk.c
+$(1): $(1).dusk/$(call dusk_mod,$(1)).dusk.c
 	$$(CC) $$(CFLAGS) -I$$(DUSK_INCLUDE) -I$(1).dusk -o $$@ \
-		$(1).dusk/$(1).dusk.c $(1).dusk/$(1).types.c $$(dusk_rt_libs)
+		$(1).dusk/$(call dusk_mod,$(1)).dusk.c $(1).dusk/$(call dusk_mod,$(1)).types.c $$(dusk_rt_libs)
 
 # Kbuild runs only when a kmod source really changed (see above).
-dusk_$(1).ko: $(1).dusk/$(1).dusk.c
+dusk_$(call dusk_mod,$(1)).ko: $(1).dusk/$(call dusk_mod,$(1)).dusk.c
 	@mkdir -p $(1).dusk-kbuild; changed=0; \
 	for f in $$$$(cd $(1).dusk/kmod && find . -type f); do \
 	  cmp -s $(1).dusk/kmod/$$$$f $(1).dusk-kbuild/$$$$f && continue; \
 	  mkdir -p $(1).dusk-kbuild/$$$$(dirname $$$$f); \
 	  cp $(1).dusk/kmod/$$$$f $(1).dusk-kbuild/$$$$f; changed=1; \
 	done; \
-	if [ $$$$changed = 1 ] || [ ! -f $(1).dusk-kbuild/dusk_$(1).ko ]; then \
-	  echo "  KBUILD  dusk_$(1).ko"; \
+	if [ $$$$changed = 1 ] || [ ! -f $(1).dusk-kbuild/dusk_$(call dusk_mod,$(1)).ko ]; then \
+	  echo "  KBUILD  dusk_$(call dusk_mod,$(1)).ko"; \
 	  $$(MAKE) -s -C $$(KDIR) M=$$(abspath $(1).dusk-kbuild) modules || exit 1; \
 	fi; \
-	cmp -s $(1).dusk-kbuild/dusk_$(1).ko $$@ || cp $(1).dusk-kbuild/dusk_$(1).ko $$@
+	cmp -s $(1).dusk-kbuild/dusk_$(call dusk_mod,$(1)).ko $$@ || cp $(1).dusk-kbuild/dusk_$(call dusk_mod,$(1)).ko $$@
 
-dusk: $(1) dusk_$(1).ko
+dusk: $(1) dusk_$(call dusk_mod,$(1)).ko
 
 .PHONY: $(1)-clean
 $(1)-clean:
-	rm -rf $(1).dusk $(1).dusk-kbuild $(1) dusk_$(1).ko
+	rm -rf $(1).dusk $(1).dusk-kbuild $(1) dusk_$(call dusk_mod,$(1)).ko
 dusk-clean: $(1)-clean
 endif
 endef
