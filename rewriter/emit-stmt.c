@@ -287,14 +287,42 @@ static int is_const_object(CXType t)
 	return c.kind != CXType_Pointer;	/* the declarator starts with const */
 }
 
-static void emit_var(struct emitter *e, CXCursor v)
+/* The declaration of variable @v without its initializer ("static T x"):
+ * @relocated says the initializer holds kernel addresses, written before
+ * init, so a const object cannot stay const. */
+static void put_var_head(struct sb *b, CXCursor v, const char *decl,
+			 int relocated)
+{
+	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
+	char *name = cxs_take(clang_getCursorSpelling(v));
+
+	if (clang_getCursorLinkage(v) == CXLinkage_Internal ||
+	    (clang_Cursor_hasVarDeclGlobalStorage(v) &&
+	     clang_Cursor_getStorageClass(v) == CX_SC_Static))
+		sb_puts(b, "static ");
+	if (relocated && !strncmp(decl, "const ", 6) && is_const_object(clang_getCursorType(v)))
+		sb_puts(b, decl + 6);	/* relocated before init: writable */
+	else if (!clang_Cursor_isNull(init) && emit_type_unnameable(clang_getCursorType(v)) &&
+		 clang_equalTypes(clang_getCanonicalType(clang_getCursorType(v)),
+				  clang_getCanonicalType(clang_getCursorType(rw_strip(init)))))
+		sb_printf(b, "__auto_type %s", name);	/* typeof(fifo) *__tmpl = &fifo */
+	else
+		sb_puts(b, decl);
+	if (has_unused_attr(v))
+		sb_puts(b, " __attribute__((unused))");
+	free(name);
+}
+
+/* Print variable @v with its initializer; with @head, also return its
+ * declaration as printed (for a tentative declaration ahead of it). */
+static void emit_var_head(struct emitter *e, CXCursor v, char **head)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
 	char *name = cxs_take(clang_getCursorSpelling(v));
 	char *decl = emit_decl_of(e, clang_getCursorType(v), name, 1);
 	int was_static = e->static_init;
 	size_t nrelocs = e->rw->nrelocs;
-	struct sb *out = e->out, val = { 0 };
+	struct sb *out = e->out, val = { 0 }, h = { 0 };
 
 	if (!clang_Cursor_isNull(init)) {
 		/* the initializer first: it tells whether the object must be
@@ -311,28 +339,24 @@ static void emit_var(struct emitter *e, CXCursor v)
 		e->mark_buf = NULL;	/* its #lines count in another buffer */
 	}
 	indent(e);
-	if (clang_getCursorLinkage(v) == CXLinkage_Internal ||
-	    (clang_Cursor_hasVarDeclGlobalStorage(v) &&
-	     clang_Cursor_getStorageClass(v) == CX_SC_Static))
-		put(e, "static ");
-	if (e->rw->nrelocs > nrelocs && !strncmp(decl, "const ", 6) && is_const_object(clang_getCursorType(v)))
-		put(e, decl + 6);	/* relocated before init: writable */
-	else if (!clang_Cursor_isNull(init) && emit_type_unnameable(clang_getCursorType(v)) &&
-		 clang_equalTypes(clang_getCanonicalType(clang_getCursorType(v)),
-				  clang_getCanonicalType(clang_getCursorType(rw_strip(init)))))
-		sb_printf(e->out, "__auto_type %s", name);	/* typeof(fifo) *__tmpl = &fifo */
-	else
-		put(e, decl);
-	if (has_unused_attr(v))
-		put(e, " __attribute__((unused))");
+	put_var_head(&h, v, decl, e->rw->nrelocs > nrelocs);
+	put(e, sb_str(&h));
 	if (!clang_Cursor_isNull(init)) {
 		put(e, " = ");
 		put(e, sb_str(&val));
 	}
 	put(e, ";\n");
+	if (head)
+		*head = xstrdup(sb_str(&h));
+	sb_free(&h);
 	sb_free(&val);
 	free(decl);
 	free(name);
+}
+
+static void emit_var(struct emitter *e, CXCursor v)
+{
+	emit_var_head(e, v, NULL);
 }
 
 static void emit_decl_stmt(struct emitter *e, CXCursor c)
@@ -796,10 +820,16 @@ void emit_function(struct emitter *e, const struct rw_fn *fn)
 	e->fn_name = NULL;
 }
 
-void emit_global(struct emitter *e, const struct rw_global *g)
+void emit_global(struct emitter *e, const struct rw_global *g, struct sb *tentative)
 {
+	char *head = NULL;
+
 	e->last_file = NULL;
 	emit_line(e, g->cur);
 	e->indent = 0;
-	emit_var(e, g->cur);
+	emit_var_head(e, g->cur, g->forward ? &head : NULL);
+	/* `__auto_type x` needs its initializer: no tentative form */
+	if (head && strncmp(head, "__auto_type", 11) && !strstr(head, " __auto_type"))
+		sb_printf(tentative, "%s;\n", head);
+	free(head);
 }

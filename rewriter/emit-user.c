@@ -508,7 +508,7 @@ static int write_file(const char *dir, const char *name, const char *text)
 int emit_user(struct rw *rw, const char *dir)
 {
 	struct sb code = { 0 }, protos = { 0 }, wrappers = { 0 }, tail = { 0 }, types = { 0 };
-	struct sb file = { 0 };
+	struct sb file = { 0 }, defs = { 0 };
 	struct emitter e = { .rw = rw, .out = &code };
 	char *decls_name = xasprintf("%s.decls.h", rw->modname);
 	char *types_name = xasprintf("%s.types.c", rw->modname);
@@ -519,8 +519,18 @@ int emit_user(struct rw *rw, const char *dir)
 	int r;
 
 	emit_module_types(rw, &types);
+	/* globals in the order of their definitions, those declared before
+	 * their definition declared ahead of all (mutually referring
+	 * initializers: nft_reject_ipv4's ops and type) */
+	e.out = &defs;
 	for (i = 0; i < rw->nglobals; i++)
-		emit_global(&e, &rw->globals[i]);
+		emit_global(&e, &rw->globals[i], &code);
+	if (code.len)
+		sb_puts(&code, "\n");
+	sb_puts(&code, sb_str(&defs));
+	sb_free(&defs);
+	e.out = &code;
+	e.mark_buf = NULL;
 	sb_puts(&code, "\n");
 	for (i = 0; i < rw->nfns; i++)
 		emit_function(&e, &rw->fns[i]);

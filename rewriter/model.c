@@ -610,6 +610,15 @@ static int is_bookkeeping(const char *name)
 	return 0;
 }
 
+/* A declaration of a variable the unit defines elsewhere: the definition
+ * stands for it. */
+static int is_forward_decl(CXCursor c)
+{
+	CXCursor def = clang_getCursorDefinition(c);
+
+	return !clang_Cursor_isNull(def) && !clang_equalCursors(def, c);
+}
+
 static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 					 CXClientData data)
 {
@@ -628,11 +637,15 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 	    strcmp(name, "__exittest") && strncmp(name, "__check_", 8)) {
 		add_fn(rw, c, RW_FN_MODULE);
 	} else if (k == CXCursor_VarDecl && !is_bookkeeping(name) &&
-		   rw_global_find(rw, name) < 0) {
+		   !is_forward_decl(c) && rw_global_find(rw, name) < 0) {
 		struct rw_global *g = VEC_PUSH(rw->globals, rw->nglobals, rw->capglobals);
 
+		/* listed where defined, with the definition's size and
+		 * initializer (`static T a[];` ... `static T a[] = {...};`,
+		 * ip6t_hbh.c) */
 		g->name = xstrdup(name);
 		g->cur = c;
+		g->forward = !clang_equalCursors(clang_getCanonicalCursor(c), c);
 	}
 	free(name);
 	return CXChildVisit_Continue;

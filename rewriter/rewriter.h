@@ -87,6 +87,11 @@ struct rw_fn {
 struct rw_global {
 	char *name;
 	CXCursor cur;		/* the definition in the module file */
+	/* declared before it is defined (`static struct T x;` ... `static
+	 * struct T x = {...};`): a tentative declaration goes ahead of every
+	 * global's definition, so initializers may refer to it as in the
+	 * source */
+	int forward;
 };
 
 /* One kernel function the module calls (or one variadic call signature,
@@ -326,7 +331,9 @@ void emit_stmt(struct emitter *e, CXCursor c);
 /* A kept function: definition with DUSK_FRAME first. */
 void emit_function(struct emitter *e, const struct rw_fn *fn);
 /* A module global with its initializer (kernel addresses relocated). */
-void emit_global(struct emitter *e, const struct rw_global *g);
+/* Print global @g; a forward-declared one also adds its tentative
+ * declaration to @tentative. */
+void emit_global(struct emitter *e, const struct rw_global *g, struct sb *tentative);
 /* `#line N "file"` for @c, unless the output is at that line already. */
 void emit_line(struct emitter *e, CXCursor c);
 /* "T name" for a declaration, registering the type with typegen. */
