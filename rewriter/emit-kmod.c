@@ -286,8 +286,38 @@ static void put_undo_from(struct sb *b, unsigned from)
 		sb_puts(b, "DUSK_UNDO_RET");
 	else if (from & DUSK_UNDO_ARG_OR_RET_BIT)
 		sb_printf(b, "DUSK_UNDO_ARG_OR_RET(%u)", from & ~DUSK_UNDO_ARG_OR_RET_BIT);
+	else if (from & DUSK_UNDO_DEREF_U32_BIT)
+		sb_printf(b, "DUSK_UNDO_DEREF_U32(%u)", from & ~DUSK_UNDO_DEREF_U32_BIT);
 	else
 		sb_printf(b, "%u", from);
+}
+
+/*
+ * The undo table's rows for one register/unregister pair: only when the
+ * module itself calls both (the core forgets the record when it sees the
+ * module's own unregister call).  A variadic register function
+ * (device_create) has one stub per argument list: a row for each, since the
+ * arguments the unregister needs are fixed ones.  Returns the rows printed.
+ */
+static size_t emit_undo_pair(const struct rw *rw, struct sb *b, const struct kapi_undo *u)
+{
+	int unreg = stub_by_callee(rw, u->unreg), j;
+	size_t reg, n = 0;
+
+	if (unreg < 0)
+		return 0;
+	for (reg = 0; reg < rw->nstubs; reg++) {
+		if (strcmp(rw->stubs[reg].callee, u->reg))
+			continue;
+		sb_printf(b, "\t{ %zu, %d, %d, {", reg, unreg, u->nargs);
+		for (j = 0; j < u->nargs; j++) {
+			sb_puts(b, j ? ", " : " ");
+			put_undo_from(b, u->from[j]);
+		}
+		sb_puts(b, " } },\n");
+		n++;
+	}
+	return n;
 }
 
 struct own_decls {
@@ -425,22 +455,8 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 			  rw->proxies[i].lent ? rw->proxies[i].name : "");
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	sb_printf(b, "static const struct dusk_undo_desc dusk_undo[] = {\n");
-	for (i = 0; i < nundo; i++) {
-		int reg = stub_by_callee(rw, undo[i].reg), unreg = stub_by_callee(rw, undo[i].unreg);
-		int j;
-
-		/* only when the module itself calls both: the core forgets the
-		 * record when it sees the module's own unregister call */
-		if (reg < 0 || unreg < 0)
-			continue;
-		sb_printf(b, "\t{ %d, %d, %d, {", reg, unreg, undo[i].nargs);
-		for (j = 0; j < undo[i].nargs; j++) {
-			sb_puts(b, j ? ", " : " ");
-			put_undo_from(b, undo[i].from[j]);
-		}
-		sb_puts(b, " } },\n");
-		nu++;
-	}
+	for (i = 0; i < nundo; i++)
+		nu += emit_undo_pair(rw, b, &undo[i]);
 	sb_puts(b, "\t{ 0 },\n};\n\n");
 	sb_printf(b, "/* The user build asserts the same facts with _Static_assert. */\n"
 		  "static void __maybe_unused dusk_layout_checks(void)\n{\n%s}\n\n", layout_checks);

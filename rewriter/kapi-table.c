@@ -14,6 +14,7 @@
 
 #define RET DUSK_UNDO_RET
 #define ARG_OR_RET(i) DUSK_UNDO_ARG_OR_RET(i)
+#define DEREF_U32(i) DUSK_UNDO_DEREF_U32(i)
 
 static const struct kapi_undo undos[] = {
 	{ "nf_register_net_hook",	"nf_unregister_net_hook",	2, { 0, 1 } },
@@ -38,6 +39,49 @@ static const struct kapi_undo undos[] = {
 	{ "register_chrdev",		"unregister_chrdev",		2, { ARG_OR_RET(0), 1 } },
 	{ "__register_chrdev",		"__unregister_chrdev",		4, { ARG_OR_RET(0), 1, 2, 3 } },
 	{ "misc_register",		"misc_deregister",		1, { 0 } },
+	/* A driver's character device: device numbers, the cdev that maps
+	 * them to the module's file_operations, a class and its device.
+	 * alloc_chrdev_region(&dev, minor, count, name) stores the region's
+	 * first number through its first argument. */
+	{ "alloc_chrdev_region",	"unregister_chrdev_region",	2, { DEREF_U32(0), 2 } },
+	{ "register_chrdev_region",	"unregister_chrdev_region",	2, { 0, 1 } },
+	{ "cdev_add",			"cdev_del",			1, { 0 } },
+	{ "cdev_device_add",		"cdev_device_del",		2, { 0, 1 } },
+	/* class_create() and class_register() are macros around these */
+	{ "__class_create",		"class_destroy",		1, { RET } },
+	{ "__class_register",		"class_unregister",		1, { 0 } },
+	{ "device_create",		"device_destroy",		2, { 0, 2 } },
+	{ "device_create",		"device_unregister",		1, { RET } },
+	{ "device_register",		"device_unregister",		1, { 0 } },
+	{ "register_blkdev",		"unregister_blkdev",		2, { ARG_OR_RET(0), 1 } },
+	/* sysfs: kobjects, ksets and their attribute files */
+	{ "kobject_create_and_add",	"kobject_put",			1, { RET } },
+	{ "kobject_init_and_add",	"kobject_put",			1, { 0 } },
+	{ "kset_create_and_add",	"kset_unregister",		1, { RET } },
+	{ "sysfs_create_file_ns",	"sysfs_remove_file_ns",		3, { 0, 1, 2 } },
+	{ "sysfs_create_group",		"sysfs_remove_group",		2, { 0, 1 } },
+	{ "sysfs_create_groups",	"sysfs_remove_groups",		2, { 0, 1 } },
+	{ "sysfs_create_bin_file",	"sysfs_remove_bin_file",	2, { 0, 1 } },
+	/* hooks into the kernel's own paths */
+	{ "register_kprobe",		"unregister_kprobe",		1, { 0 } },
+	{ "register_kretprobe",		"unregister_kretprobe",		1, { 0 } },
+	{ "dev_add_pack",		"dev_remove_pack",		1, { 0 } },
+	{ "xt_register_target",		"xt_unregister_target",		1, { 0 } },
+	{ "xt_register_targets",	"xt_unregister_targets",	2, { 0, 1 } },
+	{ "register_sysctl",		"unregister_sysctl_table",	1, { RET } },
+	{ "register_sysctl_table",	"unregister_sysctl_table",	1, { RET } },
+	{ "register_filesystem",	"unregister_filesystem",	1, { 0 } },
+	{ "configfs_register_subsystem", "configfs_unregister_subsystem", 1, { 0 } },
+	{ "genl_register_family",	"genl_unregister_family",	1, { 0 } },
+	{ "nf_conntrack_helper_register", "nf_conntrack_helper_unregister", 1, { 0 } },
+	{ "input_register_device",	"input_unregister_device",	1, { 0 } },
+	{ "register_netdev",		"unregister_netdev",		1, { 0 } },
+	{ "register_reboot_notifier",	"unregister_reboot_notifier",	1, { 0 } },
+	{ "register_inetaddr_notifier",	"unregister_inetaddr_notifier",	1, { 0 } },
+	{ "register_keyboard_notifier",	"unregister_keyboard_notifier",	1, { 0 } },
+	{ "register_module_notifier",	"unregister_module_notifier",	1, { 0 } },
+	{ "atomic_notifier_chain_register", "atomic_notifier_chain_unregister", 2, { 0, 1 } },
+	{ "blocking_notifier_chain_register", "blocking_notifier_chain_unregister", 2, { 0, 1 } },
 	{ "register_netdevice_notifier", "unregister_netdevice_notifier", 1, { 0 } },
 	{ "nf_register_sockopt",	"nf_unregister_sockopt",	1, { 0 } },
 	{ "register_pernet_subsys",	"unregister_pernet_subsys",	1, { 0 } },

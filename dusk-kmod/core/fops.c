@@ -12,32 +12,39 @@
  *     open file then holds a reference on the module (fops_get() in
  *     chrdev_open/misc_open), so the module cannot be unloaded before the
  *     last release -- rmmod answers EBUSY meanwhile;
- *   - marks the mirror (and a misc_register()'s struct miscdevice, which
- *     misc_open() leaves in file->private_data) as retained: teardown does
- *     not free it but keeps it until module exit, which comes only after
- *     the last release.
+ *   - marks the mirror as retained, and with it the object an open file
+ *     keeps using: a misc_register()'s struct miscdevice (misc_open()
+ *     leaves it in file->private_data), a cdev_init()'s struct cdev (the
+ *     inode keeps it in i_cdev, and the last release drops the reference
+ *     chrdev_open() took on it: cdev_put()).  Teardown does not free them
+ *     but keeps them until module exit, which comes only after the last
+ *     release.
  * Calls through such a file after teardown reach a proxy with no session:
  * -ENOTCONN, never freed memory.
  *
  * procfs and debugfs need none of this: proc_remove() and debugfs_remove()
  * wait for running calls and make later ones fail.
  */
+#include <linux/cdev.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 #include "dusk-core.h"
 
-/* Stubs that hand the kernel a file_operations: argument index, and
- * whether that argument is a struct miscdevice holding it. */
+/* Stubs that hand the kernel a file_operations: the argument that is (or,
+ * for a struct miscdevice, holds) it, and the object open files keep
+ * using beside it (-1: none). */
 static const struct {
 	const char *fn;
 	u8 arg;
 	bool misc;
+	s8 keep;
+	size_t keep_size;
 } dusk_fops_regs[] = {
-	{ "__register_chrdev", 4, false },
-	{ "cdev_init", 1, false },
-	{ "misc_register", 0, true },
+	{ "__register_chrdev", 4, false, -1, 0 },
+	{ "cdev_init", 1, false, 0, sizeof(struct cdev) },
+	{ "misc_register", 0, true, 0, sizeof(struct miscdevice) },
 };
 
 /**
@@ -51,7 +58,7 @@ void dusk_fops_pin(u32 stub, const u64 *args)
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[stub];
 	struct file_operations *fops;
 	u64 fops_addr, misc;
-	int i;
+	int i, keep;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_fops_regs); i++)
 		if (!strcmp(s->name, dusk_fops_regs[i].fn) && dusk_fops_regs[i].arg < s->nargs)
@@ -60,6 +67,7 @@ void dusk_fops_pin(u32 stub, const u64 *args)
 		return;
 	fops_addr = args[dusk_fops_regs[i].arg];
 	misc = dusk_fops_regs[i].misc ? fops_addr : 0;
+	keep = dusk_fops_regs[i].keep;
 	if (misc) {
 		const void *field = (const void *)(uintptr_t)
 			(misc + offsetof(struct miscdevice, fops));
@@ -69,8 +77,8 @@ void dusk_fops_pin(u32 stub, const u64 *args)
 			return;
 	}
 	mutex_lock(&dusk_sess.lock);
-	if (misc)
-		dusk_region_retain(misc, sizeof(struct miscdevice));
+	if (keep >= 0 && keep < s->nargs)
+		dusk_region_retain(args[keep], dusk_fops_regs[i].keep_size);
 	if (fops_addr >= dusk_kbase() &&
 	    dusk_region_retain(fops_addr, sizeof(struct file_operations))) {
 		fops = (struct file_operations *)(uintptr_t)fops_addr;

@@ -376,9 +376,19 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 			u8 arg = from & ~DUSK_UNDO_ARG_OR_RET_BIT;
 
 			rec->args[i] = args[arg] ? args[arg] : ret;
-		}
-		else
+		} else if (from & DUSK_UNDO_DEREF_U32_BIT) {
+			u32 v;
+
+			/* the stub just wrote it: only a program that passed
+			 * kernel memory it cannot see gets here with a fault */
+			if (copy_from_kernel_nofault(&v, (const void *)(uintptr_t)
+						     args[from & ~DUSK_UNDO_DEREF_U32_BIT],
+						     sizeof(v)))
+				return false;
+			rec->args[i] = v;
+		} else {
 			rec->args[i] = args[from];
+		}
 	}
 	for (i = 0; i < (int)dusk_gen.stubs[stub].nargs && i < DUSK_MAX_ARGS; i++)
 		if (n < 0 || i != dusk_named_regs[n].name)	/* proc and debugfs copy the name */

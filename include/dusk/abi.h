@@ -67,5 +67,10 @@
  * returns the major it allocated when asked for 0, and 0 otherwise. */
 #define DUSK_UNDO_ARG_OR_RET_BIT 0x80
 #define DUSK_UNDO_ARG_OR_RET(i)	(DUSK_UNDO_ARG_OR_RET_BIT | (i))
+/* The u32 args[i] points to, read right after the call: the number
+ * alloc_chrdev_region(&dev, ...) allocated and stored through its first
+ * argument. */
+#define DUSK_UNDO_DEREF_U32_BIT	0x40
+#define DUSK_UNDO_DEREF_U32(i)	(DUSK_UNDO_DEREF_U32_BIT | (i))
 
 #endif /* DUSK_ABI_H */

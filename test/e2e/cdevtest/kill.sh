@@ -1,0 +1,95 @@
+#!/bin/sh
+# cdevtest's user build SIGKILLed (guest script).
+#
+# A driver's character device is four registrations: a region of device
+# numbers, a struct cdev (the kernel's map from numbers to the module's
+# file_operations), a class and a device (sysfs, and the node devtmpfs
+# makes).  The module undoes them only in its exit, which a killed
+# program never runs, so the kmod must: left behind, the cdev would send
+# the next open() through memory the kmod has freed, and the class and
+# the region would make the next run of the program fail (-EEXIST).
+#
+#   1. dusk_cdevtest loaded by us, a file held open across the kill: after
+#      it the node, the class, the region are gone, the open file answers
+#      an error, and a new program run registers all four again;
+#   2. dusk-run loads and unloads dusk_cdevtest: nothing is left after it.
+#
+# dmesg must stay clean throughout.  Every wait is bounded.
+. /dusk/lib.sh
+. /dusk/files/guest-lib.sh
+set -u
+
+LIMIT=20	# seconds for one device access or one wait
+log=/tmp/cdevtest.user.log
+
+# start PART: run the user build through dusk-run, wait for its device.
+start() {
+	: >"$log"
+	dusk-run --kmod /dusk/mod/dusk_cdevtest.ko /dusk/bin/cdevtest >"$log" 2>&1 &
+	runner=$!
+	samples_wait_log '^dusk: cdevtest: running' "$log" "$LIMIT" "cdevtest did not start"
+	i=0
+	until [ -c /dev/cdevtest ]; do
+		i=$((i + 1))
+		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$1: no /dev/cdevtest"
+		sleep 0.1
+	done
+	got=$(timeout -s KILL "$LIMIT" cat /dev/cdevtest)
+	[ "$got" = "value 255" ] || dusk_fail "$1: /dev/cdevtest read '$got'"
+	echo 7 >/dev/cdevtest || dusk_fail "$1: write to /dev/cdevtest"
+	got=$(timeout -s KILL "$LIMIT" cat /dev/cdevtest)
+	[ "$got" = "value 7" ] || dusk_fail "$1: /dev/cdevtest read '$got' after writing 7"
+	pid=$(samples_pids cdevtest)
+	[ -n "$pid" ] || dusk_fail "$1: no cdevtest program running"
+	dusk_pass "$1: /dev/cdevtest served by the program"
+}
+
+# kill_prog PART: SIGKILL the program (not dusk-run), wait for dusk-run.
+kill_prog() {
+	kill -KILL "$pid" || dusk_fail "kill -KILL $pid"
+	i=0
+	while kill -0 "$runner" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$1: dusk-run still running ${LIMIT}s after the kill"
+		sleep 0.1
+	done
+	wait "$runner"
+	dusk_pass "$1: program killed"
+}
+
+# all_gone PART: node, class, device numbers: nothing of the driver is left.
+all_gone() {
+	i=0
+	while [ -e /dev/cdevtest ] || [ -e /sys/class/cdevtest ]; do
+		i=$((i + 1))
+		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$1: /dev/cdevtest or /sys/class/cdevtest outlived the program"
+		sleep 0.1
+	done
+	! grep -q ' cdevtest$' /proc/devices || dusk_fail "$1: the device numbers outlived the program"
+	dusk_pass "$1: node, class and device numbers gone"
+}
+
+echo "== 1. kmod loaded by us, a file open across the kill"
+insmod /dusk/mod/dusk_cdevtest.ko || dusk_fail "insmod dusk_cdevtest"
+start "1"
+exec 3</dev/cdevtest
+kill_prog "1"
+all_gone "1"
+got=$(timeout -s KILL "$LIMIT" cat <&3 2>&1) && dusk_fail "1: the open file still read '$got'"
+dusk_pass "1: the open file answers an error"
+exec 3<&-
+dusk_dmesg_clean "after the kill"
+start "1, second run"
+kill_prog "1, second run"
+all_gone "1, second run"
+timeout -s KILL "$LIMIT" rmmod dusk_cdevtest || dusk_fail "rmmod dusk_cdevtest"
+dusk_pass "1: dusk_cdevtest unloaded"
+
+echo "== 2. kmod loaded and unloaded by dusk-run"
+start "2"
+kill_prog "2"
+[ ! -d /sys/module/dusk_cdevtest ] || dusk_fail "2: dusk-run left dusk_cdevtest loaded"
+all_gone "2"
+sleep 1
+dusk_dmesg_clean "after unload"
+echo "cdevtest-kill: all checks passed"
