@@ -547,7 +547,7 @@ uint16_t dusk_conn_family(const struct dusk_conn *c)
 static int acked_cmd(uint8_t cmd)
 {
 	return cmd == DUSK_CMD_WRITE || cmd == DUSK_CMD_MIRROR_FREE ||
-	       cmd == DUSK_CMD_REPLY || cmd == DUSK_CMD_BYE;
+	       cmd == DUSK_CMD_REPLY || cmd == DUSK_CMD_BYE || cmd == DUSK_CMD_PARAMS;
 }
 
 int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answer *ans)

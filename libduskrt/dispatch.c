@@ -125,12 +125,52 @@ static void reply(const struct dusk_upcall *up, const char *fn, uint64_t ret)
 			 ans.extack);
 }
 
+/*
+ * A read or write of /sys/module/NAME/parameters/P (modparam.c in the
+ * kmod): param_attr_show()/param_attr_store() with the kernel's getters
+ * and setters, on the sysfs buffer the upcall lends.  RET: the text's
+ * length, 0, or -errno.
+ */
+static uint64_t serve_param(const struct dusk_upcall *up, const char **fn)
+{
+	const struct dusk_param *p = dusk_param_visible(dusk_sess->m, up->proxy);
+	uint64_t op = up->args[0], buf = up->args[1], len = up->args[2];
+	char text[DUSK_PAGE_SIZE], *v;
+	int n;
+
+	*fn = p ? p->name : "(parameter)";
+	if (!p || up->nargs != 3 || buf < dusk_sess->kbase || len > DUSK_PAGE_SIZE) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: upcall %llu: parameter %u (%u arguments) is not "
+			 "one of this program's; is dusk_%s.ko stale?", (unsigned long long)up->ctx,
+			 up->proxy, up->nargs, dusk_sess->m->name);
+		return (uint64_t)-EINVAL;
+	}
+	if (op == DUSK_PARAM_GET) {
+		n = dusk_param_get(p, text, sizeof(text));
+		if (n > 0)
+			memcpy(dusk_check_kernel(buf, (size_t)n), text, (size_t)n);
+		return (uint64_t)(int64_t)n;
+	}
+	if (op != DUSK_PARAM_SET)
+		return (uint64_t)-EINVAL;
+	/* sysfs hands a NUL-terminated copy of the write: so do we */
+	v = malloc(len + 1);
+	if (!v)
+		return (uint64_t)-ENOMEM;
+	memcpy(v, len ? dusk_check_kernel(buf, len) : "", len);
+	v[len] = '\0';
+	n = dusk_param_set(p, v);
+	free(v);
+	return (uint64_t)(int64_t)n;
+}
+
 void dusk_serve_upcall(const void *msg, size_t len)
 {
 	const struct dusk_module *mod = dusk_sess->m;
 	struct dusk_thread *t = dusk_thread();
 	const struct dusk_proxy *p;
 	const struct nlattr *a;
+	const char *fn;
 	struct dusk_upcall up;
 	uint64_t ret;
 	unsigned int i;
@@ -141,13 +181,13 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		dusk_log(DUSK_LOG_ERROR, "dusk: malformed upcall refused (%s)", strerror(-err));
 		return;
 	}
-	if (up.proxy >= mod->nproxies || up.nargs != mod->proxies[up.proxy].nargs) {
+	if (!(up.flags & DUSK_UPCALL_PARAM) &&
+	    (up.proxy >= mod->nproxies || up.nargs != mod->proxies[up.proxy].nargs)) {
 		dusk_log(DUSK_LOG_ERROR, "dusk: upcall %llu names proxy %u with %u arguments: "
 			 "not in this program's table (%u proxies); is dusk_%s.ko stale?",
 			 (unsigned long long)up.ctx, up.proxy, up.nargs, mod->nproxies, mod->name);
 		return;
 	}
-	p = &mod->proxies[up.proxy];
 	t->ctx = up.ctx;
 	t->current = up.current;
 	t->cpu = up.cpu;
@@ -165,23 +205,31 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		if (addr >= dusk_sess->kbase && addr + n >= addr)
 			dusk_shadow_install(t->shadow, addr, data, n);
 	}
-	if (dusk_trace_on)
-		dusk_log(DUSK_LOG_TRACE, "[dusk] upcall #%llu %s(%u args) cpu=%u current=0x%llx "
-			 "lent=%u prefetched=%u%s", (unsigned long long)up.ctx, p->name, up.nargs,
-			 up.cpu, (unsigned long long)up.current, up.nlent, up.nchunks,
-			 up.flags & DUSK_UPCALL_BLOCKING ? " blocking" : "");
-	/* An argument naming a mirror (the kernel passing back an own object
-	 * it was given: a timer embedded in a module global) is the own
-	 * object to the module, as a pointer read from kernel memory is. */
-	for (i = 0; i < up.nargs; i++)
-		up.args[i] = dusk_rmap_word(up.args[i]);
-	ret = p->tramp(up.args);
-	/* A fault reported for the REPLY names the callback (dusk_fault()
-	 * looks up the byte before a return address). */
-	dusk_entry_pc = (const char *)p->fn + 1;
+	if (up.flags & DUSK_UPCALL_PARAM) {
+		ret = serve_param(&up, &fn);
+	} else {
+		p = &mod->proxies[up.proxy];
+		fn = p->name;
+		if (dusk_trace_on)
+			dusk_log(DUSK_LOG_TRACE, "[dusk] upcall #%llu %s(%u args) cpu=%u "
+				 "current=0x%llx lent=%u prefetched=%u%s",
+				 (unsigned long long)up.ctx, p->name, up.nargs, up.cpu,
+				 (unsigned long long)up.current, up.nlent, up.nchunks,
+				 up.flags & DUSK_UPCALL_BLOCKING ? " blocking" : "");
+		/* An argument naming a mirror (the kernel passing back an own
+		 * object it was given: a timer embedded in a module global) is
+		 * the own object to the module, as a pointer read from kernel
+		 * memory is. */
+		for (i = 0; i < up.nargs; i++)
+			up.args[i] = dusk_rmap_word(up.args[i]);
+		ret = p->tramp(up.args);
+		/* A fault reported for the REPLY names the callback
+		 * (dusk_fault() looks up the byte before a return address). */
+		dusk_entry_pc = (const char *)p->fn + 1;
+	}
 	dusk_trace("[dusk] reply #%llu = 0x%llx", (unsigned long long)up.ctx,
 		   (unsigned long long)ret);
-	reply(&up, p->name, ret);
+	reply(&up, fn, ret);
 	/* The callback's frames are gone: so are the wait entries on them. */
 	dusk_commit_release_held();
 	t->ctx = 0;

@@ -58,6 +58,8 @@ DUSK_API int dusk_main(const struct dusk_module *m, int argc, char **argv)
 	}
 	if (dusk_session_open(m, t, worker_count()))
 		return 1;
+	/* as load_module() does, before init: mod_sysfs_setup() */
+	dusk_params_publish(m);
 	rc = dusk_session_run();
 	dusk_session_close();
 	return rc;

@@ -46,6 +46,9 @@ static const uint8_t policy[DUSK_A_MAX + 1] = {
 	[DUSK_A_STAT] = P_NEST_STAT,
 	[DUSK_A_STAT_ID] = P_U32,
 	[DUSK_A_STAT_VAL] = P_U64,
+	[DUSK_A_PARAM] = P_ANY,		/* u->k only: the kmod checks it */
+	[DUSK_A_NAME] = P_STR,
+	[DUSK_A_PERM] = P_U32,
 };
 
 static __thread char *spare_buf;	/* this thread's finished buffer, or NULL */
@@ -148,6 +151,22 @@ int dusk_msg_put_range(struct dusk_msg *m, uint16_t type, uint64_t addr, uint32_
 		return -EMSGSIZE;
 	if (!mnl_attr_put_u64_check(m->nlh, DUSK_MSG_CAP, DUSK_A_ADDR, addr) ||
 	    !mnl_attr_put_u32_check(m->nlh, DUSK_MSG_CAP, DUSK_A_LEN, len)) {
+		mnl_attr_nest_cancel(m->nlh, nest);
+		return -EMSGSIZE;
+	}
+	mnl_attr_nest_end(m->nlh, nest);
+	return 0;
+}
+
+int dusk_msg_put_param(struct dusk_msg *m, const char *name, uint32_t perm)
+{
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start_check(m->nlh, DUSK_MSG_CAP, DUSK_A_PARAM);
+	if (!nest)
+		return -EMSGSIZE;
+	if (!mnl_attr_put_strz_check(m->nlh, DUSK_MSG_CAP, DUSK_A_NAME, name) ||
+	    !mnl_attr_put_u32_check(m->nlh, DUSK_MSG_CAP, DUSK_A_PERM, perm)) {
 		mnl_attr_nest_cancel(m->nlh, nest);
 		return -EMSGSIZE;
 	}

@@ -42,6 +42,8 @@ int dusk_msg_put_bin(struct dusk_msg *m, uint16_t type, const void *p, size_t le
 int dusk_msg_put_chunk(struct dusk_msg *m, uint64_t addr, const void *data, uint32_t len);
 /* RANGE or LENT { ADDR, LEN } */
 int dusk_msg_put_range(struct dusk_msg *m, uint16_t type, uint64_t addr, uint32_t len);
+/* PARAM { NAME, PERM } */
+int dusk_msg_put_param(struct dusk_msg *m, const char *name, uint32_t perm);
 /* Space a CHUNK of @len data bytes takes. */
 size_t dusk_msg_chunk_size(uint32_t len);
 

@@ -272,6 +272,20 @@ void dusk_serve_upcall(const void *msg, size_t len);
  * or -errno after logging the offending argument.
  */
 int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *help);
+/* param_get_*(): the text of @p into @buf (@cap bytes, NUL-terminated);
+ * its length or -errno. */
+int dusk_param_get(const struct dusk_param *p, char *buf, size_t cap);
+/* param_set_*(): set @p from @v (NULL: no '='); 0 or the kernel's -errno. */
+int dusk_param_set(const struct dusk_param *p, const char *v);
+/* The @k-th parameter with a sysfs file (perm != 0), or NULL. */
+const struct dusk_param *dusk_param_visible(const struct dusk_module *m, uint32_t k);
+/**
+ * dusk_params_publish() - ask the kmod for /sys/module/NAME with a file
+ * under parameters/ for each visible parameter (PARAMS).  A failure is
+ * warned about (the program runs on without the files); returns 0 or
+ * -errno.
+ */
+int dusk_params_publish(const struct dusk_module *m);
 /* Write --help text (usage, modinfo, parameters) for @m into a malloc'd
  * string. */
 char *dusk_params_help(const struct dusk_module *m, const char *argv0);

@@ -24,17 +24,16 @@
 
 /*
  * Bytes of argument @i's pointee lent to blocked callback @w: its pointer
- * arguments' pointees (dusk_proxy_desc.lent), a DUSK_LENT_ARG size read
- * from the argument it names.  Kernel addresses only.
+ * arguments' pointees (w->lent: dusk_proxy_desc.lent), a DUSK_LENT_ARG
+ * size read from the argument it names.  Kernel addresses only.
  */
 static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 {
-	const struct dusk_proxy_desc *d = &dusk_gen.proxies[w->proxy];
 	u32 n, j;
 
-	if (!d->lent || i >= d->nargs || i >= w->nargs || w->args[i] < dusk_kbase())
+	if (!w->lent || i >= w->nargs || w->args[i] < dusk_kbase())
 		return 0;
-	n = d->lent[i];
+	n = w->lent[i];
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;
 	j = n & ~DUSK_LENT_ARG(0);
@@ -274,7 +273,7 @@ static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 			size += dusk_upcall_range_size(n, true);
 	}
 	msg = dusk_upcall_new(w->ctx, w->proxy, w->args, w->nargs,
-			      DUSK_UPCALL_BLOCKING, size, GFP_KERNEL, &hdr);
+			      DUSK_UPCALL_BLOCKING | w->flags, size, GFP_KERNEL, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	for (i = 0; i < w->nargs; i++) {
@@ -300,23 +299,42 @@ full:
  * @args:  the proxy's arguments widened to u64; must stay valid until we
  *         return (they live in the proxy's frame).
  *
- * Context: process, may sleep; called by generated proxies.  While waiting
- * it runs the nested calls the program posts for this upcall.
+ * Context: process, may sleep; called by generated proxies.
+ * Return: as dusk_upcall_wait().
+ */
+u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
+{
+	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies))
+		return (u64)-EINVAL;
+	return dusk_upcall_wait(proxy, 0, dusk_gen.proxies[proxy].lent, args, nargs);
+}
+
+/**
+ * dusk_upcall_wait() - raise a blocking upcall and wait for its REPLY.
+ * @proxy: index into dusk_gen.proxies, or what @flags say it is
+ *         (DUSK_UPCALL_PARAM: a parameter's index).
+ * @flags: DUSK_UPCALL_* besides DUSK_UPCALL_BLOCKING.
+ * @lent:  nargs entries as dusk_proxy_desc.lent, or NULL.
+ * @args:  widened arguments; must stay valid until we return.
+ *
+ * Context: process, may sleep.  While waiting it runs the nested calls
+ * the program posts for this upcall.
  * Return: the REPLY's RET, or a negative errno cast to u64: -ENOTCONN (no
  * session, or it ended), -ETIMEDOUT, -EINTR (fatal signal), -ENOMEM,
  * -EWOULDBLOCK (called in atomic context, where it cannot wait).
  */
-u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
+u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs)
 {
 	struct dusk_waiter w = {
-		.proxy = proxy, .args = args, .nargs = nargs, .task = current,
+		.proxy = proxy, .flags = flags, .lent = lent, .args = args, .nargs = nargs,
+		.task = current,
 	};
 	struct dusk_call *c;
 	bool replied, alive, thread;
 	long left, tmo;
 	int err;
 
-	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
+	if (WARN_ON_ONCE(nargs > DUSK_MAX_ARGS))
 		return (u64)-EINVAL;
 	if (in_atomic() || irqs_disabled() || rcu_preempt_depth()) {
 		/* A callback the rewriter took for a blocking one runs in
@@ -324,10 +342,11 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		 * with PREEMPT_RCU, so in_atomic() misses it): sleeping
 		 * here would be a kernel bug. */
 		pr_warn_once("%s: blocking proxy %s called in atomic context: -EWOULDBLOCK\n",
-			     dusk_family.name, dusk_gen.proxies[proxy].name);
+			     dusk_family.name,
+			     flags ? "(parameter)" : dusk_gen.proxies[proxy].name);
 		return (u64)-EWOULDBLOCK;
 	}
-	thread = dusk_upcall_is_thread(proxy);
+	thread = !flags && dusk_upcall_is_thread(proxy);
 	init_waitqueue_head(&w.wq);
 	err = dusk_waiter_add(&w);
 	if (err)

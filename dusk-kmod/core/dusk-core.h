@@ -79,6 +79,8 @@ struct dusk_waiter {
 	struct list_head node;	/* dusk_sess.waiters, under qlock */
 	u64 ctx;
 	u32 proxy;
+	u32 flags;		/* DUSK_UPCALL_* of the upcall, BLOCKING aside */
+	const u32 *lent;	/* nargs entries (dusk_proxy_desc.lent), or NULL */
 	const u64 *args;
 	u32 nargs;
 	struct task_struct *task;	/* the caller */
@@ -223,6 +225,11 @@ void dusk_waiters_kill_stuck(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c);
 int dusk_waiter_wait(struct dusk_call *c);
 void dusk_call_free(struct dusk_call *c);
+u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs);
+
+/* modparam.c: /sys/module/NAME/parameters/ */
+int dusk_nl_params(struct sk_buff *skb, struct genl_info *info);
+void dusk_params_remove(void);
 
 /* kthread.c */
 bool dusk_upcall_is_thread(u32 proxy);

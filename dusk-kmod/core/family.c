@@ -53,6 +53,7 @@ static const struct nla_policy dusk_policy[DUSK_A_MAX + 1] = {
 	[DUSK_A_ARGS] = { .type = NLA_BINARY, .len = DUSK_MAX_ARGS * sizeof(u64) },
 	[DUSK_A_RET] = { .type = NLA_U64 },
 	[DUSK_A_CTX] = { .type = NLA_U64 },
+	[DUSK_A_PARAM] = { .type = NLA_NESTED },	/* dusk_nl_params() parses */
 };
 
 /**
@@ -233,6 +234,7 @@ static const dusk_doit_fn dusk_handlers[__DUSK_CMD_MAX] = {
 	[DUSK_CMD_CALL] = dusk_nl_call,
 	[DUSK_CMD_REPLY] = dusk_nl_reply,
 	[DUSK_CMD_STATS] = dusk_nl_stats,
+	[DUSK_CMD_PARAMS] = dusk_nl_params,
 };
 
 /* Requests of the bound program: hold `use` so teardown waits for them. */
@@ -329,6 +331,7 @@ static const struct genl_small_ops dusk_ops[] = {
 	DUSK_OP(DUSK_CMD_CALL),
 	DUSK_OP(DUSK_CMD_REPLY),
 	DUSK_OP(DUSK_CMD_STATS),
+	DUSK_OP(DUSK_CMD_PARAMS),
 };
 
 struct genl_family dusk_family = {

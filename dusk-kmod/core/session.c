@@ -13,7 +13,8 @@
  *   2. stolen packets still waiting are released by the failure policy
  *      (while the hooks are registered, so traversal resumes correctly);
  *   3. the undo records are replayed, newest first (nf hooks unregistered,
- *      proc entries removed, timers deleted ...);
+ *      proc entries removed, timers deleted ...), then /sys/module/NAME
+ *      is removed (modparam.c);
  *   4. synchronize_net(): no hook or proxy runs any more on this session;
  *   5. mirrors and owned allocations are freed; the session is unbound.
  *
@@ -116,6 +117,7 @@ void dusk_session_end(void)
 		goto out;
 	dusk_pending_flush();
 	dusk_undo_all();
+	dusk_params_remove();
 	synchronize_net();
 	dusk_pending_flush();	/* anything stolen while the hooks went away */
 	cancel_delayed_work_sync(&dusk_sess.expire);

@@ -33,6 +33,12 @@
 
 /* DUSK_A_FLAGS of an UPCALL. */
 #define DUSK_UPCALL_BLOCKING	(1u << 0)	/* caller sleeps; nested CALLs run in its context */
+/* A read or write of /sys/module/NAME/parameters/P, served by the runtime
+ * itself: PROXY is P's index in PARAMS, ARGS { op, buf, len }. */
+#define DUSK_UPCALL_PARAM	(1u << 1)
+#define DUSK_PARAM_GET		0	/* format into buf (PAGE_SIZE, lent); RET = length */
+#define DUSK_PARAM_SET		1	/* parse buf (len bytes, lent for prefetch); RET = 0 */
+#define DUSK_MAX_PARAMS		256	/* PARAMs of one PARAMS request */
 
 /* ---- the generated stub table (struct dusk_stub_desc.flags) ------------ */
 

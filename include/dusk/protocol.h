@@ -76,6 +76,7 @@ enum dusk_cmd {
 	DUSK_CMD_UPCALL,	/* k->u CTX PROXY ARGS CURRENT CPU FLAGS [LENT...] [CHUNK... prefetched] */
 	DUSK_CMD_REPLY,		/* u->k CTX RET [CHUNK... dirty bytes]: ends the callback */
 	DUSK_CMD_STATS,		/* u->k answer: STAT_* counters */
+	DUSK_CMD_PARAMS,	/* u->k PARAM...: show /sys/module/NAME[/parameters/PARAM] */
 	__DUSK_CMD_MAX,
 };
 #define DUSK_CMD_MAX (__DUSK_CMD_MAX - 1)
@@ -108,6 +109,9 @@ enum dusk_attr {
 	DUSK_A_STAT,		/* nested { STAT_ID u32, STAT_VAL u64 } */
 	DUSK_A_STAT_ID,		/* u32: DUSK_STAT_* */
 	DUSK_A_STAT_VAL,	/* u64 */
+	DUSK_A_PARAM,		/* nested { NAME, PERM }: one module parameter's sysfs file */
+	DUSK_A_NAME,		/* string */
+	DUSK_A_PERM,		/* u32: file mode bits (module_param's perm) */
 	__DUSK_A_MAX,
 };
 #define DUSK_A_MAX (__DUSK_A_MAX - 1)

@@ -580,6 +580,7 @@ static void handle(struct dusk_sim *s, const struct nlmsghdr *req, size_t len)
 	case DUSK_CMD_CALL: do_call(s, req, &a); break;
 	case DUSK_CMD_REPLY: do_reply(s, req, &a); break;
 	case DUSK_CMD_BYE: do_bye(s, req); break;
+	case DUSK_CMD_PARAMS: ack(s, req); break;	/* no sysfs here */
 	default: answer_error(s, req, -EOPNOTSUPP, "command %u", cmd); break;
 	}
 }

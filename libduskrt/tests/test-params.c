@@ -5,6 +5,7 @@
  * junk, too many elements, unknown names), and --help listing them.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static unsigned char p_byte;
 static unsigned int p_hex;
 static int p_arr[4];
 static unsigned int p_arr_n;
+static char p_str[8] = "abc";
 
 static const struct dusk_param params[] = {
 	{ "port", "int", &p_int, sizeof(p_int), 0, NULL, 0644, "port to watch" },
@@ -35,8 +37,9 @@ static const struct dusk_param params[] = {
 	{ "quiet", "invbool", &p_invbool, sizeof(p_invbool), 0, NULL, 0, NULL },
 	{ "iface", "charp", &p_charp, sizeof(p_charp), 0, NULL, 0, "interface name" },
 	{ "tos", "byte", &p_byte, sizeof(p_byte), 0, NULL, 0, NULL },
-	{ "mask", "hexint", &p_hex, sizeof(p_hex), 0, NULL, 0, NULL },
+	{ "mask", "hexint", &p_hex, sizeof(p_hex), 0, NULL, 0444, NULL },
 	{ "ports_list", "int", p_arr, sizeof(int), 4, &p_arr_n, 0, "ports" },
+	{ "name", "string", p_str, sizeof(p_str), 0, NULL, 0644, NULL },
 };
 
 static const char *const modinfo[] = { "license=GPL", "description=param test", NULL };
@@ -92,8 +95,11 @@ static void refused_like_the_kernel(void **state)
 
 	(void)state;
 	harness_log_capture();
-	assert_int_equal(parse(2, range), -EINVAL);
+	/* kstrtos16's -ERANGE, which insmod reports as it is */
+	assert_int_equal(parse(2, range), -ERANGE);
 	assert_true(harness_log_has(DUSK_LOG_ERROR, "`40000' invalid for parameter `delta'"));
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "could not insert module pm: "
+				    "Numerical result out of range"));
 	assert_int_equal(parse(2, junk), -EINVAL);
 	assert_int_equal(parse(2, neg), -EINVAL);
 	assert_int_equal(parse(2, many), -EINVAL);
@@ -127,12 +133,98 @@ static void help_lists_params_and_modinfo(void **state)
 	free(text);
 }
 
+/* get into a string; -errno as text */
+static const char *get(const char *name)
+{
+	static char buf[4096];
+	unsigned int i;
+	int n;
+
+	for (i = 0; strcmp(params[i].name, name); i++)
+		;
+	n = dusk_param_get(&params[i], buf, sizeof(buf));
+	if (n < 0)
+		snprintf(buf, sizeof(buf), "error %d", n);
+	else
+		assert_int_equal((size_t)n, strlen(buf));
+	return buf;
+}
+
+static int set(const char *name, const char *v)
+{
+	unsigned int i;
+
+	for (i = 0; strcmp(params[i].name, name); i++)
+		;
+	return dusk_param_set(&params[i], v);
+}
+
+/* /sys/module/NAME/parameters/: param_get_* texts, and writes as sysfs
+ * hands them (with echo's newline). */
+static void sysfs_reads_and_writes_like_the_kernel(void **state)
+{
+	(void)state;
+	harness_log_capture();
+	p_int = -80;
+	assert_string_equal(get("port"), "-80\n");
+	assert_int_equal(set("port", "443\n"), 0);
+	assert_int_equal(p_int, 443);
+	assert_int_equal(set("port", " 5"), -EINVAL);
+	assert_int_equal(set("port", "5\n\n"), -EINVAL);
+	assert_int_equal(set("port", "99999999999"), -ERANGE);
+	assert_int_equal(set("port", "+0x10"), 0);
+	assert_int_equal(p_int, 16);
+	p_bool = 1;
+	assert_string_equal(get("verbose"), "Y\n");
+	assert_int_equal(set("verbose", "off\n"), 0);
+	assert_string_equal(get("verbose"), "N\n");
+	p_invbool = 0;
+	assert_string_equal(get("quiet"), "Y\n");
+	p_hex = 0xff00;
+	assert_string_equal(get("mask"), "0x00ff00\n");
+	p_byte = 255;
+	assert_string_equal(get("tos"), "255\n");
+	assert_int_equal(set("tos", "256"), -ERANGE);
+	assert_int_equal(set("limit", "-1"), -EINVAL);
+	/* charp and string keep the newline, as the kernel's setters do */
+	p_charp = "eth0";
+	assert_string_equal(get("iface"), "eth0\n");
+	assert_int_equal(set("iface", "wlan1\n"), 0);
+	assert_string_equal(get("iface"), "wlan1\n\n");
+	assert_int_equal(set("iface", "lo"), 0);	/* frees "wlan1\n" */
+	assert_string_equal(p_charp, "lo");
+	assert_int_equal(set("name", "1234567"), 0);
+	assert_int_equal(set("name", "12345678"), -ENOSPC);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "name: string doesn't fit in 7 chars."));
+	assert_string_equal(get("name"), "1234567\n");
+	/* arrays: joined by ',', the count as the kernel leaves it */
+	p_arr_n = 3;
+	p_arr[0] = 22, p_arr[1] = 80, p_arr[2] = 443;
+	assert_string_equal(get("ports_list"), "22,80,443\n");
+	assert_int_equal(set("ports_list", "1,2\n"), 0);
+	assert_int_equal(p_arr_n, 2);
+	assert_string_equal(get("ports_list"), "1,2\n");
+	assert_int_equal(set("ports_list", "1,2,3,4,5"), -EINVAL);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "ports_list: can only take 4 arguments"));
+	assert_int_equal(p_arr_n, 4);
+	assert_int_equal(set("ports_list", "7,x"), -EINVAL);
+	assert_int_equal(p_arr_n, 1);
+	p_arr_n = 0;
+	assert_string_equal(get("ports_list"), "");
+	/* only perm != 0 has a file: in table order */
+	assert_string_equal(dusk_param_visible(&mod, 0)->name, "port");
+	assert_string_equal(dusk_param_visible(&mod, 1)->name, "mask");
+	assert_string_equal(dusk_param_visible(&mod, 2)->name, "name");
+	assert_null(dusk_param_visible(&mod, 3));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_type_parses),
 		cmocka_unit_test(refused_like_the_kernel),
 		cmocka_unit_test(help_lists_params_and_modinfo),
+		cmocka_unit_test(sysfs_reads_and_writes_like_the_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,7 @@
  * (test/e2e/paramtest/test.sh drives it): an int, a bool, a charp, a
  * string buffer (module_param_string), an int array counted by an int,
  * and `fail`, which makes module_init fail with -ENODEV.  module_init logs
- * every value.
+ * every value, module_exit what sysfs writes changed.
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -25,7 +25,7 @@ MODULE_PARM_DESC(iface, "interface");
 
 static int ids[4] = { 7 };
 static int nids = 1;
-module_param_array(ids, int, &nids, 0444);
+module_param_array(ids, int, &nids, 0644);
 
 static int fail;
 module_param(fail, int, 0);
@@ -46,7 +46,9 @@ static int __init paramtest_init(void)
 
 static void __exit paramtest_exit(void)
 {
-	pr_info("paramtest: unloaded\n");
+	/* what writes to /sys/module/paramtest/parameters/ left */
+	pr_info("paramtest: unloaded: level %d verbose %d iface %s nids %d id[0] %d\n",
+		level, verbose, iface, nids, ids[0]);
 }
 
 module_init(paramtest_init);
