@@ -185,7 +185,8 @@ static const struct int_type {
 	{ "ushort", 0, 2, 0, UINT16_MAX, "%llu\n" },
 	{ "int", 1, 4, INT32_MIN, INT32_MAX, "%lld\n" },
 	{ "uint", 0, 4, 0, UINT32_MAX, "%llu\n" },
-	{ "hexint", 0, 4, 0, UINT32_MAX, "%#08llx\n" },
+	/* "%#08x" as the kernel's vsprintf prints it: 0 too gets its 0x */
+	{ "hexint", 0, 4, 0, UINT32_MAX, "0x%06llx\n" },
 	{ "long", 1, 8, INT64_MIN, INT64_MAX, "%lld\n" },
 	{ "ulong", 0, 8, 0, UINT64_MAX, "%llu\n" },
 	{ "ullong", 0, 8, 0, UINT64_MAX, "%llu\n" },

@@ -182,6 +182,10 @@ static void sysfs_reads_and_writes_like_the_kernel(void **state)
 	assert_string_equal(get("quiet"), "Y\n");
 	p_hex = 0xff00;
 	assert_string_equal(get("mask"), "0x00ff00\n");
+	p_hex = 0;
+	assert_string_equal(get("mask"), "0x000000\n");	/* not glibc's "00000000" */
+	p_hex = 0x12345678;
+	assert_string_equal(get("mask"), "0x12345678\n");
 	p_byte = 255;
 	assert_string_equal(get("tos"), "255\n");
 	assert_int_equal(set("tos", "256"), -ERANGE);
