@@ -1193,6 +1193,95 @@ static int cmd_proc(int stall, int chrdev)
 	return failures ? 1 : 0;
 }
 
+/* PARAMS attribute PARAM { NAME, PERM } (a perm < 0 leaves PERM out). */
+static void put_param(struct nlmsghdr *nlh, const char *name, int perm)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, DUSK_A_PARAM);
+
+	mnl_attr_put_strz(nlh, DUSK_A_NAME, name);
+	if (perm >= 0)
+		mnl_attr_put_u32(nlh, DUSK_A_PERM, (uint32_t)perm);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* One PARAMS request of @n PARAMs; the kernel's answer. */
+static int params_req(struct kc *kc, const char *const *names, const int *perms, int n)
+{
+	struct nlmsghdr *nlh = kc_req(kc, DUSK_CMD_PARAMS);
+	int i;
+
+	for (i = 0; i < n; i++)
+		put_param(nlh, names[i], perms[i]);
+	return kc_xact(kc, nlh, NULL, NULL);
+}
+
+/* Serve one parameter upcall: "speed" reads "42\n" and takes "7\n" only,
+ * "ro" reads "ro\n". */
+static void param_serve(struct kc *kc, const struct kc_upcall *up)
+{
+	static const char *const text[] = { "42\n", "ro\n" };
+	uint64_t op = up->args[0], buf = up->args[1], len = up->args[2];
+	char got[8] = { 0 };
+	size_t n;
+
+	if (!(up->flags & DUSK_UPCALL_PARAM) || !(up->flags & DUSK_UPCALL_BLOCKING) ||
+	    up->nargs != 3 || up->proxy > 1 || up->nlent != 1 || up->lent[0].addr != buf) {
+		CHECK(0, "malformed parameter upcall");
+		kc_reply(kc, up->ctx, (uint64_t)-EINVAL, 0, NULL, 0);
+		return;
+	}
+	if (op == DUSK_PARAM_GET) {
+		n = strlen(text[up->proxy]);
+		kc_reply(kc, up->ctx, n, buf, text[up->proxy], (uint32_t)n);
+		return;
+	}
+	if (len < sizeof(got))
+		kc_read(kc, buf, got, (uint32_t)len);
+	kc_reply(kc, up->ctx, strcmp(got, "7\n") ? (uint64_t)-EINVAL : 0, 0, NULL, 0);
+}
+
+/*
+ * params [stall]: PARAMS refused when malformed (world-writable, no
+ * PERM, a '/', a name twice), made once (/sys/module/ktest with
+ * parameters/speed 0644 and parameters/ro 0444) and refused the second
+ * time; then parameter reads and writes are served (param_serve()) until
+ * SIGTERM, or, with "stall", none.
+ */
+static int cmd_params(int stall)
+{
+	static const char *const bad_names[][2] = {
+		{ "speed", NULL }, { "speed", NULL }, { "a/b", NULL }, { "speed", "speed" },
+		{ "speed", NULL },
+	};
+	static const int bad_perms[][2] = { { 0666 }, { -1 }, { 0644 }, { 0644, 0444 }, { 01644 } };
+	static const char *const names[] = { "speed", "ro" };
+	static const int perms[] = { 0644, 0444 };
+	struct kc_upcall *up = malloc(sizeof(*up));
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < sizeof(bad_perms) / sizeof(bad_perms[0]); i++) {
+		err = params_req(kc, bad_names[i], bad_perms[i], bad_names[i][1] ? 2 : 1);
+		CHECK(err == -EINVAL, "malformed PARAMS %u refused (%d)", i, err);
+	}
+	err = params_req(kc, names, perms, 2);
+	CHECK(err == 0, "PARAMS speed 0644, ro 0444 (%d)", err);
+	err = params_req(kc, names, perms, 1);
+	CHECK(err == -EBUSY, "a second PARAMS refused (%d)", err);
+	mark_ready();
+	while (!stop) {
+		err = kc_upcall_next(kc, up, 200);
+		if (err > 0 && !stall)
+			param_serve(kc, up);
+	}
+	kc_bye(kc);
+	kc_close(kc);
+	free(up);
+	return failures ? 1 : 0;
+}
+
 /*
  * snoop PORT SECONDS: an unprivileged user (uid 65534) takes the netlink
  * port of a program that dies and listens there.  Binds as soon as the
@@ -1319,6 +1408,8 @@ int main(int argc, char **argv)
 		return cmd_proc(argc >= 3 && !strcmp(argv[2], "stall"), 0);
 	if (argc >= 2 && !strcmp(argv[1], "chrdev"))
 		return cmd_proc(0, 1);
+	if (argc >= 2 && !strcmp(argv[1], "params"))
+		return cmd_params(argc >= 3 && !strcmp(argv[2], "stall"));
 	fprintf(stderr, "usage: dusk-kclient basic | fuzz N | bench N | proc [stall] |\n"
 		"       hook drop|accept|stolen|queue|queue-bypass|repeat [SECONDS [in4|in6|out4|out6]]\n");
 	return 2;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest script of scripts/corpus-difftest: load one module once as NAME.ko
 # and once as its user build, in one boot, and print both transcripts:
-# whether the load succeeded, what each new /proc, /dev, /sys/kernel and
+# whether the load succeeded, what its parameters in /sys/module/NAME read
+# as, what each new /proc, /dev, /sys/kernel and
 # configfs entry it made reads as (bounded), what writing to them does (a
 # number to each file, then each read again; a child made in each new
 # configfs group), then the lines the kernel log gained.  Self-testing
@@ -90,8 +91,17 @@ write_new() {
 	done </tmp/new
 }
 
+# read_params: the module's /sys/module/NAME/parameters/ (read only: a
+# write could change what the module does next).
+read_params() {
+	for f in $(ls "/sys/module/$kname/parameters" 2>/dev/null | sort); do
+		show "/sys/module/$kname/parameters/$f"
+	done
+}
+
 # scenario: what the loaded module made, read, written, read.
 scenario() {
+	read_params
 	read_new /tmp/before
 	write_new /tmp/before
 }
