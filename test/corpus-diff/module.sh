@@ -125,7 +125,7 @@ log_lines
 echo "== user"
 out=/tmp/$name.user.log
 : >"$out"	# exists before the first grep below, whoever runs first
-dusk-run --kmod "/dusk/mod/dusk_$name.ko" "/dusk/bin/$name" >"$out" 2>&1 &
+dusk-run --kmod "/dusk/mod/dusk_$kname.ko" "/dusk/bin/$name" >"$out" 2>&1 &
 pid=$!
 i=0 state=''
 while [ -z "$state" ]; do
