@@ -248,11 +248,40 @@ static void push_gcc_judge(struct rw_args *a)
 		push(a, gcc_judge[i]);
 }
 
+/* A module of several files: its name is Kbuild's KBUILD_MODNAME for each of
+ * them (pr_fmt() prints it), not the given file's name the flags came with. */
+static void set_modname(const struct rw *rw, struct rw_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->argc; i++) {
+		const char *p = a->argv[i];
+		const char *d;
+
+		if (!strncmp(p, "-D", 2))
+			p += 2;
+		else if (i && !strcmp(a->argv[i - 1], "-D"))
+			;
+		else
+			continue;
+		d = p == a->argv[i] ? "" : "-D";
+		if (!strncmp(p, "KBUILD_MODNAME=", 15)) {
+			free(a->argv[i]);
+			a->argv[i] = xasprintf("%sKBUILD_MODNAME=\"%s\"", d, rw->modname);
+		} else if (!strncmp(p, "__KBUILD_MODNAME=", 17)) {
+			free(a->argv[i]);
+			a->argv[i] = xasprintf("%s__KBUILD_MODNAME=kmod_%s", d, rw->modname);
+		}
+	}
+}
+
 int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
 	      struct rw_args *out)
 {
 	int r = cflags_of(rw, kdir, dbdir, out);
 
+	if (r == 0 && rw->nsrcs)
+		set_modname(rw, out);
 	if (r == 0)
 		push_gcc_judge(out);
 	return r;

@@ -5,7 +5,8 @@
 #   obj-m := mymod.o
 #   include $(shell dusk-build --print-mk)     # or /usr/share/dusk/dusk.mk
 #
-# `make` then builds, for each single-source module of obj-m:
+# `make` then builds, for each module of obj-m (of one source, mymod.c, or
+# of several: mymod-y := a.o b.o):
 #   mymod.ko         the kernel build (Kbuild, as without DUSK)
 #   mymod            the user build: run it with dusk-run, gdb, valgrind
 #   dusk_mymod.ko    its generated kernel module
@@ -65,14 +66,20 @@ dusk_modules :=
 # its outputs (my-mod.c is module my_mod, its kmod dusk_my_mod.ko).
 dusk_mod = $(subst -,_,$(1))
 
-# dusk_user_build NAME: the rules for NAME.c (once per name).
+# dusk_srcs NAME: NAME's C sources: NAME.c, else those of its objects
+# (NAME-y, NAME-objs).
+dusk_srcs = $(if $(wildcard $(1).c),$(1).c,$(wildcard $(patsubst %.o,%.c,$($(1)-y) $($(1)-objs))))
+
+# dusk_user_build NAME [SOURCES]: the rules for module NAME (once per name);
+# SOURCES default to NAME.c.  dusk-rewrite reads every source of a module
+# of several files when given one of them.
 define dusk_user_build
 ifeq ($(filter $(1),$(dusk_modules)),)
 dusk_modules += $(1)
 
-$(1).dusk/$(call dusk_mod,$(1)).dusk.c: $(1).c
+$(1).dusk/$(call dusk_mod,$(1)).dusk.c: $(or $(2),$(1).c)
 	$$(dusk_check_kdir)
-	$$(DUSK_REWRITE) --kdir $$(KDIR) -o $(1).dusk $(1).c
+	$$(DUSK_REWRITE) --kdir $$(KDIR) -o $(1).dusk $(firstword $(or $(2),$(1).c))
 
 $(1): $(1).dusk/$(call dusk_mod,$(1)).dusk.c
 	$$(CC) $$(CFLAGS) -I$$(DUSK_INCLUDE) -I$(1).dusk -o $$@ \
@@ -109,6 +116,6 @@ modules:
 	$(if $(obj-m),$(dusk_check_kdir))
 	$(if $(obj-m),$(MAKE) -C $(KDIR) M=$(CURDIR) modules)
 
-$(foreach m,$(obj-m:.o=),$(if $(wildcard $(m).c),$(eval $(call dusk_user_build,$(m)))))
+$(foreach m,$(obj-m:.o=),$(if $(call dusk_srcs,$(m)),$(eval $(call dusk_user_build,$(m),$(call dusk_srcs,$(m))))))
 
 endif

@@ -66,7 +66,7 @@ void emit_line(struct emitter *e, CXCursor c)
 	if (e->out->len && e->out->s[e->out->len - 1] != '\n')
 		sb_putc(e->out, '\n');
 	name = clang_File_isEqual(f, e->rw->mainfile) ? xstrdup(e->rw->src) :
-		cxs_take(clang_getFileName(f));
+		rw_src_name(e->rw, f);
 	sb_printf(e->out, "#line %u \"%s\"\n", line, name);
 	free(name);
 	e->last_file = f;

@@ -161,9 +161,6 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 	int r;
 
 	rw->kdir_real = realpath(kdir, NULL);
-	r = rw_check_composite(rw);
-	if (r < 0)
-		return r;
 	r = rw_cflags(rw, kdir, dbdir, &args);
 	if (r < 0)
 		return r;
@@ -255,6 +252,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rw.modname = module_name(rw.src);
+	if (rw_find_composite(&rw) < 0) {
+		fprintf(stderr, "1 error generated.\n");
+		return 1;
+	}
 	if (strlen(rw.modname) > DUSK_MAX_MODNAME - 1) {
 		/* dusk_<name> must be a kernel module name (MODULE_NAME_LEN) */
 		fprintf(stderr, "dusk-rewrite: error: %s: module name '%s' is longer than %d "

@@ -24,8 +24,28 @@ int rw_in_main_file(const struct rw *rw, CXCursor c)
 {
 	CXFile f;
 
+	size_t i;
+
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
-	return f && rw->mainfile && clang_File_isEqual(f, rw->mainfile);
+	if (!f)
+		return 0;
+	for (i = 0; i < rw->nsrcs; i++)
+		if (rw->srcfiles[i] && clang_File_isEqual(f, rw->srcfiles[i]))
+			return 1;
+	/* a module of several files: the main file only lists them */
+	return !rw->nsrcs && rw->mainfile && clang_File_isEqual(f, rw->mainfile);
+}
+
+/* The name #line gives @f: as the user named a module source, else the
+ * path clang knows (a header). */
+char *rw_src_name(const struct rw *rw, CXFile f)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nsrcs; i++)
+		if (rw->srcfiles[i] && clang_File_isEqual(f, rw->srcfiles[i]))
+			return xstrdup(rw->srcs[i]);
+	return cxs_take(clang_getFileName(f));
 }
 
 struct kids {
@@ -415,16 +435,46 @@ static int is_module_fn(struct rw *rw, CXCursor decl)
 	return !clang_Cursor_isNull(def) && rw_in_main_file(rw, def);
 }
 
-/* A variable of the module itself: defined in its file, including C's
- * tentative definitions (`static int x;`), which are not "definitions"
- * for libclang. */
+struct tentative {
+	struct rw *rw;
+	CXString usr;
+	int found;
+};
+
+static enum CXChildVisitResult find_tentative(CXCursor c, CXCursor parent, CXClientData d)
+{
+	struct tentative *t = d;
+	CXString usr;
+
+	(void)parent;
+	if (clang_getCursorKind(c) != CXCursor_VarDecl ||
+	    clang_Cursor_hasVarDeclExternalStorage(c) || !rw_in_main_file(t->rw, c))
+		return CXChildVisit_Continue;
+	usr = clang_getCursorUSR(c);
+	t->found = !strcmp(clang_getCString(usr), clang_getCString(t->usr));
+	clang_disposeString(usr);
+	return t->found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+/* A variable of the module itself: defined in its file(s), including C's
+ * tentative definitions (`int x;`), which are not "definitions" for
+ * libclang -- also when the reference names an `extern` declaration in a
+ * header of the module's (`extern struct stats stats;` in mymod.h, `struct
+ * stats stats;` in a .c): the tentative definition is then looked for by
+ * the declaration's USR. */
 static int is_module_var(struct rw *rw, CXCursor decl)
 {
 	CXCursor def = clang_getCursorDefinition(decl);
+	struct tentative t = { rw, { 0 }, 0 };
 
 	if (!clang_Cursor_isNull(def))
 		return rw_in_main_file(rw, def);
-	return !clang_Cursor_hasVarDeclExternalStorage(decl) && rw_in_main_file(rw, decl);
+	if (!clang_Cursor_hasVarDeclExternalStorage(decl))
+		return rw_in_main_file(rw, decl);
+	t.usr = clang_getCursorUSR(decl);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), find_tentative, &t);
+	clang_disposeString(t.usr);
+	return t.found;
 }
 
 static int is_local_static(CXCursor var)

@@ -68,25 +68,82 @@ static enum CXChildVisitResult collect_include(CXCursor c, CXCursor parent,
 		free(t);
 	}
 	clang_disposeTokens(rw->tu, toks, ntoks);
+	/* once each: the files of a module of several include the same */
+	for (i = 0; line.s && i < rw->nincludes; i++)
+		if (!strcmp(rw->includes[i], line.s)) {
+			free(line.s);
+			line.s = NULL;
+		}
 	if (line.s)
 		*VEC_PUSH(rw->includes, rw->nincludes, rw->capincludes) = line.s;
 	return CXChildVisit_Continue;
 }
 
+/*
+ * A module of several files is parsed as one translation unit: a main file
+ * that only #includes each source in Kbuild's order (an unsaved file, named
+ * in the sources' folder so that their own quoted includes resolve as
+ * Kbuild's do).  Returns its name, or NULL for a module of one file.
+ */
+static char *unity_file(const struct rw *rw, struct CXUnsavedFile *u)
+{
+	struct sb text = { 0 };
+	char *dir, *slash, *name;
+	size_t i;
+
+	if (!rw->nsrcs)
+		return NULL;
+	dir = realpath(rw->srcs[0], NULL);
+	if (!dir)
+		dir = xstrdup(rw->srcs[0]);
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[1] = 0;
+	else
+		dir[0] = 0;
+	name = xasprintf("%s%s.dusk-unity.c", dir, rw->modname);
+	free(dir);
+	for (i = 0; i < rw->nsrcs; i++) {
+		char *abs = realpath(rw->srcs[i], NULL);
+
+		sb_printf(&text, "#include \"%s\"\n", abs ? abs : rw->srcs[i]);
+		free(abs);
+	}
+	u->Filename = name;
+	u->Contents = text.s;
+	u->Length = text.len;
+	return name;
+}
+
 int rw_parse(struct rw *rw, char **argv, int argc)
 {
+	struct CXUnsavedFile unity = { 0 };
+	char *unity_name = unity_file(rw, &unity);
 	enum CXErrorCode e;
+	size_t i;
 
 	rw->index = clang_createIndex(0, 0);
-	e = clang_parseTranslationUnit2(rw->index, rw->src,
-					(const char *const *)argv, argc, NULL, 0,
+	e = clang_parseTranslationUnit2(rw->index, unity_name ? unity_name : rw->src,
+					(const char *const *)argv, argc,
+					unity_name ? &unity : NULL, unity_name ? 1 : 0,
 					CXTranslationUnit_DetailedPreprocessingRecord,
 					&rw->tu);
 	if (e != CXError_Success) {
 		rw_diag_plain(rw, RW_ERROR, "%s: cannot parse: %s", rw->src, cx_error_str(e));
 		return -EINVAL;
 	}
-	rw->mainfile = clang_getFile(rw->tu, rw->src);
+	rw->mainfile = clang_getFile(rw->tu, unity_name ? unity_name : rw->src);
+	rw->srcfiles = calloc(rw->nsrcs + 1, sizeof(*rw->srcfiles));
+	if (!rw->srcfiles)
+		return -ENOMEM;
+	for (i = 0; i < rw->nsrcs; i++) {
+		char *abs = realpath(rw->srcs[i], NULL);
+
+		rw->srcfiles[i] = clang_getFile(rw->tu, abs ? abs : rw->srcs[i]);
+		free(abs);
+	}
+	free((char *)unity.Contents);
+	free(unity_name);
 	if (report_clang_diags(rw))
 		return -EINVAL;
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), collect_include, rw);

@@ -164,6 +164,10 @@ struct rw {
 	CXIndex index;
 	CXTranslationUnit tu;
 	CXFile mainfile;
+	/* A module of several source files (composite.c): all of them, read as
+	 * one translation unit whose main file is a generated list of them. */
+	char **srcs;		size_t nsrcs;
+	CXFile *srcfiles;
 	struct tg_set *tg;
 	int nerrors;
 
@@ -213,6 +217,7 @@ int rw_folded(CXCursor c);
 /* The stub for the call @call (direct, variadic or indirect), or -1. */
 int rw_stub_for_call(struct rw *rw, CXCursor call);
 int rw_in_main_file(const struct rw *rw, CXCursor c);
+char *rw_src_name(const struct rw *rw, CXFile f);
 /* Strip parens and implicit casts (UnexposedExpr with one expression child). */
 CXCursor rw_strip(CXCursor c);
 /* Children of @c in order (caller frees). */
@@ -228,9 +233,10 @@ CXCursor *rw_children(CXCursor c, unsigned *n);
 #define RW_ASM_FENCE		5
 int rw_asm_atomic(struct rw *rw, CXCursor asm_stmt);
 
-/* composite.c: refuse a source that its folder's Kbuild/Makefile makes one
- * of several files of a module (`mymod-y := a.o b.o`); 0 or -EINVAL. */
-int rw_check_composite(struct rw *rw);
+/* composite.c: when the folder's Kbuild/Makefile makes the source one of
+ * several files of a module (`mymod-y := a.o b.o`), take the module's name
+ * and all its sources (rw->srcs); 0, or -EINVAL (an object without C). */
+int rw_find_composite(struct rw *rw);
 
 /* symvers.c: the kernel tree's Module.symvers.  rw_symvers_exported() is
  * 1 when @name is exported (its namespace in *ns, "" for none) or when the
