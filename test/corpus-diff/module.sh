@@ -17,7 +17,7 @@ LIMIT=${SELFTEST_LIMIT:-60}
 # (timestamps, hashed pointers, durations) made equal.
 log_lines() {
 	dmesg | sed 's/^\[[^]]*\] //' |
-		grep -v -e 'taints kernel' -e 'module verification failed' \
+		grep -v -e 'taints kernel' -e 'module verification failed' -e 'hrtimer: interrupt took' \
 			-e '^dusk' -e 'dusk_' |
 		sed -E -e 's/0x[0-9a-f]+/0x…/g' -e 's/\b[0-9a-f]{16}\b/…/g' \
 			-e 's/[0-9]+(\.[0-9]+)? ?(ns|us|usec|µs|ms|msec|sec|s|jiffies|cycles)\b/N \2/g'
