@@ -147,21 +147,13 @@ static void emit_string_literal(struct emitter *e, CXCursor c)
 
 /* ---- lvalues ---------------------------------------------------------- */
 
-static int is_own_var(CXCursor decl)
-{
-	enum CXCursorKind k = kind(decl);
-
-	return k == CXCursor_ParmDecl ||
-	       (k == CXCursor_VarDecl && !clang_Cursor_hasVarDeclExternalStorage(decl));
-}
-
 /* Is the kernel variable @decl one of our symbols?  Returns its id or -1. */
 static int kernel_var(struct emitter *e, CXCursor decl)
 {
 	char *name;
 	int id;
 
-	if (kind(decl) != CXCursor_VarDecl || is_own_var(decl))
+	if (!rw_is_kernel_var(e->rw, decl))
 		return -1;
 	name = cxs_take(clang_getCursorSpelling(decl));
 	id = rw_sym_find(e->rw, name);

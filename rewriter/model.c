@@ -484,6 +484,20 @@ static int is_local_static(CXCursor var)
 	return pk == CXCursor_FunctionDecl;
 }
 
+/*
+ * A variable of the kernel: global storage, not the module's own.  That
+ * includes a `static` variable a header defines (net/sctp/checksum.h's
+ * sctp_csum_ops): every unit including the header has a copy, and the
+ * generated kmod, which includes it too, has the one the program uses, its
+ * function pointers the kernel's.
+ */
+int rw_is_kernel_var(struct rw *rw, CXCursor decl)
+{
+	return clang_getCursorKind(decl) == CXCursor_VarDecl &&
+	       clang_Cursor_hasVarDeclGlobalStorage(decl) && !is_local_static(decl) &&
+	       !is_module_var(rw, decl);
+}
+
 /* A direct call of function @decl from kept code. */
 static void reach_call(struct rw *rw, CXCursor call, CXCursor decl)
 {
@@ -632,9 +646,7 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 			break;
 		}
 		case CXCursor_VarDecl:
-			if (!clang_Cursor_hasVarDeclGlobalStorage(ref) || is_local_static(ref))
-				break;
-			if (!is_module_var(rw, ref))
+			if (rw_is_kernel_var(rw, ref))
 				add_sym(rw, ref, 0);
 			break;
 		default:

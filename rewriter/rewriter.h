@@ -218,6 +218,9 @@ int rw_folded(CXCursor c);
 int rw_stub_for_call(struct rw *rw, CXCursor call);
 int rw_in_main_file(const struct rw *rw, CXCursor c);
 char *rw_src_name(const struct rw *rw, CXFile f);
+/* A variable the program reaches in the kernel (or the kmod's copy of a
+ * header's `static` one) through its symbol table, not its own. */
+int rw_is_kernel_var(struct rw *rw, CXCursor decl);
 /* Strip parens and implicit casts (UnexposedExpr with one expression child). */
 CXCursor rw_strip(CXCursor c);
 /* Children of @c in order (caller frees). */
