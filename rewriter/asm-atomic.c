@@ -18,6 +18,10 @@
  *   __raw_try_cmpxchg(...)           "=@ccz" (success), "+m" (*__ptr),
  *                                    "+a" (__old), "q" (__new)
  *   __smp_mb()                       no operands: a full fence
+ *   _THIS_IP_                        "=r" (__here): `lea 0(%rip)`, the
+ *                                    address of this instruction (where
+ *                                    trace_printk() was called): a label's
+ *                                    address in the program
  *
  * The memory operand is printed like any access: an object of the program
  * is its own memory; kernel memory is reached through DUSK_DEREF's shadow
@@ -173,6 +177,8 @@ int rw_asm_atomic(struct rw *rw, CXCursor c)
 		kind = RW_ASM_TRY_CMPXCHG;
 	else if (!strcmp(m, "__smp_mb") && n == 0)
 		kind = RW_ASM_FENCE;
+	else if (!strcmp(m, "_THIS_IP_") && n == 1)
+		kind = RW_ASM_THIS_IP;
 	free(m);
 	free(kids);
 	return kind;
@@ -233,6 +239,13 @@ void emit_asm_atomic(struct emitter *e, CXCursor c, int kind)
 		break;
 	case RW_ASM_FENCE:
 		sb_puts(o, "__atomic_thread_fence(__ATOMIC_SEQ_CST);\n");
+		break;
+	case RW_ASM_THIS_IP:
+		/* GNU C's own spelling of "this instruction"
+		 * (include/linux/instruction_pointer.h) */
+		sb_puts(o, "{ __label__ dusk_here; dusk_here: ");
+		emit_expr(e, k[0]);
+		sb_puts(o, " = (unsigned long)&&dusk_here; }\n");
 		break;
 	}
 	free(k);

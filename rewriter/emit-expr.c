@@ -763,6 +763,15 @@ static void emit_args(struct emitter *e, CXCursor call, int with_len,
 	}
 }
 
+static int is_builtin_constant_p(CXCursor fn)
+{
+	char *name = cxs_take(clang_getCursorSpelling(fn));
+	int r = kind(fn) == CXCursor_FunctionDecl && !strcmp(name, "__builtin_constant_p");
+
+	free(name);
+	return r;
+}
+
 static void emit_call(struct emitter *e, CXCursor c)
 {
 	unsigned n;
@@ -774,6 +783,15 @@ static void emit_call(struct emitter *e, CXCursor c)
 	if (e->static_init && is_integer(clang_getCursorType(c)) &&
 	    put_int_value(e, c, clang_getCursorType(c))) {
 		/* a constant call (__builtin_bswap16 in cpu_to_be16()) */
+		free(kids);
+		return;
+	}
+	if (e->static_init && is_builtin_constant_p(ref)) {
+		/* An initializer is a constant context: gcc decides
+		 * __builtin_constant_p there, 0 for what it could not fold
+		 * (trace_printk()'s `__builtin_constant_p(fmt) ? fmt : NULL` of
+		 * a variable fmt); libclang leaves it to code generation. */
+		put(e, "0");
 		free(kids);
 		return;
 	}

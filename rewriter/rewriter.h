@@ -234,6 +234,7 @@ CXCursor *rw_children(CXCursor c, unsigned *n);
 #define RW_ASM_CMPXCHG		3
 #define RW_ASM_TRY_CMPXCHG	4
 #define RW_ASM_FENCE		5
+#define RW_ASM_THIS_IP		6
 int rw_asm_atomic(struct rw *rw, CXCursor asm_stmt);
 
 /* composite.c: when the folder's Kbuild/Makefile makes the source one of
