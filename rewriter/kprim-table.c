@@ -291,30 +291,24 @@ const struct kprim_family *kprim_families(size_t *n)
 	return families;
 }
 
-const char *kprim_owned_param(CXType fn)
+const char *kprim_owned_param(CXType fn, int i)
 {
-	int i, n = clang_getNumArgTypes(fn);
+	CXType t = clang_getCanonicalType(clang_getArgType(fn, (unsigned)i));
+	const char *owned = NULL;
+	char *s;
 	size_t f;
 
-	for (i = 0; i < n; i++) {
-		CXType t = clang_getCanonicalType(clang_getArgType(fn, (unsigned)i));
-		char *s;
+	if (t.kind != CXType_Pointer)
+		return NULL;
+	s = cxs_take(clang_getTypeSpelling(clang_getCanonicalType(clang_getPointeeType(t))));
+	for (f = 0; !owned && f < sizeof(families) / sizeof(families[0]); f++) {
+		const char *u = s;
 
-		if (t.kind != CXType_Pointer)
-			continue;
-		s = cxs_take(clang_getTypeSpelling(
-			clang_getCanonicalType(clang_getPointeeType(t))));
-		for (f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
-			const char *u = s;
-
-			if (!strncmp(u, "const ", 6))
-				u += 6;
-			if (families[f].user_owned && !strcmp(u, families[f].object)) {
-				free(s);
-				return families[f].object;
-			}
-		}
-		free(s);
+		if (!strncmp(u, "const ", 6))
+			u += 6;
+		if (families[f].user_owned && !strcmp(u, families[f].object))
+			owned = families[f].object;
 	}
-	return NULL;
+	free(s);
+	return owned;
 }

@@ -498,6 +498,53 @@ int rw_is_kernel_var(struct rw *rw, CXCursor decl)
 	       !is_module_var(rw, decl);
 }
 
+/* A null pointer constant (`NULL`, `0`): no object at all. */
+static int is_null_constant(CXCursor arg)
+{
+	CXEvalResult r;
+	int null = 0;
+
+	/* through `((void *)0)`'s parentheses and casts to the integer */
+	for (;;) {
+		enum CXCursorKind k = clang_getCursorKind(arg);
+		unsigned n;
+		CXCursor *kids;
+
+		if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr &&
+		    k != CXCursor_CStyleCastExpr)
+			break;
+		kids = rw_children(arg, &n);
+		if (!n) {
+			free(kids);
+			break;
+		}
+		arg = kids[n - 1];
+		free(kids);
+	}
+	r = clang_Cursor_Evaluate(arg);
+	if (r) {
+		null = clang_EvalResult_getKind(r) == CXEval_Int &&
+		       clang_EvalResult_getAsLongLong(r) == 0;
+		clang_EvalResult_dispose(r);
+	}
+	return null;
+}
+
+/* The user-owned object (a lock) an argument of @call to a kernel function
+ * of type @fn points to, or NULL.  A null argument is no object: the kernel
+ * takes no lock (gen_replace_estimator(..., NULL, true, opt), sch_drr). */
+static const char *owned_arg(CXCursor call, CXType fn)
+{
+	int i, n = clang_Cursor_getNumArguments(call);
+	const char *owned;
+
+	for (i = 0; i < n && i < clang_getNumArgTypes(fn); i++)
+		if ((owned = kprim_owned_param(fn, i)) &&
+		    !is_null_constant(clang_Cursor_getArgument(call, (unsigned)i)))
+			return owned;
+	return NULL;
+}
+
 /* A direct call of function @decl from kept code. */
 static void reach_call(struct rw *rw, CXCursor call, CXCursor decl)
 {
@@ -509,7 +556,7 @@ static void reach_call(struct rw *rw, CXCursor call, CXCursor decl)
 	    !strncmp(name, "__builtin_", 10) || is_module_fn(rw, decl)) {
 		/* nothing to reach */
 	} else if (kapi_force_stub(name, &flags) || clang_Cursor_isNull(def)) {
-		const char *owned = kprim_owned_param(clang_getCursorType(decl));
+		const char *owned = owned_arg(call, clang_getCursorType(decl));
 
 		/* one owner per object: the program owns its locks */
 		if (owned) {

@@ -270,9 +270,9 @@ struct kprim_family {
 	const char *const *readers;	/* kernel-owned: primitives reading it */
 };
 const struct kprim_family *kprim_families(size_t *n);
-/* The user-owned object (a lock) a parameter of function type @fn points
- * to, or NULL: such a function must not run in the kernel. */
-const char *kprim_owned_param(CXType fn);
+/* The user-owned object (a lock) parameter @i of function type @fn points
+ * to, or NULL: such a function must not run in the kernel on one. */
+const char *kprim_owned_param(CXType fn, int i);
 
 /* kapi-table.c */
 struct kapi_undo {
