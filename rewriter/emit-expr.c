@@ -1180,11 +1180,48 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 	free(kids);
 }
 
+/* The canonical spelling of @t without a leading const. */
+static char *unqual_spelling(CXType t)
+{
+	char *s = cxs_take(clang_getTypeSpelling(clang_getCanonicalType(t)));
+
+	if (!strncmp(s, "const ", 6))
+		memmove(s, s + 6, strlen(s + 6) + 1);
+	return s;
+}
+
+/* Is @assoc a call of a function whose first parameter points to the type
+ * spelled @ctl: the helper a type-dispatching _Generic picks for it
+ * (seqlock.h's __seqprop(): `seqcount_spinlock_t:
+ * __seqprop_spinlock_sequence((void *)(s))`, whose parameter is
+ * `const seqcount_spinlock_t *`)? */
+static int dispatches_on(CXCursor assoc, const char *ctl)
+{
+	CXCursor fn = clang_getCursorReferenced(rw_strip(assoc));
+	CXType p;
+	char *s;
+	int hit;
+
+	if (kind(rw_strip(assoc)) != CXCursor_CallExpr || kind(fn) != CXCursor_FunctionDecl ||
+	    clang_getNumArgTypes(clang_getCursorType(fn)) < 1)
+		return 0;
+	p = clang_getCanonicalType(clang_getArgType(clang_getCursorType(fn), 0));
+	if (p.kind != CXType_Pointer)
+		return 0;
+	s = unqual_spelling(clang_getPointeeType(p));
+	hit = !strcmp(s, ctl);
+	free(s);
+	return hit;
+}
+
 /*
- * _Generic(x, T1: e1, T2: e2, default: e3) whose value is not a constant
- * (container_of_const(): const and non-const results): libclang does not
- * say which association was chosen, but the result has the chosen one's
- * type; print that association when exactly one has it.
+ * _Generic(x, T1: e1, T2: e2, default: e3) whose value is not a constant.
+ * libclang does not say which association was chosen, nor give the
+ * associations' types, but the result has the chosen one's type: print
+ * that association when exactly one has it (container_of_const(): const
+ * and non-const results).  When several have it, a type dispatch is
+ * recognised by the helper each association calls: the one whose
+ * parameter points to x's type.
  */
 static void emit_generic(struct emitter *e, CXCursor c)
 {
@@ -1199,6 +1236,17 @@ static void emit_generic(struct emitter *e, CXCursor c)
 			hits++;
 			pick = i;
 		}
+	}
+	if (hits > 1 && n) {
+		char *ctl = unqual_spelling(clang_getCursorType(kids[0]));
+
+		for (hits = 0, i = 1; i < n; i++)
+			if (clang_isExpression(kind(kids[i])) &&
+			    clang_equalTypes(canon_type(kids[i]), t) && dispatches_on(kids[i], ctl)) {
+				hits++;
+				pick = i;
+			}
+		free(ctl);
 	}
 	if (hits == 1)
 		emit_expr(e, kids[pick]);
