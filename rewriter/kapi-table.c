@@ -136,6 +136,11 @@ static const struct {
 	{ "kvmalloc_node",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "copy_to_user",	0 },
 	{ "copy_from_user",	0 },
+	/* x86's inline clear_user()/__clear_user() are `rep stosb` under
+	 * stac/clac with an exception-table entry: they run in the kmod,
+	 * where the user memory is reachable */
+	{ "clear_user",		0 },
+	{ "__clear_user",	0 },
 	{ "simple_read_from_buffer", 0 },
 	{ "kstrtoint",		0 },
 	{ "kstrtouint",		0 },
