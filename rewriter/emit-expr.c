@@ -497,9 +497,18 @@ static void emit_access(struct emitter *e, CXCursor c)
 		CXCursor *kids = rw_children(c, &n);
 
 		need_pointee(e, clang_getCursorType(kids[0]));
-		put(e, "(*DUSK_DEREF(");
-		emit_expr(e, kids[0]);
-		put(e, "))");
+		if (canon_type(rw_strip(kids[0])).kind == CXType_ConstantArray ||
+		    canon_type(rw_strip(kids[0])).kind == CXType_IncompleteArray) {
+			/* *array (`*buffer == '+'`): DUSK_DEREF casts to its
+			 * operand's type, which must be the decayed pointer */
+			put(e, "(*DUSK_DEREF(&(");
+			emit_expr(e, kids[0]);
+			put(e, ")[0]))");
+		} else {
+			put(e, "(*DUSK_DEREF(");
+			emit_expr(e, kids[0]);
+			put(e, "))");
+		}
 		free(kids);
 		return;
 	}

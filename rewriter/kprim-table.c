@@ -190,6 +190,9 @@ static const struct kprim kprims[] = {
 	{ "rcu_read_lock_bh",                  "dusk_kp_nop0" },
 	{ "rcu_read_unlock",                   "dusk_kp_nop0" },
 	{ "rcu_read_unlock_bh",                "dusk_kp_nop0" },
+	{ "refcount_dec_and_lock",             "dusk_kp_refcount_dec_and_lock" },
+	{ "refcount_dec_and_lock_irqsave",     "dusk_kp_refcount_dec_and_lock_irqsave" },
+	{ "refcount_dec_and_mutex_lock",       "dusk_kp_refcount_dec_and_lock" },
 	{ "set_bit",                           "dusk_kp_set_bit" },
 	{ "spin_is_locked",                    "dusk_kp_is_locked" },
 	{ "spin_lock",                         "dusk_kp_lock" },
@@ -247,7 +250,8 @@ const struct kprim *kprim_table(size_t *n)
 static const char *const mutex_apis[] = {
 	"__mutex_init", "atomic_dec_and_mutex_lock", "mutex_is_locked", "mutex_lock",
 	"mutex_lock_interruptible", "mutex_lock_io", "mutex_lock_killable",
-	"mutex_lock_nested", "mutex_trylock", "mutex_unlock", NULL,
+	"mutex_lock_nested", "mutex_trylock", "mutex_unlock", "refcount_dec_and_mutex_lock",
+	NULL,
 };
 static const char *const spinlock_apis[] = {
 	"__raw_spin_lock_init", "__spin_lock_init", "_atomic_dec_and_lock",
@@ -257,7 +261,8 @@ static const char *const spinlock_apis[] = {
 	"_raw_spin_unlock_irq", "_raw_spin_unlock_irqrestore", "queued_spin_is_locked",
 	"spin_is_locked", "spin_lock", "spin_lock_bh", "spin_lock_irq", "spin_trylock",
 	"spin_trylock_bh", "spin_trylock_irq", "spin_unlock", "spin_unlock_bh",
-	"spin_unlock_irq", "spin_unlock_irqrestore", NULL,
+	"spin_unlock_irq", "spin_unlock_irqrestore", "refcount_dec_and_lock",
+	"refcount_dec_and_lock_irqsave", NULL,
 };
 static const char *const rwlock_apis[] = {
 	"_raw_read_lock", "_raw_read_lock_bh", "_raw_read_lock_irq", "_raw_read_lock_irqsave",

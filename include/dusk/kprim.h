@@ -46,6 +46,11 @@ int dusk_kp_dec_and_lock(int *counter, const volatile void *lock);
 #define dusk_kp_atomic_dec_and_lock(v, l)	dusk_kp_dec_and_lock(DUSK_KP_CTR(v), (l))
 #define dusk_kp_atomic_dec_and_lock_irqsave(v, l, f) \
 	(*(f) = 0, dusk_kp_dec_and_lock(DUSK_KP_CTR(v), (l)))
+/* refcount_dec_and_lock() and its irqsave and mutex forms: the same on
+ * the refcount_t's atomic_t (the kernel's saturation checks aside) */
+#define dusk_kp_refcount_dec_and_lock(r, l)	dusk_kp_atomic_dec_and_lock(&(r)->refs, (l))
+#define dusk_kp_refcount_dec_and_lock_irqsave(r, l, f) \
+	dusk_kp_atomic_dec_and_lock_irqsave(&(r)->refs, (l), (f))
 
 /* ---- no-ops ---- */
 #define dusk_kp_nop0()			((void)0)
