@@ -363,6 +363,10 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 					  p->nump ? p->nump : "NULL", p->perm);
 			else if (p->maxlen > 0)
 				sb_printf(b, ", %s, %lld, 0, NULL, 0%o, ", p->var, p->maxlen, p->perm);
+			else if (!*p->var)
+				/* module_param_cb(name, &ops, NULL, perm): the ops
+				 * keep no variable of the module's */
+				sb_printf(b, ", NULL, 0, 0, NULL, 0%o, ", p->perm);
 			else
 				sb_printf(b, ", &%s, sizeof(%s), 0, NULL, 0%o, ", p->var, p->var, p->perm);
 			put_cstr(b, p->desc);
