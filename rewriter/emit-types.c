@@ -162,11 +162,12 @@ static void print_record(struct types_ctx *tc, CXCursor c)
 	free(name);
 }
 
+static void print_decl(struct types_ctx *tc, CXCursor c);
+
 static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
 {
 	struct types_ctx *tc = d;
 	enum CXCursorKind k = clang_getCursorKind(c);
-	char *name;
 
 	(void)p;
 	if (!rw_in_main_file(tc->rw, c))
@@ -180,12 +181,38 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
 		return CXChildVisit_Continue;	/* printed in place */
 	if (clang_getCursorKind(clang_getCursorSemanticParent(c)) != CXCursor_TranslationUnit)
 		return CXChildVisit_Continue;
+	print_decl(tc, c);
+	return CXChildVisit_Continue;
+}
+
+/*
+ * A named struct, union or enum defined inside a struct (sch_netem's
+ * `struct crndstate { ... } delay_cor, loss_cor;`): C gives its tag file
+ * scope, so it is printed before the struct that holds it.
+ */
+static enum CXChildVisitResult nested(CXCursor c, CXCursor p, CXClientData d)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	(void)p;
+	if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl) &&
+	    clang_isCursorDefinition(c) && !clang_Cursor_isAnonymous(c) &&
+	    !clang_Cursor_isAnonymousRecordDecl(c))
+		print_decl(d, c);
+	return CXChildVisit_Continue;
+}
+
+static void print_decl(struct types_ctx *tc, CXCursor c)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+	char *name;
+
 	if (printed_before(tc, c))
-		return CXChildVisit_Continue;
+		return;
 	name = cxs_take(clang_getCursorSpelling(c));
 	if (!name[0]) {
 		free(name);
-		return CXChildVisit_Continue;
+		return;
 	}
 	if (k == CXCursor_EnumDecl) {
 		if (clang_isCursorDefinition(c)) {
@@ -202,10 +229,10 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
 		sb_printf(tc->out, "typedef %s;\n\n", decl);
 		free(decl);
 	} else {
+		clang_visitChildren(c, nested, tc);
 		print_record(tc, c);
 	}
 	free(name);
-	return CXChildVisit_Continue;
 }
 
 void emit_module_types(struct rw *rw, struct sb *out)

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A named struct (and enum) defined inside a struct: C gives its tag file
+ * scope, so it is printed before the struct holding it (sch_netem's
+ * `struct crndstate { u32 last, rho; } delay_cor, loss_cor;`).
+ */
+#include <linux/module.h>
+
+struct ns_data {
+	int id;
+	struct ns_state {
+		u32 last;
+		u32 rho;
+	} delay_cor, loss_cor;
+	enum ns_mode { NS_OFF, NS_ON } mode;
+};
+
+static struct ns_data ns_d;
+
+static u32 ns_get(struct ns_state *s)
+{
+	return s->last + s->rho;
+}
+
+static int __init ns_init(void)
+{
+	ns_d.mode = NS_ON;
+	return ns_get(&ns_d.delay_cor) + ns_get(&ns_d.loss_cor);
+}
+module_init(ns_init);
+MODULE_LICENSE("GPL");
