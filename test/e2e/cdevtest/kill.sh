@@ -82,7 +82,21 @@ dusk_dmesg_clean "after the kill"
 start "1, second run"
 kill_prog "1, second run"
 all_gone "1, second run"
-timeout -s KILL "$LIMIT" rmmod dusk_cdevtest || dusk_fail "rmmod dusk_cdevtest"
+# The session's teardown finishes after the program is gone; the module
+# is unloadable once it has (no reference may be left behind).
+STATS=/sys/kernel/debug/dusk_cdevtest/stats
+i=0
+until grep -q '^session none' "$STATS"; do
+	i=$((i + 1))
+	[ $i -le $((LIMIT * 10)) ] || { cat "$STATS"; dusk_fail "1: session still bound ${LIMIT}s after the kill"; }
+	sleep 0.1
+done
+i=0
+until rmmod dusk_cdevtest 2>/tmp/rmmod.err; do
+	i=$((i + 1))
+	[ $i -le $((LIMIT * 10)) ] || dusk_fail "rmmod dusk_cdevtest: $(cat /tmp/rmmod.err) for ${LIMIT}s"
+	sleep 0.1
+done
 dusk_pass "1: dusk_cdevtest unloaded"
 
 echo "== 2. kmod loaded and unloaded by dusk-run"
