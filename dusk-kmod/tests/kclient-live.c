@@ -157,6 +157,12 @@ static void live_note_answer(struct live *L, const struct nlmsghdr *nlh)
 	}
 }
 
+/* A checked WRITE's slot in L->targets: its sender and counter (req()). */
+static unsigned int target_index(uint32_t seq)
+{
+	return ((seq >> 20) & 0xf) << 16 | (seq & 0xffff);
+}
+
 static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return a < b + blen && b < a + alen;
@@ -172,7 +178,7 @@ static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
  */
 static int live_target_reused(struct live *L, uint32_t seq)
 {
-	const struct target *t = &L->targets[((seq >> 20) & 0xf) << 16 | (seq & 0xffff)];
+	const struct target *t = &L->targets[target_index(seq)];
 	unsigned int i, n;
 	size_t k;
 	int reused = 0;
@@ -386,15 +392,10 @@ static void act_nested_call(struct sender *S)
 	send_req(S, nlh);
 }
 
-static unsigned int target_index(const struct nlmsghdr *nlh)
-{
-	return ((nlh->nlmsg_seq >> 20) & 0xf) << 16 | (nlh->nlmsg_seq & 0xffff);
-}
-
 static void note_target(struct sender *S, const struct nlmsghdr *nlh, uint64_t ctx,
 			uint64_t addr, uint32_t len)
 {
-	struct target *t = &S->L->targets[target_index(nlh)];
+	struct target *t = &S->L->targets[target_index(nlh->nlmsg_seq)];
 
 	t->addr = addr;
 	t->len = len;
