@@ -19,19 +19,26 @@
 #include "rewriter.h"
 #include <dusk/typeinfo.h>
 
+/* Which of a several-file module's sources @f is, or -1. */
+static long src_index(const struct rw *rw, CXFile f)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nsrcs; i++)
+		if (rw->srcfiles[i] && clang_File_isEqual(f, rw->srcfiles[i]))
+			return (long)i;
+	return -1;
+}
 
 int rw_in_main_file(const struct rw *rw, CXCursor c)
 {
 	CXFile f;
 
-	size_t i;
-
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
 	if (!f)
 		return 0;
-	for (i = 0; i < rw->nsrcs; i++)
-		if (rw->srcfiles[i] && clang_File_isEqual(f, rw->srcfiles[i]))
-			return 1;
+	if (src_index(rw, f) >= 0)
+		return 1;
 	/* a module of several files: the main file only lists them */
 	return !rw->nsrcs && rw->mainfile && clang_File_isEqual(f, rw->mainfile);
 }
@@ -40,12 +47,9 @@ int rw_in_main_file(const struct rw *rw, CXCursor c)
  * path clang knows (a header). */
 char *rw_src_name(const struct rw *rw, CXFile f)
 {
-	size_t i;
+	long i = src_index(rw, f);
 
-	for (i = 0; i < rw->nsrcs; i++)
-		if (rw->srcfiles[i] && clang_File_isEqual(f, rw->srcfiles[i]))
-			return xstrdup(rw->srcs[i]);
-	return cxs_take(clang_getFileName(f));
+	return i >= 0 ? xstrdup(rw->srcs[i]) : cxs_take(clang_getFileName(f));
 }
 
 struct kids {
