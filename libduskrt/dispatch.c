@@ -26,7 +26,7 @@
  * that upcall must not wait for a worker forever.
  *
  * Serving one upcall: a new epoch begins, the prefetched CHUNKs fill the
- * shadow cache, the proxy's trampoline calls the module function, and the
+ * shadow cache (HELD ones for the whole callback: shadow.c), the proxy's trampoline calls the module function, and the
  * REPLY carries the result and the dirty bytes (the epoch's end).  A REPLY
  * without dirty bytes from the packet thread is not acknowledged and leaves
  * with the others of its batch (dusk_conn_post_reply()).
@@ -193,16 +193,21 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	t->cpu = up.cpu;
 	t->blocking = !!(up.flags & DUSK_UPCALL_BLOCKING);
 	t->ctx_gone = 0;
+	dusk_shadow_unhold(t->shadow);
 	dusk_shadow_invalidate(t->shadow);
 	mnl_attr_for_each(a, up.nlh, GENL_HDRLEN) {
 		uint64_t addr = 0;
 		const void *data = NULL;
 		uint32_t n = 0;
 
-		if (mnl_attr_get_type(a) != DUSK_A_CHUNK)
+		if (mnl_attr_get_type(a) != DUSK_A_CHUNK && mnl_attr_get_type(a) != DUSK_A_HELD)
 			continue;
 		dusk_attr_chunk(a, &addr, &data, &n);
-		if (addr >= dusk_sess->kbase && addr + n >= addr)
+		if (addr < dusk_sess->kbase || addr + n < addr)
+			continue;
+		if (mnl_attr_get_type(a) == DUSK_A_HELD)
+			dusk_shadow_hold(t->shadow, addr, data, n);
+		else
 			dusk_shadow_install(t->shadow, addr, data, n);
 	}
 	if (up.flags & DUSK_UPCALL_PARAM) {
@@ -230,6 +235,7 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	dusk_trace("[dusk] reply #%llu = 0x%llx", (unsigned long long)up.ctx,
 		   (unsigned long long)ret);
 	reply(&up, fn, ret);
+	dusk_shadow_unhold(t->shadow);
 	/* The callback's frames are gone: so are the wait entries on them. */
 	dusk_commit_release_held();
 	t->ctx = 0;

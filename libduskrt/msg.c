@@ -30,6 +30,7 @@ static const uint8_t policy[DUSK_A_MAX + 1] = {
 	[DUSK_A_KBASE] = P_U64,
 	[DUSK_A_RANGE] = P_NEST_RANGE,
 	[DUSK_A_CHUNK] = P_NEST_CHUNK,
+	[DUSK_A_HELD] = P_NEST_CHUNK,
 	[DUSK_A_ADDR] = P_U64,
 	[DUSK_A_LEN] = P_U32,
 	[DUSK_A_DATA] = P_BIN,

@@ -136,6 +136,11 @@ const void *dusk_shadow_pristine(const void *shadow);
 void dusk_shadow_settle(const struct dusk_write *run);
 /* Pre-fill: bytes the kernel sent along (UPCALL CHUNKs), valid this epoch. */
 int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len);
+/* Install, and hold for the whole callback: a READ after an epoch end
+ * keeps these bytes (an upcall's HELD chunks; see shadow.c).  0 or -errno. */
+int dusk_shadow_hold(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len);
+/* Forget the held ranges (the callback is over). */
+void dusk_shadow_unhold(struct dusk_shadow *s);
 /* Shadow of [addr, addr+len) if it is valid this epoch or was in the one
  * before (where late writes land: what dusk_shadow_collect() returns),
  * else NULL; never reads from the kernel. */

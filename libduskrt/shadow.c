@@ -35,6 +35,15 @@
  * other threads are merged byte-wise at write-back.  Data the module shares
  * between threads lives in its own globals, which are not shadowed.
  *
+ * Held ranges: an upcall's HELD chunks (the owner of a stolen packet, as
+ * the hook saw it: dusk-kmod/core/skowner.c) stay what they were for the
+ * whole callback.  The kernel build's callback reads them while their owner
+ * waits for it; the program reads them later, after the sender has gone on
+ * (closed the socket), so a READ after a kernel call must not replace them
+ * by what the kernel holds now.  Each epoch end keeps their bytes as the
+ * program sees them (its own writes, which went to the kernel, included);
+ * every page READ afterwards gets them laid over what the kernel sent.
+ *
  * Limits: a range may not cross a 1 GiB boundary (no real kernel object
  * does in practice); it is reported as a fault.  Filled pages keep their
  * memory (2 pages of RSS per kernel page ever touched by a thread).
@@ -66,8 +75,17 @@ struct win {
 	uint64_t *mapped;	/* bitmap: chunk made accessible */
 };
 
+/* A range held for the whole callback (dusk_shadow_hold()). */
+struct held {
+	uint64_t addr;
+	uint32_t len;
+	char *data;		/* as the program sees it (its names, its writes) */
+};
+
 struct dusk_shadow {
 	uint32_t epoch;
+	struct held *held;	/* this callback's held ranges */
+	size_t nheld, heldcap;
 	struct win *last;
 	struct win *slots[NSLOTS];
 	uint64_t *filled;	/* kernel page addresses valid this epoch */
@@ -111,6 +129,8 @@ void dusk_shadow_free(struct dusk_shadow *s)
 	for (i = 0; i < NSLOTS; i++)
 		if (s->slots[i])
 			win_free(s->slots[i]);
+	dusk_shadow_unhold(s);
+	free(s->held);
 	free(s->filled);
 	free(s->prev);
 	free(s);
@@ -188,11 +208,106 @@ static int note_filled(struct dusk_shadow *s, uint64_t kpage)
 	return 0;
 }
 
+/* Copy the bytes of @h that are valid this epoch from the shadow. */
+static void held_capture(struct dusk_shadow *s, struct held *h)
+{
+	uint64_t a = h->addr, end = h->addr + h->len;
+
+	while (a < end) {
+		uint64_t pend = (a | (DUSK_PAGE_SIZE - 1)) + 1;
+		struct win *w = find_win(s, a >> WIN_SHIFT, 0);
+		size_t woff = a & (WIN_SIZE - 1), pi = woff >> DUSK_PAGE_SHIFT;
+		size_t po = woff & (DUSK_PAGE_SIZE - 1), lo, hi;
+
+		if (pend > end)
+			pend = end;
+		if (w && w->meta[pi].epoch == s->epoch) {
+			lo = po > w->meta[pi].lo ? po : w->meta[pi].lo;
+			hi = po + (pend - a) < w->meta[pi].hi ? po + (pend - a) : w->meta[pi].hi;
+			if (lo < hi)
+				memcpy(h->data + (a - h->addr) + (lo - po),
+				       w->mem + (pi << DUSK_PAGE_SHIFT) + lo, hi - lo);
+		}
+		a = pend;
+	}
+}
+
+/*
+ * Lay the held bytes over page @pi of @w, just filled by a READ, except
+ * over [keep_lo, keep_hi), which was valid before the READ (the program
+ * may have written it this epoch).
+ */
+static void held_overlay(struct dusk_shadow *s, struct win *w, size_t pi, size_t keep_lo,
+			 size_t keep_hi)
+{
+	uint64_t k = (w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT);
+	char *sh = w->mem + (pi << DUSK_PAGE_SHIFT), *pr = sh + WIN_SIZE;
+	char view[DUSK_PAGE_SIZE] __attribute__((aligned(8)));
+	size_t i, b;
+
+	for (i = 0; i < s->nheld; i++) {
+		const struct held *h = &s->held[i];
+		uint64_t lo = h->addr > k ? h->addr : k;
+		uint64_t hi = h->addr + h->len < k + DUSK_PAGE_SIZE ? h->addr + h->len
+								    : k + DUSK_PAGE_SIZE;
+		const char *d;
+
+		if (lo >= hi)
+			continue;
+		/* Bytes never seen through the shadow are still the kernel's. */
+		d = dusk_rmap_view(lo, h->data + (lo - h->addr), hi - lo, view);
+		for (b = lo - k; b < hi - k; b++) {
+			if (b >= keep_lo && b < keep_hi)
+				continue;
+			sh[b] = pr[b] = d[b - (lo - k)];
+		}
+	}
+}
+
+int dusk_shadow_hold(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len)
+{
+	struct held *h;
+	int err;
+
+	if (s->nheld == s->heldcap) {
+		size_t cap = s->heldcap ? 2 * s->heldcap : 8;
+		struct held *v = realloc(s->held, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->held = v;
+		s->heldcap = cap;
+	}
+	h = &s->held[s->nheld];
+	h->data = malloc(len ? len : 1);
+	if (!h->data)
+		return -ENOMEM;
+	h->addr = addr;
+	h->len = len;
+	memcpy(h->data, data, len);
+	s->nheld++;
+	err = dusk_shadow_install(s, addr, data, len);
+	held_capture(s, h);
+	return err;
+}
+
+void dusk_shadow_unhold(struct dusk_shadow *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nheld; i++)
+		free(s->held[i].data);
+	s->nheld = 0;
+}
+
 void dusk_shadow_invalidate(struct dusk_shadow *s)
 {
 	unsigned int i;
 	uint64_t *v = s->prev;
 	size_t cap = s->prevcap;
+
+	for (i = 0; i < s->nheld; i++)
+		held_capture(s, &s->held[i]);
 
 	/* This epoch's pages become the previous epoch's (see late writes). */
 	s->prev = s->filled;
@@ -357,11 +472,20 @@ static int fill_runs(struct dusk_shadow *s, const struct run *runs, unsigned int
 		if (i == nruns || mnl_attr_get_payload_len(a) != r->n << DUSK_PAGE_SHIFT)
 			goto out_ans;
 		for (j = 0; j < r->n; j++) {
+			const struct pmeta *pm = &r->w->meta[r->first + j];
+			size_t keep_lo = 0, keep_hi = 0;
+
+			if (pm->epoch == s->epoch) {
+				keep_lo = pm->lo;
+				keep_hi = pm->hi;
+			}
 			err = page_merge(s, r->w, r->first + j, 0,
 					 (const char *)mnl_attr_get_payload(a) + (j << DUSK_PAGE_SHIFT),
 					 DUSK_PAGE_SIZE);
 			if (err)
 				goto out_ans;
+			if (s->nheld)
+				held_overlay(s, r->w, r->first + j, keep_lo, keep_hi);
 		}
 		i++;
 	}

@@ -218,6 +218,19 @@ int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_pending_free(struct dusk_pending *p);
 
+/* skowner.c: a stolen packet's owning socket, prefetched */
+#define DUSK_SK_RANGES	6	/* request socket, listener, socket, file, cred, groups */
+struct dusk_sk_ranges {
+	u32 n;
+	struct {
+		u64 addr;
+		u32 len;
+	} r[DUSK_SK_RANGES];
+};
+void dusk_sk_ranges(const struct sk_buff *skb, struct dusk_sk_ranges *o);
+size_t dusk_sk_ranges_size(const struct dusk_sk_ranges *o);
+int dusk_sk_ranges_put(struct sk_buff *msg, const struct dusk_sk_ranges *o);
+
 /* blocking.c */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
 void dusk_waiters_wake_all(void);

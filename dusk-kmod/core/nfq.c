@@ -279,26 +279,30 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 		(u64)(uintptr_t)priv, (u64)(uintptr_t)skb, (u64)(uintptr_t)&entry->state,
 	};
 	unsigned char *nh = skb_network_header(skb);
+	struct dusk_sk_ranges own;
 	struct sk_buff *msg;
 	u32 n = 0;
 
 	if (nh >= skb->head && nh < skb_tail_pointer(skb))
 		n = min_t(u32, DUSK_PREFETCH_DATA, skb_tail_pointer(skb) - nh);
+	dusk_sk_ranges(skb, &own);
 	msg = dusk_upcall_new(p->ctx, p->proxy, args, 3, 0,
 			      2 * dusk_upcall_range_size(0, false) +
 			      dusk_upcall_range_size(sizeof(*skb), true) +
 			      dusk_upcall_range_size(sizeof(entry->state), true) +
-			      (n ? dusk_upcall_range_size(n, true) : 0),
+			      (n ? dusk_upcall_range_size(n, true) : 0) +
+			      dusk_sk_ranges_size(&own),
 			      GFP_ATOMIC, hdr);
 	if (!msg)
 		return NULL;
-	/* Order documented in docs/kmod.md: skb, state, packet data. */
+	/* Order documented in docs/kmod.md: skb, state, packet data, owner. */
 	if (dusk_upcall_put_range(msg, DUSK_A_LENT, args[1], sizeof(*skb), false) ||
 	    dusk_upcall_put_range(msg, DUSK_A_LENT, (uintptr_t)skb->head,
 				  skb_end_offset(skb), false) ||
 	    dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[1], sizeof(*skb), true) ||
 	    dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[2], sizeof(entry->state), true) ||
-	    (n && dusk_upcall_put_range(msg, DUSK_A_CHUNK, (uintptr_t)nh, n, true))) {
+	    (n && dusk_upcall_put_range(msg, DUSK_A_CHUNK, (uintptr_t)nh, n, true)) ||
+	    dusk_sk_ranges_put(msg, &own)) {
 		nlmsg_free(msg);
 		return NULL;
 	}

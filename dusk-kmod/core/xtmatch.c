@@ -214,24 +214,27 @@ static void dusk_xt_offsets(const struct sk_buff *skb, u8 pf, unsigned int *thof
 	}
 }
 
-/* The UPCALL for slot @s: args {skb, &par}, par lent, headers prefetched. */
+/* The UPCALL for slot @s: args {skb, &par}, par lent, headers and owner prefetched. */
 static struct sk_buff *dusk_xt_msg(u64 ctx, const struct dusk_xt_slot *s,
 				   const struct sk_buff *skb, void **hdr)
 {
 	u64 args[2] = { (u64)(uintptr_t)skb, (u64)(uintptr_t)&s->par };
 	unsigned char *nh = skb_network_header(skb);
+	struct dusk_sk_ranges own;
 	struct sk_buff *msg;
 	u32 n = 0;
 
 	if (nh >= skb->head && nh < skb_tail_pointer(skb))
 		n = min_t(u32, DUSK_PREFETCH_DATA, skb_tail_pointer(skb) - nh);
+	dusk_sk_ranges(skb, &own);
 	msg = dusk_upcall_new(ctx, s->proxy, args, 2, 0,
 			      dusk_upcall_range_size(0, false) +
 			      dusk_upcall_range_size(sizeof(*skb), true) +
 			      dusk_upcall_range_size(sizeof(s->par), true) +
 			      dusk_upcall_range_size(sizeof(*s->par.state), true) +
 			      (s->infosize ? dusk_upcall_range_size(s->infosize, true) : 0) +
-			      (n ? dusk_upcall_range_size(n, true) : 0),
+			      (n ? dusk_upcall_range_size(n, true) : 0) +
+			      dusk_sk_ranges_size(&own),
 			      GFP_ATOMIC, hdr);
 	if (!msg)
 		return NULL;
@@ -242,7 +245,8 @@ static struct sk_buff *dusk_xt_msg(u64 ctx, const struct dusk_xt_slot *s,
 				  sizeof(*s->par.state), true) ||
 	    (s->infosize && dusk_upcall_put_range(msg, DUSK_A_CHUNK,
 						  (uintptr_t)s->par.matchinfo, s->infosize, true)) ||
-	    (n && dusk_upcall_put_range(msg, DUSK_A_CHUNK, (uintptr_t)nh, n, true))) {
+	    (n && dusk_upcall_put_range(msg, DUSK_A_CHUNK, (uintptr_t)nh, n, true)) ||
+	    dusk_sk_ranges_put(msg, &own)) {
 		nlmsg_free(msg);
 		return NULL;
 	}

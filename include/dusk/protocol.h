@@ -112,6 +112,9 @@ enum dusk_attr {
 	DUSK_A_PARAM,		/* nested { NAME, PERM }: one module parameter's sysfs file */
 	DUSK_A_NAME,		/* string */
 	DUSK_A_PERM,		/* u32: file mode bits (module_param's perm) */
+	DUSK_A_HELD,		/* nested { ADDR, DATA }: bytes as they were when the upcall
+				 * was raised, held for the whole callback (not read again
+				 * after its kernel calls) */
 	__DUSK_A_MAX,
 };
 #define DUSK_A_MAX (__DUSK_A_MAX - 1)

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket that owns a stolen packet, as the hook saw it.
+ *
+ * In the kernel a Netfilter hook or an xtables match runs inside the
+ * sender: close() sends its FIN through LOCAL_OUT, and only then orphans
+ * the socket (sk_socket = NULL, __tcp_close()) and lets its struct socket
+ * and file go.  The program runs the module's callback after the hook has
+ * stolen the packet, while the sender goes on, so what it would read of the
+ * packet's owner later is what the sender has made of it meanwhile: xt_owner
+ * found no socket behind a FIN and dropped it where the kernel build
+ * accepted it.  So the owner is prefetched when the upcall is built, in the
+ * hook: skb->sk (a request socket's listener too, as sk_to_full_sk() goes),
+ * and of a full socket its struct socket, that socket's file, the file's
+ * credentials and their supplementary groups -- what xt_owner, nft_meta's
+ * skuid/skgid and a hook that logs the sending user read.  The chunks are
+ * read with copy_from_kernel_nofault() and ride after the upcall's others
+ * (the copy follows the walk in the same context: at worst it reads what
+ * the program would have read later).
+ *
+ * The pointers are followed as xt_owner follows them: sk_socket and its
+ * file under sk_callback_lock (sock_orphan() clears them under it for
+ * writing), only for a full socket.
+ */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/net.h>
+#include <linux/skbuff.h>
+#include <net/inet_sock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/request_sock.h>
+#include <net/sock.h>
+#include "dusk-core.h"
+
+/* Supplementary groups prefetched with the credentials, at most. */
+#define DUSK_SK_GROUPS_MAX	32
+
+static void sk_add(struct dusk_sk_ranges *o, const void *p, u32 len)
+{
+	if (p && o->n < DUSK_SK_RANGES) {
+		o->r[o->n].addr = (u64)(uintptr_t)p;
+		o->r[o->n].len = len;
+		o->n++;
+	}
+}
+
+/* A full socket: itself, then its socket, file, credentials and groups. */
+static void sk_add_full(struct dusk_sk_ranges *o, struct sock *sk)
+{
+	const struct group_info *gi;
+	const struct socket *sock;
+	const struct cred *cred;
+	const struct file *f;
+
+	sk_add(o, sk, sizeof(*sk));
+	read_lock_bh(&sk->sk_callback_lock);
+	sock = READ_ONCE(sk->sk_socket);
+	f = sock ? READ_ONCE(sock->file) : NULL;
+	cred = f ? f->f_cred : NULL;
+	gi = cred ? cred->group_info : NULL;
+	sk_add(o, sock, sizeof(*sock));
+	sk_add(o, f, sizeof(*f));
+	sk_add(o, cred, sizeof(*cred));
+	if (gi)
+		sk_add(o, gi, struct_size(gi, gid, min_t(int, READ_ONCE(gi->ngroups),
+							  DUSK_SK_GROUPS_MAX)));
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/**
+ * dusk_sk_ranges() - the ranges of @skb's owning socket to prefetch.
+ * @o: out; o->n is 0 for a packet without a socket.
+ * Context: a Netfilter hook (softirq or BH off), @skb held.
+ */
+void dusk_sk_ranges(const struct sk_buff *skb, struct dusk_sk_ranges *o)
+{
+	struct sock *sk = skb->sk;
+
+	o->n = 0;
+	if (!sk)
+		return;
+	if (sk_fullsock(sk)) {
+		sk_add_full(o, sk);
+	} else if (sk->sk_state == TCP_NEW_SYN_RECV) {
+		sk_add(o, sk, sizeof(struct inet_request_sock));
+		if (inet_reqsk(sk)->rsk_listener)
+			sk_add_full(o, inet_reqsk(sk)->rsk_listener);
+	} else {	/* TCP_TIME_WAIT */
+		sk_add(o, sk, sizeof(struct inet_timewait_sock));
+	}
+}
+
+/** dusk_sk_ranges_size() - message bytes dusk_sk_ranges_put() needs. */
+size_t dusk_sk_ranges_size(const struct dusk_sk_ranges *o)
+{
+	size_t n = 0;
+	u32 i;
+
+	for (i = 0; i < o->n; i++)
+		n += dusk_upcall_range_size(o->r[i].len, true);
+	return n;
+}
+
+/** dusk_sk_ranges_put() - add @o's ranges to @msg as HELD chunks. */
+int dusk_sk_ranges_put(struct sk_buff *msg, const struct dusk_sk_ranges *o)
+{
+	u32 i;
+
+	for (i = 0; i < o->n; i++)
+		if (dusk_upcall_put_range(msg, DUSK_A_HELD, o->r[i].addr, o->r[i].len, true))
+			return -EMSGSIZE;
+	return 0;
+}
