@@ -711,20 +711,111 @@ static void emit_binary(struct emitter *e, CXCursor c)
 
 /* ---- calls ------------------------------------------------------------ */
 
+/* Does evaluating @c a second time change nothing: no call, assignment,
+ * increment or statement expression anywhere in it? */
+static int is_pure(CXCursor c)
+{
+	enum CXCursorKind k = kind(c);
+	unsigned i, n;
+	CXCursor *kids;
+	int pure = 1;
+
+	if (k == CXCursor_CallExpr || k == CXCursor_CompoundAssignOperator ||
+	    k == CXCursor_StmtExpr || !clang_isExpression(k))
+		return 0;
+	if (k == CXCursor_BinaryOperator &&
+	    clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign)
+		return 0;
+	if (k == CXCursor_UnaryOperator) {
+		enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+
+		if (op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PreDec ||
+		    op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PostDec)
+			return 0;
+	}
+	kids = rw_children(c, &n);
+	for (i = 0; i < n && pure; i++)
+		pure = clang_isExpression(kind(kids[i])) ? is_pure(kids[i]) :
+		       kind(kids[i]) == CXCursor_TypeRef;
+	free(kids);
+	return pure;
+}
+
+/* Bytes of the array @a when its type says how many (char name[16] of a
+ * struct, a row of a two-dimensional array), else -1. */
+static long long array_bytes(CXCursor a)
+{
+	CXType t = canon_type(a);
+
+	return t.kind == CXType_ConstantArray ? clang_Type_getSizeOf(t) : -1;
+}
+
+/* The bytes of array @a from its element @idx on (`a + i`, `&a[i]`: the
+ * `buf + len` of `len += snprintf(buf + len, sizeof(buf) - len, ...)`),
+ * 0 past its end.  Returns 0 when that cannot be printed: the index is
+ * evaluated again, so it must be pure. */
+static int put_array_rest(struct emitter *e, CXCursor a, CXCursor idx)
+{
+	long long size = array_bytes(a), elem = clang_Type_getSizeOf(clang_getArrayElementType(canon_type(a)));
+
+	if (size < 0 || elem <= 0 || !is_integer(clang_getCursorType(idx)) || !is_pure(idx))
+		return 0;
+	sb_printf(e->out, "(%lldUL > (unsigned long)(", size);
+	emit_expr(e, idx);
+	sb_printf(e->out, ") * %lldUL ? %lldUL - (unsigned long)(", elem, size);
+	emit_expr(e, idx);
+	sb_printf(e->out, ") * %lldUL : 0)", elem);
+	return 1;
+}
+
+/* `a + i`, `i + a` or `&a[i]` for an array @a: its rest from element i. */
+static int put_offset_len(struct emitter *e, CXCursor s)
+{
+	CXCursor *kids;
+	unsigned n;
+	int done = 0;
+
+	if (kind(s) == CXCursor_BinaryOperator &&
+	    clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Add) {
+		kids = rw_children(s, &n);
+		if (n == 2 && is_array_typed(rw_strip(kids[0])))
+			done = put_array_rest(e, rw_strip(kids[0]), kids[1]);
+		else if (n == 2 && is_array_typed(rw_strip(kids[1])))
+			done = put_array_rest(e, rw_strip(kids[1]), kids[0]);
+		free(kids);
+	} else if (kind(s) == CXCursor_ArraySubscriptExpr) {
+		kids = rw_children(s, &n);
+		if (n == 2 && is_array_typed(rw_strip(kids[0])))
+			done = put_array_rest(e, rw_strip(kids[0]), kids[1]);
+		free(kids);
+	}
+	return done;
+}
+
 /* Size of the object an argument points into, when the rewriter can see
- * it: `&local`, `&global`, or a named array of ours.  "0" otherwise. */
+ * it: `&local`, `&global`, a named array of ours, any array whose type
+ * gives its size (`info.name`), or the rest of one from an element on
+ * (`buf + len`, `&buf[len]`).  "0" otherwise: the runtime then finds the
+ * extent itself (a global's, a string's, the stack frames' above). */
 static void put_arg_len(struct emitter *e, CXCursor arg)
 {
 	CXCursor s = rw_strip(arg), *kids;
 	unsigned n;
+	long long bytes;
 
 	if (kind(s) == CXCursor_UnaryOperator &&
 	    clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
 		kids = rw_children(s, &n);
 		s = rw_strip(kids[0]);
 		free(kids);
+		if (kind(s) == CXCursor_ArraySubscriptExpr) {
+			if (!put_offset_len(e, s))
+				put(e, "0");
+			return;
+		}
 	} else if (!is_array_or_fn(s)) {
-		put(e, "0");
+		if (!put_offset_len(e, s))
+			put(e, "0");
 		return;
 	}
 	if (kind(s) == CXCursor_DeclRefExpr &&
@@ -734,6 +825,12 @@ static void put_arg_len(struct emitter *e, CXCursor arg)
 
 		sb_printf(e->out, "sizeof(%s)", name);
 		free(name);
+		return;
+	}
+	/* (a string literal is sized by the runtime, as it always was) */
+	if (kind(s) != CXCursor_DeclRefExpr && kind(s) != CXCursor_StringLiteral &&
+	    (bytes = array_bytes(s)) > 0) {
+		sb_printf(e->out, "%lldUL", bytes);
 		return;
 	}
 	put(e, "0");

@@ -123,7 +123,7 @@ static int kc_run(struct net_device *dev)
 	char buf[32];
 	int n;
 	int *p;
-	n = dusk_k_snprintf_1(buf, sizeof(buf), 32UL, "%s", 0, dev->name, 0);
+	n = dusk_k_snprintf_1(buf, sizeof(buf), 32UL, "%s", 0, dev->name, 16UL);
 	p = dusk_k_kmalloc(4UL, (((gfp_t)((1024U | 2048U))) | ((gfp_t)64U) | ((gfp_t)128U)));
 	if (!p)
 		return -12;
