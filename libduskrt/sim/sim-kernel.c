@@ -743,16 +743,19 @@ uint64_t dusk_sim_upcall(struct dusk_sim *s, const struct dusk_sim_upcall *u)
 		mnl_attr_put_u32(nlh, DUSK_A_LEN, u->lent[i].len);
 		mnl_attr_nest_end(nlh, n);
 	}
-	for (i = 0; i < u->nprefetch; i++) {
-		struct nlattr *n = mnl_attr_nest_start(nlh, DUSK_A_CHUNK);
+	for (i = 0; i < u->nprefetch + u->nheld; i++) {
+		const struct dusk_sim_range *r = i < u->nprefetch ? &u->prefetch[i]
+								   : &u->held[i - u->nprefetch];
+		struct nlattr *n = mnl_attr_nest_start(nlh, i < u->nprefetch ? DUSK_A_CHUNK
+									   : DUSK_A_HELD);
 		struct nlattr *d;
 
-		mnl_attr_put_u64(nlh, DUSK_A_ADDR, u->prefetch[i].addr);
+		mnl_attr_put_u64(nlh, DUSK_A_ADDR, r->addr);
 		d = mnl_attr_nest_start(nlh, DUSK_A_DATA);
 		d->nla_type = DUSK_A_DATA;
-		mem_copy(s, u->prefetch[i].addr, mnl_attr_get_payload(d), u->prefetch[i].len, 0);
-		nlh->nlmsg_len += MNL_ALIGN(u->prefetch[i].len);
-		d->nla_len = MNL_ATTR_HDRLEN + u->prefetch[i].len;
+		mem_copy(s, r->addr, mnl_attr_get_payload(d), r->len, 0);
+		nlh->nlmsg_len += MNL_ALIGN(r->len);
+		d->nla_len = MNL_ATTR_HDRLEN + r->len;
 		mnl_attr_nest_end(nlh, n);
 	}
 	v = realloc(s->ups, (s->nups + 1) * sizeof(*v));

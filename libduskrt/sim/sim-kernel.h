@@ -63,6 +63,8 @@ struct dusk_sim_upcall {
 	unsigned int nlent;
 	const struct dusk_sim_range *prefetch;	/* sent along as CHUNKs */
 	unsigned int nprefetch;
+	const struct dusk_sim_range *held;	/* sent along as HELD chunks */
+	unsigned int nheld;
 };
 
 /* Raise an upcall; returns its CTX (never 0). */

@@ -4,6 +4,7 @@
  * passes through, kernel memory is filled in whole pages and then hit
  * without requests, an epoch end invalidates everything, write-back sends
  * only the bytes the program changed, prefetched upcall bytes need no READ,
+ * HELD upcall bytes stay what they were across the callback's kernel calls,
  * a read of unmapped kernel memory is a loud fault, and kernel pages
  * scattered over memory (packets on slab pages) cost few mappings.
  */
@@ -209,6 +210,51 @@ static void upcall_prefetch_needs_no_read(void **state)
 	tm_hook_body = NULL;
 }
 
+/* The sim's kernel changes K+64..K+67 and K+200 while a call runs. */
+static uint64_t stub_kernel_moves_on(struct dusk_sim *s, const uint64_t *a, unsigned int n,
+				     char *t, void *arg)
+{
+	(void)a; (void)n; (void)t; (void)arg;
+	memset(dusk_sim_ptr(s, K + 64), 0xEE, 4);
+	*(unsigned char *)dusk_sim_ptr(s, K + 200) = 0xEE;
+	return 7;
+}
+
+/* Reads the held u32 at a, writes a+4, calls the kernel, reads them again. */
+static uint64_t hook_reads_held(uint64_t a, uint64_t b)
+{
+	uint32_t before = *DUSK_DEREF((uint32_t *)(uintptr_t)a), after;
+	uint8_t written;
+
+	(void)b;
+	*DUSK_DEREF((uint8_t *)(uintptr_t)(a + 4)) = 0x5A;	/* lent: may write */
+	dusk_call(STUB_NOOP, NULL, 0);				/* ends the epoch */
+	after = *DUSK_DEREF((uint32_t *)(uintptr_t)a);
+	written = *DUSK_DEREF((uint8_t *)(uintptr_t)(a + 4));
+	/* 1: the held bytes stayed, the program's write too, the rest moved on */
+	return after == before && written == 0x5A &&
+	       *DUSK_DEREF((uint8_t *)(uintptr_t)(K + 200)) == 0xEE;
+}
+
+static void upcall_held_outlives_kernel_calls(void **state)
+{
+	const struct dusk_sim_range held[] = { { K + 64, 8 } };
+	const struct dusk_sim_range lent[] = { { K + 64, 8 } };
+	uint64_t args[2] = { K + 64, 1 }, ret = 0, ctx;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2,
+				     .lent = lent, .nlent = 1, .held = held, .nheld = 1 };
+
+	(void)state;
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_kernel_moves_on, NULL);
+	tm_hook_body = hook_reads_held;
+	ctx = dusk_sim_upcall(sim, &u);
+	assert_int_equal(dusk_sim_wait_reply(sim, ctx, &ret, 5000), 0);
+	assert_int_equal(ret, 1);
+	/* the program's write reached the kernel */
+	assert_int_equal(*(uint8_t *)dusk_sim_ptr(sim, K + 68), 0x5A);
+	tm_hook_body = NULL;
+}
+
 static void read_unmapped(void *arg)
 {
 	struct dusk_sim *s = harness_sim(&tm_module);
@@ -315,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(writeback_only_changed_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(late_write_reaches_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(upcall_prefetch_needs_no_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(upcall_held_outlives_kernel_calls, setup, teardown),
 		cmocka_unit_test(unmapped_read_is_fault),
 		cmocka_unit_test(refused_write_is_fault),
 		cmocka_unit_test(scattered_pages_few_mappings),
