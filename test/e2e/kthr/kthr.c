@@ -9,6 +9,12 @@
  * The thread sleeps period_ms milliseconds (msleep) between ticks and
  * leaves its loop when kthread_should_stop() says so; its return value
  * (the number of ticks) is what kthread_stop() returns and is logged.
+ *
+ * Every line is logged where the kernel orders it after the one before:
+ * init logs before it starts the thread, not after (a new thread runs on
+ * another CPU at once, or preempts its creator: "thread started" and a
+ * later line of init are not ordered, and a differential test compares
+ * the order).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -115,6 +121,7 @@ static int __init kthr_init(void)
 	kthr_proc = proc_create("kthr", 0644, NULL, &kthr_proc_ops);
 	if (!kthr_proc)
 		return -ENOMEM;
+	pr_info("starting the thread\n");
 	t = kthread_run(kthr_fn, &period_ms, "kthr");
 	if (IS_ERR(t)) {
 		proc_remove(kthr_proc);
@@ -123,7 +130,6 @@ static int __init kthr_init(void)
 	mutex_lock(&kthr_lock);
 	kthr_task = t;
 	mutex_unlock(&kthr_lock);
-	pr_info("loaded\n");
 	return 0;
 }
 

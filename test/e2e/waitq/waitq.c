@@ -84,8 +84,11 @@ static ssize_t waitq_write(struct file *file, const char __user *ubuf,
 	memcpy(waitq_msg, buf, count);
 	waitq_len = count;
 	spin_unlock(&waitq_lock);
+	/* Logged before the wake-up: the woken reader's line may come before
+	 * any line logged after it (it preempts the writer, or runs on
+	 * another CPU), in the .ko as in the user build. */
+	pr_info("posting %zu bytes\n", count);
 	wake_up_interruptible(&waitq_wq);
-	pr_info("posted %zu bytes\n", count);
 	return count;
 }
 
