@@ -496,10 +496,92 @@ static void emit_body(struct emitter *e, CXCursor s)
 	}
 }
 
+/* Offsets of the two `;` of the `for (...)` header whose tokens @toks
+ * begin with it, read by @locate (the file offset of a token), and which
+ * of its three parts have tokens (@filled).  Returns how many `;` were
+ * found. */
+static unsigned header_semis(struct emitter *e, CXToken *toks, unsigned nt,
+			     void (*locate)(CXSourceLocation, CXFile *, unsigned *, unsigned *,
+					    unsigned *),
+			     unsigned off[2], int filled[3])
+{
+	unsigned k, depth = 0, semi = 0, seen_paren = 0;
+
+	filled[0] = filled[1] = filled[2] = 0;
+	for (k = 0; k < nt && semi < 3; k++) {
+		char *t = cxs_take(clang_getTokenSpelling(e->rw->tu, toks[k]));
+		int semicolon = !strcmp(t, ";") && depth == 1;
+
+		if (!strcmp(t, ")"))
+			depth--;
+		if (semicolon && semi < 2)
+			locate(clang_getTokenLocation(e->rw->tu, toks[k]), NULL, NULL, NULL,
+			       &off[semi]);
+		else if (depth >= 1)
+			filled[semi] = 1;
+		semi += semicolon;
+		if (!strcmp(t, "(")) {
+			depth++;
+			seen_paren = 1;
+		}
+		free(t);
+		if (seen_paren && !depth)
+			break;
+	}
+	return semi;
+}
+
+/* Is @c written in a macro's body (spelled elsewhere than it expands)? */
+static int in_macro(CXCursor c)
+{
+	CXSourceLocation loc = clang_getCursorLocation(c);
+	CXFile sf, xf;
+	unsigned so, xo;
+
+	clang_getSpellingLocation(loc, &sf, NULL, NULL, &so);
+	clang_getExpansionLocation(loc, &xf, NULL, NULL, &xo);
+	return so != xo || !sf || !xf || !clang_File_isEqual(sf, xf);
+}
+
+/* The parts of a loop written in a macro's body (`for_each_process(p)`:
+ * `for (p = &init_task ; (p = next_task(p)) != &init_task ; )`), from the
+ * header in the macro's definition, read where the `for` is spelled: the
+ * parts present are the ones with tokens there, in order.  1 when that
+ * accounts for the @np children in @kids (then @part is set). */
+static int macro_for_parts(struct emitter *e, CXCursor c, const CXCursor *kids, unsigned np,
+			   CXCursor part[3])
+{
+	CXFile file;
+	unsigned offset, nt, i, k, off[2];
+	size_t size;
+	CXToken *toks;
+	int filled[3], ok;
+
+	clang_getSpellingLocation(clang_getCursorLocation(c), &file, NULL, NULL, &offset);
+	if (!file || !clang_getFileContents(e->rw->tu, file, &size) || offset >= size)
+		return 0;
+	clang_tokenize(e->rw->tu,
+		       clang_getRange(clang_getLocationForOffset(e->rw->tu, file, offset),
+				      clang_getLocationForOffset(e->rw->tu, file,
+								 size - offset > 4096 ? offset + 4096 :
+								 (unsigned)size)),
+		       &toks, &nt);
+	ok = nt && header_semis(e, toks, nt, clang_getSpellingLocation, off, filled) == 2 &&
+	     (unsigned)(filled[0] + filled[1] + filled[2]) == np;
+	clang_disposeTokens(e->rw->tu, toks, nt);
+	for (i = k = 0; ok && i < 3; i++)
+		if (filled[i])
+			part[i] = kids[k++];
+	return ok;
+}
+
 /* `for (init; cond; inc)`: which of the parts are present.  libclang visits
  * only present children; a DeclStmt can only be the init; otherwise tell
- * them apart by the `;` tokens of the header when the loop is written out
- * in the module, or require all three (loop macros have all three). */
+ * them apart by the `;` tokens of the header: where the loop is written
+ * out in the module; for a loop from a macro's body, by the parts of the
+ * header there that have tokens (libclang's extent of such a loop starts
+ * in the macro's definition while its parts are located where the macro is
+ * used: offsets of the two cannot be compared). */
 static void emit_for(struct emitter *e, CXCursor c)
 {
 	unsigned n, i;
@@ -512,27 +594,21 @@ static void emit_for(struct emitter *e, CXCursor c)
 	} else if (np > 0) {
 		/* find the two semicolons of the header */
 		CXToken *toks;
-		unsigned nt, depth = 0, semi = 0, k;
+		unsigned nt, semi;
 		unsigned off[2] = { 0, 0 };
+		int filled[3];
 
-		clang_tokenize(e->rw->tu, clang_getCursorExtent(c), &toks, &nt);
-		for (k = 0; k < nt && semi < 2; k++) {
-			char *t = cxs_take(clang_getTokenSpelling(e->rw->tu, toks[k]));
-
-			if (!strcmp(t, "("))
-				depth++;
-			else if (!strcmp(t, ")"))
-				depth--;
-			else if (!strcmp(t, ";") && depth == 1)
-				clang_getExpansionLocation(clang_getTokenLocation(e->rw->tu, toks[k]),
-							   NULL, NULL, NULL, &off[semi++]);
-			free(t);
+		if (in_macro(c)) {
+			semi = macro_for_parts(e, c, kids, np, part) ? 3 : 0;
+		} else {
+			clang_tokenize(e->rw->tu, clang_getCursorExtent(c), &toks, &nt);
+			semi = header_semis(e, toks, nt, clang_getExpansionLocation, off, filled);
+			clang_disposeTokens(e->rw->tu, toks, nt);
 		}
-		clang_disposeTokens(e->rw->tu, toks, nt);
 		if (semi < 2 || clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
 			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
 				"cannot tell the parts of this for loop apart");
-		} else {
+		} else if (semi == 2) {
 			for (i = 0; i < np; i++) {
 				unsigned o;
 
