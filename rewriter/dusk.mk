@@ -20,6 +20,7 @@
 # Settings (override on the command line or before the include):
 #   KDIR           kernel build tree  (default: the running kernel's)
 #   DUSK_REWRITE   dusk-rewrite to run          (default: the installed one)
+#   DUSK_BUILD     dusk-build, for the kmod     (default: the installed one)
 #   DUSK_INCLUDE   DUSK's include/ folder       (default: the installed one)
 #   DUSK_LIBDIR    folder holding libduskrt.so  (default: the installed one)
 #   CC, CFLAGS     the user build's compiler    (default CFLAGS: -g -O0 -Wall)
@@ -37,11 +38,13 @@ dusk_rel_incdir := @DUSK_MK_REL_INCDIR@
 dusk_rel_libdir := @DUSK_MK_REL_LIBDIR@
 ifeq ($(findstring @,$(dusk_rel_bindir)),)
 DUSK_REWRITE ?= $(abspath $(DUSK_MK_DIR)/$(dusk_rel_bindir))/dusk-rewrite
+DUSK_BUILD ?= $(abspath $(DUSK_MK_DIR)/$(dusk_rel_bindir))/dusk-build
 DUSK_INCLUDE ?= $(abspath $(DUSK_MK_DIR)/$(dusk_rel_incdir))
 DUSK_LIBDIR ?= $(abspath $(DUSK_MK_DIR)/$(dusk_rel_libdir))
 else
 # the source tree's copy (rewriter/dusk.mk)
 DUSK_REWRITE ?= dusk-rewrite
+DUSK_BUILD ?= dusk-build
 DUSK_INCLUDE ?= $(DUSK_MK_DIR)/../include
 DUSK_LIBDIR ?=
 endif
@@ -85,19 +88,10 @@ $(1): $(1).dusk/$(call dusk_mod,$(1)).dusk.c
 	$$(CC) $$(CFLAGS) -I$$(DUSK_INCLUDE) -I$(1).dusk -o $$@ \
 		$(1).dusk/$(call dusk_mod,$(1)).dusk.c $(1).dusk/$(call dusk_mod,$(1)).types.c $$(dusk_rt_libs)
 
-# Kbuild runs only when a kmod source really changed (see above).
+# dusk-build runs Kbuild only when a kmod source really changed (see above),
+# with the dusk-kmod core compiled once per kernel tree (its cache).
 dusk_$(call dusk_mod,$(1)).ko: $(1).dusk/$(call dusk_mod,$(1)).dusk.c
-	@mkdir -p $(1).dusk-kbuild; changed=0; \
-	for f in $$$$(cd $(1).dusk/kmod && find . -type f); do \
-	  cmp -s $(1).dusk/kmod/$$$$f $(1).dusk-kbuild/$$$$f && continue; \
-	  mkdir -p $(1).dusk-kbuild/$$$$(dirname $$$$f); \
-	  cp $(1).dusk/kmod/$$$$f $(1).dusk-kbuild/$$$$f; changed=1; \
-	done; \
-	if [ $$$$changed = 1 ] || [ ! -f $(1).dusk-kbuild/dusk_$(call dusk_mod,$(1)).ko ]; then \
-	  echo "  KBUILD  dusk_$(call dusk_mod,$(1)).ko"; \
-	  $$(MAKE) -s -C $$(KDIR) M=$$(abspath $(1).dusk-kbuild) modules || exit 1; \
-	fi; \
-	cmp -s $(1).dusk-kbuild/dusk_$(call dusk_mod,$(1)).ko $$@ || cp $(1).dusk-kbuild/dusk_$(call dusk_mod,$(1)).ko $$@
+	$$(DUSK_BUILD) --kdir $$(KDIR) -o . --kmod $(1).dusk
 
 dusk: $(1) dusk_$(call dusk_mod,$(1)).ko
 

@@ -13,8 +13,9 @@
 #                        normalisation (the layout assertions are left out;
 #                        --update refreshes it only when the file exists)
 #   kbuild               optional, empty: the generated kmod must also build
-#                        with Kbuild, warning-free (needs DUSK_KBUILD, the
-#                        scripts/kbuild path, and DUSK_KDIR in the environment)
+#                        with Kbuild, warning-free (needs DUSK_BUILD, the
+#                        scripts/dusk-build path, and DUSK_KDIR in the
+#                        environment; DUSK_CORE_CACHE: dusk-build's core cache)
 # Normalisation: #line paths become base names; type ids, kernel symbol
 # ids and the stub hash (owned by typegen / table order) become ID / HASH.
 # A success case must also compile: cc -Wall -Werror -fsyntax-only with
@@ -83,8 +84,15 @@ if [ -f "$case/expected.kmod.c" ]; then
 	fi
 fi
 if [ -f "$case/kbuild" ]; then
-	"${DUSK_KBUILD:?kbuild case: DUSK_KBUILD unset}" "$tmp/out/kmod" "$tmp/kmod-build" \
-		"${DUSK_KDIR:?kbuild case: DUSK_KDIR unset}"
+	# as users build it (dusk-build --kmod); warnings count as errors
+	"${DUSK_BUILD:?kbuild case: DUSK_BUILD unset}" --kdir "${DUSK_KDIR:?kbuild case: DUSK_KDIR unset}" \
+		--core-cache "${DUSK_CORE_CACHE:-none}" -o "$tmp/kmod-build" --kmod "$tmp/out" \
+		>/dev/null 2>"$tmp/kbuild.err" || { cat "$tmp/kbuild.err" >&2; exit 1; }
+	if grep -q 'warning:' "$tmp/kbuild.err"; then
+		cat "$tmp/kbuild.err" >&2
+		echo "golden: warnings in the kmod's build (treated as errors)" >&2
+		exit 1
+	fi
 fi
 # the output must compile against DUSK's headers alone
 cc -Wall -Werror -fsyntax-only -I"$inc" -I"$tmp/out" "$tmp/out/input.dusk.c"
