@@ -187,17 +187,22 @@ static enum CXChildVisitResult top(CXCursor c, CXCursor p, CXClientData d)
 
 /*
  * A named struct, union or enum defined inside a struct (sch_netem's
- * `struct crndstate { ... } delay_cor, loss_cor;`): C gives its tag file
- * scope, so it is printed before the struct that holds it.
+ * `struct crndstate { ... } delay_cor, loss_cor;`), also inside an
+ * anonymous struct or union member of it (sch_htb's `union { struct
+ * htb_class_leaf { ... } leaf; ... };`): C gives its tag file scope, so it
+ * is printed before the struct that holds it.
  */
 static enum CXChildVisitResult nested(CXCursor c, CXCursor p, CXClientData d)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
 
 	(void)p;
-	if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl) &&
-	    clang_isCursorDefinition(c) && !clang_Cursor_isAnonymous(c) &&
-	    !clang_Cursor_isAnonymousRecordDecl(c))
+	if (!(k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl) ||
+	    !clang_isCursorDefinition(c))
+		return CXChildVisit_Continue;
+	if (clang_Cursor_isAnonymous(c) || clang_Cursor_isAnonymousRecordDecl(c))
+		clang_visitChildren(c, nested, d);	/* printed in place, its tags are not */
+	else
 		print_decl(d, c);
 	return CXChildVisit_Continue;
 }

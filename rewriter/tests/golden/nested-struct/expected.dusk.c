@@ -30,33 +30,57 @@ struct ns_data {
 	enum ns_mode mode;
 };
 
+struct ns_leaf {
+	int deficit[2];
+};
+
+struct ns_prio {
+	u32 quantum;
+};
+
+struct ns_inner {
+	struct ns_prio prio[2];
+};
+
+struct ns_class {
+	int level;
+	union {
+		struct ns_leaf leaf;
+		struct ns_inner inner;
+	};
+};
+
 /* the module's functions and the kernel inline functions it uses */
 static u32 ns_get(struct ns_state *s);
 static int ns_init(void);
 
 /* kernel calls */
-#line 18 "input.c"
+#line 34 "input.c"
 static struct ns_data ns_d;
+#line 35 "input.c"
+static struct ns_class ns_c;
 
-#line 20 "input.c"
+#line 37 "input.c"
 static u32 ns_get(struct ns_state *s)
 {
 	DUSK_FRAME;
-#line 22 "input.c"
+#line 39 "input.c"
 	return (*DUSK_DEREF(&s->last)) + (*DUSK_DEREF(&s->rho));
 }
 
-#line 25 "input.c"
+#line 42 "input.c"
 static int ns_init(void)
 {
 	DUSK_FRAME;
-#line 27 "input.c"
+#line 44 "input.c"
 	ns_d.mode = 1 /* NS_ON */;
+	ns_c.leaf.deficit[1] = 3;
+	ns_c.inner.prio[0].quantum += ns_c.level;
 	return ns_get(&ns_d.delay_cor) + ns_get(&ns_d.loss_cor);
 }
 
 
-#line 60 "input.dusk.c"
+#line 84 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -65,6 +89,7 @@ static int dusk_init_input(void)
 
 static const struct dusk_object dusk_objects_input[] = {
 	{ "ns_d", &ns_d, sizeof(ns_d), ID },
+	{ "ns_c", &ns_c, sizeof(ns_c), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -87,7 +112,7 @@ static const struct dusk_module dusk_module_input = {
 	.stubs = NULL,
 	.nstubs = 0,
 	.objects = dusk_objects_input,
-	.nobjects = 1,
+	.nobjects = 2,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,
