@@ -313,13 +313,88 @@ static void put_var_head(struct sb *b, CXCursor v, const char *decl,
 	free(name);
 }
 
+/* The anonymous struct or union at the bottom of @t, through arrays and
+ * pointers, with @name made an expression of it in @expr ("(*p)",
+ * "a[0]"); a null cursor when there is none. */
+static CXCursor anon_base(CXType t, const char *name, char **expr)
+{
+	CXType c = clang_getCanonicalType(t);
+	char *x = xstrdup(name), *y;
+	CXCursor d;
+
+	for (;;) {
+		if (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray ||
+		    c.kind == CXType_VariableArray) {
+			y = xasprintf("%s[0]", x);
+			c = clang_getCanonicalType(clang_getArrayElementType(c));
+		} else if (c.kind == CXType_Pointer) {
+			y = xasprintf("(*%s)", x);
+			c = clang_getCanonicalType(clang_getPointeeType(c));
+		} else {
+			break;
+		}
+		free(x);
+		x = y;
+	}
+	d = clang_getTypeDeclaration(c);
+	if (c.kind != CXType_Record ||
+	    !(clang_Cursor_isAnonymous(d) || clang_Cursor_isAnonymousRecordDecl(d))) {
+		free(x);
+		return clang_getNullCursor();
+	}
+	*expr = x;
+	return d;
+}
+
+/*
+ * `struct { ... } stk[8], *sp = stk;` (sch_htb): every declarator of a C
+ * declaration shares its one anonymous type, but each variable is printed
+ * as a declaration of its own, and a second `struct { ... }` would be a
+ * different, incompatible type.  The first variable declared with an
+ * anonymous record keeps it; later ones name it __typeof__(first).
+ * Returns @decl, or a new string in its place.
+ */
+static char *share_anonymous(struct emitter *e, CXCursor v, const char *name, char *decl)
+{
+	struct rw *rw = e->rw;
+	struct rw_anon *a;
+	char *expr = NULL, *rec, *hit, *r;
+	CXCursor d = anon_base(clang_getCursorType(v), name, &expr);
+	size_t i;
+
+	if (clang_Cursor_isNull(d))
+		return decl;
+	for (i = 0; i < rw->nanons && !clang_equalCursors(rw->anons[i].rec, d); i++)
+		;
+	if (i == rw->nanons) {
+		a = VEC_PUSH(rw->anons, rw->nanons, rw->capanons);
+		a->rec = d;
+		a->var = v;
+		a->expr = expr;
+		return decl;
+	}
+	free(expr);
+	if (clang_equalCursors(rw->anons[i].var, v))
+		return decl;	/* the first one, printed again */
+	rec = tg_declarator(clang_getCursorType(d), "");
+	hit = strstr(decl, rec);
+	if (hit) {
+		r = xasprintf("%.*s__typeof__(%s)%s", (int)(hit - decl), decl, rw->anons[i].expr,
+			      hit + strlen(rec));
+		free(decl);
+		decl = r;
+	}
+	free(rec);
+	return decl;
+}
+
 /* Print variable @v with its initializer; with @head, also return its
  * declaration as printed (for a tentative declaration ahead of it). */
 static void emit_var_head(struct emitter *e, CXCursor v, char **head)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
 	char *name = cxs_take(clang_getCursorSpelling(v));
-	char *decl = emit_decl_of(e, clang_getCursorType(v), name, 1);
+	char *decl = share_anonymous(e, v, name, emit_decl_of(e, clang_getCursorType(v), name, 1));
 	int was_static = e->static_init;
 	size_t nrelocs = e->rw->nrelocs;
 	struct sb *out = e->out, val = { 0 }, h = { 0 };

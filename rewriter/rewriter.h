@@ -154,6 +154,14 @@ struct rw_reloc {
 				 * computed from a symbol: &sysctl_vals[1]) */
 };
 
+/* `struct { ... } a[2], *p = a;`: p's type is named __typeof__(a[0]),
+ * since a second `struct { ... }` would be another type. */
+struct rw_anon {
+	CXCursor rec;		/* the anonymous record */
+	CXCursor var;		/* the first variable declared with it */
+	char *expr;		/* an expression of that record type: "a[0]" */
+};
+
 struct rw {
 	/* inputs */
 	const char *src;	/* module source path as given */
@@ -183,6 +191,9 @@ struct rw {
 	/* the kernel build's -Wno-X options: the program keeps them quiet too */
 	char **warn_off;		size_t nwarn_off, capwarn_off;
 	struct rw_reloc *relocs;	size_t nrelocs, caprelocs;
+	/* emit-stmt.c: each anonymous struct or union a variable was declared
+	 * with, and how later declarators of it name it again */
+	struct rw_anon *anons;		size_t nanons, capanons;
 	char *init_fn, *exit_fn;	/* module_init / module_exit targets */
 	int have_module;		/* saw init_module/cleanup_module/MODULE_* */
 	int reach_fn;			/* model.c: the function being walked, or -1 */
