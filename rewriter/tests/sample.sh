@@ -1,5 +1,5 @@
 #!/bin/sh
-# sample.sh DUSK_REWRITE MODULE_C INCLUDE_DIR LIBDUSKRT KBUILD KDIR WORK_DIR
+# sample.sh DUSK_REWRITE MODULE_C INCLUDE_DIR LIBDUSKRT DUSK_BUILD KDIR WORK_DIR
 #
 # One real module through the whole user build: dusk-rewrite writes its
 # outputs; the user program compiles warning-free (-Wall -Werror) against
@@ -8,7 +8,7 @@
 # line of the module's own source to an address of the program, so
 # `break mymod.c:LINE` works.
 set -eu
-rw=$1 src=$2 inc=$3 rt=$4 kbuild=$5 kdir=$6 work=$7
+rw=$1 src=$2 inc=$3 rt=$4 dusk_build=$5 kdir=$6 work=$7
 name=$(basename "$src" .c)
 rm -rf "$work"
 mkdir -p "$work"
@@ -21,7 +21,14 @@ done
 cc -g -O0 -Wall -Werror -I"$inc" -I"$gen" -o "$work/$name" \
 	"$gen/$name.dusk.c" "$gen/$name.types.c" \
 	-L"$(dirname "$rt")" -Wl,-rpath,"$(dirname "$rt")" -lduskrt
-"$kbuild" "$gen/kmod" "$work/kmod-build" "$kdir"
+# the kmod as users build it, warning-free
+"$dusk_build" --kdir "$kdir" --core-cache "${DUSK_CORE_CACHE:-none}" -o "$work/kmod-build" \
+	--kmod "$gen" >/dev/null 2>"$work/kbuild.err" || { cat "$work/kbuild.err"; exit 1; }
+if grep -q 'warning:' "$work/kbuild.err"; then
+	cat "$work/kbuild.err"
+	echo "FAIL: warnings in the kmod's build"
+	exit 1
+fi
 [ -f "$work/kmod-build/dusk_$name.ko" ] || { echo "FAIL: no dusk_$name.ko"; exit 1; }
 
 # a line of the module's own code: its first `return`
