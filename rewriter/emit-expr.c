@@ -768,7 +768,7 @@ static int put_array_rest(struct emitter *e, CXCursor a, CXCursor idx)
 	return 1;
 }
 
-/* `a + i`, `i + a` or `&a[i]` for an array @a: its rest from element i. */
+/* `a + i` or `i + a` for an array @a: its rest from element i. */
 static int put_offset_len(struct emitter *e, CXCursor s)
 {
 	CXCursor *kids;
@@ -783,12 +783,23 @@ static int put_offset_len(struct emitter *e, CXCursor s)
 		else if (n == 2 && is_array_typed(rw_strip(kids[1])))
 			done = put_array_rest(e, rw_strip(kids[1]), kids[0]);
 		free(kids);
-	} else if (kind(s) == CXCursor_ArraySubscriptExpr) {
-		kids = rw_children(s, &n);
-		if (n == 2 && is_array_typed(rw_strip(kids[0])))
-			done = put_array_rest(e, rw_strip(kids[0]), kids[1]);
-		free(kids);
 	}
+	return done;
+}
+
+/* `&a[i]` (the operand @sub of the `&`) for an array @a: its rest from
+ * element i.  Only under `&`: a bare `a[i]` is the element's value (a
+ * pointer read from `const char *names[]`), which points elsewhere. */
+static int put_elem_rest(struct emitter *e, CXCursor sub)
+{
+	CXCursor *kids;
+	unsigned n;
+	int done = 0;
+
+	kids = rw_children(sub, &n);
+	if (n == 2 && is_array_typed(rw_strip(kids[0])))
+		done = put_array_rest(e, rw_strip(kids[0]), kids[1]);
+	free(kids);
 	return done;
 }
 
@@ -809,7 +820,7 @@ static void put_arg_len(struct emitter *e, CXCursor arg)
 		s = rw_strip(kids[0]);
 		free(kids);
 		if (kind(s) == CXCursor_ArraySubscriptExpr) {
-			if (!put_offset_len(e, s))
+			if (!put_elem_rest(e, s))
 				put(e, "0");
 			return;
 		}

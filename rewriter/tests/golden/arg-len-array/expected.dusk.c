@@ -83,6 +83,18 @@ static inline int dusk_k_snprintf_3(char *restrict a0, size_t l0, unsigned long 
 	return (int)dusk_call(4, a, 3);
 }
 
+/* int scnprintf(char *, unsigned long, const char *, const char *) */
+static inline int dusk_k_scnprintf_3(char *a0, size_t l0, unsigned long a1, const char *a2, size_t l2, const char *a3, size_t l3)
+{
+	uint64_t a[4] = {
+		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		(uint64_t)a1,
+		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
+		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),
+	};
+	return (int)dusk_call(5, a, 4);
+}
+
 /* unsigned long __real_strnlen(const char *, unsigned long) */
 static inline __kernel_size_t dusk_k___real_strnlen(const char *a0, size_t l0, __kernel_size_t a1)
 {
@@ -90,43 +102,46 @@ static inline __kernel_size_t dusk_k___real_strnlen(const char *a0, size_t l0, _
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 		(uint64_t)a1,
 	};
-	return (__kernel_size_t)dusk_call(5, a, 2);
+	return (__kernel_size_t)dusk_call(6, a, 2);
 }
 
+#line 17 "input.c"
+static const char *const al_names[3] = { "one", "two", "a-longer-name" };
 
-#line 19 "input.c"
+#line 24 "input.c"
 static int al_fill(struct al_info *out, int idx, char rows[][8])
 {
 	DUSK_FRAME;
-#line 21 "input.c"
+#line 26 "input.c"
 	struct al_info info;
 	char buf[64];
 	char grid[2][12];
-#line 23 "input.c"
+#line 28 "input.c"
 	int len = 0;
-#line 25 "input.c"
+#line 30 "input.c"
 	({
-#line 25 "input.c"
+#line 30 "input.c"
 		unsigned long __fortify_size = (unsigned long)((20UL));
-#line 25 "input.c"
+#line 30 "input.c"
 		dusk_kp_fortify_memset_ok(__fortify_size, __builtin_object_size(&info, 0), __builtin_object_size(&info, 1)), ((void *)dusk_kp_memset(&info, 0, __fortify_size));
 	});
-#line 26 "input.c"
+#line 31 "input.c"
 	dusk_k_snprintf_1(info.name, 16UL, 16UL, "al%d", 0, idx);
 	len += dusk_k_snprintf_1(buf + len, (64UL > (unsigned long)(len) * 1UL ? 64UL - (unsigned long)(len) * 1UL : 0), 64UL - len, "a=%d", 0, idx);
 	len += dusk_k_scnprintf_1(&buf[len], (64UL > (unsigned long)(len) * 1UL ? 64UL - (unsigned long)(len) * 1UL : 0), 64UL - len, " b=%d", 0, idx);
 	len += dusk_k_scnprintf_2(buf + __fortify_strlen(buf), 0, 4, "c", 0);
 	dusk_k_snprintf_2(grid[1], 12UL, 12UL, "%s", 0, buf, sizeof(buf));
 	dusk_k_snprintf_3(rows[0], 8UL, 8, "r", 0);
+	len += dusk_k_scnprintf_3(buf + len, (64UL > (unsigned long)(len) * 1UL ? 64UL - (unsigned long)(len) * 1UL : 0), 64UL - len, "%s", 0, al_names[idx % 3], 0);
 	(*DUSK_DEREF(out)) = info;
 	return len + grid[1][0];
 }
 
-#line 36 "input.c"
+#line 42 "input.c"
 static int al_init(void)
 {
 	DUSK_FRAME;
-#line 38 "input.c"
+#line 44 "input.c"
 	return 0;
 }
 
@@ -188,7 +203,7 @@ static inline __kernel_size_t strnlen(const char *const p, __kernel_size_t maxle
 }
 
 
-#line 192 "input.dusk.c"
+#line 207 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -201,7 +216,12 @@ static const char *const dusk_stubs_input[] = {
 	"scnprintf#2",
 	"snprintf#2",
 	"snprintf#3",
+	"scnprintf#3",
 	"__real_strnlen",
+};
+
+static const struct dusk_object dusk_objects_input[] = {
+	{ "al_names", &al_names, sizeof(al_names), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -222,9 +242,9 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
-	.nstubs = 6,
-	.objects = NULL,
-	.nobjects = 0,
+	.nstubs = 7,
+	.objects = dusk_objects_input,
+	.nobjects = 1,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,
