@@ -22,6 +22,13 @@ set -u
 LIMIT=20	# seconds for one device access or one wait
 log=/tmp/cdevtest.user.log
 
+# fail_log MSG: fail, showing what the program and dusk-run said.
+fail_log() {
+	echo "--- $log" >&2
+	cat "$log" >&2
+	dusk_fail "$@"
+}
+
 # start PART: run the user build through dusk-run, wait for its device.
 start() {
 	: >"$log"
@@ -31,16 +38,16 @@ start() {
 	i=0
 	until [ -c /dev/cdevtest ]; do
 		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$1: no /dev/cdevtest"
+		[ $i -le $((LIMIT * 10)) ] || fail_log "$1: no /dev/cdevtest"
 		sleep 0.1
 	done
 	got=$(timeout -s KILL "$LIMIT" cat /dev/cdevtest)
-	[ "$got" = "value 255" ] || dusk_fail "$1: /dev/cdevtest read '$got'"
-	echo 7 >/dev/cdevtest || dusk_fail "$1: write to /dev/cdevtest"
+	[ "$got" = "value 255" ] || fail_log "$1: /dev/cdevtest read '$got'"
+	echo 7 >/dev/cdevtest || fail_log "$1: write to /dev/cdevtest"
 	got=$(timeout -s KILL "$LIMIT" cat /dev/cdevtest)
-	[ "$got" = "value 7" ] || dusk_fail "$1: /dev/cdevtest read '$got' after writing 7"
+	[ "$got" = "value 7" ] || fail_log "$1: /dev/cdevtest read '$got' after writing 7"
 	pid=$(samples_pids cdevtest)
-	[ -n "$pid" ] || dusk_fail "$1: no cdevtest program running"
+	[ -n "$pid" ] || fail_log "$1: no cdevtest program running"
 	dusk_pass "$1: /dev/cdevtest served by the program"
 }
 
