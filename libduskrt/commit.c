@@ -173,12 +173,15 @@ static int proxy_of(uint64_t fn, uint64_t *k)
 	return 0;
 }
 
-/* Translate the function pointer at img offset @off of @m. */
 /*
  * A pointer in the first image of a held stack object (a wait entry) that
  * names nothing the module owns: the object is not initialised yet (the
  * module is handing it to init_wait_entry(), which writes every field).
- * The kernel gets NULL there, never a user address.
+ * The kernel gets NULL there, never a user address.  The word is a slot:
+ * what the kernel stores there comes back whole, not merged byte by byte
+ * with the garbage (a byte of the kernel's pointer equal to NULL's would
+ * leave the garbage's byte in the program's copy, and the next commit
+ * would send that half-garbage pointer to the kernel).
  */
 static int fresh_garbage(struct mirror *m, size_t off, const char *where)
 {
@@ -187,8 +190,10 @@ static int fresh_garbage(struct mirror *m, size_t off, const char *where)
 	dusk_trace("[dusk] %s: %p not initialised yet: NULL in the kernel", where,
 		   (void *)m->own);
 	memcpy(m->img + off, &zero, sizeof(zero));
-	return 0;
+	return dusk_mirror_add_slot(m, off);
 }
+
+/* Translate the function pointer at img offset @off of @m. */
 
 static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *where)
 {

@@ -376,6 +376,56 @@ static void array_of_globals_by_element(void **state)
 			 PROXY0 + 16 * PROXY_HOOK);
 }
 
+#define KTASK 0xffff800000001230ull	/* current, as init_wait_entry() stores it */
+#define KWAKE 0xffffffff81001000ull	/* autoremove_wake_function */
+
+/* init_wait_entry(&wq_entry, 0): the kernel writes every field. */
+static uint64_t stub_init_wait(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			       void *arg)
+{
+	struct tm_wait *w = dusk_sim_ptr(s, a[0]);
+
+	(void)n; (void)t; (void)arg;
+	w->flags = 0;
+	w->private = (void *)(uintptr_t)KTASK;
+	w->func = (void *)(uintptr_t)KWAKE;
+	w->entry.next = w->entry.prev = (struct tm_list *)(uintptr_t)(a[0] + offsetof(struct tm_wait, entry));
+	return 0;
+}
+
+/*
+ * A wait entry on the stack is handed to init_wait_entry() before it holds
+ * anything: its stack garbage that looks like a program address goes to the
+ * kernel as NULL.  The kernel's words must come back whole: a byte of the
+ * kernel's task pointer equal to the NULL's byte is not the program's
+ * (its garbage byte there made a pointer half task, half stack address, which
+ * the next commit sent to the kernel: wake_up() oopsed on it).
+ */
+static void fresh_wait_entry_gets_kernel_words_whole(void **state)
+{
+	struct tm_wait w;
+	struct dusk_sim_write wr[8];
+	uint64_t k;
+
+	(void)state;
+	w.flags = 0xa5a5a5a5;
+	w.private = &k;			/* garbage: a stack address */
+	w.func = &w;
+	w.entry.next = w.entry.prev = (struct tm_list *)&k;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_init_wait, NULL);
+	assert_int_equal(dusk_commit_obj(&w, T_WAIT, 0, &k), 0);
+	dusk_call(STUB_TOUCH, &k, 1);
+	assert_int_equal((uintptr_t)w.private, KTASK);
+	assert_int_equal((uintptr_t)w.func, KWAKE);
+	assert_ptr_equal(w.entry.next, &w.entry);	/* the mirror's name for itself */
+	assert_int_equal(w.flags, 0);
+	/* the next call (prepare_to_wait_event()) sends the kernel nothing */
+	dusk_sim_take_writes(sim, wr, 8);
+	assert_int_equal(dusk_commit_obj(&w, T_WAIT, 0, &k), 0);
+	dusk_call(STUB_NOOP, &k, 1);
+	assert_int_equal(dusk_sim_take_writes(sim, wr, 8), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +443,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(readonly_bytes_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_object_gets_an_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(char_buffer_written_by_the_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(fresh_wait_entry_gets_kernel_words_whole, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

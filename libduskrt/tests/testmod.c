@@ -80,6 +80,13 @@ static const struct dusk_field list_fields[] = {
 	FLD(tm_list, prev, DUSK_FK_PTR, 0, T_LIST, 1),
 };
 
+static const struct dusk_field wait_fields[] = {
+	FLD(tm_wait, flags, DUSK_FK_DATA, 0, T_INT, 1),
+	FLD(tm_wait, private, DUSK_FK_PTR, 0, DUSK_TYPE_NONE, 1),
+	FLD(tm_wait, func, DUSK_FK_FNPTR, 0, 0, 1),
+	FLD(tm_wait, entry, DUSK_FK_RECORD, 0, T_LIST, 1),
+};
+
 static const struct dusk_type types[] = {
 	[T_LEAF] = { "struct leaf", sizeof(struct leaf), 8, DUSK_TK_STRUCT, 3, leaf_fields,
 		     DUSK_TYPE_NONE, 0 },
@@ -94,6 +101,8 @@ static const struct dusk_type types[] = {
 		     DUSK_TYPE_NONE, 0 },
 	/* struct lock_class_key without lockdep: an empty struct */
 	[T_EMPTY] = { "struct lock_class_key", 0, 1, DUSK_TK_STRUCT, 0, NULL, DUSK_TYPE_NONE, 0 },
+	[T_WAIT] = { "struct wait_queue_entry", sizeof(struct tm_wait), 8, DUSK_TK_STRUCT, 4,
+		     wait_fields, DUSK_TYPE_NONE, 0 },
 };
 
 const struct dusk_typetab tm_types = {

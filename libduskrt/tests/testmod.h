@@ -39,7 +39,16 @@ struct tm_list {
 	struct tm_list *next, *prev;
 };
 
-enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY };
+/* A wait entry, as <linux/wait.h> has it: the kernel links it into a wait
+ * queue across calls. */
+struct tm_wait {
+	unsigned int flags;
+	void *private;
+	void *func;
+	struct tm_list entry;
+};
+
+enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, NSTUBS };
 enum { PROXY_HOOK, PROXY_TICK, NPROXIES };
 
