@@ -165,6 +165,11 @@ static const struct {
 	{ "tasklet_disable",	0 },
 	{ "tasklet_disable_nosync", 0 },
 	{ "tasklet_enable",	0 },
+	/* Setters of a network namespace's own settings: the program may not
+	 * write a struct net (never a mirror, never lent), so they run where
+	 * the object is (xt_connbytes turns conntrack accounting on in its
+	 * checkentry). */
+	{ "nf_ct_set_acct",	0 },
 };
 
 int kapi_force_stub(const char *name, unsigned *flags)

@@ -4,7 +4,9 @@
 # install its rules from /dusk/files/xt-rules (test/corpus-diff/xt-rules),
 # send the same traffic over lo, and print what happened: which rules the
 # kernel accepted, which packets passed, the rules' counters and options as
-# iptables-save reads them back from the kernel, the kernel-log lines.
+# iptables-save reads them back from the kernel, what the module's own
+# /proc/net files read (and do with a write), the kernel-log lines.  The
+# user build starts from the /proc/sys/net settings the kernel build found.
 #   xt.sh NAME        (DEPS: modules to insmod first, in order)
 . /dusk/lib.sh
 set -u -f
@@ -102,11 +104,30 @@ saved() {
 	done
 }
 
+# The module's own /proc/net files (xt_recent's address lists, made by
+# its rules' checkentry): each read, written a number to, read again, while
+# the rules exist.  Jiffies (7 digits or more) differ from run to run.
+proc_files() { find /proc/net/ -mindepth 1 -maxdepth 2 2>/dev/null | sort; }
+proc_show() {
+	echo "$1:"
+	timeout 5 head -c 4096 "$1" 2>&1 | sed -E -e 's/\b[0-9]{7,}\b/N/g' -e 's/^/  /'
+}
+proc_new() {
+	proc_files | grep -vxF -f /tmp/proc.before | while read -r f; do
+		[ -f "$f" ] || continue
+		proc_show "$f"
+		if echo 7 | timeout 5 tee "$f" >/dev/null 2>&1; then r=ok; else r=failed; fi
+		echo "write 7 $f: $r"
+		proc_show "$f"
+	done
+}
+
 scenario() {
 	r0=$(retrans)
 	for_rules add_rule
 	traffic
 	saved
+	proc_new
 	for_rules flush_rule
 	notes="$notes
 $1: TCP retransmissions $(($(retrans) - r0))"
@@ -114,6 +135,23 @@ $1: TCP retransmissions $(($(retrans) - r0))"
 notes=''
 
 
+# Kernel settings a module may change for good (xt_connbytes turns on
+# conntrack accounting: net.netfilter.nf_conntrack_acct): the user build
+# starts from the settings the kernel build started from.
+net_settings() {
+	find /proc/sys/net -type f -perm -200 2>/dev/null | while read -r f; do
+		printf '%s\t%s\n' "$f" "$(cat "$f" 2>/dev/null | tr '\n' ' ')"
+	done
+}
+restore_settings() {
+	net_settings >/tmp/settings.now
+	grep -vxF -f /tmp/settings.now /tmp/settings.before | while IFS='	' read -r f v; do
+		echo $v >"$f" 2>/dev/null
+	done
+}
+
+proc_files >/tmp/proc.before
+net_settings >/tmp/settings.before
 dmesg -c >/dev/null
 echo "== kernel"
 if timeout "$LIMIT" insmod "/dusk/mod/$name.ko"; then echo "load: ok"; else echo "load: failed"; fi
@@ -121,6 +159,7 @@ scenario kernel
 [ -d "/sys/module/$name" ] && { rmmod "$name" || echo "rmmod: failed"; }
 log_lines
 
+restore_settings
 echo "== user"
 out=/tmp/$name.user.log
 : >"$out"	# exists before the first grep below, whoever runs first
