@@ -139,13 +139,16 @@ void dusk_waiters_kill_stuck(void)
 
 /**
  * dusk_waiter_post() - hand nested call @c to the upcall @ctx.
+ * @pinned: set when the return is 1: the upcall, pinned until
+ *          dusk_pending_unpin() (neither a REPLY nor expiry nor teardown
+ *          resumes its packet while @c runs on it).
  *
  * Context: process, the program's request.
  * Return: 0 when a blocked caller took it (wait for c->done), 1 when @ctx
  * is a live upcall from atomic context (run @c in place), -ESRCH when no
  * live upcall has that CTX, -EBUSY when the caller already runs one.
  */
-int dusk_waiter_post(u64 ctx, struct dusk_call *c)
+int dusk_waiter_post(u64 ctx, struct dusk_call *c, struct dusk_pending **pinned)
 {
 	struct dusk_waiter *w;
 	struct dusk_pending *p;
@@ -168,6 +171,8 @@ int dusk_waiter_post(u64 ctx, struct dusk_call *c)
 	}
 	list_for_each_entry(p, &dusk_sess.pending, node) {
 		if (p->ctx == ctx) {
+			p->busy++;
+			*pinned = p;
 			err = 1;
 			break;
 		}

@@ -293,6 +293,7 @@ static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
  */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 {
+	struct dusk_pending *pinned;
 	struct dusk_call *c;
 	int err;
 
@@ -315,11 +316,12 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 
 	if (info->attrs[DUSK_A_CTX]) {
 		init_completion(&c->done);
-		err = dusk_waiter_post(nla_get_u64(info->attrs[DUSK_A_CTX]), c);
+		err = dusk_waiter_post(nla_get_u64(info->attrs[DUSK_A_CTX]), c, &pinned);
 		if (err == -ESRCH)
 			NL_SET_ERR_MSG(info->extack, "CTX names no waiting upcall");
 		if (err == 1) {	/* not a blocked caller: run it here */
 			dusk_call_exec(c);
+			dusk_pending_unpin(pinned);
 			err = 0;
 		} else if (!err) {
 			err = dusk_waiter_wait(c);

@@ -113,6 +113,13 @@ struct dusk_pending {
 	void *priv;		/* and its priv: together they find the hook again */
 	void *sync;		/* DUSK_PENDING_XT: its packet; _HRTIMER: its flight */
 	u32 slot;		/* DUSK_PENDING_XT: the instance's answer slot */
+	/* Nested calls of the program's running on it (its sk_buff among
+	 * their arguments), under qlock.  Taken off the list while busy, it
+	 * is ended by the last of them, as the taker said (dusk_pending_end). */
+	unsigned int busy;
+	bool ended;
+	int end_err;
+	u64 end_ret;
 };
 
 struct dusk_session {
@@ -217,6 +224,9 @@ int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_pending_free(struct dusk_pending *p);
+void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
+bool dusk_pending_may_end(struct dusk_pending *p, int err, u64 ret);
+void dusk_pending_unpin(struct dusk_pending *p);
 
 /* skowner.c: a stolen packet's owning socket, prefetched */
 #define DUSK_SK_RANGES	6	/* request socket, listener, socket, file, cred, groups */
@@ -235,7 +245,7 @@ int dusk_sk_ranges_put(struct sk_buff *msg, const struct dusk_sk_ranges *o);
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);
 void dusk_waiters_wake_all(void);
 void dusk_waiters_kill_stuck(void);
-int dusk_waiter_post(u64 ctx, struct dusk_call *c);
+int dusk_waiter_post(u64 ctx, struct dusk_call *c, struct dusk_pending **pinned);
 int dusk_waiter_wait(struct dusk_call *c);
 void dusk_call_free(struct dusk_call *c);
 u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs);
@@ -260,7 +270,7 @@ unsigned int dusk_policy_verdict(void);
 void dusk_pending_flush(void);
 void dusk_pending_expire(struct work_struct *work);
 struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb, const struct nf_hook_state *state);
-bool dusk_pending_unlink(struct dusk_pending *p);
+bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret);
 
 /* xtmatch.c: xtables matches asked ahead of the table (docs/kapi.md) */
 int dusk_xt_init(void);

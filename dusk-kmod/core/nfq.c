@@ -309,9 +309,11 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 	return msg;
 }
 
-/* Take @p off the pending list if it is still there.  True if we did.
+/* Take @p off the pending list if it is still there.  True if we did and
+ * may end it now; a busy one is ended later as @err and @ret say
+ * (dusk_pending_may_end()).
  * Context: any; takes dusk_sess.qlock. */
-bool dusk_pending_unlink(struct dusk_pending *p)
+bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret)
 {
 	struct dusk_pending *it;
 	unsigned long flags;
@@ -322,7 +324,7 @@ bool dusk_pending_unlink(struct dusk_pending *p)
 		if (it == p) {
 			list_del(&p->node);
 			dusk_sess.npending--;
-			found = true;
+			found = dusk_pending_may_end(p, err, ret);
 			break;
 		}
 	}
@@ -389,8 +391,8 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 
 	if (!dusk_upcall_send(msg, hdr))
 		return NF_STOLEN;
-	if (!dusk_pending_unlink(p))
-		return NF_STOLEN;	/* already resumed by teardown or expiry */
+	if (!dusk_pending_unlink(p, -EAGAIN, 0))
+		return NF_STOLEN;	/* resumed by teardown or expiry, or will be */
 	dusk_count(DUSK_STAT_QUEUE_FULL, 1);	/* the program's socket is full */
 err_entry:
 	nf_queue_entry_free(entry);
@@ -400,6 +402,19 @@ policy:
 	return dusk_policy_verdict();
 }
 
+/*
+ * Take @p off the pending list onto @list, to be ended by the failure
+ * policy, unless a nested call runs on it (it ends it then).
+ * Context: caller holds qlock.
+ */
+static void dusk_pending_take_failed(struct dusk_pending *p, struct list_head *list)
+{
+	list_del(&p->node);
+	dusk_sess.npending--;
+	if (dusk_pending_may_end(p, -ETIMEDOUT, 0))
+		list_add_tail(&p->node, list);
+}
+
 /* Resume or forget every pending upcall in @list by the failure policy. */
 static void dusk_pending_fail(struct list_head *list)
 {
@@ -407,12 +422,7 @@ static void dusk_pending_fail(struct list_head *list)
 
 	list_for_each_entry_safe(p, tmp, list, node) {
 		list_del(&p->node);
-		if (p->kind == DUSK_PENDING_NF)
-			dusk_nf_finish(p, dusk_policy_verdict());
-		else if (p->kind == DUSK_PENDING_XT || p->kind == DUSK_PENDING_HRTIMER)
-			dusk_sync_resolve(p, -ETIMEDOUT, 0);
-		else
-			dusk_pending_free(p);
+		dusk_pending_end(p, -ETIMEDOUT, 0);
 	}
 }
 
@@ -422,11 +432,12 @@ static void dusk_pending_fail(struct list_head *list)
  */
 void dusk_pending_flush(void)
 {
+	struct dusk_pending *p, *tmp;
 	LIST_HEAD(list);
 
 	spin_lock_bh(&dusk_sess.qlock);
-	list_splice_init(&dusk_sess.pending, &list);
-	dusk_sess.npending = 0;
+	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node)
+		dusk_pending_take_failed(p, &list);
 	spin_unlock_bh(&dusk_sess.qlock);
 	dusk_pending_fail(&list);
 }
@@ -449,8 +460,7 @@ void dusk_pending_expire(struct work_struct *work)
 			next = p->deadline;
 			break;
 		}
-		list_move_tail(&p->node, &list);
-		dusk_sess.npending--;
+		dusk_pending_take_failed(p, &list);
 		n++;
 	}
 	spin_unlock_bh(&dusk_sess.qlock);
@@ -482,8 +492,10 @@ static int dusk_netdev_event(struct notifier_block *nb, unsigned long event, voi
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node) {
 		if (p->kind == DUSK_PENDING_NF && dusk_entry_uses(p->entry, dev)) {
-			list_move_tail(&p->node, &list);
+			list_del(&p->node);
 			dusk_sess.npending--;
+			if (dusk_pending_may_end(p, 0, NF_DROP))
+				list_add_tail(&p->node, &list);
 		}
 	}
 	spin_unlock_bh(&dusk_sess.qlock);

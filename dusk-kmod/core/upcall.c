@@ -218,6 +218,65 @@ void dusk_pending_free(struct dusk_pending *p)
 	kfree(p);
 }
 
+/**
+ * dusk_pending_end() - end upcall @p, off the pending list and not busy:
+ * resume its packet, resolve its synchronous wait, or forget it.
+ * @err: 0 with the program's answer @ret, or why it ends without one (the
+ *       failure policy answers).
+ * Context: process, no dusk lock held.
+ */
+void dusk_pending_end(struct dusk_pending *p, int err, u64 ret)
+{
+	switch (p->kind) {
+	case DUSK_PENDING_NF:
+		dusk_nf_finish(p, err ? dusk_policy_verdict() : (u32)ret);
+		break;
+	case DUSK_PENDING_XT:
+	case DUSK_PENDING_HRTIMER:
+		dusk_sync_resolve(p, err, ret);
+		break;
+	default:
+		dusk_pending_free(p);
+	}
+}
+
+/**
+ * dusk_pending_may_end() - may the caller, who just took @p off the pending
+ * list, end it now?
+ *
+ * Not while a nested call of the program's runs on it: the stub may still
+ * use the sk_buff that resuming the packet would free.  Then the last such
+ * call ends it, as @err and @ret say (dusk_pending_unpin()).
+ * Context: caller holds qlock.
+ */
+bool dusk_pending_may_end(struct dusk_pending *p, int err, u64 ret)
+{
+	lockdep_assert_held(&dusk_sess.qlock);
+	if (!p->busy)
+		return true;
+	p->ended = true;
+	p->end_err = err;
+	p->end_ret = ret;
+	return false;
+}
+
+/**
+ * dusk_pending_unpin() - a nested call on @p (pinned by dusk_waiter_post())
+ * is done; the last one ends @p if it left the list meanwhile.
+ * Context: process, no dusk lock held.
+ */
+void dusk_pending_unpin(struct dusk_pending *p)
+{
+	unsigned long flags;
+	bool end;
+
+	spin_lock_irqsave(&dusk_sess.qlock, flags);
+	end = !--p->busy && p->ended;
+	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
+	if (end)
+		dusk_pending_end(p, p->end_err, p->end_ret);
+}
+
 /*
  * REPLY: CTX RET [CHUNK...].  The chunks are written while the upcall is
  * still live (they may target its lent ranges); then the upcall ends.
@@ -254,7 +313,8 @@ int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info)
 			err = dusk_chunks_apply_locked(info);
 			list_del(&p->node);
 			dusk_sess.npending--;
-			found = p;
+			if (dusk_pending_may_end(p, err, ret))
+				found = p;
 			break;
 		}
 	}
@@ -268,13 +328,7 @@ unlock:
 		return err;
 	}
 	dusk_count(DUSK_STAT_REPLIES, 1);
-	if (found) {
-		if (found->kind == DUSK_PENDING_NF)
-			dusk_nf_finish(found, err ? dusk_policy_verdict() : (u32)ret);
-		else if (found->kind == DUSK_PENDING_XT || found->kind == DUSK_PENDING_HRTIMER)
-			dusk_sync_resolve(found, err, ret);
-		else
-			dusk_pending_free(found);
-	}
+	if (found)
+		dusk_pending_end(found, err, ret);
 	return err;
 }

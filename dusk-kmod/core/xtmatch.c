@@ -433,7 +433,7 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 		if (!dusk_upcall_send(msgs[i], hdrs[i]))
 			continue;
 		/* The program's socket is full: the policy answers this one. */
-		if (dusk_pending_unlink(ps[i])) {
+		if (dusk_pending_unlink(ps[i], -EAGAIN, 0)) {
 			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
 			dusk_xt_resolve(ps[i], -EAGAIN, 0);
 		}

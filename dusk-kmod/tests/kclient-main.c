@@ -19,6 +19,11 @@
  *                    packet is seen, then accept), others accept; run S
  *                    seconds or until SIGTERM, then unregister and BYE.
  *                    Prints "handled N late N repeated N" at the end.
+ *   hook-slow MS     register a LOCAL_IN hook; for the first ICMP packet
+ *                    run a nested call that uses the packet's sk_buff
+ *                    after MS ms (longer than nf_timeout_ms): the packet
+ *                    must not be resumed (and freed) under it; its REPLY
+ *                    then finds it expired.  Other packets are accepted.
  *   fuzz N           N random requests (random attributes, nesting, lengths)
  *                    without a session, then N more that cannot call stubs
  *                    with one: all must be answered, the session survive.
@@ -894,6 +899,63 @@ static int cmd_hook(const char *verdict, int seconds, const char *where)
 	return failures ? 1 : 0;
 }
 
+/*
+ * hook-slow: a nested call outlives its packet's nf_timeout_ms.  Expiry
+ * must wait for it: the stub still reads the packet's sk_buff at its end.
+ */
+static int cmd_hook_slow(int ms)
+{
+	unsigned char ops[KTEST_OPS_SIZE] = { 0 };
+	struct kc_upcall *up = malloc(sizeof(*up));
+	uint64_t args[2], ret, m;
+	struct kc_hello h;
+	struct kc *kc = connect_bound(&h);
+	int err, done = 0;
+	time_t end = time(NULL) + 60;
+
+	memcpy(ops + KTEST_OPS_HOOK, &h.proxies[KTEST_PROXY_HOOK], 8);
+	ops[KTEST_OPS_PF] = NFPROTO_IPV4;
+	*(uint32_t *)(ops + KTEST_OPS_HOOKNUM) = NF_INET_LOCAL_IN;
+	err = kc_mirror_alloc(kc, ops, sizeof(ops), &m);
+	CHECK(!err, "nf_hook_ops mirror (%d)", err);
+	args[0] = h.syms[KTEST_SYM_INIT_NET];
+	args[1] = m;
+	err = kc_call(kc, KTEST_STUB_NF_REG, args, 2, 0, &ret, NULL, 0);
+	CHECK(!err && ret == 0, "nf_register_net_hook (%d, %lld)", err, (long long)ret);
+	mark_ready();
+
+	while (!stop && !done && time(NULL) < end) {
+		uint64_t slow[2];
+
+		if (kc_upcall_next(kc, up, 200) <= 0)
+			continue;
+		if (up->proxy != KTEST_PROXY_HOOK || up->nargs != 3 || !is_icmp(up)) {
+			kc_reply(kc, up->ctx, NF_ACCEPT, 0, NULL, 0);
+			continue;
+		}
+		slow[0] = up->args[1];	/* the sk_buff */
+		slow[1] = ms;
+		err = kc_call(kc, KTEST_STUB_SKB_SLOW, slow, 2, up->ctx, &ret, NULL, 0);
+		CHECK(!err, "nested call on the packet (%d)", err);
+		CHECK((uint32_t)(ret >> 32) == (uint32_t)ret,
+		      "the packet's sk_buff lived through the nested call (len %u, then %u)",
+		      (unsigned int)(ret >> 32), (unsigned int)ret);
+		err = kc_reply(kc, up->ctx, NF_ACCEPT, 0, NULL, 0);
+		CHECK(err == -ESRCH, "REPLY after nf_timeout_ms: expired (%d)", err);
+		done = 1;
+	}
+	CHECK(done, "an ICMP packet came");
+	err = kc_call(kc, KTEST_STUB_NF_UNREG, args, 2, 0, NULL, NULL, 0);
+	CHECK(!err, "nf_unregister_net_hook (%d)", err);
+	err = kc_mirror_free(kc, m);
+	CHECK(!err, "MIRROR_FREE of unregistered ops (%d)", err);
+	err = kc_bye(kc);
+	CHECK(!err, "BYE (%d)", err);
+	kc_close(kc);
+	free(up);
+	return failures ? 1 : 0;
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -1383,6 +1445,8 @@ int main(int argc, char **argv)
 		return cmd_basic();
 	if (argc >= 3 && !strcmp(argv[1], "hook"))
 		return cmd_hook(argv[2], argc >= 4 ? atoi(argv[3]) : 0, argc >= 5 ? argv[4] : "in4");
+	if (argc >= 3 && !strcmp(argv[1], "hook-slow"))
+		return cmd_hook_slow(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "bench"))
 		return cmd_bench(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(argv[1], "fuzz"))

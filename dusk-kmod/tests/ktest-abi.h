@@ -62,6 +62,7 @@ enum {
 	KTEST_STUB_REG_PERNET_SUBSYS,	/* register_pernet_subsys(ops) */
 	KTEST_STUB_REG_PERNET_DEVICE,	/* register_pernet_device(ops) */
 	KTEST_STUB_REG_NETDEV_NOTIFIER,	/* register_netdevice_notifier(nb) */
+	KTEST_STUB_SKB_SLOW,	/* ktest_skb_slow(skb, ms): skb->len, msleep(ms), skb->len */
 	KTEST_NSTUBS
 };
 

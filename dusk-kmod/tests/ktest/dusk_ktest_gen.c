@@ -8,6 +8,7 @@
  * (../kclient*.c) plays the part of the user program; ../ktest-abi.h holds
  * what both sides agree on.
  */
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/netfilter.h>
@@ -324,6 +325,17 @@ static u64 dusk_stub_register_netdevice_notifier(const u64 *a)
 	return (u64)(s64)register_netdevice_notifier((struct notifier_block *)(uintptr_t)a[0]);
 }
 
+/* A stub that uses its packet after a while: skb->len before and after
+ * msleep(a[1]), packed (the two agree unless the packet was freed). */
+static u64 dusk_stub_ktest_skb_slow(const u64 *a)
+{
+	const struct sk_buff *skb = (const void *)(uintptr_t)a[0];
+	u32 before = READ_ONCE(skb->len);
+
+	msleep(a[1]);
+	return (u64)before << 32 | READ_ONCE(skb->len);
+}
+
 /* ---- tables ---- */
 
 static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
@@ -371,6 +383,7 @@ static const struct dusk_stub_desc dusk_stubs[KTEST_NSTUBS] = {
 					   dusk_stub_register_pernet_device, 1, 0 },
 	[KTEST_STUB_REG_NETDEV_NOTIFIER] = { "register_netdevice_notifier",
 					     dusk_stub_register_netdevice_notifier, 1, 0 },
+	[KTEST_STUB_SKB_SLOW] = { "ktest_skb_slow", dusk_stub_ktest_skb_slow, 2, 0 },
 };
 
 static const struct dusk_sym_desc dusk_syms[KTEST_NSYMS] = {
