@@ -9,6 +9,7 @@
  * answer with the text they printed, which goes to the log callback.
  */
 #include <errno.h>
+#include <execinfo.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,6 +97,48 @@ static void ctx_gone(struct dusk_thread *t, uint32_t stub)
 		   (unsigned long long)t->ctx);
 }
 
+/*
+ * The module's line that made the kernel call: the first frame above the
+ * runtime that is not a generated dusk_k_ wrapper (kept out of line when
+ * the program is built without optimisation).
+ */
+static void call_site(char *buf, size_t cap)
+{
+	void *bt[8];
+	int i, n = backtrace(bt, 8);
+
+	buf[0] = '\0';
+	for (i = 1; i < n; i++) {
+		dusk_symbolize(bt[i], buf, cap);
+		if (buf[0] && !strstr(buf, "(in dusk_k_"))
+			return;
+	}
+	dusk_symbolize(dusk_entry_pc, buf, cap);
+}
+
+/*
+ * A call --fail makes fail: it returns @ret without reaching the kernel.
+ * What the call would have carried (dirty bytes, the arguments' mirrors)
+ * still goes to the kernel, so the kernel's state is the one the module's
+ * error path expects.
+ */
+static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth)
+{
+	char where[512];
+	int err;
+
+	call_site(where, sizeof(where));
+	dusk_log(DUSK_LOG_WARN, "dusk: injected failure: %s (its call %lu) returns %lld%s%s",
+		 stub_name(stub), nth, (long long)ret, where[0] ? " at " : "", where);
+	err = dusk_session_flush("before a call --fail made fail");
+	if (!err)
+		err = dusk_commit_after_call();
+	if (err)
+		dusk_fatal("dusk: around the failed call of %s: %s", stub_name(stub),
+			   strerror(-err));
+	return ret;
+}
+
 /* What a call the kernel will not make returns. */
 static uint64_t gone_result(void)
 {
@@ -109,6 +152,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	struct dusk_answer ans;
 	struct dusk_attrs a;
 	uint64_t ret = 0;
+	unsigned long nth;
 	int err;
 
 	dusk_entry_pc = __builtin_return_address(0);
@@ -119,6 +163,8 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 			   nargs, DUSK_MAX_ARGS);
 	if (t->ctx_gone)
 		return gone_result();
+	if (dusk_kfail_check(stub_name(stub), args, nargs, &ret, &nth))
+		return injected_result(stub, ret, nth);
 	err = call_request(stub, args, nargs, t->ctx, &ans);
 	if (err == -ESRCH && t->ctx) {
 		dusk_answer_free(&ans);

@@ -34,6 +34,8 @@ DUSK_API int dusk_main(const struct dusk_module *m, int argc, char **argv)
 	err = dusk_params_parse(m, argc, argv, &help);
 	if (err)
 		return 1;
+	if (dusk_kfail_setup(m, getenv("DUSK_FAIL")))
+		return 1;
 	if (help) {
 		char *text = dusk_params_help(m, argc ? argv[0] : m->name);
 

@@ -247,6 +247,8 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 		      unsigned int nworkers);
 /* Free all mirrors, BYE, stop workers and receiver, destroy the transport. */
 void dusk_session_close(void);
+/* Send what module code left dirty outside any call; @when for reports. */
+int dusk_session_flush(const char *when);
 /**
  * dusk_session_run() - the program's life on an open session: init, wait
  * for SIGINT/SIGTERM (blocked by the caller before threads started), exit.
@@ -304,6 +306,14 @@ char *dusk_params_help(const struct dusk_module *m, const char *argv0);
 void dusk_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The reason insmod (kmod) gives for a load that failed with -@err. */
 const char *dusk_insmod_strerror(int err);
+
+/* ---- kfail.c: fault injection (dusk-run --fail) ---- */
+/* Parse SPEC (DUSK_FAIL) against module @m; reported, -EINVAL when bad. */
+int dusk_kfail_setup(const struct dusk_module *m, const char *spec);
+/* Should this call of stub @stub fail?  1 with its result in *@ret and
+ * which call of the rule's it is in *@nth, else 0. */
+int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs, uint64_t *ret,
+		     unsigned long *nth);
 
 /* ---- fault.c ---- */
 /**

@@ -253,8 +253,9 @@ void dusk_session_close(void)
 	session_free(s);
 }
 
-/* Send what module code left dirty outside any call (end of init/exit). */
-static int flush(void)
+/* Send what module code left dirty outside any call: at the end of
+ * init/exit, or for a call --fail keeps from the kernel (@when says). */
+int dusk_session_flush(const char *when)
 {
 	struct dusk_msg m;
 	struct dusk_answer ans;
@@ -266,7 +267,7 @@ static int flush(void)
 	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN) {
 		err = dusk_request(&m, &ans);
 		if (err == -EACCES || err == -EFAULT)
-			dusk_write_refused("at the end of module init/exit", ans.extack);
+			dusk_write_refused(when, ans.extack);
 		dusk_answer_free(&ans);
 	}
 	dusk_msg_fini(&m);
@@ -303,7 +304,7 @@ int dusk_session_run(void)
 	if (m->init) {
 		dusk_trace("[dusk] init %s", m->name);
 		ret = m->init();
-		flush();
+		dusk_session_flush("at the end of module init");
 		if (ret < 0) {
 			/* as insmod says it; the kernel itself logs nothing */
 			dusk_log(DUSK_LOG_ERROR, "insmod: ERROR: could not insert module %s: %s",
@@ -325,7 +326,7 @@ int dusk_session_run(void)
 		dusk_shadow_invalidate(t->shadow);
 		dusk_trace("[dusk] exit %s", m->name);
 		m->exit();
-		flush();
+		dusk_session_flush("at the end of module exit");
 	}
 	return 0;
 }

@@ -114,7 +114,8 @@ static const struct dusk_proxy proxies[] = {
 	[PROXY_TICK] = { "tm_tick", (const void *)tm_tick, tramp_tick, 0, 1 },
 };
 
-static const char *const stubs[] = { "noop", "printk#1", "touch" };
+static const char *const stubs[] = { "noop", "printk#1", "touch", "kmalloc_trace",
+				      "_copy_from_user" };
 static const char *const syms[] = { "init_net", "jiffies" };
 
 static const struct dusk_object objects[] = {

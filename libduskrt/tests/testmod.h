@@ -49,7 +49,7 @@ struct tm_wait {
 };
 
 enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT };
-enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, NSTUBS };
+enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER, NSTUBS };
 enum { PROXY_HOOK, PROXY_TICK, NPROXIES };
 
 extern struct leaf g_leaf;
