@@ -232,6 +232,8 @@ struct dusk_session {
 	uint64_t kbase;
 	uint64_t *syms;		/* HELLO's SYMS, m->nsyms entries */
 	uint64_t *proxies;	/* HELLO's PROXIES, m->nproxies entries */
+	uint64_t task;		/* HELLO's CURRENT: the program's task, `current`
+				 * outside callbacks (0 from an older kmod) */
 	struct dusk_pool *pool;
 	struct dusk_upcall_ops upcall_ops;
 };

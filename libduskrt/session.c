@@ -106,6 +106,7 @@ static int hello_check(struct dusk_session *s, const struct dusk_attrs *a)
 		return -EPROTO;
 	}
 	s->kbase = mnl_attr_get_u64(a->tb[DUSK_A_KBASE]);
+	s->task = a->tb[DUSK_A_CURRENT] ? mnl_attr_get_u64(a->tb[DUSK_A_CURRENT]) : 0;
 	s->syms = calloc(mod->nsyms + 1, sizeof(uint64_t));
 	s->proxies = calloc(mod->nproxies + 1, sizeof(uint64_t));
 	if (!s->syms || !s->proxies)

@@ -82,7 +82,17 @@ DUSK_API void dusk_leave(int *frame)
 	dusk_thread()->depth = *frame - 1;
 }
 
+/*
+ * `current`: the task the kernel reported for the callback being served;
+ * outside any callback (module_init, module_exit) the program's own task,
+ * which runs those kernel calls as insmod's task runs a native
+ * module_init (never NULL: get_task_comm(buf, current) would oops).
+ */
 DUSK_API void *dusk_current(void)
 {
-	return (void *)(uintptr_t)dusk_thread()->current;
+	uint64_t cur = dusk_thread()->current;
+
+	if (!cur && dusk_sess)
+		cur = dusk_sess->task;
+	return (void *)(uintptr_t)cur;
 }

@@ -103,7 +103,12 @@ int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,
 	return 0;
 }
 
-/* HELLO answer: our identity; with @bound also KBASE, SYMS, PROXIES. */
+/*
+ * HELLO answer: our identity; with @bound also KBASE, SYMS, PROXIES and
+ * CURRENT, the program's own task (genetlink runs HELLO in the sender's
+ * send()): `current` for module code outside a callback, as insmod's task
+ * is for a native module_init.
+ */
 static int dusk_put_hello(struct sk_buff *msg, bool bound)
 {
 	u64 *addrs;
@@ -117,7 +122,8 @@ static int dusk_put_hello(struct sk_buff *msg, bool bound)
 		return -EMSGSIZE;
 	if (!bound)
 		return 0;
-	if (nla_put_u64_64bit(msg, DUSK_A_KBASE, dusk_kbase(), DUSK_A_PAD))
+	if (nla_put_u64_64bit(msg, DUSK_A_KBASE, dusk_kbase(), DUSK_A_PAD) ||
+	    nla_put_u64_64bit(msg, DUSK_A_CURRENT, (u64)(uintptr_t)current, DUSK_A_PAD))
 		return -EMSGSIZE;
 
 	n = max(dusk_gen.nsyms, dusk_gen.nproxies);

@@ -66,7 +66,8 @@ static inline void dusk_genl_family_name(char *out, const char *modname)
  */
 enum dusk_cmd {
 	DUSK_CMD_UNSPEC,
-	DUSK_CMD_HELLO,		/* u->k bind the session; answer: symbol and proxy addresses */
+	DUSK_CMD_HELLO,		/* u->k bind the session; answer: symbol and proxy
+				 * addresses, the sender's task (CURRENT) */
 	DUSK_CMD_BYE,		/* u->k orderly end of the session (socket release does the same) */
 	DUSK_CMD_READ,		/* u->k RANGE...; answer: DATA... in request order */
 	DUSK_CMD_WRITE,		/* u->k CHUNK...; only into mirrors, owned or lent memory */
@@ -102,7 +103,8 @@ enum dusk_attr {
 	DUSK_A_TEXT,		/* string: what a printk-family stub printed, level prefix kept */
 	DUSK_A_CTX,		/* u64: id of the upcall a request or reply belongs to */
 	DUSK_A_PROXY,		/* u32: index into the generated proxy table */
-	DUSK_A_CURRENT,		/* u64: the kernel's `current` for the callback */
+	DUSK_A_CURRENT,		/* u64: the kernel's `current` for the callback (UPCALL),
+				 * the program's task (HELLO's answer) */
 	DUSK_A_CPU,		/* u32: CPU the callback was raised on */
 	DUSK_A_FLAGS,		/* u32: DUSK_UPCALL_* */
 	DUSK_A_LENT,		/* nested { ADDR, LEN }: range the callback may write */

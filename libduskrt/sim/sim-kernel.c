@@ -362,6 +362,7 @@ static void do_hello(struct dusk_sim *s, const struct nlmsghdr *req, const struc
 		mnl_attr_put_u64(nlh, DUSK_A_KBASE, DUSK_SIM_KBASE);
 		mnl_attr_put(nlh, DUSK_A_SYMS, s->nsyms * sizeof(uint64_t), s->syms);
 		mnl_attr_put(nlh, DUSK_A_PROXIES, s->nproxies * sizeof(uint64_t), s->proxies);
+		mnl_attr_put_u64(nlh, DUSK_A_CURRENT, DUSK_SIM_TASK);
 	}
 	push(s, buf, nlh->nlmsg_len);
 	free(buf);

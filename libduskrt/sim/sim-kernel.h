@@ -21,6 +21,7 @@ struct dusk_sim;
 struct dusk_transport;
 
 #define DUSK_SIM_KBASE 0xffff800000000000ull	/* kbase the sim reports */
+#define DUSK_SIM_TASK 0xffff888003a00000ull	/* the program's task (HELLO's CURRENT) */
 #define DUSK_SIM_MIRRORS 0xffff888100000000ull	/* where mirrors are allocated */
 
 struct dusk_sim *dusk_sim_new(void);

@@ -263,6 +263,20 @@ static void upcall_context_current(void **state)
 	harness_close(sim);
 }
 
+/* Outside any callback (module_init, module_exit) `current` is the
+ * program's own task, as HELLO's answer named it: never NULL, which a
+ * kernel call such as __get_task_comm() would dereference. */
+static void current_outside_callbacks(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+
+	(void)state;
+	harness_log_capture();
+	harness_open(sim, &tm_module, 1);
+	assert_int_equal((uint64_t)(uintptr_t)dusk_current(), DUSK_SIM_TASK);
+	harness_close(sim);
+}
+
 static void bad_proxy_is_not_run(void **state)
 {
 	struct dusk_sim *sim = harness_sim(&tm_module);
@@ -623,6 +637,7 @@ int main(void)
 		cmocka_unit_test_teardown(upcalls_served_in_parallel, cleanup),
 		cmocka_unit_test_teardown(atomic_upcalls_served_in_order, cleanup),
 		cmocka_unit_test_teardown(upcall_context_current, cleanup),
+		cmocka_unit_test_teardown(current_outside_callbacks, cleanup),
 		cmocka_unit_test_teardown(nested_upcall_gets_a_worker, cleanup),
 		cmocka_unit_test_teardown(bad_proxy_is_not_run, cleanup),
 		cmocka_unit_test_teardown(init_failure_like_insmod, cleanup),
