@@ -27,7 +27,8 @@
  * Refused, with a message naming the type and field: a union pointer member
  * (DUSK_FF_AMBIGUOUS) that holds the address of an own object, an own
  * object of unknown size that is not on a stack, a function without a
- * generated proxy.
+ * generated proxy.  An untyped, unsized pointer that is none of the own
+ * objects we can size is a user address of the caller (foreign_user()).
  *
  * Locking: dusk_mirror_lock is held for a whole walk (including its
  * MIRROR_ALLOC round trips).  Refresh data is copied into the committing
@@ -595,6 +596,34 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	return err;
 }
 
+/*
+ * Is @p, mapped in the program, still no own object?  A callback's user
+ * buffer (read()'s `char __user *buf`, handed on to
+ * simple_read_from_buffer() or copy_to_user() untyped and unsized) is an
+ * address in the *calling* process, which the program may have mapped too
+ * (one more thread stack, a library at the same place).  An own object
+ * passed without type or length is one we can size: a global, an object
+ * with a mirror, a buffer on this thread's stack, code or constant bytes
+ * of the program's ELF objects (see object_of()); anything else (a heap or
+ * anonymous mapping, another thread's stack) is the caller's and goes to the kernel
+ * unchanged, as an unmapped address does.  Caller holds dusk_mirror_lock.
+ */
+static int foreign_user(uintptr_t p, int32_t type, size_t len, const struct dusk_thread *t)
+{
+	const struct dusk_type *ty = type_of(type);
+	Dl_info di;
+
+	if (len || type == DUSK_TYPE_CSTRING || (ty && type >= 0))
+		return 0;
+	if (dusk_mirror_by_own(p) || global_of(p) || on_stack(t, p))
+		return 0;
+	/* in one of the program's ELF objects: code (a function without a
+	 * proxy, refused later) or constant data */
+	if (dladdr((void *)p, &di) && di.dli_fname)
+		return 0;
+	return !readonly_extent(p);
+}
+
 int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 {
 	struct dusk_thread *t = dusk_thread();
@@ -610,6 +639,11 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 	if (!own_mapped((uintptr_t)p))
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
+	if (foreign_user((uintptr_t)p, type, len, t)) {
+		pthread_mutex_unlock(&dusk_mirror_lock);
+		dusk_trace("[dusk] %p is no own object: a user address of the caller", p);
+		return 0;
+	}
 	w.gen = ++walk_gen;
 	w.t = t;
 	w.cs = cstate(t);

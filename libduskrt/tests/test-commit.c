@@ -8,6 +8,7 @@
  * without a proxy are refused, and mirrors live as long as they should.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -317,6 +318,22 @@ static void readonly_bytes_of_unknown_size(void **state)
 	assert_int_equal(dusk_commit(lits[0], DUSK_TYPE_NONE, 0), first);
 }
 
+/* simple_read_from_buffer(ubuf, ...) from a read() callback: ubuf is the
+ * calling process's buffer, untyped and unsized; that the same address is
+ * mapped in the program (here: a heap block) does not make it an own
+ * object.  It reaches the kernel unchanged, no mirror made. */
+static void mapped_user_address_passes_unchanged(void **state)
+{
+	char *ubuf = malloc(4096);
+	size_t before = stats().mirrors_live;
+
+	(void)state;
+	assert_non_null(ubuf);
+	assert_int_equal(dusk_commit(ubuf, DUSK_TYPE_NONE, 0), (uint64_t)(uintptr_t)ubuf);
+	assert_int_equal(stats().mirrors_live, before);
+	free(ubuf);
+}
+
 /* strim(buf): the kernel writes into a char buffer it was handed. */
 static uint64_t stub_strim(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
 			   void *arg)
@@ -442,6 +459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_bytes_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_object_gets_an_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(mapped_user_address_passes_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(char_buffer_written_by_the_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(fresh_wait_entry_gets_kernel_words_whole, setup,
 						teardown),
