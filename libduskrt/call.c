@@ -63,10 +63,13 @@ static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs,
 		err = dusk_msg_put_bin(&m, DUSK_A_ARGS, args, nargs * sizeof(uint64_t));
 	if (!err && ctx)
 		err = dusk_msg_put_u64(&m, DUSK_A_CTX, ctx);
-	if (!err)
+	if (!err) {
+		dusk_commit_call_begin();
 		err = dusk_request(&m, ans);
-	else
+		dusk_commit_call_end();
+	} else {
 		memset(ans, 0, sizeof(*ans));
+	}
 	if (m.buf)
 		dusk_msg_fini(&m);
 	return err;

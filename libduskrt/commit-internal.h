@@ -41,6 +41,9 @@ struct dusk_commit_state {
 	size_t nbufs, bufcap;
 	struct mirror **held;		/* this thread's held stack mirrors */
 	size_t nheld, heldcap;
+	/* on the list of threads inside a kernel call (mirror.c) */
+	struct dusk_commit_state *incall_next;
+	int in_call;
 };
 
 extern pthread_mutex_t dusk_mirror_lock;

@@ -227,6 +227,11 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		 * memory is. */
 		for (i = 0; i < up.nargs; i++)
 			up.args[i] = dusk_rmap_word(up.args[i]);
+		/* Raised by a kernel call still in flight (a pernet init, a
+		 * replayed notifier): see what that call wrote so far. */
+		if (t->blocking && (err = dusk_commit_refresh_calls()))
+			dusk_log(DUSK_LOG_ERROR, "dusk: %s: reading back the objects of the kernel "
+				 "calls in flight failed: %s", p->name, strerror(-err));
 		ret = p->tramp(up.args);
 		/* A fault reported for the REPLY names the callback
 		 * (dusk_fault() looks up the byte before a return address). */

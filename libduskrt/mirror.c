@@ -289,18 +289,16 @@ void dusk_commit_release_held(void)
 	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
-int dusk_commit_after_call(void)
+/* Read back the mirrors @v[0..n) that may have changed, in as few READs
+ * as fit.  Caller holds dusk_mirror_lock. */
+static int readback_list(struct mirror *const *v, size_t n)
 {
-	struct dusk_commit_state *cs = dusk_thread()->commit;
 	struct mirror *batch[64];
 	size_t i, nb = 0, bytes = 0;
 	int err = 0, e;
 
-	if (!cs || !cs->ntouched)
-		return 0;
-	pthread_mutex_lock(&dusk_mirror_lock);
-	for (i = 0; i < cs->ntouched; i++) {
-		struct mirror *m = cs->touched[i];
+	for (i = 0; i < n; i++) {
+		struct mirror *m = v[i];
 
 		/* Read-only bytes (string literals) are not changed by the
 		 * kernel.  Objects above 32 KiB (one DATA attribute's
@@ -319,6 +317,79 @@ int dusk_commit_after_call(void)
 		e = readback(batch, nb);
 		err = err ? err : e;
 	}
+	return err;
+}
+
+/*
+ * Threads inside a kernel call, each with the mirrors committed for it
+ * (under dusk_mirror_lock).  The kernel function may call back into the
+ * module before it returns, and the callback runs on another thread: the
+ * pernet init that register_pernet_subsys() runs reads the id the kernel
+ * has just stored through ops->id into the module's global, a notifier
+ * replayed at registration reads what the registration set up.  So a
+ * blocking callback first reads back what the calls in flight committed
+ * (dusk_commit_refresh_calls()), as their callers will when they return.
+ */
+static struct dusk_commit_state *incall_head;
+
+void dusk_commit_call_begin(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+
+	if (!cs || !cs->ntouched)
+		return;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	cs->incall_next = incall_head;
+	incall_head = cs;
+	cs->in_call = 1;
+	pthread_mutex_unlock(&dusk_mirror_lock);
+}
+
+void dusk_commit_call_end(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit, **pp;
+
+	if (!cs || !cs->in_call)
+		return;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	for (pp = &incall_head; *pp; pp = &(*pp)->incall_next) {
+		if (*pp == cs) {
+			*pp = cs->incall_next;
+			break;
+		}
+	}
+	cs->in_call = 0;
+	pthread_mutex_unlock(&dusk_mirror_lock);
+}
+
+int dusk_commit_refresh_calls(void)
+{
+	struct dusk_commit_state *own = dusk_thread()->commit, *cs;
+	int err = 0, e;
+
+	pthread_mutex_lock(&dusk_mirror_lock);
+	for (cs = incall_head; cs; cs = cs->incall_next) {
+		if (cs == own)
+			continue;
+		/* Its caller waits in the kernel: its list stays as it is
+		 * until dusk_commit_call_end(), which takes this lock. */
+		e = readback_list(cs->touched, cs->ntouched);
+		err = err ? err : e;
+	}
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return err;
+}
+
+int dusk_commit_after_call(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+	size_t i;
+	int err, e;
+
+	if (!cs || !cs->ntouched)
+		return 0;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	err = readback_list(cs->touched, cs->ntouched);
 	for (i = 0; i < cs->ntouched; i++) {
 		struct mirror *m = cs->touched[i];
 

@@ -162,6 +162,11 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out);
 int dusk_commit_pending(struct dusk_wlist *w);
 /* After the call: read mirrors back into own objects, free call mirrors. */
 int dusk_commit_after_call(void);
+/* This thread enters / leaves a kernel call with the mirrors it committed
+ * for it; a blocking callback raised meanwhile reads those back first. */
+void dusk_commit_call_begin(void);
+void dusk_commit_call_end(void);
+int dusk_commit_refresh_calls(void);
 /* Free the calling thread's held stack mirrors (its callback has ended). */
 void dusk_commit_release_held(void);
 /**

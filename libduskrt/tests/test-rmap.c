@@ -244,6 +244,44 @@ static void mirror_read_back_names_own_objects(void **state)
 	assert_ptr_equal(g_top.next, (struct top *)&g_mid);
 }
 
+/* register_pernet_subsys(&ops): the kernel stores the pernet id through
+ * ops->id into the module's global, then runs the pernet init (a blocking
+ * callback, served on another thread) before the call returns.  The init
+ * must see the id (xt_recent's net_generic(net, recent_net_id) read id 0
+ * and crashed). */
+static uint64_t stub_stores_then_calls_back(struct dusk_sim *s, const uint64_t *a, unsigned int n,
+					    char *t, void *arg)
+{
+	struct leaf *l = dusk_sim_ptr(s, a[0]);
+	struct dusk_sim_upcall u = { .proxy = PROXY_TICK, .flags = DUSK_UPCALL_BLOCKING };
+	uint64_t ret = 0;
+
+	(void)n; (void)t; (void)arg;
+	l->v = 42;
+	if (dusk_sim_wait_reply(s, dusk_sim_upcall(s, &u), &ret, 3000))
+		return 0;
+	return ret;
+}
+
+static uint64_t tick_reads_leaf(void)
+{
+	return (uint64_t)D(&g_leaf)->v;
+}
+
+static void callback_during_call_sees_what_the_call_wrote(void **state)
+{
+	uint64_t k;
+
+	(void)state;
+	g_leaf.v = 0;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_stores_then_calls_back, NULL);
+	tm_tick_body = tick_reads_leaf;
+	k = dusk_commit(&g_leaf, T_LEAF, 0);
+	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), 42);
+	tm_tick_body = NULL;
+	assert_int_equal(g_leaf.v, 42);
+}
+
 /* The kernel hands an own object back: a callback's argument or a kernel
  * function's result that points into a mirror names the own object. */
 static uint64_t got;
@@ -358,6 +396,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(late_pointer_store_is_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(prefetched_upcall_data_is_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(mirror_read_back_names_own_objects, setup, teardown),
+		cmocka_unit_test_setup_teardown(callback_during_call_sees_what_the_call_wrote, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(mirror_addresses_in_arguments_and_results, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(view_translates_aligned_words_only, setup, teardown),
