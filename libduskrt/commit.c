@@ -195,7 +195,6 @@ static int fresh_garbage(struct mirror *m, size_t off, const char *where)
 }
 
 /* Translate the function pointer at img offset @off of @m. */
-
 static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *where)
 {
 	uint64_t v, k;

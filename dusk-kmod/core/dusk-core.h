@@ -225,7 +225,7 @@ int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_pending_free(struct dusk_pending *p);
 void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
-bool dusk_pending_may_end(struct dusk_pending *p, int err, u64 ret);
+bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret);
 void dusk_pending_unpin(struct dusk_pending *p);
 
 /* skowner.c: a stolen packet's owning socket, prefetched */

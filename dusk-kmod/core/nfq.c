@@ -311,7 +311,7 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 
 /* Take @p off the pending list if it is still there.  True if we did and
  * may end it now; a busy one is ended later as @err and @ret say
- * (dusk_pending_may_end()).
+ * (dusk_pending_take()).
  * Context: any; takes dusk_sess.qlock. */
 bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret)
 {
@@ -322,9 +322,7 @@ bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret)
 	spin_lock_irqsave(&dusk_sess.qlock, flags);
 	list_for_each_entry(it, &dusk_sess.pending, node) {
 		if (it == p) {
-			list_del(&p->node);
-			dusk_sess.npending--;
-			found = dusk_pending_may_end(p, err, ret);
+			found = dusk_pending_take(p, err, ret);
 			break;
 		}
 	}
@@ -409,9 +407,7 @@ policy:
  */
 static void dusk_pending_take_failed(struct dusk_pending *p, struct list_head *list)
 {
-	list_del(&p->node);
-	dusk_sess.npending--;
-	if (dusk_pending_may_end(p, -ETIMEDOUT, 0))
+	if (dusk_pending_take(p, -ETIMEDOUT, 0))
 		list_add_tail(&p->node, list);
 }
 
@@ -492,9 +488,7 @@ static int dusk_netdev_event(struct notifier_block *nb, unsigned long event, voi
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node) {
 		if (p->kind == DUSK_PENDING_NF && dusk_entry_uses(p->entry, dev)) {
-			list_del(&p->node);
-			dusk_sess.npending--;
-			if (dusk_pending_may_end(p, 0, NF_DROP))
+			if (dusk_pending_take(p, 0, NF_DROP))
 				list_add_tail(&p->node, &list);
 		}
 	}

@@ -241,17 +241,19 @@ void dusk_pending_end(struct dusk_pending *p, int err, u64 ret)
 }
 
 /**
- * dusk_pending_may_end() - may the caller, who just took @p off the pending
- * list, end it now?
+ * dusk_pending_take() - take @p off the pending list; may the caller end
+ * it now?
  *
  * Not while a nested call of the program's runs on it: the stub may still
  * use the sk_buff that resuming the packet would free.  Then the last such
  * call ends it, as @err and @ret say (dusk_pending_unpin()).
  * Context: caller holds qlock.
  */
-bool dusk_pending_may_end(struct dusk_pending *p, int err, u64 ret)
+bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret)
 {
 	lockdep_assert_held(&dusk_sess.qlock);
+	list_del(&p->node);
+	dusk_sess.npending--;
 	if (!p->busy)
 		return true;
 	p->ended = true;
@@ -311,9 +313,7 @@ int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info)
 	list_for_each_entry(p, &dusk_sess.pending, node) {
 		if (p->ctx == ctx) {
 			err = dusk_chunks_apply_locked(info);
-			list_del(&p->node);
-			dusk_sess.npending--;
-			if (dusk_pending_may_end(p, err, ret))
+			if (dusk_pending_take(p, err, ret))
 				found = p;
 			break;
 		}
