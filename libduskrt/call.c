@@ -189,6 +189,10 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (a.tb[DUSK_A_TEXT])
 		dusk_log_kernel_text(mnl_attr_get_str(a.tb[DUSK_A_TEXT]));
 	dusk_answer_free(&ans);
+	/* debugfs_create_u32(..., &n), register_sysctl(): the kernel keeps
+	 * what the call was handed and reads and writes it on its own. */
+	if (dusk_kept_by(stub_name(stub)))
+		dusk_commit_keep_touched();
 	err = dusk_commit_after_call();
 	if (err)
 		dusk_fatal("dusk: after kernel call %s: reading back own objects failed: %s",

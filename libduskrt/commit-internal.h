@@ -23,6 +23,9 @@ struct mirror {
 	struct dusk_thread *held;	/* on this thread's stack, held by the kernel
 					 * across calls (a wait entry): freed when
 					 * the thread's callback ends */
+	int kept;		/* the kernel reads and writes it on its own (kept.c):
+				 * read back at callback starts, its own changes
+				 * sent at every epoch end */
 	int fresh;		/* being created: may be uninitialised (commit.c) */
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
@@ -64,6 +67,14 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 /* Free the held stack mirror @m (MIRROR_FREE, table, rmap) and forget it
  * in its thread's list.  Caller holds dusk_mirror_lock.  0 or -errno. */
 int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m);
+/* Mark @m kept (kept.c) unless it lives for a call only.  Caller holds
+ * dusk_mirror_lock. */
+void dusk_mirror_keep(struct mirror *m);
+/* The @i-th mirror of the table, NULL past its end (the table may grow
+ * while it is walked).  Caller holds dusk_mirror_lock. */
+struct mirror *dusk_mirror_nth(size_t i);
+/* Are there kept mirrors?  (Unlocked: a hint for the fast path.) */
+int dusk_mirror_any_kept(void);
 /* Record a translated pointer slot of @m (for read-back).  0 or -ENOMEM. */
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off);
 

@@ -62,6 +62,8 @@ struct walk {
 	uint64_t gen;
 	struct dusk_thread *t;
 	struct dusk_commit_state *cs;
+	int kept;	/* refreshing kept mirrors at an epoch's end: what it
+			 * reaches is kept too, and not listed for the call */
 };
 
 static struct dusk_commit_state *cstate(struct dusk_thread *t)
@@ -420,7 +422,11 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 	m->gen = w->gen;
 	copy_own(m->img, (const volatile unsigned char *)m->own, m->size);
 	m->nslots = 0;
-	err = touch(w->cs, m);
+	if (w->kept)
+		dusk_mirror_keep(m);
+	/* A kept walk's objects are read back as kept ones; a call mirror
+	 * it met (a kept global pointing into a stack) goes with the call. */
+	err = w->kept && !m->call_scoped ? 0 : touch(w->cs, m);
 	if (m->type >= 0) {
 		const struct dusk_type *t = type_of(m->type);
 
@@ -646,6 +652,7 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 	w.gen = ++walk_gen;
 	w.t = t;
 	w.cs = cstate(t);
+	w.kept = 0;
 	err = commit_rec(&w, (uintptr_t)p, type, len, out, 0);
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	if (err)
@@ -683,6 +690,36 @@ int dusk_commit_word(uint64_t v, uint64_t *out)
 		return 0;
 	err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);
 	return err ? err : 1;
+}
+
+/*
+ * Kept objects (kept.c) changed by the program since the last epoch end:
+ * each is translated again and the bytes that differ from what its mirror
+ * holds are queued, as a commit does, so the kernel (a reader of the
+ * debugfs file) sees the module's own updates without the module passing
+ * the object to a call.  The walk is not listed for the call: kept
+ * mirrors are read back as such (mirror.c).
+ */
+int dusk_commit_kept_changes(void)
+{
+	struct dusk_thread *t = dusk_thread();
+	struct mirror *m;
+	struct walk w;
+	size_t i;
+	int err = 0;
+
+	if (!dusk_sess || !dusk_mirror_any_kept())
+		return 0;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	w.gen = ++walk_gen;
+	w.t = t;
+	w.cs = cstate(t);
+	w.kept = 1;
+	for (i = 0; !err && (m = dusk_mirror_nth(i)); i++)
+		if (m->kept && m->gen != w.gen)
+			err = translate(&w, m, 0);
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return err;
 }
 
 int dusk_commit_pending(struct dusk_wlist *w)

@@ -232,6 +232,11 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		if (t->blocking && (err = dusk_commit_refresh_calls()))
 			dusk_log(DUSK_LOG_ERROR, "dusk: %s: reading back the objects of the kernel "
 				 "calls in flight failed: %s", p->name, strerror(-err));
+		/* Globals the kernel writes on its own (a shell's echo into a
+		 * debugfs or sysctl file while the program was idle). */
+		if ((err = dusk_commit_refresh_kept()))
+			dusk_log(DUSK_LOG_ERROR, "dusk: %s: reading back the globals the kernel "
+				 "keeps failed: %s", p->name, strerror(-err));
 		ret = p->tramp(up.args);
 		/* A fault reported for the REPLY names the callback
 		 * (dusk_fault() looks up the byte before a return address). */

@@ -181,6 +181,9 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 		err = fix_pointers(t, &wl.v[i], &bufs);
 		dusk_shadow_settle(&run);
 	}
+	/* Kept globals the module changed (a debugfs value it counts in). */
+	if (!err)
+		err = dusk_commit_kept_changes();
 	if (!err)
 		err = dusk_commit_pending(&wl);
 	t->nwr = 0;

@@ -8,7 +8,9 @@
  * (mirror -> own object, proxy -> module function).  Stack objects' mirrors
  * are freed after the call, except those the kernel keeps across calls (a
  * wait entry: commit.c), freed when their thread's callback ends; the
- * others at the end of the session.
+ * others at the end of the session.  Kept mirrors (globals the kernel
+ * reads and writes on its own: kept.c) are also read back when a callback
+ * starts and after the calls of a thread that may sleep.
  *
  * The table is a plain array searched linearly: modules hand the kernel
  * tens of objects, not thousands.
@@ -22,6 +24,28 @@
 pthread_mutex_t dusk_mirror_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mirror **mirrors;
 static size_t nmirrors, mirrorcap;
+static size_t nkept;		/* mirrors with ->kept (kept.c) */
+
+struct mirror *dusk_mirror_nth(size_t i)
+{
+	return i < nmirrors ? mirrors[i] : NULL;
+}
+
+void dusk_mirror_keep(struct mirror *m)
+{
+	if (m->kept || m->call_scoped || m->held || m->readonly)
+		return;
+	dusk_trace("[dusk] mirror %p (%s) at 0x%llx is kept: the kernel reads and writes it "
+		   "on its own", (void *)m->own, dusk_type_name(m->type),
+		   (unsigned long long)m->kaddr);
+	m->kept = 1;
+	__atomic_add_fetch(&nkept, 1, __ATOMIC_RELAXED);
+}
+
+int dusk_mirror_any_kept(void)
+{
+	return __atomic_load_n(&nkept, __ATOMIC_RELAXED) != 0;
+}
 
 struct mirror *dusk_mirror_by_own(uintptr_t p)
 {
@@ -106,6 +130,8 @@ static void mirror_unlink(struct mirror *m)
 	for (i = 0; i < nmirrors; i++) {
 		if (mirrors[i] == m) {
 			mirrors[i] = mirrors[--nmirrors];
+			if (m->kept)
+				__atomic_sub_fetch(&nkept, 1, __ATOMIC_RELAXED);
 			return;
 		}
 	}
@@ -289,35 +315,84 @@ void dusk_commit_release_held(void)
 	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
-/* Read back the mirrors @v[0..n) that may have changed, in as few READs
- * as fit.  Caller holds dusk_mirror_lock. */
+/* Mirrors to read back, sent in as few READs as fit. */
+struct rb_batch {
+	struct mirror *v[64];
+	size_t n, bytes;
+	int err;
+};
+
+static void rb_flush(struct rb_batch *b)
+{
+	int e;
+
+	if (!b->n)
+		return;
+	e = readback(b->v, b->n);
+	b->err = b->err ? b->err : e;
+	b->n = b->bytes = 0;
+}
+
+/* Add @m to @b if it may have changed.  Caller holds dusk_mirror_lock. */
+static void rb_add(struct rb_batch *b, struct mirror *m)
+{
+	/* Read-only bytes (string literals) are not changed by the kernel.
+	 * Objects above 32 KiB (one DATA attribute's practical limit) are
+	 * not read back. */
+	if (m->readonly || !m->size || m->size > 32 * 1024)
+		return;
+	if (b->n == 64 || b->bytes + m->size > DUSK_MAX_READ)
+		rb_flush(b);
+	b->v[b->n++] = m;
+	b->bytes += m->size;
+}
+
+/* Read back the mirrors @v[0..n).  Caller holds dusk_mirror_lock. */
 static int readback_list(struct mirror *const *v, size_t n)
 {
-	struct mirror *batch[64];
-	size_t i, nb = 0, bytes = 0;
-	int err = 0, e;
+	struct rb_batch b = { .n = 0 };
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		struct mirror *m = v[i];
+	for (i = 0; i < n; i++)
+		rb_add(&b, v[i]);
+	rb_flush(&b);
+	return b.err;
+}
 
-		/* Read-only bytes (string literals) are not changed by the
-		 * kernel.  Objects above 32 KiB (one DATA attribute's
-		 * practical limit) are not read back. */
-		if (m->readonly || !m->size || m->size > 32 * 1024)
-			continue;
-		if (nb == 64 || bytes + m->size > DUSK_MAX_READ) {
-			e = readback(batch, nb);
-			err = err ? err : e;
-			nb = bytes = 0;
-		}
-		batch[nb++] = m;
-		bytes += m->size;
-	}
-	if (nb) {
-		e = readback(batch, nb);
-		err = err ? err : e;
-	}
-	return err;
+/* Add the kept mirrors to @b.  Caller holds dusk_mirror_lock. */
+static void rb_add_kept(struct rb_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < nmirrors; i++)
+		if (mirrors[i]->kept)
+			rb_add(b, mirrors[i]);
+}
+
+void dusk_commit_keep_touched(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+	size_t i;
+
+	if (!cs)
+		return;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	for (i = 0; i < cs->ntouched; i++)
+		dusk_mirror_keep(cs->touched[i]);
+	pthread_mutex_unlock(&dusk_mirror_lock);
+}
+
+int dusk_commit_refresh_kept(void)
+{
+	struct rb_batch b = { .n = 0 };
+
+	if (!dusk_mirror_any_kept())
+		return 0;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	rb_add_kept(&b);
+	rb_flush(&b);
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return b.err;
 }
 
 /*
@@ -380,16 +455,37 @@ int dusk_commit_refresh_calls(void)
 	return err;
 }
 
+/*
+ * After a call: read back what it may have changed.  A thread that may
+ * sleep (outside callbacks: module_init/exit; a blocking callback: a
+ * kthread's loop around msleep()) reads the kept mirrors too, in the same
+ * READs: the kernel may have run anything meanwhile, a shell's write to a
+ * debugfs file included.  Ordered callbacks (packets) read them when they
+ * start only.
+ */
 int dusk_commit_after_call(void)
 {
-	struct dusk_commit_state *cs = dusk_thread()->commit;
+	struct dusk_thread *t = dusk_thread();
+	struct dusk_commit_state *cs = t->commit;
+	int kept = dusk_mirror_any_kept() && (!t->ctx || t->blocking);
+	struct rb_batch b = { .n = 0 };
 	size_t i;
 	int err, e;
 
-	if (!cs || !cs->ntouched)
+	if ((!cs || !cs->ntouched) && !kept)
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
-	err = readback_list(cs->touched, cs->ntouched);
+	for (i = 0; cs && i < cs->ntouched; i++)
+		if (!cs->touched[i]->kept || !kept)
+			rb_add(&b, cs->touched[i]);
+	if (kept)
+		rb_add_kept(&b);
+	rb_flush(&b);
+	err = b.err;
+	if (!cs) {
+		pthread_mutex_unlock(&dusk_mirror_lock);
+		return err;
+	}
 	for (i = 0; i < cs->ntouched; i++) {
 		struct mirror *m = cs->touched[i];
 
@@ -428,6 +524,7 @@ void dusk_commit_release_all(void)
 		mirror_free_kernel(m->kaddr);
 		mirror_destroy(m);
 	}
+	nkept = 0;
 	free(mirrors);
 	mirrors = NULL;
 	mirrorcap = 0;

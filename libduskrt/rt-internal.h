@@ -169,6 +169,20 @@ void dusk_commit_call_end(void);
 int dusk_commit_refresh_calls(void);
 /* Free the calling thread's held stack mirrors (its callback has ended). */
 void dusk_commit_release_held(void);
+/*
+ * Kept mirrors: globals the kernel reads and writes on its own (a debugfs
+ * value file, a sysctl's .data; kept.c).  dusk_kept_by(): does kernel
+ * function @fn (a stub's name) keep what it is handed?
+ * dusk_commit_keep_touched(): the mirrors committed for the call just made
+ * are kept from now on.  dusk_commit_refresh_kept(): copy the kernel's
+ * changes to kept mirrors into the own objects (a callback starts).
+ * dusk_commit_kept_changes(): queue the program's changes to kept objects
+ * as refresh chunks of this epoch's end.  0 or -errno.
+ */
+int dusk_kept_by(const char *fn);
+void dusk_commit_keep_touched(void);
+int dusk_commit_refresh_kept(void);
+int dusk_commit_kept_changes(void);
 /**
  * dusk_commit_word() - the kernel's form of a pointer-sized value @v the
  * program stored into kernel memory: a module function with a proxy ->

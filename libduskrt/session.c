@@ -326,6 +326,10 @@ int dusk_session_run(void)
 	if (m->exit) {
 		dusk_shadow_invalidate(t->shadow);
 		dusk_trace("[dusk] exit %s", m->name);
+		/* what the kernel wrote into kept globals since the last call */
+		if (dusk_commit_refresh_kept())
+			dusk_log(DUSK_LOG_ERROR, "dusk: %s: reading back the globals the kernel "
+				 "keeps failed before module_exit", m->name);
 		m->exit();
 		dusk_session_flush("at the end of module exit");
 	}

@@ -9,6 +9,7 @@ struct mid g_mid;
 struct top g_top;
 struct tm_list g_head;
 uint64_t g_raw[4];
+int g_knob;
 
 uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);
 uint64_t (*tm_tick_body)(void);
@@ -115,7 +116,7 @@ static const struct dusk_proxy proxies[] = {
 };
 
 static const char *const stubs[] = { "noop", "printk#1", "touch", "kmalloc_trace",
-				      "_copy_from_user" };
+				      "_copy_from_user", "debugfs_create_u32" };
 static const char *const syms[] = { "init_net", "jiffies" };
 
 static const struct dusk_object objects[] = {
@@ -124,6 +125,7 @@ static const struct dusk_object objects[] = {
 	{ "g_top", &g_top, sizeof(g_top), T_TOP },
 	{ "g_head", &g_head, sizeof(g_head), T_LIST },
 	{ "g_raw", g_raw, sizeof(g_raw), DUSK_TYPE_NONE },
+	{ "g_knob", &g_knob, sizeof(g_knob), T_INT },
 };
 
 static const char *const modinfo[] = { "license=GPL", "description=unit test module", NULL };

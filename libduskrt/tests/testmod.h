@@ -49,7 +49,8 @@ struct tm_wait {
 };
 
 enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT };
-enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER, NSTUBS };
+enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER,
+       STUB_DEBUGFS_U32, NSTUBS };
 enum { PROXY_HOOK, PROXY_TICK, NPROXIES };
 
 extern struct leaf g_leaf;
@@ -57,6 +58,7 @@ extern struct mid g_mid;
 extern struct top g_top;
 extern struct tm_list g_head;
 extern uint64_t g_raw[4];	/* a global of a type the table lacks */
+extern int g_knob;		/* a debugfs value: the kernel keeps it (kept.c) */
 
 /* Bodies of the two callbacks (module functions); tests assign them. */
 extern uint64_t (*tm_hook_body)(uint64_t a, uint64_t b);
