@@ -28,7 +28,7 @@ struct dusk_stub_desc {
 	const char *name;	/* kernel function, or "printk#2" for the 2nd printk signature */
 	dusk_stub_fn fn;
 	u8 nargs;
-	u8 flags;		/* DUSK_STUB_* (dusk/abi.h) */
+	u16 flags;		/* DUSK_STUB_* (dusk/abi.h) */
 };
 
 /* A kernel variable the module reads; resolved by the module loader. */

@@ -246,7 +246,7 @@ static void put_stub_flags(struct sb *b, unsigned flags)
 #define FLAG(f) { DUSK_STUB_##f, "DUSK_STUB_" #f }
 	static const struct { unsigned bit; const char *name; } names[] = {
 		FLAG(PRINTK), FLAG(INDIRECT), FLAG(ALLOC), FLAG(FREE),
-		FLAG(RET_PTR), FLAG(FREE_ARG1), FLAG(FREE_RCU),
+		FLAG(RET_PTR), FLAG(FREE_ARG1), FLAG(FREE_RCU), FLAG(SKB),
 	};
 #undef FLAG
 	size_t i;

@@ -309,9 +309,15 @@ full:
  */
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 {
+	u64 ret;
+
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies))
 		return (u64)-EINVAL;
-	return dusk_upcall_wait(proxy, 0, dusk_gen.proxies[proxy].lent, args, nargs);
+	/* a pernet init: the net's data becomes the program's (pernet.c) */
+	dusk_pernet_enter(proxy, args, nargs);
+	ret = dusk_upcall_wait(proxy, 0, dusk_gen.proxies[proxy].lent, args, nargs);
+	dusk_pernet_leave(proxy, args, nargs, ret);
+	return ret;
 }
 
 /**

@@ -14,7 +14,8 @@
  * request waits for it.
  *
  * Stub results are interpreted by the stub's flags: DUSK_STUB_ALLOC results
- * become owned memory (writable by WRITE, freed at teardown), the memory
+ * become owned memory (writable by WRITE, freed at teardown; with
+ * DUSK_STUB_SKB an sk_buff and its data area), the memory
  * DUSK_STUB_FREE* stubs give back stops being owned (dusk_freed_arg()), DUSK_STUB_PRINTK stubs return
  * the text they printed.  Calls matching a dusk_gen.undo pair add or
  * forget an undo record (undo.c).
@@ -157,7 +158,9 @@ void dusk_call_exec(struct dusk_call *c)
 	struct dusk_undo_rec *rec;
 	struct dusk_bounce b;
 	u64 a[DUSK_MAX_ARGS];
+	enum dusk_region_kind kind;
 	void *p, *freed;
+	size_t size;
 
 	if (!dusk_stub_dst_ok(s, c->args)) {
 		c->err = -EACCES;
@@ -180,6 +183,7 @@ void dusk_call_exec(struct dusk_call *c)
 	/* xtables matches and hrtimers (xtmatch.c, hrtimer.c) */
 	dusk_xt_before_call(c);
 	dusk_hrtimer_before_call(c);
+	dusk_pernet_before_call(c);
 	freed = dusk_freed_arg(s, c->args);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
@@ -190,6 +194,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_call_run(c, a, &b);
 	dusk_count(DUSK_STAT_CALLS, 1);
 	dusk_xt_after_call(c);
+	dusk_pernet_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);
 	/* krealloc: the old block is given back only when a new one came. */
@@ -198,11 +203,12 @@ void dusk_call_exec(struct dusk_call *c)
 	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret) &&
 	    !ZERO_OR_NULL_PTR((void *)(uintptr_t)c->ret)) {
 		p = (void *)(uintptr_t)c->ret;
+		kind = s->flags & DUSK_STUB_SKB ? DUSK_REGION_SKB : DUSK_REGION_ALLOC;
+		size = dusk_owned_size(p, kind);
 		/* Beyond mem_max_mb, or no memory to track it: given back at
 		 * once, the program sees an allocation failure. */
-		if (!dusk_region_room(dusk_alloc_size(p)) ||
-		    dusk_region_add(p, dusk_alloc_size(p), DUSK_REGION_ALLOC)) {
-			kvfree(p);
+		if (!dusk_region_room(size) || dusk_region_add(p, size, kind)) {
+			dusk_owned_free(p, kind);
 			c->ret = 0;
 		}
 	}

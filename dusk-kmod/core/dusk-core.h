@@ -137,6 +137,7 @@ struct dusk_session {
 	struct list_head waiters;	/* struct dusk_waiter */
 	wait_queue_head_t waiters_gone;
 	struct rb_root regions;		/* struct dusk_region, by address */
+	struct list_head skbs;		/* those of them that are sk_buffs */
 	u64 region_bytes;		/* their total size: at most mem_max_mb */
 	unsigned int nwaiters;		/* on `waiters`: at most queue_max */
 	struct list_head undo;		/* struct dusk_undo_rec, oldest first */
@@ -163,14 +164,19 @@ int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
 		     u32 *len, struct netlink_ext_ack *extack);
 
 /* mem.c */
-enum dusk_region_kind { DUSK_REGION_MIRROR, DUSK_REGION_ALLOC };
+enum dusk_region_kind {
+	DUSK_REGION_MIRROR,	/* MIRROR_ALLOC */
+	DUSK_REGION_ALLOC,	/* a DUSK_STUB_ALLOC result */
+	DUSK_REGION_SKB,	/* a DUSK_STUB_ALLOC | DUSK_STUB_SKB result */
+};
 int dusk_nl_read(struct sk_buff *skb, struct genl_info *info);
 int dusk_nl_write(struct sk_buff *skb, struct genl_info *info);
 int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info);
 int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info);
 int dusk_write_chunks(struct genl_info *info);
 int dusk_chunks_apply_locked(struct genl_info *info);
-size_t dusk_alloc_size(const void *p);
+size_t dusk_owned_size(const void *p, enum dusk_region_kind kind);
+void dusk_owned_free(void *p, enum dusk_region_kind kind);
 bool dusk_undo_refers(unsigned long start, size_t len);
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
 bool dusk_region_room(size_t len);
@@ -180,6 +186,16 @@ bool dusk_region_is_mirror(u64 addr, u64 len);
 void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);
 void dusk_kept_free(void);
+
+/* pernet.c: the per-net data of the module's pernet_operations */
+int dusk_pernet_init(void);
+void dusk_pernet_exit(void);
+void dusk_pernet_before_call(const struct dusk_call *c);
+void dusk_pernet_after_call(const struct dusk_call *c);
+void dusk_pernet_enter(u32 proxy, const u64 *args, u32 nargs);
+void dusk_pernet_leave(u32 proxy, const u64 *args, u32 nargs, u64 ret);
+bool dusk_pernet_owned(u64 addr, u64 len);
+void dusk_pernet_forget_all(void);
 
 /* fops.c */
 void dusk_fops_pin(u32 stub, const u64 *args);

@@ -99,15 +99,20 @@ static int __init dusk_init(void)
 	err = dusk_hrtimer_init();
 	if (err)
 		goto err_xt;
-	err = dusk_family_register();
+	err = dusk_pernet_init();
 	if (err)
 		goto err_hrtimer;
+	err = dusk_family_register();
+	if (err)
+		goto err_pernet;
 	snprintf(dir, sizeof(dir), "%s%s", DUSK_GENL_PREFIX, dusk_gen.modname);
 	/* debugfs is a convenience: its failure does not fail the module. */
 	dusk_debugfs = debugfs_create_dir(dir, NULL);
 	debugfs_create_file("stats", 0444, dusk_debugfs, NULL, &dusk_stats_fops);
 	return 0;
 
+err_pernet:
+	dusk_pernet_exit();
 err_hrtimer:
 	dusk_hrtimer_exit();
 err_xt:
@@ -129,6 +134,7 @@ static void __exit dusk_exit(void)
 	debugfs_remove_recursive(dusk_debugfs);
 	dusk_family_unregister();
 	dusk_session_end();
+	dusk_pernet_exit();
 	dusk_hrtimer_exit();
 	dusk_xt_exit();
 	dusk_nf_exit();

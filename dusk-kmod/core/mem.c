@@ -9,7 +9,10 @@
  * Writes are allowed only into
  *   - mirrors (MIRROR_ALLOC) of this session,
  *   - memory the session owns: results of DUSK_STUB_ALLOC stubs not yet
- *     given back (size from ksize(), or the mapped pages of a vmalloc area),
+ *     given back (size from ksize(), or the mapped pages of a vmalloc area;
+ *     an sk_buff (DUSK_STUB_SKB) is its struct and the data area it points
+ *     at now, so a reallocated head is followed), and the per-net data the
+ *     kernel allocated for the module's pernet_operations (pernet.c),
  *   - ranges lent to a running callback: the stolen sk_buff and its data
  *     area, the pointees of a blocked callback's pointer arguments.
  * Anything else is -EACCES; the extack (6.1 has no formatted extack
@@ -21,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/rbtree.h>
 #include <linux/security.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -32,6 +36,7 @@ struct dusk_region {
 	size_t len;
 	u8 kind;		/* enum dusk_region_kind */
 	bool retained;		/* open files may use it after teardown (fops.c) */
+	struct list_head skb;	/* DUSK_REGION_SKB: on dusk_sess.skbs */
 };
 
 /* Memory of ended sessions that open files may still use: freed at module
@@ -72,6 +77,16 @@ bool dusk_region_is_mirror(u64 addr, u64 len)
 	return r && r->kind == DUSK_REGION_MIRROR;
 }
 
+/* Stop tracking @r (not freeing what it covers).  Caller holds lock. */
+static void dusk_region_drop(struct dusk_region *r)
+{
+	dusk_sess.region_bytes -= r->len;
+	rb_erase(&r->node, &dusk_sess.regions);
+	if (r->kind == DUSK_REGION_SKB)
+		list_del(&r->skb);
+	kfree(r);
+}
+
 /* Forget every region overlapping [start, start + len).  Caller holds lock. */
 static void dusk_region_evict(unsigned long start, size_t len)
 {
@@ -85,9 +100,7 @@ static void dusk_region_evict(unsigned long start, size_t len)
 		} else if (start >= r->start + r->len) {
 			n = n->rb_right;
 		} else {
-			dusk_sess.region_bytes -= r->len;
-			rb_erase(&r->node, &dusk_sess.regions);
-			kfree(r);
+			dusk_region_drop(r);
 			n = dusk_sess.regions.rb_node;	/* restart: the tree changed */
 		}
 	}
@@ -123,6 +136,8 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	r->len = len;
 	r->kind = kind;
 	r->retained = false;
+	if (kind == DUSK_REGION_SKB)
+		list_add(&r->skb, &dusk_sess.skbs);
 	rb_link_node(&r->node, parent, link);
 	rb_insert_color(&r->node, &dusk_sess.regions);
 	dusk_sess.region_bytes += len;
@@ -154,9 +169,7 @@ void dusk_region_forget(const void *addr)
 	if (r && r->start == (unsigned long)addr) {
 		/* deferred work inside it is gone with it */
 		dusk_undo_forget_range(r->start, r->len);
-		dusk_sess.region_bytes -= r->len;
-		rb_erase(&r->node, &dusk_sess.regions);
-		kfree(r);
+		dusk_region_drop(r);
 	}
 }
 
@@ -173,16 +186,14 @@ void dusk_regions_free_all(void)
 
 	while ((n = rb_first(&dusk_sess.regions))) {
 		r = rb_entry(n, struct dusk_region, node);
-		rb_erase(n, &dusk_sess.regions);
-		dusk_sess.region_bytes -= r->len;
 		k = r->retained ? kmalloc(sizeof(*k), GFP_KERNEL) : NULL;
 		if (k) {
 			k->p = (void *)r->start;
 			list_add(&k->node, &dusk_kept_list);
 		} else if (!r->retained) {
-			kvfree((void *)r->start);
+			dusk_owned_free((void *)r->start, r->kind);
 		}	/* else: leaked rather than freed under an open file */
-		kfree(r);
+		dusk_region_drop(r);
 	}
 }
 
@@ -232,12 +243,35 @@ static bool dusk_lent(u64 addr, u64 len)
 	return dusk_xt_loaned(addr, len);
 }
 
-/* Writable: inside one region, or lent.  Caller holds lock and qlock. */
+/*
+ * Inside the data area of an sk_buff the session owns: head up to the end
+ * of its skb_shared_info, read from the live sk_buff now (pskb_expand_head
+ * and the like move it).  Caller holds lock.
+ */
+static bool dusk_skb_data_owned(u64 addr, u64 len)
+{
+	const struct dusk_region *r;
+	const struct sk_buff *skb;
+	u64 head, end;
+
+	list_for_each_entry(r, &dusk_sess.skbs, skb) {
+		skb = (const struct sk_buff *)r->start;
+		head = (u64)(uintptr_t)skb->head;
+		end = (u64)(uintptr_t)(skb_shinfo(skb) + 1);
+		if (head && addr >= head && addr <= end && len <= end - addr)
+			return true;
+	}
+	return false;
+}
+
+/* Writable: inside one region, an owned sk_buff's data, the module's
+ * per-net data, or lent.  Caller holds lock and qlock. */
 static bool dusk_may_write(u64 addr, u64 len)
 {
 	if (!len || addr + len < addr)
 		return false;
-	return dusk_region_find(addr, len) || dusk_lent(addr, len);
+	return dusk_region_find(addr, len) || dusk_skb_data_owned(addr, len) ||
+	       dusk_pernet_owned(addr, len) || dusk_lent(addr, len);
 }
 
 /**
@@ -501,27 +535,41 @@ int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "mirror is still registered with the kernel");
 		err = -EBUSY;
 	} else {
-		dusk_sess.region_bytes -= r->len;
-		rb_erase(&r->node, &dusk_sess.regions);
 		kvfree((void *)r->start);
-		kfree(r);
+		dusk_region_drop(r);
 	}
 	mutex_unlock(&dusk_sess.lock);
 	return err;
 }
 
 /**
- * dusk_alloc_size() - bytes the session may write at @p, a result of a
- * DUSK_STUB_ALLOC stub: ksize() for slab and page allocations, the mapped
- * pages for vmalloc memory.
+ * dusk_owned_size() - bytes of the object at @p, a result of a
+ * DUSK_STUB_ALLOC stub, that the session may write: the struct of an
+ * sk_buff (its data area is checked apart, dusk_skb_data_owned()),
+ * ksize() for slab and page allocations, the mapped pages for vmalloc
+ * memory.
  */
-size_t dusk_alloc_size(const void *p)
+size_t dusk_owned_size(const void *p, enum dusk_region_kind kind)
 {
 	size_t n = 0;
 
+	if (kind == DUSK_REGION_SKB)
+		return sizeof(struct sk_buff);
 	if (!is_vmalloc_addr(p))
 		return ksize(p);
 	while (n < DUSK_MAX_MIRROR && vmalloc_to_page(p + n))
 		n += PAGE_SIZE;
 	return n;
+}
+
+/**
+ * dusk_owned_free() - free an object the session owns as its allocator
+ * would: kfree_skb() for an sk_buff, kvfree() for the rest.
+ */
+void dusk_owned_free(void *p, enum dusk_region_kind kind)
+{
+	if (kind == DUSK_REGION_SKB)
+		kfree_skb(p);
+	else
+		kvfree(p);
 }

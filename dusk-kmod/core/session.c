@@ -117,6 +117,8 @@ void dusk_session_end(void)
 		goto out;
 	dusk_pending_flush();
 	dusk_undo_all();
+	/* the kernel freed the per-net data with the unregistered ops */
+	dusk_pernet_forget_all();
 	dusk_params_remove();
 	synchronize_net();
 	dusk_pending_flush();	/* anything stolen while the hooks went away */
@@ -182,6 +184,7 @@ int dusk_session_init(void)
 	init_waitqueue_head(&dusk_sess.waiters_gone);
 	dusk_sess.regions = RB_ROOT;
 	INIT_LIST_HEAD(&dusk_sess.undo);
+	INIT_LIST_HEAD(&dusk_sess.skbs);
 	INIT_DELAYED_WORK(&dusk_sess.expire, dusk_pending_expire);
 	INIT_WORK(&dusk_sess.release, dusk_session_release_work);
 	dusk_sess.next_ctx = 1;

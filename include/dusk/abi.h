@@ -50,6 +50,13 @@
 #define DUSK_STUB_FREE_ARG1	(1u << 5)	/* args[1] is memory given back (kmem_cache_free) */
 #define DUSK_STUB_FREE_RCU	(1u << 6)	/* kvfree_call_rcu(head, func): frees head - func, or
 						 * func itself when head is NULL (kfree_rcu) */
+/* The object a DUSK_STUB_ALLOC stub returns is an sk_buff (__alloc_skb,
+ * skb_clone...): the session owns the struct and, while it owns it, the
+ * data area its head..end (and skb_shared_info) points at now; teardown
+ * frees it with kfree_skb().  The DUSK_STUB_FREE* stubs that give one back
+ * are its frees (kfree_skb, consume_skb) and its hand-overs to the kernel
+ * (dev_queue_xmit, netif_rx, netlink_unicast...). */
+#define DUSK_STUB_SKB		(1u << 7)
 /* DUSK_STUB_ALLOC | DUSK_STUB_FREE (krealloc): args[0] is given back only
  * when the call returns memory; on failure it stays the session's. */
 

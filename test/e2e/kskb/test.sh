@@ -1,0 +1,16 @@
+#!/bin/sh
+# Real-kernel test of kskb (guest script, run by test/e2e/difftest in both
+# builds: kskb.ko, then the DUSK user build).
+#
+# Everything happens in module_init and module_exit: the transcript is the
+# module's log, the packets it built, copied, moved and handed over.
+. /dusk/lib.sh
+. /dusk/files/guest-lib.sh
+set -u
+
+dmesg -c >/dev/null
+samples_load kskb || dusk_fail "load kskb"
+dusk_pass "loaded"
+samples_unload_within kskb 20
+samples_logged "kskb: dev_queue_xmit: 0"
+echo "kskb: all checks passed"
