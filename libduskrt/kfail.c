@@ -124,6 +124,7 @@ struct kfail_rule {
 
 static struct kfail_rule rules[KFAIL_MAX_RULES];
 static unsigned int nrules;
+static unsigned long fallible_calls;	/* calls of table functions, for --fail-sweep */
 static pthread_mutex_t kfail_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const struct {
@@ -231,6 +232,7 @@ int dusk_kfail_setup(const struct dusk_module *m, const char *spec)
 	int known, err = 0;
 
 	nrules = 0;
+	fallible_calls = 0;
 	if (!spec || !*spec)
 		return 0;
 	copy = strdup(spec);
@@ -291,6 +293,8 @@ int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs,
 		return 0;
 	f = kfail_lookup(stub, strcspn(stub, "#"));
 	pthread_mutex_lock(&kfail_lock);
+	if (f)
+		fallible_calls++;
 	for (i = 0; i < nrules; i++) {
 		struct kfail_rule *r = &rules[i];
 
@@ -307,4 +311,16 @@ int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs,
 		return 0;
 	*ret = hit->has_value ? hit->value : kfail_result(f, args, nargs);
 	return 1;
+}
+
+/*
+ * How many calls of functions that can fail the module made under --fail:
+ * `dusk-run --fail-sweep` fails #1, #2, ... until a run makes fewer calls
+ * than the one it was told to fail.  Tools read this line.
+ */
+void dusk_kfail_report(void)
+{
+	if (nrules)
+		dusk_log(DUSK_LOG_INFO, "dusk: --fail: kernel calls that can fail: %lu",
+			 fallible_calls);
 }

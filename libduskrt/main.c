@@ -63,6 +63,7 @@ DUSK_API int dusk_main(const struct dusk_module *m, int argc, char **argv)
 	/* as load_module() does, before init: mod_sysfs_setup() */
 	dusk_params_publish(m);
 	rc = dusk_session_run();
+	dusk_kfail_report();
 	dusk_session_close();
 	return rc;
 }

@@ -335,6 +335,8 @@ int dusk_kfail_setup(const struct dusk_module *m, const char *spec);
  * which call of the rule's it is in *@nth, else 0. */
 int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs, uint64_t *ret,
 		     unsigned long *nth);
+/* Log how many calls that can fail were made (under --fail only). */
+void dusk_kfail_report(void);
 
 /* ---- fault.c ---- */
 /**

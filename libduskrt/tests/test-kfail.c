@@ -93,6 +93,24 @@ static void kth_fallible_call_fails(void **state)
 	assert_int_equal(kmalloc_call(), KMEM);
 }
 
+/* --fail-sweep stops when a run makes fewer fallible calls than the one it
+ * was told to fail: the count covers every call made, failed or not. */
+static void fallible_calls_are_counted(void **state)
+{
+	(void)state;
+	assert_int_equal(dusk_kfail_setup(&tm_module, "#2"), 0);
+	dusk_call(STUB_NOOP, NULL, 0);			/* cannot fail: not counted */
+	kmalloc_call();
+	assert_int_equal(kmalloc_call(), 0);		/* failed: counted too */
+	kmalloc_call();
+	dusk_kfail_report();
+	assert_true(harness_log_has(DUSK_LOG_INFO, "kernel calls that can fail: 3"));
+	assert_int_equal(dusk_kfail_setup(&tm_module, "#1"), 0);	/* a new run counts anew */
+	kmalloc_call();
+	dusk_kfail_report();
+	assert_true(harness_log_has(DUSK_LOG_INFO, "kernel calls that can fail: 1"));
+}
+
 static void explicit_value(void **state)
 {
 	(void)state;
@@ -122,6 +140,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nth_call_of_a_family_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(user_copy_copies_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(kth_fallible_call_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(fallible_calls_are_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(explicit_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_specs_refused, setup, teardown),
 	};
