@@ -155,10 +155,11 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	struct dusk_answer ans;
 	struct dusk_attrs a;
 	uint64_t ret = 0;
+	const void *pc = __builtin_return_address(0);
 	unsigned long nth;
 	int err;
 
-	dusk_entry_pc = __builtin_return_address(0);
+	dusk_entry_pc = pc;
 	if (!dusk_sess)
 		dusk_fatal("dusk: kernel call %u before the session started", stub);
 	if (nargs > DUSK_MAX_ARGS)
@@ -183,6 +184,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 		dusk_fatal("dusk: kernel call %s: malformed answer", stub_name(stub));
 	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);
 	trace_call(stub, args, nargs, ret, t->ctx);
+	dusk_leaks_note(stub, args, nargs, ret, pc);
 	/* A pointer returned into a mirror (seq_list_start_head(&own_head)
 	 * returns the head) is the own object to the module. */
 	ret = dusk_rmap_word(ret);

@@ -338,6 +338,16 @@ int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs,
 /* Log how many calls that can fail were made (under --fail only). */
 void dusk_kfail_report(void);
 
+/* ---- leaks.c: kernel memory the module never freed ---- */
+/* After kernel call @stub returned @ret to @pc: remember an allocation
+ * with the frames from @pc up, forget what a free gave back. */
+void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
+		     const void *pc);
+/* Log each allocation still remembered, saying @who ("module_exit") did
+ * not free it; returns how many. */
+unsigned long dusk_leaks_report(const char *who);
+void dusk_leaks_reset(void);
+
 /* ---- fault.c ---- */
 /**
  * dusk_fault() - report a fault the program cannot survive and die with

@@ -187,6 +187,7 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 	}
 	s->m = m;
 	s->t = t;
+	dusk_leaks_reset();
 	/* SIGINT/SIGTERM are taken by dusk_session_run()'s sigtimedwait():
 	 * block them here, before any thread is created, so all inherit it.
 	 * A shell starts background jobs with SIGINT ignored, and an ignored
@@ -310,6 +311,7 @@ int dusk_session_run(void)
 			/* as insmod says it; the kernel itself logs nothing */
 			dusk_log(DUSK_LOG_ERROR, "insmod: ERROR: could not insert module %s: %s",
 				 m->name, dusk_insmod_strerror(-ret));
+			dusk_leaks_report("module_init, which failed,");
 			return 1;
 		}
 		if (ret > 0) {
@@ -332,6 +334,7 @@ int dusk_session_run(void)
 				 "keeps failed before module_exit", m->name);
 		m->exit();
 		dusk_session_flush("at the end of module exit");
+		dusk_leaks_report("module_exit");
 	}
 	return 0;
 }

@@ -241,7 +241,7 @@ static int stub_by_callee(const struct rw *rw, const char *name)
 
 /* Stub flags by name (dusk/abi.h's DUSK_STUB_*), "0" for none: the
  * generated kmod never holds a bare number for a shared constant. */
-static void put_stub_flags(struct sb *b, unsigned flags)
+void emit_stub_flags(struct sb *b, unsigned flags)
 {
 #define FLAG(f) { DUSK_STUB_##f, "DUSK_STUB_" #f }
 	static const struct { unsigned bit; const char *name; } names[] = {
@@ -435,7 +435,7 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, ", rw->stubs[i].name, i,
 			  rw->stubs[i].nargs + !rw->stubs[i].callee[0] +
 			  is_record(rw->stubs[i].ret));
-		put_stub_flags(b, rw->stubs[i].flags);
+		emit_stub_flags(b, rw->stubs[i].flags);
 		sb_puts(b, " },\n");
 	}
 	sb_puts(b, "\t{ NULL },\n};\n\n");

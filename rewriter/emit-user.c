@@ -397,6 +397,14 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		for (i = 0; i < rw->nstubs; i++)
 			sb_printf(b, "\t\"%s\",\n", rw->stubs[i].name);
 		sb_puts(b, "};\n\n");
+		/* the runtime's leak reports act on the flags the kmod acts on */
+		sb_printf(b, "static const uint32_t dusk_stub_flags_%s[] = {\n", m);
+		for (i = 0; i < rw->nstubs; i++) {
+			sb_puts(b, "\t");
+			emit_stub_flags(b, rw->stubs[i].flags);
+			sb_puts(b, ",\n");
+		}
+		sb_puts(b, "};\n\n");
 	}
 	emit_percpu_defines(b, rw, m);
 	if (rw->nglobals) {
@@ -419,13 +427,14 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 
 #define TABLE(name, n) (n) ? xasprintf("dusk_" name "_%s", m) : xstrdup("NULL"), (unsigned)(n)
 	{
-		char *params, *proxies, *syms, *stubs, *objects;
+		char *params, *proxies, *syms, *stubs, *flags, *objects;
 		unsigned np, npx, ns, nst, no;
 
 		params = TABLE("params", rw->nparams), np = (unsigned)rw->nparams;
 		proxies = TABLE("proxies", rw->nproxies), npx = (unsigned)rw->nproxies;
 		syms = TABLE("syms", rw->nsyms), ns = (unsigned)rw->nsyms;
 		stubs = TABLE("stubs", rw->nstubs), nst = (unsigned)rw->nstubs;
+		flags = rw->nstubs ? xasprintf("dusk_stub_flags_%s", m) : xstrdup("NULL");
 		objects = TABLE("objects", rw->nglobals), no = (unsigned)rw->nglobals;
 		sb_printf(b,
 			  "extern const struct dusk_typetab dusk_types_%s;\n\n"
@@ -436,7 +445,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			  "\t.params = %s,\n\t.nparams = %u,\n"
 			  "\t.proxies = %s,\n\t.nproxies = %u,\n"
 			  "\t.syms = %s,\n\t.nsyms = %u,\n"
-			  "\t.stubs = %s,\n\t.nstubs = %u,\n"
+			  "\t.stubs = %s,\n\t.stub_flags = %s,\n\t.nstubs = %u,\n"
 			  "\t.objects = %s,\n\t.nobjects = %u,\n"
 			  "\t.types = &dusk_types_%s,\n"
 			  "\t.stub_hash = 0x%016llxULL,\n"
@@ -445,12 +454,13 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			  "int main(int argc, char **argv)\n{\n"
 			  "\treturn dusk_main(&dusk_module_%s, argc, argv);\n}\n",
 			  m, m, m, m, rw->exit_fn ? rw->exit_fn : "NULL",
-			  params, np, proxies, npx, syms, ns, stubs, nst, objects, no,
+			  params, np, proxies, npx, syms, ns, stubs, flags, nst, objects, no,
 			  m, (unsigned long long)rw->stub_hash, m, m);
 		free(params);
 		free(proxies);
 		free(syms);
 		free(stubs);
+		free(flags);
 		free(objects);
 	}
 #undef TABLE

@@ -364,6 +364,10 @@ char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name);
 /* asm-atomic.c: print asm statement @c of kind @kind (rw_asm_atomic()). */
 void emit_asm_atomic(struct emitter *e, CXCursor c, int kind);
 
+/* emit-kmod.c: DUSK_STUB_* @flags by name ("0" for none), for the kmod's
+ * and the program's stub tables alike. */
+void emit_stub_flags(struct sb *b, unsigned flags);
+
 /* emit-types.c: the module's own type definitions, in source order. */
 void emit_module_types(struct rw *rw, struct sb *out);
 

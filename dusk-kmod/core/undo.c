@@ -68,6 +68,10 @@ struct dusk_undo_rec {
 	u32 desc;		/* index into dusk_gen.undo, or DUSK_UNDO_IMPLICIT */
 	void (*undo)(u64 obj);	/* DUSK_UNDO_IMPLICIT: undo of args[0] */
 	void (*release)(u64 obj);	/* DUSK_UNDO_IMPLICIT: when forgotten, or NULL */
+	/* the registration, named when teardown undoes it (the module's exit
+	 * should have); NULL for armed timers, queued work and threads, which
+	 * may have ended on their own */
+	const char *what;
 	u64 args[DUSK_MAX_ARGS];
 	/* an undo pair's registration: the objects it handed the kernel (its
 	 * arguments, a copied name left out), which must outlive the record */
@@ -161,29 +165,31 @@ static void dusk_stop_kthread(u64 t)
 
 /* Deferred work and core registrations the core takes back itself: the
  * object's argument index; hold/release when the record keeps a reference
- * on it. */
+ * on it; `deferred` for work that may end on its own (teardown undoes it
+ * without a word). */
 static const struct {
 	const char *fn;
 	s8 arg;
 	void (*undo)(u64 obj);
 	void (*hold)(u64 obj);
 	void (*release)(u64 obj);
+	bool deferred;
 } dusk_implicit_regs[] = {
-	{ "queue_work_on", 2, dusk_cancel_work },
-	{ "queue_delayed_work_on", 2, dusk_cancel_dwork },
-	{ "mod_delayed_work_on", 2, dusk_cancel_dwork },
-	{ "hrtimer_start_range_ns", 0, dusk_cancel_hrtimer },
-	{ "add_timer", 0, dusk_del_timer },
-	{ "mod_timer", 0, dusk_del_timer },
-	{ "add_timer_on", 0, dusk_del_timer },
+	{ "queue_work_on", 2, dusk_cancel_work, .deferred = true },
+	{ "queue_delayed_work_on", 2, dusk_cancel_dwork, .deferred = true },
+	{ "mod_delayed_work_on", 2, dusk_cancel_dwork, .deferred = true },
+	{ "hrtimer_start_range_ns", 0, dusk_cancel_hrtimer, .deferred = true },
+	{ "add_timer", 0, dusk_del_timer, .deferred = true },
+	{ "mod_timer", 0, dusk_del_timer, .deferred = true },
+	{ "add_timer_on", 0, dusk_del_timer, .deferred = true },
 	{ "register_pernet_subsys", 0, dusk_unreg_pernet_subsys },
 	{ "register_pernet_device", 0, dusk_unreg_pernet_device },
 	{ "register_netdevice_notifier", 0, dusk_unreg_netdev_notifier },
 	{ "misc_register", 0, dusk_misc_deregister },
 	{ "kthread_create_on_node", DUSK_IMPLICIT_RESULT, dusk_stop_kthread,
-	  dusk_hold_task, dusk_put_task },
+	  dusk_hold_task, dusk_put_task, .deferred = true },
 	{ "kthread_create_on_cpu", DUSK_IMPLICIT_RESULT, dusk_stop_kthread,
-	  dusk_hold_task, dusk_put_task },
+	  dusk_hold_task, dusk_put_task, .deferred = true },
 };
 
 /* Calls after which the object needs no undo: (name, argument index). */
@@ -353,6 +359,7 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 	if (d < 0) {	/* deferred work: one record per object */
 		i = dusk_implicit_reg(stub);
 		rec->desc = DUSK_UNDO_IMPLICIT;
+		rec->what = dusk_implicit_regs[i].deferred ? NULL : dusk_implicit_regs[i].fn;
 		rec->undo = dusk_implicit_regs[i].undo;
 		rec->release = dusk_implicit_regs[i].release;
 		rec->args[0] = dusk_implicit_regs[i].arg == DUSK_IMPLICIT_RESULT ? ret :
@@ -368,6 +375,7 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 	u = &dusk_gen.undo[d];
 
 	rec->desc = d;
+	rec->what = dusk_gen.stubs[stub].name;
 	for (i = 0; i < u->nargs && i < ARRAY_SIZE(u->from); i++) {
 		from = u->from[i];
 		if (from == DUSK_UNDO_RET)
@@ -576,6 +584,13 @@ void dusk_undo_all(void)
 	const struct dusk_stub_desc *s;
 
 	list_for_each_entry_safe_reverse(rec, tmp, &dusk_sess.undo, node) {
+		/* after an orderly exit, the module's own bug: in its kernel
+		 * build the registration would point into unloaded code */
+		if (rec->what)
+			pr_info("%s: teardown: %.*s%s%s%s was still registered: undone\n",
+				THIS_MODULE->name, (int)strcspn(rec->what, "#"), rec->what,
+				rec->named ? " \"" : "", rec->named ? rec->name : "",
+				rec->named ? "\"" : "");
 		if (rec->desc == DUSK_UNDO_IMPLICIT) {
 			rec->undo(rec->args[0]);
 			dusk_undo_drop(rec);

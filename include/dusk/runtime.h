@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <dusk/abi.h>
 #include <dusk/typeinfo.h>
 
 #ifdef __cplusplus
@@ -140,6 +141,7 @@ struct dusk_module {
 	const char *const *syms;	/* symbol names, same order as the kmod's */
 	unsigned int nsyms;
 	const char *const *stubs;	/* stub names, same order as the kmod's */
+	const uint32_t *stub_flags;	/* their DUSK_STUB_* (dusk/abi.h), or NULL */
 	unsigned int nstubs;
 	const struct dusk_object *objects;
 	unsigned int nobjects;

@@ -116,7 +116,12 @@ static const struct dusk_proxy proxies[] = {
 };
 
 static const char *const stubs[] = { "noop", "printk#1", "touch", "kmalloc_trace",
-				      "_copy_from_user", "debugfs_create_u32" };
+				      "_copy_from_user", "debugfs_create_u32", "kfree" };
+static const uint32_t stub_flags[NSTUBS] = {
+	[STUB_PRINTK] = DUSK_STUB_PRINTK,
+	[STUB_KMALLOC] = DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,
+	[STUB_KFREE] = DUSK_STUB_FREE,
+};
 static const char *const syms[] = { "init_net", "jiffies" };
 
 static const struct dusk_object objects[] = {
@@ -139,6 +144,7 @@ struct dusk_module tm_module = {
 	.syms = syms,
 	.nsyms = 2,
 	.stubs = stubs,
+	.stub_flags = stub_flags,
 	.nstubs = NSTUBS,
 	.objects = objects,
 	.nobjects = sizeof(objects) / sizeof(objects[0]),

@@ -7,9 +7,10 @@
 #    each failure named with its source line, every run clean (a failed
 #    write leaves the reader waiting: the scenario's timeout ends it), and
 #    a last run that fails nothing ends the sweep; status 0.
-#  - sweepbug, whose kstrdup() result is used unchecked: the run that
-#    fails kstrdup() crashes the program (not the kernel), and the sweep
-#    says so with the line; status 1.
+#  - sweepbug, whose kstrdup() result is used unchecked and whose error
+#    path leaks: the run that fails kstrdup() crashes the program (not the
+#    kernel), the run that fails proc_create() leaves the kcalloc() table
+#    unfreed, and the sweep says so with their lines; status 1.
 . /dusk/lib.sh
 set -u
 
@@ -45,9 +46,12 @@ grep -q '^#1: kmalloc_trace (its call 1) .*sweepbug\.c:[0-9]* (in sweepbug_init)
 	dusk_fail "run 1 does not fail kcalloc's allocation"
 grep -q '^#2: kstrdup (its call 1) returns 0 at .*sweepbug\.c:[0-9]* (in sweepbug_init): CRASHED (signal 11)' /tmp/out ||
 	dusk_fail "the crash after the failed kstrdup() is not reported with its line"
-grep -q '^#3: proc_create_single_data (its call 1) .*: load failed' /tmp/out ||
-	dusk_fail "the sweep did not go on after the crash"
-grep -q 'sweep of sweepbug: 4 runs, 1 not clean' /tmp/out || dusk_fail "the summary is wrong"
 dusk_pass "sweepbug: the unchecked kstrdup() crashed the program alone, reported at its line"
+grep -q '^#3: proc_create_single_data (its call 1) .*: load failed: Cannot allocate memory; LEAKED 1 allocation(s): kmalloc_trace at .*sweepbug\.c:[0-9]* (in sweepbug_init)' /tmp/out ||
+	dusk_fail "the table the error path leaks is not reported with its line"
+dusk_pass "sweepbug: the error path's leak is reported with the allocation's line"
+grep -q '^#4: nothing failed (3 calls can fail): loaded, unloaded$' /tmp/out ||
+	dusk_fail "a run without failures was not clean"
+grep -q 'sweep of sweepbug: 4 runs, 2 not clean' /tmp/out || dusk_fail "the summary is wrong"
 [ ! -e /proc/sweepbug ] || dusk_fail "/proc/sweepbug was left behind after the crash"
 dusk_dmesg_clean fail-sweep

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sweepbug — a module with the classic bug of an untested error path: the
- * result of kstrdup() is used without a check.  Every run of its kernel
- * build works, until the day kstrdup() fails and the kernel oopses; the
- * fault-injection sweep (dusk-run --fail-sweep) finds it on the first try,
- * in a program that crashes alone.
+ * sweepbug — a module with the two classic bugs of untested error paths:
+ * the result of kstrdup() is used without a check, and when proc_create
+ * fails the table is not freed.  Every run of its kernel build works, until
+ * the day kstrdup() fails and the kernel oopses, or memory leaks; the
+ * fault-injection sweep (dusk-run --fail-sweep) finds both, in a program
+ * that crashes alone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,8 +33,7 @@ static int __init sweepbug_init(void)
 	sweepbug_name = kstrdup("sweepbug", GFP_KERNEL);
 	sweepbug_name[0] = 'S';		/* the bug: kstrdup() can fail */
 	if (!proc_create_single("sweepbug", 0444, NULL, sweepbug_show)) {
-		kfree(sweepbug_name);
-		kfree(sweepbug_table);
+		kfree(sweepbug_name);	/* the other bug: the table leaks */
 		return -ENOMEM;
 	}
 	return 0;

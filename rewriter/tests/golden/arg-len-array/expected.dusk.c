@@ -220,6 +220,16 @@ static const char *const dusk_stubs_input[] = {
 	"__real_strnlen",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "al_names", &al_names, sizeof(al_names), ID },
 };
@@ -242,6 +252,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 7,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

@@ -100,6 +100,10 @@ static const char *const dusk_stubs_input[] = {
 	"kthread_create_on_node#1",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_RET_PTR,
+};
+
 static const char *const dusk_modinfo_input[] = {
 	"license=GPL",
 	NULL,
@@ -118,6 +122,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = NULL,
 	.nobjects = 0,

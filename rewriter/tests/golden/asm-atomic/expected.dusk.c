@@ -402,6 +402,11 @@ static const char *const dusk_stubs_input[] = {
 	"__cmpxchg_wrong_size",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "s", &s, sizeof(s), ID },
 	{ "kp", &kp, sizeof(kp), ID },
@@ -425,6 +430,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = dusk_objects_input,
 	.nobjects = 2,

@@ -68,6 +68,11 @@ static const char *const dusk_stubs_input[] = {
 	"__clear_user",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+};
+
 static const char *const dusk_modinfo_input[] = {
 	"license=GPL",
 	NULL,
@@ -86,6 +91,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = NULL,
 	.nobjects = 0,

@@ -79,6 +79,10 @@ static const char *const dusk_stubs_input[] = {
 	"copy_from_user",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "da_lock", &da_lock, sizeof(da_lock), ID },
 	{ "da_refs", &da_refs, sizeof(da_refs), ID },
@@ -103,6 +107,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
 	.nobjects = 3,

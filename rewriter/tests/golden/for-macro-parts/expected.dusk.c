@@ -163,6 +163,10 @@ static const char *const dusk_stubs_input[] = {
 	"rb_next",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_RET_PTR,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "fm_nodes", &fm_nodes, sizeof(fm_nodes), ID },
 };
@@ -185,6 +189,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

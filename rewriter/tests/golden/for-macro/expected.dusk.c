@@ -107,6 +107,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 1,
 	.stubs = NULL,
+	.stub_flags = NULL,
 	.nstubs = 0,
 	.objects = NULL,
 	.nobjects = 0,

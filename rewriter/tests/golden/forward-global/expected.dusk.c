@@ -93,6 +93,10 @@ static const char *const dusk_stubs_input[] = {
 	"indirect#1",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_INDIRECT,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "fg_ops", &fg_ops, sizeof(fg_ops), ID },
 	{ "fg_type", &fg_type, sizeof(fg_type), ID },
@@ -119,6 +123,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
 	.nobjects = 5,

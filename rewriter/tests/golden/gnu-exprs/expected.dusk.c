@@ -88,6 +88,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = NULL,
+	.stub_flags = NULL,
 	.nstubs = 0,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

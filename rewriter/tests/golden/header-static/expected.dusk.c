@@ -83,6 +83,10 @@ static const char *const dusk_stubs_input[] = {
 	"__skb_checksum",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+};
+
 static const char *const dusk_modinfo_input[] = {
 	"license=GPL",
 	NULL,
@@ -101,6 +105,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = NULL,
 	.nobjects = 0,

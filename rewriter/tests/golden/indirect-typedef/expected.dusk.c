@@ -97,6 +97,12 @@ static const char *const dusk_stubs_input[] = {
 	"dev_put",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_RET_PTR,
+	DUSK_STUB_INDIRECT,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "it_ops", &it_ops, sizeof(it_ops), ID },
 	{ "it_h", &it_h, sizeof(it_h), ID },
@@ -120,6 +126,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 3,
 	.objects = dusk_objects_input,
 	.nobjects = 2,

@@ -145,6 +145,10 @@ static const char *const dusk_stubs_input[] = {
 	"skb_copy_bits",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+};
+
 static const char *const dusk_modinfo_input[] = {
 	"license=GPL",
 	NULL,
@@ -163,6 +167,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = NULL,
 	.nobjects = 0,

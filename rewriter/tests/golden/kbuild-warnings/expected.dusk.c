@@ -134,6 +134,11 @@ static const char *const dusk_stubs_input[] = {
 	"__real_strnlen",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "name", &name, sizeof(name), ID },
 };
@@ -156,6 +161,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

@@ -191,6 +191,18 @@ static const char *const dusk_stubs_input[] = {
 	"dev_put",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,
+	DUSK_STUB_PRINTK,
+	DUSK_STUB_PRINTK,
+	DUSK_STUB_FREE,
+	0,
+	DUSK_STUB_INDIRECT,
+	DUSK_STUB_RET_PTR,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "name", &name, sizeof(name), ID },
 };
@@ -213,6 +225,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 9,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

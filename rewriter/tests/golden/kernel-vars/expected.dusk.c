@@ -91,6 +91,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 4,
 	.stubs = NULL,
+	.stub_flags = NULL,
 	.nstubs = 0,
 	.objects = dusk_objects_input,
 	.nobjects = 2,

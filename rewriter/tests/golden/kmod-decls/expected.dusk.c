@@ -149,6 +149,12 @@ static const char *const dusk_stubs_input[] = {
 	"__flush_workqueue",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_RET_PTR,
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "kd_task", &kd_task, sizeof(kd_task), ID },
 };
@@ -171,6 +177,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 3,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

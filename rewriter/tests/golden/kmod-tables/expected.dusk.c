@@ -492,6 +492,31 @@ static const char *const dusk_stubs_input[] = {
 	"__unregister_chrdev",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,
+	DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_RET_PTR,
+	DUSK_STUB_FREE_RCU,
+	DUSK_STUB_RET_PTR,
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,
+	DUSK_STUB_FREE_ARG1,
+	DUSK_STUB_PRINTK,
+	DUSK_STUB_INDIRECT,
+	DUSK_STUB_RET_PTR,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "kt_cache", &kt_cache, sizeof(kt_cache), ID },
 	{ "kt_proc", &kt_proc, sizeof(kt_proc), ID },
@@ -523,6 +548,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 2,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 22,
 	.objects = dusk_objects_input,
 	.nobjects = 10,

@@ -213,6 +213,11 @@ static const char *const dusk_stubs_input[] = {
 	"__real_strnlen",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "buf", &buf, sizeof(buf), ID },
 };
@@ -235,6 +240,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

@@ -91,6 +91,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = NULL,
+	.stub_flags = NULL,
 	.nstubs = 0,
 	.objects = NULL,
 	.nobjects = 0,

@@ -409,6 +409,13 @@ static const char *const dusk_stubs_input[] = {
 	"finish_wait",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "wq", &wq, sizeof(wq), ID },
 	{ "ready", &ready, sizeof(ready), ID },
@@ -436,6 +443,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 4,
 	.objects = dusk_objects_input,
 	.nobjects = 6,

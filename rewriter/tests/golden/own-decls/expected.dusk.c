@@ -70,6 +70,11 @@ static const char *const dusk_stubs_input[] = {
 	"_printk#1",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	DUSK_STUB_PRINTK,
+};
+
 static const char *const dusk_modinfo_input[] = {
 	"license=GPL",
 	NULL,
@@ -88,6 +93,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = NULL,
 	.nobjects = 0,

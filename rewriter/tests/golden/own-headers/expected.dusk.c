@@ -102,6 +102,12 @@ static const char *const dusk_stubs_input[] = {
 	"kfree",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,
+	DUSK_STUB_PRINTK,
+	DUSK_STUB_FREE,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "oh_item", &oh_item, sizeof(oh_item), ID },
 };
@@ -124,6 +130,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 3,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

@@ -76,6 +76,11 @@ static const char *const dusk_stubs_input[] = {
 	"gnet_stats_basic_sync_init",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "oln_bstats", &oln_bstats, sizeof(oln_bstats), ID },
 	{ "oln_est", &oln_est, sizeof(oln_est), ID },
@@ -99,6 +104,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = dusk_objects_input,
 	.nobjects = 2,

@@ -108,6 +108,11 @@ static const char *const dusk_stubs_input[] = {
 	"scnprintf#1",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_PRINTK,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "param_ops_pcn", &param_ops_pcn, sizeof(param_ops_pcn), ID },
 };
@@ -130,6 +135,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

@@ -94,6 +94,10 @@ static const char *const dusk_stubs_input[] = {
 	"_printk#1",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_PRINTK,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "level", &level, sizeof(level), ID },
 	{ "who", &who, sizeof(who), ID },
@@ -134,6 +138,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
 	.nobjects = 8,

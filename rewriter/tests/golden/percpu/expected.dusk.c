@@ -1307,6 +1307,13 @@ static const char *const dusk_stubs_input[] = {
 	"__bitmap_weight",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_PRINTK,
+	DUSK_STUB_PRINTK,
+	0,
+	0,
+};
+
 __attribute__((constructor)) static void dusk_percpu_input(void)
 {
 	dusk_percpu_define(&hits, sizeof(hits));
@@ -1337,6 +1344,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 4,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 4,
 	.objects = dusk_objects_input,
 	.nobjects = 3,

@@ -220,6 +220,17 @@ static const char *const dusk_stubs_input[] = {
 	"timer_delete_sync",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "tick", &tick, sizeof(tick), ID },
 	{ "ticks", &ticks, sizeof(ticks), ID },
@@ -246,6 +257,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 3,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 8,
 	.objects = dusk_objects_input,
 	.nobjects = 5,

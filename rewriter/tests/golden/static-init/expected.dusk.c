@@ -87,6 +87,11 @@ static const char *const dusk_stubs_input[] = {
 	"unregister_sysctl_table",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_RET_PTR,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "val", &val, sizeof(val), ID },
 	{ "tbl", &tbl, sizeof(tbl), ID },
@@ -113,6 +118,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 2,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = dusk_objects_input,
 	.nobjects = 5,

@@ -156,6 +156,16 @@ static const char *const dusk_stubs_input[] = {
 	"proc_remove",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+	0,
+	DUSK_STUB_RET_PTR,
+	0,
+	DUSK_STUB_PRINTK,
+	0,
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "bv_pde", &bv_pde, sizeof(bv_pde), ID },
 };
@@ -178,6 +188,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = dusk_syms_input,
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 7,
 	.objects = dusk_objects_input,
 	.nobjects = 1,

@@ -195,6 +195,10 @@ static const char *const dusk_stubs_input[] = {
 	"init_timer_key",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	0,
+};
+
 static const struct dusk_object dusk_objects_input[] = {
 	{ "v", &v, sizeof(v), ID },
 	{ "mode", &mode, sizeof(mode), ID },
@@ -219,6 +223,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
 	.nobjects = 3,
