@@ -12,9 +12,13 @@
  * CPU's copy is at addr + __per_cpu_offset[cpu], read and written through
  * dusk_check() like all kernel memory.
  *
- * "This CPU" is the CPU the calling thread runs on (sched_getcpu()), taken
- * modulo the number of possible CPUs: upcalls do not carry the CPU of the
- * kernel context they serve.  this_cpu_*() is atomic on its CPU because
+ * "This CPU" is, in a callback, the CPU the kernel raised it on (the
+ * upcall's CPU), for the whole callback: a kernel context changes CPU only
+ * where it sleeps, and a module that reads its CPU's copy after put_cpu()
+ * finds what it wrote there, as in the kernel (the program's thread would
+ * have migrated).  Elsewhere (module init and exit, the module's threads)
+ * it is the CPU the calling thread runs on (sched_getcpu()); both modulo
+ * the number of possible CPUs.  this_cpu_*() is atomic on its CPU because
  * preemption is off there; here one lock serializes the program's threads
  * around each operation, so two threads that map to one CPU never lose an
  * update.
@@ -84,7 +88,12 @@ DUSK_API unsigned int dusk_nr_cpu_ids(void)
 
 DUSK_API unsigned int dusk_smp_processor_id(void)
 {
-	int cpu = sched_getcpu();
+	const struct dusk_thread *t = dusk_thread_peek();
+	int cpu;
+
+	if (t && t->ctx)
+		return t->cpu % dusk_nr_cpu_ids();
+	cpu = sched_getcpu();
 
 	return cpu < 0 ? 0 : (unsigned int)cpu % dusk_nr_cpu_ids();
 }

@@ -239,6 +239,8 @@ struct dusk_thread {
 };
 /* This thread's state, created on first use (never NULL: aborts on ENOMEM). */
 struct dusk_thread *dusk_thread(void);
+/* The calling thread's state if it has one yet, else NULL. */
+struct dusk_thread *dusk_thread_peek(void);
 /* Innermost module function running on this thread, or NULL. */
 const char *dusk_thread_fn(void);
 

@@ -59,6 +59,11 @@ struct dusk_thread *dusk_thread(void)
 	return __builtin_expect(t != NULL, 1) ? t : thread_new();
 }
 
+struct dusk_thread *dusk_thread_peek(void)
+{
+	return tls_thread;
+}
+
 const char *dusk_thread_fn(void)
 {
 	struct dusk_thread *t = tls_thread;

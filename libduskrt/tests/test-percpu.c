@@ -6,14 +6,17 @@
  * thread's CPU copy and return the value before; per_cpu_ptr() reaches any
  * CPU's copy, fields included.
  */
+#define _GNU_SOURCE	/* sched_setaffinity */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <cmocka.h>
 #include <dusk/kprim.h>
+#include "rt-internal.h"
 
 struct stats {
 	uint64_t packets;
@@ -85,12 +88,39 @@ static void test_alloc(void **state)
 	dusk_percpu_free(NULL);
 }
 
+/* In a callback, "this CPU" is the one the kernel raised it on, however the
+ * program's thread migrates: kpercpu read its write back after put_cpu()
+ * as 0 from another CPU's copy. */
+static void test_callback_cpu_is_the_upcalls(void **state)
+{
+	struct dusk_thread *t = dusk_thread();
+	unsigned int want = ncpu() - 1, i;
+	cpu_set_t on0;
+
+	(void)state;
+	/* the thread runs on CPU 0, the callback was raised on the last */
+	CPU_ZERO(&on0);
+	CPU_SET(0, &on0);
+	sched_setaffinity(0, sizeof(on0), &on0);
+	t->ctx = 42;
+	t->cpu = want;
+	for (i = 0; i < 1000; i++) {
+		assert_int_equal(dusk_smp_processor_id(), want);
+		sched_yield();
+	}
+	t->cpu = want + ncpu();		/* a CPU the program does not know: modulo */
+	assert_int_equal(dusk_smp_processor_id(), want);
+	t->ctx = 0;
+	assert_true(dusk_smp_processor_id() < ncpu());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_define_copies),
 		cmocka_unit_test(test_ops),
 		cmocka_unit_test(test_alloc),
+		cmocka_unit_test(test_callback_cpu_is_the_upcalls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
