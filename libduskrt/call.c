@@ -125,13 +125,14 @@ static void call_site(char *buf, size_t cap)
  * still goes to the kernel, so the kernel's state is the one the module's
  * error path expects.
  */
-static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth)
+static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth, int rule)
 {
 	char where[512];
 	int err;
 
 	call_site(where, sizeof(where));
-	dusk_log(DUSK_LOG_WARN, "dusk: injected failure: %s (its call %lu) returns %lld%s%s",
+	dusk_log(DUSK_LOG_WARN, rule == 1 ? "dusk: injected failure: %s (its call %lu) returns %lld%s%s"
+					    : "dusk: injected failure: %s (call #%lu that can fail) returns %lld%s%s",
 		 stub_name(stub), nth, (long long)ret, where[0] ? " at " : "", where);
 	err = dusk_session_flush("before a call --fail made fail");
 	if (!err)
@@ -157,7 +158,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	uint64_t ret = 0;
 	const void *pc = __builtin_return_address(0);
 	unsigned long nth;
-	int err;
+	int err, rule;
 
 	dusk_entry_pc = pc;
 	if (!dusk_sess)
@@ -167,8 +168,9 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 			   nargs, DUSK_MAX_ARGS);
 	if (t->ctx_gone)
 		return gone_result();
-	if (dusk_kfail_check(stub_name(stub), args, nargs, &ret, &nth))
-		return injected_result(stub, ret, nth);
+	rule = dusk_kfail_check(dusk_sess->m, stub, args, nargs, &ret, &nth);
+	if (rule)
+		return injected_result(stub, ret, nth, rule);
 	err = call_request(stub, args, nargs, t->ctx, &ans);
 	if (err == -ESRCH && t->ctx) {
 		dusk_answer_free(&ans);

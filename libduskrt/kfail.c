@@ -44,6 +44,16 @@ struct kfail_fn {
 
 /* Kernel functions that can fail, and how (include/linux/slab.h, ...). */
 static const struct kfail_fn kfail_table[] = {
+	/* what the rewriter keeps whole (rewriter/kapi-table.c), and what
+	 * slab.h's inlines call when it does not */
+	{ "kmalloc", "kmalloc", KF_NULL, 0 },
+	{ "kzalloc", "kmalloc", KF_NULL, 0 },
+	{ "kcalloc", "kmalloc", KF_NULL, 0 },
+	{ "kmalloc_array", "kmalloc", KF_NULL, 0 },
+	{ "kmalloc_node", "kmalloc", KF_NULL, 0 },
+	{ "kzalloc_node", "kmalloc", KF_NULL, 0 },
+	{ "kcalloc_node", "kmalloc", KF_NULL, 0 },
+	{ "kmalloc_array_node", "kmalloc", KF_NULL, 0 },
 	{ "__kmalloc", "kmalloc", KF_NULL, 0 },
 	{ "kmalloc_trace", "kmalloc", KF_NULL, 0 },
 	{ "kmalloc_large", "kmalloc", KF_NULL, 0 },
@@ -52,16 +62,27 @@ static const struct kfail_fn kfail_table[] = {
 	{ "kmalloc_large_node", "kmalloc", KF_NULL, 0 },
 	{ "krealloc", NULL, KF_NULL, 0 },
 	{ "kmemdup", NULL, KF_NULL, 0 },
+	{ "kmemdup_nul", NULL, KF_NULL, 0 },
 	{ "kstrdup", NULL, KF_NULL, 0 },
 	{ "kstrndup", NULL, KF_NULL, 0 },
 	{ "kasprintf", NULL, KF_NULL, 0 },
+	{ "kvasprintf", NULL, KF_NULL, 0 },
+	{ "memdup_user", NULL, KF_ERR_PTR, ENOMEM },
+	{ "memdup_user_nul", NULL, KF_ERR_PTR, ENOMEM },
+	{ "vmemdup_user", NULL, KF_ERR_PTR, ENOMEM },
+	{ "strndup_user", NULL, KF_ERR_PTR, ENOMEM },
 	{ "kmem_cache_alloc", NULL, KF_NULL, 0 },
+	{ "kmem_cache_zalloc", NULL, KF_NULL, 0 },
 	{ "kmem_cache_alloc_node", NULL, KF_NULL, 0 },
 	{ "kmem_cache_create", NULL, KF_NULL, 0 },
 	{ "kmem_cache_create_usercopy", NULL, KF_NULL, 0 },
 	{ "vmalloc", "vmalloc", KF_NULL, 0 },
 	{ "vzalloc", "vmalloc", KF_NULL, 0 },
 	{ "__vmalloc", "vmalloc", KF_NULL, 0 },
+	{ "kvmalloc", NULL, KF_NULL, 0 },
+	{ "kvzalloc", NULL, KF_NULL, 0 },
+	{ "kvcalloc", NULL, KF_NULL, 0 },
+	{ "kvmalloc_array", NULL, KF_NULL, 0 },
 	{ "kvmalloc_node", NULL, KF_NULL, 0 },
 	{ "__get_free_pages", NULL, KF_NULL, 0 },
 	{ "get_zeroed_page", NULL, KF_NULL, 0 },
@@ -105,8 +126,13 @@ static const struct kfail_fn kfail_table[] = {
 	{ "genl_register_family", NULL, KF_ERRNO, ENOMEM },
 	{ "configfs_register_subsystem", NULL, KF_ERRNO, ENOMEM },
 	{ "register_filesystem", NULL, KF_ERRNO, EBUSY },
+	/* the rewriter keeps copy_*_user() (and get_user/put_user) whole */
+	{ "copy_from_user", "copy_from_user", KF_ARG, 2 },
+	{ "copy_to_user", "copy_to_user", KF_ARG, 2 },
 	{ "_copy_from_user", "copy_from_user", KF_ARG, 2 },
 	{ "_copy_to_user", "copy_to_user", KF_ARG, 2 },
+	{ "clear_user", NULL, KF_ARG, 1 },
+	{ "__clear_user", NULL, KF_ARG, 1 },
 	{ "strncpy_from_user", NULL, KF_ERRNO, EFAULT },
 	{ "simple_write_to_buffer", NULL, KF_ERRNO, EFAULT },
 	{ "simple_read_from_buffer", NULL, KF_ERRNO, EFAULT },
@@ -145,6 +171,21 @@ static const struct kfail_fn *kfail_lookup(const char *fn, size_t len)
 		if (strlen(kfail_table[i].name) == len && !strncmp(kfail_table[i].name, fn, len))
 			return &kfail_table[i];
 	return NULL;
+}
+
+/* Any other allocator the rewriter marks (DUSK_STUB_ALLOC) fails as
+ * kmalloc does. */
+static const struct kfail_fn kfail_alloc = { "", NULL, KF_NULL, 0 };
+
+/* How stub @i of @m fails, or NULL when it cannot. */
+static const struct kfail_fn *kfail_of(const struct dusk_module *m, uint32_t i)
+{
+	const char *stub = m->stubs[i];
+	const struct kfail_fn *f = kfail_lookup(stub, strcspn(stub, "#"));
+
+	if (!f && m->stub_flags && (m->stub_flags[i] & DUSK_STUB_ALLOC))
+		f = &kfail_alloc;
+	return f;
 }
 
 /* Does rule name @rule name stub @stub (its kernel function, or family)? */
@@ -220,7 +261,7 @@ static int kfail_rule_reaches(const struct dusk_module *m, const struct kfail_ru
 		if (!kfail_names(r->name, m->stubs[i]))
 			continue;
 		found = 1;
-		if (kfail_lookup(m->stubs[i], strcspn(m->stubs[i], "#")))
+		if (kfail_of(m, i))
 			*known = 1;
 	}
 	return found;
@@ -282,16 +323,18 @@ static uint64_t kfail_result(const struct kfail_fn *f, const uint64_t *args, uns
 	}
 }
 
-int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs, uint64_t *ret,
-		     unsigned long *nth)
+int dusk_kfail_check(const struct dusk_module *m, uint32_t idx, const uint64_t *args,
+		     unsigned int nargs, uint64_t *ret, unsigned long *nth)
 {
 	const struct kfail_fn *f;
 	const struct kfail_rule *hit = NULL;
+	const char *stub;
 	unsigned int i;
 
-	if (!nrules)
+	if (!nrules || idx >= m->nstubs)
 		return 0;
-	f = kfail_lookup(stub, strcspn(stub, "#"));
+	stub = m->stubs[idx];
+	f = kfail_of(m, idx);
 	pthread_mutex_lock(&kfail_lock);
 	if (f)
 		fallible_calls++;
@@ -310,7 +353,7 @@ int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs,
 	if (!hit)
 		return 0;
 	*ret = hit->has_value ? hit->value : kfail_result(f, args, nargs);
-	return 1;
+	return hit->name[0] ? 1 : 2;
 }
 
 /*

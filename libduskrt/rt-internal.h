@@ -333,10 +333,11 @@ const char *dusk_insmod_strerror(int err);
 /* ---- kfail.c: fault injection (dusk-run --fail) ---- */
 /* Parse SPEC (DUSK_FAIL) against module @m; reported, -EINVAL when bad. */
 int dusk_kfail_setup(const struct dusk_module *m, const char *spec);
-/* Should this call of stub @stub fail?  1 with its result in *@ret and
- * which call of the rule's it is in *@nth, else 0. */
-int dusk_kfail_check(const char *stub, const uint64_t *args, unsigned int nargs, uint64_t *ret,
-		     unsigned long *nth);
+/* Should this call of @m's stub @stub fail?  0 if not; else its result in
+ * *@ret, which call of the rule's it is in *@nth, and 1 for a NAME@N rule
+ * (@nth counts calls of NAME), 2 for #K (@nth counts all that can fail). */
+int dusk_kfail_check(const struct dusk_module *m, uint32_t stub, const uint64_t *args,
+		     unsigned int nargs, uint64_t *ret, unsigned long *nth);
 /* Log how many calls that can fail were made (under --fail only). */
 void dusk_kfail_report(void);
 

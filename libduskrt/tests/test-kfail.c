@@ -90,6 +90,8 @@ static void kth_fallible_call_fails(void **state)
 	dusk_call(STUB_NOOP, NULL, 0);			/* cannot fail: not counted */
 	assert_int_equal(kmalloc_call(), KMEM);		/* fallible call 1 */
 	assert_int_equal(dusk_call(STUB_COPY_FROM_USER, a, 3), 5);	/* 2 */
+	assert_true(harness_log_has(DUSK_LOG_WARN, "injected failure: copy_from_user (call #2 that "
+				    "can fail) returns 5"));
 	assert_int_equal(kmalloc_call(), KMEM);
 }
 

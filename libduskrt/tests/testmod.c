@@ -115,8 +115,9 @@ static const struct dusk_proxy proxies[] = {
 	[PROXY_TICK] = { "tm_tick", (const void *)tm_tick, tramp_tick, 0, 1 },
 };
 
+/* named as the rewriter names them (copy_from_user is kept whole) */
 static const char *const stubs[] = { "noop", "printk#1", "touch", "kmalloc_trace",
-				      "_copy_from_user", "debugfs_create_u32", "kfree" };
+				      "copy_from_user", "debugfs_create_u32", "kfree" };
 static const uint32_t stub_flags[NSTUBS] = {
 	[STUB_PRINTK] = DUSK_STUB_PRINTK,
 	[STUB_KMALLOC] = DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,

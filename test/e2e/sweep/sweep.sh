@@ -24,13 +24,13 @@ dusk-run --kmod /dusk/mod/dusk_waitq.ko --fail-sweep --scenario /tmp/scenario --
 rc=$?
 cat /tmp/out
 [ $rc = 0 ] || dusk_fail "the sweep of waitq ended with status $rc"
-grep -q '^#1: proc_create (its call 1) returns 0 at .*waitq\.c:[0-9]* (in waitq_init): load failed: Cannot allocate memory$' /tmp/out ||
+grep -q '^#1: proc_create (call #1 that can fail) returns 0 at .*waitq\.c:[0-9]* (in waitq_init): load failed: Cannot allocate memory$' /tmp/out ||
 	dusk_fail "run 1 does not fail the first proc_create, at its line, with the load's error"
-grep -q '^#2: proc_create (its call 2) .*(in waitq_init): load failed' /tmp/out ||
+grep -q '^#2: proc_create (call #2 that can fail) .*(in waitq_init): load failed' /tmp/out ||
 	dusk_fail "run 2 does not fail the second proc_create"
-grep -q '^#3: _copy_from_user (its call 1) .*(in waitq_write): loaded, scenario run, unloaded$' /tmp/out ||
+grep -q '^#3: copy_from_user (call #3 that can fail) .*(in waitq_write): loaded, scenario run, unloaded$' /tmp/out ||
 	dusk_fail "run 3 does not fail the scenario's copy_from_user"
-grep -q '^#4: _copy_to_user (its call 1) .*(in waitq_read): loaded, scenario run, unloaded$' /tmp/out ||
+grep -q '^#4: copy_to_user (call #4 that can fail) .*(in waitq_read): loaded, scenario run, unloaded$' /tmp/out ||
 	dusk_fail "run 4 does not fail the scenario's copy_to_user"
 grep -q '^#5: nothing failed (4 calls can fail)' /tmp/out || dusk_fail "the sweep did not end after run 5"
 grep -q 'sweep of waitq: 5 runs, 0 not clean' /tmp/out || dusk_fail "the summary is wrong"
@@ -42,12 +42,12 @@ dusk-run --kmod /dusk/mod/dusk_sweepbug.ko --fail-sweep --logs /tmp/sb /dusk/bin
 rc=$?
 cat /tmp/out
 [ $rc = 1 ] || dusk_fail "the sweep of sweepbug ended with status $rc, not 1"
-grep -q '^#1: kmalloc_trace (its call 1) .*sweepbug\.c:[0-9]* (in sweepbug_init): load failed' /tmp/out ||
+grep -q '^#1: kcalloc (call #1 that can fail) .*sweepbug\.c:[0-9]* (in sweepbug_init): load failed' /tmp/out ||
 	dusk_fail "run 1 does not fail kcalloc's allocation"
-grep -q '^#2: kstrdup (its call 1) returns 0 at .*sweepbug\.c:[0-9]* (in sweepbug_init): CRASHED (signal 11)' /tmp/out ||
+grep -q '^#2: kstrdup (call #2 that can fail) returns 0 at .*sweepbug\.c:[0-9]* (in sweepbug_init): CRASHED (signal 11)' /tmp/out ||
 	dusk_fail "the crash after the failed kstrdup() is not reported with its line"
 dusk_pass "sweepbug: the unchecked kstrdup() crashed the program alone, reported at its line"
-grep -q '^#3: proc_create_single_data (its call 1) .*: load failed: Cannot allocate memory; LEAKED 1 allocation(s): kmalloc_trace at .*sweepbug\.c:[0-9]* (in sweepbug_init)' /tmp/out ||
+grep -q '^#3: proc_create_single_data (call #3 that can fail) .*: load failed: Cannot allocate memory; LEAKED 1 allocation(s): kcalloc at .*sweepbug\.c:[0-9]* (in sweepbug_init)' /tmp/out ||
 	dusk_fail "the table the error path leaks is not reported with its line"
 dusk_pass "sweepbug: the error path's leak is reported with the allocation's line"
 grep -q '^#4: nothing failed (3 calls can fail): loaded, unloaded$' /tmp/out ||
