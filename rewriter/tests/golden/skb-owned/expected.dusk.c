@@ -261,6 +261,20 @@ static const char *const dusk_stubs_input[] = {
 	"__pskb_copy_fclone",
 };
 
+static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
+	DUSK_STUB_FREE | DUSK_STUB_SKB,
+	DUSK_STUB_FREE | DUSK_STUB_SKB,
+	DUSK_STUB_FREE | DUSK_STUB_SKB,
+	DUSK_STUB_FREE_ARG1 | DUSK_STUB_SKB,
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
+	DUSK_STUB_FREE | DUSK_STUB_SKB,
+	DUSK_STUB_FREE | DUSK_STUB_SKB,
+	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
+};
+
 static const char *const dusk_modinfo_input[] = {
 	"license=GPL",
 	NULL,
@@ -279,6 +293,7 @@ static const struct dusk_module dusk_module_input = {
 	.syms = NULL,
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
+	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 11,
 	.objects = NULL,
 	.nobjects = 0,
