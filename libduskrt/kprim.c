@@ -93,6 +93,53 @@ int dusk_kp_dec_and_lock(int *counter, const volatile void *lock)
 	return 0;
 }
 
+/*
+ * DO_ONCE() (get_random_once(), net_get_random_once()): the kernel's
+ * __do_once_start() returns with its spinlock held and interrupts off
+ * until __do_once_done(), which a kernel call cannot leave to the program
+ * (the caller it runs for would sleep holding it: "scheduling while
+ * atomic").  Here one program lock does it, and the call site's own done
+ * flag, a module static, says whether the function ran.  The call site's
+ * static key, which the kernel turns off later from a work item, stays on:
+ * it only spares the check.
+ */
+static pthread_mutex_t once_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t once_sleepable_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static _Bool once_start(pthread_mutex_t *m, _Bool *done)
+{
+	pthread_mutex_lock(m);
+	if (!__atomic_load_n(done, __ATOMIC_ACQUIRE))
+		return 1;	/* run it; __do_once_done() unlocks */
+	pthread_mutex_unlock(m);
+	return 0;
+}
+
+_Bool dusk_kp_do_once_start(_Bool *done, unsigned long *flags)
+{
+	*flags = 0;
+	return once_start(&once_lock, done);
+}
+
+void dusk_kp_do_once_done(_Bool *done, void *once_key, unsigned long *flags, void *mod)
+{
+	(void)once_key, (void)flags, (void)mod;
+	__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&once_lock);
+}
+
+_Bool dusk_kp_do_once_sleepable_start(_Bool *done)
+{
+	return once_start(&once_sleepable_lock, done);
+}
+
+void dusk_kp_do_once_sleepable_done(_Bool *done, void *once_key, void *mod)
+{
+	(void)once_key, (void)mod;
+	__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&once_sleepable_lock);
+}
+
 static void kp_default_warn(const char *file, int line)
 {
 	/* The one message of this file: the user-level counterpart of the

@@ -52,6 +52,14 @@ int dusk_kp_dec_and_lock(int *counter, const volatile void *lock);
 #define dusk_kp_refcount_dec_and_lock_irqsave(r, l, f) \
 	dusk_kp_atomic_dec_and_lock_irqsave(&(r)->refs, (l), (f))
 
+/* DO_ONCE()'s __do_once_start()/__do_once_done() and the sleepable pair:
+ * one program lock held from start to done, the call site's done flag
+ * (kprim.c says why they are not kernel calls). */
+_Bool dusk_kp_do_once_start(_Bool *done, unsigned long *flags);
+void dusk_kp_do_once_done(_Bool *done, void *once_key, unsigned long *flags, void *mod);
+_Bool dusk_kp_do_once_sleepable_start(_Bool *done);
+void dusk_kp_do_once_sleepable_done(_Bool *done, void *once_key, void *mod);
+
 /* ---- no-ops ---- */
 #define dusk_kp_nop0()			((void)0)
 #define dusk_kp_nop1(a)			((void)(a))
