@@ -108,15 +108,10 @@ static void ctx_gone(struct dusk_thread *t, uint32_t stub)
 static void call_site(char *buf, size_t cap)
 {
 	void *bt[8];
-	int i, n = backtrace(bt, 8);
+	int n = backtrace(bt, 8);
 
-	buf[0] = '\0';
-	for (i = 1; i < n; i++) {
-		dusk_symbolize(bt[i], buf, cap);
-		if (buf[0] && !strstr(buf, "(in dusk_k_"))
-			return;
-	}
-	dusk_symbolize(dusk_entry_pc, buf, cap);
+	if (!dusk_module_line(bt + 1, n - 1, 0, buf, cap))
+		dusk_symbolize(dusk_entry_pc, buf, cap);
 }
 
 /*

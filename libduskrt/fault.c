@@ -162,6 +162,19 @@ void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc, con
 	die_segv();
 }
 
+int dusk_module_line(void *const *pcs, int n, size_t back, char *buf, size_t cap)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		dusk_symbolize((const char *)pcs[i] - back, buf, cap);
+		if (buf[0] && !strstr(buf, "(in dusk_k_"))
+			return 1;
+	}
+	buf[0] = '\0';
+	return 0;
+}
+
 void dusk_fatal(const char *fmt, ...)
 {
 	char msg[1024], loc[768];

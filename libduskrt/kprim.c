@@ -110,9 +110,15 @@ static _Bool once_start(pthread_mutex_t *m, _Bool *done)
 {
 	pthread_mutex_lock(m);
 	if (!__atomic_load_n(done, __ATOMIC_ACQUIRE))
-		return 1;	/* run it; __do_once_done() unlocks */
+		return 1;	/* run it; once_done() unlocks */
 	pthread_mutex_unlock(m);
 	return 0;
+}
+
+static void once_done(pthread_mutex_t *m, _Bool *done)
+{
+	__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(m);
 }
 
 _Bool dusk_kp_do_once_start(_Bool *done, unsigned long *flags)
@@ -124,8 +130,7 @@ _Bool dusk_kp_do_once_start(_Bool *done, unsigned long *flags)
 void dusk_kp_do_once_done(_Bool *done, void *once_key, unsigned long *flags, void *mod)
 {
 	(void)once_key, (void)flags, (void)mod;
-	__atomic_store_n(done, 1, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&once_lock);
+	once_done(&once_lock, done);
 }
 
 _Bool dusk_kp_do_once_sleepable_start(_Bool *done)
@@ -136,8 +141,7 @@ _Bool dusk_kp_do_once_sleepable_start(_Bool *done)
 void dusk_kp_do_once_sleepable_done(_Bool *done, void *once_key, void *mod)
 {
 	(void)once_key, (void)mod;
-	__atomic_store_n(done, 1, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&once_sleepable_lock);
+	once_done(&once_sleepable_lock, done);
 }
 
 static void kp_default_warn(const char *file, int line)

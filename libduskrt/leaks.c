@@ -122,21 +122,6 @@ void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, ui
 		leak_add(stub, ret, pc);
 }
 
-/* The module's line among @l's frames: the first above the runtime that is
- * not a generated dusk_k_ wrapper (as call_site() in call.c). */
-static void leak_site(const struct leak *l, char *buf, size_t cap)
-{
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < l->nframes; i++) {
-		dusk_symbolize((const char *)l->frames[i] - 1, buf, cap);
-		if (buf[0] && !strstr(buf, "(in dusk_k_"))
-			return;
-	}
-	buf[0] = '\0';
-}
-
 unsigned long dusk_leaks_report(const char *who)
 {
 	const struct dusk_module *m = dusk_sess->m;
@@ -150,7 +135,7 @@ unsigned long dusk_leaks_report(const char *who)
 		for (l = buckets[b]; l; l = l->next, n++) {
 			if (n >= LEAK_REPORT_MAX)
 				continue;
-			leak_site(l, where, sizeof(where));
+			dusk_module_line(l->frames, l->nframes, 1, where, sizeof(where));
 			dusk_log(DUSK_LOG_WARN, "dusk: leak: kernel memory from %s%s%s was never "
 				 "freed: %s did not free it (the kmod frees it at teardown; the "
 				 "kernel build would keep it until reboot)",

@@ -364,6 +364,10 @@ void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc,
 void dusk_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Resolve @pc to "file:line (function)" in @buf; "" if unknown. */
 void dusk_symbolize(const void *pc, char *buf, size_t cap);
+/* The module's line among frames @pcs[0..n) (each symbolized at pc - @back:
+ * 1 for return addresses taken earlier): the first that symbolizes and is
+ * not a generated dusk_k_ wrapper.  1 when found, else 0 with @buf empty. */
+int dusk_module_line(void *const *pcs, int n, size_t back, char *buf, size_t cap);
 /* Install the SIGSEGV/SIGBUS reporter (module NULL dereferences). */
 void dusk_fault_install(void);
 /* Return address of the module code that entered the runtime on this
