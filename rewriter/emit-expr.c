@@ -266,12 +266,21 @@ static void emit_operand(struct emitter *e, CXCursor c)
 	}
 }
 
-/* The kernel variable @id as a pointer: ((T (*))dusk_ksym(ID)). */
+/* The kernel variable @id as a pointer: ((T (*))dusk_ksym(ID)).  One the
+ * kernel does not export appears only where the kernel's compiler folds
+ * it away: the program stops with its name if it ever gets there. */
 static void put_ksym_ptr(struct emitter *e, CXType t, int id)
 {
+	const struct rw_sym *sym = &e->rw->syms[id];
+
+	if (sym->unexported)
+		sb_printf(e->out, "(dusk_kp_unexported(\"%s\"), ", sym->name);
 	put(e, "((");
 	put_type(e, t, "(*)");
-	sb_printf(e->out, ")dusk_ksym(%d))", id);
+	if (sym->unexported)
+		put(e, ")0))");
+	else
+		sb_printf(e->out, ")dusk_ksym(%d))", id);
 }
 
 /* A static initializer cannot hold a kernel address: print a null

@@ -441,8 +441,13 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	sb_printf(b, "static const struct dusk_sym_desc dusk_syms[] = {\n");
 	for (i = 0; i < rw->nsyms; i++)
-		sb_printf(b, "\t{ \"%s\", %s%s },\n", rw->syms[i].name,
-			  rw->syms[i].is_fn ? "(const void *)" : "(const void *)&", rw->syms[i].name);
+		if (rw->syms[i].unexported)	/* the program stops if it uses it */
+			sb_printf(b, "\t{ \"%s\", NULL },\t/* not exported to modules */\n",
+				  rw->syms[i].name);
+		else
+			sb_printf(b, "\t{ \"%s\", %s%s },\n", rw->syms[i].name,
+				  rw->syms[i].is_fn ? "(const void *)" : "(const void *)&",
+				  rw->syms[i].name);
 	sb_puts(b, "\t{ NULL },\n};\n\n");
 	for (i = 0; i < rw->nproxies; i++)
 		emit_lent(b, &rw->proxies[i]);

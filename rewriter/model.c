@@ -732,6 +732,24 @@ static int is_forward_decl(CXCursor c)
 	return !clang_Cursor_isNull(def) && !clang_equalCursors(def, c);
 }
 
+/* The functions module_init/module_exit and module_param define beside the
+ * module's own (__inittest, __exittest, moduleparam.h's type check
+ * __check_NAME): compile-time checks, not module code.  Only a definition
+ * a macro wrote counts: a module may name its own function __check_x. */
+static int is_macro_bookkeeping(CXCursor c, const char *name)
+{
+	CXSourceLocation loc = clang_getCursorLocation(c);
+	CXFile ef, sf;
+	unsigned el, sl;
+
+	if (strcmp(name, "__inittest") && strcmp(name, "__exittest") &&
+	    strncmp(name, "__check_", 8))
+		return 0;
+	clang_getExpansionLocation(loc, &ef, &el, NULL, NULL);
+	clang_getSpellingLocation(loc, &sf, &sl, NULL, NULL);
+	return !clang_File_isEqual(ef, sf) || el != sl;
+}
+
 static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 					 CXClientData data)
 {
@@ -746,8 +764,7 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 	    (k != CXCursor_VarDecl || clang_Cursor_hasVarDeclExternalStorage(c)))
 		return CXChildVisit_Continue;
 	name = cxs_take(clang_getCursorSpelling(c));
-	if (k == CXCursor_FunctionDecl && strcmp(name, "__inittest") &&
-	    strcmp(name, "__exittest") && strncmp(name, "__check_", 8)) {
+	if (k == CXCursor_FunctionDecl && !is_macro_bookkeeping(c, name)) {
 		add_fn(rw, c, RW_FN_MODULE);
 	} else if (k == CXCursor_VarDecl && !is_bookkeeping(name) &&
 		   !is_forward_decl(c) && rw_global_find(rw, name) < 0) {

@@ -122,6 +122,7 @@ struct rw_sym {
 	char *name;
 	int is_fn;
 	CXType type;		/* the variable's type */
+	int unexported;		/* the kernel does not export it (symvers.c) */
 };
 
 struct rw_proxy {
@@ -256,7 +257,8 @@ int rw_find_composite(struct rw *rw);
 /* symvers.c: the kernel tree's Module.symvers.  rw_symvers_exported() is
  * 1 when @name is exported (its namespace in *ns, "" for none) or when the
  * tree has no Module.symvers, else 0.  rw_mark_unexported() sets
- * rw_stub.unexported for kernel functions neither exported nor defined in
+ * rw_stub.unexported (and rw_sym.unexported, for kernel functions and
+ * variables the module names as values) for those neither exported nor defined in
  * the unit. */
 int rw_symvers_load(struct rw *rw);
 int rw_symvers_exported(const char *name, const char **ns);

@@ -106,8 +106,20 @@ static char *link_name(CXCursor c)
 	return m;
 }
 
+static void mark_var_defined(struct rw *rw, CXCursor c)
+{
+	char *name = cxs_take(clang_getCursorSpelling(c));
+	size_t i;
+
+	for (i = 0; i < rw->nsyms; i++)
+		if (!rw->syms[i].is_fn && !strcmp(rw->syms[i].name, name))
+			rw->syms[i].unexported = 0;
+	free(name);
+}
+
 /* A function the unit defines (a header inline) or declares with an asm
- * label naming an export: the kmod can call it. */
+ * label naming an export: the kmod can call it.  A variable the unit
+ * defines (a header's static) is the kmod's own. */
 static enum CXChildVisitResult mark_defined(CXCursor c, CXCursor p, CXClientData d)
 {
 	struct rw *rw = d;
@@ -115,6 +127,11 @@ static enum CXChildVisitResult mark_defined(CXCursor c, CXCursor p, CXClientData
 	size_t i;
 
 	(void)p;
+	if (clang_getCursorKind(c) == CXCursor_VarDecl) {
+		if (clang_isCursorDefinition(c) && !clang_Cursor_hasVarDeclExternalStorage(c))
+			mark_var_defined(rw, c);
+		return CXChildVisit_Continue;
+	}
 	if (clang_getCursorKind(c) != CXCursor_FunctionDecl)
 		return CXChildVisit_Continue;
 	name = cxs_take(clang_getCursorSpelling(c));
@@ -125,6 +142,14 @@ static enum CXChildVisitResult mark_defined(CXCursor c, CXCursor p, CXClientData
 			link = link_name(c);
 		if (clang_isCursorDefinition(c) || rw_symvers_exported(link, NULL))
 			rw->stubs[i].unexported = 0;
+	}
+	for (i = 0; i < rw->nsyms; i++) {
+		if (!rw->syms[i].unexported || strcmp(rw->syms[i].name, name))
+			continue;
+		if (!link)
+			link = link_name(c);
+		if (clang_isCursorDefinition(c) || rw_symvers_exported(link, NULL))
+			rw->syms[i].unexported = 0;
 	}
 	free(link);
 	free(name);
@@ -143,6 +168,15 @@ void rw_mark_unexported(struct rw *rw)
 
 		st->unexported = st->callee[0] && !rw_symvers_exported(st->callee, NULL);
 		any |= st->unexported;
+	}
+	/* the same for a kernel function or variable used as a value: a
+	 * folded `.format = kunit_binary_assert_format` (KUnit's assertions
+	 * without CONFIG_KUNIT, lib/test_bits.c) */
+	for (i = 0; i < rw->nsyms; i++) {
+		/* THIS_MODULE: modpost's NAME.mod.c defines it in every module */
+		rw->syms[i].unexported = strcmp(rw->syms[i].name, "__this_module") &&
+					 !rw_symvers_exported(rw->syms[i].name, NULL);
+		any |= rw->syms[i].unexported;
 	}
 	if (any)
 		clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), mark_defined, rw);

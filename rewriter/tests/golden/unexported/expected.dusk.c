@@ -32,45 +32,51 @@ static inline void dusk_k_dma_buf_put(struct dma_buf *a0, size_t l0)
 	dusk_call(1, a, 1);
 }
 
-#line 12 "input.c"
+#line 15 "input.c"
 static struct mutex lock = { .owner = { (0) }, .wait_lock = { .raw_lock = { { .val = { (0) } } } }, .wait_list = { &(lock.wait_list), &(lock.wait_list) } };
-#line 13 "input.c"
+#line 16 "input.c"
 static int *ptr;
-#line 14 "input.c"
+#line 17 "input.c"
 static struct dma_buf *buf;
 
-#line 16 "input.c"
+#line 19 "input.c"
 static int ux_init(void)
 {
 	DUSK_FRAME;
-#line 18 "input.c"
+#line 21 "input.c"
+	assert_format_t fmt = 0 ? (dusk_kp_unexported("kunit_binary_assert_format"), ((void (*)(const struct kunit_assert *, const struct va_format *, struct string_stream *))0)) : ((void *)0);
+#line 22 "input.c"
 	int *p;
-#line 20 "input.c"
+#line 24 "input.c"
 	dusk_kp_lock(&lock);
 	p = ({
-#line 21 "input.c"
+#line 25 "input.c"
 		do {
 		}
 		while (0 && (!((dusk_k_lockdep_is_held(&lock, sizeof(lock))))));
-#line 21 "input.c"
+#line 25 "input.c"
 		;
-#line 21 "input.c"
+#line 25 "input.c"
 		((int *)((ptr)));
 	});
-#line 22 "input.c"
+#line 26 "input.c"
 	dusk_kp_unlock(&lock);
 	if (buf)
 		dusk_k_dma_buf_put(buf, 0);
-	return p ? -22 : 0;
+	return p || fmt ? -22 : 0;
 }
 
 
-#line 69 "input.dusk.c"
+#line 71 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
 	return ux_init();
 }
+
+static const char *const dusk_syms_input[] = {
+	"kunit_binary_assert_format",
+};
 
 static const char *const dusk_stubs_input[] = {
 	"lockdep_is_held",
@@ -104,8 +110,8 @@ static const struct dusk_module dusk_module_input = {
 	.nparams = 0,
 	.proxies = NULL,
 	.nproxies = 0,
-	.syms = NULL,
-	.nsyms = 0,
+	.syms = dusk_syms_input,
+	.nsyms = 1,
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,

@@ -7,6 +7,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/dma-buf.h>
+#include <kunit/assert.h>
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <dusk/protocol.h>
@@ -35,6 +36,7 @@ static const struct dusk_stub_desc dusk_stubs[] = {
 };
 
 static const struct dusk_sym_desc dusk_syms[] = {
+	{ "kunit_binary_assert_format", NULL },	/* not exported to modules */
 	{ NULL },
 };
 
@@ -59,7 +61,7 @@ const struct dusk_gen dusk_gen = {
 	.stubs = dusk_stubs,
 	.nstubs = 2,
 	.syms = dusk_syms,
-	.nsyms = 0,
+	.nsyms = 1,
 	.proxies = dusk_proxies,
 	.nproxies = 0,
 	.undo = dusk_undo,
