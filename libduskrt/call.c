@@ -163,6 +163,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 			   nargs, DUSK_MAX_ARGS);
 	if (t->ctx_gone)
 		return gone_result();
+	dusk_kasan_before_call(stub, args, nargs, pc);
 	rule = dusk_kfail_check(dusk_sess->m, stub, args, nargs, &ret, &nth);
 	if (rule)
 		return injected_result(stub, ret, nth, rule);
@@ -182,6 +183,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);
 	trace_call(stub, args, nargs, ret, t->ctx);
 	dusk_leaks_note(stub, args, nargs, ret, pc);
+	dusk_kasan_after_call(stub, args, nargs, ret, pc);
 	/* A pointer returned into a mirror (seq_list_start_head(&own_head)
 	 * returns the head) is the own object to the module. */
 	ret = dusk_rmap_word(ret);

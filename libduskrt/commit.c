@@ -109,12 +109,15 @@ static const struct dusk_object *global_of(uintptr_t p)
 	return NULL;
 }
 
-/* Is @p mapped in this process?  (Unmapped: a foreign user address.) */
+/* Is @p mapped in this process?  (Unmapped: a foreign user address.)
+ * mincore() says ENOMEM for an unmapped page and reads nothing there
+ * (msync() would do, but valgrind takes its range for an access). */
 static int own_mapped(uintptr_t p)
 {
 	long pg = sysconf(_SC_PAGESIZE);
+	unsigned char vec;
 
-	return msync((void *)(p & ~(uintptr_t)(pg - 1)), 1, MS_ASYNC) == 0 || errno != ENOMEM;
+	return mincore((void *)(p & ~(uintptr_t)(pg - 1)), 1, &vec) == 0 || errno != ENOMEM;
 }
 
 static int on_stack(const struct dusk_thread *t, uintptr_t p)
@@ -421,6 +424,10 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 
 	m->gen = w->gen;
 	copy_own(m->img, (const volatile unsigned char *)m->own, m->size);
+	/* The kernel's copy: bytes the module never set go as they are (the
+	 * kernel build's object holds the same garbage), and comparing them
+	 * with what was sent is no use of them by the module. */
+	DUSK_VG_DEFINED(m->img, m->size);
 	m->nslots = 0;
 	if (w->kept)
 		dusk_mirror_keep(m);

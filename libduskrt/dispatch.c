@@ -225,8 +225,10 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		 * object it was given: a timer embedded in a module global) is
 		 * the own object to the module, as a pointer read from kernel
 		 * memory is. */
-		for (i = 0; i < up.nargs; i++)
+		for (i = 0; i < up.nargs; i++) {
 			up.args[i] = dusk_rmap_word(up.args[i]);
+			dusk_kasan_kernel_gave(up.args[i]);
+		}
 		/* Raised by a kernel call still in flight (a pernet init, a
 		 * replayed notifier): see what that call wrote so far. */
 		if (t->blocking && (err = dusk_commit_refresh_calls()))

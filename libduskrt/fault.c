@@ -145,6 +145,11 @@ static void die_segv(void)
 	abort();
 }
 
+void dusk_die(void)
+{
+	die_segv();
+}
+
 void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc, const char *detail)
 {
 	char loc[768], range[64] = "";
@@ -168,7 +173,9 @@ int dusk_module_line(void *const *pcs, int n, size_t back, char *buf, size_t cap
 
 	for (i = 0; i < n; i++) {
 		dusk_symbolize((const char *)pcs[i] - back, buf, cap);
-		if (buf[0] && !strstr(buf, "(in dusk_k_"))
+		/* generated wrappers, and runtime.h's dusk_check() when the
+		 * module is built without optimisation (not inlined) */
+		if (buf[0] && !strstr(buf, "(in dusk_k_") && !strstr(buf, "(in dusk_check"))
 			return 1;
 	}
 	buf[0] = '\0';
@@ -196,6 +203,13 @@ static void on_segv(int sig, siginfo_t *si, void *ucv)
 	char loc[768];
 	const char *fn = dusk_thread_fn();
 
+	/* A bad access to the module's kernel memory was given a guard page
+	 * (kasan.c): now we know whether it reads or writes (x86 page-fault
+	 * error code, bit 1). */
+	if (sig == SIGSEGV && dusk_kasan_fault(si->si_addr, !!(uc->uc_mcontext.gregs[REG_ERR] & 2))) {
+		signal(sig, SIG_DFL);
+		return;
+	}
 	dusk_symbolize(pc, loc, sizeof(loc));
 	dusk_log(DUSK_LOG_ERROR, "dusk: fault: %s at address 0x%lx%s%s%s%s (signal %s)",
 		 a < 4096 ? "NULL pointer dereference" : "invalid memory access",

@@ -114,14 +114,36 @@ int dusk_msg_put_u64(struct dusk_msg *m, uint16_t type, uint64_t v)
 	return mnl_attr_put_u64_check(m->nlh, DUSK_MSG_CAP, type, v) ? 0 : -EMSGSIZE;
 }
 
+/*
+ * mnl_attr_put() of @len bytes, and the alignment padding after them
+ * zeroed: libmnl 1.0.4 leaves it as the buffer had it, and whatever was
+ * there would go to the kernel (valgrind: "sendto(msg) points to
+ * uninitialised byte(s)").
+ */
+static void put_padded(struct nlmsghdr *nlh, uint16_t type, size_t len, const void *p)
+{
+	struct nlattr *a = mnl_nlmsg_get_payload_tail(nlh);
+
+	mnl_attr_put(nlh, type, len, p);
+	memset((char *)mnl_attr_get_payload(a) + len, 0, MNL_ALIGN(len) - len);
+}
+
+static int put_padded_check(struct nlmsghdr *nlh, uint16_t type, size_t len, const void *p)
+{
+	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > DUSK_MSG_CAP)
+		return -EMSGSIZE;
+	put_padded(nlh, type, len, p);
+	return 0;
+}
+
 int dusk_msg_put_str(struct dusk_msg *m, uint16_t type, const char *s)
 {
-	return mnl_attr_put_strz_check(m->nlh, DUSK_MSG_CAP, type, s) ? 0 : -EMSGSIZE;
+	return put_padded_check(m->nlh, type, strlen(s) + 1, s);
 }
 
 int dusk_msg_put_bin(struct dusk_msg *m, uint16_t type, const void *p, size_t len)
 {
-	return mnl_attr_put_check(m->nlh, DUSK_MSG_CAP, type, len, p) ? 0 : -EMSGSIZE;
+	return put_padded_check(m->nlh, type, len, p);
 }
 
 size_t dusk_msg_chunk_size(uint32_t len)
@@ -138,7 +160,7 @@ int dusk_msg_put_chunk(struct dusk_msg *m, uint64_t addr, const void *data, uint
 		return -EMSGSIZE;
 	nest = mnl_attr_nest_start(m->nlh, DUSK_A_CHUNK);
 	mnl_attr_put_u64(m->nlh, DUSK_A_ADDR, addr);
-	mnl_attr_put(m->nlh, DUSK_A_DATA, len, data);
+	put_padded(m->nlh, DUSK_A_DATA, len, data);
 	mnl_attr_nest_end(m->nlh, nest);
 	return 0;
 }
@@ -166,7 +188,7 @@ int dusk_msg_put_param(struct dusk_msg *m, const char *name, uint32_t perm)
 	nest = mnl_attr_nest_start_check(m->nlh, DUSK_MSG_CAP, DUSK_A_PARAM);
 	if (!nest)
 		return -EMSGSIZE;
-	if (!mnl_attr_put_strz_check(m->nlh, DUSK_MSG_CAP, DUSK_A_NAME, name) ||
+	if (put_padded_check(m->nlh, DUSK_A_NAME, strlen(name) + 1, name) ||
 	    !mnl_attr_put_u32_check(m->nlh, DUSK_MSG_CAP, DUSK_A_PERM, perm)) {
 		mnl_attr_nest_cancel(m->nlh, nest);
 		return -EMSGSIZE;

@@ -27,6 +27,16 @@
 #define DUSK_API __attribute__((visibility("default")))
 #define DUSK_TLS __thread __attribute__((tls_model("initial-exec")))
 
+/* Tell valgrind's memcheck that the runtime's own copy [p, p + n) of
+ * module memory counts as set (a few no-op instructions when not under
+ * valgrind; nothing when built without valgrind's headers). */
+#if defined(__has_include) && __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define DUSK_VG_DEFINED(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#else
+#define DUSK_VG_DEFINED(p, n) ((void)0)
+#endif
+
 #define DUSK_PAGE_SHIFT 12
 #define DUSK_PAGE_SIZE (1ul << DUSK_PAGE_SHIFT)
 
@@ -351,7 +361,32 @@ void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, ui
 unsigned long dusk_leaks_report(const char *who);
 void dusk_leaks_reset(void);
 
+/* ---- kasan.c: misuse of the kernel memory the module owns ---- */
+/* Set once the module has allocated kernel memory: checks are on. */
+extern int dusk_kasan_on;
+/* Before kernel call @stub from @pc: a free of a freed object, or of an
+ * address inside one, is reported and the program dies. */
+void dusk_kasan_before_call(uint32_t stub, const uint64_t *args, unsigned int nargs,
+			    const void *pc);
+/* After it returned @ret: remember an allocation, mark a freed object. */
+void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
+			   const void *pc);
+/* An access [addr, addr + len) from @pc (dusk_check_kernel()'s return
+ * address): NULL when fine, with [*lo, *hi) narrowed to what the fast path
+ * may serve; else a guard address to hand the module, whose access faults
+ * into dusk_kasan_fault(). */
+void *dusk_kasan_access(uint64_t addr, size_t len, const void *pc, uint64_t *lo, uint64_t *hi);
+/* The kernel handed the module @p (a callback's argument, a call's
+ * result): a freed object holding it is the kernel's again. */
+void dusk_kasan_kernel_gave(uint64_t p);
+/* From the SIGSEGV handler: was @fault_addr the guard?  Then the report is
+ * logged (a read or @write) and 1 returned. */
+int dusk_kasan_fault(const void *fault_addr, int write);
+void dusk_kasan_reset(void);
+
 /* ---- fault.c ---- */
+/* Die with SIGSEGV (its default action: a core, gdb stops). */
+void dusk_die(void) __attribute__((noreturn));
 /**
  * dusk_fault() - report a fault the program cannot survive and die with
  * SIGSEGV.  @what says what happened ("read of unmapped kernel memory"),
@@ -366,7 +401,7 @@ void dusk_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1,
 void dusk_symbolize(const void *pc, char *buf, size_t cap);
 /* The module's line among frames @pcs[0..n) (each symbolized at pc - @back:
  * 1 for return addresses taken earlier): the first that symbolizes and is
- * not a generated dusk_k_ wrapper.  1 when found, else 0 with @buf empty. */
+ * not a generated dusk_k_ wrapper or dusk_check().  1 when found, else 0 with @buf empty. */
 int dusk_module_line(void *const *pcs, int n, size_t back, char *buf, size_t cap);
 /* Install the SIGSEGV/SIGBUS reporter (module NULL dereferences). */
 void dusk_fault_install(void);

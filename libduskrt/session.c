@@ -188,6 +188,7 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 	s->m = m;
 	s->t = t;
 	dusk_leaks_reset();
+	dusk_kasan_reset();
 	/* SIGINT/SIGTERM are taken by dusk_session_run()'s sigtimedwait():
 	 * block them here, before any thread is created, so all inherit it.
 	 * A shell starts background jobs with SIGINT ignored, and an ignored

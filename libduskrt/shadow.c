@@ -590,11 +590,25 @@ DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
 	void *p;
 	int err;
 
+	uint64_t lo = 0, hi = UINT64_MAX;
+
 	if (addr >= dusk_hit.lo && addr + len <= dusk_hit.hi)
 		return (void *)(addr + dusk_hit.delta);
+	/* Kernel memory the module allocated: checked before the kernel is
+	 * asked for it (kasan.c). */
+	if (dusk_kasan_on) {
+		p = dusk_kasan_access(addr, len, __builtin_return_address(0), &lo, &hi);
+		if (p)
+			return p;
+	}
 	p = dusk_shadow_get(dusk_thread()->shadow, addr, len, &err);
-	if (__builtin_expect(p != NULL, 1))
+	if (__builtin_expect(p != NULL, 1)) {
+		if (dusk_hit.lo < lo)
+			dusk_hit.lo = lo;
+		if (dusk_hit.hi > hi)
+			dusk_hit.hi = hi;
 		return p;
+	}
 	dusk_entry_pc = __builtin_return_address(0);
 	if (err == -EFAULT)
 		dusk_fault("read of unmapped kernel memory", addr, len, dusk_entry_pc, NULL);

@@ -137,11 +137,15 @@ static int resolve_cb(const struct nlmsghdr *nlh, void *data)
 static int resolve_family(struct mnl_socket *nl, const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 	int id = -ENOENT;
 	unsigned int seq = 1, port = mnl_socket_get_portid(nl);
 	ssize_t n;
+
+	/* zeroed: libmnl leaves the name's padding as it finds it */
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
 
 	nlh->nlmsg_type = GENL_ID_CTRL;
 	nlh->nlmsg_flags = NLM_F_REQUEST;

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DUSK's KASAN (kasan.c) against the simulated kernel: an access past the
+ * size a kmalloc asked for, into a freed object, and a second free are
+ * each caught before the kernel is asked, and reported with the lines of
+ * the allocation, the free and the access; accesses inside the object,
+ * and to an address allocated again, are not; the fast path never serves
+ * a range that crosses an object's end; a freed slot the kernel may have
+ * reused (a later callback, a pointer the kernel handed over) is not.
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+#include "testmod.h"
+
+#define KMEM 0xffff888000030000ull
+
+static struct dusk_sim *sim;
+static uint64_t next_obj;
+
+static uint64_t stub_kmalloc(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			     void *arg)
+{
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	return next_obj;
+}
+
+static uint64_t stub_null(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			  void *arg)
+{
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	next_obj = KMEM + 0x100;
+	harness_log_capture();
+	sim = harness_sim(&tm_module);
+	assert_int_equal(dusk_sim_map(sim, KMEM, 0x1000, 1), 0);
+	dusk_sim_set_stub(sim, STUB_KMALLOC, stub_kmalloc, NULL);
+	dusk_sim_set_stub(sim, STUB_KFREE, stub_null, NULL);
+	harness_open(sim, &tm_module, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	harness_close(sim);
+	return 0;
+}
+
+/* Kept out of line: their calls are the "module lines" reports name.
+ * kmalloc_trace(cache, flags, size), as slab.h's kmalloc() calls it. */
+static __attribute__((noinline)) uint64_t module_allocates(uint64_t size)
+{
+	uint64_t a[3] = { 0xffff888000001000ull, 0xcc0, size };
+
+	return dusk_call(STUB_KMALLOC, a, 3);
+}
+
+static __attribute__((noinline)) void module_frees(uint64_t p)
+{
+	dusk_call(STUB_KFREE, &p, 1);
+}
+
+static __attribute__((noinline)) void *module_accesses(uint64_t p, size_t len)
+{
+	return dusk_check_kernel(p, len);
+}
+
+static void inside_the_object_is_fine(void **state)
+{
+	uint64_t p;
+
+	(void)state;
+	p = module_allocates(20);
+	assert_non_null(module_accesses(p, 20));
+	assert_non_null(module_accesses(p + 16, 4));
+	/* the fast path may serve this object, not the slack after it */
+	assert_true(dusk_hit.hi <= p + 20);
+	assert_true(dusk_hit.lo >= p);
+	module_frees(p);
+	assert_false(harness_log_has(-1, "KASAN"));
+}
+
+struct access {
+	uint64_t addr;
+	int write;
+};
+
+/* The module's own load and store, through dusk_check(). */
+static __attribute__((noinline)) void module_writes(uint64_t p)
+{
+	*(volatile uint32_t *)dusk_check_kernel(p, 4) = 5;
+}
+
+static __attribute__((noinline)) uint32_t module_reads(uint64_t p)
+{
+	return *(volatile uint32_t *)dusk_check_kernel(p, 4);
+}
+
+/* In a child, which dies of it. */
+static void child_access(void *arg)
+{
+	const struct access *a = arg;
+
+	dusk_fault_install();	/* in place of cmocka's handler */
+	if (a->write)
+		module_writes(a->addr);
+	else
+		module_reads(a->addr);
+}
+
+static void past_the_end_is_reported_as_a_write(void **state)
+{
+	char log[4096];
+	struct access a;
+	uint64_t p;
+	int status;
+
+	(void)state;
+	p = module_allocates(20);
+	a = (struct access){ p + 20, 1 };
+	status = harness_fork(child_access, &a, log, sizeof(log));
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	assert_non_null(strstr(log, "KASAN: out of bounds: write of 4 bytes at offset 20 of a "
+				   "20-byte kmalloc_trace() region allocated at "));
+	assert_non_null(strstr(log, "(in module_allocates)"));
+	assert_non_null(strstr(log, ", at "));
+	if (!strstr(log, "(in module_writes)"))
+		fail_msg("%s", log);
+	/* running over the end from inside it, too */
+	a = (struct access){ p + 18, 0 };
+	status = harness_fork(child_access, &a, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_non_null(strstr(log, "KASAN: out of bounds: read of 4 bytes at offset 18 of"));
+	assert_non_null(strstr(log, "(in module_reads)"));
+	module_frees(p);
+}
+
+static void after_kfree_is_reported_with_the_free(void **state)
+{
+	char log[4096];
+	struct access a;
+	uint64_t p;
+	int status;
+
+	(void)state;
+	p = module_allocates(20);
+	assert_non_null(module_accesses(p + 8, 4));
+	module_frees(p);
+	a = (struct access){ p + 8, 0 };
+	status = harness_fork(child_access, &a, log, sizeof(log));
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	assert_non_null(strstr(log, "KASAN: use after free: read of 4 bytes at offset 8 of a "
+				   "20-byte kmalloc_trace() region allocated at "));
+	assert_non_null(strstr(log, ", freed by kfree() at "));
+	assert_non_null(strstr(log, "(in module_frees)"));
+	/* allocated again (the slab hands the same slot out): fine */
+	assert_int_equal(module_allocates(16), p);
+	assert_non_null(module_accesses(p + 8, 4));
+	module_frees(p);
+}
+
+static void child_frees(void *arg)
+{
+	module_frees(*(uint64_t *)arg);
+}
+
+static void double_free_is_not_made(void **state)
+{
+	char log[4096];
+	uint64_t p, inside;
+	int status;
+
+	(void)state;
+	p = module_allocates(20);
+	inside = p + 8;
+	status = harness_fork(child_frees, &inside, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_non_null(strstr(log, "KASAN: invalid free: kfree() of offset 8 of a 20-byte"));
+	module_frees(p);
+	status = harness_fork(child_frees, &p, log, sizeof(log));
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	assert_non_null(strstr(log, "KASAN: double free: kfree() of a 20-byte kmalloc_trace() "
+				   "region allocated at "));
+	assert_non_null(strstr(log, "the call was not made"));
+	/* memory the module did not allocate is the kernel's business */
+	module_frees(0xffff888000999000ull);
+}
+
+/* The kernel reuses a freed slot at once: in a later callback, or once
+ * the kernel hands the module a pointer into it, it is the kernel's. */
+static void freed_slot_may_be_the_kernels_again(void **state)
+{
+	uint64_t p;
+
+	(void)state;
+	p = module_allocates(8);
+	module_frees(p);
+	dusk_thread()->ctx = 42;	/* serving another callback */
+	assert_int_equal(module_reads(p), 0);
+	dusk_thread()->ctx = 0;
+	dusk_kasan_kernel_gave(p + 4);	/* a sysfs store's buffer, say */
+	assert_int_equal(module_reads(p), 0);
+	assert_false(harness_log_has(-1, "KASAN"));
+}
+
+static void unknown_size_is_one_byte(void **state)
+{
+	uint64_t a[2] = { 64, 0xcc0 }, p;
+
+	(void)state;
+	p = dusk_call(STUB_KMALLOC, a, 2);	/* no size argument */
+	assert_non_null(module_accesses(p + 8, 8));
+	module_frees(p);
+	assert_false(harness_log_has(-1, "KASAN"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(inside_the_object_is_fine, setup, teardown),
+		cmocka_unit_test_setup_teardown(past_the_end_is_reported_as_a_write, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(after_kfree_is_reported_with_the_free, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(double_free_is_not_made, setup, teardown),
+		cmocka_unit_test_setup_teardown(freed_slot_may_be_the_kernels_again, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(unknown_size_is_one_byte, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
