@@ -315,7 +315,10 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 		return (u64)-EINVAL;
 	/* a pernet init: the net's data becomes the program's (pernet.c) */
 	dusk_pernet_enter(proxy, args, nargs);
+	/* a seq callback: its file's private state is lent (seqfile.c) */
+	dusk_seqfile_enter(proxy, args, nargs);
 	ret = dusk_upcall_wait(proxy, 0, dusk_gen.proxies[proxy].lent, args, nargs);
+	dusk_seqfile_leave(args, nargs);
 	dusk_pernet_leave(proxy, args, nargs, ret);
 	return ret;
 }

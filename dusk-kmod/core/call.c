@@ -184,6 +184,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_xt_before_call(c);
 	dusk_hrtimer_before_call(c);
 	dusk_pernet_before_call(c);
+	dusk_seqfile_before_call(c);
 	freed = dusk_freed_arg(s, c->args);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
@@ -195,6 +196,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_count(DUSK_STAT_CALLS, 1);
 	dusk_xt_after_call(c);
 	dusk_pernet_after_call(c);
+	dusk_seqfile_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);
 	/* krealloc: the old block is given back only when a new one came. */

@@ -197,6 +197,15 @@ void dusk_pernet_leave(u32 proxy, const u64 *args, u32 nargs, u64 ret);
 bool dusk_pernet_owned(u64 addr, u64 len);
 void dusk_pernet_forget_all(void);
 
+/* seqfile.c: what the seq_file opens allocate for the module's files */
+void dusk_seqfile_before_call(const struct dusk_call *c);
+void dusk_seqfile_after_call(const struct dusk_call *c);
+void dusk_seqfile_enter(u32 proxy, const u64 *args, u32 nargs);
+void dusk_seqfile_leave(const u64 *args, u32 nargs);
+bool dusk_seqfile_owned(u64 addr, u64 len);
+void dusk_seqfile_forget_all(void);
+const void *dusk_seqfile_sym(const void *addr);
+
 /* fops.c */
 void dusk_fops_pin(u32 stub, const u64 *args);
 

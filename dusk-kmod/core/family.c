@@ -131,7 +131,8 @@ static int dusk_put_hello(struct sk_buff *msg, bool bound)
 	if (!addrs)
 		return -ENOMEM;
 	for (i = 0; i < dusk_gen.nsyms; i++)
-		addrs[i] = (u64)(uintptr_t)dusk_gen.syms[i].addr;
+		/* seq_file releases: a wrapper that knows (seqfile.c) */
+		addrs[i] = (u64)(uintptr_t)dusk_seqfile_sym(dusk_gen.syms[i].addr);
 	err = nla_put(msg, DUSK_A_SYMS, dusk_gen.nsyms * sizeof(u64), addrs);
 	for (i = 0; !err && i < dusk_gen.nproxies; i++)
 		addrs[i] = (u64)(uintptr_t)dusk_gen.proxies[i].addr;

@@ -13,6 +13,8 @@
  *     an sk_buff (DUSK_STUB_SKB) is its struct and the data area it points
  *     at now, so a reallocated head is followed), and the per-net data the
  *     kernel allocated for the module's pernet_operations (pernet.c),
+ *     and what the seq_file opens allocated for the module's open files,
+ *     until their release (seqfile.c; the kernel frees it, never teardown),
  *   - ranges lent to a running callback: the stolen sk_buff and its data
  *     area, the pointees of a blocked callback's pointer arguments.
  * Anything else is -EACCES; the extack (6.1 has no formatted extack
@@ -265,13 +267,14 @@ static bool dusk_skb_data_owned(u64 addr, u64 len)
 }
 
 /* Writable: inside one region, an owned sk_buff's data, the module's
- * per-net data, or lent.  Caller holds lock and qlock. */
+ * per-net data, its open files' seq_file memory, or lent.  Caller holds lock and qlock. */
 static bool dusk_may_write(u64 addr, u64 len)
 {
 	if (!len || addr + len < addr)
 		return false;
 	return dusk_region_find(addr, len) || dusk_skb_data_owned(addr, len) ||
-	       dusk_pernet_owned(addr, len) || dusk_lent(addr, len);
+	       dusk_pernet_owned(addr, len) || dusk_seqfile_owned(addr, len) ||
+	       dusk_lent(addr, len);
 }
 
 /**
