@@ -418,7 +418,42 @@ static int get_array(const struct dusk_param *p, char *buf, size_t cap)
 
 static int set_param(const struct dusk_param *p, const char *v)
 {
+	if (p->ops)
+		return dusk_paramops_set(p, v);
 	return p->max_elems ? set_array(p, v) : set_one(p, v, p->addr, p->elem_size);
+}
+
+/* Bytes of one variable of standard parameter type @type, or 0. */
+static uint32_t std_size(const char *type)
+{
+	const struct int_type *it = int_type(type);
+
+	if (it)
+		return it->size;
+	if (!strcmp(type, "bool") || !strcmp(type, "invbool") ||
+	    !strcmp(type, "bool_enable_only"))
+		return sizeof(bool);
+	if (!strcmp(type, "bint"))
+		return sizeof(int);
+	if (!strcmp(type, "charp"))
+		return sizeof(char *);
+	return 0;
+}
+
+int dusk_param_std_set(const char *name, const char *type, void *addr, const char *v)
+{
+	struct dusk_param p = { .name = name, .type = type, .addr = addr };
+	uint32_t size = std_size(type);
+
+	return size ? set_one(&p, v, addr, size) : -EOPNOTSUPP;
+}
+
+int dusk_param_std_get(const char *type, const void *addr, char *buf, size_t cap)
+{
+	struct dusk_param p = { .type = type };
+	uint32_t size = std_size(type);
+
+	return size ? get_one(&p, addr, size, buf, cap) : -EOPNOTSUPP;
 }
 
 int dusk_param_get(const struct dusk_param *p, char *buf, size_t cap)
@@ -431,6 +466,16 @@ int dusk_param_get(const struct dusk_param *p, char *buf, size_t cap)
 	return n;
 }
 
+int dusk_param_get_ops(const struct dusk_param *p, uint64_t kbuf)
+{
+	int n;
+
+	pthread_mutex_lock(&param_lock);
+	n = dusk_paramops_get(p, kbuf);
+	pthread_mutex_unlock(&param_lock);
+	return n;
+}
+
 int dusk_param_set(const struct dusk_param *p, const char *v)
 {
 	int err;
@@ -439,6 +484,17 @@ int dusk_param_set(const struct dusk_param *p, const char *v)
 	err = set_param(p, v);
 	pthread_mutex_unlock(&param_lock);
 	return err;
+}
+
+void dusk_param_refused(const struct dusk_module *m, const struct dusk_param *p, const char *v,
+			int err)
+{
+	/* parse_args(): the load fails */
+	if (err == -ENOSPC)
+		dusk_kmsg(3, "%s: `%s' too large for parameter `%s'", m->name, v ? v : "",
+			  p->name);
+	else
+		dusk_kmsg(3, "%s: `%s' invalid for parameter `%s'", m->name, v ? v : "", p->name);
 }
 
 int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *help)
@@ -469,15 +525,16 @@ int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *h
 			dusk_kmsg(4, "%s: unknown parameter '%.*s' ignored", m->name, (int)nlen, arg);
 			continue;
 		}
+		if (m->params[j].ops) {
+			/* its set is module code: run once the session is up */
+			err = dusk_paramops_defer(&m->params[j], eq ? eq + 1 : NULL);
+			if (err)
+				return err;
+			continue;
+		}
 		err = dusk_param_set(&m->params[j], eq ? eq + 1 : NULL);
 		if (err) {
-			/* parse_args(): the load fails */
-			if (err == -ENOSPC)
-				dusk_kmsg(3, "%s: `%s' too large for parameter `%s'", m->name,
-					  eq ? eq + 1 : "", m->params[j].name);
-			else
-				dusk_kmsg(3, "%s: `%s' invalid for parameter `%s'", m->name,
-					  eq ? eq + 1 : "", m->params[j].name);
+			dusk_param_refused(m, &m->params[j], eq ? eq + 1 : NULL, err);
 			dusk_log(DUSK_LOG_ERROR, "insmod: ERROR: could not insert module %s: %s",
 				 m->name, dusk_insmod_strerror(-err));
 			return err;
@@ -550,8 +607,11 @@ char *dusk_params_help(const struct dusk_module *m, const char *argv0)
 	for (i = 0; i < m->nparams; i++) {
 		const struct dusk_param *p = &m->params[i];
 
-		fprintf(f, "  %s:%s (%s%s)\n", p->name, p->desc ? p->desc : "", p->max_elems ? "array of " : "",
-			p->type);
+		if (!p->type)	/* module_param_cb(): modinfo shows no type */
+			fprintf(f, "  %s:%s\n", p->name, p->desc ? p->desc : "");
+		else
+			fprintf(f, "  %s:%s (%s%s)\n", p->name, p->desc ? p->desc : "",
+				p->max_elems ? "array of " : "", p->type);
 	}
 	fclose(f);
 	return buf;

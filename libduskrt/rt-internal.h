@@ -317,6 +317,20 @@ int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *h
 int dusk_param_get(const struct dusk_param *p, char *buf, size_t cap);
 /* param_set_*(): set @p from @v (NULL: no '='); 0 or the kernel's -errno. */
 int dusk_param_set(const struct dusk_param *p, const char *v);
+/* module_param_cb()'s own get, into the kernel's sysfs page @kbuf (lent). */
+int dusk_param_get_ops(const struct dusk_param *p, uint64_t kbuf);
+/* A value given at load the kernel refused: the kernel's log lines. */
+void dusk_param_refused(const struct dusk_module *m, const struct dusk_param *p, const char *v,
+			int err);
+/* param_set_<type>/param_get_<type> (@type "int", "charp"...) on the
+ * variable at @addr; -EOPNOTSUPP for a type the kernel does not have. */
+int dusk_param_std_set(const char *name, const char *type, void *addr, const char *v);
+int dusk_param_std_get(const char *type, const void *addr, char *buf, size_t cap);
+
+/* paramops.c: module_param_cb() with the module's own kernel_param_ops */
+int dusk_paramops_set(const struct dusk_param *p, const char *v);
+int dusk_paramops_get(const struct dusk_param *p, uint64_t kbuf);
+int dusk_paramops_defer(const struct dusk_param *p, const char *v);
 /* The @k-th parameter with a sysfs file (perm != 0), or NULL. */
 const struct dusk_param *dusk_param_visible(const struct dusk_module *m, uint32_t k);
 /**

@@ -340,6 +340,14 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			sb_printf(b, "\t%s = (%s)dusk_ksym(%d);\n", rw->relocs[i].lvalue,
 				  rw->relocs[i].cast, rw->relocs[i].sym);
 	}
+	for (i = 0; i < rw->nparams && !rw->params[i].ops; i++)
+		;
+	if (i < rw->nparams)
+		/* module_param_cb() values given at load: the module's own set
+		 * runs now that kernel addresses are known (parse_args() comes
+		 * before init); a refused one fails the load */
+		sb_puts(b, "\t{\n\t\tint dusk_err = dusk_params_set_deferred();\n\n"
+			   "\t\tif (dusk_err)\n\t\t\treturn dusk_err;\n\t}\n");
 	if (rw->init_fn)
 		sb_printf(b, "\treturn %s();\n}\n\n", rw->init_fn);
 	else
@@ -367,9 +375,15 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 				/* module_param_cb(name, &ops, NULL, perm): the ops
 				 * keep no variable of the module's */
 				sb_printf(b, ", NULL, 0, 0, NULL, 0%o, ", p->perm);
+			else if (p->ops)
+				/* module_param_cb(name, &ops, &var, perm): the ops
+				 * know var's type, the runtime need not */
+				sb_printf(b, ", &%s, 0, 0, NULL, 0%o, ", p->var, p->perm);
 			else
 				sb_printf(b, ", &%s, sizeof(%s), 0, NULL, 0%o, ", p->var, p->var, p->perm);
 			put_cstr(b, p->desc);
+			if (p->ops)
+				sb_printf(b, ", &%s", p->ops);
 			sb_puts(b, " },\n");
 		}
 		sb_puts(b, "};\n\n");

@@ -6,7 +6,8 @@
  *   module_exit(f)  -> `__exittest` returning f (or cleanup_module)
  *   MODULE_*("x")   -> `__UNIQUE_ID_*` char arrays "key=value" (.modinfo)
  *   module_param*() -> `__param_<name>` struct kernel_param objects naming
- *                      the variable and `param_ops_<type>`; arrays point at
+ *                      the variable and `param_ops_<type>` (module_param_cb:
+ *                      or the module's own struct kernel_param_ops); arrays point at
  *                      `__param_arr_<name>` (struct kparam_array), strings
  *                      at `__param_string_<name>` (struct kparam_string)
  * A file with none of these is not a kernel module.
@@ -55,7 +56,21 @@ static enum CXChildVisitResult find_ref(CXCursor c, CXCursor p, CXClientData d)
 
 struct param_refs {
 	char *ops, *var, *str, *arr, *kps;
+	char *cops;	/* the module's own struct kernel_param_ops */
 };
+
+/* Is @var a struct kernel_param_ops the module defines (module_param_cb()'s
+ * own ops; the kernel's param_ops_<type> are only declared here)? */
+static int is_own_param_ops(CXCursor var)
+{
+	CXType t = clang_getCanonicalType(clang_getCursorType(var));
+	char *s = cxs_take(clang_getTypeSpelling(clang_getUnqualifiedType(t)));
+	int yes = !strcmp(s, "struct kernel_param_ops") &&
+		  !clang_Cursor_isNull(clang_getCursorDefinition(var));
+
+	free(s);
+	return yes;
+}
 
 static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
 {
@@ -66,7 +81,10 @@ static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
 	if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
 		return CXChildVisit_Recurse;
 	name = cxs_take(clang_getCursorSpelling(clang_getCursorReferenced(c)));
-	if (!strncmp(name, "param_ops_", 10) || !strcmp(name, "param_array_ops")) {
+	if (is_own_param_ops(clang_getCursorReferenced(c))) {
+		free(r->cops);
+		r->cops = name;
+	} else if (!strncmp(name, "param_ops_", 10) || !strcmp(name, "param_array_ops")) {
 		free(r->ops);
 		r->ops = name;
 	} else if (!strncmp(name, "__param_str_", 12)) {
@@ -178,10 +196,16 @@ static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 		free(kr.str);
 		free(kr.arr);
 		free(kr.kps);
+	} else if (refs.cops) {
+		/* module_param_cb(name, &own_ops, arg, perm): the ops' set and
+		 * get run in the program on kernel_param { .arg = arg } */
+		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
+		p->ops = xstrdup(refs.cops);
 	} else {
 		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
 		p->type = xstrdup(refs.ops ? refs.ops + 10 : "int");
 	}
+	free(refs.cops);
 	free(refs.ops);
 	free(refs.var);
 	free(refs.str);

@@ -136,7 +136,9 @@ struct rw_proxy {
 struct rw_param {
 	char *name;		/* as given to insmod */
 	char *var;		/* the module variable */
-	char *type;		/* "int", "charp", "array" -> element type in ... */
+	char *type;		/* "int", "charp", "array" -> element type in ...;
+				 * NULL with ops */
+	char *ops;		/* module_param_cb(): the module's kernel_param_ops */
 	char *elem_type;	/* array params: element param type */
 	unsigned perm;
 	char *nump;		/* array params: count variable or NULL */

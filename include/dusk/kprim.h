@@ -60,6 +60,42 @@ void dusk_kp_do_once_done(_Bool *done, void *once_key, unsigned long *flags, voi
 _Bool dusk_kp_do_once_sleepable_start(_Bool *done);
 void dusk_kp_do_once_sleepable_done(_Bool *done, void *once_key, void *mod);
 
+/* ---- module parameters: paramops.c ----
+ * The kernel's param_set_<type>/param_get_<type>, called by a
+ * module_param_cb()'s own set or get on the kernel_param the runtime hands
+ * it: the same parsing and texts (libduskrt/params.c) on kp->arg, the
+ * module's variable in the program. */
+int dusk_kp_param_set(const char *type, const char *val, const void *kp);
+int dusk_kp_param_get(const char *type, char *buffer, const void *kp);
+int dusk_kp_param_set_uint_minmax(const char *val, const void *kp, unsigned int min,
+				  unsigned int max);
+#define dusk_kp_param_set_byte(v, kp)		dusk_kp_param_set("byte", (v), (kp))
+#define dusk_kp_param_get_byte(b, kp)		dusk_kp_param_get("byte", (b), (kp))
+#define dusk_kp_param_set_short(v, kp)		dusk_kp_param_set("short", (v), (kp))
+#define dusk_kp_param_get_short(b, kp)		dusk_kp_param_get("short", (b), (kp))
+#define dusk_kp_param_set_ushort(v, kp)		dusk_kp_param_set("ushort", (v), (kp))
+#define dusk_kp_param_get_ushort(b, kp)		dusk_kp_param_get("ushort", (b), (kp))
+#define dusk_kp_param_set_int(v, kp)		dusk_kp_param_set("int", (v), (kp))
+#define dusk_kp_param_get_int(b, kp)		dusk_kp_param_get("int", (b), (kp))
+#define dusk_kp_param_set_uint(v, kp)		dusk_kp_param_set("uint", (v), (kp))
+#define dusk_kp_param_get_uint(b, kp)		dusk_kp_param_get("uint", (b), (kp))
+#define dusk_kp_param_set_hexint(v, kp)		dusk_kp_param_set("hexint", (v), (kp))
+#define dusk_kp_param_get_hexint(b, kp)		dusk_kp_param_get("hexint", (b), (kp))
+#define dusk_kp_param_set_long(v, kp)		dusk_kp_param_set("long", (v), (kp))
+#define dusk_kp_param_get_long(b, kp)		dusk_kp_param_get("long", (b), (kp))
+#define dusk_kp_param_set_ulong(v, kp)		dusk_kp_param_set("ulong", (v), (kp))
+#define dusk_kp_param_get_ulong(b, kp)		dusk_kp_param_get("ulong", (b), (kp))
+#define dusk_kp_param_set_ullong(v, kp)		dusk_kp_param_set("ullong", (v), (kp))
+#define dusk_kp_param_get_ullong(b, kp)		dusk_kp_param_get("ullong", (b), (kp))
+#define dusk_kp_param_set_charp(v, kp)		dusk_kp_param_set("charp", (v), (kp))
+#define dusk_kp_param_get_charp(b, kp)		dusk_kp_param_get("charp", (b), (kp))
+#define dusk_kp_param_set_bool(v, kp)		dusk_kp_param_set("bool", (v), (kp))
+#define dusk_kp_param_get_bool(b, kp)		dusk_kp_param_get("bool", (b), (kp))
+#define dusk_kp_param_set_bool_enable_only(v, kp) dusk_kp_param_set("bool_enable_only", (v), (kp))
+#define dusk_kp_param_set_invbool(v, kp)	dusk_kp_param_set("invbool", (v), (kp))
+#define dusk_kp_param_get_invbool(b, kp)	dusk_kp_param_get("invbool", (b), (kp))
+#define dusk_kp_param_set_bint(v, kp)		dusk_kp_param_set("bint", (v), (kp))
+
 /* ---- no-ops ---- */
 #define dusk_kp_nop0()			((void)0)
 #define dusk_kp_nop1(a)			((void)(a))

@@ -109,7 +109,17 @@ struct dusk_param {
 	unsigned int *nump;	/* array params: where the element count goes, may be NULL */
 	uint32_t perm;
 	const char *desc;	/* MODULE_PARM_DESC, may be NULL */
+	/* module_param_cb() with the module's own struct kernel_param_ops
+	 * (type NULL): its set and get run on a kernel_param whose arg is
+	 * addr (libduskrt/paramops.c), or NULL */
+	const void *ops;
 };
+
+/* Generated module init, after the kernel addresses are in place and
+ * before module_init: the values given at load for module_param_cb()
+ * parameters, through the module's own set.  0 or -errno (the load fails,
+ * as module init failing says). */
+int dusk_params_set_deferred(void);
 
 /* One module function whose address reaches the kernel. */
 struct dusk_proxy {

@@ -91,11 +91,17 @@ static uint64_t dusk_tramp_pcn_get(const uint64_t *a)
 
 static int dusk_init_input(void)
 {
+	{
+		int dusk_err = dusk_params_set_deferred();
+
+		if (dusk_err)
+			return dusk_err;
+	}
 	return pcn_init();
 }
 
 static const struct dusk_param dusk_params_input[] = {
-	{ "poke", "pcn", NULL, 0, 0, NULL, 0600, NULL },
+	{ "poke", NULL, NULL, 0, 0, NULL, 0600, NULL, &param_ops_pcn },
 };
 
 static const struct dusk_proxy dusk_proxies_input[] = {
