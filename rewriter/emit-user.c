@@ -382,8 +382,11 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			else
 				sb_printf(b, ", &%s, sizeof(%s), 0, NULL, 0%o, ", p->var, p->var, p->perm);
 			put_cstr(b, p->desc);
+			/* every field: -Wextra's missing-field-initializers */
 			if (p->ops)
 				sb_printf(b, ", &%s", p->ops);
+			else
+				sb_puts(b, ", NULL");
 			sb_puts(b, " },\n");
 		}
 		sb_puts(b, "};\n\n");
