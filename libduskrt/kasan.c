@@ -8,7 +8,8 @@
  * access to kernel memory goes through dusk_check().  So the runtime keeps
  * each object the module allocated -- its address, the size asked for, the
  * slot the allocator gave it (a kmalloc size class, whole pages for
- * vmalloc), the frames of the call that made it and, once freed, of the one
+ * vmalloc, the aligned object size of a slab cache the module made), the
+ * frames of the call that made it and, once freed, of the one
  * that freed it -- and checks, before the kernel is asked anything:
  *   - an access that overlaps a live object's slot beyond the size asked
  *     for (the slab slack, or a run past the end): out of bounds;
@@ -39,7 +40,8 @@
  *
  * Limits: a use after free in a later callback is not seen (see above);
  * an object whose size the allocating call does not give (kstrdup,
- * an sk_buff, any allocator not in size_table) is one byte long here: its
+ * an sk_buff, any allocator not in size_table, kmem_cache_alloc() from a
+ * cache the module did not create) is one byte long here: its
  * double free is caught, a use after free only at its first byte.  An
  * access that lands wholly in the next slot is that slot's business (no
  * redzones: we do not choose where the kernel puts objects).
@@ -144,6 +146,51 @@ static uint64_t kmalloc_slot(uint64_t n)
 	return s;
 }
 
+/* Object sizes of the slab caches the module made (kmem_cache_create()),
+ * for the objects it allocates from them.  Caller holds lock. */
+#define CACHES_MAX 32
+static struct {
+	uint64_t cache, size, slot;
+} caches[CACHES_MAX];
+
+/* @cache's object size and slot, or 0. */
+static uint64_t cache_size(uint64_t cache, uint64_t *slot)
+{
+	size_t i;
+
+	for (i = 0; i < CACHES_MAX; i++) {
+		if (caches[i].cache && caches[i].cache == cache) {
+			*slot = caches[i].slot;
+			return caches[i].size;
+		}
+	}
+	return 0;
+}
+
+/* Remember @cache's object size, its objects aligned to @align (the slab
+ * aligns to at least a word: mm/slab_common.c calculate_alignment());
+ * @size 0: forget it. */
+static void cache_note(uint64_t cache, uint64_t size, uint64_t align)
+{
+	size_t i, free_slot = CACHES_MAX;
+
+	for (i = 0; i < CACHES_MAX; i++) {
+		if (caches[i].cache == cache) {
+			free_slot = i;
+			break;
+		}
+		if (!caches[i].cache && free_slot == CACHES_MAX)
+			free_slot = i;
+	}
+	if (free_slot == CACHES_MAX)
+		return;		/* a size less: its objects count as one byte */
+	if (align < sizeof(void *) || (align & (align - 1)))
+		align = sizeof(void *);
+	caches[free_slot].cache = size ? cache : 0;
+	caches[free_slot].size = size;
+	caches[free_slot].slot = (size + align - 1) & ~(align - 1);
+}
+
 /* The kernel function a stub calls: its name up to '#'. */
 static size_t fn_len(const char *stub)
 {
@@ -164,8 +211,14 @@ static uint32_t stub_flags(uint32_t stub)
 	return m->stub_flags && stub < m->nstubs ? m->stub_flags[stub] : 0;
 }
 
+/* Is stub @name the kernel function @fn? */
+static int is_fn(const char *name, const char *fn)
+{
+	return strlen(fn) == fn_len(name) && !strncmp(fn, name, fn_len(name));
+}
+
 /* Size asked for and slot of what @stub(@args) returned; size 1 and slot 1
- * when the call does not say. */
+ * when the call does not say.  Caller holds lock. */
 static void object_extent(uint32_t stub, const uint64_t *args, unsigned int nargs,
 			  uint64_t *size, uint64_t *slot)
 {
@@ -174,6 +227,16 @@ static void object_extent(uint32_t stub, const uint64_t *args, unsigned int narg
 	uint64_t n;
 
 	*size = *slot = 1;
+	/* kmem_cache_alloc(cache, flags), _zalloc, _node, _lru: the cache's
+	 * object size (its slot may be larger: alignment) */
+	if (!strncmp(name, "kmem_cache_alloc", 16) || is_fn(name, "kmem_cache_zalloc")) {
+		n = nargs ? cache_size(args[0], slot) : 0;
+		if (n)
+			*size = n;
+		else
+			*slot = 1;
+		return;
+	}
 	for (i = 0; i < sizeof(size_table) / sizeof(size_table[0]); i++) {
 		if (strlen(size_table[i].name) != len || strncmp(size_table[i].name, name, len))
 			continue;
@@ -496,6 +559,22 @@ void dusk_kasan_before_call(uint32_t stub, const uint64_t *args, unsigned int na
 		bad_free(stub, p, pc);
 }
 
+/* kmem_cache_create(name, size, ...) made a cache, kmem_cache_destroy()
+ * ended one. */
+static void note_caches(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret)
+{
+	const char *name = stub_name(stub);
+
+	pthread_mutex_lock(&kasan_lock);
+	if ((is_fn(name, "kmem_cache_create") || is_fn(name, "kmem_cache_create_usercopy")) &&
+	    nargs >= 3 && ret >= dusk_kbase && ret < (uint64_t)-4095 && args[1] &&
+	    args[1] <= (1u << 30) && args[2] <= 4096)
+		cache_note(ret, args[1], args[2]);
+	else if (is_fn(name, "kmem_cache_destroy") && nargs >= 1 && args[0])
+		cache_note(args[0], 0, 0);
+	pthread_mutex_unlock(&kasan_lock);
+}
+
 void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
 			   const void *pc)
 {
@@ -521,6 +600,7 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 		pthread_mutex_unlock(&kasan_lock);
 	}
 	if (!(flags & DUSK_STUB_ALLOC)) {
+		note_caches(stub, args, nargs, ret);
 		dusk_kasan_kernel_gave(ret);
 		return;
 	}
@@ -529,9 +609,9 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 		return;
 	o->addr = ret;
 	o->stub = stub;
-	object_extent(stub, args, nargs, &o->size, &o->slot);
 	o->nalloc = frames_from(pc, o->alloc_frames, KASAN_FRAMES);
 	pthread_mutex_lock(&kasan_lock);
+	object_extent(stub, args, nargs, &o->size, &o->slot);
 	add_object(o);
 	pthread_mutex_unlock(&kasan_lock);
 }
@@ -555,6 +635,7 @@ void dusk_kasan_reset(void)
 	while (nobjs)
 		remove_at(nobjs - 1);
 	memset(freed_ring, 0, sizeof(freed_ring));
+	memset(caches, 0, sizeof(caches));
 	freed_head = nfreed = 0;
 	pthread_mutex_unlock(&kasan_lock);
 }

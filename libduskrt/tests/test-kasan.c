@@ -172,6 +172,11 @@ static void child_frees(void *arg)
 	module_frees(*(uint64_t *)arg);
 }
 
+static void child_frees_from_cache(void *arg)
+{
+	dusk_call(STUB_KMEM_CACHE_FREE, arg, 2);
+}
+
 static void double_free_is_not_made(void **state)
 {
 	char log[4096];
@@ -211,6 +216,46 @@ static void freed_slot_may_be_the_kernels_again(void **state)
 	assert_false(harness_log_has(-1, "KASAN"));
 }
 
+static uint64_t stub_cache(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			   void *arg)
+{
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	return 0xffff888000001000ull;
+}
+
+/* kmem_cache_create(name, 20, 0, ...): its objects are 20 bytes in
+ * 24-byte slots (word-aligned). */
+static void cache_objects_have_the_caches_size(void **state)
+{
+	uint64_t create[5] = { 0, 20, 0, 0, 0 }, alloc[2], fr[2], cache, p;
+	char log[4096];
+	struct access a;
+	int status;
+
+	(void)state;
+	dusk_sim_set_stub(sim, STUB_KMEM_CACHE_CREATE, stub_cache, NULL);
+	dusk_sim_set_stub(sim, STUB_KMEM_CACHE_ALLOC, stub_kmalloc, NULL);
+	dusk_sim_set_stub(sim, STUB_KMEM_CACHE_FREE, stub_null, NULL);
+	cache = dusk_call(STUB_KMEM_CACHE_CREATE, create, 5);
+	alloc[0] = cache;
+	alloc[1] = 0xcc0;
+	p = dusk_call(STUB_KMEM_CACHE_ALLOC, alloc, 2);
+	assert_int_equal(module_reads(p + 16), 0);
+	a = (struct access){ p + 20, 1 };
+	status = harness_fork(child_access, &a, log, sizeof(log));
+	if (!WIFSIGNALED(status))
+		fail_msg("status %d: %s", status, log);
+	assert_non_null(strstr(log, "KASAN: out of bounds: write of 4 bytes at offset 20 of a "
+				   "20-byte kmem_cache_alloc() region"));
+	fr[0] = cache;
+	fr[1] = p;
+	dusk_call(STUB_KMEM_CACHE_FREE, fr, 2);
+	status = harness_fork(child_frees_from_cache, fr, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_non_null(strstr(log, "KASAN: double free: kmem_cache_free() of a 20-byte "
+				   "kmem_cache_alloc() region"));
+}
+
 static void unknown_size_is_one_byte(void **state)
 {
 	uint64_t a[2] = { 64, 0xcc0 }, p;
@@ -232,6 +277,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(double_free_is_not_made, setup, teardown),
 		cmocka_unit_test_setup_teardown(freed_slot_may_be_the_kernels_again, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(cache_objects_have_the_caches_size, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(unknown_size_is_one_byte, setup, teardown),
 	};

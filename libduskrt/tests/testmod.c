@@ -117,11 +117,14 @@ static const struct dusk_proxy proxies[] = {
 
 /* named as the rewriter names them (copy_from_user is kept whole) */
 static const char *const stubs[] = { "noop", "printk#1", "touch", "kmalloc_trace",
-				      "copy_from_user", "debugfs_create_u32", "kfree" };
+				      "copy_from_user", "debugfs_create_u32", "kfree",
+				      "kmem_cache_create", "kmem_cache_alloc", "kmem_cache_free" };
 static const uint32_t stub_flags[NSTUBS] = {
 	[STUB_PRINTK] = DUSK_STUB_PRINTK,
 	[STUB_KMALLOC] = DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,
 	[STUB_KFREE] = DUSK_STUB_FREE,
+	[STUB_KMEM_CACHE_ALLOC] = DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,
+	[STUB_KMEM_CACHE_FREE] = DUSK_STUB_FREE_ARG1,
 };
 static const char *const syms[] = { "init_net", "jiffies" };
 
