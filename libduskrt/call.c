@@ -192,7 +192,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	dusk_answer_free(&ans);
 	/* debugfs_create_u32(..., &n), register_sysctl(): the kernel keeps
 	 * what the call was handed and reads and writes it on its own. */
-	if (dusk_kept_by(stub_name(stub)))
+	if (stub < dusk_sess->m->nstubs && dusk_sess->kept[stub])
 		dusk_commit_keep_touched();
 	err = dusk_commit_after_call();
 	if (err)

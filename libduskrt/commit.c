@@ -466,6 +466,23 @@ static int holds_wait_entry(int32_t id, int depth)
 }
 
 /* Decide the extent and type of the own object @p points into. */
+/* Does a record of type @t end in a flexible array (`u8 data[]`, struct
+ * shash_desc's `__ctx[]`), directly or in its last member?  Then the
+ * object may be larger than the type says. */
+static int has_flexible_tail(const struct dusk_type *t, int depth)
+{
+	const struct dusk_field *last;
+
+	if (!t || (t->kind != DUSK_TK_STRUCT && t->kind != DUSK_TK_UNION) || !t->nfields ||
+	    depth > 8)
+		return 0;
+	last = &t->fields[t->nfields - 1];
+	if (last->kind == DUSK_FK_ARRAY)
+		return !last->count;
+	return last->kind == DUSK_FK_RECORD && last->offset + last->size >= t->size &&
+	       has_flexible_tail(type_of(last->type), depth + 1);
+}
+
 static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t *own,
 		     size_t *size, int32_t *etype, uint32_t *nelem)
 {
@@ -496,6 +513,23 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		*size = len;
 	if (t && t->size)
 		*nelem = *size / t->size;
+	if (!len && has_flexible_tail(t, 0) && on_stack(w->t, p)) {
+		/* A header and its flexible array over a stack buffer
+		 * (SHASH_DESC_ON_STACK(): a char array cast to struct
+		 * shash_desc, whose context the kernel writes past the
+		 * struct): sizeof would give the kernel a mirror too small
+		 * for what it writes, a kernel heap overflow.  Mirror the
+		 * frames above, as for a void pointer (below). */
+		*size = w->t->stack_hi - p;
+		if (*size > UNSIZED_STACK)
+			*size = UNSIZED_STACK;
+		if (*size < t->size)
+			*size = t->size;
+		*nelem = 1;
+		dusk_trace("[dusk] %s at %p ends in a flexible array: mirroring %zu bytes",
+			   t->name, (void *)p, *size);
+		return 0;
+	}
 	if (!*size && t && type >= 0) {
 		/* A type of size zero (an empty struct: lock_class_key without
 		 * lockdep, hidden in class_create()): the kernel reads no byte

@@ -19,6 +19,7 @@
  * The names are the kernel functions the generated stubs call (an inline
  * wrapper the module reaches calls one of them).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rt-internal.h"
@@ -35,6 +36,16 @@ static const char *const kept_table[] = {
 	"__register_sysctl_table", "__register_sysctl_paths", "__register_sysctl_base",
 	"register_net_sysctl",
 };
+
+uint8_t *dusk_kept_table(const struct dusk_module *m)
+{
+	uint8_t *kept = calloc(m->nstubs + 1, 1);
+	uint32_t i;
+
+	for (i = 0; kept && i < m->nstubs; i++)
+		kept[i] = (uint8_t)dusk_kept_by(m->stubs[i]);
+	return kept;
+}
 
 int dusk_kept_by(const char *fn)
 {

@@ -182,7 +182,9 @@ void dusk_commit_release_held(void);
 /*
  * Kept mirrors: globals the kernel reads and writes on its own (a debugfs
  * value file, a sysctl's .data; kept.c).  dusk_kept_by(): does kernel
- * function @fn (a stub's name) keep what it is handed?
+ * function @fn (a stub's name) keep what it is handed?  dusk_kept_table():
+ * that answer for each stub of @m (malloc'd; NULL without memory), asked
+ * once per session rather than by name on every kernel call.
  * dusk_commit_keep_touched(): the mirrors committed for the call just made
  * are kept from now on.  dusk_commit_refresh_kept(): copy the kernel's
  * changes to kept mirrors into the own objects (a callback starts).
@@ -190,6 +192,7 @@ void dusk_commit_release_held(void);
  * as refresh chunks of this epoch's end.  0 or -errno.
  */
 int dusk_kept_by(const char *fn);
+uint8_t *dusk_kept_table(const struct dusk_module *m);
 void dusk_commit_keep_touched(void);
 int dusk_commit_refresh_kept(void);
 int dusk_commit_kept_changes(void);
@@ -263,6 +266,8 @@ struct dusk_session {
 	uint64_t kbase;
 	uint64_t *syms;		/* HELLO's SYMS, m->nsyms entries */
 	uint64_t *proxies;	/* HELLO's PROXIES, m->nproxies entries */
+	uint8_t *kept;		/* per stub: its kernel function keeps what it is
+				 * handed (dusk_kept_by()), decided once */
 	uint64_t task;		/* HELLO's CURRENT: the program's task, `current`
 				 * outside callbacks (0 from an older kmod) */
 	struct dusk_pool *pool;

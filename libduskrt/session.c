@@ -161,6 +161,7 @@ static void session_free(struct dusk_session *s)
 		s->t->ops->destroy(s->t);
 	free(s->syms);
 	free(s->proxies);
+	free(s->kept);
 	free(s);
 }
 
@@ -187,6 +188,11 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 	}
 	s->m = m;
 	s->t = t;
+	s->kept = dusk_kept_table(m);
+	if (!s->kept) {
+		session_free(s);
+		return -ENOMEM;
+	}
 	dusk_leaks_reset();
 	dusk_kasan_reset();
 	/* SIGINT/SIGTERM are taken by dusk_session_run()'s sigtimedwait():

@@ -287,6 +287,43 @@ static void stack_buffer_of_unknown_size(void **state)
 	assert_int_equal(stats().mirrors_live, 0);	/* freed after the call */
 }
 
+/* SHASH_DESC_ON_STACK(desc, tfm): a struct with a flexible array over a
+ * char array on the stack, handed to crypto_shash_digest(), which writes
+ * the descriptor's context past the struct's size.  The mirror must hold
+ * the context (the kernel writes 60 bytes), not just sizeof(struct). */
+static uint64_t stub_fill_in_bounds(struct dusk_sim *s, const uint64_t *a, unsigned int n,
+				    char *t, void *arg)
+{
+	unsigned char *first = dusk_sim_ptr(s, a[0]), *last = dusk_sim_ptr(s, a[0] + a[1] - 1);
+
+	(void)n; (void)t; (void)arg;
+	if (!first || last != first + a[1] - 1)
+		return (uint64_t)-EFAULT;	/* past the mirror: a heap overflow */
+	memset(first, 0xAB, a[1]);
+	return 0;
+}
+
+static void flexible_struct_on_stack(void **state)
+{
+	char before[8] = "before";
+	uint64_t buf[16];
+	char after[8] = "after";
+	struct tm_flex *d = (struct tm_flex *)buf;
+	uint64_t args[2];
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_fill_in_bounds, NULL);
+	args[0] = dusk_commit(d, T_FLEX, 0);
+	args[1] = 60;
+	assert_int_equal(dusk_call(STUB_TOUCH, args, 2), 0);
+	assert_int_equal(((unsigned char *)buf)[59], 0xAB);	/* came back */
+	assert_int_equal(((unsigned char *)buf)[60], 0);
+	assert_string_equal(before, "before");
+	assert_string_equal(after, "after");
+	assert_int_equal(stats().mirrors_live, 0);
+}
+
 /* kfifo_in(&f, "hello", 5), copy_to_user(buf, "one\n", 4): the kernel
  * copies @a[1] bytes from @a[0] into the kernel object KOBJ. */
 static uint64_t stub_copy_in(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
@@ -456,6 +493,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),
 		cmocka_unit_test_setup_teardown(pointers_stored_in_kernel_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(flexible_struct_on_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_bytes_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_object_gets_an_address, setup, teardown),

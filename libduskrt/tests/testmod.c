@@ -88,6 +88,11 @@ static const struct dusk_field wait_fields[] = {
 	FLD(tm_wait, entry, DUSK_FK_RECORD, 0, T_LIST, 1),
 };
 
+static const struct dusk_field flex_fields[] = {
+	FLD(tm_flex, tfm, DUSK_FK_PTR, 0, DUSK_TYPE_NONE, 1),
+	{ "ctx", offsetof(struct tm_flex, ctx), 0, DUSK_FK_ARRAY, 0, T_INT, 0 },
+};
+
 static const struct dusk_type types[] = {
 	[T_LEAF] = { "struct leaf", sizeof(struct leaf), 8, DUSK_TK_STRUCT, 3, leaf_fields,
 		     DUSK_TYPE_NONE, 0 },
@@ -104,6 +109,8 @@ static const struct dusk_type types[] = {
 	[T_EMPTY] = { "struct lock_class_key", 0, 1, DUSK_TK_STRUCT, 0, NULL, DUSK_TYPE_NONE, 0 },
 	[T_WAIT] = { "struct wait_queue_entry", sizeof(struct tm_wait), 8, DUSK_TK_STRUCT, 4,
 		     wait_fields, DUSK_TYPE_NONE, 0 },
+	[T_FLEX] = { "struct tm_flex", sizeof(struct tm_flex), 8, DUSK_TK_STRUCT, 2, flex_fields,
+		     DUSK_TYPE_NONE, 0 },
 };
 
 const struct dusk_typetab tm_types = {

@@ -48,7 +48,14 @@ struct tm_wait {
 	struct tm_list entry;
 };
 
-enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT };
+/* A header and a flexible array (struct shash_desc's __ctx[]): the object
+ * is larger than the type; SHASH_DESC_ON_STACK() puts one in a char array. */
+struct tm_flex {
+	void *tfm;
+	uint64_t ctx[];
+};
+
+enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT, T_FLEX };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER,
        STUB_DEBUGFS_U32, STUB_KFREE, STUB_KMEM_CACHE_CREATE, STUB_KMEM_CACHE_ALLOC,
        STUB_KMEM_CACHE_FREE, NSTUBS };
