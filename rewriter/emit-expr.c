@@ -23,6 +23,7 @@
 #include "rewriter.h"
 #include "typegen.h"
 #include <dusk/typeinfo.h>
+#include <dusk/printf-ext.h>
 
 static void emit_plain(struct emitter *e, CXCursor c);
 static int is_integer(CXType t);
@@ -871,11 +872,93 @@ static int is_data_pointer(CXType t)
 	return c.kind != CXType_FunctionProto && c.kind != CXType_FunctionNoProto;
 }
 
+/* The argument index of the printf format kernel function @st takes, or
+ * -1 (dusk/printf-ext.h). */
+static int format_index(const struct rw_stub *st)
+{
+	if (st->flags & DUSK_STUB_PRINTK)
+		return 0;
+#define FORMAT_STUB(name, idx) if (!strcmp(st->callee, name)) return idx;
+	DUSK_FORMAT_STUBS(FORMAT_STUB)
+#undef FORMAT_STUB
+	return -1;
+}
+
+/* The value of integer constant expression @c in *@v: 1, else 0. */
+static int const_int(CXCursor c, long long *v)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+	int ok = r && clang_EvalResult_getKind(r) == CXEval_Int;
+
+	if (ok)
+		*v = clang_EvalResult_getAsLongLong(r);
+	if (r)
+		clang_EvalResult_dispose(r);
+	return ok;
+}
+
+/*
+ * The bytes a literal printf format at argument @fmt of @call reads through
+ * each pointer argument a %p extension consumes (`%*ph` with 32: 32,
+ * `%pM`: 6), in @lens[0..@n) (0: not known here).  The program commits
+ * such an object with that length: as a string its mirror would end at
+ * its first zero byte, and vsnprintf() would read past the mirror.  A
+ * width that is no constant gives %ph its most, 64 bytes.
+ */
+static void format_lens(CXCursor call, int fmt, int n, long long *lens)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(clang_Cursor_getArgument(call, fmt));
+	const char *f;
+	int i = fmt + 1, width, known;
+	long long v;
+
+	if (!r)
+		return;
+	f = clang_EvalResult_getKind(r) == CXEval_StrLiteral ? clang_EvalResult_getAsStr(r) : "";
+	while ((f = strchr(f, '%')) && i < n) {
+		if (*++f == '%') {
+			f++;
+			continue;
+		}
+		f += strspn(f, "-+ #0");
+		width = -1;
+		known = 1;
+		if (*f == '*') {
+			known = const_int(clang_Cursor_getArgument(call, i++), &v);
+			width = known ? (int)(v < 0 ? -v : v) : 64;
+			f++;
+		} else {
+			for (; *f >= '0' && *f <= '9'; f++)
+				width = (width < 0 ? 0 : width) * 10 + (*f - '0');
+		}
+		if (*f == '.') {
+			if (*++f == '*') {
+				i++;
+				f++;
+			}
+			f += strspn(f, "0123456789");
+		}
+		f += strspn(f, "hlLzZt");
+		if (!*f || !strchr("cdiuoxXsp", *f) || i >= n)
+			break;		/* vsnprintf() stops at an invalid conversion */
+		if (*f == 'p' && (known || f[1] == 'h') && dusk_pext_size(f + 1, width) > 0)
+			lens[i] = dusk_pext_size(f + 1, width);
+		i++;
+		f++;
+	}
+	clang_EvalResult_dispose(r);
+}
+
 static void emit_args(struct emitter *e, CXCursor call, int with_len,
 		      const struct rw_stub *st, int first)
 {
-	int i, n = clang_Cursor_getNumArguments(call);
+	int i, n = clang_Cursor_getNumArguments(call), fmt;
+	long long *lens = xrealloc(NULL, (n > 0 ? (size_t)n : 1) * sizeof(*lens));
 
+	memset(lens, 0, (n > 0 ? (size_t)n : 1) * sizeof(*lens));
+
+	if (with_len && st && (fmt = format_index(st)) >= 0 && fmt < n)
+		format_lens(call, fmt, n, lens);
 	for (i = 0; i < n; i++) {
 		CXCursor a = clang_Cursor_getArgument(call, i);
 
@@ -884,9 +967,13 @@ static void emit_args(struct emitter *e, CXCursor call, int with_len,
 		emit_expr(e, a);
 		if (with_len && st && i < st->nargs && is_data_pointer(st->args[i])) {
 			put(e, ", ");
-			put_arg_len(e, a);
+			if (lens[i] > 0)
+				sb_printf(e->out, "%lldUL", lens[i]);
+			else
+				put_arg_len(e, a);
 		}
 	}
+	free(lens);
 }
 
 static int is_builtin_constant_p(CXCursor fn)

@@ -21,29 +21,20 @@
 #include <linux/socket.h>
 #include <linux/uaccess.h>
 #include "dusk-core.h"
+#include "dusk/printf-ext.h"
 
 /* The longest string a stub is given: longer ones are refused. */
 #define DUSK_MAX_BOUNCE_STR	(64 * 1024)
 
-/*
- * Stubs that take a kernel printf format: its argument index (the
- * variadic arguments follow it, one u64 slot each, as the rewriter passes
- * them).  DUSK_STUB_PRINTK stubs have theirs at 0.
- */
+/* Stubs that take a kernel printf format (include/dusk/printf-ext.h). */
+#define DUSK_FORMAT_STUB(name, idx) { name, idx },
 static const struct {
 	const char *fn;
 	u8 fmt;
 } dusk_format_stubs[] = {
-	{ "snprintf", 2 }, { "scnprintf", 2 }, { "sprintf", 1 },
-	{ "kasprintf", 1 }, { "devm_kasprintf", 2 }, { "seq_printf", 1 },
-	{ "kthread_create_on_node", 3 }, { "alloc_workqueue", 0 },
-	{ "_dev_printk", 2 }, { "dev_printk_emit", 2 },
-	{ "_dev_emerg", 1 }, { "_dev_alert", 1 }, { "_dev_crit", 1 },
-	{ "_dev_err", 1 }, { "_dev_warn", 1 }, { "_dev_notice", 1 }, { "_dev_info", 1 },
-	{ "netdev_printk", 2 }, { "netdev_emerg", 1 }, { "netdev_alert", 1 },
-	{ "netdev_crit", 1 }, { "netdev_err", 1 }, { "netdev_warn", 1 },
-	{ "netdev_notice", 1 }, { "netdev_info", 1 }, { "__warn_printk", 0 },
+	DUSK_FORMAT_STUBS(DUSK_FORMAT_STUB)
 };
+#undef DUSK_FORMAT_STUB
 
 /*
  * Stubs that read a NUL-terminated string the program passes: its argument
@@ -143,56 +134,14 @@ static int dusk_bounce_obj(struct dusk_bounce *b, u64 *arg, size_t size)
 	return 0;
 }
 
-/* What a %p extension reads besides a fixed number of bytes. */
-#define DUSK_PEXT_STRING	(-1)	/* a string (%pks) */
-#define DUSK_PEXT_DEEP		(-2)	/* a structure holding further pointers */
-
-/*
- * How many bytes the %p extension at @ext reads through its pointer, as
- * lib/vsprintf.c's pointer() does; @width is the field width (-1: none).
- * Return: the size, 0 when it reads nothing (symbols, plain and hashed
- * addresses, error pointers, unknown letters), DUSK_PEXT_STRING,
- * DUSK_PEXT_DEEP (probed only), or -EINVAL when it is refused (%pV).
- */
-static int dusk_pext_size(const char *ext, int width)
-{
-	switch (ext[0]) {
-	case 'M': case 'm':
-		return 6;
-	case 'I': case 'i':
-		return ext[1] == '4' ? 4 : ext[1] == '6' ? 16 :
-		       ext[1] == 'S' ? sizeof(struct sockaddr_storage) : 0;
-	case 'U':
-		return 16;
-	case '4':
-		return 4;
-	case 'a': case 'N': case 'G':
-		return 8;
-	case 'h':		/* the field width is the length (default 1) */
-		return width < 0 ? 1 : min(width, 64);
-	case 'E':
-		return width < 0 ? 1 : width;
-	case 'b':		/* the field width is the number of bits */
-		return width <= 0 ? 0 : BITS_TO_LONGS(width) * sizeof(long);
-	case 'k': case 'u':
-		return ext[1] == 's' ? DUSK_PEXT_STRING : 0;
-	case 'R': case 'r': case 'd': case 'D': case 'g': case 'C': case 'O': case 'f': case 't':
-		return DUSK_PEXT_DEEP;
-	case 'V':
-		return -EINVAL;
-	default:
-		return 0;
-	}
-}
-
 /* One %p argument: bounce or probe what its extension reads. */
 static int dusk_check_pext(struct dusk_bounce *b, u64 *arg, const char *ext, int width)
 {
 	int size = dusk_pext_size(ext, width);
 	char probe;
 
-	if (size == -EINVAL)
-		return size;
+	if (size == DUSK_PEXT_REFUSED)
+		return -EINVAL;
 	/* vsnprintf()'s check_pointer() prints "(null)"/"(efault)" for these */
 	if (!size || *arg < PAGE_SIZE || IS_ERR_VALUE((unsigned long)*arg))
 		return 0;
