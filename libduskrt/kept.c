@@ -43,7 +43,7 @@ uint8_t *dusk_kept_table(const struct dusk_module *m)
 	uint32_t i;
 
 	for (i = 0; kept && i < m->nstubs; i++)
-		kept[i] = (uint8_t)dusk_kept_by(m->stubs[i]);
+		kept[i] = m->stubs && m->stubs[i] && dusk_kept_by(m->stubs[i]);	/* a hand-made table may have no names */
 	return kept;
 }
 
