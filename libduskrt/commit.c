@@ -466,6 +466,15 @@ static int holds_wait_entry(int32_t id, int depth)
 }
 
 /* Decide the extent and type of the own object @p points into. */
+/* The bytes of @t's stack from @p up, at most UNSIZED_STACK: the extent of
+ * a stack object whose size its type does not give. */
+static size_t stack_extent(const struct dusk_thread *t, uintptr_t p)
+{
+	size_t n = t->stack_hi - p;
+
+	return n > UNSIZED_STACK ? UNSIZED_STACK : n;
+}
+
 /* Does a record of type @t end in a flexible array (`u8 data[]`, struct
  * shash_desc's `__ctx[]`), directly or in its last member?  Then the
  * object may be larger than the type says. */
@@ -520,9 +529,7 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		 * struct): sizeof would give the kernel a mirror too small
 		 * for what it writes, a kernel heap overflow.  Mirror the
 		 * frames above, as for a void pointer (below). */
-		*size = w->t->stack_hi - p;
-		if (*size > UNSIZED_STACK)
-			*size = UNSIZED_STACK;
+		*size = stack_extent(w->t, p);
 		if (*size < t->size)
 			*size = t->size;
 		*nelem = 1;
@@ -542,9 +549,7 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		 * `buffer`, handed on to skb_copy_bits()): the object ends
 		 * somewhere in the frames above.  Mirror up to UNSIZED_STACK
 		 * bytes of them; read-back copies only what the kernel wrote. */
-		*size = w->t->stack_hi - p;
-		if (*size > UNSIZED_STACK)
-			*size = UNSIZED_STACK;
+		*size = stack_extent(w->t, p);
 		dusk_trace("[dusk] size of stack object %p unknown: mirroring %zu bytes",
 			   (void *)p, *size);
 		return 0;
