@@ -1514,6 +1514,8 @@ void emit_expr(struct emitter *e, CXCursor c)
 		emit_unary(e, c);
 		return;
 	case CXCursor_BinaryOperator:
+		if (rw_folded(c) && put_int_value(e, c, clang_getCursorType(c)))
+			return;
 		if (rw_emit_percpu_shift(e, c))
 			return;
 		/* fall through */

@@ -733,7 +733,7 @@ void emit_stmt(struct emitter *e, CXCursor c)
 	unsigned n, i;
 	CXCursor *kids;
 	char *s;
-	int m;
+	int m, dead;
 
 	/* every statement maps to its line; `else if` stays on one line */
 	if (kind(c) != CXCursor_CompoundStmt && !e->no_indent)
@@ -760,15 +760,21 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		emit_decl_stmt(e, c);
 		break;
 	case CXCursor_IfStmt:
+		dead = rw_if_dead_branch(c);
 		indent(e);
 		put(e, "if (");
 		emit_expr(e, kids[0]);
 		put(e, ")");
-		emit_body(e, kids[1]);
+		if (dead == 1)
+			put(e, " { /* folded: the test is constant */ }\n");
+		else
+			emit_body(e, kids[1]);
 		if (n > 2) {
 			indent(e);
 			put(e, "else");
-			if (kind(kids[2]) == CXCursor_IfStmt) {
+			if (dead == 2) {
+				put(e, " { /* folded: the test is constant */ }\n");
+			} else if (kind(kids[2]) == CXCursor_IfStmt) {
 				put(e, " ");
 				e->no_indent = 1;
 				emit_stmt(e, kids[2]);

@@ -293,40 +293,142 @@ static int reads_var(CXCursor c)
 	return found;
 }
 
+struct label_scan {
+	int found;
+	int in_switch;	/* cases here belong to a switch inside the branch */
+};
+
+static enum CXChildVisitResult label_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct label_scan *ls = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	(void)p;
+	if (k == CXCursor_LabelStmt ||
+	    (!ls->in_switch && (k == CXCursor_CaseStmt || k == CXCursor_DefaultStmt))) {
+		ls->found = 1;
+		return CXChildVisit_Break;
+	}
+	if (k == CXCursor_SwitchStmt && !ls->in_switch) {
+		struct label_scan inner = { 0, 1 };
+
+		clang_visitChildren(c, label_visit, &inner);
+		ls->found = inner.found;
+		return inner.found ? CXChildVisit_Break : CXChildVisit_Continue;
+	}
+	return CXChildVisit_Recurse;
+}
+
+/* Does the statement @c hold a label, or a case or default of a switch
+ * around it, that a jump could enter it by? */
+static int has_label(CXCursor c)
+{
+	struct label_scan ls = { 0, 0 };
+
+	if (label_visit(c, c, &ls) == CXChildVisit_Break)
+		return 1;
+	if (clang_getCursorKind(c) != CXCursor_SwitchStmt)
+		clang_visitChildren(c, label_visit, &ls);
+	return ls.found;
+}
+
+/* The truth of the integer constant expression @c (1 or 0), or -1 when
+ * the compiler cannot fold it.  The evaluator folds `0 && f(x)` too. */
+static int eval_truth(CXCursor c)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(c);
+	int t = -1;
+
+	if (r && clang_EvalResult_getKind(r) == CXEval_Int)
+		t = clang_EvalResult_getAsLongLong(r) || clang_EvalResult_getAsUnsigned(r);
+	if (r)
+		clang_EvalResult_dispose(r);
+	return t;
+}
+
+/* Is @c an expression of constants alone, and if so, is it true?  1
+ * true, 0 false, -1 not such an expression.  libclang's evaluator also
+ * folds reads of initialized globals, which the program may change. */
+static int const_truth(CXCursor c)
+{
+	return reads_var(c) ? -1 : eval_truth(c);
+}
+
+/* The operand of @c that decides its value when its first one is constant:
+ * `C ? a : b` runs one branch, `0 && x` and `1 || x` never run x (the
+ * kernel's `IS_ENABLED(CONFIG_X) && f()`).  Null when nothing is folded. */
+static CXCursor folded_live(CXCursor c, CXCursor *kids, unsigned n)
+{
+	enum CXBinaryOperatorKind op;
+	int t;
+
+	if (n == 3 && clang_getCursorKind(c) == CXCursor_ConditionalOperator) {
+		t = const_truth(kids[0]);
+		if (t >= 0)
+			return t ? kids[1] : kids[2];
+	} else if (n == 2 && clang_getCursorKind(c) == CXCursor_BinaryOperator) {
+		op = clang_getCursorBinaryOperatorKind(c);
+		if (op != CXBinaryOperator_LAnd && op != CXBinaryOperator_LOr)
+			return clang_getNullCursor();
+		t = const_truth(kids[0]);
+		if (t == (op == CXBinaryOperator_LOr))
+			return kids[0];
+	}
+	return clang_getNullCursor();
+}
+
+/* Is @c an integer expression the kernel's compiler folds to a constant
+ * before anything in it runs or is linked: a conditional with a constant
+ * test, or a logical operator whose constant left operand decides it?
+ * Then the code it does not run is neither reached (no stubs, no kept
+ * inline functions) nor printed: gcc drops it, and the kernel build links
+ * without it (a `!preemptible()` behind IS_ENABLED(CONFIG_PREEMPT_RT) in
+ * put_task_struct() reaches inline assembly). */
 int rw_folded(CXCursor c)
 {
-	CXEvalResult r;
+	enum CXCursorKind ck = clang_getCursorKind(c);
 	enum CXTypeKind k;
 	unsigned n;
-	CXCursor *kids;
+	CXCursor *kids, live;
 	int folded = 0;
 
-	if (clang_getCursorKind(c) != CXCursor_ConditionalOperator)
+	if (ck != CXCursor_ConditionalOperator && ck != CXCursor_BinaryOperator)
 		return 0;
 	k = clang_getCanonicalType(clang_getCursorType(c)).kind;
 	if (!((k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum))
 		return 0;
 	kids = rw_children(c, &n);
-	if (n == 3 && !reads_var(kids[0])) {
-		r = clang_Cursor_Evaluate(kids[0]);
-		if (r && clang_EvalResult_getKind(r) == CXEval_Int) {
-			/* the branch that runs must be constant too */
-			CXCursor live = clang_EvalResult_getAsLongLong(r) ||
-					clang_EvalResult_getAsUnsigned(r) ? kids[1] : kids[2];
+	live = folded_live(c, kids, n);
+	free(kids);
+	/* the operand that runs must be constant too */
+	if (!clang_Cursor_isNull(live) && !reads_var(live))
+		folded = eval_truth(c) >= 0;
+	return folded;
+}
 
-			folded = !reads_var(live);
-		}
-		if (r)
-			clang_EvalResult_dispose(r);
+/* The branch of an `if` whose test is an expression of constants that
+ * never runs (1: the then branch, 2: the else branch), or 0.  As with
+ * rw_folded(), gcc drops it; a branch holding a label that a goto or
+ * switch could enter is kept. */
+int rw_if_dead_branch(CXCursor c)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+	int t, dead = 0;
+
+	if (n >= 2 && clang_getCursorKind(c) == CXCursor_IfStmt) {
+		CXCursor test = rw_strip(kids[0]);
+
+		t = rw_folded(test) ? eval_truth(test) : const_truth(test);
+		if (t == 0)
+			dead = 1;
+		else if (t == 1 && n > 2)
+			dead = 2;
+		if (dead && has_label(kids[dead]))
+			dead = 0;
 	}
 	free(kids);
-	if (folded) {
-		r = clang_Cursor_Evaluate(c);
-		folded = r && clang_EvalResult_getKind(r) == CXEval_Int;
-		if (r)
-			clang_EvalResult_dispose(r);
-	}
-	return folded;
+	return dead;
 }
 
 int rw_uaccess_asm(CXCursor c)
@@ -633,6 +735,17 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 	(void)parent;
 	if (rw_folded(c))
 		return CXChildVisit_Continue;
+	if (k == CXCursor_IfStmt && rw_if_dead_branch(c)) {
+		unsigned n, i;
+		CXCursor *kids = rw_children(c, &n);
+		int dead = rw_if_dead_branch(c);
+
+		for (i = 0; i < n; i++)
+			if ((int)i != dead)
+				reach_one(rw, kids[i]);
+		free(kids);
+		return CXChildVisit_Continue;
+	}
 	if (k == CXCursor_CallExpr) {
 		unsigned n, i;
 		CXCursor *kids = rw_children(c, &n);

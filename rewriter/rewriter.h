@@ -224,10 +224,14 @@ int rw_stub_for_function(struct rw *rw, const char *name);
 #define RW_UACCESS_GET 1
 #define RW_UACCESS_PUT 2
 int rw_uaccess_asm(CXCursor asm_stmt);
-/* An integer conditional expression the compiler folds to a constant
- * (_IOC's size check: `ok ? sizeof(t) : __invalid_size_argument_for_IOC`):
- * printed as its value, and nothing it names is reached. */
+/* An integer expression the compiler folds to a constant before any of
+ * it runs (_IOC's size check: `ok ? sizeof(t) : __invalid_size_argument_for_IOC`,
+ * `IS_ENABLED(CONFIG_X) && f()`): printed as its value, and nothing it
+ * names is reached. */
 int rw_folded(CXCursor c);
+/* The branch of an `if` with a constant test that never runs (1 then, 2
+ * else) or 0: neither reached nor printed. */
+int rw_if_dead_branch(CXCursor if_stmt);
 /* The stub for the call @call (direct, variadic or indirect), or -1. */
 int rw_stub_for_call(struct rw *rw, CXCursor call);
 int rw_in_main_file(const struct rw *rw, CXCursor c);

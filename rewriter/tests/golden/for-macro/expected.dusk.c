@@ -41,9 +41,7 @@ static int fm_count(struct fm_node *node)
 #line 33 "input.c"
 			do {
 #line 33 "input.c"
-				if (!((8UL == 1UL || 8UL == 2UL || 8UL == 4UL || 8UL == 8UL) || 8UL == 8UL))
-#line 33 "input.c"
-					((void)0);
+				if (!(1)) { /* folded: the test is constant */ }
 			}
 			while (0);
 #line 33 "input.c"
@@ -78,7 +76,7 @@ static int fm_init(void)
 }
 
 
-#line 82 "input.dusk.c"
+#line 80 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

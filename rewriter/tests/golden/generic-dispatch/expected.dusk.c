@@ -146,9 +146,7 @@ static inline unsigned int __seqprop_sequence(const seqcount_t *s)
 #line 259 "seqlock.h"
 		do {
 #line 259 "seqlock.h"
-			if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 259 "seqlock.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 259 "seqlock.h"
@@ -165,9 +163,7 @@ static inline unsigned int __seqprop_raw_spinlock_sequence(const seqcount_raw_sp
 #line 274 "seqlock.h"
 		do {
 #line 274 "seqlock.h"
-			if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 274 "seqlock.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 274 "seqlock.h"
@@ -178,25 +174,7 @@ static inline unsigned int __seqprop_raw_spinlock_sequence(const seqcount_raw_sp
 #line 274 "seqlock.h"
 		return seq;
 #line 274 "seqlock.h"
-	if (0 /* false */ && __builtin_expect(!!(seq & 1), 0)) {
-#line 274 "seqlock.h"
-		;
-#line 274 "seqlock.h"
-		;
-#line 274 "seqlock.h"
-		seq = ({
-#line 274 "seqlock.h"
-			do {
-#line 274 "seqlock.h"
-				if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 274 "seqlock.h"
-					((void)0);
-			}
-			while (0);
-#line 274 "seqlock.h"
-			((*DUSK_DEREF((const volatile unsigned int *)(&s->seqcount.sequence))));
-		});
-	}
+	if (0) { /* folded: the test is constant */ }
 #line 274 "seqlock.h"
 	return seq;
 }
@@ -210,9 +188,7 @@ static inline unsigned int __seqprop_spinlock_sequence(const seqcount_spinlock_t
 #line 275 "seqlock.h"
 		do {
 #line 275 "seqlock.h"
-			if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 275 "seqlock.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 275 "seqlock.h"
@@ -223,25 +199,7 @@ static inline unsigned int __seqprop_spinlock_sequence(const seqcount_spinlock_t
 #line 275 "seqlock.h"
 		return seq;
 #line 275 "seqlock.h"
-	if (0 && __builtin_expect(!!(seq & 1), 0)) {
-#line 275 "seqlock.h"
-		;
-#line 275 "seqlock.h"
-		;
-#line 275 "seqlock.h"
-		seq = ({
-#line 275 "seqlock.h"
-			do {
-#line 275 "seqlock.h"
-				if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 275 "seqlock.h"
-					((void)0);
-			}
-			while (0);
-#line 275 "seqlock.h"
-			((*DUSK_DEREF((const volatile unsigned int *)(&s->seqcount.sequence))));
-		});
-	}
+	if (0) { /* folded: the test is constant */ }
 #line 275 "seqlock.h"
 	return seq;
 }
@@ -255,9 +213,7 @@ static inline unsigned int __seqprop_rwlock_sequence(const seqcount_rwlock_t *s)
 #line 276 "seqlock.h"
 		do {
 #line 276 "seqlock.h"
-			if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 276 "seqlock.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 276 "seqlock.h"
@@ -268,25 +224,7 @@ static inline unsigned int __seqprop_rwlock_sequence(const seqcount_rwlock_t *s)
 #line 276 "seqlock.h"
 		return seq;
 #line 276 "seqlock.h"
-	if (0 && __builtin_expect(!!(seq & 1), 0)) {
-#line 276 "seqlock.h"
-		;
-#line 276 "seqlock.h"
-		;
-#line 276 "seqlock.h"
-		seq = ({
-#line 276 "seqlock.h"
-			do {
-#line 276 "seqlock.h"
-				if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 276 "seqlock.h"
-					((void)0);
-			}
-			while (0);
-#line 276 "seqlock.h"
-			((*DUSK_DEREF((const volatile unsigned int *)(&s->seqcount.sequence))));
-		});
-	}
+	if (0) { /* folded: the test is constant */ }
 #line 276 "seqlock.h"
 	return seq;
 }
@@ -300,9 +238,7 @@ static inline unsigned int __seqprop_mutex_sequence(const seqcount_mutex_t *s)
 #line 277 "seqlock.h"
 		do {
 #line 277 "seqlock.h"
-			if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 277 "seqlock.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 277 "seqlock.h"
@@ -323,9 +259,7 @@ static inline unsigned int __seqprop_mutex_sequence(const seqcount_mutex_t *s)
 #line 277 "seqlock.h"
 			do {
 #line 277 "seqlock.h"
-				if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 277 "seqlock.h"
-					((void)0);
+				if (!(1)) { /* folded: the test is constant */ }
 			}
 			while (0);
 #line 277 "seqlock.h"
@@ -434,9 +368,7 @@ static inline int do___read_seqcount_retry(const seqcount_t *s, unsigned int sta
 #line 429 "seqlock.h"
 		do {
 #line 429 "seqlock.h"
-			if (!((4UL == 1UL || 4UL == 2UL || 4UL == 4UL || 4UL == 8UL) || 4UL == 8UL))
-#line 429 "seqlock.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 429 "seqlock.h"
@@ -445,7 +377,7 @@ static inline int do___read_seqcount_retry(const seqcount_t *s, unsigned int sta
 }
 
 
-#line 449 "input.dusk.c"
+#line 381 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -40,19 +40,13 @@ static inline struct task_struct * dusk_k_kthread_create_on_node_1(int (*a0)(voi
 	return (struct task_struct *)(uintptr_t)dusk_call(0, a, 5);
 }
 
-/* void __warn_flushing_systemwide_wq() */
-static inline void dusk_k___warn_flushing_systemwide_wq(void)
-{
-	dusk_call(1, NULL, 0);
-}
-
 /* void __flush_workqueue(struct workqueue_struct *) */
 static inline void dusk_k___flush_workqueue(struct workqueue_struct *a0, size_t l0)
 {
 	uint64_t a[1] = {
 		dusk_commit(a0, DUSK_TYPE_NONE, l0),
 	};
-	dusk_call(2, a, 1);
+	dusk_call(1, a, 1);
 }
 
 #line 19 "input.c"
@@ -98,9 +92,7 @@ static void kd_exit(void)
 #line 47 "input.c"
 	({
 #line 47 "input.c"
-		if (0)
-#line 47 "input.c"
-			dusk_k___warn_flushing_systemwide_wq();
+		if (0) { /* folded: the test is constant */ }
 #line 47 "input.c"
 		dusk_k___flush_workqueue((*DUSK_DEREF(((struct workqueue_struct *(*))dusk_ksym(ID)))), 0);
 	});
@@ -123,7 +115,7 @@ static inline long PTR_ERR(const void *ptr)
 }
 
 
-#line 127 "input.dusk.c"
+#line 119 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_kd_thread(const uint64_t *a)
 {
@@ -145,13 +137,11 @@ static const char *const dusk_syms_input[] = {
 
 static const char *const dusk_stubs_input[] = {
 	"kthread_create_on_node#1",
-	"__warn_flushing_systemwide_wq",
 	"__flush_workqueue",
 };
 
 static const uint32_t dusk_stub_flags_input[] = {
 	DUSK_STUB_RET_PTR,
-	0,
 	0,
 };
 
@@ -178,7 +168,7 @@ static const struct dusk_module dusk_module_input = {
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
-	.nstubs = 3,
+	.nstubs = 2,
 	.objects = dusk_objects_input,
 	.nobjects = 1,
 	.types = &dusk_types_input,

@@ -19,16 +19,8 @@ static u64 dusk_stub_0(const u64 *a)
 	return (u64)(uintptr_t)kthread_create_on_node((void *)(uintptr_t)a[0], (void *)(uintptr_t)a[1], (int)a[2], (void *)(uintptr_t)a[3], (int)a[4]);
 }
 
-/* void __warn_flushing_systemwide_wq() */
-static u64 dusk_stub_1(const u64 *a)
-{
-	(void)a;
-	__warn_flushing_systemwide_wq();
-	return 0;
-}
-
 /* void __flush_workqueue(struct workqueue_struct *) */
-static u64 dusk_stub_2(const u64 *a)
+static u64 dusk_stub_1(const u64 *a)
 {
 	__flush_workqueue((void *)(uintptr_t)a[0]);
 	return 0;
@@ -43,8 +35,7 @@ static int dusk_proxy_kd_thread(void * a0)
 
 static const struct dusk_stub_desc dusk_stubs[] = {
 	{ "kthread_create_on_node#1", dusk_stub_0, 5, DUSK_STUB_RET_PTR },
-	{ "__warn_flushing_systemwide_wq", dusk_stub_1, 0, 0 },
-	{ "__flush_workqueue", dusk_stub_2, 1, 0 },
+	{ "__flush_workqueue", dusk_stub_1, 1, 0 },
 	{ NULL },
 };
 
@@ -73,7 +64,7 @@ const struct dusk_gen dusk_gen = {
 	.layout_hash = HASH,
 	.stub_hash = HASH,
 	.stubs = dusk_stubs,
-	.nstubs = 3,
+	.nstubs = 2,
 	.syms = dusk_syms,
 	.nsyms = 1,
 	.proxies = dusk_proxies,

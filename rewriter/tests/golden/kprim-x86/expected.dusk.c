@@ -263,12 +263,7 @@ static inline void __instrument_read_write_bitop(long nr, volatile unsigned long
 {
 	DUSK_FRAME;
 #line 66 "instrumented-non-atomic.h"
-	if (0) {
-#line 77 "instrumented-non-atomic.h"
-		((void)0);
-#line 82 "instrumented-non-atomic.h"
-		instrument_write(addr + ((nr) / 64), 8UL);
-	}
+	if (0) { /* folded: the test is constant */ }
 	else {
 #line 84 "instrumented-non-atomic.h"
 		instrument_read_write(addr + ((nr) / 64), 8UL);
@@ -311,7 +306,7 @@ static inline void instrument_read_write(const volatile void *v, unsigned long s
 }
 
 
-#line 315 "input.dusk.c"
+#line 310 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

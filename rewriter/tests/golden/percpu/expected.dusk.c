@@ -108,14 +108,7 @@ static int pc_init(void)
 #line 30 "input.c"
 				const int pao_ID__ = 1;
 #line 30 "input.c"
-				if (0) {
-#line 30 "input.c"
-					unsigned long pao_tmp__;
-#line 30 "input.c"
-					pao_tmp__ = (1);
-#line 30 "input.c"
-					(void)pao_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 				if (pao_ID__ == 1)
 #line 30 "input.c"
@@ -135,14 +128,7 @@ static int pc_init(void)
 #line 30 "input.c"
 						u8 pto_val__ = ((u8)((((unsigned long)1) & 255)));
 #line 30 "input.c"
-						if (0) {
-#line 30 "input.c"
-							unsigned long pto_tmp__;
-#line 30 "input.c"
-							pto_tmp__ = (1);
-#line 30 "input.c"
-							(void)pto_tmp__;
-						}
+						if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 						dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 					}
@@ -158,14 +144,7 @@ static int pc_init(void)
 #line 30 "input.c"
 				const int pao_ID__ = 1;
 #line 30 "input.c"
-				if (0) {
-#line 30 "input.c"
-					unsigned long pao_tmp__;
-#line 30 "input.c"
-					pao_tmp__ = (1);
-#line 30 "input.c"
-					(void)pao_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 				if (pao_ID__ == 1)
 #line 30 "input.c"
@@ -185,14 +164,7 @@ static int pc_init(void)
 #line 30 "input.c"
 						u16 pto_val__ = ((u16)((((unsigned long)1) & 65535)));
 #line 30 "input.c"
-						if (0) {
-#line 30 "input.c"
-							unsigned long pto_tmp__;
-#line 30 "input.c"
-							pto_tmp__ = (1);
-#line 30 "input.c"
-							(void)pto_tmp__;
-						}
+						if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 						dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 					}
@@ -208,14 +180,7 @@ static int pc_init(void)
 #line 30 "input.c"
 				const int pao_ID__ = 1;
 #line 30 "input.c"
-				if (0) {
-#line 30 "input.c"
-					unsigned long pao_tmp__;
-#line 30 "input.c"
-					pao_tmp__ = (1);
-#line 30 "input.c"
-					(void)pao_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 				if (pao_ID__ == 1)
 #line 30 "input.c"
@@ -235,14 +200,7 @@ static int pc_init(void)
 #line 30 "input.c"
 						u32 pto_val__ = ((u32)((((unsigned long)1) & 4294967295U)));
 #line 30 "input.c"
-						if (0) {
-#line 30 "input.c"
-							unsigned long pto_tmp__;
-#line 30 "input.c"
-							pto_tmp__ = (1);
-#line 30 "input.c"
-							(void)pto_tmp__;
-						}
+						if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 						dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 					}
@@ -258,14 +216,7 @@ static int pc_init(void)
 #line 30 "input.c"
 				const int pao_ID__ = 1;
 #line 30 "input.c"
-				if (0) {
-#line 30 "input.c"
-					unsigned long pao_tmp__;
-#line 30 "input.c"
-					pao_tmp__ = (1);
-#line 30 "input.c"
-					(void)pao_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 				if (pao_ID__ == 1)
 #line 30 "input.c"
@@ -285,14 +236,7 @@ static int pc_init(void)
 #line 30 "input.c"
 						u64 pto_val__ = ((u64)(1));
 #line 30 "input.c"
-						if (0) {
-#line 30 "input.c"
-							unsigned long pto_tmp__;
-#line 30 "input.c"
-							pto_tmp__ = (1);
-#line 30 "input.c"
-							(void)pto_tmp__;
-						}
+						if (0) { /* folded: the test is constant */ }
 #line 30 "input.c"
 						dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 					}
@@ -333,14 +277,7 @@ static int pc_init(void)
 #line 31 "input.c"
 					const int pao_ID__ = (__builtin_constant_p(-(unsigned long)(3)) && ((-(unsigned long)(3)) == 1 || (-(unsigned long)(3)) == -1)) ? (int)((-(unsigned long)(3))) : 0;
 #line 31 "input.c"
-					if (0) {
-#line 31 "input.c"
-						unsigned long pao_tmp__;
-#line 31 "input.c"
-						pao_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-						(void)pao_tmp__;
-					}
+					if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 					if (pao_ID__ == 1)
 #line 31 "input.c"
@@ -360,14 +297,7 @@ static int pc_init(void)
 #line 31 "input.c"
 							u8 pto_val__ = ((u8)((((unsigned long)(-(unsigned long)(3))) & 255)));
 #line 31 "input.c"
-							if (0) {
-#line 31 "input.c"
-								unsigned long pto_tmp__;
-#line 31 "input.c"
-								pto_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-								(void)pto_tmp__;
-							}
+							if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 							dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 						}
@@ -383,14 +313,7 @@ static int pc_init(void)
 #line 31 "input.c"
 					const int pao_ID__ = (__builtin_constant_p(-(unsigned long)(3)) && ((-(unsigned long)(3)) == 1 || (-(unsigned long)(3)) == -1)) ? (int)((-(unsigned long)(3))) : 0;
 #line 31 "input.c"
-					if (0) {
-#line 31 "input.c"
-						unsigned long pao_tmp__;
-#line 31 "input.c"
-						pao_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-						(void)pao_tmp__;
-					}
+					if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 					if (pao_ID__ == 1)
 #line 31 "input.c"
@@ -410,14 +333,7 @@ static int pc_init(void)
 #line 31 "input.c"
 							u16 pto_val__ = ((u16)((((unsigned long)(-(unsigned long)(3))) & 65535)));
 #line 31 "input.c"
-							if (0) {
-#line 31 "input.c"
-								unsigned long pto_tmp__;
-#line 31 "input.c"
-								pto_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-								(void)pto_tmp__;
-							}
+							if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 							dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 						}
@@ -433,14 +349,7 @@ static int pc_init(void)
 #line 31 "input.c"
 					const int pao_ID__ = (__builtin_constant_p(-(unsigned long)(3)) && ((-(unsigned long)(3)) == 1 || (-(unsigned long)(3)) == -1)) ? (int)((-(unsigned long)(3))) : 0;
 #line 31 "input.c"
-					if (0) {
-#line 31 "input.c"
-						unsigned long pao_tmp__;
-#line 31 "input.c"
-						pao_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-						(void)pao_tmp__;
-					}
+					if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 					if (pao_ID__ == 1)
 #line 31 "input.c"
@@ -460,14 +369,7 @@ static int pc_init(void)
 #line 31 "input.c"
 							u32 pto_val__ = ((u32)((((unsigned long)(-(unsigned long)(3))) & 4294967295U)));
 #line 31 "input.c"
-							if (0) {
-#line 31 "input.c"
-								unsigned long pto_tmp__;
-#line 31 "input.c"
-								pto_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-								(void)pto_tmp__;
-							}
+							if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 							dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 						}
@@ -483,14 +385,7 @@ static int pc_init(void)
 #line 31 "input.c"
 					const int pao_ID__ = (__builtin_constant_p(-(unsigned long)(3)) && ((-(unsigned long)(3)) == 1 || (-(unsigned long)(3)) == -1)) ? (int)((-(unsigned long)(3))) : 0;
 #line 31 "input.c"
-					if (0) {
-#line 31 "input.c"
-						unsigned long pao_tmp__;
-#line 31 "input.c"
-						pao_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-						(void)pao_tmp__;
-					}
+					if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 					if (pao_ID__ == 1)
 #line 31 "input.c"
@@ -510,14 +405,7 @@ static int pc_init(void)
 #line 31 "input.c"
 							u64 pto_val__ = ((u64)((-(unsigned long)(3))));
 #line 31 "input.c"
-							if (0) {
-#line 31 "input.c"
-								unsigned long pto_tmp__;
-#line 31 "input.c"
-								pto_tmp__ = (-(unsigned long)(3));
-#line 31 "input.c"
-								(void)pto_tmp__;
-							}
+							if (0) { /* folded: the test is constant */ }
 #line 31 "input.c"
 							dusk_percpu_op((void *)&((hits)), sizeof((hits)), DUSK_PCPU_ADD, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 						}
@@ -555,14 +443,7 @@ static int pc_init(void)
 #line 32 "input.c"
 				u8 pto_val__ = ((u8)((((unsigned long)7) & 255)));
 #line 32 "input.c"
-				if (0) {
-#line 32 "input.c"
-					unsigned int pto_tmp__;
-#line 32 "input.c"
-					pto_tmp__ = (7);
-#line 32 "input.c"
-					(void)pto_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 32 "input.c"
 				dusk_percpu_op((void *)&((stats.drops)), sizeof((stats.drops)), DUSK_PCPU_SET, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 			}
@@ -576,14 +457,7 @@ static int pc_init(void)
 #line 32 "input.c"
 				u16 pto_val__ = ((u16)((((unsigned long)7) & 65535)));
 #line 32 "input.c"
-				if (0) {
-#line 32 "input.c"
-					unsigned int pto_tmp__;
-#line 32 "input.c"
-					pto_tmp__ = (7);
-#line 32 "input.c"
-					(void)pto_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 32 "input.c"
 				dusk_percpu_op((void *)&((stats.drops)), sizeof((stats.drops)), DUSK_PCPU_SET, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 			}
@@ -597,14 +471,7 @@ static int pc_init(void)
 #line 32 "input.c"
 				u32 pto_val__ = ((u32)((((unsigned long)7) & 4294967295U)));
 #line 32 "input.c"
-				if (0) {
-#line 32 "input.c"
-					unsigned int pto_tmp__;
-#line 32 "input.c"
-					pto_tmp__ = (7);
-#line 32 "input.c"
-					(void)pto_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 32 "input.c"
 				dusk_percpu_op((void *)&((stats.drops)), sizeof((stats.drops)), DUSK_PCPU_SET, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 			}
@@ -618,14 +485,7 @@ static int pc_init(void)
 #line 32 "input.c"
 				u64 pto_val__ = ((u64)(7));
 #line 32 "input.c"
-				if (0) {
-#line 32 "input.c"
-					unsigned int pto_tmp__;
-#line 32 "input.c"
-					pto_tmp__ = (7);
-#line 32 "input.c"
-					(void)pto_tmp__;
-				}
+				if (0) { /* folded: the test is constant */ }
 #line 32 "input.c"
 				dusk_percpu_op((void *)&((stats.drops)), sizeof((stats.drops)), DUSK_PCPU_SET, (unsigned long)(pto_val__), (unsigned long)0, (const unsigned long *)dusk_ksym(ID));
 			}
@@ -1286,7 +1146,7 @@ static inline unsigned long hweight_long(unsigned long w)
 }
 
 
-#line 1290 "input.dusk.c"
+#line 1150 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -133,9 +133,7 @@ static inline void INIT_LIST_HEAD(struct list_head *list)
 #line 37 "list.h"
 		do {
 #line 37 "list.h"
-			if (!((8UL == 1UL || 8UL == 2UL || 8UL == 4UL || 8UL == 8UL) || 8UL == 8UL))
-#line 37 "list.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 37 "list.h"
@@ -151,9 +149,7 @@ static inline void INIT_LIST_HEAD(struct list_head *list)
 #line 38 "list.h"
 		do {
 #line 38 "list.h"
-			if (!((8UL == 1UL || 8UL == 2UL || 8UL == 4UL || 8UL == 8UL) || 8UL == 8UL))
-#line 38 "list.h"
-				((void)0);
+			if (!(1)) { /* folded: the test is constant */ }
 		}
 		while (0);
 #line 38 "list.h"
@@ -167,7 +163,7 @@ static inline void INIT_LIST_HEAD(struct list_head *list)
 }
 
 
-#line 171 "input.dusk.c"
+#line 167 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_x_tick(const uint64_t *a)
 {

@@ -17,49 +17,43 @@
 static int ux_init(void);
 
 /* kernel calls */
-/* int lockdep_is_held(const void *) */
-static inline int dusk_k_lockdep_is_held(const void *a0, size_t l0)
-{
-	dusk_kp_unexported("lockdep_is_held");
-}
-
 /* void dma_buf_put(struct dma_buf *) */
 static inline void dusk_k_dma_buf_put(struct dma_buf *a0, size_t l0)
 {
 	uint64_t a[1] = {
 		dusk_commit(a0, ID, l0),
 	};
-	dusk_call(1, a, 1);
+	dusk_call(0, a, 1);
 }
 
-#line 15 "input.c"
-static struct mutex lock = { .owner = { (0) }, .wait_lock = { .raw_lock = { { .val = { (0) } } } }, .wait_list = { &(lock.wait_list), &(lock.wait_list) } };
 #line 16 "input.c"
-static int *ptr;
+static struct mutex lock = { .owner = { (0) }, .wait_lock = { .raw_lock = { { .val = { (0) } } } }, .wait_list = { &(lock.wait_list), &(lock.wait_list) } };
 #line 17 "input.c"
+static int *ptr;
+#line 18 "input.c"
 static struct dma_buf *buf;
 
-#line 19 "input.c"
+#line 20 "input.c"
 static int ux_init(void)
 {
 	DUSK_FRAME;
-#line 21 "input.c"
-	assert_format_t fmt = 0 ? (dusk_kp_unexported("kunit_binary_assert_format"), ((void (*)(const struct kunit_assert *, const struct va_format *, struct string_stream *))0)) : ((void *)0);
 #line 22 "input.c"
+	assert_format_t fmt = 0 ? (dusk_kp_unexported("kunit_binary_assert_format"), ((void (*)(const struct kunit_assert *, const struct va_format *, struct string_stream *))0)) : ((void *)0);
+#line 23 "input.c"
 	int *p;
-#line 24 "input.c"
+#line 25 "input.c"
 	dusk_kp_lock(&lock);
 	p = ({
-#line 25 "input.c"
+#line 26 "input.c"
 		do {
 		}
-		while (0 && (!((dusk_k_lockdep_is_held(&lock, sizeof(lock))))));
-#line 25 "input.c"
+		while (0);
+#line 26 "input.c"
 		;
-#line 25 "input.c"
+#line 26 "input.c"
 		((int *)((ptr)));
 	});
-#line 26 "input.c"
+#line 27 "input.c"
 	dusk_kp_unlock(&lock);
 	if (buf)
 		dusk_k_dma_buf_put(buf, 0);
@@ -67,7 +61,7 @@ static int ux_init(void)
 }
 
 
-#line 71 "input.dusk.c"
+#line 65 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -79,12 +73,10 @@ static const char *const dusk_syms_input[] = {
 };
 
 static const char *const dusk_stubs_input[] = {
-	"lockdep_is_held",
 	"dma_buf_put",
 };
 
 static const uint32_t dusk_stub_flags_input[] = {
-	0,
 	0,
 };
 
@@ -114,7 +106,7 @@ static const struct dusk_module dusk_module_input = {
 	.nsyms = 1,
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
-	.nstubs = 2,
+	.nstubs = 1,
 	.objects = dusk_objects_input,
 	.nobjects = 3,
 	.types = &dusk_types_input,

@@ -15,23 +15,15 @@
 
 MODULE_IMPORT_NS(DMA_BUF);
 
-/* int lockdep_is_held(const void *): not exported to modules */
-static u64 dusk_stub_0(const u64 *a)
-{
-	(void)a;
-	return (u64)-ENOSYS;
-}
-
 /* void dma_buf_put(struct dma_buf *) */
-static u64 dusk_stub_1(const u64 *a)
+static u64 dusk_stub_0(const u64 *a)
 {
 	dma_buf_put((void *)(uintptr_t)a[0]);
 	return 0;
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {
-	{ "lockdep_is_held", dusk_stub_0, 1, 0 },
-	{ "dma_buf_put", dusk_stub_1, 1, 0 },
+	{ "dma_buf_put", dusk_stub_0, 1, 0 },
 	{ NULL },
 };
 
@@ -59,7 +51,7 @@ const struct dusk_gen dusk_gen = {
 	.layout_hash = HASH,
 	.stub_hash = HASH,
 	.stubs = dusk_stubs,
-	.nstubs = 2,
+	.nstubs = 1,
 	.syms = dusk_syms,
 	.nsyms = 1,
 	.proxies = dusk_proxies,

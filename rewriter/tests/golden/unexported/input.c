@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Kernel functions a header declares for code the kernel's compiler folds
- * away (lockdep_is_held() in RCU_LOCKDEP_WARN's `0 && (c)`): not exported,
- * so the generated kmod must not call them; the program stops if it ever
- * reaches one.  The same for one used as a value (KUnit's assertions name
+ * away (lockdep_is_held() in RCU_LOCKDEP_WARN's `0 && (c)`, folded by the
+ * rewriter too since: golden folded-branches): not exported, so the
+ * generated kmod must not call them; the program stops if it ever reaches
+ * one.  The same for one used as a value (KUnit's assertions name
  * kunit_binary_assert_format without CONFIG_KUNIT: lib/test_bits.c): the
  * kmod's symbol table has no address for it.  A symbol exported in a namespace (DMA_BUF): the generated
  * kmod imports it, as the module does. */
