@@ -203,6 +203,37 @@ static const struct {
 	{ "netlink_broadcast",	DUSK_STUB_FREE_ARG1 | DUSK_STUB_SKB },
 	{ "dev_put",		0 },
 	{ "dev_hold",		0 },
+	/* Reference counts of the kernel's own objects (inlines around an
+	 * atomic): taken and dropped where the object is.  As kept code the
+	 * increment is a store to the program's copy of a task_struct or
+	 * sock, which the kernel refuses (the program may not write it), and
+	 * a copy written back later would lose the kernel's own concurrent
+	 * gets and puts. */
+	{ "get_task_struct",	0 },
+	{ "put_task_struct",	0 },
+	{ "get_pid",		0 },
+	{ "get_cred",		0 },
+	{ "put_cred",		0 },
+	{ "sock_hold",		0 },
+	{ "sock_put",		0 },
+	{ "__sock_put",		0 },
+	{ "get_net",		0 },
+	{ "maybe_get_net",	0 },
+	{ "put_net",		0 },
+	{ "get_file",		0 },
+	{ "mmgrab",		0 },
+	{ "mmdrop",		0 },
+	{ "get_page",		0 },
+	{ "put_page",		0 },
+	{ "skb_get",		0 },
+	{ "nf_conntrack_get",	0 },
+	{ "nf_conntrack_put",	0 },
+	{ "nf_ct_put",		0 },
+	{ "dst_hold",		0 },
+	{ "in_dev_put",		0 },
+	{ "in6_dev_put",	0 },
+	{ "neigh_release",	0 },
+	{ "dget",		0 },
 	{ "seq_open",		0 },
 	/* A tasklet's state bits belong to the kernel (softirq clears them
 	 * while the program's copy is stale): test them there. */

@@ -4,13 +4,17 @@
  * get_task_comm(current) in module_init and module_exit (insmod's and
  * rmmod's task in the kernel build, the program's own task in the user
  * build), current->comm of a /proc reader and writer, and a
- * for_each_process walk from a /proc read.  Test module of DUSK
+ * for_each_process walk from a /proc read, and a task looked up by the
+ * pid a writer names ("pid N"), held with get_task_struct(), signalled and
+ * put back with put_task_struct().  Test module of DUSK
  * (test/e2e/curtask): the output of both builds must be identical.
  */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/pid.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -49,8 +53,36 @@ static ssize_t curtask_read(struct file *f, char __user *ubuf, size_t len, loff_
 	return simple_read_from_buffer(ubuf, len, off, buf, n);
 }
 
+/* The task whose pid the writer names: its name, whether its thread group
+ * is that pid, and a SIGUSR1 for it. */
+static void tell_pid(int pid)
+{
+	struct task_struct *t;
+
+	rcu_read_lock();
+	t = pid_task(find_vpid(pid), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	if (!t) {
+		pr_info("curtask: pid lookup: none\n");
+		return;
+	}
+	pr_info("curtask: pid lookup: %s, tgid matches %d\n", t->comm, task_tgid_nr(t) == pid);
+	send_sig(SIGUSR1, t, 0);
+	put_task_struct(t);
+}
+
 static ssize_t curtask_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
+	char buf[16];
+	int pid;
+
+	if (len < sizeof(buf) && !copy_from_user(buf, ubuf, len)) {
+		buf[len] = '\0';
+		if (sscanf(buf, "pid %d", &pid) == 1)
+			tell_pid(pid);
+	}
 	get_task_comm(last_writer, current);
 	pr_info("curtask: %zu bytes from %s\n", len, current->comm);
 	return len;

@@ -35,7 +35,18 @@ expect_proc "pid 1 is init
 reader cat, init found 1, tasks 1
 last writer sh"
 
+# A task looked up by pid (get/put_task_struct: put_task_struct's inline
+# body hides code only a PREEMPT_RT kernel compiles) and signalled.
+timeout -s KILL "$LIMIT" sh -c 'trap "echo usr1 >/tmp/usr1" USR1; echo "pid $$" >/proc/curtask; sleep 0.3' ||
+	dusk_fail "writing a pid to /proc/curtask failed"
+[ "$(cat /tmp/usr1 2>/dev/null)" = usr1 ] || dusk_fail "the named task got no SIGUSR1"
+dusk_pass "the task named by pid was found and signalled"
+timeout -s KILL "$LIMIT" sh -c 'echo "pid 999999" >/proc/curtask' ||
+	dusk_fail "writing an unused pid to /proc/curtask failed"
+
 samples_unload_within curtask "$LIMIT"
+samples_logged "curtask: pid lookup: sh, tgid matches 1"
+samples_logged "curtask: pid lookup: none"
 samples_logged "curtask: init: named 1, pid 1, user task 1"
 samples_logged "curtask: 6 bytes from sh"
 samples_logged "curtask: exit: named 1, pid 1, user task 1"

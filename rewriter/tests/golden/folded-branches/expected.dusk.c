@@ -14,108 +14,47 @@
 
 /* the module's own types */
 /* the module's functions and the kernel inline functions it uses */
-static int fb_pid(int pid);
+static void fb_rt(void);
 static int fb_init(void);
 static void fb_exit(void);
-static inline struct task_struct *get_task_struct(struct task_struct *t);
-static inline pid_t task_tgid_nr(struct task_struct *tsk);
-static inline void put_task_struct(struct task_struct *t);
-static inline void refcount_inc(refcount_t *r);
-static inline _Bool refcount_dec_and_test(refcount_t *r);
-static inline void __refcount_inc(refcount_t *r, int *oldp);
-static inline _Bool __refcount_dec_and_test(refcount_t *r, int *oldp);
-static inline void __refcount_add(int i, refcount_t *r, int *oldp);
-static inline _Bool __refcount_sub_and_test(int i, refcount_t *r, int *oldp);
-static inline int atomic_fetch_add_relaxed(int i, atomic_t *v);
-static inline int atomic_fetch_sub_release(int i, atomic_t *v);
-static inline void instrument_atomic_read_write(const volatile void *v, unsigned long size);
 
 /* kernel calls */
-/* struct task_struct * pid_task(struct pid *, enum pid_type) */
-static inline struct task_struct * dusk_k_pid_task(struct pid *a0, size_t l0, enum pid_type a1)
-{
-	uint64_t a[2] = {
-		dusk_commit(a0, ID, l0),
-		(uint64_t)a1,
-	};
-	return (struct task_struct *)(uintptr_t)dusk_call(0, a, 2);
-}
-
-/* struct pid * find_vpid(int) */
-static inline struct pid * dusk_k_find_vpid(int a0)
-{
-	uint64_t a[1] = {
-		(uint64_t)a0,
-	};
-	return (struct pid *)(uintptr_t)dusk_call(1, a, 1);
-}
-
 /* int _printk(const char *) */
 static inline int dusk_k__printk_1(const char *a0, size_t l0)
 {
 	uint64_t a[1] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 	};
-	return (int)dusk_call(2, a, 1);
+	return (int)dusk_call(0, a, 1);
 }
 
-/* void __put_task_struct(struct task_struct *) */
-static inline void dusk_k___put_task_struct(struct task_struct *a0, size_t l0)
-{
-	uint64_t a[1] = {
-		dusk_commit(a0, ID, l0),
-	};
-	dusk_call(3, a, 1);
-}
-
-/* void refcount_warn_saturate(struct refcount_struct *, enum refcount_saturation_type) */
-static inline void dusk_k_refcount_warn_saturate(refcount_t *a0, size_t l0, enum refcount_saturation_type a1)
-{
-	uint64_t a[2] = {
-		dusk_commit(a0, ID, l0),
-		(uint64_t)a1,
-	};
-	dusk_call(4, a, 2);
-}
-
-#line 12 "input.c"
+#line 11 "input.c"
 static int n;
 
-#line 14 "input.c"
-static int fb_pid(int pid)
+#line 15 "input.c"
+static void fb_rt(void)
 {
 	DUSK_FRAME;
-#line 16 "input.c"
-	struct task_struct *t;
-#line 18 "input.c"
-	dusk_kp_nop0();
-	t = dusk_k_pid_task(dusk_k_find_vpid(pid), 0, 0 /* PIDTYPE_PID */);
-	if (t)
-		get_task_struct(t);
-	dusk_kp_nop0();
-	if (!t)
-		return -3;
-	n = task_tgid_nr(t);
-	put_task_struct(t);
-	return 0;
+#line 17 "input.c"
+	if (0) { /* folded: the test is constant */ }
 }
 
-#line 30 "input.c"
+#line 21 "input.c"
 static int fb_init(void)
 {
 	DUSK_FRAME;
-#line 32 "input.c"
+#line 23 "input.c"
 	int x = n;
-#line 34 "input.c"
+#line 25 "input.c"
 	if (0) { /* folded: the test is constant */ }
-#line 36 "input.c"
+#line 27 "input.c"
 	if (1)
 		({
-#line 37 "input.c"
+#line 28 "input.c"
 			do {
 			}
 			while (0);
-#line 37 "input.c"
+#line 28 "input.c"
 			dusk_k__printk_1("\0016folded: always\n", 0);
 		});
 	else { /* folded: the test is constant */ }
@@ -125,165 +64,18 @@ again:
 	}
 	if (x > 0)
 		goto again;
-	return fb_pid(1);
+	fb_rt();
+	return 0;
 }
 
-#line 49 "input.c"
+#line 41 "input.c"
 static void fb_exit(void)
 {
 	DUSK_FRAME;
 }
 
-#line 109 "task.h"
-static inline struct task_struct *get_task_struct(struct task_struct *t)
-{
-	DUSK_FRAME;
-#line 111 "task.h"
-	refcount_inc(&t->usage);
-	return t;
-}
 
-#line 1595 "sched.h"
-static inline pid_t task_tgid_nr(struct task_struct *tsk)
-{
-	DUSK_FRAME;
-#line 1597 "sched.h"
-	return (*DUSK_DEREF(&tsk->tgid));
-}
-
-#line 118 "task.h"
-static inline void put_task_struct(struct task_struct *t)
-{
-	DUSK_FRAME;
-#line 120 "task.h"
-	if (!refcount_dec_and_test(&t->usage))
-		return;
-#line 143 "task.h"
-	if (0) { /* folded: the test is constant */ }
-	else
-#line 146 "task.h"
-		dusk_k___put_task_struct(t, 0);
-}
-
-#line 265 "refcount.h"
-static inline void refcount_inc(refcount_t *r)
-{
-	DUSK_FRAME;
-#line 267 "refcount.h"
-	__refcount_inc(r, ((void *)0));
-}
-
-#line 331 "refcount.h"
-static inline _Bool refcount_dec_and_test(refcount_t *r)
-{
-	DUSK_FRAME;
-#line 333 "refcount.h"
-	return __refcount_dec_and_test(r, ((void *)0));
-}
-
-#line 248 "refcount.h"
-static inline void __refcount_inc(refcount_t *r, int *oldp)
-{
-	DUSK_FRAME;
-#line 250 "refcount.h"
-	__refcount_add(1, r, oldp);
-}
-
-#line 313 "refcount.h"
-static inline _Bool __refcount_dec_and_test(refcount_t *r, int *oldp)
-{
-	DUSK_FRAME;
-#line 315 "refcount.h"
-	return __refcount_sub_and_test(1, r, oldp);
-}
-
-#line 191 "refcount.h"
-static inline void __refcount_add(int i, refcount_t *r, int *oldp)
-{
-	DUSK_FRAME;
-#line 193 "refcount.h"
-	int old = atomic_fetch_add_relaxed(i, &r->refs);
-#line 195 "refcount.h"
-	if (oldp)
-		(*DUSK_DEREF(oldp)) = old;
-#line 198 "refcount.h"
-	if (__builtin_expect(!!(!old), 0))
-		dusk_k_refcount_warn_saturate(r, 0, 2 /* REFCOUNT_ADD_UAF */);
-	else if (__builtin_expect(!!(old < 0 || old + i < 0), 0))
-		dusk_k_refcount_warn_saturate(r, 0, 1 /* REFCOUNT_ADD_OVF */);
-}
-
-#line 270 "refcount.h"
-static inline _Bool __refcount_sub_and_test(int i, refcount_t *r, int *oldp)
-{
-	DUSK_FRAME;
-#line 272 "refcount.h"
-	int old = atomic_fetch_sub_release(i, &r->refs);
-#line 274 "refcount.h"
-	if (oldp)
-		(*DUSK_DEREF(oldp)) = old;
-#line 277 "refcount.h"
-	if (old == i) {
-		do {
-#line 278 "refcount.h"
-			do {
-			}
-			while (0);
-#line 278 "refcount.h"
-			do {
-#line 278 "refcount.h"
-				do {
-				}
-				while (0);
-#line 278 "refcount.h"
-				__asm__ __volatile__("" ::: "memory");
-			}
-			while (0);
-		}
-		while (0);
-#line 279 "refcount.h"
-		return 1 /* true */;
-	}
-#line 282 "refcount.h"
-	if (__builtin_expect(!!(old < 0 || old - i < 0), 0))
-		dusk_k_refcount_warn_saturate(r, 0, 3 /* REFCOUNT_SUB_UAF */);
-#line 285 "refcount.h"
-	return 0 /* false */;
-}
-
-#line 114 "atomic-instrumented.h"
-static inline int atomic_fetch_add_relaxed(int i, atomic_t *v)
-{
-	DUSK_FRAME;
-#line 116 "atomic-instrumented.h"
-	instrument_atomic_read_write(v, 4UL);
-	return dusk_kp_atomic_fetch_add(i, v);
-}
-
-#line 173 "atomic-instrumented.h"
-static inline int atomic_fetch_sub_release(int i, atomic_t *v)
-{
-	DUSK_FRAME;
-#line 175 "atomic-instrumented.h"
-	do {
-	}
-	while (0);
-#line 176 "atomic-instrumented.h"
-	instrument_atomic_read_write(v, 4UL);
-	return dusk_kp_atomic_fetch_sub(i, v);
-}
-
-#line 100 "instrumented.h"
-static inline void instrument_atomic_read_write(const volatile void *v, unsigned long size)
-{
-	DUSK_FRAME;
-#line 102 "instrumented.h"
-	((void)0);
-	((void)0);
-}
-
-
-#line 287 "input.dusk.c"
+#line 79 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -291,19 +83,11 @@ static int dusk_init_input(void)
 }
 
 static const char *const dusk_stubs_input[] = {
-	"pid_task",
-	"find_vpid",
 	"_printk#1",
-	"__put_task_struct",
-	"refcount_warn_saturate",
 };
 
 static const uint32_t dusk_stub_flags_input[] = {
-	DUSK_STUB_RET_PTR,
-	DUSK_STUB_RET_PTR,
 	DUSK_STUB_PRINTK,
-	0,
-	0,
 };
 
 static const struct dusk_object dusk_objects_input[] = {
@@ -329,7 +113,7 @@ static const struct dusk_module dusk_module_input = {
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
-	.nstubs = 5,
+	.nstubs = 1,
 	.objects = dusk_objects_input,
 	.nobjects = 1,
 	.types = &dusk_types_input,
