@@ -2,8 +2,10 @@
 /*
  * DUSK message construction and validation over libmnl; see msg.h.
  *
- * The policy table below is the user-side twin of the kmod's nla_policy:
- * one entry per enum dusk_attr saying what its payload must look like.
+ * The validator below is generated from protocol.h's attribute table, as
+ * the kmod's nla_policy is, and applies the kernel's strict rules
+ * (nla_parse()) in both directions: the runtime checks what the kernel
+ * sends with them, the simulated kernel what the program sends.
  *
  * A message buffer is DUSK_MSG_CAP bytes, above malloc's mmap threshold:
  * each thread keeps the last one it finished for its next message, so a
@@ -17,40 +19,34 @@
 
 #include "msg.h"
 
-enum pol_kind { P_NONE, P_U32, P_U64, P_STR, P_NAME, P_BIN, P_BIN64, P_NEST_RANGE, P_NEST_CHUNK, P_NEST_STAT, P_ANY };
+enum rule_type { T_NONE, T_U32, T_U64, T_STRING, T_BINARY, T_U64S, T_NESTED, T_PAD };
+/* Directions, as masks: an attribute's dir is allowed when it meets the
+ * message's (U2K or K2U) or the nest's (NEST). */
+enum rule_dir { D_U2K = 1, D_K2U = 2, D_BOTH = 3, D_NEST = 4 };
 
-static const uint8_t policy[DUSK_A_MAX + 1] = {
-	[DUSK_A_PAD] = P_ANY,
-	[DUSK_A_VERSION] = P_U32,
-	[DUSK_A_LAYOUT_HASH] = P_U64,
-	[DUSK_A_STUB_HASH] = P_U64,
-	[DUSK_A_MODNAME] = P_NAME,
-	[DUSK_A_SYMS] = P_BIN64,
-	[DUSK_A_PROXIES] = P_BIN64,
-	[DUSK_A_KBASE] = P_U64,
-	[DUSK_A_RANGE] = P_NEST_RANGE,
-	[DUSK_A_CHUNK] = P_NEST_CHUNK,
-	[DUSK_A_HELD] = P_NEST_CHUNK,
-	[DUSK_A_ADDR] = P_U64,
-	[DUSK_A_LEN] = P_U32,
-	[DUSK_A_DATA] = P_BIN,
-	[DUSK_A_STUB] = P_U32,
-	[DUSK_A_ARGS] = P_BIN64,
-	[DUSK_A_RET] = P_U64,
-	[DUSK_A_TEXT] = P_STR,
-	[DUSK_A_CTX] = P_U64,
-	[DUSK_A_PROXY] = P_U32,
-	[DUSK_A_CURRENT] = P_U64,
-	[DUSK_A_CPU] = P_U32,
-	[DUSK_A_FLAGS] = P_U32,
-	[DUSK_A_LENT] = P_NEST_RANGE,
-	[DUSK_A_STAT] = P_NEST_STAT,
-	[DUSK_A_STAT_ID] = P_U32,
-	[DUSK_A_STAT_VAL] = P_U64,
-	[DUSK_A_PARAM] = P_ANY,		/* u->k only: the kmod checks it */
-	[DUSK_A_NAME] = P_STR,
-	[DUSK_A_PERM] = P_U32,
+/* One attribute's line of the table. */
+struct attr_rule {
+	uint8_t type;		/* enum rule_type; T_NONE: not allowed here */
+	uint8_t dir;		/* enum rule_dir */
+	uint16_t max;		/* STRING with its NUL, BINARY, U64S; 0: no bound */
+	const struct attr_rule *nest;	/* NESTED: the members' rules */
 };
+
+#define RULE(name, type, dir, max, nest) \
+	[DUSK_A_##name] = { T_##type, D_##dir, (max), NEST_##nest },
+#define NEST_none	NULL
+#define NEST_range	range_rules
+#define NEST_chunk	chunk_rules
+#define NEST_stat	stat_rules
+#define NEST_param	param_rules
+
+static const struct attr_rule range_rules[DUSK_A_MAX + 1] = { DUSK_RANGE_ATTRS(RULE) };
+static const struct attr_rule chunk_rules[DUSK_A_MAX + 1] = { DUSK_CHUNK_ATTRS(RULE) };
+static const struct attr_rule stat_rules[DUSK_A_MAX + 1] = { DUSK_STAT_ATTRS(RULE) };
+static const struct attr_rule param_rules[DUSK_A_MAX + 1] = { DUSK_PARAM_ATTRS(RULE) };
+static const struct attr_rule rules[DUSK_A_MAX + 1] = { DUSK_ATTRS(RULE) };
+
+_Static_assert(DUSK_A_MAX < 64, "a nest's members are a 64-bit mask");
 
 static __thread char *spare_buf;	/* this thread's finished buffer, or NULL */
 static pthread_key_t spare_key;
@@ -197,63 +193,105 @@ int dusk_msg_put_param(struct dusk_msg *m, const char *name, uint32_t perm)
 	return 0;
 }
 
-/* Validate one attribute's payload against policy kind @k. */
-static int check_scalar(const struct nlattr *a, int k)
+/*
+ * NLA_NUL_STRING of at most @max bytes with the NUL, as validate_nla()
+ * checks it: a NUL among the first max bytes, and no more than max - 1
+ * bytes before a final NUL (or max - 1 bytes in all).
+ */
+static int check_string(const char *p, size_t len, size_t max)
 {
-	uint16_t len = mnl_attr_get_payload_len(a);
+	size_t scan = max && len > max ? max : len;
 
-	switch (k) {
-	case P_U32:
+	if (!len || !memchr(p, '\0', scan))
+		return -EINVAL;
+	if (p[len - 1] == '\0')
+		len--;
+	return max && len > max - 1 ? -EINVAL : 0;
+}
+
+static int check_attrs(const void *head, size_t len, const struct attr_rule *tab,
+		       int want, int dir, struct dusk_attrs *out);
+
+/* Validate one attribute's flags and payload against its rule @r. */
+static int check_attr(const struct nlattr *a, const struct attr_rule *r, int dir)
+{
+	const void *p = mnl_attr_get_payload(a);
+	size_t len = mnl_attr_get_payload_len(a);
+
+	/* strict parsing: NLA_F_NESTED on a nest, and only there */
+	if (!(a->nla_type & NLA_F_NESTED) != (r->type != T_NESTED))
+		return -EINVAL;
+	switch (r->type) {
+	case T_U32:
 		return len == 4 ? 0 : -EINVAL;
-	case P_U64:
+	case T_U64:
 		return len == 8 ? 0 : -EINVAL;
-	case P_STR:
-	case P_NAME:	/* a module name: as long as a kernel module's */
-		if (len == 0 || len > (k == P_NAME ? DUSK_MAX_MODNAME : DUSK_MAX_TEXT + 1))
+	case T_STRING:
+		return check_string(p, len, r->max);
+	case T_U64S:
+		if (len % 8)
 			return -EINVAL;
-		return ((const char *)mnl_attr_get_payload(a))[len - 1] == '\0' ? 0 : -EINVAL;
-	case P_BIN:	/* nla_len is 16 bits: never above DUSK_MAX_CHUNK */
-		return 0;
-	case P_BIN64:
-		return len % 8 == 0 ? 0 : -EINVAL;
-	case P_ANY:
+		/* fall through */
+	case T_BINARY:
+		return r->max && len > r->max ? -EINVAL : 0;
+	case T_NESTED:
+		return check_attrs(p, len, r->nest, D_NEST, dir, NULL);
+	case T_PAD:
 		return 0;
 	}
 	return -EINVAL;
 }
 
-/* A nest must hold exactly one of each of its two members (plus PAD). */
-static int check_nest(const struct nlattr *nest, int k)
+/* The rule for type @t in @tab where @want (a direction or NEST) holds. */
+static const struct attr_rule *rule_of(const struct attr_rule *tab, uint16_t t, int want,
+				       int dir)
 {
-	uint16_t want1 = DUSK_A_ADDR, want2 = k == P_NEST_CHUNK ? DUSK_A_DATA : DUSK_A_LEN;
-	unsigned int n1 = 0, n2 = 0;
-	const struct nlattr *a;
-	size_t seen = 0;
+	if (t == DUSK_A_UNSPEC || t > DUSK_A_MAX)
+		return NULL;
+	/* PAD may precede any u64, nested too: only where the table lets
+	 * it go (the kernel's messages) */
+	if (t == DUSK_A_PAD)
+		return rules[t].dir & dir ? &rules[t] : NULL;
+	return tab[t].type != T_NONE && (tab[t].dir & want) ? &tab[t] : NULL;
+}
 
-	if (k == P_NEST_STAT) {
-		want1 = DUSK_A_STAT_ID;
-		want2 = DUSK_A_STAT_VAL;
-	}
-	mnl_attr_for_each_nested(a, nest) {
-		uint16_t t = mnl_attr_get_type(a);
+/*
+ * check_attrs() - validate the attributes at @head (@len bytes) as
+ * nla_parse() does with the policy @tab: each one known and allowed
+ * (@want), valid, and no bytes left over.  In a nest (@out NULL) every
+ * member must be there; with @out, they are indexed there.
+ */
+static int check_attrs(const void *head, size_t len, const struct attr_rule *tab,
+		       int want, int dir, struct dusk_attrs *out)
+{
+	const struct nlattr *a = head;
+	uint64_t seen = 0, need = 0;
+	size_t rem = len, step;
+	uint16_t t;
 
-		seen += MNL_ALIGN(a->nla_len);
-		if (t == DUSK_A_PAD)
-			continue;
-		if (t == want1)
-			n1++;
-		else if (t == want2)
-			n2++;
-		else
+	while (rem >= sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= rem) {
+		const struct attr_rule *r = rule_of(tab, t = mnl_attr_get_type(a), want, dir);
+
+		if (!r || check_attr(a, r, dir))
 			return -EINVAL;
-		if (check_scalar(a, policy[t]))
-			return -EINVAL;
+		seen |= 1ull << t;
+		if (out) {
+			out->tb[t] = a;
+			out->count[t]++;
+		}
+		step = MNL_ALIGN(a->nla_len);
+		rem = step < rem ? rem - step : 0;	/* the last one may be unaligned */
+		a = (const struct nlattr *)((const char *)a + step);
 	}
-	/* mnl_attr_for_each_nested stops at the first malformed attribute:
-	 * make sure it consumed the whole payload. */
-	if (MNL_ALIGN(seen) != (size_t)MNL_ALIGN(mnl_attr_get_payload_len(nest)))
-		return -EINVAL;
-	return n1 == 1 && n2 == 1 ? 0 : -EINVAL;
+	if (rem)
+		return -EINVAL;	/* "bytes leftover after parsing attributes" */
+	if (out)
+		return 0;
+	/* The kmod's handlers refuse a nest without one of its members. */
+	for (t = 1; t <= DUSK_A_MAX; t++)
+		if (tab[t].type != T_NONE && t != DUSK_A_PAD)
+			need |= 1ull << t;
+	return (seen & need) == need ? 0 : -EINVAL;
 }
 
 /* mnl_nlmsg_ok() compares nlmsg_len as an int: a length above 2 GiB
@@ -263,11 +301,10 @@ int dusk_nlmsg_ok(const struct nlmsghdr *nlh, size_t len)
 	return len >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= len;
 }
 
-int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *out)
+/* Validate and index a message going @dir (D_U2K or D_K2U). */
+static int parse(const struct nlmsghdr *nlh, size_t len, int dir, struct dusk_attrs *out)
 {
 	const struct genlmsghdr *g;
-	const struct nlattr *a;
-	size_t seen = 0, attrlen;
 
 	memset(out, 0, sizeof(*out));
 	/* An aligned length (both kernels and libmnl produce one) keeps
@@ -276,29 +313,22 @@ int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *ou
 	    nlh->nlmsg_len != MNL_ALIGN(nlh->nlmsg_len))
 		return -EINVAL;
 	g = mnl_nlmsg_get_payload(nlh);
-	if (g->cmd == DUSK_CMD_UNSPEC || g->cmd > DUSK_CMD_MAX || g->version != DUSK_GENL_VERSION)
+	if (g->cmd == DUSK_CMD_UNSPEC || g->cmd > DUSK_CMD_MAX || g->reserved)
 		return -EINVAL;
-	attrlen = nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN;
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		uint16_t t = mnl_attr_get_type(a);
-		int k;
+	if (g->version != DUSK_GENL_VERSION)
+		return -EPROTO;
+	return check_attrs((const char *)g + GENL_HDRLEN,
+			   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN, rules, dir, dir, out);
+}
 
-		seen += MNL_ALIGN(a->nla_len);
-		if (t == DUSK_A_UNSPEC || t > DUSK_A_MAX)
-			return -EINVAL;
-		k = policy[t];
-		if (k == P_NEST_RANGE || k == P_NEST_CHUNK || k == P_NEST_STAT) {
-			if (check_nest(a, k))
-				return -EINVAL;
-		} else if (check_scalar(a, k)) {
-			return -EINVAL;
-		}
-		out->tb[t] = a;
-		out->count[t]++;
-	}
-	if (MNL_ALIGN(seen) != MNL_ALIGN(attrlen))
-		return -EINVAL;
-	return 0;
+int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *out)
+{
+	return parse(nlh, len, D_K2U, out);
+}
+
+int dusk_msg_parse_request(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *out)
+{
+	return parse(nlh, len, D_U2K, out);
 }
 
 void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr, const void **data, uint32_t *len)

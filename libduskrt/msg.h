@@ -4,9 +4,10 @@
  * libmnl.  Shared by the runtime and by the simulated kernel, so both ends of
  * every unit test speak the same bytes as the real kmod.
  *
- * Parsing never trusts its input: every attribute is length-checked against
- * the protocol's policy (see dusk_msg_parse()) before anyone reads it, and
- * repeated attributes (RANGE, CHUNK, LENT, DATA, STAT) are validated too.
+ * Parsing never trusts its input: every attribute is checked against the
+ * protocol's table (DUSK_ATTRS, see dusk_msg_parse()) before anyone reads
+ * it, and repeated attributes (RANGE, CHUNK, LENT, DATA, STAT) are
+ * validated too.
  */
 #ifndef DUSK_MSG_H
 #define DUSK_MSG_H
@@ -55,13 +56,18 @@ struct dusk_attrs {
 };
 
 /**
- * dusk_msg_parse() - validate a DUSK message and index its attributes.
+ * dusk_msg_parse() - validate a message from the kernel and index its
+ * attributes.
  * @nlh: one netlink message of @len bytes (len may exceed nlmsg_len only if
  *       more messages follow; they are not looked at).
- * Checks the genetlink header and every attribute's type and length
- * (nested ones too).  Unknown attribute types are refused.  0 or -EINVAL.
+ * Checks the genetlink header and every attribute against protocol.h's
+ * table (nested ones too): types a kernel message may not carry, lengths,
+ * bounds.  0, -EINVAL, or -EPROTO (genetlink version).
  */
 int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *a);
+/* The same for a request (program to kernel), by the kmod's rules: what
+ * the simulated kernel accepts. */
+int dusk_msg_parse_request(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *a);
 
 /* Contents of a validated CHUNK / RANGE / LENT / STAT nest. */
 void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr, const void **data, uint32_t *len);

@@ -162,6 +162,8 @@ int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,
 		     struct netlink_ext_ack *extack);
 int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
 		     u32 *len, struct netlink_ext_ack *extack);
+int dusk_parse_param(const struct nlattr *nla, const char **name, u32 *perm,
+		     struct netlink_ext_ack *extack);
 
 /* mem.c */
 enum dusk_region_kind {

@@ -26,35 +26,67 @@
 #include <net/genetlink.h>
 #include "dusk-core.h"
 
+/*
+ * The policies, generated from protocol.h's attribute table: a request may
+ * carry the U2K and BOTH attributes; the others stay NLA_UNSPEC, which
+ * strict parsing refuses.  A string's .len leaves out the NUL; BINARY's
+ * 0 is what nla_len allows (DATA stays below DUSK_MAX_CHUNK by
+ * construction, and .len, a u16, could not say 64 KiB).
+ */
+#define DUSK_NLA_U32(max, nest)		{ .type = NLA_U32 }
+#define DUSK_NLA_U64(max, nest)		{ .type = NLA_U64 }
+#define DUSK_NLA_STRING(max, nest)	{ .type = NLA_NUL_STRING, .len = (max) - 1 }
+#define DUSK_NLA_BINARY(max, nest)	{ .type = NLA_BINARY, .len = (max) }
+#define DUSK_NLA_U64S(max, nest)	DUSK_NLA_BINARY(max, nest)
+#define DUSK_NLA_NESTED(max, nest)	NLA_POLICY_NESTED(dusk_##nest##_policy)
+#define DUSK_NLA_MEMBER(name, type, dir, max, nest) \
+	[DUSK_A_##name] = DUSK_NLA_##type(max, nest),
+#define DUSK_NLA_IN_U2K(...)		__VA_ARGS__
+#define DUSK_NLA_IN_BOTH(...)		__VA_ARGS__
+#define DUSK_NLA_IN_K2U(...)
+#define DUSK_NLA_IN_NEST(...)
+#define DUSK_NLA_REQUEST(name, type, dir, max, nest) \
+	DUSK_NLA_IN_##dir(DUSK_NLA_MEMBER(name, type, dir, max, nest))
+
 static const struct nla_policy dusk_range_policy[DUSK_A_MAX + 1] = {
-	[DUSK_A_ADDR] = { .type = NLA_U64 },
-	[DUSK_A_LEN] = { .type = NLA_U32 },
+	DUSK_RANGE_ATTRS(DUSK_NLA_MEMBER)
 };
 
 static const struct nla_policy dusk_chunk_policy[DUSK_A_MAX + 1] = {
-	[DUSK_A_ADDR] = { .type = NLA_U64 },
-	/* nla_len is 16 bits, so DATA stays below DUSK_MAX_CHUNK (64 KiB)
-	 * by construction; the policy's .len is a u16 and cannot say 64 KiB. */
-	[DUSK_A_DATA] = { .type = NLA_BINARY, .len = U16_MAX },
+	DUSK_CHUNK_ATTRS(DUSK_NLA_MEMBER)
 };
 
-/* Attributes a request may carry; the k->u ones are rejected (unspec). */
-static const struct nla_policy dusk_policy[DUSK_A_MAX + 1] = {
-	[DUSK_A_PAD] = { .type = NLA_REJECT },
-	[DUSK_A_VERSION] = { .type = NLA_U32 },
-	[DUSK_A_LAYOUT_HASH] = { .type = NLA_U64 },
-	[DUSK_A_STUB_HASH] = { .type = NLA_U64 },
-	[DUSK_A_MODNAME] = { .type = NLA_NUL_STRING, .len = DUSK_MAX_MODNAME - 1 },
-	[DUSK_A_RANGE] = NLA_POLICY_NESTED(dusk_range_policy),
-	[DUSK_A_CHUNK] = NLA_POLICY_NESTED(dusk_chunk_policy),
-	[DUSK_A_ADDR] = { .type = NLA_U64 },
-	[DUSK_A_LEN] = { .type = NLA_U32 },
-	[DUSK_A_STUB] = { .type = NLA_U32 },
-	[DUSK_A_ARGS] = { .type = NLA_BINARY, .len = DUSK_MAX_ARGS * sizeof(u64) },
-	[DUSK_A_RET] = { .type = NLA_U64 },
-	[DUSK_A_CTX] = { .type = NLA_U64 },
-	[DUSK_A_PARAM] = { .type = NLA_NESTED },	/* dusk_nl_params() parses */
+static const struct nla_policy dusk_param_policy[DUSK_A_MAX + 1] = {
+	DUSK_PARAM_ATTRS(DUSK_NLA_MEMBER)
 };
+
+static const struct nla_policy dusk_policy[DUSK_A_MAX + 1] = {
+	DUSK_ATTRS(DUSK_NLA_REQUEST)
+};
+
+/*
+ * Parse nest @nla by @policy into @tb, which must then hold @a and @b.
+ * @msg: the extack text when one is missing (a literal: it is kept).
+ */
+static int dusk_parse_pair(struct nlattr **tb, const struct nlattr *nla,
+			   const struct nla_policy *policy, int a, int b,
+			   const char *msg, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = nla_parse_nested(tb, DUSK_A_MAX, nla, policy, extack);
+	if (err)
+		return err;
+	if (!tb[a] || !tb[b]) {
+		/* as validate_nla() sets a reject_message: NL_SET_ERR_MSG*
+		 * want a literal at the call */
+		NL_SET_BAD_ATTR(extack, nla);
+		if (extack)
+			extack->_msg = msg;
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /**
  * dusk_parse_chunk() - unpack one validated CHUNK { ADDR, DATA }.
@@ -67,13 +99,10 @@ int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
 	struct nlattr *tb[DUSK_A_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, DUSK_A_MAX, nla, dusk_chunk_policy, extack);
+	err = dusk_parse_pair(tb, nla, dusk_chunk_policy, DUSK_A_ADDR, DUSK_A_DATA,
+			      "CHUNK needs ADDR and DATA", extack);
 	if (err)
 		return err;
-	if (!tb[DUSK_A_ADDR] || !tb[DUSK_A_DATA]) {
-		NL_SET_ERR_MSG_ATTR(extack, nla, "CHUNK needs ADDR and DATA");
-		return -EINVAL;
-	}
 	*addr = nla_get_u64(tb[DUSK_A_ADDR]);
 	*data = nla_data(tb[DUSK_A_DATA]);
 	*len = nla_len(tb[DUSK_A_DATA]);
@@ -91,15 +120,33 @@ int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,
 	struct nlattr *tb[DUSK_A_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, DUSK_A_MAX, nla, dusk_range_policy, extack);
+	err = dusk_parse_pair(tb, nla, dusk_range_policy, DUSK_A_ADDR, DUSK_A_LEN,
+			      "RANGE needs ADDR and LEN", extack);
 	if (err)
 		return err;
-	if (!tb[DUSK_A_ADDR] || !tb[DUSK_A_LEN]) {
-		NL_SET_ERR_MSG_ATTR(extack, nla, "RANGE needs ADDR and LEN");
-		return -EINVAL;
-	}
 	*addr = nla_get_u64(tb[DUSK_A_ADDR]);
 	*len = nla_get_u32(tb[DUSK_A_LEN]);
+	return 0;
+}
+
+/**
+ * dusk_parse_param() - unpack one validated PARAM { NAME, PERM }.
+ *
+ * Return: 0, or -EINVAL (with extack) when a member is missing.
+ */
+int dusk_parse_param(const struct nlattr *nla, const char **name, u32 *perm,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[DUSK_A_MAX + 1];
+	int err;
+
+	BUILD_BUG_ON(DUSK_MAX_PARAM_NAME != MODULE_NAME_LEN);
+	err = dusk_parse_pair(tb, nla, dusk_param_policy, DUSK_A_NAME, DUSK_A_PERM,
+			      "PARAM needs NAME and PERM", extack);
+	if (err)
+		return err;
+	*name = nla_data(tb[DUSK_A_NAME]);
+	*perm = nla_get_u32(tb[DUSK_A_PERM]);
 	return 0;
 }
 

@@ -44,11 +44,6 @@ struct dusk_mkobj {
 /* The session's directory; under dusk_sess.lock. */
 static struct dusk_mkobj *dusk_mk;
 
-static const struct nla_policy dusk_param_policy[DUSK_A_MAX + 1] = {
-	[DUSK_A_NAME] = { .type = NLA_NUL_STRING, .len = MODULE_NAME_LEN - 1 },
-	[DUSK_A_PERM] = { .type = NLA_U32 },
-};
-
 /* Blocking upcall @op on parameter @p with sysfs buffer @buf of @len. */
 static s64 dusk_mparam_upcall(const struct dusk_mparam *p, u32 op, const char *buf,
 			      size_t len)
@@ -110,20 +105,13 @@ static struct kobj_type dusk_mkobj_ktype = {
 static int dusk_mparam_parse(struct dusk_mkobj *mk, u32 i, const struct nlattr *nla,
 			     struct netlink_ext_ack *extack)
 {
-	struct nlattr *tb[DUSK_A_MAX + 1];
 	const char *name;
 	u32 perm, j;
 	int err;
 
-	err = nla_parse_nested(tb, DUSK_A_MAX, nla, dusk_param_policy, extack);
+	err = dusk_parse_param(nla, &name, &perm, extack);
 	if (err)
 		return err;
-	if (!tb[DUSK_A_NAME] || !tb[DUSK_A_PERM]) {
-		NL_SET_ERR_MSG_ATTR(extack, nla, "PARAM needs NAME and PERM");
-		return -EINVAL;
-	}
-	name = nla_data(tb[DUSK_A_NAME]);
-	perm = nla_get_u32(tb[DUSK_A_PERM]);
 	/* VERIFY_OCTAL_PERMISSIONS(): not world-writable, none beyond 0777 */
 	if (!perm || (perm & ~0777u) || (perm & 0002)) {
 		NL_SET_ERR_MSG_ATTR(extack, nla, "PARAM PERM must be 1..0777, not world-writable");

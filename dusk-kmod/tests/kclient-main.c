@@ -202,6 +202,25 @@ static void basic_hostile(struct kc *kc, const struct kc_hello *h)
 	err = kc_xact(kc, nlh, NULL, NULL);
 	CHECK(err == -EINVAL, "kernel-to-user attribute in a request refused (%d)", err);
 
+	/* the rest of protocol.h's table as the simulated kernel applies it
+	 * too (libduskrt rt-policy) */
+	nlh = kc_req(kc, DUSK_CMD_STATS);
+	mnl_attr_put(nlh, DUSK_A_PAD, 0, NULL);
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL, "PAD in a request refused (%d)", err);
+
+	nlh = kc_req(kc, DUSK_CMD_MIRROR_FREE);
+	mnl_attr_put_u32(nlh, DUSK_A_STAT_ID, 1);
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL, "nest member at the top of a request refused (%d)", err);
+
+	memset(raw, 'm', DUSK_MAX_MODNAME);
+	raw[DUSK_MAX_MODNAME] = '\0';
+	nlh = kc_req(kc, DUSK_CMD_HELLO);
+	mnl_attr_put_strz(nlh, DUSK_A_MODNAME, (const char *)raw);
+	err = kc_xact(kc, nlh, NULL, NULL);
+	CHECK(err == -EINVAL, "MODNAME of DUSK_MAX_MODNAME bytes and a NUL refused (%d)", err);
+
 	nlh = kc_req(kc, DUSK_CMD_READ);
 	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 40000);
 	kc_put_range(nlh, h->syms[KTEST_SYM_MAGIC], 40000);

@@ -23,6 +23,9 @@
 /* Bytes of a module name with its NUL: dusk_<name>.ko is a kernel module
  * (MODULE_NAME_LEN 56 with the "dusk_" prefix). */
 #define DUSK_MAX_MODNAME	51
+/* Bytes of a module parameter's name with its NUL: MODULE_NAME_LEN, which
+ * the kmod checks at build time. */
+#define DUSK_MAX_PARAM_NAME	56
 
 /* Upper bounds both ends enforce; a message beyond them is refused. */
 #define DUSK_MAX_ARGS		12		/* u64 arguments of one stub call or upcall */

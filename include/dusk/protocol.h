@@ -82,43 +82,91 @@ enum dusk_cmd {
 };
 #define DUSK_CMD_MAX (__DUSK_CMD_MAX - 1)
 
+/*
+ * The attributes, defined once: DUSK_ATTRS(X) makes enum dusk_attr, the
+ * kmod's nla_policy arrays (dusk-kmod/core/family.c) and the user side's
+ * validator (libduskrt/msg.c: the runtime's parser and the simulated
+ * kernel's); each generator defines X.  One line per attribute, in wire
+ * order (never reorder: the values are the protocol):
+ *
+ *   X(name, type, dir, max, nest)
+ *
+ * type  U32, U64   exactly 4 or 8 bytes
+ *       STRING     NUL-terminated, at most max bytes with its NUL
+ *                  (the kernel's NLA_NUL_STRING, .len = max - 1)
+ *       BINARY     at most max bytes; 0: as nla_len allows
+ *       U64S       BINARY holding whole u64s (the kmod's policy cannot say
+ *                  "whole": its handler checks, as the user side does)
+ *       NESTED     the members of nest table DUSK_<NEST>_ATTRS, each at
+ *                  least once (the last one counts), nothing else
+ *       PAD        nla_put_u64_64bit()'s alignment padding: skipped
+ * dir   U2K   in requests (program -> kernel) only
+ *       K2U   in answers and upcalls (kernel -> program) only; the kmod
+ *             refuses it in a request, as it refuses PAD
+ *       BOTH  either way
+ *       NEST  only inside a nest, whose direction it takes
+ * The kmod's policy is strict (nla_parse: unknown and unspec attributes,
+ * trailing bytes and a missing or unexpected NLA_F_NESTED are refused);
+ * the user side applies the same rules, so the simulated kernel refuses
+ * exactly what the kmod refuses.
+ */
+#define DUSK_ATTRS(X)								\
+	X(PAD,		PAD,	K2U,	0,		none)	/* alignment padding for u64 attributes */ \
+	X(VERSION,	U32,	BOTH,	0,		none)	/* DUSK_PROTO_VERSION */ \
+	X(LAYOUT_HASH,	U64,	BOTH,	0,		none)	/* hash of the type-layout table (typeinfo) */ \
+	X(STUB_HASH,	U64,	BOTH,	0,		none)	/* hash of the stub, symbol and proxy tables */ \
+	X(MODNAME,	STRING,	BOTH,	DUSK_MAX_MODNAME, none)	/* the extension module's name */ \
+	X(SYMS,		U64S,	K2U,	0,		none)	/* kernel addresses, generated symbol-table order */ \
+	X(PROXIES,	U64S,	K2U,	0,		none)	/* kernel addresses of the generated proxies */ \
+	X(KBASE,	U64,	K2U,	0,		none)	/* lowest kernel address; below it is user memory */ \
+	X(RANGE,	NESTED,	U2K,	0,		range)	/* one range to read */ \
+	X(CHUNK,	NESTED,	BOTH,	0,		chunk)	/* bytes at a kernel address */ \
+	X(ADDR,		U64,	BOTH,	0,		none)	/* kernel address */ \
+	X(LEN,		U32,	U2K,	0,		none)	/* byte count */ \
+	X(DATA,		BINARY,	K2U,	0,		none)	/* bytes (READ's answer) */ \
+	X(STUB,		U32,	U2K,	0,		none)	/* index into the generated stub table */ \
+	X(ARGS,		U64S,	BOTH,	DUSK_MAX_ARGS * 8, none) /* u64[nargs] */ \
+	X(RET,		U64,	BOTH,	0,		none)	/* return value (stub or callback) */ \
+	X(TEXT,		STRING,	K2U,	DUSK_MAX_TEXT + 1, none) /* what a printk-family stub \
+								 * printed, level prefix kept */ \
+	X(CTX,		U64,	BOTH,	0,		none)	/* id of the upcall a request or reply belongs to */ \
+	X(PROXY,	U32,	K2U,	0,		none)	/* index into the generated proxy table */ \
+	X(CURRENT,	U64,	K2U,	0,		none)	/* the kernel's `current` for the callback (UPCALL), \
+								 * the program's task (HELLO's answer) */ \
+	X(CPU,		U32,	K2U,	0,		none)	/* CPU the callback was raised on */ \
+	X(FLAGS,	U32,	K2U,	0,		none)	/* DUSK_UPCALL_* */ \
+	X(LENT,		NESTED,	K2U,	0,		range)	/* range the callback may write */ \
+	X(STAT,		NESTED,	K2U,	0,		stat)	/* one counter */ \
+	X(STAT_ID,	U32,	NEST,	0,		none)	/* DUSK_STAT_* */ \
+	X(STAT_VAL,	U64,	NEST,	0,		none)	\
+	X(PARAM,	NESTED,	U2K,	0,		param)	/* one module parameter's sysfs file */ \
+	X(NAME,		STRING,	NEST,	DUSK_MAX_PARAM_NAME, none) \
+	X(PERM,		U32,	NEST,	0,		none)	/* file mode bits (module_param's perm) */ \
+	X(HELD,		NESTED,	K2U,	0,		chunk)	/* bytes as they were when the upcall \
+								 * was raised, held for the whole callback \
+								 * (not read again after its kernel calls) */
+
+/* The nest tables, as named in a NESTED line: their members, as above. */
+#define DUSK_RANGE_ATTRS(X)	/* RANGE, LENT */				\
+	X(ADDR,		U64,	NEST,	0,		none)			\
+	X(LEN,		U32,	NEST,	0,		none)
+#define DUSK_CHUNK_ATTRS(X)	/* CHUNK, HELD */				\
+	X(ADDR,		U64,	NEST,	0,		none)			\
+	X(DATA,		BINARY,	NEST,	0,		none)	/* at most DUSK_MAX_CHUNK by nla_len */
+#define DUSK_STAT_ATTRS(X)							\
+	X(STAT_ID,	U32,	NEST,	0,		none)			\
+	X(STAT_VAL,	U64,	NEST,	0,		none)
+#define DUSK_PARAM_ATTRS(X)							\
+	X(NAME,		STRING,	NEST,	DUSK_MAX_PARAM_NAME, none)		\
+	X(PERM,		U32,	NEST,	0,		none)
+
+#define DUSK_A_ENUM_(name, type, dir, max, nest) DUSK_A_##name,
 enum dusk_attr {
 	DUSK_A_UNSPEC,
-	DUSK_A_PAD,		/* alignment padding for u64 attributes */
-	DUSK_A_VERSION,		/* u32: DUSK_PROTO_VERSION */
-	DUSK_A_LAYOUT_HASH,	/* u64: hash of the type-layout table (typeinfo) */
-	DUSK_A_STUB_HASH,	/* u64: hash of the stub, symbol and proxy tables */
-	DUSK_A_MODNAME,		/* string: the extension module's name */
-	DUSK_A_SYMS,		/* binary: u64[] kernel addresses, generated symbol-table order */
-	DUSK_A_PROXIES,		/* binary: u64[] kernel addresses of the generated proxies */
-	DUSK_A_KBASE,		/* u64: lowest kernel address; below it is user memory */
-	DUSK_A_RANGE,		/* nested { ADDR, LEN }: one range to read */
-	DUSK_A_CHUNK,		/* nested { ADDR, DATA }: bytes at a kernel address */
-	DUSK_A_ADDR,		/* u64: kernel address */
-	DUSK_A_LEN,		/* u32: byte count */
-	DUSK_A_DATA,		/* binary: bytes */
-	DUSK_A_STUB,		/* u32: index into the generated stub table */
-	DUSK_A_ARGS,		/* binary: u64[nargs] */
-	DUSK_A_RET,		/* u64: return value (stub or callback) */
-	DUSK_A_TEXT,		/* string: what a printk-family stub printed, level prefix kept */
-	DUSK_A_CTX,		/* u64: id of the upcall a request or reply belongs to */
-	DUSK_A_PROXY,		/* u32: index into the generated proxy table */
-	DUSK_A_CURRENT,		/* u64: the kernel's `current` for the callback (UPCALL),
-				 * the program's task (HELLO's answer) */
-	DUSK_A_CPU,		/* u32: CPU the callback was raised on */
-	DUSK_A_FLAGS,		/* u32: DUSK_UPCALL_* */
-	DUSK_A_LENT,		/* nested { ADDR, LEN }: range the callback may write */
-	DUSK_A_STAT,		/* nested { STAT_ID u32, STAT_VAL u64 } */
-	DUSK_A_STAT_ID,		/* u32: DUSK_STAT_* */
-	DUSK_A_STAT_VAL,	/* u64 */
-	DUSK_A_PARAM,		/* nested { NAME, PERM }: one module parameter's sysfs file */
-	DUSK_A_NAME,		/* string */
-	DUSK_A_PERM,		/* u32: file mode bits (module_param's perm) */
-	DUSK_A_HELD,		/* nested { ADDR, DATA }: bytes as they were when the upcall
-				 * was raised, held for the whole callback (not read again
-				 * after its kernel calls) */
+	DUSK_ATTRS(DUSK_A_ENUM_)
 	__DUSK_A_MAX,
 };
+#undef DUSK_A_ENUM_
 #define DUSK_A_MAX (__DUSK_A_MAX - 1)
 
 /* Counters the kmod keeps per extension (STATS, and sysfs/debugfs). */

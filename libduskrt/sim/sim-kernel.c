@@ -412,12 +412,24 @@ static void do_mirror_alloc(struct dusk_sim *s, const struct nlmsghdr *req,
 	char buf[256];
 	struct nlmsghdr *nlh;
 	uint32_t len = a->tb[DUSK_A_LEN] ? mnl_attr_get_u32(a->tb[DUSK_A_LEN]) : 0;
-	uint64_t addr = s->next_mirror;
+	uint64_t addr = s->next_mirror, off = 0;
 	const struct nlattr *c;
+	const void *data = NULL;
+	uint32_t n = 0;
 
 	if (len == 0 || len > DUSK_MAX_MIRROR) {
 		answer_error(s, req, -EINVAL, "mirror length %u", len);
 		return;
+	}
+	/* as dusk-kmod: the initial contents checked before anything is made */
+	mnl_attr_for_each(c, req, GENL_HDRLEN) {
+		if (mnl_attr_get_type(c) != DUSK_A_CHUNK)
+			continue;
+		dusk_attr_chunk(c, &off, &data, &n);
+		if (off > len || n > len - off) {
+			answer_error(s, req, -EINVAL, "initial CHUNK beyond the mirror");
+			return;
+		}
 	}
 	if (add_region(s, addr, len, 0, 1)) {
 		answer_error(s, req, -ENOMEM, NULL);
@@ -426,15 +438,10 @@ static void do_mirror_alloc(struct dusk_sim *s, const struct nlmsghdr *req,
 	s->next_mirror += (len + 4095) & ~4095ull;
 	s->next_mirror += 4096;		/* a hole between mirrors */
 	mnl_attr_for_each(c, req, GENL_HDRLEN) {
-		uint64_t off = 0;
-		const void *data = NULL;
-		uint32_t n = 0;
-
 		if (mnl_attr_get_type(c) != DUSK_A_CHUNK)
 			continue;
 		dusk_attr_chunk(c, &off, &data, &n);
-		if (off + n <= len)
-			mem_copy(s, addr + off, (void *)data, n, 1);
+		mem_copy(s, addr + off, (void *)data, n, 1);
 	}
 	s->st.mirror_allocs++;
 	s->st.mirrors_live++;
@@ -561,10 +568,13 @@ static void handle(struct dusk_sim *s, const struct nlmsghdr *req, size_t len)
 {
 	struct dusk_attrs a;
 	uint8_t cmd;
+	int err;
 
 	s->st.requests++;
-	if (dusk_msg_parse(req, len, &a)) {
-		answer_error(s, req, -EINVAL, "malformed message");
+	/* by the kmod's policy, generated from the same table */
+	err = dusk_msg_parse_request(req, len, &a);
+	if (err) {
+		answer_error(s, req, err, "malformed message");
 		return;
 	}
 	cmd = dusk_msg_cmd(req);
