@@ -439,6 +439,30 @@ static void *helper_main(void *arg)
 	return NULL;
 }
 
+/* Free @c, its threads joined. */
+static void conn_free(struct dusk_conn *c)
+{
+	pthread_mutex_destroy(&c->lock);
+	pthread_cond_destroy(&c->cond);
+	pthread_cond_destroy(&c->hcond);
+	free(c->rxbuf);
+	free(c->out);
+	free(c);
+}
+
+/* Forget the upcalls queued for workers.  Context: c->lock held, or
+ * the threads joined. */
+static void drop_queue(struct dusk_conn *c)
+{
+	struct upq *q;
+
+	while ((q = c->qhead)) {
+		c->qhead = q->next;
+		free(q);
+	}
+	c->qtail = &c->qhead;
+}
+
 int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		   struct dusk_conn **out)
 {
@@ -475,12 +499,7 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		}
 	}
 	if (err) {
-		pthread_mutex_destroy(&c->lock);
-		pthread_cond_destroy(&c->cond);
-		pthread_cond_destroy(&c->hcond);
-		free(c->rxbuf);
-		free(c->out);
-		free(c);
+		conn_free(c);
 		return err;
 	}
 	*out = c;
@@ -489,24 +508,16 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 
 void dusk_conn_stop_serving(struct dusk_conn *c)
 {
-	struct upq *q;
-
 	pthread_mutex_lock(&c->lock);
 	c->serving = 0;
 	while (c->busy)
 		pthread_cond_wait(&c->cond, &c->lock);
-	while ((q = c->qhead)) {
-		c->qhead = q->next;
-		free(q);
-	}
-	c->qtail = &c->qhead;
+	drop_queue(c);
 	pthread_mutex_unlock(&c->lock);
 }
 
 void dusk_conn_close(struct dusk_conn *c)
 {
-	struct upq *q;
-
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->lock);
@@ -517,16 +528,8 @@ void dusk_conn_close(struct dusk_conn *c)
 	c->t->ops->shutdown(c->t);
 	pthread_join(c->rx, NULL);
 	pthread_join(c->helper, NULL);
-	while ((q = c->qhead)) {
-		c->qhead = q->next;
-		free(q);
-	}
-	pthread_mutex_destroy(&c->lock);
-	pthread_cond_destroy(&c->cond);
-	pthread_cond_destroy(&c->hcond);
-	free(c->rxbuf);
-	free(c->out);
-	free(c);
+	drop_queue(c);
+	conn_free(c);
 }
 
 int dusk_conn_alive(struct dusk_conn *c)

@@ -300,21 +300,29 @@ void dusk_shadow_unhold(struct dusk_shadow *s)
 	s->nheld = 0;
 }
 
+/* Swap this epoch's filled pages with the previous epoch's. */
+static void swap_epochs(struct dusk_shadow *s)
+{
+	uint64_t *v = s->filled;
+	size_t cap = s->cap, n = s->nfilled;
+
+	s->filled = s->prev;
+	s->cap = s->prevcap;
+	s->nfilled = s->nprev;
+	s->prev = v;
+	s->prevcap = cap;
+	s->nprev = n;
+}
+
 void dusk_shadow_invalidate(struct dusk_shadow *s)
 {
 	unsigned int i;
-	uint64_t *v = s->prev;
-	size_t cap = s->prevcap;
 
 	for (i = 0; i < s->nheld; i++)
 		held_capture(s, &s->held[i]);
 
 	/* This epoch's pages become the previous epoch's (see late writes). */
-	s->prev = s->filled;
-	s->prevcap = s->cap;
-	s->nprev = s->nfilled;
-	s->filled = v;
-	s->cap = cap;
+	swap_epochs(s);
 	s->nfilled = 0;
 	dusk_hit.lo = dusk_hit.hi = 0;
 	if (++s->epoch != 0)
@@ -329,19 +337,12 @@ void dusk_shadow_invalidate(struct dusk_shadow *s)
 
 void dusk_shadow_reopen(struct dusk_shadow *s)
 {
-	uint64_t *v = s->filled;
-	size_t cap = s->cap;
-
 	if (s->epoch <= 1 || s->nfilled)
 		return;	/* wrapped, or read again since: nothing to go back to */
 	s->epoch--;
-	s->filled = s->prev;
-	s->cap = s->prevcap;
-	s->nfilled = s->nprev;
+	swap_epochs(s);
 	/* The late writes of the epoch before that were diffed by the epoch
 	 * end being undone. */
-	s->prev = v;
-	s->prevcap = cap;
 	s->nprev = 0;
 	dusk_hit.lo = dusk_hit.hi = 0;
 }

@@ -22,21 +22,6 @@
 #include "typegen.h"
 
 
-/* A parameter declared as an array (`const char namefmt[]`) is a pointer:
- * C adjusts its type, and so do the stubs. */
-static int is_array(CXType t)
-{
-	enum CXTypeKind k = clang_getCanonicalType(t).kind;
-
-	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
-	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
-}
-
-static int is_pointer(CXType t)
-{
-	return clang_getCanonicalType(t).kind == CXType_Pointer || is_array(t);
-}
-
 static int is_void(CXType t)
 {
 	return clang_getCanonicalType(t).kind == CXType_Void;
@@ -68,7 +53,7 @@ static char *kscalar(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
 
-	if (is_pointer(c))
+	if (rw_type_is_pointer(c))
 		return xstrdup("void *");
 	if (is_record(c)) {
 		while (t.kind == CXType_Elaborated || t.kind == CXType_Attributed)
@@ -87,7 +72,7 @@ static void put_arg(struct sb *b, CXType t, int i)
 {
 	char *s = kscalar(t);
 
-	if (is_pointer(t))
+	if (rw_type_is_pointer(t))
 		sb_printf(b, "(void *)(uintptr_t)a[%d]", i);
 	else if (is_record(t))	/* by value: a[i] is the address of a copy */
 		sb_printf(b, "*(%s *)(uintptr_t)a[%d]", s, i);
@@ -151,7 +136,7 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 			  st->nargs + base, sb_str(&call));
 	else if (is_void(st->ret))
 		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", sb_str(&call));
-	else if (is_pointer(st->ret))
+	else if (rw_type_is_pointer(st->ret))
 		sb_printf(b, "\treturn (u64)(uintptr_t)%s;\n}\n\n", sb_str(&call));
 	else
 		sb_printf(b, "\treturn (u64)%s;\n}\n\n", sb_str(&call));
@@ -184,7 +169,7 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\tu64 a[%d] = { ", n);
 		for (i = 0; i < n; i++)
 			sb_printf(b, "%s(u64)%sa%d", i ? ", " : "",
-				  is_pointer(clang_getArgType(t, i)) ? "(uintptr_t)" : "", i);
+				  rw_type_is_pointer(clang_getArgType(t, i)) ? "(uintptr_t)" : "", i);
 		sb_puts(b, " };\n\n");
 	}
 	if (p->kind == DUSK_PROXY_ASYNC)
@@ -197,7 +182,7 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else
 		sb_printf(b, "\treturn (%s)%sdusk_upcall_blocking(%d, %s, %d);\n}\n\n", ret,
-			  is_pointer(clang_getResultType(t)) ? "(uintptr_t)" : "", id,
+			  rw_type_is_pointer(clang_getResultType(t)) ? "(uintptr_t)" : "", id,
 			  n ? "a" : "NULL", n);
 	free(ret);
 }

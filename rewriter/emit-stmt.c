@@ -728,6 +728,17 @@ static void emit_for(struct emitter *e, CXCursor c)
 	free(kids);
 }
 
+/* `while (cond) body`, and the same for switch. */
+static void emit_cond_body(struct emitter *e, const char *keyword, CXCursor cond, CXCursor body)
+{
+	indent(e);
+	put(e, keyword);
+	put(e, " (");
+	emit_expr(e, cond);
+	put(e, ")");
+	emit_body(e, body);
+}
+
 void emit_stmt(struct emitter *e, CXCursor c)
 {
 	unsigned n, i;
@@ -784,11 +795,7 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		}
 		break;
 	case CXCursor_WhileStmt:
-		indent(e);
-		put(e, "while (");
-		emit_expr(e, kids[0]);
-		put(e, ")");
-		emit_body(e, kids[1]);
+		emit_cond_body(e, "while", kids[0], kids[1]);
 		break;
 	case CXCursor_DoStmt:
 		indent(e);
@@ -804,11 +811,7 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		emit_for(e, c);
 		break;
 	case CXCursor_SwitchStmt:
-		indent(e);
-		put(e, "switch (");
-		emit_expr(e, kids[0]);
-		put(e, ")");
-		emit_body(e, kids[1]);
+		emit_cond_body(e, "switch", kids[0], kids[1]);
 		break;
 	case CXCursor_CaseStmt:
 		indent(e);

@@ -53,6 +53,17 @@ static enum CXChildVisitResult has_attr(CXCursor c, CXCursor p, CXClientData d)
 	return CXChildVisit_Continue;
 }
 
+/* A record body's closing brace and the attributes has_attr() found. */
+static void put_record_end(struct types_ctx *tc, CXCursor c, unsigned flags)
+{
+	sb_puts(tc->out, "}");
+	if (flags & 1)
+		sb_puts(tc->out, " __attribute__((packed))");
+	if (flags & 2)
+		sb_printf(tc->out, " __attribute__((aligned(%lld)))",
+			  clang_Type_getAlignOf(clang_getCursorType(c)));
+}
+
 static void print_anon_member(struct types_ctx *tc, CXCursor c);
 
 static void put_indent(struct types_ctx *tc)
@@ -129,12 +140,7 @@ static void print_anon_member(struct types_ctx *tc, CXCursor c)
 	clang_visitChildren(c, print_field, tc);
 	tc->depth--;
 	put_indent(tc);
-	sb_puts(tc->out, "}");
-	if (flags & 1)
-		sb_puts(tc->out, " __attribute__((packed))");
-	if (flags & 2)
-		sb_printf(tc->out, " __attribute__((aligned(%lld)))",
-			  clang_Type_getAlignOf(clang_getCursorType(c)));
+	put_record_end(tc, c, flags);
 	sb_puts(tc->out, ";\n");
 }
 
@@ -152,12 +158,7 @@ static void print_record(struct types_ctx *tc, CXCursor c)
 	clang_visitChildren(c, has_attr, &flags);
 	sb_printf(tc->out, "%s %s {\n", kw, name);
 	clang_visitChildren(c, print_field, tc);
-	sb_puts(tc->out, "}");
-	if (flags & 1)
-		sb_puts(tc->out, " __attribute__((packed))");
-	if (flags & 2)
-		sb_printf(tc->out, " __attribute__((aligned(%lld)))",
-			  clang_Type_getAlignOf(clang_getCursorType(c)));
+	put_record_end(tc, c, flags);
 	sb_puts(tc->out, ";\n\n");
 	free(name);
 }

@@ -16,25 +16,10 @@
 #include <dusk/typeinfo.h>
 
 
-/* A parameter declared as an array (`const char namefmt[]`) is a pointer:
- * C adjusts its type, and so do the wrappers. */
-static int is_array(CXType t)
-{
-	enum CXTypeKind k = clang_getCanonicalType(t).kind;
-
-	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
-	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
-}
-
-static int is_pointer(CXType t)
-{
-	return clang_getCanonicalType(t).kind == CXType_Pointer || is_array(t);
-}
-
 /* What pointer or array type @t points to. */
 static CXType pointee(CXType t)
 {
-	if (is_array(t)) {
+	if (rw_type_is_array(t)) {
 		/* as written first: the canonical type may lose the element's
 		 * own qualifiers (`const struct nlattr *const tb[]`) */
 		CXType e = clang_getArrayElementType(t);
@@ -116,7 +101,7 @@ static char *decl(struct rw *rw, CXType t, const char *name)
  * first element ("const char (*)"), as a parameter's type does. */
 static char *value_type(struct rw *rw, CXType t)
 {
-	if (is_array(t))
+	if (rw_type_is_array(t))
 		return decl(rw, pointee(t), "(*)");
 	return decl(rw, t, "");
 }
@@ -126,7 +111,7 @@ static void put_from_u64(struct rw *rw, struct sb *b, CXType t, const char *expr
 {
 	char *d = value_type(rw, t);
 
-	if (is_pointer(t))
+	if (rw_type_is_pointer(t))
 		sb_printf(b, "(%s)(uintptr_t)%s", d, expr);
 	else
 		sb_printf(b, "(%s)%s", d, expr);
@@ -153,7 +138,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		if (is_record(st->args[i])) {
 			/* by value: the kernel gets a copy and the stub reads it */
 			put_commit_value(rw, &args, st->args[i], an);
-		} else if (is_pointer(st->args[i]) && !is_fn_pointer(st->args[i])) {
+		} else if (rw_type_is_pointer(st->args[i]) && !is_fn_pointer(st->args[i])) {
 			CXType pt = pointee(st->args[i]);
 
 			sb_printf(&params, ", size_t l%d", i);
@@ -280,7 +265,7 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 		sb_puts(b, "\t(void)a;\n");
 	if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", sb_str(&call));
-	else if (is_pointer(clang_getResultType(t)))
+	else if (rw_type_is_pointer(clang_getResultType(t)))
 		sb_printf(b, "\treturn (uint64_t)(uintptr_t)%s;\n}\n\n", sb_str(&call));
 	else
 		sb_printf(b, "\treturn (uint64_t)%s;\n}\n\n", sb_str(&call));
@@ -536,6 +521,19 @@ static int write_file(const char *dir, const char *name, const char *text)
 	return r;
 }
 
+/* Write @buf to @dir/@name when @r, the result of making it, is not an
+ * error (that is reported as @what's); frees @buf. */
+static int write_made(struct rw *rw, const char *dir, const char *name, char *buf, int r,
+		      const char *what)
+{
+	if (r < 0)
+		rw_diag_plain(rw, RW_ERROR, "%s: %s", what, strerror(-r));
+	else
+		r = write_file(dir, name, buf);
+	free(buf);
+	return r;
+}
+
 int emit_user(struct rw *rw, const char *dir)
 {
 	struct sb code = { 0 }, protos = { 0 }, wrappers = { 0 }, tail = { 0 }, types = { 0 };
@@ -592,13 +590,7 @@ int emit_user(struct rw *rw, const char *dir)
 	r = tg_emit_decls(rw->tg, mem);
 	fprintf(mem, "\n#endif\n");
 	fclose(mem);
-	if (r < 0) {
-		rw_diag_plain(rw, RW_ERROR, "declarations header: %s", strerror(-r));
-		goto out;
-	}
-	r = write_file(dir, decls_name, buf);
-	free(buf);
-	buf = NULL;
+	r = write_made(rw, dir, decls_name, buf, r, "declarations header");
 	if (r < 0)
 		goto out;
 
@@ -612,13 +604,7 @@ int emit_user(struct rw *rw, const char *dir)
 		free(sym);
 	}
 	fclose(mem);
-	if (r < 0) {
-		rw_diag_plain(rw, RW_ERROR, "layout table: %s", strerror(-r));
-		goto out;
-	}
-	r = write_file(dir, types_name, buf);
-	free(buf);
-	buf = NULL;
+	r = write_made(rw, dir, types_name, buf, r, "layout table");
 	if (r < 0)
 		goto out;
 

@@ -66,6 +66,19 @@ static enum CXChildVisitResult kid(CXCursor c, CXCursor p, CXClientData d)
 	return CXChildVisit_Continue;
 }
 
+int rw_type_is_array(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return k == CXType_ConstantArray || k == CXType_IncompleteArray ||
+	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
+}
+
+int rw_type_is_pointer(CXType t)
+{
+	return clang_getCanonicalType(t).kind == CXType_Pointer || rw_type_is_array(t);
+}
+
 CXCursor *rw_children(CXCursor c, unsigned *n)
 {
 	struct kids k = { 0 };

@@ -208,6 +208,23 @@ static void put_koff(struct emitter *e)
 		  rw_sym_find(e->rw, "__per_cpu_offset"));
 }
 
+/* `dusk_percpu_ptr((unsigned long)(ptr), cpu, koff)`: @ptr's copy of CPU
+ * @cpu, or of this CPU when @cpu is the null cursor. */
+static void put_percpu_ptr(struct emitter *e, CXCursor ptr, CXCursor cpu)
+{
+	put(e, "dusk_percpu_ptr((unsigned long)(");
+	emit_expr(e, ptr);
+	if (clang_Cursor_isNull(cpu)) {
+		put(e, "), dusk_smp_processor_id(), ");
+	} else {
+		put(e, "), (unsigned int)(");
+		emit_expr(e, cpu);
+		put(e, "), ");
+	}
+	put_koff(e);
+	put(e, ")");
+}
+
 /* `dst = (typeof(dst))dusk_percpu_op(&V, sizeof(V), OP, val, old, koff);` */
 static void put_op(struct emitter *e, CXCursor dst, CXCursor v, const char *op,
 		   const char *val, CXCursor valc, CXCursor old)
@@ -301,11 +318,9 @@ int rw_emit_percpu_asm(struct emitter *e, CXCursor c)
 		break;
 	case PCPU_THIS_PTR:
 		emit_expr(e, k[0]);
-		put(e, " = dusk_percpu_ptr((unsigned long)(");
-		emit_expr(e, k[2]);
-		put(e, "), dusk_smp_processor_id(), ");
-		put_koff(e);
-		put(e, ");\n");
+		put(e, " = ");
+		put_percpu_ptr(e, k[2], clang_getNullCursor());
+		put(e, ";\n");
 		break;
 	case PCPU_RESCHED:
 		/* preempt_enable()'s reschedule: the program's threads are
@@ -350,13 +365,7 @@ int rw_emit_percpu_shift(struct emitter *e, CXCursor c)
 	}
 	/* SHIFT_PERCPU_PTR: `__ptr + (__per_cpu_offset[cpu])` */
 	s = rw_children(rw_strip(k[1]), &m);
-	put(e, "dusk_percpu_ptr((unsigned long)(");
-	emit_expr(e, k[0]);
-	put(e, "), (unsigned int)(");
-	emit_expr(e, s[1]);
-	put(e, "), ");
-	put_koff(e);
-	put(e, ")");
+	put_percpu_ptr(e, k[0], s[1]);
 	free(s);
 	free(k);
 	return 1;

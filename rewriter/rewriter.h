@@ -243,6 +243,10 @@ int rw_is_kernel_var(struct rw *rw, CXCursor decl);
 CXCursor rw_strip(CXCursor c);
 /* Children of @c in order (caller frees). */
 CXCursor *rw_children(CXCursor c, unsigned *n);
+/* A parameter declared as an array (`const char namefmt[]`) is a pointer:
+ * C adjusts its type, and so do the stubs and wrappers. */
+int rw_type_is_array(CXType t);
+int rw_type_is_pointer(CXType t);
 
 /* asm-atomic.c: x86 xchg/xadd/cmpxchg/try_cmpxchg and smp_mb() asm, as
  * the kernel's macros spell them, printed as __atomic builtins.

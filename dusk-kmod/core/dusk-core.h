@@ -255,18 +255,20 @@ void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
 bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret);
 void dusk_pending_unpin(struct dusk_pending *p);
 
-/* skowner.c: a stolen packet's owning socket, prefetched */
+/* skowner.c: a stolen packet's headers and owning socket, prefetched */
 #define DUSK_SK_RANGES	6	/* request socket, listener, socket, file, cred, groups */
-struct dusk_sk_ranges {
-	u32 n;
+struct dusk_pkt_prefetch {
+	u64 hdr;	/* the network header */
+	u32 hdr_len;	/* its bytes in the linear area, at most DUSK_PREFETCH_DATA */
+	u32 n;		/* owner ranges */
 	struct {
 		u64 addr;
 		u32 len;
 	} r[DUSK_SK_RANGES];
 };
-void dusk_sk_ranges(const struct sk_buff *skb, struct dusk_sk_ranges *o);
-size_t dusk_sk_ranges_size(const struct dusk_sk_ranges *o);
-int dusk_sk_ranges_put(struct sk_buff *msg, const struct dusk_sk_ranges *o);
+void dusk_pkt_prefetch(const struct sk_buff *skb, struct dusk_pkt_prefetch *o);
+size_t dusk_pkt_prefetch_size(const struct dusk_pkt_prefetch *o);
+int dusk_pkt_prefetch_put(struct sk_buff *msg, const struct dusk_pkt_prefetch *o);
 
 /* blocking.c */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len);

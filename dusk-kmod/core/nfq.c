@@ -278,20 +278,15 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 	u64 args[3] = {
 		(u64)(uintptr_t)priv, (u64)(uintptr_t)skb, (u64)(uintptr_t)&entry->state,
 	};
-	unsigned char *nh = skb_network_header(skb);
-	struct dusk_sk_ranges own;
+	struct dusk_pkt_prefetch pf;
 	struct sk_buff *msg;
-	u32 n = 0;
 
-	if (nh >= skb->head && nh < skb_tail_pointer(skb))
-		n = min_t(u32, DUSK_PREFETCH_DATA, skb_tail_pointer(skb) - nh);
-	dusk_sk_ranges(skb, &own);
+	dusk_pkt_prefetch(skb, &pf);
 	msg = dusk_upcall_new(p->ctx, p->proxy, args, 3, 0,
 			      2 * dusk_upcall_range_size(0, false) +
 			      dusk_upcall_range_size(sizeof(*skb), true) +
 			      dusk_upcall_range_size(sizeof(entry->state), true) +
-			      (n ? dusk_upcall_range_size(n, true) : 0) +
-			      dusk_sk_ranges_size(&own),
+			      dusk_pkt_prefetch_size(&pf),
 			      GFP_ATOMIC, hdr);
 	if (!msg)
 		return NULL;
@@ -301,8 +296,7 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 				  skb_end_offset(skb), false) ||
 	    dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[1], sizeof(*skb), true) ||
 	    dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[2], sizeof(entry->state), true) ||
-	    (n && dusk_upcall_put_range(msg, DUSK_A_CHUNK, (uintptr_t)nh, n, true)) ||
-	    dusk_sk_ranges_put(msg, &own)) {
+	    dusk_pkt_prefetch_put(msg, &pf)) {
 		nlmsg_free(msg);
 		return NULL;
 	}

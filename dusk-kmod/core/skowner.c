@@ -21,6 +21,9 @@
  * The pointers are followed as xt_owner follows them: sk_socket and its
  * file under sk_callback_lock (sock_orphan() clears them under it for
  * writing), only for a full socket.
+ *
+ * The upcall's first prefetched chunk, before the owner's, is the packet
+ * from its network header on: what every hook and match reads first.
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -35,7 +38,7 @@
 /* Supplementary groups prefetched with the credentials, at most. */
 #define DUSK_SK_GROUPS_MAX	32
 
-static void sk_add(struct dusk_sk_ranges *o, const void *p, u32 len)
+static void sk_add(struct dusk_pkt_prefetch *o, const void *p, u32 len)
 {
 	if (p && o->n < DUSK_SK_RANGES) {
 		o->r[o->n].addr = (u64)(uintptr_t)p;
@@ -45,7 +48,7 @@ static void sk_add(struct dusk_sk_ranges *o, const void *p, u32 len)
 }
 
 /* A full socket: itself, then its socket, file, credentials and groups. */
-static void sk_add_full(struct dusk_sk_ranges *o, struct sock *sk)
+static void sk_add_full(struct dusk_pkt_prefetch *o, struct sock *sk)
 {
 	const struct group_info *gi;
 	const struct socket *sock;
@@ -67,12 +70,8 @@ static void sk_add_full(struct dusk_sk_ranges *o, struct sock *sk)
 	read_unlock_bh(&sk->sk_callback_lock);
 }
 
-/**
- * dusk_sk_ranges() - the ranges of @skb's owning socket to prefetch.
- * @o: out; o->n is 0 for a packet without a socket.
- * Context: a Netfilter hook (softirq or BH off), @skb held.
- */
-void dusk_sk_ranges(const struct sk_buff *skb, struct dusk_sk_ranges *o)
+/* The ranges of @skb's owning socket.  Context: a Netfilter hook. */
+static void sk_owner(const struct sk_buff *skb, struct dusk_pkt_prefetch *o)
 {
 	struct sock *sk = skb->sk;
 
@@ -90,10 +89,27 @@ void dusk_sk_ranges(const struct sk_buff *skb, struct dusk_sk_ranges *o)
 	}
 }
 
-/** dusk_sk_ranges_size() - message bytes dusk_sk_ranges_put() needs. */
-size_t dusk_sk_ranges_size(const struct dusk_sk_ranges *o)
+/**
+ * dusk_pkt_prefetch() - what an upcall about @skb prefetches besides its
+ * arguments: the packet's first bytes from the network header (when it
+ * lies in the linear area) and its owning socket's ranges.
+ * Context: a Netfilter hook (softirq or BH off), @skb held.
+ */
+void dusk_pkt_prefetch(const struct sk_buff *skb, struct dusk_pkt_prefetch *o)
 {
-	size_t n = 0;
+	unsigned char *nh = skb_network_header(skb);
+
+	o->hdr = (u64)(uintptr_t)nh;
+	o->hdr_len = 0;
+	if (nh >= skb->head && nh < skb_tail_pointer(skb))
+		o->hdr_len = min_t(u32, DUSK_PREFETCH_DATA, skb_tail_pointer(skb) - nh);
+	sk_owner(skb, o);
+}
+
+/** dusk_pkt_prefetch_size() - message bytes dusk_pkt_prefetch_put() needs. */
+size_t dusk_pkt_prefetch_size(const struct dusk_pkt_prefetch *o)
+{
+	size_t n = o->hdr_len ? dusk_upcall_range_size(o->hdr_len, true) : 0;
 	u32 i;
 
 	for (i = 0; i < o->n; i++)
@@ -101,11 +117,16 @@ size_t dusk_sk_ranges_size(const struct dusk_sk_ranges *o)
 	return n;
 }
 
-/** dusk_sk_ranges_put() - add @o's ranges to @msg as HELD chunks. */
-int dusk_sk_ranges_put(struct sk_buff *msg, const struct dusk_sk_ranges *o)
+/**
+ * dusk_pkt_prefetch_put() - add @o to @msg: the headers as a CHUNK, the
+ * owner's ranges as HELD chunks (docs/kmod.md gives the order).
+ */
+int dusk_pkt_prefetch_put(struct sk_buff *msg, const struct dusk_pkt_prefetch *o)
 {
 	u32 i;
 
+	if (o->hdr_len && dusk_upcall_put_range(msg, DUSK_A_CHUNK, o->hdr, o->hdr_len, true))
+		return -EMSGSIZE;
 	for (i = 0; i < o->n; i++)
 		if (dusk_upcall_put_range(msg, DUSK_A_HELD, o->r[i].addr, o->r[i].len, true))
 			return -EMSGSIZE;

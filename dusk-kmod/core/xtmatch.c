@@ -219,22 +219,17 @@ static struct sk_buff *dusk_xt_msg(u64 ctx, const struct dusk_xt_slot *s,
 				   const struct sk_buff *skb, void **hdr)
 {
 	u64 args[2] = { (u64)(uintptr_t)skb, (u64)(uintptr_t)&s->par };
-	unsigned char *nh = skb_network_header(skb);
-	struct dusk_sk_ranges own;
+	struct dusk_pkt_prefetch pf;
 	struct sk_buff *msg;
-	u32 n = 0;
 
-	if (nh >= skb->head && nh < skb_tail_pointer(skb))
-		n = min_t(u32, DUSK_PREFETCH_DATA, skb_tail_pointer(skb) - nh);
-	dusk_sk_ranges(skb, &own);
+	dusk_pkt_prefetch(skb, &pf);
 	msg = dusk_upcall_new(ctx, s->proxy, args, 2, 0,
 			      dusk_upcall_range_size(0, false) +
 			      dusk_upcall_range_size(sizeof(*skb), true) +
 			      dusk_upcall_range_size(sizeof(s->par), true) +
 			      dusk_upcall_range_size(sizeof(*s->par.state), true) +
 			      (s->infosize ? dusk_upcall_range_size(s->infosize, true) : 0) +
-			      (n ? dusk_upcall_range_size(n, true) : 0) +
-			      dusk_sk_ranges_size(&own),
+			      dusk_pkt_prefetch_size(&pf),
 			      GFP_ATOMIC, hdr);
 	if (!msg)
 		return NULL;
@@ -245,8 +240,7 @@ static struct sk_buff *dusk_xt_msg(u64 ctx, const struct dusk_xt_slot *s,
 				  sizeof(*s->par.state), true) ||
 	    (s->infosize && dusk_upcall_put_range(msg, DUSK_A_CHUNK,
 						  (uintptr_t)s->par.matchinfo, s->infosize, true)) ||
-	    (n && dusk_upcall_put_range(msg, DUSK_A_CHUNK, (uintptr_t)nh, n, true)) ||
-	    dusk_sk_ranges_put(msg, &own)) {
+	    dusk_pkt_prefetch_put(msg, &pf)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
