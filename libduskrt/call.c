@@ -129,7 +129,7 @@ static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth, 
 	dusk_log(DUSK_LOG_WARN, rule == 1 ? "dusk: injected failure: %s (its call %lu) returns %lld%s%s"
 					    : "dusk: injected failure: %s (call #%lu that can fail) returns %lld%s%s",
 		 stub_name(stub), nth, (long long)ret, where[0] ? " at " : "", where);
-	err = dusk_session_flush("before a call --fail made fail");
+	err = dusk_epoch_flush("before a call --fail made fail");
 	if (!err)
 		err = dusk_commit_after_call();
 	if (err)

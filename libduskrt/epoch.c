@@ -229,3 +229,24 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 	dusk_shadow_invalidate(t->shadow);
 	return err;
 }
+
+/* Send what module code left dirty outside any call: at the end of
+ * init/exit, or for a call --fail keeps from the kernel (@when says). */
+int dusk_epoch_flush(const char *when)
+{
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	int err = dusk_msg_new(&m, DUSK_CMD_WRITE);
+
+	if (err)
+		return err;
+	err = dusk_epoch_end(&m, 0);
+	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN) {
+		err = dusk_request(&m, &ans);
+		if (err == -EACCES || err == -EFAULT)
+			dusk_write_refused(when, ans.extack);
+		dusk_answer_free(&ans);
+	}
+	dusk_msg_fini(&m);
+	return err;
+}

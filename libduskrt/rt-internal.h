@@ -125,6 +125,9 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve);
 /* The kernel refused the writes of this thread's last epoch end: report
  * them (addresses of the chunks sent, the kernel's @extack) and die. */
 void dusk_write_refused(const char *when, const char *extack) __attribute__((noreturn));
+/* Send what module code left dirty outside any call (the end of init or
+ * exit, a call --fail keeps from the kernel); @when for reports. */
+int dusk_epoch_flush(const char *when);
 
 /* ---- shadow.c: per-thread shadows of kernel memory ---- */
 struct dusk_shadow;
@@ -257,7 +260,7 @@ struct dusk_thread *dusk_thread_peek(void);
 /* Innermost module function running on this thread, or NULL. */
 const char *dusk_thread_fn(void);
 
-/* ---- session.c ---- */
+/* ---- request.c: the session's state, and requests on it ---- */
 struct dusk_pool;
 struct dusk_session {
 	const struct dusk_module *m;
@@ -273,8 +276,14 @@ struct dusk_session {
 	struct dusk_pool *pool;
 	struct dusk_upcall_ops upcall_ops;
 };
+/* The open session (session.c sets it), or NULL. */
 extern struct dusk_session *dusk_sess;
+/* Send a request on the session; see dusk_conn_request(). */
+int dusk_request(struct dusk_msg *m, struct dusk_answer *ans);
+/* Start a message to the session's family. */
+int dusk_msg_new(struct dusk_msg *m, uint8_t cmd);
 
+/* ---- session.c: the top (main.c opens, runs and closes the session) ---- */
 /**
  * dusk_session_open() - HELLO over @t for @m and start serving upcalls
  * with @nworkers threads.  Takes ownership of @t (destroyed on failure
@@ -285,18 +294,12 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 		      unsigned int nworkers);
 /* Free all mirrors, BYE, stop workers and receiver, destroy the transport. */
 void dusk_session_close(void);
-/* Send what module code left dirty outside any call; @when for reports. */
-int dusk_session_flush(const char *when);
 /**
  * dusk_session_run() - the program's life on an open session: init, wait
  * for SIGINT/SIGTERM (blocked by the caller before threads started), exit.
  * Returns the exit status (0, or 1 when init failed).
  */
 int dusk_session_run(void);
-/* Send a request on the session; see dusk_conn_request(). */
-int dusk_request(struct dusk_msg *m, struct dusk_answer *ans);
-/* Start a message to the session's family. */
-int dusk_msg_new(struct dusk_msg *m, uint8_t cmd);
 
 /* ---- dispatch.c: serving upcalls, the worker pool ---- */
 int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out);

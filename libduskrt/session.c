@@ -7,6 +7,9 @@
  * and the proxies' addresses.  Running it is the module's life: init, serve
  * upcalls until SIGINT/SIGTERM, exit.  Closing it frees the mirrors, says
  * BYE, stops the workers and the receiver.
+ *
+ * The top of the runtime: only main.c calls it.  The session's state and
+ * the requests every other layer sends are request.c's.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,27 +18,6 @@
 #include <time.h>
 
 #include "rt-internal.h"
-
-DUSK_API uintptr_t dusk_kbase = UINTPTR_MAX;
-struct dusk_session *dusk_sess;
-
-int dusk_msg_new(struct dusk_msg *m, uint8_t cmd)
-{
-	if (!dusk_sess) {
-		m->buf = NULL;
-		return -ENOTCONN;
-	}
-	return dusk_msg_init(m, dusk_conn_family(dusk_sess->conn), cmd, 0);
-}
-
-int dusk_request(struct dusk_msg *m, struct dusk_answer *ans)
-{
-	if (!dusk_sess) {
-		memset(ans, 0, sizeof(*ans));
-		return -ENOTCONN;
-	}
-	return dusk_conn_request(dusk_sess->conn, m, ans);
-}
 
 static int hello_request(const struct dusk_module *mod, struct dusk_answer *ans)
 {
@@ -262,27 +244,6 @@ void dusk_session_close(void)
 	session_free(s);
 }
 
-/* Send what module code left dirty outside any call: at the end of
- * init/exit, or for a call --fail keeps from the kernel (@when says). */
-int dusk_session_flush(const char *when)
-{
-	struct dusk_msg m;
-	struct dusk_answer ans;
-	int err = dusk_msg_new(&m, DUSK_CMD_WRITE);
-
-	if (err)
-		return err;
-	err = dusk_epoch_end(&m, 0);
-	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN) {
-		err = dusk_request(&m, &ans);
-		if (err == -EACCES || err == -EFAULT)
-			dusk_write_refused(when, ans.extack);
-		dusk_answer_free(&ans);
-	}
-	dusk_msg_fini(&m);
-	return err;
-}
-
 /* Wait for SIGINT/SIGTERM (blocked in every thread); also notice a dead
  * connection (kmod unloaded). */
 static int wait_for_stop(void)
@@ -313,7 +274,7 @@ int dusk_session_run(void)
 	if (m->init) {
 		dusk_trace("[dusk] init %s", m->name);
 		ret = m->init();
-		dusk_session_flush("at the end of module init");
+		dusk_epoch_flush("at the end of module init");
 		if (ret < 0) {
 			/* as insmod says it; the kernel itself logs nothing */
 			dusk_log(DUSK_LOG_ERROR, "insmod: ERROR: could not insert module %s: %s",
@@ -340,7 +301,7 @@ int dusk_session_run(void)
 			dusk_log(DUSK_LOG_ERROR, "dusk: %s: reading back the globals the kernel "
 				 "keeps failed before module_exit", m->name);
 		m->exit();
-		dusk_session_flush("at the end of module exit");
+		dusk_epoch_flush("at the end of module exit");
 		dusk_leaks_report("module_exit");
 	}
 	return 0;
