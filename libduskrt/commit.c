@@ -352,17 +352,14 @@ static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 
 static int touch(struct dusk_commit_state *cs, struct mirror *m)
 {
+	struct mirror **v;
+
 	if (m->touch == cs->serial)
 		return 0;
-	if (cs->ntouched == cs->touchcap) {
-		size_t cap = cs->touchcap ? 2 * cs->touchcap : 16;
-		struct mirror **v = realloc(cs->touched, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		cs->touched = v;
-		cs->touchcap = cap;
-	}
+	v = dusk_grow(cs->touched, &cs->touchcap, cs->ntouched, sizeof(*v), 16);
+	if (!v)
+		return -ENOMEM;
+	cs->touched = v;
 	cs->touched[cs->ntouched++] = m;
 	m->touch = cs->serial;
 	return 0;
@@ -627,16 +624,11 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		      readonly_extent(own) > 0;
 	if (held) {
 		struct dusk_commit_state *cs = w->cs;
+		struct mirror **v = dusk_grow(cs->held, &cs->heldcap, cs->nheld, sizeof(*v), 4);
 
-		if (cs->nheld == cs->heldcap) {
-			size_t cap = cs->heldcap ? 2 * cs->heldcap : 4;
-			struct mirror **v = realloc(cs->held, cap * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			cs->held = v;
-			cs->heldcap = cap;
-		}
+		if (!v)
+			return -ENOMEM;
+		cs->held = v;
 		cs->held[cs->nheld++] = m;
 		m->held = w->t;
 		m->fresh = 1;

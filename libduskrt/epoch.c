@@ -25,15 +25,11 @@
 
 int dusk_wlist_add(struct dusk_wlist *w, uint64_t addr, const void *data, uint32_t len)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 32;
-		struct dusk_write *v = realloc(w->v, cap * sizeof(*v));
+	struct dusk_write *v = dusk_grow(w->v, &w->cap, w->n, sizeof(*v), 32);
 
-		if (!v)
-			return -ENOMEM;
-		w->v = v;
-		w->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	w->v = v;
 	w->v[w->n++] = (struct dusk_write){ addr, data, len };
 	return 0;
 }

@@ -139,15 +139,11 @@ static void mirror_unlink(struct mirror *m)
 
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off)
 {
-	if (m->nslots == m->slotcap) {
-		size_t cap = m->slotcap ? 2 * m->slotcap : 8;
-		uint32_t *v = realloc(m->slots, cap * sizeof(*v));
+	uint32_t *v = dusk_grow(m->slots, &m->slotcap, m->nslots, sizeof(*v), 8);
 
-		if (!v)
-			return -ENOMEM;
-		m->slots = v;
-		m->slotcap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	m->slots = v;
 	m->slots[m->nslots++] = off;
 	return 0;
 }
@@ -155,18 +151,13 @@ int dusk_mirror_add_slot(struct mirror *m, uint32_t off)
 int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 		       int call_scoped, struct mirror **out)
 {
-	struct mirror *m;
+	struct mirror *m, **v;
 	int err;
 
-	if (nmirrors == mirrorcap) {
-		size_t cap = mirrorcap ? 2 * mirrorcap : 16;
-		struct mirror **v = realloc(mirrors, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		mirrors = v;
-		mirrorcap = cap;
-	}
+	v = dusk_grow(mirrors, &mirrorcap, nmirrors, sizeof(*v), 16);
+	if (!v)
+		return -ENOMEM;
+	mirrors = v;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;

@@ -125,15 +125,10 @@ static void *add(void *copy0, size_t size, int allocated)
 			goto fail;
 		memcpy(copies[cpu], copy0, size);
 	}
-	if (nobjs == capobjs) {
-		size_t cap = capobjs ? 2 * capobjs : 16;
-		struct pcpu_obj *no = realloc(objs, cap * sizeof(*no));
-
-		if (!no)
-			goto fail;
-		objs = no;
-		capobjs = cap;
-	}
+	o = dusk_grow(objs, &capobjs, nobjs, sizeof(*o), 16);
+	if (!o)
+		goto fail;
+	objs = o;
 	o = &objs[nobjs++];
 	o->base = (unsigned long)copy0;
 	o->size = size;

@@ -120,17 +120,12 @@ static const struct name *find(const struct names *ns, uint64_t k)
 
 static int insert(struct names *ns, struct name e)
 {
+	struct name *v = dusk_grow(ns->v, &ns->cap, ns->n, sizeof(*v), 32);
 	size_t i;
 
-	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? 2 * ns->cap : 32;
-		struct name *v = realloc(ns->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		ns->v = v;
-		ns->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	ns->v = v;
 	i = lower(ns, e.k);
 	memmove(&ns->v[i + 1], &ns->v[i], (ns->n - i) * sizeof(*ns->v));
 	ns->v[i] = e;

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <dusk/runtime.h>
 #include "msg.h"
@@ -39,6 +40,24 @@
 
 #define DUSK_PAGE_SHIFT 12
 #define DUSK_PAGE_SIZE (1ul << DUSK_PAGE_SHIFT)
+
+/*
+ * dusk_grow() - room for one more element in array @v (*@cap elements of
+ * @size bytes, @n used): @v itself while there is room, else @v moved to
+ * twice the capacity (@first at the start, *@cap updated), or NULL with
+ * @v left as it was.
+ */
+static inline void *dusk_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t c = *cap ? 2 * *cap : first;
+
+	if (n < *cap)
+		return v;
+	v = realloc(v, c * size);
+	if (v)
+		*cap = c;
+	return v;
+}
 
 /* ---- log.c ---- */
 extern int dusk_trace_on;	/* DUSK_TRACE=1 at load time, or set by tests */

@@ -195,15 +195,11 @@ static int page_map(struct win *w, size_t pi)
 
 static int note_filled(struct dusk_shadow *s, uint64_t kpage)
 {
-	if (s->nfilled == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		uint64_t *v = realloc(s->filled, cap * sizeof(*v));
+	uint64_t *v = dusk_grow(s->filled, &s->cap, s->nfilled, sizeof(*v), 64);
 
-		if (!v)
-			return -ENOMEM;
-		s->filled = v;
-		s->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	s->filled = v;
 	s->filled[s->nfilled++] = kpage;
 	return 0;
 }
@@ -266,18 +262,12 @@ static void held_overlay(struct dusk_shadow *s, struct win *w, size_t pi, size_t
 
 int dusk_shadow_hold(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len)
 {
-	struct held *h;
+	struct held *h = dusk_grow(s->held, &s->heldcap, s->nheld, sizeof(*h), 8);
 	int err;
 
-	if (s->nheld == s->heldcap) {
-		size_t cap = s->heldcap ? 2 * s->heldcap : 8;
-		struct held *v = realloc(s->held, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->held = v;
-		s->heldcap = cap;
-	}
+	if (!h)
+		return -ENOMEM;
+	s->held = h;
 	h = &s->held[s->nheld];
 	h->data = malloc(len ? len : 1);
 	if (!h->data)
