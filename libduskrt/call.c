@@ -107,8 +107,8 @@ static void ctx_gone(struct dusk_thread *t, uint32_t stub)
  */
 static void call_site(char *buf, size_t cap)
 {
-	void *bt[8];
-	int n = backtrace(bt, 8);
+	void *bt[12];
+	int n = backtrace(bt, 12);
 
 	if (!dusk_module_line(bt + 1, n - 1, 0, buf, cap))
 		dusk_symbolize(dusk_entry_pc, buf, cap);

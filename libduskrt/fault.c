@@ -167,19 +167,46 @@ void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc, con
 	die_segv();
 }
 
+/* Is symbolized location @loc ("path:line ...") in a header file? */
+static int in_header(const char *loc)
+{
+	const char *colon = strchr(loc, ':');
+
+	return colon && colon - loc > 2 && !strncmp(colon - 2, ".h", 2);
+}
+
+/*
+ * The first of @n frames that is the module's: not a generated wrapper,
+ * nor runtime.h's dusk_check() when the module is built without
+ * optimisation (not inlined).  A kernel header's inline kept out of line
+ * (alloc_skb() around __alloc_skb(), sysfs_create_file()) is no line to act
+ * on by itself: the first frame outside a header, the module's call of it,
+ * follows as "called from".
+ */
 int dusk_module_line(void *const *pcs, int n, size_t back, char *buf, size_t cap)
 {
+	char caller[768];
+	size_t len;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		dusk_symbolize((const char *)pcs[i] - back, buf, cap);
-		/* generated wrappers, and runtime.h's dusk_check() when the
-		 * module is built without optimisation (not inlined) */
 		if (buf[0] && !strstr(buf, "(in dusk_k_") && !strstr(buf, "(in dusk_check"))
-			return 1;
+			break;
 	}
-	buf[0] = '\0';
-	return 0;
+	if (i == n) {
+		buf[0] = '\0';
+		return 0;
+	}
+	while (in_header(buf) && ++i < n) {
+		dusk_symbolize((const char *)pcs[i] - back, caller, sizeof(caller));
+		if (caller[0] && !in_header(caller)) {
+			len = strlen(buf);
+			snprintf(buf + len, cap - len, ", called from %s", caller);
+			break;
+		}
+	}
+	return 1;
 }
 
 void dusk_fatal(const char *fmt, ...)

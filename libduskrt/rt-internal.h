@@ -442,7 +442,9 @@ void dusk_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1,
 void dusk_symbolize(const void *pc, char *buf, size_t cap);
 /* The module's line among frames @pcs[0..n) (each symbolized at pc - @back:
  * 1 for return addresses taken earlier): the first that symbolizes and is
- * not a generated dusk_k_ wrapper or dusk_check().  1 when found, else 0 with @buf empty. */
+ * not a generated dusk_k_ wrapper or dusk_check(), and when that is in a
+ * header, ", called from" the first frame outside one.  1 when found, else 0
+ * with @buf empty. */
 int dusk_module_line(void *const *pcs, int n, size_t back, char *buf, size_t cap);
 /* Install the SIGSEGV/SIGBUS reporter (module NULL dereferences). */
 void dusk_fault_install(void);
