@@ -739,6 +739,9 @@ static void emit_cond_body(struct emitter *e, const char *keyword, CXCursor cond
 	emit_body(e, body);
 }
 
+/* What an `if` branch the compiler folds away is printed as. */
+static const char folded_branch[] = " { /* folded: the test is constant */ }\n";
+
 void emit_stmt(struct emitter *e, CXCursor c)
 {
 	unsigned n, i;
@@ -777,14 +780,14 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		emit_expr(e, kids[0]);
 		put(e, ")");
 		if (dead == 1)
-			put(e, " { /* folded: the test is constant */ }\n");
+			put(e, folded_branch);
 		else
 			emit_body(e, kids[1]);
 		if (n > 2) {
 			indent(e);
 			put(e, "else");
 			if (dead == 2) {
-				put(e, " { /* folded: the test is constant */ }\n");
+				put(e, folded_branch);
 			} else if (kind(kids[2]) == CXCursor_IfStmt) {
 				put(e, " ");
 				e->no_indent = 1;

@@ -390,33 +390,44 @@ static CXCursor folded_live(CXCursor c, CXCursor *kids, unsigned n)
 	return clang_getNullCursor();
 }
 
-/* Is @c an integer expression the kernel's compiler folds to a constant
- * before anything in it runs or is linked: a conditional with a constant
- * test, or a logical operator whose constant left operand decides it?
- * Then the code it does not run is neither reached (no stubs, no kept
- * inline functions) nor printed: gcc drops it, and the kernel build links
- * without it (a `!preemptible()` behind IS_ENABLED(CONFIG_PREEMPT_RT) in
- * put_task_struct() reaches inline assembly). */
-int rw_folded(CXCursor c)
+/* The value's truth (1 or 0) when @c is an integer expression the
+ * kernel's compiler folds to a constant before anything in it runs or is
+ * linked: a conditional with a constant test, or a logical operator whose
+ * constant left operand decides it; else -1.  The code it does not run is
+ * then neither reached (no stubs, no kept inline functions) nor printed:
+ * gcc drops it, and the kernel build links without it (a `!preemptible()`
+ * behind IS_ENABLED(CONFIG_PREEMPT_RT) in put_task_struct() reaches inline
+ * assembly). */
+static int folded_truth(CXCursor c)
 {
 	enum CXCursorKind ck = clang_getCursorKind(c);
+	enum CXBinaryOperatorKind op;
 	enum CXTypeKind k;
 	unsigned n;
 	CXCursor *kids, live;
-	int folded = 0;
 
-	if (ck != CXCursor_ConditionalOperator && ck != CXCursor_BinaryOperator)
-		return 0;
+	if (ck == CXCursor_BinaryOperator) {
+		op = clang_getCursorBinaryOperatorKind(c);
+		if (op != CXBinaryOperator_LAnd && op != CXBinaryOperator_LOr)
+			return -1;	/* most operators: no children walked */
+	} else if (ck != CXCursor_ConditionalOperator) {
+		return -1;
+	}
 	k = clang_getCanonicalType(clang_getCursorType(c)).kind;
 	if (!((k >= CXType_Bool && k <= CXType_Int128) || k == CXType_Enum))
-		return 0;
+		return -1;
 	kids = rw_children(c, &n);
 	live = folded_live(c, kids, n);
 	free(kids);
 	/* the operand that runs must be constant too */
-	if (!clang_Cursor_isNull(live) && !reads_var(live))
-		folded = eval_truth(c) >= 0;
-	return folded;
+	if (clang_Cursor_isNull(live) || reads_var(live))
+		return -1;
+	return eval_truth(c);
+}
+
+int rw_folded(CXCursor c)
+{
+	return folded_truth(c) >= 0;
 }
 
 /* The branch of an `if` whose test is an expression of constants that
@@ -432,7 +443,9 @@ int rw_if_dead_branch(CXCursor c)
 	if (n >= 2 && clang_getCursorKind(c) == CXCursor_IfStmt) {
 		CXCursor test = rw_strip(kids[0]);
 
-		t = rw_folded(test) ? eval_truth(test) : const_truth(test);
+		t = folded_truth(test);
+		if (t < 0)
+			t = const_truth(test);
 		if (t == 0)
 			dead = 1;
 		else if (t == 1 && n > 2)
@@ -744,14 +757,14 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 	struct rw *rw = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
 	CXCursor ref;
+	int dead;
 
 	(void)parent;
 	if (rw_folded(c))
 		return CXChildVisit_Continue;
-	if (k == CXCursor_IfStmt && rw_if_dead_branch(c)) {
+	if (k == CXCursor_IfStmt && (dead = rw_if_dead_branch(c))) {
 		unsigned n, i;
 		CXCursor *kids = rw_children(c, &n);
-		int dead = rw_if_dead_branch(c);
 
 		for (i = 0; i < n; i++)
 			if ((int)i != dead)
