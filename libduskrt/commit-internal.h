@@ -27,6 +27,11 @@ struct mirror {
 				 * read back at callback starts, its own changes
 				 * sent at every epoch end */
 	int fresh;		/* being created: may be uninitialised (commit.c) */
+	/* An untyped held mirror (a stack object whose address the program
+	 * stored into kernel memory, commit.c stack_ref()): the object last
+	 * handed to the kernel with a type inside it, translated by that type. */
+	int32_t sub_type;
+	size_t sub_off;
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
@@ -54,6 +59,10 @@ extern pthread_mutex_t dusk_mirror_lock;
 /* The mirror holding own address @p, or NULL (kernel addresses: rmap.c).
  * Caller holds dusk_mirror_lock. */
 struct mirror *dusk_mirror_by_own(uintptr_t p);
+/* Bytes from own address @p up to the next mirror's start, at most @max
+ * (a new mirror at @p must not overlap one: the kernel would see two
+ * copies of the same bytes).  Caller holds dusk_mirror_lock. */
+size_t dusk_mirror_room(uintptr_t p, size_t max);
 /* The mirror of the empty object (size 0) at @p, or NULL: such a mirror
  * covers no own byte, so dusk_mirror_by_own() never finds it. */
 struct mirror *dusk_mirror_empty(uintptr_t p);

@@ -17,7 +17,9 @@
  * finish_wait() (calls apart, a waker in another context unlinks it), so
  * its mirror is *held*: reused by the thread's later calls, refreshed like
  * a global's, and freed when the thread's callback ends (or when another
- * object of the thread's takes its place on the stack).  Any other own object (module globals, string literals)
+ * object of the thread's takes its place on the stack).  So is a stack
+ * object whose address the program stored into kernel memory (a list
+ * head with kmalloc'd entries: stack_ref()).  Any other own object (module globals, string literals)
  * keeps its mirror for the session, refreshed at every commit: only the
  * bytes that differ from what the mirror was last known to hold are sent,
  * so a field the kernel changed in the mirror is not clobbered.  After the
@@ -397,6 +399,11 @@ static int xlate_words(struct walk *w, struct mirror *m, int depth)
 	size_t off;
 	int err = 0;
 
+	/* An untyped stack extent (stack_ref()) spans frames: words naming
+	 * a global there are as likely stale locals as pointers the kernel
+	 * follows, so only names the kernel already knows are given. */
+	int frames = m->held && m->type == DUSK_TYPE_NONE;
+
 	if (m->call_scoped || m->type == DUSK_TYPE_CSTRING)
 		return 0;
 	for (off = 0; !err && off + 8 <= m->size; off += 8) {
@@ -407,7 +414,7 @@ static int xlate_words(struct walk *w, struct mirror *m, int depth)
 			continue;	/* NULL, kernel, or translated by the walk */
 		if (proxy_of(v, &k))
 			err = xlate_fn(w, m, off, where);
-		else if (dusk_mirror_by_own((uintptr_t)v) || global_of((uintptr_t)v))
+		else if (dusk_mirror_by_own((uintptr_t)v) || (!frames && global_of((uintptr_t)v)))
 			err = xlate_ptr(w, m, off, DUSK_TYPE_NONE, where, depth);
 	}
 	return err;
@@ -436,6 +443,8 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 
 		for (i = 0; t && !err && i < m->nelem; i++)
 			err = xlate_type(w, m, (size_t)i * t->size, m->type, depth);
+	} else if (m->sub_type >= 0) {
+		err = xlate_type(w, m, m->sub_off, m->sub_type, depth);
 	}
 	if (!err)
 		err = xlate_words(w, m, depth);
@@ -578,6 +587,49 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 	return 0;
 }
 
+/* Keep stack mirror @m across the thread's calls, until its callback ends
+ * (or another object takes its place on the stack). */
+static int hold(struct walk *w, struct mirror *m)
+{
+	struct dusk_commit_state *cs = w->cs;
+	struct mirror **v = dusk_grow(cs->held, &cs->heldcap, cs->nheld, sizeof(*v), 4);
+
+	if (!v)
+		return -ENOMEM;
+	cs->held = v;
+	cs->held[cs->nheld++] = m;
+	m->held = w->t;
+	m->call_scoped = 0;
+	return 0;
+}
+
+/*
+ * An object at @p (of type @type, or @len bytes), handed to the kernel
+ * inside the untyped held mirror @m (a stack object the program linked
+ * into kernel memory before it passed it: stack_ref()).  It must fit, or
+ * the kernel would write past the mirror; a typed one has its pointers
+ * translated by its type from now on (one such object per mirror: the
+ * last one given).
+ */
+static int held_sub_object(struct mirror *m, uintptr_t p, int32_t type, size_t len)
+{
+	const struct dusk_type *t = type >= 0 ? type_of(type) : NULL;
+	size_t need = t && t->size > len ? t->size : len;
+
+	if (p - m->own + need > m->size) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: %s at %p on the stack (%zu bytes) reaches past the "
+			 "%zu bytes mirrored from %p when that address was stored into kernel "
+			 "memory", dusk_type_name(type), (void *)p, need, m->size, (void *)m->own);
+		return -E2BIG;
+	}
+	if (t && (type != m->sub_type || p - m->own != m->sub_off)) {
+		m->sub_type = type;
+		m->sub_off = p - m->own;
+		m->gen = 0;	/* translate again, by the new type */
+	}
+	return 0;
+}
+
 static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
 		      int depth)
 {
@@ -599,7 +651,7 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		return -ELOOP;
 	}
 	if (m && m->held == w->t && m->gen != w->gen && p == m->own && type >= 0 &&
-	    type != m->type) {
+	    m->type >= 0 && type != m->type) {
 		/* The thread's frame that held it is gone: another object
 		 * starts at its place. */
 		err = dusk_mirror_drop_held(w->cs, m);
@@ -609,6 +661,11 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	}
 	if (m) {
 		*out = m->kaddr + (p - m->own);
+		if (m->held && m->type == DUSK_TYPE_NONE) {
+			err = held_sub_object(m, p, type, len);
+			if (err)
+				return err;
+		}
 		return m->gen == w->gen ? 0 : translate(w, m, depth);
 	}
 	err = object_of(w, p, type, len, &own, &size, &etype, &nelem);
@@ -623,14 +680,9 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&
 		      readonly_extent(own) > 0;
 	if (held) {
-		struct dusk_commit_state *cs = w->cs;
-		struct mirror **v = dusk_grow(cs->held, &cs->heldcap, cs->nheld, sizeof(*v), 4);
-
-		if (!v)
-			return -ENOMEM;
-		cs->held = v;
-		cs->held[cs->nheld++] = m;
-		m->held = w->t;
+		err = hold(w, m);
+		if (err)
+			return err;
 		m->fresh = 1;
 	}
 	*out = m->kaddr + (p - own);
@@ -716,17 +768,67 @@ DUSK_API uint64_t dusk_commit(const void *p, int32_t type, size_t len)
 	return out;
 }
 
+/*
+ * @v, a place on this thread's stack, was stored into kernel memory: a
+ * list of kmalloc'd entries on a LIST_HEAD() local, a request that points
+ * at a completion on the stack.  The kernel follows such a pointer in
+ * later calls (list_sort(), __list_del_entry_valid() of the kernel's
+ * inlines, complete()), so it gets a held mirror: the one the object has
+ * (a call mirror becomes held), or a new one.  The store does not say the
+ * object's type: the new mirror spans the frames above, as a stack object
+ * of unknown size does (object_of()), up to the next mirror (never two
+ * kernel copies of one byte).  It lives until the thread's callback ends,
+ * as a wait entry's does, and is read back after every call that reaches
+ * it.
+ */
+static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
+{
+	struct mirror *m;
+	struct walk w;
+	size_t size;
+	int err;
+
+	pthread_mutex_lock(&dusk_mirror_lock);
+	w.gen = ++walk_gen;
+	w.t = t;
+	w.cs = cstate(t);
+	w.kept = 0;
+	m = dusk_mirror_by_own(v);
+	if (m) {
+		err = m->call_scoped ? hold(&w, m) : 0;
+	} else {
+		size = dusk_mirror_room(v, stack_extent(t, v));
+		err = dusk_mirror_create(v, size, DUSK_TYPE_NONE, 1, 0, &m);
+		if (!err)
+			err = hold(&w, m);
+		if (!err)
+			dusk_trace("[dusk] stack object %p stored into kernel memory: held mirror",
+				   (void *)v);
+	}
+	if (!err) {
+		*out = m->kaddr + (v - m->own);
+		err = translate(&w, m, 0);
+	}
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return err;
+}
+
 int dusk_commit_word(uint64_t v, uint64_t *out)
 {
+	struct dusk_thread *t;
 	int err;
 
 	if (!dusk_sess || !v || v >= dusk_sess->kbase)
 		return 0;
 	if (proxy_of(v, out))
 		return 1;
-	if (!global_of((uintptr_t)v))
+	t = dusk_thread();
+	if (global_of((uintptr_t)v))
+		err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);
+	else if (on_stack(t, (uintptr_t)v))
+		err = stack_ref(t, (uintptr_t)v, out);
+	else
 		return 0;
-	err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);
 	return err ? err : 1;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The out-of-line half of include/dusk/kprim.h: user-level locks and the
- * meaning of BUG()/WARN().
+ * The out-of-line half of include/dusk/kprim.h: user-level locks, the
+ * meaning of BUG()/WARN() and CONFIG_DEBUG_LIST's checks.
  *
  * User-level locks for the kernel locks of a rewritten module
  * (include/dusk/kprim.h).  A kernel lock is identified by its address -
@@ -10,7 +10,9 @@
  * module has few locks).  Only the program's threads take these locks: the
  * kernel side of a lock is never touched.
  */
+#include <execinfo.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,4 +176,85 @@ void dusk_kp_unexported(const char *name)
 {
 	dusk_fatal("dusk: %s is not exported to modules: the kernel's compiler drops "
 		   "this call, the user build reached it", name);
+}
+
+/*
+ * CONFIG_DEBUG_LIST (lib/list_debug.c), run on the program's view of the
+ * list.  As kernel calls they were wrong twice over: the kernel compared
+ * the names it was given for a list on the program's stack with the ones
+ * stored in the entries, and a corrupt list of the module's made the
+ * kernel BUG() (Debian sets CONFIG_BUG_ON_DATA_CORRUPTION).  Here the
+ * program dies with the kernel's message and its line, as the kernel
+ * build's task would; the kernel is untouched.
+ */
+#define KP_POISON_DELTA		0xdead000000000000ull	/* CONFIG_ILLEGAL_POINTER_VALUE */
+
+static int kp_poison(const void *p, uintptr_t poison)
+{
+	return (uintptr_t)p == poison || (uintptr_t)p == poison + KP_POISON_DELTA;
+}
+
+static void *kp_word(const void *p, unsigned int i)
+{
+	return *(void *const *)dusk_check((void *const *)p + i, sizeof(void *));
+}
+
+__attribute__((noreturn, format(printf, 1, 2)))
+static void kp_list_corrupt(const char *fmt, ...)
+{
+	void *pcs[24];
+	char msg[256], loc[768];
+	int n = backtrace(pcs, 24);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 2 || !dusk_module_line(pcs + 1, n - 1, 1, loc, sizeof(loc)))
+		loc[0] = '\0';
+	dusk_log(DUSK_LOG_ERROR, "dusk: %s%s%s (CONFIG_DEBUG_LIST: the kernel build BUG()s here)",
+		 msg, loc[0] ? " at " : "", loc);
+	abort();
+}
+
+_Bool dusk_kp_list_add_valid(void *entry, void *prev, void *next)
+{
+	void *w;
+
+	if (!prev)
+		kp_list_corrupt("list_add corruption. prev is NULL.");
+	if (!next)
+		kp_list_corrupt("list_add corruption. next is NULL.");
+	w = kp_word(next, 1);
+	if (w != prev)
+		kp_list_corrupt("list_add corruption. next->prev should be prev (%p), but was %p. "
+				"(next=%p).", prev, w, next);
+	w = kp_word(prev, 0);
+	if (w != next)
+		kp_list_corrupt("list_add corruption. prev->next should be next (%p), but was %p. "
+				"(prev=%p).", next, w, prev);
+	if (entry == prev || entry == next)
+		kp_list_corrupt("list_add double add: new=%p, prev=%p, next=%p.", entry, prev, next);
+	return 1;
+}
+
+_Bool dusk_kp_list_del_entry_valid(void *entry)
+{
+	void *next = kp_word(entry, 0), *prev = kp_word(entry, 1);
+
+	if (!next)
+		kp_list_corrupt("list_del corruption, %p->next is NULL", entry);
+	if (!prev)
+		kp_list_corrupt("list_del corruption, %p->prev is NULL", entry);
+	if (kp_poison(next, 0x100))
+		kp_list_corrupt("list_del corruption, %p->next is LIST_POISON1 (%p)", entry, next);
+	if (kp_poison(prev, 0x122))
+		kp_list_corrupt("list_del corruption, %p->prev is LIST_POISON2 (%p)", entry, prev);
+	if (kp_word(prev, 0) != entry)
+		kp_list_corrupt("list_del corruption. prev->next should be %p, but was %p. (prev=%p)",
+				entry, kp_word(prev, 0), prev);
+	if (kp_word(next, 1) != entry)
+		kp_list_corrupt("list_del corruption. next->prev should be %p, but was %p. (next=%p)",
+				entry, kp_word(next, 1), next);
+	return 1;
 }

@@ -57,6 +57,16 @@ struct mirror *dusk_mirror_by_own(uintptr_t p)
 	return NULL;
 }
 
+size_t dusk_mirror_room(uintptr_t p, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < nmirrors; i++)
+		if (mirrors[i]->own > p && mirrors[i]->own - p < max)
+			max = mirrors[i]->own - p;
+	return max;
+}
+
 struct mirror *dusk_mirror_empty(uintptr_t p)
 {
 	size_t i;
@@ -166,6 +176,7 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 	m->type = type;
 	m->nelem = nelem;
 	m->call_scoped = call_scoped;
+	m->sub_type = DUSK_TYPE_NONE;
 	m->sent = calloc(1, size ? size : 1);	/* MIRROR_ALLOC zero-fills */
 	m->img = malloc(size ? size : 1);
 	if (!m->sent || !m->img) {

@@ -40,6 +40,8 @@ static const struct kprim kprims[] = {
 	{ "__do_once_start",                   "dusk_kp_do_once_start" },
 	{ "__ffs",                             "dusk_kp_ffs0" },
 	{ "__fls",                             "dusk_kp_fls0" },
+	{ "__list_add_valid",                  "dusk_kp_list_add_valid" },
+	{ "__list_del_entry_valid",            "dusk_kp_list_del_entry_valid" },
 	{ "__local_bh_disable_ip",             "dusk_kp_nop2" },
 	{ "__local_bh_enable_ip",              "dusk_kp_nop2" },
 	{ "__mutex_init",                      "dusk_kp_lock_init3" },

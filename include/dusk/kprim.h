@@ -357,6 +357,11 @@ void dusk_percpu_free(void *p);
  * would kill the task), so gdb stops right there. ---- */
 void dusk_kp_warn(const char *file, int line, unsigned int flags);
 __attribute__((noreturn)) void dusk_kp_bug(const char *file, int line);
+/* CONFIG_DEBUG_LIST's __list_add_valid()/__list_del_entry_valid() on the
+ * program's view of the list: true, or the program dies with the kernel's
+ * message (the kernel build BUG()s). */
+_Bool dusk_kp_list_add_valid(void *entry, void *prev, void *next);
+_Bool dusk_kp_list_del_entry_valid(void *entry);
 /* A kernel function the kernel does not export to modules, called in code
  * the kernel's compiler folds away (lockdep_is_held() under
  * RCU_LOCKDEP_WARN): the user build stops if the call is ever reached. */

@@ -107,6 +107,49 @@ static void own_list_head_with_kernel_entries_ends(void **state)
 	assert_ptr_equal(g_head.prev, &KE(2)->list);
 }
 
+/* The kernel walks a list from its head (list_sort(), a list passed to a
+ * kernel function): how many entries until it meets @a[0] again. */
+static uint64_t stub_walk(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+			  void *arg)
+{
+	uint64_t p = a[0];
+	unsigned int c = 0;
+
+	(void)n; (void)t; (void)arg;
+	do {
+		memcpy(&p, dusk_sim_ptr(s, p), 8);
+	} while (p != a[0] && ++c < 100);
+	return c;
+}
+
+/* A LIST_HEAD() local with kernel-allocated entries: the entries must
+ * hold a kernel name of the head that stays valid across the callback's
+ * calls (the head's held mirror), never the program's stack address, and
+ * the head handed to the kernel later is that same mirror. */
+static void stack_list_head_with_kernel_entries(void **state)
+{
+	struct tm_list head = { &head, &head };
+	uint64_t k, prev0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		list_add_tail(&KE(i)->list, &head);
+		dusk_call(STUB_NOOP, NULL, 0);	/* each add in its own epoch */
+	}
+	prev0 = kword((uintptr_t)&KE(0)->list.prev);
+	assert_true(prev0 >= DUSK_SIM_MIRRORS);
+	assert_int_equal(kword((uintptr_t)&KE(2)->list.next), prev0);
+	assert_ptr_equal(D(KE(0))->list.prev, &head);
+	assert_int_equal(list_count(&head), 3);
+	k = dusk_commit(&head, T_LIST, 0);
+	assert_int_equal(k, prev0);
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_walk, NULL);
+	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), 3);
+	/* the callback ends: the mirror goes */
+	dusk_commit_release_held();
+}
+
 static void untouched_translated_word_is_not_written(void **state)
 {
 	struct dusk_sim_write w[8];
@@ -387,6 +430,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(own_list_head_with_kernel_entries_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(stack_list_head_with_kernel_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(untouched_translated_word_is_not_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(changed_translated_word_is_written_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_pointer_in_kernel_object_reads_back, setup,
