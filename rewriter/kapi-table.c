@@ -100,6 +100,10 @@ static const struct kapi_undo undos[] = {
 	{ "hrtimer_start_range_ns",	"hrtimer_cancel",		1, { 0 } },
 	{ "xt_register_match",		"xt_unregister_match",		1, { 0 } },
 	{ "xt_register_matches",	"xt_unregister_matches",	2, { 0, 1 } },
+	/* A module's slab cache: the kmod frees the session's objects still
+	 * in it before it is destroyed (dusk-kmod/core/slab.c). */
+	{ "kmem_cache_create",		"kmem_cache_destroy",		1, { RET } },
+	{ "kmem_cache_create_usercopy",	"kmem_cache_destroy",		1, { RET } },
 	{ "tasklet_schedule",		"tasklet_kill",			1, { 0 } },
 	{ "tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
 };
@@ -307,12 +311,15 @@ int kapi_proxy_kind(CXType fn)
 	    pointee_is(clang_getArgType(fn, 1), "struct sk_buff") &&
 	    pointee_is(clang_getArgType(fn, 2), "struct nf_hook_state"))
 		return DUSK_PROXY_NF_HOOK;
-	/* timer and tasklet callbacks run in softirq context and return
+	/* timer, tasklet and RCU callbacks run in softirq context and return
 	 * nothing: void (struct timer_list *), void (struct tasklet_struct *),
-	 * and the old tasklet_init() type void (unsigned long) */
+	 * the old tasklet_init() type void (unsigned long), and call_rcu()'s
+	 * void (struct rcu_head *) -- rcu_head is callback_head, which
+	 * task_work callbacks take too: they need no answer either */
 	if (n == 1 && ret.kind == CXType_Void &&
 	    (pointee_is(clang_getArgType(fn, 0), "struct timer_list") ||
 	     pointee_is(clang_getArgType(fn, 0), "struct tasklet_struct") ||
+	     pointee_is(clang_getArgType(fn, 0), "struct callback_head") ||
 	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
 		return DUSK_PROXY_ASYNC;
 	/* atomic context, a result needed now (docs/kapi.md):

@@ -17,7 +17,9 @@
  * become owned memory (writable by WRITE, freed at teardown; with
  * DUSK_STUB_SKB an sk_buff and its data area), the memory
  * DUSK_STUB_FREE* stubs give back stops being owned (dusk_freed_arg()), DUSK_STUB_PRINTK stubs return
- * the text they printed.  Calls matching a dusk_gen.undo pair add or
+ * the text they printed.  A kmem_cache_destroy() first frees the session's
+ * objects still in the cache; a free of one of those later is not made
+ * again (slab.c).  Calls matching a dusk_gen.undo pair add or
  * forget an undo record (undo.c).
  */
 #include <linux/err.h>
@@ -120,6 +122,17 @@ static void *dusk_freed_arg(const struct dusk_stub_desc *s, const u64 *args)
 	return NULL;
 }
 
+/* Did the core free @obj already, with its slab cache?  Takes the lock. */
+static bool dusk_freed_by_core(const void *obj)
+{
+	bool done;
+
+	mutex_lock(&dusk_sess.lock);
+	done = dusk_slab_freed_already(obj);
+	mutex_unlock(&dusk_sess.lock);
+	return done;
+}
+
 /*
  * Call the stub with the core copies @b made of what it reads
  * (stubargs.c) in @a, and the other arguments as the bookkeeping left them
@@ -169,8 +182,14 @@ void dusk_call_exec(struct dusk_call *c)
 	/* what it reads is checked and copied before anything else happens */
 	memcpy(a, c->args, sizeof(a));
 	c->err = dusk_stub_args_bounce(s, a, &b);
-	if (!c->err)
-		c->err = dusk_undo_prepare(c->stub, &rec);
+	if (c->err)
+		goto out;
+	freed = dusk_freed_arg(s, c->args);
+	if (freed && !(s->flags & DUSK_STUB_ALLOC) && dusk_freed_by_core(freed)) {
+		c->ret = 0;	/* freed with its cache already (slab.c) */
+		goto out;
+	}
+	c->err = dusk_undo_prepare(c->stub, &rec);
 	if (c->err)
 		goto out;
 	dusk_fops_pin(c->stub, c->args);
@@ -185,15 +204,22 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_hrtimer_before_call(c);
 	dusk_pernet_before_call(c);
 	dusk_seqfile_before_call(c);
-	freed = dusk_freed_arg(s, c->args);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
 		dusk_region_forget(freed);
 		mutex_unlock(&dusk_sess.lock);
 	}
+	if (dusk_slab_is_destroy(s)) {
+		mutex_lock(&dusk_sess.lock);
+		dusk_slab_before_destroy((struct kmem_cache *)(uintptr_t)c->args[0]);
+		mutex_unlock(&dusk_sess.lock);
+	}
 
 	dusk_call_run(c, a, &b);
 	dusk_count(DUSK_STAT_CALLS, 1);
+	/* the callbacks it waited for have run in the program too */
+	if (dusk_stub_named(s->name, "rcu_barrier") && !c->ordered)
+		dusk_async_wait();
 	dusk_xt_after_call(c);
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);
@@ -212,6 +238,8 @@ void dusk_call_exec(struct dusk_call *c)
 		if (!dusk_region_room(size) || dusk_region_add(p, size, kind)) {
 			dusk_owned_free(p, kind);
 			c->ret = 0;
+		} else {
+			dusk_slab_after_alloc(s, c->args, p);
 		}
 	}
 	dusk_undo_after(c->stub, c->args, c->ret, rec);
@@ -328,6 +356,7 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 		if (err == -ESRCH)
 			NL_SET_ERR_MSG(info->extack, "CTX names no waiting upcall");
 		if (err == 1) {	/* not a blocked caller: run it here */
+			c->ordered = true;
 			dusk_call_exec(c);
 			dusk_pending_unpin(pinned);
 			err = 0;

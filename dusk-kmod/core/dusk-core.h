@@ -69,6 +69,8 @@ struct dusk_call {
 	struct completion done;	/* completed by the blocked caller */
 	bool taken;		/* the blocked caller runs it; under qlock */
 	bool abandoned;		/* the request gave up waiting: the caller frees it */
+	bool ordered;		/* made by a callback raised in atomic context (the
+				 * program's packet thread, which serves those) */
 };
 
 /* Wait queues one blocked caller may have joined at once (sleep.c). */
@@ -188,6 +190,17 @@ bool dusk_region_is_mirror(u64 addr, u64 len);
 void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);
 void dusk_kept_free(void);
+struct kmem_cache;
+void dusk_region_set_cache(const void *addr, struct kmem_cache *cache);
+unsigned int dusk_regions_free_cache(struct kmem_cache *cache, void (*gone)(const void *addr));
+
+/* slab.c: the module's slab caches are empty of the session's objects
+ * when they are destroyed */
+bool dusk_slab_is_destroy(const struct dusk_stub_desc *s);
+void dusk_slab_before_destroy(struct kmem_cache *cache);
+void dusk_slab_after_alloc(const struct dusk_stub_desc *s, const u64 *args, void *obj);
+bool dusk_slab_freed_already(const void *obj);
+void dusk_slab_forget_all(void);
 
 /* pernet.c: the per-net data of the module's pernet_operations */
 int dusk_pernet_init(void);
@@ -250,6 +263,7 @@ struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
+void dusk_async_wait(void);
 void dusk_pending_free(struct dusk_pending *p);
 void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
 bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret);

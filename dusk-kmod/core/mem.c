@@ -39,6 +39,7 @@ struct dusk_region {
 	u8 kind;		/* enum dusk_region_kind */
 	bool retained;		/* open files may use it after teardown (fops.c) */
 	struct list_head skb;	/* DUSK_REGION_SKB: on dusk_sess.skbs */
+	struct kmem_cache *cache;	/* allocated from this cache, or NULL (slab.c) */
 };
 
 /* Memory of ended sessions that open files may still use: freed at module
@@ -138,6 +139,7 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	r->len = len;
 	r->kind = kind;
 	r->retained = false;
+	r->cache = NULL;
 	if (kind == DUSK_REGION_SKB)
 		list_add(&r->skb, &dusk_sess.skbs);
 	rb_link_node(&r->node, parent, link);
@@ -173,6 +175,50 @@ void dusk_region_forget(const void *addr)
 		dusk_undo_forget_range(r->start, r->len);
 		dusk_region_drop(r);
 	}
+}
+
+/**
+ * dusk_region_set_cache() - the owned object at @addr came from @cache.
+ * Context: caller holds dusk_sess.lock.
+ */
+void dusk_region_set_cache(const void *addr, struct kmem_cache *cache)
+{
+	struct dusk_region *r = dusk_region_find((unsigned long)addr, 1);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (r && r->start == (unsigned long)addr && r->kind == DUSK_REGION_ALLOC)
+		r->cache = cache;
+}
+
+/**
+ * dusk_regions_free_cache() - free the owned objects that came from
+ * @cache, calling @gone(addr) for each before it is freed.
+ * Context: caller holds dusk_sess.lock; nothing may still use them.
+ * Return: how many were freed.
+ */
+unsigned int dusk_regions_free_cache(struct kmem_cache *cache, void (*gone)(const void *addr))
+{
+	struct dusk_region *r;
+	struct rb_node *n;
+	unsigned int freed = 0;
+	void *p;
+
+	lockdep_assert_held(&dusk_sess.lock);
+	n = rb_first(&dusk_sess.regions);
+	while (n) {
+		r = rb_entry(n, struct dusk_region, node);
+		n = rb_next(n);
+		if (r->cache != cache)
+			continue;
+		p = (void *)r->start;
+		gone(p);
+		/* deferred work inside it is gone with it */
+		dusk_undo_forget_range(r->start, r->len);
+		dusk_region_drop(r);
+		kmem_cache_free(cache, p);
+		freed++;
+	}
+	return freed;
 }
 
 /**

@@ -125,6 +125,7 @@ void dusk_session_end(void)
 	dusk_pending_flush();	/* anything stolen while the hooks went away */
 	cancel_delayed_work_sync(&dusk_sess.expire);
 	dusk_regions_free_all();
+	dusk_slab_forget_all();
 	spin_lock_bh(&dusk_sess.qlock);
 	dusk_sess.bound = false;
 	dusk_sess.portid = 0;

@@ -600,6 +600,8 @@ void dusk_undo_all(void)
 		if (rec->named &&
 		    dusk_name_in(s->name, dusk_remove_by_name, ARRAY_SIZE(dusk_remove_by_name)))
 			rec->args[0] = (u64)(uintptr_t)rec->name;
+		if (dusk_slab_is_destroy(s))	/* no object of the session left in it */
+			dusk_slab_before_destroy((struct kmem_cache *)(uintptr_t)rec->args[0]);
 		s->fn(rec->args);
 		dusk_undo_drop(rec);
 	}

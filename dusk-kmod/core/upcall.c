@@ -13,6 +13,7 @@
  * This file builds and sends UPCALL messages and handles REPLY, which ends
  * an upcall of any kind.  Every upcall has a fresh CTX (never 0).
  */
+#include <linux/delay.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/slab.h>
@@ -208,6 +209,49 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 	return;
 full:
 	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+}
+
+/* Is an async upcall older than @limit (a CTX) still waiting for the
+ * program?  Takes qlock. */
+static bool dusk_async_waiting(u64 limit)
+{
+	struct dusk_pending *p;
+	bool found = false;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	list_for_each_entry(p, &dusk_sess.pending, node) {
+		if (p->kind == DUSK_PENDING_ASYNC && p->ctx < limit) {
+			found = dusk_sess.alive;
+			break;
+		}
+	}
+	spin_unlock_bh(&dusk_sess.qlock);
+	return found;
+}
+
+/**
+ * dusk_async_wait() - wait until the program has served the async upcalls
+ * raised so far: their REPLY came, or nf_timeout_ms expired them, or the
+ * session died.
+ *
+ * A kernel call that waits for the module's callbacks to finish
+ * (rcu_barrier()) returns in the kernel once the proxies have queued their
+ * upcalls; the module relies on the callbacks having *run* (xt_hashlimit's
+ * exit: rcu_barrier(), then kmem_cache_destroy() of the cache its RCU
+ * callbacks free into).  The program serves those upcalls on its packet
+ * thread meanwhile, so this must not be called on that thread's behalf.
+ * Context: process, no dusk lock held; sleeps.
+ */
+void dusk_async_wait(void)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1;
+	u64 limit;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	limit = dusk_sess.next_ctx;
+	spin_unlock_bh(&dusk_sess.qlock);
+	while (dusk_async_waiting(limit) && time_before(jiffies, end))
+		msleep(1);
 }
 
 /**

@@ -125,7 +125,8 @@ static const struct dusk_proxy proxies[] = {
 /* named as the rewriter names them (copy_from_user is kept whole) */
 static const char *const stubs[] = { "noop", "printk#1", "touch", "kmalloc_trace",
 				      "copy_from_user", "debugfs_create_u32", "kfree",
-				      "kmem_cache_create", "kmem_cache_alloc", "kmem_cache_free" };
+				      "kmem_cache_create", "kmem_cache_alloc", "kmem_cache_free",
+				      "kmem_cache_destroy" };
 static const uint32_t stub_flags[NSTUBS] = {
 	[STUB_PRINTK] = DUSK_STUB_PRINTK,
 	[STUB_KMALLOC] = DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR,

@@ -241,6 +241,7 @@ static const struct dusk_undo_desc dusk_undo[] = {
 	{ 9, 17, 1, { DUSK_UNDO_RET } },
 	{ 19, 21, 4, { DUSK_UNDO_ARG_OR_RET(0), 1, 2, 3 } },
 	{ 12, 15, 1, { 0 } },
+	{ 4, 18, 1, { DUSK_UNDO_RET } },
 	{ 0 },
 };
 
@@ -261,5 +262,5 @@ const struct dusk_gen dusk_gen = {
 	.proxies = dusk_proxies,
 	.nproxies = 5,
 	.undo = dusk_undo,
-	.nundo = 4,
+	.nundo = 5,
 };
