@@ -212,6 +212,12 @@ void dusk_pernet_leave(u32 proxy, const u64 *args, u32 nargs, u64 ret);
 bool dusk_pernet_owned(u64 addr, u64 len);
 void dusk_pernet_forget_all(void);
 
+/* devres.c: device-managed memory the module allocated */
+void dusk_devres_before_call(const struct dusk_call *c);
+void dusk_devres_after_call(const struct dusk_call *c);
+bool dusk_devres_owned(u64 addr, u64 len);
+void dusk_devres_forget_all(void);
+
 /* seqfile.c: what the seq_file opens allocate for the module's files */
 void dusk_seqfile_before_call(const struct dusk_call *c);
 void dusk_seqfile_after_call(const struct dusk_call *c);

@@ -15,6 +15,8 @@
  *     kernel allocated for the module's pernet_operations (pernet.c),
  *     and what the seq_file opens allocated for the module's open files,
  *     until their release (seqfile.c; the kernel frees it, never teardown),
+ *     and the module's devm allocations until their device releases them
+ *     (devres.c; the same),
  *   - ranges lent to a running callback: the stolen sk_buff and its data
  *     area, the pointees of a blocked callback's pointer arguments.
  * Anything else is -EACCES; the extack (6.1 has no formatted extack
@@ -313,14 +315,14 @@ static bool dusk_skb_data_owned(u64 addr, u64 len)
 }
 
 /* Writable: inside one region, an owned sk_buff's data, the module's
- * per-net data, its open files' seq_file memory, or lent.  Caller holds lock and qlock. */
+ * per-net data, its open files' seq_file memory, its devm memory, or lent.  Caller holds lock and qlock. */
 static bool dusk_may_write(u64 addr, u64 len)
 {
 	if (!len || addr + len < addr)
 		return false;
 	return dusk_region_find(addr, len) || dusk_skb_data_owned(addr, len) ||
 	       dusk_pernet_owned(addr, len) || dusk_seqfile_owned(addr, len) ||
-	       dusk_lent(addr, len);
+	       dusk_devres_owned(addr, len) || dusk_lent(addr, len);
 }
 
 /**

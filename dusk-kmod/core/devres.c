@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Device-managed memory is the module's to write until the device lets
+ * it go.
+ *
+ * devm_kmalloc() (devm_kzalloc(), devm_kcalloc(), devm_kmalloc_array()
+ * are inlines around it), devm_kmemdup(), devm_kstrdup(), devm_kasprintf()
+ * and devm_kvasprintf() (drivers/base/devres.c) allocate memory that the
+ * device's devres list frees when the driver unbinds or a probe fails: the
+ * kernel, never the module, frees it, so it is no owned region of mem.c
+ * (teardown would free it a second time).  It is recorded here, with the
+ * device, and the record goes:
+ *  - when the module gives it back with devm_kfree() (before the call);
+ *  - when the devres list releases it: a devres of our own, added right
+ *    after the allocation, is released just before it (devres releases in
+ *    reverse order), and forgets the record;
+ *  - at teardown, when those devres of ours are taken off their devices
+ *    (devres_destroy(): quietly, if the device already released them), so
+ *    no device calls into this module after it is gone.  The memory stays
+ *    the device's.
+ *
+ * A record holds a reference to its device: teardown may take our devres
+ * off a device that is being unregistered meanwhile.
+ *
+ * dusk_devres_lock is a leaf spinlock: dusk_may_write() takes it under
+ * qlock, and the release runs wherever a device unbinds.
+ */
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include "dusk-core.h"
+
+/* Memory of one devm allocation of the module's. */
+struct dusk_devmem {
+	struct list_head node;
+	struct device *dev;
+	unsigned long start;
+	size_t len;
+};
+
+static DEFINE_SPINLOCK(dusk_devres_lock);
+static LIST_HEAD(dusk_devmem_list);
+
+/* What our devres holds: the start of the allocation it follows. */
+struct dusk_devres_tag {
+	unsigned long start;
+};
+
+/* Drop the records starting at @start (all when @start is 0).  Caller holds the lock. */
+static void dusk_devmem_remove(unsigned long start, struct list_head *gone)
+{
+	struct dusk_devmem *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &dusk_devmem_list, node)
+		if (!start || m->start == start)
+			list_move(&m->node, gone);
+}
+
+static void dusk_devmem_free(struct list_head *gone)
+{
+	struct dusk_devmem *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, gone, node) {
+		put_device(m->dev);
+		kfree(m);
+	}
+}
+
+/* The device releases the allocation our devres follows. */
+static void dusk_devres_release(struct device *dev, void *res)
+{
+	const struct dusk_devres_tag *tag = res;
+	LIST_HEAD(gone);
+
+	spin_lock(&dusk_devres_lock);
+	dusk_devmem_remove(tag->start, &gone);
+	spin_unlock(&dusk_devres_lock);
+	dusk_devmem_free(&gone);
+}
+
+static int dusk_devres_match(struct device *dev, void *res, void *data)
+{
+	return ((struct dusk_devres_tag *)res)->start == (unsigned long)data;
+}
+
+/* Bytes of the allocation @ret of devm stub @name called with @args, or 0
+ * when @name allocates nothing we know. */
+static size_t dusk_devm_size(const char *name, const u64 *args, u32 nargs, u64 ret)
+{
+	if (!strcmp(name, "devm_kmalloc") && nargs >= 2)
+		return args[1];
+	if (!strcmp(name, "devm_kmemdup") && nargs >= 3)
+		return args[2];
+	if (!strcmp(name, "devm_kstrdup") || !strcmp(name, "devm_kstrdup_const") ||
+	    !strcmp(name, "devm_kasprintf") || !strcmp(name, "devm_kvasprintf"))
+		return strlen((const char *)(uintptr_t)ret) + 1;
+	return 0;
+}
+
+/**
+ * dusk_devres_before_call() - devm_kfree(dev, p): @p stops being the
+ * program's before the kernel frees it, and our devres following it goes.
+ * Context: process, no dusk lock held.
+ */
+void dusk_devres_before_call(const struct dusk_call *c)
+{
+	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	LIST_HEAD(gone);
+	struct dusk_devmem *m;
+	struct device *dev = NULL;
+
+	if (strcmp(s->name, "devm_kfree") || c->nargs < 2)
+		return;
+	spin_lock(&dusk_devres_lock);
+	list_for_each_entry(m, &dusk_devmem_list, node)
+		if (m->start == c->args[1])
+			dev = m->dev;
+	dusk_devmem_remove(c->args[1], &gone);
+	spin_unlock(&dusk_devres_lock);
+	if (dev && dev == (struct device *)(uintptr_t)c->args[0])
+		devres_destroy(dev, dusk_devres_release, dusk_devres_match,
+			       (void *)(uintptr_t)c->args[1]);
+	dusk_devmem_free(&gone);
+}
+
+/**
+ * dusk_devres_after_call() - a devm allocation succeeded: its memory is the
+ * program's until the device releases it.  When it cannot be followed (no
+ * memory for the record), it stays the kernel's: the program's first store
+ * is refused, never a write into memory the device has freed.
+ * Context: process, no dusk lock held.
+ */
+void dusk_devres_after_call(const struct dusk_call *c)
+{
+	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	struct device *dev = (struct device *)(uintptr_t)c->args[0];
+	struct dusk_devres_tag *tag;
+	struct dusk_devmem *m;
+	size_t len;
+
+	if (strncmp(s->name, "devm_", 5) || c->err || !c->nargs || !dev ||
+	    IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
+		return;
+	len = dusk_devm_size(s->name, c->args, c->nargs, c->ret);
+	if (!len)
+		return;
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	tag = devres_alloc(dusk_devres_release, sizeof(*tag), GFP_KERNEL);
+	if (!m || !tag) {
+		kfree(m);
+		devres_free(tag);
+		return;
+	}
+	m->dev = get_device(dev);	/* teardown may still name it */
+	m->start = c->ret;
+	m->len = len;
+	tag->start = c->ret;
+	spin_lock(&dusk_devres_lock);
+	list_add(&m->node, &dusk_devmem_list);
+	spin_unlock(&dusk_devres_lock);
+	devres_add(dev, tag);
+}
+
+/**
+ * dusk_devres_owned() - is [addr, addr + len) inside devm memory the module
+ * allocated and its device still holds?
+ * Context: any (the WRITE rule, under qlock).
+ */
+bool dusk_devres_owned(u64 addr, u64 len)
+{
+	const struct dusk_devmem *m;
+	bool ok = false;
+
+	spin_lock(&dusk_devres_lock);
+	list_for_each_entry(m, &dusk_devmem_list, node) {
+		if (addr >= m->start && addr < m->start + m->len &&
+		    len <= m->start + m->len - addr) {
+			ok = true;
+			break;
+		}
+	}
+	spin_unlock(&dusk_devres_lock);
+	return ok;
+}
+
+/**
+ * dusk_devres_forget_all() - the session ends: nothing is the program's,
+ * and no device keeps a devres of this module.
+ * Context: teardown (process).
+ */
+void dusk_devres_forget_all(void)
+{
+	struct dusk_devmem *m, *tmp;
+	LIST_HEAD(gone);
+
+	spin_lock(&dusk_devres_lock);
+	dusk_devmem_remove(0, &gone);
+	spin_unlock(&dusk_devres_lock);
+	list_for_each_entry_safe(m, tmp, &gone, node)
+		devres_destroy(m->dev, dusk_devres_release, dusk_devres_match,
+			       (void *)m->start);
+	dusk_devmem_free(&gone);
+}

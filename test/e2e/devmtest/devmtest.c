@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devmtest — a platform driver whose probe keeps its state in
+ * device-managed memory, the way most drivers do.
+ *
+ *   at load:  registers the driver and one "devmtest" platform device;
+ *             probe devm_kzalloc()s its state, devm_kcalloc()s a table,
+ *             devm_kstrdup()s a label, devm_kfree()s a scratch buffer
+ *   cat /proc/devmtest      "label L count N sum S"
+ *   echo N > /proc/devmtest adds N to the count and to table[count % 4]
+ *   at unload: the device goes (remove logs the count), then the driver;
+ *              the devres list frees the memory, not the module
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#define TABLE_LEN 4
+
+struct devm_state {
+	int count;
+	int *table;
+	const char *label;
+};
+
+static struct platform_device *pdev_own;
+static struct devm_state *state;	/* the bound device's, for /proc */
+static struct proc_dir_entry *proc;
+
+static int devmtest_probe(struct platform_device *pdev)
+{
+	struct devm_state *st;
+	char *scratch;
+	int i;
+
+	st = devm_kzalloc(&pdev->dev, sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	st->table = devm_kcalloc(&pdev->dev, TABLE_LEN, sizeof(*st->table), GFP_KERNEL);
+	st->label = devm_kstrdup(&pdev->dev, "unit-7", GFP_KERNEL);
+	scratch = devm_kmalloc(&pdev->dev, 32, GFP_KERNEL);
+	if (!st->table || !st->label || !scratch)
+		return -ENOMEM;
+	for (i = 0; i < TABLE_LEN; i++)
+		st->table[i] = i * 10;
+	scnprintf(scratch, 32, "probe %s", dev_name(&pdev->dev));
+	pr_info("%s\n", scratch);
+	devm_kfree(&pdev->dev, scratch);
+	st->count = 1;
+	platform_set_drvdata(pdev, st);
+	state = st;
+	pr_info("probed: label %s table %d %d %d %d\n", st->label, st->table[0], st->table[1],
+		st->table[2], st->table[3]);
+	return 0;
+}
+
+static int devmtest_remove(struct platform_device *pdev)
+{
+	struct devm_state *st = platform_get_drvdata(pdev);
+
+	pr_info("remove: count %d\n", st->count);
+	state = NULL;
+	return 0;
+}
+
+static struct platform_driver devmtest_driver = {
+	.probe = devmtest_probe,
+	.remove = devmtest_remove,
+	.driver = { .name = "devmtest" },
+};
+
+static int devmtest_show(struct seq_file *m, void *v)
+{
+	int i, sum = 0;
+
+	if (!state)
+		return -ENODEV;
+	for (i = 0; i < TABLE_LEN; i++)
+		sum += state->table[i];
+	seq_printf(m, "label %s count %d sum %d\n", state->label, state->count, sum);
+	return 0;
+}
+
+static int devmtest_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, devmtest_show, NULL);
+}
+
+static ssize_t devmtest_write(struct file *file, const char __user *ubuf, size_t len,
+			      loff_t *ppos)
+{
+	int n, err;
+
+	err = kstrtoint_from_user(ubuf, len, 10, &n);
+	if (err)
+		return err;
+	if (!state)
+		return -ENODEV;
+	state->count += n;
+	state->table[state->count % TABLE_LEN] += n;
+	return len;
+}
+
+static const struct proc_ops devmtest_ops = {
+	.proc_open = devmtest_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+	.proc_write = devmtest_write,
+};
+
+static int __init devmtest_init(void)
+{
+	int err = platform_driver_register(&devmtest_driver);
+
+	if (err)
+		return err;
+	pdev_own = platform_device_register_simple("devmtest", -1, NULL, 0);
+	if (IS_ERR(pdev_own)) {
+		platform_driver_unregister(&devmtest_driver);
+		return PTR_ERR(pdev_own);
+	}
+	proc = proc_create("devmtest", 0644, NULL, &devmtest_ops);
+	if (!proc) {
+		platform_device_unregister(pdev_own);
+		platform_driver_unregister(&devmtest_driver);
+		return -ENOMEM;
+	}
+	pr_info("loaded, bound %d\n", state != NULL);
+	return 0;
+}
+
+static void __exit devmtest_exit(void)
+{
+	proc_remove(proc);
+	platform_device_unregister(pdev_own);
+	platform_driver_unregister(&devmtest_driver);
+	pr_info("unloaded\n");
+}
+
+module_init(devmtest_init);
+module_exit(devmtest_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("A platform driver with device-managed memory");
