@@ -205,6 +205,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_pernet_before_call(c);
 	dusk_seqfile_before_call(c);
 	dusk_devres_before_call(c);
+	dusk_pages_before_call(c);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
 		dusk_region_forget(freed);
@@ -225,6 +226,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);
+	dusk_pages_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);
 	/* krealloc: the old block is given back only when a new one came. */

@@ -172,6 +172,8 @@ enum dusk_region_kind {
 	DUSK_REGION_MIRROR,	/* MIRROR_ALLOC */
 	DUSK_REGION_ALLOC,	/* a DUSK_STUB_ALLOC result */
 	DUSK_REGION_SKB,	/* a DUSK_STUB_ALLOC | DUSK_STUB_SKB result */
+	DUSK_REGION_PAGES,	/* alloc_pages(), __get_free_pages() (pages.c) */
+	DUSK_REGION_PAGES_EXACT,	/* alloc_pages_exact() (pages.c) */
 };
 int dusk_nl_read(struct sk_buff *skb, struct genl_info *info);
 int dusk_nl_write(struct sk_buff *skb, struct genl_info *info);
@@ -211,6 +213,11 @@ void dusk_pernet_enter(u32 proxy, const u64 *args, u32 nargs);
 void dusk_pernet_leave(u32 proxy, const u64 *args, u32 nargs, u64 ret);
 bool dusk_pernet_owned(u64 addr, u64 len);
 void dusk_pernet_forget_all(void);
+
+/* pages.c: page-allocator memory the module allocated */
+void dusk_pages_before_call(const struct dusk_call *c);
+void dusk_pages_after_call(struct dusk_call *c);
+void dusk_pages_free(unsigned long addr, size_t len, enum dusk_region_kind kind);
 
 /* devres.c: device-managed memory the module allocated */
 void dusk_devres_before_call(const struct dusk_call *c);

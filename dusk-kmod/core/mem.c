@@ -8,8 +8,8 @@
  * unless kernel lockdown forbids reading kernel memory (LOCKDOWN_KCORE).
  * Writes are allowed only into
  *   - mirrors (MIRROR_ALLOC) of this session,
- *   - memory the session owns: results of DUSK_STUB_ALLOC stubs not yet
- *     given back (size from ksize(), or the mapped pages of a vmalloc area;
+ *   - memory the session owns: results of DUSK_STUB_ALLOC stubs and of the
+ *     page allocator (pages.c) not yet given back (size from ksize(), or the mapped pages of a vmalloc area;
  *     an sk_buff (DUSK_STUB_SKB) is its struct and the data area it points
  *     at now, so a reallocated head is followed), and the per-net data the
  *     kernel allocated for the module's pernet_operations (pernet.c),
@@ -241,7 +241,10 @@ void dusk_regions_free_all(void)
 			k->p = (void *)r->start;
 			list_add(&k->node, &dusk_kept_list);
 		} else if (!r->retained) {
-			dusk_owned_free((void *)r->start, r->kind);
+			if (r->kind == DUSK_REGION_PAGES || r->kind == DUSK_REGION_PAGES_EXACT)
+				dusk_pages_free(r->start, r->len, r->kind);
+			else
+				dusk_owned_free((void *)r->start, r->kind);
 		}	/* else: leaked rather than freed under an open file */
 		dusk_region_drop(r);
 	}
