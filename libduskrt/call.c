@@ -15,8 +15,8 @@
 
 #include "rt-internal.h"
 
-/* Room kept in a CALL for STUB, ARGS and CTX after the chunks. */
-#define CALL_TAIL (3 * MNL_ATTR_HDRLEN + 16 + DUSK_MAX_ARGS * 8)
+/* Room kept in a CALL for STUB, ARGS, CTX and TASK_STATE after the chunks. */
+#define CALL_TAIL (4 * MNL_ATTR_HDRLEN + 20 + DUSK_MAX_ARGS * 8)
 
 static const char *stub_name(uint32_t stub)
 {
@@ -46,10 +46,11 @@ static void trace_call(uint32_t stub, const uint64_t *args, unsigned int nargs, 
 			 (unsigned long long)ret);
 }
 
-/* Send CALL @stub(@args) ending this thread's epoch, with @ctx unless 0;
- * the answer in @ans.  0 or -errno as dusk_request(). */
+/* Send CALL @stub(@args) ending this thread's epoch, with @ctx unless 0
+ * and the task state the module set unless TASK_RUNNING (@state: 0); the
+ * answer in @ans.  0 or -errno as dusk_request(). */
 static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ctx,
-			struct dusk_answer *ans)
+			uint32_t state, struct dusk_answer *ans)
 {
 	struct dusk_msg m;
 	int err;
@@ -63,6 +64,8 @@ static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs,
 		err = dusk_msg_put_bin(&m, DUSK_A_ARGS, args, nargs * sizeof(uint64_t));
 	if (!err && ctx)
 		err = dusk_msg_put_u64(&m, DUSK_A_CTX, ctx);
+	if (!err && state)
+		err = dusk_msg_put_u32(&m, DUSK_A_TASK_STATE, state);
 	if (!err) {
 		dusk_commit_call_begin();
 		err = dusk_request(&m, ans);
@@ -167,7 +170,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	rule = dusk_kfail_check(dusk_sess->m, stub, args, nargs, &ret, &nth);
 	if (rule)
 		return injected_result(stub, ret, nth, rule);
-	err = call_request(stub, args, nargs, t->ctx, &ans);
+	err = call_request(stub, args, nargs, t->ctx, t->task_state, &ans);
 	if (err == -ESRCH && t->ctx) {
 		dusk_answer_free(&ans);
 		ctx_gone(t, stub);
@@ -181,6 +184,9 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (!ans.nlh || dusk_msg_parse(ans.nlh, ans.len, &a) || !a.tb[DUSK_A_RET])
 		dusk_fatal("dusk: kernel call %s: malformed answer", stub_name(stub));
 	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);
+	/* schedule() returns TASK_RUNNING; prepare_to_wait() leaves the
+	 * state it set, which the module's next call (schedule()) sleeps in */
+	t->task_state = a.tb[DUSK_A_TASK_STATE] ? mnl_attr_get_u32(a.tb[DUSK_A_TASK_STATE]) : 0;
 	trace_call(stub, args, nargs, ret, t->ctx);
 	dusk_leaks_note(stub, args, nargs, ret, pc);
 	dusk_kasan_after_call(stub, args, nargs, ret, pc);

@@ -192,6 +192,7 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	}
 	t->ctx = up.ctx;
 	t->current = up.current;
+	t->task_state = 0;	/* the callback's task runs */
 	t->cpu = up.cpu;
 	t->blocking = !!(up.flags & DUSK_UPCALL_BLOCKING);
 	t->ctx_gone = 0;
@@ -254,6 +255,7 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	dusk_commit_release_held();
 	t->ctx = 0;
 	t->current = 0;
+	t->task_state = 0;
 }
 
 static void *worker_main(void *arg)

@@ -264,6 +264,9 @@ struct dusk_thread {
 	uint32_t cpu;
 	uint8_t blocking;	/* that upcall may sleep: its caller waits */
 	uint8_t ctx_gone;	/* the kernel stopped waiting for it (timeout) */
+	uint32_t task_state;	/* `current->__state` as the module set it (TASK_RUNNING
+				 * is 0): sent with the next CALL, which answers the
+				 * state the call left (call.c) */
 	int depth;		/* module function nesting (DUSK_FRAME) */
 	const char *fn[DUSK_FN_STACK];	/* innermost module functions, for reports */
 	struct dusk_shadow *shadow;

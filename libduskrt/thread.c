@@ -4,7 +4,7 @@
  * the module-function nesting (DUSK_FRAME), the thread's shadows and
  * pending commits.  Created on a thread's first use of the runtime, freed
  * when the thread exits.  Also the small public accessors that read it:
- * dusk_enter(), dusk_leave(), dusk_current().
+ * dusk_enter(), dusk_leave(), dusk_current(), dusk_task_state().
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -100,4 +100,21 @@ DUSK_API void *dusk_current(void)
 	if (!cur && dusk_sess)
 		cur = dusk_sess->task;
 	return (void *)(uintptr_t)cur;
+}
+
+/*
+ * The task state is the task's own: set_current_state() is a store the
+ * task makes to itself, read by the scheduler when the task next calls
+ * schedule().  The module's code runs here on behalf of `current`, whose
+ * real state the kernel needs for its own wait while the program runs; so
+ * the module's stores and loads of current->__state go to the thread's
+ * copy, which dusk_call() sends with the next kernel call (the kmod sets
+ * it in the task that runs that call) and sets from the state the call
+ * left.  Any other task's state is read from the kernel.
+ */
+DUSK_API void *dusk_task_state(void *state, size_t off)
+{
+	if ((uintptr_t)state - off == (uintptr_t)dusk_current())
+		return &dusk_thread()->task_state;
+	return state;
 }

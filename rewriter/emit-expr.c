@@ -461,9 +461,47 @@ static int is_array_or_fn(CXCursor c)
 	       k == CXType_FunctionProto || k == CXType_FunctionNoProto;
 }
 
+/*
+ * Is lvalue @c the `__state` field of a task_struct reached through a
+ * pointer (`current->__state`, as set_current_state(), __set_current_state()
+ * and get_current_state() spell it)?  Its byte offset in the task_struct in
+ * *@off.  The state of the task that runs the module's code is the program
+ * thread's own (dusk_task_state()): set_current_state() stores it there and
+ * it goes with the next kernel call, to be set in the task that runs it.
+ */
+static int is_task_state(CXCursor c, long long *off)
+{
+	CXCursor f = clang_getCursorReferenced(c), base;
+	char *fname, *sname;
+	int yes;
+
+	if (kind(c) != CXCursor_MemberRefExpr || kind(f) != CXCursor_FieldDecl ||
+	    !member_base(c, &base))
+		return 0;
+	fname = cxs_take(clang_getCursorSpelling(f));
+	sname = cxs_take(clang_getCursorSpelling(clang_getCursorSemanticParent(f)));
+	yes = !strcmp(fname, "__state") && !strcmp(sname, "task_struct");
+	free(fname);
+	free(sname);
+	*off = yes ? clang_Cursor_getOffsetOfField(f) / 8 : -1;
+	return yes && *off >= 0;
+}
+
+/* The address the program uses for task-state lvalue @c at offset @off. */
+static void put_task_state_addr(struct emitter *e, CXCursor c, long long off)
+{
+	put(e, "((");
+	put_type(e, clang_getCursorType(c), "*");
+	put(e, ")dusk_task_state(&");
+	emit_plain(e, c);
+	sb_printf(e->out, ", %lld))", off);
+}
+
 /* An access to lvalue @c that is reached through a pointer. */
 static void emit_access(struct emitter *e, CXCursor c)
 {
+	long long off;
+
 	if (e->static_init) {
 		rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
 			"static initializer reads kernel memory");
@@ -492,6 +530,12 @@ static void emit_access(struct emitter *e, CXCursor c)
 		return;
 	}
 	tg_need_complete(e->rw->tg, clang_getCursorType(c));
+	if (is_task_state(c, &off)) {
+		put(e, "(*DUSK_DEREF(");
+		put_task_state_addr(e, c, off);
+		put(e, "))");
+		return;
+	}
 	if (kind(c) == CXCursor_DeclRefExpr) {
 		/* a kernel variable */
 		CXCursor ref = clang_getCursorReferenced(c);
@@ -532,11 +576,16 @@ static void emit_addr(struct emitter *e, CXCursor c)
 {
 	CXCursor s = c, *kids;
 	unsigned n;
+	long long off;
 
 	while (kind(s) == CXCursor_ParenExpr) {
 		kids = rw_children(s, &n);
 		s = kids[0];
 		free(kids);
+	}
+	if (!e->static_init && is_task_state(s, &off)) {
+		put_task_state_addr(e, s, off);
+		return;
 	}
 	if (kind(s) == CXCursor_DeclRefExpr) {
 		CXCursor ref = clang_getCursorReferenced(s);

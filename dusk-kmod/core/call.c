@@ -300,6 +300,8 @@ static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 	}
 	c->nargs = len / sizeof(u64);
 	memcpy(c->args, nla_data(tb[DUSK_A_ARGS]), len);
+	if (dusk_task_state_parse(info, c))
+		return -EINVAL;
 	if ((dusk_gen.stubs[c->stub].flags & DUSK_STUB_INDIRECT) &&
 	    (!c->nargs || !dusk_indirect_ok(c->args[0]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[DUSK_A_ARGS],
@@ -309,7 +311,7 @@ static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 	return 0;
 }
 
-/* Answer a CALL: RET, and TEXT for a PRINTK stub. */
+/* Answer a CALL: RET, TEXT for a PRINTK stub, TASK_STATE unless running. */
 static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
 {
 	struct sk_buff *msg;
@@ -320,7 +322,8 @@ static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_CALL);
 	if (!hdr || nla_put_u64_64bit(msg, DUSK_A_RET, c->ret, DUSK_A_PAD) ||
-	    (c->text && nla_put_string(msg, DUSK_A_TEXT, c->text))) {
+	    (c->text && nla_put_string(msg, DUSK_A_TEXT, c->text)) ||
+	    (c->left && nla_put_u32(msg, DUSK_A_TASK_STATE, c->left))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -329,7 +332,7 @@ static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
 }
 
 /*
- * CALL: [CHUNK...] STUB ARGS [CTX]; answer RET [TEXT].
+ * CALL: [CHUNK...] STUB ARGS [CTX] [TASK_STATE]; answer RET [TEXT] [TASK_STATE].
  */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 {
@@ -361,7 +364,7 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG(info->extack, "CTX names no waiting upcall");
 		if (err == 1) {	/* not a blocked caller: run it here */
 			c->ordered = true;
-			dusk_call_exec(c);
+			dusk_call_exec_state(c);
 			dusk_pending_unpin(pinned);
 			err = 0;
 		} else if (!err) {
@@ -373,7 +376,7 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 			}
 		}
 	} else {
-		dusk_call_exec(c);
+		dusk_call_exec_state(c);
 	}
 	if (!err)
 		err = c->err;

@@ -65,6 +65,8 @@ struct dusk_call {
 	u64 args[DUSK_MAX_ARGS];
 	u64 ret;		/* out */
 	int err;		/* out: -ENOMEM when the stub could not be run */
+	u32 state;		/* in: task state it runs in (TASK_STATE; sleep.c) */
+	u32 left;		/* out: task state it left */
 	char *text;		/* in: DUSK_MAX_TEXT bytes for PRINTK stubs, else NULL */
 	struct completion done;	/* completed by the blocked caller */
 	bool taken;		/* the blocked caller runs it; under qlock */
@@ -91,7 +93,6 @@ struct dusk_waiter {
 	bool replied;		/* REPLY arrived; ret is valid */
 	u64 ret;
 	wait_queue_head_t wq;
-	unsigned int mstate;	/* task state the last nested call left (sleep.c) */
 	u64 joined[DUSK_WAIT_JOINED][2];	/* prepare_to_wait*() (head, entry) */
 	u32 njoined;
 };
@@ -314,6 +315,8 @@ void dusk_params_remove(void);
 bool dusk_upcall_is_thread(u32 proxy);
 
 /* sleep.c */
+int dusk_task_state_parse(struct genl_info *info, struct dusk_call *c);
+void dusk_call_exec_state(struct dusk_call *c);
 void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c);
 void dusk_waiter_unjoin(struct dusk_waiter *w);
 

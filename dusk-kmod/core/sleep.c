@@ -1,26 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A module's own sleeps across nested calls.
+ * The task state of the module's code across nested calls.
  *
- * wait_event*() and friends are module code at user level: a loop of
+ * At user level a task's state is the program's: set_current_state() and
+ * get_current_state() store and load the program thread's copy of
+ * current->__state (libduskrt: dusk_task_state()), which travels with the
+ * thread's next CALL as TASK_STATE.  The task that runs the call takes
+ * that state right before the stub, so schedule_timeout() or schedule()
+ * sleeps in it and wake_up_process(), kthread_stop() or a wait queue wakes
+ * it as in the kernel build; the state the stub leaves is answered back
+ * (prepare_to_wait_event() sets it, schedule() returns running) and the
+ * task runs again.  wait_event*() loops are module code too: a loop of
  * prepare_to_wait_event() (the task joins the wait queue and takes the
  * state TASK_INTERRUPTIBLE/UNINTERRUPTIBLE), the module's condition, then
- * schedule(); each kernel call is a separate nested call run by the blocked
- * caller (blocking.c).  Between two nested calls the caller sleeps in
- * dusk_upcall_blocking() waiting for the program, a sleep that needs the
- * task state itself.  So the state a call leaves (@w->mstate) is put aside
- * and the task runs again; before the next nested call it is put back, as
- * if the task had never left the module's code.
+ * schedule(); each kernel call is a separate nested call run by the
+ * blocked caller (blocking.c), in the state the last one left unless the
+ * module changed it.  Between two calls the caller sleeps in
+ * dusk_upcall_blocking() (the program's own calls: in its own request)
+ * waiting for the program, a sleep that needs the task state itself.
  *
  * A wake-up the module's waker sends meanwhile (wake_up() from a write(),
  * a timer, kthread_stop()) may find the task in the core's own sleep and be
  * lost to the module's: its schedule() would then sleep past the event.
- * Hence a nested call run in a put-back sleeping state is bounded: a timer
- * wakes the task after DUSK_RESCHED_MS, which the module sees as a
- * spurious wake-up (its loop checks its condition again and sleeps again),
- * as every wait loop in the kernel must allow.  A module that sleeps waits
- * at most that much longer than in the kernel; a task that waits long
- * costs one wake-up and two round trips per period.
+ * Hence a call run in a sleeping state is bounded: a timer wakes the task
+ * after DUSK_RESCHED_MS, which the module sees as a spurious wake-up (its
+ * loop checks its condition again and sleeps again), as every wait loop in
+ * the kernel must allow.  A module that sleeps waits at most that much
+ * longer than in the kernel; a task that waits long costs one wake-up and
+ * two round trips per period.
  *
  * The wait entry of such a loop is a mirror of the program's stack object
  * (libduskrt keeps it for the whole callback).  When the caller leaves
@@ -98,31 +105,74 @@ void dusk_waiter_unjoin(struct dusk_waiter *w)
 	w->njoined = 0;
 }
 
+/* The states a module may set for its task, and that a call runs in:
+ * a sleep, with the modifiers set_current_state() callers use. */
+#ifndef TASK_FREEZABLE
+#define TASK_FREEZABLE 0
+#endif
+#define DUSK_SLEEP_STATES (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+#define DUSK_TASK_STATES (DUSK_SLEEP_STATES | TASK_WAKEKILL | TASK_NOLOAD | TASK_FREEZABLE)
+
 /**
- * dusk_waiter_exec() - run nested call @c for blocked caller @w in the task
- * state the caller's previous nested call left.
+ * dusk_task_state_parse() - the task state a CALL runs in, into c->state.
  *
- * Context: process, the blocked caller, no lock held.
+ * TASK_STATE absent is TASK_RUNNING.  Anything but running or a sleep
+ * (TASK_INTERRUPTIBLE or TASK_UNINTERRUPTIBLE, with TASK_WAKEKILL,
+ * TASK_NOLOAD or TASK_FREEZABLE) is refused: the program must not make the
+ * kernel's task stopped, traced, parked or dead.
+ * Return: 0 or -EINVAL (extack set).
  */
-void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c)
+int dusk_task_state_parse(struct genl_info *info, struct dusk_call *c)
+{
+	struct nlattr *a = info->attrs[DUSK_A_TASK_STATE];
+	u32 state = a ? nla_get_u32(a) : TASK_RUNNING;
+
+	if (state != TASK_RUNNING &&
+	    (!(state & DUSK_SLEEP_STATES) || (state & ~DUSK_TASK_STATES))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a, "TASK_STATE is not a sleeping state");
+		return -EINVAL;
+	}
+	c->state = state;
+	return 0;
+}
+
+/**
+ * dusk_call_exec_state() - run call @c in the task state c->state, and
+ * note in c->left the state it left.  The task runs again after.
+ *
+ * Context: process, the task that runs @c (a blocked caller, or the
+ * program in its own request), no lock held.
+ */
+void dusk_call_exec_state(struct dusk_call *c)
 {
 	struct dusk_resched r;
-	bool armed = w->mstate != TASK_RUNNING;
+	bool armed = c->state != TASK_RUNNING;
 
 	if (armed) {
 		r.task = current;
 		timer_setup_on_stack(&r.timer, dusk_resched_fn, 0);
 		mod_timer(&r.timer, jiffies + msecs_to_jiffies(DUSK_RESCHED_MS));
-		set_current_state(w->mstate);
+		set_current_state(c->state);
 	}
 	dusk_call_exec(c);
-	w->mstate = READ_ONCE(current->__state);
-	if (!c->err && c->nargs >= 2 &&
-	    !strncmp(dusk_gen.stubs[c->stub].name, "prepare_to_wait", 15))
-		dusk_waiter_joined(w, c->args[0], c->args[1]);
+	c->left = READ_ONCE(current->__state);
 	__set_current_state(TASK_RUNNING);
 	if (armed) {
 		del_timer_sync(&r.timer);
 		destroy_timer_on_stack(&r.timer);
 	}
+}
+
+/**
+ * dusk_waiter_exec() - run nested call @c for blocked caller @w in the task
+ * state the program sent with it, and remember the wait queues it joins.
+ *
+ * Context: process, the blocked caller, no lock held.
+ */
+void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c)
+{
+	dusk_call_exec_state(c);
+	if (!c->err && c->nargs >= 2 &&
+	    !strncmp(dusk_gen.stubs[c->stub].name, "prepare_to_wait", 15))
+		dusk_waiter_joined(w, c->args[0], c->args[1]);
 }

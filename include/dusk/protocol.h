@@ -73,7 +73,8 @@ enum dusk_cmd {
 	DUSK_CMD_WRITE,		/* u->k CHUNK...; only into mirrors, owned or lent memory */
 	DUSK_CMD_MIRROR_ALLOC,	/* u->k LEN [CHUNK = initial contents]; answer: ADDR */
 	DUSK_CMD_MIRROR_FREE,	/* u->k ADDR */
-	DUSK_CMD_CALL,		/* u->k [CHUNK... written first] STUB ARGS [CTX]; answer: RET [TEXT] */
+	DUSK_CMD_CALL,		/* u->k [CHUNK... written first] STUB ARGS [CTX] [TASK_STATE];
+				 * answer: RET [TEXT] [TASK_STATE] */
 	DUSK_CMD_UPCALL,	/* k->u CTX PROXY ARGS CURRENT CPU FLAGS [LENT...] [CHUNK... prefetched] */
 	DUSK_CMD_REPLY,		/* u->k CTX RET [CHUNK... dirty bytes]: ends the callback */
 	DUSK_CMD_STATS,		/* u->k answer: STAT_* counters */
@@ -144,7 +145,11 @@ enum dusk_cmd {
 	X(PERM,		U32,	NEST,	0,		none)	/* file mode bits (module_param's perm) */ \
 	X(HELD,		NESTED,	K2U,	0,		chunk)	/* bytes as they were when the upcall \
 								 * was raised, held for the whole callback \
-								 * (not read again after its kernel calls) */
+								 * (not read again after its kernel calls) */ \
+	X(TASK_STATE,	U32,	BOTH,	0,		none)	/* CALL: the task state the module \
+								 * set (current->__state), the call \
+								 * runs in it; its answer: the state \
+								 * the call left.  Absent: TASK_RUNNING */
 
 /* The nest tables, as named in a NESTED line: their members, as above. */
 #define DUSK_RANGE_ATTRS(X)	/* RANGE, LENT */				\

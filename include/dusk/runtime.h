@@ -91,6 +91,16 @@ uintptr_t dusk_ksym(uint32_t sym);
 /* The kernel's `current` for the running callback (task_struct address). */
 void *dusk_current(void);
 
+/**
+ * dusk_task_state() - where the program keeps a task's `__state`.
+ * @state: the field's kernel address (`&p->__state`).
+ * @off:   its offset in struct task_struct.
+ * For `current` (set_current_state(), get_current_state()) the calling
+ * thread's own copy, which goes with its next kernel call; for any other
+ * task @state itself, a kernel address to read through dusk_check().
+ */
+void *dusk_task_state(void *state, size_t off);
+
 /* Function prolog/epilog: nesting depth of module code on this thread.
  * Generated code writes DUSK_FRAME; as the first statement of every module
  * function; the frame closes itself on every return path. */

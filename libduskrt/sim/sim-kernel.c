@@ -50,6 +50,7 @@ struct dusk_sim {
 	struct qmsg *head, **tail;
 	int shut;
 	int kicked;			/* kick() since the last wait() */
+	uint32_t task_state;		/* of the task running a stub (TASK_STATE) */
 
 	uint32_t version;
 	uint64_t layout_hash, stub_hash;
@@ -501,6 +502,7 @@ static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct
 	memcpy(args, mnl_attr_get_payload(a->tb[DUSK_A_ARGS]), nargs * 8);
 	/* Like a kernel function, a stub may raise an upcall and wait for its
 	 * REPLY: run it with the sim unlocked (sim_send() took it once). */
+	s->task_state = a->tb[DUSK_A_TASK_STATE] ? mnl_attr_get_u32(a->tb[DUSK_A_TASK_STATE]) : 0;
 	pthread_mutex_unlock(&s->lock);
 	ret = s->stubs[stub].fn(s, args, nargs, text, s->stubs[stub].arg);
 	pthread_mutex_lock(&s->lock);
@@ -508,6 +510,10 @@ static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct
 	mnl_attr_put_u64(nlh, DUSK_A_RET, ret);
 	if (text[0])
 		mnl_attr_put_strz(nlh, DUSK_A_TEXT, text);
+	/* the state the stub left; the task runs again (dusk-kmod/core/sleep.c) */
+	if (s->task_state)
+		mnl_attr_put_u32(nlh, DUSK_A_TASK_STATE, s->task_state);
+	s->task_state = 0;
 	push(s, buf, nlh->nlmsg_len);
 }
 
@@ -615,6 +621,11 @@ static int sim_send(struct dusk_transport *t, const void *buf, size_t len)
 }
 
 /* ---- test API ---- */
+
+uint32_t *dusk_sim_task_state(struct dusk_sim *sim)
+{
+	return &sim->task_state;
+}
 
 struct dusk_sim *dusk_sim_new(void)
 {

@@ -47,6 +47,11 @@ void *dusk_sim_ptr(struct dusk_sim *sim, uint64_t addr);
 typedef uint64_t (*dusk_sim_stub_fn)(struct dusk_sim *sim, const uint64_t *args,
 				     unsigned int nargs, char *text, void *arg);
 void dusk_sim_set_stub(struct dusk_sim *sim, unsigned int idx, dusk_sim_stub_fn fn, void *arg);
+/* The task state of the task running a stub, as the kmod sets it: the
+ * CALL's TASK_STATE (0, running, without one); a stub may change it
+ * (prepare_to_wait()), and the CALL answers what it left.  One stub at a
+ * time. */
+uint32_t *dusk_sim_task_state(struct dusk_sim *sim);
 
 struct dusk_sim_range {
 	uint64_t addr;

@@ -7,7 +7,8 @@
  * carry the upcall's CTX, init failure is reported like insmod, SIGINT (even when ignored, as in a shell's background job)
  * runs module exit, a NULL dereference in module code is reported with its
  * source line, DUSK_TRACE lines name each interaction, a callback the
- * kernel stopped waiting for (a debugger stop) runs on.
+ * kernel stopped waiting for (a debugger stop) runs on, the task state the
+ * module sets goes with its next call.
  */
 #include <errno.h>
 #include <signal.h>
@@ -274,6 +275,62 @@ static void current_outside_callbacks(void **state)
 	harness_log_capture();
 	harness_open(sim, &tm_module, 1);
 	assert_int_equal((uint64_t)(uintptr_t)dusk_current(), DUSK_SIM_TASK);
+	harness_close(sim);
+}
+
+/*
+ * The task state the module sets (set_current_state(): a store to
+ * current->__state, which the rewriter sends through dusk_task_state()) is
+ * the thread's own: it goes with the next CALL, in which the stub runs, and
+ * takes the state the call left (prepare_to_wait() leaves a sleeping one,
+ * schedule() a running one).  Another task's __state stays the kernel's.
+ */
+#define TS_OFF 24	/* where __state would be in a task_struct */
+static uint32_t ts_seen;
+
+static uint64_t stub_task_state(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+				void *arg)
+{
+	(void)t; (void)arg;
+	ts_seen = *dusk_sim_task_state(s);
+	if (n)	/* leave this state, as prepare_to_wait() does */
+		*dusk_sim_task_state(s) = (uint32_t)a[0];
+	return 0;
+}
+
+static void task_state_goes_with_calls(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	char *cur, *other = (char *)(uintptr_t)0xffff888003f0b300ull;
+	unsigned int *st;
+	uint64_t leave;
+
+	(void)state;
+	harness_log_capture();
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_task_state, NULL);
+	harness_open(sim, &tm_module, 1);
+	cur = dusk_current();
+	st = dusk_task_state(cur + TS_OFF, TS_OFF);
+	assert_true((uintptr_t)st < dusk_kbase);	/* the program's own copy */
+	assert_ptr_equal(dusk_task_state(other + TS_OFF, TS_OFF), other + TS_OFF);
+	assert_int_equal(*st, 0);
+
+	*st = 2;			/* set_current_state(TASK_UNINTERRUPTIBLE) */
+	leave = 0;			/* schedule_timeout(): running after */
+	dusk_call(STUB_NOOP, &leave, 1);
+	assert_int_equal(ts_seen, 2);
+	assert_int_equal(*st, 0);
+
+	leave = 1;			/* prepare_to_wait(): TASK_INTERRUPTIBLE */
+	dusk_call(STUB_NOOP, &leave, 1);
+	assert_int_equal(ts_seen, 0);
+	assert_int_equal(*st, 1);
+	dusk_call(STUB_NOOP, NULL, 0);	/* schedule() sleeps in it */
+	assert_int_equal(ts_seen, 1);
+	assert_int_equal(*st, 1);	/* (the stub left it) */
+	*st = 0;			/* __set_current_state(TASK_RUNNING) */
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(ts_seen, 0);
 	harness_close(sim);
 }
 
@@ -638,6 +695,7 @@ int main(void)
 		cmocka_unit_test_teardown(atomic_upcalls_served_in_order, cleanup),
 		cmocka_unit_test_teardown(upcall_context_current, cleanup),
 		cmocka_unit_test_teardown(current_outside_callbacks, cleanup),
+		cmocka_unit_test_teardown(task_state_goes_with_calls, cleanup),
 		cmocka_unit_test_teardown(nested_upcall_gets_a_worker, cleanup),
 		cmocka_unit_test_teardown(bad_proxy_is_not_run, cleanup),
 		cmocka_unit_test_teardown(init_failure_like_insmod, cleanup),

@@ -324,7 +324,7 @@ static int t_init(void)
 #line 21 "input.c"
 				(void)(({
 #line 21 "input.c"
-					unsigned int *__ai_ptr = (&((struct task_struct *)dusk_current())->__state);
+					unsigned int *__ai_ptr = (((unsigned int *)dusk_task_state(&((struct task_struct *)dusk_current())->__state, 24)));
 #line 21 "input.c"
 					do {
 					}
