@@ -79,6 +79,15 @@ static struct dusk_commit_state *cstate(struct dusk_thread *t)
 	return t->commit;
 }
 
+/* Start a walk of thread @t's own objects.  Caller holds dusk_mirror_lock. */
+static void walk_begin(struct walk *w, struct dusk_thread *t, int kept)
+{
+	w->gen = ++walk_gen;
+	w->t = t;
+	w->cs = cstate(t);
+	w->kept = kept;
+}
+
 static const struct dusk_type *type_of(int32_t id)
 {
 	const struct dusk_typetab *tt = dusk_sess ? dusk_sess->m->types : NULL;
@@ -739,10 +748,7 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 		dusk_trace("[dusk] %p is no own object: a user address of the caller", p);
 		return 0;
 	}
-	w.gen = ++walk_gen;
-	w.t = t;
-	w.cs = cstate(t);
-	w.kept = 0;
+	walk_begin(&w, t, 0);
 	err = commit_rec(&w, (uintptr_t)p, type, len, out, 0);
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	if (err)
@@ -789,10 +795,7 @@ static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
 	int err;
 
 	pthread_mutex_lock(&dusk_mirror_lock);
-	w.gen = ++walk_gen;
-	w.t = t;
-	w.cs = cstate(t);
-	w.kept = 0;
+	walk_begin(&w, t, 0);
 	m = dusk_mirror_by_own(v);
 	if (m) {
 		err = m->call_scoped ? hold(&w, m) : 0;
@@ -851,10 +854,7 @@ int dusk_commit_kept_changes(void)
 	if (!dusk_sess || !dusk_mirror_any_kept())
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
-	w.gen = ++walk_gen;
-	w.t = t;
-	w.cs = cstate(t);
-	w.kept = 1;
+	walk_begin(&w, t, 1);
 	for (i = 0; !err && (m = dusk_mirror_nth(i)); i++)
 		if (m->kept && m->gen != w.gen)
 			err = translate(&w, m, 0);
