@@ -88,12 +88,12 @@ static int dusk_devres_match(struct device *dev, void *res, void *data)
  * when @name allocates nothing we know. */
 static size_t dusk_devm_size(const char *name, const u64 *args, u32 nargs, u64 ret)
 {
-	if (!strcmp(name, "devm_kmalloc") && nargs >= 2)
+	if (dusk_stub_named(name, "devm_kmalloc") && nargs >= 2)
 		return args[1];
-	if (!strcmp(name, "devm_kmemdup") && nargs >= 3)
+	if (dusk_stub_named(name, "devm_kmemdup") && nargs >= 3)
 		return args[2];
-	if (!strcmp(name, "devm_kstrdup") || !strcmp(name, "devm_kstrdup_const") ||
-	    !strcmp(name, "devm_kasprintf") || !strcmp(name, "devm_kvasprintf"))
+	if (dusk_stub_named(name, "devm_kstrdup") || dusk_stub_named(name, "devm_kstrdup_const") ||
+	    dusk_stub_named(name, "devm_kasprintf") || dusk_stub_named(name, "devm_kvasprintf"))
 		return strlen((const char *)(uintptr_t)ret) + 1;
 	return 0;
 }
@@ -110,7 +110,7 @@ void dusk_devres_before_call(const struct dusk_call *c)
 	struct dusk_devmem *m;
 	struct device *dev = NULL;
 
-	if (strcmp(s->name, "devm_kfree") || c->nargs < 2)
+	if (!dusk_stub_named(s->name, "devm_kfree") || c->nargs < 2)
 		return;
 	spin_lock(&dusk_devres_lock);
 	list_for_each_entry(m, &dusk_devmem_list, node)

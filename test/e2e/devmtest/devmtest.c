@@ -39,7 +39,7 @@ static struct proc_dir_entry *proc;
 static int devmtest_probe(struct platform_device *pdev)
 {
 	struct devm_state *st;
-	char *scratch;
+	char *scratch, *tag;
 	int i;
 
 	st = devm_kzalloc(&pdev->dev, sizeof(*st), GFP_KERNEL);
@@ -48,8 +48,10 @@ static int devmtest_probe(struct platform_device *pdev)
 	st->table = devm_kcalloc(&pdev->dev, TABLE_LEN, sizeof(*st->table), GFP_KERNEL);
 	st->label = devm_kstrdup(&pdev->dev, "unit-7", GFP_KERNEL);
 	scratch = devm_kmalloc(&pdev->dev, 32, GFP_KERNEL);
-	if (!st->table || !st->label || !scratch)
+	tag = devm_kasprintf(&pdev->dev, GFP_KERNEL, "tag-%d", 3);
+	if (!st->table || !st->label || !scratch || !tag)
 		return -ENOMEM;
+	tag[0] = 'T';	/* a variadic allocator's memory is the module's too */
 	for (i = 0; i < TABLE_LEN; i++)
 		st->table[i] = i * 10;
 	scnprintf(scratch, 32, "probe %s", dev_name(&pdev->dev));
@@ -58,8 +60,8 @@ static int devmtest_probe(struct platform_device *pdev)
 	st->count = 1;
 	platform_set_drvdata(pdev, st);
 	state = st;
-	pr_info("probed: label %s table %d %d %d %d\n", st->label, st->table[0], st->table[1],
-		st->table[2], st->table[3]);
+	pr_info("probed: label %s %s table %d %d %d %d\n", st->label, tag, st->table[0],
+		st->table[1], st->table[2], st->table[3]);
 	return 0;
 }
 

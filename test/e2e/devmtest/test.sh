@@ -38,7 +38,7 @@ expect_proc "label unit-7 count 8 sum 67"
 
 samples_unload_within devmtest "$LIMIT" "remove or the devres release hung?"
 samples_logged "devmtest: probe devmtest"
-samples_logged "devmtest: probed: label unit-7 table 0 10 20 30"
+samples_logged "devmtest: probed: label unit-7 Tag-3 table 0 10 20 30"
 samples_logged "devmtest: loaded, bound 1"
 samples_logged "devmtest: remove: count 8"
 samples_logged "devmtest: unloaded"
