@@ -317,15 +317,40 @@ static bool dusk_skb_data_owned(u64 addr, u64 len)
 	return false;
 }
 
-/* Writable: inside one region, an owned sk_buff's data, the module's
- * per-net data, its open files' seq_file memory, its devm memory, or lent.  Caller holds lock and qlock. */
+/* Writable as one piece: an owned sk_buff's data, the module's per-net
+ * data, its open files' seq_file memory, its devm memory, or lent.  Caller
+ * holds lock and qlock. */
+static bool dusk_may_write_other(u64 addr, u64 len)
+{
+	return dusk_skb_data_owned(addr, len) || dusk_pernet_owned(addr, len) ||
+	       dusk_seqfile_owned(addr, len) || dusk_devres_owned(addr, len) ||
+	       dusk_lent(addr, len);
+}
+
+/*
+ * Writable: every byte in a region or under another rule.  One chunk may
+ * span several regions: the program's write-back merges the dirty bytes
+ * of adjacent pages into one run, and two of the module's allocations
+ * (neighbouring kmalloc objects, buddy pages) are often adjacent.  Whole
+ * regions are taken off the front; what no region starts to cover must
+ * pass another rule whole.  Caller holds lock and qlock.
+ */
 static bool dusk_may_write(u64 addr, u64 len)
 {
+	const struct dusk_region *r;
+	u64 piece;
+
 	if (!len || addr + len < addr)
 		return false;
-	return dusk_region_find(addr, len) || dusk_skb_data_owned(addr, len) ||
-	       dusk_pernet_owned(addr, len) || dusk_seqfile_owned(addr, len) ||
-	       dusk_devres_owned(addr, len) || dusk_lent(addr, len);
+	while (len) {
+		r = dusk_region_find(addr, 1);
+		if (!r)
+			return dusk_may_write_other(addr, len);
+		piece = min_t(u64, len, r->start + r->len - addr);
+		addr += piece;
+		len -= piece;
+	}
+	return true;
 }
 
 /**

@@ -8,6 +8,10 @@
  *   cat /proc/kpages        the kept buffers' checksums and first bytes
  *   echo S > /proc/kpages   writes string S at the start of each kept one
  *   at unload: the kept buffers are freed
+ *
+ * Also at load, two single pages that touch are filled together: the
+ * program's write-back sends the dirty bytes of adjacent pages as one run,
+ * which must be accepted across the boundary between two allocations.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -22,6 +26,7 @@
 #include <linux/uaccess.h>
 
 #define EXACT_LEN 5000
+#define TRIES 32
 
 static struct page *pair;	/* order 1: two pages */
 static unsigned char *exact;
@@ -43,6 +48,50 @@ static void fill(unsigned char *p, size_t n, int seed)
 
 	for (i = 0; i < n; i++)
 		p[i] = (unsigned char)(i * seed + 7);
+}
+
+/* Two single pages that touch: of TRIES pages from the page allocator
+ * (refilled in batches from split buddy blocks), two neighbours.  The rest
+ * are given back.  Return: 0, or -ENOMEM when no two touch. */
+static int kpages_neighbours(unsigned long *lo, unsigned long *hi)
+{
+	unsigned long p[TRIES];
+	int i, j, n;
+
+	*lo = *hi = 0;
+	for (n = 0; n < TRIES; n++) {
+		p[n] = __get_free_page(GFP_KERNEL);
+		if (!p[n])
+			break;
+	}
+	for (i = 0; i < n && !*lo; i++)
+		for (j = 0; j < n; j++)
+			if (p[j] == p[i] + PAGE_SIZE) {
+				*lo = p[i];
+				*hi = p[j];
+				p[i] = p[j] = 0;
+				break;
+			}
+	while (n--)
+		if (p[n])
+			free_page(p[n]);
+	return *lo ? 0 : -ENOMEM;
+}
+
+/* Fill two neighbouring pages before one kernel call; log their sums. */
+static int kpages_adjacent(void)
+{
+	unsigned long lo, hi;
+
+	if (kpages_neighbours(&lo, &hi))
+		return -ENOMEM;
+	fill((unsigned char *)lo, PAGE_SIZE, 13);
+	fill((unsigned char *)hi, PAGE_SIZE, 17);
+	pr_info("adjacent %lu %lu\n", sum((unsigned char *)lo, PAGE_SIZE),
+		sum((unsigned char *)hi, PAGE_SIZE));
+	free_page(hi);
+	free_page(lo);
+	return 0;
 }
 
 static int kpages_show(struct seq_file *m, void *v)
@@ -105,6 +154,8 @@ static int __init kpages_init(void)
 	free_page((unsigned long)one);
 	free_pages((unsigned long)zero, 0);
 	one = zero = NULL;
+	if (kpages_adjacent())
+		pr_info("no adjacent pages\n");
 	proc = proc_create("kpages", 0644, NULL, &kpages_ops);
 	if (!proc)
 		goto fail;

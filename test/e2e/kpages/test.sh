@@ -32,6 +32,9 @@ samples_logged "kpages: loaded"
 printf '%s\n' "$samples_log" | grep -q "^kpages: pair [0-9]* one [0-9]* zero 0/[0-9]* exact [0-9]*$" ||
 	dusk_fail "no checksum line at load"
 dusk_pass "checksums logged at load"
+printf '%s\n' "$samples_log" | grep -q "^kpages: adjacent [0-9]* [0-9]*$" ||
+	dusk_fail "adjacent pages not filled and logged"
+dusk_pass "adjacent pages filled together"
 
 dusk_dmesg_clean kpages
 echo "kpages: all checks passed"
