@@ -47,10 +47,11 @@ static void trace_call(uint32_t stub, const uint64_t *args, unsigned int nargs, 
 }
 
 /* Send CALL @stub(@args) ending this thread's epoch, with @ctx unless 0
- * and the task state the module set unless TASK_RUNNING (@state: 0); the
+ * and the task state the module set unless TASK_RUNNING (@state: 0),
+ * PARAM_LOCK when @param_lock (the thread runs a parameter's ops); the
  * answer in @ans.  0 or -errno as dusk_request(). */
 static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ctx,
-			uint32_t state, struct dusk_answer *ans)
+			uint32_t state, int param_lock, struct dusk_answer *ans)
 {
 	struct dusk_msg m;
 	int err;
@@ -66,6 +67,8 @@ static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs,
 		err = dusk_msg_put_u64(&m, DUSK_A_CTX, ctx);
 	if (!err && state)
 		err = dusk_msg_put_u32(&m, DUSK_A_TASK_STATE, state);
+	if (!err && param_lock)
+		err = dusk_msg_put_u32(&m, DUSK_A_PARAM_LOCK, 1);
 	if (!err) {
 		dusk_commit_call_begin();
 		err = dusk_request(&m, ans);
@@ -170,7 +173,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	rule = dusk_kfail_check(dusk_sess->m, stub, args, nargs, &ret, &nth);
 	if (rule)
 		return injected_result(stub, ret, nth, rule);
-	err = call_request(stub, args, nargs, t->ctx, t->task_state, &ans);
+	err = call_request(stub, args, nargs, t->ctx, t->task_state, t->param_op, &ans);
 	if (err == -ESRCH && t->ctx) {
 		dusk_answer_free(&ans);
 		ctx_gone(t, stub);

@@ -27,7 +27,8 @@
  * changed is copied into the own objects (pointers translated back).
  *
  * Refused, with a message naming the type and field: a union pointer member
- * (DUSK_FF_AMBIGUOUS) that holds the address of an own object, an own
+ * (DUSK_FF_AMBIGUOUS) that holds the address of an own object (unless
+ * every member of the union is a data pointer), an own
  * object of unknown size that is not on a stack, a function without a
  * generated proxy.  An untyped, unsized pointer that is none of the own
  * objects we can size is a user address of the caller (foreign_user()).
@@ -257,6 +258,39 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 
 static int xlate_type(struct walk *w, struct mirror *m, size_t off, int32_t id, int depth);
 
+/*
+ * Is union @u nothing but data pointers (struct kernel_param's { arg, str,
+ * arr }, struct ddebug_class_param's { bits, lvl })?  Then its word is an
+ * address whichever member is live, and an own address in it is translated
+ * as any data pointer is: which member is live does not change the mirror
+ * it names.
+ */
+static int data_ptr_union(const struct dusk_type *u)
+{
+	uint32_t i;
+
+	for (i = 0; i < u->nfields; i++) {
+		const struct dusk_field *f = &u->fields[i];
+
+		if (f->kind != DUSK_FK_PTR || f->offset || f->size != sizeof(uint64_t) ||
+		    f->flags & DUSK_FF_USER_PTR)
+			return 0;
+	}
+	return u->nfields > 0;
+}
+
+/* The pointee type of such a union: its members' if they agree, else
+ * untyped (an own global is then mirrored by its own type). */
+static int32_t data_ptr_union_pointee(const struct dusk_type *u)
+{
+	uint32_t i;
+
+	for (i = 1; i < u->nfields; i++)
+		if (u->fields[i].type != u->fields[0].type)
+			return DUSK_TYPE_NONE;
+	return u->fields[0].type;
+}
+
 static int xlate_field(struct walk *w, struct mirror *m, size_t off, const struct dusk_type *rec,
 		       const struct dusk_field *f, int depth)
 {
@@ -273,6 +307,12 @@ static int xlate_field(struct walk *w, struct mirror *m, size_t off, const struc
 	case DUSK_FK_FNPTR:
 		if (f->flags & DUSK_FF_USER_PTR || f->size != sizeof(uint64_t))
 			return 0;
+		if (rec->kind == DUSK_TK_UNION && data_ptr_union(rec)) {
+			/* own -> mirror whichever member is live */
+			if (f != &rec->fields[0])
+				return 0;	/* the word is translated once */
+			return xlate_ptr(w, m, at, data_ptr_union_pointee(rec), where, depth);
+		}
 		if (f->flags & DUSK_FF_AMBIGUOUS || rec->kind == DUSK_TK_UNION) {
 			uint64_t v;
 

@@ -145,7 +145,7 @@ static uint64_t serve_param(const struct dusk_upcall *up, const char **fn)
 			 up->proxy, up->nargs, dusk_sess->m->name);
 		return (uint64_t)-EINVAL;
 	}
-	if (op == DUSK_PARAM_GET && p->ops)
+	if (op == DUSK_PARAM_GET && (p->ops || p->kops))
 		return (uint64_t)(int64_t)dusk_param_get_ops(p, buf);
 	if (op == DUSK_PARAM_GET) {
 		n = dusk_param_get(p, text, sizeof(text));

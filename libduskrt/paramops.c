@@ -16,6 +16,19 @@
  * (params.c has the kernel's param_set_<type>/param_get_<type>); so do the
  * module's own calls of them, kprims here (dusk_kp_param_set/get), which
  * act on kp->arg, the module's variable in the program.
+ *
+ * Kernel code params.c does not re-implement (the kernel's own ops,
+ * `module_param_cb(p, &param_ops_dyndbg_classes, &dcp, 0600)`, whose set
+ * and get are read from the kernel's struct; or such a member of the
+ * module's own ops) runs in the kernel, at the same points, through the
+ * program's kparam_call (an indirect stub): kp is committed like any
+ * argument, so kp->arg is the mirror of the module's variable with the
+ * pointers in it translated, kp->ops the kernel's struct, and what the
+ * kernel code writes there is read back into the module's variables when
+ * it returns.  Every kernel call made while the program runs a parameter's
+ * set or get (that one, or those of the module's own set) goes with
+ * PARAM_LOCK: the kmod runs it under kernel_param_lock(), as parse_one()
+ * and param_attr_store() hold it around the ops (param_array_set() checks).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -59,21 +72,58 @@ struct deferred {
 static struct deferred *deferred;
 static size_t ndeferred;
 
-static struct dusk_kparam kparam_of(const struct dusk_param *p)
+/* The kernel address of symbol @name in the module's table, or 0. */
+static uint64_t ksym_by_name(const char *name)
 {
-	return (struct dusk_kparam){ .name = p->name, .ops = p->ops, .perm = (uint16_t)p->perm,
-				     .level = -1, .arg = p->addr };
+	const struct dusk_module *m = dusk_sess->m;
+	unsigned int i;
+
+	for (i = 0; i < m->nsyms; i++)
+		if (!strcmp(m->syms[i], name))
+			return dusk_sess->syms[i];
+	return 0;
+}
+
+/*
+ * The ops of @p in *@o: the module's own, or a copy of the kernel's
+ * (read now: the kernel's struct is not the program's) whose kernel
+ * address goes in *@kaddr, as kp->ops.
+ */
+static int ops_of(const struct dusk_param *p, struct dusk_kparam_ops *o, uint64_t *kaddr)
+{
+	*kaddr = 0;
+	if (!p->kops) {
+		*o = *(const struct dusk_kparam_ops *)p->ops;
+		return 0;
+	}
+	*kaddr = ksym_by_name(p->kops);
+	if (!*kaddr) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: parameter %s: %s is not in the symbol table; "
+			 "is dusk_%s.ko stale?", p->name, p->kops, dusk_sess->m->name);
+		return -ENOENT;
+	}
+	memcpy(o, dusk_check_kernel(*kaddr, sizeof(*o)), sizeof(*o));
+	return 0;
+}
+
+static struct dusk_kparam kparam_of(const struct dusk_param *p, uint64_t kops)
+{
+	return (struct dusk_kparam){ .name = p->name,
+				     .ops = kops ? (const void *)(uintptr_t)kops : p->ops,
+				     .perm = (uint16_t)p->perm, .level = -1, .arg = p->addr };
 }
 
 /* The standard param_<prefix>TYPE function kernel address @fn is, as its
- * TYPE ("int"), or NULL.  @prefix is "param_set_" or "param_get_". */
+ * TYPE ("int"), or NULL (param_get_dyndbg_classes is no such one: params.c
+ * does not re-implement it).  @prefix is "param_set_" or "param_get_". */
 static const char *std_fn_type(const void *fn, const char *prefix)
 {
 	const struct dusk_module *m = dusk_sess->m;
 	unsigned int i;
 
 	for (i = 0; i < m->nsyms; i++)
-		if (dusk_sess->syms[i] == (uintptr_t)fn && !strncmp(m->syms[i], prefix, 10))
+		if (dusk_sess->syms[i] == (uintptr_t)fn && !strncmp(m->syms[i], prefix, 10) &&
+		    dusk_param_std_type(m->syms[i] + 10))
 			return m->syms[i] + 10;
 	return NULL;
 }
@@ -84,42 +134,104 @@ static int kernel_fn(const void *fn)
 	return (uintptr_t)fn >= dusk_sess->kbase;
 }
 
-int dusk_paramops_set(const struct dusk_param *p, const char *v)
+/*
+ * Kernel code @fn as set or get of @p: it runs in the kernel, as it does
+ * for the .ko, on kp whose arg is the mirror of the module's variable
+ * (pointers inside translated, as for any commit); what it writes there is
+ * read back into the variable when the call returns.
+ */
+static int kernel_op(const struct dusk_param *p, const void *fn, int get, char *s,
+		     const struct dusk_kparam *kp)
 {
-	const struct dusk_kparam_ops *ops = p->ops;
-	struct dusk_kparam kp = kparam_of(p);
-	const char *type;
-
-	if (!ops->set)
-		return -EPERM;
-	if (!kernel_fn((const void *)ops->set))
-		return ops->set(v, &kp);
-	type = std_fn_type((const void *)ops->set, "param_set_");
-	if (!type) {
-		dusk_log(DUSK_LOG_ERROR, "dusk: parameter %s: its set is a kernel function "
-			 "other than param_set_<type>: not supported", p->name);
+	if (!dusk_sess->m->kparam_call) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: parameter %s: its %s is a kernel function the "
+			 "program has no call for; is it older than its dusk-rewrite?", p->name,
+			 get ? "get" : "set");
 		return -EOPNOTSUPP;
 	}
-	return dusk_param_std_set(p->name, type, p->addr, v);
+	return dusk_sess->m->kparam_call((uintptr_t)fn, get, s, kp);
 }
+
+/* The set of @p on @v as the kernel runs it: the kernel calls it makes
+ * (or is) run under the kernel's parameter lock. */
+static int paramops_set(const struct dusk_param *p, const char *v);
+
+int dusk_paramops_set(const struct dusk_param *p, const char *v)
+{
+	struct dusk_thread *t = dusk_thread();
+	uint8_t was = t->param_op;
+	int err;
+
+	t->param_op = 1;
+	err = paramops_set(p, v);
+	t->param_op = was;
+	return err;
+}
+
+static int paramops_get(const struct dusk_param *p, uint64_t kbuf);
 
 int dusk_paramops_get(const struct dusk_param *p, uint64_t kbuf)
 {
-	const struct dusk_kparam_ops *ops = p->ops;
-	struct dusk_kparam kp = kparam_of(p);
-	const char *type;
+	struct dusk_thread *t = dusk_thread();
+	uint8_t was = t->param_op;
+	int n;
 
-	if (!ops->get)
+	t->param_op = 1;
+	n = paramops_get(p, kbuf);
+	t->param_op = was;
+	return n;
+}
+
+static int paramops_set(const struct dusk_param *p, const char *v)
+{
+	struct dusk_kparam_ops ops;
+	struct dusk_kparam kp;
+	const char *type;
+	char val[DUSK_PAGE_SIZE];
+	uint64_t kops;
+	int err = ops_of(p, &ops, &kops);
+
+	if (err)
+		return err;
+	kp = kparam_of(p, kops);
+	/* parse_one(): a value is needed unless the ops say otherwise */
+	if (!v && !(ops.flags & DUSK_KPARAM_OPS_FL_NOARG))
+		return -EINVAL;
+	if (!ops.set)
 		return -EPERM;
-	if (!kernel_fn((const void *)ops->get))
-		return ops->get((char *)(uintptr_t)kbuf, &kp);
-	type = std_fn_type((const void *)ops->get, "param_get_");
-	if (!type) {
-		dusk_log(DUSK_LOG_ERROR, "dusk: parameter %s: its get is a kernel function "
-			 "other than param_get_<type>: not supported", p->name);
-		return -EOPNOTSUPP;
-	}
-	return dusk_kp_param_get(type, (char *)(uintptr_t)kbuf, &kp);
+	if (!kernel_fn((const void *)ops.set))
+		return ops.set(v, &kp);
+	type = std_fn_type((const void *)ops.set, "param_set_");
+	if (type)
+		return dusk_param_std_set(p->name, type, p->addr, v);
+	if (!v)
+		return kernel_op(p, (const void *)ops.set, 0, NULL, &kp);
+	/* on this stack: the kernel's copy lives for the call only */
+	if (strlen(v) >= sizeof(val))
+		return -ENOSPC;
+	strcpy(val, v);
+	return kernel_op(p, (const void *)ops.set, 0, val, &kp);
+}
+
+static int paramops_get(const struct dusk_param *p, uint64_t kbuf)
+{
+	struct dusk_kparam_ops ops;
+	struct dusk_kparam kp;
+	const char *type;
+	uint64_t kops;
+	int err = ops_of(p, &ops, &kops);
+
+	if (err)
+		return err;
+	kp = kparam_of(p, kops);
+	if (!ops.get)
+		return -EPERM;
+	if (!kernel_fn((const void *)ops.get))
+		return ops.get((char *)(uintptr_t)kbuf, &kp);
+	type = std_fn_type((const void *)ops.get, "param_get_");
+	if (type)
+		return dusk_kp_param_get(type, (char *)(uintptr_t)kbuf, &kp);
+	return kernel_op(p, (const void *)ops.get, 1, (char *)(uintptr_t)kbuf, &kp);
 }
 
 int dusk_paramops_defer(const struct dusk_param *p, const char *v)
@@ -129,8 +241,9 @@ int dusk_paramops_defer(const struct dusk_param *p, const char *v)
 	char *copy = NULL;
 
 	/* parse_one(): a value is needed unless the ops say otherwise (a
-	 * flag the static initializer set, so known now) */
-	if (!v && !(ops->flags & DUSK_KPARAM_OPS_FL_NOARG))
+	 * flag the static initializer set, so known now; the kernel's ops
+	 * are read once the session is up: dusk_paramops_set()) */
+	if (!v && !p->kops && !(ops->flags & DUSK_KPARAM_OPS_FL_NOARG))
 		return -EINVAL;
 	if (v && !(copy = strdup(v)))
 		return -ENOMEM;

@@ -418,7 +418,7 @@ static int get_array(const struct dusk_param *p, char *buf, size_t cap)
 
 static int set_param(const struct dusk_param *p, const char *v)
 {
-	if (p->ops)
+	if (p->ops || p->kops)
 		return dusk_paramops_set(p, v);
 	return p->max_elems ? set_array(p, v) : set_one(p, v, p->addr, p->elem_size);
 }
@@ -438,6 +438,11 @@ static uint32_t std_size(const char *type)
 	if (!strcmp(type, "charp"))
 		return sizeof(char *);
 	return 0;
+}
+
+int dusk_param_std_type(const char *type)
+{
+	return std_size(type) != 0;
 }
 
 int dusk_param_std_set(const char *name, const char *type, void *addr, const char *v)
@@ -525,8 +530,9 @@ int dusk_params_parse(const struct dusk_module *m, int argc, char **argv, int *h
 			dusk_kmsg(4, "%s: unknown parameter '%.*s' ignored", m->name, (int)nlen, arg);
 			continue;
 		}
-		if (m->params[j].ops) {
-			/* its set is module code: run once the session is up */
+		if (m->params[j].ops || m->params[j].kops) {
+			/* its set is module code, or kernel code run in the
+			 * kernel: run once the session is up */
 			err = dusk_paramops_defer(&m->params[j], eq ? eq + 1 : NULL);
 			if (err)
 				return err;

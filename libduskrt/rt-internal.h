@@ -267,6 +267,8 @@ struct dusk_thread {
 	uint32_t task_state;	/* `current->__state` as the module set it (TASK_RUNNING
 				 * is 0): sent with the next CALL, which answers the
 				 * state the call left (call.c) */
+	uint8_t param_op;	/* running a module parameter's set or get: its
+				 * kernel calls go with PARAM_LOCK (params.c) */
 	int depth;		/* module function nesting (DUSK_FRAME) */
 	const char *fn[DUSK_FN_STACK];	/* innermost module functions, for reports */
 	struct dusk_shadow *shadow;
@@ -354,6 +356,8 @@ void dusk_param_refused(const struct dusk_module *m, const struct dusk_param *p,
 			int err);
 /* param_set_<type>/param_get_<type> (@type "int", "charp"...) on the
  * variable at @addr; -EOPNOTSUPP for a type the kernel does not have. */
+/* Is @type ("int") one of the kernel's param_ops_<type> re-implemented here? */
+int dusk_param_std_type(const char *type);
 int dusk_param_std_set(const char *name, const char *type, void *addr, const char *v);
 int dusk_param_std_get(const char *type, const void *addr, char *buf, size_t cap);
 

@@ -311,6 +311,40 @@ static void emit_percpu_defines(struct sb *b, const struct rw *rw, const char *m
 		sb_puts(b, "}\n\n");
 }
 
+/* One call of a kernel_param_ops member @stub (set or get) through its
+ * indirect stub's wrapper. */
+static void put_kparam_call(struct rw *rw, struct sb *b, int stub)
+{
+	const struct rw_stub *st = &rw->stubs[stub];
+	char *ret = decl(rw, st->ret, "");
+	char *a0 = value_type(rw, st->args[0]), *a1 = value_type(rw, st->args[1]);
+
+	sb_printf(b, "\treturn %s((%s (*)(%s, %s))(uintptr_t)fn, s, 0, kp, 0);\n", st->wrapper,
+		  ret, a0, a1);
+	free(ret);
+	free(a0);
+	free(a1);
+}
+
+/*
+ * module_param_cb() with kernel code as ops (or an ops member) that the
+ * runtime does not re-implement (param_ops_dyndbg_classes): the runtime
+ * calls it in the kernel through this function, on the kernel_param it
+ * made; the wrappers commit kp, so the kernel code sees the parameter's
+ * argument as the kernel sees it (its mirror) and what it writes there
+ * comes back into the module's variable.
+ */
+static void emit_kparam_call(struct rw *rw, struct sb *b)
+{
+	if (!rw->kparam_calls || rw->kparam_stub_set < 0 || rw->kparam_stub_get < 0)
+		return;
+	sb_printf(b, "static int dusk_kparam_call_%s(uint64_t fn, int get, char *s, const void *kp)\n{\n"
+		  "\tif (get)\n\t", rw->modname);
+	put_kparam_call(rw, b, rw->kparam_stub_get);
+	put_kparam_call(rw, b, rw->kparam_stub_set);
+	sb_puts(b, "}\n\n");
+}
+
 static void emit_descriptor(struct rw *rw, struct sb *b)
 {
 	size_t i;
@@ -360,7 +394,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 				/* module_param_cb(name, &ops, NULL, perm): the ops
 				 * keep no variable of the module's */
 				sb_printf(b, ", NULL, 0, 0, NULL, 0%o, ", p->perm);
-			else if (p->ops)
+			else if (p->ops || p->kops)
 				/* module_param_cb(name, &ops, &var, perm): the ops
 				 * know var's type, the runtime need not */
 				sb_printf(b, ", &%s, 0, 0, NULL, 0%o, ", p->var, p->perm);
@@ -372,10 +406,13 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 				sb_printf(b, ", &%s", p->ops);
 			else
 				sb_puts(b, ", NULL");
+			sb_puts(b, ", ");
+			put_cstr(b, p->kops);
 			sb_puts(b, " },\n");
 		}
 		sb_puts(b, "};\n\n");
 	}
+	emit_kparam_call(rw, b);
 	if (rw->nproxies) {
 		sb_printf(b, "static const struct dusk_proxy dusk_proxies_%s[] = {\n", m);
 		for (i = 0; i < rw->nproxies; i++) {
@@ -429,7 +466,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 
 #define TABLE(name, n) (n) ? xasprintf("dusk_" name "_%s", m) : xstrdup("NULL"), (unsigned)(n)
 	{
-		char *params, *proxies, *syms, *stubs, *flags, *objects;
+		char *params, *proxies, *syms, *stubs, *flags, *objects, *kpc;
 		unsigned np, npx, ns, nst, no;
 
 		params = TABLE("params", rw->nparams), np = (unsigned)rw->nparams;
@@ -438,6 +475,8 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		stubs = TABLE("stubs", rw->nstubs), nst = (unsigned)rw->nstubs;
 		flags = rw->nstubs ? xasprintf("dusk_stub_flags_%s", m) : xstrdup("NULL");
 		objects = TABLE("objects", rw->nglobals), no = (unsigned)rw->nglobals;
+		kpc = rw->kparam_calls && rw->kparam_stub_set >= 0 && rw->kparam_stub_get >= 0 ?
+			xasprintf("\t.kparam_call = dusk_kparam_call_%s,\n", m) : xstrdup("");
 		sb_printf(b,
 			  "extern const struct dusk_typetab dusk_types_%s;\n\n"
 			  "static const struct dusk_module dusk_module_%s = {\n"
@@ -452,18 +491,20 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			  "\t.types = &dusk_types_%s,\n"
 			  "\t.stub_hash = 0x%016llxULL,\n"
 			  "\t.modinfo = dusk_modinfo_%s,\n"
+			  "%s"
 			  "};\n\n"
 			  "int main(int argc, char **argv)\n{\n"
 			  "\treturn dusk_main(&dusk_module_%s, argc, argv);\n}\n",
 			  m, m, m, m, rw->exit_fn ? rw->exit_fn : "NULL",
 			  params, np, proxies, npx, syms, ns, stubs, flags, nst, objects, no,
-			  m, (unsigned long long)rw->stub_hash, m, m);
+			  m, (unsigned long long)rw->stub_hash, m, kpc, m);
 		free(params);
 		free(proxies);
 		free(syms);
 		free(stubs);
 		free(flags);
 		free(objects);
+		free(kpc);
 	}
 #undef TABLE
 }

@@ -920,6 +920,58 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 	return CXChildVisit_Continue;
 }
 
+struct ops_field {
+	const char *name;
+	CXType type;
+	int found;
+};
+
+static enum CXVisitorResult ops_field_visit(CXCursor c, CXClientData d)
+{
+	struct ops_field *f = d;
+	char *n = cxs_take(clang_getCursorSpelling(c));
+
+	if (!strcmp(n, f->name)) {
+		f->type = clang_getCursorType(c);
+		f->found = 1;
+	}
+	free(n);
+	return f->found ? CXVisit_Break : CXVisit_Continue;
+}
+
+/* The indirect stub for a call through member @name of struct
+ * kernel_param_ops, or -1. */
+static int kparam_stub(struct rw *rw, const char *name)
+{
+	struct ops_field f = { name, { 0 }, 0 };
+	CXType ptr;
+
+	clang_Type_visitFields(clang_getCanonicalType(rw->kparam_ops_type), ops_field_visit, &f);
+	if (!f.found)
+		return -1;
+	ptr = clang_getPointeeType(clang_getCanonicalType(f.type));
+	return stub_get(rw, clang_getNullCursor(), NULL, ptr, 0);
+}
+
+/*
+ * module_param_cb() whose ops (or an ops member) is kernel code the
+ * runtime does not re-implement: the ops symbol, and the indirect stubs
+ * through which the runtime calls set and get in the kernel.
+ */
+static void kparam_needs(struct rw *rw)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nparams; i++)
+		if (rw->params[i].kops)
+			add_sym(rw, rw->params[i].kops_decl, 0);
+	rw->kparam_stub_set = rw->kparam_stub_get = -1;
+	if (!rw->kparam_calls)
+		return;
+	rw->kparam_stub_set = kparam_stub(rw, "set");
+	rw->kparam_stub_get = kparam_stub(rw, "get");
+}
+
 int rw_analyze(struct rw *rw)
 {
 	size_t i;
@@ -940,5 +992,6 @@ int rw_analyze(struct rw *rw)
 		if (f >= 0)
 			rw->fns[f].proxy = (int)i;
 	}
+	kparam_needs(rw);
 	return rw->nerrors ? -EINVAL : 0;
 }

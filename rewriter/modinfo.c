@@ -57,19 +57,45 @@ static enum CXChildVisitResult find_ref(CXCursor c, CXCursor p, CXClientData d)
 struct param_refs {
 	char *ops, *var, *str, *arr, *kps;
 	char *cops;	/* the module's own struct kernel_param_ops */
+	char *kops;	/* the kernel's, when libduskrt does not re-implement it */
+	CXCursor kops_decl;
 };
+
+/* The kernel's param_ops_<type> that libduskrt/params.c re-implements at
+ * user level (module_param(name, type, perm) expands to them). */
+static const char *const std_param_types[] = {
+	"byte", "short", "ushort", "int", "uint", "hexint", "long", "ulong", "ullong",
+	"bool", "invbool", "bint", "bool_enable_only", "charp", "string",
+};
+
+static int is_std_param_ops(const char *name)
+{
+	size_t i;
+
+	if (strncmp(name, "param_ops_", 10))
+		return 0;
+	for (i = 0; i < sizeof(std_param_types) / sizeof(std_param_types[0]); i++)
+		if (!strcmp(name + 10, std_param_types[i]))
+			return 1;
+	return 0;
+}
 
 /* Is @var a struct kernel_param_ops the module defines (module_param_cb()'s
  * own ops; the kernel's param_ops_<type> are only declared here)? */
-static int is_own_param_ops(CXCursor var)
+static int is_param_ops(CXCursor var)
 {
 	CXType t = clang_getCanonicalType(clang_getCursorType(var));
 	char *s = cxs_take(clang_getTypeSpelling(clang_getUnqualifiedType(t)));
-	int yes = !strcmp(s, "struct kernel_param_ops") &&
-		  !clang_Cursor_isNull(clang_getCursorDefinition(var));
+	int yes = clang_getCursorKind(var) == CXCursor_VarDecl &&
+		  !strcmp(s, "struct kernel_param_ops");
 
 	free(s);
 	return yes;
+}
+
+static int is_own_param_ops(CXCursor var)
+{
+	return is_param_ops(var) && !clang_Cursor_isNull(clang_getCursorDefinition(var));
 }
 
 static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
@@ -84,6 +110,12 @@ static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
 	if (is_own_param_ops(clang_getCursorReferenced(c))) {
 		free(r->cops);
 		r->cops = name;
+	} else if (is_param_ops(clang_getCursorReferenced(c)) && !is_std_param_ops(name)) {
+		/* param_ops_dyndbg_classes, param_array_ops (module_param_array
+		 * takes it back below): kernel code, run in the kernel */
+		free(r->kops);
+		r->kops = name;
+		r->kops_decl = clang_getCursorReferenced(c);
 	} else if (!strncmp(name, "param_ops_", 10) || !strcmp(name, "param_array_ops")) {
 		free(r->ops);
 		r->ops = name;
@@ -134,6 +166,37 @@ static CXCursor find_var(struct rw *rw, const char *name)
 	return f.found;
 }
 
+/* A kernel function the runtime does not re-implement (no kprim)? */
+static enum CXChildVisitResult kernel_member(CXCursor c, CXCursor p, CXClientData d)
+{
+	CXCursor ref = clang_getCursorReferenced(c);
+	char *name;
+
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_DeclRefExpr ||
+	    clang_getCursorKind(ref) != CXCursor_FunctionDecl)
+		return CXChildVisit_Recurse;
+	if (!clang_Cursor_isNull(clang_getCursorDefinition(ref)))
+		return CXChildVisit_Continue;	/* the module's own */
+	name = cxs_take(clang_getCursorSpelling(ref));
+	if (!kprim_find(name))
+		*(int *)d = 1;
+	free(name);
+	return *(int *)d ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+/* Has the module's own kernel_param_ops @ops a member that is kernel code
+ * the runtime does not re-implement (`.get = param_get_dyndbg_classes`)? */
+static int ops_call_kernel(struct rw *rw, const char *ops)
+{
+	CXCursor v = find_var(rw, ops);
+	int yes = 0;
+
+	if (!clang_Cursor_isNull(v))
+		clang_visitChildren(clang_Cursor_getVarDeclInitializer(v), kernel_member, &yes);
+	return yes;
+}
+
 static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(kp);
@@ -171,6 +234,8 @@ static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 		p->var = ar.var ? xstrdup(ar.var) : xstrdup("");
 		p->type = xstrdup(ar.ops ? ar.ops + 10 : "int");
 		free(ar.ops);
+		free(ar.kops);
+		free(ar.cops);
 		free(ar.var);
 		free(ar.str);
 		free(ar.arr);
@@ -192,20 +257,35 @@ static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 		p->var = kr.var ? xstrdup(kr.var) : xstrdup("");
 		p->type = xstrdup("string");
 		free(kr.ops);
+		free(kr.kops);
+		free(kr.cops);
 		free(kr.var);
 		free(kr.str);
 		free(kr.arr);
 		free(kr.kps);
+	} else if (refs.kops) {
+		/* module_param_cb(name, &kernel_ops, arg, perm): the kernel's
+		 * set and get run in the kernel, on arg's mirror */
+		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
+		p->kops = xstrdup(refs.kops);
+		p->kops_decl = refs.kops_decl;
+		rw->kparam_calls = 1;
+		rw->kparam_ops_type = clang_getCursorType(refs.kops_decl);
 	} else if (refs.cops) {
 		/* module_param_cb(name, &own_ops, arg, perm): the ops' set and
 		 * get run in the program on kernel_param { .arg = arg } */
 		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
 		p->ops = xstrdup(refs.cops);
+		if (ops_call_kernel(rw, refs.cops)) {
+			rw->kparam_calls = 1;
+			rw->kparam_ops_type = clang_getCursorType(find_var(rw, refs.cops));
+		}
 	} else {
 		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
 		p->type = xstrdup(refs.ops ? refs.ops + 10 : "int");
 	}
 	free(refs.cops);
+	free(refs.kops);
 	free(refs.ops);
 	free(refs.var);
 	free(refs.str);

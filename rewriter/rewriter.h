@@ -139,6 +139,9 @@ struct rw_param {
 	char *type;		/* "int", "charp", "array" -> element type in ...;
 				 * NULL with ops */
 	char *ops;		/* module_param_cb(): the module's kernel_param_ops */
+	char *kops;		/* module_param_cb(): the kernel's kernel_param_ops
+				 * that the runtime does not re-implement */
+	CXCursor kops_decl;	/* its declaration */
 	char *elem_type;	/* array params: element param type */
 	unsigned perm;
 	char *nump;		/* array params: count variable or NULL */
@@ -189,6 +192,11 @@ struct rw {
 	struct rw_sym *syms;		size_t nsyms, capsyms;
 	struct rw_proxy *proxies;	size_t nproxies, capproxies;
 	struct rw_param *params;	size_t nparams, capparams;
+	/* some parameter's ops (or an ops member) is kernel code the runtime
+	 * does not re-implement: it is called in the kernel (kparam_call) */
+	int kparam_calls;
+	CXType kparam_ops_type;		/* struct kernel_param_ops */
+	int kparam_stub_set, kparam_stub_get;	/* the indirect stubs of its set, get */
 	char **modinfo;			size_t nmodinfo, capmodinfo;
 	char **includes;		size_t nincludes, capincludes;
 	/* the kernel build's -Wno-X options: the program keeps them quiet too */

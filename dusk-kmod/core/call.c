@@ -146,6 +146,13 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 	for (i = 0; i < c->nargs; i++)
 		if (!(b->replaced & BIT(i)))
 			a[i] = c->args[i];
+	/* A module parameter's ops, or a kernel call they make, run under
+	 * the parameter lock (parse_one(), param_attr_store()): kernel code
+	 * such as param_array_set() checks it.  The program's parameters have
+	 * no struct module of theirs: kp->mod is NULL, the lock the built-in
+	 * parameters' (KPARAM_MUTEX(NULL)). */
+	if (c->param_lock)
+		kernel_param_lock(NULL);
 	if (s->flags & DUSK_STUB_PRINTK) {
 		mutex_lock(&dusk_text_lock);
 		dusk_text[0] = '\0';
@@ -155,6 +162,8 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 	} else {
 		c->ret = s->fn(a);
 	}
+	if (c->param_lock)
+		kernel_param_unlock(NULL);
 }
 
 /**
@@ -302,6 +311,7 @@ static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 	memcpy(c->args, nla_data(tb[DUSK_A_ARGS]), len);
 	if (dusk_task_state_parse(info, c))
 		return -EINVAL;
+	c->param_lock = info->attrs[DUSK_A_PARAM_LOCK] && nla_get_u32(info->attrs[DUSK_A_PARAM_LOCK]);
 	if ((dusk_gen.stubs[c->stub].flags & DUSK_STUB_INDIRECT) &&
 	    (!c->nargs || !dusk_indirect_ok(c->args[0]))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[DUSK_A_ARGS],
@@ -332,7 +342,7 @@ static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
 }
 
 /*
- * CALL: [CHUNK...] STUB ARGS [CTX] [TASK_STATE]; answer RET [TEXT] [TASK_STATE].
+ * CALL: [CHUNK...] STUB ARGS [CTX] [TASK_STATE] [PARAM_LOCK]; answer RET [TEXT] [TASK_STATE].
  */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 {

@@ -67,6 +67,7 @@ struct dusk_call {
 	int err;		/* out: -ENOMEM when the stub could not be run */
 	u32 state;		/* in: task state it runs in (TASK_STATE; sleep.c) */
 	u32 left;		/* out: task state it left */
+	bool param_lock;	/* in: run under kernel_param_lock() (PARAM_LOCK) */
 	char *text;		/* in: DUSK_MAX_TEXT bytes for PRINTK stubs, else NULL */
 	struct completion done;	/* completed by the blocked caller */
 	bool taken;		/* the blocked caller runs it; under qlock */

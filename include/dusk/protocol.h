@@ -73,7 +73,7 @@ enum dusk_cmd {
 	DUSK_CMD_WRITE,		/* u->k CHUNK...; only into mirrors, owned or lent memory */
 	DUSK_CMD_MIRROR_ALLOC,	/* u->k LEN [CHUNK = initial contents]; answer: ADDR */
 	DUSK_CMD_MIRROR_FREE,	/* u->k ADDR */
-	DUSK_CMD_CALL,		/* u->k [CHUNK... written first] STUB ARGS [CTX] [TASK_STATE];
+	DUSK_CMD_CALL,		/* u->k [CHUNK... written first] STUB ARGS [CTX] [TASK_STATE] [PARAM_LOCK];
 				 * answer: RET [TEXT] [TASK_STATE] */
 	DUSK_CMD_UPCALL,	/* k->u CTX PROXY ARGS CURRENT CPU FLAGS [LENT...] [CHUNK... prefetched] */
 	DUSK_CMD_REPLY,		/* u->k CTX RET [CHUNK... dirty bytes]: ends the callback */
@@ -149,7 +149,11 @@ enum dusk_cmd {
 	X(TASK_STATE,	U32,	BOTH,	0,		none)	/* CALL: the task state the module \
 								 * set (current->__state), the call \
 								 * runs in it; its answer: the state \
-								 * the call left.  Absent: TASK_RUNNING */
+								 * the call left.  Absent: TASK_RUNNING */ \
+	X(PARAM_LOCK,	U32,	U2K,	0,		none)	/* CALL: 1 = made while the program \
+								 * runs a module parameter's ops: it \
+								 * runs under kernel_param_lock(), as \
+								 * the kernel runs them */
 
 /* The nest tables, as named in a NESTED line: their members, as above. */
 #define DUSK_RANGE_ATTRS(X)	/* RANGE, LENT */				\

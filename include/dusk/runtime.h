@@ -123,6 +123,10 @@ struct dusk_param {
 	 * (type NULL): its set and get run on a kernel_param whose arg is
 	 * addr (libduskrt/paramops.c), or NULL */
 	const void *ops;
+	/* module_param_cb() with the kernel's struct kernel_param_ops that
+	 * params.c does not re-implement (param_ops_dyndbg_classes): its
+	 * symbol; its set and get run in the kernel (paramops.c), or NULL */
+	const char *kops;
 };
 
 /* Generated module init, after the kernel addresses are in place and
@@ -168,6 +172,10 @@ struct dusk_module {
 	const struct dusk_typetab *types;
 	uint64_t stub_hash;		/* must equal the kmod's */
 	const char *const *modinfo;	/* "license=GPL", "description=...", NULL-terminated */
+	/* Calls kernel_param_ops member @fn, kernel code, in the kernel:
+	 * get (@s the sysfs page) or set (@s the value), on struct
+	 * kernel_param @kp of the runtime's; NULL when no parameter needs it */
+	int (*kparam_call)(uint64_t fn, int get, char *s, const void *kp);
 };
 
 /**

@@ -27,19 +27,19 @@ static unsigned int p_arr_n;
 static char p_str[8] = "abc";
 
 static const struct dusk_param params[] = {
-	{ "port", "int", &p_int, sizeof(p_int), 0, NULL, 0644, "port to watch", NULL },
-	{ "limit", "uint", &p_uint, sizeof(p_uint), 0, NULL, 0, NULL, NULL },
-	{ "offset", "long", &p_long, sizeof(p_long), 0, NULL, 0, NULL, NULL },
-	{ "size", "ulong", &p_ulong, sizeof(p_ulong), 0, NULL, 0, NULL, NULL },
-	{ "delta", "short", &p_short, sizeof(p_short), 0, NULL, 0, NULL, NULL },
-	{ "mtu", "ushort", &p_ushort, sizeof(p_ushort), 0, NULL, 0, NULL, NULL },
-	{ "verbose", "bool", &p_bool, sizeof(p_bool), 0, NULL, 0, "log every packet", NULL },
-	{ "quiet", "invbool", &p_invbool, sizeof(p_invbool), 0, NULL, 0, NULL, NULL },
-	{ "iface", "charp", &p_charp, sizeof(p_charp), 0, NULL, 0, "interface name", NULL },
-	{ "tos", "byte", &p_byte, sizeof(p_byte), 0, NULL, 0, NULL, NULL },
-	{ "mask", "hexint", &p_hex, sizeof(p_hex), 0, NULL, 0444, NULL, NULL },
-	{ "ports_list", "int", p_arr, sizeof(int), 4, &p_arr_n, 0, "ports", NULL },
-	{ "name", "string", p_str, sizeof(p_str), 0, NULL, 0644, NULL, NULL },
+	{ "port", "int", &p_int, sizeof(p_int), 0, NULL, 0644, "port to watch", NULL, NULL },
+	{ "limit", "uint", &p_uint, sizeof(p_uint), 0, NULL, 0, NULL, NULL, NULL },
+	{ "offset", "long", &p_long, sizeof(p_long), 0, NULL, 0, NULL, NULL, NULL },
+	{ "size", "ulong", &p_ulong, sizeof(p_ulong), 0, NULL, 0, NULL, NULL, NULL },
+	{ "delta", "short", &p_short, sizeof(p_short), 0, NULL, 0, NULL, NULL, NULL },
+	{ "mtu", "ushort", &p_ushort, sizeof(p_ushort), 0, NULL, 0, NULL, NULL, NULL },
+	{ "verbose", "bool", &p_bool, sizeof(p_bool), 0, NULL, 0, "log every packet", NULL, NULL },
+	{ "quiet", "invbool", &p_invbool, sizeof(p_invbool), 0, NULL, 0, NULL, NULL, NULL },
+	{ "iface", "charp", &p_charp, sizeof(p_charp), 0, NULL, 0, "interface name", NULL, NULL },
+	{ "tos", "byte", &p_byte, sizeof(p_byte), 0, NULL, 0, NULL, NULL, NULL },
+	{ "mask", "hexint", &p_hex, sizeof(p_hex), 0, NULL, 0444, NULL, NULL, NULL },
+	{ "ports_list", "int", p_arr, sizeof(int), 4, &p_arr_n, 0, "ports", NULL, NULL },
+	{ "name", "string", p_str, sizeof(p_str), 0, NULL, 0644, NULL, NULL, NULL },
 };
 
 static const char *const modinfo[] = { "license=GPL", "description=param test", NULL };

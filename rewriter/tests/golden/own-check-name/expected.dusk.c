@@ -72,7 +72,7 @@ static int dusk_init_input(void)
 }
 
 static const struct dusk_param dusk_params_input[] = {
-	{ "depth", "int", &depth, sizeof(depth), 0, NULL, 0444, NULL, NULL },
+	{ "depth", "int", &depth, sizeof(depth), 0, NULL, 0444, NULL, NULL, NULL },
 };
 
 static const char *const dusk_stubs_input[] = {

@@ -101,7 +101,7 @@ static int dusk_init_input(void)
 }
 
 static const struct dusk_param dusk_params_input[] = {
-	{ "poke", NULL, NULL, 0, 0, NULL, 0600, NULL, &param_ops_pcn },
+	{ "poke", NULL, NULL, 0, 0, NULL, 0600, NULL, &param_ops_pcn, NULL },
 };
 
 static const struct dusk_proxy dusk_proxies_input[] = {

@@ -224,9 +224,9 @@ static int dusk_init_input(void)
 }
 
 static const struct dusk_param dusk_params_input[] = {
-	{ "level", NULL, &level, 0, 0, NULL, 0644, "0..5", &level_ops },
-	{ "mode", NULL, NULL, 0, 0, NULL, 0644, NULL, &mode_ops },
-	{ "width", NULL, &width, 0, 0, NULL, 0644, NULL, &width_ops },
+	{ "level", NULL, &level, 0, 0, NULL, 0644, "0..5", &level_ops, NULL },
+	{ "mode", NULL, NULL, 0, 0, NULL, 0644, NULL, &mode_ops, NULL },
+	{ "width", NULL, &width, 0, 0, NULL, 0644, NULL, &width_ops, NULL },
 };
 
 static const struct dusk_proxy dusk_proxies_input[] = {

@@ -82,12 +82,12 @@ static int dusk_init_input(void)
 }
 
 static const struct dusk_param dusk_params_input[] = {
-	{ "level", "int", &level, sizeof(level), 0, NULL, 0644, "verbosity", NULL },
-	{ "name", "charp", &who, sizeof(who), 0, NULL, 0444, NULL, NULL },
-	{ "ports", "int", ports, sizeof(ports[0]), sizeof(ports) / sizeof(ports[0]), (unsigned int *)&nports, 0444, "ports to watch", NULL },
-	{ "enable", "bool", &enable, sizeof(enable), 0, NULL, 00, NULL, NULL },
-	{ "ids", "int", ids, sizeof(ids[0]), sizeof(ids) / sizeof(ids[0]), (unsigned int *)&nids, 0444, NULL, NULL },
-	{ "iface", "string", iface, 16, 0, NULL, 0644, "interface", NULL },
+	{ "level", "int", &level, sizeof(level), 0, NULL, 0644, "verbosity", NULL, NULL },
+	{ "name", "charp", &who, sizeof(who), 0, NULL, 0444, NULL, NULL, NULL },
+	{ "ports", "int", ports, sizeof(ports[0]), sizeof(ports) / sizeof(ports[0]), (unsigned int *)&nports, 0444, "ports to watch", NULL, NULL },
+	{ "enable", "bool", &enable, sizeof(enable), 0, NULL, 00, NULL, NULL, NULL },
+	{ "ids", "int", ids, sizeof(ids[0]), sizeof(ids) / sizeof(ids[0]), (unsigned int *)&nids, 0444, NULL, NULL, NULL },
+	{ "iface", "string", iface, 16, 0, NULL, 0644, "interface", NULL, NULL },
 };
 
 static const char *const dusk_stubs_input[] = {
