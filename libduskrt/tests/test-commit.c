@@ -187,6 +187,29 @@ static void ambiguous_union_refused(void **state)
 	assert_int_equal(dusk_commit_obj(&g_top, T_TOP, 0, &k), 0);
 }
 
+/* A union of data pointers only: the own address is translated whichever
+ * member is live (the pointee mirrored by its own type). */
+static void data_pointer_union_translated(void **state)
+{
+	const union ptrs *ku;
+	const struct leaf *kl;
+	uint64_t k, args[1];
+
+	(void)state;
+	g_ptrs.leaf = &g_leaf;
+	assert_int_equal(dusk_commit_obj(&g_ptrs, T_PTRS, 0, &k), 0);
+	args[0] = k;
+	dusk_call(STUB_NOOP, args, 1);		/* the mirrors' bytes go with it */
+	ku = dusk_sim_ptr(sim, k);
+	assert_non_null(ku);
+	assert_true((uintptr_t)ku->leaf >= DUSK_SIM_MIRRORS);
+	kl = dusk_sim_ptr(sim, (uintptr_t)ku->leaf);
+	assert_non_null(kl);
+	assert_int_equal(kl->v, 7);
+	assert_ptr_equal(g_ptrs.leaf, &g_leaf);		/* own object untouched */
+	assert_false(harness_log_has(DUSK_LOG_ERROR, "union member holds own address"));
+}
+
 static void function_without_proxy_refused(void **state)
 {
 	uint64_t k;
@@ -488,6 +511,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kernel_changes_come_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(refresh_sends_only_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(ambiguous_union_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(data_pointer_union_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_without_proxy_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),

@@ -7,6 +7,7 @@
 struct leaf g_leaf;
 struct mid g_mid;
 struct top g_top;
+union ptrs g_ptrs;
 struct tm_list g_head;
 uint64_t g_raw[4];
 int g_knob;
@@ -69,6 +70,10 @@ static const struct dusk_field either_fields[] = {
 	{ "p", 0, 8, DUSK_FK_PTR, DUSK_FF_AMBIGUOUS, DUSK_TYPE_NONE, 1 },
 	{ "l", 0, 8, DUSK_FK_DATA, 0, DUSK_TYPE_NONE, 1 },
 };
+static const struct dusk_field ptrs_fields[] = {
+	{ "leaf", 0, 8, DUSK_FK_PTR, DUSK_FF_AMBIGUOUS, T_LEAF, 1 },
+	{ "mid", 0, 8, DUSK_FK_PTR, DUSK_FF_AMBIGUOUS, T_MID, 1 },
+};
 static const struct dusk_field top_fields[] = {
 	FLD(top, mid, DUSK_FK_PTR, 0, T_MID, 1),
 	FLD(top, name, DUSK_FK_PTR, 0, DUSK_TYPE_CSTRING, 1),
@@ -111,6 +116,8 @@ static const struct dusk_type types[] = {
 		     wait_fields, DUSK_TYPE_NONE, 0 },
 	[T_FLEX] = { "struct tm_flex", sizeof(struct tm_flex), 8, DUSK_TK_STRUCT, 2, flex_fields,
 		     DUSK_TYPE_NONE, 0 },
+	[T_PTRS] = { "union ptrs", sizeof(union ptrs), 8, DUSK_TK_UNION, 2, ptrs_fields,
+		     DUSK_TYPE_NONE, 0 },
 };
 
 const struct dusk_typetab tm_types = {
@@ -140,6 +147,7 @@ static const struct dusk_object objects[] = {
 	{ "g_leaf", &g_leaf, sizeof(g_leaf), T_LEAF },
 	{ "g_mid", &g_mid, sizeof(g_mid), T_MID },
 	{ "g_top", &g_top, sizeof(g_top), T_TOP },
+	{ "g_ptrs", &g_ptrs, sizeof(g_ptrs), T_PTRS },
 	{ "g_head", &g_head, sizeof(g_head), T_LIST },
 	{ "g_raw", g_raw, sizeof(g_raw), DUSK_TYPE_NONE },
 	{ "g_knob", &g_knob, sizeof(g_knob), T_INT },

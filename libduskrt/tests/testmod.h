@@ -27,6 +27,13 @@ union either {
 	long l;
 };
 
+/* A union of data pointers only (struct kernel_param's { arg, str, arr }):
+ * an address whichever member is live. */
+union ptrs {
+	struct leaf *leaf;
+	struct mid *mid;
+};
+
 struct top {
 	struct mid *mid;
 	const char *name;
@@ -55,7 +62,7 @@ struct tm_flex {
 	uint64_t ctx[];
 };
 
-enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT, T_FLEX };
+enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT, T_FLEX, T_PTRS };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER,
        STUB_DEBUGFS_U32, STUB_KFREE, STUB_KMEM_CACHE_CREATE, STUB_KMEM_CACHE_ALLOC,
        STUB_KMEM_CACHE_FREE, STUB_KMEM_CACHE_DESTROY, NSTUBS };
@@ -64,6 +71,7 @@ enum { PROXY_HOOK, PROXY_TICK, NPROXIES };
 extern struct leaf g_leaf;
 extern struct mid g_mid;
 extern struct top g_top;
+extern union ptrs g_ptrs;
 extern struct tm_list g_head;
 extern uint64_t g_raw[4];	/* a global of a type the table lacks */
 extern int g_knob;		/* a debugfs value: the kernel keeps it (kept.c) */
