@@ -178,6 +178,7 @@ void dusk_call_exec(struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
 	struct dusk_undo_rec *rec;
+	struct dusk_sync sync;
 	struct dusk_bounce b;
 	u64 a[DUSK_MAX_ARGS];
 	enum dusk_region_kind kind;
@@ -226,11 +227,18 @@ void dusk_call_exec(struct dusk_call *c)
 		mutex_unlock(&dusk_sess.lock);
 	}
 
+	dusk_sync_begin(c, &sync);
 	dusk_call_run(c, a, &b);
 	dusk_count(DUSK_STAT_CALLS, 1);
-	/* the callbacks it waited for have run in the program too */
-	if (dusk_stub_named(s->name, "rcu_barrier") && !c->ordered)
-		dusk_async_wait();
+	/* the callbacks it waited for have run in the program too (syncwait.c);
+	 * a run after one was in flight cancels what it re-armed, and the
+	 * timer was deactivated if either run did (del_timer_sync()'s result) */
+	while (dusk_sync_wait(&sync)) {
+		u64 first = c->ret;
+
+		dusk_call_run(c, a, &b);
+		c->ret |= first;
+	}
 	dusk_xt_after_call(c);
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);

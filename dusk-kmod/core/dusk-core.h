@@ -116,6 +116,8 @@ struct dusk_pending {
 	nf_hookfn *hookfn;	/* the proxy the packet was stolen by */
 	void *priv;		/* and its priv: together they find the hook again */
 	void *sync;		/* DUSK_PENDING_XT: its packet; _HRTIMER: its flight */
+	u64 key;		/* DUSK_PENDING_ASYNC: its first argument (the timer,
+				 * the tasklet or its data, the rcu_head) */
 	u32 slot;		/* DUSK_PENDING_XT: the instance's answer slot */
 	/* Nested calls of the program's running on it (its sk_buff among
 	 * their arguments), under qlock.  Taken off the list while busy, it
@@ -236,6 +238,17 @@ bool dusk_seqfile_owned(u64 addr, u64 len);
 void dusk_seqfile_forget_all(void);
 const void *dusk_seqfile_sym(const void *addr);
 
+/* syncwait.c: kernel calls that wait for the module's callbacks wait for
+ * the program's too */
+struct dusk_sync {
+	u8 kind;		/* enum dusk_sync_kind; DUSK_SYNC_NONE: no wait */
+	bool again;		/* run the stub again after a wait */
+	u64 key;		/* what the callback's upcalls carry first */
+	unsigned long end;	/* jiffies: no wait past this */
+};
+bool dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st);
+bool dusk_sync_wait(struct dusk_sync *st);
+
 /* fops.c */
 void dusk_fops_pin(u32 stub, const u64 *args);
 
@@ -278,7 +291,8 @@ struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
-void dusk_async_wait(void);
+void dusk_async_wake(void);
+bool dusk_async_wait(bool any, u64 key, unsigned long end);
 void dusk_pending_free(struct dusk_pending *p);
 void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
 bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret);

@@ -54,8 +54,10 @@ static bool dusk_session_kill(void)
 	was = dusk_sess.alive;
 	dusk_sess.alive = false;
 	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
-	if (was)
+	if (was) {
 		dusk_waiters_wake_all();
+		dusk_async_wake();
+	}
 	return was;
 }
 

@@ -19,15 +19,19 @@
  *     name under that parent (and, for a subtree, everything below it);
  *   - removal of a directory: proc_remove(dir), debugfs_remove(dir) and
  *     remove_proc_subtree() remove every entry below it.
- * Deferred work -- work items, delayed work, hrtimers, RCU callbacks --
- * fires into the module after the program died unless taken back, and a
- * module that never cancels it (it relies on its own exit) has no undo
- * pair in dusk_gen.undo.  So the core knows these calls itself
- * (dusk_implicit_regs): queueing a work item records a cancel_*_sync() of
- * it for teardown (once per object), and teardown ends with rcu_barrier()
- * when the program ever called call_rcu().  Such a record whose object
- * lies in memory the program gives back is forgotten with it
- * (dusk_undo_forget_range()).  A kernel thread is such an object too: one
+ * Deferred work -- work items, delayed work, timers, hrtimers, tasklets,
+ * RCU callbacks -- fires into the module after the program died unless
+ * taken back, and a module that never cancels it (it relies on its own
+ * exit) has no undo pair in dusk_gen.undo.  So the core knows these calls
+ * itself (dusk_implicit_regs): queueing a work item records a
+ * cancel_*_sync() of it for teardown (once per object), and teardown ends
+ * with rcu_barrier() when the program ever called call_rcu().  Such a
+ * record whose object lies in memory the program gives back is forgotten
+ * with it (dusk_undo_forget_range()): a tasklet disabled and freed, or a
+ * timer that expired and was freed, is not "killed" at teardown in memory
+ * that is someone else's by then (tasklet_kill() of such memory may spin
+ * forever).  The core's record wins over an undo pair of the module's for
+ * the same call (add_timer/del_timer_sync), which would not be forgotten.  A kernel thread is such an object too: one
  * created and never woken would wait forever with the module's function
  * as its body, so teardown kthread_stop()s every thread the program
  * created and did not stop itself; the record holds a reference on the
@@ -47,6 +51,7 @@
  */
 #include <linux/err.h>
 #include <linux/hrtimer.h>
+#include <linux/interrupt.h>
 #include <linux/kthread.h>
 #include <linux/miscdevice.h>
 #include <linux/netdevice.h>
@@ -120,6 +125,11 @@ static void dusk_cancel_hrtimer(u64 t)
 	hrtimer_cancel((struct hrtimer *)(uintptr_t)t);
 }
 
+static void dusk_kill_tasklet(u64 t)
+{
+	tasklet_kill((struct tasklet_struct *)(uintptr_t)t);
+}
+
 /* Registrations of core kernel objects a module takes back only in its
  * exit, which a dying program never runs. */
 static void dusk_unreg_pernet_subsys(u64 ops)
@@ -182,6 +192,8 @@ static const struct {
 	{ "add_timer", 0, dusk_del_timer, .deferred = true },
 	{ "mod_timer", 0, dusk_del_timer, .deferred = true },
 	{ "add_timer_on", 0, dusk_del_timer, .deferred = true },
+	{ "tasklet_schedule", 0, dusk_kill_tasklet, .deferred = true },
+	{ "tasklet_hi_schedule", 0, dusk_kill_tasklet, .deferred = true },
 	{ "register_pernet_subsys", 0, dusk_unreg_pernet_subsys },
 	{ "register_pernet_device", 0, dusk_unreg_pernet_device },
 	{ "register_netdevice_notifier", 0, dusk_unreg_netdev_notifier },
@@ -205,6 +217,7 @@ static const struct {
 	{ "del_timer_sync", 0 },
 	{ "timer_delete_sync", 0 },
 	{ "timer_shutdown_sync", 0 },
+	{ "tasklet_kill", 0 },
 	{ "kthread_stop", 0 },
 	{ "unregister_pernet_subsys", 0 },
 	{ "unregister_pernet_device", 0 },
@@ -351,13 +364,15 @@ int dusk_undo_prepare(u32 stub, struct dusk_undo_rec **rec)
  */
 static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *args, u64 ret)
 {
-	int d = dusk_undo_of_reg(stub), n = dusk_named_reg(stub), i;
+	int d = dusk_undo_of_reg(stub), n = dusk_named_reg(stub), i = dusk_implicit_reg(stub);
 	const struct dusk_undo_desc *u;
 	struct dusk_undo_rec *old;
 	u8 from;
 
-	if (d < 0) {	/* deferred work: one record per object */
-		i = dusk_implicit_reg(stub);
+	/* Deferred work: one record per object, the core's even when the
+	 * module has an undo pair for it (add_timer/del_timer_sync), so that
+	 * it is forgotten with the memory that holds the object. */
+	if (d < 0 || (i >= 0 && dusk_implicit_regs[i].deferred)) {
 		rec->desc = DUSK_UNDO_IMPLICIT;
 		rec->what = dusk_implicit_regs[i].deferred ? NULL : dusk_implicit_regs[i].fn;
 		rec->undo = dusk_implicit_regs[i].undo;

@@ -16,6 +16,7 @@
 #include <linux/delay.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
+#include <linux/wait.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 #include "dusk-core.h"
@@ -185,6 +186,7 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 		goto full;
 	p->kind = DUSK_PENDING_ASYNC;
 	p->proxy = proxy;
+	p->key = nargs ? args[0] : 0;
 	p->deadline = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms));
 
 	spin_lock_irqsave(&dusk_sess.qlock, flags);
@@ -211,16 +213,28 @@ full:
 	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
 }
 
-/* Is an async upcall older than @limit (a CTX) still waiting for the
- * program?  Takes qlock. */
-static bool dusk_async_waiting(u64 limit)
+/* Ended async upcalls and the session's death wake dusk_async_wait(). */
+static DECLARE_WAIT_QUEUE_HEAD(dusk_async_landed);
+
+/**
+ * dusk_async_wake() - wake dusk_async_wait() (an async upcall ended, or
+ * the session died).  Context: any.
+ */
+void dusk_async_wake(void)
+{
+	wake_up_all(&dusk_async_landed);
+}
+
+/* Is an async upcall older than @limit (a CTX), with first argument @key
+ * unless @any, still waiting for the live program?  Takes qlock. */
+static bool dusk_async_waiting(u64 limit, bool any, u64 key)
 {
 	struct dusk_pending *p;
 	bool found = false;
 
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry(p, &dusk_sess.pending, node) {
-		if (p->kind == DUSK_PENDING_ASYNC && p->ctx < limit) {
+		if (p->kind == DUSK_PENDING_ASYNC && p->ctx < limit && (any || p->key == key)) {
 			found = dusk_sess.alive;
 			break;
 		}
@@ -231,27 +245,35 @@ static bool dusk_async_waiting(u64 limit)
 
 /**
  * dusk_async_wait() - wait until the program has served the async upcalls
- * raised so far: their REPLY came, or nf_timeout_ms expired them, or the
- * session died.
+ * raised so far (all of them when @any, else those whose first argument is
+ * @key: the timer, the tasklet or its data): their REPLY came, or
+ * nf_timeout_ms expired them, or the session died.
+ * @end: jiffies after which it waits no more.
  *
- * A kernel call that waits for the module's callbacks to finish
- * (rcu_barrier()) returns in the kernel once the proxies have queued their
- * upcalls; the module relies on the callbacks having *run* (xt_hashlimit's
- * exit: rcu_barrier(), then kmem_cache_destroy() of the cache its RCU
- * callbacks free into).  The program serves those upcalls on its packet
- * thread meanwhile, so this must not be called on that thread's behalf.
+ * A kernel call that waits for the module's callbacks (del_timer_sync(),
+ * rcu_barrier(): syncwait.c) returns in the kernel once the proxies have
+ * queued their upcalls; the module relies on the callbacks having *run*.
+ * The program serves those upcalls on its packet thread, so this must not
+ * be called on that thread's behalf (a call with c->ordered).  A fatal
+ * signal ends the wait too: a stuck program never holds a caller forever.
  * Context: process, no dusk lock held; sleeps.
+ * Return: true when such an upcall was still waiting when called.
  */
-void dusk_async_wait(void)
+bool dusk_async_wait(bool any, u64 key, unsigned long end)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1;
 	u64 limit;
+	long left;
 
 	spin_lock_bh(&dusk_sess.qlock);
 	limit = dusk_sess.next_ctx;
 	spin_unlock_bh(&dusk_sess.qlock);
-	while (dusk_async_waiting(limit) && time_before(jiffies, end))
-		msleep(1);
+	if (!dusk_async_waiting(limit, any, key))
+		return false;
+	left = (long)(end - jiffies);
+	if (left > 0)
+		wait_event_killable_timeout(dusk_async_landed,
+					    !dusk_async_waiting(limit, any, key), left);
+	return true;
 }
 
 /**
@@ -281,6 +303,7 @@ void dusk_pending_end(struct dusk_pending *p, int err, u64 ret)
 		break;
 	default:
 		dusk_pending_free(p);
+		dusk_async_wake();
 	}
 }
 
