@@ -126,7 +126,9 @@ static void put_padded(struct nlmsghdr *nlh, uint16_t type, size_t len, const vo
 
 static int put_padded_check(struct nlmsghdr *nlh, uint16_t type, size_t len, const void *p)
 {
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > DUSK_MSG_CAP)
+	/* nla_len is 16 bits: a longer attribute would wrap it */
+	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
+	    nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > DUSK_MSG_CAP)
 		return -EMSGSIZE;
 	put_padded(nlh, type, len, p);
 	return 0;
@@ -148,11 +150,15 @@ size_t dusk_msg_chunk_size(uint32_t len)
 	       MNL_ALIGN(MNL_ATTR_HDRLEN + len);
 }
 
+_Static_assert(MNL_ATTR_HDRLEN + MNL_ALIGN(MNL_ATTR_HDRLEN + sizeof(uint64_t)) +
+		       MNL_ALIGN(MNL_ATTR_HDRLEN + DUSK_MAX_CHUNK) <= UINT16_MAX,
+	       "a CHUNK of DUSK_MAX_CHUNK bytes must fit nla_len");
+
 int dusk_msg_put_chunk(struct dusk_msg *m, uint64_t addr, const void *data, uint32_t len)
 {
 	struct nlattr *nest;
 
-	if (dusk_msg_room(m) < dusk_msg_chunk_size(len))
+	if (len > DUSK_MAX_CHUNK || dusk_msg_room(m) < dusk_msg_chunk_size(len))
 		return -EMSGSIZE;
 	nest = mnl_attr_nest_start(m->nlh, DUSK_A_CHUNK);
 	mnl_attr_put_u64(m->nlh, DUSK_A_ADDR, addr);

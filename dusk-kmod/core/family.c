@@ -103,6 +103,11 @@ int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
 			      "CHUNK needs ADDR and DATA", extack);
 	if (err)
 		return err;
+	/* an empty DATA is what a sender's wrapped 16-bit nla_len leaves */
+	if (!nla_len(tb[DUSK_A_DATA])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[DUSK_A_DATA], "CHUNK DATA must not be empty");
+		return -EINVAL;
+	}
 	*addr = nla_get_u64(tb[DUSK_A_ADDR]);
 	*data = nla_data(tb[DUSK_A_DATA]);
 	*len = nla_len(tb[DUSK_A_DATA]);

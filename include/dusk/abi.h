@@ -30,7 +30,9 @@
 /* Upper bounds both ends enforce; a message beyond them is refused. */
 #define DUSK_MAX_ARGS		12		/* u64 arguments of one stub call or upcall */
 #define DUSK_MAX_READ		(64 * 1024)	/* bytes of one READ request, all ranges */
-#define DUSK_MAX_CHUNK		(64 * 1024)	/* bytes of one WRITE chunk */
+/* Bytes of one CHUNK's DATA: the whole CHUNK (its ADDR and DATA nested)
+ * must fit nla_len's 16 bits, so less than 64 KiB. */
+#define DUSK_MAX_CHUNK		(60 * 1024)
 #define DUSK_MAX_TEXT		1024		/* bytes of formatted printk text */
 #define DUSK_MAX_MIRROR		(16u << 20)	/* bytes of one MIRROR_ALLOC */
 

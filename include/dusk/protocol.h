@@ -161,7 +161,7 @@ enum dusk_cmd {
 	X(LEN,		U32,	NEST,	0,		none)
 #define DUSK_CHUNK_ATTRS(X)	/* CHUNK, HELD */				\
 	X(ADDR,		U64,	NEST,	0,		none)			\
-	X(DATA,		BINARY,	NEST,	0,		none)	/* at most DUSK_MAX_CHUNK by nla_len */
+	X(DATA,		BINARY,	NEST,	0,		none)	/* at most DUSK_MAX_CHUNK bytes */
 #define DUSK_STAT_ATTRS(X)							\
 	X(STAT_ID,	U32,	NEST,	0,		none)			\
 	X(STAT_VAL,	U64,	NEST,	0,		none)

@@ -9,7 +9,9 @@
  *   echo S > /proc/kpages   writes string S at the start of each kept one
  *   at unload: the kept buffers are freed
  *
- * Also at load, two single pages that touch are filled together: the
+ * Also at load, an order-4 block (64 KiB, more than one netlink attribute
+ * holds) is filled, summed and freed, as lib/test_meminit.c does; and two
+ * single pages that touch are filled together: the
  * program's write-back sends the dirty bytes of adjacent pages as one run,
  * which must be accepted across the boundary between two allocations.
  */
@@ -27,6 +29,7 @@
 
 #define EXACT_LEN 5000
 #define TRIES 32
+#define BIG_ORDER 4
 
 static struct page *pair;	/* order 1: two pages */
 static unsigned char *exact;
@@ -76,6 +79,23 @@ static int kpages_neighbours(unsigned long *lo, unsigned long *hi)
 		if (p[n])
 			free_page(p[n]);
 	return *lo ? 0 : -ENOMEM;
+}
+
+/* Fill a 64 KiB block, log its sum, free it. */
+static int kpages_big(void)
+{
+	struct page *big = alloc_pages(GFP_KERNEL, BIG_ORDER);
+
+	if (!big)
+		return -ENOMEM;
+	/* zeroes, then no zero byte: every byte of the block changes
+	 * between the two kernel calls (one dirty run of 64 KiB) */
+	memset(page_address(big), 0, PAGE_SIZE << BIG_ORDER);
+	pr_info("big zeroed\n");
+	memset(page_address(big), 0x5a, PAGE_SIZE << BIG_ORDER);
+	pr_info("big %lu\n", sum(page_address(big), PAGE_SIZE << BIG_ORDER));
+	__free_pages(big, BIG_ORDER);
+	return 0;
 }
 
 /* Fill two neighbouring pages before one kernel call; log their sums. */
@@ -156,6 +176,8 @@ static int __init kpages_init(void)
 	one = zero = NULL;
 	if (kpages_adjacent())
 		pr_info("no adjacent pages\n");
+	if (kpages_big())
+		pr_info("no order-%d block\n", BIG_ORDER);
 	proc = proc_create("kpages", 0644, NULL, &kpages_ops);
 	if (!proc)
 		goto fail;

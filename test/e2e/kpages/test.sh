@@ -35,6 +35,9 @@ dusk_pass "checksums logged at load"
 printf '%s\n' "$samples_log" | grep -q "^kpages: adjacent [0-9]* [0-9]*$" ||
 	dusk_fail "adjacent pages not filled and logged"
 dusk_pass "adjacent pages filled together"
+printf '%s\n' "$samples_log" | grep -q "^kpages: big [0-9]*$" ||
+	dusk_fail "no 64 KiB block filled and logged"
+dusk_pass "64 KiB block filled"
 
 dusk_dmesg_clean kpages
 echo "kpages: all checks passed"
