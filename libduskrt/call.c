@@ -73,6 +73,8 @@ static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs,
 		dusk_commit_call_begin();
 		err = dusk_request(&m, ans);
 		dusk_commit_call_end();
+		if (err == -EACCES || err == -EFAULT)
+			dusk_write_refused("with a kernel call", ans, &m);
 	} else {
 		memset(ans, 0, sizeof(*ans));
 	}
@@ -179,8 +181,6 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 		ctx_gone(t, stub);
 		return gone_result();
 	}
-	if (err == -EACCES || err == -EFAULT)
-		dusk_write_refused("with a kernel call", ans.extack);
 	if (err)
 		dusk_fatal("dusk: kernel call %s failed: %s%s%s", stub_name(stub), strerror(-err),
 			   ans.extack[0] ? ": " : "", ans.extack);

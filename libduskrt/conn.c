@@ -162,10 +162,11 @@ static struct waiter *deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
 	char extack[sizeof(((struct dusk_answer *)0)->extack)];
 	struct noack *r;
 	int err = 0;
+	uint32_t bad_off = 0;
 	struct nlmsghdr *copy = NULL;
 
 	if (nlh->nlmsg_type == NLMSG_ERROR)
-		err = dusk_msg_error(nlh, extack, sizeof(extack));
+		err = dusk_msg_error(nlh, extack, sizeof(extack), &bad_off);
 	w = take_waiter(c, nlh->nlmsg_seq);
 	if (!w) {
 		r = &c->ring[nlh->nlmsg_seq & (RING - 1)];
@@ -188,6 +189,7 @@ static struct waiter *deliver(struct dusk_conn *c, const struct nlmsghdr *nlh)
 	w->err = err;
 	if (nlh->nlmsg_type == NLMSG_ERROR)
 		memcpy(w->ans->extack, extack, sizeof(extack));
+	w->ans->bad_off = bad_off;
 	w->ans->nlh = copy;
 	w->ans->len = copy ? copy->nlmsg_len : 0;
 	w->done = 1;

@@ -107,6 +107,8 @@ static void reply(const struct dusk_upcall *up, const char *fn, uint64_t ret)
 	}
 	if (!err)
 		err = dusk_request(&m, &ans);
+	if (err == -EACCES || err == -EFAULT)
+		dusk_write_refused("at the end of a callback", &ans, &m);
 	if (m.buf)
 		dusk_msg_fini(&m);
 	if (err == -ESRCH) {
@@ -117,8 +119,6 @@ static void reply(const struct dusk_upcall *up, const char *fn, uint64_t ret)
 				 "stop?): its result was dropped, the kernel applied its policy", fn);
 		return;
 	}
-	if (err == -EACCES || err == -EFAULT)
-		dusk_write_refused("at the end of a callback", ans.extack);
 	if (err)
 		dusk_log(DUSK_LOG_ERROR, "dusk: REPLY to upcall %llu failed: %s%s%s",
 			 (unsigned long long)up->ctx, strerror(-err), ans.extack[0] ? ": " : "",

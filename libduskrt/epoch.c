@@ -41,22 +41,28 @@ void dusk_wlist_free(struct dusk_wlist *w)
 	w->n = w->cap = 0;
 }
 
-void dusk_write_refused(const char *when, const char *extack)
+void dusk_write_refused(const char *when, const struct dusk_answer *ans,
+			const struct dusk_msg *req)
 {
 	struct dusk_thread *t = dusk_thread();
+	uint64_t addr = t->nwr ? t->wr[0].addr : 0;
+	uint32_t len = t->nwr ? t->wr[0].len : 0;
 	char detail[512];
 	size_t n = 0;
 	unsigned int i;
 
+	/* The kmod names the CHUNK it refused (NLMSGERR_ATTR_OFFS); without
+	 * that, the first chunk sent is the best guess. */
+	if (ans->bad_off)
+		dusk_msg_chunk_at(req->nlh, ans->bad_off, &addr, &len);
 	n += snprintf(detail + n, sizeof(detail) - n, "%s; the kernel said: %s; chunks sent:",
-		      when, extack && extack[0] ? extack : "(no reason given)");
+		      when, ans->extack[0] ? ans->extack : "(no reason given)");
 	for (i = 0; i < t->nwr && i < 4 && n < sizeof(detail) - 40; i++)
 		n += snprintf(detail + n, sizeof(detail) - n, " 0x%llx +%u",
 			      (unsigned long long)t->wr[i].addr, t->wr[i].len);
 	if (t->nwr > 4 && n < sizeof(detail) - 24)
 		snprintf(detail + n, sizeof(detail) - n, " (%u in all)", t->nwr);
-	dusk_fault("write refused by the kernel", t->nwr ? t->wr[0].addr : 0,
-		   t->nwr ? t->wr[0].len : 0, dusk_entry_pc, detail);
+	dusk_fault("write refused by the kernel", addr, len, dusk_entry_pc, detail);
 }
 
 /* Send a full overflow WRITE; a refusal is a fault of the module. */
@@ -65,10 +71,10 @@ static int send_overflow(struct dusk_msg *ov)
 	struct dusk_answer ans;
 	int err = dusk_request(ov, &ans);
 
+	if (err == -EACCES || err == -EFAULT)
+		dusk_write_refused("in a WRITE ending an epoch", &ans, ov);
 	dusk_answer_free(&ans);
 	dusk_msg_fini(ov);
-	if (err == -EACCES || err == -EFAULT)
-		dusk_write_refused("in a WRITE ending an epoch", ans.extack);
 	return err;
 }
 
@@ -240,7 +246,7 @@ int dusk_epoch_flush(const char *when)
 	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN) {
 		err = dusk_request(&m, &ans);
 		if (err == -EACCES || err == -EFAULT)
-			dusk_write_refused(when, ans.extack);
+			dusk_write_refused(when, &ans, &m);
 		dusk_answer_free(&ans);
 	}
 	dusk_msg_fini(&m);

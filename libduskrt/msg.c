@@ -370,7 +370,7 @@ uint8_t dusk_msg_cmd(const struct nlmsghdr *nlh)
 	return g->cmd;
 }
 
-int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap)
+int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap, uint32_t *bad_off)
 {
 	const struct nlmsgerr *e;
 	const struct nlattr *a;
@@ -378,6 +378,7 @@ int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap)
 
 	if (cap)
 		extack[0] = '\0';
+	*bad_off = 0;
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*e))
 		return -EBADMSG;
 	e = mnl_nlmsg_get_payload(nlh);
@@ -396,9 +397,29 @@ int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap)
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
 			strncpy(extack, mnl_attr_get_str(a), cap - 1);
 			extack[cap - 1] = '\0';
+		} else if (mnl_attr_get_type(a) == NLMSGERR_ATTR_OFFS &&
+			   mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			*bad_off = mnl_attr_get_u32(a);
 		}
 	}
 	return e->error;
+}
+
+int dusk_msg_chunk_at(const struct nlmsghdr *req, uint32_t off, uint64_t *addr, uint32_t *len)
+{
+	const struct nlattr *a = (const struct nlattr *)((const char *)req + off);
+	const void *data = NULL;
+
+	/* The kernel names an attribute of the request we sent; check anyway
+	 * that it lies whole inside it, past the headers. */
+	if (off < MNL_NLMSG_HDRLEN + GENL_HDRLEN || off % MNL_ALIGNTO ||
+	    off > req->nlmsg_len - sizeof(*a) || a->nla_len < sizeof(*a) ||
+	    a->nla_len > req->nlmsg_len - off || mnl_attr_get_type(a) != DUSK_A_CHUNK)
+		return -ENOENT;
+	*addr = 0;
+	*len = 0;
+	dusk_attr_chunk(a, addr, &data, len);
+	return data ? 0 : -ENOENT;
 }
 
 int dusk_upcall_parse(const void *buf, size_t len, struct dusk_upcall *up)

@@ -84,9 +84,17 @@ uint8_t dusk_msg_cmd(const struct nlmsghdr *nlh);
  * dusk_msg_error() - decode an NLMSG_ERROR message.
  * Returns the (zero or negative) errno it carries, or -EBADMSG if it is
  * truncated; copies the extack text, if any, into @extack (always
- * NUL-terminated; "" if none).
+ * NUL-terminated; "" if none) and the offset of the attribute the kernel
+ * refused, in the request, into @bad_off (0 if it named none).
  */
-int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap);
+int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap, uint32_t *bad_off);
+
+/*
+ * The CHUNK at byte @off of request @req (an NLMSGERR_ATTR_OFFS the kernel
+ * answered): its kernel address and length.  0, or -ENOENT when @off does
+ * not name a whole CHUNK of @req.
+ */
+int dusk_msg_chunk_at(const struct nlmsghdr *req, uint32_t off, uint64_t *addr, uint32_t *len);
 
 /* One decoded UPCALL.  lent/chunk attributes stay in the message: walk them
  * with mnl_attr_for_each over @nlh, which must outlive this struct. */

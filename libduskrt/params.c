@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dusk/abi.h>
 #include "rt-internal.h"
 
 void dusk_kmsg(int level, const char *fmt, ...)
@@ -426,17 +427,11 @@ static int set_param(const struct dusk_param *p, const char *v)
 /* Bytes of one variable of standard parameter type @type, or 0. */
 static uint32_t std_size(const char *type)
 {
-	const struct int_type *it = int_type(type);
-
-	if (it)
-		return it->size;
-	if (!strcmp(type, "bool") || !strcmp(type, "invbool") ||
-	    !strcmp(type, "bool_enable_only"))
-		return sizeof(bool);
-	if (!strcmp(type, "bint"))
-		return sizeof(int);
-	if (!strcmp(type, "charp"))
-		return sizeof(char *);
+#define STD_PARAM_SIZE(name, ctype)		\
+	if (!strcmp(type, #name))		\
+		return sizeof(ctype);
+	DUSK_STD_PARAM_TYPES(STD_PARAM_SIZE)
+#undef STD_PARAM_SIZE
 	return 0;
 }
 

@@ -87,6 +87,7 @@ struct dusk_answer {
 	struct nlmsghdr *nlh;
 	size_t len;
 	char extack[256];
+	uint32_t bad_off;	/* NLMSGERR_ATTR_OFFS: the refused attribute, or 0 */
 };
 
 /* Start the packet thread (the usual reader, see conn.c) and its helper. */
@@ -141,9 +142,11 @@ void dusk_wlist_free(struct dusk_wlist *w);
  * is reported as a fault before returning).
  */
 int dusk_epoch_end(struct dusk_msg *final, size_t reserve);
-/* The kernel refused the writes of this thread's last epoch end: report
- * them (addresses of the chunks sent, the kernel's @extack) and die. */
-void dusk_write_refused(const char *when, const char *extack) __attribute__((noreturn));
+/* The kernel refused the writes request @req carried (its answer @ans):
+ * report the refused chunk (the one @ans names, else the first sent), the
+ * chunks sent and the kernel's reason, and die. */
+void dusk_write_refused(const char *when, const struct dusk_answer *ans,
+			const struct dusk_msg *req) __attribute__((noreturn));
 /* Send what module code left dirty outside any call (the end of init or
  * exit, a call --fail keeps from the kernel); @when for reports. */
 int dusk_epoch_flush(const char *when);

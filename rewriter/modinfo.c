@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dusk/abi.h>
 #include "rewriter.h"
 
 static char *eval_string(CXCursor c)
@@ -63,10 +64,11 @@ struct param_refs {
 
 /* The kernel's param_ops_<type> that libduskrt/params.c re-implements at
  * user level (module_param(name, type, perm) expands to them). */
+#define STD_PARAM_NAME(type, ctype) #type,
 static const char *const std_param_types[] = {
-	"byte", "short", "ushort", "int", "uint", "hexint", "long", "ulong", "ullong",
-	"bool", "invbool", "bint", "bool_enable_only", "charp", "string",
+	DUSK_STD_PARAM_TYPES(STD_PARAM_NAME) "string",
 };
+#undef STD_PARAM_NAME
 
 static int is_std_param_ops(const char *name)
 {

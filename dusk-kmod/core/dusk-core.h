@@ -246,7 +246,7 @@ struct dusk_sync {
 	u64 key;		/* what the callback's upcalls carry first */
 	unsigned long end;	/* jiffies: no wait past this */
 };
-bool dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st);
+void dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st);
 bool dusk_sync_wait(struct dusk_sync *st);
 
 /* fops.c */

@@ -76,26 +76,27 @@ static u64 dusk_sync_tasklet_key(u64 addr)
 }
 
 /**
- * dusk_sync_begin() - does call @c wait for the module's callbacks, so that
- * dusk_sync_wait() must follow each run of its stub?
+ * dusk_sync_begin() - what call @c waits for of the module's callbacks:
+ * st->kind is DUSK_SYNC_NONE, or dusk_sync_wait() must follow each run of
+ * its stub.
  * @st: out, what to wait for.
  * Context: process, before the stub runs.
  */
-bool dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st)
+void dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
 	int i;
 
 	st->kind = DUSK_SYNC_NONE;
 	if (c->ordered)
-		return false;
+		return;
 	for (i = 0; i < ARRAY_SIZE(dusk_sync_stubs); i++) {
 		if (dusk_stub_named(name, dusk_sync_stubs[i].fn))
 			break;
 	}
 	if (i == ARRAY_SIZE(dusk_sync_stubs) ||
 	    (dusk_sync_stubs[i].kind != DUSK_SYNC_ALL && !c->nargs))
-		return false;
+		return;
 	st->kind = dusk_sync_stubs[i].kind;
 	st->again = dusk_sync_stubs[i].again;
 	if (st->kind == DUSK_SYNC_TASKLET)
@@ -103,7 +104,6 @@ bool dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st)
 	else if (st->kind == DUSK_SYNC_OBJ)
 		st->key = c->args[0];
 	st->end = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1;
-	return true;
 }
 
 /**

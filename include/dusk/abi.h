@@ -91,4 +91,21 @@
 #define DUSK_UNDO_DEREF_U32_BIT	0x40
 #define DUSK_UNDO_DEREF_U32(i)	(DUSK_UNDO_DEREF_U32_BIT | (i))
 
+/* ---- module parameters ------------------------------------------------- */
+
+/*
+ * The kernel's param_ops_<type> (kernel/params.c) that libduskrt
+ * re-implements at user level, as X(type, C type of the variable):
+ * module_param(name, type, perm) on these is set and read by the program;
+ * dusk-rewrite leaves their ops to the runtime, libduskrt sizes the
+ * variable by them.  module_param_string()'s param_ops_string is one too,
+ * but its argument is a struct kparam_string, not a variable.
+ */
+#define DUSK_STD_PARAM_TYPES(X)						\
+	X(byte, unsigned char) X(short, short) X(ushort, unsigned short)	\
+	X(int, int) X(uint, unsigned int) X(hexint, unsigned int)	\
+	X(long, long) X(ulong, unsigned long) X(ullong, unsigned long long) \
+	X(bool, _Bool) X(invbool, _Bool) X(bint, int)			\
+	X(bool_enable_only, _Bool) X(charp, char *)
+
 #endif /* DUSK_ABI_H */

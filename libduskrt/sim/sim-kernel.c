@@ -258,9 +258,11 @@ static struct nlmsghdr *answer_start(char *buf, const struct nlmsghdr *req, uint
 	return nlh;
 }
 
-/* NLMSG_ERROR for @req: @err (0 = ack) and an extack text. */
-static void answer_error(struct dusk_sim *s, const struct nlmsghdr *req, int err, const char *fmt,
-			 ...)
+/* NLMSG_ERROR for @req: @err (0 = ack), an extack @text (or NULL) and,
+ * as the kernel's NL_SET_ERR_MSG_ATTR(), the offset of the attribute at
+ * fault in @req (0: none). */
+static void answer_error_at(struct dusk_sim *s, const struct nlmsghdr *req, int err,
+			    uint32_t bad_off, const char *text)
 {
 	char buf[2048];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -272,19 +274,34 @@ static void answer_error(struct dusk_sim *s, const struct nlmsghdr *req, int err
 	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
 	e->error = err;
 	e->msg = *req;
-	if (fmt) {
-		char text[512];
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(text, sizeof(text), fmt, ap);
-		va_end(ap);
+	if (text) {
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+	}
+	if (bad_off) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_u32(nlh, NLMSGERR_ATTR_OFFS, bad_off);
 	}
 	if (err)
 		s->st.refused++;
 	push(s, buf, nlh->nlmsg_len);
+}
+
+/* NLMSG_ERROR for @req: @err (0 = ack) and an extack text. */
+static void answer_error(struct dusk_sim *s, const struct nlmsghdr *req, int err, const char *fmt,
+			 ...)
+{
+	char text[512];
+	va_list ap;
+
+	if (!fmt) {
+		answer_error_at(s, req, err, 0, NULL);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	answer_error_at(s, req, err, 0, text);
 }
 
 static void ack(struct dusk_sim *s, const struct nlmsghdr *req)
@@ -307,25 +324,31 @@ static struct pending *pending_of(struct dusk_sim *s, uint64_t ctx)
 	return NULL;
 }
 
-/* Validate, then apply, every CHUNK of @nlh.  0 or -EACCES (nothing applied). */
-static int apply_chunks(struct dusk_sim *s, const struct nlmsghdr *nlh, char *why, size_t cap)
+/*
+ * Validate, then apply, every CHUNK of @req.  0, or -EACCES with nothing
+ * applied and the refusal answered, naming the chunk as the kmod does.
+ */
+static int apply_chunks(struct dusk_sim *s, const struct nlmsghdr *req)
 {
 	const struct nlattr *a;
 	uint64_t addr;
 	const void *data;
 	uint32_t len;
+	char why[128];
 
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
 		if (mnl_attr_get_type(a) != DUSK_A_CHUNK)
 			continue;
 		dusk_attr_chunk(a, &addr, &data, &len);
 		if (!writable(s, addr, len)) {
-			snprintf(why, cap, "write to 0x%llx outside mirrors and lent ranges",
+			snprintf(why, sizeof(why), "write to 0x%llx outside mirrors and lent ranges",
 				 (unsigned long long)addr);
+			answer_error_at(s, req, -EACCES,
+					(uint32_t)((const char *)a - (const char *)req), why);
 			return -EACCES;
 		}
 	}
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
 		if (mnl_attr_get_type(a) != DUSK_A_CHUNK)
 			continue;
 		dusk_attr_chunk(a, &addr, &data, &len);
@@ -489,11 +512,8 @@ static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct
 	}
 	/* Chunks first, as protocol.md says: a CALL refused for its CTX has
 	 * written them. */
-	err = apply_chunks(s, req, why, sizeof(why));
-	if (err) {
-		answer_error(s, req, err, "%s", why);
+	if (apply_chunks(s, req))
 		return;
-	}
 	if (a->tb[DUSK_A_CTX] && !pending_of(s, mnl_attr_get_u64(a->tb[DUSK_A_CTX]))) {
 		answer_error(s, req, -ESRCH, "no waiting upcall");
 		return;
@@ -519,22 +539,14 @@ static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct
 
 static void do_write(struct dusk_sim *s, const struct nlmsghdr *req)
 {
-	char why[256];
-	int err;
-
 	s->st.writes++;
-	err = apply_chunks(s, req, why, sizeof(why));
-	if (err)
-		answer_error(s, req, err, "%s", why);
-	else
+	if (!apply_chunks(s, req))
 		ack(s, req);
 }
 
 static void do_reply(struct dusk_sim *s, const struct nlmsghdr *req, const struct dusk_attrs *a)
 {
 	struct pending *p;
-	char why[256];
-	int err;
 
 	s->st.replies++;
 	p = a->tb[DUSK_A_CTX] ? pending_of(s, mnl_attr_get_u64(a->tb[DUSK_A_CTX])) : NULL;
@@ -542,11 +554,8 @@ static void do_reply(struct dusk_sim *s, const struct nlmsghdr *req, const struc
 		answer_error(s, req, -ESRCH, "unknown upcall");
 		return;
 	}
-	err = apply_chunks(s, req, why, sizeof(why));
-	if (err) {
-		answer_error(s, req, err, "%s", why);
+	if (apply_chunks(s, req))
 		return;
-	}
 	p->ret = mnl_attr_get_u64(a->tb[DUSK_A_RET]);
 	p->done = 1;
 	pthread_cond_broadcast(&s->cond);

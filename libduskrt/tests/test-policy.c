@@ -43,12 +43,13 @@ static int xact(void)
 	size_t len = 0;
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)fx.ans;
 	char why[128];
+	uint32_t off;
 
 	assert_int_equal(fx.tr->ops->send(fx.tr, fx.m.buf, fx.m.nlh->nlmsg_len), 0);
 	dusk_msg_fini(&fx.m);
 	assert_int_equal(fx.tr->ops->recv_ready(fx.tr, bufs, sizeof(fx.ans), &len, 1), 1);
 	if (nlh->nlmsg_type == NLMSG_ERROR)
-		return dusk_msg_error(nlh, why, sizeof(why));
+		return dusk_msg_error(nlh, why, sizeof(why), &off);
 	return 0;
 }
 

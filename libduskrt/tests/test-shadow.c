@@ -315,6 +315,37 @@ static void refused_write_is_fault(void **state)
 		fail_msg("unexpected report: %s", log);
 }
 
+static void write_second_refused(void *arg)
+{
+	struct dusk_sim *s = harness_sim(&tm_module);
+
+	(void)arg;
+	dusk_sim_map(s, 0xffff888000060000ull, 4096, 1);	/* writable */
+	dusk_sim_map(s, 0xffff888000070000ull, 4096, 0);	/* not */
+	dusk_sim_set_stub(s, STUB_NOOP, stub_zero, NULL);
+	if (dusk_session_open(&tm_module, dusk_sim_transport(s), 1))
+		_exit(3);
+	*(volatile char *)dusk_check((void *)(uintptr_t)0xffff888000060010ull, 1) = 1;
+	*(volatile char *)dusk_check((void *)(uintptr_t)0xffff888000070020ull, 1) = 1;
+	dusk_call(STUB_NOOP, NULL, 0);	/* the second chunk is refused */
+	_exit(4);
+}
+
+/* The fault names the chunk the kernel refused, not the first one sent. */
+static void refused_write_names_refused_chunk(void **state)
+{
+	char log[8192];
+	int status;
+
+	(void)state;
+	status = harness_fork(write_second_refused, NULL, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	if (!strstr(log, "write refused by the kernel at kernel address 0xffff888000070020") ||
+	    !strstr(log, "0xffff888000060010 +1"))
+		fail_msg("unexpected report: %s", log);
+}
+
 /* The process's mappings (VMAs), as /proc/self/maps lists them. */
 static int count_maps(void)
 {
@@ -364,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(upcall_held_outlives_kernel_calls, setup, teardown),
 		cmocka_unit_test(unmapped_read_is_fault),
 		cmocka_unit_test(refused_write_is_fault),
+		cmocka_unit_test(refused_write_names_refused_chunk),
 		cmocka_unit_test(scattered_pages_few_mappings),
 	};
 
