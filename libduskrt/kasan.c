@@ -42,7 +42,9 @@
  * an object whose size the allocating call does not give (kstrdup,
  * an sk_buff, any allocator not in size_table, kmem_cache_alloc() from a
  * cache the module did not create) is one byte long here: its
- * double free is caught, a use after free only at its first byte.  An
+ * double free is caught, a use after free only at its first byte, and an
+ * access from its first byte (the struct read whole, as a bitfield store
+ * does) is its own, whatever its length.  An
  * access that lands wholly in the next slot is that slot's business (no
  * redzones: we do not choose where the kernel puts objects).
  */
@@ -63,6 +65,7 @@ struct kobj {
 	uint64_t addr;
 	uint64_t size;		/* bytes asked for; 1 when not known */
 	uint64_t slot;		/* bytes of the allocator's slot, >= size */
+	int sized;		/* size is known (else only the first byte is) */
 	uint32_t stub;		/* the allocating call */
 	uint32_t free_stub;
 	int freed;
@@ -218,9 +221,9 @@ static int is_fn(const char *name, const char *fn)
 }
 
 /* Size asked for and slot of what @stub(@args) returned; size 1 and slot 1
- * when the call does not say.  Caller holds lock. */
-static void object_extent(uint32_t stub, const uint64_t *args, unsigned int nargs,
-			  uint64_t *size, uint64_t *slot)
+ * when the call does not say.  Returns whether it said.  Caller holds lock. */
+static int object_extent(uint32_t stub, const uint64_t *args, unsigned int nargs,
+			 uint64_t *size, uint64_t *slot)
 {
 	const char *name = stub_name(stub);
 	size_t i, len = fn_len(name);
@@ -235,20 +238,20 @@ static void object_extent(uint32_t stub, const uint64_t *args, unsigned int narg
 			*size = n;
 		else
 			*slot = 1;
-		return;
+		return n != 0;
 	}
 	for (i = 0; i < sizeof(size_table) / sizeof(size_table[0]); i++) {
 		if (strlen(size_table[i].name) != len || strncmp(size_table[i].name, name, len))
 			continue;
 		if ((unsigned int)size_table[i].arg >= nargs ||
 		    (size_table[i].arg2 >= 0 && (unsigned int)size_table[i].arg2 >= nargs))
-			return;
+			return 0;
 		n = args[size_table[i].arg];
 		if (size_table[i].arg2 >= 0 &&
 		    __builtin_mul_overflow(n, args[size_table[i].arg2], &n))
-			return;
+			return 0;
 		if (!n || n > (1ull << 40))
-			return;
+			return 0;
 		*size = n;
 		switch (size_table[i].kind) {
 		case SLOT_KMALLOC:
@@ -260,8 +263,9 @@ static void object_extent(uint32_t stub, const uint64_t *args, unsigned int narg
 		default:
 			*slot = n;
 		}
-		return;
+		return 1;
 	}
+	return 0;
 }
 
 /* Index of the first object whose address is > @addr.  Caller holds lock. */
@@ -455,7 +459,9 @@ static int judge(uint64_t addr, size_t len, uint64_t *lo, uint64_t *hi, struct k
 			return 0;
 		}
 		o = next;
-	} else if (!o->freed && addr + (len ? len : 1) <= o->addr + o->size) {
+	} else if (!o->freed && (!o->sized || end <= o->addr + o->size)) {
+		/* Of an object of unknown size, only its first byte is known:
+		 * an access from there (a struct read whole) is its own. */
 		if (o->addr > *lo)
 			*lo = o->addr;
 		if (o->addr + o->size < *hi)
@@ -611,7 +617,7 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 	o->stub = stub;
 	o->nalloc = frames_from(pc, o->alloc_frames, KASAN_FRAMES);
 	pthread_mutex_lock(&kasan_lock);
-	object_extent(stub, args, nargs, &o->size, &o->slot);
+	o->sized = object_extent(stub, args, nargs, &o->size, &o->slot);
 	add_object(o);
 	pthread_mutex_unlock(&kasan_lock);
 }
