@@ -183,7 +183,7 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		dusk_log(DUSK_LOG_ERROR, "dusk: malformed upcall refused (%s)", strerror(-err));
 		return;
 	}
-	if (!(up.flags & DUSK_UPCALL_PARAM) &&
+	if (!(up.flags & (DUSK_UPCALL_PARAM | DUSK_UPCALL_SEQFILL)) &&
 	    (up.proxy >= mod->nproxies || up.nargs != mod->proxies[up.proxy].nargs)) {
 		dusk_log(DUSK_LOG_ERROR, "dusk: upcall %llu names proxy %u with %u arguments: "
 			 "not in this program's table (%u proxies); is dusk_%s.ko stale?",
@@ -215,6 +215,15 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	}
 	if (up.flags & DUSK_UPCALL_PARAM) {
 		ret = serve_param(&up, &fn);
+	} else if (up.flags & DUSK_UPCALL_SEQFILL) {
+		/* a seq_file read: its callbacks, one after the other */
+		if (t->blocking && (err = dusk_commit_refresh_calls()))
+			dusk_log(DUSK_LOG_ERROR, "dusk: seq_file read: reading back the objects of "
+				 "the kernel calls in flight failed: %s", strerror(-err));
+		if ((err = dusk_commit_refresh_kept()))
+			dusk_log(DUSK_LOG_ERROR, "dusk: seq_file read: reading back the globals the "
+				 "kernel keeps failed: %s", strerror(-err));
+		ret = dusk_serve_seqfill(&up, &fn);
 	} else {
 		p = &mod->proxies[up.proxy];
 		fn = p->name;

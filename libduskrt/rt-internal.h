@@ -235,6 +235,11 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs);
 /* Number of live mirrors (tests). */
 size_t dusk_commit_nmirrors(void);
 
+/* ---- seqfill.c: a seq_file read's records in one upcall ---- */
+struct dusk_upcall;
+/* Serve DUSK_UPCALL_SEQFILL @up: RET as DUSK_SEQFILL_*; *fn names it. */
+uint64_t dusk_serve_seqfill(const struct dusk_upcall *up, const char **fn);
+
 /* ---- rmap.c: kernel names of the program's things, back to the program's ---- */
 /* Mirror [kaddr, kaddr+size) holds own object @own.  0 or -ENOMEM. */
 int dusk_rmap_add(uint64_t kaddr, size_t size, uintptr_t own);

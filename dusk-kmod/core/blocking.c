@@ -357,7 +357,9 @@ u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32
 		 * here would be a kernel bug. */
 		pr_warn_once("%s: blocking proxy %s called in atomic context: -EWOULDBLOCK\n",
 			     dusk_family.name,
-			     flags ? "(parameter)" : dusk_gen.proxies[proxy].name);
+			     flags & DUSK_UPCALL_PARAM ? "(parameter)" :
+			     flags & DUSK_UPCALL_SEQFILL ? "(seq_file read)" :
+			     dusk_gen.proxies[proxy].name);
 		return (u64)-EWOULDBLOCK;
 	}
 	thread = !flags && dusk_upcall_is_thread(proxy);

@@ -233,10 +233,17 @@ void dusk_devres_forget_all(void);
 void dusk_seqfile_before_call(const struct dusk_call *c);
 void dusk_seqfile_after_call(const struct dusk_call *c);
 void dusk_seqfile_enter(u32 proxy, const u64 *args, u32 nargs);
+struct seq_file;
+void dusk_seqfile_lend(const void *fn, const struct seq_file *seq, const void *key);
 void dusk_seqfile_leave(const u64 *args, u32 nargs);
 bool dusk_seqfile_owned(u64 addr, u64 len);
 void dusk_seqfile_forget_all(void);
 const void *dusk_seqfile_sym(const void *addr);
+/* seqread.c: a seq_file read fills its buffer in one upcall */
+void dusk_seqread_init(void);
+void dusk_seqread_exit(void);
+void dusk_seqread_created(const char *fn, u64 pde);
+const void *dusk_seqread_sym(const void *addr);
 
 /* syncwait.c: kernel calls that wait for the module's callbacks wait for
  * the program's too */

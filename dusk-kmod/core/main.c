@@ -102,6 +102,8 @@ static int __init dusk_init(void)
 	err = dusk_pernet_init();
 	if (err)
 		goto err_hrtimer;
+	/* single_open()'s iterator, for one-upcall reads (cannot fail) */
+	dusk_seqread_init();
 	err = dusk_family_register();
 	if (err)
 		goto err_pernet;
@@ -112,6 +114,7 @@ static int __init dusk_init(void)
 	return 0;
 
 err_pernet:
+	dusk_seqread_exit();
 	dusk_pernet_exit();
 err_hrtimer:
 	dusk_hrtimer_exit();
@@ -134,6 +137,8 @@ static void __exit dusk_exit(void)
 	debugfs_remove_recursive(dusk_debugfs);
 	dusk_family_unregister();
 	dusk_session_end();
+	/* after the session's proc entries went: their proc_ops copies */
+	dusk_seqread_exit();
 	dusk_pernet_exit();
 	dusk_hrtimer_exit();
 	dusk_xt_exit();

@@ -233,6 +233,8 @@ void dusk_seqfile_after_call(const struct dusk_call *c)
 			return;
 		}
 	}
+	/* a proc entry the kernel reads with seq_read_iter() (seqread.c) */
+	dusk_seqread_created(s->name, c->ret);
 	for (i = 0; i < ARRAY_SIZE(dusk_seq_creates); i++) {
 		if (dusk_stub_named(s->name, dusk_seq_creates[i].fn) &&
 		    dusk_seq_creates[i].size_arg < c->nargs) {
@@ -256,6 +258,30 @@ static size_t dusk_seq_state_of(const void *fn)
 }
 
 /**
+ * dusk_seqfile_lend() - a blocking upcall that runs callback @fn of a
+ * seq_operations on @seq is about to be raised: when the kernel opens files
+ * of those seq_operations with private state, the state at @seq->private is
+ * lent to it, recorded under @key until dusk_seqfile_leave(@key).
+ * Context: process, the kernel's caller.
+ */
+void dusk_seqfile_lend(const void *fn, const struct seq_file *seq, const void *key)
+{
+	struct dusk_seqmem *m;
+	size_t size;
+
+	if (list_empty(&dusk_seqops_list) || (unsigned long)seq < dusk_kbase())
+		return;
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	spin_lock(&dusk_seqfile_lock);
+	size = dusk_seq_state_of(fn);
+	if (size)
+		dusk_seqmem_add(key, (unsigned long)seq->private, size, m);
+	else
+		kfree(m);
+	spin_unlock(&dusk_seqfile_lock);
+}
+
+/**
  * dusk_seqfile_enter() - a blocking upcall is about to be raised: when it
  * is a callback of seq_operations the kernel opens with private state, the
  * state at its seq_file's ->private (args[0]) is lent to it.
@@ -263,20 +289,9 @@ static size_t dusk_seq_state_of(const void *fn)
  */
 void dusk_seqfile_enter(u32 proxy, const u64 *args, u32 nargs)
 {
-	const struct seq_file *seq = (const struct seq_file *)(uintptr_t)args[0];
-	struct dusk_seqmem *m;
-	size_t size;
-
-	if (!nargs || list_empty(&dusk_seqops_list) || args[0] < dusk_kbase())
-		return;
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
-	spin_lock(&dusk_seqfile_lock);
-	size = dusk_seq_state_of(dusk_gen.proxies[proxy].addr);
-	if (size)
-		dusk_seqmem_add(args, (unsigned long)seq->private, size, m);
-	else
-		kfree(m);
-	spin_unlock(&dusk_seqfile_lock);
+	if (nargs)
+		dusk_seqfile_lend(dusk_gen.proxies[proxy].addr,
+				  (const struct seq_file *)(uintptr_t)args[0], args);
 }
 
 /**
@@ -361,7 +376,8 @@ static int dusk_seq_release_private(struct inode *inode, struct file *file)
 
 /**
  * dusk_seqfile_sym() - the address the program gets for kernel symbol
- * @addr: the wrapper of a seq_file release, else @addr itself.
+ * @addr: the wrapper of a seq_file release or read (seqread.c), else @addr
+ * itself.
  */
 const void *dusk_seqfile_sym(const void *addr)
 {
@@ -371,5 +387,5 @@ const void *dusk_seqfile_sym(const void *addr)
 		return dusk_single_release;
 	if (addr == (const void *)seq_release_private)
 		return dusk_seq_release_private;
-	return addr;
+	return dusk_seqread_sym(addr);
 }

@@ -18,7 +18,7 @@
 /* ---- protocol ---------------------------------------------------------- */
 
 #define DUSK_GENL_VERSION	1	/* genlmsghdr.version */
-#define DUSK_PROTO_VERSION	3	/* DUSK_A_VERSION in HELLO */
+#define DUSK_PROTO_VERSION	4	/* DUSK_A_VERSION in HELLO */
 #define DUSK_GENL_NAMSIZ	16	/* GENL_NAMSIZ: family name with its NUL */
 /* Bytes of a module name with its NUL: dusk_<name>.ko is a kernel module
  * (MODULE_NAME_LEN 56 with the "dusk_" prefix). */
@@ -44,6 +44,36 @@
 #define DUSK_PARAM_GET		0	/* format into buf (PAGE_SIZE, lent); RET = length */
 #define DUSK_PARAM_SET		1	/* parse buf (len bytes, lent for prefetch); RET = 0 */
 #define DUSK_MAX_PARAMS		256	/* PARAMs of one PARAMS request */
+/*
+ * A read() of a seq_file whose seq_operations are the program's: the
+ * program runs start/show/next/stop itself, as seq_read_iter() does between
+ * its start and its stop, and leaves the records in the seq_file's buffer
+ * (the kmod's seqread.c; docs/protocol.md).  PROXY is the show's index,
+ * ARGS as DUSK_SEQFILL_A_*; the seq_file, its buffer and the private state
+ * of a proc_create_seq_private() file are lent.  RET: DUSK_SEQFILL_FILLED
+ * (m->count bytes of records in the buffer, maybe with
+ * DUSK_SEQFILL_BUGGY_NEXT), DUSK_SEQFILL_GROW (a record did not fit: stop
+ * was called, the kernel doubles the buffer and asks again), 0 (the end:
+ * nothing), or a negative errno (start, next or show failed).
+ */
+#define DUSK_UPCALL_SEQFILL	(1u << 2)
+#define DUSK_SEQFILL_A_SEQ	0	/* struct seq_file * (lent whole) */
+#define DUSK_SEQFILL_A_START	1	/* proxy index of ->start, or DUSK_SEQFILL_SINGLE */
+#define DUSK_SEQFILL_A_NEXT	2	/* ... of ->next, or DUSK_SEQFILL_SINGLE */
+#define DUSK_SEQFILL_A_STOP	3	/* ... of ->stop, or DUSK_SEQFILL_SINGLE */
+#define DUSK_SEQFILL_A_SHOW	4	/* ... of ->show */
+#define DUSK_SEQFILL_A_WANT	5	/* bytes the reader asked for (iov_iter_count) */
+#define DUSK_SEQFILL_A_BUF	6	/* m->buf (lent: A_SIZE bytes) */
+#define DUSK_SEQFILL_A_SIZE	7	/* m->size */
+#define DUSK_SEQFILL_A_INDEX	8	/* &m->index (loff_t) */
+#define DUSK_SEQFILL_A_COUNT	9	/* &m->count (size_t) */
+#define DUSK_SEQFILL_NARGS	10
+/* single_open()'s own iterator (single_start/next/stop, static in
+ * fs/seq_file.c): the program does what they do. */
+#define DUSK_SEQFILL_SINGLE	0xffffffffu
+#define DUSK_SEQFILL_FILLED	1
+#define DUSK_SEQFILL_GROW	2
+#define DUSK_SEQFILL_BUGGY_NEXT	4	/* with FILLED: a ->next did not move the index */
 
 /* ---- the generated stub table (struct dusk_stub_desc.flags) ------------ */
 
