@@ -876,6 +876,38 @@ int dusk_commit_word(uint64_t v, uint64_t *out)
 }
 
 /*
+ * Held stack objects (stack_ref(), wait entries) the program changed since
+ * the last epoch end: the kernel reaches them through a pointer it holds,
+ * not through a call's argument, so no commit refreshes them.  A crypto
+ * request's `iv` on the stack, which the cipher overwrites with its output
+ * IV and the module sets again before the next request: the store into
+ * the request leaves `req->iv` as it was, and the kernel would go on with
+ * its own bytes.  Each is translated again (the bytes that differ from
+ * what its mirror holds are queued) and listed for the call, so what the
+ * kernel writes there comes back after it.
+ */
+int dusk_commit_held_changes(void)
+{
+	struct dusk_thread *t = dusk_thread();
+	struct dusk_commit_state *cs = t->commit;
+	struct walk w;
+	size_t i;
+	int err = 0;
+
+	if (!dusk_sess || !cs || !cs->nheld)
+		return 0;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	walk_begin(&w, t, 0);
+	/* one committed for this call already went out with it (a wait
+	 * entry handed to init_wait_entry(): its garbage was sent as NULL) */
+	for (i = 0; !err && i < cs->nheld; i++)
+		if (cs->held[i]->gen != w.gen && cs->held[i]->touch != cs->serial)
+			err = translate(&w, cs->held[i], 0);
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return err;
+}
+
+/*
  * Kept objects (kept.c) changed by the program since the last epoch end:
  * each is translated again and the bytes that differ from what its mirror
  * holds are queued, as a commit does, so the kernel (a reader of the

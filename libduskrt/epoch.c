@@ -186,6 +186,9 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 	/* Kept globals the module changed (a debugfs value it counts in). */
 	if (!err)
 		err = dusk_commit_kept_changes();
+	/* Held stack objects it changed (a request's IV set again). */
+	if (!err)
+		err = dusk_commit_held_changes();
 	if (!err)
 		err = dusk_commit_pending(&wl);
 	t->nwr = 0;

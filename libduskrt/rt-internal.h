@@ -222,6 +222,13 @@ void dusk_commit_keep_touched(void);
 int dusk_commit_refresh_kept(void);
 int dusk_commit_kept_changes(void);
 /**
+ * dusk_commit_held_changes() - queue the program's changes to the thread's
+ * held stack mirrors (reached by the kernel through pointers it holds) as
+ * refresh chunks of this epoch's end, and list them for the call's
+ * read-back.  0 or -errno.
+ */
+int dusk_commit_held_changes(void);
+/**
  * dusk_commit_word() - the kernel's form of a pointer-sized value @v the
  * program stored into kernel memory: a module function with a proxy ->
  * the proxy's address, an address inside a module global -> inside its

@@ -344,6 +344,16 @@ static int is_integer(CXType t)
 	       k != CXType_Char32 && k != CXType_WChar;
 }
 
+/* Is @t a file offset (loff_t), which follows a buffer without sizing it? */
+static int is_offset(CXType t)
+{
+	char *s = cxs_take(clang_getTypeSpelling(t));
+	int yes = !strcmp(s, "loff_t");
+
+	free(s);
+	return yes;
+}
+
 /*
  * What the callback may write through argument @i of its kernel signature
  * @fn while it runs (the proxy descriptor's lent[i]), as a C expression for
@@ -354,7 +364,9 @@ static int is_integer(CXType t)
  *    function type: nothing (the callback cannot write it, or we cannot
  *    size it);
  *  - char * followed by an integer argument (buffer, length): that many
- *    bytes, read from the argument at the call (DUSK_LENT_ARG);
+ *    bytes, read from the argument at the call (DUSK_LENT_ARG); an offset
+ *    (loff_t) between them is not the length (bin_attribute read/write:
+ *    `char *buf, loff_t off, size_t count`);
  *  - char * alone: PAGE_SIZE, the kernel's convention for text buffers
  *    handed to callbacks (sysfs show, kernel_param_ops get);
  *  - any other T *: sizeof(T), as the kernel's compiler sees it (loff_t
@@ -381,8 +393,12 @@ char *kapi_proxy_lent(CXType fn, int i)
 		return NULL;
 	if (p.kind == CXType_Char_S || p.kind == CXType_Char_U || p.kind == CXType_SChar ||
 	    p.kind == CXType_UChar) {
-		if (i + 1 < n && is_integer(clang_getArgType(fn, (unsigned)i + 1)))
-			return xasprintf("DUSK_LENT_ARG(%d)", i + 1);
+		int len = i + 1;
+
+		if (len < n && is_offset(clang_getArgType(fn, (unsigned)len)))
+			len++;
+		if (len < n && is_integer(clang_getArgType(fn, (unsigned)len)))
+			return xasprintf("DUSK_LENT_ARG(%d)", len);
 		return xstrdup("PAGE_SIZE");
 	}
 	size = clang_Type_getSizeOf(p);

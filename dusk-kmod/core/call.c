@@ -25,6 +25,7 @@
 #include <linux/err.h>
 #include <linux/kallsyms.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <asm/pgtable.h>
 #include "dusk-core.h"
 
@@ -166,6 +167,35 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 		kernel_param_unlock(NULL);
 }
 
+/*
+ * Kernel functions whose callbacks the program cannot run: a kprobe's
+ * handlers run in the probed function's context (often atomic, with
+ * interrupts off under int3) and must answer at once.  A blocking proxy
+ * there answers -EWOULDBLOCK, which a pre_handler's caller takes for "I
+ * changed regs->ip": the probed function resumed one byte in and the
+ * kernel oopsed.  So the registration itself is refused, named in the
+ * kernel log, and the module sees -EOPNOTSUPP (docs/kapi.md, "What the
+ * rewriter refuses").
+ */
+static const char *const dusk_refused_calls[] = {
+	"register_kprobe", "register_kprobes", "register_kretprobe", "register_kretprobes",
+};
+
+static bool dusk_call_refused(const struct dusk_call *c)
+{
+	const char *name = dusk_gen.stubs[c->stub].name;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_refused_calls); i++) {
+		if (!strcmp(name, dusk_refused_calls[i])) {
+			pr_err("%s: %s: kprobe handlers cannot run in a user build (atomic context, "
+			       "answered at once): refused, -EOPNOTSUPP\n", dusk_family.name, name);
+			return true;
+		}
+	}
+	return false;
+}
+
 /**
  * dusk_call_exec() - run one validated stub call and do its bookkeeping.
  * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
@@ -187,6 +217,10 @@ void dusk_call_exec(struct dusk_call *c)
 
 	if (!dusk_stub_dst_ok(s, c->args)) {
 		c->err = -EACCES;
+		return;
+	}
+	if (dusk_call_refused(c)) {
+		c->ret = (u64)-EOPNOTSUPP;
 		return;
 	}
 	/* what it reads is checked and copied before anything else happens */
