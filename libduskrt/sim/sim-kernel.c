@@ -492,12 +492,11 @@ static void do_mirror_free(struct dusk_sim *s, const struct nlmsghdr *req,
 
 static void do_call(struct dusk_sim *s, const struct nlmsghdr *req, const struct dusk_attrs *a)
 {
-	char buf[DUSK_MAX_TEXT + 512], why[256], text[DUSK_MAX_TEXT + 1] = "";
+	char buf[DUSK_MAX_TEXT + 512], text[DUSK_MAX_TEXT + 1] = "";
 	struct nlmsghdr *nlh;
 	uint64_t args[DUSK_MAX_ARGS], ret;
 	uint32_t stub;
 	unsigned int nargs;
-	int err;
 
 	s->st.calls++;
 	if (!a->tb[DUSK_A_STUB] || !a->tb[DUSK_A_ARGS] ||
