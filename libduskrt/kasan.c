@@ -38,6 +38,10 @@
  * to the gap between objects, so every access that crosses into another
  * object's slot is checked.
  *
+ * Objects of a SLAB_TYPESAFE_BY_RCU cache are forgotten when freed, as the
+ * kernel's KASAN leaves them unpoisoned: such memory stays an object of
+ * its cache and may be read after the free (under rcu_read_lock()).
+ *
  * Limits: a use after free in a later callback is not seen (see above);
  * an object whose size the allocating call does not give (kstrdup,
  * an sk_buff, any allocator not in size_table, kmem_cache_alloc() from a
@@ -66,6 +70,7 @@ struct kobj {
 	uint64_t size;		/* bytes asked for; 1 when not known */
 	uint64_t slot;		/* bytes of the allocator's slot, >= size */
 	int sized;		/* size is known (else only the first byte is) */
+	int typesafe_rcu;	/* of a SLAB_TYPESAFE_BY_RCU cache */
 	uint32_t stub;		/* the allocating call */
 	uint32_t free_stub;
 	int freed;
@@ -154,16 +159,22 @@ static uint64_t kmalloc_slot(uint64_t n)
 #define CACHES_MAX 32
 static struct {
 	uint64_t cache, size, slot;
+	int typesafe_rcu;
 } caches[CACHES_MAX];
 
-/* @cache's object size and slot, or 0. */
-static uint64_t cache_size(uint64_t cache, uint64_t *slot)
+/* include/linux/slab.h: a freed object may be read until a grace period
+ * ends (the memory stays an object of the cache). */
+#define SLAB_TYPESAFE_BY_RCU	0x00080000u
+
+/* @cache's object size and slot, or 0; whether it is typesafe by RCU. */
+static uint64_t cache_size(uint64_t cache, uint64_t *slot, int *typesafe_rcu)
 {
 	size_t i;
 
 	for (i = 0; i < CACHES_MAX; i++) {
 		if (caches[i].cache && caches[i].cache == cache) {
 			*slot = caches[i].slot;
+			*typesafe_rcu = caches[i].typesafe_rcu;
 			return caches[i].size;
 		}
 	}
@@ -171,9 +182,9 @@ static uint64_t cache_size(uint64_t cache, uint64_t *slot)
 }
 
 /* Remember @cache's object size, its objects aligned to @align (the slab
- * aligns to at least a word: mm/slab_common.c calculate_alignment());
- * @size 0: forget it. */
-static void cache_note(uint64_t cache, uint64_t size, uint64_t align)
+ * aligns to at least a word: mm/slab_common.c calculate_alignment()), and
+ * its SLAB_* @flags; @size 0: forget it. */
+static void cache_note(uint64_t cache, uint64_t size, uint64_t align, uint64_t flags)
 {
 	size_t i, free_slot = CACHES_MAX;
 
@@ -192,6 +203,7 @@ static void cache_note(uint64_t cache, uint64_t size, uint64_t align)
 	caches[free_slot].cache = size ? cache : 0;
 	caches[free_slot].size = size;
 	caches[free_slot].slot = (size + align - 1) & ~(align - 1);
+	caches[free_slot].typesafe_rcu = !!(flags & SLAB_TYPESAFE_BY_RCU);
 }
 
 /* The kernel function a stub calls: its name up to '#'. */
@@ -223,7 +235,7 @@ static int is_fn(const char *name, const char *fn)
 /* Size asked for and slot of what @stub(@args) returned; size 1 and slot 1
  * when the call does not say.  Returns whether it said.  Caller holds lock. */
 static int object_extent(uint32_t stub, const uint64_t *args, unsigned int nargs,
-			 uint64_t *size, uint64_t *slot)
+			 uint64_t *size, uint64_t *slot, int *typesafe_rcu)
 {
 	const char *name = stub_name(stub);
 	size_t i, len = fn_len(name);
@@ -233,7 +245,7 @@ static int object_extent(uint32_t stub, const uint64_t *args, unsigned int nargs
 	/* kmem_cache_alloc(cache, flags), _zalloc, _node, _lru: the cache's
 	 * object size (its slot may be larger: alignment) */
 	if (!strncmp(name, "kmem_cache_alloc", 16) || is_fn(name, "kmem_cache_zalloc")) {
-		n = nargs ? cache_size(args[0], slot) : 0;
+		n = nargs ? cache_size(args[0], slot, typesafe_rcu) : 0;
 		if (n)
 			*size = n;
 		else
@@ -573,11 +585,11 @@ static void note_caches(uint32_t stub, const uint64_t *args, unsigned int nargs,
 
 	pthread_mutex_lock(&kasan_lock);
 	if ((is_fn(name, "kmem_cache_create") || is_fn(name, "kmem_cache_create_usercopy")) &&
-	    nargs >= 3 && ret >= dusk_kbase && ret < (uint64_t)-4095 && args[1] &&
+	    nargs >= 4 && ret >= dusk_kbase && ret < (uint64_t)-4095 && args[1] &&
 	    args[1] <= (1u << 30) && args[2] <= 4096)
-		cache_note(ret, args[1], args[2]);
+		cache_note(ret, args[1], args[2], args[3]);
 	else if (is_fn(name, "kmem_cache_destroy") && nargs >= 1 && args[0])
-		cache_note(args[0], 0, 0);
+		cache_note(args[0], 0, 0, 0);
 	pthread_mutex_unlock(&kasan_lock);
 }
 
@@ -595,7 +607,13 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 	if (p >= dusk_kbase) {
 		pthread_mutex_lock(&kasan_lock);
 		o = holding(p);
-		if (o && o->addr == p && !o->freed) {
+		if (o && o->addr == p && o->typesafe_rcu) {
+			/* As the kernel's KASAN: a SLAB_TYPESAFE_BY_RCU object
+			 * may be read after its free (under rcu_read_lock(), the
+			 * reader checks it is still the one it wanted), so it
+			 * is neither poisoned nor checked for a double free. */
+			remove_at(upper(p) - 1);
+		} else if (o && o->addr == p && !o->freed) {
 			o->freed = 1;
 			o->free_stub = stub;
 			o->free_thread = dusk_thread();
@@ -617,7 +635,7 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 	o->stub = stub;
 	o->nalloc = frames_from(pc, o->alloc_frames, KASAN_FRAMES);
 	pthread_mutex_lock(&kasan_lock);
-	o->sized = object_extent(stub, args, nargs, &o->size, &o->slot);
+	o->sized = object_extent(stub, args, nargs, &o->size, &o->slot, &o->typesafe_rcu);
 	add_object(o);
 	pthread_mutex_unlock(&kasan_lock);
 }

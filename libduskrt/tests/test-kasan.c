@@ -256,6 +256,39 @@ static void cache_objects_have_the_caches_size(void **state)
 				   "kmem_cache_alloc() region"));
 }
 
+/* A SLAB_TYPESAFE_BY_RCU cache's object may be read after its free (the
+ * memory stays an object of that type until the cache is destroyed):
+ * test_meminit does, under rcu_read_lock().  The kernel's KASAN does not
+ * poison them either. */
+static void typesafe_by_rcu_read_after_free(void *arg)
+{
+	uint64_t create[5] = { 0, 20, 0, 0x00080000 /* SLAB_TYPESAFE_BY_RCU */, 0 };
+	uint64_t alloc[2], fr[2];
+
+	(void)arg;
+	dusk_fault_install();
+	dusk_sim_set_stub(sim, STUB_KMEM_CACHE_CREATE, stub_cache, NULL);
+	dusk_sim_set_stub(sim, STUB_KMEM_CACHE_ALLOC, stub_kmalloc, NULL);
+	dusk_sim_set_stub(sim, STUB_KMEM_CACHE_FREE, stub_null, NULL);
+	alloc[0] = fr[0] = dusk_call(STUB_KMEM_CACHE_CREATE, create, 5);
+	alloc[1] = 0xcc0;
+	fr[1] = dusk_call(STUB_KMEM_CACHE_ALLOC, alloc, 2);
+	dusk_call(STUB_KMEM_CACHE_FREE, fr, 2);
+	(void)module_reads(fr[1] + 8);
+	_exit(0);
+}
+
+static void typesafe_by_rcu_is_not_use_after_free(void **state)
+{
+	char log[4096];
+	int status;
+
+	(void)state;
+	status = harness_fork(typesafe_by_rcu_read_after_free, NULL, log, sizeof(log));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || strstr(log, "KASAN"))
+		fail_msg("status %d: %s", status, log);
+}
+
 static void unknown_size_is_one_byte(void **state)
 {
 	uint64_t a[2] = { 64, 0xcc0 }, p;
@@ -308,6 +341,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cache_objects_have_the_caches_size, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(unknown_size_is_one_byte, setup, teardown),
+		cmocka_unit_test_setup_teardown(typesafe_by_rcu_is_not_use_after_free, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(unknown_size_from_its_start_is_fine, setup,
 						teardown),
 	};
