@@ -210,6 +210,55 @@ void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, ui
 		leak_add(stub, ret, cache_of(name, args, nargs), pc);
 }
 
+/*
+ * Element @i of the pointer array the module handed a bulk slab call at
+ * kernel address @arr: a mirror of the module's own array (read in the
+ * program, where the read-back after the call has put the kernel's
+ * stores), or kernel memory (read through its shadow).  0 if unreadable.
+ */
+static uint64_t bulk_elem(uint64_t arr, uint64_t i)
+{
+	uint64_t own = dusk_rmap_word(arr), v;
+	const void *p;
+
+	if (arr < dusk_kbase || i > (UINT64_MAX - arr) / sizeof(v) - 1)
+		return 0;
+	if (own != arr)
+		p = (const void *)(uintptr_t)(own + i * sizeof(v));
+	else
+		p = dusk_check_kernel((uintptr_t)(arr + i * sizeof(v)), sizeof(v));
+	if (!p)
+		return 0;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/*
+ * kmem_cache_alloc_bulk(cache, flags, size, p) returns how many objects it
+ * put in p[] (all or none), kmem_cache_free_bulk(cache, size, p) frees
+ * p[0..size): the objects are the module's as one kmem_cache_alloc()'s
+ * are, so they are noted and forgotten one by one.  @after: the answer and
+ * its read-back are in (an allocation's array is filled then); otherwise
+ * the call is about to be made (a free's array is still whole).
+ */
+void dusk_leaks_note_bulk(uint32_t stub, const uint64_t *args, unsigned int nargs,
+			  uint64_t ret, const void *pc, int after)
+{
+	const struct dusk_module *m = dusk_sess->m;
+	const char *name = m->stubs && stub < m->nstubs ? m->stubs[stub] : "";
+	uint64_t i, obj;
+
+	if (after && named(name, "kmem_cache_alloc_bulk") && nargs == 4 && ret <= args[2]) {
+		for (i = 0; i < ret; i++)
+			if (is_object(obj = bulk_elem(args[3], i)))
+				leak_add(stub, obj, args[0], pc);
+	} else if (!after && named(name, "kmem_cache_free_bulk") && nargs == 3) {
+		for (i = 0; i < args[1] && i < DUSK_MAX_BULK; i++)
+			if (is_object(obj = bulk_elem(args[2], i)))
+				leak_forget(obj);
+	}
+}
+
 unsigned long dusk_leaks_report(const char *who)
 {
 	const struct dusk_module *m = dusk_sess->m;

@@ -214,6 +214,7 @@ void dusk_call_exec(struct dusk_call *c)
 	enum dusk_region_kind kind;
 	void *p, *freed;
 	size_t size;
+	bool skip;
 
 	if (!dusk_stub_dst_ok(s, c->args)) {
 		c->err = -EACCES;
@@ -233,6 +234,11 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret = 0;	/* freed with its cache already (slab.c) */
 		goto out;
 	}
+	mutex_lock(&dusk_sess.lock);
+	skip = dusk_slab_before_bulk_free(c);
+	mutex_unlock(&dusk_sess.lock);
+	if (skip)
+		goto out;	/* the core freed them (slab.c) */
 	c->err = dusk_undo_prepare(c->stub, &rec);
 	if (c->err)
 		goto out;
@@ -297,6 +303,7 @@ void dusk_call_exec(struct dusk_call *c)
 			dusk_slab_after_alloc(s, c->args, p);
 		}
 	}
+	dusk_slab_after_bulk_alloc(c);
 	dusk_undo_after(c->stub, c->args, c->ret, rec);
 	mutex_unlock(&dusk_sess.lock);
 out:

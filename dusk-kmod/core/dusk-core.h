@@ -206,6 +206,8 @@ bool dusk_slab_is_destroy(const struct dusk_stub_desc *s);
 void dusk_slab_before_destroy(struct kmem_cache *cache);
 void dusk_slab_after_alloc(const struct dusk_stub_desc *s, const u64 *args, void *obj);
 bool dusk_slab_freed_already(const void *obj);
+void dusk_slab_after_bulk_alloc(struct dusk_call *c);
+bool dusk_slab_before_bulk_free(struct dusk_call *c);
 void dusk_slab_forget_all(void);
 
 /* pernet.c: the per-net data of the module's pernet_operations */

@@ -21,9 +21,17 @@
  * made again -- the cache and its pages are gone, and the memory may be
  * someone else's by then.  An allocation that returns such an address
  * makes it the session's again.  The list lives as long as the session.
+ *
+ * kmem_cache_alloc_bulk() returns a count and leaves the objects in an
+ * array: each is the session's, from that cache, as one kmem_cache_alloc()
+ * result is (all or none: a bulk allocation is all or nothing in the
+ * kernel too); kmem_cache_free_bulk() gives them back.  Without this a
+ * dead program's bulk objects stayed unknown, and teardown's destroy of
+ * its cache met them (SLUB's "Objects remaining" BUG).
  */
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include "dusk-core.h"
 
 struct dusk_slab_gone {
@@ -37,7 +45,7 @@ static LIST_HEAD(dusk_slab_gone_list);
 /* The allocators whose first argument is the cache the object comes from. */
 static const char *const dusk_cache_allocs[] = {
 	"kmem_cache_alloc", "kmem_cache_zalloc", "kmem_cache_alloc_node",
-	"kmem_cache_alloc_lru",
+	"kmem_cache_alloc_lru", "kmem_cache_alloc_bulk",
 };
 
 /** dusk_slab_is_destroy() - is @s kmem_cache_destroy()? */
@@ -107,6 +115,91 @@ void dusk_slab_after_alloc(const struct dusk_stub_desc *s, const u64 *args, void
 	for (i = 0; i < ARRAY_SIZE(dusk_cache_allocs); i++)
 		if (dusk_stub_named(s->name, dusk_cache_allocs[i]) && s->nargs >= 1)
 			dusk_region_set_cache(obj, (struct kmem_cache *)(uintptr_t)args[0]);
+}
+
+/* kmem_cache_alloc_bulk(s, flags, size, p) / kmem_cache_free_bulk(s, size, p):
+ * the index of the array argument, or -1 when @s is neither. */
+static int dusk_slab_bulk_array(const struct dusk_stub_desc *s, const char *fn, u32 nargs)
+{
+	int arg = !strcmp(fn, "kmem_cache_alloc_bulk") ? 3 : 2;
+
+	return dusk_stub_named(s->name, fn) && s->nargs == arg + 1 && nargs == arg + 1 ? arg : -1;
+}
+
+/* Element @i of the kernel array at @arr, or NULL when it cannot be read. */
+static void *dusk_slab_elem(u64 arr, size_t i)
+{
+	void *p;
+
+	if (copy_from_kernel_nofault(&p, (void **)(uintptr_t)arr + i, sizeof(p)))
+		return NULL;
+	return p;
+}
+
+/**
+ * dusk_slab_after_bulk_alloc() - after kmem_cache_alloc_bulk() call @c:
+ * the session owns the objects it returned, or, when they cannot all be
+ * tracked, none: they are given back and the call returns 0.
+ * Context: caller holds dusk_sess.lock.
+ */
+void dusk_slab_after_bulk_alloc(struct dusk_call *c)
+{
+	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	int arg = dusk_slab_bulk_array(s, "kmem_cache_alloc_bulk", c->nargs);
+	struct kmem_cache *cache = (struct kmem_cache *)(uintptr_t)c->args[0];
+	size_t i, n = (size_t)c->ret;
+	void *p;
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (arg < 0 || !n || n > c->args[2])
+		return;
+	for (i = 0; i < n; i++) {
+		p = dusk_slab_elem(c->args[arg], i);
+		if (!p || !dusk_region_room(ksize(p)) ||
+		    dusk_region_add(p, ksize(p), DUSK_REGION_ALLOC))
+			break;
+		dusk_slab_after_alloc(s, c->args, p);
+	}
+	if (i == n)
+		return;
+	while (i--)
+		dusk_region_forget(dusk_slab_elem(c->args[arg], i));
+	kmem_cache_free_bulk(cache, n, (void **)(uintptr_t)c->args[arg]);
+	c->ret = 0;
+}
+
+/**
+ * dusk_slab_before_bulk_free() - before kmem_cache_free_bulk() call @c:
+ * its objects stop being the session's.  When the core freed one of them
+ * already (dusk_slab_before_destroy()), the others are freed one by one
+ * here and the stub must not run.
+ * Context: caller holds dusk_sess.lock.
+ * Return: true when the stub must not run.
+ */
+bool dusk_slab_before_bulk_free(struct dusk_call *c)
+{
+	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	int arg = dusk_slab_bulk_array(s, "kmem_cache_free_bulk", c->nargs);
+	size_t i, n = (size_t)c->args[1];
+	bool gone = false;
+	void *p;
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (arg < 0 || n > DUSK_MAX_MIRROR / sizeof(void *))
+		return false;
+	for (i = 0; i < n; i++) {
+		p = dusk_slab_elem(c->args[arg], i);
+		gone |= p && dusk_slab_find(p);
+		dusk_region_forget(p);
+	}
+	if (!gone)
+		return false;
+	for (i = 0; i < n; i++) {
+		p = dusk_slab_elem(c->args[arg], i);
+		if (p && !dusk_slab_find(p))
+			kmem_cache_free((struct kmem_cache *)(uintptr_t)c->args[0], p);
+	}
+	return true;
 }
 
 /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kslab — objects of the module's own slab cache, freed through RCU.
+ * kslab — objects of the module's own slab cache, freed through RCU; half
+ * of them allocated with kmem_cache_alloc_bulk().
  *
  *   insmod kslab.ko [count=8] [leak=0]
  *   cat /proc/kslab            "live N" and "freed N"
@@ -50,6 +51,7 @@ struct kslab_obj {
 static struct kmem_cache *kslab_cache;
 static DEFINE_SPINLOCK(kslab_lock);	/* protects kslab_objs and kslab_live */
 static struct kslab_obj *kslab_objs[KSLAB_MAX];
+static void *kslab_bulk[KSLAB_MAX];	/* kmem_cache_alloc_bulk()'s array */
 static unsigned int kslab_live;
 static atomic_t kslab_freed = ATOMIC_INIT(0);
 static struct proc_dir_entry *kslab_proc;
@@ -62,27 +64,53 @@ static void kslab_free_rcu(struct rcu_head *head)
 	atomic_inc(&kslab_freed);
 }
 
-/* Allocate @n objects more (as many as fit). */
+/* Keep @o as a live object; when full, free it. */
+static int kslab_keep(struct kslab_obj *o)
+{
+	spin_lock(&kslab_lock);
+	if (kslab_live == KSLAB_MAX) {
+		spin_unlock(&kslab_lock);
+		kmem_cache_free(kslab_cache, o);
+		return -ENOSPC;
+	}
+	o->id = kslab_live;
+	snprintf(o->payload, sizeof(o->payload), "object %u", o->id);
+	kslab_objs[kslab_live++] = o;
+	spin_unlock(&kslab_lock);
+	return 0;
+}
+
+/*
+ * Allocate @n objects more (as many as fit): half one by one, the other
+ * half in bulk -- twice as many asked for, and half of those given back
+ * at once with kmem_cache_free_bulk().
+ */
 static int kslab_add(unsigned int n)
 {
+	unsigned int half = n / 2, got, i;
 	struct kslab_obj *o;
+	int err = 0;
 
-	while (n--) {
+	for (i = half; i < n; i++) {
 		o = kmem_cache_zalloc(kslab_cache, GFP_KERNEL);
 		if (!o)
 			return -ENOMEM;
-		spin_lock(&kslab_lock);
-		if (kslab_live == KSLAB_MAX) {
-			spin_unlock(&kslab_lock);
-			kmem_cache_free(kslab_cache, o);
-			return -ENOSPC;
-		}
-		o->id = kslab_live;
-		snprintf(o->payload, sizeof(o->payload), "object %u", o->id);
-		kslab_objs[kslab_live++] = o;
-		spin_unlock(&kslab_lock);
+		err = kslab_keep(o);
+		if (err)
+			return err;
 	}
-	return 0;
+	if (!half)
+		return 0;
+	got = kmem_cache_alloc_bulk(kslab_cache, GFP_KERNEL, 2 * half, kslab_bulk);
+	if (!got)
+		return -ENOMEM;
+	kmem_cache_free_bulk(kslab_cache, half, kslab_bulk + half);
+	for (i = 0; i < half; i++) {
+		memset(kslab_bulk[i], 0, sizeof(struct kslab_obj));
+		if (kslab_keep(kslab_bulk[i]))
+			err = -ENOSPC;
+	}
+	return err;
 }
 
 /* Free every live object through RCU. */
