@@ -2,11 +2,13 @@
 # Guest script of scripts/corpus-difftest: load one module once as NAME.ko
 # and once as its user build, in one boot, and print both transcripts:
 # whether the load succeeded, what its parameters in /sys/module/NAME read
-# as, what each new /proc, /dev, /sys/kernel and
+# as, what each new /proc, /dev, /sys/kernel, /sys/class and
 # configfs entry it made reads as (bounded) after two pings over lo, what
 # writing to them does (a
 # number to each file, then each read again; a child made in each new
-# configfs group), then the lines the kernel log gained.  Self-testing
+# configfs group), what each new character device answers to poll, a
+# non-blocking read and mmap (devprobe), then the lines the kernel log
+# gained.  Self-testing
 # modules (lib/test_*.c) test on load and print their verdict.
 #   module.sh NAME        (DEPS: modules to insmod first, in order)
 . /dusk/lib.sh
@@ -25,21 +27,31 @@ log_lines() {
 	dmesg -c >/dev/null
 }
 
-# What a module adds under /proc (not per-process), /dev, /sys/kernel and
-# configfs (mounted below).
+# What a module adds under /proc (not per-process), /dev, /sys/kernel,
+# /sys/class (a class, or a device in an existing class) and configfs
+# (mounted below).
 entries() {
 	{ ls -d /proc/[!0-9]* /proc/net/* /proc/sys/net/*/* /dev/* /sys/kernel/* \
-		/sys/kernel/config/* 2>/dev/null; } |
+		/sys/class/* /sys/class/*/* /sys/kernel/config/* 2>/dev/null; } |
 		grep -v -e '^/proc/self' -e '^/proc/thread-self' -e '^/proc/sys' \
 			-e '^/proc/kmsg$' -e '^/proc/kcore$' -e '^/dev/kmsg$' | sort
 }
 
 # new_files BEFORE: the new entries and, in new folders, what they hold.
+# A class's devices are links to their folders: a new one is listed with
+# its attributes (one level: not its power/ or its links' targets), but
+# for the ones that differ between any two loads (a disk's I/O times and
+# its global sequence number).
 new_files() {
 	entries >/tmp/after
 	grep -vxF -f "$1" /tmp/after | while read -r e; do
-		if [ -d "$e" ]; then find "$e" | sort; else echo "$e"; fi
-	done
+		case $e in
+		/sys/class/*/*) [ -d "$e" ] && find -H "$e" -maxdepth 1 | sort ;;
+		/sys/class/*) [ -d "$e" ] && find "$e" -maxdepth 1 | sort ;;
+		*) if [ -d "$e" ]; then find "$e" | sort; else echo "$e"; fi ;;
+		esac
+	done | awk '!seen[$0]++' | grep -v -e '^/sys/class/.*/stat$' -e '^/sys/class/.*/inflight$' \
+		-e '^/sys/class/.*/diskseq$'
 }
 
 # show ENTRY: a bounded page of it, or that it is a folder.
@@ -92,6 +104,18 @@ write_new() {
 	done </tmp/new
 }
 
+# probe_devs BEFORE: what each new character device answers to poll, a
+# non-blocking read and mmap of a page (devprobe: the shell has no mmap).
+probe_devs() {
+	command -v devprobe >/dev/null || return 0
+	new_files "$1" >/tmp/new
+	while read -r e; do
+		[ -c "$e" ] || continue
+		echo "devprobe $e:"
+		timeout 5 devprobe "$e" 2>&1 | sed 's/^/  /'
+	done </tmp/new
+}
+
 # read_params: the module's /sys/module/NAME/parameters/ (read only: a
 # write could change what the module does next).
 read_params() {
@@ -115,6 +139,7 @@ scenario() {
 	traffic
 	read_new /tmp/before
 	write_new /tmp/before
+	probe_devs /tmp/before
 }
 
 for m in ${DEPS:-}; do
