@@ -93,6 +93,8 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state);
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
 void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
+/* A notifier callback's answer from dusk_upcall_blocking()'s result. */
+int dusk_notifier_answer(u64 ret);
 /* DUSK_PROXY_SYNC bodies: an xt_match .match (bool (const struct sk_buff *,
  * struct xt_action_param *)) and an hrtimer function. */
 bool dusk_sync_xt_match(u32 proxy, const struct sk_buff *skb, void *par);

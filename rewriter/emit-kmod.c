@@ -144,6 +144,31 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 	free(ret);
 }
 
+/*
+ * Is @t a notifier callback, int (struct notifier_block *, unsigned long,
+ * void *)?  Its answer goes through dusk_notifier_answer(): a call that did
+ * not run must not answer with an errno, whose bits read as
+ * NOTIFY_STOP_MASK and end the chain for every later subscriber.
+ */
+static int is_notifier_call(CXType t)
+{
+	CXType a0, pointee;
+	char *name;
+	int yes;
+
+	if (clang_getNumArgTypes(t) != 3 ||
+	    clang_getCanonicalType(clang_getResultType(t)).kind != CXType_Int)
+		return 0;
+	a0 = clang_getCanonicalType(clang_getArgType(t, 0));
+	if (a0.kind != CXType_Pointer)
+		return 0;
+	pointee = clang_getCanonicalType(clang_getPointeeType(a0));
+	name = unqualify(cxs_take(clang_getTypeSpelling(pointee)));
+	yes = !strcmp(name, "struct notifier_block");
+	free(name);
+	return yes;
+}
+
 static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 {
 	CXType t = clang_getCursorType(p->fn);
@@ -180,6 +205,9 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\treturn (%s)dusk_sync_hrtimer(%d, a0);\n}\n\n", ret, id);
 	else if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
+	else if (is_notifier_call(t))
+		sb_printf(b, "\treturn dusk_notifier_answer(dusk_upcall_blocking(%d, a, %d));\n}\n\n",
+			  id, n);
 	else
 		sb_printf(b, "\treturn (%s)%sdusk_upcall_blocking(%d, %s, %d);\n}\n\n", ret,
 			  rw_type_is_pointer(clang_getResultType(t)) ? "(uintptr_t)" : "", id,

@@ -135,6 +135,14 @@ static const struct {
 	{ "kvfree_call_rcu",	DUSK_STUB_FREE_RCU },
 	{ "vmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "vzalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	/* vmalloc_user(): zeroed, VM_USERMAP, what a driver's mmap hands to
+	 * remap_vmalloc_range() */
+	{ "__vmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "vmalloc_user",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "vmalloc_32",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "vmalloc_32_user",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "vmalloc_node",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "vzalloc_node",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "kvmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "kvzalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "kvmalloc_node",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },

@@ -17,6 +17,7 @@
  * qlock) while it waits; other contexts touch it only under qlock and only
  * while it is on the list.
  */
+#include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -321,6 +322,22 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 	dusk_seqfile_leave(args, nargs);
 	dusk_pernet_leave(proxy, args, nargs, ret);
 	return ret;
+}
+
+/**
+ * dusk_notifier_answer() - what a notifier callback's proxy answers.
+ * @ret: dusk_upcall_blocking()'s result.
+ *
+ * The program's own answer (NOTIFY_* or notifier_from_errno(), never
+ * negative) as it is.  A call that did not run (an atomic notifier chain,
+ * where blocking proxies answer -EWOULDBLOCK; no session; a timeout) is
+ * NOTIFY_DONE, "not interested": an errno there has NOTIFY_STOP_MASK set,
+ * which would end the chain for every later subscriber (the kernel's own
+ * too) and veto what the chain announces.
+ */
+int dusk_notifier_answer(u64 ret)
+{
+	return IS_ERR_VALUE((unsigned long)ret) ? NOTIFY_DONE : (int)ret;
 }
 
 /**

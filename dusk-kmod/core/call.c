@@ -168,17 +168,35 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 }
 
 /*
- * Kernel functions whose callbacks the program cannot run: a kprobe's
- * handlers run in the probed function's context (often atomic, with
- * interrupts off under int3) and must answer at once.  A blocking proxy
- * there answers -EWOULDBLOCK, which a pre_handler's caller takes for "I
- * changed regs->ip": the probed function resumed one byte in and the
- * kernel oopsed.  So the registration itself is refused, named in the
- * kernel log, and the module sees -EOPNOTSUPP (docs/kapi.md, "What the
- * rewriter refuses").
+ * Kernel functions whose callbacks the program cannot run: they run in
+ * atomic context and must be done with when they return.  A blocking
+ * proxy there answers -EWOULDBLOCK without running them: a kprobe's
+ * pre_handler that answers non-zero tells its caller "I changed regs->ip"
+ * (the probed function resumed one byte in and the kernel oopsed); a
+ * tracepoint probe or an ftrace callback would silently never run, on
+ * every hit of a hot kernel path; a blk-mq ->queue_rq() (under RCU unless
+ * the tag set is BLK_MQ_F_BLOCKING) would answer a status byte of
+ * garbage and never end its request.  So the registration itself is
+ * refused, named in the kernel log, and the module sees -EOPNOTSUPP
+ * (docs/kapi.md, "Synchronous callbacks").
  */
-static const char *const dusk_refused_calls[] = {
-	"register_kprobe", "register_kprobes", "register_kretprobe", "register_kretprobes",
+#define DUSK_ATOMIC_WHY "cannot run in a user build (atomic context, answered at once)"
+static const struct {
+	const char *name;
+	const char *what;
+} dusk_refused_calls[] = {
+	{ "register_kprobe", "kprobe handlers " DUSK_ATOMIC_WHY },
+	{ "register_kprobes", "kprobe handlers " DUSK_ATOMIC_WHY },
+	{ "register_kretprobe", "kretprobe handlers " DUSK_ATOMIC_WHY },
+	{ "register_kretprobes", "kretprobe handlers " DUSK_ATOMIC_WHY },
+	/* register_trace_NAME() and its _prio variants are inlines of these */
+	{ "tracepoint_probe_register", "tracepoint probes " DUSK_ATOMIC_WHY },
+	{ "tracepoint_probe_register_prio", "tracepoint probes " DUSK_ATOMIC_WHY },
+	{ "tracepoint_probe_register_prio_may_exist", "tracepoint probes " DUSK_ATOMIC_WHY },
+	{ "register_ftrace_function", "ftrace callbacks " DUSK_ATOMIC_WHY },
+	/* blk_mq_alloc_disk() and blk_mq_init_queue() need a tag set first */
+	{ "blk_mq_alloc_tag_set", "blk-mq queue_rq() " DUSK_ATOMIC_WHY },
+	{ "blk_mq_alloc_sq_tag_set", "blk-mq queue_rq() " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
@@ -187,9 +205,9 @@ static bool dusk_call_refused(const struct dusk_call *c)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_refused_calls); i++) {
-		if (!strcmp(name, dusk_refused_calls[i])) {
-			pr_err("%s: %s: kprobe handlers cannot run in a user build (atomic context, "
-			       "answered at once): refused, -EOPNOTSUPP\n", dusk_family.name, name);
+		if (!strcmp(name, dusk_refused_calls[i].name)) {
+			pr_err("%s: %s: %s: refused, -EOPNOTSUPP\n", dusk_family.name,
+			       name, dusk_refused_calls[i].what);
 			return true;
 		}
 	}
@@ -255,6 +273,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_pernet_before_call(c);
 	dusk_seqfile_before_call(c);
 	dusk_devres_before_call(c);
+	dusk_handed_before_call(c);
 	dusk_pages_before_call(c);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
@@ -283,6 +302,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);
+	dusk_handed_after_call(c);
 	dusk_pages_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);

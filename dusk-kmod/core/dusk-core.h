@@ -231,6 +231,12 @@ void dusk_devres_after_call(const struct dusk_call *c);
 bool dusk_devres_owned(u64 addr, u64 len);
 void dusk_devres_forget_all(void);
 
+/* handed.c: kernel objects handed to the module to fill in (a class) */
+void dusk_handed_before_call(const struct dusk_call *c);
+void dusk_handed_after_call(const struct dusk_call *c);
+bool dusk_handed_owned(u64 addr, u64 len);
+void dusk_handed_forget_all(void);
+
 /* seqfile.c: what the seq_file opens allocate for the module's files */
 void dusk_seqfile_before_call(const struct dusk_call *c);
 void dusk_seqfile_after_call(const struct dusk_call *c);

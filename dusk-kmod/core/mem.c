@@ -318,13 +318,13 @@ static bool dusk_skb_data_owned(u64 addr, u64 len)
 }
 
 /* Writable as one piece: an owned sk_buff's data, the module's per-net
- * data, its open files' seq_file memory, its devm memory, or lent.  Caller
- * holds lock and qlock. */
+ * data, its open files' seq_file memory, its devm memory, a kernel object
+ * handed to it to fill (handed.c), or lent.  Caller holds lock and qlock. */
 static bool dusk_may_write_other(u64 addr, u64 len)
 {
 	return dusk_skb_data_owned(addr, len) || dusk_pernet_owned(addr, len) ||
 	       dusk_seqfile_owned(addr, len) || dusk_devres_owned(addr, len) ||
-	       dusk_lent(addr, len);
+	       dusk_handed_owned(addr, len) || dusk_lent(addr, len);
 }
 
 /*
