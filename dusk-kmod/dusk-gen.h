@@ -96,8 +96,10 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
 /* A notifier callback's answer from dusk_upcall_blocking()'s result. */
 int dusk_notifier_answer(u64 ret);
 /* DUSK_PROXY_SYNC bodies: an xt_match .match (bool (const struct sk_buff *,
- * struct xt_action_param *)) and an hrtimer function. */
+ * struct xt_action_param *)), an xt_target .target (unsigned int (struct
+ * sk_buff *, const struct xt_action_param *)) and an hrtimer function. */
 bool dusk_sync_xt_match(u32 proxy, const struct sk_buff *skb, void *par);
+unsigned int dusk_sync_xt_target(u32 proxy, struct sk_buff *skb, const void *par);
 int dusk_sync_hrtimer(u32 proxy, void *timer);
 /* Buffer of DUSK_MAX_TEXT bytes for the running printk-family stub. */
 char *dusk_text_buf(void);

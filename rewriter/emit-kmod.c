@@ -190,7 +190,8 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		free(s);
 	}
 	sb_printf(b, "%s)\n{\n", n ? "" : "void");
-	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER) {
+	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER &&
+	    p->kind != RW_PROXY_SYNC_XT_TARGET) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);
 		for (i = 0; i < n; i++)
 			sb_printf(b, "%s(u64)%sa%d", i ? ", " : "",
@@ -201,6 +202,8 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (p->kind == RW_PROXY_SYNC_XT_MATCH)
 		sb_printf(b, "\treturn dusk_sync_xt_match(%d, a0, a1);\n}\n\n", id);
+	else if (p->kind == RW_PROXY_SYNC_XT_TARGET)
+		sb_printf(b, "\treturn dusk_sync_xt_target(%d, a0, a1);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_HRTIMER)
 		sb_printf(b, "\treturn (%s)dusk_sync_hrtimer(%d, a0);\n}\n\n", ret, id);
 	else if (is_void(clang_getResultType(t)))
@@ -277,7 +280,7 @@ void emit_stub_flags(struct sb *b, unsigned flags)
 		sb_puts(b, "0");
 }
 
-/* The kmod's DUSK_PROXY_* of a proxy kind (both sync strategies are
+/* The kmod's DUSK_PROXY_* of a proxy kind (every sync strategy is
  * DUSK_PROXY_SYNC there). */
 static const char *proxy_kind_name(int kind)
 {
@@ -286,7 +289,8 @@ static const char *proxy_kind_name(int kind)
 	case DUSK_PROXY_BLOCKING:	return "DUSK_PROXY_BLOCKING";
 	case DUSK_PROXY_ASYNC:		return "DUSK_PROXY_ASYNC";
 	case RW_PROXY_SYNC_XT_MATCH:
-	case RW_PROXY_SYNC_HRTIMER:	return "DUSK_PROXY_SYNC";
+	case RW_PROXY_SYNC_HRTIMER:
+	case RW_PROXY_SYNC_XT_TARGET:	return "DUSK_PROXY_SYNC";
 	}
 	assert(0);
 	return "?";

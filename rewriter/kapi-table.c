@@ -336,6 +336,14 @@ int kapi_proxy_kind(CXType fn)
 	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
 	    pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
 		return RW_PROXY_SYNC_XT_MATCH;
+	/* xt_target .target: unsigned int (struct sk_buff *, const struct
+	 * xt_action_param *), called by the table: its result is a verdict,
+	 * and a blocking proxy's -EWOULDBLOCK is none (nf_hook_slow() warns
+	 * and leaks the packet) */
+	if (n == 2 && ret.kind == CXType_UInt &&
+	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
+	    pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
+		return RW_PROXY_SYNC_XT_TARGET;
 	/* hrtimer function: enum hrtimer_restart (struct hrtimer *) */
 	if (n == 1 && ret.kind == CXType_Enum &&
 	    pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))

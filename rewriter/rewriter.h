@@ -112,9 +112,10 @@ struct rw_stub {
 
 /* rw_proxy.kind: DUSK_PROXY_* (dusk/abi.h), with DUSK_PROXY_SYNC told apart
  * by which strategy's core service the proxy calls (docs/kapi.md,
- * "Synchronous callbacks"); the kmod sees DUSK_PROXY_SYNC for both. */
+ * "Synchronous callbacks"); the kmod sees DUSK_PROXY_SYNC for all. */
 #define RW_PROXY_SYNC_XT_MATCH	DUSK_PROXY_SYNC
 #define RW_PROXY_SYNC_HRTIMER	(DUSK_PROXY_SYNC + 1)
+#define RW_PROXY_SYNC_XT_TARGET	(DUSK_PROXY_SYNC + 2)
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */

@@ -267,8 +267,9 @@ void dusk_call_exec(struct dusk_call *c)
 		 * module's hooks are deciding. */
 		dusk_pending_flush();
 	}
-	/* xtables matches and hrtimers (xtmatch.c, hrtimer.c) */
+	/* xtables matches and targets, hrtimers (xtmatch.c, xttarget.c, hrtimer.c) */
 	dusk_xt_before_call(c);
+	dusk_xt_target_before_call(c);
 	dusk_hrtimer_before_call(c);
 	dusk_pernet_before_call(c);
 	dusk_seqfile_before_call(c);
@@ -299,6 +300,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret |= first;
 	}
 	dusk_xt_after_call(c);
+	dusk_xt_target_after_call(c);
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);

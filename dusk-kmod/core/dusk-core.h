@@ -103,6 +103,7 @@ enum dusk_pending_kind {
 	DUSK_PENDING_ASYNC,	/* a void callback raised from atomic context */
 	DUSK_PENDING_XT,	/* one xtables match instance asked ahead (xtmatch.c) */
 	DUSK_PENDING_HRTIMER,	/* an hrtimer callback (hrtimer.c) */
+	DUSK_PENDING_XT_TARGET,	/* a packet stolen by an xtables target (xttarget.c) */
 };
 
 /* An upcall raised from atomic context that waits for its REPLY. */
@@ -112,7 +113,7 @@ struct dusk_pending {
 	u8 kind;		/* enum dusk_pending_kind */
 	u32 proxy;
 	unsigned long deadline;	/* jiffies */
-	struct nf_queue_entry *entry;	/* DUSK_PENDING_NF */
+	struct nf_queue_entry *entry;	/* DUSK_PENDING_NF, _XT_TARGET */
 	nf_hookfn *hookfn;	/* the proxy the packet was stolen by */
 	void *priv;		/* and its priv: together they find the hook again */
 	void *sync;		/* DUSK_PENDING_XT: its packet; _HRTIMER: its flight */
@@ -354,6 +355,7 @@ void dusk_waiter_unjoin(struct dusk_waiter *w);
 int dusk_nf_init(void);
 void dusk_nf_exit(void);
 void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict);
+unsigned int dusk_nf_rerun(struct dusk_pending *p);
 bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len);
 unsigned int dusk_policy_verdict(void);
 void dusk_pending_flush(void);
@@ -369,6 +371,17 @@ bool dusk_xt_lent(const struct dusk_pending *p, u64 addr, u64 len);
 bool dusk_xt_loaned(u64 addr, u64 len);
 void dusk_xt_before_call(struct dusk_call *c);
 void dusk_xt_after_call(struct dusk_call *c);
+int dusk_xt_table_of(const char *name);
+int dusk_xt_table_prio(int table, unsigned int hook);
+
+/* xttarget.c: xtables targets run on a stolen packet (docs/kapi.md) */
+int dusk_xt_target_init(void);
+void dusk_xt_target_exit(void);
+void dusk_xt_target_end(struct dusk_pending *p, int err, u64 ret);
+bool dusk_xt_target_lent(const struct dusk_pending *p, u64 addr, u64 len);
+bool dusk_xt_target_loaned(u64 addr, u64 len);
+void dusk_xt_target_before_call(struct dusk_call *c);
+void dusk_xt_target_after_call(struct dusk_call *c);
 
 /* hrtimer.c: hrtimer callbacks answered late (docs/kapi.md) */
 int dusk_hrtimer_init(void);

@@ -96,9 +96,12 @@ static int __init dusk_init(void)
 	err = dusk_xt_init();
 	if (err)
 		goto err_nf;
-	err = dusk_hrtimer_init();
+	err = dusk_xt_target_init();
 	if (err)
 		goto err_xt;
+	err = dusk_hrtimer_init();
+	if (err)
+		goto err_xttg;
 	err = dusk_pernet_init();
 	if (err)
 		goto err_hrtimer;
@@ -118,6 +121,8 @@ err_pernet:
 	dusk_pernet_exit();
 err_hrtimer:
 	dusk_hrtimer_exit();
+err_xttg:
+	dusk_xt_target_exit();
 err_xt:
 	dusk_xt_exit();
 err_nf:
@@ -141,6 +146,7 @@ static void __exit dusk_exit(void)
 	dusk_seqread_exit();
 	dusk_pernet_exit();
 	dusk_hrtimer_exit();
+	dusk_xt_target_exit();
 	dusk_xt_exit();
 	dusk_nf_exit();
 	dusk_session_exit();

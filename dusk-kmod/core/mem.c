@@ -291,9 +291,10 @@ static bool dusk_lent(u64 addr, u64 len)
 		if (dusk_waiter_lent(w, addr, len))
 			return true;
 	list_for_each_entry(p, &dusk_sess.pending, node)
-		if (dusk_nf_lent(p, addr, len) || dusk_xt_lent(p, addr, len))
+		if (dusk_nf_lent(p, addr, len) || dusk_xt_lent(p, addr, len) ||
+		    dusk_xt_target_lent(p, addr, len))
 			return true;
-	return dusk_xt_loaned(addr, len);
+	return dusk_xt_loaned(addr, len) || dusk_xt_target_loaned(addr, len);
 }
 
 /*

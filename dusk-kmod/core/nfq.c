@@ -171,6 +171,31 @@ void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict)
 	kfree(p);
 }
 
+/**
+ * dusk_nf_rerun() - run the hook @p's packet was stolen from again, on it,
+ * as nf_reinject() does for NF_REPEAT, and return its verdict (NF_DROP when
+ * the hook is gone: @p's packet is then dropped by dusk_nf_finish() too).
+ * The caller then ends @p with that verdict (dusk_nf_finish()); on
+ * NF_STOLEN the packet belongs to whoever stole it.
+ *
+ * Context: BH off, no dusk lock held; @p is off the pending list.
+ */
+unsigned int dusk_nf_rerun(struct dusk_pending *p)
+{
+	struct nf_queue_entry *entry = p->entry;
+	const struct nf_hook_entries *e;
+	unsigned int verdict = NF_DROP;
+	int idx;
+
+	rcu_read_lock();
+	idx = dusk_hook_index(entry, p->hookfn, p->priv);
+	e = dusk_hooks_head(entry);
+	if (idx >= 0)
+		verdict = nf_hook_entry_hookfn(&e->hooks[idx], entry->skb, &entry->state);
+	rcu_read_unlock();
+	return verdict;
+}
+
 /* Do [a, a + alen) and [b, b + blen) overlap? */
 static bool dusk_overlaps(u64 a, u64 alen, u64 b, u64 blen)
 {
@@ -189,7 +214,7 @@ bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
 	const struct sk_buff *skb;
 	u64 base;
 
-	if (p->kind != DUSK_PENDING_NF)
+	if (p->kind != DUSK_PENDING_NF && p->kind != DUSK_PENDING_XT_TARGET)
 		return false;
 	skb = p->entry->skb;
 	base = (u64)(uintptr_t)skb;
@@ -481,7 +506,8 @@ static int dusk_netdev_event(struct notifier_block *nb, unsigned long event, voi
 		return NOTIFY_DONE;
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node) {
-		if (p->kind == DUSK_PENDING_NF && dusk_entry_uses(p->entry, dev)) {
+		if ((p->kind == DUSK_PENDING_NF || p->kind == DUSK_PENDING_XT_TARGET) &&
+		    dusk_entry_uses(p->entry, dev)) {
 			if (dusk_pending_take(p, 0, NF_DROP))
 				list_add_tail(&p->node, &list);
 		}

@@ -297,6 +297,9 @@ void dusk_pending_end(struct dusk_pending *p, int err, u64 ret)
 	case DUSK_PENDING_NF:
 		dusk_nf_finish(p, err ? dusk_policy_verdict() : (u32)ret);
 		break;
+	case DUSK_PENDING_XT_TARGET:
+		dusk_xt_target_end(p, err, ret);
+		break;
 	case DUSK_PENDING_XT:
 	case DUSK_PENDING_HRTIMER:
 		dusk_sync_resolve(p, err, ret);

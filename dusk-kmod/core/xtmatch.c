@@ -579,8 +579,11 @@ static int dusk_xt_hook_get(struct net *net, u8 pf, unsigned int hook, int prio)
 	return 0;
 }
 
-/* The table of @name, or -1. */
-static int dusk_xt_table_of(const char *name)
+/**
+ * dusk_xt_table_of() - the standard table of @name, or -1.  Also for
+ * targets (xttarget.c).
+ */
+int dusk_xt_table_of(const char *name)
 {
 	u32 i;
 
@@ -588,6 +591,15 @@ static int dusk_xt_table_of(const char *name)
 		if (!strcmp(name, dusk_xt_tables[i].name))
 			return i;
 	return -1;
+}
+
+/**
+ * dusk_xt_table_prio() - the hook priority of standard table @table (from
+ * dusk_xt_table_of()) at hook @hook (< NF_INET_NUMHOOKS).
+ */
+int dusk_xt_table_prio(int table, unsigned int hook)
+{
+	return dusk_xt_tables[table].prio[hook];
 }
 
 /* checkentry of every copy: the module's own, then the instance is recorded. */
