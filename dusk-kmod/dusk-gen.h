@@ -92,9 +92,11 @@ extern const struct dusk_gen dusk_gen;
 unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state);
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
-void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
+int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
 /* A notifier callback's answer from dusk_upcall_blocking()'s result. */
 int dusk_notifier_answer(u64 ret);
+/* A packet_type handler: args[0] is the sk_buff, handed to the program. */
+int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs);
 /* DUSK_PROXY_SYNC bodies: an xt_match .match (bool (const struct sk_buff *,
  * struct xt_action_param *)), an xt_target .target (unsigned int (struct
  * sk_buff *, const struct xt_action_param *)) and an hrtimer function. */

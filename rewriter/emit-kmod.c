@@ -200,6 +200,8 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	}
 	if (p->kind == DUSK_PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
+	else if (p->kind == RW_PROXY_ASYNC_SKB)
+		sb_printf(b, "\treturn dusk_upcall_skb_handover(%d, a, %d);\n}\n\n", id, n);
 	else if (p->kind == RW_PROXY_SYNC_XT_MATCH)
 		sb_printf(b, "\treturn dusk_sync_xt_match(%d, a0, a1);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_XT_TARGET)
@@ -287,7 +289,8 @@ static const char *proxy_kind_name(int kind)
 	switch (kind) {
 	case DUSK_PROXY_NF_HOOK:	return "DUSK_PROXY_NF_HOOK";
 	case DUSK_PROXY_BLOCKING:	return "DUSK_PROXY_BLOCKING";
-	case DUSK_PROXY_ASYNC:		return "DUSK_PROXY_ASYNC";
+	case DUSK_PROXY_ASYNC:
+	case RW_PROXY_ASYNC_SKB:	return "DUSK_PROXY_ASYNC";
 	case RW_PROXY_SYNC_XT_MATCH:
 	case RW_PROXY_SYNC_HRTIMER:
 	case RW_PROXY_SYNC_XT_TARGET:	return "DUSK_PROXY_SYNC";

@@ -330,6 +330,14 @@ int kapi_proxy_kind(CXType fn)
 	     pointee_is(clang_getArgType(fn, 0), "struct callback_head") ||
 	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
 		return DUSK_PROXY_ASYNC;
+	/* packet_type .func: int (struct sk_buff *, struct net_device *,
+	 * struct packet_type *, struct net_device *), in the receive softirq.
+	 * The handler owns the packet (it must free it) and its result is
+	 * not used by the stack: the packet is handed to the program */
+	if (n == 4 && ret.kind == CXType_Int &&
+	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
+	    pointee_is(clang_getArgType(fn, 2), "struct packet_type"))
+		return RW_PROXY_ASYNC_SKB;
 	/* atomic context, a result needed now (docs/kapi.md):
 	 * xt_match .match: bool (const struct sk_buff *, struct xt_action_param *) */
 	if (n == 2 && ret.kind == CXType_Bool &&

@@ -116,6 +116,9 @@ struct rw_stub {
 #define RW_PROXY_SYNC_XT_MATCH	DUSK_PROXY_SYNC
 #define RW_PROXY_SYNC_HRTIMER	(DUSK_PROXY_SYNC + 1)
 #define RW_PROXY_SYNC_XT_TARGET	(DUSK_PROXY_SYNC + 2)
+/* A DUSK_PROXY_ASYNC that hands its sk_buff over to the program: a
+ * packet_type handler, which must consume the packet it is given. */
+#define RW_PROXY_ASYNC_SKB	(DUSK_PROXY_SYNC + 3)
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */

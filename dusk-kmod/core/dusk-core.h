@@ -194,6 +194,7 @@ bool dusk_region_room(size_t len);
 bool dusk_may_write_now(u64 addr, u64 len);
 void dusk_region_forget(const void *addr);
 bool dusk_region_is_mirror(u64 addr, u64 len);
+bool dusk_region_owns_skb(const struct sk_buff *skb);
 void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);
 void dusk_kept_free(void);
@@ -386,6 +387,10 @@ void dusk_xt_target_after_call(struct dusk_call *c);
 /* hrtimer.c: hrtimer callbacks answered late (docs/kapi.md) */
 int dusk_hrtimer_init(void);
 void dusk_hrtimer_exit(void);
+
+/* skbhand.c: packets handed over to the program (packet_type handlers) */
+int dusk_skbh_init(void);
+void dusk_skbh_exit(void);
 void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
 void dusk_hrtimer_before_call(const struct dusk_call *c);
 

@@ -102,9 +102,12 @@ static int __init dusk_init(void)
 	err = dusk_hrtimer_init();
 	if (err)
 		goto err_xttg;
-	err = dusk_pernet_init();
+	err = dusk_skbh_init();
 	if (err)
 		goto err_hrtimer;
+	err = dusk_pernet_init();
+	if (err)
+		goto err_skbh;
 	/* single_open()'s iterator, for one-upcall reads (cannot fail) */
 	dusk_seqread_init();
 	err = dusk_family_register();
@@ -119,6 +122,8 @@ static int __init dusk_init(void)
 err_pernet:
 	dusk_seqread_exit();
 	dusk_pernet_exit();
+err_skbh:
+	dusk_skbh_exit();
 err_hrtimer:
 	dusk_hrtimer_exit();
 err_xttg:
@@ -145,6 +150,7 @@ static void __exit dusk_exit(void)
 	/* after the session's proc entries went: their proc_ops copies */
 	dusk_seqread_exit();
 	dusk_pernet_exit();
+	dusk_skbh_exit();
 	dusk_hrtimer_exit();
 	dusk_xt_target_exit();
 	dusk_xt_exit();

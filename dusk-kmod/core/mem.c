@@ -82,6 +82,17 @@ bool dusk_region_is_mirror(u64 addr, u64 len)
 	return r && r->kind == DUSK_REGION_MIRROR;
 }
 
+/**
+ * dusk_region_owns_skb() - is @skb an sk_buff the session owns?
+ * Context: caller holds dusk_sess.lock.
+ */
+bool dusk_region_owns_skb(const struct sk_buff *skb)
+{
+	struct dusk_region *r = dusk_region_find((unsigned long)skb, 1);
+
+	return r && r->start == (unsigned long)skb && r->kind == DUSK_REGION_SKB;
+}
+
 /* Stop tracking @r (not freeing what it covers).  Caller holds lock. */
 static void dusk_region_drop(struct dusk_region *r)
 {

@@ -170,17 +170,21 @@ int dusk_upcall_send(struct sk_buff *msg, void *hdr)
  * like a stolen packet, so that the program's nested calls for it are
  * accepted until its REPLY or until nf_timeout_ms; a full queue or socket
  * drops the call (counted in DUSK_STAT_QUEUE_FULL).
+ * Return: 0 when the upcall was sent, or a negative errno when it was not
+ * (it never will be).
  */
-void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
+int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 {
 	struct dusk_pending *p;
 	struct sk_buff *msg;
 	unsigned long flags;
 	void *hdr;
 
+	int err;
+
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS ||
 			 in_hardirq()))
-		return;
+		return -EINVAL;
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
 		goto full;
@@ -205,12 +209,13 @@ void dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	msg = dusk_upcall_new(p->ctx, proxy, args, nargs, 0, 0, GFP_ATOMIC, &hdr);
-	if (msg && !dusk_upcall_send(msg, hdr))
-		return;
-	/* Not sent: the expiry work forgets it. */
-	return;
+	if (!msg)
+		return -ENOMEM;	/* the expiry work forgets it */
+	err = dusk_upcall_send(msg, hdr);
+	return err;
 full:
 	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+	return -ENOBUFS;
 }
 
 /* Ended async upcalls and the session's death wake dusk_async_wait(). */

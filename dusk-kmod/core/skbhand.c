@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Packets handed over to the program: packet_type handlers (dev_add_pack).
+ *
+ * A packet_type handler runs in the receive softirq with a reference to
+ * the packet that is its own: it must free it (kfree_skb()/consume_skb()),
+ * and the stack does not use what it returns.  Its proxy therefore hands
+ * the packet over instead of waiting: it returns NET_RX_SUCCESS at once
+ * and an ordered work item makes the sk_buff the session's, as one the
+ * module allocated (a DUSK_REGION_SKB region: the program may write it,
+ * its kfree_skb() gives it back, teardown frees it if the program never
+ * does), then raises the async upcall that runs the module's handler.
+ * Making it owned needs dusk_sess.lock, a mutex: hence the work item.
+ *
+ * A packet that cannot be handed over (no session, too many in flight,
+ * no memory, the upcall not sent) is freed here, as a handler that drops
+ * it would: counted in DUSK_STAT_QUEUE_FULL.  Without this the handler's
+ * blocking proxy answered -EWOULDBLOCK in softirq context without running
+ * it, and every packet's reference leaked.
+ */
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+#include "dusk-core.h"
+
+struct dusk_skb_handover {
+	struct work_struct work;
+	u32 proxy;
+	u32 nargs;
+	u64 args[DUSK_MAX_ARGS];
+};
+
+static struct workqueue_struct *dusk_skbh_wq;
+static atomic_t dusk_skbh_inflight = ATOMIC_INIT(0);
+
+/* Make the packet the session's and run the handler.  Process context. */
+static void dusk_skbh_work(struct work_struct *work)
+{
+	struct dusk_skb_handover *h = container_of(work, struct dusk_skb_handover, work);
+	struct sk_buff *skb = (struct sk_buff *)(uintptr_t)h->args[0];
+	bool owned = false;
+
+	mutex_lock(&dusk_sess.lock);
+	if (dusk_sess.bound && READ_ONCE(dusk_sess.alive) &&
+	    dusk_region_room(sizeof(*skb)))
+		owned = !dusk_region_add(skb, sizeof(*skb), DUSK_REGION_SKB);
+	mutex_unlock(&dusk_sess.lock);
+	if (owned && dusk_upcall_async(h->proxy, h->args, h->nargs)) {
+		/* Not sent.  Teardown may have freed it meanwhile. */
+		mutex_lock(&dusk_sess.lock);
+		owned = dusk_region_owns_skb(skb);
+		if (owned)
+			dusk_region_forget(skb);
+		mutex_unlock(&dusk_sess.lock);
+		if (owned)
+			kfree_skb(skb);
+	} else if (!owned) {
+		dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+		kfree_skb(skb);
+	}
+	atomic_dec(&dusk_skbh_inflight);
+	kfree(h);
+}
+
+/**
+ * dusk_upcall_skb_handover() - the body of a packet_type handler's proxy.
+ * @proxy: index into dusk_gen.proxies.
+ * @args: the handler's arguments, the sk_buff first.
+ * @nargs: how many.
+ *
+ * Context: the receive softirq (or any but hardirq); never waits.
+ * Return: NET_RX_SUCCESS when the packet was handed over, NET_RX_DROP
+ * when it was freed here.
+ */
+int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs)
+{
+	struct sk_buff *skb;
+	struct dusk_skb_handover *h;
+
+	if (WARN_ON_ONCE(!nargs))
+		return NET_RX_DROP;
+	skb = (struct sk_buff *)(uintptr_t)args[0];
+	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
+		goto drop;
+	if (!READ_ONCE(dusk_sess.alive))
+		goto drop;
+	if (atomic_inc_return(&dusk_skbh_inflight) > READ_ONCE(dusk_queue_max))
+		goto drop_counted;
+	h = kmalloc(sizeof(*h), GFP_ATOMIC);
+	if (!h)
+		goto drop_counted;
+	INIT_WORK(&h->work, dusk_skbh_work);
+	h->proxy = proxy;
+	h->nargs = nargs;
+	memcpy(h->args, args, nargs * sizeof(*args));
+	queue_work(dusk_skbh_wq, &h->work);
+	return NET_RX_SUCCESS;
+
+drop_counted:
+	atomic_dec(&dusk_skbh_inflight);
+drop:
+	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+	kfree_skb(skb);
+	return NET_RX_DROP;
+}
+
+int dusk_skbh_init(void)
+{
+	/* ordered: the program sees the packets in the order they came */
+	dusk_skbh_wq = alloc_ordered_workqueue("dusk_skbh", 0);
+	return dusk_skbh_wq ? 0 : -ENOMEM;
+}
+
+/* Module exit, after the session ended: the packets still on their way
+ * are freed by their work items (no session). */
+void dusk_skbh_exit(void)
+{
+	destroy_workqueue(dusk_skbh_wq);
+}
