@@ -249,9 +249,13 @@ void dusk_leaks_note_bulk(uint32_t stub, const uint64_t *args, unsigned int narg
 	uint64_t i, obj;
 
 	if (after && named(name, "kmem_cache_alloc_bulk") && nargs == 4 && ret <= args[2]) {
-		for (i = 0; i < ret; i++)
-			if (is_object(obj = bulk_elem(args[3], i)))
-				leak_add(stub, obj, args[0], pc);
+		for (i = 0; i < ret; i++) {
+			if (!is_object(obj = bulk_elem(args[3], i)))
+				continue;
+			leak_add(stub, obj, args[0], pc);
+			/* a fresh object where KASAN may remember a freed one */
+			dusk_kasan_kernel_gave(obj);
+		}
 	} else if (!after && named(name, "kmem_cache_free_bulk") && nargs == 3) {
 		for (i = 0; i < args[1] && i < DUSK_MAX_BULK; i++)
 			if (is_object(obj = bulk_elem(args[2], i)))
