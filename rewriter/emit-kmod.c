@@ -688,7 +688,7 @@ int emit_kmod(struct rw *rw, const char *dir)
 	}
 	free(path);
 
-	/* self-contained: core, dusk-gen.h, dusk/protocol.h, abi.h, printf-ext.h */
+	/* self-contained: core, dusk-gen.h, dusk/protocol.h, abi.h, fnv.h, printf-ext.h */
 	path = xasprintf("%s/core", rw->core_dir);
 	if (access(path, F_OK) == 0) {
 		char *to = xasprintf("%s/core", kdir);
@@ -726,7 +726,7 @@ int emit_kmod(struct rw *rw, const char *dir)
 	}
 	free(path);
 	{
-		static const char *const hdrs[] = { "protocol.h", "abi.h", "printf-ext.h" };
+		static const char *const hdrs[] = { "protocol.h", "abi.h", "fnv.h", "printf-ext.h" };
 		size_t h;
 
 		for (h = 0; r >= 0 && h < sizeof(hdrs) / sizeof(hdrs[0]); h++) {

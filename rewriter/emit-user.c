@@ -14,6 +14,7 @@
 #include "rewriter.h"
 #include "typegen.h"
 #include <dusk/typeinfo.h>
+#include <dusk/fnv.h>
 
 
 /* What pointer or array type @t points to. */
@@ -513,7 +514,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
  * names and signatures, in table order.  emit_kmod() prints the same. */
 static uint64_t stub_hash(const struct rw *rw)
 {
-	uint64_t h = FNV1A_INIT;
+	uint64_t h = DUSK_FNV1A_INIT;
 	size_t i;
 
 	for (i = 0; i < rw->nstubs; i++) {

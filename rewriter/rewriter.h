@@ -399,8 +399,8 @@ void emit_module_types(struct rw *rw, struct sb *out);
 int emit_user(struct rw *rw, const char *dir);
 int emit_kmod(struct rw *rw, const char *dir);
 
-/* strbuf.c: FNV-1a 64, chained (h = FNV1A_INIT first). */
+/* strbuf.c: one field of a hashed record, FNV-1a 64 (dusk/fnv.h) with a
+ * separator after it; chained, DUSK_FNV1A_INIT first. */
 uint64_t fnv1a(uint64_t h, const char *s);
-#define FNV1A_INIT 0xcbf29ce484222325ull
 
 #endif /* DUSK_REWRITER_H */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rewriter.h"
+#include <dusk/fnv.h>
 
 void *xrealloc(void *p, size_t n)
 {
@@ -103,12 +104,6 @@ void *vec_grow(void *arr, size_t elem, size_t n, size_t *cap)
 
 uint64_t fnv1a(uint64_t h, const char *s)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
 	/* a separator, so ("ab","c") and ("a","bc") differ */
-	h ^= 0xff;
-	h *= 0x100000001b3ull;
-	return h;
+	return dusk_fnv1a_byte(dusk_fnv1a(h, s), 0xff);
 }

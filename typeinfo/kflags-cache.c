@@ -5,7 +5,7 @@
  *
  * Where: $DUSK_CACHE_DIR if set ("off" disables the cache), else
  * $XDG_CACHE_HOME/dusk, else $HOME/.cache/dusk.  One file per key,
- * kflags-<fnv1a64 of key>.txt: the key text, a "--" line, then one argument
+ * kflags-<FNV-1a 64 of key>.txt: the key text, a "--" line, then one argument
  * per line.  The key names everything the flags depend on: the resolved
  * KDIR, the size and mtime of its Makefile and kernel config, and the
  * module's resolved path (its name and folder appear in the flags).  Files
@@ -22,19 +22,9 @@
 #include <unistd.h>
 
 #include "kflags-internal.h"
+#include <dusk/fnv.h>
 
 #define KF_CACHE_FORMAT "dusk-kflags 1"
-
-static uint64_t fnv1a64(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
 
 static void stamp(const char *path, char *out, size_t outlen)
 {
@@ -109,7 +99,7 @@ static int cache_path(const char *key, char *out, size_t outlen, int create)
 			return ret;
 	}
 	snprintf(out, outlen, "%s/kflags-%016llx.txt", dir,
-		 (unsigned long long)fnv1a64(key));
+		 (unsigned long long)dusk_fnv1a(DUSK_FNV1A_INIT, key));
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "typegen-internal.h"
+#include <dusk/fnv.h>
 
 struct tg_set *tg_set_new(void)
 {
@@ -167,21 +168,10 @@ void tg_walk_decl(CXCursor decl, enum tg_level level, tg_dep_fn fn, void *ctx)
 
 /* ---- items ------------------------------------------------------------- */
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 static int *index_slot(struct tg_set *set, const char *usr)
 {
 	size_t mask = (size_t)set->capindex - 1;
-	size_t i = hash_str(usr) & mask;
+	size_t i = dusk_fnv1a(DUSK_FNV1A_INIT, usr) & mask;
 
 	while (set->index[i] >= 0 && strcmp(set->items[set->index[i]].usr, usr))
 		i = (i + 1) & mask;

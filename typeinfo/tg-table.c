@@ -20,6 +20,7 @@
 
 #include "typegen-internal.h"
 #include <dusk/typeinfo.h>
+#include <dusk/fnv.h>
 
 /* Does @t mention a declaration of the main file (the module's own)? */
 static void mark_main(void *ctx, CXCursor decl, enum tg_level level)
@@ -428,39 +429,31 @@ static int entry_finish(struct tg_set *set, int idx)
 
 /* ---- hash -------------------------------------------------------------- */
 
-static void fnv(uint64_t *h, const char *s)
-{
-	for (; *s; s++) {
-		*h ^= (unsigned char)*s;
-		*h *= 0x100000001b3ull;
-	}
-}
-
 static uint64_t table_hash(struct tg_set *set)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = DUSK_FNV1A_INIT;
 	char line[128];
 	int i, j;
 
 	snprintf(line, sizeof(line), "dusk-typeinfo %d\n", DUSK_TYPEINFO_VERSION);
-	fnv(&h, line);
+	h = dusk_fnv1a(h, line);
 	for (i = 0; i < set->nentries; i++) {
 		struct tg_entry *e = &set->entries[i];
 
 		snprintf(line, sizeof(line), "type %d %u %u %u %d %u %d ", i,
 			 e->kind, e->size, e->align, e->elem, e->count, e->nfields);
-		fnv(&h, line);
-		fnv(&h, e->name);
-		fnv(&h, "\n");
+		h = dusk_fnv1a(h, line);
+		h = dusk_fnv1a(h, e->name);
+		h = dusk_fnv1a(h, "\n");
 		for (j = 0; j < e->nfields; j++) {
 			struct tg_entry_field *f = &e->fields[j];
 
 			snprintf(line, sizeof(line), "field %u %u %u %u %d %u ",
 				 f->offset, f->size, f->kind, f->flags, f->type,
 				 f->count);
-			fnv(&h, line);
-			fnv(&h, f->name);
-			fnv(&h, "\n");
+			h = dusk_fnv1a(h, line);
+			h = dusk_fnv1a(h, f->name);
+			h = dusk_fnv1a(h, "\n");
 		}
 	}
 	return h;

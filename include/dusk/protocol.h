@@ -3,7 +3,7 @@
  * DUSK wire protocol: the contract between libduskrt (user) and dusk-kmod
  * (kernel).  This one header is compiled by both sides, so the two cannot
  * drift; docs/protocol.md explains every message.  Keep it free of anything
- * but <linux/types.h> and <dusk/abi.h> (the numbers: versions, limits): it
+ * but <linux/types.h>, <dusk/abi.h> and <dusk/fnv.h> (the numbers: versions, limits): it
  * is included by kernel code and by user code.
  *
  * Transport: one generic netlink family per loaded extension module, named
@@ -16,6 +16,7 @@
 
 #include <linux/types.h>
 #include <dusk/abi.h>	/* versions, limits, flags */
+#include <dusk/fnv.h>
 
 #define DUSK_GENL_PREFIX	"dusk_"
 #define DUSK_GENL_HASHED	"dusk-"	/* a name too long for GENL_NAMSIZ */
@@ -35,7 +36,7 @@ static inline void dusk_genl_family_name(char *out, const char *modname)
 {
 	static const char hex[] = "0123456789abcdef";
 	const char *pre = DUSK_GENL_PREFIX;
-	__u64 h = 0xcbf29ce484222325ull;
+	__u64 h = DUSK_FNV1A_INIT;
 	unsigned int n = 0, i;
 
 	while (modname[n])
@@ -48,8 +49,7 @@ static inline void dusk_genl_family_name(char *out, const char *modname)
 		out[i + n] = '\0';
 		return;
 	}
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)modname[i]) * 0x100000001b3ull;
+	h = dusk_fnv1a(h, modname);
 	pre = DUSK_GENL_HASHED;
 	for (i = 0; pre[i]; i++)
 		out[i] = pre[i];
