@@ -438,6 +438,12 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 
+	if (dusk_call_must_defer(c)) {
+		err = dusk_call_defer(info, c);
+		if (err == -EINTR)
+			return err;	/* the work owns c and answers */
+		goto out;
+	}
 	if (info->attrs[DUSK_A_CTX]) {
 		init_completion(&c->done);
 		err = dusk_waiter_post(nla_get_u64(info->attrs[DUSK_A_CTX]), c, &pinned);

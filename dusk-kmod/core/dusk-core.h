@@ -307,6 +307,7 @@ struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 				u32 flags, size_t ranges, gfp_t gfp, void **hdr);
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
+int dusk_session_deliver(struct sk_buff *msg);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_async_wake(void);
 bool dusk_async_wait(bool any, u64 key, unsigned long end);
@@ -387,6 +388,12 @@ void dusk_xt_target_after_call(struct dusk_call *c);
 /* hrtimer.c: hrtimer callbacks answered late (docs/kapi.md) */
 int dusk_hrtimer_init(void);
 void dusk_hrtimer_exit(void);
+
+/* calldefer.c: calls that cannot run inside the program's request */
+bool dusk_call_must_defer(const struct dusk_call *c);
+int dusk_call_defer(struct genl_info *info, struct dusk_call *c);
+int dusk_calldefer_init(void);
+void dusk_calldefer_exit(void);
 
 /* skbhand.c: packets handed over to the program (packet_type handlers) */
 int dusk_skbh_init(void);

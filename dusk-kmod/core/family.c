@@ -373,7 +373,8 @@ static int dusk_nl_dispatch(struct sk_buff *skb, struct genl_info *info)
 	}
 	info->attrs = NULL;
 out:
-	if (err < 0)
+	/* -EINTR: a deferred CALL, answered later (calldefer.c) */
+	if (err < 0 && err != -EINTR)
 		dusk_count(DUSK_STAT_REFUSED, 1);
 	return err;
 }

@@ -105,9 +105,12 @@ static int __init dusk_init(void)
 	err = dusk_skbh_init();
 	if (err)
 		goto err_hrtimer;
-	err = dusk_pernet_init();
+	err = dusk_calldefer_init();
 	if (err)
 		goto err_skbh;
+	err = dusk_pernet_init();
+	if (err)
+		goto err_calldefer;
 	/* single_open()'s iterator, for one-upcall reads (cannot fail) */
 	dusk_seqread_init();
 	err = dusk_family_register();
@@ -122,6 +125,8 @@ static int __init dusk_init(void)
 err_pernet:
 	dusk_seqread_exit();
 	dusk_pernet_exit();
+err_calldefer:
+	dusk_calldefer_exit();
 err_skbh:
 	dusk_skbh_exit();
 err_hrtimer:
@@ -150,6 +155,7 @@ static void __exit dusk_exit(void)
 	/* after the session's proc entries went: their proc_ops copies */
 	dusk_seqread_exit();
 	dusk_pernet_exit();
+	dusk_calldefer_exit();
 	dusk_skbh_exit();
 	dusk_hrtimer_exit();
 	dusk_xt_target_exit();

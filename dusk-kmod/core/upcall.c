@@ -130,19 +130,18 @@ static int dusk_sock_deliver(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
- * dusk_upcall_send() - finish an upcall and queue it on the live
+ * dusk_session_deliver() - queue finished message @msg on the live
  * session's socket (never on a port number: see dusk_sock_deliver()).
  * Context: any but hardirq; consumes @msg.
  * Return: 0; -ENOTCONN when no session is alive; -EAGAIN when the
  * program's socket is full; -ECONNREFUSED when it is gone.
  */
-int dusk_upcall_send(struct sk_buff *msg, void *hdr)
+int dusk_session_deliver(struct sk_buff *msg)
 {
 	struct sock *sk = NULL;
 	unsigned long flags;
 	int err;
 
-	genlmsg_end(msg, hdr);
 	spin_lock_irqsave(&dusk_sess.qlock, flags);
 	if (dusk_sess.alive && dusk_sess.sk) {
 		sk = dusk_sess.sk;
@@ -155,6 +154,20 @@ int dusk_upcall_send(struct sk_buff *msg, void *hdr)
 	}
 	err = dusk_sock_deliver(sk, msg);
 	sock_put(sk);
+	return err;
+}
+
+/**
+ * dusk_upcall_send() - finish an upcall and queue it on the live
+ * session's socket (dusk_session_deliver()).
+ * Context: any but hardirq; consumes @msg.
+ */
+int dusk_upcall_send(struct sk_buff *msg, void *hdr)
+{
+	int err;
+
+	genlmsg_end(msg, hdr);
+	err = dusk_session_deliver(msg);
 	if (!err)
 		dusk_count(DUSK_STAT_UPCALLS, 1);
 	return err;
