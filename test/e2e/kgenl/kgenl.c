@@ -3,7 +3,10 @@
  * kgenl — a generic netlink family (doit, dumpit, a multicast group),
  * exercised on load through a kernel NETLINK_GENERIC socket.
  *
- *   insmod kgenl.ko        logs the replies of an echo and a dump
+ *   insmod kgenl.ko        logs the replies of an echo request
+ *
+ * (The dump is not driven: a dumpit's sk_buff is not yet writable by
+ * the user build, docs/kapi.md.)
  *
  * In the user build genl_register_family() and genl_unregister_family()
  * are kernel calls made from the program's own generic netlink request,
@@ -174,7 +177,6 @@ static int __init kgenl_init(void)
 	pr_info("family %s registered, id assigned: %s\n", kgenl_family.name,
 		kgenl_family.id >= GENL_MIN_ID ? "yes" : "no");
 	pr_info("echo: %d replies\n", self_request(KGENL_C_ECHO, NLM_F_ACK));
-	pr_info("dump: %d replies\n", self_request(KGENL_C_LIST, NLM_F_DUMP));
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (msg) {
 		hdr = genlmsg_put(msg, 0, 0, &kgenl_family, 0, KGENL_C_ECHO);
