@@ -232,7 +232,6 @@ void dusk_call_exec(struct dusk_call *c)
 	enum dusk_region_kind kind;
 	void *p, *freed;
 	size_t size;
-	bool skip;
 
 	if (!dusk_stub_dst_ok(s, c->args)) {
 		c->err = -EACCES;
@@ -252,10 +251,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret = 0;	/* freed with its cache already (slab.c) */
 		goto out;
 	}
-	mutex_lock(&dusk_sess.lock);
-	skip = dusk_slab_before_bulk_free(c);
-	mutex_unlock(&dusk_sess.lock);
-	if (skip)
+	if (dusk_slab_before_bulk_free(c))
 		goto out;	/* the core freed them (slab.c) */
 	c->err = dusk_undo_prepare(c->stub, &rec);
 	if (c->err)
@@ -392,24 +388,35 @@ static int dusk_call_parse(struct genl_info *info, struct dusk_call *c)
 	return 0;
 }
 
-/* Answer a CALL: RET, TEXT for a PRINTK stub, TASK_STATE unless running. */
-static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
+/**
+ * dusk_call_answer() - the answer to CALL @c of request @seq from @portid:
+ * RET, TEXT for a PRINTK stub, TASK_STATE unless running.
+ * Return: the message, or an ERR_PTR.
+ */
+struct sk_buff *dusk_call_answer(const struct dusk_call *c, u32 portid, u32 seq)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE + DUSK_MAX_TEXT, GFP_KERNEL);
 	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_CALL);
+		return ERR_PTR(-ENOMEM);
+	hdr = genlmsg_put(msg, portid, seq, &dusk_family, 0, DUSK_CMD_CALL);
 	if (!hdr || nla_put_u64_64bit(msg, DUSK_A_RET, c->ret, DUSK_A_PAD) ||
 	    (c->text && nla_put_string(msg, DUSK_A_TEXT, c->text)) ||
 	    (c->left && nla_put_u32(msg, DUSK_A_TASK_STATE, c->left))) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return ERR_PTR(-EMSGSIZE);
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return msg;
+}
+
+static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
+{
+	struct sk_buff *msg = dusk_call_answer(c, info->snd_portid, info->snd_seq);
+
+	return IS_ERR(msg) ? PTR_ERR(msg) : genlmsg_reply(msg, info);
 }
 
 /*

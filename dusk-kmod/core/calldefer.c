@@ -46,24 +46,12 @@ bool dusk_call_must_defer(const struct dusk_call *c)
 	return false;
 }
 
-/* The CALL's answer (RET [TEXT]), as dusk_call_reply() makes it. */
+/* The CALL's answer, on the session's socket. */
 static int dusk_call_deferred_answer(const struct dusk_call_deferred *d)
 {
-	const struct dusk_call *c = d->c;
-	struct sk_buff *msg;
-	void *hdr;
+	struct sk_buff *msg = dusk_call_answer(d->c, d->portid, d->req.nlmsg_seq);
 
-	msg = genlmsg_new(NLMSG_GOODSIZE + DUSK_MAX_TEXT, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put(msg, d->portid, d->req.nlmsg_seq, &dusk_family, 0, DUSK_CMD_CALL);
-	if (!hdr || nla_put_u64_64bit(msg, DUSK_A_RET, c->ret, DUSK_A_PAD) ||
-	    (c->text && nla_put_string(msg, DUSK_A_TEXT, c->text))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return dusk_session_deliver(msg);
+	return IS_ERR(msg) ? PTR_ERR(msg) : dusk_session_deliver(msg);
 }
 
 /* The ack netlink_rcv_skb() would have sent: @err and the request's

@@ -272,6 +272,7 @@ void dusk_fops_pin(u32 stub, const u64 *args);
 /* call.c */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
 void dusk_call_exec(struct dusk_call *c);
+struct sk_buff *dusk_call_answer(const struct dusk_call *c, u32 portid, u32 seq);
 
 /* Is stub name @name ("fn", or "fn#N" for a variadic signature) kernel
  * function @fn? */

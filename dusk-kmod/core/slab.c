@@ -173,7 +173,8 @@ void dusk_slab_after_bulk_alloc(struct dusk_call *c)
  * its objects stop being the session's.  When the core freed one of them
  * already (dusk_slab_before_destroy()), the others are freed one by one
  * here and the stub must not run.
- * Context: caller holds dusk_sess.lock.
+ * Context: process; takes dusk_sess.lock, only for that stub (every
+ * kernel call passes here).
  * Return: true when the stub must not run.
  */
 bool dusk_slab_before_bulk_free(struct dusk_call *c)
@@ -184,22 +185,21 @@ bool dusk_slab_before_bulk_free(struct dusk_call *c)
 	bool gone = false;
 	void *p;
 
-	lockdep_assert_held(&dusk_sess.lock);
 	if (arg < 0 || n > DUSK_MAX_MIRROR / sizeof(void *))
 		return false;
+	mutex_lock(&dusk_sess.lock);
 	for (i = 0; i < n; i++) {
 		p = dusk_slab_elem(c->args[arg], i);
 		gone |= p && dusk_slab_find(p);
 		dusk_region_forget(p);
 	}
-	if (!gone)
-		return false;
-	for (i = 0; i < n; i++) {
+	for (i = 0; gone && i < n; i++) {
 		p = dusk_slab_elem(c->args[arg], i);
 		if (p && !dusk_slab_find(p))
 			kmem_cache_free((struct kmem_cache *)(uintptr_t)c->args[0], p);
 	}
-	return true;
+	mutex_unlock(&dusk_sess.lock);
+	return gone;
 }
 
 /**
