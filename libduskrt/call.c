@@ -172,7 +172,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (t->ctx_gone)
 		return gone_result();
 	dusk_kasan_before_call(stub, args, nargs, pc);
-	dusk_leaks_note_bulk(stub, args, nargs, 0, pc, 0);
+	dusk_leaks_bulk_free(stub, args, nargs);
 	rule = dusk_kfail_check(dusk_sess->m, stub, args, nargs, &ret, &nth);
 	if (rule)
 		return injected_result(stub, ret, nth, rule);
@@ -208,7 +208,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (err)
 		dusk_fatal("dusk: after kernel call %s: reading back own objects failed: %s",
 			   stub_name(stub), strerror(-err));
-	dusk_leaks_note_bulk(stub, args, nargs, ret, pc, 1);
+	dusk_leaks_bulk_alloc(stub, args, nargs, ret, pc);
 	return ret;
 }
 

@@ -237,29 +237,36 @@ static uint64_t bulk_elem(uint64_t arr, uint64_t i)
  * kmem_cache_alloc_bulk(cache, flags, size, p) returns how many objects it
  * put in p[] (all or none), kmem_cache_free_bulk(cache, size, p) frees
  * p[0..size): the objects are the module's as one kmem_cache_alloc()'s
- * are, so they are noted and forgotten one by one.  @after: the answer and
- * its read-back are in (an allocation's array is filled then); otherwise
- * the call is about to be made (a free's array is still whole).
+ * are, so they are noted and forgotten one by one.
  */
-void dusk_leaks_note_bulk(uint32_t stub, const uint64_t *args, unsigned int nargs,
-			  uint64_t ret, const void *pc, int after)
+void dusk_leaks_bulk_free(uint32_t stub, const uint64_t *args, unsigned int nargs)
 {
 	const struct dusk_module *m = dusk_sess->m;
 	const char *name = m->stubs && stub < m->nstubs ? m->stubs[stub] : "";
 	uint64_t i, obj;
 
-	if (after && named(name, "kmem_cache_alloc_bulk") && nargs == 4 && ret <= args[2]) {
-		for (i = 0; i < ret; i++) {
-			if (!is_object(obj = bulk_elem(args[3], i)))
-				continue;
-			leak_add(stub, obj, args[0], pc);
-			/* a fresh object where KASAN may remember a freed one */
-			dusk_kasan_kernel_gave(obj);
-		}
-	} else if (!after && named(name, "kmem_cache_free_bulk") && nargs == 3) {
-		for (i = 0; i < args[1] && i < DUSK_MAX_BULK; i++)
-			if (is_object(obj = bulk_elem(args[2], i)))
-				leak_forget(obj);
+	if (!named(name, "kmem_cache_free_bulk") || nargs != 3)
+		return;
+	for (i = 0; i < args[1] && i < DUSK_MAX_BULK; i++)
+		if (is_object(obj = bulk_elem(args[2], i)))
+			leak_forget(obj);
+}
+
+void dusk_leaks_bulk_alloc(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
+			   const void *pc)
+{
+	const struct dusk_module *m = dusk_sess->m;
+	const char *name = m->stubs && stub < m->nstubs ? m->stubs[stub] : "";
+	uint64_t i, obj;
+
+	if (!named(name, "kmem_cache_alloc_bulk") || nargs != 4 || ret > args[2])
+		return;
+	for (i = 0; i < ret; i++) {
+		if (!is_object(obj = bulk_elem(args[3], i)))
+			continue;
+		leak_add(stub, obj, args[0], pc);
+		/* a fresh object where KASAN may remember a freed one */
+		dusk_kasan_kernel_gave(obj);
 	}
 }
 

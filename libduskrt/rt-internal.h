@@ -419,11 +419,13 @@ void dusk_kfail_report(void);
  * with the frames from @pc up, forget what a free gave back. */
 void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
 		     const void *pc);
-/* kmem_cache_alloc_bulk()'s objects, after the call's read-back;
- * kmem_cache_free_bulk()'s, before the call (@after 0). */
+/* kmem_cache_free_bulk()'s objects, before the call (its array is
+ * still whole); kmem_cache_alloc_bulk()'s, after the call's read-back
+ * (which filled its array). */
 #define DUSK_MAX_BULK	65536	/* objects a bulk free is searched for */
-void dusk_leaks_note_bulk(uint32_t stub, const uint64_t *args, unsigned int nargs,
-			  uint64_t ret, const void *pc, int after);
+void dusk_leaks_bulk_free(uint32_t stub, const uint64_t *args, unsigned int nargs);
+void dusk_leaks_bulk_alloc(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
+			   const void *pc);
 /* Log each allocation still remembered, saying @who ("module_exit") did
  * not free it; returns how many. */
 unsigned long dusk_leaks_report(const char *who);
