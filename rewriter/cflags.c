@@ -20,90 +20,26 @@
 #include "cflags.h"
 #include "kflags.h"
 
-static void push(struct rw_args *a, const char *s)
+/* args_push() that aborts instead of failing (xalloc.c's policy). */
+static void push(struct args *a, const char *s)
 {
-	a->argv = xrealloc(a->argv, (a->argc + 2) * sizeof(*a->argv));
-	a->argv[a->argc++] = xstrdup(s);
-	a->argv[a->argc] = NULL;
-}
-
-/* The quoted option in a driver diagnostic such as
- * "unknown argument: '-mfoo'" or "unsupported option '-mbar' for target". */
-static char *quoted_option(const char *msg)
-{
-	const char *q = strchr(msg, '\''), *e;
-
-	if (!q || !(e = strchr(q + 1, '\'')))
-		return NULL;
-	{
-		char *o = xrealloc(NULL, e - q);
-
-		memcpy(o, q + 1, e - q - 1);
-		o[e - q - 1] = 0;
-		return o;
-	}
-}
-
-/* A compile database written by gcc's build (Kbuild's commands) carries
- * options clang rejects (-mindirect-branch=..., -fconserve-stack...): parse
- * an empty file with the arguments and drop every option libclang's driver
- * names as unknown or unsupported, until none is left. */
-static void drop_unknown(struct rw_args *a)
-{
-	static const char empty[] = "";
-	struct CXUnsavedFile f = { "/dusk-rewrite-probe.c", empty, 0 };
-	CXIndex idx = clang_createIndex(0, 0);
-	int round, dropped = 1;
-
-	for (round = 0; round < 32 && dropped; round++) {
-		CXTranslationUnit tu = NULL;
-		unsigned i, n;
-
-		dropped = 0;
-		clang_parseTranslationUnit2(idx, f.Filename, (const char *const *)a->argv,
-					    a->argc, &f, 1, CXTranslationUnit_Incomplete, &tu);
-		if (!tu)
-			break;
-		n = clang_getNumDiagnostics(tu);
-		for (i = 0; i < n; i++) {
-			CXDiagnostic d = clang_getDiagnostic(tu, i);
-			char *msg = cxs_take(clang_getDiagnosticSpelling(d));
-			char *opt = NULL;
-			int j;
-
-			if (strstr(msg, "unknown argument") || strstr(msg, "unsupported option"))
-				opt = quoted_option(msg);
-			for (j = 0; opt && j < a->argc; j++) {
-				if (!strcmp(a->argv[j], opt)) {
-					free(a->argv[j]);
-					memmove(&a->argv[j], &a->argv[j + 1],
-						(a->argc - j) * sizeof(*a->argv));
-					a->argc--;
-					dropped = 1;
-					break;
-				}
-			}
-			free(opt);
-			free(msg);
-			clang_disposeDiagnostic(d);
-		}
-		clang_disposeTranslationUnit(tu);
-	}
-	clang_disposeIndex(idx);
+	if (args_push(a, s))
+		abort();
 }
 
 /* Arguments of the compile command for @abs_src, minus the compiler, the
  * output and the source itself.  Relative -I paths are made absolute
  * against the command's directory (Kbuild runs from KDIR). */
 static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
-		   struct rw_args *out)
+		   struct args *out)
 {
 	CXCompilationDatabase_Error err;
 	CXCompilationDatabase db;
 	CXCompileCommands cmds;
 	CXCompileCommand cmd;
-	char *dir;
+	char *dir, msg[256] = "";
 	unsigned i, n;
+	int r;
 
 	db = clang_CompilationDatabase_fromDirectory(dbdir, &err);
 	if (err != CXCompilationDatabase_NoError) {
@@ -156,12 +92,15 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 	free(dir);
 	clang_CompileCommands_dispose(cmds);
 	clang_CompilationDatabase_dispose(db);
-	drop_unknown(out);
-	return 0;
+	/* gcc's options clang rejects (-mindirect-branch=..., -fconserve-stack) */
+	r = kf_probe_drop_unknown(out, msg, sizeof(msg));
+	if (r)
+		rw_diag_plain(rw, RW_ERROR, "%s/compile_commands.json: %s", dbdir, msg);
+	return r;
 }
 
 static int cflags_of(struct rw *rw, const char *kdir, const char *dbdir,
-		     struct rw_args *out);
+		     struct args *out);
 
 /* The flags of a module do not depend on its text, only on its name and
  * folder.  When Kbuild cannot compile the module itself (a syntax error, a
@@ -169,7 +108,7 @@ static int cflags_of(struct rw *rw, const char *kdir, const char *dbdir,
  * the real folder in place of the placeholder's: libclang then reports the
  * real error, in the tool's own shape. */
 static int placeholder_flags(const char *kdir, const char *abs_src,
-			     struct kf_args *kf, char *err, size_t errlen)
+			     struct args *kf, char *err, size_t errlen)
 {
 	char tmpl[] = "/tmp/dusk-rewrite-XXXXXX";
 	const char *base = strrchr(abs_src, '/') + 1;
@@ -240,7 +179,7 @@ static const char *const gcc_judge[] = {
 	"-Wno-error=deprecated-non-prototype",
 };
 
-static void push_gcc_judge(struct rw_args *a)
+static void push_gcc_judge(struct args *a)
 {
 	size_t i;
 
@@ -250,7 +189,7 @@ static void push_gcc_judge(struct rw_args *a)
 
 /* A module of several files: its name is Kbuild's KBUILD_MODNAME for each of
  * them (pr_fmt() prints it), not the given file's name the flags came with. */
-static void set_modname(const struct rw *rw, struct rw_args *a)
+static void set_modname(const struct rw *rw, struct args *a)
 {
 	int i;
 
@@ -276,7 +215,7 @@ static void set_modname(const struct rw *rw, struct rw_args *a)
 }
 
 int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
-	      struct rw_args *out)
+	      struct args *out)
 {
 	int r = cflags_of(rw, kdir, dbdir, out);
 
@@ -288,10 +227,10 @@ int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
 }
 
 static int cflags_of(struct rw *rw, const char *kdir, const char *dbdir,
-		     struct rw_args *out)
+		     struct args *out)
 {
 	char abs_src[PATH_MAX], err[256] = "";
-	struct kf_args kf = { 0 };
+	struct args kf = { 0 };
 	int i, r;
 
 	if (!realpath(rw->src, abs_src)) {
@@ -307,7 +246,7 @@ static int cflags_of(struct rw *rw, const char *kdir, const char *dbdir,
 	}
 	r = kf_kbuild_flags(kdir, abs_src, &kf, err, sizeof(err));
 	if (r == -EIO) {
-		kf_args_free(&kf);
+		args_free(&kf);
 		memset(&kf, 0, sizeof(kf));
 		r = placeholder_flags(kdir, abs_src, &kf, err, sizeof(err));
 	}
@@ -318,17 +257,6 @@ static int cflags_of(struct rw *rw, const char *kdir, const char *dbdir,
 	}
 	for (i = 0; i < kf.argc; i++)
 		push(out, kf.argv[i]);
-	kf_args_free(&kf);
+	args_free(&kf);
 	return 0;
-}
-
-void rw_args_free(struct rw_args *a)
-{
-	int i;
-
-	for (i = 0; i < a->argc; i++)
-		free(a->argv[i]);
-	free(a->argv);
-	a->argv = NULL;
-	a->argc = 0;
 }

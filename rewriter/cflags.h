@@ -6,18 +6,14 @@
 #ifndef DUSK_RW_CFLAGS_H
 #define DUSK_RW_CFLAGS_H
 
-struct rw;
+#include "args.h"	/* util/ */
 
-struct rw_args {
-	char **argv;	/* NULL-terminated */
-	int argc;
-};
+struct rw;
 
 /* Compile arguments for rw->src: from @dbdir/compile_commands.json when
  * @dbdir is set, else from a Kbuild run against @kdir.  Reports failures
  * through diag.c.  Returns 0 or a negative errno. */
 int rw_cflags(struct rw *rw, const char *kdir, const char *dbdir,
-	      struct rw_args *out);
-void rw_args_free(struct rw_args *a);
+	      struct args *out);
 
 #endif

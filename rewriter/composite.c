@@ -75,9 +75,7 @@ static int read_logical_line(FILE *f, struct sb *line, unsigned *lineno)
 	char buf[1024];
 	int any = 0;
 
-	line->len = 0;
-	if (line->s)
-		line->s[0] = 0;
+	sb_truncate(line, 0);
 	while (fgets(buf, sizeof(buf), f)) {
 		size_t n = strcspn(buf, "\n");
 
@@ -106,7 +104,8 @@ static void read_lists(const char *path, struct objlist **lists, size_t *n, size
 	if (!f)
 		return;
 	for (start = 1; read_logical_line(f, &line, &lineno); start = lineno + 1) {
-		char *s = line.s ? line.s : "", *op, *end, *name, *hash = strchr(s, '#');
+		/* the line is ours to cut up */
+		char *s = (char *)xsb_str(&line), *op, *end, *name, *hash = strchr(s, '#');
 		size_t i;
 
 		if (hash)
@@ -138,7 +137,7 @@ static void read_lists(const char *path, struct objlist **lists, size_t *n, size
 		}
 		add_objects(&(*lists)[i], op + 1);
 	}
-	free(line.s);
+	sb_free(&line);
 	fclose(f);
 }
 

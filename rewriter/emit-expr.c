@@ -292,7 +292,7 @@ static void put_reloc(struct emitter *e, CXType t, int sym, int address_of)
 
 	enum CXTypeKind k = clang_getCanonicalType(t).kind;
 
-	r->lvalue = xstrdup(sb_str(&e->path));
+	r->lvalue = xstrdup(xsb_str(&e->path));
 	/* the address of an object of type @t: a pointer to it */
 	(void)k;
 	r->cast = emit_decl_of(e, t, address_of ? "(*)" : "", 0);
@@ -358,7 +358,7 @@ static void put_reloc_expr(struct emitter *e, CXCursor v)
 {
 	struct rw_reloc *r;
 	struct sb val = { 0 }, *out = e->out;
-	char *lvalue = xstrdup(sb_str(&e->path));
+	char *lvalue = xstrdup(xsb_str(&e->path));
 
 	e->out = &val;
 	e->static_init = 0;
@@ -367,7 +367,7 @@ static void put_reloc_expr(struct emitter *e, CXCursor v)
 	e->out = out;
 	r = VEC_PUSH(e->rw->relocs, e->rw->nrelocs, e->rw->caprelocs);
 	r->lvalue = lvalue;
-	r->expr = val.s ? val.s : xstrdup("0");
+	r->expr = val.s ? xsb_take(&val) : xstrdup("0");
 	r->cast = xstrdup("");
 	r->sym = -1;
 	put(e, "0 /* kernel address: set before init */");
@@ -1141,9 +1141,7 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 
 		if (i)
 			put(e, ", ");
-		e->path.len = save;
-		if (e->path.s)
-			e->path.s[save] = 0;
+		sb_truncate(&e->path, save);
 		/* A designated initializer: designators, then the value.
 		 * `.f` designators are MemberRefs, `[i]` ones expressions. */
 		if (kind(v) == CXCursor_UnexposedExpr) {
@@ -1196,9 +1194,7 @@ value:
 		emit_initializer(e, v);
 	}
 	put(e, " }");
-	e->path.len = save;
-	if (e->path.s)
-		e->path.s[save] = 0;
+	sb_truncate(&e->path, save);
 	for (i = 0; i < fl.n; i++)
 		free(fl.names[i]);
 	free(fl.names);
@@ -1612,7 +1608,7 @@ void emit_expr(struct emitter *e, CXCursor c)
 		put(e, "(");
 		emit_stmt(e, kids[0]);
 		if (e->out->len && e->out->s[e->out->len - 1] == '\n')
-			e->out->s[--e->out->len] = 0;
+			sb_truncate(e->out, e->out->len - 1);
 		put(e, ")");
 		free(kids);
 		return;

@@ -133,13 +133,13 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 		sb_puts(b, "\t(void)a;\n");
 	if (is_record(st->ret))	/* the last argument is where it goes */
 		sb_printf(b, "\t*(%s *)(uintptr_t)a[%d] = %s;\n\treturn 0;\n}\n\n", ret,
-			  st->nargs + base, sb_str(&call));
+			  st->nargs + base, xsb_str(&call));
 	else if (is_void(st->ret))
-		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", sb_str(&call));
+		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", xsb_str(&call));
 	else if (rw_type_is_pointer(st->ret))
-		sb_printf(b, "\treturn (u64)(uintptr_t)%s;\n}\n\n", sb_str(&call));
+		sb_printf(b, "\treturn (u64)(uintptr_t)%s;\n}\n\n", xsb_str(&call));
 	else
-		sb_printf(b, "\treturn (u64)%s;\n}\n\n", sb_str(&call));
+		sb_printf(b, "\treturn (u64)%s;\n}\n\n", xsb_str(&call));
 	sb_free(&call);
 	free(ret);
 }
@@ -243,7 +243,7 @@ static void emit_lent(struct sb *b, struct rw_proxy *p)
 		free(e);
 	}
 	if (p->lent)
-		sb_printf(b, "static const u32 dusk_lent_%s[] = { %s };\n\n", p->name, sb_str(&row));
+		sb_printf(b, "static const u32 dusk_lent_%s[] = { %s };\n\n", p->name, xsb_str(&row));
 	sb_free(&row);
 }
 
@@ -659,7 +659,7 @@ int emit_kmod(struct rw *rw, const char *dir)
 
 	path = xasprintf("%s/dusk_%s_gen.c", kdir, rw->modname);
 	mem = fopen(path, "w");
-	if (!mem || fputs(sb_str(&gen), mem) == EOF || fclose(mem) != 0) {
+	if (!mem || fputs(xsb_str(&gen), mem) == EOF || fclose(mem) != 0) {
 		r = -errno;
 		goto out;
 	}
@@ -682,7 +682,7 @@ int emit_kmod(struct rw *rw, const char *dir)
 			"ccflags-y += -I$(src)/modsrc\n");
 	path = xasprintf("%s/Kbuild", kdir);
 	mem = fopen(path, "w");
-	if (!mem || fputs(sb_str(&kbuild), mem) == EOF || fclose(mem) != 0) {
+	if (!mem || fputs(xsb_str(&kbuild), mem) == EOF || fclose(mem) != 0) {
 		r = -errno;
 		goto out;
 	}

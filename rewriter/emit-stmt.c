@@ -415,14 +415,14 @@ static void emit_var_head(struct emitter *e, CXCursor v, char **head)
 	}
 	indent(e);
 	put_var_head(&h, v, decl, e->rw->nrelocs > nrelocs);
-	put(e, sb_str(&h));
+	put(e, xsb_str(&h));
 	if (!clang_Cursor_isNull(init)) {
 		put(e, " = ");
-		put(e, sb_str(&val));
+		put(e, xsb_str(&val));
 	}
 	put(e, ";\n");
 	if (head)
-		*head = xstrdup(sb_str(&h));
+		*head = xstrdup(xsb_str(&h));
 	sb_free(&h);
 	sb_free(&val);
 	free(decl);
@@ -707,8 +707,8 @@ static void emit_for(struct emitter *e, CXCursor c)
 			e->indent = ind;
 			e->mark_buf = NULL;
 			if (tmp.len && tmp.s[tmp.len - 1] == '\n')
-				tmp.s[--tmp.len] = 0;
-			put(e, sb_str(&tmp));
+				sb_truncate(&tmp, tmp.len - 1);
+			put(e, xsb_str(&tmp));
 			sb_free(&tmp);
 			put(e, " ");
 		} else {
@@ -939,7 +939,7 @@ char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name)
 	else if (!n)
 		sb_puts(&b, "void");
 	{
-		char *head = xasprintf("%s(%s)", name, sb_str(&b));
+		char *head = xasprintf("%s(%s)", name, xsb_str(&b));
 
 		ret = emit_decl_of(&e, clang_getResultType(t), head, 0);
 		free(head);

@@ -188,7 +188,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		}
 		sb_printf(b, "%s)%s", st->nargs ? "" : "void", st->nargs ? ", " : "");
 	}
-	sb_printf(b, "%s)\n{\n", params.len || indirect ? sb_str(&params) : "void");
+	sb_printf(b, "%s)\n{\n", params.len || indirect ? xsb_str(&params) : "void");
 	if (st->unexported) {
 		/* the kernel's compiler drops this call (symvers.c) */
 		sb_printf(b, "\tdusk_kp_unexported(\"%s\");\n}\n\n", st->callee);
@@ -196,7 +196,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	}
 	if (indirect) {
 		sb_printf(b, "\tif ((uintptr_t)fp < dusk_kbase)\t/* our own function */\n"
-			  "\t\treturn fp(%s);\n", sb_str(&direct));
+			  "\t\treturn fp(%s);\n", xsb_str(&direct));
 	}
 	if (byval) {
 		/* a struct result: the stub stores it into a copy of r, which
@@ -208,7 +208,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		sb_printf(b, "\tuint64_t a[%d] = {\n", nwire);
 		if (indirect)
 			sb_puts(b, "\t\t(uint64_t)(uintptr_t)fp,\n");
-		sb_printf(b, "%s\t};\n", sb_str(&args));
+		sb_printf(b, "%s\t};\n", xsb_str(&args));
 	}
 	if (byval) {
 		sb_printf(b, "\tdusk_call(%d, a, %d);\n\treturn r;\n", id, nwire);
@@ -265,11 +265,11 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 	if (!n)
 		sb_puts(b, "\t(void)a;\n");
 	if (is_void(clang_getResultType(t)))
-		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", sb_str(&call));
+		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", xsb_str(&call));
 	else if (rw_type_is_pointer(clang_getResultType(t)))
-		sb_printf(b, "\treturn (uint64_t)(uintptr_t)%s;\n}\n\n", sb_str(&call));
+		sb_printf(b, "\treturn (uint64_t)(uintptr_t)%s;\n}\n\n", xsb_str(&call));
 	else
-		sb_printf(b, "\treturn (uint64_t)%s;\n}\n\n", sb_str(&call));
+		sb_printf(b, "\treturn (uint64_t)%s;\n}\n\n", xsb_str(&call));
 	sb_free(&call);
 }
 
@@ -510,6 +510,14 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 #undef TABLE
 }
 
+/* One field of a hashed record, FNV-1a 64 (dusk/fnv.h) with a separator
+ * after it, so ("ab","c") and ("a","bc") differ; chained, DUSK_FNV1A_INIT
+ * first. */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	return dusk_fnv1a_byte(dusk_fnv1a(h, s), 0xff);
+}
+
 /* stub_hash: FNV-1a over stub names and signatures, symbol names, proxy
  * names and signatures, in table order.  emit_kmod() prints the same. */
 static uint64_t stub_hash(const struct rw *rw)
@@ -598,7 +606,7 @@ int emit_user(struct rw *rw, const char *dir)
 		emit_global(&e, &rw->globals[i], &code);
 	if (code.len)
 		sb_puts(&code, "\n");
-	sb_puts(&code, sb_str(&defs));
+	sb_puts(&code, xsb_str(&defs));
 	sb_free(&defs);
 	e.out = &code;
 	e.mark_buf = NULL;
@@ -667,20 +675,20 @@ int emit_user(struct rw *rw, const char *dir)
 		  "/* the module's own types */\n%s"
 		  "/* the module's functions and the kernel inline functions it uses */\n%s\n"
 		  "/* kernel calls */\n%s",
-		  rw->src, rw->src, decls_name, sb_str(&types), sb_str(&protos), sb_str(&wrappers));
-	sb_printf(&file, "%s\n", sb_str(&code));
+		  rw->src, rw->src, decls_name, xsb_str(&types), xsb_str(&protos), xsb_str(&wrappers));
+	sb_printf(&file, "%s\n", xsb_str(&code));
 	{
 		/* back to the generated file itself for the rest */
 		unsigned line = 2;
 		const char *p;
 
-		for (p = sb_str(&file); *p; p++)
+		for (p = xsb_str(&file); *p; p++)
 			line += *p == '\n';
 		sb_printf(&file, "#line %u \"%s\"\n", line, dusk_name);
 	}
 	sb_printf(&file, "/* callbacks from the kernel and the module descriptor */\n%s",
-		  sb_str(&tail));
-	r = write_file(dir, dusk_name, sb_str(&file));
+		  xsb_str(&tail));
+	r = write_file(dir, dusk_name, xsb_str(&file));
 out:
 	if (r < 0 && !rw->nerrors)
 		rw_diag_plain(rw, RW_ERROR, "%s: %s", dir, strerror(-r));

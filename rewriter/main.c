@@ -129,7 +129,7 @@ static int commit_output(const char *tmp, const char *out)
 /* The warnings Kbuild turns off for the module (-Wno-pointer-sign,
  * -Wno-unused-but-set-variable...): its compiler is the judge of what is
  * clean, so the program says the same to its own compiler. */
-static void note_warnings_off(struct rw *rw, const struct rw_args *args)
+static void note_warnings_off(struct rw *rw, const struct args *args)
 {
 	int i;
 
@@ -156,7 +156,7 @@ static void note_warnings_off(struct rw *rw, const struct rw_args *args)
 
 static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *outdir)
 {
-	struct rw_args args = { 0 };
+	struct args args = { 0 };
 	char *tmp = NULL, *parent, *slash;
 	int r;
 
@@ -166,7 +166,7 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 		return r;
 	note_warnings_off(rw, &args);
 	r = rw_parse(rw, args.argv, args.argc);
-	rw_args_free(&args);
+	args_free(&args);
 	if (r < 0)
 		return r;
 	r = rw_modinfo(rw);

@@ -184,7 +184,7 @@ static char *stub_sig(const struct rw_stub *st, const char *name)
 		free(a);
 	}
 	sb_puts(&b, ")");
-	return b.s;
+	return xsb_take(&b);
 }
 
 /* The stub for a call of kernel function @name (or, with @name NULL, an

@@ -70,12 +70,10 @@ static enum CXChildVisitResult collect_include(CXCursor c, CXCursor parent,
 	clang_disposeTokens(rw->tu, toks, ntoks);
 	/* once each: the files of a module of several include the same */
 	for (i = 0; line.s && i < rw->nincludes; i++)
-		if (!strcmp(rw->includes[i], line.s)) {
-			free(line.s);
-			line.s = NULL;
-		}
+		if (!strcmp(rw->includes[i], xsb_str(&line)))
+			sb_free(&line);
 	if (line.s)
-		*VEC_PUSH(rw->includes, rw->nincludes, rw->capincludes) = line.s;
+		*VEC_PUSH(rw->includes, rw->nincludes, rw->capincludes) = xsb_take(&line);
 	return CXChildVisit_Continue;
 }
 
@@ -110,8 +108,8 @@ static char *unity_file(const struct rw *rw, struct CXUnsavedFile *u)
 		free(abs);
 	}
 	u->Filename = name;
-	u->Contents = text.s;
 	u->Length = text.len;
+	u->Contents = xsb_take(&text);
 	return name;
 }
 

@@ -23,34 +23,26 @@
 #include <stdio.h>
 #include <clang-c/Index.h>
 #include <dusk/abi.h>
+#include "strbuf.h"	/* util/ */
+#include "vec.h"
 
 struct tg_set;
 struct rw;
 
-/* ---- strbuf.c: growable strings -------------------------------------- */
+/* ---- xalloc.c: allocation that aborts (util/ underneath) --------------- */
 
-struct sb {
-	char *s;	/* always NUL-terminated once anything was added */
-	size_t len, cap;
-};
-
-void sb_puts(struct sb *b, const char *s);
-void sb_putc(struct sb *b, char c);
-void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_vprintf(struct sb *b, const char *fmt, va_list ap);
-const char *sb_str(const struct sb *b);	/* "" when empty */
-void sb_free(struct sb *b);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xrealloc(void *p, size_t n);	/* aborts on OOM: the tool cannot go on */
-/* Take the text of a CXString and dispose of it. */
-char *cxs_take(CXString s);
-
-/* Grow-by-doubling array helper: VEC_PUSH(arr, n, cap) returns a pointer to
- * the new zeroed slot. */
-void *vec_grow(void *arr, size_t elem, size_t n, size_t *cap);
+/* sb_str() and sb_take() (util/strbuf.h) of a buffer that must not have
+ * failed: they abort when it has. */
+const char *xsb_str(const struct sb *b);
+char *xsb_take(struct sb *b);
+/* vec_grow() (util/vec.h) that aborts instead of failing.
+ * VEC_PUSH(arr, n, cap) returns a pointer to the new zeroed slot. */
+void *xvec_grow(void *arr, size_t elem, size_t n, size_t *cap);
 #define VEC_PUSH(arr, n, cap) \
-	((arr) = vec_grow((arr), sizeof(*(arr)), (n), &(cap)), &(arr)[(n)++])
+	((arr) = xvec_grow((arr), sizeof(*(arr)), (n), &(cap)), &(arr)[(n)++])
 
 /* ---- diag.c: clang-shaped diagnostics --------------------------------- */
 
@@ -220,6 +212,10 @@ struct rw {
 
 /* parse.c */
 int rw_parse(struct rw *rw, char **argv, int argc);
+
+/* cxstr.c: take the text of a CXString (a heap string) and dispose of it,
+ * next to where libclang gave it. */
+char *cxs_take(CXString s);
 
 /* model.c: reach analysis over the parsed unit. */
 int rw_analyze(struct rw *rw);
@@ -398,9 +394,5 @@ void emit_module_types(struct rw *rw, struct sb *out);
 /* emit-user.c, emit-kmod.c: whole output files. */
 int emit_user(struct rw *rw, const char *dir);
 int emit_kmod(struct rw *rw, const char *dir);
-
-/* strbuf.c: one field of a hashed record, FNV-1a 64 (dusk/fnv.h) with a
- * separator after it; chained, DUSK_FNV1A_INIT first. */
-uint64_t fnv1a(uint64_t h, const char *s);
 
 #endif /* DUSK_REWRITER_H */

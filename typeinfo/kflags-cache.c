@@ -103,7 +103,7 @@ static int cache_path(const char *key, char *out, size_t outlen, int create)
 	return 0;
 }
 
-int kf_cache_load(const char *key, struct kf_args *out)
+int kf_cache_load(const char *key, struct args *out)
 {
 	char path[PATH_MAX + 64];
 	char *line = NULL;
@@ -133,18 +133,18 @@ int kf_cache_load(const char *key, struct kf_args *out)
 		}
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		ret = kf_args_push(out, line);
+		ret = args_push(out, line);
 	}
 	free(line);
 	fclose(f);
 	if (!ret && (!in_args || out->argc == 0))
 		ret = -ENOENT;
 	if (ret)
-		kf_args_free(out);
+		args_free(out);
 	return ret;
 }
 
-int kf_cache_store(const char *key, const struct kf_args *a)
+int kf_cache_store(const char *key, const struct args *a)
 {
 	char path[PATH_MAX + 64], tmp[PATH_MAX + 96];
 	FILE *f;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kflags-internal.h"
+#include "strbuf.h"
 
 /* Flags gcc understands and clang 19 refuses (or warns about as ignored). */
 static const char *const gcc_only_exact[] = {
@@ -78,31 +79,16 @@ int kf_is_gcc_only(const char *arg)
 	return 0;
 }
 
-/* Growable word buffer for the splitter. */
-struct word {
-	char *s;
-	size_t len, cap;
-};
-
-static int word_add(struct word *w, char c)
+/* Add @c to the word being split. */
+static int word_add(struct sb *w, char c)
 {
-	char *n;
-
-	if (w->len + 1 >= w->cap) {
-		w->cap = w->cap ? 2 * w->cap : 64;
-		n = realloc(w->s, w->cap);
-		if (!n)
-			return -ENOMEM;
-		w->s = n;
-	}
-	w->s[w->len++] = c;
-	w->s[w->len] = '\0';
-	return 0;
+	sb_putc(w, c);
+	return sb_failed(w) ? -ENOMEM : 0;
 }
 
-int kf_shell_split(const char *line, struct kf_args *out)
+int kf_shell_split(const char *line, struct args *out)
 {
-	struct word w = { 0 };
+	struct sb w = { 0 };
 	const char *p = line;
 	int in_word = 0, ret = 0;
 	char q;
@@ -114,11 +100,9 @@ int kf_shell_split(const char *line, struct kf_args *out)
 			in_word = 1;
 		} else if (*p == ' ' || *p == '\t' || *p == '\n') {
 			if (in_word)
-				ret = kf_args_push(out, w.s ? w.s : "");
+				ret = args_push(out, sb_str(&w));
 			in_word = 0;
-			w.len = 0;
-			if (w.s)
-				w.s[0] = '\0';
+			sb_truncate(&w, 0);
 		} else if (*p == '\'' || *p == '"') {
 			q = *p++;
 			in_word = 1;
@@ -139,8 +123,8 @@ int kf_shell_split(const char *line, struct kf_args *out)
 		}
 	}
 	if (!ret && in_word)
-		ret = kf_args_push(out, w.s ? w.s : "");
-	free(w.s);
+		ret = args_push(out, sb_str(&w));
+	sb_free(&w);
 	return ret;
 }
 
@@ -165,19 +149,19 @@ static int takes_arg(const char *a)
 	       !strcmp(a, "-MF") || !strcmp(a, "-MT") || !strcmp(a, "-MQ");
 }
 
-static int push_path(struct kf_args *out, const char *kdir_real, const char *p)
+static int push_path(struct args *out, const char *kdir_real, const char *p)
 {
 	char abs[PATH_MAX * 2];
 
 	if (p[0] == '/')
-		return kf_args_push(out, p);
+		return args_push(out, p);
 	if (p[0] == '.' && p[1] == '/')
 		p += 2;
 	snprintf(abs, sizeof(abs), "%s/%s", kdir_real, p);
-	return kf_args_push(out, abs);
+	return args_push(out, abs);
 }
 
-static int has_arg(const struct kf_args *a, const char *s)
+static int has_arg(const struct args *a, const char *s)
 {
 	int i;
 
@@ -187,8 +171,8 @@ static int has_arg(const struct kf_args *a, const char *s)
 	return 0;
 }
 
-int kf_cmd_to_clang(const struct kf_args *words, const char *kdir_real,
-		    const char *tmpdir, const char *srcdir, struct kf_args *out)
+int kf_cmd_to_clang(const struct args *words, const char *kdir_real,
+		    const char *tmpdir, const char *srcdir, struct args *out)
 {
 	size_t tlen = strlen(tmpdir);
 	char inc[PATH_MAX + 3];
@@ -209,34 +193,34 @@ int kf_cmd_to_clang(const struct kf_args *words, const char *kdir_real,
 		if (!strncmp(a, tmpdir, tlen))
 			continue;	/* the throwaway copy of the source */
 		if (is_path_opt(a) && k + 1 < words->argc) {
-			ret = kf_args_push(out, a);
+			ret = args_push(out, a);
 			if (!ret)
 				ret = push_path(out, kdir_real, words->argv[++k]);
 			continue;
 		}
 		if (!strncmp(a, "-I", 2)) {
-			ret = kf_args_push(out, "-I");
+			ret = args_push(out, "-I");
 			if (!ret)
 				ret = push_path(out, kdir_real, a + 2);
 			continue;
 		}
 		if (takes_arg(a) && k + 1 < words->argc) {
-			ret = kf_args_push(out, a);
+			ret = args_push(out, a);
 			if (!ret)
-				ret = kf_args_push(out, words->argv[++k]);
+				ret = args_push(out, words->argv[++k]);
 			continue;
 		}
 		if (a[0] != '-')
 			continue;	/* an input file */
-		ret = kf_args_push(out, a);
+		ret = args_push(out, a);
 	}
 	snprintf(inc, sizeof(inc), "%s", srcdir);
 	for (i = 0; i < ARRAY_SIZE(clang_extra) && !ret; i++)
-		ret = kf_args_push(out, clang_extra[i]);
+		ret = args_push(out, clang_extra[i]);
 	if (!ret && !has_arg(out, inc)) {
-		ret = kf_args_push(out, "-I");
+		ret = args_push(out, "-I");
 		if (!ret)
-			ret = kf_args_push(out, inc);
+			ret = args_push(out, inc);
 	}
 	return ret;
 }

@@ -13,11 +13,6 @@
 #include <stddef.h>
 #include "kflags.h"
 
-/* Append a copy of @s to @a.  -ENOMEM on failure (@a unchanged). */
-int kf_args_push(struct kf_args *a, const char *s);
-/* Remove element @i from @a, preserving order. */
-void kf_args_remove(struct kf_args *a, int i);
-
 /* printf into @err (if non-NULL), truncating. */
 void kf_seterr(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -33,7 +28,7 @@ int kf_kbuild_cmdline(const char *kdir, const char *src, const char *srcdir,
 		      char **line, char **tmpdir, char *err, size_t errlen);
 
 /* Split a POSIX shell command line (quotes, backslashes) into words. */
-int kf_shell_split(const char *line, struct kf_args *out);
+int kf_shell_split(const char *line, struct args *out);
 
 /*
  * kf_cmd_to_clang() - turn the words of a Kbuild compile command into clang
@@ -42,24 +37,17 @@ int kf_shell_split(const char *line, struct kf_args *out);
  * @kdir_real; drop the gcc-only flags clang is known to reject; append the
  * -Wno-... flags clang needs for kernel headers and -I @srcdir.
  */
-int kf_cmd_to_clang(const struct kf_args *words, const char *kdir_real,
-		    const char *tmpdir, const char *srcdir, struct kf_args *out);
+int kf_cmd_to_clang(const struct args *words, const char *kdir_real,
+		    const char *tmpdir, const char *srcdir, struct args *out);
 
 /* True when @arg is a gcc-only flag clang 19 rejects (static list). */
 int kf_is_gcc_only(const char *arg);
 
-/*
- * kf_probe_drop_unknown() - parse an empty file with libclang and @a; drop
- * every argument clang reports as unknown/unsupported, repeat until clean.
- * Catches flags of kernels newer than the static list knows.
- */
-int kf_probe_drop_unknown(struct kf_args *a, char *err, size_t errlen);
-
 /* Cache key text for (@kdir_real, @src): NULL on ENOMEM. */
 char *kf_cache_key(const char *kdir_real, const char *src);
 /* 0 and *out filled on a hit; -ENOENT on a miss or when caching is off. */
-int kf_cache_load(const char *key, struct kf_args *out);
+int kf_cache_load(const char *key, struct args *out);
 /* Best effort; returns 0 or a negative errno (callers may ignore it). */
-int kf_cache_store(const char *key, const struct kf_args *a);
+int kf_cache_store(const char *key, const struct args *a);
 
 #endif /* DUSK_KFLAGS_INTERNAL_H */

@@ -48,7 +48,7 @@ static int rejected_arg(const char *msg, char *arg, size_t arglen)
 
 /* One parse; drops what it complains about.  Returns how many were dropped,
  * or a negative errno. */
-static int probe_once(CXIndex idx, struct kf_args *a, char *err, size_t errlen)
+static int probe_once(CXIndex idx, struct args *a, char *err, size_t errlen)
 {
 	struct CXUnsavedFile file = { PROBE_FILE, "", 0 };
 	CXTranslationUnit tu;
@@ -72,14 +72,10 @@ static int probe_once(CXIndex idx, struct kf_args *a, char *err, size_t errlen)
 	for (i = 0; i < n; i++) {
 		d = clang_getDiagnostic(tu, i);
 		s = clang_getDiagnosticSpelling(d);
-		if (rejected_arg(clang_getCString(s), arg, sizeof(arg))) {
-			for (k = 0; k < a->argc; k++) {
-				if (!strcmp(a->argv[k], arg)) {
-					kf_args_remove(a, k);
-					dropped++;
-					break;
-				}
-			}
+		if (rejected_arg(clang_getCString(s), arg, sizeof(arg)) &&
+		    (k = args_find(a, arg)) >= 0) {
+			args_remove(a, k);
+			dropped++;
 		}
 		clang_disposeString(s);
 		clang_disposeDiagnostic(d);
@@ -88,7 +84,7 @@ static int probe_once(CXIndex idx, struct kf_args *a, char *err, size_t errlen)
 	return dropped;
 }
 
-int kf_probe_drop_unknown(struct kf_args *a, char *err, size_t errlen)
+int kf_probe_drop_unknown(struct args *a, char *err, size_t errlen)
 {
 	CXIndex idx = clang_createIndex(0, 0);
 	int round, ret = 0;

@@ -26,51 +26,12 @@ void kf_seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-int kf_args_push(struct kf_args *a, const char *s)
-{
-	char **n, *c;
-
-	c = strdup(s);
-	if (!c)
-		return -ENOMEM;
-	/* Keep argv NULL-terminated: callers may hand it to exec-style APIs. */
-	n = realloc(a->argv, (a->argc + 2) * sizeof(*n));
-	if (!n) {
-		free(c);
-		return -ENOMEM;
-	}
-	a->argv = n;
-	a->argv[a->argc++] = c;
-	a->argv[a->argc] = NULL;
-	return 0;
-}
-
-void kf_args_remove(struct kf_args *a, int i)
-{
-	free(a->argv[i]);
-	memmove(&a->argv[i], &a->argv[i + 1], (a->argc - i) * sizeof(*a->argv));
-	a->argc--;
-}
-
-void kf_args_free(struct kf_args *a)
-{
-	int i;
-
-	if (!a)
-		return;
-	for (i = 0; i < a->argc; i++)
-		free(a->argv[i]);
-	free(a->argv);
-	a->argv = NULL;
-	a->argc = 0;
-}
-
 /* Run Kbuild and translate its command line; no cache involved. */
 static int flags_from_kbuild(const char *kdir_real, const char *src_real,
-			     const char *srcdir, struct kf_args *out,
+			     const char *srcdir, struct args *out,
 			     char *err, size_t errlen)
 {
-	struct kf_args words = { 0 };
+	struct args words = { 0 };
 	char *line, *tmpdir;
 	int ret;
 
@@ -93,16 +54,16 @@ static int flags_from_kbuild(const char *kdir_real, const char *src_real,
 	if (!ret)
 		ret = kf_probe_drop_unknown(out, err, errlen);
 	if (ret)
-		kf_args_free(out);
+		args_free(out);
 free_words:
-	kf_args_free(&words);
+	args_free(&words);
 free_line:
 	free(line);
 	free(tmpdir);
 	return ret;
 }
 
-int kf_kbuild_flags(const char *kdir, const char *src, struct kf_args *out,
+int kf_kbuild_flags(const char *kdir, const char *src, struct args *out,
 		    char *err, size_t errlen)
 {
 	char kdir_real[PATH_MAX], src_real[PATH_MAX], mk[PATH_MAX + 16];

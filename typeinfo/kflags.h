@@ -9,24 +9,20 @@
 #define DUSK_KFLAGS_H
 
 #include <stddef.h>
-
-struct kf_args {
-	char **argv;	/* clang arguments (no compiler, no -c/-o, no source file) */
-	int argc;
-};
+#include "args.h"	/* util/: struct args, args_free() */
 
 /**
  * kf_kbuild_flags() - obtain the kernel compile flags for @src.
  * @kdir: kernel build tree (e.g. /lib/modules/<kabi>/build)
  * @src:  the module source (its folder becomes an -I, as Kbuild does)
- * @out:  filled on success; release with kf_args_free()
+ * @out:  filled on success with clang arguments (no compiler, no -c/-o, no
+ *        source file); release with args_free()
  * @err:  on failure, a one-line human-readable reason (e.g. "no Makefile in KDIR")
  * Return: 0, or a negative errno (-ENOENT for a missing KDIR, -EIO when
  * Kbuild failed).  Results may be cached per (kdir, src dir).
  */
-int kf_kbuild_flags(const char *kdir, const char *src, struct kf_args *out,
+int kf_kbuild_flags(const char *kdir, const char *src, struct args *out,
 		    char *err, size_t errlen);
-void kf_args_free(struct kf_args *a);
 
 /**
  * kf_clang_extra() - the options every clang parse of kernel code appends
@@ -36,5 +32,16 @@ void kf_args_free(struct kf_args *a);
  * with flags from elsewhere (a compile database) appends them too.
  */
 const char *const *kf_clang_extra(size_t *n);
+
+/**
+ * kf_probe_drop_unknown() - drop the arguments libclang rejects.
+ * @a: clang arguments, edited in place
+ * @err: on failure, a one-line reason
+ * Parses an empty file with @a and drops every argument clang reports as
+ * unknown or unsupported, until it reports none.  Catches flags of kernels
+ * newer than the static list knows, and gcc's options in a compile database.
+ * Return: 0, or a negative errno (-EINVAL when libclang refuses to parse).
+ */
+int kf_probe_drop_unknown(struct args *a, char *err, size_t errlen);
 
 #endif /* DUSK_KFLAGS_H */

@@ -16,88 +16,88 @@
 
 #include "typegen-internal.h"
 
-static void put_quals(struct tg_buf *b, unsigned q)
+static void put_quals(struct sb *b, unsigned q)
 {
 	if (q & TG_CONST)
-		tgb_puts(b, "const ");
+		sb_puts(b, "const ");
 	if (q & TG_VOLATILE)
-		tgb_puts(b, "volatile ");
+		sb_puts(b, "volatile ");
 	if (q & TG_RESTRICT)
-		tgb_puts(b, "restrict ");
+		sb_puts(b, "restrict ");
 }
 
-static void print_decl_q(struct tg_buf *b, CXType t, unsigned extra_q,
+static void print_decl_q(struct sb *b, CXType t, unsigned extra_q,
 			 const char *inner, int indent);
 
 /* "(int, char *, ...)" */
-static void print_params(struct tg_buf *b, CXType fn)
+static void print_params(struct sb *b, CXType fn)
 {
 	int i, n = clang_getNumArgTypes(fn);
 
 	if (fn.kind == CXType_FunctionNoProto) {
-		tgb_puts(b, "()");
+		sb_puts(b, "()");
 		return;
 	}
-	tgb_puts(b, "(");
+	sb_puts(b, "(");
 	for (i = 0; i < n; i++) {
 		if (i)
-			tgb_puts(b, ", ");
+			sb_puts(b, ", ");
 		print_decl_q(b, clang_getArgType(fn, i), 0, "", -1);
 	}
 	if (clang_isFunctionTypeVariadic(fn))
-		tgb_puts(b, n ? ", ..." : "...");
+		sb_puts(b, n ? ", ..." : "...");
 	else if (n == 0)
-		tgb_puts(b, "void");
-	tgb_puts(b, ")");
+		sb_puts(b, "void");
+	sb_puts(b, ")");
 }
 
 /* The base type of a declarator: everything but pointers/arrays/functions. */
-static void print_base(struct tg_buf *b, CXType t, int indent)
+static void print_base(struct sb *b, CXType t, int indent)
 {
 	CXCursor decl;
 
 	switch (t.kind) {
 	case CXType_Typedef:
-		tgb_cx(b, clang_getTypedefName(t));
+		tg_put_cx(b, clang_getTypedefName(t));
 		return;
 	case CXType_Record:
 	case CXType_Enum:
 		decl = tg_decl_of(t);
 		if (tg_has_typedef_name(decl)) {
-			tgb_cx(b, clang_getCursorSpelling(decl));
+			tg_put_cx(b, clang_getCursorSpelling(decl));
 		} else if (tg_is_anonymous(decl)) {
 			tg_print_definition(b, decl, indent);
 		} else {
-			tgb_puts(b, tg_tag_keyword(decl));
-			tgb_puts(b, " ");
-			tgb_cx(b, clang_getCursorSpelling(decl));
+			sb_puts(b, tg_tag_keyword(decl));
+			sb_puts(b, " ");
+			tg_put_cx(b, clang_getCursorSpelling(decl));
 		}
 		return;
 	case CXType_Atomic:
-		tgb_puts(b, "_Atomic(");
+		sb_puts(b, "_Atomic(");
 		print_decl_q(b, clang_Type_getValueType(t), 0, "", indent);
-		tgb_puts(b, ")");
+		sb_puts(b, ")");
 		return;
 	case CXType_Vector:
 	case CXType_ExtVector:
 		print_decl_q(b, clang_getElementType(t), 0, "", indent);
-		tgb_printf(b, " __attribute__((vector_size(%" PRIu64 ")))",
-			   tg_sizeof(t));
+		sb_printf(b, " __attribute__((vector_size(%" PRIu64 ")))",
+			  tg_sizeof(t));
 		return;
 	case CXType_Invalid:
-		tgb_puts(b, "int");	/* clang already reported the error */
-		b->oom = 1;
+		sb_puts(b, "int");	/* clang already reported the error */
+		b->failed = 1;
 		return;
 	default:
-		tgb_cx(b, clang_getTypeSpelling(clang_getUnqualifiedType(t)));
+		tg_put_cx(b, clang_getTypeSpelling(clang_getUnqualifiedType(t)));
 		return;
 	}
 }
 
-static void print_decl_q(struct tg_buf *b, CXType t, unsigned extra_q,
+static void print_decl_q(struct sb *b, CXType t, unsigned extra_q,
 			 const char *inner, int indent)
 {
-	struct tg_buf in = { 0 };
+	struct sb in = { 0 };
 	unsigned q = extra_q, pq = 0;
 	CXType next;
 	long long n;
@@ -105,129 +105,129 @@ static void print_decl_q(struct tg_buf *b, CXType t, unsigned extra_q,
 	t = tg_desugar(t, &q);
 	if (t.kind == CXType_Pointer || t.kind == CXType_BlockPointer) {
 		next = clang_getPointeeType(t);
-		tgb_puts(&in, "*");
+		sb_puts(&in, "*");
 		if (q) {
 			put_quals(&in, q);
 			if (!*inner)	/* "*const " -> "*const" */
-				in.s[--in.len] = '\0';
+				sb_truncate(&in, in.len - 1);
 		}
-		tgb_puts(&in, inner);
+		sb_puts(&in, inner);
 		next = tg_desugar(next, &pq);
 		if (tg_is_array(next.kind) || tg_is_function(next.kind)) {
-			struct tg_buf par = { 0 };
+			struct sb par = { 0 };
 
-			tgb_printf(&par, "(%s)", in.s ? in.s : "");
-			tgb_free(&in);
+			sb_printf(&par, "(%s)", in.s ? in.s : "");
+			sb_free(&in);
 			in = par;
 		}
 		print_decl_q(b, next, pq, in.s ? in.s : "", indent);
 	} else if (tg_is_array(t.kind)) {
 		n = clang_getArraySize(t);
-		tgb_puts(&in, inner);
+		sb_puts(&in, inner);
 		if (t.kind == CXType_ConstantArray)
-			tgb_printf(&in, "[%lld]", n);
+			sb_printf(&in, "[%lld]", n);
 		else
-			tgb_puts(&in, "[]");
+			sb_puts(&in, "[]");
 		/* Qualifiers of an array type belong to its elements. */
 		print_decl_q(b, clang_getArrayElementType(t), q, in.s, indent);
 	} else if (tg_is_function(t.kind)) {
-		tgb_puts(&in, inner);
+		sb_puts(&in, inner);
 		print_params(&in, t);
 		print_decl_q(b, clang_getResultType(t), 0, in.s, indent);
 	} else {
 		put_quals(b, q);
 		print_base(b, t, indent);
 		if (*inner) {
-			tgb_puts(b, " ");
-			tgb_puts(b, inner);
+			sb_puts(b, " ");
+			sb_puts(b, inner);
 		}
 	}
-	if (in.oom)
-		b->oom = 1;
-	tgb_free(&in);
+	if (in.failed)
+		b->failed = 1;
+	sb_free(&in);
 }
 
-void tg_print_decl(struct tg_buf *b, CXType t, const char *name, int indent)
+void tg_print_decl(struct sb *b, CXType t, const char *name, int indent)
 {
 	print_decl_q(b, t, 0, name ? name : "", indent);
 }
 
 char *tg_declarator(CXType t, const char *name)
 {
-	struct tg_buf b = { 0 };
+	struct sb b = { 0 };
 
 	tg_print_decl(&b, t, name, -1);
-	return tgb_take(&b);
+	return sb_take(&b);
 }
 
 /* Separator between members: newline + indentation, or a space. */
-static void member_sep(struct tg_buf *b, int indent)
+static void member_sep(struct sb *b, int indent)
 {
 	if (indent < 0) {
-		tgb_puts(b, " ");
+		sb_puts(b, " ");
 	} else {
-		tgb_puts(b, "\n");
-		tgb_indent(b, indent + 1);
+		sb_puts(b, "\n");
+		sb_indent(b, indent + 1);
 	}
 }
 
-static void print_field(struct tg_buf *b, const struct tg_record *r,
+static void print_field(struct sb *b, const struct tg_record *r,
 			const struct tg_field *f, int indent)
 {
 	int inner = indent < 0 ? -1 : indent + 1;
 
 	if (f->pad_bits) {
 		print_decl_q(b, f->type, 0, "", inner);
-		tgb_printf(b, " : %u;", f->pad_bits);
+		sb_printf(b, " : %u;", f->pad_bits);
 		member_sep(b, indent);
 	}
 	print_decl_q(b, f->type, 0, f->name, inner);
 	if (f->bitfield)
-		tgb_printf(b, " : %d", f->width);
+		sb_printf(b, " : %d", f->width);
 	if (f->attr_packed && !r->packed)
-		tgb_puts(b, " __attribute__((packed))");
+		sb_puts(b, " __attribute__((packed))");
 	if (f->attr_align)
-		tgb_printf(b, " __attribute__((aligned(%u)))", f->attr_align);
-	tgb_puts(b, ";");
+		sb_printf(b, " __attribute__((aligned(%u)))", f->attr_align);
+	sb_puts(b, ";");
 }
 
-static void print_record(struct tg_buf *b, CXCursor decl, int indent)
+static void print_record(struct sb *b, CXCursor decl, int indent)
 {
 	struct tg_record r;
 	int i;
 
-	tgb_puts(b, tg_tag_keyword(decl));
+	sb_puts(b, tg_tag_keyword(decl));
 	if (tg_record_layout(clang_getCursorType(decl), &r)) {
-		b->oom = 1;
+		b->failed = 1;
 		return;
 	}
 	if (r.packed && r.attr_align)
-		tgb_printf(b, " __attribute__((packed, aligned(%u)))", r.attr_align);
+		sb_printf(b, " __attribute__((packed, aligned(%u)))", r.attr_align);
 	else if (r.packed)
-		tgb_puts(b, " __attribute__((packed))");
+		sb_puts(b, " __attribute__((packed))");
 	else if (r.attr_align)
-		tgb_printf(b, " __attribute__((aligned(%u)))", r.attr_align);
+		sb_printf(b, " __attribute__((aligned(%u)))", r.attr_align);
 	if (!tg_is_anonymous(decl)) {
-		tgb_puts(b, " ");
-		tgb_cx(b, clang_getCursorSpelling(decl));
+		sb_puts(b, " ");
+		tg_put_cx(b, clang_getCursorSpelling(decl));
 	}
-	tgb_puts(b, " {");
+	sb_puts(b, " {");
 	for (i = 0; i < r.nfields; i++) {
 		member_sep(b, indent);
 		print_field(b, &r, &r.fields[i], indent);
 	}
 	if (indent < 0) {
-		tgb_puts(b, " }");
+		sb_puts(b, " }");
 	} else {
-		tgb_puts(b, "\n");
-		tgb_indent(b, indent);
-		tgb_puts(b, "}");
+		sb_puts(b, "\n");
+		sb_indent(b, indent);
+		sb_puts(b, "}");
 	}
 	tg_record_free(&r);
 }
 
 struct enum_print {
-	struct tg_buf *b;
+	struct sb *b;
 	int indent;
 	int is_unsigned;
 	int n;
@@ -244,26 +244,26 @@ static enum CXChildVisitResult print_enumerator(CXCursor c, CXCursor parent,
 	if (clang_getCursorKind(c) != CXCursor_EnumConstantDecl)
 		return CXChildVisit_Continue;
 	if (ep->n++)
-		tgb_puts(ep->b, ",");
+		sb_puts(ep->b, ",");
 	member_sep(ep->b, ep->indent);
-	tgb_cx(ep->b, clang_getCursorSpelling(c));
+	tg_put_cx(ep->b, clang_getCursorSpelling(c));
 	if (ep->is_unsigned) {
 		u = clang_getEnumConstantDeclUnsignedValue(c);
 		if (u <= 0x7fffffffu)
-			tgb_printf(ep->b, " = %llu", u);
+			sb_printf(ep->b, " = %llu", u);
 		else
-			tgb_printf(ep->b, " = %lluULL", u);
+			sb_printf(ep->b, " = %lluULL", u);
 	} else {
 		v = clang_getEnumConstantDeclValue(c);
 		if (v >= -0x7fffffffLL - 1 && v <= 0x7fffffffLL)
-			tgb_printf(ep->b, " = %lld", v);
+			sb_printf(ep->b, " = %lld", v);
 		else
-			tgb_printf(ep->b, " = %lldLL", v);
+			sb_printf(ep->b, " = %lldLL", v);
 	}
 	return CXChildVisit_Continue;
 }
 
-static void print_enum(struct tg_buf *b, CXCursor decl, int indent)
+static void print_enum(struct sb *b, CXCursor decl, int indent)
 {
 	struct enum_print ep = { b, indent, 0, 0 };
 	CXType it = clang_getCanonicalType(clang_getEnumDeclIntegerType(decl));
@@ -276,27 +276,27 @@ static void print_enum(struct tg_buf *b, CXCursor decl, int indent)
 	default:
 		break;
 	}
-	tgb_puts(b, "enum");
+	sb_puts(b, "enum");
 	/* gcc makes an enum int-sized unless its values need more or it is
 	 * packed; smaller means __packed in the kernel source. */
 	if (tg_sizeof(clang_getCursorType(decl)) < 4)
-		tgb_puts(b, " __attribute__((packed))");
+		sb_puts(b, " __attribute__((packed))");
 	if (!tg_is_anonymous(decl)) {
-		tgb_puts(b, " ");
-		tgb_cx(b, clang_getCursorSpelling(decl));
+		sb_puts(b, " ");
+		tg_put_cx(b, clang_getCursorSpelling(decl));
 	}
-	tgb_puts(b, " {");
+	sb_puts(b, " {");
 	clang_visitChildren(decl, print_enumerator, &ep);
 	if (indent < 0) {
-		tgb_puts(b, " }");
+		sb_puts(b, " }");
 	} else {
-		tgb_puts(b, "\n");
-		tgb_indent(b, indent);
-		tgb_puts(b, "}");
+		sb_puts(b, "\n");
+		sb_indent(b, indent);
+		sb_puts(b, "}");
 	}
 }
 
-void tg_print_definition(struct tg_buf *b, CXCursor decl, int indent)
+void tg_print_definition(struct sb *b, CXCursor decl, int indent)
 {
 	if (clang_getCursorKind(decl) == CXCursor_EnumDecl)
 		print_enum(b, decl, indent);

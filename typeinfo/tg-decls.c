@@ -25,7 +25,8 @@ struct dep {
 struct deps {
 	struct tg_set *set;
 	struct dep *v;
-	int n, cap;
+	int n;
+	size_t cap;
 	int oom;
 };
 
@@ -37,47 +38,44 @@ static void collect(void *ctx, CXCursor decl, enum tg_level level)
 
 	if (!it)
 		return;		/* cannot happen: need() added every dependency */
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 16;
-		nv = realloc(d->v, d->cap * sizeof(*nv));
-		if (!nv) {
-			d->oom = 1;
-			return;
-		}
-		d->v = nv;
+	nv = vec_grow(d->v, sizeof(*nv), d->n, &d->cap);
+	if (!nv) {
+		d->oom = 1;
+		return;
 	}
+	d->v = nv;
 	d->v[d->n].item = (int)(it - d->set->items);
 	d->v[d->n].level = level;
 	d->n++;
 }
 
-static void forward_decl(struct tg_buf *b, struct tg_item *it)
+static void forward_decl(struct sb *b, struct tg_item *it)
 {
-	tgb_puts(b, tg_tag_keyword(it->decl));
-	tgb_puts(b, " ");
-	tgb_cx(b, clang_getCursorSpelling(it->decl));
-	tgb_puts(b, ";\n");
+	sb_puts(b, tg_tag_keyword(it->decl));
+	sb_puts(b, " ");
+	tg_put_cx(b, clang_getCursorSpelling(it->decl));
+	sb_puts(b, ";\n");
 	it->declared = 1;
 }
 
-static void print_typedef(struct tg_buf *b, CXCursor decl)
+static void print_typedef(struct sb *b, CXCursor decl)
 {
 	CXType under = clang_getTypedefDeclUnderlyingType(decl);
 	CXString name = clang_getCursorSpelling(decl);
 	uint64_t a = tg_alignof(clang_getCursorType(decl));
 
-	tgb_puts(b, "typedef ");
+	sb_puts(b, "typedef ");
 	tg_print_decl(b, under, clang_getCString(name), 0);
 	clang_disposeString(name);
 	/* typedef u64 aligned_u64 __aligned(8): the alignment lives on the name. */
 	if (a != tg_alignof(under))
-		tgb_printf(b, " __attribute__((aligned(%llu)))", (unsigned long long)a);
-	tgb_puts(b, ";\n");
+		sb_printf(b, " __attribute__((aligned(%llu)))", (unsigned long long)a);
+	sb_puts(b, ";\n");
 }
 
-static void print_item(struct tg_buf *b, struct tg_item *it);
+static void print_item(struct sb *b, struct tg_item *it);
 
-static int emit(struct tg_set *set, int idx, struct tg_buf *b)
+static int emit(struct tg_set *set, int idx, struct sb *b)
 {
 	struct deps d = { set, NULL, 0, 0, 0 };
 	struct tg_item *it = &set->items[idx], *dep;
@@ -118,18 +116,18 @@ static int emit(struct tg_set *set, int idx, struct tg_buf *b)
 	print_item(b, it);
 	it->declared = 1;
 	it->state = 2;
-	return b->oom ? -ENOMEM : 0;
+	return b->failed ? -ENOMEM : 0;
 }
 
-static void print_item(struct tg_buf *b, struct tg_item *it)
+static void print_item(struct sb *b, struct tg_item *it)
 {
 	if (it->kind != TG_ITEM_TYPEDEF && tg_has_typedef_name(it->decl)) {
 		/* typedef struct { ... } name; the body has no other home. */
-		tgb_puts(b, "typedef ");
+		sb_puts(b, "typedef ");
 		tg_print_definition(b, it->decl, 0);
-		tgb_puts(b, " ");
-		tgb_cx(b, clang_getCursorSpelling(it->decl));
-		tgb_puts(b, ";\n\n");
+		sb_puts(b, " ");
+		tg_put_cx(b, clang_getCursorSpelling(it->decl));
+		sb_puts(b, ";\n\n");
 		return;
 	}
 	switch (it->kind) {
@@ -139,7 +137,7 @@ static void print_item(struct tg_buf *b, struct tg_item *it)
 	case TG_ITEM_ENUM:
 		if (clang_isCursorDefinition(it->decl)) {
 			tg_print_definition(b, it->decl, 0);
-			tgb_puts(b, ";\n\n");
+			sb_puts(b, ";\n\n");
 		} else {
 			forward_decl(b, it);
 		}
@@ -147,7 +145,7 @@ static void print_item(struct tg_buf *b, struct tg_item *it)
 	case TG_ITEM_RECORD:
 		if (it->level == TG_COMPLETE) {
 			tg_print_definition(b, it->decl, 0);
-			tgb_puts(b, ";\n\n");
+			sb_puts(b, ";\n\n");
 		} else if (!it->declared) {
 			forward_decl(b, it);
 		}
@@ -157,7 +155,7 @@ static void print_item(struct tg_buf *b, struct tg_item *it)
 
 int tg_emit_decls(struct tg_set *set, FILE *out)
 {
-	struct tg_buf b = { 0 };
+	struct sb b = { 0 };
 	int i, ret = 0;
 
 	if (!set || !out)
@@ -173,6 +171,6 @@ int tg_emit_decls(struct tg_set *set, FILE *out)
 			ret = emit(set, i, &b);
 	if (!ret && b.len && fwrite(b.s, 1, b.len, out) != b.len)
 		ret = -EIO;
-	tgb_free(&b);
+	sb_free(&b);
 	return ret;
 }

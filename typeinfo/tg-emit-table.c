@@ -28,21 +28,21 @@ static const char *const fk_names[] = {
 	"DUSK_FK_ARRAY", "DUSK_FK_RECORD",
 };
 
-static void put_cstring(struct tg_buf *b, const char *s)
+static void put_cstring(struct sb *b, const char *s)
 {
-	tgb_puts(b, "\"");
+	sb_puts(b, "\"");
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			tgb_printf(b, "\\%c", *s);
+			sb_printf(b, "\\%c", *s);
 		else if ((unsigned char)*s < 0x20)
-			tgb_printf(b, "\\%03o", (unsigned char)*s);
+			sb_printf(b, "\\%03o", (unsigned char)*s);
 		else
-			tgb_printf(b, "%c", *s);
+			sb_printf(b, "%c", *s);
 	}
-	tgb_puts(b, "\"");
+	sb_puts(b, "\"");
 }
 
-static void put_flags(struct tg_buf *b, unsigned flags)
+static void put_flags(struct sb *b, unsigned flags)
 {
 	static const char *const names[] = {
 		"DUSK_FF_AMBIGUOUS", "DUSK_FF_BITFIELD", "DUSK_FF_USER_PTR",
@@ -51,22 +51,22 @@ static void put_flags(struct tg_buf *b, unsigned flags)
 
 	for (i = 0; i < 3; i++)
 		if (flags & (1u << i))
-			tgb_printf(b, "%s%s", n++ ? " | " : "", names[i]);
+			sb_printf(b, "%s%s", n++ ? " | " : "", names[i]);
 	if (!n)
-		tgb_puts(b, "0");
+		sb_puts(b, "0");
 }
 
-static void put_type_id(struct tg_buf *b, int32_t id)
+static void put_type_id(struct sb *b, int32_t id)
 {
 	if (id == DUSK_TYPE_NONE)
-		tgb_puts(b, "DUSK_TYPE_NONE");
+		sb_puts(b, "DUSK_TYPE_NONE");
 	else if (id == DUSK_TYPE_CSTRING)
-		tgb_puts(b, "DUSK_TYPE_CSTRING");
+		sb_puts(b, "DUSK_TYPE_CSTRING");
 	else
-		tgb_printf(b, "%" PRId32, id);
+		sb_printf(b, "%" PRId32, id);
 }
 
-static void put_data(struct tg_buf *b, struct tg_set *set, const char *sym,
+static void put_data(struct sb *b, struct tg_set *set, const char *sym,
 		     uint64_t hash)
 {
 	int i, j;
@@ -76,68 +76,68 @@ static void put_data(struct tg_buf *b, struct tg_set *set, const char *sym,
 
 		if (!e->nfields)
 			continue;
-		tgb_printf(b, "static const struct dusk_field %s_f%d[] = {\n", sym, i);
+		sb_printf(b, "static const struct dusk_field %s_f%d[] = {\n", sym, i);
 		for (j = 0; j < e->nfields; j++) {
 			struct tg_entry_field *f = &e->fields[j];
 
-			tgb_puts(b, "\t{ ");
+			sb_puts(b, "\t{ ");
 			put_cstring(b, f->name);
-			tgb_printf(b, ", %u, %u, %s, ", f->offset, f->size,
-				   fk_names[f->kind]);
+			sb_printf(b, ", %u, %u, %s, ", f->offset, f->size,
+				  fk_names[f->kind]);
 			put_flags(b, f->flags);
-			tgb_puts(b, ", ");
+			sb_puts(b, ", ");
 			put_type_id(b, f->type);
-			tgb_printf(b, ", %u },\n", f->count);
+			sb_printf(b, ", %u },\n", f->count);
 		}
-		tgb_puts(b, "};\n\n");
+		sb_puts(b, "};\n\n");
 	}
 	if (set->nentries) {
-		tgb_printf(b, "static const struct dusk_type %s_types[] = {\n", sym);
+		sb_printf(b, "static const struct dusk_type %s_types[] = {\n", sym);
 		for (i = 0; i < set->nentries; i++) {
 			struct tg_entry *e = &set->entries[i];
 
-			tgb_printf(b, "\t[%d] = { ", i);
+			sb_printf(b, "\t[%d] = { ", i);
 			put_cstring(b, e->name);
-			tgb_printf(b, ", %u, %u, %s, %d, ", e->size, e->align,
-				   tk_names[e->kind], e->nfields);
+			sb_printf(b, ", %u, %u, %s, %d, ", e->size, e->align,
+				  tk_names[e->kind], e->nfields);
 			if (e->nfields)
-				tgb_printf(b, "%s_f%d, ", sym, i);
+				sb_printf(b, "%s_f%d, ", sym, i);
 			else
-				tgb_puts(b, "NULL, ");
+				sb_puts(b, "NULL, ");
 			put_type_id(b, e->elem);
-			tgb_printf(b, ", %u },\n", e->count);
+			sb_printf(b, ", %u },\n", e->count);
 		}
-		tgb_puts(b, "};\n\n");
+		sb_puts(b, "};\n\n");
 	}
-	tgb_printf(b, "const struct dusk_typetab %s = {\n"
-		   "\t.version = DUSK_TYPEINFO_VERSION,\n"
-		   "\t.ntypes = %d,\n"
-		   "\t.types = %s%s,\n"
-		   "\t.hash = 0x%016" PRIx64 "ULL,\n"
-		   "};\n", sym, set->nentries, set->nentries ? sym : "NULL",
-		   set->nentries ? "_types" : "", hash);
+	sb_printf(b, "const struct dusk_typetab %s = {\n"
+		  "\t.version = DUSK_TYPEINFO_VERSION,\n"
+		  "\t.ntypes = %d,\n"
+		  "\t.types = %s%s,\n"
+		  "\t.hash = 0x%016" PRIx64 "ULL,\n"
+		  "};\n", sym, set->nentries, set->nentries ? sym : "NULL",
+		  set->nentries ? "_types" : "", hash);
 }
 
 /* One fact: "expr == value". */
-static void put_assert(struct tg_buf *b, enum assert_style st, const char *expr,
+static void put_assert(struct sb *b, enum assert_style st, const char *expr,
 		       uint64_t value, const char *what)
 {
 	if (st == AS_STATIC) {
-		tgb_printf(b, "_Static_assert(%s == %" PRIu64 ", \"dusk layout: ", expr, value);
-		tgb_puts(b, what);
-		tgb_puts(b, "\");\n");
+		sb_printf(b, "_Static_assert(%s == %" PRIu64 ", \"dusk layout: ", expr, value);
+		sb_puts(b, what);
+		sb_puts(b, "\");\n");
 	} else {
-		tgb_printf(b, "\tBUILD_BUG_ON(%s != %" PRIu64 ");\n", expr, value);
+		sb_printf(b, "\tBUILD_BUG_ON(%s != %" PRIu64 ");\n", expr, value);
 	}
 }
 
 /* Offsets and sizes of the fields of entry @e, inside the named record
  * @outer at @base bytes, member paths prefixed by @path. */
-static void assert_fields(struct tg_buf *b, struct tg_set *set,
+static void assert_fields(struct sb *b, struct tg_set *set,
 			  enum assert_style st, const char *outer,
 			  const struct tg_entry *e, uint64_t base, const char *path)
 {
-	struct tg_buf expr = { 0 }, what = { 0 }, sub = { 0 };
+	struct sb expr = { 0 }, what = { 0 }, sub = { 0 };
 	const struct tg_entry *fe;
 	int i;
 
@@ -154,30 +154,30 @@ static void assert_fields(struct tg_buf *b, struct tg_set *set,
 				assert_fields(b, set, st, outer, fe, base + f->offset, path);
 			continue;
 		}
-		tgb_printf(&expr, "offsetof(%s, %s%s)", outer, path, f->name);
-		tgb_printf(&what, "%s.%s%s offset", outer, path, f->name);
+		sb_printf(&expr, "offsetof(%s, %s%s)", outer, path, f->name);
+		sb_printf(&what, "%s.%s%s offset", outer, path, f->name);
 		put_assert(b, st, expr.s, base + f->offset, what.s);
-		tgb_free(&expr);
-		tgb_free(&what);
+		sb_free(&expr);
+		sb_free(&what);
 		if (!(f->kind == DUSK_FK_ARRAY && f->count == 0)) {
-			tgb_printf(&expr, "sizeof(((%s *)0)->%s%s)", outer, path, f->name);
-			tgb_printf(&what, "%s.%s%s size", outer, path, f->name);
+			sb_printf(&expr, "sizeof(((%s *)0)->%s%s)", outer, path, f->name);
+			sb_printf(&what, "%s.%s%s size", outer, path, f->name);
 			put_assert(b, st, expr.s, f->size, what.s);
-			tgb_free(&expr);
-			tgb_free(&what);
+			sb_free(&expr);
+			sb_free(&what);
 		}
 		/* A member of a type with no name: check inside it from here. */
 		if (fe && !fe->cname) {
-			tgb_printf(&sub, "%s%s.", path, f->name);
+			sb_printf(&sub, "%s%s.", path, f->name);
 			assert_fields(b, set, st, outer, fe, base + f->offset, sub.s);
-			tgb_free(&sub);
+			sb_free(&sub);
 		}
 	}
 }
 
-static void put_asserts(struct tg_buf *b, struct tg_set *set, enum assert_style st)
+static void put_asserts(struct sb *b, struct tg_set *set, enum assert_style st)
 {
-	struct tg_buf expr = { 0 }, what = { 0 };
+	struct sb expr = { 0 }, what = { 0 };
 	int i;
 
 	for (i = 0; i < set->nentries; i++) {
@@ -185,38 +185,38 @@ static void put_asserts(struct tg_buf *b, struct tg_set *set, enum assert_style 
 
 		if (!e->cname || !e->kernel_side)
 			continue;
-		tgb_printf(&expr, "sizeof(%s)", e->cname);
-		tgb_printf(&what, "sizeof(%s)", e->cname);
+		sb_printf(&expr, "sizeof(%s)", e->cname);
+		sb_printf(&what, "sizeof(%s)", e->cname);
 		put_assert(b, st, expr.s, e->size, what.s);
-		tgb_free(&expr);
-		tgb_free(&what);
-		tgb_printf(&expr, "%s(%s)", st == AS_STATIC ? "_Alignof" : "__alignof__",
-			   e->cname);
-		tgb_printf(&what, "alignment of %s", e->cname);
+		sb_free(&expr);
+		sb_free(&what);
+		sb_printf(&expr, "%s(%s)", st == AS_STATIC ? "_Alignof" : "__alignof__",
+			  e->cname);
+		sb_printf(&what, "alignment of %s", e->cname);
 		put_assert(b, st, expr.s, e->align, what.s);
-		tgb_free(&expr);
-		tgb_free(&what);
+		sb_free(&expr);
+		sb_free(&what);
 		if (e->kind == DUSK_TK_STRUCT || e->kind == DUSK_TK_UNION)
 			assert_fields(b, set, st, e->cname, e, 0, "");
 	}
 }
 
-static int write_buf(struct tg_buf *b, FILE *out)
+static int write_buf(struct sb *b, FILE *out)
 {
 	int ret = 0;
 
-	if (b->oom)
+	if (b->failed)
 		ret = -ENOMEM;
 	else if (b->len && fwrite(b->s, 1, b->len, out) != b->len)
 		ret = -EIO;
-	tgb_free(b);
+	sb_free(b);
 	return ret;
 }
 
 int tg_emit_table(struct tg_set *set, FILE *out, const char *sym,
 		  const char *decls_header, uint64_t *hash)
 {
-	struct tg_buf b = { 0 };
+	struct sb b = { 0 };
 	uint64_t h;
 	int ret;
 
@@ -226,15 +226,15 @@ int tg_emit_table(struct tg_set *set, FILE *out, const char *sym,
 	if (ret)
 		return ret;
 	/* The caller (dusk-rewrite) writes the "generated, do not edit" line. */
-	tgb_puts(&b, "/* The type-layout table (include/dusk/typeinfo.h, "
-		 "docs/typetable.md). */\n"
-		 "#include <stddef.h>\n#include <dusk/typeinfo.h>\n");
+	sb_puts(&b, "/* The type-layout table (include/dusk/typeinfo.h, "
+		"docs/typetable.md). */\n"
+		"#include <stddef.h>\n#include <dusk/typeinfo.h>\n");
 	if (decls_header)
-		tgb_printf(&b, "#include \"%s\"\n", decls_header);
-	tgb_puts(&b, "\n");
+		sb_printf(&b, "#include \"%s\"\n", decls_header);
+	sb_puts(&b, "\n");
 	put_data(&b, set, sym, h);
-	tgb_puts(&b, "\n/* The user compiler must lay these types out as the "
-		 "kernel does. */\n");
+	sb_puts(&b, "\n/* The user compiler must lay these types out as the "
+		"kernel does. */\n");
 	put_asserts(&b, set, AS_STATIC);
 	if (hash)
 		*hash = h;
@@ -243,7 +243,7 @@ int tg_emit_table(struct tg_set *set, FILE *out, const char *sym,
 
 int tg_emit_build_bug_ons(struct tg_set *set, FILE *out)
 {
-	struct tg_buf b = { 0 };
+	struct sb b = { 0 };
 	uint64_t h;
 	int ret;
 
@@ -252,8 +252,8 @@ int tg_emit_build_bug_ons(struct tg_set *set, FILE *out)
 	ret = tg_table_finish(set, &h);
 	if (ret)
 		return ret;
-	tgb_printf(&b, "\t/* Layout of the types the user build shares "
-		   "(hash 0x%016" PRIx64 "). */\n", h);
+	sb_printf(&b, "\t/* Layout of the types the user build shares "
+		  "(hash 0x%016" PRIx64 "). */\n", h);
 	put_asserts(&b, set, AS_BUILD_BUG);
 	return write_buf(&b, out);
 }

@@ -20,7 +20,7 @@
 
 struct collect {
 	struct tg_record *r;
-	int cap;
+	size_t cap;
 	int err;
 };
 
@@ -32,17 +32,13 @@ static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
 	CXString s;
 	long long off;
 
-	if (r->nfields == col->cap) {
-		col->cap = col->cap ? 2 * col->cap : 16;
-		n = realloc(r->fields, col->cap * sizeof(*n));
-		if (!n) {
-			col->err = -ENOMEM;
-			return CXVisit_Break;
-		}
-		r->fields = n;
+	n = vec_grow(r->fields, sizeof(*n), r->nfields, &col->cap);
+	if (!n) {
+		col->err = -ENOMEM;
+		return CXVisit_Break;
 	}
+	r->fields = n;
 	f = &r->fields[r->nfields];
-	memset(f, 0, sizeof(*f));
 	f->cur = c;
 	f->type = clang_getCursorType(c);
 	s = clang_getCursorSpelling(c);

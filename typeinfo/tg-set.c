@@ -232,19 +232,13 @@ static struct tg_item *item_get(struct tg_set *set, CXCursor decl)
 		free(usr);
 		return &set->items[*slot];
 	}
-	if (set->nitems == set->capitems) {
-		int cap = set->capitems ? 2 * set->capitems : 64;
-
-		it = realloc(set->items, cap * sizeof(*it));
-		if (!it) {
-			free(usr);
-			return NULL;
-		}
-		set->items = it;
-		set->capitems = cap;
+	it = vec_grow(set->items, sizeof(*it), set->nitems, &set->capitems);
+	if (!it) {
+		free(usr);
+		return NULL;
 	}
+	set->items = it;
 	it = &set->items[set->nitems];
-	memset(it, 0, sizeof(*it));
 	it->usr = usr;
 	it->decl = decl;
 	switch (clang_getCursorKind(decl)) {

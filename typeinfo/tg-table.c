@@ -200,19 +200,13 @@ static int32_t entry_get(struct tg_set *set, CXType t)
 		free(key);
 		return i;
 	}
-	if (set->nentries == set->capentries) {
-		int cap = set->capentries ? 2 * set->capentries : 64;
-
-		e = realloc(set->entries, cap * sizeof(*e));
-		if (!e) {
-			free(key);
-			return -ENOMEM;
-		}
-		set->entries = e;
-		set->capentries = cap;
+	e = vec_grow(set->entries, sizeof(*e), set->nentries, &set->capentries);
+	if (!e) {
+		free(key);
+		return -ENOMEM;
 	}
+	set->entries = e;
 	e = &set->entries[set->nentries];
-	memset(e, 0, sizeof(*e));
 	e->key = key;
 	alias = typedef_alias(t);
 	ret = entry_init(e, c, alias);

@@ -147,6 +147,14 @@ int tg_in_main_file(CXCursor c)
 	return clang_Location_isFromMainFile(clang_getCursorLocation(c)) != 0;
 }
 
+void tg_put_cx(struct sb *b, CXString s)
+{
+	const char *c = clang_getCString(s);
+
+	sb_puts(b, c ? c : "");
+	clang_disposeString(s);
+}
+
 char *tg_usr(CXCursor c)
 {
 	CXString s = clang_getCursorUSR(c);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * typegen internals: the pieces behind typegen.h, one file each.
- *   tg-buf.c        a growable string (every emitter writes into one)
  *   tg-names.c      libc names the user build already defines
  *   tg-type.c       desugaring, qualifiers, small type predicates
  *   tg-layout.c     a record's fields and the attributes that reproduce its
@@ -23,24 +22,8 @@
 #include <clang-c/Index.h>
 
 #include "typegen.h"
-
-/* ---- tg-buf.c ---------------------------------------------------------- */
-
-struct tg_buf {
-	char *s;
-	size_t len, cap;
-	int oom;		/* sticky: an allocation failed, s is unreliable */
-};
-
-void tgb_puts(struct tg_buf *b, const char *s);
-void tgb_printf(struct tg_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void tgb_indent(struct tg_buf *b, int depth);
-/* The string (never NULL unless out of memory); ownership moves to the caller. */
-char *tgb_take(struct tg_buf *b);
-void tgb_free(struct tg_buf *b);
-/* Append libclang's string and release it. */
-void tgb_cx(struct tg_buf *b, CXString s);
+#include "strbuf.h"	/* util/: every emitter writes into a struct sb */
+#include "vec.h"
 
 /* ---- tg-names.c -------------------------------------------------------- */
 
@@ -80,6 +63,8 @@ uint64_t tg_alignof(CXType t);
 int tg_is_builtin(CXCursor decl);
 /* Declared in the main file (the module itself), not in a kernel header. */
 int tg_in_main_file(CXCursor c);
+/* Append libclang's string @s to @b and release it. */
+void tg_put_cx(struct sb *b, CXString s);
 /* The cursor's USR (stable identity across the TU), heap string. */
 char *tg_usr(CXCursor c);
 /* __user written in the declaration's own tokens (sparse's address space;
@@ -120,10 +105,10 @@ void tg_record_free(struct tg_record *r);
 
 /* Append the declarator of @name with type @t.  @indent < 0: one line;
  * else inline record bodies are printed over lines indented from @indent. */
-void tg_print_decl(struct tg_buf *b, CXType t, const char *name, int indent);
+void tg_print_decl(struct sb *b, CXType t, const char *name, int indent);
 /* Append "struct attrs name { ... }" / "enum name { ... }" (no ';') for the
  * definition of @decl; the name is left out for anonymous ones. */
-void tg_print_definition(struct tg_buf *b, CXCursor decl, int indent);
+void tg_print_definition(struct sb *b, CXCursor decl, int indent);
 
 /* ---- tg-set.c ---------------------------------------------------------- */
 
@@ -143,11 +128,13 @@ struct tg_entry;
 
 struct tg_set {
 	struct tg_item *items;
-	int nitems, capitems;
+	int nitems;
+	size_t capitems;
 	int *index;		/* open-addressing hash of items by usr; -1 = empty */
 	int capindex;
 	struct tg_entry *entries;	/* layout table, by type id */
-	int nentries, capentries;
+	int nentries;
+	size_t capentries;
 	int oom;
 };
 

@@ -23,7 +23,7 @@
 
 static char tmp_root[] = "/tmp/dusk-kflags-test-XXXXXX";
 
-static int find(const struct kf_args *a, const char *s)
+static int find(const struct args *a, const char *s)
 {
 	int i;
 
@@ -33,7 +33,7 @@ static int find(const struct kf_args *a, const char *s)
 	return -1;
 }
 
-static int find_prefix(const struct kf_args *a, const char *s)
+static int find_prefix(const struct args *a, const char *s)
 {
 	int i;
 
@@ -61,7 +61,7 @@ static const char *kdir(void)
 
 static void test_shell_split(void **state)
 {
-	struct kf_args a = { 0 };
+	struct args a = { 0 };
 
 	(void)state;
 	assert_int_equal(kf_shell_split(
@@ -75,15 +75,15 @@ static void test_shell_split(void **state)
 	assert_string_equal(a.argv[5], "");
 	assert_string_equal(a.argv[6], "q\"");
 	assert_null(a.argv[7]);
-	kf_args_free(&a);
+	args_free(&a);
 
 	assert_int_equal(kf_shell_split("gcc 'unterminated", &a), -EINVAL);
-	kf_args_free(&a);
+	args_free(&a);
 }
 
 static void test_cmd_to_clang(void **state)
 {
-	struct kf_args w = { 0 }, out = { 0 };
+	struct args w = { 0 }, out = { 0 };
 	int i;
 
 	(void)state;
@@ -118,28 +118,28 @@ static void test_cmd_to_clang(void **state)
 	assert_true(find(&out, "-Wno-unknown-warning-option") >= 0);
 	i = find(&out, "/src");
 	assert_true(i > 0 && !strcmp(out.argv[i - 1], "-I"));
-	kf_args_free(&w);
-	kf_args_free(&out);
+	args_free(&w);
+	args_free(&out);
 }
 
 static void test_probe_drops_unknown(void **state)
 {
-	struct kf_args a = { 0 };
+	struct args a = { 0 };
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(kf_args_push(&a, "-O2"), 0);
-	assert_int_equal(kf_args_push(&a, "-fsome-flag-no-compiler-has"), 0);
-	assert_int_equal(kf_args_push(&a, "-D__KERNEL__"), 0);
+	assert_int_equal(args_push(&a, "-O2"), 0);
+	assert_int_equal(args_push(&a, "-fsome-flag-no-compiler-has"), 0);
+	assert_int_equal(args_push(&a, "-D__KERNEL__"), 0);
 	assert_int_equal(kf_probe_drop_unknown(&a, err, sizeof(err)), 0);
 	assert_int_equal(a.argc, 2);
 	assert_string_equal(a.argv[0], "-O2");
 	assert_string_equal(a.argv[1], "-D__KERNEL__");
-	kf_args_free(&a);
+	args_free(&a);
 }
 
 /* Count error diagnostics of parsing @path with @a. */
-static int parse_errors(const char *path, const struct kf_args *a, char *first,
+static int parse_errors(const char *path, const struct args *a, char *first,
 			size_t firstlen)
 {
 	CXIndex idx = clang_createIndex(0, 0);
@@ -186,7 +186,7 @@ static void test_real_kbuild_and_cache(void **state)
 {
 	char dir[PATH_MAX], src[PATH_MAX + 16], cache[PATH_MAX + 16];
 	char err[512] = "", first[1024] = "";
-	struct kf_args a = { 0 }, b = { 0 };
+	struct args a = { 0 }, b = { 0 };
 	char cmd[3 * PATH_MAX];
 	FILE *p;
 	char found[PATH_MAX];
@@ -226,14 +226,14 @@ static void test_real_kbuild_and_cache(void **state)
 	assert_int_equal(kf_kbuild_flags(kdir(), src, &b, err, sizeof(err)), 0);
 	assert_int_equal(b.argc, a.argc + 1);
 	assert_true(find(&b, "-DDUSK_FROM_CACHE") >= 0);
-	kf_args_free(&a);
-	kf_args_free(&b);
+	args_free(&a);
+	args_free(&b);
 	unsetenv("DUSK_CACHE_DIR");
 }
 
 static void test_missing_kdir(void **state)
 {
-	struct kf_args a = { 0 };
+	struct args a = { 0 };
 	char err[256] = "";
 
 	(void)state;
@@ -252,7 +252,7 @@ static void test_missing_kdir(void **state)
 static void test_broken_module(void **state)
 {
 	char dir[PATH_MAX], src[PATH_MAX + 16], err[512] = "";
-	struct kf_args a = { 0 };
+	struct args a = { 0 };
 
 	(void)state;
 	setenv("DUSK_CACHE_DIR", "off", 1);

@@ -61,7 +61,7 @@ static void generate(struct outputs *o)
 {
 	char path[4096], err[512] = "", cache[4096];
 	struct tg_set *set = tg_set_new();
-	struct kf_args args;
+	struct args args;
 	CXTranslationUnit tu;
 	char name[64];
 	size_t i;
@@ -73,7 +73,7 @@ static void generate(struct outputs *o)
 	if (kf_kbuild_flags(kdir(), path, &args, err, sizeof(err)))
 		fail_msg("kflags: %s", err);
 	tu = tgt_parse_file(path, args.argv, args.argc);
-	kf_args_free(&args);
+	args_free(&args);
 	for (i = 0; i < sizeof(kernel_types) / sizeof(kernel_types[0]); i++) {
 		snprintf(name, sizeof(name), "struct %s", kernel_types[i]);
 		id = tg_type_id(set, tgt_type(tu, name), 0);
