@@ -30,7 +30,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 
 /* The name of the macro whose definition holds the `asm` of @c, or NULL
  * when the asm is not spelled in a macro definition. */
@@ -42,7 +42,7 @@ static char *defining_macro(struct rw *rw, CXCursor c)
 	const char *buf, *p, *line;
 
 	clang_getSpellingLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
-	if (!f || !(buf = clang_getFileContents(rw->tu, f, &size)) || off >= size)
+	if (!f || !(buf = clang_getFileContents(rw->unit->tu, f, &size)) || off >= size)
 		return NULL;
 	/* back to the first line of the logical line (continued with '\') */
 	for (line = buf + off; line > buf && line[-1] != '\n'; line--)
@@ -106,7 +106,7 @@ static int op_after(struct rw *rw, CXCursor c)
 	int i;
 
 	clang_getSpellingLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
-	if (!f || !(buf = clang_getFileContents(rw->tu, f, &size)) || off >= size)
+	if (!f || !(buf = clang_getFileContents(rw->unit->tu, f, &size)) || off >= size)
 		return 0;
 	p = buf + off;
 	end = buf + size;

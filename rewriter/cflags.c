@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <clang-c/CXCompilationDatabase.h>
-#include "rewriter.h"
+#include "walk.h"
 #include "cflags.h"
 #include "kflags.h"
 

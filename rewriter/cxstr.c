@@ -3,7 +3,7 @@
  * libclang's strings as the rewriter's: every CXString is taken (copied
  * and disposed of) where it is obtained, so none outlives its call.
  */
-#include "rewriter.h"
+#include "walk.h"
 
 char *cxs_take(CXString s)
 {

@@ -13,7 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 
 static const char *const sev_name[] = {
 	[RW_NOTE] = "note", [RW_WARNING] = "warning", [RW_ERROR] = "error",
@@ -26,9 +26,9 @@ static void show_line(struct rw *rw, CXFile file, unsigned line, unsigned col)
 	const char *buf, *p, *end;
 	unsigned l = 1, i;
 
-	if (!rw->tu || !file)
+	if (!rw->unit || !rw->unit->tu || !file)
 		return;
-	buf = clang_getFileContents(rw->tu, file, &size);
+	buf = clang_getFileContents(rw->unit->tu, file, &size);
 	if (!buf)
 		return;
 	end = buf + size;

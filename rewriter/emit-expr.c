@@ -20,7 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 #include "typegen.h"
 #include <dusk/typeinfo.h>
 #include <dusk/printf-ext.h>

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "rewriter.h"
+#include "walk.h"
 #include "typegen.h"
 
 
@@ -375,16 +375,16 @@ static enum CXChildVisitResult own_decl(CXCursor c, CXCursor parent, CXClientDat
 		return CXChildVisit_Continue;
 	name = cxs_take(clang_getCursorSpelling(c));
 	if (kmod_names(o->rw, name)) {
-		clang_tokenize(o->rw->tu, clang_getCursorExtent(c), &toks, &ntoks);
+		clang_tokenize(o->rw->unit->tu, clang_getCursorExtent(c), &toks, &ntoks);
 		sb_puts(o->b, "/* declared by the module itself */\n");
 		for (i = 0; i < ntoks; i++) {
-			char *t = cxs_take(clang_getTokenSpelling(o->rw->tu, toks[i]));
+			char *t = cxs_take(clang_getTokenSpelling(o->rw->unit->tu, toks[i]));
 
 			sb_printf(o->b, "%s%s", i ? " " : "", t);
 			free(t);
 		}
 		sb_puts(o->b, ";\n\n");
-		clang_disposeTokens(o->rw->tu, toks, ntoks);
+		clang_disposeTokens(o->rw->unit->tu, toks, ntoks);
 	}
 	free(name);
 	return CXChildVisit_Continue;
@@ -442,7 +442,7 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	{
 		struct own_decls o = { rw, b };
 
-		clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), own_decl, &o);
+		clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), own_decl, &o);
 	}
 	emit_import_ns(rw, b);
 	for (i = 0; i < rw->nstubs; i++)
@@ -626,7 +626,7 @@ static int copy_own_headers(struct rw *rw, const char *kdir, int *n)
 	slash[1] = 0;
 	o.srcdir = src;
 	o.to = xasprintf("%s/modsrc", kdir);
-	clang_getInclusions(rw->tu, own_header, &o);
+	clang_getInclusions(rw->unit->tu, own_header, &o);
 	*n = o.n;
 	free(src);
 	free((char *)o.to);

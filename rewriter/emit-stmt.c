@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "rewriter.h"
+#include "walk.h"
 #include "typegen.h"
 
 static void put(struct emitter *e, const char *s)
@@ -65,7 +65,7 @@ void emit_line(struct emitter *e, CXCursor c)
 		return;
 	if (e->out->len && e->out->s[e->out->len - 1] != '\n')
 		sb_putc(e->out, '\n');
-	name = clang_File_isEqual(f, e->rw->mainfile) ? xstrdup(e->rw->src) :
+	name = clang_File_isEqual(f, e->rw->unit->mainfile) ? xstrdup(e->rw->src) :
 		rw_src_name(e->rw, f);
 	sb_printf(e->out, "#line %u \"%s\"\n", line, name);
 	free(name);
@@ -87,7 +87,7 @@ static char *asm_template(struct rw *rw, CXCursor c)
 	const char *buf, *p, *end, *q;
 
 	clang_getSpellingLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
-	if (!f || !(buf = clang_getFileContents(rw->tu, f, &size)) || off >= size)
+	if (!f || !(buf = clang_getFileContents(rw->unit->tu, f, &size)) || off >= size)
 		return NULL;
 	p = buf + off;
 	end = buf + size;
@@ -492,7 +492,7 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 static int names_fallthrough(struct rw *rw, CXFile f, unsigned off, unsigned len)
 {
 	size_t size = 0;
-	const char *buf = f ? clang_getFileContents(rw->tu, f, &size) : NULL;
+	const char *buf = f ? clang_getFileContents(rw->unit->tu, f, &size) : NULL;
 	unsigned i;
 
 	for (i = 0; buf && off + i + 11 <= size && i < len && buf[off + i] != ';'; i++)
@@ -584,13 +584,13 @@ static unsigned header_semis(struct emitter *e, CXToken *toks, unsigned nt,
 
 	filled[0] = filled[1] = filled[2] = 0;
 	for (k = 0; k < nt && semi < 3; k++) {
-		char *t = cxs_take(clang_getTokenSpelling(e->rw->tu, toks[k]));
+		char *t = cxs_take(clang_getTokenSpelling(e->rw->unit->tu, toks[k]));
 		int semicolon = !strcmp(t, ";") && depth == 1;
 
 		if (!strcmp(t, ")"))
 			depth--;
 		if (semicolon && semi < 2)
-			locate(clang_getTokenLocation(e->rw->tu, toks[k]), NULL, NULL, NULL,
+			locate(clang_getTokenLocation(e->rw->unit->tu, toks[k]), NULL, NULL, NULL,
 			       &off[semi]);
 		else if (depth >= 1)
 			filled[semi] = 1;
@@ -633,17 +633,17 @@ static int macro_for_parts(struct emitter *e, CXCursor c, const CXCursor *kids, 
 	int filled[3], ok;
 
 	clang_getSpellingLocation(clang_getCursorLocation(c), &file, NULL, NULL, &offset);
-	if (!file || !clang_getFileContents(e->rw->tu, file, &size) || offset >= size)
+	if (!file || !clang_getFileContents(e->rw->unit->tu, file, &size) || offset >= size)
 		return 0;
-	clang_tokenize(e->rw->tu,
-		       clang_getRange(clang_getLocationForOffset(e->rw->tu, file, offset),
-				      clang_getLocationForOffset(e->rw->tu, file,
+	clang_tokenize(e->rw->unit->tu,
+		       clang_getRange(clang_getLocationForOffset(e->rw->unit->tu, file, offset),
+				      clang_getLocationForOffset(e->rw->unit->tu, file,
 								 size - offset > 4096 ? offset + 4096 :
 								 (unsigned)size)),
 		       &toks, &nt);
 	ok = nt && header_semis(e, toks, nt, clang_getSpellingLocation, off, filled) == 2 &&
 	     (unsigned)(filled[0] + filled[1] + filled[2]) == np;
-	clang_disposeTokens(e->rw->tu, toks, nt);
+	clang_disposeTokens(e->rw->unit->tu, toks, nt);
 	for (i = k = 0; ok && i < 3; i++)
 		if (filled[i])
 			part[i] = kids[k++];
@@ -676,9 +676,9 @@ static void emit_for(struct emitter *e, CXCursor c)
 		if (in_macro(c)) {
 			semi = macro_for_parts(e, c, kids, np, part) ? 3 : 0;
 		} else {
-			clang_tokenize(e->rw->tu, clang_getCursorExtent(c), &toks, &nt);
+			clang_tokenize(e->rw->unit->tu, clang_getCursorExtent(c), &toks, &nt);
 			semi = header_semis(e, toks, nt, clang_getExpansionLocation, off, filled);
-			clang_disposeTokens(e->rw->tu, toks, nt);
+			clang_disposeTokens(e->rw->unit->tu, toks, nt);
 		}
 		if (semi < 2 || clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
 			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,

@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 #include "typegen.h"
 
 struct types_ctx {
@@ -245,6 +245,6 @@ void emit_module_types(struct rw *rw, struct sb *out)
 {
 	struct types_ctx tc = { rw, out, NULL, 0, 0, 0 };
 
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top, &tc);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), top, &tc);
 	free(tc.done);
 }

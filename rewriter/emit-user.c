@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 #include "typegen.h"
 #include <dusk/typeinfo.h>
 #include <dusk/fnv.h>

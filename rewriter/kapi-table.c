@@ -10,7 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 
 #define RET DUSK_UNDO_RET
 #define ARG_OR_RET(i) DUSK_UNDO_ARG_OR_RET(i)

@@ -10,7 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 
 /* Sorted by name (bsearch). */
 static const struct kprim kprims[] = {

@@ -25,7 +25,6 @@
 #include <ftw.h>
 #include "rewriter.h"
 #include "cflags.h"
-#include "typegen.h"
 #include <dusk/protocol.h>
 #include "paths.h"
 
@@ -264,7 +263,6 @@ int main(int argc, char **argv)
 	}
 	if (!outdir)
 		outdir = xasprintf("%s.dusk", rw.modname);
-	rw.tg = tg_set_new();
 	/* with -p the flags come from the database, not from a kernel tree */
 	r = check_paths(&rw, kdir, kdir_named || dbdir, &def);
 	if (r == 0)

@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 #include <dusk/typeinfo.h>
 
 /* Which of a several-file module's sources @f is, or -1. */
@@ -25,7 +25,7 @@ static long src_index(const struct rw *rw, CXFile f)
 	size_t i;
 
 	for (i = 0; i < rw->nsrcs; i++)
-		if (rw->srcfiles[i] && clang_File_isEqual(f, rw->srcfiles[i]))
+		if (rw->unit->srcfiles[i] && clang_File_isEqual(f, rw->unit->srcfiles[i]))
 			return (long)i;
 	return -1;
 }
@@ -40,7 +40,7 @@ int rw_in_main_file(const struct rw *rw, CXCursor c)
 	if (src_index(rw, f) >= 0)
 		return 1;
 	/* a module of several files: the main file only lists them */
-	return !rw->nsrcs && rw->mainfile && clang_File_isEqual(f, rw->mainfile);
+	return !rw->nsrcs && rw->unit->mainfile && clang_File_isEqual(f, rw->unit->mainfile);
 }
 
 /* The name #line gives @f: as the user named a module source, else the
@@ -268,7 +268,7 @@ int rw_stub_for_function(struct rw *rw, const char *name)
 	for (i = 0; i < rw->nstubs; i++)
 		if (!rw->stubs[i].variadic && !strcmp(rw->stubs[i].callee, name))
 			return (int)i;
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), fn_find_visit, &f);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), fn_find_visit, &f);
 	if (clang_Cursor_isNull(f.found))
 		return -1;
 	kapi_force_stub(name, &flags);
@@ -604,7 +604,7 @@ static int is_module_var(struct rw *rw, CXCursor decl)
 	if (!clang_Cursor_hasVarDeclExternalStorage(decl))
 		return rw_in_main_file(rw, decl);
 	t.usr = clang_getCursorUSR(decl);
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), find_tentative, &t);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), find_tentative, &t);
 	clang_disposeString(t.usr);
 	return t.found;
 }
@@ -740,7 +740,7 @@ static void need_percpu_offset(struct rw *rw)
 
 	if (rw_sym_find(rw, "__per_cpu_offset") >= 0)
 		return;
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), find_percpu_offset, &v);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), find_percpu_offset, &v);
 	if (!clang_Cursor_isNull(v))
 		add_sym(rw, v, 0);
 }
@@ -946,7 +946,7 @@ static int kparam_stub(struct rw *rw, const char *name)
 	struct ops_field f = { name, { 0 }, 0 };
 	CXType ptr;
 
-	clang_Type_visitFields(clang_getCanonicalType(rw->kparam_ops_type), ops_field_visit, &f);
+	clang_Type_visitFields(clang_getCanonicalType(rw->unit->kparam_ops_type), ops_field_visit, &f);
 	if (!f.found)
 		return -1;
 	ptr = clang_getPointeeType(clang_getCanonicalType(f.type));
@@ -976,7 +976,7 @@ int rw_analyze(struct rw *rw)
 {
 	size_t i;
 
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top_visit, rw);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), top_visit, rw);
 	/* rw->fns grows while we walk it: inline callees are appended. */
 	for (i = 0; i < rw->nfns; i++) {
 		rw->reach_fn = (int)i;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dusk/abi.h>
-#include "rewriter.h"
+#include "walk.h"
 
 static char *eval_string(CXCursor c)
 {
@@ -164,7 +164,7 @@ static CXCursor find_var(struct rw *rw, const char *name)
 {
 	struct var_find f = { name, clang_getNullCursor() };
 
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), var_find_visit, &f);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), var_find_visit, &f);
 	return f.found;
 }
 
@@ -272,7 +272,7 @@ static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 		p->kops = xstrdup(refs.kops);
 		p->kops_decl = refs.kops_decl;
 		rw->kparam_calls = 1;
-		rw->kparam_ops_type = clang_getCursorType(refs.kops_decl);
+		rw->unit->kparam_ops_type = clang_getCursorType(refs.kops_decl);
 	} else if (refs.cops) {
 		/* module_param_cb(name, &own_ops, arg, perm): the ops' set and
 		 * get run in the program on kernel_param { .arg = arg } */
@@ -280,7 +280,7 @@ static void add_param(struct rw *rw, CXCursor kp, const char *pname)
 		p->ops = xstrdup(refs.cops);
 		if (ops_call_kernel(rw, refs.cops)) {
 			rw->kparam_calls = 1;
-			rw->kparam_ops_type = clang_getCursorType(find_var(rw, refs.cops));
+			rw->unit->kparam_ops_type = clang_getCursorType(find_var(rw, refs.cops));
 		}
 	} else {
 		p->var = refs.var ? xstrdup(refs.var) : xstrdup("");
@@ -364,7 +364,7 @@ int rw_modinfo(struct rw *rw)
 {
 	size_t i, j;
 
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), top, rw);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), top, rw);
 	for (i = 0; i < rw->nparams; i++) {
 		struct rw_param *p = &rw->params[i];
 		size_t plen = strlen(p->name);
@@ -387,7 +387,7 @@ int rw_modinfo(struct rw *rw)
 	}
 	rw->have_module = rw->init_fn || rw->exit_fn || rw->nmodinfo;
 	if (!rw->have_module) {
-		rw_diag(rw, clang_getLocation(rw->tu, rw->mainfile, 1, 1), RW_ERROR,
+		rw_diag(rw, clang_getLocation(rw->unit->tu, rw->unit->mainfile, 1, 1), RW_ERROR,
 			"not a kernel module: no module_init(), module_exit() or MODULE_*() in %s",
 			rw->src);
 		return -EINVAL;

@@ -7,7 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
+#include "typegen.h"
 
 /* One place that turns libclang's error codes into words. */
 static const char *cx_error_str(enum CXErrorCode e)
@@ -26,11 +27,11 @@ static const char *cx_error_str(enum CXErrorCode e)
  * Warnings are the kernel build's business, not ours. */
 static int report_clang_diags(struct rw *rw)
 {
-	unsigned i, n = clang_getNumDiagnostics(rw->tu);
+	unsigned i, n = clang_getNumDiagnostics(rw->unit->tu);
 	int errors = 0;
 
 	for (i = 0; i < n; i++) {
-		CXDiagnostic d = clang_getDiagnostic(rw->tu, i);
+		CXDiagnostic d = clang_getDiagnostic(rw->unit->tu, i);
 		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
 
 		if (sev >= CXDiagnostic_Error) {
@@ -60,14 +61,14 @@ static enum CXChildVisitResult collect_include(CXCursor c, CXCursor parent,
 	    !rw_in_main_file(rw, c))
 		return CXChildVisit_Continue;
 	/* Keep the spelling: tokens after `# include`. */
-	clang_tokenize(rw->tu, clang_getCursorExtent(c), &toks, &ntoks);
+	clang_tokenize(rw->unit->tu, clang_getCursorExtent(c), &toks, &ntoks);
 	for (i = 2; i < ntoks; i++) {
-		char *t = cxs_take(clang_getTokenSpelling(rw->tu, toks[i]));
+		char *t = cxs_take(clang_getTokenSpelling(rw->unit->tu, toks[i]));
 
 		sb_puts(&line, t);
 		free(t);
 	}
-	clang_disposeTokens(rw->tu, toks, ntoks);
+	clang_disposeTokens(rw->unit->tu, toks, ntoks);
 	/* once each: the files of a module of several include the same */
 	for (i = 0; line.s && i < rw->nincludes; i++)
 		if (!strcmp(rw->includes[i], xsb_str(&line)))
@@ -120,30 +121,35 @@ int rw_parse(struct rw *rw, char **argv, int argc)
 	enum CXErrorCode e;
 	size_t i;
 
-	rw->index = clang_createIndex(0, 0);
-	e = clang_parseTranslationUnit2(rw->index, unity_name ? unity_name : rw->src,
+	rw->unit = memset(xrealloc(NULL, sizeof(*rw->unit)), 0, sizeof(*rw->unit));
+	/* the type set keeps the unit's types: the unit outlives it */
+	rw->tg = tg_set_new();
+	if (!rw->tg)
+		return -ENOMEM;
+	rw->unit->index = clang_createIndex(0, 0);
+	e = clang_parseTranslationUnit2(rw->unit->index, unity_name ? unity_name : rw->src,
 					(const char *const *)argv, argc,
 					unity_name ? &unity : NULL, unity_name ? 1 : 0,
 					CXTranslationUnit_DetailedPreprocessingRecord,
-					&rw->tu);
+					&rw->unit->tu);
 	if (e != CXError_Success) {
 		rw_diag_plain(rw, RW_ERROR, "%s: cannot parse: %s", rw->src, cx_error_str(e));
 		return -EINVAL;
 	}
-	rw->mainfile = clang_getFile(rw->tu, unity_name ? unity_name : rw->src);
-	rw->srcfiles = calloc(rw->nsrcs + 1, sizeof(*rw->srcfiles));
-	if (!rw->srcfiles)
+	rw->unit->mainfile = clang_getFile(rw->unit->tu, unity_name ? unity_name : rw->src);
+	rw->unit->srcfiles = calloc(rw->nsrcs + 1, sizeof(*rw->unit->srcfiles));
+	if (!rw->unit->srcfiles)
 		return -ENOMEM;
 	for (i = 0; i < rw->nsrcs; i++) {
 		char *abs = realpath(rw->srcs[i], NULL);
 
-		rw->srcfiles[i] = clang_getFile(rw->tu, abs ? abs : rw->srcs[i]);
+		rw->unit->srcfiles[i] = clang_getFile(rw->unit->tu, abs ? abs : rw->srcs[i]);
 		free(abs);
 	}
 	free((char *)unity.Contents);
 	free(unity_name);
 	if (report_clang_diags(rw))
 		return -EINVAL;
-	clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), collect_include, rw);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), collect_include, rw);
 	return 0;
 }

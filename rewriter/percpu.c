@@ -18,7 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 
 enum pcpu_shape {
 	PCPU_NONE,
@@ -167,13 +167,13 @@ static const char *to_op_of_use(struct rw *rw, CXCursor c)
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, &off);
 	if (!f)
 		return NULL;
-	clang_tokenize(rw->tu, clang_getRange(clang_getLocationForOffset(rw->tu, f, off),
-					      clang_getLocationForOffset(rw->tu, f, off + 1)),
+	clang_tokenize(rw->unit->tu, clang_getRange(clang_getLocationForOffset(rw->unit->tu, f, off),
+					      clang_getLocationForOffset(rw->unit->tu, f, off + 1)),
 		       &toks, &nt);
 	if (!nt)
 		return NULL;
-	w = cxs_take(clang_getTokenSpelling(rw->tu, toks[0]));
-	clang_disposeTokens(rw->tu, toks, nt);
+	w = cxs_take(clang_getTokenSpelling(rw->unit->tu, toks[0]));
+	clang_disposeTokens(rw->unit->tu, toks, nt);
 	if (strstr(w, "this_cpu_") || strstr(w, "raw_cpu_")) {
 		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 			size_t a = strlen(w), b = strlen(ops[i].suffix);

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rewriter.h"
+#include "walk.h"
 
 struct export {
 	char *name;
@@ -179,5 +179,5 @@ void rw_mark_unexported(struct rw *rw)
 		any |= rw->syms[i].unexported;
 	}
 	if (any)
-		clang_visitChildren(clang_getTranslationUnitCursor(rw->tu), mark_defined, rw);
+		clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), mark_defined, rw);
 }
