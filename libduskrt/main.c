@@ -5,6 +5,10 @@
  * goes through the log callback.  Exit status: 0 after an orderly stop,
  * 1 when the module could not start (bad parameter, kmod missing,
  * handshake mismatch, init failed).
+ *
+ * The kernel is this machine's (generic netlink), or, with DUSK_TARGET=
+ * HOST:PORT and DUSK_KEY=FILE in the environment (dusk-run --target,
+ * --key), another machine's through dusk-relay (docs/remote.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +17,8 @@
 #include <unistd.h>
 
 #include "rt-internal.h"
+
+int dusk_remote;
 
 static unsigned int worker_count(void)
 {
@@ -29,8 +35,11 @@ static unsigned int worker_count(void)
 DUSK_API int dusk_main(const struct dusk_module *m, int argc, char **argv)
 {
 	struct dusk_transport *t;
+	const char *target;
 	int help, err, rc;
 
+	target = getenv("DUSK_TARGET");
+	dusk_remote = target && *target;
 	err = dusk_params_parse(m, argc, argv, &help);
 	if (err)
 		return 1;
@@ -45,6 +54,12 @@ DUSK_API int dusk_main(const struct dusk_module *m, int argc, char **argv)
 		return 0;
 	}
 	dusk_fault_install();
+	if (dusk_remote) {
+		/* the kernel is another machine's, through dusk-relay */
+		if (dusk_tcp_open(target, getenv("DUSK_KEY"), m, &t))
+			return 1;
+		goto open;
+	}
 	err = dusk_genl_open(m->name, &t);
 	if (err == -ENOENT) {
 		char family[DUSK_GENL_NAMSIZ];
@@ -58,6 +73,7 @@ DUSK_API int dusk_main(const struct dusk_module *m, int argc, char **argv)
 		dusk_log(DUSK_LOG_ERROR, "dusk: cannot open generic netlink: %s", strerror(-err));
 		return 1;
 	}
+open:
 	if (dusk_session_open(m, t, worker_count()))
 		return 1;
 	/* as load_module() does, before init: mod_sysfs_setup() */

@@ -41,6 +41,9 @@ void dusk_kmsg(int level, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	dusk_log(level <= 3 ? DUSK_LOG_ERROR : DUSK_LOG_WARN, "%s", line);
+	/* the kernel log the line belongs in is the target's, not this one */
+	if (dusk_remote)
+		return;
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;

@@ -397,9 +397,12 @@ char *dusk_params_help(const struct dusk_module *m, const char *argv0);
  * it while loading the module ("lwfw: unknown parameter 'x' ignored"):
  * written to /dev/kmsg at syslog level @level (KERN_ERR = 3, KERN_WARNING
  * = 4), and logged through dusk_log() as well.  Without /dev/kmsg (not
- * root) only the latter.
+ * root), or with a remote kernel (dusk_remote), only the latter.
  */
 void dusk_kmsg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The kernel is another machine's (DUSK_TARGET, main.c): dusk_kmsg() logs
+ * through dusk_log() only. */
+extern int dusk_remote;
 /* The reason insmod (kmod) gives for a load that failed with -@err. */
 const char *dusk_insmod_strerror(int err);
 

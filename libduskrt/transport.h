@@ -3,9 +3,11 @@
  * The transport interface: how libduskrt moves netlink messages to and from
  * "the kernel".  The runtime builds and parses real generic netlink messages
  * (libmnl) and hands whole datagrams to a transport; the transport only moves
- * bytes.  Two implementations exist:
+ * bytes.  Three implementations exist:
  *   - transport-genl.c: a NETLINK_GENERIC socket bound to the dusk_<mod>
  *     family of a loaded kmod (the real thing);
+ *   - transport-tcp.c: a TCP connection to dusk-relay on another machine,
+ *     which bridges it to the family there (docs/remote.md);
  *   - sim/sim-kernel.c: an in-process simulated kernel that speaks the same
  *     protocol, used by the unit tests and the benchmark.
  *
@@ -57,5 +59,17 @@ struct dusk_transport {
  * setup.
  */
 int dusk_genl_open(const char *modname, struct dusk_transport **out);
+
+struct dusk_module;
+
+/**
+ * dusk_tcp_open() - connect to dusk-relay at @target ("HOST:PORT") and
+ * authenticate with the key in @keyfile; the relay tells the family id.
+ * The handshake carries module @m's name and hashes.  Retries while
+ * nothing answers for DUSK_TARGET_WAIT seconds.  0 and *out, or -errno
+ * after logging why (the relay's refusal, a wrong key, no connection).
+ */
+int dusk_tcp_open(const char *target, const char *keyfile, const struct dusk_module *m,
+		  struct dusk_transport **out);
 
 #endif /* DUSK_TRANSPORT_H */
