@@ -44,6 +44,24 @@ dusk_netns_pair() {
 	dusk_in a ping -c 1 -W 2 10.0.2.2 >/dev/null 2>&1 || true
 }
 
+# dusk_nic_up [NETNS]: bring up the NIC of vm-run -p as 10.0.77.15/24
+# (QEMU's user-mode network; the host is 10.0.77.2), in network namespace
+# NETNS if given (created if missing), so that a Netfilter module under
+# test in init_net does not see the forwarded connections.
+dusk_nic_up() {
+	[ -e /sys/class/net/eth0 ] || dusk_fail "no eth0: was the VM started with vm-run -p?"
+	if [ -n "${1:-}" ]; then
+		[ -e "/run/netns/$1" ] || ip netns add "$1"
+		ip link set eth0 netns "$1"
+		dusk_in "$1" /usr/sbin/ip link set lo up
+		dusk_in "$1" /usr/sbin/ip addr add 10.0.77.15/24 dev eth0
+		dusk_in "$1" /usr/sbin/ip link set eth0 up
+	else
+		ip addr add 10.0.77.15/24 dev eth0
+		ip link set eth0 up
+	fi
+}
+
 # dusk_dmesg_clean [LABEL]: fail if the kernel reported an oops, a WARN, a
 # BUG or a soft lockup since boot.
 dusk_dmesg_clean() {
