@@ -338,7 +338,8 @@ int dusk_tcp_open(const char *target, const char *keyfile, const struct dusk_mod
 	for (;;) {
 		t->fd = dial(host, port);
 		err = t->fd < 0 ? t->fd : 0;
-		snprintf(why, sizeof(why), "%s", strerror(-err));
+		snprintf(why, sizeof(why), "%s%s", strerror(-err),
+			 err == -ECONNREFUSED ? " (is dusk-relay running there?)" : "");
 		if (!err) {
 			set_timeouts(t->fd, HANDSHAKE_TIMEOUT_S);
 			err = dusk_relay_client_handshake(t->fd, key, m->name,
@@ -362,6 +363,7 @@ int dusk_tcp_open(const char *target, const char *keyfile, const struct dusk_mod
 		goto fail;
 	}
 	set_timeouts(t->fd, 0);
+	dusk_relay_keepalive(t->fd);
 	t->stage = malloc(STAGE_CAP);
 	t->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (!t->stage || t->kick < 0 || pipe(t->wake)) {

@@ -430,6 +430,7 @@ static void serve(struct client *c)
 		return;
 	}
 	set_timeouts(c->tcp, 0);
+	dusk_relay_keepalive(c->tcp);
 	say("%s: connected: program %s (layout 0x%016llx, stubs 0x%016llx)", c->peer, h.name,
 	    (unsigned long long)h.layout, (unsigned long long)h.stub);
 	if (pipe2(c->stop, O_CLOEXEC) || pthread_create(&c->up, NULL, up_main, c)) {

@@ -72,6 +72,11 @@ struct dusk_relay_chan {
  */
 int dusk_relay_key_load(const char *path, struct dusk_relay_key *key, char *err, size_t errlen);
 
+/* TCP keepalive probes after 10 s of silence: a peer that vanished without
+ * closing (power, cable) is noticed in about 25 s, and its session ends.
+ * The kernel answers them, so a program stopped in gdb stays connected. */
+void dusk_relay_keepalive(int fd);
+
 /* Whole-buffer socket I/O: 0, -errno, or -ECONNRESET at end of stream. */
 int dusk_relay_read_all(int fd, void *buf, size_t len);
 int dusk_relay_write_all(int fd, const void *buf, size_t len);
