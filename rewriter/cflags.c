@@ -2,7 +2,7 @@
 /*
  * The compile arguments of the module, as clang arguments: from a
  * compile_commands.json (-p DIR, like every clang tool) or from a throwaway
- * Kbuild run against KDIR (typeinfo's kflags).  Either way the flags are the
+ * Kbuild run against KDIR (kflags/).  Either way the flags are the
  * kernel's own, never guessed.
  *
  * Kbuild's compiler (gcc) is the judge of what is valid C: where clang's
