@@ -275,20 +275,10 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 
 static void put_cstr(struct sb *b, const char *s)
 {
-	if (!s) {
+	if (s)
+		sb_put_literal(b, s);
+	else
 		sb_puts(b, "NULL");
-		return;
-	}
-	sb_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			sb_printf(b, "\\%03o", (unsigned char)*s);
-		else
-			sb_putc(b, *s);
-	}
-	sb_putc(b, '"');
 }
 
 /* The module's own DEFINE_PER_CPU objects get their copies per CPU before

@@ -28,20 +28,6 @@ static const char *const fk_names[] = {
 	"DUSK_FK_ARRAY", "DUSK_FK_RECORD",
 };
 
-static void put_cstring(struct sb *b, const char *s)
-{
-	sb_puts(b, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			sb_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			sb_printf(b, "\\%03o", (unsigned char)*s);
-		else
-			sb_printf(b, "%c", *s);
-	}
-	sb_puts(b, "\"");
-}
-
 static void put_flags(struct sb *b, unsigned flags)
 {
 	static const char *const names[] = {
@@ -81,7 +67,7 @@ static void put_data(struct sb *b, struct tg_set *set, const char *sym,
 			struct tg_entry_field *f = &e->fields[j];
 
 			sb_puts(b, "\t{ ");
-			put_cstring(b, f->name);
+			sb_put_literal(b, f->name);
 			sb_printf(b, ", %u, %u, %s, ", f->offset, f->size,
 				  fk_names[f->kind]);
 			put_flags(b, f->flags);
@@ -97,7 +83,7 @@ static void put_data(struct sb *b, struct tg_set *set, const char *sym,
 			struct tg_entry *e = &set->entries[i];
 
 			sb_printf(b, "\t[%d] = { ", i);
-			put_cstring(b, e->name);
+			sb_put_literal(b, e->name);
 			sb_printf(b, ", %u, %u, %s, %d, ", e->size, e->align,
 				  tk_names[e->kind], e->nfields);
 			if (e->nfields)

@@ -76,6 +76,20 @@ void sb_printf(struct sb *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sb_put_literal(struct sb *b, const char *s)
+{
+	sb_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_printf(b, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			sb_printf(b, "\\%03o", (unsigned char)*s);
+		else
+			sb_putc(b, *s);
+	}
+	sb_putc(b, '"');
+}
+
 void sb_indent(struct sb *b, int depth)
 {
 	while (depth-- > 0)

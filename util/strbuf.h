@@ -24,6 +24,9 @@ void sb_puts(struct sb *b, const char *s);
 void sb_putc(struct sb *b, char c);
 void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct sb *b, const char *fmt, va_list ap);
+/* @s as a C string literal: quoted, `"` and `\` escaped, control
+ * characters as octal escapes. */
+void sb_put_literal(struct sb *b, const char *s);
 /* @depth tabs. */
 void sb_indent(struct sb *b, int depth);
 /* Cut the text back to its first @len bytes (no-op when it is shorter). */

@@ -29,6 +29,11 @@ static void sb_appends(void **state)
 	sb_indent(&b, 2);
 	assert_string_equal(sb_str(&b), "int x42\t\t");
 	assert_int_equal(b.len, 9);
+	sb_truncate(&b, 0);
+	sb_put_literal(&b, "a\"b\\c\n");
+	assert_string_equal(sb_str(&b), "\"a\\\"b\\\\c\\012\"");
+	sb_truncate(&b, 0);
+	sb_puts(&b, "int x42\t\t");
 	for (i = 0; i < 1000; i++)	/* grows past the first allocation */
 		sb_putc(&b, 'a' + i % 26);
 	assert_int_equal(b.len, 1009);
