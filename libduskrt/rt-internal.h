@@ -195,31 +195,8 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out);
 /* Before a kernel call ends the epoch: refresh chunks of the mirrors
  * committed since the last call are in @w (owned by the thread state). */
 int dusk_commit_pending(struct dusk_wlist *w);
-/* After the call: read mirrors back into own objects, free call mirrors. */
-int dusk_commit_after_call(void);
-/* This thread enters / leaves a kernel call with the mirrors it committed
- * for it; a blocking callback raised meanwhile reads those back first. */
-void dusk_commit_call_begin(void);
-void dusk_commit_call_end(void);
-int dusk_commit_refresh_calls(void);
-/* Free the calling thread's held stack mirrors (its callback has ended). */
-void dusk_commit_release_held(void);
-/*
- * Kept mirrors: globals the kernel reads and writes on its own (a debugfs
- * value file, a sysctl's .data; kept.c).  dusk_kept_by(): does kernel
- * function @fn (a stub's name) keep what it is handed?  dusk_kept_table():
- * that answer for each stub of @m (malloc'd; NULL without memory), asked
- * once per session rather than by name on every kernel call.
- * dusk_commit_keep_touched(): the mirrors committed for the call just made
- * are kept from now on.  dusk_commit_refresh_kept(): copy the kernel's
- * changes to kept mirrors into the own objects (a callback starts).
- * dusk_commit_kept_changes(): queue the program's changes to kept objects
- * as refresh chunks of this epoch's end.  0 or -errno.
- */
-int dusk_kept_by(const char *fn);
-uint8_t *dusk_kept_table(const struct dusk_module *m);
-void dusk_commit_keep_touched(void);
-int dusk_commit_refresh_kept(void);
+/* dusk_commit_kept_changes(): queue the program's changes to kept objects
+ * (kept.c) as refresh chunks of this epoch's end.  0 or -errno. */
 int dusk_commit_kept_changes(void);
 /**
  * dusk_commit_held_changes() - queue the program's changes to the thread's
@@ -236,11 +213,38 @@ int dusk_commit_held_changes(void);
  * an address (left alone), or -errno.
  */
 int dusk_commit_word(uint64_t v, uint64_t *out);
+void dusk_commit_thread_free(struct dusk_commit_state *cs);
+
+/* ---- mirror.c: the mirrors' life around kernel calls ---- */
+/* After the call: read mirrors back into own objects, free call mirrors. */
+int dusk_commit_after_call(void);
+/* This thread enters / leaves a kernel call with the mirrors it committed
+ * for it; a blocking callback raised meanwhile reads those back first. */
+void dusk_commit_call_begin(void);
+void dusk_commit_call_end(void);
+int dusk_commit_refresh_calls(void);
+/* Free the calling thread's held stack mirrors (its callback has ended). */
+void dusk_commit_release_held(void);
+/* dusk_commit_keep_touched(): the mirrors committed for the call just made
+ * are kept from now on.  dusk_commit_refresh_kept(): copy the kernel's
+ * changes to kept mirrors into the own objects (a callback starts). */
+void dusk_commit_keep_touched(void);
+int dusk_commit_refresh_kept(void);
 /* Session end: free every mirror (kernel and user side). */
 void dusk_commit_release_all(void);
-void dusk_commit_thread_free(struct dusk_commit_state *cs);
 /* Number of live mirrors (tests). */
 size_t dusk_commit_nmirrors(void);
+
+/* ---- kept.c: kept mirrors ---- */
+/*
+ * Kept mirrors: globals the kernel reads and writes on its own (a debugfs
+ * value file, a sysctl's .data).  dusk_kept_by(): does kernel function @fn
+ * (a stub's name) keep what it is handed?  dusk_kept_table(): that answer
+ * for each stub of @m (malloc'd; NULL without memory), asked once per
+ * session rather than by name on every kernel call.
+ */
+int dusk_kept_by(const char *fn);
+uint8_t *dusk_kept_table(const struct dusk_module *m);
 
 /* ---- seqfill.c: a seq_file read's records in one upcall ---- */
 struct dusk_upcall;
@@ -271,7 +275,7 @@ const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *t
  * linear scan: for the few dirty words of an epoch's end. */
 int dusk_rmap_is_program_name(uint64_t v);
 
-/* ---- per-thread state ---- */
+/* ---- thread.c: per-thread state ---- */
 #define DUSK_FN_STACK 32
 struct dusk_thread {
 	uint64_t ctx;		/* upcall being served, 0 if none */
@@ -380,6 +384,8 @@ int dusk_param_std_get(const char *type, const void *addr, char *buf, size_t cap
 int dusk_paramops_set(const struct dusk_param *p, const char *v);
 int dusk_paramops_get(const struct dusk_param *p, uint64_t kbuf);
 int dusk_paramops_defer(const struct dusk_param *p, const char *v);
+
+/* ---- params.c: sysfs files, --help, the kernel's load messages ---- */
 /* The @k-th parameter with a sysfs file (perm != 0), or NULL. */
 const struct dusk_param *dusk_param_visible(const struct dusk_module *m, uint32_t k);
 /**

@@ -32,7 +32,7 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 {
 	u32 n, j;
 
-	if (!w->lent || i >= w->nargs || w->args[i] < dusk_kbase())
+	if (!w->lent || i >= w->nargs || w->args[i] < dusk_kspace_start())
 		return 0;
 	n = w->lent[i];
 	if (!(n & DUSK_LENT_ARG(0)))

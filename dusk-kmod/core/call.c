@@ -92,7 +92,7 @@ static bool dusk_stub_dst_ok(const struct dusk_stub_desc *s, const u64 *args)
 	dst = args[dusk_writing_stubs[i].dst];
 	len = dusk_writing_stubs[i].len_arg < 0 ? dusk_writing_stubs[i].size :
 	      args[dusk_writing_stubs[i].len_arg];
-	if (dst < dusk_kbase() || !len)
+	if (dst < dusk_kspace_start() || !len)
 		return true;
 	return dusk_may_write_now(dst, len);
 }
@@ -344,7 +344,7 @@ static bool dusk_indirect_ok(u64 fn)
 	unsigned int level;
 	pte_t *pte;
 
-	if (fn < dusk_kbase())
+	if (fn < dusk_kspace_start())
 		return false;
 	pte = lookup_address((unsigned long)fn, &level);
 	if (!pte || !pte_present(*pte) || (pte_flags(*pte) & _PAGE_NX))

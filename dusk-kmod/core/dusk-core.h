@@ -56,7 +56,7 @@ static inline void dusk_count(enum dusk_stat s, u64 n)
 	atomic64_add(n, &dusk_stats[s]);
 }
 
-/* ---- the session ---- */
+/* ---- the session (session.c; its pending queue: pending.c) ---- */
 
 /* A nested CALL handed from the program's request to a blocked caller. */
 struct dusk_call {
@@ -129,7 +129,7 @@ struct dusk_pending {
 	u64 end_ret;
 };
 
-struct dusk_session {
+struct dusk_core_session {
 	struct mutex lock;
 	spinlock_t qlock;
 	struct rw_semaphore use;
@@ -152,7 +152,7 @@ struct dusk_session {
 	struct work_struct release;	/* teardown after the socket went away */
 };
 
-extern struct dusk_session dusk_sess;
+extern struct dusk_core_session dusk_sess;
 extern struct genl_family dusk_family;
 
 /* session.c */
@@ -160,7 +160,7 @@ int dusk_session_init(void);
 void dusk_session_exit(void);
 int dusk_session_bind(struct sock *sk, u32 portid, struct net *net);
 void dusk_session_end(void);
-u64 dusk_kbase(void);
+u64 dusk_kspace_start(void);
 
 /* family.c */
 int dusk_family_register(void);
@@ -188,7 +188,6 @@ int dusk_write_chunks(struct genl_info *info);
 int dusk_chunks_apply_locked(struct genl_info *info);
 size_t dusk_owned_size(const void *p, enum dusk_region_kind kind);
 void dusk_owned_free(void *p, enum dusk_region_kind kind);
-bool dusk_undo_refers(unsigned long start, size_t len);
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind);
 bool dusk_region_room(size_t len);
 bool dusk_may_write_now(u64 addr, u64 len);
@@ -273,6 +272,7 @@ void dusk_fops_pin(u32 stub, const u64 *args);
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
 void dusk_call_exec(struct dusk_call *c);
 struct sk_buff *dusk_call_answer(const struct dusk_call *c, u32 portid, u32 seq);
+void dusk_call_free(struct dusk_call *c);
 
 /* Is stub name @name ("fn", or "fn#N" for a variadic signature) kernel
  * function @fn? */
@@ -283,8 +283,8 @@ static inline bool dusk_stub_named(const char *name, const char *fn)
 	return !strncmp(name, fn, n) && (name[n] == '\0' || name[n] == '#');
 }
 
-/* Core copies of what one stub call reads (stubargs.c): a format, its
- * strings and objects. */
+/* stubargs.c: core copies of what one stub call reads (a format, its
+ * strings and objects) */
 struct dusk_bounce {
 	void *p[DUSK_MAX_ARGS + 1];
 	unsigned int n;
@@ -300,6 +300,7 @@ void dusk_undo_after(u32 stub, const u64 *args, u64 ret, struct dusk_undo_rec *r
 void dusk_undo_all(void);
 void dusk_undo_forget_range(unsigned long start, size_t len);
 unsigned int dusk_undo_count(void);
+bool dusk_undo_refers(unsigned long start, size_t len);
 
 /* upcall.c */
 int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info);
@@ -312,10 +313,17 @@ int dusk_session_deliver(struct sk_buff *msg);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_async_wake(void);
 bool dusk_async_wait(bool any, u64 key, unsigned long end);
-void dusk_pending_free(struct dusk_pending *p);
-void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
+
+/* pending.c: upcalls waiting for the program's REPLY (stolen packets,
+ * matches asked ahead, targets, late hrtimers, async calls) */
+int dusk_pending_add(struct dusk_pending **ps, u32 n, u64 *ctx);
 bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret);
+bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret);
+void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
+void dusk_pending_free(struct dusk_pending *p);
 void dusk_pending_unpin(struct dusk_pending *p);
+void dusk_pending_flush(void);
+void dusk_pending_expire(struct work_struct *work);
 
 /* skowner.c: a stolen packet's headers and owning socket, prefetched */
 #define DUSK_SK_RANGES	6	/* request socket, listener, socket, file, cred, groups */
@@ -338,7 +346,6 @@ void dusk_waiters_wake_all(void);
 void dusk_waiters_kill_stuck(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c, struct dusk_pending **pinned);
 int dusk_waiter_wait(struct dusk_call *c);
-void dusk_call_free(struct dusk_call *c);
 u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs);
 
 /* modparam.c: /sys/module/NAME/parameters/ */
@@ -361,10 +368,7 @@ void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict);
 unsigned int dusk_nf_rerun(struct dusk_pending *p);
 bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len);
 unsigned int dusk_policy_verdict(void);
-void dusk_pending_flush(void);
-void dusk_pending_expire(struct work_struct *work);
 struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb, const struct nf_hook_state *state);
-bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret);
 
 /* xtmatch.c: xtables matches asked ahead of the table (docs/kapi.md) */
 int dusk_xt_init(void);
@@ -389,6 +393,8 @@ void dusk_xt_target_after_call(struct dusk_call *c);
 /* hrtimer.c: hrtimer callbacks answered late (docs/kapi.md) */
 int dusk_hrtimer_init(void);
 void dusk_hrtimer_exit(void);
+void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
+void dusk_hrtimer_before_call(const struct dusk_call *c);
 
 /* calldefer.c: calls that cannot run inside the program's request */
 bool dusk_call_must_defer(const struct dusk_call *c);
@@ -399,11 +405,9 @@ void dusk_calldefer_exit(void);
 /* skbhand.c: packets handed over to the program (packet_type handlers) */
 int dusk_skbh_init(void);
 void dusk_skbh_exit(void);
-void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
-void dusk_hrtimer_before_call(const struct dusk_call *c);
 
-/* Either sync kind: resolve @p (off the pending list) with the program's
- * answer, or by the policy when @err. */
+/* xtmatch.c, hrtimer.c: either sync kind: resolve @p (off the pending
+ * list) with the program's answer, or by the policy when @err. */
 static inline void dusk_sync_resolve(struct dusk_pending *p, int err, u64 ret)
 {
 	if (p->kind == DUSK_PENDING_XT)

@@ -174,7 +174,7 @@ static int dusk_put_hello(struct sk_buff *msg, bool bound)
 		return -EMSGSIZE;
 	if (!bound)
 		return 0;
-	if (nla_put_u64_64bit(msg, DUSK_A_KBASE, dusk_kbase(), DUSK_A_PAD) ||
+	if (nla_put_u64_64bit(msg, DUSK_A_KBASE, dusk_kspace_start(), DUSK_A_PAD) ||
 	    nla_put_u64_64bit(msg, DUSK_A_CURRENT, (u64)(uintptr_t)current, DUSK_A_PAD))
 		return -EMSGSIZE;
 

@@ -72,14 +72,14 @@ void dusk_fops_pin(u32 stub, const u64 *args)
 		const void *field = (const void *)(uintptr_t)
 			(misc + offsetof(struct miscdevice, fops));
 
-		if (misc < dusk_kbase() ||
+		if (misc < dusk_kspace_start() ||
 		    copy_from_kernel_nofault(&fops_addr, field, sizeof(fops_addr)))
 			return;
 	}
 	mutex_lock(&dusk_sess.lock);
 	if (keep >= 0 && keep < s->nargs)
 		dusk_region_retain(args[keep], dusk_fops_regs[i].keep_size);
-	if (fops_addr >= dusk_kbase() &&
+	if (fops_addr >= dusk_kspace_start() &&
 	    dusk_region_retain(fops_addr, sizeof(struct file_operations))) {
 		fops = (struct file_operations *)(uintptr_t)fops_addr;
 		if (!fops->owner)

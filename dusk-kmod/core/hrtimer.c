@@ -79,20 +79,10 @@ static void dusk_hrt_fire_work(struct work_struct *work)
 	list_add_tail(&fl->node, &dusk_hrt_flights);
 	spin_unlock_irqrestore(&dusk_hrt_lock, flags);
 
-	spin_lock_bh(&dusk_sess.qlock);
-	if (!dusk_sess.alive || dusk_sess.npending >= READ_ONCE(dusk_queue_max)) {
-		if (dusk_sess.alive)
-			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-		spin_unlock_bh(&dusk_sess.qlock);
+	if (dusk_pending_add(&p, 1, &ctx)) {
 		dusk_hrtimer_resolve(p, -ENOTCONN, 0);
 		goto out;
 	}
-	ctx = p->ctx = dusk_sess.next_ctx++;
-	list_add_tail(&p->node, &dusk_sess.pending);
-	dusk_sess.npending++;
-	spin_unlock_bh(&dusk_sess.qlock);
-	schedule_delayed_work(&dusk_sess.expire,
-			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	/* From here @p may be resolved (and freed) at any time. */
 	msg = dusk_upcall_new(ctx, f->proxy, args, 1, 0,

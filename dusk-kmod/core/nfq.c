@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Netfilter hooks run by the program: steal the packet, ask the program,
- * resume traversal with its verdict.
+ * resume traversal with its verdict.  The stolen packet waits on the
+ * pending queue (pending.c) like every upcall not answered in place.
  *
  * A hook runs in softirq and may not sleep, so the generated hook proxy
  * calls dusk_upcall_nf_hook(), which does what nf_queue() does for NFQUEUE
@@ -328,27 +329,6 @@ static struct sk_buff *dusk_nf_msg(const struct dusk_pending *p, void *priv, voi
 	return msg;
 }
 
-/* Take @p off the pending list if it is still there.  True if we did and
- * may end it now; a busy one is ended later as @err and @ret say
- * (dusk_pending_take()).
- * Context: any; takes dusk_sess.qlock. */
-bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret)
-{
-	struct dusk_pending *it;
-	unsigned long flags;
-	bool found = false;
-
-	spin_lock_irqsave(&dusk_sess.qlock, flags);
-	list_for_each_entry(it, &dusk_sess.pending, node) {
-		if (it == p) {
-			found = dusk_pending_take(p, err, ret);
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
-	return found;
-}
-
 /**
  * dusk_upcall_nf_hook() - the body of every generated Netfilter hook proxy.
  * @proxy: index into dusk_gen.proxies of the calling proxy.
@@ -392,19 +372,10 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	if (!msg)
 		goto err_entry;
 
-	spin_lock_bh(&dusk_sess.qlock);
-	if (!dusk_sess.alive || dusk_sess.npending >= READ_ONCE(dusk_queue_max)) {
-		if (dusk_sess.alive)
-			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-		spin_unlock_bh(&dusk_sess.qlock);
+	if (dusk_pending_add(&p, 1, NULL)) {
 		nlmsg_free(msg);
 		goto err_entry;
 	}
-	list_add_tail(&p->node, &dusk_sess.pending);
-	dusk_sess.npending++;
-	spin_unlock_bh(&dusk_sess.qlock);
-	schedule_delayed_work(&dusk_sess.expire,
-			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	if (!dusk_upcall_send(msg, hdr))
 		return NF_STOLEN;
@@ -417,72 +388,6 @@ err_p:
 	kfree(p);
 policy:
 	return dusk_policy_verdict();
-}
-
-/*
- * Take @p off the pending list onto @list, to be ended by the failure
- * policy, unless a nested call runs on it (it ends it then).
- * Context: caller holds qlock.
- */
-static void dusk_pending_take_failed(struct dusk_pending *p, struct list_head *list)
-{
-	if (dusk_pending_take(p, -ETIMEDOUT, 0))
-		list_add_tail(&p->node, list);
-}
-
-/* Resume or forget every pending upcall in @list by the failure policy. */
-static void dusk_pending_fail(struct list_head *list)
-{
-	struct dusk_pending *p, *tmp;
-
-	list_for_each_entry_safe(p, tmp, list, node) {
-		list_del(&p->node);
-		dusk_pending_end(p, -ETIMEDOUT, 0);
-	}
-}
-
-/**
- * dusk_pending_flush() - release every waiting upcall by the policy.
- * Context: process, no dusk lock needed.
- */
-void dusk_pending_flush(void)
-{
-	struct dusk_pending *p, *tmp;
-	LIST_HEAD(list);
-
-	spin_lock_bh(&dusk_sess.qlock);
-	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node)
-		dusk_pending_take_failed(p, &list);
-	spin_unlock_bh(&dusk_sess.qlock);
-	dusk_pending_fail(&list);
-}
-
-/**
- * dusk_pending_expire() - work item: release the upcalls whose
- * nf_timeout_ms passed (the program is slow, stopped in gdb, or gone),
- * then re-arm for the oldest one left.
- */
-void dusk_pending_expire(struct work_struct *work)
-{
-	struct dusk_pending *p, *tmp;
-	unsigned long next = 0;
-	LIST_HEAD(list);
-	u64 n = 0;
-
-	spin_lock_bh(&dusk_sess.qlock);
-	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node) {
-		if (time_before(jiffies, p->deadline)) {
-			next = p->deadline;
-			break;
-		}
-		dusk_pending_take_failed(p, &list);
-		n++;
-	}
-	spin_unlock_bh(&dusk_sess.qlock);
-	dusk_count(DUSK_STAT_TIMEOUTS, n);
-	dusk_pending_fail(&list);
-	if (next)
-		schedule_delayed_work(&dusk_sess.expire, next - jiffies + 1);
 }
 
 /* Does the waiting packet hold a reference on @dev? */

@@ -133,9 +133,9 @@ static int dusk_seq_of(u64 file, unsigned long *seq, unsigned long *private)
 	const struct file *f = (const struct file *)(uintptr_t)file;
 	struct seq_file *s;
 
-	if (file < dusk_kbase() ||
+	if (file < dusk_kspace_start() ||
 	    copy_from_kernel_nofault(&s, &f->private_data, sizeof(s)) ||
-	    (unsigned long)s < dusk_kbase() ||
+	    (unsigned long)s < dusk_kspace_start() ||
 	    copy_from_kernel_nofault(private, &s->private, sizeof(*private)))
 		return -EFAULT;
 	*seq = (unsigned long)s;
@@ -269,7 +269,7 @@ void dusk_seqfile_lend(const void *fn, const struct seq_file *seq, const void *k
 	struct dusk_seqmem *m;
 	size_t size;
 
-	if (list_empty(&dusk_seqops_list) || (unsigned long)seq < dusk_kbase())
+	if (list_empty(&dusk_seqops_list) || (unsigned long)seq < dusk_kspace_start())
 		return;
 	m = kmalloc(sizeof(*m), GFP_KERNEL);
 	spin_lock(&dusk_seqfile_lock);

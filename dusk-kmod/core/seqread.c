@@ -363,12 +363,12 @@ void dusk_seqread_created(const char *fn, u64 pde)
 	for (i = 0; i < ARRAY_SIZE(dusk_seq_entries); i++)
 		if (dusk_stub_named(fn, dusk_seq_entries[i]))
 			break;
-	if (i == ARRAY_SIZE(dusk_seq_entries) || IS_ERR_OR_NULL(word) || pde < dusk_kbase())
+	if (i == ARRAY_SIZE(dusk_seq_entries) || IS_ERR_OR_NULL(word) || pde < dusk_kspace_start())
 		return;
 	for (i = 0; i < DUSK_PDE_WORDS; i++) {
 		w = READ_ONCE(word[i]);
 		orig = (const struct proc_ops *)w;
-		if (w < dusk_kbase() || !IS_ALIGNED(w, sizeof(long)) ||
+		if (w < dusk_kspace_start() || !IS_ALIGNED(w, sizeof(long)) ||
 		    copy_from_kernel_nofault(&val, orig, sizeof(val)) ||
 		    val.proc_read_iter != seq_read_iter || val.proc_lseek != seq_lseek)
 			continue;

@@ -28,10 +28,10 @@
 #include <net/sock.h>
 #include "dusk-core.h"
 
-struct dusk_session dusk_sess;
+struct dusk_core_session dusk_sess;
 
 /**
- * dusk_kbase() - lowest kernel address, sent as DUSK_A_KBASE.
+ * dusk_kspace_start() - lowest kernel address, sent as DUSK_A_KBASE.
  *
  * The start of the upper canonical half (0xffff800000000000 with 4-level
  * paging).  Below it lie user memory and the non-canonical hole: the
@@ -39,7 +39,7 @@ struct dusk_session dusk_sess;
  * faults in the program, where gdb sees it), at and above it the address
  * is kernel memory and goes through READ/WRITE.
  */
-u64 dusk_kbase(void)
+u64 dusk_kspace_start(void)
 {
 	return ~((1ULL << __VIRTUAL_MASK_SHIFT) - 1);
 }

@@ -101,7 +101,7 @@ static int dusk_bounce_str(struct dusk_bounce *b, u64 *arg, size_t max)
 	long len;
 	char *p;
 
-	if (*arg < dusk_kbase())
+	if (*arg < dusk_kspace_start())
 		return -EFAULT;
 	len = dusk_strnlen_nofault(*arg, bounded ? max : DUSK_MAX_BOUNCE_STR);
 	if (len < 0)
@@ -123,7 +123,7 @@ static int dusk_bounce_obj(struct dusk_bounce *b, u64 *arg, size_t size)
 {
 	void *p;
 
-	if (*arg < dusk_kbase())
+	if (*arg < dusk_kspace_start())
 		return -EFAULT;
 	p = dusk_bounce_keep(b, kmalloc(size, GFP_KERNEL));
 	if (!p)
@@ -148,7 +148,7 @@ static int dusk_check_pext(struct dusk_bounce *b, u64 *arg, const char *ext, int
 	if (size == DUSK_PEXT_STRING)
 		return dusk_bounce_str(b, arg, DUSK_MAX_BOUNCE_STR);
 	if (size == DUSK_PEXT_DEEP)
-		return *arg >= dusk_kbase() &&
+		return *arg >= dusk_kspace_start() &&
 		       !copy_from_kernel_nofault(&probe, (void *)(uintptr_t)*arg, 1) ? 0 : -EFAULT;
 	return dusk_bounce_obj(b, arg, size);
 }

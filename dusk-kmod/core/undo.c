@@ -330,7 +330,7 @@ static bool dusk_read_name(char *buf, u64 addr)
 	const char *p = (const char *)(uintptr_t)addr;
 	int i;
 
-	if (addr < dusk_kbase())
+	if (addr < dusk_kspace_start())
 		return false;
 	/* strncpy_from_kernel_nofault() is not exported to modules */
 	for (i = 0; i < DUSK_UNDO_NAME - 1; i++) {

@@ -190,9 +190,8 @@ int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 {
 	struct dusk_pending *p;
 	struct sk_buff *msg;
-	unsigned long flags;
 	void *hdr;
-
+	u64 ctx;
 	int err;
 
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS ||
@@ -206,22 +205,16 @@ int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 	p->key = nargs ? args[0] : 0;
 	p->deadline = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms));
 
-	spin_lock_irqsave(&dusk_sess.qlock, flags);
-	if (!dusk_sess.alive || dusk_sess.npending >= READ_ONCE(dusk_queue_max)) {
-		spin_unlock_irqrestore(&dusk_sess.qlock, flags);
+	err = dusk_pending_add(&p, 1, &ctx);
+	if (err) {
 		kfree(p);
-		goto full;
+		/* a full queue is counted there; no session counts here */
+		if (err == -ENOTCONN)
+			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+		return -ENOBUFS;
 	}
-	p->ctx = dusk_sess.next_ctx++;
-	list_add_tail(&p->node, &dusk_sess.pending);
-	dusk_sess.npending++;
-	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
-	/* schedule, not mod: an earlier expiry (a packet's) must not be
-	 * pushed back; the expiry work re-arms for the oldest left. */
-	schedule_delayed_work(&dusk_sess.expire,
-			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
-	msg = dusk_upcall_new(p->ctx, proxy, args, nargs, 0, 0, GFP_ATOMIC, &hdr);
+	msg = dusk_upcall_new(ctx, proxy, args, nargs, 0, 0, GFP_ATOMIC, &hdr);
 	if (!msg)
 		return -ENOMEM;	/* the expiry work forgets it */
 	err = dusk_upcall_send(msg, hdr);
@@ -292,79 +285,6 @@ bool dusk_async_wait(bool any, u64 key, unsigned long end)
 		wait_event_killable_timeout(dusk_async_landed,
 					    !dusk_async_waiting(limit, any, key), left);
 	return true;
-}
-
-/**
- * dusk_pending_free() - forget a finished async upcall.
- */
-void dusk_pending_free(struct dusk_pending *p)
-{
-	kfree(p);
-}
-
-/**
- * dusk_pending_end() - end upcall @p, off the pending list and not busy:
- * resume its packet, resolve its synchronous wait, or forget it.
- * @err: 0 with the program's answer @ret, or why it ends without one (the
- *       failure policy answers).
- * Context: process, no dusk lock held.
- */
-void dusk_pending_end(struct dusk_pending *p, int err, u64 ret)
-{
-	switch (p->kind) {
-	case DUSK_PENDING_NF:
-		dusk_nf_finish(p, err ? dusk_policy_verdict() : (u32)ret);
-		break;
-	case DUSK_PENDING_XT_TARGET:
-		dusk_xt_target_end(p, err, ret);
-		break;
-	case DUSK_PENDING_XT:
-	case DUSK_PENDING_HRTIMER:
-		dusk_sync_resolve(p, err, ret);
-		break;
-	default:
-		dusk_pending_free(p);
-		dusk_async_wake();
-	}
-}
-
-/**
- * dusk_pending_take() - take @p off the pending list; may the caller end
- * it now?
- *
- * Not while a nested call of the program's runs on it: the stub may still
- * use the sk_buff that resuming the packet would free.  Then the last such
- * call ends it, as @err and @ret say (dusk_pending_unpin()).
- * Context: caller holds qlock.
- */
-bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret)
-{
-	lockdep_assert_held(&dusk_sess.qlock);
-	list_del(&p->node);
-	dusk_sess.npending--;
-	if (!p->busy)
-		return true;
-	p->ended = true;
-	p->end_err = err;
-	p->end_ret = ret;
-	return false;
-}
-
-/**
- * dusk_pending_unpin() - a nested call on @p (pinned by dusk_waiter_post())
- * is done; the last one ends @p if it left the list meanwhile.
- * Context: process, no dusk lock held.
- */
-void dusk_pending_unpin(struct dusk_pending *p)
-{
-	unsigned long flags;
-	bool end;
-
-	spin_lock_irqsave(&dusk_sess.qlock, flags);
-	end = !--p->busy && p->ended;
-	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
-	if (end)
-		dusk_pending_end(p, p->end_err, p->end_ret);
 }
 
 /*

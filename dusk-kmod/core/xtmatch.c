@@ -409,19 +409,8 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 		ps[i]->deadline = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms));
 	}
 
-	spin_lock_bh(&dusk_sess.qlock);
-	if (!dusk_sess.alive || dusk_sess.npending + n > READ_ONCE(dusk_queue_max)) {
-		if (dusk_sess.alive)
-			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-		spin_unlock_bh(&dusk_sess.qlock);
+	if (dusk_pending_add(ps, n, NULL))
 		goto err_entry;
-	}
-	for (i = 0; i < n; i++)
-		list_add_tail(&ps[i]->node, &dusk_sess.pending);
-	dusk_sess.npending += n;
-	spin_unlock_bh(&dusk_sess.qlock);
-	schedule_delayed_work(&dusk_sess.expire,
-			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	for (i = 0; i < n; i++) {
 		if (!dusk_upcall_send(msgs[i], hdrs[i]))

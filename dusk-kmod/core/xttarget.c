@@ -370,6 +370,7 @@ static unsigned int dusk_xt_tg_steal(u32 proxy, struct sk_buff *skb,
 	u32 size = par->target->targetsize;
 	struct nf_queue_entry *entry;
 	struct dusk_xt_tg_pkt *t;
+	struct dusk_pending *pp;	/* &t->p, for dusk_pending_add() */
 	struct sk_buff *msg;
 	void *hdr;
 	int idx;
@@ -389,6 +390,7 @@ static unsigned int dusk_xt_tg_steal(u32 proxy, struct sk_buff *skb,
 	t = kzalloc(struct_size(t, info, size), GFP_ATOMIC);
 	if (!t)
 		return dusk_xt_tg_policy();
+	pp = &t->p;
 	entry = dusk_entry_new(skb, state);
 	if (!entry)
 		goto err_free;
@@ -418,19 +420,10 @@ static unsigned int dusk_xt_tg_steal(u32 proxy, struct sk_buff *skb,
 	if (!msg)
 		goto err_entry;
 
-	spin_lock_bh(&dusk_sess.qlock);
-	if (!dusk_sess.alive || dusk_sess.npending >= READ_ONCE(dusk_queue_max)) {
-		if (dusk_sess.alive)
-			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-		spin_unlock_bh(&dusk_sess.qlock);
+	if (dusk_pending_add(&pp, 1, NULL)) {
 		nlmsg_free(msg);
 		goto err_entry;
 	}
-	list_add_tail(&t->p.node, &dusk_sess.pending);
-	dusk_sess.npending++;
-	spin_unlock_bh(&dusk_sess.qlock);
-	schedule_delayed_work(&dusk_sess.expire,
-			      msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1);
 
 	if (!dusk_upcall_send(msg, hdr))
 		return NF_STOLEN;
