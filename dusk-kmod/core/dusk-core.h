@@ -370,12 +370,14 @@ bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len);
 unsigned int dusk_policy_verdict(void);
 struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb, const struct nf_hook_state *state);
 
+/* xtreg.c: the core's copies of the module's xtables arrays (xtreg.h) */
+bool dusk_xtreg_loaned(u64 addr, u64 len);
+
 /* xtmatch.c: xtables matches asked ahead of the table (docs/kapi.md) */
 int dusk_xt_init(void);
 void dusk_xt_exit(void);
 void dusk_xt_resolve(struct dusk_pending *p, int err, u64 ret);
 bool dusk_xt_lent(const struct dusk_pending *p, u64 addr, u64 len);
-bool dusk_xt_loaned(u64 addr, u64 len);
 void dusk_xt_before_call(struct dusk_call *c);
 void dusk_xt_after_call(struct dusk_call *c);
 int dusk_xt_table_of(const char *name);
@@ -386,7 +388,6 @@ int dusk_xt_target_init(void);
 void dusk_xt_target_exit(void);
 void dusk_xt_target_end(struct dusk_pending *p, int err, u64 ret);
 bool dusk_xt_target_lent(const struct dusk_pending *p, u64 addr, u64 len);
-bool dusk_xt_target_loaned(u64 addr, u64 len);
 void dusk_xt_target_before_call(struct dusk_call *c);
 void dusk_xt_target_after_call(struct dusk_call *c);
 

@@ -305,7 +305,7 @@ static bool dusk_lent(u64 addr, u64 len)
 		if (dusk_nf_lent(p, addr, len) || dusk_xt_lent(p, addr, len) ||
 		    dusk_xt_target_lent(p, addr, len))
 			return true;
-	return dusk_xt_loaned(addr, len) || dusk_xt_target_loaned(addr, len);
+	return dusk_xtreg_loaned(addr, len);
 }
 
 /*

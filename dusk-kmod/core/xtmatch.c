@@ -68,19 +68,8 @@
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_queue.h>
 #include "dusk-core.h"
+#include "xtreg.h"
 #include "xtrule.h"
-
-/* One xt_register_match[es]() call: the copy the kernel holds. */
-struct dusk_xt_reg {
-	struct list_head node;		/* dusk_xt_regs, under dusk_xt_lock */
-	u64 mirror;			/* the array the module registered */
-	u32 n;
-	bool live;			/* registered now (not yet unregistered) */
-	struct xt_match *copy;		/* n copies; freed at module exit */
-	/* the module's own, per copy (its proxies, or NULL) */
-	int (**checkentry)(const struct xt_mtchk_param *);
-	void (**destroy)(const struct xt_mtdtor_param *);
-};
 
 /* A rule's use of one of the module's matches. */
 struct dusk_xt_inst {
@@ -142,22 +131,17 @@ static const struct {
 			NF_IP_PRI_SECURITY, NF_IP_PRI_SECURITY } },
 };
 
-/*
- * The matchinfo of a rule whose checkentry or destroy (the module's own, a
- * blocking proxy) runs now, lent to the program for that call: checkentry
- * writes it (xt_quota, xt_statistic, xt_limit keep a pointer to their
- * shared state there: q->master = kmalloc(...)), yet it is the table's
- * memory and the call's `const struct xt_mtchk_param *` lends nothing.
- */
-struct dusk_xt_loan {
-	struct list_head node;		/* dusk_xt_loans, under dusk_sess.qlock */
-	u64 addr;
-	u64 len;
-};
-
-static LIST_HEAD(dusk_xt_loans);
 static DEFINE_MUTEX(dusk_xt_lock);
-static LIST_HEAD(dusk_xt_regs);
+static void dusk_xt_take_over(struct dusk_xtreg *r, u32 i);
+/* The module's xt_match arrays, as registered (xtreg.c). */
+static struct dusk_xtreg_set dusk_xt_set = {
+	.reg1 = "xt_register_match", .regn = "xt_register_matches",
+	.unreg1 = "xt_unregister_match", .unregn = "xt_unregister_matches",
+	.size = sizeof(struct xt_match),
+	.take_over = dusk_xt_take_over,
+	.lock = &dusk_xt_lock,
+	.regs = LIST_HEAD_INIT(dusk_xt_set.regs),
+};
 static LIST_HEAD(dusk_xt_insts);
 static LIST_HEAD(dusk_xt_hooks);
 static DEFINE_PER_CPU(struct dusk_xt_pkt *, dusk_xt_cur);
@@ -171,20 +155,6 @@ static int dusk_xt_proxy_of(const void *fn)
 		if (dusk_gen.proxies[i].addr == fn && dusk_gen.proxies[i].kind == DUSK_PROXY_SYNC)
 			return i;
 	return -1;
-}
-
-/* The registration holding copy @m, and its index in *@idx.  Under dusk_xt_lock. */
-static struct dusk_xt_reg *dusk_xt_reg_of(const struct xt_match *m, u32 *idx)
-{
-	struct dusk_xt_reg *r;
-
-	list_for_each_entry(r, &dusk_xt_regs, node) {
-		if (m >= r->copy && m < r->copy + r->n) {
-			*idx = m - r->copy;
-			return r;
-		}
-	}
-	return NULL;
 }
 
 /* Does @in ask at pre-hook @h for @skb in @state (its rule's own test passed)? */
@@ -488,56 +458,26 @@ policy:
 	return false;
 }
 
-static void dusk_xt_lend(struct dusk_xt_loan *l, const struct xt_match *m, const void *info)
-{
-	l->addr = (u64)(uintptr_t)info;
-	l->len = m->matchsize;
-	spin_lock_bh(&dusk_sess.qlock);
-	list_add(&l->node, &dusk_xt_loans);
-	spin_unlock_bh(&dusk_sess.qlock);
-}
-
-static void dusk_xt_unlend(struct dusk_xt_loan *l)
-{
-	spin_lock_bh(&dusk_sess.qlock);
-	list_del(&l->node);
-	spin_unlock_bh(&dusk_sess.qlock);
-}
-
-/**
- * dusk_xt_loaned() - is [addr, addr+len) the matchinfo of a checkentry or
- * destroy running now?  Context: caller holds qlock.
- */
-bool dusk_xt_loaned(u64 addr, u64 len)
-{
-	const struct dusk_xt_loan *l;
-
-	list_for_each_entry(l, &dusk_xt_loans, node)
-		if (addr >= l->addr && len <= l->len && addr - l->addr <= l->len - len)
-			return true;
-	return false;
-}
-
 /* The module's own checkentry of copy @idx of @r, the matchinfo lent. */
-static int dusk_xt_call_check(struct dusk_xt_reg *r, u32 idx, const struct xt_mtchk_param *par)
+static int dusk_xt_call_check(struct dusk_xtreg *r, u32 idx, const struct xt_mtchk_param *par)
 {
-	struct dusk_xt_loan l;
+	struct dusk_xtreg_loan l;
 	int err;
 
-	dusk_xt_lend(&l, par->match, par->matchinfo);
-	err = r->checkentry[idx](par);
-	dusk_xt_unlend(&l);
+	dusk_xtreg_lend(&l, par->matchinfo, par->match->matchsize);
+	err = r->own[idx].check.mt(par);
+	dusk_xtreg_unlend(&l);
 	return err;
 }
 
 /* The module's own destroy of copy @idx of @r, the matchinfo lent. */
-static void dusk_xt_call_destroy(struct dusk_xt_reg *r, u32 idx, const struct xt_mtdtor_param *par)
+static void dusk_xt_call_destroy(struct dusk_xtreg *r, u32 idx, const struct xt_mtdtor_param *par)
 {
-	struct dusk_xt_loan l;
+	struct dusk_xtreg_loan l;
 
-	dusk_xt_lend(&l, par->match, par->matchinfo);
-	r->destroy[idx](par);
-	dusk_xt_unlend(&l);
+	dusk_xtreg_lend(&l, par->matchinfo, par->match->matchsize);
+	r->own[idx].destroy.mt(par);
+	dusk_xtreg_unlend(&l);
 }
 
 /* The pre-hook for (net, pf, hook, prio), registered if new.  Under dusk_xt_lock. */
@@ -595,13 +535,13 @@ int dusk_xt_table_prio(int table, unsigned int hook)
 static int dusk_xt_checkentry(const struct xt_mtchk_param *par)
 {
 	struct dusk_xt_inst *in;
-	struct dusk_xt_reg *r;
+	struct dusk_xtreg *r;
 	unsigned int hook;
 	int err = 0, table, proxy;
 	u32 idx;
 
 	mutex_lock(&dusk_xt_lock);
-	r = dusk_xt_reg_of(par->match, &idx);
+	r = dusk_xtreg_of(&dusk_xt_set, par->match, &idx);
 	mutex_unlock(&dusk_xt_lock);
 	if (!r)
 		return -EINVAL;
@@ -614,7 +554,7 @@ static int dusk_xt_checkentry(const struct xt_mtchk_param *par)
 				    dusk_gen.modname, par->match->name, par->table, par->family);
 		return -EOPNOTSUPP;
 	}
-	if (r->checkentry[idx]) {
+	if (r->own[idx].check.mt) {
 		err = dusk_xt_call_check(r, idx, par);
 		if (err)
 			return err;
@@ -646,7 +586,7 @@ static int dusk_xt_checkentry(const struct xt_mtchk_param *par)
 		return 0;
 	kfree(in);
 err_destroy:
-	if (r->destroy[idx]) {
+	if (r->own[idx].destroy.mt) {
 		struct xt_mtdtor_param d = {
 			.net = par->net, .match = par->match,
 			.matchinfo = par->matchinfo, .family = par->family,
@@ -661,11 +601,11 @@ err_destroy:
 static void dusk_xt_destroy(const struct xt_mtdtor_param *par)
 {
 	struct dusk_xt_inst *in;
-	struct dusk_xt_reg *r;
+	struct dusk_xtreg *r;
 	u32 idx;
 
 	mutex_lock(&dusk_xt_lock);
-	r = dusk_xt_reg_of(par->match, &idx);
+	r = dusk_xtreg_of(&dusk_xt_set, par->match, &idx);
 	list_for_each_entry(in, &dusk_xt_insts, node) {
 		if (in->net == par->net && in->matchinfo == par->matchinfo &&
 		    in->match == par->match) {
@@ -675,44 +615,21 @@ static void dusk_xt_destroy(const struct xt_mtdtor_param *par)
 		}
 	}
 	mutex_unlock(&dusk_xt_lock);
-	if (r && r->destroy[idx])
+	if (r && r->own[idx].destroy.mt)
 		dusk_xt_call_destroy(r, idx, par);
 }
 
-/* The registration of the module's array at @mirror, or NULL.  Under dusk_xt_lock. */
-static struct dusk_xt_reg *dusk_xt_reg_by_mirror(u64 mirror)
+/* Copy @i of registration @r: the core's checkentry and destroy in place
+ * of the module's own (xtreg.c). */
+static void dusk_xt_take_over(struct dusk_xtreg *r, u32 i)
 {
-	struct dusk_xt_reg *r;
+	struct xt_match *m = (struct xt_match *)r->copy + i;
 
-	list_for_each_entry(r, &dusk_xt_regs, node)
-		if (r->mirror == mirror && r->live)
-			return r;
-	return NULL;
-}
-
-static void dusk_xt_reg_free(struct dusk_xt_reg *r)
-{
-	kfree(r->copy);
-	kfree(r->checkentry);
-	kfree(r->destroy);
-	kfree(r);
-}
-
-/* Is stub @c xt_register_match (1) or xt_register_matches (2), or the
- * unregister ones (-1, -2)?  0 otherwise. */
-static int dusk_xt_stub(const struct dusk_call *c)
-{
-	const char *name = dusk_gen.stubs[c->stub].name;
-
-	if (!strcmp(name, "xt_register_match"))
-		return 1;
-	if (!strcmp(name, "xt_register_matches"))
-		return 2;
-	if (!strcmp(name, "xt_unregister_match"))
-		return -1;
-	if (!strcmp(name, "xt_unregister_matches"))
-		return -2;
-	return 0;
+	INIT_LIST_HEAD(&m->list);
+	r->own[i].check.mt = m->checkentry;
+	r->own[i].destroy.mt = m->destroy;
+	m->checkentry = dusk_xt_checkentry;
+	m->destroy = dusk_xt_destroy;
 }
 
 /**
@@ -722,76 +639,15 @@ static int dusk_xt_stub(const struct dusk_call *c)
  */
 void dusk_xt_before_call(struct dusk_call *c)
 {
-	int kind = dusk_xt_stub(c);
-	struct dusk_xt_reg *r;
-	u32 i, n;
-
-	if (!kind || !c->nargs)
-		return;
-	n = abs(kind) == 2 ? (u32)c->args[1] : 1;
-	if (kind < 0) {
-		mutex_lock(&dusk_xt_lock);
-		r = dusk_xt_reg_by_mirror(c->args[0]);
-		if (r && r->n == n)
-			c->args[0] = (u64)(uintptr_t)r->copy;
-		mutex_unlock(&dusk_xt_lock);
-		return;
-	}
-	if (!n || n > 64)
-		return;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return;
-	r->copy = kcalloc(n, sizeof(*r->copy), GFP_KERNEL);
-	r->checkentry = kcalloc(n, sizeof(*r->checkentry), GFP_KERNEL);
-	r->destroy = kcalloc(n, sizeof(*r->destroy), GFP_KERNEL);
-	if (!r->copy || !r->checkentry || !r->destroy ||
-	    copy_from_kernel_nofault(r->copy, (void *)(uintptr_t)c->args[0],
-				     n * sizeof(*r->copy))) {
-		dusk_xt_reg_free(r);
-		return;	/* the call goes on with the mirror: no match is asked ahead */
-	}
-	r->mirror = c->args[0];
-	r->n = n;
-	for (i = 0; i < n; i++) {
-		INIT_LIST_HEAD(&r->copy[i].list);
-		r->checkentry[i] = r->copy[i].checkentry;
-		r->destroy[i] = r->copy[i].destroy;
-		r->copy[i].checkentry = dusk_xt_checkentry;
-		r->copy[i].destroy = dusk_xt_destroy;
-	}
-	mutex_lock(&dusk_xt_lock);
-	list_add_tail(&r->node, &dusk_xt_regs);
-	mutex_unlock(&dusk_xt_lock);
-	c->args[0] = (u64)(uintptr_t)r->copy;
+	dusk_xtreg_before_call(&dusk_xt_set, c);
 }
 
 /**
- * dusk_xt_after_call() - the registration took (live), failed (forgotten)
- * or was undone (kept: rules may still point at the copy until the kmod
- * unloads).
+ * dusk_xt_after_call() - the registration took, failed or was undone.
  */
 void dusk_xt_after_call(struct dusk_call *c)
 {
-	int kind = dusk_xt_stub(c);
-	struct dusk_xt_reg *r;
-	u32 idx;
-
-	if (!kind || !c->nargs)
-		return;
-	mutex_lock(&dusk_xt_lock);
-	r = dusk_xt_reg_of((const struct xt_match *)(uintptr_t)c->args[0], &idx);
-	if (r && kind > 0) {
-		if ((s32)c->ret >= 0) {
-			r->live = true;
-		} else {
-			list_del(&r->node);
-			dusk_xt_reg_free(r);
-		}
-	} else if (r) {
-		r->live = false;
-	}
-	mutex_unlock(&dusk_xt_lock);
+	dusk_xtreg_after_call(&dusk_xt_set, c);
 }
 
 /* A namespace goes away: its pre-hooks and instances with it. */
@@ -836,12 +692,7 @@ int dusk_xt_init(void)
  */
 void dusk_xt_exit(void)
 {
-	struct dusk_xt_reg *r, *tr;
-
 	unregister_pernet_subsys(&dusk_xt_net_ops);
 	rcu_barrier();
-	list_for_each_entry_safe(r, tr, &dusk_xt_regs, node) {
-		list_del(&r->node);
-		dusk_xt_reg_free(r);
-	}
+	dusk_xtreg_free_all(&dusk_xt_set);
 }

@@ -60,18 +60,7 @@
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_queue.h>
 #include "dusk-core.h"
-
-/* One xt_register_target[s]() call: the copy the kernel holds. */
-struct dusk_xt_tg_reg {
-	struct list_head node;		/* dusk_xt_tg_regs, under dusk_xt_tg_lock */
-	u64 mirror;			/* the array the module registered */
-	u32 n;
-	bool live;			/* registered now (not yet unregistered) */
-	struct xt_target *copy;		/* n copies; freed at module exit */
-	/* the module's own, per copy (its proxies, or NULL) */
-	int (**checkentry)(const struct xt_tgchk_param *);
-	void (**destroy)(const struct xt_tgdtor_param *);
-};
+#include "xtreg.h"
 
 /* A rule's use of one of the module's targets. */
 struct dusk_xt_tg_inst {
@@ -127,20 +116,17 @@ struct dusk_xt_tg_pkt {
 	u8 info[] __aligned(8);		/* par.targinfo: a copy */
 };
 
-/*
- * The targinfo of a rule whose checkentry or destroy (the module's own, a
- * blocking proxy) runs now, lent to the program for that call (as
- * xtmatch.c lends a match's).
- */
-struct dusk_xt_tg_loan {
-	struct list_head node;		/* dusk_xt_tg_loans, under dusk_sess.qlock */
-	u64 addr;
-	u64 len;
-};
-
-static LIST_HEAD(dusk_xt_tg_loans);
 static DEFINE_MUTEX(dusk_xt_tg_lock);
-static LIST_HEAD(dusk_xt_tg_regs);
+static void dusk_xt_tg_take_over(struct dusk_xtreg *r, u32 i);
+/* The module's xt_target arrays, as registered (xtreg.c). */
+static struct dusk_xtreg_set dusk_xt_tg_set = {
+	.reg1 = "xt_register_target", .regn = "xt_register_targets",
+	.unreg1 = "xt_unregister_target", .unregn = "xt_unregister_targets",
+	.size = sizeof(struct xt_target),
+	.take_over = dusk_xt_tg_take_over,
+	.lock = &dusk_xt_tg_lock,
+	.regs = LIST_HEAD_INIT(dusk_xt_tg_set.regs),
+};
 static LIST_HEAD(dusk_xt_tg_insts);
 static DEFINE_PER_CPU(const struct dusk_xt_tg_done *, dusk_xt_tg_cur);
 /* Counter windows open (dusk_xt_tg_continue()) */
@@ -564,51 +550,6 @@ bool dusk_xt_target_lent(const struct dusk_pending *p, u64 addr, u64 len)
 	return addr >= base && len <= sizeof(t->par) && addr - base <= sizeof(t->par) - len;
 }
 
-static void dusk_xt_tg_lend(struct dusk_xt_tg_loan *l, const struct xt_target *tg,
-			    const void *info)
-{
-	l->addr = (u64)(uintptr_t)info;
-	l->len = tg->targetsize;
-	spin_lock_bh(&dusk_sess.qlock);
-	list_add(&l->node, &dusk_xt_tg_loans);
-	spin_unlock_bh(&dusk_sess.qlock);
-}
-
-static void dusk_xt_tg_unlend(struct dusk_xt_tg_loan *l)
-{
-	spin_lock_bh(&dusk_sess.qlock);
-	list_del(&l->node);
-	spin_unlock_bh(&dusk_sess.qlock);
-}
-
-/**
- * dusk_xt_target_loaned() - is [addr, addr+len) the targinfo of a
- * checkentry or destroy running now?  Context: caller holds qlock.
- */
-bool dusk_xt_target_loaned(u64 addr, u64 len)
-{
-	const struct dusk_xt_tg_loan *l;
-
-	list_for_each_entry(l, &dusk_xt_tg_loans, node)
-		if (addr >= l->addr && len <= l->len && addr - l->addr <= l->len - len)
-			return true;
-	return false;
-}
-
-/* The registration holding copy @tg, and its index in *@idx.  Under dusk_xt_tg_lock. */
-static struct dusk_xt_tg_reg *dusk_xt_tg_reg_of(const struct xt_target *tg, u32 *idx)
-{
-	struct dusk_xt_tg_reg *r;
-
-	list_for_each_entry(r, &dusk_xt_tg_regs, node) {
-		if (tg >= r->copy && tg < r->copy + r->n) {
-			*idx = tg - r->copy;
-			return r;
-		}
-	}
-	return NULL;
-}
-
 /* Is @fn a SYNC proxy of the module? */
 static bool dusk_xt_tg_is_proxy(const void *fn)
 {
@@ -621,28 +562,28 @@ static bool dusk_xt_tg_is_proxy(const void *fn)
 }
 
 /* The module's own destroy of copy @idx of @r, the targinfo lent. */
-static void dusk_xt_tg_call_destroy(struct dusk_xt_tg_reg *r, u32 idx,
+static void dusk_xt_tg_call_destroy(struct dusk_xtreg *r, u32 idx,
 				    const struct xt_tgdtor_param *par)
 {
-	struct dusk_xt_tg_loan l;
+	struct dusk_xtreg_loan l;
 
-	dusk_xt_tg_lend(&l, par->target, par->targinfo);
-	r->destroy[idx](par);
-	dusk_xt_tg_unlend(&l);
+	dusk_xtreg_lend(&l, par->targinfo, par->target->targetsize);
+	r->own[idx].destroy.tg(par);
+	dusk_xtreg_unlend(&l);
 }
 
 /* checkentry of every copy: the module's own, then the instance is recorded. */
 static int dusk_xt_tg_checkentry(const struct xt_tgchk_param *par)
 {
 	struct dusk_xt_tg_inst *in;
-	struct dusk_xt_tg_reg *r;
-	struct dusk_xt_tg_loan l;
+	struct dusk_xtreg *r;
+	struct dusk_xtreg_loan l;
 	int err = 0, table;
 	u32 idx, size;
 	bool proxy;
 
 	mutex_lock(&dusk_xt_tg_lock);
-	r = dusk_xt_tg_reg_of(par->target, &idx);
+	r = dusk_xtreg_of(&dusk_xt_tg_set, par->target, &idx);
 	mutex_unlock(&dusk_xt_tg_lock);
 	if (!r)
 		return -EINVAL;
@@ -656,10 +597,10 @@ static int dusk_xt_tg_checkentry(const struct xt_tgchk_param *par)
 				    par->family);
 		return -EOPNOTSUPP;
 	}
-	if (r->checkentry[idx]) {
-		dusk_xt_tg_lend(&l, par->target, par->targinfo);
-		err = r->checkentry[idx](par);
-		dusk_xt_tg_unlend(&l);
+	if (r->own[idx].check.tg) {
+		dusk_xtreg_lend(&l, par->targinfo, par->target->targetsize);
+		err = r->own[idx].check.tg(par);
+		dusk_xtreg_unlend(&l);
 		if (err)
 			return err;
 	}
@@ -668,7 +609,7 @@ static int dusk_xt_tg_checkentry(const struct xt_tgchk_param *par)
 	size = par->target->targetsize <= DUSK_XT_TG_INFO_MAX ? par->target->targetsize : 0;
 	in = kzalloc(struct_size(in, snap, size), GFP_KERNEL);
 	if (!in) {
-		if (r->destroy[idx]) {
+		if (r->own[idx].destroy.tg) {
 			struct xt_tgdtor_param d = {
 				.net = par->net, .target = par->target,
 				.targinfo = par->targinfo, .family = par->family,
@@ -698,11 +639,11 @@ static int dusk_xt_tg_checkentry(const struct xt_tgchk_param *par)
 static void dusk_xt_tg_destroy(const struct xt_tgdtor_param *par)
 {
 	struct dusk_xt_tg_inst *in;
-	struct dusk_xt_tg_reg *r;
+	struct dusk_xtreg *r;
 	u32 idx;
 
 	mutex_lock(&dusk_xt_tg_lock);
-	r = dusk_xt_tg_reg_of(par->target, &idx);
+	r = dusk_xtreg_of(&dusk_xt_tg_set, par->target, &idx);
 	list_for_each_entry(in, &dusk_xt_tg_insts, node) {
 		if (in->net == par->net && in->targinfo == par->targinfo &&
 		    in->target == par->target) {
@@ -717,44 +658,21 @@ static void dusk_xt_tg_destroy(const struct xt_tgdtor_param *par)
 	smp_mb();
 	while (atomic_read(&dusk_xt_tg_windows))
 		cpu_relax();
-	if (r && r->destroy[idx])
+	if (r && r->own[idx].destroy.tg)
 		dusk_xt_tg_call_destroy(r, idx, par);
 }
 
-/* The live registration of the module's array at @mirror.  Under dusk_xt_tg_lock. */
-static struct dusk_xt_tg_reg *dusk_xt_tg_reg_by_mirror(u64 mirror)
+/* Copy @i of registration @r: the core's checkentry and destroy in place
+ * of the module's own (xtreg.c). */
+static void dusk_xt_tg_take_over(struct dusk_xtreg *r, u32 i)
 {
-	struct dusk_xt_tg_reg *r;
+	struct xt_target *tg = (struct xt_target *)r->copy + i;
 
-	list_for_each_entry(r, &dusk_xt_tg_regs, node)
-		if (r->mirror == mirror && r->live)
-			return r;
-	return NULL;
-}
-
-static void dusk_xt_tg_reg_free(struct dusk_xt_tg_reg *r)
-{
-	kfree(r->copy);
-	kfree(r->checkentry);
-	kfree(r->destroy);
-	kfree(r);
-}
-
-/* Is stub @c xt_register_target (1) or xt_register_targets (2), or the
- * unregister ones (-1, -2)?  0 otherwise. */
-static int dusk_xt_tg_stub(const struct dusk_call *c)
-{
-	const char *name = dusk_gen.stubs[c->stub].name;
-
-	if (!strcmp(name, "xt_register_target"))
-		return 1;
-	if (!strcmp(name, "xt_register_targets"))
-		return 2;
-	if (!strcmp(name, "xt_unregister_target"))
-		return -1;
-	if (!strcmp(name, "xt_unregister_targets"))
-		return -2;
-	return 0;
+	INIT_LIST_HEAD(&tg->list);
+	r->own[i].check.tg = tg->checkentry;
+	r->own[i].destroy.tg = tg->destroy;
+	tg->checkentry = dusk_xt_tg_checkentry;
+	tg->destroy = dusk_xt_tg_destroy;
 }
 
 /**
@@ -764,76 +682,16 @@ static int dusk_xt_tg_stub(const struct dusk_call *c)
  */
 void dusk_xt_target_before_call(struct dusk_call *c)
 {
-	int kind = dusk_xt_tg_stub(c);
-	struct dusk_xt_tg_reg *r;
-	u32 i, n;
-
-	if (!kind || !c->nargs)
-		return;
-	n = abs(kind) == 2 ? (u32)c->args[1] : 1;
-	if (kind < 0) {
-		mutex_lock(&dusk_xt_tg_lock);
-		r = dusk_xt_tg_reg_by_mirror(c->args[0]);
-		if (r && r->n == n)
-			c->args[0] = (u64)(uintptr_t)r->copy;
-		mutex_unlock(&dusk_xt_tg_lock);
-		return;
-	}
-	if (!n || n > 64)
-		return;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return;
-	r->copy = kcalloc(n, sizeof(*r->copy), GFP_KERNEL);
-	r->checkentry = kcalloc(n, sizeof(*r->checkentry), GFP_KERNEL);
-	r->destroy = kcalloc(n, sizeof(*r->destroy), GFP_KERNEL);
-	if (!r->copy || !r->checkentry || !r->destroy ||
-	    copy_from_kernel_nofault(r->copy, (void *)(uintptr_t)c->args[0],
-				     n * sizeof(*r->copy))) {
-		dusk_xt_tg_reg_free(r);
-		return;	/* the call goes on with the mirror: its targets get the policy */
-	}
-	r->mirror = c->args[0];
-	r->n = n;
-	for (i = 0; i < n; i++) {
-		INIT_LIST_HEAD(&r->copy[i].list);
-		r->checkentry[i] = r->copy[i].checkentry;
-		r->destroy[i] = r->copy[i].destroy;
-		r->copy[i].checkentry = dusk_xt_tg_checkentry;
-		r->copy[i].destroy = dusk_xt_tg_destroy;
-	}
-	mutex_lock(&dusk_xt_tg_lock);
-	list_add_tail(&r->node, &dusk_xt_tg_regs);
-	mutex_unlock(&dusk_xt_tg_lock);
-	c->args[0] = (u64)(uintptr_t)r->copy;
+	dusk_xtreg_before_call(&dusk_xt_tg_set, c);
 }
 
 /**
- * dusk_xt_target_after_call() - the registration took (live), failed
- * (forgotten) or was undone (kept: rules may still point at the copy until
- * the kmod unloads).
+ * dusk_xt_target_after_call() - the registration took, failed or was
+ * undone.
  */
 void dusk_xt_target_after_call(struct dusk_call *c)
 {
-	int kind = dusk_xt_tg_stub(c);
-	struct dusk_xt_tg_reg *r;
-	u32 idx;
-
-	if (!kind || !c->nargs)
-		return;
-	mutex_lock(&dusk_xt_tg_lock);
-	r = dusk_xt_tg_reg_of((const struct xt_target *)(uintptr_t)c->args[0], &idx);
-	if (r && kind > 0) {
-		if ((s32)c->ret >= 0) {
-			r->live = true;
-		} else {
-			list_del(&r->node);
-			dusk_xt_tg_reg_free(r);
-		}
-	} else if (r) {
-		r->live = false;
-	}
-	mutex_unlock(&dusk_xt_tg_lock);
+	dusk_xtreg_after_call(&dusk_xt_tg_set, c);
 }
 
 /* A namespace goes away: its instances with it. */
@@ -870,12 +728,7 @@ int dusk_xt_target_init(void)
  */
 void dusk_xt_target_exit(void)
 {
-	struct dusk_xt_tg_reg *r, *tr;
-
 	unregister_pernet_subsys(&dusk_xt_tg_net_ops);
 	rcu_barrier();
-	list_for_each_entry_safe(r, tr, &dusk_xt_tg_regs, node) {
-		list_del(&r->node);
-		dusk_xt_tg_reg_free(r);
-	}
+	dusk_xtreg_free_all(&dusk_xt_tg_set);
 }
