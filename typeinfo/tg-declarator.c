@@ -161,6 +161,18 @@ char *tg_declarator(CXType t, const char *name)
 }
 
 /* Separator between members: newline + indentation, or a space. */
+/* The closing brace of a record or enum body opened with " {". */
+static void close_body(struct sb *b, int indent)
+{
+	if (indent < 0) {
+		sb_puts(b, " }");
+	} else {
+		sb_puts(b, "\n");
+		sb_indent(b, indent);
+		sb_puts(b, "}");
+	}
+}
+
 static void member_sep(struct sb *b, int indent)
 {
 	if (indent < 0) {
@@ -216,13 +228,7 @@ static void print_record(struct sb *b, CXCursor decl, int indent)
 		member_sep(b, indent);
 		print_field(b, &r, &r.fields[i], indent);
 	}
-	if (indent < 0) {
-		sb_puts(b, " }");
-	} else {
-		sb_puts(b, "\n");
-		sb_indent(b, indent);
-		sb_puts(b, "}");
-	}
+	close_body(b, indent);
 	tg_record_free(&r);
 }
 
@@ -287,13 +293,7 @@ static void print_enum(struct sb *b, CXCursor decl, int indent)
 	}
 	sb_puts(b, " {");
 	clang_visitChildren(decl, print_enumerator, &ep);
-	if (indent < 0) {
-		sb_puts(b, " }");
-	} else {
-		sb_puts(b, "\n");
-		sb_indent(b, indent);
-		sb_puts(b, "}");
-	}
+	close_body(b, indent);
 }
 
 void tg_print_definition(struct sb *b, CXCursor decl, int indent)
