@@ -197,6 +197,11 @@ static const struct {
 	/* blk_mq_alloc_disk() and blk_mq_init_queue() need a tag set first */
 	{ "blk_mq_alloc_tag_set", "blk-mq queue_rq() " DUSK_ATOMIC_WHY },
 	{ "blk_mq_alloc_sq_tag_set", "blk-mq queue_rq() " DUSK_ATOMIC_WHY },
+	/* enqueue()/dequeue(), classify() and act() run under the qdisc lock
+	 * in softirq or transmit context */
+	{ "register_qdisc", "tc qdiscs " DUSK_ATOMIC_WHY },
+	{ "register_tcf_proto_ops", "tc classifiers " DUSK_ATOMIC_WHY },
+	{ "tcf_register_action", "tc actions " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
