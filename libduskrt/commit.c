@@ -981,3 +981,14 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 	free(cs);
 }
 
+static void commit_thread_exit(struct dusk_thread *t)
+{
+	dusk_commit_thread_free(t->commit);
+	t->commit = NULL;
+}
+
+__attribute__((constructor)) static void commit_register(void)
+{
+	dusk_thread_on_exit(commit_thread_exit);
+}
+

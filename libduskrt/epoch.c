@@ -23,24 +23,6 @@
 
 #include "rt-internal.h"
 
-int dusk_wlist_add(struct dusk_wlist *w, uint64_t addr, const void *data, uint32_t len)
-{
-	struct dusk_write *v = dusk_grow(w->v, &w->cap, w->n, sizeof(*v), 32);
-
-	if (!v)
-		return -ENOMEM;
-	w->v = v;
-	w->v[w->n++] = (struct dusk_write){ addr, data, len };
-	return 0;
-}
-
-void dusk_wlist_free(struct dusk_wlist *w)
-{
-	free(w->v);
-	w->v = NULL;
-	w->n = w->cap = 0;
-}
-
 void dusk_write_refused(const char *when, const struct dusk_answer *ans,
 			const struct dusk_msg *req)
 {

@@ -120,7 +120,7 @@ int dusk_conn_post_reply(struct dusk_conn *c, struct dusk_msg *m, uint64_t ctx, 
 			 int quiet);
 void dusk_answer_free(struct dusk_answer *ans);
 
-/* ---- epoch.c: pending kernel writes ---- */
+/* ---- wlist.c: the write list an epoch's end sends ---- */
 struct dusk_write {
 	uint64_t addr;
 	const void *data;
@@ -132,6 +132,8 @@ struct dusk_wlist {
 };
 int dusk_wlist_add(struct dusk_wlist *w, uint64_t addr, const void *data, uint32_t len);
 void dusk_wlist_free(struct dusk_wlist *w);
+
+/* ---- epoch.c: pending kernel writes ---- */
 
 /**
  * dusk_epoch_end() - end this thread's epoch into message @final (a CALL or
@@ -298,6 +300,14 @@ struct dusk_thread {
 };
 /* This thread's state, created on first use (never NULL: aborts on ENOMEM). */
 struct dusk_thread *dusk_thread(void);
+/*
+ * Run @fn on a thread's state when the thread exits, before it is freed:
+ * each part of the state frees its own (shadow.c, commit.c register theirs
+ * from a constructor; the parts are independent, so order does not
+ * matter).  At most DUSK_THREAD_HOOKS; call before threads run.
+ */
+#define DUSK_THREAD_HOOKS 8
+void dusk_thread_on_exit(void (*fn)(struct dusk_thread *t));
 /* The calling thread's state if it has one yet, else NULL. */
 struct dusk_thread *dusk_thread_peek(void);
 /* Innermost module function running on this thread, or NULL. */

@@ -136,6 +136,17 @@ void dusk_shadow_free(struct dusk_shadow *s)
 	free(s);
 }
 
+static void shadow_thread_exit(struct dusk_thread *t)
+{
+	dusk_shadow_free(t->shadow);
+	t->shadow = NULL;
+}
+
+__attribute__((constructor)) static void shadow_register(void)
+{
+	dusk_thread_on_exit(shadow_thread_exit);
+}
+
 static struct win *win_new(uint64_t idx)
 {
 	struct win *w = calloc(1, sizeof(*w));

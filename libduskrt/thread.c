@@ -15,12 +15,25 @@ static DUSK_TLS struct dusk_thread *tls_thread;
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
+/* Registered before any thread uses the runtime (constructors): read
+ * without a lock. */
+static void (*exit_hooks[DUSK_THREAD_HOOKS])(struct dusk_thread *t);
+static unsigned int nexit_hooks;
+
+void dusk_thread_on_exit(void (*fn)(struct dusk_thread *t))
+{
+	if (nexit_hooks == DUSK_THREAD_HOOKS)
+		dusk_fatal("dusk: more than %d thread exit hooks", DUSK_THREAD_HOOKS);
+	exit_hooks[nexit_hooks++] = fn;
+}
+
 static void thread_free(void *p)
 {
 	struct dusk_thread *t = p;
+	unsigned int i;
 
-	dusk_shadow_free(t->shadow);
-	dusk_commit_thread_free(t->commit);
+	for (i = 0; i < nexit_hooks; i++)
+		exit_hooks[i](t);
 	free(t);
 	tls_thread = NULL;
 }

@@ -8,6 +8,7 @@
  * a read of unmapped kernel memory is a loud fault, and kernel pages
  * scattered over memory (packets on slab pages) cost few mappings.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -382,6 +383,38 @@ static void scattered_pages_few_mappings(void **state)
 	dusk_shadow_free(s);
 }
 
+/* A thread's exit frees its state through the hooks each part registered
+ * (shadow.c's, commit.c's), then runs later ones: a hook added here sees
+ * the shadow already gone. */
+static struct dusk_thread *exited;
+static int shadow_gone;
+
+static void record_exit(struct dusk_thread *t)
+{
+	exited = t;
+	shadow_gone = t->shadow == NULL && t->commit == NULL;
+}
+
+static void *touch_runtime(void *arg)
+{
+	*(struct dusk_thread **)arg = dusk_thread();
+	return NULL;
+}
+
+static void thread_exit_runs_registered_hooks(void **state)
+{
+	struct dusk_thread *t = NULL;
+	pthread_t th;
+
+	(void)state;
+	dusk_thread_on_exit(record_exit);
+	assert_int_equal(pthread_create(&th, NULL, touch_runtime, &t), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_non_null(t);
+	assert_ptr_equal(exited, t);
+	assert_true(shadow_gone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +430,7 @@ int main(void)
 		cmocka_unit_test(refused_write_is_fault),
 		cmocka_unit_test(refused_write_names_refused_chunk),
 		cmocka_unit_test(scattered_pages_few_mappings),
+		cmocka_unit_test(thread_exit_runs_registered_hooks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
