@@ -14,6 +14,9 @@
  *
  * The relay forwards only messages of the dusk_NAME family: it runs as
  * root, and must not become a root interface to the rest of genetlink.
+ * The one client slot goes to the first client to authenticate; a later
+ * one is refused as busy, and one without the key never learns who holds
+ * it.
  *
  * Threads per client: this one reads frames from TCP and queues them;
  * senders put them on the netlink socket in order (a sender may stay inside
@@ -68,6 +71,8 @@ struct client {
 	unsigned int senders, idle, inflight;
 	int64_t last_start;		/* when the newest send began (ns) */
 	int closing;
+	int authed;			/* past the handshake (no longer counted in it) */
+	int claimed;			/* holds the one client slot */
 	pthread_t up, sender[MAX_SENDERS];
 };
 
@@ -75,10 +80,14 @@ static const char *opt_module;
 static struct dusk_relay_key key;
 static char family_name[DUSK_GENL_NAMSIZ];
 
-/* The one client; its peer's address for a busy refusal. */
+/* The one client (claimed once authenticated: an unauthenticated peer
+ * neither holds it nor learns who does); connections still in the
+ * handshake, bounded. */
 static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
 static int active;
 static char active_peer[64];
+static unsigned int handshaking;
+#define MAX_HANDSHAKES 8
 
 static void say(const char *fmt, ...)
 {
@@ -401,6 +410,23 @@ static void serve(struct client *c)
 		say("%s: handshake: %s", c->peer, strerror(-err));
 		return;
 	}
+	pthread_mutex_lock(&active_lock);
+	handshaking--;
+	c->authed = 1;
+	c->claimed = !active;
+	if (c->claimed) {
+		active = 1;
+		snprintf(active_peer, sizeof(active_peer), "%s", c->peer);
+	} else {
+		snprintf(text, sizeof(text), "another client (%s) is connected: one client at a "
+			 "time", active_peer);
+	}
+	pthread_mutex_unlock(&active_lock);
+	if (!c->claimed) {
+		say("%s: refused: busy with %s", c->peer, text);
+		dusk_relay_send_status(c->tcp, DUSK_RELAY_BUSY, 0, text);
+		return;
+	}
 	if (strcmp(h.name, opt_module)) {
 		snprintf(text, sizeof(text), "this relay serves module %s, not %s", opt_module,
 			 h.name);
@@ -451,34 +477,15 @@ static void *client_main(void *arg)
 
 	serve(c);
 	close(c->tcp);
+	pthread_mutex_lock(&active_lock);
+	if (c->claimed)
+		active = 0;
+	else if (!c->authed)
+		handshaking--;	/* left before the slot was decided */
+	pthread_mutex_unlock(&active_lock);
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
 	free(c);
-	pthread_mutex_lock(&active_lock);
-	active = 0;
-	pthread_mutex_unlock(&active_lock);
-	return NULL;
-}
-
-/* A second client: read its hello, say why not, let it close first (so
- * the refusal is read and not lost to a reset). */
-static void *busy_main(void *arg)
-{
-	int fd = (int)(intptr_t)arg;
-	struct dusk_relay_hello h;
-	char text[DUSK_RELAY_TEXT_MAX], drain[256];
-
-	pthread_mutex_lock(&active_lock);
-	snprintf(text, sizeof(text), "another client (%s) is connected: one client at a time",
-		 active_peer);
-	pthread_mutex_unlock(&active_lock);
-	if (!dusk_relay_read_hello(fd, &h) &&
-	    !dusk_relay_send_status(fd, DUSK_RELAY_BUSY, 0, text)) {
-		shutdown(fd, SHUT_WR);
-		while (recv(fd, drain, sizeof(drain), 0) > 0)
-			;
-	}
-	close(fd);
 	return NULL;
 }
 
@@ -639,16 +646,9 @@ int main(int argc, char **argv)
 		set_timeouts(fd, HANDSHAKE_TIMEOUT_S);
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		pthread_mutex_lock(&active_lock);
-		if (active) {
-			char peer[64];
-
+		if (handshaking >= MAX_HANDSHAKES) {
 			pthread_mutex_unlock(&active_lock);
-			peer_name(&ss, peer, sizeof(peer));
-			say("%s: refused: busy with %s", peer, active_peer);
-			if (pthread_create(&t, NULL, busy_main, (void *)(intptr_t)fd))
-				close(fd);
-			else
-				pthread_detach(t);
+			close(fd);	/* a flood of unauthenticated peers */
 			continue;
 		}
 		c = calloc(1, sizeof(*c));
@@ -657,21 +657,20 @@ int main(int argc, char **argv)
 			close(fd);
 			continue;
 		}
-		active = 1;
+		handshaking++;
+		pthread_mutex_unlock(&active_lock);
 		c->tcp = fd;
 		c->nl = -1;
 		c->qtail = &c->qhead;
 		pthread_mutex_init(&c->lock, NULL);
 		pthread_cond_init(&c->cond, NULL);
 		peer_name(&ss, c->peer, sizeof(c->peer));
-		snprintf(active_peer, sizeof(active_peer), "%s", c->peer);
-		pthread_mutex_unlock(&active_lock);
 		if (pthread_create(&t, NULL, client_main, c)) {
 			say("cannot serve %s: %s", c->peer, strerror(errno));
 			close(fd);
 			free(c);
 			pthread_mutex_lock(&active_lock);
-			active = 0;
+			handshaking--;
 			pthread_mutex_unlock(&active_lock);
 			continue;
 		}

@@ -89,8 +89,7 @@ int dusk_relay_client_handshake(int fd, const struct dusk_relay_key *key, const 
 				struct dusk_relay_chan *tx, struct dusk_relay_chan *rx,
 				char *err, size_t errlen);
 
-/* Relay side, C1 only (a busy relay reads it before refusing, so the
- * client sees the refusal and not a reset).  0 or -errno. */
+/* Relay side: read C1.  0 or -errno (-EPROTO: not a DUSK client). */
 int dusk_relay_read_hello(int fd, struct dusk_relay_hello *h);
 
 /* Relay side, after C1: R1, C2 and the check of the client's MAC.  0 and
