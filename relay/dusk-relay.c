@@ -423,7 +423,7 @@ static void serve(struct client *c)
 	}
 	pthread_mutex_unlock(&active_lock);
 	if (!c->claimed) {
-		say("%s: refused: busy with %s", c->peer, text);
+		say("%s: refused: busy: %s", c->peer, text);
 		dusk_relay_send_status(c->tcp, DUSK_RELAY_BUSY, 0, text);
 		return;
 	}

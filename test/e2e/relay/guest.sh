@@ -71,7 +71,7 @@ samples_stop_sinks
 # What the relay said of each client.
 grep -q 'refused: this relay serves module lwfw, not ipp2p' /tmp/relay.log ||
 	dusk_fail "the relay did not refuse ipp2p"
-grep -q 'refused: busy with' /tmp/relay.log || dusk_fail "the relay did not refuse a second client"
+grep -q 'refused: busy: another client' /tmp/relay.log || dusk_fail "the relay did not refuse a second client"
 grep -q 'left during authentication' /tmp/relay.log || dusk_fail "the wrong key got past the relay"
 kill "$relay"
 dusk_dmesg_clean
