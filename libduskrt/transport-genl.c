@@ -3,17 +3,13 @@
  * The real transport: a NETLINK_GENERIC socket (libmnl) talking to the
  * dusk_<mod> family of a loaded kmod.  Opening resolves the family id with
  * the genetlink controller.  recv_ready() takes a batch with one
- * recvmmsg() (under load: one system call per batch); wait() polls the
- * socket, an eventfd that kick() writes and a pipe that shutdown() writes,
- * so a waiting thread can be told of work or stopped cleanly.
+ * recvmmsg() (under load: one system call per batch); wait(), kick() and
+ * shutdown() are the shared waker's (waker.c).
  */
 #include <errno.h>
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <linux/genetlink.h>
 
 #include "rt-internal.h"
@@ -21,9 +17,7 @@
 struct genl_transport {
 	struct dusk_transport base;
 	struct mnl_socket *nl;
-	int wake[2];
-	int kick;		/* eventfd: kick() */
-	volatile int shut;
+	struct dusk_waker w;
 };
 
 static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
@@ -42,7 +36,7 @@ static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t c
 	unsigned int i;
 	int r;
 
-	if (g->shut)
+	if (g->w.shut)
 		return -ESHUTDOWN;
 	memset(mm, 0, sizeof(mm));
 	for (i = 0; i < n; i++) {
@@ -64,40 +58,18 @@ static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t c
 static int genl_wait(struct dusk_transport *t)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
-	struct pollfd p[3] = {
-		{ .fd = mnl_socket_get_fd(g->nl), .events = POLLIN },
-		{ .fd = g->wake[0], .events = POLLIN },
-		{ .fd = g->kick, .events = POLLIN },
-	};
-	uint64_t v;
 
-	while (poll(p, 3, -1) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (p[1].revents || g->shut)
-		return -ESHUTDOWN;
-	if (p[2].revents && read(g->kick, &v, sizeof(v)) < 0)
-		return 0;
-	return 0;
+	return dusk_waker_wait(&g->w, mnl_socket_get_fd(g->nl));
 }
 
 static void genl_kick(struct dusk_transport *t)
 {
-	struct genl_transport *g = (struct genl_transport *)t;
-	uint64_t one = 1;
-
-	if (write(g->kick, &one, sizeof(one)) < 0)
-		return;
+	dusk_waker_kick(&((struct genl_transport *)t)->w);
 }
 
 static void genl_shutdown(struct dusk_transport *t)
 {
-	struct genl_transport *g = (struct genl_transport *)t;
-	char c = 0;
-
-	g->shut = 1;
-	if (write(g->wake[1], &c, 1) < 0)
-		return;
+	dusk_waker_shutdown(&((struct genl_transport *)t)->w);
 }
 
 static void genl_destroy(struct dusk_transport *t)
@@ -105,9 +77,7 @@ static void genl_destroy(struct dusk_transport *t)
 	struct genl_transport *g = (struct genl_transport *)t;
 
 	mnl_socket_close(g->nl);
-	close(g->wake[0]);
-	close(g->wake[1]);
-	close(g->kick);
+	dusk_waker_close(&g->w);
 	free(g);
 }
 
@@ -172,12 +142,14 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 
 	if (!g)
 		return -ENOMEM;
-	g->wake[0] = g->wake[1] = -1;
-	g->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	err = dusk_waker_init(&g->w);
+	if (err) {
+		free(g);
+		return err;
+	}
 	dusk_genl_family_name(family, modname);
 	g->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (g->kick < 0 || !g->nl || mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    pipe(g->wake)) {
+	if (!g->nl || mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		err = -errno;
 		goto fail;
 	}
@@ -201,12 +173,7 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 fail:
 	if (g->nl)
 		mnl_socket_close(g->nl);
-	if (g->wake[0] >= 0) {
-		close(g->wake[0]);
-		close(g->wake[1]);
-	}
-	if (g->kick >= 0)
-		close(g->kick);
+	dusk_waker_close(&g->w);
 	free(g);
 	return err;
 }

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <netdb.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +22,6 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include "rt-internal.h"
@@ -43,9 +41,7 @@ struct tcp_transport {
 	char *stage;		/* bytes read, not yet handed out */
 	size_t staged;
 	int eof;		/* the relay closed the stream */
-	int wake[2];		/* shutdown() */
-	int kick;		/* eventfd: kick() */
-	volatile int shut;
+	struct dusk_waker w;	/* wait(), kick(), shutdown() */
 };
 
 static uint32_t be32(const char *p)
@@ -103,7 +99,7 @@ static int tcp_recv_ready(struct dusk_transport *base, void *const *bufs, size_t
 	uint32_t len;
 	int err;
 
-	if (t->shut)
+	if (t->w.shut)
 		return -ESHUTDOWN;
 	pthread_mutex_lock(&t->rxlock);
 	err = fill(t);
@@ -145,58 +141,31 @@ static int tcp_recv_ready(struct dusk_transport *base, void *const *bufs, size_t
 static int tcp_wait(struct dusk_transport *base)
 {
 	struct tcp_transport *t = (struct tcp_transport *)base;
-	struct pollfd p[3] = {
-		{ .fd = t->fd, .events = POLLIN },
-		{ .fd = t->wake[0], .events = POLLIN },
-		{ .fd = t->kick, .events = POLLIN },
-	};
-	uint64_t v;
 	int ready;
 
 	pthread_mutex_lock(&t->rxlock);
 	ready = frame_staged(t) || t->eof;
 	pthread_mutex_unlock(&t->rxlock);
 	if (ready)
-		return t->shut ? -ESHUTDOWN : 0;
-	while (poll(p, 3, -1) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (p[1].revents || t->shut)
-		return -ESHUTDOWN;
-	if (p[2].revents && read(t->kick, &v, sizeof(v)) < 0)
-		return 0;
-	return 0;
+		return t->w.shut ? -ESHUTDOWN : 0;
+	return dusk_waker_wait(&t->w, t->fd);
 }
 
 static void tcp_kick(struct dusk_transport *base)
 {
-	struct tcp_transport *t = (struct tcp_transport *)base;
-	uint64_t one = 1;
-
-	if (write(t->kick, &one, sizeof(one)) < 0)
-		return;
+	dusk_waker_kick(&((struct tcp_transport *)base)->w);
 }
 
 static void tcp_shutdown(struct dusk_transport *base)
 {
-	struct tcp_transport *t = (struct tcp_transport *)base;
-	char c = 0;
-
-	t->shut = 1;
-	if (write(t->wake[1], &c, 1) < 0)
-		return;
+	dusk_waker_shutdown(&((struct tcp_transport *)base)->w);
 }
 
 static void tcp_free(struct tcp_transport *t)
 {
 	if (t->fd >= 0)
 		close(t->fd);
-	if (t->wake[0] >= 0) {
-		close(t->wake[0]);
-		close(t->wake[1]);
-	}
-	if (t->kick >= 0)
-		close(t->kick);
+	dusk_waker_close(&t->w);
 	pthread_mutex_destroy(&t->txlock);
 	pthread_mutex_destroy(&t->rxlock);
 	free(t->stage);
@@ -327,7 +296,7 @@ int dusk_tcp_open(const char *target, const char *keyfile, const struct dusk_mod
 		free(key);
 		return -ENOMEM;
 	}
-	t->fd = t->kick = t->wake[0] = t->wake[1] = -1;
+	t->fd = t->w.kick = t->w.wake[0] = t->w.wake[1] = -1;
 	pthread_mutex_init(&t->txlock, NULL);
 	pthread_mutex_init(&t->rxlock, NULL);
 	err = dusk_relay_key_load(keyfile, key, why, sizeof(why));
@@ -365,11 +334,9 @@ int dusk_tcp_open(const char *target, const char *keyfile, const struct dusk_mod
 	set_timeouts(t->fd, 0);
 	dusk_relay_keepalive(t->fd);
 	t->stage = malloc(STAGE_CAP);
-	t->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (!t->stage || t->kick < 0 || pipe(t->wake)) {
-		err = t->stage ? -errno : -ENOMEM;
+	err = t->stage ? dusk_waker_init(&t->w) : -ENOMEM;
+	if (err)
 		goto fail;
-	}
 	explicit_bzero(key, sizeof(*key));
 	free(key);
 	t->base.ops = &tcp_ops;

@@ -48,6 +48,23 @@ struct dusk_transport {
 	uint16_t family;	/* generic netlink family id: nlmsg_type of every message */
 };
 
+/*
+ * The waking half of a transport over a file descriptor (waker.c): wait()
+ * polls the descriptor with an eventfd kick() writes and a pipe shutdown()
+ * writes.  init: 0 or -errno (then nothing is open); close is safe after a
+ * failed init.  wait: 0, -ESHUTDOWN once shut down, or -errno of poll().
+ */
+struct dusk_waker {
+	int wake[2];		/* shutdown() */
+	int kick;		/* eventfd: kick() */
+	volatile int shut;
+};
+int dusk_waker_init(struct dusk_waker *w);
+void dusk_waker_close(struct dusk_waker *w);
+int dusk_waker_wait(struct dusk_waker *w, int fd);
+void dusk_waker_kick(struct dusk_waker *w);
+void dusk_waker_shutdown(struct dusk_waker *w);
+
 /* Largest datagram either end sends (a READ answer of DUSK_MAX_READ bytes
  * plus headers fits with room to spare). */
 #define DUSK_MSG_CAP (160 * 1024)
