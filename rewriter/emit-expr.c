@@ -923,7 +923,7 @@ static int is_data_pointer(CXType t)
 
 /* The argument index of the printf format kernel function @st takes, or
  * -1 (dusk/printf-ext.h). */
-static int format_index(const struct rw_stub *st)
+int rw_format_index(const struct rw_stub *st)
 {
 	if (st->flags & DUSK_STUB_PRINTK)
 		return 0;
@@ -1006,7 +1006,7 @@ static void emit_args(struct emitter *e, CXCursor call, int with_len,
 
 	memset(lens, 0, (n > 0 ? (size_t)n : 1) * sizeof(*lens));
 
-	if (with_len && st && (fmt = format_index(st)) >= 0 && fmt < n)
+	if (with_len && st && (fmt = rw_format_index(st)) >= 0 && fmt < n)
 		format_lens(call, fmt, n, lens);
 	for (i = 0; i < n; i++) {
 		CXCursor a = clang_Cursor_getArgument(call, i);

@@ -119,6 +119,76 @@ static void put_from_u64(struct rw *rw, struct sb *b, CXType t, const char *expr
 	free(d);
 }
 
+/* A variadic argument that may be a %pS-family address (dusk_symfmt()):
+ * a pointer other than a string, or a function. */
+static int symfmt_candidate(const struct rw_stub *st, int i)
+{
+	CXType pt;
+
+	if (i < st->nfixed)
+		return 0;
+	if (is_fn_pointer(st->args[i]))
+		return 1;
+	if (!rw_type_is_pointer(st->args[i]))
+		return 0;
+	pt = clang_getCanonicalType(pointee(st->args[i]));
+	return pt.kind != CXType_Char_S && pt.kind != CXType_Char_U &&
+	       pt.kind != CXType_SChar && pt.kind != CXType_UChar;
+}
+
+/* The format argument of printf-like stub @st whose printed symbol
+ * conversions the program formats itself (dusk_symfmt()), or -1: a stub
+ * with a format and at least one variadic argument that may be an own
+ * code address. */
+static int symfmt_index(const struct rw_stub *st)
+{
+	int f = rw_format_index(st), i;
+
+	if (f < 0 || f >= st->nargs || !st->variadic || st->unexported ||
+	    !(rw_type_is_pointer(st->args[f]) || is_array_param(st->args[f])))
+		return -1;
+	for (i = f + 1; i < st->nargs; i++)
+		if (symfmt_candidate(st, i))
+			return f;
+	return -1;
+}
+
+static int is_ptr_arg(const struct rw_stub *st, int i)
+{
+	return rw_type_is_pointer(st->args[i]) || is_fn_pointer(st->args[i]);
+}
+
+/* How the wrapper names argument @i when committing it. */
+static char *symarg_expr(const struct rw_stub *st, int i, int fmt)
+{
+	if (fmt < 0 || i < fmt || (i > fmt && !is_ptr_arg(st, i)))
+		return xasprintf("a%d", i);
+	if (i == fmt)
+		return xstrdup("dusk_f");
+	return xasprintf("(const void *)(uintptr_t)dusk_sv[%d]", i - fmt - 1);
+}
+
+/* The wrapper's part that hands a printf-like call's own symbol
+ * conversions to dusk_symfmt() before anything is committed. */
+static void emit_symfmt(struct sb *b, const struct rw_stub *st, int fmt)
+{
+	int i, n = st->nargs - fmt - 1;
+	int has_len = rw_type_is_pointer(st->args[fmt]) && !is_fn_pointer(st->args[fmt]);
+
+	sb_printf(b, "\tconst char *dusk_f = a%d;\n", fmt);
+	if (has_len)
+		sb_printf(b, "\tsize_t dusk_fl = l%d;\n", fmt);
+	sb_printf(b, "\tchar dusk_sf[DUSK_SYMFMT_MAX];\n\tuint64_t dusk_sv[%d] = {\n", n);
+	for (i = fmt + 1; i < st->nargs; i++) {
+		if (is_ptr_arg(st, i))
+			sb_printf(b, "\t\t(uint64_t)(uintptr_t)a%d,\n", i);
+		else
+			sb_puts(b, "\t\t0,\n");
+	}
+	sb_printf(b, "\t};\n\n\tif (dusk_symfmt(&dusk_f, dusk_sf, sizeof(dusk_sf), dusk_sv, %d))\n"
+		  "\t\t%s;\n", n, has_len ? "dusk_fl = 0" : "(void)0");
+}
+
 static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 {
 	const struct rw_stub *st = &rw->stubs[id];
@@ -128,11 +198,16 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	int byval = is_record(st->ret);
 	int nwire = st->nargs + indirect + byval;	/* dusk_stub_nargs() */
 	char *rdecl = byval ? decl(rw, st->ret, "r") : NULL;
+	int fmt = symfmt_index(st);
 	int i;
 
 	for (i = 0; i < st->nargs; i++) {
 		char *an = xasprintf("a%d", i);
 		char *d = decl(rw, st->args[i], an);
+		/* what is committed: the parameter, or (symfmt) the format and
+		 * arguments dusk_symfmt() may have changed */
+		char *ae = symarg_expr(st, i, fmt);
+		char *le = fmt >= 0 && i == fmt ? xstrdup("dusk_fl") : xasprintf("l%d", i);
 
 		sb_printf(&params, "%s%s", params.len ? ", " : "", d);
 		sb_printf(&direct, "%sa%d", i ? ", " : "", i);
@@ -146,13 +221,16 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 			int32_t tid = type_id(rw, pt, 1);
 
 			if (tid == DUSK_TYPE_NONE)
-				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, l%d),\n", i, i);
+				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_NONE, %s),\n", ae, le);
 			else if (tid == DUSK_TYPE_CSTRING)
-				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_CSTRING, l%d),\n", i, i);
+				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_CSTRING, %s),\n", ae, le);
 			else
-				sb_printf(&args, "\t\tdusk_commit(a%d, %d, l%d),\n", i, tid, i);
+				sb_printf(&args, "\t\tdusk_commit(%s, %d, %s),\n", ae, tid, le);
 		} else if (is_fn_pointer(st->args[i])) {
-			sb_printf(&args, "\t\tdusk_commit((const void *)(uintptr_t)a%d, DUSK_TYPE_NONE, 0),\n", i);
+			/* dusk_sv[] is already a (const void *) */
+			sb_printf(&args, fmt >= 0 && i > fmt ?
+				  "\t\tdusk_commit(%s, DUSK_TYPE_NONE, 0),\n" :
+				  "\t\tdusk_commit((const void *)(uintptr_t)%s, DUSK_TYPE_NONE, 0),\n", ae);
 		} else if (is_array_param(st->args[i])) {
 			/* `const char namefmt[]` is a pointer: committed as a
 			 * string, `u8 addr[6]` as its 6 bytes, `T a[]` as a
@@ -163,7 +241,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 			long long size = at.kind == CXType_ConstantArray ? clang_Type_getSizeOf(at) : 0;
 
 			if (tid == DUSK_TYPE_CSTRING)
-				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_CSTRING, 0),\n", i);
+				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_CSTRING, 0),\n", ae);
 			else if (tid == DUSK_TYPE_NONE || size <= 0)
 				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, %lld),\n", i,
 					  size > 0 ? size : 0);
@@ -174,6 +252,8 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		}
 		free(d);
 		free(an);
+		free(ae);
+		free(le);
 	}
 	sb_printf(b, "/* %s */\nstatic inline %s %s(", st->sig, ret, st->wrapper);
 	if (indirect) {
@@ -198,6 +278,8 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 		sb_printf(b, "\tif ((uintptr_t)fp < dusk_kbase)\t/* our own function */\n"
 			  "\t\treturn fp(%s);\n", xsb_str(&direct));
 	}
+	if (fmt >= 0)
+		emit_symfmt(b, st, fmt);
 	if (byval) {
 		/* a struct result: the stub stores it into a copy of r, which
 		 * comes back after the call like any own object */

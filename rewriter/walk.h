@@ -176,6 +176,9 @@ CXCursor *rw_children(CXCursor c, unsigned *n);
  * C adjusts its type, and so do the stubs and wrappers. */
 int rw_type_is_array(CXType t);
 int rw_type_is_pointer(CXType t);
+/* The argument index of the printf format kernel function @st takes, or
+ * -1 (dusk/printf-ext.h). */
+int rw_format_index(const struct rw_stub *st);
 
 /* asm-atomic.c: x86 xchg/xadd/cmpxchg/try_cmpxchg and smp_mb() asm, as
  * the kernel's macros spell them, printed as __atomic builtins.

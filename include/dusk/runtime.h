@@ -84,6 +84,19 @@ uint64_t dusk_commit(const void *p, int32_t type, size_t len);
  */
 uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int nargs);
 
+/**
+ * dusk_symfmt() - printk's symbol conversions of the program's own addresses.
+ * @fmt:  in: the printf format of a kernel call; out: @buf when changed.
+ * @buf:  room for the changed format, @cap bytes (DUSK_SYMFMT_MAX).
+ * @v:    the call's @n arguments after the format, pointers as u64 (others 0).
+ * Each %pS/%ps/%pB (R and b variants too) whose argument is an address in
+ * the program's own code or data becomes the text the kernel would print
+ * ("fn+0x4/0x20 [mymod]") followed by "%.0s", and its argument NULL; kernel
+ * addresses stay the kernel's to format.  Returns 1 when @fmt changed.
+ */
+#define DUSK_SYMFMT_MAX 1024
+int dusk_symfmt(const char **fmt, char *buf, size_t cap, uint64_t *v, unsigned int n);
+
 /* Kernel address of entry @sym of the generated symbol table (kernel
  * variables such as init_net, jiffies). */
 uintptr_t dusk_ksym(uint32_t sym);

@@ -23,13 +23,26 @@ static int pe_init(void);
 /* int _printk(const char *, const char *, int, const unsigned char *, const unsigned char *, const unsigned int *) */
 static inline int dusk_k__printk_1(const char *a0, size_t l0, const char *a1, size_t l1, int a2, const u8 *a3, size_t l3, const u8 *a4, size_t l4, const __be32 *a5, size_t l5)
 {
+	const char *dusk_f = a0;
+	size_t dusk_fl = l0;
+	char dusk_sf[DUSK_SYMFMT_MAX];
+	uint64_t dusk_sv[5] = {
+		(uint64_t)(uintptr_t)a1,
+		0,
+		(uint64_t)(uintptr_t)a3,
+		(uint64_t)(uintptr_t)a4,
+		(uint64_t)(uintptr_t)a5,
+	};
+
+	if (dusk_symfmt(&dusk_f, dusk_sf, sizeof(dusk_sf), dusk_sv, 5))
+		dusk_fl = 0;
 	uint64_t a[6] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
-		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
+		dusk_commit(dusk_f, DUSK_TYPE_CSTRING, dusk_fl),
+		dusk_commit((const void *)(uintptr_t)dusk_sv[0], DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
-		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),
-		dusk_commit(a4, DUSK_TYPE_CSTRING, l4),
-		dusk_commit(a5, ID, l5),
+		dusk_commit((const void *)(uintptr_t)dusk_sv[2], DUSK_TYPE_CSTRING, l3),
+		dusk_commit((const void *)(uintptr_t)dusk_sv[3], DUSK_TYPE_CSTRING, l4),
+		dusk_commit((const void *)(uintptr_t)dusk_sv[4], ID, l5),
 	};
 	return (int)dusk_call(0, a, 6);
 }
@@ -102,7 +115,7 @@ static int pe_init(void)
 }
 
 
-#line 106 "input.dusk.c"
+#line 119 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
