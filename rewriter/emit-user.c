@@ -17,18 +17,22 @@
 #include <dusk/fnv.h>
 
 
-/* What pointer or array type @t points to. */
+/* What pointer or array type @t points to; through a typedef of a pointer
+ * type too (zlib's `z_streamp`), whose own pointee libclang does not give. */
 static CXType pointee(CXType t)
 {
+	CXType e;
+
 	if (rw_type_is_array(t)) {
 		/* as written first: the canonical type may lose the element's
 		 * own qualifiers (`const struct nlattr *const tb[]`) */
-		CXType e = clang_getArrayElementType(t);
+		e = clang_getArrayElementType(t);
 
 		return e.kind != CXType_Invalid ? e :
 		       clang_getArrayElementType(clang_getCanonicalType(t));
 	}
-	return clang_getPointeeType(t);
+	e = clang_getPointeeType(t);
+	return e.kind != CXType_Invalid ? e : clang_getPointeeType(clang_getCanonicalType(t));
 }
 
 /* An array parameter (`const char namefmt[]`): a pointer in C. */
