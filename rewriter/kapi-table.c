@@ -104,6 +104,11 @@ static const struct kapi_undo undos[] = {
 	 * in it before it is destroyed (dusk-kmod/core/slab.c). */
 	{ "kmem_cache_create",		"kmem_cache_destroy",		1, { RET } },
 	{ "kmem_cache_create_usercopy",	"kmem_cache_destroy",		1, { RET } },
+	/* mempools hold objects of a cache: destroyed before it */
+	{ "mempool_create",		"mempool_destroy",		1, { RET } },
+	{ "mempool_create_node",	"mempool_destroy",		1, { RET } },
+	{ "mempool_init",		"mempool_exit",			1, { 0 } },
+	{ "mempool_init_node",		"mempool_exit",			1, { 0 } },
 	{ "tasklet_schedule",		"tasklet_kill",			1, { 0 } },
 	{ "tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
 };
@@ -131,6 +136,10 @@ static const struct {
 	{ "kmem_cache_alloc",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "kmem_cache_zalloc",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "kmem_cache_free",	DUSK_STUB_FREE_ARG1 },
+	/* a slab or kmalloc pool's element is the session's (a page pool's
+	 * struct page is not: dusk-kmod/core/slab.c) */
+	{ "mempool_alloc",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	{ "mempool_free",	DUSK_STUB_FREE },
 	/* kfree_rcu(p, field) and kfree_rcu(p) expand to this call */
 	{ "kvfree_call_rcu",	DUSK_STUB_FREE_RCU },
 	{ "vmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },

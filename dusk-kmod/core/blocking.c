@@ -26,14 +26,17 @@
 /*
  * Bytes of argument @i's pointee lent to blocked callback @w: its pointer
  * arguments' pointees (w->lent: dusk_proxy_desc.lent), a DUSK_LENT_ARG
- * size read from the argument it names.  Kernel addresses only.
+ * size read from the argument it names; the object a constructor of the
+ * session's slab caches builds.  Kernel addresses only.
  */
 static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 {
 	u32 n, j;
 
-	if (!w->lent || i >= w->nargs || w->args[i] < dusk_kspace_start())
+	if (i >= w->nargs || w->args[i] < dusk_kspace_start())
 		return 0;
+	if (!w->lent)	/* a slab constructor's object (slab.c) */
+		return dusk_slab_ctor_lent(w->proxy, i, w->args[i]);
 	n = w->lent[i];
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;

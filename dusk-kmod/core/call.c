@@ -313,7 +313,7 @@ void dusk_call_exec(struct dusk_call *c)
 	if (freed && (s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
 		dusk_region_forget(freed);
 	if ((s->flags & DUSK_STUB_ALLOC) && !IS_ERR_OR_NULL((void *)(uintptr_t)c->ret) &&
-	    !ZERO_OR_NULL_PTR((void *)(uintptr_t)c->ret)) {
+	    !ZERO_OR_NULL_PTR((void *)(uintptr_t)c->ret) && !dusk_slab_alloc_not_owned(s, c->args)) {
 		p = (void *)(uintptr_t)c->ret;
 		kind = s->flags & DUSK_STUB_SKB ? DUSK_REGION_SKB : DUSK_REGION_ALLOC;
 		size = dusk_owned_size(p, kind);
@@ -327,6 +327,7 @@ void dusk_call_exec(struct dusk_call *c)
 		}
 	}
 	dusk_slab_after_bulk_alloc(c);
+	dusk_slab_after_create(c);
 	dusk_undo_after(c->stub, c->args, c->ret, rec);
 	mutex_unlock(&dusk_sess.lock);
 out:

@@ -208,6 +208,9 @@ void dusk_slab_before_destroy(struct kmem_cache *cache);
 void dusk_slab_after_alloc(const struct dusk_stub_desc *s, const u64 *args, void *obj);
 bool dusk_slab_freed_already(const void *obj);
 void dusk_slab_after_bulk_alloc(struct dusk_call *c);
+void dusk_slab_after_create(const struct dusk_call *c);
+u64 dusk_slab_ctor_lent(u32 proxy, u32 i, u64 arg);
+bool dusk_slab_alloc_not_owned(const struct dusk_stub_desc *s, const u64 *args);
 bool dusk_slab_before_bulk_free(struct dusk_call *c);
 void dusk_slab_forget_all(void);
 

@@ -29,6 +29,8 @@
  * dead program's bulk objects stayed unknown, and teardown's destroy of
  * its cache met them (SLUB's "Objects remaining" BUG).
  */
+#include <linux/mempool.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -96,6 +98,67 @@ void dusk_slab_before_destroy(struct kmem_cache *cache)
 			THIS_MODULE->name, n, n == 1 ? "" : "s");
 }
 
+#define DUSK_SLAB_MAX_CTOR	1024	/* proxy indices tracked as constructors */
+
+/* Proxies that construct objects of the session's caches (set bits only:
+ * a constructor stays one for the session's life, and a later cache may
+ * use it too). */
+static DECLARE_BITMAP(dusk_slab_ctors, DUSK_SLAB_MAX_CTOR);
+
+/**
+ * dusk_slab_after_create() - after call @c: when it created a cache with a
+ * constructor that is one of the module's proxies, remember that proxy.
+ */
+void dusk_slab_after_create(const struct dusk_call *c)
+{
+	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	u64 ctor;
+	u32 i;
+	int arg;
+
+	if (dusk_stub_named(s->name, "kmem_cache_create"))
+		arg = 4;	/* (name, size, align, flags, ctor) */
+	else if (dusk_stub_named(s->name, "kmem_cache_create_usercopy"))
+		arg = 6;	/* (name, size, align, flags, useroffset, usersize, ctor) */
+	else
+		return;
+	if (!c->ret || c->nargs <= arg || !(ctor = c->args[arg]))
+		return;
+	for (i = 0; i < dusk_gen.nproxies && i < DUSK_SLAB_MAX_CTOR; i++)
+		if ((uintptr_t)dusk_gen.proxies[i].addr == ctor)
+			set_bit(i, dusk_slab_ctors);
+}
+
+/**
+ * dusk_slab_ctor_lent() - bytes of argument @i lent to a blocked call of
+ * proxy @proxy with @arg: the whole slab object when @proxy constructs a
+ * cache of the session's and @arg is a slab object, else 0.
+ * Context: any (qlock held).
+ */
+u64 dusk_slab_ctor_lent(u32 proxy, u32 i, u64 arg)
+{
+	const void *p = (const void *)(uintptr_t)arg;
+
+	if (i || proxy >= DUSK_SLAB_MAX_CTOR || !test_bit(proxy, dusk_slab_ctors) ||
+	    !virt_addr_valid(p) || !PageSlab(virt_to_head_page(p)))
+		return 0;
+	return ksize(p);
+}
+
+/**
+ * dusk_slab_alloc_not_owned() - does allocator stub @s, called with @args,
+ * return something the session does not own?  mempool_alloc() of a pool
+ * whose elements are not slab objects (a page pool's struct page).
+ */
+bool dusk_slab_alloc_not_owned(const struct dusk_stub_desc *s, const u64 *args)
+{
+	const mempool_t *pool = (const mempool_t *)(uintptr_t)args[0];
+
+	if (!dusk_stub_named(s->name, "mempool_alloc") || s->nargs < 1)
+		return false;
+	return pool->alloc != mempool_alloc_slab && pool->alloc != mempool_kmalloc;
+}
+
 /**
  * dusk_slab_after_alloc() - @obj, which stub @s just returned and the
  * session now owns, is the session's again, and came from the cache in
@@ -115,6 +178,12 @@ void dusk_slab_after_alloc(const struct dusk_stub_desc *s, const u64 *args, void
 	for (i = 0; i < ARRAY_SIZE(dusk_cache_allocs); i++)
 		if (dusk_stub_named(s->name, dusk_cache_allocs[i]) && s->nargs >= 1)
 			dusk_region_set_cache(obj, (struct kmem_cache *)(uintptr_t)args[0]);
+	if (dusk_stub_named(s->name, "mempool_alloc") && s->nargs >= 1) {
+		const mempool_t *pool = (const mempool_t *)(uintptr_t)args[0];
+
+		if (pool->alloc == mempool_alloc_slab)
+			dusk_region_set_cache(obj, pool->pool_data);
+	}
 }
 
 /* kmem_cache_alloc_bulk(s, flags, size, p) / kmem_cache_free_bulk(s, size, p):
