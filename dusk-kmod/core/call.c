@@ -184,6 +184,9 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 static const struct {
 	const char *name;
 	const char *what;
+	/* refused only when this argument (a callback) is not NULL; 0: always
+	 * (argument 0 is never the callback) */
+	u8 when_arg;
 } dusk_refused_calls[] = {
 	{ "register_kprobe", "kprobe handlers " DUSK_ATOMIC_WHY },
 	{ "register_kprobes", "kprobe handlers " DUSK_ATOMIC_WHY },
@@ -202,6 +205,25 @@ static const struct {
 	{ "register_qdisc", "tc qdiscs " DUSK_ATOMIC_WHY },
 	{ "register_tcf_proto_ops", "tc classifiers " DUSK_ATOMIC_WHY },
 	{ "tcf_register_action", "tc actions " DUSK_ATOMIC_WHY },
+	/* cross-CPU function calls run the function in IPI (hard interrupt)
+	 * context; on_each_cpu*() are inlines of on_each_cpu_cond_mask() */
+	{ "on_each_cpu_cond_mask", "IPI functions " DUSK_ATOMIC_WHY },
+	{ "smp_call_function", "IPI functions " DUSK_ATOMIC_WHY },
+	{ "smp_call_function_single", "IPI functions " DUSK_ATOMIC_WHY },
+	{ "smp_call_function_single_async", "IPI functions " DUSK_ATOMIC_WHY },
+	{ "smp_call_function_many", "IPI functions " DUSK_ATOMIC_WHY },
+	{ "smp_call_function_any", "IPI functions " DUSK_ATOMIC_WHY },
+	/* keyboard notifiers run under the keyboard's spinlock, interrupts
+	 * off; sysrq handlers under rcu_read_lock(), from the keyboard's
+	 * interrupt too */
+	{ "register_keyboard_notifier", "keyboard notifiers " DUSK_ATOMIC_WHY },
+	{ "register_sysrq_key", "sysrq handlers " DUSK_ATOMIC_WHY },
+	/* a hard interrupt handler (a threaded one's thread_fn alone runs in
+	 * a kernel thread, and is served: request_threaded_irq(irq, NULL,
+	 * thread_fn, ...)) */
+	{ "request_threaded_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 1 },
+	{ "devm_request_threaded_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 2 },
+	{ "request_any_context_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 1 },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
@@ -210,7 +232,10 @@ static bool dusk_call_refused(const struct dusk_call *c)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_refused_calls); i++) {
-		if (!strcmp(name, dusk_refused_calls[i].name)) {
+		u8 arg = dusk_refused_calls[i].when_arg;
+
+		if (!strcmp(name, dusk_refused_calls[i].name) &&
+		    (!arg || (arg < c->nargs && c->args[arg]))) {
 			pr_err("%s: %s: %s: refused, -EOPNOTSUPP\n", dusk_family.name,
 			       name, dusk_refused_calls[i].what);
 			return true;

@@ -13,10 +13,13 @@
  * class_destroy() runs (afterwards the memory is freed) and at teardown,
  * whose undo destroyed the class already.
  *
+ * input_allocate_device() hands out a struct input_dev the same way.
+ *
  * dusk_handed_lock is a leaf spinlock: dusk_may_write() takes it under
  * qlock.
  */
 #include <linux/device.h>
+#include <linux/input.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "dusk-core.h"
@@ -29,6 +32,11 @@ static const struct {
 	const char *free;
 } dusk_handed_kinds[] = {
 	{ "__class_create", sizeof(struct class), "class_destroy" },
+	/* a driver sets name, phys, id and the capability bits before
+	 * input_register_device(); freed by input_free_device() before
+	 * registration, by input_unregister_device() after it */
+	{ "input_allocate_device", sizeof(struct input_dev), "input_free_device" },
+	{ "input_allocate_device", sizeof(struct input_dev), "input_unregister_device" },
 };
 
 struct dusk_handed {

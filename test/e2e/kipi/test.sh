@@ -1,0 +1,34 @@
+#!/bin/sh
+# kipi's user build (guest script): cross-CPU function calls, a keyboard
+# notifier, a sysrq key and a hard interrupt handler are refused, each
+# named in the kernel log, the module sees -EOPNOTSUPP, and the kernel log
+# is otherwise clean (before, the IPI functions silently never ran and the
+# registrations succeeded with callbacks that could not run).
+. /dusk/lib.sh
+. /dusk/files/guest-lib.sh
+set -u
+
+dmesg -c >/dev/null
+insmod /dusk/mod/dusk_kipi.ko || dusk_fail "insmod dusk_kipi"
+/dusk/bin/kipi >/tmp/p.log 2>&1 &
+pid=$!
+samples_wait_log '^dusk: kipi: running' /tmp/p.log 30 "kipi did not start"
+for line in 'kipi: smp_call_function_single: -95' 'kipi: IPI functions ran: no' \
+	'kipi: register_keyboard_notifier: -95' 'kipi: register_sysrq_key: -95' \
+	'kipi: request_irq: -95'; do
+	dmesg | grep -qF "$line" || { dmesg; dusk_fail "missing '$line'"; }
+	dusk_pass "logged '$line'"
+done
+for what in 'smp_call_function_single: IPI functions' 'on_each_cpu_cond_mask: IPI functions' \
+	'register_keyboard_notifier: keyboard notifiers' 'register_sysrq_key: sysrq handlers' \
+	'request_threaded_irq: hard interrupt handlers'; do
+	dmesg | grep -qF "$what cannot run in a user build" ||
+		{ dmesg; dusk_fail "the refusal of ${what%%:*} is not in the kernel log"; }
+	dusk_pass "refused: ${what%%:*}"
+done
+kill -TERM $pid
+wait $pid
+rmmod dusk_kipi || dusk_fail "rmmod dusk_kipi"
+dusk_dmesg_clean kipi
+dusk_pass "the kernel log is clean"
+echo "kipi: all checks passed"
