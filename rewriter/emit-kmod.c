@@ -193,8 +193,11 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER &&
 	    p->kind != RW_PROXY_SYNC_XT_TARGET) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);
+		/* a struct by value (sockptr_t): the address of this frame's
+		 * copy, which the program reads while the proxy waits */
 		for (i = 0; i < n; i++)
 			sb_printf(b, "%s(u64)%sa%d", i ? ", " : "",
+				  is_record(clang_getArgType(t, i)) ? "(uintptr_t)&" :
 				  rw_type_is_pointer(clang_getArgType(t, i)) ? "(uintptr_t)" : "", i);
 		sb_puts(b, " };\n\n");
 	}

@@ -341,6 +341,13 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 
 			sb_printf(&call, "(%s)(uintptr_t)%s", d, ai);
 			free(d);
+		} else if (is_record(at)) {
+			/* by value: a[i] is the kernel address of the proxy's
+			 * copy (emit-kmod.c), read through the shadow */
+			char *d = decl(rw, at, "(*)");
+
+			sb_printf(&call, "(*DUSK_DEREF((%s)(uintptr_t)%s))", d, ai);
+			free(d);
 		} else {
 			put_from_u64(rw, &call, at, ai);
 		}
