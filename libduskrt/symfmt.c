@@ -133,8 +133,15 @@ static int own_sprint(char *out, size_t cap, uintptr_t addr, char ext)
 	const char *name;
 	size_t off, size;
 
-	if (!own_symbol(addr - back, &name, &off, &size))
-		return 0;
+	if (!own_symbol(addr - back, &name, &off, &size)) {
+		/* the byte before a function that starts the program's
+		 * code: kallsyms finds nothing either, and the kernel
+		 * prints the address */
+		if (!back || !own_symbol(addr, &name, &off, &size))
+			return 0;
+		snprintf(out, cap, "0x%lx", (unsigned long)addr);
+		return 1;
+	}
 	if (ext == 's')
 		snprintf(out, cap, "%s [%s]", name, dusk_sess->m->name);
 	else
