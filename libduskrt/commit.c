@@ -40,6 +40,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,43 @@ static size_t readonly_extent(uintptr_t p)
 	}
 	fclose(f);
 	return n;
+}
+
+static uintptr_t image_lo, image_hi;
+static pthread_once_t image_once = PTHREAD_ONCE_INIT;
+
+static int image_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	int i;
+
+	(void)size;
+	(void)data;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (!image_lo || lo < image_lo)
+			image_lo = lo;
+		if (lo + ph->p_memsz > image_hi)
+			image_hi = lo + ph->p_memsz;
+	}
+	return 1;	/* the first object is the program itself */
+}
+
+static void image_find(void)
+{
+	dl_iterate_phdr(image_cb, NULL);
+}
+
+/* Is @p in the program's own ELF image (where the module's code, string
+ * literals and globals are)?  Cheap: a word the program stores into kernel
+ * memory is tested with it before /proc/self/maps is read. */
+static int in_program_image(uintptr_t p)
+{
+	pthread_once(&image_once, image_find);
+	return p >= image_lo && p < image_hi;
 }
 
 /* Could @p be the address of an own object?  (For ambiguous members.) */
@@ -571,7 +609,16 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 	*nelem = 1;
 	if (type == DUSK_TYPE_CSTRING)
 		*size = len ? len : strlen((const char *)p) + 1;
-	else if (t && t->size)
+	else if (t && t->size == 1 && !len && type >= 0 &&
+		 (on_stack(w->t, p) || readonly_extent(p))) {
+		/* A byte pointer (a u8 * field: zlib's next_in) names a
+		 * buffer, not one byte: sized as behind a void pointer
+		 * (below).  A one-byte mirror let the kernel read past it,
+		 * and a later, longer use of the buffer found that mirror. */
+		*size = 0;
+		*etype = DUSK_TYPE_NONE;
+		t = NULL;
+	} else if (t && t->size)
 		*size = len > t->size ? len - len % t->size : t->size;
 	else
 		*size = len;
@@ -870,6 +917,11 @@ int dusk_commit_word(uint64_t v, uint64_t *out)
 		err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);
 	else if (on_stack(t, (uintptr_t)v))
 		err = stack_ref(t, (uintptr_t)v, out);
+	else if (in_program_image((uintptr_t)v) && readonly_extent((uintptr_t)v))
+		/* a string literal (an input_dev's name, stored before
+		 * input_register_device()): its read-only mirror, kept for
+		 * the session; the kernel would read the program's address */
+		err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);
 	else
 		return 0;
 	return err ? err : 1;

@@ -211,7 +211,8 @@ int dusk_commit_held_changes(void);
  * dusk_commit_word() - the kernel's form of a pointer-sized value @v the
  * program stored into kernel memory: a module function with a proxy ->
  * the proxy's address, an address inside a module global -> inside its
- * mirror (committed now).  Returns 1 with *out set, 0 when @v is not such
+ * mirror (committed now), a string literal or other constant of the
+ * program -> its read-only mirror.  Returns 1 with *out set, 0 when @v is not such
  * an address (left alone), or -errno.
  */
 int dusk_commit_word(uint64_t v, uint64_t *out);
