@@ -78,8 +78,10 @@ static int32_t type_id(struct rw *rw, CXType t, int as_string)
 	if (!clang_Cursor_isNull(d) && clang_getCursorKind(d) != CXCursor_NoDeclFound &&
 	    rw_in_main_file(rw, d))
 		return DUSK_TYPE_NONE;
-	if (as_string && (c.kind == CXType_Char_S || c.kind == CXType_Char_U ||
-			  c.kind == CXType_SChar || c.kind == CXType_UChar))
+	/* plain char is text; u8/s8 (unsigned/signed char) name byte
+	 * buffers (crc32()'s data, a MAC address), which hold zeros: a
+	 * string's mirror would end at the first one */
+	if (as_string && (c.kind == CXType_Char_S || c.kind == CXType_Char_U))
 		return DUSK_TYPE_CSTRING;
 	id = tg_type_id(rw->tg, t, 0);
 	return id < 0 ? DUSK_TYPE_NONE : id;

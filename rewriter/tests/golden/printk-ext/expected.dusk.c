@@ -40,8 +40,8 @@ static inline int dusk_k__printk_1(const char *a0, size_t l0, const char *a1, si
 		dusk_commit(dusk_f, DUSK_TYPE_CSTRING, dusk_fl),
 		dusk_commit((const void *)(uintptr_t)dusk_sv[0], DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
-		dusk_commit((const void *)(uintptr_t)dusk_sv[2], DUSK_TYPE_CSTRING, l3),
-		dusk_commit((const void *)(uintptr_t)dusk_sv[3], DUSK_TYPE_CSTRING, l4),
+		dusk_commit((const void *)(uintptr_t)dusk_sv[2], ID, l3),
+		dusk_commit((const void *)(uintptr_t)dusk_sv[3], ID, l4),
 		dusk_commit((const void *)(uintptr_t)dusk_sv[4], ID, l5),
 	};
 	return (int)dusk_call(0, a, 6);
@@ -53,9 +53,9 @@ static inline int dusk_k__printk_2(const char *a0, size_t l0, int a1, const u8 *
 	uint64_t a[5] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 		(uint64_t)a1,
-		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
-		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),
-		dusk_commit(a4, DUSK_TYPE_CSTRING, l4),
+		dusk_commit(a2, ID, l2),
+		dusk_commit(a3, ID, l3),
+		dusk_commit(a4, ID, l4),
 	};
 	return (int)dusk_call(1, a, 5);
 }
@@ -66,7 +66,7 @@ static inline void dusk_k_seq_printf_1(struct seq_file *a0, size_t l0, const cha
 	uint64_t a[4] = {
 		dusk_commit(a0, ID, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
-		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
+		dusk_commit(a2, ID, l2),
 		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),
 	};
 	dusk_call(2, a, 4);
