@@ -8,7 +8,8 @@
 # number to each file, then each read again; a child made in each new
 # configfs group), what each new character device answers to poll, a
 # non-blocking read and mmap (devprobe), then the lines the kernel log
-# gained.  Self-testing
+# gained; a filesystem it registers is mounted, its files read and
+# written.  Self-testing
 # modules (lib/test_*.c) test on load and print their verdict.
 #   module.sh NAME        (DEPS: modules to insmod first, in order)
 . /dusk/lib.sh
@@ -134,12 +135,35 @@ traffic() {
 	done
 }
 
+# mount_new: each filesystem the module registered (a new nodev name in
+# /proc/filesystems) mounted on a fresh folder, its files listed, read,
+# written and read again, then unmounted.
+mount_new() {
+	awk '$1 == "nodev" { print $2 }' /proc/filesystems | grep -vxF -f /tmp/fs.before |
+		while read -r fs; do
+			d=/tmp/mnt-$fs
+			mkdir -p "$d"
+			if ! timeout 10 mount -t "$fs" none "$d" 2>/dev/null; then
+				echo "mount -t $fs: failed"
+				continue
+			fi
+			echo "mount -t $fs: ok"
+			find "$d" | sort | sed "s|^$d|$fs:|"
+			for f in $(find "$d" -type f | sort); do
+				show "$f" | sed "s|$d|$fs:|"
+				[ -w "$f" ] && write_one "$f" | sed "s|$d|$fs:|"
+			done
+			timeout 10 umount "$d" || echo "umount $fs: failed"
+		done
+}
+
 scenario() {
 	read_params
 	traffic
 	read_new /tmp/before
 	write_new /tmp/before
 	probe_devs /tmp/before
+	mount_new
 }
 
 for m in ${DEPS:-}; do
@@ -152,6 +176,7 @@ kname=$(echo "$name" | tr - _)
 [ -d /sys/kernel/config ] && ! grep -q ' /sys/kernel/config ' /proc/mounts &&
 	mount -t configfs none /sys/kernel/config 2>/dev/null
 entries >/tmp/before
+awk '$1 == "nodev" { print $2 }' /proc/filesystems >/tmp/fs.before
 dmesg -c >/dev/null
 echo "== kernel"
 if timeout "$LIMIT" insmod "/dusk/mod/$name.ko"; then echo "load: ok"; else echo "load: failed"; fi
