@@ -317,6 +317,32 @@ static int data_ptr_union(const struct dusk_type *u)
 	return u->nfields > 0;
 }
 
+/*
+ * Is union @u data pointers some of which are __user (sockptr_t's { kernel,
+ * user })?  The first member that is not __user, or NULL.  An own object's
+ * address in it can only be that member's: the program never holds a
+ * caller's user memory as an own object, so one (KERNEL_SOCKPTR(&opt) of
+ * the program's own) is translated, and any other value (a caller's user
+ * address, USER_SOCKPTR()) stays as it is.
+ */
+static const struct dusk_field *kernel_user_union(const struct dusk_type *u)
+{
+	const struct dusk_field *k = NULL;
+	uint32_t i, users = 0;
+
+	for (i = 0; i < u->nfields; i++) {
+		const struct dusk_field *f = &u->fields[i];
+
+		if (f->kind != DUSK_FK_PTR || f->offset || f->size != sizeof(uint64_t))
+			return NULL;
+		if (f->flags & DUSK_FF_USER_PTR)
+			users++;
+		else if (!k)
+			k = f;
+	}
+	return users ? k : NULL;
+}
+
 /* The pointee type of such a union: its members' if they agree, else
  * untyped (an own global is then mirrored by its own type). */
 static int32_t data_ptr_union_pointee(const struct dusk_type *u)
@@ -350,6 +376,14 @@ static int xlate_field(struct walk *w, struct mirror *m, size_t off, const struc
 			if (f != &rec->fields[0])
 				return 0;	/* the word is translated once */
 			return xlate_ptr(w, m, at, data_ptr_union_pointee(rec), where, depth);
+		}
+		if (rec->kind == DUSK_TK_UNION && kernel_user_union(rec)) {
+			uint64_t v;
+
+			memcpy(&v, m->img + at, sizeof(v));
+			if (f != kernel_user_union(rec) || !points_to_own(w, (uintptr_t)v))
+				return 0;	/* translated once; a user address stays */
+			return xlate_ptr(w, m, at, f->type, where, depth);
 		}
 		if (f->flags & DUSK_FF_AMBIGUOUS || rec->kind == DUSK_TK_UNION) {
 			uint64_t v;
