@@ -40,16 +40,20 @@ static void stamp(const char *path, char *out, size_t outlen)
 char *kf_cache_key(const char *kdir_real, const char *src)
 {
 	char path[PATH_MAX + 32], mk[64], cfg[64], gen[64];
+	const char *arch, *prefix;
 	char *key;
 
+	/* a cross tree's flags depend on the cross compiler too */
+	if (!kf_cross(kdir_real, &arch, &prefix))
+		prefix = "";
 	snprintf(path, sizeof(path), "%s/Makefile", kdir_real);
 	stamp(path, mk, sizeof(mk));
 	snprintf(path, sizeof(path), "%s/.config", kdir_real);
 	stamp(path, cfg, sizeof(cfg));
 	snprintf(path, sizeof(path), "%s/include/generated/autoconf.h", kdir_real);
 	stamp(path, gen, sizeof(gen));
-	if (asprintf(&key, "%s\nkdir=%s\nmakefile=%s\nconfig=%s\nautoconf=%s\nsrc=%s\n",
-		     KF_CACHE_FORMAT, kdir_real, mk, cfg, gen, src) < 0)
+	if (asprintf(&key, "%s\nkdir=%s\nmakefile=%s\nconfig=%s\nautoconf=%s\nsrc=%s\ncross=%s\n",
+		     KF_CACHE_FORMAT, kdir_real, mk, cfg, gen, src, prefix) < 0)
 		return NULL;
 	return key;
 }

@@ -31,6 +31,7 @@ static const char *const gcc_only_exact[] = {
 	"-fno-tree-loop-im",
 	"-fno-code-hoisting",
 	"-fsplit-stack",
+	"-mabi=lp64",		/* arm64: gcc's name of clang's default ABI */
 };
 
 static const char *const gcc_only_prefix[] = {
@@ -171,15 +172,36 @@ static int has_arg(const struct args *a, const char *s)
 	return 0;
 }
 
+/* A cross compiler is named <triple>-gcc[-<version>] (aarch64-linux-gnu-gcc-12):
+ * clang parses for that triple.  NULL for a native compiler (gcc-12, cc). */
+char *kf_cross_target(const char *cc)
+{
+	const char *base = strrchr(cc, '/'), *g;
+
+	base = base ? base + 1 : cc;
+	g = strstr(base, "-gcc");
+	if (!g || g == base || (g[4] && g[4] != '-'))
+		return NULL;
+	return strndup(base, g - base);
+}
+
 int kf_cmd_to_clang(const struct args *words, const char *kdir_real,
 		    const char *tmpdir, const char *srcdir, struct args *out)
 {
+	char *triple = kf_cross_target(words->argv[0]);
 	size_t tlen = strlen(tmpdir);
 	char inc[PATH_MAX + 3];
 	const char *a;
 	size_t i;
 	int k, ret = 0;
 
+	if (triple) {
+		char t[256];
+
+		snprintf(t, sizeof(t), "--target=%s", triple);
+		ret = args_push(out, t);
+		free(triple);
+	}
 	/* words[0] is the compiler. */
 	for (k = 1; k < words->argc && !ret; k++) {
 		a = words->argv[k];

@@ -5,6 +5,7 @@
  *   kflags-cmd.c     split that shell command line and turn it into clang args
  *   kflags-probe.c   ask libclang which of the remaining args it rejects
  *   kflags-cache.c   remember the result per (KDIR, module)
+ *   kflags-arch.c    a tree for another architecture: ARCH, CROSS_COMPILE
  * All functions return 0 or a negative errno; messages go to @err.
  */
 #ifndef DUSK_KFLAGS_INTERNAL_H
@@ -35,10 +36,19 @@ int kf_shell_split(const char *line, struct args *out);
  * arguments: drop the compiler, -E/-c, -o FILE, -Wp,..., the source file and
  * anything under @tmpdir; make relative include paths absolute against
  * @kdir_real; drop the gcc-only flags clang is known to reject; append the
- * -Wno-... flags clang needs for kernel headers and -I @srcdir.
+ * -Wno-... flags clang needs for kernel headers and -I @srcdir; a cross
+ * compiler (<triple>-gcc-12) makes the first argument --target=<triple>.
  */
 int kf_cmd_to_clang(const struct args *words, const char *kdir_real,
 		    const char *tmpdir, const char *srcdir, struct args *out);
+
+/*
+ * kf_cross() - is @kdir a tree for another architecture than this machine's?
+ * Return: 1 and *@arch (the kernel's ARCH) and *@prefix (CROSS_COMPILE:
+ * $CROSS_COMPILE, else Debian's cross toolchain of that arch) set, static;
+ * 0 (both NULL) for a native tree or one whose arch is not known.
+ */
+int kf_cross(const char *kdir, const char **arch, const char **prefix);
 
 /* True when @arg is a gcc-only flag clang 19 rejects (static list). */
 int kf_is_gcc_only(const char *arg);

@@ -122,16 +122,22 @@ static void log_reason(const char *logpath, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", last);
 }
 
-/* make -s -C @kdir M=@dir @target, output into @logpath.  Returns the exit
+/* make -s -C @kdir M=@dir @target, output into @logpath (with ARCH= and
+ * CROSS_COMPILE= for a tree of another architecture).  Returns the exit
  * status (0 on success), or a negative errno if make could not be run. */
 static int run_make(const char *kdir, const char *dir, const char *target,
 		    const char *logpath)
 {
-	char mdir[PATH_MAX + 3];
+	char mdir[PATH_MAX + 3], archv[64] = "", crossv[PATH_MAX + 16] = "";
+	const char *arch, *prefix;
 	pid_t pid;
 	int status, fd;
 
 	snprintf(mdir, sizeof(mdir), "M=%s", dir);
+	if (kf_cross(kdir, &arch, &prefix)) {
+		snprintf(archv, sizeof(archv), "ARCH=%s", arch);
+		snprintf(crossv, sizeof(crossv), "CROSS_COMPILE=%s", prefix);
+	}
 	pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -147,7 +153,11 @@ static int run_make(const char *kdir, const char *dir, const char *target,
 			dup2(fd, 0);
 			close(fd);
 		}
-		execlp("make", "make", "-s", "-C", kdir, mdir, target, (char *)NULL);
+		if (archv[0])
+			execlp("make", "make", "-s", "-C", kdir, mdir, archv, crossv,
+			       target, (char *)NULL);
+		else
+			execlp("make", "make", "-s", "-C", kdir, mdir, target, (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0) {

@@ -44,4 +44,13 @@ const char *const *kf_clang_extra(size_t *n);
  */
 int kf_probe_drop_unknown(struct args *a, char *err, size_t errlen);
 
+/**
+ * kf_cross_target() - the target triple of a cross compiler's name.
+ * @cc: a compiler, as a compile command names it (aarch64-linux-gnu-gcc-12)
+ * Return: "aarch64-linux-gnu", malloc'ed, for <triple>-gcc[-<version>];
+ * NULL for a native compiler (gcc-12, cc, clang).  clang parses code built
+ * by that compiler with --target=<triple>.
+ */
+char *kf_cross_target(const char *cc);
+
 #endif /* DUSK_KFLAGS_H */

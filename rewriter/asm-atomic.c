@@ -158,6 +158,11 @@ static int xchg_op(struct rw *rw, CXCursor mem)
 	return kind;
 }
 
+char *rw_asm_macro(struct rw *rw, CXCursor c)
+{
+	return defining_macro(rw, c);
+}
+
 int rw_asm_atomic(struct rw *rw, CXCursor c)
 {
 	char *m = defining_macro(rw, c);

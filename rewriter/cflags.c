@@ -58,6 +58,20 @@ static int from_db(struct rw *rw, const char *dbdir, const char *abs_src,
 	cmd = clang_CompileCommands_getCommand(cmds, 0);
 	dir = cxs_take(clang_CompileCommand_getDirectory(cmd));
 	n = clang_CompileCommand_getNumArgs(cmd);
+	if (n) {
+		/* a cross compiler's code is parsed for its target */
+		char *cc = cxs_take(clang_CompileCommand_getArg(cmd, 0));
+		char *triple = kf_cross_target(cc);
+
+		if (triple) {
+			char *t = xasprintf("--target=%s", triple);
+
+			push(out, t);
+			free(t);
+			free(triple);
+		}
+		free(cc);
+	}
 	for (i = 1; i < n; i++) {
 		char *a = cxs_take(clang_CompileCommand_getArg(cmd, i));
 

@@ -144,12 +144,51 @@ static int asm_is_harmless(struct rw *rw, CXCursor c)
 	return harmless;
 }
 
+static enum CXChildVisitResult find_unreachable(CXCursor c, CXCursor parent, CXClientData d)
+{
+	(void)parent;
+	if (clang_getCursorKind(c) == CXCursor_CallExpr) {
+		char *name = cxs_take(clang_getCursorSpelling(c));
+
+		*(int *)d = !strcmp(name, "__builtin_unreachable");
+		free(name);
+		if (*(int *)d)
+			return CXChildVisit_Break;
+	}
+	return CXChildVisit_Recurse;
+}
+
+/* arm64's __BUG_FLAGS(flags) (BUG(), WARN()): an asm without operands, the
+ * flags stringified into its `brk` and its bug_entry.  BUG() follows it
+ * with unreachable(), a WARN does not: 1 for WARN, 2 for BUG, 0 for any
+ * other asm.  (A WARN_ONCE reports every time: its ONCE flag is in the
+ * template, which libclang does not give.) */
+static int asm_bug_kind_noop(struct emitter *e, CXCursor c)
+{
+	char *m = rw_asm_macro(e->rw, c);
+	int r = 0, unreachable = 0;
+
+	if (m && !strcmp(m, "__BUG_FLAGS")) {
+		enum CXCursorKind k = clang_getCursorKind(e->next_stmt);
+
+		/* (an emitter zeroed, not set: kind 0 is no cursor) */
+		if (clang_isStatement(k) || clang_isExpression(k))
+			clang_visitChildren(e->next_stmt, find_unreachable, &unreachable);
+		r = unreachable ? 2 : 1;
+	}
+	free(m);
+	return r;
+}
+
 /* x86's _BUG_FLAGS() (BUG(), WARN()): an asm with a bug_entry whose last
  * operand is sizeof(struct bug_entry) and whose flags operand is
  * BUGFLAG_WARNING (1) for warnings.  Returns 1 for WARN, 2 for BUG, 0 for
  * any other asm. */
-static int asm_bug_kind(struct rw *rw, CXCursor c)
+static int asm_bug_kind_noop(struct emitter *e, CXCursor c);
+
+static int asm_bug_kind(struct emitter *e, CXCursor c)
 {
+	struct rw *rw = e->rw;
 	unsigned n;
 	CXCursor *kids = rw_children(c, &n);
 	int r = 0;
@@ -170,6 +209,8 @@ static int asm_bug_kind(struct rw *rw, CXCursor c)
 		}
 	}
 	free(kids);
+	if (!r)
+		r = asm_bug_kind_noop(e, c);
 	return r;
 }
 
@@ -762,8 +803,10 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		e->pcpu_add += pcpu_add;
 		for (i = 0; i < n; i++) {
 			emit_line(e, kids[i]);
+			e->next_stmt = i + 1 < n ? kids[i + 1] : clang_getNullCursor();
 			emit_stmt(e, kids[i]);
 		}
+		e->next_stmt = clang_getNullCursor();
 		e->pcpu_add -= pcpu_add;
 		e->indent--;
 		indent(e);
@@ -871,16 +914,19 @@ void emit_stmt(struct emitter *e, CXCursor c)
 	case CXCursor_GCCAsmStmt:
 		if (rw_uaccess_asm(c)) {
 			emit_uaccess(e, c, kids);
-		} else if (asm_bug_kind(e->rw, c) == 1) {
+		} else if (asm_bug_kind(e, c) == 1) {
 			unsigned m;
 			CXCursor *ops = rw_children(c, &m);
 
 			indent(e);
 			put(e, "dusk_kp_warn(__FILE__, __LINE__, ");
-			emit_expr(e, ops[m - 2]);
+			if (m >= 2)
+				emit_expr(e, ops[m - 2]);
+			else
+				put(e, "1 /* BUGFLAG_WARNING */");
 			put(e, ");\n");
 			free(ops);
-		} else if (asm_bug_kind(e->rw, c) == 2) {
+		} else if (asm_bug_kind(e, c) == 2) {
 			indent(e);
 			put(e, "dusk_kp_bug(__FILE__, __LINE__);\n");
 		} else if (rw_percpu_asm(c)) {

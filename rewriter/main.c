@@ -164,7 +164,9 @@ static int run(struct rw *rw, const char *kdir, const char *dbdir, const char *o
 	if (r < 0)
 		return r;
 	note_warnings_off(rw, &args);
-	r = rw_parse(rw, args.argv, args.argc);
+	r = rw_check_target(rw, args.argv, args.argc);
+	if (r == 0)
+		r = rw_parse(rw, args.argv, args.argc);
 	args_free(&args);
 	if (r < 0)
 		return r;

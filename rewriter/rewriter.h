@@ -114,6 +114,10 @@ struct rw {
  * several files of a module (`mymod-y := a.o b.o`), take the module's name
  * and all its sources (rw->srcs); 0, or -EINVAL (an object without C). */
 int rw_find_composite(struct rw *rw);
+/* target.c: refuse a kernel whose data model (pointer and long size, byte
+ * order, 64-bit alignment), as clang sees it with @argv, is not this
+ * machine's; 0, or -EINVAL with the reason reported. */
+int rw_check_target(struct rw *rw, char **argv, int argc);
 /* parse.c: parse rw->src (or all of rw->srcs) with the compile arguments
  * @argv; reports libclang's errors.  Creates rw->unit and rw->tg. */
 int rw_parse(struct rw *rw, char **argv, int argc);

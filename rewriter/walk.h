@@ -190,6 +190,9 @@ int rw_format_index(const struct rw_stub *st);
 #define RW_ASM_FENCE		5
 #define RW_ASM_THIS_IP		6
 int rw_asm_atomic(struct rw *rw, CXCursor asm_stmt);
+/* The name of the macro whose definition spells the `asm` of @c
+ * (malloc'ed), or NULL. */
+char *rw_asm_macro(struct rw *rw, CXCursor asm_stmt);
 
 /* kprim-table.c: the user-owned object (a lock) parameter @i of function
  * type @fn points to, or NULL: such a function must not run in the kernel
@@ -216,6 +219,7 @@ struct emitter {
 	int static_init;	/* printing a static initializer: no code allowed */
 	struct sb path;		/* static_init: lvalue path of the element printed */
 	int pcpu_add;		/* inside percpu_add_op(): its percpu_to_op() adds */
+	CXCursor next_stmt;	/* in a block: the statement after the one printed */
 };
 /* Print expression @c, instrumented (emit-expr.c explains the rules).
  * Problems are reported through diag.c and counted; the text printed in

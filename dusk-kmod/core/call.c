@@ -367,19 +367,28 @@ out:
  * a variable; the page test alone would accept the middle of a function.
  * A garbage, misaligned or data pointer from a buggy program is refused
  * instead of being jumped to.  (No text-address test is exported to
- * modules; sprint_symbol() and lookup_address() are.)
+ * modules; sprint_symbol() and lookup_address() are.)  arm64 exports no
+ * page-table walk to modules: there the target must be a symbol's start
+ * and instruction-aligned, so a data symbol is not refused.
  */
 static bool dusk_indirect_ok(u64 fn)
 {
 	char sym[KSYM_SYMBOL_LEN];
+#ifdef CONFIG_X86
 	unsigned int level;
 	pte_t *pte;
+#endif
 
 	if (fn < dusk_kspace_start())
 		return false;
+#ifdef CONFIG_X86
 	pte = lookup_address((unsigned long)fn, &level);
 	if (!pte || !pte_present(*pte) || (pte_flags(*pte) & _PAGE_NX))
 		return false;
+#else
+	if (fn & 3)
+		return false;
+#endif
 	sprint_symbol(sym, (unsigned long)fn);
 	return strstr(sym, "+0x0/") != NULL;
 }

@@ -41,7 +41,12 @@ struct dusk_core_session dusk_sess;
  */
 u64 dusk_kspace_start(void)
 {
+#ifdef CONFIG_ARM64
+	/* arm64: TTBR1's range, the top VA_BITS of the address space */
+	return ~((1ULL << VA_BITS) - 1);
+#else
 	return ~((1ULL << __VIRTUAL_MASK_SHIFT) - 1);
+#endif
 }
 
 /* Step 1 of the teardown; safe in any context.  Returns true if it did it. */

@@ -118,8 +118,35 @@ static void test_cmd_to_clang(void **state)
 	assert_true(find(&out, "-Wno-unknown-warning-option") >= 0);
 	i = find(&out, "/src");
 	assert_true(i > 0 && !strcmp(out.argv[i - 1], "-I"));
+	assert_int_equal(find_prefix(&out, "--target="), -1);	/* native */
 	args_free(&w);
 	args_free(&out);
+}
+
+/* A cross compiler's command (an arm64 tree here): clang parses for its
+ * triple, without gcc's -mabi=lp64. */
+static void test_cross_cmd_to_clang(void **state)
+{
+	struct args w = { 0 }, out = { 0 };
+	char *t;
+
+	(void)state;
+	assert_int_equal(kf_shell_split("aarch64-linux-gnu-gcc-12 -E -mabi=lp64 "
+					"-mgeneral-regs-only -o /t/d/m.i /t/d/m.c", &w), 0);
+	assert_int_equal(kf_cmd_to_clang(&w, "/k", "/t/d", "/src", &out), 0);
+	assert_string_equal(out.argv[0], "--target=aarch64-linux-gnu");
+	assert_int_equal(find(&out, "-mabi=lp64"), -1);
+	assert_true(find(&out, "-mgeneral-regs-only") >= 0);
+	args_free(&w);
+	args_free(&out);
+
+	t = kf_cross_target("/usr/bin/arm-linux-gnueabihf-gcc");
+	assert_string_equal(t, "arm-linux-gnueabihf");
+	free(t);
+	assert_null(kf_cross_target("gcc-12"));
+	assert_null(kf_cross_target("cc"));
+	assert_null(kf_cross_target("clang"));
+	assert_null(kf_cross_target("x86_64-linux-gnu-gccgo"));
 }
 
 static void test_probe_drops_unknown(void **state)
@@ -286,6 +313,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shell_split),
 		cmocka_unit_test(test_cmd_to_clang),
+		cmocka_unit_test(test_cross_cmd_to_clang),
 		cmocka_unit_test(test_probe_drops_unknown),
 		cmocka_unit_test(test_real_kbuild_and_cache),
 		cmocka_unit_test(test_missing_kdir),
