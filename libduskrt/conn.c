@@ -245,13 +245,14 @@ static void conn_die(struct dusk_conn *c, ssize_t n)
 }
 
 /*
- * Take the reading role for what is waiting on the socket (one batch) and
- * demultiplex it.  @mine is the caller's waiter, if any.  Caller holds
+ * Take the reading role for what is waiting on the socket (a batch of up
+ * to @batch datagrams) and demultiplex it.  @mine is the caller's waiter,
+ * if any.  Caller holds
  * c->lock and c->reading is 0 (the lock is dropped meanwhile).  Returns
  * the number of datagrams read, 0 if none was waiting, or -errno (the
  * connection is then dead).
  */
-static int read_ready(struct dusk_conn *c, const struct waiter *mine)
+static int read_ready(struct dusk_conn *c, const struct waiter *mine, unsigned int batch)
 {
 	void *bufs[RX_BATCH];
 	int i, n, news = 0;
@@ -260,7 +261,7 @@ static int read_ready(struct dusk_conn *c, const struct waiter *mine)
 	pthread_mutex_unlock(&c->lock);
 	for (i = 0; i < RX_BATCH; i++)
 		bufs[i] = c->rxbuf + (size_t)i * RX_CAP;
-	n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->rxlen, RX_BATCH);
+	n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->rxlen, batch);
 	pthread_mutex_lock(&c->lock);
 	c->reading = 0;
 	if (n < 0) {
@@ -369,7 +370,7 @@ static void *rx_main(void *arg)
 		}
 		if (c->reading)
 			pthread_cond_wait(&c->cond, &c->lock);
-		else if (read_ready(c, NULL) == 0)
+		else if (read_ready(c, NULL, RX_BATCH) == 0)
 			wait_event(c);
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -415,7 +416,7 @@ static void *helper_main(void *arg)
 			idle = 0;
 			if (c->reading)
 				pthread_cond_wait(&c->cond, &c->lock);
-			else if (read_ready(c, NULL) == 0)
+			else if (read_ready(c, NULL, RX_BATCH) == 0)
 				wait_event(c);
 			continue;
 		}
@@ -587,12 +588,19 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 	if (err) {
 		take_waiter(c, w.seq);
 	} else {
-		/* The answer is usually waiting already: read it here. */
+		/* The answer is usually waiting already, alone: read it here,
+		 * one datagram first (recvmmsg() tries for every slot it is
+		 * given, and a second try costs as much as the first). */
+		unsigned int batch = 1;
+
 		while (!w.done) {
-			if (c->reading)
+			if (c->reading) {
 				pthread_cond_wait(&c->cond, &c->lock);
-			else if (read_ready(c, &w) == 0 && !w.done)
-				wait_event(c);
+			} else {
+				if (read_ready(c, &w, batch) == 0 && !w.done)
+					wait_event(c);
+				batch = RX_BATCH;
+			}
 		}
 		err = w.err;
 	}

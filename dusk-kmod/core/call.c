@@ -245,9 +245,42 @@ static bool dusk_call_refused(const struct dusk_call *c)
 }
 
 /**
+ * dusk_call_acts_on() - does dusk_call_exec() itself act around calls of
+ * @s: memory the session gets or gives back, a destination it checks, a
+ * registration it refuses, Netfilter hooks it lets go of?
+ */
+bool dusk_call_acts_on(const struct dusk_stub_desc *s)
+{
+	return (s->flags & (DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 |
+			    DUSK_STUB_FREE_RCU)) ||
+	       dusk_stub_in(s->name, dusk_writing_stubs, .fn) ||
+	       dusk_stub_in(s->name, dusk_refused_calls, .name) ||
+	       dusk_stub_named(s->name, "nf_unregister_net_hook") ||
+	       dusk_stub_named(s->name, "nf_unregister_net_hooks");
+}
+
+/*
+ * A call of a stub no concern acts around (stubclass.c): it runs, and
+ * that is all.  It reads no format or string the program passes, waits
+ * for no callback of the program, and registers, allocates and frees
+ * nothing the session tracks.
+ */
+static void dusk_call_exec_plain(struct dusk_call *c)
+{
+	struct dusk_bounce none = { .n = 0, .replaced = 0 };
+	u64 a[DUSK_MAX_ARGS];
+
+	dusk_call_run(c, a, &none);
+	dusk_count(DUSK_STAT_CALLS, 1);
+}
+
+/**
  * dusk_call_exec() - run one validated stub call and do its bookkeeping.
  * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
  *     for PRINTK stubs) are filled in, or err when the stub did not run.
+ *
+ * Every concern that acts around some calls here must name them in its
+ * *_acts_on() (stubclass.c): a stub none names takes the plain path.
  *
  * Context: process (the program's, or a blocked caller's); no dusk lock
  * held.  Stubs may sleep.
@@ -263,6 +296,10 @@ void dusk_call_exec(struct dusk_call *c)
 	void *p, *freed;
 	size_t size;
 
+	if (dusk_stub_plain(c->stub)) {
+		dusk_call_exec_plain(c);
+		return;
+	}
 	if (!dusk_stub_dst_ok(s, c->args)) {
 		c->err = -EACCES;
 		return;
@@ -438,7 +475,12 @@ struct sk_buff *dusk_call_answer(const struct dusk_call *c, u32 portid, u32 seq)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE + DUSK_MAX_TEXT, GFP_KERNEL);
+	/* Sized to what it carries: the kernel zeroes every allocation
+	 * (init_on_alloc) and netlink_trim() copies an oversized skb again,
+	 * which made a page-sized answer cost more than the call itself. */
+	msg = genlmsg_new(nla_total_size_64bit(sizeof(u64)) +
+			  (c->text ? nla_total_size(strlen(c->text) + 1) : 0) +
+			  (c->left ? nla_total_size(sizeof(u32)) : 0), GFP_KERNEL);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	hdr = genlmsg_put(msg, portid, seq, &dusk_family, 0, DUSK_CMD_CALL);
@@ -485,7 +527,7 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		goto out;
 
-	if (dusk_call_must_defer(c)) {
+	if (!dusk_stub_plain(c->stub) && dusk_call_must_defer(c)) {
 		err = dusk_call_defer(info, c);
 		if (err == -EINTR)
 			return err;	/* the work owns c and answers */

@@ -46,6 +46,11 @@ bool dusk_call_must_defer(const struct dusk_call *c)
 	return false;
 }
 
+bool dusk_calldefer_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_in(s->name, dusk_deferred_calls, );
+}
+
 /* The CALL's answer, on the session's socket. */
 static int dusk_call_deferred_answer(const struct dusk_call_deferred *d)
 {

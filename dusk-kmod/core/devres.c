@@ -124,6 +124,12 @@ void dusk_devres_before_call(const struct dusk_call *c)
 	dusk_devmem_free(&gone);
 }
 
+/* devm_kfree() and every devm_ allocation (dusk_devm_size()) */
+bool dusk_devres_acts_on(const struct dusk_stub_desc *s)
+{
+	return !strncmp(s->name, "devm_", 5);
+}
+
 /**
  * dusk_devres_after_call() - a devm allocation succeeded: its memory is the
  * program's until the device releases it.  When it cannot be followed (no

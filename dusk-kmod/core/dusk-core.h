@@ -255,6 +255,7 @@ const void *dusk_seqfile_sym(const void *addr);
 void dusk_seqread_init(void);
 void dusk_seqread_exit(void);
 void dusk_seqread_created(const char *fn, u64 pde);
+bool dusk_seqread_acts_on(const struct dusk_stub_desc *s);
 const void *dusk_seqread_sym(const void *addr);
 
 /* syncwait.c: kernel calls that wait for the module's callbacks wait for
@@ -285,6 +286,43 @@ static inline bool dusk_stub_named(const char *name, const char *fn)
 
 	return !strncmp(name, fn, n) && (name[n] == '\0' || name[n] == '#');
 }
+
+/* Does an entry of table @tbl (an array; @member its name: .fn, or
+ * nothing for an array of strings) name stub name @name? */
+#define dusk_stub_in(name, tbl, member)						\
+({										\
+	bool __in = false;							\
+	size_t __i;								\
+										\
+	for (__i = 0; __i < ARRAY_SIZE(tbl) && !__in; __i++)			\
+		__in = dusk_stub_named(name, (tbl)[__i] member);		\
+	__in;									\
+})
+
+/*
+ * stubclass.c: the stubs some concern acts around in dusk_call_exec(),
+ * decided once at load; each concern says which are its own.
+ */
+int dusk_stubclass_init(void);
+void dusk_stubclass_exit(void);
+bool dusk_stub_plain(u32 stub);
+struct dentry;
+void dusk_stubclass_debugfs(struct dentry *dir);
+bool dusk_call_acts_on(const struct dusk_stub_desc *s);
+bool dusk_stubargs_acts_on(const struct dusk_stub_desc *s);
+bool dusk_calldefer_acts_on(const struct dusk_stub_desc *s);
+bool dusk_undo_acts_on(const struct dusk_stub_desc *s);
+bool dusk_fops_acts_on(const struct dusk_stub_desc *s);
+bool dusk_xt_acts_on(const struct dusk_stub_desc *s);
+bool dusk_xt_target_acts_on(const struct dusk_stub_desc *s);
+bool dusk_hrtimer_acts_on(const struct dusk_stub_desc *s);
+bool dusk_pernet_acts_on(const struct dusk_stub_desc *s);
+bool dusk_seqfile_acts_on(const struct dusk_stub_desc *s);
+bool dusk_devres_acts_on(const struct dusk_stub_desc *s);
+bool dusk_handed_acts_on(const struct dusk_stub_desc *s);
+bool dusk_pages_acts_on(const struct dusk_stub_desc *s);
+bool dusk_slab_acts_on(const struct dusk_stub_desc *s);
+bool dusk_sync_acts_on(const struct dusk_stub_desc *s);
 
 /* stubargs.c: core copies of what one stub call reads (a format, its
  * strings and objects) */

@@ -87,3 +87,8 @@ void dusk_fops_pin(u32 stub, const u64 *args)
 	}
 	mutex_unlock(&dusk_sess.lock);
 }
+
+bool dusk_fops_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_in(s->name, dusk_fops_regs, .fn);
+}

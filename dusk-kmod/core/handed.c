@@ -80,6 +80,12 @@ void dusk_handed_before_call(const struct dusk_call *c)
 			dusk_handed_remove(c->args[0]);
 }
 
+bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_in(s->name, dusk_handed_kinds, .alloc) ||
+	       dusk_stub_in(s->name, dusk_handed_kinds, .free);
+}
+
 /**
  * dusk_handed_after_call() - the kernel handed the module an object to fill.
  * Context: process, no dusk lock held.

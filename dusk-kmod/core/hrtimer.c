@@ -202,6 +202,12 @@ void dusk_hrtimer_before_call(const struct dusk_call *c)
 				   msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 2 * HZ);
 }
 
+bool dusk_hrtimer_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_named(s->name, "hrtimer_cancel") ||
+	       dusk_stub_named(s->name, "hrtimer_try_to_cancel");
+}
+
 /**
  * dusk_hrtimer_init() - module init: the queue expiries go through.
  */

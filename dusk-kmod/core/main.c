@@ -87,9 +87,12 @@ static int __init dusk_init(void)
 	char dir[sizeof(DUSK_GENL_PREFIX) + DUSK_MAX_MODNAME];
 	int err;
 
-	err = dusk_session_init();
+	err = dusk_stubclass_init();
 	if (err)
 		return err;
+	err = dusk_session_init();
+	if (err)
+		goto err_stubclass;
 	err = dusk_nf_init();
 	if (err)
 		goto err_session;
@@ -120,6 +123,7 @@ static int __init dusk_init(void)
 	/* debugfs is a convenience: its failure does not fail the module. */
 	dusk_debugfs = debugfs_create_dir(dir, NULL);
 	debugfs_create_file("stats", 0444, dusk_debugfs, NULL, &dusk_stats_fops);
+	dusk_stubclass_debugfs(dusk_debugfs);
 	return 0;
 
 err_pernet:
@@ -139,6 +143,8 @@ err_nf:
 	dusk_nf_exit();
 err_session:
 	dusk_session_exit();
+err_stubclass:
+	dusk_stubclass_exit();
 	return err;
 }
 
@@ -162,6 +168,7 @@ static void __exit dusk_exit(void)
 	dusk_xt_exit();
 	dusk_nf_exit();
 	dusk_session_exit();
+	dusk_stubclass_exit();
 	/* Callbacks the kernel queued with the module's proxies (call_rcu,
 	 * kfree_rcu-style frees) finish before its text goes away. */
 	rcu_barrier();

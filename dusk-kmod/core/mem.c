@@ -574,7 +574,7 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 		dusk_count(DUSK_STAT_BYTES_WRITTEN, n);
 	}
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
 	if (!msg) {
 		err = -ENOMEM;
 		goto err_free;

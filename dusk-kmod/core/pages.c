@@ -60,6 +60,17 @@ static unsigned long dusk_pages_freed(const struct dusk_call *c, const char *nam
 	return 0;
 }
 
+bool dusk_pages_acts_on(const struct dusk_stub_desc *s)
+{
+	static const char *const fns[] = {
+		"__free_pages", "free_pages", "free_pages_exact",			/* freed */
+		"alloc_pages", "__alloc_pages", "__get_free_pages", "get_zeroed_page",	/* result */
+		"alloc_pages_exact",
+	};
+
+	return dusk_stub_in(s->name, fns, );
+}
+
 /**
  * dusk_pages_before_call() - pages the program gives back stop being its
  * own before the kernel frees them.

@@ -70,6 +70,14 @@ static int dusk_pernet_stub(const struct dusk_call *c)
 	return 0;
 }
 
+bool dusk_pernet_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_named(s->name, "register_pernet_subsys") ||
+	       dusk_stub_named(s->name, "register_pernet_device") ||
+	       dusk_stub_named(s->name, "unregister_pernet_subsys") ||
+	       dusk_stub_named(s->name, "unregister_pernet_device");
+}
+
 /* Remove the data of @ops (any when NULL) in @net (any when NULL).
  * Caller holds dusk_pernet_lock. */
 static void dusk_pernet_data_remove(const struct pernet_operations *ops, const struct net *net)

@@ -213,6 +213,13 @@ void dusk_seqfile_before_call(const struct dusk_call *c)
 	}
 }
 
+bool dusk_seqfile_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_in(s->name, dusk_seq_releases, ) ||
+	       dusk_stub_in(s->name, dusk_seq_opens, .fn) ||
+	       dusk_stub_in(s->name, dusk_seq_creates, .fn) || dusk_seqread_acts_on(s);
+}
+
 /**
  * dusk_seqfile_after_call() - an open that succeeded, or a proc entry the
  * kernel opens with private state: record what becomes the program's.

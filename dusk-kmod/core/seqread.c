@@ -380,3 +380,8 @@ void dusk_seqread_created(const char *fn, u64 pde)
 		return;
 	}
 }
+
+bool dusk_seqread_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_in(s->name, dusk_seq_entries, );
+}

@@ -56,6 +56,17 @@ bool dusk_slab_is_destroy(const struct dusk_stub_desc *s)
 	return dusk_stub_named(s->name, "kmem_cache_destroy") && s->nargs >= 1;
 }
 
+/* Its bulk calls, cache creation and destruction; its single allocations
+ * (mempool_alloc() too) are DUSK_STUB_ALLOC stubs (dusk_call_acts_on()). */
+bool dusk_slab_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_named(s->name, "kmem_cache_free_bulk") ||
+	       dusk_stub_named(s->name, "kmem_cache_alloc_bulk") ||
+	       dusk_stub_named(s->name, "kmem_cache_create") ||
+	       dusk_stub_named(s->name, "kmem_cache_create_usercopy") ||
+	       dusk_stub_named(s->name, "kmem_cache_destroy");
+}
+
 static struct dusk_slab_gone *dusk_slab_find(const void *obj)
 {
 	struct dusk_slab_gone *g;

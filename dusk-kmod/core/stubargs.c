@@ -256,6 +256,13 @@ static int dusk_stub_args_copy(const struct dusk_stub_desc *s, u64 *args, struct
 	return 0;
 }
 
+/* Does a call of @s read a format or a string the program passes? */
+bool dusk_stubargs_acts_on(const struct dusk_stub_desc *s)
+{
+	return (s->flags & DUSK_STUB_PRINTK) || dusk_stub_in(s->name, dusk_format_stubs, .fn) ||
+	       dusk_stub_in(s->name, dusk_string_stubs, .fn);
+}
+
 /**
  * dusk_stub_args_bounce() - check and copy what a call of @s reads.
  * @s:    the stub

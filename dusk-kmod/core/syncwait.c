@@ -106,6 +106,11 @@ void dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st)
 	st->end = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 1;
 }
 
+bool dusk_sync_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_in(s->name, dusk_sync_stubs, .fn);
+}
+
 /**
  * dusk_sync_wait() - after a run of the stub: wait for the program's
  * callbacks it waited for in the kernel (see the file comment).

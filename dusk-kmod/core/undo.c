@@ -546,6 +546,19 @@ void dusk_undo_after(u32 stub, const u64 *args, u64 ret, struct dusk_undo_rec *r
 	dusk_undo_forget_implicit(s, args);
 }
 
+/* Registrations it records and the calls that end or forget them. */
+bool dusk_undo_acts_on(const struct dusk_stub_desc *s)
+{
+	u32 stub = s - dusk_gen.stubs;
+
+	return dusk_undo_of_reg(stub) >= 0 || dusk_is_unreg(stub) ||
+	       dusk_stub_in(s->name, dusk_implicit_regs, .fn) ||
+	       dusk_stub_in(s->name, dusk_implicit_unregs, .fn) ||
+	       dusk_stub_in(s->name, dusk_remove_by_handle, ) ||
+	       dusk_stub_in(s->name, dusk_remove_by_name, ) ||
+	       dusk_stub_named(s->name, "call_rcu");
+}
+
 /** dusk_undo_count() - number of live undo records (debugfs). */
 unsigned int dusk_undo_count(void)
 {

@@ -642,6 +642,11 @@ void dusk_xt_before_call(struct dusk_call *c)
 	dusk_xtreg_before_call(&dusk_xt_set, c);
 }
 
+bool dusk_xt_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_xtreg_acts_on(&dusk_xt_set, s);
+}
+
 /**
  * dusk_xt_after_call() - the registration took, failed or was undone.
  */

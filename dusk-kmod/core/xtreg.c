@@ -77,6 +77,13 @@ static int dusk_xtreg_stub(const struct dusk_xtreg_set *s, const struct dusk_cal
 	return 0;
 }
 
+/** dusk_xtreg_acts_on() - is @s a registration call of set @set? */
+bool dusk_xtreg_acts_on(const struct dusk_xtreg_set *set, const struct dusk_stub_desc *s)
+{
+	return dusk_stub_named(s->name, set->reg1) || dusk_stub_named(s->name, set->regn) ||
+	       dusk_stub_named(s->name, set->unreg1) || dusk_stub_named(s->name, set->unregn);
+}
+
 /**
  * dusk_xtreg_before_call() - a register call gets the core's copy of the
  * module's array, an unregister call the copy it registered.  When the

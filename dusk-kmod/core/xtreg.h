@@ -50,6 +50,7 @@ struct dusk_xtreg_set {
 };
 
 struct dusk_xtreg *dusk_xtreg_of(struct dusk_xtreg_set *s, const void *copy, u32 *idx);
+bool dusk_xtreg_acts_on(const struct dusk_xtreg_set *set, const struct dusk_stub_desc *s);
 void dusk_xtreg_before_call(struct dusk_xtreg_set *s, struct dusk_call *c);
 void dusk_xtreg_after_call(struct dusk_xtreg_set *s, struct dusk_call *c);
 void dusk_xtreg_free_all(struct dusk_xtreg_set *s);

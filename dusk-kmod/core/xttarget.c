@@ -685,6 +685,11 @@ void dusk_xt_target_before_call(struct dusk_call *c)
 	dusk_xtreg_before_call(&dusk_xt_tg_set, c);
 }
 
+bool dusk_xt_target_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_xtreg_acts_on(&dusk_xt_tg_set, s);
+}
+
 /**
  * dusk_xt_target_after_call() - the registration took, failed or was
  * undone.
