@@ -255,8 +255,7 @@ bool dusk_call_acts_on(const struct dusk_stub_desc *s)
 			    DUSK_STUB_FREE_RCU)) ||
 	       dusk_stub_in(s->name, dusk_writing_stubs, .fn) ||
 	       dusk_stub_in(s->name, dusk_refused_calls, .name) ||
-	       dusk_stub_named(s->name, "nf_unregister_net_hook") ||
-	       dusk_stub_named(s->name, "nf_unregister_net_hooks");
+	       dusk_is_nf_unreg(s - dusk_gen.stubs);
 }
 
 /*
