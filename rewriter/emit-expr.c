@@ -1593,8 +1593,12 @@ void emit_expr(struct emitter *e, CXCursor c)
 		free(kids);
 		return;
 	case CXCursor_CompoundLiteralExpr:
+		/* an object of its type: complete in the declarations also
+		 * when the module's code names it only through pointers
+		 * (hwmon's HWMON_CHANNEL_INFO() in a pointer array) */
 		kids = rw_children(c, &n);
 		put(e, "(");
+		tg_need_complete(e->rw->tg, clang_getCursorType(c));
 		put_type(e, clang_getCursorType(c), "");
 		put(e, ")");
 		emit_init_list(e, kids[n - 1]);

@@ -255,6 +255,13 @@ static const struct {
 	{ "in6_dev_put",	0 },
 	{ "neigh_release",	0 },
 	{ "dget",		0 },
+	/* a percpu_ref counts in the kernel's per-cpu memory (or its
+	 * percpu_ref_data once killed), and its last put calls release */
+	{ "percpu_ref_get_many", 0 },
+	{ "percpu_ref_put_many", 0 },
+	{ "percpu_ref_tryget_many", 0 },
+	{ "percpu_ref_tryget_live", 0 },
+	{ "percpu_ref_tryget_live_rcu", 0 },
 	{ "seq_open",		0 },
 	/* A tasklet's state bits belong to the kernel (softirq clears them
 	 * while the program's copy is stale): test them there. */
@@ -268,6 +275,32 @@ static const struct {
 	 * the object is (xt_connbytes turns conntrack accounting on in its
 	 * checkentry). */
 	{ "nf_ct_set_acct",	0 },
+	/* A relay channel's sub-buffers are the kernel's (vmapped pages the
+	 * program may not write): relay_write() and __relay_write(), inlines
+	 * that copy into them with interrupts or preemption off, run there. */
+	{ "relay_write",	0 },
+	{ "__relay_write",	0 },
+	/* a tty port's flip buffers are the kernel's too: tty_insert_flip_char()
+	 * writes the tail buffer inline (tty_insert_flip_string() is already a
+	 * call) */
+	{ "tty_insert_flip_char", 0 },
+	/* An rhashtable's bucket tables are the kernel's (rhashtable_init()
+	 * allocates them, its worker resizes them concurrently) and the
+	 * inlines lock buckets with bit spinlocks, bottom halves off: insert,
+	 * remove, replace and lookup run there, on the module's objects. */
+	{ "rhashtable_insert_fast", 0 },
+	{ "rhashtable_lookup_insert_fast", 0 },
+	{ "rhashtable_lookup_insert_key", 0 },
+	{ "rhashtable_lookup_get_insert_fast", 0 },
+	{ "rhashtable_lookup_get_insert_key", 0 },
+	{ "rhashtable_remove_fast", 0 },
+	{ "rhashtable_replace_fast", 0 },
+	{ "rhashtable_lookup", 0 },
+	{ "rhashtable_lookup_fast", 0 },
+	{ "rhltable_insert", 0 },
+	{ "rhltable_insert_key", 0 },
+	{ "rhltable_remove", 0 },
+	{ "rhltable_lookup", 0 },
 };
 
 int kapi_force_stub(const char *name, unsigned *flags)
@@ -335,6 +368,10 @@ int kapi_proxy_kind(CXType fn)
 	 * task_work callbacks take too: they need no answer either */
 	if (n == 1 && ret.kind == CXType_Void &&
 	    (pointee_is(clang_getArgType(fn, 0), "struct timer_list") ||
+	     /* percpu_ref_func_t: a confirm_switch runs from an RCU
+	      * callback, and so does a release when the switch to atomic
+	      * mode drops the last reference */
+	     pointee_is(clang_getArgType(fn, 0), "struct percpu_ref") ||
 	     pointee_is(clang_getArgType(fn, 0), "struct tasklet_struct") ||
 	     pointee_is(clang_getArgType(fn, 0), "struct callback_head") ||
 	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
