@@ -43,7 +43,9 @@ struct dusk_sym_desc {
  * argument i points to when the callback may write it (loff_t *ppos: 8,
  * struct file *: sizeof(struct file), a sysfs buffer: PAGE_SIZE), or
  * DUSK_LENT_ARG(j): as many bytes as argument j says (a buffer and its
- * length, capped at DUSK_LENT_ARG_MAX), 0 for nothing.  Blocking upcalls
+ * length, capped at DUSK_LENT_ARG_MAX), DUSK_LENT_SKB: an sk_buff and its
+ * data area (a generic netlink dumpit fills the one it is given), 0 for
+ * nothing.  Blocking upcalls
  * lend those ranges, when they are kernel addresses, to the program for the
  * duration of the callback (async upcalls lend nothing); Netfilter proxies
  * lend the sk_buff and its data. */

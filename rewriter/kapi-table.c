@@ -439,6 +439,9 @@ static int is_offset(CXType t)
  *    `char *buf, loff_t off, size_t count`);
  *  - char * alone: PAGE_SIZE, the kernel's convention for text buffers
  *    handed to callbacks (sysfs show, kernel_param_ops get);
+ *  - struct sk_buff *: the packet and its data area (DUSK_LENT_SKB), which
+ *    a callback handed a packet fills: a generic netlink dumpit's
+ *    genlmsg_end() writes the message header in the data it was given;
  *  - any other T *: sizeof(T), as the kernel's compiler sees it (loff_t
  *    *ppos, struct seq_file *, struct file * for private_data).
  *
@@ -471,6 +474,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 			return xasprintf("DUSK_LENT_ARG(%d)", len);
 		return xstrdup("PAGE_SIZE");
 	}
+	if (p.kind == CXType_Record && pointee_is(t, "struct sk_buff"))
+		return xstrdup("DUSK_LENT_SKB");
 	size = clang_Type_getSizeOf(p);
 	if (size <= 0)
 		return NULL;

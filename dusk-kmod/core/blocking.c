@@ -20,6 +20,7 @@
 #include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include "dusk-core.h"
 
@@ -38,6 +39,8 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 	if (!w->lent)	/* a slab constructor's object (slab.c) */
 		return dusk_slab_ctor_lent(w->proxy, i, w->args[i]);
 	n = w->lent[i];
+	if (n == DUSK_LENT_SKB)	/* the struct; its data: dusk_lent_skb_data() */
+		return sizeof(struct sk_buff);
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;
 	j = n & ~DUSK_LENT_ARG(0);
@@ -46,16 +49,32 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 	return min_t(u64, w->args[j], DUSK_LENT_ARG_MAX);
 }
 
+/* The packet argument @i of @w lends besides its struct (DUSK_LENT_SKB), or NULL. */
+static const struct sk_buff *dusk_lent_skb(const struct dusk_waiter *w, u32 i)
+{
+	if (!w->lent || i >= w->nargs || w->lent[i] != DUSK_LENT_SKB ||
+	    w->args[i] < dusk_kspace_start())
+		return NULL;
+	return (const struct sk_buff *)(uintptr_t)w->args[i];
+}
+
 /**
  * dusk_waiter_lent() - is [addr, addr+len) lent to blocked callback @w?
  * Context: caller holds qlock.
  */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 {
+	const struct sk_buff *skb;
 	u64 n;
 	u32 i;
 
 	for (i = 0; i < w->nargs; i++) {
+		skb = dusk_lent_skb(w, i);
+		if (skb) {
+			if (dusk_skb_lent(skb, addr, len))
+				return true;
+			continue;
+		}
 		n = dusk_lent_len(w, i);
 		if (n && addr >= w->args[i] && len <= n && addr - w->args[i] <= n - len)
 			return true;
@@ -267,6 +286,7 @@ static bool dusk_waiter_event(struct dusk_waiter *w)
 /* Send the UPCALL of @w: args, lent pointees, small ones prefetched. */
 static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 {
+	const struct sk_buff *skb;
 	struct sk_buff *msg;
 	size_t size = 0;
 	void *hdr;
@@ -280,6 +300,8 @@ static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 		size += dusk_upcall_range_size(n, false);
 		if (n <= DUSK_PREFETCH_LENT)
 			size += dusk_upcall_range_size(n, true);
+		if (dusk_lent_skb(w, i))	/* its data area */
+			size += dusk_upcall_range_size(0, false);
 	}
 	msg = dusk_upcall_new(w->ctx, w->proxy, w->args, w->nargs,
 			      DUSK_UPCALL_BLOCKING | w->flags, size, GFP_KERNEL, &hdr);
@@ -293,6 +315,10 @@ static int dusk_upcall_blocking_send(struct dusk_waiter *w)
 			goto full;
 		if (n <= DUSK_PREFETCH_LENT &&
 		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, w->args[i], n, true))
+			goto full;
+		skb = dusk_lent_skb(w, i);
+		if (skb && dusk_upcall_put_range(msg, DUSK_A_LENT, (uintptr_t)skb->head,
+						 skb_end_offset(skb), false))
 			goto full;
 	}
 	return dusk_upcall_send(msg, hdr);

@@ -224,6 +224,15 @@ static const struct {
 	{ "request_threaded_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 1 },
 	{ "devm_request_threaded_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 2 },
 	{ "request_any_context_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 1 },
+	/* the packet path, in softirq: a congestion control's callbacks run
+	 * on every ACK (tcp_ack()), a conntrack helper's help() from the
+	 * confirm hook with a verdict for result, an nf_tables expression's
+	 * eval() and a stateful object's in nft_do_chain() under RCU */
+	{ "tcp_register_congestion_control", "TCP congestion control " DUSK_ATOMIC_WHY },
+	{ "nf_conntrack_helper_register", "conntrack helpers " DUSK_ATOMIC_WHY },
+	{ "nf_conntrack_helpers_register", "conntrack helpers " DUSK_ATOMIC_WHY },
+	{ "nft_register_expr", "nf_tables expressions " DUSK_ATOMIC_WHY },
+	{ "nft_register_obj", "nf_tables objects " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)

@@ -5,7 +5,9 @@
  *
  * devm_kmalloc() (devm_kzalloc(), devm_kcalloc(), devm_kmalloc_array()
  * are inlines around it), devm_kmemdup(), devm_kstrdup(), devm_kasprintf()
- * and devm_kvasprintf() (drivers/base/devres.c) allocate memory that the
+ * and devm_kvasprintf() (drivers/base/devres.c), and the objects a driver
+ * fills before registering them, devm_rtc_allocate_device()'s struct
+ * rtc_device (its ops and range), allocate memory that the
  * device's devres list frees when the driver unbinds or a probe fails: the
  * kernel, never the module, frees it, so it is no owned region of mem.c
  * (teardown would free it a second time).  It is recorded here, with the
@@ -26,6 +28,7 @@
  * qlock, and the release runs wherever a device unbinds.
  */
 #include <linux/device.h>
+#include <linux/rtc.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -95,6 +98,8 @@ static size_t dusk_devm_size(const char *name, const u64 *args, u32 nargs, u64 r
 	if (dusk_stub_named(name, "devm_kstrdup") || dusk_stub_named(name, "devm_kstrdup_const") ||
 	    dusk_stub_named(name, "devm_kasprintf") || dusk_stub_named(name, "devm_kvasprintf"))
 		return strlen((const char *)(uintptr_t)ret) + 1;
+	if (dusk_stub_named(name, "devm_rtc_allocate_device"))
+		return sizeof(struct rtc_device);
 	return 0;
 }
 

@@ -407,6 +407,7 @@ int dusk_nf_init(void);
 void dusk_nf_exit(void);
 void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict);
 unsigned int dusk_nf_rerun(struct dusk_pending *p);
+bool dusk_skb_lent(const struct sk_buff *skb, u64 addr, u64 len);
 bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len);
 unsigned int dusk_policy_verdict(void);
 struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb, const struct nf_hook_state *state);

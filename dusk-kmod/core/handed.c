@@ -13,7 +13,10 @@
  * class_destroy() runs (afterwards the memory is freed) and at teardown,
  * whose undo destroyed the class already.
  *
- * input_allocate_device() hands out a struct input_dev the same way.
+ * input_allocate_device() hands out a struct input_dev the same way, and
+ * tty_alloc_driver() (__tty_alloc_driver()) a struct tty_driver, whose
+ * names, type, init_termios and ops the driver sets before
+ * tty_register_driver().
  *
  * dusk_handed_lock is a leaf spinlock: dusk_may_write() takes it under
  * qlock.
@@ -22,6 +25,7 @@
 #include <linux/input.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/tty_driver.h>
 #include "dusk-core.h"
 
 /* What the kernel hands out (@alloc's result, @size bytes) and which call
@@ -37,6 +41,9 @@ static const struct {
 	 * registration, by input_unregister_device() after it */
 	{ "input_allocate_device", sizeof(struct input_dev), "input_free_device" },
 	{ "input_allocate_device", sizeof(struct input_dev), "input_unregister_device" },
+	/* given back by the last tty_driver_kref_put() (the record goes at
+	 * the module's first: the object may be freed then) */
+	{ "__tty_alloc_driver", sizeof(struct tty_driver), "tty_driver_kref_put" },
 };
 
 struct dusk_handed {

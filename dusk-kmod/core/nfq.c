@@ -204,21 +204,16 @@ static bool dusk_overlaps(u64 a, u64 alen, u64 b, u64 blen)
 }
 
 /**
- * dusk_nf_lent() - is [addr, addr+len) lent to the callback of packet @p:
+ * dusk_skb_lent() - is [addr, addr+len) of packet @skb lent with it:
  * inside its sk_buff but not its head or end (they bound the data area:
  * writing them would widen what is lent), or inside its data area
  * (head..end, read now: a nested call may have reallocated it)?
- * Context: caller holds qlock, so the packet is not reinjected meanwhile.
+ * Context: the packet stays the callback's meanwhile (caller's business).
  */
-bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
+bool dusk_skb_lent(const struct sk_buff *skb, u64 addr, u64 len)
 {
-	const struct sk_buff *skb;
-	u64 base;
+	u64 base = (u64)(uintptr_t)skb;
 
-	if (p->kind != DUSK_PENDING_NF && p->kind != DUSK_PENDING_XT_TARGET)
-		return false;
-	skb = p->entry->skb;
-	base = (u64)(uintptr_t)skb;
 	if (addr >= base && len <= sizeof(*skb) && addr - base <= sizeof(*skb) - len)
 		return !dusk_overlaps(addr - base, len, offsetof(struct sk_buff, head),
 				      sizeof(skb->head)) &&
@@ -227,6 +222,18 @@ bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
 	base = (u64)(uintptr_t)skb->head;
 	return addr >= base && len <= skb_end_offset(skb) &&
 	       addr - base <= skb_end_offset(skb) - len;
+}
+
+/**
+ * dusk_nf_lent() - is [addr, addr+len) lent to the callback of packet @p
+ * (dusk_skb_lent() of its sk_buff)?
+ * Context: caller holds qlock, so the packet is not reinjected meanwhile.
+ */
+bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
+{
+	if (p->kind != DUSK_PENDING_NF && p->kind != DUSK_PENDING_XT_TARGET)
+		return false;
+	return dusk_skb_lent(p->entry->skb, addr, len);
 }
 
 /* The route key nf_reroute() needs, saved as nf_ip_saveroute() does. */

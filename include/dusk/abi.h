@@ -104,9 +104,12 @@
 #define DUSK_PROXY_SYNC		3	/* atomic context, a result needed now: xtables
 					 * match (asked ahead), hrtimer (answered late) */
 
-/* .lent[i]: a size in bytes, or as many bytes as argument j says, capped. */
+/* .lent[i]: a size in bytes, or as many bytes as argument j says, capped,
+ * or a packet: the sk_buff (but its head and end, which bound the data) and
+ * its data area head..end, as to a Netfilter hook. */
 #define DUSK_LENT_ARG(j)	(0x80000000u | (j))
 #define DUSK_LENT_ARG_MAX	(1u << 20)
+#define DUSK_LENT_SKB		0x40000000u
 
 /* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
 

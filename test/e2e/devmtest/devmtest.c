@@ -10,6 +10,12 @@
  *   echo N > /proc/devmtest adds N to the count and to table[count % 4]
  *   at unload: the device goes (remove logs the count), then the driver;
  *              the devres list frees the memory, not the module
+ *
+ * The probe also registers an RTC whose struct rtc_device it fills after
+ * devm_rtc_allocate_device() (ops, range), as RTC drivers do; its time is
+ * the module's count of seconds since 2020-01-01, read and set through
+ * /sys/class/rtc.  Before, the user build's first store into the
+ * rtc_device was refused (sixth round of probes, docs/COVERAGE.md).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +26,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/proc_fs.h>
+#include <linux/rtc.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -30,17 +37,41 @@ struct devm_state {
 	int count;
 	int *table;
 	const char *label;
+	time64_t rtc_secs;	/* the RTC's time, seconds since the epoch */
 };
 
 static struct platform_device *pdev_own;
 static struct devm_state *state;	/* the bound device's, for /proc */
 static struct proc_dir_entry *proc;
 
+static int devmtest_read_time(struct device *dev, struct rtc_time *tm)
+{
+	struct devm_state *st = dev_get_drvdata(dev);
+
+	rtc_time64_to_tm(st->rtc_secs, tm);
+	return 0;
+}
+
+static int devmtest_set_time(struct device *dev, struct rtc_time *tm)
+{
+	struct devm_state *st = dev_get_drvdata(dev);
+
+	st->rtc_secs = rtc_tm_to_time64(tm);
+	pr_info("rtc set to %lld\n", st->rtc_secs);
+	return 0;
+}
+
+static const struct rtc_class_ops devmtest_rtc_ops = {
+	.read_time = devmtest_read_time,
+	.set_time = devmtest_set_time,
+};
+
 static int devmtest_probe(struct platform_device *pdev)
 {
 	struct devm_state *st;
+	struct rtc_device *rtc;
 	char *scratch, *tag;
-	int i;
+	int i, err;
 
 	st = devm_kzalloc(&pdev->dev, sizeof(*st), GFP_KERNEL);
 	if (!st)
@@ -58,7 +89,17 @@ static int devmtest_probe(struct platform_device *pdev)
 	pr_info("%s\n", scratch);
 	devm_kfree(&pdev->dev, scratch);
 	st->count = 1;
+	st->rtc_secs = 1577836800;	/* 2020-01-01 00:00:00 */
 	platform_set_drvdata(pdev, st);
+	rtc = devm_rtc_allocate_device(&pdev->dev);
+	if (IS_ERR(rtc))
+		return PTR_ERR(rtc);
+	rtc->ops = &devmtest_rtc_ops;
+	rtc->range_min = RTC_TIMESTAMP_BEGIN_2000;
+	rtc->range_max = RTC_TIMESTAMP_END_2099;
+	err = devm_rtc_register_device(rtc);
+	if (err)
+		return err;
 	state = st;
 	pr_info("probed: label %s %s table %d %d %d %d\n", st->label, tag, st->table[0],
 		st->table[1], st->table[2], st->table[3]);

@@ -36,6 +36,17 @@ add 5
 add 2
 expect_proc "label unit-7 count 8 sum 67"
 
+# its RTC, filled in after devm_rtc_allocate_device(): the one whose name
+# is the device's
+rtc=
+for d in /sys/class/rtc/rtc*; do
+	[ "$(cat "$d/name" 2>/dev/null)" = "devmtest devmtest" ] && rtc=$d
+done
+[ -n "$rtc" ] || dusk_fail "no devmtest RTC in /sys/class/rtc"
+got=$(cat "$rtc/since_epoch") || dusk_fail "reading the RTC failed"
+[ "$got" = 1577836800 ] || dusk_fail "RTC reads $got, want 1577836800"
+dusk_pass "RTC reads $got (read_time)"
+
 samples_unload_within devmtest "$LIMIT" "remove or the devres release hung?"
 samples_logged "devmtest: probe devmtest"
 samples_logged "devmtest: probed: label unit-7 Tag-3 table 0 10 20 30"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Real-kernel test of kclass (guest script, run by test/e2e/difftest in
 # both builds): the class's devnode() made the node 0666, its dev_groups
-# gave the device a level attribute, read, written and read again.
+# gave the device a level attribute, read, written and read again; the tty
+# driver filled in after tty_alloc_driver() echoes what is written to
+# /dev/ttykclass0 upper-cased.
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -24,6 +26,11 @@ echo 9 >/sys/class/kclass/kclass0/level || dusk_fail "write level"
 got=$(cat /sys/class/kclass/kclass0/level)
 [ "$got" = 9 ] || dusk_fail "level reads '$got' after writing 9"
 dusk_pass "level reads $got after writing 9"
+[ -c /dev/ttykclass0 ] || dusk_fail "no /dev/ttykclass0"
+# (not from this shell, which would make the tty its controlling one)
+got=$(timeout 5 sh -c 'exec 3<>/dev/ttykclass0 && printf dusk >&3 && head -c 4 <&3')
+[ "$got" = DUSK ] || dusk_fail "/dev/ttykclass0 echoed '$got'"
+dusk_pass "/dev/ttykclass0 echoed $got (tty_alloc_driver, flip buffer)"
 samples_unload_within kclass 20
 samples_logged "kclass: level 9"
 samples_logged "kclass: exit, level 9"

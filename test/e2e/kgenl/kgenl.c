@@ -3,10 +3,12 @@
  * kgenl — a generic netlink family (doit, dumpit, a multicast group),
  * exercised on load through a kernel NETLINK_GENERIC socket.
  *
- *   insmod kgenl.ko        logs the replies of an echo request
+ *   insmod kgenl.ko        logs the replies of an echo request and a dump
  *
- * (The dump is not driven: a dumpit's sk_buff is not yet writable by
- * the user build, docs/kapi.md.)
+ * The dumpit fills the sk_buff netlink allocated for the dump: in the user
+ * build the packet and its data area are lent to it (genlmsg_end() writes
+ * the message header there; before, that write was refused and the program
+ * stopped).
  *
  * In the user build genl_register_family() and genl_unregister_family()
  * are kernel calls made from the program's own generic netlink request,
@@ -93,6 +95,15 @@ static struct genl_family kgenl_family = {
 	.n_mcgrps = ARRAY_SIZE(kgenl_mcgrps),
 };
 
+/* Log a reply's KGENL_A_NUM, when it has one. */
+static void log_num(const struct nlmsghdr *nlh)
+{
+	struct nlattr *a = nlmsg_find_attr(nlh, GENL_HDRLEN, KGENL_A_NUM);
+
+	if (a)
+		pr_info("reply num %u\n", nla_get_u32(a));
+}
+
 /* Send one request on a kernel socket; print the replies' types. */
 static int self_request(u8 cmd, u16 flags)
 {
@@ -148,6 +159,8 @@ static int self_request(u8 cmd, u16 flags)
 			break;
 		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, ret); nlh = nlmsg_next(nlh, &ret)) {
 			n++;
+			if (nlh->nlmsg_type == kgenl_family.id)
+				log_num(nlh);
 			pr_info("reply type %s len %u\n",
 				nlh->nlmsg_type == NLMSG_DONE ? "DONE" :
 				nlh->nlmsg_type == NLMSG_ERROR ? "ERROR" :
@@ -177,6 +190,7 @@ static int __init kgenl_init(void)
 	pr_info("family %s registered, id assigned: %s\n", kgenl_family.name,
 		kgenl_family.id >= GENL_MIN_ID ? "yes" : "no");
 	pr_info("echo: %d replies\n", self_request(KGENL_C_ECHO, NLM_F_ACK));
+	pr_info("dump: %d replies\n", self_request(KGENL_C_LIST, NLM_F_DUMP));
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (msg) {
 		hdr = genlmsg_put(msg, 0, 0, &kgenl_family, 0, KGENL_C_ECHO);
