@@ -735,13 +735,17 @@ static int hold(struct walk *w, struct mirror *m)
 
 /*
  * An object at @p (of type @type, or @len bytes), handed to the kernel
- * inside the untyped held mirror @m (a stack object the program linked
- * into kernel memory before it passed it: stack_ref()).  It must fit, or
- * the kernel would write past the mirror; a typed one has its pointers
- * translated by its type from now on (one such object per mirror: the
- * last one given).
+ * inside the untyped mirror @m: a held stack object the program linked
+ * into kernel memory before it passed it (stack_ref()), or a global of
+ * the module's own type (never in the type table) that embeds a kernel
+ * struct (a struct gpio_chip inside the driver's state, passed as
+ * &state.chip).  It must fit, or the kernel would write past the mirror;
+ * a typed one has its pointers translated by its type from now on (one
+ * such object per mirror: the last one given).  Before, an embedded
+ * struct's pointers reached the kernel as the program's addresses:
+ * gpiochip_add_data() kstrdup()ed the chip's label at one and oopsed.
  */
-static int held_sub_object(struct mirror *m, uintptr_t p, int32_t type, size_t len)
+static int sub_object(struct mirror *m, uintptr_t p, int32_t type, size_t len)
 {
 	const struct dusk_type *t = type >= 0 ? type_of(type) : NULL;
 	size_t need = t && t->size > len ? t->size : len;
@@ -791,8 +795,8 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	}
 	if (m) {
 		*out = m->kaddr + (p - m->own);
-		if (m->held && m->type == DUSK_TYPE_NONE) {
-			err = held_sub_object(m, p, type, len);
+		if (m->type == DUSK_TYPE_NONE && (m->held || type >= 0)) {
+			err = sub_object(m, p, type, len);
 			if (err)
 				return err;
 		}
@@ -816,7 +820,9 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		m->fresh = 1;
 	}
 	*out = m->kaddr + (p - own);
-	err = translate(w, m, depth);
+	err = etype == DUSK_TYPE_NONE && type >= 0 ? sub_object(m, p, type, len) : 0;
+	if (!err)
+		err = translate(w, m, depth);
 	m->fresh = 0;
 	return err;
 }
