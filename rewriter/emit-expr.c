@@ -1241,6 +1241,57 @@ void emit_initializer(struct emitter *e, CXCursor v)
 	emit_expr(e, v);
 }
 
+/* An array of integers or floating-point numbers. */
+static int is_scalar_array(CXType t)
+{
+	CXType c = clang_getCanonicalType(t), el;
+
+	if (c.kind != CXType_ConstantArray)
+		return 0;
+	el = clang_getCanonicalType(clang_getArrayElementType(c));
+	return (el.kind >= CXType_Bool && el.kind <= CXType_LongDouble) || el.kind == CXType_Enum;
+}
+
+/*
+ * A compound literal array of numbers in a global's initializer (hwmon's
+ * `.config = (u32 []){ ..., 0 }`) is an object of static storage the
+ * kernel reads through a pointer: as an anonymous literal the runtime
+ * could not size it, and mirrored one element of it (the kernel saw the
+ * first channel only).  It is printed as a named static object ahead of
+ * the global instead, which the module descriptor's objects table sizes.
+ * Numbers only: their initializers hold no address to relocate.
+ */
+static int hoist_literal(struct emitter *e, CXCursor c)
+{
+	struct rw *rw = e->rw;
+	struct rw_literal *l;
+	struct sb *out = e->out, def = { 0 };
+	CXCursor *kids;
+	unsigned n;
+	char *d;
+
+	if (!e->static_init || e->fn_name || !e->hoist || !is_scalar_array(clang_getCursorType(c)))
+		return 0;
+	kids = rw_children(c, &n);
+	if (!n || kind(kids[n - 1]) != CXCursor_InitListExpr) {
+		free(kids);
+		return 0;
+	}
+	l = VEC_PUSH(rw->literals, rw->nliterals, rw->capliterals);
+	l->name = xasprintf("dusk_lit_%zu", rw->nliterals - 1);
+	l->type = clang_getCursorType(c);
+	d = emit_decl_of(e, l->type, l->name, 1);
+	e->out = &def;
+	emit_init_list(e, kids[n - 1]);
+	e->out = out;
+	sb_printf(e->hoist, "static %s = %s;\n", d, xsb_str(&def));
+	put(e, l->name);
+	sb_free(&def);
+	free(d);
+	free(kids);
+	return 1;
+}
+
 static int points_to_anonymous(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
@@ -1593,6 +1644,8 @@ void emit_expr(struct emitter *e, CXCursor c)
 		free(kids);
 		return;
 	case CXCursor_CompoundLiteralExpr:
+		if (hoist_literal(e, c))
+			return;
 		/* an object of its type: complete in the declarations also
 		 * when the module's code names it only through pointers
 		 * (hwmon's HWMON_CHANNEL_INFO() in a pointer array) */

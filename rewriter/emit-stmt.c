@@ -1031,12 +1031,24 @@ void emit_function(struct emitter *e, const struct rw_fn *fn)
 
 void emit_global(struct emitter *e, const struct rw_global *g, struct sb *tentative)
 {
-	char *head = NULL;
+	struct sb hoist = { 0 };
+	size_t start = e->out->len;
+	char *head = NULL, *text;
 
 	e->last_file = NULL;
+	e->hoist = &hoist;
 	emit_line(e, g->cur);
 	e->indent = 0;
 	emit_var_head(e, g->cur, g->forward ? &head : NULL);
+	e->hoist = NULL;
+	if (hoist.len) {	/* its literals' objects go ahead of it */
+		text = xstrdup(xsb_str(e->out) + start);
+		sb_truncate(e->out, start);
+		sb_puts(e->out, xsb_str(&hoist));
+		sb_puts(e->out, text);
+		free(text);
+	}
+	sb_free(&hoist);
 	/* `__auto_type x` needs its initializer: no tentative form */
 	if (head && strncmp(head, "__auto_type", 11) && !strstr(head, " __auto_type"))
 		sb_printf(tentative, "%s;\n", head);

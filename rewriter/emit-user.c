@@ -532,13 +532,20 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		sb_puts(b, "};\n\n");
 	}
 	emit_percpu_defines(b, rw, m);
-	if (rw->nglobals) {
+	if (rw->nglobals || rw->nliterals) {
 		sb_printf(b, "static const struct dusk_object dusk_objects_%s[] = {\n", m);
 		for (i = 0; i < rw->nglobals; i++) {
 			const struct rw_global *g = &rw->globals[i];
 
 			sb_printf(b, "\t{ \"%s\", &%s, sizeof(%s), %d },\n", g->name, g->name,
 				  g->name, type_id(rw, clang_getCursorType(g->cur), 0));
+		}
+		/* hoisted compound literals (emit-expr.c) */
+		for (i = 0; i < rw->nliterals; i++) {
+			const struct rw_literal *l = &rw->literals[i];
+
+			sb_printf(b, "\t{ \"%s\", &%s, sizeof(%s), %d },\n", l->name, l->name,
+				  l->name, type_id(rw, l->type, 0));
 		}
 		sb_puts(b, "};\n\n");
 	}
@@ -554,13 +561,14 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 	{
 		char *params, *proxies, *syms, *stubs, *flags, *objects, *kpc;
 		unsigned np, npx, ns, nst, no;
+		size_t nobjects = rw->nglobals + rw->nliterals;
 
 		params = TABLE("params", rw->nparams), np = (unsigned)rw->nparams;
 		proxies = TABLE("proxies", rw->nproxies), npx = (unsigned)rw->nproxies;
 		syms = TABLE("syms", rw->nsyms), ns = (unsigned)rw->nsyms;
 		stubs = TABLE("stubs", rw->nstubs), nst = (unsigned)rw->nstubs;
 		flags = rw->nstubs ? xasprintf("dusk_stub_flags_%s", m) : xstrdup("NULL");
-		objects = TABLE("objects", rw->nglobals), no = (unsigned)rw->nglobals;
+		objects = TABLE("objects", nobjects), no = (unsigned)nobjects;
 		kpc = rw->kparam_calls && rw->kparam_stub_set >= 0 && rw->kparam_stub_get >= 0 ?
 			xasprintf("\t.kparam_call = dusk_kparam_call_%s,\n", m) : xstrdup("");
 		sb_printf(b,

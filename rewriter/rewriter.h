@@ -83,6 +83,7 @@ struct rw {
 	/* the model (model.c, modinfo.c; the element types are in walk.h) */
 	struct rw_fn *fns;		size_t nfns, capfns;
 	struct rw_global *globals;	size_t nglobals, capglobals;
+	struct rw_literal *literals;	size_t nliterals, capliterals;
 	struct rw_stub *stubs;		size_t nstubs, capstubs;
 	struct rw_sym *syms;		size_t nsyms, capsyms;
 	struct rw_proxy *proxies;	size_t nproxies, capproxies;

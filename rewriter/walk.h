@@ -38,6 +38,14 @@ struct rw_fn {
 	int caller;
 };
 
+/* A compound literal array of a static initializer, hoisted into a named
+ * object (emit-expr.c) so the runtime can size it: the program hands its
+ * address to the kernel inside the global (hwmon's config arrays). */
+struct rw_literal {
+	char *name;
+	CXType type;
+};
+
 struct rw_global {
 	char *name;
 	CXCursor cur;		/* the definition in the module file */
@@ -217,6 +225,7 @@ struct emitter {
 	size_t mark_pos;
 	const char *fn_name;	/* function being printed, or NULL for globals */
 	int static_init;	/* printing a static initializer: no code allowed */
+	struct sb *hoist;	/* static_init of a global: hoisted literals' definitions */
 	struct sb path;		/* static_init: lvalue path of the element printed */
 	int pcpu_add;		/* inside percpu_add_op(): its percpu_to_op() adds */
 	CXCursor next_stmt;	/* in a block: the statement after the one printed */

@@ -19,19 +19,21 @@
 static int cc_init(void);
 
 /* kernel calls */
-#line 10 "input.c"
-static const struct hwmon_channel_info *cc_info[3] = { (&((struct hwmon_channel_info){ .type = 1 /* hwmon_temp */, .config = (u32 [3]){ ((((1UL))) << (1 /* hwmon_temp_input */)) | ((((1UL))) << (7 /* hwmon_temp_max */)), ((((1UL))) << (1 /* hwmon_temp_input */)), 0 } })), (&((struct hwmon_channel_info){ .type = 7 /* hwmon_fan */, .config = (u32 [2]){ ((((1UL))) << (1 /* hwmon_fan_input */)), 0 } })), ((void *)0) };
+static u32 dusk_lit_0[3] = { ((((1UL))) << (1 /* hwmon_temp_input */)) | ((((1UL))) << (7 /* hwmon_temp_max */)), ((((1UL))) << (1 /* hwmon_temp_input */)), 0 };
+static u32 dusk_lit_1[2] = { ((((1UL))) << (1 /* hwmon_fan_input */)), 0 };
+#line 13 "input.c"
+static const struct hwmon_channel_info *cc_info[3] = { (&((struct hwmon_channel_info){ .type = 1 /* hwmon_temp */, .config = dusk_lit_0 })), (&((struct hwmon_channel_info){ .type = 7 /* hwmon_fan */, .config = dusk_lit_1 })), ((void *)0) };
 
-#line 16 "input.c"
+#line 19 "input.c"
 static int cc_init(void)
 {
 	DUSK_FRAME;
-#line 18 "input.c"
+#line 21 "input.c"
 	return cc_info[0] ? 0 : -22;
 }
 
 
-#line 35 "input.dusk.c"
+#line 37 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -40,6 +42,8 @@ static int dusk_init_input(void)
 
 static const struct dusk_object dusk_objects_input[] = {
 	{ "cc_info", &cc_info, sizeof(cc_info), ID },
+	{ "dusk_lit_0", &dusk_lit_0, sizeof(dusk_lit_0), ID },
+	{ "dusk_lit_1", &dusk_lit_1, sizeof(dusk_lit_1), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -63,7 +67,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = NULL,
 	.nstubs = 0,
 	.objects = dusk_objects_input,
-	.nobjects = 1,
+	.nobjects = 3,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -3,7 +3,10 @@
  * the program's declarations even when the module names the type only
  * through pointers otherwise: hwmon's HWMON_CHANNEL_INFO() builds each
  * struct hwmon_channel_info of a pointer array that way (the program
- * failed to compile: "has no member named 'type'"). */
+ * failed to compile: "has no member named 'type'").  Its config array, a
+ * compound literal of numbers the kernel reads through a pointer, becomes
+ * a named object of the objects table, which the runtime sizes (before,
+ * one element of it was mirrored: the kernel saw one channel). */
 #include <linux/module.h>
 #include <linux/hwmon.h>
 
