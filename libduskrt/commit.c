@@ -68,6 +68,7 @@ struct walk {
 	struct dusk_commit_state *cs;
 	int kept;	/* refreshing kept mirrors at an epoch's end: what it
 			 * reaches is kept too, and not listed for the call */
+	int shared_new;	/* made a mirror other threads may find (not a call's) */
 };
 
 static struct dusk_commit_state *cstate(struct dusk_thread *t)
@@ -88,6 +89,7 @@ static void walk_begin(struct walk *w, struct dusk_thread *t, int kept)
 	w->t = t;
 	w->cs = cstate(t);
 	w->kept = kept;
+	w->shared_new = 0;
 }
 
 static const struct dusk_type *type_of(int32_t id)
@@ -809,6 +811,7 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own) && !held, &m);
 	if (err)
 		return err;
+	w->shared_new |= !m->call_scoped;
 	/* A char buffer the kernel may write (strim(), snprintf() into a
 	 * local) is read back like any object; a string literal is not. */
 	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&
@@ -855,6 +858,63 @@ static int foreign_user(uintptr_t p, int32_t type, size_t len, const struct dusk
 	return !readonly_extent(p);
 }
 
+/*
+ * Send the thread's queued refreshes now, in a WRITE of their own.  A new
+ * mirror that other threads may find (a global's) must hold its first
+ * image before the lock is let go: a refresh rides in the CALL that ends
+ * the thread's epoch, and another thread that finds the mirror meanwhile
+ * sends nothing for it (the image is already marked sent), so its call
+ * could reach the kernel first and find the mirror zeroed.  The sixth
+ * round's percpu_ref probe waited on a DECLARE_COMPLETION global while an
+ * async callback completed it: the waiter's wait_for_completion() met a
+ * NULL list head and the kernel BUG()ed (list_add corruption).
+ * Caller holds dusk_mirror_lock.
+ */
+static int send_first_images(struct dusk_commit_state *cs)
+{
+	struct dusk_answer ans;
+	struct dusk_msg m = { 0 };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < cs->pending.n; i++) {
+		const struct dusk_write *p = &cs->pending.v[i];
+		uint32_t done = 0;
+
+		while (!err && done < p->len) {
+			uint32_t n = p->len - done > DUSK_MAX_CHUNK ? DUSK_MAX_CHUNK : p->len - done;
+
+			if (!m.buf) {
+				err = dusk_msg_new(&m, DUSK_CMD_WRITE);
+				continue;
+			}
+			if (dusk_msg_room(&m) < dusk_msg_chunk_size(n)) {
+				err = dusk_request(&m, &ans);
+				if (err == -EACCES || err == -EFAULT)
+					dusk_write_refused("writing a new mirror's first image", &ans, &m);
+				dusk_answer_free(&ans);
+				dusk_msg_fini(&m);
+				m.buf = NULL;
+				continue;
+			}
+			err = dusk_msg_put_chunk(&m, p->addr + done, (const char *)p->data + done, n);
+			done += n;
+		}
+	}
+	if (!err && m.buf) {
+		err = dusk_request(&m, &ans);
+		if (err == -EACCES || err == -EFAULT)
+			dusk_write_refused("writing a new mirror's first image", &ans, &m);
+		dusk_answer_free(&ans);
+	}
+	if (m.buf)
+		dusk_msg_fini(&m);
+	for (i = 0; i < cs->pending.n; i++)
+		free((void *)cs->pending.v[i].data);
+	cs->pending.n = 0;
+	return err;
+}
+
 int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 {
 	struct dusk_thread *t = dusk_thread();
@@ -877,6 +937,8 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 	}
 	walk_begin(&w, t, 0);
 	err = commit_rec(&w, (uintptr_t)p, type, len, out, 0);
+	if (!err && w.shared_new)
+		err = send_first_images(w.cs);
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	if (err)
 		*out = 0;

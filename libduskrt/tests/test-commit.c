@@ -503,6 +503,26 @@ static void fresh_wait_entry_gets_kernel_words_whole(void **state)
 	assert_int_equal(dusk_sim_take_writes(sim, wr, 8), 0);
 }
 
+/*
+ * A new mirror of a global holds its first image when the commit returns,
+ * before any call: another program thread may find it and reach the
+ * kernel with a call of its own first (the sixth round's percpu_ref probe:
+ * a zeroed completion, list corruption, a kernel BUG).  Before, the image
+ * rode in the committing thread's next CALL.
+ */
+static void new_global_mirror_holds_its_image_at_once(void **state)
+{
+	const struct leaf *kl;
+	uint64_t k;
+
+	(void)state;
+	assert_int_equal(dusk_commit_obj(&g_leaf, T_LEAF, 0, &k), 0);
+	kl = dusk_sim_ptr(sim, k);
+	assert_non_null(kl);
+	assert_int_equal(kl->v, 7);
+	assert_int_equal((uintptr_t)kl->fn, PROXY0 + 16 * PROXY_HOOK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +544,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mapped_user_address_passes_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(char_buffer_written_by_the_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(fresh_wait_entry_gets_kernel_words_whole, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(new_global_mirror_holds_its_image_at_once, setup,
 						teardown),
 	};
 
