@@ -56,13 +56,15 @@ struct dusk_pool {
 	pthread_t workers[POOL_MAX];
 };
 
+/* Routing only reads FLAGS: the message is validated once, when served
+ * (dusk_serve_upcall()), not twice on the packet path. */
 int dusk_upcall_ordered(const void *msg, size_t len)
 {
-	struct dusk_upcall up;
+	uint32_t flags;
 
-	if (dusk_upcall_parse(msg, len, &up))
+	if (dusk_msg_peek_u32(msg, len, DUSK_A_FLAGS, &flags))
 		return 1;	/* malformed: refused when served */
-	return !(up.flags & DUSK_UPCALL_BLOCKING);
+	return !(flags & DUSK_UPCALL_BLOCKING);
 }
 
 /* The oldest queued job, unlinked, or NULL.  Caller holds p->lock. */

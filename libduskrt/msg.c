@@ -30,15 +30,26 @@ struct attr_rule {
 	uint8_t dir;		/* enum rule_dir */
 	uint16_t max;		/* STRING with its NUL, BINARY, U64S; 0: no bound */
 	const struct attr_rule *nest;	/* NESTED: the members' rules */
+	uint64_t need;		/* NESTED: the members every nest must have */
 };
 
 #define RULE(name, type, dir, max, nest) \
-	[DUSK_A_##name] = { T_##type, D_##dir, (max), NEST_##nest },
+	[DUSK_A_##name] = { T_##type, D_##dir, (max), NEST_##nest, NEED_##nest },
 #define NEST_none	NULL
 #define NEST_range	range_rules
 #define NEST_chunk	chunk_rules
 #define NEST_stat	stat_rules
 #define NEST_param	param_rules
+
+/* A nest's member mask, from the same table at compile time: validation
+ * runs on every upcall of the packet path. */
+#define MEMBER(name, type, dir, max, nest) \
+	| (DUSK_A_##name == DUSK_A_PAD ? 0 : 1ull << DUSK_A_##name)
+#define NEED_none	0
+#define NEED_range	(0 DUSK_RANGE_ATTRS(MEMBER))
+#define NEED_chunk	(0 DUSK_CHUNK_ATTRS(MEMBER))
+#define NEED_stat	(0 DUSK_STAT_ATTRS(MEMBER))
+#define NEED_param	(0 DUSK_PARAM_ATTRS(MEMBER))
 
 static const struct attr_rule range_rules[DUSK_A_MAX + 1] = { DUSK_RANGE_ATTRS(RULE) };
 static const struct attr_rule chunk_rules[DUSK_A_MAX + 1] = { DUSK_CHUNK_ATTRS(RULE) };
@@ -216,7 +227,7 @@ static int check_string(const char *p, size_t len, size_t max)
 }
 
 static int check_attrs(const void *head, size_t len, const struct attr_rule *tab,
-		       int want, int dir, struct dusk_attrs *out);
+		       uint64_t need, int dir, struct dusk_attrs *out);
 
 /* Validate one attribute's flags and payload against its rule @r. */
 static int check_attr(const struct nlattr *a, const struct attr_rule *r, int dir)
@@ -241,7 +252,7 @@ static int check_attr(const struct nlattr *a, const struct attr_rule *r, int dir
 	case T_BINARY:
 		return r->max && len > r->max ? -EINVAL : 0;
 	case T_NESTED:
-		return check_attrs(p, len, r->nest, D_NEST, dir, NULL);
+		return check_attrs(p, len, r->nest, r->need, dir, NULL);
 	case T_PAD:
 		return 0;
 	}
@@ -263,15 +274,17 @@ static const struct attr_rule *rule_of(const struct attr_rule *tab, uint16_t t, 
 
 /*
  * check_attrs() - validate the attributes at @head (@len bytes) as
- * nla_parse() does with the policy @tab: each one known and allowed
- * (@want), valid, and no bytes left over.  In a nest (@out NULL) every
- * member must be there; with @out, they are indexed there.
+ * nla_parse() does with the policy @tab: each one known and allowed, valid,
+ * and no bytes left over.  With @out (a message's top level, going @dir)
+ * they are indexed there; without (a nest), every member in @need must be
+ * there.
  */
 static int check_attrs(const void *head, size_t len, const struct attr_rule *tab,
-		       int want, int dir, struct dusk_attrs *out)
+		       uint64_t need, int dir, struct dusk_attrs *out)
 {
 	const struct nlattr *a = head;
-	uint64_t seen = 0, need = 0;
+	int want = out ? dir : D_NEST;
+	uint64_t seen = 0;
 	size_t rem = len, step;
 	uint16_t t;
 
@@ -291,12 +304,7 @@ static int check_attrs(const void *head, size_t len, const struct attr_rule *tab
 	}
 	if (rem)
 		return -EINVAL;	/* "bytes leftover after parsing attributes" */
-	if (out)
-		return 0;
 	/* The kmod's handlers refuse a nest without one of its members. */
-	for (t = 1; t <= DUSK_A_MAX; t++)
-		if (tab[t].type != T_NONE && t != DUSK_A_PAD)
-			need |= 1ull << t;
 	return (seen & need) == need ? 0 : -EINVAL;
 }
 
@@ -324,7 +332,7 @@ static int parse(const struct nlmsghdr *nlh, size_t len, int dir, struct dusk_at
 	if (g->version != DUSK_GENL_VERSION)
 		return -EPROTO;
 	return check_attrs((const char *)g + GENL_HDRLEN,
-			   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN, rules, dir, dir, out);
+			   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN, rules, 0, dir, out);
 }
 
 int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *out)
@@ -420,6 +428,29 @@ int dusk_msg_chunk_at(const struct nlmsghdr *req, uint32_t off, uint64_t *addr, 
 	*len = 0;
 	dusk_attr_chunk(a, addr, &data, len);
 	return data ? 0 : -ENOENT;
+}
+
+int dusk_msg_peek_u32(const void *buf, size_t len, uint16_t type, uint32_t *v)
+{
+	const struct nlmsghdr *nlh = buf;
+	const struct nlattr *a;
+	size_t off = MNL_NLMSG_HDRLEN + GENL_HDRLEN;
+
+	if (!dusk_nlmsg_ok(nlh, len))
+		return -ENOENT;
+	while (off + sizeof(*a) <= nlh->nlmsg_len) {
+		a = (const struct nlattr *)((const char *)buf + off);
+		if (a->nla_len < sizeof(*a) || a->nla_len > nlh->nlmsg_len - off)
+			return -ENOENT;
+		if (mnl_attr_get_type(a) == type) {
+			if (mnl_attr_get_payload_len(a) != sizeof(*v))
+				return -ENOENT;
+			memcpy(v, mnl_attr_get_payload(a), sizeof(*v));
+			return 0;
+		}
+		off += MNL_ALIGN(a->nla_len);
+	}
+	return -ENOENT;
 }
 
 int dusk_upcall_parse(const void *buf, size_t len, struct dusk_upcall *up)

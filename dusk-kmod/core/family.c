@@ -302,7 +302,16 @@ static int dusk_nl_session_request(dusk_doit_fn fn, struct sk_buff *skb,
 {
 	int err;
 
-	down_read(&dusk_sess.use);
+	/*
+	 * down_read() is a voluntary preemption point (might_sleep()).  A
+	 * datagram of REPLYs reinjects a packet per message, whose receiver
+	 * is woken on this CPU: it would preempt the program between every
+	 * two REPLYs, a context switch per packet instead of one per batch
+	 * (the switch still comes, once, as the sendmsg returns).  The lock
+	 * is only ever taken for writing at a session's end.
+	 */
+	if (!down_read_trylock(&dusk_sess.use))
+		down_read(&dusk_sess.use);
 	if (!READ_ONCE(dusk_sess.bound)) {
 		NL_SET_ERR_MSG(info->extack, "no session: send HELLO first");
 		err = -ENOTCONN;

@@ -305,7 +305,9 @@ int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info)
 	ctx = nla_get_u64(info->attrs[DUSK_A_CTX]);
 	ret = nla_get_u64(info->attrs[DUSK_A_RET]);
 
-	mutex_lock(&dusk_sess.lock);
+	/* Not a preemption point: see dusk_nl_session_request(). */
+	if (!mutex_trylock(&dusk_sess.lock))
+		mutex_lock(&dusk_sess.lock);
 	spin_lock_bh(&dusk_sess.qlock);
 	err = -ESRCH;
 	list_for_each_entry(w, &dusk_sess.waiters, node) {

@@ -73,6 +73,25 @@ static void wellformed_decodes(void **state)
 	assert_int_equal(up.nchunks, 1);
 }
 
+/* Routing reads FLAGS alone (dusk_msg_peek_u32()); what it finds in a
+ * message the parser accepts is what the parser decodes. */
+static void peek_finds_flags(void **state)
+{
+	char buf[4096];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	uint32_t v = 0;
+	size_t len = build(buf, &good);
+
+	(void)state;
+	assert_int_equal(dusk_msg_peek_u32(buf, len, DUSK_A_FLAGS, &v), 0);
+	assert_int_equal(v, DUSK_UPCALL_BLOCKING);
+	assert_int_equal(dusk_msg_peek_u32(buf, len, DUSK_A_CTX, &v), -ENOENT);	/* a u64 */
+	assert_int_equal(dusk_msg_peek_u32(buf, len, DUSK_A_RET, &v), -ENOENT);	/* absent */
+	assert_int_equal(dusk_msg_peek_u32(buf, 3, DUSK_A_FLAGS, &v), -ENOENT);	/* runt */
+	nlh->nlmsg_len += 8;						/* past the buffer */
+	assert_int_equal(dusk_msg_peek_u32(buf, len, DUSK_A_FLAGS, &v), -ENOENT);
+}
+
 static void malformed_refused(void **state)
 {
 	char buf[4096];
@@ -160,8 +179,13 @@ static void fuzz_mutations(void **state)
 			}
 			}
 		}
+		uint32_t fl;
+		int peeked = dusk_msg_peek_u32(buf, n, DUSK_A_FLAGS, &fl);
+
 		if (dusk_upcall_parse(buf, n, &up) == 0) {
 			accepted++;
+			assert_int_equal(peeked, 0);
+			assert_int_equal(fl, up.flags);
 			assert_true(up.ctx != 0);
 			assert_true(up.nargs <= DUSK_MAX_ARGS);
 			assert_true(up.nlh->nlmsg_len <= n);
@@ -191,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(wellformed_decodes),
 		cmocka_unit_test(malformed_refused),
+		cmocka_unit_test(peek_finds_flags),
 		cmocka_unit_test(fuzz_mutations),
 	};
 
