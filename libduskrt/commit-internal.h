@@ -19,6 +19,7 @@ struct mirror {
 	int32_t type;		/* element type id, DUSK_TYPE_NONE or DUSK_TYPE_CSTRING */
 	uint32_t nelem;		/* the object is nelem elements of type */
 	int call_scoped;	/* on a stack: freed after the call */
+	const struct dusk_thread *caller;	/* call_scoped: the thread whose call made it */
 	int readonly;		/* own bytes in a read-only mapping: never read back */
 	struct dusk_thread *held;	/* on this thread's stack, held by the kernel
 					 * across calls (a wait entry): freed when

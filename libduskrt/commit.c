@@ -812,6 +812,7 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	if (err)
 		return err;
 	w->shared_new |= !m->call_scoped;
+	m->caller = w->t;
 	/* A char buffer the kernel may write (strim(), snprintf() into a
 	 * local) is read back like any object; a string literal is not. */
 	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&

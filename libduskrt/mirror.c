@@ -491,7 +491,13 @@ int dusk_commit_after_call(void)
 	for (i = 0; i < cs->ntouched; i++) {
 		struct mirror *m = cs->touched[i];
 
-		if (!m->call_scoped)
+		/* Another thread's call made it and is still in the kernel:
+		 * a callback that call runs here handed the caller's stack
+		 * object on (rtc_read_time(rtc, &tm) in a probe, whose
+		 * read_time() fills tm with rtc_time64_to_tm()).  Its mirror
+		 * goes when that call ends; freeing it here let the kernel
+		 * write freed memory and the caller's read-back fail. */
+		if (!m->call_scoped || m->caller != t)
 			continue;
 		e = mirror_free_kernel(m->kaddr);
 		if (e == -EBUSY)	/* the kernel still holds it: leave it to BYE */

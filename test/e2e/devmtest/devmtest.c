@@ -14,8 +14,11 @@
  * The probe also registers an RTC whose struct rtc_device it fills after
  * devm_rtc_allocate_device() (ops, range), as RTC drivers do; its time is
  * the module's count of seconds since 2020-01-01, read and set through
- * /sys/class/rtc.  Before, the user build's first store into the
- * rtc_device was refused (sixth round of probes, docs/COVERAGE.md).
+ * /sys/class/rtc, and by the probe itself with rtc_read_time() into a
+ * struct rtc_time on its stack.  Before, the user build's first store
+ * into the rtc_device was refused, and then the probe's rtc_read_time()
+ * lost its stack object's mirror to the callback's own kernel call: the
+ * program died reading it back (sixth round of probes, docs/COVERAGE.md).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -70,6 +73,7 @@ static int devmtest_probe(struct platform_device *pdev)
 {
 	struct devm_state *st;
 	struct rtc_device *rtc;
+	struct rtc_time tm = {};
 	char *scratch, *tag;
 	int i, err;
 
@@ -100,6 +104,10 @@ static int devmtest_probe(struct platform_device *pdev)
 	err = devm_rtc_register_device(rtc);
 	if (err)
 		return err;
+	/* read back through the RTC core, whose read_time() call fills the
+	 * probe's own struct rtc_time */
+	err = rtc_read_time(rtc, &tm);
+	pr_info("rtc_read_time %d: year %d\n", err, tm.tm_year + 1900);
 	state = st;
 	pr_info("probed: label %s %s table %d %d %d %d\n", st->label, tag, st->table[0],
 		st->table[1], st->table[2], st->table[3]);
