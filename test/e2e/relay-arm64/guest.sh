@@ -13,26 +13,8 @@
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
-LIMIT=240	# seconds for one step of the host
+. /dusk/files/relay-guest.sh
 
-wait_for() {
-	what=$1
-	shift
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "timed out waiting for $what"
-		sleep 0.1
-	done
-}
-logged() { dmesg | grep -q "$1"; }
-# the scenario's verdicts (samples/lwfw/test.sh, deny_port=5001)
-verdicts() {
-	samples_tcp_blocked a 10.0.2.2 5001
-	samples_tcp_ok a b 10.0.2.2 5002 'hello\n'
-	samples_udp a b 10.0.2.2 5001 3 0
-	samples_udp a b 10.0.2.2 5002 3 3
-}
 # what lwfw printed, without the loader's notes
 lwfw_log() {
 	dmesg | sed 's/^\[[^]]*\] //' | grep '^lwfw: ' |
@@ -50,7 +32,7 @@ dmesg -c >/dev/null
 
 echo "== lwfw.ko deny_port=5001 (the arm64 kernel runs the module)"
 insmod /dusk/mod/lwfw.ko deny_port=5001 || dusk_fail "insmod lwfw.ko"
-verdicts
+lwfw_verdicts
 rmmod lwfw || dusk_fail "rmmod lwfw"
 dusk_dmesg_clean "lwfw.ko"
 lwfw_log >/tmp/ko.log
@@ -61,12 +43,10 @@ echo "== lwfw's user build on the x86-64 host, dusk_lwfw.ko here"
 # for seconds; its verdict must be the program's, not the timeout policy's
 insmod /dusk/mod/dusk_lwfw.ko nf_timeout_ms=120000 || dusk_fail "insmod dusk_lwfw.ko"
 dmesg -c >/dev/null
-dusk-relay --module lwfw --key /dusk/files/key --netns /run/netns/ctl >/tmp/relay.log 2>&1 &
-relay=$!
-wait_for "the relay" grep -q 'serving module lwfw' /tmp/relay.log
+relay_serve lwfw ctl
 echo "MARK relay ready"
 wait_for "lwfw's module_init" logged 'lwfw: loaded: '
-verdicts
+lwfw_verdicts
 echo "MARK packets done"
 wait_for "lwfw's module_exit" logged 'lwfw: unloaded'
 dusk_dmesg_clean "dusk_lwfw.ko"

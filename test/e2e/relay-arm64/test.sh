@@ -9,56 +9,20 @@
 # Then gdb, here, stops the program at a lwfw.c line while the guest's
 # datagram waits in the hook; continued, the datagram gets its verdict.
 #
-# usage: test.sh VM_RUN KDIR_ARM64 DUSK_RELAY LWFW LWFW_KO DUSK_LWFW_KO NETPROBE GUEST_LIB GUEST_SH LWFW_C
+# usage: test.sh VM_RUN KDIR_ARM64 DUSK_RELAY LWFW LWFW_KO DUSK_LWFW_KO NETPROBE GUEST_LIB
+#                RELAY_GUEST GUEST_SH LWFW_C
 set -euo pipefail
-vmrun=$1 kdir=$2 relay=$3 prog=$4 ko=$5 kmod=$6 netprobe=$7 guestlib=$8 guest=$9 src=${10:-}
+vmrun=$1 kdir=$2 relay=$3 prog=$4 ko=$5 kmod=$6 netprobe=$7 guestlib=$8 reguest=$9 guest=${10:-} src=${11:-}
 
 if [ ! -f "$kdir/Makefile" ] || ! command -v qemu-system-aarch64 >/dev/null || [ ! -f "$src" ]; then
 	echo "no arm64 kernel tree or qemu-system-aarch64: run scripts/setup"
 	exit 77
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/dusk-relay-arm64.XXXXXX")
-vmpid= ppid=
-cleanup() {
-	[ -z "$ppid" ] || kill -KILL "$ppid" 2>/dev/null || true
-	[ -z "$vmpid" ] || kill -TERM -- "-$vmpid" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	for f in "$work"/*.log; do echo "--- $(basename "$f")"; cat "$f"; done
-	exit 1
-}
-pass() { echo "ok: $*"; }
-
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-head -c 32 /dev/urandom >"$work/key"
-chmod 600 "$work/key"
+. "$(dirname "$0")/../relay/relay-host.sh"
+relay_setup dusk-relay-arm64
 start=$(date +%s)
-setsid "$vmrun" -a arm64 -p "$port:7207" -o "$work/guest.out" -t 300 -m "$ko" -m "$kmod" \
-	-b "$relay" -b "$netprobe" -f "$guestlib" -f "$work/key:/dusk/files/key" -- "$guest" \
-	>"$work/vm.log" 2>&1 &
-vmpid=$!
-
-wait_mark() {
-	local i=0
-	until grep -q "^MARK $1" "$work/guest.out" 2>/dev/null; do
-		kill -0 "$vmpid" 2>/dev/null || { wait "$vmpid" || true; fail "the VM ended before '$1'"; }
-		i=$((i + 1))
-		[ $i -le 3000 ] || fail "timed out waiting for the guest's '$1'"
-		sleep 0.1
-	done
-}
-wait_log() {
-	local i=0
-	until grep -q "$2" "$1"; do
-		kill -0 "$3" 2>/dev/null || fail "$(basename "$1"): the program ended before '$2'"
-		i=$((i + 1))
-		[ $i -le 2400 ] || fail "timed out waiting for '$2' in $(basename "$1")"
-		sleep 0.1
-	done
-}
+relay_boot "$vmrun" -a arm64 -t 300 -m "$ko" -m "$kmod" -b "$relay" -b "$netprobe" \
+	-f "$guestlib" -f "$reguest" -- "$guest"
 
 file -L "$prog" | grep -q "$(uname -m | tr _ -)" || fail "$prog is not a program for this machine"
 export DUSK_TARGET=127.0.0.1:$port DUSK_KEY=$work/key
@@ -111,9 +75,5 @@ ppid=
 grep -q 'lwfw: dropped by port rule: 1' "$work/gdb.log" || fail "module_exit under gdb did not count the drop"
 pass "continued: module_exit under gdb counted the drop"
 
-rc=0
-wait "$vmpid" || rc=$?
-vmpid=
-cat "$work/vm.log"
-[ $rc = 0 ] || fail "the guest's checks failed (exit $rc)"
+relay_end
 echo "relay-arm64: all checks passed in $(($(date +%s) - start)) s"

@@ -10,20 +10,7 @@
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
-LIMIT=240	# seconds for one step of the host
-
-# wait_for WHAT CMD...: until CMD succeeds (LIMIT s).
-wait_for() {
-	what=$1
-	shift
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "timed out waiting for $what"
-		sleep 0.1
-	done
-}
-logged() { dmesg | grep -q "$1"; }
+. /dusk/files/relay-guest.sh
 
 dusk_nic_up ctl
 dusk_netns_pair
@@ -33,18 +20,13 @@ samples_sink b udp 5001
 samples_sink b udp 5002
 insmod /dusk/mod/dusk_lwfw.ko || dusk_fail "insmod dusk_lwfw.ko"
 dmesg -c >/dev/null
-dusk-relay --module lwfw --key /dusk/files/key --netns /run/netns/ctl >/tmp/relay.log 2>&1 &
-relay=$!
-wait_for "the relay" grep -q 'serving module lwfw' /tmp/relay.log
+relay_serve lwfw ctl
 echo "MARK relay ready"
 
 # The host: refusals (nothing reaches the kernel), then lwfw deny_port=5001.
 wait_for "lwfw's module_init" logged 'lwfw: loaded: '
 dusk_pass "module_init's printk here: $(dmesg | grep -o 'lwfw: loaded: .*')"
-samples_tcp_blocked a 10.0.2.2 5001
-samples_tcp_ok a b 10.0.2.2 5002 'hello\n'
-samples_udp a b 10.0.2.2 5001 3 0
-samples_udp a b 10.0.2.2 5002 3 3
+lwfw_verdicts
 echo "MARK packets done"
 
 # The host stops the program: module_exit runs there, its printk here.

@@ -7,56 +7,18 @@
 # SIGKILL of the program ends its session there.  guest.sh checks the
 # packets and the kernel side.
 #
-# usage: test.sh VM_RUN DUSK_RELAY LWFW DUSK_LWFW_KO OTHER_PROGRAM NETPROBE GUEST_LIB GUEST_SH
+# usage: test.sh VM_RUN DUSK_RELAY LWFW DUSK_LWFW_KO OTHER_PROGRAM NETPROBE GUEST_LIB
+#                RELAY_GUEST GUEST_SH
 set -euo pipefail
-vmrun=$1 relay=$2 prog=$3 kmod=$4 other=$5 netprobe=$6 guestlib=$7 guest=$8
+vmrun=$1 relay=$2 prog=$3 kmod=$4 other=$5 netprobe=$6 guestlib=$7 reguest=$8 guest=$9
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/dusk-relay-test.XXXXXX")
-vmpid= ppid=
-cleanup() {
-	[ -z "$ppid" ] || kill -KILL "$ppid" 2>/dev/null || true
-	[ -z "$vmpid" ] || kill -TERM -- "-$vmpid" 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	for f in "$work"/*.log; do echo "--- $(basename "$f")"; cat "$f"; done
-	exit 1
-}
-pass() { echo "ok: $*"; }
-
-# A free port on the host's loopback for the forward.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-head -c 32 /dev/urandom >"$work/key"
+. "$(dirname "$0")/relay-host.sh"
+relay_setup dusk-relay-test
 head -c 32 /dev/urandom >"$work/wrong"
-chmod 600 "$work/key" "$work/wrong"
+chmod 600 "$work/wrong"
+relay_boot "$vmrun" -t 600 -m "$kmod" -b "$relay" -b "$netprobe" -f "$guestlib" \
+	-f "$reguest" -- "$guest"
 
-setsid "$vmrun" -p "$port:7207" -o "$work/guest.out" -t 600 -m "$kmod" -b "$relay" \
-	-b "$netprobe" -f "$guestlib" -f "$work/key:/dusk/files/key" -- "$guest" \
-	>"$work/vm.log" 2>&1 &
-vmpid=$!
-
-# wait_mark MARK: until the guest has printed "MARK MARK".
-wait_mark() {
-	local i=0
-	until grep -q "^MARK $1" "$work/guest.out" 2>/dev/null; do
-		kill -0 "$vmpid" 2>/dev/null || { wait "$vmpid" || true; fail "the VM ended before '$1'"; }
-		i=$((i + 1))
-		[ $i -le 4000 ] || fail "timed out waiting for the guest's '$1'"
-		sleep 0.1
-	done
-}
-# wait_log FILE TEXT PID: until FILE holds TEXT; fail if PID ends first.
-wait_log() {
-	local i=0
-	until grep -q "$2" "$1"; do
-		kill -0 "$3" 2>/dev/null || fail "$(basename "$1"): the program ended before '$2'"
-		i=$((i + 1))
-		[ $i -le 2400 ] || fail "timed out waiting for '$2' in $(basename "$1")"
-		sleep 0.1
-	done
-}
 # refused LOG TEXT CMD...: CMD exits 1 saying TEXT.
 refused() {
 	local log=$work/$1 text=$2 rc=0
@@ -96,9 +58,5 @@ wait "$ppid" 2>/dev/null || true
 ppid=
 pass "second run killed with SIGKILL"
 
-rc=0
-wait "$vmpid" || rc=$?
-vmpid=
-cat "$work/vm.log"
-[ $rc = 0 ] || fail "the guest's checks failed (exit $rc)"
+relay_end
 echo "relay: all checks passed"
