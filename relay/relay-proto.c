@@ -5,6 +5,7 @@
  * caller sets timeouts for the handshake.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,14 +67,18 @@ void dusk_relay_keepalive(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
-int dusk_relay_read_all(int fd, void *buf, size_t len)
+/*
+ * All of @len bytes received into @p (@out false) or sent from it, through
+ * EINTR.  A socket timeout (SO_RCVTIMEO, SO_SNDTIMEO) is -ETIMEDOUT; the
+ * peer's orderly close before the end, -ECONNRESET.
+ */
+static int transfer_all(int fd, char *p, size_t len, bool out)
 {
-	char *p = buf;
 	ssize_t n;
 
 	while (len) {
-		n = recv(fd, p, len, 0);
-		if (n == 0)
+		n = out ? send(fd, p, len, MSG_NOSIGNAL) : recv(fd, p, len, 0);
+		if (n == 0 && !out)
 			return -ECONNRESET;
 		if (n < 0) {
 			if (errno == EINTR)
@@ -86,22 +91,14 @@ int dusk_relay_read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+int dusk_relay_read_all(int fd, void *buf, size_t len)
+{
+	return transfer_all(fd, buf, len, false);
+}
+
 int dusk_relay_write_all(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN ? -ETIMEDOUT : -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return transfer_all(fd, (char *)buf, len, true);	/* only read */
 }
 
 static void put_be(uint8_t *p, uint64_t v, int bytes)
