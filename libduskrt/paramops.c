@@ -152,33 +152,36 @@ static int kernel_op(const struct dusk_param *p, const void *fn, int get, char *
 	return dusk_sess->m->kparam_call((uintptr_t)fn, get, s, kp);
 }
 
-/* The set of @p on @v as the kernel runs it: the kernel calls it makes
- * (or is) run under the kernel's parameter lock. */
+/* The set and the get of a parameter run as the kernel runs them: the
+ * kernel calls they make (or are) run under the kernel's parameter lock.
+ * param_op_enter() marks the thread so and returns what to restore. */
+static uint8_t param_op_enter(void)
+{
+	struct dusk_thread *t = dusk_thread();
+	uint8_t was = t->param_op;
+
+	t->param_op = 1;
+	return was;
+}
+
 static int paramops_set(const struct dusk_param *p, const char *v);
+static int paramops_get(const struct dusk_param *p, uint64_t kbuf);
 
 int dusk_paramops_set(const struct dusk_param *p, const char *v)
 {
-	struct dusk_thread *t = dusk_thread();
-	uint8_t was = t->param_op;
-	int err;
+	uint8_t was = param_op_enter();
+	int err = paramops_set(p, v);
 
-	t->param_op = 1;
-	err = paramops_set(p, v);
-	t->param_op = was;
+	dusk_thread()->param_op = was;
 	return err;
 }
 
-static int paramops_get(const struct dusk_param *p, uint64_t kbuf);
-
 int dusk_paramops_get(const struct dusk_param *p, uint64_t kbuf)
 {
-	struct dusk_thread *t = dusk_thread();
-	uint8_t was = t->param_op;
-	int n;
+	uint8_t was = param_op_enter();
+	int n = paramops_get(p, kbuf);
 
-	t->param_op = 1;
-	n = paramops_get(p, kbuf);
-	t->param_op = was;
+	dusk_thread()->param_op = was;
 	return n;
 }
 
