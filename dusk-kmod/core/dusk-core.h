@@ -287,17 +287,28 @@ static inline bool dusk_stub_named(const char *name, const char *fn)
 	return !strncmp(name, fn, n) && (name[n] == '\0' || name[n] == '#');
 }
 
-/* Does an entry of table @tbl (an array; @member its name: .fn, or
- * nothing for an array of strings) name stub name @name? */
-#define dusk_stub_in(name, tbl, member)						\
+/* Is @name kernel function @fn itself (not one of its "fn#N")? */
+static inline bool dusk_name_is(const char *name, const char *fn)
+{
+	return !strcmp(name, fn);
+}
+
+/* Does @match(@name, entry) hold for an entry of table @tbl (an array;
+ * @member its name: .fn, or nothing for an array of strings)? */
+#define dusk_tbl_any(name, tbl, member, match)					\
 ({										\
 	bool __in = false;							\
 	size_t __i;								\
 										\
 	for (__i = 0; __i < ARRAY_SIZE(tbl) && !__in; __i++)			\
-		__in = dusk_stub_named(name, (tbl)[__i] member);		\
+		__in = match(name, (tbl)[__i] member);				\
 	__in;									\
 })
+
+/* Does an entry of @tbl name stub name @name (its "fn#N" too)? */
+#define dusk_stub_in(name, tbl, member) dusk_tbl_any(name, tbl, member, dusk_stub_named)
+/* Is stub name @name exactly an entry of @tbl? */
+#define dusk_name_in(name, tbl, member) dusk_tbl_any(name, tbl, member, dusk_name_is)
 
 /*
  * stubclass.c: the stubs some concern acts around in dusk_call_exec(),

@@ -175,6 +175,9 @@ static bool dusk_hrt_flying(u64 timer)
 	return found;
 }
 
+/* The calls dusk_hrtimer_before_call() acts around (exactly these names). */
+static const char *const dusk_hrt_cancels[] = { "hrtimer_cancel", "hrtimer_try_to_cancel" };
+
 /**
  * dusk_hrtimer_before_call() - hrtimer_cancel(), hrtimer_try_to_cancel():
  * the callbacks of that timer the program still runs will not re-arm it.
@@ -186,7 +189,7 @@ void dusk_hrtimer_before_call(const struct dusk_call *c)
 	struct dusk_hrt_flight *fl;
 	unsigned long flags;
 
-	if (!c->nargs || (strcmp(name, "hrtimer_cancel") && strcmp(name, "hrtimer_try_to_cancel")))
+	if (!c->nargs || !dusk_name_in(name, dusk_hrt_cancels, ))
 		return;
 	spin_lock_irqsave(&dusk_hrt_lock, flags);
 	list_for_each_entry(fl, &dusk_hrt_flights, node)
@@ -204,8 +207,7 @@ void dusk_hrtimer_before_call(const struct dusk_call *c)
 
 bool dusk_hrtimer_acts_on(const struct dusk_stub_desc *s)
 {
-	return dusk_stub_named(s->name, "hrtimer_cancel") ||
-	       dusk_stub_named(s->name, "hrtimer_try_to_cancel");
+	return dusk_stub_in(s->name, dusk_hrt_cancels, );
 }
 
 /**

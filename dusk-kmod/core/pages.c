@@ -20,6 +20,41 @@
 #include <linux/mm.h>
 #include "dusk-core.h"
 
+/* What each function this file acts around returns or frees. */
+enum dusk_pages_how {
+	DUSK_PAGES_NONE = -1,
+	DUSK_PAGES_STRUCT,	/* returns a struct page, of order args[1] */
+	DUSK_PAGES_ADDR,	/* returns an address, of order args[1] */
+	DUSK_PAGES_ZEROED,	/* returns the address of one page */
+	DUSK_PAGES_EXACT,	/* returns an address, of args[0] bytes */
+	DUSK_PAGES_FREE_STRUCT,	/* frees the struct page args[0] */
+	DUSK_PAGES_FREE_ADDR,	/* frees the address args[0] */
+};
+
+static const struct dusk_pages_fn {
+	const char *fn;
+	enum dusk_pages_how how;
+} dusk_pages_fns[] = {
+	{ "alloc_pages", DUSK_PAGES_STRUCT },
+	{ "__alloc_pages", DUSK_PAGES_STRUCT },
+	{ "__get_free_pages", DUSK_PAGES_ADDR },
+	{ "get_zeroed_page", DUSK_PAGES_ZEROED },
+	{ "alloc_pages_exact", DUSK_PAGES_EXACT },
+	{ "__free_pages", DUSK_PAGES_FREE_STRUCT },
+	{ "free_pages", DUSK_PAGES_FREE_ADDR },
+	{ "free_pages_exact", DUSK_PAGES_FREE_ADDR },
+};
+
+static enum dusk_pages_how dusk_pages_how(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_pages_fns); i++)
+		if (dusk_stub_named(name, dusk_pages_fns[i].fn))
+			return dusk_pages_fns[i].how;
+	return DUSK_PAGES_NONE;
+}
+
 /* The memory @c's result is: its address and length, and how to free it. */
 static bool dusk_pages_result(const struct dusk_call *c, const char *name, unsigned long *addr,
 			      size_t *len, enum dusk_region_kind *kind)
@@ -27,19 +62,25 @@ static bool dusk_pages_result(const struct dusk_call *c, const char *name, unsig
 	unsigned int order = c->nargs >= 2 ? (unsigned int)c->args[1] : 0;
 
 	*kind = DUSK_REGION_PAGES;
-	if (dusk_stub_named(name, "alloc_pages") || dusk_stub_named(name, "__alloc_pages")) {
+	switch (dusk_pages_how(name)) {
+	case DUSK_PAGES_STRUCT:
 		*addr = (unsigned long)page_address((struct page *)(uintptr_t)c->ret);
-	} else if (dusk_stub_named(name, "__get_free_pages")) {
+		break;
+	case DUSK_PAGES_ADDR:
 		*addr = c->ret;
-	} else if (dusk_stub_named(name, "get_zeroed_page")) {
+		break;
+	case DUSK_PAGES_ZEROED:
 		*addr = c->ret;
 		order = 0;
-	} else if (dusk_stub_named(name, "alloc_pages_exact") && c->nargs >= 1) {
+		break;
+	case DUSK_PAGES_EXACT:
+		if (c->nargs < 1)
+			return false;
 		*addr = c->ret;
 		*len = PAGE_ALIGN(c->args[0]);
 		*kind = DUSK_REGION_PAGES_EXACT;
 		return *addr;
-	} else {
+	default:
 		return false;
 	}
 	if (order > MAX_ORDER)
@@ -53,22 +94,19 @@ static unsigned long dusk_pages_freed(const struct dusk_call *c, const char *nam
 {
 	if (!c->nargs || !c->args[0])
 		return 0;
-	if (dusk_stub_named(name, "__free_pages"))
+	switch (dusk_pages_how(name)) {
+	case DUSK_PAGES_FREE_STRUCT:
 		return (unsigned long)page_address((struct page *)(uintptr_t)c->args[0]);
-	if (dusk_stub_named(name, "free_pages") || dusk_stub_named(name, "free_pages_exact"))
+	case DUSK_PAGES_FREE_ADDR:
 		return c->args[0];
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 bool dusk_pages_acts_on(const struct dusk_stub_desc *s)
 {
-	static const char *const fns[] = {
-		"__free_pages", "free_pages", "free_pages_exact",			/* freed */
-		"alloc_pages", "__alloc_pages", "__get_free_pages", "get_zeroed_page",	/* result */
-		"alloc_pages_exact",
-	};
-
-	return dusk_stub_in(s->name, fns, );
+	return dusk_pages_how(s->name) != DUSK_PAGES_NONE;
 }
 
 /**

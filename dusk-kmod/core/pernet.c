@@ -55,6 +55,15 @@ static DEFINE_SPINLOCK(dusk_pernet_lock);
 static LIST_HEAD(dusk_pernet_ops_list);	/* struct dusk_pernet_ops */
 static LIST_HEAD(dusk_pernet_data_list);	/* struct dusk_pernet_data */
 
+/* The kernel functions this file acts around (a call acts only when the
+ * stub is the function itself, no variadic "fn#N"). */
+static const char *const dusk_pernet_regs[] = {
+	"register_pernet_subsys", "register_pernet_device",
+};
+static const char *const dusk_pernet_unregs[] = {
+	"unregister_pernet_subsys", "unregister_pernet_device",
+};
+
 /* 1: registers pernet ops, -1: unregisters them, 0: neither. */
 static int dusk_pernet_stub(const struct dusk_call *c)
 {
@@ -62,20 +71,17 @@ static int dusk_pernet_stub(const struct dusk_call *c)
 
 	if (!c->nargs)
 		return 0;
-	if (!strcmp(name, "register_pernet_subsys") || !strcmp(name, "register_pernet_device"))
+	if (dusk_name_in(name, dusk_pernet_regs, ))
 		return 1;
-	if (!strcmp(name, "unregister_pernet_subsys") ||
-	    !strcmp(name, "unregister_pernet_device"))
+	if (dusk_name_in(name, dusk_pernet_unregs, ))
 		return -1;
 	return 0;
 }
 
 bool dusk_pernet_acts_on(const struct dusk_stub_desc *s)
 {
-	return dusk_stub_named(s->name, "register_pernet_subsys") ||
-	       dusk_stub_named(s->name, "register_pernet_device") ||
-	       dusk_stub_named(s->name, "unregister_pernet_subsys") ||
-	       dusk_stub_named(s->name, "unregister_pernet_device");
+	return dusk_stub_in(s->name, dusk_pernet_regs, ) ||
+	       dusk_stub_in(s->name, dusk_pernet_unregs, );
 }
 
 /* Remove the data of @ops (any when NULL) in @net (any when NULL).

@@ -50,21 +50,51 @@ static const char *const dusk_cache_allocs[] = {
 	"kmem_cache_alloc_lru", "kmem_cache_alloc_bulk",
 };
 
+/*
+ * The calls this file acts around, each with the index of the argument it
+ * reads: cache creation (the constructor), the bulk calls (the array) and
+ * destruction (the cache).  The single allocations (mempool_alloc() too)
+ * are DUSK_STUB_ALLOC stubs (dusk_call_acts_on()).
+ */
+static const struct dusk_slab_fn {
+	const char *fn;
+	int arg;
+} dusk_slab_fns[] = {
+	{ "kmem_cache_create", 4 },		/* (name, size, align, flags, ctor) */
+	{ "kmem_cache_create_usercopy", 6 },	/* (..., flags, useroffset, usersize, ctor) */
+	{ "kmem_cache_alloc_bulk", 3 },		/* (s, flags, size, p) */
+	{ "kmem_cache_free_bulk", 2 },		/* (s, size, p) */
+	{ "kmem_cache_destroy", 0 },		/* (s) */
+};
+
+/* @fn's argument of dusk_slab_fns when stub @s is @fn, else -1. */
+static int dusk_slab_arg(const struct dusk_stub_desc *s, const char *fn)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_slab_fns); i++)
+		if (!strcmp(dusk_slab_fns[i].fn, fn))
+			return dusk_stub_named(s->name, fn) ? dusk_slab_fns[i].arg : -1;
+	return -1;
+}
+
 /** dusk_slab_is_destroy() - is @s kmem_cache_destroy()? */
 bool dusk_slab_is_destroy(const struct dusk_stub_desc *s)
 {
-	return dusk_stub_named(s->name, "kmem_cache_destroy") && s->nargs >= 1;
+	return dusk_slab_arg(s, "kmem_cache_destroy") >= 0 && s->nargs >= 1;
 }
 
-/* Its bulk calls, cache creation and destruction; its single allocations
- * (mempool_alloc() too) are DUSK_STUB_ALLOC stubs (dusk_call_acts_on()). */
 bool dusk_slab_acts_on(const struct dusk_stub_desc *s)
 {
-	return dusk_stub_named(s->name, "kmem_cache_free_bulk") ||
-	       dusk_stub_named(s->name, "kmem_cache_alloc_bulk") ||
-	       dusk_stub_named(s->name, "kmem_cache_create") ||
-	       dusk_stub_named(s->name, "kmem_cache_create_usercopy") ||
-	       dusk_stub_named(s->name, "kmem_cache_destroy");
+	return dusk_stub_in(s->name, dusk_slab_fns, .fn);
+}
+
+/* The pool of mempool_alloc() stub @s called with @args, else NULL. */
+static const mempool_t *dusk_slab_mempool(const struct dusk_stub_desc *s, const u64 *args)
+{
+	if (!dusk_stub_named(s->name, "mempool_alloc") || s->nargs < 1)
+		return NULL;
+	return (const mempool_t *)(uintptr_t)args[0];
 }
 
 static struct dusk_slab_gone *dusk_slab_find(const void *obj)
@@ -127,13 +157,10 @@ void dusk_slab_after_create(const struct dusk_call *c)
 	u32 i;
 	int arg;
 
-	if (dusk_stub_named(s->name, "kmem_cache_create"))
-		arg = 4;	/* (name, size, align, flags, ctor) */
-	else if (dusk_stub_named(s->name, "kmem_cache_create_usercopy"))
-		arg = 6;	/* (name, size, align, flags, useroffset, usersize, ctor) */
-	else
-		return;
-	if (!c->ret || c->nargs <= arg || !(ctor = c->args[arg]))
+	arg = dusk_slab_arg(s, "kmem_cache_create");
+	if (arg < 0)
+		arg = dusk_slab_arg(s, "kmem_cache_create_usercopy");
+	if (arg < 0 || !c->ret || c->nargs <= arg || !(ctor = c->args[arg]))
 		return;
 	for (i = 0; i < dusk_gen.nproxies && i < DUSK_SLAB_MAX_CTOR; i++)
 		if ((uintptr_t)dusk_gen.proxies[i].addr == ctor)
@@ -163,11 +190,9 @@ u64 dusk_slab_ctor_lent(u32 proxy, u32 i, u64 arg)
  */
 bool dusk_slab_alloc_not_owned(const struct dusk_stub_desc *s, const u64 *args)
 {
-	const mempool_t *pool = (const mempool_t *)(uintptr_t)args[0];
+	const mempool_t *pool = dusk_slab_mempool(s, args);
 
-	if (!dusk_stub_named(s->name, "mempool_alloc") || s->nargs < 1)
-		return false;
-	return pool->alloc != mempool_alloc_slab && pool->alloc != mempool_kmalloc;
+	return pool && pool->alloc != mempool_alloc_slab && pool->alloc != mempool_kmalloc;
 }
 
 /**
@@ -178,6 +203,7 @@ bool dusk_slab_alloc_not_owned(const struct dusk_stub_desc *s, const u64 *args)
  */
 void dusk_slab_after_alloc(const struct dusk_stub_desc *s, const u64 *args, void *obj)
 {
+	const mempool_t *pool = dusk_slab_mempool(s, args);
 	struct dusk_slab_gone *g = dusk_slab_find(obj);
 	int i;
 
@@ -189,21 +215,17 @@ void dusk_slab_after_alloc(const struct dusk_stub_desc *s, const u64 *args, void
 	for (i = 0; i < ARRAY_SIZE(dusk_cache_allocs); i++)
 		if (dusk_stub_named(s->name, dusk_cache_allocs[i]) && s->nargs >= 1)
 			dusk_region_set_cache(obj, (struct kmem_cache *)(uintptr_t)args[0]);
-	if (dusk_stub_named(s->name, "mempool_alloc") && s->nargs >= 1) {
-		const mempool_t *pool = (const mempool_t *)(uintptr_t)args[0];
-
-		if (pool->alloc == mempool_alloc_slab)
-			dusk_region_set_cache(obj, pool->pool_data);
-	}
+	if (pool && pool->alloc == mempool_alloc_slab)
+		dusk_region_set_cache(obj, pool->pool_data);
 }
 
 /* kmem_cache_alloc_bulk(s, flags, size, p) / kmem_cache_free_bulk(s, size, p):
  * the index of the array argument, or -1 when @s is neither. */
 static int dusk_slab_bulk_array(const struct dusk_stub_desc *s, const char *fn, u32 nargs)
 {
-	int arg = !strcmp(fn, "kmem_cache_alloc_bulk") ? 3 : 2;
+	int arg = dusk_slab_arg(s, fn);
 
-	return dusk_stub_named(s->name, fn) && s->nargs == arg + 1 && nargs == arg + 1 ? arg : -1;
+	return arg >= 0 && s->nargs == arg + 1 && nargs == arg + 1 ? arg : -1;
 }
 
 /* Element @i of the kernel array at @arr, or NULL when it cannot be read. */

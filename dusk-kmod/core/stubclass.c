@@ -13,10 +13,7 @@
  * module's calls, and nearly every call on a packet's path, are of none of
  * them: for those, dusk_call_exec() runs the stub and is done.  Each
  * concern answers for its own functions (its *_acts_on(), beside the
- * table or the tests that match them), so no list here summarises theirs.
- * Where a concern matches names in an if-chain rather than a table
- * (pages.c, pernet.c, hrtimer.c, slab.c), its *_acts_on() repeats them:
- * a name added to one must be added to the other.
+ * table its calls are matched with), so no list here summarises theirs.
  */
 #include <linux/bitmap.h>
 #include <linux/debugfs.h>

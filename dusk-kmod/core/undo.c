@@ -243,16 +243,6 @@ static int dusk_implicit_reg(u32 stub)
 static const char *const dusk_remove_by_handle[] = { "proc_remove", "debugfs_remove" };
 static const char *const dusk_remove_by_name[] = { "remove_proc_entry", "remove_proc_subtree" };
 
-static bool dusk_name_in(const char *name, const char *const *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(name, list[i]))
-			return true;
-	return false;
-}
-
 static int dusk_named_reg(u32 stub)
 {
 	const char *name = dusk_gen.stubs[stub].name;
@@ -536,10 +526,10 @@ void dusk_undo_after(u32 stub, const u64 *args, u64 ret, struct dusk_undo_rec *r
 		}
 	}
 	if (s->nargs >= 1 &&
-	    dusk_name_in(s->name, dusk_remove_by_handle, ARRAY_SIZE(dusk_remove_by_handle)))
+	    dusk_name_in(s->name, dusk_remove_by_handle, ))
 		dusk_undo_forget_tree(args[0]);
 	if (s->nargs >= 2 &&
-	    dusk_name_in(s->name, dusk_remove_by_name, ARRAY_SIZE(dusk_remove_by_name)))
+	    dusk_name_in(s->name, dusk_remove_by_name, ))
 		dusk_undo_forget_name(args[0], args[1]);
 	if (!strcmp(s->name, "call_rcu"))
 		dusk_rcu_used = true;
@@ -626,7 +616,7 @@ void dusk_undo_all(void)
 		}
 		s = &dusk_gen.stubs[dusk_gen.undo[rec->desc].unreg];
 		if (rec->named &&
-		    dusk_name_in(s->name, dusk_remove_by_name, ARRAY_SIZE(dusk_remove_by_name)))
+		    dusk_name_in(s->name, dusk_remove_by_name, ))
 			rec->args[0] = (u64)(uintptr_t)rec->name;
 		if (dusk_slab_is_destroy(s))	/* no object of the session left in it */
 			dusk_slab_before_destroy((struct kmem_cache *)(uintptr_t)rec->args[0]);
