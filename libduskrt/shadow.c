@@ -18,7 +18,8 @@
  * into the kernel's limit on VMAs per process (vm.max_map_count).
  *
  * Validity: every page has an epoch stamp and a valid byte range [lo, hi)
- * (whole pages after a READ; prefetched UPCALL chunks can be partial).  A
+ * (a first miss reads the granule around it, a second the whole page;
+ * prefetched UPCALL chunks can be partial too).  A
  * page is valid iff its stamp equals the shadow's epoch, so one increment
  * invalidates everything (dusk_shadow_invalidate()).
  *
@@ -431,11 +432,19 @@ int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, 
 	return 0;
 }
 
-/* A run of whole pages to READ. */
+/* A run of pages to READ: bytes [lo, hi) of a single page (a first
+ * miss, see fill()), else whole pages (lo 0, hi DUSK_PAGE_SIZE). */
 struct run {
 	struct win *w;
 	size_t first, n;
+	size_t lo, hi;
 };
+
+/* Kernel bytes the run reads. */
+static size_t run_bytes(const struct run *r)
+{
+	return ((r->n - 1) << DUSK_PAGE_SHIFT) + r->hi - r->lo;
+}
 
 /* Read @nruns runs of pages with one READ request and merge them. */
 static int fill_runs(struct dusk_shadow *s, const struct run *runs, unsigned int nruns)
@@ -450,11 +459,11 @@ static int fill_runs(struct dusk_shadow *s, const struct run *runs, unsigned int
 	if (err)
 		return err;
 	for (i = 0; i < nruns; i++) {
-		uint64_t k = (runs[i].w->idx << WIN_SHIFT) + (runs[i].first << DUSK_PAGE_SHIFT);
+		uint64_t k = (runs[i].w->idx << WIN_SHIFT) + (runs[i].first << DUSK_PAGE_SHIFT) +
+			     runs[i].lo;
 
-		dusk_trace("[dusk] read 0x%llx +%zu", (unsigned long long)k,
-			   runs[i].n << DUSK_PAGE_SHIFT);
-		err = dusk_msg_put_range(&m, DUSK_A_RANGE, k, runs[i].n << DUSK_PAGE_SHIFT);
+		dusk_trace("[dusk] read 0x%llx +%zu", (unsigned long long)k, run_bytes(&runs[i]));
+		err = dusk_msg_put_range(&m, DUSK_A_RANGE, k, (uint32_t)run_bytes(&runs[i]));
 		if (err)
 			goto out;
 	}
@@ -471,19 +480,21 @@ static int fill_runs(struct dusk_shadow *s, const struct run *runs, unsigned int
 
 		if (mnl_attr_get_type(a) != DUSK_A_DATA)
 			continue;
-		if (i == nruns || mnl_attr_get_payload_len(a) != r->n << DUSK_PAGE_SHIFT)
+		if (i == nruns || mnl_attr_get_payload_len(a) != run_bytes(r))
 			goto out_ans;
 		for (j = 0; j < r->n; j++) {
 			const struct pmeta *pm = &r->w->meta[r->first + j];
 			size_t keep_lo = 0, keep_hi = 0;
+			size_t off = j ? 0 : r->lo, end = j == r->n - 1 ? r->hi : DUSK_PAGE_SIZE;
 
 			if (pm->epoch == s->epoch) {
 				keep_lo = pm->lo;
 				keep_hi = pm->hi;
 			}
-			err = page_merge(s, r->w, r->first + j, 0,
-					 (const char *)mnl_attr_get_payload(a) + (j << DUSK_PAGE_SHIFT),
-					 DUSK_PAGE_SIZE);
+			err = page_merge(s, r->w, r->first + j, off,
+					 (const char *)mnl_attr_get_payload(a) +
+						 (j << DUSK_PAGE_SHIFT) + off - r->lo,
+					 end - off);
 			if (err)
 				goto out_ans;
 			if (s->nheld)
@@ -504,12 +515,45 @@ out:
  * stays well below 64 KiB even though a READ may carry DUSK_MAX_READ. */
 #define RUN_MAX_PAGES 8
 
+/*
+ * What a first miss on a page reads: the aligned granule around the
+ * access, not the page.  A module reading one kernel variable after each
+ * kernel call (every call ends the epoch) would otherwise move a page per
+ * read, and a page-sized answer is most of a READ's cost (the kernel
+ * zeroes an 8 KiB buffer for it, and the program copies and reverse-maps
+ * every word).  A second miss on the page reads the rest of it.
+ */
+#define GRANULE 512
+
 static int page_valid_for(const struct dusk_shadow *s, const struct win *w, size_t pi,
 			  size_t lo, size_t hi)
 {
 	const struct pmeta *m = &w->meta[pi];
 
 	return m->epoch == s->epoch && m->lo <= lo && hi <= m->hi;
+}
+
+/*
+ * A first miss on page @pi of @w over its bytes [lo, hi): read the
+ * granules around them.  A page of the epoch before with late writes on it
+ * (stores that landed after that epoch ended, see "Late writes") keeps its
+ * valid range in the read, so that page_merge() sees every one of them.
+ */
+static int fill_first(struct dusk_shadow *s, struct win *w, size_t pi, size_t lo, size_t hi)
+{
+	const struct pmeta *m = &w->meta[pi];
+	const char *sh = w->mem + (pi << DUSK_PAGE_SHIFT);
+	struct run r = { w, pi, 1, lo & ~(size_t)(GRANULE - 1),
+			 (hi + GRANULE - 1) & ~(size_t)(GRANULE - 1) };
+
+	if (m->epoch && m->epoch == s->epoch - 1 && m->lo < m->hi &&
+	    memcmp(sh + m->lo, sh + WIN_SIZE + m->lo, m->hi - m->lo)) {
+		if (m->lo < r.lo)
+			r.lo = m->lo;
+		if (m->hi > r.hi)
+			r.hi = m->hi;
+	}
+	return fill_runs(s, &r, 1);
 }
 
 /* Slow path: make pages [p0, p1] of @w valid over the bytes [off, end). */
@@ -521,6 +565,9 @@ static int fill(struct dusk_shadow *s, struct win *w, size_t off, size_t end)
 	size_t bytes = 0;
 	int err;
 
+	if (p0 == p1 && w->meta[p0].epoch != s->epoch)
+		return fill_first(s, w, p0, off & (DUSK_PAGE_SIZE - 1),
+				  ((end - 1) & (DUSK_PAGE_SIZE - 1)) + 1);
 	for (pi = p0; pi <= p1; pi++) {
 		size_t lo = pi == p0 ? off & (DUSK_PAGE_SIZE - 1) : 0;
 		size_t hi = pi == p1 ? ((end - 1) & (DUSK_PAGE_SIZE - 1)) + 1 : DUSK_PAGE_SIZE;
@@ -538,7 +585,7 @@ static int fill(struct dusk_shadow *s, struct win *w, size_t off, size_t end)
 		    runs[nruns - 1].n < RUN_MAX_PAGES)
 			runs[nruns - 1].n++;
 		else
-			runs[nruns++] = (struct run){ w, pi, 1 };
+			runs[nruns++] = (struct run){ w, pi, 1, 0, DUSK_PAGE_SIZE };
 		bytes += DUSK_PAGE_SIZE;
 	}
 	return nruns ? fill_runs(s, runs, nruns) : 0;

@@ -484,7 +484,7 @@ static void trace_names_interactions(void **state)
 	dusk_trace_on = 0;
 	assert_true(k >= DUSK_SIM_MIRRORS);
 	if (!harness_log_has(DUSK_LOG_TRACE, "[dusk] hello tm") ||
-	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] read 0xffff888000030000 +4096") ||
+	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] read 0xffff888000030000 +512") ||
 	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] mirror ") ||
 	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] write 0xffff888000030010 +1") ||
 	    !harness_log_has(DUSK_LOG_TRACE, "[dusk] call noop(0x5) = 0x0"))

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check() and the shadow cache against the simulated kernel: own memory
- * passes through, kernel memory is filled in whole pages and then hit
+ * passes through, kernel memory is filled (a granule on a page's first
+ * miss, the rest of the page on its second) and then hit
  * without requests, an epoch end invalidates everything, write-back sends
  * only the bytes the program changed, prefetched upcall bytes need no READ,
  * HELD upcall bytes stay what they were across the callback's kernel calls,
@@ -87,6 +88,32 @@ static void kernel_page_filled_once_then_hit(void **state)
 	r = dusk_check((void *)(uintptr_t)(K + 4090), 16);
 	assert_ptr_equal(r, p + 3990);
 	assert_memory_equal(r, (unsigned char *)dusk_sim_ptr(sim, K + 4090), 16);
+	assert_int_equal(reads(), 2);
+}
+
+static size_t read_bytes(void)
+{
+	struct dusk_sim_stats st;
+
+	dusk_sim_stats(sim, &st);
+	return st.read_bytes;
+}
+
+/* One kernel variable read after every call moves 512 bytes, not a page. */
+static void first_miss_reads_granule(void **state)
+{
+	unsigned char *mem = dusk_sim_ptr(sim, K);
+
+	(void)state;
+	assert_memory_equal(dusk_check((void *)(uintptr_t)(K + 1000), 8), mem + 1000, 8);
+	assert_int_equal(reads(), 1);
+	assert_int_equal(read_bytes(), 512);	/* [K+512, K+1024) */
+	assert_memory_equal(dusk_check((void *)(uintptr_t)(K + 1020), 4), mem + 1020, 4);
+	assert_int_equal(reads(), 1);
+	/* A second miss on the page: the rest of it. */
+	assert_memory_equal(dusk_check((void *)(uintptr_t)(K + 2000), 8), mem + 2000, 8);
+	assert_int_equal(reads(), 2);
+	assert_memory_equal(dusk_check((void *)(uintptr_t)(K + 100), 3000), mem + 100, 3000);
 	assert_int_equal(reads(), 2);
 }
 
@@ -181,6 +208,23 @@ static void late_write_reaches_kernel(void **state)
 	assert_int_equal(mem[30], 0x78);
 	assert_int_equal(mem[31], 0x31);
 	assert_int_equal(mem[32], (unsigned char)(32 * 7));
+}
+
+/* A late write, then a first miss elsewhere on its page in the next
+ * epoch: the granule read must not leave the late byte out of the
+ * page's valid range (it would never be written back). */
+static void late_write_survives_granule_read(void **state)
+{
+	unsigned char *mem = dusk_sim_ptr(sim, K), *q;
+
+	(void)state;
+	q = dusk_check((void *)(uintptr_t)(K + 30), 1);
+	dusk_call(STUB_NOOP, NULL, 0);
+	*q = 0x79;
+	assert_int_equal(*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 3000), 1),
+			 (unsigned char)(3000 * 7));
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(mem[30], 0x79);
 }
 
 static uint64_t hook_reads_prefetched(uint64_t a, uint64_t b)
@@ -420,10 +464,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(own_memory_is_itself, setup, teardown),
 		cmocka_unit_test_setup_teardown(kernel_page_filled_once_then_hit, setup, teardown),
+		cmocka_unit_test_setup_teardown(first_miss_reads_granule, setup, teardown),
 		cmocka_unit_test_setup_teardown(multi_page_range_is_one_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(epoch_end_invalidates, setup, teardown),
 		cmocka_unit_test_setup_teardown(writeback_only_changed_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(late_write_reaches_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(late_write_survives_granule_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(upcall_prefetch_needs_no_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(upcall_held_outlives_kernel_calls, setup, teardown),
 		cmocka_unit_test(unmapped_read_is_fault),
