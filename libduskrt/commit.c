@@ -873,7 +873,7 @@ static int foreign_user(uintptr_t p, int32_t type, size_t len, const struct dusk
  */
 static int send_first_images(struct dusk_commit_state *cs)
 {
-	struct dusk_answer ans;
+	static const char when[] = "writing a new mirror's first image";
 	struct dusk_msg m = { 0 };
 	size_t i;
 	int err = 0;
@@ -885,29 +885,12 @@ static int send_first_images(struct dusk_commit_state *cs)
 		while (!err && done < p->len) {
 			uint32_t n = p->len - done > DUSK_MAX_CHUNK ? DUSK_MAX_CHUNK : p->len - done;
 
-			if (!m.buf) {
-				err = dusk_msg_new(&m, DUSK_CMD_WRITE);
-				continue;
-			}
-			if (dusk_msg_room(&m) < dusk_msg_chunk_size(n)) {
-				err = dusk_request(&m, &ans);
-				if (err == -EACCES || err == -EFAULT)
-					dusk_write_refused("writing a new mirror's first image", &ans, &m);
-				dusk_answer_free(&ans);
-				dusk_msg_fini(&m);
-				m.buf = NULL;
-				continue;
-			}
-			err = dusk_msg_put_chunk(&m, p->addr + done, (const char *)p->data + done, n);
+			err = dusk_write_put(&m, p->addr + done, (const char *)p->data + done, n, when);
 			done += n;
 		}
 	}
-	if (!err && m.buf) {
-		err = dusk_request(&m, &ans);
-		if (err == -EACCES || err == -EFAULT)
-			dusk_write_refused("writing a new mirror's first image", &ans, &m);
-		dusk_answer_free(&ans);
-	}
+	if (!err && m.buf)
+		err = dusk_write_send(&m, when);
 	if (m.buf)
 		dusk_msg_fini(&m);
 	for (i = 0; i < cs->pending.n; i++)

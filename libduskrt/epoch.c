@@ -47,17 +47,34 @@ void dusk_write_refused(const char *when, const struct dusk_answer *ans,
 	dusk_fault("write refused by the kernel", addr, len, dusk_entry_pc, detail);
 }
 
-/* Send a full overflow WRITE; a refusal is a fault of the module. */
-static int send_overflow(struct dusk_msg *ov)
+int dusk_write_send(struct dusk_msg *m, const char *when)
 {
 	struct dusk_answer ans;
-	int err = dusk_request(ov, &ans);
+	int err = dusk_request(m, &ans);
 
 	if (err == -EACCES || err == -EFAULT)
-		dusk_write_refused("in a WRITE ending an epoch", &ans, ov);
+		dusk_write_refused(when, &ans, m);
 	dusk_answer_free(&ans);
-	dusk_msg_fini(ov);
+	dusk_msg_fini(m);
 	return err;
+}
+
+int dusk_write_put(struct dusk_msg *m, uint64_t addr, const void *data, uint32_t len,
+		   const char *when)
+{
+	int err;
+
+	if (m->buf && dusk_msg_room(m) < dusk_msg_chunk_size(len)) {
+		err = dusk_write_send(m, when);
+		if (err)
+			return err;
+	}
+	if (!m->buf) {
+		err = dusk_msg_new(m, DUSK_CMD_WRITE);
+		if (err)
+			return err;
+	}
+	return dusk_msg_put_chunk(m, addr, data, len);
 }
 
 struct fix {
@@ -193,20 +210,12 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 				done += n;
 				continue;
 			}
-			if (ov.buf && dusk_msg_room(&ov) < dusk_msg_chunk_size(n)) {
-				err = send_overflow(&ov);
-				continue;
-			}
-			if (!ov.buf) {
-				err = dusk_msg_new(&ov, DUSK_CMD_WRITE);
-				continue;
-			}
-			err = dusk_msg_put_chunk(&ov, w->addr + done, d, n);
+			err = dusk_write_put(&ov, w->addr + done, d, n, "in a WRITE ending an epoch");
 			done += n;
 		}
 	}
 	if (!err && ov.buf)
-		err = send_overflow(&ov);
+		err = dusk_write_send(&ov, "in a WRITE ending an epoch");
 	if (ov.buf)
 		dusk_msg_fini(&ov);
 	for (i = 0; i < bufs.n; i++)
@@ -222,18 +231,13 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 int dusk_epoch_flush(const char *when)
 {
 	struct dusk_msg m;
-	struct dusk_answer ans;
 	int err = dusk_msg_new(&m, DUSK_CMD_WRITE);
 
 	if (err)
 		return err;
 	err = dusk_epoch_end(&m, 0);
-	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN) {
-		err = dusk_request(&m, &ans);
-		if (err == -EACCES || err == -EFAULT)
-			dusk_write_refused(when, &ans, &m);
-		dusk_answer_free(&ans);
-	}
+	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN)
+		return dusk_write_send(&m, when);
 	dusk_msg_fini(&m);
 	return err;
 }

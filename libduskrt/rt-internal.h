@@ -149,6 +149,14 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve);
  * chunks sent and the kernel's reason, and die. */
 void dusk_write_refused(const char *when, const struct dusk_answer *ans,
 			const struct dusk_msg *req) __attribute__((noreturn));
+/* Send WRITE @m and finish it; a refusal is a fault of the module,
+ * reported as @when.  0 or -errno. */
+int dusk_write_send(struct dusk_msg *m, const char *when);
+/* Add CHUNK {@addr, @data, @len} (at most DUSK_MAX_CHUNK bytes) to WRITE
+ * @m, started if @m has no buffer and sent first (dusk_write_send()) when
+ * it has no room left.  0 or -errno. */
+int dusk_write_put(struct dusk_msg *m, uint64_t addr, const void *data, uint32_t len,
+		   const char *when);
 /* Send what module code left dirty outside any call (the end of init or
  * exit, a call --fail keeps from the kernel); @when for reports. */
 int dusk_epoch_flush(const char *when);
