@@ -339,8 +339,7 @@ void dusk_call_exec(struct dusk_call *c)
 		dusk_pending_flush();
 	}
 	/* xtables matches and targets, hrtimers (xtmatch.c, xttarget.c, hrtimer.c) */
-	dusk_xt_before_call(c);
-	dusk_xt_target_before_call(c);
+	dusk_xtreg_before_call(c);
 	dusk_hrtimer_before_call(c);
 	dusk_pernet_before_call(c);
 	dusk_seqfile_before_call(c);
@@ -370,8 +369,7 @@ void dusk_call_exec(struct dusk_call *c)
 		dusk_call_run(c, a, &b);
 		c->ret |= first;
 	}
-	dusk_xt_after_call(c);
-	dusk_xt_target_after_call(c);
+	dusk_xtreg_after_call(c);
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);

@@ -36,14 +36,14 @@
 
 /* Memory of one devm allocation of the module's. */
 struct dusk_devmem {
-	struct list_head node;
+	struct dusk_span span;		/* on dusk_devmem_list */
 	struct device *dev;
-	unsigned long start;
-	size_t len;
 };
 
 static DEFINE_SPINLOCK(dusk_devres_lock);
 static LIST_HEAD(dusk_devmem_list);
+/* The program may write them (mem.c). */
+const struct dusk_spans dusk_devres_spans = { &dusk_devres_lock, &dusk_devmem_list };
 
 /* What our devres holds: the start of the allocation it follows. */
 struct dusk_devres_tag {
@@ -55,16 +55,16 @@ static void dusk_devmem_remove(unsigned long start, struct list_head *gone)
 {
 	struct dusk_devmem *m, *tmp;
 
-	list_for_each_entry_safe(m, tmp, &dusk_devmem_list, node)
-		if (!start || m->start == start)
-			list_move(&m->node, gone);
+	list_for_each_entry_safe(m, tmp, &dusk_devmem_list, span.node)
+		if (!start || m->span.start == start)
+			list_move(&m->span.node, gone);
 }
 
 static void dusk_devmem_free(struct list_head *gone)
 {
 	struct dusk_devmem *m, *tmp;
 
-	list_for_each_entry_safe(m, tmp, gone, node) {
+	list_for_each_entry_safe(m, tmp, gone, span.node) {
 		put_device(m->dev);
 		kfree(m);
 	}
@@ -118,8 +118,8 @@ void dusk_devres_before_call(const struct dusk_call *c)
 	if (!dusk_stub_named(s->name, "devm_kfree") || c->nargs < 2)
 		return;
 	spin_lock(&dusk_devres_lock);
-	list_for_each_entry(m, &dusk_devmem_list, node)
-		if (m->start == c->args[1])
+	list_for_each_entry(m, &dusk_devmem_list, span.node)
+		if (m->span.start == c->args[1])
 			dev = m->dev;
 	dusk_devmem_remove(c->args[1], &gone);
 	spin_unlock(&dusk_devres_lock);
@@ -164,35 +164,13 @@ void dusk_devres_after_call(const struct dusk_call *c)
 		return;
 	}
 	m->dev = get_device(dev);	/* teardown may still name it */
-	m->start = c->ret;
-	m->len = len;
+	m->span.start = c->ret;
+	m->span.len = len;
 	tag->start = c->ret;
 	spin_lock(&dusk_devres_lock);
-	list_add(&m->node, &dusk_devmem_list);
+	list_add(&m->span.node, &dusk_devmem_list);
 	spin_unlock(&dusk_devres_lock);
 	devres_add(dev, tag);
-}
-
-/**
- * dusk_devres_owned() - is [addr, addr + len) inside devm memory the module
- * allocated and its device still holds?
- * Context: any (the WRITE rule, under qlock).
- */
-bool dusk_devres_owned(u64 addr, u64 len)
-{
-	const struct dusk_devmem *m;
-	bool ok = false;
-
-	spin_lock(&dusk_devres_lock);
-	list_for_each_entry(m, &dusk_devmem_list, node) {
-		if (addr >= m->start && addr < m->start + m->len &&
-		    len <= m->start + m->len - addr) {
-			ok = true;
-			break;
-		}
-	}
-	spin_unlock(&dusk_devres_lock);
-	return ok;
 }
 
 /**
@@ -208,8 +186,8 @@ void dusk_devres_forget_all(void)
 	spin_lock(&dusk_devres_lock);
 	dusk_devmem_remove(0, &gone);
 	spin_unlock(&dusk_devres_lock);
-	list_for_each_entry_safe(m, tmp, &gone, node)
+	list_for_each_entry_safe(m, tmp, &gone, span.node)
 		devres_destroy(m->dev, dusk_devres_release, dusk_devres_match,
-			       (void *)m->start);
+			       (void *)m->span.start);
 	dusk_devmem_free(&gone);
 }

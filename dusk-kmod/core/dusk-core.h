@@ -167,6 +167,11 @@ int dusk_family_register(void);
 void dusk_family_unregister(void);
 int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,
 		     struct netlink_ext_ack *extack);
+/* Each top-level attribute of @type of request @info (the kernel's
+ * nla_for_each_attr_type() of 6.10, which 6.1 lacks). */
+#define dusk_for_each_attr_type(pos, type, info, rem)					\
+	nla_for_each_attr(pos, genlmsg_data((info)->genlhdr), genlmsg_len((info)->genlhdr), rem) \
+		if (nla_type(pos) == (type))
 int dusk_parse_chunk(const struct nlattr *nla, u64 *addr, const void **data,
 		     u32 *len, struct netlink_ext_ack *extack);
 int dusk_parse_param(const struct nlattr *nla, const char **name, u32 *perm,
@@ -179,6 +184,18 @@ enum dusk_region_kind {
 	DUSK_REGION_SKB,	/* a DUSK_STUB_ALLOC | DUSK_STUB_SKB result */
 	DUSK_REGION_PAGES,	/* alloc_pages(), __get_free_pages() (pages.c) */
 	DUSK_REGION_PAGES_EXACT,	/* alloc_pages_exact() (pages.c) */
+};
+/* Kernel memory a concern lets the program write: [start, start + len). */
+struct dusk_span {
+	struct list_head node;		/* on its concern's list */
+	unsigned long start;
+	size_t len;
+};
+/* One concern's spans: the list and the leaf spinlock that guards it (the
+ * concern's own, which may guard more).  The WRITE rule reads each. */
+struct dusk_spans {
+	spinlock_t *lock;
+	struct list_head *list;		/* struct dusk_span */
 };
 int dusk_nl_read(struct sk_buff *skb, struct genl_info *info);
 int dusk_nl_write(struct sk_buff *skb, struct genl_info *info);
@@ -215,13 +232,12 @@ bool dusk_slab_before_bulk_free(struct dusk_call *c);
 void dusk_slab_forget_all(void);
 
 /* pernet.c: the per-net data of the module's pernet_operations */
-int dusk_pernet_init(void);
-void dusk_pernet_exit(void);
+extern struct pernet_operations dusk_pernet_net_ops;
 void dusk_pernet_before_call(const struct dusk_call *c);
 void dusk_pernet_after_call(const struct dusk_call *c);
 void dusk_pernet_enter(u32 proxy, const u64 *args, u32 nargs);
 void dusk_pernet_leave(u32 proxy, const u64 *args, u32 nargs, u64 ret);
-bool dusk_pernet_owned(u64 addr, u64 len);
+extern const struct dusk_spans dusk_pernet_spans;
 void dusk_pernet_forget_all(void);
 
 /* pages.c: page-allocator memory the module allocated */
@@ -232,13 +248,13 @@ void dusk_pages_free(unsigned long addr, size_t len, enum dusk_region_kind kind)
 /* devres.c: device-managed memory the module allocated */
 void dusk_devres_before_call(const struct dusk_call *c);
 void dusk_devres_after_call(const struct dusk_call *c);
-bool dusk_devres_owned(u64 addr, u64 len);
+extern const struct dusk_spans dusk_devres_spans;
 void dusk_devres_forget_all(void);
 
 /* handed.c: kernel objects handed to the module to fill in (a class) */
 void dusk_handed_before_call(const struct dusk_call *c);
 void dusk_handed_after_call(const struct dusk_call *c);
-bool dusk_handed_owned(u64 addr, u64 len);
+extern const struct dusk_spans dusk_handed_spans;
 void dusk_handed_forget_all(void);
 
 /* seqfile.c: what the seq_file opens allocate for the module's files */
@@ -248,11 +264,11 @@ void dusk_seqfile_enter(u32 proxy, const u64 *args, u32 nargs);
 struct seq_file;
 void dusk_seqfile_lend(const void *fn, const struct seq_file *seq, const void *key);
 void dusk_seqfile_leave(const u64 *args, u32 nargs);
-bool dusk_seqfile_owned(u64 addr, u64 len);
+extern const struct dusk_spans dusk_seqfile_spans;
 void dusk_seqfile_forget_all(void);
 const void *dusk_seqfile_sym(const void *addr);
 /* seqread.c: a seq_file read fills its buffer in one upcall */
-void dusk_seqread_init(void);
+int dusk_seqread_init(void);
 void dusk_seqread_exit(void);
 void dusk_seqread_created(const char *fn, u64 pde);
 bool dusk_seqread_acts_on(const struct dusk_stub_desc *s);
@@ -324,8 +340,7 @@ bool dusk_stubargs_acts_on(const struct dusk_stub_desc *s);
 bool dusk_calldefer_acts_on(const struct dusk_stub_desc *s);
 bool dusk_undo_acts_on(const struct dusk_stub_desc *s);
 bool dusk_fops_acts_on(const struct dusk_stub_desc *s);
-bool dusk_xt_acts_on(const struct dusk_stub_desc *s);
-bool dusk_xt_target_acts_on(const struct dusk_stub_desc *s);
+bool dusk_xtreg_acts_on(const struct dusk_stub_desc *s);
 bool dusk_hrtimer_acts_on(const struct dusk_stub_desc *s);
 bool dusk_pernet_acts_on(const struct dusk_stub_desc *s);
 bool dusk_seqfile_acts_on(const struct dusk_stub_desc *s);
@@ -369,6 +384,8 @@ bool dusk_async_wait(bool any, u64 key, unsigned long end);
 /* pending.c: upcalls waiting for the program's REPLY (stolen packets,
  * matches asked ahead, targets, late hrtimers, async calls) */
 int dusk_pending_add(struct dusk_pending **ps, u32 n, u64 *ctx);
+u64 dusk_pending_ctx(u32 n);
+bool dusk_pending_steal(struct dusk_pending *p, struct sk_buff *msg, void *hdr);
 bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret);
 bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret);
 void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
@@ -414,8 +431,7 @@ void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c);
 void dusk_waiter_unjoin(struct dusk_waiter *w);
 
 /* nfq.c */
-int dusk_nf_init(void);
-void dusk_nf_exit(void);
+extern struct notifier_block dusk_nf_netdev_nb;
 void dusk_nf_finish(struct dusk_pending *p, unsigned int verdict);
 unsigned int dusk_nf_rerun(struct dusk_pending *p);
 bool dusk_skb_lent(const struct sk_buff *skb, u64 addr, u64 len);
@@ -425,24 +441,20 @@ struct nf_queue_entry *dusk_entry_new(struct sk_buff *skb, const struct nf_hook_
 
 /* xtreg.c: the core's copies of the module's xtables arrays (xtreg.h) */
 bool dusk_xtreg_loaned(u64 addr, u64 len);
+void dusk_xtreg_before_call(struct dusk_call *c);
+void dusk_xtreg_after_call(struct dusk_call *c);
+extern struct pernet_operations dusk_xtreg_net_ops;
+void dusk_xtreg_exit(void);
 
 /* xtmatch.c: xtables matches asked ahead of the table (docs/kapi.md) */
-int dusk_xt_init(void);
-void dusk_xt_exit(void);
 void dusk_xt_resolve(struct dusk_pending *p, int err, u64 ret);
 bool dusk_xt_lent(const struct dusk_pending *p, u64 addr, u64 len);
-void dusk_xt_before_call(struct dusk_call *c);
-void dusk_xt_after_call(struct dusk_call *c);
 int dusk_xt_table_of(const char *name);
 int dusk_xt_table_prio(int table, unsigned int hook);
 
 /* xttarget.c: xtables targets run on a stolen packet (docs/kapi.md) */
-int dusk_xt_target_init(void);
-void dusk_xt_target_exit(void);
 void dusk_xt_target_end(struct dusk_pending *p, int err, u64 ret);
 bool dusk_xt_target_lent(const struct dusk_pending *p, u64 addr, u64 len);
-void dusk_xt_target_before_call(struct dusk_call *c);
-void dusk_xt_target_after_call(struct dusk_call *c);
 
 /* hrtimer.c: hrtimer callbacks answered late (docs/kapi.md) */
 int dusk_hrtimer_init(void);

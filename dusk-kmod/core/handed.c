@@ -46,19 +46,16 @@ static const struct {
 	{ "__tty_alloc_driver", sizeof(struct tty_driver), "tty_driver_kref_put" },
 };
 
-struct dusk_handed {
-	struct list_head node;
-	unsigned long start;
-	size_t len;
-};
-
+/* One handed object: a span on dusk_handed_list. */
 static DEFINE_SPINLOCK(dusk_handed_lock);
 static LIST_HEAD(dusk_handed_list);
+/* The program may write them (mem.c). */
+const struct dusk_spans dusk_handed_spans = { &dusk_handed_lock, &dusk_handed_list };
 
 /* Drop the records starting at @start (all when @start is 0). */
 static void dusk_handed_remove(unsigned long start)
 {
-	struct dusk_handed *h, *tmp;
+	struct dusk_span *h, *tmp;
 	LIST_HEAD(gone);
 
 	spin_lock(&dusk_handed_lock);
@@ -100,7 +97,7 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 void dusk_handed_after_call(const struct dusk_call *c)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
-	struct dusk_handed *h;
+	struct dusk_span *h;
 	size_t i;
 
 	if (c->err || IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
@@ -118,27 +115,6 @@ void dusk_handed_after_call(const struct dusk_call *c)
 		spin_unlock(&dusk_handed_lock);
 		return;
 	}
-}
-
-/**
- * dusk_handed_owned() - is [addr, addr + len) inside a handed object?
- * Context: any; takes dusk_handed_lock.
- */
-bool dusk_handed_owned(u64 addr, u64 len)
-{
-	const struct dusk_handed *h;
-	bool ok = false;
-
-	spin_lock(&dusk_handed_lock);
-	list_for_each_entry(h, &dusk_handed_list, node) {
-		if (addr >= h->start && addr < h->start + h->len &&
-		    len <= h->start + h->len - addr) {
-			ok = true;
-			break;
-		}
-	}
-	spin_unlock(&dusk_handed_lock);
-	return ok;
 }
 
 /**

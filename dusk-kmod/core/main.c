@@ -18,8 +18,10 @@
  */
 #include <linux/debugfs.h>
 #include <linux/module.h>
+#include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
+#include <net/net_namespace.h>
 #include "dusk-core.h"
 
 unsigned int dusk_nf_timeout_ms = 2000;
@@ -82,93 +84,101 @@ static int dusk_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(dusk_stats);
 
+/*
+ * The core's parts, set up in this order at load and taken down in the
+ * reverse order (at unload, or when a later part fails to set up).  A part
+ * that watches namespaces (@net) or devices (@netdev) going has its ops
+ * registered after its @init and unregistered before its @exit.
+ */
+struct dusk_part {
+	int (*init)(void);
+	void (*exit)(void);
+	struct pernet_operations *net;
+	struct notifier_block *netdev;
+};
+
+static const struct dusk_part dusk_parts[] = {
+	{ .init = dusk_stubclass_init, .exit = dusk_stubclass_exit },
+	{ .init = dusk_session_init, .exit = dusk_session_exit },
+	{ .netdev = &dusk_nf_netdev_nb },
+	{ .net = &dusk_xtreg_net_ops, .exit = dusk_xtreg_exit },
+	{ .init = dusk_hrtimer_init, .exit = dusk_hrtimer_exit },
+	{ .init = dusk_skbh_init, .exit = dusk_skbh_exit },
+	{ .init = dusk_calldefer_init, .exit = dusk_calldefer_exit },
+	{ .net = &dusk_pernet_net_ops, .exit = dusk_pernet_forget_all },
+	/* single_open()'s iterator, for one-upcall reads; its proc_ops
+	 * copies go after the session's proc entries did */
+	{ .init = dusk_seqread_init, .exit = dusk_seqread_exit },
+};
+
+static int dusk_part_init(const struct dusk_part *p)
+{
+	int err = p->init ? p->init() : 0;
+
+	if (err)
+		return err;
+	if (p->net)
+		err = register_pernet_subsys(p->net);
+	else if (p->netdev)
+		err = register_netdevice_notifier(p->netdev);
+	if (err && p->exit)
+		p->exit();
+	return err;
+}
+
+/* Take down the first @n parts, last first. */
+static void dusk_parts_exit(size_t n)
+{
+	const struct dusk_part *p;
+
+	while (n--) {
+		p = &dusk_parts[n];
+		if (p->net)
+			unregister_pernet_subsys(p->net);
+		else if (p->netdev)
+			unregister_netdevice_notifier(p->netdev);
+		if (p->exit)
+			p->exit();
+	}
+}
+
 static int __init dusk_init(void)
 {
 	char dir[sizeof(DUSK_GENL_PREFIX) + DUSK_MAX_MODNAME];
+	size_t i;
 	int err;
 
-	err = dusk_stubclass_init();
-	if (err)
-		return err;
-	err = dusk_session_init();
-	if (err)
-		goto err_stubclass;
-	err = dusk_nf_init();
-	if (err)
-		goto err_session;
-	err = dusk_xt_init();
-	if (err)
-		goto err_nf;
-	err = dusk_xt_target_init();
-	if (err)
-		goto err_xt;
-	err = dusk_hrtimer_init();
-	if (err)
-		goto err_xttg;
-	err = dusk_skbh_init();
-	if (err)
-		goto err_hrtimer;
-	err = dusk_calldefer_init();
-	if (err)
-		goto err_skbh;
-	err = dusk_pernet_init();
-	if (err)
-		goto err_calldefer;
-	/* single_open()'s iterator, for one-upcall reads (cannot fail) */
-	dusk_seqread_init();
+	for (i = 0; i < ARRAY_SIZE(dusk_parts); i++) {
+		err = dusk_part_init(&dusk_parts[i]);
+		if (err) {
+			dusk_parts_exit(i);
+			return err;
+		}
+	}
 	err = dusk_family_register();
-	if (err)
-		goto err_pernet;
+	if (err) {
+		dusk_parts_exit(ARRAY_SIZE(dusk_parts));
+		return err;
+	}
 	snprintf(dir, sizeof(dir), "%s%s", DUSK_GENL_PREFIX, dusk_gen.modname);
 	/* debugfs is a convenience: its failure does not fail the module. */
 	dusk_debugfs = debugfs_create_dir(dir, NULL);
 	debugfs_create_file("stats", 0444, dusk_debugfs, NULL, &dusk_stats_fops);
 	dusk_stubclass_debugfs(dusk_debugfs);
 	return 0;
-
-err_pernet:
-	dusk_seqread_exit();
-	dusk_pernet_exit();
-err_calldefer:
-	dusk_calldefer_exit();
-err_skbh:
-	dusk_skbh_exit();
-err_hrtimer:
-	dusk_hrtimer_exit();
-err_xttg:
-	dusk_xt_target_exit();
-err_xt:
-	dusk_xt_exit();
-err_nf:
-	dusk_nf_exit();
-err_session:
-	dusk_session_exit();
-err_stubclass:
-	dusk_stubclass_exit();
-	return err;
 }
 
 /*
  * Unload while a program is bound is allowed.  The family goes first, so no
  * request can bind a new session; then the session is torn down (hooks
- * unregistered, packets released, blocked callers woken).
+ * unregistered, packets released, blocked callers woken), then the parts.
  */
 static void __exit dusk_exit(void)
 {
 	debugfs_remove_recursive(dusk_debugfs);
 	dusk_family_unregister();
 	dusk_session_end();
-	/* after the session's proc entries went: their proc_ops copies */
-	dusk_seqread_exit();
-	dusk_pernet_exit();
-	dusk_calldefer_exit();
-	dusk_skbh_exit();
-	dusk_hrtimer_exit();
-	dusk_xt_target_exit();
-	dusk_xt_exit();
-	dusk_nf_exit();
-	dusk_session_exit();
-	dusk_stubclass_exit();
+	dusk_parts_exit(ARRAY_SIZE(dusk_parts));
 	/* Callbacks the kernel queued with the module's proxies (call_rcu,
 	 * kfree_rcu-style frees) finish before its text goes away. */
 	rcu_barrier();

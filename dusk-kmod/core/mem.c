@@ -329,14 +329,42 @@ static bool dusk_skb_data_owned(u64 addr, u64 len)
 	return false;
 }
 
-/* Writable as one piece: an owned sk_buff's data, the module's per-net
- * data, its open files' seq_file memory, its devm memory, a kernel object
- * handed to it to fill (handed.c), or lent.  Caller holds lock and qlock. */
+/* What the concerns own for the program: the module's per-net data, its
+ * open files' seq_file memory, its devm memory, kernel objects handed to it
+ * to fill. */
+static const struct dusk_spans *const dusk_owned_spans[] = {
+	&dusk_pernet_spans, &dusk_seqfile_spans, &dusk_devres_spans, &dusk_handed_spans,
+};
+
+/* Inside one span a concern owns?  Takes each concern's lock in turn. */
+static bool dusk_spans_cover(u64 addr, u64 len)
+{
+	const struct dusk_spans *o;
+	const struct dusk_span *s;
+	bool ok = false;
+	size_t i;
+
+	for (i = 0; !ok && i < ARRAY_SIZE(dusk_owned_spans); i++) {
+		o = dusk_owned_spans[i];
+		spin_lock(o->lock);
+		list_for_each_entry(s, o->list, node) {
+			if (addr >= s->start && addr < s->start + s->len &&
+			    len <= s->start + s->len - addr) {
+				ok = true;
+				break;
+			}
+		}
+		spin_unlock(o->lock);
+	}
+	return ok;
+}
+
+/* Writable as one piece: an owned sk_buff's data, a concern's span, or
+ * lent.  Caller holds lock and qlock. */
 static bool dusk_may_write_other(u64 addr, u64 len)
 {
-	return dusk_skb_data_owned(addr, len) || dusk_pernet_owned(addr, len) ||
-	       dusk_seqfile_owned(addr, len) || dusk_devres_owned(addr, len) ||
-	       dusk_handed_owned(addr, len) || dusk_lent(addr, len);
+	return dusk_skb_data_owned(addr, len) || dusk_spans_cover(addr, len) ||
+	       dusk_lent(addr, len);
 }
 
 /*
@@ -398,9 +426,7 @@ int dusk_chunks_apply_locked(struct genl_info *info)
 	int rem, err;
 	u32 len;
 
-	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(nla) != DUSK_A_CHUNK)
-			continue;
+	dusk_for_each_attr_type(nla, DUSK_A_CHUNK, info, rem) {
 		err = dusk_parse_chunk(nla, &addr, &data, &len, info->extack);
 		if (err)
 			return err;
@@ -410,9 +436,7 @@ int dusk_chunks_apply_locked(struct genl_info *info)
 			return -EACCES;
 		}
 	}
-	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(nla) != DUSK_A_CHUNK)
-			continue;
+	dusk_for_each_attr_type(nla, DUSK_A_CHUNK, info, rem) {
 		dusk_parse_chunk(nla, &addr, &data, &len, NULL);
 		/* Checked above: live memory of a known object (and
 		 * copy_to_kernel_nofault is not exported to modules). */
@@ -470,9 +494,7 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "kernel lockdown forbids reading kernel memory");
 		return err;
 	}
-	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(nla) != DUSK_A_RANGE)
-			continue;
+	dusk_for_each_attr_type(nla, DUSK_A_RANGE, info, rem) {
 		err = dusk_parse_range(nla, &addr, &len, info->extack);
 		if (err)
 			return err;
@@ -497,9 +519,7 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 		err = -EMSGSIZE;
 		goto err_free;
 	}
-	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(nla) != DUSK_A_RANGE)
-			continue;
+	dusk_for_each_attr_type(nla, DUSK_A_RANGE, info, rem) {
 		dusk_parse_range(nla, &addr, &len, NULL);
 		data = nla_reserve(msg, DUSK_A_DATA, len);
 		if (!data) {
@@ -544,9 +564,7 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	/* Validate the initial contents before allocating anything. */
-	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(nla) != DUSK_A_CHUNK)
-			continue;
+	dusk_for_each_attr_type(nla, DUSK_A_CHUNK, info, rem) {
 		err = dusk_parse_chunk(nla, &off, &data, &n, info->extack);
 		if (err)
 			return err;
@@ -566,9 +584,7 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 	m = kvzalloc(len, GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(nla) != DUSK_A_CHUNK)
-			continue;
+	dusk_for_each_attr_type(nla, DUSK_A_CHUNK, info, rem) {
 		dusk_parse_chunk(nla, &off, &data, &n, NULL);
 		memcpy(m + off, data, n);
 		dusk_count(DUSK_STAT_BYTES_WRITTEN, n);

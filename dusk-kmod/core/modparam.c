@@ -160,9 +160,7 @@ static int dusk_mkobj_build(struct genl_info *info, struct dusk_mkobj **out)
 		kfree(mk);
 		return -ENOMEM;
 	}
-	nla_for_each_attr(nla, genlmsg_data(info->genlhdr), genlmsg_len(info->genlhdr), rem) {
-		if (nla_type(nla) != DUSK_A_PARAM)
-			continue;
+	dusk_for_each_attr_type(nla, DUSK_A_PARAM, info, rem) {
 		err = dusk_mparam_parse(mk, mk->n, nla, info->extack);
 		if (err)
 			break;

@@ -370,26 +370,11 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 	p->priv = priv;
 	p->deadline = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms));
 
-	/* Reserve a CTX, build the message, then publish the packet: once it
-	 * is on the pending list expiry or teardown may resume it at once. */
-	spin_lock_bh(&dusk_sess.qlock);
-	p->ctx = dusk_sess.next_ctx++;
-	spin_unlock_bh(&dusk_sess.qlock);
+	/* Reserve a CTX, build the message, then publish the packet. */
+	p->ctx = dusk_pending_ctx(1);
 	msg = dusk_nf_msg(p, priv, &hdr);
-	if (!msg)
-		goto err_entry;
-
-	if (dusk_pending_add(&p, 1, NULL)) {
-		nlmsg_free(msg);
-		goto err_entry;
-	}
-
-	if (!dusk_upcall_send(msg, hdr))
+	if (msg && dusk_pending_steal(p, msg, hdr))
 		return NF_STOLEN;
-	if (!dusk_pending_unlink(p, -EAGAIN, 0))
-		return NF_STOLEN;	/* resumed by teardown or expiry, or will be */
-	dusk_count(DUSK_STAT_QUEUE_FULL, 1);	/* the program's socket is full */
-err_entry:
 	nf_queue_entry_free(entry);
 err_p:
 	kfree(p);
@@ -433,21 +418,8 @@ static int dusk_netdev_event(struct notifier_block *nb, unsigned long event, voi
 	return NOTIFY_DONE;
 }
 
-static struct notifier_block dusk_netdev_nb = {
+/* Registered for the core's life (main.c). */
+struct notifier_block dusk_nf_netdev_nb = {
 	.notifier_call = dusk_netdev_event,
 };
-
-/**
- * dusk_nf_init() - watch devices going down; module init.
- */
-int dusk_nf_init(void)
-{
-	return register_netdevice_notifier(&dusk_netdev_nb);
-}
-
-/* Module exit. */
-void dusk_nf_exit(void)
-{
-	unregister_netdevice_notifier(&dusk_netdev_nb);
-}
 

@@ -67,6 +67,49 @@ int dusk_pending_add(struct dusk_pending **ps, u32 n, u64 *ctx)
 }
 
 /**
+ * dusk_pending_ctx() - reserve @n consecutive CTXs for upcalls whose
+ * messages are built before they are published (dusk_pending_add()).
+ * Context: any but hardirq; takes qlock.
+ * Return: the first of them.
+ */
+u64 dusk_pending_ctx(u32 n)
+{
+	unsigned long flags;
+	u64 ctx;
+
+	spin_lock_irqsave(&dusk_sess.qlock, flags);
+	ctx = dusk_sess.next_ctx;
+	dusk_sess.next_ctx += n;
+	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
+	return ctx;
+}
+
+/**
+ * dusk_pending_steal() - publish the stolen packet @p and send its upcall
+ * @msg (built for p->ctx, its genetlink header @hdr).
+ *
+ * Once published, expiry or teardown may resume the packet at once.
+ * Context: softirq or process context with BH disabled; takes qlock.
+ * Return: true when the packet is the program's (the hook returns
+ * NF_STOLEN); false when it never reached the program (@msg is freed,
+ * QUEUE_FULL counted when the program's socket was full) and the caller
+ * still owns @p and its queue entry.
+ */
+bool dusk_pending_steal(struct dusk_pending *p, struct sk_buff *msg, void *hdr)
+{
+	if (dusk_pending_add(&p, 1, NULL)) {
+		nlmsg_free(msg);
+		return false;
+	}
+	if (!dusk_upcall_send(msg, hdr))
+		return true;
+	if (!dusk_pending_unlink(p, -EAGAIN, 0))
+		return true;	/* ended by teardown or expiry, or will be */
+	dusk_count(DUSK_STAT_QUEUE_FULL, 1);	/* the program's socket is full */
+	return false;
+}
+
+/**
  * dusk_pending_free() - forget a finished async upcall.
  */
 void dusk_pending_free(struct dusk_pending *p)

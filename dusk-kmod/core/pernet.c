@@ -44,16 +44,16 @@ struct dusk_pernet_ops {
 
 /* The data one of them has in one namespace. */
 struct dusk_pernet_data {
-	struct list_head node;
+	struct dusk_span span;		/* on dusk_pernet_data_list */
 	const struct pernet_operations *ops;
 	const struct net *net;
-	unsigned long start;
-	size_t len;
 };
 
 static DEFINE_SPINLOCK(dusk_pernet_lock);
 static LIST_HEAD(dusk_pernet_ops_list);	/* struct dusk_pernet_ops */
 static LIST_HEAD(dusk_pernet_data_list);	/* struct dusk_pernet_data */
+/* The program may write them (mem.c). */
+const struct dusk_spans dusk_pernet_spans = { &dusk_pernet_lock, &dusk_pernet_data_list };
 
 /* The kernel functions this file acts around (a call acts only when the
  * stub is the function itself, no variadic "fn#N"). */
@@ -90,9 +90,9 @@ static void dusk_pernet_data_remove(const struct pernet_operations *ops, const s
 {
 	struct dusk_pernet_data *d, *tmp;
 
-	list_for_each_entry_safe(d, tmp, &dusk_pernet_data_list, node) {
+	list_for_each_entry_safe(d, tmp, &dusk_pernet_data_list, span.node) {
 		if ((!ops || d->ops == ops) && (!net || d->net == net)) {
-			list_del(&d->node);
+			list_del(&d->span.node);
 			kfree(d);
 		}
 	}
@@ -103,7 +103,7 @@ static bool dusk_pernet_data_known(const struct pernet_operations *ops, const st
 {
 	struct dusk_pernet_data *d;
 
-	list_for_each_entry(d, &dusk_pernet_data_list, node)
+	list_for_each_entry(d, &dusk_pernet_data_list, span.node)
 		if (d->ops == ops && d->net == net)
 			return true;
 	return false;
@@ -127,9 +127,9 @@ static void dusk_pernet_data_add(const struct pernet_operations *ops, const stru
 	}
 	d->ops = ops;
 	d->net = net;
-	d->start = (unsigned long)data;
-	d->len = ops->size;
-	list_add(&d->node, &dusk_pernet_data_list);
+	d->span.start = (unsigned long)data;
+	d->span.len = ops->size;
+	list_add(&d->span.node, &dusk_pernet_data_list);
 }
 
 /**
@@ -253,30 +253,9 @@ void dusk_pernet_leave(u32 proxy, const u64 *args, u32 nargs, u64 ret)
 }
 
 /**
- * dusk_pernet_owned() - is [addr, addr + len) inside the per-net data of
- * the module's ops?
- * Context: any process context (the WRITE rule, under qlock).
- */
-bool dusk_pernet_owned(u64 addr, u64 len)
-{
-	struct dusk_pernet_data *d;
-	bool ok = false;
-
-	spin_lock(&dusk_pernet_lock);
-	list_for_each_entry(d, &dusk_pernet_data_list, node) {
-		if (addr >= d->start && addr < d->start + d->len &&
-		    len <= d->start + d->len - addr) {
-			ok = true;
-			break;
-		}
-	}
-	spin_unlock(&dusk_pernet_lock);
-	return ok;
-}
-
-/**
  * dusk_pernet_forget_all() - the session ends: its ops are unregistered
- * (undo records), the data was freed with them.
+ * (undo records), the data was freed with them.  Also the core's exit
+ * (main.c), after dusk_pernet_net_ops went.
  * Context: teardown, after dusk_undo_all().
  */
 void dusk_pernet_forget_all(void)
@@ -300,19 +279,7 @@ static void dusk_pernet_net_exit(struct net *net)
 	spin_unlock(&dusk_pernet_lock);
 }
 
-static struct pernet_operations dusk_pernet_core_ops = {
+/* Registered for the core's life (main.c). */
+struct pernet_operations dusk_pernet_net_ops = {
 	.exit = dusk_pernet_net_exit,
 };
-
-/** dusk_pernet_init() - module init: see namespaces go. */
-int dusk_pernet_init(void)
-{
-	return register_pernet_subsys(&dusk_pernet_core_ops);
-}
-
-/** dusk_pernet_exit() - module exit, after the session ended. */
-void dusk_pernet_exit(void)
-{
-	unregister_pernet_subsys(&dusk_pernet_core_ops);
-	dusk_pernet_forget_all();
-}

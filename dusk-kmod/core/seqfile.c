@@ -44,10 +44,8 @@
 
 /* Kernel memory of one open file, or lent to one running callback. */
 struct dusk_seqmem {
-	struct list_head node;
+	struct dusk_span span;	/* on dusk_seqmem_list */
 	const void *key;	/* the struct file, or the upcall's args */
-	unsigned long start;
-	size_t len;
 };
 
 /* A seq_operations the kernel opens files of with private state. */
@@ -60,6 +58,8 @@ struct dusk_seqops {
 static DEFINE_SPINLOCK(dusk_seqfile_lock);
 static LIST_HEAD(dusk_seqmem_list);	/* struct dusk_seqmem */
 static LIST_HEAD(dusk_seqops_list);	/* struct dusk_seqops */
+/* The program may write them (mem.c). */
+const struct dusk_spans dusk_seqfile_spans = { &dusk_seqfile_lock, &dusk_seqmem_list };
 
 /*
  * Calls that open a seq_file: the struct file argument, and where the
@@ -101,9 +101,9 @@ static void dusk_seqmem_remove(const void *key)
 {
 	struct dusk_seqmem *m, *tmp;
 
-	list_for_each_entry_safe(m, tmp, &dusk_seqmem_list, node) {
+	list_for_each_entry_safe(m, tmp, &dusk_seqmem_list, span.node) {
 		if (!key || m->key == key) {
-			list_del(&m->node);
+			list_del(&m->span.node);
 			kfree(m);
 		}
 	}
@@ -121,9 +121,9 @@ static void dusk_seqmem_add(const void *key, unsigned long start, size_t len,
 		return;
 	}
 	m->key = key;
-	m->start = start;
-	m->len = len;
-	list_add(&m->node, &dusk_seqmem_list);
+	m->span.start = start;
+	m->span.len = len;
+	list_add(&m->span.node, &dusk_seqmem_list);
 }
 
 /* The seq_file of open file @file and its ->private, read without faulting
@@ -313,28 +313,6 @@ void dusk_seqfile_leave(const u64 *args, u32 nargs)
 	spin_lock(&dusk_seqfile_lock);
 	dusk_seqmem_remove(args);
 	spin_unlock(&dusk_seqfile_lock);
-}
-
-/**
- * dusk_seqfile_owned() - is [addr, addr + len) inside seq_file memory of an
- * open file, or private state lent to a running seq callback?
- * Context: any process context (the WRITE rule, under qlock).
- */
-bool dusk_seqfile_owned(u64 addr, u64 len)
-{
-	const struct dusk_seqmem *m;
-	bool ok = false;
-
-	spin_lock(&dusk_seqfile_lock);
-	list_for_each_entry(m, &dusk_seqmem_list, node) {
-		if (addr >= m->start && addr < m->start + m->len &&
-		    len <= m->start + m->len - addr) {
-			ok = true;
-			break;
-		}
-	}
-	spin_unlock(&dusk_seqfile_lock);
-	return ok;
 }
 
 /**

@@ -81,14 +81,15 @@ static LIST_HEAD(dusk_seq_pops_list);
  * in fs/seq_file.c) from a single_open() of a file of our own.  Without
  * them single_open() files are read the kernel's way.
  * Context: module init.
+ * Return: 0 (a failure only leaves single_open() files to the kernel).
  */
-void dusk_seqread_init(void)
+int dusk_seqread_init(void)
 {
 	struct file *f = kzalloc(sizeof(*f), GFP_KERNEL);
 	const struct seq_operations *op;
 
 	if (!f)
-		return;
+		return 0;
 	if (!single_open(f, NULL, NULL)) {
 		op = ((struct seq_file *)f->private_data)->op;
 		dusk_single_ops[0] = op->start;
@@ -97,6 +98,7 @@ void dusk_seqread_init(void)
 		single_release(NULL, f);
 	}
 	kfree(f);
+	return 0;
 }
 
 /**

@@ -8,7 +8,7 @@
  * callbacks"):
  *
  *  1. Registration.  xt_register_match[es]() of the program's xt_match
- *     mirror registers a copy the core owns instead (dusk_xt_before_call()
+ *     mirror registers a copy the core owns instead (dusk_xtreg_before_call()
  *     swaps the argument; xt_unregister_match[es]() is swapped back to the
  *     same copy).  The copy's checkentry and destroy are the core's; they
  *     call the module's own (its blocking proxies) when it has them.  The
@@ -73,17 +73,14 @@
 
 /* A rule's use of one of the module's matches. */
 struct dusk_xt_inst {
-	struct list_head node;		/* dusk_xt_insts, RCU; updates under dusk_xt_lock */
-	struct rcu_head rcu;
-	struct net *net;
-	const struct xt_match *match;	/* a copy */
-	const void *matchinfo;
+	struct dusk_xtreg_inst base;	/* first: on dusk_xt_set.insts */
 	u32 proxy;
 	u32 hook_mask;
 	u8 family;
 	u8 table;			/* index in dusk_xt_tables */
 	union dusk_xt_rule rule;	/* the rule's addresses, interfaces, protocol */
 };
+static_assert(offsetof(struct dusk_xt_inst, base) == 0);
 
 /* A pre-hook: one (net, family, hook, priority). */
 struct dusk_xt_hook {
@@ -133,16 +130,18 @@ static const struct {
 
 static DEFINE_MUTEX(dusk_xt_lock);
 static void dusk_xt_take_over(struct dusk_xtreg *r, u32 i);
+static void dusk_xt_net_exit(struct net *net);
 /* The module's xt_match arrays, as registered (xtreg.c). */
-static struct dusk_xtreg_set dusk_xt_set = {
+struct dusk_xtreg_set dusk_xt_set = {
 	.reg1 = "xt_register_match", .regn = "xt_register_matches",
 	.unreg1 = "xt_unregister_match", .unregn = "xt_unregister_matches",
 	.size = sizeof(struct xt_match),
 	.take_over = dusk_xt_take_over,
+	.net_exit = dusk_xt_net_exit,
 	.lock = &dusk_xt_lock,
 	.regs = LIST_HEAD_INIT(dusk_xt_set.regs),
+	.insts = LIST_HEAD_INIT(dusk_xt_set.insts),
 };
-static LIST_HEAD(dusk_xt_insts);
 static LIST_HEAD(dusk_xt_hooks);
 static DEFINE_PER_CPU(struct dusk_xt_pkt *, dusk_xt_cur);
 
@@ -161,7 +160,7 @@ static int dusk_xt_proxy_of(const void *fn)
 static bool dusk_xt_applies(const struct dusk_xt_inst *in, const struct dusk_xt_hook *h,
 			    const struct sk_buff *skb, const struct nf_hook_state *state)
 {
-	return in->net == state->net && in->family == state->pf &&
+	return in->base.net == state->net && in->family == state->pf &&
 	       (in->hook_mask & (1u << state->hook)) &&
 	       dusk_xt_tables[in->table].prio[state->hook] - 1 == h->ops.priority &&
 	       dusk_xt_rule_applies(&in->rule, in->family, skb, state);
@@ -301,16 +300,17 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 
 	if (!READ_ONCE(dusk_sess.alive))
 		return NF_ACCEPT;
-	list_for_each_entry_rcu(in, &dusk_xt_insts, node)
+	list_for_each_entry_rcu(in, &dusk_xt_set.insts, base.node)
 		if (dusk_xt_applies(in, h, skb, state))
 			n++;
 	if (!n)
 		return NF_ACCEPT;
 
 	snaps = 0;
-	list_for_each_entry_rcu(in, &dusk_xt_insts, node)
-		if (dusk_xt_applies(in, h, skb, state) && in->match->matchsize <= DUSK_XT_SNAP_MAX)
-			snaps += ALIGN(in->match->matchsize, 8);
+	list_for_each_entry_rcu(in, &dusk_xt_set.insts, base.node)
+		if (dusk_xt_applies(in, h, skb, state) &&
+		    in->base.match->matchsize <= DUSK_XT_SNAP_MAX)
+			snaps += ALIGN(in->base.match->matchsize, 8);
 	g = kzalloc(struct_size(g, slot, n) + snaps, GFP_ATOMIC);
 	ps = kcalloc(n, sizeof(*ps), GFP_ATOMIC);
 	msgs = kcalloc(n, sizeof(*msgs), GFP_ATOMIC);
@@ -336,26 +336,26 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	dusk_xt_offsets(skb, state->pf, &thoff, &fragoff);
 	snap = (u8 *)&g->slot[n];
 	i = 0;
-	list_for_each_entry_rcu(in, &dusk_xt_insts, node) {
+	list_for_each_entry_rcu(in, &dusk_xt_set.insts, base.node) {
+		unsigned int size = in->base.match->matchsize;
 		struct dusk_xt_slot *s;
 
 		if (!dusk_xt_applies(in, h, skb, state) || i == n)
 			continue;
 		s = &g->slot[i++];
-		s->par.match = in->match;
-		s->par.matchinfo = in->matchinfo;
+		s->par.match = in->base.match;
+		s->par.matchinfo = in->base.info;
 		s->par.state = &entry->state;
 		s->par.thoff = thoff;
 		s->par.fragoff = fragoff;
 		s->proxy = in->proxy;
-		s->infosize = in->match->matchsize <= DUSK_PREFETCH_LENT ?
-			      in->match->matchsize : 0;
-		if (in->match->matchsize <= DUSK_XT_SNAP_MAX && snaps >= in->match->matchsize &&
-		    !copy_from_kernel_nofault(snap, in->matchinfo, in->match->matchsize)) {
+		s->infosize = size <= DUSK_PREFETCH_LENT ? size : 0;
+		if (size <= DUSK_XT_SNAP_MAX && snaps >= size &&
+		    !copy_from_kernel_nofault(snap, in->base.info, size)) {
 			s->snap = snap;
-			s->snapsize = in->match->matchsize;
-			snap += ALIGN(in->match->matchsize, 8);
-			snaps -= min_t(size_t, snaps, ALIGN(in->match->matchsize, 8));
+			s->snapsize = size;
+			snap += ALIGN(size, 8);
+			snaps -= min_t(size_t, snaps, ALIGN(size, 8));
 		}
 	}
 	while (n > i)	/* the list may have shrunk meanwhile */
@@ -363,10 +363,7 @@ static unsigned int dusk_xt_prehook(void *priv, struct sk_buff *skb,
 	g->n = n;
 	atomic_set(&g->left, n + 1);
 
-	spin_lock_bh(&dusk_sess.qlock);
-	ctx0 = dusk_sess.next_ctx;
-	dusk_sess.next_ctx += n;
-	spin_unlock_bh(&dusk_sess.qlock);
+	ctx0 = dusk_pending_ctx(n);
 	for (i = 0; i < n; i++) {
 		msgs[i] = dusk_xt_msg(ctx0 + i, &g->slot[i], skb, &hdrs[i]);
 		if (!msgs[i])
@@ -566,9 +563,9 @@ static int dusk_xt_checkentry(const struct xt_mtchk_param *par)
 		err = -ENOMEM;
 		goto err_destroy;
 	}
-	in->net = par->net;
-	in->match = par->match;
-	in->matchinfo = par->matchinfo;
+	in->base.net = par->net;
+	in->base.match = par->match;
+	in->base.info = par->matchinfo;
 	in->proxy = proxy;
 	in->hook_mask = par->hook_mask;
 	in->family = par->family;
@@ -580,7 +577,7 @@ static int dusk_xt_checkentry(const struct xt_mtchk_param *par)
 			err = dusk_xt_hook_get(par->net, par->family, hook,
 					       dusk_xt_tables[table].prio[hook] - 1);
 	if (!err)
-		list_add_tail_rcu(&in->node, &dusk_xt_insts);
+		list_add_tail_rcu(&in->base.node, &dusk_xt_set.insts);
 	mutex_unlock(&dusk_xt_lock);
 	if (!err)
 		return 0;
@@ -600,21 +597,10 @@ err_destroy:
 /* destroy of every copy: the instance is forgotten, then the module's own. */
 static void dusk_xt_destroy(const struct xt_mtdtor_param *par)
 {
-	struct dusk_xt_inst *in;
 	struct dusk_xtreg *r;
 	u32 idx;
 
-	mutex_lock(&dusk_xt_lock);
-	r = dusk_xtreg_of(&dusk_xt_set, par->match, &idx);
-	list_for_each_entry(in, &dusk_xt_insts, node) {
-		if (in->net == par->net && in->matchinfo == par->matchinfo &&
-		    in->match == par->match) {
-			list_del_rcu(&in->node);
-			kfree_rcu(in, rcu);
-			break;
-		}
-	}
-	mutex_unlock(&dusk_xt_lock);
+	r = dusk_xtreg_destroyed(&dusk_xt_set, par->net, par->match, par->matchinfo, &idx);
 	if (r && r->own[idx].destroy.mt)
 		dusk_xt_call_destroy(r, idx, par);
 }
@@ -632,42 +618,12 @@ static void dusk_xt_take_over(struct dusk_xtreg *r, u32 i)
 	m->destroy = dusk_xt_destroy;
 }
 
-/**
- * dusk_xt_before_call() - xt_[un]register_match[es](): the kernel gets the
- * core's copy of the module's xt_match array (see the file comment).
- * Context: process, the program's CALL; no dusk lock held.
- */
-void dusk_xt_before_call(struct dusk_call *c)
-{
-	dusk_xtreg_before_call(&dusk_xt_set, c);
-}
-
-bool dusk_xt_acts_on(const struct dusk_stub_desc *s)
-{
-	return dusk_xtreg_acts_on(&dusk_xt_set, s);
-}
-
-/**
- * dusk_xt_after_call() - the registration took, failed or was undone.
- */
-void dusk_xt_after_call(struct dusk_call *c)
-{
-	dusk_xtreg_after_call(&dusk_xt_set, c);
-}
-
-/* A namespace goes away: its pre-hooks and instances with it. */
-static void __net_exit dusk_xt_net_exit(struct net *net)
+/* A namespace goes away, its instances went: its pre-hooks go too.
+ * xtreg.c's pernet exit, under dusk_xt_lock. */
+static void dusk_xt_net_exit(struct net *net)
 {
 	struct dusk_xt_hook *h, *th;
-	struct dusk_xt_inst *in, *ti;
 
-	mutex_lock(&dusk_xt_lock);
-	list_for_each_entry_safe(in, ti, &dusk_xt_insts, node) {
-		if (in->net == net) {
-			list_del_rcu(&in->node);
-			kfree_rcu(in, rcu);
-		}
-	}
 	list_for_each_entry_safe(h, th, &dusk_xt_hooks, node) {
 		if (h->net == net) {
 			nf_unregister_net_hook(net, &h->ops);
@@ -675,29 +631,4 @@ static void __net_exit dusk_xt_net_exit(struct net *net)
 			kfree(h);
 		}
 	}
-	mutex_unlock(&dusk_xt_lock);
-}
-
-static struct pernet_operations dusk_xt_net_ops = {
-	.exit = dusk_xt_net_exit,
-};
-
-/**
- * dusk_xt_init() - module init.
- */
-int dusk_xt_init(void)
-{
-	return register_pernet_subsys(&dusk_xt_net_ops);
-}
-
-/**
- * dusk_xt_exit() - module exit, after the session ended: every pre-hook
- * goes (pernet exit for each namespace); no rule uses a copy any more
- * (they pin the kmod), so the copies are freed.
- */
-void dusk_xt_exit(void)
-{
-	unregister_pernet_subsys(&dusk_xt_net_ops);
-	rcu_barrier();
-	dusk_xtreg_free_all(&dusk_xt_set);
 }

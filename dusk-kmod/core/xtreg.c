@@ -24,6 +24,8 @@
 
 static LIST_HEAD(dusk_xtreg_loans);
 
+static struct dusk_xtreg_set *const dusk_xtreg_sets[] = { &dusk_xt_set, &dusk_xt_tg_set };
+
 /**
  * dusk_xtreg_of() - the registration holding copy @copy, and its index.
  * Context: caller holds @s->lock.
@@ -40,6 +42,32 @@ struct dusk_xtreg *dusk_xtreg_of(struct dusk_xtreg_set *s, const void *copy, u32
 		}
 	}
 	return NULL;
+}
+
+/**
+ * dusk_xtreg_destroyed() - the rule of copy @copy with @info in @net is
+ * destroyed: its instance is forgotten (freed after a grace period).
+ * Context: process; takes @s->lock.
+ * Return: the registration holding @copy with the index of @copy in *@idx
+ * (its own destroy is the caller's to run), or NULL.
+ */
+struct dusk_xtreg *dusk_xtreg_destroyed(struct dusk_xtreg_set *s, struct net *net,
+					const void *copy, const void *info, u32 *idx)
+{
+	struct dusk_xtreg_inst *in;
+	struct dusk_xtreg *r;
+
+	mutex_lock(s->lock);
+	r = dusk_xtreg_of(s, copy, idx);
+	list_for_each_entry(in, &s->insts, node) {
+		if (in->net == net && in->info == info && in->copy == copy) {
+			list_del_rcu(&in->node);
+			kfree_rcu(in, rcu);
+			break;
+		}
+	}
+	mutex_unlock(s->lock);
+	return r;
 }
 
 /* The live registration of the module's array at @mirror.  Under @s->lock. */
@@ -77,21 +105,23 @@ static int dusk_xtreg_stub(const struct dusk_xtreg_set *s, const struct dusk_cal
 	return 0;
 }
 
-/** dusk_xtreg_acts_on() - is @s a registration call of set @set? */
-bool dusk_xtreg_acts_on(const struct dusk_xtreg_set *set, const struct dusk_stub_desc *s)
+/** dusk_xtreg_acts_on() - is @s a registration call of a match or target? */
+bool dusk_xtreg_acts_on(const struct dusk_stub_desc *s)
 {
-	return dusk_stub_named(s->name, set->reg1) || dusk_stub_named(s->name, set->regn) ||
-	       dusk_stub_named(s->name, set->unreg1) || dusk_stub_named(s->name, set->unregn);
+	const struct dusk_xtreg_set *set;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_xtreg_sets); i++) {
+		set = dusk_xtreg_sets[i];
+		if (dusk_stub_named(s->name, set->reg1) || dusk_stub_named(s->name, set->regn) ||
+		    dusk_stub_named(s->name, set->unreg1) || dusk_stub_named(s->name, set->unregn))
+			return true;
+	}
+	return false;
 }
 
-/**
- * dusk_xtreg_before_call() - a register call gets the core's copy of the
- * module's array, an unregister call the copy it registered.  When the
- * copy cannot be made the call goes on with the mirror: its rules are then
- * the module's alone (nothing asked ahead, no instance recorded).
- * Context: process, the program's CALL; no dusk lock held.
- */
-void dusk_xtreg_before_call(struct dusk_xtreg_set *s, struct dusk_call *c)
+/* See dusk_xtreg_before_call(), for the registrations of set @s. */
+static void dusk_xtreg_set_before(struct dusk_xtreg_set *s, struct dusk_call *c)
 {
 	int kind = dusk_xtreg_stub(s, c);
 	struct dusk_xtreg *r;
@@ -130,12 +160,8 @@ void dusk_xtreg_before_call(struct dusk_xtreg_set *s, struct dusk_call *c)
 	c->args[0] = (u64)(uintptr_t)r->copy;
 }
 
-/**
- * dusk_xtreg_after_call() - the registration took (live), failed
- * (forgotten) or was undone (kept: rules may still point at the copy until
- * the kmod unloads).
- */
-void dusk_xtreg_after_call(struct dusk_xtreg_set *s, struct dusk_call *c)
+/* See dusk_xtreg_after_call(), for the registrations of set @s. */
+static void dusk_xtreg_set_after(struct dusk_xtreg_set *s, struct dusk_call *c)
 {
 	int kind = dusk_xtreg_stub(s, c);
 	struct dusk_xtreg *r;
@@ -159,16 +185,79 @@ void dusk_xtreg_after_call(struct dusk_xtreg_set *s, struct dusk_call *c)
 }
 
 /**
- * dusk_xtreg_free_all() - module exit, after the session ended: no rule
- * uses a copy any more (they pin the kmod), so the copies are freed.
+ * dusk_xtreg_before_call() - xt_[un]register_match[es]() and
+ * xt_[un]register_target[s](): a register call gets the core's copy of the
+ * module's array, an unregister call the copy it registered.  When the
+ * copy cannot be made the call goes on with the mirror: its rules are then
+ * the module's alone (nothing asked ahead, no instance recorded).
+ * Context: process, the program's CALL; no dusk lock held.
  */
-void dusk_xtreg_free_all(struct dusk_xtreg_set *s)
+void dusk_xtreg_before_call(struct dusk_call *c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_xtreg_sets); i++)
+		dusk_xtreg_set_before(dusk_xtreg_sets[i], c);
+}
+
+/**
+ * dusk_xtreg_after_call() - the registration took (live), failed
+ * (forgotten) or was undone (kept: rules may still point at the copy until
+ * the kmod unloads).
+ */
+void dusk_xtreg_after_call(struct dusk_call *c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_xtreg_sets); i++)
+		dusk_xtreg_set_after(dusk_xtreg_sets[i], c);
+}
+
+/* A namespace goes away: each set's instances in it (and what else the
+ * set keeps there: the matches' pre-hooks) with it. */
+static void __net_exit dusk_xtreg_net_exit(struct net *net)
+{
+	struct dusk_xtreg_inst *in, *ti;
+	struct dusk_xtreg_set *s;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_xtreg_sets); i++) {
+		s = dusk_xtreg_sets[i];
+		mutex_lock(s->lock);
+		list_for_each_entry_safe(in, ti, &s->insts, node) {
+			if (in->net == net) {
+				list_del_rcu(&in->node);
+				kfree_rcu(in, rcu);
+			}
+		}
+		if (s->net_exit)
+			s->net_exit(net);
+		mutex_unlock(s->lock);
+	}
+}
+
+/* Registered for the core's life (main.c). */
+struct pernet_operations dusk_xtreg_net_ops = {
+	.exit = dusk_xtreg_net_exit,
+};
+
+/**
+ * dusk_xtreg_exit() - module exit, after the session ended and
+ * dusk_xtreg_net_ops went (every namespace's instances and pre-hooks with
+ * it): no rule uses a copy any more (they pin the kmod), so the copies are
+ * freed once the instances' RCU frees have run.
+ */
+void dusk_xtreg_exit(void)
 {
 	struct dusk_xtreg *r, *tr;
+	size_t i;
 
-	list_for_each_entry_safe(r, tr, &s->regs, node) {
-		list_del(&r->node);
-		dusk_xtreg_free(r);
+	rcu_barrier();
+	for (i = 0; i < ARRAY_SIZE(dusk_xtreg_sets); i++) {
+		list_for_each_entry_safe(r, tr, &dusk_xtreg_sets[i]->regs, node) {
+			list_del(&r->node);
+			dusk_xtreg_free(r);
+		}
 	}
 }
 

@@ -37,6 +37,24 @@ struct dusk_xtreg {
 	struct dusk_xtreg_own *own;	/* n */
 };
 
+/*
+ * One rule's use of a copy, recorded by the core's checkentry: the first
+ * member of xtmatch.c's and xttarget.c's instances, which add what their
+ * hooks need (xtreg.c frees the whole instance through it).  On its set's
+ * insts under RCU; updates under the set's lock.
+ */
+struct dusk_xtreg_inst {
+	struct list_head node;
+	struct rcu_head rcu;
+	struct net *net;
+	union {				/* a copy */
+		const struct xt_match *match;
+		const struct xt_target *target;
+		const void *copy;
+	};
+	const void *info;		/* the rule's matchinfo or targinfo */
+};
+
 /* Matches or targets: how their arrays are registered and copied. */
 struct dusk_xtreg_set {
 	const char *reg1, *regn;	/* the register stubs: one, an array */
@@ -45,15 +63,21 @@ struct dusk_xtreg_set {
 	/* Copy @i of @r was just copied from the module's: save its own
 	 * checkentry and destroy in r->own[i] and put the core's in place. */
 	void (*take_over)(struct dusk_xtreg *r, u32 i);
+	/* Namespace @net goes, its instances went: what else the caller
+	 * keeps per namespace goes too (NULL: nothing).  Under @lock. */
+	void (*net_exit)(struct net *net);
 	struct mutex *lock;		/* the caller's: it guards its instances too */
 	struct list_head regs;		/* struct dusk_xtreg */
+	struct list_head insts;		/* struct dusk_xtreg_inst, first in the caller's */
 };
 
+/* The two sets xtreg.c serves. */
+extern struct dusk_xtreg_set dusk_xt_set;	/* xtmatch.c */
+extern struct dusk_xtreg_set dusk_xt_tg_set;	/* xttarget.c */
+
 struct dusk_xtreg *dusk_xtreg_of(struct dusk_xtreg_set *s, const void *copy, u32 *idx);
-bool dusk_xtreg_acts_on(const struct dusk_xtreg_set *set, const struct dusk_stub_desc *s);
-void dusk_xtreg_before_call(struct dusk_xtreg_set *s, struct dusk_call *c);
-void dusk_xtreg_after_call(struct dusk_xtreg_set *s, struct dusk_call *c);
-void dusk_xtreg_free_all(struct dusk_xtreg_set *s);
+struct dusk_xtreg *dusk_xtreg_destroyed(struct dusk_xtreg_set *s, struct net *net,
+					const void *copy, const void *info, u32 *idx);
 
 /* The matchinfo or targinfo of a rule whose checkentry or destroy (the
  * module's own, a blocking proxy) runs now, lent to the program for it. */

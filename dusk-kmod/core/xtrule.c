@@ -32,6 +32,16 @@ void dusk_xt_rule_save(union dusk_xt_rule *r, const struct xt_mtchk_param *par)
 		memcpy(&r->v6, par->entryinfo, sizeof(r->v6));
 }
 
+/*
+ * The rule's in and out interface tests: ipt_ip and ip6t_ip6 have the same
+ * interface fields, and their VIA_IN and VIA_OUT flags invert them.
+ */
+#define dusk_xt_rule_ifaces(info, indev, outdev, via_in, via_out)				\
+	(!NF_INVF(info, via_in,									\
+		  ifname_compare_aligned(indev, (info)->iniface, (info)->iniface_mask) != 0) &&	\
+	 !NF_INVF(info, via_out,								\
+		  ifname_compare_aligned(outdev, (info)->outiface, (info)->outiface_mask) != 0))
+
 static bool dusk_xt_rule_v4(const struct ipt_ip *ipinfo, const struct sk_buff *skb,
 			    const char *indev, const char *outdev)
 {
@@ -43,11 +53,7 @@ static bool dusk_xt_rule_v4(const struct ipt_ip *ipinfo, const struct sk_buff *s
 	    NF_INVF(ipinfo, IPT_INV_DSTIP,
 		    (ip->daddr & ipinfo->dmsk.s_addr) != ipinfo->dst.s_addr))
 		return false;
-	if (NF_INVF(ipinfo, IPT_INV_VIA_IN,
-		    ifname_compare_aligned(indev, ipinfo->iniface, ipinfo->iniface_mask) != 0))
-		return false;
-	if (NF_INVF(ipinfo, IPT_INV_VIA_OUT,
-		    ifname_compare_aligned(outdev, ipinfo->outiface, ipinfo->outiface_mask) != 0))
+	if (!dusk_xt_rule_ifaces(ipinfo, indev, outdev, IPT_INV_VIA_IN, IPT_INV_VIA_OUT))
 		return false;
 	if (ipinfo->proto && NF_INVF(ipinfo, IPT_INV_PROTO, ip->protocol != ipinfo->proto))
 		return false;
@@ -69,11 +75,7 @@ static bool dusk_xt_rule_v6(const struct ip6t_ip6 *ip6info, const struct sk_buff
 	    NF_INVF(ip6info, IP6T_INV_DSTIP,
 		    ipv6_masked_addr_cmp(&ipv6->daddr, &ip6info->dmsk, &ip6info->dst)))
 		return false;
-	if (NF_INVF(ip6info, IP6T_INV_VIA_IN,
-		    ifname_compare_aligned(indev, ip6info->iniface, ip6info->iniface_mask) != 0))
-		return false;
-	if (NF_INVF(ip6info, IP6T_INV_VIA_OUT,
-		    ifname_compare_aligned(outdev, ip6info->outiface, ip6info->outiface_mask) != 0))
+	if (!dusk_xt_rule_ifaces(ip6info, indev, outdev, IP6T_INV_VIA_IN, IP6T_INV_VIA_OUT))
 		return false;
 	if (!(ip6info->flags & IP6T_F_PROTO))
 		return true;

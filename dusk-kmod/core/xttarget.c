@@ -64,11 +64,7 @@
 
 /* A rule's use of one of the module's targets. */
 struct dusk_xt_tg_inst {
-	struct list_head node;		/* dusk_xt_tg_insts, RCU; updates under dusk_xt_tg_lock */
-	struct rcu_head rcu;
-	struct net *net;
-	const struct xt_target *target;	/* a copy */
-	const void *targinfo;
+	struct dusk_xtreg_inst base;	/* first: on dusk_xt_tg_set.insts */
 	u32 hook_mask;
 	u8 family;
 	u8 table;			/* dusk_xt_table_of() */
@@ -76,6 +72,7 @@ struct dusk_xt_tg_inst {
 	u32 snapsize;			/* targetsize, or 0 when larger than snap may be */
 	u8 snap[] __aligned(8);		/* targinfo after checkentry (see dusk_xt_tg_inst_of()) */
 };
+static_assert(offsetof(struct dusk_xt_tg_inst, base) == 0);
 
 /* Most of the module's target rules one packet goes through in one table. */
 #define DUSK_XT_TG_DONE_MAX	16
@@ -119,15 +116,15 @@ struct dusk_xt_tg_pkt {
 static DEFINE_MUTEX(dusk_xt_tg_lock);
 static void dusk_xt_tg_take_over(struct dusk_xtreg *r, u32 i);
 /* The module's xt_target arrays, as registered (xtreg.c). */
-static struct dusk_xtreg_set dusk_xt_tg_set = {
+struct dusk_xtreg_set dusk_xt_tg_set = {
 	.reg1 = "xt_register_target", .regn = "xt_register_targets",
 	.unreg1 = "xt_unregister_target", .unregn = "xt_unregister_targets",
 	.size = sizeof(struct xt_target),
 	.take_over = dusk_xt_tg_take_over,
 	.lock = &dusk_xt_tg_lock,
 	.regs = LIST_HEAD_INIT(dusk_xt_tg_set.regs),
+	.insts = LIST_HEAD_INIT(dusk_xt_tg_set.insts),
 };
-static LIST_HEAD(dusk_xt_tg_insts);
 static DEFINE_PER_CPU(const struct dusk_xt_tg_done *, dusk_xt_tg_cur);
 /* Counter windows open (dusk_xt_tg_continue()) */
 static atomic_t dusk_xt_tg_windows = ATOMIC_INIT(0);
@@ -162,11 +159,11 @@ static const struct dusk_xt_tg_inst *dusk_xt_tg_inst_of(const struct xt_action_p
 	const struct nf_hook_state *state = par->state;
 	const struct dusk_xt_tg_inst *in;
 
-	list_for_each_entry_rcu(in, &dusk_xt_tg_insts, node)
-		if (in->targinfo == par->targinfo && in->net == state->net)
+	list_for_each_entry_rcu(in, &dusk_xt_tg_set.insts, base.node)
+		if (in->base.info == par->targinfo && in->base.net == state->net)
 			return in;
-	list_for_each_entry_rcu(in, &dusk_xt_tg_insts, node)
-		if (in->target == par->target && in->net == state->net &&
+	list_for_each_entry_rcu(in, &dusk_xt_tg_set.insts, base.node)
+		if (in->base.target == par->target && in->base.net == state->net &&
 		    in->family == state->pf && (in->hook_mask & (1u << state->hook)) &&
 		    in->snapsize == par->target->targetsize &&
 		    !memcmp(in->snap, par->targinfo, in->snapsize))
@@ -356,7 +353,6 @@ static unsigned int dusk_xt_tg_steal(u32 proxy, struct sk_buff *skb,
 	u32 size = par->target->targetsize;
 	struct nf_queue_entry *entry;
 	struct dusk_xt_tg_pkt *t;
-	struct dusk_pending *pp;	/* &t->p, for dusk_pending_add() */
 	struct sk_buff *msg;
 	void *hdr;
 	int idx;
@@ -376,7 +372,6 @@ static unsigned int dusk_xt_tg_steal(u32 proxy, struct sk_buff *skb,
 	t = kzalloc(struct_size(t, info, size), GFP_ATOMIC);
 	if (!t)
 		return dusk_xt_tg_policy();
-	pp = &t->p;
 	entry = dusk_entry_new(skb, state);
 	if (!entry)
 		goto err_free;
@@ -399,24 +394,10 @@ static unsigned int dusk_xt_tg_steal(u32 proxy, struct sk_buff *skb,
 		t->done = *done;
 	t->done.skb = skb;
 
-	spin_lock_bh(&dusk_sess.qlock);
-	t->p.ctx = dusk_sess.next_ctx++;
-	spin_unlock_bh(&dusk_sess.qlock);
+	t->p.ctx = dusk_pending_ctx(1);
 	msg = dusk_xt_tg_msg(t, &hdr);
-	if (!msg)
-		goto err_entry;
-
-	if (dusk_pending_add(&pp, 1, NULL)) {
-		nlmsg_free(msg);
-		goto err_entry;
-	}
-
-	if (!dusk_upcall_send(msg, hdr))
+	if (msg && dusk_pending_steal(&t->p, msg, hdr))
 		return NF_STOLEN;
-	if (!dusk_pending_unlink(&t->p, -EAGAIN, 0))
-		return NF_STOLEN;	/* ended by teardown or expiry, or will be */
-	dusk_count(DUSK_STAT_QUEUE_FULL, 1);	/* the program's socket is full */
-err_entry:
 	nf_queue_entry_free(entry);
 err_free:
 	kfree(t);
@@ -619,9 +600,9 @@ static int dusk_xt_tg_checkentry(const struct xt_tgchk_param *par)
 		}
 		return -ENOMEM;
 	}
-	in->net = par->net;
-	in->target = par->target;
-	in->targinfo = par->targinfo;
+	in->base.net = par->net;
+	in->base.target = par->target;
+	in->base.info = par->targinfo;
 	in->hook_mask = par->hook_mask;
 	in->family = par->family;
 	in->table = table;
@@ -630,7 +611,7 @@ static int dusk_xt_tg_checkentry(const struct xt_tgchk_param *par)
 	in->snapsize = size;
 	memcpy(in->snap, par->targinfo, size);
 	mutex_lock(&dusk_xt_tg_lock);
-	list_add_tail_rcu(&in->node, &dusk_xt_tg_insts);
+	list_add_tail_rcu(&in->base.node, &dusk_xt_tg_set.insts);
 	mutex_unlock(&dusk_xt_tg_lock);
 	return 0;
 }
@@ -638,21 +619,10 @@ static int dusk_xt_tg_checkentry(const struct xt_tgchk_param *par)
 /* destroy of every copy: the instance is forgotten, then the module's own. */
 static void dusk_xt_tg_destroy(const struct xt_tgdtor_param *par)
 {
-	struct dusk_xt_tg_inst *in;
 	struct dusk_xtreg *r;
 	u32 idx;
 
-	mutex_lock(&dusk_xt_tg_lock);
-	r = dusk_xtreg_of(&dusk_xt_tg_set, par->target, &idx);
-	list_for_each_entry(in, &dusk_xt_tg_insts, node) {
-		if (in->net == par->net && in->targinfo == par->targinfo &&
-		    in->target == par->target) {
-			list_del_rcu(&in->node);
-			kfree_rcu(in, rcu);
-			break;
-		}
-	}
-	mutex_unlock(&dusk_xt_tg_lock);
+	r = dusk_xtreg_destroyed(&dusk_xt_tg_set, par->net, par->target, par->targinfo, &idx);
 	/* The rule's table may be freed next: no counter window may still
 	 * use it (windows are short, BH off, never on this CPU now). */
 	smp_mb();
@@ -673,67 +643,4 @@ static void dusk_xt_tg_take_over(struct dusk_xtreg *r, u32 i)
 	r->own[i].destroy.tg = tg->destroy;
 	tg->checkentry = dusk_xt_tg_checkentry;
 	tg->destroy = dusk_xt_tg_destroy;
-}
-
-/**
- * dusk_xt_target_before_call() - xt_[un]register_target[s](): the kernel
- * gets the core's copy of the module's xt_target array (see the file
- * comment).  Context: process, the program's CALL; no dusk lock held.
- */
-void dusk_xt_target_before_call(struct dusk_call *c)
-{
-	dusk_xtreg_before_call(&dusk_xt_tg_set, c);
-}
-
-bool dusk_xt_target_acts_on(const struct dusk_stub_desc *s)
-{
-	return dusk_xtreg_acts_on(&dusk_xt_tg_set, s);
-}
-
-/**
- * dusk_xt_target_after_call() - the registration took, failed or was
- * undone.
- */
-void dusk_xt_target_after_call(struct dusk_call *c)
-{
-	dusk_xtreg_after_call(&dusk_xt_tg_set, c);
-}
-
-/* A namespace goes away: its instances with it. */
-static void __net_exit dusk_xt_tg_net_exit(struct net *net)
-{
-	struct dusk_xt_tg_inst *in, *ti;
-
-	mutex_lock(&dusk_xt_tg_lock);
-	list_for_each_entry_safe(in, ti, &dusk_xt_tg_insts, node) {
-		if (in->net == net) {
-			list_del_rcu(&in->node);
-			kfree_rcu(in, rcu);
-		}
-	}
-	mutex_unlock(&dusk_xt_tg_lock);
-}
-
-static struct pernet_operations dusk_xt_tg_net_ops = {
-	.exit = dusk_xt_tg_net_exit,
-};
-
-/**
- * dusk_xt_target_init() - module init.
- */
-int dusk_xt_target_init(void)
-{
-	return register_pernet_subsys(&dusk_xt_tg_net_ops);
-}
-
-/**
- * dusk_xt_target_exit() - module exit, after the session ended (no packet
- * is out): no rule uses a copy any more (they pin the kmod), so the copies
- * are freed.
- */
-void dusk_xt_target_exit(void)
-{
-	unregister_pernet_subsys(&dusk_xt_tg_net_ops);
-	rcu_barrier();
-	dusk_xtreg_free_all(&dusk_xt_tg_set);
 }
