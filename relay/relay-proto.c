@@ -192,6 +192,31 @@ static int refusal_errno(uint8_t status)
 	}
 }
 
+/* I/O error @r of the handshake, described in @err; returns @r. */
+static int io_error(int r, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "handshake with the relay: %s",
+		 r == -ECONNRESET ? "the relay closed the connection" : strerror(-r));
+	return r;
+}
+
+/*
+ * One step of the client's handshake: send the @len bytes at @buf, then
+ * read the relay's status.  0 when the relay goes on; else -errno, a
+ * refusal's or an I/O error's, described in @err.
+ */
+static int ask(int fd, const void *buf, size_t len, char *err, size_t errlen)
+{
+	uint8_t status;
+	int r = dusk_relay_write_all(fd, buf, len);
+
+	if (!r)
+		r = read_status(fd, &status, err, errlen);
+	if (r)
+		return io_error(r, err, errlen);
+	return status == DUSK_RELAY_OK ? 0 : refusal_errno(status);
+}
+
 int dusk_relay_client_handshake(int fd, const struct dusk_relay_key *key, const char *name,
 				uint64_t layout, uint64_t stub, uint16_t *family,
 				struct dusk_relay_chan *tx, struct dusk_relay_chan *rx,
@@ -199,7 +224,7 @@ int dusk_relay_client_handshake(int fd, const struct dusk_relay_key *key, const 
 {
 	struct dusk_relay_hello h;
 	uint8_t nonce_r[DUSK_RELAY_NONCE], mac[DUSK_SHA256_LEN], want[DUSK_SHA256_LEN], fam[2];
-	uint8_t status, *p = h.raw;
+	uint8_t *p = h.raw;
 	size_t nlen = strlen(name);
 	int r;
 
@@ -220,18 +245,14 @@ int dusk_relay_client_handshake(int fd, const struct dusk_relay_key *key, const 
 	p[16] = (uint8_t)nlen;
 	memcpy(p + 17, name, nlen);
 	h.rawlen = (size_t)(p + 17 + nlen - h.raw);
-	r = dusk_relay_write_all(fd, h.raw, h.rawlen);
-	if (!r)
-		r = read_status(fd, &status, err, errlen);
+	r = ask(fd, h.raw, h.rawlen, err, errlen);
 	if (r)
-		goto io;
-	if (status != DUSK_RELAY_OK)
-		return refusal_errno(status);
+		return r;
 	r = dusk_relay_read_all(fd, nonce_r, sizeof(nonce_r));
 	if (!r)
 		r = dusk_relay_read_all(fd, mac, sizeof(mac));
 	if (r)
-		goto io;
+		return io_error(r, err, errlen);
 	bound_mac(key, "relay", &h, nonce_r, want);
 	if (!dusk_mac_equal(mac, want, sizeof(mac))) {
 		snprintf(err, errlen, "the relay does not know this key (wrong key file on one "
@@ -239,23 +260,15 @@ int dusk_relay_client_handshake(int fd, const struct dusk_relay_key *key, const 
 		return -EACCES;
 	}
 	bound_mac(key, "client", &h, nonce_r, mac);
-	r = dusk_relay_write_all(fd, mac, sizeof(mac));
-	if (!r)
-		r = read_status(fd, &status, err, errlen);
+	r = ask(fd, mac, sizeof(mac), err, errlen);
 	if (r)
-		goto io;
-	if (status != DUSK_RELAY_OK)
-		return refusal_errno(status);
+		return r;
 	r = dusk_relay_read_all(fd, fam, sizeof(fam));
 	if (r)
-		goto io;
+		return io_error(r, err, errlen);
 	*family = (uint16_t)get_be(fam, 2);
 	chans(key, &h, nonce_r, tx, rx);
 	return 0;
-io:
-	snprintf(err, errlen, "handshake with the relay: %s",
-		 r == -ECONNRESET ? "the relay closed the connection" : strerror(-r));
-	return r;
 }
 
 int dusk_relay_read_hello(int fd, struct dusk_relay_hello *h)
