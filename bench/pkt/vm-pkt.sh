@@ -25,6 +25,7 @@
 # init_*: from module_init):
 #   kcall ROUND call_ns X read_ns Y init_call_ns X2 init_read_ns Y2 nlecho_ns Z
 . /dusk/lib.sh
+. /dusk/files/rounds.sh
 rounds=${1:-3} flood=${2:-3} lat=${3:-2} rate=${4:-100}
 port=9000
 
@@ -101,40 +102,34 @@ unload() {
 # Warm up the path (ARP, route cache) once.
 measure 1 100 >/dev/null
 
-variants="none ko user nfq"
-r=1
-while [ $r -le "$rounds" ]; do
-	# Rotate the order by one each round.
-	set -- $variants
-	variants="$2 $3 $4 $1"
-	for v in $variants; do
-		load $v
-		up0=0 dg0=0
-		if [ $v = user ]; then up0=$(stat_of upcalls); dg0=$(stat_of datagrams); fi
-		b0=$(busy)
-		p0=0 u0=0; [ -z "$prog" ] || { p0=$(ptime $prog); u0=$(putime $prog); }
-		measure "$flood" 0
-		b1=$(busy)
-		p1=0 u1=0; [ -z "$prog" ] || { p1=$(ptime $prog); u1=$(putime $prog); }
-		frx=$rx fpps=$pps
-		rt=-
-		if [ $v = user ]; then
-			up=$(($(stat_of upcalls) - up0))
-			dg=$(($(stat_of datagrams) - dg0))
-			rt=$(awk -v d=$dg -v u=$up 'BEGIN { printf "%.3f", u ? d / u : 0 }')
-		fi
-		measure "$lat" "$rate"
-		cpu=$(awk -v b=$((b1 - b0)) -v n=$frx 'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
-		pcpu=- ucpu=-
-		[ -z "$prog" ] || pcpu=$(awk -v b=$((p1 - p0)) -v n=$frx \
-			'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
-		[ -z "$prog" ] || ucpu=$(awk -v b=$((u1 - u0)) -v n=$frx \
-			'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
-		echo "pkt $r $v pps $fpps lat_med_us $lmed lat_p99_us $lp99 cpu_us_pkt $cpu prog_us_pkt $pcpu prog_user_us_pkt $ucpu rt_pkt $rt"
-		unload $v
-	done
-	r=$((r + 1))
-done
+# One measurement of variant $v in round $r (bench_rounds).
+pkt_round() {
+	load $v
+	up0=0 dg0=0
+	if [ $v = user ]; then up0=$(stat_of upcalls); dg0=$(stat_of datagrams); fi
+	b0=$(busy)
+	p0=0 u0=0; [ -z "$prog" ] || { p0=$(ptime $prog); u0=$(putime $prog); }
+	measure "$flood" 0
+	b1=$(busy)
+	p1=0 u1=0; [ -z "$prog" ] || { p1=$(ptime $prog); u1=$(putime $prog); }
+	frx=$rx fpps=$pps
+	rt=-
+	if [ $v = user ]; then
+		up=$(($(stat_of upcalls) - up0))
+		dg=$(($(stat_of datagrams) - dg0))
+		rt=$(awk -v d=$dg -v u=$up 'BEGIN { printf "%.3f", u ? d / u : 0 }')
+	fi
+	measure "$lat" "$rate"
+	cpu=$(awk -v b=$((b1 - b0)) -v n=$frx 'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
+	pcpu=- ucpu=-
+	[ -z "$prog" ] || pcpu=$(awk -v b=$((p1 - p0)) -v n=$frx \
+		'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
+	[ -z "$prog" ] || ucpu=$(awk -v b=$((u1 - u0)) -v n=$frx \
+		'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
+	echo "pkt $r $v pps $fpps lat_med_us $lmed lat_p99_us $lp99 cpu_us_pkt $cpu prog_us_pkt $pcpu prog_user_us_pkt $ucpu rt_pkt $rt"
+	unload $v
+}
+bench_rounds "$rounds" pkt_round none ko user nfq
 
 # Kernel calls: the user build of kcall (from module_init, and nested in a
 # packet's hook), against the bare genetlink echo, alternated too.

@@ -20,6 +20,7 @@
 . /dusk/lib.sh
 LIMIT=120	# seconds for one step (relay-guest.sh's wait_for)
 . /dusk/files/relay-guest.sh
+. /dusk/files/rounds.sh
 set -u
 trap 'echo "--- relay log"; cat /tmp/relay.log' EXIT
 rounds=${1:-3} n=${2:-1000}
@@ -51,26 +52,21 @@ here() {
 dusk_nic_up
 insmod /dusk/mod/dusk_rtt.ko || dusk_fail "insmod dusk_rtt.ko"
 relay_serve rtt
-variants="genl tcp lo"
-r=1
-while [ $r -le "$rounds" ]; do
-	set -- $variants
-	variants="$2 $3 $1"
-	for v in $variants; do
-		case $v in
-		genl) here genl ;;
-		lo)
-			clients=$((clients + 1))
-			here lo DUSK_TARGET=127.0.0.1:7207 DUSK_KEY=/dusk/files/key
-			session_over ;;
-		tcp)
-			clients=$((clients + 1))
-			echo "MARK tcp $r"
-			session_over ;;
-		esac
-	done
-	r=$((r + 1))
-done
+# One measurement of variant $v in round $r (bench_rounds).
+rtt_round() {
+	case $v in
+	genl) here genl ;;
+	lo)
+		clients=$((clients + 1))
+		here lo DUSK_TARGET=127.0.0.1:7207 DUSK_KEY=/dusk/files/key
+		session_over ;;
+	tcp)
+		clients=$((clients + 1))
+		echo "MARK tcp $r"
+		session_over ;;
+	esac
+}
+bench_rounds "$rounds" rtt_round genl tcp lo
 echo "MARK done"
 kill "$relay"
 rmmod dusk_rtt || dusk_fail "rmmod dusk_rtt"
