@@ -477,17 +477,14 @@ static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 
 static int touch(struct dusk_commit_state *cs, struct mirror *m)
 {
-	struct mirror **v;
+	int err;
 
 	if (m->touch == cs->serial)
 		return 0;
-	v = dusk_grow(cs->touched, &cs->touchcap, cs->ntouched, sizeof(*v), 16);
-	if (!v)
-		return -ENOMEM;
-	cs->touched = v;
-	cs->touched[cs->ntouched++] = m;
-	m->touch = cs->serial;
-	return 0;
+	err = dusk_push(cs->touched, &cs->touchcap, cs->ntouched, m, 16);
+	if (!err)
+		m->touch = cs->serial;
+	return err;
 }
 
 /*
@@ -724,12 +721,10 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 static int hold(struct walk *w, struct mirror *m)
 {
 	struct dusk_commit_state *cs = w->cs;
-	struct mirror **v = dusk_grow(cs->held, &cs->heldcap, cs->nheld, sizeof(*v), 4);
+	int err = dusk_push(cs->held, &cs->heldcap, cs->nheld, m, 4);
 
-	if (!v)
-		return -ENOMEM;
-	cs->held = v;
-	cs->held[cs->nheld++] = m;
+	if (err)
+		return err;
 	m->held = w->t;
 	m->call_scoped = 0;
 	return 0;

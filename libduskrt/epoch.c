@@ -26,24 +26,38 @@
 void dusk_write_refused(const char *when, const struct dusk_answer *ans,
 			const struct dusk_msg *req)
 {
-	struct dusk_thread *t = dusk_thread();
-	uint64_t addr = t->nwr ? t->wr[0].addr : 0;
-	uint32_t len = t->nwr ? t->wr[0].len : 0;
+	const struct nlattr *a;
+	const void *data;
+	uint64_t addr = 0, ca;
+	uint32_t len = 0, cl;
 	char detail[512];
 	size_t n = 0;
-	unsigned int i;
+	unsigned int i = 0;
 
+	n += snprintf(detail + n, sizeof(detail) - n, "%s; the kernel said: %s; chunks sent:",
+		      when, ans->extack[0] ? ans->extack : "(no reason given)");
+	/* The chunks of the refused request itself: an epoch's end, a
+	 * WRITE of its overflow or a new mirror's first image. */
+	mnl_attr_for_each(a, req->nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != DUSK_A_CHUNK)
+			continue;
+		ca = 0;
+		cl = 0;
+		dusk_attr_chunk(a, &ca, &data, &cl);
+		if (!i++) {
+			addr = ca;
+			len = cl;
+		}
+		if (i <= 4 && n < sizeof(detail) - 40)
+			n += snprintf(detail + n, sizeof(detail) - n, " 0x%llx +%u",
+				      (unsigned long long)ca, cl);
+	}
+	if (i > 4 && n < sizeof(detail) - 24)
+		snprintf(detail + n, sizeof(detail) - n, " (%u in all)", i);
 	/* The kmod names the CHUNK it refused (NLMSGERR_ATTR_OFFS); without
 	 * that, the first chunk sent is the best guess. */
 	if (ans->bad_off)
 		dusk_msg_chunk_at(req->nlh, ans->bad_off, &addr, &len);
-	n += snprintf(detail + n, sizeof(detail) - n, "%s; the kernel said: %s; chunks sent:",
-		      when, ans->extack[0] ? ans->extack : "(no reason given)");
-	for (i = 0; i < t->nwr && i < 4 && n < sizeof(detail) - 40; i++)
-		n += snprintf(detail + n, sizeof(detail) - n, " 0x%llx +%u",
-			      (unsigned long long)t->wr[i].addr, t->wr[i].len);
-	if (t->nwr > 4 && n < sizeof(detail) - 24)
-		snprintf(detail + n, sizeof(detail) - n, " (%u in all)", t->nwr);
 	dusk_fault("write refused by the kernel", addr, len, dusk_entry_pc, detail);
 }
 
@@ -190,14 +204,10 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 		err = dusk_commit_held_changes();
 	if (!err)
 		err = dusk_commit_pending(&wl);
-	t->nwr = 0;
 	for (i = 0; !err && i < wl.n; i++) {
 		const struct dusk_write *w = &wl.v[i];
 		uint32_t done = 0;
 
-		if (t->nwr < 4)
-			t->wr[t->nwr] = (struct dusk_write){ w->addr, NULL, w->len };
-		t->nwr++;
 		while (!err && done < w->len) {
 			uint32_t n = w->len - done;
 			const char *d = (const char *)w->data + done;

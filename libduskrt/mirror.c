@@ -149,13 +149,7 @@ static void mirror_unlink(struct mirror *m)
 
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off)
 {
-	uint32_t *v = dusk_grow(m->slots, &m->slotcap, m->nslots, sizeof(*v), 8);
-
-	if (!v)
-		return -ENOMEM;
-	m->slots = v;
-	m->slots[m->nslots++] = off;
-	return 0;
+	return dusk_push(m->slots, &m->slotcap, m->nslots, off, 8);
 }
 
 int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,

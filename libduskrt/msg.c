@@ -315,12 +315,15 @@ int dusk_nlmsg_ok(const struct nlmsghdr *nlh, size_t len)
 	return len >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) && nlh->nlmsg_len <= len;
 }
 
-/* Validate and index a message going @dir (D_U2K or D_K2U). */
-static int parse(const struct nlmsghdr *nlh, size_t len, int dir, struct dusk_attrs *out)
+/*
+ * The headers of the DUSK message @nlh (@len bytes received): the netlink
+ * header inside @len, the genetlink one a DUSK command of our version.
+ * 0, -EINVAL or -EPROTO (another version).
+ */
+static int check_head(const struct nlmsghdr *nlh, size_t len)
 {
 	const struct genlmsghdr *g;
 
-	memset(out, 0, sizeof(*out));
 	/* An aligned length (both kernels and libmnl produce one) keeps
 	 * mnl_attr_for_each(), which walks to the aligned tail, inside it. */
 	if (!dusk_nlmsg_ok(nlh, len) || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + GENL_HDRLEN ||
@@ -329,9 +332,19 @@ static int parse(const struct nlmsghdr *nlh, size_t len, int dir, struct dusk_at
 	g = mnl_nlmsg_get_payload(nlh);
 	if (g->cmd == DUSK_CMD_UNSPEC || g->cmd > DUSK_CMD_MAX || g->reserved)
 		return -EINVAL;
-	if (g->version != DUSK_GENL_VERSION)
-		return -EPROTO;
-	return check_attrs((const char *)g + GENL_HDRLEN,
+	return g->version == DUSK_GENL_VERSION ? 0 : -EPROTO;
+}
+
+/* Validate and index a message going @dir (D_U2K or D_K2U). */
+static int parse(const struct nlmsghdr *nlh, size_t len, int dir, struct dusk_attrs *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = check_head(nlh, len);
+	if (err)
+		return err;
+	return check_attrs((const char *)mnl_nlmsg_get_payload(nlh) + GENL_HDRLEN,
 			   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN, rules, 0, dir, out);
 }
 
@@ -434,21 +447,18 @@ int dusk_msg_peek_u32(const void *buf, size_t len, uint16_t type, uint32_t *v)
 {
 	const struct nlmsghdr *nlh = buf;
 	const struct nlattr *a;
-	size_t off = MNL_NLMSG_HDRLEN + GENL_HDRLEN;
 
-	if (!dusk_nlmsg_ok(nlh, len))
+	if (check_head(nlh, len))
 		return -ENOENT;
-	while (off + sizeof(*a) <= nlh->nlmsg_len) {
-		a = (const struct nlattr *)((const char *)buf + off);
-		if (a->nla_len < sizeof(*a) || a->nla_len > nlh->nlmsg_len - off)
+	/* mnl_attr_ok() ends the walk at the first attribute that leaves
+	 * the message. */
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != type)
+			continue;
+		if (mnl_attr_get_payload_len(a) != sizeof(*v))
 			return -ENOENT;
-		if (mnl_attr_get_type(a) == type) {
-			if (mnl_attr_get_payload_len(a) != sizeof(*v))
-				return -ENOENT;
-			memcpy(v, mnl_attr_get_payload(a), sizeof(*v));
-			return 0;
-		}
-		off += MNL_ALIGN(a->nla_len);
+		memcpy(v, mnl_attr_get_payload(a), sizeof(*v));
+		return 0;
 	}
 	return -ENOENT;
 }

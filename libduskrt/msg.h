@@ -122,9 +122,10 @@ int dusk_upcall_parse(const void *buf, size_t len, struct dusk_upcall *up);
 
 /*
  * dusk_msg_peek_u32() - the first top-level attribute @type of the genl
- * message at @buf (@len bytes) as a u32, found without validating the
- * rest: for routing a message before the one full dusk_upcall_parse()
- * that serves it.  0, or -ENOENT (absent, not 4 bytes, or the walk left
+ * message at @buf (@len bytes) as a u32, found with the headers checked
+ * as the parser checks them but without validating the attributes: for
+ * routing a message before the one full dusk_upcall_parse() that serves
+ * it.  0, or -ENOENT (bad headers; absent, not 4 bytes, or the walk left
  * the message).
  */
 int dusk_msg_peek_u32(const void *buf, size_t len, uint16_t type, uint32_t *v);

@@ -16,6 +16,7 @@
 #ifndef DUSK_RT_INTERNAL_H
 #define DUSK_RT_INTERNAL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -58,6 +59,22 @@ static inline void *dusk_grow(void *v, size_t *cap, size_t n, size_t size, size_
 		*cap = c;
 	return v;
 }
+
+/*
+ * dusk_push() - append @x to array @v of @n elements (*@cap allocated, grown
+ * as dusk_grow() grows it from @first): 0, or -ENOMEM with nothing
+ * changed.  @v and @n are lvalues, evaluated more than once.
+ */
+#define dusk_push(v, cap, n, x, first)							\
+	({										\
+		__typeof__(v) _pv = dusk_grow((v), (cap), (n), sizeof(*_pv), (first));	\
+											\
+		if (_pv) {								\
+			(v) = _pv;							\
+			(v)[(n)++] = (x);						\
+		}									\
+		_pv ? 0 : -ENOMEM;							\
+	})
 
 /* ---- log.c ---- */
 extern int dusk_trace_on;	/* DUSK_TRACE=1 at load time, or set by tests */
@@ -145,8 +162,8 @@ void dusk_wlist_free(struct dusk_wlist *w);
  */
 int dusk_epoch_end(struct dusk_msg *final, size_t reserve);
 /* The kernel refused the writes request @req carried (its answer @ans):
- * report the refused chunk (the one @ans names, else the first sent), the
- * chunks sent and the kernel's reason, and die. */
+ * report the refused chunk (the one @ans names, else @req's first), the
+ * chunks @req carried and the kernel's reason, and die. */
 void dusk_write_refused(const char *when, const struct dusk_answer *ans,
 			const struct dusk_msg *req) __attribute__((noreturn));
 /* Send WRITE @m and finish it; a refusal is a fault of the module,
@@ -304,16 +321,14 @@ struct dusk_thread {
 	struct dusk_shadow *shadow;
 	struct dusk_commit_state *commit;
 	uintptr_t stack_lo, stack_hi;	/* this thread's stack: own objects there live one call */
-	struct dusk_write wr[4];	/* first chunks the last epoch end sent (data not kept) */
-	unsigned int nwr;		/* how many chunks it sent in all */
 };
 /* This thread's state, created on first use (never NULL: aborts on ENOMEM). */
 struct dusk_thread *dusk_thread(void);
 /*
- * Run @fn on a thread's state when the thread exits, before it is freed:
- * each part of the state frees its own (shadow.c, commit.c register theirs
- * from a constructor; the parts are independent, so order does not
- * matter).  At most DUSK_THREAD_HOOKS; call before threads run.
+ * Run @fn on a thread's state when the thread exits, after its shadows
+ * and before the state itself are freed: each part of the state made after
+ * the thread's first use frees its own (commit.c registers its hook from a
+ * constructor; the parts are independent, so order does not matter).  At most DUSK_THREAD_HOOKS; call before threads run.
  */
 #define DUSK_THREAD_HOOKS 8
 void dusk_thread_on_exit(void (*fn)(struct dusk_thread *t));

@@ -137,17 +137,6 @@ void dusk_shadow_free(struct dusk_shadow *s)
 	free(s);
 }
 
-static void shadow_thread_exit(struct dusk_thread *t)
-{
-	dusk_shadow_free(t->shadow);
-	t->shadow = NULL;
-}
-
-__attribute__((constructor)) static void shadow_register(void)
-{
-	dusk_thread_on_exit(shadow_thread_exit);
-}
-
 static struct win *win_new(uint64_t idx)
 {
 	struct win *w = calloc(1, sizeof(*w));
@@ -207,13 +196,7 @@ static int page_map(struct win *w, size_t pi)
 
 static int note_filled(struct dusk_shadow *s, uint64_t kpage)
 {
-	uint64_t *v = dusk_grow(s->filled, &s->cap, s->nfilled, sizeof(*v), 64);
-
-	if (!v)
-		return -ENOMEM;
-	s->filled = v;
-	s->filled[s->nfilled++] = kpage;
-	return 0;
+	return dusk_push(s->filled, &s->cap, s->nfilled, kpage, 64);
 }
 
 /* Copy the bytes of @h that are valid this epoch from the shadow. */
@@ -350,6 +333,18 @@ void dusk_shadow_reopen(struct dusk_shadow *s)
 }
 
 /*
+ * Were bytes [lo, hi) of page @m (shadow at @sh) written late: is the page
+ * of the epoch before this one, and do its shadow and pristine differ
+ * there (see "Late writes")?
+ */
+static int late_written(const struct dusk_shadow *s, const struct pmeta *m, const char *sh,
+			size_t lo, size_t hi)
+{
+	return m->epoch && m->epoch == s->epoch - 1 && lo < hi &&
+	       memcmp(sh + lo, sh + WIN_SIZE + lo, hi - lo);
+}
+
+/*
  * Merge @len bytes at page offset @off of page @pi from @data into shadow
  * and pristine, keeping the bytes already valid this epoch (the program may
  * have written them), and extend the page's valid range.  The result must
@@ -375,8 +370,7 @@ static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t of
 	if (m->epoch != s->epoch) {
 		size_t b, lo = m->lo > off ? m->lo : off, hi = m->hi < end ? m->hi : end;
 
-		if (m->epoch && m->epoch == s->epoch - 1 && lo < hi &&
-		    memcmp(sh + lo, pr + lo, hi - lo)) {
+		if (late_written(s, m, sh, lo, hi)) {
 			/* Late writes (see above): keep them over the new data. */
 			for (b = off; b < end; b++) {
 				if (b < lo || b >= hi || sh[b] == pr[b])
@@ -546,8 +540,7 @@ static int fill_first(struct dusk_shadow *s, struct win *w, size_t pi, size_t lo
 	struct run r = { w, pi, 1, lo & ~(size_t)(GRANULE - 1),
 			 (hi + GRANULE - 1) & ~(size_t)(GRANULE - 1) };
 
-	if (m->epoch && m->epoch == s->epoch - 1 && m->lo < m->hi &&
-	    memcmp(sh + m->lo, sh + WIN_SIZE + m->lo, m->hi - m->lo)) {
+	if (late_written(s, m, sh, m->lo, m->hi)) {
 		if (m->lo < r.lo)
 			r.lo = m->lo;
 		if (m->hi > r.hi)

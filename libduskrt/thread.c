@@ -32,6 +32,10 @@ static void thread_free(void *p)
 	struct dusk_thread *t = p;
 	unsigned int i;
 
+	/* Made with the state (thread_new()); what the parts make later,
+	 * they free (dusk_thread_on_exit()). */
+	dusk_shadow_free(t->shadow);
+	t->shadow = NULL;
 	for (i = 0; i < nexit_hooks; i++)
 		exit_hooks[i](t);
 	free(t);

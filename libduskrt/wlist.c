@@ -11,13 +11,7 @@
 
 int dusk_wlist_add(struct dusk_wlist *w, uint64_t addr, const void *data, uint32_t len)
 {
-	struct dusk_write *v = dusk_grow(w->v, &w->cap, w->n, sizeof(*v), 32);
-
-	if (!v)
-		return -ENOMEM;
-	w->v = v;
-	w->v[w->n++] = (struct dusk_write){ addr, data, len };
-	return 0;
+	return dusk_push(w->v, &w->cap, w->n, ((struct dusk_write){ addr, data, len }), 32);
 }
 
 void dusk_wlist_free(struct dusk_wlist *w)

@@ -129,24 +129,27 @@ static int sim_wait(struct dusk_transport *t)
 	return err;
 }
 
+/* Set @flag of @s (kicked or shut) and wake its wait(). */
+static void sim_wake(struct dusk_sim *s, int *flag)
+{
+	pthread_mutex_lock(&s->lock);
+	*flag = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void sim_kick(struct dusk_transport *t)
 {
 	struct dusk_sim *s = (struct dusk_sim *)t;
 
-	pthread_mutex_lock(&s->lock);
-	s->kicked = 1;
-	pthread_cond_broadcast(&s->cond);
-	pthread_mutex_unlock(&s->lock);
+	sim_wake(s, &s->kicked);
 }
 
 static void sim_shutdown(struct dusk_transport *t)
 {
 	struct dusk_sim *s = (struct dusk_sim *)t;
 
-	pthread_mutex_lock(&s->lock);
-	s->shut = 1;
-	pthread_cond_broadcast(&s->cond);
-	pthread_mutex_unlock(&s->lock);
+	sim_wake(s, &s->shut);
 }
 
 static void sim_destroy(struct dusk_transport *t)

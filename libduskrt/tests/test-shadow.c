@@ -391,6 +391,46 @@ static void refused_write_names_refused_chunk(void **state)
 		fail_msg("unexpected report: %s", log);
 }
 
+static void first_image_refused(void *arg)
+{
+	static const char when[] = "writing a new mirror's first image";
+	struct dusk_sim *s = harness_sim(&tm_module);
+	struct dusk_msg m = { 0 };
+	char img[16] = { 1 };
+
+	(void)arg;
+	dusk_sim_map(s, 0xffff888000060000ull, 4096, 1);	/* writable */
+	dusk_sim_map(s, 0xffff888000070000ull, 4096, 0);	/* not */
+	dusk_sim_set_stub(s, STUB_NOOP, stub_zero, NULL);
+	if (dusk_session_open(&tm_module, dusk_sim_transport(s), 1))
+		_exit(3);
+	/* an epoch that wrote elsewhere, and was accepted */
+	*(volatile char *)dusk_check((void *)(uintptr_t)0xffff888000060010ull, 1) = 1;
+	dusk_call(STUB_NOOP, NULL, 0);
+	/* a WRITE of its own, as send_first_images() (commit.c) sends it */
+	if (dusk_write_put(&m, 0xffff888000070020ull, img, sizeof(img), when))
+		_exit(5);
+	dusk_write_send(&m, when);	/* refused */
+	_exit(4);
+}
+
+/* A WRITE outside an epoch's end names its own chunks, not the epoch's. */
+static void refused_write_names_its_chunks(void **state)
+{
+	char log[8192];
+	int status;
+
+	(void)state;
+	status = harness_fork(first_image_refused, NULL, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	if (!strstr(log, "write refused by the kernel at kernel address 0xffff888000070020") ||
+	    !strstr(log, "first image; the kernel said:") ||
+	    !strstr(log, "chunks sent: 0xffff888000070020 +16") ||
+	    strstr(log, "0xffff888000060010"))
+		fail_msg("unexpected report: %s", log);
+}
+
 /* The process's mappings (VMAs), as /proc/self/maps lists them. */
 static int count_maps(void)
 {
@@ -427,9 +467,9 @@ static void scattered_pages_few_mappings(void **state)
 	dusk_shadow_free(s);
 }
 
-/* A thread's exit frees its state through the hooks each part registered
- * (shadow.c's, commit.c's), then runs later ones: a hook added here sees
- * the shadow already gone. */
+/* A thread's exit frees its shadows and runs the hooks each part
+ * registered (commit.c's), then later ones: a hook added here sees the
+ * shadows and the commit state already gone. */
 static struct dusk_thread *exited;
 static int shadow_gone;
 
@@ -475,6 +515,7 @@ int main(void)
 		cmocka_unit_test(unmapped_read_is_fault),
 		cmocka_unit_test(refused_write_is_fault),
 		cmocka_unit_test(refused_write_names_refused_chunk),
+		cmocka_unit_test(refused_write_names_its_chunks),
 		cmocka_unit_test(scattered_pages_few_mappings),
 		cmocka_unit_test(thread_exit_runs_registered_hooks),
 	};
