@@ -300,6 +300,16 @@ static void upcall_held_outlives_kernel_calls(void **state)
 	tm_hook_body = NULL;
 }
 
+/* Run @fn in a child that must die of a DUSK fault (SIGSEGV); its log,
+ * the fault report, into @log. */
+static void expect_fault(void (*fn)(void *), char *log, size_t cap)
+{
+	int status = harness_fork(fn, NULL, log, cap);
+
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+}
+
 static void read_unmapped(void *arg)
 {
 	struct dusk_sim *s = harness_sim(&tm_module);
@@ -314,12 +324,9 @@ static void read_unmapped(void *arg)
 static void unmapped_read_is_fault(void **state)
 {
 	char log[8192];
-	int status;
 
 	(void)state;
-	status = harness_fork(read_unmapped, NULL, log, sizeof(log));
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	expect_fault(read_unmapped, log, sizeof(log));
 	assert_non_null(strstr(log, "unmapped kernel memory"));
 	assert_non_null(strstr(log, "0xffff8880deadb123"));
 	if (!strstr(log, "test-shadow.c:"))	/* the source line of the access */
@@ -349,12 +356,9 @@ static void write_readonly(void *arg)
 static void refused_write_is_fault(void **state)
 {
 	char log[8192];
-	int status;
 
 	(void)state;
-	status = harness_fork(write_readonly, NULL, log, sizeof(log));
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	expect_fault(write_readonly, log, sizeof(log));
 	if (!strstr(log, "write refused by the kernel at kernel address 0xffff888000050040") ||
 	    !strstr(log, "chunks sent: 0xffff888000050040 +1"))
 		fail_msg("unexpected report: %s", log);
@@ -380,12 +384,9 @@ static void write_second_refused(void *arg)
 static void refused_write_names_refused_chunk(void **state)
 {
 	char log[8192];
-	int status;
 
 	(void)state;
-	status = harness_fork(write_second_refused, NULL, log, sizeof(log));
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	expect_fault(write_second_refused, log, sizeof(log));
 	if (!strstr(log, "write refused by the kernel at kernel address 0xffff888000070020") ||
 	    !strstr(log, "0xffff888000060010 +1"))
 		fail_msg("unexpected report: %s", log);
@@ -418,12 +419,9 @@ static void first_image_refused(void *arg)
 static void refused_write_names_its_chunks(void **state)
 {
 	char log[8192];
-	int status;
 
 	(void)state;
-	status = harness_fork(first_image_refused, NULL, log, sizeof(log));
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGSEGV);
+	expect_fault(first_image_refused, log, sizeof(log));
 	if (!strstr(log, "write refused by the kernel at kernel address 0xffff888000070020") ||
 	    !strstr(log, "first image; the kernel said:") ||
 	    !strstr(log, "chunks sent: 0xffff888000070020 +16") ||
