@@ -103,44 +103,45 @@ struct kasan_bad {
 static DUSK_TLS struct kasan_bad *pending;
 static char *guard;
 
-/* Which argument gives the size asked for (-1: none), and a second one it
- * is multiplied by (kcalloc), for the allocators whose slot we know. */
+/*
+ * The allocators whose slot we know, by which argument gives the size
+ * asked for, a second one it is multiplied by (kcalloc; -1: none) and the
+ * slot's kind.
+ */
 enum slot_kind { SLOT_KMALLOC, SLOT_PAGES, SLOT_EXACT };
-static const struct {
-	const char *name;
+static const struct size_rule {
 	int arg, arg2;
 	enum slot_kind kind;
+	const char *const *names;	/* NULL-terminated */
 } size_table[] = {
-	{ "kmalloc", 0, -1, SLOT_KMALLOC },
-	{ "kzalloc", 0, -1, SLOT_KMALLOC },
-	{ "__kmalloc", 0, -1, SLOT_KMALLOC },
-	{ "kmalloc_large", 0, -1, SLOT_KMALLOC },
-	{ "kmalloc_node", 0, -1, SLOT_KMALLOC },
-	{ "kzalloc_node", 0, -1, SLOT_KMALLOC },
-	{ "__kmalloc_node", 0, -1, SLOT_KMALLOC },
-	{ "kmalloc_large_node", 0, -1, SLOT_KMALLOC },
-	{ "kmalloc_trace", 2, -1, SLOT_KMALLOC },
-	{ "kmalloc_node_trace", 3, -1, SLOT_KMALLOC },
-	{ "kcalloc", 0, 1, SLOT_KMALLOC },
-	{ "kmalloc_array", 0, 1, SLOT_KMALLOC },
-	{ "kcalloc_node", 0, 1, SLOT_KMALLOC },
-	{ "kmalloc_array_node", 0, 1, SLOT_KMALLOC },
-	{ "krealloc", 1, -1, SLOT_KMALLOC },
-	{ "kmemdup", 1, -1, SLOT_KMALLOC },
-	{ "vmalloc", 0, -1, SLOT_PAGES },
-	{ "vzalloc", 0, -1, SLOT_PAGES },
-	{ "__vmalloc", 0, -1, SLOT_PAGES },
-	{ "vmalloc_user", 0, -1, SLOT_PAGES },
-	{ "vmalloc_32", 0, -1, SLOT_PAGES },
-	{ "vmalloc_32_user", 0, -1, SLOT_PAGES },
-	{ "vmalloc_node", 0, -1, SLOT_PAGES },
-	{ "vzalloc_node", 0, -1, SLOT_PAGES },
-	{ "kvmalloc", 0, -1, SLOT_EXACT },
-	{ "kvzalloc", 0, -1, SLOT_EXACT },
-	{ "kvmalloc_node", 0, -1, SLOT_EXACT },
-	{ "kvcalloc", 0, 1, SLOT_EXACT },
-	{ "kvmalloc_array", 0, 1, SLOT_EXACT },
+	{ 0, -1, SLOT_KMALLOC, (const char *const[]){
+		"kmalloc", "kzalloc", "__kmalloc", "kmalloc_large", "kmalloc_node",
+		"kzalloc_node", "__kmalloc_node", "kmalloc_large_node", NULL } },
+	{ 2, -1, SLOT_KMALLOC, (const char *const[]){ "kmalloc_trace", NULL } },
+	{ 3, -1, SLOT_KMALLOC, (const char *const[]){ "kmalloc_node_trace", NULL } },
+	{ 0, 1, SLOT_KMALLOC, (const char *const[]){
+		"kcalloc", "kmalloc_array", "kcalloc_node", "kmalloc_array_node", NULL } },
+	{ 1, -1, SLOT_KMALLOC, (const char *const[]){ "krealloc", "kmemdup", NULL } },
+	{ 0, -1, SLOT_PAGES, (const char *const[]){
+		"vmalloc", "vzalloc", "__vmalloc", "vmalloc_user", "vmalloc_32",
+		"vmalloc_32_user", "vmalloc_node", "vzalloc_node", NULL } },
+	{ 0, -1, SLOT_EXACT, (const char *const[]){
+		"kvmalloc", "kvzalloc", "kvmalloc_node", NULL } },
+	{ 0, 1, SLOT_EXACT, (const char *const[]){ "kvcalloc", "kvmalloc_array", NULL } },
 };
+
+/* The line of size_table that allocator @name (@len bytes) is on, or NULL. */
+static const struct size_rule *size_rule_of(const char *name, size_t len)
+{
+	const char *const *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(size_table) / sizeof(size_table[0]); i++)
+		for (n = size_table[i].names; *n; n++)
+			if (strlen(*n) == len && !strncmp(*n, name, len))
+				return &size_table[i];
+	return NULL;
+}
 
 /* The slot kmalloc gives @n bytes (mm/slab_common.c kmalloc_info, x86-64:
  * caches up to 8 KiB, then whole pages from the page allocator). */
@@ -243,7 +244,8 @@ static int object_extent(uint32_t stub, const uint64_t *args, unsigned int nargs
 			 uint64_t *size, uint64_t *slot, int *typesafe_rcu)
 {
 	const char *name = stub_name(stub);
-	size_t i, len = fn_len(name);
+	const struct size_rule *rule;
+	size_t len = fn_len(name);
 	uint64_t n;
 
 	*size = *slot = 1;
@@ -257,32 +259,27 @@ static int object_extent(uint32_t stub, const uint64_t *args, unsigned int nargs
 			*slot = 1;
 		return n != 0;
 	}
-	for (i = 0; i < sizeof(size_table) / sizeof(size_table[0]); i++) {
-		if (strlen(size_table[i].name) != len || strncmp(size_table[i].name, name, len))
-			continue;
-		if ((unsigned int)size_table[i].arg >= nargs ||
-		    (size_table[i].arg2 >= 0 && (unsigned int)size_table[i].arg2 >= nargs))
-			return 0;
-		n = args[size_table[i].arg];
-		if (size_table[i].arg2 >= 0 &&
-		    __builtin_mul_overflow(n, args[size_table[i].arg2], &n))
-			return 0;
-		if (!n || n > (1ull << 40))
-			return 0;
-		*size = n;
-		switch (size_table[i].kind) {
-		case SLOT_KMALLOC:
-			*slot = kmalloc_slot(n);
-			break;
-		case SLOT_PAGES:
-			*slot = (n + DUSK_PAGE_SIZE - 1) & ~(uint64_t)(DUSK_PAGE_SIZE - 1);
-			break;
-		default:
-			*slot = n;
-		}
-		return 1;
+	rule = size_rule_of(name, len);
+	if (!rule || (unsigned int)rule->arg >= nargs ||
+	    (rule->arg2 >= 0 && (unsigned int)rule->arg2 >= nargs))
+		return 0;
+	n = args[rule->arg];
+	if (rule->arg2 >= 0 && __builtin_mul_overflow(n, args[rule->arg2], &n))
+		return 0;
+	if (!n || n > (1ull << 40))
+		return 0;
+	*size = n;
+	switch (rule->kind) {
+	case SLOT_KMALLOC:
+		*slot = kmalloc_slot(n);
+		break;
+	case SLOT_PAGES:
+		*slot = (n + DUSK_PAGE_SIZE - 1) & ~(uint64_t)(DUSK_PAGE_SIZE - 1);
+		break;
+	default:
+		*slot = n;
 	}
-	return 0;
+	return 1;
 }
 
 /* Index of the first object whose address is > @addr.  Caller holds lock. */
