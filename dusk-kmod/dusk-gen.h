@@ -97,8 +97,15 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
 int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
 /* A notifier callback's answer from dusk_upcall_blocking()'s result. */
 int dusk_notifier_answer(u64 ret);
-/* A packet_type handler: args[0] is the sk_buff, handed to the program. */
+/* A packet_type handler or an ndo_start_xmit: args[0] is the sk_buff,
+ * handed to the program. */
 int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs);
+/* ndo_get_stats and ndo_get_stats64, answered where they cannot run. */
+struct net_device;
+struct net_device_stats;
+struct rtnl_link_stats64;
+struct net_device_stats *dusk_netdev_stats(u32 proxy, struct net_device *dev);
+void dusk_netdev_stats64(u32 proxy, struct net_device *dev, struct rtnl_link_stats64 *stats);
 /* DUSK_PROXY_SYNC bodies: an xt_match .match (bool (const struct sk_buff *,
  * struct xt_action_param *)), an xt_target .target (unsigned int (struct
  * sk_buff *, const struct xt_action_param *)) and an hrtimer function. */

@@ -169,6 +169,29 @@ static int is_notifier_call(CXType t)
 	return yes;
 }
 
+/*
+ * A network driver's ndo_get_stats (struct net_device_stats *(struct
+ * net_device *)) or ndo_get_stats64 (void (struct net_device *, struct
+ * rtnl_link_stats64 *)): 1 or 2, else 0.  The stack asks for them in
+ * atomic context too (sysfs statistics under dev_base_lock), where a
+ * blocking proxy answers ERR_PTR(-EWOULDBLOCK), which dev_get_stats()
+ * dereferences: the kmod core answers with the driver's last answer there
+ * (dusk-kmod/core/netstats.c).
+ */
+static int netdev_stats_kind(CXType t)
+{
+	int n = clang_getNumArgTypes(t);
+	CXType ret = clang_getResultType(t);
+
+	if (n == 1 && kapi_pointee_is(clang_getArgType(t, 0), "struct net_device") &&
+	    kapi_pointee_is(ret, "struct net_device_stats"))
+		return 1;
+	if (n == 2 && is_void(ret) && kapi_pointee_is(clang_getArgType(t, 0), "struct net_device") &&
+	    kapi_pointee_is(clang_getArgType(t, 1), "struct rtnl_link_stats64"))
+		return 2;
+	return 0;
+}
+
 static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 {
 	CXType t = clang_getCursorType(p->fn);
@@ -190,6 +213,14 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		free(s);
 	}
 	sb_printf(b, "%s)\n{\n", n ? "" : "void");
+	if (p->kind == DUSK_PROXY_BLOCKING && netdev_stats_kind(t)) {
+		if (netdev_stats_kind(t) == 1)
+			sb_printf(b, "\treturn dusk_netdev_stats(%d, a0);\n}\n\n", id);
+		else
+			sb_printf(b, "\tdusk_netdev_stats64(%d, a0, a1);\n}\n\n", id);
+		free(ret);
+		return;
+	}
 	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER &&
 	    p->kind != RW_PROXY_SYNC_XT_TARGET) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);

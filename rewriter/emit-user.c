@@ -226,6 +226,15 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 			sb_printf(&params, ", size_t l%d", i);
 			int32_t tid = type_id(rw, pt, 1);
 
+			/* readl()'s `const volatile void *`: the commit reads
+			 * the program's object as plain memory */
+			if (clang_isVolatileQualifiedType(pt)) {
+				char *cast = xasprintf("(const void *)%s", ae);
+
+				free(ae);
+				ae = cast;
+			}
+
 			if (tid == DUSK_TYPE_NONE)
 				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_NONE, %s),\n", ae, le);
 			else if (tid == DUSK_TYPE_CSTRING)

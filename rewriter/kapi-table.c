@@ -284,6 +284,42 @@ static const struct {
 	 * writes the tail buffer inline (tty_insert_flip_string() is already a
 	 * call) */
 	{ "tty_insert_flip_char", 0 },
+	/* A network device's transmit queues (dev->_tx, allocated by
+	 * alloc_netdev_mqs()) and state bits are the kernel's, changed by the
+	 * stack concurrently with atomic bit operations: the inlines that set,
+	 * clear or test them run there.  (netif_wake_queue() is an inline
+	 * around the exported netif_tx_wake_queue() and may stay kept.) */
+	{ "netif_tx_start_queue", 0 },
+	{ "netif_start_queue", 0 },
+	{ "netif_tx_start_all_queues", 0 },
+	{ "netif_tx_stop_queue", 0 },
+	{ "netif_stop_queue", 0 },
+	{ "netif_start_subqueue", 0 },
+	{ "netif_stop_subqueue", 0 },
+	{ "netif_tx_queue_stopped", 0 },
+	{ "netif_queue_stopped", 0 },
+	{ "netif_xmit_stopped", 0 },
+	{ "__netif_subqueue_stopped", 0 },
+	{ "netif_subqueue_stopped", 0 },
+	{ "netif_trans_update", 0 },
+	{ "netif_dormant_on", 0 },
+	{ "netif_dormant_off", 0 },
+	{ "netif_testing_on", 0 },
+	{ "netif_testing_off", 0 },
+	/* Port and memory-mapped I/O: x86's inb()/outb() (__inb/__outb
+	 * after asm/shared/io.h's macros), their _p forms and readl()/
+	 * writel() and kin are inline assembly that only the kernel may run
+	 * (in/out instructions, an ioremap()ped address): kernel calls, as
+	 * ioread8()/iowrite8() already are.  The string forms (insb, outsb)
+	 * stay refused: their buffer has no size the call could carry. */
+	{ "__inb", 0 }, { "__inw", 0 }, { "__inl", 0 },
+	{ "__outb", 0 }, { "__outw", 0 }, { "__outl", 0 },
+	{ "inb_p", 0 }, { "inw_p", 0 }, { "inl_p", 0 },
+	{ "outb_p", 0 }, { "outw_p", 0 }, { "outl_p", 0 },
+	{ "readb", 0 }, { "readw", 0 }, { "readl", 0 }, { "readq", 0 },
+	{ "__readb", 0 }, { "__readw", 0 }, { "__readl", 0 }, { "__readq", 0 },
+	{ "writeb", 0 }, { "writew", 0 }, { "writel", 0 }, { "writeq", 0 },
+	{ "__writeb", 0 }, { "__writew", 0 }, { "__writel", 0 }, { "__writeq", 0 },
 	/* An rhashtable's bucket tables are the kernel's (rhashtable_init()
 	 * allocates them, its worker resizes them concurrently) and the
 	 * inlines lock buckets with bit spinlocks, bottom halves off: insert,
@@ -331,7 +367,8 @@ int kapi_drop_call(const char *name)
 	       !strcmp(name, "____wrong_branch_error");
 }
 
-static int pointee_is(CXType t, const char *spelling)
+/* Is @t a pointer to the type spelt @spelling (canonical, const or not)? */
+int kapi_pointee_is(CXType t, const char *spelling)
 {
 	CXType p = clang_getCanonicalType(t);
 	int r;
@@ -351,6 +388,20 @@ static int pointee_is(CXType t, const char *spelling)
 	return r;
 }
 
+/* Is canonical type @t the enum spelt @spelling? */
+static int is_enum(CXType t, const char *spelling)
+{
+	char *s;
+	int r;
+
+	if (t.kind != CXType_Enum)
+		return 0;
+	s = cxs_take(clang_getTypeSpelling(t));
+	r = !strcmp(s, spelling);
+	free(s);
+	return r;
+}
+
 int kapi_proxy_kind(CXType fn)
 {
 	int n = clang_getNumArgTypes(fn);
@@ -358,8 +409,8 @@ int kapi_proxy_kind(CXType fn)
 
 	/* nf_hookfn: unsigned int (void *, struct sk_buff *, const struct nf_hook_state *) */
 	if (n == 3 && ret.kind == CXType_UInt &&
-	    pointee_is(clang_getArgType(fn, 1), "struct sk_buff") &&
-	    pointee_is(clang_getArgType(fn, 2), "struct nf_hook_state"))
+	    kapi_pointee_is(clang_getArgType(fn, 1), "struct sk_buff") &&
+	    kapi_pointee_is(clang_getArgType(fn, 2), "struct nf_hook_state"))
 		return DUSK_PROXY_NF_HOOK;
 	/* timer, tasklet and RCU callbacks run in softirq context and return
 	 * nothing: void (struct timer_list *), void (struct tasklet_struct *),
@@ -367,13 +418,13 @@ int kapi_proxy_kind(CXType fn)
 	 * void (struct rcu_head *) -- rcu_head is callback_head, which
 	 * task_work callbacks take too: they need no answer either */
 	if (n == 1 && ret.kind == CXType_Void &&
-	    (pointee_is(clang_getArgType(fn, 0), "struct timer_list") ||
+	    (kapi_pointee_is(clang_getArgType(fn, 0), "struct timer_list") ||
 	     /* percpu_ref_func_t: a confirm_switch runs from an RCU
 	      * callback, and so does a release when the switch to atomic
 	      * mode drops the last reference */
-	     pointee_is(clang_getArgType(fn, 0), "struct percpu_ref") ||
-	     pointee_is(clang_getArgType(fn, 0), "struct tasklet_struct") ||
-	     pointee_is(clang_getArgType(fn, 0), "struct callback_head") ||
+	     kapi_pointee_is(clang_getArgType(fn, 0), "struct percpu_ref") ||
+	     kapi_pointee_is(clang_getArgType(fn, 0), "struct tasklet_struct") ||
+	     kapi_pointee_is(clang_getArgType(fn, 0), "struct callback_head") ||
 	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
 		return DUSK_PROXY_ASYNC;
 	/* packet_type .func: int (struct sk_buff *, struct net_device *,
@@ -381,26 +432,34 @@ int kapi_proxy_kind(CXType fn)
 	 * The handler owns the packet (it must free it) and its result is
 	 * not used by the stack: the packet is handed to the program */
 	if (n == 4 && ret.kind == CXType_Int &&
-	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
-	    pointee_is(clang_getArgType(fn, 2), "struct packet_type"))
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
+	    kapi_pointee_is(clang_getArgType(fn, 2), "struct packet_type"))
+		return RW_PROXY_ASYNC_SKB;
+	/* ndo_start_xmit: netdev_tx_t (struct sk_buff *, struct net_device *),
+	 * with bottom halves off and the transmit queue's lock held.  After
+	 * NETDEV_TX_OK the packet is the driver's, freed when it is sent (a
+	 * real device's completion comes later too): handed to the program */
+	if (n == 2 && is_enum(ret, "enum netdev_tx") &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
+	    kapi_pointee_is(clang_getArgType(fn, 1), "struct net_device"))
 		return RW_PROXY_ASYNC_SKB;
 	/* atomic context, a result needed now (docs/kapi.md):
 	 * xt_match .match: bool (const struct sk_buff *, struct xt_action_param *) */
 	if (n == 2 && ret.kind == CXType_Bool &&
-	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
-	    pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
+	    kapi_pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
 		return RW_PROXY_SYNC_XT_MATCH;
 	/* xt_target .target: unsigned int (struct sk_buff *, const struct
 	 * xt_action_param *), called by the table: its result is a verdict,
 	 * and a blocking proxy's -EWOULDBLOCK is none (nf_hook_slow() warns
 	 * and leaks the packet) */
 	if (n == 2 && ret.kind == CXType_UInt &&
-	    pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
-	    pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
+	    kapi_pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
 		return RW_PROXY_SYNC_XT_TARGET;
 	/* hrtimer function: enum hrtimer_restart (struct hrtimer *) */
 	if (n == 1 && ret.kind == CXType_Enum &&
-	    pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))
 		return RW_PROXY_SYNC_HRTIMER;
 	return DUSK_PROXY_BLOCKING;
 }
@@ -474,7 +533,7 @@ char *kapi_proxy_lent(CXType fn, int i)
 			return xasprintf("DUSK_LENT_ARG(%d)", len);
 		return xstrdup("PAGE_SIZE");
 	}
-	if (p.kind == CXType_Record && pointee_is(t, "struct sk_buff"))
+	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct sk_buff"))
 		return xstrdup("DUSK_LENT_SKB");
 	size = clang_Type_getSizeOf(p);
 	if (size <= 0)

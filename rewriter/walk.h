@@ -209,6 +209,9 @@ const char *kprim_owned_param(CXType fn, int i);
 
 /* kapi-table.c: the proxy kind for a module function given its type. */
 int kapi_proxy_kind(CXType fntype);
+/* Is @t a pointer to the type spelt @spelling ("struct sk_buff"; its
+ * canonical spelling, const or not)? */
+int kapi_pointee_is(CXType t, const char *spelling);
 /* What a blocking callback may write through argument i: a C expression
  * for the kmod's lent[i] (caller frees), or NULL for nothing. */
 char *kapi_proxy_lent(CXType fntype, int i);

@@ -255,6 +255,7 @@ void dusk_devres_forget_all(void);
 void dusk_handed_before_call(const struct dusk_call *c);
 void dusk_handed_after_call(const struct dusk_call *c);
 extern const struct dusk_spans dusk_handed_spans;
+bool dusk_handed_owned_by(u64 start, u64 addr, u64 len);
 void dusk_handed_forget_all(void);
 
 /* seqfile.c: what the seq_file opens allocate for the module's files */
@@ -471,6 +472,9 @@ void dusk_calldefer_exit(void);
 /* skbhand.c: packets handed over to the program (packet_type handlers) */
 int dusk_skbh_init(void);
 void dusk_skbh_exit(void);
+
+/* netstats.c: a network driver's statistics where they cannot run */
+void dusk_netstats_exit(void);
 
 /* xtmatch.c, hrtimer.c: either sync kind: resolve @p (off the pending
  * list) with the program's answer, or by the policy when @err. */

@@ -16,24 +16,60 @@
  * input_allocate_device() hands out a struct input_dev the same way, and
  * tty_alloc_driver() (__tty_alloc_driver()) a struct tty_driver, whose
  * names, type, init_termios and ops the driver sets before
- * tty_register_driver().
+ * tty_register_driver().  alloc_netdev()/alloc_etherdev() hand out a
+ * struct net_device followed by the driver's private area
+ * (netdev_priv()), which the driver's open, xmit and stats write for as
+ * long as the device lives: both are the module's until free_netdev().
+ * dma_alloc_coherent() (dma_alloc_attrs()) hands out a buffer the driver
+ * fills for its device, given back by dma_free_coherent()
+ * (dma_free_attrs(), the buffer its third argument), and dma_pool_alloc()
+ * a block of its pool (the block size dma_pool_create() was given, kept
+ * here with the pool) until dma_pool_free() or the pool's
+ * dma_pool_destroy().  None of these is
+ * freed at teardown: the kernel's own release (class_destroy() by the
+ * undo of class_create(), a device's unbind) does it, or it leaks as the
+ * kernel build's would when its module never frees it.
  *
  * dusk_handed_lock is a leaf spinlock: dusk_may_write() takes it under
  * qlock.
  */
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/input.h>
+#include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tty_driver.h>
 #include "dusk-core.h"
 
-/* What the kernel hands out (@alloc's result, @size bytes) and which call
- * takes it back (@free, the object its first argument). */
+/* A net_device and the private area that follows it: alloc_netdev_mqs()
+ * and alloc_etherdev_mqs() take the private area's size first. */
+static size_t dusk_netdev_size(const struct dusk_call *c)
+{
+	int priv = (int)c->args[0];
+
+	return ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + (priv > 0 ? priv : 0);
+}
+
+/* dma_alloc_attrs(dev, size, &handle, gfp, attrs): @size bytes. */
+static size_t dusk_dma_size(const struct dusk_call *c)
+{
+	return c->args[1];
+}
+
+static size_t dusk_pool_block(const struct dusk_call *c);
+
+/* What the kernel hands out (@alloc's result, @size bytes, or what
+ * @size_of says of the call when @size is 0) and which call takes it back
+ * (@free, the object its argument @free_arg); @in_pool: a block of the
+ * pool that is the first argument. */
 static const struct {
 	const char *alloc;
 	size_t size;
 	const char *free;
+	size_t (*size_of)(const struct dusk_call *c);
+	u8 free_arg;
+	bool in_pool;
 } dusk_handed_kinds[] = {
 	{ "__class_create", sizeof(struct class), "class_destroy" },
 	/* a driver sets name, phys, id and the capability bits before
@@ -44,27 +80,84 @@ static const struct {
 	/* given back by the last tty_driver_kref_put() (the record goes at
 	 * the module's first: the object may be freed then) */
 	{ "__tty_alloc_driver", sizeof(struct tty_driver), "tty_driver_kref_put" },
+	/* a registered device's memory outlives free_netdev() until its last
+	 * reference goes: the record goes at the call all the same */
+	{ "alloc_netdev_mqs", 0, "free_netdev", dusk_netdev_size },
+	{ "alloc_etherdev_mqs", 0, "free_netdev", dusk_netdev_size },
+	{ "dma_alloc_attrs", 0, "dma_free_attrs", dusk_dma_size, 2 },
+	{ "dma_pool_alloc", 0, "dma_pool_free", dusk_pool_block, 1, true },
 };
 
-/* One handed object: a span on dusk_handed_list. */
+/* DMA pools whose blocks are handed: (result, size argument).  Not
+ * dmam_pool_create()'s: its pool goes with its device's unbind, no call of
+ * the module's would forget the blocks. */
+static const struct {
+	const char *create;
+	u8 size_arg;
+} dusk_pool_kinds[] = {
+	{ "dma_pool_create", 2 },
+};
+
+/* One handed object (a span on dusk_handed_list, which mem.c reads), or
+ * (@span.len 0: nothing writable) a DMA pool whose blocks are @block
+ * bytes. */
+struct dusk_handed {
+	struct dusk_span span;	/* first: the list's entries are spans */
+	size_t block;
+	unsigned long pool;	/* a pool block's pool */
+};
+
 static DEFINE_SPINLOCK(dusk_handed_lock);
 static LIST_HEAD(dusk_handed_list);
 /* The program may write them (mem.c). */
 const struct dusk_spans dusk_handed_spans = { &dusk_handed_lock, &dusk_handed_list };
 
-/* Drop the records starting at @start (all when @start is 0). */
+/* Drop the records starting at @start and the blocks of a pool there
+ * (all when @start is 0). */
 static void dusk_handed_remove(unsigned long start)
 {
-	struct dusk_span *h, *tmp;
+	struct dusk_handed *h, *tmp;
 	LIST_HEAD(gone);
 
 	spin_lock(&dusk_handed_lock);
-	list_for_each_entry_safe(h, tmp, &dusk_handed_list, node)
-		if (!start || h->start == start)
-			list_move(&h->node, &gone);
+	list_for_each_entry_safe(h, tmp, &dusk_handed_list, span.node)
+		if (!start || h->span.start == start || h->pool == start)
+			list_move(&h->span.node, &gone);
 	spin_unlock(&dusk_handed_lock);
-	list_for_each_entry_safe(h, tmp, &gone, node)
+	list_for_each_entry_safe(h, tmp, &gone, span.node)
 		kfree(h);
+}
+
+/* dma_pool_alloc(pool, gfp, &handle): the pool's block size, 0 (nothing
+ * handed) for a pool not seen made. */
+static size_t dusk_pool_block(const struct dusk_call *c)
+{
+	const struct dusk_handed *h;
+	size_t block = 0;
+
+	spin_lock(&dusk_handed_lock);
+	list_for_each_entry(h, &dusk_handed_list, span.node)
+		if (!h->span.len && h->span.start == c->args[0]) {
+			block = h->block;
+			break;
+		}
+	spin_unlock(&dusk_handed_lock);
+	return block;
+}
+
+static void dusk_handed_add(unsigned long start, size_t len, size_t block, unsigned long pool)
+{
+	struct dusk_handed *h = kmalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return;	/* the program's writes are refused, as before */
+	h->span.start = start;
+	h->span.len = len;
+	h->block = block;
+	h->pool = pool;
+	spin_lock(&dusk_handed_lock);
+	list_add(&h->span.node, &dusk_handed_list);
+	spin_unlock(&dusk_handed_lock);
 }
 
 /**
@@ -77,17 +170,24 @@ void dusk_handed_before_call(const struct dusk_call *c)
 	const char *name = dusk_gen.stubs[c->stub].name;
 	size_t i;
 
-	if (!c->nargs || !c->args[0])
-		return;
-	for (i = 0; i < ARRAY_SIZE(dusk_handed_kinds); i++)
-		if (dusk_stub_named(name, dusk_handed_kinds[i].free))
-			dusk_handed_remove(c->args[0]);
+	for (i = 0; i < ARRAY_SIZE(dusk_handed_kinds); i++) {
+		u8 arg = dusk_handed_kinds[i].free_arg;
+
+		if (dusk_stub_named(name, dusk_handed_kinds[i].free) &&
+		    arg < c->nargs && c->args[arg])
+			dusk_handed_remove(c->args[arg]);
+	}
+	/* the pool and every block still out of it */
+	if (dusk_stub_named(name, "dma_pool_destroy") && c->nargs && c->args[0])
+		dusk_handed_remove(c->args[0]);
 }
 
 bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 {
 	return dusk_stub_in(s->name, dusk_handed_kinds, .alloc) ||
-	       dusk_stub_in(s->name, dusk_handed_kinds, .free);
+	       dusk_stub_in(s->name, dusk_handed_kinds, .free) ||
+	       dusk_stub_in(s->name, dusk_pool_kinds, .create) ||
+	       dusk_stub_named(s->name, "dma_pool_destroy");
 }
 
 /**
@@ -97,24 +197,47 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 void dusk_handed_after_call(const struct dusk_call *c)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
-	struct dusk_span *h;
-	size_t i;
+	size_t i, len;
 
 	if (c->err || IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
 		return;
+	for (i = 0; i < ARRAY_SIZE(dusk_pool_kinds); i++)
+		if (dusk_stub_named(name, dusk_pool_kinds[i].create) &&
+		    dusk_pool_kinds[i].size_arg < c->nargs) {
+			dusk_handed_add(c->ret, 0, c->args[dusk_pool_kinds[i].size_arg], 0);
+			return;
+		}
 	for (i = 0; i < ARRAY_SIZE(dusk_handed_kinds); i++) {
 		if (!dusk_stub_named(name, dusk_handed_kinds[i].alloc))
 			continue;
-		h = kmalloc(sizeof(*h), GFP_KERNEL);
-		if (!h)
-			return;	/* the program's writes are refused, as before */
-		h->start = c->ret;
-		h->len = dusk_handed_kinds[i].size;
-		spin_lock(&dusk_handed_lock);
-		list_add(&h->node, &dusk_handed_list);
-		spin_unlock(&dusk_handed_lock);
+		len = dusk_handed_kinds[i].size ?: dusk_handed_kinds[i].size_of(c);
+		if (len)
+			dusk_handed_add(c->ret, len, 0,
+					dusk_handed_kinds[i].in_pool ? c->args[0] : 0);
 		return;
 	}
+}
+
+/**
+ * dusk_handed_owned_by() - is [addr, addr + len) inside the handed object
+ * that starts at @start?
+ * Context: any; takes dusk_handed_lock.
+ */
+bool dusk_handed_owned_by(u64 start, u64 addr, u64 len)
+{
+	const struct dusk_span *h;
+	bool ok = false;
+
+	spin_lock(&dusk_handed_lock);
+	list_for_each_entry(h, &dusk_handed_list, node) {
+		if (h->start == start && addr >= start && addr < start + h->len &&
+		    len <= start + h->len - addr) {
+			ok = true;
+			break;
+		}
+	}
+	spin_unlock(&dusk_handed_lock);
+	return ok;
 }
 
 /**

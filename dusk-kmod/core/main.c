@@ -104,6 +104,7 @@ static const struct dusk_part dusk_parts[] = {
 	{ .net = &dusk_xtreg_net_ops, .exit = dusk_xtreg_exit },
 	{ .init = dusk_hrtimer_init, .exit = dusk_hrtimer_exit },
 	{ .init = dusk_skbh_init, .exit = dusk_skbh_exit },
+	{ .exit = dusk_netstats_exit },
 	{ .init = dusk_calldefer_init, .exit = dusk_calldefer_exit },
 	{ .net = &dusk_pernet_net_ops, .exit = dusk_pernet_forget_all },
 	/* single_open()'s iterator, for one-upcall reads; its proc_ops

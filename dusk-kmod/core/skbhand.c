@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Packets handed over to the program: packet_type handlers (dev_add_pack).
+ * Packets handed over to the program: packet_type handlers (dev_add_pack)
+ * and network drivers' ndo_start_xmit.
  *
  * A packet_type handler runs in the receive softirq with a reference to
  * the packet that is its own: it must free it (kfree_skb()/consume_skb()),
@@ -17,6 +18,16 @@
  * it would: counted in DUSK_STAT_QUEUE_FULL.  Without this the handler's
  * blocking proxy answered -EWOULDBLOCK in softirq context without running
  * it, and every packet's reference leaked.
+ *
+ * ndo_start_xmit runs with bottom halves off and the transmit queue's lock
+ * held; after NETDEV_TX_OK the packet is the driver's to free when it is
+ * sent, as a real device's completion does later.  Its proxy is the same:
+ * NET_RX_SUCCESS is NETDEV_TX_OK, NET_RX_DROP is NET_XMIT_DROP (the packet
+ * consumed, counted as dropped by the caller).  Before, the stack took the
+ * blocking proxy's -EWOULDBLOCK for "sent": the driver never saw the
+ * packet and it leaked.  The program transmits in order, later than the
+ * kernel build would; a driver that answers NETDEV_TX_BUSY (asking for the
+ * packet again) cannot be served, as the packet is the program's by then.
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -63,7 +74,8 @@ static void dusk_skbh_work(struct work_struct *work)
 }
 
 /**
- * dusk_upcall_skb_handover() - the body of a packet_type handler's proxy.
+ * dusk_upcall_skb_handover() - the body of a packet_type handler's proxy
+ * and of an ndo_start_xmit's.
  * @proxy: index into dusk_gen.proxies.
  * @args: the handler's arguments, the sk_buff first.
  * @nargs: how many.
