@@ -2,14 +2,15 @@
 # Guest script of scripts/corpus-difftest: load one module once as NAME.ko
 # and once as its user build, in one boot, and print both transcripts:
 # whether the load succeeded, what its parameters in /sys/module/NAME read
-# as, what each new /proc, /dev, /sys/kernel, /sys/class and
+# as, what each new /proc, /proc/sys, /dev, /sys/kernel, /sys/class and
 # configfs entry it made reads as (bounded) after two pings over lo, what
 # writing to them does (a
 # number to each file, then each read again; a child made in each new
 # configfs group), what each new character device answers to poll, a
 # non-blocking read and mmap (devprobe), then the lines the kernel log
 # gained; a filesystem it registers is mounted, its files read and
-# written.  Self-testing
+# written; a network interface it makes is brought up and pinged through;
+# a netlink protocol it makes is sent a request (nlprobe).  Self-testing
 # modules (lib/test_*.c) test on load and print their verdict.
 #   module.sh NAME        (DEPS: modules to insmod first, in order)
 . /dusk/lib.sh
@@ -32,9 +33,9 @@ log_lines() {
 # /sys/class (a class, or a device in an existing class) and configfs
 # (mounted below).
 entries() {
-	{ ls -d /proc/[!0-9]* /proc/net/* /proc/sys/net/*/* /dev/* /sys/kernel/* \
+	{ ls -d /proc/[!0-9]* /proc/net/* /proc/sys/*/* /dev/* /sys/kernel/* \
 		/sys/class/* /sys/class/*/* /sys/kernel/config/* 2>/dev/null; } |
-		grep -v -e '^/proc/self' -e '^/proc/thread-self' -e '^/proc/sys' \
+		grep -v -e '^/proc/self' -e '^/proc/thread-self' -e '^/proc/sys$' \
 			-e '^/proc/kmsg$' -e '^/proc/kcore$' -e '^/dev/kmsg$' | sort
 }
 
@@ -135,6 +136,42 @@ traffic() {
 	done
 }
 
+# net_new: each network interface the module made (a new entry in
+# /sys/class/net) brought up without IPv6 (whose timed autoconfiguration
+# would make its counters differ between runs), given 10.77.N.1/24 and a
+# permanent neighbour 10.77.N.2, pinged there (the module's transmit path),
+# its counters read, and taken down again.
+net_new() {
+	n=0
+	ls /sys/class/net | sort >/tmp/net.after
+	grep -vxF -f /tmp/net.before /tmp/net.after | while read -r dev; do
+		n=$((n + 1))
+		echo 1 >"/proc/sys/net/ipv6/conf/$dev/disable_ipv6" 2>/dev/null
+		if ! timeout 10 ip link set "$dev" up 2>/dev/null; then
+			echo "net $dev: up failed"
+			continue
+		fi
+		ip addr add "10.77.$n.1/24" dev "$dev"
+		ip neigh replace "10.77.$n.2" lladdr 02:00:00:00:77:02 dev "$dev" nud permanent 2>/dev/null
+		if timeout -s KILL 10 ping -c 2 -W 1 "10.77.$n.2" >/dev/null 2>&1; then r=answered; else r=unanswered; fi
+		echo "net $dev: up, ping 10.77.$n.2 $r"
+		for c in tx_packets tx_bytes rx_packets rx_bytes tx_dropped; do
+			echo "  $c $(cat "/sys/class/net/$dev/statistics/$c")"
+		done
+		timeout 10 ip link set "$dev" down || echo "net $dev: down failed"
+	done
+}
+
+# nl_new: each netlink protocol unit the module made (one a socket can be
+# opened on now and could not before) sent one request (nlprobe).
+nl_new() {
+	command -v nlprobe >/dev/null || return 0
+	nlprobe list | grep -vxF -f /tmp/nl.before | while read -r u; do
+		echo "netlink unit $u:"
+		timeout 5 nlprobe send "$u" 2>&1 | sed 's/^/  /'
+	done
+}
+
 # mount_new: each filesystem the module registered (a new nodev name in
 # /proc/filesystems) mounted on a fresh folder, its files listed, read,
 # written and read again, then unmounted.
@@ -160,9 +197,11 @@ mount_new() {
 scenario() {
 	read_params
 	traffic
+	net_new
 	read_new /tmp/before
 	write_new /tmp/before
 	probe_devs /tmp/before
+	nl_new
 	mount_new
 }
 
@@ -177,6 +216,8 @@ kname=$(echo "$name" | tr - _)
 	mount -t configfs none /sys/kernel/config 2>/dev/null
 entries >/tmp/before
 awk '$1 == "nodev" { print $2 }' /proc/filesystems >/tmp/fs.before
+ls /sys/class/net | sort >/tmp/net.before
+{ command -v nlprobe >/dev/null && nlprobe list; } >/tmp/nl.before
 dmesg -c >/dev/null
 echo "== kernel"
 if timeout "$LIMIT" insmod "/dusk/mod/$name.ko"; then echo "load: ok"; else echo "load: failed"; fi
