@@ -354,10 +354,22 @@ static void serve_queue(struct dusk_conn *c)
 	pthread_cond_broadcast(&c->cond);
 }
 
-/* The packet thread: serve what is queued, else read. */
+/*
+ * The packet thread: serve what is queued, else read.
+ *
+ * Woken from a wait, it reads one datagram, with recv(): at low rates a
+ * packet comes alone, and recvmmsg() would try again for every further
+ * slot it is given (a try that finds nothing costs about what a receive
+ * does) on the way from the packet's arrival to its verdict.  Otherwise
+ * it reads a whole batch, and after a batch that came short it waits for
+ * the socket rather than reading it empty once more.
+ */
 static void *rx_main(void *arg)
 {
 	struct dusk_conn *c = arg;
+	unsigned int batch = RX_BATCH;
+	int drained = 0;	/* the last read left the socket empty */
+	int n;
 
 	tls_pkt = c;
 	pthread_mutex_lock(&c->lock);
@@ -368,10 +380,22 @@ static void *rx_main(void *arg)
 			serve_queue(c);
 			continue;
 		}
-		if (c->reading)
+		if (c->reading) {
 			pthread_cond_wait(&c->cond, &c->lock);
-		else if (read_ready(c, NULL, RX_BATCH) == 0)
+		} else if (drained) {
 			wait_event(c);
+			drained = 0;
+			batch = 1;
+		} else {
+			n = read_ready(c, NULL, batch);
+			if (n == 0) {
+				wait_event(c);
+				batch = 1;
+				continue;
+			}
+			drained = n > 0 && (unsigned int)n < batch;
+			batch = RX_BATCH;
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	return NULL;

@@ -3,8 +3,9 @@
  * The real transport: a NETLINK_GENERIC socket (libmnl) talking to the
  * dusk_<mod> family of a loaded kmod.  Opening resolves the family id with
  * the genetlink controller.  recv_ready() takes a batch with one
- * recvmmsg() (under load: one system call per batch); wait(), kick() and
- * shutdown() are the shared waker's (waker.c).
+ * recvmmsg() (under load: one system call per batch), a single datagram
+ * with recv(); wait(), kick() and shutdown() are the shared waker's
+ * (waker.c).
  */
 #include <errno.h>
 #include <sys/socket.h>
@@ -36,8 +37,21 @@ static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t c
 	unsigned int i;
 	int r;
 
-	if (g->w.shut)
+	if (dusk_waker_shut(&g->w))
 		return -ESHUTDOWN;
+	if (n == 1) {
+		/* recv() copies no message headers in and out: an answer
+		 * read alone (the usual case) costs less than recvmmsg() */
+		ssize_t len;
+
+		do
+			len = recv(mnl_socket_get_fd(g->nl), bufs[0], cap, MSG_DONTWAIT);
+		while (len < 0 && errno == EINTR);
+		if (len < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		lens[0] = (size_t)len;
+		return 1;
+	}
 	memset(mm, 0, sizeof(mm));
 	for (i = 0; i < n; i++) {
 		iov[i].iov_base = bufs[i];

@@ -99,7 +99,7 @@ static int tcp_recv_ready(struct dusk_transport *base, void *const *bufs, size_t
 	uint32_t len;
 	int err;
 
-	if (t->w.shut)
+	if (dusk_waker_shut(&t->w))
 		return -ESHUTDOWN;
 	pthread_mutex_lock(&t->rxlock);
 	err = fill(t);
@@ -147,7 +147,7 @@ static int tcp_wait(struct dusk_transport *base)
 	ready = frame_staged(t) || t->eof;
 	pthread_mutex_unlock(&t->rxlock);
 	if (ready)
-		return t->w.shut ? -ESHUTDOWN : 0;
+		return dusk_waker_shut(&t->w) ? -ESHUTDOWN : 0;
 	return dusk_waker_wait(&t->w, t->fd);
 }
 
@@ -296,7 +296,7 @@ int dusk_tcp_open(const char *target, const char *keyfile, const struct dusk_mod
 		free(key);
 		return -ENOMEM;
 	}
-	t->fd = t->w.kick = t->w.wake[0] = t->w.wake[1] = -1;
+	t->fd = t->w.kick = -1;
 	pthread_mutex_init(&t->txlock, NULL);
 	pthread_mutex_init(&t->rxlock, NULL);
 	err = dusk_relay_key_load(keyfile, key, why, sizeof(why));

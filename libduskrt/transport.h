@@ -50,20 +50,24 @@ struct dusk_transport {
 
 /*
  * The waking half of a transport over a file descriptor (waker.c): wait()
- * polls the descriptor with an eventfd kick() writes and a pipe shutdown()
- * writes.  init: 0 or -errno (then nothing is open); close is safe after a
+ * polls the descriptor with an eventfd kick() and shutdown() write (the
+ * shutdown also sets @shut, which every later wait() sees).  init: 0 or -errno (then nothing is open); close is safe after a
  * failed init.  wait: 0, -ESHUTDOWN once shut down, or -errno of poll().
  */
 struct dusk_waker {
-	int wake[2];		/* shutdown() */
-	int kick;		/* eventfd: kick() */
-	volatile int shut;
+	int kick;		/* eventfd: kick(), shutdown() */
+	int shut;		/* shut down (atomic) */
 };
 int dusk_waker_init(struct dusk_waker *w);
 void dusk_waker_close(struct dusk_waker *w);
 int dusk_waker_wait(struct dusk_waker *w, int fd);
 void dusk_waker_kick(struct dusk_waker *w);
 void dusk_waker_shutdown(struct dusk_waker *w);
+
+static inline int dusk_waker_shut(struct dusk_waker *w)
+{
+	return __atomic_load_n(&w->shut, __ATOMIC_ACQUIRE);
+}
 
 /* Largest datagram either end sends (a READ answer of DUSK_MAX_READ bytes
  * plus headers fits with room to spare). */
