@@ -43,7 +43,8 @@ entries() {
 # A class's devices are links to their folders: a new one is listed with
 # its attributes (one level: not its power/ or its links' targets), but
 # for the ones that differ between any two loads (a disk's I/O times and
-# its global sequence number).
+# its global sequence number; a network interface's index, which the
+# second build's interface gets anew: its uevent's IFINDEX is masked).
 new_files() {
 	entries >/tmp/after
 	grep -vxF -f "$1" /tmp/after | while read -r e; do
@@ -53,14 +54,14 @@ new_files() {
 		*) if [ -d "$e" ]; then find "$e" | sort; else echo "$e"; fi ;;
 		esac
 	done | awk '!seen[$0]++' | grep -v -e '^/sys/class/.*/stat$' -e '^/sys/class/.*/inflight$' \
-		-e '^/sys/class/.*/diskseq$'
+		-e '^/sys/class/.*/diskseq$' -e '^/sys/class/net/.*/ifindex$' -e '^/sys/class/net/.*/iflink$'
 }
 
 # show ENTRY: a bounded page of it, or that it is a folder.
 show() {
 	if [ -d "$1" ]; then echo "dir $1"; return; fi
 	echo "$1:"
-	timeout 5 head -c 4096 "$1" 2>&1 | sed 's/^/  /'
+	timeout 5 head -c 4096 "$1" 2>&1 | sed -e 's/^IFINDEX=[0-9]*$/IFINDEX=N/' -e 's/^/  /'
 }
 
 # read_new BEFORE: read every new entry.
