@@ -15,7 +15,10 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <dusk/kprim.h>
 #include "rt-internal.h"
 
@@ -146,30 +149,120 @@ void dusk_kp_do_once_sleepable_done(_Bool *done, void *once_key, void *mod)
 	once_done(&once_sleepable_lock, done);
 }
 
-static void kp_default_warn(const char *file, int line)
+/* include/asm-generic/bug.h's flags of a WARN's bug_entry */
+#define KP_BUGFLAG_ONCE		(1 << 1)
+#define KP_BUGFLAG_NO_CUT_HERE	(1 << 3)
+#define KP_WARN_FRAMES		16
+
+/* The program's own frames from return address @ret up, in the kernel log
+ * as a call trace (the runtime's frames below it are left out: they are
+ * the program's too when libduskrt is linked in statically). */
+static void kp_call_trace(const void *ret)
 {
-	/* The one message of this file: the user-level counterpart of the
-	 * kernel's "WARNING: at file:line" (a handler can take it over). */
-	fprintf(stderr, "dusk: WARNING at %s:%d\n", file, line);
+	void *pcs[KP_WARN_FRAMES + 8];
+	char frame[256];
+	int n = backtrace(pcs, KP_WARN_FRAMES + 8), i = 0;
+
+	while (i < n && pcs[i] != ret)
+		i++;
+	if (i == n)
+		return;
+	dusk_kmsg(4, "Call Trace (user build):");
+	for (; i < n; i++)
+		if (dusk_own_frame(pcs[i], frame, sizeof(frame)))
+			dusk_kmsg(4, " %s", frame);
 }
 
-static void (*kp_warn_handler)(const char *file, int line) = kp_default_warn;
+/*
+ * The kernel's report of a WARN (kernel/panic.c __warn()), in the kernel
+ * log where the kernel build's would be: the cut line, "WARNING: ... at
+ * FILE:LINE" naming the module's source line and function, and the
+ * program's frames as the call trace (registers have no meaning here).
+ * @ret is the return address into the module's code.  Each line goes to
+ * the program's log as well (dusk_kmsg).
+ */
+static void kp_report_warn(const char *file, int line, unsigned int flags, const void *ret)
+{
+	char frame[256];
+
+	if (!(flags & KP_BUGFLAG_NO_CUT_HERE))
+		dusk_kmsg(4, "------------[ cut here ]------------");
+	if (!dusk_own_frame(ret, frame, sizeof(frame)))
+		frame[0] = '\0';
+	dusk_kmsg(4, "WARNING: CPU: %d PID: %d at %s:%d %s", sched_getcpu(), (int)gettid(),
+		  file, line, frame);
+	kp_call_trace(ret);
+	dusk_kmsg(4, "---[ end trace 0000000000000000 ]---");
+}
+
+__attribute__((noinline))
+void dusk_kp_dump_stack(void)
+{
+	dusk_kmsg(4, "CPU: %d PID: %d Comm: %s (user build)", sched_getcpu(), (int)gettid(),
+		  dusk_sess ? dusk_sess->m->name : "?");
+	kp_call_trace(__builtin_return_address(0));
+}
+
+static void (*kp_warn_handler)(const char *file, int line);
 
 void dusk_kp_set_warn_handler(void (*fn)(const char *file, int line))
 {
-	kp_warn_handler = fn ? fn : kp_default_warn;
+	kp_warn_handler = fn;
 }
 
+/* A WARN_ON_ONCE()'s call site that has warned.  x86's keeps no flag in
+ * the module: report_bug() sets BUGFLAG_DONE in the site's bug_entry. */
+struct kp_warned {
+	const char *file;
+	int line;
+	struct kp_warned *next;
+};
+
+static struct kp_warned *kp_warned_sites;
+static pthread_mutex_t kp_warned_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* 1 the first time the site @file:@line asks, 0 after. */
+static int kp_warn_first(const char *file, int line)
+{
+	struct kp_warned *w;
+	int first = 1;
+
+	pthread_mutex_lock(&kp_warned_mu);
+	for (w = kp_warned_sites; w && first; w = w->next)
+		first = !(w->line == line && (w->file == file || !strcmp(w->file, file)));
+	if (first && (w = malloc(sizeof(*w)))) {
+		*w = (struct kp_warned){ file, line, kp_warned_sites };
+		kp_warned_sites = w;
+	}
+	pthread_mutex_unlock(&kp_warned_mu);
+	return first;
+}
+
+__attribute__((noinline))
 void dusk_kp_warn(const char *file, int line, unsigned int flags)
 {
-	(void)flags;	/* BUGFLAG_ONCE etc.: the module's WARN_ONCE keeps its own flag */
-	kp_warn_handler(file, line);
+	if ((flags & KP_BUGFLAG_ONCE) && !kp_warn_first(file, line))
+		return;
+	if (kp_warn_handler)
+		kp_warn_handler(file, line);
+	else
+		kp_report_warn(file, line, flags, __builtin_return_address(0));
 }
 
 void dusk_kp_bug(const char *file, int line)
 {
-	kp_warn_handler(file, line);
+	if (kp_warn_handler)
+		kp_warn_handler(file, line);
+	else
+		dusk_log(DUSK_LOG_ERROR, "dusk: BUG at %s:%d", file, line);
 	abort();
+}
+
+void dusk_kp_imported(const char *name)
+{
+	dusk_fatal("dusk: %s is another module's export: a user build cannot import "
+		   "symbols of other modules yet (run this module's kernel build with "
+		   "that module loaded)", name);
 }
 
 void dusk_kp_unexported(const char *name)

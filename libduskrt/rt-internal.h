@@ -497,6 +497,12 @@ void dusk_kasan_kernel_gave(uint64_t p);
 int dusk_kasan_fault(const void *fault_addr, int write);
 void dusk_kasan_reset(void);
 
+/* ---- symfmt.c ---- */
+/* A return address @ret in the program's own code as a kernel call trace
+ * shows a frame ("p8_init+0x1c/0x90 [p8]", %pB), in @out; 0 when @ret is
+ * not in the program's symbol table (a shared library's, or no session). */
+int dusk_own_frame(const void *ret, char *out, size_t cap);
+
 /* ---- fault.c ---- */
 /* Die with SIGSEGV (its default action: a core, gdb stops). */
 void dusk_die(void) __attribute__((noreturn));

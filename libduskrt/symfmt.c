@@ -150,6 +150,11 @@ static int own_sprint(char *out, size_t cap, uintptr_t addr, char ext)
 	return 1;
 }
 
+int dusk_own_frame(const void *ret, char *out, size_t cap)
+{
+	return dusk_sess && own_sprint(out, cap, (uintptr_t)ret, 'B');
+}
+
 struct out {
 	char *buf;
 	size_t cap, len;

@@ -269,13 +269,15 @@ static void emit_operand(struct emitter *e, CXCursor c)
 
 /* The kernel variable @id as a pointer: ((T (*))dusk_ksym(ID)).  One the
  * kernel does not export appears only where the kernel's compiler folds
- * it away: the program stops with its name if it ever gets there. */
+ * it away, or is another module's: the program stops with its name if it
+ * ever gets there. */
 static void put_ksym_ptr(struct emitter *e, CXType t, int id)
 {
 	const struct rw_sym *sym = &e->rw->syms[id];
 
 	if (sym->unexported)
-		sb_printf(e->out, "(dusk_kp_unexported(\"%s\"), ", sym->name);
+		sb_printf(e->out, "(dusk_kp_%s(\"%s\"), ",
+			  sym->imported ? "imported" : "unexported", sym->name);
 	put(e, "((");
 	put_type(e, t, "(*)");
 	if (sym->unexported)

@@ -285,8 +285,10 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	}
 	sb_printf(b, "%s)\n{\n", params.len || indirect ? xsb_str(&params) : "void");
 	if (st->unexported) {
-		/* the kernel's compiler drops this call (symvers.c) */
-		sb_printf(b, "\tdusk_kp_unexported(\"%s\");\n}\n\n", st->callee);
+		/* the kernel's compiler drops this call, or it is another
+		 * module's export (symvers.c) */
+		sb_printf(b, "\tdusk_kp_%s(\"%s\");\n}\n\n",
+			  st->imported ? "imported" : "unexported", st->callee);
 		goto out;
 	}
 	if (indirect) {

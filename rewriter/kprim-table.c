@@ -157,6 +157,7 @@ static const struct kprim kprims[] = {
 	{ "constant_test_bit_acquire",         "dusk_kp_test_bit" },
 	{ "csum_fold",                         "dusk_kp_csum_fold" },
 	{ "csum_tcpudp_nofold",                "dusk_kp_csum_tcpudp_nofold" },
+	{ "dump_stack",                        "dusk_kp_dump_stack" },
 	{ "ffs",                               "__builtin_ffs" },
 	{ "ffz",                               "dusk_kp_ffz" },
 	{ "fls",                               "dusk_kp_fls" },

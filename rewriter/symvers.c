@@ -10,6 +10,13 @@
  * stub of such a function must not reach the generated kmod (modpost would
  * refuse it); the program stops with a clear error if the call is ever
  * reached.  Exports in a namespace make the generated kmod import it.
+ *
+ * One the module declares in its own sources (a .c, or a header beside
+ * it) is no such helper but another module's export (a third-party
+ * "core + plugin" split): the native build links against that module's
+ * Module.symvers.  A user build cannot import it (the generated kmod has
+ * nothing to link it to): it is warned about here and the program stops
+ * with that reason if it calls it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -106,6 +113,55 @@ static char *link_name(CXCursor c)
 	return m;
 }
 
+/* 1 when @c is declared in the module's own sources: a file of the
+ * module, or a header in the main file's folder or below it. */
+static int in_module_tree(const struct rw *rw, CXCursor c)
+{
+	CXFile f;
+	char *name, *main, *slash;
+	int in;
+
+	if (rw_in_main_file(rw, c))
+		return 1;
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+	if (!f || !rw->unit->mainfile)
+		return 0;
+	/* real paths: clang names a header beside "input.c" "./h.h" */
+	name = cxs_take(clang_File_tryGetRealPathName(f));
+	main = cxs_take(clang_File_tryGetRealPathName(rw->unit->mainfile));
+	slash = strrchr(main, '/');
+	if (slash)
+		slash[1] = '\0';
+	in = slash && !strncmp(name, main, strlen(main));
+	free(name);
+	free(main);
+	return in;
+}
+
+/* @c declares @name, which the kernel does not export, in the module's
+ * own sources: another module's export.  Warned about once. */
+static int mark_imported(struct rw *rw, CXCursor c, const char *name, int *imported)
+{
+	if (*imported || !in_module_tree(rw, c))
+		return 0;
+	*imported = 1;
+	rw_diag(rw, clang_getCursorLocation(c), RW_WARNING,
+		"'%s' is not exported by the kernel: another module's export, which a user "
+		"build cannot import; the program stops if it reaches it (docs/kapi.md)", name);
+	return 1;
+}
+
+static void mark_var_imported(struct rw *rw, CXCursor c)
+{
+	char *name = cxs_take(clang_getCursorSpelling(c));
+	size_t i;
+
+	for (i = 0; i < rw->nsyms; i++)
+		if (!rw->syms[i].is_fn && rw->syms[i].unexported && !strcmp(rw->syms[i].name, name))
+			mark_imported(rw, c, name, &rw->syms[i].imported);
+	free(name);
+}
+
 static void mark_var_defined(struct rw *rw, CXCursor c)
 {
 	char *name = cxs_take(clang_getCursorSpelling(c));
@@ -125,11 +181,14 @@ static enum CXChildVisitResult mark_defined(CXCursor c, CXCursor p, CXClientData
 	struct rw *rw = d;
 	char *name, *link = NULL;
 	size_t i;
+	int warned = 0;
 
 	(void)p;
 	if (clang_getCursorKind(c) == CXCursor_VarDecl) {
 		if (clang_isCursorDefinition(c) && !clang_Cursor_hasVarDeclExternalStorage(c))
 			mark_var_defined(rw, c);
+		else
+			mark_var_imported(rw, c);
 		return CXChildVisit_Continue;
 	}
 	if (clang_getCursorKind(c) != CXCursor_FunctionDecl)
@@ -142,6 +201,8 @@ static enum CXChildVisitResult mark_defined(CXCursor c, CXCursor p, CXClientData
 			link = link_name(c);
 		if (clang_isCursorDefinition(c) || rw_symvers_exported(link, NULL))
 			rw->stubs[i].unexported = 0;
+		else
+			warned |= mark_imported(rw, c, name, &rw->stubs[i].imported);
 	}
 	for (i = 0; i < rw->nsyms; i++) {
 		if (!rw->syms[i].unexported || strcmp(rw->syms[i].name, name))
@@ -150,6 +211,10 @@ static enum CXChildVisitResult mark_defined(CXCursor c, CXCursor p, CXClientData
 			link = link_name(c);
 		if (clang_isCursorDefinition(c) || rw_symvers_exported(link, NULL))
 			rw->syms[i].unexported = 0;
+		else if (!warned)
+			mark_imported(rw, c, name, &rw->syms[i].imported);
+		else
+			rw->syms[i].imported = 1;
 	}
 	free(link);
 	free(name);

@@ -70,6 +70,7 @@ struct rw_stub {
 	unsigned flags;		/* DUSK_STUB_* (dusk/abi.h) */
 	char *sig;		/* canonical signature text: the key, and the hash input */
 	int unexported;		/* the kernel does not export callee (symvers.c) */
+	int imported;		/* ... and the module declares it: another module's */
 };
 
 /* rw_proxy.kind: DUSK_PROXY_* (dusk/abi.h), with DUSK_PROXY_SYNC told apart
@@ -89,6 +90,7 @@ struct rw_sym {
 	int is_fn;
 	CXType type;		/* the variable's type */
 	int unexported;		/* the kernel does not export it (symvers.c) */
+	int imported;		/* ... and the module declares it: another module's */
 };
 
 struct rw_proxy {

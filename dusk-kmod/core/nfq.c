@@ -224,16 +224,40 @@ bool dusk_skb_lent(const struct sk_buff *skb, u64 addr, u64 len)
 	       addr - base <= skb_end_offset(skb) - len;
 }
 
+/*
+ * Is [addr, addr+len) inside the mark of @skb's conntrack entry?  A hook or
+ * target marks the packet's connection with a plain store (`WRITE_ONCE(
+ * ct->mark, ...)`, as xt_CONNMARK does): the entry is the kernel's, but
+ * the mark is the one field a module writes so.  Not the status bits
+ * (the kernel changes them atomically) nor anything else of the entry.
+ */
+static bool dusk_ct_mark_lent(const struct sk_buff *skb, u64 addr, u64 len)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK_MARK)
+	enum ip_conntrack_info ctinfo;
+	const struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
+	u64 base;
+
+	if (!ct)
+		return false;
+	base = (u64)(uintptr_t)&ct->mark;
+	return addr >= base && len <= sizeof(ct->mark) && addr - base <= sizeof(ct->mark) - len;
+#else
+	return false;
+#endif
+}
+
 /**
  * dusk_nf_lent() - is [addr, addr+len) lent to the callback of packet @p
- * (dusk_skb_lent() of its sk_buff)?
+ * (dusk_skb_lent() of its sk_buff, or its conntrack entry's mark)?
  * Context: caller holds qlock, so the packet is not reinjected meanwhile.
  */
 bool dusk_nf_lent(const struct dusk_pending *p, u64 addr, u64 len)
 {
 	if (p->kind != DUSK_PENDING_NF && p->kind != DUSK_PENDING_XT_TARGET)
 		return false;
-	return dusk_skb_lent(p->entry->skb, addr, len);
+	return dusk_skb_lent(p->entry->skb, addr, len) ||
+	       dusk_ct_mark_lent(p->entry->skb, addr, len);
 }
 
 /* The route key nf_reroute() needs, saved as nf_ip_saveroute() does. */

@@ -352,9 +352,11 @@ void *dusk_percpu_alloc(size_t size, size_t align);
 #define dusk_percpu_alloc_gfp(size, align, gfp)	((void)(gfp), dusk_percpu_alloc(size, align))
 void dusk_percpu_free(void *p);
 
-/* ---- BUG() / WARN(): kprim.c.  WARN reports through the warn handler
- * and continues, as the kernel does; BUG aborts the program (the kernel
- * would kill the task), so gdb stops right there. ---- */
+/* ---- BUG() / WARN(): kprim.c.  WARN reports and continues, as the
+ * kernel does: by default in the kernel log as the kernel's report (cut
+ * line, "WARNING: ... at FILE:LINE", the program's frames), a
+ * WARN_ON_ONCE() site (@flags' BUGFLAG_ONCE) once only; BUG aborts the
+ * program (the kernel would kill the task), so gdb stops right there. ---- */
 void dusk_kp_warn(const char *file, int line, unsigned int flags);
 __attribute__((noreturn)) void dusk_kp_bug(const char *file, int line);
 /* CONFIG_DEBUG_LIST's __list_add_valid()/__list_del_entry_valid() on the
@@ -366,7 +368,13 @@ _Bool dusk_kp_list_del_entry_valid(void *entry);
  * the kernel's compiler folds away (lockdep_is_held() under
  * RCU_LOCKDEP_WARN): the user build stops if the call is ever reached. */
 __attribute__((noreturn)) void dusk_kp_unexported(const char *name);
-/* Replace how warnings are reported (default: one line on stderr). */
+/* Another module's export (EXPORT_SYMBOL) the module imports: a user build
+ * cannot link against it; the program stops if it reaches it. */
+__attribute__((noreturn)) void dusk_kp_imported(const char *name);
+/* dump_stack(): the program's own frames in the kernel log, as a WARN's
+ * (the kernel's dump_stack() would show the program's kernel call). */
+void dusk_kp_dump_stack(void);
+/* Replace how warnings are reported (NULL: the kernel log, above). */
 void dusk_kp_set_warn_handler(void (*fn)(const char *file, int line));
 
 /* fortify_memcpy_chk(): the kernel build already checked these copies */

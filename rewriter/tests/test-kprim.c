@@ -238,12 +238,13 @@ static void locks(void **state)
 	dusk_kp_unlock(&lock_word);
 }
 
-static int warned_line;
+static int warned_line, warnings;
 
 static void on_warn(const char *file, int line)
 {
 	(void)file;
 	warned_line = line;
+	warnings++;
 }
 
 static void warn_continues(void **state)
@@ -252,6 +253,26 @@ static void warn_continues(void **state)
 	dusk_kp_set_warn_handler(on_warn);
 	dusk_kp_warn("x.c", 42, 1);
 	assert_int_equal(warned_line, 42);
+	dusk_kp_set_warn_handler(NULL);
+}
+
+/* x86's WARN_ON_ONCE() is a WARN with BUGFLAG_ONCE (2) and no flag of the
+ * module's: its site reports once, a WARN_ON() site every time. */
+static void warn_once_per_site(void **state)
+{
+	char other[] = "x.c";
+	int i;
+
+	(void)state;
+	dusk_kp_set_warn_handler(on_warn);
+	warnings = 0;
+	for (i = 0; i < 3; i++) {
+		dusk_kp_warn("x.c", 50, 1 | 2);
+		dusk_kp_warn(other, 50, 1 | 2);	/* the same site, another string */
+		dusk_kp_warn("x.c", 51, 1 | 2);
+		dusk_kp_warn("x.c", 52, 1);
+	}
+	assert_int_equal(warnings, 1 + 1 + 3);
 	dusk_kp_set_warn_handler(NULL);
 }
 
@@ -268,6 +289,7 @@ int main(void)
 		cmocka_unit_test(strings),
 		cmocka_unit_test(locks),
 		cmocka_unit_test(warn_continues),
+		cmocka_unit_test(warn_once_per_site),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
