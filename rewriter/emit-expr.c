@@ -1145,10 +1145,13 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 			put(e, ", ");
 		sb_truncate(&e->path, save);
 		/* A designated initializer: designators, then the value.
-		 * `.f` designators are MemberRefs, `[i]` ones expressions. */
+		 * `.f` designators are MemberRefs, `[i]` ones expressions.
+		 * An offsetof() is unexposed too, but starts with its type
+		 * (ifb's and veth's ethtool stat tables). */
 		if (kind(v) == CXCursor_UnexposedExpr) {
 			dk = rw_children(v, &m);
-			if (m >= 2 && (kind(dk[0]) == CXCursor_MemberRef || m == 2)) {
+			if (m >= 2 && kind(dk[0]) != CXCursor_TypeRef &&
+			    (kind(dk[0]) == CXCursor_MemberRef || m == 2)) {
 				unsigned j;
 
 				for (j = 0; j + 1 < m; j++) {

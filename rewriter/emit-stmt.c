@@ -429,6 +429,42 @@ static char *share_anonymous(struct emitter *e, CXCursor v, const char *name, ch
 	return decl;
 }
 
+/*
+ * A static variable declared in a function whose initializer holds kernel
+ * addresses (tracepoint calls' __ADDRESSABLE(), as tun.c's
+ * trace_xdp_exception()): its name is not in scope in the generated init,
+ * so the relocations added since @from are done where it is declared, the
+ * first time control gets there.  Before that, no code can name it.
+ * Threads racing there write the same addresses.
+ */
+static void put_local_relocs(struct emitter *e, const char *name, size_t from)
+{
+	struct rw *rw = e->rw;
+	size_t i;
+
+	indent(e);
+	sb_printf(e->out, "static int dusk_relocated_%s;\n", name);
+	indent(e);
+	sb_printf(e->out, "if (!__atomic_load_n(&dusk_relocated_%s, __ATOMIC_ACQUIRE)) {\n", name);
+	for (i = from; i < rw->nrelocs; i++) {
+		struct rw_reloc *r = &rw->relocs[i];
+
+		indent(e);
+		if (r->expr)
+			sb_printf(e->out, "\t%s = %s;\n", r->lvalue, r->expr);
+		else
+			sb_printf(e->out, "\t%s = (%s)dusk_ksym(%d);\n", r->lvalue, r->cast, r->sym);
+		free(r->lvalue);
+		free(r->cast);
+		free(r->expr);
+	}
+	rw->nrelocs = from;
+	indent(e);
+	sb_printf(e->out, "\t__atomic_store_n(&dusk_relocated_%s, 1, __ATOMIC_RELEASE);\n", name);
+	indent(e);
+	put(e, "}\n");
+}
+
 /* Print variable @v with its initializer; with @head, also return its
  * declaration as printed (for a tentative declaration ahead of it). */
 static void emit_var_head(struct emitter *e, CXCursor v, char **head)
@@ -462,6 +498,9 @@ static void emit_var_head(struct emitter *e, CXCursor v, char **head)
 		put(e, xsb_str(&val));
 	}
 	put(e, ";\n");
+	if (e->rw->nrelocs > nrelocs &&
+	    kind(clang_getCursorSemanticParent(v)) != CXCursor_TranslationUnit)
+		put_local_relocs(e, name, nrelocs);
 	if (head)
 		*head = xstrdup(xsb_str(&h));
 	sb_free(&h);

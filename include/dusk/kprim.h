@@ -270,6 +270,30 @@ static inline int dusk_kp_fls64(unsigned long long x)
 /* x86 hweight: popcnt through an alternative; the builtin is the same count */
 #define dusk_kp_hweight(w)		((unsigned int)__builtin_popcountll(w))
 
+/* The saved flags of irqs_disabled() and local_save_flags(): x86's with
+ * IF set, interrupts on.  A program thread never runs with them off
+ * (disabling them stays refused: that assembly would run in the program). */
+#define dusk_kp_irq_flags()		0x200UL
+
+/* __cpuid (paravirt cpu.cpuid, the native instruction on bare metal and
+ * KVM): CPUID is not privileged; the program's answer is the CPU's. */
+static inline void dusk_kp_cpuid(unsigned int *eax, unsigned int *ebx,
+				 unsigned int *ecx, unsigned int *edx)
+{
+	__asm__ volatile("cpuid"
+			 : "=a" (*eax), "=b" (*ebx), "=c" (*ecx), "=d" (*edx)
+			 : "0" (*eax), "2" (*ecx));
+}
+
+/* array_index_nospec's mask (x86: cmp; sbb): all ones when index < size.
+ * The kernel's point is that the CPU cannot speculate past it; the program
+ * is not the kernel, only the value matters there. */
+static inline unsigned long dusk_kp_array_index_mask_nospec(unsigned long index,
+							    unsigned long size)
+{
+	return index < size ? ~0UL : 0UL;
+}
+
 /* ---- x86 checksum helpers (asm/checksum_64.h: addl/adcl chains): the
  * same one's-complement sums in C ---- */
 static inline unsigned int dusk_kp_add32_with_carry(unsigned int a, unsigned int b)

@@ -32,33 +32,36 @@ static inline _Bool atomic_try_cmpxchg(atomic_t *v, int *old, int new);
 static inline s64 atomic64_fetch_add(s64 i, atomic64_t *v);
 static inline s64 atomic64_fetch_and(s64 i, atomic64_t *v);
 static inline long atomic_long_read(const atomic_long_t *v);
+static inline int arch_irqs_disabled_flags(unsigned long flags);
+static inline unsigned int cpuid_eax(unsigned int op);
 static inline void instrument_write(const volatile void *v, unsigned long size);
 static inline void instrument_atomic_write(const volatile void *v, unsigned long size);
 static inline void __instrument_read_write_bitop(long nr, volatile unsigned long *addr);
 static inline void instrument_atomic_read_write(const volatile void *v, unsigned long size);
 static inline void instrument_atomic_read(const volatile void *v, unsigned long size);
 static inline long arch_atomic_long_read(const atomic_long_t *v);
+static inline void cpuid(unsigned int op, unsigned int *eax, unsigned int *ebx, unsigned int *ecx, unsigned int *edx);
 static inline void instrument_read_write(const volatile void *v, unsigned long size);
 
 /* kernel calls */
-#line 10 "input.c"
-static atomic_t flags = { (0) };
-#line 11 "input.c"
-static atomic64_t bytes = { (0) };
-#line 12 "input.c"
-static local_t events = { { (0) } };
 #line 13 "input.c"
+static atomic_t flags = { (0) };
+#line 14 "input.c"
+static atomic64_t bytes = { (0) };
+#line 15 "input.c"
+static local_t events = { { (0) } };
+#line 16 "input.c"
 static unsigned long map[2];
 
-#line 15 "input.c"
+#line 18 "input.c"
 static int kpx_run(unsigned long w)
 {
 	DUSK_FRAME;
-#line 17 "input.c"
-	int old = 0;
-#line 18 "input.c"
-	int n;
 #line 20 "input.c"
+	int old = 0;
+#line 21 "input.c"
+	int n;
+#line 23 "input.c"
 	((__builtin_constant_p(5) && __builtin_constant_p((unsigned long)(map) != (unsigned long)(((void *)0))) && (unsigned long)(map) != (unsigned long)(((void *)0)) && __builtin_constant_p((*DUSK_DEREF((const unsigned long *)(map))))) ? generic___set_bit(5, map) : ___set_bit(5, map));
 	((__builtin_constant_p(6) && __builtin_constant_p((unsigned long)(map) != (unsigned long)(((void *)0))) && (unsigned long)(map) != (unsigned long)(((void *)0)) && __builtin_constant_p((*DUSK_DEREF((const unsigned long *)(map))))) ? generic___clear_bit(6, map) : ___clear_bit(6, map));
 	change_bit(7, map);
@@ -72,14 +75,73 @@ static int kpx_run(unsigned long w)
 	dusk_kp_local_inc(&events);
 	n += atomic_long_read(&((&events))->a);
 	n += dusk_kp_task_size_max() > w;
+	n += ({
+#line 36 "input.c"
+		unsigned long _i = (w);
+#line 36 "input.c"
+		int _s = (8);
+#line 36 "input.c"
+		unsigned long _mask = dusk_kp_array_index_mask_nospec(_i, _s);
+#line 36 "input.c"
+		do {
+#line 36 "input.c"
+			if (!(!(8UL > 8UL))) { /* folded: the test is constant */ }
+		}
+		while (0);
+#line 36 "input.c"
+		do {
+#line 36 "input.c"
+			if (!(!(4UL > 8UL))) { /* folded: the test is constant */ }
+		}
+		while (0);
+#line 36 "input.c"
+		(unsigned long)((_i & _mask));
+	}) + ({
+#line 36 "input.c"
+		unsigned long _flags;
+#line 36 "input.c"
+		do {
+#line 36 "input.c"
+			({
+#line 36 "input.c"
+				unsigned long __dummy;
+#line 36 "input.c"
+				unsigned long __dummy2;
+#line 36 "input.c"
+				(void)((&__dummy == &__dummy2));
+#line 36 "input.c"
+				1;
+			});
+#line 36 "input.c"
+			_flags = dusk_kp_irq_flags();
+		}
+		while (0);
+#line 36 "input.c"
+		({
+#line 36 "input.c"
+			({
+#line 36 "input.c"
+				unsigned long __dummy;
+#line 36 "input.c"
+				unsigned long __dummy2;
+#line 36 "input.c"
+				(void)((&__dummy == &__dummy2));
+#line 36 "input.c"
+				1;
+			});
+#line 36 "input.c"
+			arch_irqs_disabled_flags(_flags);
+		});
+	}) + (int)cpuid_eax(0);
+#line 37 "input.c"
 	return n + (__builtin_constant_p(w) ? ((((unsigned int)(((!!((w) & (1ULL << 0))) + (!!((w) & (1ULL << 1))) + (!!((w) & (1ULL << 2))) + (!!((w) & (1ULL << 3))) + (!!((w) & (1ULL << 4))) + (!!((w) & (1ULL << 5))) + (!!((w) & (1ULL << 6))) + (!!((w) & (1ULL << 7)))))) + ((unsigned int)(((!!(((w) >> 8) & (1ULL << 0))) + (!!(((w) >> 8) & (1ULL << 1))) + (!!(((w) >> 8) & (1ULL << 2))) + (!!(((w) >> 8) & (1ULL << 3))) + (!!(((w) >> 8) & (1ULL << 4))) + (!!(((w) >> 8) & (1ULL << 5))) + (!!(((w) >> 8) & (1ULL << 6))) + (!!(((w) >> 8) & (1ULL << 7))))))) + (((unsigned int)(((!!(((w) >> 16) & (1ULL << 0))) + (!!(((w) >> 16) & (1ULL << 1))) + (!!(((w) >> 16) & (1ULL << 2))) + (!!(((w) >> 16) & (1ULL << 3))) + (!!(((w) >> 16) & (1ULL << 4))) + (!!(((w) >> 16) & (1ULL << 5))) + (!!(((w) >> 16) & (1ULL << 6))) + (!!(((w) >> 16) & (1ULL << 7)))))) + ((unsigned int)(((!!((((w) >> 16) >> 8) & (1ULL << 0))) + (!!((((w) >> 16) >> 8) & (1ULL << 1))) + (!!((((w) >> 16) >> 8) & (1ULL << 2))) + (!!((((w) >> 16) >> 8) & (1ULL << 3))) + (!!((((w) >> 16) >> 8) & (1ULL << 4))) + (!!((((w) >> 16) >> 8) & (1ULL << 5))) + (!!((((w) >> 16) >> 8) & (1ULL << 6))) + (!!((((w) >> 16) >> 8) & (1ULL << 7)))))))) : dusk_kp_hweight(w)) + (__builtin_constant_p(w) ? (((((unsigned int)(((!!((w) & (1ULL << 0))) + (!!((w) & (1ULL << 1))) + (!!((w) & (1ULL << 2))) + (!!((w) & (1ULL << 3))) + (!!((w) & (1ULL << 4))) + (!!((w) & (1ULL << 5))) + (!!((w) & (1ULL << 6))) + (!!((w) & (1ULL << 7)))))) + ((unsigned int)(((!!(((w) >> 8) & (1ULL << 0))) + (!!(((w) >> 8) & (1ULL << 1))) + (!!(((w) >> 8) & (1ULL << 2))) + (!!(((w) >> 8) & (1ULL << 3))) + (!!(((w) >> 8) & (1ULL << 4))) + (!!(((w) >> 8) & (1ULL << 5))) + (!!(((w) >> 8) & (1ULL << 6))) + (!!(((w) >> 8) & (1ULL << 7))))))) + (((unsigned int)(((!!(((w) >> 16) & (1ULL << 0))) + (!!(((w) >> 16) & (1ULL << 1))) + (!!(((w) >> 16) & (1ULL << 2))) + (!!(((w) >> 16) & (1ULL << 3))) + (!!(((w) >> 16) & (1ULL << 4))) + (!!(((w) >> 16) & (1ULL << 5))) + (!!(((w) >> 16) & (1ULL << 6))) + (!!(((w) >> 16) & (1ULL << 7)))))) + ((unsigned int)(((!!((((w) >> 16) >> 8) & (1ULL << 0))) + (!!((((w) >> 16) >> 8) & (1ULL << 1))) + (!!((((w) >> 16) >> 8) & (1ULL << 2))) + (!!((((w) >> 16) >> 8) & (1ULL << 3))) + (!!((((w) >> 16) >> 8) & (1ULL << 4))) + (!!((((w) >> 16) >> 8) & (1ULL << 5))) + (!!((((w) >> 16) >> 8) & (1ULL << 6))) + (!!((((w) >> 16) >> 8) & (1ULL << 7)))))))) + ((((unsigned int)(((!!(((w) >> 32) & (1ULL << 0))) + (!!(((w) >> 32) & (1ULL << 1))) + (!!(((w) >> 32) & (1ULL << 2))) + (!!(((w) >> 32) & (1ULL << 3))) + (!!(((w) >> 32) & (1ULL << 4))) + (!!(((w) >> 32) & (1ULL << 5))) + (!!(((w) >> 32) & (1ULL << 6))) + (!!(((w) >> 32) & (1ULL << 7)))))) + ((unsigned int)(((!!((((w) >> 32) >> 8) & (1ULL << 0))) + (!!((((w) >> 32) >> 8) & (1ULL << 1))) + (!!((((w) >> 32) >> 8) & (1ULL << 2))) + (!!((((w) >> 32) >> 8) & (1ULL << 3))) + (!!((((w) >> 32) >> 8) & (1ULL << 4))) + (!!((((w) >> 32) >> 8) & (1ULL << 5))) + (!!((((w) >> 32) >> 8) & (1ULL << 6))) + (!!((((w) >> 32) >> 8) & (1ULL << 7))))))) + (((unsigned int)(((!!((((w) >> 32) >> 16) & (1ULL << 0))) + (!!((((w) >> 32) >> 16) & (1ULL << 1))) + (!!((((w) >> 32) >> 16) & (1ULL << 2))) + (!!((((w) >> 32) >> 16) & (1ULL << 3))) + (!!((((w) >> 32) >> 16) & (1ULL << 4))) + (!!((((w) >> 32) >> 16) & (1ULL << 5))) + (!!((((w) >> 32) >> 16) & (1ULL << 6))) + (!!((((w) >> 32) >> 16) & (1ULL << 7)))))) + ((unsigned int)(((!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 0))) + (!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 1))) + (!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 2))) + (!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 3))) + (!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 4))) + (!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 5))) + (!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 6))) + (!!(((((w) >> 32) >> 16) >> 8) & (1ULL << 7))))))))) : dusk_kp_hweight(w)) + (int)((__builtin_constant_p(w) ? (unsigned long)__builtin_ctzl(~w) : dusk_kp_ffz(w))) + dusk_kp_fls64(w);
 }
 
-#line 36 "input.c"
+#line 40 "input.c"
 static int kpx_init(void)
 {
 	DUSK_FRAME;
-#line 38 "input.c"
+#line 42 "input.c"
 	return kpx_run(4660) < 0;
 }
 
@@ -242,6 +304,29 @@ static inline long atomic_long_read(const atomic_long_t *v)
 	return arch_atomic_long_read(v);
 }
 
+#line 123 "irqflags.h"
+static inline int arch_irqs_disabled_flags(unsigned long flags)
+{
+	DUSK_FRAME;
+#line 125 "irqflags.h"
+	return !(flags & (((1UL)) << (9)));
+}
+
+#line 620 "processor.h"
+static inline unsigned int cpuid_eax(unsigned int op)
+{
+	DUSK_FRAME;
+#line 622 "processor.h"
+	unsigned int eax;
+	unsigned int ebx;
+	unsigned int ecx;
+	unsigned int edx;
+#line 624 "processor.h"
+	cpuid(op, &eax, &ebx, &ecx, &edx);
+#line 626 "processor.h"
+	return eax;
+}
+
 #line 40 "instrumented.h"
 static inline void instrument_write(const volatile void *v, unsigned long size)
 {
@@ -298,6 +383,16 @@ static inline long arch_atomic_long_read(const atomic_long_t *v)
 	return dusk_kp_atomic64_read(v);
 }
 
+#line 598 "processor.h"
+static inline void cpuid(unsigned int op, unsigned int *eax, unsigned int *ebx, unsigned int *ecx, unsigned int *edx)
+{
+	DUSK_FRAME;
+#line 602 "processor.h"
+	(*DUSK_DEREF(eax)) = op;
+	(*DUSK_DEREF(ecx)) = 0;
+	dusk_kp_cpuid(eax, ebx, ecx, edx);
+}
+
 #line 55 "instrumented.h"
 static inline void instrument_read_write(const volatile void *v, unsigned long size)
 {
@@ -308,7 +403,7 @@ static inline void instrument_read_write(const volatile void *v, unsigned long s
 }
 
 
-#line 312 "input.dusk.c"
+#line 407 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

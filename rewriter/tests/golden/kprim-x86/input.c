@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Golden: the rest of x86's asm-backed primitives (non-atomic and change
  * bitops, every atomic_t/atomic64_t operation, local_t, hweight, ffz,
- * fls64, task_size_max) get a user-level meaning instead of "inline assembly". */
+ * fls64, task_size_max, array_index_nospec's mask, irqs_disabled, cpuid)
+ * get a user-level meaning instead of "inline assembly". */
 #include <linux/module.h>
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <asm/local.h>
+#include <linux/nospec.h>
+#include <asm/processor.h>
 
 static atomic_t flags = ATOMIC_INIT(0);
 static atomic64_t bytes = ATOMIC64_INIT(0);
@@ -30,6 +33,7 @@ static int kpx_run(unsigned long w)
 	local_inc(&events);
 	n += local_read(&events);
 	n += TASK_SIZE_MAX > w;
+	n += array_index_nospec(w, 8) + irqs_disabled() + (int)cpuid_eax(0);
 	return n + hweight32(w) + hweight64(w) + (int)ffz(w) + fls64(w);
 }
 
