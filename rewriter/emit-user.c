@@ -442,6 +442,17 @@ static void emit_kparam_call(struct rw *rw, struct sb *b)
 	sb_puts(b, "}\n\n");
 }
 
+/* Is an object of type @t, or its elements, volatile? */
+static int is_volatile_object(CXType t)
+{
+	while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+		if (clang_isVolatileQualifiedType(t))
+			return 1;
+		t = clang_getArrayElementType(t);
+	}
+	return clang_isVolatileQualifiedType(t);
+}
+
 static void emit_descriptor(struct rw *rw, struct sb *b)
 {
 	size_t i;
@@ -544,11 +555,15 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 	}
 	emit_percpu_defines(b, rw, m);
 	if (rw->nglobals || rw->nliterals) {
+		/* a volatile global's address is `volatile T *`: .addr's
+		 * `const void *` takes it with a cast (applicom.c's Dummy) */
 		sb_printf(b, "static const struct dusk_object dusk_objects_%s[] = {\n", m);
 		for (i = 0; i < rw->nglobals; i++) {
 			const struct rw_global *g = &rw->globals[i];
 
-			sb_printf(b, "\t{ \"%s\", &%s, sizeof(%s), %d },\n", g->name, g->name,
+			sb_printf(b, "\t{ \"%s\", %s&%s, sizeof(%s), %d },\n", g->name,
+				  is_volatile_object(clang_getCursorType(g->cur)) ?
+				  "(const void *)" : "", g->name,
 				  g->name, type_id(rw, clang_getCursorType(g->cur), 0));
 		}
 		/* hoisted compound literals (emit-expr.c) */

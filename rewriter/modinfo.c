@@ -130,7 +130,10 @@ static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
 	} else if (!strncmp(name, "__param_string_", 15)) {
 		free(r->kps);
 		r->kps = name;
-	} else if (strcmp(name, "__this_module") && !r->var) {
+	} else if (strcmp(name, "__this_module") && !r->var &&
+		   clang_getCursorKind(clang_getCursorReferenced(c)) == CXCursor_VarDecl) {
+		/* not module_param_hw()'s KERNEL_PARAM_FL_HWPARAM flag, an
+		 * enum constant ahead of .arg (applicom.c) */
 		r->var = name;
 	} else {
 		free(name);

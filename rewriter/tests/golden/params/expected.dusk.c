@@ -20,10 +20,10 @@ static int pm_init(void);
 static void pm_exit(void);
 
 /* kernel calls */
-/* int _printk(const char *, char *, int, unsigned int, int, int, char *) */
-static inline int dusk_k__printk_1(const char *a0, size_t l0, char *a1, size_t l1, int a2, unsigned int a3, int a4, int a5, char *a6, size_t l6)
+/* int _printk(const char *, char *, int, unsigned int, int, int, char *, unsigned long) */
+static inline int dusk_k__printk_1(const char *a0, size_t l0, char *a1, size_t l1, int a2, unsigned int a3, int a4, int a5, char *a6, size_t l6, unsigned long a7)
 {
-	uint64_t a[7] = {
+	uint64_t a[8] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
@@ -31,8 +31,9 @@ static inline int dusk_k__printk_1(const char *a0, size_t l0, char *a1, size_t l
 		(uint64_t)a4,
 		(uint64_t)a5,
 		dusk_commit(a6, DUSK_TYPE_CSTRING, l6),
+		(uint64_t)a7,
 	};
-	return (int)dusk_call(0, a, 7);
+	return (int)dusk_call(0, a, 8);
 }
 
 #line 9 "input.c"
@@ -51,32 +52,34 @@ static int ids[3];
 static int nids;
 #line 28 "input.c"
 static char iface[16] = "eth0";
-
 #line 32 "input.c"
+static unsigned long io;
+
+#line 35 "input.c"
 static int pm_init(void)
 {
 	DUSK_FRAME;
-#line 34 "input.c"
+#line 37 "input.c"
 	({
-#line 34 "input.c"
+#line 37 "input.c"
 		do {
 		}
 		while (0);
-#line 34 "input.c"
-		dusk_k__printk_1("\0016%s %d %u %d %d %s\n", 0, who, 0, level, nports, enable, nids, iface, sizeof(iface));
+#line 37 "input.c"
+		dusk_k__printk_1("\0016%s %d %u %d %d %s %lu\n", 0, who, 0, level, nports, enable, nids, iface, sizeof(iface), io);
 	});
-#line 35 "input.c"
+#line 38 "input.c"
 	return 0;
 }
 
-#line 38 "input.c"
+#line 41 "input.c"
 static void pm_exit(void)
 {
 	DUSK_FRAME;
 }
 
 
-#line 80 "input.dusk.c"
+#line 83 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -90,6 +93,7 @@ static const struct dusk_param dusk_params_input[] = {
 	{ "enable", "bool", &enable, sizeof(enable), 0, NULL, 00, NULL, NULL, NULL },
 	{ "ids", "int", ids, sizeof(ids[0]), sizeof(ids) / sizeof(ids[0]), (unsigned int *)&nids, 0444, NULL, NULL, NULL },
 	{ "iface", "string", iface, 16, 0, NULL, 0644, "interface", NULL, NULL },
+	{ "io", "ulong", &io, sizeof(io), 0, NULL, 0444, NULL, NULL, NULL },
 };
 
 static const char *const dusk_stubs_input[] = {
@@ -109,6 +113,7 @@ static const struct dusk_object dusk_objects_input[] = {
 	{ "ids", &ids, sizeof(ids), ID },
 	{ "nids", &nids, sizeof(nids), ID },
 	{ "iface", &iface, sizeof(iface), ID },
+	{ "io", &io, sizeof(io), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -121,6 +126,7 @@ static const char *const dusk_modinfo_input[] = {
 	"parmtype=ids:array of int",
 	"parmtype=iface:string",
 	"parm=iface:interface",
+	"parmtype=io:ulong",
 	"license=GPL",
 	"author=DUSK developers",
 	"description=parameters",
@@ -134,7 +140,7 @@ static const struct dusk_module dusk_module_input = {
 	.init = dusk_init_input,
 	.exit = pm_exit,
 	.params = dusk_params_input,
-	.nparams = 6,
+	.nparams = 7,
 	.proxies = NULL,
 	.nproxies = 0,
 	.syms = NULL,
@@ -143,7 +149,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
-	.nobjects = 8,
+	.nobjects = 9,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Golden: module_param, module_param_named, module_param_array (its count
- * an int, as modules often write), module_param_string and
+ * an int, as modules often write), module_param_string, module_param_hw and
  * MODULE_PARM_DESC become the descriptor's params; MODULE_* become modinfo;
  * module_init/module_exit become init/exit. */
 #include <linux/module.h>
@@ -29,9 +29,12 @@ static char iface[16] = "eth0";
 module_param_string(iface, iface, sizeof(iface), 0644);
 MODULE_PARM_DESC(iface, "interface");
 
+static unsigned long io;
+module_param_hw(io, ulong, ioport, 0444);
+
 static int __init pm_init(void)
 {
-	pr_info("%s %d %u %d %d %s\n", who, level, nports, enable, nids, iface);
+	pr_info("%s %d %u %d %d %s %lu\n", who, level, nports, enable, nids, iface, io);
 	return 0;
 }
 
