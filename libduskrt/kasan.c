@@ -74,6 +74,13 @@ struct kobj {
 	uint32_t stub;		/* the allocating call */
 	uint32_t free_stub;
 	int freed;
+	/* The thread whose free of it is in flight, or NULL.  Until that
+	 * call returns the object is live to its thread: the free may run
+	 * module code on it (an skb destructor, a mempool's free function,
+	 * which may kfree() it once more).  Another thread's allocation that
+	 * gets its slot meanwhile replaces it, and the free then notes
+	 * nothing. */
+	const struct dusk_thread *freeing;
 	/* what freed it: the thread, and the callback it served (0: none) */
 	const struct dusk_thread *free_thread;
 	uint64_t free_ctx;
@@ -548,7 +555,7 @@ static void bad_free(uint32_t stub, uint64_t p, const void *pc)
 
 	pthread_mutex_lock(&kasan_lock);
 	o = holding(p);
-	if (!o || (!o->freed && o->addr == p)) {
+	if (!o || (!o->freed && o->addr == p && (!o->freeing || o->freeing == dusk_thread()))) {
 		pthread_mutex_unlock(&kasan_lock);
 		return;
 	}
@@ -566,6 +573,49 @@ static void bad_free(uint32_t stub, uint64_t p, const void *pc)
 	dusk_die();
 }
 
+/* The module gave @p back with @stub: it is freed (quarantined), or, for
+ * a SLAB_TYPESAFE_BY_RCU object, forgotten (as the kernel's KASAN: it may
+ * be read after its free under rcu_read_lock(), the reader checking it is
+ * still the one it wanted, so it is neither poisoned nor checked for a
+ * double free).  With @in_flight, only if @p is still the object this
+ * thread's free began with (freeing()): checked and noted under one lock,
+ * as another thread may be given the slot as soon as the free returned. */
+static void note_free(uint32_t stub, uint64_t p, const void *pc, int in_flight)
+{
+	struct kobj *o;
+
+	pthread_mutex_lock(&kasan_lock);
+	o = holding(p);
+	if (!o || o->addr != p || o->freed || (in_flight && o->freeing != dusk_thread())) {
+		pthread_mutex_unlock(&kasan_lock);
+		return;
+	}
+	o->freeing = NULL;
+	if (o->typesafe_rcu) {
+		remove_at(upper(p) - 1);
+	} else {
+		o->freed = 1;
+		o->free_stub = stub;
+		o->free_thread = dusk_thread();
+		o->free_ctx = dusk_thread()->ctx;
+		o->nfree = frames_from(pc, o->free_frames, KASAN_FRAMES);
+		quarantine(o);
+	}
+	pthread_mutex_unlock(&kasan_lock);
+}
+
+/* The running thread's free of @p is about to be made. */
+static void freeing(uint64_t p)
+{
+	struct kobj *o;
+
+	pthread_mutex_lock(&kasan_lock);
+	o = holding(p);
+	if (o && o->addr == p && !o->freed)
+		o->freeing = dusk_thread();
+	pthread_mutex_unlock(&kasan_lock);
+}
+
 void dusk_kasan_before_call(uint32_t stub, const uint64_t *args, unsigned int nargs,
 			    const void *pc)
 {
@@ -575,8 +625,11 @@ void dusk_kasan_before_call(uint32_t stub, const uint64_t *args, unsigned int na
 	if (!dusk_kasan_on || !(flags & (DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 | DUSK_STUB_FREE_RCU)))
 		return;
 	p = freed_arg(flags, args, nargs);
-	if (p >= dusk_kbase)
-		bad_free(stub, p, pc);
+	if (p < dusk_kbase)
+		return;
+	bad_free(stub, p, pc);
+	if (!(flags & DUSK_STUB_ALLOC))
+		freeing(p);
 }
 
 /* kmem_cache_create(name, size, ...) made a cache, kmem_cache_destroy()
@@ -606,25 +659,9 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 		return;		/* failed: krealloc() freed nothing either */
 	p = (flags & (DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 | DUSK_STUB_FREE_RCU))
 		    ? freed_arg(flags, args, nargs) : 0;
-	if (p >= dusk_kbase) {
-		pthread_mutex_lock(&kasan_lock);
-		o = holding(p);
-		if (o && o->addr == p && o->typesafe_rcu) {
-			/* As the kernel's KASAN: a SLAB_TYPESAFE_BY_RCU object
-			 * may be read after its free (under rcu_read_lock(), the
-			 * reader checks it is still the one it wanted), so it
-			 * is neither poisoned nor checked for a double free. */
-			remove_at(upper(p) - 1);
-		} else if (o && o->addr == p && !o->freed) {
-			o->freed = 1;
-			o->free_stub = stub;
-			o->free_thread = dusk_thread();
-			o->free_ctx = dusk_thread()->ctx;
-			o->nfree = frames_from(pc, o->free_frames, KASAN_FRAMES);
-			quarantine(o);
-		}
-		pthread_mutex_unlock(&kasan_lock);
-	}
+	/* krealloc() had no free in flight: it may fail or keep its block */
+	if (p >= dusk_kbase)
+		note_free(stub, p, pc, !(flags & DUSK_STUB_ALLOC));
 	if (!(flags & DUSK_STUB_ALLOC)) {
 		note_caches(stub, args, nargs, ret);
 		dusk_kasan_kernel_gave(ret);

@@ -199,6 +199,78 @@ static void double_free_is_not_made(void **state)
 	module_frees(0xffff888000999000ull);
 }
 
+/* While a kfree() is in flight the kernel has the slot back, and another
+ * thread's kmalloc() may get it before the kfree() returns: that new
+ * object is live, and its own free is not a double free. */
+static uint64_t reused_addr;
+
+static uint64_t stub_kfree_reused(struct dusk_sim *s, const uint64_t *a, unsigned int n,
+				  char *t, void *arg)
+{
+	uint64_t k[3] = { 0xffff888000001000ull, 0xcc0, 20 };
+
+	(void)s; (void)a; (void)n; (void)t; (void)arg;
+	dusk_kasan_after_call(STUB_KMALLOC, k, 3, reused_addr, stub_kfree_reused);
+	return 0;
+}
+
+static void slot_reused_during_its_free(void **state)
+{
+	char log[4096];
+	uint64_t p;
+	int status;
+
+	(void)state;
+	p = module_allocates(20);
+	reused_addr = p;
+	dusk_sim_set_stub(sim, STUB_KFREE, stub_kfree_reused, NULL);
+	module_frees(p);
+	dusk_sim_set_stub(sim, STUB_KFREE, stub_null, NULL);
+	assert_non_null(module_accesses(p, 20));	/* the other thread's object */
+	module_frees(p);
+	assert_false(harness_log_has(-1, "KASAN"));
+	/* and a free of it once more is a double free */
+	status = harness_fork(child_frees, &p, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_non_null(strstr(log, "KASAN: double free"));
+}
+
+/* A free may run module code on its object before it returns (an skb
+ * destructor; a mempool's free function, which kfree()s the element): to
+ * that code the object is still live, and its own free of it is the one
+ * that frees it. */
+static int destructor_bad_access;
+
+static uint64_t stub_kfree_runs_module(struct dusk_sim *s, const uint64_t *a, unsigned int n,
+				       char *t, void *arg)
+{
+	uint64_t p = a[0], lo, hi;
+
+	(void)s; (void)n; (void)t; (void)arg;
+	destructor_bad_access = dusk_kasan_access(p, 8, stub_kfree_runs_module, &lo, &hi) != NULL;
+	dusk_kasan_before_call(STUB_KFREE, &p, 1, stub_kfree_runs_module);
+	dusk_kasan_after_call(STUB_KFREE, &p, 1, 0, stub_kfree_runs_module);
+	return 0;
+}
+
+static void free_running_module_code_sees_it_live(void **state)
+{
+	char log[4096];
+	uint64_t p;
+	int status;
+
+	(void)state;
+	p = module_allocates(20);
+	dusk_sim_set_stub(sim, STUB_KFREE, stub_kfree_runs_module, NULL);
+	module_frees(p);
+	dusk_sim_set_stub(sim, STUB_KFREE, stub_null, NULL);
+	assert_false(destructor_bad_access);
+	assert_false(harness_log_has(-1, "KASAN"));
+	status = harness_fork(child_frees, &p, log, sizeof(log));
+	assert_true(WIFSIGNALED(status));
+	assert_non_null(strstr(log, "KASAN: double free"));
+}
+
 /* The kernel reuses a freed slot at once: in a later callback, or once
  * the kernel hands the module a pointer into it, it is the kernel's. */
 static void freed_slot_may_be_the_kernels_again(void **state)
@@ -336,6 +408,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(after_kfree_is_reported_with_the_free, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(double_free_is_not_made, setup, teardown),
+		cmocka_unit_test_setup_teardown(slot_reused_during_its_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(free_running_module_code_sees_it_live, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(freed_slot_may_be_the_kernels_again, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(cache_objects_have_the_caches_size, setup,
