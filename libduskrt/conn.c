@@ -20,7 +20,9 @@
  * sequence number and reported.  A nested request of a packet callback
  * (CALL, READ) travels in the same datagram as the REPLYs not yet sent, and
  * the packet thread reads its answer itself; upcalls it meets meanwhile
- * queue behind the one it serves.
+ * queue behind the one it serves.  On the local socket most answers are
+ * not read at all: the kmod writes them into the sender's buffer inside
+ * send() ("Direct answers" below).
  *
  * Reading is a role, held by one thread at a time and only while it takes
  * what is already waiting (recvmmsg without blocking): any thread that
@@ -47,6 +49,7 @@
 
 #define RX_CAP (256 * 1024)	/* one datagram: larger than any answer */
 #define RX_BATCH 16		/* datagrams read at once */
+#define ANSWER_CAP (64 * 1024)	/* a thread's direct answers (a READ of 15 pages fits) */
 #define OUT_CAP (48 * 1024)	/* REPLYs kept for one datagram (under the socket's sndbuf) */
 #define RING 1024		/* unacknowledged REPLYs remembered (power of 2) */
 #define HELPER_DELAY_NS 5000000ll
@@ -580,9 +583,61 @@ static int acked_cmd(uint8_t cmd)
 	       cmd == DUSK_CMD_REPLY || cmd == DUSK_CMD_BYE || cmd == DUSK_CMD_PARAMS;
 }
 
+/*
+ * Direct answers.  genetlink runs the kmod's handler inside the sender's
+ * send(), so the kmod can write the answer of a CALL, READ or
+ * MIRROR_ALLOC straight into the sending thread's buffer named in the
+ * request (ANSWER_AT, ANSWER_CAP): no receive, one system call per round
+ * trip.  An answer that does not fit, an error, or one the kmod gives
+ * later (a deferred CALL) comes on the socket as before.
+ */
+static int direct_cmd(uint8_t cmd)
+{
+	return cmd == DUSK_CMD_CALL || cmd == DUSK_CMD_READ || cmd == DUSK_CMD_MIRROR_ALLOC;
+}
+
+static void answer_buf_free(struct dusk_thread *t)
+{
+	free(t->answer_buf);
+	t->answer_buf = NULL;
+}
+
+__attribute__((constructor)) static void answer_buf_hook(void)
+{
+	dusk_thread_on_exit(answer_buf_free);
+}
+
+/* Name this thread's answer buffer in request @m, emptied; NULL where the
+ * answer must come on the socket. */
+static struct nlmsghdr *direct_answer_buf(const struct dusk_conn *c, struct dusk_msg *m)
+{
+	struct dusk_thread *t = dusk_thread();
+	struct nlmsghdr *buf;
+
+	if (!c->t->direct_answers || !direct_cmd(dusk_msg_cmd(m->nlh)))
+		return NULL;
+	/* zeroed: a checker (valgrind) sees the kernel's writes as defined */
+	if (!t->answer_buf && !(t->answer_buf = calloc(1, ANSWER_CAP)))
+		return NULL;
+	buf = t->answer_buf;
+	buf->nlmsg_len = 0;
+	if (dusk_msg_put_u64(m, DUSK_A_ANSWER_AT, (uintptr_t)buf) ||
+	    dusk_msg_put_u32(m, DUSK_A_ANSWER_CAP, ANSWER_CAP))
+		return NULL;	/* the kmod wants both: it answers on the socket */
+	return buf;
+}
+
+/* Did the kmod write @seq's answer into @buf? */
+static int direct_answered(const struct nlmsghdr *buf, uint32_t seq)
+{
+	return buf && buf->nlmsg_len >= NLMSG_HDRLEN && buf->nlmsg_len <= ANSWER_CAP &&
+	       buf->nlmsg_seq == seq;
+}
+
 int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answer *ans)
 {
 	struct waiter w = { 0 };
+	struct nlmsghdr *direct;
 	int pkt = tls_pkt == c;
 	int err;
 
@@ -590,6 +645,7 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 	if (acked_cmd(dusk_msg_cmd(m->nlh)))
 		m->nlh->nlmsg_flags |= NLM_F_ACK;
 	w.ans = ans;
+	direct = direct_answer_buf(c, m);
 	pthread_mutex_lock(&c->lock);
 	if (c->dead) {
 		err = c->dead_err;
@@ -612,6 +668,8 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 	if (err) {
 		take_waiter(c, w.seq);
 	} else {
+		if (direct_answered(direct, w.seq))
+			deliver(c, direct);
 		/* The answer is usually waiting already, alone: read it here,
 		 * one datagram first (recvmmsg() tries for every slot it is
 		 * given, and a second try costs as much as the first). */

@@ -321,6 +321,7 @@ struct dusk_thread {
 	struct dusk_shadow *shadow;
 	struct dusk_commit_state *commit;
 	uintptr_t stack_lo, stack_hi;	/* this thread's stack: own objects there live one call */
+	void *answer_buf;	/* where the kmod writes this thread's answers (conn.c) */
 };
 /* This thread's state, created on first use (never NULL: aborts on ENOMEM). */
 struct dusk_thread *dusk_thread(void);

@@ -182,6 +182,7 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 	}
 	g->base.ops = &genl_ops;
 	g->base.family = (uint16_t)id;
+	g->base.direct_answers = 1;
 	*out = &g->base;
 	return 0;
 fail:

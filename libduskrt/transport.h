@@ -46,6 +46,10 @@ struct dusk_transport_ops {
 struct dusk_transport {
 	const struct dusk_transport_ops *ops;
 	uint16_t family;	/* generic netlink family id: nlmsg_type of every message */
+	/* The kernel answers a request inside send(), in the sending thread,
+	 * and may write the answer into its memory (ANSWER_AT): true of the
+	 * local socket, not of the relay, whose process is not this one. */
+	int direct_answers;
 };
 
 /*

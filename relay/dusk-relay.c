@@ -187,34 +187,6 @@ static int nl_open(void)
 	return fd;
 }
 
-/* Why the client's datagram may not go to the kernel, or NULL: every
- * message whole, of the module's family, a plain request. */
-static const char *refusal(const char *buf, size_t len, uint16_t family)
-{
-	const struct nlmsghdr *nlh;
-	size_t step;
-
-	if (!len)
-		return "an empty frame";
-	while (len) {
-		nlh = (const struct nlmsghdr *)buf;
-		if (len < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
-		    nlh->nlmsg_len > len)
-			return "a malformed netlink message";
-		if (nlh->nlmsg_type != family)
-			return "a message for another netlink family";
-		if (!(nlh->nlmsg_flags & NLM_F_REQUEST) ||
-		    (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
-			return "a netlink message that is not a plain request";
-		step = NLMSG_ALIGN(nlh->nlmsg_len);
-		if (step >= len)
-			break;
-		buf += step;
-		len -= step;
-	}
-	return NULL;
-}
-
 /* ---- the senders: frames to the kernel, in order ------------------------- */
 
 /* Caller holds c->lock.  May the queue's head go now? */
@@ -352,7 +324,7 @@ static void relay_frames(struct client *c)
 				say("%s: receive: %s", c->peer, strerror((int)-n));
 			break;
 		}
-		why = refusal(buf, (size_t)n, c->family);
+		why = dusk_relay_refusal(buf, (size_t)n, c->family);
 		if (why) {
 			say("%s: sent %s: closing, nothing of it went to the kernel", c->peer, why);
 			break;

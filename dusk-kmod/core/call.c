@@ -504,7 +504,7 @@ static int dusk_call_reply(struct genl_info *info, const struct dusk_call *c)
 {
 	struct sk_buff *msg = dusk_call_answer(c, info->snd_portid, info->snd_seq);
 
-	return IS_ERR(msg) ? PTR_ERR(msg) : genlmsg_reply(msg, info);
+	return IS_ERR(msg) ? PTR_ERR(msg) : dusk_answer(msg, info);
 }
 
 /*

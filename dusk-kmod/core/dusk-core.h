@@ -163,6 +163,7 @@ void dusk_session_end(void);
 u64 dusk_kspace_start(void);
 
 /* family.c */
+int dusk_answer(struct sk_buff *msg, struct genl_info *info);
 int dusk_family_register(void);
 void dusk_family_unregister(void);
 int dusk_parse_range(const struct nlattr *nla, u64 *addr, u32 *len,

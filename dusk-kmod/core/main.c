@@ -64,6 +64,7 @@ const char *const dusk_stat_names[__DUSK_STAT_MAX] = {
 	[DUSK_STAT_SYNC_POLICY] = "sync_policy",
 	[DUSK_STAT_REFUSED] = "refused",
 	[DUSK_STAT_DATAGRAMS] = "datagrams",
+	[DUSK_STAT_DIRECT_ANSWERS] = "direct_answers",
 };
 
 static struct dentry *dusk_debugfs;

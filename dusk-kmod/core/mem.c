@@ -534,7 +534,7 @@ int dusk_nl_read(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(msg, hdr);
 	dusk_count(DUSK_STAT_BYTES_READ, total);
-	return genlmsg_reply(msg, info);
+	return dusk_answer(msg, info);
 
 err_free:
 	nlmsg_free(msg);
@@ -607,7 +607,7 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&dusk_sess.lock);
 	if (err)
 		goto err_msg;
-	return genlmsg_reply(msg, info);
+	return dusk_answer(msg, info);
 
 err_msg:
 	nlmsg_free(msg);

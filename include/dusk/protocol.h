@@ -153,7 +153,12 @@ enum dusk_cmd {
 	X(PARAM_LOCK,	U32,	U2K,	0,		none)	/* CALL: 1 = made while the program \
 								 * runs a module parameter's ops: it \
 								 * runs under kernel_param_lock(), as \
-								 * the kernel runs them */
+								 * the kernel runs them */ \
+	X(ANSWER_AT,	U64,	U2K,	0,		none)	/* CALL, READ, MIRROR_ALLOC: where in \
+								 * the sending thread's memory the kmod \
+								 * may write the answer (with ANSWER_CAP) \
+								 * instead of queueing it on the socket */ \
+	X(ANSWER_CAP,	U32,	U2K,	0,		none)	/* the bytes there */
 
 /* The nest tables, as named in a NESTED line: their members, as above. */
 #define DUSK_RANGE_ATTRS(X)	/* RANGE, LENT */				\
@@ -194,6 +199,7 @@ enum dusk_stat {
 	DUSK_STAT_DATAGRAMS,		/* u->k datagrams (requests sent together count once) */
 	DUSK_STAT_SYNC_ANSWERS,		/* sync callbacks answered by the program */
 	DUSK_STAT_SYNC_POLICY,		/* sync callbacks answered by the failure policy */
+	DUSK_STAT_DIRECT_ANSWERS,	/* answers written into the sender's memory (ANSWER_AT) */
 	__DUSK_STAT_MAX,
 };
 

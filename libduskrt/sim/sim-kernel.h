@@ -95,9 +95,13 @@ struct dusk_sim_stats {
 	unsigned int refused;		/* requests answered with an error */
 	unsigned int acks;		/* acks sent (NLM_F_ACK requests that succeeded) */
 	unsigned int datagrams;		/* datagrams the program sent */
+	unsigned int direct_answers;	/* answers written into the sender's buffer */
 	int bound;
 };
 void dusk_sim_stats(struct dusk_sim *sim, struct dusk_sim_stats *out);
+/* Answer CALL, READ and MIRROR_ALLOC into the buffer the request names
+ * (ANSWER_AT), as the kmod does on a local socket: off unless turned on. */
+void dusk_sim_direct_answers(struct dusk_sim *sim, int on);
 
 /* The chunks applied since the last call (up to @max), oldest first;
  * returns how many were recorded and clears the record. */

@@ -492,6 +492,55 @@ static void trace_names_interactions(void **state)
 	harness_close(sim);
 }
 
+/*
+ * Direct answers: where the kernel answers inside send() (the local
+ * socket), a CALL's, READ's and MIRROR_ALLOC's answer is written into the
+ * sending thread's buffer, and nothing is received for it -- from module
+ * init and from a packet callback, whose REPLY still goes unacknowledged.
+ */
+static uint64_t hook_calls(uint64_t a, uint64_t b)
+{
+	uint64_t arg = a;
+
+	(void)b;
+	return dusk_call(STUB_NOOP, &arg, 1) + 1;
+}
+
+static void answers_written_into_the_callers_buffer(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .nargs = 2 };
+	struct dusk_sim_stats a, b;
+	uint64_t arg = 5, args[2] = { 7, 0 }, ret, k;
+
+	(void)state;
+	dusk_sim_set_stub(sim, STUB_NOOP, stub_noop, NULL);
+	dusk_sim_map(sim, 0xffff888000030000ull, 4096, 1);
+	dusk_sim_direct_answers(sim, 1);
+	tm_hook_body = hook_calls;
+	harness_open(sim, &tm_module, 1);
+	dusk_sim_stats(sim, &a);
+	assert_int_equal(*(char *)dusk_check((void *)(uintptr_t)0xffff888000030010ull, 1), 0);
+	k = dusk_commit(&g_leaf, T_LEAF, 0);		/* MIRROR_ALLOC */
+	assert_true(k >= DUSK_SIM_MIRRORS);
+	assert_int_equal(dusk_call(STUB_NOOP, &arg, 1), 0);
+	dusk_sim_stats(sim, &b);
+	assert_true(b.reads - a.reads >= 1);	/* the page, and the mirror read back */
+	assert_int_equal(b.mirror_allocs - a.mirror_allocs, 1);
+	assert_int_equal(b.calls - a.calls, 1);
+	assert_int_equal(b.direct_answers - a.direct_answers,
+			 b.reads - a.reads + b.mirror_allocs - a.mirror_allocs + b.calls - a.calls);
+
+	u.args = args;
+	assert_int_equal(dusk_sim_wait_reply(sim, dusk_sim_upcall(sim, &u), &ret, 5000), 0);
+	assert_int_equal(ret, 1);
+	dusk_sim_stats(sim, &a);
+	assert_int_equal(a.direct_answers - b.direct_answers, 1);
+	assert_int_equal(a.acks - b.acks, 0);
+	tm_hook_body = NULL;
+	harness_close(sim);
+}
+
 /* After a failed test: close what it left open so the next one starts
  * clean (the test's sim is leaked; it is small). */
 static int cleanup(void **state)
@@ -706,6 +755,7 @@ int main(void)
 		cmocka_unit_test_teardown(callback_outlives_its_blocked_caller, cleanup),
 		cmocka_unit_test_teardown(packet_replies_batched_without_ack, cleanup),
 		cmocka_unit_test_teardown(late_unacked_reply_named, cleanup),
+		cmocka_unit_test_teardown(answers_written_into_the_callers_buffer, cleanup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

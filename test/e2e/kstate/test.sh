@@ -49,6 +49,13 @@ sleep 1
 read_proc
 [ "$got" = "wakes 2" ] || dusk_fail "a second later: /proc/kstate says '$got'"
 dusk_pass "a second later: /proc/kstate says '$got'"
+# The user build's kernel calls are answered inside their own send(): the
+# kmod writes each answer into the calling thread (debugfs direct_answers).
+# Checked silently: the two builds' transcripts are compared.
+if [ "${DUSK_MODE:-}" = user ]; then
+	n=$(samples_kstat kstate direct_answers)
+	[ "${n:-0}" -gt 0 ] || dusk_fail "no kernel call was answered in its thread (direct_answers '${n:-}')"
+fi
 samples_unload_within kstate "$LIMIT"
 samples_logged "kstate: init: state read back 1, slept it all 1, running after 1"
 samples_logged "kstate: starting the thread"
