@@ -51,6 +51,18 @@ endif
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CFLAGS ?= -g -O0 -Wall
 
+# The kernel build zero-initialises automatic variables under
+# CONFIG_INIT_STACK_ALL_ZERO (Kbuild's -ftrivial-auto-var-init=zero): so
+# does the user build, as dusk-build does, or a stale word in an
+# uninitialised local (an out-parameter: sock_create_kern(..., &sock)) would
+# reach the runtime as a pointer.
+# (clang before 16 wants the flag Kbuild adds for it too.)
+dusk_zero_init = -ftrivial-auto-var-init=zero
+dusk_zero_init_clang = $(dusk_zero_init) -enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-clang
+dusk_cc_takes = $(shell echo 'int main(void) { return 0; }' | $(CC) $(1) -x c -o /dev/null - 2>/dev/null && echo $(1))
+dusk_init_flags := $(if $(shell grep -s '^CONFIG_INIT_STACK_ALL_ZERO=y' $(KDIR)/.config),$(or \
+	$(call dusk_cc_takes,$(dusk_zero_init)),$(call dusk_cc_takes,$(dusk_zero_init_clang))))
+
 comma := ,
 dusk_sysdirs := /lib /lib64 /usr/lib /usr/lib64 $(wildcard /lib/*-linux-gnu /usr/lib/*-linux-gnu)
 dusk_rt_libs = $(if $(DUSK_LIBDIR),-L$(DUSK_LIBDIR) \
@@ -85,7 +97,7 @@ $(1).dusk/$(call dusk_mod,$(1)).dusk.c: $(or $(2),$(1).c)
 	$$(DUSK_REWRITE) --kdir $$(KDIR) -o $(1).dusk $(firstword $(or $(2),$(1).c))
 
 $(1): $(1).dusk/$(call dusk_mod,$(1)).dusk.c
-	$$(CC) $$(CFLAGS) -I$$(DUSK_INCLUDE) -I$(1).dusk -o $$@ \
+	$$(CC) $$(CFLAGS) $$(dusk_init_flags) -I$$(DUSK_INCLUDE) -I$(1).dusk -o $$@ \
 		$(1).dusk/$(call dusk_mod,$(1)).dusk.c $(1).dusk/$(call dusk_mod,$(1)).types.c $$(dusk_rt_libs)
 
 # dusk-build runs Kbuild only when a kmod source really changed (see above),
