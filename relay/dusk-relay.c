@@ -126,8 +126,8 @@ static int resolve_family(int nl, const char *name)
 	struct genlmsghdr *g = NLMSG_DATA(nlh);
 	struct nlattr *a = (struct nlattr *)((char *)g + GENL_HDRLEN);
 	size_t nlen = strlen(name) + 1;
+	const struct nlattr *id;
 	ssize_t n;
-	int left;
 
 	memset(buf, 0, sizeof(buf));
 	a->nla_type = CTRL_ATTR_FAMILY_NAME;
@@ -151,13 +151,10 @@ static int resolve_family(int nl, const char *name)
 
 		return e->error ? e->error : -EPROTO;
 	}
-	left = (int)(nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
-	for (a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-	     left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= left;
-	     left -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
-		if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID &&
-		    a->nla_len == NLA_HDRLEN + sizeof(uint16_t))
-			return *(uint16_t *)((char *)a + NLA_HDRLEN);
+	id = nlh->nlmsg_len >= NLMSG_LENGTH(GENL_HDRLEN) ?
+		dusk_relay_find_attr(nlh, CTRL_ATTR_FAMILY_ID) : NULL;
+	if (id && id->nla_len == NLA_HDRLEN + sizeof(uint16_t))
+		return *(const uint16_t *)((const char *)id + NLA_HDRLEN);
 	return -ENOENT;
 }
 

@@ -14,8 +14,7 @@
 #include <dusk/protocol.h>
 #include "relay-proto.h"
 
-/* Does message @nlh (whole, of the family) carry top-level attribute @type? */
-static int has_attr(const struct nlmsghdr *nlh, int type)
+const struct nlattr *dusk_relay_find_attr(const struct nlmsghdr *nlh, int type)
 {
 	const char *p = (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
 	size_t left = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
@@ -25,15 +24,15 @@ static int has_attr(const struct nlmsghdr *nlh, int type)
 		size_t step = NLA_ALIGN(a->nla_len);
 
 		if (a->nla_len < NLA_HDRLEN || a->nla_len > left)
-			return 0;	/* malformed: the kmod's parser refuses it */
+			return NULL;	/* malformed: the kmod's parser refuses it */
 		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return 1;
+			return a;
 		if (step >= left)
 			break;
 		p += step;
 		left -= step;
 	}
-	return 0;
+	return NULL;
 }
 
 const char *dusk_relay_refusal(const char *buf, size_t len, uint16_t family)
@@ -53,7 +52,7 @@ const char *dusk_relay_refusal(const char *buf, size_t len, uint16_t family)
 		if (!(nlh->nlmsg_flags & NLM_F_REQUEST) ||
 		    (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)
 			return "a netlink message that is not a plain request";
-		if (has_attr(nlh, DUSK_A_ANSWER_AT))
+		if (dusk_relay_find_attr(nlh, DUSK_A_ANSWER_AT))
 			return "a request whose answer would go into the relay's memory (ANSWER_AT)";
 		step = NLMSG_ALIGN(nlh->nlmsg_len);
 		if (step >= len)

@@ -112,6 +112,12 @@ int dusk_relay_frame_write(int fd, struct dusk_relay_chan *c, const void *buf, u
  * -ECONNRESET at end of stream, -EMSGSIZE, -EBADMSG (MAC wrong), -errno. */
 long dusk_relay_frame_read(int fd, struct dusk_relay_chan *c, void *buf, size_t cap);
 
+/* Top-level attribute @type of generic netlink message @nlh (whole, its
+ * length at least NLMSG_LENGTH(GENL_HDRLEN)), or NULL (refusal.c). */
+struct nlmsghdr;
+struct nlattr;
+const struct nlattr *dusk_relay_find_attr(const struct nlmsghdr *nlh, int type);
+
 /* Why the client's datagram @buf may not go to the kernel, or NULL
  * (refusal.c).  @family: the module's generic netlink family. */
 const char *dusk_relay_refusal(const char *buf, size_t len, uint16_t family);
