@@ -97,6 +97,10 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
 int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
 /* A notifier callback's answer from dusk_upcall_blocking()'s result. */
 int dusk_notifier_answer(u64 ret);
+/* A notifier proxy's body: a keyboard notifier of the program's is
+ * observed late (NOTIFY_OK at once), any other a blocking upcall whose
+ * answer goes through dusk_notifier_answer(). */
+int dusk_notifier_call(u32 proxy, u64 *args, u32 nargs);
 /* A packet_type handler or an ndo_start_xmit: args[0] is the sk_buff,
  * handed to the program. */
 int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs);
@@ -112,6 +116,9 @@ void dusk_netdev_stats64(u32 proxy, struct net_device *dev, struct rtnl_link_sta
 bool dusk_sync_xt_match(u32 proxy, const struct sk_buff *skb, void *par);
 unsigned int dusk_sync_xt_target(u32 proxy, struct sk_buff *skb, const void *par);
 int dusk_sync_hrtimer(u32 proxy, void *timer);
+/* A kprobe pre_handler (@nargs 2) or post_handler (@nargs 3, @flags):
+ * observed late, answers 0. */
+int dusk_sync_kprobe(u32 proxy, void *kp, void *regs, unsigned long flags, u32 nargs);
 /* Buffer of DUSK_MAX_TEXT bytes for the running printk-family stub. */
 char *dusk_text_buf(void);
 

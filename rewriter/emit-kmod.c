@@ -222,7 +222,7 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		return;
 	}
 	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER &&
-	    p->kind != RW_PROXY_SYNC_XT_TARGET) {
+	    p->kind != RW_PROXY_SYNC_XT_TARGET && p->kind != RW_PROXY_SYNC_KPROBE) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);
 		/* a struct by value (sockptr_t): the address of this frame's
 		 * copy, which the program reads while the proxy waits */
@@ -242,11 +242,14 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\treturn dusk_sync_xt_target(%d, a0, a1);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_HRTIMER)
 		sb_printf(b, "\treturn (%s)dusk_sync_hrtimer(%d, a0);\n}\n\n", ret, id);
+	else if (p->kind == RW_PROXY_SYNC_KPROBE && n == 2)
+		sb_printf(b, "\treturn dusk_sync_kprobe(%d, a0, a1, 0, 2);\n}\n\n", id);
+	else if (p->kind == RW_PROXY_SYNC_KPROBE)
+		sb_printf(b, "\tdusk_sync_kprobe(%d, a0, a1, a2, 3);\n}\n\n", id);
 	else if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (is_notifier_call(t))
-		sb_printf(b, "\treturn dusk_notifier_answer(dusk_upcall_blocking(%d, a, %d));\n}\n\n",
-			  id, n);
+		sb_printf(b, "\treturn dusk_notifier_call(%d, a, %d);\n}\n\n", id, n);
 	else
 		sb_printf(b, "\treturn (%s)%sdusk_upcall_blocking(%d, %s, %d);\n}\n\n", ret,
 			  rw_type_is_pointer(clang_getResultType(t)) ? "(uintptr_t)" : "", id,
@@ -327,6 +330,7 @@ static const char *proxy_kind_name(int kind)
 	case RW_PROXY_ASYNC_SKB:	return "DUSK_PROXY_ASYNC";
 	case RW_PROXY_SYNC_XT_MATCH:
 	case RW_PROXY_SYNC_HRTIMER:
+	case RW_PROXY_SYNC_KPROBE:
 	case RW_PROXY_SYNC_XT_TARGET:	return "DUSK_PROXY_SYNC";
 	}
 	assert(0);

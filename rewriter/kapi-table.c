@@ -457,6 +457,15 @@ int kapi_proxy_kind(CXType fn)
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
 	    kapi_pointee_is(clang_getArgType(fn, 1), "struct xt_action_param"))
 		return RW_PROXY_SYNC_XT_TARGET;
+	/* kprobe handlers, where the probed function runs (any context):
+	 * kprobe_pre_handler_t int (struct kprobe *, struct pt_regs *) and
+	 * kprobe_post_handler_t void (struct kprobe *, struct pt_regs *,
+	 * unsigned long) -- a pre_handler's non-zero answer tells kprobes it
+	 * moved regs->ip, so no errno may ever come back from one */
+	if ((n == 2 || n == 3) && kapi_pointee_is(clang_getArgType(fn, 0), "struct kprobe") &&
+	    kapi_pointee_is(clang_getArgType(fn, 1), "struct pt_regs") &&
+	    ((n == 2 && ret.kind == CXType_Int) || (n == 3 && ret.kind == CXType_Void)))
+		return RW_PROXY_SYNC_KPROBE;
 	/* hrtimer function: enum hrtimer_restart (struct hrtimer *) */
 	if (n == 1 && ret.kind == CXType_Enum &&
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))

@@ -82,6 +82,8 @@ struct rw_stub {
 /* A DUSK_PROXY_ASYNC that hands its sk_buff over to the program: a
  * packet_type handler, which must consume the packet it is given. */
 #define RW_PROXY_ASYNC_SKB	(DUSK_PROXY_SYNC + 3)
+/* A kprobe pre_handler or post_handler: observed late (kmod kprobe.c). */
+#define RW_PROXY_SYNC_KPROBE	(DUSK_PROXY_SYNC + 4)
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */

@@ -188,8 +188,8 @@ static const struct {
 	 * (argument 0 is never the callback) */
 	u8 when_arg;
 } dusk_refused_calls[] = {
-	{ "register_kprobe", "kprobe handlers " DUSK_ATOMIC_WHY },
-	{ "register_kprobes", "kprobe handlers " DUSK_ATOMIC_WHY },
+	/* register_kprobe() is observed late (kprobe.c); an array has no undo */
+	{ "register_kprobes", "kprobe arrays cannot run in a user build (register_kprobe() can)" },
 	{ "register_kretprobe", "kretprobe handlers " DUSK_ATOMIC_WHY },
 	{ "register_kretprobes", "kretprobe handlers " DUSK_ATOMIC_WHY },
 	/* register_trace_NAME() and its _prio variants are inlines of these */
@@ -213,10 +213,8 @@ static const struct {
 	{ "smp_call_function_single_async", "IPI functions " DUSK_ATOMIC_WHY },
 	{ "smp_call_function_many", "IPI functions " DUSK_ATOMIC_WHY },
 	{ "smp_call_function_any", "IPI functions " DUSK_ATOMIC_WHY },
-	/* keyboard notifiers run under the keyboard's spinlock, interrupts
-	 * off; sysrq handlers under rcu_read_lock(), from the keyboard's
-	 * interrupt too */
-	{ "register_keyboard_notifier", "keyboard notifiers " DUSK_ATOMIC_WHY },
+	/* sysrq handlers run under rcu_read_lock(), from the keyboard's
+	 * interrupt (keyboard notifiers are observed late: kbdnotif.c) */
 	{ "register_sysrq_key", "sysrq handlers " DUSK_ATOMIC_WHY },
 	/* a hard interrupt handler (a threaded one's thread_fn alone runs in
 	 * a kernel thread, and is served: request_threaded_irq(irq, NULL,
@@ -341,6 +339,7 @@ void dusk_call_exec(struct dusk_call *c)
 	/* xtables matches and targets, hrtimers (xtmatch.c, xttarget.c, hrtimer.c) */
 	dusk_xtreg_before_call(c);
 	dusk_hrtimer_before_call(c);
+	dusk_kbd_before_call(c);
 	dusk_pernet_before_call(c);
 	dusk_seqfile_before_call(c);
 	dusk_devres_before_call(c);
@@ -375,6 +374,8 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_devres_after_call(c);
 	dusk_handed_after_call(c);
 	dusk_pages_after_call(c);
+	dusk_kprobe_after_call(c);
+	dusk_kbd_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);
 	/* krealloc: the old block is given back only when a new one came. */

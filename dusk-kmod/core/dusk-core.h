@@ -104,6 +104,7 @@ enum dusk_pending_kind {
 	DUSK_PENDING_XT,	/* one xtables match instance asked ahead (xtmatch.c) */
 	DUSK_PENDING_HRTIMER,	/* an hrtimer callback (hrtimer.c) */
 	DUSK_PENDING_XT_TARGET,	/* a packet stolen by an xtables target (xttarget.c) */
+	DUSK_PENDING_LATE,	/* a callback observed late (late.c) */
 };
 
 /* An upcall raised from atomic context that waits for its REPLY. */
@@ -376,6 +377,9 @@ int dusk_nl_reply(struct sk_buff *skb, struct genl_info *info);
 size_t dusk_upcall_range_size(u32 len, bool data);
 struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 				u32 flags, size_t ranges, gfp_t gfp, void **hdr);
+struct sk_buff *dusk_upcall_new_as(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
+				   u32 flags, size_t ranges, gfp_t gfp, void **hdr,
+				   struct task_struct *task, u32 cpu);
 int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
 int dusk_session_deliver(struct sk_buff *msg);
@@ -464,6 +468,27 @@ void dusk_hrtimer_exit(void);
 void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
 void dusk_hrtimer_before_call(const struct dusk_call *c);
 
+/* late.c: callbacks observed late (kprobe handlers, keyboard notifiers) */
+#define DUSK_LATE_MAXARGS 3
+enum dusk_late_kind {
+	DUSK_LATE_KPROBE,	/* a kprobe pre_handler or post_handler (kprobe.c) */
+	DUSK_LATE_KBD,		/* a keyboard notifier (kbdnotif.c) */
+};
+int dusk_late_init(void);
+void dusk_late_exit(void);
+bool dusk_late_observe(u32 proxy, u8 kind, const u64 *args, u32 nargs, u32 key_len,
+		       u32 snap_arg, u32 snap_len);
+void dusk_late_resolve(struct dusk_pending *p, int err, u64 ret);
+void dusk_late_drain(u64 key);
+void dusk_late_forget_all(void);
+void dusk_kbd_forget_all(void);
+void dusk_kprobe_after_call(const struct dusk_call *c);
+bool dusk_kprobe_acts_on(const struct dusk_stub_desc *s);
+void dusk_kbd_answered(u64 ret);
+void dusk_kbd_before_call(const struct dusk_call *c);
+void dusk_kbd_after_call(const struct dusk_call *c);
+bool dusk_kbd_acts_on(const struct dusk_stub_desc *s);
+
 /* calldefer.c: calls that cannot run inside the program's request */
 bool dusk_call_must_defer(const struct dusk_call *c);
 int dusk_call_defer(struct genl_info *info, struct dusk_call *c);
@@ -477,12 +502,14 @@ void dusk_skbh_exit(void);
 /* netstats.c: a network driver's statistics where they cannot run */
 void dusk_netstats_exit(void);
 
-/* xtmatch.c, hrtimer.c: either sync kind: resolve @p (off the pending
+/* xtmatch.c, hrtimer.c, late.c: any sync kind: resolve @p (off the pending
  * list) with the program's answer, or by the policy when @err. */
 static inline void dusk_sync_resolve(struct dusk_pending *p, int err, u64 ret)
 {
 	if (p->kind == DUSK_PENDING_XT)
 		dusk_xt_resolve(p, err, ret);
+	else if (p->kind == DUSK_PENDING_LATE)
+		dusk_late_resolve(p, err, ret);
 	else
 		dusk_hrtimer_resolve(p, err, ret);
 }

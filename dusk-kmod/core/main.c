@@ -65,6 +65,7 @@ const char *const dusk_stat_names[__DUSK_STAT_MAX] = {
 	[DUSK_STAT_REFUSED] = "refused",
 	[DUSK_STAT_DATAGRAMS] = "datagrams",
 	[DUSK_STAT_DIRECT_ANSWERS] = "direct_answers",
+	[DUSK_STAT_LATE_MISSED] = "late_missed",
 };
 
 static struct dentry *dusk_debugfs;
@@ -104,6 +105,7 @@ static const struct dusk_part dusk_parts[] = {
 	{ .netdev = &dusk_nf_netdev_nb },
 	{ .net = &dusk_xtreg_net_ops, .exit = dusk_xtreg_exit },
 	{ .init = dusk_hrtimer_init, .exit = dusk_hrtimer_exit },
+	{ .init = dusk_late_init, .exit = dusk_late_exit },
 	{ .init = dusk_skbh_init, .exit = dusk_skbh_exit },
 	{ .exit = dusk_netstats_exit },
 	{ .init = dusk_calldefer_init, .exit = dusk_calldefer_exit },

@@ -135,6 +135,7 @@ void dusk_pending_end(struct dusk_pending *p, int err, u64 ret)
 		break;
 	case DUSK_PENDING_XT:
 	case DUSK_PENDING_HRTIMER:
+	case DUSK_PENDING_LATE:
 		dusk_sync_resolve(p, err, ret);
 		break;
 	default:

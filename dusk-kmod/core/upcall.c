@@ -43,6 +43,19 @@ size_t dusk_upcall_range_size(u32 len, bool data)
 struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 				u32 flags, size_t ranges, gfp_t gfp, void **hdr)
 {
+	return dusk_upcall_new_as(ctx, proxy, args, nargs, flags, ranges, gfp, hdr,
+				  current, raw_smp_processor_id());
+}
+
+/**
+ * dusk_upcall_new_as() - dusk_upcall_new() for a callback observed
+ * earlier: @task and @cpu are what `current` and smp_processor_id() said
+ * where the kernel called it (kprobe.c).
+ */
+struct sk_buff *dusk_upcall_new_as(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
+				   u32 flags, size_t ranges, gfp_t gfp, void **hdr,
+				   struct task_struct *task, u32 cpu)
+{
 	struct sk_buff *msg;
 	size_t size;
 
@@ -57,8 +70,8 @@ struct sk_buff *dusk_upcall_new(u64 ctx, u32 proxy, const u64 *args, u32 nargs,
 	    nla_put_u64_64bit(msg, DUSK_A_CTX, ctx, DUSK_A_PAD) ||
 	    nla_put_u32(msg, DUSK_A_PROXY, proxy) ||
 	    nla_put(msg, DUSK_A_ARGS, nargs * sizeof(u64), args) ||
-	    nla_put_u64_64bit(msg, DUSK_A_CURRENT, (u64)(uintptr_t)current, DUSK_A_PAD) ||
-	    nla_put_u32(msg, DUSK_A_CPU, raw_smp_processor_id()) ||
+	    nla_put_u64_64bit(msg, DUSK_A_CURRENT, (u64)(uintptr_t)task, DUSK_A_PAD) ||
+	    nla_put_u32(msg, DUSK_A_CPU, cpu) ||
 	    nla_put_u32(msg, DUSK_A_FLAGS, flags)) {
 		nlmsg_free(msg);
 		return NULL;

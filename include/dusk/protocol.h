@@ -200,6 +200,7 @@ enum dusk_stat {
 	DUSK_STAT_SYNC_ANSWERS,		/* sync callbacks answered by the program */
 	DUSK_STAT_SYNC_POLICY,		/* sync callbacks answered by the failure policy */
 	DUSK_STAT_DIRECT_ANSWERS,	/* answers written into the sender's memory (ANSWER_AT) */
+	DUSK_STAT_LATE_MISSED,		/* callbacks to be observed late that found no free slot */
 	__DUSK_STAT_MAX,
 };
 

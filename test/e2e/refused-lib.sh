@@ -1,5 +1,5 @@
 # Guest side of the tests of a registration DUSK refuses at run time
-# (ktc, ktpoint, kprobe: copied to /dusk/files/refused-lib.sh, sourced
+# (ktc, ktpoint, kretprobe: copied to /dusk/files/refused-lib.sh, sourced
 # after /dusk/lib.sh).  The user build of NAME must fail module_init with
 # -EOPNOTSUPP as insmod reports it, the refusal and the module's own error
 # line must be in the kernel log, and the log must stay clean.

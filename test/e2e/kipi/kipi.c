@@ -3,7 +3,8 @@
  * kipi — callbacks that run in hard interrupt or atomic context: cross-CPU
  * function calls (smp_call_function_single, on_each_cpu), a keyboard
  * notifier, a sysrq key and a shared interrupt handler on the ACPI SCI
- * line (irq 9 in the VM).  The kernel build runs them; a user build cannot
+ * line (irq 9 in the VM).  The kernel build runs them; a user build runs
+ * the keyboard notifier late (docs/kapi.md) and cannot run the others
  * (its blocking proxies would answer at once without running them: the
  * IPI functions silently never ran, and a hard interrupt handler's
  * -EWOULDBLOCK is no irqreturn_t), so each registration or call is

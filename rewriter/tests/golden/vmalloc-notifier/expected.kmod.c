@@ -69,7 +69,7 @@ static int dusk_proxy_reboot_cb(void * a0, unsigned long a1, void * a2)
 {
 	u64 a[3] = { (u64)(uintptr_t)a0, (u64)a1, (u64)(uintptr_t)a2 };
 
-	return dusk_notifier_answer(dusk_upcall_blocking(1, a, 3));
+	return dusk_notifier_call(1, a, 3);
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {

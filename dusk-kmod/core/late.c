@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Callbacks observed late: kprobe handlers (kprobe.c) and keyboard
+ * notifiers (kbdnotif.c).
+ *
+ * Such a callback runs where the kernel calls it (any context, interrupts
+ * often off, any lock held) and must be done when it returns, but its
+ * answer changes nothing the module means: a kprobe pre_handler answers 0
+ * unless it moved regs->ip, a keyboard notifier NOTIFY_OK unless it
+ * swallows the key.  So its proxy answers that at once and hands the hit
+ * here: a slot of a fixed pool (no allocation there) gets a copy of what
+ * the callback can see (the registers, the notifier's parameter), the
+ * task that `current` is there (a reference) and the CPU.  An irq_work
+ * (lock-free: the probed function may hold any lock, the workqueue's
+ * too) queues the slot on an ordered workqueue, which raises an ordered
+ * UPCALL whose CURRENT and CPU are the observed context's, with the
+ * callback's object and the copy prefetched.  The module's callback runs
+ * in the program on the copy; its answer is looked at only to say what
+ * the kernel build would have done differently (kbdnotif.c).
+ *
+ * With every slot busy a hit is missed (counted in DUSK_STAT_LATE_MISSED;
+ * the caller may count it too).  Unregistration waits, after the kernel's
+ * own wait for running callbacks, until the program has run the hits
+ * observed before (dusk_late_drain(), bounded by nf_timeout_ms).  When the
+ * session ends, hits not answered are dropped (DUSK_STAT_SYNC_POLICY).
+ */
+#include <linux/irq_work.h>
+#include <linux/keyboard.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include "dusk-core.h"
+
+#define DUSK_LATE_SLOTS 64	/* hits observed and not yet run, all callbacks */
+#define DUSK_LATE_SNAP	sizeof(struct pt_regs)	/* the largest copy */
+
+/* One hit, from the kernel's call to the program's REPLY. */
+struct dusk_late_hit {
+	struct llist_node lnode;	/* dusk_late_fresh: observed, to be queued */
+	struct work_struct work;
+	u64 args[DUSK_LATE_MAXARGS];	/* args[snap_arg] is replaced by &snap */
+	u64 key;			/* the callback's object (args[0]) */
+	struct task_struct *task;	/* `current` there, a reference */
+	u32 proxy, nargs, snap_arg, snap_len, key_len, cpu;
+	u8 kind;			/* enum dusk_late_kind */
+	u8 snap[DUSK_LATE_SNAP] __aligned(8);
+};
+
+static struct dusk_late_hit dusk_late_pool[DUSK_LATE_SLOTS];
+static DECLARE_BITMAP(dusk_late_busy, DUSK_LATE_SLOTS);
+static LLIST_HEAD(dusk_late_fresh);
+static DECLARE_WAIT_QUEUE_HEAD(dusk_late_landed);	/* a slot was freed */
+static struct workqueue_struct *dusk_late_wq;
+
+static void dusk_late_release(struct dusk_late_hit *h)
+{
+	put_task_struct(h->task);
+	WRITE_ONCE(h->key, 0);
+	clear_bit_unlock(h - dusk_late_pool, dusk_late_busy);
+	wake_up_all(&dusk_late_landed);
+}
+
+/* Raise the UPCALL for one hit.  Process context (dusk_late_wq, ordered). */
+static void dusk_late_fire_work(struct work_struct *work)
+{
+	struct dusk_late_hit *h = container_of(work, struct dusk_late_hit, work);
+	size_t ranges = dusk_upcall_range_size(h->key_len, true) +
+			dusk_upcall_range_size(h->snap_len, true);
+	struct task_struct *task = h->task;
+	u32 proxy = h->proxy, nargs = h->nargs, cpu = h->cpu;
+	u32 key_len = h->key_len, snap_len = h->snap_len;
+	u64 args[DUSK_LATE_MAXARGS], snap;
+	struct dusk_pending *p;
+	struct sk_buff *msg;
+	void *hdr;
+	u64 ctx;
+
+	memcpy(args, h->args, sizeof(args));
+	snap = (u64)(uintptr_t)h->snap;
+	args[h->snap_arg] = snap;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p) {
+		dusk_count(DUSK_STAT_SYNC_POLICY, 1);
+		dusk_late_release(h);
+		return;
+	}
+	p->kind = DUSK_PENDING_LATE;
+	p->proxy = proxy;
+	p->sync = h;
+	p->deadline = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms));
+	if (dusk_pending_add(&p, 1, &ctx)) {
+		dusk_late_resolve(p, -ENOTCONN, 0);
+		return;
+	}
+	/* From here the hit may be resolved (its slot reused) at any time:
+	 * then this message is one nobody waits for. */
+	msg = dusk_upcall_new_as(ctx, proxy, args, nargs, 0, ranges, GFP_KERNEL, &hdr,
+				 task, cpu);
+	if (msg && (dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true) ||
+		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true))) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	/* Not sent: expiry resolves it (the hit is dropped). */
+	if (msg)
+		dusk_upcall_send(msg, hdr);
+}
+
+/* Hand the hits observed to the workqueue, in the order seen.  Hard
+ * interrupt context, where no lock the observed code held is held. */
+static void dusk_late_flush_fresh(struct irq_work *iw)
+{
+	struct llist_node *list = llist_reverse_order(llist_del_all(&dusk_late_fresh));
+	struct dusk_late_hit *h, *next;
+
+	llist_for_each_entry_safe(h, next, list, lnode)
+		queue_work(dusk_late_wq, &h->work);
+}
+
+static DEFINE_IRQ_WORK(dusk_late_iw, dusk_late_flush_fresh);
+
+/* A free slot of the pool, or NULL.  Lock-free: any context. */
+static struct dusk_late_hit *dusk_late_take(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < DUSK_LATE_SLOTS; i++)
+		if (!test_and_set_bit_lock(i, dusk_late_busy))
+			return &dusk_late_pool[i];
+	return NULL;
+}
+
+/**
+ * dusk_late_observe() - observe one call of a callback, to be run late.
+ * @proxy: index into dusk_gen.proxies.
+ * @kind: enum dusk_late_kind, for dusk_late_resolve().
+ * @args: the call's @nargs arguments (at most DUSK_LATE_MAXARGS); args[0]
+ *        is the callback's object (a mirror of the module's), @key_len
+ *        bytes of it prefetched.
+ * @snap_arg: the argument whose @snap_len bytes (at most a pt_regs) are
+ *        copied now; the program gets the copy's address instead.
+ *
+ * Context: any but NMI (there the hit is missed); never waits.
+ * Return: false when the hit is missed (no session, every slot busy).
+ */
+bool dusk_late_observe(u32 proxy, u8 kind, const u64 *args, u32 nargs, u32 key_len,
+		       u32 snap_arg, u32 snap_len)
+{
+	struct dusk_late_hit *h;
+
+	if (!READ_ONCE(dusk_sess.alive) || proxy >= dusk_gen.nproxies ||
+	    nargs > DUSK_LATE_MAXARGS || snap_arg >= nargs || snap_len > DUSK_LATE_SNAP)
+		return false;
+	h = in_nmi() ? NULL : dusk_late_take();
+	if (!h) {
+		dusk_count(DUSK_STAT_LATE_MISSED, 1);
+		return false;
+	}
+	memset(h->args, 0, sizeof(h->args));
+	memcpy(h->args, args, nargs * sizeof(*args));
+	memcpy(h->snap, (const void *)(uintptr_t)args[snap_arg], snap_len);
+	h->proxy = proxy;
+	h->kind = kind;
+	h->nargs = nargs;
+	h->snap_arg = snap_arg;
+	h->snap_len = snap_len;
+	h->key_len = key_len;
+	h->cpu = raw_smp_processor_id();
+	h->task = current;
+	get_task_struct(h->task);
+	WRITE_ONCE(h->key, args[0]);
+	INIT_WORK(&h->work, dusk_late_fire_work);
+	llist_add(&h->lnode, &dusk_late_fresh);
+	irq_work_queue(&dusk_late_iw);
+	return true;
+}
+
+/**
+ * dusk_late_resolve() - the callback ran in the program, answering @ret,
+ * or the hit is dropped (@err).
+ * @p: off the pending list; freed here, its slot released.
+ * Context: process (REPLY, expiry, teardown).
+ */
+void dusk_late_resolve(struct dusk_pending *p, int err, u64 ret)
+{
+	struct dusk_late_hit *h = p->sync;
+
+	dusk_count(err ? DUSK_STAT_SYNC_POLICY : DUSK_STAT_SYNC_ANSWERS, 1);
+	if (!err && h->kind == DUSK_LATE_KBD)
+		dusk_kbd_answered(ret);
+	dusk_late_release(h);
+	kfree(p);
+}
+
+/* Is a hit of @key (0: of any callback) still to be run by the program? */
+static bool dusk_late_pending(u64 key)
+{
+	unsigned int i;
+
+	for (i = 0; i < DUSK_LATE_SLOTS; i++)
+		if (test_bit(i, dusk_late_busy) &&
+		    (!key || READ_ONCE(dusk_late_pool[i].key) == key))
+			return true;
+	return false;
+}
+
+/**
+ * dusk_late_drain() - the callbacks of @key (0: of every object) were
+ * unregistered and the kernel runs none any more: wait until the program
+ * has run the hits observed before, as the kernel build's last ones had
+ * run by then.  Bounded by nf_timeout_ms (a callback of the program that
+ * unregisters its own object waits that long).  Context: process.
+ */
+void dusk_late_drain(u64 key)
+{
+	wait_event_timeout(dusk_late_landed, !dusk_late_pending(key),
+			   msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 2 * HZ);
+}
+
+/**
+ * dusk_late_forget_all() - the session ends, its callbacks unregistered
+ * (undo): the hits still on their way find no session and are dropped
+ * now, before a later session could take them for its own.
+ * Context: process, session teardown.
+ */
+void dusk_late_forget_all(void)
+{
+	irq_work_sync(&dusk_late_iw);
+	flush_workqueue(dusk_late_wq);
+	dusk_kbd_forget_all();
+}
+
+/**
+ * dusk_late_init() - module init: the queue hits go through.
+ */
+int dusk_late_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct keyboard_notifier_param) > DUSK_LATE_SNAP);
+	dusk_late_wq = alloc_ordered_workqueue("dusk_late", WQ_HIGHPRI);
+	return dusk_late_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * dusk_late_exit() - module exit, after the session ended (its undo
+ * unregistered the callbacks): hits still on their way find no session,
+ * and are dropped here.
+ */
+void dusk_late_exit(void)
+{
+	irq_work_sync(&dusk_late_iw);
+	destroy_workqueue(dusk_late_wq);
+}
