@@ -24,6 +24,11 @@ static struct input_dev *idev;
 static struct proc_dir_entry *entry;
 static int keycodes, keysyms;
 
+/* swallow=1: answer NOTIFY_STOP for every keycode, as a module that eats
+ * keys does (kernel build: no keysym follows; a user build cannot). */
+static bool swallow;
+module_param(swallow, bool, 0444);
+
 static int kkbd_notify(struct notifier_block *nb, unsigned long action, void *data)
 {
 	struct keyboard_notifier_param *param = data;
@@ -39,7 +44,7 @@ static int kkbd_notify(struct notifier_block *nb, unsigned long action, void *da
 			pr_info("keysym 0x%x\n", param->value);
 		break;
 	}
-	return NOTIFY_OK;
+	return swallow && action == KBD_KEYCODE ? NOTIFY_STOP : NOTIFY_OK;
 }
 
 static struct notifier_block kkbd_nb = {
