@@ -751,9 +751,44 @@ static void emit_unary(struct emitter *e, CXCursor c)
 	free(kids);
 }
 
+static int is_unnamed_record(CXType t)
+{
+	CXCursor d = clang_getTypeDeclaration(clang_getCanonicalType(t));
+
+	return clang_getCanonicalType(t).kind == CXType_Record &&
+	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
+}
+
+/* Is @rhs a compound literal of @lhs's own unnamed struct or union type
+ * (`*(_radix) = (typeof(*_radix)) __GENRADIX_INITIALIZER`)?  Its type
+ * printed as a cast would define a second, different type. */
+static int is_own_type_literal(CXCursor rhs, CXCursor lhs)
+{
+	CXCursor s = rw_strip(rhs);
+
+	return kind(s) == CXCursor_CompoundLiteralExpr &&
+	       clang_equalTypes(canon_type(s), canon_type(lhs)) && is_unnamed_record(canon_type(s));
+}
+
+/* The compound literal @c assigned to the expression printed at
+ * e->out[@lhs..@lhs_end): typed as __typeof__ of that expression, which
+ * is not evaluated there, and the only spelling of the same type. */
+static void put_own_type_literal(struct emitter *e, CXCursor c, size_t lhs, size_t lhs_end)
+{
+	char *target = xasprintf("%.*s", (int)(lhs_end - lhs), e->out->s + lhs);
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n);
+
+	sb_printf(e->out, "(__typeof__(%s))", target);
+	emit_init_list(e, kids[n - 1]);
+	free(kids);
+	free(target);
+}
+
 static void emit_binary(struct emitter *e, CXCursor c)
 {
 	enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+	size_t lhs, lhs_end;
 	unsigned n;
 	CXCursor *kids = rw_children(c, &n);
 	char *sp = cxs_take(clang_getBinaryOperatorKindSpelling(op));
@@ -763,9 +798,14 @@ static void emit_binary(struct emitter *e, CXCursor c)
 		need_pointee(e, clang_getCursorType(kids[0]));
 		need_pointee(e, clang_getCursorType(kids[1]));
 	}
+	lhs = e->out->len;
 	emit_expr(e, kids[0]);
+	lhs_end = e->out->len;
 	sb_printf(e->out, op == CXBinaryOperator_Comma ? "%s " : " %s ", sp);
-	emit_expr(e, kids[1]);
+	if (op == CXBinaryOperator_Assign && is_own_type_literal(kids[1], kids[0]))
+		put_own_type_literal(e, rw_strip(kids[1]), lhs, lhs_end);
+	else
+		emit_expr(e, kids[1]);
 	free(sp);
 	free(kids);
 }
@@ -1204,14 +1244,6 @@ value:
 		free(fl.names[i]);
 	free(fl.names);
 	free(kids);
-}
-
-static int is_unnamed_record(CXType t)
-{
-	CXCursor d = clang_getTypeDeclaration(clang_getCanonicalType(t));
-
-	return clang_getCanonicalType(t).kind == CXType_Record &&
-	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
 }
 
 void emit_initializer(struct emitter *e, CXCursor v)
