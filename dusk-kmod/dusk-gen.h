@@ -95,6 +95,9 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state);
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
 int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
+/* dusk_upcall_async() also from hard interrupt context (an irq_work
+ * function): raised from a work item there. */
+int dusk_upcall_async_irq(u32 proxy, const u64 *args, u32 nargs);
 /* A notifier callback's answer from dusk_upcall_blocking()'s result. */
 int dusk_notifier_answer(u64 ret);
 /* A notifier proxy's body: a keyboard notifier of the program's is

@@ -234,6 +234,8 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	}
 	if (p->kind == DUSK_PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
+	else if (p->kind == RW_PROXY_ASYNC_IRQ)
+		sb_printf(b, "\tdusk_upcall_async_irq(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (p->kind == RW_PROXY_ASYNC_SKB)
 		sb_printf(b, "\treturn dusk_upcall_skb_handover(%d, a, %d);\n}\n\n", id, n);
 	else if (p->kind == RW_PROXY_SYNC_XT_MATCH)
@@ -327,7 +329,8 @@ static const char *proxy_kind_name(int kind)
 	case DUSK_PROXY_NF_HOOK:	return "DUSK_PROXY_NF_HOOK";
 	case DUSK_PROXY_BLOCKING:	return "DUSK_PROXY_BLOCKING";
 	case DUSK_PROXY_ASYNC:
-	case RW_PROXY_ASYNC_SKB:	return "DUSK_PROXY_ASYNC";
+	case RW_PROXY_ASYNC_SKB:
+	case RW_PROXY_ASYNC_IRQ:	return "DUSK_PROXY_ASYNC";
 	case RW_PROXY_SYNC_XT_MATCH:
 	case RW_PROXY_SYNC_HRTIMER:
 	case RW_PROXY_SYNC_KPROBE:

@@ -427,6 +427,12 @@ int kapi_proxy_kind(CXType fn)
 	     kapi_pointee_is(clang_getArgType(fn, 0), "struct callback_head") ||
 	     clang_getCanonicalType(clang_getArgType(fn, 0)).kind == CXType_ULong))
 		return DUSK_PROXY_ASYNC;
+	/* irq_work functions, void (struct irq_work *), run in hard
+	 * interrupt context (the irq_work self-interrupt, the tick): no
+	 * answer either, but the upcall is raised from a work item */
+	if (n == 1 && ret.kind == CXType_Void &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct irq_work"))
+		return RW_PROXY_ASYNC_IRQ;
 	/* packet_type .func: int (struct sk_buff *, struct net_device *,
 	 * struct packet_type *, struct net_device *), in the receive softirq.
 	 * The handler owns the packet (it must free it) and its result is

@@ -84,6 +84,9 @@ struct rw_stub {
 #define RW_PROXY_ASYNC_SKB	(DUSK_PROXY_SYNC + 3)
 /* A kprobe pre_handler or post_handler: observed late (kmod kprobe.c). */
 #define RW_PROXY_SYNC_KPROBE	(DUSK_PROXY_SYNC + 4)
+/* A DUSK_PROXY_ASYNC called in hard interrupt context (an irq_work
+ * function), whose upcall the kmod raises from a work item. */
+#define RW_PROXY_ASYNC_IRQ	(DUSK_PROXY_SYNC + 5)
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */

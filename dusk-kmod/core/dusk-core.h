@@ -489,6 +489,9 @@ void dusk_kbd_before_call(const struct dusk_call *c);
 void dusk_kbd_after_call(const struct dusk_call *c);
 bool dusk_kbd_acts_on(const struct dusk_stub_desc *s);
 
+/* irqdefer.c: async callbacks called in hard interrupt context */
+void dusk_irqdefer_exit(void);
+
 /* calldefer.c: calls that cannot run inside the program's request */
 bool dusk_call_must_defer(const struct dusk_call *c);
 int dusk_call_defer(struct genl_info *info, struct dusk_call *c);

@@ -106,6 +106,7 @@ static const struct dusk_part dusk_parts[] = {
 	{ .net = &dusk_xtreg_net_ops, .exit = dusk_xtreg_exit },
 	{ .init = dusk_hrtimer_init, .exit = dusk_hrtimer_exit },
 	{ .init = dusk_late_init, .exit = dusk_late_exit },
+	{ .exit = dusk_irqdefer_exit },
 	{ .init = dusk_skbh_init, .exit = dusk_skbh_exit },
 	{ .exit = dusk_netstats_exit },
 	{ .init = dusk_calldefer_init, .exit = dusk_calldefer_exit },

@@ -401,7 +401,7 @@ static int dusk_init_input(void)
 static const struct dusk_proxy dusk_proxies_input[] = {
 	{ "tl_fn", (const void *)tl_fn, dusk_tramp_tl_fn, 1, 0 },
 	{ "old_fn", (const void *)old_fn, dusk_tramp_old_fn, 1, 0 },
-	{ "iw_fn", (const void *)iw_fn, dusk_tramp_iw_fn, 1, 1 },
+	{ "iw_fn", (const void *)iw_fn, dusk_tramp_iw_fn, 1, 0 },
 };
 
 static const char *const dusk_stubs_input[] = {
