@@ -498,6 +498,16 @@ static int is_offset(CXType t)
 	return yes;
 }
 
+/* Is @t spelled size_t: the size of the buffer before it? */
+static int is_size(CXType t)
+{
+	char *s = cxs_take(clang_getTypeSpelling(t));
+	int yes = !strcmp(s, "size_t");
+
+	free(s);
+	return yes;
+}
+
 /*
  * What the callback may write through argument @i of its kernel signature
  * @fn while it runs (the proxy descriptor's lent[i]), as a C expression for
@@ -511,6 +521,9 @@ static int is_offset(CXType t)
  *    bytes, read from the argument at the call (DUSK_LENT_ARG); an offset
  *    (loff_t) between them is not the length (bin_attribute read/write:
  *    `char *buf, loff_t off, size_t count`);
+ *  - void * followed by a size_t (buffer, size: a hw_random read(), an
+ *    nvmem reg_read()'s value): that many bytes; a void * before any other
+ *    integer (`void *priv, unsigned int offset`) is no buffer: nothing;
  *  - char * alone: PAGE_SIZE, the kernel's convention for text buffers
  *    handed to callbacks (sysfs show, kernel_param_ops get);
  *  - struct sk_buff *: the packet and its data area (DUSK_LENT_SKB), which
@@ -535,6 +548,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 	if (clang_isConstQualifiedType(p))
 		return NULL;
 	p = clang_getCanonicalType(p);
+	if (p.kind == CXType_Void && i + 1 < n && is_size(clang_getArgType(fn, (unsigned)i + 1)))
+		return xasprintf("DUSK_LENT_ARG(%d)", i + 1);
 	if (p.kind == CXType_Void || p.kind == CXType_FunctionProto ||
 	    p.kind == CXType_FunctionNoProto)
 		return NULL;

@@ -30,6 +30,11 @@
  * undo of class_create(), a device's unbind) does it, or it leaks as the
  * kernel build's would when its module never frees it.
  *
+ * A generic radix tree (genradix_ptr_alloc(), lib/generic-radix-tree.c)
+ * holds the module's objects in leaf pages it allocates itself: the page
+ * holding an object the module looked up or made is the module's to
+ * write, recorded with the tree until __genradix_free() frees them all.
+ *
  * dusk_handed_lock is a leaf spinlock: dusk_may_write() takes it under
  * qlock.
  */
@@ -98,6 +103,18 @@ static const struct {
 	{ "dma_pool_create", 2 },
 };
 
+/* Calls answering an object in a leaf page of a generic radix tree (the
+ * tree their argument @radix_arg), and the call that frees the tree. */
+static const struct {
+	const char *lookup;
+	u8 radix_arg;
+} dusk_leaf_kinds[] = {
+	{ "__genradix_ptr_alloc", 0 },
+	{ "__genradix_ptr", 0 },
+	{ "__genradix_iter_peek", 1 },
+};
+#define DUSK_LEAF_FREE "__genradix_free"
+
 /* One handed object (a span on dusk_handed_list, which mem.c reads), or
  * (@span.len 0: nothing writable) a DMA pool whose blocks are @block
  * bytes. */
@@ -145,6 +162,21 @@ static size_t dusk_pool_block(const struct dusk_call *c)
 	return block;
 }
 
+static bool dusk_handed_has(unsigned long start)
+{
+	const struct dusk_handed *h;
+	bool found = false;
+
+	spin_lock(&dusk_handed_lock);
+	list_for_each_entry(h, &dusk_handed_list, span.node)
+		if (h->span.len && h->span.start == start) {
+			found = true;
+			break;
+		}
+	spin_unlock(&dusk_handed_lock);
+	return found;
+}
+
 static void dusk_handed_add(unsigned long start, size_t len, size_t block, unsigned long pool)
 {
 	struct dusk_handed *h = kmalloc(sizeof(*h), GFP_KERNEL);
@@ -177,8 +209,9 @@ void dusk_handed_before_call(const struct dusk_call *c)
 		    arg < c->nargs && c->args[arg])
 			dusk_handed_remove(c->args[arg]);
 	}
-	/* the pool and every block still out of it */
-	if (dusk_stub_named(name, "dma_pool_destroy") && c->nargs && c->args[0])
+	/* the pool and every block still out of it; a radix tree's pages */
+	if ((dusk_stub_named(name, "dma_pool_destroy") || dusk_stub_named(name, DUSK_LEAF_FREE)) &&
+	    c->nargs && c->args[0])
 		dusk_handed_remove(c->args[0]);
 }
 
@@ -187,7 +220,9 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 	return dusk_stub_in(s->name, dusk_handed_kinds, .alloc) ||
 	       dusk_stub_in(s->name, dusk_handed_kinds, .free) ||
 	       dusk_stub_in(s->name, dusk_pool_kinds, .create) ||
-	       dusk_stub_named(s->name, "dma_pool_destroy");
+	       dusk_stub_named(s->name, "dma_pool_destroy") ||
+	       dusk_stub_in(s->name, dusk_leaf_kinds, .lookup) ||
+	       dusk_stub_named(s->name, DUSK_LEAF_FREE);
 }
 
 /**
@@ -207,6 +242,16 @@ void dusk_handed_after_call(const struct dusk_call *c)
 			dusk_handed_add(c->ret, 0, c->args[dusk_pool_kinds[i].size_arg], 0);
 			return;
 		}
+	for (i = 0; i < ARRAY_SIZE(dusk_leaf_kinds); i++) {
+		unsigned long page = (unsigned long)c->ret & PAGE_MASK;
+
+		if (!dusk_stub_named(name, dusk_leaf_kinds[i].lookup) ||
+		    dusk_leaf_kinds[i].radix_arg >= c->nargs)
+			continue;
+		if (!dusk_handed_has(page))
+			dusk_handed_add(page, PAGE_SIZE, 0, c->args[dusk_leaf_kinds[i].radix_arg]);
+		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(dusk_handed_kinds); i++) {
 		if (!dusk_stub_named(name, dusk_handed_kinds[i].alloc))
 			continue;
