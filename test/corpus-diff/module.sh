@@ -48,7 +48,10 @@ entries() {
 # its attributes (one level: not its power/ or its links' targets), but
 # for the ones that differ between any two loads (a disk's I/O times and
 # its global sequence number; a network interface's index, which the
-# second build's interface gets anew: its uevent's IFINDEX is masked).
+# second build's interface gets anew: its uevent's IFINDEX is masked; a
+# wakeup source's times in ms, uptime and durations of its activity, and
+# its active_count, which counts events that did not fall into an active
+# period: a power supply's).
 new_files() {
 	entries >/tmp/after
 	grep -vxF -f "$1" /tmp/after | while read -r e; do
@@ -58,7 +61,8 @@ new_files() {
 		*) if [ -d "$e" ]; then find "$e" | sort; else echo "$e"; fi ;;
 		esac
 	done | awk '!seen[$0]++' | grep -v -e '^/sys/class/.*/stat$' -e '^/sys/class/.*/inflight$' \
-		-e '^/sys/class/.*/diskseq$' -e '^/sys/class/net/.*/ifindex$' -e '^/sys/class/net/.*/iflink$'
+		-e '^/sys/class/.*/diskseq$' -e '^/sys/class/net/.*/ifindex$' -e '^/sys/class/net/.*/iflink$' \
+		-e '^/sys/class/wakeup/.*_ms$' -e '^/sys/class/wakeup/.*/active_count$'
 }
 
 # show ENTRY: a bounded page of it, or that it is a folder.
