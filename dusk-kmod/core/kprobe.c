@@ -14,8 +14,9 @@
  *
  * What differs from the kernel build (docs/kapi.md): the handler runs
  * after the probed instruction, on a copy of the registers; its writes to
- * them and a non-zero answer are not honoured; other memory it reads is
- * read when it runs.
+ * them and a non-zero answer are not honoured; other memory it reads (but
+ * `current`'s fields up to comm, copied with the hit) is read when it
+ * runs.
  */
 #include <linux/kprobes.h>
 #include "dusk-core.h"

@@ -10,7 +10,8 @@
  * swallows the key.  So its proxy answers that at once and hands the hit
  * here: a slot of a fixed pool (no allocation there) gets a copy of what
  * the callback can see (the registers, the notifier's parameter), the
- * task that `current` is there (a reference) and the CPU.  An irq_work
+ * task that `current` is there (a reference, and a copy of its fields up
+ * to comm, which the program sees as `current`'s) and the CPU.  An irq_work
  * (lock-free: the probed function may hold any lock, the workqueue's
  * too) queues the slot on an ordered workqueue, which raises an ordered
  * UPCALL whose CURRENT and CPU are the observed context's, with the
@@ -33,6 +34,11 @@
 
 #define DUSK_LATE_SLOTS 64	/* hits observed and not yet run, all callbacks */
 #define DUSK_LATE_SNAP	sizeof(struct pt_regs)	/* the largest copy */
+/* What of the task a callback may read as `current` is copied with the
+ * hit: up to its comm, past mm, pid, tgid, real_parent and cred.  The
+ * task may have exited by the time the program runs the callback (its mm
+ * is NULL then: kretprobe_example's entry_handler skipped every call). */
+#define DUSK_LATE_TASK	offsetofend(struct task_struct, comm)
 
 /* One hit, from the kernel's call to the program's REPLY. */
 struct dusk_late_hit {
@@ -44,6 +50,7 @@ struct dusk_late_hit {
 	u32 proxy, nargs, snap_arg, snap_len, key_len, cpu;
 	u8 kind;			/* enum dusk_late_kind */
 	u8 snap[DUSK_LATE_SNAP] __aligned(8);
+	u8 task_snap[DUSK_LATE_TASK] __aligned(8);	/* *task when observed */
 };
 
 static struct dusk_late_hit dusk_late_pool[DUSK_LATE_SLOTS];
@@ -60,12 +67,29 @@ static void dusk_late_release(struct dusk_late_hit *h)
 	wake_up_all(&dusk_late_landed);
 }
 
+/* A prefetched CHUNK of @len bytes at kernel address @addr whose bytes
+ * are @src's (a copy taken earlier).  0 or -EMSGSIZE. */
+static int dusk_late_put_copy(struct sk_buff *msg, u64 addr, const void *src, u32 len)
+{
+	struct nlattr *nest = nla_nest_start(msg, DUSK_A_CHUNK);
+
+	if (!nest || nla_put_u64_64bit(msg, DUSK_A_ADDR, addr, DUSK_A_PAD) ||
+	    nla_put(msg, DUSK_A_DATA, len, src)) {
+		if (nest)
+			nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 /* Raise the UPCALL for one hit.  Process context (dusk_late_wq, ordered). */
 static void dusk_late_fire_work(struct work_struct *work)
 {
 	struct dusk_late_hit *h = container_of(work, struct dusk_late_hit, work);
 	size_t ranges = dusk_upcall_range_size(h->key_len, true) +
-			dusk_upcall_range_size(h->snap_len, true);
+			dusk_upcall_range_size(h->snap_len, true) +
+			dusk_upcall_range_size(DUSK_LATE_TASK, true);
 	struct task_struct *task = h->task;
 	u32 proxy = h->proxy, nargs = h->nargs, cpu = h->cpu;
 	u32 key_len = h->key_len, snap_len = h->snap_len;
@@ -97,7 +121,8 @@ static void dusk_late_fire_work(struct work_struct *work)
 	msg = dusk_upcall_new_as(ctx, proxy, args, nargs, 0, ranges, GFP_KERNEL, &hdr,
 				 task, cpu);
 	if (msg && (dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true) ||
-		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true))) {
+		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true) ||
+		    dusk_late_put_copy(msg, (u64)(uintptr_t)task, h->task_snap, DUSK_LATE_TASK))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
@@ -168,6 +193,7 @@ bool dusk_late_observe(u32 proxy, u8 kind, const u64 *args, u32 nargs, u32 key_l
 	h->cpu = raw_smp_processor_id();
 	h->task = current;
 	get_task_struct(h->task);
+	memcpy(h->task_snap, current, DUSK_LATE_TASK);
 	WRITE_ONCE(h->key, args[0]);
 	INIT_WORK(&h->work, dusk_late_fire_work);
 	llist_add(&h->lnode, &dusk_late_fresh);
