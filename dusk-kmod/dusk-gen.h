@@ -122,6 +122,9 @@ int dusk_sync_hrtimer(u32 proxy, void *timer);
 /* A kprobe pre_handler (@nargs 2) or post_handler (@nargs 3, @flags):
  * observed late, answers 0. */
 int dusk_sync_kprobe(u32 proxy, void *kp, void *regs, unsigned long flags, u32 nargs);
+/* A kretprobe entry_handler or handler: observed late, answers 0 (1 for
+ * an entry that was missed). */
+int dusk_sync_kretprobe(u32 proxy, void *ri, void *regs);
 /* Buffer of DUSK_MAX_TEXT bytes for the running printk-family stub. */
 char *dusk_text_buf(void);
 

@@ -222,7 +222,8 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		return;
 	}
 	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER &&
-	    p->kind != RW_PROXY_SYNC_XT_TARGET && p->kind != RW_PROXY_SYNC_KPROBE) {
+	    p->kind != RW_PROXY_SYNC_XT_TARGET && p->kind != RW_PROXY_SYNC_KPROBE &&
+	    p->kind != RW_PROXY_SYNC_KRETPROBE) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);
 		/* a struct by value (sockptr_t): the address of this frame's
 		 * copy, which the program reads while the proxy waits */
@@ -248,6 +249,8 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\treturn dusk_sync_kprobe(%d, a0, a1, 0, 2);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_KPROBE)
 		sb_printf(b, "\tdusk_sync_kprobe(%d, a0, a1, a2, 3);\n}\n\n", id);
+	else if (p->kind == RW_PROXY_SYNC_KRETPROBE)
+		sb_printf(b, "\treturn dusk_sync_kretprobe(%d, a0, a1);\n}\n\n", id);
 	else if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (is_notifier_call(t))
@@ -334,6 +337,7 @@ static const char *proxy_kind_name(int kind)
 	case RW_PROXY_SYNC_XT_MATCH:
 	case RW_PROXY_SYNC_HRTIMER:
 	case RW_PROXY_SYNC_KPROBE:
+	case RW_PROXY_SYNC_KRETPROBE:
 	case RW_PROXY_SYNC_XT_TARGET:	return "DUSK_PROXY_SYNC";
 	}
 	assert(0);

@@ -472,6 +472,14 @@ int kapi_proxy_kind(CXType fn)
 	    kapi_pointee_is(clang_getArgType(fn, 1), "struct pt_regs") &&
 	    ((n == 2 && ret.kind == CXType_Int) || (n == 3 && ret.kind == CXType_Void)))
 		return RW_PROXY_SYNC_KPROBE;
+	/* kretprobe handlers, where the probed function is entered or
+	 * returns: kretprobe_handler_t int (struct kretprobe_instance *,
+	 * struct pt_regs *) -- an entry_handler's non-zero answer makes the
+	 * kernel skip the call, so it must be the kmod's own, never errno */
+	if (n == 2 && ret.kind == CXType_Int &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct kretprobe_instance") &&
+	    kapi_pointee_is(clang_getArgType(fn, 1), "struct pt_regs"))
+		return RW_PROXY_SYNC_KRETPROBE;
 	/* hrtimer function: enum hrtimer_restart (struct hrtimer *) */
 	if (n == 1 && ret.kind == CXType_Enum &&
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))

@@ -87,6 +87,8 @@ struct rw_stub {
 /* A DUSK_PROXY_ASYNC called in hard interrupt context (an irq_work
  * function), whose upcall the kmod raises from a work item. */
 #define RW_PROXY_ASYNC_IRQ	(DUSK_PROXY_SYNC + 5)
+/* A kretprobe entry_handler or handler: observed late (kmod kretprobe.c). */
+#define RW_PROXY_SYNC_KRETPROBE	(DUSK_PROXY_SYNC + 6)
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */

@@ -188,10 +188,11 @@ static const struct {
 	 * (argument 0 is never the callback) */
 	u8 when_arg;
 } dusk_refused_calls[] = {
-	/* register_kprobe() is observed late (kprobe.c); an array has no undo */
+	/* register_kprobe() and register_kretprobe() are observed late
+	 * (kprobe.c, kretprobe.c); an array has no undo */
 	{ "register_kprobes", "kprobe arrays cannot run in a user build (register_kprobe() can)" },
-	{ "register_kretprobe", "kretprobe handlers " DUSK_ATOMIC_WHY },
-	{ "register_kretprobes", "kretprobe handlers " DUSK_ATOMIC_WHY },
+	{ "register_kretprobes",
+	  "kretprobe arrays cannot run in a user build (register_kretprobe() can)" },
 	/* register_trace_NAME() and its _prio variants are inlines of these */
 	{ "tracepoint_probe_register", "tracepoint probes " DUSK_ATOMIC_WHY },
 	{ "tracepoint_probe_register_prio", "tracepoint probes " DUSK_ATOMIC_WHY },
@@ -310,7 +311,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->err = -EACCES;
 		return;
 	}
-	if (dusk_call_refused(c)) {
+	if (dusk_call_refused(c) || dusk_kret_refused(c)) {
 		c->ret = (u64)-EOPNOTSUPP;
 		return;
 	}

@@ -468,16 +468,27 @@ void dusk_hrtimer_exit(void);
 void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
 void dusk_hrtimer_before_call(const struct dusk_call *c);
 
-/* late.c: callbacks observed late (kprobe handlers, keyboard notifiers) */
+/* late.c: callbacks observed late (kprobe and kretprobe handlers,
+ * keyboard notifiers) */
 #define DUSK_LATE_MAXARGS 3
 enum dusk_late_kind {
 	DUSK_LATE_KPROBE,	/* a kprobe pre_handler or post_handler (kprobe.c) */
 	DUSK_LATE_KBD,		/* a keyboard notifier (kbdnotif.c) */
+	DUSK_LATE_KRET_ENTRY,	/* a kretprobe's entry_handler (kretprobe.c) */
+	DUSK_LATE_KRET_RET,	/* a kretprobe's return handler (kretprobe.c) */
 };
+struct dusk_late_hit;
 int dusk_late_init(void);
 void dusk_late_exit(void);
 bool dusk_late_observe(u32 proxy, u8 kind, const u64 *args, u32 nargs, u32 key_len,
 		       u32 snap_arg, u32 snap_len);
+struct dusk_late_hit *dusk_late_fill(u32 proxy, u8 kind, const u64 *args, u32 nargs,
+				     u32 key_len, u32 snap_arg, u32 snap_len, u64 key,
+				     void *owner);
+void dusk_late_queue(struct dusk_late_hit *h);
+void dusk_late_drop(struct dusk_late_hit *h);
+void dusk_late_discard(struct dusk_late_hit *h);
+bool dusk_late_lent(const struct dusk_pending *p, u64 addr, u64 len);
 void dusk_late_resolve(struct dusk_pending *p, int err, u64 ret);
 void dusk_late_drain(u64 key);
 void dusk_late_forget_all(void);
@@ -488,6 +499,11 @@ void dusk_kbd_answered(u64 ret);
 void dusk_kbd_before_call(const struct dusk_call *c);
 void dusk_kbd_after_call(const struct dusk_call *c);
 bool dusk_kbd_acts_on(const struct dusk_stub_desc *s);
+/* kretprobe.c: a kretprobe's instances between its entry and return hits */
+void dusk_kret_resolved(void *owner, u8 kind, int err, u64 ret);
+void dusk_kret_unregistered(u64 rp);
+void dusk_kret_forget_all(void);
+bool dusk_kret_refused(const struct dusk_call *c);
 
 /* irqdefer.c: async callbacks called in hard interrupt context */
 void dusk_irqdefer_exit(void);

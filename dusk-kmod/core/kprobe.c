@@ -12,6 +12,8 @@
  * count a hit they could not run.  unregister_kprobe() waits until the
  * program has run the hits observed before.
  *
+ * kretprobe handlers are observed the same way (kretprobe.c).
+ *
  * What differs from the kernel build (docs/kapi.md): the handler runs
  * after the probed instruction, on a copy of the registers; its writes to
  * them and a non-zero answer are not honoured; other memory it reads (but
@@ -43,12 +45,15 @@ int dusk_sync_kprobe(u32 proxy, void *kp, void *regs, unsigned long flags, u32 n
 	return 0;
 }
 
-static const char *const dusk_kp_unregs[] = { "unregister_kprobe", "unregister_kprobes" };
+static const char *const dusk_kp_unregs[] = {
+	"unregister_kprobe", "unregister_kprobes", "unregister_kretprobe",
+};
 
 /**
- * dusk_kprobe_after_call() - unregister_kprobe[s]() returned: kprobes
- * waited for the handlers running in the kernel; wait for those the
- * program still has to run (of every probe for unregister_kprobes()).
+ * dusk_kprobe_after_call() - unregister_kprobe[s]() or
+ * unregister_kretprobe() returned: kprobes waited for the handlers
+ * running in the kernel; wait for those the program still has to run (of
+ * every probe for unregister_kprobes()).
  * Context: process, after the stub ran.
  */
 void dusk_kprobe_after_call(const struct dusk_call *c)
@@ -57,10 +62,17 @@ void dusk_kprobe_after_call(const struct dusk_call *c)
 
 	if (!c->nargs || !dusk_name_in(name, dusk_kp_unregs, ))
 		return;
-	dusk_late_drain(strcmp(name, "unregister_kprobe") ? 0 : c->args[0]);
+	if (!strcmp(name, "unregister_kretprobe"))
+		dusk_kret_unregistered(c->args[0]);
+	dusk_late_drain(strcmp(name, "unregister_kprobes") ? c->args[0] : 0);
 }
+
+/* register_kretprobe() may be refused (dusk_kret_refused()). */
+static const char *const dusk_kp_calls[] = {
+	"unregister_kprobe", "unregister_kprobes", "unregister_kretprobe", "register_kretprobe",
+};
 
 bool dusk_kprobe_acts_on(const struct dusk_stub_desc *s)
 {
-	return dusk_stub_in(s->name, dusk_kp_unregs, );
+	return dusk_stub_in(s->name, dusk_kp_calls, );
 }

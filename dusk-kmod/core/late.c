@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Callbacks observed late: kprobe handlers (kprobe.c) and keyboard
- * notifiers (kbdnotif.c).
+ * Callbacks observed late: kprobe handlers (kprobe.c), kretprobe
+ * handlers (kretprobe.c) and keyboard notifiers (kbdnotif.c).
  *
  * Such a callback runs where the kernel calls it (any context, interrupts
  * often off, any lock held) and must be done when it returns, but its
@@ -45,10 +45,12 @@ struct dusk_late_hit {
 	struct llist_node lnode;	/* dusk_late_fresh: observed, to be queued */
 	struct work_struct work;
 	u64 args[DUSK_LATE_MAXARGS];	/* args[snap_arg] is replaced by &snap */
-	u64 key;			/* the callback's object (args[0]) */
+	u64 key;			/* what unregistering it drains (dusk_late_drain()) */
+	void *owner;			/* the kind's own record (kretprobe.c), or NULL */
 	struct task_struct *task;	/* `current` there, a reference */
 	u32 proxy, nargs, snap_arg, snap_len, key_len, cpu;
 	u8 kind;			/* enum dusk_late_kind */
+	bool dropped;			/* queued only to be released in process context */
 	u8 snap[DUSK_LATE_SNAP] __aligned(8);
 	u8 task_snap[DUSK_LATE_TASK] __aligned(8);	/* *task when observed */
 };
@@ -58,6 +60,12 @@ static DECLARE_BITMAP(dusk_late_busy, DUSK_LATE_SLOTS);
 static LLIST_HEAD(dusk_late_fresh);
 static DECLARE_WAIT_QUEUE_HEAD(dusk_late_landed);	/* a slot was freed */
 static struct workqueue_struct *dusk_late_wq;
+
+/* Does a hit of @kind lend its object (args[0]) to the program? */
+static bool dusk_late_lends(u8 kind)
+{
+	return kind == DUSK_LATE_KRET_ENTRY || kind == DUSK_LATE_KRET_RET;
+}
 
 static void dusk_late_release(struct dusk_late_hit *h)
 {
@@ -87,9 +95,11 @@ static int dusk_late_put_copy(struct sk_buff *msg, u64 addr, const void *src, u3
 static void dusk_late_fire_work(struct work_struct *work)
 {
 	struct dusk_late_hit *h = container_of(work, struct dusk_late_hit, work);
+	bool lend = dusk_late_lends(h->kind);
 	size_t ranges = dusk_upcall_range_size(h->key_len, true) +
 			dusk_upcall_range_size(h->snap_len, true) +
-			dusk_upcall_range_size(DUSK_LATE_TASK, true);
+			dusk_upcall_range_size(DUSK_LATE_TASK, true) +
+			(lend ? dusk_upcall_range_size(h->key_len, false) : 0);
 	struct task_struct *task = h->task;
 	u32 proxy = h->proxy, nargs = h->nargs, cpu = h->cpu;
 	u32 key_len = h->key_len, snap_len = h->snap_len;
@@ -99,6 +109,10 @@ static void dusk_late_fire_work(struct work_struct *work)
 	void *hdr;
 	u64 ctx;
 
+	if (h->dropped) {
+		dusk_late_release(h);
+		return;
+	}
 	memcpy(args, h->args, sizeof(args));
 	snap = (u64)(uintptr_t)h->snap;
 	args[h->snap_arg] = snap;
@@ -120,7 +134,8 @@ static void dusk_late_fire_work(struct work_struct *work)
 	 * then this message is one nobody waits for. */
 	msg = dusk_upcall_new_as(ctx, proxy, args, nargs, 0, ranges, GFP_KERNEL, &hdr,
 				 task, cpu);
-	if (msg && (dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true) ||
+	if (msg && ((lend && dusk_upcall_put_range(msg, DUSK_A_LENT, args[0], key_len, false)) ||
+		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true) ||
 		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true) ||
 		    dusk_late_put_copy(msg, (u64)(uintptr_t)task, h->task_snap, DUSK_LATE_TASK))) {
 		nlmsg_free(msg);
@@ -156,36 +171,43 @@ static struct dusk_late_hit *dusk_late_take(void)
 }
 
 /**
- * dusk_late_observe() - observe one call of a callback, to be run late.
+ * dusk_late_fill() - copy one call of a callback into a slot, to be run
+ * late once dusk_late_queue() hands it on (dusk_late_drop(): never).
  * @proxy: index into dusk_gen.proxies.
  * @kind: enum dusk_late_kind, for dusk_late_resolve().
  * @args: the call's @nargs arguments (at most DUSK_LATE_MAXARGS); args[0]
- *        is the callback's object (a mirror of the module's), @key_len
- *        bytes of it prefetched.
+ *        is the callback's object (a mirror of the module's, or memory a
+ *        kind lends: dusk_late_lent()), @key_len bytes of it prefetched.
  * @snap_arg: the argument whose @snap_len bytes (at most a pt_regs) are
  *        copied now; the program gets the copy's address instead.
+ * @key: what dusk_late_drain() waits for (the object unregistered).
+ * @owner: the kind's own record, handed back to it on resolution.
  *
  * Context: any but NMI (there the hit is missed); never waits.
- * Return: false when the hit is missed (no session, every slot busy).
+ * Return: the slot, or NULL when the hit is missed (no session, every
+ * slot busy).
  */
-bool dusk_late_observe(u32 proxy, u8 kind, const u64 *args, u32 nargs, u32 key_len,
-		       u32 snap_arg, u32 snap_len)
+struct dusk_late_hit *dusk_late_fill(u32 proxy, u8 kind, const u64 *args, u32 nargs,
+				     u32 key_len, u32 snap_arg, u32 snap_len, u64 key,
+				     void *owner)
 {
 	struct dusk_late_hit *h;
 
 	if (!READ_ONCE(dusk_sess.alive) || proxy >= dusk_gen.nproxies ||
 	    nargs > DUSK_LATE_MAXARGS || snap_arg >= nargs || snap_len > DUSK_LATE_SNAP)
-		return false;
+		return NULL;
 	h = in_nmi() ? NULL : dusk_late_take();
 	if (!h) {
 		dusk_count(DUSK_STAT_LATE_MISSED, 1);
-		return false;
+		return NULL;
 	}
 	memset(h->args, 0, sizeof(h->args));
 	memcpy(h->args, args, nargs * sizeof(*args));
 	memcpy(h->snap, (const void *)(uintptr_t)args[snap_arg], snap_len);
 	h->proxy = proxy;
 	h->kind = kind;
+	h->dropped = false;
+	h->owner = owner;
 	h->nargs = nargs;
 	h->snap_arg = snap_arg;
 	h->snap_len = snap_len;
@@ -194,11 +216,77 @@ bool dusk_late_observe(u32 proxy, u8 kind, const u64 *args, u32 nargs, u32 key_l
 	h->task = current;
 	get_task_struct(h->task);
 	memcpy(h->task_snap, current, DUSK_LATE_TASK);
-	WRITE_ONCE(h->key, args[0]);
+	WRITE_ONCE(h->key, key);
 	INIT_WORK(&h->work, dusk_late_fire_work);
+	return h;
+}
+
+/**
+ * dusk_late_queue() - hand a filled hit on: its upcall is raised after
+ * those of the hits queued before it.  Context: any but NMI.
+ */
+void dusk_late_queue(struct dusk_late_hit *h)
+{
 	llist_add(&h->lnode, &dusk_late_fresh);
 	irq_work_queue(&dusk_late_iw);
+}
+
+/**
+ * dusk_late_drop() - a filled hit is not to run (a kretprobe's entry
+ * handler said so): its slot is released in process context, where the
+ * drainers may be woken.  Context: any but NMI.
+ */
+void dusk_late_drop(struct dusk_late_hit *h)
+{
+	h->dropped = true;
+	dusk_late_queue(h);
+}
+
+/**
+ * dusk_late_discard() - dusk_late_drop() in process context: released at
+ * once.
+ */
+void dusk_late_discard(struct dusk_late_hit *h)
+{
+	dusk_late_release(h);
+}
+
+/**
+ * dusk_late_observe() - observe one call of a callback, to be run late:
+ * dusk_late_fill() with args[0] as the key, then dusk_late_queue().
+ *
+ * Context: any but NMI (there the hit is missed); never waits.
+ * Return: false when the hit is missed (no session, every slot busy).
+ */
+bool dusk_late_observe(u32 proxy, u8 kind, const u64 *args, u32 nargs, u32 key_len,
+		       u32 snap_arg, u32 snap_len)
+{
+	struct dusk_late_hit *h = dusk_late_fill(proxy, kind, args, nargs, key_len, snap_arg,
+						 snap_len, nargs ? args[0] : 0, NULL);
+
+	if (!h)
+		return false;
+	dusk_late_queue(h);
 	return true;
+}
+
+/**
+ * dusk_late_lent() - is [addr, addr + len) the object upcall @p lends
+ * (a kretprobe instance's copy: kretprobe.c)?  Caller holds qlock, @p is
+ * on the pending list (so its slot is its own).
+ */
+bool dusk_late_lent(const struct dusk_pending *p, u64 addr, u64 len)
+{
+	const struct dusk_late_hit *h;
+	u64 base;
+
+	if (p->kind != DUSK_PENDING_LATE)
+		return false;
+	h = p->sync;
+	if (!dusk_late_lends(h->kind))
+		return false;
+	base = h->args[0];
+	return addr >= base && len <= h->key_len && addr - base <= h->key_len - len;
 }
 
 /**
@@ -214,6 +302,9 @@ void dusk_late_resolve(struct dusk_pending *p, int err, u64 ret)
 	dusk_count(err ? DUSK_STAT_SYNC_POLICY : DUSK_STAT_SYNC_ANSWERS, 1);
 	if (!err && h->kind == DUSK_LATE_KBD)
 		dusk_kbd_answered(ret);
+	/* before the release: a return hit it queues keeps the drainers waiting */
+	if (dusk_late_lends(h->kind))
+		dusk_kret_resolved(h->owner, h->kind, err, ret);
 	dusk_late_release(h);
 	kfree(p);
 }
@@ -253,7 +344,11 @@ void dusk_late_forget_all(void)
 {
 	irq_work_sync(&dusk_late_iw);
 	flush_workqueue(dusk_late_wq);
+	/* a return hit dropped by an entry's resolution is queued again */
+	irq_work_sync(&dusk_late_iw);
+	flush_workqueue(dusk_late_wq);
 	dusk_kbd_forget_all();
+	dusk_kret_forget_all();
 }
 
 /**

@@ -303,7 +303,7 @@ static bool dusk_lent(u64 addr, u64 len)
 			return true;
 	list_for_each_entry(p, &dusk_sess.pending, node)
 		if (dusk_nf_lent(p, addr, len) || dusk_xt_lent(p, addr, len) ||
-		    dusk_xt_target_lent(p, addr, len))
+		    dusk_xt_target_lent(p, addr, len) || dusk_late_lent(p, addr, len))
 			return true;
 	return dusk_xtreg_loaned(addr, len);
 }
