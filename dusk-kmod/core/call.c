@@ -358,7 +358,10 @@ void dusk_call_exec(struct dusk_call *c)
 	}
 
 	dusk_sync_begin(c, &sync);
-	dusk_call_run(c, a, &b);
+	/* the module's own atomic notifier chain: walked by the core, whose
+	 * walk lets its callbacks run (notifchain.c) */
+	if (!dusk_chain_call(c, a))
+		dusk_call_run(c, a, &b);
 	dusk_count(DUSK_STAT_CALLS, 1);
 	/* the callbacks it waited for have run in the program too (syncwait.c);
 	 * a run after one was in flight cancels what it re-armed, and the
@@ -377,6 +380,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_pages_after_call(c);
 	dusk_kprobe_after_call(c);
 	dusk_kbd_after_call(c);
+	dusk_chain_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);
 	/* krealloc: the old block is given back only when a new one came. */

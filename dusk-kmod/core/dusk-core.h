@@ -505,6 +505,12 @@ void dusk_kret_unregistered(u64 rp);
 void dusk_kret_forget_all(void);
 bool dusk_kret_refused(const struct dusk_call *c);
 
+/* notifchain.c: the module's own atomic notifier chains walked here, under
+ * SRCU, so that the program's callbacks on them run */
+bool dusk_chain_call(struct dusk_call *c, const u64 *a);
+void dusk_chain_after_call(const struct dusk_call *c);
+bool dusk_chain_acts_on(const struct dusk_stub_desc *s);
+
 /* irqdefer.c: async callbacks called in hard interrupt context */
 void dusk_irqdefer_exit(void);
 
