@@ -339,6 +339,18 @@ static const struct {
 	{ "rhltable_lookup", 0 },
 };
 
+/*
+ * The page-flags.h inlines that set or clear a flag of a struct page
+ * (SetPageReserved(), __ClearPageReserved(), TestClearPageDirty(), ...):
+ * bit operations on the kernel's struct page, which the page allocator
+ * and reclaim change concurrently and the program may not write (drivers
+ * reserve the pages they let user space mmap with remap_pfn_range()).
+ * They run where the page is.  The tests (PageReserved()) only read.
+ */
+static const char *const page_flag_writers[] = {
+	"SetPage", "ClearPage", "__SetPage", "__ClearPage", "TestSetPage", "TestClearPage",
+};
+
 int kapi_force_stub(const char *name, unsigned *flags)
 {
 	size_t i;
@@ -349,6 +361,13 @@ int kapi_force_stub(const char *name, unsigned *flags)
 			*flags = forced[i].flags;
 			return 1;
 		}
+	}
+	for (i = 0; i < sizeof(page_flag_writers) / sizeof(page_flag_writers[0]); i++) {
+		size_t n = strlen(page_flag_writers[i]);
+
+		/* the flag's name follows, capitalised: SetPageReserved */
+		if (!strncmp(name, page_flag_writers[i], n) && name[n] >= 'A' && name[n] <= 'Z')
+			return 1;
 	}
 	return 0;
 }
