@@ -35,16 +35,26 @@
  * holding an object the module looked up or made is the module's to
  * write, recorded with the tree until __genradix_free() frees them all.
  *
+ * A kernel socket the module creates (sock_create_kern(), sock_create(),
+ * sock_create_lite(), kernel_accept(): the socket comes back through an
+ * out-argument) is the module's to set up: drivers and tutorials set
+ * sk->sk_rcvtimeo, sk_sndtimeo, sk_reuse, sk_allocation or sk_user_data
+ * on it directly.  Its struct socket and its struct sock (the protocol's
+ * whole object, sk_prot_creator->obj_size: a tcp_sock) are the module's
+ * to write until its sock_release().
+ *
  * dusk_handed_lock is a leaf spinlock: dusk_may_write() takes it under
  * qlock.
  */
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/input.h>
+#include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tty_driver.h>
+#include <net/sock.h>
 #include "dusk-core.h"
 
 /* A net_device and the private area that follows it: alloc_netdev_mqs()
@@ -115,13 +125,27 @@ static const struct {
 };
 #define DUSK_LEAF_FREE "__genradix_free"
 
+/* Calls that hand the module a kernel socket through their argument
+ * @out_arg (a struct socket **), answering 0; sock_release() takes it back. */
+static const struct {
+	const char *create;
+	u8 out_arg;
+} dusk_sock_kinds[] = {
+	{ "sock_create_kern", 4 },
+	{ "sock_create", 3 },
+	{ "sock_create_lite", 3 },
+	{ "kernel_accept", 1 },
+};
+#define DUSK_SOCK_FREE "sock_release"
+
 /* One handed object (a span on dusk_handed_list, which mem.c reads), or
  * (@span.len 0: nothing writable) a DMA pool whose blocks are @block
  * bytes. */
 struct dusk_handed {
 	struct dusk_span span;	/* first: the list's entries are spans */
 	size_t block;
-	unsigned long pool;	/* a pool block's pool */
+	unsigned long pool;	/* a pool block's pool; a socket's sock and
+				 * struct socket: the struct socket */
 };
 
 static DEFINE_SPINLOCK(dusk_handed_lock);
@@ -209,8 +233,10 @@ void dusk_handed_before_call(const struct dusk_call *c)
 		    arg < c->nargs && c->args[arg])
 			dusk_handed_remove(c->args[arg]);
 	}
-	/* the pool and every block still out of it; a radix tree's pages */
-	if ((dusk_stub_named(name, "dma_pool_destroy") || dusk_stub_named(name, DUSK_LEAF_FREE)) &&
+	/* the pool and every block still out of it; a radix tree's pages; a
+	 * socket's struct socket and sock */
+	if ((dusk_stub_named(name, "dma_pool_destroy") || dusk_stub_named(name, DUSK_LEAF_FREE) ||
+	     dusk_stub_named(name, DUSK_SOCK_FREE)) &&
 	    c->nargs && c->args[0])
 		dusk_handed_remove(c->args[0]);
 }
@@ -222,7 +248,40 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 	       dusk_stub_in(s->name, dusk_pool_kinds, .create) ||
 	       dusk_stub_named(s->name, "dma_pool_destroy") ||
 	       dusk_stub_in(s->name, dusk_leaf_kinds, .lookup) ||
-	       dusk_stub_named(s->name, DUSK_LEAF_FREE);
+	       dusk_stub_named(s->name, DUSK_LEAF_FREE) ||
+	       dusk_stub_in(s->name, dusk_sock_kinds, .create) ||
+	       dusk_stub_named(s->name, DUSK_SOCK_FREE);
+}
+
+/*
+ * A call of dusk_sock_kinds[] answered 0: the struct socket it stored
+ * through its out-argument (the mirror of the module's pointer, still
+ * there: the call's reply is not sent yet) and its struct sock are the
+ * module's now, both keyed by the struct socket.
+ */
+static void dusk_handed_socket(const struct dusk_call *c)
+{
+	const char *name = dusk_gen.stubs[c->stub].name;
+	struct socket *sock;
+	struct sock *sk;
+	size_t i, size;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_sock_kinds); i++)
+		if (dusk_stub_named(name, dusk_sock_kinds[i].create))
+			break;
+	if (i == ARRAY_SIZE(dusk_sock_kinds) || c->err || c->ret ||
+	    dusk_sock_kinds[i].out_arg >= c->nargs || !c->args[dusk_sock_kinds[i].out_arg])
+		return;
+	if (copy_from_kernel_nofault(&sock, (void *)(uintptr_t)c->args[dusk_sock_kinds[i].out_arg],
+				     sizeof(sock)) || !sock)
+		return;
+	dusk_handed_add((unsigned long)sock, sizeof(*sock), 0, (unsigned long)sock);
+	sk = sock->sk;
+	if (!sk)
+		return;	/* sock_create_lite(): no sock yet */
+	size = sk->sk_prot_creator ? sk->sk_prot_creator->obj_size : sizeof(*sk);
+	dusk_handed_add((unsigned long)sk, max_t(size_t, size, sizeof(*sk)), 0,
+			(unsigned long)sock);
 }
 
 /**
@@ -234,6 +293,7 @@ void dusk_handed_after_call(const struct dusk_call *c)
 	const char *name = dusk_gen.stubs[c->stub].name;
 	size_t i, len;
 
+	dusk_handed_socket(c);
 	if (c->err || IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
 		return;
 	for (i = 0; i < ARRAY_SIZE(dusk_pool_kinds); i++)
