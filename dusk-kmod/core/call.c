@@ -357,11 +357,20 @@ void dusk_call_exec(struct dusk_call *c)
 		mutex_unlock(&dusk_sess.lock);
 	}
 
+	dusk_napi_before_call(c, a, &b);
+
 	dusk_sync_begin(c, &sync);
 	/* the module's own atomic notifier chain: walked by the core, whose
 	 * walk lets its callbacks run (notifchain.c) */
-	if (!dusk_chain_call(c, a))
+	if (!dusk_chain_call(c, a)) {
+		bool bh = dusk_napi_bh(c);	/* a NAPI poll's delivery (napi.c) */
+
+		if (bh)
+			local_bh_disable();
 		dusk_call_run(c, a, &b);
+		if (bh)
+			local_bh_enable();
+	}
 	dusk_count(DUSK_STAT_CALLS, 1);
 	/* the callbacks it waited for have run in the program too (syncwait.c);
 	 * a run after one was in flight cancels what it re-armed, and the

@@ -511,6 +511,12 @@ bool dusk_chain_call(struct dusk_call *c, const u64 *a);
 void dusk_chain_after_call(const struct dusk_call *c);
 bool dusk_chain_acts_on(const struct dusk_stub_desc *s);
 
+/* napi.c: a network driver's NAPI poll runs in the program, late */
+void dusk_napi_before_call(const struct dusk_call *c, u64 *a, struct dusk_bounce *b);
+bool dusk_napi_bh(const struct dusk_call *c);
+bool dusk_napi_acts_on(const struct dusk_stub_desc *s);
+void dusk_napi_forget_all(void);
+
 /* irqdefer.c: async callbacks called in hard interrupt context */
 void dusk_irqdefer_exit(void);
 
