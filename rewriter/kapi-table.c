@@ -76,6 +76,8 @@ static const struct kapi_undo undos[] = {
 	{ "nf_conntrack_helper_register", "nf_conntrack_helper_unregister", 1, { 0 } },
 	{ "input_register_device",	"input_unregister_device",	1, { 0 } },
 	{ "register_netdev",		"unregister_netdev",		1, { 0 } },
+	/* add_disk() is inline: the stub the module calls is this one */
+	{ "device_add_disk",		"del_gendisk",			1, { 1 } },
 	{ "register_reboot_notifier",	"unregister_reboot_notifier",	1, { 0 } },
 	{ "register_inetaddr_notifier",	"unregister_inetaddr_notifier",	1, { 0 } },
 	{ "register_keyboard_notifier",	"unregister_keyboard_notifier",	1, { 0 } },
@@ -556,6 +558,8 @@ static int is_size(CXType t)
  *  - struct sk_buff *: the packet and its data area (DUSK_LENT_SKB), which
  *    a callback handed a packet fills: a generic netlink dumpit's
  *    genlmsg_end() writes the message header in the data it was given;
+ *  - struct bio *: the bio and the data of its segments (DUSK_LENT_BIO),
+ *    which a bio-based block driver's submit_bio() reads into;
  *  - any other T *: sizeof(T), as the kernel's compiler sees it (loff_t
  *    *ppos, struct seq_file *, struct file * for private_data).
  *
@@ -592,6 +596,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 	}
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct sk_buff"))
 		return xstrdup("DUSK_LENT_SKB");
+	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct bio"))
+		return xstrdup("DUSK_LENT_BIO");
 	size = clang_Type_getSizeOf(p);
 	if (size <= 0)
 		return NULL;

@@ -22,6 +22,7 @@
 #include <linux/sched/signal.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/bio.h>
 #include "dusk-core.h"
 
 /*
@@ -41,6 +42,8 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 	n = w->lent[i];
 	if (n == DUSK_LENT_SKB)	/* the struct; its data: dusk_lent_skb_data() */
 		return sizeof(struct sk_buff);
+	if (n == DUSK_LENT_BIO)	/* the struct; its data: dusk_bio_lent() */
+		return sizeof(struct bio);
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;
 	j = n & ~DUSK_LENT_ARG(0);
@@ -58,6 +61,48 @@ static const struct sk_buff *dusk_lent_skb(const struct dusk_waiter *w, u32 i)
 	return (const struct sk_buff *)(uintptr_t)w->args[i];
 }
 
+/*
+ * Is [addr, addr+len) inside the data of a segment of @bio still to do (from
+ * its bi_iter on, as bio_for_each_segment() walks it)?  A bio-based block
+ * driver's submit_bio() copies a read's data there (through
+ * bvec_kmap_local(): the page's kernel address).  Caller holds qlock.
+ */
+static bool dusk_bio_lent(const struct bio *bio, u64 addr, u64 len)
+{
+	struct bvec_iter iter;
+	struct bio_vec bv;
+
+	bio_for_each_segment(bv, (struct bio *)bio, iter) {
+		u64 start = (u64)(uintptr_t)page_address(bv.bv_page) + bv.bv_offset;
+
+		if (addr >= start && len <= bv.bv_len && addr - start <= bv.bv_len - len)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A block driver's submit_bio() that did not answer must still end its
+ * bio, or its submitter waits in D state for good: when the callback
+ * never ran (atomic context, no session before it was raised) or ended
+ * without having called bio_endio() (the program died, timed out or was
+ * killed in it), the bio lent to it ends with an I/O error here.
+ */
+static void dusk_bio_unanswered(const struct dusk_waiter *w, const u32 *lent, const u64 *args,
+				u32 nargs)
+{
+	u32 i;
+
+	if (!lent || w->bio_ended)
+		return;
+	for (i = 0; i < nargs; i++)
+		if (lent[i] == DUSK_LENT_BIO && args[i] >= dusk_kspace_start()) {
+			pr_warn_ratelimited("%s: %s did not answer: its bio ends with an I/O error\n",
+					    dusk_family.name, dusk_gen.proxies[w->proxy].name);
+			bio_io_error((struct bio *)(uintptr_t)args[i]);
+		}
+}
+
 /**
  * dusk_waiter_lent() - is [addr, addr+len) lent to blocked callback @w?
  * Context: caller holds qlock.
@@ -69,6 +114,9 @@ bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 	u32 i;
 
 	for (i = 0; i < w->nargs; i++) {
+		if (w->lent && w->lent[i] == DUSK_LENT_BIO && w->args[i] >= dusk_kspace_start() &&
+		    dusk_bio_lent((const struct bio *)(uintptr_t)w->args[i], addr, len))
+			return true;
 		skb = dusk_lent_skb(w, i);
 		if (skb) {
 			if (dusk_skb_lent(skb, addr, len))
@@ -406,6 +454,8 @@ u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32
 			     flags & DUSK_UPCALL_PARAM ? "(parameter)" :
 			     flags & DUSK_UPCALL_SEQFILL ? "(seq_file read)" :
 			     dusk_gen.proxies[proxy].name);
+		if (!flags)
+			dusk_bio_unanswered(&w, lent, args, nargs);
 		return (u64)-EWOULDBLOCK;
 	}
 	thread = !flags && dusk_upcall_is_thread(proxy);
@@ -465,8 +515,11 @@ out:
 		dusk_call_finish(&w, c);
 	}
 	/* Left without the module's REPLY: its wait loop will not finish. */
-	if (err)
+	if (err) {
 		dusk_waiter_unjoin(&w);
+		if (!flags)
+			dusk_bio_unanswered(&w, lent, args, nargs);
+	}
 	return err ? (u64)(s64)err : w.ret;
 }
 

@@ -96,6 +96,7 @@ struct dusk_waiter {
 	wait_queue_head_t wq;
 	u64 joined[DUSK_WAIT_JOINED][2];	/* prepare_to_wait*() (head, entry) */
 	u32 njoined;
+	bool bio_ended;		/* a nested bio_endio() of a lent bio ran */
 };
 
 enum dusk_pending_kind {

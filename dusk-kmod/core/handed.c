@@ -46,6 +46,7 @@
  * dusk_handed_lock is a leaf spinlock: dusk_may_write() takes it under
  * qlock.
  */
+#include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/input.h>
@@ -101,6 +102,10 @@ static const struct {
 	{ "alloc_etherdev_mqs", 0, "free_netdev", dusk_netdev_size },
 	{ "dma_alloc_attrs", 0, "dma_free_attrs", dusk_dma_size, 2 },
 	{ "dma_pool_alloc", 0, "dma_pool_free", dusk_pool_block, 1, true },
+	/* a bio-based block driver sets major, minors, fops, private_data,
+	 * disk_name and flags before add_disk(); blk_alloc_disk() is an inline
+	 * of this */
+	{ "__blk_alloc_disk", sizeof(struct gendisk), "put_disk" },
 };
 
 /* DMA pools whose blocks are handed: (result, size argument).  Not

@@ -175,4 +175,6 @@ void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c)
 	if (!c->err && c->nargs >= 2 &&
 	    !strncmp(dusk_gen.stubs[c->stub].name, "prepare_to_wait", 15))
 		dusk_waiter_joined(w, c->args[0], c->args[1]);
+	if (!c->err && c->nargs >= 1 && dusk_name_is(dusk_gen.stubs[c->stub].name, "bio_endio"))
+		w->bio_ended = true;
 }

@@ -106,10 +106,12 @@
 
 /* .lent[i]: a size in bytes, or as many bytes as argument j says, capped,
  * or a packet: the sk_buff (but its head and end, which bound the data) and
- * its data area head..end, as to a Netfilter hook. */
+ * its data area head..end, as to a Netfilter hook, or a block I/O: the
+ * struct bio and the data of its segments left to do. */
 #define DUSK_LENT_ARG(j)	(0x80000000u | (j))
 #define DUSK_LENT_ARG_MAX	(1u << 20)
 #define DUSK_LENT_SKB		0x40000000u
+#define DUSK_LENT_BIO		0x40000001u
 
 /* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
 
