@@ -22,11 +22,13 @@ LIMIT=${SELFTEST_LIMIT:-60}
 # The module's kernel-log lines, with what differs between any two runs
 # (timestamps, hashed pointers, durations) made equal; not the kernel's
 # once-a-boot notes that the first build's run alone gets (Debian's
-# pointer to its firmware page after the first missing file).
+# pointer to its firmware page after the first missing file, the block
+# layer's note on a disk's obsolete stable_pages_required attribute).
 log_lines() {
 	dmesg | sed 's/^\[[^]]*\] //' |
 		grep -v -e 'taints kernel' -e 'module verification failed' -e 'hrtimer: interrupt took' \
-			-e '^dusk' -e 'dusk_' -e 'wiki.debian.org/Firmware' |
+			-e '^dusk' -e 'dusk_' -e 'wiki.debian.org/Firmware' \
+			-e 'stable_pages_required attribute has been removed' |
 		sed -E -e 's/0x[0-9a-f]+/0x…/g' -e 's/\b[0-9a-f]{16}\b/…/g' \
 			-e 's/[0-9]+(\.[0-9]+)? ?(ns|us|usec|µs|ms|msec|sec|s|jiffies|cycles)\b/N \2/g'
 	dmesg -c >/dev/null
@@ -47,7 +49,7 @@ entries() {
 # A class's devices are links to their folders: a new one is listed with
 # its attributes (one level: not its power/ or its links' targets), but
 # for the ones that differ between any two loads (a disk's I/O times and
-# its global sequence number; a network interface's index, which the
+# its global sequence number, its uevent's DISKSEQ masked too; a network interface's index, which the
 # second build's interface gets anew: its uevent's IFINDEX is masked; a
 # wakeup source's times in ms, uptime and durations of its activity, and
 # its active_count, which counts events that did not fall into an active
@@ -69,7 +71,8 @@ new_files() {
 show() {
 	if [ -d "$1" ]; then echo "dir $1"; return; fi
 	echo "$1:"
-	timeout 5 head -c 4096 "$1" 2>&1 | sed -e 's/^IFINDEX=[0-9]*$/IFINDEX=N/' -e 's/^/  /'
+	timeout 5 head -c 4096 "$1" 2>&1 |
+		sed -e 's/^IFINDEX=[0-9]*$/IFINDEX=N/' -e 's/^DISKSEQ=[0-9]*$/DISKSEQ=N/' -e 's/^/  /'
 }
 
 # read_new BEFORE: read every new entry.
