@@ -12,8 +12,11 @@
  * kernel raised them.
  *
  * The packet thread is also the usual reader, so a packet costs no thread
- * hand-off: it reads a batch of datagrams (recvmmsg), serves the upcalls in
- * it, and sends their REPLYs together in one datagram.  A REPLY that
+ * hand-off: it reads a batch of datagrams (recvmmsg) into buffers of its
+ * own, serves the upcalls in it where they lie (no copy is queued), and
+ * sends their REPLYs together in one datagram.  Idle, it sleeps in a
+ * blocking receive where the transport has one (recv_wait()), as an
+ * NFQUEUE program does, not in poll() followed by a receive.  A REPLY that
  * carries no writes is not acknowledged (genetlink answers only errors), so
  * no verdict waits for anything; an error that comes back later for one
  * (-ESRCH: the kernel stopped waiting) is matched to its callback by
@@ -49,6 +52,7 @@
 
 #define RX_CAP (256 * 1024)	/* one datagram: larger than any answer */
 #define RX_BATCH 16		/* datagrams read at once */
+#define INPLACE_MAX 64		/* ordered upcalls of one read served where they lie */
 #define ANSWER_CAP (64 * 1024)	/* a thread's direct answers (a READ of 15 pages fits) */
 #define OUT_CAP (48 * 1024)	/* REPLYs kept for one datagram (under the socket's sndbuf) */
 #define RING 1024		/* unacknowledged REPLYs remembered (power of 2) */
@@ -100,14 +104,29 @@ struct dusk_conn {
 	int dead_err;
 	char *rxbuf;		/* RX_BATCH datagrams, used by the reader only */
 	size_t rxlen[RX_BATCH];
+	/* The packet thread's own reads (pkt_read()): their upcalls are
+	 * served in these buffers, while other threads read into rxbuf. */
+	char *pktbuf;
+	size_t pktlen[RX_BATCH];
 	struct noack ring[RING];
 	/* The packet thread's own: REPLYs not yet sent. */
 	char *out;
 	size_t outlen;
+	struct dusk_conn *next_open;	/* conns */
 };
 
 /* The connection whose packet thread this thread is, or NULL. */
 static DUSK_TLS struct dusk_conn *tls_pkt;
+
+/*
+ * Open connections, for a fork()'s child: it has only the thread that
+ * forked, so the roles the others held (the idle packet thread sleeps
+ * holding the reading one) and the locks they may have held are released
+ * there.  Its connection works for that thread, as far as the transport
+ * does (the simulated kernel's unit tests fork for each case).
+ */
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct dusk_conn *conns;
 
 static int64_t now_ns(void)
 {
@@ -247,18 +266,60 @@ static void conn_die(struct dusk_conn *c, ssize_t n)
 	pthread_cond_signal(&c->hcond);
 }
 
+/* Ordered upcalls of one read, left where they lie for the packet thread. */
+struct inplace {
+	const struct nlmsghdr *v[INPLACE_MAX];
+	unsigned int n;
+};
+
+/*
+ * Demultiplex @n datagrams just read (@bufs, lengths @lens).  @mine is the
+ * caller's waiter, if any.  With @ip (the packet thread's own read, nothing
+ * queued before it) ordered upcalls are collected there to be served in
+ * place; the ones that do not fit are queued, to be served right after
+ * them.  Caller holds c->lock.
+ */
+static void demux(struct dusk_conn *c, void *const *bufs, const size_t *lens, int n,
+		  const struct waiter *mine, struct inplace *ip)
+{
+	int i, news = 0;
+
+	if (ip && (c->qhead || !c->serving))
+		ip = NULL;
+	for (i = 0; i < n; i++) {
+		const struct nlmsghdr *nlh = bufs[i];
+		int len = (int)lens[i];
+
+		for (; dusk_nlmsg_ok(nlh, (size_t)len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_DONE)
+				continue;
+			if (nlh->nlmsg_type != c->t->family ||
+			    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + GENL_HDRLEN ||
+			    dusk_msg_cmd(nlh) != DUSK_CMD_UPCALL)
+				news |= deliver(c, nlh) != mine;
+			else if (ip && ip->n < INPLACE_MAX && c->ops->ordered(nlh, nlh->nlmsg_len))
+				ip->v[ip->n++] = nlh;
+			else
+				news |= route_upcall(c, nlh);
+		}
+	}
+	pthread_cond_broadcast(&c->cond);
+	/* The poller may be the one this round left work to. */
+	if (news && c->polling && !pthread_equal(c->poller, pthread_self()))
+		c->t->ops->kick(c->t);
+}
+
 /*
  * Take the reading role for what is waiting on the socket (a batch of up
- * to @batch datagrams) and demultiplex it.  @mine is the caller's waiter,
- * if any.  Caller holds
- * c->lock and c->reading is 0 (the lock is dropped meanwhile).  Returns
- * the number of datagrams read, 0 if none was waiting, or -errno (the
- * connection is then dead).
+ * to @batch datagrams, into the shared buffers) and demultiplex it.  @mine
+ * is the caller's waiter, if any.  Caller holds c->lock and c->reading is
+ * 0 (the lock is dropped meanwhile).  Returns the number of datagrams
+ * read, 0 if none was waiting, or -errno (the connection is then dead).
  */
 static int read_ready(struct dusk_conn *c, const struct waiter *mine, unsigned int batch)
 {
 	void *bufs[RX_BATCH];
-	int i, n, news = 0;
+	int i, n;
 
 	c->reading = 1;
 	pthread_mutex_unlock(&c->lock);
@@ -271,25 +332,7 @@ static int read_ready(struct dusk_conn *c, const struct waiter *mine, unsigned i
 		conn_die(c, n);
 		return n;
 	}
-	for (i = 0; i < n; i++) {
-		const struct nlmsghdr *nlh = bufs[i];
-		int len = (int)c->rxlen[i];
-
-		for (; dusk_nlmsg_ok(nlh, (size_t)len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_DONE)
-				continue;
-			if (nlh->nlmsg_type == c->t->family &&
-			    nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + GENL_HDRLEN &&
-			    dusk_msg_cmd(nlh) == DUSK_CMD_UPCALL)
-				news |= route_upcall(c, nlh);
-			else
-				news |= deliver(c, nlh) != mine;
-		}
-	}
-	pthread_cond_broadcast(&c->cond);
-	/* The poller may be the one this round left work to. */
-	if (news && c->polling && !pthread_equal(c->poller, pthread_self()))
-		c->t->ops->kick(c->t);
+	demux(c, bufs, c->rxlen, n, mine, NULL);
 	return n;
 }
 
@@ -357,15 +400,75 @@ static void serve_queue(struct dusk_conn *c)
 	pthread_cond_broadcast(&c->cond);
 }
 
+/* Serve the ordered upcalls of the packet thread's own read where they
+ * lie.  Packet thread, c->lock held (dropped meanwhile). */
+static void serve_inplace(struct dusk_conn *c, const struct inplace *ip)
+{
+	unsigned int i;
+
+	c->busy = 1;
+	pthread_mutex_unlock(&c->lock);
+	for (i = 0; i < ip->n; i++)
+		c->ops->serve(ip->v[i], ip->v[i]->nlmsg_len);
+	send_out(c, NULL);
+	pthread_mutex_lock(&c->lock);
+	c->busy = 0;
+	pthread_cond_broadcast(&c->cond);
+}
+
+/*
+ * The packet thread's read: a batch of up to @batch datagrams already
+ * waiting, or with @block one datagram, sleeping until it comes (the
+ * transport's recv_wait(): the thread holds the waiting role too).  Its
+ * ordered upcalls are served in the packet thread's own buffers, which no
+ * other thread touches: other readers use rxbuf meanwhile.  Caller holds
+ * c->lock, c->reading is 0 and, with @block, c->polling too.  The number
+ * of datagrams read, 0, or -errno (the connection is then dead).
+ */
+static int pkt_read(struct dusk_conn *c, unsigned int batch, int block)
+{
+	void *bufs[RX_BATCH];
+	struct inplace ip;
+	int i, n;
+
+	c->reading = 1;
+	if (block) {
+		c->polling = 1;
+		c->poller = pthread_self();
+	}
+	pthread_mutex_unlock(&c->lock);
+	for (i = 0; i < RX_BATCH; i++)
+		bufs[i] = c->pktbuf + (size_t)i * RX_CAP;
+	if (block)
+		n = c->t->ops->recv_wait(c->t, bufs[0], RX_CAP, &c->pktlen[0]);
+	else
+		n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->pktlen, batch);
+	pthread_mutex_lock(&c->lock);
+	c->reading = 0;
+	if (block)
+		c->polling = 0;
+	if (n < 0) {
+		conn_die(c, n);
+		return n;
+	}
+	ip.n = 0;
+	demux(c, bufs, c->pktlen, n, NULL, &ip);
+	if (ip.n)
+		serve_inplace(c, &ip);
+	return n;
+}
+
 /*
  * The packet thread: serve what is queued, else read.
  *
- * Woken from a wait, it reads one datagram, with recv(): at low rates a
- * packet comes alone, and recvmmsg() would try again for every further
- * slot it is given (a try that finds nothing costs about what a receive
- * does) on the way from the packet's arrival to its verdict.  Otherwise
- * it reads a whole batch, and after a batch that came short it waits for
- * the socket rather than reading it empty once more.
+ * After a wait it reads one datagram, with recv() (blocking, where the
+ * transport's recv_wait() can be woken for a shutdown, instead of a
+ * wait followed by the receive): at low rates a packet comes alone, and
+ * recvmmsg() would try again for a further slot (a try that finds nothing
+ * costs about what a receive does) on the way from the packet's arrival
+ * to its verdict.  Otherwise it reads a whole batch, and after a batch
+ * that came short it waits for the socket rather than reading it empty
+ * once more.
  */
 static void *rx_main(void *arg)
 {
@@ -385,18 +488,17 @@ static void *rx_main(void *arg)
 		}
 		if (c->reading) {
 			pthread_cond_wait(&c->cond, &c->lock);
+		} else if (drained && c->t->ops->recv_wait && !c->polling) {
+			pkt_read(c, 1, 1);
+			drained = 0;
+			batch = RX_BATCH;
 		} else if (drained) {
 			wait_event(c);
 			drained = 0;
 			batch = 1;
 		} else {
-			n = read_ready(c, NULL, batch);
-			if (n == 0) {
-				wait_event(c);
-				batch = 1;
-				continue;
-			}
-			drained = n > 0 && (unsigned int)n < batch;
+			n = pkt_read(c, batch, 0);
+			drained = n >= 0 && (unsigned int)n < batch;
 			batch = RX_BATCH;
 		}
 	}
@@ -469,6 +571,49 @@ static void *helper_main(void *arg)
 	return NULL;
 }
 
+static void conns_atfork_child(void)
+{
+	struct dusk_conn *c;
+
+	pthread_mutex_init(&conns_lock, NULL);
+	for (c = conns; c; c = c->next_open) {
+		pthread_mutex_init(&c->lock, NULL);
+		pthread_cond_init(&c->cond, NULL);
+		pthread_cond_init(&c->hcond, NULL);
+		c->reading = c->polling = c->busy = c->helper_idle = 0;
+	}
+}
+
+static void conns_atfork_register(void)
+{
+	pthread_atfork(NULL, NULL, conns_atfork_child);
+}
+
+static void conns_add(struct dusk_conn *c)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, conns_atfork_register);
+	pthread_mutex_lock(&conns_lock);
+	c->next_open = conns;
+	conns = c;
+	pthread_mutex_unlock(&conns_lock);
+}
+
+static void conns_del(struct dusk_conn *c)
+{
+	struct dusk_conn **pp;
+
+	pthread_mutex_lock(&conns_lock);
+	for (pp = &conns; *pp; pp = &(*pp)->next_open) {
+		if (*pp == c) {
+			*pp = c->next_open;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&conns_lock);
+}
+
 /* Free @c, its threads joined. */
 static void conn_free(struct dusk_conn *c)
 {
@@ -476,6 +621,7 @@ static void conn_free(struct dusk_conn *c)
 	pthread_cond_destroy(&c->cond);
 	pthread_cond_destroy(&c->hcond);
 	free(c->rxbuf);
+	free(c->pktbuf);
 	free(c->out);
 	free(c);
 }
@@ -502,9 +648,11 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 	if (!c)
 		return -ENOMEM;
 	c->rxbuf = malloc((size_t)RX_BATCH * RX_CAP);
+	c->pktbuf = malloc((size_t)RX_BATCH * RX_CAP);
 	c->out = malloc(OUT_CAP);
-	if (!c->rxbuf || !c->out) {
+	if (!c->rxbuf || !c->pktbuf || !c->out) {
 		free(c->rxbuf);
+		free(c->pktbuf);
 		free(c->out);
 		free(c);
 		return -ENOMEM;
@@ -532,6 +680,7 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		conn_free(c);
 		return err;
 	}
+	conns_add(c);
 	*out = c;
 	return 0;
 }
@@ -558,6 +707,7 @@ void dusk_conn_close(struct dusk_conn *c)
 	c->t->ops->shutdown(c->t);
 	pthread_join(c->rx, NULL);
 	pthread_join(c->helper, NULL);
+	conns_del(c);
 	drop_queue(c);
 	conn_free(c);
 }

@@ -5,10 +5,14 @@
  * the genetlink controller.  recv_ready() takes a batch with one
  * recvmmsg() (under load: one system call per batch), a single datagram
  * with recv(); wait(), kick() and shutdown() are the shared waker's
- * (waker.c).
+ * (waker.c).  recv_wait() is a blocking recv(), as an NFQUEUE program's:
+ * the idle packet thread sleeps in it instead of in poll() followed by a
+ * receive, one system call less between a packet's upcall and its
+ * verdict.  shutdown() wakes it with a NOOP the socket sends itself.
  */
 #include <errno.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
@@ -20,6 +24,38 @@ struct genl_transport {
 	struct mnl_socket *nl;
 	struct dusk_waker w;
 };
+
+/*
+ * Send the socket a NOOP of its own: a thread blocked in recv_wait()
+ * returns.  Sending to a port needs CAP_NET_ADMIN, which the kmod's family
+ * asks of every request anyway (GENL_ADMIN_PERM).  A full receive queue
+ * (-EAGAIN) wakes the reader just as well.
+ */
+static int self_noop(struct mnl_socket *nl)
+{
+	struct nlmsghdr h = { .nlmsg_len = NLMSG_HDRLEN, .nlmsg_type = NLMSG_NOOP };
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = mnl_socket_get_portid(nl) };
+
+	if (sendto(mnl_socket_get_fd(nl), &h, sizeof(h), MSG_DONTWAIT, (struct sockaddr *)&to,
+		   sizeof(to)) < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	return 0;
+}
+
+/* Can this socket wake itself (self_noop())?  Tried once, at open, before
+ * anything else can arrive: the NOOP is read back at once. */
+static int self_wake_works(struct mnl_socket *nl)
+{
+	struct nlmsghdr h;
+	ssize_t n;
+
+	if (self_noop(nl))
+		return 0;
+	do
+		n = recv(mnl_socket_get_fd(nl), &h, sizeof(h), MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof(h) && h.nlmsg_type == NLMSG_NOOP;
+}
 
 static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 {
@@ -69,6 +105,24 @@ static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t c
 	return r;
 }
 
+static int genl_recv_wait(struct dusk_transport *t, void *buf, size_t cap, size_t *len)
+{
+	struct genl_transport *g = (struct genl_transport *)t;
+	ssize_t n;
+
+	if (dusk_waker_shut(&g->w))
+		return -ESHUTDOWN;
+	do
+		n = recv(mnl_socket_get_fd(g->nl), buf, cap, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (dusk_waker_shut(&g->w))
+		return -ESHUTDOWN;
+	*len = (size_t)n;
+	return 1;
+}
+
 static int genl_wait(struct dusk_transport *t)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
@@ -83,7 +137,11 @@ static void genl_kick(struct dusk_transport *t)
 
 static void genl_shutdown(struct dusk_transport *t)
 {
-	dusk_waker_shutdown(&((struct genl_transport *)t)->w);
+	struct genl_transport *g = (struct genl_transport *)t;
+
+	dusk_waker_shutdown(&g->w);
+	if (g->base.ops->recv_wait)
+		self_noop(g->nl);
 }
 
 static void genl_destroy(struct dusk_transport *t)
@@ -99,6 +157,17 @@ static const struct dusk_transport_ops genl_ops = {
 	.send = genl_send,
 	.recv_ready = genl_recv_ready,
 	.wait = genl_wait,
+	.kick = genl_kick,
+	.shutdown = genl_shutdown,
+	.destroy = genl_destroy,
+};
+
+/* The same, where the socket can wake itself (self_wake_works()). */
+static const struct dusk_transport_ops genl_ops_recv_wait = {
+	.send = genl_send,
+	.recv_ready = genl_recv_ready,
+	.wait = genl_wait,
+	.recv_wait = genl_recv_wait,
 	.kick = genl_kick,
 	.shutdown = genl_shutdown,
 	.destroy = genl_destroy,
@@ -175,12 +244,12 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 	if (setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		       sizeof(rcvbuf)))
 		setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	g->base.ops = self_wake_works(g->nl) ? &genl_ops_recv_wait : &genl_ops;
 	id = resolve_family(g->nl, family);
 	if (id < 0) {
 		err = id;
 		goto fail;
 	}
-	g->base.ops = &genl_ops;
 	g->base.family = (uint16_t)id;
 	g->base.direct_answers = 1;
 	*out = &g->base;

@@ -13,9 +13,10 @@
  *
  * Threading: send() may be called from several threads at once;
  * recv_ready() by one thread at a time (the connection's reading role),
- * wait() likewise (its polling role).  kick() and shutdown() may be called
- * from any thread; shutdown() makes a blocked or later wait() and every
- * later recv_ready() return -ESHUTDOWN.
+ * wait() likewise (its polling role), recv_wait() by a thread holding
+ * both.  kick() and shutdown() may be called from any thread; shutdown()
+ * makes a blocked or later wait() or recv_wait() and every later
+ * recv_ready() return -ESHUTDOWN.
  */
 #ifndef DUSK_TRANSPORT_H
 #define DUSK_TRANSPORT_H
@@ -37,6 +38,13 @@ struct dusk_transport_ops {
 	/* Block until a datagram may be waiting or kick() was called since
 	 * the last wait() returned.  0, or -ESHUTDOWN once shut down. */
 	int (*wait)(struct dusk_transport *t);
+	/* Optional (NULL: wait() then recv_ready()).  Take one datagram,
+	 * blocking until one comes or shutdown() is called: 1 with it in
+	 * @buf and its length in *@len, or -errno (-ESHUTDOWN once shut
+	 * down).  Called by a thread that holds both the reading and the
+	 * waiting role, so no kick() is meant for it; shutdown() must wake
+	 * it.  It saves the waiting thread a system call per datagram. */
+	int (*recv_wait)(struct dusk_transport *t, void *buf, size_t cap, size_t *len);
 	/* Make a wait() in progress (or the next one) return. */
 	void (*kick)(struct dusk_transport *t);
 	void (*shutdown)(struct dusk_transport *t);

@@ -138,6 +138,19 @@ static int sim_recv_ready(struct dusk_transport *t, void *const *bufs, size_t ca
 	return (int)i;
 }
 
+static int sim_recv_wait(struct dusk_transport *t, void *buf, size_t cap, size_t *len)
+{
+	struct dusk_sim *s = (struct dusk_sim *)t;
+	int n;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->head && !s->shut)
+		pthread_cond_wait(&s->cond, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	n = sim_recv_ready(t, &buf, cap, len, 1);
+	return n ? n : -EAGAIN;	/* only this thread takes from the FIFO */
+}
+
 static int sim_wait(struct dusk_transport *t)
 {
 	struct dusk_sim *s = (struct dusk_sim *)t;
@@ -184,6 +197,7 @@ static const struct dusk_transport_ops sim_ops = {
 	.send = sim_send,
 	.recv_ready = sim_recv_ready,
 	.wait = sim_wait,
+	.recv_wait = sim_recv_wait,
 	.kick = sim_kick,
 	.shutdown = sim_shutdown,
 	.destroy = sim_destroy,

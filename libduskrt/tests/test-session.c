@@ -608,6 +608,78 @@ static void packet_replies_batched_without_ack(void **state)
 	harness_close(sim);
 }
 
+/*
+ * Packets read in one batch are served where they lie; those the kernel
+ * raises while one of them makes a nested call are read by that call and
+ * queued: they follow the rest of the batch, in the kernel's order.
+ */
+static int order2_seen[12], order2_n;
+static uint64_t order2_args[2][2] = { { 100, 0 }, { 101, 0 } };
+static uint64_t order2_ctx[2];
+
+static uint64_t stub_raises_two(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
+				void *arg)
+{
+	int i;
+
+	(void)a; (void)n; (void)t; (void)arg;
+	for (i = 0; i < 2; i++) {
+		struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = order2_args[i],
+					     .nargs = 2 };
+
+		order2_ctx[i] = dusk_sim_upcall(s, &u);
+	}
+	return 0;
+}
+
+static uint64_t hook_gate_then_nested(uint64_t a, uint64_t b)
+{
+	struct timespec ts = { 0, 50000000 };
+
+	(void)b;
+	if (a == 50)
+		nanosleep(&ts, NULL);	/* 0..7 are raised meanwhile */
+	if (a == 0)
+		dusk_call(STUB_TOUCH, NULL, 0);
+	order2_seen[__atomic_fetch_add(&order2_n, 1, __ATOMIC_SEQ_CST) % 12] = (int)a;
+	return a;
+}
+
+static void nested_call_keeps_packet_order(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	static const int want[11] = { 50, 0, 1, 2, 3, 4, 5, 6, 7, 100, 101 };
+	uint64_t gate_args[2] = { 50, 0 }, args[8][2], ctx[8], gate, ret;
+	struct dusk_sim_upcall g = { .proxy = PROXY_HOOK, .args = gate_args, .nargs = 2 };
+	int i;
+
+	(void)state;
+	order2_n = 0;
+	tm_hook_body = hook_gate_then_nested;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_raises_two, NULL);
+	harness_open(sim, &tm_module, 1);
+	gate = dusk_sim_upcall(sim, &g);
+	for (i = 0; i < 8; i++) {
+		struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args[i], .nargs = 2 };
+
+		args[i][0] = (uint64_t)i;
+		args[i][1] = 0;
+		ctx[i] = dusk_sim_upcall(sim, &u);
+	}
+	assert_int_equal(dusk_sim_wait_reply(sim, gate, &ret, 5000), 0);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(dusk_sim_wait_reply(sim, ctx[i], &ret, 5000), 0);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(dusk_sim_wait_reply(sim, order2_ctx[i], &ret, 5000), 0);
+	assert_int_equal(order2_n, 11);
+	for (i = 0; i < 11; i++)
+		if (order2_seen[i] != want[i])
+			fail_msg("packet %d served in place of %d (position %d)", order2_seen[i],
+				 want[i], i);
+	tm_hook_body = NULL;
+	harness_close(sim);
+}
+
 /* A verdict that comes too late is refused (-ESRCH) after the program has
  * moved on: the warning still names the callback. */
 static volatile int late_stage;
@@ -754,6 +826,7 @@ int main(void)
 		cmocka_unit_test_teardown(callback_outlives_nf_timeout, cleanup),
 		cmocka_unit_test_teardown(callback_outlives_its_blocked_caller, cleanup),
 		cmocka_unit_test_teardown(packet_replies_batched_without_ack, cleanup),
+		cmocka_unit_test_teardown(nested_call_keeps_packet_order, cleanup),
 		cmocka_unit_test_teardown(late_unacked_reply_named, cleanup),
 		cmocka_unit_test_teardown(answers_written_into_the_callers_buffer, cleanup),
 	};
