@@ -418,7 +418,7 @@ static void serve_inplace(struct dusk_conn *c, const struct inplace *ip)
 
 /*
  * The packet thread's read: a batch of up to @batch datagrams already
- * waiting, or with @block one datagram, sleeping until it comes (the
+ * waiting, or with @block as many, sleeping until the first comes (the
  * transport's recv_wait(): the thread holds the waiting role too).  Its
  * ordered upcalls are served in the packet thread's own buffers, which no
  * other thread touches: other readers use rxbuf meanwhile.  Caller holds
@@ -440,7 +440,7 @@ static int pkt_read(struct dusk_conn *c, unsigned int batch, int block)
 	for (i = 0; i < RX_BATCH; i++)
 		bufs[i] = c->pktbuf + (size_t)i * RX_CAP;
 	if (block)
-		n = c->t->ops->recv_wait(c->t, bufs[0], RX_CAP, &c->pktlen[0]);
+		n = c->t->ops->recv_wait(c->t, bufs, RX_CAP, c->pktlen, batch);
 	else
 		n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->pktlen, batch);
 	pthread_mutex_lock(&c->lock);
@@ -461,14 +461,13 @@ static int pkt_read(struct dusk_conn *c, unsigned int batch, int block)
 /*
  * The packet thread: serve what is queued, else read.
  *
- * After a wait it reads one datagram, with recv() (blocking, where the
- * transport's recv_wait() can be woken for a shutdown, instead of a
- * wait followed by the receive): at low rates a packet comes alone, and
- * recvmmsg() would try again for a further slot (a try that finds nothing
- * costs about what a receive does) on the way from the packet's arrival
- * to its verdict.  Otherwise it reads a whole batch, and after a batch
- * that came short it waits for the socket rather than reading it empty
- * once more.
+ * When the socket was left empty it waits in the receive itself (the
+ * transport's recv_wait(), recvmmsg() with MSG_WAITFORONE, which a
+ * shutdown can wake) instead of a wait followed by a receive, and takes
+ * what else is waiting with the first datagram.  A batch that came short
+ * emptied the socket, so the next read waits again: at low rates a packet
+ * costs one receive and its verdict's send, as NFQUEUE's do.  A full batch
+ * is followed by another without waiting.
  */
 static void *rx_main(void *arg)
 {
@@ -489,8 +488,8 @@ static void *rx_main(void *arg)
 		if (c->reading) {
 			pthread_cond_wait(&c->cond, &c->lock);
 		} else if (drained && c->t->ops->recv_wait && !c->polling) {
-			pkt_read(c, 1, 1);
-			drained = 0;
+			n = pkt_read(c, RX_BATCH, 1);
+			drained = n >= 0 && n < RX_BATCH;
 			batch = RX_BATCH;
 		} else if (drained) {
 			wait_event(c);

@@ -5,10 +5,11 @@
  * the genetlink controller.  recv_ready() takes a batch with one
  * recvmmsg() (under load: one system call per batch), a single datagram
  * with recv(); wait(), kick() and shutdown() are the shared waker's
- * (waker.c).  recv_wait() is a blocking recv(), as an NFQUEUE program's:
- * the idle packet thread sleeps in it instead of in poll() followed by a
- * receive, one system call less between a packet's upcall and its
- * verdict.  shutdown() wakes it with a NOOP the socket sends itself.
+ * (waker.c).  recv_wait() is a blocking receive, as an NFQUEUE program's
+ * (recvmmsg() with MSG_WAITFORONE, which takes what else is waiting with
+ * the first datagram): the idle packet thread sleeps in it instead of in
+ * poll() followed by a receive, one system call less between a packet's
+ * upcall and its verdict.  shutdown() wakes it with a NOOP the socket sends itself.
  */
 #include <errno.h>
 #include <sys/socket.h>
@@ -64,8 +65,10 @@ static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 	return mnl_socket_sendto(g->nl, buf, len) < 0 ? -errno : 0;
 }
 
-static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t cap,
-			   size_t *lens, unsigned int n)
+/* Take up to @n datagrams; @flags MSG_DONTWAIT (none waiting: 0) or
+ * MSG_WAITFORONE (block for the first only). */
+static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
+		     unsigned int n, int flags)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
 	struct mmsghdr mm[n];
@@ -81,46 +84,45 @@ static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t c
 		ssize_t len;
 
 		do
-			len = recv(mnl_socket_get_fd(g->nl), bufs[0], cap, MSG_DONTWAIT);
+			len = recv(mnl_socket_get_fd(g->nl), bufs[0], cap,
+				   flags == MSG_DONTWAIT ? MSG_DONTWAIT : 0);
 		while (len < 0 && errno == EINTR);
 		if (len < 0)
 			return errno == EAGAIN ? 0 : -errno;
 		lens[0] = (size_t)len;
-		return 1;
+		r = 1;
+	} else {
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < n; i++) {
+			iov[i].iov_base = bufs[i];
+			iov[i].iov_len = cap;
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		do
+			r = recvmmsg(mnl_socket_get_fd(g->nl), mm, n, flags, NULL);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		for (i = 0; i < (unsigned int)r; i++)
+			lens[i] = mm[i].msg_len;
 	}
-	memset(mm, 0, sizeof(mm));
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = cap;
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
-	do
-		r = recvmmsg(mnl_socket_get_fd(g->nl), mm, n, MSG_DONTWAIT, NULL);
-	while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	for (i = 0; i < (unsigned int)r; i++)
-		lens[i] = mm[i].msg_len;
+	/* the shutdown's own datagram (a NOOP's answer) woke a blocked one */
+	if (flags != MSG_DONTWAIT && dusk_waker_shut(&g->w))
+		return -ESHUTDOWN;
 	return r;
 }
 
-static int genl_recv_wait(struct dusk_transport *t, void *buf, size_t cap, size_t *len)
+static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t cap,
+			   size_t *lens, unsigned int n)
 {
-	struct genl_transport *g = (struct genl_transport *)t;
-	ssize_t n;
+	return genl_recv(t, bufs, cap, lens, n, MSG_DONTWAIT);
+}
 
-	if (dusk_waker_shut(&g->w))
-		return -ESHUTDOWN;
-	do
-		n = recv(mnl_socket_get_fd(g->nl), buf, cap, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if (dusk_waker_shut(&g->w))
-		return -ESHUTDOWN;
-	*len = (size_t)n;
-	return 1;
+static int genl_recv_wait(struct dusk_transport *t, void *const *bufs, size_t cap,
+			  size_t *lens, unsigned int n)
+{
+	return genl_recv(t, bufs, cap, lens, n, MSG_WAITFORONE);
 }
 
 static int genl_wait(struct dusk_transport *t)

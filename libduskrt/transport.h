@@ -38,13 +38,15 @@ struct dusk_transport_ops {
 	/* Block until a datagram may be waiting or kick() was called since
 	 * the last wait() returned.  0, or -ESHUTDOWN once shut down. */
 	int (*wait)(struct dusk_transport *t);
-	/* Optional (NULL: wait() then recv_ready()).  Take one datagram,
-	 * blocking until one comes or shutdown() is called: 1 with it in
-	 * @buf and its length in *@len, or -errno (-ESHUTDOWN once shut
-	 * down).  Called by a thread that holds both the reading and the
-	 * waiting role, so no kick() is meant for it; shutdown() must wake
-	 * it.  It saves the waiting thread a system call per datagram. */
-	int (*recv_wait)(struct dusk_transport *t, void *buf, size_t cap, size_t *len);
+	/* Optional (NULL: wait() then recv_ready()).  As recv_ready(), but
+	 * blocking until a first datagram comes or shutdown() is called; the
+	 * others are only those already waiting.  The number taken (>= 1),
+	 * or -errno (-ESHUTDOWN once shut down).  Called by a thread that
+	 * holds both the reading and the waiting role, so no kick() is meant
+	 * for it; shutdown() must wake it.  It saves the waiting thread a
+	 * system call per wake-up. */
+	int (*recv_wait)(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
+			 unsigned int n);
 	/* Make a wait() in progress (or the next one) return. */
 	void (*kick)(struct dusk_transport *t);
 	void (*shutdown)(struct dusk_transport *t);

@@ -134,11 +134,14 @@ static int sim_recv_ready(struct dusk_transport *t, void *const *bufs, size_t ca
 		lens[i] = q->len;
 		free(q);
 	}
+	if (!i)
+		s->st.empty_receives++;
 	pthread_mutex_unlock(&s->lock);
 	return (int)i;
 }
 
-static int sim_recv_wait(struct dusk_transport *t, void *buf, size_t cap, size_t *len)
+static int sim_recv_wait(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
+			 unsigned int max)
 {
 	struct dusk_sim *s = (struct dusk_sim *)t;
 	int n;
@@ -147,7 +150,7 @@ static int sim_recv_wait(struct dusk_transport *t, void *buf, size_t cap, size_t
 	while (!s->head && !s->shut)
 		pthread_cond_wait(&s->cond, &s->lock);
 	pthread_mutex_unlock(&s->lock);
-	n = sim_recv_ready(t, &buf, cap, len, 1);
+	n = sim_recv_ready(t, bufs, cap, lens, max);
 	return n ? n : -EAGAIN;	/* only this thread takes from the FIFO */
 }
 

@@ -96,6 +96,7 @@ struct dusk_sim_stats {
 	unsigned int acks;		/* acks sent (NLM_F_ACK requests that succeeded) */
 	unsigned int datagrams;		/* datagrams the program sent */
 	unsigned int direct_answers;	/* answers written into the sender's buffer */
+	unsigned int empty_receives;	/* recv_ready() calls that found nothing */
 	int bound;
 };
 void dusk_sim_stats(struct dusk_sim *sim, struct dusk_sim_stats *out);

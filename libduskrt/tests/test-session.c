@@ -680,6 +680,34 @@ static void nested_call_keeps_packet_order(void **state)
 	harness_close(sim);
 }
 
+/* Packets one at a time, as at a low rate: the packet thread takes each
+ * in its blocking receive and, the socket left empty by that short batch,
+ * goes back to it; it does not try an empty receive once per packet (a
+ * system call between every verdict and the next packet). */
+static void lone_packets_cost_no_empty_receive(void **state)
+{
+	struct dusk_sim *sim = harness_sim(&tm_module);
+	uint64_t args[2] = { 0, 0 }, ret, ctx;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2 };
+	struct dusk_sim_stats before, after;
+	int i;
+
+	(void)state;
+	harness_open(sim, &tm_module, 1);
+	ctx = dusk_sim_upcall(sim, &u);
+	assert_int_equal(dusk_sim_wait_reply(sim, ctx, &ret, 5000), 0);
+	dusk_sim_stats(sim, &before);
+	for (i = 0; i < 20; i++) {
+		ctx = dusk_sim_upcall(sim, &u);
+		assert_int_equal(dusk_sim_wait_reply(sim, ctx, &ret, 5000), 0);
+	}
+	dusk_sim_stats(sim, &after);
+	if (after.empty_receives - before.empty_receives > 2)
+		fail_msg("%u empty receives for 20 packets",
+			 after.empty_receives - before.empty_receives);
+	harness_close(sim);
+}
+
 /* A verdict that comes too late is refused (-ESRCH) after the program has
  * moved on: the warning still names the callback. */
 static volatile int late_stage;
@@ -827,6 +855,7 @@ int main(void)
 		cmocka_unit_test_teardown(callback_outlives_its_blocked_caller, cleanup),
 		cmocka_unit_test_teardown(packet_replies_batched_without_ack, cleanup),
 		cmocka_unit_test_teardown(nested_call_keeps_packet_order, cleanup),
+		cmocka_unit_test_teardown(lone_packets_cost_no_empty_receive, cleanup),
 		cmocka_unit_test_teardown(late_unacked_reply_named, cleanup),
 		cmocka_unit_test_teardown(answers_written_into_the_callers_buffer, cleanup),
 	};
