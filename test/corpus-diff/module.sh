@@ -20,8 +20,8 @@ name=$1
 LIMIT=${SELFTEST_LIMIT:-60}
 
 # The module's kernel-log lines, with what differs between any two runs
-# (timestamps, hashed pointers, durations, input device numbers) made
-# equal; not the kernel's
+# (timestamps, hashed pointers, durations, input and rfkill device
+# numbers) made equal; not the kernel's
 # once-a-boot notes that the first build's run alone gets (Debian's
 # pointer to its firmware page after the first missing file, the block
 # layer's note on a disk's obsolete stable_pages_required attribute).
@@ -31,7 +31,7 @@ log_lines() {
 			-e '^dusk' -e 'dusk_' -e 'wiki.debian.org/Firmware' \
 			-e 'stable_pages_required attribute has been removed' |
 		sed -E -e 's/0x[0-9a-f]+/0x…/g' -e 's/\b[0-9a-f]{16}\b/…/g' -e 's/\binput[0-9]+/inputN/g' \
-			-e 's/[0-9]+(\.[0-9]+)? ?(ns|us|usec|µs|ms|msec|sec|s|jiffies|cycles)\b/N \2/g'
+			-e 's/\brfkill[0-9]+/rfkillN/g' -e 's/[0-9]+(\.[0-9]+)? ?(ns|us|usec|µs|ms|msec|sec|s|jiffies|cycles)\b/N \2/g'
 	dmesg -c >/dev/null
 }
 
@@ -51,7 +51,8 @@ entries() {
 # its attributes (one level: not its power/ or its links' targets), but
 # for the ones that differ between any two loads (a disk's I/O times and
 # its global sequence number, its uevent's DISKSEQ masked too; a network interface's index, which the
-# second build's interface gets anew: its uevent's IFINDEX is masked; a
+# second build's interface gets anew: its uevent's IFINDEX is masked; an
+# rfkill switch's index, never given twice in a boot; a
 # wakeup source's times in ms, uptime and durations of its activity, and
 # its active_count, which counts events that did not fall into an active
 # period: a power supply's).
@@ -64,7 +65,7 @@ new_files() {
 		*) if [ -d "$e" ]; then find "$e" | sort; else echo "$e"; fi ;;
 		esac
 	done | awk '!seen[$0]++' | grep -v -e '^/sys/class/.*/stat$' -e '^/sys/class/.*/inflight$' \
-		-e '^/sys/class/.*/diskseq$' -e '^/sys/class/net/.*/ifindex$' -e '^/sys/class/net/.*/iflink$' \
+		-e '^/sys/class/.*/diskseq$' -e '^/sys/class/net/.*/ifindex$' -e '^/sys/class/net/.*/iflink$' -e '^/sys/class/rfkill/.*/index$' \
 		-e '^/sys/class/wakeup/.*_ms$' -e '^/sys/class/wakeup/.*/active_count$'
 }
 
@@ -222,11 +223,11 @@ netns_cycle() {
 	ip netns del dusk-probe
 }
 
-# An input device's number (inputN), which the kernel never gives twice in a boot
+# An input or rfkill device's number (inputN, rfkillN), which the kernel never gives twice in a boot
 # (the second build's device is input3 where the first's was input2),
 # masked in the transcript.
 scenario() {
-	scenario_steps | sed -E 's/\binput[0-9]+/inputN/g'
+	scenario_steps | sed -E -e 's/\binput[0-9]+/inputN/g' -e 's/\brfkill[0-9]+/rfkillN/g'
 }
 
 scenario_steps() {
