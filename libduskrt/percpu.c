@@ -22,6 +22,15 @@
  * preemption is off there; here one lock serializes the program's threads
  * around each operation, so two threads that map to one CPU never lose an
  * update.
+ *
+ * An alloc_percpu() block's address is, as in the kernel, no CPU's copy:
+ * its copies are blocks of their own (a DEFINE_PER_CPU variable's copy 0
+ * is the variable itself).  So the address is known for what it is when
+ * the module hands it to the kernel (stored into a kernel object, passed
+ * to a kernel call): the kernel would add its own per-CPU offsets to it
+ * and read or write wild kernel memory (a network driver's dev->tstats
+ * read by dev_fetch_sw_netstats() was a general protection fault), so
+ * that is refused (dusk_percpu_handed()).
  */
 #include <errno.h>
 #include <sched.h>
@@ -32,8 +41,9 @@
 #include <dusk/kprim.h>
 #include "rt-internal.h"
 
-/* One own per-cpu object: [base, base + size) is copy 0 (what the module
- * names); copies[cpu] is each CPU's. */
+/* One own per-cpu object: [base, base + size) is what the module names (a
+ * variable's copy 0; an alloc_percpu() block's address, no copy's);
+ * copies[cpu] is each CPU's. */
 struct pcpu_obj {
 	unsigned long base;
 	size_t size;
@@ -118,13 +128,15 @@ static void *add(void *copy0, size_t size, int allocated)
 
 	if (!copies)
 		return NULL;
-	copies[0] = copy0;
-	for (cpu = 1; cpu < n; cpu++) {
+	/* an alloc_percpu() block's copy 0 is a block of its own too */
+	for (cpu = allocated ? 0 : 1; cpu < n; cpu++) {
 		copies[cpu] = malloc(size ? size : 1);
 		if (!copies[cpu])
 			goto fail;
 		memcpy(copies[cpu], copy0, size);
 	}
+	if (!allocated)
+		copies[0] = copy0;
 	o = dusk_grow(objs, &capobjs, nobjs, sizeof(*o), 16);
 	if (!o)
 		goto fail;
@@ -136,8 +148,8 @@ static void *add(void *copy0, size_t size, int allocated)
 	o->allocated = allocated;
 	return copy0;
 fail:
-	while (--cpu >= 1)
-		free(copies[cpu]);
+	for (cpu = allocated ? 0 : 1; cpu < n; cpu++)
+		free(copies[cpu]);	/* NULL past the failure */
 	free(copies);
 	return NULL;
 }
@@ -188,6 +200,32 @@ DUSK_API void dusk_percpu_free(void *p)
 	free(o->copies);
 	*o = objs[--nobjs];
 	pthread_mutex_unlock(&pcpu_lock);
+	free(p);	/* the block's own address, no CPU's copy */
+}
+
+/*
+ * @p, an address the module hands the kernel (a store into a kernel
+ * object, a kernel call's argument): if it is in one of the module's own
+ * alloc_percpu() blocks, the kernel would find each CPU's copy at @p plus
+ * its own per-CPU offset, where the program has none: refused, before the
+ * kernel can follow it.
+ */
+void dusk_percpu_handed(uintptr_t p)
+{
+	struct pcpu_obj *o;
+	int own;
+
+	pthread_mutex_lock(&pcpu_lock);
+	o = find(p);
+	own = o && o->allocated;
+	pthread_mutex_unlock(&pcpu_lock);
+	if (own)
+		dusk_fatal("dusk: per-cpu pointer %p of the module's own alloc_percpu() block "
+			   "handed to the kernel: the user build keeps each CPU's copy in the "
+			   "program, where the kernel's per-CPU offsets cannot find it (a "
+			   "network driver's dev->tstats, lstats or dstats: sum the copies in "
+			   "the module's own ndo_get_stats64 with per_cpu_ptr(); docs/kapi.md, "
+			   "\"Per-cpu data\")", (void *)p);
 }
 
 /* Caller holds pcpu_lock.  The address of @cpu's copy of per-cpu @addr. */

@@ -516,6 +516,8 @@ void dusk_die(void) __attribute__((noreturn));
 void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc,
 		const char *detail) __attribute__((noreturn));
 /* Fatal error (not a memory fault): log and abort(). */
+/* percpu.c: refuses an own alloc_percpu() address handed to the kernel */
+void dusk_percpu_handed(uintptr_t p);
 void dusk_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Resolve @pc to "file:line (function)" in @buf; "" if unknown. */
 void dusk_symbolize(const void *pc, char *buf, size_t cap);

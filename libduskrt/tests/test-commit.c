@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <dusk/kprim.h>
 
 #include "harness.h"
 #include "testmod.h"
@@ -283,6 +285,47 @@ static void pointers_stored_in_kernel_memory(void **state)
 	assert_int_equal(km->a, 0);
 }
 
+/* The module's own alloc_percpu() block handed to the kernel, stored into
+ * a kernel object (a network driver's dev->tstats) or passed to a kernel
+ * call (dev_fetch_sw_netstats()): the kernel would add its per-CPU offsets
+ * to it, so it is refused; before, it got a mirror and the kernel a
+ * general protection fault (p11netstat). */
+static void child_stores_percpu(void *arg)
+{
+	uint64_t *k = dusk_check((void *)(uintptr_t)KOBJ, 8);
+
+	*k = (uintptr_t)arg;
+	dusk_call(STUB_NOOP, NULL, 0);
+}
+
+static void child_passes_percpu(void *arg)
+{
+	uint64_t a = dusk_commit((char *)arg + 8, DUSK_TYPE_NONE, 0);
+
+	dusk_call(STUB_NOOP, &a, 1);
+}
+
+static void own_percpu_block_refused(void **state)
+{
+	char log[4096];
+	void *pc = dusk_percpu_alloc(32, 8);
+	int status;
+
+	(void)state;
+	assert_non_null(pc);
+	status = harness_fork(child_stores_percpu, pc, log, sizeof(log));
+	assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (!strstr(log, "alloc_percpu() block handed to the kernel"))
+		fail_msg("%s", log);
+	status = harness_fork(child_passes_percpu, pc, log, sizeof(log));
+	assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_non_null(strstr(log, "alloc_percpu() block handed to the kernel"));
+	/* one CPU's copy is plain program memory, handed as any */
+	assert_true(dusk_commit((void *)dusk_percpu_ptr((uintptr_t)pc, 0, NULL), DUSK_TYPE_NONE,
+				32) >= DUSK_SIM_MIRRORS);
+	dusk_percpu_free(pc);
+}
+
 /* skb_copy_bits(skb, off, to, len): the kernel fills a buffer. */
 static uint64_t stub_fill(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t, void *arg)
 {
@@ -536,6 +579,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),
 		cmocka_unit_test_setup_teardown(pointers_stored_in_kernel_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(own_percpu_block_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(flexible_struct_on_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),

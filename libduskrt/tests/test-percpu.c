@@ -83,6 +83,8 @@ static void test_alloc(void **state)
 
 		assert_ptr_equal(c, f);
 		assert_int_equal(c->packets, cpu == dusk_smp_processor_id() ? 2 : 0);
+		/* as in the kernel, the block's address is no CPU's copy */
+		assert_ptr_not_equal(c, s);
 	}
 	dusk_percpu_free(s);
 	dusk_percpu_free(NULL);
