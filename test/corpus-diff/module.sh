@@ -20,8 +20,8 @@ name=$1
 LIMIT=${SELFTEST_LIMIT:-60}
 
 # The module's kernel-log lines, with what differs between any two runs
-# (timestamps, hashed pointers, durations, input and rfkill device
-# numbers) made equal; not the kernel's
+# (timestamps, hashed pointers, durations, input, rfkill, extcon and
+# regulator device numbers) made equal; not the kernel's
 # once-a-boot notes that the first build's run alone gets (Debian's
 # pointer to its firmware page after the first missing file, the block
 # layer's note on a disk's obsolete stable_pages_required attribute).
@@ -31,7 +31,8 @@ log_lines() {
 			-e '^dusk' -e 'dusk_' -e 'wiki.debian.org/Firmware' \
 			-e 'stable_pages_required attribute has been removed' |
 		sed -E -e 's/0x[0-9a-f]+/0x…/g' -e 's/\b[0-9a-f]{16}\b/…/g' -e 's/\binput[0-9]+/inputN/g' \
-			-e 's/\brfkill[0-9]+/rfkillN/g' -e 's/[0-9]+(\.[0-9]+)? ?(ns|us|usec|µs|ms|msec|sec|s|jiffies|cycles)\b/N \2/g'
+			-e 's/\b(rfkill|extcon)[0-9]+/\1N/g' -e 's/\bregulator\.[0-9]+/regulator.N/g' \
+			-e 's/[0-9]+(\.[0-9]+)? ?(ns|us|usec|µs|ms|msec|sec|s|jiffies|cycles)\b/N \2/g'
 	dmesg -c >/dev/null
 }
 
@@ -223,11 +224,12 @@ netns_cycle() {
 	ip netns del dusk-probe
 }
 
-# An input or rfkill device's number (inputN, rfkillN), which the kernel never gives twice in a boot
-# (the second build's device is input3 where the first's was input2),
-# masked in the transcript.
+# An input, rfkill, extcon or regulator device's number (inputN, rfkillN,
+# extconN, regulator.N), which the kernel never gives twice in a boot (the
+# second build's device is input3 where the first's was input2), masked in
+# the transcript.
 scenario() {
-	scenario_steps | sed -E -e 's/\binput[0-9]+/inputN/g' -e 's/\brfkill[0-9]+/rfkillN/g'
+	scenario_steps | sed -E -e 's/\b(input|rfkill|extcon)[0-9]+/\1N/g' -e 's/\bregulator\.[0-9]+/regulator.N/g'
 }
 
 scenario_steps() {
