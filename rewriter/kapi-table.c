@@ -454,6 +454,13 @@ int kapi_proxy_kind(CXType fn)
 	if (n == 1 && ret.kind == CXType_Void &&
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct irq_work"))
 		return RW_PROXY_ASYNC_IRQ;
+	/* an input handler's .event, void (struct input_handle *, unsigned
+	 * int type, unsigned int code, int value): called by input_event()
+	 * under the device's event_lock with interrupts off, from a driver's
+	 * interrupt handler as often as not; it answers nothing */
+	if (n == 4 && ret.kind == CXType_Void &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct input_handle"))
+		return RW_PROXY_ASYNC_IRQ;
 	/* packet_type .func: int (struct sk_buff *, struct net_device *,
 	 * struct packet_type *, struct net_device *), in the receive softirq.
 	 * The handler owns the packet (it must free it) and its result is

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Void callbacks called in hard interrupt context: irq_work functions
- * (void (struct irq_work *)), run from the irq_work self-interrupt or the
- * tick.
+ * Void callbacks called in hard interrupt context or with interrupts off:
+ * irq_work functions (void (struct irq_work *)), run from the irq_work
+ * self-interrupt or the tick; an input handler's .event, which
+ * input_event() calls under the device's event_lock, interrupts off.
  *
  * They need no answer, so their proxy is an async one, but an upcall
  * cannot be sent from hard interrupt context (netlink, the session's
@@ -47,8 +48,8 @@ static DECLARE_WORK(dusk_irq_work, dusk_irq_calls_run);
  * @args:  widened arguments (copied).
  * @nargs: how many.
  *
- * Context: any; in hard interrupt context the upcall is raised from a
- * work item.  Called by generated proxies.
+ * Context: any; in hard interrupt context or with interrupts off the
+ * upcall is raised from a work item.  Called by generated proxies.
  * Return: 0 when the upcall was sent or deferred, else a negative errno
  * (a call that could not be recorded is counted in DUSK_STAT_QUEUE_FULL).
  */
@@ -56,7 +57,9 @@ int dusk_upcall_async_irq(u32 proxy, const u64 *args, u32 nargs)
 {
 	struct dusk_irq_call *c;
 
-	if (!in_hardirq())
+	/* with interrupts off, the session queue's bottom-half lock could
+	 * not be let go either */
+	if (!in_hardirq() && !irqs_disabled())
 		return dusk_upcall_async(proxy, args, nargs);
 	if (WARN_ON_ONCE(nargs > DUSK_MAX_ARGS))
 		return -EINVAL;
