@@ -310,6 +310,41 @@ static void demux(struct dusk_conn *c, void *const *bufs, const size_t *lens, in
 }
 
 /*
+ * Take the reading role (with @block the waiting one too) and read up to
+ * @batch datagrams into @base (RX_BATCH slots of RX_CAP), their addresses
+ * in @bufs and lengths in @lens: those already waiting, or with @block
+ * sleeping until the first comes (the transport's recv_wait()).  Caller
+ * holds c->lock, c->reading is 0 and, with @block, c->polling too (the
+ * lock is dropped meanwhile).  The number read, or -errno (the connection
+ * is then dead).
+ */
+static int read_into(struct dusk_conn *c, char *base, size_t *lens, void **bufs,
+		     unsigned int batch, int block)
+{
+	int i, n;
+
+	c->reading = 1;
+	if (block) {
+		c->polling = 1;
+		c->poller = pthread_self();
+	}
+	pthread_mutex_unlock(&c->lock);
+	for (i = 0; i < RX_BATCH; i++)
+		bufs[i] = base + (size_t)i * RX_CAP;
+	if (block)
+		n = c->t->ops->recv_wait(c->t, bufs, RX_CAP, lens, batch);
+	else
+		n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, lens, batch);
+	pthread_mutex_lock(&c->lock);
+	c->reading = 0;
+	if (block)
+		c->polling = 0;
+	if (n < 0)
+		conn_die(c, n);
+	return n;
+}
+
+/*
  * Take the reading role for what is waiting on the socket (a batch of up
  * to @batch datagrams, into the shared buffers) and demultiplex it.  @mine
  * is the caller's waiter, if any.  Caller holds c->lock and c->reading is
@@ -319,20 +354,10 @@ static void demux(struct dusk_conn *c, void *const *bufs, const size_t *lens, in
 static int read_ready(struct dusk_conn *c, const struct waiter *mine, unsigned int batch)
 {
 	void *bufs[RX_BATCH];
-	int i, n;
+	int n = read_into(c, c->rxbuf, c->rxlen, bufs, batch, 0);
 
-	c->reading = 1;
-	pthread_mutex_unlock(&c->lock);
-	for (i = 0; i < RX_BATCH; i++)
-		bufs[i] = c->rxbuf + (size_t)i * RX_CAP;
-	n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->rxlen, batch);
-	pthread_mutex_lock(&c->lock);
-	c->reading = 0;
-	if (n < 0) {
-		conn_die(c, n);
-		return n;
-	}
-	demux(c, bufs, c->rxlen, n, mine, NULL);
+	if (n >= 0)
+		demux(c, bufs, c->rxlen, n, mine, NULL);
 	return n;
 }
 
@@ -429,28 +454,10 @@ static int pkt_read(struct dusk_conn *c, unsigned int batch, int block)
 {
 	void *bufs[RX_BATCH];
 	struct inplace ip;
-	int i, n;
+	int n = read_into(c, c->pktbuf, c->pktlen, bufs, batch, block);
 
-	c->reading = 1;
-	if (block) {
-		c->polling = 1;
-		c->poller = pthread_self();
-	}
-	pthread_mutex_unlock(&c->lock);
-	for (i = 0; i < RX_BATCH; i++)
-		bufs[i] = c->pktbuf + (size_t)i * RX_CAP;
-	if (block)
-		n = c->t->ops->recv_wait(c->t, bufs, RX_CAP, c->pktlen, batch);
-	else
-		n = c->t->ops->recv_ready(c->t, bufs, RX_CAP, c->pktlen, batch);
-	pthread_mutex_lock(&c->lock);
-	c->reading = 0;
-	if (block)
-		c->polling = 0;
-	if (n < 0) {
-		conn_die(c, n);
+	if (n < 0)
 		return n;
-	}
 	ip.n = 0;
 	demux(c, bufs, c->pktlen, n, NULL, &ip);
 	if (ip.n)

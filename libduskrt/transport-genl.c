@@ -107,7 +107,7 @@ static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, si
 		for (i = 0; i < (unsigned int)r; i++)
 			lens[i] = mm[i].msg_len;
 	}
-	/* the shutdown's own datagram (a NOOP's answer) woke a blocked one */
+	/* a blocked receive was woken by the NOOP shutdown() sends */
 	if (flags != MSG_DONTWAIT && dusk_waker_shut(&g->w))
 		return -ESHUTDOWN;
 	return r;
