@@ -54,6 +54,9 @@ struct pcpu_obj {
 static pthread_mutex_t pcpu_lock = PTHREAD_MUTEX_INITIALIZER;	/* guards all below */
 static struct pcpu_obj *objs;
 static size_t nobjs, capobjs;
+/* alloc_percpu() blocks among them: read without the lock by
+ * dusk_percpu_handed(), on every pointer a kernel call is given */
+static unsigned int nallocated;
 static unsigned int ncpus;	/* possible CPUs; 0 until first asked */
 
 /* The number of possible CPUs: the highest CPU in the list of
@@ -146,6 +149,8 @@ static void *add(void *copy0, size_t size, int allocated)
 	o->size = size;
 	o->copies = copies;
 	o->allocated = allocated;
+	if (allocated)
+		__atomic_store_n(&nallocated, nallocated + 1, __ATOMIC_RELAXED);
 	return copy0;
 fail:
 	for (cpu = allocated ? 0 : 1; cpu < n; cpu++)
@@ -199,6 +204,7 @@ DUSK_API void dusk_percpu_free(void *p)
 		free(o->copies[cpu]);
 	free(o->copies);
 	*o = objs[--nobjs];
+	__atomic_store_n(&nallocated, nallocated - 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&pcpu_lock);
 	free(p);	/* the block's own address, no CPU's copy */
 }
@@ -215,6 +221,11 @@ void dusk_percpu_handed(uintptr_t p)
 	struct pcpu_obj *o;
 	int own;
 
+	/* A block the module hands on was allocated before, by this thread or
+	 * one whose write of the pointer this thread has seen: the count is
+	 * seen too.  Without blocks, no lock and no search. */
+	if (!__atomic_load_n(&nallocated, __ATOMIC_RELAXED))
+		return;
 	pthread_mutex_lock(&pcpu_lock);
 	o = find(p);
 	own = o && o->allocated;
