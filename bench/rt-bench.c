@@ -189,9 +189,9 @@ static double per_call_us(int mode)
 
 /* Mean wall time of serving one packet-like upcall (three prefetched
  * chunks: an sk_buff, a hook state, the headers; a hook that reads them),
- * raised in batches of UPBATCH as a busy hook does; also sets
- * reqs_per_call to the program's datagrams per upcall. */
-static double per_upcall_us(void)
+ * @n of them raised in batches of @batch (a busy hook's are 32, a quiet
+ * one's 1); also sets reqs_per_call to the program's datagrams per upcall. */
+static double per_upcall_us(int n, int batch)
 {
 	const struct dusk_sim_range pre[3] = {
 		{ KPKT, 232 }, { KPKT + 0x1400, 48 }, { KPKT + 0x2800, 128 },
@@ -204,15 +204,15 @@ static double per_upcall_us(void)
 	int i, j;
 
 	dusk_sim_stats(sim, &a);
-	for (i = 0; i < UPCALLS; i += UPBATCH) {
-		for (j = 0; j < UPBATCH; j++)
+	for (i = 0; i < n; i += batch) {
+		for (j = 0; j < batch; j++)
 			ctx[j] = dusk_sim_upcall(sim, &u);
-		for (j = 0; j < UPBATCH; j++)
+		for (j = 0; j < batch; j++)
 			dusk_sim_wait_reply(sim, ctx[j], &ret, 5000);
 	}
-	t0 = (now_ns() - t0) / UPCALLS / 1000.0;
+	t0 = (now_ns() - t0) / n / 1000.0;
 	dusk_sim_stats(sim, &b);
-	reqs_per_call = (double)(b.requests - a.requests) / UPCALLS;
+	reqs_per_call = (double)(b.requests - a.requests) / n;
 	return t0;
 }
 
@@ -256,7 +256,22 @@ static double page_fill_us(int *kp)
 	return (now_ns() - t0) / CALLS / 1000.0;
 }
 
-int main(void)
+/*
+ * `rt-bench upcall N`: only N lone upcalls, one at a time as at a low packet
+ * rate, for an instruction profile of the packet thread's path from its
+ * wake-up to its REPLY (valgrind --tool=callgrind).
+ */
+static int upcalls_only(int n)
+{
+	double us;
+
+	dusk_sim_map(sim, KPKT, 3 * 4096, 1);
+	us = per_upcall_us(n, 1);
+	printf("lone_upcall_us %.2f\nlone_upcall_requests %.2f\n", us, reqs_per_call);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	static int own = 42;
 	int *kp = (int *)(uintptr_t)(KPAGE + 128);
@@ -274,6 +289,13 @@ int main(void)
 	if (dusk_session_open(&mod, dusk_sim_transport(sim), 1)) {
 		fprintf(stderr, "rt-bench: session did not open\n");
 		return 1;
+	}
+	if (argc == 3 && !strcmp(argv[1], "upcall")) {
+		int rc = upcalls_only(atoi(argv[2]));
+
+		dusk_session_close();
+		dusk_sim_free(sim);
+		return rc;
 	}
 	*(int *)dusk_check(kp, sizeof(int)) = 7;	/* fill the page: it is cached now */
 
@@ -297,8 +319,8 @@ int main(void)
 	view_ns = page_pass_ns(1);
 	fill_us = page_fill_us(kp);
 	dusk_sim_map(sim, KPKT, 3 * 4096, 1);
-	up_us = per_upcall_us();
-	up_us = per_upcall_us();
+	up_us = per_upcall_us(UPCALLS, UPBATCH);
+	up_us = per_upcall_us(UPCALLS, UPBATCH);
 	up_reqs = reqs_per_call;
 
 	printf("plain_load_ns %.3f\n", plain);
