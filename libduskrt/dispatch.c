@@ -200,17 +200,18 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	t->ctx_gone = 0;
 	dusk_shadow_unhold(t->shadow);
 	dusk_shadow_invalidate(t->shadow);
-	mnl_attr_for_each(a, up.nlh, GENL_HDRLEN) {
+	dusk_nla_for_each(a, up.nlh) {
+		uint16_t type = dusk_nla_type(a);
 		uint64_t addr = 0;
 		const void *data = NULL;
 		uint32_t n = 0;
 
-		if (mnl_attr_get_type(a) != DUSK_A_CHUNK && mnl_attr_get_type(a) != DUSK_A_HELD)
+		if (type != DUSK_A_CHUNK && type != DUSK_A_HELD)
 			continue;
 		dusk_attr_chunk(a, &addr, &data, &n);
 		if (addr < dusk_sess->kbase || addr + n < addr)
 			continue;
-		if (mnl_attr_get_type(a) == DUSK_A_HELD)
+		if (type == DUSK_A_HELD)
 			dusk_shadow_hold(t->shadow, addr, data, n);
 		else
 			dusk_shadow_install(t->shadow, addr, data, n);
@@ -239,10 +240,9 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		 * object it was given: a timer embedded in a module global) is
 		 * the own object to the module, as a pointer read from kernel
 		 * memory is. */
-		for (i = 0; i < up.nargs; i++) {
-			up.args[i] = dusk_rmap_word(up.args[i]);
+		dusk_rmap_words(up.args, up.nargs);
+		for (i = 0; i < up.nargs; i++)
 			dusk_kasan_kernel_gave(up.args[i]);
-		}
 		/* Raised by a kernel call still in flight (a pernet init, a
 		 * replayed notifier): see what that call wrote so far. */
 		if (t->blocking && (err = dusk_commit_refresh_calls()))

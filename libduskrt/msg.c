@@ -59,13 +59,22 @@ static const struct attr_rule rules[DUSK_A_MAX + 1] = { DUSK_ATTRS(RULE) };
 
 _Static_assert(DUSK_A_MAX < 64, "a nest's members are a 64-bit mask");
 
-static __thread char *spare_buf;	/* this thread's finished buffer, or NULL */
+/* Static TLS (libduskrt is linked, never dlopen()ed): the default model
+ * calls __tls_get_addr() at every access, twice per message. */
+#define MSG_TLS __thread __attribute__((tls_model("initial-exec")))
+static MSG_TLS char *spare_buf;		/* this thread's finished buffer, or NULL */
+static MSG_TLS int spare_keyed;		/* spare_key holds &spare_buf for this thread */
 static pthread_key_t spare_key;
 static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
 
+/* The thread is leaving: its spare buffer goes (@p is its &spare_buf). */
 static void spare_free(void *p)
 {
-	free(p);
+	char **slot = p;
+
+	free(*slot);
+	*slot = NULL;
+	spare_keyed = 0;	/* a later destructor's message registers again */
 }
 
 static void spare_init(void)
@@ -95,9 +104,13 @@ int dusk_msg_init(struct dusk_msg *m, uint16_t family, uint8_t cmd, uint16_t fla
 void dusk_msg_fini(struct dusk_msg *m)
 {
 	if (m->buf && !spare_buf) {
-		/* Freed with the thread (the key's destructor). */
-		pthread_once(&spare_once, spare_init);
-		pthread_setspecific(spare_key, m->buf);
+		/* Freed with the thread (the key's destructor), which is told
+		 * once where the thread keeps it. */
+		if (!spare_keyed) {
+			pthread_once(&spare_once, spare_init);
+			pthread_setspecific(spare_key, &spare_buf);
+			spare_keyed = 1;
+		}
 		spare_buf = m->buf;
 	} else {
 		free(m->buf);
@@ -111,14 +124,31 @@ size_t dusk_msg_room(const struct dusk_msg *m)
 	return DUSK_MSG_CAP - m->nlh->nlmsg_len;
 }
 
+/* A u32 or u64 attribute, as mnl_attr_put_u{32,64}_check() and inline:
+ * every REPLY carries two. */
+static int put_word(struct dusk_msg *m, uint16_t type, const void *v, uint16_t len)
+{
+	uint32_t at = MNL_ALIGN(m->nlh->nlmsg_len);
+	struct nlattr *a;
+
+	if (at + MNL_ATTR_HDRLEN + len > DUSK_MSG_CAP)
+		return -EMSGSIZE;
+	a = (struct nlattr *)((char *)m->nlh + at);
+	a->nla_type = type;
+	a->nla_len = MNL_ATTR_HDRLEN + len;
+	memcpy((char *)a + MNL_ATTR_HDRLEN, v, len);
+	m->nlh->nlmsg_len = at + MNL_ATTR_HDRLEN + len;	/* len is 4 or 8: aligned */
+	return 0;
+}
+
 int dusk_msg_put_u32(struct dusk_msg *m, uint16_t type, uint32_t v)
 {
-	return mnl_attr_put_u32_check(m->nlh, DUSK_MSG_CAP, type, v) ? 0 : -EMSGSIZE;
+	return put_word(m, type, &v, sizeof(v));
 }
 
 int dusk_msg_put_u64(struct dusk_msg *m, uint16_t type, uint64_t v)
 {
-	return mnl_attr_put_u64_check(m->nlh, DUSK_MSG_CAP, type, v) ? 0 : -EMSGSIZE;
+	return put_word(m, type, &v, sizeof(v));
 }
 
 /*
@@ -232,8 +262,8 @@ static int check_attrs(const void *head, size_t len, const struct attr_rule *tab
 /* Validate one attribute's flags and payload against its rule @r. */
 static int check_attr(const struct nlattr *a, const struct attr_rule *r, int dir)
 {
-	const void *p = mnl_attr_get_payload(a);
-	size_t len = mnl_attr_get_payload_len(a);
+	const void *p = dusk_nla_data(a);
+	size_t len = dusk_nla_len(a);
 
 	/* strict parsing: NLA_F_NESTED on a nest, and only there */
 	if (!(a->nla_type & NLA_F_NESTED) != (r->type != T_NESTED))
@@ -289,7 +319,7 @@ static int check_attrs(const void *head, size_t len, const struct attr_rule *tab
 	uint16_t t;
 
 	while (rem >= sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= rem) {
-		const struct attr_rule *r = rule_of(tab, t = mnl_attr_get_type(a), want, dir);
+		const struct attr_rule *r = rule_of(tab, t = dusk_nla_type(a), want, dir);
 
 		if (!r || check_attr(a, r, dir))
 			return -EINVAL;
@@ -344,7 +374,7 @@ static int parse(const struct nlmsghdr *nlh, size_t len, int dir, struct dusk_at
 	err = check_head(nlh, len);
 	if (err)
 		return err;
-	return check_attrs((const char *)mnl_nlmsg_get_payload(nlh) + GENL_HDRLEN,
+	return check_attrs((const char *)nlh + MNL_NLMSG_HDRLEN + GENL_HDRLEN,
 			   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN, rules, 0, dir, out);
 }
 
@@ -362,12 +392,12 @@ void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr, const void **dat
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) == DUSK_A_ADDR) {
-			*addr = mnl_attr_get_u64(a);
-		} else if (mnl_attr_get_type(a) == DUSK_A_DATA) {
-			*data = mnl_attr_get_payload(a);
-			*len = mnl_attr_get_payload_len(a);
+	dusk_nla_for_each_nested(a, nest) {
+		if (dusk_nla_type(a) == DUSK_A_ADDR) {
+			*addr = dusk_nla_u64(a);
+		} else if (dusk_nla_type(a) == DUSK_A_DATA) {
+			*data = dusk_nla_data(a);
+			*len = (uint32_t)dusk_nla_len(a);
 		}
 	}
 }
@@ -376,11 +406,11 @@ void dusk_attr_range(const struct nlattr *nest, uint64_t *addr, uint32_t *len)
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) == DUSK_A_ADDR)
-			*addr = mnl_attr_get_u64(a);
-		else if (mnl_attr_get_type(a) == DUSK_A_LEN || mnl_attr_get_type(a) == DUSK_A_STAT_ID)
-			*len = mnl_attr_get_u32(a);
+	dusk_nla_for_each_nested(a, nest) {
+		if (dusk_nla_type(a) == DUSK_A_ADDR)
+			*addr = dusk_nla_u64(a);
+		else if (dusk_nla_type(a) == DUSK_A_LEN || dusk_nla_type(a) == DUSK_A_STAT_ID)
+			*len = dusk_nla_u32(a);
 	}
 }
 
@@ -452,12 +482,12 @@ int dusk_msg_peek_u32(const void *buf, size_t len, uint16_t type, uint32_t *v)
 		return -ENOENT;
 	/* mnl_attr_ok() ends the walk at the first attribute that leaves
 	 * the message. */
-	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
-		if (mnl_attr_get_type(a) != type)
+	dusk_nla_for_each(a, nlh) {
+		if (dusk_nla_type(a) != type)
 			continue;
-		if (mnl_attr_get_payload_len(a) != sizeof(*v))
+		if (dusk_nla_len(a) != sizeof(*v))
 			return -ENOENT;
-		memcpy(v, mnl_attr_get_payload(a), sizeof(*v));
+		*v = dusk_nla_u32(a);
 		return 0;
 	}
 	return -ENOENT;
@@ -480,18 +510,18 @@ int dusk_upcall_parse(const void *buf, size_t len, struct dusk_upcall *up)
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (a.count[required[i]] != 1)
 			return -EINVAL;
-	alen = mnl_attr_get_payload_len(a.tb[DUSK_A_ARGS]);
+	alen = dusk_nla_len(a.tb[DUSK_A_ARGS]);
 	if (alen > DUSK_MAX_ARGS * sizeof(uint64_t))
 		return -EINVAL;
-	up->ctx = mnl_attr_get_u64(a.tb[DUSK_A_CTX]);
+	up->ctx = dusk_nla_u64(a.tb[DUSK_A_CTX]);
 	if (up->ctx == 0)
 		return -EINVAL;
-	up->proxy = mnl_attr_get_u32(a.tb[DUSK_A_PROXY]);
+	up->proxy = dusk_nla_u32(a.tb[DUSK_A_PROXY]);
 	up->nargs = alen / sizeof(uint64_t);
-	memcpy(up->args, mnl_attr_get_payload(a.tb[DUSK_A_ARGS]), alen);
-	up->current = mnl_attr_get_u64(a.tb[DUSK_A_CURRENT]);
-	up->cpu = mnl_attr_get_u32(a.tb[DUSK_A_CPU]);
-	up->flags = mnl_attr_get_u32(a.tb[DUSK_A_FLAGS]);
+	memcpy(up->args, dusk_nla_data(a.tb[DUSK_A_ARGS]), alen);
+	up->current = dusk_nla_u64(a.tb[DUSK_A_CURRENT]);
+	up->cpu = dusk_nla_u32(a.tb[DUSK_A_CPU]);
+	up->flags = dusk_nla_u32(a.tb[DUSK_A_FLAGS]);
 	up->nlent = a.count[DUSK_A_LENT];
 	up->nchunks = a.count[DUSK_A_CHUNK];
 	up->nlh = nlh;

@@ -19,6 +19,69 @@
 #include <dusk/protocol.h>
 #include "transport.h"
 
+/*
+ * Attribute accessors for the packet path: what libmnl's mnl_attr_get_*()
+ * do, inline.  Every upcall walks its attributes three times (routing,
+ * validation, the prefetched CHUNKs), and a call into the shared library
+ * per attribute was a fifth of an upcall's instructions.  Only on
+ * attributes already validated (or, in the validator, checked to lie
+ * inside the message).
+ */
+static inline uint16_t dusk_nla_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline const void *dusk_nla_data(const struct nlattr *a)
+{
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+static inline size_t dusk_nla_len(const struct nlattr *a)
+{
+	return a->nla_len - MNL_ATTR_HDRLEN;
+}
+
+static inline uint64_t dusk_nla_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, dusk_nla_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint32_t dusk_nla_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, dusk_nla_data(a), sizeof(v));
+	return v;
+}
+
+/* The attribute after @a (whose length was validated). */
+static inline const struct nlattr *dusk_nla_next(const struct nlattr *a)
+{
+	return (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+}
+
+/* Is there a whole attribute at @a, with @rem bytes left (mnl_attr_ok())? */
+static inline int dusk_nla_ok(const struct nlattr *a, ptrdiff_t rem)
+{
+	return rem >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       (ptrdiff_t)a->nla_len <= rem;
+}
+
+/* mnl_attr_for_each() over the attributes of genl message @nlh, and
+ * mnl_attr_for_each_nested() over those of nest @nest, inline. */
+#define dusk_nla_for_each(a, nlh)							\
+	for ((a) = (const struct nlattr *)((const char *)(nlh) + MNL_NLMSG_HDRLEN + GENL_HDRLEN); \
+	     dusk_nla_ok((a), (const char *)(nlh) + (nlh)->nlmsg_len - (const char *)(a));	\
+	     (a) = dusk_nla_next(a))
+#define dusk_nla_for_each_nested(a, nest)						\
+	for ((a) = (const struct nlattr *)dusk_nla_data(nest);				\
+	     dusk_nla_ok((a), (const char *)(nest) + (nest)->nla_len - (const char *)(a)); \
+	     (a) = dusk_nla_next(a))
+
 /* A message under construction in a DUSK_MSG_CAP buffer it owns. */
 struct dusk_msg {
 	char *buf;

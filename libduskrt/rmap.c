@@ -22,9 +22,10 @@
  * Readers are every thread filling shadows; writers are mirror creation
  * and release (under dusk_mirror_lock, which is taken before this lock)
  * and session start and end.  Kernel pages are full of pointers to other
- * slab objects near the mirrors, so a word is first tested against a
- * bitmap of the pages the mirrors occupy (hashed): most words cost a load
- * and a test, and only the few in a mirror's page are looked up.
+ * slab objects near the mirrors, so a word is first tested against the
+ * hull of all names and a bitmap of the pages the mirrors and proxies
+ * occupy (hashed): most words cost a load and two tests, and only the few
+ * on a named page are looked up.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,25 +63,51 @@ static int page_maybe(uint64_t v)
 	return (pages[h / 64] >> (h % 64)) & 1;
 }
 
-/* Recompute the page bitmap from the mirror ranges. */
-static void pages_rebuild(void)
+/* The hull of every name, mirrors and proxies: a word outside it is
+ * none (v - span_lo >= span_len; never when there are none). */
+static uint64_t span_lo, span_len;
+
+static int pages_mark(const struct names *ns)
 {
 	size_t i;
 
-	memset(pages, 0, sizeof(pages));
-	for (i = 0; i < mirrors.n; i++) {
-		uint64_t p = mirrors.v[i].k >> 12, last = (mirrors.v[i].k + mirrors.v[i].size - 1) >> 12;
+	for (i = 0; i < ns->n; i++) {
+		uint64_t p = ns->v[i].k >> 12, last = (ns->v[i].k + ns->v[i].size - 1) >> 12;
 
-		if (last - p >= PAGEBITS) {
-			memset(pages, 0xff, sizeof(pages));
-			return;
-		}
+		if (last - p >= PAGEBITS)
+			return -1;
 		for (; p <= last; p++) {
 			unsigned int h = page_hash(p << 12);
 
 			pages[h / 64] |= 1ull << (h % 64);
 		}
 	}
+	return 0;
+}
+
+/* Recompute the page bitmap and the hull from the mirror ranges and the
+ * proxies, after any change of either. */
+static void pages_rebuild(void)
+{
+	uint64_t lo = UINT64_MAX, hi = 0;
+	const struct names *sets[2] = { &mirrors, &fns };
+	int i;
+
+	memset(pages, 0, sizeof(pages));
+	for (i = 0; i < 2; i++) {
+		const struct names *ns = sets[i];
+
+		if (!ns->n)
+			continue;
+		if (ns->v[0].k < lo)
+			lo = ns->v[0].k;
+		if (ns->v[ns->n - 1].k + ns->v[ns->n - 1].size > hi)
+			hi = ns->v[ns->n - 1].k + ns->v[ns->n - 1].size;
+		if (pages_mark(ns))
+			memset(pages, 0xff, sizeof(pages));
+	}
+	span_lo = hi ? lo : 0;
+	span_len = hi ? hi - lo : 0;
 }
 
 /* Index of the first entry of @ns whose range ends after @k. */
@@ -180,6 +207,7 @@ int dusk_rmap_set_proxies(const uint64_t *kaddrs, const struct dusk_proxy *proxi
 		if (kaddrs[i] && !find(&fns, kaddrs[i]))
 			err = insert(&fns, (struct name){ kaddrs[i], 1, (uintptr_t)proxies[i].fn });
 	}
+	pages_rebuild();
 	pthread_rwlock_unlock(&rmap_lock);
 	return err;
 }
@@ -196,8 +224,11 @@ void dusk_rmap_clear(void)
 /* The program's name for kernel value @v, or @v.  Caller holds the lock. */
 static uint64_t to_program(uint64_t v)
 {
-	const struct name *e = find(&fns, v);
+	const struct name *e;
 
+	if (v - span_lo >= span_len || !page_maybe(v))
+		return v;	/* on no named page: most words */
+	e = find(&fns, v);
 	if (e)
 		return e->own;
 	e = find(&mirrors, v);
@@ -217,18 +248,20 @@ const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *t
 	size_t skip = (size_t)(-kaddr & 7), off;
 	const unsigned char *in = data;
 	unsigned char *out = NULL;
-	uint64_t mlo, mhi, flo, fhi;
+	uint64_t lo, n;
 
 	if (len < skip + 8)
 		return data;
 	pthread_rwlock_rdlock(&rmap_lock);
-	hull(&mirrors, &mlo, &mhi);
-	hull(&fns, &flo, &fhi);
+	lo = span_lo;
+	n = span_len;
+	/* Every word of every CHUNK of every upcall passes here: one range
+	 * test and one bit, and only a word on a page of a name is looked up. */
 	for (off = skip; off + 8 <= len; off += 8) {
 		uint64_t v, p;
 
 		memcpy(&v, in + off, 8);
-		if (!(v - mlo < mhi - mlo && page_maybe(v)) && !(v - flo < fhi - flo))
+		if (v - lo >= n || !page_maybe(v))
 			continue;
 		p = to_program(v);
 		if (p == v)
@@ -241,6 +274,16 @@ const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *t
 	}
 	pthread_rwlock_unlock(&rmap_lock);
 	return out ? (const void *)out : data;
+}
+
+void dusk_rmap_words(uint64_t *v, unsigned int n)
+{
+	unsigned int i;
+
+	pthread_rwlock_rdlock(&rmap_lock);
+	for (i = 0; i < n; i++)
+		v[i] = to_program(v[i]);
+	pthread_rwlock_unlock(&rmap_lock);
 }
 
 int dusk_rmap_is_program_name(uint64_t v)

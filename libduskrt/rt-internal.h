@@ -291,6 +291,9 @@ void dusk_rmap_clear(void);
 /* The program's name for kernel value @v (own address, module function),
  * or @v itself. */
 uint64_t dusk_rmap_word(uint64_t v);
+/* The same for each of @n words at @v, in place, under one lock (an
+ * upcall's arguments). */
+void dusk_rmap_words(uint64_t *v, unsigned int n);
 /**
  * dusk_rmap_view() - @len bytes read from kernel address @kaddr, as the
  * program must see them: @data itself if no aligned 8-byte word in it is a
