@@ -104,6 +104,22 @@ struct dusk_shadow {
  */
 DUSK_API __thread struct dusk_hit dusk_hit __attribute__((tls_model("initial-exec")));
 
+/*
+ * The few ranges before it.  A callback reads its sk_buff, the packet's
+ * headers and its hook state in turn, three pages that take dusk_hit from
+ * each other at almost every access; a miss of the inline path finds its
+ * range here without looking up the shadow.  Reset with dusk_hit.
+ */
+#define RECENT 4
+static DUSK_TLS struct dusk_hit recent[RECENT];
+static DUSK_TLS unsigned int recent_next;
+
+static void hit_reset(void)
+{
+	dusk_hit.lo = dusk_hit.hi = 0;
+	memset(recent, 0, sizeof(recent));
+}
+
 struct dusk_shadow *dusk_shadow_new(void)
 {
 	struct dusk_shadow *s = calloc(1, sizeof(*s));
@@ -309,7 +325,7 @@ void dusk_shadow_invalidate(struct dusk_shadow *s)
 	/* This epoch's pages become the previous epoch's (see late writes). */
 	swap_epochs(s);
 	s->nfilled = 0;
-	dusk_hit.lo = dusk_hit.hi = 0;
+	hit_reset();
 	if (++s->epoch != 0)
 		return;
 	s->nprev = 0;
@@ -329,7 +345,7 @@ void dusk_shadow_reopen(struct dusk_shadow *s)
 	/* The late writes of the epoch before that were diffed by the epoch
 	 * end being undone. */
 	s->nprev = 0;
-	dusk_hit.lo = dusk_hit.hi = 0;
+	hit_reset();
 }
 
 /*
@@ -634,8 +650,16 @@ DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
 
 	uint64_t lo = 0, hi = UINT64_MAX;
 
+	unsigned int i;
+
 	if (addr >= dusk_hit.lo && addr + len <= dusk_hit.hi)
 		return (void *)(addr + dusk_hit.delta);
+	for (i = 0; i < RECENT; i++) {
+		if (addr >= recent[i].lo && addr + len <= recent[i].hi) {
+			dusk_hit = recent[i];
+			return (void *)(addr + dusk_hit.delta);
+		}
+	}
 	/* Kernel memory the module allocated: checked before the kernel is
 	 * asked for it (kasan.c). */
 	if (dusk_kasan_on) {
@@ -649,6 +673,7 @@ DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
 			dusk_hit.lo = lo;
 		if (dusk_hit.hi > hi)
 			dusk_hit.hi = hi;
+		recent[recent_next++ % RECENT] = dusk_hit;
 		return p;
 	}
 	dusk_entry_pc = __builtin_return_address(0);
@@ -686,6 +711,28 @@ static int cmp_u64(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sort the pages filled this epoch.  A packet's upcall fills a handful
+ * (its CHUNKs'), which an insertion sort orders in a few dozen
+ * instructions where qsort() spends hundreds; a long list is qsort()'s.
+ */
+static void sort_pages(uint64_t *v, size_t n)
+{
+	size_t i, j;
+
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), cmp_u64);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		uint64_t x = v[i];
+
+		for (j = i; j && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* Runs of bytes that differ between shadow and pristine, page by page. */
@@ -751,7 +798,7 @@ int dusk_shadow_collect(struct dusk_shadow *s, struct dusk_wlist *wl)
 	size_t i;
 	int err = 0;
 
-	qsort(s->filled, s->nfilled, sizeof(*s->filled), cmp_u64);
+	sort_pages(s->filled, s->nfilled);
 	for (i = 0; !err && i < s->nfilled + s->nprev; i++) {
 		uint64_t kp = i < s->nfilled ? s->filled[i] : s->prev[i - s->nfilled];
 		struct win *w = find_win(s, kp >> WIN_SHIFT, 0);

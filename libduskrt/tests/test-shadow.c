@@ -143,6 +143,33 @@ static void epoch_end_invalidates(void **state)
 	assert_int_equal(reads(), 2);
 }
 
+/*
+ * A callback going back and forth between two pages (an sk_buff and its
+ * headers) finds each in the few ranges dusk_check_kernel() remembers;
+ * an epoch end forgets them with the inline one: a page the kernel
+ * changed meanwhile is read again, never served from a remembered range.
+ */
+static void recent_pages_forgotten_at_epoch_end(void **state)
+{
+	unsigned char *a, *b;
+	int i;
+
+	(void)state;
+	a = dusk_check((void *)(uintptr_t)(K + 16), 1);
+	b = dusk_check((void *)(uintptr_t)(K + 4096 + 16), 1);
+	for (i = 0; i < 4; i++) {
+		assert_ptr_equal(dusk_check((void *)(uintptr_t)(K + 16), 1), a);
+		assert_ptr_equal(dusk_check((void *)(uintptr_t)(K + 4096 + 16), 1), b);
+	}
+	assert_int_equal(reads(), 2);
+	((unsigned char *)dusk_sim_ptr(sim, K + 16))[0] = 0xA5;
+	((unsigned char *)dusk_sim_ptr(sim, K + 4096 + 16))[0] = 0x5A;
+	assert_int_equal(dusk_call(STUB_NOOP, NULL, 0), 7);	/* ends the epoch */
+	assert_int_equal(*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 4096 + 16), 1), 0x5A);
+	assert_int_equal(*(unsigned char *)dusk_check((void *)(uintptr_t)(K + 16), 1), 0xA5);
+	assert_int_equal(reads(), 4);
+}
+
 static void writeback_only_changed_bytes(void **state)
 {
 	struct dusk_sim_write w[16];
@@ -505,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(first_miss_reads_granule, setup, teardown),
 		cmocka_unit_test_setup_teardown(multi_page_range_is_one_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(epoch_end_invalidates, setup, teardown),
+		cmocka_unit_test_setup_teardown(recent_pages_forgotten_at_epoch_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(writeback_only_changed_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(late_write_reaches_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(late_write_survives_granule_read, setup, teardown),
