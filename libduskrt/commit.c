@@ -652,7 +652,10 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		*etype = DUSK_TYPE_NONE;
 		t = NULL;
 	} else if (t && t->size)
-		*size = len > t->size ? len - len % t->size : t->size;
+		/* all @len bytes: an array of @type, or an object larger than
+		 * the type it is passed as (a struct sockaddr_in6 passed as
+		 * struct sockaddr: kernel_bind() reads its 28 bytes) */
+		*size = len > t->size ? len : t->size;
 	else
 		*size = len;
 	if (t && t->size)

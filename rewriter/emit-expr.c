@@ -904,14 +904,44 @@ static int put_elem_rest(struct emitter *e, CXCursor sub)
 	return done;
 }
 
+/* @c without the explicit pointer casts around it: `(struct sockaddr
+ * *)&sin6` is `&sin6`.  A cast from an integer stays. */
+static CXCursor strip_pointer_casts(CXCursor c)
+{
+	CXCursor *kids;
+	unsigned n;
+
+	for (c = rw_strip(c); kind(c) == CXCursor_CStyleCastExpr;) {
+		enum CXTypeKind k;
+
+		kids = rw_children(c, &n);
+		if (!n) {
+			free(kids);
+			break;
+		}
+		k = canon_type(rw_strip(kids[n - 1])).kind;
+		if (canon_type(c).kind != CXType_Pointer ||
+		    (k != CXType_Pointer && k != CXType_ConstantArray &&
+		     k != CXType_IncompleteArray)) {
+			free(kids);
+			break;
+		}
+		c = rw_strip(kids[n - 1]);
+		free(kids);
+	}
+	return c;
+}
+
 /* Size of the object an argument points into, when the rewriter can see
  * it: `&local`, `&global`, a named array of ours, any array whose type
  * gives its size (`info.name`), or the rest of one from an element on
- * (`buf + len`, `&buf[len]`).  "0" otherwise: the runtime then finds the
+ * (`buf + len`, `&buf[len]`); through pointer casts, which name a type
+ * the object may be larger than (`(struct sockaddr *)&sin6`, whose 28
+ * bytes kernel_bind() reads).  "0" otherwise: the runtime then finds the
  * extent itself (a global's, a string's, the stack frames' above). */
 static void put_arg_len(struct emitter *e, CXCursor arg)
 {
-	CXCursor s = rw_strip(arg), *kids;
+	CXCursor s = strip_pointer_casts(arg), *kids;
 	unsigned n;
 	long long bytes;
 

@@ -390,6 +390,27 @@ static void flexible_struct_on_stack(void **state)
 	assert_int_equal(stats().mirrors_live, 0);
 }
 
+/* kernel_bind(sock, (struct sockaddr *)&sin6, sizeof(sin6)): an object
+ * passed as a type it is larger than, its length not a multiple of the
+ * type's size (28 bytes as a 16-byte struct sockaddr).  The kernel reads
+ * all 28: the mirror must hold them, not the 16 of one element. */
+static void object_larger_than_its_type(void **state)
+{
+	_Alignas(8) unsigned char obj[28];
+	char after[8] = "after";
+	uint64_t args[2];
+
+	(void)state;
+	memset(obj, 0, sizeof(obj));
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_fill_in_bounds, NULL);
+	args[0] = dusk_commit((struct leaf *)obj, T_LEAF, sizeof(obj));
+	args[1] = sizeof(obj);
+	assert_int_equal(dusk_call(STUB_TOUCH, args, 2), 0);
+	assert_int_equal(obj[27], 0xAB);		/* came back */
+	assert_string_equal(after, "after");
+	assert_int_equal(stats().mirrors_live, 0);
+}
+
 /* kfifo_in(&f, "hello", 5), copy_to_user(buf, "one\n", 4): the kernel
  * copies @a[1] bytes from @a[0] into the kernel object KOBJ. */
 static uint64_t stub_copy_in(struct dusk_sim *s, const uint64_t *a, unsigned int n, char *t,
@@ -582,6 +603,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(own_percpu_block_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(flexible_struct_on_stack, setup, teardown),
+		cmocka_unit_test_setup_teardown(object_larger_than_its_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_bytes_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_object_gets_an_address, setup, teardown),
