@@ -1018,19 +1018,30 @@ static int const_int(CXCursor c, long long *v)
 	return ok;
 }
 
+/* What a %p extension reads through one pointer argument: @bytes, or
+ * when 0 and @width_arg >= 0, what extension @ext reads for the field
+ * width that argument gives at run time (`%*ph` of a variable length). */
+struct fmt_len {
+	long long bytes;
+	int width_arg;
+	char ext[2];
+};
+
 /*
  * The bytes a literal printf format at argument @fmt of @call reads through
  * each pointer argument a %p extension consumes (`%*ph` with 32: 32,
  * `%pM`: 6), in @lens[0..@n) (0: not known here).  The program commits
  * such an object with that length: as a string its mirror would end at
  * its first zero byte, and vsnprintf() would read past the mirror.  A
- * width that is no constant gives %ph its most, 64 bytes.
+ * width that is no constant is the length of %ph, %pE and %pb at run time
+ * when its argument can be evaluated again (emit_args()); else %ph gets
+ * its most, 64 bytes, which may be more than the object has.
  */
-static void format_lens(CXCursor call, int fmt, int n, long long *lens)
+static void format_lens(CXCursor call, int fmt, int n, struct fmt_len *lens)
 {
 	CXEvalResult r = clang_Cursor_Evaluate(clang_Cursor_getArgument(call, fmt));
 	const char *f;
-	int i = fmt + 1, width, known;
+	int i = fmt + 1, width, known, width_arg;
 	long long v;
 
 	if (!r)
@@ -1044,7 +1055,9 @@ static void format_lens(CXCursor call, int fmt, int n, long long *lens)
 		f += strspn(f, "-+ #0");
 		width = -1;
 		known = 1;
+		width_arg = -1;
 		if (*f == '*') {
+			width_arg = i;
 			known = const_int(clang_Cursor_getArgument(call, i++), &v);
 			width = known ? (int)(v < 0 ? -v : v) : 64;
 			f++;
@@ -1062,8 +1075,13 @@ static void format_lens(CXCursor call, int fmt, int n, long long *lens)
 		f += strspn(f, "hlLzZt");
 		if (!*f || !strchr("cdiuoxXsp", *f) || i >= n)
 			break;		/* vsnprintf() stops at an invalid conversion */
-		if (*f == 'p' && (known || f[1] == 'h') && dusk_pext_size(f + 1, width) > 0)
-			lens[i] = dusk_pext_size(f + 1, width);
+		if (*f == 'p' && !known && f[1] && strchr("hEb", f[1]) &&
+		    is_pure(clang_Cursor_getArgument(call, width_arg))) {
+			lens[i].width_arg = width_arg;
+			snprintf(lens[i].ext, sizeof(lens[i].ext), "%c", f[1]);
+		} else if (*f == 'p' && (known || f[1] == 'h') && dusk_pext_size(f + 1, width) > 0) {
+			lens[i].bytes = dusk_pext_size(f + 1, width);
+		}
 		i++;
 		f++;
 	}
@@ -1074,10 +1092,10 @@ static void emit_args(struct emitter *e, CXCursor call, int with_len,
 		      const struct rw_stub *st, int first)
 {
 	int i, n = clang_Cursor_getNumArguments(call), fmt;
-	long long *lens = xrealloc(NULL, (n > 0 ? (size_t)n : 1) * sizeof(*lens));
+	struct fmt_len *lens = xrealloc(NULL, (n > 0 ? (size_t)n : 1) * sizeof(*lens));
 
-	memset(lens, 0, (n > 0 ? (size_t)n : 1) * sizeof(*lens));
-
+	for (i = 0; i < n; i++)
+		lens[i] = (struct fmt_len){ .width_arg = -1 };
 	if (with_len && st && (fmt = rw_format_index(st)) >= 0 && fmt < n)
 		format_lens(call, fmt, n, lens);
 	for (i = 0; i < n; i++) {
@@ -1088,9 +1106,14 @@ static void emit_args(struct emitter *e, CXCursor call, int with_len,
 		emit_expr(e, a);
 		if (with_len && st && i < st->nargs && is_data_pointer(st->args[i])) {
 			put(e, ", ");
-			if (lens[i] > 0)
-				sb_printf(e->out, "%lldUL", lens[i]);
-			else
+			if (lens[i].bytes > 0) {
+				sb_printf(e->out, "%lldUL", lens[i].bytes);
+			} else if (lens[i].width_arg >= 0) {
+				sb_printf(e->out, "(unsigned long)dusk_pext_arg_size(\"%s\", (int)(",
+					  lens[i].ext);
+				emit_expr(e, clang_Cursor_getArgument(call, lens[i].width_arg));
+				put(e, "))");
+			} else
 				put_arg_len(e, a);
 		}
 	}

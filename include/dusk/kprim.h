@@ -22,6 +22,7 @@
 #define DUSK_KPRIM_H
 
 #include <dusk/runtime.h>
+#include <dusk/printf-ext.h>	/* dusk_pext_arg_size() of `%*ph` lengths */
 
 #ifdef __cplusplus
 extern "C" {

@@ -72,4 +72,17 @@ static inline int dusk_pext_size(const char *ext, int width)
 	}
 }
 
+/*
+ * dusk_pext_size() for a field width taken from an argument (`%*ph` of a
+ * length known at run time): vsnprintf() takes a negative one as its
+ * absolute value, left-justified.  A size below 1 is 0: not known.
+ */
+static inline int dusk_pext_arg_size(const char *ext, int width)
+{
+	unsigned int w = width < 0 ? 0u - (unsigned int)width : (unsigned int)width;
+	int size = dusk_pext_size(ext, w > 0x7fffffffu ? 0x7fffffff : (int)w);
+
+	return size > 0 ? size : 0;
+}
+
 #endif /* DUSK_PRINTF_EXT_H */

@@ -16,6 +16,7 @@
 
 /* the module's own types */
 /* the module's functions and the kernel inline functions it uses */
+static int pe_len(int n);
 static void show(struct seq_file *m, const u8 *digest, const u8 *mac, const __be32 *ip, int n, const char *name);
 static int pe_init(void);
 
@@ -60,6 +61,19 @@ static inline int dusk_k__printk_2(const char *a0, size_t l0, int a1, const u8 *
 	return (int)dusk_call(1, a, 5);
 }
 
+/* int _printk(const char *, int, const unsigned char *, int, const unsigned char *) */
+static inline int dusk_k__printk_3(const char *a0, size_t l0, int a1, const u8 *a2, size_t l2, int a3, const u8 *a4, size_t l4)
+{
+	uint64_t a[5] = {
+		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		(uint64_t)a1,
+		dusk_commit(a2, ID, l2),
+		(uint64_t)a3,
+		dusk_commit(a4, ID, l4),
+	};
+	return (int)dusk_call(2, a, 5);
+}
+
 /* void seq_printf(struct seq_file *, const char *, const unsigned char *, const char *) */
 static inline void dusk_k_seq_printf_1(struct seq_file *a0, size_t l0, const char *a1, size_t l1, const u8 *a2, size_t l2, const char *a3, size_t l3)
 {
@@ -69,53 +83,70 @@ static inline void dusk_k_seq_printf_1(struct seq_file *a0, size_t l0, const cha
 		dusk_commit(a2, ID, l2),
 		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),
 	};
-	dusk_call(2, a, 4);
+	dusk_call(3, a, 4);
 }
 
 
-#line 11 "input.c"
+#line 15 "input.c"
+static int pe_len(int n)
+{
+	DUSK_FRAME;
+#line 17 "input.c"
+	return n * 2;
+}
+
+#line 20 "input.c"
 static void show(struct seq_file *m, const u8 *digest, const u8 *mac, const __be32 *ip, int n, const char *name)
 {
 	DUSK_FRAME;
 	u8 local[8] = { 0 };
-#line 16 "input.c"
+#line 25 "input.c"
 	({
-#line 16 "input.c"
+#line 25 "input.c"
 		do {
 		}
 		while (0);
-#line 16 "input.c"
+#line 25 "input.c"
 		dusk_k__printk_1("\0016pe: %s %*phN %pM %pI4\n", 0, name, 0, 32, digest, 32UL, mac, 6UL, ip, 4UL);
 	});
-#line 17 "input.c"
+#line 26 "input.c"
 	({
-#line 17 "input.c"
+#line 26 "input.c"
 		do {
 		}
 		while (0);
-#line 17 "input.c"
-		dusk_k__printk_2("\0016pe: %*ph %4ph %ph\n", 0, n, digest, 64UL, mac, 4UL, local, 1UL);
+#line 26 "input.c"
+		dusk_k__printk_2("\0016pe: %*ph %4ph %ph\n", 0, n, digest, (unsigned long)dusk_pext_arg_size("h", (int)(n)), mac, 4UL, local, 1UL);
 	});
-#line 18 "input.c"
+#line 27 "input.c"
+	({
+#line 27 "input.c"
+		do {
+		}
+		while (0);
+#line 27 "input.c"
+		dusk_k__printk_3("\0016pe: %*phN %*pE\n", 0, n + 1, digest, (unsigned long)dusk_pext_arg_size("h", (int)(n + 1)), pe_len(n), mac, 0);
+	});
+#line 28 "input.c"
 	dusk_k_seq_printf_1(m, 0, "%pM %s\n", 0, mac, 6UL, name, 0);
 }
 
-#line 21 "input.c"
+#line 31 "input.c"
 static int pe_init(void)
 {
 	DUSK_FRAME;
-#line 23 "input.c"
+#line 33 "input.c"
 	static const u8 d[32];
 	static const u8 mac[6];
-#line 24 "input.c"
+#line 34 "input.c"
 	static const __be32 ip;
-#line 26 "input.c"
+#line 36 "input.c"
 	show(((void *)0), d, mac, &ip, 3, "x");
 	return 0;
 }
 
 
-#line 119 "input.dusk.c"
+#line 150 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -125,10 +156,12 @@ static int dusk_init_input(void)
 static const char *const dusk_stubs_input[] = {
 	"_printk#1",
 	"_printk#2",
+	"_printk#3",
 	"seq_printf#1",
 };
 
 static const uint32_t dusk_stub_flags_input[] = {
+	DUSK_STUB_PRINTK,
 	DUSK_STUB_PRINTK,
 	DUSK_STUB_PRINTK,
 	0,
@@ -153,7 +186,7 @@ static const struct dusk_module dusk_module_input = {
 	.nsyms = 0,
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
-	.nstubs = 3,
+	.nstubs = 4,
 	.objects = NULL,
 	.nobjects = 0,
 	.types = &dusk_types_input,
