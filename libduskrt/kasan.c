@@ -421,6 +421,8 @@ static uint64_t freed_arg(uint32_t flags, const uint64_t *args, unsigned int nar
 		return args[0] ? args[0] - args[1] : args[1];
 	if ((flags & DUSK_STUB_FREE_ARG1) && nargs >= 2)
 		return args[1];
+	if ((flags & DUSK_STUB_FREE_LAST) && nargs >= 1)
+		return args[nargs - 1];
 	if ((flags & DUSK_STUB_FREE) && nargs >= 1)
 		return args[0];
 	return 0;
@@ -622,7 +624,7 @@ void dusk_kasan_before_call(uint32_t stub, const uint64_t *args, unsigned int na
 	uint32_t flags = stub_flags(stub);
 	uint64_t p;
 
-	if (!dusk_kasan_on || !(flags & (DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 | DUSK_STUB_FREE_RCU)))
+	if (!dusk_kasan_on || !(flags & DUSK_STUB_FREE_ANY))
 		return;
 	p = freed_arg(flags, args, nargs);
 	if (p < dusk_kbase)
@@ -657,7 +659,7 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 
 	if ((flags & DUSK_STUB_ALLOC) && (ret < dusk_kbase || ret >= (uint64_t)-4095))
 		return;		/* failed: krealloc() freed nothing either */
-	p = (flags & (DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 | DUSK_STUB_FREE_RCU))
+	p = (flags & DUSK_STUB_FREE_ANY)
 		    ? freed_arg(flags, args, nargs) : 0;
 	/* krealloc() had no free in flight: it may fail or keep its block */
 	if (p >= dusk_kbase)

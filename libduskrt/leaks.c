@@ -111,6 +111,8 @@ static uint64_t freed_by(uint32_t flags, const uint64_t *args, unsigned int narg
 		return args[0];
 	if ((flags & DUSK_STUB_FREE_ARG1) && nargs >= 2)
 		return args[1];
+	if ((flags & DUSK_STUB_FREE_LAST) && nargs >= 1)
+		return args[nargs - 1];
 	if ((flags & DUSK_STUB_FREE_RCU) && nargs >= 2)	/* kvfree_call_rcu(head, func) */
 		return args[0] ? args[0] - args[1] : args[1];
 	return 0;
@@ -197,8 +199,7 @@ void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, ui
 		leaks_in_destroyed(args[0], pc);
 		return;
 	}
-	if (!(flags & (DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 |
-		       DUSK_STUB_FREE_RCU)))
+	if (!(flags & (DUSK_STUB_ALLOC | DUSK_STUB_FREE_ANY)))
 		return;
 	/* krealloc() is both: it frees its argument only when it succeeds */
 	if ((flags & DUSK_STUB_ALLOC) && !is_object(ret))

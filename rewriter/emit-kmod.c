@@ -307,6 +307,7 @@ void emit_stub_flags(struct sb *b, unsigned flags)
 	static const struct { unsigned bit; const char *name; } names[] = {
 		FLAG(PRINTK), FLAG(INDIRECT), FLAG(ALLOC), FLAG(FREE),
 		FLAG(RET_PTR), FLAG(FREE_ARG1), FLAG(FREE_RCU), FLAG(SKB),
+		FLAG(FREE_LAST),
 	};
 #undef FLAG
 	size_t i;

@@ -374,6 +374,31 @@ int kapi_force_stub(const char *name, unsigned *flags)
 	return 0;
 }
 
+/*
+ * An output function of the Netfilter okfn contract, `int (struct net *,
+ * struct sock *, struct sk_buff *)` (ip_local_out(), ip6_local_out(), a
+ * route's ->output behind dst_output(), a hook state's okfn), consumes its
+ * sk_buff whatever it returns: one the session owns stops being its own
+ * (DUSK_STUB_FREE_LAST: the last argument, also when the function is
+ * called through its pointer).  Before, teardown freed such a packet again
+ * after the kernel had (SLUB: "Poison overwritten" in skbuff_head_cache).
+ */
+unsigned kapi_type_flags(CXType fn)
+{
+	CXType t = clang_getCanonicalType(fn);
+
+	if (t.kind == CXType_Pointer)
+		t = clang_getCanonicalType(clang_getPointeeType(t));
+	if (t.kind != CXType_FunctionProto || clang_getNumArgTypes(t) != 3 ||
+	    clang_getCanonicalType(clang_getResultType(t)).kind != CXType_Int)
+		return 0;
+	if (kapi_pointee_is(clang_getArgType(t, 0), "struct net") &&
+	    kapi_pointee_is(clang_getArgType(t, 1), "struct sock") &&
+	    kapi_pointee_is(clang_getArgType(t, 2), "struct sk_buff"))
+		return DUSK_STUB_FREE_LAST | DUSK_STUB_SKB;
+	return 0;
+}
+
 int kapi_drop_call(const char *name)
 {
 	return !strncmp(name, "__compiletime_assert", 20) ||

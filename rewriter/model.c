@@ -211,7 +211,7 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXType fnty,
 	}
 	st = VEC_PUSH(rw->stubs, rw->nstubs, rw->capstubs);
 	*st = tmp;
-	st->flags = flags;
+	st->flags = flags | kapi_type_flags(fnty);
 	/* The kmod judges a pointer result by NULL/ERR_PTR, an int by its
 	 * sign: a register call returning a handle (proc_create) must not be
 	 * taken for a failure because its address looks negative as an int. */

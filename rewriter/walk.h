@@ -218,6 +218,8 @@ const char *kprim_owned_param(CXType fn, int i);
 
 /* kapi-table.c: the proxy kind for a module function given its type. */
 int kapi_proxy_kind(CXType fntype);
+/* Stub flags a kernel function's type implies, whatever its name. */
+unsigned kapi_type_flags(CXType fn);
 /* Is @t a pointer to the type spelt @spelling ("struct sk_buff"; its
  * canonical spelling, const or not)? */
 int kapi_pointee_is(CXType t, const char *spelling);

@@ -107,7 +107,8 @@ static bool dusk_is_nf_unreg(u32 stub)
 
 /*
  * The memory a DUSK_STUB_FREE* stub gives back, or NULL: args[0] (kfree,
- * vfree, krealloc), args[1] (kmem_cache_free), or the object of a
+ * vfree, krealloc), args[1] (kmem_cache_free), the last one (the sk_buff
+ * of ip_local_out() and other output functions), or the object of a
  * kvfree_call_rcu() (kfree_rcu: head - offset, or the pointer itself when
  * head is NULL).  It stops being the session's before the call (it is no
  * longer writable, and teardown does not free it again).
@@ -118,6 +119,8 @@ static void *dusk_freed_arg(const struct dusk_stub_desc *s, const u64 *args)
 		return (void *)(uintptr_t)(args[0] ? args[0] - args[1] : args[1]);
 	if (s->flags & DUSK_STUB_FREE_ARG1 && s->nargs >= 2)
 		return (void *)(uintptr_t)args[1];
+	if (s->flags & DUSK_STUB_FREE_LAST && s->nargs >= 1)
+		return (void *)(uintptr_t)args[s->nargs - 1];
 	if (s->flags & DUSK_STUB_FREE && s->nargs >= 1)
 		return (void *)(uintptr_t)args[0];
 	return NULL;
@@ -259,8 +262,7 @@ static bool dusk_call_refused(const struct dusk_call *c)
  */
 bool dusk_call_acts_on(const struct dusk_stub_desc *s)
 {
-	return (s->flags & (DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 |
-			    DUSK_STUB_FREE_RCU)) ||
+	return (s->flags & (DUSK_STUB_ALLOC | DUSK_STUB_FREE_ANY)) ||
 	       dusk_stub_in(s->name, dusk_writing_stubs, .fn) ||
 	       dusk_stub_in(s->name, dusk_refused_calls, .name) ||
 	       dusk_is_nf_unreg(s - dusk_gen.stubs);

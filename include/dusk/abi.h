@@ -92,6 +92,13 @@
  * are its frees (kfree_skb, consume_skb) and its hand-overs to the kernel
  * (dev_queue_xmit, netif_rx, netlink_unicast...). */
 #define DUSK_STUB_SKB		(1u << 7)
+/* The last argument is memory given back: an output function's sk_buff
+ * (ip_local_out(net, sk, skb), an okfn called through its pointer, whose
+ * arguments follow the pointer: the skb is last either way). */
+#define DUSK_STUB_FREE_LAST	(1u << 8)
+/* Any of the flags above that give memory back. */
+#define DUSK_STUB_FREE_ANY	(DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 | DUSK_STUB_FREE_RCU | \
+				 DUSK_STUB_FREE_LAST)
 /* DUSK_STUB_ALLOC | DUSK_STUB_FREE (krealloc): args[0] is given back only
  * when the call returns memory; on failure it stays the session's. */
 

@@ -5,7 +5,10 @@
  * skb_push, writes of the sk_buff's fields and of its data), clones it,
  * copies it, moves a copy's head (pskb_expand_head) and writes the new
  * one, frees them (kfree_skb, consume_skb, dev_kfree_skb_any), and hands a
- * frame to the loopback device (dev_queue_xmit).  One sk_buff is kept and
+ * frame to the loopback device (dev_queue_xmit) and an IPv4/UDP datagram
+ * to 127.0.0.1 to the IP stack (ip_local_out, which consumes it as
+ * dev_queue_xmit does: teardown freed it again, a SLUB BUG, before the
+ * output functions' sk_buff was given back).  One sk_buff is kept and
  * written again, and freed, at unload.  The same in the kernel build and
  * the DUSK user build.
  */
@@ -15,11 +18,15 @@
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/init.h>
+#include <linux/ip.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/route.h>
 #include <net/net_namespace.h>
 
 #define KSKB_PROTO 0x88b5	/* IEEE 802 local experimental: nobody takes it */
@@ -75,6 +82,55 @@ static int kskb_xmit(void)
 	return 0;
 }
 
+/* A UDP datagram to 127.0.0.1:9, built whole and sent by ip_local_out(). */
+static int kskb_local_out(void)
+{
+	__be32 lo4 = htonl(INADDR_LOOPBACK);
+	struct flowi4 fl4 = { .daddr = lo4, .saddr = lo4, .flowi4_proto = IPPROTO_UDP };
+	int hlen = LL_MAX_HEADER + sizeof(struct iphdr) + sizeof(struct udphdr);
+	struct sk_buff *skb;
+	struct rtable *rt;
+	struct udphdr *uh;
+	struct iphdr *iph;
+	int ret;
+
+	rt = ip_route_output_key(&init_net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	skb = alloc_skb(hlen + 8, GFP_KERNEL);
+	if (!skb) {
+		ip_rt_put(rt);
+		return -ENOMEM;
+	}
+	skb_reserve(skb, hlen);
+	memset(skb_put(skb, 8), 0x33, 8);
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = htons(4242);
+	uh->dest = htons(9);
+	uh->len = htons(skb->len);
+	uh->check = 0;		/* none: allowed over IPv4 */
+	iph = skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->tos = 0;
+	iph->tot_len = htons(skb->len);
+	iph->id = 0;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = lo4;
+	iph->daddr = lo4;
+	ip_send_check(iph);
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	kskb_log("datagram", skb);
+	ret = ip_local_out(&init_net, NULL, skb);
+	pr_info("ip_local_out: %d\n", ret);
+	return 0;
+}
+
 static int __init kskb_init(void)
 {
 	struct sk_buff *skb, *clone, *copy, *moved;
@@ -123,6 +179,8 @@ static int __init kskb_init(void)
 	dev_kfree_skb_any(moved);
 
 	err = kskb_xmit();
+	if (!err)
+		err = kskb_local_out();
 	if (err)
 		goto fail;
 	kskb_kept = skb;

@@ -13,4 +13,8 @@ samples_load kskb || dusk_fail "load kskb"
 dusk_pass "loaded"
 samples_unload_within kskb 20
 samples_logged "kskb: dev_queue_xmit: 0"
+samples_logged "kskb: ip_local_out: 0"
+sleep 1
+dusk_dmesg_clean kskb
+dusk_pass "nothing freed twice: the kernel log is clean"
 echo "kskb: all checks passed"

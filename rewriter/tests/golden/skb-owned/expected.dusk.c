@@ -23,9 +23,15 @@ static inline void skb_reserve(struct sk_buff *skb, int len);
 static inline struct sk_buff *pskb_copy(struct sk_buff *skb, gfp_t gfp_mask);
 static inline struct sk_buff *netdev_alloc_skb(struct net_device *dev, unsigned int length);
 static inline void dev_kfree_skb_any(struct sk_buff *skb);
+static inline struct net *dev_net(const struct net_device *dev);
+static inline struct dst_entry *skb_dst(const struct sk_buff *skb);
+static inline int dst_output(struct net *net, struct sock *sk, struct sk_buff *skb);
 static inline int dev_queue_xmit(struct sk_buff *skb);
 static inline struct sk_buff *__pskb_copy(struct sk_buff *skb, int headroom, gfp_t gfp_mask);
 static inline unsigned int skb_headroom(const struct sk_buff *skb);
+static inline struct net *read_pnet(const possible_net_t *pnet);
+static inline int rcu_read_lock_held(void);
+static inline int rcu_read_lock_bh_held(void);
 
 /* kernel calls */
 /* struct sk_buff * skb_clone(struct sk_buff *, unsigned int) */
@@ -75,16 +81,27 @@ static inline int dusk_k_netif_rx(struct sk_buff *a0, size_t l0)
 	return (int)dusk_call(4, a, 1);
 }
 
+/* int ip_local_out(struct net *, struct sock *, struct sk_buff *) */
+static inline int dusk_k_ip_local_out(struct net *a0, size_t l0, struct sock *a1, size_t l1, struct sk_buff *a2, size_t l2)
+{
+	uint64_t a[3] = {
+		dusk_commit(a0, ID, l0),
+		dusk_commit(a1, ID, l1),
+		dusk_commit(a2, ID, l2),
+	};
+	return (int)dusk_call(5, a, 3);
+}
+
 /* int netlink_unicast(struct sock *, struct sk_buff *, unsigned int, int) */
 static inline int dusk_k_netlink_unicast(struct sock *a0, size_t l0, struct sk_buff *a1, size_t l1, __u32 a2, int a3)
 {
 	uint64_t a[4] = {
-		dusk_commit(a0, DUSK_TYPE_NONE, l0),
+		dusk_commit(a0, ID, l0),
 		dusk_commit(a1, ID, l1),
 		(uint64_t)a2,
 		(uint64_t)a3,
 	};
-	return (int)dusk_call(5, a, 4);
+	return (int)dusk_call(6, a, 4);
 }
 
 /* struct sk_buff * __alloc_skb(unsigned int, unsigned int, int, int) */
@@ -96,7 +113,7 @@ static inline struct sk_buff * dusk_k___alloc_skb(unsigned int a0, gfp_t a1, int
 		(uint64_t)a2,
 		(uint64_t)a3,
 	};
-	return (struct sk_buff *)(uintptr_t)dusk_call(6, a, 4);
+	return (struct sk_buff *)(uintptr_t)dusk_call(7, a, 4);
 }
 
 /* struct sk_buff * __netdev_alloc_skb(struct net_device *, unsigned int, unsigned int) */
@@ -107,7 +124,7 @@ static inline struct sk_buff * dusk_k___netdev_alloc_skb(struct net_device *a0, 
 		(uint64_t)a1,
 		(uint64_t)a2,
 	};
-	return (struct sk_buff *)(uintptr_t)dusk_call(7, a, 3);
+	return (struct sk_buff *)(uintptr_t)dusk_call(8, a, 3);
 }
 
 /* void __dev_kfree_skb_any(struct sk_buff *, enum skb_free_reason) */
@@ -117,7 +134,43 @@ static inline void dusk_k___dev_kfree_skb_any(struct sk_buff *a0, size_t l0, enu
 		dusk_commit(a0, ID, l0),
 		(uint64_t)a1,
 	};
-	dusk_call(8, a, 2);
+	dusk_call(9, a, 2);
+}
+
+/* int ip6_output(struct net *, struct sock *, struct sk_buff *) */
+static inline int dusk_k_ip6_output(struct net *a0, size_t l0, struct sock *a1, size_t l1, struct sk_buff *a2, size_t l2)
+{
+	uint64_t a[3] = {
+		dusk_commit(a0, ID, l0),
+		dusk_commit(a1, ID, l1),
+		dusk_commit(a2, ID, l2),
+	};
+	return (int)dusk_call(10, a, 3);
+}
+
+/* int ip_output(struct net *, struct sock *, struct sk_buff *) */
+static inline int dusk_k_ip_output(struct net *a0, size_t l0, struct sock *a1, size_t l1, struct sk_buff *a2, size_t l2)
+{
+	uint64_t a[3] = {
+		dusk_commit(a0, ID, l0),
+		dusk_commit(a1, ID, l1),
+		dusk_commit(a2, ID, l2),
+	};
+	return (int)dusk_call(11, a, 3);
+}
+
+/* int (*)(struct net *, struct sock *, struct sk_buff *) */
+static inline int dusk_k_indirect_1(int (*fp)(struct net *, struct sock *, struct sk_buff *), struct net *a0, size_t l0, struct sock *a1, size_t l1, struct sk_buff *a2, size_t l2)
+{
+	if ((uintptr_t)fp < dusk_kbase)	/* our own function */
+		return fp(a0, a1, a2);
+	uint64_t a[4] = {
+		(uint64_t)(uintptr_t)fp,
+		dusk_commit(a0, ID, l0),
+		dusk_commit(a1, ID, l1),
+		dusk_commit(a2, ID, l2),
+	};
+	return (int)dusk_call(12, a, 4);
 }
 
 /* int __dev_queue_xmit(struct sk_buff *, struct net_device *) */
@@ -127,7 +180,7 @@ static inline int dusk_k___dev_queue_xmit(struct sk_buff *a0, size_t l0, struct 
 		dusk_commit(a0, ID, l0),
 		dusk_commit(a1, ID, l1),
 	};
-	return (int)dusk_call(9, a, 2);
+	return (int)dusk_call(13, a, 2);
 }
 
 /* struct sk_buff * __pskb_copy_fclone(struct sk_buff *, int, unsigned int, _Bool) */
@@ -139,21 +192,21 @@ static inline struct sk_buff * dusk_k___pskb_copy_fclone(struct sk_buff *a0, siz
 		(uint64_t)a2,
 		(uint64_t)a3,
 	};
-	return (struct sk_buff *)(uintptr_t)dusk_call(10, a, 4);
+	return (struct sk_buff *)(uintptr_t)dusk_call(14, a, 4);
 }
 
 
-#line 15 "input.c"
+#line 22 "input.c"
 static int so_send(struct net_device *dev, struct sock *nl, u32 portid)
 {
 	DUSK_FRAME;
-#line 17 "input.c"
+#line 24 "input.c"
 	struct sk_buff *skb = alloc_skb(128, (((gfp_t)((1024U | 2048U))) | ((gfp_t)64U) | ((gfp_t)128U)));
 	struct sk_buff *c;
 	struct sk_buff *d;
 	struct sk_buff *e;
 	struct sk_buff *f;
-#line 19 "input.c"
+#line 26 "input.c"
 	if (!skb)
 		return -12;
 	skb_reserve(skb, 16);
@@ -167,16 +220,20 @@ static int so_send(struct net_device *dev, struct sock *nl, u32 portid)
 	if (f)
 		dusk_k_netif_rx(f, 0);
 	(*DUSK_DEREF(&skb->dev)) = dev;
+	if (!nl && !dev)
+		return dusk_k_ip_local_out(dev_net((*DUSK_DEREF(&skb->dev))), 0, ((void *)0), 0, skb, 0);
+	if (!nl && skb_dst(skb))
+		return dst_output(dev_net((*DUSK_DEREF(&skb->dev))), ((void *)0), skb);
 	if (nl)
 		return dusk_k_netlink_unicast(nl, 0, skb, 0, portid, 0);
 	return dev_queue_xmit(skb);
 }
 
-#line 37 "input.c"
+#line 48 "input.c"
 static int so_init(void)
 {
 	DUSK_FRAME;
-#line 39 "input.c"
+#line 50 "input.c"
 	return 0;
 }
 
@@ -218,6 +275,69 @@ static inline void dev_kfree_skb_any(struct sk_buff *skb)
 	dusk_k___dev_kfree_skb_any(skb, 0, 1 /* SKB_REASON_DROPPED */);
 }
 
+#line 2545 "netdevice.h"
+static inline struct net *dev_net(const struct net_device *dev)
+{
+	DUSK_FRAME;
+#line 2547 "netdevice.h"
+	return read_pnet(&dev->nd_net);
+}
+
+#line 1111 "skbuff.h"
+static inline struct dst_entry *skb_dst(const struct sk_buff *skb)
+{
+	DUSK_FRAME;
+#line 1116 "skbuff.h"
+	({
+#line 1116 "skbuff.h"
+		int __ret_warn_on = !!(((*DUSK_DEREF(&skb->_skb_refdst)) & 1UL) && !rcu_read_lock_held() && !rcu_read_lock_bh_held());
+#line 1116 "skbuff.h"
+		if (__builtin_expect(!!(__ret_warn_on), 0))
+#line 1116 "skbuff.h"
+			do {
+#line 1116 "skbuff.h"
+				int __flags = (1 << 0) | (((9) << 8));
+#line 1116 "skbuff.h"
+				do {
+				}
+				while (0);
+#line 1116 "skbuff.h"
+				do {
+#line 1116 "skbuff.h"
+					dusk_kp_warn(__FILE__, __LINE__, __flags);
+				}
+				while (0);
+#line 1116 "skbuff.h"
+				do {
+				}
+				while (0);
+			}
+			while (0);
+#line 1116 "skbuff.h"
+		__builtin_expect(!!(__ret_warn_on), 0);
+	});
+#line 1119 "skbuff.h"
+	return (struct dst_entry *)(((*DUSK_DEREF(&skb->_skb_refdst)) & ~(1UL)));
+}
+
+#line 454 "dst.h"
+static inline int dst_output(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	DUSK_FRAME;
+#line 456 "dst.h"
+	return ({
+#line 456 "dst.h"
+		int (*__f2)(struct net *, struct sock *, struct sk_buff *) = ((*DUSK_DEREF(&skb_dst(skb)->output)));
+#line 456 "dst.h"
+		__builtin_expect(!!(__f2 == ((int (*)(struct net *, struct sock *, struct sk_buff *))dusk_ksym(ID))), 1) ? dusk_k_ip6_output(net, 0, sk, 0, skb, 0) : ({
+#line 456 "dst.h"
+			int (*__f1)(struct net *, struct sock *, struct sk_buff *) = (__f2);
+#line 456 "dst.h"
+			__builtin_expect(!!(__f1 == ((int (*)(struct net *, struct sock *, struct sk_buff *))dusk_ksym(ID))), 1) ? dusk_k_ip_output(net, 0, sk, 0, skb, 0) : dusk_k_indirect_1(__f1, net, 0, sk, 0, skb, 0);
+		});
+	});
+}
+
 #line 3058 "netdevice.h"
 static inline int dev_queue_xmit(struct sk_buff *skb)
 {
@@ -241,13 +361,50 @@ static inline unsigned int skb_headroom(const struct sk_buff *skb)
 	return (*DUSK_DEREF(&skb->data)) - (*DUSK_DEREF(&skb->head));
 }
 
+#line 367 "net_namespace.h"
+static inline struct net *read_pnet(const possible_net_t *pnet)
+{
+	DUSK_FRAME;
+	return ({
+#line 370 "net_namespace.h"
+		do {
+		}
+		while (0);
+#line 370 "net_namespace.h"
+		;
+#line 370 "net_namespace.h"
+		((struct net *)(((*DUSK_DEREF(&pnet->net)))));
+	});
+}
 
-#line 246 "input.dusk.c"
+#line 369 "rcupdate.h"
+static inline int rcu_read_lock_held(void)
+{
+	DUSK_FRAME;
+#line 371 "rcupdate.h"
+	return 1;
+}
+
+#line 374 "rcupdate.h"
+static inline int rcu_read_lock_bh_held(void)
+{
+	DUSK_FRAME;
+#line 376 "rcupdate.h"
+	return 1;
+}
+
+
+#line 398 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
 	return so_init();
 }
+
+static const char *const dusk_syms_input[] = {
+	"ip6_output",
+	"ip_output",
+};
 
 static const char *const dusk_stubs_input[] = {
 	"skb_clone",
@@ -255,10 +412,14 @@ static const char *const dusk_stubs_input[] = {
 	"kfree_skb",
 	"consume_skb",
 	"netif_rx",
+	"ip_local_out",
 	"netlink_unicast",
 	"__alloc_skb",
 	"__netdev_alloc_skb",
 	"__dev_kfree_skb_any",
+	"ip6_output",
+	"ip_output",
+	"indirect#1",
 	"__dev_queue_xmit",
 	"__pskb_copy_fclone",
 };
@@ -269,10 +430,14 @@ static const uint32_t dusk_stub_flags_input[] = {
 	DUSK_STUB_FREE | DUSK_STUB_SKB,
 	DUSK_STUB_FREE | DUSK_STUB_SKB,
 	DUSK_STUB_FREE | DUSK_STUB_SKB,
+	DUSK_STUB_SKB | DUSK_STUB_FREE_LAST,
 	DUSK_STUB_FREE_ARG1 | DUSK_STUB_SKB,
 	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
 	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
 	DUSK_STUB_FREE | DUSK_STUB_SKB,
+	DUSK_STUB_SKB | DUSK_STUB_FREE_LAST,
+	DUSK_STUB_SKB | DUSK_STUB_FREE_LAST,
+	DUSK_STUB_INDIRECT | DUSK_STUB_SKB | DUSK_STUB_FREE_LAST,
 	DUSK_STUB_FREE | DUSK_STUB_SKB,
 	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB,
 };
@@ -292,11 +457,11 @@ static const struct dusk_module dusk_module_input = {
 	.nparams = 0,
 	.proxies = NULL,
 	.nproxies = 0,
-	.syms = NULL,
-	.nsyms = 0,
+	.syms = dusk_syms_input,
+	.nsyms = 2,
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
-	.nstubs = 11,
+	.nstubs = 15,
 	.objects = NULL,
 	.nobjects = 0,
 	.types = &dusk_types_input,

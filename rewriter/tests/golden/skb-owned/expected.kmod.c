@@ -7,6 +7,8 @@
 #include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/dst.h>
 #include <linux/build_bug.h>
 #include <linux/kernel.h>
 #include <dusk/protocol.h>
@@ -44,39 +46,63 @@ static u64 dusk_stub_4(const u64 *a)
 	return (u64)netif_rx((void *)(uintptr_t)a[0]);
 }
 
-/* int netlink_unicast(struct sock *, struct sk_buff *, unsigned int, int) */
+/* int ip_local_out(struct net *, struct sock *, struct sk_buff *) */
 static u64 dusk_stub_5(const u64 *a)
+{
+	return (u64)ip_local_out((void *)(uintptr_t)a[0], (void *)(uintptr_t)a[1], (void *)(uintptr_t)a[2]);
+}
+
+/* int netlink_unicast(struct sock *, struct sk_buff *, unsigned int, int) */
+static u64 dusk_stub_6(const u64 *a)
 {
 	return (u64)netlink_unicast((void *)(uintptr_t)a[0], (void *)(uintptr_t)a[1], (unsigned int)a[2], (int)a[3]);
 }
 
 /* struct sk_buff * __alloc_skb(unsigned int, unsigned int, int, int) */
-static u64 dusk_stub_6(const u64 *a)
+static u64 dusk_stub_7(const u64 *a)
 {
 	return (u64)(uintptr_t)__alloc_skb((unsigned int)a[0], (unsigned int)a[1], (int)a[2], (int)a[3]);
 }
 
 /* struct sk_buff * __netdev_alloc_skb(struct net_device *, unsigned int, unsigned int) */
-static u64 dusk_stub_7(const u64 *a)
+static u64 dusk_stub_8(const u64 *a)
 {
 	return (u64)(uintptr_t)__netdev_alloc_skb((void *)(uintptr_t)a[0], (unsigned int)a[1], (unsigned int)a[2]);
 }
 
 /* void __dev_kfree_skb_any(struct sk_buff *, enum skb_free_reason) */
-static u64 dusk_stub_8(const u64 *a)
+static u64 dusk_stub_9(const u64 *a)
 {
 	__dev_kfree_skb_any((void *)(uintptr_t)a[0], (unsigned int)a[1]);
 	return 0;
 }
 
+/* int ip6_output(struct net *, struct sock *, struct sk_buff *) */
+static u64 dusk_stub_10(const u64 *a)
+{
+	return (u64)ip6_output((void *)(uintptr_t)a[0], (void *)(uintptr_t)a[1], (void *)(uintptr_t)a[2]);
+}
+
+/* int ip_output(struct net *, struct sock *, struct sk_buff *) */
+static u64 dusk_stub_11(const u64 *a)
+{
+	return (u64)ip_output((void *)(uintptr_t)a[0], (void *)(uintptr_t)a[1], (void *)(uintptr_t)a[2]);
+}
+
+/* int (*)(struct net *, struct sock *, struct sk_buff *) */
+static u64 dusk_stub_12(const u64 *a)
+{
+	return (u64)((int (*)(void *, void *, void *))(uintptr_t)a[0])((void *)(uintptr_t)a[1], (void *)(uintptr_t)a[2], (void *)(uintptr_t)a[3]);
+}
+
 /* int __dev_queue_xmit(struct sk_buff *, struct net_device *) */
-static u64 dusk_stub_9(const u64 *a)
+static u64 dusk_stub_13(const u64 *a)
 {
 	return (u64)__dev_queue_xmit((void *)(uintptr_t)a[0], (void *)(uintptr_t)a[1]);
 }
 
 /* struct sk_buff * __pskb_copy_fclone(struct sk_buff *, int, unsigned int, _Bool) */
-static u64 dusk_stub_10(const u64 *a)
+static u64 dusk_stub_14(const u64 *a)
 {
 	return (u64)(uintptr_t)__pskb_copy_fclone((void *)(uintptr_t)a[0], (int)a[1], (unsigned int)a[2], (_Bool)a[3]);
 }
@@ -87,16 +113,22 @@ static const struct dusk_stub_desc dusk_stubs[] = {
 	{ "kfree_skb", dusk_stub_2, 1, DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "consume_skb", dusk_stub_3, 1, DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "netif_rx", dusk_stub_4, 1, DUSK_STUB_FREE | DUSK_STUB_SKB },
-	{ "netlink_unicast", dusk_stub_5, 4, DUSK_STUB_FREE_ARG1 | DUSK_STUB_SKB },
-	{ "__alloc_skb", dusk_stub_6, 4, DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB },
-	{ "__netdev_alloc_skb", dusk_stub_7, 3, DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB },
-	{ "__dev_kfree_skb_any", dusk_stub_8, 2, DUSK_STUB_FREE | DUSK_STUB_SKB },
-	{ "__dev_queue_xmit", dusk_stub_9, 2, DUSK_STUB_FREE | DUSK_STUB_SKB },
-	{ "__pskb_copy_fclone", dusk_stub_10, 4, DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB },
+	{ "ip_local_out", dusk_stub_5, 3, DUSK_STUB_SKB | DUSK_STUB_FREE_LAST },
+	{ "netlink_unicast", dusk_stub_6, 4, DUSK_STUB_FREE_ARG1 | DUSK_STUB_SKB },
+	{ "__alloc_skb", dusk_stub_7, 4, DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB },
+	{ "__netdev_alloc_skb", dusk_stub_8, 3, DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB },
+	{ "__dev_kfree_skb_any", dusk_stub_9, 2, DUSK_STUB_FREE | DUSK_STUB_SKB },
+	{ "ip6_output", dusk_stub_10, 3, DUSK_STUB_SKB | DUSK_STUB_FREE_LAST },
+	{ "ip_output", dusk_stub_11, 3, DUSK_STUB_SKB | DUSK_STUB_FREE_LAST },
+	{ "indirect#1", dusk_stub_12, 4, DUSK_STUB_INDIRECT | DUSK_STUB_SKB | DUSK_STUB_FREE_LAST },
+	{ "__dev_queue_xmit", dusk_stub_13, 2, DUSK_STUB_FREE | DUSK_STUB_SKB },
+	{ "__pskb_copy_fclone", dusk_stub_14, 4, DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR | DUSK_STUB_SKB },
 	{ NULL },
 };
 
 static const struct dusk_sym_desc dusk_syms[] = {
+	{ "ip6_output", (const void *)ip6_output },
+	{ "ip_output", (const void *)ip_output },
 	{ NULL },
 };
 
@@ -119,9 +151,9 @@ const struct dusk_gen dusk_gen = {
 	.layout_hash = HASH,
 	.stub_hash = HASH,
 	.stubs = dusk_stubs,
-	.nstubs = 11,
+	.nstubs = 15,
 	.syms = dusk_syms,
-	.nsyms = 0,
+	.nsyms = 2,
 	.proxies = dusk_proxies,
 	.nproxies = 0,
 	.undo = dusk_undo,
