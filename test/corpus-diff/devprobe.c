@@ -8,7 +8,8 @@
  *
  * Opens DEVICE non-blocking (read-write, else read-only), then prints one
  * line for each of: poll() with no wait (the events), a non-blocking
- * read() of up to 64 bytes (the count or the errno), mmap() of one shared
+ * read() of up to 64 bytes (the count or the errno), the FIONREAD ioctl
+ * (the count or the errno: a driver's unlocked_ioctl), mmap() of one shared
  * page at offset 0 (its first 32 bytes, unprintable ones as '.', or the
  * errno) and a read of that page again after writing to it.  Every line
  * is deterministic for a deterministic driver: no addresses, no timings.
@@ -20,6 +21,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -58,6 +60,16 @@ static void probe_read(int fd)
 		printf("read nonblock: %s\n", strerrorname_np(errno));
 	else
 		show_bytes(n ? "read nonblock" : "read nonblock (eof)", buf, (size_t)n);
+}
+
+static void probe_ioctl(int fd)
+{
+	int n = 0;
+
+	if (ioctl(fd, FIONREAD, &n) < 0)
+		printf("ioctl FIONREAD: %s\n", strerrorname_np(errno));
+	else
+		printf("ioctl FIONREAD: %d\n", n);
 }
 
 static void probe_mmap(int fd, int writable)
@@ -99,6 +111,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	probe_poll(fd);
 	probe_read(fd);
+	probe_ioctl(fd);
 	probe_mmap(fd, writable);
 	close(fd);
 	return 0;
