@@ -643,27 +643,18 @@ hit:
 	return w->mem + off;
 }
 
-DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
+/* dusk_check_kernel() past the ranges it remembers: KASAN's objects, the
+ * shadow, a fault.  @ret is the module's code that made the access. */
+static __attribute__((noinline)) void *check_shadow(uintptr_t addr, size_t len, const void *ret)
 {
+	uint64_t lo = 0, hi = UINT64_MAX;
 	void *p;
 	int err;
 
-	uint64_t lo = 0, hi = UINT64_MAX;
-
-	unsigned int i;
-
-	if (addr >= dusk_hit.lo && addr + len <= dusk_hit.hi)
-		return (void *)(addr + dusk_hit.delta);
-	for (i = 0; i < RECENT; i++) {
-		if (addr >= recent[i].lo && addr + len <= recent[i].hi) {
-			dusk_hit = recent[i];
-			return (void *)(addr + dusk_hit.delta);
-		}
-	}
 	/* Kernel memory the module allocated: checked before the kernel is
 	 * asked for it (kasan.c). */
 	if (dusk_kasan_on) {
-		p = dusk_kasan_access(addr, len, __builtin_return_address(0), &lo, &hi);
+		p = dusk_kasan_access(addr, len, ret, &lo, &hi);
 		if (p)
 			return p;
 	}
@@ -676,12 +667,30 @@ DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
 		recent[recent_next++ % RECENT] = dusk_hit;
 		return p;
 	}
-	dusk_entry_pc = __builtin_return_address(0);
+	dusk_entry_pc = ret;
 	if (err == -EFAULT)
 		dusk_fault("read of unmapped kernel memory", addr, len, dusk_entry_pc, NULL);
 	if (err == -E2BIG)
 		dusk_fault("access crossing a 1 GiB shadow window", addr, len, dusk_entry_pc, NULL);
 	dusk_fault("kernel memory unavailable", addr, len, dusk_entry_pc, strerror(-err));
+}
+
+/* The inline check's miss: first the few ranges before its one (a
+ * callback going back and forth between its pages), kept small enough to
+ * need no stack frame. */
+DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
+{
+	unsigned int i;
+
+	if (addr >= dusk_hit.lo && addr + len <= dusk_hit.hi)
+		return (void *)(addr + dusk_hit.delta);
+	for (i = 0; i < RECENT; i++) {
+		if (addr >= recent[i].lo && addr + len <= recent[i].hi) {
+			dusk_hit = recent[i];
+			return (void *)(addr + dusk_hit.delta);
+		}
+	}
+	return check_shadow(addr, len, __builtin_return_address(0));
 }
 
 void *dusk_shadow_peek(struct dusk_shadow *s, uint64_t addr, size_t len)
