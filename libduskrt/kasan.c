@@ -414,20 +414,6 @@ static void quarantine(struct kobj *o)
 	freed_ring[(freed_head + nfreed++) % FREED_MAX] = o;
 }
 
-/* What a freeing stub gives back, or 0 (as leaks.c's freed_by()). */
-static uint64_t freed_arg(uint32_t flags, const uint64_t *args, unsigned int nargs)
-{
-	if ((flags & DUSK_STUB_FREE_RCU) && nargs >= 2)
-		return args[0] ? args[0] - args[1] : args[1];
-	if ((flags & DUSK_STUB_FREE_ARG1) && nargs >= 2)
-		return args[1];
-	if ((flags & DUSK_STUB_FREE_LAST) && nargs >= 1)
-		return args[nargs - 1];
-	if ((flags & DUSK_STUB_FREE) && nargs >= 1)
-		return args[0];
-	return 0;
-}
-
 /* "a 20-byte kmalloc() region allocated at mymod.c:39 (in f)" into @buf. */
 static void describe(const struct kobj *o, char *buf, size_t cap)
 {
@@ -626,7 +612,7 @@ void dusk_kasan_before_call(uint32_t stub, const uint64_t *args, unsigned int na
 
 	if (!dusk_kasan_on || !(flags & DUSK_STUB_FREE_ANY))
 		return;
-	p = freed_arg(flags, args, nargs);
+	p = dusk_stub_freed(flags, args, nargs);
 	if (p < dusk_kbase)
 		return;
 	bad_free(stub, p, pc);
@@ -659,8 +645,7 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 
 	if ((flags & DUSK_STUB_ALLOC) && (ret < dusk_kbase || ret >= (uint64_t)-4095))
 		return;		/* failed: krealloc() freed nothing either */
-	p = (flags & DUSK_STUB_FREE_ANY)
-		    ? freed_arg(flags, args, nargs) : 0;
+	p = dusk_stub_freed(flags, args, nargs);
 	/* krealloc() had no free in flight: it may fail or keep its block */
 	if (p >= dusk_kbase)
 		note_free(stub, p, pc, !(flags & DUSK_STUB_ALLOC));

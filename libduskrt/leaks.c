@@ -104,17 +104,16 @@ static int is_object(uint64_t v)
 	return v && v < (uint64_t)-4095;
 }
 
-/* What a freeing stub gives back, or 0. */
-static uint64_t freed_by(uint32_t flags, const uint64_t *args, unsigned int nargs)
+uint64_t dusk_stub_freed(uint32_t flags, const uint64_t *args, unsigned int nargs)
 {
-	if ((flags & DUSK_STUB_FREE) && nargs >= 1)
-		return args[0];
+	if ((flags & DUSK_STUB_FREE_RCU) && nargs >= 2)	/* kvfree_call_rcu(head, func) */
+		return args[0] ? args[0] - args[1] : args[1];
 	if ((flags & DUSK_STUB_FREE_ARG1) && nargs >= 2)
 		return args[1];
 	if ((flags & DUSK_STUB_FREE_LAST) && nargs >= 1)
 		return args[nargs - 1];
-	if ((flags & DUSK_STUB_FREE_RCU) && nargs >= 2)	/* kvfree_call_rcu(head, func) */
-		return args[0] ? args[0] - args[1] : args[1];
+	if ((flags & DUSK_STUB_FREE) && nargs >= 1)
+		return args[0];
 	return 0;
 }
 
@@ -204,7 +203,7 @@ void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, ui
 	/* krealloc() is both: it frees its argument only when it succeeds */
 	if ((flags & DUSK_STUB_ALLOC) && !is_object(ret))
 		return;
-	old = freed_by(flags, args, nargs);
+	old = dusk_stub_freed(flags, args, nargs);
 	if (is_object(old))
 		leak_forget(old);
 	if (flags & DUSK_STUB_ALLOC)

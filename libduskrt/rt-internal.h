@@ -462,6 +462,10 @@ int dusk_kfail_check(const struct dusk_module *m, uint32_t stub, const uint64_t 
 void dusk_kfail_report(void);
 
 /* ---- leaks.c: kernel memory the module never freed ---- */
+/* What kernel call with stub flags @flags and @nargs arguments @args gives
+ * back (DUSK_STUB_FREE_ANY, include/dusk/abi.h), or 0; the kmod's
+ * dusk_freed_arg() reads the same flags the same way. */
+uint64_t dusk_stub_freed(uint32_t flags, const uint64_t *args, unsigned int nargs);
 /* After kernel call @stub returned @ret to @pc: remember an allocation
  * with the frames from @pc up, forget what a free gave back. */
 void dusk_leaks_note(uint32_t stub, const uint64_t *args, unsigned int nargs, uint64_t ret,
