@@ -318,7 +318,7 @@ static int check_attrs(const void *head, size_t len, const struct attr_rule *tab
 	size_t rem = len, step;
 	uint16_t t;
 
-	while (rem >= sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= rem) {
+	while (dusk_nla_ok(a, (ptrdiff_t)rem)) {
 		const struct attr_rule *r = rule_of(tab, t = dusk_nla_type(a), want, dir);
 
 		if (!r || check_attr(a, r, dir))
