@@ -481,8 +481,16 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 		  " * The generated part of dusk_%s.ko (dusk-gen.h): one typed stub per\n"
 		  " * kernel call, the kernel symbols the module uses, one proxy per module\n"
 		  " * callback, the undo table and the layout assertions. */\n", rw->src, m);
-	for (i = 0; i < rw->nincludes; i++)
+	for (i = 0; i < rw->nincludes; i++) {
+		if (rw->create_tp_at == i + 1)
+			sb_puts(b, "#define CREATE_TRACE_POINTS\n");
 		sb_printf(b, "#include %s\n", rw->includes[i]);
+	}
+	/* the module's trace events are defined in the kmod: the kernel
+	 * registers them with it, and the program's trace_NAME() reaches
+	 * their tracepoints and static calls as kernel symbols */
+	if (rw->create_tp_at)
+		sb_puts(b, "#undef CREATE_TRACE_POINTS\n");
 	sb_puts(b, "#include <linux/build_bug.h>\n#include <linux/kernel.h>\n"
 		"#include <dusk/protocol.h>\n#include \"dusk-gen.h\"\n\n");
 	{

@@ -47,7 +47,8 @@ static int report_clang_diags(struct rw *rw)
 }
 
 /* Record the headers the module itself includes: the generated kmod
- * includes the same ones to see the same declarations. */
+ * includes the same ones to see the same declarations (and defines what
+ * the module's own trace header defines: CREATE_TRACE_POINTS). */
 static enum CXChildVisitResult collect_include(CXCursor c, CXCursor parent,
 					       CXClientData data)
 {
@@ -57,6 +58,17 @@ static enum CXChildVisitResult collect_include(CXCursor c, CXCursor parent,
 	struct sb line = { 0 };
 
 	(void)parent;
+	/* a module's own trace events: the trace header it includes after
+	 * this defines them (the tracepoints, their static calls) */
+	if (clang_getCursorKind(c) == CXCursor_MacroDefinition && !rw->create_tp_at &&
+	    rw_in_main_file(rw, c)) {
+		char *m = cxs_take(clang_getCursorSpelling(c));
+
+		if (!strcmp(m, "CREATE_TRACE_POINTS"))
+			rw->create_tp_at = rw->nincludes + 1;
+		free(m);
+		return CXChildVisit_Continue;
+	}
 	if (clang_getCursorKind(c) != CXCursor_InclusionDirective ||
 	    !rw_in_main_file(rw, c))
 		return CXChildVisit_Continue;

@@ -94,6 +94,10 @@ struct rw {
 	int kparam_stub_set, kparam_stub_get;	/* the indirect stubs of its set, get */
 	char **modinfo;			size_t nmodinfo, capmodinfo;
 	char **includes;		size_t nincludes, capincludes;
+	/* 1 + the number of includes before the module's own `#define
+	 * CREATE_TRACE_POINTS` (0: none): the kmod defines it there too, so
+	 * that it defines the module's trace events (emit-kmod.c) */
+	size_t create_tp_at;
 	/* the kernel build's -Wno-X options: the program keeps them quiet too */
 	char **warn_off;		size_t nwarn_off, capwarn_off;
 	struct rw_reloc *relocs;	size_t nrelocs, caprelocs;

@@ -173,6 +173,38 @@ static void mark_var_defined(struct rw *rw, CXCursor c)
 	free(name);
 }
 
+/* A variable the unit defines is the kmod's own, which includes the
+ * same headers: marked before any declaration of it is taken for another
+ * module's export (a tracepoint's `extern` comes before its definition).
+ * A static call's key defined (DEFINE_STATIC_CALL: a module's own trace
+ * events, CREATE_TRACE_POINTS) comes with its trampoline, `__SCT__NAME`,
+ * which is assembly: the kmod defines it too. */
+static enum CXChildVisitResult mark_var_defs(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct rw *rw = d;
+	char *name, *tramp;
+	size_t i;
+
+	(void)p;
+	if (clang_getCursorKind(c) != CXCursor_VarDecl || !clang_isCursorDefinition(c) ||
+	    clang_Cursor_hasVarDeclExternalStorage(c))
+		return CXChildVisit_Continue;
+	mark_var_defined(rw, c);
+	name = cxs_take(clang_getCursorSpelling(c));
+	if (!strncmp(name, "__SCK__", 7)) {
+		tramp = xasprintf("__SCT__%s", name + 7);
+		for (i = 0; i < rw->nstubs; i++)
+			if (!strcmp(rw->stubs[i].callee, tramp))
+				rw->stubs[i].unexported = 0;
+		for (i = 0; i < rw->nsyms; i++)
+			if (!strcmp(rw->syms[i].name, tramp))
+				rw->syms[i].unexported = 0;
+		free(tramp);
+	}
+	free(name);
+	return CXChildVisit_Continue;
+}
+
 /* A function the unit defines (a header inline) or declares with an asm
  * label naming an export: the kmod can call it.  A variable the unit
  * defines (a header's static) is the kmod's own. */
@@ -243,6 +275,8 @@ void rw_mark_unexported(struct rw *rw)
 					 !rw_symvers_exported(rw->syms[i].name, NULL);
 		any |= rw->syms[i].unexported;
 	}
-	if (any)
-		clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), mark_defined, rw);
+	if (!any)
+		return;
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), mark_var_defs, rw);
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), mark_defined, rw);
 }
