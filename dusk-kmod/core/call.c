@@ -217,6 +217,12 @@ static const struct {
 	{ "smp_call_function_single_async", "IPI functions " DUSK_ATOMIC_WHY },
 	{ "smp_call_function_many", "IPI functions " DUSK_ATOMIC_WHY },
 	{ "smp_call_function_any", "IPI functions " DUSK_ATOMIC_WHY },
+	/* the function runs on a CPU stopper thread with preemption (and,
+	 * for stop_machine(), interrupts) off while every other CPU spins:
+	 * its proxy answered -EWOULDBLOCK without running it (thirteenth
+	 * round of probes) */
+	{ "stop_machine", "stop_machine functions " DUSK_ATOMIC_WHY },
+	{ "stop_core_cpuslocked", "stop_machine functions " DUSK_ATOMIC_WHY },
 	/* sysrq handlers run under rcu_read_lock(), from the keyboard's
 	 * interrupt (keyboard notifiers are observed late: kbdnotif.c) */
 	{ "register_sysrq_key", "sysrq handlers " DUSK_ATOMIC_WHY },

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kipi — callbacks that run in hard interrupt or atomic context: cross-CPU
- * function calls (smp_call_function_single, on_each_cpu), a keyboard
+ * function calls (smp_call_function_single, on_each_cpu), a function run
+ * with every CPU stopped (stop_machine: thirteenth round), a keyboard
  * notifier, a sysrq key and a shared interrupt handler on the ACPI SCI
  * line (irq 9 in the VM).  The kernel build runs them; a user build runs
  * the keyboard notifier late (docs/kapi.md) and cannot run the others
@@ -20,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/smp.h>
+#include <linux/stop_machine.h>
 #include <linux/sysrq.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_tables.h>
@@ -34,6 +36,12 @@ static int cookie, have_irq, have_kbd, have_sysrq, have_cc, have_helper, have_ex
 static void ipi_fn(void *info)
 {
 	atomic_inc(&hits);
+}
+
+static int stop_fn(void *data)
+{
+	atomic_inc(&hits);
+	return 0;
 }
 
 static int kbd_cb(struct notifier_block *nb, unsigned long action, void *data)
@@ -125,6 +133,8 @@ static int __init kipi_init(void)
 	r = smp_call_function_single(0, ipi_fn, NULL, 1);
 	pr_info("smp_call_function_single: %d\n", r);
 	on_each_cpu(ipi_fn, NULL, 1);
+	r = stop_machine(stop_fn, NULL, NULL);
+	pr_info("stop_machine: %d\n", r);
 	pr_info("IPI functions ran: %s\n", atomic_read(&hits) ? "yes" : "no");
 	r = register_keyboard_notifier(&kbd_nb);
 	have_kbd = !r;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# kipi's user build (guest script): cross-CPU function calls, a sysrq key,
+# kipi's user build (guest script): cross-CPU function calls, stop_machine(), a sysrq key,
 # a hard interrupt handler, a TCP congestion control, a conntrack helper
 # and an nf_tables expression are refused, each named in the kernel log,
 # the module sees -EOPNOTSUPP, and the kernel log is otherwise clean
@@ -19,7 +19,7 @@ insmod /dusk/mod/dusk_kipi.ko || dusk_fail "insmod dusk_kipi"
 /dusk/bin/kipi >/tmp/p.log 2>&1 &
 pid=$!
 samples_wait_log '^dusk: kipi: running' /tmp/p.log 30 "kipi did not start"
-for line in 'kipi: smp_call_function_single: -95' 'kipi: IPI functions ran: no' \
+for line in 'kipi: smp_call_function_single: -95' 'kipi: stop_machine: -95' 'kipi: IPI functions ran: no' \
 	'kipi: register_keyboard_notifier: 0' 'kipi: register_sysrq_key: -95' \
 	'kipi: request_irq: -95' 'kipi: tcp_register_congestion_control: -95' \
 	'kipi: nf_conntrack_helper_register: -95' 'kipi: nft_register_expr: -95'; do
@@ -27,6 +27,7 @@ for line in 'kipi: smp_call_function_single: -95' 'kipi: IPI functions ran: no' 
 	dusk_pass "logged '$line'"
 done
 for what in 'smp_call_function_single: IPI functions' 'on_each_cpu_cond_mask: IPI functions' \
+	'stop_machine: stop_machine functions' \
 	'register_sysrq_key: sysrq handlers' \
 	'request_threaded_irq: hard interrupt handlers' \
 	'tcp_register_congestion_control: TCP congestion control' \
