@@ -134,6 +134,7 @@ static const struct {
 	{ "kfree_sensitive",	DUSK_STUB_FREE },
 	{ "kvfree_sensitive",	DUSK_STUB_FREE },
 	{ "vfree",		DUSK_STUB_FREE },
+	{ "vunmap",		DUSK_STUB_FREE },
 	{ "krealloc",		DUSK_STUB_ALLOC | DUSK_STUB_FREE | DUSK_STUB_RET_PTR },
 	{ "kmem_cache_alloc",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "kmem_cache_zalloc",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
@@ -152,6 +153,11 @@ static const struct {
 	{ "vmalloc_user",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "vmalloc_32",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "vmalloc_32_user",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
+	/* vmap() of the driver's own alloc_page() pages: the mapping is
+	 * the module's to write through (simple_write_to_buffer() into it
+	 * was refused) until vunmap(); teardown's kvfree() of a vmap area
+	 * unmaps it without freeing the pages (thirteenth round) */
+	{ "vmap",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "vmalloc_node",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "vzalloc_node",	DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
 	{ "kvmalloc",		DUSK_STUB_ALLOC | DUSK_STUB_RET_PTR },
