@@ -54,7 +54,8 @@ static void vdiag(struct rw *rw, CXSourceLocation loc, enum rw_sev sev,
 	char *name;
 
 	clang_getExpansionLocation(loc, &file, &line, &col, NULL);
-	name = file ? cxs_take(clang_getFileName(file)) : xstrdup(rw->src);
+	/* a source of a module of several files as Kbuild's list names it */
+	name = file ? rw_src_name(rw, file) : xstrdup(rw->src);
 	fprintf(stderr, "%s:%u:%u: %s: ", name, line, col, sev_name[sev]);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -141,7 +141,21 @@ static void emit_string_literal(struct emitter *e, CXCursor c)
 {
 	/* libclang spells a StringLiteral as its escaped, concatenated text. */
 	char *s = cxs_take(clang_getCursorSpelling(c));
+	size_t n = strlen(s);
+	const char *orig;
 
+	/* __func__ (or a name stringified after expansion) of a static that
+	 * statics.c spelled apart: the source's name, as the .ko prints it */
+	if (n > 2 && s[0] == '"' && s[n - 1] == '"') {
+		s[n - 1] = 0;
+		orig = rw_static_original(e->rw, s + 1);
+		s[n - 1] = '"';
+		if (orig) {
+			sb_printf(e->out, "\"%s\"", orig);
+			free(s);
+			return;
+		}
+	}
 	put(e, s);
 	free(s);
 }

@@ -19,12 +19,11 @@
 #include "walk.h"
 #include <dusk/typeinfo.h>
 
-/* Which of a several-file module's sources @f is, or -1. */
-static long src_index(const struct rw *rw, CXFile f)
+long rw_src_index(const struct rw *rw, CXFile f)
 {
 	size_t i;
 
-	for (i = 0; i < rw->nsrcs; i++)
+	for (i = 0; rw->unit && rw->unit->srcfiles && i < rw->nsrcs; i++)
 		if (rw->unit->srcfiles[i] && clang_File_isEqual(f, rw->unit->srcfiles[i]))
 			return (long)i;
 	return -1;
@@ -37,7 +36,7 @@ int rw_in_main_file(const struct rw *rw, CXCursor c)
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
 	if (!f)
 		return 0;
-	if (src_index(rw, f) >= 0)
+	if (rw_src_index(rw, f) >= 0)
 		return 1;
 	/* a module of several files: the main file only lists them */
 	return !rw->nsrcs && rw->unit->mainfile && clang_File_isEqual(f, rw->unit->mainfile);
@@ -47,7 +46,7 @@ int rw_in_main_file(const struct rw *rw, CXCursor c)
  * path clang knows (a header). */
 char *rw_src_name(const struct rw *rw, CXFile f)
 {
-	long i = src_index(rw, f);
+	long i = rw_src_index(rw, f);
 
 	return i >= 0 ? xstrdup(rw->srcs[i]) : cxs_take(clang_getFileName(f));
 }

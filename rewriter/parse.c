@@ -126,29 +126,33 @@ static char *unity_file(const struct rw *rw, struct CXUnsavedFile *u)
 	return name;
 }
 
-int rw_parse(struct rw *rw, char **argv, int argc)
+/* Parse the unit: the module's one file, or the unity file with @extra
+ * unsaved files (renamed copies of its sources) besides it. */
+static int parse_unit(struct rw *rw, char **argv, int argc, struct CXUnsavedFile *unity,
+		      const char *unity_name, const struct CXUnsavedFile *extra, unsigned nextra)
 {
-	struct CXUnsavedFile unity = { 0 };
-	char *unity_name = unity_file(rw, &unity);
+	struct CXUnsavedFile *files = NULL;
+	unsigned nfiles = 0;
 	enum CXErrorCode e;
 	size_t i;
 
-	rw->unit = memset(xrealloc(NULL, sizeof(*rw->unit)), 0, sizeof(*rw->unit));
-	/* the type set keeps the unit's types: the unit outlives it */
-	rw->tg = tg_set_new();
-	if (!rw->tg)
-		return -ENOMEM;
-	rw->unit->index = clang_createIndex(0, 0);
+	if (unity_name) {
+		files = xrealloc(NULL, (nextra + 1) * sizeof(*files));
+		files[nfiles++] = *unity;
+		for (i = 0; i < nextra; i++)
+			files[nfiles++] = extra[i];
+	}
 	e = clang_parseTranslationUnit2(rw->unit->index, unity_name ? unity_name : rw->src,
-					(const char *const *)argv, argc,
-					unity_name ? &unity : NULL, unity_name ? 1 : 0,
+					(const char *const *)argv, argc, files, nfiles,
 					CXTranslationUnit_DetailedPreprocessingRecord,
 					&rw->unit->tu);
+	free(files);
 	if (e != CXError_Success) {
 		rw_diag_plain(rw, RW_ERROR, "%s: cannot parse: %s", rw->src, cx_error_str(e));
 		return -EINVAL;
 	}
 	rw->unit->mainfile = clang_getFile(rw->unit->tu, unity_name ? unity_name : rw->src);
+	free(rw->unit->srcfiles);
 	rw->unit->srcfiles = calloc(rw->nsrcs + 1, sizeof(*rw->unit->srcfiles));
 	if (!rw->unit->srcfiles)
 		return -ENOMEM;
@@ -158,8 +162,40 @@ int rw_parse(struct rw *rw, char **argv, int argc)
 		rw->unit->srcfiles[i] = clang_getFile(rw->unit->tu, abs ? abs : rw->srcs[i]);
 		free(abs);
 	}
+	return 0;
+}
+
+int rw_parse(struct rw *rw, char **argv, int argc)
+{
+	struct CXUnsavedFile unity = { 0 }, *renamed = NULL;
+	char *unity_name = unity_file(rw, &unity);
+	unsigned nrenamed = 0;
+	int err;
+
+	rw->unit = memset(xrealloc(NULL, sizeof(*rw->unit)), 0, sizeof(*rw->unit));
+	/* the type set keeps the unit's types: the unit outlives it */
+	rw->tg = tg_set_new();
+	if (!rw->tg)
+		return -ENOMEM;
+	rw->unit->index = clang_createIndex(0, 0);
+	err = parse_unit(rw, argv, argc, &unity, unity_name, NULL, 0);
+	/* Files of one module that each have a static of one name: parsed
+	 * again with those names spelled apart, as Kbuild keeps them apart. */
+	if (!err && unity_name) {
+		err = rw_statics_apart(rw, &renamed, &nrenamed);
+		if (!err && nrenamed) {
+			clang_disposeTranslationUnit(rw->unit->tu);
+			rw->unit->tu = NULL;
+			err = parse_unit(rw, argv, argc, &unity, unity_name, renamed, nrenamed);
+		}
+	}
+	rw_statics_free(renamed, nrenamed);
 	free((char *)unity.Contents);
 	free(unity_name);
+	if (err)
+		return err;
+	if (rw->nsrcs)
+		tg_module_files(rw->unit->srcfiles, rw->nsrcs);
 	if (report_clang_diags(rw))
 		return -EINVAL;
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), collect_include, rw);

@@ -39,6 +39,14 @@ struct rw_param;
 struct rw_reloc;
 struct rw_anon;
 
+/* statics.c: one file's own spelling of a static name another file of the
+ * module declares too. */
+struct rw_rename {
+	size_t file;		/* index in rw->srcs */
+	size_t first;		/* the file that keeps the name */
+	char *from, *to;
+};
+
 /* ---- xalloc.c: allocation that aborts (util/ underneath) --------------- */
 
 char *xstrdup(const char *s);
@@ -77,6 +85,9 @@ struct rw {
 	/* A module of several source files (composite.c): all of them, read as
 	 * one translation unit whose main file is a generated list of them. */
 	char **srcs;		size_t nsrcs;
+	/* statics.c: a static name several of them declare, spelled apart
+	 * in each file after the first that declares it */
+	struct rw_rename *renames;	size_t nrenames, caprenames;
 	struct tg_set *tg;
 	int nerrors;
 

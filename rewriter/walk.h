@@ -152,11 +152,22 @@ struct rw_unit {
 	CXType kparam_ops_type;		/* modinfo.c: struct kernel_param_ops */
 };
 
+/* statics.c: after a first parse of a module of several files, the
+ * unsaved copies of its files that spell their clashing static names apart
+ * (0 files: none clash); -EINVAL after reporting a clash it cannot rename.
+ * rw_static_original() is the source's name for a spelling it made, or
+ * NULL. */
+int rw_statics_apart(struct rw *rw, struct CXUnsavedFile **files, unsigned *nfiles);
+void rw_statics_free(struct CXUnsavedFile *files, unsigned nfiles);
+const char *rw_static_original(const struct rw *rw, const char *spelled);
+
 /* cxstr.c: take the text of a CXString (a heap string) and dispose of it,
  * next to where libclang gave it. */
 char *cxs_take(CXString s);
 
 /* model.c: the model's lookups and predicates over cursors. */
+/* Which of a several-file module's sources (rw->srcs) @f is, or -1. */
+long rw_src_index(const struct rw *rw, CXFile f);
 int rw_fn_find(const struct rw *rw, const char *name);
 int rw_global_find(const struct rw *rw, const char *name);
 int rw_sym_find(const struct rw *rw, const char *name);

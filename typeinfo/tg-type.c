@@ -142,9 +142,29 @@ int tg_is_builtin(CXCursor decl)
 	return file == NULL;
 }
 
+/* One unit per process (the rewriter's): its module files, or none. */
+static const CXFile *module_files;
+static size_t nmodule_files;
+
+void tg_module_files(const CXFile *files, size_t n)
+{
+	module_files = files;
+	nmodule_files = n;
+}
+
 int tg_in_main_file(CXCursor c)
 {
-	return clang_Location_isFromMainFile(clang_getCursorLocation(c)) != 0;
+	CXSourceLocation loc = clang_getCursorLocation(c);
+	CXFile f = NULL;
+	size_t i;
+
+	if (!nmodule_files)
+		return clang_Location_isFromMainFile(loc) != 0;
+	clang_getExpansionLocation(loc, &f, NULL, NULL, NULL);
+	for (i = 0; f && i < nmodule_files; i++)
+		if (module_files[i] && clang_File_isEqual(f, module_files[i]))
+			return 1;
+	return 0;
 }
 
 void tg_put_cx(struct sb *b, CXString s)

@@ -61,7 +61,8 @@ uint64_t tg_alignof(CXType t);
 /* Provided by the compiler (__builtin_va_list's struct __va_list_tag):
  * never declared, never named in an assertion. */
 int tg_is_builtin(CXCursor decl);
-/* Declared in the main file (the module itself), not in a kernel header. */
+/* Declared in the module's own source files (the main file, or those
+ * tg_module_files() named), not in a kernel header. */
 int tg_in_main_file(CXCursor c);
 /* Append libclang's string @s to @b and release it. */
 void tg_put_cx(struct sb *b, CXString s);

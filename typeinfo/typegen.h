@@ -31,6 +31,13 @@ struct tg_set;
 struct tg_set *tg_set_new(void);
 void tg_set_free(struct tg_set *set);
 
+/* The module's own source files: their declarations are the module's,
+ * printed with its code, never in the declarations header or the layout
+ * table.  By default libclang's main file; a module of several files is
+ * parsed through a main file that only #includes them, so the rewriter
+ * names them here (@files stays the caller's until the unit is gone). */
+void tg_module_files(const CXFile *files, size_t n);
+
 /* The code needs to see the full definition of @t (members accessed,
  * sizeof, by-value use).  Pulls in what that definition needs in turn:
  * embedded records/arrays by value are completed, pointees only declared. */

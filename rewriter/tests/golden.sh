@@ -49,8 +49,8 @@ norm_kmod() {
 }
 
 cp "$case/input.c" "$tmp/input.c"
-# the module's own headers beside it
-for h in "$case"/*.h "$case"/Kbuild "$case"/Makefile; do [ ! -e "$h" ] || cp "$h" "$tmp/"; done
+# the module's own headers beside it, and other.c: a second source file
+for h in "$case"/*.h "$case"/Kbuild "$case"/Makefile "$case"/other.c; do [ ! -e "$h" ] || cp "$h" "$tmp/"; done
 args=$(cat "$case/cmd" 2>/dev/null || true)
 status=0
 (cd "$tmp" && eval "\"$rw\" $args -o out input.c") >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
@@ -69,7 +69,9 @@ if [ -f "$case/expected.stderr" ]; then
 fi
 
 [ "$status" -eq 0 ] || { echo "FAIL: dusk-rewrite exited $status"; cat "$tmp/stderr"; exit 1; }
-norm <"$tmp/out/input.dusk.c" >"$tmp/actual.dusk.c"
+# input.dusk.c, or MOD.dusk.c for a module of several files (Kbuild)
+out_c=$(ls "$tmp"/out/*.dusk.c | head -n 1)
+norm <"$out_c" >"$tmp/actual.dusk.c"
 if [ "$update" = --update ]; then
 	cp "$tmp/actual.dusk.c" "$case/expected.dusk.c"
 else
@@ -95,5 +97,5 @@ if [ -f "$case/kbuild" ]; then
 	fi
 fi
 # the output must compile against DUSK's headers alone
-cc -Wall -Werror -fsyntax-only -I"$inc" -I"$tmp/out" "$tmp/out/input.dusk.c"
-cc -Wall -Werror -fsyntax-only -I"$inc" -I"$tmp/out" "$tmp/out/input.types.c"
+cc -Wall -Werror -fsyntax-only -I"$inc" -I"$tmp/out" "$out_c"
+cc -Wall -Werror -fsyntax-only -I"$inc" -I"$tmp/out" "${out_c%.dusk.c}.types.c"

@@ -4,6 +4,8 @@
  * mfile_stats.o).  This one owns /proc/mfile, whose writes are counted by
  * the other file's code in a structure that file defines; both files have
  * a static function of their own and log through pr_fmt's KBUILD_MODNAME.
+ * Both also have a static counter and a static function of the same names
+ * (calls, note()): Kbuild keeps each file's apart, and so must DUSK.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,11 +15,19 @@
 #include "mfile.h"
 
 static struct proc_dir_entry *mfile_entry;
+static unsigned int calls;
+
+static void note(const char *what)
+{
+	calls++;
+	pr_info("%s: main's %s, call %u\n", __func__, what, calls);
+}
 
 static ssize_t mfile_write(struct file *file, const char __user *buf, size_t len,
 			   loff_t *pos)
 {
 	mfile_count(len);
+	note("write");
 	return len;
 }
 

@@ -5,7 +5,8 @@
 # Writes to /proc/mfile go through the first file's proc_write to the
 # second file's counter, which logs every second write; reads show the
 # counters.  The log lines carry Kbuild's module name (pr_fmt), in both
-# builds mfile, not the name of either file.
+# builds mfile, not the name of either file.  Both files have a static
+# counter and a static note() of the same names, each file's its own.
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -22,4 +23,7 @@ samples_unload mfile
 samples_logged "mfile: ready"
 samples_logged "mfile: every second write: 2 writes, 8 bytes"
 samples_logged "mfile: exit: 3 writes, 14 bytes"
+# each file's static counter is its own (one variable would count 33)
+samples_logged "mfile: note: main's write, call 3"
+samples_logged "mfile: note: stats' count, calls 30"
 echo "mfile: all checks passed"

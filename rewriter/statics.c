@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File-local names of a module of several source files.
+ *
+ * parse.c reads such a module as one translation unit, where the files'
+ * `static` names meet.  Kbuild compiles each file alone, so each file's
+ * statics are its own; in one unit two functions (or two initialised
+ * variables) of one name are a redefinition, and two tentative
+ * definitions (`static int count;` in each file) silently become one
+ * variable: a user build that behaves unlike the .ko.
+ *
+ * rw_statics_apart() finds the names with internal linkage declared in two
+ * or more of the module's files and gives each later file its own spelling
+ * of them (__dusk_f<N>_<name>, N the file's place in Kbuild's list) in a
+ * copy of the file that libclang reads instead of it (an unsaved file).  The
+ * copy has the same lines, so diagnostics and #line still name the real
+ * source.  Identifier tokens are renamed everywhere but on #include lines;
+ * a file that also spells the name as a member (after `.` or `->`) or a
+ * tag cannot be renamed by tokens, and the clash is reported.  The
+ * generated code keeps the new spelling; __func__ shows the original
+ * (rw_static_original()).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "walk.h"
+
+#define RENAME_PREFIX "__dusk_f"
+
+/* A static name and the first file that declares it. */
+struct seen {
+	char *name;
+	size_t file;
+};
+
+struct scan {
+	struct rw *rw;
+	struct seen *v;		size_t n, cap;
+	int failed;
+};
+
+/* The index in rw->srcs of the file @c is spelled in, or -1. */
+static long src_index(const struct rw *rw, CXCursor c)
+{
+	CXFile f;
+
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+	return f ? rw_src_index(rw, f) : -1;
+}
+
+static const struct rw_rename *rename_of(const struct rw *rw, size_t file, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nrenames; i++)
+		if (rw->renames[i].file == file && !strcmp(rw->renames[i].from, name))
+			return &rw->renames[i];
+	return NULL;
+}
+
+/* Record file-scope function and variable names of internal linkage; a
+ * name first seen in another file gets a rename for this one. */
+static enum CXChildVisitResult scan_decl(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct scan *s = data;
+	struct rw *rw = s->rw;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	struct rw_rename *r;
+	long file;
+	char *name;
+	size_t i;
+
+	(void)parent;
+	if ((k != CXCursor_FunctionDecl && k != CXCursor_VarDecl) ||
+	    clang_getCursorLinkage(c) != CXLinkage_Internal)
+		return CXChildVisit_Continue;
+	file = src_index(rw, c);
+	if (file < 0)
+		return CXChildVisit_Continue;	/* a header's static inline: one copy */
+	name = cxs_take(clang_getCursorSpelling(c));
+	for (i = 0; i < s->n && strcmp(s->v[i].name, name); i++)
+		;
+	if (i == s->n) {
+		struct seen *n = VEC_PUSH(s->v, s->n, s->cap);
+
+		n->name = name;
+		n->file = (size_t)file;
+		return CXChildVisit_Continue;
+	}
+	if (s->v[i].file != (size_t)file && !rename_of(rw, (size_t)file, name)) {
+		r = VEC_PUSH(rw->renames, rw->nrenames, rw->caprenames);
+		r->file = (size_t)file;
+		r->first = s->v[i].file;
+		r->from = xstrdup(name);
+		r->to = xasprintf(RENAME_PREFIX "%zu_%s", (size_t)file, name);
+	}
+	free(name);
+	return CXChildVisit_Continue;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
+		buf = xrealloc(NULL, (size_t)n + 1);
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = 0;
+			*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+static int is_punct(CXTranslationUnit tu, CXToken t, const char *p)
+{
+	char *s;
+	int eq;
+
+	if (clang_getTokenKind(t) != CXToken_Punctuation)
+		return 0;
+	s = cxs_take(clang_getTokenSpelling(tu, t));
+	eq = !strcmp(s, p);
+	free(s);
+	return eq;
+}
+
+static int is_tag_keyword(CXTranslationUnit tu, CXToken t)
+{
+	char *s;
+	int tag;
+
+	if (clang_getTokenKind(t) != CXToken_Keyword)
+		return 0;
+	s = cxs_take(clang_getTokenSpelling(tu, t));
+	tag = !strcmp(s, "struct") || !strcmp(s, "union") || !strcmp(s, "enum");
+	free(s);
+	return tag;
+}
+
+/*
+ * The text of source @file (path @path) with this file's renames applied,
+ * or NULL after reporting a clash that cannot be renamed.
+ */
+static char *renamed_text(struct rw *rw, size_t file, const char *path, size_t *outlen)
+{
+	CXTranslationUnit tu = rw->unit->tu;
+	CXFile f = rw->unit->srcfiles[file];
+	struct sb out = { 0 };
+	CXToken *toks = NULL;
+	unsigned ntoks = 0, i, line, incl_line = 0, off;
+	size_t len = 0, done = 0;
+	char *text = read_file(path, &len);
+	int bad = 0;
+
+	if (!text) {
+		rw_diag_plain(rw, RW_ERROR, "%s: cannot read", path);
+		return NULL;
+	}
+	clang_tokenize(tu, clang_getRange(clang_getLocationForOffset(tu, f, 0),
+					  clang_getLocationForOffset(tu, f, (unsigned)len)),
+		       &toks, &ntoks);
+	for (i = 0; i < ntoks && !bad; i++) {
+		CXSourceLocation loc = clang_getTokenLocation(tu, toks[i]);
+		const struct rw_rename *r;
+		char *s;
+
+		if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
+		    clang_getTokenKind(toks[i]) != CXToken_Keyword)
+			continue;
+		clang_getFileLocation(loc, NULL, &line, NULL, &off);
+		s = cxs_take(clang_getTokenSpelling(tu, toks[i]));
+		/* `# include <x/name.h>`: a path, not a name */
+		if (i > 0 && is_punct(tu, toks[i - 1], "#") &&
+		    (!strcmp(s, "include") || !strcmp(s, "include_next")))
+			incl_line = line;
+		r = line == incl_line ? NULL : rename_of(rw, file, s);
+		if (r && i > 0 && (is_punct(tu, toks[i - 1], ".") || is_punct(tu, toks[i - 1], "->") ||
+				   is_tag_keyword(tu, toks[i - 1]))) {
+			rw_diag(rw, loc, RW_ERROR,
+				"'%s' is a static name of both %s and %s, which a user build reads as "
+				"one translation unit; it cannot be given a name of its own here, "
+				"where it also names a member or a tag: rename one of them",
+				s, rw->srcs[r->first], rw->srcs[file]);
+			bad = 1;
+		} else if (r && off >= done && off + strlen(s) <= len) {
+			sb_printf(&out, "%.*s%s", (int)(off - done), text + done, r->to);
+			done = off + strlen(s);
+		}
+		free(s);
+	}
+	clang_disposeTokens(tu, toks, ntoks);
+	if (bad) {
+		sb_free(&out);
+		free(text);
+		return NULL;
+	}
+	sb_printf(&out, "%.*s", (int)(len - done), text + done);
+	free(text);
+	*outlen = out.len;
+	return xsb_take(&out);
+}
+
+int rw_statics_apart(struct rw *rw, struct CXUnsavedFile **files, unsigned *nfiles)
+{
+	struct scan s = { .rw = rw };
+	size_t i, j;
+	int err = 0;
+
+	*files = NULL;
+	*nfiles = 0;
+	if (rw->nsrcs < 2)
+		return 0;
+	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), scan_decl, &s);
+	for (i = 0; i < s.n; i++)
+		free(s.v[i].name);
+	free(s.v);
+	if (!rw->nrenames)
+		return 0;
+	*files = calloc(rw->nsrcs, sizeof(**files));
+	if (!*files)
+		return -ENOMEM;
+	for (i = 0; i < rw->nsrcs && !err; i++) {
+		char *path;
+		size_t len = 0;
+		char *text;
+
+		for (j = 0; j < rw->nrenames && rw->renames[j].file != i; j++)
+			;
+		if (j == rw->nrenames)
+			continue;
+		path = realpath(rw->srcs[i], NULL);
+		if (!path)
+			path = xstrdup(rw->srcs[i]);
+		text = renamed_text(rw, i, path, &len);
+		if (!text) {
+			free(path);
+			err = -EINVAL;
+			break;
+		}
+		(*files)[*nfiles].Filename = path;
+		(*files)[*nfiles].Contents = text;
+		(*files)[*nfiles].Length = len;
+		++*nfiles;
+	}
+	if (err) {
+		rw_statics_free(*files, *nfiles);
+		*files = NULL;
+		*nfiles = 0;
+	}
+	return err;
+}
+
+void rw_statics_free(struct CXUnsavedFile *files, unsigned nfiles)
+{
+	unsigned i;
+
+	for (i = 0; i < nfiles; i++) {
+		free((char *)files[i].Filename);
+		free((char *)files[i].Contents);
+	}
+	free(files);
+}
+
+const char *rw_static_original(const struct rw *rw, const char *spelled)
+{
+	size_t i;
+
+	if (strncmp(spelled, RENAME_PREFIX, sizeof(RENAME_PREFIX) - 1))
+		return NULL;
+	for (i = 0; i < rw->nrenames; i++)
+		if (!strcmp(rw->renames[i].to, spelled))
+			return rw->renames[i].from;
+	return NULL;
+}
