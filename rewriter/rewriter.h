@@ -44,6 +44,7 @@ struct rw_anon;
 struct rw_rename {
 	size_t file;		/* index in rw->srcs */
 	size_t first;		/* the file that keeps the name */
+	int tag;		/* a struct/union/enum tag, else an ordinary name */
 	char *from, *to;
 };
 

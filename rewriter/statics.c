@@ -9,14 +9,18 @@
  * definitions (`static int count;` in each file) silently become one
  * variable: a user build that behaves unlike the .ko.
  *
- * rw_statics_apart() finds the names with internal linkage declared in two
- * or more of the module's files and gives each later file its own spelling
+ * The same holds for the other names C gives file scope: typedefs,
+ * enumerators and struct/union/enum tags a file defines for itself.
+ *
+ * rw_statics_apart() finds such names declared in two or more of the
+ * module's files and gives each later file its own spelling
  * of them (__dusk_f<N>_<name>, N the file's place in Kbuild's list) in a
  * copy of the file that libclang reads instead of it (an unsaved file).  The
  * copy has the same lines, so diagnostics and #line still name the real
- * source.  Identifier tokens are renamed everywhere but on #include lines;
- * a file that also spells the name as a member (after `.` or `->`) or a
- * tag cannot be renamed by tokens, and the clash is reported.  The
+ * source.  Identifier tokens are renamed everywhere but on #include lines:
+ * a tag where it follows struct/union/enum, an ordinary name elsewhere; a
+ * file that also spells an ordinary name as a member (after `.` or `->`)
+ * or a tag cannot be renamed by tokens, and the clash is reported.  The
  * generated code keeps the new spelling; __func__ shows the original
  * (rw_static_original()).
  */
@@ -32,6 +36,7 @@
 struct seen {
 	char *name;
 	size_t file;
+	int tag;
 };
 
 struct scan {
@@ -49,14 +54,89 @@ static long src_index(const struct rw *rw, CXCursor c)
 	return f ? rw_src_index(rw, f) : -1;
 }
 
-static const struct rw_rename *rename_of(const struct rw *rw, size_t file, const char *name)
+static const struct rw_rename *rename_of(const struct rw *rw, size_t file, const char *name,
+					 int tag)
 {
 	size_t i;
 
 	for (i = 0; i < rw->nrenames; i++)
-		if (rw->renames[i].file == file && !strcmp(rw->renames[i].from, name))
+		if (rw->renames[i].file == file && rw->renames[i].tag == tag &&
+		    !strcmp(rw->renames[i].from, name))
 			return &rw->renames[i];
 	return NULL;
+}
+
+/* File @file spells @name (a tag when @tag) apart from file @first. */
+static void add_rename(struct rw *rw, size_t file, size_t first, const char *name, int tag)
+{
+	struct rw_rename *r;
+
+	if (rename_of(rw, file, name, tag))
+		return;
+	r = VEC_PUSH(rw->renames, rw->nrenames, rw->caprenames);
+	r->file = file;
+	r->first = first;
+	r->tag = tag;
+	r->from = xstrdup(name);
+	r->to = xasprintf(RENAME_PREFIX "%zu_%s", file, name);
+}
+
+/*
+ * A later file's second definition of an enumerator or a tag is not in the
+ * unit at all (clang drops it); its error names it.  The first file's is
+ * in the unit, so the clash is found by name.
+ */
+static void scan_redefinitions(struct rw *rw, const struct scan *s)
+{
+	static const char *const what[] = { "redefinition of enumerator '", "redefinition of '" };
+	unsigned i, n = clang_getNumDiagnostics(rw->unit->tu);
+
+	for (i = 0; i < n; i++) {
+		CXDiagnostic d = clang_getDiagnostic(rw->unit->tu, i);
+		char *msg = cxs_take(clang_getDiagnosticSpelling(d)), *name = NULL;
+		CXFile f;
+		long file;
+		size_t j, w;
+
+		clang_getExpansionLocation(clang_getDiagnosticLocation(d), &f, NULL, NULL, NULL);
+		file = f ? rw_src_index(rw, f) : -1;
+		for (w = 0; w < sizeof(what) / sizeof(what[0]) && !name; w++)
+			if (!strncmp(msg, what[w], strlen(what[w])))
+				name = msg + strlen(what[w]);
+		if (file >= 0 && name) {
+			name[strcspn(name, "'")] = 0;
+			for (j = 0; j < s->n; j++)
+				if (!strcmp(s->v[j].name, name) && s->v[j].file != (size_t)file)
+					add_rename(rw, (size_t)file, s->v[j].file, name, s->v[j].tag);
+		}
+		free(msg);
+		clang_disposeDiagnostic(d);
+	}
+}
+
+/* Does @c give a name file scope in one file: a function or variable of
+ * internal linkage, a typedef, an enumerator, or a tag it defines?  *@tag
+ * says which name space. */
+static int file_scope_name(CXCursor c, int *tag)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	*tag = 0;
+	switch (k) {
+	case CXCursor_FunctionDecl:
+	case CXCursor_VarDecl:
+		return clang_getCursorLinkage(c) == CXLinkage_Internal;
+	case CXCursor_TypedefDecl:
+	case CXCursor_EnumConstantDecl:
+		return 1;
+	case CXCursor_StructDecl:
+	case CXCursor_UnionDecl:
+	case CXCursor_EnumDecl:
+		*tag = 1;
+		return clang_isCursorDefinition(c) && !clang_Cursor_isAnonymous(c);
+	default:
+		return 0;
+	}
 }
 
 /* Record file-scope function and variable names of internal linkage; a
@@ -66,37 +146,33 @@ static enum CXChildVisitResult scan_decl(CXCursor c, CXCursor parent, CXClientDa
 	struct scan *s = data;
 	struct rw *rw = s->rw;
 	enum CXCursorKind k = clang_getCursorKind(c);
-	struct rw_rename *r;
 	long file;
 	char *name;
 	size_t i;
+	int tag;
 
 	(void)parent;
-	if ((k != CXCursor_FunctionDecl && k != CXCursor_VarDecl) ||
-	    clang_getCursorLinkage(c) != CXLinkage_Internal)
-		return CXChildVisit_Continue;
+	if (!file_scope_name(c, &tag))	/* an anonymous enum's enumerators are */
+		return k == CXCursor_EnumDecl ? CXChildVisit_Recurse : CXChildVisit_Continue;
 	file = src_index(rw, c);
 	if (file < 0)
-		return CXChildVisit_Continue;	/* a header's static inline: one copy */
+		return CXChildVisit_Continue;	/* a header's: one copy */
 	name = cxs_take(clang_getCursorSpelling(c));
-	for (i = 0; i < s->n && strcmp(s->v[i].name, name); i++)
+	for (i = 0; i < s->n && (s->v[i].tag != tag || strcmp(s->v[i].name, name)); i++)
 		;
 	if (i == s->n) {
 		struct seen *n = VEC_PUSH(s->v, s->n, s->cap);
 
 		n->name = name;
 		n->file = (size_t)file;
-		return CXChildVisit_Continue;
+		n->tag = tag;
+	} else {
+		if (s->v[i].file != (size_t)file)
+			add_rename(rw, (size_t)file, s->v[i].file, name, tag);
+		free(name);
 	}
-	if (s->v[i].file != (size_t)file && !rename_of(rw, (size_t)file, name)) {
-		r = VEC_PUSH(rw->renames, rw->nrenames, rw->caprenames);
-		r->file = (size_t)file;
-		r->first = s->v[i].file;
-		r->from = xstrdup(name);
-		r->to = xasprintf(RENAME_PREFIX "%zu_%s", (size_t)file, name);
-	}
-	free(name);
-	return CXChildVisit_Continue;
+	/* an enum's enumerators have file scope too */
+	return k == CXCursor_EnumDecl ? CXChildVisit_Recurse : CXChildVisit_Continue;
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -160,7 +236,7 @@ static char *renamed_text(struct rw *rw, size_t file, const char *path, size_t *
 	unsigned ntoks = 0, i, line, incl_line = 0, off;
 	size_t len = 0, done = 0;
 	char *text = read_file(path, &len);
-	int bad = 0;
+	int bad = 0, after_tag;
 
 	if (!text) {
 		rw_diag_plain(rw, RW_ERROR, "%s: cannot read", path);
@@ -183,13 +259,14 @@ static char *renamed_text(struct rw *rw, size_t file, const char *path, size_t *
 		if (i > 0 && is_punct(tu, toks[i - 1], "#") &&
 		    (!strcmp(s, "include") || !strcmp(s, "include_next")))
 			incl_line = line;
-		r = line == incl_line ? NULL : rename_of(rw, file, s);
-		if (r && i > 0 && (is_punct(tu, toks[i - 1], ".") || is_punct(tu, toks[i - 1], "->") ||
-				   is_tag_keyword(tu, toks[i - 1]))) {
+		after_tag = i > 0 && is_tag_keyword(tu, toks[i - 1]);
+		r = line == incl_line ? NULL : rename_of(rw, file, s, after_tag);
+		if (r && !r->tag && i > 0 && (is_punct(tu, toks[i - 1], ".") ||
+					      is_punct(tu, toks[i - 1], "->"))) {
 			rw_diag(rw, loc, RW_ERROR,
-				"'%s' is a static name of both %s and %s, which a user build reads as "
+				"'%s' is a file-scope name of both %s and %s, which a user build reads as "
 				"one translation unit; it cannot be given a name of its own here, "
-				"where it also names a member or a tag: rename one of them",
+				"where it also names a member: rename one of them",
 				s, rw->srcs[r->first], rw->srcs[file]);
 			bad = 1;
 		} else if (r && off >= done && off + strlen(s) <= len) {
@@ -221,6 +298,7 @@ int rw_statics_apart(struct rw *rw, struct CXUnsavedFile **files, unsigned *nfil
 	if (rw->nsrcs < 2)
 		return 0;
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), scan_decl, &s);
+	scan_redefinitions(rw, &s);
 	for (i = 0; i < s.n; i++)
 		free(s.v[i].name);
 	free(s.v);

@@ -15,6 +15,19 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 
 /* the module's own types */
+typedef u16 ms_word;
+
+struct ms_state {
+	ms_word w[2];
+};
+
+typedef u32 __dusk_f1_ms_word;
+
+struct __dusk_f1_ms_state {
+	__dusk_f1_ms_word w[3];
+	long extra;
+};
+
 struct ms_pair {
 	int hit;
 };
@@ -26,77 +39,96 @@ static int __dusk_f1_bump(void);
 static int ms_other(void);
 
 /* kernel calls */
-/* int _printk(const char *, const char *, int) */
-static inline int dusk_k__printk_1(const char *a0, size_t l0, const char *a1, size_t l1, int a2)
+/* int _printk(const char *, const char *, int, int) */
+static inline int dusk_k__printk_1(const char *a0, size_t l0, const char *a1, size_t l1, int a2, int a3)
 {
-	uint64_t a[3] = {
+	uint64_t a[4] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
+		(uint64_t)a3,
 	};
-	return (int)dusk_call(0, a, 3);
+	return (int)dusk_call(0, a, 4);
 }
 
-#line 10 "input.c"
+/* int _printk(const char *, const char *, int, unsigned long, unsigned int) */
+static inline int dusk_k__printk_2(const char *a0, size_t l0, const char *a1, size_t l1, int a2, unsigned long a3, __dusk_f1_ms_word a4)
+{
+	uint64_t a[5] = {
+		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
+		(uint64_t)a2,
+		(uint64_t)a3,
+		(uint64_t)a4,
+	};
+	return (int)dusk_call(1, a, 5);
+}
+
+#line 11 "input.c"
 static int hits;
-#line 7 "other.c"
+#line 15 "input.c"
+static struct ms_state state;
+#line 12 "other.c"
 static int __dusk_f1_hits;
 
-#line 12 "input.c"
+#line 17 "input.c"
 static int bump(void)
 {
 	DUSK_FRAME;
-#line 14 "input.c"
+#line 19 "input.c"
+	state.w[0] = 4UL;
 	({
-#line 14 "input.c"
+#line 20 "input.c"
 		do {
 		}
 		while (0);
-#line 14 "input.c"
-		dusk_k__printk_1("\0016%s: input %d\n", 0, "bump", 0, ++hits);
+#line 20 "input.c"
+		dusk_k__printk_1("\0016%s: input %d %u\n", 0, "bump", 0, ++hits, state.w[0]);
 	});
-#line 15 "input.c"
+#line 21 "input.c"
 	return hits;
 }
 
-#line 18 "input.c"
+#line 24 "input.c"
 static int ms_init(void)
 {
 	DUSK_FRAME;
-#line 20 "input.c"
+#line 26 "input.c"
 	return bump() + ms_other() - 2;
 }
 
-#line 9 "other.c"
+#line 14 "other.c"
 static int __dusk_f1_bump(void)
 {
 	DUSK_FRAME;
-#line 11 "other.c"
+#line 16 "other.c"
 	struct ms_pair p = { .hit = 1 };
-#line 13 "other.c"
+#line 17 "other.c"
+	struct __dusk_f1_ms_state st = { { 3 /* __dusk_f1_MS_SLOTS */ } };
+#line 19 "other.c"
 	__dusk_f1_hits += p.hit;
 	({
-#line 14 "other.c"
+#line 20 "other.c"
 		do {
 		}
 		while (0);
-#line 14 "other.c"
-		dusk_k__printk_1("\0016%s: other %d\n", 0, "bump", 0, __dusk_f1_hits);
+#line 20 "other.c"
+		dusk_k__printk_2("\0016%s: other %d %zu %u\n", 0, "bump", 0, __dusk_f1_hits, 24UL, st.w[0]);
 	});
-#line 15 "other.c"
+#line 21 "other.c"
 	return __dusk_f1_hits;
 }
 
-#line 18 "other.c"
+#line 24 "other.c"
 static int ms_other(void)
 {
 	DUSK_FRAME;
-#line 20 "other.c"
+#line 26 "other.c"
 	return __dusk_f1_bump();
 }
 
 
-#line 100 "ms.dusk.c"
+#line 132 "ms.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_ms(void)
 {
@@ -105,14 +137,17 @@ static int dusk_init_ms(void)
 
 static const char *const dusk_stubs_ms[] = {
 	"_printk#1",
+	"_printk#2",
 };
 
 static const uint32_t dusk_stub_flags_ms[] = {
+	DUSK_STUB_PRINTK,
 	DUSK_STUB_PRINTK,
 };
 
 static const struct dusk_object dusk_objects_ms[] = {
 	{ "hits", &hits, sizeof(hits), ID },
+	{ "state", &state, sizeof(state), ID },
 	{ "hits", &__dusk_f1_hits, sizeof(__dusk_f1_hits), ID },
 };
 
@@ -135,9 +170,9 @@ static const struct dusk_module dusk_module_ms = {
 	.nsyms = 0,
 	.stubs = dusk_stubs_ms,
 	.stub_flags = dusk_stub_flags_ms,
-	.nstubs = 1,
+	.nstubs = 2,
 	.objects = dusk_objects_ms,
-	.nobjects = 2,
+	.nobjects = 3,
 	.types = &dusk_types_ms,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_ms,

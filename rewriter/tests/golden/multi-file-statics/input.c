@@ -3,15 +3,21 @@
  * a static counter `hits` (a tentative definition: one variable if the two
  * files were simply read as one) and a static function `bump()`: each
  * file's stay its own, other.c's spelled __dusk_f1_*, and __func__ still
- * says "bump". */
+ * says "bump".  So do an enumerator, a typedef and a struct tag both files
+ * define differently. */
 #include <linux/module.h>
 
 int ms_other(void);
 static int hits;
+enum { MS_SLOTS = 2 };
+typedef u16 ms_word;
+struct ms_state { ms_word w[MS_SLOTS]; };
+static struct ms_state state;
 
 static int bump(void)
 {
-	pr_info("%s: input %d\n", __func__, ++hits);
+	state.w[0] = sizeof(state);
+	pr_info("%s: input %d %u\n", __func__, ++hits, state.w[0]);
 	return hits;
 }
 
