@@ -21,9 +21,6 @@ struct mirror {
 	int call_scoped;	/* on a stack: freed after the call */
 	const struct dusk_thread *caller;	/* call_scoped: the thread whose call made it */
 	int readonly;		/* own bytes in a read-only mapping: never read back */
-	int busy_held;		/* held since the kernel kept it after its call
-				 * (a stack work item): freed after the first
-				 * later call that lets it go */
 	struct dusk_thread *held;	/* on this thread's stack, held by the kernel
 					 * across calls (a wait entry): freed when
 					 * the thread's callback ends */

@@ -69,8 +69,6 @@ struct walk {
 	int kept;	/* refreshing kept mirrors at an epoch's end: what it
 			 * reaches is kept too, and not listed for the call */
 	int shared_new;	/* made a mirror other threads may find (not a call's) */
-	int held_refresh;	/* refreshing held mirrors no call reached: the
-				 * frame one lies in may have returned */
 };
 
 static struct dusk_commit_state *cstate(struct dusk_thread *t)
@@ -92,7 +90,6 @@ static void walk_begin(struct walk *w, struct dusk_thread *t, int kept)
 	w->cs = cstate(t);
 	w->kept = kept;
 	w->shared_new = 0;
-	w->held_refresh = 0;
 }
 
 static const struct dusk_type *type_of(int32_t id)
@@ -262,15 +259,12 @@ static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *wh
 	memcpy(&v, m->img + off, sizeof(v));
 	if (!v || v >= dusk_sess->kbase)
 		return 0;
+	(void)w;
 	if (proxy_of(v, &k)) {
 		memcpy(m->img + off, &k, sizeof(k));
 		return dusk_mirror_add_slot(m, off);
 	}
-	/* A held mirror refreshed at an epoch end whose frame has returned
-	 * (a wait entry of a wait_event*() in a helper the module called,
-	 * then another call in the same callback): its bytes are the next
-	 * frames', and the kernel no longer links it. */
-	if (m->fresh || (w->held_refresh && m->held))
+	if (m->fresh)
 		return fresh_garbage(m, off, where);
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
 		 "(its address reaches the kernel but dusk-rewrite did not see it taken)",
@@ -1042,7 +1036,6 @@ int dusk_commit_held_changes(void)
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
 	walk_begin(&w, t, 0);
-	w.held_refresh = 1;
 	/* one committed for this call already went out with it (a wait
 	 * entry handed to init_wait_entry(): its garbage was sent as NULL) */
 	for (i = 0; !err && i < cs->nheld; i++)

@@ -494,42 +494,12 @@ int dusk_commit_after_call(void)
 		if (!m->call_scoped || m->caller != t)
 			continue;
 		e = mirror_free_kernel(m->kaddr);
-		/* The kernel still holds it: a work item or timer queued on
-		 * the stack (INIT_WORK_ONSTACK(), timer_setup_on_stack()),
-		 * whose function, in another thread, reaches the object the
-		 * item is embedded in by container_of() and completes a
-		 * completion beside it.  It is held as a wait entry is: its
-		 * kernel address stays the stack object's (the callback's
-		 * pointer is translated back to it), it is refreshed at the
-		 * thread's calls and freed when its callback ends (or left
-		 * to BYE if the kernel holds it still). */
-		if (e == -EBUSY && !dusk_push(cs->held, &cs->heldcap, cs->nheld, m, 4)) {
-			m->held = t;
-			m->call_scoped = 0;
-			m->busy_held = 1;
-			dusk_trace("[dusk] stack object %p (%s) still held by the kernel after "
-				   "the call: held mirror", (void *)m->own, dusk_type_name(m->type));
-			continue;
-		}
 		if (e == -EBUSY)	/* the kernel still holds it: leave it to BYE */
 			dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the "
 				 "kernel after the call; its mirror lives until the session ends",
 				 (void *)m->own, dusk_type_name(m->type));
 		else
 			err = err ? err : e;
-		mirror_unlink(m);
-		mirror_destroy(m);
-	}
-	/* A stack work item or timer held since its queueing goes as soon
-	 * as the kernel lets it go (flush_work(), del_timer_sync() ended its
-	 * undo record): its frame may return any time after, and its bytes
-	 * there are no longer the object's. */
-	for (i = 0; i < cs->nheld; i++) {
-		struct mirror *m = cs->held[i];
-
-		if (!m->busy_held || mirror_free_kernel(m->kaddr))
-			continue;
-		cs->held[i--] = cs->held[--cs->nheld];
 		mirror_unlink(m);
 		mirror_destroy(m);
 	}
