@@ -25,14 +25,13 @@
  * (rw_static_original()).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "walk.h"
 
 #define RENAME_PREFIX "__dusk_f"
 
-/* A static name and the first file that declares it. */
+/* A file-scope name and the first file that declares it. */
 struct seen {
 	char *name;
 	size_t file;
@@ -42,7 +41,6 @@ struct seen {
 struct scan {
 	struct rw *rw;
 	struct seen *v;		size_t n, cap;
-	int failed;
 };
 
 /* The index in rw->srcs of the file @c is spelled in, or -1. */
@@ -175,71 +173,42 @@ static enum CXChildVisitResult scan_decl(CXCursor c, CXCursor parent, CXClientDa
 	return k == CXCursor_EnumDecl ? CXChildVisit_Recurse : CXChildVisit_Continue;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		buf = xrealloc(NULL, (size_t)n + 1);
-		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		} else {
-			buf[n] = 0;
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
-static int is_punct(CXTranslationUnit tu, CXToken t, const char *p)
+/* Is token @t of kind @kind and spelled as one of @spellings (NULL-ended)? */
+static int token_in(CXTranslationUnit tu, CXToken t, CXTokenKind kind,
+		    const char *const *spellings)
 {
 	char *s;
-	int eq;
+	int in = 0;
 
-	if (clang_getTokenKind(t) != CXToken_Punctuation)
+	if (clang_getTokenKind(t) != kind)
 		return 0;
 	s = cxs_take(clang_getTokenSpelling(tu, t));
-	eq = !strcmp(s, p);
+	for (; *spellings && !in; spellings++)
+		in = !strcmp(s, *spellings);
 	free(s);
-	return eq;
-}
-
-static int is_tag_keyword(CXTranslationUnit tu, CXToken t)
-{
-	char *s;
-	int tag;
-
-	if (clang_getTokenKind(t) != CXToken_Keyword)
-		return 0;
-	s = cxs_take(clang_getTokenSpelling(tu, t));
-	tag = !strcmp(s, "struct") || !strcmp(s, "union") || !strcmp(s, "enum");
-	free(s);
-	return tag;
+	return in;
 }
 
 /*
- * The text of source @file (path @path) with this file's renames applied,
- * or NULL after reporting a clash that cannot be renamed.
+ * The text of source @file, as the first parse read it, with this file's
+ * renames applied, or NULL after reporting a clash that cannot be renamed.
  */
-static char *renamed_text(struct rw *rw, size_t file, const char *path, size_t *outlen)
+static char *renamed_text(struct rw *rw, size_t file, size_t *outlen)
 {
+	static const char *const hash[] = { "#", NULL };
+	static const char *const member[] = { ".", "->", NULL };
+	static const char *const tag_kw[] = { "struct", "union", "enum", NULL };
 	CXTranslationUnit tu = rw->unit->tu;
 	CXFile f = rw->unit->srcfiles[file];
 	struct sb out = { 0 };
 	CXToken *toks = NULL;
 	unsigned ntoks = 0, i, line, incl_line = 0, off;
 	size_t len = 0, done = 0;
-	char *text = read_file(path, &len);
+	const char *text = clang_getFileContents(tu, f, &len);
 	int bad = 0, after_tag;
 
 	if (!text) {
-		rw_diag_plain(rw, RW_ERROR, "%s: cannot read", path);
+		rw_diag_plain(rw, RW_ERROR, "%s: cannot read", rw->srcs[file]);
 		return NULL;
 	}
 	clang_tokenize(tu, clang_getRange(clang_getLocationForOffset(tu, f, 0),
@@ -250,19 +219,17 @@ static char *renamed_text(struct rw *rw, size_t file, const char *path, size_t *
 		const struct rw_rename *r;
 		char *s;
 
-		if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
-		    clang_getTokenKind(toks[i]) != CXToken_Keyword)
+		if (clang_getTokenKind(toks[i]) != CXToken_Identifier)
 			continue;
 		clang_getFileLocation(loc, NULL, &line, NULL, &off);
 		s = cxs_take(clang_getTokenSpelling(tu, toks[i]));
 		/* `# include <x/name.h>`: a path, not a name */
-		if (i > 0 && is_punct(tu, toks[i - 1], "#") &&
+		if (i > 0 && token_in(tu, toks[i - 1], CXToken_Punctuation, hash) &&
 		    (!strcmp(s, "include") || !strcmp(s, "include_next")))
 			incl_line = line;
-		after_tag = i > 0 && is_tag_keyword(tu, toks[i - 1]);
+		after_tag = i > 0 && token_in(tu, toks[i - 1], CXToken_Keyword, tag_kw);
 		r = line == incl_line ? NULL : rename_of(rw, file, s, after_tag);
-		if (r && !r->tag && i > 0 && (is_punct(tu, toks[i - 1], ".") ||
-					      is_punct(tu, toks[i - 1], "->"))) {
+		if (r && !r->tag && i > 0 && token_in(tu, toks[i - 1], CXToken_Punctuation, member)) {
 			rw_diag(rw, loc, RW_ERROR,
 				"'%s' is a file-scope name of both %s and %s, which a user build reads as "
 				"one translation unit; it cannot be given a name of its own here, "
@@ -278,11 +245,9 @@ static char *renamed_text(struct rw *rw, size_t file, const char *path, size_t *
 	clang_disposeTokens(tu, toks, ntoks);
 	if (bad) {
 		sb_free(&out);
-		free(text);
 		return NULL;
 	}
 	sb_printf(&out, "%.*s", (int)(len - done), text + done);
-	free(text);
 	*outlen = out.len;
 	return xsb_take(&out);
 }
@@ -308,7 +273,6 @@ int rw_statics_apart(struct rw *rw, struct CXUnsavedFile **files, unsigned *nfil
 	if (!*files)
 		return -ENOMEM;
 	for (i = 0; i < rw->nsrcs && !err; i++) {
-		char *path;
 		size_t len = 0;
 		char *text;
 
@@ -316,16 +280,13 @@ int rw_statics_apart(struct rw *rw, struct CXUnsavedFile **files, unsigned *nfil
 			;
 		if (j == rw->nrenames)
 			continue;
-		path = realpath(rw->srcs[i], NULL);
-		if (!path)
-			path = xstrdup(rw->srcs[i]);
-		text = renamed_text(rw, i, path, &len);
+		text = renamed_text(rw, i, &len);
 		if (!text) {
-			free(path);
 			err = -EINVAL;
 			break;
 		}
-		(*files)[*nfiles].Filename = path;
+		/* the path the unity file included it by */
+		(*files)[*nfiles].Filename = cxs_take(clang_getFileName(rw->unit->srcfiles[i]));
 		(*files)[*nfiles].Contents = text;
 		(*files)[*nfiles].Length = len;
 		++*nfiles;
