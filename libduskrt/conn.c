@@ -52,7 +52,7 @@
 
 #define RX_CAP (256 * 1024)	/* one datagram: larger than any answer */
 #define RX_BATCH 16		/* datagrams read at once */
-#define INPLACE_MAX 64		/* ordered upcalls of one read served where they lie */
+#define INPLACE_MAX DUSK_LANE_BATCH	/* ordered upcalls of one read served where they lie */
 #define ANSWER_CAP (64 * 1024)	/* a thread's direct answers (a READ of 15 pages fits) */
 #define OUT_CAP (48 * 1024)	/* REPLYs kept for one datagram (under the socket's sndbuf) */
 #define RING 1024		/* unacknowledged REPLYs remembered (power of 2) */
@@ -109,14 +109,14 @@ struct dusk_conn {
 	char *pktbuf;
 	size_t pktlen[RX_BATCH];
 	struct noack ring[RING];
-	/* The packet thread's own: REPLYs not yet sent. */
-	char *out;
-	size_t outlen;
+	struct dusk_outq pout;	/* the packet thread's REPLYs not yet sent */
+	struct dusk_lanes *lanes;	/* flows in parallel (lanes.c), NULL: none */
 	struct dusk_conn *next_open;	/* conns */
 };
 
-/* The connection whose packet thread this thread is, or NULL. */
-static DUSK_TLS struct dusk_conn *tls_pkt;
+/* Where this thread's REPLYs wait to go out: the packet thread's or a
+ * lane's (lanes.c), else NULL. */
+static DUSK_TLS struct dusk_outq *tls_out;
 
 /*
  * Open connections, for a fork()'s child: it has only the thread that
@@ -385,41 +385,86 @@ static void wait_event(struct dusk_conn *c)
 	pthread_cond_broadcast(&c->cond);
 }
 
-/* Send the packet thread's pending REPLYs, with @req (a request, may be NULL) after them. */
-static int send_out(struct dusk_conn *c, const struct nlmsghdr *req)
+/* Send the REPLYs waiting in @o, with @req (a request, may be NULL) after them. */
+static int send_out(struct dusk_outq *o, const struct nlmsghdr *req)
 {
+	struct dusk_transport *t = o->c->t;
 	int err;
 
-	if (req && c->outlen && c->outlen + req->nlmsg_len <= OUT_CAP) {
-		memcpy(c->out + c->outlen, req, req->nlmsg_len);
-		err = c->t->ops->send(c->t, c->out, c->outlen + req->nlmsg_len);
-		c->outlen = 0;
+	if (req && o->len && o->len + req->nlmsg_len <= OUT_CAP) {
+		memcpy(o->buf + o->len, req, req->nlmsg_len);
+		err = t->ops->send(t, o->buf, o->len + req->nlmsg_len);
+		o->len = 0;
 		return err;
 	}
-	if (c->outlen) {
-		err = c->t->ops->send(c->t, c->out, c->outlen);
-		c->outlen = 0;
+	if (o->len) {
+		err = t->ops->send(t, o->buf, o->len);
+		o->len = 0;
 		if (err)
 			dusk_log(DUSK_LOG_ERROR, "dusk: sending REPLYs failed: %s", strerror(-err));
 	}
-	return req ? c->t->ops->send(c->t, req, req->nlmsg_len) : 0;
+	return req ? t->ops->send(t, req, req->nlmsg_len) : 0;
 }
 
-/* Serve the queued ordered upcalls.  Packet thread, c->lock held (dropped meanwhile). */
+int dusk_outq_init(struct dusk_outq *o, struct dusk_conn *c)
+{
+	o->c = c;
+	o->len = 0;
+	o->buf = malloc(OUT_CAP);
+	return o->buf ? 0 : -ENOMEM;
+}
+
+void dusk_outq_fini(struct dusk_outq *o)
+{
+	free(o->buf);
+	o->buf = NULL;
+}
+
+void dusk_outq_bind(struct dusk_outq *o)
+{
+	tls_out = o;
+}
+
+void dusk_outq_flush(struct dusk_outq *o)
+{
+	send_out(o, NULL);
+}
+
+/* Serve @n ordered upcalls @v in order, or split by flow (lanes.c).
+ * Packet thread, c->lock not held. */
+static void serve_batch(struct dusk_conn *c, const struct nlmsghdr *const *v, unsigned int n)
+{
+	unsigned int i;
+
+	if (c->ops->key && dusk_lanes_serve(c->lanes, v, n, c->ops->key))
+		return;
+	for (i = 0; i < n; i++)
+		c->ops->serve(v[i], v[i]->nlmsg_len);
+}
+
+/* Serve the queued ordered upcalls, a batch at a time.  Packet thread,
+ * c->lock held (dropped meanwhile). */
 static void serve_queue(struct dusk_conn *c)
 {
-	struct upq *q = c->qhead, *next;
+	const struct nlmsghdr *v[INPLACE_MAX];
+	struct upq *q = c->qhead, *next, *first;
+	unsigned int n;
 
 	c->qhead = NULL;
 	c->qtail = &c->qhead;
 	c->busy = 1;
 	pthread_mutex_unlock(&c->lock);
-	for (; q; q = next) {
-		next = q->next;
-		c->ops->serve(q->msg, q->len);
-		free(q);
+	while (q) {
+		first = q;
+		for (n = 0; q && n < INPLACE_MAX; q = q->next)
+			v[n++] = (const struct nlmsghdr *)q->msg;
+		serve_batch(c, v, n);
+		for (; first != q; first = next) {
+			next = first->next;
+			free(first);
+		}
 	}
-	send_out(c, NULL);
+	send_out(&c->pout, NULL);
 	pthread_mutex_lock(&c->lock);
 	c->busy = 0;
 	pthread_cond_broadcast(&c->cond);
@@ -429,13 +474,10 @@ static void serve_queue(struct dusk_conn *c)
  * lie.  Packet thread, c->lock held (dropped meanwhile). */
 static void serve_inplace(struct dusk_conn *c, const struct inplace *ip)
 {
-	unsigned int i;
-
 	c->busy = 1;
 	pthread_mutex_unlock(&c->lock);
-	for (i = 0; i < ip->n; i++)
-		c->ops->serve(ip->v[i], ip->v[i]->nlmsg_len);
-	send_out(c, NULL);
+	serve_batch(c, ip->v, ip->n);
+	send_out(&c->pout, NULL);
 	pthread_mutex_lock(&c->lock);
 	c->busy = 0;
 	pthread_cond_broadcast(&c->cond);
@@ -483,7 +525,7 @@ static void *rx_main(void *arg)
 	int drained = 0;	/* the last read left the socket empty */
 	int n;
 
-	tls_pkt = c;
+	tls_out = &c->pout;
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
 		if (c->dead || c->stopping)
@@ -587,6 +629,7 @@ static void conns_atfork_child(void)
 		pthread_cond_init(&c->cond, NULL);
 		pthread_cond_init(&c->hcond, NULL);
 		c->reading = c->polling = c->busy = c->helper_idle = 0;
+		dusk_lanes_forget_threads(c->lanes);
 	}
 }
 
@@ -626,9 +669,10 @@ static void conn_free(struct dusk_conn *c)
 	pthread_mutex_destroy(&c->lock);
 	pthread_cond_destroy(&c->cond);
 	pthread_cond_destroy(&c->hcond);
+	dusk_lanes_free(c->lanes);
 	free(c->rxbuf);
 	free(c->pktbuf);
-	free(c->out);
+	dusk_outq_fini(&c->pout);
 	free(c);
 }
 
@@ -655,11 +699,14 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		return -ENOMEM;
 	c->rxbuf = malloc((size_t)RX_BATCH * RX_CAP);
 	c->pktbuf = malloc((size_t)RX_BATCH * RX_CAP);
-	c->out = malloc(OUT_CAP);
-	if (!c->rxbuf || !c->pktbuf || !c->out) {
+	if (ops->key)
+		c->lanes = dusk_lanes_new(c, ops->serve);
+	if (!c->rxbuf || !c->pktbuf || dusk_outq_init(&c->pout, c) ||
+	    (ops->key && !c->lanes)) {
+		dusk_lanes_free(c->lanes);
 		free(c->rxbuf);
 		free(c->pktbuf);
-		free(c->out);
+		dusk_outq_fini(&c->pout);
 		free(c);
 		return -ENOMEM;
 	}
@@ -794,7 +841,7 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 {
 	struct waiter w = { 0 };
 	struct nlmsghdr *direct;
-	int pkt = tls_pkt == c;
+	struct dusk_outq *o = tls_out && tls_out->c == c ? tls_out : NULL;
 	int err;
 
 	memset(ans, 0, sizeof(*ans));
@@ -817,7 +864,7 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 		pthread_cond_signal(&c->hcond);
 	pthread_mutex_unlock(&c->lock);
 
-	err = pkt ? send_out(c, m->nlh) : c->t->ops->send(c->t, m->nlh, m->nlh->nlmsg_len);
+	err = o ? send_out(o, m->nlh) : c->t->ops->send(c->t, m->nlh, m->nlh->nlmsg_len);
 
 	pthread_mutex_lock(&c->lock);
 	w.t0 = 0;
@@ -853,12 +900,13 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 int dusk_conn_post_reply(struct dusk_conn *c, struct dusk_msg *m, uint64_t ctx, const char *fn,
 			 int quiet)
 {
+	struct dusk_outq *o = tls_out;
 	struct noack *r;
 
-	if (tls_pkt != c || m->nlh->nlmsg_len > OUT_CAP)
+	if (!o || o->c != c || m->nlh->nlmsg_len > OUT_CAP)
 		return -EAGAIN;
-	if (c->outlen + m->nlh->nlmsg_len > OUT_CAP)
-		send_out(c, NULL);
+	if (o->len + m->nlh->nlmsg_len > OUT_CAP)
+		send_out(o, NULL);
 	pthread_mutex_lock(&c->lock);
 	m->nlh->nlmsg_seq = new_seq(c);
 	r = &c->ring[m->nlh->nlmsg_seq & (RING - 1)];
@@ -868,8 +916,8 @@ int dusk_conn_post_reply(struct dusk_conn *c, struct dusk_msg *m, uint64_t ctx, 
 	r->quiet = (uint8_t)quiet;
 	pthread_mutex_unlock(&c->lock);
 	m->nlh->nlmsg_flags &= ~NLM_F_ACK;
-	memcpy(c->out + c->outlen, m->nlh, m->nlh->nlmsg_len);
-	c->outlen += m->nlh->nlmsg_len;
+	memcpy(o->buf + o->len, m->nlh, m->nlh->nlmsg_len);
+	o->len += m->nlh->nlmsg_len;
 	return 0;
 }
 

@@ -67,6 +67,14 @@ int dusk_upcall_ordered(const void *msg, size_t len)
 	return !(flags & DUSK_UPCALL_BLOCKING);
 }
 
+/* Peeked like FLAGS: read twice on the packet path, validated once. */
+int dusk_upcall_lane_key(const void *msg, size_t len, struct dusk_lane_key *k)
+{
+	k->flowed = !dusk_msg_peek_u32(msg, len, DUSK_A_FLOW, &k->flow) &&
+		    !dusk_msg_peek_u32(msg, len, DUSK_A_CPU, &k->cpu);
+	return k->flowed;
+}
+
 /* The oldest queued job, unlinked, or NULL.  Caller holds p->lock. */
 static struct job *pool_take(struct dusk_pool *p)
 {

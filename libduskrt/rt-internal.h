@@ -87,6 +87,37 @@ void dusk_log_kernel_text(const char *text);
 /* ---- conn.c: one netlink conversation with the kmod ---- */
 struct dusk_conn;
 
+/* ---- lanes.c: ordered upcalls of different flows served in parallel ---- */
+#define DUSK_LANE_BATCH 64	/* ordered upcalls one read serves at most */
+struct dusk_lanes;
+struct dusk_lane_key {
+	uint32_t cpu;		/* raised on */
+	uint32_t flow;		/* FLOW, when flowed */
+	int flowed;
+};
+/**
+ * dusk_lanes_split() - which lane serves each of @n upcalls (@k, in the
+ * kernel's order): upcalls raised on one CPU, of one flow, or one of them
+ * without a flow land on one lane.  Fills @lane[0..n) with lanes below
+ * @nlanes (the largest class on lane 0) and returns how many are used.
+ */
+unsigned int dusk_lanes_split(const struct dusk_lane_key *k, unsigned int n, unsigned int nlanes,
+			      uint8_t *lane);
+/* Lanes for @c's packet thread, serving with @serve; NULL out of memory. */
+struct dusk_lanes *dusk_lanes_new(struct dusk_conn *c, void (*serve)(const void *msg, size_t len));
+/* Stop and join the lane threads (idle: the packet thread waits for them). */
+void dusk_lanes_free(struct dusk_lanes *l);
+/* In a fork()'s child: the lane threads are gone. */
+void dusk_lanes_forget_threads(struct dusk_lanes *l);
+/**
+ * dusk_lanes_serve() - serve @v[0..n) on several lanes when they split
+ * (@key gives each one's place), each lane in @v's order, and wait for all.
+ * Packet thread.  1 if served (the lanes' REPLYs are sent; the calling
+ * thread's wait in its outq), 0 if the caller must serve them in order.
+ */
+int dusk_lanes_serve(struct dusk_lanes *l, const struct nlmsghdr *const *v, unsigned int n,
+		     int (*key)(const void *msg, size_t len, struct dusk_lane_key *k));
+
 /* What the connection does with the upcalls it reads. */
 struct dusk_upcall_ops {
 	/* Is the UPCALL @msg served in order on the packet thread (raised in
@@ -96,8 +127,26 @@ struct dusk_upcall_ops {
 	void (*serve)(const void *msg, size_t len);
 	/* Hand a blocking upcall to the pool; takes the malloc'd @msg. */
 	void (*submit)(void *arg, void *msg, size_t len);
+	/* The ordered upcall's place in the kernel's concurrency (lanes.c):
+	 * 1 with @k filled, 0 when it has no flow (served in order with
+	 * all).  NULL: one at a time. */
+	int (*key)(const void *msg, size_t len, struct dusk_lane_key *k);
 	void *arg;
 };
+
+/* REPLYs one serving thread keeps for one datagram (the packet thread's,
+ * a lane's): dusk_conn_post_reply() fills the calling thread's. */
+struct dusk_outq {
+	struct dusk_conn *c;
+	char *buf;
+	size_t len;
+};
+int dusk_outq_init(struct dusk_outq *o, struct dusk_conn *c);
+void dusk_outq_fini(struct dusk_outq *o);
+/* This thread's REPLYs wait in @o. */
+void dusk_outq_bind(struct dusk_outq *o);
+/* Send what waits in @o. */
+void dusk_outq_flush(struct dusk_outq *o);
 
 /* The answer to a request: a data message (malloc'd, NULL for acks). */
 struct dusk_answer {
@@ -388,6 +437,8 @@ int dusk_pool_start(unsigned int nworkers, struct dusk_pool **out);
 void dusk_pool_submit(void *pool, void *msg, size_t len);
 /* Is UPCALL @msg ordered (raised in atomic context)? */
 int dusk_upcall_ordered(const void *msg, size_t len);
+/* The upcall_ops key of an ordered upcall (lanes.c): its CPU and FLOW. */
+int dusk_upcall_lane_key(const void *msg, size_t len, struct dusk_lane_key *k);
 /* Stop accepting, drop queued upcalls, let running ones finish, join, free. */
 void dusk_pool_stop(struct dusk_pool *p);
 /* Serve one upcall message on the calling thread (the packet thread's and

@@ -192,6 +192,7 @@ int dusk_session_open(const struct dusk_module *m, struct dusk_transport *t,
 	if (!err) {
 		s->upcall_ops.ordered = dusk_upcall_ordered;
 		s->upcall_ops.serve = dusk_serve_upcall;
+		s->upcall_ops.key = dusk_upcall_lane_key;
 		s->upcall_ops.submit = dusk_pool_submit;
 		s->upcall_ops.arg = s->pool;
 		err = dusk_conn_open(t, &s->upcall_ops, &s->conn);

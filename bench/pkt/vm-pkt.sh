@@ -21,6 +21,11 @@
 # (cpu: all CPUs' busy time over the flood per delivered packet; prog: the
 # program's own CPU time per packet, U its user-mode part; rt: datagrams the program sent to the
 # kmod per upcall, from the kmod's counters; "-" where it does not apply).
+# Then two flows at once (two senders, one pinned to each vCPU, so the
+# router's hook runs on both): the user build serving them one after the
+# other (DUSK_LANES=1) and in parallel (DUSK_LANES=2, lanes.c), and the
+# NFQUEUE program with its one queue, alternated the same way:
+#   flows ROUND VARIANT pps P rt_pkt R
 # Then the kernel-call benchmark (call/read: nested in a packet's hook;
 # init_*: from module_init):
 #   kcall ROUND call_ns X read_ns Y init_call_ns X2 init_read_ns Y2 nlecho_ns Z
@@ -67,16 +72,33 @@ measure() {
 	rx=$2 pps=$4 lmed=$6 lp99=$8
 }
 
+# Two flows for SECONDS, one sender pinned to each vCPU -> sets rx, pps
+measure2() {
+	: >/tmp/sink.out
+	dusk_in b pktflood sink $port "$1" >/tmp/sink.out 2>&1 &
+	sink=$!
+	wait_line ready /tmp/sink.out
+	dusk_in a taskset -c 0 pktflood send 10.0.2.2 $port "$1" 0 >/tmp/send0.out 2>&1 &
+	s0=$!
+	dusk_in a taskset -c 1 pktflood send 10.0.2.2 $port "$1" 0 >/tmp/send1.out 2>&1
+	wait $s0
+	wait $sink
+	set -- $(grep '^rx ' /tmp/sink.out)
+	rx=$2 pps=$4
+}
+
 prog=
 load() {
 	prog=
 	case $1 in
 	none) ;;
 	ko) insmod /dusk/mod/lwfw.ko deny_port=7 || dusk_fail "insmod lwfw" ;;
-	user)
+	user|user1|user2)
+		lanes=2
+		[ "$1" != user1 ] || lanes=1
 		insmod /dusk/mod/dusk_lwfw.ko fail_closed=1 || dusk_fail "insmod dusk_lwfw"
 		: >/tmp/user.log
-		/dusk/bin/lwfw deny_port=7 >/tmp/user.log 2>&1 &
+		DUSK_LANES=$lanes /dusk/bin/lwfw deny_port=7 >/tmp/user.log 2>&1 &
 		prog=$!
 		wait_line "^dusk: lwfw: running" /tmp/user.log ;;
 	nfq)
@@ -90,7 +112,7 @@ load() {
 unload() {
 	case $1 in
 	ko) rmmod lwfw ;;
-	user)
+	user|user1|user2)
 		kill -INT $prog; wait $prog || { cat /tmp/user.log; dusk_fail "lwfw user build"; }
 		rmmod dusk_lwfw ;;
 	nfq)
@@ -130,6 +152,23 @@ pkt_round() {
 	unload $v
 }
 bench_rounds "$rounds" pkt_round none ko user nfq
+
+# Two flows: one measurement of variant $v in round $r.
+flows_round() {
+	load $v
+	up0=0 dg0=0
+	case $v in user*) up0=$(stat_of upcalls); dg0=$(stat_of datagrams) ;; esac
+	measure2 "$flood"
+	rt=-
+	case $v in user*)
+		up=$(($(stat_of upcalls) - up0))
+		dg=$(($(stat_of datagrams) - dg0))
+		rt=$(awk -v d=$dg -v u=$up 'BEGIN { printf "%.3f", u ? d / u : 0 }') ;;
+	esac
+	echo "flows $r $v pps $pps rt_pkt $rt"
+	unload $v
+}
+bench_rounds "$rounds" flows_round user1 user2 nfq
 
 # Kernel calls: the user build of kcall (from module_init, and nested in a
 # packet's hook), against the bare genetlink echo, alternated too.

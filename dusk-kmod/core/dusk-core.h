@@ -401,9 +401,10 @@ void dusk_pending_unpin(struct dusk_pending *p);
 void dusk_pending_flush(void);
 void dusk_pending_expire(struct work_struct *work);
 
-/* skowner.c: a stolen packet's headers and owning socket, prefetched */
+/* skowner.c: a stolen packet's flow, headers and owning socket, prefetched */
 #define DUSK_SK_RANGES	6	/* request socket, listener, socket, file, cred, groups */
 struct dusk_pkt_prefetch {
+	u32 flow;	/* DUSK_A_FLOW */
 	u64 hdr;	/* the network header */
 	u32 hdr_len;	/* its bytes in the linear area, at most DUSK_PREFETCH_DATA */
 	u32 n;		/* owner ranges */

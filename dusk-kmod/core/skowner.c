@@ -90,15 +90,21 @@ static void sk_owner(const struct sk_buff *skb, struct dusk_pkt_prefetch *o)
 }
 
 /**
- * dusk_pkt_prefetch() - what an upcall about @skb prefetches besides its
- * arguments: the packet's first bytes from the network header (when it
- * lies in the linear area) and its owning socket's ranges.
+ * dusk_pkt_prefetch() - what an upcall about @skb carries besides its
+ * arguments: its flow, the packet's first bytes from the network header
+ * (when it lies in the linear area) and its owning socket's ranges.
  * Context: a Netfilter hook (softirq or BH off), @skb held.
+ *
+ * The flow lets the program serve packets of different flows in parallel
+ * and those of one flow in order.  It is computed, not skb_get_hash()'s
+ * cached one: that would store a hash in the packet the module then sees
+ * (its .ko would not), and it differs by direction.
  */
 void dusk_pkt_prefetch(const struct sk_buff *skb, struct dusk_pkt_prefetch *o)
 {
 	unsigned char *nh = skb_network_header(skb);
 
+	o->flow = __skb_get_hash_symmetric(skb);
 	o->hdr = (u64)(uintptr_t)nh;
 	o->hdr_len = 0;
 	if (nh >= skb->head && nh < skb_tail_pointer(skb))
@@ -109,22 +115,26 @@ void dusk_pkt_prefetch(const struct sk_buff *skb, struct dusk_pkt_prefetch *o)
 /** dusk_pkt_prefetch_size() - message bytes dusk_pkt_prefetch_put() needs. */
 size_t dusk_pkt_prefetch_size(const struct dusk_pkt_prefetch *o)
 {
-	size_t n = o->hdr_len ? dusk_upcall_range_size(o->hdr_len, true) : 0;
+	size_t n = nla_total_size(sizeof(u32));	/* FLOW */
 	u32 i;
 
+	if (o->hdr_len)
+		n += dusk_upcall_range_size(o->hdr_len, true);
 	for (i = 0; i < o->n; i++)
 		n += dusk_upcall_range_size(o->r[i].len, true);
 	return n;
 }
 
 /**
- * dusk_pkt_prefetch_put() - add @o to @msg: the headers as a CHUNK, the
- * owner's ranges as HELD chunks (docs/kmod.md gives the order).
+ * dusk_pkt_prefetch_put() - add @o to @msg: FLOW, the headers as a CHUNK,
+ * the owner's ranges as HELD chunks (docs/kmod.md gives the order).
  */
 int dusk_pkt_prefetch_put(struct sk_buff *msg, const struct dusk_pkt_prefetch *o)
 {
 	u32 i;
 
+	if (nla_put_u32(msg, DUSK_A_FLOW, o->flow))
+		return -EMSGSIZE;
 	if (o->hdr_len && dusk_upcall_put_range(msg, DUSK_A_CHUNK, o->hdr, o->hdr_len, true))
 		return -EMSGSIZE;
 	for (i = 0; i < o->n; i++)

@@ -75,7 +75,7 @@ enum dusk_cmd {
 	DUSK_CMD_MIRROR_FREE,	/* u->k ADDR */
 	DUSK_CMD_CALL,		/* u->k [CHUNK... written first] STUB ARGS [CTX] [TASK_STATE] [PARAM_LOCK];
 				 * answer: RET [TEXT] [TASK_STATE] */
-	DUSK_CMD_UPCALL,	/* k->u CTX PROXY ARGS CURRENT CPU FLAGS [LENT...] [CHUNK... prefetched] */
+	DUSK_CMD_UPCALL,	/* k->u CTX PROXY ARGS CURRENT CPU FLAGS [FLOW] [LENT...] [CHUNK... prefetched] */
 	DUSK_CMD_REPLY,		/* u->k CTX RET [CHUNK... dirty bytes]: ends the callback */
 	DUSK_CMD_STATS,		/* u->k answer: STAT_* counters */
 	DUSK_CMD_PARAMS,	/* u->k PARAM...: show /sys/module/NAME[/parameters/PARAM] */
@@ -158,7 +158,10 @@ enum dusk_cmd {
 								 * the sending thread's memory the kmod \
 								 * may write the answer (with ANSWER_CAP) \
 								 * instead of queueing it on the socket */ \
-	X(ANSWER_CAP,	U32,	U2K,	0,		none)	/* the bytes there */
+	X(ANSWER_CAP,	U32,	U2K,	0,		none)	/* the bytes there */ \
+	X(FLOW,		U32,	K2U,	0,		none)	/* UPCALL of a packet: its flow \
+								 * (__skb_get_hash_symmetric(): \
+								 * both directions alike) */
 
 /* The nest tables, as named in a NESTED line: their members, as above. */
 #define DUSK_RANGE_ATTRS(X)	/* RANGE, LENT */				\

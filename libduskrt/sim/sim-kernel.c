@@ -814,6 +814,8 @@ uint64_t dusk_sim_upcall(struct dusk_sim *s, const struct dusk_sim_upcall *u)
 	mnl_attr_put_u64(nlh, DUSK_A_CURRENT, u->current);
 	mnl_attr_put_u32(nlh, DUSK_A_CPU, u->cpu);
 	mnl_attr_put_u32(nlh, DUSK_A_FLAGS, u->flags);
+	if (u->flowed)
+		mnl_attr_put_u32(nlh, DUSK_A_FLOW, u->flow);
 	for (i = 0; i < u->nlent; i++) {
 		struct nlattr *n = mnl_attr_nest_start(nlh, DUSK_A_LENT);
 

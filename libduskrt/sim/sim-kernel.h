@@ -65,6 +65,8 @@ struct dusk_sim_upcall {
 	uint64_t current;
 	uint32_t cpu;
 	uint32_t flags;
+	int flowed;				/* a packet's: FLOW is sent */
+	uint32_t flow;
 	const struct dusk_sim_range *lent;	/* writable while the upcall runs */
 	unsigned int nlent;
 	const struct dusk_sim_range *prefetch;	/* sent along as CHUNKs */
