@@ -106,12 +106,14 @@ unsigned int dusk_lanes_split(const struct dusk_lane_key *k, unsigned int n, uns
 	}
 	if (!k[0].flowed)
 		return 1;
-	/* Classes numbered by first appearance; size[] counts their upcalls. */
+	/* Classes numbered by first appearance (cls[] of each root; a root
+	 * need not be its class's first member); size[] counts their upcalls. */
+	memset(cls, 0xff, n);
 	for (i = 0; i < n; i++) {
 		unsigned int r = find(parent, i);
 
-		if (r == i) {
-			cls[i] = (uint8_t)m;
+		if (cls[r] == 0xff) {
+			cls[r] = (uint8_t)m;
 			size[m++] = 0;
 		}
 		size[cls[r]]++;

@@ -40,6 +40,20 @@ static void split_keeps_cpu_and_flow_together(void **state)
 	assert_int_equal(dusk_lanes_split(two, 4, 1, lane), 1);	/* one lane: all on it */
 }
 
+/* A class whose union-find root is not its first member (0 joins 3's
+ * class through 3, whose root became 1's): still one class, one lane. */
+static void split_joins_through_later_upcalls(void **state)
+{
+	const struct dusk_lane_key k[5] = { K(0, 10), K(1, 20), K(2, 20), K(2, 10), K(3, 30) };
+	uint8_t lane[5];
+
+	(void)state;
+	assert_int_equal(dusk_lanes_split(k, 5, 2, lane), 2);
+	assert_true(lane[0] == lane[1] && lane[1] == lane[2] && lane[2] == lane[3]);
+	assert_int_not_equal(lane[4], lane[0]);
+	assert_int_equal(lane[0], 0);	/* the larger class: the packet thread's */
+}
+
 static void split_balances_classes(void **state)
 {
 	/* classes of 3, 1, 1, 1 upcalls over 2 lanes: 3 on the packet thread */
@@ -162,6 +176,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(split_keeps_cpu_and_flow_together),
 		cmocka_unit_test(split_balances_classes),
+		cmocka_unit_test(split_joins_through_later_upcalls),
 		cmocka_unit_test_teardown(two_flows_run_at_once_each_in_order, cleanup),
 		cmocka_unit_test_teardown(without_flows_one_at_a_time, cleanup),
 	};
