@@ -82,46 +82,51 @@ static unsigned int find(uint8_t *parent, unsigned int i)
 	return i;
 }
 
-unsigned int dusk_lanes_split(const struct dusk_lane_key *k, unsigned int n, unsigned int nlanes,
-			      uint8_t *lane)
+/*
+ * Split @k[0..n) into classes of upcalls that must keep their order: each
+ * upcall's class in @cls, numbered by first appearance, each class's
+ * upcalls counted in @size.  Returns the number of classes.
+ */
+static unsigned int classes(const struct dusk_lane_key *k, unsigned int n, uint8_t *cls,
+			    unsigned int *size)
 {
-	uint8_t parent[DUSK_LANE_BATCH], cls[DUSK_LANE_BATCH], order[DUSK_LANE_BATCH];
-	unsigned int size[DUSK_LANE_BATCH], load[LANES_MAX] = { 0 };
-	unsigned int i, j, m = 0, used = 0;
+	uint8_t parent[DUSK_LANE_BATCH], num[DUSK_LANE_BATCH];
+	unsigned int i, j, m = 0;
 
-	if (n > DUSK_LANE_BATCH || nlanes > LANES_MAX)
-		return 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		parent[i] = (uint8_t)i;
-		lane[i] = 0;
-	}
-	if (n < 2 || nlanes < 2)
-		return n ? 1 : 0;
-	for (i = 1; i < n; i++) {
-		if (!k[i].flowed)
-			return 1;	/* in order with every other: one class */
+	for (i = 1; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (related(&k[i], &k[j]))
 				parent[find(parent, i)] = (uint8_t)find(parent, j);
-	}
-	if (!k[0].flowed)
-		return 1;
-	/* Classes numbered by first appearance (cls[] of each root; a root
-	 * need not be its class's first member); size[] counts their upcalls. */
-	memset(cls, 0xff, n);
+	/* A root need not be its class's first member: number the roots. */
+	memset(num, 0xff, n);
 	for (i = 0; i < n; i++) {
 		unsigned int r = find(parent, i);
 
-		if (cls[r] == 0xff) {
-			cls[r] = (uint8_t)m;
+		if (num[r] == 0xff) {
+			num[r] = (uint8_t)m;
 			size[m++] = 0;
 		}
-		size[cls[r]]++;
+		cls[i] = num[r];
+		size[cls[i]]++;
 	}
-	if (m < 2)
-		return 1;
-	/* Largest class first onto the least loaded lane (ties: the lowest,
-	 * so the packet thread takes the first). */
+	return m;
+}
+
+/*
+ * Put @m classes of @size upcalls on @nlanes lanes: the largest first,
+ * each onto the least loaded lane (ties: the lowest, so the packet
+ * thread's lane 0 takes the largest).  Fills @lane_of[class]; returns the
+ * lanes used.
+ */
+static unsigned int assign(const unsigned int *size, unsigned int m, unsigned int nlanes,
+			   uint8_t *lane_of)
+{
+	uint8_t order[DUSK_LANE_BATCH];
+	unsigned int load[LANES_MAX] = { 0 };
+	unsigned int i, j, used = 0;
+
 	for (i = 0; i < m; i++)
 		order[i] = (uint8_t)i;
 	for (i = 1; i < m; i++)
@@ -131,23 +136,42 @@ unsigned int dusk_lanes_split(const struct dusk_lane_key *k, unsigned int n, uns
 			order[j] = order[j - 1];
 			order[j - 1] = t;
 		}
-	{
-		uint8_t cls_lane[DUSK_LANE_BATCH];
+	for (i = 0; i < m; i++) {
+		unsigned int best = 0;
 
-		for (i = 0; i < m; i++) {
-			unsigned int best = 0;
-
-			for (j = 1; j < nlanes; j++)
-				if (load[j] < load[best])
-					best = j;
-			cls_lane[order[i]] = (uint8_t)best;
-			if (!load[best])
-				used++;
-			load[best] += size[order[i]];
-		}
-		for (i = 0; i < n; i++)
-			lane[i] = cls_lane[cls[find(parent, i)]];
+		for (j = 1; j < nlanes; j++)
+			if (load[j] < load[best])
+				best = j;
+		lane_of[order[i]] = (uint8_t)best;
+		used += !load[best];
+		load[best] += size[order[i]];
 	}
+	return used;
+}
+
+unsigned int dusk_lanes_split(const struct dusk_lane_key *k, unsigned int n, unsigned int nlanes,
+			      uint8_t *lane)
+{
+	uint8_t cls[DUSK_LANE_BATCH], lane_of[DUSK_LANE_BATCH];
+	unsigned int size[DUSK_LANE_BATCH];
+	unsigned int i, m, used;
+
+	if (n > DUSK_LANE_BATCH || nlanes > LANES_MAX)
+		return 0;
+	memset(lane, 0, n);
+	if (!n)
+		return 0;
+	if (nlanes < 2)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (!k[i].flowed)
+			return 1;	/* in order with every other: one class */
+	m = classes(k, n, cls, size);
+	if (m < 2)
+		return 1;
+	used = assign(size, m, nlanes, lane_of);
+	for (i = 0; i < n; i++)
+		lane[i] = lane_of[cls[i]];
 	return used;
 }
 
