@@ -670,6 +670,10 @@ static void emit_declref(struct emitter *e, CXCursor c)
 		}
 		break;
 	case CXCursor_VarDecl:
+		if (rw_local_static_name(e->rw, ref)) {
+			put(e, rw_local_static_name(e->rw, ref));
+			break;
+		}
 		id = kernel_var(e, ref);
 		if (id >= 0 && e->static_init &&
 		    (canon_type(c).kind == CXType_ConstantArray ||
@@ -977,7 +981,8 @@ static void put_arg_len(struct emitter *e, CXCursor arg)
 	if (kind(s) == CXCursor_DeclRefExpr &&
 	    kind(clang_getCursorReferenced(s)) == CXCursor_VarDecl &&
 	    kernel_var(e, clang_getCursorReferenced(s)) < 0 ) {
-		char *name = cxs_take(clang_getCursorSpelling(s));
+		const char *local = rw_local_static_name(e->rw, clang_getCursorReferenced(s));
+		char *name = local ? xstrdup(local) : cxs_take(clang_getCursorSpelling(s));
 
 		sb_printf(e->out, "sizeof(%s)", name);
 		free(name);

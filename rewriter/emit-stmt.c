@@ -331,11 +331,10 @@ static int is_const_object(CXType t)
 /* The declaration of variable @v without its initializer ("static T x"):
  * @relocated says the initializer holds kernel addresses, written before
  * init, so a const object cannot stay const. */
-static void put_var_head(struct sb *b, CXCursor v, const char *decl,
+static void put_var_head(struct sb *b, CXCursor v, const char *name, const char *decl,
 			 int relocated)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
-	char *name = cxs_take(clang_getCursorSpelling(v));
 
 	if (clang_getCursorLinkage(v) == CXLinkage_Internal ||
 	    (clang_Cursor_hasVarDeclGlobalStorage(v) &&
@@ -351,7 +350,6 @@ static void put_var_head(struct sb *b, CXCursor v, const char *decl,
 		sb_puts(b, decl);
 	if (has_unused_attr(v))
 		sb_puts(b, " __attribute__((unused))");
-	free(name);
 }
 
 /* The anonymous struct or union at the bottom of @t, through arrays and
@@ -429,48 +427,13 @@ static char *share_anonymous(struct emitter *e, CXCursor v, const char *name, ch
 	return decl;
 }
 
-/*
- * A static variable declared in a function whose initializer holds kernel
- * addresses (tracepoint calls' __ADDRESSABLE(), as tun.c's
- * trace_xdp_exception()): its name is not in scope in the generated init,
- * so the relocations added since @from are done where it is declared, the
- * first time control gets there.  Before that, no code can name it.
- * Threads racing there write the same addresses.
- */
-static void put_local_relocs(struct emitter *e, const char *name, size_t from)
-{
-	struct rw *rw = e->rw;
-	size_t i;
-
-	indent(e);
-	sb_printf(e->out, "static int dusk_relocated_%s;\n", name);
-	indent(e);
-	sb_printf(e->out, "if (!__atomic_load_n(&dusk_relocated_%s, __ATOMIC_ACQUIRE)) {\n", name);
-	for (i = from; i < rw->nrelocs; i++) {
-		struct rw_reloc *r = &rw->relocs[i];
-
-		indent(e);
-		if (r->expr)
-			sb_printf(e->out, "\t%s = %s;\n", r->lvalue, r->expr);
-		else
-			sb_printf(e->out, "\t%s = (%s)dusk_ksym(%d);\n", r->lvalue, r->cast, r->sym);
-		free(r->lvalue);
-		free(r->cast);
-		free(r->expr);
-	}
-	rw->nrelocs = from;
-	indent(e);
-	sb_printf(e->out, "\t__atomic_store_n(&dusk_relocated_%s, 1, __ATOMIC_RELEASE);\n", name);
-	indent(e);
-	put(e, "}\n");
-}
-
 /* Print variable @v with its initializer; with @head, also return its
  * declaration as printed (for a tentative declaration ahead of it). */
 static void emit_var_head(struct emitter *e, CXCursor v, char **head)
 {
 	CXCursor init = clang_Cursor_getVarDeclInitializer(v);
-	char *name = cxs_take(clang_getCursorSpelling(v));
+	const char *local = rw_local_static_name(e->rw, v);
+	char *name = local ? xstrdup(local) : cxs_take(clang_getCursorSpelling(v));
 	char *decl = share_anonymous(e, v, name, emit_decl_of(e, clang_getCursorType(v), name, 1));
 	int was_static = e->static_init;
 	size_t nrelocs = e->rw->nrelocs;
@@ -491,16 +454,13 @@ static void emit_var_head(struct emitter *e, CXCursor v, char **head)
 		e->mark_buf = NULL;	/* its #lines count in another buffer */
 	}
 	indent(e);
-	put_var_head(&h, v, decl, e->rw->nrelocs > nrelocs);
+	put_var_head(&h, v, name, decl, e->rw->nrelocs > nrelocs);
 	put(e, xsb_str(&h));
 	if (!clang_Cursor_isNull(init)) {
 		put(e, " = ");
 		put(e, xsb_str(&val));
 	}
 	put(e, ";\n");
-	if (e->rw->nrelocs > nrelocs &&
-	    kind(clang_getCursorSemanticParent(v)) != CXCursor_TranslationUnit)
-		put_local_relocs(e, name, nrelocs);
 	if (head)
 		*head = xstrdup(xsb_str(&h));
 	sb_free(&h);
@@ -521,7 +481,17 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 
 	for (i = 0; i < n; i++) {
 		if (kind(kids[i]) == CXCursor_VarDecl) {
-			emit_var(e, kids[i]);
+			const char *local = rw_local_static_name(e->rw, kids[i]);
+
+			if (local) {	/* defined at file scope (emit_global) */
+				char *v = cxs_take(clang_getCursorSpelling(kids[i]));
+
+				indent(e);
+				sb_printf(e->out, "/* static %s: at file scope, %s */\n", v, local);
+				free(v);
+			} else {
+				emit_var(e, kids[i]);
+			}
 		} else if (kind(kids[i]) == CXCursor_UnexposedDecl) {
 			/* the one declaration C puts in a block that libclang
 			 * does not expose: a GNU local label (`__label__ __out;`

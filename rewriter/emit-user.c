@@ -560,7 +560,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		sb_printf(b, "static const struct dusk_object dusk_objects_%s[] = {\n", m);
 		for (i = 0; i < rw->nglobals; i++) {
 			const struct rw_global *g = &rw->globals[i];
-			const char *shown = rw_static_original(rw, g->name);
+			const char *shown = g->local ? g->local : rw_static_original(rw, g->name);
 
 			/* the source's name in the runtime's reports */
 			sb_printf(b, "\t{ \"%s\", %s&%s, sizeof(%s), %d },\n", shown ? shown : g->name,

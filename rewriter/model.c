@@ -129,6 +129,19 @@ int rw_global_find(const struct rw *rw, const char *name)
 	return find_name(rw->globals, rw->nglobals, sizeof(*rw->globals), name);
 }
 
+const char *rw_local_static_name(const struct rw *rw, CXCursor v)
+{
+	size_t i;
+
+	if (clang_getCursorKind(v) != CXCursor_VarDecl ||
+	    clang_getCursorKind(clang_getCursorSemanticParent(v)) != CXCursor_FunctionDecl)
+		return NULL;
+	for (i = 0; i < rw->nglobals; i++)
+		if (rw->globals[i].local && clang_equalCursors(rw->globals[i].cur, v))
+			return rw->globals[i].name;
+	return NULL;
+}
+
 int rw_sym_find(const struct rw *rw, const char *name)
 {
 	return find_name(rw->syms, rw->nsyms, sizeof(*rw->syms), name);
@@ -971,6 +984,60 @@ static void kparam_needs(struct rw *rw)
 	rw->kparam_stub_get = kparam_stub(rw, "get");
 }
 
+struct local_statics {
+	struct rw *rw;
+	const char *fn;
+};
+
+static enum CXChildVisitResult local_static_visit(CXCursor c, CXCursor parent,
+						  CXClientData data)
+{
+	struct local_statics *ls = data;
+	struct rw *rw = ls->rw;
+	struct rw_global *g;
+	char *var, *name;
+	unsigned n;
+
+	(void)parent;
+	if (clang_getCursorKind(c) != CXCursor_VarDecl || !is_local_static(c) ||
+	    !clang_Cursor_hasVarDeclGlobalStorage(c) ||
+	    clang_Cursor_hasVarDeclExternalStorage(c))
+		return CXChildVisit_Recurse;
+	var = cxs_take(clang_getCursorSpelling(c));
+	name = xasprintf("%s__%s", ls->fn, var);
+	/* `{ static int n; } { static int n; }`, or a file-scope name that
+	 * happens to be spelled so: a number sets it apart */
+	for (n = 2; rw_global_find(rw, name) >= 0 || rw_fn_find(rw, name) >= 0; n++) {
+		free(name);
+		name = xasprintf("%s__%s_%u", ls->fn, var, n);
+	}
+	g = VEC_PUSH(rw->globals, rw->nglobals, rw->capglobals);
+	g->name = name;
+	g->cur = c;
+	g->local = xasprintf("%s:%s", ls->fn, var);
+	free(var);
+	return CXChildVisit_Recurse;	/* ({ static ...; }) in its initializer */
+}
+
+/*
+ * A function's static variables (`static int vals[3];`, pr_*_once()'s
+ * __print_once, INIT_WORK()'s __key) are the module's own objects as much
+ * as its file-scope ones: the program may hand them to the kernel, which
+ * then needs their size and type from the objects table.  They are defined
+ * at file scope after the module's own globals (their initializers may
+ * name those, and each other in order), under "<fn>__<var>".
+ */
+static void add_local_statics(struct rw *rw)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nfns; i++) {
+		struct local_statics ls = { rw, rw->fns[i].name };
+
+		clang_visitChildren(rw->fns[i].cur, local_static_visit, &ls);
+	}
+}
+
 int rw_analyze(struct rw *rw)
 {
 	size_t i;
@@ -984,6 +1051,7 @@ int rw_analyze(struct rw *rw)
 	rw->reach_fn = -1;
 	for (i = 0; i < rw->nglobals; i++)
 		reach_children(rw, rw->globals[i].cur);
+	add_local_statics(rw);	/* reached with their functions */
 	/* Functions whose address was taken before they were listed. */
 	for (i = 0; i < rw->nproxies; i++) {
 		int f = rw_fn_find(rw, rw->proxies[i].name);

@@ -54,6 +54,10 @@ struct rw_global {
 	 * global's definition, so initializers may refer to it as in the
 	 * source */
 	int forward;
+	/* a function's static variable, defined at file scope under its
+	 * own name (name: "<fn>__<var>") so the objects table can list
+	 * it: "<fn>:<var>" for the runtime's reports, NULL for the rest */
+	char *local;
 };
 
 /* One kernel function the module calls (or one variadic call signature,
@@ -170,6 +174,9 @@ char *cxs_take(CXString s);
 long rw_src_index(const struct rw *rw, CXFile f);
 int rw_fn_find(const struct rw *rw, const char *name);
 int rw_global_find(const struct rw *rw, const char *name);
+/* A function's static variable @v is defined at file scope (rw_global.local):
+ * the name the generated code gives it; NULL for any other declaration. */
+const char *rw_local_static_name(const struct rw *rw, CXCursor v);
 int rw_sym_find(const struct rw *rw, const char *name);
 int rw_proxy_find(const struct rw *rw, const char *name);
 /* The stub of kernel function @name, made from its declaration in the unit

@@ -34,6 +34,14 @@ static inline void dusk_k_get_random_bytes(void *a0, size_t l0, unsigned long a1
 static u32 hash_rnd;
 #line 15 "input.c"
 static u64 seed;
+#line 19 "input.c"
+static _Bool do_once_hash_____done = 0 /* false */;
+#line 19 "input.c"
+static struct static_key_true do_once_hash_____once_key = { .key = { .enabled = { 1 }, { .type = 1UL } } };
+#line 20 "input.c"
+static _Bool do_once_hash_____done_2 = 0 /* false */;
+#line 20 "input.c"
+static struct static_key_true do_once_hash_____once_key_2 = { .key = { .enabled = { 1 }, { .type = 1UL } } };
 
 #line 17 "input.c"
 static u32 do_once_hash(u32 v)
@@ -44,9 +52,9 @@ static u32 do_once_hash(u32 v)
 #line 19 "input.c"
 		_Bool ___ret = 0 /* false */;
 #line 19 "input.c"
-		static _Bool ___done = 0 /* false */;
+		/* static ___done: at file scope, do_once_hash_____done */
 #line 19 "input.c"
-		static struct static_key_true ___once_key = { .key = { .enabled = { 1 }, { .type = 1UL } } };
+		/* static ___once_key: at file scope, do_once_hash_____once_key */
 #line 19 "input.c"
 		if (({
 #line 19 "input.c"
@@ -54,10 +62,10 @@ static u32 do_once_hash(u32 v)
 #line 19 "input.c"
 			if (1)
 #line 19 "input.c"
-				branch = dusk_kp_static_branch(&((&___once_key))->key, 0 /* false */);
+				branch = dusk_kp_static_branch(&((&do_once_hash_____once_key))->key, 0 /* false */);
 			else if (0)
 #line 19 "input.c"
-				branch = dusk_kp_static_branch(&((&___once_key))->key, 0 /* false */);
+				branch = dusk_kp_static_branch(&((&do_once_hash_____once_key))->key, 0 /* false */);
 			else
 #line 19 "input.c"
 				branch = 0;
@@ -67,13 +75,13 @@ static u32 do_once_hash(u32 v)
 #line 19 "input.c"
 			unsigned long ___flags;
 #line 19 "input.c"
-			___ret = dusk_kp_do_once_start(&___done, &___flags);
+			___ret = dusk_kp_do_once_start(&do_once_hash_____done, &___flags);
 #line 19 "input.c"
 			if (__builtin_expect(!!(___ret), 0)) {
 #line 19 "input.c"
 				dusk_k_get_random_bytes(((&hash_rnd)), sizeof(hash_rnd), ((4UL)));
 #line 19 "input.c"
-				dusk_kp_do_once_done(&___done, &___once_key, &___flags, (((struct module (*))dusk_ksym(ID))));
+				dusk_kp_do_once_done(&do_once_hash_____done, &do_once_hash_____once_key, &___flags, (((struct module (*))dusk_ksym(ID))));
 			}
 		}
 #line 19 "input.c"
@@ -84,9 +92,9 @@ static u32 do_once_hash(u32 v)
 #line 20 "input.c"
 		_Bool ___ret = 0 /* false */;
 #line 20 "input.c"
-		static _Bool ___done = 0 /* false */;
+		/* static ___done: at file scope, do_once_hash_____done_2 */
 #line 20 "input.c"
-		static struct static_key_true ___once_key = { .key = { .enabled = { 1 }, { .type = 1UL } } };
+		/* static ___once_key: at file scope, do_once_hash_____once_key_2 */
 #line 20 "input.c"
 		if (({
 #line 20 "input.c"
@@ -94,10 +102,10 @@ static u32 do_once_hash(u32 v)
 #line 20 "input.c"
 			if (1)
 #line 20 "input.c"
-				branch = dusk_kp_static_branch(&((&___once_key))->key, 0 /* false */);
+				branch = dusk_kp_static_branch(&((&do_once_hash_____once_key_2))->key, 0 /* false */);
 			else if (0)
 #line 20 "input.c"
-				branch = dusk_kp_static_branch(&((&___once_key))->key, 0 /* false */);
+				branch = dusk_kp_static_branch(&((&do_once_hash_____once_key_2))->key, 0 /* false */);
 			else
 #line 20 "input.c"
 				branch = 0;
@@ -105,13 +113,13 @@ static u32 do_once_hash(u32 v)
 			__builtin_expect(!!(branch), 0);
 		})) {
 #line 20 "input.c"
-			___ret = dusk_kp_do_once_sleepable_start(&___done);
+			___ret = dusk_kp_do_once_sleepable_start(&do_once_hash_____done_2);
 #line 20 "input.c"
 			if (__builtin_expect(!!(___ret), 0)) {
 #line 20 "input.c"
 				dusk_k_get_random_bytes((&seed), sizeof(seed), (8UL));
 #line 20 "input.c"
-				dusk_kp_do_once_sleepable_done(&___done, &___once_key, (((struct module (*))dusk_ksym(ID))));
+				dusk_kp_do_once_sleepable_done(&do_once_hash_____done_2, &do_once_hash_____once_key_2, (((struct module (*))dusk_ksym(ID))));
 			}
 		}
 #line 20 "input.c"
@@ -130,7 +138,7 @@ static int do_once_init(void)
 }
 
 
-#line 134 "input.dusk.c"
+#line 142 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -152,6 +160,10 @@ static const uint32_t dusk_stub_flags_input[] = {
 static const struct dusk_object dusk_objects_input[] = {
 	{ "hash_rnd", &hash_rnd, sizeof(hash_rnd), ID },
 	{ "seed", &seed, sizeof(seed), ID },
+	{ "do_once_hash:___done", &do_once_hash_____done, sizeof(do_once_hash_____done), ID },
+	{ "do_once_hash:___once_key", &do_once_hash_____once_key, sizeof(do_once_hash_____once_key), ID },
+	{ "do_once_hash:___done", &do_once_hash_____done_2, sizeof(do_once_hash_____done_2), ID },
+	{ "do_once_hash:___once_key", &do_once_hash_____once_key_2, sizeof(do_once_hash_____once_key_2), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -175,7 +187,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
-	.nobjects = 2,
+	.nobjects = 6,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

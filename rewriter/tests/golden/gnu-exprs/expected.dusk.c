@@ -28,6 +28,8 @@ static int ge_init(void);
 /* kernel calls */
 #line 13 "input.c"
 static struct item one = { .key = 3 };
+#line 27 "input.c"
+static const unsigned char ge_init__ops[3] = { 0, 0, 4 };
 
 #line 15 "input.c"
 static int step(const unsigned char *op, unsigned int i)
@@ -55,13 +57,13 @@ static int ge_init(void)
 {
 	DUSK_FRAME;
 #line 27 "input.c"
-	static const unsigned char ops[3] = { 0, 0, 4 };
+	/* static ops: at file scope, ge_init__ops */
 #line 29 "input.c"
-	return step(ops, 0) + step(ops, 1) - 5 + (*DUSK_DEREF(&item_of(&one.node)->key)) - 3;
+	return step(ge_init__ops, 0) + step(ge_init__ops, 1) - 5 + (*DUSK_DEREF(&item_of(&one.node)->key)) - 3;
 }
 
 
-#line 65 "input.dusk.c"
+#line 67 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -70,6 +72,7 @@ static int dusk_init_input(void)
 
 static const struct dusk_object dusk_objects_input[] = {
 	{ "one", &one, sizeof(one), ID },
+	{ "ge_init:ops", &ge_init__ops, sizeof(ge_init__ops), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -93,7 +96,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = NULL,
 	.nstubs = 0,
 	.objects = dusk_objects_input,
-	.nobjects = 1,
+	.nobjects = 2,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -86,6 +86,12 @@ static inline void dusk_k_seq_printf_1(struct seq_file *a0, size_t l0, const cha
 	dusk_call(3, a, 4);
 }
 
+#line 33 "input.c"
+static const u8 pe_init__d[32];
+#line 33 "input.c"
+static const u8 pe_init__mac[6];
+#line 34 "input.c"
+static const __be32 pe_init__ip;
 
 #line 15 "input.c"
 static int pe_len(int n)
@@ -136,17 +142,17 @@ static int pe_init(void)
 {
 	DUSK_FRAME;
 #line 33 "input.c"
-	static const u8 d[32];
-	static const u8 mac[6];
+	/* static d: at file scope, pe_init__d */
+	/* static mac: at file scope, pe_init__mac */
 #line 34 "input.c"
-	static const __be32 ip;
+	/* static ip: at file scope, pe_init__ip */
 #line 36 "input.c"
-	show(((void *)0), d, mac, &ip, 3, "x");
+	show(((void *)0), pe_init__d, pe_init__mac, &pe_init__ip, 3, "x");
 	return 0;
 }
 
 
-#line 150 "input.dusk.c"
+#line 156 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -165,6 +171,12 @@ static const uint32_t dusk_stub_flags_input[] = {
 	DUSK_STUB_PRINTK,
 	DUSK_STUB_PRINTK,
 	0,
+};
+
+static const struct dusk_object dusk_objects_input[] = {
+	{ "pe_init:d", &pe_init__d, sizeof(pe_init__d), ID },
+	{ "pe_init:mac", &pe_init__mac, sizeof(pe_init__mac), ID },
+	{ "pe_init:ip", &pe_init__ip, sizeof(pe_init__ip), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -187,8 +199,8 @@ static const struct dusk_module dusk_module_input = {
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 4,
-	.objects = NULL,
-	.nobjects = 0,
+	.objects = dusk_objects_input,
+	.nobjects = 3,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

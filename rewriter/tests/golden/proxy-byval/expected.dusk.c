@@ -69,6 +69,8 @@ static inline void dusk_k___warn_printk_1(const char *a0, size_t l0, unsigned lo
 static int last;
 #line 22 "input.c"
 static struct nf_sockopt_ops pb_ops = { .pf = 2, .set_optmin = 3900, .set_optmax = 3901, .set = pb_set, .owner = (0 /* kernel address: set before init */) };
+#line 49 "sockptr.h"
+static _Bool copy_from_sockptr_offset____already_done;
 
 #line 12 "input.c"
 static int pb_set(struct sock *sk, int optval, sockptr_t arg, unsigned int len)
@@ -131,15 +133,15 @@ static inline int copy_from_sockptr_offset(void *dst, sockptr_t src, unsigned lo
 #line 49 "sockptr.h"
 			if (({
 #line 49 "sockptr.h"
-				static _Bool __already_done;
+				/* static __already_done: at file scope, copy_from_sockptr_offset____already_done */
 #line 49 "sockptr.h"
 				_Bool __ret_cond = !!(__ret_do_once);
 #line 49 "sockptr.h"
 				_Bool __ret_once = 0 /* false */;
 #line 49 "sockptr.h"
-				if (__builtin_expect(!!(__ret_cond && !__already_done), 0)) {
+				if (__builtin_expect(!!(__ret_cond && !copy_from_sockptr_offset____already_done), 0)) {
 #line 49 "sockptr.h"
-					__already_done = 1 /* true */;
+					copy_from_sockptr_offset____already_done = 1 /* true */;
 #line 49 "sockptr.h"
 					__ret_once = 1 /* true */;
 				}
@@ -208,7 +210,7 @@ static inline _Bool sockptr_is_kernel(sockptr_t sockptr)
 }
 
 
-#line 212 "input.dusk.c"
+#line 214 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_pb_set(const uint64_t *a)
 {
@@ -246,6 +248,7 @@ static const uint32_t dusk_stub_flags_input[] = {
 static const struct dusk_object dusk_objects_input[] = {
 	{ "last", &last, sizeof(last), ID },
 	{ "pb_ops", &pb_ops, sizeof(pb_ops), ID },
+	{ "copy_from_sockptr_offset:__already_done", &copy_from_sockptr_offset____already_done, sizeof(copy_from_sockptr_offset____already_done), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -269,7 +272,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 4,
 	.objects = dusk_objects_input,
-	.nobjects = 2,
+	.nobjects = 3,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -44,6 +44,8 @@ static inline void dusk_k___relay_write(struct rchan *a0, size_t l0, const void 
 
 #line 11 "input.c"
 static struct rchan *chan;
+#line 21 "input.c"
+static const char rw_init__hello[7] = "hello\n";
 
 #line 13 "input.c"
 static void rw_log(const char *s, unsigned long n)
@@ -59,14 +61,14 @@ static int rw_init(void)
 {
 	DUSK_FRAME;
 #line 21 "input.c"
-	static const char hello[7] = "hello\n";
+	/* static hello: at file scope, rw_init__hello */
 #line 23 "input.c"
-	rw_log(hello, 7UL - 1);
+	rw_log(rw_init__hello, 7UL - 1);
 	return 0;
 }
 
 
-#line 70 "input.dusk.c"
+#line 72 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -85,6 +87,7 @@ static const uint32_t dusk_stub_flags_input[] = {
 
 static const struct dusk_object dusk_objects_input[] = {
 	{ "chan", &chan, sizeof(chan), ID },
+	{ "rw_init:hello", &rw_init__hello, sizeof(rw_init__hello), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -108,7 +111,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
 	.objects = dusk_objects_input,
-	.nobjects = 1,
+	.nobjects = 2,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -25,48 +25,48 @@ static unsigned long peek(void);
 static int slr_init(void);
 
 /* kernel calls */
+#line 17 "input.c"
+static volatile unsigned long *peek__j = 0 /* kernel address: set before init */;
+#line 18 "input.c"
+static struct owner peek__own = { "peek", (0 /* kernel address: set before init */) };
 
-#line 14 "input.c"
+#line 15 "input.c"
 static unsigned long peek(void)
 {
 	DUSK_FRAME;
-#line 16 "input.c"
-	static volatile unsigned long *j = 0 /* kernel address: set before init */;
-	static int dusk_relocated_j;
-	if (!__atomic_load_n(&dusk_relocated_j, __ATOMIC_ACQUIRE)) {
-		j = (volatile unsigned long (*))dusk_ksym(ID);
-		__atomic_store_n(&dusk_relocated_j, 1, __ATOMIC_RELEASE);
-	}
 #line 17 "input.c"
-	static struct owner own = { "peek", (0 /* kernel address: set before init */) };
-	static int dusk_relocated_own;
-	if (!__atomic_load_n(&dusk_relocated_own, __ATOMIC_ACQUIRE)) {
-		own.mod = (struct module (*))dusk_ksym(ID);
-		__atomic_store_n(&dusk_relocated_own, 1, __ATOMIC_RELEASE);
-	}
-#line 19 "input.c"
-	return (*DUSK_DEREF(j)) + (own.mod != ((void *)0));
+	/* static j: at file scope, peek__j */
+	/* static own: at file scope, peek__own */
+#line 20 "input.c"
+	return (*DUSK_DEREF(peek__j)) + (peek__own.mod != ((void *)0));
 }
 
-#line 22 "input.c"
+#line 23 "input.c"
 static int slr_init(void)
 {
 	DUSK_FRAME;
-#line 24 "input.c"
+#line 25 "input.c"
 	return peek() == 0;
 }
 
 
-#line 61 "input.dusk.c"
+#line 54 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
+	peek__j = (volatile unsigned long (*))dusk_ksym(ID);
+	peek__own.mod = (struct module (*))dusk_ksym(ID);
 	return slr_init();
 }
 
 static const char *const dusk_syms_input[] = {
 	"jiffies",
 	"__this_module",
+};
+
+static const struct dusk_object dusk_objects_input[] = {
+	{ "peek:j", &peek__j, sizeof(peek__j), ID },
+	{ "peek:own", &peek__own, sizeof(peek__own), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -89,8 +89,8 @@ static const struct dusk_module dusk_module_input = {
 	.stubs = NULL,
 	.stub_flags = NULL,
 	.nstubs = 0,
-	.objects = NULL,
-	.nobjects = 0,
+	.objects = dusk_objects_input,
+	.nobjects = 2,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A static variable declared in a function whose initializer holds kernel
  * addresses, as every tracepoint call's __ADDRESSABLE() declares one
- * (tun.c's trace_xdp_exception()): its name is not in scope in the
- * generated init, so it is relocated where it is declared, once. */
+ * (tun.c's trace_xdp_exception()): like every function's static it is
+ * defined at file scope (peek__j), so the generated init relocates it as
+ * it does the module's globals. */
 #include <linux/module.h>
 #include <linux/jiffies.h>
 

@@ -59,6 +59,8 @@ static struct x v;
 static enum mode mode;
 #line 27 "input.c"
 static struct later l;
+#line 49 "input.c"
+static struct lock_class_key x_init____key __attribute__((unused));
 
 #line 29 "input.c"
 static void x_tick(struct timer_list *t)
@@ -101,7 +103,7 @@ static int x_init(void)
 	dusk_k_init_timer_key(((&v.t)), 0, ((x_tick)), ((0)), ((void *)0), 0, ((void *)0), 0);
 	do {
 #line 49 "input.c"
-		static struct lock_class_key __key __attribute__((unused));
+		/* static __key: at file scope, x_init____key */
 #line 49 "input.c"
 		do {
 #line 49 "input.c"
@@ -165,7 +167,7 @@ static inline void INIT_LIST_HEAD(struct list_head *list)
 }
 
 
-#line 169 "input.dusk.c"
+#line 171 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_x_tick(const uint64_t *a)
 {
@@ -201,6 +203,7 @@ static const struct dusk_object dusk_objects_input[] = {
 	{ "v", &v, sizeof(v), ID },
 	{ "mode", &mode, sizeof(mode), ID },
 	{ "l", &l, sizeof(l), ID },
+	{ "x_init:__key", &x_init____key, sizeof(x_init____key), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -224,7 +227,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
-	.nobjects = 3,
+	.nobjects = 4,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

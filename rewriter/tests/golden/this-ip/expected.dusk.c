@@ -33,16 +33,18 @@ static inline int dusk_k__printk_1(const char *a0, size_t l0, unsigned long a1, 
 
 #line 13 "input.c"
 char *ti_msg = "a string in a variable\n";
+#line 17 "input.c"
+static const char *ti_init__fmt = 0 ? ti_msg : ((void *)0);
+#line 18 "input.c"
+static const char *ti_init__lit = 1 ? "literal" : ((void *)0);
 
 #line 15 "input.c"
 static int ti_init(void)
 {
 	DUSK_FRAME;
 #line 17 "input.c"
-	static const char *fmt = 0 ? ti_msg : ((void *)0);
-#line 18 "input.c"
-	static const char *lit = 1 ? "literal" : ((void *)0);
-#line 19 "input.c"
+	/* static fmt: at file scope, ti_init__fmt */
+	/* static lit: at file scope, ti_init__lit */
 	unsigned long ip = ({
 #line 19 "input.c"
 		unsigned long __here;
@@ -58,14 +60,14 @@ static int ti_init(void)
 		}
 		while (0);
 #line 21 "input.c"
-		dusk_k__printk_1("\0016%lx %p %s\n", 0, ip, fmt, 0, lit, 0);
+		dusk_k__printk_1("\0016%lx %p %s\n", 0, ip, ti_init__fmt, 0, ti_init__lit, 0);
 	});
 #line 22 "input.c"
 	return 0;
 }
 
 
-#line 69 "input.dusk.c"
+#line 71 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
@@ -82,6 +84,8 @@ static const uint32_t dusk_stub_flags_input[] = {
 
 static const struct dusk_object dusk_objects_input[] = {
 	{ "ti_msg", &ti_msg, sizeof(ti_msg), ID },
+	{ "ti_init:fmt", &ti_init__fmt, sizeof(ti_init__fmt), ID },
+	{ "ti_init:lit", &ti_init__lit, sizeof(ti_init__lit), ID },
 };
 
 static const char *const dusk_modinfo_input[] = {
@@ -105,7 +109,7 @@ static const struct dusk_module dusk_module_input = {
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 1,
 	.objects = dusk_objects_input,
-	.nobjects = 1,
+	.nobjects = 3,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,

@@ -55,6 +55,8 @@ static inline int dusk_k_indirect_1(int (*fp)(void *, int, const char *), void *
 	return (int)dusk_call(1, a, 4);
 }
 
+#line 10 "input_ev.h"
+static void *trace_golden_tick____UNIQUE_ID___addressable___SCK__tp_func_golden_tick212 = 0 /* kernel address: set before init */;
 
 #line 13 "input.c"
 static int golden_init(void)
@@ -231,12 +233,7 @@ static inline void trace_golden_tick(int n, const char *what)
 #line 10 "input_ev.h"
 					dusk_k_indirect_1(({
 #line 10 "input_ev.h"
-						static void *__UNIQUE_ID___addressable___SCK__tp_func_golden_tick212 = 0 /* kernel address: set before init */;
-						static int dusk_relocated___UNIQUE_ID___addressable___SCK__tp_func_golden_tick212;
-						if (!__atomic_load_n(&dusk_relocated___UNIQUE_ID___addressable___SCK__tp_func_golden_tick212, __ATOMIC_ACQUIRE)) {
-							__UNIQUE_ID___addressable___SCK__tp_func_golden_tick212 = (void *)(((struct static_call_key (*))dusk_ksym(ID)));
-							__atomic_store_n(&dusk_relocated___UNIQUE_ID___addressable___SCK__tp_func_golden_tick212, 1, __ATOMIC_RELEASE);
-						}
+						/* static __UNIQUE_ID___addressable___SCK__tp_func_golden_tick212: at file scope, trace_golden_tick____UNIQUE_ID___addressable___SCK__tp_func_golden_tick212 */
 #line 10 "input_ev.h"
 						;
 #line 10 "input_ev.h"
@@ -349,10 +346,11 @@ static inline void instrument_atomic_read(const volatile void *v, unsigned long 
 }
 
 
-#line 353 "input.dusk.c"
+#line 350 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
+	trace_golden_tick____UNIQUE_ID___addressable___SCK__tp_func_golden_tick212 = (void *)(((struct static_call_key (*))dusk_ksym(ID)));
 	return golden_init();
 }
 
@@ -376,6 +374,10 @@ static const uint32_t dusk_stub_flags_input[] = {
 	DUSK_STUB_INDIRECT,
 };
 
+static const struct dusk_object dusk_objects_input[] = {
+	{ "trace_golden_tick:__UNIQUE_ID___addressable___SCK__tp_func_golden_tick212", &trace_golden_tick____UNIQUE_ID___addressable___SCK__tp_func_golden_tick212, sizeof(trace_golden_tick____UNIQUE_ID___addressable___SCK__tp_func_golden_tick212), ID },
+};
+
 static const char *const dusk_modinfo_input[] = {
 	"license=GPL",
 	NULL,
@@ -396,8 +398,8 @@ static const struct dusk_module dusk_module_input = {
 	.stubs = dusk_stubs_input,
 	.stub_flags = dusk_stub_flags_input,
 	.nstubs = 2,
-	.objects = NULL,
-	.nobjects = 0,
+	.objects = dusk_objects_input,
+	.nobjects = 1,
 	.types = &dusk_types_input,
 	.stub_hash = HASH,
 	.modinfo = dusk_modinfo_input,
