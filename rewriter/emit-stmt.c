@@ -514,7 +514,16 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 			   kind(kids[i]) == CXCursor_UnionDecl ||
 			   kind(kids[i]) == CXCursor_EnumDecl ||
 			   kind(kids[i]) == CXCursor_TypedefDecl) {
+			size_t mark = e->out->len, body;
+
 			tg_need_complete(e->rw->tg, clang_getCursorType(kids[i]));
+			indent(e);
+			body = e->out->len;
+			/* a kernel header's are typegen's, at file scope */
+			if (rw_in_main_file(e->rw, kids[i]))
+				emit_local_type(e->rw, e->out, kids[i]);
+			if (e->out->len == body)	/* anonymous: spelled with its variable */
+				sb_truncate(e->out, mark);
 		} else if (kind(kids[i]) == CXCursor_UnexposedDecl &&
 			   clang_getCursorType(kids[i]).kind == CXType_Invalid) {
 			/* GNU `__label__ name;` (a local label: ___wait_event()'s

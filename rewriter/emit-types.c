@@ -248,3 +248,22 @@ void emit_module_types(struct rw *rw, struct sb *out)
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), top, &tc);
 	free(tc.done);
 }
+
+/*
+ * A named struct, union or enum defined in a function body, or a typedef
+ * made there: printed where it stands, as the source has it (its scope is
+ * the block's, and two functions may define one tag differently).
+ * emit_module_types() prints file scope's only.  Anonymous ones are
+ * spelled with the variable they declare.
+ */
+void emit_local_type(struct rw *rw, struct sb *out, CXCursor c)
+{
+	struct types_ctx tc = { rw, out, NULL, 0, 0, 0 };
+
+	if (clang_Cursor_isAnonymous(c) || clang_Cursor_isAnonymousRecordDecl(c))
+		return;
+	if (clang_getCursorKind(c) != CXCursor_TypedefDecl && !clang_isCursorDefinition(c))
+		return;
+	print_decl(&tc, c);
+	free(tc.done);
+}

@@ -310,5 +310,7 @@ void emit_asm_atomic(struct emitter *e, CXCursor c, int kind);
 
 /* emit-types.c: the module's own type definitions, in source order. */
 void emit_module_types(struct rw *rw, struct sb *out);
+/* A named type defined in a function body, printed in place (emit-types.c). */
+void emit_local_type(struct rw *rw, struct sb *out, CXCursor c);
 
 #endif /* DUSK_REWRITER_WALK_H */
