@@ -436,7 +436,7 @@ static void serve_batch(struct dusk_conn *c, const struct nlmsghdr *const *v, un
 {
 	unsigned int i;
 
-	if (c->ops->key && dusk_lanes_serve(c->lanes, v, n, c->ops->key))
+	if (dusk_lanes_serve(c->lanes, v, n))
 		return;
 	for (i = 0; i < n; i++)
 		c->ops->serve(v[i], v[i]->nlmsg_len);
@@ -700,7 +700,7 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 	c->rxbuf = malloc((size_t)RX_BATCH * RX_CAP);
 	c->pktbuf = malloc((size_t)RX_BATCH * RX_CAP);
 	if (ops->key)
-		c->lanes = dusk_lanes_new(c, ops->serve);
+		c->lanes = dusk_lanes_new(c, ops);
 	if (!c->rxbuf || !c->pktbuf || dusk_outq_init(&c->pout, c) ||
 	    (ops->key && !c->lanes)) {
 		dusk_lanes_free(c->lanes);

@@ -46,7 +46,7 @@ struct lane {
 
 struct dusk_lanes {
 	struct dusk_conn *c;
-	void (*serve)(const void *msg, size_t len);
+	const struct dusk_upcall_ops *ops;	/* serve, key */
 	pthread_mutex_t lock;		/* protects the lanes' n, pending, stopping */
 	pthread_cond_t done;		/* pending reached 0 */
 	unsigned int nlanes;		/* with the packet thread's (lane 0) */
@@ -190,7 +190,7 @@ static void *lane_main(void *arg)
 			break;
 		pthread_mutex_unlock(&l->lock);
 		for (i = 0; i < ln->n; i++)
-			l->serve(ln->v[i], ln->v[i]->nlmsg_len);
+			l->ops->serve(ln->v[i], ln->v[i]->nlmsg_len);
 		dusk_outq_flush(&ln->out);
 		pthread_mutex_lock(&l->lock);
 		ln->n = 0;
@@ -231,14 +231,14 @@ static int lanes_start(struct dusk_lanes *l, unsigned int want)
 	return err;
 }
 
-struct dusk_lanes *dusk_lanes_new(struct dusk_conn *c, void (*serve)(const void *msg, size_t len))
+struct dusk_lanes *dusk_lanes_new(struct dusk_conn *c, const struct dusk_upcall_ops *ops)
 {
 	struct dusk_lanes *l = calloc(1, sizeof(*l));
 
 	if (!l)
 		return NULL;
 	l->c = c;
-	l->serve = serve;
+	l->ops = ops;
 	l->nlanes = lanes_wanted();
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->done, NULL);
@@ -281,8 +281,7 @@ void dusk_lanes_forget_threads(struct dusk_lanes *l)
 	l->nlanes = 1;	/* a fork()'s child serves no packets */
 }
 
-int dusk_lanes_serve(struct dusk_lanes *l, const struct nlmsghdr *const *v, unsigned int n,
-		     int (*key)(const void *msg, size_t len, struct dusk_lane_key *k))
+int dusk_lanes_serve(struct dusk_lanes *l, const struct nlmsghdr *const *v, unsigned int n)
 {
 	struct dusk_lane_key k[DUSK_LANE_BATCH];
 	uint8_t lane[DUSK_LANE_BATCH];
@@ -291,7 +290,7 @@ int dusk_lanes_serve(struct dusk_lanes *l, const struct nlmsghdr *const *v, unsi
 	if (!l || l->nlanes < 2 || l->failed || n < 2 || n > DUSK_LANE_BATCH)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!key(v[i], v[i]->nlmsg_len, &k[i]))
+		if (!l->ops->key(v[i], v[i]->nlmsg_len, &k[i]))
 			return 0;	/* no flow: in order with all (checked early) */
 	used = dusk_lanes_split(k, n, l->nlanes, lane);
 	if (used < 2 || lanes_start(l, l->nlanes))
@@ -313,7 +312,7 @@ int dusk_lanes_serve(struct dusk_lanes *l, const struct nlmsghdr *const *v, unsi
 	pthread_mutex_unlock(&l->lock);
 	for (i = 0; i < n; i++)
 		if (!lane[i])
-			l->serve(v[i], v[i]->nlmsg_len);
+			l->ops->serve(v[i], v[i]->nlmsg_len);
 	pthread_mutex_lock(&l->lock);
 	while (l->pending)
 		pthread_cond_wait(&l->done, &l->lock);

@@ -90,6 +90,7 @@ struct dusk_conn;
 /* ---- lanes.c: ordered upcalls of different flows served in parallel ---- */
 #define DUSK_LANE_BATCH 64	/* ordered upcalls one read serves at most */
 struct dusk_lanes;
+struct dusk_upcall_ops;
 struct dusk_lane_key {
 	uint32_t cpu;		/* raised on */
 	uint32_t flow;		/* FLOW, when flowed */
@@ -103,20 +104,21 @@ struct dusk_lane_key {
  */
 unsigned int dusk_lanes_split(const struct dusk_lane_key *k, unsigned int n, unsigned int nlanes,
 			      uint8_t *lane);
-/* Lanes for @c's packet thread, serving with @serve; NULL out of memory. */
-struct dusk_lanes *dusk_lanes_new(struct dusk_conn *c, void (*serve)(const void *msg, size_t len));
+/* Lanes for @c's packet thread, serving with @ops->serve, split by
+ * @ops->key (not NULL); NULL out of memory. */
+struct dusk_lanes *dusk_lanes_new(struct dusk_conn *c, const struct dusk_upcall_ops *ops);
 /* Stop and join the lane threads (idle: the packet thread waits for them). */
 void dusk_lanes_free(struct dusk_lanes *l);
 /* In a fork()'s child: the lane threads are gone. */
 void dusk_lanes_forget_threads(struct dusk_lanes *l);
 /**
  * dusk_lanes_serve() - serve @v[0..n) on several lanes when they split
- * (@key gives each one's place), each lane in @v's order, and wait for all.
+ * (the ops' key gives each one's place), each lane in @v's order, and
+ * wait for all.  @l may be NULL (no lanes).
  * Packet thread.  1 if served (the lanes' REPLYs are sent; the calling
  * thread's wait in its outq), 0 if the caller must serve them in order.
  */
-int dusk_lanes_serve(struct dusk_lanes *l, const struct nlmsghdr *const *v, unsigned int n,
-		     int (*key)(const void *msg, size_t len, struct dusk_lane_key *k));
+int dusk_lanes_serve(struct dusk_lanes *l, const struct nlmsghdr *const *v, unsigned int n);
 
 /* What the connection does with the upcalls it reads. */
 struct dusk_upcall_ops {
