@@ -669,9 +669,11 @@ static void emit_declref(struct emitter *e, CXCursor c)
 			unsupported(e, c, name);
 		}
 		break;
-	case CXCursor_VarDecl:
-		if (rw_local_static_name(e->rw, ref)) {
-			put(e, rw_local_static_name(e->rw, ref));
+	case CXCursor_VarDecl: {
+		const char *local = rw_local_static_name(e->rw, ref);
+
+		if (local) {
+			put(e, local);
 			break;
 		}
 		id = kernel_var(e, ref);
@@ -687,6 +689,7 @@ static void emit_declref(struct emitter *e, CXCursor c)
 		else
 			put(e, name);
 		break;
+	}
 	default:
 		put(e, name);
 	}

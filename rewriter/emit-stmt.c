@@ -524,20 +524,6 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 				emit_local_type(e->rw, e->out, kids[i]);
 			if (e->out->len == body)	/* anonymous: spelled with its variable */
 				sb_truncate(e->out, mark);
-		} else if (kind(kids[i]) == CXCursor_UnexposedDecl &&
-			   clang_getCursorType(kids[i]).kind == CXType_Invalid) {
-			/* GNU `__label__ name;` (a local label: ___wait_event()'s
-			 * __out), the one named declaration without a type */
-			char *l = cxs_take(clang_getCursorSpelling(kids[i]));
-
-			if (*l) {
-				indent(e);
-				sb_printf(e->out, "__label__ %s;\n", l);
-			} else {
-				rw_diag(e->rw, clang_getCursorLocation(kids[i]), RW_ERROR,
-					"unsupported declaration in a function");
-			}
-			free(l);
 		} else {
 			rw_diag(e->rw, clang_getCursorLocation(kids[i]), RW_ERROR,
 				"unsupported declaration in a function");
