@@ -235,7 +235,9 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 				ae = cast;
 			}
 
-			if (tid == DUSK_TYPE_NONE)
+			if (i < 64 && (st->user >> i & 1))
+				sb_printf(&args, "\t\t(uint64_t)(uintptr_t)%s,\t/* __user */\n", ae);
+			else if (tid == DUSK_TYPE_NONE)
 				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_NONE, %s),\n", ae, le);
 			else if (tid == DUSK_TYPE_CSTRING)
 				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_CSTRING, %s),\n", ae, le);

@@ -199,10 +199,53 @@ static char *stub_sig(const struct rw_stub *st, const char *name)
 	return xsb_take(&b);
 }
 
-/* The stub for a call of kernel function @name (or, with @name NULL, an
- * indirect call through a pointer of type @fnty).  Created on first use. */
-static int stub_get(struct rw *rw, CXCursor call, const char *name, CXType fnty,
-		    unsigned flags)
+/* Does the source of declaration @c spell `__user`?  The kernel defines
+ * it empty outside sparse, so the type has lost it; the tokens have not. */
+static int spells_user(struct rw *rw, CXCursor c)
+{
+	CXToken *toks;
+	unsigned n, i;
+	int found = 0;
+
+	clang_tokenize(rw->unit->tu, clang_getCursorExtent(c), &toks, &n);
+	for (i = 0; i < n && !found; i++) {
+		CXString t;
+
+		if (clang_getTokenKind(toks[i]) != CXToken_Identifier)
+			continue;
+		t = clang_getTokenSpelling(rw->unit->tu, toks[i]);
+		found = !strcmp(clang_getCString(t), "__user");
+		clang_disposeString(t);
+	}
+	clang_disposeTokens(rw->unit->tu, toks, n);
+	return found;
+}
+
+/* The parameters of function declaration @d that one of its declarations
+ * (the one a call names, the first, the definition) declares `__user`. */
+static uint64_t user_params(struct rw *rw, CXCursor d)
+{
+	CXCursor decls[3] = { d, clang_getCanonicalCursor(d), clang_getCursorDefinition(d) };
+	uint64_t mask = 0;
+	int i, j, n;
+
+	for (j = 0; j < 3; j++) {
+		if (clang_Cursor_isNull(decls[j]) ||
+		    clang_getCursorKind(decls[j]) != CXCursor_FunctionDecl)
+			continue;
+		n = clang_Cursor_getNumArguments(decls[j]);
+		for (i = 0; i < n && i < 64; i++)
+			if (spells_user(rw, clang_Cursor_getArgument(decls[j], i)))
+				mask |= 1ull << i;
+	}
+	return mask;
+}
+
+/* The stub for a call of kernel function @name declared by @decl (or, with
+ * @name NULL, an indirect call through a pointer of type @fnty).  Created
+ * on first use. */
+static int stub_get(struct rw *rw, CXCursor call, const char *name, CXCursor decl,
+		    CXType fnty, unsigned flags)
 {
 	struct rw_stub tmp = { 0 }, *st;
 	size_t i;
@@ -224,6 +267,7 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXType fnty,
 	st = VEC_PUSH(rw->stubs, rw->nstubs, rw->capstubs);
 	*st = tmp;
 	st->flags = flags | kapi_type_flags(fnty);
+	st->user = name && !clang_Cursor_isNull(decl) ? user_params(rw, decl) : 0;
 	/* The kmod judges a pointer result by NULL/ERR_PTR, an int by its
 	 * sign: a register call returning a handle (proc_create) must not be
 	 * taken for a failure because its address looks negative as an int. */
@@ -284,7 +328,8 @@ int rw_stub_for_function(struct rw *rw, const char *name)
 	if (clang_Cursor_isNull(f.found))
 		return -1;
 	kapi_force_stub(name, &flags);
-	return stub_get(rw, clang_getNullCursor(), name, clang_getCursorType(f.found), flags);
+	return stub_get(rw, clang_getNullCursor(), name, f.found, clang_getCursorType(f.found),
+			flags);
 }
 
 /* Does @c read a variable (outside sizeof/_Alignof)?  libclang's
@@ -503,7 +548,7 @@ int rw_stub_for_call(struct rw *rw, CXCursor call)
 		unsigned flags = 0;
 
 		kapi_force_stub(name, &flags);
-		r = stub_get(rw, call, name, clang_getCursorType(ref), flags);
+		r = stub_get(rw, call, name, ref, clang_getCursorType(ref), flags);
 		free(name);
 	} else {
 		/* The callee's type may be spelled through a typedef
@@ -514,7 +559,7 @@ int rw_stub_for_call(struct rw *rw, CXCursor call)
 			fnty = clang_getCanonicalType(fnty);
 		if (fnty.kind == CXType_Pointer)
 			fnty = clang_getPointeeType(fnty);
-		r = stub_get(rw, call, NULL, fnty, 0);
+		r = stub_get(rw, call, NULL, clang_getNullCursor(), fnty, 0);
 	}
 	free(kids);
 	return r;
@@ -962,7 +1007,7 @@ static int kparam_stub(struct rw *rw, const char *name)
 	if (!f.found)
 		return -1;
 	ptr = clang_getPointeeType(clang_getCanonicalType(f.type));
-	return stub_get(rw, clang_getNullCursor(), NULL, ptr, 0);
+	return stub_get(rw, clang_getNullCursor(), NULL, clang_getNullCursor(), ptr, 0);
 }
 
 /*

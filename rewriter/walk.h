@@ -75,6 +75,10 @@ struct rw_stub {
 	char *sig;		/* canonical signature text: the key, and the hash input */
 	int unexported;		/* the kernel does not export callee (symvers.c) */
 	int imported;		/* ... and the module declares it: another module's */
+	/* Parameters declared `__user` (bit i: parameter i): an address in
+	 * the calling process, handed to the kernel as it is, never taken
+	 * for one of the program's own objects at the same address. */
+	uint64_t user;
 };
 
 /* rw_proxy.kind: DUSK_PROXY_* (dusk/abi.h), with DUSK_PROXY_SYNC told apart

@@ -109,6 +109,15 @@ samples_unload_within() {
 	[ -z "$watchdog" ] || kill "$watchdog" 2>/dev/null
 }
 
+# samples_uaddr_at NAME PATTERN PERMS: in the user build, the arguments
+# that make test/e2e/tools/uaddr's buffer lie where NAME's program maps
+# PATTERN with PERMS (its globals, its runtime's code: addresses the program
+# uses for its own objects); nothing in the kernel build.
+samples_uaddr_at() {
+	[ "${DUSK_MODE:-kernel}" = user ] || return 0
+	echo "$(samples_pids "$1" | head -n1) $2 $3"
+}
+
 # samples_kstat MOD NAME: counter NAME of dusk_MOD.ko's debugfs statistics.
 samples_kstat() {
 	sed -n "s/^$2 //p" "/sys/kernel/debug/dusk_$1/stats"

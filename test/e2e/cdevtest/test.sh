@@ -31,6 +31,13 @@ echo "ioctl get: $(timeout -s KILL $LIMIT cdevctl $dev get)"
 echo "ioctl set 7: $(timeout -s KILL $LIMIT cdevctl $dev set 7)"
 echo "ioctl get: $(timeout -s KILL $LIMIT cdevctl $dev get)"
 echo "ioctl bad: $(timeout -s KILL $LIMIT cdevctl $dev bad)"
+# The caller's buffer at the program's own addresses (in the user build:
+# its globals, its runtime's code): the kernel copies from and to the caller.
+# shellcheck disable=SC2046
+timeout -s KILL $LIMIT uaddr write $dev 9 $(samples_uaddr_at cdevtest /dusk/bin/cdevtest rw-p) &&
+	echo "write 9 from the program's addresses: ok"
+# shellcheck disable=SC2046
+timeout -s KILL $LIMIT uaddr read $dev $(samples_uaddr_at cdevtest libduskrt r-xp)
 echo "read: $(timeout -s KILL $LIMIT cat $dev)"
 printf 'nonsense' >$dev 2>/dev/null || echo "write nonsense: refused"
 printf '12345678901234567890' >$dev 2>/dev/null || echo "write 20 bytes: refused"

@@ -90,6 +90,19 @@ cmd_ok() {
 	fi
 	dusk_pass "'$1' accepted"
 }
+# uaddr_cmd CMD PATTERN PERMS: cmd_ok from a buffer that, in the user
+# build, lies at the start of the program's PERMS mapping of PATTERN: the
+# callback's `ubuf` is the writer's address, whatever the program keeps
+# at the same one.
+uaddr_cmd() {
+	# shellcheck disable=SC2046
+	timeout -s KILL "$LIMIT" uaddr write /proc/proclist "$1" \
+		$(samples_uaddr_at proclist "$2" "$3") 2>/tmp/err
+	rc=$?
+	[ $rc -ne 137 ] || hung "writing '$1' to /proc/proclist"
+	[ $rc -eq 0 ] || dusk_fail "'$1' (a buffer at the program's $3 $2) refused: $(cat /tmp/err)"
+	dusk_pass "'$1' accepted from a buffer at the program's own addresses"
+}
 cmd_refused() {
 	write_cmd "$1"
 	[ $rc -ne 0 ] || dusk_fail "'$1' accepted, want refused"
@@ -130,11 +143,17 @@ cmd_ok "clear"
 expect_list
 expect_stats 0 0 yes
 
+echo "== the writer's buffer where the program keeps its globals, its code"
+uaddr_cmd "add golf" /dusk/bin/proclist rw-p
+uaddr_cmd "add hotel" libduskrt r-xp
+expect_list "5 golf" "6 hotel"
+cmd_ok "clear"
+
 echo "== two entries left for unload"
 cmd_ok "add echo"
 cmd_ok "add foxtrot"
-expect_list "5 echo" "6 foxtrot"
-expect_stats 2 11 no
+expect_list "7 echo" "8 foxtrot"
+expect_stats 2 15 no
 
 # module_exit walks the list too: bound the wait for it.
 samples_unload_within proclist "$LIMIT" "a list walk that never ends?"

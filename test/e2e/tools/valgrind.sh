@@ -22,8 +22,8 @@ until grep -q '^dusk: proclist: running' /tmp/vg.log; do
 done
 dusk_pass "module_init ran under valgrind"
 
-echo "add alpha" >/proc/proclist || dusk_fail "write to /proc/proclist"
-echo "add bravo" >/proc/proclist || dusk_fail "second write to /proc/proclist"
+echo "add alpha" >/proc/proclist || { cat /tmp/vg.log; dusk_fail "write to /proc/proclist"; }
+echo "add bravo" >/proc/proclist || { cat /tmp/vg.log; dusk_fail "second write to /proc/proclist"; }
 got=$(cat /proc/proclist | tr '\n' ,)
 [ "$got" = "1 alpha,2 bravo," ] || { cat /tmp/vg.log; dusk_fail "/proc/proclist read '$got'"; }
 dusk_pass "/proc/proclist written and read through the program's callbacks"

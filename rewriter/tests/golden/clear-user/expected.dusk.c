@@ -24,7 +24,7 @@ static int cu_init(void);
 static inline unsigned long dusk_k_clear_user(void *a0, size_t l0, unsigned long a1)
 {
 	uint64_t a[2] = {
-		dusk_commit(a0, DUSK_TYPE_NONE, l0),
+		(uint64_t)(uintptr_t)a0,	/* __user */
 		(uint64_t)a1,
 	};
 	return (unsigned long)dusk_call(0, a, 2);
@@ -34,7 +34,7 @@ static inline unsigned long dusk_k_clear_user(void *a0, size_t l0, unsigned long
 static inline unsigned long dusk_k___clear_user(void *a0, size_t l0, unsigned long a1)
 {
 	uint64_t a[2] = {
-		dusk_commit(a0, DUSK_TYPE_NONE, l0),
+		(uint64_t)(uintptr_t)a0,	/* __user */
 		(uint64_t)a1,
 	};
 	return (unsigned long)dusk_call(1, a, 2);

@@ -38,7 +38,7 @@ static inline int dusk_k_mod_timer(struct timer_list *a0, size_t l0, unsigned lo
 static inline long dusk_k_simple_read_from_buffer(void *a0, size_t l0, unsigned long a1, loff_t *a2, size_t l2, const void *a3, size_t l3, unsigned long a4)
 {
 	uint64_t a[5] = {
-		dusk_commit(a0, DUSK_TYPE_NONE, l0),
+		(uint64_t)(uintptr_t)a0,	/* __user */
 		(uint64_t)a1,
 		dusk_commit(a2, ID, l2),
 		dusk_commit(a3, DUSK_TYPE_NONE, l3),

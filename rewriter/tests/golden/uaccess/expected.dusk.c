@@ -27,7 +27,7 @@ static inline unsigned long dusk_k_copy_from_user(void *a0, size_t l0, const voi
 {
 	uint64_t a[3] = {
 		dusk_commit(a0, DUSK_TYPE_NONE, l0),
-		dusk_commit(a1, DUSK_TYPE_NONE, l1),
+		(uint64_t)(uintptr_t)a1,	/* __user */
 		(uint64_t)a2,
 	};
 	return (unsigned long)dusk_call(0, a, 3);
@@ -37,7 +37,7 @@ static inline unsigned long dusk_k_copy_from_user(void *a0, size_t l0, const voi
 static inline unsigned long dusk_k_copy_to_user(void *a0, size_t l0, const void *a1, size_t l1, unsigned long a2)
 {
 	uint64_t a[3] = {
-		dusk_commit(a0, DUSK_TYPE_NONE, l0),
+		(uint64_t)(uintptr_t)a0,	/* __user */
 		dusk_commit(a1, DUSK_TYPE_NONE, l1),
 		(uint64_t)a2,
 	};

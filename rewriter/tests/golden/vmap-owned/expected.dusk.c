@@ -29,7 +29,7 @@ static inline long dusk_k_simple_write_to_buffer(void *a0, size_t l0, unsigned l
 		dusk_commit(a0, DUSK_TYPE_NONE, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, ID, l2),
-		dusk_commit(a3, DUSK_TYPE_NONE, l3),
+		(uint64_t)(uintptr_t)a3,	/* __user */
 		(uint64_t)a4,
 	};
 	return (long)dusk_call(0, a, 5);
