@@ -474,6 +474,14 @@ static void emit_var(struct emitter *e, CXCursor v)
 	emit_var_head(e, v, NULL);
 }
 
+/* Are the types of the function being printed at file scope? */
+static int fn_hoisted_types(struct emitter *e)
+{
+	int f = e->fn_name ? rw_fn_find(e->rw, e->fn_name) : -1;
+
+	return f >= 0 && e->rw->fns[f].hoist_types;
+}
+
 static void emit_decl_stmt(struct emitter *e, CXCursor c)
 {
 	unsigned n, i;
@@ -519,8 +527,10 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 			tg_need_complete(e->rw->tg, clang_getCursorType(kids[i]));
 			indent(e);
 			body = e->out->len;
-			/* a kernel header's are typegen's, at file scope */
-			if (rw_in_main_file(e->rw, kids[i]))
+			/* a kernel header's are typegen's, at file scope; so
+			 * are the function's when one of its statics has one
+			 * (emit_hoisted_types()) */
+			if (rw_in_main_file(e->rw, kids[i]) && !fn_hoisted_types(e))
 				emit_local_type(e->rw, e->out, kids[i]);
 			if (e->out->len == body)	/* anonymous: spelled with its variable */
 				sb_truncate(e->out, mark);

@@ -208,6 +208,40 @@ static enum CXChildVisitResult nested(CXCursor c, CXCursor p, CXClientData d)
 	return CXChildVisit_Continue;
 }
 
+/*
+ * The tag keyword of @u's declaration when it is a struct, union or enum
+ * that has no tag of its own, only the name of the typedef it is made in
+ * (`typedef struct { ... } foo_t;`): libclang spells it with that name, so
+ * it is printed as `struct foo_t { ... }` and the typedef must say
+ * `struct foo_t` (the tag's name space is not the typedefs').  NULL
+ * otherwise.  Such a declaration's location is its keyword, a tagged
+ * one's is its name.
+ */
+static const char *typedef_named_tag(struct rw *rw, CXType u)
+{
+	CXCursor d;
+	CXToken *tok;
+	const char *kw = NULL;
+	CXString t;
+
+	if (u.kind == CXType_Elaborated)
+		u = clang_Type_getNamedType(u);
+	if (u.kind != CXType_Record && u.kind != CXType_Enum)
+		return NULL;
+	d = clang_getTypeDeclaration(u);
+	tok = clang_getToken(rw->unit->tu, clang_getCursorLocation(d));
+	if (!tok)
+		return NULL;
+	if (clang_getTokenKind(*tok) == CXToken_Keyword) {
+		t = clang_getTokenSpelling(rw->unit->tu, *tok);
+		kw = !strcmp(clang_getCString(t), "union") ? "union" :
+		     !strcmp(clang_getCString(t), "enum") ? "enum" : "struct";
+		clang_disposeString(t);
+	}
+	clang_disposeTokens(rw->unit->tu, tok, 1);
+	return kw;
+}
+
 static void print_decl(struct types_ctx *tc, CXCursor c)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
@@ -228,11 +262,19 @@ static void print_decl(struct types_ctx *tc, CXCursor c)
 		}
 	} else if (k == CXCursor_TypedefDecl) {
 		CXType u = clang_getTypedefDeclUnderlyingType(c);
-		char *decl;
+		const char *kw = typedef_named_tag(tc->rw, u);
+		char *decl, *tag;
 
 		tg_need_complete(tc->rw->tg, u);
 		decl = tg_declarator(u, name);
-		sb_printf(tc->out, "typedef %s;\n\n", decl);
+		if (kw) {
+			tag = cxs_take(clang_getCursorSpelling(clang_getTypeDeclaration(
+				u.kind == CXType_Elaborated ? clang_Type_getNamedType(u) : u)));
+			sb_printf(tc->out, "typedef %s %s %s;\n\n", kw, tag, name);
+			free(tag);
+		} else {
+			sb_printf(tc->out, "typedef %s;\n\n", decl);
+		}
 		free(decl);
 	} else {
 		clang_visitChildren(c, nested, tc);
@@ -266,4 +308,68 @@ void emit_local_type(struct rw *rw, struct sb *out, CXCursor c)
 		return;
 	print_decl(&tc, c);
 	free(tc.done);
+}
+
+struct hoist {
+	struct types_ctx tc;
+	struct sb *seen;
+};
+
+/* Has another function's hoisted type the name of @c?  Else remember it
+ * in @seen ("\n<name space> <name>\n" each). */
+static int hoisted_clash(struct sb *seen, CXCursor c)
+{
+	char *name = cxs_take(clang_getCursorSpelling(c));
+	/* tags and typedef names are two name spaces */
+	const char *ns = clang_getCursorKind(c) == CXCursor_TypedefDecl ? "typedef" : "tag";
+	char *key = xasprintf("\n%s %s\n", ns, name);
+	int clash = seen->len && strstr(xsb_str(seen), key) != NULL;
+
+	if (!clash)
+		sb_puts(seen, seen->len ? key + 1 : key);
+	free(key);
+	free(name);
+	return clash;
+}
+
+static enum CXChildVisitResult hoist_visit(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct hoist *h = d;
+	enum CXCursorKind k = clang_getCursorKind(c);
+
+	(void)p;
+	if (k != CXCursor_StructDecl && k != CXCursor_UnionDecl && k != CXCursor_EnumDecl &&
+	    k != CXCursor_TypedefDecl)
+		return CXChildVisit_Recurse;
+	if (!rw_in_main_file(h->tc.rw, c) ||
+	    clang_Cursor_isAnonymous(c) || clang_Cursor_isAnonymousRecordDecl(c) ||
+	    (k != CXCursor_TypedefDecl && !clang_isCursorDefinition(c)))
+		return CXChildVisit_Continue;	/* spelled with its variable */
+	if (hoisted_clash(h->seen, c)) {
+		char *name = cxs_take(clang_getCursorSpelling(c));
+
+		rw_diag(h->tc.rw, clang_getCursorLocation(c), RW_ERROR,
+			"'%s' is defined in two functions whose static variables have "
+			"such types: not supported yet (those statics are defined at file "
+			"scope, their types with them); rename one", name);
+		free(name);
+		return CXChildVisit_Continue;
+	}
+	print_decl(&h->tc, c);
+	return CXChildVisit_Continue;	/* nested tags: print_decl's */
+}
+
+/*
+ * A function's static of a type the function defines (`struct tally {...};
+ * static struct tally t;`) is defined at file scope, so the function's
+ * types go there too, ahead of it, and are not printed in its body.  All
+ * of the function's, in order: one may use another.  Two functions whose
+ * such types share a name cannot both move: an error.
+ */
+void emit_hoisted_types(struct rw *rw, struct sb *out, CXCursor fn, struct sb *seen)
+{
+	struct hoist h = { { rw, out, NULL, 0, 0, 0 }, seen };
+
+	clang_visitChildren(fn, hoist_visit, &h);
+	free(h.tc.done);
 }

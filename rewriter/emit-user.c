@@ -707,10 +707,31 @@ static int write_made(struct rw *rw, const char *dir, const char *name, char *bu
 	return r;
 }
 
+/* Before function-local static @g, its function's types when it has one
+ * of them (emit_hoisted_types()): ahead of every definition and tentative
+ * declaration that follows, in @out. */
+static void hoist_types(struct rw *rw, const struct rw_global *g, struct sb *out,
+			struct sb *seen)
+{
+	char *fn;
+	int f;
+
+	if (!g->local)
+		return;
+	fn = cxs_take(clang_getCursorSpelling(clang_getCursorSemanticParent(g->cur)));
+	f = rw_fn_find(rw, fn);
+	free(fn);
+	if (f < 0 || rw->fns[f].hoist_types != 1)
+		return;
+	rw->fns[f].hoist_types = 2;
+	sb_puts(out, "/* types of a function whose statics are defined here */\n");
+	emit_hoisted_types(rw, out, rw->fns[f].cur, seen);
+}
+
 int emit_user(struct rw *rw, const char *dir)
 {
 	struct sb code = { 0 }, protos = { 0 }, wrappers = { 0 }, tail = { 0 }, types = { 0 };
-	struct sb file = { 0 }, defs = { 0 };
+	struct sb file = { 0 }, defs = { 0 }, hoisted = { 0 };
 	struct emitter e = { .rw = rw, .out = &code };
 	char *decls_name = xasprintf("%s.decls.h", rw->modname);
 	char *types_name = xasprintf("%s.types.c", rw->modname);
@@ -725,8 +746,11 @@ int emit_user(struct rw *rw, const char *dir)
 	 * their definition declared ahead of all (mutually referring
 	 * initializers: nft_reject_ipv4's ops and type) */
 	e.out = &defs;
-	for (i = 0; i < rw->nglobals; i++)
+	for (i = 0; i < rw->nglobals; i++) {
+		hoist_types(rw, &rw->globals[i], &code, &hoisted);
 		emit_global(&e, &rw->globals[i], &code);
+	}
+	sb_free(&hoisted);
 	if (code.len)
 		sb_puts(&code, "\n");
 	sb_puts(&code, xsb_str(&defs));

@@ -1031,8 +1031,37 @@ static void kparam_needs(struct rw *rw)
 
 struct local_statics {
 	struct rw *rw;
-	const char *fn;
+	size_t fn;	/* index in rw->fns */
 };
+
+/* Is @t, or what it points to or holds (through pointers, arrays,
+ * typedefs), a type defined in a function body? */
+static int type_is_local(CXType t)
+{
+	CXCursor d;
+
+	for (;;) {
+		if (t.kind == CXType_Pointer) {
+			t = clang_getPointeeType(t);
+		} else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+			   t.kind == CXType_VariableArray) {
+			t = clang_getArrayElementType(t);
+		} else if (t.kind == CXType_Elaborated) {
+			t = clang_Type_getNamedType(t);
+		} else if (t.kind == CXType_Typedef || t.kind == CXType_Record ||
+			   t.kind == CXType_Enum) {
+			d = clang_getTypeDeclaration(t);
+			if (clang_getCursorKind(clang_getCursorSemanticParent(d)) ==
+			    CXCursor_FunctionDecl)
+				return 1;
+			if (t.kind != CXType_Typedef)
+				return 0;
+			t = clang_getTypedefDeclUnderlyingType(d);
+		} else {
+			return 0;
+		}
+	}
+}
 
 static enum CXChildVisitResult local_static_visit(CXCursor c, CXCursor parent,
 						  CXClientData data)
@@ -1040,6 +1069,7 @@ static enum CXChildVisitResult local_static_visit(CXCursor c, CXCursor parent,
 	struct local_statics *ls = data;
 	struct rw *rw = ls->rw;
 	struct rw_global *g;
+	const char *fn;
 	char *var, *name;
 	unsigned n;
 
@@ -1048,18 +1078,21 @@ static enum CXChildVisitResult local_static_visit(CXCursor c, CXCursor parent,
 	    !clang_Cursor_hasVarDeclGlobalStorage(c) ||
 	    clang_Cursor_hasVarDeclExternalStorage(c))
 		return CXChildVisit_Recurse;
+	if (type_is_local(clang_getCursorType(c)))
+		rw->fns[ls->fn].hoist_types = 1;
+	fn = rw->fns[ls->fn].name;
 	var = cxs_take(clang_getCursorSpelling(c));
-	name = xasprintf("%s__%s", ls->fn, var);
+	name = xasprintf("%s__%s", fn, var);
 	/* `{ static int n; } { static int n; }`, or a file-scope name that
 	 * happens to be spelled so: a number sets it apart */
 	for (n = 2; rw_global_find(rw, name) >= 0 || rw_fn_find(rw, name) >= 0; n++) {
 		free(name);
-		name = xasprintf("%s__%s_%u", ls->fn, var, n);
+		name = xasprintf("%s__%s_%u", fn, var, n);
 	}
 	g = VEC_PUSH(rw->globals, rw->nglobals, rw->capglobals);
 	g->name = name;
 	g->cur = c;
-	g->local = xasprintf("%s:%s", ls->fn, var);
+	g->local = xasprintf("%s:%s", fn, var);
 	free(var);
 	return CXChildVisit_Recurse;	/* ({ static ...; }) in its initializer */
 }
@@ -1070,14 +1103,16 @@ static enum CXChildVisitResult local_static_visit(CXCursor c, CXCursor parent,
  * as its file-scope ones: the program may hand them to the kernel, which
  * then needs their size and type from the objects table.  They are defined
  * at file scope after the module's own globals (their initializers may
- * name those, and each other in order), under "<fn>__<var>".
+ * name those, and each other in order), under "<fn>__<var>".  A static
+ * of a type the function defines takes the function's types along
+ * (emit_hoisted_types()).
  */
 static void add_local_statics(struct rw *rw)
 {
 	size_t i;
 
 	for (i = 0; i < rw->nfns; i++) {
-		struct local_statics ls = { rw, rw->fns[i].name };
+		struct local_statics ls = { rw, i };
 
 		clang_visitChildren(rw->fns[i].cur, local_static_visit, &ls);
 	}

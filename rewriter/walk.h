@@ -36,6 +36,9 @@ struct rw_fn {
 	 * that call is in (diagnostics show the way from the module) */
 	CXCursor call;
 	int caller;
+	/* 1: one of its statics (defined at file scope) has a type it
+	 * defines, so its types go to file scope too (2: printed there) */
+	int hoist_types;
 };
 
 /* A compound literal array of a static initializer, hoisted into a named
@@ -316,5 +319,8 @@ void emit_asm_atomic(struct emitter *e, CXCursor c, int kind);
 void emit_module_types(struct rw *rw, struct sb *out);
 /* A named type defined in a function body, printed in place (emit-types.c). */
 void emit_local_type(struct rw *rw, struct sb *out, CXCursor c);
+/* Function @fn's types, printed at file scope for its statics (@seen:
+ * the names printed so far for other functions; starts empty). */
+void emit_hoisted_types(struct rw *rw, struct sb *out, CXCursor fn, struct sb *seen);
 
 #endif /* DUSK_REWRITER_WALK_H */
