@@ -213,13 +213,12 @@ static enum CXChildVisitResult nested(CXCursor c, CXCursor p, CXClientData d)
  * that has no tag of its own, only the name of the typedef it is made in
  * (`typedef struct { ... } foo_t;`): libclang spells it with that name, so
  * it is printed as `struct foo_t { ... }` and the typedef must say
- * `struct foo_t` (the tag's name space is not the typedefs').  NULL
- * otherwise.  Such a declaration's location is its keyword, a tagged
- * one's is its name.
+ * `struct foo_t` (the tag's name space is not the typedefs'); the
+ * declaration in @d.  NULL otherwise.  Such a declaration's location is
+ * its keyword, a tagged one's is its name.
  */
-static const char *typedef_named_tag(struct rw *rw, CXType u)
+static const char *typedef_named_tag(struct rw *rw, CXType u, CXCursor *d)
 {
-	CXCursor d;
 	CXToken *tok;
 	const char *kw = NULL;
 	CXString t;
@@ -228,8 +227,8 @@ static const char *typedef_named_tag(struct rw *rw, CXType u)
 		u = clang_Type_getNamedType(u);
 	if (u.kind != CXType_Record && u.kind != CXType_Enum)
 		return NULL;
-	d = clang_getTypeDeclaration(u);
-	tok = clang_getToken(rw->unit->tu, clang_getCursorLocation(d));
+	*d = clang_getTypeDeclaration(u);
+	tok = clang_getToken(rw->unit->tu, clang_getCursorLocation(*d));
 	if (!tok)
 		return NULL;
 	if (clang_getTokenKind(*tok) == CXToken_Keyword) {
@@ -262,17 +261,16 @@ static void print_decl(struct types_ctx *tc, CXCursor c)
 		}
 	} else if (k == CXCursor_TypedefDecl) {
 		CXType u = clang_getTypedefDeclUnderlyingType(c);
-		const char *kw = typedef_named_tag(tc->rw, u);
-		char *decl, *tag;
+		CXCursor tagged;
+		const char *kw = typedef_named_tag(tc->rw, u, &tagged);
+		char *decl;
 
 		tg_need_complete(tc->rw->tg, u);
-		decl = tg_declarator(u, name);
 		if (kw) {
-			tag = cxs_take(clang_getCursorSpelling(clang_getTypeDeclaration(
-				u.kind == CXType_Elaborated ? clang_Type_getNamedType(u) : u)));
-			sb_printf(tc->out, "typedef %s %s %s;\n\n", kw, tag, name);
-			free(tag);
+			decl = cxs_take(clang_getCursorSpelling(tagged));
+			sb_printf(tc->out, "typedef %s %s %s;\n\n", kw, decl, name);
 		} else {
+			decl = tg_declarator(u, name);
 			sb_printf(tc->out, "typedef %s;\n\n", decl);
 		}
 		free(decl);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "walk.h"
+#include "typegen.h"
 #include <dusk/typeinfo.h>
 
 long rw_src_index(const struct rw *rw, CXFile f)
@@ -199,31 +200,9 @@ static char *stub_sig(const struct rw_stub *st, const char *name)
 	return xsb_take(&b);
 }
 
-/* Does the source of declaration @c spell `__user`?  The kernel defines
- * it empty outside sparse, so the type has lost it; the tokens have not. */
-static int spells_user(struct rw *rw, CXCursor c)
-{
-	CXToken *toks;
-	unsigned n, i;
-	int found = 0;
-
-	clang_tokenize(rw->unit->tu, clang_getCursorExtent(c), &toks, &n);
-	for (i = 0; i < n && !found; i++) {
-		CXString t;
-
-		if (clang_getTokenKind(toks[i]) != CXToken_Identifier)
-			continue;
-		t = clang_getTokenSpelling(rw->unit->tu, toks[i]);
-		found = !strcmp(clang_getCString(t), "__user");
-		clang_disposeString(t);
-	}
-	clang_disposeTokens(rw->unit->tu, toks, n);
-	return found;
-}
-
 /* The parameters of function declaration @d that one of its declarations
  * (the one a call names, the first, the definition) declares `__user`. */
-static uint64_t user_params(struct rw *rw, CXCursor d)
+static uint64_t user_params(CXCursor d)
 {
 	CXCursor decls[3] = { d, clang_getCanonicalCursor(d), clang_getCursorDefinition(d) };
 	uint64_t mask = 0;
@@ -235,7 +214,7 @@ static uint64_t user_params(struct rw *rw, CXCursor d)
 			continue;
 		n = clang_Cursor_getNumArguments(decls[j]);
 		for (i = 0; i < n && i < 64; i++)
-			if (spells_user(rw, clang_Cursor_getArgument(decls[j], i)))
+			if (tg_has_user_token(clang_Cursor_getArgument(decls[j], i)))
 				mask |= 1ull << i;
 	}
 	return mask;
@@ -267,7 +246,7 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXCursor dec
 	st = VEC_PUSH(rw->stubs, rw->nstubs, rw->capstubs);
 	*st = tmp;
 	st->flags = flags | kapi_type_flags(fnty);
-	st->user = name && !clang_Cursor_isNull(decl) ? user_params(rw, decl) : 0;
+	st->user = name && !clang_Cursor_isNull(decl) ? user_params(decl) : 0;
 	/* The kmod judges a pointer result by NULL/ERR_PTR, an int by its
 	 * sign: a register call returning a handle (proc_create) must not be
 	 * taken for a failure because its address looks negative as an int. */

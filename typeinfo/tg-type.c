@@ -184,14 +184,14 @@ char *tg_usr(CXCursor c)
 	return r;
 }
 
-int tg_has_user_token(CXCursor field)
+int tg_has_user_token(CXCursor decl)
 {
-	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(field);
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(decl);
 	CXToken *toks = NULL;
 	unsigned n = 0, i;
 	int found = 0;
 
-	clang_tokenize(tu, clang_getCursorExtent(field), &toks, &n);
+	clang_tokenize(tu, clang_getCursorExtent(decl), &toks, &n);
 	for (i = 0; i < n && !found; i++) {
 		CXString s;
 

@@ -68,9 +68,6 @@ int tg_in_main_file(CXCursor c);
 void tg_put_cx(struct sb *b, CXString s);
 /* The cursor's USR (stable identity across the TU), heap string. */
 char *tg_usr(CXCursor c);
-/* __user written in the declaration's own tokens (sparse's address space;
- * an empty macro for compilers, so only the tokens show it). */
-int tg_has_user_token(CXCursor field);
 
 /* ---- tg-layout.c ------------------------------------------------------- */
 

@@ -74,4 +74,9 @@ int tg_emit_build_bug_ons(struct tg_set *set, FILE *out);
  * @name may be "" for an abstract declarator (casts, sizeof).  Caller frees. */
 char *tg_declarator(CXType t, const char *name);
 
+/* __user written in declaration @decl's own tokens (a field, a parameter):
+ * sparse's address space, an empty macro for compilers, so only the tokens
+ * show it. */
+int tg_has_user_token(CXCursor decl);
+
 #endif /* DUSK_TYPEGEN_H */
