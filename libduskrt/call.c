@@ -128,7 +128,8 @@ static void call_site(char *buf, size_t cap)
  * still goes to the kernel, so the kernel's state is the one the module's
  * error path expects.
  */
-static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth, int rule)
+static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth, int rule,
+				const void *frame)
 {
 	char where[512];
 	int err;
@@ -139,7 +140,7 @@ static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth, 
 		 stub_name(stub), nth, (long long)ret, where[0] ? " at " : "", where);
 	err = dusk_epoch_flush("before a call --fail made fail");
 	if (!err)
-		err = dusk_commit_after_call();
+		err = dusk_commit_after_call(frame);
 	if (err)
 		dusk_fatal("dusk: around the failed call of %s: %s", stub_name(stub),
 			   strerror(-err));
@@ -147,9 +148,9 @@ static uint64_t injected_result(uint32_t stub, uint64_t ret, unsigned long nth, 
 }
 
 /* What a call the kernel will not make returns. */
-static uint64_t gone_result(void)
+static uint64_t gone_result(const void *frame)
 {
-	dusk_commit_after_call();	/* let go of the call's stack mirrors */
+	dusk_commit_after_call(frame);	/* let go of the call's stack mirrors */
 	return (uint64_t)(int64_t)-EFAULT;
 }
 
@@ -160,6 +161,8 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	struct dusk_attrs a;
 	uint64_t ret = 0;
 	const void *pc = __builtin_return_address(0);
+	/* the module's frames are above it: below, the ones that returned */
+	const void *frame = __builtin_frame_address(0);
 	unsigned long nth;
 	int err, rule;
 
@@ -170,17 +173,17 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 		dusk_fatal("dusk: kernel call %s with %u arguments (at most %d)", stub_name(stub),
 			   nargs, DUSK_MAX_ARGS);
 	if (t->ctx_gone)
-		return gone_result();
+		return gone_result(frame);
 	dusk_kasan_before_call(stub, args, nargs, pc);
 	dusk_leaks_bulk_free(stub, args, nargs);
 	rule = dusk_kfail_check(dusk_sess->m, stub, args, nargs, &ret, &nth);
 	if (rule)
-		return injected_result(stub, ret, nth, rule);
+		return injected_result(stub, ret, nth, rule, frame);
 	err = call_request(stub, args, nargs, t->ctx, t->task_state, t->param_op, &ans);
 	if (err == -ESRCH && t->ctx) {
 		dusk_answer_free(&ans);
 		ctx_gone(t, stub);
-		return gone_result();
+		return gone_result(frame);
 	}
 	if (err)
 		dusk_fatal("dusk: kernel call %s failed: %s%s%s", stub_name(stub), strerror(-err),
@@ -204,7 +207,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 	 * what the call was handed and reads and writes it on its own. */
 	if (stub < dusk_sess->m->nstubs && dusk_sess->kept[stub])
 		dusk_commit_keep_touched();
-	err = dusk_commit_after_call();
+	err = dusk_commit_after_call(frame);
 	if (err)
 		dusk_fatal("dusk: after kernel call %s: reading back own objects failed: %s",
 			   stub_name(stub), strerror(-err));

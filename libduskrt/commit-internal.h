@@ -24,6 +24,10 @@ struct mirror {
 	struct dusk_thread *held;	/* on this thread's stack, held by the kernel
 					 * across calls (a wait entry): freed when
 					 * the thread's callback ends */
+	/* A call's stack mirror after its call (mirror.c, "Dormant"): never
+	 * found by own address, never refreshed, freed once its frame may be
+	 * gone. */
+	int dormant;
 	int kept;		/* the kernel reads and writes it on its own (kept.c):
 				 * read back at callback starts, its own changes
 				 * sent at every epoch end */
@@ -50,6 +54,8 @@ struct dusk_commit_state {
 	size_t nbufs, bufcap;
 	struct mirror **held;		/* this thread's held stack mirrors */
 	size_t nheld, heldcap;
+	struct mirror **dormant;	/* its calls' stack mirrors, calls ended */
+	size_t ndormant, dormantcap;
 	/* on the list of threads inside a kernel call (mirror.c) */
 	struct dusk_commit_state *incall_next;
 	int in_call;

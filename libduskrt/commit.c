@@ -11,8 +11,9 @@
  * each object once (cycles end at an object already translated in this
  * walk).
  *
- * Lifetime: an object on a thread's stack is mirrored for one kernel call
- * (freed after it), unless it holds a `struct wait_queue_entry`: the kernel
+ * Lifetime: an object on a thread's stack is mirrored for each kernel call
+ * it is handed to; after the call the mirror is dormant until its frame
+ * may be gone (mirror.c), unless it holds a `struct wait_queue_entry`: the kernel
  * keeps a wait entry on its wait queue from prepare_to_wait() to
  * finish_wait() (calls apart, a waker in another context unlinks it), so
  * its mirror is *held*: reused by the thread's later calls, refreshed like
@@ -1116,6 +1117,7 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 	free(cs->bufs);
 	free(cs->touched);
 	free(cs->held);
+	free(cs->dormant);
 	free(cs);
 }
 

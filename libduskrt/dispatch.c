@@ -271,7 +271,7 @@ void dusk_serve_upcall(const void *msg, size_t len)
 	reply(&up, fn, ret);
 	dusk_shadow_unhold(t->shadow);
 	/* The callback's frames are gone: so are the wait entries on them. */
-	dusk_commit_release_held();
+	dusk_commit_release_held(__builtin_frame_address(0));
 	t->ctx = 0;
 	t->current = 0;
 	t->task_state = 0;

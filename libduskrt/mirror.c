@@ -52,7 +52,8 @@ struct mirror *dusk_mirror_by_own(uintptr_t p)
 	size_t i;
 
 	for (i = 0; i < nmirrors; i++)
-		if (p >= mirrors[i]->own && p < mirrors[i]->own + mirrors[i]->size)
+		if (p >= mirrors[i]->own && p < mirrors[i]->own + mirrors[i]->size &&
+		    !mirrors[i]->dormant)
 			return mirrors[i];
 	return NULL;
 }
@@ -62,7 +63,7 @@ size_t dusk_mirror_room(uintptr_t p, size_t max)
 	size_t i;
 
 	for (i = 0; i < nmirrors; i++)
-		if (mirrors[i]->own > p && mirrors[i]->own - p < max)
+		if (mirrors[i]->own > p && mirrors[i]->own - p < max && !mirrors[i]->dormant)
 			max = mirrors[i]->own - p;
 	return max;
 }
@@ -72,7 +73,7 @@ struct mirror *dusk_mirror_empty(uintptr_t p)
 	size_t i;
 
 	for (i = 0; i < nmirrors; i++)
-		if (!mirrors[i]->size && mirrors[i]->own == p)
+		if (!mirrors[i]->size && mirrors[i]->own == p && !mirrors[i]->dormant)
 			return mirrors[i];
 	return NULL;
 }
@@ -147,6 +148,60 @@ static void mirror_unlink(struct mirror *m)
 	}
 }
 
+/*
+ * Dormant mirrors.  A call's stack mirror outlives its call: the kernel
+ * may have kept the address for a later call of the same frame
+ * (call_usermodehelper_setup() stores argv, call_usermodehelper_exec()
+ * reads it; a struct handed to an init function, then to a register
+ * function), as the kernel build's stack object lives until its frame
+ * returns.  Freeing it after the call let the kernel read freed memory:
+ * kernel_execve() oopsed on the argv of a usermode helper set up first.
+ * A dormant mirror is no longer the object's image: it is never found by
+ * own address (a new call mirrors the object anew) nor refreshed, so the
+ * kernel sees it as the frame last handed it.  It is freed when its frame
+ * may be gone: the thread's stack pointer above it, a new mirror of the
+ * thread covering its bytes (another frame took its place), or the
+ * thread's callback (module_init, module_exit) ending.
+ * Caller holds dusk_mirror_lock.
+ */
+static int dormant_free(struct mirror *m)
+{
+	int err = mirror_free_kernel(m->kaddr);
+
+	if (err == -EBUSY) {	/* the kernel still holds it: leave it to BYE */
+		dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the kernel "
+			 "after its frame; its mirror lives until the session ends",
+			 (void *)m->own, dusk_type_name(m->type));
+		err = 0;
+	}
+	mirror_unlink(m);
+	mirror_destroy(m);
+	return err;
+}
+
+/* Free the dormant mirrors of @cs that start below @hi and end above @lo:
+ * those a new mirror [@lo, @hi) covers, or, with @lo 0, those below a stack
+ * pointer @hi, whose frames have returned (the stack grows down; a buffer
+ * of unknown size is mirrored past its frame, so its start decides). */
+static int dormant_drop_range(struct dusk_commit_state *cs, uintptr_t lo, uintptr_t hi)
+{
+	size_t i = 0;
+	int err = 0, e;
+
+	while (cs && i < cs->ndormant) {
+		struct mirror *m = cs->dormant[i];
+
+		if (m->own < hi && lo < m->own + (m->size ? m->size : 1)) {
+			cs->dormant[i] = cs->dormant[--cs->ndormant];
+			e = dormant_free(m);
+			err = err ? err : e;
+		} else {
+			i++;
+		}
+	}
+	return err;
+}
+
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off)
 {
 	return dusk_push(m->slots, &m->slotcap, m->nslots, off, 8);
@@ -162,6 +217,11 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 	if (!v)
 		return -ENOMEM;
 	mirrors = v;
+	if (call_scoped) {
+		err = dormant_drop_range(dusk_thread()->commit, own, own + (size ? size : 1));
+		if (err)
+			return err;
+	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -299,15 +359,18 @@ int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m)
 	return 0;
 }
 
-void dusk_commit_release_held(void)
+void dusk_commit_release_held(const void *frame)
 {
 	struct dusk_commit_state *cs = dusk_thread()->commit;
 
-	if (!cs || !cs->nheld)
+	if (!cs || (!cs->nheld && !cs->ndormant))
 		return;
 	pthread_mutex_lock(&dusk_mirror_lock);
 	while (cs->nheld)
 		dusk_mirror_drop_held(cs, cs->held[cs->nheld - 1]);
+	/* not the frames above it: a callback served inside a call of this
+	 * thread (a usermode helper's init function) returns to them */
+	dormant_drop_range(cs, 0, (uintptr_t)frame);
 	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
@@ -459,7 +522,7 @@ int dusk_commit_refresh_calls(void)
  * debugfs file included.  Ordered callbacks (packets) read them when they
  * start only.
  */
-int dusk_commit_after_call(void)
+int dusk_commit_after_call(const void *frame)
 {
 	struct dusk_thread *t = dusk_thread();
 	struct dusk_commit_state *cs = t->commit;
@@ -468,7 +531,7 @@ int dusk_commit_after_call(void)
 	size_t i;
 	int err, e;
 
-	if ((!cs || !cs->ntouched) && !kept)
+	if ((!cs || (!cs->ntouched && !cs->ndormant)) && !kept)
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
 	for (i = 0; cs && i < cs->ntouched; i++)
@@ -491,18 +554,17 @@ int dusk_commit_after_call(void)
 		 * read_time() fills tm with rtc_time64_to_tm()).  Its mirror
 		 * goes when that call ends; freeing it here let the kernel
 		 * write freed memory and the caller's read-back fail. */
-		if (!m->call_scoped || m->caller != t)
+		if (!m->call_scoped || m->caller != t || m->dormant)
 			continue;
-		e = mirror_free_kernel(m->kaddr);
-		if (e == -EBUSY)	/* the kernel still holds it: leave it to BYE */
-			dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the "
-				 "kernel after the call; its mirror lives until the session ends",
-				 (void *)m->own, dusk_type_name(m->type));
+		e = dusk_push(cs->dormant, &cs->dormantcap, cs->ndormant, m, 8);
+		if (e)
+			e = dormant_free(m);
 		else
-			err = err ? err : e;
-		mirror_unlink(m);
-		mirror_destroy(m);
+			m->dormant = 1;
+		err = err ? err : e;
 	}
+	e = dormant_drop_range(cs, 0, (uintptr_t)frame);
+	err = err ? err : e;
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	cs->ntouched = 0;
 	cs->serial = dusk_commit_next_serial();

@@ -295,15 +295,19 @@ int dusk_commit_word(uint64_t v, uint64_t *out);
 void dusk_commit_thread_free(struct dusk_commit_state *cs);
 
 /* ---- mirror.c: the mirrors' life around kernel calls ---- */
-/* After the call: read mirrors back into own objects, free call mirrors. */
-int dusk_commit_after_call(void);
+/* After the call: read mirrors back into own objects; the call's stack
+ * mirrors go dormant, and those of frames below @frame (the runtime's call
+ * entry: the module's live frames are above it) are freed. */
+int dusk_commit_after_call(const void *frame);
 /* This thread enters / leaves a kernel call with the mirrors it committed
  * for it; a blocking callback raised meanwhile reads those back first. */
 void dusk_commit_call_begin(void);
 void dusk_commit_call_end(void);
 int dusk_commit_refresh_calls(void);
-/* Free the calling thread's held stack mirrors (its callback has ended). */
-void dusk_commit_release_held(void);
+/* A callback called from the function whose frame is @frame has ended:
+ * free the calling thread's held stack mirrors and the dormant mirrors of
+ * its calls below @frame. */
+void dusk_commit_release_held(const void *frame);
 /* dusk_commit_keep_touched(): the mirrors committed for the call just made
  * are kept from now on.  dusk_commit_refresh_kept(): copy the kernel's
  * changes to kept mirrors into the own objects (a callback starts). */

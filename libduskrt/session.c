@@ -276,6 +276,7 @@ int dusk_session_run(void)
 		dusk_trace("[dusk] init %s", m->name);
 		ret = m->init();
 		dusk_epoch_flush("at the end of module init");
+		dusk_commit_release_held(__builtin_frame_address(0));
 		if (ret < 0) {
 			/* as insmod says it; the kernel itself logs nothing */
 			dusk_log(DUSK_LOG_ERROR, "insmod: ERROR: could not insert module %s: %s",
@@ -303,6 +304,7 @@ int dusk_session_run(void)
 				 "keeps failed before module_exit", m->name);
 		m->exit();
 		dusk_epoch_flush("at the end of module exit");
+		dusk_commit_release_held(__builtin_frame_address(0));
 		dusk_leaks_report("module_exit");
 	}
 	return 0;

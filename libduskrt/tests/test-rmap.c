@@ -147,7 +147,7 @@ static void stack_list_head_with_kernel_entries(void **state)
 	dusk_sim_set_stub(sim, STUB_TOUCH, stub_walk, NULL);
 	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), 3);
 	/* the callback ends: the mirror goes */
-	dusk_commit_release_held();
+	dusk_commit_release_held(__builtin_frame_address(0));
 }
 
 static void untouched_translated_word_is_not_written(void **state)
