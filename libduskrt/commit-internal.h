@@ -73,6 +73,12 @@ size_t dusk_mirror_room(uintptr_t p, size_t max);
 /* The mirror of the empty object (size 0) at @p, or NULL: such a mirror
  * covers no own byte, so dusk_mirror_by_own() never finds it. */
 struct mirror *dusk_mirror_empty(uintptr_t p);
+/* The dormant mirror of @cs's thread that is exactly the object [@own,
+ * @own+@size) of @nelem elements of @type, made live again (the same frame
+ * hands the same object on: register_kprobe(&kp), then
+ * unregister_kprobe(&kp)), or NULL.  Caller holds dusk_mirror_lock. */
+struct mirror *dusk_mirror_revive(struct dusk_commit_state *cs, uintptr_t own, size_t size,
+				  int32_t type, uint32_t nelem);
 /**
  * dusk_mirror_create() - allocate a kernel mirror (MIRROR_ALLOC) for the
  * own object [own, own+size) of @nelem elements of @type and enter it in

@@ -765,48 +765,16 @@ static int sub_object(struct mirror *m, uintptr_t p, int32_t type, size_t len)
 	return 0;
 }
 
-static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
-		      int depth)
+/* A new mirror for the own object [@own, @own+@size) that @p, handed to
+ * the kernel as @type (@len bytes), lies in; its kernel address for @p in
+ * @out. */
+static int commit_new(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t own,
+		      size_t size, int32_t etype, uint32_t nelem, uint64_t *out, int depth)
 {
-	const struct dusk_type *t = type_of(type);
-	/* An empty object may share its address with the next object: its
-	 * mirror covers no byte of the program and is found by address, and
-	 * only when the object is known to be empty. */
-	int empty = t && type >= 0 && !t->size && !len;
-	struct mirror *m = empty ? dusk_mirror_empty(p) : dusk_mirror_by_own(p);
-	uintptr_t own;
-	size_t size;
-	int32_t etype;
-	uint32_t nelem;
-	int err, held;
+	int held = on_stack(w->t, own) && holds_wait_entry(etype, 0);
+	struct mirror *m;
+	int err;
 
-	if (depth > MAX_DEPTH) {
-		dusk_log(DUSK_LOG_ERROR, "dusk: object graph deeper than %d levels at %p (%s)",
-			 MAX_DEPTH, (void *)p, dusk_type_name(type));
-		return -ELOOP;
-	}
-	if (m && m->held == w->t && m->gen != w->gen && p == m->own && type >= 0 &&
-	    m->type >= 0 && type != m->type) {
-		/* The thread's frame that held it is gone: another object
-		 * starts at its place. */
-		err = dusk_mirror_drop_held(w->cs, m);
-		if (err)
-			return err;
-		m = NULL;
-	}
-	if (m) {
-		*out = m->kaddr + (p - m->own);
-		if (m->type == DUSK_TYPE_NONE && (m->held || type >= 0)) {
-			err = sub_object(m, p, type, len);
-			if (err)
-				return err;
-		}
-		return m->gen == w->gen ? 0 : translate(w, m, depth);
-	}
-	err = object_of(w, p, type, len, &own, &size, &etype, &nelem);
-	if (err)
-		return err;
-	held = on_stack(w->t, own) && holds_wait_entry(etype, 0);
 	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own) && !held, &m);
 	if (err)
 		return err;
@@ -828,6 +796,53 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		err = translate(w, m, depth);
 	m->fresh = 0;
 	return err;
+}
+
+static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
+		      int depth)
+{
+	const struct dusk_type *t = type_of(type);
+	/* An empty object may share its address with the next object: its
+	 * mirror covers no byte of the program and is found by address, and
+	 * only when the object is known to be empty. */
+	int empty = t && type >= 0 && !t->size && !len;
+	struct mirror *m = empty ? dusk_mirror_empty(p) : dusk_mirror_by_own(p);
+	uintptr_t own;
+	size_t size;
+	int32_t etype;
+	uint32_t nelem;
+	int err;
+
+	if (depth > MAX_DEPTH) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: object graph deeper than %d levels at %p (%s)",
+			 MAX_DEPTH, (void *)p, dusk_type_name(type));
+		return -ELOOP;
+	}
+	if (m && m->held == w->t && m->gen != w->gen && p == m->own && type >= 0 &&
+	    m->type >= 0 && type != m->type) {
+		/* The thread's frame that held it is gone: another object
+		 * starts at its place. */
+		err = dusk_mirror_drop_held(w->cs, m);
+		if (err)
+			return err;
+		m = NULL;
+	}
+	if (!m) {
+		err = object_of(w, p, type, len, &own, &size, &etype, &nelem);
+		if (err)
+			return err;
+		if (on_stack(w->t, own))
+			m = dusk_mirror_revive(w->cs, own, size, etype, nelem);
+		if (!m)
+			return commit_new(w, p, type, len, own, size, etype, nelem, out, depth);
+	}
+	*out = m->kaddr + (p - m->own);
+	if (m->type == DUSK_TYPE_NONE && (m->held || type >= 0)) {
+		err = sub_object(m, p, type, len);
+		if (err)
+			return err;
+	}
+	return m->gen == w->gen ? 0 : translate(w, m, depth);
 }
 
 /*

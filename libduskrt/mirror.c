@@ -156,9 +156,12 @@ static void mirror_unlink(struct mirror *m)
  * function), as the kernel build's stack object lives until its frame
  * returns.  Freeing it after the call let the kernel read freed memory:
  * kernel_execve() oopsed on the argv of a usermode helper set up first.
- * A dormant mirror is no longer the object's image: it is never found by
- * own address (a new call mirrors the object anew) nor refreshed, so the
- * kernel sees it as the frame last handed it.  It is freed when its frame
+ * A dormant mirror is not refreshed, so the kernel sees the object as the
+ * frame last handed it, and an address inside it is not taken for it: an
+ * object handed on again, with the same extent and type, takes it back
+ * (the kernel knows the object by one address for the frame's life:
+ * unregister_kprobe(&kp) finds the kprobe register_kprobe(&kp) added); any
+ * other object there gets a mirror of its own.  It is freed when its frame
  * may be gone: the thread's stack pointer above it, a new mirror of the
  * thread covering its bytes (another frame took its place), or the
  * thread's callback (module_init, module_exit) ending.
@@ -200,6 +203,23 @@ static int dormant_drop_range(struct dusk_commit_state *cs, uintptr_t lo, uintpt
 		}
 	}
 	return err;
+}
+
+struct mirror *dusk_mirror_revive(struct dusk_commit_state *cs, uintptr_t own, size_t size,
+				  int32_t type, uint32_t nelem)
+{
+	size_t i;
+
+	for (i = 0; cs && i < cs->ndormant; i++) {
+		struct mirror *m = cs->dormant[i];
+
+		if (m->own == own && m->size == size && m->type == type && m->nelem == nelem) {
+			cs->dormant[i] = cs->dormant[--cs->ndormant];
+			m->dormant = 0;
+			return m;
+		}
+	}
+	return NULL;
 }
 
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off)

@@ -59,9 +59,31 @@ static struct kprobe kp = {
 	.post_handler = handler_post,
 };
 
+/*
+ * A symbol's address found the way modules find unexported ones: a kprobe
+ * on the stack registered, its address read, unregistered in the same
+ * frame.  The user build once handed unregister_kprobe() another mirror
+ * than register_kprobe() got: the probe stayed planted until the program
+ * ended (the test reads the kprobes list meanwhile).
+ */
+static unsigned long symbol_address(const char *name)
+{
+	struct kprobe probe = { .symbol_name = name };
+	unsigned long addr;
+
+	if (register_kprobe(&probe) < 0)
+		return 0;
+	addr = (unsigned long)probe.addr;
+	unregister_kprobe(&probe);
+	return addr;
+}
+
 static int __init kprobe_init(void)
 {
-	int ret = register_kprobe(&kp);
+	int ret;
+
+	pr_info("kallsyms_lookup_name found %d\n", symbol_address("kallsyms_lookup_name") != 0);
+	ret = register_kprobe(&kp);
 
 	if (ret < 0) {
 		pr_err("register_kprobe failed: %d\n", ret);
