@@ -123,6 +123,21 @@ static int mirror_free_kernel(uint64_t kaddr)
 	return err;
 }
 
+/* MIRROR_FREE of stack mirror @m, gone from the program @after (its frame,
+ * its callback).  A mirror the kernel still holds (-EBUSY) is left to BYE
+ * with a warning, and counts as freed. */
+static int stack_mirror_free_kernel(const struct mirror *m, const char *after)
+{
+	int err = mirror_free_kernel(m->kaddr);
+
+	if (err != -EBUSY)
+		return err;
+	dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the kernel after "
+		 "%s; its mirror lives until the session ends", (void *)m->own,
+		 dusk_type_name(m->type), after);
+	return 0;
+}
+
 static void mirror_destroy(struct mirror *m)
 {
 	if (m->kaddr)
@@ -169,14 +184,8 @@ static void mirror_unlink(struct mirror *m)
  */
 static int dormant_free(struct mirror *m)
 {
-	int err = mirror_free_kernel(m->kaddr);
+	int err = stack_mirror_free_kernel(m, "its frame");
 
-	if (err == -EBUSY) {	/* the kernel still holds it: leave it to BYE */
-		dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the kernel "
-			 "after its frame; its mirror lives until the session ends",
-			 (void *)m->own, dusk_type_name(m->type));
-		err = 0;
-	}
 	mirror_unlink(m);
 	mirror_destroy(m);
 	return err;
@@ -367,12 +376,8 @@ int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m)
 	for (i = 0; i < cs->ntouched; i++)
 		if (cs->touched[i] == m)
 			cs->touched[i] = cs->touched[--cs->ntouched];
-	err = mirror_free_kernel(m->kaddr);
-	if (err == -EBUSY)
-		dusk_log(DUSK_LOG_WARN, "dusk: stack object %p (%s) is still held by the kernel "
-			 "after its callback; its mirror lives until the session ends",
-			 (void *)m->own, dusk_type_name(m->type));
-	else if (err)
+	err = stack_mirror_free_kernel(m, "its callback");
+	if (err)
 		return err;
 	mirror_unlink(m);
 	mirror_destroy(m);
