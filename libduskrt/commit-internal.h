@@ -37,6 +37,10 @@ struct mirror {
 	 * handed to the kernel with a type inside it, translated by that type. */
 	int32_t sub_type;
 	size_t sub_off;
+	/* The thread that last queued a refresh of it: until that thread's
+	 * epoch ends, the bytes wait in its pending list (commit.c,
+	 * unsent_elsewhere()). */
+	struct dusk_commit_state *unsent;
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
@@ -56,6 +60,8 @@ struct dusk_commit_state {
 	size_t nheld, heldcap;
 	struct mirror **dormant;	/* its calls' stack mirrors, calls ended */
 	size_t ndormant, dormantcap;
+	struct dusk_thread *t;		/* the thread it is of */
+	struct dusk_commit_state *all_next;	/* every thread's (commit.c) */
 	/* on the list of threads inside a kernel call (mirror.c) */
 	struct dusk_commit_state *incall_next;
 	int in_call;
@@ -73,22 +79,44 @@ size_t dusk_mirror_room(uintptr_t p, size_t max);
 /* The mirror of the empty object (size 0) at @p, or NULL: such a mirror
  * covers no own byte, so dusk_mirror_by_own() never finds it. */
 struct mirror *dusk_mirror_empty(uintptr_t p);
-/* The dormant mirror of @cs's thread that is exactly the object [@own,
- * @own+@size) of @nelem elements of @type, made live again (the same frame
- * hands the same object on: register_kprobe(&kp), then
- * unregister_kprobe(&kp)), or NULL.  Caller holds dusk_mirror_lock. */
-struct mirror *dusk_mirror_revive(struct dusk_commit_state *cs, uintptr_t own, size_t size,
-				  int32_t type, uint32_t nelem);
+/* The dormant mirror of @cs's thread that holds the own bytes [@own,
+ * @own+@size), or NULL.  Whether it is the same object (commit.c,
+ * same_object()) is the caller's to decide.  Caller holds
+ * dusk_mirror_lock. */
+struct mirror *dusk_mirror_dormant_at(struct dusk_commit_state *cs, uintptr_t own, size_t size);
+/* Make @cs's dormant mirror @m live again: the same frame hands the same
+ * object on (register_kprobe(&kp), then unregister_kprobe(&kp); a wait
+ * entry's link to the wait queue head the frame initialised).  Caller holds
+ * dusk_mirror_lock. */
+void dusk_mirror_revive(struct dusk_commit_state *cs, struct mirror *m);
+/* Another thread's dormant mirror that holds the own bytes [@own,
+ * @own+@size), or NULL (same_object() decides as for dusk_mirror_dormant_at()).  A worker that reaches the stack of a thread blocked
+ * in a kernel call (a timer's callback waking the wait queue head its caller
+ * sleeps on) reaches a live frame, whose objects the kernel knows by their
+ * dormant mirrors; the mirror stays dormant for its own thread.  Caller
+ * holds dusk_mirror_lock. */
+struct mirror *dusk_mirror_dormant_within(uintptr_t own, size_t size);
 /**
  * dusk_mirror_create() - allocate a kernel mirror (MIRROR_ALLOC) for the
  * own object [own, own+size) of @nelem elements of @type and enter it in
- * the table.  Caller holds dusk_mirror_lock.  0 or -errno (logged).
+ * the table; the dormant mirrors of @stack_cs's thread it covers go (their
+ * frames are gone: a new object is where they were).  Caller holds
+ * dusk_mirror_lock.  0 or -errno (logged).
  */
 int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
-		       int call_scoped, struct mirror **out);
+		       int call_scoped, struct dusk_commit_state *stack_cs, struct mirror **out);
+/* Make the new mirror @m of an object on the stack of @cs's thread a
+ * dormant one of that thread, as its own call would have left it.  Caller
+ * holds dusk_mirror_lock.  0 or -ENOMEM. */
+int dusk_mirror_make_dormant(struct dusk_commit_state *cs, struct mirror *m);
 /* Free the held stack mirror @m (MIRROR_FREE, table, rmap) and forget it
  * in its thread's list.  Caller holds dusk_mirror_lock.  0 or -errno. */
 int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m);
+/* Does the kernel still hold the held stack mirror @m?  No when every wait
+ * entry in it is off its queue (as last read back): the program's frame may
+ * end without telling us, so the mirror goes dormant, not refreshed, until
+ * the entry is queued again.  Caller holds dusk_mirror_lock. */
+int dusk_commit_still_held(const struct mirror *m);
 /* Mark @m kept (kept.c) unless it lives for a call only.  Caller holds
  * dusk_mirror_lock. */
 void dusk_mirror_keep(struct mirror *m);

@@ -72,6 +72,11 @@ struct walk {
 	int shared_new;	/* made a mirror other threads may find (not a call's) */
 };
 
+/* Every thread's commit state, to find whose stack an object is on.
+ * Protected by dusk_mirror_lock. */
+static struct dusk_commit_state *all_states;
+
+/* Caller holds dusk_mirror_lock. */
 static struct dusk_commit_state *cstate(struct dusk_thread *t)
 {
 	if (!t->commit) {
@@ -79,6 +84,9 @@ static struct dusk_commit_state *cstate(struct dusk_thread *t)
 		if (!t->commit)
 			dusk_fatal("dusk: out of memory");
 		t->commit->serial = dusk_commit_next_serial();
+		t->commit->t = t;
+		t->commit->all_next = all_states;
+		all_states = t->commit;
 	}
 	return t->commit;
 }
@@ -139,6 +147,18 @@ static int own_mapped(uintptr_t p)
 static int on_stack(const struct dusk_thread *t, uintptr_t p)
 {
 	return p >= t->stack_lo && p < t->stack_hi;
+}
+
+/* The thread (not the walker's) on whose stack @p lies, or NULL.  Caller
+ * holds dusk_mirror_lock. */
+static struct dusk_commit_state *stack_owner(uintptr_t p)
+{
+	struct dusk_commit_state *cs;
+
+	for (cs = all_states; cs; cs = cs->all_next)
+		if (on_stack(cs->t, p))
+			return cs;
+	return NULL;
 }
 
 /*
@@ -283,6 +303,13 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 	memcpy(&v, m->img + off, sizeof(v));
 	if (!v || v >= dusk_sess->kbase)
 		return 0;	/* NULL or kernel: unchanged */
+	if (proxy_of(v, &k)) {
+		/* a module function behind a data pointer (a `void *` that
+		 * carries a callback): its proxy, never a copy of its code */
+		dusk_trace("[dusk] %s: function %p as data: its proxy", where, (void *)(uintptr_t)v);
+		memcpy(m->img + off, &k, sizeof(k));
+		return dusk_mirror_add_slot(m, off);
+	}
 	if (!dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v) && !own_mapped((uintptr_t)v))
 		return 0;	/* a foreign user address: unchanged */
 	if (m->fresh && !dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v))
@@ -471,6 +498,7 @@ static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 			return err;
 		}
 		b = e;
+		m->unsent = cs;
 	}
 	memcpy(m->sent, m->img, m->size);
 	return 0;
@@ -541,11 +569,34 @@ static int xlate_words(struct walk *w, struct mirror *m, int depth)
 	return err;
 }
 
+static int send_first_images(struct dusk_commit_state *cs);
+
+/*
+ * Bytes of @m that another thread queued and has not sent go out now.  A
+ * worker that reaches an object of another thread's stack (container_of()
+ * from a work item to the completion beside it) can find the mirror that
+ * thread made for its next call before the call goes out: the image is
+ * marked sent, so the worker would send nothing and its complete() would
+ * meet the mirror's zeroes, not the initialised wait list.  Sending the
+ * other thread's queue early keeps its order (its walk came first) and
+ * leaves nothing stale for its CALL to write over the kernel's changes.
+ * Caller holds dusk_mirror_lock (so does every user of a pending list).
+ */
+static int flush_unsent_elsewhere(struct walk *w, struct mirror *m)
+{
+	if (!m->unsent || m->unsent == w->cs || !m->unsent->pending.n)
+		return 0;
+	return send_first_images(m->unsent);
+}
+
 /* (Re)build the kernel image of @m and queue what changed. */
 static int translate(struct walk *w, struct mirror *m, int depth)
 {
 	uint32_t i;
-	int err;
+	int err = flush_unsent_elsewhere(w, m);
+
+	if (err)
+		return err;
 
 	m->gen = w->gen;
 	copy_own(m->img, (const volatile unsigned char *)m->own, m->size);
@@ -588,6 +639,64 @@ static int holds_wait_entry(int32_t id, int depth)
 	for (i = 0; i < t->nfields; i++)
 		if ((t->fields[i].kind == DUSK_FK_RECORD || t->fields[i].kind == DUSK_FK_ARRAY) &&
 		    holds_wait_entry(t->fields[i].type, depth + 1))
+			return 1;
+	return 0;
+}
+
+/*
+ * Is a wait entry of type @id at @off in mirror @m on a kernel wait queue,
+ * as the kernel's bytes last read back say?  Its `entry` list head points
+ * at itself (list_del_init(): finish_wait(), autoremove_wake_function())
+ * or is still zero (never queued) when it is not.  A type whose layout
+ * does not name the list head counts as queued.
+ */
+static int entry_queued(const struct mirror *m, int32_t id, size_t off, int depth)
+{
+	const struct dusk_type *t = type_of(id);
+	uint64_t next, self;
+	uint32_t e;
+	uint16_t i;
+
+	if (!t || depth > 8)
+		return 1;
+	if (t->kind == DUSK_TK_ARRAY) {
+		const struct dusk_type *et = type_of(t->elem);
+
+		for (e = 0; et && e < t->count; e++)
+			if (entry_queued(m, t->elem, off + (size_t)e * et->size, depth + 1))
+				return 1;
+		return !et;
+	}
+	if (!strcmp(t->name, "struct wait_queue_entry")) {
+		for (i = 0; i < t->nfields; i++) {
+			if (strcmp(t->fields[i].name, "entry"))
+				continue;
+			if (off + t->fields[i].offset + sizeof(next) > m->size)
+				return 1;
+			memcpy(&next, m->sent + off + t->fields[i].offset, sizeof(next));
+			self = m->kaddr + off + t->fields[i].offset;
+			return next && next != self;
+		}
+		return 1;
+	}
+	for (i = 0; i < t->nfields; i++)
+		if ((t->fields[i].kind == DUSK_FK_RECORD || t->fields[i].kind == DUSK_FK_ARRAY) &&
+		    holds_wait_entry(t->fields[i].type, depth + 1) &&
+		    entry_queued(m, t->fields[i].type, off + t->fields[i].offset, depth + 1))
+			return 1;
+	return 0;
+}
+
+int dusk_commit_still_held(const struct mirror *m)
+{
+	const struct dusk_type *t = type_of(m->type);
+	uint32_t e;
+
+	/* stack_ref(): the kernel keeps a pointer we cannot watch */
+	if (!t || !holds_wait_entry(m->type, 0))
+		return 1;
+	for (e = 0; e < m->nelem; e++)
+		if (entry_queued(m, m->type, (size_t)e * t->size, 0))
 			return 1;
 	return 0;
 }
@@ -771,15 +880,27 @@ static int sub_object(struct mirror *m, uintptr_t p, int32_t type, size_t len)
 static int commit_new(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t own,
 		      size_t size, int32_t etype, uint32_t nelem, uint64_t *out, int depth)
 {
-	int held = on_stack(w->t, own) && holds_wait_entry(etype, 0);
+	int mine = on_stack(w->t, own);
+	int held = mine && holds_wait_entry(etype, 0);
+	struct dusk_commit_state *owner = mine ? w->cs : stack_owner(own);
 	struct mirror *m;
 	int err;
 
-	err = dusk_mirror_create(own, size, etype, nelem, on_stack(w->t, own) && !held, &m);
+	err = dusk_mirror_create(own, size, etype, nelem, mine && !held, owner, &m);
+	if (err)
+		return err;
+	m->caller = w->t;
+	/* Another thread's stack object (a worker's complete() of the
+	 * completion beside a stack work item): its mirror lives and goes
+	 * with that thread's frame, as the thread's own call's would.  A
+	 * mirror for the session let the frame's next objects there be
+	 * translated by its type: a stack timer's function went to the
+	 * kernel as the completion's list pointer, a mirror of code. */
+	if (!mine && owner)
+		err = dusk_mirror_make_dormant(owner, m);
 	if (err)
 		return err;
 	w->shared_new |= !m->call_scoped;
-	m->caller = w->t;
 	/* A char buffer the kernel may write (strim(), snprintf() into a
 	 * local) is read back like any object; a string literal is not. */
 	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&
@@ -796,6 +917,54 @@ static int commit_new(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		err = translate(w, m, depth);
 	m->fresh = 0;
 	return err;
+}
+
+/* Does type @outer hold, @off bytes in, a member of type @inner (itself
+ * when @off is 0)? */
+static int part_of(int32_t outer, size_t off, int32_t inner, int depth)
+{
+	const struct dusk_type *t = type_of(outer), *e;
+	uint16_t i;
+
+	if (!t || depth > 8 || off >= t->size)
+		return 0;
+	if (!off && (outer == inner || !strcmp(t->name, dusk_type_name(inner))))
+		return 1;
+	if (t->kind == DUSK_TK_ARRAY) {
+		e = type_of(t->elem);
+		return e && e->size && part_of(t->elem, off % e->size, inner, depth + 1);
+	}
+	for (i = 0; i < t->nfields; i++) {
+		const struct dusk_field *f = &t->fields[i];
+		size_t esz = f->count ? f->size / f->count : 0;
+
+		if (off < f->offset || off >= (size_t)f->offset + f->size)
+			continue;
+		if (f->kind == DUSK_FK_RECORD && part_of(f->type, off - f->offset, inner, depth + 1))
+			return 1;
+		if (f->kind == DUSK_FK_ARRAY && esz &&
+		    part_of(f->type, (off - f->offset) % esz, inner, depth + 1))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is the own object [@own, @own+@size) of @nelem @etype the object the
+ * dormant mirror @m holds, or a member of it (the list head of a wait queue
+ * head the kernel linked a wait entry to)?  Anything else at that place is
+ * a new frame's object, which gets a mirror of its own.
+ */
+static int same_object(const struct mirror *m, uintptr_t own, size_t size, int32_t etype,
+		       uint32_t nelem)
+{
+	const struct dusk_type *t = type_of(m->type);
+
+	if (m->own == own && m->size == size && m->type == etype && m->nelem == nelem)
+		return 1;
+	if (!t || !t->size || etype < 0)
+		return 0;
+	return part_of(m->type, (own - m->own) % t->size, etype, 0);
 }
 
 static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
@@ -818,10 +987,12 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 			 MAX_DEPTH, (void *)p, dusk_type_name(type));
 		return -ELOOP;
 	}
-	if (m && m->held == w->t && m->gen != w->gen && p == m->own && type >= 0 &&
-	    m->type >= 0 && type != m->type) {
+	if (m && m->held == w->t && m->gen != w->gen && type >= 0 && m->type >= 0 &&
+	    type_of(m->type) && type_of(m->type)->size &&
+	    !part_of(m->type, (p - m->own) % type_of(m->type)->size, type, 0)) {
 		/* The thread's frame that held it is gone: another object
-		 * starts at its place. */
+		 * lies at its place (a timer where a wait entry was, whose
+		 * function would be translated as the entry's list pointer). */
 		err = dusk_mirror_drop_held(w->cs, m);
 		if (err)
 			return err;
@@ -831,10 +1002,32 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		err = object_of(w, p, type, len, &own, &size, &etype, &nelem);
 		if (err)
 			return err;
-		if (on_stack(w->t, own))
-			m = dusk_mirror_revive(w->cs, own, size, etype, nelem);
+		m = on_stack(w->t, own) ? dusk_mirror_dormant_at(w->cs, own, size)
+					: dusk_mirror_dormant_within(own, size);
+		if (m && !same_object(m, own, size, etype, nelem))
+			m = NULL;
+		if (m && m->caller != w->t) {
+			*out = m->kaddr + (p - m->own);
+			return m->gen == w->gen ? 0 : translate(w, m, depth);
+		}
+		if (m)
+			dusk_mirror_revive(w->cs, m);
 		if (!m)
 			return commit_new(w, p, type, len, own, size, etype, nelem, out, depth);
+		/* A wait entry queued again (the next prepare_to_wait()), or
+		 * a new one in its place (the next wait_event()), which
+		 * init_wait_entry() is about to fill: held, first image as
+		 * a new one's. */
+		if (holds_wait_entry(m->type, 0)) {
+			err = hold(w, m);
+			if (err)
+				return err;
+			*out = m->kaddr + (p - m->own);
+			m->fresh = 1;
+			err = translate(w, m, depth);
+			m->fresh = 0;
+			return err;
+		}
 	}
 	*out = m->kaddr + (p - m->own);
 	if (m->type == DUSK_TYPE_NONE && (m->held || type >= 0)) {
@@ -989,7 +1182,7 @@ static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
 		err = m->call_scoped ? hold(&w, m) : 0;
 	} else {
 		size = dusk_mirror_room(v, stack_extent(t, v));
-		err = dusk_mirror_create(v, size, DUSK_TYPE_NONE, 1, 0, &m);
+		err = dusk_mirror_create(v, size, DUSK_TYPE_NONE, 1, 0, w.cs, &m);
 		if (!err)
 			err = hold(&w, m);
 		if (!err)
@@ -1051,6 +1244,15 @@ int dusk_commit_held_changes(void)
 	if (!dusk_sess || !cs || !cs->nheld)
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
+	/* Below this frame the stack is the runtime's or dead: a held object
+	 * there belonged to a module frame that returned, and its bytes are
+	 * no longer the object's. */
+	for (i = 0; !err && i < cs->nheld;) {
+		if (cs->held[i]->own < (uintptr_t)__builtin_frame_address(0))
+			err = dusk_mirror_drop_held(cs, cs->held[i]);
+		else
+			i++;
+	}
 	walk_begin(&w, t, 0);
 	/* one committed for this call already went out with it (a wait
 	 * entry handed to init_wait_entry(): its garbage was sent as NULL) */
@@ -1099,11 +1301,15 @@ int dusk_commit_pending(struct dusk_wlist *w)
 	for (i = 0; i < cs->nbufs; i++)
 		free(cs->bufs[i]);
 	cs->nbufs = 0;
+	/* another thread's walk may send the list (flush_unsent_elsewhere()) */
+	pthread_mutex_lock(&dusk_mirror_lock);
 	if (cs->pending.n > cs->bufcap) {
 		void **v = realloc(cs->bufs, cs->pending.n * sizeof(*v));
 
-		if (!v)
+		if (!v) {
+			pthread_mutex_unlock(&dusk_mirror_lock);
 			return -ENOMEM;
+		}
 		cs->bufs = v;
 		cs->bufcap = cs->pending.n;
 	}
@@ -1115,15 +1321,29 @@ int dusk_commit_pending(struct dusk_wlist *w)
 			err = dusk_wlist_add(w, p->addr, p->data, p->len);
 	}
 	cs->pending.n = 0;
+	pthread_mutex_unlock(&dusk_mirror_lock);
 	return err;
 }
 
 void dusk_commit_thread_free(struct dusk_commit_state *cs)
 {
+	struct dusk_commit_state **pp;
+	struct mirror *m;
 	size_t i;
 
 	if (!cs)
 		return;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	for (i = 0; (m = dusk_mirror_nth(i)); i++)
+		if (m->unsent == cs)
+			m->unsent = NULL;
+	for (pp = &all_states; *pp; pp = &(*pp)->all_next) {
+		if (*pp == cs) {
+			*pp = cs->all_next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dusk_mirror_lock);
 	for (i = 0; i < cs->nbufs; i++)
 		free(cs->bufs[i]);
 	for (i = 0; i < cs->pending.n; i++)

@@ -214,21 +214,57 @@ static int dormant_drop_range(struct dusk_commit_state *cs, uintptr_t lo, uintpt
 	return err;
 }
 
-struct mirror *dusk_mirror_revive(struct dusk_commit_state *cs, uintptr_t own, size_t size,
-				  int32_t type, uint32_t nelem)
+struct mirror *dusk_mirror_dormant_at(struct dusk_commit_state *cs, uintptr_t own, size_t size)
 {
 	size_t i;
 
 	for (i = 0; cs && i < cs->ndormant; i++) {
 		struct mirror *m = cs->dormant[i];
 
-		if (m->own == own && m->size == size && m->type == type && m->nelem == nelem) {
-			cs->dormant[i] = cs->dormant[--cs->ndormant];
-			m->dormant = 0;
+		if (own >= m->own && own + size <= m->own + m->size)
 			return m;
-		}
 	}
 	return NULL;
+}
+
+void dusk_mirror_revive(struct dusk_commit_state *cs, struct mirror *m)
+{
+	size_t i;
+
+	for (i = 0; i < cs->ndormant; i++) {
+		if (cs->dormant[i] == m) {
+			cs->dormant[i] = cs->dormant[--cs->ndormant];
+			m->dormant = 0;
+			return;
+		}
+	}
+}
+
+struct mirror *dusk_mirror_dormant_within(uintptr_t own, size_t size)
+{
+	const struct dusk_thread *self = dusk_thread_peek();
+	size_t i;
+
+	for (i = 0; i < nmirrors; i++) {
+		struct mirror *m = mirrors[i];
+
+		if (m->dormant && m->caller != self && own >= m->own &&
+		    own + size <= m->own + m->size)
+			return m;
+	}
+	return NULL;
+}
+
+int dusk_mirror_make_dormant(struct dusk_commit_state *cs, struct mirror *m)
+{
+	int err = dusk_push(cs->dormant, &cs->dormantcap, cs->ndormant, m, 8);
+
+	if (err)
+		return err;
+	m->caller = cs->t;
+	m->call_scoped = 1;
+	m->dormant = 1;
+	return 0;
 }
 
 int dusk_mirror_add_slot(struct mirror *m, uint32_t off)
@@ -237,7 +273,7 @@ int dusk_mirror_add_slot(struct mirror *m, uint32_t off)
 }
 
 int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
-		       int call_scoped, struct mirror **out)
+		       int call_scoped, struct dusk_commit_state *stack_cs, struct mirror **out)
 {
 	struct mirror *m, **v;
 	int err;
@@ -246,11 +282,11 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 	if (!v)
 		return -ENOMEM;
 	mirrors = v;
-	if (call_scoped) {
-		err = dormant_drop_range(dusk_thread()->commit, own, own + (size ? size : 1));
-		if (err)
-			return err;
-	}
+	/* a held (wait entry) mirror takes the place of dormant ones as a call
+	 * mirror does; no other object overlaps a stack mirror */
+	err = dormant_drop_range(stack_cs, own, own + (size ? size : 1));
+	if (err)
+		return err;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -382,6 +418,24 @@ int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m)
 	mirror_unlink(m);
 	mirror_destroy(m);
 	return 0;
+}
+
+/* Held mirror @m of the calling thread is no longer held by the kernel (its
+ * wait entry left the queue): it lives on as the call's stack mirror it
+ * would have been, dormant after this call.  Caller holds dusk_mirror_lock. */
+static void unhold(struct dusk_commit_state *cs, struct mirror *m)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nheld; i++) {
+		if (cs->held[i] == m) {
+			cs->held[i] = cs->held[--cs->nheld];
+			break;
+		}
+	}
+	m->caller = m->held;
+	m->held = NULL;
+	m->call_scoped = 1;
 }
 
 void dusk_commit_release_held(const void *frame)
@@ -579,6 +633,8 @@ int dusk_commit_after_call(const void *frame)
 		 * read_time() fills tm with rtc_time64_to_tm()).  Its mirror
 		 * goes when that call ends; freeing it here let the kernel
 		 * write freed memory and the caller's read-back fail. */
+		if (m->held == t && !dusk_commit_still_held(m))
+			unhold(cs, m);
 		if (!m->call_scoped || m->caller != t || m->dormant)
 			continue;
 		e = dusk_push(cs->dormant, &cs->dormantcap, cs->ndormant, m, 8);
