@@ -11,12 +11,20 @@
 #include "walk.h"
 #include "typegen.h"
 
+/* An untagged record that several typedefs share, and the name it gets. */
+struct alias {
+	CXCursor rec;
+	char *name;
+};
+
 struct types_ctx {
 	struct rw *rw;
 	struct sb *out;
 	CXCursor *done;		/* the declarations printed so far */
 	size_t ndone, cap;
 	int depth;		/* of nested anonymous members, for the indent */
+	struct alias *aliases;
+	size_t naliases;
 };
 
 /*
@@ -241,6 +249,103 @@ static const char *typedef_named_tag(struct rw *rw, CXType u, CXCursor *d)
 	return kw;
 }
 
+/* @t without its pointers and arrays: the type a declarator starts from. */
+static CXType declarator_base(CXType t)
+{
+	for (;;) {
+		if (t.kind == CXType_Pointer)
+			t = clang_getPointeeType(t);
+		else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+			t = clang_getArrayElementType(t);
+		else if (t.kind == CXType_Elaborated)
+			t = clang_Type_getNamedType(t);
+		else
+			return t;
+	}
+}
+
+/* The untagged struct, union or enum at the base of @u, with no typedef
+ * name of its own (`typedef struct { ... } *p_t, a_t[2];`), in @rec. */
+static int untagged_base(CXType u, CXCursor *rec)
+{
+	CXType b = declarator_base(u);
+
+	if (b.kind != CXType_Record && b.kind != CXType_Enum)
+		return 0;
+	*rec = clang_getTypeDeclaration(b);
+	return clang_Cursor_isAnonymous(*rec) && !clang_Cursor_isAnonymousRecordDecl(*rec);
+}
+
+struct share_ctx {
+	CXCursor rec;
+	unsigned n;
+};
+
+static enum CXChildVisitResult count_sharers(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct share_ctx *sc = d;
+	CXCursor rec;
+
+	(void)p;
+	if (clang_getCursorKind(c) == CXCursor_TypedefDecl &&
+	    untagged_base(clang_getTypedefDeclUnderlyingType(c), &rec) &&
+	    clang_equalCursors(rec, sc->rec))
+		sc->n++;
+	return CXChildVisit_Continue;
+}
+
+/*
+ * The name typedef @name's untagged base record @rec goes by when more
+ * than one typedef declares it (`typedef struct { ... } *p_t, a_t[2];`): a
+ * record body printed in each typedef would be two different types, so
+ * the first prints `typedef struct { ... } __dusk_anon_p_t;` and each says
+ * that name.  NULL when the typedef is the record's only one.
+ */
+static const char *shared_base_name(struct types_ctx *tc, CXCursor rec, const char *name)
+{
+	struct share_ctx sc = { rec, 0 };
+	struct alias *a;
+	char *def;
+	size_t i;
+
+	for (i = 0; i < tc->naliases; i++)
+		if (clang_equalCursors(tc->aliases[i].rec, rec))
+			return tc->aliases[i].name;
+	clang_visitChildren(clang_getCursorSemanticParent(rec), count_sharers, &sc);
+	if (sc.n < 2)
+		return NULL;
+	tc->aliases = xrealloc(tc->aliases, (tc->naliases + 1) * sizeof(*tc->aliases));
+	a = &tc->aliases[tc->naliases++];
+	a->rec = rec;
+	a->name = xasprintf("__dusk_anon_%s", name);
+	def = tg_declarator(clang_getCursorType(rec), a->name);
+	sb_printf(tc->out, "typedef %s;\n\n", def);
+	free(def);
+	return a->name;
+}
+
+/* Typedef @name of @u, whose base is named @base: @u's declarator with the
+ * record body it would print replaced by @base. */
+static char *declarator_over(CXType u, CXCursor rec, const char *base, const char *name)
+{
+	char *decl = tg_declarator(u, name);
+	char *body = tg_declarator(clang_getCursorType(rec), "");
+	size_t n = strlen(body);
+	char *at, *out;
+
+	while (n && body[n - 1] == ' ')
+		body[--n] = 0;
+	at = n ? strstr(decl, body) : NULL;
+	if (!at) {
+		free(body);
+		return decl;
+	}
+	out = xasprintf("%.*s%s%s", (int)(at - decl), decl, base, at + n);
+	free(body);
+	free(decl);
+	return out;
+}
+
 static void print_decl(struct types_ctx *tc, CXCursor c)
 {
 	enum CXCursorKind k = clang_getCursorKind(c);
@@ -263,12 +368,17 @@ static void print_decl(struct types_ctx *tc, CXCursor c)
 		CXType u = clang_getTypedefDeclUnderlyingType(c);
 		CXCursor tagged;
 		const char *kw = typedef_named_tag(tc->rw, u, &tagged);
+		const char *base;
 		char *decl;
 
 		tg_need_complete(tc->rw->tg, u);
 		if (kw) {
 			decl = cxs_take(clang_getCursorSpelling(tagged));
 			sb_printf(tc->out, "typedef %s %s %s;\n\n", kw, decl, name);
+		} else if (untagged_base(u, &tagged) &&
+			   (base = shared_base_name(tc, tagged, name))) {
+			decl = declarator_over(u, tagged, base, name);
+			sb_printf(tc->out, "typedef %s;\n\n", decl);
 		} else {
 			decl = tg_declarator(u, name);
 			sb_printf(tc->out, "typedef %s;\n\n", decl);
@@ -281,12 +391,22 @@ static void print_decl(struct types_ctx *tc, CXCursor c)
 	free(name);
 }
 
+static void types_ctx_fini(struct types_ctx *tc)
+{
+	size_t i;
+
+	for (i = 0; i < tc->naliases; i++)
+		free(tc->aliases[i].name);
+	free(tc->aliases);
+	free(tc->done);
+}
+
 void emit_module_types(struct rw *rw, struct sb *out)
 {
-	struct types_ctx tc = { rw, out, NULL, 0, 0, 0 };
+	struct types_ctx tc = { rw, out, NULL, 0, 0, 0, NULL, 0 };
 
 	clang_visitChildren(clang_getTranslationUnitCursor(rw->unit->tu), top, &tc);
-	free(tc.done);
+	types_ctx_fini(&tc);
 }
 
 /*
@@ -298,7 +418,7 @@ void emit_module_types(struct rw *rw, struct sb *out)
  */
 void emit_local_type(struct rw *rw, struct sb *out, CXCursor c)
 {
-	struct types_ctx tc = { rw, out, NULL, 0, 0, 0 };
+	struct types_ctx tc = { rw, out, NULL, 0, 0, 0, NULL, 0 };
 
 	if (clang_Cursor_isAnonymous(c) || clang_Cursor_isAnonymousRecordDecl(c))
 		return;
@@ -366,8 +486,8 @@ static enum CXChildVisitResult hoist_visit(CXCursor c, CXCursor p, CXClientData 
  */
 void emit_hoisted_types(struct rw *rw, struct sb *out, CXCursor fn, struct sb *seen)
 {
-	struct hoist h = { { rw, out, NULL, 0, 0, 0 }, seen };
+	struct hoist h = { { rw, out, NULL, 0, 0, 0, NULL, 0 }, seen };
 
 	clang_visitChildren(fn, hoist_visit, &h);
-	free(h.tc.done);
+	types_ctx_fini(&h.tc);
 }
