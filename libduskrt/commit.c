@@ -1178,6 +1178,10 @@ static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
 	pthread_mutex_lock(&dusk_mirror_lock);
 	walk_begin(&w, t, 0);
 	m = dusk_mirror_by_own(v);
+	if (!m && (m = dusk_mirror_dormant_at(w.cs, v, 1)))
+		/* handed to a call of this frame before (the kernel may hold
+		 * that address too): one copy, kept from now on */
+		dusk_mirror_revive(w.cs, m);
 	if (m) {
 		err = m->call_scoped ? hold(&w, m) : 0;
 	} else {

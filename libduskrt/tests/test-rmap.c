@@ -150,6 +150,26 @@ static void stack_list_head_with_kernel_entries(void **state)
 	dusk_commit_release_held(__builtin_frame_address(0));
 }
 
+/* The head handed to a call first (its mirror dormant after it: the kernel
+ * may keep that address), then linked to kernel entries: they hold the
+ * same kernel name, one copy of the head. */
+static void stack_head_handed_before_linking_keeps_its_mirror(void **state)
+{
+	struct tm_list head = { &head, &head };
+	uint64_t k;
+
+	(void)state;
+	k = dusk_commit(&head, T_LIST, 0);
+	dusk_call(STUB_NOOP, &k, 1);
+	list_add_tail(&KE(0)->list, &head);
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(kword((uintptr_t)&KE(0)->list.prev), k);
+	assert_int_equal(kword((uintptr_t)&KE(0)->list.next), k);
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_walk, NULL);
+	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), 1);
+	dusk_commit_release_held(__builtin_frame_address(0));
+}
+
 static void untouched_translated_word_is_not_written(void **state)
 {
 	struct dusk_sim_write w[8];
@@ -431,6 +451,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(own_list_head_with_kernel_entries_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_list_head_with_kernel_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(stack_head_handed_before_linking_keeps_its_mirror, setup, teardown),
 		cmocka_unit_test_setup_teardown(untouched_translated_word_is_not_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(changed_translated_word_is_written_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_pointer_in_kernel_object_reads_back, setup,
