@@ -117,6 +117,10 @@ int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m);
  * end without telling us, so the mirror goes dormant, not refreshed, until
  * the entry is queued again.  Caller holds dusk_mirror_lock. */
 int dusk_commit_still_held(const struct mirror *m);
+/* @cs's thread exits: its held and dormant stack mirrors are no one's now
+ * (a new thread may get the same stack) and go after the next call of any
+ * thread.  Caller holds dusk_mirror_lock. */
+void dusk_mirror_orphan_thread(struct dusk_commit_state *cs);
 /* Mark @m kept (kept.c) unless it lives for a call only.  Caller holds
  * dusk_mirror_lock. */
 void dusk_mirror_keep(struct mirror *m);

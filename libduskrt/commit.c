@@ -1341,6 +1341,7 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 	for (i = 0; (m = dusk_mirror_nth(i)); i++)
 		if (m->unsent == cs)
 			m->unsent = NULL;
+	dusk_mirror_orphan_thread(cs);
 	for (pp = &all_states; *pp; pp = &(*pp)->all_next) {
 		if (*pp == cs) {
 			*pp = cs->all_next;

@@ -24,6 +24,10 @@
 pthread_mutex_t dusk_mirror_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mirror **mirrors;
 static size_t nmirrors, mirrorcap;
+/* Stack mirrors of threads that exited (dusk_mirror_orphan_thread()): freed
+ * after the next call of any thread. */
+static struct mirror **orphans;
+static size_t norphans, orphancap;
 static size_t nkept;		/* mirrors with ->kept (kept.c) */
 
 struct mirror *dusk_mirror_nth(size_t i)
@@ -248,7 +252,8 @@ struct mirror *dusk_mirror_dormant_within(uintptr_t own, size_t size)
 	for (i = 0; i < nmirrors; i++) {
 		struct mirror *m = mirrors[i];
 
-		if (m->dormant && m->caller != self && own >= m->own &&
+		/* (an exited thread's orphans have no caller) */
+		if (m->dormant && m->caller && m->caller != self && own >= m->own &&
 		    own + size <= m->own + m->size)
 			return m;
 	}
@@ -601,6 +606,39 @@ int dusk_commit_refresh_calls(void)
  * debugfs file included.  Ordered callbacks (packets) read them when they
  * start only.
  */
+/* Make @m an orphan: found by no one, freed by free_orphans().  Kept for
+ * the session when the list cannot grow (as before there was one). */
+static void orphan(struct mirror *m)
+{
+	m->held = NULL;
+	m->dormant = 1;
+	m->caller = NULL;
+	(void)dusk_push(orphans, &orphancap, norphans, m, 8);
+}
+
+void dusk_mirror_orphan_thread(struct dusk_commit_state *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nheld; i++)
+		orphan(cs->held[i]);
+	for (i = 0; i < cs->ndormant; i++)
+		orphan(cs->dormant[i]);
+	cs->nheld = cs->ndormant = 0;
+}
+
+/* Free the exited threads' stack mirrors.  Caller holds dusk_mirror_lock. */
+static int free_orphans(void)
+{
+	int err = 0, e;
+
+	while (norphans) {
+		e = dormant_free(orphans[--norphans]);
+		err = err ? err : e;
+	}
+	return err;
+}
+
 int dusk_commit_after_call(const void *frame)
 {
 	struct dusk_thread *t = dusk_thread();
@@ -610,6 +648,13 @@ int dusk_commit_after_call(const void *frame)
 	size_t i;
 	int err, e;
 
+	if (__atomic_load_n(&norphans, __ATOMIC_RELAXED)) {
+		pthread_mutex_lock(&dusk_mirror_lock);
+		err = free_orphans();
+		pthread_mutex_unlock(&dusk_mirror_lock);
+		if (err)
+			return err;
+	}
 	if ((!cs || (!cs->ntouched && !cs->ndormant)) && !kept)
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
@@ -670,6 +715,9 @@ void dusk_commit_release_all(void)
 		mirror_destroy(m);
 	}
 	nkept = 0;
+	free(orphans);
+	orphans = NULL;
+	norphans = orphancap = 0;
 	free(mirrors);
 	mirrors = NULL;
 	mirrorcap = 0;

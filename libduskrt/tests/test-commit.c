@@ -275,6 +275,31 @@ static void stack_mirror_freed_global_kept(void **state)
 	assert_int_equal(dusk_commit_nmirrors(), 0);
 }
 
+static void *thread_with_local(void *arg)
+{
+	struct leaf local = { .v = 5, .fn = tm_hook };
+	uint64_t k = dusk_commit(&local, T_LEAF, 0);
+
+	(void)arg;
+	dusk_call(STUB_NOOP, &k, 1);	/* its mirror dormant: the frame lives */
+	return NULL;
+}
+
+/* A thread that exits leaves no stack mirror behind: a new thread may get
+ * the same stack, whose objects the old mirror's type would translate. */
+static void exited_thread_leaves_no_stack_mirror(void **state)
+{
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, thread_with_local, NULL), 0);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(stats().mirrors_live, 1);
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(stats().mirrors_live, 0);
+	assert_int_equal(dusk_commit_nmirrors(), 0);
+}
+
 static void function_argument_becomes_proxy(void **state)
 {
 	uint64_t k;
@@ -630,6 +655,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(function_without_proxy_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),
+		cmocka_unit_test_setup_teardown(exited_thread_leaves_no_stack_mirror, setup, teardown),
 		cmocka_unit_test_setup_teardown(pointers_stored_in_kernel_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(own_percpu_block_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
