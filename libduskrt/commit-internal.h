@@ -90,7 +90,8 @@ struct mirror *dusk_mirror_dormant_at(struct dusk_commit_state *cs, uintptr_t ow
  * dusk_mirror_lock. */
 void dusk_mirror_revive(struct dusk_commit_state *cs, struct mirror *m);
 /* Another thread's dormant mirror that holds the own bytes [@own,
- * @own+@size), or NULL (same_object() decides as for dusk_mirror_dormant_at()).  A worker that reaches the stack of a thread blocked
+ * @own+@size), or NULL (same_object() decides, as for
+ * dusk_mirror_dormant_at()).  A worker that reaches the stack of a thread blocked
  * in a kernel call (a timer's callback waking the wait queue head its caller
  * sleeps on) reaches a live frame, whose objects the kernel knows by their
  * dormant mirrors; the mirror stays dormant for its own thread.  Caller

@@ -949,6 +949,17 @@ static int part_of(int32_t outer, size_t off, int32_t inner, int depth)
 	return 0;
 }
 
+/* Is an object of type @type at own address @p a member of the typed
+ * mirror @m (itself included), by the type table? */
+static int member_of(const struct mirror *m, uintptr_t p, int32_t type)
+{
+	const struct dusk_type *t = type_of(m->type);
+
+	if (!t || !t->size || type < 0)
+		return 0;
+	return part_of(m->type, (p - m->own) % t->size, type, 0);
+}
+
 /*
  * Is the own object [@own, @own+@size) of @nelem @etype the object the
  * dormant mirror @m holds, or a member of it (the list head of a wait queue
@@ -958,13 +969,8 @@ static int part_of(int32_t outer, size_t off, int32_t inner, int depth)
 static int same_object(const struct mirror *m, uintptr_t own, size_t size, int32_t etype,
 		       uint32_t nelem)
 {
-	const struct dusk_type *t = type_of(m->type);
-
-	if (m->own == own && m->size == size && m->type == etype && m->nelem == nelem)
-		return 1;
-	if (!t || !t->size || etype < 0)
-		return 0;
-	return part_of(m->type, (own - m->own) % t->size, etype, 0);
+	return (m->own == own && m->size == size && m->type == etype && m->nelem == nelem) ||
+	       member_of(m, own, etype);
 }
 
 static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uint64_t *out,
@@ -987,9 +993,8 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 			 MAX_DEPTH, (void *)p, dusk_type_name(type));
 		return -ELOOP;
 	}
-	if (m && m->held == w->t && m->gen != w->gen && type >= 0 && m->type >= 0 &&
-	    type_of(m->type) && type_of(m->type)->size &&
-	    !part_of(m->type, (p - m->own) % type_of(m->type)->size, type, 0)) {
+	if (m && m->held == w->t && m->gen != w->gen && type >= 0 && type_of(m->type) &&
+	    type_of(m->type)->size && !member_of(m, p, type)) {
 		/* The thread's frame that held it is gone: another object
 		 * lies at its place (a timer where a wait entry was, whose
 		 * function would be translated as the entry's list pointer). */

@@ -218,6 +218,21 @@ static int dormant_drop_range(struct dusk_commit_state *cs, uintptr_t lo, uintpt
 	return err;
 }
 
+/* Take @m out of the list @v of *@n mirrors (order is not kept): 1 if it
+ * was there. */
+static int take_out(struct mirror **v, size_t *n, const struct mirror *m)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (v[i] == m) {
+			v[i] = v[--*n];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 struct mirror *dusk_mirror_dormant_at(struct dusk_commit_state *cs, uintptr_t own, size_t size)
 {
 	size_t i;
@@ -233,15 +248,8 @@ struct mirror *dusk_mirror_dormant_at(struct dusk_commit_state *cs, uintptr_t ow
 
 void dusk_mirror_revive(struct dusk_commit_state *cs, struct mirror *m)
 {
-	size_t i;
-
-	for (i = 0; i < cs->ndormant; i++) {
-		if (cs->dormant[i] == m) {
-			cs->dormant[i] = cs->dormant[--cs->ndormant];
-			m->dormant = 0;
-			return;
-		}
-	}
+	if (take_out(cs->dormant, &cs->ndormant, m))
+		m->dormant = 0;
 }
 
 struct mirror *dusk_mirror_dormant_within(uintptr_t own, size_t size)
@@ -405,18 +413,11 @@ static int readback(struct mirror **v, size_t n)
 
 int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m)
 {
-	size_t i;
 	int err;
 
-	for (i = 0; i < cs->nheld; i++) {
-		if (cs->held[i] == m) {
-			cs->held[i] = cs->held[--cs->nheld];
-			break;
-		}
-	}
-	for (i = 0; i < cs->ntouched; i++)
-		if (cs->touched[i] == m)
-			cs->touched[i] = cs->touched[--cs->ntouched];
+	take_out(cs->held, &cs->nheld, m);
+	while (take_out(cs->touched, &cs->ntouched, m))
+		;
 	err = stack_mirror_free_kernel(m, "its callback");
 	if (err)
 		return err;
@@ -430,14 +431,7 @@ int dusk_mirror_drop_held(struct dusk_commit_state *cs, struct mirror *m)
  * would have been, dormant after this call.  Caller holds dusk_mirror_lock. */
 static void unhold(struct dusk_commit_state *cs, struct mirror *m)
 {
-	size_t i;
-
-	for (i = 0; i < cs->nheld; i++) {
-		if (cs->held[i] == m) {
-			cs->held[i] = cs->held[--cs->nheld];
-			break;
-		}
-	}
+	take_out(cs->held, &cs->nheld, m);
 	m->caller = m->held;
 	m->held = NULL;
 	m->call_scoped = 1;
@@ -598,14 +592,6 @@ int dusk_commit_refresh_calls(void)
 	return err;
 }
 
-/*
- * After a call: read back what it may have changed.  A thread that may
- * sleep (outside callbacks: module_init/exit; a blocking callback: a
- * kthread's loop around msleep()) reads the kept mirrors too, in the same
- * READs: the kernel may have run anything meanwhile, a shell's write to a
- * debugfs file included.  Ordered callbacks (packets) read them when they
- * start only.
- */
 /* Make @m an orphan: found by no one, freed by free_orphans().  Kept for
  * the session when the list cannot grow (as before there was one). */
 static void orphan(struct mirror *m)
@@ -639,6 +625,14 @@ static int free_orphans(void)
 	return err;
 }
 
+/*
+ * After a call: read back what it may have changed.  A thread that may
+ * sleep (outside callbacks: module_init/exit; a blocking callback: a
+ * kthread's loop around msleep()) reads the kept mirrors too, in the same
+ * READs: the kernel may have run anything meanwhile, a shell's write to a
+ * debugfs file included.  Ordered callbacks (packets) read them when they
+ * start only.
+ */
 int dusk_commit_after_call(const void *frame)
 {
 	struct dusk_thread *t = dusk_thread();

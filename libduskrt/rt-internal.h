@@ -294,7 +294,6 @@ int dusk_commit_held_changes(void);
 int dusk_commit_word(uint64_t v, uint64_t *out);
 void dusk_commit_thread_free(struct dusk_commit_state *cs);
 
-
 /* ---- mirror.c: the mirrors' life around kernel calls ---- */
 /* After the call: read mirrors back into own objects; the call's stack
  * mirrors go dormant, and those of frames below @frame (the runtime's call

@@ -425,7 +425,7 @@ void emit_local_type(struct rw *rw, struct sb *out, CXCursor c)
 	if (clang_getCursorKind(c) != CXCursor_TypedefDecl && !clang_isCursorDefinition(c))
 		return;
 	print_decl(&tc, c);
-	free(tc.done);
+	types_ctx_fini(&tc);
 }
 
 struct hoist {
