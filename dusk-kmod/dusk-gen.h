@@ -13,7 +13,10 @@
 #define DUSK_GEN_H
 
 #include <linux/types.h>
+#include <linux/build_bug.h>
 #include <linux/netfilter.h>
+#include <linux/stdarg.h>
+#include <linux/string.h>
 #include <dusk/protocol.h>	/* and dusk/abi.h: DUSK_STUB_*, DUSK_PROXY_*, limits */
 
 /*
@@ -23,6 +26,35 @@
  * callback).
  */
 typedef u64 (*dusk_stub_fn)(const u64 *args);
+
+/*
+ * dusk_va_over() - make *@ap a va_list whose arguments are @words, one u64
+ * slot each (a DUSK_STUB_VA stub's, dusk/abi.h): the register save areas
+ * are marked used up, so va_arg() reads every argument from the overflow
+ * area, as it reads a call's stack arguments (an int from the low half of
+ * its slot).  @words must outlive every use of *@ap.
+ */
+static inline void dusk_va_over(va_list *ap, const u64 *words)
+{
+#if defined(__x86_64__)
+	/* gp_offset 48: the six integer registers read; fp_offset 176: the
+	 * eight vector registers too (System V AMD64 ABI, 3.5.7) */
+	struct {
+		unsigned int gp_offset, fp_offset;
+		const void *overflow_arg_area, *reg_save_area;
+	} v = { 48, 176, words, NULL };
+#elif defined(__aarch64__)
+	/* __gr_offs and __vr_offs 0: no register left (AAPCS64, B.4) */
+	struct {
+		const void *stack, *gr_top, *vr_top;
+		int gr_offs, vr_offs;
+	} v = { words, NULL, NULL, 0, 0 };
+#else
+#error "dusk_va_over(): the va_list layout of this architecture is not known"
+#endif
+	BUILD_BUG_ON(sizeof(v) != sizeof(va_list));
+	memcpy(ap, &v, sizeof(v));
+}
 
 struct dusk_stub_desc {
 	const char *name;	/* kernel function, or "printk#2" for the 2nd printk signature */

@@ -223,6 +223,11 @@ void dusk_serve_upcall(const void *msg, size_t len)
 			dusk_shadow_hold(t->shadow, addr, data, n);
 		else
 			dusk_shadow_install(t->shadow, addr, data, n);
+		/* a lent own object (the work item of a work function): the
+		 * module reads its own copy, which takes what the kernel
+		 * changed (the pending bit it cleared before the call) */
+		if (type == DUSK_A_CHUNK)
+			dusk_commit_apply_chunk(addr, data, n);
 	}
 	if (up.flags & DUSK_UPCALL_PARAM) {
 		ret = serve_param(&up, &fn);
@@ -251,6 +256,14 @@ void dusk_serve_upcall(const void *msg, size_t len)
 		dusk_rmap_words(up.args, up.nargs);
 		for (i = 0; i < up.nargs; i++)
 			dusk_kasan_kernel_gave(up.args[i]);
+		/* ... and as the kernel left it: a work item's pending bit
+		 * cleared before it runs (before, the module's
+		 * delayed_work_pending() read the bit its last queueing had
+		 * set).  Not for a packet (its upcall prefetches): its
+		 * arguments are the kernel's. */
+		if (!up.nchunks && (err = dusk_commit_refresh_args(up.args, up.nargs)))
+			dusk_log(DUSK_LOG_ERROR, "dusk: %s: reading back the objects the kernel "
+				 "passes failed: %s", p->name, strerror(-err));
 		/* Raised by a kernel call still in flight (a pernet init, a
 		 * replayed notifier): see what that call wrote so far. */
 		if (t->blocking && (err = dusk_commit_refresh_calls()))

@@ -351,18 +351,32 @@ static int is_slot(const struct mirror *m, size_t off)
  * mirror or proxy address.  Other changes come back byte by byte, so the
  * own object's other bytes stay as the program left them.
  */
-static void apply_readback(struct mirror *m, const unsigned char *data)
+/* Has a thread queued bytes of @m not sent yet?  Caller holds
+ * dusk_mirror_lock (it guards the pending lists). */
+static int queued(const struct mirror *m)
+{
+	return m->unsent && m->unsent->pending.n;
+}
+
+/*
+ * What the kernel changed in bytes [@off, @off + @len) of @m, read as
+ * @data: into the own object, a translated pointer as the program's name
+ * for it.  Bytes the kernel left as sent keep the program's own value.
+ * Caller holds dusk_mirror_lock.
+ */
+static void apply_range(struct mirror *m, size_t off, const unsigned char *data, size_t len)
 {
 	unsigned char *own = (unsigned char *)m->own;
 	const unsigned char *view;
-	size_t b = 0, e;
+	size_t b = off, e, end = off + len;
 
-	if (!memcmp(data, m->sent, m->size))
+	if (!memcmp(data, m->sent + off, len))
 		return;
-	/* m->img is the walk's scratch; the caller holds dusk_mirror_lock. */
-	view = dusk_rmap_view(m->kaddr, data, m->size, m->img);
-	while (b < m->size) {
-		e = b + 8 <= m->size ? b + 8 : m->size;
+	/* m->img is the walk's scratch */
+	view = dusk_rmap_view(m->kaddr + off, data, len, m->img + off) - off;
+	data -= off;
+	while (b < end) {
+		e = (b & ~(size_t)7) + 8 < end ? (b & ~(size_t)7) + 8 : end;
 		if (!memcmp(data + b, m->sent + b, e - b)) {
 			b = e;
 			continue;
@@ -376,7 +390,30 @@ static void apply_readback(struct mirror *m, const unsigned char *data)
 		}
 		b = e;
 	}
-	memcpy(m->sent, data, m->size);
+	memcpy(m->sent + off, data + off, len);
+}
+
+static void apply_readback(struct mirror *m, const unsigned char *data)
+{
+	apply_range(m, 0, data, m->size);
+}
+
+int dusk_commit_apply_chunk(uint64_t kaddr, const void *data, uint32_t n)
+{
+	uint64_t own = dusk_rmap_word(kaddr);
+	struct mirror *m;
+
+	if (own == kaddr || own >= dusk_kbase)
+		return 0;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	m = dusk_mirror_by_own((uintptr_t)own);
+	dusk_trace("[dusk] chunk 0x%llx +%u of a mirror of own 0x%llx", (unsigned long long)kaddr,
+		   n, (unsigned long long)own);
+	if (m && !m->call_scoped && !m->held && !queued(m) && !m->fresh && !m->readonly &&
+	    kaddr >= m->kaddr && kaddr - m->kaddr <= m->size && n <= m->size - (kaddr - m->kaddr))
+		apply_range(m, (size_t)(kaddr - m->kaddr), data, n);
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return 1;
 }
 
 /* Read back @n mirrors (none larger than DUSK_MAX_READ) with one READ. */
@@ -527,6 +564,31 @@ int dusk_commit_refresh_kept(void)
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
 	rb_add_kept(&b);
+	rb_flush(&b);
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return b.err;
+}
+
+int dusk_commit_refresh_args(const uint64_t *args, unsigned int n)
+{
+	struct rb_batch b = { .n = 0 };
+	struct mirror *m;
+	unsigned int i, j;
+
+	pthread_mutex_lock(&dusk_mirror_lock);
+	for (i = 0; i < n; i++) {
+		if (!args[i] || args[i] >= dusk_kbase)
+			continue;
+		m = dusk_mirror_by_own((uintptr_t)args[i]);
+		/* a stack object's mirror is the calls' business; bytes
+		 * another thread queued must not be read over */
+		if (!m || m->call_scoped || m->held || queued(m) || m->fresh)
+			continue;
+		for (j = 0; j < b.n && b.v[j] != m; j++)
+			;
+		if (j == b.n)
+			rb_add(&b, m);
+	}
 	rb_flush(&b);
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	return b.err;

@@ -270,6 +270,23 @@ struct dusk_commit_state;
  * -ELOOP graph too deep, kernel errors from MIRROR_ALLOC).
  */
 int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out);
+/*
+ * The own objects a callback's arguments name (own addresses, @n of
+ * them): the kernel may have written their mirrors on its own since the
+ * program last read them (the pending bit the workqueue clears before it
+ * runs a work item, a timer the expiry took off its list, a completion's
+ * count): read back the bytes it changed, one READ for all.  Not a stack
+ * object's mirror, nor one with bytes another thread queued.  0 or -errno.
+ */
+int dusk_commit_refresh_args(const uint64_t *args, unsigned int n);
+/*
+ * An upcall's CHUNK of @n bytes at @kaddr that lies in a mirror (a work
+ * item lent to its function): what the kernel changed there goes into
+ * the own object, as a read-back's would.  1 when @kaddr is in a mirror
+ * (the own object is what the module reads there), else 0.
+ */
+int dusk_commit_apply_chunk(uint64_t kaddr, const void *data, uint32_t n);
+
 /* Before a kernel call ends the epoch: refresh chunks of the mirrors
  * committed since the last call are in @w (owned by the thread state). */
 int dusk_commit_pending(struct dusk_wlist *w);

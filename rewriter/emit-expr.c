@@ -1151,6 +1151,28 @@ static int is_builtin_constant_p(CXCursor fn)
 	return r;
 }
 
+/*
+ * A va_list handed to a kernel function names the program's own argument
+ * area, which the kernel would read at a user address (a fault in kernel
+ * mode).  The program reads the arguments for it when the format comes
+ * right before the va_list (DUSK_STUB_VA: vprintk(), vsnprintf(),
+ * kvasprintf()...); any other (a scanf's, an indirect call's) is refused.
+ */
+static void refuse_va_list(struct emitter *e, CXCursor c, const struct rw_stub *st)
+{
+	int i;
+
+	for (i = 0; !(st->flags & DUSK_STUB_VA) && i < st->nfixed && i < st->nargs; i++)
+		if (rw_type_is_va_list(st->args[i])) {
+			rw_diag(e->rw, clang_getCursorLocation(c), RW_ERROR,
+				"a va_list passed to the kernel (%s) cannot be read there: "
+				"only one right after its format can (docs/kapi.md, \"Formats\")",
+				st->callee[0] ? st->callee : "an indirect call");
+			rw_diag_macro_note(e->rw, clang_getCursorLocation(c));
+			return;
+		}
+}
+
 static void emit_call(struct emitter *e, CXCursor c)
 {
 	unsigned n;
@@ -1209,6 +1231,7 @@ static void emit_call(struct emitter *e, CXCursor c)
 			put(e, ")");
 		} else {
 			s = rw_stub_for_call(e->rw, c);
+			refuse_va_list(e, c, &e->rw->stubs[s]);
 			sb_printf(e->out, "%s(", e->rw->stubs[s].wrapper);
 			emit_args(e, c, 1, &e->rw->stubs[s], 0);
 			put(e, ")");
@@ -1216,6 +1239,7 @@ static void emit_call(struct emitter *e, CXCursor c)
 		free(name);
 	} else {
 		s = rw_stub_for_call(e->rw, c);
+		refuse_va_list(e, c, &e->rw->stubs[s]);
 		sb_printf(e->out, "%s(", e->rw->stubs[s].wrapper);
 		emit_expr(e, kids[0]);
 		emit_args(e, c, 1, &e->rw->stubs[s], 1);
@@ -1237,6 +1261,57 @@ static enum CXVisitorResult field_visit(CXCursor f, CXClientData d)
 
 	*VEC_PUSH(fl->names, fl->n, fl->cap) = cxs_take(clang_getCursorSpelling(f));
 	return CXVisit_Continue;
+}
+
+/*
+ * Which `[...]` designators of the initializer @v are GNU ranges
+ * (`[0 ... 7] = 1`): bit k for the k-th bracket, read from the source's
+ * tokens up to the `=`; *@designated: @v starts with a designator.
+ * libclang shows a range as two index expressions, as it shows `[i][j]`
+ * (two designators), and both as __builtin_choose_expr()'s three operands.
+ */
+static unsigned range_designators(struct emitter *e, CXCursor v, int *designated)
+{
+	CXTranslationUnit tu = e->rw->unit->tu;
+	unsigned nt, i, bits = 0, k = 0;
+	int depth = 0;
+	CXToken *toks;
+
+	clang_tokenize(tu, clang_getCursorExtent(v), &toks, &nt);
+	*designated = 0;
+	if (nt) {
+		char *t = cxs_take(clang_getTokenSpelling(tu, toks[0]));
+
+		*designated = !strcmp(t, "[") || !strcmp(t, ".");
+		free(t);
+	}
+	for (i = 0; *designated && i < nt; i++) {
+		char *t = cxs_take(clang_getTokenSpelling(tu, toks[i]));
+		int stop = depth == 0 && !strcmp(t, "=");
+
+		if (!strcmp(t, "[") || !strcmp(t, "(") || !strcmp(t, "{"))
+			depth++;
+		else if (!strcmp(t, "]") || !strcmp(t, ")") || !strcmp(t, "}"))
+			k += !strcmp(t, "]") && --depth == 0;
+		else if (depth == 1 && !strcmp(t, "...") && k < 32)
+			bits |= 1u << k;
+		free(t);
+		if (stop)
+			break;
+	}
+	clang_disposeTokens(tu, toks, nt);
+	return bits;
+}
+
+/* The constant value of index expression @x. */
+static long long designator_index(CXCursor x)
+{
+	CXEvalResult r = clang_Cursor_Evaluate(x);
+	long long idx = r ? clang_EvalResult_getAsLongLong(r) : 0;
+
+	if (r)
+		clang_EvalResult_dispose(r);
+	return idx;
 }
 
 /* Print `{ ... }` keeping designators; in a static initializer, track the
@@ -1264,9 +1339,14 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 		 * An offsetof() is unexposed too, but starts with its type
 		 * (ifb's and veth's ethtool stat tables). */
 		if (kind(v) == CXCursor_UnexposedExpr) {
+			unsigned ranges = 0, bracket = 0;
+			int designated = 0;
+
 			dk = rw_children(v, &m);
+			if (m >= 3 && clang_isExpression(kind(dk[0])))
+				ranges = range_designators(e, v, &designated);
 			if (m >= 2 && kind(dk[0]) != CXCursor_TypeRef &&
-			    (kind(dk[0]) == CXCursor_MemberRef || m == 2)) {
+			    (kind(dk[0]) == CXCursor_MemberRef || m == 2 || designated)) {
 				unsigned j;
 
 				for (j = 0; j + 1 < m; j++) {
@@ -1285,12 +1365,19 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 							if (!strcmp(fl.names[k], f))
 								pos = k;
 						free(f);
-					} else {
-						CXEvalResult r = clang_Cursor_Evaluate(dk[j]);
-						long long idx = r ? clang_EvalResult_getAsLongLong(r) : 0;
+					} else if ((ranges >> bracket++ & 1) && j + 2 < m) {
+						/* `[lo ... hi]`: its elements share the
+						 * value (not a path of one element) */
+						long long lo = designator_index(dk[j]);
+						long long hi = designator_index(dk[++j]);
 
-						if (r)
-							clang_EvalResult_dispose(r);
+						sb_printf(e->out, "[%lld ... %lld]", lo, hi);
+						sb_printf(&e->path, "[%lld]", lo);
+						if (j == 1)
+							pos = (size_t)hi;
+					} else {
+						long long idx = designator_index(dk[j]);
+
 						sb_printf(e->out, "[%lld]", idx);
 						sb_printf(&e->path, "[%lld]", idx);
 						if (j == 0)
@@ -1547,13 +1634,39 @@ static void emit_offsetof(struct emitter *e, CXCursor *kids, unsigned n)
 	put(e, ")");
 }
 
+/*
+ * The va_list operand of `va_arg(ap, T)` (clang's VAArgExpr, which libclang
+ * leaves unexposed), or a null cursor: an expression of a type other than a
+ * va_list whose one operand is a va_list cannot be a conversion.
+ */
+static CXCursor va_arg_operand(CXCursor c, const CXCursor *kids, unsigned n)
+{
+	unsigned i;
+
+	if (rw_type_is_va_list(clang_getCursorType(c)))
+		return clang_getNullCursor();
+	for (i = 0; i < n; i++)
+		if (clang_isExpression(kind(kids[i])) &&
+		    rw_type_is_va_list(clang_getCursorType(kids[i])))
+			return kids[i];
+	return clang_getNullCursor();
+}
+
 static void emit_unexposed(struct emitter *e, CXCursor c)
 {
 	unsigned n;
 	CXCursor *kids = rw_children(c, &n);
+	CXCursor ap = va_arg_operand(c, kids, n);
 
-
-	if (!(n == 1 && clang_isExpression(kind(kids[0]))) &&
+	if (!clang_Cursor_isNull(ap)) {
+		/* before 2026-12-05 printed as a cast of the va_list: the
+		 * argument was never read */
+		put(e, "__builtin_va_arg(");
+		emit_expr(e, ap);
+		put(e, ", ");
+		put_type(e, clang_getCursorType(c), "");
+		put(e, ")");
+	} else if (!(n == 1 && clang_isExpression(kind(kids[0]))) &&
 	    is_integer(clang_getCursorType(c)) && put_int_value(e, c, clang_getCursorType(c))) {
 		/* a constant: __builtin_types_compatible_p(), offsetof(a[i])... */
 	} else if (n == 1 && clang_isExpression(kind(kids[0])) &&

@@ -85,6 +85,8 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 {
 	const struct rw_stub *st = &rw->stubs[id];
 	int indirect = !st->callee[0], i, base = indirect ? 1 : 0;
+	/* DUSK_STUB_VA: where the format's words start (dusk/abi.h) */
+	int va = st->flags & DUSK_STUB_VA ? (int)DUSK_STUB_VA_INDEX(st->flags) : 0;
 	struct sb call = { 0 };
 	char *ret = kscalar(st->ret);
 
@@ -102,9 +104,12 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 		sb_printf(b, "/* %s */\nstatic u64 dusk_stub_%d(const u64 *a)\n{\n"
 			  "\tchar *buf = dusk_text_buf();\n\n"
 			  "\tsnprintf(buf, DUSK_MAX_TEXT, (const char *)(uintptr_t)a[0]", st->sig, id);
-		for (i = 1; i < st->nargs; i++) {
+		for (i = 1; i < (va ? DUSK_MAX_ARGS : st->nargs); i++) {
 			sb_puts(b, ", ");
-			put_arg(b, st->args[i], i);
+			if (va)		/* the words the program made (vafmt.c) */
+				sb_printf(b, "a[%d]", i);
+			else
+				put_arg(b, st->args[i], i);
 		}
 		sb_puts(b, ");\n\treturn (u64)printk(\"%s\", buf);\n}\n\n");
 		free(ret);
@@ -122,13 +127,20 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 	} else {
 		sb_printf(&call, "%s(", st->callee);
 	}
-	for (i = 0; i < st->nargs; i++) {
+	for (i = 0; i < (va && st->variadic ? DUSK_MAX_ARGS : st->nargs); i++) {
 		if (i)
 			sb_puts(&call, ", ");
-		put_arg(&call, st->args[i], i + base);
+		if (va && i >= va && st->variadic)
+			sb_printf(&call, "a[%d]", i);	/* a word the program made */
+		else if (va && i == va)
+			sb_puts(&call, "dusk_ap");
+		else
+			put_arg(&call, st->args[i], i + base);
 	}
 	sb_puts(&call, ")");
 	sb_printf(b, "/* %s */\nstatic u64 dusk_stub_%d(const u64 *a)\n{\n", st->sig, id);
+	if (va && !st->variadic)
+		sb_printf(b, "\tva_list dusk_ap;\n\n\tdusk_va_over(&dusk_ap, a + %d);\n", va);
 	if (!st->nargs && !indirect)
 		sb_puts(b, "\t(void)a;\n");
 	if (is_record(st->ret))	/* the last argument is where it goes */
@@ -236,7 +248,9 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	if (p->kind == DUSK_PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (p->kind == RW_PROXY_ASYNC_IRQ)
-		sb_printf(b, "\tdusk_upcall_async_irq(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
+		/* an input handler's .filter answers "not filtered" */
+		sb_printf(b, "\tdusk_upcall_async_irq(%d, %s, %d);%s\n}\n\n", id, n ? "a" : "NULL", n,
+			  is_void(clang_getResultType(t)) ? "" : "\n\treturn 0;");
 	else if (p->kind == RW_PROXY_ASYNC_SKB)
 		sb_printf(b, "\treturn dusk_upcall_skb_handover(%d, a, %d);\n}\n\n", id, n);
 	else if (p->kind == RW_PROXY_SYNC_XT_MATCH)
@@ -319,6 +333,11 @@ void emit_stub_flags(struct sb *b, unsigned flags)
 			flags &= ~names[i].bit;
 			any = 1;
 		}
+	}
+	if (flags & DUSK_STUB_VA) {
+		sb_printf(b, "%sDUSK_STUB_VA_AT(%u)", any ? " | " : "", DUSK_STUB_VA_INDEX(flags));
+		flags &= ~DUSK_STUB_VA_AT(DUSK_STUB_VA_INDEX(flags));
+		any = 1;
 	}
 	assert(!flags);		/* a flag dusk/abi.h does not name */
 	if (!any)
@@ -507,6 +526,7 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	sb_printf(b, "static const struct dusk_stub_desc dusk_stubs[] = {\n");
 	for (i = 0; i < rw->nstubs; i++) {
 		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, ", rw->stubs[i].name, i,
+			  rw->stubs[i].flags & DUSK_STUB_VA ? DUSK_MAX_ARGS :
 			  rw->stubs[i].nargs + !rw->stubs[i].callee[0] +
 			  is_record(rw->stubs[i].ret));
 		emit_stub_flags(b, rw->stubs[i].flags);

@@ -195,6 +195,36 @@ static void emit_symfmt(struct sb *b, const struct rw_stub *st, int fmt)
 		  "\t\t%s;\n", n, has_len ? "dusk_fl = 0" : "(void)0");
 }
 
+/*
+ * A DUSK_STUB_VA wrapper's first part (dusk/abi.h): the format's arguments
+ * read from the va_list parameter @va, or taken from the call's own
+ * arguments from @va on (a %pV to splice), made into words by
+ * dusk_va_words() before anything else is committed.  @fail: the
+ * statement that ends the call when they cannot be.
+ */
+static void emit_va_words(struct sb *b, const struct rw_stub *st, int va, const char *fail)
+{
+	int i;
+
+	sb_printf(b, "\tconst char *dusk_f = a%d;\n\tchar dusk_sf[DUSK_SYMFMT_MAX];\n"
+		  "\tuint64_t dusk_w[%d];\n\tint dusk_n;\n", va - 1, DUSK_MAX_ARGS - va);
+	if (st->variadic) {
+		sb_printf(b, "\tuint64_t dusk_v[%d] = {\n", st->nargs - va);
+		for (i = va; i < st->nargs; i++)
+			sb_printf(b, rw_type_is_pointer(st->args[i]) || is_fn_pointer(st->args[i]) ?
+				  "\t\t(uint64_t)(uintptr_t)a%d,\n" : "\t\t(uint64_t)a%d,\n", i);
+		sb_printf(b, "\t};\n\n\tdusk_n = dusk_va_words(&dusk_f, dusk_sf, sizeof(dusk_sf), "
+			  "dusk_v, %d, NULL, dusk_w, %d, \"%s\");\n", st->nargs - va,
+			  DUSK_MAX_ARGS - va, st->callee);
+	} else {
+		sb_printf(b, "\t__builtin_va_list dusk_ap;\n\n\t__builtin_va_copy(dusk_ap, a%d);\n"
+			  "\tdusk_n = dusk_va_words(&dusk_f, dusk_sf, sizeof(dusk_sf), NULL, 0, "
+			  "&dusk_ap, dusk_w, %d, \"%s\");\n\t__builtin_va_end(dusk_ap);\n",
+			  va, DUSK_MAX_ARGS - va, st->callee);
+	}
+	sb_printf(b, "\tif (dusk_n < 0)\n\t\t%s;\n", fail);
+}
+
 static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 {
 	const struct rw_stub *st = &rw->stubs[id];
@@ -204,12 +234,17 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	int byval = is_record(st->ret);
 	int nwire = st->nargs + indirect + byval;	/* dusk_stub_nargs() */
 	char *rdecl = byval ? decl(rw, st->ret, "r") : NULL;
-	int fmt = symfmt_index(st);
+	int va = st->flags & DUSK_STUB_VA ? (int)DUSK_STUB_VA_INDEX(st->flags) : 0;
+	int fmt = va ? -1 : symfmt_index(st);
 	int i;
 
+	if (va)
+		nwire = DUSK_MAX_ARGS;
 	for (i = 0; i < st->nargs; i++) {
 		char *an = xasprintf("a%d", i);
-		char *d = decl(rw, st->args[i], an);
+		/* a va_list as the type the program's own va_start() made */
+		char *d = va && i == va && !st->variadic ?
+			  xasprintf("__builtin_va_list %s", an) : decl(rw, st->args[i], an);
 		/* what is committed: the parameter, or (symfmt) the format and
 		 * arguments dusk_symfmt() may have changed */
 		char *ae = symarg_expr(st, i, fmt);
@@ -217,7 +252,14 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 
 		sb_printf(&params, "%s%s", params.len ? ", " : "", d);
 		sb_printf(&direct, "%sa%d", i ? ", " : "", i);
-		if (is_record(st->args[i])) {
+		if (va && i >= va - 1) {
+			/* the format dusk_va_words() may have changed, then
+			 * the words it made */
+			if (i == va - 1)
+				sb_puts(&args, "\t\tdusk_commit(dusk_f, DUSK_TYPE_CSTRING, 0),\n");
+			if (rw_type_is_pointer(st->args[i]) && !is_fn_pointer(st->args[i]))
+				sb_printf(&params, ", size_t l%d", i);
+		} else if (is_record(st->args[i])) {
 			/* by value: the kernel gets a copy and the stub reads it */
 			put_commit_value(rw, &args, st->args[i], an);
 		} else if (rw_type_is_pointer(st->args[i]) && !is_fn_pointer(st->args[i])) {
@@ -299,6 +341,14 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	}
 	if (fmt >= 0)
 		emit_symfmt(b, st, fmt);
+	if (va) {
+		char *fail = is_void(st->ret) ? xstrdup("return") :
+			     rw_type_is_pointer(st->ret) || is_record(st->ret) ?
+			     xasprintf("return (%s){ 0 }", ret) : xasprintf("return (%s)dusk_n", ret);
+
+		emit_va_words(b, st, va, fail);
+		free(fail);
+	}
 	if (byval) {
 		/* a struct result: the stub stores it into a copy of r, which
 		 * comes back after the call like any own object */
@@ -311,14 +361,17 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 			sb_puts(b, "\t\t(uint64_t)(uintptr_t)fp,\n");
 		sb_printf(b, "%s\t};\n", xsb_str(&args));
 	}
+	if (va)
+		sb_printf(b, "\n\t__builtin_memcpy(a + %d, dusk_w, (size_t)dusk_n * sizeof(uint64_t));\n",
+			  va);
 	if (byval) {
 		sb_printf(b, "\tdusk_call(%d, a, %d);\n\treturn r;\n", id, nwire);
 	} else if (is_void(st->ret)) {
-		sb_printf(b, "\tdusk_call(%d, %s, %d);\n", id, st->nargs + indirect ? "a" : "NULL",
-			  st->nargs + indirect);
+		sb_printf(b, "\tdusk_call(%d, %s, %d);\n", id, nwire ? "a" : "NULL",
+			  va ? nwire : st->nargs + indirect);
 	} else {
-		char *call = xasprintf("dusk_call(%d, %s, %d)", id,
-				       st->nargs + indirect ? "a" : "NULL", st->nargs + indirect);
+		char *call = xasprintf("dusk_call(%d, %s, %d)", id, nwire ? "a" : "NULL",
+				       va ? nwire : st->nargs + indirect);
 
 		sb_puts(b, "\treturn ");
 		put_from_u64(rw, b, st->ret, call);
@@ -455,6 +508,56 @@ static int is_volatile_object(CXType t)
 	return clang_isVolatileQualifiedType(t);
 }
 
+/* "W(&X, sizeof(X))" for static SRCU struct @i and stub @stub. */
+static void put_srcu_call(const struct rw *rw, struct sb *b, int stub, size_t i)
+{
+	sb_printf(b, "%s(&%s, sizeof(%s))", rw->stubs[stub].wrapper, rw->srcu[i], rw->srcu[i]);
+}
+
+/*
+ * The rest of dusk_init_NAME() for a module with static SRCU structs
+ * (model.c, find_static_srcu()): each set up before module_init, as
+ * srcu_module_coming() does, and cleaned up again when it fails (the
+ * module goes).
+ */
+static void emit_srcu_init(const struct rw *rw, struct sb *b)
+{
+	size_t i;
+
+	sb_puts(b, "\tint dusk_ret = 0;\n\n\t/* srcu_module_coming() */\n");
+	for (i = 0; i < rw->nsrcu; i++) {
+		sb_puts(b, "\tif (!dusk_ret)\n\t\tdusk_ret = ");
+		put_srcu_call(rw, b, rw->srcu_init_stub, i);
+		sb_puts(b, ";\n");
+	}
+	if (rw->init_fn)
+		sb_printf(b, "\tif (!dusk_ret)\n\t\tdusk_ret = %s();\n", rw->init_fn);
+	sb_puts(b, "\tif (dusk_ret < 0) {\n");
+	for (i = 0; i < rw->nsrcu; i++) {
+		sb_puts(b, "\t\t");
+		put_srcu_call(rw, b, rw->srcu_cleanup_stub, i);
+		sb_puts(b, ";\n");
+	}
+	sb_puts(b, "\t}\n\treturn dusk_ret;\n}\n\n");
+}
+
+/* dusk_exit_NAME(): module_exit, then srcu_module_going()'s cleanups. */
+static void emit_srcu_exit(const struct rw *rw, struct sb *b)
+{
+	size_t i;
+
+	sb_printf(b, "static void dusk_exit_%s(void)\n{\n", rw->modname);
+	if (rw->exit_fn)
+		sb_printf(b, "\t%s();\n", rw->exit_fn);
+	sb_puts(b, "\t/* srcu_module_going() */\n");
+	for (i = 0; i < rw->nsrcu; i++) {
+		sb_puts(b, "\t");
+		put_srcu_call(rw, b, rw->srcu_cleanup_stub, i);
+		sb_puts(b, ";\n");
+	}
+	sb_puts(b, "}\n\n");
+}
+
 static void emit_descriptor(struct rw *rw, struct sb *b)
 {
 	size_t i;
@@ -477,10 +580,14 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		 * before init); a refused one fails the load */
 		sb_puts(b, "\t{\n\t\tint dusk_err = dusk_params_set_deferred();\n\n"
 			   "\t\tif (dusk_err)\n\t\t\treturn dusk_err;\n\t}\n");
-	if (rw->init_fn)
+	if (!rw->nsrcu && rw->init_fn)
 		sb_printf(b, "\treturn %s();\n}\n\n", rw->init_fn);
-	else
+	else if (!rw->nsrcu)
 		sb_puts(b, "\treturn 0;\n}\n\n");
+	else
+		emit_srcu_init(rw, b);
+	if (rw->nsrcu)
+		emit_srcu_exit(rw, b);
 
 	if (rw->nparams) {
 		sb_printf(b, "static const struct dusk_param dusk_params_%s[] = {\n", m);
@@ -589,7 +696,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 
 #define TABLE(name, n) (n) ? xasprintf("dusk_" name "_%s", m) : xstrdup("NULL"), (unsigned)(n)
 	{
-		char *params, *proxies, *syms, *stubs, *flags, *objects, *kpc;
+		char *params, *proxies, *syms, *stubs, *flags, *objects, *kpc, *exitf;
 		unsigned np, npx, ns, nst, no;
 		size_t nobjects = rw->nglobals + rw->nliterals;
 
@@ -599,6 +706,8 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		stubs = TABLE("stubs", rw->nstubs), nst = (unsigned)rw->nstubs;
 		flags = rw->nstubs ? xasprintf("dusk_stub_flags_%s", m) : xstrdup("NULL");
 		objects = TABLE("objects", nobjects), no = (unsigned)nobjects;
+		exitf = rw->nsrcu ? xasprintf("dusk_exit_%s", m) :
+			xstrdup(rw->exit_fn ? rw->exit_fn : "NULL");
 		kpc = rw->kparam_calls && rw->kparam_stub_set >= 0 && rw->kparam_stub_get >= 0 ?
 			xasprintf("\t.kparam_call = dusk_kparam_call_%s,\n", m) : xstrdup("");
 		sb_printf(b,
@@ -619,7 +728,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 			  "};\n\n"
 			  "int main(int argc, char **argv)\n{\n"
 			  "\treturn dusk_main(&dusk_module_%s, argc, argv);\n}\n",
-			  m, m, m, m, rw->exit_fn ? rw->exit_fn : "NULL",
+			  m, m, m, m, exitf,
 			  params, np, proxies, npx, syms, ns, stubs, flags, nst, objects, no,
 			  m, (unsigned long long)rw->stub_hash, m, kpc, m);
 		free(params);
@@ -629,6 +738,7 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		free(flags);
 		free(objects);
 		free(kpc);
+		free(exitf);
 	}
 #undef TABLE
 }

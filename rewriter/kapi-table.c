@@ -111,6 +111,8 @@ static const struct kapi_undo undos[] = {
 	{ "mempool_create_node",	"mempool_destroy",		1, { RET } },
 	{ "mempool_init",		"mempool_exit",			1, { 0 } },
 	{ "mempool_init_node",		"mempool_exit",			1, { 0 } },
+	/* an SRCU struct: its grace-period work must not outlive its mirror */
+	{ "init_srcu_struct",		"cleanup_srcu_struct",		1, { 0 } },
 	{ "tasklet_schedule",		"tasklet_kill",			1, { 0 } },
 	{ "tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
 };
@@ -491,6 +493,16 @@ int kapi_proxy_kind(CXType fn)
 	 * interrupt handler as often as not; it answers nothing */
 	if (n == 4 && ret.kind == CXType_Void &&
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct input_handle"))
+		return RW_PROXY_ASYNC_IRQ;
+	/* ... and its .filter, bool (the same arguments), called there too
+	 * before .event: observed late as .event is, its proxy answering
+	 * false (not filtered).  A blocking proxy's -EWOULDBLOCK read as
+	 * true: every event of the devices it matched was swallowed
+	 * (fifteenth round of probes) */
+	if (n == 4 && ret.kind == CXType_Bool &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct input_handle") &&
+	    clang_getCanonicalType(clang_getArgType(fn, 1)).kind == CXType_UInt &&
+	    clang_getCanonicalType(clang_getArgType(fn, 3)).kind == CXType_Int)
 		return RW_PROXY_ASYNC_IRQ;
 	/* packet_type .func: int (struct sk_buff *, struct net_device *,
 	 * struct packet_type *, struct net_device *), in the receive softirq.

@@ -74,6 +74,29 @@ int rw_type_is_array(CXType t)
 	       k == CXType_VariableArray || k == CXType_DependentSizedArray;
 }
 
+/*
+ * A va_list, or what one decays to as a parameter: x86-64's
+ * `struct __va_list_tag[1]` and `struct __va_list_tag *`, arm64's
+ * `struct __va_list` (names from clang's target builtins).
+ */
+int rw_type_is_va_list(CXType t)
+{
+	CXType c = clang_getCanonicalType(t);
+	char *s;
+	int hit;
+
+	if (c.kind == CXType_Pointer)
+		c = clang_getCanonicalType(clang_getPointeeType(c));
+	else if (c.kind == CXType_ConstantArray)
+		c = clang_getCanonicalType(clang_getArrayElementType(c));
+	if (c.kind != CXType_Record)
+		return 0;
+	s = cxs_take(clang_getTypeSpelling(c));
+	hit = strstr(s, "__va_list") != NULL;
+	free(s);
+	return hit;
+}
+
 int rw_type_is_pointer(CXType t)
 {
 	return clang_getCanonicalType(t).kind == CXType_Pointer || rw_type_is_array(t);
@@ -220,6 +243,40 @@ static uint64_t user_params(CXCursor d)
 	return mask;
 }
 
+/*
+ * DUSK_STUB_VA_AT(i) when the program must read a format's arguments for
+ * the kernel (dusk/abi.h, libduskrt/vafmt.c), else 0: a va_list as the
+ * last parameter, right after its format (vprintk(), vsnprintf(),
+ * kvasprintf(), seq_vprintf(), dev_vprintk_emit()...; not a scanf, whose
+ * arguments are where it stores), or a format call given a struct
+ * va_format (for a %pV).  Any other va_list is refused (emit-expr.c).
+ */
+static unsigned va_stub_flags(const struct rw_stub *st)
+{
+	int i, f;
+	CXType pt;
+
+	if (!st->callee[0] || st->unexported)
+		return 0;
+	for (i = 0; i < st->nfixed && i < st->nargs; i++) {
+		if (!rw_type_is_va_list(st->args[i]))
+			continue;
+		if (i == 0 || i != st->nfixed - 1 || st->variadic || strstr(st->callee, "scanf") ||
+		    clang_getCanonicalType(st->args[i - 1]).kind != CXType_Pointer)
+			return 0;
+		pt = clang_getCanonicalType(clang_getPointeeType(clang_getCanonicalType(st->args[i - 1])));
+		return pt.kind == CXType_Char_S || pt.kind == CXType_Char_U ?
+		       DUSK_STUB_VA_AT(i) : 0;
+	}
+	f = rw_format_index(st);
+	if (!st->variadic || f < 0 || f + 1 > DUSK_MAX_ARGS - 1)
+		return 0;
+	for (i = f + 1; i < st->nargs; i++)
+		if (kapi_pointee_is(st->args[i], "struct va_format"))
+			return DUSK_STUB_VA_AT(f + 1);
+	return 0;
+}
+
 /* The stub for a call of kernel function @name declared by @decl (or, with
  * @name NULL, an indirect call through a pointer of type @fnty).  Created
  * on first use. */
@@ -268,6 +325,7 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXCursor dec
 		st->name = xstrdup(name);
 		st->wrapper = xasprintf("dusk_k_%s", name);
 	}
+	st->flags |= va_stub_flags(st);
 	return (int)(st - rw->stubs);
 }
 
@@ -1097,6 +1155,43 @@ static void add_local_statics(struct rw *rw)
 	}
 }
 
+/*
+ * The module's static SRCU structs.  In a module, DEFINE_SRCU(name) and
+ * DEFINE_STATIC_SRCU(name) leave `name` zeroed and list it in the
+ * ___srcu_struct_ptrs section through `__srcu_struct_name`; the module
+ * loader's srcu_module_coming() runs init_srcu_struct() on each before
+ * module_init, srcu_module_going() cleanup_srcu_struct() after module_exit
+ * (kernel/rcu/srcutree.c).  The program has no such section, and a
+ * zeroed srcu_struct made synchronize_srcu() oops (fifteenth round of
+ * probes): its init and exit make the same calls (emit-user.c).
+ */
+static void find_static_srcu(struct rw *rw)
+{
+	static const char prefix[] = "__srcu_struct_";
+	size_t i;
+
+	for (i = 0; i < rw->nglobals; i++) {
+		const char *n = rw->globals[i].name, *target = n + sizeof(prefix) - 1;
+		CXType t = clang_getCanonicalType(clang_getCursorType(rw->globals[i].cur));
+
+		if (rw->globals[i].local || strncmp(n, prefix, sizeof(prefix) - 1) ||
+		    t.kind != CXType_Pointer || !kapi_pointee_is(t, "struct srcu_struct") ||
+		    rw_global_find(rw, target) < 0)
+			continue;
+		*VEC_PUSH(rw->srcu, rw->nsrcu, rw->capsrcu) = xstrdup(target);
+	}
+	if (!rw->nsrcu)
+		return;
+	rw->srcu_init_stub = rw_stub_for_function(rw, "init_srcu_struct");
+	rw->srcu_cleanup_stub = rw_stub_for_function(rw, "cleanup_srcu_struct");
+	if (rw->srcu_init_stub < 0 || rw->srcu_cleanup_stub < 0) {
+		rw_diag(rw, clang_getCursorLocation(rw->globals[0].cur), RW_ERROR,
+			"the module defines SRCU structs, but the kernel headers declare no "
+			"init_srcu_struct() and cleanup_srcu_struct() to set them up with");
+		rw->nsrcu = 0;
+	}
+}
+
 int rw_analyze(struct rw *rw)
 {
 	size_t i;
@@ -1111,6 +1206,7 @@ int rw_analyze(struct rw *rw)
 	for (i = 0; i < rw->nglobals; i++)
 		reach_children(rw, rw->globals[i].cur);
 	add_local_statics(rw);	/* reached with their functions */
+	find_static_srcu(rw);
 	/* Functions whose address was taken before they were listed. */
 	for (i = 0; i < rw->nproxies; i++) {
 		int f = rw_fn_find(rw, rw->proxies[i].name);

@@ -117,6 +117,11 @@ struct rw {
 	 * with, and how later declarators of it name it again */
 	struct rw_anon *anons;		size_t nanons, capanons;
 	char *init_fn, *exit_fn;	/* module_init / module_exit targets */
+	/* DEFINE_SRCU()/DEFINE_STATIC_SRCU() structs, which the module
+	 * loader sets up before module_init and cleans up after module_exit
+	 * (srcu_module_coming()): the program's init and exit do (model.c) */
+	char **srcu;			size_t nsrcu, capsrcu;
+	int srcu_init_stub, srcu_cleanup_stub;
 	int have_module;		/* saw init_module/cleanup_module/MODULE_* */
 	int reach_fn;			/* model.c: the function being walked, or -1 */
 

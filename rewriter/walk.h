@@ -218,6 +218,7 @@ CXCursor *rw_children(CXCursor c, unsigned *n);
  * C adjusts its type, and so do the stubs and wrappers. */
 int rw_type_is_array(CXType t);
 int rw_type_is_pointer(CXType t);
+int rw_type_is_va_list(CXType t);
 /* The argument index of the printf format kernel function @st takes, or
  * -1 (dusk/printf-ext.h). */
 int rw_format_index(const struct rw_stub *st);

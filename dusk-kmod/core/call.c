@@ -241,6 +241,11 @@ static const struct {
 	{ "nf_conntrack_helpers_register", "conntrack helpers " DUSK_ATOMIC_WHY },
 	{ "nft_register_expr", "nf_tables expressions " DUSK_ATOMIC_WHY },
 	{ "nft_register_obj", "nf_tables objects " DUSK_ATOMIC_WHY },
+	/* a device's rx_handler decides a received frame's way in the
+	 * receive softirq; the answer a blocking proxy gives there
+	 * (-EWOULDBLOCK) is no rx_handler_result_t, and
+	 * __netif_receive_skb_core() BUG()s on it */
+	{ "netdev_rx_handler_register", "network device rx_handlers " DUSK_ATOMIC_WHY, 1 },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)

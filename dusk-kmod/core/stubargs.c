@@ -230,7 +230,9 @@ static int dusk_stub_args_copy(const struct dusk_stub_desc *s, u64 *args, struct
 	int i, fmt = -1, err;
 	u64 max;
 
-	if (s->flags & DUSK_STUB_PRINTK)
+	if (s->flags & DUSK_STUB_VA)
+		fmt = (int)DUSK_STUB_VA_INDEX(s->flags) - 1;
+	else if (s->flags & DUSK_STUB_PRINTK)
 		fmt = 0;
 	for (i = 0; fmt < 0 && i < ARRAY_SIZE(dusk_format_stubs); i++)
 		if (dusk_stub_named(s->name, dusk_format_stubs[i].fn))
@@ -259,7 +261,7 @@ static int dusk_stub_args_copy(const struct dusk_stub_desc *s, u64 *args, struct
 /* Does a call of @s read a format or a string the program passes? */
 bool dusk_stubargs_acts_on(const struct dusk_stub_desc *s)
 {
-	return (s->flags & DUSK_STUB_PRINTK) || dusk_stub_in(s->name, dusk_format_stubs, .fn) ||
+	return (s->flags & (DUSK_STUB_PRINTK | DUSK_STUB_VA)) || dusk_stub_in(s->name, dusk_format_stubs, .fn) ||
 	       dusk_stub_in(s->name, dusk_string_stubs, .fn);
 }
 

@@ -96,6 +96,19 @@
  * (ip_local_out(net, sk, skb), an okfn called through its pointer, whose
  * arguments follow the pointer: the skb is last either way). */
 #define DUSK_STUB_FREE_LAST	(1u << 8)
+/*
+ * The arguments from DUSK_STUB_VA_INDEX(flags) on are the values of a
+ * printf format's conversions, the format being the argument before them,
+ * and the stub takes DUSK_MAX_ARGS words (unused ones 0): the words of a
+ * va_list the kernel function takes there (vprintk(), vsnprintf()...),
+ * which the stub builds over them (dusk-kmod/dusk-va.h), or a variadic
+ * call's own arguments after the program spliced a %pV in
+ * (libduskrt/vafmt.c).  Either way the kmod checks them against the format
+ * as any format stub's (dusk-kmod/core/stubargs.c).
+ */
+#define DUSK_STUB_VA		(1u << 9)
+#define DUSK_STUB_VA_AT(i)	(DUSK_STUB_VA | (unsigned)(i) << 12)
+#define DUSK_STUB_VA_INDEX(f)	((unsigned)(f) >> 12 & 15u)
 /* Any of the flags above that give memory back. */
 #define DUSK_STUB_FREE_ANY	(DUSK_STUB_FREE | DUSK_STUB_FREE_ARG1 | DUSK_STUB_FREE_RCU | \
 				 DUSK_STUB_FREE_LAST)

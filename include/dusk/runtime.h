@@ -97,6 +97,25 @@ uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int nargs);
 #define DUSK_SYMFMT_MAX 1024
 int dusk_symfmt(const char **fmt, char *buf, size_t cap, uint64_t *v, unsigned int n);
 
+/**
+ * dusk_va_words() - a kernel format's arguments as the words a stub takes.
+ * @fmtp:    in: the format of a call that takes a va_list (vprintk()...)
+ *           or whose arguments include a struct va_format for %pV; out:
+ *           the format to send (@buf when it changed).
+ * @buf:     room for a changed format, @cap bytes (DUSK_SYMFMT_MAX).
+ * @vals:    the call's @nvals arguments after the format as u64, or NULL:
+ *           then they are read from @ap, one per conversion.
+ * @out:     the words, at most @cap_out: each conversion's value, with
+ *           what %s and %p extensions read committed; a %pV of the
+ *           program's own va_format spliced in (its format and values).
+ * @fn:      the kernel function, for the error message.
+ * Returns the number of words, or a negative errno (reported here): more
+ * than @cap_out, %pV nested too deep, a format the program cannot read.
+ */
+int dusk_va_words(const char **fmtp, char *buf, size_t cap, const uint64_t *vals,
+		  unsigned int nvals, __builtin_va_list *ap, uint64_t *out,
+		  unsigned int cap_out, const char *fn);
+
 /* Kernel address of entry @sym of the generated symbol table (kernel
  * variables such as init_net, jiffies). */
 uintptr_t dusk_ksym(uint32_t sym);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Real-kernel test of kinhand (guest script, run by test/e2e/difftest in
 # both builds: kinhand.ko, then the DUSK user build).  The input handler
-# connects to the module's keypad and its .event sees every key and sync
-# event: two presses on load, one per write to /proc/kinhand.
+# connects to the module's keypad and its .filter and .event see every key
+# and sync event: two presses on load, one per write to /proc/kinhand.
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -20,9 +20,9 @@ wait_for() {
 
 dmesg -c >/dev/null
 samples_load kinhand || dusk_fail "load kinhand"
-wait_for "connects 1 keys 4 syns 4 last 8" || dusk_fail "the handler did not see the two presses on load"
+wait_for "connects 1 keys 4 syns 4 last 8 filter 8" || dusk_fail "the handler did not see the two presses on load"
 echo 3 >/proc/kinhand
-wait_for "connects 1 keys 6 syns 6 last 5" || dusk_fail "the handler did not see the press written"
+wait_for "connects 1 keys 6 syns 6 last 5 filter 12" || dusk_fail "the handler did not see the press written"
 samples_unload kinhand
 printf '%s\n' "$samples_log" | grep -q '^kinhand: connected to kinhand keypad$' ||
 	dusk_fail "no connect line"
