@@ -345,24 +345,25 @@ static int is_slot(const struct mirror *m, size_t off)
 }
 
 /*
- * Copy what the kernel changed in @m (now @data) into the own object.  A
- * changed pointer word comes back whole, as the program names it (see
- * rmap.c): a slot the program had translated, or any word that now holds a
- * mirror or proxy address.  Other changes come back byte by byte, so the
- * own object's other bytes stay as the program left them.
+ * May the kernel's bytes of @m be read into its own object when a callback
+ * starts?  Not a stack object's mirror (the calls' business), nor one
+ * being made, nor one with bytes a thread queued and has not sent (they
+ * would be read over).  Caller holds dusk_mirror_lock (it guards the
+ * pending lists).
  */
-/* Has a thread queued bytes of @m not sent yet?  Caller holds
- * dusk_mirror_lock (it guards the pending lists). */
-static int queued(const struct mirror *m)
+static int refreshable(const struct mirror *m)
 {
-	return m->unsent && m->unsent->pending.n;
+	return !m->call_scoped && !m->held && !m->fresh &&
+	       !(m->unsent && m->unsent->pending.n);
 }
 
 /*
- * What the kernel changed in bytes [@off, @off + @len) of @m, read as
- * @data: into the own object, a translated pointer as the program's name
- * for it.  Bytes the kernel left as sent keep the program's own value.
- * Caller holds dusk_mirror_lock.
+ * Copy what the kernel changed in bytes [@off, @off + @len) of @m (now
+ * @data) into the own object.  A changed pointer word comes back whole, as
+ * the program names it (see rmap.c): a slot the program had translated, or
+ * any word that now holds a mirror or proxy address.  Other changes come
+ * back byte by byte, so the own object's other bytes stay as the program
+ * left them.  Caller holds dusk_mirror_lock.
  */
 static void apply_range(struct mirror *m, size_t off, const unsigned char *data, size_t len)
 {
@@ -398,22 +399,19 @@ static void apply_readback(struct mirror *m, const unsigned char *data)
 	apply_range(m, 0, data, m->size);
 }
 
-int dusk_commit_apply_chunk(uint64_t kaddr, const void *data, uint32_t n)
+void dusk_commit_apply_chunk(uint64_t kaddr, const void *data, uint32_t n)
 {
 	uint64_t own = dusk_rmap_word(kaddr);
 	struct mirror *m;
 
 	if (own == kaddr || own >= dusk_kbase)
-		return 0;
+		return;		/* not in a mirror: the kernel's own memory */
 	pthread_mutex_lock(&dusk_mirror_lock);
 	m = dusk_mirror_by_own((uintptr_t)own);
-	dusk_trace("[dusk] chunk 0x%llx +%u of a mirror of own 0x%llx", (unsigned long long)kaddr,
-		   n, (unsigned long long)own);
-	if (m && !m->call_scoped && !m->held && !queued(m) && !m->fresh && !m->readonly &&
-	    kaddr >= m->kaddr && kaddr - m->kaddr <= m->size && n <= m->size - (kaddr - m->kaddr))
+	if (m && refreshable(m) && !m->readonly && kaddr >= m->kaddr &&
+	    kaddr - m->kaddr <= m->size && n <= m->size - (kaddr - m->kaddr))
 		apply_range(m, (size_t)(kaddr - m->kaddr), data, n);
 	pthread_mutex_unlock(&dusk_mirror_lock);
-	return 1;
 }
 
 /* Read back @n mirrors (none larger than DUSK_MAX_READ) with one READ. */
@@ -580,9 +578,7 @@ int dusk_commit_refresh_args(const uint64_t *args, unsigned int n)
 		if (!args[i] || args[i] >= dusk_kbase)
 			continue;
 		m = dusk_mirror_by_own((uintptr_t)args[i]);
-		/* a stack object's mirror is the calls' business; bytes
-		 * another thread queued must not be read over */
-		if (!m || m->call_scoped || m->held || queued(m) || m->fresh)
+		if (!m || !refreshable(m))
 			continue;
 		for (j = 0; j < b.n && b.v[j] != m; j++)
 			;

@@ -282,10 +282,9 @@ int dusk_commit_refresh_args(const uint64_t *args, unsigned int n);
 /*
  * An upcall's CHUNK of @n bytes at @kaddr that lies in a mirror (a work
  * item lent to its function): what the kernel changed there goes into
- * the own object, as a read-back's would.  1 when @kaddr is in a mirror
- * (the own object is what the module reads there), else 0.
+ * the own object, as a read-back's would.  Any other CHUNK is left alone.
  */
-int dusk_commit_apply_chunk(uint64_t kaddr, const void *data, uint32_t n);
+void dusk_commit_apply_chunk(uint64_t kaddr, const void *data, uint32_t n);
 
 /* Before a kernel call ends the epoch: refresh chunks of the mirrors
  * committed since the last call are in @w (owned by the thread state). */

@@ -85,8 +85,7 @@ static void emit_stub(struct rw *rw, struct sb *b, int id)
 {
 	const struct rw_stub *st = &rw->stubs[id];
 	int indirect = !st->callee[0], i, base = indirect ? 1 : 0;
-	/* DUSK_STUB_VA: where the format's words start (dusk/abi.h) */
-	int va = st->flags & DUSK_STUB_VA ? (int)DUSK_STUB_VA_INDEX(st->flags) : 0;
+	int va = rw_stub_va(st);
 	struct sb call = { 0 };
 	char *ret = kscalar(st->ret);
 

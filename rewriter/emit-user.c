@@ -234,7 +234,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	int byval = is_record(st->ret);
 	int nwire = st->nargs + indirect + byval;	/* dusk_stub_nargs() */
 	char *rdecl = byval ? decl(rw, st->ret, "r") : NULL;
-	int va = st->flags & DUSK_STUB_VA ? (int)DUSK_STUB_VA_INDEX(st->flags) : 0;
+	int va = rw_stub_va(st);
 	int fmt = va ? -1 : symfmt_index(st);
 	int i;
 
@@ -514,6 +514,18 @@ static void put_srcu_call(const struct rw *rw, struct sb *b, int stub, size_t i)
 	sb_printf(b, "%s(&%s, sizeof(%s))", rw->stubs[stub].wrapper, rw->srcu[i], rw->srcu[i]);
 }
 
+/* srcu_module_going(): a cleanup_srcu_struct() line for each, @indent deep. */
+static void put_srcu_cleanups(const struct rw *rw, struct sb *b, const char *indent)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nsrcu; i++) {
+		sb_puts(b, indent);
+		put_srcu_call(rw, b, rw->srcu_cleanup_stub, i);
+		sb_puts(b, ";\n");
+	}
+}
+
 /*
  * The rest of dusk_init_NAME() for a module with static SRCU structs
  * (model.c, find_static_srcu()): each set up before module_init, as
@@ -533,28 +545,18 @@ static void emit_srcu_init(const struct rw *rw, struct sb *b)
 	if (rw->init_fn)
 		sb_printf(b, "\tif (!dusk_ret)\n\t\tdusk_ret = %s();\n", rw->init_fn);
 	sb_puts(b, "\tif (dusk_ret < 0) {\n");
-	for (i = 0; i < rw->nsrcu; i++) {
-		sb_puts(b, "\t\t");
-		put_srcu_call(rw, b, rw->srcu_cleanup_stub, i);
-		sb_puts(b, ";\n");
-	}
+	put_srcu_cleanups(rw, b, "\t\t");
 	sb_puts(b, "\t}\n\treturn dusk_ret;\n}\n\n");
 }
 
 /* dusk_exit_NAME(): module_exit, then srcu_module_going()'s cleanups. */
 static void emit_srcu_exit(const struct rw *rw, struct sb *b)
 {
-	size_t i;
-
 	sb_printf(b, "static void dusk_exit_%s(void)\n{\n", rw->modname);
 	if (rw->exit_fn)
 		sb_printf(b, "\t%s();\n", rw->exit_fn);
 	sb_puts(b, "\t/* srcu_module_going() */\n");
-	for (i = 0; i < rw->nsrcu; i++) {
-		sb_puts(b, "\t");
-		put_srcu_call(rw, b, rw->srcu_cleanup_stub, i);
-		sb_puts(b, ";\n");
-	}
+	put_srcu_cleanups(rw, b, "\t");
 	sb_puts(b, "}\n\n");
 }
 
@@ -580,14 +582,14 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 		 * before init); a refused one fails the load */
 		sb_puts(b, "\t{\n\t\tint dusk_err = dusk_params_set_deferred();\n\n"
 			   "\t\tif (dusk_err)\n\t\t\treturn dusk_err;\n\t}\n");
-	if (!rw->nsrcu && rw->init_fn)
-		sb_printf(b, "\treturn %s();\n}\n\n", rw->init_fn);
-	else if (!rw->nsrcu)
-		sb_puts(b, "\treturn 0;\n}\n\n");
-	else
+	if (rw->nsrcu) {
 		emit_srcu_init(rw, b);
-	if (rw->nsrcu)
 		emit_srcu_exit(rw, b);
+	} else if (rw->init_fn) {
+		sb_printf(b, "\treturn %s();\n}\n\n", rw->init_fn);
+	} else {
+		sb_puts(b, "\treturn 0;\n}\n\n");
+	}
 
 	if (rw->nparams) {
 		sb_printf(b, "static const struct dusk_param dusk_params_%s[] = {\n", m);

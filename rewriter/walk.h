@@ -222,6 +222,11 @@ int rw_type_is_va_list(CXType t);
 /* The argument index of the printf format kernel function @st takes, or
  * -1 (dusk/printf-ext.h). */
 int rw_format_index(const struct rw_stub *st);
+/* Where a DUSK_STUB_VA stub's format words start (dusk/abi.h), else 0. */
+static inline int rw_stub_va(const struct rw_stub *st)
+{
+	return st->flags & DUSK_STUB_VA ? (int)DUSK_STUB_VA_INDEX(st->flags) : 0;
+}
 
 /* asm-atomic.c: x86 xchg/xadd/cmpxchg/try_cmpxchg and smp_mb() asm, as
  * the kernel's macros spell them, printed as __atomic builtins.
