@@ -156,11 +156,17 @@ int tg_in_main_file(CXCursor c)
 {
 	CXSourceLocation loc = clang_getCursorLocation(c);
 	CXFile f = NULL;
+	unsigned off;
 	size_t i;
 
+	/* Where the declaration is expanded, not where it is spelled: a
+	 * kernel macro the module's file uses (`typedef
+	 * STRUCT_KFIFO_REC_1(64) rec_t;`) makes a type of the module's own,
+	 * as the rewriter decides (rw_in_main_file()). */
+	clang_getExpansionLocation(loc, &f, NULL, NULL, &off);
 	if (!nmodule_files)
-		return clang_Location_isFromMainFile(loc) != 0;
-	clang_getExpansionLocation(loc, &f, NULL, NULL, NULL);
+		return f && clang_Location_isFromMainFile(clang_getLocationForOffset(
+				    clang_Cursor_getTranslationUnit(c), f, off)) != 0;
 	for (i = 0; f && i < nmodule_files; i++)
 		if (module_files[i] && clang_File_isEqual(f, module_files[i]))
 			return 1;

@@ -11,6 +11,7 @@
  */
 #include <linux/module.h>
 #include <linux/async.h>
+#include <linux/kfifo.h>
 
 typedef struct {
 	long total;
@@ -23,6 +24,10 @@ typedef union {
 } ktd_word_t;
 
 typedef enum { KTD_IDLE, KTD_BUSY = 5, KTD_DONE } ktd_state_t;
+
+/* An untagged struct a kernel macro spells, typedef'd here: ours too. */
+typedef STRUCT_KFIFO_REC_1(64) ktd_rec_t;
+static ktd_rec_t ktd_rec;
 
 static ktd_stats_t ktd_stats = { 1, { 2, 3, 4 } };
 static ktd_word_t ktd_word;
@@ -84,9 +89,25 @@ static void ktd_tally(const char *when)
 		sizeof(tally));
 }
 
+/* The kernel's record fifo code works on our struct: two records in,
+ * the first out again. */
+static void ktd_records(void)
+{
+	char buf[16] = "";
+	unsigned int n;
+
+	INIT_KFIFO(ktd_rec);
+	kfifo_in(&ktd_rec, "abc", 3);
+	kfifo_in(&ktd_rec, "hello", 5);
+	n = kfifo_out(&ktd_rec, buf, sizeof(buf) - 1);
+	pr_info("ktypedef: records %u '%s' next %u left %u (%zu bytes)\n", n, buf,
+		kfifo_peek_len(&ktd_rec), kfifo_len(&ktd_rec), sizeof(ktd_rec));
+}
+
 static int __init ktd_init(void)
 {
 	ktd_tally("init");
+	ktd_records();
 	return 0;
 }
 
