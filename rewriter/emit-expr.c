@@ -1503,6 +1503,125 @@ static int points_to_anonymous(CXType t)
 	       (clang_Cursor_isAnonymousRecordDecl(d) || clang_Cursor_isAnonymous(d));
 }
 
+struct member_of {
+	CXCursor rec;		/* an anonymous record */
+	char *name;		/* the member of its type */
+};
+
+static enum CXChildVisitResult find_member_of(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct member_of *m = d;
+	CXCursor t;
+
+	(void)p;
+	if (kind(c) != CXCursor_FieldDecl)
+		return CXChildVisit_Continue;
+	t = clang_getTypeDeclaration(canon_type(c));
+	if (!clang_equalCursors(t, m->rec))
+		return CXChildVisit_Continue;
+	m->name = cxs_take(clang_getCursorSpelling(c));
+	return CXChildVisit_Break;
+}
+
+static int is_anonymous_record(CXCursor d)
+{
+	return (kind(d) == CXCursor_StructDecl || kind(d) == CXCursor_UnionDecl) &&
+	       (clang_Cursor_isAnonymous(d) || clang_Cursor_isAnonymousRecordDecl(d));
+}
+
+/*
+ * An expression whose type is anonymous record @rec, for __typeof__():
+ * the first variable printed with it (rw->anons), else the member of an
+ * enclosing record that has it (`(*(struct s *)0).inner`, unevaluated);
+ * NULL when neither is known.  An anonymous member's own members are
+ * reached through the record around it.
+ */
+static char *anon_record_expr(struct rw *rw, CXCursor rec)
+{
+	struct member_of m = { rec, NULL };
+	CXCursor parent = clang_getCursorSemanticParent(rec);
+	char *outer, *r;
+	size_t i;
+
+	for (i = 0; i < rw->nanons; i++)
+		if (clang_equalCursors(rw->anons[i].rec, rec))
+			return xstrdup(rw->anons[i].expr);
+	if (kind(parent) != CXCursor_StructDecl && kind(parent) != CXCursor_UnionDecl)
+		return NULL;
+	clang_visitChildren(parent, find_member_of, &m);
+	if (!m.name)
+		return NULL;
+	while (clang_Cursor_isAnonymousRecordDecl(parent))
+		parent = clang_getCursorSemanticParent(parent);
+	if (kind(parent) != CXCursor_StructDecl && kind(parent) != CXCursor_UnionDecl) {
+		r = NULL;
+	} else if (is_anonymous_record(parent)) {
+		outer = anon_record_expr(rw, parent);
+		r = outer ? xasprintf("(%s).%s", outer, m.name) : NULL;
+		free(outer);
+	} else {
+		outer = tg_declarator(clang_getCursorType(parent), "");
+		r = xasprintf("(*(%s *)0).%s", outer, m.name);
+		free(outer);
+	}
+	free(m.name);
+	return r;
+}
+
+/*
+ * Declarator @decl of type @t, whose base (through pointers and arrays)
+ * is an anonymous struct or union, with the record's body replaced by
+ * __typeof__() of an expression of it: a second `struct { ... }` would be
+ * another, incompatible type (`typeof(x) *p`, a cast in container_of()).
+ * 1 when replaced; 0 leaves @decl as it was.
+ */
+int emit_anon_by_typeof(struct rw *rw, CXType t, char **decl)
+{
+	CXType c = clang_getCanonicalType(t);
+	char *x, *body, *hit, *r;
+	CXCursor d;
+
+	for (;;) {
+		if (c.kind == CXType_Pointer)
+			c = clang_getCanonicalType(clang_getPointeeType(c));
+		else if (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray ||
+			 c.kind == CXType_VariableArray)
+			c = clang_getCanonicalType(clang_getArrayElementType(c));
+		else
+			break;
+	}
+	d = clang_getTypeDeclaration(c);
+	if (c.kind != CXType_Record || !is_anonymous_record(d))
+		return 0;
+	x = anon_record_expr(rw, d);
+	if (!x)
+		return 0;
+	body = tg_declarator(clang_getCursorType(d), "");
+	hit = strstr(*decl, body);
+	if (hit) {
+		r = xasprintf("%.*s__typeof__(%s)%s", (int)(hit - *decl), *decl, x,
+			      hit + strlen(body));
+		free(*decl);
+		*decl = r;
+	}
+	free(body);
+	free(x);
+	return hit != NULL;
+}
+
+/* A cast's type: a pointer to an anonymous record that cannot be named
+ * by __typeof__() is printed `void *` (converts to it). */
+static void put_cast_type(struct emitter *e, CXType t)
+{
+	char *d = emit_decl_of(e, t, "", 0);
+
+	if (!emit_anon_by_typeof(e->rw, t, &d) && points_to_anonymous(t))
+		put(e, "void *");
+	else
+		put(e, d);
+	free(d);
+}
+
 int emit_type_unnameable(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
@@ -1673,10 +1792,7 @@ static void emit_unexposed(struct emitter *e, CXCursor c)
 		   conversion_needs_cast(clang_getCursorType(c), kids[0])) {
 		/* an implicit conversion plain C warns about: made explicit */
 		put(e, "((");
-		if (points_to_anonymous(clang_getCursorType(c)))
-			put(e, "void *");
-		else
-			put_type(e, clang_getCursorType(c), "");
+		put_cast_type(e, clang_getCursorType(c));
 		put(e, ")");
 		emit_operand(e, kids[0]);
 		put(e, ")");
@@ -1860,10 +1976,7 @@ void emit_expr(struct emitter *e, CXCursor c)
 	case CXCursor_CStyleCastExpr:
 		kids = rw_children(c, &n);
 		put(e, "(");
-		if (points_to_anonymous(clang_getCursorType(c)))
-			put(e, "void *");	/* a second anonymous struct would be another type */
-		else
-			put_type(e, clang_getCursorType(c), "");
+		put_cast_type(e, clang_getCursorType(c));
 		put(e, ")");
 		emit_operand(e, kids[n - 1]);
 		free(kids);

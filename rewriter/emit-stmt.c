@@ -390,14 +390,16 @@ static CXCursor anon_base(CXType t, const char *name, char **expr)
  * declaration shares its one anonymous type, but each variable is printed
  * as a declaration of its own, and a second `struct { ... }` would be a
  * different, incompatible type.  The first variable declared with an
- * anonymous record keeps it; later ones name it __typeof__(first).
- * Returns @decl, or a new string in its place.
+ * anonymous record keeps it; later ones name it __typeof__(first).  A
+ * record that is a member's type is named through that member (the
+ * member's declaration printed it).  Returns @decl, or a new string in
+ * its place.
  */
 static char *share_anonymous(struct emitter *e, CXCursor v, const char *name, char *decl)
 {
 	struct rw *rw = e->rw;
 	struct rw_anon *a;
-	char *expr = NULL, *rec, *hit, *r;
+	char *expr = NULL;
 	CXCursor d = anon_base(clang_getCursorType(v), name, &expr);
 	size_t i;
 
@@ -405,6 +407,10 @@ static char *share_anonymous(struct emitter *e, CXCursor v, const char *name, ch
 		return decl;
 	for (i = 0; i < rw->nanons && !clang_equalCursors(rw->anons[i].rec, d); i++)
 		;
+	if (i == rw->nanons && emit_anon_by_typeof(rw, clang_getCursorType(v), &decl)) {
+		free(expr);	/* a member's type: `typeof(s.inner) *p` */
+		return decl;
+	}
 	if (i == rw->nanons) {
 		a = VEC_PUSH(rw->anons, rw->nanons, rw->capanons);
 		a->rec = d;
@@ -415,15 +421,7 @@ static char *share_anonymous(struct emitter *e, CXCursor v, const char *name, ch
 	free(expr);
 	if (clang_equalCursors(rw->anons[i].var, v))
 		return decl;	/* the first one, printed again */
-	rec = tg_declarator(clang_getCursorType(d), "");
-	hit = strstr(decl, rec);
-	if (hit) {
-		r = xasprintf("%.*s__typeof__(%s)%s", (int)(hit - decl), decl, rw->anons[i].expr,
-			      hit + strlen(rec));
-		free(decl);
-		decl = r;
-	}
-	free(rec);
+	emit_anon_by_typeof(rw, clang_getCursorType(v), &decl);
 	return decl;
 }
 

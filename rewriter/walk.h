@@ -287,6 +287,9 @@ void emit_initializer(struct emitter *e, CXCursor c);
  * through typeof(another object)?  Printing it would define a second,
  * incompatible type: such variables are declared with __auto_type. */
 int emit_type_unnameable(CXType t);
+/* Declarator @decl of @t with its anonymous base record printed as
+ * __typeof__() of an expression of it; 1 when it was (emit-expr.c). */
+int emit_anon_by_typeof(struct rw *rw, CXType t, char **decl);
 /* percpu.c: per-cpu data (this_cpu_*, per_cpu(), smp_processor_id()). */
 /* Is @asm_stmt one of x86 asm/percpu.h's accessors? */
 int rw_percpu_asm(CXCursor asm_stmt);
