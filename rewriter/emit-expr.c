@@ -1367,12 +1367,12 @@ static void emit_init_list(struct emitter *e, CXCursor c)
 						free(f);
 					} else if ((ranges >> bracket++ & 1) && j + 2 < m) {
 						/* `[lo ... hi]`: its elements share the
-						 * value (not a path of one element) */
+						 * value; a relocation loops over them */
 						long long lo = designator_index(dk[j]);
 						long long hi = designator_index(dk[++j]);
 
 						sb_printf(e->out, "[%lld ... %lld]", lo, hi);
-						sb_printf(&e->path, "[%lld]", lo);
+						sb_printf(&e->path, "[%lld ... %lld]", lo, hi);
 						if (j == 1)
 							pos = (size_t)hi;
 					} else {

@@ -560,6 +560,41 @@ static void emit_srcu_exit(const struct rw *rw, struct sb *b)
 	sb_puts(b, "}\n\n");
 }
 
+static void put_tabs(struct sb *b, int n)
+{
+	while (n-- > 0)
+		sb_puts(b, "\t");
+}
+
+/*
+ * `LVALUE = RHS;` before init.  An element path through a GNU range
+ * designator says `[lo ... hi]` (`{ [0 ... 3] = &init_net }`): every
+ * element of the range gets the value, in a loop per range.
+ */
+static void put_reloc_assign(struct sb *b, const char *lvalue, const char *rhs)
+{
+	struct sb lv = { 0 };
+	const char *p = lvalue, *r;
+	long long lo, hi;
+	int n = 0, used;
+
+	for (r = strchr(p, '['); r; r = strchr(r + 1, '[')) {
+		used = 0;
+		if (sscanf(r, "[%lld ... %lld]%n", &lo, &hi, &used) != 2 || !used)
+			continue;
+		put_tabs(b, n + 1);
+		sb_printf(b, "for (long long dusk_r%d = %lld; dusk_r%d <= %lld; dusk_r%d++)\n",
+			  n, lo, n, hi, n);
+		sb_printf(&lv, "%.*s[dusk_r%d]", (int)(r - p), p, n);
+		p = r + used;
+		r = p - 1;
+		n++;
+	}
+	put_tabs(b, n + 1);
+	sb_printf(b, "%s%s = %s;\n", lv.len ? xsb_str(&lv) : "", p, rhs);
+	free(lv.s);
+}
+
 static void emit_descriptor(struct rw *rw, struct sb *b)
 {
 	size_t i;
@@ -568,11 +603,12 @@ static void emit_descriptor(struct rw *rw, struct sb *b)
 	/* relocations, then the module's own init */
 	sb_printf(b, "static int dusk_init_%s(void)\n{\n", m);
 	for (i = 0; i < rw->nrelocs; i++) {
-		if (rw->relocs[i].expr)
-			sb_printf(b, "\t%s = %s;\n", rw->relocs[i].lvalue, rw->relocs[i].expr);
-		else
-			sb_printf(b, "\t%s = (%s)dusk_ksym(%d);\n", rw->relocs[i].lvalue,
-				  rw->relocs[i].cast, rw->relocs[i].sym);
+		char *rhs = rw->relocs[i].expr ? xstrdup(rw->relocs[i].expr) :
+			    xasprintf("(%s)dusk_ksym(%d)", rw->relocs[i].cast,
+				      rw->relocs[i].sym);
+
+		put_reloc_assign(b, rw->relocs[i].lvalue, rhs);
+		free(rhs);
 	}
 	for (i = 0; i < rw->nparams && !rw->params[i].ops; i++)
 		;
