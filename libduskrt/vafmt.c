@@ -43,7 +43,8 @@ struct vout {
 	size_t cap, len;
 	uint64_t *w;			/* the words */
 	unsigned char *kind;		/* enum wkind of each */
-	int *size;			/* W_BYTES: how many */
+	int *size;			/* W_BYTES: how many; W_STR: its
+					 * precision, or -1 (to the NUL) */
 	unsigned int cap_w, nw;
 	int spliced;
 };
@@ -132,7 +133,7 @@ static int walk(struct vout *o, const char *fmt, struct vsrc *s, int depth)
 
 	while ((f = strchr(f, '%'))) {
 		const char *conv = f;
-		int width = -1, wide = 0;
+		int width = -1, prec = -1, wide = 0;
 
 		if (*++f == '%') {
 			f++;
@@ -151,9 +152,10 @@ static int walk(struct vout *o, const char *fmt, struct vsrc *s, int depth)
 			if (*++f == '*') {
 				if ((err = vsrc_next(s, 0, &v)) || (err = put_word(o, v, W_RAW, 0)))
 					return err;
+				prec = (int)v < 0 ? 0 : (int)v;	/* as vsnprintf() */
 				f++;
 			} else {
-				fmt_num(&f);
+				prec = fmt_num(&f);
 			}
 		}
 		/* h and hh are passed as int; l, ll, L, z, Z, t as 8 bytes */
@@ -172,7 +174,9 @@ static int walk(struct vout *o, const char *fmt, struct vsrc *s, int depth)
 			continue;
 		}
 		if (*f == 's') {
-			err = put_word(o, v, W_STR, 0);
+			/* `%.*s` of a buffer with no NUL: the kernel reads
+			 * @prec bytes at most, and so does the commit */
+			err = put_word(o, v, W_STR, prec >= 0 ? prec : -1);
 		} else if (*f == 'p') {
 			int size = dusk_pext_size(f + 1, width);
 
@@ -197,12 +201,20 @@ static void commit_words(struct vout *o)
 	for (i = 0; i < o->nw; i++) {
 		uint64_t v = o->w[i];
 
+		const char *str = (const char *)(uintptr_t)v;
+		size_t n;
+
 		if (!v || v >= dusk_kbase || o->kind[i] == W_RAW)
 			continue;
-		o->w[i] = o->kind[i] == W_STR ?
-			  dusk_commit((const void *)(uintptr_t)v, DUSK_TYPE_CSTRING, 0) :
-			  dusk_commit((const void *)(uintptr_t)v, DUSK_TYPE_NONE,
-				      (size_t)o->size[i]);
+		if (o->kind[i] == W_STR && o->size[i] < 0) {
+			o->w[i] = dusk_commit(str, DUSK_TYPE_CSTRING, 0);
+			continue;
+		}
+		n = (size_t)o->size[i];
+		if (o->kind[i] == W_STR)	/* with its NUL when within; one
+						 * byte at least: the kmod reads it */
+			n = n ? strnlen(str, n) + (strnlen(str, n) < n) : 1;
+		o->w[i] = dusk_commit(str, DUSK_TYPE_NONE, n);
 	}
 }
 

@@ -12,8 +12,9 @@
  * them, and the program's memory may change or go away meanwhile.  The
  * same holds for the fixed-size objects %pI4, %pM, %pU... print.  %p
  * extensions that follow pointers inside a structure (%pd, %pD, %pR...)
- * get their first byte probed only (docs/kmod.md, known gaps); %pV, whose
- * va_list no program can build, is refused.
+ * get their first byte probed only (docs/kmod.md, known gaps); %pV of a
+ * va_format, whose va_list no program can build, is refused (a NULL one
+ * prints "(null)").
  */
 #include <linux/ctype.h>
 #include <linux/kernel.h>
@@ -140,10 +141,13 @@ static int dusk_check_pext(struct dusk_bounce *b, u64 *arg, const char *ext, int
 	int size = dusk_pext_size(ext, width);
 	char probe;
 
+	/* vsnprintf()'s check_pointer() prints "(null)"/"(efault)" for these,
+	 * %pV's too */
+	if (*arg < PAGE_SIZE || IS_ERR_VALUE((unsigned long)*arg))
+		return 0;
 	if (size == DUSK_PEXT_REFUSED)
 		return -EINVAL;
-	/* vsnprintf()'s check_pointer() prints "(null)"/"(efault)" for these */
-	if (!size || *arg < PAGE_SIZE || IS_ERR_VALUE((unsigned long)*arg))
+	if (!size)
 		return 0;
 	if (size == DUSK_PEXT_STRING)
 		return dusk_bounce_str(b, arg, DUSK_MAX_BOUNCE_STR);

@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <dusk/kprim.h>
 
 #include "harness.h"
@@ -250,6 +252,53 @@ static __attribute__((noinline)) uint64_t frame_with_local(uint64_t *global)
 	assert_int_equal(*(int *)dusk_sim_ptr(sim, args[0] + offsetof(struct leaf, v)), 10);
 	*global = args[1];
 	return args[0];
+}
+
+/* A kernel format's arguments under the program's va_list, as the words
+ * a stub takes (vafmt.c). */
+static int va_words_of(uint64_t *out, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = dusk_va_words(&fmt, buf, sizeof(buf), NULL, 0, &ap, out, DUSK_MAX_ARGS, "test");
+	va_end(ap);
+	return n;
+}
+
+/*
+ * `%.*s` of a buffer without a NUL (a name field, a packet's bytes): the
+ * kernel reads as far as the precision, and so does the commit.  It read
+ * on to a NUL, past the buffer: here into a page the program cannot read
+ * (a SIGSEGV before the fix; under ASan, an overflow report).
+ */
+static void va_string_committed_to_its_precision(void **state)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	char *raw = map + pg - 4;
+	uint64_t w[DUSK_MAX_ARGS];
+
+	(void)state;
+	assert_ptr_not_equal(map, MAP_FAILED);
+	assert_int_equal(mprotect(map + pg, pg, PROT_NONE), 0);
+	memcpy(raw, "wxyz", 4);
+	assert_int_equal(va_words_of(w, "%.*s|%.2s|%.0s|%.*s", 4, raw, raw, raw, -1, raw), 6);
+	assert_int_equal(w[0], 4);
+	assert_true(w[1] >= dusk_kbase);
+	assert_memory_equal(dusk_sim_ptr(sim, w[1]), "wxyz", 4);
+	assert_true(w[2] >= dusk_kbase);
+	assert_memory_equal(dusk_sim_ptr(sim, w[2]), "wx", 2);
+	assert_true(w[3] >= dusk_kbase);	/* %.0s: read by no one, still kernel memory */
+	assert_true(w[5] >= dusk_kbase);	/* a negative precision is 0 */
+	/* a string with its NUL inside the precision: up to the NUL */
+	memcpy(map, "ab\0z", 4);
+	assert_int_equal(va_words_of(w, "%.3s", map), 1);
+	assert_memory_equal(dusk_sim_ptr(sim, w[0]), "ab", 3);
+	munmap(map, 2 * pg);
 }
 
 static void stack_mirror_freed_global_kept(void **state)
@@ -661,6 +710,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(flexible_struct_on_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(object_larger_than_its_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(va_string_committed_to_its_precision, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(array_of_globals_by_element, setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_bytes_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_object_gets_an_address, setup, teardown),

@@ -1,7 +1,8 @@
 // kvlog: a module's own variadic helpers, as third-party modules write
 // them: a level-filtered vprintk() wrapper, a vsnprintf() into a log buffer
 // read through /proc, a prefixing wrapper printing a struct va_format with
-// %pV, kvasprintf(), a va_arg() loop; and GNU range designators in tables.
+// %pV, kvasprintf(), a va_arg() loop, a precision over a buffer with no NUL,
+// a NULL %pV; and GNU range designators in tables.
 #include <linux/module.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
@@ -18,6 +19,9 @@ static int verbose = 1;
 module_param(verbose, int, 0644);
 
 /* GNU ranges: every element of each range holds the value */
+/* a fixed-size name field, no NUL: printed with a precision */
+static const char rawname[4] = { 'w', 'x', 'y', 'z' };
+
 static int weights[16] = { [0 ... 7] = 1, [8 ... 15] = 3 };
 static const char kinds[128] = { ['0' ... '9'] = 'd', ['a' ... 'z'] = 'l', [' '] = 's' };
 static int grid[2][3] = { [0][1] = 5, [0][2] = 6, [1] = { [0 ... 2] = 7 } };
@@ -97,6 +101,9 @@ static int __init kvlog_init(void)
 	kvlog(1, KERN_INFO "kvlog: level one %d %s %5.2s|%-4d|%lx\n", 42, "str", "abc", 7,
 	      0xabcdefUL);
 	kvlog(2, KERN_INFO "kvlog: level two (hidden)\n");
+	kvlog(1, KERN_INFO "kvlog: prec %.*s|%.2s|%.*s|\n", 3, rawname, rawname,
+	      (int)sizeof(rawname), rawname);
+	pr_info("kvlog: null %pV|\n", NULL);
 	remember("a=%d ", 1);
 	remember("b=%s ", "two");
 	remember("ip=%pI4 ", &addr);
