@@ -200,7 +200,6 @@ static void commit_words(struct vout *o)
 
 	for (i = 0; i < o->nw; i++) {
 		uint64_t v = o->w[i];
-
 		const char *str = (const char *)(uintptr_t)v;
 		size_t n;
 
