@@ -950,6 +950,10 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		} else if (asm_is_harmless(e->rw, c)) {
 			indent(e);
 			put(e, "__asm__ __volatile__(\"\" ::: \"memory\");\n");
+		} else if ((s = rw_user_asm(e, c))) {
+			indent(e);
+			sb_printf(e->out, "%s;\n", s);
+			free(s);
 		} else {
 			report_asm(e, c);
 		}

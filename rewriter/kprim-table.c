@@ -231,6 +231,8 @@ static const struct kprim kprims[] = {
 	{ "rcu_read_lock_bh",                  "dusk_kp_nop0" },
 	{ "rcu_read_unlock",                   "dusk_kp_nop0" },
 	{ "rcu_read_unlock_bh",                "dusk_kp_nop0" },
+	{ "rdtsc",                             "dusk_kp_rdtsc" },
+	{ "rdtsc_ordered",                     "dusk_kp_rdtsc_ordered" },
 	{ "refcount_dec_and_lock",             "dusk_kp_refcount_dec_and_lock" },
 	{ "refcount_dec_and_lock_irqsave",     "dusk_kp_refcount_dec_and_lock_irqsave" },
 	{ "refcount_dec_and_mutex_lock",       "dusk_kp_refcount_dec_and_lock" },

@@ -321,6 +321,10 @@ void emit_line(struct emitter *e, CXCursor c);
 char *emit_decl_of(struct emitter *e, CXType t, const char *name, int complete);
 char *emit_fn_prototype(struct rw *rw, CXCursor fn, const char *name);
 
+/* asm-user.c: a module's own asm of an unprivileged instruction (rdtsc,
+ * rdtscp, cpuid) with register operands, printed as a statement without
+ * its `;`; NULL for any other asm. */
+char *rw_user_asm(struct emitter *e, CXCursor c);
 /* asm-atomic.c: print asm statement @c of kind @kind (rw_asm_atomic()). */
 void emit_asm_atomic(struct emitter *e, CXCursor c, int kind);
 

@@ -286,6 +286,23 @@ static inline void dusk_kp_cpuid(unsigned int *eax, unsigned int *ebx,
 			 : "0" (*eax), "2" (*ecx));
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+/* rdtsc() and rdtsc_ordered() (get_cycles(), random_get_entropy()):
+ * RDTSC is not privileged (Linux leaves CR4.TSD clear unless a task asks
+ * for it, prctl(PR_SET_TSC)): the program reads the same counter.  The
+ * kernel orders rdtsc_ordered() with LFENCE or RDTSCP, an LFENCE here. */
+static inline unsigned long long dusk_kp_rdtsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+
+static inline unsigned long long dusk_kp_rdtsc_ordered(void)
+{
+	__builtin_ia32_lfence();
+	return __builtin_ia32_rdtsc();
+}
+#endif
+
 /* array_index_nospec's mask (x86: cmp; sbb): all ones when index < size.
  * The kernel's point is that the CPU cannot speculate past it; the program
  * is not the kernel, only the value matters there. */
