@@ -226,6 +226,8 @@ static const struct kprim kprims[] = {
 	{ "param_set_ullong",                  "dusk_kp_param_set_ullong" },
 	{ "param_set_ulong",                   "dusk_kp_param_set_ulong" },
 	{ "param_set_ushort",                  "dusk_kp_param_set_ushort" },
+	{ "prefetch",                          "dusk_kp_prefetch" },
+	{ "prefetchw",                         "dusk_kp_prefetchw" },
 	{ "queued_spin_is_locked",             "dusk_kp_is_locked" },
 	{ "rcu_read_lock",                     "dusk_kp_nop0" },
 	{ "rcu_read_lock_bh",                  "dusk_kp_nop0" },

@@ -286,6 +286,12 @@ static inline void dusk_kp_cpuid(unsigned int *eax, unsigned int *ebx,
 			 : "0" (*eax), "2" (*ecx));
 }
 
+/* prefetch(), prefetchw() (x86: prefetcht0 / prefetchnta / prefetchw
+ * alternatives): a cache hint that never faults, also on a kernel
+ * address; what the program computes does not change. */
+#define dusk_kp_prefetch(x)		__builtin_prefetch((x), 0)
+#define dusk_kp_prefetchw(x)		__builtin_prefetch((x), 1)
+
 #if defined(__x86_64__) || defined(__i386__)
 /* rdtsc() and rdtsc_ordered() (get_cycles(), random_get_entropy()):
  * RDTSC is not privileged (Linux leaves CR4.TSD clear unless a task asks

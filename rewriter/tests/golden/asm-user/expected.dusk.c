@@ -39,14 +39,14 @@ static inline int dusk_k__printk_1(const char *a0, size_t l0, int a1, int a2, in
 	return (int)dusk_call(0, a, 4);
 }
 
-#line 15 "input.c"
+#line 17 "input.c"
 static struct as_stamp as_last;
 
-#line 17 "input.c"
+#line 19 "input.c"
 static u64 as_read(struct as_stamp *s)
 {
 	DUSK_FRAME;
-#line 19 "input.c"
+#line 21 "input.c"
 	unsigned int lo;
 	unsigned int hi;
 	__asm__ __volatile__("rdtsc" : "=a" (lo), "=d" (hi));
@@ -54,31 +54,34 @@ static u64 as_read(struct as_stamp *s)
 	return ((u64)hi << 32) | lo;
 }
 
-#line 26 "input.c"
+#line 28 "input.c"
 static int as_init(void)
 {
 	DUSK_FRAME;
-#line 28 "input.c"
+#line 30 "input.c"
 	unsigned int eax = 0;
 	unsigned int ebx;
 	unsigned int ecx = 0;
 	unsigned int edx;
-#line 29 "input.c"
+#line 31 "input.c"
 	cycles_t a = get_cycles();
-#line 30 "input.c"
+#line 32 "input.c"
 	u64 t = as_read(&as_last);
 	u64 o = dusk_kp_rdtsc_ordered();
-#line 32 "input.c"
+#line 34 "input.c"
+	__builtin_prefetch(&as_last);
+	dusk_kp_prefetchw(&as_last.aux);
+#line 37 "input.c"
 	__asm__ __volatile__("cpuid" : "=a" (eax), "=b" (ebx), "=c" (ecx), "=d" (edx) : "0" (eax), "2" (ecx));
 	({
-#line 33 "input.c"
+#line 38 "input.c"
 		do {
 		}
 		while (0);
-#line 33 "input.c"
+#line 38 "input.c"
 		dusk_k__printk_1("\0016as: %d %d %d\n", 0, t >= a, ((u64)as_last.hi << 32 | as_last.lo) >= t, eax > 0 && o >= t);
 	});
-#line 34 "input.c"
+#line 39 "input.c"
 	return 0;
 }
 
@@ -93,7 +96,7 @@ static inline cycles_t get_cycles(void)
 }
 
 
-#line 97 "input.dusk.c"
+#line 100 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
