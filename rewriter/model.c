@@ -277,6 +277,26 @@ static unsigned va_stub_flags(const struct rw_stub *st)
 	return 0;
 }
 
+/*
+ * A call whose words do not fit one CALL (DUSK_MAX_ARGS: the arguments,
+ * an indirect call's function pointer, a returned struct's buffer): said
+ * at rewrite time, where the call is, rather than by the program when it
+ * runs.
+ */
+static void check_wire_args(struct rw *rw, const struct rw_stub *st, CXCursor at)
+{
+	int extra = !!(st->flags & DUSK_STUB_INDIRECT) +
+		    (clang_getCanonicalType(st->ret).kind == CXType_Record);
+
+	if (st->nargs + extra <= DUSK_MAX_ARGS)
+		return;
+	rw_diag(rw, clang_getCursorLocation(at), RW_ERROR,
+		"a call of '%s' with %d arguments: at most %d pass to the kernel in one call; "
+		"split it (two printk()s, or a struct passed by pointer)",
+		st->callee[0] ? st->callee : "a kernel function pointer", st->nargs,
+		DUSK_MAX_ARGS - extra);
+}
+
 /* The stub for a call of kernel function @name declared by @decl (or, with
  * @name NULL, an indirect call through a pointer of type @fnty).  Created
  * on first use. */
@@ -326,6 +346,7 @@ static int stub_get(struct rw *rw, CXCursor call, const char *name, CXCursor dec
 		st->wrapper = xasprintf("dusk_k_%s", name);
 	}
 	st->flags |= va_stub_flags(st);
+	check_wire_args(rw, st, clang_Cursor_isNull(call) ? decl : call);
 	return (int)(st - rw->stubs);
 }
 

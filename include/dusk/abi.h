@@ -28,7 +28,9 @@
 #define DUSK_MAX_PARAM_NAME	56
 
 /* Upper bounds both ends enforce; a message beyond them is refused. */
-#define DUSK_MAX_ARGS		12		/* u64 arguments of one stub call or upcall */
+/* u64 arguments of one stub call or upcall: a printk or seq_printf() of a
+ * statistics line passes many (a format and up to 19 values) */
+#define DUSK_MAX_ARGS		20
 #define DUSK_MAX_READ		(64 * 1024)	/* bytes of one READ request, all ranges */
 /* Bytes of one CHUNK's DATA: the whole CHUNK (its ADDR and DATA nested)
  * must fit nla_len's 16 bits, so less than 64 KiB. */

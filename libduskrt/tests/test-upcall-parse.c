@@ -26,7 +26,7 @@ struct build {
 static size_t build(char *out, const struct build *b)
 {
 	struct dusk_msg m;
-	uint64_t args[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	uint64_t args[DUSK_MAX_ARGS + 1] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	size_t len;
 	int i;
 
@@ -101,7 +101,7 @@ static void malformed_refused(void **state)
 	size_t len;
 
 	(void)state;
-	b = good; b.nargs_bytes = 13 * 8;		/* too many arguments */
+	b = good; b.nargs_bytes = (DUSK_MAX_ARGS + 1) * 8;	/* too many arguments */
 	len = build(buf, &b);
 	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
 	b = good; b.nargs_bytes = 7;			/* not whole u64s */
