@@ -111,9 +111,10 @@ static int put_sections(struct asm_walk *w)
 			free(t);
 			return w->kid == w->nkids;
 		}
-		if (!strcmp(t, ":")) {
-			sb_puts(&w->out, " : ");
-			section++;
+		if (!strcmp(t, ":") || !strcmp(t, "::")) {
+			/* `::` (no outputs, or no inputs) is one token */
+			sb_puts(&w->out, t[1] ? " : : " : " : ");
+			section += t[1] ? 2 : 1;
 		} else if (!strcmp(t, ",")) {
 			sb_puts(&w->out, ", ");
 		} else if (t[0] == '"' && section == 3) {

@@ -49,7 +49,7 @@ static u64 as_read(struct as_stamp *s)
 #line 21 "input.c"
 	unsigned int lo;
 	unsigned int hi;
-	__asm__ __volatile__("rdtsc" : "=a" (lo), "=d" (hi));
+	__asm__ __volatile__("rdtsc" : "=a" (lo), "=d" (hi) : : "memory");
 	__asm__ __volatile__("rdtscp" : "=a" ((*DUSK_DEREF(&s->lo))), "=d" ((*DUSK_DEREF(&s->hi))), "=c" ((*DUSK_DEREF(&s->aux))) :  : "memory");
 	return ((u64)hi << 32) | lo;
 }

@@ -20,7 +20,7 @@ static u64 as_read(struct as_stamp *s)
 {
 	unsigned int lo, hi;
 
-	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+	asm volatile("rdtsc" : "=a" (lo), "=d" (hi) :: "memory");
 	asm volatile("rdtscp" : "=a" (s->lo), "=d" (s->hi), "=c" (s->aux) : : "memory");
 	return ((u64)hi << 32) | lo;
 }
