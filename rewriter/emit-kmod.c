@@ -526,8 +526,7 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	for (i = 0; i < rw->nstubs; i++) {
 		sb_printf(b, "\t{ \"%s\", dusk_stub_%zu, %d, ", rw->stubs[i].name, i,
 			  rw->stubs[i].flags & DUSK_STUB_VA ? DUSK_MAX_ARGS :
-			  rw->stubs[i].nargs + !rw->stubs[i].callee[0] +
-			  is_record(rw->stubs[i].ret));
+			  rw_stub_words(&rw->stubs[i]));
 		emit_stub_flags(b, rw->stubs[i].flags);
 		sb_puts(b, " },\n");
 	}

@@ -232,7 +232,7 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 	struct sb params = { 0 }, args = { 0 }, direct = { 0 };
 	char *ret = decl(rw, st->ret, "");
 	int byval = is_record(st->ret);
-	int nwire = st->nargs + indirect + byval;	/* dusk_stub_nargs() */
+	int nwire = rw_stub_words(st);
 	char *rdecl = byval ? decl(rw, st->ret, "r") : NULL;
 	int va = rw_stub_va(st);
 	int fmt = va ? -1 : symfmt_index(st);

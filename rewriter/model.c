@@ -285,8 +285,7 @@ static unsigned va_stub_flags(const struct rw_stub *st)
  */
 static void check_wire_args(struct rw *rw, const struct rw_stub *st, CXCursor at)
 {
-	int extra = !!(st->flags & DUSK_STUB_INDIRECT) +
-		    (clang_getCanonicalType(st->ret).kind == CXType_Record);
+	int extra = rw_stub_words(st) - st->nargs;
 
 	if (st->nargs + extra <= DUSK_MAX_ARGS)
 		return;

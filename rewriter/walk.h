@@ -222,6 +222,14 @@ int rw_type_is_va_list(CXType t);
 /* The argument index of the printf format kernel function @st takes, or
  * -1 (dusk/printf-ext.h). */
 int rw_format_index(const struct rw_stub *st);
+/* The words a call of @st sends as ARGS (the stub descriptor's nargs): its
+ * arguments, an indirect call's function pointer first, a returned
+ * struct's buffer last (a DUSK_STUB_VA stub sends DUSK_MAX_ARGS instead). */
+static inline int rw_stub_words(const struct rw_stub *st)
+{
+	return st->nargs + !st->callee[0] +
+	       (clang_getCanonicalType(st->ret).kind == CXType_Record);
+}
 /* Where a DUSK_STUB_VA stub's format words start (dusk/abi.h), else 0. */
 static inline int rw_stub_va(const struct rw_stub *st)
 {
