@@ -290,7 +290,7 @@ static void demux(struct dusk_conn *c, void *const *bufs, const size_t *lens, in
 		const struct nlmsghdr *nlh = bufs[i];
 		int len = (int)lens[i];
 
-		for (; dusk_nlmsg_ok(nlh, (size_t)len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		for (; dusk_nlmsg_ok(nlh, (size_t)len); nlh = dusk_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_type == NLMSG_NOOP || nlh->nlmsg_type == NLMSG_DONE)
 				continue;
 			if (nlh->nlmsg_type != c->t->family ||

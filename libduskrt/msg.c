@@ -92,12 +92,16 @@ int dusk_msg_init(struct dusk_msg *m, uint16_t family, uint8_t cmd, uint16_t fla
 		m->buf = malloc(DUSK_MSG_CAP);
 	if (!m->buf)
 		return -ENOMEM;
-	m->nlh = mnl_nlmsg_put_header(m->buf);
-	m->nlh->nlmsg_type = family;
-	m->nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	g = mnl_nlmsg_put_extra_header(m->nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = DUSK_GENL_VERSION;
+	/* mnl_nlmsg_put_header() and mnl_nlmsg_put_extra_header(), inline:
+	 * every REPLY of the packet path starts here. */
+	m->nlh = (struct nlmsghdr *)m->buf;
+	*m->nlh = (struct nlmsghdr){
+		.nlmsg_len = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*g)),
+		.nlmsg_type = family,
+		.nlmsg_flags = NLM_F_REQUEST | flags,
+	};
+	g = (struct genlmsghdr *)(m->buf + MNL_NLMSG_HDRLEN);
+	*g = (struct genlmsghdr){ .cmd = cmd, .version = DUSK_GENL_VERSION };
 	return 0;
 }
 
@@ -359,7 +363,7 @@ static int check_head(const struct nlmsghdr *nlh, size_t len)
 	if (!dusk_nlmsg_ok(nlh, len) || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + GENL_HDRLEN ||
 	    nlh->nlmsg_len != MNL_ALIGN(nlh->nlmsg_len))
 		return -EINVAL;
-	g = mnl_nlmsg_get_payload(nlh);
+	g = (const struct genlmsghdr *)((const char *)nlh + MNL_NLMSG_HDRLEN);
 	if (g->cmd == DUSK_CMD_UNSPEC || g->cmd > DUSK_CMD_MAX || g->reserved)
 		return -EINVAL;
 	return g->version == DUSK_GENL_VERSION ? 0 : -EPROTO;
@@ -412,13 +416,6 @@ void dusk_attr_range(const struct nlattr *nest, uint64_t *addr, uint32_t *len)
 		else if (dusk_nla_type(a) == DUSK_A_LEN || dusk_nla_type(a) == DUSK_A_STAT_ID)
 			*len = dusk_nla_u32(a);
 	}
-}
-
-uint8_t dusk_msg_cmd(const struct nlmsghdr *nlh)
-{
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-
-	return g->cmd;
 }
 
 int dusk_msg_error(const struct nlmsghdr *nlh, char *extack, size_t cap, uint32_t *bad_off)

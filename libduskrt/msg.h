@@ -140,8 +140,18 @@ void dusk_attr_range(const struct nlattr *nest, uint64_t *addr, uint32_t *len);
  * checked unsigned, unlike mnl_nlmsg_ok())? */
 int dusk_nlmsg_ok(const struct nlmsghdr *nlh, size_t len);
 
+/* The message after @nlh, @len bytes left (mnl_nlmsg_next(), inline). */
+static inline const struct nlmsghdr *dusk_nlmsg_next(const struct nlmsghdr *nlh, int *len)
+{
+	*len -= (int)MNL_ALIGN(nlh->nlmsg_len);
+	return (const struct nlmsghdr *)((const char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+}
+
 /* The genl command of @nlh (assumes a validated message). */
-uint8_t dusk_msg_cmd(const struct nlmsghdr *nlh);
+static inline uint8_t dusk_msg_cmd(const struct nlmsghdr *nlh)
+{
+	return ((const struct genlmsghdr *)((const char *)nlh + MNL_NLMSG_HDRLEN))->cmd;
+}
 
 /**
  * dusk_msg_error() - decode an NLMSG_ERROR message.

@@ -26,6 +26,15 @@
  * hull of all names and a bitmap of the pages the mirrors and proxies
  * occupy (hashed): most words cost a load and two tests, and only the few
  * on a named page are looked up.
+ *
+ * That first test needs no lock: the hull and the bitmap are read under a
+ * sequence count (rmap_seq, odd while pages_rebuild() rewrites them), and
+ * only a word that passes it, or a read that met a writer, takes the read
+ * lock.  The packet path's CHUNKs and arguments rarely hold a name, and
+ * under QEMU's TCG each lock call costs a code look-up on a cold start
+ * (docs/PERFORMANCE.md).  A name the kernel can show us was added before
+ * the system call that carried it to the kernel, and our receive of it is
+ * another: the reader cannot see an older hull than that name's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -66,6 +75,7 @@ static int page_maybe(uint64_t v)
 /* The hull of every name, mirrors and proxies: a word outside it is
  * none (v - span_lo >= span_len; never when there are none). */
 static uint64_t span_lo, span_len;
+static unsigned int rmap_seq;	/* even: hull and pages stable */
 
 static int pages_mark(const struct names *ns)
 {
@@ -93,6 +103,8 @@ static void pages_rebuild(void)
 	const struct names *sets[2] = { &mirrors, &fns };
 	int i;
 
+	__atomic_fetch_add(&rmap_seq, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	memset(pages, 0, sizeof(pages));
 	for (i = 0; i < 2; i++) {
 		const struct names *ns = sets[i];
@@ -108,6 +120,38 @@ static void pages_rebuild(void)
 	}
 	span_lo = hi ? lo : 0;
 	span_len = hi ? hi - lo : 0;
+	__atomic_fetch_add(&rmap_seq, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Without the lock: is no 8-byte word of @data from byte @first to @len on
+ * a named page?  0 when one is, or when a writer was at work meanwhile:
+ * the caller asks again under the lock.
+ */
+static inline __attribute__((always_inline)) int none_named(const void *data, size_t first,
+							       size_t len)
+{
+	unsigned int seq = __atomic_load_n(&rmap_seq, __ATOMIC_ACQUIRE);
+	const unsigned char *in = data;
+	uint64_t lo, n, v;
+	size_t off;
+	int none = 1;
+
+	if (seq & 1)
+		return 0;
+	lo = __atomic_load_n(&span_lo, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&span_len, __ATOMIC_RELAXED);
+	for (off = first; none && off + 8 <= len; off += 8) {
+		unsigned int h;
+
+		memcpy(&v, in + off, 8);
+		if (v - lo >= n)
+			continue;
+		h = page_hash(v);
+		none = !((__atomic_load_n(&pages[h / 64], __ATOMIC_RELAXED) >> (h % 64)) & 1);
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return none && __atomic_load_n(&rmap_seq, __ATOMIC_RELAXED) == seq;
 }
 
 /* Index of the first entry of @ns whose range ends after @k. */
@@ -237,6 +281,8 @@ static uint64_t to_program(uint64_t v)
 
 uint64_t dusk_rmap_word(uint64_t v)
 {
+	if (none_named(&v, 0, 8))
+		return v;
 	pthread_rwlock_rdlock(&rmap_lock);
 	v = to_program(v);
 	pthread_rwlock_unlock(&rmap_lock);
@@ -250,7 +296,7 @@ const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *t
 	unsigned char *out = NULL;
 	uint64_t lo, n;
 
-	if (len < skip + 8)
+	if (len < skip + 8 || none_named(data, skip, len))
 		return data;
 	pthread_rwlock_rdlock(&rmap_lock);
 	lo = span_lo;
@@ -280,6 +326,8 @@ void dusk_rmap_words(uint64_t *v, unsigned int n)
 {
 	unsigned int i;
 
+	if (none_named(v, 0, (size_t)n * 8))
+		return;
 	pthread_rwlock_rdlock(&rmap_lock);
 	for (i = 0; i < n; i++)
 		v[i] = to_program(v[i]);

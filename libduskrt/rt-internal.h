@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <pthread.h>
 #include <dusk/runtime.h>
 #include "msg.h"
@@ -28,6 +29,59 @@
 
 #define DUSK_API __attribute__((visibility("default")))
 #define DUSK_TLS __thread __attribute__((tls_model("initial-exec")))
+
+/*
+ * memcpy() and memcmp() of the packet path's small ranges (a CHUNK into
+ * the shadow, a page's valid bytes at the epoch's end), inline: under
+ * QEMU's TCG a call into libc costs a code look-up on the packet thread's
+ * cold start, more than the copy itself (docs/PERFORMANCE.md).  The empty
+ * asm keeps the compiler from turning the loops back into those calls;
+ * above DUSK_INLINE_COPY bytes (page fills) libc's are faster.
+ */
+#define DUSK_INLINE_COPY 512
+static inline void dusk_copy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	uint64_t w;
+
+	if (n > DUSK_INLINE_COPY) {
+		memcpy(dst, src, n);
+		return;
+	}
+	for (; n >= 8; n -= 8, d += 8, s += 8) {
+		__builtin_memcpy(&w, s, 8);
+		__asm__("" : "+r"(w));
+		__builtin_memcpy(d, &w, 8);
+	}
+	for (; n; n--) {
+		__asm__("" : "+r"(d));
+		*d++ = *s++;
+	}
+}
+
+/* memcmp() != 0, inline as dusk_copy(). */
+static inline int dusk_differ(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	uint64_t v, w;
+
+	if (n > DUSK_INLINE_COPY)
+		return memcmp(a, b, n) != 0;
+	for (; n >= 8; n -= 8, x += 8, y += 8) {
+		__builtin_memcpy(&v, x, 8);
+		__builtin_memcpy(&w, y, 8);
+		__asm__("" : "+r"(v));
+		if (v != w)
+			return 1;
+	}
+	for (; n; n--) {
+		__asm__("" : "+r"(x));
+		if (*x++ != *y++)
+			return 1;
+	}
+	return 0;
+}
 
 /* Tell valgrind's memcheck that the runtime's own copy [p, p + n) of
  * module memory counts as set (a few no-op instructions when not under
@@ -378,7 +432,6 @@ const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *t
 int dusk_rmap_is_program_name(uint64_t v);
 
 /* ---- thread.c: per-thread state ---- */
-#define DUSK_FN_STACK 32
 struct dusk_thread {
 	uint64_t ctx;		/* upcall being served, 0 if none */
 	uint64_t current;	/* kernel `current` of that upcall */
@@ -390,15 +443,22 @@ struct dusk_thread {
 				 * state the call left (call.c) */
 	uint8_t param_op;	/* running a module parameter's set or get: its
 				 * kernel calls go with PARAM_LOCK (params.c) */
-	int depth;		/* module function nesting (DUSK_FRAME) */
-	const char *fn[DUSK_FN_STACK];	/* innermost module functions, for reports */
 	struct dusk_shadow *shadow;
 	struct dusk_commit_state *commit;
 	uintptr_t stack_lo, stack_hi;	/* this thread's stack: own objects there live one call */
 	void *answer_buf;	/* where the kmod writes this thread's answers (conn.c) */
 };
-/* This thread's state, created on first use (never NULL: aborts on ENOMEM). */
-struct dusk_thread *dusk_thread(void);
+/* This thread's state, created on first use (never NULL: aborts on ENOMEM).
+ * Inline: the packet path asks for it a dozen times per packet, and under
+ * QEMU's TCG each call is a code look-up on a cold start. */
+extern DUSK_TLS struct dusk_thread *dusk_tls_thread;
+struct dusk_thread *dusk_thread_new(void);
+static inline struct dusk_thread *dusk_thread(void)
+{
+	struct dusk_thread *t = dusk_tls_thread;
+
+	return __builtin_expect(t != NULL, 1) ? t : dusk_thread_new();
+}
 /*
  * Run @fn on a thread's state when the thread exits, after its shadows
  * and before the state itself are freed: each part of the state made after

@@ -104,14 +104,11 @@ struct dusk_shadow {
  */
 DUSK_API __thread struct dusk_hit dusk_hit __attribute__((tls_model("initial-exec")));
 
-/*
- * The few ranges before it.  A callback reads its sk_buff, the packet's
- * headers and its hook state in turn, three pages that take dusk_hit from
- * each other at almost every access; a miss of the inline path finds its
- * range here without looking up the shadow.  Reset with dusk_hit.
- */
-#define RECENT 4
-static DUSK_TLS struct dusk_hit recent[RECENT];
+/* The few ranges before it (runtime.h), reset with it. */
+#define RECENT DUSK_HIT_RECENT
+DUSK_API __thread struct dusk_hit dusk_hit_recent[DUSK_HIT_RECENT]
+	__attribute__((tls_model("initial-exec")));
+#define recent dusk_hit_recent
 static DUSK_TLS unsigned int recent_next;
 
 static void hit_reset(void)
@@ -357,7 +354,7 @@ static int late_written(const struct dusk_shadow *s, const struct pmeta *m, cons
 			size_t lo, size_t hi)
 {
 	return m->epoch && m->epoch == s->epoch - 1 && lo < hi &&
-	       memcmp(sh + lo, sh + WIN_SIZE + lo, hi - lo);
+	       dusk_differ(sh + lo, sh + WIN_SIZE + lo, hi - lo);
 }
 
 /*
@@ -394,8 +391,8 @@ static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t of
 				pr[b] = data[b - off];
 			}
 		} else {
-			memcpy(sh + off, data, len);
-			memcpy(pr + off, data, len);
+			dusk_copy(sh + off, data, len);
+			dusk_copy(pr + off, data, len);
 		}
 		m->lo = off;
 		m->hi = end;
@@ -405,13 +402,13 @@ static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t of
 	if (end < m->lo || off > m->hi)
 		return 0;	/* disjoint from what is valid: leave it to a READ */
 	if (off < m->lo) {
-		memcpy(sh + off, data, m->lo - off);
-		memcpy(pr + off, data, m->lo - off);
+		dusk_copy(sh + off, data, m->lo - off);
+		dusk_copy(pr + off, data, m->lo - off);
 		m->lo = off;
 	}
 	if (end > m->hi) {
-		memcpy(sh + m->hi, data + (m->hi - off), end - m->hi);
-		memcpy(pr + m->hi, data + (m->hi - off), end - m->hi);
+		dusk_copy(sh + m->hi, data + (m->hi - off), end - m->hi);
+		dusk_copy(pr + m->hi, data + (m->hi - off), end - m->hi);
 		m->hi = end;
 	}
 	return 0;
@@ -766,7 +763,7 @@ static int diff_page(struct runs *r, uint64_t kp, const char *sh, const char *pr
 	size_t b = lo, e;
 	int err;
 
-	if (!memcmp(sh + lo, pr + lo, hi - lo))
+	if (!dusk_differ(sh + lo, pr + lo, hi - lo))
 		return 0;
 	while (b < hi) {
 		if (sh[b] == pr[b]) {

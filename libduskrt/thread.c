@@ -11,7 +11,7 @@
 
 #include "rt-internal.h"
 
-static DUSK_TLS struct dusk_thread *tls_thread;
+DUSK_TLS struct dusk_thread *dusk_tls_thread;
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 
@@ -32,14 +32,14 @@ static void thread_free(void *p)
 	struct dusk_thread *t = p;
 	unsigned int i;
 
-	/* Made with the state (thread_new()); what the parts make later,
+	/* Made with the state (dusk_thread_new()); what the parts make later,
 	 * they free (dusk_thread_on_exit()). */
 	dusk_shadow_free(t->shadow);
 	t->shadow = NULL;
 	for (i = 0; i < nexit_hooks; i++)
 		exit_hooks[i](t);
 	free(t);
-	tls_thread = NULL;
+	dusk_tls_thread = NULL;
 }
 
 static void key_init(void)
@@ -47,7 +47,7 @@ static void key_init(void)
 	pthread_key_create(&thread_key, thread_free);
 }
 
-static struct dusk_thread *thread_new(void)
+struct dusk_thread *dusk_thread_new(void)
 {
 	struct dusk_thread *t = calloc(1, sizeof(*t));
 	pthread_attr_t attr;
@@ -66,42 +66,34 @@ static struct dusk_thread *thread_new(void)
 		pthread_attr_destroy(&attr);
 	}
 	pthread_setspecific(thread_key, t);
-	return tls_thread = t;
-}
-
-struct dusk_thread *dusk_thread(void)
-{
-	struct dusk_thread *t = tls_thread;
-
-	return __builtin_expect(t != NULL, 1) ? t : thread_new();
+	return dusk_tls_thread = t;
 }
 
 struct dusk_thread *dusk_thread_peek(void)
 {
-	return tls_thread;
+	return dusk_tls_thread;
 }
+
+/* Module function nesting (DUSK_FRAME, runtime.h): this thread's own. */
+DUSK_API __thread struct dusk_frames dusk_frames __attribute__((tls_model("initial-exec")));
 
 const char *dusk_thread_fn(void)
 {
-	struct dusk_thread *t = tls_thread;
+	int d = dusk_frames.depth;
 
-	if (!t || t->depth <= 0)
+	if (d <= 0)
 		return NULL;
-	return t->fn[(t->depth > DUSK_FN_STACK ? DUSK_FN_STACK : t->depth) - 1];
+	return dusk_frames.fn[(d > DUSK_FN_STACK ? DUSK_FN_STACK : d) - 1];
 }
 
 DUSK_API int dusk_enter(const char *fn)
 {
-	struct dusk_thread *t = dusk_thread();
-
-	if (t->depth < DUSK_FN_STACK)
-		t->fn[t->depth] = fn;
-	return ++t->depth;
+	return dusk_frame_enter(fn);
 }
 
 DUSK_API void dusk_leave(int *frame)
 {
-	dusk_thread()->depth = *frame - 1;
+	dusk_frame_leave(frame);
 }
 
 /*

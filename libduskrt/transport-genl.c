@@ -23,6 +23,7 @@
 struct genl_transport {
 	struct dusk_transport base;
 	struct mnl_socket *nl;
+	int fd;			/* nl's: the packet path's calls go straight to it */
 	struct dusk_waker w;
 };
 
@@ -61,8 +62,11 @@ static int self_wake_works(struct mnl_socket *nl)
 static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
+	/* mnl_socket_sendto(): to the kernel */
+	static const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 
-	return mnl_socket_sendto(g->nl, buf, len) < 0 ? -errno : 0;
+	return sendto(g->fd, buf, len, 0, (const struct sockaddr *)&kernel, sizeof(kernel)) < 0 ?
+	       -errno : 0;
 }
 
 /* Take up to @n datagrams; @flags MSG_DONTWAIT (none waiting: 0) or
@@ -84,7 +88,7 @@ static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, si
 		ssize_t len;
 
 		do
-			len = recv(mnl_socket_get_fd(g->nl), bufs[0], cap,
+			len = recv(g->fd, bufs[0], cap,
 				   flags == MSG_DONTWAIT ? MSG_DONTWAIT : 0);
 		while (len < 0 && errno == EINTR);
 		if (len < 0)
@@ -100,7 +104,7 @@ static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, si
 			mm[i].msg_hdr.msg_iovlen = 1;
 		}
 		do
-			r = recvmmsg(mnl_socket_get_fd(g->nl), mm, n, flags, NULL);
+			r = recvmmsg(g->fd, mm, n, flags, NULL);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
 			return errno == EAGAIN ? 0 : -errno;
@@ -238,6 +242,7 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 		err = -errno;
 		goto fail;
 	}
+	g->fd = mnl_socket_get_fd(g->nl);
 	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	/* An overrun costs the upcalls that did not fit (the kmod's policy

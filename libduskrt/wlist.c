@@ -16,7 +16,9 @@ int dusk_wlist_add(struct dusk_wlist *w, uint64_t addr, const void *data, uint32
 
 void dusk_wlist_free(struct dusk_wlist *w)
 {
-	free(w->v);
+	/* an epoch without writes has none: no call for it */
+	if (w->v)
+		free(w->v);
 	w->v = NULL;
 	w->n = w->cap = 0;
 }

@@ -43,6 +43,28 @@ struct dusk_hit {
 };
 extern __thread struct dusk_hit dusk_hit __attribute__((tls_model("initial-exec")));
 
+/* The few ranges before it.  A callback reads its sk_buff, the packet's
+ * headers and its hook state in turn, ranges that take dusk_hit from each
+ * other at almost every access; a miss of dusk_hit finds its range here
+ * without a call into the library (under QEMU's TCG a call costs a code
+ * look-up on the packet path's cold start: docs/PERFORMANCE.md). */
+#define DUSK_HIT_RECENT 4
+extern __thread struct dusk_hit dusk_hit_recent[DUSK_HIT_RECENT]
+	__attribute__((tls_model("initial-exec")));
+
+static inline void *dusk_check_recent(uintptr_t a, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < DUSK_HIT_RECENT; i++) {
+		if (a >= dusk_hit_recent[i].lo && a + len <= dusk_hit_recent[i].hi) {
+			dusk_hit = dusk_hit_recent[i];
+			return (void *)(a + dusk_hit.delta);
+		}
+	}
+	return dusk_check_kernel(a, len);
+}
+
 /**
  * dusk_check() - make [p, p+len) accessible to the program.
  * Own memory is returned as is; kernel memory is returned as its shadow.
@@ -57,7 +79,7 @@ static inline void *dusk_check(const volatile void *p, size_t len)
 		return (void *)a;
 	if (__builtin_expect(a >= dusk_hit.lo && a + len <= dusk_hit.hi, 1))
 		return (void *)(a + dusk_hit.delta);
-	return dusk_check_kernel(a, len);
+	return dusk_check_recent(a, len);
 }
 
 /* The instrumented form of *(p): p keeps its kernel value, the access goes to
@@ -133,13 +155,39 @@ void *dusk_current(void);
  */
 void *dusk_task_state(void *state, size_t off);
 
-/* Function prolog/epilog: nesting depth of module code on this thread.
+/* Function prolog/epilog: nesting depth of module code on this thread and
+ * the innermost functions' names (a fault's or a WARN's report).
  * Generated code writes DUSK_FRAME; as the first statement of every module
- * function; the frame closes itself on every return path. */
+ * function; the frame closes itself on every return path.  Inline on this
+ * thread's own record: under QEMU's TCG a call into the library costs a
+ * code look-up on the packet path's cold start (docs/PERFORMANCE.md). */
+#define DUSK_FN_STACK 32
+struct dusk_frames {
+	int depth;
+	const char *fn[DUSK_FN_STACK];
+};
+extern __thread struct dusk_frames dusk_frames __attribute__((tls_model("initial-exec")));
+
+static inline int dusk_frame_enter(const char *fn)
+{
+	int d = dusk_frames.depth;
+
+	if (d >= 0 && d < DUSK_FN_STACK)
+		dusk_frames.fn[d] = fn;
+	return dusk_frames.depth = d + 1;
+}
+
+static inline void dusk_frame_leave(int *frame)
+{
+	dusk_frames.depth = *frame - 1;
+}
+
+/* The same as calls, for programs generated before the frames were inline. */
 int dusk_enter(const char *fn);
 void dusk_leave(int *frame);
 #define DUSK_FRAME \
-	int __dusk_frame __attribute__((cleanup(dusk_leave), unused)) = dusk_enter(__func__)
+	int __dusk_frame __attribute__((cleanup(dusk_frame_leave), unused)) = \
+		dusk_frame_enter(__func__)
 
 /* One module_param. */
 struct dusk_param {
