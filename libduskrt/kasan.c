@@ -666,12 +666,10 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 	pthread_mutex_unlock(&kasan_lock);
 }
 
-void dusk_kasan_kernel_gave(uint64_t p)
+void dusk_kasan_kernel_gave_on(uint64_t p)
 {
 	struct kobj *o;
 
-	if (!dusk_kasan_on || p < dusk_kbase)
-		return;
 	pthread_mutex_lock(&kasan_lock);
 	o = holding(p);
 	if (o && o->freed)

@@ -632,7 +632,14 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 void *dusk_kasan_access(uint64_t addr, size_t len, const void *pc, uint64_t *lo, uint64_t *hi);
 /* The kernel handed the module @p (a callback's argument, a call's
  * result): a freed object holding it is the kernel's again. */
-void dusk_kasan_kernel_gave(uint64_t p);
+void dusk_kasan_kernel_gave_on(uint64_t p);
+/* The kernel handed the program @p (an upcall's argument): with KASAN on,
+ * a freed object at it is live again.  Inline: off, it costs no call. */
+static inline void dusk_kasan_kernel_gave(uint64_t p)
+{
+	if (dusk_kasan_on && p >= dusk_kbase)
+		dusk_kasan_kernel_gave_on(p);
+}
 /* From the SIGSEGV handler: was @fault_addr the guard?  Then the report is
  * logged (a read or @write) and 1 returned. */
 int dusk_kasan_fault(const void *fault_addr, int write);

@@ -13,6 +13,8 @@
  */
 #include <errno.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +61,20 @@ static int self_wake_works(struct mnl_socket *nl)
 	return n == (ssize_t)sizeof(h) && h.nlmsg_type == NLMSG_NOOP;
 }
 
+/*
+ * The packet path's system calls go through syscall(): libc's recvmmsg(),
+ * recv() and sendto() are cancellation points, two more calls each around
+ * the system call, and under QEMU's TCG every call on that path costs a
+ * code look-up on the packet thread's cold start (docs/PERFORMANCE.md).
+ * The runtime never cancels a thread.
+ */
 static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
 	/* mnl_socket_sendto(): to the kernel */
 	static const struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 
-	return sendto(g->fd, buf, len, 0, (const struct sockaddr *)&kernel, sizeof(kernel)) < 0 ?
-	       -errno : 0;
+	return syscall(SYS_sendto, g->fd, buf, len, 0, &kernel, sizeof(kernel)) < 0 ? -errno : 0;
 }
 
 /* Take up to @n datagrams; @flags MSG_DONTWAIT (none waiting: 0) or
@@ -88,23 +96,20 @@ static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, si
 		ssize_t len;
 
 		do
-			len = recv(g->fd, bufs[0], cap,
-				   flags == MSG_DONTWAIT ? MSG_DONTWAIT : 0);
+			len = syscall(SYS_recvfrom, g->fd, bufs[0], cap,
+				      flags == MSG_DONTWAIT ? MSG_DONTWAIT : 0, NULL, NULL);
 		while (len < 0 && errno == EINTR);
 		if (len < 0)
 			return errno == EAGAIN ? 0 : -errno;
 		lens[0] = (size_t)len;
 		r = 1;
 	} else {
-		memset(mm, 0, sizeof(mm));
 		for (i = 0; i < n; i++) {
-			iov[i].iov_base = bufs[i];
-			iov[i].iov_len = cap;
-			mm[i].msg_hdr.msg_iov = &iov[i];
-			mm[i].msg_hdr.msg_iovlen = 1;
+			iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = cap };
+			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 		}
 		do
-			r = recvmmsg(g->fd, mm, n, flags, NULL);
+			r = (int)syscall(SYS_recvmmsg, g->fd, mm, n, flags, NULL);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
 			return errno == EAGAIN ? 0 : -errno;
