@@ -366,6 +366,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_devres_before_call(c);
 	dusk_handed_before_call(c);
 	dusk_pages_before_call(c);
+	dusk_klock_before_call(c);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
 		dusk_region_forget(freed);
@@ -407,6 +408,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_devres_after_call(c);
 	dusk_handed_after_call(c);
 	dusk_pages_after_call(c);
+	dusk_klock_after_call(c);
 	dusk_kprobe_after_call(c);
 	dusk_kbd_after_call(c);
 	dusk_chain_after_call(c);
