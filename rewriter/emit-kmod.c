@@ -203,6 +203,13 @@ static int netdev_stats_kind(CXType t)
 	return 0;
 }
 
+/* Is @p a protocol handler's proxy, int (struct sk_buff *) handed over? */
+static int is_protocol_handler(const struct rw_proxy *p)
+{
+	return p->kind == RW_PROXY_ASYNC_SKB &&
+	       clang_getNumArgTypes(clang_getCursorType(p->fn)) == 1;
+}
+
 static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 {
 	CXType t = clang_getCursorType(p->fn);
@@ -250,6 +257,14 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		/* an input handler's .filter answers "not filtered" */
 		sb_printf(b, "\tdusk_upcall_async_irq(%d, %s, %d);%s\n}\n\n", id, n ? "a" : "NULL", n,
 			  is_void(clang_getResultType(t)) ? "" : "\n\treturn 0;");
+	else if (is_protocol_handler(p))
+		/* a protocol handler (kapi_proxy_kind()): its packet's route
+		 * is held by RCU alone in the receive path, and the program
+		 * reads it later; the answer is 0 also when the kmod freed the
+		 * packet, since IPv4 resubmits a packet on a negative answer
+		 * and IPv6 on a positive one */
+		sb_printf(b, "\tskb_dst_force(a0);\n\tdusk_upcall_skb_handover(%d, a, 1);\n"
+			  "\treturn 0;\n}\n\n", id);
 	else if (p->kind == RW_PROXY_ASYNC_SKB)
 		sb_printf(b, "\treturn dusk_upcall_skb_handover(%d, a, %d);\n}\n\n", id, n);
 	else if (p->kind == RW_PROXY_SYNC_XT_MATCH)
@@ -509,8 +524,13 @@ static void emit_gen(struct rw *rw, struct sb *b, const char *layout_checks)
 	 * their tracepoints and static calls as kernel symbols */
 	if (rw->create_tp_at)
 		sb_puts(b, "#undef CREATE_TRACE_POINTS\n");
-	sb_puts(b, "#include <linux/build_bug.h>\n#include <linux/kernel.h>\n"
-		"#include <dusk/protocol.h>\n#include \"dusk-gen.h\"\n\n");
+	sb_puts(b, "#include <linux/build_bug.h>\n#include <linux/kernel.h>\n");
+	for (i = 0; i < rw->nproxies; i++)
+		if (is_protocol_handler(&rw->proxies[i])) {
+			sb_puts(b, "#include <net/dst.h>\n");	/* skb_dst_force() */
+			break;
+		}
+	sb_puts(b, "#include <dusk/protocol.h>\n#include \"dusk-gen.h\"\n\n");
 	{
 		struct own_decls o = { rw, b };
 

@@ -512,6 +512,15 @@ int kapi_proxy_kind(CXType fn)
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct sk_buff") &&
 	    kapi_pointee_is(clang_getArgType(fn, 2), "struct packet_type"))
 		return RW_PROXY_ASYNC_SKB;
+	/* a protocol handler, int (struct sk_buff *): net_protocol and
+	 * inet6_protocol .handler (inet_add_protocol()), xfrm and tunnel
+	 * handlers, a dst's .input, in the receive softirq.  The handler owns
+	 * the packet; a blocking proxy's -EWOULDBLOCK made IPv4 resubmit it
+	 * as protocol 11 (seventeenth round of probes): handed to the program
+	 * as a packet_type handler's, the proxy answering 0, "consumed" */
+	if (n == 1 && ret.kind == CXType_Int &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct sk_buff"))
+		return RW_PROXY_ASYNC_SKB;
 	/* ndo_start_xmit: netdev_tx_t (struct sk_buff *, struct net_device *),
 	 * with bottom halves off and the transmit queue's lock held.  After
 	 * NETDEV_TX_OK the packet is the driver's, freed when it is sent (a

@@ -246,6 +246,13 @@ static const struct {
 	 * (-EWOULDBLOCK) is no rx_handler_result_t, and
 	 * __netif_receive_skb_core() BUG()s on it */
 	{ "netdev_rx_handler_register", "network device rx_handlers " DUSK_ATOMIC_WHY, 1 },
+	/* a hardware breakpoint's handler runs in the debug exception, a perf
+	 * counter's overflow handler in NMI: their blocking proxies answered
+	 * at once and the handler silently never ran (seventeenth round of
+	 * probes).  Without a handler (NULL) the event only counts: served */
+	{ "register_wide_hw_breakpoint", "hardware breakpoint handlers " DUSK_ATOMIC_WHY, 1 },
+	{ "register_user_hw_breakpoint", "hardware breakpoint handlers " DUSK_ATOMIC_WHY, 1 },
+	{ "perf_event_create_kernel_counter", "perf overflow handlers " DUSK_ATOMIC_WHY, 3 },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
@@ -359,6 +366,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_devres_before_call(c);
 	dusk_handed_before_call(c);
 	dusk_pages_before_call(c);
+	dusk_klock_before_call(c);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
 		dusk_region_forget(freed);
@@ -400,6 +408,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_devres_after_call(c);
 	dusk_handed_after_call(c);
 	dusk_pages_after_call(c);
+	dusk_klock_after_call(c);
 	dusk_kprobe_after_call(c);
 	dusk_kbd_after_call(c);
 	dusk_chain_after_call(c);

@@ -248,6 +248,12 @@ void dusk_pages_before_call(const struct dusk_call *c);
 void dusk_pages_after_call(struct dusk_call *c);
 void dusk_pages_free(unsigned long addr, size_t len, enum dusk_region_kind kind);
 
+/* klock.c: kernel locks (rtnl) the program holds between its calls,
+ * released at the session's end */
+void dusk_klock_before_call(const struct dusk_call *c);
+void dusk_klock_after_call(const struct dusk_call *c);
+void dusk_klock_release_all(void);
+
 /* devres.c: device-managed memory the module allocated */
 void dusk_devres_before_call(const struct dusk_call *c);
 void dusk_devres_after_call(const struct dusk_call *c);
@@ -351,6 +357,7 @@ bool dusk_seqfile_acts_on(const struct dusk_stub_desc *s);
 bool dusk_devres_acts_on(const struct dusk_stub_desc *s);
 bool dusk_handed_acts_on(const struct dusk_stub_desc *s);
 bool dusk_pages_acts_on(const struct dusk_stub_desc *s);
+bool dusk_klock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_slab_acts_on(const struct dusk_stub_desc *s);
 bool dusk_sync_acts_on(const struct dusk_stub_desc *s);
 

@@ -123,6 +123,7 @@ void dusk_session_end(void)
 	if (!dusk_sess.bound)
 		goto out;
 	dusk_pending_flush();
+	dusk_klock_release_all();	/* the undo records may take them */
 	dusk_undo_all();
 	/* the kernel freed the per-net data with the unregistered ops */
 	dusk_pernet_forget_all();

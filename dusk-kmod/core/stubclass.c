@@ -5,14 +5,14 @@
  *
  * dusk_call_exec() gives each concern of the core (undo records, file
  * operations, xtables, hrtimers, per-net data, seq_files, devres, handed
- * and page allocations, slab caches, synchronous waits, deferred calls,
- * the formats and strings stubargs.c checks and copies) its turn before
- * and after a call, and each concern recognises its kernel functions by
- * name.  Searching all those tables on every call was a quarter of a
- * trivial CALL's time in the kernel (docs/PERFORMANCE.md).  Most of a
- * module's calls, and nearly every call on a packet's path, are of none of
- * them: for those, dusk_call_exec() runs the stub and is done.  Each
- * concern answers for its own functions (its *_acts_on(), beside the
+ * and page allocations, kernel locks, slab caches, synchronous waits,
+ * deferred calls, the formats and strings stubargs.c checks and copies)
+ * its turn before and after a call, and each concern recognises its
+ * kernel functions by name.  Searching all those tables on every call was
+ * a quarter of a trivial CALL's time in the kernel (docs/PERFORMANCE.md).
+ * Most of a module's calls, and nearly every call on a packet's path, are
+ * of none of them: for those, dusk_call_exec() runs the stub and is done.
+ * Each concern answers for its own functions (its *_acts_on(), beside the
  * table its calls are matched with), so no list here summarises theirs.
  */
 #include <linux/bitmap.h>
@@ -38,6 +38,7 @@ static bool (*const dusk_stub_concerns[])(const struct dusk_stub_desc *s) = {
 	dusk_devres_acts_on,
 	dusk_handed_acts_on,
 	dusk_pages_acts_on,
+	dusk_klock_acts_on,
 	dusk_slab_acts_on,
 	dusk_sync_acts_on,
 };

@@ -292,6 +292,14 @@ static inline void dusk_kp_cpuid(unsigned int *eax, unsigned int *ebx,
 #define dusk_kp_prefetch(x)		__builtin_prefetch((x), 0)
 #define dusk_kp_prefetchw(x)		__builtin_prefetch((x), 1)
 
+/* kernel_fpu_begin[_mask](), kernel_fpu_end(), irq_fpu_usable() (x86):
+ * the kernel saves the task's FPU state and disables preemption so kernel
+ * code may use SSE/AVX registers.  A program owns its FPU state and may
+ * always use it: begin and end are no-ops (dusk_kp_nop0/1), and the FPU
+ * is usable.  As kernel calls, begin returned to the program with
+ * preemption off in the kmod's netlink handler. */
+#define dusk_kp_fpu_usable()		((_Bool)1)
+
 #if defined(__x86_64__) || defined(__i386__)
 /* rdtsc() and rdtsc_ordered() (get_cycles(), random_get_entropy()):
  * RDTSC is not privileged (Linux leaves CR4.TSD clear unless a task asks
