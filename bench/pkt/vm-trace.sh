@@ -1,0 +1,124 @@
+#!/bin/sh
+# Guest side of bench/pkt/trace-pkt: the program's own step per packet,
+# from the return of its receive to the entry of its verdict's send, and
+# its wake-up delay, read off the kernel's tracepoints (syscalls, sched).
+#
+#   vm-trace.sh ROUNDS SECONDS RATE
+#
+# Each round runs lwfw's user build (user) and nfq-lwfw (nfq), alternated,
+# SECONDS of UDP at RATE/s from netns a to b through the router, with the
+# trace on for the packets after a first second.  One line per program per
+# round:
+#   trace ROUND VARIANT packets N step_med_us S step_p90_us S9 wake_med_us W
+# (step: from the return of a receive that brought something to the next
+# send of the same thread, the verdict's; wake: from the kernel's wake-up
+# of one of the program's threads to its switch onto a CPU).  Unlike the
+# end-to-end latency of run-pkt, which a TCG guest on a shared host spreads
+# by hundreds of microseconds from round to round, the step is the
+# program's own and moves by a few.
+. /dusk/lib.sh
+. /dusk/files/rounds.sh
+rounds=${1:-5} secs=${2:-4} rate=${3:-50}
+port=9000
+T=/sys/kernel/tracing
+
+dusk_netns_pair
+for m in nfnetlink nfnetlink_queue; do
+	insmod /dusk/mod/$m.ko 2>/dev/null || true
+done
+[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null || mount -t debugfs nodev /sys/kernel/debug
+[ -d $T/events ] || T=/sys/kernel/debug/tracing
+[ -d $T/events/syscalls ] || dusk_fail "no syscall tracepoints in this kernel"
+wait_line() { # PATTERN FILE
+	i=0
+	until grep -q "$1" "$2"; do
+		i=$((i + 1))
+		[ $i -le 300 ] || { cat "$2"; dusk_fail "waiting for '$1' in $2"; }
+		sleep 0.1
+	done
+}
+flow() { # SECONDS RATE
+	: >/tmp/sink.out
+	dusk_in b pktflood sink $port "$1" >/tmp/sink.out 2>&1 &
+	sink=$!
+	wait_line ready /tmp/sink.out
+	dusk_in a pktflood send 10.0.2.2 $port "$1" "$2" >/tmp/send.out 2>&1
+	wait $sink
+}
+flow 1 100	# ARP, route cache
+
+echo 16384 >$T/buffer_size_kb
+for e in syscalls/sys_exit_recvmmsg syscalls/sys_exit_recvmsg syscalls/sys_enter_sendto \
+	 syscalls/sys_enter_sendmsg sched/sched_wakeup sched/sched_switch; do
+	echo 1 >$T/events/$e/enable
+done
+
+
+load() {
+	case $v in
+	user)
+		insmod /dusk/mod/dusk_lwfw.ko fail_closed=1 || dusk_fail "insmod dusk_lwfw"
+		: >/tmp/prog.log
+		lwfw deny_port=7 >/tmp/prog.log 2>&1 &
+		prog=$!
+		wait_line "^dusk: lwfw: running" /tmp/prog.log ;;
+	nfq)
+		insmod /dusk/mod/nfq_steer.ko || dusk_fail "insmod nfq_steer"
+		: >/tmp/prog.log
+		nfq-lwfw 7 >/tmp/prog.log 2>&1 &
+		prog=$!
+		wait_line ready /tmp/prog.log ;;
+	esac
+}
+unload() {
+	kill -INT $prog
+	wait $prog || { cat /tmp/prog.log; dusk_fail "$v"; }
+	case $v in user) rmmod dusk_lwfw ;; nfq) rmmod nfq_steer ;; esac
+}
+trace_round() {
+	load
+	flow 1 "$rate" >/dev/null
+	echo >$T/trace
+	echo 1 >$T/tracing_on
+	flow "$secs" "$rate"
+	echo 0 >$T/tracing_on
+	tids=$(ls /proc/$prog/task | tr '\n' ' ')
+	cat $T/trace >/tmp/trace.txt
+	unload
+	TIDS="$tids" summarize_tids
+}
+summarize_tids() {
+	awk -v v="$v" -v r="$r" -v tids="$TIDS" '
+	function us(s) { return s * 1e6 }
+	function sort(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } }
+	BEGIN { n = split(tids, t, " "); for (i = 1; i <= n; i++) mine[t[i]] = 1 }
+	/^#/ { next }
+	{
+		for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) break
+		if (i > NF) next
+		ts = substr($i, 1, length($i) - 1) + 0; ev = $(i + 1)
+		k = split($1, c, "-"); tid = c[k]
+	}
+	ev == "sched_wakeup:" {
+		for (j = i + 2; j <= NF; j++) if ($j ~ /^pid=/) { w = substr($j, 5); if (w in mine) woke[w] = ts }
+		next
+	}
+	ev == "sched_switch:" {
+		for (j = i + 2; j <= NF; j++) if ($j ~ /^next_pid=/) { w = substr($j, 10); if (w in woke) { wk[nw++] = us(ts - woke[w]); delete woke[w] } }
+		next
+	}
+	!(tid in mine) { next }
+	(ev == "sys_recvmmsg" || ev == "sys_recvmsg") && $(i + 2) == "->" {
+		if ($NF != "0x0" && $NF !~ /^0xffff/) got[tid] = ts
+		next
+	}
+	ev ~ /^sys_send(to|msg)\(/ && (tid in got) {
+		st[ns++] = us(ts - got[tid]); delete got[tid]
+	}
+	END {
+		sort(st, ns); sort(wk, nw)
+		printf "trace %d %s packets %d step_med_us %.0f step_p90_us %.0f wake_med_us %.0f\n", r, v, ns,
+			ns ? st[int(ns / 2)] : 0, ns ? st[int(ns * 0.9)] : 0, nw ? wk[int(nw / 2)] : 0
+	}' /tmp/trace.txt
+}
+bench_rounds "$rounds" trace_round user nfq
