@@ -105,16 +105,14 @@ struct dusk_shadow {
 DUSK_API __thread struct dusk_hit dusk_hit __attribute__((tls_model("initial-exec")));
 
 /* The few ranges before it (runtime.h), reset with it. */
-#define RECENT DUSK_HIT_RECENT
 DUSK_API __thread struct dusk_hit dusk_hit_recent[DUSK_HIT_RECENT]
 	__attribute__((tls_model("initial-exec")));
-#define recent dusk_hit_recent
 static DUSK_TLS unsigned int recent_next;
 
 static void hit_reset(void)
 {
 	dusk_hit.lo = dusk_hit.hi = 0;
-	memset(recent, 0, sizeof(recent));
+	memset(dusk_hit_recent, 0, sizeof(dusk_hit_recent));
 }
 
 struct dusk_shadow *dusk_shadow_new(void)
@@ -661,7 +659,7 @@ static __attribute__((noinline)) void *check_shadow(uintptr_t addr, size_t len, 
 			dusk_hit.lo = lo;
 		if (dusk_hit.hi > hi)
 			dusk_hit.hi = hi;
-		recent[recent_next++ % RECENT] = dusk_hit;
+		dusk_hit_recent[recent_next++ % DUSK_HIT_RECENT] = dusk_hit;
 		return p;
 	}
 	dusk_entry_pc = ret;
@@ -677,17 +675,12 @@ static __attribute__((noinline)) void *check_shadow(uintptr_t addr, size_t len, 
  * need no stack frame. */
 DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
 {
-	unsigned int i;
+	void *p;
 
 	if (addr >= dusk_hit.lo && addr + len <= dusk_hit.hi)
 		return (void *)(addr + dusk_hit.delta);
-	for (i = 0; i < RECENT; i++) {
-		if (addr >= recent[i].lo && addr + len <= recent[i].hi) {
-			dusk_hit = recent[i];
-			return (void *)(addr + dusk_hit.delta);
-		}
-	}
-	return check_shadow(addr, len, __builtin_return_address(0));
+	p = dusk_hit_recall(addr, len);
+	return p ? p : check_shadow(addr, len, __builtin_return_address(0));
 }
 
 void *dusk_shadow_peek(struct dusk_shadow *s, uint64_t addr, size_t len)

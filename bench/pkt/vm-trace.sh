@@ -53,7 +53,6 @@ for e in syscalls/sys_exit_recvmmsg syscalls/sys_exit_recvmsg syscalls/sys_enter
 	echo 1 >$T/events/$e/enable
 done
 
-
 load() {
 	case $v in
 	user)

@@ -52,7 +52,9 @@ extern __thread struct dusk_hit dusk_hit __attribute__((tls_model("initial-exec"
 extern __thread struct dusk_hit dusk_hit_recent[DUSK_HIT_RECENT]
 	__attribute__((tls_model("initial-exec")));
 
-static inline void *dusk_check_recent(uintptr_t a, size_t len)
+/* The shadow of [a, a+len) if one of the recent ranges holds it (it
+ * becomes dusk_hit), else NULL. */
+static inline void *dusk_hit_recall(uintptr_t a, size_t len)
 {
 	unsigned int i;
 
@@ -62,7 +64,14 @@ static inline void *dusk_check_recent(uintptr_t a, size_t len)
 			return (void *)(a + dusk_hit.delta);
 		}
 	}
-	return dusk_check_kernel(a, len);
+	return NULL;
+}
+
+static inline void *dusk_check_recent(uintptr_t a, size_t len)
+{
+	void *p = dusk_hit_recall(a, len);
+
+	return p ? p : dusk_check_kernel(a, len);
 }
 
 /**
