@@ -12,7 +12,13 @@
 #   trace ROUND VARIANT packets N step_med_us S step_p90_us S9 wake_med_us W
 # (step: from the return of a receive that brought something to the next
 # send of the same thread, the verdict's; wake: from the kernel's wake-up
-# of one of the program's threads to its switch onto a CPU).  Unlike the
+# of one of the program's threads to its switch onto a CPU), and one line
+# of where each packet's time in the router goes:
+#   path ROUND VARIANT packets N in_wake_us A wake_run_us B run_recv_us C
+#        step_us S send_out_us D total_us T
+# (medians: from its arrival on ra to the wake-up of the program, to the
+# program running, to its receive's return, to the verdict's send, to the
+# packet's transmission on rb; total: arrival to transmission).  Unlike the
 # end-to-end latency of run-pkt, which a TCG guest on a shared host spreads
 # by hundreds of microseconds from round to round, the step is the
 # program's own and moves by a few.
@@ -49,7 +55,8 @@ flow 1 100	# ARP, route cache
 
 echo 16384 >$T/buffer_size_kb
 for e in syscalls/sys_exit_recvmmsg syscalls/sys_exit_recvmsg syscalls/sys_enter_sendto \
-	 syscalls/sys_enter_sendmsg sched/sched_wakeup sched/sched_switch; do
+	 syscalls/sys_enter_sendmsg sched/sched_wakeup sched/sched_switch \
+	 net/netif_receive_skb net/net_dev_start_xmit; do
 	echo 1 >$T/events/$e/enable
 done
 
@@ -85,6 +92,38 @@ trace_round() {
 	cat $T/trace >/tmp/trace.txt
 	unload
 	TIDS="$tids" summarize_tids
+	TIDS="$tids" summarize_path
+}
+# summarize_path: each packet's stages, by the first event of each kind
+# after its arrival (at RATE/s a packet is alone in the router).
+summarize_path() {
+	awk -v v="$v" -v r="$r" -v tids="$TIDS" '
+	function us(s) { return s * 1e6 }
+	function sort(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } }
+	function med(a, n) { sort(a, n); return n ? a[int(n / 2)] : 0 }
+	function arg(name,   j) { for (j = i + 2; j <= NF; j++) if (index($j, name "=") == 1) return substr($j, length(name) + 2); return "" }
+	BEGIN { n = split(tids, t, " "); for (k = 1; k <= n; k++) mine[t[k]] = 1 }
+	/^#/ { next }
+	{
+		for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) break
+		if (i > NF) next
+		ts = substr($i, 1, length($i) - 1) + 0; ev = $(i + 1)
+		k = split($1, c, "-"); tid = c[k]
+	}
+	ev == "netif_receive_skb:" && arg("dev") == "ra" { skb = arg("skbaddr"); tin = ts; st = 1; next }
+	!st { next }
+	st == 1 && ev == "sched_wakeup:" && (arg("pid") in mine) { twake = ts; st = 2; next }
+	st == 2 && ev == "sched_switch:" && (arg("next_pid") in mine) { trun = ts; st = 3; next }
+	st == 3 && (ev == "sys_recvmmsg" || ev == "sys_recvmsg") && $(i + 2) == "->" && (tid in mine) && $NF != "0x0" && $NF !~ /^0xffff/ { trecv = ts; st = 4; next }
+	st == 4 && ev ~ /^sys_send(to|msg)\(/ && (tid in mine) { tsend = ts; st = 5; next }
+	st == 5 && ev == "net_dev_start_xmit:" && arg("dev") == "rb" && arg("skbaddr") == skb {
+		a[np] = us(twake - tin); b[np] = us(trun - twake); c2[np] = us(trecv - trun)
+		s2[np] = us(tsend - trecv); d[np] = us(ts - tsend); tot[np] = us(ts - tin); np++; st = 0
+	}
+	END {
+		printf "path %d %s packets %d in_wake_us %.0f wake_run_us %.0f run_recv_us %.0f step_us %.0f send_out_us %.0f total_us %.0f\n",
+			r, v, np, med(a, np), med(b, np), med(c2, np), med(s2, np), med(d, np), med(tot, np)
+	}' /tmp/trace.txt
 }
 summarize_tids() {
 	awk -v v="$v" -v r="$r" -v tids="$TIDS" '
