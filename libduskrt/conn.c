@@ -89,6 +89,7 @@ struct dusk_conn {
 	pthread_t rx, helper;
 	pthread_mutex_t lock;	/* protects everything below but the packet thread's own */
 	pthread_cond_t cond;	/* an answer delivered, the reading role free, upcalls queued */
+	unsigned int cond_waiters;	/* threads in conn_wait() */
 	pthread_cond_t hcond;	/* the helper may be needed */
 	uint32_t next_seq;
 	struct waiter *waiters;
@@ -250,6 +251,24 @@ static int route_upcall(struct dusk_conn *c, const struct nlmsghdr *nlh)
 	return 1;
 }
 
+/* Wait on c->cond.  Caller holds c->lock (dropped meanwhile). */
+static void conn_wait(struct dusk_conn *c)
+{
+	c->cond_waiters++;
+	pthread_cond_wait(&c->cond, &c->lock);
+	c->cond_waiters--;
+}
+
+/* Wake every thread in conn_wait().  Every read and every packet served
+ * says so, mostly to no one: the waiters are counted under c->lock, so a
+ * broadcast is skipped, not lost, and the packet path makes one call less
+ * (docs/PERFORMANCE.md).  Caller holds c->lock. */
+static inline void conn_wake(struct dusk_conn *c)
+{
+	if (c->cond_waiters)
+		pthread_cond_broadcast(&c->cond);
+}
+
 /* The transport failed or was shut down: fail every request.  Caller holds c->lock. */
 static void conn_die(struct dusk_conn *c, ssize_t n)
 {
@@ -262,7 +281,7 @@ static void conn_die(struct dusk_conn *c, ssize_t n)
 		w->err = c->dead_err;
 		w->done = 1;
 	}
-	pthread_cond_broadcast(&c->cond);
+	conn_wake(c);
 	pthread_cond_signal(&c->hcond);
 }
 
@@ -303,7 +322,7 @@ static void demux(struct dusk_conn *c, void *const *bufs, const size_t *lens, in
 				news |= route_upcall(c, nlh);
 		}
 	}
-	pthread_cond_broadcast(&c->cond);
+	conn_wake(c);
 	/* The poller may be the one this round left work to. */
 	if (news && c->polling && !pthread_equal(c->poller, pthread_self()))
 		c->t->ops->kick(c->t);
@@ -371,7 +390,7 @@ static void wait_event(struct dusk_conn *c)
 	int err;
 
 	if (c->polling) {
-		pthread_cond_wait(&c->cond, &c->lock);
+		conn_wait(c);
 		return;
 	}
 	c->polling = 1;
@@ -382,7 +401,7 @@ static void wait_event(struct dusk_conn *c)
 	c->polling = 0;
 	if (err)
 		conn_die(c, err);
-	pthread_cond_broadcast(&c->cond);
+	conn_wake(c);
 }
 
 /* Send the REPLYs waiting in @o, with @req (a request, may be NULL) after them. */
@@ -467,7 +486,7 @@ static void serve_queue(struct dusk_conn *c)
 	send_out(&c->pout, NULL);
 	pthread_mutex_lock(&c->lock);
 	c->busy = 0;
-	pthread_cond_broadcast(&c->cond);
+	conn_wake(c);
 }
 
 /* Serve the ordered upcalls of the packet thread's own read where they
@@ -480,7 +499,7 @@ static void serve_inplace(struct dusk_conn *c, const struct inplace *ip)
 	send_out(&c->pout, NULL);
 	pthread_mutex_lock(&c->lock);
 	c->busy = 0;
-	pthread_cond_broadcast(&c->cond);
+	conn_wake(c);
 }
 
 /*
@@ -535,7 +554,7 @@ static void *rx_main(void *arg)
 			continue;
 		}
 		if (c->reading) {
-			pthread_cond_wait(&c->cond, &c->lock);
+			conn_wait(c);
 		} else if (drained && c->t->ops->recv_wait && !c->polling) {
 			n = pkt_read(c, RX_BATCH, 1);
 			drained = n >= 0 && n < RX_BATCH;
@@ -592,7 +611,7 @@ static void *helper_main(void *arg)
 		if (helper_needed(c)) {
 			idle = 0;
 			if (c->reading)
-				pthread_cond_wait(&c->cond, &c->lock);
+				conn_wait(c);
 			else if (read_ready(c, NULL, RX_BATCH) == 0)
 				wait_event(c);
 			continue;
@@ -743,7 +762,7 @@ void dusk_conn_stop_serving(struct dusk_conn *c)
 	pthread_mutex_lock(&c->lock);
 	c->serving = 0;
 	while (c->busy)
-		pthread_cond_wait(&c->cond, &c->lock);
+		conn_wait(c);
 	drop_queue(c);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -754,7 +773,7 @@ void dusk_conn_close(struct dusk_conn *c)
 		return;
 	pthread_mutex_lock(&c->lock);
 	c->stopping = 1;
-	pthread_cond_broadcast(&c->cond);
+	conn_wake(c);
 	pthread_cond_signal(&c->hcond);
 	pthread_mutex_unlock(&c->lock);
 	c->t->ops->shutdown(c->t);
@@ -880,7 +899,7 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 
 		while (!w.done) {
 			if (c->reading) {
-				pthread_cond_wait(&c->cond, &c->lock);
+				conn_wait(c);
 			} else {
 				if (read_ready(c, &w, batch) == 0 && !w.done)
 					wait_event(c);

@@ -58,6 +58,11 @@ static const struct attr_rule param_rules[DUSK_A_MAX + 1] = { DUSK_PARAM_ATTRS(R
 static const struct attr_rule rules[DUSK_A_MAX + 1] = { DUSK_ATTRS(RULE) };
 
 _Static_assert(DUSK_A_MAX < 64, "a nest's members are a 64-bit mask");
+/* check_nest() validates one level: a nest's members are never nests. */
+#define IS_NESTED(name, type, dir, max, nest) || T_##type == T_NESTED
+_Static_assert(!(0 DUSK_RANGE_ATTRS(IS_NESTED) DUSK_CHUNK_ATTRS(IS_NESTED)
+		 DUSK_STAT_ATTRS(IS_NESTED) DUSK_PARAM_ATTRS(IS_NESTED)),
+	       "a nest within a nest");
 
 /* Static TLS (libduskrt is linked, never dlopen()ed): the default model
  * calls __tls_get_addr() at every access, twice per message. */
@@ -260,11 +265,15 @@ static int check_string(const char *p, size_t len, size_t max)
 	return max && len > max - 1 ? -EINVAL : 0;
 }
 
-static int check_attrs(const void *head, size_t len, const struct attr_rule *tab,
-		       uint64_t need, int dir, struct dusk_attrs *out);
-
-/* Validate one attribute's flags and payload against its rule @r. */
-static int check_attr(const struct nlattr *a, const struct attr_rule *r, int dir)
+/*
+ * Validate one attribute's flags and payload against its rule @r; a nest
+ * is its members' business (check_nest()).  Inlined, as check_nest() is:
+ * every upcall of the packet path passes here for each of its attributes,
+ * and under QEMU's TCG a call costs more than the checks
+ * (docs/PERFORMANCE.md).
+ */
+static inline __attribute__((always_inline)) int check_attr(const struct nlattr *a,
+							     const struct attr_rule *r)
 {
 	const void *p = dusk_nla_data(a);
 	size_t len = dusk_nla_len(a);
@@ -286,7 +295,6 @@ static int check_attr(const struct nlattr *a, const struct attr_rule *r, int dir
 	case T_BINARY:
 		return r->max && len > r->max ? -EINVAL : 0;
 	case T_NESTED:
-		return check_attrs(p, len, r->nest, r->need, dir, NULL);
 	case T_PAD:
 		return 0;
 	}
@@ -294,8 +302,8 @@ static int check_attr(const struct nlattr *a, const struct attr_rule *r, int dir
 }
 
 /* The rule for type @t in @tab where @want (a direction or NEST) holds. */
-static const struct attr_rule *rule_of(const struct attr_rule *tab, uint16_t t, int want,
-				       int dir)
+static inline __attribute__((always_inline)) const struct attr_rule *
+rule_of(const struct attr_rule *tab, uint16_t t, int want, int dir)
 {
 	if (t == DUSK_A_UNSPEC || t > DUSK_A_MAX)
 		return NULL;
@@ -307,39 +315,57 @@ static const struct attr_rule *rule_of(const struct attr_rule *tab, uint16_t t, 
 }
 
 /*
- * check_attrs() - validate the attributes at @head (@len bytes) as
- * nla_parse() does with the policy @tab: each one known and allowed, valid,
- * and no bytes left over.  With @out (a message's top level, going @dir)
- * they are indexed there; without (a nest), every member in @need must be
- * there.
+ * The members of the nest @a, as nla_parse_nested() checks them with the
+ * policy @r->nest: each one known and valid, none a nest itself (the
+ * protocol has one level), no bytes left over, every member in @r->need
+ * there (the kmod's handlers refuse a nest without one).
  */
-static int check_attrs(const void *head, size_t len, const struct attr_rule *tab,
-		       uint64_t need, int dir, struct dusk_attrs *out)
+static inline __attribute__((always_inline)) int check_nest(const struct nlattr *n,
+							     const struct attr_rule *r, int dir)
 {
-	const struct nlattr *a = head;
-	int want = out ? dir : D_NEST;
+	const struct nlattr *a = dusk_nla_data(n);
+	size_t rem = dusk_nla_len(n), step;
 	uint64_t seen = 0;
-	size_t rem = len, step;
 	uint16_t t;
 
 	while (dusk_nla_ok(a, (ptrdiff_t)rem)) {
-		const struct attr_rule *r = rule_of(tab, t = dusk_nla_type(a), want, dir);
+		const struct attr_rule *m = rule_of(r->nest, t = dusk_nla_type(a), D_NEST, dir);
 
-		if (!r || check_attr(a, r, dir))
+		if (!m || m->type == T_NESTED || check_attr(a, m))
 			return -EINVAL;
 		seen |= 1ull << t;
-		if (out) {
-			out->tb[t] = a;
-			out->count[t]++;
-		}
 		step = MNL_ALIGN(a->nla_len);
 		rem = step < rem ? rem - step : 0;	/* the last one may be unaligned */
 		a = (const struct nlattr *)((const char *)a + step);
 	}
 	if (rem)
 		return -EINVAL;	/* "bytes leftover after parsing attributes" */
-	/* The kmod's handlers refuse a nest without one of its members. */
-	return (seen & need) == need ? 0 : -EINVAL;
+	return (seen & r->need) == r->need ? 0 : -EINVAL;
+}
+
+/*
+ * check_attrs() - validate a message's attributes at @head (@len bytes),
+ * going @dir, as nla_parse() does with the policy rules[]: each one known
+ * and allowed, valid, and no bytes left over; and index them in @out.
+ */
+static int check_attrs(const void *head, size_t len, int dir, struct dusk_attrs *out)
+{
+	const struct nlattr *a = head;
+	size_t rem = len, step;
+	uint16_t t;
+
+	while (dusk_nla_ok(a, (ptrdiff_t)rem)) {
+		const struct attr_rule *r = rule_of(rules, t = dusk_nla_type(a), dir, dir);
+
+		if (!r || check_attr(a, r) || (r->type == T_NESTED && check_nest(a, r, dir)))
+			return -EINVAL;
+		out->tb[t] = a;
+		out->count[t]++;
+		step = MNL_ALIGN(a->nla_len);
+		rem = step < rem ? rem - step : 0;
+		a = (const struct nlattr *)((const char *)a + step);
+	}
+	return rem ? -EINVAL : 0;
 }
 
 /* mnl_nlmsg_ok() compares nlmsg_len as an int: a length above 2 GiB
@@ -379,7 +405,7 @@ static int parse(const struct nlmsghdr *nlh, size_t len, int dir, struct dusk_at
 	if (err)
 		return err;
 	return check_attrs((const char *)nlh + MNL_NLMSG_HDRLEN + GENL_HDRLEN,
-			   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN, rules, 0, dir, out);
+			   nlh->nlmsg_len - MNL_NLMSG_HDRLEN - GENL_HDRLEN, dir, out);
 }
 
 int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *out)
@@ -390,20 +416,6 @@ int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *ou
 int dusk_msg_parse_request(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *out)
 {
 	return parse(nlh, len, D_U2K, out);
-}
-
-void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr, const void **data, uint32_t *len)
-{
-	const struct nlattr *a;
-
-	dusk_nla_for_each_nested(a, nest) {
-		if (dusk_nla_type(a) == DUSK_A_ADDR) {
-			*addr = dusk_nla_u64(a);
-		} else if (dusk_nla_type(a) == DUSK_A_DATA) {
-			*data = dusk_nla_data(a);
-			*len = (uint32_t)dusk_nla_len(a);
-		}
-	}
 }
 
 void dusk_attr_range(const struct nlattr *nest, uint64_t *addr, uint32_t *len)

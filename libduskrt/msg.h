@@ -132,8 +132,22 @@ int dusk_msg_parse(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *a)
  * the simulated kernel accepts. */
 int dusk_msg_parse_request(const struct nlmsghdr *nlh, size_t len, struct dusk_attrs *a);
 
-/* Contents of a validated CHUNK / RANGE / LENT / STAT nest. */
-void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr, const void **data, uint32_t *len);
+/* Contents of a validated CHUNK / RANGE / LENT / STAT nest.  A CHUNK's
+ * inline: a packet's upcall has a few, each read on the packet path. */
+static inline void dusk_attr_chunk(const struct nlattr *nest, uint64_t *addr,
+				   const void **data, uint32_t *len)
+{
+	const struct nlattr *a;
+
+	dusk_nla_for_each_nested(a, nest) {
+		if (dusk_nla_type(a) == DUSK_A_ADDR) {
+			*addr = dusk_nla_u64(a);
+		} else if (dusk_nla_type(a) == DUSK_A_DATA) {
+			*data = dusk_nla_data(a);
+			*len = (uint32_t)dusk_nla_len(a);
+		}
+	}
+}
 void dusk_attr_range(const struct nlattr *nest, uint64_t *addr, uint32_t *len);
 
 /* Does @len bytes at @nlh hold a whole netlink message (nlmsg_len

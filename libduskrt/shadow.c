@@ -192,17 +192,25 @@ static struct win *find_win(struct dusk_shadow *s, uint64_t idx, int create)
 	return NULL;
 }
 
-static int page_map(struct win *w, size_t pi)
+/* Make the chunk of page @pi accessible, the first time (page_map()). */
+static __attribute__((noinline)) int chunk_map(struct win *w, size_t ci)
 {
-	size_t ci = pi >> (CHUNK_SHIFT - DUSK_PAGE_SHIFT);
-
-	if (w->mapped[ci / 64] & (1ull << (ci % 64)))
-		return 0;
 	if (mprotect(w->mem + (ci << CHUNK_SHIFT), CHUNK_SIZE, PROT_READ | PROT_WRITE) ||
 	    mprotect(w->mem + WIN_SIZE + (ci << CHUNK_SHIFT), CHUNK_SIZE, PROT_READ | PROT_WRITE))
 		return -errno;
 	w->mapped[ci / 64] |= 1ull << (ci % 64);
 	return 0;
+}
+
+/* Page @pi's chunk accessible: mostly already, a bit's test inline on
+ * every CHUNK of the packet path. */
+static inline __attribute__((always_inline)) int page_map(struct win *w, size_t pi)
+{
+	size_t ci = pi >> (CHUNK_SHIFT - DUSK_PAGE_SHIFT);
+
+	if (w->mapped[ci / 64] & (1ull << (ci % 64)))
+		return 0;
+	return chunk_map(w, ci);
 }
 
 static int note_filled(struct dusk_shadow *s, uint64_t kpage)
@@ -348,8 +356,9 @@ void dusk_shadow_reopen(struct dusk_shadow *s)
  * of the epoch before this one, and do its shadow and pristine differ
  * there (see "Late writes")?
  */
-static int late_written(const struct dusk_shadow *s, const struct pmeta *m, const char *sh,
-			size_t lo, size_t hi)
+static inline __attribute__((always_inline)) int late_written(const struct dusk_shadow *s,
+							       const struct pmeta *m,
+							       const char *sh, size_t lo, size_t hi)
 {
 	return m->epoch && m->epoch == s->epoch - 1 && lo < hi &&
 	       dusk_differ(sh + lo, sh + WIN_SIZE + lo, hi - lo);
@@ -361,8 +370,9 @@ static int late_written(const struct dusk_shadow *s, const struct pmeta *m, cons
  * have written them), and extend the page's valid range.  The result must
  * be one contiguous range: @whole says [off, off+len) covers the page.
  */
-static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t off,
-		      const char *data, size_t len)
+static inline __attribute__((always_inline)) int page_merge(struct dusk_shadow *s, struct win *w,
+							     size_t pi, size_t off,
+							     const char *data, size_t len)
 {
 	struct pmeta *m = &w->meta[pi];
 	char *sh = w->mem + (pi << DUSK_PAGE_SHIFT);
@@ -412,17 +422,43 @@ static int page_merge(struct dusk_shadow *s, struct win *w, size_t pi, size_t of
 	return 0;
 }
 
+/*
+ * A CHUNK just installed is what the callback reads first (its sk_buff, the
+ * packet's headers, its hook state): its page's valid range becomes one of
+ * the recent ranges, so that the first access finds it inline, not through
+ * a call into the library and a window look-up (docs/PERFORMANCE.md).  Only
+ * in the shadow of the calling thread, whose ranges these are, and not
+ * under KASAN, which narrows a range to the object it checked.
+ */
+static void hit_remember(const struct dusk_shadow *s, const struct win *w, size_t pi)
+{
+	const struct dusk_thread *t = dusk_tls_thread;
+	const struct pmeta *m = &w->meta[pi];
+	uintptr_t page = (uintptr_t)((w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT));
+
+	if (!t || t->shadow != s || dusk_kasan_on || m->epoch != s->epoch)
+		return;
+	dusk_hit_recent[recent_next++ % DUSK_HIT_RECENT] = (struct dusk_hit){
+		.lo = page + m->lo,
+		.hi = page + m->hi,
+		.delta = (intptr_t)(w->mem + (pi << DUSK_PAGE_SHIFT)) - (intptr_t)page,
+	};
+}
+
 int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len)
 {
 	const char *d = data;
 
 	while (len) {
-		struct win *w = find_win(s, addr >> WIN_SHIFT, 1);
+		struct win *w = s->last;
 		size_t woff = addr & (WIN_SIZE - 1);
 		size_t poff = woff & (DUSK_PAGE_SIZE - 1);
 		size_t n = DUSK_PAGE_SIZE - poff;
 		int err;
 
+		/* a packet's CHUNKs are mostly in the window of the last */
+		if (!w || w->idx != addr >> WIN_SHIFT)
+			w = find_win(s, addr >> WIN_SHIFT, 1);
 		if (!w)
 			return -ENOMEM;
 		if (n > len)
@@ -430,6 +466,9 @@ int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, 
 		err = page_merge(s, w, woff >> DUSK_PAGE_SHIFT, poff, d, n);
 		if (err)
 			return err;
+		if (w->meta[woff >> DUSK_PAGE_SHIFT].lo <= poff &&
+		    poff + n <= w->meta[woff >> DUSK_PAGE_SHIFT].hi)
+			hit_remember(s, w, woff >> DUSK_PAGE_SHIFT);
 		addr += n;
 		d += n;
 		len -= n;
