@@ -28,7 +28,8 @@
  * on a named page are looked up.
  *
  * That first test needs no lock: the hull and the bitmap are read under a
- * sequence count (rmap_seq, odd while pages_rebuild() rewrites them), and
+ * sequence count (dusk_rmap_seq, odd while pages_rebuild() rewrites them; the
+ * test itself is inline, rt-internal.h: dusk_rmap_none_named()), and
  * only a word that passes it, or a read that met a writer, takes the read
  * lock.  The packet path's CHUNKs and arguments rarely hold a name, and
  * under QEMU's TCG each lock call costs a code look-up on a cold start
@@ -57,25 +58,20 @@ static pthread_rwlock_t rmap_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct names mirrors;	/* mirror ranges -> own objects */
 static struct names fns;	/* proxy addresses -> module functions */
 
-#define PAGEBITS 4096
-static uint64_t pages[PAGEBITS / 64];	/* hashed pages holding a mirror byte */
-
-static unsigned int page_hash(uint64_t v)
-{
-	return (unsigned int)(((v >> 12) * 0x9E3779B97F4A7C15ull) >> 52);
-}
+/* Hashed pages holding a mirror byte (rt-internal.h: dusk_rmap_hash()). */
+uint64_t dusk_rmap_pages[DUSK_RMAP_PAGEBITS / 64];
 
 static int page_maybe(uint64_t v)
 {
-	unsigned int h = page_hash(v);
+	unsigned int h = dusk_rmap_hash(v);
 
-	return (pages[h / 64] >> (h % 64)) & 1;
+	return (dusk_rmap_pages[h / 64] >> (h % 64)) & 1;
 }
 
 /* The hull of every name, mirrors and proxies: a word outside it is
- * none (v - span_lo >= span_len; never when there are none). */
-static uint64_t span_lo, span_len;
-static unsigned int rmap_seq;	/* even: hull and pages stable */
+ * none (v - dusk_rmap_span_lo >= dusk_rmap_span_len; never when there are none). */
+uint64_t dusk_rmap_span_lo, dusk_rmap_span_len;
+unsigned int dusk_rmap_seq;	/* even: hull and pages stable */
 
 static int pages_mark(const struct names *ns)
 {
@@ -84,12 +80,12 @@ static int pages_mark(const struct names *ns)
 	for (i = 0; i < ns->n; i++) {
 		uint64_t p = ns->v[i].k >> 12, last = (ns->v[i].k + ns->v[i].size - 1) >> 12;
 
-		if (last - p >= PAGEBITS)
+		if (last - p >= DUSK_RMAP_PAGEBITS)
 			return -1;
 		for (; p <= last; p++) {
-			unsigned int h = page_hash(p << 12);
+			unsigned int h = dusk_rmap_hash(p << 12);
 
-			pages[h / 64] |= 1ull << (h % 64);
+			dusk_rmap_pages[h / 64] |= 1ull << (h % 64);
 		}
 	}
 	return 0;
@@ -103,9 +99,9 @@ static void pages_rebuild(void)
 	const struct names *sets[2] = { &mirrors, &fns };
 	int i;
 
-	__atomic_fetch_add(&rmap_seq, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&dusk_rmap_seq, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	memset(pages, 0, sizeof(pages));
+	memset(dusk_rmap_pages, 0, sizeof(dusk_rmap_pages));
 	for (i = 0; i < 2; i++) {
 		const struct names *ns = sets[i];
 
@@ -116,42 +112,11 @@ static void pages_rebuild(void)
 		if (ns->v[ns->n - 1].k + ns->v[ns->n - 1].size > hi)
 			hi = ns->v[ns->n - 1].k + ns->v[ns->n - 1].size;
 		if (pages_mark(ns))
-			memset(pages, 0xff, sizeof(pages));
+			memset(dusk_rmap_pages, 0xff, sizeof(dusk_rmap_pages));
 	}
-	span_lo = hi ? lo : 0;
-	span_len = hi ? hi - lo : 0;
-	__atomic_fetch_add(&rmap_seq, 1, __ATOMIC_RELEASE);
-}
-
-/*
- * Without the lock: is no 8-byte word of @data from byte @first to @len on
- * a named page?  0 when one is, or when a writer was at work meanwhile:
- * the caller asks again under the lock.
- */
-static inline __attribute__((always_inline)) int none_named(const void *data, size_t first,
-							       size_t len)
-{
-	unsigned int seq = __atomic_load_n(&rmap_seq, __ATOMIC_ACQUIRE);
-	const unsigned char *in = data;
-	uint64_t lo, n, v;
-	size_t off;
-	int none = 1;
-
-	if (seq & 1)
-		return 0;
-	lo = __atomic_load_n(&span_lo, __ATOMIC_RELAXED);
-	n = __atomic_load_n(&span_len, __ATOMIC_RELAXED);
-	for (off = first; none && off + 8 <= len; off += 8) {
-		unsigned int h;
-
-		memcpy(&v, in + off, 8);
-		if (v - lo >= n)
-			continue;
-		h = page_hash(v);
-		none = !((__atomic_load_n(&pages[h / 64], __ATOMIC_RELAXED) >> (h % 64)) & 1);
-	}
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return none && __atomic_load_n(&rmap_seq, __ATOMIC_RELAXED) == seq;
+	dusk_rmap_span_lo = hi ? lo : 0;
+	dusk_rmap_span_len = hi ? hi - lo : 0;
+	__atomic_fetch_add(&dusk_rmap_seq, 1, __ATOMIC_RELEASE);
 }
 
 /* Index of the first entry of @ns whose range ends after @k. */
@@ -270,7 +235,7 @@ static uint64_t to_program(uint64_t v)
 {
 	const struct name *e;
 
-	if (v - span_lo >= span_len || !page_maybe(v))
+	if (v - dusk_rmap_span_lo >= dusk_rmap_span_len || !page_maybe(v))
 		return v;	/* on no named page: most words */
 	e = find(&fns, v);
 	if (e)
@@ -279,28 +244,24 @@ static uint64_t to_program(uint64_t v)
 	return e ? e->own + (v - e->k) : v;
 }
 
-uint64_t dusk_rmap_word(uint64_t v)
+uint64_t dusk_rmap_word_locked(uint64_t v)
 {
-	if (none_named(&v, 0, 8))
-		return v;
 	pthread_rwlock_rdlock(&rmap_lock);
 	v = to_program(v);
 	pthread_rwlock_unlock(&rmap_lock);
 	return v;
 }
 
-const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *tmp)
+const void *dusk_rmap_view_locked(uint64_t kaddr, const void *data, size_t len, void *tmp)
 {
 	size_t skip = (size_t)(-kaddr & 7), off;
 	const unsigned char *in = data;
 	unsigned char *out = NULL;
 	uint64_t lo, n;
 
-	if (len < skip + 8 || none_named(data, skip, len))
-		return data;
 	pthread_rwlock_rdlock(&rmap_lock);
-	lo = span_lo;
-	n = span_len;
+	lo = dusk_rmap_span_lo;
+	n = dusk_rmap_span_len;
 	/* Every word of every CHUNK of every upcall passes here: one range
 	 * test and one bit, and only a word on a page of a name is looked up. */
 	for (off = skip; off + 8 <= len; off += 8) {
@@ -326,7 +287,7 @@ void dusk_rmap_words(uint64_t *v, unsigned int n)
 {
 	unsigned int i;
 
-	if (none_named(v, 0, (size_t)n * 8))
+	if (dusk_rmap_none_named(v, 0, (size_t)n * 8))
 		return;
 	pthread_rwlock_rdlock(&rmap_lock);
 	for (i = 0; i < n; i++)

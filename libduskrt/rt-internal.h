@@ -413,9 +413,61 @@ int dusk_rmap_set_proxies(const uint64_t *kaddrs, const struct dusk_proxy *proxi
 			  unsigned int n);
 /* Session end: forget everything. */
 void dusk_rmap_clear(void);
+/*
+ * The reverse map's first test, without the lock, inline (rmap.c): the
+ * packet path passes here for every CHUNK, and under QEMU's TCG a call
+ * costs a code look-up on a cold start (docs/PERFORMANCE.md).  The hull of
+ * all names and a bitmap of their pages, hashed, read under a sequence
+ * count (odd while rmap.c rewrites them).
+ */
+#define DUSK_RMAP_PAGEBITS 4096
+extern uint64_t dusk_rmap_pages[DUSK_RMAP_PAGEBITS / 64];
+extern uint64_t dusk_rmap_span_lo, dusk_rmap_span_len;
+extern unsigned int dusk_rmap_seq;
+
+static inline unsigned int dusk_rmap_hash(uint64_t v)
+{
+	return (unsigned int)(((v >> 12) * 0x9E3779B97F4A7C15ull) >> 52);
+}
+
+/* Is no 8-byte word of @data from byte @first to @len on a named page?
+ * 0 when one is, or when a writer was at work meanwhile: the caller asks
+ * again under the lock. */
+static inline __attribute__((always_inline)) int dusk_rmap_none_named(const void *data,
+								       size_t first, size_t len)
+{
+	unsigned int seq = __atomic_load_n(&dusk_rmap_seq, __ATOMIC_ACQUIRE);
+	const unsigned char *in = data;
+	uint64_t lo, n, v;
+	size_t off;
+	int none = 1;
+
+	if (seq & 1)
+		return 0;
+	lo = __atomic_load_n(&dusk_rmap_span_lo, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&dusk_rmap_span_len, __ATOMIC_RELAXED);
+	for (off = first; none && off + 8 <= len; off += 8) {
+		unsigned int h;
+
+		__builtin_memcpy(&v, in + off, 8);
+		if (v - lo >= n)
+			continue;
+		h = dusk_rmap_hash(v);
+		none = !((__atomic_load_n(&dusk_rmap_pages[h / 64], __ATOMIC_RELAXED) >> (h % 64)) & 1);
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return none && __atomic_load_n(&dusk_rmap_seq, __ATOMIC_RELAXED) == seq;
+}
+
+uint64_t dusk_rmap_word_locked(uint64_t v);
+const void *dusk_rmap_view_locked(uint64_t kaddr, const void *data, size_t len, void *tmp);
+
 /* The program's name for kernel value @v (own address, module function),
  * or @v itself. */
-uint64_t dusk_rmap_word(uint64_t v);
+static inline uint64_t dusk_rmap_word(uint64_t v)
+{
+	return dusk_rmap_none_named(&v, 0, 8) ? v : dusk_rmap_word_locked(v);
+}
 /* The same for each of @n words at @v, in place, under one lock (an
  * upcall's arguments). */
 void dusk_rmap_words(uint64_t *v, unsigned int n);
@@ -425,7 +477,14 @@ void dusk_rmap_words(uint64_t *v, unsigned int n);
  * kernel name of the program's, else @tmp (@len bytes) holding a copy with
  * those words translated.
  */
-const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *tmp);
+static inline const void *dusk_rmap_view(uint64_t kaddr, const void *data, size_t len, void *tmp)
+{
+	size_t skip = (size_t)(-kaddr & 7);
+
+	if (len < skip + 8 || dusk_rmap_none_named(data, skip, len))
+		return data;
+	return dusk_rmap_view_locked(kaddr, data, len, tmp);
+}
 /* Is @v the program's name of something the kernel knows by another name
  * (so a shadow word holding it may differ from the kernel's bytes)?  A
  * linear scan: for the few dirty words of an epoch's end. */
