@@ -139,6 +139,10 @@ int dusk_notifier_call(u32 proxy, u64 *args, u32 nargs);
 /* A packet_type handler or an ndo_start_xmit: args[0] is the sk_buff,
  * handed to the program. */
 int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs);
+/* A UDP tunnel's encap_rcv proxy (@self), args (struct sock *, struct
+ * sk_buff *): true when the kernel called it as @sk's encap_rcv and the
+ * packet was handed over (the proxy answers 0), false when it was not. */
+bool dusk_udp_encap_rcv(u32 proxy, const u64 *args, void *self);
 /* ndo_get_stats and ndo_get_stats64, answered where they cannot run. */
 struct net_device;
 struct net_device_stats;

@@ -210,6 +210,23 @@ static int is_protocol_handler(const struct rw_proxy *p)
 	       clang_getNumArgTypes(clang_getCursorType(p->fn)) == 1;
 }
 
+/*
+ * Is @p's signature a UDP tunnel's encap_rcv, int (struct sock *, struct
+ * sk_buff *)?  Other kernel callbacks share it (a socket's backlog_rcv, a
+ * UDP tunnel's encap_err_lookup), so the proxy stays a blocking one and
+ * asks at run time whether the kernel called it as the socket's encap_rcv
+ * (dusk_udp_encap_rcv()).
+ */
+static int is_udp_encap_rcv(const struct rw_proxy *p)
+{
+	CXType t = clang_getCursorType(p->fn);
+
+	return p->kind == DUSK_PROXY_BLOCKING && clang_getNumArgTypes(t) == 2 &&
+	       clang_getCanonicalType(clang_getResultType(t)).kind == CXType_Int &&
+	       kapi_pointee_is(clang_getArgType(t, 0), "struct sock") &&
+	       kapi_pointee_is(clang_getArgType(t, 1), "struct sk_buff");
+}
+
 static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 {
 	CXType t = clang_getCursorType(p->fn);
@@ -251,6 +268,13 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 				  rw_type_is_pointer(clang_getArgType(t, i)) ? "(uintptr_t)" : "", i);
 		sb_puts(b, " };\n\n");
 	}
+	if (is_udp_encap_rcv(p))
+		/* a UDP tunnel's encap_rcv owns its packet in the receive
+		 * softirq: handed over, the proxy answering 0, "consumed"
+		 * (a blocking proxy's -EWOULDBLOCK made UDP resubmit the
+		 * packet as protocol 11 without running it) */
+		sb_printf(b, "\tif (dusk_udp_encap_rcv(%d, a, dusk_proxy_%s))\n\t\treturn 0;\n",
+			  id, p->name);
 	if (p->kind == DUSK_PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (p->kind == RW_PROXY_ASYNC_IRQ)

@@ -28,16 +28,34 @@
  * packet and it leaked.  The program transmits in order, later than the
  * kernel build would; a driver that answers NETDEV_TX_BUSY (asking for the
  * packet again) cannot be served, as the packet is the program's by then.
+ *
+ * A UDP tunnel's encap_rcv (setup_udp_tunnel_sock(), or udp_sk(sk)->
+ * encap_rcv set directly) is called by udp_queue_rcv_one_skb() in the
+ * receive softirq with (sk, skb): an answer of 0 means the handler took
+ * the packet, > 0 that UDP delivers it to the socket after all, < 0 that
+ * IP resubmits it as protocol -answer.  Its blocking proxy's -EWOULDBLOCK
+ * made UDP resubmit every packet as protocol 11 without running the
+ * handler.  Now the packet is handed over as above, its route taken first
+ * (the receive path holds it by RCU alone, and the program reads it
+ * later), and the proxy answers 0 also when the packet was freed here:
+ * any other answer would make the kernel use a packet that is no longer
+ * its own.  The handler runs later than in the kernel build; its own
+ * answer cannot be honoured (a packet it gives back to UDP stays the
+ * session's until it frees it or the session ends).
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/udp.h>
 #include <linux/workqueue.h>
+#include <net/dst.h>
+#include <net/sock.h>
 #include "dusk-core.h"
 
 struct dusk_skb_handover {
 	struct work_struct work;
 	u32 proxy;
 	u32 nargs;
+	u32 skbarg;		/* which of args is the sk_buff */
 	u64 args[DUSK_MAX_ARGS];
 };
 
@@ -48,7 +66,7 @@ static atomic_t dusk_skbh_inflight = ATOMIC_INIT(0);
 static void dusk_skbh_work(struct work_struct *work)
 {
 	struct dusk_skb_handover *h = container_of(work, struct dusk_skb_handover, work);
-	struct sk_buff *skb = (struct sk_buff *)(uintptr_t)h->args[0];
+	struct sk_buff *skb = (struct sk_buff *)(uintptr_t)h->args[h->skbarg];
 	bool owned = false;
 
 	mutex_lock(&dusk_sess.lock);
@@ -73,6 +91,40 @@ static void dusk_skbh_work(struct work_struct *work)
 	kfree(h);
 }
 
+/* Hand the packet, argument @skbarg of @args, over; see below. */
+static int dusk_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 skbarg)
+{
+	struct sk_buff *skb;
+	struct dusk_skb_handover *h;
+
+	if (WARN_ON_ONCE(skbarg >= nargs))
+		return NET_RX_DROP;
+	skb = (struct sk_buff *)(uintptr_t)args[skbarg];
+	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
+		goto drop;
+	if (!READ_ONCE(dusk_sess.alive))
+		goto drop;
+	if (atomic_inc_return(&dusk_skbh_inflight) > READ_ONCE(dusk_queue_max))
+		goto drop_counted;
+	h = kmalloc(sizeof(*h), GFP_ATOMIC);
+	if (!h)
+		goto drop_counted;
+	INIT_WORK(&h->work, dusk_skbh_work);
+	h->proxy = proxy;
+	h->nargs = nargs;
+	h->skbarg = skbarg;
+	memcpy(h->args, args, nargs * sizeof(*args));
+	queue_work(dusk_skbh_wq, &h->work);
+	return NET_RX_SUCCESS;
+
+drop_counted:
+	atomic_dec(&dusk_skbh_inflight);
+drop:
+	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+	kfree_skb(skb);
+	return NET_RX_DROP;
+}
+
 /**
  * dusk_upcall_skb_handover() - the body of a packet_type handler's proxy
  * and of an ndo_start_xmit's.
@@ -86,34 +138,40 @@ static void dusk_skbh_work(struct work_struct *work)
  */
 int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs)
 {
-	struct sk_buff *skb;
-	struct dusk_skb_handover *h;
-
 	if (WARN_ON_ONCE(!nargs))
 		return NET_RX_DROP;
-	skb = (struct sk_buff *)(uintptr_t)args[0];
-	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
-		goto drop;
-	if (!READ_ONCE(dusk_sess.alive))
-		goto drop;
-	if (atomic_inc_return(&dusk_skbh_inflight) > READ_ONCE(dusk_queue_max))
-		goto drop_counted;
-	h = kmalloc(sizeof(*h), GFP_ATOMIC);
-	if (!h)
-		goto drop_counted;
-	INIT_WORK(&h->work, dusk_skbh_work);
-	h->proxy = proxy;
-	h->nargs = nargs;
-	memcpy(h->args, args, nargs * sizeof(*args));
-	queue_work(dusk_skbh_wq, &h->work);
-	return NET_RX_SUCCESS;
+	return dusk_skb_handover(proxy, args, nargs, 0);
+}
 
-drop_counted:
-	atomic_dec(&dusk_skbh_inflight);
-drop:
-	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-	kfree_skb(skb);
-	return NET_RX_DROP;
+/**
+ * dusk_udp_encap_rcv() - the body of a UDP tunnel's encap_rcv proxy.
+ * @proxy: index into dusk_gen.proxies.
+ * @args: (struct sock *sk, struct sk_buff *skb).
+ * @self: the proxy itself, which the kernel called.
+ *
+ * The signature, int (struct sock *, struct sk_buff *), is not the
+ * callback's alone (a socket's backlog_rcv has it too): the packet is
+ * handed over only when @sk is a UDP socket whose encap_rcv is @self, as
+ * udp_queue_rcv_one_skb() calls it.  The caller then answers 0: the
+ * packet is the program's, or was freed here.
+ *
+ * Context: the receive softirq (or any but hardirq); never waits.
+ * Return: true when handled so, false when the proxy must serve the call
+ * as a blocking one.
+ */
+bool dusk_udp_encap_rcv(u32 proxy, const u64 *args, void *self)
+{
+	struct sock *sk = (struct sock *)(uintptr_t)args[0];
+	struct sk_buff *skb = (struct sk_buff *)(uintptr_t)args[1];
+
+	if (!sk || !skb || sk->sk_type != SOCK_DGRAM ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6) ||
+	    (sk->sk_protocol != IPPROTO_UDP && sk->sk_protocol != IPPROTO_UDPLITE) ||
+	    (void *)READ_ONCE(udp_sk(sk)->encap_rcv) != self)
+		return false;
+	skb_dst_force(skb);
+	dusk_skb_handover(proxy, args, 2, 1);
+	return true;
 }
 
 int dusk_skbh_init(void)
