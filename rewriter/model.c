@@ -865,6 +865,91 @@ static void reach_one(struct rw *rw, CXCursor c)
 		reach_children(rw, c);
 }
 
+struct mod_fn_ref {
+	struct rw *rw;
+	CXCursor fn;
+	int found;
+};
+
+static enum CXChildVisitResult find_mod_fn_ref(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct mod_fn_ref *f = d;
+	CXCursor ref;
+
+	(void)p;
+	if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+		ref = clang_getCursorReferenced(c);
+		if (clang_getCursorKind(ref) == CXCursor_FunctionDecl && is_module_fn(f->rw, ref)) {
+			f->fn = ref;
+			f->found = 1;
+			return CXChildVisit_Break;
+		}
+	}
+	return CXChildVisit_Recurse;
+}
+
+/*
+ * A UDP tunnel's callbacks besides encap_rcv and encap_destroy
+ * (udp_tunnel_sock_cfg, or udp_sk(sk)'s own fields): encap_err_lookup
+ * must answer in the ICMP error path at once whether the socket owns an
+ * error, encap_err_rcv is handed an ICMP packet it does not own, and
+ * gro_receive and gro_complete take part in GRO, all in softirq context.
+ * None can be served by the program: a blocking proxy answered
+ * -EWOULDBLOCK there (no lookup ran; a GRO proxy's answer is no packet
+ * pointer), so storing a module function in one is refused here.
+ * encap_rcv's packet is handed over (dusk_udp_encap_rcv()).
+ * @c: an assignment, or a designated initializer (its designators first).
+ */
+static void refuse_udp_tunnel_cb(struct rw *rw, CXCursor c)
+{
+	static const char *const fields[] = {
+		"encap_err_lookup", "encap_err_rcv", "gro_receive", "gro_complete",
+	};
+	struct mod_fn_ref f = { rw, clang_getNullCursor(), 0 };
+	enum CXCursorKind k0;
+	CXCursor *kids, field, rec;
+	char *fname = NULL, *rname = NULL, *fn;
+	unsigned n, i;
+
+	kids = rw_children(c, &n);
+	if (n < 2)
+		goto out;
+	k0 = clang_getCursorKind(kids[0]);
+	if (!(k0 == CXCursor_MemberRef && clang_getCursorKind(c) == CXCursor_UnexposedExpr) &&
+	    !(k0 == CXCursor_MemberRefExpr && clang_getCursorKind(c) == CXCursor_BinaryOperator))
+		goto out;
+	field = clang_getCursorReferenced(kids[0]);
+	if (clang_getCursorKind(field) != CXCursor_FieldDecl)
+		goto out;
+	rec = clang_getCursorSemanticParent(field);
+	fname = cxs_take(clang_getCursorSpelling(field));
+	rname = cxs_take(clang_getCursorSpelling(rec));
+	if (strcmp(rname, "udp_tunnel_sock_cfg") && strcmp(rname, "udp_sock"))
+		goto out;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!strcmp(fname, fields[i]))
+			break;
+	if (i == sizeof(fields) / sizeof(fields[0]))
+		goto out;
+	if (clang_getCursorKind(rw_strip(kids[n - 1])) == CXCursor_DeclRefExpr)
+		find_mod_fn_ref(rw_strip(kids[n - 1]), c, &f);
+	else
+		clang_visitChildren(kids[n - 1], find_mod_fn_ref, &f);
+	if (!f.found)
+		goto out;
+	fn = cxs_take(clang_getCursorSpelling(f.fn));
+	rw_diag(rw, clang_getCursorLocation(c), RW_ERROR,
+		"'%s' as a UDP tunnel's %s: it runs in softirq context, answering at "
+		"once or on a packet it does not own, which a user build cannot serve; "
+		"not supported (encap_rcv and encap_destroy are)", fn, fname);
+	rw_diag_macro_note(rw, clang_getCursorLocation(c));
+	free(fn);
+out:
+	free(fname);
+	free(rname);
+	free(kids);
+}
+
 static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 					   CXClientData data)
 {
@@ -936,6 +1021,10 @@ static enum CXChildVisitResult reach_visit(CXCursor c, CXCursor parent,
 		free(kids);
 		return CXChildVisit_Continue;
 	}
+	if (k == CXCursor_UnexposedExpr ||
+	    (k == CXCursor_BinaryOperator &&
+	     clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign))
+		refuse_udp_tunnel_cb(rw, c);
 	if (k == CXCursor_DeclRefExpr) {
 		ref = clang_getCursorReferenced(c);
 		switch (clang_getCursorKind(ref)) {
