@@ -118,7 +118,9 @@ struct dusk_pending {
 	struct nf_queue_entry *entry;	/* DUSK_PENDING_NF, _XT_TARGET */
 	nf_hookfn *hookfn;	/* the proxy the packet was stolen by */
 	void *priv;		/* and its priv: together they find the hook again */
-	void *sync;		/* DUSK_PENDING_XT: its packet; _HRTIMER: its flight */
+	void *sync;		/* DUSK_PENDING_XT: its packet; _HRTIMER: its flight;
+				 * _ASYNC: a handed-over packet a non-zero
+				 * answer gives back (dusk_skbh_given_back()) */
 	u64 key;		/* DUSK_PENDING_ASYNC: its first argument (the timer,
 				 * the tasklet or its data, the rcu_head) */
 	u32 slot;		/* DUSK_PENDING_XT: the instance's answer slot */
@@ -538,6 +540,8 @@ void dusk_calldefer_exit(void);
 /* skbhand.c: packets handed over to the program (packet_type handlers) */
 int dusk_skbh_init(void);
 void dusk_skbh_exit(void);
+void dusk_skbh_given_back(struct sk_buff *skb);
+int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb);
 
 /* netstats.c: a network driver's statistics where they cannot run */
 void dusk_netstats_exit(void);

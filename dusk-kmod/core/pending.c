@@ -139,6 +139,10 @@ void dusk_pending_end(struct dusk_pending *p, int err, u64 ret)
 		dusk_sync_resolve(p, err, ret);
 		break;
 	default:
+		/* a UDP tunnel's encap_rcv answered the packet is not its
+		 * own: no longer the module's (skbhand.c) */
+		if (p->sync && !err && (int)ret)
+			dusk_skbh_given_back(p->sync);
 		dusk_pending_free(p);
 		dusk_async_wake();
 	}

@@ -39,9 +39,11 @@
  * (the receive path holds it by RCU alone, and the program reads it
  * later), and the proxy answers 0 also when the packet was freed here:
  * any other answer would make the kernel use a packet that is no longer
- * its own.  The handler runs later than in the kernel build; its own
- * answer cannot be honoured (a packet it gives back to UDP stays the
- * session's until it frees it or the session ends).
+ * its own.  The handler runs later than in the kernel build, and its own
+ * answer cannot be honoured: a packet it gives back (> 0: to UDP, < 0: to
+ * IP) is freed when its answer comes, as the socket's receive queue or
+ * the protocol it names would eventually have freed it, instead of
+ * staying the session's until teardown.
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -56,6 +58,7 @@ struct dusk_skb_handover {
 	u32 proxy;
 	u32 nargs;
 	u32 skbarg;		/* which of args is the sk_buff */
+	bool give_back;		/* a non-zero answer gives it back */
 	u64 args[DUSK_MAX_ARGS];
 };
 
@@ -74,7 +77,8 @@ static void dusk_skbh_work(struct work_struct *work)
 	    dusk_region_room(sizeof(*skb)))
 		owned = !dusk_region_add(skb, sizeof(*skb), DUSK_REGION_SKB);
 	mutex_unlock(&dusk_sess.lock);
-	if (owned && dusk_upcall_async(h->proxy, h->args, h->nargs)) {
+	if (owned && dusk_upcall_async_skb(h->proxy, h->args, h->nargs,
+					   h->give_back ? skb : NULL)) {
 		/* Not sent.  Teardown may have freed it meanwhile. */
 		mutex_lock(&dusk_sess.lock);
 		owned = dusk_region_owns_skb(skb);
@@ -92,7 +96,8 @@ static void dusk_skbh_work(struct work_struct *work)
 }
 
 /* Hand the packet, argument @skbarg of @args, over; see below. */
-static int dusk_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 skbarg)
+static int dusk_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 skbarg,
+			     bool give_back)
 {
 	struct sk_buff *skb;
 	struct dusk_skb_handover *h;
@@ -113,6 +118,7 @@ static int dusk_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 skbarg)
 	h->proxy = proxy;
 	h->nargs = nargs;
 	h->skbarg = skbarg;
+	h->give_back = give_back;
 	memcpy(h->args, args, nargs * sizeof(*args));
 	queue_work(dusk_skbh_wq, &h->work);
 	return NET_RX_SUCCESS;
@@ -140,7 +146,7 @@ int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs)
 {
 	if (WARN_ON_ONCE(!nargs))
 		return NET_RX_DROP;
-	return dusk_skb_handover(proxy, args, nargs, 0);
+	return dusk_skb_handover(proxy, args, nargs, 0, false);
 }
 
 /**
@@ -170,8 +176,27 @@ bool dusk_udp_encap_rcv(u32 proxy, const u64 *args, void *self)
 	    (void *)READ_ONCE(udp_sk(sk)->encap_rcv) != self)
 		return false;
 	skb_dst_force(skb);
-	dusk_skb_handover(proxy, args, 2, 1);
+	dusk_skb_handover(proxy, args, 2, 1, true);
 	return true;
+}
+
+/**
+ * dusk_skbh_given_back() - a UDP tunnel's encap_rcv answered non-zero:
+ * the packet it was handed is not its own (UDP would have queued it on
+ * the socket, IP resubmitted it).  Free it if the module still has it.
+ * Context: process, no dusk lock held.
+ */
+void dusk_skbh_given_back(struct sk_buff *skb)
+{
+	bool owned;
+
+	mutex_lock(&dusk_sess.lock);
+	owned = dusk_region_owns_skb(skb);
+	if (owned)
+		dusk_region_forget(skb);
+	mutex_unlock(&dusk_sess.lock);
+	if (owned)
+		consume_skb(skb);
 }
 
 int dusk_skbh_init(void)

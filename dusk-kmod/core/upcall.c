@@ -201,6 +201,16 @@ int dusk_upcall_send(struct sk_buff *msg, void *hdr)
  */
 int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 {
+	return dusk_upcall_async_skb(proxy, args, nargs, NULL);
+}
+
+/**
+ * dusk_upcall_async_skb() - dusk_upcall_async() for a handed-over packet
+ * @skb that the module's non-zero answer gives back to the kernel (a UDP
+ * tunnel's encap_rcv: skbhand.c), or NULL.
+ */
+int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb)
+{
 	struct dusk_pending *p;
 	struct sk_buff *msg;
 	void *hdr;
@@ -216,6 +226,7 @@ int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 	p->kind = DUSK_PENDING_ASYNC;
 	p->proxy = proxy;
 	p->key = nargs ? args[0] : 0;
+	p->sync = skb;
 	p->deadline = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms));
 
 	err = dusk_pending_add(&p, 1, &ctx);

@@ -3,9 +3,12 @@
 // loopback address (udp_sock_create()), made an encapsulation socket by
 // setup_udp_tunnel_sock().  Its encap_rcv finds the tunnel through the
 // socket's sk_user_data, counts the packet, checks its route, sums its
-// payload's first byte and consumes it.  Writing N to /proc/kudpencap
-// sends N packets to each socket from a second kernel socket; reading it
-// says what encap_rcv saw.  encap_destroy runs when a socket is released.
+// payload's first byte and consumes it -- unless that byte is 0, "not a
+// tunnel packet", which it gives back to UDP (answer 1: queued on the
+// socket, as a tunnel does with what it cannot decapsulate).  Writing N to
+// /proc/kudpencap sends N packets to each socket from a second kernel
+// socket, then one to give back; reading it says what encap_rcv saw.
+// encap_destroy runs when a socket is released.
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/in.h>
@@ -24,7 +27,7 @@
 struct kue_tunnel {
 	int family;
 	struct socket *rx, *tx;
-	atomic_t packets, routed, first_sum;
+	atomic_t packets, routed, first_sum, back;
 };
 
 static struct kue_tunnel *v4, *v6;
@@ -40,8 +43,13 @@ static int kue_encap_rcv(struct sock *sk, struct sk_buff *skb)
 	if (skb_dst(skb))
 		atomic_inc(&t->routed);
 	/* the UDP header is still in front of the payload */
-	if (pskb_may_pull(skb, sizeof(struct udphdr) + 1))
+	if (pskb_may_pull(skb, sizeof(struct udphdr) + 1)) {
+		if (!skb->data[sizeof(struct udphdr)]) {
+			atomic_inc(&t->back);
+			return 1;
+		}
 		atomic_add(skb->data[sizeof(struct udphdr)], &t->first_sum);
+	}
 drop:
 	kfree_skb(skb);
 	return 0;
@@ -80,10 +88,11 @@ static int kue_send(struct kue_tunnel *t, unsigned char byte)
 
 static int kue_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "v4 %d routed %d sum %d v6 %d routed %d sum %d\n",
+	seq_printf(m, "v4 %d routed %d sum %d back %d v6 %d routed %d sum %d back %d\n",
 		   atomic_read(&v4->packets), atomic_read(&v4->routed),
-		   atomic_read(&v4->first_sum), atomic_read(&v6->packets),
-		   atomic_read(&v6->routed), atomic_read(&v6->first_sum));
+		   atomic_read(&v4->first_sum), atomic_read(&v4->back),
+		   atomic_read(&v6->packets), atomic_read(&v6->routed),
+		   atomic_read(&v6->first_sum), atomic_read(&v6->back));
 	return 0;
 }
 
@@ -106,7 +115,10 @@ static ssize_t kue_write(struct file *file, const char __user *buf, size_t len, 
 		if (err < 0)
 			return err;
 	}
-	return len;
+	err = kue_send(v4, 0);
+	if (err >= 0)
+		err = kue_send(v6, 0);
+	return err < 0 ? err : len;
 }
 
 static const struct proc_ops kue_fops = {
