@@ -16,6 +16,39 @@ dusk_pass() { echo "ok: $*"; }
 
 dusk_in() { ns=$1; shift; ip netns exec "$ns" "$@"; }
 
+# dusk_read_proc [-j] FILE: FILE's contents in $got (-j: its lines joined
+# by spaces), read within $LIMIT seconds (default 20: a callback of the
+# user build blocks at most DUSK's block_timeout_ms, 10 s).  A read that
+# hangs or fails ends the test, the file named.
+dusk_read_proc() {
+	_join=''
+	[ "$1" != -j ] || { _join=1; shift; }
+	timeout -s KILL "${LIMIT:-20}" cat "$1" >/tmp/got 2>/tmp/err
+	_rc=$?
+	[ $_rc -ne 137 ] || dusk_fail "reading $1 did not finish within ${LIMIT:-20}s"
+	[ $_rc -eq 0 ] || dusk_fail "reading $1 failed (status $_rc): $(cat /tmp/err)"
+	if [ -n "$_join" ]; then
+		got=$(tr '\n' ' ' </tmp/got)
+		got=${got% }
+	else
+		got=$(cat /tmp/got)
+	fi
+}
+
+# dusk_wait_proc [-j] FILE WANT: until FILE says WANT (as dusk_read_proc
+# reads it), for 10 s: what a callback run late in the program shows.
+dusk_wait_proc() {
+	_j=''
+	[ "$1" != -j ] || { _j=-j; shift; }
+	_i=0
+	until dusk_read_proc $_j "$1" && [ "$got" = "$2" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 100 ] || dusk_fail "$1 says '$got', want '$2'"
+		sleep 0.1
+	done
+	dusk_pass "$1 says '$got'"
+}
+
 dusk_netns_pair() {
 	ip netns add a
 	ip netns add b

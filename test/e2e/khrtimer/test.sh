@@ -21,13 +21,7 @@ LIMIT=20	# seconds for one /proc access (DUSK's block_timeout_ms is 10 s)
 ROUND=60	# seconds for one round of 10 ticks (1 s on real hardware)
 
 # read_proc: /proc/khrtimer's "ticks N" in $got.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/khrtimer >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/khrtimer did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/khrtimer failed (status $rc): $(cat /tmp/err)"
-	got=$(cat /tmp/got)
-}
+read_proc() { dusk_read_proc /proc/khrtimer; }
 
 # wait_ticks N LABEL: wait until /proc/khrtimer says at least N ticks.
 wait_ticks() {

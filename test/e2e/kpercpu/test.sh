@@ -12,12 +12,7 @@ set -u
 
 LIMIT=20	# seconds for one /proc access
 
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kpercpu >/tmp/got 2>/tmp/err ||
-		dusk_fail "reading /proc/kpercpu failed: $(cat /tmp/err)"
-	got=$(tr '\n' ' ' </tmp/got)
-	got=${got% }
-}
+read_proc() { dusk_read_proc -j /proc/kpercpu; }
 
 # add N CPU: write N from a process on CPU (any CPU when taskset is missing)
 add() {

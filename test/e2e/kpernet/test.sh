@@ -11,11 +11,7 @@ set -u
 
 LIMIT=20	# seconds for one /proc access or namespace exit
 
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kpernet >/tmp/got 2>/tmp/err ||
-		dusk_fail "reading /proc/kpernet failed: $(cat /tmp/err)"
-	got=$(cat /tmp/got)
-}
+read_proc() { dusk_read_proc /proc/kpernet; }
 
 add() {
 	timeout -s KILL "$LIMIT" sh -c "echo $1 >/proc/kpernet" 2>/tmp/err ||

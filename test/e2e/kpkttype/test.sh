@@ -17,25 +17,11 @@ set -u
 LIMIT=20	# seconds for one /proc access
 
 # read_proc: /proc/kpkttype's contents in $got.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kpkttype >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/kpkttype did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/kpkttype failed (status $rc): $(cat /tmp/err)"
-	got=$(cat /tmp/got)
-}
+read_proc() { dusk_read_proc /proc/kpkttype; }
 
 # wait_proc WANT: until /proc/kpkttype says WANT (the user build's handler
 # runs after the packet has gone on).
-wait_proc() {
-	i=0
-	until read_proc && [ "$got" = "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "/proc/kpkttype says '$got', want '$1'"
-		sleep 0.1
-	done
-	dusk_pass "/proc/kpkttype says '$got'"
-}
+wait_proc() { dusk_wait_proc /proc/kpkttype "$1"; }
 
 # pings N SIZE: N echo requests of SIZE payload bytes to 127.0.0.1.
 pings() {

@@ -17,25 +17,11 @@ set -u
 LIMIT=20	# seconds for one /proc access
 
 # read_proc: /proc/kproto's contents in $got.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kproto >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/kproto did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/kproto failed (status $rc): $(cat /tmp/err)"
-	got=$(cat /tmp/got)
-}
+read_proc() { dusk_read_proc /proc/kproto; }
 
 # wait_proc WANT: until /proc/kproto says WANT (the user build's handler
 # runs after the packet has been delivered).
-wait_proc() {
-	i=0
-	until read_proc && [ "$got" = "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "/proc/kproto says '$got', want '$1'"
-		sleep 0.1
-	done
-	dusk_pass "/proc/kproto says '$got'"
-}
+wait_proc() { dusk_wait_proc /proc/kproto "$1"; }
 
 # send ADDR BYTE...: one protocol-253 packet to ADDR per BYTE.
 send() {

@@ -16,14 +16,7 @@ set -u
 LIMIT=20	# seconds for one /proc access
 
 # read_proc: /proc/kslab's contents in $got, on one line.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kslab >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/kslab did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/kslab failed (status $rc): $(cat /tmp/err)"
-	got=$(tr '\n' ' ' </tmp/got)
-	got=${got% }
-}
+read_proc() { dusk_read_proc -j /proc/kslab; }
 
 # command CMD: write CMD to /proc/kslab.
 command() {
@@ -33,15 +26,7 @@ command() {
 }
 
 # wait_proc WANT: until /proc/kslab says WANT (RCU callbacks run later).
-wait_proc() {
-	i=0
-	until read_proc && [ "$got" = "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "/proc/kslab says '$got', want '$1'"
-		sleep 0.1
-	done
-	dusk_pass "/proc/kslab says '$got'"
-}
+wait_proc() { dusk_wait_proc -j /proc/kslab "$1"; }
 
 dmesg -c >/dev/null
 samples_load kslab count=8 || dusk_fail "load kslab"

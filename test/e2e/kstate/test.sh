@@ -16,13 +16,7 @@ set -u
 LIMIT=20	# seconds for one /proc access
 
 # read_proc: /proc/kstate's contents in $got.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kstate >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/kstate did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/kstate failed (status $rc): $(cat /tmp/err)"
-	got=$(cat /tmp/got)
-}
+read_proc() { dusk_read_proc /proc/kstate; }
 
 # kick N: write "wake", wait until the thread has seen kick N.
 kick() {

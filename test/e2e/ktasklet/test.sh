@@ -14,12 +14,7 @@ set -u
 LIMIT=20	# seconds for one /proc access
 
 # read_proc: /proc/ktasklet's contents in $got, on one line.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/ktasklet >/tmp/got 2>/tmp/err ||
-		dusk_fail "reading /proc/ktasklet failed: $(cat /tmp/err)"
-	got=$(tr '\n' ' ' </tmp/got)
-	got=${got% }
-}
+read_proc() { dusk_read_proc -j /proc/ktasklet; }
 
 # run N: schedule both tasklets N times, one write().
 run() {

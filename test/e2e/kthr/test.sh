@@ -16,14 +16,7 @@ set -u
 LIMIT=20	# seconds for one /proc access
 
 # read_proc: /proc/kthr's contents in $got, on one line.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kthr >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/kthr did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/kthr failed (status $rc): $(cat /tmp/err)"
-	got=$(tr '\n' ' ' </tmp/got)
-	got=${got% }
-}
+read_proc() { dusk_read_proc -j /proc/kthr; }
 
 # threads: how many kernel threads are named kthr (the user build's
 # program is named kthr too: it has an executable, a kernel thread none).

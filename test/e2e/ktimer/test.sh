@@ -18,14 +18,7 @@ LIMIT=20	# seconds for one /proc access (DUSK's block_timeout_ms is 10 s)
 ROUND=60	# seconds for one round of 10 ticks (1 s on real hardware)
 
 # read_proc: /proc/ktimer's contents in $got, on one line ("ticks N works M").
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/ktimer >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/ktimer did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/ktimer failed (status $rc): $(cat /tmp/err)"
-	got=$(tr '\n' ' ' </tmp/got)
-	got=${got% }
-}
+read_proc() { dusk_read_proc -j /proc/ktimer; }
 
 # wait_round: wait until the round has ended (ticks 10, works 5, both
 # lines logged), at most ROUND seconds.

@@ -20,25 +20,11 @@ set -u
 LIMIT=20	# seconds for one /proc access
 
 # read_proc: /proc/kudpencap's contents in $got.
-read_proc() {
-	timeout -s KILL "$LIMIT" cat /proc/kudpencap >/tmp/got 2>/tmp/err
-	rc=$?
-	[ $rc -ne 137 ] || dusk_fail "reading /proc/kudpencap did not finish within ${LIMIT}s"
-	[ $rc -eq 0 ] || dusk_fail "reading /proc/kudpencap failed (status $rc): $(cat /tmp/err)"
-	got=$(cat /tmp/got)
-}
+read_proc() { dusk_read_proc /proc/kudpencap; }
 
 # wait_proc WANT: until /proc/kudpencap says WANT (the user build's
 # encap_rcv runs after the packet has been taken from the stack).
-wait_proc() {
-	i=0
-	until read_proc && [ "$got" = "$1" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "/proc/kudpencap says '$got', want '$1'"
-		sleep 0.1
-	done
-	dusk_pass "/proc/kudpencap says '$got'"
-}
+wait_proc() { dusk_wait_proc /proc/kudpencap "$1"; }
 
 # send N: the module sends N packets to each of its tunnel sockets, and
 # one that encap_rcv gives back.
