@@ -1,4 +1,4 @@
-# Guest side of the VM benchmarks (bench/pkt/vm-pkt.sh,
+# Guest side of the VM benchmarks (bench/pkt/vm-*.sh,
 # bench/relay/vm-relay.sh): their host scripts ship it as
 # /dusk/files/rounds.sh.
 #
@@ -19,4 +19,32 @@ bench_rounds() {
 		done
 		r=$((r + 1))
 	done
+}
+
+# bench_wait_line PATTERN FILE [TENTHS]: until FILE has a line matching
+# PATTERN, for TENTHS tenths of a second (default 300; a program under
+# callgrind wants more).
+bench_wait_line() {
+	_i=0
+	until grep -q "$1" "$2"; do
+		_i=$((_i + 1))
+		[ $_i -le "${3:-300}" ] || { cat "$2"; dusk_fail "waiting for '$1' in $2"; }
+		sleep 0.1
+	done
+}
+
+# bench_flow SECONDS RATE: UDP from netns a to b through the router, to
+# port $port, for SECONDS at RATE/s (0: as fast as it goes); sets what the
+# sink counted: rx packets, pps, and the one-way latency's median and p99
+# (lmed, lp99, us).
+bench_flow() {
+	: >/tmp/sink.out
+	dusk_in b pktflood sink "$port" "$1" >/tmp/sink.out 2>&1 &
+	_sink=$!
+	bench_wait_line ready /tmp/sink.out "${WAIT_TENTHS:-300}"
+	dusk_in a pktflood send 10.0.2.2 "$port" "$1" "$2" >/tmp/send.out 2>&1
+	wait $_sink
+	# shellcheck disable=SC2046
+	set -- $(grep '^rx ' /tmp/sink.out)
+	rx=$2 pps=$4 lmed=$6 lp99=$8
 }

@@ -51,33 +51,16 @@ putime() { # utime of PID (all threads), USER_HZ ticks
 stat_of() { # NAME: a counter of dusk_lwfw
 	awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/dusk_lwfw/stats
 }
-wait_line() { # PATTERN FILE
-	i=0
-	until grep -q "$1" "$2"; do
-		i=$((i + 1))
-		[ $i -le 300 ] || { cat "$2"; dusk_fail "waiting for '$1' in $2"; }
-		sleep 0.1
-	done
-}
 
 # One measurement: SECONDS RATE -> sets rx, pps, lmed, lp99
-measure() {
-	: >/tmp/sink.out
-	dusk_in b pktflood sink $port "$1" >/tmp/sink.out 2>&1 &
-	sink=$!
-	wait_line ready /tmp/sink.out
-	dusk_in a pktflood send 10.0.2.2 $port "$1" "$2" >/tmp/send.out 2>&1
-	wait $sink
-	set -- $(grep '^rx ' /tmp/sink.out)
-	rx=$2 pps=$4 lmed=$6 lp99=$8
-}
+measure() { bench_flow "$@"; }
 
 # Two flows for SECONDS, one sender pinned to each vCPU -> sets rx, pps
 measure2() {
 	: >/tmp/sink.out
 	dusk_in b pktflood sink $port "$1" >/tmp/sink.out 2>&1 &
 	sink=$!
-	wait_line ready /tmp/sink.out
+	bench_wait_line ready /tmp/sink.out
 	dusk_in a taskset -c 0 pktflood send 10.0.2.2 $port "$1" 0 >/tmp/send0.out 2>&1 &
 	s0=$!
 	dusk_in a taskset -c 1 pktflood send 10.0.2.2 $port "$1" 0 >/tmp/send1.out 2>&1
@@ -100,13 +83,13 @@ load() {
 		: >/tmp/user.log
 		DUSK_LANES=$lanes /dusk/bin/lwfw deny_port=7 >/tmp/user.log 2>&1 &
 		prog=$!
-		wait_line "^dusk: lwfw: running" /tmp/user.log ;;
+		bench_wait_line "^dusk: lwfw: running" /tmp/user.log ;;
 	nfq)
 		insmod /dusk/mod/nfq_steer.ko || dusk_fail "insmod nfq_steer"
 		: >/tmp/nfq.log
 		nfq-lwfw 7 >/tmp/nfq.log 2>&1 &
 		prog=$!
-		wait_line ready /tmp/nfq.log ;;
+		bench_wait_line ready /tmp/nfq.log ;;
 	esac
 }
 unload() {
@@ -178,9 +161,9 @@ while [ $r -le "$rounds" ]; do
 	: >/tmp/kcall.log
 	kcall n=300 >/tmp/kcall.log 2>&1 &
 	k=$!
-	wait_line "running" /tmp/kcall.log
+	bench_wait_line "running" /tmp/kcall.log
 	dusk_in a pktflood send 10.0.2.2 $port 0.05 20 >/dev/null
-	wait_line "hook call_ns" /tmp/kcall.log
+	bench_wait_line "hook call_ns" /tmp/kcall.log
 	kill -INT $k; wait $k
 	rmmod dusk_kcall
 	set -- $(grep -o 'init call_ns [0-9]* read_ns [0-9-]*' /tmp/kcall.log)

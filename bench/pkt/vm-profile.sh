@@ -15,6 +15,8 @@
 # callback run.  One line per program:
 #   prof 1 VARIANT packets N instr I instr_pkt P
 . /dusk/lib.sh
+. /dusk/files/rounds.sh
+WAIT_TENTHS=1200	# programs under callgrind start slowly
 packets=${1:-100} rate=${2:-20}
 secs=$(( (packets + rate - 1) / rate ))
 port=9000
@@ -23,25 +25,7 @@ dusk_netns_pair
 for m in nfnetlink nfnetlink_queue; do
 	insmod /dusk/mod/$m.ko 2>/dev/null || true
 done
-wait_line() { # PATTERN FILE
-	i=0
-	until grep -q "$1" "$2"; do
-		i=$((i + 1))
-		[ $i -le 1200 ] || { cat "$2"; dusk_fail "waiting for '$1' in $2"; }
-		sleep 0.1
-	done
-}
-flow() { # SECONDS RATE: sets rx
-	: >/tmp/sink.out
-	dusk_in b pktflood sink $port "$1" >/tmp/sink.out 2>&1 &
-	sink=$!
-	wait_line ready /tmp/sink.out
-	dusk_in a pktflood send 10.0.2.2 $port "$1" "$2" >/tmp/send.out 2>&1
-	wait $sink
-	set -- $(grep '^rx ' /tmp/sink.out)
-	rx=$2
-}
-flow 1 100	# ARP, route cache
+bench_flow 1 100	# ARP, route cache
 
 vg="valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out"
 # One program: VARIANT, then the command line, under callgrind.
@@ -53,10 +37,10 @@ profile() {
 	$vg "$@" >/tmp/prog.log 2>&1 &
 	prog=$!
 	case $v in
-	nfq) wait_line ready /tmp/prog.log ;;
-	*) wait_line "^dusk: lwfw: running" /tmp/prog.log ;;
+	nfq) bench_wait_line ready /tmp/prog.log "$WAIT_TENTHS" ;;
+	*) bench_wait_line "^dusk: lwfw: running" /tmp/prog.log "$WAIT_TENTHS" ;;
 	esac
-	flow "$secs" "$rate"
+	bench_flow "$secs" "$rate"
 	kill -INT $prog
 	wait $prog || { cat /tmp/prog.log; dusk_fail "$v under callgrind"; }
 	ir=$(awk '$1 == "summary:" { print $2 }' /tmp/cg.out)

@@ -35,23 +35,7 @@ done
 [ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null || mount -t debugfs nodev /sys/kernel/debug
 [ -d $T/events ] || T=/sys/kernel/debug/tracing
 [ -d $T/events/syscalls ] || dusk_fail "no syscall tracepoints in this kernel"
-wait_line() { # PATTERN FILE
-	i=0
-	until grep -q "$1" "$2"; do
-		i=$((i + 1))
-		[ $i -le 300 ] || { cat "$2"; dusk_fail "waiting for '$1' in $2"; }
-		sleep 0.1
-	done
-}
-flow() { # SECONDS RATE
-	: >/tmp/sink.out
-	dusk_in b pktflood sink $port "$1" >/tmp/sink.out 2>&1 &
-	sink=$!
-	wait_line ready /tmp/sink.out
-	dusk_in a pktflood send 10.0.2.2 $port "$1" "$2" >/tmp/send.out 2>&1
-	wait $sink
-}
-flow 1 100	# ARP, route cache
+bench_flow 1 100	# ARP, route cache
 
 echo 16384 >$T/buffer_size_kb
 for e in syscalls/sys_exit_recvmmsg syscalls/sys_exit_recvmsg syscalls/sys_enter_sendto \
@@ -67,13 +51,13 @@ load() {
 		: >/tmp/prog.log
 		lwfw deny_port=7 >/tmp/prog.log 2>&1 &
 		prog=$!
-		wait_line "^dusk: lwfw: running" /tmp/prog.log ;;
+		bench_wait_line "^dusk: lwfw: running" /tmp/prog.log ;;
 	nfq)
 		insmod /dusk/mod/nfq_steer.ko || dusk_fail "insmod nfq_steer"
 		: >/tmp/prog.log
 		nfq-lwfw 7 >/tmp/prog.log 2>&1 &
 		prog=$!
-		wait_line ready /tmp/prog.log ;;
+		bench_wait_line ready /tmp/prog.log ;;
 	esac
 }
 unload() {
@@ -83,10 +67,10 @@ unload() {
 }
 trace_round() {
 	load
-	flow 1 "$rate" >/dev/null
+	bench_flow 1 "$rate" >/dev/null
 	echo >$T/trace
 	echo 1 >$T/tracing_on
-	flow "$secs" "$rate"
+	bench_flow "$secs" "$rate"
 	echo 0 >$T/tracing_on
 	tids=$(ls /proc/$prog/task | tr '\n' ' ')
 	cat $T/trace >/tmp/trace.txt
