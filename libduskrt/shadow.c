@@ -109,6 +109,12 @@ DUSK_API __thread struct dusk_hit dusk_hit_recent[DUSK_HIT_RECENT]
 	__attribute__((tls_model("initial-exec")));
 static DUSK_TLS unsigned int recent_next;
 
+/* @h becomes the newest of the recent ranges, in place of the oldest. */
+static void hit_push(struct dusk_hit h)
+{
+	dusk_hit_recent[recent_next++ % DUSK_HIT_RECENT] = h;
+}
+
 static void hit_reset(void)
 {
 	dusk_hit.lo = dusk_hit.hi = 0;
@@ -430,19 +436,22 @@ static inline __attribute__((always_inline)) int page_merge(struct dusk_shadow *
  * in the shadow of the calling thread, whose ranges these are, and not
  * under KASAN, which narrows a range to the object it checked.
  */
-static void hit_remember(const struct dusk_shadow *s, const struct win *w, size_t pi)
+static void hit_remember(const struct dusk_shadow *s, const struct win *w, size_t pi,
+			 size_t off, size_t len)
 {
 	const struct dusk_thread *t = dusk_tls_thread;
 	const struct pmeta *m = &w->meta[pi];
 	uintptr_t page = (uintptr_t)((w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT));
 
-	if (!t || t->shadow != s || dusk_kasan_on || m->epoch != s->epoch)
+	/* the CHUNK may have been left to a READ (page_merge()) */
+	if (!t || t->shadow != s || dusk_kasan_on || m->epoch != s->epoch ||
+	    off < m->lo || off + len > m->hi)
 		return;
-	dusk_hit_recent[recent_next++ % DUSK_HIT_RECENT] = (struct dusk_hit){
+	hit_push((struct dusk_hit){
 		.lo = page + m->lo,
 		.hi = page + m->hi,
 		.delta = (intptr_t)(w->mem + (pi << DUSK_PAGE_SHIFT)) - (intptr_t)page,
-	};
+	});
 }
 
 int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, uint32_t len)
@@ -452,6 +461,7 @@ int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, 
 	while (len) {
 		struct win *w = s->last;
 		size_t woff = addr & (WIN_SIZE - 1);
+		size_t pi = woff >> DUSK_PAGE_SHIFT;
 		size_t poff = woff & (DUSK_PAGE_SIZE - 1);
 		size_t n = DUSK_PAGE_SIZE - poff;
 		int err;
@@ -463,12 +473,10 @@ int dusk_shadow_install(struct dusk_shadow *s, uint64_t addr, const void *data, 
 			return -ENOMEM;
 		if (n > len)
 			n = len;
-		err = page_merge(s, w, woff >> DUSK_PAGE_SHIFT, poff, d, n);
+		err = page_merge(s, w, pi, poff, d, n);
 		if (err)
 			return err;
-		if (w->meta[woff >> DUSK_PAGE_SHIFT].lo <= poff &&
-		    poff + n <= w->meta[woff >> DUSK_PAGE_SHIFT].hi)
-			hit_remember(s, w, woff >> DUSK_PAGE_SHIFT);
+		hit_remember(s, w, pi, poff, n);
 		addr += n;
 		d += n;
 		len -= n;
@@ -698,7 +706,7 @@ static __attribute__((noinline)) void *check_shadow(uintptr_t addr, size_t len, 
 			dusk_hit.lo = lo;
 		if (dusk_hit.hi > hi)
 			dusk_hit.hi = hi;
-		dusk_hit_recent[recent_next++ % DUSK_HIT_RECENT] = dusk_hit;
+		hit_push(dusk_hit);
 		return p;
 	}
 	dusk_entry_pc = ret;
