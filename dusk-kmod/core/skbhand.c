@@ -65,6 +65,21 @@ struct dusk_skb_handover {
 static struct workqueue_struct *dusk_skbh_wq;
 static atomic_t dusk_skbh_inflight = ATOMIC_INIT(0);
 
+/* Take @skb back from the session, if it still has it (teardown may have
+ * freed it meanwhile): true when the caller is now to free it.  Process
+ * context, no dusk lock held. */
+static bool dusk_skbh_reclaim(struct sk_buff *skb)
+{
+	bool owned;
+
+	mutex_lock(&dusk_sess.lock);
+	owned = dusk_region_owns_skb(skb);
+	if (owned)
+		dusk_region_forget(skb);
+	mutex_unlock(&dusk_sess.lock);
+	return owned;
+}
+
 /* Make the packet the session's and run the handler.  Process context. */
 static void dusk_skbh_work(struct work_struct *work)
 {
@@ -79,13 +94,8 @@ static void dusk_skbh_work(struct work_struct *work)
 	mutex_unlock(&dusk_sess.lock);
 	if (owned && dusk_upcall_async_skb(h->proxy, h->args, h->nargs,
 					   h->give_back ? skb : NULL)) {
-		/* Not sent.  Teardown may have freed it meanwhile. */
-		mutex_lock(&dusk_sess.lock);
-		owned = dusk_region_owns_skb(skb);
-		if (owned)
-			dusk_region_forget(skb);
-		mutex_unlock(&dusk_sess.lock);
-		if (owned)
+		/* Not sent. */
+		if (dusk_skbh_reclaim(skb))
 			kfree_skb(skb);
 	} else if (!owned) {
 		dusk_count(DUSK_STAT_QUEUE_FULL, 1);
@@ -188,14 +198,7 @@ bool dusk_udp_encap_rcv(u32 proxy, const u64 *args, void *self)
  */
 void dusk_skbh_given_back(struct sk_buff *skb)
 {
-	bool owned;
-
-	mutex_lock(&dusk_sess.lock);
-	owned = dusk_region_owns_skb(skb);
-	if (owned)
-		dusk_region_forget(skb);
-	mutex_unlock(&dusk_sess.lock);
-	if (owned)
+	if (dusk_skbh_reclaim(skb))
 		consume_skb(skb);
 }
 
