@@ -78,14 +78,15 @@ trace_round() {
 	TIDS="$tids" summarize_tids
 	TIDS="$tids" summarize_path
 }
-# summarize_path: each packet's stages, by the first event of each kind
-# after its arrival (at RATE/s a packet is alone in the router).
-summarize_path() {
-	awk -v v="$v" -v r="$r" -v tids="$TIDS" '
+# The part of summarize_tids's and summarize_path's awk programs that reads
+# the trace: for each event line, its timestamp (ts, s), its event (ev), its
+# task (tid) and where its fields start (i); mine[] holds the program's
+# threads (-v tids); received() says a receive's return brought something.
+trace_awk_head='
 	function us(s) { return s * 1e6 }
 	function sort(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } }
-	function med(a, n) { sort(a, n); return n ? a[int(n / 2)] : 0 }
 	function arg(name,   j) { for (j = i + 2; j <= NF; j++) if (index($j, name "=") == 1) return substr($j, length(name) + 2); return "" }
+	function received() { return (ev == "sys_recvmmsg" || ev == "sys_recvmsg") && $(i + 2) == "->" && $NF != "0x0" && $NF !~ /^0xffff/ }
 	BEGIN { n = split(tids, t, " "); for (k = 1; k <= n; k++) mine[t[k]] = 1 }
 	/^#/ { next }
 	{
@@ -93,12 +94,17 @@ summarize_path() {
 		if (i > NF) next
 		ts = substr($i, 1, length($i) - 1) + 0; ev = $(i + 1)
 		k = split($1, c, "-"); tid = c[k]
-	}
+	}'
+# summarize_path: each packet's stages, by the first event of each kind
+# after its arrival (at RATE/s a packet is alone in the router).
+summarize_path() {
+	awk -v v="$v" -v r="$r" -v tids="$TIDS" "$trace_awk_head"'
+	function med(a, n) { sort(a, n); return n ? a[int(n / 2)] : 0 }
 	ev == "netif_receive_skb:" && arg("dev") == "ra" { skb = arg("skbaddr"); tin = ts; st = 1; next }
 	!st { next }
 	st == 1 && ev == "sched_wakeup:" && (arg("pid") in mine) { twake = ts; st = 2; next }
 	st == 2 && ev == "sched_switch:" && (arg("next_pid") in mine) { trun = ts; st = 3; next }
-	st == 3 && (ev == "sys_recvmmsg" || ev == "sys_recvmsg") && $(i + 2) == "->" && (tid in mine) && $NF != "0x0" && $NF !~ /^0xffff/ { trecv = ts; st = 4; next }
+	st == 3 && received() && (tid in mine) { trecv = ts; st = 4; next }
 	st == 4 && ev ~ /^sys_send(to|msg)\(/ && (tid in mine) { tsend = ts; st = 5; next }
 	st == 5 && ev == "net_dev_start_xmit:" && arg("dev") == "rb" && arg("skbaddr") == skb {
 		a[np] = us(twake - tin); b[np] = us(trun - twake); c2[np] = us(trecv - trun)
@@ -110,28 +116,16 @@ summarize_path() {
 	}' /tmp/trace.txt
 }
 summarize_tids() {
-	awk -v v="$v" -v r="$r" -v tids="$TIDS" '
-	function us(s) { return s * 1e6 }
-	function sort(a, n,   i, j, t) { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t } }
-	BEGIN { n = split(tids, t, " "); for (i = 1; i <= n; i++) mine[t[i]] = 1 }
-	/^#/ { next }
-	{
-		for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) break
-		if (i > NF) next
-		ts = substr($i, 1, length($i) - 1) + 0; ev = $(i + 1)
-		k = split($1, c, "-"); tid = c[k]
-	}
-	ev == "sched_wakeup:" {
-		for (j = i + 2; j <= NF; j++) if ($j ~ /^pid=/) { w = substr($j, 5); if (w in mine) woke[w] = ts }
-		next
-	}
+	awk -v v="$v" -v r="$r" -v tids="$TIDS" "$trace_awk_head"'
+	ev == "sched_wakeup:" { w = arg("pid"); if (w in mine) woke[w] = ts; next }
 	ev == "sched_switch:" {
-		for (j = i + 2; j <= NF; j++) if ($j ~ /^next_pid=/) { w = substr($j, 10); if (w in woke) { wk[nw++] = us(ts - woke[w]); delete woke[w] } }
+		w = arg("next_pid")
+		if (w in woke) { wk[nw++] = us(ts - woke[w]); delete woke[w] }
 		next
 	}
 	!(tid in mine) { next }
 	(ev == "sys_recvmmsg" || ev == "sys_recvmsg") && $(i + 2) == "->" {
-		if ($NF != "0x0" && $NF !~ /^0xffff/) got[tid] = ts
+		if (received()) got[tid] = ts
 		next
 	}
 	ev ~ /^sys_send(to|msg)\(/ && (tid in got) {
