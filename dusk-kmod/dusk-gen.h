@@ -136,9 +136,10 @@ int dusk_notifier_answer(u64 ret);
  * observed late (NOTIFY_OK at once), any other a blocking upcall whose
  * answer goes through dusk_notifier_answer(). */
 int dusk_notifier_call(u32 proxy, u64 *args, u32 nargs);
-/* A packet_type handler or an ndo_start_xmit: args[0] is the sk_buff,
- * handed to the program. */
-int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs);
+/* A packet_type handler, an ndo_start_xmit or a protocol handler: args[0]
+ * is the sk_buff, handed to the program; @devs has a bit for each argument
+ * that is a struct net_device * (held until the program answers). */
+int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 devs);
 /* A UDP tunnel's encap_rcv proxy (@self), args (struct sock *, struct
  * sk_buff *): true when the kernel called it as @sk's encap_rcv and the
  * packet was handed over (the proxy answers 0), false when it was not. */

@@ -227,6 +227,18 @@ static int is_udp_encap_rcv(const struct rw_proxy *p)
 	       kapi_pointee_is(clang_getArgType(t, 1), "struct sk_buff");
 }
 
+/* A bit for each argument of @t that is a struct net_device *: the kmod
+ * holds them while a handed-over packet's handler may use them. */
+static unsigned int netdev_args(CXType t)
+{
+	unsigned int i, n = clang_getNumArgTypes(t), mask = 0;
+
+	for (i = 0; i < n && i < 32; i++)
+		if (kapi_pointee_is(clang_getArgType(t, i), "struct net_device"))
+			mask |= 1u << i;
+	return mask;
+}
+
 static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 {
 	CXType t = clang_getCursorType(p->fn);
@@ -287,10 +299,11 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		 * reads it later; the answer is 0 also when the kmod freed the
 		 * packet, since IPv4 resubmits a packet on a negative answer
 		 * and IPv6 on a positive one */
-		sb_printf(b, "\tskb_dst_force(a0);\n\tdusk_upcall_skb_handover(%d, a, 1);\n"
+		sb_printf(b, "\tskb_dst_force(a0);\n\tdusk_upcall_skb_handover(%d, a, 1, 0);\n"
 			  "\treturn 0;\n}\n\n", id);
 	else if (p->kind == RW_PROXY_ASYNC_SKB)
-		sb_printf(b, "\treturn dusk_upcall_skb_handover(%d, a, %d);\n}\n\n", id, n);
+		sb_printf(b, "\treturn dusk_upcall_skb_handover(%d, a, %d, %#x);\n}\n\n", id, n,
+			  netdev_args(t));
 	else if (p->kind == RW_PROXY_SYNC_XT_MATCH)
 		sb_printf(b, "\treturn dusk_sync_xt_match(%d, a0, a1);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_XT_TARGET)

@@ -108,6 +108,18 @@ enum dusk_pending_kind {
 	DUSK_PENDING_LATE,	/* a callback observed late (late.c) */
 };
 
+/*
+ * What a handed-over packet's handler reaches that the kernel guarantees
+ * only while the handler runs in its softirq: the net devices among its
+ * arguments and skb->dev, a UDP tunnel's socket.  Held from the handover
+ * until the program's answer or teardown (skbhand.c).
+ */
+#define DUSK_PIN_DEVS 3
+struct dusk_pins {
+	struct net_device *dev[DUSK_PIN_DEVS];
+	struct sock *sk;
+};
+
 /* An upcall raised from atomic context that waits for its REPLY. */
 struct dusk_pending {
 	struct list_head node;	/* dusk_sess.pending, FIFO, under qlock */
@@ -124,6 +136,8 @@ struct dusk_pending {
 	u64 key;		/* DUSK_PENDING_ASYNC: its first argument (the timer,
 				 * the tasklet or its data, the rcu_head) */
 	u32 slot;		/* DUSK_PENDING_XT: the instance's answer slot */
+	struct dusk_pins *pins;	/* DUSK_PENDING_ASYNC: released when it ends, which
+				 * expiry never does (skbhand.c), or NULL */
 	/* Nested calls of the program's running on it (its sk_buff among
 	 * their arguments), under qlock.  Taken off the list while busy, it
 	 * is ended by the last of them, as the taker said (dusk_pending_end). */
@@ -541,7 +555,9 @@ void dusk_calldefer_exit(void);
 int dusk_skbh_init(void);
 void dusk_skbh_exit(void);
 void dusk_skbh_given_back(struct sk_buff *skb);
-int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb);
+void dusk_pins_drop(const struct dusk_pins *pins);
+int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb,
+			  const struct dusk_pins *pins);
 
 /* netstats.c: a network driver's statistics where they cannot run */
 void dusk_netstats_exit(void);

@@ -110,10 +110,14 @@ bool dusk_pending_steal(struct dusk_pending *p, struct sk_buff *msg, void *hdr)
 }
 
 /**
- * dusk_pending_free() - forget a finished async upcall.
+ * dusk_pending_free() - forget a finished async upcall, releasing what it
+ * holds.
+ * Context: process, or any when it holds nothing.
  */
 void dusk_pending_free(struct dusk_pending *p)
 {
+	if (p->pins)
+		dusk_pins_drop(p->pins);
 	kfree(p);
 }
 
@@ -252,7 +256,9 @@ void dusk_pending_flush(void)
 /**
  * dusk_pending_expire() - work item: release the upcalls whose
  * nf_timeout_ms passed (the program is slow, stopped in gdb, or gone),
- * then re-arm for the oldest one left.
+ * then re-arm for the oldest one left.  A handed-over packet's upcall
+ * holding pins (skbhand.c) is not released: the program may run its
+ * handler whenever it resumes.
  */
 void dusk_pending_expire(struct work_struct *work)
 {
@@ -263,6 +269,10 @@ void dusk_pending_expire(struct work_struct *work)
 
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node) {
+		/* Its handler may still run in the program with what it
+		 * pins: only the answer or teardown ends it. */
+		if (p->pins)
+			continue;
 		if (time_before(jiffies, p->deadline)) {
 			next = p->deadline;
 			break;

@@ -44,6 +44,19 @@
  * IP) is freed when its answer comes, as the socket's receive queue or
  * the protocol it names would eventually have freed it, instead of
  * staying the session's until teardown.
+ *
+ * In the kernel build the handler runs inside the softirq that called it,
+ * where the devices it is passed (and skb->dev) and a tunnel's socket are
+ * alive by RCU or the caller's reference; in the program it runs later,
+ * when the kernel may have unregistered the device or released the socket
+ * and freed them: the handler, and the kernel functions it calls with them,
+ * would use freed memory.  So the handover pins them (struct dusk_pins: a
+ * device reference each, the socket's unless its last one is already
+ * gone, when the packet is dropped as the socket's would be) until the
+ * program answers or the session ends; expiry does not end such an upcall
+ * (pending.c).  A device unregistered meanwhile waits for it, as for any
+ * holder, outside RTNL (netdev_run_todo()): the handler runs on the
+ * device it was given.
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -59,11 +72,41 @@ struct dusk_skb_handover {
 	u32 nargs;
 	u32 skbarg;		/* which of args is the sk_buff */
 	bool give_back;		/* a non-zero answer gives it back */
+	struct dusk_pins pins;
 	u64 args[DUSK_MAX_ARGS];
 };
 
 static struct workqueue_struct *dusk_skbh_wq;
 static atomic_t dusk_skbh_inflight = ATOMIC_INIT(0);
+
+/* Hold @dev in @pins unless it is there already.  Called where the kernel
+ * guarantees @dev alive (the handler's softirq). */
+static void dusk_pins_dev(struct dusk_pins *pins, struct net_device *dev)
+{
+	int i;
+
+	for (i = 0; i < DUSK_PIN_DEVS && pins->dev[i] != dev; i++) {
+		if (!pins->dev[i]) {
+			dev_hold(dev);
+			pins->dev[i] = dev;
+			return;
+		}
+	}
+}
+
+/**
+ * dusk_pins_drop() - release what a handed-over packet's handler held.
+ * Context: any.
+ */
+void dusk_pins_drop(const struct dusk_pins *pins)
+{
+	int i;
+
+	for (i = 0; i < DUSK_PIN_DEVS && pins->dev[i]; i++)
+		dev_put(pins->dev[i]);
+	if (pins->sk)
+		sock_put(pins->sk);
+}
 
 /* Take @skb back from the session, if it still has it (teardown may have
  * freed it meanwhile): true when the caller is now to free it.  Process
@@ -93,37 +136,55 @@ static void dusk_skbh_work(struct work_struct *work)
 		owned = !dusk_region_add(skb, sizeof(*skb), DUSK_REGION_SKB);
 	mutex_unlock(&dusk_sess.lock);
 	if (owned && dusk_upcall_async_skb(h->proxy, h->args, h->nargs,
-					   h->give_back ? skb : NULL)) {
-		/* Not sent. */
+					   h->give_back ? skb : NULL, &h->pins)) {
+		/* Not sent (its pins dropped). */
 		if (dusk_skbh_reclaim(skb))
 			kfree_skb(skb);
 	} else if (!owned) {
 		dusk_count(DUSK_STAT_QUEUE_FULL, 1);
 		kfree_skb(skb);
+		dusk_pins_drop(&h->pins);
 	}
 	atomic_dec(&dusk_skbh_inflight);
 	kfree(h);
 }
 
-/* Hand the packet, argument @skbarg of @args, over; see below. */
+/*
+ * Hand the packet, argument @skbarg of @args, over; see below.  @devs: a
+ * bit for each argument that is a struct net_device *; @sk: a socket the
+ * handler is passed, or NULL.  Both are pinned with skb->dev.
+ */
 static int dusk_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 skbarg,
-			     bool give_back)
+			     u32 devs, struct sock *sk, bool give_back)
 {
 	struct sk_buff *skb;
 	struct dusk_skb_handover *h;
+	u32 i;
 
 	if (WARN_ON_ONCE(skbarg >= nargs))
 		return NET_RX_DROP;
 	skb = (struct sk_buff *)(uintptr_t)args[skbarg];
-	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS))
+	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS ||
+			 hweight32(devs) >= DUSK_PIN_DEVS || devs >> nargs))
 		goto drop;
 	if (!READ_ONCE(dusk_sess.alive))
 		goto drop;
 	if (atomic_inc_return(&dusk_skbh_inflight) > READ_ONCE(dusk_queue_max))
 		goto drop_counted;
-	h = kmalloc(sizeof(*h), GFP_ATOMIC);
+	h = kzalloc(sizeof(*h), GFP_ATOMIC);
 	if (!h)
 		goto drop_counted;
+	/* a socket on its way out: its packets go with it */
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt)) {
+		kfree(h);
+		goto drop_counted;
+	}
+	h->pins.sk = sk;
+	if (skb->dev)
+		dusk_pins_dev(&h->pins, skb->dev);
+	for (i = 0; i < nargs; i++)
+		if ((devs & BIT(i)) && args[i])
+			dusk_pins_dev(&h->pins, (struct net_device *)(uintptr_t)args[i]);
 	INIT_WORK(&h->work, dusk_skbh_work);
 	h->proxy = proxy;
 	h->nargs = nargs;
@@ -147,16 +208,17 @@ drop:
  * @proxy: index into dusk_gen.proxies.
  * @args: the handler's arguments, the sk_buff first.
  * @nargs: how many.
+ * @devs: a bit for each of them that is a struct net_device *.
  *
  * Context: the receive softirq (or any but hardirq); never waits.
  * Return: NET_RX_SUCCESS when the packet was handed over, NET_RX_DROP
  * when it was freed here.
  */
-int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs)
+int dusk_upcall_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 devs)
 {
 	if (WARN_ON_ONCE(!nargs))
 		return NET_RX_DROP;
-	return dusk_skb_handover(proxy, args, nargs, 0, false);
+	return dusk_skb_handover(proxy, args, nargs, 0, devs, NULL, false);
 }
 
 /**
@@ -186,7 +248,7 @@ bool dusk_udp_encap_rcv(u32 proxy, const u64 *args, void *self)
 	    (void *)READ_ONCE(udp_sk(sk)->encap_rcv) != self)
 		return false;
 	skb_dst_force(skb);
-	dusk_skb_handover(proxy, args, 2, 1, true);
+	dusk_skb_handover(proxy, args, 2, 1, 0, sk, true);
 	return true;
 }
 

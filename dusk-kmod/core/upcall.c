@@ -201,15 +201,18 @@ int dusk_upcall_send(struct sk_buff *msg, void *hdr)
  */
 int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs)
 {
-	return dusk_upcall_async_skb(proxy, args, nargs, NULL);
+	return dusk_upcall_async_skb(proxy, args, nargs, NULL, NULL);
 }
 
 /**
- * dusk_upcall_async_skb() - dusk_upcall_async() for a handed-over packet
- * @skb that the module's non-zero answer gives back to the kernel (a UDP
- * tunnel's encap_rcv: skbhand.c), or NULL.
+ * dusk_upcall_async_skb() - dusk_upcall_async() for a handed-over packet.
+ * @skb: the packet if the module's non-zero answer gives it back to the
+ *       kernel (a UDP tunnel's encap_rcv: skbhand.c), or NULL.
+ * @pins: what the upcall holds until it ends (the upcall takes them over,
+ *        also when it fails: they are dropped then), or NULL.
  */
-int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb)
+int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb,
+			  const struct dusk_pins *pins)
 {
 	struct dusk_pending *p;
 	struct sk_buff *msg;
@@ -218,20 +221,30 @@ int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff 
 	int err;
 
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies || nargs > DUSK_MAX_ARGS ||
-			 in_hardirq()))
-		return -EINVAL;
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
-	if (!p)
-		goto full;
+			 in_hardirq())) {
+		err = -EINVAL;
+		goto drop_pins;
+	}
+	/* the pins ride behind the upcall, freed with it */
+	p = kzalloc(sizeof(*p) + (pins ? sizeof(*pins) : 0), GFP_ATOMIC);
+	if (!p) {
+		dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+		err = -ENOBUFS;
+		goto drop_pins;
+	}
 	p->kind = DUSK_PENDING_ASYNC;
 	p->proxy = proxy;
 	p->key = nargs ? args[0] : 0;
 	p->sync = skb;
 	p->deadline = jiffies + msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms));
+	if (pins) {
+		p->pins = (struct dusk_pins *)(p + 1);
+		*p->pins = *pins;
+	}
 
 	err = dusk_pending_add(&p, 1, &ctx);
 	if (err) {
-		kfree(p);
+		dusk_pending_free(p);
 		/* a full queue is counted there; no session counts here */
 		if (err == -ENOTCONN)
 			dusk_count(DUSK_STAT_QUEUE_FULL, 1);
@@ -239,13 +252,17 @@ int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff 
 	}
 
 	msg = dusk_upcall_new(ctx, proxy, args, nargs, 0, 0, GFP_ATOMIC, &hdr);
-	if (!msg)
-		return -ENOMEM;	/* the expiry work forgets it */
-	err = dusk_upcall_send(msg, hdr);
+	err = msg ? dusk_upcall_send(msg, hdr) : -ENOMEM;
+	/* Never sent: forget it now (a pinned one would never expire).
+	 * Gone from the list already, teardown ended it. */
+	if (err && dusk_pending_unlink(p, err, 0))
+		dusk_pending_free(p);
 	return err;
-full:
-	dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-	return -ENOBUFS;
+
+drop_pins:
+	if (pins)
+		dusk_pins_drop(pins);
+	return err;
 }
 
 /* Ended async upcalls and the session's death wake dusk_async_wait(). */

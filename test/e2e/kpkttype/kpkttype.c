@@ -2,8 +2,8 @@
 /*
  * kpkttype — a packet_type handler (dev_add_pack) counting ICMP echoes.
  *
- *   insmod kpkttype.ko [size=123]
- *   cat /proc/kpkttype          "requests N replies M"
+ *   insmod kpkttype.ko [size=123] [prefix=lo]
+ *   cat /proc/kpkttype          "requests N replies M on lo K"
  *
  * The handler is called in the receive softirq with a reference to every
  * IPv4 packet; it owns that reference and must free it.  It takes a
@@ -25,8 +25,13 @@ static int size = 123;
 module_param(size, int, 0444);
 MODULE_PARM_DESC(size, "ICMP payload size of the echoes counted");
 
+static char prefix[IFNAMSIZ] = "lo";
+module_param_string(prefix, prefix, sizeof(prefix), 0444);
+MODULE_PARM_DESC(prefix, "count the echoes that came in on devices named so");
+
 static atomic_t kpkt_requests = ATOMIC_INIT(0);
 static atomic_t kpkt_replies = ATOMIC_INIT(0);
+static atomic_t kpkt_on_prefix = ATOMIC_INIT(0);
 static struct proc_dir_entry *kpkt_proc;
 
 static int kpkt_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt,
@@ -55,6 +60,11 @@ static int kpkt_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_t
 		atomic_inc(&kpkt_requests);
 	else if (icmph->type == ICMP_ECHOREPLY)
 		atomic_inc(&kpkt_replies);
+	else
+		goto out;
+	if (!strncmp(dev->name, prefix, strlen(prefix)) && dev == orig_dev &&
+	    skb->dev == dev && dev->ifindex > 0)
+		atomic_inc(&kpkt_on_prefix);
 out:
 	kfree_skb(skb);
 	return NET_RX_SUCCESS;
@@ -67,8 +77,8 @@ static struct packet_type kpkt_type = {
 
 static int kpkt_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "requests %d replies %d\n", atomic_read(&kpkt_requests),
-		   atomic_read(&kpkt_replies));
+	seq_printf(m, "requests %d replies %d on %s %d\n", atomic_read(&kpkt_requests),
+		   atomic_read(&kpkt_replies), prefix, atomic_read(&kpkt_on_prefix));
 	return 0;
 }
 

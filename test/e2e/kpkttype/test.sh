@@ -32,12 +32,12 @@ pings() {
 
 dmesg -c >/dev/null
 samples_load kpkttype size=123 || dusk_fail "load kpkttype"
-wait_proc "requests 0 replies 0"
+wait_proc "requests 0 replies 0 on lo 0"
 pings 3 123
-wait_proc "requests 3 replies 3"
+wait_proc "requests 3 replies 3 on lo 6"
 pings 2 77
 pings 1 123
-wait_proc "requests 4 replies 4"
+wait_proc "requests 4 replies 4 on lo 8"
 
 echo "== unload"
 samples_unload_within kpkttype "$LIMIT"

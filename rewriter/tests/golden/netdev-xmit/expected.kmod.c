@@ -90,7 +90,7 @@ static int dusk_proxy_nx_xmit(void * a0, void * a1)
 {
 	u64 a[2] = { (u64)(uintptr_t)a0, (u64)(uintptr_t)a1 };
 
-	return dusk_upcall_skb_handover(3, a, 2);
+	return dusk_upcall_skb_handover(3, a, 2, 0x2);
 }
 
 static void dusk_proxy_nx_stats64(void * a0, void * a1)

@@ -45,7 +45,7 @@ static int dusk_proxy_ph_rcv(void * a0)
 	u64 a[1] = { (u64)(uintptr_t)a0 };
 
 	skb_dst_force(a0);
-	dusk_upcall_skb_handover(0, a, 1);
+	dusk_upcall_skb_handover(0, a, 1, 0);
 	return 0;
 }
 
