@@ -352,10 +352,16 @@ void dusk_call_exec(struct dusk_call *c)
 		goto out;
 	dusk_fops_pin(c->stub, c->args);
 	if (dusk_is_nf_unreg(c->stub)) {
-		/* Stolen packets resume while the hook is still there.  Only
-		 * then: a del_timer_sync() must not release the packets the
-		 * module's hooks are deciding. */
-		dusk_pending_flush();
+		/* A stolen packet is a hook still running, which the kernel's
+		 * unregistration waits for (synchronize_net()): the program
+		 * decides those it can first (not on the packet thread, which
+		 * decides them); the rest resume by the policy while the hook
+		 * is still there.  Only the packets: the handlers' and the
+		 * timers' upcalls do not need the hook. */
+		if (!c->ordered)
+			dusk_async_wait(DUSK_WAIT_READERS, 0, jiffies + 1 +
+					msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)));
+		dusk_pending_flush_packets();
 	}
 	/* xtables matches and targets, hrtimers (xtmatch.c, xttarget.c, hrtimer.c) */
 	dusk_xtreg_before_call(c);
@@ -383,7 +389,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_sync_begin(c, &sync);
 	/* the module's own atomic notifier chain: walked by the core, whose
 	 * walk lets its callbacks run (notifchain.c) */
-	if (!dusk_chain_call(c, a)) {
+	if (!dusk_chain_call(c, a) && !dusk_rcufree_defer(c, a)) {
 		bool bh = dusk_napi_bh(c);	/* a NAPI poll's delivery (napi.c) */
 
 		if (bh)

@@ -409,7 +409,12 @@ int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 int dusk_session_deliver(struct sk_buff *msg);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
 void dusk_async_wake(void);
-bool dusk_async_wait(bool any, u64 key, unsigned long end);
+enum dusk_wait_for {
+	DUSK_WAIT_KEY,		/* the async upcalls of one timer or tasklet */
+	DUSK_WAIT_ASYNC,	/* every async upcall */
+	DUSK_WAIT_READERS,	/* every upcall from atomic context */
+};
+bool dusk_async_wait(enum dusk_wait_for which, u64 key, unsigned long end);
 
 /* pending.c: upcalls waiting for the program's REPLY (stolen packets,
  * matches asked ahead, targets, late hrtimers, async calls) */
@@ -420,8 +425,11 @@ bool dusk_pending_take(struct dusk_pending *p, int err, u64 ret);
 bool dusk_pending_unlink(struct dusk_pending *p, int err, u64 ret);
 void dusk_pending_end(struct dusk_pending *p, int err, u64 ret);
 void dusk_pending_free(struct dusk_pending *p);
+u64 dusk_pending_next_ctx(void);
+u64 dusk_pending_oldest_ctx(void);
 void dusk_pending_unpin(struct dusk_pending *p);
 void dusk_pending_flush(void);
+void dusk_pending_flush_packets(void);
 void dusk_pending_expire(struct work_struct *work);
 
 /* skowner.c: a stolen packet's flow, headers and owning socket, prefetched */
@@ -533,6 +541,10 @@ bool dusk_kret_refused(const struct dusk_call *c);
 /* notifchain.c: the module's own atomic notifier chains walked here, under
  * SRCU, so that the program's callbacks on them run */
 bool dusk_chain_call(struct dusk_call *c, const u64 *a);
+
+/* rcufree.c: the program's kfree_rcu() waits for its readers too */
+bool dusk_rcufree_defer(struct dusk_call *c, const u64 *a);
+void dusk_rcufree_exit(void);
 void dusk_chain_after_call(const struct dusk_call *c);
 bool dusk_chain_acts_on(const struct dusk_stub_desc *s);
 
@@ -543,6 +555,7 @@ bool dusk_napi_acts_on(const struct dusk_stub_desc *s);
 void dusk_napi_forget_all(void);
 
 /* irqdefer.c: async callbacks called in hard interrupt context */
+void dusk_irqdefer_flush(void);
 void dusk_irqdefer_exit(void);
 
 /* calldefer.c: calls that cannot run inside the program's request */
@@ -555,6 +568,7 @@ void dusk_calldefer_exit(void);
 int dusk_skbh_init(void);
 void dusk_skbh_exit(void);
 void dusk_skbh_given_back(struct sk_buff *skb);
+void dusk_skbh_flush(void);
 void dusk_pins_drop(const struct dusk_pins *pins);
 int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb,
 			  const struct dusk_pins *pins);

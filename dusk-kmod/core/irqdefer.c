@@ -77,6 +77,16 @@ int dusk_upcall_async_irq(u32 proxy, const u64 *args, u32 nargs)
 }
 
 /**
+ * dusk_irqdefer_flush() - wait until the calls recorded so far have been
+ * raised as upcalls.
+ * Context: process, no dusk lock held.
+ */
+void dusk_irqdefer_flush(void)
+{
+	flush_work(&dusk_irq_work);
+}
+
+/**
  * dusk_irqdefer_exit() - module exit, after the session ended: calls
  * still recorded find no session and are dropped.
  */

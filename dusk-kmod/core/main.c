@@ -108,6 +108,9 @@ static const struct dusk_part dusk_parts[] = {
 	{ .init = dusk_late_init, .exit = dusk_late_exit },
 	{ .exit = dusk_irqdefer_exit },
 	{ .init = dusk_skbh_init, .exit = dusk_skbh_exit },
+	/* taken down before the handovers (parts go last first): its
+	 * work flushes their queue */
+	{ .exit = dusk_rcufree_exit },
 	{ .exit = dusk_netstats_exit },
 	{ .init = dusk_calldefer_init, .exit = dusk_calldefer_exit },
 	{ .net = &dusk_pernet_net_ops, .exit = dusk_pernet_forget_all },

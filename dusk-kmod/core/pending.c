@@ -85,6 +85,39 @@ u64 dusk_pending_ctx(u32 n)
 }
 
 /**
+ * dusk_pending_next_ctx() - the CTX the next upcall will get: every upcall
+ * raised so far has a lower one.
+ * Context: any but hardirq; takes qlock.
+ */
+u64 dusk_pending_next_ctx(void)
+{
+	u64 ctx;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	ctx = dusk_sess.next_ctx;
+	spin_unlock_bh(&dusk_sess.qlock);
+	return ctx;
+}
+
+/**
+ * dusk_pending_oldest_ctx() - the lowest CTX of the upcalls still waiting
+ * for the live program, or U64_MAX when none does.
+ * Context: any but hardirq; takes qlock.
+ */
+u64 dusk_pending_oldest_ctx(void)
+{
+	struct dusk_pending *p;
+	u64 oldest = U64_MAX;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	if (dusk_sess.alive)
+		list_for_each_entry(p, &dusk_sess.pending, node)
+			oldest = min(oldest, p->ctx);
+	spin_unlock_bh(&dusk_sess.qlock);
+	return oldest;
+}
+
+/**
  * dusk_pending_steal() - publish the stolen packet @p and send its upcall
  * @msg (built for p->ctx, its genetlink header @hdr).
  *
@@ -237,20 +270,37 @@ static void dusk_pending_fail(struct list_head *list)
 	}
 }
 
-/**
- * dusk_pending_flush() - release every waiting upcall by the policy.
- * Context: process, no dusk lock needed.
- */
-void dusk_pending_flush(void)
+/* Release every waiting upcall by the policy, or only the stolen packets. */
+static void dusk_pending_flush_some(bool packets)
 {
 	struct dusk_pending *p, *tmp;
 	LIST_HEAD(list);
 
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry_safe(p, tmp, &dusk_sess.pending, node)
-		dusk_pending_take_failed(p, &list);
+		if (!packets || p->kind == DUSK_PENDING_NF)
+			dusk_pending_take_failed(p, &list);
 	spin_unlock_bh(&dusk_sess.qlock);
 	dusk_pending_fail(&list);
+}
+
+/**
+ * dusk_pending_flush() - release every waiting upcall by the policy.
+ * Context: process, no dusk lock needed.
+ */
+void dusk_pending_flush(void)
+{
+	dusk_pending_flush_some(false);
+}
+
+/**
+ * dusk_pending_flush_packets() - resume every packet a hook stole that
+ * still waits, by the policy (the hooks are about to go).
+ * Context: process, no dusk lock needed.
+ */
+void dusk_pending_flush_packets(void)
+{
+	dusk_pending_flush_some(true);
 }
 
 /**

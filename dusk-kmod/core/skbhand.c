@@ -264,6 +264,16 @@ void dusk_skbh_given_back(struct sk_buff *skb)
 		consume_skb(skb);
 }
 
+/**
+ * dusk_skbh_flush() - wait until the packets handed over so far are the
+ * program's upcalls (or were freed).
+ * Context: process, no dusk lock held.
+ */
+void dusk_skbh_flush(void)
+{
+	flush_workqueue(dusk_skbh_wq);
+}
+
 int dusk_skbh_init(void)
 {
 	/* ordered: the program sees the packets in the order they came */

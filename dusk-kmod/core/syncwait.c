@@ -24,6 +24,19 @@
  * an old-style tasklet (tasklet_init()).  rcu_barrier() waits for every
  * async upcall raised so far (the RCU callbacks have no common object).
  *
+ * An RCU grace period (synchronize_rcu(), synchronize_net(), and the
+ * unregistrations that end with one so that the callback they remove no
+ * longer runs: dev_remove_pack(), nf_unregister_net_hook(s)(),
+ * unregister_k(ret)probe(s)(), input_close_device() and
+ * input_unregister_handle()...) waits in the kernel for every reader, and
+ * every callback the kernel calls in atomic context is one: a hook's
+ * packet, a packet_type handler, a timer.  The module relies on it
+ * (list_del_rcu(); synchronize_rcu(); kfree()), while the program may still
+ * run such a callback on the old data.  So these wait for every upcall
+ * from atomic context raised so far, of any kind (the pending list), the
+ * packets still being handed over and the calls deferred from hard
+ * interrupt context (an input handler's events) included.
+ *
  * Not covered here because the kernel's wait covers them already: work
  * items and kthreads are blocking upcalls (their proxy returns after the
  * program's REPLY), so cancel_work_sync(), flush_work(), flush_workqueue(),
@@ -44,6 +57,7 @@ enum dusk_sync_kind {
 	DUSK_SYNC_OBJ,		/* args[0] is what the callback gets (a timer) */
 	DUSK_SYNC_TASKLET,	/* args[0] a tasklet: it, or its data, is */
 	DUSK_SYNC_ALL,		/* every async upcall raised so far */
+	DUSK_SYNC_READERS,	/* every upcall from atomic context so far */
 };
 
 /* @again: the stub may run again (it is idempotent) to undo what a
@@ -62,6 +76,21 @@ static const struct {
 	{ "tasklet_unlock_spin_wait",	DUSK_SYNC_TASKLET,	true },	/* tasklet_disable_in_atomic() */
 	{ "rcu_barrier",		DUSK_SYNC_ALL,		false },
 	{ "srcu_barrier",		DUSK_SYNC_ALL,		false },
+	/* an RCU grace period, on its own or ending an unregistration */
+	{ "synchronize_rcu",		DUSK_SYNC_READERS,	false },
+	{ "synchronize_rcu_expedited",	DUSK_SYNC_READERS,	false },
+	{ "synchronize_net",		DUSK_SYNC_READERS,	false },
+	{ "dev_remove_pack",		DUSK_SYNC_READERS,	false },
+	{ "nf_unregister_net_hook",	DUSK_SYNC_READERS,	false },
+	{ "nf_unregister_net_hooks",	DUSK_SYNC_READERS,	false },
+	{ "unregister_kprobe",		DUSK_SYNC_READERS,	false },
+	{ "unregister_kprobes",		DUSK_SYNC_READERS,	false },
+	{ "unregister_kretprobe",	DUSK_SYNC_READERS,	false },
+	{ "unregister_kretprobes",	DUSK_SYNC_READERS,	false },
+	{ "input_close_device",		DUSK_SYNC_READERS,	false },
+	{ "input_unregister_handle",	DUSK_SYNC_READERS,	false },
+	{ "dev_remove_offload",		DUSK_SYNC_READERS,	false },
+	{ "tracepoint_synchronize_unregister", DUSK_SYNC_READERS, false },
 };
 
 /* What the upcalls of tasklet @addr carry first: the tasklet itself (a
@@ -95,7 +124,7 @@ void dusk_sync_begin(const struct dusk_call *c, struct dusk_sync *st)
 			break;
 	}
 	if (i == ARRAY_SIZE(dusk_sync_stubs) ||
-	    (dusk_sync_stubs[i].kind != DUSK_SYNC_ALL && !c->nargs))
+	    (dusk_sync_stubs[i].kind < DUSK_SYNC_ALL && !c->nargs))
 		return;
 	st->kind = dusk_sync_stubs[i].kind;
 	st->again = dusk_sync_stubs[i].again;
@@ -124,7 +153,9 @@ bool dusk_sync_wait(struct dusk_sync *st)
 
 	if (st->kind == DUSK_SYNC_NONE)
 		return false;
-	waited = dusk_async_wait(st->kind == DUSK_SYNC_ALL, st->key, st->end);
+	waited = dusk_async_wait(st->kind == DUSK_SYNC_READERS ? DUSK_WAIT_READERS :
+				 st->kind == DUSK_SYNC_ALL ? DUSK_WAIT_ASYNC : DUSK_WAIT_KEY,
+				 st->key, st->end);
 	return waited && st->again && time_before(jiffies, st->end) &&
 	       !fatal_signal_pending(current);
 }

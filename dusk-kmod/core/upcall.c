@@ -277,16 +277,19 @@ void dusk_async_wake(void)
 	wake_up_all(&dusk_async_landed);
 }
 
-/* Is an async upcall older than @limit (a CTX), with first argument @key
- * unless @any, still waiting for the live program?  Takes qlock. */
-static bool dusk_async_waiting(u64 limit, bool any, u64 key)
+/* Is an upcall older than @limit (a CTX) that @which waits for, with
+ * first argument @key for DUSK_WAIT_KEY, still waiting for the live
+ * program?  Takes qlock. */
+static bool dusk_async_waiting(u64 limit, enum dusk_wait_for which, u64 key)
 {
 	struct dusk_pending *p;
 	bool found = false;
 
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry(p, &dusk_sess.pending, node) {
-		if (p->kind == DUSK_PENDING_ASYNC && p->ctx < limit && (any || p->key == key)) {
+		if (p->ctx < limit &&
+		    (which == DUSK_WAIT_READERS ||
+		     (p->kind == DUSK_PENDING_ASYNC && (which == DUSK_WAIT_ASYNC || p->key == key)))) {
 			found = dusk_sess.alive;
 			break;
 		}
@@ -296,35 +299,45 @@ static bool dusk_async_waiting(u64 limit, bool any, u64 key)
 }
 
 /**
- * dusk_async_wait() - wait until the program has served the async upcalls
- * raised so far (all of them when @any, else those whose first argument is
- * @key: the timer, the tasklet or its data): their REPLY came, or
+ * dusk_async_wait() - wait until the program has served the upcalls raised
+ * so far that @which names: the async upcalls whose first argument is @key
+ * (the timer, the tasklet or its data), every async upcall, or every
+ * upcall from atomic context (DUSK_WAIT_READERS: a packet's, a timer's...,
+ * each an RCU reader in the kernel build) -- until their REPLY came, or
  * nf_timeout_ms expired them, or the session died.
  * @end: jiffies after which it waits no more.
  *
  * A kernel call that waits for the module's callbacks (del_timer_sync(),
- * rcu_barrier(): syncwait.c) returns in the kernel once the proxies have
- * queued their upcalls; the module relies on the callbacks having *run*.
- * The program serves those upcalls on its packet thread, so this must not
- * be called on that thread's behalf (a call with c->ordered).  A fatal
- * signal ends the wait too: a stuck program never holds a caller forever.
+ * rcu_barrier(), synchronize_rcu(): syncwait.c) returns in the kernel once
+ * the proxies have queued their upcalls; the module relies on the
+ * callbacks having *run*.  The program serves those upcalls on its packet
+ * thread, so this must not be called on that thread's behalf (a call with
+ * c->ordered).  A fatal signal ends the wait too: a stuck program never
+ * holds a caller forever.
  * Context: process, no dusk lock held; sleeps.
  * Return: true when such an upcall was still waiting when called.
  */
-bool dusk_async_wait(bool any, u64 key, unsigned long end)
+bool dusk_async_wait(enum dusk_wait_for which, u64 key, unsigned long end)
 {
+	/* only an async upcall's end wakes the waiters: others are polled */
+	long poll = which == DUSK_WAIT_READERS ? msecs_to_jiffies(4) + 1 : LONG_MAX;
 	u64 limit;
 	long left;
 
-	spin_lock_bh(&dusk_sess.qlock);
-	limit = dusk_sess.next_ctx;
-	spin_unlock_bh(&dusk_sess.qlock);
-	if (!dusk_async_waiting(limit, any, key))
+	/* packets and interrupt-time calls on their way to the program are
+	 * readers already */
+	if (which == DUSK_WAIT_READERS) {
+		dusk_skbh_flush();
+		dusk_irqdefer_flush();
+	}
+	limit = dusk_pending_next_ctx();
+	if (!dusk_async_waiting(limit, which, key))
 		return false;
-	left = (long)(end - jiffies);
-	if (left > 0)
-		wait_event_killable_timeout(dusk_async_landed,
-					    !dusk_async_waiting(limit, any, key), left);
+	while ((left = (long)(end - jiffies)) > 0 && !fatal_signal_pending(current) &&
+	       !wait_event_killable_timeout(dusk_async_landed,
+					    !dusk_async_waiting(limit, which, key),
+					    min(left, poll)))
+		;
 	return true;
 }
 
