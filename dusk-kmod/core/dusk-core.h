@@ -267,6 +267,7 @@ void dusk_handed_before_call(const struct dusk_call *c);
 void dusk_handed_after_call(const struct dusk_call *c);
 extern const struct dusk_spans dusk_handed_spans;
 bool dusk_handed_owned_by(u64 start, u64 addr, u64 len);
+size_t dusk_iio_span(u64 indio, u64 sizeof_priv);
 void dusk_handed_forget_all(void);
 
 /* seqfile.c: what the seq_file opens allocate for the module's files */

@@ -25,7 +25,12 @@
  * (dma_free_attrs(), the buffer its third argument), and dma_pool_alloc()
  * a block of its pool (the block size dma_pool_create() was given, kept
  * here with the pool) until dma_pool_free() or the pool's
- * dma_pool_destroy().  None of these is
+ * dma_pool_destroy().  iio_device_alloc() hands out a struct iio_dev
+ * (name, info, channels, modes set before iio_device_register()) and the
+ * driver's private area the IIO core put after its own state
+ * (iio_priv()), which read_raw() and write_raw() write for as long as
+ * the device lives: both, as one span (the core's part between them
+ * the module never reaches), until iio_device_free().  None of these is
  * freed at teardown: the kernel's own release (class_destroy() by the
  * undo of class_create(), a device's unbind) does it, or it leaks as the
  * kernel build's would when its module never frees it.
@@ -49,6 +54,7 @@
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/iio/iio.h>
 #include <linux/input.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -71,6 +77,31 @@ static size_t dusk_netdev_size(const struct dusk_call *c)
 static size_t dusk_dma_size(const struct dusk_call *c)
 {
 	return c->args[1];
+}
+
+/**
+ * dusk_iio_span() - the bytes of an IIO device the module may write: from
+ * the struct iio_dev @indio (iio_device_alloc()'s or
+ * devm_iio_device_alloc()'s result) to the end of its @sizeof_priv bytes
+ * of private area at indio->priv; the struct alone when the private area
+ * is not where the core puts it, after its own state.
+ * Context: any.
+ */
+size_t dusk_iio_span(u64 indio, u64 sizeof_priv)
+{
+	unsigned long start = (unsigned long)indio;
+	unsigned long priv = (unsigned long)((const struct iio_dev *)(uintptr_t)indio)->priv;
+	int size = (int)sizeof_priv;
+
+	if (size <= 0 || priv < start + sizeof(struct iio_dev) || priv - start > 2 * PAGE_SIZE)
+		return sizeof(struct iio_dev);
+	return priv - start + size;
+}
+
+/* iio_device_alloc(parent, sizeof_priv) */
+static size_t dusk_iio_size(const struct dusk_call *c)
+{
+	return c->nargs >= 2 ? dusk_iio_span(c->ret, c->args[1]) : sizeof(struct iio_dev);
 }
 
 static size_t dusk_pool_block(const struct dusk_call *c);
@@ -106,6 +137,9 @@ static const struct {
 	 * disk_name and flags before add_disk(); blk_alloc_disk() is an inline
 	 * of this */
 	{ "__blk_alloc_disk", sizeof(struct gendisk), "put_disk" },
+	/* an IIO driver sets name, info, channels and modes before
+	 * iio_device_register(), its state in iio_priv() */
+	{ "iio_device_alloc", 0, "iio_device_free", dusk_iio_size },
 };
 
 /* DMA pools whose blocks are handed: (result, size argument).  Not
