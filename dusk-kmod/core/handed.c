@@ -40,6 +40,12 @@
  * holding an object the module looked up or made is the module's to
  * write, recorded with the tree until __genradix_free() frees them all.
  *
+ * snd_card_new() hands out, through its last argument, a struct snd_card
+ * whose driver, shortname and longname an ALSA driver sets before
+ * snd_card_register(), followed by the driver's private area
+ * (card->private_data, the extra_size the call was given): both the
+ * module's until snd_card_free() or snd_card_free_when_closed().
+ *
  * A kernel socket the module creates (sock_create_kern(), sock_create(),
  * sock_create_lite(), kernel_accept(): the socket comes back through an
  * out-argument) is the module's to set up: drivers and tutorials set
@@ -62,6 +68,7 @@
 #include <linux/spinlock.h>
 #include <linux/tty_driver.h>
 #include <net/sock.h>
+#include <sound/core.h>
 #include "dusk-core.h"
 
 /* A net_device and the private area that follows it: alloc_netdev_mqs()
@@ -177,6 +184,14 @@ static const struct {
 };
 #define DUSK_SOCK_FREE "sock_release"
 
+/* snd_card_new(parent, idx, xid, module, extra_size, &card): the card
+ * comes back through argument 5; either release takes it back.
+ * (snd_devm_card_new()'s card goes with its device: not handed.) */
+#define DUSK_CARD_NEW "snd_card_new"
+#define DUSK_CARD_OUT 5
+#define DUSK_CARD_EXTRA 4
+static const char *const dusk_card_frees[] = { "snd_card_free", "snd_card_free_when_closed" };
+
 /* One handed object (a span on dusk_handed_list, which mem.c reads), or
  * (@span.len 0: nothing writable) a DMA pool whose blocks are @block
  * bytes. */
@@ -275,7 +290,8 @@ void dusk_handed_before_call(const struct dusk_call *c)
 	/* the pool and every block still out of it; a radix tree's pages; a
 	 * socket's struct socket and sock */
 	if ((dusk_stub_named(name, "dma_pool_destroy") || dusk_stub_named(name, DUSK_LEAF_FREE) ||
-	     dusk_stub_named(name, DUSK_SOCK_FREE)) &&
+	     dusk_stub_named(name, DUSK_SOCK_FREE) || dusk_stub_named(name, dusk_card_frees[0]) ||
+	     dusk_stub_named(name, dusk_card_frees[1])) &&
 	    c->nargs && c->args[0])
 		dusk_handed_remove(c->args[0]);
 }
@@ -289,7 +305,31 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 	       dusk_stub_in(s->name, dusk_leaf_kinds, .lookup) ||
 	       dusk_stub_named(s->name, DUSK_LEAF_FREE) ||
 	       dusk_stub_in(s->name, dusk_sock_kinds, .create) ||
-	       dusk_stub_named(s->name, DUSK_SOCK_FREE);
+	       dusk_stub_named(s->name, DUSK_SOCK_FREE) ||
+	       dusk_stub_named(s->name, DUSK_CARD_NEW) ||
+	       dusk_stub_named(s->name, dusk_card_frees[0]) ||
+	       dusk_stub_named(s->name, dusk_card_frees[1]);
+}
+
+/*
+ * snd_card_new() answered 0: the card it stored through its out-argument
+ * (the mirror of the module's pointer, the reply not sent yet) and the
+ * private area after it are the module's now.
+ */
+static void dusk_handed_card(const struct dusk_call *c)
+{
+	const char *name = dusk_gen.stubs[c->stub].name;
+	struct snd_card *card;
+	int extra;
+
+	if (!dusk_stub_named(name, DUSK_CARD_NEW) || c->err || c->ret ||
+	    c->nargs <= DUSK_CARD_OUT || !c->args[DUSK_CARD_OUT])
+		return;
+	if (copy_from_kernel_nofault(&card, (void *)(uintptr_t)c->args[DUSK_CARD_OUT],
+				     sizeof(card)) || !card)
+		return;
+	extra = (int)c->args[DUSK_CARD_EXTRA];
+	dusk_handed_add((unsigned long)card, sizeof(*card) + (extra > 0 ? extra : 0), 0, 0);
 }
 
 /*
@@ -333,6 +373,7 @@ void dusk_handed_after_call(const struct dusk_call *c)
 	size_t i, len;
 
 	dusk_handed_socket(c);
+	dusk_handed_card(c);
 	if (c->err || IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
 		return;
 	for (i = 0; i < ARRAY_SIZE(dusk_pool_kinds); i++)
