@@ -371,6 +371,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_seqfile_before_call(c);
 	dusk_devres_before_call(c);
 	dusk_handed_before_call(c);
+	dusk_gup_before_call(c);
 	dusk_pages_before_call(c);
 	dusk_klock_before_call(c);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
@@ -413,6 +414,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);
 	dusk_handed_after_call(c);
+	dusk_gup_after_call(c);
 	dusk_pages_after_call(c);
 	dusk_klock_after_call(c);
 	dusk_kprobe_after_call(c);

@@ -7,7 +7,8 @@
  * are inlines around it), devm_kmemdup(), devm_kstrdup(), devm_kasprintf()
  * and devm_kvasprintf() (drivers/base/devres.c), and the objects a driver
  * fills before registering them, devm_rtc_allocate_device()'s struct
- * rtc_device (its ops and range), allocate memory that the
+ * rtc_device (its ops and range) and devm_iio_device_alloc()'s struct
+ * iio_dev with its private area (handed.c, dusk_iio_span()), allocate memory that the
  * device's devres list frees when the driver unbinds or a probe fails: the
  * kernel, never the module, frees it, so it is no owned region of mem.c
  * (teardown would free it a second time).  It is recorded here, with the
@@ -100,6 +101,8 @@ static size_t dusk_devm_size(const char *name, const u64 *args, u32 nargs, u64 r
 		return strlen((const char *)(uintptr_t)ret) + 1;
 	if (dusk_stub_named(name, "devm_rtc_allocate_device"))
 		return sizeof(struct rtc_device);
+	if (dusk_stub_named(name, "devm_iio_device_alloc") && nargs >= 2)
+		return dusk_iio_span(ret, args[1]);
 	return 0;
 }
 

@@ -281,7 +281,14 @@ void dusk_handed_before_call(const struct dusk_call *c);
 void dusk_handed_after_call(const struct dusk_call *c);
 extern const struct dusk_spans dusk_handed_spans;
 bool dusk_handed_owned_by(u64 start, u64 addr, u64 len);
+size_t dusk_iio_span(u64 indio, u64 sizeof_priv);
 void dusk_handed_forget_all(void);
+
+/* gup.c: user pages the module pinned for writing (get_user_pages_fast()) */
+void dusk_gup_before_call(const struct dusk_call *c);
+void dusk_gup_after_call(const struct dusk_call *c);
+extern const struct dusk_spans dusk_gup_spans;
+void dusk_gup_forget_all(void);
 
 /* seqfile.c: what the seq_file opens allocate for the module's files */
 void dusk_seqfile_before_call(const struct dusk_call *c);
@@ -372,6 +379,7 @@ bool dusk_pernet_acts_on(const struct dusk_stub_desc *s);
 bool dusk_seqfile_acts_on(const struct dusk_stub_desc *s);
 bool dusk_devres_acts_on(const struct dusk_stub_desc *s);
 bool dusk_handed_acts_on(const struct dusk_stub_desc *s);
+bool dusk_gup_acts_on(const struct dusk_stub_desc *s);
 bool dusk_pages_acts_on(const struct dusk_stub_desc *s);
 bool dusk_klock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_slab_acts_on(const struct dusk_stub_desc *s);

@@ -25,7 +25,12 @@
  * (dma_free_attrs(), the buffer its third argument), and dma_pool_alloc()
  * a block of its pool (the block size dma_pool_create() was given, kept
  * here with the pool) until dma_pool_free() or the pool's
- * dma_pool_destroy().  None of these is
+ * dma_pool_destroy().  iio_device_alloc() hands out a struct iio_dev
+ * (name, info, channels, modes set before iio_device_register()) and the
+ * driver's private area the IIO core put after its own state
+ * (iio_priv()), which read_raw() and write_raw() write for as long as
+ * the device lives: both, as one span (the core's part between them
+ * the module never reaches), until iio_device_free().  None of these is
  * freed at teardown: the kernel's own release (class_destroy() by the
  * undo of class_create(), a device's unbind) does it, or it leaks as the
  * kernel build's would when its module never frees it.
@@ -34,6 +39,12 @@
  * holds the module's objects in leaf pages it allocates itself: the page
  * holding an object the module looked up or made is the module's to
  * write, recorded with the tree until __genradix_free() frees them all.
+ *
+ * snd_card_new() hands out, through its last argument, a struct snd_card
+ * whose driver, shortname and longname an ALSA driver sets before
+ * snd_card_register(), followed by the driver's private area
+ * (card->private_data, the extra_size the call was given): both the
+ * module's until snd_card_free() or snd_card_free_when_closed().
  *
  * A kernel socket the module creates (sock_create_kern(), sock_create(),
  * sock_create_lite(), kernel_accept(): the socket comes back through an
@@ -49,6 +60,7 @@
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/iio/iio.h>
 #include <linux/input.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -56,6 +68,7 @@
 #include <linux/spinlock.h>
 #include <linux/tty_driver.h>
 #include <net/sock.h>
+#include <sound/core.h>
 #include "dusk-core.h"
 
 /* A net_device and the private area that follows it: alloc_netdev_mqs()
@@ -71,6 +84,31 @@ static size_t dusk_netdev_size(const struct dusk_call *c)
 static size_t dusk_dma_size(const struct dusk_call *c)
 {
 	return c->args[1];
+}
+
+/**
+ * dusk_iio_span() - the bytes of an IIO device the module may write: from
+ * the struct iio_dev @indio (iio_device_alloc()'s or
+ * devm_iio_device_alloc()'s result) to the end of its @sizeof_priv bytes
+ * of private area at indio->priv; the struct alone when the private area
+ * is not where the core puts it, after its own state.
+ * Context: any.
+ */
+size_t dusk_iio_span(u64 indio, u64 sizeof_priv)
+{
+	unsigned long start = (unsigned long)indio;
+	unsigned long priv = (unsigned long)((const struct iio_dev *)(uintptr_t)indio)->priv;
+	int size = (int)sizeof_priv;
+
+	if (size <= 0 || priv < start + sizeof(struct iio_dev) || priv - start > 2 * PAGE_SIZE)
+		return sizeof(struct iio_dev);
+	return priv - start + size;
+}
+
+/* iio_device_alloc(parent, sizeof_priv) */
+static size_t dusk_iio_size(const struct dusk_call *c)
+{
+	return c->nargs >= 2 ? dusk_iio_span(c->ret, c->args[1]) : sizeof(struct iio_dev);
 }
 
 static size_t dusk_pool_block(const struct dusk_call *c);
@@ -106,6 +144,9 @@ static const struct {
 	 * disk_name and flags before add_disk(); blk_alloc_disk() is an inline
 	 * of this */
 	{ "__blk_alloc_disk", sizeof(struct gendisk), "put_disk" },
+	/* an IIO driver sets name, info, channels and modes before
+	 * iio_device_register(), its state in iio_priv() */
+	{ "iio_device_alloc", 0, "iio_device_free", dusk_iio_size },
 };
 
 /* DMA pools whose blocks are handed: (result, size argument).  Not
@@ -142,6 +183,14 @@ static const struct {
 	{ "kernel_accept", 1 },
 };
 #define DUSK_SOCK_FREE "sock_release"
+
+/* snd_card_new(parent, idx, xid, module, extra_size, &card): the card
+ * comes back through argument 5; either release takes it back.
+ * (snd_devm_card_new()'s card goes with its device: not handed.) */
+#define DUSK_CARD_NEW "snd_card_new"
+#define DUSK_CARD_OUT 5
+#define DUSK_CARD_EXTRA 4
+static const char *const dusk_card_frees[] = { "snd_card_free", "snd_card_free_when_closed" };
 
 /* One handed object (a span on dusk_handed_list, which mem.c reads), or
  * (@span.len 0: nothing writable) a DMA pool whose blocks are @block
@@ -241,7 +290,8 @@ void dusk_handed_before_call(const struct dusk_call *c)
 	/* the pool and every block still out of it; a radix tree's pages; a
 	 * socket's struct socket and sock */
 	if ((dusk_stub_named(name, "dma_pool_destroy") || dusk_stub_named(name, DUSK_LEAF_FREE) ||
-	     dusk_stub_named(name, DUSK_SOCK_FREE)) &&
+	     dusk_stub_named(name, DUSK_SOCK_FREE) || dusk_stub_named(name, dusk_card_frees[0]) ||
+	     dusk_stub_named(name, dusk_card_frees[1])) &&
 	    c->nargs && c->args[0])
 		dusk_handed_remove(c->args[0]);
 }
@@ -255,7 +305,31 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 	       dusk_stub_in(s->name, dusk_leaf_kinds, .lookup) ||
 	       dusk_stub_named(s->name, DUSK_LEAF_FREE) ||
 	       dusk_stub_in(s->name, dusk_sock_kinds, .create) ||
-	       dusk_stub_named(s->name, DUSK_SOCK_FREE);
+	       dusk_stub_named(s->name, DUSK_SOCK_FREE) ||
+	       dusk_stub_named(s->name, DUSK_CARD_NEW) ||
+	       dusk_stub_named(s->name, dusk_card_frees[0]) ||
+	       dusk_stub_named(s->name, dusk_card_frees[1]);
+}
+
+/*
+ * snd_card_new() answered 0: the card it stored through its out-argument
+ * (the mirror of the module's pointer, the reply not sent yet) and the
+ * private area after it are the module's now.
+ */
+static void dusk_handed_card(const struct dusk_call *c)
+{
+	const char *name = dusk_gen.stubs[c->stub].name;
+	struct snd_card *card;
+	int extra;
+
+	if (!dusk_stub_named(name, DUSK_CARD_NEW) || c->err || c->ret ||
+	    c->nargs <= DUSK_CARD_OUT || !c->args[DUSK_CARD_OUT])
+		return;
+	if (copy_from_kernel_nofault(&card, (void *)(uintptr_t)c->args[DUSK_CARD_OUT],
+				     sizeof(card)) || !card)
+		return;
+	extra = (int)c->args[DUSK_CARD_EXTRA];
+	dusk_handed_add((unsigned long)card, sizeof(*card) + (extra > 0 ? extra : 0), 0, 0);
 }
 
 /*
@@ -299,6 +373,7 @@ void dusk_handed_after_call(const struct dusk_call *c)
 	size_t i, len;
 
 	dusk_handed_socket(c);
+	dusk_handed_card(c);
 	if (c->err || IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
 		return;
 	for (i = 0; i < ARRAY_SIZE(dusk_pool_kinds); i++)

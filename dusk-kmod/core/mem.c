@@ -331,9 +331,10 @@ static bool dusk_skb_data_owned(u64 addr, u64 len)
 
 /* What the concerns own for the program: the module's per-net data, its
  * open files' seq_file memory, its devm memory, kernel objects handed to it
- * to fill. */
+ * to fill, user pages it pinned for writing. */
 static const struct dusk_spans *const dusk_owned_spans[] = {
 	&dusk_pernet_spans, &dusk_seqfile_spans, &dusk_devres_spans, &dusk_handed_spans,
+	&dusk_gup_spans,
 };
 
 /* Inside one span a concern owns?  Takes each concern's lock in turn. */

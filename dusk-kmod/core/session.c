@@ -130,6 +130,7 @@ void dusk_session_end(void)
 	dusk_seqfile_forget_all();
 	dusk_devres_forget_all();
 	dusk_handed_forget_all();
+	dusk_gup_forget_all();
 	dusk_late_forget_all();	/* after undo: no callback observed any more */
 	dusk_napi_forget_all();
 	dusk_params_remove();
