@@ -112,6 +112,10 @@ void dusk_session_end(void)
 	struct sock *sk = NULL;
 
 	dusk_session_kill();
+	/* Packets still being handed over hold devices (skbhand.c) and wait
+	 * for dusk_sess.lock: let them find the session dead now, before
+	 * the undo under that lock unregisters a device they hold. */
+	dusk_skbh_flush();
 	/* Blocked callers leave first: they may hold a posted nested call.
 	 * One stuck inside such a call is killed after block_timeout_ms
 	 * (dusk_waiters_kill_stuck()), so teardown ends in bounded time. */

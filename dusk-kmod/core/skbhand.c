@@ -271,7 +271,8 @@ void dusk_skbh_given_back(struct sk_buff *skb)
  */
 void dusk_skbh_flush(void)
 {
-	flush_workqueue(dusk_skbh_wq);
+	if (dusk_skbh_wq)	/* a session ended before the module was all up */
+		flush_workqueue(dusk_skbh_wq);
 }
 
 int dusk_skbh_init(void)
