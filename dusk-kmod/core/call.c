@@ -351,16 +351,15 @@ void dusk_call_exec(struct dusk_call *c)
 	if (c->err)
 		goto out;
 	dusk_fops_pin(c->stub, c->args);
+	dusk_sync_begin(c, &sync);
 	if (dusk_is_nf_unreg(c->stub)) {
 		/* A stolen packet is a hook still running, which the kernel's
 		 * unregistration waits for (synchronize_net()): the program
-		 * decides those it can first (not on the packet thread, which
-		 * decides them); the rest resume by the policy while the hook
-		 * is still there.  Only the packets: the handlers' and the
-		 * timers' upcalls do not need the hook. */
-		if (!c->ordered)
-			dusk_async_wait(DUSK_WAIT_READERS, 0, jiffies + 1 +
-					msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)));
+		 * decides those it can first, as the wait after the call would
+		 * (syncwait.c, within the same time); the rest resume by the
+		 * policy while the hook is still there.  Only the packets: the
+		 * handlers' and the timers' upcalls do not need the hook. */
+		dusk_sync_wait(&sync);
 		dusk_pending_flush_packets();
 	}
 	/* xtables matches and targets, hrtimers (xtmatch.c, xttarget.c, hrtimer.c) */
@@ -387,7 +386,6 @@ void dusk_call_exec(struct dusk_call *c)
 
 	dusk_napi_before_call(c, a, &b);
 
-	dusk_sync_begin(c, &sync);
 	/* the module's own atomic notifier chain: walked by the core, whose
 	 * walk lets its callbacks run (notifchain.c) */
 	if (!dusk_chain_call(c, a) && !dusk_rcufree_defer(c, a)) {

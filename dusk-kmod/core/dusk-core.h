@@ -422,6 +422,7 @@ enum dusk_wait_for {
 	DUSK_WAIT_ASYNC,	/* every async upcall */
 	DUSK_WAIT_READERS,	/* every upcall from atomic context */
 };
+u64 dusk_readers_bound(void);
 bool dusk_async_wait(enum dusk_wait_for which, u64 key, unsigned long end);
 
 /* pending.c: upcalls waiting for the program's REPLY (stolen packets,

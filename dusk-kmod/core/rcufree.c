@@ -15,10 +15,8 @@
  * kfree_rcu() is used where sleeping is not allowed, the packet thread's
  * callbacks included.
  *
- * Which upcalls count is settled in a work item: the packets still being
- * handed over and the calls deferred from hard interrupt context are
- * first made upcalls, then the next CTX is the bound, a little late (the
- * upcalls raised meanwhile are waited for too).  The objects are
+ * Which upcalls count is settled in a work item (dusk_readers_bound()),
+ * a little late: the upcalls raised meanwhile are waited for too.  The objects are
  * the kernel's once the program called kfree_rcu() (call.c forgets them);
  * when no session is alive any more nothing of the program reads them,
  * and the deferred calls are made at once.
@@ -65,9 +63,7 @@ static void dusk_rcufree_run(struct work_struct *work)
 	LIST_HEAD(done);
 	bool more;
 
-	dusk_skbh_flush();
-	dusk_irqdefer_flush();
-	limit = dusk_pending_next_ctx();
+	limit = dusk_readers_bound();
 	oldest = dusk_pending_oldest_ctx();
 	spin_lock(&dusk_rcufree_lock);
 	list_for_each_entry_safe(r, tmp, &dusk_rcufree_list, node) {

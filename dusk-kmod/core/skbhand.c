@@ -171,7 +171,7 @@ static int dusk_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 skbarg,
 		goto drop;
 	if (atomic_inc_return(&dusk_skbh_inflight) > READ_ONCE(dusk_queue_max))
 		goto drop_counted;
-	h = kzalloc(sizeof(*h), GFP_ATOMIC);
+	h = kmalloc(sizeof(*h), GFP_ATOMIC);
 	if (!h)
 		goto drop_counted;
 	/* a socket on its way out: its packets go with it */
@@ -179,7 +179,7 @@ static int dusk_skb_handover(u32 proxy, const u64 *args, u32 nargs, u32 skbarg,
 		kfree(h);
 		goto drop_counted;
 	}
-	h->pins.sk = sk;
+	h->pins = (struct dusk_pins){ .sk = sk };
 	if (skb->dev)
 		dusk_pins_dev(&h->pins, skb->dev);
 	for (i = 0; i < nargs; i++)

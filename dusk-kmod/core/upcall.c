@@ -299,6 +299,19 @@ static bool dusk_async_waiting(u64 limit, enum dusk_wait_for which, u64 key)
 }
 
 /**
+ * dusk_readers_bound() - a CTX above every upcall from atomic context raised
+ * so far: the packets still being handed over and the calls deferred from
+ * hard interrupt context, readers already, are made upcalls first.
+ * Context: process, no dusk lock held; sleeps.
+ */
+u64 dusk_readers_bound(void)
+{
+	dusk_skbh_flush();
+	dusk_irqdefer_flush();
+	return dusk_pending_next_ctx();
+}
+
+/**
  * dusk_async_wait() - wait until the program has served the upcalls raised
  * so far that @which names: the async upcalls whose first argument is @key
  * (the timer, the tasklet or its data), every async upcall, or every
@@ -324,13 +337,7 @@ bool dusk_async_wait(enum dusk_wait_for which, u64 key, unsigned long end)
 	u64 limit;
 	long left;
 
-	/* packets and interrupt-time calls on their way to the program are
-	 * readers already */
-	if (which == DUSK_WAIT_READERS) {
-		dusk_skbh_flush();
-		dusk_irqdefer_flush();
-	}
-	limit = dusk_pending_next_ctx();
+	limit = which == DUSK_WAIT_READERS ? dusk_readers_bound() : dusk_pending_next_ctx();
 	if (!dusk_async_waiting(limit, which, key))
 		return false;
 	while ((left = (long)(end - jiffies)) > 0 && !fatal_signal_pending(current) &&
