@@ -135,6 +135,18 @@ samples_user_stop() {
 	[ ! -d "/sys/module/dusk_$1" ] || dusk_fail "dusk_$1 still loaded after the program ended"
 }
 
+# samples_wait_unloaded NAME: dusk-run unloads dusk_NAME within 10 s of
+# its program's SIGKILL.
+samples_wait_unloaded() {
+	i=0
+	while lsmod | grep -q "^dusk_$1 "; do
+		i=$((i + 1))
+		[ $i -le 100 ] || dusk_fail "dusk_$1 still loaded 10 s after SIGKILL"
+		sleep 0.1
+	done
+	dusk_pass "SIGKILL: dusk_$1 unloaded"
+}
+
 # samples_sink NS PROTO PORT: start a sink in NS and wait until it listens.
 samples_sink() {
 	f=/tmp/sink.$1.$2.$3

@@ -49,6 +49,18 @@ dusk_wait_proc() {
 	dusk_pass "$1 says '$got'"
 }
 
+# dusk_wait_dmesg TEXT: until the kernel log shows TEXT (a fixed string),
+# within $LIMIT seconds (default 20).
+dusk_wait_dmesg() {
+	_i=0
+	until dmesg | grep -qF "$1"; do
+		_i=$((_i + 1))
+		[ $_i -le $((${LIMIT:-20} * 10)) ] || dusk_fail "no '$1' in the kernel log"
+		sleep 0.1
+	done
+	dusk_pass "logged '$1'"
+}
+
 dusk_netns_pair() {
 	ip netns add a
 	ip netns add b

@@ -19,16 +19,6 @@ add() {
 	dusk_pass "added $1"
 }
 
-# wait_logged TEXT: the kernel log shows TEXT within LIMIT seconds.
-wait_logged() {
-	i=0
-	until dmesg | grep -qF "$1"; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "no '$1' in the kernel log"
-		sleep 0.1
-	done
-	dusk_pass "logged '$1'"
-}
 
 dmesg -c >/dev/null
 samples_load kpernet || dusk_fail "load kpernet"
@@ -41,9 +31,9 @@ read_proc
 [ "$got" = "init writes 2 sum 107 items 3 4" ] || dusk_fail "after 2 writes: '$got'"
 dusk_pass "after 2 writes: '$got'"
 ip netns add kp1 || dusk_fail "ip netns add"
-wait_logged "kpernet: device init other: sum 7"
+dusk_wait_dmesg "kpernet: device init other: sum 7"
 ip netns del kp1 || dusk_fail "ip netns del"
-wait_logged "kpernet: subsys exit other: writes 0 sum 7 items 0"
+dusk_wait_dmesg "kpernet: subsys exit other: writes 0 sum 7 items 0"
 add 5
 read_proc
 [ "$got" = "init writes 3 sum 112 items 3 4 5" ] || dusk_fail "after the netns: '$got'"

@@ -86,12 +86,6 @@ sleep 1
 # shellcheck disable=SC2086
 kill -KILL $pid
 wait_deleted "once the program was killed"
-i=0
-while lsmod | grep -q '^dusk_kpkttype '; do
-	i=$((i + 1))
-	[ $i -le 100 ] || dusk_fail "dusk_kpkttype still loaded 10 s after SIGKILL"
-	sleep 0.1
-done
-dusk_pass "SIGKILL: dusk_kpkttype unloaded"
+samples_wait_unloaded kpkttype
 dusk_dmesg_clean "after SIGKILL"
 dusk_pass "dmesg clean"

@@ -24,13 +24,7 @@ timeout -s KILL 60 ping -c 300 -i 0.01 -W 1 -s 123 127.0.0.1 >/dev/null 2>&1 ||
 dusk_pass "pings pass while the program is stopped"
 # shellcheck disable=SC2086
 kill -KILL $pid
-i=0
-while lsmod | grep -q '^dusk_kpkttype '; do
-	i=$((i + 1))
-	[ $i -le 100 ] || dusk_fail "dusk_kpkttype still loaded 10 s after SIGKILL"
-	sleep 0.1
-done
-dusk_pass "SIGKILL: dusk_kpkttype unloaded"
+samples_wait_unloaded kpkttype
 timeout -s KILL 30 ping -c 3 -i 0.2 -W 3 -s 123 127.0.0.1 >/dev/null 2>&1 ||
 	dusk_fail "ping after the kmod went failed"
 dusk_dmesg_clean "after SIGKILL"

@@ -19,22 +19,12 @@ set -u
 
 LIMIT=20
 
-# wait_logged WHAT: until the module said WHAT.
-wait_logged() {
-	i=0
-	until dmesg | grep -q "krcuread: $1"; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 20)) ] || dusk_fail "krcuread did not say '$1'"
-		sleep 0.05
-	done
-}
-
 # swap_in_background WRITE: echo WRITE > /proc/krcuread, the writer
 # waiting before its swap ($writer: the job).
 swap_in_background() {
 	timeout -s KILL "$LIMIT" sh -c "echo $1 > /proc/krcuread" &
 	writer=$!
-	wait_logged "writer ${1#rcu} waiting"
+	dusk_wait_dmesg "krcuread: writer ${1#rcu} waiting"
 }
 
 # read_during_swap N WRITE HOW: reader N (HOW: hook or timer) takes the
@@ -49,7 +39,7 @@ read_during_swap() {
 			dusk_fail "echo arm > /proc/krcuread failed"
 		reader=''
 	fi
-	wait_logged "reader $1 started"
+	dusk_wait_dmesg "krcuread: reader $1 started"
 	wait "$writer" || dusk_fail "echo $2 > /proc/krcuread failed"
 	[ -z "$reader" ] || wait "$reader" || dusk_fail "the ping through the slow hook failed"
 }
