@@ -44,7 +44,8 @@ stop_traffic() {
 
 start_client "$N" 100000
 start_traffic
-wait $client; rc=$?
+# 20000 requests take 5-15 s under TCG
+dusk_wait_pid $client $((60 + N / 200)) "the fuzzing client"; rc=$?
 stop_traffic
 cat /tmp/client.out
 [ $rc -eq 0 ] || dusk_fail "fuzz-live"
@@ -55,7 +56,8 @@ dusk_dmesg_clean fuzz-live
 start_client 100000000 100000
 start_traffic
 sleep 5
-kill -9 $client; wait $client 2>/dev/null
+kill -9 $client
+dusk_wait_pid $client 60 "the SIGKILLed client" 2>/dev/null
 sleep 1
 stop_traffic
 grep '^FAIL' /tmp/client.out && dusk_fail "fuzz-live before SIGKILL"

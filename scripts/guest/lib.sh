@@ -126,3 +126,45 @@ dusk_tcp_listen() { # NS PORT OUTFILE  (background; one connection)
 dusk_tcp_send() { # NS HOST PORT TEXT  -> 0 when delivered
 	echo "$4" | ip netns exec "$1" nc -w 2 "$2" "$3" >/dev/null 2>&1
 }
+
+# dusk_dump_tasks: where every task that sleeps in the kernel waits (its
+# kernel stack), the blocked ones by sysrq-w too, and the kernel log's tail:
+# what a hang needs to be understood from a log.
+dusk_dump_tasks() {
+	echo "----- tasks asleep in the kernel -----"
+	for _t in /proc/[0-9]*/task/[0-9]*; do
+		_st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "$_t/status" 2>/dev/null)
+		case "$_st" in D|S) ;; *) continue ;; esac
+		_stack=$(cat "$_t/stack" 2>/dev/null) || continue
+		# kernel threads idling, a shell waiting for its child: not news
+		case "$_stack" in
+		*process_one_work*|*dusk*) ;;
+		*kthread+*|*do_wait*) continue ;;
+		esac
+		echo "$_t $(cat "$_t/comm" 2>/dev/null) $_st:"
+		echo "$_stack"
+	done
+	echo w >/proc/sysrq-trigger 2>/dev/null
+	for _s in /sys/kernel/debug/dusk*/stats; do
+		[ -r "$_s" ] && { echo "----- $_s -----"; cat "$_s"; }
+	done
+	echo "----- kernel log, last 80 lines -----"
+	dmesg | tail -n 80
+}
+
+# dusk_wait_pid PID SECONDS WHAT: wait for the background process PID, its
+# exit status in $?; one still running after SECONDS is a hang: the tasks
+# are dumped (dusk_dump_tasks) and the test fails naming WHAT, instead of
+# running into the VM's timeout with nothing said.
+dusk_wait_pid() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ $_i -gt $(($2 * 10)) ]; then
+			dusk_dump_tasks
+			dusk_fail "$3 still running after $2 s"
+		fi
+		sleep 0.1
+	done
+	wait "$1"
+}
