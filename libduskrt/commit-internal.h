@@ -128,6 +128,12 @@ void dusk_mirror_keep(struct mirror *m);
 /* The @i-th mirror of the table, NULL past its end (the table may grow
  * while it is walked).  Caller holds dusk_mirror_lock. */
 struct mirror *dusk_mirror_nth(size_t i);
+/* The threads inside a kernel call (dusk_commit_call_begin()), linked by
+ * ->incall_next; each one's touched list stays as it is until its
+ * dusk_commit_call_end().  Caller holds dusk_mirror_lock. */
+struct dusk_commit_state *dusk_mirror_incall(void);
+/* Is any thread inside a kernel call?  (Unlocked: a hint.) */
+int dusk_mirror_any_incall(void);
 /* Are there kept mirrors?  (Unlocked: a hint for the fast path.) */
 int dusk_mirror_any_kept(void);
 /* Record a translated pointer slot of @m (for read-back).  0 or -ENOMEM. */

@@ -70,6 +70,8 @@ struct walk {
 	int kept;	/* refreshing kept mirrors at an epoch's end: what it
 			 * reaches is kept too, and not listed for the call */
 	int shared_new;	/* made a mirror other threads may find (not a call's) */
+	int unlisted;	/* another thread's call reads back what it reaches:
+			 * list nothing for this thread's */
 };
 
 /* Every thread's commit state, to find whose stack an object is on.
@@ -99,6 +101,7 @@ static void walk_begin(struct walk *w, struct dusk_thread *t, int kept)
 	w->cs = cstate(t);
 	w->kept = kept;
 	w->shared_new = 0;
+	w->unlisted = 0;
 }
 
 static const struct dusk_type *type_of(int32_t id)
@@ -609,7 +612,7 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 		dusk_mirror_keep(m);
 	/* A kept walk's objects are read back as kept ones; a call mirror
 	 * it met (a kept global pointing into a stack) goes with the call. */
-	err = w->kept && !m->call_scoped ? 0 : touch(w->cs, m);
+	err = (w->kept && !m->call_scoped) || w->unlisted ? 0 : touch(w->cs, m);
 	if (m->type >= 0) {
 		const struct dusk_type *t = type_of(m->type);
 
@@ -1268,6 +1271,48 @@ int dusk_commit_held_changes(void)
 	for (i = 0; !err && i < cs->nheld; i++)
 		if (cs->held[i]->gen != w.gen && cs->held[i]->touch != cs->serial)
 			err = translate(&w, cs->held[i], 0);
+	pthread_mutex_unlock(&dusk_mirror_lock);
+	return err;
+}
+
+/*
+ * A blocking callback can run while another thread's kernel call waits for
+ * it, given that call's objects: iio_read_channel_processed(chan, &val)
+ * has the driver's read_raw() write val, then converts what val's mirror
+ * holds.  The callback reads what the kernel wrote there (its start reads
+ * the calls in flight back: dispatch.c), and writes the caller's own
+ * object; the mirror got the bytes only when the outer call returned, too
+ * late for the kernel function that goes on with them (it converted val's
+ * old value).  So at each epoch end of such a callback, the objects the
+ * calls in flight committed are translated again and the bytes that differ
+ * from the kernel's queued: they reach the kernel before it resumes, as
+ * the kernel build's stores would have.  Not listed for this thread's next
+ * call: the waiting call reads them back when it returns, and its stack
+ * mirrors may be gone by then.
+ */
+int dusk_commit_incall_changes(void)
+{
+	struct dusk_thread *t = dusk_thread();
+	struct dusk_commit_state *cs;
+	struct mirror *m;
+	struct walk w;
+	size_t i;
+	int err = 0;
+
+	if (!dusk_sess || !t->ctx || !t->blocking || !dusk_mirror_any_incall())
+		return 0;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	walk_begin(&w, t, 0);
+	w.unlisted = 1;
+	for (cs = dusk_mirror_incall(); !err && cs; cs = cs->incall_next) {
+		if (cs == w.cs)
+			continue;
+		for (i = 0; !err && i < cs->ntouched; i++) {
+			m = cs->touched[i];
+			if (m->gen != w.gen && !m->dormant && !m->fresh && !m->readonly)
+				err = translate(&w, m, 0);
+		}
+	}
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	return err;
 }

@@ -202,6 +202,9 @@ int dusk_epoch_end(struct dusk_msg *final, size_t reserve)
 	/* Held stack objects it changed (a request's IV set again). */
 	if (!err)
 		err = dusk_commit_held_changes();
+	/* Objects of a call waiting for this callback (its read_raw()'s *val). */
+	if (!err)
+		err = dusk_commit_incall_changes();
 	if (!err)
 		err = dusk_commit_pending(&wl);
 	for (i = 0; !err && i < wl.n; i++) {

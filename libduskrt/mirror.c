@@ -632,6 +632,16 @@ void dusk_commit_call_end(void)
 	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
+struct dusk_commit_state *dusk_mirror_incall(void)
+{
+	return incall_head;
+}
+
+int dusk_mirror_any_incall(void)
+{
+	return __atomic_load_n(&incall_head, __ATOMIC_RELAXED) != NULL;
+}
+
 int dusk_commit_refresh_calls(void)
 {
 	struct dusk_commit_state *own = dusk_thread()->commit, *cs;

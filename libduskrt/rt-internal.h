@@ -354,6 +354,13 @@ int dusk_commit_kept_changes(void);
  */
 int dusk_commit_held_changes(void);
 /**
+ * dusk_commit_incall_changes() - in a blocking callback: queue the
+ * program's changes to the objects other threads' kernel calls in flight
+ * committed (the callback was handed one of them) as refresh chunks of
+ * this epoch's end.  0 or -errno.
+ */
+int dusk_commit_incall_changes(void);
+/**
  * dusk_commit_word() - the kernel's form of a pointer-sized value @v the
  * program stored into kernel memory: a module function with a proxy ->
  * the proxy's address, an address inside a module global -> inside its

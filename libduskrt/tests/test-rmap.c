@@ -345,6 +345,46 @@ static void callback_during_call_sees_what_the_call_wrote(void **state)
 	assert_int_equal(g_leaf.v, 42);
 }
 
+/* iio_read_channel_processed(chan, &val): the kernel passes &val's mirror
+ * to the driver's read_raw() (a blocking callback, served on another
+ * thread) and goes on with what the mirror holds when it returns.  The
+ * callback's store must be there by then, not only after the outer call
+ * (the IIO core converted val's old value). */
+static uint64_t stub_calls_back_then_reads(struct dusk_sim *s, const uint64_t *a, unsigned int n,
+					   char *t, void *arg)
+{
+	struct leaf *l = dusk_sim_ptr(s, a[0]);
+	uint64_t args[2] = { a[0], 0 }, ret = 0;
+	struct dusk_sim_upcall u = { .proxy = PROXY_HOOK, .args = args, .nargs = 2,
+				     .flags = DUSK_UPCALL_BLOCKING };
+
+	(void)n; (void)t; (void)arg;
+	if (dusk_sim_wait_reply(s, dusk_sim_upcall(s, &u), &ret, 3000))
+		return 0;
+	return (uint64_t)l->v;
+}
+
+static uint64_t hook_stores_through_arg(uint64_t a, uint64_t b)
+{
+	(void)b;
+	D((struct leaf *)(uintptr_t)a)->v = 77;
+	return 0;
+}
+
+static void callback_during_call_writes_reach_the_call(void **state)
+{
+	struct leaf l = { .v = 5 };
+	uint64_t k;
+
+	(void)state;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_calls_back_then_reads, NULL);
+	tm_hook_body = hook_stores_through_arg;
+	k = dusk_commit(&l, T_LEAF, 0);
+	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), 77);
+	tm_hook_body = NULL;
+	assert_int_equal(l.v, 77);
+}
+
 /* The kernel hands an own object back: a callback's argument or a kernel
  * function's result that points into a mirror names the own object. */
 static uint64_t got;
@@ -462,6 +502,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(prefetched_upcall_data_is_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(mirror_read_back_names_own_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(callback_during_call_sees_what_the_call_wrote, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(callback_during_call_writes_reach_the_call, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(mirror_addresses_in_arguments_and_results, setup,
 						teardown),

@@ -5,10 +5,13 @@
  * read_raw/write_raw, iio_device_register(); the driver's own consumer
  * reads it back through an in-kernel channel map (iio_map_array_register,
  * iio_channel_get, iio_read_channel_raw, iio_read_channel_scale,
- * iio_write_channel_raw).  /proc/kiio shows what the consumer reads; a
- * write to it sets the DAC through the consumer.  The user build died
- * before at iio_device_register(): the struct iio_dev and its private
- * area are the kernel's allocation, and the driver's stores were refused.
+ * iio_write_channel_raw, iio_read_channel_processed).  /proc/kiio shows
+ * what the consumer reads; a write to it sets the DAC through the
+ * consumer.  The user build died before at iio_device_register(): the
+ * struct iio_dev and its private area are the kernel's allocation, and the
+ * driver's stores were refused.  Then the processed temperature was wrong:
+ * the core converts what read_raw() wrote into the consumer's variable,
+ * a callback's write into the waiting call's object.
  */
 #include <linux/module.h>
 #include <linux/iio/iio.h>
@@ -119,13 +122,15 @@ static struct iio_map p_maps[] = {
 static int p_show(struct seq_file *m, void *v)
 {
 	struct kiio *st = iio_priv(idev);
-	int t = 0, t2 = 0, raw = 0, d = 0, e1, e2, e3;
+	int t = 0, t2 = 0, raw = 0, d = 0, mc = 0, e1, e2, e3, e4;
 
 	e1 = iio_read_channel_scale(ch_temp, &t, &t2);
 	e2 = iio_read_channel_raw(ch_temp, &raw);
 	e3 = iio_read_channel_raw(ch_dac, &d);
-	seq_printf(m, "scale %d (%d) raw %d (%d) dac %d (%d) reads %u writes %u\n",
-		   t, e1, raw, e2, d, e3, st->reads, st->writes);
+	/* the core converts what read_raw() wrote into mc: (raw + offset) * scale */
+	e4 = iio_read_channel_processed(ch_temp, &mc);
+	seq_printf(m, "scale %d (%d) raw %d (%d) dac %d (%d) processed %d (%d) reads %u writes %u\n",
+		   t, e1, raw, e2, d, e3, mc, e4, st->reads, st->writes);
 	return 0;
 }
 

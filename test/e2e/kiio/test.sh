@@ -20,7 +20,7 @@ done
 got=$(cat /proc/kiio) || dusk_fail "read of /proc/kiio"
 echo "kiio: /proc/kiio reads \"$got\""
 case $got in
-"scale 250 (1) raw 96 (1) dac 300 (1) "*) ;;
+"scale 250 (1) raw 96 (1) dac 300 (1) processed 25000 (0) "*) ;;
 *) dusk_fail "/proc/kiio reads '$got'" ;;
 esac
 echo 7 >/proc/kiio || dusk_fail "write to /proc/kiio"
@@ -29,7 +29,7 @@ echo "kiio: in_temp_raw $(cat "$dev/in_temp_raw") after the DAC's writes"
 got=$(cat /proc/kiio) || dusk_fail "read of /proc/kiio"
 echo "kiio: /proc/kiio reads \"$got\""
 case $got in
-"scale 250 (1) raw 124 (1) dac 1000 (1) "*) ;;
+"scale 250 (1) raw 124 (1) dac 1000 (1) processed 32000 (0) "*) ;;
 *) dusk_fail "/proc/kiio reads '$got' after the writes" ;;
 esac
 dusk_pass "registered, read and written through sysfs and the consumer"
