@@ -39,7 +39,9 @@ start_traffic() {
 stop_traffic() {
 	rm -f /tmp/traffic
 	kill $pinger 2>/dev/null
-	wait $pinger $readers 2>/dev/null
+	for p in $pinger $readers; do
+		dusk_wait_pid $p 30 "traffic process $p" 2>/dev/null
+	done
 }
 
 start_client "$N" 100000
@@ -65,6 +67,7 @@ grep -q '^session none' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "session
 grep -q '^undo 0' /sys/kernel/debug/dusk_ktest/stats || dusk_fail "undo records left"
 [ ! -e /proc/dusk_ktest ] || dusk_fail "proc entry survived the program"
 dusk_pass "program SIGKILLed mid-flight: torn down, nothing left"
-rmmod dusk_ktest || dusk_fail "rmmod"
+rmmod dusk_ktest &
+dusk_wait_pid $! 60 "rmmod" || dusk_fail "rmmod"
 dusk_pass "rmmod"
 dusk_dmesg_clean fuzz-live-kill
