@@ -115,6 +115,23 @@ static const struct kapi_undo undos[] = {
 	{ "init_srcu_struct",		"cleanup_srcu_struct",		1, { 0 } },
 	{ "tasklet_schedule",		"tasklet_kill",			1, { 0 } },
 	{ "tasklet_hi_schedule",	"tasklet_kill",			1, { 0 } },
+	/* Drivers and devices on a bus, whose structs (an i2c_adapter, an
+	 * i2c_driver, a platform_driver) are the program's mirrors: left
+	 * registered they are freed under the bus, and the next sysfs read of
+	 * them oopsed (twentieth round of probes).  platform_driver_register()
+	 * and i2c_add_driver() are macros around these; so is
+	 * platform_device_register_simple() around platform_device_register_full(). */
+	{ "__platform_driver_register",	"platform_driver_unregister",	1, { 0 } },
+	{ "platform_device_register",	"platform_device_unregister",	1, { 0 } },
+	{ "platform_device_register_full", "platform_device_unregister", 1, { RET } },
+	{ "i2c_add_adapter",		"i2c_del_adapter",		1, { 0 } },
+	{ "i2c_add_numbered_adapter",	"i2c_del_adapter",		1, { 0 } },
+	{ "i2c_register_driver",	"i2c_del_driver",		1, { 1 } },
+	{ "i2c_new_client_device",	"i2c_unregister_device",	1, { RET } },
+	{ "uart_register_driver",	"uart_unregister_driver",	1, { 0 } },
+	{ "nvmem_register",		"nvmem_unregister",		1, { RET } },
+	{ "backlight_device_register",	"backlight_device_unregister",	1, { RET } },
+	{ "backlight_register_notifier", "backlight_unregister_notifier", 1, { 0 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
@@ -619,6 +636,9 @@ static int is_size(CXType t)
  *    genlmsg_end() writes the message header in the data it was given;
  *  - struct bio *: the bio and the data of its segments (DUSK_LENT_BIO),
  *    which a bio-based block driver's submit_bio() reads into;
+ *  - struct i2c_msg * followed by an integer (an I2C adapter's
+ *    master_xfer(adap, msgs, num)): that many messages and each one's buf
+ *    (DUSK_LENT_I2C_MSGS), which the adapter fills for a read message;
  *  - any other T *: sizeof(T), as the kernel's compiler sees it (loff_t
  *    *ppos, struct seq_file *, struct file * for private_data).
  *
@@ -657,6 +677,9 @@ char *kapi_proxy_lent(CXType fn, int i)
 		return xstrdup("DUSK_LENT_SKB");
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct bio"))
 		return xstrdup("DUSK_LENT_BIO");
+	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct i2c_msg") && i + 1 < n &&
+	    is_integer(clang_getArgType(fn, (unsigned)i + 1)))
+		return xstrdup("DUSK_LENT_I2C_MSGS");
 	size = clang_Type_getSizeOf(p);
 	if (size <= 0)
 		return NULL;

@@ -23,7 +23,49 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/bio.h>
+#include <linux/i2c.h>
 #include "dusk-core.h"
+
+/*
+ * How many I2C messages argument @i of @w lends (DUSK_LENT_I2C_MSGS: their
+ * count is the next argument, an int; a negative one lends none), capped.
+ */
+static u32 dusk_lent_i2c_nmsgs(const struct dusk_waiter *w, u32 i)
+{
+	s64 num;
+
+	if (i + 1 >= w->nargs)
+		return 0;
+	num = (s32)w->args[i + 1];
+	return num <= 0 ? 0 : min_t(s64, num, DUSK_LENT_I2C_MSGS_MAX);
+}
+
+/*
+ * Is [addr, addr+len) inside the buf of one of the I2C messages argument @i
+ * of @w lends?  An adapter's master_xfer() fills a read message's buf (the
+ * SMBus emulation's buffers on its caller's stack, i2c-dev's copies); its
+ * length is read from the message now (I2C_M_RECV_LEN lets the adapter
+ * grow it).  Caller holds qlock.
+ */
+static bool dusk_i2c_msgs_lent(const struct dusk_waiter *w, u32 i, u64 addr, u64 len)
+{
+	const struct i2c_msg *msgs;
+	u32 k, nmsgs;
+	u64 buf;
+
+	if (!w->lent || i >= w->nargs || w->lent[i] != DUSK_LENT_I2C_MSGS ||
+	    w->args[i] < dusk_kspace_start())
+		return false;
+	msgs = (const struct i2c_msg *)(uintptr_t)w->args[i];
+	nmsgs = dusk_lent_i2c_nmsgs(w, i);
+	for (k = 0; k < nmsgs; k++) {
+		buf = (u64)(uintptr_t)msgs[k].buf;
+		if (buf >= dusk_kspace_start() && addr >= buf && len <= msgs[k].len &&
+		    addr - buf <= msgs[k].len - len)
+			return true;
+	}
+	return false;
+}
 
 /*
  * Bytes of argument @i's pointee lent to blocked callback @w: its pointer
@@ -40,6 +82,8 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 	if (!w->lent)	/* a slab constructor's object (slab.c) */
 		return dusk_slab_ctor_lent(w->proxy, i, w->args[i]);
 	n = w->lent[i];
+	if (n == DUSK_LENT_I2C_MSGS)	/* the array; their bufs: dusk_i2c_msgs_lent() */
+		return (u64)dusk_lent_i2c_nmsgs(w, i) * sizeof(struct i2c_msg);
 	if (n == DUSK_LENT_SKB)	/* the struct; its data: dusk_lent_skb_data() */
 		return sizeof(struct sk_buff);
 	if (n == DUSK_LENT_BIO)	/* the struct; its data: dusk_bio_lent() */
@@ -116,6 +160,8 @@ bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 	for (i = 0; i < w->nargs; i++) {
 		if (w->lent && w->lent[i] == DUSK_LENT_BIO && w->args[i] >= dusk_kspace_start() &&
 		    dusk_bio_lent((const struct bio *)(uintptr_t)w->args[i], addr, len))
+			return true;
+		if (dusk_i2c_msgs_lent(w, i, addr, len))
 			return true;
 		skb = dusk_lent_skb(w, i);
 		if (skb) {

@@ -253,6 +253,13 @@ static const struct {
 	{ "register_wide_hw_breakpoint", "hardware breakpoint handlers " DUSK_ATOMIC_WHY, 1 },
 	{ "register_user_hw_breakpoint", "hardware breakpoint handlers " DUSK_ATOMIC_WHY, 1 },
 	{ "perf_event_create_kernel_counter", "perf overflow handlers " DUSK_ATOMIC_WHY, 3 },
+	/* serial_core calls a port's start_tx(), stop_tx(), set_mctrl(),
+	 * get_mctrl() and most of its uart_ops under the port lock with
+	 * interrupts off: start_tx() never ran, nothing written to the tty
+	 * was ever sent, and get_mctrl() answered an error code for modem
+	 * lines (twentieth round of probes).  uart_register_driver() alone
+	 * (the tty driver) calls nothing of the module's */
+	{ "uart_add_one_port", "serial_core UART ports " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)

@@ -129,11 +129,15 @@
 /* .lent[i]: a size in bytes, or as many bytes as argument j says, capped,
  * or a packet: the sk_buff (but its head and end, which bound the data) and
  * its data area head..end, as to a Netfilter hook, or a block I/O: the
- * struct bio and the data of its segments left to do. */
+ * struct bio and the data of its segments left to do, or I2C messages: an
+ * array of struct i2c_msg as long as argument i+1 says, capped, and each
+ * message's buf of len bytes. */
 #define DUSK_LENT_ARG(j)	(0x80000000u | (j))
 #define DUSK_LENT_ARG_MAX	(1u << 20)
 #define DUSK_LENT_SKB		0x40000000u
 #define DUSK_LENT_BIO		0x40000001u
+#define DUSK_LENT_I2C_MSGS	0x40000002u
+#define DUSK_LENT_I2C_MSGS_MAX	64
 
 /* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
 
