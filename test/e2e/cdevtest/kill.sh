@@ -54,13 +54,7 @@ start() {
 # kill_prog PART: SIGKILL the program (not dusk-run), wait for dusk-run.
 kill_prog() {
 	kill -KILL "$pid" || dusk_fail "kill -KILL $pid"
-	i=0
-	while kill -0 "$runner" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$1: dusk-run still running ${LIMIT}s after the kill"
-		sleep 0.1
-	done
-	wait "$runner"
+	dusk_wait_pid "$runner" "$LIMIT" "$1: dusk-run after the kill"
 	dusk_pass "$1: program killed"
 }
 

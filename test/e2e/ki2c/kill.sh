@@ -17,13 +17,7 @@ grep -q '^id 0x51 ' /proc/ki2c || { cat "$log"; dusk_fail "the chip is not bound
 pid=$(samples_pids ki2c)
 [ -n "$pid" ] || dusk_fail "no ki2c program running"
 kill -KILL "$pid" || dusk_fail "kill -KILL $pid"
-i=0
-while kill -0 "$runner" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le $((LIMIT * 10)) ] || dusk_fail "dusk-run still running ${LIMIT}s after the kill"
-	sleep 0.1
-done
-wait "$runner"
+dusk_wait_pid "$runner" "$LIMIT" "dusk-run after the kill"
 dusk_pass "program killed"
 for f in /sys/class/i2c-adapter/*/name; do
 	[ -e "$f" ] || continue

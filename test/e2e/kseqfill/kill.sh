@@ -49,12 +49,7 @@ sleep 2
 kill -9 $pid
 wait $pid
 torn_down 2
-i=0
-while kill -0 $reader 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -le 100 ] || dusk_fail "the reader still reads after the program died"
-	sleep 0.1
-done
+dusk_wait_pid $reader 10 "the reader after the program died"
 dusk_pass "killed while reads stream: the reader stopped, torn down"
 
 rmmod dusk_kseqfill || dusk_fail "rmmod dusk_kseqfill"

@@ -59,13 +59,7 @@ start() {
 # kill_prog: SIGKILL the program (not dusk-run), wait for dusk-run to end.
 kill_prog() {
 	kill -KILL "$pid" || dusk_fail "kill -KILL $pid"
-	i=0
-	while kill -0 "$runner" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "dusk-run still running ${LIMIT}s after the kill"
-		sleep 0.1
-	done
-	wait "$runner"
+	dusk_wait_pid "$runner" "$LIMIT" "$1: dusk-run after the kill"
 	rc=$?
 	[ $rc -eq 137 ] || { cat "$log"; dusk_fail "dusk-run exited with $rc, want 137 (SIGKILL)"; }
 	dusk_pass "$1: program killed, dusk-run exited with $rc"
