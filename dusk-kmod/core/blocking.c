@@ -220,8 +220,14 @@ void dusk_waiters_wake_all(void)
 	unsigned long flags;
 
 	spin_lock_irqsave(&dusk_sess.qlock, flags);
-	list_for_each_entry(w, &dusk_sess.waiters, node)
+	/* Pairs with dusk_sleeper_resume(): a caller in a watched sleep of the
+	 * module's is woken (spuriously, for the module) to leave. */
+	smp_mb();
+	list_for_each_entry(w, &dusk_sess.waiters, node) {
 		wake_up(&w->wq);
+		if (READ_ONCE(w->watched))
+			wake_up_process(w->task);
+	}
 	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
 }
 
@@ -505,6 +511,8 @@ u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32
 		return (u64)-EWOULDBLOCK;
 	}
 	thread = !flags && dusk_upcall_is_thread(proxy);
+	w.thread = thread;
+	INIT_LIST_HEAD(&w.sleeper);
 	init_waitqueue_head(&w.wq);
 	err = dusk_waiter_add(&w);
 	if (err)
@@ -560,6 +568,7 @@ out:
 		w.call = NULL;
 		dusk_call_finish(&w, c);
 	}
+	dusk_sleeper_forget(&w);	/* w goes with this frame */
 	/* Left without the module's REPLY: its wait loop will not finish. */
 	if (err) {
 		dusk_waiter_unjoin(&w);

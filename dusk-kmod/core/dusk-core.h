@@ -96,6 +96,12 @@ struct dusk_waiter {
 	wait_queue_head_t wq;
 	u64 joined[DUSK_WAIT_JOINED][2];	/* prepare_to_wait*() (head, entry) */
 	u32 njoined;
+	bool thread;		/* the upcall is a kernel thread's function */
+	/* The module's sleep between two calls (sleep.c) */
+	struct list_head sleeper;	/* on dusk_sleepers while it sleeps there */
+	u32 vstate;		/* the sleeping state its last call left */
+	bool woken;		/* a wake-up found it there */
+	bool watched;		/* the running call's sleep misses no wake-up */
 	bool bio_ended;		/* a nested bio_endio() of a lent bio ran */
 };
 
@@ -477,6 +483,7 @@ int dusk_task_state_parse(struct genl_info *info, struct dusk_call *c);
 void dusk_call_exec_state(struct dusk_call *c);
 void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c);
 void dusk_waiter_unjoin(struct dusk_waiter *w);
+void dusk_sleeper_forget(struct dusk_waiter *w);
 
 /* nfq.c */
 extern struct notifier_block dusk_nf_netdev_nb;

@@ -66,6 +66,16 @@ sleep 1
 post third
 got_read 4 third
 
+# With the default block_timeout_ms: a sleep the kmod watches is woken
+# by a timer only after half of it.
+echo "== a reader that sleeps while the writer dawdles"
+[ ! -e $p ] || echo 10000 >$p
+start_reader 5
+sleep 1
+post slowly
+got_read 5 slowly
+[ ! -e $p ] || echo 1000 >$p
+
 echo "== a completion completed by a timer"
 for n in 1 2; do
 	timeout -s KILL "$LIMIT" sh -c 'echo tick >/proc/waitq_timer' 2>/tmp/err ||
@@ -78,7 +88,12 @@ samples_unload_within waitq "$LIMIT"
 samples_logged "waitq: loaded"
 samples_logged "waitq: timer completed"
 samples_logged "waitq: exit"
-[ "$(printf '%s\n' "$samples_log" | grep -c '^waitq: read ')" = 3 ] ||
-	dusk_fail "want 3 reads logged"
-dusk_pass "3 reads logged"
+[ "$(printf '%s\n' "$samples_log" | grep -c '^waitq: read ')" = 4 ] ||
+	dusk_fail "want 4 reads logged"
+dusk_pass "4 reads logged"
+# The writer logs before it wakes the reader, and the reader logs after.
+first=$(printf '%s\n' "$samples_log" | grep -E '^waitq: (posting|read) 6 bytes' | head -n 1)
+[ "$first" = "waitq: posting 6 bytes" ] ||
+	dusk_fail "the reader logged its read before the writer its post: $(printf '%s\n' "$samples_log" | grep ' 6 bytes')"
+dusk_pass "the dawdling writer's post is logged before the read"
 echo "waitq: all checks passed"

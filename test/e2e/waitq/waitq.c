@@ -7,7 +7,9 @@
  *                              sleeps (wait_event_interruptible) until a
  *                              message is posted, then returns it; every
  *                              read() takes one message
- *   echo hello > /proc/waitq   posts "hello" and wakes the reader
+ *   echo hello > /proc/waitq   posts "hello" and wakes the reader; a
+ *                              message that starts with "slow" is posted,
+ *                              logged and woken up 200 ms apart
  *   echo tick > /proc/waitq_timer
  *                              arms a timer and sleeps in
  *                              wait_for_completion_timeout() until the
@@ -16,6 +18,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/jiffies.h>
@@ -84,6 +87,11 @@ static ssize_t waitq_write(struct file *file, const char __user *ubuf,
 	memcpy(waitq_msg, buf, count);
 	waitq_len = count;
 	spin_unlock(&waitq_lock);
+	/* A reader asleep in wait_event_interruptible() sleeps until the
+	 * wake-up below: it does not see the message posted, nor logs its
+	 * read, while the writer dawdles. */
+	if (count >= 4 && !memcmp(buf, "slow", 4))
+		msleep(200);
 	/* Logged before the wake-up: the woken reader's line may come before
 	 * any line logged after it (it preempts the writer, or runs on
 	 * another CPU), in the .ko as in the user build. */
