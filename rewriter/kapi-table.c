@@ -54,6 +54,8 @@ static const struct kapi_undo undos[] = {
 	{ "device_create",		"device_unregister",		1, { RET } },
 	{ "device_register",		"device_unregister",		1, { 0 } },
 	{ "register_blkdev",		"unregister_blkdev",		2, { ARG_OR_RET(0), 1 } },
+	/* register_blkdev() is a macro around this since 5.x */
+	{ "__register_blkdev",		"unregister_blkdev",		2, { ARG_OR_RET(0), 1 } },
 	/* sysfs: kobjects, ksets and their attribute files */
 	{ "kobject_create_and_add",	"kobject_put",			1, { RET } },
 	{ "kobject_init_and_add",	"kobject_put",			1, { 0 } },
@@ -78,6 +80,14 @@ static const struct kapi_undo undos[] = {
 	{ "register_netdev",		"unregister_netdev",		1, { 0 } },
 	/* add_disk() is inline: the stub the module calls is this one */
 	{ "device_add_disk",		"del_gendisk",			1, { 1 } },
+	/* A block driver's disk, and a blk-mq driver's tag set, whose requests
+	 * the disk's queue holds: the tag set is the program's mirror, freed at
+	 * the session's end, so the disk goes first, then the set.
+	 * blk_alloc_disk() and blk_mq_alloc_disk() are macros around these. */
+	{ "__blk_alloc_disk",		"put_disk",			1, { RET } },
+	{ "__blk_mq_alloc_disk",	"put_disk",			1, { RET } },
+	{ "blk_mq_alloc_tag_set",	"blk_mq_free_tag_set",		1, { 0 } },
+	{ "blk_mq_alloc_sq_tag_set",	"blk_mq_free_tag_set",		1, { 0 } },
 	{ "register_reboot_notifier",	"unregister_reboot_notifier",	1, { 0 } },
 	{ "register_inetaddr_notifier",	"unregister_inetaddr_notifier",	1, { 0 } },
 	{ "register_keyboard_notifier",	"unregister_keyboard_notifier",	1, { 0 } },
@@ -636,6 +646,10 @@ static int is_size(CXType t)
  *    genlmsg_end() writes the message header in the data it was given;
  *  - struct bio *: the bio and the data of its segments (DUSK_LENT_BIO),
  *    which a bio-based block driver's submit_bio() reads into;
+ *  - struct request *: a blk-mq request, the driver's data after it and
+ *    the data of its bios' segments (DUSK_LENT_RQ), which ->init_request()
+ *    sets up and a read fills; const struct blk_mq_queue_data * (the
+ *    argument ->queue_rq() is handed): its ->rq, so (DUSK_LENT_MQ_DATA);
  *  - struct i2c_msg * followed by an integer (an I2C adapter's
  *    master_xfer(adap, msgs, num)): that many messages and each one's buf
  *    (DUSK_LENT_I2C_MSGS), which the adapter fills for a read message;
@@ -655,6 +669,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 	if (t.kind != CXType_Pointer)
 		return NULL;
 	p = clang_getPointeeType(t);
+	if (kapi_pointee_is(t, "struct blk_mq_queue_data"))
+		return xstrdup("DUSK_LENT_MQ_DATA");
 	if (clang_isConstQualifiedType(p))
 		return NULL;
 	p = clang_getCanonicalType(p);
@@ -677,6 +693,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 		return xstrdup("DUSK_LENT_SKB");
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct bio"))
 		return xstrdup("DUSK_LENT_BIO");
+	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct request"))
+		return xstrdup("DUSK_LENT_RQ");
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct i2c_msg") && i + 1 < n &&
 	    is_integer(clang_getArgType(fn, (unsigned)i + 1)))
 		return xstrdup("DUSK_LENT_I2C_MSGS");

@@ -251,3 +251,22 @@ samples_logged() {
 	fi
 	dusk_pass "logged '$1'"
 }
+
+# samples_block_direct DEV LIMIT: 64 KiB of a known pattern written to
+# block device DEV at 64 KiB and read back, both with direct I/O (requests
+# of many segments, in neighbouring pages or not); each dd within LIMIT
+# seconds.  Prints the data's md5 sum, so both builds' transcripts show it.
+samples_block_direct() {
+	i=0
+	: >/tmp/blk.big
+	while [ $i -lt 1024 ]; do
+		printf '%-63s\n' "line $i of the direct write test, 64 bytes each" >>/tmp/blk.big
+		i=$((i + 1))
+	done
+	timeout "$2" dd if=/tmp/blk.big of="$1" bs=64k seek=1 oflag=direct 2>/dev/null ||
+		dusk_fail "direct write to $1 did not return"
+	timeout "$2" dd if="$1" of=/tmp/blk.back bs=64k skip=1 count=1 iflag=direct 2>/dev/null ||
+		dusk_fail "direct read of $1 did not return"
+	cmp -s /tmp/blk.big /tmp/blk.back || dusk_fail "64 KiB direct read back of $1 differs"
+	dusk_pass "64 KiB written and read back directly: $(md5sum </tmp/blk.back | cut -c1-32)"
+}

@@ -88,6 +88,10 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 		return sizeof(struct sk_buff);
 	if (n == DUSK_LENT_BIO)	/* the struct; its data: dusk_bio_lent() */
 		return sizeof(struct bio);
+	if (n == DUSK_LENT_RQ)	/* the struct and its pdu; its data: dusk_rq_lent() */
+		return dusk_rq_span((const struct request *)(uintptr_t)w->args[i]);
+	if (n == DUSK_LENT_MQ_DATA)	/* its request: dusk_rq_lent() */
+		return 0;
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;
 	j = n & ~DUSK_LENT_ARG(0);
@@ -105,46 +109,95 @@ static const struct sk_buff *dusk_lent_skb(const struct dusk_waiter *w, u32 i)
 	return (const struct sk_buff *)(uintptr_t)w->args[i];
 }
 
-/*
- * Is [addr, addr+len) inside the data of a segment of @bio still to do (from
- * its bi_iter on, as bio_for_each_segment() walks it)?  A bio-based block
- * driver's submit_bio() copies a read's data there (through
- * bvec_kmap_local(): the page's kernel address).  Caller holds qlock.
+/**
+ * dusk_bio_cover() - one pass over the segments of @bio still to do (from
+ * its bi_iter on, as bio_for_each_segment() walks them): move *@cur past
+ * each segment's data (its page's kernel address, as bvec_kmap_local()
+ * gives it) that holds *@cur.
+ * Return: whether *@cur moved.
  */
-static bool dusk_bio_lent(const struct bio *bio, u64 addr, u64 len)
+bool dusk_bio_cover(const struct bio *bio, u64 *cur)
 {
 	struct bvec_iter iter;
 	struct bio_vec bv;
+	bool moved = false;
 
 	bio_for_each_segment(bv, (struct bio *)bio, iter) {
 		u64 start = (u64)(uintptr_t)page_address(bv.bv_page) + bv.bv_offset;
 
-		if (addr >= start && len <= bv.bv_len && addr - start <= bv.bv_len - len)
-			return true;
+		if (*cur >= start && *cur - start < bv.bv_len) {
+			*cur = start + bv.bv_len;
+			moved = true;
+		}
 	}
-	return false;
+	return moved;
 }
 
 /*
- * A block driver's submit_bio() that did not answer must still end its
- * bio, or its submitter waits in D state for good: when the callback
- * never ran (atomic context, no session before it was raised) or ended
- * without having called bio_endio() (the program died, timed out or was
- * killed in it), the bio lent to it ends with an I/O error here.
+ * Is [addr, addr+len) inside the data of the segments of @bio still to do?
+ * A bio-based block driver's submit_bio() copies a read's data there; the
+ * program's stores into neighbouring segments (pages next to each other)
+ * come as one range.  Caller holds qlock.
  */
-static void dusk_bio_unanswered(const struct dusk_waiter *w, const u32 *lent, const u64 *args,
-				u32 nargs)
+static bool dusk_bio_lent(const struct bio *bio, u64 addr, u64 len)
 {
+	u64 cur = addr;
+
+	while (cur - addr < len && dusk_bio_cover(bio, &cur))
+		;
+	return len && cur - addr >= len;
+}
+
+/*
+ * A block driver's callback that did not answer must still see its I/O
+ * end, or the submitter waits in D state for good.  When the callback
+ * never ran (atomic context, no session before it was raised) or ended
+ * without having ended its I/O (the program died, timed out or was killed
+ * in it): a submit_bio()'s bio lent to it ends with an I/O error here, and
+ * a ->queue_rq() answers what ends its request once (blkmq.c).
+ * Return: what the proxy answers: @ret, or ->queue_rq()'s status.
+ */
+static u64 dusk_lent_unanswered(const struct dusk_waiter *w, const u32 *lent, const u64 *args,
+				u32 nargs, u64 ret)
+{
+	const char *name = dusk_gen.proxies[w->proxy].name;
 	u32 i;
 
-	if (!lent || w->bio_ended)
-		return;
-	for (i = 0; i < nargs; i++)
-		if (lent[i] == DUSK_LENT_BIO && args[i] >= dusk_kspace_start()) {
+	if (!lent)
+		return ret;
+	for (i = 0; i < nargs; i++) {
+		if (args[i] < dusk_kspace_start())
+			continue;
+		if (lent[i] == DUSK_LENT_MQ_DATA)
+			ret = dusk_rq_unanswered(name, w->ended);
+		if (lent[i] == DUSK_LENT_BIO && !w->ended) {
 			pr_warn_ratelimited("%s: %s did not answer: its bio ends with an I/O error\n",
-					    dusk_family.name, dusk_gen.proxies[w->proxy].name);
+					    dusk_family.name, name);
 			bio_io_error((struct bio *)(uintptr_t)args[i]);
 		}
+	}
+	return ret;
+}
+
+/**
+ * dusk_waiter_note_end() - note that nested call @c of blocked callback @w
+ * ended the bio or request lent to it (see dusk_lent_unanswered()).
+ */
+void dusk_waiter_note_end(struct dusk_waiter *w, const struct dusk_call *c)
+{
+	const struct request *rq;
+	u32 i;
+
+	if (!w->lent || c->err || !c->nargs)
+		return;
+	for (i = 0; i < w->nargs; i++) {
+		if (w->lent[i] == DUSK_LENT_BIO && c->args[0] == w->args[i] &&
+		    dusk_name_is(dusk_gen.stubs[c->stub].name, "bio_endio"))
+			w->ended = true;
+		rq = dusk_lent_rq(w->lent[i], w->args[i]);
+		if (rq && dusk_rq_ended_by(c, rq))
+			w->ended = true;
+	}
 }
 
 /**
@@ -153,6 +206,7 @@ static void dusk_bio_unanswered(const struct dusk_waiter *w, const u32 *lent, co
  */
 bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 {
+	const struct request *rq;
 	const struct sk_buff *skb;
 	u64 n;
 	u32 i;
@@ -163,6 +217,12 @@ bool dusk_waiter_lent(const struct dusk_waiter *w, u64 addr, u64 len)
 			return true;
 		if (dusk_i2c_msgs_lent(w, i, addr, len))
 			return true;
+		rq = w->lent ? dusk_lent_rq(w->lent[i], w->args[i]) : NULL;
+		if (rq) {
+			if (dusk_rq_lent(rq, addr, len))
+				return true;
+			continue;
+		}
 		skb = dusk_lent_skb(w, i);
 		if (skb) {
 			if (dusk_skb_lent(skb, addr, len))
@@ -506,17 +566,17 @@ u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32
 			     flags & DUSK_UPCALL_PARAM ? "(parameter)" :
 			     flags & DUSK_UPCALL_SEQFILL ? "(seq_file read)" :
 			     dusk_gen.proxies[proxy].name);
-		if (!flags)
-			dusk_bio_unanswered(&w, lent, args, nargs);
-		return (u64)-EWOULDBLOCK;
+		return flags ? (u64)-EWOULDBLOCK :
+			dusk_lent_unanswered(&w, lent, args, nargs, (u64)-EWOULDBLOCK);
 	}
 	thread = !flags && dusk_upcall_is_thread(proxy);
 	w.thread = thread;
 	INIT_LIST_HEAD(&w.sleeper);
 	init_waitqueue_head(&w.wq);
 	err = dusk_waiter_add(&w);
-	if (err)
-		return (u64)(s64)err;
+	if (err)	/* no session: nothing ran, the I/O must end all the same */
+		return flags ? (u64)(s64)err :
+			dusk_lent_unanswered(&w, lent, args, nargs, (u64)(s64)err);
 	err = dusk_upcall_blocking_send(&w);
 	if (err)
 		goto out;
@@ -573,7 +633,7 @@ out:
 	if (err) {
 		dusk_waiter_unjoin(&w);
 		if (!flags)
-			dusk_bio_unanswered(&w, lent, args, nargs);
+			return dusk_lent_unanswered(&w, lent, args, nargs, (u64)(s64)err);
 	}
 	return err ? (u64)(s64)err : w.ret;
 }

@@ -177,9 +177,8 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
  * pre_handler that answers non-zero tells its caller "I changed regs->ip"
  * (the probed function resumed one byte in and the kernel oopsed); a
  * tracepoint probe or an ftrace callback would silently never run, on
- * every hit of a hot kernel path; a blk-mq ->queue_rq() (under RCU unless
- * the tag set is BLK_MQ_F_BLOCKING) would answer a status byte of
- * garbage and never end its request.  So the registration itself is
+ * every hit of a hot kernel path (a blk-mq tag set is made
+ * BLK_MQ_F_BLOCKING instead: blkmq.c).  So the registration itself is
  * refused, named in the kernel log, and the module sees -EOPNOTSUPP
  * (docs/kapi.md, "Synchronous callbacks").
  */
@@ -201,9 +200,6 @@ static const struct {
 	{ "tracepoint_probe_register_prio", "tracepoint probes " DUSK_ATOMIC_WHY },
 	{ "tracepoint_probe_register_prio_may_exist", "tracepoint probes " DUSK_ATOMIC_WHY },
 	{ "register_ftrace_function", "ftrace callbacks " DUSK_ATOMIC_WHY },
-	/* blk_mq_alloc_disk() and blk_mq_init_queue() need a tag set first */
-	{ "blk_mq_alloc_tag_set", "blk-mq queue_rq() " DUSK_ATOMIC_WHY },
-	{ "blk_mq_alloc_sq_tag_set", "blk-mq queue_rq() " DUSK_ATOMIC_WHY },
 	/* enqueue()/dequeue(), classify() and act() run under the qdisc lock
 	 * in softirq or transmit context */
 	{ "register_qdisc", "tc qdiscs " DUSK_ATOMIC_WHY },
@@ -338,7 +334,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->err = -EACCES;
 		return;
 	}
-	if (dusk_call_refused(c) || dusk_kret_refused(c)) {
+	if (dusk_call_refused(c) || dusk_kret_refused(c) || dusk_blkmq_refused(c)) {
 		c->ret = (u64)-EOPNOTSUPP;
 		return;
 	}
@@ -380,6 +376,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_gup_before_call(c);
 	dusk_pages_before_call(c);
 	dusk_klock_before_call(c);
+	dusk_blkmq_before_call(c);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
 		dusk_region_forget(freed);

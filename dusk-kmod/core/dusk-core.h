@@ -102,7 +102,7 @@ struct dusk_waiter {
 	u32 vstate;		/* the sleeping state its last call left */
 	bool woken;		/* a wake-up found it there */
 	bool watched;		/* the running call's sleep misses no wake-up */
-	bool bio_ended;		/* a nested bio_endio() of a lent bio ran */
+	bool ended;		/* a nested call ended the bio or request lent */
 };
 
 enum dusk_pending_kind {
@@ -484,6 +484,20 @@ void dusk_call_exec_state(struct dusk_call *c);
 void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c);
 void dusk_waiter_unjoin(struct dusk_waiter *w);
 void dusk_sleeper_forget(struct dusk_waiter *w);
+void dusk_waiter_note_end(struct dusk_waiter *w, const struct dusk_call *c);
+struct bio;
+bool dusk_bio_cover(const struct bio *bio, u64 *cur);
+
+/* blkmq.c: blk-mq drivers */
+struct request;
+bool dusk_blkmq_acts_on(const struct dusk_stub_desc *s);
+bool dusk_blkmq_refused(const struct dusk_call *c);
+void dusk_blkmq_before_call(struct dusk_call *c);
+u64 dusk_rq_span(const struct request *rq);
+bool dusk_rq_lent(const struct request *rq, u64 addr, u64 len);
+const struct request *dusk_lent_rq(u32 lent, u64 arg);
+bool dusk_rq_ended_by(const struct dusk_call *c, const struct request *rq);
+u64 dusk_rq_unanswered(const char *proxy, bool ended);
 
 /* nfq.c */
 extern struct notifier_block dusk_nf_netdev_nb;

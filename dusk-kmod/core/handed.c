@@ -144,6 +144,8 @@ static const struct {
 	 * disk_name and flags before add_disk(); blk_alloc_disk() is an inline
 	 * of this */
 	{ "__blk_alloc_disk", sizeof(struct gendisk), "put_disk" },
+	/* blk_mq_alloc_disk() is an inline of this: a blk-mq driver's disk */
+	{ "__blk_mq_alloc_disk", sizeof(struct gendisk), "put_disk" },
 	/* an IIO driver sets name, info, channels and modes before
 	 * iio_device_register(), its state in iio_priv() */
 	{ "iio_device_alloc", 0, "iio_device_free", dusk_iio_size },

@@ -379,6 +379,5 @@ void dusk_call_exec_state(struct dusk_call *c)
 void dusk_waiter_exec(struct dusk_waiter *w, struct dusk_call *c)
 {
 	dusk_call_exec_sleep(c, w);
-	if (!c->err && c->nargs >= 1 && dusk_name_is(dusk_gen.stubs[c->stub].name, "bio_endio"))
-		w->bio_ended = true;
+	dusk_waiter_note_end(w, c);
 }

@@ -131,13 +131,18 @@
  * its data area head..end, as to a Netfilter hook, or a block I/O: the
  * struct bio and the data of its segments left to do, or I2C messages: an
  * array of struct i2c_msg as long as argument i+1 says, capped, and each
- * message's buf of len bytes. */
+ * message's buf of len bytes, or a blk-mq request: the struct request, the
+ * driver's data after it and the data of its bios' segments, given as
+ * itself (struct request *) or as ->queue_rq()'s queue data, whose ->rq
+ * it is. */
 #define DUSK_LENT_ARG(j)	(0x80000000u | (j))
 #define DUSK_LENT_ARG_MAX	(1u << 20)
 #define DUSK_LENT_SKB		0x40000000u
 #define DUSK_LENT_BIO		0x40000001u
 #define DUSK_LENT_I2C_MSGS	0x40000002u
 #define DUSK_LENT_I2C_MSGS_MAX	64
+#define DUSK_LENT_RQ		0x40000003u
+#define DUSK_LENT_MQ_DATA	0x40000004u
 
 /* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
 
