@@ -14,10 +14,13 @@
  * ->commit_rqs(), ->queue_rqs(), ->timeout() and the init/exit callbacks
  * are ordinary blocking upcalls.  The module sees the flag in its tag set.
  *
- * ->complete() is run by blk_mq_complete_request() in softirq or IPI
- * context, where no blocking proxy runs: a tag set with one is refused
- * (-EOPNOTSUPP, named in the kernel log), as the registrations of other
- * atomic callbacks are (call.c).
+ * ->complete() is run by blk_mq_complete_request() in the caller's
+ * context, or in softirq or IPI context on the CPU that submitted the
+ * request, where no blocking proxy can wait for the program: there its
+ * proxy runs it *late* (dusk_blkmq_defer_complete()): a work item raises
+ * the upcall in process context, as blk-mq's own softirq would have run
+ * it a moment later.  A ->complete() that does not answer (no session,
+ * the program died in it) sees its request ended with an I/O error.
  *
  * The request a callback is handed is lent to it (DUSK_LENT_RQ: a struct
  * request *; DUSK_LENT_MQ_DATA: ->queue_rq()'s struct blk_mq_queue_data,
@@ -34,18 +37,27 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/bio.h>
-#include <linux/uaccess.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 #include "dusk-core.h"
 
-/* Calls that allocate a tag set: the set, and the argument holding the
- * flags (-1: set->flags) and the ops (-1: set->ops). */
+/* ->complete() upcalls raised from atomic context, run late. */
+struct dusk_blkmq_late {
+	struct work_struct work;
+	u32 proxy;
+	u64 args[1];	/* the request */
+};
+
+static struct workqueue_struct *dusk_blkmq_wq;
+
+/* Calls that allocate a tag set (argument 0), and the argument holding
+ * its flags (-1: set->flags). */
 static const struct {
 	const char *fn;
 	s8 flags_arg;
-	s8 ops_arg;
 } dusk_tag_set_allocs[] = {
-	{ "blk_mq_alloc_tag_set", -1, -1 },
-	{ "blk_mq_alloc_sq_tag_set", 3, 1 },
+	{ "blk_mq_alloc_tag_set", -1 },
+	{ "blk_mq_alloc_sq_tag_set", 3 },
 };
 
 /* Nested calls that end (or give back) the request their argument 0 is. */
@@ -71,44 +83,6 @@ static int dusk_tag_set_alloc(const char *name)
 bool dusk_blkmq_acts_on(const struct dusk_stub_desc *s)
 {
 	return dusk_tag_set_alloc(s->name) >= 0;
-}
-
-/* The blk_mq_ops call @c allocates a tag set with, or NULL. */
-static const struct blk_mq_ops *dusk_tag_set_ops(const struct dusk_call *c, int k)
-{
-	const struct blk_mq_tag_set *set = (const void *)(uintptr_t)c->args[0];
-	const struct blk_mq_ops *ops = NULL;
-	s8 arg = dusk_tag_set_allocs[k].ops_arg;
-
-	if (arg >= 0)
-		return arg < c->nargs ? (const void *)(uintptr_t)c->args[arg] : NULL;
-	if (copy_from_kernel_nofault(&ops, &set->ops, sizeof(ops)))
-		return NULL;
-	return ops;
-}
-
-/**
- * dusk_blkmq_refused() - a tag set whose ->complete() cannot run in the
- * program: refused with a kernel log line (call.c).
- * Context: process, before the stub.
- * Return: true when refused.
- */
-bool dusk_blkmq_refused(const struct dusk_call *c)
-{
-	const char *name = dusk_gen.stubs[c->stub].name;
-	void (*complete)(struct request *rq) = NULL;
-	const struct blk_mq_ops *ops;
-	int k = dusk_tag_set_alloc(name);
-
-	if (k < 0 || !c->nargs)
-		return false;
-	ops = dusk_tag_set_ops(c, k);
-	if (!ops || copy_from_kernel_nofault(&complete, &ops->complete, sizeof(complete)) ||
-	    !complete)
-		return false;
-	pr_err("%s: %s: blk-mq complete() runs in softirq or IPI context, which a user build cannot answer: refused, -EOPNOTSUPP\n",
-	       dusk_family.name, name);
-	return true;
 }
 
 /**
@@ -220,4 +194,65 @@ u64 dusk_rq_unanswered(const char *proxy, bool ended)
 	pr_warn_ratelimited("%s: %s did not answer: its request %s\n", dusk_family.name, proxy,
 			    ended ? "had ended" : "ends with an I/O error");
 	return ended ? BLK_STS_OK : BLK_STS_IOERR;
+}
+
+static void dusk_blkmq_late_fn(struct work_struct *work)
+{
+	struct dusk_blkmq_late *l = container_of(work, struct dusk_blkmq_late, work);
+	struct request *rq = (struct request *)(uintptr_t)l->args[0];
+	bool ended = false;
+	u64 ret;
+
+	ret = dusk_upcall_wait_ended(l->proxy, 0, dusk_gen.proxies[l->proxy].lent, l->args, 1,
+				     &ended);
+	if (IS_ERR_VALUE((unsigned long)ret) && !ended) {
+		pr_warn_ratelimited("%s: %s did not answer: its request ends with an I/O error\n",
+				    dusk_family.name, dusk_gen.proxies[l->proxy].name);
+		blk_mq_end_request(rq, BLK_STS_IOERR);
+	}
+	kfree(l);
+}
+
+/**
+ * dusk_blkmq_defer_complete() - run a blk-mq ->complete(rq) raised in
+ * atomic context late, in process context.
+ * @lent: the proxy's lent table; a ->complete() is its only argument, a
+ *        request (DUSK_LENT_RQ), and answers nothing.
+ *
+ * Context: atomic (softirq, IPI), the proxy of ->complete().
+ * Return: true when it is run late (or, with no memory for that, its
+ * request ended with an I/O error here); false: no ->complete().
+ */
+bool dusk_blkmq_defer_complete(u32 proxy, const u32 *lent, const u64 *args, u32 nargs)
+{
+	struct request *rq = (struct request *)(uintptr_t)args[0];
+	struct dusk_blkmq_late *l;
+
+	if (nargs != 1 || !lent || lent[0] != DUSK_LENT_RQ || !dusk_blkmq_wq ||
+	    args[0] < dusk_kspace_start())
+		return false;
+	l = kmalloc(sizeof(*l), GFP_ATOMIC);
+	if (!l) {
+		blk_mq_end_request(rq, BLK_STS_IOERR);
+		return true;
+	}
+	INIT_WORK(&l->work, dusk_blkmq_late_fn);
+	l->proxy = proxy;
+	l->args[0] = args[0];
+	queue_work(dusk_blkmq_wq, &l->work);
+	return true;
+}
+
+int dusk_blkmq_init(void)
+{
+	dusk_blkmq_wq = alloc_workqueue("dusk_blkmq", WQ_MEM_RECLAIM, 0);
+	return dusk_blkmq_wq ? 0 : -ENOMEM;
+}
+
+/* Before the module's text goes: every late ->complete() has run (the
+ * session ended first, so each ended at once). */
+void dusk_blkmq_exit(void)
+{
+	destroy_workqueue(dusk_blkmq_wq);
+	dusk_blkmq_wq = NULL;
 }

@@ -541,9 +541,22 @@ int dusk_notifier_answer(u64 ret)
  * the program posts for this upcall.
  * Return: the REPLY's RET, or a negative errno cast to u64: -ENOTCONN (no
  * session, or it ended), -ETIMEDOUT, -EINTR (fatal signal), -ENOMEM,
- * -EWOULDBLOCK (called in atomic context, where it cannot wait).
+ * -EWOULDBLOCK (called in atomic context, where it cannot wait; a blk-mq
+ * ->complete() is run late there instead, answering 0).
  */
 u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs)
+{
+	bool ended;
+
+	return dusk_upcall_wait_ended(proxy, flags, lent, args, nargs, &ended);
+}
+
+/**
+ * dusk_upcall_wait_ended() - dusk_upcall_wait(), telling in *@ended
+ * whether a nested call ended the bio or request lent to the callback.
+ */
+u64 dusk_upcall_wait_ended(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs,
+			   bool *ended)
 {
 	struct dusk_waiter w = {
 		.proxy = proxy, .flags = flags, .lent = lent, .args = args, .nargs = nargs,
@@ -554,9 +567,13 @@ u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32
 	long left, tmo;
 	int err;
 
+	*ended = false;
 	if (WARN_ON_ONCE(nargs > DUSK_MAX_ARGS))
 		return (u64)-EINVAL;
 	if (in_atomic() || irqs_disabled() || rcu_preempt_depth()) {
+		/* a blk-mq ->complete(): run late, in process context */
+		if (!flags && dusk_blkmq_defer_complete(proxy, lent, args, nargs))
+			return 0;
 		/* A callback the rewriter took for a blocking one runs in
 		 * atomic context, or in an RCU read section (preemptible
 		 * with PREEMPT_RCU, so in_atomic() misses it): sleeping
@@ -630,6 +647,7 @@ out:
 	}
 	dusk_sleeper_forget(&w);	/* w goes with this frame */
 	/* Left without the module's REPLY: its wait loop will not finish. */
+	*ended = w.ended;
 	if (err) {
 		dusk_waiter_unjoin(&w);
 		if (!flags)

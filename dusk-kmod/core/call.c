@@ -178,8 +178,9 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
  * (the probed function resumed one byte in and the kernel oopsed); a
  * tracepoint probe or an ftrace callback would silently never run, on
  * every hit of a hot kernel path (a blk-mq tag set is made
- * BLK_MQ_F_BLOCKING instead: blkmq.c).  So the registration itself is
- * refused, named in the kernel log, and the module sees -EOPNOTSUPP
+ * BLK_MQ_F_BLOCKING instead, its ->complete() run late: blkmq.c).  So the
+ * registration itself is refused, named in the kernel log, and the module
+ * sees -EOPNOTSUPP
  * (docs/kapi.md, "Synchronous callbacks").
  */
 #define DUSK_ATOMIC_WHY "cannot run in a user build (atomic context, answered at once)"
@@ -334,7 +335,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->err = -EACCES;
 		return;
 	}
-	if (dusk_call_refused(c) || dusk_kret_refused(c) || dusk_blkmq_refused(c)) {
+	if (dusk_call_refused(c) || dusk_kret_refused(c)) {
 		c->ret = (u64)-EOPNOTSUPP;
 		return;
 	}

@@ -470,6 +470,8 @@ void dusk_waiters_kill_stuck(void);
 int dusk_waiter_post(u64 ctx, struct dusk_call *c, struct dusk_pending **pinned);
 int dusk_waiter_wait(struct dusk_call *c);
 u64 dusk_upcall_wait(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs);
+u64 dusk_upcall_wait_ended(u32 proxy, u32 flags, const u32 *lent, const u64 *args, u32 nargs,
+			   bool *ended);
 
 /* modparam.c: /sys/module/NAME/parameters/ */
 int dusk_nl_params(struct sk_buff *skb, struct genl_info *info);
@@ -491,7 +493,9 @@ bool dusk_bio_cover(const struct bio *bio, u64 *cur);
 /* blkmq.c: blk-mq drivers */
 struct request;
 bool dusk_blkmq_acts_on(const struct dusk_stub_desc *s);
-bool dusk_blkmq_refused(const struct dusk_call *c);
+bool dusk_blkmq_defer_complete(u32 proxy, const u32 *lent, const u64 *args, u32 nargs);
+int dusk_blkmq_init(void);
+void dusk_blkmq_exit(void);
 void dusk_blkmq_before_call(struct dusk_call *c);
 u64 dusk_rq_span(const struct request *rq);
 bool dusk_rq_lent(const struct request *rq, u64 addr, u64 len);

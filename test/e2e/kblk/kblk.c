@@ -6,9 +6,14 @@
  * starts the request, walks its segments with rq_for_each_segment(),
  * copies through bvec_kmap_local() and ends it with blk_mq_end_request().
  *
+ * With complete=1 it ends each request as drivers with an interrupt do:
+ * blk_mq_complete_request(), which runs ->complete() at once or in softirq
+ * or IPI context on the submitting CPU.
+ *
  * In the user build the tag set is made BLK_MQ_F_BLOCKING, so ->queue_rq()
  * runs where the program can answer it, the request lends its driver data
- * and the data of its segments, and the gendisk is a handed object until
+ * and the data of its segments, ->complete() raised in atomic context runs
+ * late, in process context, and the gendisk is a handed object until
  * put_disk() (dusk-kmod/core/blkmq.c, handed.c).  Before, the user build
  * was refused at blk_mq_alloc_tag_set().
  */
@@ -27,7 +32,12 @@
 struct kblk_cmd {
 	u32 magic;		/* set by ->init_request() */
 	u32 segments;		/* of the request being served */
+	blk_status_t status;	/* what ->complete() ends it with */
 };
+
+static bool kblk_via_complete;
+module_param_named(complete, kblk_via_complete, bool, 0444);
+MODULE_PARM_DESC(complete, "end requests through blk_mq_complete_request()");
 
 static int kblk_major;
 static u8 *kblk_store;
@@ -43,6 +53,26 @@ static int kblk_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	cmd->magic = KBLK_MAGIC;
 	cmd->segments = 0;
 	return 0;
+}
+
+/* End @rq with @status: at once, or through ->complete(). */
+static void kblk_end(struct request *rq, blk_status_t status)
+{
+	struct kblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	if (!kblk_via_complete) {
+		blk_mq_end_request(rq, status);
+		return;
+	}
+	cmd->status = status;
+	blk_mq_complete_request(rq);
+}
+
+static void kblk_complete_rq(struct request *rq)
+{
+	struct kblk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	blk_mq_end_request(rq, cmd->status);
 }
 
 static blk_status_t kblk_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -64,7 +94,7 @@ static blk_status_t kblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		void *p;
 
 		if (off + bv.bv_len > KBLK_BYTES) {
-			blk_mq_end_request(rq, BLK_STS_IOERR);
+			kblk_end(rq, BLK_STS_IOERR);
 			return BLK_STS_OK;
 		}
 		p = bvec_kmap_local(&bv);
@@ -76,13 +106,14 @@ static blk_status_t kblk_queue_rq(struct blk_mq_hw_ctx *hctx,
 		off += bv.bv_len;
 		cmd->segments++;
 	}
-	blk_mq_end_request(rq, BLK_STS_OK);
+	kblk_end(rq, BLK_STS_OK);
 	return BLK_STS_OK;
 }
 
 static const struct blk_mq_ops kblk_mq_ops = {
 	.queue_rq = kblk_queue_rq,
 	.init_request = kblk_init_request,
+	.complete = kblk_complete_rq,
 };
 
 static const struct block_device_operations kblk_fops = {

@@ -10,7 +10,8 @@ set -u
 LIMIT=30	# seconds for one dd
 
 dmesg -c >/dev/null
-samples_load kblk || dusk_fail "load kblk"
+# complete.sh sets KBLK_PARAMS (complete=1) and sources this script
+samples_load kblk ${KBLK_PARAMS:-} || dusk_fail "load kblk ${KBLK_PARAMS:-}"
 [ -b /dev/kblk0 ] || mknod /dev/kblk0 b "$(cut -d: -f1 /sys/class/block/kblk0/dev)" 0
 first=$(timeout "$LIMIT" head -c 18 /dev/kblk0) || dusk_fail "read of /dev/kblk0 did not return"
 echo "kblk: sector 0 reads \"$first\""
