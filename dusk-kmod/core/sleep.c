@@ -33,12 +33,15 @@
  * source the core does not see is late, not lost, and the program's
  * request waiting for the call does not time out.
  *
+ * A kernel thread's own wait loop is watched too: kthread_stop() and
+ * kthread_park() set their flag before they wake it, which its next call
+ * checks.
+ *
  * Any other call run in a sleeping state (the module set the state itself,
- * joined a queue with its own wake function, or is a kernel thread, which
- * kthread_stop() wakes directly) is bounded by a timer that wakes the task
- * after DUSK_RESCHED_MS, which the module sees as a spurious wake-up (its
- * loop checks its condition again and sleeps again), as every wait loop in
- * the kernel must allow.  Such a sleep lasts at most that much longer than
+ * or joined a queue with its own wake function) is bounded by a timer that
+ * wakes the task after DUSK_RESCHED_MS, which the module sees as a
+ * spurious wake-up (its loop checks its condition again and sleeps again),
+ * as every wait loop in the kernel must allow.  Such a sleep lasts at most that much longer than
  * in the kernel and costs a wake-up and two round trips per period.  A
  * watched sleep has no such wake-ups, so a reader does not see a writer's
  * condition before the writer's wake_up() (and log its line first).
@@ -52,6 +55,7 @@
  * wakes a task that is gone.
  */
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/wait.h>
@@ -312,10 +316,14 @@ static unsigned int dusk_sleeper_resume(struct dusk_waiter *w, u32 state)
 		__set_current_state(TASK_RUNNING);
 		return 0;
 	}
-	/* A kernel thread is woken directly by kthread_stop() (inside the
-	 * stub, which waits for it): keep its bound short. */
-	if (w->thread)
-		return DUSK_RESCHED_MS;
+	/* A kernel thread is woken directly by kthread_stop() and
+	 * kthread_park(), which set their flag first, then wake it inside
+	 * their stub: the flag, checked with the state set, tells of one that
+	 * came between calls; a later one finds the task asleep. */
+	if (w->thread && (kthread_should_stop() || kthread_should_park())) {
+		__set_current_state(TASK_RUNNING);
+		return 0;
+	}
 	return max(READ_ONCE(dusk_block_timeout_ms) / 2, DUSK_RESCHED_MS);
 }
 
