@@ -191,7 +191,9 @@ void dusk_waiter_note_end(struct dusk_waiter *w, const struct dusk_call *c)
 	if (!w->lent || c->err || !c->nargs)
 		return;
 	for (i = 0; i < w->nargs; i++) {
-		if (w->lent[i] == DUSK_LENT_BIO && c->args[0] == w->args[i] &&
+		/* any bio_endio(): a clone's or a chained child's ends the
+		 * lent bio through the chain, which must not end twice */
+		if (w->lent[i] == DUSK_LENT_BIO &&
 		    dusk_name_is(dusk_gen.stubs[c->stub].name, "bio_endio"))
 			w->ended = true;
 		rq = dusk_lent_rq(w->lent[i], w->args[i]);
