@@ -173,15 +173,9 @@ const struct request *dusk_lent_rq(u32 lent, u64 arg)
  */
 bool dusk_rq_ended_by(const struct dusk_call *c, const struct request *rq)
 {
-	const char *name = dusk_gen.stubs[c->stub].name;
-	int i;
-
 	if (c->err || !c->nargs || c->args[0] != (u64)(uintptr_t)rq)
 		return false;
-	for (i = 0; i < ARRAY_SIZE(dusk_rq_enders); i++)
-		if (dusk_name_is(name, dusk_rq_enders[i]))
-			return true;
-	return false;
+	return dusk_name_in(dusk_gen.stubs[c->stub].name, dusk_rq_enders, );
 }
 
 /**
