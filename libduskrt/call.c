@@ -72,6 +72,7 @@ static int call_request(uint32_t stub, const uint64_t *args, unsigned int nargs,
 	if (!err) {
 		dusk_commit_call_begin();
 		err = dusk_request(&m, ans);
+		dusk_commit_landed();
 		dusk_commit_call_end();
 		if (err == -EACCES || err == -EFAULT)
 			dusk_write_refused("with a kernel call", ans, &m);

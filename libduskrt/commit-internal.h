@@ -12,6 +12,9 @@
 
 #include "rt-internal.h"
 
+/* Threads whose queued bytes one mirror tracks at once (commit.c, fly()). */
+#define DUSK_FLIGHTS 4
+
 struct mirror {
 	uintptr_t own;
 	size_t size;
@@ -41,6 +44,16 @@ struct mirror {
 	 * epoch ends, the bytes wait in its pending list (commit.c,
 	 * unsent_elsewhere()). */
 	struct dusk_commit_state *unsent;
+	/* Bytes [fly_lo, fly_hi) that threads queued for the kernel and that
+	 * may not be there yet: in flight while one of the flights' threads
+	 * has not landed past its mark (dusk_mirror_flying(); commit.c,
+	 * fly()).  A read-back meeting other bytes there met the kernel's
+	 * past, not a change. */
+	struct dusk_flight {
+		struct dusk_commit_state *cs;
+		uint64_t mark;
+	} flights[DUSK_FLIGHTS];
+	size_t fly_lo, fly_hi;
 	uint64_t gen;		/* walk that last translated it */
 	uint64_t touch;		/* call serial that last listed it */
 	unsigned char *sent;	/* what the kernel mirror holds, as far as we know */
@@ -65,7 +78,31 @@ struct dusk_commit_state {
 	/* on the list of threads inside a kernel call (mirror.c) */
 	struct dusk_commit_state *incall_next;
 	int in_call;
+	/* Epochs of this thread whose message has gone out: a mirror's
+	 * flight marked with an older count has landed.  Written under
+	 * dusk_mirror_lock; @flying says a flight waits for the next. */
+	uint64_t landed;
+	int flying;
 };
+
+/* Is flight @f (of a mirror) still on its way?  Caller holds
+ * dusk_mirror_lock. */
+static inline int dusk_flight_on(const struct dusk_flight *f)
+{
+	return f->cs && f->cs->landed == f->mark;
+}
+
+/* Are @m's bytes [fly_lo, fly_hi) still on their way to the kernel?
+ * Caller holds dusk_mirror_lock. */
+static inline int dusk_mirror_flying(const struct mirror *m)
+{
+	size_t i;
+
+	for (i = 0; i < DUSK_FLIGHTS; i++)
+		if (dusk_flight_on(&m->flights[i]))
+			return 1;
+	return 0;
+}
 
 extern pthread_mutex_t dusk_mirror_lock;
 

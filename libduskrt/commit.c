@@ -477,9 +477,59 @@ static int xlate_type(struct walk *w, struct mirror *m, size_t off, int32_t id, 
 }
 
 /* Queue the bytes of @m->img that differ from @m->sent as refresh chunks. */
+/*
+ * Bytes [@lo, @hi) of @m were queued by @cs: they reach the kernel with the
+ * message that ends its epoch.  Until then the kernel's mirror still holds
+ * the old bytes there, and another thread's read-back must not take them
+ * for the kernel's change (async_schedule(fn, &g) returns while fn's
+ * stores into g ride on fn's REPLY: module_init's read-back found the old
+ * state and wrote it over the callback's store).  Each thread's flight
+ * lasts until its own message has gone (a CALL's until the call returns:
+ * the kernel's changes to those bytes meanwhile reach the program at the
+ * next read-back after it).  With every slot taken by a flight on, the
+ * first is reused (that thread's bytes lose the guard: four threads
+ * writing one object at once).  Caller holds dusk_mirror_lock.
+ */
+static void fly(struct dusk_commit_state *cs, struct mirror *m, size_t lo, size_t hi)
+{
+	struct dusk_flight *f = &m->flights[0];
+	size_t i;
+
+	if (dusk_mirror_flying(m)) {
+		m->fly_lo = lo < m->fly_lo ? lo : m->fly_lo;
+		m->fly_hi = hi > m->fly_hi ? hi : m->fly_hi;
+	} else {
+		m->fly_lo = lo;
+		m->fly_hi = hi;
+	}
+	for (i = 0; i < DUSK_FLIGHTS; i++) {
+		if (m->flights[i].cs == cs) {
+			f = &m->flights[i];
+			break;
+		}
+		if (!dusk_flight_on(&m->flights[i]))
+			f = &m->flights[i];
+	}
+	f->cs = cs;
+	f->mark = cs->landed;
+	cs->flying = 1;
+}
+
+void dusk_commit_landed(void)
+{
+	struct dusk_commit_state *cs = dusk_thread()->commit;
+
+	if (!cs || !cs->flying)
+		return;
+	pthread_mutex_lock(&dusk_mirror_lock);
+	cs->landed++;
+	cs->flying = 0;
+	pthread_mutex_unlock(&dusk_mirror_lock);
+}
+
 static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 {
-	size_t b = 0, e;
+	size_t b = 0, e, lo = m->size, hi = 0;
 	int err;
 
 	while (b < m->size) {
@@ -500,9 +550,13 @@ static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 			free(copy);
 			return err;
 		}
+		lo = b < lo ? b : lo;
+		hi = e;
 		b = e;
 		m->unsent = cs;
 	}
+	if (lo < hi)
+		fly(cs, m, lo, hi);
 	memcpy(m->sent, m->img, m->size);
 	return 0;
 }
@@ -1383,14 +1437,18 @@ void dusk_commit_thread_free(struct dusk_commit_state *cs)
 {
 	struct dusk_commit_state **pp;
 	struct mirror *m;
-	size_t i;
+	size_t i, j;
 
 	if (!cs)
 		return;
 	pthread_mutex_lock(&dusk_mirror_lock);
-	for (i = 0; (m = dusk_mirror_nth(i)); i++)
+	for (i = 0; (m = dusk_mirror_nth(i)); i++) {
 		if (m->unsent == cs)
 			m->unsent = NULL;
+		for (j = 0; j < DUSK_FLIGHTS; j++)
+			if (m->flights[j].cs == cs)
+				m->flights[j].cs = NULL;
+	}
 	dusk_mirror_orphan_thread(cs);
 	for (pp = &all_states; *pp; pp = &(*pp)->all_next) {
 		if (*pp == cs) {

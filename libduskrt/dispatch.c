@@ -117,6 +117,7 @@ static void reply(const struct dusk_upcall *up, const char *fn, uint64_t ret)
 	}
 	if (!err)
 		err = dusk_request(&m, &ans);
+	dusk_commit_landed();
 	if (err == -EACCES || err == -EFAULT)
 		dusk_write_refused("at the end of a callback", &ans, &m);
 	if (m.buf)

@@ -249,8 +249,11 @@ int dusk_epoch_flush(const char *when)
 	if (err)
 		return err;
 	err = dusk_epoch_end(&m, 0);
-	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN)
-		return dusk_write_send(&m, when);
+	if (!err && m.nlh->nlmsg_len > MNL_NLMSG_HDRLEN + GENL_HDRLEN) {
+		err = dusk_write_send(&m, when);
+		dusk_commit_landed();
+		return err;
+	}
 	dusk_msg_fini(&m);
 	return err;
 }

@@ -363,22 +363,30 @@ static int refreshable(const struct mirror *m)
  * the program names it (see rmap.c): a slot the program had translated, or
  * any word that now holds a mirror or proxy address.  Other changes come
  * back byte by byte, so the own object's other bytes stay as the program
- * left them.  Caller holds dusk_mirror_lock.
+ * left them.  Words a thread queued for the kernel that may not be there
+ * yet (dusk_mirror_flying()) are left alone, and so is what we know the
+ * mirror holds there: the kernel's copy is older than the own object's.
+ * Caller holds dusk_mirror_lock.
  */
 static void apply_range(struct mirror *m, size_t off, const unsigned char *data, size_t len)
 {
 	unsigned char *own = (unsigned char *)m->own;
 	const unsigned char *view;
-	size_t b = off, e, end = off + len;
+	size_t b = off, b0, e, end = off + len, flo = 0, fhi = 0;
 
 	if (!memcmp(data, m->sent + off, len))
 		return;
+	if (dusk_mirror_flying(m)) {
+		flo = m->fly_lo & ~(size_t)7;
+		fhi = (m->fly_hi + 7) & ~(size_t)7;
+	}
 	/* m->img is the walk's scratch */
 	view = dusk_rmap_view(m->kaddr + off, data, len, m->img + off) - off;
 	data -= off;
 	while (b < end) {
 		e = (b & ~(size_t)7) + 8 < end ? (b & ~(size_t)7) + 8 : end;
-		if (!memcmp(data + b, m->sent + b, e - b)) {
+		b0 = b;
+		if (!memcmp(data + b, m->sent + b, e - b) || (b >= flo && e <= fhi)) {
 			b = e;
 			continue;
 		}
@@ -389,9 +397,9 @@ static void apply_range(struct mirror *m, size_t off, const unsigned char *data,
 				if (data[b] != m->sent[b])
 					own[b] = data[b];
 		}
+		memcpy(m->sent + b0, data + b0, e - b0);
 		b = e;
 	}
-	memcpy(m->sent + off, data + off, len);
 }
 
 static void apply_readback(struct mirror *m, const unsigned char *data)

@@ -343,6 +343,10 @@ void dusk_commit_apply_chunk(uint64_t kaddr, const void *data, uint32_t n);
 /* Before a kernel call ends the epoch: refresh chunks of the mirrors
  * committed since the last call are in @w (owned by the thread state). */
 int dusk_commit_pending(struct dusk_wlist *w);
+/* dusk_commit_landed(): the message ending this thread's epoch (its CALL,
+ * REPLY or WRITE) has gone out, so the refreshes dusk_commit_pending()
+ * handed it are in the kernel's mirrors now (commit.c, fly()). */
+void dusk_commit_landed(void);
 /* dusk_commit_kept_changes(): queue the program's changes to kept objects
  * (kept.c) as refresh chunks of this epoch's end.  0 or -errno. */
 int dusk_commit_kept_changes(void);

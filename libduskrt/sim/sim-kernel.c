@@ -50,6 +50,8 @@ struct dusk_sim {
 	struct qmsg *head, **tail;
 	int shut;
 	int kicked;			/* kick() since the last wait() */
+	int hold_replies;		/* REPLYs with CHUNKs wait (dusk_sim_hold_replies()) */
+	unsigned int nheld_replies;	/* REPLYs waiting so */
 	uint32_t task_state;		/* of the task running a stub (TASK_STATE) */
 
 	uint32_t version;
@@ -653,6 +655,31 @@ static void handle(struct dusk_sim *s, const struct nlmsghdr *req, size_t len)
 	}
 }
 
+static int has_chunks(const struct nlmsghdr *req)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, req, GENL_HDRLEN)
+		if (mnl_attr_get_type(a) == DUSK_A_CHUNK)
+			return 1;
+	return 0;
+}
+
+/* A REPLY that writes waits, its sender inside send(), while replies are
+ * held: the kernel has not yet taken what the callback wrote.  Caller
+ * holds s->lock. */
+static void hold_reply(struct dusk_sim *s, const struct nlmsghdr *nlh)
+{
+	if (!s->hold_replies || nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    dusk_msg_cmd(nlh) != DUSK_CMD_REPLY || !has_chunks(nlh))
+		return;
+	s->nheld_replies++;
+	pthread_cond_broadcast(&s->cond);
+	while (s->hold_replies && !s->shut)
+		pthread_cond_wait(&s->cond, &s->lock);
+	s->nheld_replies--;
+}
+
 static int sim_send(struct dusk_transport *t, const void *buf, size_t len)
 {
 	struct dusk_sim *s = (struct dusk_sim *)t;
@@ -665,13 +692,43 @@ static int sim_send(struct dusk_transport *t, const void *buf, size_t len)
 		return -ECONNREFUSED;
 	}
 	s->st.datagrams++;
-	for (nlh = buf; n > 0 && dusk_nlmsg_ok(nlh, (size_t)n); nlh = mnl_nlmsg_next(nlh, &n))
+	for (nlh = buf; n > 0 && dusk_nlmsg_ok(nlh, (size_t)n); nlh = mnl_nlmsg_next(nlh, &n)) {
+		hold_reply(s, nlh);
 		handle(s, nlh, nlh->nlmsg_len);
+	}
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
 
 /* ---- test API ---- */
+
+void dusk_sim_hold_replies(struct dusk_sim *s, int on)
+{
+	pthread_mutex_lock(&s->lock);
+	s->hold_replies = on;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int dusk_sim_wait_held_reply(struct dusk_sim *s, int ms)
+{
+	struct timespec dl;
+	int err = 0;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (dl.tv_nsec >= 1000000000L) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (!s->nheld_replies && !err)
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &dl) == ETIMEDOUT)
+			err = -ETIMEDOUT;
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
 
 void dusk_sim_direct_answers(struct dusk_sim *sim, int on)
 {

@@ -83,6 +83,12 @@ int dusk_sim_wait_reply(struct dusk_sim *sim, uint64_t ctx, uint64_t *ret, int m
  * and nested CALLs now fail with -ESRCH); its result becomes @ret, the
  * failure policy.  0, or -ESRCH when @ctx is not waiting. */
 int dusk_sim_expire(struct dusk_sim *sim, uint64_t ctx, uint64_t ret);
+/* While @on, a REPLY that carries CHUNKs waits in the sender's send(),
+ * not yet applied (the kernel has not taken the callback's stores yet);
+ * off lets it through.  dusk_sim_wait_held_reply(): wait up to @ms until
+ * one waits so: 0 or -ETIMEDOUT. */
+void dusk_sim_hold_replies(struct dusk_sim *sim, int on);
+int dusk_sim_wait_held_reply(struct dusk_sim *sim, int ms);
 /* Queue a raw datagram to the program, as if the kernel had sent it. */
 int dusk_sim_inject(struct dusk_sim *sim, const void *buf, size_t len);
 
