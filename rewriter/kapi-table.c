@@ -139,6 +139,22 @@ static const struct kapi_undo undos[] = {
 	{ "i2c_register_driver",	"i2c_del_driver",		1, { 1 } },
 	{ "i2c_new_client_device",	"i2c_unregister_device",	1, { RET } },
 	{ "uart_register_driver",	"uart_unregister_driver",	1, { 0 } },
+	/* a PCI driver (pci_register_driver() is a macro around this), and
+	 * an interrupt line whose handler is the program's (its devm_ form
+	 * goes with its device) */
+	{ "__pci_register_driver",	"pci_unregister_driver",	1, { 0 } },
+	{ "request_threaded_irq",	"free_irq",			2, { 0, 5 } },
+	/* What a driver's probe claims on its device.  Left claimed by a
+	 * killed program, a region keeps its name, the program's string,
+	 * freed with the session (a read of /proc/iomem reads freed memory),
+	 * and the next probe of the device fails -EBUSY.  request_region()
+	 * and request_mem_region() are macros around __request_region(). */
+	{ "pci_enable_device",		"pci_disable_device",		1, { 0 } },
+	{ "pci_request_region",		"pci_release_region",		2, { 0, 1 } },
+	{ "pci_request_regions",	"pci_release_regions",		1, { 0 } },
+	{ "pci_iomap",			"pci_iounmap",			2, { 0, RET } },
+	{ "__request_region",		"__release_region",		3, { 0, 1, 2 } },
+	{ "ioremap",			"iounmap",			1, { RET } },
 	{ "nvmem_register",		"nvmem_unregister",		1, { RET } },
 	{ "backlight_device_register",	"backlight_device_unregister",	1, { RET } },
 	{ "backlight_register_notifier", "backlight_unregister_notifier", 1, { 0 } },

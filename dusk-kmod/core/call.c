@@ -223,11 +223,8 @@ static const struct {
 	/* sysrq handlers run under rcu_read_lock(), from the keyboard's
 	 * interrupt (keyboard notifiers are observed late: kbdnotif.c) */
 	{ "register_sysrq_key", "sysrq handlers " DUSK_ATOMIC_WHY },
-	/* a hard interrupt handler (a threaded one's thread_fn alone runs in
-	 * a kernel thread, and is served: request_threaded_irq(irq, NULL,
-	 * thread_fn, ...)) */
-	{ "request_threaded_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 1 },
-	{ "devm_request_threaded_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 2 },
+	/* a hard interrupt handler runs in the line's thread (irq.c), but
+	 * this one may be registered as a hard or a nested one */
 	{ "request_any_context_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 1 },
 	/* the packet path, in softirq: a congestion control's callbacks run
 	 * on every ACK (tcp_ack()), a conntrack helper's help() from the
@@ -326,6 +323,7 @@ void dusk_call_exec(struct dusk_call *c)
 	enum dusk_region_kind kind;
 	void *p, *freed;
 	size_t size;
+	int irq_err;
 
 	if (dusk_stub_plain(c->stub)) {
 		dusk_call_exec_plain(c);
@@ -390,10 +388,13 @@ void dusk_call_exec(struct dusk_call *c)
 	}
 
 	dusk_napi_before_call(c, a, &b);
+	irq_err = dusk_irq_before_call(c, a, &b);
 
 	/* the module's own atomic notifier chain: walked by the core, whose
 	 * walk lets its callbacks run (notifchain.c) */
-	if (!dusk_chain_call(c, a) && !dusk_rcufree_defer(c, a)) {
+	if (irq_err) {
+		c->ret = (u64)(s64)irq_err;	/* the line was not requested */
+	} else if (!dusk_chain_call(c, a) && !dusk_rcufree_defer(c, a)) {
 		bool bh = dusk_napi_bh(c);	/* a NAPI poll's delivery (napi.c) */
 
 		if (bh)
@@ -413,6 +414,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret |= first;
 	}
 	dusk_xtreg_after_call(c);
+	dusk_irq_after_call(c, a);
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);

@@ -137,6 +137,7 @@ void dusk_session_end(void)
 	dusk_gup_forget_all();
 	dusk_late_forget_all();	/* after undo: no callback observed any more */
 	dusk_napi_forget_all();
+	dusk_irq_forget_all();
 	dusk_params_remove();
 	synchronize_net();
 	dusk_pending_flush();	/* anything stolen while the hooks went away */

@@ -5,11 +5,11 @@
  * with every CPU stopped (stop_machine: thirteenth round), a keyboard
  * notifier, a sysrq key and a shared interrupt handler on the ACPI SCI
  * line (irq 9 in the VM).  The kernel build runs them; a user build runs
- * the keyboard notifier late (docs/kapi.md) and cannot run the others
- * (its blocking proxies would answer at once without running them: the
- * IPI functions silently never ran, and a hard interrupt handler's
- * -EWOULDBLOCK is no irqreturn_t), so each registration or call is
- * refused (-EOPNOTSUPP, named in the kernel log) and the module sees it.
+ * the keyboard notifier late and the interrupt handler in the line's
+ * thread (docs/kapi.md) and cannot run the others (its blocking proxies
+ * would answer at once without running them: the IPI functions silently
+ * never ran), so each registration or call is refused (-EOPNOTSUPP, named
+ * in the kernel log) and the module sees it.
  * So are callbacks of the packet path, which run in softirq for every
  * packet or ACK: a TCP congestion control, a conntrack helper, an
  * nf_tables expression (sixth round of probes, docs/COVERAGE.md).

@@ -182,6 +182,8 @@ static const struct dusk_proxy_desc dusk_proxies[] = {
 };
 
 static const struct dusk_undo_desc dusk_undo[] = {
+	{ 2, 10, 3, { 0, 1, 2 } },
+	{ 11, 19, 1, { DUSK_UNDO_RET } },
 	{ 0 },
 };
 
@@ -202,5 +204,5 @@ const struct dusk_gen dusk_gen = {
 	.proxies = dusk_proxies,
 	.nproxies = 0,
 	.undo = dusk_undo,
-	.nundo = 0,
+	.nundo = 2,
 };

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kedu: a PCI driver for QEMU's "edu" device, as tutorials write one.
+ *
+ * BAR 0 is mapped and its registers read and written (identification,
+ * liveness check, factorial); the device's interrupt, on its legacy INTx
+ * line, is requested with request_irq() (shared) and handled by a hard
+ * interrupt handler that reads the interrupt status, acknowledges it and
+ * completes; with threaded=1, by a quick handler that wakes a thread
+ * function for that (request_threaded_irq(), IRQF_ONESHOT).  Interrupts are raised through the raise register in probe,
+ * by a factorial that signals its end, and by writes to /proc/kedu.
+ */
+#include <linux/completion.h>
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+
+#define EDU_VENDOR		0x1234
+#define EDU_DEVICE		0x11e8
+
+#define EDU_ID			0x00
+#define EDU_LIVE		0x04
+#define EDU_FACT		0x08
+#define EDU_STATUS		0x20
+#define EDU_IRQ_STATUS		0x24
+#define EDU_IRQ_RAISE		0x60
+#define EDU_IRQ_ACK		0x64
+
+#define EDU_STATUS_BUSY		0x01
+#define EDU_STATUS_FACT_IRQ	0x80
+#define EDU_FACT_DONE		0x01	/* the status a factorial's interrupt raises */
+
+struct kedu {
+	struct pci_dev *pdev;
+	void __iomem *bar;
+	struct completion irq_done;
+	spinlock_t lock;
+	u32 last_status;
+	unsigned int irqs;
+};
+
+static struct kedu *kedu;
+static struct proc_dir_entry *kedu_proc;
+
+/* threaded=1: a quick handler that only checks the device, the rest in a
+ * thread function */
+static bool threaded;
+module_param(threaded, bool, 0444);
+
+static void kedu_ack(struct kedu *k, u32 st)
+{
+	iowrite32(st, k->bar + EDU_IRQ_ACK);
+	spin_lock(&k->lock);
+	k->last_status = st;
+	k->irqs++;
+	spin_unlock(&k->lock);
+	complete(&k->irq_done);
+}
+
+static irqreturn_t kedu_irq(int irq, void *data)
+{
+	struct kedu *k = data;
+	u32 st = ioread32(k->bar + EDU_IRQ_STATUS);
+
+	if (!st)
+		return IRQ_NONE;	/* a device sharing the line */
+	kedu_ack(k, st);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t kedu_quick(int irq, void *data)
+{
+	struct kedu *k = data;
+
+	return ioread32(k->bar + EDU_IRQ_STATUS) ? IRQ_WAKE_THREAD : IRQ_NONE;
+}
+
+static irqreturn_t kedu_thread(int irq, void *data)
+{
+	struct kedu *k = data;
+
+	kedu_ack(k, ioread32(k->bar + EDU_IRQ_STATUS));
+	return IRQ_HANDLED;
+}
+
+/* Raise @value on the device and wait for its handler. */
+static int kedu_raise(struct kedu *k, u32 value)
+{
+	reinit_completion(&k->irq_done);
+	iowrite32(value, k->bar + EDU_IRQ_RAISE);
+	if (!wait_for_completion_timeout(&k->irq_done, 5 * HZ))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* n! by the device, its end signalled by an interrupt. */
+static int kedu_factorial(struct kedu *k, u32 n, u32 *out)
+{
+	reinit_completion(&k->irq_done);
+	iowrite32(EDU_STATUS_FACT_IRQ, k->bar + EDU_STATUS);
+	iowrite32(n, k->bar + EDU_FACT);
+	if (!wait_for_completion_timeout(&k->irq_done, 5 * HZ))
+		return -ETIMEDOUT;
+	if (ioread32(k->bar + EDU_STATUS) & EDU_STATUS_BUSY)
+		return -EBUSY;
+	*out = ioread32(k->bar + EDU_FACT);
+	return 0;
+}
+
+static int kedu_show(struct seq_file *m, void *v)
+{
+	struct kedu *k = kedu;
+	unsigned long flags;
+	unsigned int irqs;
+	u32 st;
+
+	if (!k)
+		return -ENODEV;
+	spin_lock_irqsave(&k->lock, flags);
+	irqs = k->irqs;
+	st = k->last_status;
+	spin_unlock_irqrestore(&k->lock, flags);
+	seq_printf(m, "irqs %u last 0x%x\n", irqs, st);
+	return 0;
+}
+
+static int kedu_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, kedu_show, NULL);
+}
+
+/* "N": raise interrupt status N; "fact N": N! with an interrupt. */
+static ssize_t kedu_write(struct file *file, const char __user *ubuf, size_t len, loff_t *off)
+{
+	char buf[32];
+	u32 v, r;
+	int err;
+
+	if (!kedu)
+		return -ENODEV;
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (!strncmp(buf, "fact ", 5)) {
+		err = kstrtou32(strim(buf + 5), 0, &v);
+		if (!err)
+			err = kedu_factorial(kedu, v, &r);
+		if (err)
+			return err;
+		pr_info("kedu: %u! = %u\n", v, r);
+		return len;
+	}
+	err = kstrtou32(strim(buf), 0, &v);
+	if (!err)
+		err = kedu_raise(kedu, v);
+	if (err)
+		return err;
+	pr_info("kedu: raised 0x%x, handled 0x%x\n", v, kedu->last_status);
+	return len;
+}
+
+static const struct proc_ops kedu_proc_ops = {
+	.proc_open = kedu_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_release = single_release,
+	.proc_write = kedu_write,
+};
+
+static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct kedu *k;
+	u32 ident, live, fact;
+	int err;
+
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	k->pdev = pdev;
+	init_completion(&k->irq_done);
+	spin_lock_init(&k->lock);
+	err = pci_enable_device(pdev);
+	if (err)
+		goto free;
+	err = pci_request_region(pdev, 0, "kedu");
+	if (err)
+		goto disable;
+	k->bar = pci_iomap(pdev, 0, 0);
+	if (!k->bar) {
+		err = -ENOMEM;
+		goto release;
+	}
+	ident = ioread32(k->bar + EDU_ID);
+	iowrite32(0x1234abcd, k->bar + EDU_LIVE);
+	live = ioread32(k->bar + EDU_LIVE);
+	pr_info("kedu: device %04x:%04x, id 0x%08x, liveness 0x%08x%s\n", pdev->vendor,
+		pdev->device, ident, live, threaded ? ", threaded" : "");
+	if (threaded)
+		err = request_threaded_irq(pdev->irq, kedu_quick, kedu_thread,
+					   IRQF_SHARED | IRQF_ONESHOT, "kedu", k);
+	else
+		err = request_irq(pdev->irq, kedu_irq, IRQF_SHARED, "kedu", k);
+	if (err) {
+		pr_err("kedu: request_irq: %d\n", err);
+		goto unmap;
+	}
+	pci_set_drvdata(pdev, k);
+	err = kedu_raise(k, 0x5);
+	if (err)
+		goto irq;
+	pr_info("kedu: raised 0x5, handled 0x%x after %u interrupts\n", k->last_status, k->irqs);
+	err = kedu_factorial(k, 10, &fact);
+	if (err)
+		goto irq;
+	pr_info("kedu: 10! = %u, status 0x%x after %u interrupts\n", fact, k->last_status,
+		k->irqs);
+	kedu = k;
+	return 0;
+irq:
+	pr_err("kedu: no interrupt: %d\n", err);
+	free_irq(pdev->irq, k);
+unmap:
+	pci_iounmap(pdev, k->bar);
+release:
+	pci_release_region(pdev, 0);
+disable:
+	pci_disable_device(pdev);
+free:
+	kfree(k);
+	return err;
+}
+
+static void kedu_remove(struct pci_dev *pdev)
+{
+	struct kedu *k = pci_get_drvdata(pdev);
+
+	kedu = NULL;
+	pr_info("kedu: remove after %u interrupts\n", k->irqs);
+	free_irq(pdev->irq, k);
+	pci_iounmap(pdev, k->bar);
+	pci_release_region(pdev, 0);
+	pci_disable_device(pdev);
+	kfree(k);
+}
+
+static const struct pci_device_id kedu_ids[] = {
+	{ PCI_DEVICE(EDU_VENDOR, EDU_DEVICE) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, kedu_ids);
+
+static struct pci_driver kedu_driver = {
+	.name = "kedu",
+	.id_table = kedu_ids,
+	.probe = kedu_probe,
+	.remove = kedu_remove,
+};
+
+static int __init kedu_init(void)
+{
+	int err = pci_register_driver(&kedu_driver);
+
+	if (err)
+		return err;
+	kedu_proc = proc_create("kedu", 0666, NULL, &kedu_proc_ops);
+	if (!kedu_proc) {
+		pci_unregister_driver(&kedu_driver);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void __exit kedu_exit(void)
+{
+	proc_remove(kedu_proc);
+	pci_unregister_driver(&kedu_driver);
+}
+
+module_init(kedu_init);
+module_exit(kedu_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("DUSK test: a PCI driver with a hard interrupt handler (QEMU edu)");
