@@ -7,10 +7,12 @@
  * line, is requested with request_irq() (shared) and handled by a hard
  * interrupt handler that reads the interrupt status, acknowledges it and
  * completes; with threaded=1, by a quick handler that wakes a thread
- * function for that (request_threaded_irq(), IRQF_ONESHOT).  Interrupts are raised through the raise register in probe,
+ * function for that (request_threaded_irq(), IRQF_ONESHOT).  dma=1 sends
+ * a coherent buffer through the device's DMA engine and back.  Interrupts are raised through the raise register in probe,
  * by a factorial that signals its end, and by writes to /proc/kedu.
  */
 #include <linux/completion.h>
+#include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -29,6 +31,16 @@
 #define EDU_IRQ_RAISE		0x60
 #define EDU_IRQ_ACK		0x64
 
+#define EDU_DMA_SRC		0x80
+#define EDU_DMA_DST		0x88
+#define EDU_DMA_COUNT		0x90
+#define EDU_DMA_CMD		0x98
+#define EDU_DMA_START		0x01
+#define EDU_DMA_TO_RAM		0x02
+#define EDU_DMA_IRQ		0x04
+#define EDU_DMA_DONE		0x100	/* the status a DMA's interrupt raises */
+#define EDU_BUF			0x40000	/* the device's own 4 KiB buffer */
+
 #define EDU_STATUS_BUSY		0x01
 #define EDU_STATUS_FACT_IRQ	0x80
 #define EDU_FACT_DONE		0x01	/* the status a factorial's interrupt raises */
@@ -36,6 +48,7 @@
 struct kedu {
 	struct pci_dev *pdev;
 	void __iomem *bar;
+	int irq;
 	struct completion irq_done;
 	spinlock_t lock;
 	u32 last_status;
@@ -49,6 +62,9 @@ static struct proc_dir_entry *kedu_proc;
  * thread function */
 static bool threaded;
 module_param(threaded, bool, 0444);
+/* dma=1: a buffer sent through the device and back by DMA in probe */
+static bool dma;
+module_param(dma, bool, 0444);
 
 static void kedu_ack(struct kedu *k, u32 st)
 {
@@ -108,6 +124,49 @@ static int kedu_factorial(struct kedu *k, u32 n, u32 *out)
 		return -EBUSY;
 	*out = ioread32(k->bar + EDU_FACT);
 	return 0;
+}
+
+/* One DMA transfer of @len bytes, its end signalled by an interrupt. */
+static int kedu_dma_one(struct kedu *k, u64 src, u64 dst, u32 len, u32 cmd)
+{
+	reinit_completion(&k->irq_done);
+	writeq(src, k->bar + EDU_DMA_SRC);
+	writeq(dst, k->bar + EDU_DMA_DST);
+	writeq(len, k->bar + EDU_DMA_COUNT);
+	writeq(cmd | EDU_DMA_START | EDU_DMA_IRQ, k->bar + EDU_DMA_CMD);
+	if (!wait_for_completion_timeout(&k->irq_done, 5 * HZ))
+		return -ETIMEDOUT;
+	return k->last_status == EDU_DMA_DONE ? 0 : -EIO;
+}
+
+/* A pattern in a coherent buffer, to the device's buffer and back into
+ * the second half: what comes back is what went. */
+static int kedu_dma(struct kedu *k)
+{
+	struct device *dev = &k->pdev->dev;
+	dma_addr_t handle;
+	u8 *buf;
+	int err, i, same;
+
+	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(28));
+	if (err)
+		return err;
+	pci_set_master(k->pdev);
+	buf = dma_alloc_coherent(dev, PAGE_SIZE, &handle, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < 256; i++)
+		buf[i] = (u8)(i * 7 + 3);
+	memset(buf + 2048, 0, 256);
+	err = kedu_dma_one(k, handle, EDU_BUF, 256, 0);
+	if (!err)
+		err = kedu_dma_one(k, EDU_BUF, handle + 2048, 256, EDU_DMA_TO_RAM);
+	same = !memcmp(buf, buf + 2048, 256);
+	if (!err)
+		pr_info("kedu: dma of 256 bytes there and back: %s (0x%02x..0x%02x)\n",
+			same ? "same" : "different", buf[2048], buf[2048 + 255]);
+	dma_free_coherent(dev, PAGE_SIZE, buf, handle);
+	return err;
 }
 
 static int kedu_show(struct seq_file *m, void *v)
@@ -200,11 +259,12 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	live = ioread32(k->bar + EDU_LIVE);
 	pr_info("kedu: device %04x:%04x, id 0x%08x, liveness 0x%08x%s\n", pdev->vendor,
 		pdev->device, ident, live, threaded ? ", threaded" : "");
+	k->irq = pdev->irq;
 	if (threaded)
-		err = request_threaded_irq(pdev->irq, kedu_quick, kedu_thread,
+		err = request_threaded_irq(k->irq, kedu_quick, kedu_thread,
 					   IRQF_SHARED | IRQF_ONESHOT, "kedu", k);
 	else
-		err = request_irq(pdev->irq, kedu_irq, IRQF_SHARED, "kedu", k);
+		err = request_irq(k->irq, kedu_irq, IRQF_SHARED, "kedu", k);
 	if (err) {
 		pr_err("kedu: request_irq: %d\n", err);
 		goto unmap;
@@ -219,11 +279,16 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto irq;
 	pr_info("kedu: 10! = %u, status 0x%x after %u interrupts\n", fact, k->last_status,
 		k->irqs);
+	if (dma) {
+		err = kedu_dma(k);
+		if (err)
+			goto irq;
+	}
 	kedu = k;
 	return 0;
 irq:
 	pr_err("kedu: no interrupt: %d\n", err);
-	free_irq(pdev->irq, k);
+	free_irq(k->irq, k);
 unmap:
 	pci_iounmap(pdev, k->bar);
 release:
@@ -241,7 +306,7 @@ static void kedu_remove(struct pci_dev *pdev)
 
 	kedu = NULL;
 	pr_info("kedu: remove after %u interrupts\n", k->irqs);
-	free_irq(pdev->irq, k);
+	free_irq(k->irq, k);
 	pci_iounmap(pdev, k->bar);
 	pci_release_region(pdev, 0);
 	pci_disable_device(pdev);
