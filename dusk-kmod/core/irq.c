@@ -26,8 +26,8 @@
  * Differences (docs/kapi.md): the handler runs later than the interrupt,
  * in the line's kernel thread, and the line's other handlers wait for it
  * as they wait for a hard handler; an answer the program does not give
- * (no session, block_timeout_ms) is IRQ_NONE, so a line nobody handles is
- * disabled by the kernel's spurious-interrupt detector as it would be.
+ * (block_timeout_ms) is IRQ_NONE; a program that died leaves its line
+ * masked until the session's end frees it.
  */
 #include <linux/interrupt.h>
 #include <linux/slab.h>
@@ -40,6 +40,9 @@ struct dusk_irq {
 	unsigned int irq;
 	void *dev_id;
 	irq_handler_t handler, thread_fn;
+	/* the line left masked: the program died with its device's interrupt
+	 * unacknowledged (dusk_irq_thread()) */
+	bool held;
 };
 
 static DEFINE_SPINLOCK(dusk_irq_lock);
@@ -79,13 +82,19 @@ static irqreturn_t dusk_irq_primary(int irq, void *dev_id)
  * module's handler, then, when it answers IRQ_WAKE_THREAD, its thread
  * function, as the kernel runs them (without one, the kernel warns and
  * drops the wake-up; so do we, silently); then the line is unmasked.
- * free_irq() waits for a woken thread, so every mask is undone.
+ * free_irq() waits for a woken thread, so every mask is undone, but one:
+ * when the program is gone, its device's interrupt stays unacknowledged,
+ * and a level-triggered line unmasked would fire again at once, over and
+ * over, until the kernel disabled it as one "nobody cared" for.  So the
+ * line stays masked until the session's end has freed it
+ * (dusk_irq_forget_all()).
  */
 static irqreturn_t dusk_irq_thread(int irq, void *dev_id)
 {
 	irq_handler_t handler = NULL, thread_fn = NULL;
+	irqreturn_t ret = IRQ_NONE, raw = IRQ_NONE;
 	struct dusk_irq *r;
-	irqreturn_t ret = IRQ_NONE;
+	bool held = false;
 
 	spin_lock(&dusk_irq_lock);
 	r = dusk_irq_find(irq, dev_id);
@@ -95,13 +104,22 @@ static irqreturn_t dusk_irq_thread(int irq, void *dev_id)
 	}
 	spin_unlock(&dusk_irq_lock);
 	if (handler)
-		ret = dusk_irq_answer(handler(irq, dev_id));
+		ret = dusk_irq_answer(raw = handler(irq, dev_id));
 	if (ret & IRQ_WAKE_THREAD) {
 		ret &= ~IRQ_WAKE_THREAD;
 		if (thread_fn)
-			ret |= dusk_irq_answer(thread_fn(irq, dev_id)) & ~IRQ_WAKE_THREAD;
+			ret |= dusk_irq_answer(raw = thread_fn(irq, dev_id)) & ~IRQ_WAKE_THREAD;
 	}
-	enable_irq(irq);
+	/* -ENOTCONN: no program (it may have died before the session knows) */
+	if ((int)raw == -ENOTCONN || !READ_ONCE(dusk_sess.alive)) {
+		spin_lock(&dusk_irq_lock);
+		r = dusk_irq_find(irq, dev_id);
+		if (r && !r->held)
+			held = r->held = true;
+		spin_unlock(&dusk_irq_lock);
+	}
+	if (!held)
+		enable_irq(irq);
 	return ret;
 }
 
@@ -217,7 +235,12 @@ bool dusk_irq_acts_on(const struct dusk_stub_desc *s)
 
 /**
  * dusk_irq_forget_all() - the session ended (its interrupts freed by undo
- * or with their devices): no record is needed any more.
+ * or with their devices): no record is needed any more.  A line left
+ * masked for a dead program is unmasked if other drivers' handlers share
+ * it (their interrupts must come again; the program's device may still
+ * assert its own, which the kernel then treats as any unhandled one).  A
+ * line no one holds any more was shut down by free_irq().
+ * Context: process, after dusk_undo_all().
  */
 void dusk_irq_forget_all(void)
 {
@@ -227,6 +250,9 @@ void dusk_irq_forget_all(void)
 	spin_lock(&dusk_irq_lock);
 	list_splice_init(&dusk_irqs, &gone);
 	spin_unlock(&dusk_irq_lock);
-	list_for_each_entry_safe(r, n, &gone, node)
+	list_for_each_entry_safe(r, n, &gone, node) {
+		if (r->held && irq_has_action(r->irq))
+			enable_irq(r->irq);
 		kfree(r);
+	}
 }

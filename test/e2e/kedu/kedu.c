@@ -8,7 +8,8 @@
  * interrupt handler that reads the interrupt status, acknowledges it and
  * completes; with threaded=1, by a quick handler that wakes a thread
  * function for that (request_threaded_irq(), IRQF_ONESHOT).  dma=1 sends
- * a coherent buffer through the device's DMA engine and back.  Interrupts are raised through the raise register in probe,
+ * a coherent buffer through the device's DMA engine and back; managed=1
+ * claims everything through devres (pcim_*, devm_request_irq()).  Interrupts are raised through the raise register in probe,
  * by a factorial that signals its end, and by writes to /proc/kedu.
  */
 #include <linux/completion.h>
@@ -65,6 +66,8 @@ module_param(threaded, bool, 0444);
 /* dma=1: a buffer sent through the device and back by DMA in probe */
 static bool dma;
 module_param(dma, bool, 0444);
+static bool managed;
+module_param(managed, bool, 0444);
 
 static void kedu_ack(struct kedu *k, u32 st)
 {
@@ -231,12 +234,75 @@ static const struct proc_ops kedu_proc_ops = {
 	.proc_write = kedu_write,
 };
 
+/* What probe does once the device is mapped and its line requested:
+ * interrupts raised, a factorial, a DMA if asked. */
+static int kedu_start(struct kedu *k)
+{
+	u32 fact;
+	int err;
+
+	err = kedu_raise(k, 0x5);
+	if (err)
+		return err;
+	pr_info("kedu: raised 0x5, handled 0x%x after %u interrupts\n", k->last_status, k->irqs);
+	err = kedu_factorial(k, 10, &fact);
+	if (err)
+		return err;
+	pr_info("kedu: 10! = %u, status 0x%x after %u interrupts\n", fact, k->last_status,
+		k->irqs);
+	return dma ? kedu_dma(k) : 0;
+}
+
+static void kedu_identify(struct kedu *k)
+{
+	u32 ident = ioread32(k->bar + EDU_ID), live;
+
+	iowrite32(0x1234abcd, k->bar + EDU_LIVE);
+	live = ioread32(k->bar + EDU_LIVE);
+	pr_info("kedu: device %04x:%04x, id 0x%08x, liveness 0x%08x%s%s\n", k->pdev->vendor,
+		k->pdev->device, ident, live, threaded ? ", threaded" : "",
+		managed ? ", managed" : "");
+}
+
+/* managed=1: everything through devres, as many drivers do it */
+static int kedu_probe_managed(struct pci_dev *pdev)
+{
+	struct kedu *k;
+	int err;
+
+	k = devm_kzalloc(&pdev->dev, sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return -ENOMEM;
+	k->pdev = pdev;
+	init_completion(&k->irq_done);
+	spin_lock_init(&k->lock);
+	err = pcim_enable_device(pdev);
+	if (err)
+		return err;
+	err = pcim_iomap_regions(pdev, BIT(0), "kedu");
+	if (err)
+		return err;
+	k->bar = pcim_iomap_table(pdev)[0];
+	kedu_identify(k);
+	k->irq = pdev->irq;
+	err = devm_request_irq(&pdev->dev, k->irq, kedu_irq, IRQF_SHARED, "kedu", k);
+	if (err)
+		return err;
+	pci_set_drvdata(pdev, k);
+	err = kedu_start(k);
+	if (err)
+		return err;
+	kedu = k;
+	return 0;
+}
+
 static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct kedu *k;
-	u32 ident, live, fact;
 	int err;
 
+	if (managed)
+		return kedu_probe_managed(pdev);
 	k = kzalloc(sizeof(*k), GFP_KERNEL);
 	if (!k)
 		return -ENOMEM;
@@ -254,11 +320,7 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		err = -ENOMEM;
 		goto release;
 	}
-	ident = ioread32(k->bar + EDU_ID);
-	iowrite32(0x1234abcd, k->bar + EDU_LIVE);
-	live = ioread32(k->bar + EDU_LIVE);
-	pr_info("kedu: device %04x:%04x, id 0x%08x, liveness 0x%08x%s\n", pdev->vendor,
-		pdev->device, ident, live, threaded ? ", threaded" : "");
+	kedu_identify(k);
 	k->irq = pdev->irq;
 	if (threaded)
 		err = request_threaded_irq(k->irq, kedu_quick, kedu_thread,
@@ -270,20 +332,9 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto unmap;
 	}
 	pci_set_drvdata(pdev, k);
-	err = kedu_raise(k, 0x5);
+	err = kedu_start(k);
 	if (err)
 		goto irq;
-	pr_info("kedu: raised 0x5, handled 0x%x after %u interrupts\n", k->last_status, k->irqs);
-	err = kedu_factorial(k, 10, &fact);
-	if (err)
-		goto irq;
-	pr_info("kedu: 10! = %u, status 0x%x after %u interrupts\n", fact, k->last_status,
-		k->irqs);
-	if (dma) {
-		err = kedu_dma(k);
-		if (err)
-			goto irq;
-	}
 	kedu = k;
 	return 0;
 irq:
@@ -306,6 +357,8 @@ static void kedu_remove(struct pci_dev *pdev)
 
 	kedu = NULL;
 	pr_info("kedu: remove after %u interrupts\n", k->irqs);
+	if (managed)
+		return;
 	free_irq(k->irq, k);
 	pci_iounmap(pdev, k->bar);
 	pci_release_region(pdev, 0);

@@ -5,7 +5,8 @@
 # takes its interrupts in a hard interrupt handler: in probe, then raised
 # through /proc/kedu, then a factorial that ends with an interrupt; then
 # the same with a quick handler and a thread function (threaded=1), and
-# with a coherent DMA buffer sent through the device and back (dma=1).
+# with a coherent DMA buffer sent through the device and back and every
+# claim made through devres (dma=1 managed=1).
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -41,6 +42,7 @@ round threaded=1
 samples_logged "kedu: device 1234:11e8, id 0x010000ed, liveness 0xedcb5432, threaded"
 # two more interrupts: the DMA's two transfers
 extra=2
-round dma=1
+round dma=1 managed=1
+samples_logged "kedu: device 1234:11e8, id 0x010000ed, liveness 0xedcb5432, managed"
 samples_logged "kedu: dma of 256 bytes there and back: same (0x03..0xfc)"
 echo "kedu: all checks passed"
