@@ -143,6 +143,8 @@ static const struct kapi_undo undos[] = {
 	 * an interrupt line whose handler is the program's (its devm_ form
 	 * goes with its device) */
 	{ "__pci_register_driver",	"pci_unregister_driver",	1, { 0 } },
+	/* usb_register() is a macro around this */
+	{ "usb_register_driver",	"usb_deregister",		1, { 0 } },
 	{ "request_threaded_irq",	"free_irq",			2, { 0, 5 } },
 	/* What a driver's probe claims on its device.  Left claimed by a
 	 * killed program, a region keeps its name, the program's string,
@@ -529,6 +531,14 @@ int kapi_proxy_kind(CXType fn)
 	 * answer either, but the upcall is raised from a work item */
 	if (n == 1 && ret.kind == CXType_Void &&
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct irq_work"))
+		return RW_PROXY_ASYNC_IRQ;
+	/* a USB request's completion, usb_complete_t void (struct urb *):
+	 * the host controller gives the URB back in its interrupt handler or
+	 * its giveback tasklet; the driver owns the URB from then on and
+	 * answers nothing (a blocking proxy's -EWOULDBLOCK there meant the
+	 * completion never ran: every asynchronous transfer hung) */
+	if (n == 1 && ret.kind == CXType_Void &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct urb"))
 		return RW_PROXY_ASYNC_IRQ;
 	/* an input handler's .event, void (struct input_handle *, unsigned
 	 * int type, unsigned int code, int value): called by input_event()

@@ -25,7 +25,10 @@
  * (dma_free_attrs(), the buffer its third argument), and dma_pool_alloc()
  * a block of its pool (the block size dma_pool_create() was given, kept
  * here with the pool) until dma_pool_free() or the pool's
- * dma_pool_destroy().  iio_device_alloc() hands out a struct iio_dev
+ * dma_pool_destroy().  usb_alloc_urb() hands out a URB, which a USB
+ * driver fills (usb_fill_int_urb() and kin are inlines) until
+ * usb_free_urb(), and usb_alloc_coherent() a transfer buffer until
+ * usb_free_coherent().  iio_device_alloc() hands out a struct iio_dev
  * (name, info, channels, modes set before iio_device_register()) and the
  * driver's private area the IIO core put after its own state
  * (iio_priv()), which read_raw() and write_raw() write for as long as
@@ -67,6 +70,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tty_driver.h>
+#include <linux/usb.h>
 #include <net/sock.h>
 #include <sound/core.h>
 #include "dusk-core.h"
@@ -80,10 +84,19 @@ static size_t dusk_netdev_size(const struct dusk_call *c)
 	return ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + (priv > 0 ? priv : 0);
 }
 
-/* dma_alloc_attrs(dev, size, &handle, gfp, attrs): @size bytes. */
+/* dma_alloc_attrs(dev, size, &handle, gfp, attrs), usb_alloc_coherent(dev,
+ * size, gfp, &dma): @size bytes. */
 static size_t dusk_dma_size(const struct dusk_call *c)
 {
 	return c->args[1];
+}
+
+/* usb_alloc_urb(iso_packets, gfp): the URB and its isochronous frames */
+static size_t dusk_urb_size(const struct dusk_call *c)
+{
+	int iso = (int)c->args[0];
+
+	return struct_size((struct urb *)NULL, iso_frame_desc, iso > 0 ? iso : 0);
 }
 
 /**
@@ -139,6 +152,11 @@ static const struct {
 	{ "alloc_netdev_mqs", 0, "free_netdev", dusk_netdev_size },
 	{ "alloc_etherdev_mqs", 0, "free_netdev", dusk_netdev_size },
 	{ "dma_alloc_attrs", 0, "dma_free_attrs", dusk_dma_size, 2 },
+	/* a USB driver fills its URB (usb_fill_*_urb() are inlines) and the
+	 * transfer buffer before usb_submit_urb(); the URB is refcounted, the
+	 * record goes at the module's usb_free_urb() */
+	{ "usb_alloc_urb", 0, "usb_free_urb", dusk_urb_size },
+	{ "usb_alloc_coherent", 0, "usb_free_coherent", dusk_dma_size, 2 },
 	{ "dma_pool_alloc", 0, "dma_pool_free", dusk_pool_block, 1, true },
 	/* a bio-based block driver sets major, minors, fops, private_data,
 	 * disk_name and flags before add_disk(); blk_alloc_disk() is an inline

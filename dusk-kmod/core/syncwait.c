@@ -74,6 +74,15 @@ static const struct {
 	{ "tasklet_disable",		DUSK_SYNC_TASKLET,	false },	/* a forced stub (kapi-table.c) */
 	{ "tasklet_unlock_wait",	DUSK_SYNC_TASKLET,	true },
 	{ "tasklet_unlock_spin_wait",	DUSK_SYNC_TASKLET,	true },	/* tasklet_disable_in_atomic() */
+	/* a USB request's completion runs late (irqdefer.c): killing or
+	 * poisoning it waits for the program's run, as the kernel's kill
+	 * waits for the completion; an anchor's requests, for every async
+	 * callback so far */
+	{ "usb_kill_urb",		DUSK_SYNC_OBJ,		true },
+	{ "usb_poison_urb",		DUSK_SYNC_OBJ,		true },
+	{ "usb_kill_anchored_urbs",	DUSK_SYNC_ALL,		true },
+	{ "usb_poison_anchored_urbs",	DUSK_SYNC_ALL,		true },
+	{ "usb_wait_anchor_empty_timeout", DUSK_SYNC_ALL,	false },
 	{ "rcu_barrier",		DUSK_SYNC_ALL,		false },
 	{ "srcu_barrier",		DUSK_SYNC_ALL,		false },
 	/* an RCU grace period, on its own or ending an unregistration */

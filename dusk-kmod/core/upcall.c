@@ -337,7 +337,9 @@ bool dusk_async_wait(enum dusk_wait_for which, u64 key, unsigned long end)
 	u64 limit;
 	long left;
 
-	limit = which == DUSK_WAIT_READERS ? dusk_readers_bound() : dusk_pending_next_ctx();
+	/* the calls deferred from hard interrupt context (a USB request's
+	 * completion) are upcalls of their own too, once raised */
+	limit = dusk_readers_bound();
 	if (!dusk_async_waiting(limit, which, key))
 		return false;
 	while ((left = (long)(end - jiffies)) > 0 && !fatal_signal_pending(current) &&
