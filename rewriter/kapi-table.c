@@ -146,6 +146,7 @@ static const struct kapi_undo undos[] = {
 	/* usb_register() is a macro around this */
 	{ "usb_register_driver",	"usb_deregister",		1, { 0 } },
 	{ "request_threaded_irq",	"free_irq",			2, { 0, 5 } },
+	{ "request_any_context_irq",	"free_irq",			2, { 0, 4 } },
 	/* What a driver's probe claims on its device.  Left claimed by a
 	 * killed program, a region keeps its name, the program's string,
 	 * freed with the session (a read of /proc/iomem reads freed memory),

@@ -223,9 +223,6 @@ static const struct {
 	/* sysrq handlers run under rcu_read_lock(), from the keyboard's
 	 * interrupt (keyboard notifiers are observed late: kbdnotif.c) */
 	{ "register_sysrq_key", "sysrq handlers " DUSK_ATOMIC_WHY },
-	/* a hard interrupt handler runs in the line's thread (irq.c), but
-	 * this one may be registered as a hard or a nested one */
-	{ "request_any_context_irq", "hard interrupt handlers " DUSK_ATOMIC_WHY, 1 },
 	/* the packet path, in softirq: a congestion control's callbacks run
 	 * on every ACK (tcp_ack()), a conntrack helper's help() from the
 	 * confirm hook with a verdict for result, an nf_tables expression's
@@ -392,9 +389,9 @@ void dusk_call_exec(struct dusk_call *c)
 
 	/* the module's own atomic notifier chain: walked by the core, whose
 	 * walk lets its callbacks run (notifchain.c) */
-	if (irq_err) {
+	if (irq_err < 0) {
 		c->ret = (u64)(s64)irq_err;	/* the line was not requested */
-	} else if (!dusk_chain_call(c, a) && !dusk_rcufree_defer(c, a)) {
+	} else if (!irq_err && !dusk_chain_call(c, a) && !dusk_rcufree_defer(c, a)) {
 		bool bh = dusk_napi_bh(c);	/* a NAPI poll's delivery (napi.c) */
 
 		if (bh)

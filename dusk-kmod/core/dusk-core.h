@@ -589,7 +589,7 @@ bool dusk_napi_acts_on(const struct dusk_stub_desc *s);
 void dusk_napi_forget_all(void);
 
 /* irq.c: a driver's hard interrupt handler, run in the line's thread */
-int dusk_irq_before_call(const struct dusk_call *c, u64 *a, struct dusk_bounce *b);
+int dusk_irq_before_call(struct dusk_call *c, u64 *a, struct dusk_bounce *b);
 void dusk_irq_after_call(const struct dusk_call *c, const u64 *a);
 bool dusk_irq_acts_on(const struct dusk_stub_desc *s);
 void dusk_irq_forget_all(void);

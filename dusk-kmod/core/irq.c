@@ -30,6 +30,7 @@
  * masked until the session's end frees it.
  */
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "dusk-core.h"
@@ -40,6 +41,9 @@ struct dusk_irq {
 	unsigned int irq;
 	void *dev_id;
 	irq_handler_t handler, thread_fn;
+	/* the core's primary handler masks the line (a hard handler's);
+	 * else the module's first function is a thread function already */
+	bool masked;
 	/* the line left masked: the program died with its device's interrupt
 	 * unacknowledged (dusk_irq_thread()) */
 	bool held;
@@ -94,13 +98,14 @@ static irqreturn_t dusk_irq_thread(int irq, void *dev_id)
 	irq_handler_t handler = NULL, thread_fn = NULL;
 	irqreturn_t ret = IRQ_NONE, raw = IRQ_NONE;
 	struct dusk_irq *r;
-	bool held = false;
+	bool held = false, masked = true;
 
 	spin_lock(&dusk_irq_lock);
 	r = dusk_irq_find(irq, dev_id);
 	if (r) {
 		handler = r->handler;
 		thread_fn = r->thread_fn;
+		masked = r->masked;
 	}
 	spin_unlock(&dusk_irq_lock);
 	if (handler)
@@ -118,7 +123,9 @@ static irqreturn_t dusk_irq_thread(int irq, void *dev_id)
 			held = r->held = true;
 		spin_unlock(&dusk_irq_lock);
 	}
-	if (!held)
+	if (held && !masked)
+		disable_irq_nosync(irq);	/* IRQF_ONESHOT or a nested line unmasks it */
+	else if (!held && masked)
 		enable_irq(irq);
 	return ret;
 }
@@ -141,7 +148,7 @@ static void dusk_irq_forget(unsigned int irq, const void *dev_id)
  * -ENOMEM.
  */
 static int dusk_irq_remember(unsigned int irq, void *dev_id, irq_handler_t handler,
-			     irq_handler_t thread_fn)
+			     irq_handler_t thread_fn, bool masked)
 {
 	struct dusk_irq *r = kzalloc(sizeof(*r), GFP_KERNEL);
 
@@ -151,6 +158,7 @@ static int dusk_irq_remember(unsigned int irq, void *dev_id, irq_handler_t handl
 	r->dev_id = dev_id;
 	r->handler = handler;
 	r->thread_fn = thread_fn;
+	r->masked = masked;
 	dusk_irq_forget(irq, dev_id);
 	spin_lock(&dusk_irq_lock);
 	list_add(&r->node, &dusk_irqs);
@@ -170,32 +178,73 @@ static const struct dusk_irq_args dusk_irq_calls[] = {
 	{ "devm_request_threaded_irq", 1, 2, 3, 4, 6, 7 },
 };
 
+/*
+ * request_any_context_irq(irq, handler, flags, name, dev_id), made by the
+ * core: a nested line (its parent's thread calls the handler, in process
+ * context) gets the core's thread function alone, any other line the
+ * core's primary handler and thread function.  The answer is the kernel's:
+ * IRQC_IS_NESTED, IRQC_IS_HARDIRQ (what the module asked for took that
+ * form), or -errno.
+ */
+static int dusk_irq_any_context(const u64 *a)
+{
+	unsigned int irq = a[0];
+	void *dev_id = (void *)(uintptr_t)a[4];
+	bool nested;
+	int err;
+
+	if (irq == IRQ_NOTCONNECTED)
+		return -ENOTCONN;
+	nested = irq_check_status_bit(irq, IRQ_NESTED_THREAD);
+	err = dusk_irq_remember(irq, dev_id, (irq_handler_t)(uintptr_t)a[1], NULL, !nested);
+	if (err)
+		return err;
+	err = request_threaded_irq(irq, nested ? NULL : dusk_irq_primary, dusk_irq_thread,
+				   (unsigned long)a[2], (const char *)(uintptr_t)a[3], dev_id);
+	if (err)
+		return err;
+	return nested ? IRQC_IS_NESTED : IRQC_IS_HARDIRQ;
+}
+
 /**
- * dusk_irq_before_call() - request_threaded_irq() and its devm_ form with
- * a hard handler: the kernel gets the core's primary handler and thread
- * function, which runs the module's two.
+ * dusk_irq_before_call() - request_threaded_irq() and its devm_ form: the
+ * kernel gets the core's thread function, which runs the module's, and,
+ * for a hard handler, the core's primary handler; request_any_context_irq()
+ * is made by the core itself.
+ * @c: the call; its ret is set when the core made it.
  * @a, @b: the stub's arguments and which of them are replaced.
- * Return: 0, or -ENOMEM (the call is not made).
+ * Return: 0 (the stub runs), 1 (the core made the call: c->ret is its
+ * answer), or -ENOMEM (the call is not made).
  * Context: process, no dusk lock held.
  */
-int dusk_irq_before_call(const struct dusk_call *c, u64 *a, struct dusk_bounce *b)
+int dusk_irq_before_call(struct dusk_call *c, u64 *a, struct dusk_bounce *b)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
 	const struct dusk_irq_args *w = NULL;
+	bool hard;
 	size_t i;
 	int err;
 
+	if (dusk_name_is(name, "request_any_context_irq") && c->nargs >= 5) {
+		c->ret = (u64)(s64)dusk_irq_any_context(a);
+		return 1;
+	}
 	for (i = 0; i < ARRAY_SIZE(dusk_irq_calls); i++)
 		if (dusk_name_is(name, dusk_irq_calls[i].name))
 			w = &dusk_irq_calls[i];
-	if (!w || c->nargs < w->nargs || !a[w->handler])
-		return 0;	/* a thread function alone already runs in a thread */
+	if (!w || c->nargs < w->nargs || (!a[w->handler] && !a[w->thread_fn]))
+		return 0;	/* the kernel refuses it */
+	/* a thread function alone runs in a thread already: the core's runs
+	 * it, so that its answer is an irqreturn_t and a dead program's
+	 * line stays masked */
+	hard = a[w->handler];
 	err = dusk_irq_remember(a[w->irq], (void *)(uintptr_t)a[w->dev_id],
-				(irq_handler_t)(uintptr_t)a[w->handler],
-				(irq_handler_t)(uintptr_t)a[w->thread_fn]);
+				(irq_handler_t)(uintptr_t)(hard ? a[w->handler] : a[w->thread_fn]),
+				hard ? (irq_handler_t)(uintptr_t)a[w->thread_fn] : NULL, hard);
 	if (err)
 		return err;
-	a[w->handler] = (u64)(uintptr_t)dusk_irq_primary;
+	if (hard)
+		a[w->handler] = (u64)(uintptr_t)dusk_irq_primary;
 	a[w->thread_fn] = (u64)(uintptr_t)dusk_irq_thread;
 	b->replaced |= BIT(w->handler) | BIT(w->thread_fn);
 	return 0;
@@ -225,12 +274,16 @@ void dusk_irq_after_call(const struct dusk_call *c, const u64 *a)
 		if (dusk_name_is(name, w->name) && c->nargs >= w->nargs && c->ret)
 			dusk_irq_forget(a[w->irq], (void *)(uintptr_t)a[w->dev_id]);
 	}
+	if (dusk_name_is(name, "request_any_context_irq") && c->nargs >= 5 &&
+	    (s64)c->ret < 0)
+		dusk_irq_forget(a[0], (void *)(uintptr_t)a[4]);
 }
 
 bool dusk_irq_acts_on(const struct dusk_stub_desc *s)
 {
 	return dusk_name_in(s->name, dusk_irq_calls, .name) || dusk_name_is(s->name, "free_irq") ||
-	       dusk_name_is(s->name, "devm_free_irq");
+	       dusk_name_is(s->name, "devm_free_irq") ||
+	       dusk_name_is(s->name, "request_any_context_irq");
 }
 
 /**

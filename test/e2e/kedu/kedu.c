@@ -7,9 +7,11 @@
  * line, is requested with request_irq() (shared) and handled by a hard
  * interrupt handler that reads the interrupt status, acknowledges it and
  * completes; with threaded=1, by a quick handler that wakes a thread
- * function for that (request_threaded_irq(), IRQF_ONESHOT).  dma=1 sends
+ * function for that (request_threaded_irq(), IRQF_ONESHOT); threaded=2, by
+ * the thread function alone.  dma=1 sends
  * a coherent buffer through the device's DMA engine and back; managed=1
- * claims everything through devres (pcim_*, devm_request_irq()).  Interrupts are raised through the raise register in probe,
+ * claims everything through devres (pcim_*, devm_request_irq()); anyctx=1
+ * requests the line with request_any_context_irq().  Interrupts are raised through the raise register in probe,
  * by a factorial that signals its end, and by writes to /proc/kedu.
  */
 #include <linux/completion.h>
@@ -60,14 +62,17 @@ static struct kedu *kedu;
 static struct proc_dir_entry *kedu_proc;
 
 /* threaded=1: a quick handler that only checks the device, the rest in a
- * thread function */
-static bool threaded;
-module_param(threaded, bool, 0444);
+ * thread function; threaded=2: the thread function alone */
+static int threaded;
+module_param(threaded, int, 0444);
 /* dma=1: a buffer sent through the device and back by DMA in probe */
 static bool dma;
 module_param(dma, bool, 0444);
 static bool managed;
 module_param(managed, bool, 0444);
+/* anyctx=1: the line requested with request_any_context_irq() */
+static bool anyctx;
+module_param(anyctx, bool, 0444);
 
 static void kedu_ack(struct kedu *k, u32 st)
 {
@@ -260,7 +265,8 @@ static void kedu_identify(struct kedu *k)
 	iowrite32(0x1234abcd, k->bar + EDU_LIVE);
 	live = ioread32(k->bar + EDU_LIVE);
 	pr_info("kedu: device %04x:%04x, id 0x%08x, liveness 0x%08x%s%s\n", k->pdev->vendor,
-		k->pdev->device, ident, live, threaded ? ", threaded" : "",
+		k->pdev->device, ident, live,
+		threaded == 1 ? ", threaded" : threaded ? ", thread only" : "",
 		managed ? ", managed" : "");
 }
 
@@ -322,11 +328,17 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	kedu_identify(k);
 	k->irq = pdev->irq;
-	if (threaded)
-		err = request_threaded_irq(k->irq, kedu_quick, kedu_thread,
+	if (threaded) {
+		err = request_threaded_irq(k->irq, threaded == 1 ? kedu_quick : NULL, kedu_thread,
 					   IRQF_SHARED | IRQF_ONESHOT, "kedu", k);
-	else
+	} else if (anyctx) {
+		err = request_any_context_irq(k->irq, kedu_irq, IRQF_SHARED, "kedu", k);
+		pr_info("kedu: request_any_context_irq: %s\n",
+			err == IRQC_IS_HARDIRQ ? "hard" : err == IRQC_IS_NESTED ? "nested" : "failed");
+		err = err < 0 ? err : 0;
+	} else {
 		err = request_irq(k->irq, kedu_irq, IRQF_SHARED, "kedu", k);
+	}
 	if (err) {
 		pr_err("kedu: request_irq: %d\n", err);
 		goto unmap;

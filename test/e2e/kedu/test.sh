@@ -4,9 +4,11 @@
 # device.  The driver binds the device, reads and writes its registers and
 # takes its interrupts in a hard interrupt handler: in probe, then raised
 # through /proc/kedu, then a factorial that ends with an interrupt; then
-# the same with a quick handler and a thread function (threaded=1), and
+# the same with a quick handler and a thread function (threaded=1), with
+# the thread function alone (threaded=2),
 # with a coherent DMA buffer sent through the device and back and every
-# claim made through devres (dma=1 managed=1).
+# claim made through devres (dma=1 managed=1), and with the line requested
+# by request_any_context_irq() (anyctx=1).
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -40,9 +42,14 @@ round
 samples_logged "kedu: device 1234:11e8, id 0x010000ed, liveness 0xedcb5432"
 round threaded=1
 samples_logged "kedu: device 1234:11e8, id 0x010000ed, liveness 0xedcb5432, threaded"
+round threaded=2
+samples_logged "kedu: device 1234:11e8, id 0x010000ed, liveness 0xedcb5432, thread only"
 # two more interrupts: the DMA's two transfers
 extra=2
 round dma=1 managed=1
 samples_logged "kedu: device 1234:11e8, id 0x010000ed, liveness 0xedcb5432, managed"
 samples_logged "kedu: dma of 256 bytes there and back: same (0x03..0xfc)"
+extra=0
+round anyctx=1
+samples_logged "kedu: request_any_context_irq: hard"
 echo "kedu: all checks passed"
