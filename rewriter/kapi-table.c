@@ -158,6 +158,13 @@ static const struct kapi_undo undos[] = {
 	{ "pci_iomap",			"pci_iounmap",			2, { 0, RET } },
 	{ "__request_region",		"__release_region",		3, { 0, 1, 2 } },
 	{ "ioremap",			"iounmap",			1, { RET } },
+	/* MSI and MSI-X vectors (pci_alloc_irq_vectors() is an inline of
+	 * the first): left allocated by a killed program, the device's unbind
+	 * WARNed in msi_device_data_release() and the next probe's
+	 * allocation WARNed (MSI already enabled) and failed */
+	{ "pci_alloc_irq_vectors_affinity", "pci_free_irq_vectors",	1, { 0 } },
+	{ "pci_enable_msi",		"pci_disable_msi",		1, { 0 } },
+	{ "pci_enable_msix_range",	"pci_disable_msix",		1, { 0 } },
 	{ "nvmem_register",		"nvmem_unregister",		1, { RET } },
 	{ "backlight_device_register",	"backlight_device_unregister",	1, { RET } },
 	{ "backlight_register_notifier", "backlight_unregister_notifier", 1, { 0 } },

@@ -11,7 +11,8 @@
  * the thread function alone.  dma=1 sends
  * a coherent buffer through the device's DMA engine and back; managed=1
  * claims everything through devres (pcim_*, devm_request_irq()); anyctx=1
- * requests the line with request_any_context_irq().  Interrupts are raised through the raise register in probe,
+ * requests the line with request_any_context_irq(); msi=1 takes the
+ * interrupt as an MSI vector.  Interrupts are raised through the raise register in probe,
  * by a factorial that signals its end, and by writes to /proc/kedu.
  */
 #include <linux/completion.h>
@@ -73,6 +74,9 @@ module_param(managed, bool, 0444);
 /* anyctx=1: the line requested with request_any_context_irq() */
 static bool anyctx;
 module_param(anyctx, bool, 0444);
+/* msi=1: the interrupt as an MSI vector (the device writes it: bus master) */
+static bool msi;
+module_param(msi, bool, 0444);
 
 static void kedu_ack(struct kedu *k, u32 st)
 {
@@ -328,6 +332,15 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	kedu_identify(k);
 	k->irq = pdev->irq;
+	if (msi) {
+		pci_set_master(pdev);
+		err = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI);
+		if (err < 0) {
+			pr_err("kedu: pci_alloc_irq_vectors: %d\n", err);
+			goto unmap;
+		}
+		k->irq = pci_irq_vector(pdev, 0);
+	}
 	if (threaded) {
 		err = request_threaded_irq(k->irq, threaded == 1 ? kedu_quick : NULL, kedu_thread,
 					   IRQF_SHARED | IRQF_ONESHOT, "kedu", k);
@@ -341,7 +354,7 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	if (err) {
 		pr_err("kedu: request_irq: %d\n", err);
-		goto unmap;
+		goto vectors;
 	}
 	pci_set_drvdata(pdev, k);
 	err = kedu_start(k);
@@ -352,6 +365,9 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 irq:
 	pr_err("kedu: no interrupt: %d\n", err);
 	free_irq(k->irq, k);
+vectors:
+	if (msi)
+		pci_free_irq_vectors(pdev);
 unmap:
 	pci_iounmap(pdev, k->bar);
 release:
@@ -372,6 +388,8 @@ static void kedu_remove(struct pci_dev *pdev)
 	if (managed)
 		return;
 	free_irq(k->irq, k);
+	if (msi)
+		pci_free_irq_vectors(pdev);
 	pci_iounmap(pdev, k->bar);
 	pci_release_region(pdev, 0);
 	pci_disable_device(pdev);

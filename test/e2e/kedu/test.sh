@@ -8,7 +8,7 @@
 # the thread function alone (threaded=2),
 # with a coherent DMA buffer sent through the device and back and every
 # claim made through devres (dma=1 managed=1), and with the line requested
-# by request_any_context_irq() (anyctx=1).
+# by request_any_context_irq() (anyctx=1), and taken as an MSI (msi=1).
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -52,4 +52,5 @@ samples_logged "kedu: dma of 256 bytes there and back: same (0x03..0xfc)"
 extra=0
 round anyctx=1
 samples_logged "kedu: request_any_context_irq: hard"
+round msi=1
 echo "kedu: all checks passed"
