@@ -69,7 +69,11 @@
 #define DUSK_UNDO_IMPLICIT	U32_MAX	/* desc of a record of dusk_implicit_regs */
 
 struct dusk_undo_rec {
-	struct list_head node;	/* dusk_sess.undo, oldest first */
+	struct list_head node;	/* dusk_sess.undo, by seq */
+	/* when its call began: a registration is undone after what was
+	 * registered during it (a PCI driver's probe's line and vectors are
+	 * freed before the driver is unregistered, as its remove would) */
+	u64 seq;
 	u32 desc;		/* index into dusk_gen.undo, or DUSK_UNDO_IMPLICIT */
 	void (*undo)(u64 obj);	/* DUSK_UNDO_IMPLICIT: undo of args[0] */
 	void (*release)(u64 obj);	/* DUSK_UNDO_IMPLICIT: when forgotten, or NULL */
@@ -339,11 +343,31 @@ static bool dusk_read_name(char *buf, u64 addr)
  */
 int dusk_undo_prepare(u32 stub, struct dusk_undo_rec **rec)
 {
+	static atomic64_t seq;
+
 	*rec = NULL;
 	if (dusk_undo_of_reg(stub) < 0 && dusk_implicit_reg(stub) < 0)
 		return 0;
 	*rec = kzalloc(sizeof(**rec), GFP_KERNEL);
-	return *rec ? 0 : -ENOMEM;
+	if (!*rec)
+		return -ENOMEM;
+	(*rec)->seq = atomic64_inc_return(&seq);
+	return 0;
+}
+
+/*
+ * Keep @rec on the list in the order the calls began, not ended: records
+ * of calls made during @rec's (its callbacks' calls) come after it, so
+ * dusk_undo_all(), newest first, undoes them before it.
+ */
+static void dusk_undo_insert(struct dusk_undo_rec *rec)
+{
+	struct list_head *pos = dusk_sess.undo.prev;
+
+	while (pos != &dusk_sess.undo &&
+	       list_entry(pos, struct dusk_undo_rec, node)->seq > rec->seq)
+		pos = pos->prev;
+	list_add(&rec->node, pos);
 }
 
 /*
@@ -374,7 +398,7 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 				return false;
 		if (dusk_implicit_regs[i].hold)
 			dusk_implicit_regs[i].hold(rec->args[0]);
-		list_add_tail(&rec->node, &dusk_sess.undo);
+		dusk_undo_insert(rec);
 		return true;
 	}
 	u = &dusk_gen.undo[d];
@@ -414,7 +438,7 @@ static bool dusk_undo_record(struct dusk_undo_rec *rec, u32 stub, const u64 *arg
 	list_for_each_entry(old, &dusk_sess.undo, node)
 		if (dusk_undo_is(old, u->unreg, rec->args))
 			return false;
-	list_add_tail(&rec->node, &dusk_sess.undo);
+	dusk_undo_insert(rec);
 	return true;
 }
 
