@@ -476,7 +476,6 @@ static int xlate_type(struct walk *w, struct mirror *m, size_t off, int32_t id, 
 	}
 }
 
-/* Queue the bytes of @m->img that differ from @m->sent as refresh chunks. */
 /*
  * Bytes [@lo, @hi) of @m were queued by @cs: they reach the kernel with the
  * message that ends its epoch.  Until then the kernel's mirror still holds
@@ -527,6 +526,7 @@ void dusk_commit_landed(void)
 	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
+/* Queue the bytes of @m->img that differ from @m->sent as refresh chunks. */
 static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 {
 	size_t b = 0, e, lo = m->size, hi = 0;

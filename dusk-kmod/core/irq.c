@@ -178,6 +178,18 @@ static const struct dusk_irq_args dusk_irq_calls[] = {
 	{ "devm_request_threaded_irq", 1, 2, 3, 4, 6, 7 },
 };
 
+/* Where @c's arguments are, if it is one of dusk_irq_calls with all of them. */
+static const struct dusk_irq_args *dusk_irq_call_of(const struct dusk_call *c)
+{
+	const char *name = dusk_gen.stubs[c->stub].name;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_irq_calls); i++)
+		if (dusk_name_is(name, dusk_irq_calls[i].name))
+			return c->nargs >= dusk_irq_calls[i].nargs ? &dusk_irq_calls[i] : NULL;
+	return NULL;
+}
+
 /*
  * request_any_context_irq(irq, handler, flags, name, dev_id), made by the
  * core: a nested line (its parent's thread calls the handler, in process
@@ -219,20 +231,16 @@ static int dusk_irq_any_context(const u64 *a)
  */
 int dusk_irq_before_call(struct dusk_call *c, u64 *a, struct dusk_bounce *b)
 {
-	const char *name = dusk_gen.stubs[c->stub].name;
-	const struct dusk_irq_args *w = NULL;
+	const struct dusk_irq_args *w = dusk_irq_call_of(c);
 	bool hard;
-	size_t i;
 	int err;
 
-	if (dusk_name_is(name, "request_any_context_irq") && c->nargs >= 5) {
+	if (dusk_name_is(dusk_gen.stubs[c->stub].name, "request_any_context_irq") &&
+	    c->nargs >= 5) {
 		c->ret = (u64)(s64)dusk_irq_any_context(a);
 		return 1;
 	}
-	for (i = 0; i < ARRAY_SIZE(dusk_irq_calls); i++)
-		if (dusk_name_is(name, dusk_irq_calls[i].name))
-			w = &dusk_irq_calls[i];
-	if (!w || c->nargs < w->nargs || (!a[w->handler] && !a[w->thread_fn]))
+	if (!w || (!a[w->handler] && !a[w->thread_fn]))
 		return 0;	/* the kernel refuses it */
 	/* a thread function alone runs in a thread already: the core's runs
 	 * it, so that its answer is an irqreturn_t and a dead program's
@@ -258,7 +266,7 @@ int dusk_irq_before_call(struct dusk_call *c, u64 *a, struct dusk_bounce *b)
 void dusk_irq_after_call(const struct dusk_call *c, const u64 *a)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
-	size_t i;
+	const struct dusk_irq_args *w = dusk_irq_call_of(c);
 
 	if (dusk_name_is(name, "free_irq") && c->nargs >= 2) {
 		dusk_irq_forget(a[0], (void *)(uintptr_t)a[1]);
@@ -268,12 +276,8 @@ void dusk_irq_after_call(const struct dusk_call *c, const u64 *a)
 		dusk_irq_forget(a[1], (void *)(uintptr_t)a[2]);
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(dusk_irq_calls); i++) {
-		const struct dusk_irq_args *w = &dusk_irq_calls[i];
-
-		if (dusk_name_is(name, w->name) && c->nargs >= w->nargs && c->ret)
-			dusk_irq_forget(a[w->irq], (void *)(uintptr_t)a[w->dev_id]);
-	}
+	if (w && c->ret)
+		dusk_irq_forget(a[w->irq], (void *)(uintptr_t)a[w->dev_id]);
 	if (dusk_name_is(name, "request_any_context_irq") && c->nargs >= 5 &&
 	    (s64)c->ret < 0)
 		dusk_irq_forget(a[0], (void *)(uintptr_t)a[4]);

@@ -338,8 +338,14 @@ bool dusk_async_wait(enum dusk_wait_for which, u64 key, unsigned long end)
 	long left;
 
 	/* the calls deferred from hard interrupt context (a USB request's
-	 * completion) are upcalls of their own too, once raised */
-	limit = dusk_readers_bound();
+	 * completion) are upcalls of their own too, once raised; the packets
+	 * still being handed over matter to readers alone */
+	if (which == DUSK_WAIT_READERS) {
+		limit = dusk_readers_bound();
+	} else {
+		dusk_irqdefer_flush();
+		limit = dusk_pending_next_ctx();
+	}
 	if (!dusk_async_waiting(limit, which, key))
 		return false;
 	while ((left = (long)(end - jiffies)) > 0 && !fatal_signal_pending(current) &&
