@@ -416,6 +416,11 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 
 			sb_printf(&call, "(*DUSK_DEREF((%s)(uintptr_t)%s))", d, ai);
 			free(d);
+		} else if (clang_getCanonicalType(at).kind == CXType_Bool) {
+			/* a bool taken from a register by the kmod (a
+			 * tracepoint's, core/tracepoint.c) has only its low
+			 * byte defined */
+			sb_printf(&call, "(_Bool)(uint8_t)%s", ai);
 		} else {
 			put_from_u64(rw, &call, at, ai);
 		}

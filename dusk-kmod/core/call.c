@@ -175,10 +175,11 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
  * atomic context and must be done with when they return.  A blocking
  * proxy there answers -EWOULDBLOCK without running them: a kprobe's
  * pre_handler that answers non-zero tells its caller "I changed regs->ip"
- * (the probed function resumed one byte in and the kernel oopsed); a
- * tracepoint probe or an ftrace callback would silently never run, on
- * every hit of a hot kernel path (a blk-mq tag set is made
- * BLK_MQ_F_BLOCKING instead, its ->complete() run late: blkmq.c).  So the
+ * (the probed function resumed one byte in and the kernel oopsed); an
+ * ftrace callback would silently never run, on every hit of a hot kernel
+ * path (kprobe handlers and tracepoint probes are observed late instead:
+ * kprobe.c, tracepoint.c; a blk-mq tag set is made BLK_MQ_F_BLOCKING,
+ * its ->complete() run late: blkmq.c).  So the
  * registration itself is refused, named in the kernel log, and the module
  * sees -EOPNOTSUPP
  * (docs/kapi.md, "Synchronous callbacks").
@@ -196,10 +197,6 @@ static const struct {
 	{ "register_kprobes", "kprobe arrays cannot run in a user build (register_kprobe() can)" },
 	{ "register_kretprobes",
 	  "kretprobe arrays cannot run in a user build (register_kretprobe() can)" },
-	/* register_trace_NAME() and its _prio variants are inlines of these */
-	{ "tracepoint_probe_register", "tracepoint probes " DUSK_ATOMIC_WHY },
-	{ "tracepoint_probe_register_prio", "tracepoint probes " DUSK_ATOMIC_WHY },
-	{ "tracepoint_probe_register_prio_may_exist", "tracepoint probes " DUSK_ATOMIC_WHY },
 	{ "register_ftrace_function", "ftrace callbacks " DUSK_ATOMIC_WHY },
 	/* enqueue()/dequeue(), classify() and act() run under the qdisc lock
 	 * in softirq or transmit context */
@@ -386,6 +383,8 @@ void dusk_call_exec(struct dusk_call *c)
 
 	dusk_napi_before_call(c, a, &b);
 	irq_err = dusk_irq_before_call(c, a, &b);
+	if (!irq_err && dusk_tp_before_call(c, a, &b))
+		irq_err = 1;	/* c->ret is the core's answer */
 
 	/* the module's own atomic notifier chain: walked by the core, whose
 	 * walk lets its callbacks run (notifchain.c) */
@@ -412,6 +411,7 @@ void dusk_call_exec(struct dusk_call *c)
 	}
 	dusk_xtreg_after_call(c);
 	dusk_irq_after_call(c, a);
+	dusk_tp_after_call(c, a);
 	dusk_pernet_after_call(c);
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);

@@ -160,6 +160,7 @@ struct dusk_core_session {
 	bool bound;		/* HELLO done; changed under lock + qlock */
 	bool alive;		/* upcalls may be raised; under qlock */
 	u32 portid;
+	pid_t tgid;		/* the process that bound it (the program, or dusk-relay) */
 	struct net *net;
 	struct sock *sk;	/* the program's socket, held: upcalls go only there */
 	u64 next_ctx;
@@ -536,13 +537,15 @@ void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
 void dusk_hrtimer_before_call(const struct dusk_call *c);
 
 /* late.c: callbacks observed late (kprobe and kretprobe handlers,
- * keyboard notifiers) */
-#define DUSK_LATE_MAXARGS 3
+ * keyboard notifiers, tracepoint probes) */
+#define DUSK_LATE_MAXARGS 8
+#define DUSK_LATE_NO_SNAP U32_MAX	/* dusk_late_fill(): nothing copied */
 enum dusk_late_kind {
 	DUSK_LATE_KPROBE,	/* a kprobe pre_handler or post_handler (kprobe.c) */
 	DUSK_LATE_KBD,		/* a keyboard notifier (kbdnotif.c) */
 	DUSK_LATE_KRET_ENTRY,	/* a kretprobe's entry_handler (kretprobe.c) */
 	DUSK_LATE_KRET_RET,	/* a kretprobe's return handler (kretprobe.c) */
+	DUSK_LATE_TP,		/* a tracepoint probe (tracepoint.c) */
 };
 struct dusk_late_hit;
 int dusk_late_init(void);
@@ -559,6 +562,7 @@ bool dusk_late_lent(const struct dusk_pending *p, u64 addr, u64 len);
 void dusk_late_resolve(struct dusk_pending *p, int err, u64 ret);
 void dusk_late_drain(u64 key);
 void dusk_late_forget_all(void);
+bool dusk_late_raising(void);
 void dusk_kbd_forget_all(void);
 void dusk_kprobe_after_call(const struct dusk_call *c);
 bool dusk_kprobe_acts_on(const struct dusk_stub_desc *s);
@@ -571,6 +575,11 @@ void dusk_kret_resolved(void *owner, u8 kind, int err, u64 ret);
 void dusk_kret_unregistered(u64 rp);
 void dusk_kret_forget_all(void);
 bool dusk_kret_refused(const struct dusk_call *c);
+/* tracepoint.c: tracepoint probes observed late */
+int dusk_tp_before_call(struct dusk_call *c, u64 *a, struct dusk_bounce *b);
+void dusk_tp_after_call(const struct dusk_call *c, const u64 *a);
+bool dusk_tp_acts_on(const struct dusk_stub_desc *s);
+void dusk_tp_forget_all(void);
 
 /* notifchain.c: the module's own atomic notifier chains walked here, under
  * SRCU, so that the program's callbacks on them run */

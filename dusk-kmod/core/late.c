@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Callbacks observed late: kprobe handlers (kprobe.c), kretprobe
- * handlers (kretprobe.c) and keyboard notifiers (kbdnotif.c).
+ * handlers (kretprobe.c), keyboard notifiers (kbdnotif.c) and tracepoint
+ * probes (tracepoint.c).
  *
  * Such a callback runs where the kernel calls it (any context, interrupts
  * often off, any lock held) and must be done when it returns, but its
@@ -44,7 +45,7 @@
 struct dusk_late_hit {
 	struct llist_node lnode;	/* dusk_late_fresh: observed, to be queued */
 	struct work_struct work;
-	u64 args[DUSK_LATE_MAXARGS];	/* args[snap_arg] is replaced by &snap */
+	u64 args[DUSK_LATE_MAXARGS];	/* args[snap_arg] is replaced by &snap (if any) */
 	u64 key;			/* what unregistering it drains (dusk_late_drain()) */
 	void *owner;			/* the kind's own record (kretprobe.c), or NULL */
 	struct task_struct *task;	/* `current` there, a reference */
@@ -115,7 +116,8 @@ static void dusk_late_fire_work(struct work_struct *work)
 	}
 	memcpy(args, h->args, sizeof(args));
 	snap = (u64)(uintptr_t)h->snap;
-	args[h->snap_arg] = snap;
+	if (snap_len)
+		args[h->snap_arg] = snap;
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p) {
 		dusk_count(DUSK_STAT_SYNC_POLICY, 1);
@@ -135,8 +137,8 @@ static void dusk_late_fire_work(struct work_struct *work)
 	msg = dusk_upcall_new_as(ctx, proxy, args, nargs, 0, ranges, GFP_KERNEL, &hdr,
 				 task, cpu);
 	if (msg && ((lend && dusk_upcall_put_range(msg, DUSK_A_LENT, args[0], key_len, false)) ||
-		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true) ||
-		    dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true) ||
+		    (key_len && dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true)) ||
+		    (snap_len && dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true)) ||
 		    dusk_late_put_copy(msg, (u64)(uintptr_t)task, h->task_snap, DUSK_LATE_TASK))) {
 		nlmsg_free(msg);
 		msg = NULL;
@@ -146,6 +148,9 @@ static void dusk_late_fire_work(struct work_struct *work)
 		dusk_upcall_send(msg, hdr);
 }
 
+/* Set on a CPU while dusk_late_flush_fresh() queues work there. */
+static DEFINE_PER_CPU(bool, dusk_late_flushing);
+
 /* Hand the hits observed to the workqueue, in the order seen.  Hard
  * interrupt context, where no lock the observed code held is held. */
 static void dusk_late_flush_fresh(struct irq_work *iw)
@@ -153,8 +158,26 @@ static void dusk_late_flush_fresh(struct irq_work *iw)
 	struct llist_node *list = llist_reverse_order(llist_del_all(&dusk_late_fresh));
 	struct dusk_late_hit *h, *next;
 
+	this_cpu_write(dusk_late_flushing, true);
 	llist_for_each_entry_safe(h, next, list, lnode)
 		queue_work(dusk_late_wq, &h->work);
+	this_cpu_write(dusk_late_flushing, false);
+}
+
+/**
+ * dusk_late_raising() - is this the core handing a hit on (queueing its
+ * work, raising its upcall)?  What happens there, a tracepoint's hit
+ * above all, has no counterpart in the kernel build.
+ * Context: any; preemption off (the caller is an observed callback).
+ */
+bool dusk_late_raising(void)
+{
+	struct work_struct *w;
+
+	if (this_cpu_read(dusk_late_flushing))
+		return true;
+	w = in_task() ? current_work() : NULL;
+	return w && w->func == dusk_late_fire_work;
 }
 
 static DEFINE_IRQ_WORK(dusk_late_iw, dusk_late_flush_fresh);
@@ -177,9 +200,11 @@ static struct dusk_late_hit *dusk_late_take(void)
  * @kind: enum dusk_late_kind, for dusk_late_resolve().
  * @args: the call's @nargs arguments (at most DUSK_LATE_MAXARGS); args[0]
  *        is the callback's object (a mirror of the module's, or memory a
- *        kind lends: dusk_late_lent()), @key_len bytes of it prefetched.
+ *        kind lends: dusk_late_lent()), @key_len bytes of it prefetched
+ *        (none when 0).
  * @snap_arg: the argument whose @snap_len bytes (at most a pt_regs) are
- *        copied now; the program gets the copy's address instead.
+ *        copied now; the program gets the copy's address instead
+ *        (DUSK_LATE_NO_SNAP: no argument is copied).
  * @key: what dusk_late_drain() waits for (the object unregistered).
  * @owner: the kind's own record, handed back to it on resolution.
  *
@@ -193,8 +218,11 @@ struct dusk_late_hit *dusk_late_fill(u32 proxy, u8 kind, const u64 *args, u32 na
 {
 	struct dusk_late_hit *h;
 
+	if (snap_arg == DUSK_LATE_NO_SNAP)
+		snap_len = 0;
 	if (!READ_ONCE(dusk_sess.alive) || proxy >= dusk_gen.nproxies ||
-	    nargs > DUSK_LATE_MAXARGS || snap_arg >= nargs || snap_len > DUSK_LATE_SNAP)
+	    nargs > DUSK_LATE_MAXARGS || (snap_len && snap_arg >= nargs) ||
+	    snap_len > DUSK_LATE_SNAP)
 		return NULL;
 	h = in_nmi() ? NULL : dusk_late_take();
 	if (!h) {
@@ -203,7 +231,8 @@ struct dusk_late_hit *dusk_late_fill(u32 proxy, u8 kind, const u64 *args, u32 na
 	}
 	memset(h->args, 0, sizeof(h->args));
 	memcpy(h->args, args, nargs * sizeof(*args));
-	memcpy(h->snap, (const void *)(uintptr_t)args[snap_arg], snap_len);
+	if (snap_len)
+		memcpy(h->snap, (const void *)(uintptr_t)args[snap_arg], snap_len);
 	h->proxy = proxy;
 	h->kind = kind;
 	h->dropped = false;

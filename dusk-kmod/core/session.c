@@ -92,6 +92,7 @@ int dusk_session_bind(struct sock *sk, u32 portid, struct net *net)
 	spin_lock_bh(&dusk_sess.qlock);
 	dusk_sess.sk = sk;
 	dusk_sess.portid = portid;
+	dusk_sess.tgid = current->tgid;
 	dusk_sess.net = net;
 	dusk_sess.bound = true;
 	dusk_sess.alive = true;
@@ -135,6 +136,7 @@ void dusk_session_end(void)
 	dusk_devres_forget_all();
 	dusk_handed_forget_all();
 	dusk_gup_forget_all();
+	dusk_tp_forget_all();	/* the probes undo does not know */
 	dusk_late_forget_all();	/* after undo: no callback observed any more */
 	dusk_napi_forget_all();
 	dusk_irq_forget_all();

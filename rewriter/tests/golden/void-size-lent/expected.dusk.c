@@ -97,7 +97,7 @@ static void vs_exit(void)
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_vs_read(const uint64_t *a)
 {
-	return (uint64_t)vs_read((struct hwrng *)(uintptr_t)a[0], (void *)(uintptr_t)a[1], (unsigned long)a[2], (_Bool)a[3]);
+	return (uint64_t)vs_read((struct hwrng *)(uintptr_t)a[0], (void *)(uintptr_t)a[1], (unsigned long)a[2], (_Bool)(uint8_t)a[3]);
 }
 
 static uint64_t dusk_tramp_vs_reg_read(const uint64_t *a)
