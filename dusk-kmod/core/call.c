@@ -421,6 +421,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_klock_after_call(c);
 	dusk_kprobe_after_call(c);
 	dusk_kbd_after_call(c);
+	dusk_notif_after_call(c);
 	dusk_chain_after_call(c);
 
 	mutex_lock(&dusk_sess.lock);

@@ -546,6 +546,7 @@ enum dusk_late_kind {
 	DUSK_LATE_KRET_ENTRY,	/* a kretprobe's entry_handler (kretprobe.c) */
 	DUSK_LATE_KRET_RET,	/* a kretprobe's return handler (kretprobe.c) */
 	DUSK_LATE_TP,		/* a tracepoint probe (tracepoint.c) */
+	DUSK_LATE_NOTIFIER,	/* a notifier on an atomic chain (kbdnotif.c) */
 };
 struct dusk_late_hit;
 int dusk_late_init(void);
@@ -556,6 +557,7 @@ struct dusk_late_hit *dusk_late_fill(u32 proxy, u8 kind, const u64 *args, u32 na
 				     u32 key_len, u32 snap_arg, u32 snap_len, u64 key,
 				     void *owner);
 void dusk_late_queue(struct dusk_late_hit *h);
+void dusk_late_copy_in_place(struct dusk_late_hit *h, u32 arg);
 void dusk_late_drop(struct dusk_late_hit *h);
 void dusk_late_discard(struct dusk_late_hit *h);
 bool dusk_late_lent(const struct dusk_pending *p, u64 addr, u64 len);
@@ -575,6 +577,10 @@ void dusk_kret_resolved(void *owner, u8 kind, int err, u64 ret);
 void dusk_kret_unregistered(u64 rp);
 void dusk_kret_forget_all(void);
 bool dusk_kret_refused(const struct dusk_call *c);
+/* notiflate.c: notifiers on the kernel's atomic chains observed late */
+bool dusk_notif_observe(u32 proxy, const u64 *args, u32 nargs);
+void dusk_notif_after_call(const struct dusk_call *c);
+bool dusk_notif_acts_on(const struct dusk_stub_desc *s);
 /* tracepoint.c: tracepoint probes observed late */
 int dusk_tp_before_call(struct dusk_call *c, u64 *a, struct dusk_bounce *b);
 void dusk_tp_after_call(const struct dusk_call *c, const u64 *a);

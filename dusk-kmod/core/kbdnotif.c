@@ -59,8 +59,9 @@ static bool dusk_kbd_swap(u64 from, u64 to)
  * @args: nb, action, data.
  *
  * Context: any.  A keyboard notifier of the program's is observed late
- * and answers NOTIFY_OK at once; any other runs as a blocking upcall,
- * answered as dusk_notifier_answer() says.
+ * and answers NOTIFY_OK at once, any other called where it cannot wait is
+ * observed late and answers NOTIFY_DONE (notiflate.c); the rest run as a
+ * blocking upcall, answered as dusk_notifier_answer() says.
  */
 int dusk_notifier_call(u32 proxy, u64 *args, u32 nargs)
 {
@@ -70,6 +71,9 @@ int dusk_notifier_call(u32 proxy, u64 *args, u32 nargs)
 				  sizeof(struct keyboard_notifier_param));
 		return NOTIFY_OK;
 	}
+	/* any other atomic chain's (notiflate.c) */
+	if (dusk_notif_observe(proxy, args, nargs))
+		return NOTIFY_DONE;
 	return dusk_notifier_answer(dusk_upcall_blocking(proxy, args, nargs));
 }
 

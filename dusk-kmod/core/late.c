@@ -52,6 +52,9 @@ struct dusk_late_hit {
 	u32 proxy, nargs, snap_arg, snap_len, key_len, cpu;
 	u8 kind;			/* enum dusk_late_kind */
 	bool dropped;			/* queued only to be released in process context */
+	/* snap is a copy of what args[snap_arg] points to, shown at that
+	 * address (dusk_late_copy_in_place()), not handed instead of it */
+	bool in_place;
 	u8 snap[DUSK_LATE_SNAP] __aligned(8);
 	u8 task_snap[DUSK_LATE_TASK] __aligned(8);	/* *task when observed */
 };
@@ -104,6 +107,8 @@ static void dusk_late_fire_work(struct work_struct *work)
 	struct task_struct *task = h->task;
 	u32 proxy = h->proxy, nargs = h->nargs, cpu = h->cpu;
 	u32 key_len = h->key_len, snap_len = h->snap_len;
+	u32 snap_arg = h->snap_arg;
+	bool in_place = h->in_place;
 	u64 args[DUSK_LATE_MAXARGS], snap;
 	struct dusk_pending *p;
 	struct sk_buff *msg;
@@ -116,8 +121,8 @@ static void dusk_late_fire_work(struct work_struct *work)
 	}
 	memcpy(args, h->args, sizeof(args));
 	snap = (u64)(uintptr_t)h->snap;
-	if (snap_len)
-		args[h->snap_arg] = snap;
+	if (snap_len && !in_place)
+		args[snap_arg] = snap;
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p) {
 		dusk_count(DUSK_STAT_SYNC_POLICY, 1);
@@ -138,7 +143,10 @@ static void dusk_late_fire_work(struct work_struct *work)
 				 task, cpu);
 	if (msg && ((lend && dusk_upcall_put_range(msg, DUSK_A_LENT, args[0], key_len, false)) ||
 		    (key_len && dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true)) ||
-		    (snap_len && dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true)) ||
+		    (snap_len && !in_place &&
+		     dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true)) ||
+		    (snap_len && in_place &&
+		     dusk_late_put_copy(msg, args[snap_arg], h->snap, snap_len)) ||
 		    dusk_late_put_copy(msg, (u64)(uintptr_t)task, h->task_snap, DUSK_LATE_TASK))) {
 		nlmsg_free(msg);
 		msg = NULL;
@@ -236,6 +244,7 @@ struct dusk_late_hit *dusk_late_fill(u32 proxy, u8 kind, const u64 *args, u32 na
 	h->proxy = proxy;
 	h->kind = kind;
 	h->dropped = false;
+	h->in_place = false;
 	h->owner = owner;
 	h->nargs = nargs;
 	h->snap_arg = snap_arg;
@@ -248,6 +257,33 @@ struct dusk_late_hit *dusk_late_fill(u32 proxy, u8 kind, const u64 *args, u32 na
 	WRITE_ONCE(h->key, key);
 	INIT_WORK(&h->work, dusk_late_fire_work);
 	return h;
+}
+
+/**
+ * dusk_late_copy_in_place() - add to a hit filled without a copy
+ * (DUSK_LATE_NO_SNAP) a copy of what argument @arg points to, up to
+ * DUSK_LATE_SNAP bytes of it and not past its page when the next page
+ * cannot be read: the program reads the object at its own address as it
+ * was at the hit.  An argument that points at nothing readable (an
+ * integer passed as a pointer) gets no copy.
+ * Context: any but NMI; never waits.
+ */
+void dusk_late_copy_in_place(struct dusk_late_hit *h, u32 arg)
+{
+	unsigned long addr;
+	size_t len = DUSK_LATE_SNAP;
+
+	if (arg >= h->nargs || h->snap_len)
+		return;
+	addr = h->args[arg];
+	if (copy_from_kernel_nofault(h->snap, (const void *)addr, len)) {
+		len = min_t(size_t, len, PAGE_SIZE - offset_in_page(addr));
+		if (copy_from_kernel_nofault(h->snap, (const void *)addr, len))
+			return;
+	}
+	h->snap_arg = arg;
+	h->snap_len = len;
+	h->in_place = true;
 }
 
 /**

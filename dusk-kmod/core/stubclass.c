@@ -35,6 +35,7 @@ static bool (*const dusk_stub_concerns[])(const struct dusk_stub_desc *s) = {
 	dusk_napi_acts_on,
 	dusk_irq_acts_on,
 	dusk_tp_acts_on,
+	dusk_notif_acts_on,
 	dusk_blkmq_acts_on,
 	dusk_pernet_acts_on,
 	dusk_seqfile_acts_on,

@@ -5,10 +5,13 @@
  * that comes or goes.
  *
  * Its callback runs in atomic context, where a user build's blocking
- * proxy cannot run it.  What the proxy answers must still leave the chain
- * alone: before, it answered -EWOULDBLOCK, whose bits include
- * NOTIFY_STOP_MASK, and the chain stopped there, so every subscriber after
- * it (knotif_witness.c, a kernel module) missed the event (test.sh).
+ * proxy cannot wait for it: the call is observed and the callback runs
+ * later in the program (dusk-kmod/core/notiflate.c), with a copy of the
+ * address record as it was at the event; before, it never ran.  What the
+ * proxy answers must leave the chain alone: before that, it answered
+ * -EWOULDBLOCK, whose bits include NOTIFY_STOP_MASK, and the chain stopped
+ * there, so every subscriber after it (knotif_witness.c, a kernel module)
+ * missed the event (test.sh).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,7 +28,8 @@ static int addr_event(struct notifier_block *nb, unsigned long event, void *ptr)
 	struct inet6_ifaddr *ifa = ptr;
 
 	events++;
-	pr_info("%s %pI6c\n", event == NETDEV_UP ? "up" : "other", &ifa->addr);
+	pr_info("%s %pI6c/%u\n", event == NETDEV_UP ? "up" : event == NETDEV_DOWN ? "down" : "other",
+		&ifa->addr, ifa->prefix_len);
 	return NOTIFY_OK;
 }
 
@@ -47,7 +51,7 @@ static int __init knotif_init(void)
 static void __exit knotif_exit(void)
 {
 	unregister_inet6addr_notifier(&addr_nb);
-	pr_info("exit\n");
+	pr_info("exit: %d events\n", events);
 }
 
 module_init(knotif_init);

@@ -1,9 +1,9 @@
 #!/bin/sh
-# knotif's user build (guest script, DUSK_MODE=user): an IPv6 address
-# added to lo reaches the kernel module on the chain after knotif's
-# callback, which cannot run (atomic context) and answers NOTIFY_DONE;
-# before, its -EWOULDBLOCK stopped the chain there.  (With DUSK_MODE
-# unset it runs the kernel build, knotif.ko, the same way.)
+# knotif (guest script, run by test/e2e/difftest in both builds): an IPv6
+# address added to lo and removed reaches knotif's callback and the kernel
+# module on the chain after it.  In the user build the callback runs late
+# (atomic context) and its proxy answers NOTIFY_DONE; before, it never ran,
+# and before that its -EWOULDBLOCK stopped the chain there.
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -22,6 +22,9 @@ done
 dusk_pass "the chain went on to the witness"
 ip -6 addr del fd00::42/128 dev lo || dusk_fail "ip -6 addr del"
 samples_unload_within knotif 20
+samples_logged "knotif: up fd00::42/128"
+samples_logged "knotif: down fd00::42/128"
+samples_logged "knotif: exit: 2 events"
 rmmod knotif_witness || dusk_fail "rmmod knotif_witness"
 dusk_dmesg_clean knotif
 dusk_pass "the kernel log is clean"
