@@ -54,6 +54,8 @@
 /* Bytes mirrored for a stack object of unknown size (see object_of()); at
  * most what one READ range can carry back. */
 #define UNSIZED_STACK (32 * 1024)
+/* ... and of a char buffer the kernel writes (dusk_commit_text()) */
+#define TEXT_EXTENT 4096
 
 static uint64_t walk_gen, call_serial;
 
@@ -1215,6 +1217,32 @@ DUSK_API uint64_t dusk_commit(const void *p, int32_t type, size_t len)
 		dusk_fatal("dusk: cannot hand own object %p (%s) to the kernel: %s", p,
 			   dusk_type_name(type), strerror(-err));
 	return out;
+}
+
+/*
+ * A zeroed `char buf[64]` on the stack handed to sprintf() through a
+ * pointer (its size unknown where the call is) was mirrored up to its
+ * first NUL, one byte: the kernel wrote the text past that mirror (a
+ * kmalloc redzone overwritten) and read-back returned one byte of it.
+ */
+DUSK_API uint64_t dusk_commit_text(const void *p, size_t len)
+{
+	const struct dusk_thread *t = dusk_thread();
+	uintptr_t a = (uintptr_t)p;
+
+	if (!len && p && a < dusk_kbase && on_stack(t, a)) {
+		size_t n = strlen(p) + 1;
+
+		/* a page, the kernel's size of a text buffer (sysfs, seq
+		 * files), within the frames above: larger text buffers on a
+		 * 16 KiB kernel stack are rare (-Wframe-larger-than=2048) */
+		len = stack_extent(t, a);
+		if (len > TEXT_EXTENT)
+			len = TEXT_EXTENT;
+		if (len < n)
+			len = n;
+	}
+	return dusk_commit(p, DUSK_TYPE_CSTRING, len);
 }
 
 /*

@@ -281,6 +281,10 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 				sb_printf(&args, "\t\t(uint64_t)(uintptr_t)%s,\t/* __user */\n", ae);
 			else if (tid == DUSK_TYPE_NONE)
 				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_NONE, %s),\n", ae, le);
+			else if (tid == DUSK_TYPE_CSTRING && !clang_isConstQualifiedType(pt))
+				/* a buffer the kernel writes, sized by more than
+				 * its text (dusk_commit_text()) */
+				sb_printf(&args, "\t\tdusk_commit_text(%s, %s),\n", ae, le);
 			else if (tid == DUSK_TYPE_CSTRING)
 				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_CSTRING, %s),\n", ae, le);
 			else
@@ -299,7 +303,10 @@ static void emit_wrapper(struct rw *rw, struct sb *b, int id)
 			int32_t tid = type_id(rw, et, 1);
 			long long size = at.kind == CXType_ConstantArray ? clang_Type_getSizeOf(at) : 0;
 
-			if (tid == DUSK_TYPE_CSTRING)
+			if (tid == DUSK_TYPE_CSTRING && !clang_isConstQualifiedType(et))
+				sb_printf(&args, "\t\tdusk_commit_text(%s, %lld),\n", ae,
+					  size > 0 ? size : 0);
+			else if (tid == DUSK_TYPE_CSTRING)
 				sb_printf(&args, "\t\tdusk_commit(%s, DUSK_TYPE_CSTRING, 0),\n", ae);
 			else if (tid == DUSK_TYPE_NONE || size <= 0)
 				sb_printf(&args, "\t\tdusk_commit(a%d, DUSK_TYPE_NONE, %lld),\n", i,

@@ -109,6 +109,16 @@ static inline void *dusk_check(const volatile void *p, size_t len)
 uint64_t dusk_commit(const void *p, int32_t type, size_t len);
 
 /**
+ * dusk_commit_text() - dusk_commit() of a char buffer the kernel may write
+ * (a non-const `char *` parameter: sprintf()'s, strscpy()'s destination).
+ * @len: its size when the rewriter knows it, else 0: then a buffer on this
+ *       thread's stack is mirrored as far as the frames above it reach (up
+ *       to UNSIZED_STACK bytes), not up to its first NUL, which would give
+ *       the kernel a mirror smaller than what it writes.
+ */
+uint64_t dusk_commit_text(const void *p, size_t len);
+
+/**
  * dusk_call() - call generated stub @stub in the kernel with @nargs u64
  * arguments.  Commits dirty shadows first, ends the epoch, and after the
  * call reads mirrors back into own objects.  Returns the stub's u64 result.

@@ -31,7 +31,7 @@ static inline __kernel_size_t strnlen(const char *const p, __kernel_size_t maxle
 static inline int dusk_k_snprintf_1(char *restrict a0, size_t l0, unsigned long a1, const char *restrict a2, size_t l2, int a3)
 {
 	uint64_t a[4] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
 		(uint64_t)a3,
@@ -43,7 +43,7 @@ static inline int dusk_k_snprintf_1(char *restrict a0, size_t l0, unsigned long 
 static inline int dusk_k_scnprintf_1(char *a0, size_t l0, unsigned long a1, const char *a2, size_t l2, int a3)
 {
 	uint64_t a[4] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
 		(uint64_t)a3,
@@ -55,7 +55,7 @@ static inline int dusk_k_scnprintf_1(char *a0, size_t l0, unsigned long a1, cons
 static inline int dusk_k_scnprintf_2(char *a0, size_t l0, unsigned long a1, const char *a2, size_t l2)
 {
 	uint64_t a[3] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
 	};
@@ -66,10 +66,10 @@ static inline int dusk_k_scnprintf_2(char *a0, size_t l0, unsigned long a1, cons
 static inline int dusk_k_snprintf_2(char *restrict a0, size_t l0, unsigned long a1, const char *restrict a2, size_t l2, char *a3, size_t l3)
 {
 	uint64_t a[4] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
-		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),
+		dusk_commit_text(a3, l3),
 	};
 	return (int)dusk_call(3, a, 4);
 }
@@ -78,7 +78,7 @@ static inline int dusk_k_snprintf_2(char *restrict a0, size_t l0, unsigned long 
 static inline int dusk_k_snprintf_3(char *restrict a0, size_t l0, unsigned long a1, const char *restrict a2, size_t l2)
 {
 	uint64_t a[3] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
 	};
@@ -89,7 +89,7 @@ static inline int dusk_k_snprintf_3(char *restrict a0, size_t l0, unsigned long 
 static inline int dusk_k_scnprintf_3(char *a0, size_t l0, unsigned long a1, const char *a2, size_t l2, const char *a3, size_t l3)
 {
 	uint64_t a[4] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
 		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),

@@ -26,7 +26,7 @@ static inline __kernel_size_t strnlen(const char *const p, __kernel_size_t maxle
 static inline long dusk_k_strscpy(char *const a0, size_t l0, const char *const a1, size_t l1, unsigned long a2)
 {
 	uint64_t a[3] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
 	};

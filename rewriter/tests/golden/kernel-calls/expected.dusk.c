@@ -24,10 +24,10 @@ static int kc_init(void);
 static inline int dusk_k_snprintf_1(char *restrict a0, size_t l0, unsigned long a1, const char *restrict a2, size_t l2, char *a3, size_t l3)
 {
 	uint64_t a[4] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
-		dusk_commit(a3, DUSK_TYPE_CSTRING, l3),
+		dusk_commit_text(a3, l3),
 	};
 	return (int)dusk_call(0, a, 4);
 }
@@ -47,7 +47,7 @@ static inline int dusk_k__printk_1(const char *a0, size_t l0, char *a1, size_t l
 {
 	uint64_t a[3] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
-		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
+		dusk_commit_text(a1, l1),
 		(uint64_t)a2,
 	};
 	return (int)dusk_call(2, a, 3);
@@ -76,7 +76,7 @@ static inline void dusk_k_kfree(const void *a0, size_t l0)
 static inline long dusk_k_strscpy(char *const a0, size_t l0, const char *const a1, size_t l1, unsigned long a2)
 {
 	uint64_t a[3] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
 	};

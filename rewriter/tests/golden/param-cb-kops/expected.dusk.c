@@ -49,7 +49,7 @@ static inline int dusk_k_indirect_2(int (*fp)(char *, const struct kernel_param 
 		return fp(a0, a1);
 	uint64_t a[3] = {
 		(uint64_t)(uintptr_t)fp,
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		dusk_commit(a1, ID, l1),
 	};
 	return (int)dusk_call(2, a, 3);

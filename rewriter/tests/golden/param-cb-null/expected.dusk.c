@@ -35,7 +35,7 @@ static inline int dusk_k__printk_1(const char *a0, size_t l0, const char *a1, si
 static inline int dusk_k_scnprintf_1(char *a0, size_t l0, unsigned long a1, const char *a2, size_t l2)
 {
 	uint64_t a[3] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		(uint64_t)a1,
 		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
 	};

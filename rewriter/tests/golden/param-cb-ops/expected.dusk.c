@@ -61,7 +61,7 @@ static inline _Bool dusk_k_sysfs_streq(const char *a0, size_t l0, const char *a1
 static inline long dusk_k_strscpy(char *const a0, size_t l0, const char *const a1, size_t l1, unsigned long a2)
 {
 	uint64_t a[3] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
 		(uint64_t)a2,
 	};
@@ -72,9 +72,9 @@ static inline long dusk_k_strscpy(char *const a0, size_t l0, const char *const a
 static inline int dusk_k_sprintf_1(char *restrict a0, size_t l0, const char *restrict a1, size_t l1, char *a2, size_t l2, unsigned int a3)
 {
 	uint64_t a[4] = {
-		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
+		dusk_commit_text(a0, l0),
 		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
-		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
+		dusk_commit_text(a2, l2),
 		(uint64_t)a3,
 	};
 	return (int)dusk_call(4, a, 4);
@@ -86,7 +86,7 @@ static inline int dusk_k__printk_2(const char *a0, size_t l0, int a1, char *a2, 
 	uint64_t a[5] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 		(uint64_t)a1,
-		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
+		dusk_commit_text(a2, l2),
 		(uint64_t)a3,
 		(uint64_t)a4,
 	};

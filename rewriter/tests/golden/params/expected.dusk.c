@@ -25,12 +25,12 @@ static inline int dusk_k__printk_1(const char *a0, size_t l0, char *a1, size_t l
 {
 	uint64_t a[8] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
-		dusk_commit(a1, DUSK_TYPE_CSTRING, l1),
+		dusk_commit_text(a1, l1),
 		(uint64_t)a2,
 		(uint64_t)a3,
 		(uint64_t)a4,
 		(uint64_t)a5,
-		dusk_commit(a6, DUSK_TYPE_CSTRING, l6),
+		dusk_commit_text(a6, l6),
 		(uint64_t)a7,
 	};
 	return (int)dusk_call(0, a, 8);

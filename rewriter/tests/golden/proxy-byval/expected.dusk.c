@@ -59,7 +59,7 @@ static inline void dusk_k___warn_printk_1(const char *a0, size_t l0, unsigned lo
 	uint64_t a[4] = {
 		dusk_commit(a0, DUSK_TYPE_CSTRING, l0),
 		(uint64_t)a1,
-		dusk_commit(a2, DUSK_TYPE_CSTRING, l2),
+		dusk_commit_text(a2, l2),
 		(uint64_t)a3,
 	};
 	dusk_call(3, a, 4);
