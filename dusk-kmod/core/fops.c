@@ -16,7 +16,8 @@
  *     keeps using: a misc_register()'s struct miscdevice (misc_open()
  *     leaves it in file->private_data), a cdev_init()'s struct cdev (the
  *     inode keeps it in i_cdev, and the last release drops the reference
- *     chrdev_open() took on it: cdev_put()).  Teardown does not free them
+ *     chrdev_open() took on it: cdev_put()); a cdev_alloc()'s is the
+ *     kernel's own, refcounted, and its ops are found at cdev_add().  Teardown does not free them
  *     but keeps them until module exit, which comes only after the last
  *     release.
  * Calls through such a file after teardown reach a proxy with no session:
@@ -32,19 +33,21 @@
 #include <linux/uaccess.h>
 #include "dusk-core.h"
 
-/* Stubs that hand the kernel a file_operations: the argument that is (or,
- * for a struct miscdevice, holds) it, and the object open files keep
- * using beside it (-1: none). */
+/* Stubs that hand the kernel a file_operations: the argument that is it,
+ * or holds it at offset @fops_at (a struct miscdevice; a struct cdev whose
+ * ops the module set by hand, cdev_alloc()'s), and the object open files
+ * keep using beside it (-1: none). */
 static const struct {
 	const char *fn;
 	u8 arg;
-	bool misc;
+	s16 fops_at;
 	s8 keep;
 	size_t keep_size;
 } dusk_fops_regs[] = {
-	{ "__register_chrdev", 4, false, -1, 0 },
-	{ "cdev_init", 1, false, 0, sizeof(struct cdev) },
-	{ "misc_register", 0, true, 0, sizeof(struct miscdevice) },
+	{ "__register_chrdev", 4, -1, -1, 0 },
+	{ "cdev_init", 1, -1, 0, sizeof(struct cdev) },
+	{ "cdev_add", 0, offsetof(struct cdev, ops), 0, sizeof(struct cdev) },
+	{ "misc_register", 0, offsetof(struct miscdevice, fops), 0, sizeof(struct miscdevice) },
 };
 
 /**
@@ -57,7 +60,7 @@ void dusk_fops_pin(u32 stub, const u64 *args)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[stub];
 	struct file_operations *fops;
-	u64 fops_addr, misc;
+	u64 fops_addr, holder;
 	int i, keep;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_fops_regs); i++)
@@ -66,14 +69,14 @@ void dusk_fops_pin(u32 stub, const u64 *args)
 	if (i == ARRAY_SIZE(dusk_fops_regs))
 		return;
 	fops_addr = args[dusk_fops_regs[i].arg];
-	misc = dusk_fops_regs[i].misc ? fops_addr : 0;
 	keep = dusk_fops_regs[i].keep;
-	if (misc) {
-		const void *field = (const void *)(uintptr_t)
-			(misc + offsetof(struct miscdevice, fops));
-
-		if (misc < dusk_kspace_start() ||
-		    copy_from_kernel_nofault(&fops_addr, field, sizeof(fops_addr)))
+	if (dusk_fops_regs[i].fops_at >= 0) {
+		holder = fops_addr;
+		if (holder < dusk_kspace_start() ||
+		    copy_from_kernel_nofault(&fops_addr,
+					     (const void *)(uintptr_t)(holder +
+								dusk_fops_regs[i].fops_at),
+					     sizeof(fops_addr)))
 			return;
 	}
 	mutex_lock(&dusk_sess.lock);

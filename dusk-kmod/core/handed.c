@@ -61,6 +61,7 @@
  * qlock.
  */
 #include <linux/blkdev.h>
+#include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/iio/iio.h>
@@ -139,6 +140,11 @@ static const struct {
 	bool in_pool;
 } dusk_handed_kinds[] = {
 	{ "__class_create", sizeof(struct class), "class_destroy" },
+	/* a char driver sets owner and ops (and its kobject's name) before
+	 * cdev_add(); given back by cdev_del(), or by kobject_put() of its
+	 * kobject (at offset 0) on an error path before cdev_add() */
+	{ "cdev_alloc", sizeof(struct cdev), "cdev_del" },
+	{ "cdev_alloc", sizeof(struct cdev), "kobject_put" },
 	/* a driver sets name, phys, id and the capability bits before
 	 * input_register_device(); freed by input_free_device() before
 	 * registration, by input_unregister_device() after it */

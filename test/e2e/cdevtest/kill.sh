@@ -1,5 +1,6 @@
 #!/bin/sh
-# cdevtest's user build SIGKILLed (guest script).
+# cdevtest's (or, with CDEV=cdevalloc, cdevalloc's) user build SIGKILLed
+# (guest script).
 #
 # A driver's character device is four registrations: a region of device
 # numbers, a struct cdev (the kernel's map from numbers to the module's
@@ -20,7 +21,8 @@
 set -u
 
 LIMIT=20	# seconds for one device access or one wait
-log=/tmp/cdevtest.user.log
+name=${CDEV:-cdevtest}
+log=/tmp/$name.user.log
 
 # fail_log MSG: fail, showing what the program and dusk-run said.
 fail_log() {
@@ -32,23 +34,23 @@ fail_log() {
 # start PART: run the user build through dusk-run, wait for its device.
 start() {
 	: >"$log"
-	dusk-run --kmod /dusk/mod/dusk_cdevtest.ko /dusk/bin/cdevtest >"$log" 2>&1 &
+	dusk-run --kmod /dusk/mod/dusk_$name.ko /dusk/bin/$name >"$log" 2>&1 &
 	runner=$!
-	samples_wait_log '^dusk: cdevtest: running' "$log" "$LIMIT" "cdevtest did not start"
+	samples_wait_log "^dusk: $name: running" "$log" "$LIMIT" "$name did not start"
 	i=0
-	until [ -c /dev/cdevtest ]; do
+	until [ -c /dev/$name ]; do
 		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || fail_log "$1: no /dev/cdevtest"
+		[ $i -le $((LIMIT * 10)) ] || fail_log "$1: no /dev/$name"
 		sleep 0.1
 	done
-	got=$(timeout -s KILL "$LIMIT" cat /dev/cdevtest)
-	[ "$got" = "value 255" ] || fail_log "$1: /dev/cdevtest read '$got'"
-	echo 7 >/dev/cdevtest || fail_log "$1: write to /dev/cdevtest"
-	got=$(timeout -s KILL "$LIMIT" cat /dev/cdevtest)
-	[ "$got" = "value 7" ] || fail_log "$1: /dev/cdevtest read '$got' after writing 7"
-	pid=$(samples_pids cdevtest)
-	[ -n "$pid" ] || fail_log "$1: no cdevtest program running"
-	dusk_pass "$1: /dev/cdevtest served by the program"
+	got=$(timeout -s KILL "$LIMIT" cat /dev/$name)
+	[ "$got" = "value 255" ] || fail_log "$1: /dev/$name read '$got'"
+	echo 7 >/dev/$name || fail_log "$1: write to /dev/$name"
+	got=$(timeout -s KILL "$LIMIT" cat /dev/$name)
+	[ "$got" = "value 7" ] || fail_log "$1: /dev/$name read '$got' after writing 7"
+	pid=$(samples_pids $name)
+	[ -n "$pid" ] || fail_log "$1: no $name program running"
+	dusk_pass "$1: /dev/$name served by the program"
 }
 
 # kill_prog PART: SIGKILL the program (not dusk-run), wait for dusk-run.
@@ -61,19 +63,19 @@ kill_prog() {
 # all_gone PART: node, class, device numbers: nothing of the driver is left.
 all_gone() {
 	i=0
-	while [ -e /dev/cdevtest ] || [ -e /sys/class/cdevtest ]; do
+	while [ -e /dev/$name ] || [ -e /sys/class/$name ]; do
 		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$1: /dev/cdevtest or /sys/class/cdevtest outlived the program"
+		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$1: /dev/$name or /sys/class/$name outlived the program"
 		sleep 0.1
 	done
-	! grep -q ' cdevtest$' /proc/devices || dusk_fail "$1: the device numbers outlived the program"
+	! grep -q " $name\$" /proc/devices || dusk_fail "$1: the device numbers outlived the program"
 	dusk_pass "$1: node, class and device numbers gone"
 }
 
 echo "== 1. kmod loaded by us, a file open across the kill"
-insmod /dusk/mod/dusk_cdevtest.ko || dusk_fail "insmod dusk_cdevtest"
+insmod /dusk/mod/dusk_$name.ko || dusk_fail "insmod dusk_$name"
 start "1"
-exec 3</dev/cdevtest
+exec 3</dev/$name
 kill_prog "1"
 all_gone "1"
 got=$(timeout -s KILL "$LIMIT" cat <&3 2>&1) && dusk_fail "1: the open file still read '$got'"
@@ -85,7 +87,7 @@ kill_prog "1, second run"
 all_gone "1, second run"
 # The session's teardown finishes after the program is gone; the module
 # is unloadable once it has (no reference may be left behind).
-STATS=/sys/kernel/debug/dusk_cdevtest/stats
+STATS=/sys/kernel/debug/dusk_$name/stats
 i=0
 until grep -q '^session none' "$STATS"; do
 	i=$((i + 1))
@@ -93,18 +95,18 @@ until grep -q '^session none' "$STATS"; do
 	sleep 0.1
 done
 i=0
-until rmmod dusk_cdevtest 2>/tmp/rmmod.err; do
+until rmmod dusk_$name 2>/tmp/rmmod.err; do
 	i=$((i + 1))
-	[ $i -le $((LIMIT * 10)) ] || dusk_fail "rmmod dusk_cdevtest: $(cat /tmp/rmmod.err) for ${LIMIT}s"
+	[ $i -le $((LIMIT * 10)) ] || dusk_fail "rmmod dusk_$name: $(cat /tmp/rmmod.err) for ${LIMIT}s"
 	sleep 0.1
 done
-dusk_pass "1: dusk_cdevtest unloaded"
+dusk_pass "1: dusk_$name unloaded"
 
 echo "== 2. kmod loaded and unloaded by dusk-run"
 start "2"
 kill_prog "2"
-[ ! -d /sys/module/dusk_cdevtest ] || dusk_fail "2: dusk-run left dusk_cdevtest loaded"
+[ ! -d /sys/module/dusk_$name ] || dusk_fail "2: dusk-run left dusk_$name loaded"
 all_gone "2"
 sleep 1
 dusk_dmesg_clean "after unload"
-echo "cdevtest-kill: all checks passed"
+echo "$name-kill: all checks passed"
