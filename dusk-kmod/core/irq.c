@@ -143,9 +143,11 @@ static void dusk_irq_forget(unsigned int irq, const void *dev_id)
 }
 
 /*
- * Record @handler and @thread_fn for (@irq, @dev_id), replacing an older
- * record (a devm interrupt freed with its device leaves one).  0 or
- * -ENOMEM.
+ * Record @handler and @thread_fn for (@irq, @dev_id) ahead of older
+ * records of the pair, which dusk_irq_find() then no longer finds: the
+ * request made next may fail (a second request of a registered pair), and
+ * then dusk_irq_forget() drops this one and the older is found again.
+ * 0 or -ENOMEM.
  */
 static int dusk_irq_remember(unsigned int irq, void *dev_id, irq_handler_t handler,
 			     irq_handler_t thread_fn, bool masked)
@@ -159,11 +161,31 @@ static int dusk_irq_remember(unsigned int irq, void *dev_id, irq_handler_t handl
 	r->handler = handler;
 	r->thread_fn = thread_fn;
 	r->masked = masked;
-	dusk_irq_forget(irq, dev_id);
 	spin_lock(&dusk_irq_lock);
 	list_add(&r->node, &dusk_irqs);
 	spin_unlock(&dusk_irq_lock);
 	return 0;
+}
+
+/* The request of (@irq, @dev_id) succeeded: older records of the pair (a
+ * devm interrupt freed with its device leaves one) go. */
+static void dusk_irq_forget_older(unsigned int irq, const void *dev_id)
+{
+	struct dusk_irq *r, *n, *first = NULL;
+	LIST_HEAD(gone);
+
+	spin_lock(&dusk_irq_lock);
+	list_for_each_entry_safe(r, n, &dusk_irqs, node) {
+		if (r->irq != irq || r->dev_id != dev_id)
+			continue;
+		if (first)
+			list_move(&r->node, &gone);
+		else
+			first = r;
+	}
+	spin_unlock(&dusk_irq_lock);
+	list_for_each_entry_safe(r, n, &gone, node)
+		kfree(r);
 }
 
 /* Where the arguments of a request_threaded_irq() call are: devm_ puts the
@@ -213,8 +235,11 @@ static int dusk_irq_any_context(const u64 *a)
 		return err;
 	err = request_threaded_irq(irq, nested ? NULL : dusk_irq_primary, dusk_irq_thread,
 				   (unsigned long)a[2], (const char *)(uintptr_t)a[3], dev_id);
-	if (err)
+	if (err) {
+		dusk_irq_forget(irq, dev_id);
 		return err;
+	}
+	dusk_irq_forget_older(irq, dev_id);
 	return nested ? IRQC_IS_NESTED : IRQC_IS_HARDIRQ;
 }
 
@@ -259,9 +284,11 @@ int dusk_irq_before_call(struct dusk_call *c, u64 *a, struct dusk_bounce *b)
 }
 
 /**
- * dusk_irq_after_call() - a registration that failed leaves no record, nor
- * does a line free_irq() or devm_free_irq() freed (after the call: the
- * kernel waited for the thread function in flight, which needs it).
+ * dusk_irq_after_call() - a registration that failed leaves no record (the
+ * pair's older one is found again), one that succeeded only its own; nor
+ * does a line free_irq() or devm_free_irq() freed leave one (after the
+ * call: the kernel waited for the thread function in flight, which needs
+ * it).
  */
 void dusk_irq_after_call(const struct dusk_call *c, const u64 *a)
 {
@@ -276,11 +303,13 @@ void dusk_irq_after_call(const struct dusk_call *c, const u64 *a)
 		dusk_irq_forget(a[1], (void *)(uintptr_t)a[2]);
 		return;
 	}
-	if (w && c->ret)
+	/* the core's thread function is in the call once its record is made */
+	if (!w || a[w->thread_fn] != (u64)(uintptr_t)dusk_irq_thread)
+		return;
+	if (c->ret)
 		dusk_irq_forget(a[w->irq], (void *)(uintptr_t)a[w->dev_id]);
-	if (dusk_name_is(name, "request_any_context_irq") && c->nargs >= 5 &&
-	    (s64)c->ret < 0)
-		dusk_irq_forget(a[0], (void *)(uintptr_t)a[4]);
+	else
+		dusk_irq_forget_older(a[w->irq], (void *)(uintptr_t)a[w->dev_id]);
 }
 
 bool dusk_irq_acts_on(const struct dusk_stub_desc *s)

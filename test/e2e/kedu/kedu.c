@@ -12,7 +12,7 @@
  * a coherent buffer through the device's DMA engine and back; managed=1
  * claims everything through devres (pcim_*, devm_request_irq()); anyctx=1
  * requests the line with request_any_context_irq(); msi=1 takes the
- * interrupt as an MSI vector.  Interrupts are raised through the raise register in probe,
+ * interrupt as an MSI vector; twice=1 requests the line again, refused.  Interrupts are raised through the raise register in probe,
  * by a factorial that signals its end, and by writes to /proc/kedu.
  */
 #include <linux/completion.h>
@@ -77,6 +77,10 @@ module_param(anyctx, bool, 0444);
 /* msi=1: the interrupt as an MSI vector (the device writes it: bus master) */
 static bool msi;
 module_param(msi, bool, 0444);
+/* twice=1: the line requested a second time with the same dev_id, not
+ * shared: the kernel refuses it (-EBUSY) and the first request serves on */
+static bool twice;
+module_param(twice, bool, 0444);
 
 static void kedu_ack(struct kedu *k, u32 st)
 {
@@ -356,6 +360,9 @@ static int kedu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		pr_err("kedu: request_irq: %d\n", err);
 		goto vectors;
 	}
+	if (twice)
+		pr_info("kedu: second request_irq, not shared: %d\n",
+			request_irq(k->irq, kedu_irq, 0, "kedu", k));
 	pci_set_drvdata(pdev, k);
 	err = kedu_start(k);
 	if (err)

@@ -8,7 +8,8 @@
 # the thread function alone (threaded=2),
 # with a coherent DMA buffer sent through the device and back and every
 # claim made through devres (dma=1 managed=1), and with the line requested
-# by request_any_context_irq() (anyctx=1), and taken as an MSI (msi=1).
+# by request_any_context_irq() (anyctx=1), and taken as an MSI (msi=1);
+# and with a second request of the line refused (twice=1).
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -53,4 +54,8 @@ extra=0
 round anyctx=1
 samples_logged "kedu: request_any_context_irq: hard"
 round msi=1
+# a refused second request of the same line and dev_id leaves the first
+# one serving (before, the user build's interrupts found no handler)
+round twice=1
+samples_logged "kedu: second request_irq, not shared: -16"
 echo "kedu: all checks passed"
