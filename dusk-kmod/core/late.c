@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Callbacks observed late: kprobe handlers (kprobe.c), kretprobe
- * handlers (kretprobe.c), keyboard notifiers (kbdnotif.c) and tracepoint
- * probes (tracepoint.c).
+ * handlers (kretprobe.c), keyboard notifiers (kbdnotif.c), tracepoint
+ * probes (tracepoint.c) and notifiers on the kernel's atomic chains
+ * (notiflate.c).
  *
  * Such a callback runs where the kernel calls it (any context, interrupts
  * often off, any lock held) and must be done when it returns, but its
