@@ -572,7 +572,7 @@ u64 dusk_upcall_wait_ended(u32 proxy, u32 flags, const u32 *lent, const u64 *arg
 	*ended = false;
 	if (WARN_ON_ONCE(nargs > DUSK_MAX_ARGS))
 		return (u64)-EINVAL;
-	if (in_atomic() || irqs_disabled() || rcu_preempt_depth()) {
+	if (dusk_cannot_wait()) {
 		/* a blk-mq ->complete(): run late, in process context */
 		if (!flags && dusk_blkmq_defer_complete(proxy, lent, args, nargs))
 			return 0;

@@ -29,6 +29,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/rcupdate.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -535,6 +536,17 @@ int dusk_hrtimer_init(void);
 void dusk_hrtimer_exit(void);
 void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret);
 void dusk_hrtimer_before_call(const struct dusk_call *c);
+
+/*
+ * Is the caller where it cannot wait for the program: atomic context, or an
+ * RCU read section (preemptible with PREEMPT_RCU, so in_atomic() misses
+ * it)?  A blocking upcall there answers at once; a callback is observed
+ * late instead.
+ */
+static inline bool dusk_cannot_wait(void)
+{
+	return in_atomic() || irqs_disabled() || rcu_preempt_depth();
+}
 
 /* late.c: callbacks observed late (kprobe and kretprobe handlers,
  * keyboard notifiers, tracepoint probes) */

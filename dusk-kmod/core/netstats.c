@@ -135,11 +135,6 @@ static void dusk_netstats_work_fn(struct work_struct *w)
 	}
 }
 
-static bool dusk_netstats_atomic(void)
-{
-	return in_atomic() || irqs_disabled() || rcu_preempt_depth();
-}
-
 /**
  * dusk_netdev_stats() - the body of an ndo_get_stats proxy.
  * @proxy: index into dusk_gen.proxies.
@@ -154,7 +149,7 @@ struct net_device_stats *dusk_netdev_stats(u32 proxy, struct net_device *dev)
 	struct dusk_netstats *s;
 	u64 last = 0;
 
-	if (!dusk_netstats_atomic()) {
+	if (!dusk_cannot_wait()) {
 		u64 a[1] = { (u64)(uintptr_t)dev };
 		u64 ret = dusk_upcall_blocking(proxy, a, 1);
 
@@ -171,7 +166,7 @@ struct net_device_stats *dusk_netdev_stats(u32 proxy, struct net_device *dev)
 	s = dusk_netstats_slot(dev, proxy);
 	if (s) {
 		last = s->last;
-		if (dusk_netstats_atomic())
+		if (dusk_cannot_wait())
 			dusk_netstats_ask(s);
 	}
 	spin_unlock(&dusk_netstats_lock);
@@ -195,7 +190,7 @@ void dusk_netdev_stats64(u32 proxy, struct net_device *dev, struct rtnl_link_sta
 	struct dusk_netstats *s;
 	bool have = false;
 
-	if (!dusk_netstats_atomic()) {
+	if (!dusk_cannot_wait()) {
 		u64 a[2] = { (u64)(uintptr_t)dev, (u64)(uintptr_t)stats };
 
 		if (!IS_ERR_VALUE((unsigned long)dusk_upcall_blocking(proxy, a, 2))) {
@@ -215,7 +210,7 @@ void dusk_netdev_stats64(u32 proxy, struct net_device *dev, struct rtnl_link_sta
 		have = s->have;
 		if (have)
 			*stats = s->copy;
-		if (dusk_netstats_atomic())
+		if (dusk_cannot_wait())
 			dusk_netstats_ask(s);
 	}
 	spin_unlock(&dusk_netstats_lock);

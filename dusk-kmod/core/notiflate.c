@@ -31,7 +31,7 @@ bool dusk_notif_observe(u32 proxy, const u64 *args, u32 nargs)
 {
 	struct dusk_late_hit *h;
 
-	if (nargs != 3 || !(in_atomic() || irqs_disabled() || rcu_preempt_depth()))
+	if (nargs != 3 || !dusk_cannot_wait())
 		return false;
 	h = dusk_late_fill(proxy, DUSK_LATE_NOTIFIER, args, nargs, sizeof(struct notifier_block),
 			   DUSK_LATE_NO_SNAP, 0, args[0], NULL);

@@ -218,9 +218,9 @@ void dusk_tp_after_call(const struct dusk_call *c, const u64 *a)
 	bool unreg = dusk_name_is(name, "tracepoint_probe_unregister");
 	struct dusk_tp *r;
 
-	if (c->nargs < 3 || a[1] != (u64)(uintptr_t)dusk_tp_probe ||
-	    (!unreg && !dusk_name_in(name, dusk_tp_regs, )) || (!unreg && !c->ret) ||
-	    (unreg && c->ret))
+	/* the core's probe is in the call only when it has a record: dropped
+	 * when the kernel refused its registration or made its unregistration */
+	if (c->nargs < 3 || a[1] != (u64)(uintptr_t)dusk_tp_probe || unreg != !c->ret)
 		return;
 	r = (struct dusk_tp *)(uintptr_t)a[2];
 	mutex_lock(&dusk_tp_lock);
