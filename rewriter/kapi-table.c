@@ -116,6 +116,9 @@ static const struct kapi_undo undos[] = {
 	 * in it before it is destroyed (dusk-kmod/core/slab.c). */
 	{ "kmem_cache_create",		"kmem_cache_destroy",		1, { RET } },
 	{ "kmem_cache_create_usercopy",	"kmem_cache_destroy",		1, { RET } },
+	/* ring_buffer_alloc() is a macro of this one: a dead program's
+	 * buffer (its pages on every CPU) is freed at the session's end */
+	{ "__ring_buffer_alloc",	"ring_buffer_free",		1, { RET } },
 	/* mempools hold objects of a cache: destroyed before it */
 	{ "mempool_create",		"mempool_destroy",		1, { RET } },
 	{ "mempool_create_node",	"mempool_destroy",		1, { RET } },

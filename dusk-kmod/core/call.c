@@ -145,6 +145,8 @@ static bool dusk_freed_by_core(const void *obj)
 static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce *b)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
+	struct dusk_callctx was;
+	int err;
 	int i;
 
 	for (i = 0; i < c->nargs; i++)
@@ -160,12 +162,18 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 	if (s->flags & DUSK_STUB_PRINTK) {
 		mutex_lock(&dusk_text_lock);
 		dusk_text[0] = '\0';
+		dusk_callctx_save(&was);
 		c->ret = s->fn(a);
+		err = dusk_callctx_check(s->name, &was);
 		strscpy(c->text, dusk_text, DUSK_MAX_TEXT);
 		mutex_unlock(&dusk_text_lock);
 	} else {
+		dusk_callctx_save(&was);
 		c->ret = s->fn(a);
+		err = dusk_callctx_check(s->name, &was);
 	}
+	if (err)
+		c->err = err;	/* the program stops (callctx.c) */
 	if (c->param_lock)
 		kernel_param_unlock(NULL);
 }
@@ -369,6 +377,8 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_gup_before_call(c);
 	dusk_pages_before_call(c);
 	dusk_klock_before_call(c);
+	dusk_socklock_before_call(c);
+	dusk_ksocket_before_call(c);
 	dusk_blkmq_before_call(c);
 	if (freed && !(s->flags & DUSK_STUB_ALLOC)) {
 		mutex_lock(&dusk_sess.lock);
@@ -383,7 +393,7 @@ void dusk_call_exec(struct dusk_call *c)
 
 	dusk_napi_before_call(c, a, &b);
 	irq_err = dusk_irq_before_call(c, a, &b);
-	if (!irq_err && dusk_tp_before_call(c, a, &b))
+	if (!irq_err && (dusk_tp_before_call(c, a, &b) || dusk_socklock_instead(c, a)))
 		irq_err = 1;	/* c->ret is the core's answer */
 
 	/* the module's own atomic notifier chain: walked by the core, whose
@@ -416,9 +426,11 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);
 	dusk_handed_after_call(c);
+	dusk_ksocket_after_call(c);
 	dusk_gup_after_call(c);
 	dusk_pages_after_call(c);
 	dusk_klock_after_call(c);
+	dusk_socklock_after_call(c);
 	dusk_kprobe_after_call(c);
 	dusk_kbd_after_call(c);
 	dusk_notif_after_call(c);
@@ -610,6 +622,9 @@ int dusk_nl_call(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!err)
 		err = c->err;
+	if (err == -ENOTRECOVERABLE)
+		NL_SET_ERR_MSG(info->extack,
+			       "it returned in atomic context, which a user program cannot run in (kernel log)");
 	if (!err)
 		err = dusk_call_reply(info, c);
 out:

@@ -278,6 +278,13 @@ void dusk_klock_before_call(const struct dusk_call *c);
 void dusk_klock_after_call(const struct dusk_call *c);
 void dusk_klock_release_all(void);
 
+/* socklock.c: socket locks the program holds between its calls;
+ * __lock_sock_fast() answered on its slow path */
+bool dusk_socklock_instead(struct dusk_call *c, const u64 *a);
+void dusk_socklock_before_call(const struct dusk_call *c);
+void dusk_socklock_after_call(const struct dusk_call *c);
+void dusk_socklock_release_all(void);
+
 /* devres.c: device-managed memory the module allocated */
 void dusk_devres_before_call(const struct dusk_call *c);
 void dusk_devres_after_call(const struct dusk_call *c);
@@ -291,6 +298,14 @@ extern const struct dusk_spans dusk_handed_spans;
 bool dusk_handed_owned_by(u64 start, u64 addr, u64 len);
 size_t dusk_iio_span(u64 indio, u64 sizeof_priv);
 void dusk_handed_forget_all(void);
+struct socket *dusk_handed_new_socket(const struct dusk_call *c);
+
+/* ksocket.c: kernel sockets the module created, released at the session's
+ * end if the program did not */
+bool dusk_ksocket_acts_on(const struct dusk_stub_desc *s);
+void dusk_ksocket_before_call(const struct dusk_call *c);
+void dusk_ksocket_after_call(const struct dusk_call *c);
+void dusk_ksocket_release_all(void);
 
 /* gup.c: user pages the module pinned for writing (get_user_pages_fast()) */
 void dusk_gup_before_call(const struct dusk_call *c);
@@ -390,6 +405,7 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s);
 bool dusk_gup_acts_on(const struct dusk_stub_desc *s);
 bool dusk_pages_acts_on(const struct dusk_stub_desc *s);
 bool dusk_klock_acts_on(const struct dusk_stub_desc *s);
+bool dusk_socklock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_slab_acts_on(const struct dusk_stub_desc *s);
 bool dusk_sync_acts_on(const struct dusk_stub_desc *s);
 
@@ -547,6 +563,15 @@ static inline bool dusk_cannot_wait(void)
 {
 	return in_atomic() || irqs_disabled() || rcu_preempt_depth();
 }
+
+/* callctx.c: a kernel call must return in the context it was made in */
+struct dusk_callctx {
+	unsigned int preempt;	/* preempt_count() */
+	int rcu;		/* rcu_preempt_depth() */
+	bool irqs_off;
+};
+void dusk_callctx_save(struct dusk_callctx *x);
+int dusk_callctx_check(const char *fn, const struct dusk_callctx *was);
 
 /* late.c: callbacks observed late (kprobe and kretprobe handlers,
  * keyboard notifiers, tracepoint probes) */

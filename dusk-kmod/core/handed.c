@@ -358,27 +358,38 @@ static void dusk_handed_card(const struct dusk_call *c)
 	dusk_handed_add((unsigned long)card, sizeof(*card) + (extra > 0 ? extra : 0), 0, 0);
 }
 
-/*
- * A call of dusk_sock_kinds[] answered 0: the struct socket it stored
- * through its out-argument (the mirror of the module's pointer, still
- * there: the call's reply is not sent yet) and its struct sock are the
- * module's now, both keyed by the struct socket.
+/**
+ * dusk_handed_new_socket() - the socket a call of dusk_sock_kinds[] that
+ * answered 0 stored through its out-argument (the mirror of the module's
+ * pointer, still there: the call's reply is not sent yet), or NULL.
+ * Context: right after the call.
  */
-static void dusk_handed_socket(const struct dusk_call *c)
+struct socket *dusk_handed_new_socket(const struct dusk_call *c)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
 	struct socket *sock;
-	struct sock *sk;
-	size_t i, size;
+	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_sock_kinds); i++)
 		if (dusk_stub_named(name, dusk_sock_kinds[i].create))
 			break;
 	if (i == ARRAY_SIZE(dusk_sock_kinds) || c->err || c->ret ||
 	    dusk_sock_kinds[i].out_arg >= c->nargs || !c->args[dusk_sock_kinds[i].out_arg])
-		return;
+		return NULL;
 	if (copy_from_kernel_nofault(&sock, (void *)(uintptr_t)c->args[dusk_sock_kinds[i].out_arg],
-				     sizeof(sock)) || !sock)
+				     sizeof(sock)))
+		return NULL;
+	return sock;
+}
+
+/* ... and its struct sock are the module's now, both keyed by the socket. */
+static void dusk_handed_socket(const struct dusk_call *c)
+{
+	struct socket *sock = dusk_handed_new_socket(c);
+	struct sock *sk;
+	size_t size;
+
+	if (!sock)
 		return;
 	dusk_handed_add((unsigned long)sock, sizeof(*sock), 0, (unsigned long)sock);
 	sk = sock->sk;

@@ -129,7 +129,9 @@ void dusk_session_end(void)
 		goto out;
 	dusk_pending_flush();
 	dusk_klock_release_all();	/* the undo records may take them */
+	dusk_socklock_release_all();
 	dusk_undo_all();
+	dusk_ksocket_release_all();	/* after what used them */
 	/* the kernel freed the per-net data with the unregistered ops */
 	dusk_pernet_forget_all();
 	dusk_seqfile_forget_all();
