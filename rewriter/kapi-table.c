@@ -119,6 +119,8 @@ static const struct kapi_undo undos[] = {
 	/* ring_buffer_alloc() is a macro of this one: a dead program's
 	 * buffer (its pages on every CPU) is freed at the session's end */
 	{ "__ring_buffer_alloc",	"ring_buffer_free",		1, { RET } },
+	/* an entered iterator is on its table's walker list (rhtwalk.c) */
+	{ "rhashtable_walk_enter",	"rhashtable_walk_exit",		1, { 1 } },
 	/* mempools hold objects of a cache: destroyed before it */
 	{ "mempool_create",		"mempool_destroy",		1, { RET } },
 	{ "mempool_create_node",	"mempool_destroy",		1, { RET } },

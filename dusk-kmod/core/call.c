@@ -393,7 +393,8 @@ void dusk_call_exec(struct dusk_call *c)
 
 	dusk_napi_before_call(c, a, &b);
 	irq_err = dusk_irq_before_call(c, a, &b);
-	if (!irq_err && (dusk_tp_before_call(c, a, &b) || dusk_socklock_instead(c, a)))
+	if (!irq_err && (dusk_tp_before_call(c, a, &b) || dusk_socklock_instead(c, a) ||
+			  dusk_rhtwalk_instead(c, a)))
 		irq_err = 1;	/* c->ret is the core's answer */
 
 	/* the module's own atomic notifier chain: walked by the core, whose

@@ -285,6 +285,9 @@ void dusk_socklock_before_call(const struct dusk_call *c);
 void dusk_socklock_after_call(const struct dusk_call *c);
 void dusk_socklock_release_all(void);
 
+/* rhtwalk.c: an rhashtable walk's iterator kept stopped between calls */
+bool dusk_rhtwalk_instead(struct dusk_call *c, const u64 *a);
+
 /* devres.c: device-managed memory the module allocated */
 void dusk_devres_before_call(const struct dusk_call *c);
 void dusk_devres_after_call(const struct dusk_call *c);
@@ -406,6 +409,7 @@ bool dusk_gup_acts_on(const struct dusk_stub_desc *s);
 bool dusk_pages_acts_on(const struct dusk_stub_desc *s);
 bool dusk_klock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_socklock_acts_on(const struct dusk_stub_desc *s);
+bool dusk_rhtwalk_acts_on(const struct dusk_stub_desc *s);
 bool dusk_slab_acts_on(const struct dusk_stub_desc *s);
 bool dusk_sync_acts_on(const struct dusk_stub_desc *s);
 
