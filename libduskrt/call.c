@@ -116,11 +116,31 @@ static void ctx_gone(struct dusk_thread *t, uint32_t stub)
  */
 static void call_site(char *buf, size_t cap)
 {
-	void *bt[12];
-	int n = backtrace(bt, 12);
+	void *bt[16];
+	int n = backtrace(bt, 16), i;
 
-	if (!dusk_module_line(bt + 1, n - 1, 0, buf, cap))
+	/* from dusk_call()'s caller on, however much of the runtime was
+	 * inlined into dusk_call() */
+	for (i = 0; i < n && bt[i] != dusk_entry_pc; i++)
+		;
+	if (i == n)
+		i = 1;
+	if (!dusk_module_line(bt + i, n - i, 0, buf, cap))
 		dusk_symbolize(dusk_entry_pc, buf, cap);
+}
+
+/* The kernel refused call @stub: stop, naming the module's line. */
+static void call_failed(uint32_t stub, int err, const struct dusk_answer *ans)
+	__attribute__((noreturn));
+static void call_failed(uint32_t stub, int err, const struct dusk_answer *ans)
+{
+	char where[512];
+
+	call_site(where, sizeof(where));
+	dusk_log(DUSK_LOG_ERROR, "dusk: kernel call %s failed: %s%s%s%s%s", stub_name(stub),
+		 strerror(-err), ans->extack[0] ? ": " : "", ans->extack, where[0] ? " at " : "",
+		 where);
+	abort();
 }
 
 /*
@@ -187,8 +207,7 @@ DUSK_API uint64_t dusk_call(uint32_t stub, const uint64_t *args, unsigned int na
 		return gone_result(frame);
 	}
 	if (err)
-		dusk_fatal("dusk: kernel call %s failed: %s%s%s", stub_name(stub), strerror(-err),
-			   ans.extack[0] ? ": " : "", ans.extack);
+		call_failed(stub, err, &ans);
 	if (!ans.nlh || dusk_msg_parse(ans.nlh, ans.len, &a) || !a.tb[DUSK_A_RET])
 		dusk_fatal("dusk: kernel call %s: malformed answer", stub_name(stub));
 	ret = mnl_attr_get_u64(a.tb[DUSK_A_RET]);

@@ -45,7 +45,9 @@ if timeout -s KILL 30 /dusk/bin/kslock rb=1 >/tmp/p.log 2>&1; then
 fi
 grep -q 'kernel call ring_buffer_lock_reserve failed: State not recoverable: it returned in atomic context' /tmp/p.log ||
 	{ cat /tmp/p.log; dmesg; dusk_fail "the program does not say which call stopped it, and why"; }
-dusk_pass "the program stopped, naming ring_buffer_lock_reserve"
+grep -q 'it returned in atomic context.* at .*kslock\.c:61 (in kslock_ring)' /tmp/p.log ||
+	{ cat /tmp/p.log; dusk_fail "the message does not name the module's line"; }
+dusk_pass "the program stopped, naming ring_buffer_lock_reserve and kslock.c:61"
 dmesg | grep -q 'dusk_kslock: ring_buffer_lock_reserve returned in atomic context (preempt_count 0x0 -> 0x1, irqs on -> on, RCU depth 0 -> 0)' ||
 	{ dmesg; dusk_fail "the kernel log does not name the call and what it left"; }
 dusk_pass "the kernel log names the call and the preemption it left off"
