@@ -349,6 +349,9 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret = 0;	/* freed with its cache already (slab.c) */
 		goto out;
 	}
+	if (dusk_usermap_keep(c, freed && !(s->flags & DUSK_STUB_ALLOC) ? (unsigned long)freed :
+				 dusk_pages_freed_by(c)))
+		goto out;	/* a process maps it: kept until module exit (usermap.c) */
 	if (dusk_slab_before_bulk_free(c))
 		goto out;	/* the core freed them (slab.c) */
 	c->err = dusk_undo_prepare(c->stub, &rec);
@@ -430,6 +433,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_ksocket_after_call(c);
 	dusk_gup_after_call(c);
 	dusk_pages_after_call(c);
+	dusk_usermap_after_call(c);
 	dusk_klock_after_call(c);
 	dusk_socklock_after_call(c);
 	dusk_kprobe_after_call(c);

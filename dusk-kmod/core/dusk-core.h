@@ -241,6 +241,8 @@ bool dusk_region_owns_skb(const struct sk_buff *skb);
 void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);
 void dusk_kept_free(void);
+bool dusk_region_keep_retained(const void *addr);
+void dusk_region_unretain(u64 addr, u64 len);
 struct kmem_cache;
 void dusk_region_set_cache(const void *addr, struct kmem_cache *cache);
 unsigned int dusk_regions_free_cache(struct kmem_cache *cache, void (*gone)(const void *addr));
@@ -271,6 +273,12 @@ void dusk_pernet_forget_all(void);
 void dusk_pages_before_call(const struct dusk_call *c);
 void dusk_pages_after_call(struct dusk_call *c);
 void dusk_pages_free(unsigned long addr, size_t len, enum dusk_region_kind kind);
+unsigned long dusk_pages_freed_by(const struct dusk_call *c);
+
+/* usermap.c: the module's memory a process maps stays until module exit */
+void dusk_usermap_after_call(const struct dusk_call *c);
+bool dusk_usermap_keep(struct dusk_call *c, unsigned long freed);
+void dusk_usermap_settle(void);
 
 /* klock.c: kernel locks (rtnl) the program holds between its calls,
  * released at the session's end */
@@ -410,6 +418,7 @@ bool dusk_pages_acts_on(const struct dusk_stub_desc *s);
 bool dusk_klock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_socklock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_rhtwalk_acts_on(const struct dusk_stub_desc *s);
+bool dusk_usermap_acts_on(const struct dusk_stub_desc *s);
 bool dusk_slab_acts_on(const struct dusk_stub_desc *s);
 bool dusk_sync_acts_on(const struct dusk_stub_desc *s);
 

@@ -49,6 +49,8 @@ struct dusk_region {
 struct dusk_kept {
 	struct list_head node;
 	void *p;
+	size_t len;
+	u8 kind;		/* enum dusk_region_kind */
 };
 static LIST_HEAD(dusk_kept_list);
 
@@ -234,6 +236,63 @@ unsigned int dusk_regions_free_cache(struct kmem_cache *cache, void (*gone)(cons
 	return freed;
 }
 
+/*
+ * Give back memory of @kind at [start, start + len).  A page the module
+ * marked reserved for remap_pfn_range() (SetPageReserved(), which its
+ * exit would have undone) is unmarked first: the page allocator refuses a
+ * reserved page ("Bad page state").
+ */
+static void dusk_mem_free(unsigned long start, size_t len, enum dusk_region_kind kind)
+{
+	unsigned long a;
+
+	if (kind != DUSK_REGION_SKB && virt_addr_valid((void *)start))
+		for (a = start & PAGE_MASK; a < start + len; a += PAGE_SIZE)
+			if (PageReserved(virt_to_page((void *)a)))
+				ClearPageReserved(virt_to_page((void *)a));
+	if (kind == DUSK_REGION_PAGES || kind == DUSK_REGION_PAGES_EXACT)
+		dusk_pages_free(start, len, kind);
+	else
+		dusk_owned_free((void *)start, kind);
+}
+
+/* Keep region @r for the open files that may use it (module exit frees
+ * it); false when there is no memory to note it (then it is leaked rather
+ * than freed under them). */
+static bool dusk_region_keep(struct dusk_region *r)
+{
+	struct dusk_kept *k = kmalloc(sizeof(*k), GFP_KERNEL);
+
+	if (!k)
+		return false;
+	k->p = (void *)r->start;
+	k->len = r->len;
+	k->kind = r->kind;
+	list_add(&k->node, &dusk_kept_list);
+	return true;
+}
+
+/**
+ * dusk_region_keep_retained() - the module frees @addr: if it is a
+ * retained region (memory mapped into a process, usermap.c; an open
+ * file's file_operations, fops.c), keep it until module exit instead.
+ * Context: caller holds dusk_sess.lock.
+ * Return: true when kept (the free must not be made).
+ */
+bool dusk_region_keep_retained(const void *addr)
+{
+	struct dusk_region *r = dusk_region_find((unsigned long)addr, 1);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (!r || r->start != (unsigned long)addr || !r->retained || r->cache ||
+	    r->kind == DUSK_REGION_SKB || r->kind == DUSK_REGION_MIRROR)
+		return false;
+	dusk_region_keep(r);
+	dusk_undo_forget_range(r->start, r->len);
+	dusk_region_drop(r);
+	return true;
+}
+
 /**
  * dusk_regions_free_all() - free every mirror and owned allocation.
  * Context: teardown, caller holds dusk_sess.lock, nothing uses them any more.
@@ -243,20 +302,12 @@ void dusk_regions_free_all(void)
 	struct rb_node *n;
 	struct dusk_region *r;
 
-	struct dusk_kept *k;
-
 	while ((n = rb_first(&dusk_sess.regions))) {
 		r = rb_entry(n, struct dusk_region, node);
-		k = r->retained ? kmalloc(sizeof(*k), GFP_KERNEL) : NULL;
-		if (k) {
-			k->p = (void *)r->start;
-			list_add(&k->node, &dusk_kept_list);
-		} else if (!r->retained) {
-			if (r->kind == DUSK_REGION_PAGES || r->kind == DUSK_REGION_PAGES_EXACT)
-				dusk_pages_free(r->start, r->len, r->kind);
-			else
-				dusk_owned_free((void *)r->start, r->kind);
-		}	/* else: leaked rather than freed under an open file */
+		if (!r->retained)
+			dusk_mem_free(r->start, r->len, r->kind);
+		else
+			dusk_region_keep(r);	/* or leaked rather than freed under an open file */
 		dusk_region_drop(r);
 	}
 }
@@ -278,6 +329,20 @@ bool dusk_region_retain(u64 addr, u64 len)
 }
 
 /**
+ * dusk_region_unretain() - the region holding [addr, addr + len) is no
+ * longer used beyond the session (usermap.c: no process maps it any more).
+ * Context: caller holds dusk_sess.lock.
+ */
+void dusk_region_unretain(u64 addr, u64 len)
+{
+	struct dusk_region *r = dusk_region_find(addr, len);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (r)
+		r->retained = false;
+}
+
+/**
  * dusk_kept_free() - free what ended sessions kept for open files.
  * Context: module exit (so every such file has been released).
  */
@@ -286,7 +351,7 @@ void dusk_kept_free(void)
 	struct dusk_kept *k, *tmp;
 
 	list_for_each_entry_safe(k, tmp, &dusk_kept_list, node) {
-		kvfree(k->p);
+		dusk_mem_free((unsigned long)k->p, k->len, k->kind);
 		kfree(k);
 	}
 	INIT_LIST_HEAD(&dusk_kept_list);

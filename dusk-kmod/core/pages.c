@@ -104,6 +104,12 @@ static unsigned long dusk_pages_freed(const struct dusk_call *c, const char *nam
 	}
 }
 
+/** dusk_pages_freed_by() - the address a page-freeing call @c gives back, or 0. */
+unsigned long dusk_pages_freed_by(const struct dusk_call *c)
+{
+	return dusk_pages_freed(c, dusk_gen.stubs[c->stub].name);
+}
+
 bool dusk_pages_acts_on(const struct dusk_stub_desc *s)
 {
 	return dusk_pages_how(s->name) != DUSK_PAGES_NONE;

@@ -123,6 +123,9 @@ void dusk_session_end(void)
 	while (!wait_event_timeout(dusk_sess.waiters_gone, list_empty_careful(&dusk_sess.waiters),
 				   msecs_to_jiffies(READ_ONCE(dusk_block_timeout_ms)) + 1))
 		dusk_waiters_kill_stuck();
+	/* memory mapped into processes: before the lock, which looking a
+	 * mapping up must not be taken under (usermap.c) */
+	dusk_usermap_settle();
 	down_write(&dusk_sess.use);
 	mutex_lock(&dusk_sess.lock);
 	if (!dusk_sess.bound)

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's memory mapped into a process.
+ *
+ * A driver's mmap() hands a process its buffer with remap_pfn_range():
+ * the process's page tables then point at the pages, which hold no
+ * reference for it (VM_PFNMAP).  In the kernel build the buffer outlives
+ * every such mapping: the mapping holds the file, the file the module
+ * (rmmod answers EBUSY), and only module exit frees it.  A user build's
+ * buffer went with the program: SIGKILL, and teardown freed it; SIGTERM,
+ * and module_exit's kfree() did -- while the process still read and wrote
+ * it, freed slab memory, someone else's next (probe round of the
+ * fourteenth session: the mapping read slub's poison).
+ *
+ * So each remap_pfn_range() of the session's memory is noted (the process
+ * address space, where, which pfn).  When the module frees that memory, or
+ * the session ends, and a noted mapping still maps it, the memory is kept
+ * instead -- as an open file's file_operations are (fops.c: the mapping
+ * holds the file, the file this module) -- and module exit, after the last
+ * mapping is gone, frees it (mem.c).  Memory no mapping maps any more (a
+ * driver's release() freeing its buffer) is freed at once.  A mapping a
+ * fork() copied or mremap() moved is not noted.  vm_insert_page() and
+ * remap_vmalloc_range() take page references of their own and need none
+ * of this.
+ */
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include "dusk-core.h"
+
+/* remap_pfn_range(vma, addr, pfn, size, prot) */
+#define DUSK_REMAP "remap_pfn_range"
+
+struct dusk_umap {
+	struct list_head node;
+	unsigned long kaddr;	/* what was mapped: [kaddr, kaddr + size) */
+	unsigned long uaddr;	/* where, in @mm */
+	unsigned long pfn;
+	u64 size;
+	struct mm_struct *mm;	/* mmgrab()bed */
+};
+
+/* The notes.  A lock of their own, never held around another: the mmap()
+ * caller that notes one holds its mmap_lock, and looking a mapping up
+ * takes an mmap_lock. */
+static DEFINE_MUTEX(dusk_umap_lock);
+static LIST_HEAD(dusk_umaps);
+
+/** dusk_usermap_acts_on() - does @s map memory into a process? */
+bool dusk_usermap_acts_on(const struct dusk_stub_desc *s)
+{
+	return dusk_stub_named(s->name, DUSK_REMAP);
+}
+
+static void dusk_umap_free(struct dusk_umap *u)
+{
+	mmdrop(u->mm);
+	kfree(u);
+}
+
+/**
+ * dusk_usermap_after_call() - note a remap_pfn_range() of the session's
+ * memory.
+ * Context: process (the mmap() caller's), no dusk lock held.
+ */
+void dusk_usermap_after_call(const struct dusk_call *c)
+{
+	struct vm_area_struct *vma;
+	struct dusk_umap *u;
+	bool ours;
+
+	if (!dusk_stub_named(dusk_gen.stubs[c->stub].name, DUSK_REMAP) || c->err || c->ret ||
+	    c->nargs < 4 || !pfn_valid(c->args[2]) || !c->args[3])
+		return;
+	vma = (struct vm_area_struct *)(uintptr_t)c->args[0];
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return;
+	u->kaddr = (unsigned long)pfn_to_kaddr(c->args[2]);
+	u->uaddr = c->args[1];
+	u->pfn = c->args[2];
+	u->size = c->args[3];
+	u->mm = vma->vm_mm;
+	mmgrab(u->mm);
+	mutex_lock(&dusk_sess.lock);
+	ours = dusk_region_retain(u->kaddr, u->size);
+	mutex_unlock(&dusk_sess.lock);
+	if (!ours) {
+		dusk_umap_free(u);
+		return;
+	}
+	mutex_lock(&dusk_umap_lock);
+	list_add(&u->node, &dusk_umaps);
+	mutex_unlock(&dusk_umap_lock);
+}
+
+/* Does @u's mapping still map its first page?  Takes its mmap_lock. */
+static bool dusk_umap_mapped(const struct dusk_umap *u)
+{
+	struct vm_area_struct *vma;
+	unsigned long pfn;
+	bool mapped = false;
+
+	if (!mmget_not_zero(u->mm))
+		return false;	/* the process is gone */
+	mmap_read_lock(u->mm);
+	vma = find_vma(u->mm, u->uaddr);
+	if (vma && vma->vm_start <= u->uaddr && (vma->vm_flags & VM_PFNMAP) &&
+	    !follow_pfn(vma, u->uaddr, &pfn))
+		mapped = pfn == u->pfn;
+	mmap_read_unlock(u->mm);
+	mmput(u->mm);
+	return mapped;
+}
+
+/* Take the notes of mappings of the region at @start (of all, with @all)
+ * off the list into @out. */
+static void dusk_umaps_take(unsigned long start, bool all, struct list_head *out)
+{
+	struct dusk_umap *u, *tmp;
+
+	mutex_lock(&dusk_umap_lock);
+	list_for_each_entry_safe(u, tmp, &dusk_umaps, node)
+		if (all || u->kaddr == start)
+			list_move(&u->node, out);
+	mutex_unlock(&dusk_umap_lock);
+}
+
+/**
+ * dusk_usermap_keep() - the module frees @freed: kept instead while a
+ * process maps it.
+ * @c: the call; @freed: what it frees, or 0.
+ * Return: true when the call must not be made (c->ret is 0).
+ * Context: process, no dusk lock held.
+ */
+bool dusk_usermap_keep(struct dusk_call *c, unsigned long freed)
+{
+	struct dusk_umap *u, *tmp;
+	bool mapped = false, kept = false;
+	LIST_HEAD(notes);
+
+	if (!freed)
+		return false;
+	dusk_umaps_take(freed, false, &notes);
+	list_for_each_entry_safe(u, tmp, &notes, node) {
+		mapped = mapped || dusk_umap_mapped(u);
+		dusk_umap_free(u);
+	}
+	if (!mapped)
+		return false;
+	mutex_lock(&dusk_sess.lock);
+	kept = dusk_region_keep_retained((void *)freed);
+	mutex_unlock(&dusk_sess.lock);
+	if (kept) {
+		pr_info("%s: memory the module freed is still mapped by a process: kept until module exit\n",
+			dusk_family.name);
+		c->ret = 0;
+	}
+	return kept;
+}
+
+/**
+ * dusk_usermap_settle() - the session ends: memory no process maps any
+ * more is the teardown's to free; what a process still maps stays
+ * retained (teardown keeps it for module exit).
+ * Context: teardown, before it takes dusk_sess.lock.
+ */
+void dusk_usermap_settle(void)
+{
+	struct dusk_umap *u, *tmp;
+	LIST_HEAD(notes);
+
+	dusk_umaps_take(0, true, &notes);
+	list_for_each_entry_safe(u, tmp, &notes, node) {
+		if (dusk_umap_mapped(u)) {
+			pr_info("%s: teardown: memory of the module is still mapped by a process: kept until module exit\n",
+				dusk_family.name);
+		} else {
+			mutex_lock(&dusk_sess.lock);
+			dusk_region_unretain(u->kaddr, u->size);
+			mutex_unlock(&dusk_sess.lock);
+		}
+		dusk_umap_free(u);
+	}
+}
