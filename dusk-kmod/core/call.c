@@ -349,8 +349,7 @@ void dusk_call_exec(struct dusk_call *c)
 		c->ret = 0;	/* freed with its cache already (slab.c) */
 		goto out;
 	}
-	if (dusk_usermap_keep(c, freed && !(s->flags & DUSK_STUB_ALLOC) ? (unsigned long)freed :
-				 dusk_pages_freed_by(c)))
+	if (dusk_usermap_keep(c, freed && !(s->flags & DUSK_STUB_ALLOC) ? (unsigned long)freed : 0))
 		goto out;	/* a process maps it: kept until module exit (usermap.c) */
 	if (dusk_slab_before_bulk_free(c))
 		goto out;	/* the core freed them (slab.c) */

@@ -129,7 +129,8 @@ static void dusk_umaps_take(unsigned long start, bool all, struct list_head *out
 /**
  * dusk_usermap_keep() - the module frees @freed: kept instead while a
  * process maps it.
- * @c: the call; @freed: what it frees, or 0.
+ * @c: the call; @freed: what it frees, or 0 (then the pages a page
+ *     allocator call frees, if it is one).
  * Return: true when the call must not be made (c->ret is 0).
  * Context: process, no dusk lock held.
  */
@@ -139,6 +140,10 @@ bool dusk_usermap_keep(struct dusk_call *c, unsigned long freed)
 	bool mapped = false, kept = false;
 	LIST_HEAD(notes);
 
+	if (list_empty_careful(&dusk_umaps))
+		return false;	/* nothing was ever mapped: the common case */
+	if (!freed)
+		freed = dusk_pages_freed_by(c);
 	if (!freed)
 		return false;
 	dusk_umaps_take(freed, false, &notes);
