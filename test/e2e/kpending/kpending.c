@@ -38,10 +38,10 @@ static int __init kpending_init(void)
 {
 	INIT_DELAYED_WORK(&dw, dw_fn);
 	timer_setup(&tick.timer, tick_fn, 0);
-	schedule_delayed_work(&dw, msecs_to_jiffies(10));
-	mod_timer(&tick.timer, jiffies + msecs_to_jiffies(10));
+	schedule_delayed_work(&dw, msecs_to_jiffies(200));
+	mod_timer(&tick.timer, jiffies + msecs_to_jiffies(200));
 	pr_info("kpending: queued %d %d\n", delayed_work_pending(&dw), timer_pending(&tick.timer));
-	msleep(400);
+	msleep(800);
 	pr_info("kpending: work runs %d pending %d inside %d\n", dw_runs,
 		delayed_work_pending(&dw), dw_pending_inside);
 	pr_info("kpending: timer %d fires %d pending %d inside %d\n", tick.id, tick.fires,
