@@ -159,19 +159,17 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 	 * parameters' (KPARAM_MUTEX(NULL)). */
 	if (c->param_lock)
 		kernel_param_lock(NULL);
+	dusk_callctx_save(&was);	/* the text lock leaves the context as it was */
 	if (s->flags & DUSK_STUB_PRINTK) {
 		mutex_lock(&dusk_text_lock);
 		dusk_text[0] = '\0';
-		dusk_callctx_save(&was);
 		c->ret = s->fn(a);
-		err = dusk_callctx_check(s->name, &was);
 		strscpy(c->text, dusk_text, DUSK_MAX_TEXT);
 		mutex_unlock(&dusk_text_lock);
 	} else {
-		dusk_callctx_save(&was);
 		c->ret = s->fn(a);
-		err = dusk_callctx_check(s->name, &was);
 	}
+	err = dusk_callctx_check(s->name, &was);
 	if (err)
 		c->err = err;	/* the program stops (callctx.c) */
 	if (c->param_lock)
@@ -429,7 +427,6 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);
 	dusk_handed_after_call(c);
-	dusk_ksocket_after_call(c);
 	dusk_gup_after_call(c);
 	dusk_pages_after_call(c);
 	dusk_usermap_after_call(c);

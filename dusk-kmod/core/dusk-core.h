@@ -309,13 +309,12 @@ extern const struct dusk_spans dusk_handed_spans;
 bool dusk_handed_owned_by(u64 start, u64 addr, u64 len);
 size_t dusk_iio_span(u64 indio, u64 sizeof_priv);
 void dusk_handed_forget_all(void);
-struct socket *dusk_handed_new_socket(const struct dusk_call *c);
 
 /* ksocket.c: kernel sockets the module created, released at the session's
  * end if the program did not */
-bool dusk_ksocket_acts_on(const struct dusk_stub_desc *s);
+struct socket;
+void dusk_ksocket_note(struct socket *sock);
 void dusk_ksocket_before_call(const struct dusk_call *c);
-void dusk_ksocket_after_call(const struct dusk_call *c);
 void dusk_ksocket_release_all(void);
 
 /* gup.c: user pages the module pinned for writing (get_user_pages_fast()) */

@@ -358,38 +358,28 @@ static void dusk_handed_card(const struct dusk_call *c)
 	dusk_handed_add((unsigned long)card, sizeof(*card) + (extra > 0 ? extra : 0), 0, 0);
 }
 
-/**
- * dusk_handed_new_socket() - the socket a call of dusk_sock_kinds[] that
- * answered 0 stored through its out-argument (the mirror of the module's
- * pointer, still there: the call's reply is not sent yet), or NULL.
- * Context: right after the call.
+/*
+ * A call of dusk_sock_kinds[] answered 0: the struct socket it stored
+ * through its out-argument (the mirror of the module's pointer, still
+ * there: the call's reply is not sent yet) and its struct sock are the
+ * module's now, both keyed by the struct socket; the socket is released
+ * if the program dies before it does (ksocket.c).
  */
-struct socket *dusk_handed_new_socket(const struct dusk_call *c)
+static void dusk_handed_socket(const struct dusk_call *c)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
 	struct socket *sock;
-	size_t i;
+	struct sock *sk;
+	size_t i, size;
 
 	for (i = 0; i < ARRAY_SIZE(dusk_sock_kinds); i++)
 		if (dusk_stub_named(name, dusk_sock_kinds[i].create))
 			break;
 	if (i == ARRAY_SIZE(dusk_sock_kinds) || c->err || c->ret ||
 	    dusk_sock_kinds[i].out_arg >= c->nargs || !c->args[dusk_sock_kinds[i].out_arg])
-		return NULL;
+		return;
 	if (copy_from_kernel_nofault(&sock, (void *)(uintptr_t)c->args[dusk_sock_kinds[i].out_arg],
-				     sizeof(sock)))
-		return NULL;
-	return sock;
-}
-
-/* ... and its struct sock are the module's now, both keyed by the socket. */
-static void dusk_handed_socket(const struct dusk_call *c)
-{
-	struct socket *sock = dusk_handed_new_socket(c);
-	struct sock *sk;
-	size_t size;
-
-	if (!sock)
+				     sizeof(sock)) || !sock)
 		return;
 	dusk_handed_add((unsigned long)sock, sizeof(*sock), 0, (unsigned long)sock);
 	sk = sock->sk;
@@ -398,6 +388,7 @@ static void dusk_handed_socket(const struct dusk_call *c)
 	size = sk->sk_prot_creator ? sk->sk_prot_creator->obj_size : sizeof(*sk);
 	dusk_handed_add((unsigned long)sk, max_t(size_t, size, sizeof(*sk)), 0,
 			(unsigned long)sock);
+	dusk_ksocket_note(sock);
 }
 
 /**

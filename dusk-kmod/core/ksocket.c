@@ -8,7 +8,8 @@
  * -EADDRINUSE (test kslock-kill) -- a crash must cost only the program.
  *
  * The core holds each such socket's struct sock (sock_hold()) from the call
- * that created it (sock_create_kern(), sock_create(), kernel_accept()) to
+ * that created it (sock_create_kern(), sock_create(), kernel_accept(),
+ * found by handed.c) to
  * the module's sock_release() of it.  At the session's end, after the
  * undo records (a kernel thread or a tunnel that uses the socket is gone
  * by then), a socket whose sock is still attached to it (sk->sk_socket:
@@ -33,15 +34,6 @@ struct dusk_ksocket {
 /* Under dusk_sess.lock (taken here: calls run without it). */
 static LIST_HEAD(dusk_ksockets);
 
-/** dusk_ksocket_acts_on() - does @s create or release a kernel socket? */
-bool dusk_ksocket_acts_on(const struct dusk_stub_desc *s)
-{
-	return dusk_stub_named(s->name, "sock_create_kern") ||
-	       dusk_stub_named(s->name, "sock_create") ||
-	       dusk_stub_named(s->name, "kernel_accept") ||
-	       dusk_stub_named(s->name, "sock_release");
-}
-
 /** dusk_ksocket_before_call() - a sock_release(): the module gives it back. */
 void dusk_ksocket_before_call(const struct dusk_call *c)
 {
@@ -61,14 +53,15 @@ void dusk_ksocket_before_call(const struct dusk_call *c)
 	mutex_unlock(&dusk_sess.lock);
 }
 
-/** dusk_ksocket_after_call() - a socket the module created: held. */
-void dusk_ksocket_after_call(const struct dusk_call *c)
+/**
+ * dusk_ksocket_note() - a socket with a sock the module created: held
+ * (handed.c, which makes these calls act-on ones, finds it).
+ * Context: process, right after the call, no dusk lock held.
+ */
+void dusk_ksocket_note(struct socket *sock)
 {
-	struct socket *sock = dusk_handed_new_socket(c);
 	struct dusk_ksocket *k;
 
-	if (!sock || !sock->sk)
-		return;
 	k = kzalloc(sizeof(*k), GFP_KERNEL);
 	if (!k) {
 		pr_warn("%s: no memory to note a kernel socket: not released if the program dies\n",

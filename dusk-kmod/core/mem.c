@@ -288,8 +288,7 @@ bool dusk_region_keep_retained(const void *addr)
 	    r->kind == DUSK_REGION_SKB || r->kind == DUSK_REGION_MIRROR)
 		return false;
 	dusk_region_keep(r);
-	dusk_undo_forget_range(r->start, r->len);
-	dusk_region_drop(r);
+	dusk_region_forget(addr);
 	return true;
 }
 

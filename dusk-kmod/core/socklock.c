@@ -33,12 +33,7 @@ static const char *const dusk_socklock_calls[] = {
 /** dusk_socklock_acts_on() - does @s take or release a socket's lock? */
 bool dusk_socklock_acts_on(const struct dusk_stub_desc *s)
 {
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(dusk_socklock_calls); i++)
-		if (dusk_stub_named(s->name, dusk_socklock_calls[i]))
-			return true;
-	return false;
+	return dusk_stub_in(s->name, dusk_socklock_calls, );
 }
 
 static void dusk_socklock_note(struct sock *sk)
