@@ -45,6 +45,15 @@
  * program sees them (its own writes, which went to the kernel, included);
  * every page READ afterwards gets them laid over what the kernel sent.
  *
+ * Volatile reads: a volatile access (READ_ONCE(), `jiffies`, any volatile
+ * object) says the value may change under the reader, and busy waits poll
+ * so: `while (time_before(jiffies, end)) cpu_relax();`.  With the page valid
+ * for the whole epoch such a loop saw the value of the epoch's start for
+ * ever.  So a volatile access to kernel memory sees bytes at most
+ * VOLATILE_NS old: older ones are read again (the program's own writes of
+ * the epoch kept, held ranges left as they are).  A callback shorter than
+ * that (a packet's) never pays for it; a loop pays one READ per VOLATILE_NS.
+ *
  * Limits: a range may not cross a 1 GiB boundary (no real kernel object
  * does in practice); it is reported as a fault.  Filled pages keep their
  * memory (2 pages of RSS per kernel page ever touched by a thread).
@@ -53,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "rt-internal.h"
 
@@ -76,6 +86,18 @@ struct win {
 	uint64_t *mapped;	/* bitmap: chunk made accessible */
 };
 
+/* Volatile reads (see above): bytes seen at most this long ago. */
+#define VOLATILE_NS 1000000
+#define NVREAD 8
+#define VREAD_MAX 256	/* bytes read again at most (larger: not again) */
+
+/* A volatile range read again at @ns this epoch. */
+struct vread {
+	uint64_t addr;
+	size_t len;
+	int64_t ns;
+};
+
 /* A range held for the whole callback (dusk_shadow_hold()). */
 struct held {
 	uint64_t addr;
@@ -93,6 +115,9 @@ struct dusk_shadow {
 	size_t nfilled, cap;
 	uint64_t *prev;		/* ... and those of the epoch before (late writes) */
 	size_t nprev, prevcap;
+	int64_t epoch_ns;	/* CLOCK_MONOTONIC when this epoch began */
+	struct vread vread[NVREAD];	/* volatile ranges read again this epoch */
+	unsigned int nvread;
 };
 
 /*
@@ -121,12 +146,22 @@ static void hit_reset(void)
 	memset(dusk_hit_recent, 0, sizeof(dusk_hit_recent));
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 struct dusk_shadow *dusk_shadow_new(void)
 {
 	struct dusk_shadow *s = calloc(1, sizeof(*s));
 
-	if (s)
+	if (s) {
 		s->epoch = 1;
+		s->epoch_ns = now_ns();
+	}
 	return s;
 }
 
@@ -334,6 +369,8 @@ void dusk_shadow_invalidate(struct dusk_shadow *s)
 	/* This epoch's pages become the previous epoch's (see late writes). */
 	swap_epochs(s);
 	s->nfilled = 0;
+	s->nvread = 0;
+	s->epoch_ns = now_ns();
 	hit_reset();
 	if (++s->epoch != 0)
 		return;
@@ -728,6 +765,143 @@ DUSK_API void *dusk_check_kernel(uintptr_t addr, size_t len)
 		return (void *)(addr + dusk_hit.delta);
 	p = dusk_hit_recall(addr, len);
 	return p ? p : check_shadow(addr, len, __builtin_return_address(0));
+}
+
+/* Is a held range's byte at kernel address @a (they stay as they were)? */
+static int held_byte(const struct dusk_shadow *s, uint64_t a)
+{
+	size_t i;
+
+	for (i = 0; i < s->nheld; i++)
+		if (a >= s->held[i].addr && a - s->held[i].addr < s->held[i].len)
+			return 1;
+	return 0;
+}
+
+/*
+ * Merge bytes [lo, hi) just read from the kernel (@data, from kernel
+ * address @lo) into the valid bytes of their pages: a byte the program did
+ * not change this epoch takes the kernel's value, shadow and pristine; one
+ * it changed keeps its value, and its pristine the kernel's (so the write
+ * still goes back at the epoch's end).
+ */
+static void vread_merge(struct dusk_shadow *s, uint64_t lo, uint64_t hi, const char *data)
+{
+	char view[VREAD_MAX] __attribute__((aligned(8)));
+	const char *d = dusk_rmap_view(lo, data, hi - lo, view);
+	uint64_t a;
+
+	for (a = lo; a < hi; a++) {
+		struct win *w = find_win(s, a >> WIN_SHIFT, 0);
+		size_t woff = a & (WIN_SIZE - 1), pi = woff >> DUSK_PAGE_SHIFT;
+		size_t b = woff & (DUSK_PAGE_SIZE - 1);
+		char *sh;
+
+		if (!w || w->meta[pi].epoch != s->epoch || b < w->meta[pi].lo ||
+		    b >= w->meta[pi].hi || held_byte(s, a))
+			continue;
+		sh = w->mem + woff;
+		if (sh[0] == sh[WIN_SIZE])
+			sh[0] = d[a - lo];
+		sh[WIN_SIZE] = d[a - lo];
+	}
+}
+
+/* Read [addr, addr+len) again (its aligned words whole, so that a pointer
+ * among them is translated: dusk_rmap_view()) and merge it. */
+static int vread_again(struct dusk_shadow *s, uint64_t addr, size_t len)
+{
+	uint64_t lo = addr & ~7ull, hi = (addr + len + 7) & ~7ull;
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	const struct nlattr *a;
+	int err;
+
+	if (hi - lo > VREAD_MAX)
+		return 0;	/* a whole volatile object: as the epoch read it */
+	err = dusk_msg_new(&m, DUSK_CMD_READ);
+	if (err)
+		return err;
+	dusk_trace("[dusk] read 0x%llx +%llu (volatile)", (unsigned long long)lo,
+		   (unsigned long long)(hi - lo));
+	err = dusk_msg_put_range(&m, DUSK_A_RANGE, lo, (uint32_t)(hi - lo));
+	if (!err)
+		err = dusk_request(&m, &ans);
+	if (err)
+		goto out;
+	err = -EBADMSG;
+	if (ans.nlh) {
+		mnl_attr_for_each(a, ans.nlh, GENL_HDRLEN) {
+			if (mnl_attr_get_type(a) != DUSK_A_DATA)
+				continue;
+			if (mnl_attr_get_payload_len(a) == hi - lo) {
+				vread_merge(s, lo, hi, mnl_attr_get_payload(a));
+				err = 0;
+			}
+			break;
+		}
+	}
+	dusk_answer_free(&ans);
+out:
+	dusk_msg_fini(&m);
+	return err;
+}
+
+/* The volatile range [addr, addr+len) this epoch, or NULL. */
+static struct vread *vread_find(struct dusk_shadow *s, uint64_t addr, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nvread && i < NVREAD; i++)
+		if (s->vread[i].addr == addr && s->vread[i].len >= len)
+			return &s->vread[i];
+	return NULL;
+}
+
+/* [addr, addr+len) was seen as the kernel holds it at @ns. */
+static void vread_note(struct dusk_shadow *s, uint64_t addr, size_t len, int64_t ns)
+{
+	struct vread *v = vread_find(s, addr, len);
+
+	if (!v)
+		v = &s->vread[s->nvread++ % NVREAD];
+	*v = (struct vread){ addr, len, ns };
+}
+
+/*
+ * The volatile access's miss and hit: its bytes at most VOLATILE_NS old
+ * (see "Volatile reads" above).  A miss reads them now; a hit older than
+ * that reads them again.
+ */
+DUSK_API void *dusk_check_kernel_volatile(uintptr_t addr, size_t len)
+{
+	const void *ret = __builtin_return_address(0);
+	struct dusk_shadow *s = dusk_thread()->shadow;
+	const struct vread *v;
+	int64_t now;
+	void *p;
+	int err;
+
+	if (addr >= dusk_hit.lo && addr + len <= dusk_hit.hi)
+		p = (void *)(addr + dusk_hit.delta);
+	else if (!(p = dusk_hit_recall(addr, len))) {
+		p = check_shadow(addr, len, ret);
+		vread_note(s, addr, len, now_ns());
+		return p;
+	}
+	now = now_ns();
+	v = vread_find(s, addr, len);
+	if (now - (v ? v->ns : s->epoch_ns) < VOLATILE_NS)
+		return p;
+	err = vread_again(s, addr, len);
+	if (err) {
+		dusk_entry_pc = ret;
+		dusk_fault(err == -EFAULT ? "read of unmapped kernel memory" :
+					    "kernel memory unavailable",
+			   addr, len, dusk_entry_pc, err == -EFAULT ? NULL : strerror(-err));
+	}
+	vread_note(s, addr, len, now);
+	return p;
 }
 
 void *dusk_shadow_peek(struct dusk_shadow *s, uint64_t addr, size_t len)

@@ -91,9 +91,38 @@ static inline void *dusk_check(const volatile void *p, size_t len)
 	return dusk_check_recent(a, len);
 }
 
+/* Slow path of dusk_check_volatile(): kernel memory, at most a millisecond
+ * old (libduskrt/shadow.c, "Volatile reads"). */
+void *dusk_check_kernel_volatile(uintptr_t addr, size_t len);
+
+/**
+ * dusk_check_volatile() - dusk_check() for a volatile access: READ_ONCE(),
+ * `jiffies`, a volatile object.  Its value may change under the reader, so
+ * kernel memory is seen as the kernel held it at most a millisecond ago,
+ * not as at the epoch's start: a busy wait on it ends.
+ */
+static inline void *dusk_check_volatile(const volatile void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (__builtin_expect(a < dusk_kbase, 1))
+		return (void *)a;
+	return dusk_check_kernel_volatile(a, len);
+}
+
+/* Does pointer @p point to a volatile-qualified type?  (Pointer types that
+ * differ in their target's qualifiers are not compatible.) */
+#define DUSK_POINTS_TO_VOLATILE(p) \
+	__builtin_types_compatible_p(__typeof__(p), __typeof__(*(p)) volatile *)
+
 /* The instrumented form of *(p): p keeps its kernel value, the access goes to
- * the shadow.  Used by generated code as DUSK_DEREF(p)->field, *DUSK_DEREF(p). */
-#define DUSK_DEREF(p) ((__typeof__(p))dusk_check((p), sizeof(*(p))))
+ * the shadow.  Used by generated code as DUSK_DEREF(p)->field, *DUSK_DEREF(p).
+ * A volatile access (READ_ONCE()'s `*(volatile T *)&x`) takes
+ * dusk_check_volatile(). */
+#define DUSK_DEREF(p)                                                                    \
+	((__typeof__(p))__builtin_choose_expr(DUSK_POINTS_TO_VOLATILE(p),                \
+					      dusk_check_volatile((p), sizeof(*(p))),    \
+					      dusk_check((p), sizeof(*(p)))))
 
 /**
  * dusk_commit() - the kernel address to pass for pointer @p in a kernel call.

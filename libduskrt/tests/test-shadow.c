@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "harness.h"
 #include "testmod.h"
@@ -200,6 +201,54 @@ static void writeback_only_changed_bytes(void **state)
 	assert_int_equal(mem[500], 0xB0);
 	assert_int_equal(mem[20], 0xCC);	/* not clobbered */
 	assert_int_equal(mem[4096], 0xD1);
+}
+
+/* Let more than the volatile read's age limit (1 ms) pass. */
+static void pass_2ms(void)
+{
+	struct timespec ts = { 0, 2000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * A volatile access (READ_ONCE(), jiffies) to kernel memory the kernel
+ * changes with no kernel call in between: a plain access keeps the epoch's
+ * value, a volatile one sees the kernel's once its bytes are older than a
+ * millisecond (a busy wait ends), and bytes the program wrote this epoch
+ * stay its own and still go back.
+ */
+static void volatile_read_sees_kernel_change(void **state)
+{
+	unsigned char *mem = dusk_sim_ptr(sim, K);
+	volatile uint32_t *v = (volatile uint32_t *)(uintptr_t)(K + 64);
+	uint32_t *plain = (uint32_t *)(uintptr_t)(K + 64);
+	volatile unsigned char *mine = (volatile unsigned char *)(uintptr_t)(K + 72);
+	struct dusk_sim_write w[4];
+	unsigned int r0;
+	uint32_t first;
+
+	(void)state;
+	first = *DUSK_DEREF(v);
+	*DUSK_DEREF(mine) = 0xEE;	/* the program's write, not sent yet */
+	r0 = reads();
+	memcpy(mem + 64, &(uint32_t){ first + 1 }, 4);	/* the kernel moves on */
+	mem[72] = 0x55;
+	assert_int_equal(*DUSK_DEREF(v), first);	/* young: no READ */
+	assert_int_equal(reads(), r0);
+	pass_2ms();
+	assert_int_equal(*DUSK_DEREF(plain), first);	/* plain: the epoch's value */
+	assert_int_equal(reads(), r0);
+	assert_int_equal(*DUSK_DEREF(v), first + 1);	/* volatile: read again */
+	assert_int_equal(reads(), r0 + 1);
+	assert_int_equal(*DUSK_DEREF(v), first + 1);	/* and young again */
+	assert_int_equal(reads(), r0 + 1);
+	assert_int_equal(*DUSK_DEREF(mine), 0xEE);	/* its own write kept */
+	dusk_sim_take_writes(sim, w, 4);
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(dusk_sim_take_writes(sim, w, 4), 1);
+	assert_int_equal(w[0].addr, K + 72);
+	assert_int_equal(mem[72], 0xEE);
 }
 
 /* The kernel changes K+31 during the call. */
@@ -535,6 +584,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(recent_pages_forgotten_at_epoch_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(writeback_only_changed_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(late_write_reaches_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(volatile_read_sees_kernel_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(late_write_survives_granule_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(upcall_prefetch_needs_no_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(upcall_held_outlives_kernel_calls, setup, teardown),
