@@ -12,19 +12,26 @@
  * it, freed slab memory, someone else's next (probe round of the
  * fourteenth session: the mapping read slub's poison).
  *
- * So each remap_pfn_range() of the session's memory is noted (the process
- * address space, where, which pfn).  When the module frees that memory, or
- * the session ends, and a noted mapping still maps it, the memory is kept
+ * So each remap_pfn_range() of the session's memory is noted (which pfns,
+ * and the file mapped).  When the module frees that memory, or the session
+ * ends, and a mapping of that file still maps it, the memory is kept
  * instead -- as an open file's file_operations are (fops.c: the mapping
  * holds the file, the file this module) -- and module exit, after the last
  * mapping is gone, frees it (mem.c).  Memory no mapping maps any more (a
- * driver's release() freeing its buffer) is freed at once.  A mapping a
- * fork() copied or mremap() moved is not noted.  vm_insert_page() and
- * remap_vmalloc_range() take page references of their own and need none
- * of this.
+ * driver's release() freeing its buffer) is freed at once.
+ *
+ * The mappings are found the way the kernel's own reverse map finds them
+ * (unmap_mapping_range()): every VMA of the file is on its address space's
+ * i_mmap tree -- the one mmap() made, those fork() copied and mremap()
+ * moved, the parts a split left -- and, under i_mmap_rwsem, none of them
+ * loses its page tables (unlinking a VMA from the tree comes first).  So
+ * their page tables are walked for the noted pfns without any process's
+ * mmap_lock.  vm_insert_page() and remap_vmalloc_range() take page
+ * references of their own and need none of this.
  */
 #include <linux/mm.h>
-#include <linux/sched/mm.h>
+#include <linux/fs.h>
+#include <linux/rbtree.h>
 #include <linux/slab.h>
 #include "dusk-core.h"
 
@@ -34,15 +41,19 @@
 struct dusk_umap {
 	struct list_head node;
 	unsigned long kaddr;	/* what was mapped: [kaddr, kaddr + size) */
-	unsigned long uaddr;	/* where, in @mm */
 	unsigned long pfn;
 	u64 size;
-	struct mm_struct *mm;	/* mmgrab()bed */
+	struct address_space *mapping;	/* of the file mapped */
+	struct inode *inode;	/* held: the address space lives with it */
 };
+
+/* Pages of a file's mappings looked at, at most, for one note: past that
+ * the memory counts as mapped (kept until module exit: safe). */
+#define DUSK_UMAP_SCAN 4096
 
 /* The notes.  A lock of their own, never held around another: the mmap()
  * caller that notes one holds its mmap_lock, and looking a mapping up
- * takes an mmap_lock. */
+ * takes the file's i_mmap_rwsem. */
 static DEFINE_MUTEX(dusk_umap_lock);
 static LIST_HEAD(dusk_umaps);
 
@@ -54,7 +65,7 @@ bool dusk_usermap_acts_on(const struct dusk_stub_desc *s)
 
 static void dusk_umap_free(struct dusk_umap *u)
 {
-	mmdrop(u->mm);
+	iput(u->inode);
 	kfree(u);
 }
 
@@ -73,15 +84,20 @@ void dusk_usermap_after_call(const struct dusk_call *c)
 	    c->nargs < 4 || !pfn_valid(c->args[2]) || !c->args[3])
 		return;
 	vma = (struct vm_area_struct *)(uintptr_t)c->args[0];
+	if (!vma->vm_file)
+		return;
 	u = kzalloc(sizeof(*u), GFP_KERNEL);
 	if (!u)
 		return;
 	u->kaddr = (unsigned long)pfn_to_kaddr(c->args[2]);
-	u->uaddr = c->args[1];
 	u->pfn = c->args[2];
 	u->size = c->args[3];
-	u->mm = vma->vm_mm;
-	mmgrab(u->mm);
+	u->mapping = vma->vm_file->f_mapping;
+	u->inode = igrab(file_inode(vma->vm_file));
+	if (!u->inode) {
+		kfree(u);
+		return;
+	}
 	mutex_lock(&dusk_sess.lock);
 	ours = dusk_region_retain(u->kaddr, u->size);
 	mutex_unlock(&dusk_sess.lock);
@@ -94,22 +110,28 @@ void dusk_usermap_after_call(const struct dusk_call *c)
 	mutex_unlock(&dusk_umap_lock);
 }
 
-/* Does @u's mapping still map its first page?  Takes its mmap_lock. */
+/* Does a mapping of @u's file map one of its pages?  Takes i_mmap_rwsem. */
 static bool dusk_umap_mapped(const struct dusk_umap *u)
 {
+	unsigned long npages = DIV_ROUND_UP(u->size, PAGE_SIZE), pfn, a;
 	struct vm_area_struct *vma;
-	unsigned long pfn;
+	unsigned int seen = 0;
+	struct rb_node *n;
 	bool mapped = false;
 
-	if (!mmget_not_zero(u->mm))
-		return false;	/* the process is gone */
-	mmap_read_lock(u->mm);
-	vma = find_vma(u->mm, u->uaddr);
-	if (vma && vma->vm_start <= u->uaddr && (vma->vm_flags & VM_PFNMAP) &&
-	    !follow_pfn(vma, u->uaddr, &pfn))
-		mapped = pfn == u->pfn;
-	mmap_read_unlock(u->mm);
-	mmput(u->mm);
+	i_mmap_lock_read(u->mapping);
+	for (n = rb_first_cached(&u->mapping->i_mmap); n && !mapped; n = rb_next(n)) {
+		vma = rb_entry(n, struct vm_area_struct, shared.rb);
+		if (!(vma->vm_flags & VM_PFNMAP))
+			continue;
+		for (a = vma->vm_start; a < vma->vm_end && !mapped; a += PAGE_SIZE) {
+			if (++seen > DUSK_UMAP_SCAN)
+				mapped = true;
+			else if (!follow_pfn(vma, a, &pfn))
+				mapped = pfn >= u->pfn && pfn - u->pfn < npages;
+		}
+	}
+	i_mmap_unlock_read(u->mapping);
 	return mapped;
 }
 
