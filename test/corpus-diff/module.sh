@@ -242,6 +242,14 @@ scenario_steps() {
 	probe_devs /tmp/before
 	nl_new
 	mount_new
+	extra_steps
+}
+
+# The module's own steps, if corpus-difftest -g gave it some.
+extra_steps() {
+	[ -f "/dusk/files/extra/$name.sh" ] || return 0
+	echo "-- $name.sh"
+	( . "/dusk/files/extra/$name.sh" ) 2>&1
 }
 
 for m in ${DEPS:-}; do
@@ -286,4 +294,5 @@ kill -TERM $pid 2>/dev/null
 wait $pid
 log_lines
 echo "== program output"
-grep -v '^<[0-7]>' "$out" | head -n 20
+# (its end: where a fault report is)
+grep -v '^<[0-7]>' "$out" | tail -n 40
