@@ -132,6 +132,9 @@ int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
 int dusk_upcall_async_irq(u32 proxy, const u64 *args, u32 nargs);
 /* A notifier callback's answer from dusk_upcall_blocking()'s result. */
 int dusk_notifier_answer(u64 ret);
+/* An enum-returning callback's answer from dusk_upcall_blocking()'s
+ * result: 0 when it did not run. */
+u64 dusk_enum_answer(u64 ret);
 /* A notifier proxy's body: a keyboard notifier of the program's is
  * observed late (NOTIFY_OK at once), any other a blocking upcall whose
  * answer goes through dusk_notifier_answer(). */
@@ -152,10 +155,13 @@ struct net_device_stats *dusk_netdev_stats(u32 proxy, struct net_device *dev);
 void dusk_netdev_stats64(u32 proxy, struct net_device *dev, struct rtnl_link_stats64 *stats);
 /* DUSK_PROXY_SYNC bodies: an xt_match .match (bool (const struct sk_buff *,
  * struct xt_action_param *)), an xt_target .target (unsigned int (struct
- * sk_buff *, const struct xt_action_param *)) and an hrtimer function. */
+ * sk_buff *, const struct xt_action_param *)), an hrtimer function. */
 bool dusk_sync_xt_match(u32 proxy, const struct sk_buff *skb, void *par);
 unsigned int dusk_sync_xt_target(u32 proxy, struct sk_buff *skb, const void *par);
 int dusk_sync_hrtimer(u32 proxy, void *timer);
+/* An alarm timer's function (enum alarmtimer_restart (struct alarm *,
+ * ktime_t)): answered late, as an hrtimer's. */
+int dusk_sync_alarm(u32 proxy, void *alarm, s64 now);
 /* A kprobe pre_handler (@nargs 2) or post_handler (@nargs 3, @flags):
  * observed late, answers 0. */
 int dusk_sync_kprobe(u32 proxy, void *kp, void *regs, unsigned long flags, u32 nargs);

@@ -269,6 +269,7 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		return;
 	}
 	if (n && p->kind != RW_PROXY_SYNC_XT_MATCH && p->kind != RW_PROXY_SYNC_HRTIMER &&
+	    p->kind != RW_PROXY_SYNC_ALARM &&
 	    p->kind != RW_PROXY_SYNC_XT_TARGET && p->kind != RW_PROXY_SYNC_KPROBE &&
 	    p->kind != RW_PROXY_SYNC_KRETPROBE) {
 		sb_printf(b, "\tu64 a[%d] = { ", n);
@@ -310,6 +311,8 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\treturn dusk_sync_xt_target(%d, a0, a1);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_HRTIMER)
 		sb_printf(b, "\treturn (%s)dusk_sync_hrtimer(%d, a0);\n}\n\n", ret, id);
+	else if (p->kind == RW_PROXY_SYNC_ALARM)
+		sb_printf(b, "\treturn (%s)dusk_sync_alarm(%d, a0, a1);\n}\n\n", ret, id);
 	else if (p->kind == RW_PROXY_SYNC_KPROBE && n == 2)
 		sb_printf(b, "\treturn dusk_sync_kprobe(%d, a0, a1, 0, 2);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_KPROBE)
@@ -320,6 +323,10 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (is_notifier_call(t))
 		sb_printf(b, "\treturn dusk_notifier_call(%d, a, %d);\n}\n\n", id, n);
+	else if (clang_getCanonicalType(clang_getResultType(t)).kind == CXType_Enum)
+		/* no errno is an enumerator (dusk_enum_answer()) */
+		sb_printf(b, "\treturn (%s)dusk_enum_answer(dusk_upcall_blocking(%d, %s, %d));\n}\n\n",
+			  ret, id, n ? "a" : "NULL", n);
 	else
 		sb_printf(b, "\treturn (%s)%sdusk_upcall_blocking(%d, %s, %d);\n}\n\n", ret,
 			  rw_type_is_pointer(clang_getResultType(t)) ? "(uintptr_t)" : "", id,
@@ -407,6 +414,7 @@ static const char *proxy_kind_name(int kind)
 	case RW_PROXY_ASYNC_IRQ:	return "DUSK_PROXY_ASYNC";
 	case RW_PROXY_SYNC_XT_MATCH:
 	case RW_PROXY_SYNC_HRTIMER:
+	case RW_PROXY_SYNC_ALARM:
 	case RW_PROXY_SYNC_KPROBE:
 	case RW_PROXY_SYNC_KRETPROBE:
 	case RW_PROXY_SYNC_XT_TARGET:	return "DUSK_PROXY_SYNC";

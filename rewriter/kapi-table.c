@@ -110,6 +110,9 @@ static const struct kapi_undo undos[] = {
 	{ "mod_timer",			"timer_shutdown_sync",		1, { 0 } },
 	/* hrtimer_start() is inline: the stub the module calls is this one */
 	{ "hrtimer_start_range_ns",	"hrtimer_cancel",		1, { 0 } },
+	{ "alarm_start",		"alarm_cancel",			1, { 0 } },
+	{ "alarm_start_relative",	"alarm_cancel",			1, { 0 } },
+	{ "alarm_restart",		"alarm_cancel",			1, { 0 } },
 	{ "xt_register_match",		"xt_unregister_match",		1, { 0 } },
 	{ "xt_register_matches",	"xt_unregister_matches",	2, { 0, 1 } },
 	/* A module's slab cache: the kmod frees the session's objects still
@@ -630,6 +633,12 @@ int kapi_proxy_kind(CXType fn)
 	if (n == 1 && ret.kind == CXType_Enum &&
 	    kapi_pointee_is(clang_getArgType(fn, 0), "struct hrtimer"))
 		return RW_PROXY_SYNC_HRTIMER;
+	/* alarm timer function: enum alarmtimer_restart (struct alarm *,
+	 * ktime_t), called from an hrtimer's expiry in hard interrupt
+	 * context, where a blocking proxy's errno read as "restart" */
+	if (n == 2 && ret.kind == CXType_Enum &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct alarm"))
+		return RW_PROXY_SYNC_ALARM;
 	return DUSK_PROXY_BLOCKING;
 }
 

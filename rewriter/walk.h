@@ -100,6 +100,8 @@ struct rw_stub {
 #define RW_PROXY_ASYNC_IRQ	(DUSK_PROXY_SYNC + 5)
 /* A kretprobe entry_handler or handler: observed late (kmod kretprobe.c). */
 #define RW_PROXY_SYNC_KRETPROBE	(DUSK_PROXY_SYNC + 6)
+/* An alarm timer's function: answered late, as an hrtimer's (kmod hrtimer.c). */
+#define RW_PROXY_SYNC_ALARM	(DUSK_PROXY_SYNC + 7)
 
 /* A kernel object the module uses by address: a variable, or a kernel
  * function used as a value (e.g. `.llseek = seq_lseek`). */

@@ -532,6 +532,24 @@ int dusk_notifier_answer(u64 ret)
 }
 
 /**
+ * dusk_enum_answer() - what a proxy of a callback returning an enum
+ * answers.
+ * @ret: dusk_upcall_blocking()'s result.
+ *
+ * The program's own answer as it is.  A call that did not run (atomic
+ * context, no session, a timeout) answers 0, the enum's first value: an
+ * errno is no enumerator, and the kernel reads it as whichever case is not
+ * the "nothing to do" one -- an alarm function's -EWOULDBLOCK was
+ * ALARMTIMER_RESTART, re-armed at the same, past expiry for ever, in hard
+ * interrupt context (probe round p60).  The kernel's callback enums put
+ * that case first (ALARMTIMER_NORESTART, HRTIMER_NORESTART, IRQ_NONE).
+ */
+u64 dusk_enum_answer(u64 ret)
+{
+	return IS_ERR_VALUE((unsigned long)ret) ? 0 : ret;
+}
+
+/**
  * dusk_upcall_wait() - raise a blocking upcall and wait for its REPLY.
  * @proxy: index into dusk_gen.proxies, or what @flags say it is
  *         (DUSK_UPCALL_PARAM: a parameter's index).

@@ -27,24 +27,37 @@
  * as the kernel's waits for a running callback.  An
  * answer that does not come in nf_timeout_ms, or when the session ends,
  * is the policy's: the timer stops (counted in DUSK_STAT_SYNC_POLICY).
+ *
+ * An alarm timer's function (enum alarmtimer_restart (struct alarm *,
+ * ktime_t now)) is called from its hrtimer's expiry (alarmtimer_fired()),
+ * in hard interrupt context too, and answered the same way
+ * (dusk_sync_alarm()): ALARMTIMER_NORESTART at once, the UPCALL {alarm,
+ * now} from the work queue, and on the program's ALARMTIMER_RESTART the
+ * alarm started again at the expiry its function set (alarm_forward()),
+ * as alarmtimer_fired() would have enqueued it -- unless it is queued
+ * again already, or alarm_cancel()/alarm_try_to_cancel() ran meanwhile.
  */
+#include <linux/alarmtimer.h>
 #include <linux/hrtimer.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "dusk-core.h"
 
-/* An hrtimer callback the program runs now. */
+/* An hrtimer or alarm callback the program runs now. */
 struct dusk_hrt_flight {
 	struct list_head node;		/* dusk_hrt_flights, under dusk_hrt_lock */
-	struct hrtimer *timer;
-	bool cancelled;			/* hrtimer_[try_to_]cancel() ran meanwhile */
+	void *timer;			/* struct hrtimer, or struct alarm */
+	bool alarm;
+	bool cancelled;			/* a cancel ran meanwhile */
 };
 
 /* The expiry, handed from interrupt context to the work queue. */
 struct dusk_hrt_fire {
 	struct work_struct work;
 	u32 proxy;
-	struct hrtimer *timer;
+	void *timer;			/* struct hrtimer, or struct alarm */
+	bool alarm;
+	s64 now;			/* an alarm's: its function's second argument */
 };
 
 static DEFINE_SPINLOCK(dusk_hrt_lock);
@@ -56,7 +69,9 @@ static struct workqueue_struct *dusk_hrt_wq;
 static void dusk_hrt_fire_work(struct work_struct *work)
 {
 	struct dusk_hrt_fire *f = container_of(work, struct dusk_hrt_fire, work);
-	u64 args[1] = { (u64)(uintptr_t)f->timer };
+	u64 args[2] = { (u64)(uintptr_t)f->timer, (u64)f->now };
+	u32 nargs = f->alarm ? 2 : 1;
+	size_t size = f->alarm ? sizeof(struct alarm) : sizeof(struct hrtimer);
 	struct dusk_hrt_flight *fl;
 	struct dusk_pending *p;
 	struct sk_buff *msg;
@@ -69,6 +84,7 @@ static void dusk_hrt_fire_work(struct work_struct *work)
 	if (!p || !fl)
 		goto policy;
 	fl->timer = f->timer;
+	fl->alarm = f->alarm;
 	p->kind = DUSK_PENDING_HRTIMER;
 	p->proxy = f->proxy;
 	p->sync = fl;
@@ -85,11 +101,9 @@ static void dusk_hrt_fire_work(struct work_struct *work)
 	}
 
 	/* From here @p may be resolved (and freed) at any time. */
-	msg = dusk_upcall_new(ctx, f->proxy, args, 1, 0,
-			      dusk_upcall_range_size(sizeof(struct hrtimer), true),
-			      GFP_KERNEL, &hdr);
-	if (msg && dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], sizeof(struct hrtimer),
-					 true)) {
+	msg = dusk_upcall_new(ctx, f->proxy, args, nargs, 0,
+			      dusk_upcall_range_size(size, true), GFP_KERNEL, &hdr);
+	if (msg && dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], size, true)) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}
@@ -105,6 +119,29 @@ out:
 	kfree(f);
 }
 
+/* Queue the UPCALL of one expiry of @timer (an alarm with @alarm). */
+static void dusk_hrt_expired(u32 proxy, void *timer, bool alarm, s64 now)
+{
+	struct dusk_hrt_fire *f;
+
+	if (!READ_ONCE(dusk_sess.alive) || proxy >= dusk_gen.nproxies) {
+		dusk_count(DUSK_STAT_SYNC_POLICY, 1);
+		return;
+	}
+	f = kmalloc(sizeof(*f), GFP_ATOMIC);
+	if (!f) {
+		dusk_count(DUSK_STAT_QUEUE_FULL, 1);
+		dusk_count(DUSK_STAT_SYNC_POLICY, 1);
+		return;
+	}
+	INIT_WORK(&f->work, dusk_hrt_fire_work);
+	f->proxy = proxy;
+	f->timer = timer;
+	f->alarm = alarm;
+	f->now = now;
+	queue_work(dusk_hrt_wq, &f->work);
+}
+
 /**
  * dusk_sync_hrtimer() - the body of every generated hrtimer function proxy.
  * @proxy: index into dusk_gen.proxies.
@@ -115,23 +152,41 @@ out:
  */
 int dusk_sync_hrtimer(u32 proxy, void *timer)
 {
-	struct dusk_hrt_fire *f;
-
-	if (!READ_ONCE(dusk_sess.alive) || proxy >= dusk_gen.nproxies) {
-		dusk_count(DUSK_STAT_SYNC_POLICY, 1);
-		return HRTIMER_NORESTART;
-	}
-	f = kmalloc(sizeof(*f), GFP_ATOMIC);
-	if (!f) {
-		dusk_count(DUSK_STAT_QUEUE_FULL, 1);
-		dusk_count(DUSK_STAT_SYNC_POLICY, 1);
-		return HRTIMER_NORESTART;
-	}
-	INIT_WORK(&f->work, dusk_hrt_fire_work);
-	f->proxy = proxy;
-	f->timer = timer;
-	queue_work(dusk_hrt_wq, &f->work);
+	dusk_hrt_expired(proxy, timer, false, 0);
 	return HRTIMER_NORESTART;
+}
+
+/**
+ * dusk_sync_alarm() - the body of every generated alarm function proxy.
+ * @proxy: index into dusk_gen.proxies.
+ * @alarm: the expired struct alarm (a mirror of the module's own).
+ * @now: the alarm base's time, the function's second argument.
+ *
+ * Context: hard interrupt (alarmtimer_fired()); never waits.
+ * Return: ALARMTIMER_NORESTART; the program's RESTART starts it later.
+ */
+int dusk_sync_alarm(u32 proxy, void *alarm, s64 now)
+{
+	dusk_hrt_expired(proxy, alarm, true, now);
+	return ALARMTIMER_NORESTART;
+}
+
+/* The program's answer @ret restarts @fl's timer, as __run_hrtimer() or
+ * alarmtimer_fired() would have, at the expiry its function set -- unless
+ * it is queued again already.  Under dusk_hrt_lock. */
+static void dusk_hrt_restart(const struct dusk_hrt_flight *fl, u32 ret)
+{
+	struct hrtimer *t = fl->timer;
+	struct alarm *a = fl->timer;
+
+	if (fl->alarm) {
+		if (ret == ALARMTIMER_RESTART && !(a->state & ALARMTIMER_STATE_ENQUEUED))
+			alarm_start(a, a->node.expires);
+	} else if (ret == HRTIMER_RESTART && !hrtimer_is_queued(t)) {
+		hrtimer_start_expires(t, HRTIMER_MODE_ABS |
+					 (t->is_soft ? HRTIMER_MODE_SOFT : 0) |
+					 (t->is_hard ? HRTIMER_MODE_HARD : 0));
+	}
 }
 
 /**
@@ -143,17 +198,13 @@ int dusk_sync_hrtimer(u32 proxy, void *timer)
 void dusk_hrtimer_resolve(struct dusk_pending *p, int err, u64 ret)
 {
 	struct dusk_hrt_flight *fl = p->sync;
-	struct hrtimer *t = fl->timer;
 	unsigned long flags;
 
 	dusk_count(err ? DUSK_STAT_SYNC_POLICY : DUSK_STAT_SYNC_ANSWERS, 1);
 	spin_lock_irqsave(&dusk_hrt_lock, flags);
 	list_del(&fl->node);
-	if (!err && (u32)ret == HRTIMER_RESTART && !fl->cancelled &&
-	    READ_ONCE(dusk_sess.alive) && !hrtimer_is_queued(t))
-		hrtimer_start_expires(t, HRTIMER_MODE_ABS |
-					 (t->is_soft ? HRTIMER_MODE_SOFT : 0) |
-					 (t->is_hard ? HRTIMER_MODE_HARD : 0));
+	if (!err && !fl->cancelled && READ_ONCE(dusk_sess.alive))
+		dusk_hrt_restart(fl, (u32)ret);
 	spin_unlock_irqrestore(&dusk_hrt_lock, flags);
 	wake_up_all(&dusk_hrt_landed);
 	kfree(fl);
@@ -176,11 +227,13 @@ static bool dusk_hrt_flying(u64 timer)
 }
 
 /* The calls dusk_hrtimer_before_call() acts around (exactly these names). */
-static const char *const dusk_hrt_cancels[] = { "hrtimer_cancel", "hrtimer_try_to_cancel" };
+static const char *const dusk_hrt_cancels[] = { "hrtimer_cancel", "hrtimer_try_to_cancel",
+						"alarm_cancel", "alarm_try_to_cancel" };
 
 /**
- * dusk_hrtimer_before_call() - hrtimer_cancel(), hrtimer_try_to_cancel():
- * the callbacks of that timer the program still runs will not re-arm it.
+ * dusk_hrtimer_before_call() - hrtimer_cancel(), hrtimer_try_to_cancel()
+ * and the alarm ones: the callbacks of that timer the program still runs
+ * will not re-arm it.
  * Context: process, before the stub runs.
  */
 void dusk_hrtimer_before_call(const struct dusk_call *c)
@@ -196,11 +249,12 @@ void dusk_hrtimer_before_call(const struct dusk_call *c)
 		if ((u64)(uintptr_t)fl->timer == c->args[0])
 			fl->cancelled = true;
 	spin_unlock_irqrestore(&dusk_hrt_lock, flags);
-	/* hrtimer_cancel() waits for a running callback, as in the kernel:
-	 * for its REPLY, at most until expiry gives the policy's answer (a
-	 * callback of the program that cancels a timer whose callback waits
-	 * behind it in the ordered queue waits that long). */
-	if (!strcmp(name, "hrtimer_cancel"))
+	/* hrtimer_cancel() and alarm_cancel() wait for a running callback,
+	 * as in the kernel: for its REPLY, at most until expiry gives the
+	 * policy's answer (a callback of the program that cancels a timer
+	 * whose callback waits behind it in the ordered queue waits that
+	 * long). */
+	if (!strcmp(name, "hrtimer_cancel") || !strcmp(name, "alarm_cancel"))
 		wait_event_timeout(dusk_hrt_landed, !dusk_hrt_flying(c->args[0]),
 				   msecs_to_jiffies(READ_ONCE(dusk_nf_timeout_ms)) + 2 * HZ);
 }

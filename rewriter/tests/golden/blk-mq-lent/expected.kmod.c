@@ -56,7 +56,7 @@ static unsigned int dusk_proxy_bx_timeout(void * a0)
 {
 	u64 a[1] = { (u64)(uintptr_t)a0 };
 
-	return (unsigned int)dusk_upcall_blocking(2, a, 1);
+	return (unsigned int)dusk_enum_answer(dusk_upcall_blocking(2, a, 1));
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {
