@@ -369,6 +369,7 @@ void dusk_call_exec(struct dusk_call *c)
 	/* xtables matches and targets, hrtimers (xtmatch.c, xttarget.c, hrtimer.c) */
 	dusk_xtreg_before_call(c);
 	dusk_hrtimer_before_call(c);
+	dusk_skbpurge_before_call(c);
 	dusk_kbd_before_call(c);
 	dusk_pernet_before_call(c);
 	dusk_seqfile_before_call(c);

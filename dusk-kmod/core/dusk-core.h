@@ -673,6 +673,9 @@ int dusk_skbh_init(void);
 void dusk_skbh_exit(void);
 void dusk_skbh_given_back(struct sk_buff *skb);
 void dusk_skbh_flush(void);
+/* skbpurge.c: queue purges and list frees of the session's packets */
+bool dusk_skbpurge_acts_on(const struct dusk_stub_desc *s);
+void dusk_skbpurge_before_call(const struct dusk_call *c);
 void dusk_pins_drop(const struct dusk_pins *pins);
 int dusk_upcall_async_skb(u32 proxy, const u64 *args, u32 nargs, struct sk_buff *skb,
 			  const struct dusk_pins *pins);

@@ -29,6 +29,7 @@ static bool (*const dusk_stub_concerns[])(const struct dusk_stub_desc *s) = {
 	dusk_fops_acts_on,
 	dusk_xtreg_acts_on,
 	dusk_hrtimer_acts_on,
+	dusk_skbpurge_acts_on,
 	dusk_kprobe_acts_on,
 	dusk_kbd_acts_on,
 	dusk_chain_acts_on,
