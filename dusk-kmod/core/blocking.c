@@ -505,6 +505,9 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies))
 		return (u64)-EINVAL;
+	/* a call through a dma-buf whose session ended (dmabuf.c) */
+	if (dusk_dmabuf_enter(proxy, args, nargs, &ret))
+		return ret;
 	/* a pernet init: the net's data becomes the program's (pernet.c) */
 	dusk_pernet_enter(proxy, args, nargs);
 	/* a seq callback: its file's private state is lent (seqfile.c) */
@@ -512,6 +515,7 @@ u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs)
 	ret = dusk_upcall_wait(proxy, 0, dusk_gen.proxies[proxy].lent, args, nargs);
 	dusk_seqfile_leave(args, nargs);
 	dusk_pernet_leave(proxy, args, nargs, ret);
+	dusk_dmabuf_leave(proxy, args, nargs);
 	return ret;
 }
 

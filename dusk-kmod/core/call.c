@@ -349,6 +349,8 @@ void dusk_call_exec(struct dusk_call *c)
 	}
 	if (dusk_usermap_keep(c, freed && !(s->flags & DUSK_STUB_ALLOC) ? (unsigned long)freed : 0))
 		goto out;	/* a process maps it: kept until module exit (usermap.c) */
+	if (dusk_dmabuf_keep(c, freed && !(s->flags & DUSK_STUB_ALLOC) ? (unsigned long)freed : 0))
+		goto out;	/* a live dma-buf uses it: kept until its release (dmabuf.c) */
 	if (dusk_slab_before_bulk_free(c))
 		goto out;	/* the core freed them (slab.c) */
 	c->err = dusk_undo_prepare(c->stub, &rec);
@@ -431,6 +433,7 @@ void dusk_call_exec(struct dusk_call *c)
 	dusk_gup_after_call(c);
 	dusk_pages_after_call(c);
 	dusk_usermap_after_call(c);
+	dusk_dmabuf_after_call(c);
 	dusk_klock_after_call(c);
 	dusk_socklock_after_call(c);
 	dusk_kprobe_after_call(c);

@@ -242,6 +242,9 @@ void dusk_regions_free_all(void);
 bool dusk_region_retain(u64 addr, u64 len);
 void dusk_kept_free(void);
 bool dusk_region_keep_retained(const void *addr);
+bool dusk_region_span(u64 addr, unsigned long *start, size_t *len);
+bool dusk_region_take(u64 addr, size_t *len, enum dusk_region_kind *kind);
+void dusk_mem_free(unsigned long start, size_t len, enum dusk_region_kind kind);
 void dusk_region_unretain(u64 addr, u64 len);
 struct kmem_cache;
 void dusk_region_set_cache(const void *addr, struct kmem_cache *cache);
@@ -354,6 +357,15 @@ bool dusk_sync_wait(struct dusk_sync *st);
 /* fops.c */
 void dusk_fops_pin(u32 stub, const u64 *args);
 
+/* dmabuf.c: a dma-buf the module exported keeps its ops and private
+ * memory while it lives */
+void dusk_dmabuf_after_call(const struct dusk_call *c);
+bool dusk_dmabuf_keep(struct dusk_call *c, unsigned long freed);
+void dusk_dmabuf_orphan_all(void);
+bool dusk_dmabuf_enter(u32 proxy, const u64 *args, u32 nargs, u64 *answer);
+void dusk_dmabuf_leave(u32 proxy, const u64 *args, u32 nargs);
+void dusk_dmabuf_free_all(void);
+
 /* call.c */
 int dusk_nl_call(struct sk_buff *skb, struct genl_info *info);
 void dusk_call_exec(struct dusk_call *c);
@@ -418,6 +430,7 @@ bool dusk_klock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_socklock_acts_on(const struct dusk_stub_desc *s);
 bool dusk_rhtwalk_acts_on(const struct dusk_stub_desc *s);
 bool dusk_usermap_acts_on(const struct dusk_stub_desc *s);
+bool dusk_dmabuf_acts_on(const struct dusk_stub_desc *s);
 bool dusk_slab_acts_on(const struct dusk_stub_desc *s);
 bool dusk_sync_acts_on(const struct dusk_stub_desc *s);
 

@@ -193,6 +193,47 @@ void dusk_region_forget(const void *addr)
 }
 
 /**
+ * dusk_region_span() - the session's region holding @addr, if any.
+ * @start, @len: set to its bounds.
+ * Context: caller holds dusk_sess.lock.
+ */
+bool dusk_region_span(u64 addr, unsigned long *start, size_t *len)
+{
+	struct dusk_region *r = dusk_region_find(addr, 1);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (!r)
+		return false;
+	*start = r->start;
+	*len = r->len;
+	return true;
+}
+
+/**
+ * dusk_region_take() - stop tracking the region that starts at @addr
+ * without freeing it: the caller frees it later with dusk_mem_free().
+ * @len, @kind: set to what that call needs.
+ *
+ * Not for an sk_buff or an object of one of the module's slab caches:
+ * their own teardown frees them (skbhand.c, slab.c).
+ * Context: caller holds dusk_sess.lock.
+ * Return: true when taken.
+ */
+bool dusk_region_take(u64 addr, size_t *len, enum dusk_region_kind *kind)
+{
+	struct dusk_region *r = dusk_region_find(addr, 1);
+
+	lockdep_assert_held(&dusk_sess.lock);
+	if (!r || r->start != addr || r->cache || r->kind == DUSK_REGION_SKB)
+		return false;
+	*len = r->len;
+	*kind = r->kind;
+	dusk_undo_forget_range(r->start, r->len);
+	dusk_region_drop(r);
+	return true;
+}
+
+/**
  * dusk_region_set_cache() - the owned object at @addr came from @cache.
  * Context: caller holds dusk_sess.lock.
  */
@@ -242,7 +283,7 @@ unsigned int dusk_regions_free_cache(struct kmem_cache *cache, void (*gone)(cons
  * exit would have undone) is unmarked first: the page allocator refuses a
  * reserved page ("Bad page state").
  */
-static void dusk_mem_free(unsigned long start, size_t len, enum dusk_region_kind kind)
+void dusk_mem_free(unsigned long start, size_t len, enum dusk_region_kind kind)
 {
 	unsigned long a;
 

@@ -149,6 +149,7 @@ void dusk_session_end(void)
 	synchronize_net();
 	dusk_pending_flush();	/* anything stolen while the hooks went away */
 	cancel_delayed_work_sync(&dusk_sess.expire);
+	dusk_dmabuf_orphan_all();	/* what live dma-bufs use is not freed */
 	dusk_regions_free_all();
 	dusk_slab_forget_all();
 	spin_lock_bh(&dusk_sess.qlock);
@@ -227,4 +228,5 @@ void dusk_session_exit(void)
 	cancel_work_sync(&dusk_sess.release);
 	cancel_delayed_work_sync(&dusk_sess.expire);
 	dusk_kept_free();
+	dusk_dmabuf_free_all();
 }

@@ -48,6 +48,7 @@ static bool (*const dusk_stub_concerns[])(const struct dusk_stub_desc *s) = {
 	dusk_socklock_acts_on,
 	dusk_rhtwalk_acts_on,
 	dusk_usermap_acts_on,
+	dusk_dmabuf_acts_on,
 	dusk_slab_acts_on,
 	dusk_sync_acts_on,
 };
