@@ -722,6 +722,19 @@ hit:
 	return w->mem + off;
 }
 
+/* Stop the program: the module's access at @ret of [addr, addr + len)
+ * found no kernel memory (@err from filling the shadow). */
+static __attribute__((noreturn, noinline)) void shadow_fault(uintptr_t addr, size_t len,
+							    const void *ret, int err)
+{
+	dusk_entry_pc = ret;
+	if (err == -EFAULT)
+		dusk_fault("read of unmapped kernel memory", addr, len, dusk_entry_pc, NULL);
+	if (err == -E2BIG)
+		dusk_fault("access crossing a 1 GiB shadow window", addr, len, dusk_entry_pc, NULL);
+	dusk_fault("kernel memory unavailable", addr, len, dusk_entry_pc, strerror(-err));
+}
+
 /* dusk_check_kernel() past the ranges it remembers: KASAN's objects, the
  * shadow, a fault.  @ret is the module's code that made the access. */
 static __attribute__((noinline)) void *check_shadow(uintptr_t addr, size_t len, const void *ret)
@@ -746,12 +759,7 @@ static __attribute__((noinline)) void *check_shadow(uintptr_t addr, size_t len, 
 		hit_push(dusk_hit);
 		return p;
 	}
-	dusk_entry_pc = ret;
-	if (err == -EFAULT)
-		dusk_fault("read of unmapped kernel memory", addr, len, dusk_entry_pc, NULL);
-	if (err == -E2BIG)
-		dusk_fault("access crossing a 1 GiB shadow window", addr, len, dusk_entry_pc, NULL);
-	dusk_fault("kernel memory unavailable", addr, len, dusk_entry_pc, strerror(-err));
+	shadow_fault(addr, len, ret, err);
 }
 
 /* The inline check's miss: first the few ranges before its one (a
@@ -894,12 +902,8 @@ DUSK_API void *dusk_check_kernel_volatile(uintptr_t addr, size_t len)
 	if (now - (v ? v->ns : s->epoch_ns) < VOLATILE_NS)
 		return p;
 	err = vread_again(s, addr, len);
-	if (err) {
-		dusk_entry_pc = ret;
-		dusk_fault(err == -EFAULT ? "read of unmapped kernel memory" :
-					    "kernel memory unavailable",
-			   addr, len, dusk_entry_pc, err == -EFAULT ? NULL : strerror(-err));
-	}
+	if (err)
+		shadow_fault(addr, len, ret, err);
 	vread_note(s, addr, len, now);
 	return p;
 }

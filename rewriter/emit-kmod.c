@@ -27,6 +27,17 @@ static int is_void(CXType t)
 	return clang_getCanonicalType(t).kind == CXType_Void;
 }
 
+/* Does callback type @t take an sk_buff? */
+static int takes_skb(CXType t)
+{
+	int i, n = clang_getNumArgTypes(t);
+
+	for (i = 0; i < n; i++)
+		if (kapi_pointee_is(clang_getArgType(t, (unsigned)i), "struct sk_buff"))
+			return 1;
+	return 0;
+}
+
 static int is_record(CXType t)
 {
 	return clang_getCanonicalType(t).kind == CXType_Record;
@@ -319,8 +330,17 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 		sb_printf(b, "\tdusk_sync_kprobe(%d, a0, a1, a2, 3);\n}\n\n", id);
 	else if (p->kind == RW_PROXY_SYNC_KRETPROBE)
 		sb_printf(b, "\treturn dusk_sync_kretprobe(%d, a0, a1);\n}\n\n", id);
-	else if (is_void(clang_getResultType(t)))
-		sb_printf(b, "\tdusk_upcall_blocking(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
+	else if (is_void(clang_getResultType(t)) && takes_skb(t))
+		/* a packet is freed or reused when the callback returns (an
+		 * sk_buff destructor): never run late */
+		sb_printf(b, "\tdusk_upcall_blocking(%d, a, %d);\n}\n\n", id, n);
+	else if (is_void(clang_getResultType(t))) {
+		/* nothing to answer: run late where it cannot wait */
+		int len, buf = kapi_proxy_data_buffer(t, &len);
+
+		sb_printf(b, "\tdusk_upcall_void(%d, %s, %d, %d, %d);\n}\n\n", id, n ? "a" : "NULL", n,
+			  buf, len);
+	}
 	else if (is_notifier_call(t))
 		sb_printf(b, "\treturn dusk_notifier_call(%d, a, %d);\n}\n\n", id, n);
 	else if (clang_getCanonicalType(clang_getResultType(t)).kind == CXType_Enum)

@@ -78,6 +78,9 @@ static const struct kapi_undo undos[] = {
 	{ "nf_conntrack_helper_register", "nf_conntrack_helper_unregister", 1, { 0 } },
 	{ "input_register_device",	"input_unregister_device",	1, { 0 } },
 	{ "register_netdev",		"unregister_netdev",		1, { 0 } },
+	/* a console left registered is the program's mirror, freed with the
+	 * session: the next printk's console walk would read it */
+	{ "register_console",		"unregister_console",		1, { 0 } },
 	/* add_disk() is inline: the stub the module calls is this one */
 	{ "device_add_disk",		"del_gendisk",			1, { 1 } },
 	/* A block driver's disk, and a blk-mq driver's tag set, whose requests
@@ -669,6 +672,40 @@ static int is_size(CXType t)
 
 	free(s);
 	return yes;
+}
+
+/*
+ * The argument of callback signature @fn that is a data buffer: a pointer
+ * to char or void, const or not, followed by an integer argument that is
+ * its length (*@len; a file offset between them, as in a bin_attribute's
+ * read, is skipped).  A callback run late gets a copy of it (the caller
+ * reuses the buffer once the callback returns: a console's .write is
+ * handed printk's line).  -1 when there is none.
+ */
+int kapi_proxy_data_buffer(CXType fn, int *len)
+{
+	int n = clang_getNumArgTypes(fn), i, j;
+	CXType t, p;
+
+	for (i = 0; i + 1 < n; i++) {
+		t = clang_getCanonicalType(clang_getArgType(fn, (unsigned)i));
+		if (t.kind != CXType_Pointer)
+			continue;
+		p = clang_getCanonicalType(clang_getPointeeType(t));
+		if (p.kind != CXType_Void && p.kind != CXType_Char_S && p.kind != CXType_Char_U &&
+		    p.kind != CXType_SChar && p.kind != CXType_UChar)
+			continue;
+		j = i + 1;
+		if (j + 1 < n && is_offset(clang_getArgType(fn, (unsigned)j)))
+			j++;
+		if (is_integer(clang_getArgType(fn, (unsigned)j)) &&
+		    !is_offset(clang_getArgType(fn, (unsigned)j))) {
+			*len = j;
+			return i;
+		}
+	}
+	*len = -1;
+	return -1;
 }
 
 /*

@@ -267,6 +267,9 @@ int kapi_pointee_is(CXType t, const char *spelling);
 /* What a blocking callback may write through argument i: a C expression
  * for the kmod's lent[i] (caller frees), or NULL for nothing. */
 char *kapi_proxy_lent(CXType fntype, int i);
+/* The argument of callback type @fntype that is a data buffer with its
+ * length in the argument after it (*@len), or -1. */
+int kapi_proxy_data_buffer(CXType fntype, int *len);
 
 /* emit-expr.c / emit-stmt.c */
 struct emitter {

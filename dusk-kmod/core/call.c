@@ -325,6 +325,8 @@ void dusk_call_exec(struct dusk_call *c)
 	size_t size;
 	int irq_err;
 
+	/* objects late callbacks were given outlive them (voidlate.c) */
+	dusk_voidlate_wait(c);
 	if (dusk_stub_plain(c->stub)) {
 		dusk_call_exec_plain(c);
 		return;

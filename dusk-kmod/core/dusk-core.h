@@ -537,6 +537,11 @@ bool dusk_bio_cover(const struct bio *bio, u64 *cur);
 struct request;
 bool dusk_blkmq_acts_on(const struct dusk_stub_desc *s);
 bool dusk_blkmq_defer_complete(u32 proxy, const u32 *lent, const u64 *args, u32 nargs);
+
+/* voidlate.c: callbacks that answer nothing, run late from atomic context */
+void dusk_voidlate_wait(const struct dusk_call *c);
+int dusk_voidlate_init(void);
+void dusk_voidlate_exit(void);
 int dusk_blkmq_init(void);
 void dusk_blkmq_exit(void);
 void dusk_blkmq_before_call(struct dusk_call *c);

@@ -191,7 +191,8 @@ static void dusk_hrt_restart(const struct dusk_hrt_flight *fl, u32 ret)
 
 /**
  * dusk_hrtimer_resolve() - the callback's answer (@ret, an enum
- * hrtimer_restart) or, when @err, the policy's (the timer stops).
+ * hrtimer_restart, or an enum alarmtimer_restart for an alarm's flight)
+ * or, when @err, the policy's (the timer stops).
  * @p: off the pending list; freed here with its flight.
  * Context: process (REPLY, expiry, teardown).
  */

@@ -114,6 +114,7 @@ static const struct dusk_part dusk_parts[] = {
 	{ .exit = dusk_netstats_exit },
 	{ .init = dusk_calldefer_init, .exit = dusk_calldefer_exit },
 	{ .init = dusk_blkmq_init, .exit = dusk_blkmq_exit },
+	{ .init = dusk_voidlate_init, .exit = dusk_voidlate_exit },
 	{ .net = &dusk_pernet_net_ops, .exit = dusk_pernet_forget_all },
 	/* single_open()'s iterator, for one-upcall reads; its proc_ops
 	 * copies go after the session's proc entries did */
