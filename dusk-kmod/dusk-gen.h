@@ -128,8 +128,11 @@ unsigned int dusk_upcall_nf_hook(u32 proxy, void *priv, struct sk_buff *skb,
 u64 dusk_upcall_blocking(u32 proxy, const u64 *args, u32 nargs);
 /* A callback that returns nothing: dusk_upcall_blocking(), or the same
  * upcall raised late from atomic context, @buf (an argument that is a data
- * buffer of @len bytes, argument @len) copied; -1: none. */
-void dusk_upcall_void(u32 proxy, const u64 *args, u32 nargs, int buf, int len);
+ * buffer of @len bytes, argument @len) copied (-1: none), argument 0 held
+ * as @hold says. */
+#define DUSK_VOID_HOLD_NONE	0
+#define DUSK_VOID_HOLD_SOCK	1	/* a struct sock */
+void dusk_upcall_void(u32 proxy, const u64 *args, u32 nargs, int buf, int len, int hold);
 int dusk_upcall_async(u32 proxy, const u64 *args, u32 nargs);
 /* dusk_upcall_async() also from hard interrupt context (an irq_work
  * function): raised from a work item there. */

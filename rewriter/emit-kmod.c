@@ -337,9 +337,11 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	else if (is_void(clang_getResultType(t))) {
 		/* nothing to answer: run late where it cannot wait */
 		int len, buf = kapi_proxy_data_buffer(t, &len);
+		int sock = n && kapi_pointee_is(clang_getArgType(t, 0), "struct sock");
 
-		sb_printf(b, "\tdusk_upcall_void(%d, %s, %d, %d, %d);\n}\n\n", id, n ? "a" : "NULL", n,
-			  buf, len);
+		sb_printf(b, "\tdusk_upcall_void(%d, %s, %d, %d, %d, %s);\n}\n\n", id,
+			  n ? "a" : "NULL", n, buf, len,
+			  sock ? "DUSK_VOID_HOLD_SOCK" : "DUSK_VOID_HOLD_NONE");
 	}
 	else if (is_notifier_call(t))
 		sb_printf(b, "\treturn dusk_notifier_call(%d, a, %d);\n}\n\n", id, n);

@@ -39,18 +39,24 @@
  * at most block_timeout_ms each), unless it is made by a late callback
  * itself (they run in order: one cannot wait for the next).  A callback
  * handed a packet is not run late at all: the kernel frees or reuses the
- * sk_buff when it returns (the rewriter gives it a blocking proxy).
+ * sk_buff when it returns (the rewriter gives it a blocking proxy).  One
+ * handed a socket (struct sock *: sk_data_ready, sk_state_change, but
+ * also sk_destruct, called as the socket is freed) holds it until it has
+ * run, and is not run late when the socket is already dying (its last
+ * reference gone).
  *
  * A call that finds no memory for its note is missed (late_missed).
  */
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <net/sock.h>
 #include "dusk-core.h"
 
 struct dusk_voidlate {
 	struct list_head node;	/* on dusk_voidlate_flight until it has run */
 	struct work_struct work;
 	struct task_struct *runner;	/* the worker running it, or NULL */
+	struct sock *sk;	/* held until it has run, or NULL */
 	u32 proxy, nargs;
 	u64 args[DUSK_MAX_ARGS];
 	u8 copy[];		/* the data buffer argument's bytes */
@@ -74,6 +80,8 @@ static void dusk_voidlate_fn(struct work_struct *work)
 	/* nothing lent: what the arguments pointed to when the kernel called
 	 * may be another frame's by now (a caller's stack) */
 	dusk_upcall_wait(v->proxy, 0, NULL, v->args, v->nargs);
+	if (v->sk)
+		sock_put(v->sk);
 	spin_lock_irqsave(&dusk_voidlate_lock, flags);
 	list_del(&v->node);
 	spin_unlock_irqrestore(&dusk_voidlate_lock, flags);
@@ -83,11 +91,14 @@ static void dusk_voidlate_fn(struct work_struct *work)
 
 /*
  * Note the call of @proxy and queue its late run.  @buf, @len: the
- * argument that is a data buffer and the one that is its length, or -1.
+ * argument that is a data buffer and the one that is its length, or -1;
+ * @hold: DUSK_VOID_HOLD_SOCK when argument 0 is a struct sock.
  * Context: atomic (any but NMI).
  */
-static void dusk_voidlate_defer(u32 proxy, const u64 *args, u32 nargs, int buf, int len)
+static void dusk_voidlate_defer(u32 proxy, const u64 *args, u32 nargs, int buf, int len,
+				int hold)
 {
+	struct sock *sk = NULL;
 	struct dusk_voidlate *v;
 	unsigned long flags;
 	size_t n = 0;
@@ -96,15 +107,23 @@ static void dusk_voidlate_defer(u32 proxy, const u64 *args, u32 nargs, int buf, 
 		dusk_count(DUSK_STAT_LATE_MISSED, 1);
 		return;
 	}
+	if (hold == DUSK_VOID_HOLD_SOCK && nargs && args[0] >= dusk_kspace_start()) {
+		sk = (struct sock *)(uintptr_t)args[0];
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			return;	/* being freed (sk_destruct): it cannot outlive this call */
+	}
 	if (buf >= 0 && len >= 0 && buf < nargs && len < nargs && args[buf] >= dusk_kspace_start())
 		n = min_t(u64, args[len], PAGE_SIZE);
 	v = kmalloc(sizeof(*v) + n, GFP_ATOMIC | __GFP_NOWARN);
 	if (!v) {
+		if (sk)
+			sock_put(sk);
 		dusk_count(DUSK_STAT_LATE_MISSED, 1);
 		return;
 	}
 	INIT_WORK(&v->work, dusk_voidlate_fn);
 	v->runner = NULL;
+	v->sk = sk;
 	v->proxy = proxy;
 	v->nargs = nargs;
 	memcpy(v->args, args, nargs * sizeof(*args));
@@ -126,17 +145,18 @@ static void dusk_voidlate_defer(u32 proxy, const u64 *args, u32 nargs, int buf, 
  * the same upcall raised late (see the file comment).
  * @buf, @len: the argument that is a data buffer, copied for a late run,
  *             and the argument that is its length; -1 when none.
+ * @hold: what argument 0 is, to be held for a late run (DUSK_VOID_HOLD_*).
  *
  * Context: any but NMI; called by generated proxies.
  */
-void dusk_upcall_void(u32 proxy, const u64 *args, u32 nargs, int buf, int len)
+void dusk_upcall_void(u32 proxy, const u64 *args, u32 nargs, int buf, int len, int hold)
 {
 	if (WARN_ON_ONCE(proxy >= dusk_gen.nproxies))
 		return;
 	if (!dusk_cannot_wait())
 		dusk_upcall_blocking(proxy, args, nargs);
 	else if (!dusk_blkmq_defer_complete(proxy, dusk_gen.proxies[proxy].lent, args, nargs))
-		dusk_voidlate_defer(proxy, args, nargs, buf, len);
+		dusk_voidlate_defer(proxy, args, nargs, buf, len, hold);
 }
 
 /* Words of kernel function names that say they end an object's life. */

@@ -69,7 +69,7 @@ static void dusk_proxy_nx_setup(void * a0)
 {
 	u64 a[1] = { (u64)(uintptr_t)a0 };
 
-	dusk_upcall_void(0, a, 1, -1, -1);
+	dusk_upcall_void(0, a, 1, -1, -1, DUSK_VOID_HOLD_NONE);
 }
 
 static int dusk_proxy_nx_open(void * a0)

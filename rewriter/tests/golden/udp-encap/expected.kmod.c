@@ -75,7 +75,7 @@ static void dusk_proxy_ue_destroy(void * a0)
 {
 	u64 a[1] = { (u64)(uintptr_t)a0 };
 
-	dusk_upcall_void(1, a, 1, -1, -1);
+	dusk_upcall_void(1, a, 1, -1, -1, DUSK_VOID_HOLD_SOCK);
 }
 
 static const struct dusk_stub_desc dusk_stubs[] = {
