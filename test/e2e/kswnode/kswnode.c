@@ -5,7 +5,8 @@
  * platform_device_register_full() with a struct property_entry[] built by
  * PROPERTY_ENTRY_STRING, _U32, _U8_ARRAY, _U32_ARRAY, _STRING_ARRAY and
  * _BOOL, in static tables; read back through the
- * unified property API (device_property_read_*()).
+ * unified property API (device_property_read_*()).  A third device from
+ * platform_device_alloc(), its DMA mask set before platform_device_add().
  *
  * Found by probe round p60: the user build failed at load, "union member
  * holds own address ... cannot be translated": struct property_entry holds
@@ -14,6 +15,7 @@
  * (libduskrt/commit.c, word_union()).
  */
 #include <linux/module.h>
+#include <linux/dma-mapping.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
 
@@ -39,7 +41,7 @@ static const struct property_entry kswnode_props_b[] = {
 	{ }
 };
 
-static struct platform_device *pa, *pb;
+static struct platform_device *pa, *pb, *pc;
 
 static void kswnode_show(struct platform_device *p)
 {
@@ -82,12 +84,31 @@ static int __init kswnode_init(void)
 	}
 	kswnode_show(pa);
 	kswnode_show(pb);
+	/* a device the kernel allocates and the module fills in before
+	 * adding it (handed.c) */
+	pc = platform_device_alloc("kswnode", 2);
+	if (!pc)
+		goto out;
+	pc->dev.coherent_dma_mask = DMA_BIT_MASK(24);
+	pc->dev.dma_mask = &pc->dev.coherent_dma_mask;
+	if (platform_device_add(pc)) {
+		platform_device_put(pc);
+		pc = NULL;
+		goto out;
+	}
+	pr_info("kswnode: %s added, dma mask %#llx\n", dev_name(&pc->dev),
+		(unsigned long long)*pc->dev.dma_mask);
 	return 0;
+out:
+	platform_device_unregister(pb);
+	platform_device_unregister(pa);
+	return -ENOMEM;
 }
 
 static void __exit kswnode_exit(void)
 {
 	kswnode_show(pb);
+	platform_device_unregister(pc);
 	platform_device_unregister(pb);
 	platform_device_unregister(pa);
 }
