@@ -6,8 +6,13 @@
  * driver of the same module binds to it by "modname.name"
  * (auxiliary_driver_register(), an id_table, probe() and remove()).
  *
- * Found by probe round p60: the user build failed at load, its write
- * refused at __auxiliary_driver_register().
+ * Probe round p60 saw a user build of this kind fail at load (a write
+ * refused; not reproduced).  This one found that the probe
+ * driver_register() runs inside __auxiliary_driver_register() read
+ * dev->driver->name as NULL: the name the call had kasprintf()ed into the
+ * module's struct counted as in flight (libduskrt/mirror.c,
+ * call_raised()); and that a killed program left its driver and devices
+ * on the bus over freed memory (kill.sh: undo pairs now).
  */
 #include <linux/module.h>
 #include <linux/auxiliary_bus.h>
