@@ -78,6 +78,9 @@ struct dusk_commit_state {
 	/* on the list of threads inside a kernel call (mirror.c) */
 	struct dusk_commit_state *incall_next;
 	int in_call;
+	/* The kernel task that runs this thread's call in flight, 0 when
+	 * unknown (mirror.c, dusk_commit_call_begin()) */
+	uint64_t call_task;
 	/* Epochs of this thread whose message has gone out: a mirror's
 	 * flight marked with an older count has landed.  Written under
 	 * dusk_mirror_lock; @flying says a flight waits for the next. */

@@ -29,7 +29,8 @@
  *
  * Refused, with a message naming the type and field: a union pointer member
  * (DUSK_FF_AMBIGUOUS) that holds the address of an own object (unless
- * every member of the union is a data pointer), an own
+ * every member of the union is a data pointer, or its only pointers are
+ * data pointers in its first word beside plain data: word_union()), an own
  * object of unknown size that is not on a stack, a function without a
  * generated proxy.  An untyped, unsized pointer that is none of the own
  * objects we can size is a user address of the caller (foreign_user()).
@@ -390,6 +391,129 @@ static int32_t data_ptr_union_pointee(const struct dusk_type *u)
 	return u->fields[0].type;
 }
 
+/*
+ * The pointers of type @id placed at @base of a union: 1 when there are
+ * some and every one is a data pointer (not __user, not a function) in the
+ * union's first word, 0 when there are none, -1 otherwise.  *@pointee
+ * collects their pointee type (DUSK_TYPE_NONE when they disagree; -2 while
+ * none was seen).
+ */
+static int word_ptrs(int32_t id, size_t base, int32_t *pointee, int depth);
+
+static int word_ptr_at(size_t at, uint32_t size, uint16_t flags, int32_t to, int32_t *pointee)
+{
+	if (at || size != sizeof(uint64_t) || flags & DUSK_FF_USER_PTR)
+		return -1;
+	*pointee = *pointee == -2 || *pointee == to ? to : DUSK_TYPE_NONE;
+	return 1;
+}
+
+static int word_field(const struct dusk_field *f, size_t base, int32_t *pointee, int depth)
+{
+	const struct dusk_type *e;
+	uint32_t i, esz;
+	int r, any = 0;
+
+	switch (f->kind) {
+	case DUSK_FK_PTR:
+		return word_ptr_at(base + f->offset, f->size, f->flags, f->type, pointee);
+	case DUSK_FK_FNPTR:
+		return -1;
+	case DUSK_FK_RECORD:
+		return word_ptrs(f->type, base + f->offset, pointee, depth);
+	case DUSK_FK_ARRAY:
+		e = type_of(f->type);
+		if (!f->count || !e)
+			return 0;
+		esz = f->size / f->count;
+		for (i = 0; i < f->count; i++) {
+			r = word_ptrs(f->type, base + f->offset + (size_t)i * esz, pointee, depth);
+			if (r <= 0) {
+				if (r < 0 || !i)
+					return r;	/* elements alike: none in the first, none at all */
+				break;
+			}
+			any = 1;
+		}
+		return any;
+	default:
+		return 0;
+	}
+}
+
+static int word_ptrs(int32_t id, size_t base, int32_t *pointee, int depth)
+{
+	const struct dusk_type *t = type_of(id);
+	uint32_t i;
+	int r, any = 0;
+
+	if (!t || depth > MAX_DEPTH)
+		return t ? -1 : 0;
+	switch (t->kind) {
+	case DUSK_TK_POINTER:
+		return word_ptr_at(base, t->size, 0, t->elem, pointee);
+	case DUSK_TK_FUNCPTR:
+		return -1;
+	case DUSK_TK_STRUCT:
+	case DUSK_TK_UNION:
+		for (i = 0; i < t->nfields; i++) {
+			r = word_field(&t->fields[i], base, pointee, depth + 1);
+			if (r < 0)
+				return r;
+			any |= r;
+		}
+		return any;
+	case DUSK_TK_ARRAY: {
+		const struct dusk_type *e = type_of(t->elem);
+
+		for (i = 0; e && i < t->count; i++) {
+			r = word_ptrs(t->elem, base + (size_t)i * e->size, pointee, depth + 1);
+			if (r <= 0) {
+				if (r < 0 || !i)
+					return r;
+				break;
+			}
+			any = 1;
+		}
+		return any;
+	}
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Is union @u a pointer or inline data in one word (struct property_entry's
+ * { pointer, value { u8_data[8] ... u64_data[1], str[1] } }, told apart by
+ * its sibling is_inline; a `{ void *p; long l; }`)?  Which member is live
+ * is the struct's business, which the type does not say; the word is read
+ * by value, as every word the program stores into kernel memory is
+ * (epoch.c) and every word read back is (rmap.c): an address of the
+ * program's (an own object, a string literal, any mapped address of the
+ * program) is a pointer and gets its mirror; anything else (a number, a
+ * kernel address, NULL) is data and stays.  The pointee type for
+ * translation in *@pointee (DUSK_TYPE_NONE when the members disagree: the
+ * object is then mirrored by what it is).  Only the union's first word may
+ * hold a pointer: with two words which one holds the live pointer is not
+ * known.
+ */
+static int word_union(const struct dusk_type *u, int32_t *pointee)
+{
+	uint32_t i;
+	int r, any = 0;
+
+	*pointee = -2;
+	for (i = 0; i < u->nfields; i++) {
+		r = word_field(&u->fields[i], 0, pointee, 0);
+		if (r < 0)
+			return 0;
+		any |= r;
+	}
+	if (*pointee == -2)
+		*pointee = DUSK_TYPE_NONE;
+	return any;
+}
+
 static int xlate_field(struct walk *w, struct mirror *m, size_t off, const struct dusk_type *rec,
 		       const struct dusk_field *f, int depth)
 {
@@ -457,8 +581,14 @@ static int xlate_type(struct walk *w, struct mirror *m, size_t off, int32_t id, 
 	if (!t || off + t->size > m->size)
 		return 0;
 	switch (t->kind) {
+	case DUSK_TK_UNION: {
+		int32_t pointee;
+
+		if (!data_ptr_union(t) && !kernel_user_union(t) && word_union(t, &pointee))
+			return xlate_ptr(w, m, off, pointee, t->name, depth);
+	}
+		/* fall through */
 	case DUSK_TK_STRUCT:
-	case DUSK_TK_UNION:
 		for (i = 0; !err && i < t->nfields; i++)
 			err = xlate_field(w, m, off, t, &t->fields[i], depth);
 		return err;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commit-internal.h"
 
@@ -607,8 +608,47 @@ int dusk_commit_refresh_args(const uint64_t *args, unsigned int n)
  * replayed at registration reads what the registration set up.  So a
  * blocking callback first reads back what the calls in flight committed
  * (dusk_commit_refresh_calls()), as their callers will when they return.
+ *
+ * A call's own bytes are in flight until it returns (commit.c, fly()):
+ * a callback raised elsewhere meanwhile may come before the kmod applied
+ * them, and must not take the mirror's older bytes for the kernel's
+ * change.  But a callback raised by the call itself comes after: the kmod
+ * applied the call's chunks before it ran the kernel function.  Such a
+ * callback's `current` is the task that runs the call -- the program's
+ * own task for the thread that sent HELLO outside callbacks (module_init,
+ * module_exit), the waiting caller's for a thread serving a blocking
+ * callback, whose calls run in its context -- so a call whose task is
+ * known and is the callback's, and no other call in flight's, has landed,
+ * and its objects read back whole: the driver's name that
+ * __auxiliary_driver_register() kasprintf()s into the module's struct
+ * before driver_register() probes, which the probe reads (e2e kauxbus:
+ * "(null)" before).  An unknown task (a thread outside callbacks that did
+ * not send HELLO) never matches, and two calls in flight of one task (a
+ * relay that runs the calls of several threads) leave both in flight.
  */
 static struct dusk_commit_state *incall_head;
+
+/* The kernel task that runs @t's next call, 0 when unknown. */
+static uint64_t call_task(const struct dusk_thread *t)
+{
+	if (t->ctx)
+		return t->blocking ? t->current : 0;
+	return dusk_sess && dusk_sess->task && gettid() == dusk_sess->task_tid ? dusk_sess->task : 0;
+}
+
+/* Has @cs's call reached the kernel function that runs in @task?  Caller
+ * holds dusk_mirror_lock. */
+static int call_raised(const struct dusk_commit_state *cs, uint64_t task)
+{
+	const struct dusk_commit_state *o;
+
+	if (!task || cs->call_task != task)
+		return 0;
+	for (o = incall_head; o; o = o->incall_next)
+		if (o != cs && (!o->call_task || o->call_task == task))
+			return 0;
+	return 1;
+}
 
 void dusk_commit_call_begin(void)
 {
@@ -620,6 +660,7 @@ void dusk_commit_call_begin(void)
 	cs->incall_next = incall_head;
 	incall_head = cs;
 	cs->in_call = 1;
+	cs->call_task = call_task(dusk_thread());
 	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
@@ -659,6 +700,12 @@ int dusk_commit_refresh_calls(void)
 	for (cs = incall_head; cs; cs = cs->incall_next) {
 		if (cs == own)
 			continue;
+		/* This callback was raised by that call: its bytes are in
+		 * the kernel (above) */
+		if (cs->flying && call_raised(cs, dusk_thread()->current)) {
+			cs->landed++;
+			cs->flying = 0;
+		}
 		/* Its caller waits in the kernel: its list stays as it is
 		 * until dusk_commit_call_end(), which takes this lock. */
 		e = readback_list(cs->touched, cs->ntouched);

@@ -555,6 +555,8 @@ struct dusk_session {
 				 * handed (dusk_kept_by()), decided once */
 	uint64_t task;		/* HELLO's CURRENT: the program's task, `current`
 				 * outside callbacks (0 from an older kmod) */
+	pid_t task_tid;		/* the thread that sent HELLO: its calls outside
+				 * callbacks run in @task */
 	struct dusk_pool *pool;
 	struct dusk_upcall_ops upcall_ops;
 };

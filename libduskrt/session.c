@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rt-internal.h"
 
@@ -106,6 +107,7 @@ static int hello(struct dusk_session *s)
 	const char *n = s->m->name;
 	int err;
 
+	s->task_tid = gettid();
 	err = hello_request(s->m, &ans);
 	if (err) {
 		if (err == -EBUSY)

@@ -150,6 +150,12 @@ static const struct kapi_undo undos[] = {
 	{ "i2c_register_driver",	"i2c_del_driver",		1, { 1 } },
 	{ "i2c_new_client_device",	"i2c_unregister_device",	1, { RET } },
 	{ "uart_register_driver",	"uart_unregister_driver",	1, { 0 } },
+	/* an auxiliary driver and device (auxiliary_driver_register() and
+	 * auxiliary_device_add() are macros around these): left on the bus
+	 * over the dead program's mirror or memory, device_shutdown() at the
+	 * next poweroff read slab poison (e2e kauxbus-kill) */
+	{ "__auxiliary_driver_register", "auxiliary_driver_unregister", 1, { 0 } },
+	{ "__auxiliary_device_add",	"auxiliary_device_delete",	1, { 0 } },
 	/* a PCI driver (pci_register_driver() is a macro around this), and
 	 * an interrupt line whose handler is the program's (its devm_ form
 	 * goes with its device) */

@@ -7,8 +7,10 @@
  * are inlines around it), devm_kmemdup(), devm_kstrdup(), devm_kasprintf()
  * and devm_kvasprintf() (drivers/base/devres.c), and the objects a driver
  * fills before registering them, devm_rtc_allocate_device()'s struct
- * rtc_device (its ops and range) and devm_iio_device_alloc()'s struct
- * iio_dev with its private area (handed.c, dusk_iio_span()), allocate memory that the
+ * rtc_device (its ops and range), devm_iio_device_alloc()'s struct
+ * iio_dev with its private area (handed.c, dusk_iio_span()) and
+ * devm_spi_alloc_master()'s (__devm_spi_alloc_controller()'s) struct
+ * spi_controller with its private area (dusk_spi_span()), allocate memory that the
  * device's devres list frees when the driver unbinds or a probe fails: the
  * kernel, never the module, frees it, so it is no owned region of mem.c
  * (teardown would free it a second time).  It is recorded here, with the
@@ -103,7 +105,16 @@ static size_t dusk_devm_size(const char *name, const u64 *args, u32 nargs, u64 r
 		return sizeof(struct rtc_device);
 	if (dusk_stub_named(name, "devm_iio_device_alloc") && nargs >= 2)
 		return dusk_iio_span(ret, args[1]);
+	if (dusk_stub_named(name, "__devm_spi_alloc_controller") && nargs >= 2)
+		return dusk_spi_span(ret, args[1]);
 	return 0;
+}
+
+/* A devm allocation: devm_*(), and the devm variants whose inline
+ * wrapper the module calls (devm_spi_alloc_master()). */
+static bool dusk_devm_named(const char *name)
+{
+	return !strncmp(name, "devm_", 5) || dusk_stub_named(name, "__devm_spi_alloc_controller");
 }
 
 /**
@@ -135,7 +146,7 @@ void dusk_devres_before_call(const struct dusk_call *c)
 /* devm_kfree() and every devm_ allocation (dusk_devm_size()) */
 bool dusk_devres_acts_on(const struct dusk_stub_desc *s)
 {
-	return !strncmp(s->name, "devm_", 5);
+	return dusk_devm_named(s->name);
 }
 
 /**
@@ -153,7 +164,7 @@ void dusk_devres_after_call(const struct dusk_call *c)
 	struct dusk_devmem *m;
 	size_t len;
 
-	if (strncmp(s->name, "devm_", 5) || c->err || !c->nargs || !dev ||
+	if (!dusk_devm_named(s->name) || c->err || !c->nargs || !dev ||
 	    IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
 		return;
 	len = dusk_devm_size(s->name, c->args, c->nargs, c->ret);

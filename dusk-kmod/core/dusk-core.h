@@ -311,6 +311,7 @@ void dusk_handed_after_call(const struct dusk_call *c);
 extern const struct dusk_spans dusk_handed_spans;
 bool dusk_handed_owned_by(u64 start, u64 addr, u64 len);
 size_t dusk_iio_span(u64 indio, u64 sizeof_priv);
+size_t dusk_spi_span(u64 ctlr, u64 size);
 void dusk_handed_forget_all(void);
 
 /* ksocket.c: kernel sockets the module created, released at the session's

@@ -33,7 +33,35 @@
  * driver's private area the IIO core put after its own state
  * (iio_priv()), which read_raw() and write_raw() write for as long as
  * the device lives: both, as one span (the core's part between them
- * the module never reaches), until iio_device_free().  None of these is
+ * the module never reaches), until iio_device_free().
+ * spi_alloc_master() and spi_alloc_slave() (__spi_alloc_controller(),
+ * drivers/spi/spi.c) kzalloc a struct spi_controller and the driver's
+ * private area after it (spi_controller_get_devdata(), at the cache
+ * alignment after the struct): the driver sets bus_num, num_chipselect,
+ * mode_bits, setup() and transfer_one() before spi_register_controller()
+ * and its transfer functions write the private area for as long as the
+ * controller lives; both, as one span, until spi_unregister_controller()
+ * (which drops the last reference) or, on an error path,
+ * spi_controller_put() (an inline of put_device() on the struct device
+ * at the controller's start).  The devm_ variant is followed by devres.c.
+ * platform_device_alloc() hands out a struct platform_device (its
+ * dev.parent, dev.platform_data... set before platform_device_add())
+ * until platform_device_put() or platform_device_unregister();
+ * alloc_candev() (alloc_candev_mqs(), drivers/net/can/dev/dev.c) a
+ * net_device and the driver's private area (the CAN core's own state
+ * after it is not the module's) until free_candev(); video_device_alloc()
+ * a kzalloc'd struct video_device (v4l2-dev.c) until
+ * video_device_release() or video_unregister_device() (whose last
+ * reference calls the release the driver set, in the kernel).
+ *
+ * Why a table, not a rule for every *_alloc*() that answers a struct:
+ * the span and its end are the API's.  The writable size is not the
+ * answer's type (a private area follows it, sized by an argument only the
+ * API knows, or the kernel's own state does, which the module must not
+ * write), and the call that frees the object is the API's (an inline
+ * put_device(), a release callback run when the last reference goes, a
+ * devres of the parent): a record without its known end would let the
+ * program write freed and reused memory.  None of these is
  * freed at teardown: the kernel's own release (class_destroy() by the
  * undo of class_create(), a device's unbind) does it, or it leaks as the
  * kernel build's would when its module never frees it.
@@ -68,10 +96,13 @@
 #include <linux/input.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/spi/spi.h>
 #include <linux/spinlock.h>
 #include <linux/tty_driver.h>
 #include <linux/usb.h>
+#include <media/v4l2-dev.h>
 #include <net/sock.h>
 #include <sound/core.h>
 #include "dusk-core.h"
@@ -125,6 +156,33 @@ static size_t dusk_iio_size(const struct dusk_call *c)
 	return c->nargs >= 2 ? dusk_iio_span(c->ret, c->args[1]) : sizeof(struct iio_dev);
 }
 
+/**
+ * dusk_spi_span() - the bytes of an SPI controller the module may write:
+ * the struct spi_controller @ctlr (__spi_alloc_controller()'s or
+ * __devm_spi_alloc_controller()'s result) to the end of its @size bytes of
+ * private area (spi_controller_get_devdata(), where the core put it after
+ * the struct); the struct alone when the private area is not there.
+ * Context: any.
+ */
+size_t dusk_spi_span(u64 ctlr, u64 size)
+{
+	unsigned long start = (unsigned long)ctlr;
+	unsigned long priv =
+		(unsigned long)dev_get_drvdata(&((struct spi_controller *)(uintptr_t)ctlr)->dev);
+	unsigned int n = (unsigned int)size;
+
+	if (!n || priv < start + sizeof(struct spi_controller) ||
+	    priv - start > sizeof(struct spi_controller) + PAGE_SIZE)
+		return sizeof(struct spi_controller);
+	return priv - start + n;
+}
+
+/* __spi_alloc_controller(dev, size, slave) */
+static size_t dusk_spi_size(const struct dusk_call *c)
+{
+	return dusk_spi_span(c->ret, c->nargs >= 2 ? c->args[1] : 0);
+}
+
 static size_t dusk_pool_block(const struct dusk_call *c);
 
 /* What the kernel hands out (@alloc's result, @size bytes, or what
@@ -173,6 +231,21 @@ static const struct {
 	/* an IIO driver sets name, info, channels and modes before
 	 * iio_device_register(), its state in iio_priv() */
 	{ "iio_device_alloc", 0, "iio_device_free", dusk_iio_size },
+	/* an SPI controller driver sets bus_num, num_chipselect, mode_bits,
+	 * setup() and transfer_one() before spi_register_controller(), its
+	 * state in spi_controller_get_devdata(); spi_controller_put() is an
+	 * inline put_device() of the struct device at its start */
+	{ "__spi_alloc_controller", 0, "spi_unregister_controller", dusk_spi_size },
+	{ "__spi_alloc_controller", 0, "put_device", dusk_spi_size },
+	{ "platform_device_alloc", sizeof(struct platform_device), "platform_device_put" },
+	{ "platform_device_alloc", sizeof(struct platform_device), "platform_device_unregister" },
+	/* alloc_candev() and alloc_candev_mq() are inlines of this; the
+	 * driver's private area (the first argument) follows the net_device */
+	{ "alloc_candev_mqs", 0, "free_candev", dusk_netdev_size },
+	/* v4l2-dev.c: a plain kzalloc(); the release the driver sets frees it
+	 * when the last reference goes, after video_unregister_device() */
+	{ "video_device_alloc", sizeof(struct video_device), "video_device_release" },
+	{ "video_device_alloc", sizeof(struct video_device), "video_unregister_device" },
 };
 
 /* DMA pools whose blocks are handed: (result, size argument).  Not
@@ -305,6 +378,9 @@ void dusk_handed_before_call(const struct dusk_call *c)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
 	size_t i;
+
+	/* spi_controller_put(ctlr) is put_device(&ctlr->dev): the same address */
+	BUILD_BUG_ON(offsetof(struct spi_controller, dev) != 0);
 
 	for (i = 0; i < ARRAY_SIZE(dusk_handed_kinds); i++) {
 		u8 arg = dusk_handed_kinds[i].free_arg;

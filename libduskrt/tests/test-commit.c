@@ -191,6 +191,51 @@ static void ambiguous_union_refused(void **state)
 	assert_int_equal(dusk_commit_obj(&g_top, T_TOP, 0, &k), 0);
 }
 
+/* A pointer or inline data in one word (struct property_entry's): read by
+ * value.  An own address, directly or as the inline string pointer, gets
+ * its mirror; inline numbers and kernel addresses stay as they are. */
+static void pointer_or_data_union_by_value(void **state)
+{
+	const union word *ku;
+	const struct leaf *kl;
+	uint64_t k, args[1];
+
+	(void)state;
+	g_word.p = &g_leaf;
+	assert_int_equal(dusk_commit_obj(&g_word, T_WORD, 0, &k), 0);
+	args[0] = k;
+	dusk_call(STUB_NOOP, args, 1);
+	ku = dusk_sim_ptr(sim, k);
+	assert_non_null(ku);
+	assert_true((uintptr_t)ku->p >= DUSK_SIM_MIRRORS);
+	kl = dusk_sim_ptr(sim, (uintptr_t)ku->p);
+	assert_non_null(kl);
+	assert_int_equal(kl->v, 7);
+	assert_ptr_equal(g_word.p, &g_leaf);		/* own object untouched */
+
+	g_word.value.str[0] = "inline";			/* PROPERTY_ENTRY_STRING */
+	assert_int_equal(dusk_commit_obj(&g_word, T_WORD, 0, &k), 0);
+	dusk_call(STUB_NOOP, args, 1);
+	ku = dusk_sim_ptr(sim, k);
+	assert_true((uintptr_t)ku->value.str[0] >= DUSK_SIM_MIRRORS);
+	assert_string_equal((const char *)dusk_sim_ptr(sim, (uintptr_t)ku->value.str[0]), "inline");
+
+	g_word.value.u32_data[0] = 5;			/* PROPERTY_ENTRY_U32 */
+	g_word.value.u32_data[1] = 0;
+	assert_int_equal(dusk_commit_obj(&g_word, T_WORD, 0, &k), 0);
+	dusk_call(STUB_NOOP, args, 1);
+	ku = dusk_sim_ptr(sim, k);
+	assert_int_equal(ku->value.u32_data[0], 5);
+	assert_int_equal(ku->value.u32_data[1], 0);
+
+	g_word.p = (void *)(uintptr_t)KOBJ;		/* a kernel pointer stays */
+	assert_int_equal(dusk_commit_obj(&g_word, T_WORD, 0, &k), 0);
+	dusk_call(STUB_NOOP, args, 1);
+	ku = dusk_sim_ptr(sim, k);
+	assert_int_equal((uintptr_t)ku->p, KOBJ);
+	assert_false(harness_log_has(DUSK_LOG_ERROR, "union member holds own address"));
+}
+
 /* A union of data pointers only: the own address is translated whichever
  * member is live (the pointee mirrored by its own type). */
 static void data_pointer_union_translated(void **state)
@@ -701,6 +746,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refresh_sends_only_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(ambiguous_union_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(data_pointer_union_translated, setup, teardown),
+		cmocka_unit_test_setup_teardown(pointer_or_data_union_by_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_without_proxy_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),

@@ -8,6 +8,7 @@ struct leaf g_leaf;
 struct mid g_mid;
 struct top g_top;
 union ptrs g_ptrs;
+union word g_word;
 struct tm_list g_head;
 uint64_t g_raw[4];
 int g_knob;
@@ -69,6 +70,15 @@ static const struct dusk_field mid_fields[] = {
 static const struct dusk_field either_fields[] = {
 	{ "p", 0, 8, DUSK_FK_PTR, DUSK_FF_AMBIGUOUS, DUSK_TYPE_NONE, 1 },
 	{ "l", 0, 8, DUSK_FK_DATA, 0, DUSK_TYPE_NONE, 1 },
+	{ "f", 0, 8, DUSK_FK_FNPTR, DUSK_FF_AMBIGUOUS, 0, 1 },
+};
+static const struct dusk_field word_fields[] = {
+	{ "p", 0, 8, DUSK_FK_PTR, DUSK_FF_AMBIGUOUS, DUSK_TYPE_NONE, 1 },
+	{ "value", 0, 8, DUSK_FK_RECORD, DUSK_FF_AMBIGUOUS, T_WORDVAL, 1 },
+};
+static const struct dusk_field wordval_fields[] = {
+	{ "u32_data", 0, 8, DUSK_FK_ARRAY, 0, T_INT, 2 },
+	{ "str", 0, 8, DUSK_FK_ARRAY, DUSK_FF_AMBIGUOUS, T_CHARP, 1 },
 };
 static const struct dusk_field ptrs_fields[] = {
 	{ "leaf", 0, 8, DUSK_FK_PTR, DUSK_FF_AMBIGUOUS, T_LEAF, 1 },
@@ -105,7 +115,7 @@ static const struct dusk_type types[] = {
 		    DUSK_TYPE_NONE, 0 },
 	[T_TOP] = { "struct top", sizeof(struct top), 8, DUSK_TK_STRUCT, 4, top_fields,
 		    DUSK_TYPE_NONE, 0 },
-	[T_EITHER] = { "union either", sizeof(union either), 8, DUSK_TK_UNION, 2, either_fields,
+	[T_EITHER] = { "union either", sizeof(union either), 8, DUSK_TK_UNION, 3, either_fields,
 		       DUSK_TYPE_NONE, 0 },
 	[T_INT] = { "int", 4, 4, DUSK_TK_SCALAR, 0, NULL, DUSK_TYPE_NONE, 0 },
 	[T_LIST] = { "struct tm_list", sizeof(struct tm_list), 8, DUSK_TK_STRUCT, 2, list_fields,
@@ -118,6 +128,11 @@ static const struct dusk_type types[] = {
 		     DUSK_TYPE_NONE, 0 },
 	[T_PTRS] = { "union ptrs", sizeof(union ptrs), 8, DUSK_TK_UNION, 2, ptrs_fields,
 		     DUSK_TYPE_NONE, 0 },
+	[T_WORD] = { "union word", sizeof(union word), 8, DUSK_TK_UNION, 2, word_fields,
+		     DUSK_TYPE_NONE, 0 },
+	[T_WORDVAL] = { "union value", 8, 8, DUSK_TK_UNION, 2, wordval_fields,
+			DUSK_TYPE_NONE, 0 },
+	[T_CHARP] = { "const char *", 8, 8, DUSK_TK_POINTER, 0, NULL, DUSK_TYPE_CSTRING, 0 },
 };
 
 const struct dusk_typetab tm_types = {
@@ -148,6 +163,7 @@ static const struct dusk_object objects[] = {
 	{ "g_mid", &g_mid, sizeof(g_mid), T_MID },
 	{ "g_top", &g_top, sizeof(g_top), T_TOP },
 	{ "g_ptrs", &g_ptrs, sizeof(g_ptrs), T_PTRS },
+	{ "g_word", &g_word, sizeof(g_word), T_WORD },
 	{ "g_head", &g_head, sizeof(g_head), T_LIST },
 	{ "g_raw", g_raw, sizeof(g_raw), DUSK_TYPE_NONE },
 	{ "g_knob", &g_knob, sizeof(g_knob), T_INT },

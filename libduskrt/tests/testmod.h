@@ -22,9 +22,22 @@ struct mid {
 	struct mid *self;
 };
 
+/* A data pointer or a function pointer: which is live is unknown, and
+ * they translate differently: refused when it holds an own address. */
 union either {
 	void *p;
 	long l;
+	void (*f)(void);
+};
+
+/* A pointer or inline data in one word (struct property_entry's pointer
+ * or value, told apart by is_inline): read by value. */
+union word {
+	const void *p;
+	union {
+		unsigned int u32_data[2];
+		const char *str[1];
+	} value;
 };
 
 /* A union of data pointers only (struct kernel_param's { arg, str, arr }):
@@ -62,7 +75,8 @@ struct tm_flex {
 	uint64_t ctx[];
 };
 
-enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT, T_FLEX, T_PTRS };
+enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT, T_FLEX, T_PTRS, T_WORD,
+       T_WORDVAL, T_CHARP };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER,
        STUB_DEBUGFS_U32, STUB_KFREE, STUB_KMEM_CACHE_CREATE, STUB_KMEM_CACHE_ALLOC,
        STUB_KMEM_CACHE_FREE, STUB_KMEM_CACHE_DESTROY, NSTUBS };
@@ -72,6 +86,7 @@ extern struct leaf g_leaf;
 extern struct mid g_mid;
 extern struct top g_top;
 extern union ptrs g_ptrs;
+extern union word g_word;
 extern struct tm_list g_head;
 extern uint64_t g_raw[4];	/* a global of a type the table lacks */
 extern int g_knob;		/* a debugfs value: the kernel keeps it (kept.c) */
