@@ -285,6 +285,10 @@ int dusk_epoch_flush(const char *when);
 
 /* ---- shadow.c: per-thread shadows of kernel memory ---- */
 struct dusk_shadow;
+/* The clock, in ns, that volatile reads age kernel bytes by: CLOCK_MONOTONIC
+ * (a unit test sets its own, so that no assertion rides on the host's
+ * timing). */
+extern int64_t (*dusk_shadow_clock)(void);
 struct dusk_shadow *dusk_shadow_new(void);
 void dusk_shadow_free(struct dusk_shadow *s);
 /* Invalidate every shadow of @s (one counter bump). */

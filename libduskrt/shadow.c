@@ -146,12 +146,19 @@ static void hit_reset(void)
 	memset(dusk_hit_recent, 0, sizeof(dusk_hit_recent));
 }
 
-static int64_t now_ns(void)
+static int64_t monotonic_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t (*dusk_shadow_clock)(void) = monotonic_ns;
+
+static int64_t now_ns(void)
+{
+	return dusk_shadow_clock();
 }
 
 struct dusk_shadow *dusk_shadow_new(void)
