@@ -45,15 +45,32 @@ pass "lwfw stopped: module_exit ran through the relay"
 line=$(grep -n 'lwfw_denies(iph->saddr == deny_addr)' "$src" | cut -d: -f1)
 [ -n "$line" ] || fail "no line to break on in $src"
 kiph='((struct iphdr *)dusk_check_kernel((unsigned long)iph, sizeof(struct iphdr)))'
+# Reading the packet calls dusk_check_kernel() in the stopped program, and
+# gdb's calls need the host kernel to let ptrace write the x86 extended
+# register state; some hosts' kernels refuse that ("Couldn't write extended
+# state status: Bad address", any program).  There the header's address
+# is printed instead, and its fields are not checked.
+printf 'int f(void) { return 42; }\nint main(void) { return f(); }\n' >"$work/probe.c"
+calls=yes
+if cc -g -O0 -o "$work/probe" "$work/probe.c" &&
+	! gdb -batch -ex 'break main' -ex run -ex 'print f()' "$work/probe" 2>&1 | grep -q '^\$1 = 42$'; then
+	calls=no
+	echo "note: gdb on this host cannot call functions in a stopped program: the packet's fields are not read"
+	reads="print iph
+print iph
+"
+else
+	reads="print $kiph->protocol
+print/x $kiph->saddr
+"
+fi
 cat >"$work/gdb.cmds" <<GDB
 set pagination off
 set confirm off
 handle SIGTERM nostop noprint pass
 break lwfw.c:$line
 run deny_port=5001
-print $kiph->protocol
-print/x $kiph->saddr
-delete
+${reads}delete
 continue
 GDB
 wait_mark "gdb ready"
@@ -62,9 +79,14 @@ ppid=$!
 wait_log "$work/gdb.log" '^\$2 = ' "$ppid"
 grep -q "Breakpoint 1, lwfw_classify (skb=0x.*) at .*lwfw.c:$line\$" "$work/gdb.log" ||
 	fail "gdb stopped elsewhere"
-grep -q '^\$1 = 17 ' "$work/gdb.log" || fail "iph->protocol is not UDP"
-grep -qx '\$2 = 0x201000a' "$work/gdb.log" || fail "iph->saddr is not 10.0.1.2"
-pass "gdb here stopped at lwfw.c:$line for the arm64 guest's datagram: protocol 17, saddr 10.0.1.2"
+if [ $calls = yes ]; then
+	grep -q '^\$1 = 17 ' "$work/gdb.log" || fail "iph->protocol is not UDP"
+	grep -qx '\$2 = 0x201000a' "$work/gdb.log" || fail "iph->saddr is not 10.0.1.2"
+	pass "gdb here stopped at lwfw.c:$line for the arm64 guest's datagram: protocol 17, saddr 10.0.1.2"
+else
+	grep -q '^\$2 = (const struct iphdr \*) 0xffff' "$work/gdb.log" || fail "iph is not a kernel address"
+	pass "gdb here stopped at lwfw.c:$line for the arm64 guest's datagram (its header at a kernel address)"
+fi
 wait_mark "gdb sent"
 sleep 1
 kill -TERM "$(pgrep -P "$ppid" -x lwfw)" 2>/dev/null || fail "no lwfw under gdb"
