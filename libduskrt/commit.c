@@ -72,7 +72,8 @@ struct walk {
 	struct dusk_commit_state *cs;
 	int kept;	/* refreshing kept mirrors at an epoch's end: what it
 			 * reaches is kept too, and not listed for the call */
-	int shared_new;	/* made a mirror other threads may find (not a call's) */
+	int send_now;	/* made or changed a mirror another thread may use
+			 * before this thread's next message lands */
 	int unlisted;	/* another thread's call reads back what it reaches:
 			 * list nothing for this thread's */
 };
@@ -103,7 +104,7 @@ static void walk_begin(struct walk *w, struct dusk_thread *t, int kept)
 	w->t = t;
 	w->cs = cstate(t);
 	w->kept = kept;
-	w->shared_new = 0;
+	w->send_now = 0;
 	w->unlisted = 0;
 }
 
@@ -809,7 +810,21 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 	}
 	if (!err)
 		err = xlate_words(w, m, depth);
-	return err ? err : queue_refresh(w->cs, m);
+	if (!err)
+		err = queue_refresh(w->cs, m);
+	/*
+	 * Another thread's stack object (a worker's complete() of the
+	 * completion beside a stack work item): its thread uses the mirror
+	 * with its next call, and that call may reach the kernel before
+	 * this thread's message, whose bytes it would not carry (they are
+	 * marked sent).  The worker made the completion's mirror, its first
+	 * image left with the worker's CALL, and the waiter's
+	 * wait_for_completion() got there first: a zeroed wait list, list
+	 * corruption, kernel BUG (e2e kstackjob, one run in ten).
+	 */
+	if (!err && m->caller && m->caller != w->t && (m->call_scoped || m->held))
+		w->send_now = 1;
+	return err;
 }
 
 /* Does type @id hold a wait queue entry (the kernel links it into a wait
@@ -1089,7 +1104,7 @@ static int commit_new(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		err = dusk_mirror_make_dormant(owner, m);
 	if (err)
 		return err;
-	w->shared_new |= !m->call_scoped;
+	w->send_now |= !m->call_scoped;
 	/* A char buffer the kernel may write (strim(), snprintf() into a
 	 * local) is read back like any object; a string literal is not. */
 	m->readonly = etype == DUSK_TYPE_CSTRING && !m->call_scoped && !global_of(own) &&
@@ -1323,7 +1338,7 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 	}
 	walk_begin(&w, t, 0);
 	err = commit_rec(&w, (uintptr_t)p, type, len, out, 0);
-	if (!err && w.shared_new)
+	if (!err && w.send_now)
 		err = send_first_images(w.cs);
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	if (err)
@@ -1417,6 +1432,8 @@ static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
 		*out = m->kaddr + (v - m->own);
 		err = translate(&w, m, 0);
 	}
+	if (!err && w.send_now)
+		err = send_first_images(w.cs);
 	pthread_mutex_unlock(&dusk_mirror_lock);
 	return err;
 }

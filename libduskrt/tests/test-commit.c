@@ -737,6 +737,66 @@ static void new_global_mirror_holds_its_image_at_once(void **state)
 	assert_int_equal((uintptr_t)kl->fn, PROXY0 + 16 * PROXY_HOOK);
 }
 
+/*
+ * Another thread's stack object, reached by this thread (a worker's
+ * complete() of the completion beside a stack work item, found by
+ * container_of()): its new mirror holds its image when the commit returns.
+ * The owner uses that mirror with its next call, which may reach the kernel
+ * before this thread's message; the image rode in this thread's CALL, and
+ * the owner's wait_for_completion() met a zeroed wait list (e2e kstackjob:
+ * list corruption, a kernel BUG, one run in ten).
+ */
+struct owner_sync {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct leaf *local;	/* the owner's, published */
+	int done;		/* the reacher has looked */
+};
+
+static void *owner_with_local(void *arg)
+{
+	struct owner_sync *o = arg;
+	struct leaf local = { .v = 11, .fn = tm_hook };
+	struct leaf other = { .v = 1 };
+	uint64_t k = dusk_commit(&other, T_LEAF, 0);
+
+	dusk_call(STUB_NOOP, &k, 1);	/* this thread has its commit state */
+	pthread_mutex_lock(&o->lock);
+	o->local = &local;
+	pthread_cond_broadcast(&o->cond);
+	while (!o->done)
+		pthread_cond_wait(&o->cond, &o->lock);
+	pthread_mutex_unlock(&o->lock);
+	return NULL;
+}
+
+static void other_threads_stack_object_holds_its_image_at_once(void **state)
+{
+	struct owner_sync o = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0 };
+	const struct leaf *kl;
+	pthread_t th;
+	uint64_t k;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, owner_with_local, &o), 0);
+	pthread_mutex_lock(&o.lock);
+	while (!o.local)
+		pthread_cond_wait(&o.cond, &o.lock);
+	pthread_mutex_unlock(&o.lock);
+	assert_int_equal(dusk_commit_obj(o.local, T_LEAF, 0, &k), 0);
+	assert_int_not_equal(k, (uintptr_t)o.local);
+	kl = dusk_sim_ptr(sim, k);
+	assert_non_null(kl);
+	assert_int_equal(kl->v, 11);
+	assert_int_equal((uintptr_t)kl->fn, PROXY0 + 16 * PROXY_HOOK);
+	pthread_mutex_lock(&o.lock);
+	o.done = 1;
+	pthread_cond_broadcast(&o.cond);
+	pthread_mutex_unlock(&o.lock);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	dusk_call(STUB_NOOP, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -765,6 +825,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(char_buffer_written_by_the_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(fresh_wait_entry_gets_kernel_words_whole, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(other_threads_stack_object_holds_its_image_at_once,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(new_global_mirror_holds_its_image_at_once, setup,
 						teardown),
 	};
