@@ -147,6 +147,30 @@ samples_wait_unloaded() {
 	dusk_pass "SIGKILL: dusk_$1 unloaded"
 }
 
+# samples_wait_unbound MOD SECONDS WHAT: dusk_MOD.ko's session ends within
+# SECONDS (its program killed or stopped: the teardown has run); else fail
+# with WHAT and the kmod's statistics.
+samples_wait_unbound() {
+	i=0
+	until grep -q '^session none' "/sys/kernel/debug/dusk_$1/stats"; do
+		i=$((i + 1))
+		[ $i -le $(($2 * 10)) ] ||
+			{ cat "/sys/kernel/debug/dusk_$1/stats"; dusk_fail "$3: session still bound ${2}s later"; }
+		sleep 0.1
+	done
+}
+
+# samples_rmmod_within MOD SECONDS WHAT: rmmod dusk_MOD succeeds within
+# SECONDS (what the kernel still holds of it may take a moment to go).
+samples_rmmod_within() {
+	i=0
+	until rmmod "dusk_$1" 2>/tmp/rmmod.err; do
+		i=$((i + 1))
+		[ $i -le $(($2 * 10)) ] || dusk_fail "$3: rmmod dusk_$1: $(cat /tmp/rmmod.err) for ${2}s"
+		sleep 0.1
+	done
+}
+
 # samples_sink NS PROTO PORT: start a sink in NS and wait until it listens.
 samples_sink() {
 	f=/tmp/sink.$1.$2.$3

@@ -39,7 +39,10 @@ struct dusk_region {
 	unsigned long start;
 	size_t len;
 	u8 kind;		/* enum dusk_region_kind */
-	bool retained;		/* open files may use it after teardown (fops.c) */
+	/* holders that may use it after teardown: open files (fops.c),
+	 * process mappings (usermap.c), dma-bufs (dmabuf.c); counted, so one
+	 * holder's end does not release another's */
+	unsigned int retained;
 	struct list_head skb;	/* DUSK_REGION_SKB: on dusk_sess.skbs */
 	struct kmem_cache *cache;	/* allocated from this cache, or NULL (slab.c) */
 };
@@ -153,7 +156,7 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	r->start = start;
 	r->len = len;
 	r->kind = kind;
-	r->retained = false;
+	r->retained = 0;
 	r->cache = NULL;
 	if (kind == DUSK_REGION_SKB)
 		list_add(&r->skb, &dusk_sess.skbs);
@@ -353,8 +356,8 @@ void dusk_regions_free_all(void)
 }
 
 /**
- * dusk_region_retain() - mark the region holding [addr, addr + len) as one
- * the kernel may use beyond the session (an open file's file_operations).
+ * dusk_region_retain() - one more holder may use the region holding [addr,
+ * addr + len) beyond the session (an open file's file_operations).
  * Context: caller holds dusk_sess.lock.
  * Return: true when such a region exists (the memory is the session's).
  */
@@ -364,13 +367,14 @@ bool dusk_region_retain(u64 addr, u64 len)
 
 	lockdep_assert_held(&dusk_sess.lock);
 	if (r)
-		r->retained = true;
+		r->retained += r->retained < UINT_MAX;
 	return r != NULL;
 }
 
 /**
- * dusk_region_unretain() - the region holding [addr, addr + len) is no
- * longer used beyond the session (usermap.c: no process maps it any more).
+ * dusk_region_unretain() - one holder of the region holding [addr, addr +
+ * len) no longer uses it beyond the session (usermap.c: no process maps it
+ * any more); it is the teardown's to free when none is left.
  * Context: caller holds dusk_sess.lock.
  */
 void dusk_region_unretain(u64 addr, u64 len)
@@ -378,8 +382,8 @@ void dusk_region_unretain(u64 addr, u64 len)
 	struct dusk_region *r = dusk_region_find(addr, len);
 
 	lockdep_assert_held(&dusk_sess.lock);
-	if (r)
-		r->retained = false;
+	if (r && r->retained)
+		r->retained--;
 }
 
 /**

@@ -87,19 +87,8 @@ kill_prog "1, second run"
 all_gone "1, second run"
 # The session's teardown finishes after the program is gone; the module
 # is unloadable once it has (no reference may be left behind).
-STATS=/sys/kernel/debug/dusk_$name/stats
-i=0
-until grep -q '^session none' "$STATS"; do
-	i=$((i + 1))
-	[ $i -le $((LIMIT * 10)) ] || { cat "$STATS"; dusk_fail "1: session still bound ${LIMIT}s after the kill"; }
-	sleep 0.1
-done
-i=0
-until rmmod dusk_$name 2>/tmp/rmmod.err; do
-	i=$((i + 1))
-	[ $i -le $((LIMIT * 10)) ] || dusk_fail "rmmod dusk_$name: $(cat /tmp/rmmod.err) for ${LIMIT}s"
-	sleep 0.1
-done
+samples_wait_unbound "$name" "$LIMIT" "1: after the kill"
+samples_rmmod_within "$name" "$LIMIT" 1
 dusk_pass "1: dusk_$name unloaded"
 
 echo "== 2. kmod loaded and unloaded by dusk-run"

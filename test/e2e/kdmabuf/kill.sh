@@ -30,12 +30,7 @@ round() {
 	grep -q '^exporter wrote "access 2"$' /tmp/d.out || { cat /tmp/d.out; dusk_fail "$r: the exporter's access count"; }
 	kill -"$1" "$prog" || dusk_fail "$r: kill"
 	dusk_wait_pid "$prog" "$LIMIT" "$r: the program"
-	i=0
-	until grep -q '^session none' /sys/kernel/debug/dusk_kdmabuf/stats; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$r: session still bound ${LIMIT}s after the program"
-		sleep 0.1
-	done
+	samples_wait_unbound kdmabuf "$LIMIT" "$r: after the program"
 	touch /tmp/go
 	dusk_wait_pid "$ctl" "$LIMIT" "$r: dbufctl"
 	cat /tmp/d.out
@@ -53,12 +48,7 @@ round() {
 		[ "$(dmesg | grep -c 'dusk_kdmabuf: memory the module freed belongs to a dma-buf still held: kept until its release')" = 2 ] ||
 		{ dmesg; cat "$log"; dusk_fail "$r: module_exit's two frees were not kept"; }
 	dusk_pass "$r: the kernel log says the dma-buf's memory was kept"
-	i=0
-	until rmmod dusk_kdmabuf 2>/tmp/rmmod.err; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$r: rmmod dusk_kdmabuf: $(cat /tmp/rmmod.err)"
-		sleep 0.1
-	done
+	samples_rmmod_within kdmabuf "$LIMIT" "$r"
 	dusk_dmesg_clean "kdmabuf, $r"
 	dusk_pass "$r: dusk_kdmabuf unloaded, the kernel log is clean"
 }

@@ -16,12 +16,7 @@ for round in 1 2; do
 	echo hold >/proc/kmempool || dusk_fail "write hold (round $round)"
 	kill -9 $pid
 	wait $pid
-	i=0
-	until grep -q '^session none' /sys/kernel/debug/dusk_kmempool/stats; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "session not torn down (round $round)"
-		sleep 0.1
-	done
+	samples_wait_unbound kmempool 10 "round $round"
 	dusk_pass "killed holding mempool elements, torn down (round $round)"
 done
 rmmod dusk_kmempool || dusk_fail "rmmod dusk_kmempool"

@@ -33,12 +33,7 @@ round() {
 	kill -"$1" "$prog" || dusk_fail "$r: kill"
 	dusk_wait_pid "$prog" "$LIMIT" "$r: the program"
 	# the session's teardown is over (what it frees, it has freed)
-	i=0
-	until grep -q '^session none' /sys/kernel/debug/dusk_kmmap/stats; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$r: session still bound ${LIMIT}s after the program"
-		sleep 0.1
-	done
+	samples_wait_unbound kmmap "$LIMIT" "$r: after the program"
 	touch /tmp/go
 	dusk_wait_pid "$ctl" "$LIMIT" "$r: mmapctl"
 	grep -q '^mapping intact$' /tmp/m.out || { cat /tmp/m.out; dusk_fail "$r: the mapping lost its pages"; }
@@ -50,12 +45,7 @@ round() {
 		sleep 0.1
 	done
 	dusk_pass "$r: the kernel log says the mapped memory was kept"
-	i=0
-	until rmmod dusk_kmmap 2>/tmp/rmmod.err; do
-		i=$((i + 1))
-		[ $i -le $((LIMIT * 10)) ] || dusk_fail "$r: rmmod dusk_kmmap: $(cat /tmp/rmmod.err)"
-		sleep 0.1
-	done
+	samples_rmmod_within kmmap "$LIMIT" "$r"
 	dusk_dmesg_clean "kmmap, $r"
 	dusk_pass "$r: dusk_kmmap unloaded, the kernel log is clean"
 }

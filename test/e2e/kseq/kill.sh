@@ -17,12 +17,7 @@ for round in 1 2; do
 	head -n 1 <&3 >/dev/null || dusk_fail "reading the held /proc/kseq_priv"
 	kill -9 $pid
 	wait $pid
-	i=0
-	until grep -q '^session none' /sys/kernel/debug/dusk_kseq/stats; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "session not torn down (round $round)"
-		sleep 0.1
-	done
+	samples_wait_unbound kseq 10 "round $round"
 	cat <&4 >/dev/null 2>&1
 	exec 3<&- 4<&- 5<&- 6<&-
 	dusk_pass "killed with its /proc files open, torn down (round $round)"

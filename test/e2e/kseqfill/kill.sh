@@ -10,12 +10,7 @@ set -u
 
 # torn_down ROUND: wait for the session's end.
 torn_down() {
-	i=0
-	until grep -q '^session none' /sys/kernel/debug/dusk_kseqfill/stats; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "session not torn down (round $1)"
-		sleep 0.1
-	done
+	samples_wait_unbound kseqfill 10 "round $1"
 }
 
 start() {

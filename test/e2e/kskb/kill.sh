@@ -15,12 +15,7 @@ for round in 1 2; do
 	samples_wait_log '^dusk: kskb: running' /tmp/p.log 30 "kskb did not start"
 	kill -9 $pid
 	wait $pid
-	i=0
-	until grep -q '^session none' /sys/kernel/debug/dusk_kskb/stats; do
-		i=$((i + 1))
-		[ $i -le 100 ] || dusk_fail "session not torn down (round $round)"
-		sleep 0.1
-	done
+	samples_wait_unbound kskb 10 "round $round"
 	dusk_pass "killed holding an sk_buff, torn down (round $round)"
 done
 rmmod dusk_kskb || dusk_fail "rmmod dusk_kskb"

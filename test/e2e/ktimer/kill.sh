@@ -89,12 +89,7 @@ while [ "$(samples_kstat ktimer undo)" != 3 ] && [ $i -lt 20 ]; do sleep 0.05; i
 dusk_pass "1: 3 undo records (the /proc file, the timer, the queued work item)"
 kill_prog "1"
 [ -d /sys/module/dusk_ktimer ] || dusk_fail "dusk-run unloaded a kmod it did not load"
-i=0
-until grep -q '^session none' "$STATS"; do
-	i=$((i + 1))
-	[ $i -le $((LIMIT * 10)) ] || { cat "$STATS"; dusk_fail "session still bound ${LIMIT}s after the kill"; }
-	sleep 0.1
-done
+samples_wait_unbound ktimer "$LIMIT" "after the kill"
 dusk_pass "1: session torn down"
 proc_gone "1"
 before=$(samples_kstat ktimer queue_full)

@@ -29,21 +29,11 @@ done
 echo 5 >/proc/kvoidlate || dusk_fail "send 5 datagrams"
 kill -KILL "$prog" || dusk_fail "kill"
 dusk_wait_pid "$prog" "$LIMIT" "the program"
-i=0
-until grep -q '^session none' /sys/kernel/debug/dusk_kvoidlate/stats; do
-	i=$((i + 1))
-	[ $i -le $((LIMIT * 10)) ] || dusk_fail "session still bound ${LIMIT}s after the program"
-	sleep 0.1
-done
+samples_wait_unbound kvoidlate "$LIMIT" "after the program"
 grep -q 'kvcon' /proc/consoles && { cat /proc/consoles; dusk_fail "the dead program's console is still registered"; }
 dusk_pass "the dead program's console was unregistered"
 echo "kvoidlate: a line after the program" >/dev/kmsg
-i=0
-until rmmod dusk_kvoidlate 2>/tmp/rmmod.err; do
-	i=$((i + 1))
-	[ $i -le $((LIMIT * 10)) ] || dusk_fail "rmmod dusk_kvoidlate: $(cat /tmp/rmmod.err)"
-	sleep 0.1
-done
+samples_rmmod_within kvoidlate "$LIMIT" "after the program"
 echo "kvoidlate: a line after the kmod" >/dev/kmsg
 dmesg -n 4
 dusk_dmesg_clean "kvoidlate, killed"
