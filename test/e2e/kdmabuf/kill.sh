@@ -24,6 +24,9 @@ round() {
 	/dusk/bin/kdmabuf >"$log" 2>&1 &
 	prog=$!
 	samples_wait_log "^dusk: kdmabuf: running" "$log" "$LIMIT" "$r: kdmabuf did not start"
+	# not the last round's "mapped": the redirection below truncates in
+	# the background, maybe after the wait has read the old file
+	: >/tmp/d.out
 	/dusk/bin/dbufctl /dev/kdmabuf /tmp/go >/tmp/d.out 2>&1 &
 	ctl=$!
 	samples_wait_log "^mapped" /tmp/d.out "$LIMIT" "$r: dbufctl did not map"

@@ -27,6 +27,9 @@ round() {
 	/dusk/bin/kmmap >"$log" 2>&1 &
 	prog=$!
 	samples_wait_log "^dusk: kmmap: running" "$log" "$LIMIT" "$r: kmmap did not start"
+	# not the last round's "mapped": the redirection below truncates in
+	# the background, maybe after the wait has read the old file
+	: >/tmp/m.out
 	/dusk/bin/mmapctl /dev/kmmap /tmp/go ${2:-} >/tmp/m.out 2>&1 &
 	ctl=$!
 	samples_wait_log "^mapped" /tmp/m.out "$LIMIT" "$r: mmapctl did not map"
