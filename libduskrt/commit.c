@@ -659,7 +659,8 @@ void dusk_commit_landed(void)
 	pthread_mutex_unlock(&dusk_mirror_lock);
 }
 
-/* Queue the bytes of @m->img that differ from @m->sent as refresh chunks. */
+/* Queue the bytes of @m->img that differ from @m->sent as refresh chunks:
+ * 1 when there were any. */
 static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 {
 	size_t b = 0, e, lo = m->size, hi = 0;
@@ -691,7 +692,7 @@ static int queue_refresh(struct dusk_commit_state *cs, struct mirror *m)
 	if (lo < hi)
 		fly(cs, m, lo, hi);
 	memcpy(m->sent, m->img, m->size);
-	return 0;
+	return lo < hi;
 }
 
 static int touch(struct dusk_commit_state *cs, struct mirror *m)
@@ -760,6 +761,7 @@ static int xlate_words(struct walk *w, struct mirror *m, int depth)
 }
 
 static int send_first_images(struct dusk_commit_state *cs);
+static int holds_queue_head(int32_t id);
 
 /*
  * Bytes of @m that another thread queued and has not sent go out now.  A
@@ -812,39 +814,77 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 		err = xlate_words(w, m, depth);
 	if (!err)
 		err = queue_refresh(w->cs, m);
+	if (err <= 0)
+		return err;
 	/*
-	 * Another thread's stack object (a worker's complete() of the
-	 * completion beside a stack work item): its thread uses the mirror
-	 * with its next call, and that call may reach the kernel before
-	 * this thread's message, whose bytes it would not carry (they are
-	 * marked sent).  The worker made the completion's mirror, its first
-	 * image left with the worker's CALL, and the waiter's
-	 * wait_for_completion() got there first: a zeroed wait list, list
-	 * corruption, kernel BUG (e2e kstackjob, one run in ten).
+	 * The bytes just queued ride in this thread's next message; a call of
+	 * another thread that finds the mirror meanwhile sends nothing for
+	 * them (they are marked sent) and may reach the kernel first.  So
+	 * they go now when another thread is bound to use the mirror: it is
+	 * that thread's stack object (a worker's complete() of the completion
+	 * beside a stack work item, which the waiter's wait_for_completion()
+	 * uses next: it got there first, met the zeroed wait list the worker's
+	 * image was to fill, list corruption, kernel BUG; e2e kstackjob, one
+	 * run in ten), or a stack object holding a queue head another context
+	 * wakes (the waiter's own completion, which the worker completes).
 	 */
-	if (!err && m->caller && m->caller != w->t && (m->call_scoped || m->held))
+	if ((m->call_scoped || m->held) &&
+	    ((m->caller && m->caller != w->t) ||
+	     holds_queue_head(m->type >= 0 ? m->type : m->sub_type)))
 		w->send_now = 1;
-	return err;
+	return 0;
 }
 
-/* Does type @id hold a wait queue entry (the kernel links it into a wait
- * queue across calls)? */
-static int holds_wait_entry(int32_t id, int depth)
+/* Does type @id hold a record of type @name (is one, or has one among its
+ * members or elements)? */
+static int holds_record(int32_t id, const char *name, int depth)
 {
 	const struct dusk_type *t = type_of(id);
 	uint16_t i;
 
 	if (!t || depth > 8)
 		return 0;
-	if (!strcmp(t->name, "struct wait_queue_entry"))
+	if (!strcmp(t->name, name))
 		return 1;
 	if (t->kind == DUSK_TK_ARRAY)
-		return holds_wait_entry(t->elem, depth + 1);
+		return holds_record(t->elem, name, depth + 1);
 	for (i = 0; i < t->nfields; i++)
 		if ((t->fields[i].kind == DUSK_FK_RECORD || t->fields[i].kind == DUSK_FK_ARRAY) &&
-		    holds_wait_entry(t->fields[i].type, depth + 1))
+		    holds_record(t->fields[i].type, name, depth + 1))
 			return 1;
 	return 0;
+}
+
+/* Does type @id hold a wait queue entry (the kernel links it into a wait
+ * queue across calls)? */
+static int holds_wait_entry(int32_t id, int depth)
+{
+	return holds_record(id, "struct wait_queue_entry", depth);
+}
+
+/* Does type @id hold a queue head that another context wakes (a
+ * completion's, a wait queue's)?  Asked for every stack mirror a commit
+ * changes: the answers are kept per type (0 not yet asked, 1 no, 2 yes).
+ * Caller holds dusk_mirror_lock. */
+static int holds_queue_head(int32_t id)
+{
+	static const struct dusk_typetab *tab;
+	static unsigned char *known;
+	const struct dusk_typetab *tt = dusk_sess ? dusk_sess->m->types : NULL;
+
+	if (!tt || id < 0 || (uint32_t)id >= tt->ntypes)
+		return 0;
+	if (tab != tt) {
+		free(known);
+		known = calloc(tt->ntypes, 1);
+		tab = known ? tt : NULL;
+		if (!known)
+			return 1;	/* sent at once: slower, never wrong */
+	}
+	if (!known[id])
+		known[id] = 1 + (holds_record(id, "struct swait_queue_head", 0) ||
+				 holds_record(id, "struct wait_queue_head", 0));
+	return known[id] == 2;
 }
 
 /*

@@ -797,6 +797,35 @@ static void other_threads_stack_object_holds_its_image_at_once(void **state)
 	dusk_call(STUB_NOOP, NULL, 0);
 }
 
+/*
+ * A stack object holding a queue head another context wakes (a completion
+ * the thread is about to wait on, which a worker completes): its mirror
+ * holds its image when the commit returns, so the worker's call cannot
+ * reach the kernel before it and meet a zeroed wait list.  Other stack
+ * objects' images ride in the thread's next message (one round trip less).
+ */
+static void stack_queue_head_holds_its_image_at_once(void **state)
+{
+	struct tm_completion c = { .done = 0 };
+	struct leaf local = { .v = 4 };
+	const struct tm_completion *kc;
+	const struct leaf *kl;
+	uint64_t k, kleaf;
+
+	(void)state;
+	c.wait.task_list.next = c.wait.task_list.prev = &c.wait.task_list;
+	assert_int_equal(dusk_commit_obj(&c, T_COMPLETION, 0, &k), 0);
+	kc = dusk_sim_ptr(sim, k);
+	assert_non_null(kc);
+	assert_int_equal((uintptr_t)kc->wait.task_list.next, k + offsetof(struct tm_completion, wait.task_list));
+	assert_int_equal((uintptr_t)kc->wait.task_list.prev, k + offsetof(struct tm_completion, wait.task_list));
+	assert_int_equal(dusk_commit_obj(&local, T_LEAF, 0, &kleaf), 0);
+	kl = dusk_sim_ptr(sim, kleaf);
+	assert_non_null(kl);
+	assert_int_equal(kl->v, 0);	/* not yet: with the call */
+	dusk_call(STUB_NOOP, &k, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -824,6 +853,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mapped_user_address_passes_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(char_buffer_written_by_the_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(fresh_wait_entry_gets_kernel_words_whole, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(stack_queue_head_holds_its_image_at_once, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(other_threads_stack_object_holds_its_image_at_once,
 						setup, teardown),

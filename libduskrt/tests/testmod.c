@@ -108,6 +108,16 @@ static const struct dusk_field flex_fields[] = {
 	{ "ctx", offsetof(struct tm_flex, ctx), 0, DUSK_FK_ARRAY, 0, T_INT, 0 },
 };
 
+static const struct dusk_field swait_fields[] = {
+	FLD(tm_swait, lock, DUSK_FK_DATA, 0, T_INT, 1),
+	FLD(tm_swait, task_list, DUSK_FK_RECORD, 0, T_LIST, 1),
+};
+
+static const struct dusk_field completion_fields[] = {
+	FLD(tm_completion, done, DUSK_FK_DATA, 0, T_INT, 1),
+	FLD(tm_completion, wait, DUSK_FK_RECORD, 0, T_SWAIT, 1),
+};
+
 static const struct dusk_type types[] = {
 	[T_LEAF] = { "struct leaf", sizeof(struct leaf), 8, DUSK_TK_STRUCT, 3, leaf_fields,
 		     DUSK_TYPE_NONE, 0 },
@@ -133,6 +143,10 @@ static const struct dusk_type types[] = {
 	[T_WORDVAL] = { "union value", 8, 8, DUSK_TK_UNION, 2, wordval_fields,
 			DUSK_TYPE_NONE, 0 },
 	[T_CHARP] = { "const char *", 8, 8, DUSK_TK_POINTER, 0, NULL, DUSK_TYPE_CSTRING, 0 },
+	[T_SWAIT] = { "struct swait_queue_head", sizeof(struct tm_swait), 8, DUSK_TK_STRUCT, 2,
+		      swait_fields, DUSK_TYPE_NONE, 0 },
+	[T_COMPLETION] = { "struct completion", sizeof(struct tm_completion), 8, DUSK_TK_STRUCT,
+			   2, completion_fields, DUSK_TYPE_NONE, 0 },
 };
 
 const struct dusk_typetab tm_types = {

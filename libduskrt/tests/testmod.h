@@ -75,8 +75,20 @@ struct tm_flex {
 	uint64_t ctx[];
 };
 
+/* A completion, as <linux/completion.h> has it: its queue head is woken
+ * by another context. */
+struct tm_swait {
+	unsigned int lock;
+	struct tm_list task_list;
+};
+
+struct tm_completion {
+	unsigned int done;
+	struct tm_swait wait;
+};
+
 enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT, T_FLEX, T_PTRS, T_WORD,
-       T_WORDVAL, T_CHARP };
+       T_WORDVAL, T_CHARP, T_SWAIT, T_COMPLETION };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER,
        STUB_DEBUGFS_U32, STUB_KFREE, STUB_KMEM_CACHE_CREATE, STUB_KMEM_CACHE_ALLOC,
        STUB_KMEM_CACHE_FREE, STUB_KMEM_CACHE_DESTROY, NSTUBS };
