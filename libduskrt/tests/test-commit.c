@@ -902,6 +902,72 @@ static void stored_member_mirrors_whole_local(void **state)
 	stored_member_frame();
 }
 
+/* Another thread's registered local, reached while that thread waits (a
+ * worker's kernel call reaching a transfer array on the stack of a thread
+ * blocked in spi_sync()): the whole local too, read from that thread's
+ * frame records. */
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int ready, done;
+	struct mid *ms;
+};
+
+static __attribute__((noinline)) void waiter_frame(struct waiter *wt)
+{
+	DUSK_FRAME;
+	struct mid ms[2];
+
+	memset(ms, 0, sizeof(ms));
+	DUSK_LOCAL_ARRAY(ms, T_MID);
+	ms[0].self = &ms[1];
+	ms[1].arr[1].v = 8;
+	(void)dusk_commit(&g_leaf, T_LEAF, 0);	/* the thread's commit state */
+	pthread_mutex_lock(&wt->lock);
+	wt->ms = ms;
+	wt->ready = 1;
+	pthread_cond_broadcast(&wt->cond);
+	while (!wt->done)
+		pthread_cond_wait(&wt->cond, &wt->lock);
+	pthread_mutex_unlock(&wt->lock);
+}
+
+static void *waiter_thread(void *arg)
+{
+	waiter_frame(arg);
+	return NULL;
+}
+
+static void other_threads_local_mirrored_whole(void **state)
+{
+	struct waiter wt = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, NULL };
+	const struct mid *km;
+	const struct mid *kg;
+	pthread_t th;
+	uint64_t k, base;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, waiter_thread, &wt), 0);
+	pthread_mutex_lock(&wt.lock);
+	while (!wt.ready)
+		pthread_cond_wait(&wt.cond, &wt.lock);
+	pthread_mutex_unlock(&wt.lock);
+	g_mid.leaf = &wt.ms[1].arr[1];
+	assert_int_equal(dusk_commit_obj(&g_mid, T_MID, 0, &k), 0);
+	kg = dusk_sim_ptr(sim, k);
+	km = mid_pair((uintptr_t)kg->leaf, sizeof(struct mid) + offsetof(struct mid, arr[1]),
+		      &base);
+	assert_non_null(km);
+	assert_int_equal((uintptr_t)km[0].self, base + sizeof(struct mid));
+	assert_int_equal(km[1].arr[1].v, 8);
+	g_mid.leaf = &g_leaf;
+	pthread_mutex_lock(&wt.lock);
+	wt.done = 1;
+	pthread_cond_broadcast(&wt.cond);
+	pthread_mutex_unlock(&wt.lock);
+	assert_int_equal(pthread_join(th, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -936,6 +1002,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(typed_pointer_mirrors_whole_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(unrelated_type_is_not_the_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(stored_member_mirrors_whole_local, setup, teardown),
+		cmocka_unit_test_setup_teardown(other_threads_local_mirrored_whole, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
