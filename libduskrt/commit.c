@@ -976,6 +976,15 @@ static const struct dusk_thread *stack_thread(const struct walk *w, uintptr_t p)
 	return cs ? cs->t : NULL;
 }
 
+/* Does a live mirror hold a byte of [@own, @own+@size)?  (An untyped one
+ * made for a buffer inside the local, or the frames above a `void *`.)  A
+ * mirror of the whole local would be a second kernel copy of those bytes:
+ * the local is left to the rules for unregistered memory. */
+static int overlaps_live(uintptr_t own, size_t size)
+{
+	return dusk_mirror_by_own(own) || dusk_mirror_room(own, size) < size;
+}
+
 /*
  * A typed pointer into a registered stack local (a list link into a stack
  * `struct spi_transfer t[2]`, platform_device_info.properties at a stack
@@ -990,7 +999,8 @@ static int stack_local(struct walk *w, uintptr_t p, int32_t type, size_t len, ui
 	const struct dusk_local *l = local_of(stack_thread(w, p), p, type);
 
 	/* a length past the local's end: the call knows better (a cast) */
-	if (!l || p + len > (uintptr_t)l->addr + l->size)
+	if (!l || p + len > (uintptr_t)l->addr + l->size ||
+	    overlaps_live((uintptr_t)l->addr, l->size))
 		return 0;
 	*own = (uintptr_t)l->addr;
 	*size = l->size;
@@ -1554,7 +1564,8 @@ static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
 		dusk_mirror_revive(w.cs, m);
 	if (m) {
 		err = m->call_scoped ? hold(&w, m) : 0;
-	} else if ((l = local_of(t, v, DUSK_TYPE_NONE))) {
+	} else if ((l = local_of(t, v, DUSK_TYPE_NONE)) &&
+		   !overlaps_live((uintptr_t)l->addr, l->size)) {
 		/* a registered local (an element of a stack array, a member
 		 * of a stack struct): the whole of it, by its type */
 		err = held_local(&w, l, &m);

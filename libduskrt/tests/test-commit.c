@@ -968,6 +968,31 @@ static void other_threads_local_mirrored_whole(void **state)
 	assert_int_equal(pthread_join(th, NULL), 0);
 }
 
+/* A registered local a live mirror already covers in part (a buffer in it
+ * handed on untyped): never a second kernel copy of those bytes, the
+ * typed pointer gets one object of its type, as for unregistered memory. */
+static __attribute__((noinline)) void overlap_frame(void)
+{
+	DUSK_FRAME;
+	struct mid ms[2];
+	uint64_t kb, k;
+
+	memset(ms, 0, sizeof(ms));
+	DUSK_LOCAL_ARRAY(ms, T_MID);
+	assert_int_equal(dusk_commit_obj(&ms[1].arr[0], DUSK_TYPE_NONE, sizeof(struct leaf), &kb),
+			 0);
+	assert_int_equal(dusk_commit_obj(&ms[0], T_MID, 0, &k), 0);
+	assert_int_equal(stats().mirror_allocs, 2);
+	assert_non_null(dusk_sim_ptr(sim, k + sizeof(struct mid) - 1));
+	assert_null(dusk_sim_ptr(sim, k + sizeof(struct mid)));
+}
+
+static void local_under_a_live_mirror_not_copied_twice(void **state)
+{
+	(void)state;
+	overlap_frame();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1003,6 +1028,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unrelated_type_is_not_the_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(stored_member_mirrors_whole_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(other_threads_local_mirrored_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(local_under_a_live_mirror_not_copied_twice, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
