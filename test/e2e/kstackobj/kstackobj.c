@@ -6,9 +6,9 @@
  * its message, spi_message_add_tail() and spi_sync(); an array of
  * transfers linked into a kzalloc()ed message), the SPI core reaching
  * each transfer through the message's list (container_of() of its
- * `transfer_list`); and a platform device whose software-node properties
- * are a stack `struct property_entry props[]` behind a stack
- * platform_device_info.
+ * `transfer_list`), also with the data buffers on the stack; and a
+ * platform device whose software-node properties are a stack
+ * `struct property_entry props[]` behind a stack platform_device_info.
  *
  * Found by helper p61 (docs/COVERAGE.md, fifteenth session): a typed
  * pointer into a stack object reached through another object was mirrored
@@ -112,6 +112,21 @@ static int kso_heap_message(void)
 	return ret;
 }
 
+/* the data buffers on the stack too, as spi_write_then_read()'s callers
+ * have them: `void *` buffers of unknown size beside the transfers */
+static int kso_stack_buffers(void)
+{
+	u8 out[4] = { 0x10, 0x20, 0x30, 0x40 }, in[4] = { 0 };
+	struct spi_transfer t[2] = {
+		{ .tx_buf = out, .len = 2 },
+		{ .tx_buf = out + 2, .rx_buf = in, .len = 2 },
+	};
+	int ret = spi_sync_transfer(spi, t, ARRAY_SIZE(t));
+
+	pr_info("kstackobj: stack buffers %d: %*ph\n", ret, (int)sizeof(in), in);
+	return ret;
+}
+
 /* properties on the stack, behind a stack platform_device_info: the
  * kernel copies them (device_create_managed_software_node()) */
 static int kso_props(void)
@@ -186,6 +201,7 @@ static int __init kstackobj_init(void)
 	kso_single();
 	kso_heap_message();
 	kso_array();	/* again: the frame's next locals at the same place */
+	kso_stack_buffers();
 	ret = kso_props();
 	if (ret)
 		goto out_dev;
