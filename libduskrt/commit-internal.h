@@ -60,6 +60,12 @@ struct mirror {
 	unsigned char *img;	/* scratch: the translated image */
 	uint32_t *slots;	/* offsets of translated pointers (for read-back) */
 	size_t nslots, slotcap;
+	/* A whole registered stack local (commit.c, local_of()): the bytes
+	 * [given_lo, given_hi) are the objects the program handed on; the
+	 * rest (other elements, the struct around a member) the kernel may
+	 * never read, and may hold garbage never initialised. */
+	int local;
+	size_t given_lo, given_hi;
 };
 
 struct dusk_commit_state {

@@ -279,6 +279,18 @@ static int fresh_garbage(struct mirror *m, size_t off, const char *where)
 	return dusk_mirror_add_slot(m, off);
 }
 
+/* Is img offset @off of @m outside what the program handed, in a whole
+ * stack local mirrored for a pointer into it (local_of())?  Another array
+ * element or the struct around a member: the kernel build's object holds
+ * the same bytes, garbage included, and reads them only if the module
+ * initialised them; before, they were not mirrored at all.  A pointer
+ * there that cannot be translated is garbage: NULL in the kernel, not the
+ * end of the program. */
+static int spare_part(const struct mirror *m, size_t off)
+{
+	return m->local && (off < m->given_lo || off >= m->given_hi);
+}
+
 /* Translate the function pointer at img offset @off of @m. */
 static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *where)
 {
@@ -292,7 +304,7 @@ static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *wh
 		memcpy(m->img + off, &k, sizeof(k));
 		return dusk_mirror_add_slot(m, off);
 	}
-	if (m->fresh)
+	if (m->fresh || spare_part(m, off))
 		return fresh_garbage(m, off, where);
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
 		 "(its address reaches the kernel but dusk-rewrite did not see it taken)",
@@ -322,6 +334,8 @@ static int xlate_ptr(struct walk *w, struct mirror *m, size_t off, int32_t point
 	if (m->fresh && !dusk_mirror_by_own((uintptr_t)v) && !global_of((uintptr_t)v))
 		return fresh_garbage(m, off, where);
 	err = commit_rec(w, (uintptr_t)v, pointee, 0, &k, depth + 1);
+	if (err && err != -ELOOP && spare_part(m, off))
+		return fresh_garbage(m, off, where);
 	if (err) {
 		if (err != -ELOOP || depth == 0)
 			dusk_log(DUSK_LOG_ERROR, "dusk:   (reached through %s)", where);
@@ -972,6 +986,86 @@ static int has_flexible_tail(const struct dusk_type *t, int depth)
 	       has_flexible_tail(type_of(last->type), depth + 1);
 }
 
+static int part_of(int32_t outer, size_t off, int32_t inner, int depth);
+
+/*
+ * The registered local (DUSK_LOCAL()) of thread @t that @p points into, the
+ * latest first, or NULL.  With @type >= 0, only a local that holds an
+ * object of @type at @p by the type table: a record left by a block that
+ * ended may cover bytes a later object reuses, and that object is no
+ * member of it.  @t runs this walk, or waits in a kernel call (its stack
+ * is another thread's: stack_owner()); either way its records hold still.
+ */
+static const struct dusk_local *local_of(const struct dusk_thread *t, uintptr_t p, int32_t type)
+{
+	const struct dusk_frames *f = t ? t->frames : NULL;
+	int i;
+
+	if (!f)
+		return NULL;
+	for (i = f->nlocals < DUSK_LOCALS ? f->nlocals : DUSK_LOCALS; i-- > 0;) {
+		const struct dusk_local *l = &f->local[i];
+		uintptr_t a = (uintptr_t)l->addr;
+		const struct dusk_type *e = type_of(l->type);
+
+		if (p < a || p >= a + l->size)
+			continue;
+		if (!e || !e->size || (size_t)e->size * l->nelem != l->size)
+			return NULL;	/* no layout to mirror it by */
+		if (type >= 0 && !part_of(l->type, (p - a) % e->size, type, 0))
+			return NULL;
+		return l;
+	}
+	return NULL;
+}
+
+/* The thread on whose stack @p lies: the walker's, or one waiting in a
+ * kernel call (stack_owner()), or NULL. */
+static const struct dusk_thread *stack_thread(const struct walk *w, uintptr_t p)
+{
+	const struct dusk_commit_state *cs;
+
+	if (on_stack(w->t, p))
+		return w->t;
+	cs = stack_owner(p);
+	return cs ? cs->t : NULL;
+}
+
+/* Does a live mirror hold a byte of [@own, @own+@size)?  (An untyped one
+ * made for a buffer inside the local, or the frames above a `void *`.)  A
+ * mirror of the whole local would be a second kernel copy of those bytes:
+ * the local is left to the rules for unregistered memory. */
+static int overlaps_live(uintptr_t own, size_t size)
+{
+	return dusk_mirror_by_own(own) || dusk_mirror_room(own, size) < size;
+}
+
+/*
+ * A typed pointer into a registered stack local (a list link into a stack
+ * `struct spi_transfer t[2]`, platform_device_info.properties at a stack
+ * `struct property_entry props[]`) names the whole local: one object of
+ * the pointer's type gave the kernel a mirror of the member (16 bytes of
+ * a list_head), and its container_of() read past it, or one array
+ * element, and it walked off it.
+ */
+static int stack_local(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t *own,
+		       size_t *size, int32_t *etype, uint32_t *nelem)
+{
+	const struct dusk_local *l = local_of(stack_thread(w, p), p, type);
+
+	/* a length past the local's end: the call knows better (a cast) */
+	if (!l || p + len > (uintptr_t)l->addr + l->size ||
+	    overlaps_live((uintptr_t)l->addr, l->size))
+		return 0;
+	*own = (uintptr_t)l->addr;
+	*size = l->size;
+	*etype = l->type;
+	*nelem = l->nelem;
+	dusk_trace("[dusk] %p (%s) lies in stack local %p: %u %s", (void *)p,
+		   dusk_type_name(type), l->addr, l->nelem, dusk_type_name(l->type));
+	return 1;
+}
+
 static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uintptr_t *own,
 		     size_t *size, int32_t *etype, uint32_t *nelem)
 {
@@ -991,6 +1085,8 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 		}
 		return 0;
 	}
+	if (t && type >= 0 && t->size && stack_local(w, p, type, len, own, size, etype, nelem))
+		return 0;
 	*own = p;
 	*etype = type;
 	*nelem = 1;
@@ -1118,6 +1214,36 @@ static int sub_object(struct mirror *m, uintptr_t p, int32_t type, size_t len)
 	return 0;
 }
 
+/* Is [@own, @own+@size) of @etype a whole registered local (local_of())? */
+static int is_local(struct walk *w, uintptr_t own, size_t size, int32_t etype)
+{
+	const struct dusk_local *l = local_of(stack_thread(w, own), own, DUSK_TYPE_NONE);
+
+	return l && (uintptr_t)l->addr == own && l->size == size && l->type == etype;
+}
+
+/* The object of @type (@len bytes) at @p in the whole-local mirror @m was
+ * handed on: its pointers must translate (spare_part()). */
+static void given(struct mirror *m, uintptr_t p, int32_t type, size_t len)
+{
+	const struct dusk_type *t = type >= 0 ? type_of(type) : NULL;
+	size_t lo = p - m->own, hi = lo + (t && t->size > len ? t->size : len);
+
+	if (!m->local)
+		return;
+	if (hi > m->size)
+		hi = m->size;
+	if (m->given_hi <= m->given_lo) {
+		m->given_lo = lo;
+		m->given_hi = hi;
+		return;
+	}
+	if (lo < m->given_lo)
+		m->given_lo = lo;
+	if (hi > m->given_hi)
+		m->given_hi = hi;
+}
+
 /* A new mirror for the own object [@own, @own+@size) that @p, handed to
  * the kernel as @type (@len bytes), lies in; its kernel address for @p in
  * @out. */
@@ -1156,6 +1282,11 @@ static int commit_new(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		m->fresh = 1;
 	}
 	*out = m->kaddr + (p - own);
+	if (size > 0 && is_local(w, own, size, etype)) {
+		m->local = 1;
+		m->given_lo = m->given_hi = p - own;
+		given(m, p, type, len);
+	}
 	err = etype == DUSK_TYPE_NONE && type >= 0 ? sub_object(m, p, type, len) : 0;
 	if (!err)
 		err = translate(w, m, depth);
@@ -1279,6 +1410,7 @@ static int commit_rec(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 		}
 	}
 	*out = m->kaddr + (p - m->own);
+	given(m, p, type, len);
 	if (m->type == DUSK_TYPE_NONE && (m->held || type >= 0)) {
 		err = sub_object(m, p, type, len);
 		if (err)
@@ -1430,6 +1562,33 @@ DUSK_API uint64_t dusk_commit_text(const void *p, size_t len)
 	return dusk_commit(p, DUSK_TYPE_CSTRING, len);
 }
 
+/* A held mirror for the registered local @l, whose address (or a place in
+ * it) the program stored into kernel memory; one made before for a call of
+ * its frame is taken back (dusk_mirror_dormant_at()): one kernel copy. */
+static int held_local(struct walk *w, const struct dusk_local *l, struct mirror **m)
+{
+	uintptr_t own = (uintptr_t)l->addr;
+	int err;
+
+	*m = dusk_mirror_dormant_at(w->cs, own, l->size);
+	if (*m && !same_object(*m, own, l->size, l->type, l->nelem))
+		*m = NULL;
+	if (*m) {
+		dusk_mirror_revive(w->cs, *m);
+		return (*m)->call_scoped ? hold(w, *m) : 0;
+	}
+	err = dusk_mirror_create(own, l->size, l->type, l->nelem, 0, w->cs, m);
+	if (!err) {
+		/* the store says no type: no part of it is known handed */
+		(*m)->local = 1;
+		err = hold(w, *m);
+	}
+	if (!err)
+		dusk_trace("[dusk] stack local %p (%u %s) stored into kernel memory: held mirror",
+			   l->addr, l->nelem, dusk_type_name(l->type));
+	return err;
+}
+
 /*
  * @v, a place on this thread's stack, was stored into kernel memory: a
  * list of kmalloc'd entries on a LIST_HEAD() local, a request that points
@@ -1445,6 +1604,7 @@ DUSK_API uint64_t dusk_commit_text(const void *p, size_t len)
  */
 static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
 {
+	const struct dusk_local *l;
 	struct mirror *m;
 	struct walk w;
 	size_t size;
@@ -1459,6 +1619,11 @@ static int stack_ref(struct dusk_thread *t, uintptr_t v, uint64_t *out)
 		dusk_mirror_revive(w.cs, m);
 	if (m) {
 		err = m->call_scoped ? hold(&w, m) : 0;
+	} else if ((l = local_of(t, v, DUSK_TYPE_NONE)) &&
+		   !overlaps_live((uintptr_t)l->addr, l->size)) {
+		/* a registered local (an element of a stack array, a member
+		 * of a stack struct): the whole of it, by its type */
+		err = held_local(&w, l, &m);
 	} else {
 		size = dusk_mirror_room(v, stack_extent(t, v));
 		err = dusk_mirror_create(v, size, DUSK_TYPE_NONE, 1, 0, w.cs, &m);

@@ -520,6 +520,10 @@ struct dusk_thread {
 	struct dusk_shadow *shadow;
 	struct dusk_commit_state *commit;
 	uintptr_t stack_lo, stack_hi;	/* this thread's stack: own objects there live one call */
+	/* the thread's frame records (DUSK_FRAME, DUSK_LOCAL(): its
+	 * address-taken locals), read by other threads only while it waits
+	 * in a kernel call */
+	struct dusk_frames *frames;
 	void *answer_buf;	/* where the kmod writes this thread's answers (conn.c) */
 };
 /* This thread's state, created on first use (never NULL: aborts on ENOMEM).

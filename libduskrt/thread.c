@@ -47,6 +47,9 @@ static void key_init(void)
 	pthread_key_create(&thread_key, thread_free);
 }
 
+/* Module function nesting (DUSK_FRAME, runtime.h): this thread's own. */
+DUSK_API __thread struct dusk_frames dusk_frames __attribute__((tls_model("initial-exec")));
+
 struct dusk_thread *dusk_thread_new(void)
 {
 	struct dusk_thread *t = calloc(1, sizeof(*t));
@@ -65,6 +68,7 @@ struct dusk_thread *dusk_thread_new(void)
 		}
 		pthread_attr_destroy(&attr);
 	}
+	t->frames = &dusk_frames;
 	pthread_setspecific(thread_key, t);
 	return dusk_tls_thread = t;
 }
@@ -74,8 +78,6 @@ struct dusk_thread *dusk_thread_peek(void)
 	return dusk_tls_thread;
 }
 
-/* Module function nesting (DUSK_FRAME, runtime.h): this thread's own. */
-DUSK_API __thread struct dusk_frames dusk_frames __attribute__((tls_model("initial-exec")));
 
 const char *dusk_thread_fn(void)
 {

@@ -480,7 +480,81 @@ static int fn_hoisted_types(struct emitter *e)
 	return f >= 0 && e->rw->fns[f].hoist_types;
 }
 
+/* The function's locals under a `&` (the operand of `&x`, `&x.member`,
+ * `&x[i]`...): collected once per function for DUSK_LOCAL().  More than
+ * the locals whose address is taken (`&p->m` names the pointer p) is
+ * harmless: only records and arrays of them are registered. */
+static enum CXChildVisitResult note_ref(CXCursor c, CXCursor p, CXClientData d)
+{
+	struct emitter *e = d;
+	CXCursor v = clang_getCursorReferenced(c);
+
+	(void)p;
+	if (kind(c) == CXCursor_DeclRefExpr && kind(v) == CXCursor_VarDecl &&
+	    !clang_Cursor_hasVarDeclGlobalStorage(v)) {
+		e->taken = xrealloc(e->taken, (e->ntaken + 1) * sizeof(*e->taken));
+		e->taken[e->ntaken++] = v;
+	}
+	return CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult find_taken(CXCursor c, CXCursor p, CXClientData d)
+{
+	(void)p;
+	if (kind(c) == CXCursor_UnaryOperator &&
+	    clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf)
+		clang_visitChildren(c, note_ref, d);
+	return CXChildVisit_Recurse;
+}
+
+static int is_taken(const struct emitter *e, CXCursor v)
+{
+	unsigned i;
+
+	for (i = 0; i < e->ntaken; i++)
+		if (clang_equalCursors(e->taken[i], v))
+			return 1;
+	return 0;
+}
+
+/*
+ * After the declaration of local @v: register it with the frame
+ * (DUSK_LOCAL(), runtime.h) when it is an array of kernel records, or a
+ * kernel record whose address is taken.  A pointer into it that reaches
+ * the kernel through another object (a list link into a stack
+ * `struct spi_transfer t[2]`, `.properties` at a stack property_entry
+ * array) is mirrored as the whole local, not as one object of the
+ * pointer's type.  Other locals are never needed: a scalar's address says
+ * its size, the module's own types are not in the layout table.
+ */
+static void put_local(struct emitter *e, CXCursor v, const char *name)
+{
+	CXType t = clang_getCanonicalType(clang_getCursorType(v));
+	int array = t.kind == CXType_ConstantArray || t.kind == CXType_VariableArray ||
+		    t.kind == CXType_IncompleteArray;
+	CXType rec = array ? clang_getCanonicalType(clang_getArrayElementType(t)) : t;
+	int32_t id;
+
+	if (clang_Cursor_hasVarDeclGlobalStorage(v) || clang_Cursor_hasVarDeclExternalStorage(v) ||
+	    rec.kind != CXType_Record || (!array && !is_taken(e, v)))
+		return;
+	id = rw_kernel_type_id(e->rw, rec);
+	if (id < 0)
+		return;
+	indent(e);
+	sb_printf(e->out, "%s(%s, %d);\n", array ? "DUSK_LOCAL_ARRAY" : "DUSK_LOCAL", name, id);
+}
+
+static void emit_decl_stmt_in(struct emitter *e, CXCursor c, int stmt);
+
 static void emit_decl_stmt(struct emitter *e, CXCursor c)
+{
+	emit_decl_stmt_in(e, c, 0);
+}
+
+/* A declaration; @stmt: one of a block's statements (not a `for`'s first
+ * clause), after which its locals may be registered (put_local()). */
+static void emit_decl_stmt_in(struct emitter *e, CXCursor c, int stmt)
 {
 	unsigned n, i;
 	CXCursor *kids = rw_children(c, &n);
@@ -497,6 +571,12 @@ static void emit_decl_stmt(struct emitter *e, CXCursor c)
 				free(v);
 			} else {
 				emit_var(e, kids[i]);
+				if (stmt && e->fn_name) {
+					char *v = cxs_take(clang_getCursorSpelling(kids[i]));
+
+					put_local(e, kids[i], v);
+					free(v);
+				}
 			}
 		} else if (kind(kids[i]) == CXCursor_UnexposedDecl) {
 			/* the one declaration C puts in a block that libclang
@@ -826,7 +906,7 @@ void emit_stmt(struct emitter *e, CXCursor c)
 		break;
 	}
 	case CXCursor_DeclStmt:
-		emit_decl_stmt(e, c);
+		emit_decl_stmt_in(e, c, 1);
 		break;
 	case CXCursor_IfStmt:
 		dead = rw_if_dead_branch(c);
@@ -1018,6 +1098,8 @@ void emit_function(struct emitter *e, const struct rw_fn *fn)
 
 	e->fn_name = fn->name;
 	e->last_file = NULL;
+	e->ntaken = 0;
+	clang_visitChildren(fn->cur, find_taken, e);
 	emit_line(e, fn->cur);
 	sb_printf(e->out, "static %s%s\n", fn->kind == RW_FN_INLINE ? "inline " : "", proto);
 	free(proto);
@@ -1042,6 +1124,9 @@ void emit_function(struct emitter *e, const struct rw_fn *fn)
 		put(e, "}\n\n");
 	}
 	free(kids);
+	free(e->taken);
+	e->taken = NULL;
+	e->ntaken = 0;
 	e->fn_name = NULL;
 }
 

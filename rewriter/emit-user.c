@@ -87,6 +87,11 @@ static int32_t type_id(struct rw *rw, CXType t, int as_string)
 	return id < 0 ? DUSK_TYPE_NONE : id;
 }
 
+int32_t rw_kernel_type_id(struct rw *rw, CXType t)
+{
+	return type_id(rw, t, 0);
+}
+
 /* "dusk_commit(&NAME, TYPE, sizeof(NAME))," for an object passed by value. */
 static void put_commit_value(struct rw *rw, struct sb *b, CXType t, const char *name)
 {

@@ -287,11 +287,16 @@ struct emitter {
 	struct sb path;		/* static_init: lvalue path of the element printed */
 	int pcpu_add;		/* inside percpu_add_op(): its percpu_to_op() adds */
 	CXCursor next_stmt;	/* in a block: the statement after the one printed */
+	CXCursor *taken;	/* the function's locals under a `&` (DUSK_LOCAL()) */
+	unsigned ntaken;
 };
 /* Print expression @c, instrumented (emit-expr.c explains the rules).
  * Problems are reported through diag.c and counted; the text printed in
  * their place is never used (nothing is written when rw->nerrors > 0). */
 void emit_expr(struct emitter *e, CXCursor c);
+/* The layout table's id of kernel type @t, or DUSK_TYPE_NONE (the
+ * module's own types, void, functions: emit-user.c). */
+int32_t rw_kernel_type_id(struct rw *rw, CXType t);
 /* Print the initializer @c of an object or of one of its elements: an
  * init list, a compound literal of the object's own type as its braces,
  * else an expression. */

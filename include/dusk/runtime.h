@@ -210,9 +210,25 @@ void *dusk_task_state(void *state, size_t off);
  * thread's own record: under QEMU's TCG a call into the library costs a
  * code look-up on the packet path's cold start (docs/PERFORMANCE.md). */
 #define DUSK_FN_STACK 32
+/* An address-taken local of a kernel record type (or an array of them),
+ * registered by DUSK_LOCAL() for its frame's lifetime: a pointer into it
+ * that reaches the kernel through another object (a list link, a
+ * `->properties` pointer) is mirrored as the whole local, not as one
+ * object of the pointer's type (libduskrt/commit.c, local_of()). */
+#define DUSK_LOCALS 64
+struct dusk_local {
+	const void *addr;
+	uint32_t size;		/* bytes: all @nelem elements */
+	int32_t type;		/* the (element) type's id in the layout table */
+	uint32_t nelem;
+	int depth;		/* the frame's DUSK_FRAME depth */
+};
 struct dusk_frames {
 	int depth;
 	const char *fn[DUSK_FN_STACK];
+	/* appended: programs built before they were read only the above */
+	int nlocals;
+	struct dusk_local local[DUSK_LOCALS];
 };
 extern __thread struct dusk_frames dusk_frames __attribute__((tls_model("initial-exec")));
 
@@ -227,8 +243,55 @@ static inline int dusk_frame_enter(const char *fn)
 
 static inline void dusk_frame_leave(int *frame)
 {
+	int n = dusk_frames.nlocals;
+
+	/* the frame's locals go with it */
+	while (n > 0 && dusk_frames.local[n - 1].depth >= *frame)
+		n--;
+	dusk_frames.nlocals = n;
 	dusk_frames.depth = *frame - 1;
 }
+
+/*
+ * Register the local [@addr, @addr+@size) of @nelem objects of type @type
+ * with the current frame.  Inline, no library call: generated code calls
+ * it after each declaration of an address-taken record local, which may be
+ * in a packet hook.  A record of the same frame that overlaps it is gone
+ * (a block's local whose place a later block reused, or the same local
+ * declared again in a loop); full, the local stays unregistered and is
+ * mirrored as before (one object of the pointer's type).
+ */
+static inline void dusk_local_add(const void *addr, size_t size, int32_t type, size_t nelem)
+{
+	struct dusk_local *l = dusk_frames.local;
+	int n = dusk_frames.nlocals, d = dusk_frames.depth, i, j;
+	const char *a = (const char *)addr;
+
+	for (i = j = n; i > 0 && l[i - 1].depth == d; i--) {
+		const char *b = (const char *)l[i - 1].addr;
+
+		if (b < a + size && a < b + l[i - 1].size)
+			continue;	/* overlapped: dropped */
+		l[--j] = l[i - 1];
+	}
+	/* the frame's survivors now lie at [j, n): close the gap */
+	for (; j < n; j++)
+		l[i++] = l[j];
+	if (i >= DUSK_LOCALS || size > UINT32_MAX || nelem > UINT32_MAX) {
+		dusk_frames.nlocals = i;
+		return;
+	}
+	l[i].addr = addr;
+	l[i].size = (uint32_t)size;
+	l[i].type = type;
+	l[i].nelem = (uint32_t)nelem;
+	l[i].depth = d;
+	dusk_frames.nlocals = i + 1;
+}
+#define DUSK_LOCAL(x, type) \
+	dusk_local_add(&(x), sizeof(x), (type), 1)
+#define DUSK_LOCAL_ARRAY(x, type) \
+	dusk_local_add(&(x), sizeof(x), (type), sizeof(x) / sizeof((x)[0]))
 
 /* The same as calls, for programs generated before the frames were inline. */
 int dusk_enter(const char *fn);

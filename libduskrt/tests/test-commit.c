@@ -826,6 +826,261 @@ static void stack_queue_head_holds_its_image_at_once(void **state)
 	dusk_call(STUB_NOOP, &k, 1);
 }
 
+/*
+ * Registered stack locals (DUSK_LOCAL(), runtime.h): a typed pointer into
+ * one, reached through another object, is mirrored as the whole local.  A
+ * stack `struct spi_transfer t[2]` linked into a message's list reached
+ * the kernel as a 16-byte mirror of the list_head it pointed at, and the
+ * SPI core's container_of() read the slab redzone (general protection
+ * fault); a stack property_entry array as one entry.
+ */
+static void locals_are_frame_records(void **state);
+
+static __attribute__((noinline)) void inner_frame(const char *a)
+{
+	DUSK_FRAME;
+	int n = dusk_frames.nlocals;
+
+	dusk_local_add(a, 8, T_LEAF, 1);
+	assert_int_equal(dusk_frames.nlocals, n + 1);
+}
+
+static __attribute__((noinline)) void records_frame(void)
+{
+	DUSK_FRAME;
+	char a[64];
+	int n = dusk_frames.nlocals;
+
+	dusk_local_add(a, 32, T_MID, 1);
+	dusk_local_add(a + 32, 32, T_LEAF, 2);
+	assert_int_equal(dusk_frames.nlocals, n + 2);
+	/* the same local declared again (a loop): no second record */
+	dusk_local_add(a + 32, 32, T_LEAF, 2);
+	assert_int_equal(dusk_frames.nlocals, n + 2);
+	assert_ptr_equal(dusk_frames.local[n + 1].addr, a + 32);
+	/* a later block's local where both lay: they are gone */
+	dusk_local_add(a + 16, 32, T_TOP, 1);
+	assert_int_equal(dusk_frames.nlocals, n + 1);
+	assert_int_equal(dusk_frames.local[n].type, T_TOP);
+	/* a callee's locals go with its frame; another frame's never
+	 * overlap ours */
+	inner_frame(a + 48);
+	assert_int_equal(dusk_frames.nlocals, n + 1);
+	assert_int_equal(dusk_frames.local[n].type, T_TOP);
+}
+
+static void locals_are_frame_records(void **state)
+{
+	int n = dusk_frames.nlocals;
+
+	(void)state;
+	records_frame();
+	assert_int_equal(dusk_frames.nlocals, n);
+}
+
+/* The base of the mirror of the two-element stack array of struct mid
+ * that kernel address @k points into, @off bytes in. */
+static const struct mid *mid_pair(uint64_t k, size_t off, uint64_t *base)
+{
+	*base = k - off;
+	return dusk_sim_ptr(sim, *base);
+}
+
+static __attribute__((noinline)) void typed_pointer_frame(void)
+{
+	DUSK_FRAME;
+	struct mid ms[2];
+	const struct mid *km, *kg;
+	uint64_t k, base;
+
+	memset(ms, 0, sizeof(ms));
+	DUSK_LOCAL_ARRAY(ms, T_MID);
+	ms[0].self = &ms[1];
+	ms[1].self = &ms[0];
+	ms[1].arr[1].v = 5;
+	/* a global holds a typed pointer at a member of the local's second
+	 * element (a message's list at a stack transfer's list_head) */
+	g_mid.leaf = &ms[1].arr[1];
+	assert_int_equal(dusk_commit_obj(&g_mid, T_MID, 0, &k), 0);
+	kg = dusk_sim_ptr(sim, k);
+	assert_non_null(kg);
+	km = mid_pair((uintptr_t)kg->leaf, sizeof(struct mid) + offsetof(struct mid, arr[1]),
+		      &base);
+	assert_non_null(km);
+	/* the whole array, translated by its type */
+	assert_int_equal((uintptr_t)km[0].self, base + sizeof(struct mid));
+	assert_int_equal((uintptr_t)km[1].self, base);
+	assert_int_equal(km[1].arr[1].v, 5);
+	assert_int_equal(stats().mirror_allocs, 2);	/* g_mid, ms */
+	/* the array handed on by its first element: the same mirror */
+	assert_int_equal(dusk_commit_obj(&ms[0], T_MID, 0, &k), 0);
+	assert_int_equal(k, base);
+	assert_int_equal(stats().mirror_allocs, 2);
+	g_mid.leaf = &g_leaf;
+}
+
+static void typed_pointer_mirrors_whole_local(void **state)
+{
+	(void)state;
+	typed_pointer_frame();
+}
+
+/* A pointer into a local that holds no object of the pointer's type there
+ * (a record a block that ended left, over bytes a later object reuses):
+ * not the local's, one object of its type as before. */
+static __attribute__((noinline)) void stale_record_frame(void)
+{
+	DUSK_FRAME;
+	struct leaf ls[4];
+	uint64_t k;
+
+	memset(ls, 0, sizeof(ls));
+	DUSK_LOCAL_ARRAY(ls, T_LEAF);
+	assert_int_equal(dusk_commit_obj(&ls[1], T_LIST, 0, &k), 0);
+	assert_int_equal(stats().mirror_allocs, 1);
+	/* the list's 16 bytes, not the array's 64 */
+	assert_non_null(dusk_sim_ptr(sim, k + sizeof(struct tm_list) - 1));
+	assert_null(dusk_sim_ptr(sim, k + sizeof(struct tm_list)));
+}
+
+static void unrelated_type_is_not_the_local(void **state)
+{
+	(void)state;
+	stale_record_frame();
+}
+
+/* A place in a registered local stored into kernel memory (an element of
+ * a stack array linked into a kzalloc()ed message's list): the held mirror
+ * is the whole local, translated by its type; untyped, it was the frames
+ * above, whose pointers the kernel got as the program's addresses. */
+static __attribute__((noinline)) void stored_member_frame(void)
+{
+	DUSK_FRAME;
+	struct mid ms[2];
+	struct {
+		uint64_t a;
+		uint64_t (*fn)(uint64_t, uint64_t);
+		struct leaf *leaf;
+		uint64_t plain;
+	} *k = dusk_check((void *)(uintptr_t)KOBJ, 32), *kk = dusk_sim_ptr(sim, KOBJ);
+	const struct mid *km;
+	uint64_t base;
+
+	memset(ms, 0, sizeof(ms));
+	DUSK_LOCAL_ARRAY(ms, T_MID);
+	ms[0].self = &ms[1];
+	ms[1].self = &ms[0];
+	ms[1].arr[0].v = 6;
+	k->leaf = &ms[1].arr[0];
+	dusk_call(STUB_NOOP, NULL, 0);
+	km = mid_pair((uintptr_t)kk->leaf, sizeof(struct mid) + offsetof(struct mid, arr[0]),
+		      &base);
+	assert_non_null(km);
+	assert_int_equal((uintptr_t)km[0].self, base + sizeof(struct mid));
+	assert_int_equal((uintptr_t)km[1].self, base);
+	assert_int_equal(km[1].arr[0].v, 6);
+	assert_int_equal(stats().mirror_allocs, 1);
+	/* the program reads its own address back */
+	assert_ptr_equal(k->leaf, &ms[1].arr[0]);
+}
+
+static void stored_member_mirrors_whole_local(void **state)
+{
+	(void)state;
+	stored_member_frame();
+}
+
+/* Another thread's registered local, reached while that thread waits (a
+ * worker's kernel call reaching a transfer array on the stack of a thread
+ * blocked in spi_sync()): the whole local too, read from that thread's
+ * frame records. */
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int ready, done;
+	struct mid *ms;
+};
+
+static __attribute__((noinline)) void waiter_frame(struct waiter *wt)
+{
+	DUSK_FRAME;
+	struct mid ms[2];
+
+	memset(ms, 0, sizeof(ms));
+	DUSK_LOCAL_ARRAY(ms, T_MID);
+	ms[0].self = &ms[1];
+	ms[1].arr[1].v = 8;
+	(void)dusk_commit(&g_leaf, T_LEAF, 0);	/* the thread's commit state */
+	pthread_mutex_lock(&wt->lock);
+	wt->ms = ms;
+	wt->ready = 1;
+	pthread_cond_broadcast(&wt->cond);
+	while (!wt->done)
+		pthread_cond_wait(&wt->cond, &wt->lock);
+	pthread_mutex_unlock(&wt->lock);
+}
+
+static void *waiter_thread(void *arg)
+{
+	waiter_frame(arg);
+	return NULL;
+}
+
+static void other_threads_local_mirrored_whole(void **state)
+{
+	struct waiter wt = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, NULL };
+	const struct mid *km;
+	const struct mid *kg;
+	pthread_t th;
+	uint64_t k, base;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, waiter_thread, &wt), 0);
+	pthread_mutex_lock(&wt.lock);
+	while (!wt.ready)
+		pthread_cond_wait(&wt.cond, &wt.lock);
+	pthread_mutex_unlock(&wt.lock);
+	g_mid.leaf = &wt.ms[1].arr[1];
+	assert_int_equal(dusk_commit_obj(&g_mid, T_MID, 0, &k), 0);
+	kg = dusk_sim_ptr(sim, k);
+	km = mid_pair((uintptr_t)kg->leaf, sizeof(struct mid) + offsetof(struct mid, arr[1]),
+		      &base);
+	assert_non_null(km);
+	assert_int_equal((uintptr_t)km[0].self, base + sizeof(struct mid));
+	assert_int_equal(km[1].arr[1].v, 8);
+	g_mid.leaf = &g_leaf;
+	pthread_mutex_lock(&wt.lock);
+	wt.done = 1;
+	pthread_cond_broadcast(&wt.cond);
+	pthread_mutex_unlock(&wt.lock);
+	assert_int_equal(pthread_join(th, NULL), 0);
+}
+
+/* A registered local a live mirror already covers in part (a buffer in it
+ * handed on untyped): never a second kernel copy of those bytes, the
+ * typed pointer gets one object of its type, as for unregistered memory. */
+static __attribute__((noinline)) void overlap_frame(void)
+{
+	DUSK_FRAME;
+	struct mid ms[2];
+	uint64_t kb, k;
+
+	memset(ms, 0, sizeof(ms));
+	DUSK_LOCAL_ARRAY(ms, T_MID);
+	assert_int_equal(dusk_commit_obj(&ms[1].arr[0], DUSK_TYPE_NONE, sizeof(struct leaf), &kb),
+			 0);
+	assert_int_equal(dusk_commit_obj(&ms[0], T_MID, 0, &k), 0);
+	assert_int_equal(stats().mirror_allocs, 2);
+	assert_non_null(dusk_sim_ptr(sim, k + sizeof(struct mid) - 1));
+	assert_null(dusk_sim_ptr(sim, k + sizeof(struct mid)));
+}
+
+static void local_under_a_live_mirror_not_copied_twice(void **state)
+{
+	(void)state;
+	overlap_frame();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +1114,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(other_threads_stack_object_holds_its_image_at_once,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(new_global_mirror_holds_its_image_at_once, setup,
+						teardown),
+		cmocka_unit_test(locals_are_frame_records),
+		cmocka_unit_test_setup_teardown(typed_pointer_mirrors_whole_local, setup, teardown),
+		cmocka_unit_test_setup_teardown(unrelated_type_is_not_the_local, setup, teardown),
+		cmocka_unit_test_setup_teardown(stored_member_mirrors_whole_local, setup, teardown),
+		cmocka_unit_test_setup_teardown(other_threads_local_mirrored_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(local_under_a_live_mirror_not_copied_twice, setup,
 						teardown),
 	};
 

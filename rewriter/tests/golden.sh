@@ -37,6 +37,7 @@ norm() {
 	sed -E -e 's|^#line ([0-9]+) "([^"]*/)?([^/"]+)"|#line \1 "\3"|' \
 	       -e 's/dusk_commit\((&?a[0-9]+|&r|\(const void \*\)\(uintptr_t\)dusk_sv\[[0-9]+\]), [0-9]+, /dusk_commit(\1, ID, /' \
 	       -e 's/dusk_ksym\([0-9]+\)/dusk_ksym(ID)/g' \
+	       -e 's/(DUSK_LOCAL(_ARRAY)?\([A-Za-z0-9_]+), [0-9]+\)/\1, ID)/' \
 	       -e 's/^(\t\{ "[A-Za-z0-9_:]+", &[A-Za-z0-9_]+, sizeof\([A-Za-z0-9_]+\), )-?[0-9]+ \}/\1ID }/' \
 	       -e 's/stub_hash = 0x[0-9a-f]+ULL/stub_hash = HASH/'
 }

@@ -27,8 +27,7 @@ struct kspi_priv {
 static struct platform_device *pdev;
 static struct spi_controller *ctlr, *ctlr2;
 static struct spi_device *spi;
-/* static: a stack transfer reached through the message's list is not
- * mirrored whole (docs/COVERAGE.md, probe round p60's follow-up) */
+/* static: the transfers on the stack are e2e kstackobj's */
 static u8 tx[6] = { 1, 2, 3, 0x40, 0x55, 0xff }, rx[6];
 static struct spi_transfer xfer = { .tx_buf = tx, .rx_buf = rx, .len = sizeof(tx) };
 

@@ -52,6 +52,7 @@ static int alc_bind(struct socket *sock, unsigned long cookie)
 	DUSK_FRAME;
 #line 21 "input.c"
 	struct sockaddr_in6 me = { .sin6_family = 10 };
+	DUSK_LOCAL(me, ID);
 #line 22 "input.c"
 	char raw[40] = { 0 };
 #line 23 "input.c"
@@ -76,7 +77,7 @@ static int alc_init(void)
 }
 
 
-#line 80 "input.dusk.c"
+#line 81 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

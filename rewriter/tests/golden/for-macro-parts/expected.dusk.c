@@ -103,7 +103,7 @@ static int fm_init(void)
 	DUSK_FRAME;
 #line 56 "input.c"
 	struct sk_buff_head q;
-#line 58 "input.c"
+	DUSK_LOCAL(q, ID);
 	skb_queue_head_init(&q);
 	return fm_sum(fm_nodes) == 8 && !fm_count(((void *)0), &q) ? 0 : -22;
 }

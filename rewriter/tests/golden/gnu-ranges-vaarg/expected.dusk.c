@@ -54,6 +54,8 @@ static long sum(int n, ...)
 	DUSK_FRAME;
 #line 15 "input.c"
 	va_list ap;
+	DUSK_LOCAL_ARRAY(ap, ID);
+#line 16 "input.c"
 	long s = 0;
 #line 17 "input.c"
 	int i;
@@ -83,7 +85,7 @@ static int r_init(void)
 }
 
 
-#line 87 "input.dusk.c"
+#line 89 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -49,6 +49,8 @@ static int ih_ports(struct sk_buff *skb)
 	struct iphdr *iph = ip_hdr(skb);
 #line 13 "input.c"
 	struct tcphdr _th;
+	DUSK_LOCAL(_th, ID);
+#line 14 "input.c"
 	const struct tcphdr *th;
 #line 16 "input.c"
 	if ((*DUSK_DEREF(&iph->protocol)) != 6 /* IPPROTO_TCP */)
@@ -136,7 +138,7 @@ static inline _Bool skb_transport_header_was_set(const struct sk_buff *skb)
 }
 
 
-#line 140 "input.dusk.c"
+#line 142 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

@@ -147,6 +147,7 @@ static int m_init(void)
 				__label__ __out;
 #line 61 "input.c"
 				struct wait_queue_entry __wq_entry;
+				DUSK_LOCAL(__wq_entry, ID);
 #line 61 "input.c"
 				long __ret = 0;
 #line 61 "input.c"
@@ -373,7 +374,7 @@ static inline __u32 rol32(__u32 word, unsigned int shift)
 }
 
 
-#line 377 "input.dusk.c"
+#line 378 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_tl_fn(const uint64_t *a)
 {

@@ -91,6 +91,7 @@ static int tp_init(void)
 	DUSK_FRAME;
 #line 16 "input.c"
 	z_stream s = {  };
+	DUSK_LOCAL(s, ID);
 #line 17 "input.c"
 	int r;
 #line 19 "input.c"
@@ -110,7 +111,7 @@ static int tp_init(void)
 }
 
 
-#line 114 "input.dusk.c"
+#line 115 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {

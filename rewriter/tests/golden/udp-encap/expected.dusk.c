@@ -129,8 +129,10 @@ static int ue_init(void)
 	DUSK_FRAME;
 #line 29 "input.c"
 	struct udp_port_cfg cfg = { .family = 2, .local_udp_port = ((__be16)((__u16)__builtin_bswap16((__u16)((4889))))) };
+	DUSK_LOCAL(cfg, ID);
 #line 33 "input.c"
 	struct udp_tunnel_sock_cfg tcfg = { .encap_type = 1, .encap_rcv = ue_rcv, .encap_destroy = ue_destroy };
+	DUSK_LOCAL(tcfg, ID);
 #line 38 "input.c"
 	int err = udp_sock_create(((struct net (*))dusk_ksym(ID)), &cfg, &ue_sock);
 #line 40 "input.c"
@@ -171,7 +173,7 @@ static inline int udp_sock_create(struct net *net, struct udp_port_cfg *cfg, str
 }
 
 
-#line 175 "input.dusk.c"
+#line 177 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static uint64_t dusk_tramp_ue_rcv(const uint64_t *a)
 {

@@ -106,6 +106,7 @@ static int ul_init(void)
 				__label__ __out;
 #line 14 "input.c"
 				struct wait_queue_entry __wq_entry;
+				DUSK_LOCAL(__wq_entry, ID);
 #line 14 "input.c"
 				long __ret = 1;
 #line 14 "input.c"
@@ -162,7 +163,7 @@ static void ul_exit(void)
 }
 
 
-#line 166 "input.dusk.c"
+#line 167 "input.dusk.c"
 /* callbacks from the kernel and the module descriptor */
 static int dusk_init_input(void)
 {
