@@ -254,6 +254,19 @@ static const struct {
 	 * lines (twentieth round of probes).  uart_register_driver() alone
 	 * (the tty driver) calls nothing of the module's */
 	{ "uart_add_one_port", "serial_core UART ports " DUSK_ATOMIC_WHY },
+	/* a per-CPU hotplug thread asks thread_should_run() with preemption
+	 * off: its proxy's -EWOULDBLOCK read as "run", and thread_fn() would
+	 * be called for ever.  The descriptor's store is a __percpu pointer
+	 * to the module's DEFINE_PER_CPU variable, which the user build keeps
+	 * in the program: the kernel's per-CPU offsets added to its mirror
+	 * made a general protection fault in __smpboot_create_thread()
+	 * (probe round p63) */
+	{ "smpboot_register_percpu_thread", "per-CPU hotplug threads " DUSK_ATOMIC_WHY },
+	/* a Netfilter logger's logfn runs under rcu_read_lock() in the packet
+	 * path (nf_log_packet(), the LOG target) on a packet its caller
+	 * frees at once: it never ran, every packet went unlogged (probe
+	 * round p63) */
+	{ "nf_log_register", "Netfilter loggers " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
