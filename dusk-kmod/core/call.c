@@ -315,18 +315,8 @@ static void dusk_call_exec_plain(struct dusk_call *c)
 	dusk_count(DUSK_STAT_CALLS, 1);
 }
 
-/**
- * dusk_call_exec() - run one validated stub call and do its bookkeeping.
- * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
- *     for PRINTK stubs) are filled in, or err when the stub did not run.
- *
- * Every concern that acts around some calls here must name them in its
- * *_acts_on() (stubclass.c): a stub none names takes the plain path.
- *
- * Context: process (the program's, or a blocked caller's); no dusk lock
- * held.  Stubs may sleep.
- */
-void dusk_call_exec(struct dusk_call *c)
+/* dusk_call_exec()'s body: the call and its bookkeeping. */
+static void dusk_call_exec_body(struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
 	struct dusk_undo_rec *rec;
@@ -480,6 +470,28 @@ void dusk_call_exec(struct dusk_call *c)
 	mutex_unlock(&dusk_sess.lock);
 out:
 	dusk_stub_args_release(&b);
+}
+
+/**
+ * dusk_call_exec() - run one validated stub call and do its bookkeeping.
+ * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
+ *     for PRINTK stubs) are filled in, or err when the stub did not run.
+ *
+ * Every concern that acts around some calls here must name them in its
+ * *_acts_on() (stubclass.c): a stub none names takes the plain path.
+ * The callbacks that answer nothing which the call raised in atomic
+ * context run before it returns (voidlate.c, "scopes").
+ *
+ * Context: process (the program's, or a blocked caller's); no dusk lock
+ * held.  Stubs may sleep.
+ */
+void dusk_call_exec(struct dusk_call *c)
+{
+	struct dusk_voidlate_scope scope;
+
+	dusk_voidlate_enter(&scope);
+	dusk_call_exec_body(c);
+	dusk_voidlate_leave(&scope);
 }
 
 /*
