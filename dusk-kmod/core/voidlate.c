@@ -53,9 +53,10 @@
  * which is gone by the time a work item would run them -- the program
  * stopped on a refused write there, probe round p63), and the objects the
  * call lent are still the program's.  Each kernel call of the program
- * opens a scope on its task (dusk_voidlate_enter()); a note made on that
- * task while the scope is open is held in it and run, in order, in
- * process context, when the call is done (dusk_voidlate_leave()).
+ * opens a scope on its task (dusk_voidlate_enter()); a note made in that
+ * task's own context (not an interrupt or softirq that came while it ran)
+ * while the scope is open is held in it and run, in order, in process
+ * context, when the call is done (dusk_voidlate_leave()).
  *
  * A call that finds no memory for its note is missed (late_missed).
  */
@@ -207,7 +208,9 @@ static void dusk_voidlate_defer(u32 proxy, const u64 *args, u32 nargs, int buf, 
 	v->holder = NULL;
 	spin_lock_irqsave(&dusk_voidlate_lock, flags);
 	list_add_tail(&v->node, &dusk_voidlate_flight);
-	scope = dusk_voidlate_scope_of(current);
+	/* only a call's own: an interrupt or softirq that came on this task
+	 * while it runs a call is no part of it */
+	scope = in_task() ? dusk_voidlate_scope_of(current) : NULL;
 	if (scope) {
 		v->holder = current;
 		list_add_tail(&v->held, &scope->notes);
