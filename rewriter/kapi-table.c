@@ -417,6 +417,14 @@ static const struct {
 	{ "rhltable_insert_key", 0 },
 	{ "rhltable_remove", 0 },
 	{ "rhltable_lookup", 0 },
+	/* crypto_rng_get_bytes() and crypto_rng_generate() are inlines that
+	 * call the algorithm's ->generate() through the transform: in the
+	 * program the module's own function ran directly, outside a
+	 * callback, and its stores into the transform's context (which the
+	 * crypto API allocates) were refused (probe round p63).  Run in the
+	 * kmod, the call reaches the algorithm through its proxy, which is
+	 * lent the context (DUSK_LENT_CRYPTO). */
+	{ "crypto_rng_generate", 0 },
 };
 
 /*
@@ -744,6 +752,11 @@ int kapi_proxy_data_buffer(CXType fn, int *len)
  *  - struct i2c_msg * followed by an integer (an I2C adapter's
  *    master_xfer(adap, msgs, num)): that many messages and each one's buf
  *    (DUSK_LENT_I2C_MSGS), which the adapter fills for a read message;
+ *  - struct crypto_tfm *, or a transform that embeds one as its base
+ *    (struct crypto_skcipher *, crypto_shash, crypto_rng, ...): the struct
+ *    and the algorithm's context after it (DUSK_LENT_CRYPTO(offset of
+ *    base)), which the crypto API allocates and the algorithm's init,
+ *    setkey and requests write;
  *  - any other T *: sizeof(T), as the kernel's compiler sees it (loff_t
  *    *ppos, struct seq_file *, struct file * for private_data).
  *
@@ -751,6 +764,28 @@ int kapi_proxy_data_buffer(CXType fn, int *len)
  * as read()'s __user buffer), and only the bytes the program changes are
  * written.
  */
+/*
+ * The byte offset of the struct crypto_tfm in the crypto transform @t
+ * points to (0 for a struct crypto_tfm; its member base for a struct
+ * crypto_skcipher, crypto_shash, ...), or -1 when @t is no transform.
+ */
+static long long kapi_crypto_base(CXType t)
+{
+	CXType p = clang_getCanonicalType(clang_getPointeeType(t));
+	char *name;
+	long long off = -1;
+
+	if (kapi_pointee_is(t, "struct crypto_tfm"))
+		return 0;
+	name = cxs_take(clang_getTypeSpelling(p));
+	if (!strncmp(name, "struct crypto_", 14)) {
+		off = clang_Type_getOffsetOf(p, "base");
+		off = off >= 0 && off % 8 == 0 && off / 8 < 256 ? off / 8 : -1;
+	}
+	free(name);
+	return off;
+}
+
 char *kapi_proxy_lent(CXType fn, int i)
 {
 	int n = clang_getNumArgTypes(fn);
@@ -789,6 +824,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct i2c_msg") && i + 1 < n &&
 	    is_integer(clang_getArgType(fn, (unsigned)i + 1)))
 		return xstrdup("DUSK_LENT_I2C_MSGS");
+	if (p.kind == CXType_Record && (size = kapi_crypto_base(t)) >= 0)
+		return xasprintf("DUSK_LENT_CRYPTO(%lld)", size);
 	size = clang_Type_getSizeOf(p);
 	if (size <= 0)
 		return NULL;

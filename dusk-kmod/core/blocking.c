@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/bio.h>
 #include <linux/i2c.h>
+#include <linux/crypto.h>
 #include "dusk-core.h"
 
 /*
@@ -68,6 +69,20 @@ static bool dusk_i2c_msgs_lent(const struct dusk_waiter *w, u32 i, u64 addr, u64
 }
 
 /*
+ * The bytes a crypto transform lends (DUSK_LENT_CRYPTO, its struct
+ * crypto_tfm at @off): up to the end of its algorithm's context, with the
+ * slack the crypto API allocates for the algorithm's alignment.
+ */
+static u64 dusk_crypto_lent_len(u64 arg, u32 off)
+{
+	struct crypto_tfm *tfm = (struct crypto_tfm *)(uintptr_t)(arg + off);
+	const struct crypto_alg *alg = READ_ONCE(tfm->__crt_alg);
+	u64 ctx = (u64)(uintptr_t)crypto_tfm_ctx(tfm) - arg;
+
+	return alg ? ctx + alg->cra_ctxsize + alg->cra_alignmask : ctx;
+}
+
+/*
  * Bytes of argument @i's pointee lent to blocked callback @w: its pointer
  * arguments' pointees (w->lent: dusk_proxy_desc.lent), a DUSK_LENT_ARG
  * size read from the argument it names; the object a constructor of the
@@ -92,6 +107,8 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 		return dusk_rq_span((const struct request *)(uintptr_t)w->args[i]);
 	if (n == DUSK_LENT_MQ_DATA)	/* its request: dusk_rq_lent() */
 		return 0;
+	if ((n & DUSK_LENT_CRYPTO_MASK) == DUSK_LENT_CRYPTO(0))
+		return dusk_crypto_lent_len(w->args[i], n & ~DUSK_LENT_CRYPTO_MASK);
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;
 	j = n & ~DUSK_LENT_ARG(0);

@@ -254,6 +254,19 @@ static const struct {
 	 * lines (twentieth round of probes).  uart_register_driver() alone
 	 * (the tty driver) calls nothing of the module's */
 	{ "uart_add_one_port", "serial_core UART ports " DUSK_ATOMIC_WHY },
+	/* a per-CPU hotplug thread asks thread_should_run() with preemption
+	 * off: its proxy's -EWOULDBLOCK read as "run", and thread_fn() would
+	 * be called for ever.  The descriptor's store is a __percpu pointer
+	 * to the module's DEFINE_PER_CPU variable, which the user build keeps
+	 * in the program: the kernel's per-CPU offsets added to its mirror
+	 * made a general protection fault in __smpboot_create_thread()
+	 * (probe round p63) */
+	{ "smpboot_register_percpu_thread", "per-CPU hotplug threads " DUSK_ATOMIC_WHY },
+	/* a Netfilter logger's logfn runs under rcu_read_lock() in the packet
+	 * path (nf_log_packet(), the LOG target) on a packet its caller
+	 * frees at once: it never ran, every packet went unlogged (probe
+	 * round p63) */
+	{ "nf_log_register", "Netfilter loggers " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
@@ -302,18 +315,8 @@ static void dusk_call_exec_plain(struct dusk_call *c)
 	dusk_count(DUSK_STAT_CALLS, 1);
 }
 
-/**
- * dusk_call_exec() - run one validated stub call and do its bookkeeping.
- * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
- *     for PRINTK stubs) are filled in, or err when the stub did not run.
- *
- * Every concern that acts around some calls here must name them in its
- * *_acts_on() (stubclass.c): a stub none names takes the plain path.
- *
- * Context: process (the program's, or a blocked caller's); no dusk lock
- * held.  Stubs may sleep.
- */
-void dusk_call_exec(struct dusk_call *c)
+/* dusk_call_exec()'s body: the call and its bookkeeping. */
+static void dusk_call_exec_body(struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
 	struct dusk_undo_rec *rec;
@@ -467,6 +470,28 @@ void dusk_call_exec(struct dusk_call *c)
 	mutex_unlock(&dusk_sess.lock);
 out:
 	dusk_stub_args_release(&b);
+}
+
+/**
+ * dusk_call_exec() - run one validated stub call and do its bookkeeping.
+ * @c: stub index and arguments checked by dusk_nl_call(); ret (and text,
+ *     for PRINTK stubs) are filled in, or err when the stub did not run.
+ *
+ * Every concern that acts around some calls here must name them in its
+ * *_acts_on() (stubclass.c): a stub none names takes the plain path.
+ * The callbacks that answer nothing which the call raised in atomic
+ * context run before it returns (voidlate.c, "scopes").
+ *
+ * Context: process (the program's, or a blocked caller's); no dusk lock
+ * held.  Stubs may sleep.
+ */
+void dusk_call_exec(struct dusk_call *c)
+{
+	struct dusk_voidlate_scope scope;
+
+	dusk_voidlate_enter(&scope);
+	dusk_call_exec_body(c);
+	dusk_voidlate_leave(&scope);
 }
 
 /*

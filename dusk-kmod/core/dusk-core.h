@@ -540,6 +540,15 @@ bool dusk_blkmq_acts_on(const struct dusk_stub_desc *s);
 bool dusk_blkmq_defer_complete(u32 proxy, const u32 *lent, const u64 *args, u32 nargs);
 
 /* voidlate.c: callbacks that answer nothing, run late from atomic context */
+/* A kernel call of the program in progress on @task: the late callbacks it
+ * raised (@notes), run before it returns. */
+struct dusk_voidlate_scope {
+	struct list_head node;		/* on voidlate.c's list of scopes */
+	struct task_struct *task;
+	struct list_head notes;		/* struct dusk_voidlate, by .held */
+};
+void dusk_voidlate_enter(struct dusk_voidlate_scope *s);
+void dusk_voidlate_leave(struct dusk_voidlate_scope *s);
 void dusk_voidlate_wait(const struct dusk_call *c);
 int dusk_voidlate_init(void);
 void dusk_voidlate_exit(void);

@@ -45,6 +45,19 @@
  * run, and is not run late when the socket is already dying (its last
  * reference gone).
  *
+ * A callback raised by a kernel call of the program itself (a walk such
+ * as gen_pool_for_each_chunk() calling the module under rcu_read_lock(),
+ * the program's printk() reaching its console's .write) is run before
+ * that call returns rather than from the work item: the call's caller
+ * counts on its callbacks having run (a count kept in the caller's frame,
+ * which is gone by the time a work item would run them -- the program
+ * stopped on a refused write there, probe round p63), and the objects the
+ * call lent are still the program's.  Each kernel call of the program
+ * opens a scope on its task (dusk_voidlate_enter()); a note made in that
+ * task's own context (not an interrupt or softirq that came while it ran)
+ * while the scope is open is held in it and run, in order, in process
+ * context, when the call is done (dusk_voidlate_leave()).
+ *
  * A call that finds no memory for its note is missed (late_missed).
  */
 #include <linux/slab.h>
@@ -56,6 +69,8 @@ struct dusk_voidlate {
 	struct list_head node;	/* on dusk_voidlate_flight until it has run */
 	struct work_struct work;
 	struct task_struct *runner;	/* the worker running it, or NULL */
+	struct list_head held;	/* on a scope's notes, when a call holds it */
+	struct task_struct *holder;	/* that call's task, or NULL */
 	struct sock *sk;	/* held until it has run, or NULL */
 	u32 proxy, nargs;
 	u64 args[DUSK_MAX_ARGS];
@@ -68,6 +83,9 @@ static struct workqueue_struct *dusk_voidlate_wq;
 static DEFINE_SPINLOCK(dusk_voidlate_lock);
 static LIST_HEAD(dusk_voidlate_flight);
 static DECLARE_WAIT_QUEUE_HEAD(dusk_voidlate_ran);
+/* Kernel calls of the program in progress, innermost first; guarded by
+ * dusk_voidlate_lock. */
+static LIST_HEAD(dusk_voidlate_scopes);
 
 static void dusk_voidlate_fn(struct work_struct *work)
 {
@@ -89,8 +107,60 @@ static void dusk_voidlate_fn(struct work_struct *work)
 	kfree(v);
 }
 
+/* The innermost kernel call of the program in progress on @task, or NULL.
+ * Caller holds dusk_voidlate_lock. */
+static struct dusk_voidlate_scope *dusk_voidlate_scope_of(struct task_struct *task)
+{
+	struct dusk_voidlate_scope *s;
+
+	list_for_each_entry(s, &dusk_voidlate_scopes, node)
+		if (s->task == task)
+			return s;
+	return NULL;
+}
+
+/**
+ * dusk_voidlate_enter() - a kernel call of the program begins on this
+ * task: the late callbacks it raises are held for dusk_voidlate_leave().
+ * Context: process.
+ */
+void dusk_voidlate_enter(struct dusk_voidlate_scope *s)
+{
+	unsigned long flags;
+
+	s->task = current;
+	INIT_LIST_HEAD(&s->notes);
+	spin_lock_irqsave(&dusk_voidlate_lock, flags);
+	list_add(&s->node, &dusk_voidlate_scopes);
+	spin_unlock_irqrestore(&dusk_voidlate_lock, flags);
+}
+
+/**
+ * dusk_voidlate_leave() - the call is done: run the late callbacks it
+ * raised, in the order the kernel made them, before it returns.
+ * Context: process, no dusk lock held; sleeps.
+ */
+void dusk_voidlate_leave(struct dusk_voidlate_scope *s)
+{
+	struct dusk_voidlate *v, *next;
+	unsigned long flags;
+	LIST_HEAD(notes);
+
+	spin_lock_irqsave(&dusk_voidlate_lock, flags);
+	list_del(&s->node);
+	list_splice_init(&s->notes, &notes);
+	list_for_each_entry(v, &notes, held)
+		v->holder = NULL;
+	spin_unlock_irqrestore(&dusk_voidlate_lock, flags);
+	list_for_each_entry_safe(v, next, &notes, held) {
+		list_del(&v->held);
+		dusk_voidlate_fn(&v->work);	/* frees v */
+	}
+}
+
 /*
- * Note the call of @proxy and queue its late run.  @buf, @len: the
+ * Note the call of @proxy and queue its late run (or hold it for the
+ * program's call in progress on this task).  @buf, @len: the
  * argument that is a data buffer and the one that is its length, or -1;
  * @hold: DUSK_VOID_HOLD_SOCK when argument 0 is a struct sock.
  * Context: atomic (any but NMI).
@@ -98,6 +168,7 @@ static void dusk_voidlate_fn(struct work_struct *work)
 static void dusk_voidlate_defer(u32 proxy, const u64 *args, u32 nargs, int buf, int len,
 				int hold)
 {
+	struct dusk_voidlate_scope *scope;
 	struct sock *sk = NULL;
 	struct dusk_voidlate *v;
 	unsigned long flags;
@@ -133,10 +204,20 @@ static void dusk_voidlate_defer(u32 proxy, const u64 *args, u32 nargs, int buf, 
 		v->args[buf] = (uintptr_t)v->copy;
 		v->args[len] = n;
 	}
+	INIT_LIST_HEAD(&v->held);
+	v->holder = NULL;
 	spin_lock_irqsave(&dusk_voidlate_lock, flags);
 	list_add_tail(&v->node, &dusk_voidlate_flight);
+	/* only a call's own: an interrupt or softirq that came on this task
+	 * while it runs a call is no part of it */
+	scope = in_task() ? dusk_voidlate_scope_of(current) : NULL;
+	if (scope) {
+		v->holder = current;
+		list_add_tail(&v->held, &scope->notes);
+	}
 	spin_unlock_irqrestore(&dusk_voidlate_lock, flags);
-	queue_work(dusk_voidlate_wq, &v->work);
+	if (!scope)
+		queue_work(dusk_voidlate_wq, &v->work);
 }
 
 /**
@@ -211,6 +292,9 @@ static bool dusk_voidlate_named(const struct dusk_call *c, bool ender, bool *min
 			*mine = true;
 			return false;
 		}
+		/* held by a call of this task: it runs when that call is done */
+		if (v->holder == current)
+			continue;
 		named = named || ender;
 		for (i = 0; i < c->nargs && v->nargs && !named; i++)
 			named = c->args[i] && c->args[i] == v->args[0];

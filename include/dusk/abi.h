@@ -143,6 +143,13 @@
 #define DUSK_LENT_I2C_MSGS_MAX	64
 #define DUSK_LENT_RQ		0x40000003u
 #define DUSK_LENT_MQ_DATA	0x40000004u
+/* A crypto transform (struct crypto_tfm, or a struct crypto_skcipher,
+ * crypto_shash, crypto_rng, ... whose struct crypto_tfm base is at byte
+ * off): the struct and the algorithm's context after it (cra_ctxsize and
+ * its alignment slack), which the algorithm's init, setkey and requests
+ * write (crypto_tfm_ctx(), crypto_skcipher_ctx()). */
+#define DUSK_LENT_CRYPTO(off)	(0x40000100u | (off))
+#define DUSK_LENT_CRYPTO_MASK	0xffffff00u
 
 /* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
 
