@@ -1284,7 +1284,6 @@ static int commit_new(struct walk *w, uintptr_t p, int32_t type, size_t len, uin
 	*out = m->kaddr + (p - own);
 	if (size > 0 && is_local(w, own, size, etype)) {
 		m->local = 1;
-		m->given_lo = m->given_hi = p - own;
 		given(m, p, type, len);
 	}
 	err = etype == DUSK_TYPE_NONE && type >= 0 ? sub_object(m, p, type, len) : 0;
@@ -1563,21 +1562,12 @@ DUSK_API uint64_t dusk_commit_text(const void *p, size_t len)
 }
 
 /* A held mirror for the registered local @l, whose address (or a place in
- * it) the program stored into kernel memory; one made before for a call of
- * its frame is taken back (dusk_mirror_dormant_at()): one kernel copy. */
+ * it) the program stored into kernel memory.  (A dormant mirror of its
+ * frame that holds the place was taken back before: stack_ref().) */
 static int held_local(struct walk *w, const struct dusk_local *l, struct mirror **m)
 {
-	uintptr_t own = (uintptr_t)l->addr;
-	int err;
+	int err = dusk_mirror_create((uintptr_t)l->addr, l->size, l->type, l->nelem, 0, w->cs, m);
 
-	*m = dusk_mirror_dormant_at(w->cs, own, l->size);
-	if (*m && !same_object(*m, own, l->size, l->type, l->nelem))
-		*m = NULL;
-	if (*m) {
-		dusk_mirror_revive(w->cs, *m);
-		return (*m)->call_scoped ? hold(w, *m) : 0;
-	}
-	err = dusk_mirror_create(own, l->size, l->type, l->nelem, 0, w->cs, m);
 	if (!err) {
 		/* the store says no type: no part of it is known handed */
 		(*m)->local = 1;
