@@ -18,6 +18,7 @@
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/genetlink.h>
 
 #include "rt-internal.h"
@@ -26,8 +27,11 @@ struct genl_transport {
 	struct dusk_transport base;
 	struct mnl_socket *nl;
 	int fd;			/* nl's: the packet path's calls go straight to it */
+	int64_t busy_poll_ns;	/* recv_wait() polls this long before it sleeps */
 	struct dusk_waker w;
 };
+
+#define BUSY_POLL_MAX_US 1000000	/* DUSK_BUSY_POLL_US's ceiling: 1 s */
 
 /*
  * Send the socket a NOOP of its own: a thread blocked in recv_wait()
@@ -128,10 +132,61 @@ static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t c
 	return genl_recv(t, bufs, cap, lens, n, MSG_DONTWAIT);
 }
 
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/*
+ * Busy polling (DUSK_BUSY_POLL_US, as the kernel's net.core.busy_read is
+ * for a device's sockets): before it sleeps, the idle packet thread takes
+ * what comes for that long without blocking.  A packet that arrives
+ * meanwhile is read without a wake-up: no scheduler wake-up, no switch
+ * onto a CPU, no cold return from a blocking receive -- the part of a hook
+ * pass's added latency a blocking reader (NFQUEUE's or DUSK's) pays
+ * between the upcall's queueing and its first instruction
+ * (docs/PERFORMANCE.md).  The price is a CPU kept busy meanwhile, which
+ * is why it is off unless asked for.  Every poll is a receive, so answers
+ * to other threads' requests and shutdown() are seen as when it sleeps.
+ */
 static int genl_recv_wait(struct dusk_transport *t, void *const *bufs, size_t cap,
 			  size_t *lens, unsigned int n)
 {
+	struct genl_transport *g = (struct genl_transport *)t;
+
+	if (g->busy_poll_ns) {
+		int64_t end = mono_ns() + g->busy_poll_ns;
+		int r;
+
+		do {
+			r = genl_recv(t, bufs, cap, lens, n, MSG_DONTWAIT);
+			if (r)
+				return r;
+		} while (mono_ns() < end);
+	}
 	return genl_recv(t, bufs, cap, lens, n, MSG_WAITFORONE);
+}
+
+/* DUSK_BUSY_POLL_US: microseconds, 0 (the default) to BUSY_POLL_MAX_US. */
+static int64_t busy_poll_ns(void)
+{
+	const char *env = getenv("DUSK_BUSY_POLL_US");
+	char *end;
+	long us;
+
+	if (!env || !*env)
+		return 0;
+	errno = 0;
+	us = strtol(env, &end, 10);
+	if (errno || *end || us < 0 || us > BUSY_POLL_MAX_US) {
+		dusk_log(DUSK_LOG_WARN, "dusk: DUSK_BUSY_POLL_US=%s ignored: microseconds "
+			 "from 0 to %d expected", env, BUSY_POLL_MAX_US);
+		return 0;
+	}
+	return (int64_t)us * 1000;
 }
 
 static int genl_wait(struct dusk_transport *t)
@@ -257,6 +312,7 @@ int dusk_genl_open(const char *modname, struct dusk_transport **out)
 		       sizeof(rcvbuf)))
 		setsockopt(mnl_socket_get_fd(g->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	g->base.ops = self_wake_works(g->nl) ? &genl_ops_recv_wait : &genl_ops;
+	g->busy_poll_ns = busy_poll_ns();
 	id = resolve_family(g->nl, family);
 	if (id < 0) {
 		err = id;

@@ -7,9 +7,14 @@
  * packet, as a libnetfilter_queue program does (written against libmnl,
  * which DUSK already uses, with the kernel's uapi header).
  *
- *   nfq-lwfw DENY_PORT      runs until SIGINT/SIGTERM; prints "ready" once
+ *   nfq-lwfw DENY_PORT [BUSY_POLL_US]
+ *                           runs until SIGINT/SIGTERM; prints "ready" once
  *                           bound, and "nfq-lwfw: N packets, D dropped" at
- *                           the end.
+ *                           the end.  With BUSY_POLL_US it receives without
+ *                           blocking for that long before each blocking
+ *                           receive, as the user build does with
+ *                           DUSK_BUSY_POLL_US: the benchmark's fair
+ *                           counterpart of that mode.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -18,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/socket.h>
 #include <netinet/ip.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
@@ -137,6 +144,31 @@ static int config(struct mnl_socket *nl, uint8_t cmd_or_0, int params)
 	return mnl_cb_run(buf, n, 0, 0, NULL, NULL) < 0 ? -errno : 0;
 }
 
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/* One datagram: with @busy_ns polled for that long without blocking
+ * first; the blocking receive is libnetfilter_queue's (libmnl's). */
+static ssize_t receive(struct mnl_socket *nl, char *buf, size_t cap, long long busy_ns)
+{
+	long long end = mono_ns() + busy_ns;
+	ssize_t n;
+
+	while (busy_ns && !stop) {
+		n = recv(mnl_socket_get_fd(nl), buf, cap, MSG_DONTWAIT);
+		if (n >= 0 || errno != EAGAIN)
+			return n;
+		if (mono_ns() >= end)
+			break;
+	}
+	return mnl_socket_recvfrom(nl, buf, cap);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
@@ -145,11 +177,15 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int one = 1, rcv = 4 << 20, err;
 
-	if (argc != 2 || !buf) {
-		fprintf(stderr, "usage: nfq-lwfw DENY_PORT\n");
+	long long busy_ns = 0;
+
+	if (argc < 2 || argc > 3 || !buf) {
+		fprintf(stderr, "usage: nfq-lwfw DENY_PORT [BUSY_POLL_US]\n");
 		return 2;
 	}
 	c.deny_port = (unsigned int)atoi(argv[1]);
+	if (argc == 3)
+		busy_ns = atoll(argv[2]) * 1000;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	c.nl = mnl_socket_open(NETLINK_NETFILTER);
@@ -169,7 +205,7 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	while (!stop) {
-		ssize_t n = mnl_socket_recvfrom(c.nl, buf, cap);
+		ssize_t n = receive(c.nl, buf, cap, busy_ns);
 
 		if (n < 0) {
 			if (errno == EINTR || errno == ENOBUFS)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Guest side of the packet-path benchmark (bench/pkt/run-pkt boots it).
 #
-#   vm-pkt.sh ROUNDS FLOOD_S LAT_S LAT_RATE
+#   vm-pkt.sh ROUNDS FLOOD_S LAT_S LAT_RATE [BUSY_US]
 #
 # A UDP flood from netns a to netns b through the root namespace's router
 # (64-byte payloads), in four variants, alternated in every round (the
@@ -9,7 +9,10 @@
 #   none  no module;
 #   ko    lwfw.ko deny_port=7 (a rule that matches nothing);
 #   user  lwfw's user build, same parameter, its kmod fail_closed=1;
-#   nfq   nfq_steer.ko + nfq-lwfw 7, the same rule as an NFQUEUE program.
+#   nfq   nfq_steer.ko + nfq-lwfw 7, the same rule as an NFQUEUE program;
+#   userbp, nfqbp  the user build with DUSK_BUSY_POLL_US=BUSY_US and the
+#         NFQUEUE program polling as long (nfq-lwfw 7 BUSY_US): each
+#         receives without blocking for that long before it sleeps.
 # Under overload every variant drops what it cannot handle (DUSK's kmod is
 # loaded fail-closed; NFQUEUE without fail-open drops on a full queue), so
 # the sink counts what went through the module.  Each variant is measured
@@ -31,7 +34,7 @@
 #   kcall ROUND call_ns X read_ns Y init_call_ns X2 init_read_ns Y2 nlecho_ns Z
 . /dusk/lib.sh
 . /dusk/files/rounds.sh
-rounds=${1:-3} flood=${2:-3} lat=${3:-2} rate=${4:-100}
+rounds=${1:-3} flood=${2:-3} lat=${3:-2} rate=${4:-100} busy_us=${5:-20000}
 port=9000
 
 dusk_netns_pair
@@ -76,18 +79,21 @@ load() {
 	case $1 in
 	none) ;;
 	ko) insmod /dusk/mod/lwfw.ko deny_port=7 || dusk_fail "insmod lwfw" ;;
-	user|user1|user2)
-		lanes=2
+	user|user1|user2|userbp)
+		lanes=2 bp=0
 		[ "$1" != user1 ] || lanes=1
+		[ "$1" != userbp ] || bp=$busy_us
 		insmod /dusk/mod/dusk_lwfw.ko fail_closed=1 || dusk_fail "insmod dusk_lwfw"
 		: >/tmp/user.log
-		DUSK_LANES=$lanes /dusk/bin/lwfw deny_port=7 >/tmp/user.log 2>&1 &
+		DUSK_BUSY_POLL_US=$bp DUSK_LANES=$lanes /dusk/bin/lwfw deny_port=7 >/tmp/user.log 2>&1 &
 		prog=$!
 		bench_wait_line "^dusk: lwfw: running" /tmp/user.log ;;
-	nfq)
+	nfq|nfqbp)
+		bp=
+		[ "$1" != nfqbp ] || bp=$busy_us
 		insmod /dusk/mod/nfq_steer.ko || dusk_fail "insmod nfq_steer"
 		: >/tmp/nfq.log
-		nfq-lwfw 7 >/tmp/nfq.log 2>&1 &
+		nfq-lwfw 7 $bp >/tmp/nfq.log 2>&1 &
 		prog=$!
 		bench_wait_line ready /tmp/nfq.log ;;
 	esac
@@ -95,10 +101,10 @@ load() {
 unload() {
 	case $1 in
 	ko) rmmod lwfw ;;
-	user|user1|user2)
+	user|user1|user2|userbp)
 		kill -INT $prog; wait $prog || { cat /tmp/user.log; dusk_fail "lwfw user build"; }
 		rmmod dusk_lwfw ;;
-	nfq)
+	nfq|nfqbp)
 		kill -INT $prog; wait $prog || { cat /tmp/nfq.log; dusk_fail "nfq-lwfw"; }
 		rmmod nfq_steer ;;
 	esac
@@ -111,7 +117,7 @@ measure 1 100 >/dev/null
 pkt_round() {
 	load $v
 	up0=0 dg0=0
-	if [ $v = user ]; then up0=$(stat_of upcalls); dg0=$(stat_of datagrams); fi
+	case $v in user*) up0=$(stat_of upcalls); dg0=$(stat_of datagrams) ;; esac
 	b0=$(busy)
 	p0=0 u0=0; [ -z "$prog" ] || { p0=$(ptime $prog); u0=$(putime $prog); }
 	measure "$flood" 0
@@ -119,11 +125,11 @@ pkt_round() {
 	p1=0 u1=0; [ -z "$prog" ] || { p1=$(ptime $prog); u1=$(putime $prog); }
 	frx=$rx fpps=$pps
 	rt=-
-	if [ $v = user ]; then
+	case $v in user*)
 		up=$(($(stat_of upcalls) - up0))
 		dg=$(($(stat_of datagrams) - dg0))
-		rt=$(awk -v d=$dg -v u=$up 'BEGIN { printf "%.3f", u ? d / u : 0 }')
-	fi
+		rt=$(awk -v d=$dg -v u=$up 'BEGIN { printf "%.3f", u ? d / u : 0 }') ;;
+	esac
 	measure "$lat" "$rate"
 	cpu=$(awk -v b=$((b1 - b0)) -v n=$frx 'BEGIN { printf "%.1f", n ? b * 10000 / n : 0 }')
 	pcpu=- ucpu=-
@@ -134,7 +140,7 @@ pkt_round() {
 	echo "pkt $r $v pps $fpps lat_med_us $lmed lat_p99_us $lp99 cpu_us_pkt $cpu prog_us_pkt $pcpu prog_user_us_pkt $ucpu rt_pkt $rt"
 	unload $v
 }
-bench_rounds "$rounds" pkt_round none ko user nfq
+bench_rounds "$rounds" pkt_round none ko user nfq userbp nfqbp
 
 # Two flows: one measurement of variant $v in round $r.
 flows_round() {
