@@ -267,6 +267,20 @@ static const struct {
 	 * frees at once: it never ran, every packet went unlogged (probe
 	 * round p63) */
 	{ "nf_log_register", "Netfilter loggers " DUSK_ATOMIC_WHY },
+	/* timekeeping calls a clocksource's read() with interrupts off,
+	 * under the timekeeper's seqcount (at the switch to it under
+	 * stop_machine(), then every tick): its proxy's -EWOULDBLOCK was
+	 * read as the counter, time stood still and the guest hung at its
+	 * next sleep (probe round p65).  clocksource_register_hz() and
+	 * _khz() are inlines of __clocksource_register_scale() */
+	{ "__clocksource_register_scale", "clocksources " DUSK_ATOMIC_WHY },
+	/* the perf core calls a PMU's add(), del(), start(), stop() and
+	 * read() with interrupts off (the IPI installing an event on its
+	 * CPU, every context switch of a task's events): add() answered
+	 * -EWOULDBLOCK without running and a counter on the PMU always
+	 * read 0 (probe round p65).  event_init() alone runs in process
+	 * context */
+	{ "perf_pmu_register", "PMUs " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
