@@ -138,6 +138,21 @@ static bool dusk_freed_by_core(const void *obj)
 }
 
 /*
+ * Kernel functions only hard interrupt context calls: they run an
+ * interrupt's flow handler (handle_simple_irq() and kin expect interrupts
+ * off; __handle_irq_event_percpu() warns when a handler returns with them
+ * on, and turns them off).  A module calls them from its callbacks of
+ * interrupt context (an hrtimer function firing an IIO trigger, as
+ * iio-trig-hrtimer does), which the program runs late, in process
+ * context: there the call warned and returned with interrupts off, and
+ * the program was stopped (probe round p65).  The kmod makes these calls
+ * with local interrupts off, as the kernel build's caller had them.
+ */
+static const char *const dusk_irqoff_calls[] = {
+	"iio_trigger_poll", "generic_handle_irq", "generic_handle_domain_irq",
+};
+
+/*
  * Call the stub with the core copies @b made of what it reads
  * (stubargs.c) in @a, and the other arguments as the bookkeeping left them
  * in c->args (which keep the program's pointers).
@@ -166,6 +181,12 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 		c->ret = s->fn(a);
 		strscpy(c->text, dusk_text, DUSK_MAX_TEXT);
 		mutex_unlock(&dusk_text_lock);
+	} else if (dusk_stub_in(s->name, dusk_irqoff_calls, )) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+		c->ret = s->fn(a);
+		local_irq_restore(flags);
 	} else {
 		c->ret = s->fn(a);
 	}
