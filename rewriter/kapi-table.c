@@ -425,6 +425,14 @@ static const struct {
 	 * kmod, the call reaches the algorithm through its proxy, which is
 	 * lent the context (DUSK_LENT_CRYPTO). */
 	{ "crypto_rng_generate", 0 },
+	/* pm_runtime_mark_last_busy() writes the device's power.last_busy
+	 * with WRITE_ONCE(): drivers call it after each I/O, from a work
+	 * item, an IRQ thread or a file operation, on a device the kernel
+	 * allocated (platform_device_register_simple()'s, the one probe
+	 * was given), which the program may write only inside a callback
+	 * lending it.  Kept in the program, the store was refused and the
+	 * program stopped (probe round p65): it runs where the device is. */
+	{ "pm_runtime_mark_last_busy", 0 },
 };
 
 /*

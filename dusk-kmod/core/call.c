@@ -138,6 +138,21 @@ static bool dusk_freed_by_core(const void *obj)
 }
 
 /*
+ * Kernel functions only hard interrupt context calls: they run an
+ * interrupt's flow handler (handle_simple_irq() and kin expect interrupts
+ * off; __handle_irq_event_percpu() warns when a handler returns with them
+ * on, and turns them off).  A module calls them from its callbacks of
+ * interrupt context (an hrtimer function firing an IIO trigger, as
+ * iio-trig-hrtimer does), which the program runs late, in process
+ * context: there the call warned and returned with interrupts off, and
+ * the program was stopped (probe round p65).  The kmod makes these calls
+ * with local interrupts off, as the kernel build's caller had them.
+ */
+static const char *const dusk_irqoff_calls[] = {
+	"iio_trigger_poll", "generic_handle_irq", "generic_handle_domain_irq",
+};
+
+/*
  * Call the stub with the core copies @b made of what it reads
  * (stubargs.c) in @a, and the other arguments as the bookkeeping left them
  * in c->args (which keep the program's pointers).
@@ -166,6 +181,12 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 		c->ret = s->fn(a);
 		strscpy(c->text, dusk_text, DUSK_MAX_TEXT);
 		mutex_unlock(&dusk_text_lock);
+	} else if (dusk_stub_in(s->name, dusk_irqoff_calls, )) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+		c->ret = s->fn(a);
+		local_irq_restore(flags);
 	} else {
 		c->ret = s->fn(a);
 	}
@@ -267,6 +288,20 @@ static const struct {
 	 * frees at once: it never ran, every packet went unlogged (probe
 	 * round p63) */
 	{ "nf_log_register", "Netfilter loggers " DUSK_ATOMIC_WHY },
+	/* timekeeping calls a clocksource's read() with interrupts off,
+	 * under the timekeeper's seqcount (at the switch to it under
+	 * stop_machine(), then every tick): its proxy's -EWOULDBLOCK was
+	 * read as the counter, time stood still and the guest hung at its
+	 * next sleep (probe round p65).  clocksource_register_hz() and
+	 * _khz() are inlines of __clocksource_register_scale() */
+	{ "__clocksource_register_scale", "clocksources " DUSK_ATOMIC_WHY },
+	/* the perf core calls a PMU's add(), del(), start(), stop() and
+	 * read() with interrupts off (the IPI installing an event on its
+	 * CPU, every context switch of a task's events): add() answered
+	 * -EWOULDBLOCK without running and a counter on the PMU always
+	 * read 0 (probe round p65).  event_init() alone runs in process
+	 * context */
+	{ "perf_pmu_register", "PMUs " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)

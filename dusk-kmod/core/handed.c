@@ -53,6 +53,21 @@
  * a kzalloc'd struct video_device (v4l2-dev.c) until
  * video_device_release() or video_unregister_device() (whose last
  * reference calls the release the driver set, in the kernel).
+ * iio_trigger_alloc() (__iio_trigger_alloc(), industrialio-trigger.c)
+ * kzallocs a struct iio_trigger whose ops and drvdata a driver sets before
+ * iio_trigger_register(), until iio_trigger_free();
+ * hid_allocate_device() a struct hid_device whose ll_driver, bus, vendor,
+ * product, name and phys a HID transport driver sets before
+ * hid_add_device(), until hid_destroy_device(); scsi_host_alloc() a
+ * struct Scsi_Host and the driver's private area after it (hostdata,
+ * shost_priv(), the privsize the call was given), whose max_id, max_lun
+ * and max_channel a SCSI driver sets before scsi_add_host(), and whose
+ * private area its queuecommand() writes, until the last scsi_host_put()
+ * (the record goes at the module's first); gnss_allocate_device() a
+ * struct gnss_device whose type and ops a GNSS receiver driver sets
+ * before gnss_register_device(), until gnss_put_device().  Before, the first store into
+ * each was refused at the registration and the program stopped (probe
+ * round p65).
  *
  * Why a table, not a rule for every *_alloc*() that answers a struct:
  * the span and its end are the API's.  The writable size is not the
@@ -92,7 +107,10 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/gnss.h>
+#include <linux/hid.h>
 #include <linux/iio/iio.h>
+#include <linux/iio/trigger.h>
 #include <linux/input.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -104,6 +122,7 @@
 #include <linux/usb.h>
 #include <media/v4l2-dev.h>
 #include <net/sock.h>
+#include <scsi/scsi_host.h>
 #include <sound/core.h>
 #include "dusk-core.h"
 
@@ -177,6 +196,17 @@ size_t dusk_spi_span(u64 ctlr, u64 size)
 	return priv - start + n;
 }
 
+/* scsi_host_alloc(sht, privsize): the struct and its hostdata[], one
+ * kzalloc (drivers/scsi/hosts.c) */
+static size_t dusk_shost_size(const struct dusk_call *c)
+{
+	int priv = c->nargs >= 2 ? (int)c->args[1] : 0;
+
+	if (priv < 0 || priv > 16 * PAGE_SIZE)
+		priv = 0;
+	return sizeof(struct Scsi_Host) + priv;
+}
+
 /* __spi_alloc_controller(dev, size, slave) */
 static size_t dusk_spi_size(const struct dusk_call *c)
 {
@@ -246,6 +276,12 @@ static const struct {
 	 * when the last reference goes, after video_unregister_device() */
 	{ "video_device_alloc", sizeof(struct video_device), "video_device_release" },
 	{ "video_device_alloc", sizeof(struct video_device), "video_unregister_device" },
+	/* iio_trigger_alloc() is a macro of this; iio_trigger_put() drops a
+	 * reference a consumer took, not the driver's */
+	{ "__iio_trigger_alloc", sizeof(struct iio_trigger), "iio_trigger_free" },
+	{ "hid_allocate_device", sizeof(struct hid_device), "hid_destroy_device" },
+	{ "scsi_host_alloc", 0, "scsi_host_put", dusk_shost_size },
+	{ "gnss_allocate_device", sizeof(struct gnss_device), "gnss_put_device" },
 };
 
 /* DMA pools whose blocks are handed: (result, size argument).  Not
