@@ -181,7 +181,8 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
 		c->ret = s->fn(a);
 		strscpy(c->text, dusk_text, DUSK_MAX_TEXT);
 		mutex_unlock(&dusk_text_lock);
-	} else if (dusk_stub_in(s->name, dusk_irqoff_calls, )) {
+	} else if (!dusk_stub_plain(c->stub) &&	/* no name search on plain calls */
+		   dusk_stub_in(s->name, dusk_irqoff_calls, )) {
 		unsigned long flags;
 
 		local_irq_save(flags);
@@ -302,6 +303,13 @@ static const struct {
 	 * read 0 (probe round p65).  event_init() alone runs in process
 	 * context */
 	{ "perf_pmu_register", "PMUs " DUSK_ATOMIC_WHY },
+	/* the block layer calls a SCSI host's queuecommand() under RCU (its
+	 * tag set is not BLK_MQ_F_BLOCKING, and 6.1's SCSI midlayer cannot ask
+	 * for one): the proxy's -EWOULDBLOCK reads as "host busy", the command
+	 * is requeued for ever and the scan of the new host never ends (probe
+	 * round p65).  scsi_add_host() is an inline of it; a host only
+	 * allocated (scsi_host_alloc()) is served */
+	{ "scsi_add_host_with_dma", "SCSI hosts " DUSK_ATOMIC_WHY },
 };
 
 static bool dusk_call_refused(const struct dusk_call *c)
@@ -325,13 +333,15 @@ static bool dusk_call_refused(const struct dusk_call *c)
 /**
  * dusk_call_acts_on() - does dusk_call_exec() itself act around calls of
  * @s: memory the session gets or gives back, a destination it checks, a
- * registration it refuses, Netfilter hooks it lets go of?
+ * registration it refuses, Netfilter hooks it lets go of, a call it makes
+ * with interrupts off?
  */
 bool dusk_call_acts_on(const struct dusk_stub_desc *s)
 {
 	return (s->flags & (DUSK_STUB_ALLOC | DUSK_STUB_FREE_ANY)) ||
 	       dusk_stub_in(s->name, dusk_writing_stubs, .fn) ||
 	       dusk_stub_in(s->name, dusk_refused_calls, .name) ||
+	       dusk_stub_in(s->name, dusk_irqoff_calls, ) ||
 	       dusk_is_nf_unreg(s - dusk_gen.stubs);
 }
 

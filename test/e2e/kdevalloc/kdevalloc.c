@@ -3,7 +3,8 @@
 // and drvdata), a HID device of a transport driver
 // (hid_allocate_device(): ll_driver, bus, ids, name), a SCSI host
 // (scsi_host_alloc(): limits, and the driver's private area after the
-// struct, written again from a /proc read), a GNSS receiver
+// struct, written again from a /proc read; not added: a user build's
+// scsi_add_host() is refused, test/e2e/kscsihost), a GNSS receiver
 // (gnss_allocate_device(): type and ops).
 #include <linux/module.h>
 #include <linux/gnss.h>
@@ -143,13 +144,10 @@ static int __init kda_init(void)
 	shost->max_channel = 0;
 	p = shost_priv(shost);
 	p->magic = 0xda65;
-	ret = scsi_add_host(shost, NULL);
-	if (ret)
-		goto err_host;
 	gdev = gnss_allocate_device(NULL);
 	if (!gdev) {
 		ret = -ENOMEM;
-		goto err_host_add;
+		goto err_host;
 	}
 	gdev->type = GNSS_TYPE_UBX;
 	gdev->ops = &kda_gnss_ops;
@@ -160,14 +158,12 @@ static int __init kda_init(void)
 		ret = -ENOMEM;
 		goto err_gnss_reg;
 	}
-	pr_info("kdevalloc: trigger, HID device, SCSI host and GNSS receiver registered\n");
+	pr_info("kdevalloc: trigger, HID device and GNSS receiver registered, SCSI host allocated\n");
 	return 0;
 err_gnss_reg:
 	gnss_deregister_device(gdev);
 err_gnss:
 	gnss_put_device(gdev);
-err_host_add:
-	scsi_remove_host(shost);
 err_host:
 	scsi_host_put(shost);
 err_hid:
@@ -184,7 +180,6 @@ static void __exit kda_exit(void)
 	remove_proc_entry("kdevalloc", NULL);
 	gnss_deregister_device(gdev);
 	gnss_put_device(gdev);
-	scsi_remove_host(shost);
 	scsi_host_put(shost);
 	hid_destroy_device(hdev);
 	iio_trigger_unregister(trig);
