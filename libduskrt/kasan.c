@@ -666,13 +666,23 @@ void dusk_kasan_after_call(uint32_t stub, const uint64_t *args, unsigned int nar
 	pthread_mutex_unlock(&kasan_lock);
 }
 
+/*
+ * An object the kernel hands over is the kernel's again when it was freed,
+ * and also when another thread's free of it is still in flight: the kernel
+ * had the slot back when that free began, and may pass it on before the
+ * free returns (a packet the program's dev_queue_xmit() sent on one end of
+ * a veth pair, handed to a packet_type handler on the other end while that
+ * call still runs: the handler's kfree_skb() was taken for a double free).
+ * A callback the freeing call itself raises on its own thread (an sk_buff
+ * destructor) still sees its object live, and frees it as its own.
+ */
 void dusk_kasan_kernel_gave_on(uint64_t p)
 {
 	struct kobj *o;
 
 	pthread_mutex_lock(&kasan_lock);
 	o = holding(p);
-	if (o && o->freed)
+	if (o && (o->freed || (o->freeing && o->freeing != dusk_thread())))
 		remove_at(upper(o->addr) - 1);
 	pthread_mutex_unlock(&kasan_lock);
 }

@@ -221,10 +221,21 @@ static int member_base(CXCursor member, CXCursor *base)
 	}
 }
 
+/*
+ * Is @c an array object?  A parameter declared as an array (`struct nlattr
+ * *tb[]`, rtnl_link_ops' validate and newlink) is a pointer in C, though
+ * libclang gives its uses the declared array type: its elements are where
+ * the caller's array is, kernel memory when the kernel calls (before, the
+ * program read tb[IFLA_ADDRESS] at the kernel's address and faulted:
+ * probe round p64).
+ */
 static int is_array_typed(CXCursor c)
 {
 	enum CXTypeKind k = canon_type(c).kind;
 
+	if (kind(c) == CXCursor_DeclRefExpr &&
+	    kind(clang_getCursorReferenced(c)) == CXCursor_ParmDecl)
+		return 0;
 	return k == CXType_ConstantArray || k == CXType_IncompleteArray;
 }
 

@@ -78,6 +78,15 @@ static const struct kapi_undo undos[] = {
 	{ "nf_conntrack_helper_register", "nf_conntrack_helper_unregister", 1, { 0 } },
 	{ "input_register_device",	"input_unregister_device",	1, { 0 } },
 	{ "register_netdev",		"unregister_netdev",		1, { 0 } },
+	/* A link type (rtnl_link_ops) and a FIB notifier left registered are
+	 * the program's mirrors, freed with the session: the next "ip link
+	 * add" walked the link types' freed kind strings, the next route
+	 * change called through the freed notifier block (probe round p64:
+	 * general protection faults in rtnl_link_ops_get() and under
+	 * fib_table_delete()).  The link type is undone with the module's
+	 * dellink replaced by the kernel's default (dusk-kmod/core/undo.c). */
+	{ "rtnl_link_register",		"rtnl_link_unregister",		1, { 0 } },
+	{ "register_fib_notifier",	"unregister_fib_notifier",	2, { 0, 1 } },
 	/* a console left registered is the program's mirror, freed with the
 	 * session: the next printk's console walk would read it */
 	{ "register_console",		"unregister_console",		1, { 0 } },

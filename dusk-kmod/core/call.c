@@ -24,8 +24,11 @@
  */
 #include <linux/err.h>
 #include <linux/kallsyms.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <asm/pgtable.h>
 #include "dusk-core.h"
 
@@ -213,12 +216,83 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
  * (docs/kapi.md, "Synchronous callbacks").
  */
 #define DUSK_ATOMIC_WHY "cannot run in a user build (atomic context, answered at once)"
+
+/* Is @fn one of this kmod's proxies (a function of the module's)? */
+static bool dusk_is_proxy(const void *fn)
+{
+	u32 i;
+
+	for (i = 0; fn && i < dusk_gen.nproxies; i++)
+		if (dusk_gen.proxies[i].addr == fn)
+			return true;
+	return false;
+}
+
+/*
+ * Netfilter hooks of the families nf_reinject() cannot resume (nfq.c):
+ * ARP, netdev ingress and egress, and NFPROTO_INET's ingress hook.  Their
+ * proxy answered the failure policy's verdict without running the hook, so
+ * an ingress filter silently filtered nothing (probe round p64).  @c is
+ * nf_register_net_hook(net, ops) or nf_register_net_hooks(net, ops, n);
+ * the ops are read without faulting (the program's mirror, or the kernel
+ * would fault on them itself).
+ */
+static bool dusk_nf_hooks_unresumable(const struct dusk_call *c)
+{
+	bool many = c->nargs >= 3 && !strcmp(dusk_gen.stubs[c->stub].name, "nf_register_net_hooks");
+	u64 n = many ? min_t(u64, c->args[2], 64) : 1, i;
+	struct nf_hook_ops ops;
+
+	for (i = 0; c->nargs >= 2 && i < n; i++) {
+		const void *at = (const void *)(uintptr_t)(c->args[1] + i * sizeof(ops));
+
+		if (copy_from_kernel_nofault(&ops, at, sizeof(ops)))
+			return false;	/* the kernel's own call answers -EFAULT's kin */
+		if (ops.pf == NFPROTO_IPV4 || ops.pf == NFPROTO_IPV6 ||
+		    (ops.pf == NFPROTO_INET && ops.hooknum != NF_INET_INGRESS) ||
+		    (IS_ENABLED(CONFIG_NETFILTER_FAMILY_BRIDGE) && ops.pf == NFPROTO_BRIDGE))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A network device with header_ops of the module's own (LDD3's snull
+ * builds its Ethernet header in ->create()): the stack calls ->create()
+ * under rcu_read_lock_bh() for every packet it sends (neigh_connected_output(),
+ * neigh_resolve_output()), ->cache() under the neighbour's lock, ->parse()
+ * in the receive softirq.  A blocking proxy's -EWOULDBLOCK from ->create()
+ * made the stack drop every packet unsent (probe round p64).  @c is
+ * register_netdev(dev) or register_netdevice(dev).
+ */
+static bool dusk_netdev_own_header_ops(const struct dusk_call *c)
+{
+	const struct header_ops *hops;
+	struct header_ops h;
+
+	if (c->nargs < 1 ||
+	    copy_from_kernel_nofault(&hops, (const void *)(uintptr_t)(c->args[0] +
+						offsetof(struct net_device, header_ops)),
+				     sizeof(hops)) ||
+	    !hops || copy_from_kernel_nofault(&h, hops, sizeof(h)))
+		return false;
+	return dusk_is_proxy(h.create) || dusk_is_proxy(h.parse) || dusk_is_proxy(h.cache) ||
+	       dusk_is_proxy(h.cache_update) || dusk_is_proxy(h.validate) ||
+	       dusk_is_proxy(h.parse_protocol);
+}
+
 static const struct {
 	const char *name;
 	const char *what;
 	/* refused only when this argument (a callback) is not NULL; 0: always
 	 * (argument 0 is never the callback) */
 	u8 when_arg;
+	/* refused only when this says so (NULL: as when_arg says) */
+	bool (*when)(const struct dusk_call *c);
+	/* the function returns nothing the module could test: the program
+	 * stops at the call, naming it, instead of going on unregistered */
+	bool stop;
 } dusk_refused_calls[] = {
 	/* register_kprobe() and register_kretprobe() are observed late
 	 * (kprobe.c, kretprobe.c); an array has no undo */
@@ -310,9 +384,31 @@ static const struct {
 	 * round p65).  scsi_add_host() is an inline of it; a host only
 	 * allocated (scsi_host_alloc()) is served */
 	{ "scsi_add_host_with_dma", "SCSI hosts " DUSK_ATOMIC_WHY },
+	/* a conntrack event notifier's ct_event runs in the packet path (the
+	 * confirm hook, nf_ct_deliver_cached_events()) and under the dying
+	 * list's lock: its -EWOULDBLOCK marked every event missed, none was
+	 * delivered, and destroyed conntracks waited on the dying list for a
+	 * delivery that never came (probe round p64).  It returns void */
+	{ "nf_conntrack_register_notifier", "conntrack event notifiers " DUSK_ATOMIC_WHY, 0,
+	  NULL, true },
+	{ "nf_register_net_hook", "Netfilter hooks of families other than IPv4, IPv6 and "
+	  "bridge (ARP, netdev ingress/egress) cannot be resumed after the program's verdict",
+	  0, dusk_nf_hooks_unresumable },
+	{ "nf_register_net_hooks", "Netfilter hooks of families other than IPv4, IPv6 and "
+	  "bridge (ARP, netdev ingress/egress) cannot be resumed after the program's verdict",
+	  0, dusk_nf_hooks_unresumable },
+	{ "register_netdev", "network device header_ops of the module's own " DUSK_ATOMIC_WHY,
+	  0, dusk_netdev_own_header_ops },
+	{ "register_netdevice", "network device header_ops of the module's own " DUSK_ATOMIC_WHY,
+	  0, dusk_netdev_own_header_ops },
 };
 
-static bool dusk_call_refused(const struct dusk_call *c)
+/*
+ * Is call @c refused?  Then the kernel log names it, and the module sees
+ * -EOPNOTSUPP as the call's result, or, for a function that returns
+ * nothing, the program stops at the call with that error.
+ */
+static bool dusk_call_refused(struct dusk_call *c)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
 	size_t i;
@@ -320,12 +416,15 @@ static bool dusk_call_refused(const struct dusk_call *c)
 	for (i = 0; i < ARRAY_SIZE(dusk_refused_calls); i++) {
 		u8 arg = dusk_refused_calls[i].when_arg;
 
-		if (!strcmp(name, dusk_refused_calls[i].name) &&
-		    (!arg || (arg < c->nargs && c->args[arg]))) {
-			pr_err("%s: %s: %s: refused, -EOPNOTSUPP\n", dusk_family.name,
-			       name, dusk_refused_calls[i].what);
-			return true;
-		}
+		if (strcmp(name, dusk_refused_calls[i].name) ||
+		    (arg && (arg >= c->nargs || !c->args[arg])) ||
+		    (dusk_refused_calls[i].when && !dusk_refused_calls[i].when(c)))
+			continue;
+		pr_err("%s: %s: %s: refused, -EOPNOTSUPP\n", dusk_family.name,
+		       name, dusk_refused_calls[i].what);
+		if (dusk_refused_calls[i].stop)
+			c->err = -EOPNOTSUPP;
+		return true;
 	}
 	return false;
 }

@@ -80,11 +80,12 @@ static void dusk_late_release(struct dusk_late_hit *h)
 	wake_up_all(&dusk_late_landed);
 }
 
-/* A prefetched CHUNK of @len bytes at kernel address @addr whose bytes
- * are @src's (a copy taken earlier).  0 or -EMSGSIZE. */
-static int dusk_late_put_copy(struct sk_buff *msg, u64 addr, const void *src, u32 len)
+/* A prefetched CHUNK (@type DUSK_A_CHUNK), or a range held for the whole
+ * callback (DUSK_A_HELD), of @len bytes at kernel address @addr whose
+ * bytes are @src's (a copy taken earlier).  0 or -EMSGSIZE. */
+static int dusk_late_put_copy(struct sk_buff *msg, int type, u64 addr, const void *src, u32 len)
 {
-	struct nlattr *nest = nla_nest_start(msg, DUSK_A_CHUNK);
+	struct nlattr *nest = nla_nest_start(msg, type);
 
 	if (!nest || nla_put_u64_64bit(msg, DUSK_A_ADDR, addr, DUSK_A_PAD) ||
 	    nla_put(msg, DUSK_A_DATA, len, src)) {
@@ -146,9 +147,15 @@ static void dusk_late_fire_work(struct work_struct *work)
 		    (key_len && dusk_upcall_put_range(msg, DUSK_A_CHUNK, args[0], key_len, true)) ||
 		    (snap_len && !in_place &&
 		     dusk_upcall_put_range(msg, DUSK_A_CHUNK, snap, snap_len, true)) ||
+		    /* held: the object is read as it was at the hit all through
+		     * the callback, not again from the kernel after its first
+		     * kernel call (a FIB notifier's container_of() of the
+		     * entry info on its caller's stack read the stack's later
+		     * contents after a kzalloc(): probe round p64) */
 		    (snap_len && in_place &&
-		     dusk_late_put_copy(msg, args[snap_arg], h->snap, snap_len)) ||
-		    dusk_late_put_copy(msg, (u64)(uintptr_t)task, h->task_snap, DUSK_LATE_TASK))) {
+		     dusk_late_put_copy(msg, DUSK_A_HELD, args[snap_arg], h->snap, snap_len)) ||
+		    dusk_late_put_copy(msg, DUSK_A_CHUNK, (u64)(uintptr_t)task, h->task_snap,
+				       DUSK_LATE_TASK))) {
 		nlmsg_free(msg);
 		msg = NULL;
 	}

@@ -34,7 +34,8 @@
  * unregistering stub runs and before teardown undoes registrations.
  *
  * Only IPv4, IPv6 and bridge hooks can be resumed by nf_reinject(); hooks
- * of other families (ARP, netdev ingress) get the policy verdict.  Bridge
+ * of other families (ARP, netdev ingress) are refused at registration
+ * (call.c), and would get the policy verdict here.  Bridge
  * physical devices (br_netfilter) are not pinned while a packet is out.
  */
 #include <linux/netdevice.h>

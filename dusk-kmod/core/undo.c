@@ -56,6 +56,7 @@
 #include <linux/miscdevice.h>
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
+#include <net/rtnetlink.h>
 #include <linux/sched/task.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -154,6 +155,25 @@ static void dusk_unreg_netdev_notifier(u64 nb)
 static void dusk_misc_deregister(u64 misc)
 {
 	misc_deregister((struct miscdevice *)(uintptr_t)misc);
+}
+
+/*
+ * A link type the program left registered: rtnl_link_unregister() deletes
+ * every device of the type through the type's dellink, the module's,
+ * which a dead program cannot run (its proxy answers nothing), so the
+ * devices would stay with their ops in the freed mirrors.  The kernel's
+ * own default takes its place (rtnl_link_register() sets
+ * unregister_netdevice_queue() for a type without dellink, and
+ * __rtnl_kill_links() calls dellink unchecked).  @ops is the session's
+ * mirror, still its own here.
+ */
+static void dusk_rtnl_link_before_unreg(u64 ops)
+{
+	struct rtnl_link_ops *o = (struct rtnl_link_ops *)(uintptr_t)ops;
+
+	rtnl_lock();
+	WRITE_ONCE(o->dellink, unregister_netdevice_queue);
+	rtnl_unlock();
 }
 
 /* A kernel thread's record holds its task (see the file comment). */
@@ -644,6 +664,8 @@ void dusk_undo_all(void)
 			rec->args[0] = (u64)(uintptr_t)rec->name;
 		if (dusk_slab_is_destroy(s))	/* no object of the session left in it */
 			dusk_slab_before_destroy((struct kmem_cache *)(uintptr_t)rec->args[0]);
+		if (!strcmp(s->name, "rtnl_link_unregister"))
+			dusk_rtnl_link_before_unreg(rec->args[0]);
 		s->fn(rec->args);
 		dusk_undo_drop(rec);
 	}

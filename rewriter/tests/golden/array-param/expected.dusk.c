@@ -33,29 +33,29 @@ static inline int dusk_k_indirect_1(int (*fp)(int, const struct nlattr *const (*
 	return (int)dusk_call(0, a, 3);
 }
 
-#line 17 "input.c"
+#line 19 "input.c"
 static int (*counter)(int, const struct nlattr *const []) = count_attrs;
 
-#line 8 "input.c"
+#line 10 "input.c"
 static int count_attrs(int max, const struct nlattr *const tb[])
 {
 	DUSK_FRAME;
-#line 10 "input.c"
+#line 12 "input.c"
 	int i;
 	int n = 0;
-#line 12 "input.c"
+#line 14 "input.c"
 	for (i = 0; i < max; i++)
-		n += tb[i] != ((void *)0);
+		n += (*DUSK_DEREF(&tb[i])) != ((void *)0);
 	return n;
 }
 
-#line 19 "input.c"
+#line 21 "input.c"
 static int ap_init(void)
 {
 	DUSK_FRAME;
-#line 21 "input.c"
-	const struct nlattr *tb[2] = { ((void *)0), ((void *)0) };
 #line 23 "input.c"
+	const struct nlattr *tb[2] = { ((void *)0), ((void *)0) };
+#line 25 "input.c"
 	return dusk_k_indirect_1(counter, 2, tb, sizeof(tb));
 }
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Golden: a callback with a parameter declared as an array (as nft's
  * `const struct nlattr * const tb[]`): its trampoline passes a pointer to
- * the element, never a cast to an array type. */
+ * the element, never a cast to an array type; and the parameter is a
+ * pointer, whose elements are read through a check (the kernel calls
+ * with its own array: rtnl_link_ops' validate, probe round p64). */
 #include <linux/module.h>
 #include <net/netlink.h>
 
