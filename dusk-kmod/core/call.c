@@ -217,17 +217,6 @@ static void dusk_call_run(struct dusk_call *c, u64 *a, const struct dusk_bounce 
  */
 #define DUSK_ATOMIC_WHY "cannot run in a user build (atomic context, answered at once)"
 
-/* Is @fn one of this kmod's proxies (a function of the module's)? */
-static bool dusk_is_proxy(const void *fn)
-{
-	u32 i;
-
-	for (i = 0; fn && i < dusk_gen.nproxies; i++)
-		if (dusk_gen.proxies[i].addr == fn)
-			return true;
-	return false;
-}
-
 /*
  * Netfilter hooks of the families nf_reinject() cannot resume (nfq.c):
  * ARP, netdev ingress and egress, and NFPROTO_INET's ingress hook.  Their
@@ -277,9 +266,9 @@ static bool dusk_netdev_own_header_ops(const struct dusk_call *c)
 				     sizeof(hops)) ||
 	    !hops || copy_from_kernel_nofault(&h, hops, sizeof(h)))
 		return false;
-	return dusk_is_proxy(h.create) || dusk_is_proxy(h.parse) || dusk_is_proxy(h.cache) ||
-	       dusk_is_proxy(h.cache_update) || dusk_is_proxy(h.validate) ||
-	       dusk_is_proxy(h.parse_protocol);
+	return dusk_proxy_of(h.create) >= 0 || dusk_proxy_of(h.parse) >= 0 ||
+	       dusk_proxy_of(h.cache) >= 0 || dusk_proxy_of(h.cache_update) >= 0 ||
+	       dusk_proxy_of(h.validate) >= 0 || dusk_proxy_of(h.parse_protocol) >= 0;
 }
 
 static const struct {

@@ -466,6 +466,7 @@ int dusk_upcall_put_range(struct sk_buff *msg, int type, u64 addr, u32 len,
 			  bool data);
 int dusk_session_deliver(struct sk_buff *msg);
 int dusk_upcall_send(struct sk_buff *msg, void *hdr);
+int dusk_proxy_of(const void *fn);
 void dusk_async_wake(void);
 enum dusk_wait_for {
 	DUSK_WAIT_KEY,		/* the async upcalls of one timer or tasklet */

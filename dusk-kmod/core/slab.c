@@ -154,7 +154,7 @@ void dusk_slab_after_create(const struct dusk_call *c)
 {
 	const struct dusk_stub_desc *s = &dusk_gen.stubs[c->stub];
 	u64 ctor;
-	u32 i;
+	int i;
 	int arg;
 
 	arg = dusk_slab_arg(s, "kmem_cache_create");
@@ -162,9 +162,9 @@ void dusk_slab_after_create(const struct dusk_call *c)
 		arg = dusk_slab_arg(s, "kmem_cache_create_usercopy");
 	if (arg < 0 || !c->ret || c->nargs <= arg || !(ctor = c->args[arg]))
 		return;
-	for (i = 0; i < dusk_gen.nproxies && i < DUSK_SLAB_MAX_CTOR; i++)
-		if ((uintptr_t)dusk_gen.proxies[i].addr == ctor)
-			set_bit(i, dusk_slab_ctors);
+	i = dusk_proxy_of((const void *)(uintptr_t)ctor);
+	if (i >= 0 && i < DUSK_SLAB_MAX_CTOR)
+		set_bit(i, dusk_slab_ctors);
 }
 
 /**

@@ -92,17 +92,6 @@ static void dusk_tp_probe(void *data, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 }
 #endif
 
-/* The index of the proxy at kmod address @addr, or -1. */
-static int dusk_tp_proxy_of(u64 addr)
-{
-	u32 i;
-
-	for (i = 0; i < dusk_gen.nproxies; i++)
-		if ((u64)(uintptr_t)dusk_gen.proxies[i].addr == addr)
-			return i;
-	return -1;
-}
-
 /* The record of the module's (tp, probe, data), or NULL.  Caller holds
  * dusk_tp_lock. */
 static struct dusk_tp *dusk_tp_find(u64 tp, u64 probe, u64 data)
@@ -129,7 +118,7 @@ static const char *const dusk_tp_regs[] = {
 static int dusk_tp_register(struct dusk_call *c, u64 *a, struct dusk_bounce *b)
 {
 	const char *name = dusk_gen.stubs[c->stub].name;
-	int proxy = dusk_tp_proxy_of(a[1]);
+	int proxy = dusk_proxy_of((const void *)(uintptr_t)a[1]);
 	struct dusk_tp *r;
 	u32 nargs;
 

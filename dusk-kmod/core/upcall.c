@@ -22,6 +22,20 @@
 #include "dusk-core.h"
 
 /**
+ * dusk_proxy_of() - the index of the proxy at kmod address @fn (a
+ * function of the module's, as the kernel was handed it), or -1.
+ */
+int dusk_proxy_of(const void *fn)
+{
+	u32 i;
+
+	for (i = 0; fn && i < dusk_gen.nproxies; i++)
+		if (dusk_gen.proxies[i].addr == fn)
+			return i;
+	return -1;
+}
+
+/**
  * dusk_upcall_range_size() - message bytes dusk_upcall_put_range() needs
  * for a range of @len bytes (@data: a CHUNK carrying them, else a LENT).
  */
