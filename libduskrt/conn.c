@@ -129,14 +129,6 @@ static DUSK_TLS struct dusk_outq *tls_out;
 static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dusk_conn *conns;
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
-
 /* Caller holds c->lock.  Unlinks and returns the waiter for @seq. */
 static struct waiter *take_waiter(struct dusk_conn *c, uint32_t seq)
 {
@@ -583,7 +575,7 @@ static int helper_needed(struct dusk_conn *c)
 		if (!w->t0)
 			continue;
 		if (!now)
-			now = now_ns();
+			now = dusk_mono_ns();
 		if (now - w->t0 > HELPER_DELAY_NS)
 			return 1;
 	}
@@ -878,7 +870,7 @@ int dusk_conn_request(struct dusk_conn *c, struct dusk_msg *m, struct dusk_answe
 	m->nlh->nlmsg_seq = w.seq;
 	w.next = c->waiters;
 	c->waiters = &w;
-	w.t0 = now_ns();
+	w.t0 = dusk_mono_ns();
 	if (c->helper_idle)
 		pthread_cond_signal(&c->hcond);
 	pthread_mutex_unlock(&c->lock);

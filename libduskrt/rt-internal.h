@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <time.h>
 #include <dusk/runtime.h>
 #include "msg.h"
 #include "transport.h"
@@ -282,6 +283,15 @@ int dusk_write_put(struct dusk_msg *m, uint64_t addr, const void *data, uint32_t
 /* Send what module code left dirty outside any call (the end of init or
  * exit, a call --fail keeps from the kernel); @when for reports. */
 int dusk_epoch_flush(const char *when);
+
+/* CLOCK_MONOTONIC in ns: request timing, busy polling, the shadow's clock. */
+static inline int64_t dusk_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
 
 /* ---- shadow.c: per-thread shadows of kernel memory ---- */
 struct dusk_shadow;

@@ -148,10 +148,7 @@ static void hit_reset(void)
 
 static int64_t monotonic_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return dusk_mono_ns();
 }
 
 int64_t (*dusk_shadow_clock)(void) = monotonic_ns;

@@ -132,14 +132,6 @@ static int genl_recv_ready(struct dusk_transport *t, void *const *bufs, size_t c
 	return genl_recv(t, bufs, cap, lens, n, MSG_DONTWAIT);
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
-
 /*
  * Busy polling (DUSK_BUSY_POLL_US, as the kernel's net.core.busy_read is
  * for a device's sockets): before it sleeps, the idle packet thread takes
@@ -158,14 +150,14 @@ static int genl_recv_wait(struct dusk_transport *t, void *const *bufs, size_t ca
 	struct genl_transport *g = (struct genl_transport *)t;
 
 	if (g->busy_poll_ns) {
-		int64_t end = mono_ns() + g->busy_poll_ns;
+		int64_t end = dusk_mono_ns() + g->busy_poll_ns;
 		int r;
 
 		do {
 			r = genl_recv(t, bufs, cap, lens, n, MSG_DONTWAIT);
 			if (r)
 				return r;
-		} while (mono_ns() < end);
+		} while (dusk_mono_ns() < end);
 	}
 	return genl_recv(t, bufs, cap, lens, n, MSG_WAITFORONE);
 }
