@@ -1498,7 +1498,9 @@ int dusk_commit_obj(const void *p, int32_t type, size_t len, uint64_t *out)
 	/* A module function handed to the kernel directly: its proxy. */
 	if (proxy_of((uintptr_t)p, out))
 		return 0;
-	dusk_percpu_handed((uintptr_t)p);
+	/* An own per-CPU block: the kernel's, once handed. */
+	if (dusk_percpu_handed((uintptr_t)p, out))
+		return 0;
 	if (!own_mapped((uintptr_t)p))
 		return 0;
 	pthread_mutex_lock(&dusk_mirror_lock);
@@ -1642,7 +1644,8 @@ int dusk_commit_word(uint64_t v, uint64_t *out)
 		return 0;
 	if (proxy_of(v, out))
 		return 1;
-	dusk_percpu_handed((uintptr_t)v);
+	if (dusk_percpu_handed((uintptr_t)v, out))
+		return 1;
 	t = dusk_thread();
 	if (global_of((uintptr_t)v))
 		err = dusk_commit_obj((const void *)(uintptr_t)v, DUSK_TYPE_NONE, 0, out);

@@ -27,10 +27,14 @@
  * its copies are blocks of their own (a DEFINE_PER_CPU variable's copy 0
  * is the variable itself).  So the address is known for what it is when
  * the module hands it to the kernel (stored into a kernel object, passed
- * to a kernel call): the kernel would add its own per-CPU offsets to it
- * and read or write wild kernel memory (a network driver's dev->tstats
- * read by dev_fetch_sw_netstats() was a general protection fault), so
- * that is refused (dusk_percpu_handed()).
+ * to a kernel call: a network driver's dev->tstats, which
+ * dev_get_tstats64() sums).  The kernel would add its own per-CPU offsets
+ * to it, so the block moves into the kernel then (dusk_percpu_handed()):
+ * the kmod allocates a per-CPU mirror (__alloc_percpu()), each CPU's
+ * copy is written there, the kernel is handed the mirror's __percpu
+ * pointer, and from then on the module's accesses through the block's
+ * address reach the kernel's copies, through dusk_check() like all kernel
+ * memory.  A block the module never hands on stays program memory.
  */
 #include <errno.h>
 #include <sched.h>
@@ -49,9 +53,17 @@ struct pcpu_obj {
 	size_t size;
 	void **copies;
 	int allocated;		/* alloc_percpu(): copy 0 is ours to free too */
+	size_t align;		/* alloc_percpu()'s */
+	/* moved into the kernel (handed to it): the per-CPU mirror's __percpu
+	 * pointer and each CPU's copy there; 0 and NULL until then */
+	uint64_t kaddr;
+	uint64_t *kcopies;
 };
 
 static pthread_mutex_t pcpu_lock = PTHREAD_MUTEX_INITIALIZER;	/* guards all below */
+/* Serializes the moves of blocks into the kernel, which make requests and
+ * so do not hold pcpu_lock (the packet thread may need it meanwhile). */
+static pthread_mutex_t pcpu_move_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pcpu_obj *objs;
 static size_t nobjs, capobjs;
 /* alloc_percpu() blocks among them: read without the lock by
@@ -122,6 +134,17 @@ static struct pcpu_obj *find(unsigned long addr)
 	return NULL;
 }
 
+/* Caller holds pcpu_lock.  The block moved into the kernel as @kaddr. */
+static struct pcpu_obj *find_moved(uint64_t kaddr)
+{
+	size_t i;
+
+	for (i = 0; i < nobjs; i++)
+		if (objs[i].kaddr && objs[i].kaddr == kaddr)
+			return &objs[i];
+	return NULL;
+}
+
 /* Caller holds pcpu_lock.  Copies 1.. start as @copy0 is now. */
 static void *add(void *copy0, size_t size, int allocated)
 {
@@ -149,6 +172,9 @@ static void *add(void *copy0, size_t size, int allocated)
 	o->size = size;
 	o->copies = copies;
 	o->allocated = allocated;
+	o->align = 0;
+	o->kaddr = 0;
+	o->kcopies = NULL;
 	if (allocated)
 		__atomic_store_n(&nallocated, nallocated + 1, __ATOMIC_RELAXED);
 	return copy0;
@@ -181,31 +207,167 @@ DUSK_API void *dusk_percpu_alloc(size_t size, size_t align)
 	memset(p, 0, size);
 	pthread_mutex_lock(&pcpu_lock);
 	r = add(p, size, 1);
+	if (r)
+		find((unsigned long)p)->align = align;
 	pthread_mutex_unlock(&pcpu_lock);
 	if (!r)
 		free(p);
 	return r;
 }
 
+/* MIRROR_ALLOC PERCPU: a kernel per-CPU block of @size bytes per CPU
+ * aligned to @align; its __percpu pointer in @kaddr, each CPU's copy in
+ * @kcopies (dusk_nr_cpu_ids() of them).  0 or -errno. */
+static int kernel_block_alloc(size_t size, size_t align, uint64_t *kaddr, uint64_t *kcopies)
+{
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	struct dusk_attrs a;
+	unsigned int n = dusk_nr_cpu_ids();
+	int err;
+
+	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_ALLOC);
+	if (err)
+		return err;
+	err = dusk_msg_put_u32(&m, DUSK_A_LEN, (uint32_t)size);
+	if (!err)
+		err = dusk_msg_put_u32(&m, DUSK_A_PERCPU, (uint32_t)align);
+	if (!err)
+		err = dusk_request(&m, &ans);
+	dusk_msg_fini(&m);
+	if (err) {
+		dusk_log(DUSK_LOG_ERROR, "dusk: per-CPU MIRROR_ALLOC of %zu bytes failed: %s%s%s",
+			 size, strerror(-err), ans.extack[0] ? ": " : "", ans.extack);
+		return err;
+	}
+	err = -EBADMSG;
+	if (ans.nlh && !dusk_msg_parse(ans.nlh, ans.len, &a) && a.tb[DUSK_A_ADDR] &&
+	    a.tb[DUSK_A_PCPU_COPIES] &&
+	    mnl_attr_get_payload_len(a.tb[DUSK_A_PCPU_COPIES]) >= n * sizeof(uint64_t)) {
+		*kaddr = mnl_attr_get_u64(a.tb[DUSK_A_ADDR]);
+		memcpy(kcopies, mnl_attr_get_payload(a.tb[DUSK_A_PCPU_COPIES]), n * sizeof(uint64_t));
+		err = 0;
+	}
+	dusk_answer_free(&ans);
+	return err;
+}
+
+/* MIRROR_FREE PERCPU of the kernel per-CPU block @kaddr. */
+static int kernel_block_free(uint64_t kaddr)
+{
+	struct dusk_msg m;
+	struct dusk_answer ans;
+	int err;
+
+	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_FREE);
+	if (err)
+		return err;
+	err = dusk_msg_put_u64(&m, DUSK_A_ADDR, kaddr);
+	if (!err)
+		err = dusk_msg_put_u32(&m, DUSK_A_PERCPU, 1);
+	if (!err)
+		err = dusk_request(&m, &ans);
+	dusk_answer_free(&ans);
+	dusk_msg_fini(&m);
+	return err;
+}
+
+/*
+ * Move the block at @base into the kernel: a per-CPU mirror, each CPU's
+ * copy written there as the program's is now.  Called with pcpu_move_lock
+ * held and pcpu_lock not.  The copies are taken under pcpu_lock, then
+ * written: an update another thread makes to the program's copies between
+ * the two is lost (the block is being handed to the kernel, which a module
+ * does while setting up, before its counters run).  0 or -errno.
+ */
+static int move_to_kernel(unsigned long base)
+{
+	unsigned int n = dusk_nr_cpu_ids(), cpu;
+	uint64_t kaddr = 0, *kcopies = calloc(n, sizeof(*kcopies));
+	struct pcpu_obj *o;
+	struct dusk_msg w = { 0 };
+	size_t size, align;
+	char *snap = NULL;
+	int err;
+
+	pthread_mutex_lock(&pcpu_lock);
+	o = find(base);
+	size = o->size;
+	align = o->align;
+	pthread_mutex_unlock(&pcpu_lock);
+	if (!kcopies)
+		return -ENOMEM;
+	err = kernel_block_alloc(size ? size : 1, align, &kaddr, kcopies);
+	if (err)
+		goto out;
+	err = -ENOMEM;
+	snap = malloc((size ? size : 1) * n);
+	if (!snap)
+		goto out_kernel;
+	pthread_mutex_lock(&pcpu_lock);
+	o = find(base);
+	for (cpu = 0; cpu < n; cpu++)
+		memcpy(snap + cpu * size, o->copies[cpu], size);
+	pthread_mutex_unlock(&pcpu_lock);
+	err = 0;
+	for (cpu = 0; cpu < n && !err && size; cpu++)
+		if (kcopies[cpu])
+			err = dusk_write_put(&w, kcopies[cpu], snap + cpu * size, (uint32_t)size,
+					     "moving a per-CPU block into the kernel");
+	if (!err && w.buf)
+		err = dusk_write_send(&w, "moving a per-CPU block into the kernel");
+	dusk_msg_fini(&w);
+	if (err)
+		goto out_kernel;
+	pthread_mutex_lock(&pcpu_lock);
+	o = find(base);
+	o->kaddr = kaddr;
+	o->kcopies = kcopies;
+	pthread_mutex_unlock(&pcpu_lock);
+	dusk_trace("[dusk] per-cpu block %p (%zu bytes) moved into the kernel: 0x%llx",
+		   (void *)base, size, (unsigned long long)kaddr);
+	free(snap);
+	return 0;
+out_kernel:
+	kernel_block_free(kaddr);
+out:
+	free(snap);
+	free(kcopies);
+	return err;
+}
+
 DUSK_API void dusk_percpu_free(void *p)
 {
 	struct pcpu_obj *o;
 	unsigned int cpu;
+	uint64_t kaddr;
+	int err;
 
 	if (!p)
 		return;
 	pthread_mutex_lock(&pcpu_lock);
 	o = find((unsigned long)p);
-	if (!o || o->base != (unsigned long)p || !o->allocated) {
+	/* a block moved into the kernel is freed by the kernel's pointer
+	 * too, read back from where the module stored it (dev->tstats) */
+	if (!o)
+		o = find_moved((uintptr_t)p);
+	if (!o || !o->allocated || (o->base != (unsigned long)p && o->kaddr != (uintptr_t)p)) {
 		pthread_mutex_unlock(&pcpu_lock);
 		dusk_fatal("dusk: free_percpu(%p): not an alloc_percpu() block", p);
 	}
+	p = (void *)o->base;
 	for (cpu = 0; cpu < dusk_nr_cpu_ids(); cpu++)
 		free(o->copies[cpu]);
 	free(o->copies);
+	kaddr = o->kaddr;
+	free(o->kcopies);
 	*o = objs[--nobjs];
 	__atomic_store_n(&nallocated, nallocated - 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&pcpu_lock);
+	if (kaddr && (err = kernel_block_free(kaddr)))
+		dusk_log(DUSK_LOG_WARN, "dusk: free_percpu(%p): the kernel's per-CPU block 0x%llx "
+			 "not freed (%s); the session's end frees it", p,
+			 (unsigned long long)kaddr, strerror(-err));
 	free(p);	/* the block's own address, no CPU's copy */
 }
 
@@ -213,30 +375,51 @@ DUSK_API void dusk_percpu_free(void *p)
  * @p, an address the module hands the kernel (a store into a kernel
  * object, a kernel call's argument): if it is in one of the module's own
  * alloc_percpu() blocks, the kernel would find each CPU's copy at @p plus
- * its own per-CPU offset, where the program has none: refused, before the
- * kernel can follow it.
+ * its own per-CPU offset, where the program has none: the block moves
+ * into the kernel (once), and @out is the kernel's __percpu pointer for
+ * @p.  1 when @p was such an address, else 0.
  */
-void dusk_percpu_handed(uintptr_t p)
+int dusk_percpu_handed(uintptr_t p, uint64_t *out)
 {
 	struct pcpu_obj *o;
-	int own;
+	unsigned long base;
+	int err = 0;
 
 	/* A block the module hands on was allocated before, by this thread or
 	 * one whose write of the pointer this thread has seen: the count is
 	 * seen too.  Without blocks, no lock and no search. */
 	if (!__atomic_load_n(&nallocated, __ATOMIC_RELAXED))
-		return;
+		return 0;
 	pthread_mutex_lock(&pcpu_lock);
 	o = find(p);
-	own = o && o->allocated;
+	if (!o || !o->allocated) {
+		pthread_mutex_unlock(&pcpu_lock);
+		return 0;
+	}
+	base = o->base;
+	if (!o->kaddr) {
+		pthread_mutex_unlock(&pcpu_lock);
+		pthread_mutex_lock(&pcpu_move_lock);
+		pthread_mutex_lock(&pcpu_lock);
+		o = find(p);
+		if (o && !o->kaddr) {
+			pthread_mutex_unlock(&pcpu_lock);
+			err = move_to_kernel(base);
+			pthread_mutex_lock(&pcpu_lock);
+			o = find(p);
+		}
+		pthread_mutex_unlock(&pcpu_move_lock);
+	}
+	if (!err && o && o->kaddr)
+		*out = o->kaddr + (p - o->base);
+	else if (!err)
+		err = -ENOENT;	/* freed meanwhile by another thread */
 	pthread_mutex_unlock(&pcpu_lock);
-	if (own)
+	if (err)
 		dusk_fatal("dusk: per-cpu pointer %p of the module's own alloc_percpu() block "
-			   "handed to the kernel: the user build keeps each CPU's copy in the "
-			   "program, where the kernel's per-CPU offsets cannot find it (a "
-			   "network driver's dev->tstats, lstats or dstats: sum the copies in "
-			   "the module's own ndo_get_stats64 with per_cpu_ptr(); docs/kapi.md, "
-			   "\"Per-cpu data\")", (void *)p);
+			   "handed to the kernel: moving the block into the kernel failed (%s)",
+			   (void *)p, strerror(-err));
+	return 1;
 }
 
 /* Caller holds pcpu_lock.  The address of @cpu's copy of per-cpu @addr. */
@@ -251,6 +434,8 @@ static unsigned long resolve(unsigned long addr, unsigned int cpu, const unsigne
 			   cpu, dusk_nr_cpu_ids());
 	}
 	o = find(addr);
+	if (o && o->kaddr)
+		return (unsigned long)o->kcopies[cpu] + (addr - o->base);
 	if (o)
 		return (unsigned long)o->copies[cpu] + (addr - o->base);
 	if (!koff) {
@@ -296,6 +481,7 @@ static void store(void *p, size_t size, unsigned long v)
 DUSK_API unsigned long dusk_percpu_op(void *addr, size_t size, int op, unsigned long val,
 				      unsigned long old, const unsigned long *koff)
 {
+	const struct pcpu_obj *o;
 	unsigned long a, cur;
 	void *p;
 
@@ -303,8 +489,10 @@ DUSK_API unsigned long dusk_percpu_op(void *addr, size_t size, int op, unsigned 
 		dusk_fatal("dusk: per-cpu operation on %zu bytes at %p", size, addr);
 	pthread_mutex_lock(&pcpu_lock);
 	a = resolve((unsigned long)addr, dusk_smp_processor_id(), koff);
-	/* own copies are program memory; the kernel's go through its shadow */
-	p = find((unsigned long)addr) ? (void *)a : dusk_check((void *)a, size);
+	/* own copies are program memory; the kernel's (a block moved there
+	 * too) go through its shadow */
+	o = find((unsigned long)addr);
+	p = o && !o->kaddr ? (void *)a : dusk_check((void *)a, size);
 	cur = load(p, size);
 	switch (op) {
 	case DUSK_PCPU_READ:

@@ -752,9 +752,11 @@ void dusk_die(void) __attribute__((noreturn));
  */
 void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc,
 		const char *detail) __attribute__((noreturn));
+/* percpu.c: @p handed to the kernel; if it is in an own alloc_percpu()
+ * block, the block moves into the kernel and @out is the kernel's pointer
+ * for @p (1), else 0 */
+int dusk_percpu_handed(uintptr_t p, uint64_t *out);
 /* Fatal error (not a memory fault): log and abort(). */
-/* percpu.c: refuses an own alloc_percpu() address handed to the kernel */
-void dusk_percpu_handed(uintptr_t p);
 void dusk_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Resolve @pc to "file:line (function)" in @buf; "" if unknown. */
 void dusk_symbolize(const void *pc, char *buf, size_t cap);

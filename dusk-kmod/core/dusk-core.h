@@ -211,6 +211,7 @@ enum dusk_region_kind {
 	DUSK_REGION_SKB,	/* a DUSK_STUB_ALLOC | DUSK_STUB_SKB result */
 	DUSK_REGION_PAGES,	/* alloc_pages(), __get_free_pages() (pages.c) */
 	DUSK_REGION_PAGES_EXACT,	/* alloc_pages_exact() (pages.c) */
+	DUSK_REGION_PERCPU,	/* one CPU's copy of a per-CPU mirror (MIRROR_ALLOC PERCPU) */
 };
 /* Kernel memory a concern lets the program write: [start, start + len). */
 struct dusk_span {

@@ -7,7 +7,9 @@
  * (copy_from_kernel_nofault: an unmapped address is -EFAULT, never an oops),
  * unless kernel lockdown forbids reading kernel memory (LOCKDOWN_KCORE).
  * Writes are allowed only into
- *   - mirrors (MIRROR_ALLOC) of this session,
+ *   - mirrors (MIRROR_ALLOC) of this session, and each CPU's copy of its
+ *     per-CPU mirrors (MIRROR_ALLOC PERCPU: a module's alloc_percpu()
+ *     block once the program hands it to the kernel, libduskrt/percpu.c),
  *   - memory the session owns: results of DUSK_STUB_ALLOC stubs and of the
  *     page allocator (pages.c) not yet given back (size from ksize(), or the mapped pages of a vmalloc area;
  *     an sk_buff (DUSK_STUB_SKB) is its struct and the data area it points
@@ -25,7 +27,9 @@
  * Mirrors and owned allocations are kept in one rbtree of regions keyed by
  * start address, under dusk_sess.lock.
  */
+#include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/rbtree.h>
 #include <linux/security.h>
 #include <linux/skbuff.h>
@@ -45,6 +49,7 @@ struct dusk_region {
 	unsigned int retained;
 	struct list_head skb;	/* DUSK_REGION_SKB: on dusk_sess.skbs */
 	struct kmem_cache *cache;	/* allocated from this cache, or NULL (slab.c) */
+	void __percpu *pcpu;	/* DUSK_REGION_PERCPU: the block this is a copy of */
 };
 
 /* Memory of ended sessions that open files may still use: freed at module
@@ -98,6 +103,9 @@ bool dusk_region_owns_skb(const struct sk_buff *skb)
 	return r && r->start == (unsigned long)skb && r->kind == DUSK_REGION_SKB;
 }
 
+static struct dusk_region *dusk_region_insert(void *addr, size_t len,
+					      enum dusk_region_kind kind);
+
 /* Stop tracking @r (not freeing what it covers).  Caller holds lock. */
 static void dusk_region_drop(struct dusk_region *r)
 {
@@ -138,6 +146,12 @@ static void dusk_region_evict(unsigned long start, size_t len)
  */
 int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 {
+	return dusk_region_insert(addr, len, kind) ? 0 : -ENOMEM;
+}
+
+/* dusk_region_add(), answering the new region (NULL: no memory). */
+static struct dusk_region *dusk_region_insert(void *addr, size_t len, enum dusk_region_kind kind)
+{
 	struct rb_node **link = &dusk_sess.regions.rb_node, *parent = NULL;
 	unsigned long start = (unsigned long)addr;
 	struct dusk_region *r, *cur;
@@ -145,7 +159,7 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	lockdep_assert_held(&dusk_sess.lock);
 	r = kmalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
-		return -ENOMEM;
+		return NULL;
 	dusk_region_evict(start, len);
 	link = &dusk_sess.regions.rb_node;
 	while (*link) {
@@ -158,12 +172,13 @@ int dusk_region_add(void *addr, size_t len, enum dusk_region_kind kind)
 	r->kind = kind;
 	r->retained = 0;
 	r->cache = NULL;
+	r->pcpu = NULL;
 	if (kind == DUSK_REGION_SKB)
 		list_add(&r->skb, &dusk_sess.skbs);
 	rb_link_node(&r->node, parent, link);
 	rb_insert_color(&r->node, &dusk_sess.regions);
 	dusk_sess.region_bytes += len;
-	return 0;
+	return r;
 }
 
 /**
@@ -227,7 +242,8 @@ bool dusk_region_take(u64 addr, size_t *len, enum dusk_region_kind *kind)
 	struct dusk_region *r = dusk_region_find(addr, 1);
 
 	lockdep_assert_held(&dusk_sess.lock);
-	if (!r || r->start != addr || r->cache || r->kind == DUSK_REGION_SKB)
+	if (!r || r->start != addr || r->cache || r->kind == DUSK_REGION_SKB ||
+	    r->kind == DUSK_REGION_PERCPU)
 		return false;
 	*len = r->len;
 	*kind = r->kind;
@@ -329,11 +345,151 @@ bool dusk_region_keep_retained(const void *addr)
 
 	lockdep_assert_held(&dusk_sess.lock);
 	if (!r || r->start != (unsigned long)addr || !r->retained || r->cache ||
-	    r->kind == DUSK_REGION_SKB || r->kind == DUSK_REGION_MIRROR)
+	    r->kind == DUSK_REGION_SKB || r->kind == DUSK_REGION_MIRROR ||
+	    r->kind == DUSK_REGION_PERCPU)
 		return false;
 	dusk_region_keep(r);
 	dusk_region_forget(addr);
 	return true;
+}
+
+/*
+ * Per-CPU mirrors.  The module's alloc_percpu() blocks live in the program
+ * until it hands one to the kernel (a network driver's dev->tstats, read
+ * by dev_get_tstats64()); then the kernel must find each CPU's copy at the
+ * block's __percpu pointer plus its own per-CPU offset, so the program
+ * moves the block here: __alloc_percpu(), each possible CPU's copy a
+ * region the program may write.
+ */
+
+/* The region of @cpu's copy of per-CPU mirror @pcpu, or NULL.  Caller holds lock. */
+static struct dusk_region *dusk_pcpu_copy(void __percpu *pcpu, unsigned int cpu)
+{
+	struct dusk_region *r = dusk_region_find((unsigned long)per_cpu_ptr(pcpu, cpu), 1);
+
+	return r && r->kind == DUSK_REGION_PERCPU && r->pcpu == pcpu ? r : NULL;
+}
+
+/* Stop tracking per-CPU mirror @pcpu's copies and free it.  Caller holds lock. */
+static void dusk_pcpu_free(void __percpu *pcpu)
+{
+	struct dusk_region *r;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		r = dusk_pcpu_copy(pcpu, cpu);
+		if (r) {
+			dusk_undo_forget_range(r->start, r->len);
+			dusk_region_drop(r);
+		}
+	}
+	free_percpu(pcpu);
+}
+
+/* Track each possible CPU's copy of the new per-CPU mirror @pcpu (@len
+ * bytes each).  Caller holds lock.  0 or -ENOMEM (none tracked then). */
+static int dusk_pcpu_track(void __percpu *pcpu, size_t len)
+{
+	struct dusk_region *r;
+	unsigned int cpu, c;
+
+	for_each_possible_cpu(cpu) {
+		r = dusk_region_insert(per_cpu_ptr(pcpu, cpu), len, DUSK_REGION_PERCPU);
+		if (!r)
+			goto undo;
+		r->pcpu = pcpu;
+	}
+	return 0;
+undo:
+	for_each_possible_cpu(c) {
+		if (c == cpu)
+			break;
+		r = dusk_pcpu_copy(pcpu, c);
+		if (r)
+			dusk_region_drop(r);
+	}
+	return -ENOMEM;
+}
+
+/* MIRROR_ALLOC PERCPU: LEN bytes per CPU aligned to the PERCPU value;
+ * answer ADDR (the __percpu pointer) and PCPU_COPIES. */
+static int dusk_mirror_alloc_percpu(struct genl_info *info, u32 len)
+{
+	u32 align = nla_get_u32(info->attrs[DUSK_A_PERCPU]);
+	size_t total = (size_t)len * num_possible_cpus();
+	void __percpu *pcpu;
+	struct sk_buff *msg;
+	struct nlattr *a;
+	unsigned int cpu;
+	u64 *copies;
+	void *hdr;
+	int err;
+
+	if (!align || align > PAGE_SIZE || !is_power_of_2(align) || len > PCPU_MIN_UNIT_SIZE) {
+		NL_SET_ERR_MSG(info->extack, "per-CPU mirror: LEN over 32 KiB or a bad alignment");
+		return -EINVAL;
+	}
+	if (info->attrs[DUSK_A_CHUNK]) {
+		NL_SET_ERR_MSG(info->extack, "per-CPU mirror: no initial CHUNK (WRITE each copy)");
+		return -EINVAL;
+	}
+	mutex_lock(&dusk_sess.lock);
+	err = dusk_region_room(total) ? 0 : -ENOSPC;
+	mutex_unlock(&dusk_sess.lock);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "the program holds mem_max_mb of kernel memory already");
+		return err;
+	}
+	pcpu = __alloc_percpu_gfp(len, align, GFP_KERNEL);	/* zeroed */
+	if (!pcpu)
+		return -ENOMEM;
+	msg = genlmsg_new(nla_total_size_64bit(sizeof(u64)) + nla_total_size(nr_cpu_ids * sizeof(u64)),
+			  GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	hdr = genlmsg_put_reply(msg, info, &dusk_family, 0, DUSK_CMD_MIRROR_ALLOC);
+	if (!hdr || nla_put_u64_64bit(msg, DUSK_A_ADDR, (u64)(uintptr_t)pcpu, DUSK_A_PAD) ||
+	    !(a = nla_reserve(msg, DUSK_A_PCPU_COPIES, nr_cpu_ids * sizeof(u64)))) {
+		err = -EMSGSIZE;
+		goto err_msg;
+	}
+	copies = nla_data(a);
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		copies[cpu] = cpu_possible(cpu) ? (u64)(uintptr_t)per_cpu_ptr(pcpu, cpu) : 0;
+	genlmsg_end(msg, hdr);
+
+	mutex_lock(&dusk_sess.lock);
+	err = dusk_pcpu_track(pcpu, len);
+	mutex_unlock(&dusk_sess.lock);
+	if (err)
+		goto err_msg;
+	return dusk_answer(msg, info);
+
+err_msg:
+	nlmsg_free(msg);
+err_free:
+	free_percpu(pcpu);
+	return err;
+}
+
+/* MIRROR_FREE PERCPU: ADDR, the __percpu pointer of a per-CPU mirror. */
+static int dusk_mirror_free_percpu(struct genl_info *info, u64 addr)
+{
+	void __percpu *pcpu = (void __percpu *)(uintptr_t)addr;
+	int err = 0;
+
+	mutex_lock(&dusk_sess.lock);
+	/* its first possible CPU's copy names it (arithmetic, no access) */
+	if (!dusk_pcpu_copy(pcpu, cpumask_first(cpu_possible_mask))) {
+		NL_SET_ERR_MSG(info->extack, "ADDR is not a per-CPU mirror of this session");
+		err = -ENOENT;
+	} else {
+		dusk_pcpu_free(pcpu);
+	}
+	mutex_unlock(&dusk_sess.lock);
+	return err;
 }
 
 /**
@@ -347,6 +503,10 @@ void dusk_regions_free_all(void)
 
 	while ((n = rb_first(&dusk_sess.regions))) {
 		r = rb_entry(n, struct dusk_region, node);
+		if (r->kind == DUSK_REGION_PERCPU) {
+			dusk_pcpu_free(r->pcpu);	/* with all its copies' regions */
+			continue;
+		}
 		if (!r->retained)
 			dusk_mem_free(r->start, r->len, r->kind);
 		else
@@ -673,6 +833,8 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "mirror LEN must be 1..16 MiB");
 		return -EINVAL;
 	}
+	if (info->attrs[DUSK_A_PERCPU])
+		return dusk_mirror_alloc_percpu(info, len);
 	/* Validate the initial contents before allocating anything. */
 	dusk_for_each_attr_type(nla, DUSK_A_CHUNK, info, rem) {
 		err = dusk_parse_chunk(nla, &off, &data, &n, info->extack);
@@ -743,6 +905,8 @@ int dusk_nl_mirror_free(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	addr = nla_get_u64(info->attrs[DUSK_A_ADDR]);
+	if (info->attrs[DUSK_A_PERCPU])
+		return dusk_mirror_free_percpu(info, addr);
 	mutex_lock(&dusk_sess.lock);
 	r = dusk_region_find(addr, 1);
 	if (!r || r->start != addr || r->kind != DUSK_REGION_MIRROR) {

@@ -18,7 +18,7 @@
 /* ---- protocol ---------------------------------------------------------- */
 
 #define DUSK_GENL_VERSION	1	/* genlmsghdr.version */
-#define DUSK_PROTO_VERSION	6	/* DUSK_A_VERSION in HELLO */
+#define DUSK_PROTO_VERSION	7	/* DUSK_A_VERSION in HELLO */
 #define DUSK_GENL_NAMSIZ	16	/* GENL_NAMSIZ: family name with its NUL */
 /* Bytes of a module name with its NUL: dusk_<name>.ko is a kernel module
  * (MODULE_NAME_LEN 56 with the "dusk_" prefix). */

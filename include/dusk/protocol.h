@@ -161,7 +161,14 @@ enum dusk_cmd {
 	X(ANSWER_CAP,	U32,	U2K,	0,		none)	/* the bytes there */ \
 	X(FLOW,		U32,	K2U,	0,		none)	/* UPCALL of a packet: its flow \
 								 * (__skb_get_hash_symmetric(): \
-								 * both directions alike) */
+								 * both directions alike) */ \
+	X(PERCPU,	U32,	U2K,	0,		none)	/* MIRROR_ALLOC, MIRROR_FREE: a \
+								 * per-CPU block (__alloc_percpu(), \
+								 * LEN bytes per CPU, aligned to the \
+								 * value); ADDR is its __percpu pointer */ \
+	X(PCPU_COPIES,	U64S,	K2U,	0,		none)	/* MIRROR_ALLOC's answer for a per-CPU \
+								 * block: each CPU's copy (nr_cpu_ids \
+								 * of them; 0 for an impossible CPU) */
 
 /* The nest tables, as named in a NESTED line: their members, as above. */
 #define DUSK_RANGE_ATTRS(X)	/* RANGE, LENT */				\

@@ -475,6 +475,38 @@ out:
 	free(buf);
 }
 
+/* The simulated kernel's possible CPUs, for per-CPU mirrors: at least as
+ * many as the program finds in /sys/devices/system/cpu/possible. */
+#define SIM_PCPU_COPIES 256u
+/* A per-CPU mirror's __percpu pointer lies this far below its copies: the
+ * kernel's is no copy's address either. */
+#define SIM_PCPU_COOKIE 0x800u
+
+/* MIRROR_ALLOC PERCPU: the copies side by side in one writable region. */
+static void do_mirror_alloc_percpu(struct dusk_sim *s, const struct nlmsghdr *req, uint32_t len)
+{
+	char buf[MNL_NLMSG_HDRLEN + GENL_HDRLEN + 64 + SIM_PCPU_COPIES * 8];
+	uint64_t copies[SIM_PCPU_COPIES], addr = s->next_mirror + SIM_PCPU_COOKIE;
+	uint64_t stride = (len + 7) & ~7ull;
+	struct nlmsghdr *nlh;
+	unsigned int i;
+
+	if (add_region(s, addr, stride * SIM_PCPU_COPIES, 1, 1)) {
+		answer_error(s, req, -ENOMEM, NULL);
+		return;
+	}
+	s->next_mirror += (SIM_PCPU_COOKIE + stride * SIM_PCPU_COPIES + 4095) & ~4095ull;
+	s->next_mirror += 4096;
+	for (i = 0; i < SIM_PCPU_COPIES; i++)
+		copies[i] = addr + i * stride;
+	s->st.mirror_allocs++;
+	s->st.mirrors_live++;
+	nlh = answer_start(buf, req, DUSK_CMD_MIRROR_ALLOC);
+	mnl_attr_put_u64(nlh, DUSK_A_ADDR, addr - SIM_PCPU_COOKIE);
+	mnl_attr_put(nlh, DUSK_A_PCPU_COPIES, sizeof(copies), copies);
+	answer(s, req, buf, nlh->nlmsg_len);
+}
+
 static void do_mirror_alloc(struct dusk_sim *s, const struct nlmsghdr *req,
 			    const struct dusk_attrs *a)
 {
@@ -488,6 +520,10 @@ static void do_mirror_alloc(struct dusk_sim *s, const struct nlmsghdr *req,
 
 	if (len == 0 || len > DUSK_MAX_MIRROR) {
 		answer_error(s, req, -EINVAL, "mirror length %u", len);
+		return;
+	}
+	if (a->tb[DUSK_A_PERCPU]) {
+		do_mirror_alloc_percpu(s, req, len);
 		return;
 	}
 	/* as dusk-kmod: the initial contents checked before anything is made */
@@ -523,7 +559,11 @@ static void do_mirror_free(struct dusk_sim *s, const struct nlmsghdr *req,
 			   const struct dusk_attrs *a)
 {
 	uint64_t addr = a->tb[DUSK_A_ADDR] ? mnl_attr_get_u64(a->tb[DUSK_A_ADDR]) : 0;
-	struct region *r = region_at(s, addr);
+	struct region *r;
+
+	if (a->tb[DUSK_A_PERCPU])
+		addr += SIM_PCPU_COOKIE;	/* the per-CPU mirror's first copy */
+	r = region_at(s, addr);
 
 	if (!r || !r->mirror || r->addr != addr) {
 		answer_error(s, req, -ENOENT, "0x%llx is not a mirror", (unsigned long long)addr);
