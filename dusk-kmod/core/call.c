@@ -373,6 +373,15 @@ static const struct {
 	 * round p65).  scsi_add_host() is an inline of it; a host only
 	 * allocated (scsi_host_alloc()) is served */
 	{ "scsi_add_host_with_dma", "SCSI hosts " DUSK_ATOMIC_WHY },
+	/* a live patch redirects a kernel function to the module's own for
+	 * every caller, in whatever context it runs (interrupts off, under
+	 * spinlocks), and 6.1 takes a patch back only through sysfs
+	 * (klp_disable_patch() is gone), never for a program that died; the
+	 * kmod is no livepatch module either, so the kernel refused it with
+	 * a misleading reason ("not marked as a livepatch module") */
+	{ "klp_enable_patch", "kernel live patches cannot run in a user build (a patched "
+	  "function runs the module's in its callers' context, and a patch cannot be taken "
+	  "back when the program dies)" },
 	/* a conntrack event notifier's ct_event runs in the packet path (the
 	 * confirm hook, nf_ct_deliver_cached_events()) and under the dying
 	 * list's lock: its -EWOULDBLOCK marked every event missed, none was
