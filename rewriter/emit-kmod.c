@@ -60,11 +60,22 @@ static char *unqualify(char *s)
  * passed by value as the headers name them (`kuid_t`, `struct timespec64`:
  * an anonymous struct has only its typedef's name), scalars canonical with
  * anonymous enums replaced by their integer type. */
+/* A pointer as a stub passes it: a parameter declared with a function
+ * type (`v4l2_check_dv_timings_fnc fnc`, a typedef of a function) is a
+ * pointer to it, as C adjusts it; a cast to the function type would not
+ * compile. */
+static int kpointer(CXType t)
+{
+	enum CXTypeKind k = clang_getCanonicalType(t).kind;
+
+	return rw_type_is_pointer(t) || k == CXType_FunctionProto || k == CXType_FunctionNoProto;
+}
+
 static char *kscalar(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
 
-	if (rw_type_is_pointer(c))
+	if (kpointer(c))
 		return xstrdup("void *");
 	if (is_record(c)) {
 		while (t.kind == CXType_Elaborated || t.kind == CXType_Attributed)
@@ -83,7 +94,7 @@ static void put_arg(struct sb *b, CXType t, int i)
 {
 	char *s = kscalar(t);
 
-	if (rw_type_is_pointer(t))
+	if (kpointer(t))
 		sb_printf(b, "(void *)(uintptr_t)a[%d]", i);
 	else if (is_record(t))	/* by value: a[i] is the address of a copy */
 		sb_printf(b, "*(%s *)(uintptr_t)a[%d]", s, i);
