@@ -51,6 +51,29 @@ static void print_params(struct sb *b, CXType fn)
 	sb_puts(b, ")");
 }
 
+/*
+ * The compiler's own record behind va_list (clang's names: x86-64's
+ * `struct __va_list_tag`, va_list being an array of one; arm64's `struct
+ * __va_list`, va_list itself): no tag a program can name (gcc rejects
+ * `struct __va_list_tag` as a new, incomplete type), so it is spelled as
+ * what __builtin_va_list holds.  A canonical type reaches here when a
+ * tracepoint's probe type takes a `va_list *` (samples/trace_events).
+ * True when @decl was one and was printed.
+ */
+static int print_va_list_record(struct sb *b, CXCursor decl)
+{
+	CXString cs = clang_getCursorSpelling(decl);
+	const char *n = clang_getCString(cs);
+	int array = n && !strcmp(n, "__va_list_tag");
+	int hit = array || (n && !strcmp(n, "__va_list"));
+
+	clang_disposeString(cs);
+	if (hit)
+		sb_puts(b, array ? "__typeof__(**(__builtin_va_list *)0)" :
+				   "__typeof__(*(__builtin_va_list *)0)");
+	return hit;
+}
+
 /* The base type of a declarator: everything but pointers/arrays/functions. */
 static void print_base(struct sb *b, CXType t, int indent)
 {
@@ -63,6 +86,8 @@ static void print_base(struct sb *b, CXType t, int indent)
 	case CXType_Record:
 	case CXType_Enum:
 		decl = tg_decl_of(t);
+		if (print_va_list_record(b, decl))
+			return;
 		if (tg_has_typedef_name(decl)) {
 			tg_put_cx(b, clang_getCursorSpelling(decl));
 		} else if (tg_is_anonymous(decl)) {
