@@ -1092,6 +1092,24 @@ static int is_macro_bookkeeping(CXCursor c, const char *name)
 	return !clang_File_isEqual(ef, sf) || el != sl;
 }
 
+/* Is @c (an unexposed declaration) a file-scope `asm("...");`? */
+static int is_file_scope_asm(const struct rw *rw, CXCursor c)
+{
+	CXToken *toks = NULL;
+	unsigned nt = 0;
+	char *first = NULL;
+	int hit;
+
+	clang_tokenize(rw->unit->tu, clang_getCursorExtent(c), &toks, &nt);
+	if (nt)
+		first = cxs_take(clang_getTokenSpelling(rw->unit->tu, toks[0]));
+	hit = first && (!strcmp(first, "asm") || !strcmp(first, "__asm__") ||
+			!strcmp(first, "__asm"));
+	free(first);
+	clang_disposeTokens(rw->unit->tu, toks, nt);
+	return hit;
+}
+
 static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 					 CXClientData data)
 {
@@ -1102,6 +1120,16 @@ static enum CXChildVisitResult top_visit(CXCursor c, CXCursor parent,
 	(void)parent;
 	if (!rw_in_main_file(rw, c))
 		return CXChildVisit_Continue;
+	/* A module's own assembly at file scope (an ftrace trampoline, a
+	 * function written in asm) is machine code for the kernel: the
+	 * program would have a symbol the kmod cannot serve, which read as
+	 * another module's export at run time (samples/ftrace). */
+	if (k == CXCursor_UnexposedDecl && is_file_scope_asm(rw, c)) {
+		rw_diag(rw, clang_getCursorLocation(c), RW_ERROR,
+			"file-scope assembly cannot run in a user build (what it defines is "
+			"machine code for the kernel; docs/kapi.md, \"Refused\")");
+		return CXChildVisit_Continue;
+	}
 	if (!clang_isCursorDefinition(c) &&
 	    (k != CXCursor_VarDecl || clang_Cursor_hasVarDeclExternalStorage(c)))
 		return CXChildVisit_Continue;
