@@ -100,12 +100,68 @@ static int is_own_param_ops(CXCursor var)
 	return is_param_ops(var) && !clang_Cursor_isNull(clang_getCursorDefinition(var));
 }
 
+/* The single child of @c (an implicit cast, parentheses), or a null cursor. */
+static CXCursor only_child(CXCursor c)
+{
+	unsigned n;
+	CXCursor *kids = rw_children(c, &n), k = clang_getNullCursor();
+
+	if (n == 1)
+		k = kids[0];
+	free(kids);
+	return k;
+}
+
+/*
+ * The text of lvalue @c when it is a member or element of a variable
+ * (`drv.max_instances`, `cfg->levels[2]`), else NULL: module_param_named()
+ * may bind a parameter to one (samples/vfio-mdev/mdpy.c's count), and the
+ * parameter is that object, not the variable holding it.
+ */
+static char *member_lvalue(CXCursor c)
+{
+	enum CXCursorKind k = clang_getCursorKind(c);
+	char *base = NULL, *out = NULL, *m;
+	CXCursor *kids;
+	unsigned n;
+
+	if (k == CXCursor_DeclRefExpr)
+		return clang_getCursorKind(clang_getCursorReferenced(c)) == CXCursor_VarDecl ?
+			       cxs_take(clang_getCursorSpelling(c)) : NULL;
+	if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr)
+		return clang_Cursor_isNull(only_child(c)) ? NULL : member_lvalue(only_child(c));
+	if (k == CXCursor_MemberRefExpr) {
+		CXCursor b = only_child(c);
+		int arrow;
+
+		if (clang_Cursor_isNull(b) || !(base = member_lvalue(b)))
+			return NULL;
+		arrow = clang_getCanonicalType(clang_getCursorType(b)).kind == CXType_Pointer;
+		m = cxs_take(clang_getCursorSpelling(c));
+		out = xasprintf("%s%s%s", base, arrow ? "->" : ".", m);
+		free(m);
+	} else if (k == CXCursor_ArraySubscriptExpr) {
+		kids = rw_children(c, &n);
+		if (n == 2 && (base = member_lvalue(kids[0])))
+			out = xasprintf("%s[%lld]", base, eval_int(kids[1], 0));
+		free(kids);
+	}
+	free(base);
+	return out;
+}
+
 static enum CXChildVisitResult param_ref(CXCursor c, CXCursor p, CXClientData d)
 {
 	struct param_refs *r = d;
 	char *name;
 
 	(void)p;
+	if (!r->var && (clang_getCursorKind(c) == CXCursor_MemberRefExpr ||
+			clang_getCursorKind(c) == CXCursor_ArraySubscriptExpr)) {
+		r->var = member_lvalue(c);
+		if (r->var)
+			return CXChildVisit_Continue;
+	}
 	if (clang_getCursorKind(c) != CXCursor_DeclRefExpr)
 		return CXChildVisit_Recurse;
 	name = cxs_take(clang_getCursorSpelling(clang_getCursorReferenced(c)));

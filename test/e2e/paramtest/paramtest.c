@@ -30,11 +30,21 @@ module_param_array(ids, int, &nids, 0644);
 static int fail;
 module_param(fail, int, 0);
 
+/* a parameter bound to a member of a module object (samples/vfio-mdev's
+ * module_param_named(count, mdpy_driver.max_instances, int, 0444)) */
+static struct paramtest_cfg {
+	int burst;
+	int limits[2];
+} cfg = { .burst = 4, .limits = { 10, 20 } };
+module_param_named(burst, cfg.burst, int, 0644);
+module_param_named(high, cfg.limits[1], int, 0644);
+
 static int __init paramtest_init(void)
 {
 	int i;
 
 	pr_info("paramtest: level %d verbose %d name %s iface %s\n", level, verbose, who, iface);
+	pr_info("paramtest: burst %d limits %d %d\n", cfg.burst, cfg.limits[0], cfg.limits[1]);
 	for (i = 0; i < nids; i++)
 		pr_info("paramtest: id[%d] = %d\n", i, ids[i]);
 	if (fail) {
@@ -49,6 +59,8 @@ static void __exit paramtest_exit(void)
 	/* what writes to /sys/module/paramtest/parameters/ left */
 	pr_info("paramtest: unloaded: level %d verbose %d iface %s nids %d id[0] %d\n",
 		level, verbose, iface, nids, ids[0]);
+	pr_info("paramtest: unloaded: burst %d limits %d %d\n", cfg.burst, cfg.limits[0],
+		cfg.limits[1]);
 }
 
 module_init(paramtest_init);

@@ -25,12 +25,13 @@ module_log() {
 }
 
 echo "== every kind of parameter, and an unknown one"
-samples_load paramtest level=5 verbose=y name=bob iface=wlan0 ids=1,-2,3 bogus=1 ||
+samples_load paramtest level=5 verbose=y name=bob iface=wlan0 ids=1,-2,3 bogus=1 burst=6 high=25 ||
 	dusk_fail "load with parameters"
 dusk_pass "loaded with parameters"
 samples_unload paramtest
 samples_logged "paramtest: unknown parameter 'bogus' ignored"
 samples_logged "paramtest: level 5 verbose 1 name bob iface wlan0"
+samples_logged "paramtest: burst 6 limits 10 25"
 samples_logged "paramtest: id[2] = 3"
 
 echo "== defaults"
@@ -72,9 +73,12 @@ put ids '4,5\n'
 put ids '1,2,3,4,5'
 put ids '9'
 put name 'alice'
+put burst '12\n'
+put high '-3\n'
 dusk_pass "parameters read and written"
 samples_unload paramtest
 samples_logged "paramtest: unloaded: level 31 verbose 1 iface lo nids 1 id[0] 9"
+samples_logged "paramtest: unloaded: burst 12 limits 10 -3"
 [ ! -d /sys/module/paramtest ] || dusk_fail "/sys/module/paramtest left after unload"
 dusk_pass "/sys/module/paramtest gone after unload"
 
