@@ -60,6 +60,16 @@ static char *unqualify(char *s)
  * passed by value as the headers name them (`kuid_t`, `struct timespec64`:
  * an anonymous struct has only its typedef's name), scalars canonical with
  * anonymous enums replaced by their integer type. */
+/* Is @t irqreturn_t (enum irqreturn)? */
+static int is_irqreturn(CXType t)
+{
+	char *s = cxs_take(clang_getTypeSpelling(clang_getCanonicalType(t)));
+	int r = !strcmp(s, "enum irqreturn");
+
+	free(s);
+	return r;
+}
+
 static char *kscalar(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
@@ -302,9 +312,12 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	if (p->kind == DUSK_PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (p->kind == RW_PROXY_ASYNC_IRQ)
-		/* an input handler's .filter answers "not filtered" */
+		/* an input handler's .filter answers "not filtered", a serio
+		 * driver's .interrupt that it handled the byte */
 		sb_printf(b, "\tdusk_upcall_async_irq(%d, %s, %d);%s\n}\n\n", id, n ? "a" : "NULL", n,
-			  is_void(clang_getResultType(t)) ? "" : "\n\treturn 0;");
+			  is_void(clang_getResultType(t)) ? "" :
+			  is_irqreturn(clang_getResultType(t)) ? "\n\treturn 1; /* IRQ_HANDLED */" :
+			  "\n\treturn 0;");
 	else if (is_protocol_handler(p))
 		/* a protocol handler (kapi_proxy_kind()): its packet's route
 		 * is held by RCU alone in the receive path, and the program
