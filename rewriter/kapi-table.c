@@ -315,6 +315,13 @@ static const struct {
 	{ "__pskb_copy_fclone",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
 	{ "skb_copy_expand",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
 	{ "skb_realloc_headroom", DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
+	/* a CAN driver's received frame: the skb with its struct can_frame
+	 * (or canfd_frame) already put, which the driver fills through the
+	 * out-argument before netif_rx() (before, the first store was
+	 * refused: probe round p66) */
+	{ "alloc_can_skb",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
+	{ "alloc_canfd_skb",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
+	{ "alloc_can_err_skb",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
 	{ "kfree_skb",		DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "kfree_skb_reason",	DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "__kfree_skb",	DUSK_STUB_FREE | DUSK_STUB_SKB },
@@ -844,6 +851,20 @@ char *kapi_proxy_lent(CXType fn, int i)
 	CXType t = clang_getCanonicalType(clang_getArgType(fn, (unsigned)i)), p;
 	long long size;
 
+	/* a parameter declared as an array (vb2_ops.queue_setup's
+	 * `unsigned int sizes[]`, which the driver fills): its declared
+	 * elements, or the first of an array of unknown bound (before,
+	 * nothing was lent and the first store stopped the program: probe
+	 * round p66) */
+	if (t.kind == CXType_IncompleteArray || t.kind == CXType_ConstantArray) {
+		CXType e = clang_getArrayElementType(t);
+		long long n = t.kind == CXType_ConstantArray ? clang_getArraySize(t) : 1;
+
+		if (clang_isConstQualifiedType(e) || clang_isConstQualifiedType(t) ||
+		    (size = clang_Type_getSizeOf(e)) <= 0 || n <= 0)
+			return NULL;
+		return xasprintf("%lld", size * n);
+	}
 	if (t.kind != CXType_Pointer)
 		return NULL;
 	p = clang_getPointeeType(t);
