@@ -56,10 +56,6 @@ static char *unqualify(char *s)
 	return s;
 }
 
-/* A type spelled so kernel headers accept it: pointers as void *, structs
- * passed by value as the headers name them (`kuid_t`, `struct timespec64`:
- * an anonymous struct has only its typedef's name), scalars canonical with
- * anonymous enums replaced by their integer type. */
 /* A pointer as a stub passes it: a parameter declared with a function
  * type (`v4l2_check_dv_timings_fnc fnc`, a typedef of a function) is a
  * pointer to it, as C adjusts it; a cast to the function type would not
@@ -71,6 +67,20 @@ static int kpointer(CXType t)
 	return rw_type_is_pointer(t) || k == CXType_FunctionProto || k == CXType_FunctionNoProto;
 }
 
+/* Is @t irqreturn_t (enum irqreturn)? */
+static int is_irqreturn(CXType t)
+{
+	char *s = cxs_take(clang_getTypeSpelling(clang_getCanonicalType(t)));
+	int r = !strcmp(s, "enum irqreturn");
+
+	free(s);
+	return r;
+}
+
+/* A type spelled so kernel headers accept it: pointers as void *, structs
+ * passed by value as the headers name them (`kuid_t`, `struct timespec64`:
+ * an anonymous struct has only its typedef's name), scalars canonical with
+ * anonymous enums replaced by their integer type. */
 static char *kscalar(CXType t)
 {
 	CXType c = clang_getCanonicalType(t);
@@ -313,9 +323,12 @@ static void emit_proxy(struct sb *b, const struct rw_proxy *p, int id)
 	if (p->kind == DUSK_PROXY_ASYNC)
 		sb_printf(b, "\tdusk_upcall_async(%d, %s, %d);\n}\n\n", id, n ? "a" : "NULL", n);
 	else if (p->kind == RW_PROXY_ASYNC_IRQ)
-		/* an input handler's .filter answers "not filtered" */
+		/* an input handler's .filter answers "not filtered", a serio
+		 * driver's .interrupt that it handled the byte */
 		sb_printf(b, "\tdusk_upcall_async_irq(%d, %s, %d);%s\n}\n\n", id, n ? "a" : "NULL", n,
-			  is_void(clang_getResultType(t)) ? "" : "\n\treturn 0;");
+			  is_void(clang_getResultType(t)) ? "" :
+			  is_irqreturn(clang_getResultType(t)) ? "\n\treturn 1; /* IRQ_HANDLED */" :
+			  "\n\treturn 0;");
 	else if (is_protocol_handler(p))
 		/* a protocol handler (kapi_proxy_kind()): its packet's route
 		 * is held by RCU alone in the receive path, and the program

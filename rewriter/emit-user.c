@@ -444,7 +444,27 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 		sb_puts(b, "\t(void)a;\n");
 	if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", xsb_str(&call));
-	else if (rw_type_is_pointer(clang_getResultType(t)))
+	else if (rw_type_is_pointer(clang_getResultType(t)) && !is_fn_pointer(clang_getResultType(t))) {
+		/* the kernel follows the answer: an own object's address (a
+		 * name callback's string literal, pinmux's
+		 * get_function_name()) is its mirror's, as for a call's
+		 * argument; a kernel address, NULL, a token below the first
+		 * page (SEQ_START_TOKEN) or an ERR_PTR() is as it is.
+		 * Before, the kernel got the program's address and faulted
+		 * on it (strcmp() in pinmux_func_name_to_selector(): probe
+		 * round p66) */
+		int32_t tid = type_id(rw, pointee(clang_getResultType(t)), 1);
+
+		sb_printf(b, "\tconst void *r = (const void *)%s;\n\n", xsb_str(&call));
+		sb_puts(b, "\tif ((uintptr_t)r < 4096 || (uintptr_t)r >= (uintptr_t)-4095)\n"
+			   "\t\treturn (uint64_t)(uintptr_t)r;\n");
+		if (tid == DUSK_TYPE_CSTRING)
+			sb_puts(b, "\treturn dusk_commit(r, DUSK_TYPE_CSTRING, 0);\n}\n\n");
+		else if (tid == DUSK_TYPE_NONE)
+			sb_puts(b, "\treturn dusk_commit(r, DUSK_TYPE_NONE, 0);\n}\n\n");
+		else
+			sb_printf(b, "\treturn dusk_commit(r, %d, 0);\n}\n\n", tid);
+	} else if (rw_type_is_pointer(clang_getResultType(t)))
 		sb_printf(b, "\treturn (uint64_t)(uintptr_t)%s;\n}\n\n", xsb_str(&call));
 	else
 		sb_printf(b, "\treturn (uint64_t)%s;\n}\n\n", xsb_str(&call));

@@ -194,6 +194,24 @@ static const struct kapi_undo undos[] = {
 	{ "nvmem_register",		"nvmem_unregister",		1, { RET } },
 	{ "backlight_device_register",	"backlight_device_unregister",	1, { RET } },
 	{ "backlight_register_notifier", "backlight_unregister_notifier", 1, { 0 } },
+	/* Devices and drivers whose structs and ops are the program's
+	 * mirrors: left registered by a dead program, the kernel follows them
+	 * into freed memory (a CAN device: a general protection fault in
+	 * rtnl_fill_ifinfo() at the next "ip -d link show", probe round p66;
+	 * e2e kcandev-kill).  video_register_device() and
+	 * serio_register_driver() are inlines of the __ functions. */
+	{ "register_candev",		"unregister_candev",		1, { 0 } },
+	{ "register_framebuffer",	"unregister_framebuffer",	1, { 0 } },
+	{ "v4l2_device_register",	"v4l2_device_unregister",	1, { 1 } },
+	{ "__video_register_device",	"video_unregister_device",	1, { 0 } },
+	{ "__serio_register_driver",	"serio_unregister_driver",	1, { 0 } },
+	{ "__serio_register_port",	"serio_unregister_port",	1, { 0 } },
+	{ "cpufreq_register_driver",	"cpufreq_unregister_driver",	1, { 0 } },
+	{ "devfreq_add_device",		"devfreq_remove_device",	1, { RET } },
+	{ "pinctrl_register",		"pinctrl_unregister",		1, { RET } },
+	{ "pinctrl_register_mappings",	"pinctrl_unregister_mappings",	1, { 0 } },
+	{ "phy_create",			"phy_destroy",			1, { RET } },
+	{ "phy_create_lookup",		"phy_remove_lookup",		3, { 0, 1, 2 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
@@ -297,6 +315,13 @@ static const struct {
 	{ "__pskb_copy_fclone",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
 	{ "skb_copy_expand",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
 	{ "skb_realloc_headroom", DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
+	/* a CAN driver's received frame: the skb with its struct can_frame
+	 * (or canfd_frame) already put, which the driver fills through the
+	 * out-argument before netif_rx() (before, the first store was
+	 * refused: probe round p66) */
+	{ "alloc_can_skb",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
+	{ "alloc_canfd_skb",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
+	{ "alloc_can_err_skb",	DUSK_STUB_ALLOC | DUSK_STUB_SKB | DUSK_STUB_RET_PTR },
 	{ "kfree_skb",		DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "kfree_skb_reason",	DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "__kfree_skb",	DUSK_STUB_FREE | DUSK_STUB_SKB },
@@ -309,6 +334,13 @@ static const struct {
 	{ "netif_rx",		DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "__netif_rx",		DUSK_STUB_FREE | DUSK_STUB_SKB },
 	{ "netif_receive_skb",	DUSK_STUB_FREE | DUSK_STUB_SKB },
+	/* A serio or gameport port the driver allocated is the bus's once
+	 * registered: its release kfree()s it after the last reference
+	 * (serio_release_port()).  Still the session's, teardown freed it a
+	 * second time (SLUB "Object already free", probe round p66; e2e
+	 * kserio-dusk). */
+	{ "__serio_register_port", DUSK_STUB_FREE },
+	{ "__gameport_register_port", DUSK_STUB_FREE },
 	{ "netlink_unicast",	DUSK_STUB_FREE_ARG1 | DUSK_STUB_SKB },
 	{ "netlink_broadcast",	DUSK_STUB_FREE_ARG1 | DUSK_STUB_SKB },
 	{ "dev_put",		0 },
@@ -607,6 +639,16 @@ int kapi_proxy_kind(CXType fn)
 	    clang_getCanonicalType(clang_getArgType(fn, 1)).kind == CXType_UInt &&
 	    clang_getCanonicalType(clang_getArgType(fn, 3)).kind == CXType_Int)
 		return RW_PROXY_ASYNC_IRQ;
+	/* a serio driver's .interrupt, irqreturn_t (struct serio *,
+	 * unsigned char data, unsigned int flags): serio_interrupt() calls it
+	 * under the port's lock with interrupts off, from the port's
+	 * interrupt handler; the byte comes by value.  Observed late, its
+	 * proxy answering IRQ_HANDLED (the port drivers' handlers do not use
+	 * the answer).  A blocking proxy answered IRQ_NONE unrun: the driver
+	 * never got a byte (probe round p66) */
+	if (n == 3 && is_enum(ret, "enum irqreturn") &&
+	    kapi_pointee_is(clang_getArgType(fn, 0), "struct serio"))
+		return RW_PROXY_ASYNC_IRQ;
 	/* packet_type .func: int (struct sk_buff *, struct net_device *,
 	 * struct packet_type *, struct net_device *), in the receive softirq.
 	 * The handler owns the packet (it must free it) and its result is
@@ -809,6 +851,20 @@ char *kapi_proxy_lent(CXType fn, int i)
 	CXType t = clang_getCanonicalType(clang_getArgType(fn, (unsigned)i)), p;
 	long long size;
 
+	/* a parameter declared as an array (vb2_ops.queue_setup's
+	 * `unsigned int sizes[]`, which the driver fills): its declared
+	 * elements, or the first of an array of unknown bound (before,
+	 * nothing was lent and the first store stopped the program: probe
+	 * round p66) */
+	if (t.kind == CXType_IncompleteArray || t.kind == CXType_ConstantArray) {
+		CXType e = clang_getArrayElementType(t);
+		long long n = t.kind == CXType_ConstantArray ? clang_getArraySize(t) : 1;
+
+		if (clang_isConstQualifiedType(e) || clang_isConstQualifiedType(t) ||
+		    (size = clang_Type_getSizeOf(e)) <= 0 || n <= 0)
+			return NULL;
+		return xasprintf("%lld", size * n);
+	}
 	if (t.kind != CXType_Pointer)
 		return NULL;
 	p = clang_getPointeeType(t);

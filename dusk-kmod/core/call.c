@@ -382,6 +382,13 @@ static const struct {
 	{ "klp_enable_patch", "kernel live patches cannot run in a user build (a patched "
 	  "function runs the module's in its callers' context, and a patch cannot be taken "
 	  "back when the program dies)" },
+	/* a pstore backend's write() stores the kernel log from
+	 * kmsg_dump() in the oops and panic paths, with interrupts off: it
+	 * would never run when it matters.  And the record a read() fills
+	 * in keeps a buffer the module kmalloc()ed, which pstore kfree()s
+	 * when the file is evicted: still the session's, teardown freed it a
+	 * second time (SLUB "Object already free", probe round p66) */
+	{ "pstore_register", "pstore backends " DUSK_ATOMIC_WHY },
 	/* a conntrack event notifier's ct_event runs in the packet path (the
 	 * confirm hook, nf_ct_deliver_cached_events()) and under the dying
 	 * list's lock: its -EWOULDBLOCK marked every event missed, none was

@@ -65,7 +65,11 @@
  * private area its queuecommand() writes, until the last scsi_host_put()
  * (the record goes at the module's first); gnss_allocate_device() a
  * struct gnss_device whose type and ops a GNSS receiver driver sets
- * before gnss_register_device(), until gnss_put_device().  Before, the first store into
+ * before gnss_register_device(), until gnss_put_device();
+ * framebuffer_alloc() a struct fb_info and the driver's par after it
+ * (the size it was given), whose fix, var, fbops and screen_base an fbdev
+ * driver sets before register_framebuffer(), until framebuffer_release()
+ * (probe round p66).  Before, the first store into
  * each was refused at the registration and the program stopped (probe
  * round p65).
  *
@@ -90,7 +94,13 @@
  * whose driver, shortname and longname an ALSA driver sets before
  * snd_card_register(), followed by the driver's private area
  * (card->private_data, the extra_size the call was given): both the
- * module's until snd_card_free() or snd_card_free_when_closed().
+ * module's until snd_card_free() or snd_card_free_when_closed().  The
+ * devices a driver makes on its card (snd_pcm_new(), snd_rawmidi_new(),
+ * snd_hwdep_new(): the object comes back through an out-argument) are
+ * the card's, freed with it: a driver sets their private_data, name,
+ * info_flags and ops before snd_card_register(), so each is the module's
+ * until its card goes (before, the first such store was refused and the
+ * program stopped at load: probe round p66).
  *
  * A kernel socket the module creates (sock_create_kern(), sock_create(),
  * sock_create_lite(), kernel_accept(): the socket comes back through an
@@ -107,6 +117,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/fb.h>
 #include <linux/gnss.h>
 #include <linux/hid.h>
 #include <linux/iio/iio.h>
@@ -124,6 +135,9 @@
 #include <net/sock.h>
 #include <scsi/scsi_host.h>
 #include <sound/core.h>
+#include <sound/hwdep.h>
+#include <sound/pcm.h>
+#include <sound/rawmidi.h>
 #include "dusk-core.h"
 
 /* A net_device and the private area that follows it: alloc_netdev_mqs()
@@ -207,6 +221,21 @@ static size_t dusk_shost_size(const struct dusk_call *c)
 	return sizeof(struct Scsi_Host) + priv;
 }
 
+/* framebuffer_alloc(size, dev): the struct fb_info and the driver's @size
+ * bytes of par, where the core put them after it (past a padding of its
+ * own, drivers/video/fbdev/core/fbsysfs.c); the struct alone otherwise */
+static size_t dusk_fb_size(const struct dusk_call *c)
+{
+	unsigned long start = (unsigned long)c->ret;
+	unsigned long par = (unsigned long)((const struct fb_info *)(uintptr_t)c->ret)->par;
+	size_t size = c->nargs ? (size_t)c->args[0] : 0;
+
+	if (!size || size > 16 * PAGE_SIZE || par < start + sizeof(struct fb_info) ||
+	    par - start > sizeof(struct fb_info) + sizeof(long))
+		return sizeof(struct fb_info);
+	return par - start + size;
+}
+
 /* __spi_alloc_controller(dev, size, slave) */
 static size_t dusk_spi_size(const struct dusk_call *c)
 {
@@ -282,6 +311,9 @@ static const struct {
 	{ "hid_allocate_device", sizeof(struct hid_device), "hid_destroy_device" },
 	{ "scsi_host_alloc", 0, "scsi_host_put", dusk_shost_size },
 	{ "gnss_allocate_device", sizeof(struct gnss_device), "gnss_put_device" },
+	/* an fbdev driver fills in fix, var, fbops, screen_base, flags and
+	 * its par before register_framebuffer() */
+	{ "framebuffer_alloc", 0, "framebuffer_release", dusk_fb_size },
 };
 
 /* DMA pools whose blocks are handed: (result, size argument).  Not
@@ -326,6 +358,19 @@ static const struct {
 #define DUSK_CARD_OUT 5
 #define DUSK_CARD_EXTRA 4
 static const char *const dusk_card_frees[] = { "snd_card_free", "snd_card_free_when_closed" };
+
+/* Devices made on a card (its first argument), answering 0 and the
+ * device through argument @out_arg: handed until the card is freed. */
+static const struct {
+	const char *call;
+	u8 out_arg;
+	size_t size;
+} dusk_card_parts[] = {
+	{ "snd_pcm_new", 5, sizeof(struct snd_pcm) },
+	{ "snd_pcm_new_internal", 5, sizeof(struct snd_pcm) },
+	{ "snd_rawmidi_new", 5, sizeof(struct snd_rawmidi) },
+	{ "snd_hwdep_new", 3, sizeof(struct snd_hwdep) },
+};
 
 /* One handed object (a span on dusk_handed_list, which mem.c reads), or
  * (@span.len 0: nothing writable) a DMA pool whose blocks are @block
@@ -445,6 +490,7 @@ bool dusk_handed_acts_on(const struct dusk_stub_desc *s)
 	       dusk_stub_in(s->name, dusk_sock_kinds, .create) ||
 	       dusk_stub_named(s->name, DUSK_SOCK_FREE) ||
 	       dusk_stub_named(s->name, DUSK_CARD_NEW) ||
+	       dusk_stub_in(s->name, dusk_card_parts, .call) ||
 	       dusk_stub_named(s->name, dusk_card_frees[0]) ||
 	       dusk_stub_named(s->name, dusk_card_frees[1]);
 }
@@ -468,6 +514,30 @@ static void dusk_handed_card(const struct dusk_call *c)
 		return;
 	extra = (int)c->args[DUSK_CARD_EXTRA];
 	dusk_handed_add((unsigned long)card, sizeof(*card) + (extra > 0 ? extra : 0), 0, 0);
+}
+
+/*
+ * A call of dusk_card_parts[] answered 0: the device it stored through its
+ * out-argument is the module's, recorded with its card (the first
+ * argument), whose snd_card_free() drops the record.
+ */
+static void dusk_handed_card_part(const struct dusk_call *c)
+{
+	const char *name = dusk_gen.stubs[c->stub].name;
+	void *part;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dusk_card_parts); i++)
+		if (dusk_stub_named(name, dusk_card_parts[i].call))
+			break;
+	if (i == ARRAY_SIZE(dusk_card_parts) || c->err || c->ret || !c->nargs || !c->args[0] ||
+	    dusk_card_parts[i].out_arg >= c->nargs || !c->args[dusk_card_parts[i].out_arg])
+		return;
+	if (copy_from_kernel_nofault(&part,
+				     (void *)(uintptr_t)c->args[dusk_card_parts[i].out_arg],
+				     sizeof(part)) || !part)
+		return;
+	dusk_handed_add((unsigned long)part, dusk_card_parts[i].size, 0, c->args[0]);
 }
 
 /*
@@ -514,6 +584,7 @@ void dusk_handed_after_call(const struct dusk_call *c)
 
 	dusk_handed_socket(c);
 	dusk_handed_card(c);
+	dusk_handed_card_part(c);
 	if (c->err || IS_ERR_OR_NULL((void *)(uintptr_t)c->ret))
 		return;
 	for (i = 0; i < ARRAY_SIZE(dusk_pool_kinds); i++)

@@ -5,8 +5,11 @@
 // (scsi_host_alloc(): limits, and the driver's private area after the
 // struct, written again from a /proc read; not added: a user build's
 // scsi_add_host() is refused, test/e2e/kscsihost), a GNSS receiver
-// (gnss_allocate_device(): type and ops).
+// (gnss_allocate_device(): type and ops), a framebuffer
+// (framebuffer_alloc(): its fix and the driver's par after it; not
+// registered, which would hand it to fbcon).
 #include <linux/module.h>
+#include <linux/fb.h>
 #include <linux/gnss.h>
 #include <linux/hid.h>
 #include <linux/iio/iio.h>
@@ -28,6 +31,7 @@ static const u8 kda_rdesc[] = {
 
 static struct iio_trigger *trig;
 static struct hid_device *hdev;
+static struct fb_info *finfo;
 static struct Scsi_Host *shost;
 static struct gnss_device *gdev;
 static int trig_state_calls;
@@ -93,9 +97,10 @@ static int kda_show(struct seq_file *m, void *v)
 	struct kda_host *p = shost_priv(shost);
 
 	p->reads++;
-	seq_printf(m, "magic %#x reads %d max_id %u max_lun %llu trigger %s hid %04x:%04x %s gnss %d\n",
+	seq_printf(m, "magic %#x reads %d max_id %u max_lun %llu trigger %s hid %04x:%04x %s gnss %d fb %s %#x\n",
 		   p->magic, p->reads, shost->max_id, shost->max_lun, trig->name,
-		   hdev->vendor, hdev->product, hdev->name, gdev->type);
+		   hdev->vendor, hdev->product, hdev->name, gdev->type, finfo->fix.id,
+		   *(u32 *)finfo->par);
 	return 0;
 }
 
@@ -154,12 +159,21 @@ static int __init kda_init(void)
 	ret = gnss_register_device(gdev);
 	if (ret)
 		goto err_gnss;
-	if (!proc_create("kdevalloc", 0444, NULL, &kda_pops)) {
+	finfo = framebuffer_alloc(sizeof(u32), NULL);
+	if (!finfo) {
 		ret = -ENOMEM;
 		goto err_gnss_reg;
 	}
-	pr_info("kdevalloc: trigger, HID device and GNSS receiver registered, SCSI host allocated\n");
+	strscpy(finfo->fix.id, "kdevalloc", sizeof(finfo->fix.id));
+	*(u32 *)finfo->par = 0xfb66;
+	if (!proc_create("kdevalloc", 0444, NULL, &kda_pops)) {
+		ret = -ENOMEM;
+		goto err_fb;
+	}
+	pr_info("kdevalloc: trigger, HID device and GNSS receiver registered, SCSI host and framebuffer allocated\n");
 	return 0;
+err_fb:
+	framebuffer_release(finfo);
 err_gnss_reg:
 	gnss_deregister_device(gdev);
 err_gnss:
@@ -178,6 +192,7 @@ err_trig:
 static void __exit kda_exit(void)
 {
 	remove_proc_entry("kdevalloc", NULL);
+	framebuffer_release(finfo);
 	gnss_deregister_device(gdev);
 	gnss_put_device(gdev);
 	scsi_host_put(shost);

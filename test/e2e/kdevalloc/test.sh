@@ -2,11 +2,13 @@
 # Real-kernel test of kdevalloc (guest script, run by test/e2e/difftest
 # in both builds: kdevalloc.ko, then the DUSK user build).  The module
 # fills in an IIO trigger, a HID device, a SCSI host (and its private
-# area) and a GNSS receiver that their subsystems allocated, registers
-# them (the SCSI host only allocated: test/e2e/kscsihost), and reads them
+# area), a GNSS receiver and a framebuffer (its par) that their
+# subsystems allocated, registers them (the SCSI host and the framebuffer
+# only allocated: test/e2e/kscsihost; fbcon), and reads them
 # back from /proc.  Before (probe round p65), the user build's first
 # store into each was refused at the registration and the program
-# stopped (write outside mirrors, owned and lent memory).
+# stopped (write outside mirrors, owned and lent memory); the
+# framebuffer's, probe round p66.
 . /dusk/lib.sh
 . /dusk/files/guest-lib.sh
 set -u
@@ -29,7 +31,7 @@ got=$(cat /proc/kdevalloc) || dusk_fail "read of /proc/kdevalloc"
 got=$(cat /proc/kdevalloc) || dusk_fail "read of /proc/kdevalloc"
 echo "kdevalloc: /proc/kdevalloc reads \"$got\""
 case $got in
-"magic 0xda65 reads 2 max_id 2 max_lun 1 trigger kdevalloc-trig hid 1d6b:6566 kdevalloc keyboard gnss 2") ;;
+"magic 0xda65 reads 2 max_id 2 max_lun 1 trigger kdevalloc-trig hid 1d6b:6566 kdevalloc keyboard gnss 2 fb kdevalloc 0xfb66") ;;
 *) dusk_fail "/proc/kdevalloc reads '$got'" ;;
 esac
 dusk_pass "the private area and the filled-in fields read back"

@@ -243,7 +243,11 @@ static uint64_t dusk_tramp_nx_stats64(const uint64_t *a)
 
 static uint64_t dusk_tramp_nx_get_stats(const uint64_t *a)
 {
-	return (uint64_t)(uintptr_t)nx_get_stats((struct net_device *)(uintptr_t)a[0]);
+	const void *r = (const void *)nx_get_stats((struct net_device *)(uintptr_t)a[0]);
+
+	if ((uintptr_t)r < 4096 || (uintptr_t)r >= (uintptr_t)-4095)
+		return (uint64_t)(uintptr_t)r;
+	return dusk_commit(r, 2, 0);
 }
 
 static int dusk_init_input(void)
