@@ -109,6 +109,8 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 		return 0;
 	if ((n & DUSK_LENT_CRYPTO_MASK) == DUSK_LENT_CRYPTO(0))
 		return dusk_crypto_lent_len(w->args[i], n & ~DUSK_LENT_CRYPTO_MASK);
+	if (n == DUSK_LENT_NETDEV)	/* with its private area when the module's */
+		return dusk_netdev_lent_len(w, w->args[i]);
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;
 	j = n & ~DUSK_LENT_ARG(0);
