@@ -104,6 +104,8 @@ struct dusk_waiter {
 	bool woken;		/* a wake-up found it there */
 	bool watched;		/* the running call's sleep misses no wake-up */
 	bool ended;		/* a nested call ended the bio or request lent */
+	u32 netdev_new;		/* arguments that were unregistered net devices
+				 * when it began (netdevhand.c) */
 };
 
 enum dusk_pending_kind {
@@ -320,6 +322,8 @@ void dusk_handed_forget_all(void);
 size_t dusk_netdev_span(int priv);
 struct dusk_waiter;
 u64 dusk_netdev_lent_len(const struct dusk_waiter *w, u64 arg);
+u32 dusk_netdev_new_args(const u32 *lent, const u64 *args, u32 nargs);
+u64 dusk_netdev_unanswered(const struct dusk_waiter *w, const u64 *args, u32 nargs, u64 ret);
 void dusk_netdev_before_call(const struct dusk_call *c);
 void dusk_netdev_after_call(const struct dusk_call *c);
 void dusk_netdev_forget_all(void);

@@ -37,6 +37,14 @@
  *    record goes then too when the kernel is to free the device
  *    (handed.c).
  *
+ * A program that dies (or times out) in a link type's callback must not
+ * leave the kernel an answer that breaks it: a newlink that registered
+ * its device answers 0 (on an error the kernel would free a registered
+ * device: free_netdev()'s BUG_ON), and the callbacks that size and fill
+ * a link's netlink message answer "nothing to add" (an error wrapped the
+ * size or failed the fill: the kernel warned), get_link_net the device's
+ * own namespace, until the undo takes them away (undo.c).
+ *
  * A link type's priv_size and setup are read from the program's
  * rtnl_link_ops mirror when rtnl_link_register() succeeds and read again
  * at each use: the smaller size counts, so a mirror the program changed
@@ -305,3 +313,109 @@ static int dusk_netdev_event(struct notifier_block *nb, unsigned long event, voi
 }
 
 struct notifier_block dusk_netdev_nb = { .notifier_call = dusk_netdev_event };
+
+/**
+ * dusk_netdev_new_args() - which of a blocking callback's arguments are
+ * net devices not registered yet (bit i: argument i), when it begins.
+ * Context: the arguments are live.
+ */
+u32 dusk_netdev_new_args(const u32 *lent, const u64 *args, u32 nargs)
+{
+	const struct net_device *dev;
+	u32 i, bits = 0;
+
+	for (i = 0; lent && i < nargs && i < 32; i++) {
+		if (lent[i] != DUSK_LENT_NETDEV || args[i] < dusk_kspace_start())
+			continue;
+		dev = (const struct net_device *)(uintptr_t)args[i];
+		if (READ_ONCE(dev->reg_state) == NETREG_UNINITIALIZED)
+			bits |= BIT(i);
+	}
+	return bits;
+}
+
+/* A link type's callbacks the kernel calls to size and fill a link's
+ * netlink message (RTM_NEWLINK, RTM_DELLINK, dumps): each answers a size
+ * or 0/-EMSGSIZE. */
+static const size_t dusk_link_msg_cbs[] = {
+	offsetof(struct rtnl_link_ops, get_size),
+	offsetof(struct rtnl_link_ops, fill_info),
+	offsetof(struct rtnl_link_ops, get_xstats_size),
+	offsetof(struct rtnl_link_ops, fill_xstats),
+	offsetof(struct rtnl_link_ops, get_slave_size),
+	offsetof(struct rtnl_link_ops, fill_slave_info),
+	offsetof(struct rtnl_link_ops, get_linkxstats_size),
+	offsetof(struct rtnl_link_ops, fill_linkxstats),
+};
+
+/*
+ * Is blocked callback @w, unanswered, one of a session link type's
+ * message callbacks?  Then *@ret is what it answers: 0, "nothing to add"
+ * (the sizes and the contents agree); get_link_net: the device's own
+ * namespace.  An error answer broke the message: a size_t -ENOTCONN
+ * wrapped the message's size below what the contents took, the kernel
+ * warned (rtmsg_ifinfo_build_skb(), -EMSGSIZE), and an error pointer for
+ * a namespace would be dereferenced.  Between a program's death and its
+ * undo (which clears them: undo.c) the kernel still calls them: the
+ * RTM_NEWLINK of an "ip link add" whose newlink was left unanswered.
+ */
+static bool dusk_linktype_msg_cb(const struct dusk_waiter *w, const u64 *args, u32 nargs,
+				 u64 *ret)
+{
+	const void *fn = dusk_gen.proxies[w->proxy].addr;
+	const struct net_device *dev = NULL;
+	const struct dusk_linktype *t;
+	bool msg = false, net = false;
+	size_t i;
+
+	spin_lock(&dusk_netdev_lock);
+	list_for_each_entry(t, &dusk_linktypes, node) {
+		net = READ_ONCE(t->ops->get_link_net) == fn;
+		for (i = 0; i < ARRAY_SIZE(dusk_link_msg_cbs); i++)
+			msg |= READ_ONCE(*(const void *const *)((const char *)t->ops +
+							       dusk_link_msg_cbs[i])) == fn;
+		if (msg || net)
+			break;
+	}
+	spin_unlock(&dusk_netdev_lock);
+	if (nargs && args[0] >= dusk_kspace_start())
+		dev = (const struct net_device *)(uintptr_t)args[0];
+	if (net && dev)
+		*ret = (u64)(uintptr_t)dev_net(dev);
+	else if (msg)
+		*ret = 0;
+	return msg || (net && dev);
+}
+
+/**
+ * dusk_netdev_unanswered() - what blocked callback @w answers when the
+ * program did not (it died, timed out or was killed in it), @ret
+ * otherwise: 0 when it registered a device it was handed unregistered.
+ *
+ * A link type's newlink registers the device rtnl_create_link() made;
+ * on an error answer the kernel frees the device, which must then not be
+ * registered (free_netdev()'s BUG_ON: a program that died after its
+ * register_netdevice() left `ip link add` an invalid opcode, RTNL held
+ * for good).  Answered 0, the device stays, of its type, and goes when
+ * the type does (the dead session's undo unregisters it).
+ * Context: process, the callback's arguments are live.
+ */
+u64 dusk_netdev_unanswered(const struct dusk_waiter *w, const u64 *args, u32 nargs, u64 ret)
+{
+	const struct net_device *dev;
+	u32 i;
+
+	if (dusk_linktype_msg_cb(w, args, nargs, &ret))
+		return ret;
+	for (i = 0; i < nargs && i < 32; i++) {
+		if (!(w->netdev_new & BIT(i)))
+			continue;
+		dev = (const struct net_device *)(uintptr_t)args[i];
+		if (READ_ONCE(dev->reg_state) == NETREG_UNINITIALIZED)
+			continue;
+		pr_warn("%s: %s did not answer after it registered %s: answered 0, the device stays\n",
+			dusk_family.name, dusk_gen.proxies[w->proxy].name, dev->name);
+		return 0;
+	}
+	return ret;
+}

@@ -17,7 +17,9 @@
  *    type's setup, the type set, register_netdevice() under rtnl_lock();
  *    the kernel frees it when the type goes (needs_free_netdev).
  *
- * /proc/knetsetup lists the devices and their counts.
+ * /proc/knetsetup lists the devices and their counts.  With bug=1,
+ * newlink dereferences NULL after it registered the device (a test of
+ * the user build dying there; never loaded so as the .ko).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/module.h>
@@ -30,6 +32,9 @@
 #include <net/rtnetlink.h>
 
 #define KNS_RING 4
+
+static int bug;
+module_param(bug, int, 0444);
 
 struct kns_priv {
 	struct net_device *dev;
@@ -184,6 +189,8 @@ static int knl_newlink(struct net *src_net, struct net_device *dev, struct nlatt
 
 	p->mode = 2;
 	err = knl_register(dev);
+	if (bug && !err)
+		p->mode = *(volatile u32 *)NULL;
 	pr_info("newlink %s id %d mode %u: %d\n", dev->name, p->id, p->mode, err);
 	return err;
 }
