@@ -19,7 +19,10 @@
  * tty_register_driver().  alloc_netdev()/alloc_etherdev() hand out a
  * struct net_device followed by the driver's private area
  * (netdev_priv()), which the driver's open, xmit and stats write for as
- * long as the device lives: both are the module's until free_netdev().
+ * long as the device lives: both are the module's until free_netdev(),
+ * or until its unregistration when the kernel is to free it
+ * (needs_free_netdev).  Devices the kernel allocates for the module's
+ * link types are handed from their registration (netdevhand.c).
  * dma_alloc_coherent() (dma_alloc_attrs()) hands out a buffer the driver
  * fills for its device, given back by dma_free_coherent()
  * (dma_free_attrs(), the buffer its third argument), and dma_pool_alloc()
