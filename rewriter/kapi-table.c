@@ -816,6 +816,10 @@ int kapi_proxy_data_buffer(CXType fn, int *len)
  *    and the algorithm's context after it (DUSK_LENT_CRYPTO(offset of
  *    base)), which the crypto API allocates and the algorithm's init,
  *    setkey and requests write;
+ *  - struct net_device *: the device, and its private area when it is
+ *    the module's (DUSK_LENT_NETDEV), which alloc_netdev()'s setup, a
+ *    link type's setup and newlink initialise for a device the kernel
+ *    allocated;
  *  - any other T *: sizeof(T), as the kernel's compiler sees it (loff_t
  *    *ppos, struct seq_file *, struct file * for private_data).
  *
@@ -897,6 +901,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct i2c_msg") && i + 1 < n &&
 	    is_integer(clang_getArgType(fn, (unsigned)i + 1)))
 		return xstrdup("DUSK_LENT_I2C_MSGS");
+	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct net_device"))
+		return xstrdup("DUSK_LENT_NETDEV");
 	if (p.kind == CXType_Record && (size = kapi_crypto_base(t)) >= 0)
 		return xasprintf("DUSK_LENT_CRYPTO(%lld)", size);
 	size = clang_Type_getSizeOf(p);

@@ -109,6 +109,8 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 		return 0;
 	if ((n & DUSK_LENT_CRYPTO_MASK) == DUSK_LENT_CRYPTO(0))
 		return dusk_crypto_lent_len(w->args[i], n & ~DUSK_LENT_CRYPTO_MASK);
+	if (n == DUSK_LENT_NETDEV)	/* with its private area when the module's */
+		return dusk_netdev_lent_len(w, w->args[i]);
 	if (!(n & DUSK_LENT_ARG(0)))
 		return n;
 	j = n & ~DUSK_LENT_ARG(0);
@@ -171,7 +173,9 @@ static bool dusk_bio_lent(const struct bio *bio, u64 addr, u64 len)
  * never ran (atomic context, no session before it was raised) or ended
  * without having ended its I/O (the program died, timed out or was killed
  * in it): a submit_bio()'s bio lent to it ends with an I/O error here, and
- * a ->queue_rq() answers what ends its request once (blkmq.c).
+ * a ->queue_rq() answers what ends its request once (blkmq.c).  A link
+ * type's newlink that registered the device it was handed answers 0
+ * (netdevhand.c).
  * Return: what the proxy answers: @ret, or ->queue_rq()'s status.
  */
 static u64 dusk_lent_unanswered(const struct dusk_waiter *w, const u32 *lent, const u64 *args,
@@ -180,6 +184,7 @@ static u64 dusk_lent_unanswered(const struct dusk_waiter *w, const u32 *lent, co
 	const char *name = dusk_gen.proxies[w->proxy].name;
 	u32 i;
 
+	ret = dusk_netdev_unanswered(w, args, nargs, ret);
 	if (!lent)
 		return ret;
 	for (i = 0; i < nargs; i++) {
@@ -601,7 +606,7 @@ u64 dusk_upcall_wait_ended(u32 proxy, u32 flags, const u32 *lent, const u64 *arg
 {
 	struct dusk_waiter w = {
 		.proxy = proxy, .flags = flags, .lent = lent, .args = args, .nargs = nargs,
-		.task = current,
+		.task = current, .netdev_new = dusk_netdev_new_args(lent, args, nargs),
 	};
 	struct dusk_call *c;
 	bool replied, alive, thread;

@@ -531,6 +531,7 @@ static void dusk_call_exec_body(struct dusk_call *c)
 	dusk_seqfile_before_call(c);
 	dusk_devres_before_call(c);
 	dusk_handed_before_call(c);
+	dusk_netdev_before_call(c);
 	dusk_gup_before_call(c);
 	dusk_pages_before_call(c);
 	dusk_klock_before_call(c);
@@ -584,6 +585,7 @@ static void dusk_call_exec_body(struct dusk_call *c)
 	dusk_seqfile_after_call(c);
 	dusk_devres_after_call(c);
 	dusk_handed_after_call(c);
+	dusk_netdev_after_call(c);
 	dusk_gup_after_call(c);
 	dusk_pages_after_call(c);
 	dusk_usermap_after_call(c);

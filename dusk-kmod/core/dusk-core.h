@@ -104,6 +104,8 @@ struct dusk_waiter {
 	bool woken;		/* a wake-up found it there */
 	bool watched;		/* the running call's sleep misses no wake-up */
 	bool ended;		/* a nested call ended the bio or request lent */
+	u32 netdev_new;		/* arguments that were unregistered net devices
+				 * when it began (netdevhand.c) */
 };
 
 enum dusk_pending_kind {
@@ -313,7 +315,20 @@ extern const struct dusk_spans dusk_handed_spans;
 bool dusk_handed_owned_by(u64 start, u64 addr, u64 len);
 size_t dusk_iio_span(u64 indio, u64 sizeof_priv);
 size_t dusk_spi_span(u64 ctlr, u64 size);
+void dusk_handed_netdev(unsigned long dev, size_t len);
+void dusk_handed_netdev_going(unsigned long dev, bool kernel_frees);
 void dusk_handed_forget_all(void);
+
+/* netdevhand.c: net devices the kernel allocates for the module's callbacks */
+size_t dusk_netdev_span(int priv);
+struct dusk_waiter;
+u64 dusk_netdev_lent_len(const struct dusk_waiter *w, u64 arg);
+u32 dusk_netdev_new_args(const u32 *lent, const u64 *args, u32 nargs);
+u64 dusk_netdev_unanswered(const struct dusk_waiter *w, const u64 *args, u32 nargs, u64 ret);
+void dusk_netdev_before_call(const struct dusk_call *c);
+void dusk_netdev_after_call(const struct dusk_call *c);
+void dusk_netdev_forget_all(void);
+extern struct notifier_block dusk_netdev_nb;
 
 /* ksocket.c: kernel sockets the module created, released at the session's
  * end if the program did not */
@@ -426,6 +441,7 @@ bool dusk_pernet_acts_on(const struct dusk_stub_desc *s);
 bool dusk_seqfile_acts_on(const struct dusk_stub_desc *s);
 bool dusk_devres_acts_on(const struct dusk_stub_desc *s);
 bool dusk_handed_acts_on(const struct dusk_stub_desc *s);
+bool dusk_netdev_acts_on(const struct dusk_stub_desc *s);
 bool dusk_gup_acts_on(const struct dusk_stub_desc *s);
 bool dusk_pages_acts_on(const struct dusk_stub_desc *s);
 bool dusk_klock_acts_on(const struct dusk_stub_desc *s);

@@ -19,7 +19,10 @@
  * tty_register_driver().  alloc_netdev()/alloc_etherdev() hand out a
  * struct net_device followed by the driver's private area
  * (netdev_priv()), which the driver's open, xmit and stats write for as
- * long as the device lives: both are the module's until free_netdev().
+ * long as the device lives: both are the module's until free_netdev(),
+ * or until its unregistration when the kernel is to free it
+ * (needs_free_netdev).  Devices the kernel allocates for the module's
+ * link types are handed from their registration (netdevhand.c).
  * dma_alloc_coherent() (dma_alloc_attrs()) hands out a buffer the driver
  * fills for its device, given back by dma_free_coherent()
  * (dma_free_attrs(), the buffer its third argument), and dma_pool_alloc()
@@ -144,9 +147,7 @@
  * and alloc_etherdev_mqs() take the private area's size first. */
 static size_t dusk_netdev_size(const struct dusk_call *c)
 {
-	int priv = (int)c->args[0];
-
-	return ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + (priv > 0 ? priv : 0);
+	return dusk_netdev_span((int)c->args[0]);
 }
 
 /* dma_alloc_attrs(dev, size, &handle, gfp, attrs), usb_alloc_coherent(dev,
@@ -380,6 +381,8 @@ struct dusk_handed {
 	size_t block;
 	unsigned long pool;	/* a pool block's pool; a socket's sock and
 				 * struct socket: the struct socket */
+	bool until_unreg;	/* a net device the kernel made: until it is
+				 * unregistered (netdevhand.c) */
 };
 
 static DEFINE_SPINLOCK(dusk_handed_lock);
@@ -388,19 +391,26 @@ static LIST_HEAD(dusk_handed_list);
 const struct dusk_spans dusk_handed_spans = { &dusk_handed_lock, &dusk_handed_list };
 
 /* Drop the records starting at @start and the blocks of a pool there
- * (all when @start is 0). */
-static void dusk_handed_remove(unsigned long start)
+ * (all when @start is 0); only those kept until an unregistration when
+ * @until_unreg. */
+static void dusk_handed_remove_if(unsigned long start, bool until_unreg)
 {
 	struct dusk_handed *h, *tmp;
 	LIST_HEAD(gone);
 
 	spin_lock(&dusk_handed_lock);
 	list_for_each_entry_safe(h, tmp, &dusk_handed_list, span.node)
-		if (!start || h->span.start == start || h->pool == start)
+		if ((!start || h->span.start == start || h->pool == start) &&
+		    (!until_unreg || h->until_unreg))
 			list_move(&h->span.node, &gone);
 	spin_unlock(&dusk_handed_lock);
 	list_for_each_entry_safe(h, tmp, &gone, span.node)
 		kfree(h);
+}
+
+static void dusk_handed_remove(unsigned long start)
+{
+	dusk_handed_remove_if(start, false);
 }
 
 /* dma_pool_alloc(pool, gfp, &handle): the pool's block size, 0 (nothing
@@ -435,7 +445,8 @@ static bool dusk_handed_has(unsigned long start)
 	return found;
 }
 
-static void dusk_handed_add(unsigned long start, size_t len, size_t block, unsigned long pool)
+static void dusk_handed_add(unsigned long start, size_t len, size_t block, unsigned long pool,
+			    bool until_unreg)
 {
 	struct dusk_handed *h = kmalloc(sizeof(*h), GFP_KERNEL);
 
@@ -445,9 +456,37 @@ static void dusk_handed_add(unsigned long start, size_t len, size_t block, unsig
 	h->span.len = len;
 	h->block = block;
 	h->pool = pool;
+	h->until_unreg = until_unreg;
 	spin_lock(&dusk_handed_lock);
 	list_add(&h->span.node, &dusk_handed_list);
 	spin_unlock(&dusk_handed_lock);
+}
+
+/**
+ * dusk_handed_netdev() - net device @dev, @len bytes with its private
+ * area, which the kernel made for the module (a device of its link type,
+ * registered now), is the module's to write until it is unregistered
+ * (dusk_handed_netdev_going()).
+ * Context: process, RTNL held (no other registration of @dev races).
+ */
+void dusk_handed_netdev(unsigned long dev, size_t len)
+{
+	if (!dusk_handed_has(dev))	/* else the module allocated it, or it moved */
+		dusk_handed_add(dev, len, 0, 0, true);
+}
+
+/**
+ * dusk_handed_netdev_going() - net device @dev is being unregistered, its
+ * memory freed by the kernel soon after: the record of a device the
+ * kernel made goes now, and so does the module's own alloc_netdev()'s
+ * when @kernel_frees (needs_free_netdev: the module's free_netdev() that
+ * would end it never comes).  Its callbacks until then (ndo_uninit,
+ * priv_destructor, a link type's dellink) are lent it (netdevhand.c).
+ * Context: process, RTNL held.
+ */
+void dusk_handed_netdev_going(unsigned long dev, bool kernel_frees)
+{
+	dusk_handed_remove_if(dev, !kernel_frees);
 }
 
 /**
@@ -513,7 +552,7 @@ static void dusk_handed_card(const struct dusk_call *c)
 				     sizeof(card)) || !card)
 		return;
 	extra = (int)c->args[DUSK_CARD_EXTRA];
-	dusk_handed_add((unsigned long)card, sizeof(*card) + (extra > 0 ? extra : 0), 0, 0);
+	dusk_handed_add((unsigned long)card, sizeof(*card) + (extra > 0 ? extra : 0), 0, 0, false);
 }
 
 /*
@@ -563,13 +602,13 @@ static void dusk_handed_socket(const struct dusk_call *c)
 	if (copy_from_kernel_nofault(&sock, (void *)(uintptr_t)c->args[dusk_sock_kinds[i].out_arg],
 				     sizeof(sock)) || !sock)
 		return;
-	dusk_handed_add((unsigned long)sock, sizeof(*sock), 0, (unsigned long)sock);
+	dusk_handed_add((unsigned long)sock, sizeof(*sock), 0, (unsigned long)sock, false);
 	sk = sock->sk;
 	if (!sk)
 		return;	/* sock_create_lite(): no sock yet */
 	size = sk->sk_prot_creator ? sk->sk_prot_creator->obj_size : sizeof(*sk);
 	dusk_handed_add((unsigned long)sk, max_t(size_t, size, sizeof(*sk)), 0,
-			(unsigned long)sock);
+			(unsigned long)sock, false);
 	dusk_ksocket_note(sock);
 }
 
@@ -590,7 +629,7 @@ void dusk_handed_after_call(const struct dusk_call *c)
 	for (i = 0; i < ARRAY_SIZE(dusk_pool_kinds); i++)
 		if (dusk_stub_named(name, dusk_pool_kinds[i].create) &&
 		    dusk_pool_kinds[i].size_arg < c->nargs) {
-			dusk_handed_add(c->ret, 0, c->args[dusk_pool_kinds[i].size_arg], 0);
+			dusk_handed_add(c->ret, 0, c->args[dusk_pool_kinds[i].size_arg], 0, false);
 			return;
 		}
 	for (i = 0; i < ARRAY_SIZE(dusk_leaf_kinds); i++) {
@@ -600,7 +639,7 @@ void dusk_handed_after_call(const struct dusk_call *c)
 		    dusk_leaf_kinds[i].radix_arg >= c->nargs)
 			continue;
 		if (!dusk_handed_has(page))
-			dusk_handed_add(page, PAGE_SIZE, 0, c->args[dusk_leaf_kinds[i].radix_arg]);
+			dusk_handed_add(page, PAGE_SIZE, 0, c->args[dusk_leaf_kinds[i].radix_arg], false);
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(dusk_handed_kinds); i++) {
@@ -609,7 +648,7 @@ void dusk_handed_after_call(const struct dusk_call *c)
 		len = dusk_handed_kinds[i].size ?: dusk_handed_kinds[i].size_of(c);
 		if (len)
 			dusk_handed_add(c->ret, len, 0,
-					dusk_handed_kinds[i].in_pool ? c->args[0] : 0);
+					dusk_handed_kinds[i].in_pool ? c->args[0] : 0, false);
 		return;
 	}
 }

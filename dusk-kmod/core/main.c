@@ -103,6 +103,8 @@ static const struct dusk_part dusk_parts[] = {
 	{ .init = dusk_stubclass_init, .exit = dusk_stubclass_exit },
 	{ .init = dusk_session_init, .exit = dusk_session_exit },
 	{ .netdev = &dusk_nf_netdev_nb },
+	/* devices of the session's link types (netdevhand.c) */
+	{ .netdev = &dusk_netdev_nb },
 	{ .net = &dusk_xtreg_net_ops, .exit = dusk_xtreg_exit },
 	{ .init = dusk_hrtimer_init, .exit = dusk_hrtimer_exit },
 	{ .init = dusk_late_init, .exit = dusk_late_exit },

@@ -139,6 +139,7 @@ void dusk_session_end(void)
 	dusk_pernet_forget_all();
 	dusk_seqfile_forget_all();
 	dusk_devres_forget_all();
+	dusk_netdev_forget_all();	/* the undo unregistered its link types */
 	dusk_handed_forget_all();
 	dusk_gup_forget_all();
 	dusk_tp_forget_all();	/* the probes undo does not know */

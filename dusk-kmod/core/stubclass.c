@@ -42,6 +42,7 @@ static bool (*const dusk_stub_concerns[])(const struct dusk_stub_desc *s) = {
 	dusk_seqfile_acts_on,
 	dusk_devres_acts_on,
 	dusk_handed_acts_on,
+	dusk_netdev_acts_on,
 	dusk_gup_acts_on,
 	dusk_pages_acts_on,
 	dusk_klock_acts_on,

@@ -164,8 +164,13 @@ static void dusk_misc_deregister(u64 misc)
  * devices would stay with their ops in the freed mirrors.  The kernel's
  * own default takes its place (rtnl_link_register() sets
  * unregister_netdevice_queue() for a type without dellink, and
- * __rtnl_kill_links() calls dellink unchecked).  @ops is the session's
- * mirror, still its own here.
+ * __rtnl_kill_links() calls dellink unchecked).  The deletions' RTM_DELLINK
+ * messages ask the type for their size and contents (get_size, fill_info
+ * and the like), which the dead program answers with errors: the message
+ * does not fit the size and the kernel warns (rtmsg_ifinfo_build_skb(),
+ * -EMSGSIZE).  Those callbacks are optional, each checked before it is
+ * called (under RTNL, held here): they go, so the messages carry no
+ * type-specific data.  @ops is the session's mirror, still its own here.
  */
 static void dusk_rtnl_link_before_unreg(u64 ops)
 {
@@ -173,6 +178,15 @@ static void dusk_rtnl_link_before_unreg(u64 ops)
 
 	rtnl_lock();
 	WRITE_ONCE(o->dellink, unregister_netdevice_queue);
+	WRITE_ONCE(o->get_size, NULL);
+	WRITE_ONCE(o->fill_info, NULL);
+	WRITE_ONCE(o->get_xstats_size, NULL);
+	WRITE_ONCE(o->fill_xstats, NULL);
+	WRITE_ONCE(o->get_slave_size, NULL);
+	WRITE_ONCE(o->fill_slave_info, NULL);
+	WRITE_ONCE(o->get_link_net, NULL);
+	WRITE_ONCE(o->get_linkxstats_size, NULL);
+	WRITE_ONCE(o->fill_linkxstats, NULL);
 	rtnl_unlock();
 }
 

@@ -150,6 +150,12 @@
  * write (crypto_tfm_ctx(), crypto_skcipher_ctx()). */
 #define DUSK_LENT_CRYPTO(off)	(0x40000100u | (off))
 #define DUSK_LENT_CRYPTO_MASK	0xffffff00u
+/* A net device (struct net_device *): the struct, and the driver's
+ * private area after it (netdev_priv()) when the device is the module's
+ * and the size it was allocated with is known: alloc_netdev()'s setup,
+ * a link type's setup, newlink and dellink, the device's ndo_*()
+ * (dusk-kmod/core/netdevhand.c). */
+#define DUSK_LENT_NETDEV	0x40000005u
 
 /* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
 

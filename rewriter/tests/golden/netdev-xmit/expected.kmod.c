@@ -119,15 +119,15 @@ static const struct dusk_sym_desc dusk_syms[] = {
 	{ NULL },
 };
 
-static const u32 dusk_lent_nx_setup[] = { 2432 };
+static const u32 dusk_lent_nx_setup[] = { DUSK_LENT_NETDEV };
 
-static const u32 dusk_lent_nx_open[] = { 2432 };
+static const u32 dusk_lent_nx_open[] = { DUSK_LENT_NETDEV };
 
-static const u32 dusk_lent_nx_stop[] = { 2432 };
+static const u32 dusk_lent_nx_stop[] = { DUSK_LENT_NETDEV };
 
-static const u32 dusk_lent_nx_stats64[] = { 2432, 200 };
+static const u32 dusk_lent_nx_stats64[] = { DUSK_LENT_NETDEV, 200 };
 
-static const u32 dusk_lent_nx_get_stats[] = { 2432 };
+static const u32 dusk_lent_nx_get_stats[] = { DUSK_LENT_NETDEV };
 
 static const struct dusk_proxy_desc dusk_proxies[] = {
 	{ "nx_setup", dusk_proxy_nx_setup, DUSK_PROXY_BLOCKING, 1, dusk_lent_nx_setup },
