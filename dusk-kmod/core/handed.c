@@ -576,7 +576,7 @@ static void dusk_handed_card_part(const struct dusk_call *c)
 				     (void *)(uintptr_t)c->args[dusk_card_parts[i].out_arg],
 				     sizeof(part)) || !part)
 		return;
-	dusk_handed_add((unsigned long)part, dusk_card_parts[i].size, 0, c->args[0]);
+	dusk_handed_add((unsigned long)part, dusk_card_parts[i].size, 0, c->args[0], false);
 }
 
 /*
