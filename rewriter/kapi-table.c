@@ -212,6 +212,16 @@ static const struct kapi_undo undos[] = {
 	{ "pinctrl_register_mappings",	"pinctrl_unregister_mappings",	1, { 0 } },
 	{ "phy_create",			"phy_destroy",			1, { RET } },
 	{ "phy_create_lookup",		"phy_remove_lookup",		3, { 0, 1, 2 } },
+	/* An IIO device left registered by a dead program keeps its
+	 * iio_info in the program's freed mirror: a reader blocked on the
+	 * device node woke into iio_buffer_ready(), which called the
+	 * poisoned hwfifo_flush_to_buffer (a general protection fault, probe
+	 * round p65).  Unregistering sets indio_dev->info to NULL and wakes
+	 * the readers first.  iio_device_register() and
+	 * iio_triggered_buffer_setup() are macros of the first two. */
+	{ "__iio_device_register",	"iio_device_unregister",	1, { 0 } },
+	{ "iio_triggered_buffer_setup_ext", "iio_triggered_buffer_cleanup", 1, { 0 } },
+	{ "iio_trigger_register",	"iio_trigger_unregister",	1, { 0 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
