@@ -110,17 +110,20 @@ static int mirror_alloc(size_t size, uint64_t *kaddr)
 	return err;
 }
 
-static int mirror_free_kernel(uint64_t kaddr)
+int dusk_mirror_free_request(uint64_t kaddr, int percpu)
 {
 	struct dusk_msg m;
 	struct dusk_answer ans;
 	int err;
 
-	dusk_trace("[dusk] mirror free 0x%llx", (unsigned long long)kaddr);
+	dusk_trace("[dusk] %smirror free 0x%llx", percpu ? "per-CPU " : "",
+		   (unsigned long long)kaddr);
 	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_FREE);
 	if (err)
 		return err;
 	err = dusk_msg_put_u64(&m, DUSK_A_ADDR, kaddr);
+	if (!err && percpu)
+		err = dusk_msg_put_u32(&m, DUSK_A_PERCPU, 1);
 	if (!err)
 		err = dusk_request(&m, &ans);
 	dusk_answer_free(&ans);
@@ -133,7 +136,7 @@ static int mirror_free_kernel(uint64_t kaddr)
  * with a warning, and counts as freed. */
 static int stack_mirror_free_kernel(const struct mirror *m, const char *after)
 {
-	int err = mirror_free_kernel(m->kaddr);
+	int err = dusk_mirror_free_request(m->kaddr, 0);
 
 	if (err != -EBUSY)
 		return err;
@@ -324,7 +327,7 @@ int dusk_mirror_create(uintptr_t own, size_t size, int32_t type, uint32_t nelem,
 	}
 	err = dusk_rmap_add(m->kaddr, size ? size : 1, own);
 	if (err) {
-		mirror_free_kernel(m->kaddr);
+		dusk_mirror_free_request(m->kaddr, 0);
 		mirror_destroy(m);
 		return err;
 	}
@@ -828,7 +831,7 @@ void dusk_commit_release_all(void)
 	while (nmirrors) {
 		struct mirror *m = mirrors[--nmirrors];
 
-		mirror_free_kernel(m->kaddr);
+		dusk_mirror_free_request(m->kaddr, 0);
 		mirror_destroy(m);
 	}
 	nkept = 0;

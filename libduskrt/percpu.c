@@ -134,13 +134,13 @@ static struct pcpu_obj *find(unsigned long addr)
 	return NULL;
 }
 
-/* Caller holds pcpu_lock.  The block moved into the kernel as @kaddr. */
+/* Caller holds pcpu_lock.  The block moved into the kernel as @kaddr (not 0). */
 static struct pcpu_obj *find_moved(uint64_t kaddr)
 {
 	size_t i;
 
 	for (i = 0; i < nobjs; i++)
-		if (objs[i].kaddr && objs[i].kaddr == kaddr)
+		if (objs[i].kaddr == kaddr)
 			return &objs[i];
 	return NULL;
 }
@@ -252,26 +252,6 @@ static int kernel_block_alloc(size_t size, size_t align, uint64_t *kaddr, uint64
 	return err;
 }
 
-/* MIRROR_FREE PERCPU of the kernel per-CPU block @kaddr. */
-static int kernel_block_free(uint64_t kaddr)
-{
-	struct dusk_msg m;
-	struct dusk_answer ans;
-	int err;
-
-	err = dusk_msg_new(&m, DUSK_CMD_MIRROR_FREE);
-	if (err)
-		return err;
-	err = dusk_msg_put_u64(&m, DUSK_A_ADDR, kaddr);
-	if (!err)
-		err = dusk_msg_put_u32(&m, DUSK_A_PERCPU, 1);
-	if (!err)
-		err = dusk_request(&m, &ans);
-	dusk_answer_free(&ans);
-	dusk_msg_fini(&m);
-	return err;
-}
-
 /*
  * Move the block at @base into the kernel: a per-CPU mirror, each CPU's
  * copy written there as the program's is now.  Called with pcpu_move_lock
@@ -329,7 +309,7 @@ static int move_to_kernel(unsigned long base)
 	free(snap);
 	return 0;
 out_kernel:
-	kernel_block_free(kaddr);
+	dusk_mirror_free_request(kaddr, 1);
 out:
 	free(snap);
 	free(kcopies);
@@ -364,7 +344,7 @@ DUSK_API void dusk_percpu_free(void *p)
 	*o = objs[--nobjs];
 	__atomic_store_n(&nallocated, nallocated - 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&pcpu_lock);
-	if (kaddr && (err = kernel_block_free(kaddr)))
+	if (kaddr && (err = dusk_mirror_free_request(kaddr, 1)))
 		dusk_log(DUSK_LOG_WARN, "dusk: free_percpu(%p): the kernel's per-CPU block 0x%llx "
 			 "not freed (%s); the session's end frees it", p,
 			 (unsigned long long)kaddr, strerror(-err));
@@ -422,8 +402,10 @@ int dusk_percpu_handed(uintptr_t p, uint64_t *out)
 	return 1;
 }
 
-/* Caller holds pcpu_lock.  The address of @cpu's copy of per-cpu @addr. */
-static unsigned long resolve(unsigned long addr, unsigned int cpu, const unsigned long *koff)
+/* Caller holds pcpu_lock.  The address of @cpu's copy of per-cpu @addr;
+ * the module's own block holding @addr in *@own (NULL: kernel memory). */
+static unsigned long resolve(unsigned long addr, unsigned int cpu, const unsigned long *koff,
+			     const struct pcpu_obj **own)
 {
 	struct pcpu_obj *o;
 	const unsigned long *off;
@@ -434,6 +416,7 @@ static unsigned long resolve(unsigned long addr, unsigned int cpu, const unsigne
 			   cpu, dusk_nr_cpu_ids());
 	}
 	o = find(addr);
+	*own = o;
 	if (o && o->kaddr)
 		return (unsigned long)o->kcopies[cpu] + (addr - o->base);
 	if (o)
@@ -450,10 +433,11 @@ static unsigned long resolve(unsigned long addr, unsigned int cpu, const unsigne
 DUSK_API unsigned long dusk_percpu_ptr(unsigned long addr, unsigned int cpu,
 				       const unsigned long *koff)
 {
+	const struct pcpu_obj *o;
 	unsigned long r;
 
 	pthread_mutex_lock(&pcpu_lock);
-	r = resolve(addr, cpu, koff);
+	r = resolve(addr, cpu, koff, &o);
 	pthread_mutex_unlock(&pcpu_lock);
 	return r;
 }
@@ -488,10 +472,9 @@ DUSK_API unsigned long dusk_percpu_op(void *addr, size_t size, int op, unsigned 
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		dusk_fatal("dusk: per-cpu operation on %zu bytes at %p", size, addr);
 	pthread_mutex_lock(&pcpu_lock);
-	a = resolve((unsigned long)addr, dusk_smp_processor_id(), koff);
+	a = resolve((unsigned long)addr, dusk_smp_processor_id(), koff, &o);
 	/* own copies are program memory; the kernel's (a block moved there
 	 * too) go through its shadow */
-	o = find((unsigned long)addr);
 	p = o && !o->kaddr ? (void *)a : dusk_check((void *)a, size);
 	cur = load(p, size);
 	switch (op) {

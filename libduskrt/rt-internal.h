@@ -752,6 +752,9 @@ void dusk_die(void) __attribute__((noreturn));
  */
 void dusk_fault(const char *what, uint64_t addr, size_t len, const void *pc,
 		const char *detail) __attribute__((noreturn));
+/* mirror.c: MIRROR_FREE of the mirror at @kaddr (@percpu: the per-CPU
+ * block whose __percpu pointer it is).  0 or -errno. */
+int dusk_mirror_free_request(uint64_t kaddr, int percpu);
 /* percpu.c: @p handed to the kernel; if it is in an own alloc_percpu()
  * block, the block moves into the kernel and @out is the kernel's pointer
  * for @p (1), else 0 */

@@ -100,18 +100,6 @@ static int is_own_param_ops(CXCursor var)
 	return is_param_ops(var) && !clang_Cursor_isNull(clang_getCursorDefinition(var));
 }
 
-/* The single child of @c (an implicit cast, parentheses), or a null cursor. */
-static CXCursor only_child(CXCursor c)
-{
-	unsigned n;
-	CXCursor *kids = rw_children(c, &n), k = clang_getNullCursor();
-
-	if (n == 1)
-		k = kids[0];
-	free(kids);
-	return k;
-}
-
 /*
  * The text of lvalue @c when it is a member or element of a variable
  * (`drv.max_instances`, `cfg->levels[2]`), else NULL: module_param_named()
@@ -128,24 +116,19 @@ static char *member_lvalue(CXCursor c)
 	if (k == CXCursor_DeclRefExpr)
 		return clang_getCursorKind(clang_getCursorReferenced(c)) == CXCursor_VarDecl ?
 			       cxs_take(clang_getCursorSpelling(c)) : NULL;
-	if (k == CXCursor_UnexposedExpr || k == CXCursor_ParenExpr)
-		return clang_Cursor_isNull(only_child(c)) ? NULL : member_lvalue(only_child(c));
-	if (k == CXCursor_MemberRefExpr) {
-		CXCursor b = only_child(c);
-		int arrow;
+	kids = rw_children(c, &n);
+	if (k == CXCursor_MemberRefExpr && n == 1 && (base = member_lvalue(rw_strip(kids[0])))) {
+		int arrow = clang_getCanonicalType(clang_getCursorType(kids[0])).kind ==
+			    CXType_Pointer;
 
-		if (clang_Cursor_isNull(b) || !(base = member_lvalue(b)))
-			return NULL;
-		arrow = clang_getCanonicalType(clang_getCursorType(b)).kind == CXType_Pointer;
 		m = cxs_take(clang_getCursorSpelling(c));
 		out = xasprintf("%s%s%s", base, arrow ? "->" : ".", m);
 		free(m);
-	} else if (k == CXCursor_ArraySubscriptExpr) {
-		kids = rw_children(c, &n);
-		if (n == 2 && (base = member_lvalue(kids[0])))
-			out = xasprintf("%s[%lld]", base, eval_int(kids[1], 0));
-		free(kids);
+	} else if (k == CXCursor_ArraySubscriptExpr && n == 2 &&
+		   (base = member_lvalue(rw_strip(kids[0])))) {
+		out = xasprintf("%s[%lld]", base, eval_int(kids[1], 0));
 	}
+	free(kids);
 	free(base);
 	return out;
 }

@@ -362,6 +362,20 @@ bool dusk_region_keep_retained(const void *addr)
  * region the program may write.
  */
 
+/* May the session hold a mirror of @len bytes more?  0, or -ENOSPC said
+ * in @info's extack. */
+static int dusk_mirror_room(size_t len, struct genl_info *info)
+{
+	bool ok;
+
+	mutex_lock(&dusk_sess.lock);
+	ok = dusk_region_room(len);
+	mutex_unlock(&dusk_sess.lock);
+	if (!ok)
+		NL_SET_ERR_MSG(info->extack, "the program holds mem_max_mb of kernel memory already");
+	return ok ? 0 : -ENOSPC;
+}
+
 /* The region of @cpu's copy of per-CPU mirror @pcpu, or NULL.  Caller holds lock. */
 static struct dusk_region *dusk_pcpu_copy(void __percpu *pcpu, unsigned int cpu)
 {
@@ -433,13 +447,9 @@ static int dusk_mirror_alloc_percpu(struct genl_info *info, u32 len)
 		NL_SET_ERR_MSG(info->extack, "per-CPU mirror: no initial CHUNK (WRITE each copy)");
 		return -EINVAL;
 	}
-	mutex_lock(&dusk_sess.lock);
-	err = dusk_region_room(total) ? 0 : -ENOSPC;
-	mutex_unlock(&dusk_sess.lock);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack, "the program holds mem_max_mb of kernel memory already");
+	err = dusk_mirror_room(total, info);
+	if (err)
 		return err;
-	}
 	pcpu = __alloc_percpu_gfp(len, align, GFP_KERNEL);	/* zeroed */
 	if (!pcpu)
 		return -ENOMEM;
@@ -846,13 +856,9 @@ int dusk_nl_mirror_alloc(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
-	mutex_lock(&dusk_sess.lock);
-	err = dusk_region_room(len) ? 0 : -ENOSPC;
-	mutex_unlock(&dusk_sess.lock);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack, "the program holds mem_max_mb of kernel memory already");
+	err = dusk_mirror_room(len, info);
+	if (err)
 		return err;
-	}
 	m = kvzalloc(len, GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
