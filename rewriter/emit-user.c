@@ -58,6 +58,18 @@ static int is_void(CXType t)
 	return clang_getCanonicalType(t).kind == CXType_Void;
 }
 
+/* A callback's answer the kernel only hands back to the module and never
+ * follows: a function pointer, or an untyped `void *` (seq_operations'
+ * start and next, a namespace tag, a mempool element) -- the kernel cannot
+ * read through void without a type of its own.  It goes back as the
+ * program's address, not committed: a seq_file's next() answering a bucket
+ * of a 32 KiB hash table committed (translated) the whole table once per
+ * bucket, and a 4096-bucket walk took minutes under TCG. */
+static int is_cookie_answer(CXType t)
+{
+	return rw_type_is_pointer(t) && (is_fn_pointer(t) || is_void(pointee(t)));
+}
+
 static int is_record(CXType t)
 {
 	return clang_getCanonicalType(t).kind == CXType_Record;
@@ -444,7 +456,9 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 		sb_puts(b, "\t(void)a;\n");
 	if (is_void(clang_getResultType(t)))
 		sb_printf(b, "\t%s;\n\treturn 0;\n}\n\n", xsb_str(&call));
-	else if (rw_type_is_pointer(clang_getResultType(t)) && !is_fn_pointer(clang_getResultType(t))) {
+	else if (is_cookie_answer(clang_getResultType(t)))
+		sb_printf(b, "\treturn (uint64_t)(uintptr_t)%s;\n}\n\n", xsb_str(&call));
+	else if (rw_type_is_pointer(clang_getResultType(t))) {
 		/* the kernel follows the answer: an own object's address (a
 		 * name callback's string literal, pinmux's
 		 * get_function_name()) is its mirror's, as for a call's
@@ -464,9 +478,7 @@ static void emit_trampoline(struct rw *rw, struct sb *b, const struct rw_proxy *
 			sb_puts(b, "\treturn dusk_commit(r, DUSK_TYPE_NONE, 0);\n}\n\n");
 		else
 			sb_printf(b, "\treturn dusk_commit(r, %d, 0);\n}\n\n", tid);
-	} else if (rw_type_is_pointer(clang_getResultType(t)))
-		sb_printf(b, "\treturn (uint64_t)(uintptr_t)%s;\n}\n\n", xsb_str(&call));
-	else
+	} else
 		sb_printf(b, "\treturn (uint64_t)%s;\n}\n\n", xsb_str(&call));
 	sb_free(&call);
 }
