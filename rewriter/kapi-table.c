@@ -816,6 +816,9 @@ int kapi_proxy_data_buffer(CXType fn, int *len)
  *    and the algorithm's context after it (DUSK_LENT_CRYPTO(offset of
  *    base)), which the crypto API allocates and the algorithm's init,
  *    setkey and requests write;
+ *  - struct shash_desc *: the struct and the algorithm's descsize bytes
+ *    of context after it (DUSK_LENT_SHASH_DESC), where a hash algorithm's
+ *    init, update and final keep the running state (shash_desc_ctx());
  *  - struct net_device *: the device, and its private area when it is
  *    the module's (DUSK_LENT_NETDEV), which alloc_netdev()'s setup, a
  *    link type's setup and newlink initialise for a device the kernel
@@ -903,6 +906,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 		return xstrdup("DUSK_LENT_I2C_MSGS");
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct net_device"))
 		return xstrdup("DUSK_LENT_NETDEV");
+	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct shash_desc"))
+		return xstrdup("DUSK_LENT_SHASH_DESC");
 	if (p.kind == CXType_Record && (size = kapi_crypto_base(t)) >= 0)
 		return xasprintf("DUSK_LENT_CRYPTO(%lld)", size);
 	size = clang_Type_getSizeOf(p);
