@@ -212,6 +212,33 @@ static const struct kapi_undo undos[] = {
 	{ "pinctrl_register_mappings",	"pinctrl_unregister_mappings",	1, { 0 } },
 	{ "phy_create",			"phy_destroy",			1, { RET } },
 	{ "phy_create_lookup",		"phy_remove_lookup",		3, { 0, 1, 2 } },
+	/* Crypto algorithms and templates: the kernel's lists link the
+	 * program's mirrors, freed with the session.  Left registered by a
+	 * dead program, the next lookup of any algorithm or template walked
+	 * freed memory (a general protection fault in
+	 * __crypto_lookup_template() from cryptomgr_probe: ecb, this
+	 * session's coverage re-run).  Unregistering a template removes the
+	 * instances its create() registered. */
+	{ "crypto_register_alg",	"crypto_unregister_alg",	1, { 0 } },
+	{ "crypto_register_algs",	"crypto_unregister_algs",	2, { 0, 1 } },
+	{ "crypto_register_template",	"crypto_unregister_template",	1, { 0 } },
+	{ "crypto_register_templates",	"crypto_unregister_templates",	2, { 0, 1 } },
+	{ "crypto_register_shash",	"crypto_unregister_shash",	1, { 0 } },
+	{ "crypto_register_shashes",	"crypto_unregister_shashes",	2, { 0, 1 } },
+	{ "crypto_register_ahash",	"crypto_unregister_ahash",	1, { 0 } },
+	{ "crypto_register_ahashes",	"crypto_unregister_ahashes",	2, { 0, 1 } },
+	{ "crypto_register_skcipher",	"crypto_unregister_skcipher",	1, { 0 } },
+	{ "crypto_register_skciphers",	"crypto_unregister_skciphers",	2, { 0, 1 } },
+	{ "crypto_register_aead",	"crypto_unregister_aead",	1, { 0 } },
+	{ "crypto_register_aeads",	"crypto_unregister_aeads",	2, { 0, 1 } },
+	{ "crypto_register_rng",	"crypto_unregister_rng",	1, { 0 } },
+	{ "crypto_register_rngs",	"crypto_unregister_rngs",	2, { 0, 1 } },
+	{ "crypto_register_akcipher",	"crypto_unregister_akcipher",	1, { 0 } },
+	{ "crypto_register_kpp",	"crypto_unregister_kpp",	1, { 0 } },
+	{ "crypto_register_scomp",	"crypto_unregister_scomp",	1, { 0 } },
+	{ "crypto_register_scomps",	"crypto_unregister_scomps",	2, { 0, 1 } },
+	{ "crypto_register_acomp",	"crypto_unregister_acomp",	1, { 0 } },
+	{ "crypto_register_acomps",	"crypto_unregister_acomps",	2, { 0, 1 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)

@@ -295,7 +295,7 @@ static void function_union_member_by_value(void **state)
 	assert_int_equal((uintptr_t)ka->u.compress.compress, PROXY0 + 16 * PROXY_TICK);
 	assert_int_equal((uintptr_t)ka->u.compress.decompress, PROXY0 + 16 * PROXY_HOOK);
 
-	g_alg.u.cipher.encrypt = (uint64_t (*)(uint64_t, uint64_t))other_fn;
+	g_alg.u.cipher.encrypt = other_fn;
 	assert_int_equal(dusk_commit_obj(&g_alg, T_ALG, 0, &k), -ENOENT);
 	assert_true(harness_log_has(DUSK_LOG_ERROR, "has no generated proxy"));
 }

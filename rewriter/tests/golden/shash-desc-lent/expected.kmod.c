@@ -69,6 +69,7 @@ static const struct dusk_proxy_desc dusk_proxies[] = {
 };
 
 static const struct dusk_undo_desc dusk_undo[] = {
+	{ 0, 1, 1, { 0 } },
 	{ 0 },
 };
 
@@ -89,5 +90,5 @@ const struct dusk_gen dusk_gen = {
 	.proxies = dusk_proxies,
 	.nproxies = 3,
 	.undo = dusk_undo,
-	.nundo = 0,
+	.nundo = 1,
 };
