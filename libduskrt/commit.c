@@ -76,6 +76,8 @@ struct walk {
 			 * before this thread's next message lands */
 	int unlisted;	/* another thread's call reads back what it reaches:
 			 * list nothing for this thread's */
+	int in_member;	/* walking a record member of a union (of the
+			 * object being walked, not of one it points to) */
 };
 
 /* Every thread's commit state, to find whose stack an object is on.
@@ -106,6 +108,7 @@ static void walk_begin(struct walk *w, struct dusk_thread *t, int kept)
 	w->kept = kept;
 	w->send_now = 0;
 	w->unlisted = 0;
+	w->in_member = 0;
 }
 
 static const struct dusk_type *type_of(int32_t id)
@@ -299,11 +302,17 @@ static int xlate_fn(struct walk *w, struct mirror *m, size_t off, const char *wh
 	memcpy(&v, m->img + off, sizeof(v));
 	if (!v || v >= dusk_sess->kbase)
 		return 0;
-	(void)w;
 	if (proxy_of(v, &k)) {
 		memcpy(m->img + off, &k, sizeof(k));
 		return dusk_mirror_add_slot(m, off);
 	}
+	/* In a member of a union of records (struct crypto_alg's cra_u {
+	 * cipher, compress }) the word may be another member's data (a
+	 * cipher's two key sizes where the compressor's first function
+	 * would be): read by value, as word_union() reads one.  Only an
+	 * address the program maps can be one of its functions. */
+	if (w->in_member && !own_mapped((uintptr_t)v))
+		return 0;
 	if (m->fresh || spare_part(m, off))
 		return fresh_garbage(m, off, where);
 	dusk_log(DUSK_LOG_ERROR, "dusk: %s: function at %p has no generated proxy "
@@ -574,7 +583,12 @@ static int xlate_field(struct walk *w, struct mirror *m, size_t off, const struc
 			return xlate_fn(w, m, at, where);
 		return xlate_ptr(w, m, at, f->type, where, depth);
 	case DUSK_FK_RECORD:
-		return xlate_type(w, m, at, f->type, depth);
+		if (rec->kind != DUSK_TK_UNION)
+			return xlate_type(w, m, at, f->type, depth);
+		w->in_member++;
+		err = xlate_type(w, m, at, f->type, depth);
+		w->in_member--;
+		return err;
 	case DUSK_FK_ARRAY:
 		if (!f->count || !type_of(f->type))
 			return 0;
@@ -799,7 +813,7 @@ static int flush_unsent_elsewhere(struct walk *w, struct mirror *m)
 static int translate(struct walk *w, struct mirror *m, int depth)
 {
 	uint32_t i;
-	int err = flush_unsent_elsewhere(w, m);
+	int in_member, err = flush_unsent_elsewhere(w, m);
 
 	if (err)
 		return err;
@@ -816,6 +830,9 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 	/* A kept walk's objects are read back as kept ones; a call mirror
 	 * it met (a kept global pointing into a stack) goes with the call. */
 	err = (w->kept && !m->call_scoped) || w->unlisted ? 0 : touch(w->cs, m);
+	/* an object a union member points to is walked by its own type */
+	in_member = w->in_member;
+	w->in_member = 0;
 	if (m->type >= 0) {
 		const struct dusk_type *t = type_of(m->type);
 
@@ -826,6 +843,7 @@ static int translate(struct walk *w, struct mirror *m, int depth)
 	}
 	if (!err)
 		err = xlate_words(w, m, depth);
+	w->in_member = in_member;
 	if (!err)
 		err = queue_refresh(w->cs, m);
 	if (err <= 0)

@@ -222,6 +222,33 @@ static const struct kapi_undo undos[] = {
 	{ "__iio_device_register",	"iio_device_unregister",	1, { 0 } },
 	{ "iio_triggered_buffer_setup_ext", "iio_triggered_buffer_cleanup", 1, { 0 } },
 	{ "iio_trigger_register",	"iio_trigger_unregister",	1, { 0 } },
+	/* Crypto algorithms and templates: the kernel's lists link the
+	 * program's mirrors, freed with the session.  Left registered by a
+	 * dead program, the next lookup of any algorithm or template walked
+	 * freed memory (a general protection fault in
+	 * __crypto_lookup_template() from cryptomgr_probe: ecb, this
+	 * session's coverage re-run).  Unregistering a template removes the
+	 * instances its create() registered. */
+	{ "crypto_register_alg",	"crypto_unregister_alg",	1, { 0 } },
+	{ "crypto_register_algs",	"crypto_unregister_algs",	2, { 0, 1 } },
+	{ "crypto_register_template",	"crypto_unregister_template",	1, { 0 } },
+	{ "crypto_register_templates",	"crypto_unregister_templates",	2, { 0, 1 } },
+	{ "crypto_register_shash",	"crypto_unregister_shash",	1, { 0 } },
+	{ "crypto_register_shashes",	"crypto_unregister_shashes",	2, { 0, 1 } },
+	{ "crypto_register_ahash",	"crypto_unregister_ahash",	1, { 0 } },
+	{ "crypto_register_ahashes",	"crypto_unregister_ahashes",	2, { 0, 1 } },
+	{ "crypto_register_skcipher",	"crypto_unregister_skcipher",	1, { 0 } },
+	{ "crypto_register_skciphers",	"crypto_unregister_skciphers",	2, { 0, 1 } },
+	{ "crypto_register_aead",	"crypto_unregister_aead",	1, { 0 } },
+	{ "crypto_register_aeads",	"crypto_unregister_aeads",	2, { 0, 1 } },
+	{ "crypto_register_rng",	"crypto_unregister_rng",	1, { 0 } },
+	{ "crypto_register_rngs",	"crypto_unregister_rngs",	2, { 0, 1 } },
+	{ "crypto_register_akcipher",	"crypto_unregister_akcipher",	1, { 0 } },
+	{ "crypto_register_kpp",	"crypto_unregister_kpp",	1, { 0 } },
+	{ "crypto_register_scomp",	"crypto_unregister_scomp",	1, { 0 } },
+	{ "crypto_register_scomps",	"crypto_unregister_scomps",	2, { 0, 1 } },
+	{ "crypto_register_acomp",	"crypto_unregister_acomp",	1, { 0 } },
+	{ "crypto_register_acomps",	"crypto_unregister_acomps",	2, { 0, 1 } },
 };
 
 const struct kapi_undo *kapi_undo_table(size_t *n)
@@ -826,6 +853,9 @@ int kapi_proxy_data_buffer(CXType fn, int *len)
  *    and the algorithm's context after it (DUSK_LENT_CRYPTO(offset of
  *    base)), which the crypto API allocates and the algorithm's init,
  *    setkey and requests write;
+ *  - struct shash_desc *: the struct and the algorithm's descsize bytes
+ *    of context after it (DUSK_LENT_SHASH_DESC), where a hash algorithm's
+ *    init, update and final keep the running state (shash_desc_ctx());
  *  - struct net_device *: the device, and its private area when it is
  *    the module's (DUSK_LENT_NETDEV), which alloc_netdev()'s setup, a
  *    link type's setup and newlink initialise for a device the kernel
@@ -913,6 +943,8 @@ char *kapi_proxy_lent(CXType fn, int i)
 		return xstrdup("DUSK_LENT_I2C_MSGS");
 	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct net_device"))
 		return xstrdup("DUSK_LENT_NETDEV");
+	if (p.kind == CXType_Record && kapi_pointee_is(t, "struct shash_desc"))
+		return xstrdup("DUSK_LENT_SHASH_DESC");
 	if (p.kind == CXType_Record && (size = kapi_crypto_base(t)) >= 0)
 		return xasprintf("DUSK_LENT_CRYPTO(%lld)", size);
 	size = clang_Type_getSizeOf(p);

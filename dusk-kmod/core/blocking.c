@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/bio.h>
 #include <linux/i2c.h>
+#include <crypto/hash.h>
 #include <linux/crypto.h>
 #include "dusk-core.h"
 
@@ -83,6 +84,19 @@ static u64 dusk_crypto_lent_len(u64 arg, u32 off)
 }
 
 /*
+ * The bytes a hash's operation state lends (DUSK_LENT_SHASH_DESC): the
+ * struct shash_desc and its transform's descsize bytes of context, which
+ * the algorithm's init, update and final write (shash_desc_ctx()).
+ */
+static u64 dusk_shash_desc_lent_len(u64 arg)
+{
+	const struct shash_desc *desc = (const struct shash_desc *)(uintptr_t)arg;
+	struct crypto_shash *tfm = READ_ONCE(desc->tfm);
+
+	return sizeof(*desc) + (tfm ? crypto_shash_descsize(tfm) : 0);
+}
+
+/*
  * Bytes of argument @i's pointee lent to blocked callback @w: its pointer
  * arguments' pointees (w->lent: dusk_proxy_desc.lent), a DUSK_LENT_ARG
  * size read from the argument it names; the object a constructor of the
@@ -109,6 +123,8 @@ static u64 dusk_lent_len(const struct dusk_waiter *w, u32 i)
 		return 0;
 	if ((n & DUSK_LENT_CRYPTO_MASK) == DUSK_LENT_CRYPTO(0))
 		return dusk_crypto_lent_len(w->args[i], n & ~DUSK_LENT_CRYPTO_MASK);
+	if (n == DUSK_LENT_SHASH_DESC)
+		return dusk_shash_desc_lent_len(w->args[i]);
 	if (n == DUSK_LENT_NETDEV)	/* with its private area when the module's */
 		return dusk_netdev_lent_len(w, w->args[i]);
 	if (!(n & DUSK_LENT_ARG(0)))

@@ -156,6 +156,11 @@
  * a link type's setup, newlink and dellink, the device's ndo_*()
  * (dusk-kmod/core/netdevhand.c). */
 #define DUSK_LENT_NETDEV	0x40000005u
+/* A hash's operation state (struct shash_desc *, handed to a shash
+ * algorithm's init, update, final, export and import): the struct and the
+ * descsize bytes of context after it (shash_desc_ctx()), which those
+ * callbacks keep the running hash in. */
+#define DUSK_LENT_SHASH_DESC	0x40000006u
 
 /* ---- the generated undo table (struct dusk_undo_desc.from[]) ----------- */
 

@@ -259,6 +259,47 @@ static void data_pointer_union_translated(void **state)
 	assert_false(harness_log_has(DUSK_LOG_ERROR, "union member holds own address"));
 }
 
+/* A union of records with function pointers (struct crypto_alg's cra_u):
+ * a cipher's key sizes where the compressor's first function would be are
+ * data, its functions get their proxies; a compressor's functions too.  A
+ * function of the program's without a proxy is still refused there. */
+static void function_union_member_by_value(void **state)
+{
+	const struct tm_alg *ka;
+	uint64_t k, args[1];
+
+	(void)state;
+	memset(&g_alg, 0, sizeof(g_alg));
+	g_alg.name = "blowfish";
+	g_alg.u.cipher.min_keysize = 4;
+	g_alg.u.cipher.max_keysize = 56;
+	g_alg.u.cipher.setkey = tm_hook;
+	g_alg.u.cipher.encrypt = tm_tick;
+	assert_int_equal(dusk_commit_obj(&g_alg, T_ALG, 0, &k), 0);
+	args[0] = k;
+	dusk_call(STUB_NOOP, args, 1);
+	ka = dusk_sim_ptr(sim, k);
+	assert_non_null(ka);
+	assert_int_equal(ka->u.cipher.min_keysize, 4);
+	assert_int_equal(ka->u.cipher.max_keysize, 56);
+	assert_int_equal((uintptr_t)ka->u.cipher.setkey, PROXY0 + 16 * PROXY_HOOK);
+	assert_int_equal((uintptr_t)ka->u.cipher.encrypt, PROXY0 + 16 * PROXY_TICK);
+	assert_false(harness_log_has(DUSK_LOG_ERROR, "has no generated proxy"));
+
+	memset(&g_alg.u, 0, sizeof(g_alg.u));
+	g_alg.u.compress.compress = tm_tick;
+	g_alg.u.compress.decompress = tm_hook;
+	assert_int_equal(dusk_commit_obj(&g_alg, T_ALG, 0, &k), 0);
+	dusk_call(STUB_NOOP, args, 1);
+	ka = dusk_sim_ptr(sim, k);
+	assert_int_equal((uintptr_t)ka->u.compress.compress, PROXY0 + 16 * PROXY_TICK);
+	assert_int_equal((uintptr_t)ka->u.compress.decompress, PROXY0 + 16 * PROXY_HOOK);
+
+	g_alg.u.cipher.encrypt = other_fn;
+	assert_int_equal(dusk_commit_obj(&g_alg, T_ALG, 0, &k), -ENOENT);
+	assert_true(harness_log_has(DUSK_LOG_ERROR, "has no generated proxy"));
+}
+
 static void function_without_proxy_refused(void **state)
 {
 	uint64_t k;
@@ -1095,6 +1136,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ambiguous_union_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(data_pointer_union_translated, setup, teardown),
 		cmocka_unit_test_setup_teardown(pointer_or_data_union_by_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(function_union_member_by_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_without_proxy_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_mirror_freed_global_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(function_argument_becomes_proxy, setup, teardown),

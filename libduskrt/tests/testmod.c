@@ -9,6 +9,7 @@ struct mid g_mid;
 struct top g_top;
 union ptrs g_ptrs;
 union word g_word;
+struct tm_alg g_alg;
 struct tm_list g_head;
 uint64_t g_raw[4];
 int g_knob;
@@ -118,6 +119,26 @@ static const struct dusk_field completion_fields[] = {
 	FLD(tm_completion, wait, DUSK_FK_RECORD, 0, T_SWAIT, 1),
 };
 
+static const struct dusk_field alg_fields[] = {
+	FLD(tm_alg, name, DUSK_FK_PTR, 0, DUSK_TYPE_CSTRING, 1),
+	FLD(tm_alg, u, DUSK_FK_RECORD, 0, T_ALGU, 1),
+};
+static const struct dusk_field algu_fields[] = {
+	{ "cipher", 0, sizeof(struct tm_cipher), DUSK_FK_RECORD, DUSK_FF_AMBIGUOUS, T_CIPHER, 1 },
+	{ "compress", 0, sizeof(struct tm_compress), DUSK_FK_RECORD, DUSK_FF_AMBIGUOUS,
+	  T_COMPRESS, 1 },
+};
+static const struct dusk_field cipher_fields[] = {
+	FLD(tm_cipher, min_keysize, DUSK_FK_DATA, 0, T_INT, 1),
+	FLD(tm_cipher, max_keysize, DUSK_FK_DATA, 0, T_INT, 1),
+	FLD(tm_cipher, setkey, DUSK_FK_FNPTR, 0, 0, 1),
+	FLD(tm_cipher, encrypt, DUSK_FK_FNPTR, 0, 0, 1),
+};
+static const struct dusk_field compress_fields[] = {
+	FLD(tm_compress, compress, DUSK_FK_FNPTR, 0, 0, 1),
+	FLD(tm_compress, decompress, DUSK_FK_FNPTR, 0, 0, 1),
+};
+
 static const struct dusk_type types[] = {
 	[T_LEAF] = { "struct leaf", sizeof(struct leaf), 8, DUSK_TK_STRUCT, 3, leaf_fields,
 		     DUSK_TYPE_NONE, 0 },
@@ -147,6 +168,14 @@ static const struct dusk_type types[] = {
 		      swait_fields, DUSK_TYPE_NONE, 0 },
 	[T_COMPLETION] = { "struct completion", sizeof(struct tm_completion), 8, DUSK_TK_STRUCT,
 			   2, completion_fields, DUSK_TYPE_NONE, 0 },
+	[T_ALG] = { "struct tm_alg", sizeof(struct tm_alg), 8, DUSK_TK_STRUCT, 2, alg_fields,
+		    DUSK_TYPE_NONE, 0 },
+	[T_ALGU] = { "union tm_algu", sizeof(g_alg.u), 8, DUSK_TK_UNION, 2, algu_fields,
+		     DUSK_TYPE_NONE, 0 },
+	[T_CIPHER] = { "struct tm_cipher", sizeof(struct tm_cipher), 8, DUSK_TK_STRUCT, 4,
+		       cipher_fields, DUSK_TYPE_NONE, 0 },
+	[T_COMPRESS] = { "struct tm_compress", sizeof(struct tm_compress), 8, DUSK_TK_STRUCT, 2,
+			 compress_fields, DUSK_TYPE_NONE, 0 },
 };
 
 const struct dusk_typetab tm_types = {
@@ -178,6 +207,7 @@ static const struct dusk_object objects[] = {
 	{ "g_top", &g_top, sizeof(g_top), T_TOP },
 	{ "g_ptrs", &g_ptrs, sizeof(g_ptrs), T_PTRS },
 	{ "g_word", &g_word, sizeof(g_word), T_WORD },
+	{ "g_alg", &g_alg, sizeof(g_alg), T_ALG },
 	{ "g_head", &g_head, sizeof(g_head), T_LIST },
 	{ "g_raw", g_raw, sizeof(g_raw), DUSK_TYPE_NONE },
 	{ "g_knob", &g_knob, sizeof(g_knob), T_INT },

@@ -87,8 +87,30 @@ struct tm_completion {
 	struct tm_swait wait;
 };
 
+/* A union of records with function pointers (struct crypto_alg's cra_u
+ * { cipher, compress }): the cipher's key sizes lie where the
+ * compressor's first function would. */
+struct tm_cipher {
+	unsigned int min_keysize, max_keysize;
+	uint64_t (*setkey)(uint64_t, uint64_t);
+	uint64_t (*encrypt)(uint64_t, uint64_t);
+};
+
+struct tm_compress {
+	uint64_t (*compress)(uint64_t, uint64_t);
+	uint64_t (*decompress)(uint64_t, uint64_t);
+};
+
+struct tm_alg {
+	const char *name;
+	union {
+		struct tm_cipher cipher;
+		struct tm_compress compress;
+	} u;
+};
+
 enum { T_LEAF, T_MID, T_TOP, T_EITHER, T_INT, T_LIST, T_EMPTY, T_WAIT, T_FLEX, T_PTRS, T_WORD,
-       T_WORDVAL, T_CHARP, T_SWAIT, T_COMPLETION };
+       T_WORDVAL, T_CHARP, T_SWAIT, T_COMPLETION, T_ALG, T_ALGU, T_CIPHER, T_COMPRESS };
 enum { STUB_NOOP, STUB_PRINTK, STUB_TOUCH, STUB_KMALLOC, STUB_COPY_FROM_USER,
        STUB_DEBUGFS_U32, STUB_KFREE, STUB_KMEM_CACHE_CREATE, STUB_KMEM_CACHE_ALLOC,
        STUB_KMEM_CACHE_FREE, STUB_KMEM_CACHE_DESTROY, NSTUBS };
@@ -99,6 +121,7 @@ extern struct mid g_mid;
 extern struct top g_top;
 extern union ptrs g_ptrs;
 extern union word g_word;
+extern struct tm_alg g_alg;
 extern struct tm_list g_head;
 extern uint64_t g_raw[4];	/* a global of a type the table lacks */
 extern int g_knob;		/* a debugfs value: the kernel keeps it (kept.c) */
