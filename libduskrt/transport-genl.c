@@ -94,19 +94,26 @@ static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 #define RX_HDRS 16
 static DUSK_TLS struct mmsghdr rx_mm[RX_HDRS];
 static DUSK_TLS struct iovec rx_iov[RX_HDRS];
+static DUSK_TLS size_t rx_cap;		/* every rx_iov's iov_len */
+static DUSK_TLS unsigned int rx_built;	/* headers set up, from the first */
 
 /* This thread's headers for @n buffers @bufs of @cap bytes (n <= RX_HDRS). */
 static struct mmsghdr *rx_headers(void *const *bufs, size_t cap, unsigned int n)
 {
 	unsigned int i;
 
+	if (cap != rx_cap) {
+		rx_cap = cap;
+		rx_built = 0;
+	}
 	for (i = 0; i < n; i++) {
-		if (rx_iov[i].iov_base == bufs[i] && rx_iov[i].iov_len == cap &&
-		    rx_mm[i].msg_hdr.msg_iov == &rx_iov[i])
+		if (i < rx_built && rx_iov[i].iov_base == bufs[i])
 			continue;
 		rx_iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = cap };
 		rx_mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &rx_iov[i], .msg_iovlen = 1 } };
 	}
+	if (n > rx_built)
+		rx_built = n;
 	return rx_mm;
 }
 
