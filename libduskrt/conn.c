@@ -105,10 +105,12 @@ struct dusk_conn {
 	int dead_err;
 	char *rxbuf;		/* RX_BATCH datagrams, used by the reader only */
 	size_t rxlen[RX_BATCH];
+	void *rxbufs[RX_BATCH];	/* rxbuf's slots, set once (a read's list) */
 	/* The packet thread's own reads (pkt_read()): their upcalls are
 	 * served in these buffers, while other threads read into rxbuf. */
 	char *pktbuf;
 	size_t pktlen[RX_BATCH];
+	void *pktbufs[RX_BATCH];
 	struct noack ring[RING];
 	struct dusk_outq pout;	/* the packet thread's REPLYs not yet sent */
 	struct dusk_lanes *lanes;	/* flows in parallel (lanes.c), NULL: none */
@@ -329,10 +331,10 @@ static void demux(struct dusk_conn *c, void *const *bufs, const size_t *lens, in
  * lock is dropped meanwhile).  The number read, or -errno (the connection
  * is then dead).
  */
-static int read_into(struct dusk_conn *c, char *base, size_t *lens, void **bufs,
-		     unsigned int batch, int block)
+static int read_into(struct dusk_conn *c, void *const *bufs, size_t *lens, unsigned int batch,
+		     int block)
 {
-	int i, n;
+	int n;
 
 	c->reading = 1;
 	if (block) {
@@ -340,8 +342,6 @@ static int read_into(struct dusk_conn *c, char *base, size_t *lens, void **bufs,
 		c->poller = pthread_self();
 	}
 	pthread_mutex_unlock(&c->lock);
-	for (i = 0; i < RX_BATCH; i++)
-		bufs[i] = base + (size_t)i * RX_CAP;
 	if (block)
 		n = c->t->ops->recv_wait(c->t, bufs, RX_CAP, lens, batch);
 	else
@@ -364,11 +364,10 @@ static int read_into(struct dusk_conn *c, char *base, size_t *lens, void **bufs,
  */
 static int read_ready(struct dusk_conn *c, const struct waiter *mine, unsigned int batch)
 {
-	void *bufs[RX_BATCH];
-	int n = read_into(c, c->rxbuf, c->rxlen, bufs, batch, 0);
+	int n = read_into(c, c->rxbufs, c->rxlen, batch, 0);
 
 	if (n >= 0)
-		demux(c, bufs, c->rxlen, n, mine, NULL);
+		demux(c, c->rxbufs, c->rxlen, n, mine, NULL);
 	return n;
 }
 
@@ -505,14 +504,13 @@ static void serve_inplace(struct dusk_conn *c, const struct inplace *ip)
  */
 static int pkt_read(struct dusk_conn *c, unsigned int batch, int block)
 {
-	void *bufs[RX_BATCH];
 	struct inplace ip;
-	int n = read_into(c, c->pktbuf, c->pktlen, bufs, batch, block);
+	int n = read_into(c, c->pktbufs, c->pktlen, batch, block);
 
 	if (n < 0)
 		return n;
 	ip.n = 0;
-	demux(c, bufs, c->pktlen, n, NULL, &ip);
+	demux(c, c->pktbufs, c->pktlen, n, NULL, &ip);
 	if (ip.n)
 		serve_inplace(c, &ip);
 	return n;
@@ -704,6 +702,7 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		   struct dusk_conn **out)
 {
 	struct dusk_conn *c = calloc(1, sizeof(*c));
+	unsigned int i;
 	int err;
 
 	if (!c)
@@ -720,6 +719,10 @@ int dusk_conn_open(struct dusk_transport *t, const struct dusk_upcall_ops *ops,
 		dusk_outq_fini(&c->pout);
 		free(c);
 		return -ENOMEM;
+	}
+	for (i = 0; i < RX_BATCH; i++) {
+		c->rxbufs[i] = c->rxbuf + (size_t)i * RX_CAP;
+		c->pktbufs[i] = c->pktbuf + (size_t)i * RX_CAP;
 	}
 	c->t = t;
 	c->ops = ops;

@@ -24,6 +24,18 @@ enum rule_type { T_NONE, T_U32, T_U64, T_STRING, T_BINARY, T_U64S, T_NESTED, T_P
  * message's (U2K or K2U) or the nest's (NEST). */
 enum rule_dir { D_U2K = 1, D_K2U = 2, D_BOTH = 3, D_NEST = 4 };
 
+/*
+ * The fast path of validation, per table and direction: for each raw
+ * nla_type (flags included), FAST_ANY when the attribute is allowed with any
+ * payload (PAD), N when it is allowed with exactly N bytes (a u32, a u64),
+ * else 0: the full check (check_attr()) decides.  Derived from the rules at
+ * start (fast_init()), so both paths accept the same messages; a packet's
+ * upcall is mostly such words, each checked with one load and one compare
+ * (docs/PERFORMANCE.md).
+ */
+#define FAST_ANY 0xff
+typedef uint8_t fast_tab[2][DUSK_A_MAX + 1];	/* [D_U2K - 1], [D_K2U - 1] */
+
 /* One attribute's line of the table. */
 struct attr_rule {
 	uint8_t type;		/* enum rule_type; T_NONE: not allowed here */
@@ -31,15 +43,22 @@ struct attr_rule {
 	uint16_t max;		/* STRING with its NUL, BINARY, U64S; 0: no bound */
 	const struct attr_rule *nest;	/* NESTED: the members' rules */
 	uint64_t need;		/* NESTED: the members every nest must have */
+	const fast_tab *fast;	/* NESTED: the members' fast path */
 };
 
 #define RULE(name, type, dir, max, nest) \
-	[DUSK_A_##name] = { T_##type, D_##dir, (max), NEST_##nest, NEED_##nest },
+	[DUSK_A_##name] = { T_##type, D_##dir, (max), NEST_##nest, NEED_##nest, FAST_##nest },
 #define NEST_none	NULL
 #define NEST_range	range_rules
 #define NEST_chunk	chunk_rules
 #define NEST_stat	stat_rules
 #define NEST_param	param_rules
+#define FAST_none	NULL
+#define FAST_range	&range_fast
+#define FAST_chunk	&chunk_fast
+#define FAST_stat	&stat_fast
+#define FAST_param	&param_fast
+static fast_tab range_fast, chunk_fast, stat_fast, param_fast, top_fast;
 
 /* A nest's member mask, from the same table at compile time: validation
  * runs on every upcall of the packet path. */
@@ -314,6 +333,43 @@ rule_of(const struct attr_rule *tab, uint16_t t, int want, int dir)
 	return tab[t].type != T_NONE && (tab[t].dir & want) ? &tab[t] : NULL;
 }
 
+/* Does the fast path accept @a (see fast_tab)?  0: ask check_attr(). */
+static inline __attribute__((always_inline)) int fast_ok(const uint8_t *fast,
+							  const struct nlattr *a)
+{
+	unsigned int f;
+
+	if (a->nla_type > DUSK_A_MAX)	/* flags set: the full check */
+		return 0;
+	f = fast[a->nla_type];
+	return f && (f == FAST_ANY || a->nla_len == MNL_ATTR_HDRLEN + f);
+}
+
+/* Fill @fast for @tab, where @want (a direction or NEST) must hold. */
+static void fast_fill(fast_tab *fast, const struct attr_rule *tab, int nested)
+{
+	static const int dirs[2] = { D_U2K, D_K2U };
+	const struct attr_rule *r;
+	unsigned int d, t;
+
+	for (d = 0; d < 2; d++) {
+		for (t = 0; t <= DUSK_A_MAX; t++) {
+			r = rule_of(tab, (uint16_t)t, nested ? D_NEST : dirs[d], dirs[d]);
+			(*fast)[d][t] = !r ? 0 : r->type == T_PAD ? FAST_ANY :
+					r->type == T_U32 ? 4 : r->type == T_U64 ? 8 : 0;
+		}
+	}
+}
+
+static __attribute__((constructor)) void fast_init(void)
+{
+	fast_fill(&top_fast, rules, 0);
+	fast_fill(&range_fast, range_rules, 1);
+	fast_fill(&chunk_fast, chunk_rules, 1);
+	fast_fill(&stat_fast, stat_rules, 1);
+	fast_fill(&param_fast, param_rules, 1);
+}
+
 /*
  * The members of the nest @a, as nla_parse_nested() checks them with the
  * policy @r->nest: each one known and valid, none a nest itself (the
@@ -329,10 +385,14 @@ static inline __attribute__((always_inline)) int check_nest(const struct nlattr 
 	uint16_t t;
 
 	while (dusk_nla_ok(a, (ptrdiff_t)rem)) {
-		const struct attr_rule *m = rule_of(r->nest, t = dusk_nla_type(a), D_NEST, dir);
+		const struct attr_rule *m;
 
-		if (!m || m->type == T_NESTED || check_attr(a, m))
-			return -EINVAL;
+		if (!fast_ok((*r->fast)[dir - 1], a)) {
+			m = rule_of(r->nest, dusk_nla_type(a), D_NEST, dir);
+			if (!m || m->type == T_NESTED || check_attr(a, m))
+				return -EINVAL;
+		}
+		t = dusk_nla_type(a);
 		seen |= 1ull << t;
 		step = MNL_ALIGN(a->nla_len);
 		rem = step < rem ? rem - step : 0;	/* the last one may be unaligned */
@@ -355,10 +415,14 @@ static int check_attrs(const void *head, size_t len, int dir, struct dusk_attrs 
 	uint16_t t;
 
 	while (dusk_nla_ok(a, (ptrdiff_t)rem)) {
-		const struct attr_rule *r = rule_of(rules, t = dusk_nla_type(a), dir, dir);
+		const struct attr_rule *r;
 
-		if (!r || check_attr(a, r) || (r->type == T_NESTED && check_nest(a, r, dir)))
-			return -EINVAL;
+		t = dusk_nla_type(a);
+		if (!fast_ok(top_fast[dir - 1], a)) {
+			r = rule_of(rules, t, dir, dir);
+			if (!r || check_attr(a, r) || (r->type == T_NESTED && check_nest(a, r, dir)))
+				return -EINVAL;
+		}
 		out->tb[t] = a;
 		out->count[t]++;
 		step = MNL_ALIGN(a->nla_len);

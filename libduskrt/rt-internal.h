@@ -69,6 +69,21 @@ static inline int dusk_differ(const void *a, const void *b, size_t n)
 
 	if (n > DUSK_INLINE_COPY)
 		return memcmp(a, b, n) != 0;
+	/* four words a test: every packet's pages are compared whole at the
+	 * epoch's end, and mostly equal */
+	for (; n >= 32; n -= 32, x += 32, y += 32) {
+		uint64_t d = 0;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			__builtin_memcpy(&v, x + 8 * i, 8);
+			__builtin_memcpy(&w, y + 8 * i, 8);
+			d |= v ^ w;
+		}
+		__asm__("" : "+r"(d));
+		if (d)
+			return 1;
+	}
 	for (; n >= 8; n -= 8, x += 8, y += 8) {
 		__builtin_memcpy(&v, x, 8);
 		__builtin_memcpy(&w, y, 8);
@@ -482,6 +497,52 @@ static inline __attribute__((always_inline)) int dusk_rmap_none_named(const void
 	}
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	return none && __atomic_load_n(&dusk_rmap_seq, __ATOMIC_RELAXED) == seq;
+}
+
+/*
+ * dusk_rmap_none_named() and two copies in one pass: @len bytes of @data
+ * into @d1 and @d2 (a page's shadow and pristine), testing each aligned
+ * word (from byte @first) as it goes.  1 when none is named and no writer
+ * was at work: both copies are done.  0 otherwise, the copies partial: the
+ * caller translates (dusk_rmap_view()) and copies again.  A prefetched
+ * CHUNK's bytes were walked three times (test, shadow, pristine) on every
+ * packet (docs/PERFORMANCE.md).
+ */
+static inline __attribute__((always_inline)) int dusk_rmap_copy2(void *d1, void *d2,
+								  const void *data, size_t first,
+								  size_t len)
+{
+	unsigned int seq = __atomic_load_n(&dusk_rmap_seq, __ATOMIC_ACQUIRE);
+	const unsigned char *in = data;
+	unsigned char *a = d1, *b = d2;
+	uint64_t lo, n, v;
+	size_t off;
+
+	if (seq & 1)
+		return 0;
+	lo = __atomic_load_n(&dusk_rmap_span_lo, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&dusk_rmap_span_len, __ATOMIC_RELAXED);
+	for (off = 0; off < first && off < len; off++)
+		a[off] = b[off] = in[off];
+	for (; off + 8 <= len; off += 8) {
+		unsigned int h;
+
+		__builtin_memcpy(&v, in + off, 8);
+		__asm__("" : "+r"(v));
+		__builtin_memcpy(a + off, &v, 8);
+		__builtin_memcpy(b + off, &v, 8);
+		if (v - lo >= n)
+			continue;
+		h = dusk_rmap_hash(v);
+		if ((__atomic_load_n(&dusk_rmap_pages[h / 64], __ATOMIC_RELAXED) >> (h % 64)) & 1)
+			return 0;
+	}
+	for (; off < len; off++) {
+		__asm__("" : "+r"(a));
+		a[off] = b[off] = in[off];
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&dusk_rmap_seq, __ATOMIC_RELAXED) == seq;
 }
 
 uint64_t dusk_rmap_word_locked(uint64_t v);

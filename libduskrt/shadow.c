@@ -425,20 +425,31 @@ static inline __attribute__((always_inline)) int page_merge(struct dusk_shadow *
 	char *sh = w->mem + (pi << DUSK_PAGE_SHIFT);
 	char *pr = sh + WIN_SIZE;
 	size_t end = off + len;
+	uint64_t kaddr = (w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT) + off;
 	char view[DUSK_PAGE_SIZE] __attribute__((aligned(8)));
-	int err;
+	int err, late = 0;
 
-	/* Shadow and pristine hold the program's names of kernel values
-	 * (rmap.c), so an untouched translated word is not written back. */
-	data = dusk_rmap_view((w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT) + off, data, len,
-			      view);
 	err = page_map(w, pi);
 	if (err)
 		return err;
 	if (m->epoch != s->epoch) {
+		size_t lo = m->lo > off ? m->lo : off, hi = m->hi < end ? m->hi : end;
+
+		late = late_written(s, m, sh, lo, hi);
+	}
+	/* A page new this epoch, the common case (a packet's CHUNKs): its
+	 * bytes are tested and copied in one pass (a page's fill: libc's
+	 * copies are faster). */
+	if (m->epoch != s->epoch && !late && len <= DUSK_INLINE_COPY &&
+	    dusk_rmap_copy2(sh + off, pr + off, data, (size_t)(-kaddr & 7), len))
+		goto filled;
+	/* Shadow and pristine hold the program's names of kernel values
+	 * (rmap.c), so an untouched translated word is not written back. */
+	data = dusk_rmap_view(kaddr, data, len, view);
+	if (m->epoch != s->epoch) {
 		size_t b, lo = m->lo > off ? m->lo : off, hi = m->hi < end ? m->hi : end;
 
-		if (late_written(s, m, sh, lo, hi)) {
+		if (late) {
 			/* Late writes (see above): keep them over the new data. */
 			for (b = off; b < end; b++) {
 				if (b < lo || b >= hi || sh[b] == pr[b])
@@ -449,10 +460,7 @@ static inline __attribute__((always_inline)) int page_merge(struct dusk_shadow *
 			dusk_copy(sh + off, data, len);
 			dusk_copy(pr + off, data, len);
 		}
-		m->lo = off;
-		m->hi = end;
-		m->epoch = s->epoch;
-		return note_filled(s, (w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT));
+		goto filled;
 	}
 	if (end < m->lo || off > m->hi)
 		return 0;	/* disjoint from what is valid: leave it to a READ */
@@ -467,6 +475,11 @@ static inline __attribute__((always_inline)) int page_merge(struct dusk_shadow *
 		m->hi = end;
 	}
 	return 0;
+filled:
+	m->lo = off;
+	m->hi = end;
+	m->epoch = s->epoch;
+	return note_filled(s, (w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT));
 }
 
 /*

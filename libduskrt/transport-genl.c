@@ -83,12 +83,45 @@ static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 
 /* Take up to @n datagrams; @flags MSG_DONTWAIT (none waiting: 0) or
  * MSG_WAITFORONE (block for the first only). */
+/*
+ * A batch's message headers, kept per thread.  A thread receives into the
+ * same buffers every time (the packet thread into its own), and building
+ * RX_BATCH headers of 64 bytes for each receive was some 300 instructions
+ * of every packet's path (docs/PERFORMANCE.md).  The kernel writes back
+ * only msg_len, msg_flags and msg_controllen (0: no control buffer), so a
+ * header whose buffer and size are the same is reused as it is.
+ */
+#define RX_HDRS 16
+static DUSK_TLS struct mmsghdr rx_mm[RX_HDRS];
+static DUSK_TLS struct iovec rx_iov[RX_HDRS];
+static DUSK_TLS size_t rx_cap;		/* every rx_iov's iov_len */
+static DUSK_TLS unsigned int rx_built;	/* headers set up, from the first */
+
+/* This thread's headers for @n buffers @bufs of @cap bytes (n <= RX_HDRS). */
+static struct mmsghdr *rx_headers(void *const *bufs, size_t cap, unsigned int n)
+{
+	unsigned int i;
+
+	if (cap != rx_cap) {
+		rx_cap = cap;
+		rx_built = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (i < rx_built && rx_iov[i].iov_base == bufs[i])
+			continue;
+		rx_iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = cap };
+		rx_mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &rx_iov[i], .msg_iovlen = 1 } };
+	}
+	if (n > rx_built)
+		rx_built = n;
+	return rx_mm;
+}
+
 static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
 		     unsigned int n, int flags)
 {
 	struct genl_transport *g = (struct genl_transport *)t;
-	struct mmsghdr mm[n];
-	struct iovec iov[n];
+	struct mmsghdr *mm;
 	unsigned int i;
 	int r;
 
@@ -108,10 +141,9 @@ static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, si
 		lens[0] = (size_t)len;
 		r = 1;
 	} else {
-		for (i = 0; i < n; i++) {
-			iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = cap };
-			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
-		}
+		if (n > RX_HDRS)
+			n = RX_HDRS;	/* the rest waits for the next receive */
+		mm = rx_headers(bufs, cap, n);
 		do
 			r = (int)syscall(SYS_recvmmsg, g->fd, mm, n, flags, NULL);
 		while (r < 0 && errno == EINTR);

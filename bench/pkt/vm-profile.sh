@@ -14,6 +14,8 @@
 # packet thread reading and serving (pkt_read), nfq-lwfw's receive and
 # callback run.  One line per program:
 #   prof 1 VARIANT packets N instr I instr_pkt P
+# With DUSK_PROFILE_DUMP=1 (vm-run -e) the user-O2 profile itself follows,
+# each line of callgrind's output prefixed "cg " (profile-pkt annotates it).
 . /dusk/lib.sh
 . /dusk/files/rounds.sh
 WAIT_TENTHS=1200	# programs under callgrind start slowly
@@ -45,6 +47,8 @@ profile() {
 	wait $prog || { cat /tmp/prog.log; dusk_fail "$v under callgrind"; }
 	ir=$(awk '$1 == "summary:" { print $2 }' /tmp/cg.out)
 	echo "prof 1 $v packets $rx instr $ir instr_pkt $(awk -v i="$ir" -v n="$rx" 'BEGIN { printf "%.0f", n ? i / n : 0 }')"
+	[ "${DUSK_PROFILE_DUMP:-0}" = 1 ] && [ $v = user-O2 ] && sed 's/^/cg /' /tmp/cg.out
+	return 0
 }
 for v in user-O2 user-O0; do
 	insmod /dusk/mod/dusk_lwfw.ko nf_timeout_ms=60000 || dusk_fail "insmod dusk_lwfw"
