@@ -51,7 +51,7 @@
 #include "rt-internal.h"
 
 #define RX_CAP (256 * 1024)	/* one datagram: larger than any answer */
-#define RX_BATCH 16		/* datagrams read at once */
+#define RX_BATCH DUSK_RECV_BATCH	/* datagrams read at once */
 #define INPLACE_MAX DUSK_LANE_BATCH	/* ordered upcalls of one read served where they lie */
 #define ANSWER_CAP (64 * 1024)	/* a thread's direct answers (a READ of 15 pages fits) */
 #define OUT_CAP (48 * 1024)	/* REPLYs kept for one datagram (under the socket's sndbuf) */

@@ -345,7 +345,8 @@ static inline __attribute__((always_inline)) int fast_ok(const uint8_t *fast,
 	return f && (f == FAST_ANY || a->nla_len == MNL_ATTR_HDRLEN + f);
 }
 
-/* Fill @fast for @tab, where @want (a direction or NEST) must hold. */
+/* Fill @fast for @tab: a nest's members (@nested) or a message's top level,
+ * for each direction. */
 static void fast_fill(fast_tab *fast, const struct attr_rule *tab, int nested)
 {
 	static const int dirs[2] = { D_U2K, D_K2U };

@@ -427,28 +427,27 @@ static inline __attribute__((always_inline)) int page_merge(struct dusk_shadow *
 	size_t end = off + len;
 	uint64_t kaddr = (w->idx << WIN_SHIFT) + (pi << DUSK_PAGE_SHIFT) + off;
 	char view[DUSK_PAGE_SIZE] __attribute__((aligned(8)));
-	int err, late = 0;
+	int err, late, fresh = m->epoch != s->epoch;
+	size_t b, lo, hi;
 
 	err = page_map(w, pi);
 	if (err)
 		return err;
-	if (m->epoch != s->epoch) {
-		size_t lo = m->lo > off ? m->lo : off, hi = m->hi < end ? m->hi : end;
-
-		late = late_written(s, m, sh, lo, hi);
-	}
+	/* a page new this epoch: what of the new bytes was valid before,
+	 * where the program may have written late (see above) */
+	lo = m->lo > off ? m->lo : off;
+	hi = m->hi < end ? m->hi : end;
+	late = fresh && late_written(s, m, sh, lo, hi);
 	/* A page new this epoch, the common case (a packet's CHUNKs): its
 	 * bytes are tested and copied in one pass (a page's fill: libc's
 	 * copies are faster). */
-	if (m->epoch != s->epoch && !late && len <= DUSK_INLINE_COPY &&
+	if (fresh && !late && len <= DUSK_INLINE_COPY &&
 	    dusk_rmap_copy2(sh + off, pr + off, data, (size_t)(-kaddr & 7), len))
 		goto filled;
 	/* Shadow and pristine hold the program's names of kernel values
 	 * (rmap.c), so an untouched translated word is not written back. */
 	data = dusk_rmap_view(kaddr, data, len, view);
-	if (m->epoch != s->epoch) {
-		size_t b, lo = m->lo > off ? m->lo : off, hi = m->hi < end ? m->hi : end;
-
+	if (fresh) {
 		if (late) {
 			/* Late writes (see above): keep them over the new data. */
 			for (b = off; b < end; b++) {

@@ -81,8 +81,6 @@ static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
 	return syscall(SYS_sendto, g->fd, buf, len, 0, &kernel, sizeof(kernel)) < 0 ? -errno : 0;
 }
 
-/* Take up to @n datagrams; @flags MSG_DONTWAIT (none waiting: 0) or
- * MSG_WAITFORONE (block for the first only). */
 /*
  * A batch's message headers, kept per thread.  A thread receives into the
  * same buffers every time (the packet thread into its own), and building
@@ -91,13 +89,12 @@ static int genl_send(struct dusk_transport *t, const void *buf, size_t len)
  * only msg_len, msg_flags and msg_controllen (0: no control buffer), so a
  * header whose buffer and size are the same is reused as it is.
  */
-#define RX_HDRS 16
-static DUSK_TLS struct mmsghdr rx_mm[RX_HDRS];
-static DUSK_TLS struct iovec rx_iov[RX_HDRS];
+static DUSK_TLS struct mmsghdr rx_mm[DUSK_RECV_BATCH];
+static DUSK_TLS struct iovec rx_iov[DUSK_RECV_BATCH];
 static DUSK_TLS size_t rx_cap;		/* every rx_iov's iov_len */
 static DUSK_TLS unsigned int rx_built;	/* headers set up, from the first */
 
-/* This thread's headers for @n buffers @bufs of @cap bytes (n <= RX_HDRS). */
+/* This thread's headers for @n buffers @bufs of @cap bytes (n <= DUSK_RECV_BATCH). */
 static struct mmsghdr *rx_headers(void *const *bufs, size_t cap, unsigned int n)
 {
 	unsigned int i;
@@ -117,6 +114,8 @@ static struct mmsghdr *rx_headers(void *const *bufs, size_t cap, unsigned int n)
 	return rx_mm;
 }
 
+/* Take up to @n datagrams; @flags MSG_DONTWAIT (none waiting: 0) or
+ * MSG_WAITFORONE (block for the first only). */
 static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, size_t *lens,
 		     unsigned int n, int flags)
 {
@@ -141,8 +140,8 @@ static int genl_recv(struct dusk_transport *t, void *const *bufs, size_t cap, si
 		lens[0] = (size_t)len;
 		r = 1;
 	} else {
-		if (n > RX_HDRS)
-			n = RX_HDRS;	/* the rest waits for the next receive */
+		if (n > DUSK_RECV_BATCH)
+			n = DUSK_RECV_BATCH;	/* the rest waits for the next receive */
 		mm = rx_headers(bufs, cap, n);
 		do
 			r = (int)syscall(SYS_recvmmsg, g->fd, mm, n, flags, NULL);

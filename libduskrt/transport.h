@@ -27,6 +27,10 @@
 
 struct dusk_transport;
 
+/* The most datagrams a runtime's receive asks for at once (recv_ready(),
+ * recv_wait()'s @n). */
+#define DUSK_RECV_BATCH 16
+
 struct dusk_transport_ops {
 	/* Send one datagram holding one or more netlink messages. 0 or -errno. */
 	int (*send)(struct dusk_transport *t, const void *buf, size_t len);
