@@ -107,10 +107,16 @@ dusk_nic_up() {
 	fi
 }
 
+# dusk_dmesg_troubled: the kernel log holds a complaint (an oops, a
+# warning, a BUG, a SLUB report, a lockup).
+dusk_dmesg_troubled() {
+	dmesg | grep -qE 'Oops|WARNING:|BUG:|BUG [-a-z0-9_:]+ \(|Call Trace|soft lockup|general protection'
+}
+
 # dusk_dmesg_clean [LABEL]: fail if the kernel reported an oops, a WARN, a
 # BUG or a soft lockup since boot.
 dusk_dmesg_clean() {
-	if dmesg | grep -E 'Oops|WARNING:|BUG:|BUG [-a-z0-9_:]+ \(|Call Trace|soft lockup|general protection' >/dev/null; then
+	if dusk_dmesg_troubled; then
 		echo "FAIL: kernel trouble in dmesg${1:+ ($1)}:"
 		dmesg | tail -n 60
 		exit 1

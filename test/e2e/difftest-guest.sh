@@ -12,50 +12,42 @@
 # a mount, a process or a kernel complaint behind gets a fresh boot for the
 # user build, as every scenario did before: nothing the kernel build did can
 # change what the user build is compared on.
+. /dusk/lib.sh
 scenario=/dusk/files/difftest-scenario
 
-# guest_state: what a scenario may leave behind, one line each.  Builtins
-# only in the process walk, so that the walk sees no process of its own.
+# user_procs FILE: "PID COMM" of each user process (not a kernel thread:
+# its command line is empty) but init and this shell, into FILE.  Builtins
+# only, in this shell: a child or a pipe's other end would be a process of
+# ours, met or not depending on when it starts.
+user_procs() {
+	for p in /proc/[0-9]*; do
+		pid=${p#/proc/} cmd=
+		[ "$pid" != 1 ] && [ "$pid" != $$ ] || continue
+		read -r cmd <"$p/cmdline" 2>/dev/null
+		[ -n "$cmd" ] || continue
+		read -r comm <"$p/comm" 2>/dev/null && echo "$pid $comm"
+	done >"$1"
+}
+
+# guest_state: what a scenario may leave behind, one line each.
 guest_state() {
 	cut -d' ' -f1 /proc/modules | sort
 	/usr/sbin/ip -o link show | sed 's/^[0-9]*: //; s/[:@].*//' | sort
 	ls /run/netns
 	cut -d' ' -f2,3 /proc/mounts | sort
-	# in this shell, into a file: a pipe's other end would be a process
-	# of ours, met or not depending on when it starts
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[ "$pid" != 1 ] && [ "$pid" != $$ ] || continue
-		# kernel threads have an empty command line
-		read -r cmd <"$p/cmdline" 2>/dev/null
-		[ -n "$cmd" ] || continue
-		read -r comm <"$p/comm" 2>/dev/null && echo "process $comm"
-	done >/run/.difftest-procs
-	sort /run/.difftest-procs
-	if dmesg | grep -qE 'Oops|WARNING:|BUG:|BUG [-a-z0-9_:]+ \(|Call Trace|soft lockup|general protection'; then
-		echo "kernel complaint in dmesg"
-	fi
-}
-
-# user_pids: the PIDs of the user processes (not kernel threads), builtins
-# only: a child of ours would be one of them.
-user_pids() {
-	for p in /proc/[0-9]*; do
-		read -r cmd <"$p/cmdline" 2>/dev/null
-		[ -n "$cmd" ] && printf '%s ' "${p#/proc/}"
-	done
+	user_procs /run/.difftest-procs
+	sed 's/^[0-9]* /process /' /run/.difftest-procs | sort
+	! dusk_dmesg_troubled || echo "kernel complaint in dmesg"
 }
 
 # tidy_up: what a scenario commonly leaves and nothing of the user build's
 # can depend on: the processes it started (packet sinks, listeners) and the
 # network namespaces it made (their veth pairs go with them).
 tidy_up() {
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		read -r cmd <"$p/cmdline" 2>/dev/null
-		[ -n "$cmd" ] && [ "$pid" != $$ ] || continue
-		case " $before_pids " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
-	done
+	user_procs /run/.difftest-procs
+	while read -r pid comm; do
+		grep -q "^$pid " /run/.difftest-procs-before || kill -9 "$pid" 2>/dev/null
+	done </run/.difftest-procs
 	for n in $(ls /run/netns); do
 		grep -qx "$n" /run/.difftest-netns || /usr/sbin/ip netns del "$n"
 	done
@@ -63,8 +55,8 @@ tidy_up() {
 }
 
 guest_state >/run/.difftest-before 2>&1
+cp /run/.difftest-procs /run/.difftest-procs-before
 ls /run/netns >/run/.difftest-netns
-before_pids=$(user_pids)
 /bin/sh "$scenario"
 echo "DUSK_DIFFTEST_KERNEL_RC=$?"
 
