@@ -27,11 +27,13 @@ enum rule_dir { D_U2K = 1, D_K2U = 2, D_BOTH = 3, D_NEST = 4 };
 /*
  * The fast path of validation, per table and direction: for each raw
  * nla_type (flags included), FAST_ANY when the attribute is allowed with any
- * payload (PAD), N when it is allowed with exactly N bytes (a u32, a u64),
- * else 0: the full check (check_attr()) decides.  Derived from the rules at
- * start (fast_init()), so both paths accept the same messages; a packet's
- * upcall is mostly such words, each checked with one load and one compare
- * (docs/PERFORMANCE.md).
+ * payload (PAD, a binary without bound: a CHUNK's DATA), N when it is
+ * allowed with exactly N bytes (a u32, a u64), else 0: the full check
+ * (check_attr()) decides.  A nest the top level allows goes straight to
+ * its members' check (nest_rule[]).  Derived from the rules at start
+ * (fast_init()), so both paths accept the same messages; a packet's upcall
+ * is mostly such words and its CHUNK and LENT nests, each word checked with
+ * one load and one compare (docs/PERFORMANCE.md).
  */
 #define FAST_ANY 0xff
 typedef uint8_t fast_tab[2][DUSK_A_MAX + 1];	/* [D_U2K - 1], [D_K2U - 1] */
@@ -59,6 +61,8 @@ struct attr_rule {
 #define FAST_stat	&stat_fast
 #define FAST_param	&param_fast
 static fast_tab range_fast, chunk_fast, stat_fast, param_fast, top_fast;
+/* The rule of each nest the top level allows, by direction; else NULL. */
+static const struct attr_rule *nest_rule[2][DUSK_A_MAX + 1];
 
 /* A nest's member mask, from the same table at compile time: validation
  * runs on every upcall of the packet path. */
@@ -356,8 +360,11 @@ static void fast_fill(fast_tab *fast, const struct attr_rule *tab, int nested)
 	for (d = 0; d < 2; d++) {
 		for (t = 0; t <= DUSK_A_MAX; t++) {
 			r = rule_of(tab, (uint16_t)t, nested ? D_NEST : dirs[d], dirs[d]);
-			(*fast)[d][t] = !r ? 0 : r->type == T_PAD ? FAST_ANY :
+			(*fast)[d][t] = !r ? 0 :
+					r->type == T_PAD || (r->type == T_BINARY && !r->max) ? FAST_ANY :
 					r->type == T_U32 ? 4 : r->type == T_U64 ? 8 : 0;
+			if (!nested)
+				nest_rule[d][t] = r && r->type == T_NESTED ? r : NULL;
 		}
 	}
 }
@@ -419,7 +426,14 @@ static int check_attrs(const void *head, size_t len, int dir, struct dusk_attrs 
 		const struct attr_rule *r;
 
 		t = dusk_nla_type(a);
-		if (!fast_ok(top_fast[dir - 1], a)) {
+		if (fast_ok(top_fast[dir - 1], a)) {
+			/* a word, PAD or an unbounded binary: checked */
+		} else if ((a->nla_type & NLA_F_NESTED) && t <= DUSK_A_MAX &&
+			   (r = nest_rule[dir - 1][t])) {
+			/* what check_attr() would find: a nest, flagged so */
+			if (check_nest(a, r, dir))
+				return -EINVAL;
+		} else {
 			r = rule_of(rules, t, dir, dir);
 			if (!r || check_attr(a, r) || (r->type == T_NESTED && check_nest(a, r, dir)))
 				return -EINVAL;

@@ -182,6 +182,55 @@ static void words_checked_by_the_rules(void **state)
 	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
 }
 
+/* The first member of type @t in the nest @n, or NULL. */
+static struct nlattr *find_member(struct nlattr *n, uint16_t t)
+{
+	struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, n)
+		if (mnl_attr_get_type(a) == t)
+			return a;
+	return NULL;
+}
+
+/* Nests and unbounded binaries take the fast path too (a top-level nest
+ * straight to its members' check, a CHUNK's DATA with one compare): each
+ * still takes exactly what the rules take. */
+static void nests_checked_by_the_rules(void **state)
+{
+	char buf[4096];
+	struct dusk_upcall up;
+	struct nlattr *a;
+	size_t len;
+
+	(void)state;
+	len = build(buf, &good);
+	assert_int_equal(dusk_upcall_parse(buf, len, &up), 0);
+	assert_int_equal(up.nchunks, 1);
+	a = find_attr(buf, DUSK_A_CHUNK);	/* a nest without its flag */
+	a->nla_type &= (uint16_t)~NLA_F_NESTED;
+	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
+	len = build(buf, &good);
+	a = find_attr(buf, DUSK_A_LENT);	/* the byte-order flag is ignored */
+	a->nla_type |= NLA_F_NET_BYTEORDER;
+	assert_int_equal(dusk_upcall_parse(buf, len, &up), 0);
+	assert_int_equal(up.nlent, 1);
+	len = build(buf, &good);
+	a = find_member(find_attr(buf, DUSK_A_CHUNK), DUSK_A_DATA);
+	assert_non_null(a);
+	a->nla_type |= NLA_F_NESTED;		/* a binary flagged as a nest */
+	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
+	len = build(buf, &good);
+	a = find_member(find_attr(buf, DUSK_A_CHUNK), DUSK_A_DATA);
+	a->nla_type = DUSK_A_LEN;		/* a member the nest does not have */
+	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
+	len = build(buf, &good);
+	a = find_member(find_attr(buf, DUSK_A_LENT), DUSK_A_LEN);
+	assert_non_null(a);
+	a->nla_type = DUSK_A_DATA;		/* a LENT's member from a CHUNK */
+	assert_int_equal(dusk_upcall_parse(buf, len, &up), -EINVAL);
+}
+
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
 static uint64_t next(void)
@@ -258,6 +307,7 @@ int main(void)
 		cmocka_unit_test(wellformed_decodes),
 		cmocka_unit_test(malformed_refused),
 		cmocka_unit_test(words_checked_by_the_rules),
+		cmocka_unit_test(nests_checked_by_the_rules),
 		cmocka_unit_test(peek_finds_flags),
 		cmocka_unit_test(fuzz_mutations),
 	};
