@@ -87,6 +87,14 @@ static int attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+#ifdef NFQ_CALIBRATE
+void tcg_cal_work(void);	/* bench/pkt/tcg-cal.c: nfq-cal's extra work */
+#else
+static inline void tcg_cal_work(void)
+{
+}
+#endif
+
 static int packet_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct ctx *c = data;
@@ -97,6 +105,7 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 	struct nfqnl_msg_verdict_hdr vh;
 	unsigned int port = 0, verdict = NF_ACCEPT;
 
+	tcg_cal_work();
 	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, tb) < 0 || !tb[NFQA_PACKET_HDR])
 		return MNL_CB_OK;
 	ph = mnl_attr_get_payload(tb[NFQA_PACKET_HDR]);

@@ -3,12 +3,14 @@
 # from the return of its receive to the entry of its verdict's send, and
 # its wake-up delay, read off the kernel's tracepoints (syscalls, sched).
 #
-#   vm-trace.sh ROUNDS SECONDS RATE
+#   vm-trace.sh ROUNDS SECONDS RATE [VARIANT...]
 #
 # Each round runs lwfw's user build (user) and nfq-lwfw (nfq), alternated,
 # SECONDS of UDP at RATE/s from netns a to b through the router, with the
 # trace on for the packets after a first second.  One line per program per
-# round:
+# round (VARIANTs other than user and nfq: nfq-cal with extra work per
+# packet, bench/pkt/tcg-cost: calP<N> N pages read, calL<N> N turns of a
+# loop, calC<N> N runs of 1000 distinct branches, cal0 none):
 #   trace ROUND VARIANT packets N step_med_us S step_p90_us S9 wake_med_us W
 # (step: from the return of a receive that brought something to the next
 # send of the same thread, the verdict's; wake: from the kernel's wake-up
@@ -25,6 +27,8 @@
 . /dusk/lib.sh
 . /dusk/files/rounds.sh
 rounds=${1:-5} secs=${2:-4} rate=${3:-50}
+if [ $# -ge 3 ]; then shift 3; else set --; fi
+[ $# -gt 0 ] || set -- user nfq
 port=9000
 T=/sys/kernel/tracing
 
@@ -58,12 +62,24 @@ load() {
 		nfq-lwfw 7 >/tmp/prog.log 2>&1 &
 		prog=$!
 		bench_wait_line ready /tmp/prog.log ;;
+	cal*)
+		insmod /dusk/mod/nfq_steer.ko || dusk_fail "insmod nfq_steer"
+		: >/tmp/prog.log
+		n=${v#cal?}
+		case $v in
+		calP*) TCG_CAL_PAGES=$n nfq-cal 7 >/tmp/prog.log 2>&1 & ;;
+		calL*) TCG_CAL_LOOP=$n nfq-cal 7 >/tmp/prog.log 2>&1 & ;;
+		calC*) TCG_CAL_CODE=$n nfq-cal 7 >/tmp/prog.log 2>&1 & ;;
+		*) nfq-cal 7 >/tmp/prog.log 2>&1 & ;;
+		esac
+		prog=$!
+		bench_wait_line ready /tmp/prog.log ;;
 	esac
 }
 unload() {
 	kill -INT $prog
 	wait $prog || { cat /tmp/prog.log; dusk_fail "$v"; }
-	case $v in user) rmmod dusk_lwfw ;; nfq) rmmod nfq_steer ;; esac
+	case $v in user) rmmod dusk_lwfw ;; *) rmmod nfq_steer ;; esac
 }
 trace_round() {
 	load
@@ -137,4 +153,4 @@ summarize_tids() {
 			ns ? st[int(ns / 2)] : 0, ns ? st[int(ns * 0.9)] : 0, nw ? wk[int(nw / 2)] : 0
 	}' /tmp/trace.txt
 }
-bench_rounds "$rounds" trace_round user nfq
+bench_rounds "$rounds" trace_round "$@"
