@@ -80,13 +80,17 @@ struct sk_buff *dusk_upcall_new_as(u64 ctx, u32 proxy, const u64 *args, u32 narg
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &dusk_family, 0, DUSK_CMD_UPCALL);
+	/* FLAGS and CPU first: the program's packet thread peeks at them
+	 * before it parses an upcall (where to serve it: libduskrt's
+	 * dusk_upcall_ordered() and lane key), and a peek walks from the
+	 * first attribute. */
 	if (!*hdr ||
+	    nla_put_u32(msg, DUSK_A_FLAGS, flags) ||
+	    nla_put_u32(msg, DUSK_A_CPU, cpu) ||
 	    nla_put_u64_64bit(msg, DUSK_A_CTX, ctx, DUSK_A_PAD) ||
 	    nla_put_u32(msg, DUSK_A_PROXY, proxy) ||
 	    nla_put(msg, DUSK_A_ARGS, nargs * sizeof(u64), args) ||
-	    nla_put_u64_64bit(msg, DUSK_A_CURRENT, (u64)(uintptr_t)task, DUSK_A_PAD) ||
-	    nla_put_u32(msg, DUSK_A_CPU, cpu) ||
-	    nla_put_u32(msg, DUSK_A_FLAGS, flags)) {
+	    nla_put_u64_64bit(msg, DUSK_A_CURRENT, (u64)(uintptr_t)task, DUSK_A_PAD)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
