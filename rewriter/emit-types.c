@@ -34,13 +34,20 @@ struct types_ctx {
  * cursor itself is compared, not the canonical one, so that a forward
  * `struct x;` does not hide the definition after it.
  */
-static int printed_before(struct types_ctx *tc, CXCursor c)
+static int was_printed(const struct types_ctx *tc, CXCursor c)
 {
 	size_t i;
 
 	for (i = 0; i < tc->ndone; i++)
 		if (clang_equalCursors(tc->done[i], c))
 			return 1;
+	return 0;
+}
+
+static int printed_before(struct types_ctx *tc, CXCursor c)
+{
+	if (was_printed(tc, c))
+		return 1;
 	if (tc->ndone == tc->cap) {
 		tc->cap = tc->cap ? 2 * tc->cap : 32;
 		tc->done = xrealloc(tc->done, tc->cap * sizeof(*tc->done));
@@ -463,6 +470,10 @@ static enum CXChildVisitResult hoist_visit(CXCursor c, CXCursor p, CXClientData 
 	    clang_Cursor_isAnonymous(c) || clang_Cursor_isAnonymousRecordDecl(c) ||
 	    (k != CXCursor_TypedefDecl && !clang_isCursorDefinition(c)))
 		return CXChildVisit_Continue;	/* spelled with its variable */
+	/* `static struct x { ... } v;` shows x again inside v's VarDecl: the
+	 * same definition, not a second function's */
+	if (was_printed(&h->tc, c))
+		return CXChildVisit_Continue;
 	if (hoisted_clash(h->seen, c)) {
 		char *name = cxs_take(clang_getCursorSpelling(c));
 

@@ -474,6 +474,41 @@ static inline void *dusk_kp_memset(void *d, int c, size_t n)
 	return d;
 }
 
+/* x86's memset16/32/64 (memset_l()'s and memset_p()'s too) are `rep
+ * stos` over the kernel's address: here the same n stores of one value
+ * through the checked range, @s answered as the kernel's are (@s is
+ * void: the kernel's u64 is unsigned long long, the program's unsigned
+ * long). */
+static inline void *dusk_kp_memset16(void *s, unsigned short v, size_t n)
+{
+	uint16_t *p = (uint16_t *)(n ? dusk_check(s, n * sizeof(*p)) : s);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = v;
+	return s;
+}
+
+static inline void *dusk_kp_memset32(void *s, unsigned int v, size_t n)
+{
+	uint32_t *p = (uint32_t *)(n ? dusk_check(s, n * sizeof(*p)) : s);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = v;
+	return s;
+}
+
+static inline void *dusk_kp_memset64(void *s, unsigned long long v, size_t n)
+{
+	uint64_t *p = (uint64_t *)(n ? dusk_check(s, n * sizeof(*p)) : s);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = v;
+	return s;
+}
+
 static inline int dusk_kp_memcmp(const void *a, const void *b, size_t n)
 {
 	return n ? __builtin_memcmp(dusk_check(a, n), dusk_check(b, n), n) : 0;

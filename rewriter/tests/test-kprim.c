@@ -206,6 +206,28 @@ static void strings(void **state)
 	assert_null(dusk_kp_memchr(a, 'z', 3));
 }
 
+/* memset16/32/64: n elements of one value, the first argument answered */
+static void memset_n(void **state)
+{
+	uint16_t h[4] = { 0 };
+	uint32_t w[4] = { 0 };
+	uint64_t q[4] = { 0 };
+
+	(void)state;
+	assert_ptr_equal(dusk_kp_memset16(h, 0xb1b2, 3), h);
+	assert_int_equal(h[0], 0xb1b2);
+	assert_int_equal(h[2], 0xb1b2);
+	assert_int_equal(h[3], 0);
+	assert_ptr_equal(dusk_kp_memset32(w + 1, 0xb1b2b3b4, 2), w + 1);
+	assert_int_equal(w[0], 0);
+	assert_int_equal(w[2], 0xb1b2b3b4);
+	assert_int_equal(w[3], 0);
+	assert_ptr_equal(dusk_kp_memset64(q, 0x0102030405060708ULL, 0), q);
+	assert_int_equal(q[0], 0);
+	dusk_kp_memset64(q, 0x0102030405060708ULL, 4);
+	assert_true(q[3] == 0x0102030405060708ULL);
+}
+
 static long shared;
 static int lock_word;	/* the "kernel lock": only its address matters */
 
@@ -287,6 +309,7 @@ int main(void)
 		cmocka_unit_test(atomics),
 		cmocka_unit_test(bitops),
 		cmocka_unit_test(strings),
+		cmocka_unit_test(memset_n),
 		cmocka_unit_test(locks),
 		cmocka_unit_test(warn_continues),
 		cmocka_unit_test(warn_once_per_site),
