@@ -331,6 +331,59 @@ void dusk_waiters_wake_all(void)
 	spin_unlock_irqrestore(&dusk_sess.qlock, flags);
 }
 
+/* Kernel calls that wait for a completion uninterruptibly: a fatal signal
+ * does not end them. */
+static const char *const dusk_completion_waits[] = {
+	"wait_for_completion",
+	"wait_for_completion_io",
+	"wait_for_completion_timeout",
+	"wait_for_completion_io_timeout",
+};
+
+#define DUSK_STUCK_WAITS_MAX 16
+
+/*
+ * Complete the completions of the dead program's that blocked callers wait
+ * for uninterruptibly (a callback's wait_for_completion() for a kernel
+ * thread that outlasted block_timeout_ms: the program's request gave up
+ * and the program stopped).  Only the program could have completed them --
+ * they are its own objects' mirrors, and its callbacks no longer run --
+ * and a SIGKILL does not end such a wait: the caller would never come
+ * back, nor teardown end.  The caller returns from the call into a wait
+ * for a REPLY that the session's death ends.  A completion that is not a
+ * live mirror's (the kernel's own, which the kernel completes) is left
+ * alone.  Context: teardown, no dusk lock held.
+ */
+static void dusk_waiters_complete_stuck(void)
+{
+	struct completion *stuck[DUSK_STUCK_WAITS_MAX];
+	const struct dusk_waiter *w;
+	const struct dusk_call *c;
+	unsigned int i, n = 0;
+
+	spin_lock_bh(&dusk_sess.qlock);
+	list_for_each_entry(w, &dusk_sess.waiters, node) {
+		c = w->call;
+		if (!w->running || !c || !c->nargs || n == DUSK_STUCK_WAITS_MAX ||
+		    !dusk_name_in(dusk_gen.stubs[c->stub].name, dusk_completion_waits, ))
+			continue;
+		stuck[n++] = (struct completion *)(uintptr_t)c->args[0];
+	}
+	spin_unlock_bh(&dusk_sess.qlock);
+	/* A caller that left meanwhile leaves a mirror completed that no one
+	 * waits for: teardown frees it later. */
+	if (!n || !mutex_trylock(&dusk_sess.lock))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!dusk_region_is_mirror((uintptr_t)stuck[i], sizeof(*stuck[i])))
+			continue;
+		pr_warn("%s: a caller waits in wait_for_completion() on the dead program's "
+			"completion %px: completed\n", dusk_family.name, stuck[i]);
+		complete_all(stuck[i]);
+	}
+	mutex_unlock(&dusk_sess.lock);
+}
+
 /**
  * dusk_waiters_kill_stuck() - SIGKILL the blocked callers still inside a
  * posted call of the dead program's.
@@ -341,13 +394,16 @@ void dusk_waiters_wake_all(void)
  * kernel-mode fault is retried on any other -- and until it ends the
  * session cannot be torn down, nor the module unloaded, nor another
  * program bound.  Kernel threads are left alone (they ignore signals;
- * their calls are their own module's doing).
- * Context: teardown; takes qlock.
+ * their calls are their own module's doing).  One waiting for a completion
+ * of the program's, which no signal ends, is released by completing it
+ * (dusk_waiters_complete_stuck()).
+ * Context: teardown; takes qlock, and dusk_sess.lock if it is free.
  */
 void dusk_waiters_kill_stuck(void)
 {
 	struct dusk_waiter *w;
 
+	dusk_waiters_complete_stuck();
 	spin_lock_bh(&dusk_sess.qlock);
 	list_for_each_entry(w, &dusk_sess.waiters, node) {
 		if (!w->running || (w->task->flags & PF_KTHREAD) ||
