@@ -1218,7 +1218,47 @@ static int hold(struct walk *w, struct mirror *m)
 		return err;
 	m->held = w->t;
 	m->call_scoped = 0;
+	/* its frame's end drops it (dusk_frame_leave()) */
+	if (w->t && w->t->frames && on_stack(w->t, m->own) &&
+	    (!w->t->frames->held_low || m->own < w->t->frames->held_low))
+		w->t->frames->held_low = m->own;
 	return 0;
+}
+
+/*
+ * A module function's frame at @frame ends (dusk_frame_leave()): the held
+ * mirrors of objects in it and in the frames below are of dead objects.
+ * p71_cryptouse: a request's on-stack crypto_wait, stored into the request
+ * in one function, held for the callback; the next function's scatterlist
+ * at its place met that mirror ("reaches past the 80 bytes mirrored") and
+ * the program stopped.  A mirror the kernel still holds lives on
+ * (stack_mirror_free_kernel()).
+ */
+DUSK_API void dusk_frame_drop_held(const void *frame)
+{
+	struct dusk_thread *t = dusk_thread();
+	struct dusk_commit_state *cs = t->commit;
+	uintptr_t low = 0;
+	size_t i = 0;
+
+	if (cs) {
+		pthread_mutex_lock(&dusk_mirror_lock);
+		while (i < cs->nheld) {
+			struct mirror *m = cs->held[i];
+
+			if (!on_stack(t, m->own)) {
+				i++;
+			} else if (m->own < (uintptr_t)frame) {
+				/* out of the list either way (take_out()) */
+				(void)dusk_mirror_drop_held(cs, m);
+			} else {
+				low = !low || m->own < low ? m->own : low;
+				i++;
+			}
+		}
+		pthread_mutex_unlock(&dusk_mirror_lock);
+	}
+	t->frames->held_low = low;
 }
 
 /*

@@ -472,6 +472,32 @@ static void pointers_stored_in_kernel_memory(void **state)
 	assert_int_equal(km->a, 0);
 }
 
+/* A module function (DUSK_FRAME, as generated code has it) that stores the
+ * address of a stack object of its own into kernel memory, as
+ * ahash_request_set_callback(req, ..., crypto_req_done, &wait) does, and
+ * makes a call that reaches it: a held mirror, while the frame lives. */
+static __attribute__((noinline)) void store_stack_address(void)
+{
+	DUSK_FRAME;
+	struct { uint64_t done, err; } wait = { 0, 0 };
+	void **k = dusk_check((void *)(uintptr_t)KOBJ, sizeof(void *));
+
+	*k = &wait;
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(stats().mirrors_live, 1);
+	*k = NULL;
+}
+
+/* ... and its end drops that mirror (p71_cryptouse: the next function's
+ * scatterlist at the dead crypto_wait's place met it, "reaches past the 80
+ * bytes mirrored", and the program stopped). */
+static void frame_end_drops_held_stack_mirror(void **state)
+{
+	(void)state;
+	store_stack_address();
+	assert_int_equal(stats().mirrors_live, 0);
+}
+
 /* The module's own alloc_percpu() block handed to the kernel, stored into
  * a kernel object (a network driver's dev->tstats) or passed to a kernel
  * call (dev_fetch_sw_netstats()): the kernel would add its per-CPU offsets
@@ -1185,6 +1211,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(flexible_struct_on_stack, setup, teardown),
 		cmocka_unit_test_setup_teardown(record_char_pointer_at_stack_buffer, setup, teardown),
+		cmocka_unit_test_setup_teardown(frame_end_drops_held_stack_mirror, setup, teardown),
 		cmocka_unit_test_setup_teardown(object_larger_than_its_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(va_string_committed_to_its_precision, setup,
 						teardown),
