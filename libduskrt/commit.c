@@ -987,6 +987,22 @@ static size_t stack_extent(const struct dusk_thread *t, uintptr_t p)
 	return n > UNSIZED_STACK ? UNSIZED_STACK : n;
 }
 
+/* The bytes a `char *` into @t's stack at @p may name: at least its string,
+ * and up to a page of the frames above.  Such a pointer is as often a
+ * buffer the kernel fills (a `char buf[64]` handed to sprintf(), the
+ * buffer seq_buf_init() puts in a `struct seq_buf`) as a string it reads:
+ * a mirror up to the first NUL let the kernel write past it.  A page is
+ * the kernel's size of a text buffer (sysfs, seq files); larger text
+ * buffers on a 16 KiB kernel stack are rare (-Wframe-larger-than=2048). */
+static size_t stack_text_extent(const struct dusk_thread *t, uintptr_t p)
+{
+	size_t n = strlen((const char *)p) + 1, len = stack_extent(t, p);
+
+	if (len > TEXT_EXTENT)
+		len = TEXT_EXTENT;
+	return len < n ? n : len;
+}
+
 /* Does a record of type @t end in a flexible array (`u8 data[]`, struct
  * shash_desc's `__ctx[]`), directly or in its last member?  Then the
  * object may be larger than the type says. */
@@ -1108,7 +1124,11 @@ static int object_of(struct walk *w, uintptr_t p, int32_t type, size_t len, uint
 	*own = p;
 	*etype = type;
 	*nelem = 1;
-	if (type == DUSK_TYPE_CSTRING)
+	if (type == DUSK_TYPE_CSTRING && !len && on_stack(w->t, p))
+		/* a record's `char *` at a stack buffer (struct seq_buf's
+		 * buffer): its length is nowhere but in the record */
+		*size = stack_text_extent(w->t, p);
+	else if (type == DUSK_TYPE_CSTRING)
 		*size = len ? len : strlen((const char *)p) + 1;
 	else if (t && t->size == 1 && !len && type >= 0 &&
 		 (on_stack(w->t, p) || readonly_extent(p))) {
@@ -1198,7 +1218,47 @@ static int hold(struct walk *w, struct mirror *m)
 		return err;
 	m->held = w->t;
 	m->call_scoped = 0;
+	/* its frame's end drops it (dusk_frame_leave()) */
+	if (w->t && w->t->frames && on_stack(w->t, m->own) &&
+	    (!w->t->frames->held_low || m->own < w->t->frames->held_low))
+		w->t->frames->held_low = m->own;
 	return 0;
+}
+
+/*
+ * A module function's frame at @frame ends (dusk_frame_leave()): the held
+ * mirrors of objects in it and in the frames below are of dead objects.
+ * p71_cryptouse: a request's on-stack crypto_wait, stored into the request
+ * in one function, held for the callback; the next function's scatterlist
+ * at its place met that mirror ("reaches past the 80 bytes mirrored") and
+ * the program stopped.  A mirror the kernel still holds lives on
+ * (stack_mirror_free_kernel()).
+ */
+DUSK_API void dusk_frame_drop_held(const void *frame)
+{
+	struct dusk_thread *t = dusk_thread();
+	struct dusk_commit_state *cs = t->commit;
+	uintptr_t low = 0;
+	size_t i = 0;
+
+	if (cs) {
+		pthread_mutex_lock(&dusk_mirror_lock);
+		while (i < cs->nheld) {
+			struct mirror *m = cs->held[i];
+
+			if (!on_stack(t, m->own)) {
+				i++;
+			} else if (m->own < (uintptr_t)frame) {
+				/* out of the list either way (take_out()) */
+				(void)dusk_mirror_drop_held(cs, m);
+			} else {
+				low = !low || m->own < low ? m->own : low;
+				i++;
+			}
+		}
+		pthread_mutex_unlock(&dusk_mirror_lock);
+	}
+	t->frames->held_low = low;
 }
 
 /*
@@ -1566,18 +1626,8 @@ DUSK_API uint64_t dusk_commit_text(const void *p, size_t len)
 	const struct dusk_thread *t = dusk_thread();
 	uintptr_t a = (uintptr_t)p;
 
-	if (!len && p && a < dusk_kbase && on_stack(t, a)) {
-		size_t n = strlen(p) + 1;
-
-		/* a page, the kernel's size of a text buffer (sysfs, seq
-		 * files), within the frames above: larger text buffers on a
-		 * 16 KiB kernel stack are rare (-Wframe-larger-than=2048) */
-		len = stack_extent(t, a);
-		if (len > TEXT_EXTENT)
-			len = TEXT_EXTENT;
-		if (len < n)
-			len = n;
-	}
+	if (!len && p && a < dusk_kbase && on_stack(t, a))
+		len = stack_text_extent(t, a);
 	return dusk_commit(p, DUSK_TYPE_CSTRING, len);
 }
 

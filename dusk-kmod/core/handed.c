@@ -113,6 +113,16 @@
  * whole object, sk_prot_creator->obj_size: a tcp_sock) are the module's
  * to write until its sock_release().
  *
+ * wiphy_new() (wiphy_new_nm()) hands a Wi-Fi driver a struct wiphy, the
+ * last member of cfg80211's struct cfg80211_registered_device, followed by
+ * the driver's private area (wiphy_priv(), the sizeof_priv it was given):
+ * a FullMAC driver sets interface_modes, bands, cipher_suites, flags and
+ * perm_addr before wiphy_register(), and keeps its state (its netdev, the
+ * wireless_dev it points the netdev at, a scan request in flight) in the
+ * private area for as long as the wiphy lives: both the module's until
+ * wiphy_free() (before, the first such store was refused at
+ * wiphy_register() and the program stopped: probe round p71).
+ *
  * dusk_handed_lock is a leaf spinlock: dusk_may_write() takes it under
  * qlock.
  */
@@ -137,6 +147,7 @@
 #include <media/v4l2-dev.h>
 #include <net/sock.h>
 #include <scsi/scsi_host.h>
+#include <net/cfg80211.h>
 #include <sound/core.h>
 #include <sound/hwdep.h>
 #include <sound/pcm.h>
@@ -237,6 +248,17 @@ static size_t dusk_fb_size(const struct dusk_call *c)
 	return par - start + size;
 }
 
+/* wiphy_new_nm(ops, sizeof_priv, name): the struct wiphy and the driver's
+ * @sizeof_priv bytes after it (its flexible priv[], net/wireless/core.c) */
+static size_t dusk_wiphy_size(const struct dusk_call *c)
+{
+	size_t priv = c->nargs >= 2 ? (size_t)c->args[1] : 0;
+
+	if (priv > 16 * PAGE_SIZE)
+		priv = 0;
+	return sizeof(struct wiphy) + priv;
+}
+
 /* __spi_alloc_controller(dev, size, slave) */
 static size_t dusk_spi_size(const struct dusk_call *c)
 {
@@ -315,6 +337,9 @@ static const struct {
 	/* an fbdev driver fills in fix, var, fbops, screen_base, flags and
 	 * its par before register_framebuffer() */
 	{ "framebuffer_alloc", 0, "framebuffer_release", dusk_fb_size },
+	/* a Wi-Fi driver fills in its wiphy before wiphy_register() and keeps
+	 * its state in wiphy_priv() */
+	{ "wiphy_new_nm", 0, "wiphy_free", dusk_wiphy_size },
 };
 
 /* DMA pools whose blocks are handed: (result, size argument).  Not

@@ -229,6 +229,9 @@ struct dusk_frames {
 	/* appended: programs built before they were read only the above */
 	int nlocals;
 	struct dusk_local local[DUSK_LOCALS];
+	/* appended: the lowest address of this thread's stack objects the
+	 * kernel was given a held mirror of (libduskrt), 0 for none */
+	uintptr_t held_low;
 };
 extern __thread struct dusk_frames dusk_frames __attribute__((tls_model("initial-exec")));
 
@@ -241,15 +244,27 @@ static inline int dusk_frame_enter(const char *fn)
 	return dusk_frames.depth = d + 1;
 }
 
-static inline void dusk_frame_leave(int *frame)
+void dusk_frame_drop_held(const void *frame);
+
+/*
+ * Leaving a module function: its locals go with its frame, and so do the
+ * held mirrors of its stack objects (a crypto request's on-stack
+ * `struct crypto_wait`, whose address the program stored into the
+ * request): the next function's objects take their place, and a mirror
+ * left there would take them for the dead object's bytes.  Below the
+ * function's frame address lie only its own frame and dead ones.
+ */
+static inline __attribute__((always_inline)) void dusk_frame_leave(int *frame)
 {
 	int n = dusk_frames.nlocals;
 
-	/* the frame's locals go with it */
 	while (n > 0 && dusk_frames.local[n - 1].depth >= *frame)
 		n--;
 	dusk_frames.nlocals = n;
 	dusk_frames.depth = *frame - 1;
+	if (__builtin_expect(dusk_frames.held_low != 0, 0) &&
+	    dusk_frames.held_low < (uintptr_t)__builtin_frame_address(0))
+		dusk_frame_drop_held(__builtin_frame_address(0));
 }
 
 /*

@@ -472,6 +472,32 @@ static void pointers_stored_in_kernel_memory(void **state)
 	assert_int_equal(km->a, 0);
 }
 
+/* A module function (DUSK_FRAME, as generated code has it) that stores the
+ * address of a stack object of its own into kernel memory, as
+ * ahash_request_set_callback(req, ..., crypto_req_done, &wait) does, and
+ * makes a call that reaches it: a held mirror, while the frame lives. */
+static __attribute__((noinline)) void store_stack_address(void)
+{
+	DUSK_FRAME;
+	struct { uint64_t done, err; } wait = { 0, 0 };
+	void **k = dusk_check((void *)(uintptr_t)KOBJ, sizeof(void *));
+
+	*k = &wait;
+	dusk_call(STUB_NOOP, NULL, 0);
+	assert_int_equal(stats().mirrors_live, 1);
+	*k = NULL;
+}
+
+/* ... and its end drops that mirror (p71_cryptouse: the next function's
+ * scatterlist at the dead crypto_wait's place met it, "reaches past the 80
+ * bytes mirrored", and the program stopped). */
+static void frame_end_drops_held_stack_mirror(void **state)
+{
+	(void)state;
+	store_stack_address();
+	assert_int_equal(stats().mirrors_live, 0);
+}
+
 /* The module's own alloc_percpu() block handed to the kernel, stored into
  * a kernel object (a network driver's dev->tstats) or passed to a kernel
  * call (dev_fetch_sw_netstats()): the kernel would add its per-CPU offsets
@@ -678,6 +704,45 @@ static void char_buffer_written_by_the_kernel(void **state)
 	k = dusk_commit(gbuf, DUSK_TYPE_CSTRING, sizeof(gbuf));
 	dusk_call(STUB_TOUCH, &k, 1);
 	assert_string_equal(gbuf, "slow");
+}
+
+/* The kernel fills the buffer a record's `char *` names (seq_buf_printf()
+ * into the buffer seq_buf_init() put in a stack `struct seq_buf`): 11
+ * characters and a NUL, in bounds of the mirror or not at all. */
+static uint64_t stub_fill_record_text(struct dusk_sim *s, const uint64_t *a, unsigned int n,
+				      char *t, void *arg)
+{
+	struct top *top = dusk_sim_ptr(s, a[0]);
+	uint64_t name = (uint64_t)(uintptr_t)top->name;
+	char *first = dusk_sim_ptr(s, name), *last = dusk_sim_ptr(s, name + 11);
+
+	(void)n; (void)t; (void)arg;
+	if (!first || last != first + 11)
+		return (uint64_t)-EFAULT;	/* past the mirror: a heap overflow */
+	memcpy(first, "0123456789a", 12);
+	return 0;
+}
+
+/*
+ * A stack char buffer reached through a record's `char *`, not as an
+ * argument (p71_strfmt: seq_buf_printf() into a `char small[12]` of the
+ * caller's): mirrored up to its first NUL, one byte (a kmalloc-8 object),
+ * the kernel wrote 12 bytes into it -- SLUB "Right Redzone overwritten".
+ */
+static void record_char_pointer_at_stack_buffer(void **state)
+{
+	char small[12] = "", after[8] = "after";
+	struct top top = { .name = small };
+	uint64_t k;
+
+	(void)state;
+	dusk_sim_set_stub(sim, STUB_TOUCH, stub_fill_record_text, NULL);
+	k = dusk_commit(&top, T_TOP, 0);
+	assert_int_equal(dusk_call(STUB_TOUCH, &k, 1), 0);
+	assert_string_equal(small, "0123456789a");	/* came back */
+	assert_string_equal(after, "after");
+	dusk_commit_release_held(__builtin_frame_address(0));
+	assert_int_equal(stats().mirrors_live, 0);
 }
 
 /* class_create() hides a `static struct lock_class_key`: size 0 without
@@ -1145,6 +1210,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(own_percpu_block_moved, setup, teardown),
 		cmocka_unit_test_setup_teardown(stack_buffer_of_unknown_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(flexible_struct_on_stack, setup, teardown),
+		cmocka_unit_test_setup_teardown(record_char_pointer_at_stack_buffer, setup, teardown),
+		cmocka_unit_test_setup_teardown(frame_end_drops_held_stack_mirror, setup, teardown),
 		cmocka_unit_test_setup_teardown(object_larger_than_its_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(va_string_committed_to_its_precision, setup,
 						teardown),
